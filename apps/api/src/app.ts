@@ -1,0 +1,43 @@
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import multipart from '@fastify/multipart';
+import type { DeploymentStore } from '@berth/shared/deployment-store';
+import type { Logger } from '@berth/shared/logger';
+import type { ApiConfig } from './config.ts';
+import type { DeploymentQueue } from './deployment-queue.ts';
+import { installErrorHandler } from './http-errors.ts';
+import type { LogRelay } from './log-relay.ts';
+import { deploymentRoutes } from './routes/deployments.ts';
+
+export interface AppDeps {
+  config: ApiConfig;
+  store: DeploymentStore;
+  queue: DeploymentQueue;
+  relay: LogRelay;
+  logger: Logger;
+}
+
+/** Builds the Fastify app from its dependencies; `main.ts` decides where they come from. */
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: deps.logger as FastifyBaseLogger,
+    bodyLimit: 1024 * 1024,
+    ajv: { customOptions: { coerceTypes: true, removeAdditional: false } },
+    disableRequestLogging: false,
+  });
+  installErrorHandler(app);
+  await app.register(multipart, {
+    limits: { fileSize: deps.config.MAX_ARCHIVE_BYTES, files: 1, fields: 20, fieldSize: 256 * 1024 },
+  });
+
+  app.get('/healthz', async () => ({ ok: true }));
+  app.get('/readyz', async (_request, reply) => {
+    try {
+      await deps.store.ping();
+      return { ok: true };
+    } catch {
+      return reply.status(503).send({ error: { code: 'STORE_UNAVAILABLE', message: 'database unreachable' } });
+    }
+  });
+  deploymentRoutes(app, deps);
+  return app;
+}

@@ -1,0 +1,119 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { isFinal } from '@berth/shared/deployment-state';
+import type { DeploymentRow } from '@berth/shared/db';
+import type { BerthEvent, StatusEvent } from '@berth/shared/events';
+import type { LogLine } from '@berth/shared/log-line';
+import type { AppDeps } from './app.ts';
+import { SseStream } from './sse-stream.ts';
+
+const historyPage = 1000;
+
+function statusOf(row: DeploymentRow): StatusEvent {
+  return {
+    type: 'status',
+    deploymentId: row.id,
+    status: row.status,
+    errorCode: row.error_code,
+    errorMessage: row.error_message,
+    at: row.updated_at.toISOString(),
+  };
+}
+
+function resumeFrom(request: FastifyRequest): number {
+  const header = request.headers['last-event-id'];
+  const query = (request.query as { since?: string }).since;
+  const raw = (Array.isArray(header) ? header[0] : header) ?? query;
+  const n = Number(raw);
+  return Number.isInteger(n) && n > 0 ? n : 0;
+}
+
+/**
+ * An SSE stream of log lines and status changes. For one deployment it is
+ * seamless: subscribe first, replay stored lines after the client's last id,
+ * then pass live lines on, skipping any already sent and filling any gap
+ * (a lost pub/sub message) from storage, so each line arrives once, in order.
+ */
+export async function streamEvents(
+  deps: AppDeps,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  scope: { deploymentId?: string | undefined; global?: boolean },
+): Promise<void> {
+  const { store, relay, config } = deps;
+  const sse = new SseStream(request, reply, {
+    heartbeatMs: config.SSE_HEARTBEAT_MS,
+    maxBufferBytes: config.SSE_MAX_BUFFER_BYTES,
+  });
+
+  if (scope.global) {
+    // All deployments, live only: each line's id names its deployment and seq.
+    const unsubscribe = relay.subscribe(undefined, (event) => {
+      if (event.type === 'status') sse.send('status', event);
+      else for (const l of event.lines) sse.send('log', { deploymentId: event.deploymentId, ...l }, `${event.deploymentId}:${l.seq}`);
+    });
+    sse.onClose(unsubscribe);
+    return;
+  }
+
+  const deploymentId = scope.deploymentId!;
+  let lastSeq = resumeFrom(request);
+  let chain: Promise<void> = Promise.resolve();
+  const sendLines = (lines: readonly LogLine[]) => {
+    for (const line of lines) {
+      if (line.seq <= lastSeq) continue;
+      sse.send('log', { deploymentId, ...line }, line.seq);
+      lastSeq = line.seq;
+    }
+  };
+  const replay = async (untilSeq = Number.POSITIVE_INFINITY) => {
+    for (;;) {
+      const lines = await store.logs(deploymentId, { afterSeq: lastSeq, limit: historyPage });
+      sendLines(lines.filter((l) => l.seq < untilSeq));
+      if (lines.length < historyPage || sse.isClosed || lastSeq >= untilSeq - 1) return;
+    }
+  };
+  const handle = async (event: BerthEvent) => {
+    if (sse.isClosed) return;
+    if (event.type === 'log') {
+      const first = event.lines[0];
+      if (first && first.seq > lastSeq + 1) await replay(first.seq);
+      sendLines(event.lines);
+    } else {
+      sse.send('status', event);
+      if (isFinal(event.status)) {
+        await replay();
+        sse.send('end', { deploymentId, status: event.status, lastSeq });
+        sse.end();
+      }
+    }
+  };
+  const enqueue = (event: BerthEvent) => {
+    chain = chain.then(() => handle(event)).catch((err: unknown) => {
+      request.log.error({ err, deploymentId }, 'event stream failed');
+      sse.end();
+    });
+  };
+
+  // Subscribe before reading history; events arriving meanwhile wait in the chain.
+  let gate!: () => void;
+  chain = new Promise<void>((resolve) => (gate = resolve));
+  const unsubscribe = relay.subscribe(deploymentId, enqueue);
+  sse.onClose(unsubscribe);
+  try {
+    await replay();
+    const row = await store.get(deploymentId);
+    if (row) {
+      sse.send('status', statusOf(row));
+      if (isFinal(row.status)) {
+        await replay();
+        sse.send('end', { deploymentId, status: row.status, lastSeq });
+        sse.end();
+      }
+    }
+  } catch (err) {
+    request.log.error({ err, deploymentId }, 'replaying history failed');
+    sse.end();
+  } finally {
+    gate();
+  }
+}

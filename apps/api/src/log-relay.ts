@@ -1,0 +1,72 @@
+import { decodeEvent, eventsChannel, type BerthEvent } from '@berth/shared/events';
+import type { Logger } from '@berth/shared/logger';
+import type { Redis } from '@berth/shared/redis';
+
+export type EventListener = (event: BerthEvent) => void;
+
+/**
+ * One Redis subscription per API process, fanned out in memory to every
+ * viewer: per deployment, and to global listeners.
+ */
+export class LogRelay {
+  private readonly byDeployment = new Map<string, Set<EventListener>>();
+  private readonly global = new Set<EventListener>();
+
+  constructor(
+    private readonly subscriber: Redis,
+    private readonly instance: string,
+    private readonly logger: Logger,
+  ) {}
+
+  async start(): Promise<void> {
+    this.subscriber.on('message', (_channel: string, raw: string) => {
+      const event = decodeEvent(raw);
+      if (!event) {
+        this.logger.warn('ignoring malformed event on the events channel');
+        return;
+      }
+      this.dispatch(event);
+    });
+    await this.subscriber.subscribe(eventsChannel(this.instance));
+  }
+
+  /** Returns the function that removes the listener. */
+  subscribe(deploymentId: string | undefined, listener: EventListener): () => void {
+    if (deploymentId === undefined) {
+      this.global.add(listener);
+      return () => this.global.delete(listener);
+    }
+    let set = this.byDeployment.get(deploymentId);
+    if (!set) this.byDeployment.set(deploymentId, (set = new Set()));
+    set.add(listener);
+    return () => {
+      set.delete(listener);
+      if (set.size === 0 && this.byDeployment.get(deploymentId) === set) this.byDeployment.delete(deploymentId);
+    };
+  }
+
+  /** Number of listeners (for leak checks in tests and metrics). */
+  listenerCount(): number {
+    let n = this.global.size;
+    for (const set of this.byDeployment.values()) n += set.size;
+    return n;
+  }
+
+  async close(): Promise<void> {
+    this.byDeployment.clear();
+    this.global.clear();
+    await this.subscriber.quit().catch(() => this.subscriber.disconnect());
+  }
+
+  private dispatch(event: BerthEvent): void {
+    const call = (listener: EventListener) => {
+      try {
+        listener(event);
+      } catch (err) {
+        this.logger.error({ err }, 'event listener failed');
+      }
+    };
+    this.byDeployment.get(event.deploymentId)?.forEach(call);
+    this.global.forEach(call);
+  }
+}

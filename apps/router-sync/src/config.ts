@@ -1,0 +1,30 @@
+import { env, parseConfig, z } from '@berth/shared/config';
+
+const schema = z.object({
+  REDIS_URL: env.redisUrl,
+  DATABASE_URL: env.databaseUrl,
+  LOG_LEVEL: env.logLevel,
+  BERTH_INSTANCE: env.instance,
+  BASE_DOMAIN: env.baseDomain,
+  BERTH_NETWORK: z.string().regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/).optional(),
+  CADDY_ADMIN_URL: z.string().url().default('http://127.0.0.1:2019'),
+  /** The admin listener written into every loaded config (defaults to the URL's host:port). */
+  CADDY_ADMIN_LISTEN: z.string().optional(),
+  /** Where Caddy serves HTTP, e.g. ":8080" or ":80". */
+  CADDY_HTTP_LISTEN: z.string().regex(/^[^\s]*:\d+$/, 'expected [host]:port').default(':8080'),
+  /** host:port of the API, reached under http://<BASE_DOMAIN>/api/. */
+  API_UPSTREAM: z.string().default('127.0.0.1:3000'),
+  RESYNC_INTERVAL_MS: env.milliseconds(5000),
+  DEBOUNCE_MS: env.milliseconds(15),
+});
+
+export type RouterSyncConfig = Readonly<z.infer<typeof schema>> & { network: string; adminListen: string };
+
+export function loadRouterSyncConfig(source: Record<string, string | undefined>): RouterSyncConfig {
+  const c = parseConfig(schema, source);
+  return Object.freeze({
+    ...c,
+    network: c.BERTH_NETWORK ?? `berth-${c.BERTH_INSTANCE}`,
+    adminListen: c.CADDY_ADMIN_LISTEN ?? new URL(c.CADDY_ADMIN_URL).host,
+  });
+}

@@ -1,0 +1,28 @@
+import type Docker from 'dockerode';
+import type { DeploymentStore } from '@berth/shared/deployment-store';
+import { labels } from '@berth/shared/labels';
+import type { RoutingState, RunningApp } from './caddy-config.ts';
+
+/** Reads the routing state: running, labelled containers (Docker) + current deployments (Postgres). */
+export async function readRoutingState(
+  docker: Docker,
+  store: DeploymentStore,
+  options: { instance: string; network: string },
+): Promise<RoutingState> {
+  const [containers, current] = await Promise.all([
+    docker.listContainers({
+      filters: { label: [`${labels.instance}=${options.instance}`], status: ['running'] },
+    }),
+    store.currentDeployments(),
+  ]);
+  const apps: RunningApp[] = [];
+  for (const c of containers) {
+    const deploymentId = c.Labels[labels.deployment];
+    const project = c.Labels[labels.project];
+    const port = c.Labels[labels.port];
+    const ip = c.NetworkSettings?.Networks?.[options.network]?.IPAddress;
+    if (!deploymentId || !project || !port || !ip) continue;
+    apps.push({ deploymentId, project, upstream: `${ip}:${port}` });
+  }
+  return { apps, current };
+}

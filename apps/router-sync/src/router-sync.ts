@@ -1,0 +1,156 @@
+import type Docker from 'dockerode';
+import type { DeploymentStore } from '@berth/shared/deployment-store';
+import { routesChannel } from '@berth/shared/events';
+import { labels } from '@berth/shared/labels';
+import type { Logger } from '@berth/shared/logger';
+import type { Redis } from '@berth/shared/redis';
+import type { CaddyAdmin } from './caddy-admin.ts';
+import { buildCaddyConfig, type RoutingState } from './caddy-config.ts';
+import type { RouterSyncConfig } from './config.ts';
+
+/** Stable JSON (sorted keys) so equal configs compare equal as strings. */
+export function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b)))
+      : v,
+  );
+}
+
+/**
+ * Level-triggered reconciler. Docker events and Redis notifications only
+ * schedule a run; each run reads the whole state, computes the whole config
+ * and loads it only when it differs from what Caddy has. A timer runs it
+ * anyway and then compares with Caddy's live config, so a restarted Caddy
+ * gets its routes back.
+ */
+export class RouterSync {
+  private timer: NodeJS.Timeout | undefined;
+  private resync: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+  private again = false;
+  private verifyNext = true;
+  private lastApplied: string | undefined;
+  private stopped = false;
+  private events: NodeJS.ReadableStream | undefined;
+  /** Number of loads done; useful to tests and logs. */
+  loads = 0;
+
+  constructor(
+    private readonly deps: {
+      config: RouterSyncConfig;
+      docker: Docker;
+      store: DeploymentStore;
+      caddy: CaddyAdmin;
+      subscriber: Redis;
+      logger: Logger;
+      readState: () => Promise<RoutingState>;
+    },
+  ) {}
+
+  async start(): Promise<void> {
+    const { subscriber, config } = this.deps;
+    subscriber.on('message', () => this.schedule());
+    await subscriber.subscribe(routesChannel(config.BERTH_INSTANCE));
+    void this.watchDocker();
+    this.resync = setInterval(() => {
+      this.verifyNext = true;
+      this.schedule();
+    }, config.RESYNC_INTERVAL_MS);
+    await this.runNow();
+  }
+
+  /** Debounced: many triggers within DEBOUNCE_MS make one run. */
+  schedule(): void {
+    if (this.stopped || this.timer) return;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      void this.runNow();
+    }, this.deps.config.DEBOUNCE_MS);
+  }
+
+  /** Runs a reconcile (or queues one more if one is in flight) and resolves when done. */
+  async runNow(): Promise<void> {
+    if (this.running) {
+      this.again = true;
+      return this.running;
+    }
+    this.running = (async () => {
+      do {
+        this.again = false;
+        await this.reconcile().catch((err: unknown) => {
+          this.verifyNext = true;
+          this.deps.logger.warn({ err }, 'reconcile failed; will retry');
+        });
+      } while (this.again && !this.stopped);
+    })().finally(() => (this.running = undefined));
+    return this.running;
+  }
+
+  private async reconcile(): Promise<void> {
+    const { config, caddy, logger } = this.deps;
+    const state = await this.deps.readState();
+    const desired = buildCaddyConfig(state, {
+      adminListen: config.adminListen,
+      httpListen: config.CADDY_HTTP_LISTEN,
+      baseDomain: config.BASE_DOMAIN,
+      apiUpstream: config.API_UPSTREAM,
+    });
+    const desiredJson = canonicalJson(desired);
+    let differs = desiredJson !== this.lastApplied;
+    if (!differs && this.verifyNext) differs = canonicalJson(await caddy.current()) !== desiredJson;
+    this.verifyNext = false;
+    if (!differs || this.stopped) return;
+    const started = performance.now();
+    await caddy.load(desired);
+    this.lastApplied = desiredJson;
+    this.loads++;
+    logger.info(
+      { apps: state.apps.length, ms: Math.round(performance.now() - started) },
+      'caddy config loaded',
+    );
+  }
+
+  private async watchDocker(): Promise<void> {
+    const { docker, config, logger } = this.deps;
+    let since = Math.floor(Date.now() / 1000);
+    while (!this.stopped) {
+      try {
+        const stream = (await docker.getEvents({
+          since,
+          filters: { type: ['container'], label: [`${labels.instance}=${config.BERTH_INSTANCE}`] },
+        })) as NodeJS.ReadableStream;
+        this.events = stream;
+        let buffered = '';
+        for await (const chunk of stream as AsyncIterable<Buffer>) {
+          buffered += chunk.toString('utf8');
+          let nl: number;
+          while ((nl = buffered.indexOf('\n')) !== -1) {
+            const line = buffered.slice(0, nl);
+            buffered = buffered.slice(nl + 1);
+            try {
+              const event = JSON.parse(line) as { time?: number };
+              if (event.time) since = event.time;
+            } catch {
+              // partial or odd line: the periodic resync covers anything missed
+            }
+            this.schedule();
+          }
+        }
+      } catch (err) {
+        if (!this.stopped) logger.warn({ err }, 'docker event stream broke; reconnecting');
+      }
+      if (!this.stopped) await new Promise((r) => setTimeout(r, 1000));
+    }
+  }
+
+  /** Stops watching; never touches Caddy's config on the way out. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    clearInterval(this.resync);
+    (this.events as unknown as { destroy?: () => void } | undefined)?.destroy?.();
+    await this.running;
+    await this.deps.subscriber.quit().catch(() => this.deps.subscriber.disconnect());
+  }
+}

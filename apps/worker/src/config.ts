@@ -1,0 +1,31 @@
+import { env, parseConfig, z } from '@berth/shared/config';
+
+const schema = z.object({
+  REDIS_URL: env.redisUrl,
+  DATABASE_URL: env.databaseUrl,
+  LOG_LEVEL: env.logLevel,
+  BERTH_INSTANCE: env.instance,
+  /** Jobs one worker process runs at once. */
+  WORKER_CONCURRENCY: env.positiveInt(2),
+  /** Docker network the app containers join; Caddy and the worker reach them on it. */
+  BERTH_NETWORK: z.string().regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/).optional(),
+  CLONE_TIMEOUT_MS: env.milliseconds(120_000),
+  BUILD_TIMEOUT_MS: env.milliseconds(15 * 60_000),
+  HEALTHCHECK_TIMEOUT_MS: env.milliseconds(60_000),
+  MAX_EXTRACTED_BYTES: env.positiveInt(512 * 1024 * 1024),
+  MAX_EXTRACTED_FILES: env.positiveInt(20_000),
+  CONTAINER_MEMORY_MB: env.positiveInt(512),
+  CONTAINER_CPUS: z.coerce.number().positive().max(64).default(1),
+  LOG_FLUSH_MS: env.milliseconds(20),
+  /** BullMQ lock and stalled-check interval: how soon a dead worker's job is picked up again. */
+  JOB_LOCK_MS: env.milliseconds(15_000),
+  JOB_STALLED_INTERVAL_MS: env.milliseconds(10_000),
+  SHUTDOWN_GRACE_MS: env.milliseconds(30_000),
+});
+
+export type WorkerConfig = Readonly<z.infer<typeof schema>> & { network: string };
+
+export function loadWorkerConfig(source: Record<string, string | undefined>): WorkerConfig {
+  const parsed = parseConfig(schema, source);
+  return Object.freeze({ ...parsed, network: parsed.BERTH_NETWORK ?? `berth-${parsed.BERTH_INSTANCE}` });
+}

@@ -1,0 +1,275 @@
+import { mkdir, mkdtemp, rm, stat } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { DeploymentRow } from '@berth/shared/db';
+import type { DeploymentStore } from '@berth/shared/deployment-store';
+import { isFinal, type DeploymentStatus } from '@berth/shared/deployment-state';
+import { BerthError, toBerthError } from '@berth/shared/errors';
+import { containerName, imageTag, labels } from '@berth/shared/labels';
+import type { Logger } from '@berth/shared/logger';
+import type { ContainerRuntime } from './docker/container-runtime.ts';
+import type { LogSink } from './log-sink.ts';
+import type { WorkerConfig } from './config.ts';
+
+export interface Sources {
+  clone(options: {
+    url: string;
+    ref: string | null;
+    dest: string;
+    timeoutMs: number;
+    signal: AbortSignal;
+    onLine: (line: string) => void;
+  }): Promise<void>;
+  extract(data: Buffer, format: 'zip' | 'tar.gz', dest: string): Promise<{ files: number; bytes: number }>;
+}
+
+export interface StatusPublisher {
+  /** Announces a status change (viewers) and, for routing-relevant ones, pokes router-sync. */
+  published(row: DeploymentRow): Promise<void>;
+}
+
+export interface RunnerDeps {
+  config: WorkerConfig;
+  store: DeploymentStore;
+  runtime: ContainerRuntime;
+  sources: Sources;
+  status: StatusPublisher;
+  openLog: (deploymentId: string) => Promise<LogSink>;
+  probe: (host: string, port: number) => Promise<boolean>;
+  logger: Logger;
+}
+
+export interface RunOptions {
+  signal: AbortSignal;
+  /** False while BullMQ will try again after a retryable failure. */
+  lastAttempt: boolean;
+}
+
+const inFlight: DeploymentStatus[] = ['queued', 'fetching', 'building', 'starting'];
+
+/**
+ * The deployment pipeline: fetch → build → start → wait until it answers →
+ * running. Safe to run again for the same deployment (at-least-once delivery):
+ * names are deterministic and leftovers of an earlier attempt are removed first.
+ */
+export class DeploymentRunner {
+  constructor(private readonly deps: RunnerDeps) {}
+
+  async run(deploymentId: string, options: RunOptions): Promise<void> {
+    const { store, logger } = this.deps;
+    const current = await store.get(deploymentId);
+    if (!current) {
+      logger.warn({ deploymentId }, 'job for unknown deployment; dropping it');
+      return;
+    }
+    if (!inFlight.includes(current.status)) {
+      logger.info({ deploymentId, status: current.status }, 'deployment is not in flight; nothing to do');
+      return;
+    }
+    const log = await this.deps.openLog(deploymentId);
+    const workDir = await mkdtemp(path.join(os.tmpdir(), `berth-${deploymentId}-`));
+    try {
+      await this.pipeline(current, log, workDir, options);
+    } catch (err) {
+      if (err instanceof Superseded) {
+        log.system(`stopping: the deployment is already ${err.status}`);
+        await this.cleanUp(deploymentId, { image: true });
+        return;
+      }
+      const error = toBerthError(err);
+      if (options.signal.aborted) {
+        log.system('deployment canceled');
+        await log.flush();
+        await this.cleanUp(deploymentId, { image: true });
+        await this.transition(deploymentId, inFlight, 'canceled', {});
+        return;
+      }
+      if (error.retryable && !options.lastAttempt) {
+        log.system(`attempt failed (${error.code}): ${error.message}; retrying`);
+        await log.flush();
+        throw error;
+      }
+      log.system(`deployment failed (${error.code}): ${error.message}`);
+      await log.flush();
+      await this.cleanUp(deploymentId, { image: true }).catch((cleanupErr: unknown) =>
+        logger.error({ err: cleanupErr, deploymentId }, 'cleanup after failure failed'),
+      );
+      await this.transition(deploymentId, inFlight, 'failed', {
+        errorCode: error.code,
+        errorMessage: error.message,
+      });
+      if (error.code === 'INTERNAL') logger.error({ err, deploymentId }, 'deployment failed unexpectedly');
+    } finally {
+      await log.close().catch((err: unknown) => logger.error({ err, deploymentId }, 'flushing logs failed'));
+      await rm(workDir, { recursive: true, force: true });
+    }
+  }
+
+  private async pipeline(
+    deployment: DeploymentRow,
+    log: LogSink,
+    workDir: string,
+    { signal }: RunOptions,
+  ): Promise<void> {
+    const { config, runtime, sources } = this.deps;
+    const id = deployment.id;
+    const retry = deployment.status !== 'queued';
+    await this.transition(id, inFlight, 'fetching', {});
+    if (retry) {
+      log.system('resuming an interrupted attempt: removing its leftovers');
+      await this.cleanUp(id, { image: true });
+    }
+
+    const srcDir = path.join(workDir, 'src');
+    if (deployment.source_type === 'git') {
+      log.system(`cloning ${deployment.git_url}${deployment.git_ref ? ` at ${deployment.git_ref}` : ''}`);
+      await mkdir(srcDir);
+      await sources.clone({
+        url: deployment.git_url!,
+        ref: deployment.git_ref,
+        dest: srcDir,
+        timeoutMs: config.CLONE_TIMEOUT_MS,
+        signal,
+        onLine: (line) => log.system(line),
+      });
+    } else {
+      const archive = await this.deps.store.getArchive(id);
+      if (!archive) throw new BerthError('INVALID_ARCHIVE', 'the uploaded archive is no longer stored');
+      log.system(`extracting ${deployment.archive_format} archive (${archive.length} bytes)`);
+      const { files, bytes } = await sources.extract(archive, deployment.archive_format ?? 'zip', srcDir);
+      log.system(`extracted ${files} files (${bytes} bytes)`);
+    }
+    signal.throwIfAborted();
+
+    const contextDir = await resolveContext(srcDir, deployment.root_dir);
+    await this.transition(id, ['fetching'], 'building', {});
+    const tag = imageTag(config.BERTH_INSTANCE, id);
+    const owner = { [labels.instance]: config.BERTH_INSTANCE, [labels.deployment]: id };
+    log.system('building image');
+    await runtime.buildImage({
+      contextDir,
+      dockerfile: 'Dockerfile',
+      tag,
+      labels: owner,
+      timeoutMs: config.BUILD_TIMEOUT_MS,
+      signal,
+      onLine: (line) => log.write('build', line),
+    });
+    signal.throwIfAborted();
+
+    await this.transition(id, ['building'], 'starting', { image: tag });
+    const name = containerName(config.BERTH_INSTANCE, id);
+    await runtime.ensureNetwork(config.network);
+    const { id: containerId, ip } = await runtime.runContainer({
+      name,
+      image: tag,
+      env: { ...deployment.env, PORT: String(deployment.port) },
+      labels: { ...owner, [labels.project]: deployment.project, [labels.port]: String(deployment.port) },
+      port: deployment.port,
+      network: config.network,
+      memoryBytes: config.CONTAINER_MEMORY_MB * 1024 * 1024,
+      nanoCpus: Math.round(config.CONTAINER_CPUS * 1e9),
+    });
+    log.system(`container started; waiting for it to answer on port ${deployment.port}`);
+    await this.waitUntilAnswering(name, ip, deployment.port, signal, log);
+
+    log.system('deployment is live');
+    await log.flush();
+    const running = await this.transition(id, ['starting'], 'running', { containerId });
+    if (running) await this.deps.store.promote(running.project, id);
+    await this.deps.store.deleteArchive(id);
+  }
+
+  private async waitUntilAnswering(
+    name: string,
+    ip: string,
+    port: number,
+    signal: AbortSignal,
+    log: LogSink,
+  ): Promise<void> {
+    const { runtime, config, probe } = this.deps;
+    const deadline = Date.now() + config.HEALTHCHECK_TIMEOUT_MS;
+    let delay = 25;
+    for (let attempt = 0; ; attempt++) {
+      signal.throwIfAborted();
+      if (ip && (await probe(ip, port))) return;
+      // Check the container itself every few probes: an app that exits should fail fast.
+      if (attempt % 4 === 3 || !ip) {
+        const state = await runtime.inspect(name);
+        if (!state || !state.running || state.restarting || state.restartCount > 0) {
+          await this.copyContainerOutput(name, log);
+          throw new BerthError(
+            'APP_EXITED',
+            `the app exited (code ${state?.exitCode ?? 'unknown'}) instead of listening on port ${port}`,
+          );
+        }
+      }
+      if (Date.now() >= deadline) {
+        await this.copyContainerOutput(name, log);
+        throw new BerthError(
+          'HEALTHCHECK_TIMEOUT',
+          `the app did not answer HTTP on port ${port} within ${config.HEALTHCHECK_TIMEOUT_MS} ms`,
+        );
+      }
+      await new Promise((r) => setTimeout(r, delay));
+      delay = Math.min(delay * 1.5, 500);
+    }
+  }
+
+  private async copyContainerOutput(name: string, log: LogSink): Promise<void> {
+    const lines = await this.deps.runtime.tailLogs(name, 50).catch(() => []);
+    log.system(lines.length ? `last ${lines.length} lines of the app's output:` : 'the app printed nothing');
+    for (const line of lines) log.write('runtime', line);
+  }
+
+  private async cleanUp(deploymentId: string, what: { image: boolean }): Promise<void> {
+    const { runtime, config } = this.deps;
+    await runtime.removeContainer(containerName(config.BERTH_INSTANCE, deploymentId));
+    if (what.image) await runtime.removeImage(imageTag(config.BERTH_INSTANCE, deploymentId));
+  }
+
+  private async transition(
+    id: string,
+    from: DeploymentStatus[],
+    to: DeploymentStatus,
+    fields: Parameters<DeploymentStore['transition']>[3],
+  ): Promise<DeploymentRow | undefined> {
+    const row = await this.deps.store.transition(id, from, to, fields);
+    if (!row) {
+      const now = await this.deps.store.get(id);
+      if (now && isFinal(now.status) && !isFinal(to)) {
+        // Canceled or failed by someone else meanwhile: stop this attempt.
+        throw new Superseded(now.status);
+      }
+      return undefined;
+    }
+    await this.deps.status.published(row);
+    return row;
+  }
+}
+
+class Superseded extends Error {
+  constructor(readonly status: DeploymentStatus) {
+    super(`deployment is already ${status}`);
+  }
+}
+
+/** The build context: `rootDir` inside the source, which must exist and hold a Dockerfile. */
+async function resolveContext(srcDir: string, rootDir: string): Promise<string> {
+  const contextDir = path.resolve(srcDir, rootDir || '.');
+  if (contextDir !== srcDir && !contextDir.startsWith(srcDir + path.sep)) {
+    throw new BerthError('INVALID_ROOT_DIR', `rootDir "${rootDir}" points outside the source`);
+  }
+  const dir = await stat(contextDir).catch(() => undefined);
+  if (!dir?.isDirectory()) {
+    throw new BerthError('INVALID_ROOT_DIR', `rootDir "${rootDir}" is not a directory in the source`);
+  }
+  const dockerfile = await stat(path.join(contextDir, 'Dockerfile')).catch(() => undefined);
+  if (!dockerfile?.isFile()) {
+    throw new BerthError(
+      'MISSING_DOCKERFILE',
+      `no Dockerfile found at ${rootDir ? `${rootDir}/Dockerfile` : 'the root of the source'}`,
+    );
+  }
+  return contextDir;
+}

@@ -1,0 +1,47 @@
+/**
+ * What the deployment pipeline needs from a container engine, as structured
+ * arguments (never shell strings). `docker-runtime.ts` is the real one.
+ */
+export interface BuildImageOptions {
+  contextDir: string;
+  /** Path of the Dockerfile relative to contextDir. */
+  dockerfile: string;
+  tag: string;
+  labels: Record<string, string>;
+  timeoutMs: number;
+  signal: AbortSignal;
+  onLine: (line: string) => void;
+}
+
+export interface RunContainerOptions {
+  name: string;
+  image: string;
+  env: Record<string, string>;
+  labels: Record<string, string>;
+  port: number;
+  network: string;
+  memoryBytes: number;
+  nanoCpus: number;
+}
+
+export interface ContainerState {
+  running: boolean;
+  restarting: boolean;
+  restartCount: number;
+  exitCode: number;
+  status: string;
+}
+
+export interface ContainerRuntime {
+  ensureNetwork(name: string): Promise<void>;
+  /** Throws BUILD_FAILED (with the builder's message) when the Dockerfile fails. */
+  buildImage(options: BuildImageOptions): Promise<void>;
+  /** Creates and starts the container; returns its id and its address on `network`. */
+  runContainer(options: RunContainerOptions): Promise<{ id: string; ip: string }>;
+  inspect(nameOrId: string): Promise<ContainerState | undefined>;
+  tailLogs(nameOrId: string, lines: number): Promise<string[]>;
+  /** Force-removes the container if it exists. */
+  removeContainer(nameOrId: string): Promise<void>;
+  /** Removes the image if it exists. */
+  removeImage(tag: string): Promise<void>;
+}

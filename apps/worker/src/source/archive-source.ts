@@ -1,0 +1,142 @@
+import { createWriteStream, promises as fs } from 'node:fs';
+import path from 'node:path';
+import { Readable, Transform, type TransformCallback } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { createGunzip } from 'node:zlib';
+import unzipper from 'unzipper';
+import tarStream from 'tar-stream';
+import { BerthError } from '@berth/shared/errors';
+
+export interface ExtractLimits {
+  maxBytes: number;
+  maxFiles: number;
+}
+
+/**
+ * Extracts an uploaded archive into `dest` without trusting it: every entry
+ * path must stay inside `dest`, links are refused, and the real number of
+ * bytes written (not what headers claim) is capped.
+ */
+export async function extractArchive(
+  data: Buffer,
+  format: 'zip' | 'tar.gz',
+  dest: string,
+  limits: ExtractLimits,
+): Promise<{ files: number; bytes: number }> {
+  const budget = new Budget(limits);
+  if (format === 'zip') await extractZip(data, dest, budget);
+  else await extractTarGz(data, dest, budget);
+  if (budget.files === 0) throw new BerthError('EMPTY_ARCHIVE', 'the archive contains no files');
+  return { files: budget.files, bytes: budget.bytes };
+}
+
+class Budget {
+  files = 0;
+  bytes = 0;
+  constructor(private readonly limits: ExtractLimits) {}
+
+  addFile(): void {
+    if (++this.files > this.limits.maxFiles) {
+      throw new BerthError('ARCHIVE_TOO_LARGE', `the archive has more than ${this.limits.maxFiles} files`);
+    }
+  }
+
+  /** A transform that counts bytes as they are written and stops past the limit. */
+  meter(): Transform {
+    return new Transform({
+      transform: (chunk: Buffer, _enc: BufferEncoding, done: TransformCallback) => {
+        this.bytes += chunk.length;
+        if (this.bytes > this.limits.maxBytes) {
+          done(new BerthError('ARCHIVE_TOO_LARGE', `the archive expands to more than ${this.limits.maxBytes} bytes`));
+        } else {
+          done(null, chunk);
+        }
+      },
+    });
+  }
+}
+
+/** Resolves an entry name inside `dest`, or throws UNSAFE_ARCHIVE. */
+function safeTarget(dest: string, name: string): string | undefined {
+  const normalized = name.replace(/^\.\/+/, '');
+  if (normalized === '' || normalized === '.' || normalized === './') return undefined;
+  if (normalized.includes('\\') || normalized.includes('\0') || path.isAbsolute(normalized)) {
+    throw new BerthError('UNSAFE_ARCHIVE', `archive entry "${name}" has an absolute or malformed path`);
+  }
+  const target = path.resolve(dest, normalized);
+  if (target !== dest && !target.startsWith(dest + path.sep)) {
+    throw new BerthError('UNSAFE_ARCHIVE', `archive entry "${name}" points outside the archive`);
+  }
+  return target;
+}
+
+async function extractZip(data: Buffer, dest: string, budget: Budget): Promise<void> {
+  let directory: unzipper.CentralDirectory;
+  try {
+    directory = await unzipper.Open.buffer(data);
+  } catch (err) {
+    throw new BerthError('INVALID_ARCHIVE', 'the upload is not a readable zip archive', { cause: err });
+  }
+  const seen = new Set<string>();
+  for (const entry of directory.files) {
+    const target = safeTarget(dest, entry.path);
+    if (!target) continue;
+    const mode = (entry.externalFileAttributes >>> 16) & 0o170000;
+    if (mode === 0o120000) {
+      throw new BerthError('UNSAFE_ARCHIVE', `archive entry "${entry.path}" is a symbolic link`);
+    }
+    if (seen.has(target)) {
+      throw new BerthError('UNSAFE_ARCHIVE', `archive entry "${entry.path}" appears twice`);
+    }
+    seen.add(target);
+    if (entry.type === 'Directory') {
+      await fs.mkdir(target, { recursive: true });
+      continue;
+    }
+    budget.addFile();
+    await fs.mkdir(path.dirname(target), { recursive: true });
+    try {
+      await pipeline(entry.stream(), budget.meter(), createWriteStream(target, { flags: 'wx' }));
+    } catch (err) {
+      if (err instanceof BerthError) throw err;
+      throw new BerthError('INVALID_ARCHIVE', `archive entry "${entry.path}" could not be read`, { cause: err });
+    }
+  }
+}
+
+async function extractTarGz(data: Buffer, dest: string, budget: Budget): Promise<void> {
+  const extract = tarStream.extract();
+  const seen = new Set<string>();
+  extract.on('entry', (header, stream, next) => {
+    const fail = (err: unknown) => {
+      stream.resume();
+      extract.destroy(err instanceof Error ? err : new Error(String(err)));
+    };
+    try {
+      const target = safeTarget(dest, header.name);
+      if (!target || header.type === 'directory') {
+        stream.resume();
+        if (target) fs.mkdir(target, { recursive: true }).then(() => next(), fail);
+        else next();
+        return;
+      }
+      if (header.type !== 'file' && header.type !== 'contiguous-file') {
+        throw new BerthError('UNSAFE_ARCHIVE', `archive entry "${header.name}" is a ${header.type}, not a file`);
+      }
+      if (seen.has(target)) throw new BerthError('UNSAFE_ARCHIVE', `archive entry "${header.name}" appears twice`);
+      seen.add(target);
+      budget.addFile();
+      fs.mkdir(path.dirname(target), { recursive: true })
+        .then(() => pipeline(stream, budget.meter(), createWriteStream(target, { flags: 'wx' })))
+        .then(() => next(), fail);
+    } catch (err) {
+      fail(err);
+    }
+  });
+  try {
+    await pipeline(Readable.from([data]), createGunzip(), extract);
+  } catch (err) {
+    if (err instanceof BerthError) throw err;
+    throw new BerthError('INVALID_ARCHIVE', 'the upload is not a readable .tar.gz archive', { cause: err });
+  }
+}

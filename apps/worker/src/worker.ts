@@ -1,0 +1,108 @@
+import { UnrecoverableError, Worker } from 'bullmq';
+import { DeploymentStore } from '@berth/shared/deployment-store';
+import type { Db } from '@berth/shared/db';
+import { isBerthError } from '@berth/shared/errors';
+import { deploymentQueueName, queuePrefix, type DeploymentJobData } from '@berth/shared/jobs';
+import type { Logger } from '@berth/shared/logger';
+import { createRedis, type Redis } from '@berth/shared/redis';
+import type { WorkerConfig } from './config.ts';
+import { DeploymentRunner } from './deployment-runner.ts';
+import type { ContainerRuntime } from './docker/container-runtime.ts';
+import { DockerRuntime } from './docker/docker-runtime.ts';
+import { probeHttp } from './health-check.ts';
+import { LogSink } from './log-sink.ts';
+import { extractArchive } from './source/archive-source.ts';
+import { cloneRepository } from './source/git-source.ts';
+import { RedisStatusPublisher } from './status-publisher.ts';
+
+export interface WorkerHandle {
+  worker: Worker<DeploymentJobData>;
+  /** Stops taking jobs, waits up to the grace period for running ones, then closes connections. */
+  close(): Promise<void>;
+}
+
+/** Wires a BullMQ worker to the deployment pipeline. */
+export async function startWorker(deps: {
+  config: WorkerConfig;
+  db: Db;
+  logger: Logger;
+  runtime?: ContainerRuntime;
+}): Promise<WorkerHandle> {
+  const { config, logger } = deps;
+  const redis: Redis = createRedis(config.REDIS_URL);
+  const store = new DeploymentStore(deps.db);
+  const runtime = deps.runtime ?? new DockerRuntime();
+  await runtime.ensureNetwork(config.network);
+
+  const runner = new DeploymentRunner({
+    config,
+    store,
+    runtime,
+    logger,
+    status: new RedisStatusPublisher(redis, config.BERTH_INSTANCE),
+    probe: probeHttp,
+    sources: {
+      clone: cloneRepository,
+      extract: (data, format, dest) =>
+        extractArchive(data, format, dest, {
+          maxBytes: config.MAX_EXTRACTED_BYTES,
+          maxFiles: config.MAX_EXTRACTED_FILES,
+        }),
+    },
+    openLog: async (deploymentId) => {
+      const sink = new LogSink({
+        redis,
+        store,
+        instance: config.BERTH_INSTANCE,
+        deploymentId,
+        flushMs: config.LOG_FLUSH_MS,
+        logger,
+      });
+      await sink.init();
+      return sink;
+    },
+  });
+
+  const worker = new Worker<DeploymentJobData>(
+    deploymentQueueName,
+    async (job, _token, signal) => {
+      const attempts = job.opts.attempts ?? 1;
+      const log = logger.child({ deploymentId: job.data.deploymentId, attempt: job.attemptsMade + 1 });
+      log.info('deployment job started');
+      try {
+        await runner.run(job.data.deploymentId, {
+          signal: signal ?? new AbortController().signal,
+          lastAttempt: job.attemptsMade + 1 >= attempts,
+        });
+        log.info('deployment job finished');
+      } catch (err) {
+        log.warn({ err }, 'deployment job failed');
+        if (isBerthError(err) && !err.retryable) throw new UnrecoverableError(err.message);
+        throw err;
+      }
+    },
+    {
+      connection: createRedis(config.REDIS_URL),
+      prefix: queuePrefix(config.BERTH_INSTANCE),
+      concurrency: config.WORKER_CONCURRENCY,
+      lockDuration: config.JOB_LOCK_MS,
+      stalledInterval: config.JOB_STALLED_INTERVAL_MS,
+      maxStalledCount: 2,
+    },
+  );
+  worker.on('error', (err) => logger.error({ err }, 'worker error'));
+  await worker.waitUntilReady();
+
+  return {
+    worker,
+    async close() {
+      const grace = new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), config.SHUTDOWN_GRACE_MS).unref());
+      const outcome = await Promise.race([worker.close().then(() => 'closed' as const), grace]);
+      if (outcome === 'timeout') {
+        logger.warn('grace period over; handing running jobs back');
+        await worker.close(true);
+      }
+      await redis.quit().catch(() => redis.disconnect());
+    },
+  };
+}

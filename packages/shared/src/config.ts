@@ -1,0 +1,46 @@
+import { z } from 'zod';
+
+/**
+ * Config helpers shared by the apps. Each app declares its own schema in
+ * `src/config.ts`, parses `process.env` once at start and passes the frozen
+ * result down; nothing else reads the environment.
+ */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n  ${problems.join('\n  ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export function parseConfig<S extends z.ZodType>(
+  schema: S,
+  env: Record<string, string | undefined>,
+): Readonly<z.infer<S>> {
+  const result = schema.safeParse(env);
+  if (!result.success) {
+    throw new ConfigError(
+      result.error.issues.map((issue) => `${issue.path.join('.') || '(env)'}: ${issue.message}`),
+    );
+  }
+  return Object.freeze(result.data);
+}
+
+export const env = {
+  redisUrl: z.string().url('expected a redis:// URL').default('redis://127.0.0.1:6379'),
+  databaseUrl: z.string().url('expected a postgres:// URL').default('postgres://berth:berth@127.0.0.1:5432/berth'),
+  logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Names one installation; namespaces queue keys, channels and container labels. */
+  instance: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9-]{0,30}$/, 'expected lowercase letters, digits and dashes (max 31)')
+    .default('main'),
+  baseDomain: z
+    .string()
+    .regex(/^[a-z0-9.-]+$/, 'expected a lowercase domain such as localhost')
+    .default('localhost'),
+  port: (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback),
+  positiveInt: (fallback: number) => z.coerce.number().int().positive().default(fallback),
+  milliseconds: (fallback: number) => z.coerce.number().int().min(1).default(fallback),
+};
+
+export { z };

@@ -1,0 +1,67 @@
+import pg from 'pg';
+import { Kysely, PostgresDialect, type ColumnType, type Generated, type Selectable } from 'kysely';
+import type { DeploymentStatus } from './deployment-state.ts';
+import type { LogStream } from './log-line.ts';
+
+// bigint columns (log seq) fit comfortably in a JS number.
+pg.types.setTypeParser(20, (value: string) => Number(value));
+
+type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+
+export interface DeploymentsTable {
+  id: string;
+  project: string;
+  status: DeploymentStatus;
+  error_code: string | null;
+  error_message: string | null;
+  source_type: 'git' | 'archive';
+  git_url: string | null;
+  git_ref: string | null;
+  root_dir: string;
+  archive_format: 'zip' | 'tar.gz' | null;
+  port: number;
+  env: ColumnType<Record<string, string>, string, string>;
+  image: string | null;
+  container_id: string | null;
+  created_at: Generated<Date>;
+  updated_at: Timestamp;
+  finished_at: Date | null;
+}
+
+export interface DeploymentArchivesTable {
+  deployment_id: string;
+  data: Buffer;
+}
+
+export interface DeploymentLogsTable {
+  deployment_id: string;
+  seq: number;
+  ts: Timestamp;
+  stream: LogStream;
+  line: string;
+}
+
+export interface ProjectsTable {
+  name: string;
+  current_deployment_id: string | null;
+  created_at: Generated<Date>;
+  updated_at: Timestamp;
+}
+
+export interface Database {
+  deployments: DeploymentsTable;
+  deployment_archives: DeploymentArchivesTable;
+  deployment_logs: DeploymentLogsTable;
+  projects: ProjectsTable;
+}
+
+export type DeploymentRow = Selectable<DeploymentsTable>;
+
+export type Db = Kysely<Database>;
+
+export function createDb(connectionString: string, options: { max?: number } = {}): Db {
+  const pool = new pg.Pool({ connectionString, max: options.max ?? 10 });
+  // An idle client losing its connection (Postgres restarted) must not crash the process.
+  pool.on('error', () => {});
+  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+}

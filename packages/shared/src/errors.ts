@@ -1,0 +1,56 @@
+/**
+ * Typed errors with stable codes. Every error Berth reports to a user carries
+ * one of these codes; the API maps codes to HTTP statuses, the worker decides
+ * from `retryable` whether BullMQ should try again.
+ */
+export const errorCatalog = {
+  // Request validation (API).
+  VALIDATION_FAILED: { retryable: false },
+  SOURCE_MISSING: { retryable: false },
+  SOURCE_AMBIGUOUS: { retryable: false },
+  INVALID_GIT_URL: { retryable: false },
+  UNSUPPORTED_MEDIA_TYPE: { retryable: false },
+  PAYLOAD_TOO_LARGE: { retryable: false },
+  NOT_FOUND: { retryable: false },
+  // Pipeline failures a retry cannot fix.
+  INVALID_ARCHIVE: { retryable: false },
+  EMPTY_ARCHIVE: { retryable: false },
+  ARCHIVE_TOO_LARGE: { retryable: false },
+  UNSAFE_ARCHIVE: { retryable: false },
+  INVALID_ROOT_DIR: { retryable: false },
+  MISSING_DOCKERFILE: { retryable: false },
+  GIT_CLONE_FAILED: { retryable: false },
+  BUILD_FAILED: { retryable: false },
+  APP_EXITED: { retryable: false },
+  HEALTHCHECK_TIMEOUT: { retryable: false },
+  // Infrastructure failures: worth another attempt.
+  DOCKER_UNAVAILABLE: { retryable: true },
+  STORE_UNAVAILABLE: { retryable: true },
+  QUEUE_UNAVAILABLE: { retryable: true },
+  INTERNAL: { retryable: true },
+} as const satisfies Record<string, { retryable: boolean }>;
+
+export type ErrorCode = keyof typeof errorCatalog;
+
+export class BerthError extends Error {
+  readonly code: ErrorCode;
+  readonly retryable: boolean;
+
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'BerthError';
+    this.code = code;
+    this.retryable = errorCatalog[code].retryable;
+  }
+}
+
+export function isBerthError(err: unknown): err is BerthError {
+  return err instanceof BerthError;
+}
+
+/** Wraps anything thrown into a BerthError, keeping typed ones as they are. */
+export function toBerthError(err: unknown, fallback: ErrorCode = 'INTERNAL'): BerthError {
+  if (err instanceof BerthError) return err;
+  const message = err instanceof Error ? err.message : String(err);
+  return new BerthError(fallback, message, { cause: err });
+}

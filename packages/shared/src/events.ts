@@ -1,0 +1,54 @@
+import type { DeploymentStatus } from './deployment-state.ts';
+import type { LogLine } from './log-line.ts';
+
+/**
+ * Messages on Redis pub/sub. One channel per installation carries every
+ * deployment's log batches and status changes, so an API process needs one
+ * subscription however many viewers it serves.
+ */
+export interface LogBatchEvent {
+  type: 'log';
+  deploymentId: string;
+  lines: LogLine[];
+}
+
+export interface StatusEvent {
+  type: 'status';
+  deploymentId: string;
+  status: DeploymentStatus;
+  errorCode: string | null;
+  errorMessage: string | null;
+  at: string;
+}
+
+export type BerthEvent = LogBatchEvent | StatusEvent;
+
+export function eventsChannel(instance: string): string {
+  return `berth:${instance}:events`;
+}
+
+/** Carries nothing but "routes may have changed": router-sync rebuilds from state. */
+export function routesChannel(instance: string): string {
+  return `berth:${instance}:routes`;
+}
+
+/** Key of the per-deployment log sequence counter (INCRBY gives each batch its range). */
+export function logSeqKey(instance: string, deploymentId: string): string {
+  return `berth:${instance}:logseq:${deploymentId}`;
+}
+
+export function encodeEvent(event: BerthEvent): string {
+  return JSON.stringify(event);
+}
+
+export function decodeEvent(raw: string): BerthEvent | undefined {
+  try {
+    const value = JSON.parse(raw) as BerthEvent;
+    if (value && (value.type === 'log' || value.type === 'status') && typeof value.deploymentId === 'string') {
+      return value;
+    }
+  } catch {
+    // fall through: a malformed message is ignored, never fatal
+  }
+  return undefined;
+}

@@ -1,0 +1,17 @@
+/** Docker labels Berth puts on the containers and images it creates. */
+export const labels = {
+  /** Which Berth installation owns the container (lets tests and installs share a Docker). */
+  instance: 'dev.berth.instance',
+  deployment: 'dev.berth.deployment',
+  project: 'dev.berth.project',
+  port: 'dev.berth.port',
+} as const;
+
+/** Deterministic names make a re-delivered job find (and remove) its own leftovers. */
+export function containerName(instance: string, deploymentId: string): string {
+  return `berth-${instance}-${deploymentId}`;
+}
+
+export function imageTag(instance: string, deploymentId: string): string {
+  return `berth-${instance}/${deploymentId}:latest`;
+}

@@ -1,0 +1,92 @@
+# Shared by up.sh and test.sh: make sure Docker Engine, Redis, Postgres, Caddy
+# and git are installed and running on this host. Idempotent; starts only what
+# is not already answering, and records what it started under .berth/.
+set -euo pipefail
+
+BERTH_STATE_DIR=${BERTH_STATE_DIR:-"$PWD/.berth"}
+mkdir -p "$BERTH_STATE_DIR"
+PG_PORT=${BERTH_PG_PORT:-5432}
+REDIS_PORT=${BERTH_REDIS_PORT:-6379}
+
+say() { printf '[berth] %s\n' "$*" >&2; }
+die() { printf '[berth] error: %s\n' "$*" >&2; exit 1; }
+
+ensure_packages() {
+  local missing=()
+  command -v dockerd >/dev/null || missing+=(docker.io)
+  command -v caddy >/dev/null || missing+=(caddy)
+  command -v redis-server >/dev/null || missing+=(redis-server)
+  command -v pg_ctlcluster >/dev/null || missing+=(postgresql)
+  command -v git >/dev/null || missing+=(git)
+  [ -x /bin/busybox ] || missing+=(busybox-static)
+  [ ${#missing[@]} -eq 0 ] && return 0
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    say "installing ${missing[*]} from Debian packages"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+  else
+    die "missing ${missing[*]}; install them (Debian: apt-get install ${missing[*]}) or run as root on Debian"
+  fi
+}
+
+wait_for() { # wait_for SECONDS DESCRIPTION COMMAND...
+  local secs=$1 what=$2; shift 2
+  local i
+  for ((i = 0; i < secs * 10; i++)); do
+    if "$@" >/dev/null 2>&1; then return 0; fi
+    sleep 0.1
+  done
+  die "$what did not come up within ${secs}s"
+}
+
+ensure_docker() {
+  if docker info >/dev/null 2>&1; then return 0; fi
+  say "starting dockerd"
+  setsid dockerd >"$BERTH_STATE_DIR/dockerd.log" 2>&1 < /dev/null &
+  echo $! >"$BERTH_STATE_DIR/dockerd.pid"
+  wait_for 60 dockerd docker info
+}
+
+ensure_redis() {
+  if redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1; then return 0; fi
+  say "starting redis on 127.0.0.1:$REDIS_PORT"
+  redis-server --daemonize yes --bind 127.0.0.1 --port "$REDIS_PORT" --save '' --appendonly no \
+    --maxmemory-policy noeviction --pidfile "$BERTH_STATE_DIR/redis.pid" \
+    --logfile "$BERTH_STATE_DIR/redis.log"
+  wait_for 20 redis redis-cli -p "$REDIS_PORT" ping
+}
+
+psql_admin() { su postgres -c "psql -p $PG_PORT -v ON_ERROR_STOP=1 -qAt $(printf '%q ' "$@")"; }
+
+ensure_postgres() {
+  if ! pg_isready -h 127.0.0.1 -p "$PG_PORT" >/dev/null 2>&1; then
+    local version
+    version=$(ls /usr/lib/postgresql | sort -n | tail -1)
+    if ! pg_lsclusters -h | grep -q "^$version main"; then
+      pg_createcluster "$version" main --port "$PG_PORT" >/dev/null
+    fi
+    say "starting postgres $version on 127.0.0.1:$PG_PORT"
+    pg_ctlcluster --skip-systemctl-redirect "$version" main start
+    wait_for 30 postgres pg_isready -h 127.0.0.1 -p "$PG_PORT"
+  fi
+  # A role and database for Berth (password auth over TCP on loopback).
+  if [ "$(psql_admin -c "select 1 from pg_roles where rolname='berth'")" != 1 ]; then
+    psql_admin -c "create role berth login createdb password 'berth'"
+  fi
+  if [ "$(psql_admin -c "select 1 from pg_database where datname='berth'")" != 1 ]; then
+    psql_admin -c "create database berth owner berth"
+  fi
+}
+
+# Base images Berth's own test apps and examples build FROM (no registry here).
+ensure_base_image() {
+  bash "$(dirname "${BASH_SOURCE[0]}")/../make-node-image.sh"
+}
+
+ensure_services() {
+  ensure_packages
+  ensure_docker
+  ensure_redis
+  ensure_postgres
+  ensure_base_image
+}
