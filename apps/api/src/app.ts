@@ -22,7 +22,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     loggerInstance: deps.logger as FastifyBaseLogger,
     bodyLimit: 1024 * 1024,
     ajv: { customOptions: { coerceTypes: true, removeAdditional: false } },
-    disableRequestLogging: false,
   });
   installErrorHandler(app);
   await app.register(multipart, {

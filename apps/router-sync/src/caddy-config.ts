@@ -38,11 +38,13 @@ export function buildCaddyConfig(state: RoutingState, settings: CaddySettings): 
   const byId = new Map(apps.map((a) => [a.deploymentId, a]));
   const routes: Route[] = [];
 
-  // The API (and its SSE streams): no `encode` handler anywhere, and an
-  // immediate flush, so events are never held back.
+  // The API and its SSE streams. No `encode` handler anywhere (gzip holds
+  // events back), and no `flush_interval: -1`: Caddy already flushes
+  // text/event-stream at once, and in 2.6 that setting makes every config
+  // reload cut open streams.
   routes.push({
     match: [{ host: [settings.baseDomain], path: ['/api/*', '/healthz', '/readyz'] }],
-    handle: [{ handler: 'reverse_proxy', upstreams: [{ dial: settings.apiUpstream }], flush_interval: -1 }],
+    handle: [{ handler: 'reverse_proxy', upstreams: [{ dial: settings.apiUpstream }] }],
     terminal: true,
   });
   for (const app of apps) {

@@ -20,7 +20,6 @@ try {
   const sync = new RouterSync({
     config,
     docker,
-    store,
     logger,
     caddy: new HttpCaddyAdmin(config.CADDY_ADMIN_URL),
     subscriber: createRedis(config.REDIS_URL),

@@ -1,5 +1,4 @@
 import type Docker from 'dockerode';
-import type { DeploymentStore } from '@berth/shared/deployment-store';
 import { routesChannel } from '@berth/shared/events';
 import { labels } from '@berth/shared/labels';
 import type { Logger } from '@berth/shared/logger';
@@ -40,7 +39,6 @@ export class RouterSync {
     private readonly deps: {
       config: RouterSyncConfig;
       docker: Docker;
-      store: DeploymentStore;
       caddy: CaddyAdmin;
       subscriber: Redis;
       logger: Logger;

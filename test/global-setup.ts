@@ -1,0 +1,65 @@
+import type { TestProject } from 'vitest/node';
+import { createDb } from '@berth/shared/db';
+import { migrateToLatest } from '@berth/migrations/migrate';
+import pg from 'pg';
+
+/**
+ * Uses the Redis and Postgres named by REDIS_URL / DATABASE_URL (what
+ * `npm test` starts). Without them (a developer laptop with a registry), it
+ * starts both with testcontainers. Then it migrates a template database that
+ * every test file clones, so each file gets a fresh schema in milliseconds.
+ */
+export default async function setup(project: TestProject) {
+  const stops: (() => Promise<unknown>)[] = [];
+  let databaseUrl = process.env.DATABASE_URL;
+  let redisUrl = process.env.REDIS_URL;
+  if (!databaseUrl || !redisUrl) {
+    process.env.TESTCONTAINERS_RYUK_DISABLED ??= 'true';
+    const { PostgreSqlContainer } = await import('@testcontainers/postgresql');
+    const { RedisContainer } = await import('@testcontainers/redis');
+    if (!databaseUrl) {
+      const pgc = await new PostgreSqlContainer('postgres:16-alpine').start();
+      stops.push(() => pgc.stop());
+      databaseUrl = pgc.getConnectionUri();
+    }
+    if (!redisUrl) {
+      const rc = await new RedisContainer('redis:7-alpine').start();
+      stops.push(() => rc.stop());
+      redisUrl = rc.getConnectionUrl();
+    }
+  }
+
+  const template = `berth_test_template_${process.pid}`;
+  const admin = new pg.Client({ connectionString: databaseUrl });
+  await admin.connect();
+  await admin.query(`drop database if exists ${template}`);
+  await admin.query(`create database ${template}`);
+  const url = new URL(databaseUrl);
+  url.pathname = `/${template}`;
+  const db = createDb(url.toString(), { max: 1 });
+  await migrateToLatest(db);
+  await db.destroy();
+
+  project.provide('databaseUrl', databaseUrl);
+  project.provide('redisUrl', redisUrl);
+  project.provide('templateDatabase', template);
+
+  return async () => {
+    // Drop the template and whatever test databases a crashed run left behind.
+    const { rows } = await admin.query<{ datname: string }>(
+      `select datname from pg_database where datname like 'berth_t_%' or datname = $1`,
+      [template],
+    );
+    for (const { datname } of rows) await admin.query(`drop database if exists ${datname} with (force)`);
+    await admin.end();
+    for (const stop of stops) await stop();
+  };
+}
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    databaseUrl: string;
+    redisUrl: string;
+    templateDatabase: string;
+  }
+}

@@ -1,0 +1,40 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { inject } from 'vitest';
+import { createDb, type Db } from '@berth/shared/db';
+import { DeploymentStore } from '@berth/shared/deployment-store';
+
+export interface TestDatabase {
+  url: string;
+  db: Db;
+  store: DeploymentStore;
+  drop(): Promise<void>;
+}
+
+/** A fresh database cloned from the migrated template (one per test file or test). */
+export async function createTestDatabase(): Promise<TestDatabase> {
+  const base = inject('databaseUrl');
+  const name = `berth_t_${randomBytes(5).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: base });
+  await admin.connect();
+  try {
+    await admin.query(`create database ${name} template ${inject('templateDatabase')}`);
+  } finally {
+    await admin.end();
+  }
+  const url = new URL(base);
+  url.pathname = `/${name}`;
+  const db = createDb(url.toString(), { max: 5 });
+  return {
+    url: url.toString(),
+    db,
+    store: new DeploymentStore(db),
+    async drop() {
+      await db.destroy();
+      const c = new pg.Client({ connectionString: base });
+      await c.connect();
+      await c.query(`drop database if exists ${name} with (force)`);
+      await c.end();
+    },
+  };
+}

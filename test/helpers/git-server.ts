@@ -1,0 +1,56 @@
+import { execFileSync, spawn } from 'node:child_process';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { freePort, waitFor } from './ports.ts';
+
+export interface GitServer {
+  /** Publishes a directory as a repository; returns its git:// URL. */
+  publish(name: string, sourceDir: string, options?: { branch?: string }): string;
+  stop(): Promise<void>;
+}
+
+/** A `git daemon` on a free loopback port serving bare repositories from a temp dir. */
+export async function startGitServer(): Promise<GitServer> {
+  const root = mkdtempSync(path.join(os.tmpdir(), 'berth-git-'));
+  const port = await freePort();
+  const daemon = spawn(
+    'git',
+    ['daemon', `--base-path=${root}`, '--export-all', '--reuseaddr', '--listen=127.0.0.1', `--port=${port}`, root],
+    { stdio: 'ignore' },
+  );
+  await waitFor('git daemon', () =>
+    new Promise<boolean>((resolve) => {
+      const s = net.connect(port, '127.0.0.1', () => {
+        s.end();
+        resolve(true);
+      });
+      s.on('error', () => resolve(false));
+    }),
+  );
+  const git = (cwd: string, ...args: string[]) =>
+    execFileSync('git', args, {
+      cwd,
+      stdio: 'pipe',
+      env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@t', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@t' },
+    });
+  return {
+    publish(name, sourceDir, options = {}) {
+      const work = mkdtempSync(path.join(os.tmpdir(), 'berth-gitwork-'));
+      cpSync(sourceDir, work, { recursive: true });
+      git(work, 'init', '-q', '-b', options.branch ?? 'main');
+      git(work, 'add', '-A');
+      git(work, 'commit', '-qm', 'initial');
+      git(root, 'clone', '-q', '--bare', work, `${name}.git`);
+      rmSync(work, { recursive: true, force: true });
+      return `git://127.0.0.1:${port}/${name}.git`;
+    },
+    async stop() {
+      const exited = new Promise((r) => daemon.once('exit', r));
+      daemon.kill('SIGTERM');
+      await exited;
+      rmSync(root, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,178 @@
+import http from 'node:http';
+
+export interface HttpResult {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  body: string;
+}
+
+/** A plain request with an explicit Host header (to reach `<id>.localhost` through Caddy). */
+export function request(
+  url: string,
+  options: { host?: string; method?: string; headers?: Record<string, string>; body?: string | Buffer } = {},
+): Promise<HttpResult> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      url,
+      {
+        method: options.method ?? 'GET',
+        headers: { ...(options.host ? { host: options.host } : {}), ...options.headers },
+        agent: false,
+        timeout: 10_000,
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString() }),
+        );
+        res.on('error', reject);
+      },
+    );
+    req.on('timeout', () => req.destroy(new Error(`request to ${url} timed out`)));
+    req.on('error', reject);
+    req.end(options.body);
+  });
+}
+
+export interface SseEvent {
+  event: string;
+  id?: string;
+  data: any;
+}
+
+/** A live SSE connection that records every event it receives. */
+export class SseClient {
+  readonly events: SseEvent[] = [];
+  rawBytes = 0;
+  ended = false;
+  private req: http.ClientRequest | undefined;
+  private waiters: (() => void)[] = [];
+  contentEncoding: string | undefined;
+
+  static open(
+    url: string,
+    options: { host?: string; headers?: Record<string, string> } = {},
+  ): Promise<SseClient> {
+    const client = new SseClient();
+    return new Promise((resolve, reject) => {
+      client.req = http.get(
+        url,
+        {
+          headers: { accept: 'text/event-stream', ...(options.host ? { host: options.host } : {}), ...options.headers },
+          agent: false,
+        },
+        (res) => {
+          if (res.statusCode !== 200) {
+            reject(new Error(`SSE ${url} answered ${res.statusCode}`));
+            res.resume();
+            return;
+          }
+          client.contentEncoding = res.headers['content-encoding'];
+          let buffer = '';
+          res.setEncoding('utf8');
+          res.on('data', (chunk: string) => {
+            client.rawBytes += chunk.length;
+            buffer += chunk;
+            let sep: number;
+            while ((sep = buffer.indexOf('\n\n')) !== -1) {
+              client.parse(buffer.slice(0, sep));
+              buffer = buffer.slice(sep + 2);
+            }
+          });
+          res.on('end', () => {
+            client.ended = true;
+            client.notify();
+          });
+          res.on('error', () => {
+            client.ended = true;
+            client.notify();
+          });
+          resolve(client);
+        },
+      );
+      client.req.on('error', reject);
+    });
+  }
+
+  private parse(frame: string): void {
+    let event = 'message';
+    let id: string | undefined;
+    const data: string[] = [];
+    for (const line of frame.split('\n')) {
+      if (line.startsWith(':') || line === '') continue;
+      const colon = line.indexOf(':');
+      const field = colon === -1 ? line : line.slice(0, colon);
+      const value = colon === -1 ? '' : line.slice(colon + 1).replace(/^ /, '');
+      if (field === 'event') event = value;
+      else if (field === 'id') id = value;
+      else if (field === 'data') data.push(value);
+    }
+    if (data.length === 0) return;
+    const text = data.join('\n');
+    let parsed: unknown = text;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      // keep the text
+    }
+    this.events.push({ event, ...(id !== undefined ? { id } : {}), data: parsed });
+    this.notify();
+  }
+
+  private notify(): void {
+    for (const w of this.waiters.splice(0)) w();
+  }
+
+  /** Resolves with the first recorded event matching, waiting for it if needed. */
+  async waitFor(predicate: (e: SseEvent) => boolean, timeoutMs = 30_000): Promise<SseEvent> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const found = this.events.find(predicate);
+      if (found) return found;
+      if (this.ended) throw new Error(`stream ended without the awaited event; got ${this.summary()}`);
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error(`timed out waiting for an SSE event; got ${this.summary()}`);
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(resolve, left);
+        this.waiters.push(() => {
+          clearTimeout(t);
+          resolve();
+        });
+      });
+    }
+  }
+
+  async waitForEnd(timeoutMs = 30_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!this.ended) {
+      if (Date.now() > deadline) throw new Error(`stream did not end; got ${this.summary()}`);
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(resolve, 100);
+        this.waiters.push(() => {
+          clearTimeout(t);
+          resolve();
+        });
+      });
+    }
+  }
+
+  logs(): { seq: number; stream: string; line: string }[] {
+    return this.events.filter((e) => e.event === 'log').map((e) => e.data);
+  }
+
+  statuses(): string[] {
+    return this.events.filter((e) => e.event === 'status').map((e) => e.data.status);
+  }
+
+  close(): void {
+    this.req?.destroy();
+  }
+
+  private summary(): string {
+    return this.events
+      .slice(-5)
+      .map((e) => `${e.event}:${JSON.stringify(e.data).slice(0, 120)}`)
+      .join(' | ');
+  }
+}

@@ -1,0 +1,155 @@
+import { randomBytes } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import Docker from 'dockerode';
+import { Queue } from 'bullmq';
+import type { FastifyInstance } from 'fastify';
+import { inject } from 'vitest';
+import { buildApp } from '@berth/api/app';
+import { loadApiConfig, type ApiConfig } from '@berth/api/config';
+import { BullDeploymentQueue } from '@berth/api/deployment-queue';
+import { LogRelay } from '@berth/api/log-relay';
+import { startWorker, type WorkerHandle } from '@berth/worker/worker';
+import { loadWorkerConfig } from '@berth/worker/config';
+import { HttpCaddyAdmin } from '@berth/router-sync/caddy-admin';
+import { loadRouterSyncConfig } from '@berth/router-sync/config';
+import { readRoutingState } from '@berth/router-sync/route-state';
+import { RouterSync } from '@berth/router-sync/router-sync';
+import { deploymentQueueName, queuePrefix } from '@berth/shared/jobs';
+import { labels } from '@berth/shared/labels';
+import { createLogger } from '@berth/shared/logger';
+import { createRedis } from '@berth/shared/redis';
+import { startCaddy, type TestCaddy } from './caddy.ts';
+import { createTestDatabase, type TestDatabase } from './database.ts';
+
+export const docker = new Docker();
+/** All test stacks share one app network (creating one per test would exhaust Docker's address pools). */
+export const testNetwork = 'berth-test';
+
+export interface StackOptions {
+  workers?: number;
+  router?: boolean;
+  env?: Record<string, string>;
+}
+
+export interface Stack {
+  instance: string;
+  db: TestDatabase;
+  apiUrl: string;
+  api: FastifyInstance;
+  apiConfig: ApiConfig;
+  relay: LogRelay;
+  caddy: TestCaddy | undefined;
+  router: RouterSync | undefined;
+  workers: WorkerHandle[];
+  /** Base URL of Caddy's HTTP listener. */
+  caddyUrl: string;
+  addWorker(env?: Record<string, string>): Promise<WorkerHandle>;
+  close(): Promise<void>;
+}
+
+/**
+ * The whole platform in this test process, on real Redis, Postgres, Docker
+ * and (optionally) a private Caddy: a fresh database, a unique instance name
+ * (queue prefix, channels, container labels), then api + workers + router-sync.
+ */
+export async function startStack(options: StackOptions = {}): Promise<Stack> {
+  const instance = `t${randomBytes(4).toString('hex')}`;
+  const db = await createTestDatabase();
+  const logger = createLogger(`test-${instance}`, (process.env.TEST_LOG_LEVEL as 'info') ?? 'silent');
+  const caddy = options.router === false ? undefined : await startCaddy();
+  const baseEnv: Record<string, string> = {
+    REDIS_URL: inject('redisUrl'),
+    DATABASE_URL: db.url,
+    BERTH_INSTANCE: instance,
+    BERTH_NETWORK: testNetwork,
+    BASE_DOMAIN: 'localhost',
+    PUBLIC_PORT: String(caddy?.httpPort ?? 8080),
+    HEALTHCHECK_TIMEOUT_MS: '4000',
+    JOB_LOCK_MS: '5000',
+    JOB_STALLED_INTERVAL_MS: '2000',
+    SHUTDOWN_GRACE_MS: '5000',
+    ...options.env,
+  };
+
+  const apiConfig = loadApiConfig({ ...baseEnv, API_PORT: '0' });
+  const queue = new BullDeploymentQueue(apiConfig.REDIS_URL, instance);
+  const relay = new LogRelay(createRedis(apiConfig.REDIS_URL), instance, logger);
+  await relay.start();
+  const api = await buildApp({ config: apiConfig, store: db.store, queue, relay, logger });
+  await api.listen({ host: '127.0.0.1', port: 0 });
+  const apiPort = (api.server.address() as AddressInfo).port;
+
+  const workers: WorkerHandle[] = [];
+  const addWorker = async (env: Record<string, string> = {}) => {
+    const handle = await startWorker({ config: loadWorkerConfig({ ...baseEnv, ...env }), db: db.db, logger });
+    workers.push(handle);
+    return handle;
+  };
+  for (let i = 0; i < (options.workers ?? 1); i++) await addWorker();
+
+  let router: RouterSync | undefined;
+  if (caddy) {
+    const config = loadRouterSyncConfig({
+      ...baseEnv,
+      CADDY_ADMIN_URL: caddy.adminUrl,
+      CADDY_HTTP_LISTEN: `127.0.0.1:${caddy.httpPort}`,
+      API_UPSTREAM: `127.0.0.1:${apiPort}`,
+      RESYNC_INTERVAL_MS: '1000',
+    });
+    router = new RouterSync({
+      config,
+      docker,
+      logger,
+      caddy: new HttpCaddyAdmin(config.CADDY_ADMIN_URL),
+      subscriber: createRedis(config.REDIS_URL),
+      readState: () => readRoutingState(docker, db.store, { instance, network: config.network }),
+    });
+    await router.start();
+  }
+
+  return {
+    instance,
+    db,
+    api,
+    apiConfig,
+    apiUrl: `http://127.0.0.1:${apiPort}`,
+    relay,
+    caddy,
+    router,
+    workers,
+    caddyUrl: `http://127.0.0.1:${caddy?.httpPort ?? 0}`,
+    addWorker,
+    async close() {
+      await router?.stop();
+      await Promise.all(workers.map((w) => w.close()));
+      await api.close();
+      await relay.close();
+      await queue.close();
+      const q = new Queue(deploymentQueueName, { connection: createRedis(inject('redisUrl')), prefix: queuePrefix(instance) });
+      await q.obliterate({ force: true }).catch(() => {});
+      await q.close();
+      await removeInstanceResources(instance);
+      await db.drop();
+      await caddy?.stop();
+    },
+  };
+}
+
+/** Containers and images a test instance left (should be none after a clean run). */
+export async function instanceContainers(instance: string): Promise<Docker.ContainerInfo[]> {
+  return docker.listContainers({ all: true, filters: { label: [`${labels.instance}=${instance}`] } });
+}
+
+export async function instanceImages(instance: string): Promise<string[]> {
+  const images = await docker.listImages();
+  return images.flatMap((i) => i.RepoTags ?? []).filter((t) => t.startsWith(`berth-${instance}/`));
+}
+
+async function removeInstanceResources(instance: string): Promise<void> {
+  for (const c of await instanceContainers(instance)) {
+    await docker.getContainer(c.Id).remove({ force: true }).catch(() => {});
+  }
+  for (const tag of await instanceImages(instance)) {
+    await docker.getImage(tag).remove({ force: true }).catch(() => {});
+  }
+}
