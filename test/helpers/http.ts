@@ -176,3 +176,18 @@ export class SseClient {
       .join(' | ');
   }
 }
+
+/** Encodes a multipart/form-data body (for inject() and for requests with a Host header). */
+export async function multipartBody(
+  fields: Record<string, string>,
+  file?: { field?: string; name: string; data: Buffer },
+): Promise<{ headers: Record<string, string>; payload: Buffer }> {
+  const form = new FormData();
+  for (const [k, v] of Object.entries(fields)) form.append(k, v);
+  if (file) form.append(file.field ?? 'projectArchive', new Blob([file.data]), file.name);
+  const encoded = new Request('http://x/', { method: 'POST', body: form });
+  return {
+    headers: { 'content-type': encoded.headers.get('content-type')! },
+    payload: Buffer.from(await encoded.arrayBuffer()),
+  };
+}

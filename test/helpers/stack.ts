@@ -72,7 +72,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   };
 
   const apiConfig = loadApiConfig({ ...baseEnv, API_PORT: '0' });
-  const queue = new BullDeploymentQueue(apiConfig.REDIS_URL, instance);
+  const queue = new BullDeploymentQueue(apiConfig.REDIS_URL, instance, apiConfig.QUEUE_TIMEOUT_MS);
   const relay = new LogRelay(createRedis(apiConfig.REDIS_URL), instance, logger);
   await relay.start();
   const api = await buildApp({ config: apiConfig, store: db.store, queue, relay, logger });

@@ -13,6 +13,8 @@ const schema = z.object({
   PUBLIC_PORT: env.port(8080),
   MAX_ARCHIVE_BYTES: env.positiveInt(100 * 1024 * 1024),
   DEFAULT_APP_PORT: env.port(3000),
+  /** How long a request waits for Redis to accept a job before answering 503. */
+  QUEUE_TIMEOUT_MS: env.milliseconds(5000),
   SSE_HEARTBEAT_MS: env.milliseconds(15_000),
   /** Bytes an SSE viewer may have unsent before it is told to resume and disconnected. */
   SSE_MAX_BUFFER_BYTES: env.positiveInt(8 * 1024 * 1024),

@@ -17,7 +17,11 @@ export interface DeploymentQueue {
 export class BullDeploymentQueue implements DeploymentQueue {
   private readonly queue: Queue<DeploymentJobData>;
 
-  constructor(redisUrl: string, instance: string) {
+  constructor(
+    redisUrl: string,
+    instance: string,
+    private readonly timeoutMs = 5000,
+  ) {
     // Fail fast when Redis is down instead of queueing the command forever.
     this.queue = new Queue<DeploymentJobData>(deploymentQueueName, {
       connection: createRedis(redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false }),
@@ -27,14 +31,30 @@ export class BullDeploymentQueue implements DeploymentQueue {
   }
 
   async enqueue(deploymentId: string): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
     try {
-      await this.queue.add('deploy', { deploymentId }, { ...deploymentJobOptions, jobId: deploymentId });
+      // BullMQ waits for a connection indefinitely; a request must not.
+      await Promise.race([
+        this.queue.add('deploy', { deploymentId }, { ...deploymentJobOptions, jobId: deploymentId }),
+        new Promise((_, reject) => {
+          timer = setTimeout(() => reject(new Error(`no answer from Redis within ${this.timeoutMs} ms`)), this.timeoutMs);
+        }),
+      ]);
     } catch (err) {
       throw new BerthError('QUEUE_UNAVAILABLE', 'the job queue is unavailable; try again shortly', { cause: err });
+    } finally {
+      clearTimeout(timer);
     }
   }
 
   async close(): Promise<void> {
-    await this.queue.close();
+    let timer: NodeJS.Timeout | undefined;
+    const closed = await Promise.race([
+      this.queue.close().then(() => true),
+      new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), this.timeoutMs))),
+    ]);
+    clearTimeout(timer);
+    // Redis unreachable: close() waits for it forever; drop the connection instead.
+    if (!closed) void this.queue.disconnect().catch(() => {});
   }
 }

@@ -14,7 +14,7 @@ try {
   const config = loadApiConfig(process.env);
   logger.level = config.LOG_LEVEL;
   const db = createDb(config.DATABASE_URL);
-  const queue = new BullDeploymentQueue(config.REDIS_URL, config.BERTH_INSTANCE);
+  const queue = new BullDeploymentQueue(config.REDIS_URL, config.BERTH_INSTANCE, config.QUEUE_TIMEOUT_MS);
   const relay = new LogRelay(createRedis(config.REDIS_URL), config.BERTH_INSTANCE, logger);
   await relay.start();
   const app = await buildApp({ config, store: new DeploymentStore(db), queue, relay, logger });

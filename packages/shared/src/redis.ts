@@ -6,6 +6,9 @@ export type { Redis };
  * A Redis connection. `maxRetriesPerRequest: null` is what BullMQ workers
  * need; commands queue while reconnecting instead of failing.
  */
-export function createRedis(url: string, options: RedisOptions = {}): Redis {
-  return new Redis(url, { maxRetriesPerRequest: null, enableReadyCheck: true, ...options });
+export function createRedis(url: string, options: RedisOptions = {}, onError?: (err: Error) => void): Redis {
+  const redis = new Redis(url, { maxRetriesPerRequest: null, enableReadyCheck: true, ...options });
+  // ioredis reconnects by itself; without a listener it would print every failed attempt.
+  redis.on('error', onError ?? (() => {}));
+  return redis;
 }
