@@ -1,0 +1,41 @@
+import { isInProgress } from '@berth/shared/deployment-state';
+import { multipartBody } from './http.ts';
+import { waitFor } from './ports.ts';
+import type { Stack } from './stack.ts';
+
+/** Creates a deployment through the API (inject) and returns its JSON. */
+export async function createDeployment(
+  stack: Stack,
+  source: { archive: Buffer; filename?: string; fields?: Record<string, string> } | Record<string, unknown>,
+): Promise<any> {
+  const res =
+    'archive' in source && Buffer.isBuffer(source.archive)
+      ? await stack.api.inject({
+          method: 'POST',
+          url: '/api/deployments',
+          ...(await multipartBody((source.fields as Record<string, string>) ?? {}, {
+            name: (source.filename as string) ?? 'app.zip',
+            data: source.archive,
+          })),
+        })
+      : await stack.api.inject({ method: 'POST', url: '/api/deployments', payload: source });
+  if (res.statusCode !== 202) throw new Error(`create answered ${res.statusCode}: ${res.body}`);
+  return res.json();
+}
+
+/** Waits until the deployment leaves the in-flight states; returns the API's view of it. */
+export async function settled(stack: Stack, id: string, timeoutMs = 45_000): Promise<any> {
+  return waitFor(
+    `deployment ${id} to settle`,
+    async () => {
+      const d = (await stack.api.inject({ method: 'GET', url: `/api/deployments/${id}` })).json();
+      return isInProgress(d.status) ? undefined : d;
+    },
+    timeoutMs,
+    50,
+  );
+}
+
+export async function logLines(stack: Stack, id: string): Promise<{ seq: number; stream: string; line: string }[]> {
+  return (await stack.api.inject({ method: 'GET', url: `/api/deployments/${id}/logs?limit=10000` })).json().lines;
+}
