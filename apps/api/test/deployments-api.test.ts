@@ -164,12 +164,12 @@ describe('reading deployments', () => {
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
-      const res = await stack.api.inject({
+      const res: { statusCode: number; json(): any } = await stack.api.inject({
         method: 'GET',
         url: `/api/deployments?limit=2${cursor ? `&cursor=${cursor}` : ''}`,
       });
       expect(res.statusCode).toBe(200);
-      const page = res.json();
+      const page: { items: any[]; nextCursor: string | null } = res.json();
       expect(page.items.length).toBeLessThanOrEqual(2);
       seen.push(...page.items.map((d: any) => d.id));
       cursor = page.nextCursor;

@@ -107,9 +107,12 @@ async function extractZip(data: Buffer, dest: string, budget: Budget): Promise<v
 async function extractTarGz(data: Buffer, dest: string, budget: Budget): Promise<void> {
   const extract = tarStream.extract();
   const seen = new Set<string>();
+  let rejection: unknown;
   extract.on('entry', (header, stream, next) => {
+    // Destroying the extractor errors the entry stream too; unhandled, that would crash the process.
+    stream.on('error', () => {});
     const fail = (err: unknown) => {
-      stream.resume();
+      rejection ??= err;
       extract.destroy(err instanceof Error ? err : new Error(String(err)));
     };
     try {
@@ -136,6 +139,8 @@ async function extractTarGz(data: Buffer, dest: string, budget: Budget): Promise
   try {
     await pipeline(Readable.from([data]), createGunzip(), extract);
   } catch (err) {
+    // Destroying the stream mid-way can surface as "premature close": report the real reason.
+    if (rejection instanceof BerthError) throw rejection;
     if (err instanceof BerthError) throw err;
     throw new BerthError('INVALID_ARCHIVE', 'the upload is not a readable .tar.gz archive', { cause: err });
   }

@@ -1,0 +1,35 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { buildCaddyConfig } from '../src/caddy-config.ts';
+import { canonicalJson } from '../src/router-sync.ts';
+
+const golden = path.join(path.dirname(fileURLToPath(import.meta.url)), 'golden');
+
+function render(name: string) {
+  const input = JSON.parse(readFileSync(path.join(golden, `${name}.input.json`), 'utf8'));
+  return buildCaddyConfig({ apps: input.apps, current: new Map(Object.entries(input.current)) }, input.settings);
+}
+
+describe('buildCaddyConfig (golden files)', () => {
+  for (const name of ['two-apps', 'empty']) {
+    it(`renders ${name} exactly as the golden file`, () => {
+      const actual = JSON.stringify(render(name), null, 2) + '\n';
+      const file = path.join(golden, `${name}.caddy.json`);
+      // UPDATE_GOLDEN=1 rewrites the expected output after an intended change (review the diff).
+      if (process.env.UPDATE_GOLDEN) writeFileSync(file, actual);
+      expect(actual).toBe(readFileSync(file, 'utf8'));
+    });
+  }
+
+  it('is deterministic whatever order the containers are listed in', () => {
+    const input = JSON.parse(readFileSync(path.join(golden, 'two-apps.input.json'), 'utf8'));
+    const a = buildCaddyConfig({ apps: input.apps, current: new Map(Object.entries(input.current as Record<string, string>)) }, input.settings);
+    const b = buildCaddyConfig(
+      { apps: [...input.apps].reverse(), current: new Map(Object.entries(input.current as Record<string, string>).reverse()) },
+      input.settings,
+    );
+    expect(canonicalJson(a)).toBe(canonicalJson(b));
+  });
+});
