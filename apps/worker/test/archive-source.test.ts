@@ -38,11 +38,13 @@ describe('extractArchive', () => {
       code('UNSAFE_ARCHIVE'),
     );
     expect(existsSync(path.join(root, 'evil.txt'))).toBe(false);
-    await expect(extractArchive(await zipWithRawName('xtmp/evil', '/tmp/evil'), 'zip', dest, limits)).rejects.toEqual(
+    // Checked before writing: not even the harmless Dockerfile was extracted.
+    expect(existsSync(path.join(dest, 'Dockerfile'))).toBe(false);
+    await expect(extractArchive(await zipWithRawName('xtmp/evil', '/tmp/evil'), 'zip', path.join(root, 'abs'), limits)).rejects.toEqual(
       code('UNSAFE_ARCHIVE'),
     );
     await expect(
-      extractArchive(await tarGzEntries([{ name: '../../evil.txt', content: 'x' }]), 'tar.gz', dest, limits),
+      extractArchive(await tarGzEntries([{ name: '../../evil.txt', content: 'x' }]), 'tar.gz', path.join(root, 'tar'), limits),
     ).rejects.toEqual(code('UNSAFE_ARCHIVE'));
   });
 

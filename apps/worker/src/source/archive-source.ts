@@ -77,7 +77,9 @@ async function extractZip(data: Buffer, dest: string, budget: Budget): Promise<v
   } catch (err) {
     throw new BerthError('INVALID_ARCHIVE', 'the upload is not a readable zip archive', { cause: err });
   }
+  // Check every entry before writing any, so a hostile archive leaves nothing behind.
   const seen = new Set<string>();
+  const plan: { entry: unzipper.File; target: string }[] = [];
   for (const entry of directory.files) {
     const target = safeTarget(dest, entry.path);
     if (!target) continue;
@@ -89,13 +91,17 @@ async function extractZip(data: Buffer, dest: string, budget: Budget): Promise<v
       throw new BerthError('UNSAFE_ARCHIVE', `archive entry "${entry.path}" appears twice`);
     }
     seen.add(target);
+    if (entry.type !== 'Directory') budget.addFile();
+    plan.push({ entry, target });
+  }
+  for (const { entry, target } of plan) {
     if (entry.type === 'Directory') {
       await fs.mkdir(target, { recursive: true });
       continue;
     }
-    budget.addFile();
     await fs.mkdir(path.dirname(target), { recursive: true });
     try {
+      // Sizes in headers can lie: the meter counts what is really written.
       await pipeline(entry.stream(), budget.meter(), createWriteStream(target, { flags: 'wx' }));
     } catch (err) {
       if (err instanceof BerthError) throw err;
