@@ -18,6 +18,7 @@ ensure_packages() {
   command -v redis-server >/dev/null || missing+=(redis-server)
   command -v pg_ctlcluster >/dev/null || missing+=(postgresql)
   command -v git >/dev/null || missing+=(git)
+  command -v docker-compose >/dev/null || missing+=(docker-compose) # validates docker-compose.yml
   [ -x /bin/busybox ] || missing+=(busybox-static)
   [ ${#missing[@]} -eq 0 ] && return 0
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
