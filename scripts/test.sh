@@ -14,4 +14,12 @@ export DATABASE_URL=${DATABASE_URL:-postgres://berth:berth@127.0.0.1:${PG_PORT}/
 say "type-checking"
 npx tsc --noEmit -p .
 say "running tests"
-npx vitest run "$@"
+mkdir -p .berth
+status=0
+npx vitest run --reporter=default --reporter=json --outputFile.json=.berth/vitest.json "$@" || status=$?
+# One plain summary line for CI: "N passed, N failed".
+node -e '
+  const r = require("./.berth/vitest.json");
+  console.log(`${r.numPassedTests} passed, ${r.numFailedTests} failed` + (r.numPendingTests ? `, ${r.numPendingTests} skipped` : ""));
+' 2>/dev/null || true
+exit $status
