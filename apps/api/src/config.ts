@@ -1,10 +1,7 @@
-import { env, parseConfig, z } from '@berth/shared/config';
+import { commonEnv, env, parseConfig, z } from '@berth/shared/config';
 
 const schema = z.object({
-  REDIS_URL: env.redisUrl,
-  DATABASE_URL: env.databaseUrl,
-  LOG_LEVEL: env.logLevel,
-  BERTH_INSTANCE: env.instance,
+  ...commonEnv,
   BASE_DOMAIN: env.baseDomain,
   API_HOST: z.string().default('127.0.0.1'),
   API_PORT: env.port(3000),

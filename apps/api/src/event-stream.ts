@@ -1,23 +1,11 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { isFinal } from '@berth/shared/deployment-state';
-import type { DeploymentRow } from '@berth/shared/db';
-import type { BerthEvent, StatusEvent } from '@berth/shared/events';
+import { statusEvent, type BerthEvent } from '@berth/shared/events';
 import type { LogLine } from '@berth/shared/log-line';
 import type { AppDeps } from './app.ts';
 import { SseStream } from './sse-stream.ts';
 
 const historyPage = 1000;
-
-function statusOf(row: DeploymentRow): StatusEvent {
-  return {
-    type: 'status',
-    deploymentId: row.id,
-    status: row.status,
-    errorCode: row.error_code,
-    errorMessage: row.error_message,
-    at: row.updated_at.toISOString(),
-  };
-}
 
 function resumeFrom(request: FastifyRequest): number {
   const header = request.headers['last-event-id'];
@@ -103,7 +91,7 @@ export async function streamEvents(
     await replay();
     const row = await store.get(deploymentId);
     if (row) {
-      sse.send('status', statusOf(row));
+      sse.send('status', statusEvent(row));
       if (isFinal(row.status)) {
         await replay();
         sse.send('end', { deploymentId, status: row.status, lastSeq });

@@ -1,7 +1,6 @@
-import { ConfigError } from '@berth/shared/config';
 import { createDb } from '@berth/shared/db';
 import { DeploymentStore } from '@berth/shared/deployment-store';
-import { runUntilSignal } from '@berth/shared/lifecycle';
+import { runProgram } from '@berth/shared/lifecycle';
 import { createLogger } from '@berth/shared/logger';
 import { createRedis } from '@berth/shared/redis';
 import { buildApp } from './app.ts';
@@ -10,23 +9,17 @@ import { BullDeploymentQueue } from './deployment-queue.ts';
 import { LogRelay } from './log-relay.ts';
 
 const logger = createLogger('api');
-try {
-  const config = loadApiConfig(process.env);
-  logger.level = config.LOG_LEVEL;
+await runProgram(logger, () => loadApiConfig(process.env), async (config) => {
   const db = createDb(config.DATABASE_URL);
   const queue = new BullDeploymentQueue(config.REDIS_URL, config.BERTH_INSTANCE, config.QUEUE_TIMEOUT_MS);
   const relay = new LogRelay(createRedis(config.REDIS_URL), config.BERTH_INSTANCE, logger);
   await relay.start();
   const app = await buildApp({ config, store: new DeploymentStore(db), queue, relay, logger });
   await app.listen({ host: config.API_HOST, port: config.API_PORT });
-  runUntilSignal(logger, [
+  return [
     ['http server', () => app.close()],
     ['log relay', () => relay.close()],
     ['queue', () => queue.close()],
     ['database', () => db.destroy()],
-  ]);
-} catch (err) {
-  if (err instanceof ConfigError) logger.fatal(err.message);
-  else logger.fatal({ err }, 'api failed to start');
-  process.exit(1);
-}
+  ];
+});

@@ -1,10 +1,7 @@
-import { env, parseConfig, z } from '@berth/shared/config';
+import { commonEnv, env, parseConfig, z } from '@berth/shared/config';
 
 const schema = z.object({
-  REDIS_URL: env.redisUrl,
-  DATABASE_URL: env.databaseUrl,
-  LOG_LEVEL: env.logLevel,
-  BERTH_INSTANCE: env.instance,
+  ...commonEnv,
   BASE_DOMAIN: env.baseDomain,
   BERTH_NETWORK: z.string().regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/).optional(),
   CADDY_ADMIN_URL: z.string().url().default('http://127.0.0.1:2019'),

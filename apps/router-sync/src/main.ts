@@ -1,8 +1,7 @@
 import Docker from 'dockerode';
-import { ConfigError } from '@berth/shared/config';
 import { createDb } from '@berth/shared/db';
 import { DeploymentStore } from '@berth/shared/deployment-store';
-import { runUntilSignal } from '@berth/shared/lifecycle';
+import { runProgram } from '@berth/shared/lifecycle';
 import { createLogger } from '@berth/shared/logger';
 import { createRedis } from '@berth/shared/redis';
 import { HttpCaddyAdmin } from './caddy-admin.ts';
@@ -11,9 +10,7 @@ import { readRoutingState } from './route-state.ts';
 import { RouterSync } from './router-sync.ts';
 
 const logger = createLogger('router-sync');
-try {
-  const config = loadRouterSyncConfig(process.env);
-  logger.level = config.LOG_LEVEL;
+await runProgram(logger, () => loadRouterSyncConfig(process.env), async (config) => {
   const db = createDb(config.DATABASE_URL, { max: 2 });
   const store = new DeploymentStore(db);
   const docker = new Docker();
@@ -27,12 +24,8 @@ try {
   });
   await sync.start();
   logger.info({ caddy: config.CADDY_ADMIN_URL, listen: config.CADDY_HTTP_LISTEN }, 'router-sync ready');
-  runUntilSignal(logger, [
+  return [
     ['reconciler', () => sync.stop()],
     ['database', () => db.destroy()],
-  ]);
-} catch (err) {
-  if (err instanceof ConfigError) logger.fatal(err.message);
-  else logger.fatal({ err }, 'router-sync failed to start');
-  process.exit(1);
-}
+  ];
+});

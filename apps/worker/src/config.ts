@@ -1,10 +1,7 @@
-import { env, parseConfig, z } from '@berth/shared/config';
+import { commonEnv, env, parseConfig, z } from '@berth/shared/config';
 
 const schema = z.object({
-  REDIS_URL: env.redisUrl,
-  DATABASE_URL: env.databaseUrl,
-  LOG_LEVEL: env.logLevel,
-  BERTH_INSTANCE: env.instance,
+  ...commonEnv,
   /** Jobs one worker process runs at once. */
   WORKER_CONCURRENCY: env.positiveInt(2),
   /** Docker network the app containers join; Caddy and the worker reach them on it. */

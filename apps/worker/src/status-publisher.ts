@@ -1,5 +1,5 @@
 import type { DeploymentRow } from '@berth/shared/db';
-import { encodeEvent, eventsChannel, routesChannel } from '@berth/shared/events';
+import { encodeEvent, eventsChannel, routesChannel, statusEvent } from '@berth/shared/events';
 import type { Redis } from '@berth/shared/redis';
 import type { StatusPublisher } from './deployment-runner.ts';
 
@@ -11,14 +11,7 @@ export class RedisStatusPublisher implements StatusPublisher {
   ) {}
 
   async published(row: DeploymentRow): Promise<void> {
-    const event = encodeEvent({
-      type: 'status',
-      deploymentId: row.id,
-      status: row.status,
-      errorCode: row.error_code,
-      errorMessage: row.error_message,
-      at: row.updated_at.toISOString(),
-    });
+    const event = encodeEvent(statusEvent(row));
     const pipeline = this.redis.multi().publish(eventsChannel(this.instance), event);
     if (row.status === 'running' || row.status === 'starting') {
       pipeline.publish(routesChannel(this.instance), row.id);

@@ -43,4 +43,12 @@ export const env = {
   milliseconds: (fallback: number) => z.coerce.number().int().min(1).default(fallback),
 };
 
+/** The variables every Berth program reads. */
+export const commonEnv = {
+  REDIS_URL: env.redisUrl,
+  DATABASE_URL: env.databaseUrl,
+  LOG_LEVEL: env.logLevel,
+  BERTH_INSTANCE: env.instance,
+};
+
 export { z };

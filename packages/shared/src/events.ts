@@ -1,3 +1,4 @@
+import type { DeploymentRow } from './db.ts';
 import type { DeploymentStatus } from './deployment-state.ts';
 import type { LogLine } from './log-line.ts';
 
@@ -51,4 +52,16 @@ export function decodeEvent(raw: string): BerthEvent | undefined {
     // fall through: a malformed message is ignored, never fatal
   }
   return undefined;
+}
+
+/** The status event that describes a deployment row as it is now. */
+export function statusEvent(row: DeploymentRow): StatusEvent {
+  return {
+    type: 'status',
+    deploymentId: row.id,
+    status: row.status,
+    errorCode: row.error_code,
+    errorMessage: row.error_message,
+    at: row.updated_at.toISOString(),
+  };
 }

@@ -1,3 +1,4 @@
+import { ConfigError } from './config.ts';
 import type { Logger } from './logger.ts';
 
 export type Cleanup = readonly [name: string, run: () => Promise<unknown>];
@@ -33,4 +34,25 @@ export function runUntilSignal(logger: Logger, cleanups: readonly Cleanup[]): vo
   };
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
+}
+
+/**
+ * The whole of a program's `main`: load config (a bad value stops the program
+ * with a message naming the variable), start, then run until a signal and
+ * close what `start` returned, in order.
+ */
+export async function runProgram<C extends { LOG_LEVEL: string }>(
+  logger: Logger,
+  loadConfig: () => C,
+  start: (config: C) => Promise<Cleanup[]>,
+): Promise<void> {
+  try {
+    const config = loadConfig();
+    logger.level = config.LOG_LEVEL;
+    runUntilSignal(logger, await start(config));
+  } catch (err) {
+    if (err instanceof ConfigError) logger.fatal(err.message);
+    else logger.fatal({ err }, 'failed to start');
+    process.exit(1);
+  }
 }
