@@ -1,5 +1,6 @@
 import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import * as m0001 from './versions/0001-initial.ts';
+import * as m0002 from './versions/0002-deployment-transitions.ts';
 
 /**
  * Every migration, in order. Listed statically (not read from the folder) so
@@ -8,6 +9,7 @@ import * as m0001 from './versions/0001-initial.ts';
  */
 const migrations: Record<string, Migration> = {
   '0001-initial': m0001,
+  '0002-deployment-transitions': m0002,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

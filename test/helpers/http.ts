@@ -45,7 +45,9 @@ export interface SseEvent {
 export class SseClient {
   readonly events: SseEvent[] = [];
   rawBytes = 0;
+  comments = 0;
   ended = false;
+  response: http.IncomingMessage | undefined;
   private req: http.ClientRequest | undefined;
   private waiters: (() => void)[] = [];
   contentEncoding: string | undefined;
@@ -69,6 +71,7 @@ export class SseClient {
             return;
           }
           client.contentEncoding = res.headers['content-encoding'];
+          client.response = res;
           let buffer = '';
           res.setEncoding('utf8');
           res.on('data', (chunk: string) => {
@@ -100,6 +103,7 @@ export class SseClient {
     let id: string | undefined;
     const data: string[] = [];
     for (const line of frame.split('\n')) {
+      if (line.startsWith(':')) this.comments++;
       if (line.startsWith(':') || line === '') continue;
       const colon = line.indexOf(':');
       const field = colon === -1 ? line : line.slice(0, colon);

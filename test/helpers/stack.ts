@@ -4,7 +4,7 @@ import Docker from 'dockerode';
 import { Queue } from 'bullmq';
 import type { FastifyInstance } from 'fastify';
 import { inject } from 'vitest';
-import { buildApp } from '@berth/api/app';
+import { buildApp, type AppDeps } from '@berth/api/app';
 import { loadApiConfig, type ApiConfig } from '@berth/api/config';
 import { BullDeploymentQueue } from '@berth/api/deployment-queue';
 import { LogRelay } from '@berth/api/log-relay';
@@ -44,6 +44,8 @@ export interface Stack {
   /** Base URL of Caddy's HTTP listener. */
   caddyUrl: string;
   addWorker(env?: Record<string, string>): Promise<WorkerHandle>;
+  /** What buildApp was given, to build a second API on the same services. */
+  apiDeps(): AppDeps;
   close(): Promise<void>;
 }
 
@@ -119,6 +121,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     workers,
     caddyUrl: `http://127.0.0.1:${caddy?.httpPort ?? 0}`,
     addWorker,
+    apiDeps: () => ({ config: apiConfig, store: db.store, queue, relay, logger }),
     async close() {
       await router?.stop();
       await Promise.all(workers.map((w) => w.close()));

@@ -7,6 +7,7 @@ import type { DeploymentQueue } from './deployment-queue.ts';
 import { installErrorHandler } from './http-errors.ts';
 import type { LogRelay } from './log-relay.ts';
 import { deploymentRoutes } from './routes/deployments.ts';
+import { SseRegistry } from './sse-stream.ts';
 
 export interface AppDeps {
   config: ApiConfig;
@@ -21,6 +22,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: deps.logger as FastifyBaseLogger,
     bodyLimit: 1024 * 1024,
+    // On close, drop idle keep-alive connections instead of waiting for clients to.
+    forceCloseConnections: 'idle',
     ajv: { customOptions: { coerceTypes: true, removeAdditional: false } },
   });
   installErrorHandler(app);
@@ -37,6 +40,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       return reply.status(503).send({ error: { code: 'STORE_UNAVAILABLE', message: 'database unreachable' } });
     }
   });
-  deploymentRoutes(app, deps);
+  // Long-lived SSE responses would hold close() forever: end them first.
+  const streams = new SseRegistry();
+  app.addHook('preClose', async () => streams.endAll());
+  deploymentRoutes(app, deps, streams);
   return app;
 }

@@ -1,11 +1,13 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { isFinal } from '@berth/shared/deployment-state';
-import { statusEvent, type BerthEvent } from '@berth/shared/events';
+import { isFinal, type DeploymentStatus } from '@berth/shared/deployment-state';
+import { statusEvent, type BerthEvent, type StatusEvent } from '@berth/shared/events';
 import type { LogLine } from '@berth/shared/log-line';
 import type { AppDeps } from './app.ts';
-import { SseStream } from './sse-stream.ts';
+import { SseStream, type SseRegistry } from './sse-stream.ts';
 
 const historyPage = 1000;
+/** Live batches a viewer may have waiting before it is told to reconnect. */
+const maxQueuedBatches = 5000;
 
 function resumeFrom(request: FastifyRequest): number {
   const header = request.headers['last-event-id'];
@@ -26,12 +28,14 @@ export async function streamEvents(
   request: FastifyRequest,
   reply: FastifyReply,
   scope: { deploymentId?: string | undefined; global?: boolean },
+  registry: SseRegistry,
 ): Promise<void> {
   const { store, relay, config } = deps;
   const sse = new SseStream(request, reply, {
     heartbeatMs: config.SSE_HEARTBEAT_MS,
     maxBufferBytes: config.SSE_MAX_BUFFER_BYTES,
   });
+  registry.add(sse);
 
   if (scope.global) {
     // All deployments, live only: each line's id names its deployment and seq.
@@ -44,7 +48,20 @@ export async function streamEvents(
   }
 
   const deploymentId = scope.deploymentId!;
+  // By default the stream is about getting live: it ends once the deployment
+  // runs or ends. `?follow=runtime` keeps it open for runtime output until it stops.
+  const followRuntime = (request.query as { follow?: string }).follow === 'runtime';
+  const endsStream = (status: DeploymentStatus) => isFinal(status) || (!followRuntime && status === 'running');
   let lastSeq = resumeFrom(request);
+  const resuming = lastSeq > 0;
+  // Status events have no seq; their time orders them (history and live may overlap).
+  let lastStatusAt = '';
+  const sendStatus = (event: StatusEvent) => {
+    if (event.at <= lastStatusAt) return;
+    lastStatusAt = event.at;
+    sse.send('status', event);
+  };
+  let queued = 0;
   let chain: Promise<void> = Promise.resolve();
   const sendLines = (lines: readonly LogLine[]) => {
     for (const line of lines) {
@@ -67,8 +84,8 @@ export async function streamEvents(
       if (first && first.seq > lastSeq + 1) await replay(first.seq);
       sendLines(event.lines);
     } else {
-      sse.send('status', event);
-      if (isFinal(event.status)) {
+      sendStatus(event);
+      if (endsStream(event.status)) {
         await replay();
         sse.send('end', { deploymentId, status: event.status, lastSeq });
         sse.end();
@@ -76,10 +93,20 @@ export async function streamEvents(
     }
   };
   const enqueue = (event: BerthEvent) => {
-    chain = chain.then(() => handle(event)).catch((err: unknown) => {
-      request.log.error({ err, deploymentId }, 'event stream failed');
+    if (sse.isClosed) return;
+    if (++queued > maxQueuedBatches) {
+      // Far behind (storage slow, client slow): tell it where to resume and let it reconnect.
+      sse.send('overflow', { reason: 'viewer fell too far behind; reconnect with Last-Event-ID', lastSeq });
       sse.end();
-    });
+      return;
+    }
+    chain = chain
+      .then(() => handle(event))
+      .catch((err: unknown) => {
+        request.log.error({ err, deploymentId }, 'event stream failed');
+        sse.end();
+      })
+      .finally(() => queued--);
   };
 
   // Subscribe before reading history; events arriving meanwhile wait in the chain.
@@ -88,11 +115,17 @@ export async function streamEvents(
   const unsubscribe = relay.subscribe(deploymentId, enqueue);
   sse.onClose(unsubscribe);
   try {
+    if (!resuming) {
+      // A new viewer gets the whole timeline first: queued → … → now.
+      for (const t of await store.transitions(deploymentId)) {
+        sendStatus({ type: 'status', deploymentId, status: t.status, errorCode: t.errorCode, errorMessage: t.errorMessage, at: t.at.toISOString() });
+      }
+    }
     await replay();
     const row = await store.get(deploymentId);
     if (row) {
-      sse.send('status', statusEvent(row));
-      if (isFinal(row.status)) {
+      sendStatus(statusEvent(row));
+      if (endsStream(row.status)) {
         await replay();
         sse.send('end', { deploymentId, status: row.status, lastSeq });
         sse.end();

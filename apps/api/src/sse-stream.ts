@@ -5,6 +5,28 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
  * A hand-rolled Server-Sent Events response: headers that stop proxies from
  * buffering, heartbeats, and a bound on how far a slow client may fall behind.
  */
+/** Open streams of one app, so shutdown can end them instead of waiting forever. */
+export class SseRegistry {
+  private readonly open = new Set<SseStream>();
+
+  add(stream: SseStream): void {
+    this.open.add(stream);
+    stream.onClose(() => this.open.delete(stream));
+  }
+
+  get size(): number {
+    return this.open.size;
+  }
+
+  /** Ends every stream; EventSource clients reconnect with Last-Event-ID (to another API). */
+  endAll(): void {
+    for (const stream of [...this.open]) {
+      stream.send('shutdown', { reason: 'server restarting; reconnect with Last-Event-ID' });
+      stream.end();
+    }
+  }
+}
+
 export class SseStream {
   private readonly raw: ServerResponse;
   private heartbeat: NodeJS.Timeout | undefined;

@@ -14,6 +14,10 @@ const schema = z.object({
   CONTAINER_MEMORY_MB: env.positiveInt(512),
   CONTAINER_CPUS: z.coerce.number().positive().max(64).default(1),
   LOG_FLUSH_MS: env.milliseconds(20),
+  /** Runtime (stdout/stderr) lines kept per deployment; older ones are trimmed. */
+  RUNTIME_LOG_RETENTION_LINES: env.positiveInt(10_000),
+  RUNTIME_LOG_LEASE_MS: env.milliseconds(10_000),
+  RUNTIME_LOG_DISCOVERY_MS: env.milliseconds(5_000),
   /** BullMQ lock and stalled-check interval: how soon a dead worker's job is picked up again. */
   JOB_LOCK_MS: env.milliseconds(15_000),
   JOB_STALLED_INTERVAL_MS: env.milliseconds(10_000),

@@ -34,8 +34,10 @@ export interface RunnerDeps {
   runtime: ContainerRuntime;
   sources: Sources;
   status: StatusPublisher;
-  openLog: (deploymentId: string) => Promise<LogSink>;
+  openLog: (deployment: DeploymentRow) => Promise<LogSink>;
   probe: (host: string, port: number) => Promise<boolean>;
+  /** Called once a deployment is live (starts following its runtime output). */
+  onLive?: (deploymentId: string) => void;
   logger: Logger;
 }
 
@@ -66,7 +68,7 @@ export class DeploymentRunner {
       logger.info({ deploymentId, status: current.status }, 'deployment is not in flight; nothing to do');
       return;
     }
-    const log = await this.deps.openLog(deploymentId);
+    const log = await this.deps.openLog(current);
     const workDir = await mkdtemp(path.join(os.tmpdir(), `berth-${deploymentId}-`));
     try {
       await this.pipeline(current, log, workDir, options);
@@ -77,6 +79,8 @@ export class DeploymentRunner {
         return;
       }
       const error = toBerthError(err);
+      // Everything is cleaned up before the final status is announced.
+      await rm(workDir, { recursive: true, force: true });
       if (options.signal.aborted) {
         log.system('deployment canceled');
         await log.flush();
@@ -156,6 +160,7 @@ export class DeploymentRunner {
       signal,
       onLine: (line) => log.write('build', line),
     });
+    await rm(workDir, { recursive: true, force: true }); // the image has everything now
     signal.throwIfAborted();
 
     await this.transition(id, ['building'], 'starting', { image: tag });
@@ -179,6 +184,7 @@ export class DeploymentRunner {
     const running = await this.transition(id, ['starting'], 'running', { containerId });
     if (running) await this.deps.store.promote(running.project, id);
     await this.deps.store.deleteArchive(id);
+    if (running) this.deps.onLive?.(id);
   }
 
   private async waitUntilAnswering(

@@ -10,30 +10,49 @@ interface Pending {
   ts: string;
 }
 
+export interface LogSinkOptions {
+  redis: Redis;
+  store: DeploymentStore;
+  instance: string;
+  deploymentId: string;
+  flushMs: number;
+  maxBatch?: number;
+  /** Values to mask wherever they appear in a line (the deployment's env values). */
+  secrets?: readonly string[];
+  /** How long a batch is retried while Redis or Postgres is away before it is given up. */
+  retryForMs?: number;
+  logger: Logger;
+}
+
+const mask = '••••••';
+
+/**
+ * Env values worth masking: long enough not to mangle ordinary output
+ * ("1", "true", a port number), longest first so no part of one is left.
+ */
+export function maskableSecrets(env: Record<string, string>): string[] {
+  return [...new Set(Object.values(env))]
+    .filter((v) => v.length >= 4 && !/^(\d+|true|false|yes|no|on|off)$/i.test(v))
+    .sort((a, b) => b.length - a.length);
+}
+
 /**
  * Collects one deployment's log lines and flushes them in batches: a batch
  * gets its range of sequence numbers from one Redis INCRBY (so numbering
  * continues across workers and retries), is written to Postgres, and only
  * then published. Persisting before publishing is what lets a viewer that
- * subscribes, then reads history, miss nothing at the seam.
+ * subscribes, then reads history, miss nothing at the seam; a lost publish
+ * is filled from Postgres by the viewer when the next batch shows a gap.
  */
 export class LogSink {
   private pending: Pending[] = [];
   private timer: NodeJS.Timeout | undefined;
   private chain: Promise<void> = Promise.resolve();
   private closed = false;
+  /** Lines given up after retryForMs (kept for tests and metrics; should stay 0). */
+  dropped = 0;
 
-  constructor(
-    private readonly deps: {
-      redis: Redis;
-      store: DeploymentStore;
-      instance: string;
-      deploymentId: string;
-      flushMs: number;
-      maxBatch?: number;
-      logger: Logger;
-    },
-  ) {}
+  constructor(private readonly deps: LogSinkOptions) {}
 
   /** Makes sure the counter is at least the highest stored seq (e.g. after Redis lost its data). */
   async init(): Promise<void> {
@@ -41,9 +60,11 @@ export class LogSink {
     await this.deps.redis.set(logSeqKey(this.deps.instance, this.deps.deploymentId), String(last), 'NX');
   }
 
-  write(stream: LogStream, line: string): void {
+  write(stream: LogStream, line: string, ts: string = new Date().toISOString()): void {
     if (this.closed) return;
-    this.pending.push({ stream, line, ts: new Date().toISOString() });
+    let text = line;
+    for (const secret of this.deps.secrets ?? []) if (text.includes(secret)) text = text.split(secret).join(mask);
+    this.pending.push({ stream, line: text, ts });
     if (this.pending.length >= (this.deps.maxBatch ?? 1000)) {
       void this.flush();
     } else if (!this.timer) {
@@ -55,7 +76,7 @@ export class LogSink {
     this.write('system', line);
   }
 
-  /** Resolves once everything written so far is stored and published. */
+  /** Resolves once everything written so far is stored and published (or given up). */
   flush(): Promise<void> {
     if (this.timer) {
       clearTimeout(this.timer);
@@ -74,20 +95,33 @@ export class LogSink {
 
   private async publish(batch: Pending[]): Promise<void> {
     const { redis, store, instance, deploymentId, logger } = this.deps;
-    const last = await redis.incrby(logSeqKey(instance, deploymentId), batch.length);
-    const first = last - batch.length + 1;
-    const lines: LogLine[] = batch.map((p, i) => ({ seq: first + i, ts: p.ts, stream: p.stream, line: p.line }));
+    const deadline = Date.now() + (this.deps.retryForMs ?? 60_000);
+    try {
+      const last = await this.retry('reserving log sequence numbers', deadline, () =>
+        redis.incrby(logSeqKey(instance, deploymentId), batch.length),
+      );
+      const first = last - batch.length + 1;
+      const lines: LogLine[] = batch.map((p, i) => ({ seq: first + i, ts: p.ts, stream: p.stream, line: p.line }));
+      // Same seqs on every attempt, and the insert ignores rows already there: retrying is safe.
+      await this.retry('storing log lines', deadline, () => store.appendLogs(deploymentId, lines));
+      await redis
+        .publish(eventsChannel(instance), encodeEvent({ type: 'log', deploymentId, lines }))
+        .catch((err: unknown) => logger.warn({ err, deploymentId }, 'publishing log lines failed; viewers refill from storage'));
+    } catch (err) {
+      this.dropped += batch.length;
+      logger.error({ err, deploymentId, lines: batch.length }, 'gave up on log lines');
+    }
+  }
+
+  private async retry<T>(what: string, deadline: number, action: () => Promise<T>): Promise<T> {
     for (let attempt = 0; ; attempt++) {
       try {
-        await store.appendLogs(deploymentId, lines);
-        break;
+        return await action();
       } catch (err) {
-        // Postgres briefly away: keep the batch (same seqs, idempotent insert) and retry.
-        if (attempt >= 50) throw err;
-        logger.warn({ err, deploymentId, attempt }, 'storing log lines failed; retrying');
-        await new Promise((r) => setTimeout(r, Math.min(100 * 2 ** attempt, 2000)));
+        if (Date.now() >= deadline) throw err;
+        this.deps.logger.warn({ err, deploymentId: this.deps.deploymentId, attempt }, `${what} failed; retrying`);
+        await new Promise((r) => setTimeout(r, Math.min(50 * 2 ** attempt, 2000)));
       }
     }
-    await redis.publish(eventsChannel(instance), encodeEvent({ type: 'log', deploymentId, lines }));
   }
 }

@@ -10,13 +10,16 @@ import { DeploymentRunner } from './deployment-runner.ts';
 import type { ContainerRuntime } from './docker/container-runtime.ts';
 import { DockerRuntime } from './docker/docker-runtime.ts';
 import { probeHttp } from './health-check.ts';
-import { LogSink } from './log-sink.ts';
+import { LogSink, maskableSecrets } from './log-sink.ts';
 import { extractArchive } from './source/archive-source.ts';
 import { cloneRepository } from './source/git-source.ts';
 import { RedisStatusPublisher } from './status-publisher.ts';
+import { RuntimeLogFollower } from './runtime-logs.ts';
+import type { DeploymentRow } from '@berth/shared/db';
 
 export interface WorkerHandle {
   worker: Worker<DeploymentJobData>;
+  runtimeLogs: RuntimeLogFollower;
   /** Stops taking jobs, waits up to the grace period for running ones, then closes connections. */
   close(): Promise<void>;
 }
@@ -34,6 +37,33 @@ export async function startWorker(deps: {
   const runtime = deps.runtime ?? new DockerRuntime();
   await runtime.ensureNetwork(config.network);
 
+  const openLog = async (deployment: DeploymentRow) => {
+    const sink = new LogSink({
+      redis,
+      store,
+      instance: config.BERTH_INSTANCE,
+      deploymentId: deployment.id,
+      flushMs: config.LOG_FLUSH_MS,
+      secrets: maskableSecrets(deployment.env),
+      logger,
+    });
+    await sink.init();
+    return sink;
+  };
+  const runtimeLogs = new RuntimeLogFollower({
+    runtime,
+    redis,
+    store,
+    openLog,
+    logger,
+    options: {
+      instance: config.BERTH_INSTANCE,
+      retentionLines: config.RUNTIME_LOG_RETENTION_LINES,
+      leaseMs: config.RUNTIME_LOG_LEASE_MS,
+      discoveryMs: config.RUNTIME_LOG_DISCOVERY_MS,
+    },
+  });
+
   const runner = new DeploymentRunner({
     config,
     store,
@@ -49,18 +79,8 @@ export async function startWorker(deps: {
           maxFiles: config.MAX_EXTRACTED_FILES,
         }),
     },
-    openLog: async (deploymentId) => {
-      const sink = new LogSink({
-        redis,
-        store,
-        instance: config.BERTH_INSTANCE,
-        deploymentId,
-        flushMs: config.LOG_FLUSH_MS,
-        logger,
-      });
-      await sink.init();
-      return sink;
-    },
+    openLog,
+    onLive: (id) => void runtimeLogs.follow(id),
   });
 
   const worker = new Worker<DeploymentJobData>(
@@ -92,10 +112,13 @@ export async function startWorker(deps: {
   );
   worker.on('error', (err) => logger.error({ err }, 'worker error'));
   await worker.waitUntilReady();
+  runtimeLogs.start();
 
   return {
     worker,
+    runtimeLogs,
     async close() {
+      await runtimeLogs.stop();
       const grace = new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), config.SHUTDOWN_GRACE_MS).unref());
       const outcome = await Promise.race([worker.close().then(() => 'closed' as const), grace]);
       if (outcome === 'timeout') {

@@ -41,6 +41,15 @@ export interface DeploymentLogsTable {
   line: string;
 }
 
+export interface DeploymentTransitionsTable {
+  id: Generated<number>;
+  deployment_id: string;
+  status: DeploymentStatus;
+  error_code: string | null;
+  error_message: string | null;
+  at: Timestamp;
+}
+
 export interface ProjectsTable {
   name: string;
   current_deployment_id: string | null;
@@ -52,6 +61,7 @@ export interface Database {
   deployments: DeploymentsTable;
   deployment_archives: DeploymentArchivesTable;
   deployment_logs: DeploymentLogsTable;
+  deployment_transitions: DeploymentTransitionsTable;
   projects: ProjectsTable;
 }
 

@@ -68,6 +68,10 @@ export class DeploymentStore {
         })
         .returningAll()
         .executeTakeFirstOrThrow();
+      await trx
+        .insertInto('deployment_transitions')
+        .values({ deployment_id: input.id, status: 'queued', error_code: null, error_message: null, at: row.created_at })
+        .execute();
       if (input.archive) {
         await trx
           .insertInto('deployment_archives')
@@ -119,21 +123,42 @@ export class DeploymentStore {
   ): Promise<DeploymentRow | undefined> {
     for (const f of from) assertTransition(f, to);
     const final = to === 'failed' || to === 'canceled' || to === 'stopped';
-    return this.db
-      .updateTable('deployments')
-      .set({
-        status: to,
-        updated_at: new Date(),
-        ...(fields.errorCode !== undefined ? { error_code: fields.errorCode } : {}),
-        ...(fields.errorMessage !== undefined ? { error_message: fields.errorMessage } : {}),
-        ...(fields.image !== undefined ? { image: fields.image } : {}),
-        ...(fields.containerId !== undefined ? { container_id: fields.containerId } : {}),
-        ...(final ? { finished_at: new Date() } : {}),
-      })
-      .where('id', '=', id)
-      .where('status', 'in', from)
-      .returningAll()
-      .executeTakeFirst();
+    const now = new Date();
+    return this.db.transaction().execute(async (trx) => {
+      const row = await trx
+        .updateTable('deployments')
+        .set({
+          status: to,
+          updated_at: now,
+          ...(fields.errorCode !== undefined ? { error_code: fields.errorCode } : {}),
+          ...(fields.errorMessage !== undefined ? { error_message: fields.errorMessage } : {}),
+          ...(fields.image !== undefined ? { image: fields.image } : {}),
+          ...(fields.containerId !== undefined ? { container_id: fields.containerId } : {}),
+          ...(final ? { finished_at: now } : {}),
+        })
+        .where('id', '=', id)
+        .where('status', 'in', from)
+        .returningAll()
+        .executeTakeFirst();
+      if (row) {
+        await trx
+          .insertInto('deployment_transitions')
+          .values({ deployment_id: id, status: to, error_code: row.error_code, error_message: row.error_message, at: now })
+          .execute();
+      }
+      return row;
+    });
+  }
+
+  /** The deployment's status changes, oldest first. */
+  async transitions(deploymentId: string): Promise<{ status: DeploymentStatus; errorCode: string | null; errorMessage: string | null; at: Date }[]> {
+    const rows = await this.db
+      .selectFrom('deployment_transitions')
+      .select(['status', 'error_code', 'error_message', 'at'])
+      .where('deployment_id', '=', deploymentId)
+      .orderBy('id')
+      .execute();
+    return rows.map((r) => ({ status: r.status, errorCode: r.error_code, errorMessage: r.error_message, at: r.at }));
   }
 
   async getArchive(id: string): Promise<Buffer | undefined> {
@@ -182,6 +207,46 @@ export class DeploymentStore {
       .where('deployment_id', '=', deploymentId)
       .executeTakeFirst();
     return Number(row?.max ?? 0);
+  }
+
+  /** Timestamp of the newest stored line of one stream (where a runtime log follower resumes). */
+  async lastLogTs(deploymentId: string, stream: LogStream): Promise<Date | undefined> {
+    const row = await this.db
+      .selectFrom('deployment_logs')
+      .select('ts')
+      .where('deployment_id', '=', deploymentId)
+      .where('stream', '=', stream)
+      .orderBy('seq', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+    return row?.ts;
+  }
+
+  /** Keeps the newest `keep` lines of one stream, deleting older ones; returns how many went. */
+  async trimLogs(deploymentId: string, stream: LogStream, keep: number): Promise<number> {
+    const cutoff = await this.db
+      .selectFrom('deployment_logs')
+      .select('seq')
+      .where('deployment_id', '=', deploymentId)
+      .where('stream', '=', stream)
+      .orderBy('seq', 'desc')
+      .offset(keep)
+      .limit(1)
+      .executeTakeFirst();
+    if (!cutoff) return 0;
+    const result = await this.db
+      .deleteFrom('deployment_logs')
+      .where('deployment_id', '=', deploymentId)
+      .where('stream', '=', stream)
+      .where('seq', '<=', cutoff.seq)
+      .executeTakeFirst();
+    return Number(result.numDeletedRows);
+  }
+
+  async statuses(ids: readonly string[]): Promise<Map<string, DeploymentStatus>> {
+    if (ids.length === 0) return new Map();
+    const rows = await this.db.selectFrom('deployments').select(['id', 'status']).where('id', 'in', ids).execute();
+    return new Map(rows.map((r) => [r.id, r.status]));
   }
 
   /** Points the project's stable URL at this deployment. */

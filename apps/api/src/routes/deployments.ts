@@ -8,6 +8,7 @@ import type { AppDeps } from '../app.ts';
 import { deploymentView } from '../deployment-view.ts';
 import { parseFields, toDeploymentInput, type DeploymentFields } from '../deployment-input.ts';
 import { streamEvents } from '../event-stream.ts';
+import type { SseRegistry } from '../sse-stream.ts';
 
 const idParams = {
   type: 'object',
@@ -15,7 +16,7 @@ const idParams = {
   required: ['id'],
 } as const;
 
-export function deploymentRoutes(app: FastifyInstance, deps: AppDeps): void {
+export function deploymentRoutes(app: FastifyInstance, deps: AppDeps, streams: SseRegistry): void {
   const { store, queue, config } = deps;
 
   const load = async (id: string) => {
@@ -129,7 +130,7 @@ export function deploymentRoutes(app: FastifyInstance, deps: AppDeps): void {
   app.get('/api/deployments/:id/events', { schema: { params: idParams } }, async (request, reply) => {
     const { id } = request.params as { id: string };
     await load(id);
-    await streamEvents(deps, request, reply, { deploymentId: id });
+    await streamEvents(deps, request, reply, { deploymentId: id }, streams);
   });
 
   app.get('/api/events', async (request, reply) => {
@@ -138,7 +139,7 @@ export function deploymentRoutes(app: FastifyInstance, deps: AppDeps): void {
       if (!/^[a-z0-9]{1,64}$/.test(deployment)) throw new BerthError('VALIDATION_FAILED', 'deployment is not an id');
       await load(deployment);
     }
-    await streamEvents(deps, request, reply, { deploymentId: deployment, global: deployment === undefined });
+    await streamEvents(deps, request, reply, { deploymentId: deployment, global: deployment === undefined }, streams);
   });
 }
 

@@ -32,6 +32,19 @@ export interface ContainerState {
   status: string;
 }
 
+export interface RunningContainer {
+  name: string;
+  deploymentId: string;
+}
+
+export interface FollowLogsOptions {
+  /** Only output after this time (Unix seconds); 0 for everything. */
+  sinceSeconds: number;
+  signal: AbortSignal;
+  /** One call per line, in order, with the engine's timestamp (ISO, ms precision). */
+  onLine: (line: { ts: string; line: string }) => void;
+}
+
 export interface ContainerRuntime {
   ensureNetwork(name: string): Promise<void>;
   /** Throws BUILD_FAILED (with the builder's message) when the Dockerfile fails. */
@@ -40,6 +53,10 @@ export interface ContainerRuntime {
   runContainer(options: RunContainerOptions): Promise<{ id: string; ip: string }>;
   inspect(nameOrId: string): Promise<ContainerState | undefined>;
   tailLogs(nameOrId: string, lines: number): Promise<string[]>;
+  /** Streams the container's stdout and stderr until it stops or `signal` aborts. */
+  followLogs(nameOrId: string, options: FollowLogsOptions): Promise<void>;
+  /** Running containers that carry this installation's labels. */
+  listRunning(instance: string): Promise<RunningContainer[]>;
   /** Force-removes the container if it exists. */
   removeContainer(nameOrId: string): Promise<void>;
   /** Removes the image if it exists. */

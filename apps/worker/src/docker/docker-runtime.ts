@@ -2,7 +2,15 @@ import Docker from 'dockerode';
 import tar from 'tar-fs';
 import { BerthError } from '@berth/shared/errors';
 import { LineSplitter } from '@berth/shared/log-line';
-import type { BuildImageOptions, ContainerRuntime, ContainerState, RunContainerOptions } from './container-runtime.ts';
+import { labels } from '@berth/shared/labels';
+import type {
+  BuildImageOptions,
+  ContainerRuntime,
+  ContainerState,
+  FollowLogsOptions,
+  RunContainerOptions,
+  RunningContainer,
+} from './container-runtime.ts';
 
 interface BuildEvent {
   stream?: string;
@@ -54,7 +62,7 @@ export class DockerRuntime implements ContainerRuntime {
       throw this.buildError(err, options, deadline);
     }
     // The daemon answers 200 even when the build fails: the error is an event.
-    const events = new LineSplitter();
+    const events = new NdjsonSplitter();
     const output = new LineSplitter();
     let failure: string | undefined;
     const handle = (raw: string) => {
@@ -160,27 +168,124 @@ export class DockerRuntime implements ContainerRuntime {
     }
   }
 
-  async removeContainer(nameOrId: string): Promise<void> {
+  async followLogs(nameOrId: string, options: FollowLogsOptions): Promise<void> {
+    let stream: NodeJS.ReadableStream;
     try {
-      await this.docker.getContainer(nameOrId).remove({ force: true, v: true });
+      stream = (await this.docker.getContainer(nameOrId).logs({
+        follow: true,
+        stdout: true,
+        stderr: true,
+        timestamps: true,
+        since: options.sinceSeconds,
+        abortSignal: options.signal,
+      } as Docker.ContainerLogsOptions & { follow: true })) as NodeJS.ReadableStream;
     } catch (err) {
-      const code = statusCode(err);
-      if (code === 404 || code === 409) return; // gone, or removal already in progress
-      throw unavailable(err, 'removing the container');
+      if (statusCode(err) === 404 || options.signal.aborted) return;
+      throw unavailable(err, 'following container logs');
     }
+    // Tty: false means a multiplexed stream; one splitter per output keeps partial lines apart.
+    const splitters = { 1: new LineSplitter(), 2: new LineSplitter() } as Record<number, LineSplitter>;
+    const emit = (raw: string) => {
+      const space = raw.indexOf(' ');
+      const stamp = space > 0 ? new Date(raw.slice(0, space)) : new Date(NaN);
+      if (Number.isNaN(stamp.getTime())) options.onLine({ ts: new Date().toISOString(), line: raw });
+      else options.onLine({ ts: stamp.toISOString(), line: raw.slice(space + 1) });
+    };
+    let buffered: Buffer = Buffer.alloc(0);
+    try {
+      for await (const chunk of stream as AsyncIterable<Buffer>) {
+        buffered = buffered.length ? Buffer.concat([buffered, chunk]) : chunk;
+        while (buffered.length >= 8) {
+          const size = buffered.readUInt32BE(4);
+          if (buffered.length < 8 + size) break;
+          const kind = buffered[0] === 2 ? 2 : 1;
+          for (const line of splitters[kind]!.push(buffered.subarray(8, 8 + size).toString('utf8'))) emit(line);
+          buffered = buffered.subarray(8 + size);
+        }
+      }
+    } catch (err) {
+      if (!options.signal.aborted) throw unavailable(err, 'following container logs');
+    }
+    for (const splitter of Object.values(splitters)) for (const line of splitter.flush()) emit(line);
+  }
+
+  async listRunning(instance: string): Promise<RunningContainer[]> {
+    try {
+      const containers = await this.docker.listContainers({
+        filters: { label: [`${labels.instance}=${instance}`], status: ['running'] },
+      });
+      return containers.flatMap((c) => {
+        const deploymentId = c.Labels[labels.deployment];
+        const name = c.Names[0]?.replace(/^\//, '');
+        return deploymentId && name ? [{ deploymentId, name }] : [];
+      });
+    } catch (err) {
+      throw unavailable(err, 'listing containers');
+    }
+  }
+
+  async removeContainer(nameOrId: string): Promise<void> {
+    // 409 means a removal is already under way: wait for it, so the image can go next.
+    for (let attempt = 0; attempt < 50; attempt++) {
+      try {
+        await this.docker.getContainer(nameOrId).remove({ force: true, v: true });
+        return;
+      } catch (err) {
+        const code = statusCode(err);
+        if (code === 404) return;
+        if (code !== 409) throw unavailable(err, 'removing the container');
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new BerthError('DOCKER_UNAVAILABLE', `container ${nameOrId} could not be removed`);
   }
 
   async removeImage(tag: string): Promise<void> {
-    try {
-      await this.docker.getImage(tag).remove({ force: true });
-    } catch (err) {
-      if (statusCode(err) === 404 || statusCode(err) === 409) return;
-      throw unavailable(err, 'removing the image');
+    // 409: a container that is going away still uses it; give it a moment.
+    for (let attempt = 0; attempt < 30; attempt++) {
+      try {
+        await this.docker.getImage(tag).remove({ force: true });
+        return;
+      } catch (err) {
+        const code = statusCode(err);
+        if (code === 404) return;
+        if (code !== 409) throw unavailable(err, 'removing the image');
+      }
+      await new Promise((r) => setTimeout(r, 100));
     }
+    throw new BerthError('DOCKER_UNAVAILABLE', `image ${tag} could not be removed`);
   }
 }
 
-/** Splits Docker's multiplexed (Tty: false) log format into text lines. */
+/**
+ * Frames Docker's newline-delimited JSON. Unlike LineSplitter it never cuts a
+ * message (a 1 MB output line arrives as one 1 MB JSON event); only a message
+ * beyond `maxBytes` is dropped, so a hostile build cannot exhaust memory.
+ */
+class NdjsonSplitter {
+  private pending = '';
+  constructor(private readonly maxBytes = 64 * 1024 * 1024) {}
+
+  push(chunk: string): string[] {
+    this.pending += chunk;
+    const out: string[] = [];
+    let nl: number;
+    while ((nl = this.pending.indexOf('\n')) !== -1) {
+      out.push(this.pending.slice(0, nl));
+      this.pending = this.pending.slice(nl + 1);
+    }
+    if (this.pending.length > this.maxBytes) this.pending = '';
+    return out;
+  }
+
+  flush(): string[] {
+    const rest = this.pending;
+    this.pending = '';
+    return rest ? [rest] : [];
+  }
+}
+
+/** Splits Docker's multiplexed (Tty: false) log format, already complete in memory, into text lines. */
 export function demuxToLines(raw: Buffer): string[] {
   const splitter = new LineSplitter();
   const lines: string[] = [];
