@@ -1,11 +1,23 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { isFinal, type DeploymentStatus } from '@berth/shared/deployment-state';
-import { statusEvent, type BerthEvent, type StatusEvent } from '@berth/shared/events';
+import { statusEvent, type BerthEvent, type LogBatchEvent, type StatusEvent } from '@berth/shared/events';
 import type { LogLine } from '@berth/shared/log-line';
 import type { AppDeps } from './app.ts';
-import { SseStream, type SseRegistry } from './sse-stream.ts';
+import { sseFrame, SseStream, type SseRegistry } from './sse-stream.ts';
 
 const historyPage = 1000;
+
+const formatted = new WeakMap<LogBatchEvent, string>();
+/** SSE frames of a whole batch, formatted once however many viewers send it. */
+function batchFrames(event: LogBatchEvent): string {
+  let frames = formatted.get(event);
+  if (frames === undefined) {
+    frames = '';
+    for (const line of event.lines) frames += sseFrame('log', { deploymentId: event.deploymentId, ...line }, line.seq);
+    formatted.set(event, frames);
+  }
+  return frames;
+}
 /** Live batches a viewer may have waiting before it is told to reconnect. */
 const maxQueuedBatches = 5000;
 
@@ -41,7 +53,7 @@ export async function streamEvents(
     // All deployments, live only: each line's id names its deployment and seq.
     const unsubscribe = relay.subscribe(undefined, (event) => {
       if (event.type === 'status') sse.send('status', event);
-      else for (const l of event.lines) sse.send('log', { deploymentId: event.deploymentId, ...l }, `${event.deploymentId}:${l.seq}`);
+      else sse.write(event.lines.map((l) => sseFrame('log', { deploymentId: event.deploymentId, ...l }, `${event.deploymentId}:${l.seq}`)).join(''));
     });
     sse.onClose(unsubscribe);
     return;
@@ -64,10 +76,24 @@ export async function streamEvents(
   let queued = 0;
   let chain: Promise<void> = Promise.resolve();
   const sendLines = (lines: readonly LogLine[]) => {
+    let frames = '';
     for (const line of lines) {
       if (line.seq <= lastSeq) continue;
-      sse.send('log', { deploymentId, ...line }, line.seq);
+      frames += sseFrame('log', { deploymentId, ...line }, line.seq);
       lastSeq = line.seq;
+    }
+    if (frames) sse.write(frames);
+  };
+  const sendBatch = (event: LogBatchEvent) => {
+    const first = event.lines[0];
+    const last = event.lines.at(-1);
+    if (!first || !last) return;
+    if (first.seq === lastSeq + 1) {
+      // The usual case: every viewer in step shares one formatted copy of the batch.
+      sse.write(batchFrames(event));
+      lastSeq = last.seq;
+    } else {
+      sendLines(event.lines);
     }
   };
   const replay = async (untilSeq = Number.POSITIVE_INFINITY) => {
@@ -82,7 +108,7 @@ export async function streamEvents(
     if (event.type === 'log') {
       const first = event.lines[0];
       if (first && first.seq > lastSeq + 1) await replay(first.seq);
-      sendLines(event.lines);
+      sendBatch(event);
     } else {
       sendStatus(event);
       if (endsStream(event.status)) {

@@ -5,6 +5,11 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
  * A hand-rolled Server-Sent Events response: headers that stop proxies from
  * buffering, heartbeats, and a bound on how far a slow client may fall behind.
  */
+/** One SSE frame. JSON never contains a raw newline, so one data line is always enough. */
+export function sseFrame(event: string, data: unknown, id?: string | number): string {
+  return `event: ${event}\n${id !== undefined ? `id: ${id}\n` : ''}data: ${JSON.stringify(data)}\n\n`;
+}
+
 /** Open streams of one app, so shutdown can end them instead of waiting forever. */
 export class SseRegistry {
   private readonly open = new Set<SseStream>();
@@ -62,12 +67,13 @@ export class SseStream {
   }
 
   send(event: string, data: unknown, id?: string | number): void {
+    this.write(sseFrame(event, data, id));
+  }
+
+  /** Writes preformatted frames (one write for a whole batch of lines). */
+  write(frames: string): void {
     if (this.closed) return;
-    let frame = `event: ${event}\n`;
-    if (id !== undefined) frame += `id: ${id}\n`;
-    // JSON never contains a raw newline, so one data line is always enough.
-    frame += `data: ${JSON.stringify(data)}\n\n`;
-    this.raw.write(frame);
+    this.raw.write(frames);
     if (this.raw.writableLength > this.options.maxBufferBytes) {
       this.raw.write(`event: overflow\ndata: ${JSON.stringify({ reason: 'client too slow; resume with Last-Event-ID' })}\n\n`);
       this.end();

@@ -19,6 +19,8 @@ export interface LogSinkOptions {
   maxBatch?: number;
   /** Values to mask wherever they appear in a line (the deployment's env values). */
   secrets?: readonly string[];
+  /** Batches being stored at once (their publishing stays in order). */
+  maxInFlight?: number;
   /** How long a batch is retried while Redis or Postgres is away before it is given up. */
   retryForMs?: number;
   logger: Logger;
@@ -47,7 +49,11 @@ export function maskableSecrets(env: Record<string, string>): string[] {
 export class LogSink {
   private pending: Pending[] = [];
   private timer: NodeJS.Timeout | undefined;
-  private chain: Promise<void> = Promise.resolve();
+  /** Seq ranges are reserved strictly in order, one batch after another. */
+  private reserving: Promise<unknown> = Promise.resolve();
+  /** Publishing is in order too; storing may overlap (up to maxInFlight batches). */
+  private publishing: Promise<void> = Promise.resolve();
+  private inFlight: Promise<void>[] = [];
   private closed = false;
   /** Lines given up after retryForMs (kept for tests and metrics; should stay 0). */
   dropped = 0;
@@ -84,8 +90,8 @@ export class LogSink {
     }
     const batch = this.pending;
     this.pending = [];
-    if (batch.length > 0) this.chain = this.chain.then(() => this.publish(batch));
-    return this.chain;
+    if (batch.length > 0) this.send(batch);
+    return this.publishing;
   }
 
   async close(): Promise<void> {
@@ -93,24 +99,39 @@ export class LogSink {
     this.closed = true;
   }
 
-  private async publish(batch: Pending[]): Promise<void> {
+  private send(batch: Pending[]): void {
     const { redis, store, instance, deploymentId, logger } = this.deps;
     const deadline = Date.now() + (this.deps.retryForMs ?? 60_000);
-    try {
+    const previous = this.inFlight.length >= (this.deps.maxInFlight ?? 4) ? this.inFlight[0] : undefined;
+    const lines = this.reserving.then(async () => {
+      await previous; // bounded: at most maxInFlight batches being stored at once
       const last = await this.retry('reserving log sequence numbers', deadline, () =>
         redis.incrby(logSeqKey(instance, deploymentId), batch.length),
       );
       const first = last - batch.length + 1;
-      const lines: LogLine[] = batch.map((p, i) => ({ seq: first + i, ts: p.ts, stream: p.stream, line: p.line }));
-      // Same seqs on every attempt, and the insert ignores rows already there: retrying is safe.
-      await this.retry('storing log lines', deadline, () => store.appendLogs(deploymentId, lines));
-      await redis
-        .publish(eventsChannel(instance), encodeEvent({ type: 'log', deploymentId, lines }))
-        .catch((err: unknown) => logger.warn({ err, deploymentId }, 'publishing log lines failed; viewers refill from storage'));
-    } catch (err) {
-      this.dropped += batch.length;
-      logger.error({ err, deploymentId, lines: batch.length }, 'gave up on log lines');
-    }
+      return batch.map((p, i): LogLine => ({ seq: first + i, ts: p.ts, stream: p.stream, line: p.line }));
+    });
+    this.reserving = lines.catch(() => undefined); // a failed batch must not stall the next ones
+    // Same seqs on every attempt, and the insert ignores rows already there: retrying is safe.
+    const stored = lines.then(async (l) => {
+      await this.retry('storing log lines', deadline, () => store.appendLogs(deploymentId, l));
+      return l;
+    });
+    const done = (this.publishing = this.publishing.then(async () => {
+      try {
+        const l = await stored;
+        await redis
+          .publish(eventsChannel(instance), encodeEvent({ type: 'log', deploymentId, lines: l }))
+          .catch((err: unknown) =>
+            logger.warn({ err, deploymentId }, 'publishing log lines failed; viewers refill from storage'),
+          );
+      } catch (err) {
+        this.dropped += batch.length;
+        logger.error({ err, deploymentId, lines: batch.length }, 'gave up on log lines');
+      }
+    }));
+    this.inFlight.push(done);
+    void done.then(() => this.inFlight.splice(this.inFlight.indexOf(done), 1));
   }
 
   private async retry<T>(what: string, deadline: number, action: () => Promise<T>): Promise<T> {

@@ -174,16 +174,22 @@ export class DeploymentStore {
     await this.db.deleteFrom('deployment_archives').where('deployment_id', '=', id).execute();
   }
 
-  /** Idempotent: a batch written twice (a retried flush) keeps one copy of each line. */
+  /**
+   * Idempotent: a batch written twice (a retried flush) keeps one copy of each
+   * line. One statement with array parameters (unnest) instead of thousands of
+   * VALUES placeholders: several times faster for big batches.
+   */
   async appendLogs(deploymentId: string, lines: readonly LogLine[]): Promise<void> {
     if (lines.length === 0) return;
-    await this.db
-      .insertInto('deployment_logs')
-      .values(
-        lines.map((l) => ({ deployment_id: deploymentId, seq: l.seq, ts: l.ts, stream: l.stream, line: l.line })),
+    await sql`
+      insert into deployment_logs (deployment_id, seq, ts, stream, line)
+      select ${deploymentId}, * from unnest(
+        ${lines.map((l) => l.seq)}::bigint[],
+        ${lines.map((l) => l.ts)}::timestamptz[],
+        ${lines.map((l) => l.stream)}::text[],
+        ${lines.map((l) => l.line)}::text[]
       )
-      .onConflict((oc) => oc.columns(['deployment_id', 'seq']).doNothing())
-      .execute();
+      on conflict (deployment_id, seq) do nothing`.execute(this.db);
   }
 
   async logs(
