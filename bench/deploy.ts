@@ -20,6 +20,7 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const rounds = Number(process.env.ROUNDS ?? 7);
 const network = 'berth-bench';
 const instance = `bench${process.pid}`;
+const benchToken = `berth_bench_token_${process.pid}_0123456789`;
 const baseDb = process.env.DATABASE_URL ?? 'postgres://berth:berth@127.0.0.1:5432/berth';
 const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
@@ -74,7 +75,10 @@ async function berth(i: number, caddyUrl: string): Promise<number> {
   const id = await new Promise<string>((resolve, reject) => {
     const req = http.request(
       `${caddyUrl}/api/deployments`,
-      { method: 'POST', headers: { host: 'localhost', 'content-type': encoded.headers.get('content-type')! } },
+      {
+        method: 'POST',
+        headers: { host: 'localhost', authorization: `Bearer ${benchToken}`, 'content-type': encoded.headers.get('content-type')! },
+      },
       (res) => {
         let text = '';
         res.on('data', (c) => (text += c));
@@ -112,6 +116,7 @@ async function startPlatform(): Promise<{ caddyUrl: string; stop: () => Promise<
     CADDY_HTTP_LISTEN: `127.0.0.1:${httpPort}`,
     API_UPSTREAM: `127.0.0.1:${apiPort}`,
     LOG_LEVEL: 'warn',
+    BERTH_ADMIN_TOKEN: benchToken,
     HOME: cfgDir,
   };
   const run = (args: string[]) => {

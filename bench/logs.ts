@@ -29,6 +29,7 @@ const manyViewers = Number(process.env.VIEWERS ?? 100);
 const baseDb = process.env.DATABASE_URL ?? 'postgres://berth:berth@127.0.0.1:5432/berth';
 const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const instance = `blog${process.pid}`;
+const benchToken = `berth_bench_token_${process.pid}_0123456789`;
 const payload = (i: number) => `#${i} npm info lifecycle build step output with a realistic length of text ..... ok`;
 
 interface Result {
@@ -51,7 +52,7 @@ function sseViewer(url: string, expected: number, latencies: number[]) {
   let buffer = '';
   let resolveDone!: () => void;
   const done = new Promise<void>((r) => (resolveDone = r));
-  const req = http.get(url, { agent: false }, (res) => {
+  const req = http.get(url, { agent: false, headers: { authorization: `Bearer ${benchToken}` } }, (res) => {
     res.setEncoding('utf8');
     res.on('data', (chunk: string) => {
       buffer += chunk;
@@ -180,7 +181,7 @@ const store = new DeploymentStore(db);
 const port = await freePort();
 const api = spawn('node', ['--import', 'tsx', 'apps/api/src/main.ts'], {
   cwd: root,
-  env: { ...process.env, DATABASE_URL: dbUrl.toString(), REDIS_URL: redisUrl, BERTH_INSTANCE: instance, API_PORT: String(port), LOG_LEVEL: 'warn', SSE_MAX_BUFFER_BYTES: String(64 * 1024 * 1024) },
+  env: { ...process.env, DATABASE_URL: dbUrl.toString(), REDIS_URL: redisUrl, BERTH_INSTANCE: instance, API_PORT: String(port), LOG_LEVEL: 'warn', BERTH_ADMIN_TOKEN: benchToken, SSE_MAX_BUFFER_BYTES: String(64 * 1024 * 1024) },
   stdio: ['ignore', 'ignore', 'inherit'],
 });
 const apiUrl = `http://127.0.0.1:${port}`;

@@ -1,6 +1,7 @@
 import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import * as m0001 from './versions/0001-initial.ts';
 import * as m0002 from './versions/0002-deployment-transitions.ts';
+import * as m0003 from './versions/0003-api-tokens.ts';
 
 /**
  * Every migration, in order. Listed statically (not read from the folder) so
@@ -10,6 +11,7 @@ import * as m0002 from './versions/0002-deployment-transitions.ts';
 const migrations: Record<string, Migration> = {
   '0001-initial': m0001,
   '0002-deployment-transitions': m0002,
+  '0003-api-tokens': m0003,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -3,7 +3,7 @@ import { zipTestApp, testAppsDir, tarGzTestApp } from '../helpers/archives.ts';
 import { startGitServer, type GitServer } from '../helpers/git-server.ts';
 import { request, SseClient } from '../helpers/http.ts';
 import { waitFor } from '../helpers/ports.ts';
-import { instanceContainers, startStack, type Stack } from '../helpers/stack.ts';
+import { authHeaders, instanceContainers, startStack, type Stack } from '../helpers/stack.ts';
 
 let stack: Stack;
 let git: GitServer;
@@ -82,12 +82,12 @@ describe('deploying end to end through Caddy', () => {
     expect(JSON.parse(project.body).hello).toBe('berth');
 
     // History: the same lines, from storage.
-    const stored = (await (await fetch(`${stack.apiUrl}${body.links.logs}`)).json()) as any;
+    const stored = (await (await fetch(`${stack.apiUrl}${body.links.logs}`, { headers: authHeaders })).json()) as any;
     expect(stored.lines.map((l: any) => l.seq).slice(0, seqs.length)).toEqual(seqs);
-    const text = await (await fetch(`${stack.apiUrl}${body.links.logs}?format=text`)).text();
+    const text = await (await fetch(`${stack.apiUrl}${body.links.logs}?format=text`, { headers: authHeaders })).text();
     expect(text).toContain('build step: hello from the Dockerfile\n');
 
-    const final = (await (await fetch(`${stack.apiUrl}/api/deployments/${body.id}`)).json()) as any;
+    const final = (await (await fetch(`${stack.apiUrl}/api/deployments/${body.id}`, { headers: authHeaders })).json()) as any;
     expect(final).toMatchObject({ status: 'running', errorCode: null });
   });
 
@@ -106,7 +106,7 @@ describe('deploying end to end through Caddy', () => {
     const url = git.publish('monorepo', testAppsDir, { branch: 'release' });
     const res = await fetch(`${stack.apiUrl}/api/deployments`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...authHeaders },
       body: JSON.stringify({ gitUrl: url, ref: 'release', rootDir: 'hello', port: 4000 }),
     });
     expect(res.status).toBe(202);

@@ -3,7 +3,7 @@ import { zipTestApp } from '../helpers/archives.ts';
 import { createDeployment, logLines, settled } from '../helpers/deployments.ts';
 import { request, SseClient } from '../helpers/http.ts';
 import { waitFor } from '../helpers/ports.ts';
-import { docker, startStack, type Stack } from '../helpers/stack.ts';
+import { authHeaders, docker, startStack, type Stack } from '../helpers/stack.ts';
 
 // Build and runtime output of a real app through the real worker, Docker and API.
 let stack: Stack;
@@ -40,7 +40,7 @@ describe('build output', () => {
     expect(Math.max(...pieces.map((p) => p.length))).toBeLessThanOrEqual(16 * 1024);
     expect(lines).toContain('after the noise');
 
-    const text = await (await fetch(`${stack.apiUrl}/api/deployments/${deployment.id}/logs?format=text&stream=build&limit=10000`)).text();
+    const text = await (await fetch(`${stack.apiUrl}/api/deployments/${deployment.id}/logs?format=text&stream=build&limit=10000`, { headers: authHeaders })).text();
     expect(text).toContain('\ncompiled successfully\n'); // colours stripped for plain text
   });
 });

@@ -10,7 +10,7 @@ export async function createDeployment(
 ): Promise<any> {
   const res =
     'archive' in source && Buffer.isBuffer(source.archive)
-      ? await stack.api.inject({
+      ? await stack.inject({
           method: 'POST',
           url: '/api/deployments',
           ...(await multipartBody((source.fields as Record<string, string>) ?? {}, {
@@ -18,7 +18,7 @@ export async function createDeployment(
             data: source.archive,
           })),
         })
-      : await stack.api.inject({ method: 'POST', url: '/api/deployments', payload: source });
+      : await stack.inject({ method: 'POST', url: '/api/deployments', payload: source });
   if (res.statusCode !== 202) throw new Error(`create answered ${res.statusCode}: ${res.body}`);
   return res.json();
 }
@@ -28,7 +28,7 @@ export async function settled(stack: Stack, id: string, timeoutMs = 45_000): Pro
   return waitFor(
     `deployment ${id} to settle`,
     async () => {
-      const d = (await stack.api.inject({ method: 'GET', url: `/api/deployments/${id}` })).json();
+      const d = (await stack.inject({ method: 'GET', url: `/api/deployments/${id}` })).json();
       return isInProgress(d.status) ? undefined : d;
     },
     timeoutMs,
@@ -37,5 +37,5 @@ export async function settled(stack: Stack, id: string, timeoutMs = 45_000): Pro
 }
 
 export async function logLines(stack: Stack, id: string): Promise<{ seq: number; stream: string; line: string }[]> {
-  return (await stack.api.inject({ method: 'GET', url: `/api/deployments/${id}/logs?limit=10000` })).json().lines;
+  return (await stack.inject({ method: 'GET', url: `/api/deployments/${id}/logs?limit=10000` })).json().lines;
 }

@@ -1,5 +1,10 @@
 import http from 'node:http';
 
+/** Tests talk to the API with the stacks' admin token unless they set their own authorization. */
+const defaultAuth = { authorization: 'Bearer berth_test_admin_token_0123456789' };
+const withAuth = (url: string, headers: Record<string, string> = {}) =>
+  url.includes('/api/') && !('authorization' in headers) ? { ...defaultAuth, ...headers } : headers;
+
 export interface HttpResult {
   status: number;
   headers: http.IncomingHttpHeaders;
@@ -16,7 +21,7 @@ export function request(
       url,
       {
         method: options.method ?? 'GET',
-        headers: { ...(options.host ? { host: options.host } : {}), ...options.headers },
+        headers: { ...(options.host ? { host: options.host } : {}), ...withAuth(url, options.headers) },
         agent: false,
         timeout: 10_000,
       },
@@ -61,7 +66,11 @@ export class SseClient {
       client.req = http.get(
         url,
         {
-          headers: { accept: 'text/event-stream', ...(options.host ? { host: options.host } : {}), ...options.headers },
+          headers: {
+            accept: 'text/event-stream',
+            ...(options.host ? { host: options.host } : {}),
+            ...withAuth(url, options.headers),
+          },
           agent: false,
         },
         (res) => {

@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import Docker from 'dockerode';
 import { Queue } from 'bullmq';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
+import { TokenStore } from '@berth/shared/token-store';
 import { inject } from 'vitest';
 import { buildApp, type AppDeps } from '@berth/api/app';
 import { loadApiConfig, type ApiConfig } from '@berth/api/config';
@@ -22,6 +23,9 @@ import { startCaddy, type TestCaddy } from './caddy.ts';
 import { createTestDatabase, type TestDatabase } from './database.ts';
 
 export const docker = new Docker();
+/** Every test stack accepts this admin token. */
+export const testToken = 'berth_test_admin_token_0123456789';
+export const authHeaders = { authorization: `Bearer ${testToken}` };
 /** All test stacks share one app network (creating one per test would exhaust Docker's address pools). */
 export const testNetwork = 'berth-test';
 
@@ -46,6 +50,8 @@ export interface Stack {
   addWorker(env?: Record<string, string>): Promise<WorkerHandle>;
   /** What buildApp was given, to build a second API on the same services. */
   apiDeps(): AppDeps;
+  /** app.inject with the admin token (pass an authorization header to override). */
+  inject(opts: InjectOptions): Promise<LightMyRequestResponse>;
   close(): Promise<void>;
 }
 
@@ -66,6 +72,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     BERTH_NETWORK: testNetwork,
     BASE_DOMAIN: 'localhost',
     PUBLIC_PORT: String(caddy?.httpPort ?? 8080),
+    BERTH_ADMIN_TOKEN: testToken,
     HEALTHCHECK_TIMEOUT_MS: '4000',
     JOB_LOCK_MS: '5000',
     JOB_STALLED_INTERVAL_MS: '2000',
@@ -77,7 +84,11 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const queue = new BullDeploymentQueue(apiConfig.REDIS_URL, instance, apiConfig.QUEUE_TIMEOUT_MS);
   const relay = new LogRelay(createRedis(apiConfig.REDIS_URL), instance, logger);
   await relay.start();
-  const api = await buildApp({ config: apiConfig, store: db.store, queue, relay, logger });
+  const tokens = new TokenStore(db.db);
+  await tokens.bootstrap(apiConfig.BERTH_ADMIN_TOKEN);
+  const redis = createRedis(apiConfig.REDIS_URL);
+  const apiDeps: AppDeps = { config: apiConfig, store: db.store, tokens, redis, queue, relay, logger };
+  const api = await buildApp(apiDeps);
   await api.listen({ host: '127.0.0.1', port: 0 });
   const apiPort = (api.server.address() as AddressInfo).port;
 
@@ -121,13 +132,16 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     workers,
     caddyUrl: `http://127.0.0.1:${caddy?.httpPort ?? 0}`,
     addWorker,
-    apiDeps: () => ({ config: apiConfig, store: db.store, queue, relay, logger }),
+    apiDeps: () => apiDeps,
+    inject: (opts) =>
+      api.inject({ ...opts, headers: { ...authHeaders, ...(opts.headers as Record<string, string> | undefined) } }),
     async close() {
       await router?.stop();
       await Promise.all(workers.map((w) => w.close()));
       await api.close();
       await relay.close();
       await queue.close();
+      await redis.quit();
       const q = new Queue(deploymentQueueName, { connection: createRedis(inject('redisUrl')), prefix: queuePrefix(instance) });
       await q.obliterate({ force: true }).catch(() => {});
       await q.close();

@@ -8,10 +8,18 @@ import { installErrorHandler } from './http-errors.ts';
 import type { LogRelay } from './log-relay.ts';
 import { deploymentRoutes } from './routes/deployments.ts';
 import { SseRegistry } from './sse-stream.ts';
+import type { TokenStore } from '@berth/shared/token-store';
+import type { Redis } from '@berth/shared/redis';
+import { installAuth } from './auth.ts';
+import { RateLimiter } from './rate-limiter.ts';
+import { tokenRoutes } from './routes/tokens.ts';
 
 export interface AppDeps {
   config: ApiConfig;
   store: DeploymentStore;
+  tokens: TokenStore;
+  /** Commands (rate limits); the relay has its own subscriber connection. */
+  redis: Redis;
   queue: DeploymentQueue;
   relay: LogRelay;
   logger: Logger;
@@ -27,6 +35,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     ajv: { customOptions: { coerceTypes: true, removeAdditional: false } },
   });
   installErrorHandler(app);
+  installAuth(app, deps.tokens);
   await app.register(multipart, {
     limits: { fileSize: deps.config.MAX_ARCHIVE_BYTES, files: 1, fields: 20, fieldSize: 256 * 1024 },
   });
@@ -43,6 +52,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // Long-lived SSE responses would hold close() forever: end them first.
   const streams = new SseRegistry();
   app.addHook('preClose', async () => streams.endAll());
-  deploymentRoutes(app, deps, streams);
+  const limiter = new RateLimiter(
+    deps.redis,
+    `berth:${deps.config.BERTH_INSTANCE}:rate:deploy`,
+    deps.config.DEPLOY_RATE_LIMIT,
+    deps.config.DEPLOY_RATE_WINDOW_MS,
+    deps.logger,
+  );
+  deploymentRoutes(app, deps, streams, limiter);
+  tokenRoutes(app, deps.tokens);
   return app;
 }

@@ -8,6 +8,11 @@ const schema = z.object({
   /** Scheme and port under which Caddy serves apps, for the URLs the API hands out. */
   PUBLIC_SCHEME: z.enum(['http', 'https']).default('http'),
   PUBLIC_PORT: env.port(8080),
+  /** An admin API token to accept (registered at start). Without one, a token is generated once and logged. */
+  BERTH_ADMIN_TOKEN: z.string().min(16, 'expected at least 16 characters').optional(),
+  /** Deployments one token may create per window. */
+  DEPLOY_RATE_LIMIT: env.positiveInt(60),
+  DEPLOY_RATE_WINDOW_MS: env.milliseconds(60_000),
   MAX_ARCHIVE_BYTES: env.positiveInt(100 * 1024 * 1024),
   DEFAULT_APP_PORT: env.port(3000),
   /** How long a request waits for Redis to accept a job before answering 503. */

@@ -12,6 +12,10 @@ const httpStatus: Partial<Record<ErrorCode, number>> = {
   UNSAFE_ARCHIVE: 400,
   INVALID_ROOT_DIR: 400,
   NOT_FOUND: 404,
+  UNAUTHORIZED: 401,
+  FORBIDDEN: 403,
+  CONFLICT: 409,
+  RATE_LIMITED: 429,
   PAYLOAD_TOO_LARGE: 413,
   ARCHIVE_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
@@ -50,6 +54,7 @@ export function installErrorHandler(app: FastifyInstance): void {
     }
     const status = statusFor(berth.code);
     if (status >= 500) request.log.error({ err }, berth.message);
+    if ('retryAfterSeconds' in berth) reply.header('retry-after', String(berth.retryAfterSeconds));
     return reply.status(status).send({ error: { code: berth.code, message: berth.message } });
   });
   app.setNotFoundHandler((request, reply) =>

@@ -3,6 +3,7 @@ import { DeploymentStore } from '@berth/shared/deployment-store';
 import { runProgram } from '@berth/shared/lifecycle';
 import { createLogger } from '@berth/shared/logger';
 import { createRedis } from '@berth/shared/redis';
+import { TokenStore } from '@berth/shared/token-store';
 import { buildApp } from './app.ts';
 import { loadApiConfig } from './config.ts';
 import { BullDeploymentQueue } from './deployment-queue.ts';
@@ -11,15 +12,23 @@ import { LogRelay } from './log-relay.ts';
 const logger = createLogger('api');
 await runProgram(logger, () => loadApiConfig(process.env), async (config) => {
   const db = createDb(config.DATABASE_URL);
+  const tokens = new TokenStore(db);
+  const generated = await tokens.bootstrap(config.BERTH_ADMIN_TOKEN);
+  if (generated) {
+    // Shown once: only its hash is stored.
+    logger.warn({ token: generated }, 'generated the initial admin API token; store it now, it is not shown again');
+  }
+  const redis = createRedis(config.REDIS_URL);
   const queue = new BullDeploymentQueue(config.REDIS_URL, config.BERTH_INSTANCE, config.QUEUE_TIMEOUT_MS);
   const relay = new LogRelay(createRedis(config.REDIS_URL), config.BERTH_INSTANCE, logger);
   await relay.start();
-  const app = await buildApp({ config, store: new DeploymentStore(db), queue, relay, logger });
+  const app = await buildApp({ config, store: new DeploymentStore(db), tokens, redis, queue, relay, logger });
   await app.listen({ host: config.API_HOST, port: config.API_PORT });
   return [
     ['http server', () => app.close()],
     ['log relay', () => relay.close()],
     ['queue', () => queue.close()],
+    ['redis', () => redis.quit()],
     ['database', () => db.destroy()],
   ];
 });

@@ -9,7 +9,7 @@ import { buildApp } from '@berth/api/app';
 import { BullDeploymentQueue } from '@berth/api/deployment-queue';
 import { zipEntries, zipTestApp } from '../../../test/helpers/archives.ts';
 import { multipartBody } from '../../../test/helpers/http.ts';
-import { startStack, type Stack } from '../../../test/helpers/stack.ts';
+import { authHeaders, startStack, type Stack } from '../../../test/helpers/stack.ts';
 
 // The API on real Postgres and Redis, with no worker: jobs stay queued.
 let stack: Stack;
@@ -24,11 +24,11 @@ afterAll(async () => {
 });
 
 const post = (payload: unknown) =>
-  stack.api.inject({ method: 'POST', url: '/api/deployments', payload: payload as object });
+  stack.inject({ method: 'POST', url: '/api/deployments', payload: payload as object });
 
 async function postArchive(data: Buffer, name = 'app.zip', fields: Record<string, string> = {}) {
   const body = await multipartBody(fields, { name, data });
-  return stack.api.inject({ method: 'POST', url: '/api/deployments', ...body });
+  return stack.inject({ method: 'POST', url: '/api/deployments', ...body });
 }
 
 function expectError(res: { statusCode: number; json(): any }, status: number, code: string) {
@@ -64,7 +64,7 @@ describe('POST /api/deployments', () => {
 
   it('rejects a request with neither archive nor gitUrl', async () => {
     expectError(await post({}), 400, 'SOURCE_MISSING');
-    expectError(await stack.api.inject({ method: 'POST', url: '/api/deployments' }), 400, 'SOURCE_MISSING');
+    expectError(await stack.inject({ method: 'POST', url: '/api/deployments' }), 400, 'SOURCE_MISSING');
   });
 
   it('rejects both an archive and a gitUrl', async () => {
@@ -107,14 +107,14 @@ describe('POST /api/deployments', () => {
   });
 
   it('rejects malformed JSON and unsupported content types', async () => {
-    const bad = await stack.api.inject({
+    const bad = await stack.inject({
       method: 'POST',
       url: '/api/deployments',
       headers: { 'content-type': 'application/json' },
       payload: '{"gitUrl":',
     });
     expectError(bad, 400, 'VALIDATION_FAILED');
-    const xml = await stack.api.inject({
+    const xml = await stack.inject({
       method: 'POST',
       url: '/api/deployments',
       headers: { 'content-type': 'application/xml' },
@@ -125,15 +125,14 @@ describe('POST /api/deployments', () => {
 
   it('answers 503 and leaves no queued row behind when the queue is unreachable', async () => {
     const deadQueue = new BullDeploymentQueue('redis://127.0.0.1:1', stack.instance, 300);
-    const app = await buildApp({
-      config: stack.apiConfig,
-      store: stack.db.store,
-      queue: deadQueue,
-      relay: stack.relay,
-      logger: createLogger('test', 'silent'),
-    });
+    const app = await buildApp({ ...stack.apiDeps(), queue: deadQueue, logger: createLogger('test', 'silent') });
     try {
-      const res = await app.inject({ method: 'POST', url: '/api/deployments', payload: { gitUrl: 'https://example.com/q.git' } });
+      const res = await app.inject({
+        method: 'POST',
+        url: '/api/deployments',
+        headers: authHeaders,
+        payload: { gitUrl: 'https://example.com/q.git' },
+      });
       expectError(res, 503, 'QUEUE_UNAVAILABLE');
       const queued = await stack.db.store.list({ limit: 100, status: 'queued', project: 'q' });
       expect(queued.items).toEqual([]);
@@ -149,11 +148,11 @@ describe('POST /api/deployments', () => {
 
 describe('reading deployments', () => {
   it('404s an unknown id with an error body', async () => {
-    expectError(await stack.api.inject({ method: 'GET', url: '/api/deployments/doesnotexist1' }), 404, 'NOT_FOUND');
-    expectError(await stack.api.inject({ method: 'GET', url: '/api/deployments/doesnotexist1/logs' }), 404, 'NOT_FOUND');
-    expectError(await stack.api.inject({ method: 'GET', url: '/api/deployments/doesnotexist1/events' }), 404, 'NOT_FOUND');
-    expectError(await stack.api.inject({ method: 'GET', url: '/api/deployments/BAD!id' }), 400, 'VALIDATION_FAILED');
-    expectError(await stack.api.inject({ method: 'GET', url: '/api/nothing-here' }), 404, 'NOT_FOUND');
+    expectError(await stack.inject({ method: 'GET', url: '/api/deployments/doesnotexist1' }), 404, 'NOT_FOUND');
+    expectError(await stack.inject({ method: 'GET', url: '/api/deployments/doesnotexist1/logs' }), 404, 'NOT_FOUND');
+    expectError(await stack.inject({ method: 'GET', url: '/api/deployments/doesnotexist1/events' }), 404, 'NOT_FOUND');
+    expectError(await stack.inject({ method: 'GET', url: '/api/deployments/BAD!id' }), 400, 'VALIDATION_FAILED');
+    expectError(await stack.inject({ method: 'GET', url: '/api/nothing-here' }), 404, 'NOT_FOUND');
   });
 
   it('lists newest first with cursor pagination and a status filter', async () => {
@@ -164,7 +163,7 @@ describe('reading deployments', () => {
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
-      const res: { statusCode: number; json(): any } = await stack.api.inject({
+      const res: { statusCode: number; json(): any } = await stack.inject({
         method: 'GET',
         url: `/api/deployments?limit=2${cursor ? `&cursor=${cursor}` : ''}`,
       });
@@ -178,16 +177,17 @@ describe('reading deployments', () => {
     expect(mine).toEqual([...ids].reverse());
     expect(new Set(seen).size).toBe(seen.length);
 
-    const failed = (await stack.api.inject({ method: 'GET', url: '/api/deployments?status=failed' })).json();
+    const failed = (await stack.inject({ method: 'GET', url: '/api/deployments?status=failed' })).json();
     expect(failed.items.map((d: any) => d.id).filter((id: string) => ids.includes(id))).toEqual([ids[1]]);
     expect(failed.items.find((d: any) => d.id === ids[1])).toMatchObject({ status: 'failed', errorCode: 'BUILD_FAILED' });
 
-    expectError(await stack.api.inject({ method: 'GET', url: '/api/deployments?status=bogus' }), 400, 'VALIDATION_FAILED');
-    expectError(await stack.api.inject({ method: 'GET', url: '/api/deployments?cursor=zzz' }), 400, 'VALIDATION_FAILED');
-    expectError(await stack.api.inject({ method: 'GET', url: '/api/deployments?limit=0' }), 400, 'VALIDATION_FAILED');
+    expectError(await stack.inject({ method: 'GET', url: '/api/deployments?status=bogus' }), 400, 'VALIDATION_FAILED');
+    expectError(await stack.inject({ method: 'GET', url: '/api/deployments?cursor=zzz' }), 400, 'VALIDATION_FAILED');
+    expectError(await stack.inject({ method: 'GET', url: '/api/deployments?limit=0' }), 400, 'VALIDATION_FAILED');
   });
 
   it('serves health endpoints', async () => {
+    // Open without a token.
     expect((await stack.api.inject({ method: 'GET', url: '/healthz' })).json()).toEqual({ ok: true });
     expect((await stack.api.inject({ method: 'GET', url: '/readyz' })).json()).toEqual({ ok: true });
   });

@@ -200,8 +200,10 @@ export class DeploymentRunner {
     for (let attempt = 0; ; attempt++) {
       signal.throwIfAborted();
       if (ip && (await probe(ip, port))) return;
-      // Check the container itself every few probes: an app that exits should fail fast.
-      if (attempt % 4 === 3 || !ip) {
+      const timedOut = Date.now() >= deadline;
+      // Check the container itself every other probe, and always before giving up:
+      // an app that exits (and is restarted by its policy) must fail as APP_EXITED.
+      if (attempt % 2 === 1 || !ip || timedOut) {
         const state = await runtime.inspect(name);
         if (!state || !state.running || state.restarting || state.restartCount > 0) {
           await this.copyContainerOutput(name, log);
@@ -211,7 +213,7 @@ export class DeploymentRunner {
           );
         }
       }
-      if (Date.now() >= deadline) {
+      if (timedOut) {
         await this.copyContainerOutput(name, log);
         throw new BerthError(
           'HEALTHCHECK_TIMEOUT',

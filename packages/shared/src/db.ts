@@ -50,6 +50,14 @@ export interface DeploymentTransitionsTable {
   at: Timestamp;
 }
 
+export interface ApiTokensTable {
+  id: string;
+  name: string;
+  token_hash: string;
+  created_at: Generated<Date>;
+  revoked_at: Date | null;
+}
+
 export interface ProjectsTable {
   name: string;
   current_deployment_id: string | null;
@@ -63,6 +71,7 @@ export interface Database {
   deployment_logs: DeploymentLogsTable;
   deployment_transitions: DeploymentTransitionsTable;
   projects: ProjectsTable;
+  api_tokens: ApiTokensTable;
 }
 
 export type DeploymentRow = Selectable<DeploymentsTable>;

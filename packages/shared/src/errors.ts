@@ -12,6 +12,10 @@ export const errorCatalog = {
   UNSUPPORTED_MEDIA_TYPE: { retryable: false },
   PAYLOAD_TOO_LARGE: { retryable: false },
   NOT_FOUND: { retryable: false },
+  UNAUTHORIZED: { retryable: false },
+  FORBIDDEN: { retryable: false },
+  CONFLICT: { retryable: false },
+  RATE_LIMITED: { retryable: false },
   // Pipeline failures a retry cannot fix.
   INVALID_ARCHIVE: { retryable: false },
   EMPTY_ARCHIVE: { retryable: false },
@@ -23,6 +27,9 @@ export const errorCatalog = {
   BUILD_FAILED: { retryable: false },
   APP_EXITED: { retryable: false },
   HEALTHCHECK_TIMEOUT: { retryable: false },
+  SOURCE_TOO_LARGE: { retryable: false },
+  /** In flight, but no live job owns it (its worker and its job are gone). */
+  ORPHANED: { retryable: false },
   // Infrastructure failures: worth another attempt.
   DOCKER_UNAVAILABLE: { retryable: true },
   STORE_UNAVAILABLE: { retryable: true },

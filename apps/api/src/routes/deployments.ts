@@ -9,6 +9,7 @@ import { deploymentView } from '../deployment-view.ts';
 import { parseFields, toDeploymentInput, type DeploymentFields } from '../deployment-input.ts';
 import { streamEvents } from '../event-stream.ts';
 import type { SseRegistry } from '../sse-stream.ts';
+import type { RateLimiter } from '../rate-limiter.ts';
 
 const idParams = {
   type: 'object',
@@ -16,7 +17,12 @@ const idParams = {
   required: ['id'],
 } as const;
 
-export function deploymentRoutes(app: FastifyInstance, deps: AppDeps, streams: SseRegistry): void {
+export function deploymentRoutes(
+  app: FastifyInstance,
+  deps: AppDeps,
+  streams: SseRegistry,
+  limiter: RateLimiter,
+): void {
   const { store, queue, config } = deps;
 
   const load = async (id: string) => {
@@ -26,6 +32,7 @@ export function deploymentRoutes(app: FastifyInstance, deps: AppDeps, streams: S
   };
 
   app.post('/api/deployments', async (request, reply) => {
+    await limiter.take(request.token!.id);
     const { fields, archive } = request.isMultipart()
       ? await readMultipart(request)
       : { fields: parseFields(request.body), archive: undefined };
