@@ -22,6 +22,13 @@ export API_UPSTREAM=${API_UPSTREAM:-127.0.0.1:$API_PORT}
 export REDIS_URL=${REDIS_URL:-redis://127.0.0.1:${REDIS_PORT}}
 export DATABASE_URL=${DATABASE_URL:-postgres://berth:berth@127.0.0.1:${PG_PORT}/berth}
 
+# A local admin token, made once and kept in .berth/admin-token (the API stores only its hash).
+if [ -z "${BERTH_ADMIN_TOKEN:-}" ]; then
+  [ -s "$BERTH_STATE_DIR/admin-token" ] || (umask 077; echo "berth_$(head -c 32 /dev/urandom | base64 | tr -d '/+=\n' | head -c 43)" >"$BERTH_STATE_DIR/admin-token")
+  BERTH_ADMIN_TOKEN=$(cat "$BERTH_STATE_DIR/admin-token")
+fi
+export BERTH_ADMIN_TOKEN
+
 ensure_services
 [ -d node_modules ] || { say "installing npm dependencies"; npm ci --no-audit --no-fund >/dev/null; }
 npm run --silent migrate
@@ -53,6 +60,7 @@ cat <<MSG
 Berth is running.
   API:          http://$BASE_DOMAIN:$CADDY_HTTP_PORT/api/deployments   (direct: http://127.0.0.1:$API_PORT)
   Apps:         http://<deployment-id>.$BASE_DOMAIN:$CADDY_HTTP_PORT  and  http://<project>.$BASE_DOMAIN:$CADDY_HTTP_PORT
+  API token:    export BERTH_TOKEN=\$(cat $BERTH_STATE_DIR/admin-token)
   Logs:         $LOGS/
   Stop:         Ctrl-C here, or npm run down
 
