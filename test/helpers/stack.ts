@@ -4,6 +4,7 @@ import Docker from 'dockerode';
 import { Queue } from 'bullmq';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { TokenStore } from '@berth/shared/token-store';
+import { RedisStatusPublisher } from '@berth/shared/status-publisher';
 import { inject } from 'vitest';
 import { buildApp, type AppDeps } from '@berth/api/app';
 import { loadApiConfig, type ApiConfig } from '@berth/api/config';
@@ -87,7 +88,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const tokens = new TokenStore(db.db);
   await tokens.bootstrap(apiConfig.BERTH_ADMIN_TOKEN);
   const redis = createRedis(apiConfig.REDIS_URL);
-  const apiDeps: AppDeps = { config: apiConfig, store: db.store, tokens, redis, queue, relay, logger };
+  const status = new RedisStatusPublisher(redis, instance);
+  const apiDeps: AppDeps = { config: apiConfig, store: db.store, tokens, redis, status, queue, relay, logger };
   const api = await buildApp(apiDeps);
   await api.listen({ host: '127.0.0.1', port: 0 });
   const apiPort = (api.server.address() as AddressInfo).port;

@@ -10,6 +10,7 @@ import { deploymentRoutes } from './routes/deployments.ts';
 import { SseRegistry } from './sse-stream.ts';
 import type { TokenStore } from '@berth/shared/token-store';
 import type { Redis } from '@berth/shared/redis';
+import type { RedisStatusPublisher } from '@berth/shared/status-publisher';
 import { installAuth } from './auth.ts';
 import { RateLimiter } from './rate-limiter.ts';
 import { tokenRoutes } from './routes/tokens.ts';
@@ -20,6 +21,7 @@ export interface AppDeps {
   tokens: TokenStore;
   /** Commands (rate limits); the relay has its own subscriber connection. */
   redis: Redis;
+  status: RedisStatusPublisher;
   queue: DeploymentQueue;
   relay: LogRelay;
   logger: Logger;

@@ -10,6 +10,8 @@ import { createRedis } from '@berth/shared/redis';
 
 export interface DeploymentQueue {
   enqueue(deploymentId: string): Promise<void>;
+  /** Removes a job that no worker has taken yet (a no-op for active or missing ones). */
+  remove(deploymentId: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -45,6 +47,10 @@ export class BullDeploymentQueue implements DeploymentQueue {
     } finally {
       clearTimeout(timer);
     }
+  }
+
+  async remove(deploymentId: string): Promise<void> {
+    await this.queue.remove(deploymentId).catch(() => 0);
   }
 
   async close(): Promise<void> {

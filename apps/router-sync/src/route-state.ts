@@ -15,6 +15,9 @@ export async function readRoutingState(
     }),
     store.currentDeployments(),
   ]);
+  // Only deployments that are meant to be reachable: a stopped one loses its
+  // route at once, even before its container is gone.
+  const statuses = await store.statuses(containers.flatMap((c) => c.Labels[labels.deployment] ?? []));
   const apps: RunningApp[] = [];
   for (const c of containers) {
     const deploymentId = c.Labels[labels.deployment];
@@ -22,6 +25,8 @@ export async function readRoutingState(
     const port = c.Labels[labels.port];
     const ip = c.NetworkSettings?.Networks?.[options.network]?.IPAddress;
     if (!deploymentId || !project || !port || !ip) continue;
+    const status = statuses.get(deploymentId);
+    if (status !== 'starting' && status !== 'running') continue;
     apps.push({ deploymentId, project, upstream: `${ip}:${port}` });
   }
   return { apps, current };

@@ -13,6 +13,16 @@ afterAll(async () => {
   await stack?.close();
 });
 
+/** A deployment row that is live, as the worker would leave it. */
+async function liveDeployment(id: string, project: string) {
+  const store = stack.db.store;
+  await store.create({ id, project, sourceType: 'git', gitUrl: 'https://x/y.git', rootDir: '', port: 3000, env: {} });
+  await store.transition(id, ['queued'], 'fetching');
+  await store.transition(id, ['fetching'], 'building');
+  await store.transition(id, ['building'], 'starting');
+  await store.transition(id, ['starting'], 'running');
+}
+
 async function runApp(deploymentId: string, project: string) {
   const container = await docker.createContainer({
     name: `berth-${stack.instance}-${deploymentId}`,
@@ -36,7 +46,7 @@ const answers = (host: string, body: string) =>
 
 describe('router-sync', () => {
   it('routes a running labelled container, follows the project pointer, and drops the route when it stops', async () => {
-    await stack.db.store.create({ id: 'rsapp00000001', project: 'rsproj', sourceType: 'git', gitUrl: 'https://x/y.git', rootDir: '', port: 3000, env: {} });
+    await liveDeployment('rsapp00000001', 'rsproj');
     const container = await runApp('rsapp00000001', 'rsproj');
     await answers('rsapp00000001.localhost', 'app rsapp00000001');
     // The project URL points nowhere until a deployment is promoted.
@@ -61,11 +71,22 @@ describe('router-sync', () => {
   });
 
   it('restores every route after Caddy is killed and restarted with an empty config', async () => {
+    await liveDeployment('rsapp00000002', 'other');
     const container = await runApp('rsapp00000002', 'other');
     await answers('rsapp00000002.localhost', 'app rsapp00000002');
     await stack.caddy!.restart({ crash: true });
     // Nothing triggers router-sync but its resync timer (1 s in tests, 5 s by default).
     await answers('rsapp00000002.localhost', 'app rsapp00000002');
+    await container.remove({ force: true });
+  });
+
+  it('drops the route of a deployment that is stopped, even while its container still runs', async () => {
+    await liveDeployment('rsapp00000003', 'third');
+    const container = await runApp('rsapp00000003', 'third');
+    await answers('rsapp00000003.localhost', 'app rsapp00000003');
+    await stack.db.store.transition('rsapp00000003', ['running'], 'stopped');
+    await stack.router!.runNow();
+    expect((await get('rsapp00000003.localhost')).status).toBe(404);
     await container.remove({ force: true });
   });
 

@@ -22,6 +22,10 @@ const schema = z.object({
   JOB_LOCK_MS: env.milliseconds(15_000),
   JOB_STALLED_INTERVAL_MS: env.milliseconds(10_000),
   SHUTDOWN_GRACE_MS: env.milliseconds(30_000),
+  /** How often each worker runs the reaper (orphans, crashed containers, leftovers). */
+  MAINTENANCE_INTERVAL_MS: env.milliseconds(10_000),
+  /** How long a deployment may sit unchanged before the reaper judges it. */
+  ORPHAN_GRACE_MS: env.milliseconds(30_000),
 });
 
 export type WorkerConfig = Readonly<z.infer<typeof schema>> & { network: string };

@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, rm, stat } from 'node:fs/promises';
+import { mkdir, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { DeploymentRow } from '@berth/shared/db';
@@ -8,6 +8,7 @@ import { BerthError, toBerthError } from '@berth/shared/errors';
 import { containerName, imageTag, labels } from '@berth/shared/labels';
 import type { Logger } from '@berth/shared/logger';
 import type { ContainerRuntime } from './docker/container-runtime.ts';
+import type { StatusPublisher } from '@berth/shared/status-publisher';
 import type { LogSink } from './log-sink.ts';
 import type { WorkerConfig } from './config.ts';
 
@@ -21,11 +22,6 @@ export interface Sources {
     onLine: (line: string) => void;
   }): Promise<void>;
   extract(data: Buffer, format: 'zip' | 'tar.gz', dest: string): Promise<{ files: number; bytes: number }>;
-}
-
-export interface StatusPublisher {
-  /** Announces a status change (viewers) and, for routing-relevant ones, pokes router-sync. */
-  published(row: DeploymentRow): Promise<void>;
 }
 
 export interface RunnerDeps {
@@ -69,7 +65,10 @@ export class DeploymentRunner {
       return;
     }
     const log = await this.deps.openLog(current);
-    const workDir = await mkdtemp(path.join(os.tmpdir(), `berth-${deploymentId}-`));
+    // A fixed path per deployment: an attempt after a crashed one starts by removing its leftovers.
+    const workDir = path.join(os.tmpdir(), `berth-${this.deps.config.BERTH_INSTANCE}-${deploymentId}`);
+    await rm(workDir, { recursive: true, force: true });
+    await mkdir(workDir, { recursive: true, mode: 0o700 });
     try {
       await this.pipeline(current, log, workDir, options);
     } catch (err) {
@@ -237,15 +236,34 @@ export class DeploymentRunner {
     if (what.image) await runtime.removeImage(imageTag(config.BERTH_INSTANCE, deploymentId));
   }
 
+  /**
+   * Compare-and-set with retries: Postgres may be restarting. A retry after a
+   * lost answer finds the deployment already in `to`, which counts as done.
+   */
   private async transition(
     id: string,
     from: DeploymentStatus[],
     to: DeploymentStatus,
     fields: Parameters<DeploymentStore['transition']>[3],
   ): Promise<DeploymentRow | undefined> {
-    const row = await this.deps.store.transition(id, from, to, fields);
+    const { store, logger } = this.deps;
+    let row: DeploymentRow | undefined;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        row = await store.transition(id, from, to, fields);
+        if (!row && attempt > 0) {
+          const now = await store.get(id);
+          if (now?.status === to) row = now;
+        }
+        break;
+      } catch (err) {
+        if (err instanceof BerthError || attempt >= 40) throw err;
+        logger.warn({ err, deploymentId: id, to, attempt }, 'status change failed; retrying');
+        await new Promise((r) => setTimeout(r, Math.min(100 * 2 ** attempt, 2000)));
+      }
+    }
     if (!row) {
-      const now = await this.deps.store.get(id);
+      const now = await store.get(id);
       if (now && isFinal(now.status) && !isFinal(to)) {
         // Canceled or failed by someone else meanwhile: stop this attempt.
         throw new Superseded(now.status);

@@ -6,6 +6,7 @@ import type { Redis } from '@berth/shared/redis';
 import { containerName } from '@berth/shared/labels';
 import type { ContainerRuntime } from './docker/container-runtime.ts';
 import type { LogSink } from './log-sink.ts';
+import type { StatusPublisher } from '@berth/shared/status-publisher';
 
 export interface RuntimeLogOptions {
   instance: string;
@@ -38,6 +39,7 @@ export class RuntimeLogFollower {
       redis: Redis;
       store: DeploymentStore;
       openLog: (deployment: DeploymentRow) => Promise<LogSink>;
+      status: StatusPublisher;
       options: RuntimeLogOptions;
       logger: Logger;
     },
@@ -58,7 +60,8 @@ export class RuntimeLogFollower {
     const running = await this.deps.runtime.listRunning(this.deps.options.instance);
     const statuses = await this.deps.store.statuses(running.map((c) => c.deploymentId));
     for (const c of running) {
-      if (statuses.get(c.deploymentId) === 'running') void this.follow(c.deploymentId);
+      const s = statuses.get(c.deploymentId);
+      if (s === 'running' || s === 'crashed') void this.follow(c.deploymentId);
     }
   }
 
@@ -107,6 +110,11 @@ export class RuntimeLogFollower {
         .then(() => store.trimLogs(deploymentId, 'runtime', options.retentionLines))
         .catch((err: unknown) => logger.warn({ err, deploymentId }, 'trimming runtime logs failed'));
     };
+    let restarts = (await runtime.inspect(name))?.restartCount ?? 0;
+    // Discovered after a crash (the container already runs again): say so.
+    if (deployment.status === 'crashed' && (await this.setStatus(deploymentId, 'crashed', 'running'))) {
+      sink.system('the app is running again');
+    }
     try {
       while (!signal.aborted) {
         const last = await store.lastLogTs(deploymentId, 'runtime');
@@ -124,16 +132,41 @@ export class RuntimeLogFollower {
           },
         });
         await sink.flush();
-        // The output ended: the container stopped (or is restarting). Follow again if it runs.
+        // The output ended: the container stopped, died, or is being restarted by its policy.
         const state = await runtime.inspect(name);
-        if (!state || (!state.running && !state.restarting)) return;
-        await new Promise((r) => setTimeout(r, 500));
+        if (!state) return; // removed: stopped or deleted
+        if (!state.running || state.restartCount !== restarts) {
+          await this.setStatus(deploymentId, 'running', 'crashed');
+          sink.system(`the app exited (code ${state.exitCode}); ${state.restarting || state.running ? 'restarting it' : 'it is not running'}`);
+          await sink.flush();
+          // Wait for the restart policy to bring it back (or for it to be removed).
+          for (;;) {
+            if (signal.aborted) return;
+            const now = await runtime.inspect(name);
+            if (!now) return;
+            if (now.running) {
+              restarts = now.restartCount;
+              break;
+            }
+            await new Promise((r) => setTimeout(r, 250));
+          }
+        }
+        if (await this.setStatus(deploymentId, 'crashed', 'running')) {
+          sink.system('the app is running again');
+        }
       }
     } finally {
       clearTimeout(idleTrim);
       await sink.close();
       await store.trimLogs(deploymentId, 'runtime', options.retentionLines).catch(() => 0);
     }
+  }
+
+  /** Compare-and-set plus announcement; false when the deployment was not in `from`. */
+  private async setStatus(deploymentId: string, from: 'running' | 'crashed', to: 'running' | 'crashed'): Promise<boolean> {
+    const row = await this.deps.store.transition(deploymentId, [from], to, {});
+    if (row) await this.deps.status.published(row);
+    return row !== undefined;
   }
 
   async stop(): Promise<void> {

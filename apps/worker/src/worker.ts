@@ -1,4 +1,4 @@
-import { UnrecoverableError, Worker } from 'bullmq';
+import { Queue, UnrecoverableError, Worker } from 'bullmq';
 import { DeploymentStore } from '@berth/shared/deployment-store';
 import type { Db } from '@berth/shared/db';
 import { isBerthError } from '@berth/shared/errors';
@@ -13,13 +13,17 @@ import { probeHttp } from './health-check.ts';
 import { LogSink, maskableSecrets } from './log-sink.ts';
 import { extractArchive } from './source/archive-source.ts';
 import { cloneRepository } from './source/git-source.ts';
-import { RedisStatusPublisher } from './status-publisher.ts';
+import { RedisStatusPublisher, type ControlMessage } from '@berth/shared/status-publisher';
+import { controlChannel } from '@berth/shared/events';
+import { containerName, imageTag } from '@berth/shared/labels';
+import { Maintenance } from './maintenance.ts';
 import { RuntimeLogFollower } from './runtime-logs.ts';
 import type { DeploymentRow } from '@berth/shared/db';
 
 export interface WorkerHandle {
   worker: Worker<DeploymentJobData>;
   runtimeLogs: RuntimeLogFollower;
+  maintenance: Maintenance;
   /** Stops taking jobs, waits up to the grace period for running ones, then closes connections. */
   close(): Promise<void>;
 }
@@ -54,6 +58,7 @@ export async function startWorker(deps: {
     runtime,
     redis,
     store,
+    status: new RedisStatusPublisher(redis, config.BERTH_INSTANCE),
     openLog,
     logger,
     options: {
@@ -64,12 +69,13 @@ export async function startWorker(deps: {
     },
   });
 
+  const status = new RedisStatusPublisher(redis, config.BERTH_INSTANCE);
   const runner = new DeploymentRunner({
     config,
     store,
     runtime,
     logger,
-    status: new RedisStatusPublisher(redis, config.BERTH_INSTANCE),
+    status,
     probe: probeHttp,
     sources: {
       clone: cloneRepository,
@@ -114,10 +120,56 @@ export async function startWorker(deps: {
   await worker.waitUntilReady();
   runtimeLogs.start();
 
+  // Cancel and stop requests from the API reach every worker.
+  const control = createRedis(config.REDIS_URL);
+  control.on('message', (_channel: string, raw: string) => {
+    let message: ControlMessage;
+    try {
+      message = JSON.parse(raw) as ControlMessage;
+    } catch {
+      return;
+    }
+    if (message.type === 'cancel') {
+      if (worker.cancelJob(message.deploymentId, 'canceled by request')) {
+        logger.info({ deploymentId: message.deploymentId }, 'aborting the canceled deployment');
+      }
+    } else if (message.type === 'stop') {
+      const { deploymentId } = message;
+      void runtime
+        .removeContainer(containerName(config.BERTH_INSTANCE, deploymentId))
+        .then(() => runtime.removeImage(imageTag(config.BERTH_INSTANCE, deploymentId)))
+        .catch((err: unknown) => logger.warn({ err, deploymentId }, 'removing a stopped deployment failed; the reaper retries'));
+    }
+  });
+  await control.subscribe(controlChannel(config.BERTH_INSTANCE));
+
+  const queue = new Queue<DeploymentJobData>(deploymentQueueName, {
+    connection: createRedis(config.REDIS_URL),
+    prefix: queuePrefix(config.BERTH_INSTANCE),
+  });
+  const maintenance = new Maintenance({
+    store,
+    runtime,
+    queue,
+    status,
+    logger,
+    options: { instance: config.BERTH_INSTANCE, graceMs: config.ORPHAN_GRACE_MS },
+  });
+  let sweeping: Promise<void> = Promise.resolve();
+  const sweep = () => {
+    sweeping = maintenance.run().catch((err: unknown) => logger.warn({ err }, 'maintenance failed; will retry'));
+  };
+  sweep();
+  const sweeper = setInterval(sweep, config.MAINTENANCE_INTERVAL_MS);
+
   return {
     worker,
     runtimeLogs,
+    maintenance,
     async close() {
+      clearInterval(sweeper);
+      await sweeping;
+      await control.quit().catch(() => control.disconnect());
       await runtimeLogs.stop();
       const grace = new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), config.SHUTDOWN_GRACE_MS).unref());
       const outcome = await Promise.race([worker.close().then(() => 'closed' as const), grace]);
@@ -125,6 +177,7 @@ export async function startWorker(deps: {
         logger.warn('grace period over; handing running jobs back');
         await worker.close(true);
       }
+      await queue.close().catch(() => {});
       await redis.quit().catch(() => redis.disconnect());
     },
   };

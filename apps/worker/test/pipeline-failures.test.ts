@@ -27,7 +27,7 @@ async function failWith(source: Parameters<typeof createDeployment>[1], code: st
   // Nothing half-done: no container, no image, no temp dir.
   expect((await instanceContainers(stack.instance)).filter((c) => c.Labels['dev.berth.deployment'] === created.id)).toEqual([]);
   expect((await instanceImages(stack.instance)).filter((t) => t.includes(created.id))).toEqual([]);
-  expect(readdirSync(os.tmpdir()).filter((d) => d.startsWith(`berth-${created.id}-`))).toEqual([]);
+  expect(readdirSync(os.tmpdir()).filter((d) => d === `berth-${stack.instance}-${created.id}`)).toEqual([]);
   return { final, lines: lines.map((l) => l.line) };
 }
 

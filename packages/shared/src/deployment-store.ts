@@ -249,6 +249,18 @@ export class DeploymentStore {
     return Number(result.numDeletedRows);
   }
 
+  /** Deployments in one of `statuses` not updated for `olderThanMs` (candidates for the reaper). */
+  async stale(statuses: readonly DeploymentStatus[], olderThanMs: number): Promise<DeploymentRow[]> {
+    return this.db
+      .selectFrom('deployments')
+      .selectAll()
+      .where('status', 'in', statuses)
+      .where('updated_at', '<', new Date(Date.now() - olderThanMs))
+      .orderBy('created_at')
+      .limit(500)
+      .execute();
+  }
+
   async statuses(ids: readonly string[]): Promise<Map<string, DeploymentStatus>> {
     if (ids.length === 0) return new Map();
     const rows = await this.db.selectFrom('deployments').select(['id', 'status']).where('id', 'in', ids).execute();

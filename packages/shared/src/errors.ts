@@ -30,6 +30,7 @@ export const errorCatalog = {
   SOURCE_TOO_LARGE: { retryable: false },
   /** In flight, but no live job owns it (its worker and its job are gone). */
   ORPHANED: { retryable: false },
+  CANCELED: { retryable: false },
   // Infrastructure failures: worth another attempt.
   DOCKER_UNAVAILABLE: { retryable: true },
   STORE_UNAVAILABLE: { retryable: true },

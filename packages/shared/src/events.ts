@@ -33,6 +33,11 @@ export function routesChannel(instance: string): string {
   return `berth:${instance}:routes`;
 }
 
+/** Cancel and stop requests from the API to whichever worker can act on them. */
+export function controlChannel(instance: string): string {
+  return `berth:${instance}:control`;
+}
+
 /** Key of the per-deployment log sequence counter (INCRBY gives each batch its range). */
 export function logSeqKey(instance: string, deploymentId: string): string {
   return `berth:${instance}:logseq:${deploymentId}`;

@@ -37,6 +37,10 @@ export interface RunningContainer {
   deploymentId: string;
 }
 
+export interface OwnedContainer extends RunningContainer {
+  running: boolean;
+}
+
 export interface FollowLogsOptions {
   /** Only output after this time (Unix seconds); 0 for everything. */
   sinceSeconds: number;
@@ -57,6 +61,10 @@ export interface ContainerRuntime {
   followLogs(nameOrId: string, options: FollowLogsOptions): Promise<void>;
   /** Running containers that carry this installation's labels. */
   listRunning(instance: string): Promise<RunningContainer[]>;
+  /** All containers (running or not) that carry this installation's labels. */
+  listAll(instance: string): Promise<OwnedContainer[]>;
+  /** Image tags of this installation. */
+  listImages(instance: string): Promise<string[]>;
   /** Force-removes the container if it exists. */
   removeContainer(nameOrId: string): Promise<void>;
   /** Removes the image if it exists. */

@@ -10,6 +10,7 @@ import type {
   FollowLogsOptions,
   RunContainerOptions,
   RunningContainer,
+  OwnedContainer,
 } from './container-runtime.ts';
 
 interface BuildEvent {
@@ -210,17 +211,28 @@ export class DockerRuntime implements ContainerRuntime {
   }
 
   async listRunning(instance: string): Promise<RunningContainer[]> {
+    return (await this.listAll(instance)).filter((c) => c.running).map(({ name, deploymentId }) => ({ name, deploymentId }));
+  }
+
+  async listAll(instance: string): Promise<OwnedContainer[]> {
     try {
-      const containers = await this.docker.listContainers({
-        filters: { label: [`${labels.instance}=${instance}`], status: ['running'] },
-      });
+      const containers = await this.docker.listContainers({ all: true, filters: { label: [`${labels.instance}=${instance}`] } });
       return containers.flatMap((c) => {
         const deploymentId = c.Labels[labels.deployment];
         const name = c.Names[0]?.replace(/^\//, '');
-        return deploymentId && name ? [{ deploymentId, name }] : [];
+        return deploymentId && name ? [{ deploymentId, name, running: c.State === 'running' }] : [];
       });
     } catch (err) {
       throw unavailable(err, 'listing containers');
+    }
+  }
+
+  async listImages(instance: string): Promise<string[]> {
+    try {
+      const images = await this.docker.listImages({ filters: { reference: [`berth-${instance}/*`] } });
+      return images.flatMap((i) => i.RepoTags ?? []).filter((t) => t.startsWith(`berth-${instance}/`));
+    } catch (err) {
+      throw unavailable(err, 'listing images');
     }
   }
 

@@ -1,0 +1,99 @@
+import type { Queue } from 'bullmq';
+import type { DeploymentStore } from '@berth/shared/deployment-store';
+import { isFinal, type DeploymentStatus } from '@berth/shared/deployment-state';
+import { deploymentJobOptions, type DeploymentJobData } from '@berth/shared/jobs';
+import { containerName, imageTag } from '@berth/shared/labels';
+import type { Logger } from '@berth/shared/logger';
+import type { StatusPublisher } from '@berth/shared/status-publisher';
+import type { ContainerRuntime } from './docker/container-runtime.ts';
+
+export interface MaintenanceOptions {
+  instance: string;
+  /** How long a deployment may sit in a state before the reaper looks at it. */
+  graceMs: number;
+}
+
+/**
+ * Level-triggered clean-up, run by every worker at start and then
+ * periodically (safe to run concurrently: every change is a compare-and-set,
+ * every removal idempotent):
+ * - in-flight deployments no live job owns: `queued` ones are enqueued again,
+ *   later ones fail with ORPHANED;
+ * - `running` deployments whose container is gone or stopped become `crashed`;
+ * - containers and images of deployments that are final (or unknown) are removed.
+ */
+export class Maintenance {
+  constructor(
+    private readonly deps: {
+      store: DeploymentStore;
+      runtime: ContainerRuntime;
+      queue: Queue<DeploymentJobData>;
+      status: StatusPublisher;
+      options: MaintenanceOptions;
+      logger: Logger;
+    },
+  ) {}
+
+  async run(): Promise<void> {
+    await this.reapOrphans();
+    await this.reconcileContainers();
+  }
+
+  private async reapOrphans(): Promise<void> {
+    const { store, queue, status, options, logger } = this.deps;
+    const inFlight: DeploymentStatus[] = ['queued', 'fetching', 'building', 'starting'];
+    for (const d of await store.stale(inFlight, options.graceMs)) {
+      const job = await queue.getJob(d.id);
+      const state = job ? await job.getState() : 'missing';
+      if (state === 'active' || state === 'waiting' || state === 'delayed' || state === 'prioritized' || state === 'waiting-children') {
+        continue; // a live job owns it; BullMQ's stalled check covers a dead worker
+      }
+      if (d.status === 'queued' && state === 'missing') {
+        await queue.add('deploy', { deploymentId: d.id }, { ...deploymentJobOptions, jobId: d.id });
+        logger.warn({ deploymentId: d.id }, 'queued deployment had no job; enqueued it again');
+        continue;
+      }
+      const row = await store.transition(d.id, [d.status], 'failed', {
+        errorCode: 'ORPHANED',
+        errorMessage: `the deployment was ${d.status} but no worker owned it any more (job ${state})`,
+      });
+      if (row) {
+        await status.published(row);
+        logger.warn({ deploymentId: d.id, was: d.status, job: state }, 'failed an orphaned deployment');
+      }
+    }
+  }
+
+  private async reconcileContainers(): Promise<void> {
+    const { store, runtime, status, options, logger } = this.deps;
+    const containers = await runtime.listAll(options.instance);
+    const statuses = await store.statuses(containers.map((c) => c.deploymentId));
+    for (const c of containers) {
+      const s = statuses.get(c.deploymentId);
+      if (s === undefined || isFinal(s)) {
+        await runtime.removeContainer(c.name);
+        await runtime.removeImage(imageTag(options.instance, c.deploymentId));
+        logger.info({ deploymentId: c.deploymentId, status: s ?? 'unknown' }, 'removed the container of a finished deployment');
+      } else if (s === 'running' && !c.running) {
+        const row = await store.transition(c.deploymentId, ['running'], 'crashed', {});
+        if (row) await status.published(row);
+      }
+    }
+    // Running deployments whose container vanished altogether.
+    const present = new Set(containers.map((c) => c.deploymentId));
+    for (const d of await store.stale(['running'], options.graceMs)) {
+      if (present.has(d.id)) continue;
+      const row = await store.transition(d.id, ['running'], 'crashed', {});
+      if (row) await status.published(row);
+      logger.warn({ deploymentId: d.id, container: containerName(options.instance, d.id) }, 'container of a running deployment is gone');
+    }
+    // Images whose deployment is final (e.g. a stop that happened while no worker ran).
+    const tags = await runtime.listImages(options.instance);
+    const tagIds = tags.map((t) => t.slice(`berth-${options.instance}/`.length).split(':')[0]!);
+    const tagStatuses = await store.statuses(tagIds);
+    for (const [i, tag] of tags.entries()) {
+      const s = tagStatuses.get(tagIds[i]!);
+      if (s === undefined || isFinal(s)) await runtime.removeImage(tag);
+    }
+  }
+}
