@@ -6,6 +6,10 @@ let n = 0;
 http
   .createServer((req, res) => {
     n++;
+    if (req.url === '/crash') {
+      console.error('crashing on purpose');
+      process.exit(3);
+    }
     const count = Number(new URL(req.url, 'http://x').searchParams.get('lines') || 1);
     for (let i = 0; i < count; i++) console.log(`request ${n} line ${i + 1}`);
     if (req.url.startsWith('/err')) console.error(`stderr line for request ${n}`);

@@ -22,6 +22,8 @@ import { createLogger } from '@berth/shared/logger';
 import { createRedis } from '@berth/shared/redis';
 import { startCaddy, type TestCaddy } from './caddy.ts';
 import { createTestDatabase, type TestDatabase } from './database.ts';
+import { createDb } from '@berth/shared/db';
+import { DeploymentStore } from '@berth/shared/deployment-store';
 
 export const docker = new Docker();
 /** Every test stack accepts this admin token. */
@@ -34,10 +36,14 @@ export interface StackOptions {
   workers?: number;
   router?: boolean;
   env?: Record<string, string>;
+  /** A migrated database to use instead of a fresh clone of the template (e.g. a private Postgres). */
+  databaseUrl?: string;
 }
 
 export interface Stack {
   instance: string;
+  /** The environment the stack's programs were configured with (to start more as processes). */
+  env: Record<string, string>;
   db: TestDatabase;
   apiUrl: string;
   api: FastifyInstance;
@@ -63,11 +69,11 @@ export interface Stack {
  */
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const instance = `t${randomBytes(4).toString('hex')}`;
-  const db = await createTestDatabase();
+  const db = options.databaseUrl ? externalDatabase(options.databaseUrl) : await createTestDatabase();
   const logger = createLogger(`test-${instance}`, (process.env.TEST_LOG_LEVEL as 'info') ?? 'silent');
   const caddy = options.router === false ? undefined : await startCaddy();
   const baseEnv: Record<string, string> = {
-    REDIS_URL: inject('redisUrl'),
+    REDIS_URL: options.env?.REDIS_URL ?? inject('redisUrl'),
     DATABASE_URL: db.url,
     BERTH_INSTANCE: instance,
     BERTH_NETWORK: testNetwork,
@@ -125,6 +131,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   return {
     instance,
     db,
+    env: baseEnv,
     api,
     apiConfig,
     apiUrl: `http://127.0.0.1:${apiPort}`,
@@ -144,7 +151,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       await relay.close();
       await queue.close();
       await redis.quit();
-      const q = new Queue(deploymentQueueName, { connection: createRedis(inject('redisUrl')), prefix: queuePrefix(instance) });
+      const q = new Queue(deploymentQueueName, { connection: createRedis(baseEnv.REDIS_URL!), prefix: queuePrefix(instance) });
       await q.obliterate({ force: true }).catch(() => {});
       await q.close();
       await removeInstanceResources(instance);
@@ -152,6 +159,11 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       await caddy?.stop();
     },
   };
+}
+
+function externalDatabase(url: string): TestDatabase {
+  const db = createDb(url, { max: 5 });
+  return { url, db, store: new DeploymentStore(db), drop: () => db.destroy() };
 }
 
 /** Containers and images a test instance left (should be none after a clean run). */
