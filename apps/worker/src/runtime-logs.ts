@@ -110,12 +110,49 @@ export class RuntimeLogFollower {
         .then(() => store.trimLogs(deploymentId, 'runtime', options.retentionLines))
         .catch((err: unknown) => logger.warn({ err, deploymentId }, 'trimming runtime logs failed'));
     };
-    let restarts = (await runtime.inspect(name))?.restartCount ?? 0;
-    // Discovered after a crash (the container already runs again): say so.
-    if (deployment.status === 'crashed' && (await this.setStatus(deploymentId, 'crashed', 'running'))) {
-      sink.system('the app is running again');
-    }
+    /**
+     * Did the app die since it went live? Its container is not running, or it
+     * started again after the deployment's last `running` transition (the
+     * restart policy already brought it back). Then: crashed, wait, running.
+     * Returns false once the container is gone (stopped or deleted).
+     */
+    const reconcile = async (): Promise<boolean> => {
+      let state = await runtime.inspect(name);
+      if (!state) return false;
+      const live = (await store.transitions(deploymentId)).filter((t) => t.status === 'running').at(-1);
+      const restarted = live !== undefined && Date.parse(state.startedAt) > live.at.getTime();
+      const current = (await store.get(deploymentId))?.status;
+      if (state.running && !restarted && current === 'running') return true;
+      if (current === 'running' && (await this.setStatus(deploymentId, 'running', 'crashed'))) {
+        // Once restarted, Docker reports the new run's state: the old exit code is gone.
+        sink.system(
+          state.running
+            ? 'the app stopped and was restarted'
+            : `the app stopped (exit code ${state.exitCode}); waiting for it to restart`,
+        );
+      }
+      while (!state.running) {
+        if (signal.aborted) return false;
+        await new Promise((r) => setTimeout(r, 250));
+        state = await runtime.inspect(name);
+        if (!state) return false;
+      }
+      if (await this.setStatus(deploymentId, 'crashed', 'running')) sink.system('the app is running again');
+      return true;
+    };
+    // Docker's log stream survives a restart by the policy, so a crash is not
+    // always an end of output: look at the container every second as well.
+    let checking = false;
+    const watch = setInterval(() => {
+      if (checking) return;
+      checking = true;
+      reconcile()
+        .catch((err: unknown) => logger.warn({ err, deploymentId }, 'checking the container failed'))
+        .finally(() => (checking = false));
+    }, 1000);
     try {
+      // Attaching late (another worker's follower died, or the app crashed before we got here).
+      if (!(await reconcile())) return;
       while (!signal.aborted) {
         const last = await store.lastLogTs(deploymentId, 'runtime');
         const lastMs = last?.getTime() ?? 0;
@@ -133,29 +170,10 @@ export class RuntimeLogFollower {
         });
         await sink.flush();
         // The output ended: the container stopped, died, or is being restarted by its policy.
-        const state = await runtime.inspect(name);
-        if (!state) return; // removed: stopped or deleted
-        if (!state.running || state.restartCount !== restarts) {
-          await this.setStatus(deploymentId, 'running', 'crashed');
-          sink.system(`the app exited (code ${state.exitCode}); ${state.restarting || state.running ? 'restarting it' : 'it is not running'}`);
-          await sink.flush();
-          // Wait for the restart policy to bring it back (or for it to be removed).
-          for (;;) {
-            if (signal.aborted) return;
-            const now = await runtime.inspect(name);
-            if (!now) return;
-            if (now.running) {
-              restarts = now.restartCount;
-              break;
-            }
-            await new Promise((r) => setTimeout(r, 250));
-          }
-        }
-        if (await this.setStatus(deploymentId, 'crashed', 'running')) {
-          sink.system('the app is running again');
-        }
+        if (!(await reconcile())) return;
       }
     } finally {
+      clearInterval(watch);
       clearTimeout(idleTrim);
       await sink.close();
       await store.trimLogs(deploymentId, 'runtime', options.retentionLines).catch(() => 0);

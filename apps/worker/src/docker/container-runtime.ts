@@ -30,6 +30,8 @@ export interface ContainerState {
   restartCount: number;
   exitCode: number;
   status: string;
+  /** When the container last started (ISO); later than the deployment went live means it restarted. */
+  startedAt: string;
 }
 
 export interface RunningContainer {

@@ -150,6 +150,7 @@ export class DockerRuntime implements ContainerRuntime {
         restartCount: info.RestartCount,
         exitCode: info.State.ExitCode,
         status: info.State.Status,
+        startedAt: info.State.StartedAt,
       };
     } catch (err) {
       if (statusCode(err) === 404) return undefined;

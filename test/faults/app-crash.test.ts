@@ -1,0 +1,32 @@
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { zipTestApp } from '../helpers/archives.ts';
+import { createDeployment, logLines, settled } from '../helpers/deployments.ts';
+import { request } from '../helpers/http.ts';
+import { waitFor } from '../helpers/ports.ts';
+import { startStack, type Stack } from '../helpers/stack.ts';
+
+let stack: Stack;
+beforeAll(async () => {
+  stack = await startStack({ env: { RUNTIME_LOG_DISCOVERY_MS: '300' } });
+});
+afterAll(async () => {
+  await stack?.close();
+});
+
+it('an app that dies is marked crashed, loses its route, and is running again with its route once Docker restarts it', async () => {
+  const d = await createDeployment(stack, { archive: await zipTestApp('chatty') });
+  expect((await settled(stack, d.id)).status).toBe('running');
+  const viaCaddy = () => request(`${stack.caddyUrl}/`, { host: `${d.id}.localhost` });
+  await waitFor('route', async () => (await viaCaddy()).status === 200);
+
+  await request(`${stack.caddyUrl}/crash`, { host: `${d.id}.localhost` }).catch(() => undefined);
+  await waitFor('crashed and back', async () => {
+    const timeline = (await stack.db.store.transitions(d.id)).map((t) => t.status);
+    return timeline.join(',').endsWith('running,crashed,running');
+  }, 20_000);
+  await waitFor('route back', async () => (await viaCaddy()).status === 200, 10_000);
+  const lines = (await logLines(stack, d.id)).map((l) => l.line);
+  expect(lines).toContain('crashing on purpose');
+  expect(lines.some((l) => l.startsWith('the app stopped'))).toBe(true);
+  expect(lines).toContain('the app is running again');
+});

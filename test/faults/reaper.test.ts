@@ -1,0 +1,60 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { newDeploymentId } from '@berth/shared/ids';
+import { zipTestApp } from '../helpers/archives.ts';
+import { createDeployment, settled } from '../helpers/deployments.ts';
+import { waitFor } from '../helpers/ports.ts';
+import { docker, instanceContainers, instanceImages, startStack, type Stack } from '../helpers/stack.ts';
+
+let stack: Stack;
+beforeAll(async () => {
+  stack = await startStack({ router: false, env: { ORPHAN_GRACE_MS: '500', MAINTENANCE_INTERVAL_MS: '300' } });
+});
+afterAll(async () => {
+  await stack?.close();
+});
+
+const status = async (id: string) => (await stack.db.store.get(id))!.status;
+
+describe('the reaper', () => {
+  it('fails an in-flight deployment that no job owns with ORPHANED', async () => {
+    const id = newDeploymentId();
+    await stack.db.store.create({ id, project: 'orphan', sourceType: 'git', gitUrl: 'https://x/y.git', rootDir: '', port: 3000, env: {} });
+    await stack.db.store.transition(id, ['queued'], 'fetching');
+    await stack.db.store.transition(id, ['fetching'], 'building'); // as if its worker and job vanished
+    await waitFor('orphan failed', async () => (await status(id)) === 'failed', 10_000);
+    expect((await stack.db.store.get(id))!.error_code).toBe('ORPHANED');
+  });
+
+  it('enqueues again a queued deployment whose job was lost, and it deploys', async () => {
+    const id = newDeploymentId();
+    await stack.db.store.create({
+      id,
+      project: 'lostjob',
+      sourceType: 'archive',
+      rootDir: '',
+      archive: { format: 'zip', data: await zipTestApp('hello') },
+      port: 3000,
+      env: {},
+    }); // a row without a job: the API died between the two
+    expect((await settled(stack, id, 30_000)).status).toBe('running');
+  });
+
+  it('marks a running deployment crashed when its container is gone', async () => {
+    const d = await createDeployment(stack, { archive: await zipTestApp('hello') });
+    expect((await settled(stack, d.id)).status).toBe('running');
+    await docker.getContainer(`berth-${stack.instance}-${d.id}`).remove({ force: true });
+    await waitFor('crashed', async () => (await status(d.id)) === 'crashed', 10_000);
+  });
+
+  it('removes the container and image of a deployment that ended while nobody cleaned up', async () => {
+    const d = await createDeployment(stack, { archive: await zipTestApp('hello') });
+    expect((await settled(stack, d.id)).status).toBe('running');
+    // Stopped behind the workers' backs (no control message).
+    await stack.db.store.transition(d.id, ['running'], 'stopped');
+    await waitFor('leftovers removed', async () => {
+      const containers = (await instanceContainers(stack.instance)).filter((c) => c.Labels['dev.berth.deployment'] === d.id);
+      const images = (await instanceImages(stack.instance)).filter((t) => t.includes(d.id));
+      return containers.length === 0 && images.length === 0;
+    }, 10_000);
+  });
+});
