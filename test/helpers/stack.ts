@@ -93,7 +93,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   await relay.start();
   const tokens = new TokenStore(db.db);
   await tokens.bootstrap(apiConfig.BERTH_ADMIN_TOKEN);
-  const redis = createRedis(apiConfig.REDIS_URL);
+  const redis = createRedis(apiConfig.REDIS_URL, { maxRetriesPerRequest: 1, enableOfflineQueue: false });
   const status = new RedisStatusPublisher(redis, instance);
   const apiDeps: AppDeps = { config: apiConfig, store: db.store, tokens, redis, status, queue, relay, logger };
   const api = await buildApp(apiDeps);
@@ -150,7 +150,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       await api.close();
       await relay.close();
       await queue.close();
-      await redis.quit();
+      await redis.quit().catch(() => redis.disconnect());
       const q = new Queue(deploymentQueueName, { connection: createRedis(baseEnv.REDIS_URL!), prefix: queuePrefix(instance) });
       await q.obliterate({ force: true }).catch(() => {});
       await q.close();

@@ -45,9 +45,19 @@ function fromFastify(err: FastifyError): BerthError | undefined {
   }
 }
 
+/** Errors that mean "Postgres is not reachable right now" (restarting, down, connection lost). */
+const storeDown = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', '57P01', '57P02', '57P03', '08000', '08001', '08003', '08006']);
+function fromStore(err: { code?: unknown; message?: string }): BerthError | undefined {
+  const connectionGone = typeof err.message === 'string' && /Connection terminated|connection.*(closed|ended)/i.test(err.message);
+  if ((typeof err.code === 'string' && storeDown.has(err.code)) || connectionGone) {
+    return new BerthError('STORE_UNAVAILABLE', 'the database is unavailable; try again shortly');
+  }
+  return undefined;
+}
+
 export function installErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError, request, reply) => {
-    const berth = isBerthError(err) ? err : fromFastify(err);
+    const berth = isBerthError(err) ? err : (fromStore(err) ?? fromFastify(err));
     if (!berth) {
       request.log.error({ err }, 'unhandled error');
       return reply.status(500).send({ error: { code: 'INTERNAL', message: 'internal error' } });

@@ -19,7 +19,8 @@ await runProgram(logger, () => loadApiConfig(process.env), async (config) => {
     // Shown once: only its hash is stored.
     logger.warn({ token: generated }, 'generated the initial admin API token; store it now, it is not shown again');
   }
-  const redis = createRedis(config.REDIS_URL);
+  // Requests must not wait on a Redis that is down: fail fast (callers answer 503 or fail open).
+  const redis = createRedis(config.REDIS_URL, { maxRetriesPerRequest: 1, enableOfflineQueue: false });
   const queue = new BullDeploymentQueue(config.REDIS_URL, config.BERTH_INSTANCE, config.QUEUE_TIMEOUT_MS);
   const relay = new LogRelay(createRedis(config.REDIS_URL), config.BERTH_INSTANCE, logger);
   await relay.start();
