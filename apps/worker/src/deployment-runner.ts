@@ -45,6 +45,9 @@ export interface RunOptions {
 
 const inFlight: DeploymentStatus[] = ['queued', 'fetching', 'building', 'starting'];
 
+/** The abort reason a worker gives its jobs when its shutdown grace period is over. */
+export const shutdownReason = 'worker shutdown';
+
 /**
  * The deployment pipeline: fetch → build → start → wait until it answers →
  * running. Safe to run again for the same deployment (at-least-once delivery):
@@ -80,6 +83,13 @@ export class DeploymentRunner {
       const error = toBerthError(err);
       // Everything is cleaned up before the final status is announced.
       await rm(workDir, { recursive: true, force: true });
+      if (options.signal.aborted && options.signal.reason === shutdownReason) {
+        // This worker is stopping: leave the deployment in flight for another worker.
+        log.system('this worker is shutting down; handing the deployment to another worker');
+        await log.flush();
+        await this.cleanUp(deploymentId, { image: true });
+        throw new BerthError('INTERNAL', 'worker shut down mid-deployment');
+      }
       if (options.signal.aborted) {
         log.system('deployment canceled');
         await log.flush();

@@ -6,7 +6,7 @@ import { deploymentQueueName, queuePrefix, type DeploymentJobData } from '@berth
 import type { Logger } from '@berth/shared/logger';
 import { createRedis, type Redis } from '@berth/shared/redis';
 import type { WorkerConfig } from './config.ts';
-import { DeploymentRunner } from './deployment-runner.ts';
+import { DeploymentRunner, shutdownReason } from './deployment-runner.ts';
 import type { ContainerRuntime } from './docker/container-runtime.ts';
 import { DockerRuntime } from './docker/docker-runtime.ts';
 import { probeHttp } from './health-check.ts';
@@ -171,11 +171,15 @@ export async function startWorker(deps: {
       await sweeping;
       await control.quit().catch(() => control.disconnect());
       await runtimeLogs.stop();
-      const grace = new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), config.SHUTDOWN_GRACE_MS).unref());
-      const outcome = await Promise.race([worker.close().then(() => 'closed' as const), grace]);
-      if (outcome === 'timeout') {
+      // Stop taking jobs; let running ones finish within the grace period.
+      const closing = worker.close();
+      const within = (ms: number) =>
+        Promise.race([closing.then(() => true), new Promise<false>((r) => setTimeout(() => r(false), ms).unref())]);
+      if (!(await within(config.SHUTDOWN_GRACE_MS))) {
+        // Abort them: each cleans up and fails its attempt, so BullMQ gives the job to another worker.
         logger.warn('grace period over; handing running jobs back');
-        await worker.close(true);
+        worker.cancelAllJobs(shutdownReason);
+        if (!(await within(10_000))) await worker.close(true);
       }
       await queue.close().catch(() => {});
       await redis.quit().catch(() => redis.disconnect());

@@ -1,0 +1,61 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { zipTestApp } from '../helpers/archives.ts';
+import { createDeployment, logLines, settled } from '../helpers/deployments.ts';
+import { waitFor } from '../helpers/ports.ts';
+import { startProgram } from '../helpers/processes.ts';
+import { startStack, type Stack } from '../helpers/stack.ts';
+
+let stack: Stack;
+beforeAll(async () => {
+  stack = await startStack({ workers: 0 });
+});
+afterAll(async () => {
+  await stack?.close();
+});
+
+const slowApp = () => zipTestApp('slow', { 'nonce.txt': String(Math.random()) });
+const building = (id: string) =>
+  waitFor('build under way', async () => (await logLines(stack, id)).some((l) => l.line === 'slow build starting'), 30_000);
+
+describe('graceful shutdown (SIGTERM)', () => {
+  it('a worker finishes the deployment it is running within the grace period, then exits 0', async () => {
+    const worker = startProgram('worker', { ...stack.env, SHUTDOWN_GRACE_MS: '30000' });
+    await waitFor('worker ready', () => worker.output().includes('worker ready'), 20_000);
+    const d = await createDeployment(stack, { archive: await slowApp() });
+    await building(d.id);
+    worker.child.kill('SIGTERM');
+    expect(await worker.exited).toBe(0);
+    expect((await stack.db.store.get(d.id))!.status).toBe('running');
+  });
+
+  it('a worker whose grace period runs out hands the job back; another worker finishes it', async () => {
+    const worker = startProgram('worker', { ...stack.env, SHUTDOWN_GRACE_MS: '500' });
+    await waitFor('worker ready', () => worker.output().includes('worker ready'), 20_000);
+    const d = await createDeployment(stack, { archive: await slowApp() });
+    await building(d.id);
+    worker.child.kill('SIGTERM');
+    expect(await worker.exited).toBe(0);
+    // It aborted the build (not waiting for its 4 s sleep) and left the deployment in flight.
+    const lines = (await logLines(stack, d.id)).map((l) => l.line);
+    expect(lines).toContain('this worker is shutting down; handing the deployment to another worker');
+    expect(lines).not.toContain('slow build done');
+    expect((await stack.db.store.get(d.id))!.status).toBe('building');
+    await stack.addWorker();
+    expect((await settled(stack, d.id, 60_000)).status).toBe('running');
+  });
+
+  it('router-sync exits 0 without touching Caddy', async () => {
+    const router = startProgram('router-sync', {
+      ...stack.env,
+      CADDY_ADMIN_URL: stack.caddy!.adminUrl,
+      CADDY_HTTP_LISTEN: `127.0.0.1:${stack.caddy!.httpPort}`,
+      API_UPSTREAM: new URL(stack.apiUrl).host,
+    });
+    await waitFor('router-sync ready', () => router.output().includes('router-sync ready'), 20_000);
+    const before = await (await fetch(`${stack.caddy!.adminUrl}/config/`)).text();
+    router.child.kill('SIGTERM');
+    expect(await router.exited).toBe(0);
+    expect(await (await fetch(`${stack.caddy!.adminUrl}/config/`)).text()).toBe(before);
+    expect(router.output()).not.toContain('caddy config loaded","level":30,"time"'); // nothing loaded on the way out
+  });
+});
