@@ -3,7 +3,7 @@ import { zipTestApp, testAppsDir, tarGzTestApp } from '../helpers/archives.ts';
 import { startGitServer, type GitServer } from '../helpers/git-server.ts';
 import { request, SseClient } from '../helpers/http.ts';
 import { waitFor } from '../helpers/ports.ts';
-import { authHeaders, instanceContainers, startStack, type Stack } from '../helpers/stack.ts';
+import { authHeaders, docker, instanceContainers, startStack, type Stack } from '../helpers/stack.ts';
 
 let stack: Stack;
 let git: GitServer;
@@ -89,6 +89,19 @@ describe('deploying end to end through Caddy', () => {
 
     const final = (await (await fetch(`${stack.apiUrl}/api/deployments/${body.id}`, { headers: authHeaders })).json()) as any;
     expect(final).toMatchObject({ status: 'running', errorCode: null });
+
+    // The app runs confined: no Docker socket, not privileged, its own network, limits.
+    const info = await docker.getContainer(`berth-${stack.instance}-${body.id}`).inspect();
+    expect(info.HostConfig.Privileged).toBe(false);
+    expect(info.HostConfig.Binds ?? []).toEqual([]);
+    expect(info.Mounts).toEqual([]);
+    expect(info.HostConfig.NetworkMode).toBe('berth-test');
+    expect(info.HostConfig.CapDrop).toEqual(['ALL']);
+    expect(info.HostConfig.SecurityOpt).toContain('no-new-privileges');
+    expect(info.HostConfig.Memory).toBe(512 * 1024 * 1024);
+    expect(info.HostConfig.NanoCpus).toBe(1e9);
+    expect(info.HostConfig.PidsLimit).toBe(512);
+    expect(info.HostConfig.RestartPolicy?.Name).toBe('unless-stopped');
   });
 
   it('deploys a .tar.gz archive', async () => {

@@ -14,6 +14,8 @@ const schema = z.object({
   CONTAINER_MEMORY_MB: env.positiveInt(512),
   CONTAINER_CPUS: z.coerce.number().positive().max(64).default(1),
   LOG_FLUSH_MS: env.milliseconds(20),
+  /** Build output lines kept per deployment attempt (a runaway build cannot fill the database). */
+  MAX_BUILD_LOG_LINES: env.positiveInt(100_000),
   /** Runtime (stdout/stderr) lines kept per deployment; older ones are trimmed. */
   RUNTIME_LOG_RETENTION_LINES: env.positiveInt(10_000),
   RUNTIME_LOG_LEASE_MS: env.milliseconds(10_000),

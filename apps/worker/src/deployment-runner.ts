@@ -18,6 +18,7 @@ export interface Sources {
     ref: string | null;
     dest: string;
     timeoutMs: number;
+    maxBytes: number;
     signal: AbortSignal;
     onLine: (line: string) => void;
   }): Promise<void>;
@@ -142,6 +143,7 @@ export class DeploymentRunner {
         ref: deployment.git_ref,
         dest: srcDir,
         timeoutMs: config.CLONE_TIMEOUT_MS,
+        maxBytes: config.MAX_EXTRACTED_BYTES,
         signal,
         onLine: (line) => log.system(line),
       });

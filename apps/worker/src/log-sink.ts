@@ -19,6 +19,8 @@ export interface LogSinkOptions {
   maxBatch?: number;
   /** Values to mask wherever they appear in a line (the deployment's env values). */
   secrets?: readonly string[];
+  /** Build lines kept per attempt; past it one notice is written and the rest dropped. */
+  maxLines?: number;
   /** Batches being stored at once (their publishing stays in order). */
   maxInFlight?: number;
   /** How long a batch is retried while Redis or Postgres is away before it is given up. */
@@ -57,6 +59,9 @@ export class LogSink {
   private closed = false;
   /** Lines given up after retryForMs (kept for tests and metrics; should stay 0). */
   dropped = 0;
+  /** Lines not kept because the deployment hit its log limit. */
+  overLimit = 0;
+  private written = 0;
 
   constructor(private readonly deps: LogSinkOptions) {}
 
@@ -68,6 +73,25 @@ export class LogSink {
 
   write(stream: LogStream, line: string, ts: string = new Date().toISOString()): void {
     if (this.closed) return;
+    const limit = this.deps.maxLines;
+    // Build output is capped; Berth's own system lines always go through (the
+    // reason a deployment failed must never be cut), and runtime output has its
+    // own retention (trimmed, newest kept).
+    if (limit !== undefined && stream === 'build') {
+      if (this.written === limit) {
+        this.written++;
+        this.enqueue('system', `log limit reached (${limit} lines); further build output is not kept`, ts);
+      }
+      if (this.written > limit) {
+        this.overLimit++;
+        return;
+      }
+      this.written++;
+    }
+    this.enqueue(stream, line, ts);
+  }
+
+  private enqueue(stream: LogStream, line: string, ts: string): void {
     let text = line;
     for (const secret of this.deps.secrets ?? []) if (text.includes(secret)) text = text.split(secret).join(mask);
     this.pending.push({ stream, line: text, ts });

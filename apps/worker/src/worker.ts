@@ -49,6 +49,7 @@ export async function startWorker(deps: {
       deploymentId: deployment.id,
       flushMs: config.LOG_FLUSH_MS,
       secrets: maskableSecrets(deployment.env),
+      maxLines: config.MAX_BUILD_LOG_LINES,
       logger,
     });
     await sink.init();

@@ -50,3 +50,24 @@ it('masks secrets that are long enough to be secrets, longest first', () => {
     'hunter2',
   ]);
 });
+
+it('caps build output at the log limit with one notice, but always keeps system lines', async () => {
+  const db = createDb(pg.url, { max: 2 });
+  const store = new DeploymentStore(db);
+  const redis = createRedis(inject('redisUrl'));
+  const id = `limit${Date.now().toString(36)}`.slice(0, 12);
+  await store.create({ id, project: 'p', sourceType: 'git', gitUrl: 'https://x/y.git', rootDir: '', port: 3000, env: {} });
+  const sink = new LogSink({ redis, store, instance: `pg${process.pid}`, deploymentId: id, flushMs: 5, maxLines: 100, logger: createLogger('t', 'silent') });
+  await sink.init();
+  for (let i = 1; i <= 150; i++) sink.write('build', `line ${i}`);
+  sink.system('deployment failed (BUILD_FAILED): the end');
+  await sink.close();
+  const lines = (await store.logs(id, { limit: 1000 })).map((l) => l.line);
+  expect(lines).toHaveLength(102);
+  expect(lines[99]).toBe('line 100');
+  expect(lines[100]).toBe('log limit reached (100 lines); further build output is not kept');
+  expect(lines[101]).toBe('deployment failed (BUILD_FAILED): the end');
+  expect(sink.overLimit).toBe(50);
+  await db.destroy();
+  await redis.quit();
+});

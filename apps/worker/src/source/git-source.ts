@@ -1,3 +1,5 @@
+import { lstat, readdir } from 'node:fs/promises';
+import path from 'node:path';
 import { simpleGit } from 'simple-git';
 import { BerthError } from '@berth/shared/errors';
 import { assertSafeGitRef, assertSafeGitUrl } from '@berth/shared/git-url';
@@ -7,8 +9,22 @@ export interface CloneOptions {
   ref?: string | null | undefined;
   dest: string;
   timeoutMs: number;
+  /** git has no size limit of its own: the clone is aborted once the directory grows past this. */
+  maxBytes: number;
   signal: AbortSignal;
   onLine: (line: string) => void;
+}
+
+/** Bytes under `dir` (files only, links not followed). */
+export async function directorySize(dir: string): Promise<number> {
+  let total = 0;
+  const entries = await readdir(dir, { withFileTypes: true, recursive: true }).catch(() => []);
+  for (const entry of entries) {
+    if (!entry.isFile()) continue;
+    const info = await lstat(path.join(entry.parentPath, entry.name)).catch(() => undefined);
+    total += info?.size ?? 0;
+  }
+  return total;
 }
 
 /**
@@ -20,7 +36,18 @@ export interface CloneOptions {
 export async function cloneRepository(options: CloneOptions): Promise<void> {
   assertSafeGitUrl(options.url);
   if (options.ref) assertSafeGitRef(options.ref);
-  const deadline = AbortSignal.any([options.signal, AbortSignal.timeout(options.timeoutMs)]);
+  const tooBig = new AbortController();
+  const deadline = AbortSignal.any([options.signal, AbortSignal.timeout(options.timeoutMs), tooBig.signal]);
+  let measuring = false;
+  const watch = setInterval(() => {
+    if (measuring) return;
+    measuring = true;
+    void directorySize(options.dest)
+      .then((size) => {
+        if (size > options.maxBytes) tooBig.abort();
+      })
+      .finally(() => (measuring = false));
+  }, 250);
   const git = simpleGit({
     baseDir: options.dest,
     abort: deadline,
@@ -44,8 +71,13 @@ export async function cloneRepository(options: CloneOptions): Promise<void> {
     } else {
       await git.clone(options.url, options.dest, args);
     }
+    // A final check: a fast clone can finish between two measurements.
+    if ((await directorySize(options.dest)) > options.maxBytes) tooBig.abort();
   } catch (err) {
     if (options.signal.aborted) throw err;
+    if (tooBig.signal.aborted) {
+      throw new BerthError('SOURCE_TOO_LARGE', `the repository is larger than ${options.maxBytes} bytes`, { cause: err });
+    }
     const message = err instanceof Error ? err.message.trim().split('\n').slice(-3).join(' ') : String(err);
     const timedOut = deadline.aborted;
     throw new BerthError(
@@ -53,5 +85,10 @@ export async function cloneRepository(options: CloneOptions): Promise<void> {
       timedOut ? `git clone did not finish within ${options.timeoutMs} ms` : `git clone failed: ${message}`,
       { cause: err },
     );
+  } finally {
+    clearInterval(watch);
+  }
+  if (tooBig.signal.aborted) {
+    throw new BerthError('SOURCE_TOO_LARGE', `the repository is larger than ${options.maxBytes} bytes`);
   }
 }

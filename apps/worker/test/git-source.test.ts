@@ -1,0 +1,59 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startGitServer, type GitServer } from '../../../test/helpers/git-server.ts';
+import { testAppsDir } from '../../../test/helpers/archives.ts';
+import { cloneRepository } from '../src/source/git-source.ts';
+
+let git: GitServer;
+let big: string;
+let small: string;
+const dirs: string[] = [];
+beforeAll(async () => {
+  git = await startGitServer();
+  const src = mkdtempSync(path.join(os.tmpdir(), 'berth-bigrepo-'));
+  writeFileSync(path.join(src, 'Dockerfile'), 'FROM berth/node:20\n');
+  writeFileSync(path.join(src, 'blob.bin'), randomBytes(3 * 1024 * 1024));
+  big = git.publish('big', src);
+  small = git.publish('small', path.join(testAppsDir, 'hello'), { branch: 'main' });
+  rmSync(src, { recursive: true, force: true });
+});
+afterAll(async () => {
+  await git?.stop();
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+
+function dest(): string {
+  const d = mkdtempSync(path.join(os.tmpdir(), 'berth-clone-test-'));
+  dirs.push(d);
+  return d;
+}
+
+const clone = (url: string, maxBytes: number, ref?: string) =>
+  cloneRepository({ url, ref, dest: dest(), timeoutMs: 20_000, maxBytes, signal: new AbortController().signal, onLine: () => {} });
+
+describe('cloneRepository', () => {
+  it('clones a branch shallowly', async () => {
+    const d = dest();
+    await cloneRepository({ url: small, ref: 'main', dest: d, timeoutMs: 20_000, maxBytes: 10_000_000, signal: new AbortController().signal, onLine: () => {} });
+    expect(existsSync(path.join(d, 'server.js'))).toBe(true);
+  });
+
+  it('stops a repository larger than the limit with SOURCE_TOO_LARGE', async () => {
+    await expect(clone(big, 1024 * 1024)).rejects.toMatchObject({ code: 'SOURCE_TOO_LARGE' });
+    await expect(clone(big, 20 * 1024 * 1024)).resolves.toBeUndefined();
+  });
+
+  it('refuses unsafe URLs and refs itself, whatever the API let through', async () => {
+    await expect(clone('ext::sh -c touch% /tmp/pwned', 1e6)).rejects.toMatchObject({ code: 'INVALID_GIT_URL' });
+    await expect(clone('file:///etc', 1e6)).rejects.toMatchObject({ code: 'INVALID_GIT_URL' });
+    await expect(clone(small, 1e6, '--upload-pack=touch /tmp/pwned')).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
+    expect(existsSync('/tmp/pwned')).toBe(false);
+  });
+
+  it('fails a missing branch with GIT_CLONE_FAILED', async () => {
+    await expect(clone(small, 1e6, 'no-such-branch')).rejects.toMatchObject({ code: 'GIT_CLONE_FAILED' });
+  });
+});
