@@ -21,8 +21,6 @@ export interface LogSinkOptions {
   secrets?: readonly string[];
   /** Build lines kept per attempt; past it one notice is written and the rest dropped. */
   maxLines?: number;
-  /** Batches being stored at once (their publishing stays in order). */
-  maxInFlight?: number;
   /** How long a batch is retried while Redis or Postgres is away before it is given up. */
   retryForMs?: number;
   logger: Logger;
@@ -51,11 +49,10 @@ export function maskableSecrets(env: Record<string, string>): string[] {
 export class LogSink {
   private pending: Pending[] = [];
   private timer: NodeJS.Timeout | undefined;
-  /** Seq ranges are reserved strictly in order, one batch after another. */
+  /** Seq ranges are reserved, stored and published in order, each stage one batch after another. */
   private reserving: Promise<unknown> = Promise.resolve();
-  /** Publishing is in order too; storing may overlap (up to maxInFlight batches). */
+  private storing: Promise<unknown> = Promise.resolve();
   private publishing: Promise<void> = Promise.resolve();
-  private inFlight: Promise<void>[] = [];
   private closed = false;
   /** Lines given up after retryForMs (kept for tests and metrics; should stay 0). */
   dropped = 0;
@@ -126,9 +123,7 @@ export class LogSink {
   private send(batch: Pending[]): void {
     const { redis, store, instance, deploymentId, logger } = this.deps;
     const deadline = Date.now() + (this.deps.retryForMs ?? 60_000);
-    const previous = this.inFlight.length >= (this.deps.maxInFlight ?? 4) ? this.inFlight[0] : undefined;
     const lines = this.reserving.then(async () => {
-      await previous; // bounded: at most maxInFlight batches being stored at once
       const last = await this.retry('reserving log sequence numbers', deadline, () =>
         redis.incrby(logSeqKey(instance, deploymentId), batch.length),
       );
@@ -136,12 +131,17 @@ export class LogSink {
       return batch.map((p, i): LogLine => ({ seq: first + i, ts: p.ts, stream: p.stream, line: p.line }));
     });
     this.reserving = lines.catch(() => undefined); // a failed batch must not stall the next ones
-    // Same seqs on every attempt, and the insert ignores rows already there: retrying is safe.
-    const stored = lines.then(async (l) => {
+    // Stored strictly one batch after another: a viewer reading history must
+    // never find a later batch stored before an earlier one (it would skip the
+    // hole and lose those lines). Same seqs on every retry; duplicates are ignored.
+    const stored = (this.storing = this.storing.then(async () => {
+      const l = await lines;
       await this.retry('storing log lines', deadline, () => store.appendLogs(deploymentId, l));
       return l;
-    });
-    const done = (this.publishing = this.publishing.then(async () => {
+    })) as Promise<LogLine[]>;
+    this.storing = stored.catch(() => undefined);
+    // Published in order too, each right after it is stored (overlapping the next batch's insert).
+    this.publishing = this.publishing.then(async () => {
       try {
         const l = await stored;
         await redis
@@ -153,9 +153,7 @@ export class LogSink {
         this.dropped += batch.length;
         logger.error({ err, deploymentId, lines: batch.length }, 'gave up on log lines');
       }
-    }));
-    this.inFlight.push(done);
-    void done.then(() => this.inFlight.splice(this.inFlight.indexOf(done), 1));
+    });
   }
 
   private async retry<T>(what: string, deadline: number, action: () => Promise<T>): Promise<T> {
