@@ -73,11 +73,13 @@ export class SseStream {
   /** Writes preformatted frames (one write for a whole batch of lines). */
   write(frames: string): void {
     if (this.closed) return;
-    this.raw.write(frames);
+    // Judged before writing: one big batch is fine, a client that never drains is not.
     if (this.raw.writableLength > this.options.maxBufferBytes) {
       this.raw.write(`event: overflow\ndata: ${JSON.stringify({ reason: 'client too slow; resume with Last-Event-ID' })}\n\n`);
       this.end();
+      return;
     }
+    this.raw.write(frames);
   }
 
   comment(text: string): void {

@@ -49,10 +49,9 @@ export function maskableSecrets(env: Record<string, string>): string[] {
 export class LogSink {
   private pending: Pending[] = [];
   private timer: NodeJS.Timeout | undefined;
-  /** Seq ranges are reserved, stored and published in order, each stage one batch after another. */
-  private reserving: Promise<unknown> = Promise.resolve();
-  private storing: Promise<unknown> = Promise.resolve();
-  private publishing: Promise<void> = Promise.resolve();
+  /** Flushed lines waiting for the drain loop. */
+  private queued: Pending[] = [];
+  private draining: Promise<void> | undefined;
   private closed = false;
   /** Lines given up after retryForMs (kept for tests and metrics; should stay 0). */
   dropped = 0;
@@ -109,10 +108,12 @@ export class LogSink {
       clearTimeout(this.timer);
       this.timer = undefined;
     }
-    const batch = this.pending;
-    this.pending = [];
-    if (batch.length > 0) this.send(batch);
-    return this.publishing;
+    if (this.pending.length > 0) {
+      this.queued.push(...this.pending);
+      this.pending = [];
+    }
+    this.draining ??= this.drain();
+    return this.draining;
   }
 
   async close(): Promise<void> {
@@ -120,32 +121,45 @@ export class LogSink {
     this.closed = true;
   }
 
-  private send(batch: Pending[]): void {
+  /**
+   * One batch at a time: reserve its seq range, store it, publish it. Storing
+   * strictly in order matters: a viewer reading history must never find a
+   * later batch stored before an earlier one (it would skip the hole and lose
+   * those lines). While one batch is stored, new lines pile up and go out
+   * together as the next, bigger batch (group commit), so a busy build costs
+   * fewer round trips instead of queueing more of them.
+   */
+  private async drain(): Promise<void> {
     const { redis, store, instance, deploymentId, logger } = this.deps;
-    const deadline = Date.now() + (this.deps.retryForMs ?? 60_000);
-    const lines = this.reserving.then(async () => {
-      const last = await this.retry('reserving log sequence numbers', deadline, () =>
-        redis.incrby(logSeqKey(instance, deploymentId), batch.length),
-      );
-      const first = last - batch.length + 1;
-      return batch.map((p, i): LogLine => ({ seq: first + i, ts: p.ts, stream: p.stream, line: p.line }));
-    });
-    this.reserving = lines.catch(() => undefined); // a failed batch must not stall the next ones
-    // Stored strictly one batch after another: a viewer reading history must
-    // never find a later batch stored before an earlier one (it would skip the
-    // hole and lose those lines). Same seqs on every retry; duplicates are ignored.
-    const stored = (this.storing = this.storing.then(async () => {
-      const l = await lines;
-      await this.retry('storing log lines', deadline, () => store.appendLogs(deploymentId, l));
-      return l;
-    })) as Promise<LogLine[]>;
-    this.storing = stored.catch(() => undefined);
-    // Published in order too, each right after it is stored (overlapping the next batch's insert).
-    this.publishing = this.publishing.then(async () => {
+    const maxGroup = (this.deps.maxBatch ?? 1000) * 10;
+    let lastPublish: Promise<unknown> = Promise.resolve();
+    for (;;) {
+      if (this.queued.length === 0) {
+        await lastPublish;
+        // Checked and cleared with no await in between: a flush() from now on starts a new drain.
+        if (this.queued.length === 0) {
+          this.draining = undefined;
+          return;
+        }
+      }
+      // A group is capped in lines and in bytes (~1 MB): Redis messages and SSE writes stay small.
+      let count = 0;
+      let bytes = 0;
+      while (count < this.queued.length && count < maxGroup && bytes < 1024 * 1024) bytes += this.queued[count++]!.line.length + 64;
+      const batch = this.queued.splice(0, count);
+      const deadline = Date.now() + (this.deps.retryForMs ?? 60_000);
       try {
-        const l = await stored;
-        await redis
-          .publish(eventsChannel(instance), encodeEvent({ type: 'log', deploymentId, lines: l }))
+        const last = await this.retry('reserving log sequence numbers', deadline, () =>
+          redis.incrby(logSeqKey(instance, deploymentId), batch.length),
+        );
+        const first = last - batch.length + 1;
+        const lines = batch.map((p, i): LogLine => ({ seq: first + i, ts: p.ts, stream: p.stream, line: p.line }));
+        // Same seqs on every retry; rows already there are ignored.
+        await this.retry('storing log lines', deadline, () => store.appendLogs(deploymentId, lines));
+        // Not awaited here: commands on one connection keep their order, so the
+        // next batch's insert overlaps this publish.
+        lastPublish = redis
+          .publish(eventsChannel(instance), encodeEvent({ type: 'log', deploymentId, lines }))
           .catch((err: unknown) =>
             logger.warn({ err, deploymentId }, 'publishing log lines failed; viewers refill from storage'),
           );
@@ -153,7 +167,7 @@ export class LogSink {
         this.dropped += batch.length;
         logger.error({ err, deploymentId, lines: batch.length }, 'gave up on log lines');
       }
-    });
+    }
   }
 
   private async retry<T>(what: string, deadline: number, action: () => Promise<T>): Promise<T> {
