@@ -238,36 +238,30 @@ export class DockerRuntime implements ContainerRuntime {
   }
 
   async removeContainer(nameOrId: string): Promise<void> {
-    // 409 means a removal is already under way: wait for it, so the image can go next.
-    for (let attempt = 0; attempt < 50; attempt++) {
-      try {
-        await this.docker.getContainer(nameOrId).remove({ force: true, v: true });
-        return;
-      } catch (err) {
-        const code = statusCode(err);
-        if (code === 404) return;
-        if (code !== 409) throw unavailable(err, 'removing the container');
-      }
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    throw new BerthError('DOCKER_UNAVAILABLE', `container ${nameOrId} could not be removed`);
+    // 409: a removal is already under way; wait for it, so the image can go next.
+    await removeWhenFree(() => this.docker.getContainer(nameOrId).remove({ force: true, v: true }), `container ${nameOrId}`, 50);
   }
 
   async removeImage(tag: string): Promise<void> {
     // 409: a container that is going away still uses it; give it a moment.
-    for (let attempt = 0; attempt < 30; attempt++) {
-      try {
-        await this.docker.getImage(tag).remove({ force: true });
-        return;
-      } catch (err) {
-        const code = statusCode(err);
-        if (code === 404) return;
-        if (code !== 409) throw unavailable(err, 'removing the image');
-      }
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    throw new BerthError('DOCKER_UNAVAILABLE', `image ${tag} could not be removed`);
+    await removeWhenFree(() => this.docker.getImage(tag).remove({ force: true }), `image ${tag}`, 30);
   }
+}
+
+/** Runs a Docker removal; gone already (404) is success, busy (409) is retried every 100 ms. */
+async function removeWhenFree(remove: () => Promise<unknown>, what: string, attempts: number): Promise<void> {
+  for (let attempt = 0; attempt < attempts; attempt++) {
+    try {
+      await remove();
+      return;
+    } catch (err) {
+      const code = statusCode(err);
+      if (code === 404) return;
+      if (code !== 409) throw unavailable(err, `removing ${what}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new BerthError('DOCKER_UNAVAILABLE', `${what} could not be removed`);
 }
 
 /**
