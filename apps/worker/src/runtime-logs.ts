@@ -116,21 +116,22 @@ export class RuntimeLogFollower {
      * restart policy already brought it back). Then: crashed, wait, running.
      * Returns false once the container is gone (stopped or deleted).
      */
-    const reconcile = async (): Promise<boolean> => {
+    const check = async (): Promise<boolean> => {
       let state = await runtime.inspect(name);
       if (!state) return false;
       const live = (await store.transitions(deploymentId)).filter((t) => t.status === 'running').at(-1);
       const restarted = live !== undefined && Date.parse(state.startedAt) > live.at.getTime();
       const current = (await store.get(deploymentId))?.status;
       if (state.running && !restarted && current === 'running') return true;
-      if (current === 'running' && (await this.setStatus(deploymentId, 'running', 'crashed'))) {
-        // Once restarted, Docker reports the new run's state: the old exit code is gone.
-        sink.system(
-          state.running
-            ? 'the app stopped and was restarted'
-            : `the app stopped (exit code ${state.exitCode}); waiting for it to restart`,
-        );
-      }
+      if (current !== 'running' && current !== 'crashed') return true; // stopped or ended: not ours to judge
+      // The reaper may have marked it crashed first; the log says what happened either way.
+      if (current === 'running') await this.setStatus(deploymentId, 'running', 'crashed');
+      // Once restarted, Docker reports the new run's state: the old exit code is gone.
+      sink.system(
+        state.running
+          ? 'the app stopped and was restarted'
+          : `the app stopped (exit code ${state.exitCode}); waiting for it to restart`,
+      );
       while (!state.running) {
         if (signal.aborted) return false;
         await new Promise((r) => setTimeout(r, 250));
@@ -140,15 +141,13 @@ export class RuntimeLogFollower {
       if (await this.setStatus(deploymentId, 'crashed', 'running')) sink.system('the app is running again');
       return true;
     };
+    // The timer and the end of the log stream may both ask: one check at a time.
+    let checking: Promise<boolean> | undefined;
+    const reconcile = () => (checking ??= check().finally(() => (checking = undefined)));
     // Docker's log stream survives a restart by the policy, so a crash is not
     // always an end of output: look at the container every second as well.
-    let checking = false;
     const watch = setInterval(() => {
-      if (checking) return;
-      checking = true;
-      reconcile()
-        .catch((err: unknown) => logger.warn({ err, deploymentId }, 'checking the container failed'))
-        .finally(() => (checking = false));
+      reconcile().catch((err: unknown) => logger.warn({ err, deploymentId }, 'checking the container failed'));
     }, 1000);
     try {
       // Attaching late (another worker's follower died, or the app crashed before we got here).
