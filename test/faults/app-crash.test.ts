@@ -25,8 +25,13 @@ it('an app that dies is marked crashed, loses its route, and is running again wi
     return timeline.join(',').endsWith('running,crashed,running');
   }, 20_000);
   await waitFor('route back', async () => (await viaCaddy()).status === 200, 10_000);
-  const lines = (await logLines(stack, d.id)).map((l) => l.line);
+  // The log tells the story (lines are flushed a moment after the status changes).
+  const lines = await waitFor('the crash in the logs', async () => {
+    const all = (await logLines(stack, d.id)).map((l) => l.line);
+    return all.includes('the app is running again') ? all : undefined;
+  }, 10_000);
   expect(lines).toContain('crashing on purpose');
-  expect(lines.some((l) => l.startsWith('the app stopped'))).toBe(true);
-  expect(lines).toContain('the app is running again');
+  const stopped = lines.findIndex((l) => l.startsWith('the app stopped'));
+  expect(stopped).toBeGreaterThanOrEqual(0);
+  expect(lines.indexOf('the app is running again')).toBeGreaterThan(stopped);
 });
