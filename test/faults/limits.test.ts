@@ -1,0 +1,24 @@
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { zipTestApp } from '../helpers/archives.ts';
+import { createDeployment, logLines, settled } from '../helpers/deployments.ts';
+import { instanceContainers, instanceImages, startStack, type Stack } from '../helpers/stack.ts';
+
+let stack: Stack;
+beforeAll(async () => {
+  stack = await startStack({ router: false, env: { BUILD_TIMEOUT_MS: '1500' } });
+});
+afterAll(async () => {
+  await stack?.close();
+});
+
+it('a build that runs past BUILD_TIMEOUT_MS is stopped and fails with BUILD_FAILED, leaving nothing behind', async () => {
+  const d = await createDeployment(stack, { archive: await zipTestApp('slow', { 'nonce.txt': String(Math.random()) }) });
+  const final = await settled(stack, d.id, 30_000);
+  expect(final).toMatchObject({ status: 'failed', errorCode: 'BUILD_FAILED' });
+  expect(final.errorMessage).toContain('did not finish within 1500 ms');
+  const lines = (await logLines(stack, d.id)).map((l) => l.line);
+  expect(lines).toContain('slow build starting');
+  expect(lines).not.toContain('slow build done');
+  expect((await instanceContainers(stack.instance)).length).toBe(0);
+  expect((await instanceImages(stack.instance)).filter((t) => t.includes(d.id))).toEqual([]);
+});
