@@ -9,6 +9,7 @@ COPY packages/shared/package.json packages/shared/
 COPY apps/api/package.json apps/api/
 COPY apps/worker/package.json apps/worker/
 COPY apps/router-sync/package.json apps/router-sync/
+COPY apps/cli/package.json apps/cli/
 COPY migrations/package.json migrations/
 # tsx runs the TypeScript sources directly (same code path as `npm run up`).
 RUN npm ci --no-audit --no-fund && npm cache clean --force
