@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -51,6 +52,17 @@ describe('cloneRepository', () => {
     await expect(clone('file:///etc', 1e6)).rejects.toMatchObject({ code: 'INVALID_GIT_URL' });
     await expect(clone(small, 1e6, '--upload-pack=touch /tmp/pwned')).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
     expect(existsSync('/tmp/pwned')).toBe(false);
+  });
+
+  it('gives up on a server that never answers after CLONE_TIMEOUT_MS', async () => {
+    // Accepts git:// connections and says nothing.
+    const silent = net.createServer((socket) => socket.on('error', () => {}));
+    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
+    const { port } = silent.address() as net.AddressInfo;
+    await expect(
+      cloneRepository({ url: `git://127.0.0.1:${port}/stuck.git`, dest: dest(), timeoutMs: 1000, maxBytes: 1e6, signal: new AbortController().signal, onLine: () => {} }),
+    ).rejects.toMatchObject({ code: 'GIT_CLONE_FAILED', message: 'git clone did not finish within 1000 ms' });
+    silent.close();
   });
 
   it('fails a missing branch with GIT_CLONE_FAILED', async () => {
