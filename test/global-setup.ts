@@ -18,7 +18,7 @@ export default async function setup(project: TestProject) {
     const { PostgreSqlContainer } = await import('@testcontainers/postgresql');
     const { RedisContainer } = await import('@testcontainers/redis');
     if (!databaseUrl) {
-      const pgc = await new PostgreSqlContainer('postgres:16-alpine').start();
+      const pgc = await new PostgreSqlContainer('postgres:15-alpine').start();
       stops.push(() => pgc.stop());
       databaseUrl = pgc.getConnectionUri();
     }

@@ -1,0 +1,98 @@
+CREATE TABLE public.api_tokens (
+    id text NOT NULL,
+    name text NOT NULL,
+    token_hash text NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    revoked_at timestamp with time zone
+);
+CREATE TABLE public.deployment_archives (
+    deployment_id text NOT NULL,
+    data bytea NOT NULL
+);
+CREATE TABLE public.deployment_logs (
+    deployment_id text NOT NULL,
+    seq bigint NOT NULL,
+    ts timestamp with time zone NOT NULL,
+    stream text NOT NULL,
+    line text NOT NULL
+);
+CREATE TABLE public.deployment_transitions (
+    id bigint NOT NULL,
+    deployment_id text NOT NULL,
+    status text NOT NULL,
+    error_code text,
+    error_message text,
+    at timestamp with time zone DEFAULT now() NOT NULL
+);
+CREATE SEQUENCE public.deployment_transitions_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1;
+ALTER SEQUENCE public.deployment_transitions_id_seq OWNED BY public.deployment_transitions.id;
+CREATE TABLE public.deployments (
+    id text NOT NULL,
+    project text NOT NULL,
+    status text NOT NULL,
+    error_code text,
+    error_message text,
+    source_type text NOT NULL,
+    git_url text,
+    git_ref text,
+    root_dir text DEFAULT ''::text NOT NULL,
+    archive_format text,
+    port integer NOT NULL,
+    env jsonb DEFAULT '{}'::jsonb NOT NULL,
+    image text,
+    container_id text,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    finished_at timestamp with time zone,
+    CONSTRAINT deployments_source_type_check CHECK ((source_type = ANY (ARRAY['git'::text, 'archive'::text]))),
+    CONSTRAINT deployments_status_check CHECK ((status = ANY (ARRAY['queued'::text, 'fetching'::text, 'building'::text, 'starting'::text, 'running'::text, 'stopped'::text, 'crashed'::text, 'failed'::text, 'canceled'::text])))
+);
+CREATE TABLE public.kysely_migration (
+    name character varying(255) NOT NULL,
+    "timestamp" character varying(255) NOT NULL
+);
+CREATE TABLE public.kysely_migration_lock (
+    id character varying(255) NOT NULL,
+    is_locked integer DEFAULT 0 NOT NULL
+);
+CREATE TABLE public.projects (
+    name text NOT NULL,
+    current_deployment_id text,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL
+);
+ALTER TABLE ONLY public.deployment_transitions ALTER COLUMN id SET DEFAULT nextval('public.deployment_transitions_id_seq'::regclass);
+ALTER TABLE ONLY public.api_tokens
+    ADD CONSTRAINT api_tokens_pkey PRIMARY KEY (id);
+ALTER TABLE ONLY public.api_tokens
+    ADD CONSTRAINT api_tokens_token_hash_key UNIQUE (token_hash);
+ALTER TABLE ONLY public.deployment_archives
+    ADD CONSTRAINT deployment_archives_pkey PRIMARY KEY (deployment_id);
+ALTER TABLE ONLY public.deployment_logs
+    ADD CONSTRAINT deployment_logs_pk PRIMARY KEY (deployment_id, seq);
+ALTER TABLE ONLY public.deployment_transitions
+    ADD CONSTRAINT deployment_transitions_pkey PRIMARY KEY (id);
+ALTER TABLE ONLY public.deployments
+    ADD CONSTRAINT deployments_pkey PRIMARY KEY (id);
+ALTER TABLE ONLY public.kysely_migration_lock
+    ADD CONSTRAINT kysely_migration_lock_pkey PRIMARY KEY (id);
+ALTER TABLE ONLY public.kysely_migration
+    ADD CONSTRAINT kysely_migration_pkey PRIMARY KEY (name);
+ALTER TABLE ONLY public.projects
+    ADD CONSTRAINT projects_pkey PRIMARY KEY (name);
+CREATE INDEX deployment_transitions_deployment_idx ON public.deployment_transitions USING btree (deployment_id, id);
+CREATE INDEX deployments_created_idx ON public.deployments USING btree (created_at DESC, id DESC);
+CREATE INDEX deployments_status_idx ON public.deployments USING btree (status);
+ALTER TABLE ONLY public.deployment_archives
+    ADD CONSTRAINT deployment_archives_deployment_id_fkey FOREIGN KEY (deployment_id) REFERENCES public.deployments(id) ON DELETE CASCADE;
+ALTER TABLE ONLY public.deployment_logs
+    ADD CONSTRAINT deployment_logs_deployment_id_fkey FOREIGN KEY (deployment_id) REFERENCES public.deployments(id) ON DELETE CASCADE;
+ALTER TABLE ONLY public.deployment_transitions
+    ADD CONSTRAINT deployment_transitions_deployment_id_fkey FOREIGN KEY (deployment_id) REFERENCES public.deployments(id) ON DELETE CASCADE;
+ALTER TABLE ONLY public.deployments
+    ADD CONSTRAINT deployments_project_fkey FOREIGN KEY (project) REFERENCES public.projects(name);
