@@ -18,3 +18,22 @@ it('docker-compose.yml is valid and matches the local stack', () => {
   expect(out).not.toMatch(/published: 2019|2019:2019/);
   expect(out).toContain('name: berth-apps');
 });
+
+it('the Caddyfile adapts for the local stack and for compose', () => {
+  const adapt = (env: Record<string, string>) =>
+    JSON.parse(
+      execFileSync('caddy', ['adapt', '--adapter', 'caddyfile', '--config', path.join(root, 'Caddyfile')], {
+        encoding: 'utf8',
+        env: { ...process.env, ...env },
+      }),
+    );
+  const local = adapt({});
+  expect(local.admin.listen).toBe('localhost:2019');
+  expect(local.apps.http.servers.srv0.listen).toEqual([':8080']);
+  expect(JSON.stringify(local)).toContain('"dial":"127.0.0.1:3000"');
+  const compose = adapt({ CADDY_HTTP_PORT: ':80', CADDY_ADMIN_LISTEN: '0.0.0.0:2019', API_UPSTREAM: 'api:3000' });
+  expect(compose.admin.listen).toBe('0.0.0.0:2019');
+  expect(compose.apps.http.servers.srv0.listen).toEqual([':80']);
+  expect(JSON.stringify(compose)).toContain('"dial":"api:3000"');
+  expect(JSON.stringify(compose)).not.toContain('encode'); // never compress in front of SSE
+});
