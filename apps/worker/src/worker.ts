@@ -55,11 +55,12 @@ export async function startWorker(deps: {
     await sink.init();
     return sink;
   };
+  const status = new RedisStatusPublisher(redis, config.BERTH_INSTANCE);
   const runtimeLogs = new RuntimeLogFollower({
     runtime,
     redis,
     store,
-    status: new RedisStatusPublisher(redis, config.BERTH_INSTANCE),
+    status,
     openLog,
     logger,
     options: {
@@ -70,7 +71,6 @@ export async function startWorker(deps: {
     },
   });
 
-  const status = new RedisStatusPublisher(redis, config.BERTH_INSTANCE);
   const runner = new DeploymentRunner({
     config,
     store,
