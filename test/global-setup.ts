@@ -31,6 +31,8 @@ export default async function setup(project: TestProject) {
 
   const template = `berth_test_template_${process.pid}`;
   const admin = new pg.Client({ connectionString: databaseUrl });
+  // Held for the whole run: a restart of the shared Postgres must not crash vitest.
+  admin.on('error', () => {});
   await admin.connect();
   await admin.query(`drop database if exists ${template}`);
   await admin.query(`create database ${template}`);

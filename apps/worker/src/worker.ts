@@ -148,6 +148,7 @@ export async function startWorker(deps: {
     connection: createRedis(config.REDIS_URL),
     prefix: queuePrefix(config.BERTH_INSTANCE),
   });
+  queue.on('error', (err) => logger.warn({ err }, 'maintenance queue connection error'));
   const maintenance = new Maintenance({
     store,
     runtime,

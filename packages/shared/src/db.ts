@@ -2,6 +2,7 @@ import pg from 'pg';
 import { Kysely, PostgresDialect, type ColumnType, type Generated, type Selectable } from 'kysely';
 import type { DeploymentStatus } from './deployment-state.ts';
 import type { LogStream } from './log-line.ts';
+import type { TokenScope } from './token-scope.ts';
 
 // bigint columns (log seq) fit comfortably in a JS number.
 pg.types.setTypeParser(20, (value: string) => Number(value));
@@ -54,6 +55,7 @@ export interface ApiTokensTable {
   id: string;
   name: string;
   token_hash: string;
+  scope: ColumnType<TokenScope, TokenScope | undefined, TokenScope>;
   created_at: Generated<Date>;
   revoked_at: Date | null;
 }
@@ -80,7 +82,12 @@ export type Db = Kysely<Database>;
 
 export function createDb(connectionString: string, options: { max?: number } = {}): Db {
   const pool = new pg.Pool({ connectionString, max: options.max ?? 10 });
-  // An idle client losing its connection (Postgres restarted) must not crash the process.
+  // A client losing its connection (Postgres restarted) must not crash the
+  // process. The pool's 'error' covers idle clients only; a client checked out
+  // with no query running (between the statements of a transaction) emits
+  // 'error' on itself, so every client gets a listener of its own. The
+  // query that next uses it fails, and its caller handles that.
   pool.on('error', () => {});
+  pool.on('connect', (client) => client.on('error', () => {}));
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
 }
