@@ -2,6 +2,7 @@ import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'k
 import * as m0001 from './versions/0001-initial.ts';
 import * as m0002 from './versions/0002-deployment-transitions.ts';
 import * as m0003 from './versions/0003-api-tokens.ts';
+import * as m0004 from './versions/0004-token-scopes.ts';
 
 /**
  * Every migration, in order. Listed statically (not read from the folder) so
@@ -12,6 +13,7 @@ const migrations: Record<string, Migration> = {
   '0001-initial': m0001,
   '0002-deployment-transitions': m0002,
   '0003-api-tokens': m0003,
+  '0004-token-scopes': m0004,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

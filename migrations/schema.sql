@@ -3,7 +3,9 @@ CREATE TABLE public.api_tokens (
     name text NOT NULL,
     token_hash text NOT NULL,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
-    revoked_at timestamp with time zone
+    revoked_at timestamp with time zone,
+    scope text DEFAULT 'admin'::text NOT NULL,
+    CONSTRAINT api_tokens_scope_check CHECK ((scope = ANY (ARRAY['admin'::text, 'deploy'::text, 'read'::text])))
 );
 CREATE TABLE public.deployment_archives (
     deployment_id text NOT NULL,

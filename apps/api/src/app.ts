@@ -35,6 +35,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     // On close, drop idle keep-alive connections instead of waiting for clients to.
     forceCloseConnections: 'idle',
     ajv: { customOptions: { coerceTypes: true, removeAdditional: false } },
+    // A request the HTTP parser refuses (malformed target or headers) never reaches a route; say so in Berth's format.
+    clientErrorHandler: (_err, socket) => {
+      if (!socket.writable) return socket.destroy();
+      const body = JSON.stringify({ error: { code: 'VALIDATION_FAILED', message: 'malformed HTTP request' } });
+      socket.end(
+        `HTTP/1.1 400 Bad Request\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+      );
+    },
   });
   installErrorHandler(app);
   installAuth(app, deps.tokens);
@@ -42,8 +50,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     limits: { fileSize: deps.config.MAX_ARCHIVE_BYTES, files: 1, fields: 20, fieldSize: 256 * 1024 },
   });
 
-  app.get('/healthz', async () => ({ ok: true }));
-  app.get('/readyz', async (_request, reply) => {
+  const open = { config: { access: 'public' } } as const;
+  app.get('/healthz', open, async () => ({ ok: true }));
+  app.get('/readyz', open, async (_request, reply) => {
     try {
       await deps.store.ping();
       return { ok: true };
@@ -52,8 +61,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     }
   });
   // Long-lived SSE responses would hold close() forever: end them first.
-  const streams = new SseRegistry();
-  app.addHook('preClose', async () => streams.endAll());
+  const streams = new SseRegistry(deps.config.MAX_EVENT_STREAMS_PER_TOKEN);
+  const recheck = watchStreamTokens(streams, deps.tokens, deps.config.TOKEN_RECHECK_MS, deps.logger);
+  app.addHook('preClose', async () => {
+    clearInterval(recheck);
+    streams.endAll();
+  });
   const limiter = new RateLimiter(
     deps.redis,
     `berth:${deps.config.BERTH_INSTANCE}:rate:deploy`,
@@ -62,6 +75,29 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     deps.logger,
   );
   deploymentRoutes(app, deps, streams, limiter);
-  tokenRoutes(app, deps.tokens);
+  tokenRoutes(app, deps.tokens, (tokenId) => streams.endForToken(tokenId));
   return app;
+}
+
+/**
+ * A stream outlives the request that checked its token: re-check the tokens
+ * of open streams periodically, so one revoked through any API process stops
+ * streaming within `everyMs` (the revoking process ends them at once).
+ */
+function watchStreamTokens(streams: SseRegistry, tokens: TokenStore, everyMs: number, logger: Logger): NodeJS.Timeout {
+  let checking = false;
+  const timer = setInterval(() => {
+    const ids = streams.tokenIds();
+    if (checking || ids.length === 0) return;
+    checking = true;
+    tokens
+      .stillValid(ids)
+      .then((valid) => {
+        for (const id of ids) if (!valid.has(id)) streams.endForToken(id);
+      })
+      .catch((err: unknown) => logger.warn({ err }, 'could not re-check the tokens of open event streams'))
+      .finally(() => (checking = false));
+  }, everyMs);
+  timer.unref();
+  return timer;
 }

@@ -8,8 +8,13 @@ const schema = z.object({
   /** Scheme and port under which Caddy serves apps, for the URLs the API hands out. */
   PUBLIC_SCHEME: z.enum(['http', 'https']).default('http'),
   PUBLIC_PORT: env.port(8080),
-  /** An admin API token to accept (registered at start). Without one, a token is generated once and logged. */
+  /** The admin API token to accept (registered at start; changing it retires the old one). */
   BERTH_ADMIN_TOKEN: z.string().min(16, 'expected at least 16 characters').optional(),
+  /**
+   * Where a generated admin token is written (mode 0600) when BERTH_ADMIN_TOKEN
+   * is not set and no token exists yet. Never logged.
+   */
+  BERTH_ADMIN_TOKEN_FILE: z.string().min(1).optional(),
   /** Deployments one token may create per window. */
   DEPLOY_RATE_LIMIT: env.positiveInt(60),
   DEPLOY_RATE_WINDOW_MS: env.milliseconds(60_000),
@@ -20,6 +25,14 @@ const schema = z.object({
   SSE_HEARTBEAT_MS: env.milliseconds(15_000),
   /** Bytes an SSE viewer may have unsent before it is told to resume and disconnected. */
   SSE_MAX_BUFFER_BYTES: env.positiveInt(8 * 1024 * 1024),
+  /** Open event streams one token may have on one API process (429 past it). */
+  MAX_EVENT_STREAMS_PER_TOKEN: env.positiveInt(20),
+  /** How often open event streams re-check their token (a revoked token's streams end within this). */
+  TOKEN_RECHECK_MS: env.milliseconds(2000),
+  /** Archive uploads one API process reads at once (429 past it): memory stays under this × MAX_ARCHIVE_BYTES. */
+  MAX_CONCURRENT_UPLOADS: env.positiveInt(4),
+  /** Bytes of log text one `GET …/logs` answer carries at most (it says hasMore and where to go on). */
+  MAX_LOG_RESPONSE_BYTES: env.positiveInt(4 * 1024 * 1024),
 });
 
 export type ApiConfig = Readonly<z.infer<typeof schema>>;

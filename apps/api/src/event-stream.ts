@@ -43,11 +43,13 @@ export async function streamEvents(
   registry: SseRegistry,
 ): Promise<void> {
   const { store, relay, config } = deps;
+  const tokenId = request.token!.id;
+  registry.assertRoom(tokenId);
   const sse = new SseStream(request, reply, {
     heartbeatMs: config.SSE_HEARTBEAT_MS,
     maxBufferBytes: config.SSE_MAX_BUFFER_BYTES,
   });
-  registry.add(sse);
+  registry.add(sse, tokenId);
 
   if (scope.global) {
     // All deployments, live only: each line's id names its deployment and seq.

@@ -9,16 +9,13 @@ import { buildApp } from './app.ts';
 import { loadApiConfig } from './config.ts';
 import { BullDeploymentQueue } from './deployment-queue.ts';
 import { LogRelay } from './log-relay.ts';
+import { bootstrapAdminToken } from './admin-token.ts';
 
 const logger = createLogger('api');
 await runProgram(logger, () => loadApiConfig(process.env), async (config) => {
   const db = createDb(config.DATABASE_URL);
   const tokens = new TokenStore(db);
-  const generated = await tokens.bootstrap(config.BERTH_ADMIN_TOKEN);
-  if (generated) {
-    // Shown once: only its hash is stored.
-    logger.warn({ token: generated }, 'generated the initial admin API token; store it now, it is not shown again');
-  }
+  await bootstrapAdminToken(tokens, config, logger);
   // Requests must not wait on a Redis that is down: fail fast (callers answer 503 or fail open).
   const redis = createRedis(config.REDIS_URL, { maxRetriesPerRequest: 1, enableOfflineQueue: false });
   const queue = new BullDeploymentQueue(config.REDIS_URL, config.BERTH_INSTANCE, config.QUEUE_TIMEOUT_MS);

@@ -3,8 +3,11 @@ import type { Logger } from '@berth/shared/logger';
 import type { Redis } from '@berth/shared/redis';
 
 export class RateLimitedError extends BerthError {
-  constructor(readonly retryAfterSeconds: number) {
-    super('RATE_LIMITED', `too many deployments; try again in ${retryAfterSeconds} s`);
+  constructor(
+    readonly retryAfterSeconds: number,
+    message = `too many deployments; try again in ${retryAfterSeconds} s`,
+  ) {
+    super('RATE_LIMITED', message);
   }
 }
 

@@ -40,7 +40,7 @@ describe('API tokens', () => {
   });
 
   it('creates tokens, shows the secret once, stores only its hash, and 403s a revoked one', async () => {
-    const created = await stack.inject({ method: 'POST', url: '/api/tokens', payload: { name: 'ci' } });
+    const created = await stack.inject({ method: 'POST', url: '/api/tokens', payload: { name: 'ci', scope: 'admin' } });
     expect(created.statusCode).toBe(201);
     const { id, token } = created.json();
     expect(token).toMatch(/^berth_/);
@@ -79,7 +79,7 @@ describe('API tokens', () => {
 
 describe('rate limiting', () => {
   it('answers 429 with Retry-After once a token created too many deployments, per token', async () => {
-    const other = (await stack.inject({ method: 'POST', url: '/api/tokens', payload: { name: 'other' } })).json().token;
+    const other = (await stack.inject({ method: 'POST', url: '/api/tokens', payload: { name: 'other', scope: 'deploy' } })).json().token;
     for (let i = 0; i < 3; i++) expect((await deploy(testToken)).statusCode).toBe(202);
     const limited = await deploy(testToken);
     expect(limited.statusCode).toBe(429);

@@ -38,12 +38,14 @@ export function buildCaddyConfig(state: RoutingState, settings: CaddySettings): 
   const byId = new Map(apps.map((a) => [a.deploymentId, a]));
   const routes: Route[] = [];
 
-  // The API and its SSE streams. No `encode` handler anywhere (gzip holds
-  // events back), and no `flush_interval: -1`: Caddy already flushes
-  // text/event-stream at once, and in 2.6 that setting makes every config
-  // reload cut open streams.
+  // The API and its SSE streams own the whole base-domain host: every path
+  // spelling reaches the API, whose auth decides on the route it matched
+  // (a path filter here would be a second, weaker opinion). No `encode`
+  // handler anywhere (gzip holds events back), and no `flush_interval: -1`:
+  // Caddy already flushes text/event-stream at once, and in 2.6 that setting
+  // makes every config reload cut open streams.
   routes.push({
-    match: [{ host: [settings.baseDomain], path: ['/api/*', '/healthz', '/readyz'] }],
+    match: [{ host: [settings.baseDomain] }],
     handle: [{ handler: 'reverse_proxy', upstreams: [{ dial: settings.apiUpstream }] }],
     terminal: true,
   });

@@ -23,6 +23,11 @@ export function assertSafeGitUrl(raw: string): void {
     throw invalid(`uses ${url.protocol.replace(/:$/, '')}://; only https://, http:// and git:// are allowed`);
   }
   if (!url.hostname) throw invalid('has no host');
+  // Credentials in a URL end up stored, shown back by the API and printed by
+  // git in its errors: refuse them rather than promise to hide them everywhere.
+  if (url.username || url.password || /^[a-z]+:\/\/[^/]*@/i.test(raw)) {
+    throw invalid('must not contain credentials (user:password@ or token@); Berth clones public repositories');
+  }
 }
 
 /** A branch, tag or commit id; never something git could take as an option. */

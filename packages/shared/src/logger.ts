@@ -2,7 +2,42 @@ import { pino, type Logger, type LevelWithSilent } from 'pino';
 
 export type { Logger };
 
-/** Structured JSON logs on stdout, one logger per process, named after the app. */
+/**
+ * A URL (or any text) with secrets replaced: values of `token`-like query
+ * parameters and the user:password part of URLs.
+ */
+export function redactUrl(url: string): string {
+  return url
+    .replace(/([?&](?:token|access_token|api_key|apikey|password|secret)=)[^&#\s]*/gi, '$1[redacted]')
+    .replace(/(\b[a-z][a-z0-9+.-]*:\/\/)[^/@\s]*@/gi, '$1[redacted]@');
+}
+
+/** Fastify's request shape in logs, with the URL redacted (tokens travel in `?token=` on event streams). */
+function requestSerializer(req: { method?: string; url?: string; host?: string; ip?: string }) {
+  return { method: req.method, url: redactUrl(req.url ?? ''), host: req.host, remoteAddress: req.ip };
+}
+
+/** Field names that never reach a log with their value, wherever they appear in a log object. */
+const secretPaths = [
+  'token',
+  '*.token',
+  'authorization',
+  '*.authorization',
+  '*.headers.authorization',
+  '*.headers.cookie',
+  'password',
+  '*.password',
+  'env',
+  '*.env',
+];
+
+/** Structured JSON logs on stdout, one logger per process, named after the app; secrets redacted. */
 export function createLogger(name: string, level: LevelWithSilent = 'info'): Logger {
-  return pino({ name, level, base: { app: name, pid: process.pid } });
+  return pino({
+    name,
+    level,
+    base: { app: name, pid: process.pid },
+    redact: { paths: secretPaths, censor: '[redacted]' },
+    serializers: { req: requestSerializer },
+  });
 }

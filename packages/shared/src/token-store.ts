@@ -1,10 +1,12 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Db } from './db.ts';
+import type { TokenScope } from './token-scope.ts';
 
 export interface TokenInfo {
   id: string;
   name: string;
+  scope: TokenScope;
   createdAt: Date;
   revokedAt: Date | null;
 }
@@ -24,11 +26,15 @@ export function newTokenSecret(): string {
 export class TokenStore {
   constructor(private readonly db: Db) {}
 
-  async create(name: string, secret: string = newTokenSecret()): Promise<{ token: string; info: TokenInfo }> {
+  async create(
+    name: string,
+    scope: TokenScope,
+    secret: string = newTokenSecret(),
+  ): Promise<{ token: string; info: TokenInfo }> {
     const id = `tok_${randomBytes(6).toString('hex')}`;
     const row = await this.db
       .insertInto('api_tokens')
-      .values({ id, name, token_hash: hashToken(secret), revoked_at: null })
+      .values({ id, name, scope, token_hash: hashToken(secret), revoked_at: null })
       .returningAll()
       .executeTakeFirstOrThrow();
     return { token: secret, info: toInfo(row) };
@@ -43,6 +49,22 @@ export class TokenStore {
     if (!row) return { ok: false, reason: 'unknown' };
     if (row.revoked_at) return { ok: false, reason: 'revoked' };
     return { ok: true, token: toInfo(row) };
+  }
+
+  /** Of these token ids, the ones that still exist and are not revoked. */
+  async stillValid(ids: readonly string[]): Promise<Set<string>> {
+    if (ids.length === 0) return new Set();
+    const rows = await this.db
+      .selectFrom('api_tokens')
+      .select('id')
+      .where('id', 'in', ids)
+      .where('revoked_at', 'is', null)
+      .execute();
+    return new Set(rows.map((r) => r.id));
+  }
+
+  async anyExists(): Promise<boolean> {
+    return (await this.db.selectFrom('api_tokens').select('id').limit(1).executeTakeFirst()) !== undefined;
   }
 
   async list(): Promise<TokenInfo[]> {
@@ -64,8 +86,9 @@ export class TokenStore {
   }
 
   /**
-   * Makes sure an admin token exists. A configured one is registered (idempotent);
-   * otherwise, when there are no tokens at all, one is generated and returned so
+   * Makes sure an admin token exists. A configured one is registered as the
+   * bootstrap token `tok_admin`, replacing whatever secret it had before (so
+   * changing BERTH_ADMIN_TOKEN retires the old one); otherwise, when there are no tokens at all, one is generated and returned so
    * the caller can print it once. Serialized across API processes.
    */
   async bootstrap(configured: string | undefined): Promise<string | undefined> {
@@ -74,8 +97,10 @@ export class TokenStore {
       if (configured) {
         await trx
           .insertInto('api_tokens')
-          .values({ id: 'tok_admin', name: 'admin', token_hash: hashToken(configured), revoked_at: null })
-          .onConflict((oc) => oc.doNothing())
+          .values({ id: 'tok_admin', name: 'admin', scope: 'admin', token_hash: hashToken(configured), revoked_at: null })
+          .onConflict((oc) =>
+            oc.column('id').doUpdateSet({ token_hash: hashToken(configured), scope: 'admin', revoked_at: null }),
+          )
           .execute();
         return undefined;
       }
@@ -84,13 +109,19 @@ export class TokenStore {
       const secret = newTokenSecret();
       await trx
         .insertInto('api_tokens')
-        .values({ id: 'tok_admin', name: 'admin', token_hash: hashToken(secret), revoked_at: null })
+        .values({ id: 'tok_admin', name: 'admin', scope: 'admin', token_hash: hashToken(secret), revoked_at: null })
         .execute();
       return secret;
     });
   }
 }
 
-function toInfo(row: { id: string; name: string; created_at: Date; revoked_at: Date | null }): TokenInfo {
-  return { id: row.id, name: row.name, createdAt: row.created_at, revokedAt: row.revoked_at };
+function toInfo(row: {
+  id: string;
+  name: string;
+  scope: TokenScope;
+  created_at: Date;
+  revoked_at: Date | null;
+}): TokenInfo {
+  return { id: row.id, name: row.name, scope: row.scope, createdAt: row.created_at, revokedAt: row.revoked_at };
 }

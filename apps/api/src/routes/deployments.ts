@@ -9,7 +9,13 @@ import { deploymentView } from '../deployment-view.ts';
 import { parseFields, toDeploymentInput, type DeploymentFields } from '../deployment-input.ts';
 import { streamEvents } from '../event-stream.ts';
 import type { SseRegistry } from '../sse-stream.ts';
-import type { RateLimiter } from '../rate-limiter.ts';
+import { RateLimitedError, type RateLimiter } from '../rate-limiter.ts';
+import { ConcurrencyLimit } from '../concurrency-limit.ts';
+
+const read = { access: 'read' } as const;
+const deploy = { access: 'deploy' } as const;
+/** Event streams also take `?token=` (EventSource cannot send headers). */
+const stream = { access: 'read', queryToken: true } as const;
 
 const idParams = {
   type: 'object',
@@ -24,6 +30,10 @@ export function deploymentRoutes(
   limiter: RateLimiter,
 ): void {
   const { store, queue, config } = deps;
+  const uploads = new ConcurrencyLimit(
+    config.MAX_CONCURRENT_UPLOADS,
+    () => new RateLimitedError(1, `${config.MAX_CONCURRENT_UPLOADS} archive uploads are already being received; try again shortly`),
+  );
 
   const load = async (id: string) => {
     const row = await store.get(id);
@@ -31,10 +41,10 @@ export function deploymentRoutes(
     return row;
   };
 
-  app.post('/api/deployments', async (request, reply) => {
+  app.post('/api/deployments', { config: deploy }, async (request, reply) => {
     await limiter.take(request.token!.id);
     const { fields, archive } = request.isMultipart()
-      ? await readMultipart(request)
+      ? await uploads.run(() => readMultipart(request))
       : { fields: parseFields(request.body), archive: undefined };
     const input = toDeploymentInput(fields, archive, { port: config.DEFAULT_APP_PORT });
     const id = newDeploymentId();
@@ -71,6 +81,7 @@ export function deploymentRoutes(
   app.get(
     '/api/deployments',
     {
+      config: read,
       schema: {
         querystring: {
           type: 'object',
@@ -96,7 +107,7 @@ export function deploymentRoutes(
     },
   );
 
-  app.get('/api/deployments/:id', { schema: { params: idParams } }, async (request) => {
+  app.get('/api/deployments/:id', { config: read, schema: { params: idParams } }, async (request) => {
     const { id } = request.params as { id: string };
     return deploymentView(await load(id), config);
   });
@@ -104,6 +115,7 @@ export function deploymentRoutes(
   app.get(
     '/api/deployments/:id/logs',
     {
+      config: read,
       schema: {
         params: idParams,
         querystring: {
@@ -122,7 +134,8 @@ export function deploymentRoutes(
       const { id } = request.params as { id: string };
       const q = request.query as { since: number; limit: number; stream?: LogStream; format: 'json' | 'text' };
       await load(id);
-      const lines = await store.logs(id, { afterSeq: q.since, limit: q.limit, stream: q.stream });
+      const page = await store.logs(id, { afterSeq: q.since, limit: q.limit, stream: q.stream });
+      const lines = withinBytes(page, config.MAX_LOG_RESPONSE_BYTES);
       const nextSince = lines.at(-1)?.seq ?? q.since;
       if (q.format === 'text') {
         return reply
@@ -130,7 +143,7 @@ export function deploymentRoutes(
           .header('x-next-since', String(nextSince))
           .send(lines.map((l) => `${stripAnsi(l.line)}\n`).join(''));
       }
-      return { deploymentId: id, lines, nextSince, hasMore: lines.length === q.limit };
+      return { deploymentId: id, lines, nextSince, hasMore: lines.length < page.length || page.length === q.limit };
     },
   );
 
@@ -165,23 +178,23 @@ export function deploymentRoutes(
     throw new BerthError('CONFLICT', `deployment ${id} keeps changing state; try again`);
   };
 
-  app.post('/api/deployments/:id/cancel', { schema: { params: idParams } }, async (request) => {
+  app.post('/api/deployments/:id/cancel', { config: deploy, schema: { params: idParams } }, async (request) => {
     const { id } = request.params as { id: string };
     return deploymentView(await stop(id, 'cancel'), config);
   });
 
-  app.delete('/api/deployments/:id', { schema: { params: idParams } }, async (request) => {
+  app.delete('/api/deployments/:id', { config: deploy, schema: { params: idParams } }, async (request) => {
     const { id } = request.params as { id: string };
     return deploymentView(await stop(id, 'delete'), config);
   });
 
-  app.get('/api/deployments/:id/events', { schema: { params: idParams } }, async (request, reply) => {
+  app.get('/api/deployments/:id/events', { config: stream, schema: { params: idParams } }, async (request, reply) => {
     const { id } = request.params as { id: string };
     await load(id);
     await streamEvents(deps, request, reply, { deploymentId: id }, streams);
   });
 
-  app.get('/api/events', async (request, reply) => {
+  app.get('/api/events', { config: stream }, async (request, reply) => {
     const { deployment } = request.query as { deployment?: string };
     if (deployment !== undefined) {
       if (!/^[a-z0-9]{1,64}$/.test(deployment)) throw new BerthError('VALIDATION_FAILED', 'deployment is not an id');
@@ -218,6 +231,16 @@ async function readMultipart(
     }
   }
   return { fields: parseFields(raw), archive };
+}
+
+/** The longest prefix of `lines` whose text fits in `maxBytes` (at least one line, so paging always moves on). */
+function withinBytes<L extends { line: string }>(lines: L[], maxBytes: number): L[] {
+  let bytes = 0;
+  for (let i = 0; i < lines.length; i++) {
+    bytes += Buffer.byteLength(lines[i]!.line) + 64;
+    if (bytes > maxBytes && i > 0) return lines.slice(0, i);
+  }
+  return lines;
 }
 
 // eslint-disable-next-line no-control-regex

@@ -1,41 +1,57 @@
 import type { FastifyInstance } from 'fastify';
 import { BerthError } from '@berth/shared/errors';
+import { tokenScopes, type TokenScope } from '@berth/shared/token-scope';
 import type { TokenInfo, TokenStore } from '@berth/shared/token-store';
+import { assertMayGrant } from '../auth.ts';
 
 const view = (t: TokenInfo) => ({
   id: t.id,
   name: t.name,
+  scope: t.scope,
   createdAt: t.createdAt.toISOString(),
   revokedAt: t.revokedAt?.toISOString() ?? null,
 });
 
-export function tokenRoutes(app: FastifyInstance, tokens: TokenStore): void {
-  app.get('/api/tokens', async () => ({ items: (await tokens.list()).map(view) }));
+const admin = { access: 'admin' } as const;
+
+/**
+ * Token management is for admin tokens only. `onRevoked` ends the revoked
+ * token's open event streams in this process at once (other API processes
+ * notice on their next periodic check).
+ */
+export function tokenRoutes(app: FastifyInstance, tokens: TokenStore, onRevoked: (tokenId: string) => void): void {
+  app.get('/api/tokens', { config: admin }, async () => ({ items: (await tokens.list()).map(view) }));
 
   app.post(
     '/api/tokens',
     {
+      config: admin,
       schema: {
         body: {
           type: 'object',
-          properties: { name: { type: 'string', minLength: 1, maxLength: 100 } },
-          required: ['name'],
+          properties: {
+            name: { type: 'string', minLength: 1, maxLength: 100 },
+            scope: { type: 'string', enum: [...tokenScopes] },
+          },
+          required: ['name', 'scope'],
           additionalProperties: false,
         },
       },
     },
     async (request, reply) => {
-      const { name } = request.body as { name: string };
-      const { token, info } = await tokens.create(name);
+      const { name, scope } = request.body as { name: string; scope: TokenScope };
+      assertMayGrant(request.token, scope);
+      const { token, info } = await tokens.create(name, scope);
       // The only time the secret is shown.
       return reply.status(201).send({ ...view(info), token });
     },
   );
 
-  app.delete('/api/tokens/:id', async (request) => {
+  app.delete('/api/tokens/:id', { config: admin }, async (request) => {
     const { id } = request.params as { id: string };
     const info = await tokens.revoke(id);
     if (!info) throw new BerthError('NOT_FOUND', `token ${id} does not exist`);
+    onRevoked(id);
     return view(info);
   });
 }
