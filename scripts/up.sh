@@ -6,6 +6,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib/services.sh
+# Everything up writes from here on (logs, pids) is readable by its owner only.
+umask 077
 
 detach=false
 [ "${1:-}" = "--detach" ] && detach=true

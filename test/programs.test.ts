@@ -1,4 +1,6 @@
 import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -46,6 +48,7 @@ describe('the programs as processes', () => {
       DATABASE_URL: db.url,
       API_PORT: String(port),
       BERTH_INSTANCE: `proc${process.pid}`,
+      BERTH_ADMIN_TOKEN_FILE: path.join(mkdtempSync(path.join(os.tmpdir(), 'berth-token-')), 'admin-token'),
     });
     await waitFor('api up', async () => (await fetch(`http://127.0.0.1:${port}/readyz`)).ok, 20_000);
     p.child.kill('SIGTERM');

@@ -4,7 +4,9 @@
 set -euo pipefail
 
 BERTH_STATE_DIR=${BERTH_STATE_DIR:-"$PWD/.berth"}
+# Logs, pids and the local admin token live here: private to the owner, even if made by an older version.
 mkdir -p "$BERTH_STATE_DIR"
+chmod 700 "$BERTH_STATE_DIR"
 PG_PORT=${BERTH_PG_PORT:-5432}
 REDIS_PORT=${BERTH_REDIS_PORT:-6379}
 
