@@ -24,6 +24,11 @@ if [ $# -eq 0 ] || [[ " $* " == *" test/faults"* ]]; then
   say "running disruptive fault tests (Docker daemon restart) on their own"
   BERTH_DISRUPTIVE=1 npx vitest run --reporter=default --reporter=json --outputFile.json=.berth/vitest-disruptive.json || status=$?
 fi
+# The tests' own secrets must never reach a file under the state directory (logs of the services and programs).
+if grep -rlsF -e berth_test_admin_token -e berth_rotated_admin_token -e hunter2secret "$BERTH_STATE_DIR" | grep -v '/vitest'; then
+  say "error: a test secret was written to the files above"
+  status=1
+fi
 # One plain summary line for CI: "N passed, N failed".
 node -e '
   const fs = require("fs");
