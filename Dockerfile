@@ -1,5 +1,5 @@
 # One image for api, worker, router-sync and migrate; the compose file picks the command.
-FROM node:20-bookworm-slim
+FROM node:24-bookworm-slim
 RUN apt-get update \
  && apt-get install -y --no-install-recommends git ca-certificates \
  && rm -rf /var/lib/apt/lists/*

@@ -1,4 +1,5 @@
-import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import type { Kysely } from 'kysely';
+import { Migrator, type Migration, type MigrationProvider } from 'kysely/migration';
 import * as m0001 from './versions/0001-initial.ts';
 import * as m0002 from './versions/0002-deployment-transitions.ts';
 import * as m0003 from './versions/0003-api-tokens.ts';

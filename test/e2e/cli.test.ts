@@ -44,7 +44,7 @@ it('berth deploy <dir> shows the build steps and statuses as they happen and exi
 
 it('berth deploy exits 1 with the error code when the deployment fails, and reports API errors', async () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'berth-cli-broken-'));
-  writeFileSync(path.join(dir, 'Dockerfile'), 'FROM berth/node:20\nRUN echo "compiling..." && exit 7\n');
+  writeFileSync(path.join(dir, 'Dockerfile'), 'FROM berth/node:24\nRUN echo "compiling..." && exit 7\n');
   const failing = await berth(['deploy', dir]);
   rmSync(dir, { recursive: true, force: true });
   expect(failing.code).toBe(1);

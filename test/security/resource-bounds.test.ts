@@ -51,7 +51,7 @@ describe('bounded resources per client', () => {
     await expect(SseClient.open(`${stack.apiUrl}/api/events`)).rejects.toThrow(/429/);
     const res = await fetch(`${stack.apiUrl}/api/events`, { headers: bearer(testToken) });
     expect(res.status).toBe(429);
-    expect((await res.json()).error.code).toBe('RATE_LIMITED');
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe('RATE_LIMITED');
 
     const other = (await stack.inject({ method: 'POST', url: '/api/tokens', payload: { name: 'viewer', scope: 'read' } })).json().token;
     const theirs = await SseClient.open(`${stack.apiUrl}/api/events`, { headers: bearer(other) });

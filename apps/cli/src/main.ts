@@ -21,6 +21,11 @@ const bold = (s: string) => (isTty ? `\u001b[1m${s}\u001b[0m` : s);
 
 class CliError extends Error {}
 
+function cliVersion(): string {
+  const manifest = new URL('../../../package.json', import.meta.url);
+  return (JSON.parse(readFileSync(manifest, 'utf8')) as { version: string }).version;
+}
+
 async function api(method: string, pathname: string, body?: RequestInit['body'], headers: Record<string, string> = {}): Promise<any> {
   const res = await fetch(`${baseUrl}${pathname}`, {
     method,
@@ -186,9 +191,13 @@ async function main(argv: string[]): Promise<number> {
       process.stdout.write(`${d.id} ${d.status}\n`);
       return 0;
     }
+    case 'version':
+    case '--version':
+      process.stdout.write(`berth ${cliVersion()} (Node ${process.version})\n`);
+      return 0;
     default:
       process.stderr.write(
-        'usage: berth deploy <dir|archive|git-url> | logs <id> [--follow] | list | cancel <id> | rm <id>\n' +
+        'usage: berth deploy <dir|archive|git-url> | logs <id> [--follow] | list | cancel <id> | rm <id> | --version\n' +
           '       BERTH_URL (default http://localhost:8080), BERTH_TOKEN (default .berth/admin-token)\n',
       );
       return command ? 2 : 0;

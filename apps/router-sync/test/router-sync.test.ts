@@ -26,7 +26,7 @@ async function liveDeployment(id: string, project: string) {
 async function runApp(deploymentId: string, project: string) {
   const container = await docker.createContainer({
     name: `berth-${stack.instance}-${deploymentId}`,
-    Image: 'berth/node:20',
+    Image: 'berth/node:24',
     Cmd: ['node', '-e', `require('http').createServer((q,s)=>s.end('app ${deploymentId}')).listen(3000)`],
     Labels: {
       [labels.instance]: stack.instance,

@@ -15,7 +15,7 @@ const dirs: string[] = [];
 beforeAll(async () => {
   git = await startGitServer();
   const src = mkdtempSync(path.join(os.tmpdir(), 'berth-bigrepo-'));
-  writeFileSync(path.join(src, 'Dockerfile'), 'FROM berth/node:20\n');
+  writeFileSync(path.join(src, 'Dockerfile'), 'FROM berth/node:24\n');
   writeFileSync(path.join(src, 'blob.bin'), randomBytes(3 * 1024 * 1024));
   big = git.publish('big', src);
   small = git.publish('small', path.join(testAppsDir, 'hello'), { branch: 'main' });

@@ -46,7 +46,7 @@ describe('deployments that fail end failed, with an errorCode and a readable log
   });
 
   it('a zip that tries to write outside its directory (zip-slip)', async () => {
-    const archive = await zipEntries([{ name: 'Dockerfile', content: 'FROM berth/node:20' }]);
+    const archive = await zipEntries([{ name: 'Dockerfile', content: 'FROM berth/node:24' }]);
     // yazl refuses "../" names, so rename the entry in place (same length keeps offsets valid).
     const evil = Buffer.from(archive.toString('latin1').replaceAll('Dockerfile', '../../evil'), 'latin1');
     await failWith({ archive: evil }, 'UNSAFE_ARCHIVE');
@@ -56,7 +56,7 @@ describe('deployments that fail end failed, with an errorCode and a readable log
     const { final, lines } = await failWith(
       {
         archive: await zipEntries([
-          { name: 'Dockerfile', content: `FROM berth/node:20\nRUN echo "about to fail ${Math.random()}" && exit 3\n` },
+          { name: 'Dockerfile', content: `FROM berth/node:24\nRUN echo "about to fail ${Math.random()}" && exit 3\n` },
         ]),
       },
       'BUILD_FAILED',

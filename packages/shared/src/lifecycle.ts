@@ -49,6 +49,7 @@ export async function runProgram<C extends { LOG_LEVEL: string }>(
   try {
     const config = loadConfig();
     logger.level = config.LOG_LEVEL;
+    logger.info({ node: process.version }, 'starting');
     runUntilSignal(logger, await start(config));
   } catch (err) {
     if (err instanceof ConfigError) logger.fatal(err.message);
