@@ -45,14 +45,28 @@ export default async function setup(project: TestProject) {
   project.provide('databaseUrl', databaseUrl);
   project.provide('redisUrl', redisUrl);
   project.provide('templateDatabase', template);
+  project.provide('testDatabasePrefix', `berth_t_${process.pid}_`);
 
   return async () => {
-    // Drop the template and whatever test databases a crashed run left behind.
+    // Drop this run's template and test databases, and those of runs that died
+    // (named after their pid). Another run in flight on the same Postgres keeps its own.
     const { rows } = await admin.query<{ datname: string }>(
-      `select datname from pg_database where datname like 'berth_t_%' or datname = $1`,
-      [template],
+      `select datname from pg_database where datname ~ '^berth_(t|test_template)_[0-9]+'`,
     );
-    for (const { datname } of rows) await admin.query(`drop database if exists ${datname} with (force)`);
+    const alive = (pid: number) => {
+      try {
+        process.kill(pid, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    for (const { datname } of rows) {
+      const pid = Number(/^berth_(?:t|test_template)_(\d+)/.exec(datname)?.[1]);
+      if (datname === template || datname.startsWith(`berth_t_${process.pid}_`) || !alive(pid)) {
+        await admin.query(`drop database if exists ${datname} with (force)`);
+      }
+    }
     await admin.end();
     for (const stop of stops) await stop();
   };
@@ -63,5 +77,7 @@ declare module 'vitest' {
     databaseUrl: string;
     redisUrl: string;
     templateDatabase: string;
+    /** Test databases of this run start with it (the run's pid), so teardown drops only its own. */
+    testDatabasePrefix: string;
   }
 }

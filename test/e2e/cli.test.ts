@@ -31,7 +31,7 @@ function berth(args: string[]): Promise<{ code: number | null; out: string }> {
 it('berth deploy <dir> shows the build steps and statuses as they happen and exits 0 with the URL', async () => {
   const { code, out } = await berth(['deploy', path.join(testAppsDir, 'hello'), '--env', 'GREETING=hi']);
   expect(out).toContain('uploading');
-  expect(out).toMatch(/Step 1\/\d+ : FROM berth\/node:20/);
+  expect(out).toMatch(/Step 1\/\d+ : FROM berth\/node:24/);
   for (const s of ['building', 'starting', 'running']) expect(out).toContain(`→ ${s}`);
   expect(out).toMatch(/live {2}http:\/\/[a-z0-9]{12}\.localhost:\d+/);
   expect(code).toBe(0);
