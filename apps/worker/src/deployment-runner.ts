@@ -1,4 +1,4 @@
-import { mkdir, rm, stat } from 'node:fs/promises';
+import { lstat, mkdir, realpath, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { DeploymentRow } from '@berth/shared/db';
@@ -293,22 +293,43 @@ class Superseded extends Error {
   }
 }
 
-/** The build context: `rootDir` inside the source, which must exist and hold a Dockerfile. */
+/**
+ * The build context: `rootDir` inside the source, which must exist and hold a
+ * Dockerfile. The source is the attacker's: any component of `rootDir` may be
+ * a symlink (to /etc, to a folder of the worker's host), so the check is on
+ * real paths, and the real path is what gets built (nothing can swap a link
+ * in between).
+ */
 async function resolveContext(srcDir: string, rootDir: string): Promise<string> {
-  const contextDir = path.resolve(srcDir, rootDir || '.');
-  if (contextDir !== srcDir && !contextDir.startsWith(srcDir + path.sep)) {
+  const realSrc = await realpath(srcDir);
+  const lexical = path.resolve(realSrc, rootDir || '.');
+  if (!isInside(realSrc, lexical)) {
     throw new BerthError('INVALID_ROOT_DIR', `rootDir "${rootDir}" points outside the source`);
+  }
+  const contextDir = await realpath(lexical).catch(() => undefined);
+  if (contextDir === undefined) {
+    throw new BerthError('INVALID_ROOT_DIR', `rootDir "${rootDir}" is not a directory in the source`);
+  }
+  if (!isInside(realSrc, contextDir)) {
+    throw new BerthError('INVALID_ROOT_DIR', `rootDir "${rootDir}" goes through a symbolic link that points outside the source`);
   }
   const dir = await stat(contextDir).catch(() => undefined);
   if (!dir?.isDirectory()) {
     throw new BerthError('INVALID_ROOT_DIR', `rootDir "${rootDir}" is not a directory in the source`);
   }
-  const dockerfile = await stat(path.join(contextDir, 'Dockerfile')).catch(() => undefined);
+  // lstat: a Dockerfile that is a link would be read by Docker from wherever it
+  // resolves inside the context, never what `stat` just looked at.
+  const where = rootDir ? `${rootDir}/Dockerfile` : 'the root of the source';
+  const dockerfile = await lstat(path.join(contextDir, 'Dockerfile')).catch(() => undefined);
+  if (dockerfile?.isSymbolicLink()) {
+    throw new BerthError('MISSING_DOCKERFILE', `the Dockerfile at ${where} is a symbolic link; it must be a regular file`);
+  }
   if (!dockerfile?.isFile()) {
-    throw new BerthError(
-      'MISSING_DOCKERFILE',
-      `no Dockerfile found at ${rootDir ? `${rootDir}/Dockerfile` : 'the root of the source'}`,
-    );
+    throw new BerthError('MISSING_DOCKERFILE', `no Dockerfile found at ${where}`);
   }
   return contextDir;
+}
+
+function isInside(root: string, candidate: string): boolean {
+  return candidate === root || candidate.startsWith(root + path.sep);
 }

@@ -50,8 +50,12 @@ export class DockerRuntime implements ContainerRuntime {
   async buildImage(options: BuildImageOptions): Promise<void> {
     const deadline = AbortSignal.any([options.signal, AbortSignal.timeout(options.timeoutMs)]);
     let stream: NodeJS.ReadableStream;
+    // Links are packed as links, never followed (tar-fs's default, spelled out
+    // because the context is untrusted): Docker then resolves them inside the
+    // context, so a `secret -> /etc/shadow` link cannot pull a host file in.
+    const context = tar.pack(options.contextDir, { dereference: false });
     try {
-      stream = await this.docker.buildImage(tar.pack(options.contextDir) as unknown as NodeJS.ReadableStream, {
+      stream = await this.docker.buildImage(context as unknown as NodeJS.ReadableStream, {
         t: options.tag,
         dockerfile: options.dockerfile,
         labels: options.labels,
