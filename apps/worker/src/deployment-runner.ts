@@ -22,7 +22,8 @@ export interface Sources {
     signal: AbortSignal;
     onLine: (line: string) => void;
   }): Promise<void>;
-  extract(data: Buffer, format: 'zip' | 'tar.gz', dest: string): Promise<{ files: number; bytes: number }>;
+  /** Unpacks into `dest` (which it creates); stops when `signal` aborts (the job was canceled). */
+  extract(data: Buffer, format: 'zip' | 'tar.gz', dest: string, signal: AbortSignal): Promise<{ files: number; bytes: number }>;
 }
 
 export interface RunnerDeps {
@@ -151,7 +152,7 @@ export class DeploymentRunner {
       const archive = await this.deps.store.getArchive(id);
       if (!archive) throw new BerthError('INVALID_ARCHIVE', 'the uploaded archive is no longer stored');
       log.system(`extracting ${deployment.archive_format} archive (${archive.length} bytes)`);
-      const { files, bytes } = await sources.extract(archive, deployment.archive_format ?? 'zip', srcDir);
+      const { files, bytes } = await sources.extract(archive, deployment.archive_format ?? 'zip', srcDir, signal);
       log.system(`extracted ${files} files (${bytes} bytes)`);
     }
     signal.throwIfAborted();

@@ -80,10 +80,12 @@ export async function startWorker(deps: {
     probe: probeHttp,
     sources: {
       clone: cloneRepository,
-      extract: (data, format, dest) =>
+      extract: (data, format, dest, signal) =>
         extractArchive(data, format, dest, {
           maxBytes: config.MAX_EXTRACTED_BYTES,
           maxFiles: config.MAX_EXTRACTED_FILES,
+          timeoutMs: config.EXTRACT_TIMEOUT_MS,
+          signal,
         }),
     },
     openLog,
