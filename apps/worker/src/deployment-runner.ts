@@ -80,6 +80,7 @@ export class DeploymentRunner {
       if (err instanceof Superseded) {
         log.system(`stopping: the deployment is already ${err.status}`);
         await this.cleanUp(deploymentId, { image: true });
+        await this.forgetSource(deploymentId);
         return;
       }
       const error = toBerthError(err);
@@ -96,6 +97,7 @@ export class DeploymentRunner {
         log.system('deployment canceled');
         await log.flush();
         await this.cleanUp(deploymentId, { image: true });
+        await this.forgetSource(deploymentId);
         await this.transition(deploymentId, inFlight, 'canceled', {});
         return;
       }
@@ -109,6 +111,7 @@ export class DeploymentRunner {
       await this.cleanUp(deploymentId, { image: true }).catch((cleanupErr: unknown) =>
         logger.error({ err: cleanupErr, deploymentId }, 'cleanup after failure failed'),
       );
+      await this.forgetSource(deploymentId);
       await this.transition(deploymentId, inFlight, 'failed', {
         errorCode: error.code,
         errorMessage: error.message,
@@ -193,9 +196,9 @@ export class DeploymentRunner {
 
     log.system('deployment is live');
     await log.flush();
+    await this.forgetSource(id);
     const running = await this.transition(id, ['starting'], 'running', { containerId });
     if (running) await this.deps.store.promote(running.project, id);
-    await this.deps.store.deleteArchive(id);
     if (running) this.deps.onLive?.(id);
   }
 
@@ -241,6 +244,18 @@ export class DeploymentRunner {
     const lines = await this.deps.runtime.tailLogs(name, 50).catch(() => []);
     log.system(lines.length ? `last ${lines.length} lines of the app's output:` : 'the app printed nothing');
     for (const line of lines) log.write('runtime', line);
+  }
+
+  /**
+   * Deletes the uploaded archive once no attempt can need it again: before
+   * every final outcome (live, failed, canceled) is announced, never on a
+   * retry or a hand-over to another worker. A failure here is left to the
+   * reaper, which deletes archives of every deployment no longer in flight.
+   */
+  private async forgetSource(deploymentId: string): Promise<void> {
+    await this.deps.store
+      .deleteArchive(deploymentId)
+      .catch((err: unknown) => this.deps.logger.warn({ err, deploymentId }, 'deleting the archive failed; the reaper retries'));
   }
 
   private async cleanUp(deploymentId: string, what: { image: boolean }): Promise<void> {
