@@ -114,7 +114,8 @@ export class DeploymentRunner {
       await this.forgetSource(deploymentId);
       await this.transition(deploymentId, inFlight, 'failed', {
         errorCode: error.code,
-        errorMessage: error.message,
+        // Shown by the API like a log line: a builder's message can quote a secret.
+        errorMessage: log.mask(error.message),
       });
       if (error.code === 'INTERNAL') logger.error({ err, deploymentId }, 'deployment failed unexpectedly');
     } finally {

@@ -1,7 +1,7 @@
 import type { Redis } from '@berth/shared/redis';
 import type { DeploymentStore } from '@berth/shared/deployment-store';
 import { encodeEvent, eventsChannel, logSeqKey } from '@berth/shared/events';
-import type { LogLine, LogStream } from '@berth/shared/log-line';
+import { cutLine, stripAnsi, type LogLine, type LogStream } from '@berth/shared/log-line';
 import type { Logger } from '@berth/shared/logger';
 
 interface Pending {
@@ -38,6 +38,12 @@ export function maskableSecrets(env: Record<string, string>): string[] {
     .sort((a, b) => b.length - a.length);
 }
 
+function maskAll(line: string, secrets: readonly string[]): string {
+  let text = line;
+  for (const secret of secrets) if (text.includes(secret)) text = text.split(secret).join(mask);
+  return text;
+}
+
 /**
  * Collects one deployment's log lines and flushes them in batches: a batch
  * gets its range of sequence numbers from one Redis INCRBY (so numbering
@@ -67,8 +73,30 @@ export class LogSink {
     await this.deps.redis.set(logSeqKey(this.deps.instance, this.deps.deploymentId), String(last), 'NX');
   }
 
+  /**
+   * The one place where a whole line of output (build, runtime or Berth's
+   * own) becomes stored lines: secrets are masked first, then the line is cut
+   * to maxLineLength. The other order would store a secret that straddles a
+   * cut as two halves that no search for it finds.
+   */
   write(stream: LogStream, line: string, ts: string = new Date().toISOString()): void {
     if (this.closed) return;
+    for (const piece of cutLine(this.mask(line))) this.keep(stream, piece, ts);
+  }
+
+  /** `line` with this deployment's secrets masked (also for text stored elsewhere, like an error message). */
+  mask(line: string): string {
+    const secrets = this.deps.secrets ?? [];
+    if (secrets.length === 0) return line;
+    const text = maskAll(line, secrets);
+    // An escape code inside a secret ("sup\e[0mersecret") hides it from the
+    // search above, yet a terminal, and the API's text view, show it whole.
+    // Then the line is kept without its escape codes, masked.
+    const plain = stripAnsi(text);
+    return plain !== text && secrets.some((s) => plain.includes(s)) ? maskAll(plain, secrets) : text;
+  }
+
+  private keep(stream: LogStream, line: string, ts: string): void {
     const limit = this.deps.maxLines;
     // Build output is capped; Berth's own system lines always go through (the
     // reason a deployment failed must never be cut), and runtime output has its
@@ -88,9 +116,7 @@ export class LogSink {
   }
 
   private enqueue(stream: LogStream, line: string, ts: string): void {
-    let text = line;
-    for (const secret of this.deps.secrets ?? []) if (text.includes(secret)) text = text.split(secret).join(mask);
-    this.pending.push({ stream, line: text, ts });
+    this.pending.push({ stream, line, ts });
     if (this.pending.length >= (this.deps.maxBatch ?? 1000)) {
       void this.flush();
     } else if (!this.timer) {
