@@ -97,8 +97,7 @@ export class DeploymentRunner {
         log.system('deployment canceled');
         await log.flush();
         await this.cleanUp(deploymentId, { image: true });
-        await this.forgetSource(deploymentId);
-        await this.transition(deploymentId, inFlight, 'canceled', {});
+        await this.conclude(deploymentId, inFlight, 'canceled', {});
         return;
       }
       if (error.retryable && !options.lastAttempt) {
@@ -111,8 +110,7 @@ export class DeploymentRunner {
       await this.cleanUp(deploymentId, { image: true }).catch((cleanupErr: unknown) =>
         logger.error({ err: cleanupErr, deploymentId }, 'cleanup after failure failed'),
       );
-      await this.forgetSource(deploymentId);
-      await this.transition(deploymentId, inFlight, 'failed', {
+      await this.conclude(deploymentId, inFlight, 'failed', {
         errorCode: error.code,
         // Shown by the API like a log line: a builder's message can quote a secret.
         errorMessage: log.mask(error.message),
@@ -197,8 +195,7 @@ export class DeploymentRunner {
 
     log.system('deployment is live');
     await log.flush();
-    await this.forgetSource(id);
-    const running = await this.transition(id, ['starting'], 'running', { containerId });
+    const running = await this.conclude(id, ['starting'], 'running', { containerId });
     if (running) await this.deps.store.promote(running.project, id);
     if (running) this.deps.onLive?.(id);
   }
@@ -248,11 +245,23 @@ export class DeploymentRunner {
   }
 
   /**
-   * Deletes the uploaded archive once no attempt can need it again: before
-   * every final outcome (live, failed, canceled) is announced, never on a
-   * retry or a hand-over to another worker. A failure here is left to the
-   * reaper, which deletes archives of every deployment no longer in flight.
+   * The last status change of an attempt (live, failed, canceled), then the
+   * uploaded archive goes: no attempt can need it again. Only after the change
+   * is stored: if storing it fails, the job is retried and needs the source.
+   * Never on a retry or a hand-over to another worker. Whatever is missed here
+   * the reaper deletes (archives of every deployment no longer in flight).
    */
+  private async conclude(
+    id: string,
+    from: DeploymentStatus[],
+    to: 'running' | 'failed' | 'canceled',
+    fields: Parameters<DeploymentStore['transition']>[3],
+  ): Promise<DeploymentRow | undefined> {
+    const row = await this.transition(id, from, to, fields);
+    await this.forgetSource(id);
+    return row;
+  }
+
   private async forgetSource(deploymentId: string): Promise<void> {
     await this.deps.store
       .deleteArchive(deploymentId)
