@@ -29,7 +29,11 @@ export default async function setup(project: TestProject) {
     }
   }
 
-  const template = `berth_test_template_${process.pid}`;
+  // Names carry this run's pid: several checkouts may run tests on one
+  // Postgres at once, and a run must only ever drop its own databases (or
+  // those of runs that are gone). No `_` right after "berth": in LIKE it
+  // matches any character, and older teardowns drop everything `like 'berth_t_%'`.
+  const template = `berthtpl_${process.pid}`;
   const admin = new pg.Client({ connectionString: databaseUrl });
   await admin.connect();
   await admin.query(`drop database if exists ${template}`);
@@ -43,17 +47,27 @@ export default async function setup(project: TestProject) {
   project.provide('databaseUrl', databaseUrl);
   project.provide('redisUrl', redisUrl);
   project.provide('templateDatabase', template);
+  project.provide('testRun', String(process.pid));
 
   return async () => {
-    // Drop the template and whatever test databases a crashed run left behind.
-    const { rows } = await admin.query<{ datname: string }>(
-      `select datname from pg_database where datname like 'berth_t_%' or datname = $1`,
-      [template],
-    );
-    for (const { datname } of rows) await admin.query(`drop database if exists ${datname} with (force)`);
+    // Drop this run's databases and whatever a crashed run left behind, never a live run's.
+    const { rows } = await admin.query<{ datname: string }>(`select datname from pg_database where datname ~ '^berth(tpl|db)_[0-9]+'`);
+    for (const { datname } of rows) {
+      const pid = Number(/^berth(?:tpl|db)_(\d+)/.exec(datname)![1]);
+      if (pid === process.pid || !alive(pid)) await admin.query(`drop database if exists ${datname} with (force)`);
+    }
     await admin.end();
     for (const stop of stops) await stop();
   };
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 declare module 'vitest' {
@@ -61,5 +75,7 @@ declare module 'vitest' {
     databaseUrl: string;
     redisUrl: string;
     templateDatabase: string;
+    /** The test run's id (its pid) that its database names carry. */
+    testRun: string;
   }
 }
