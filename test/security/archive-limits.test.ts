@@ -1,8 +1,11 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { tarGzEntries, zipEntries } from '../helpers/archives.ts';
+import { createDeployment, logLines, settled } from '../helpers/deployments.ts';
+import { waitFor } from '../helpers/ports.ts';
+import { startStack } from '../helpers/stack.ts';
 import { extractArchive } from '../../apps/worker/src/source/archive-source.ts';
 
 // Hostile uploads that stay under the byte and file limits but still cost the
@@ -64,19 +67,43 @@ describe('extraction has a time bound and stops when the job is canceled', () =>
   for (const format of ['zip', 'tar.gz'] as const) {
     it(`fails a ${format} that takes longer than timeoutMs, leaving nothing on disk`, async () => {
       const archive = format === 'zip' ? await zipEntries(entries) : await tarGzEntries(entries);
-      const error = await extractArchive(archive, format, dest, { ...big, timeoutMs: 30 }).catch((err: unknown) => err);
+      const error = await extractArchive(archive, format, dest, { ...big, timeoutMs: 5 }).catch((err: unknown) => err);
       expect(error).toEqual(code('EXTRACT_TIMEOUT'));
-      expect((error as Error).message).toBe('extraction did not finish within 30 ms');
+      expect((error as Error).message).toBe('extraction did not finish within 5 ms');
       expect(existsSync(dest)).toBe(false);
     });
 
     it(`stops a ${format} extraction when the job's signal aborts, leaving nothing on disk`, async () => {
       const archive = format === 'zip' ? await zipEntries(entries) : await tarGzEntries(entries);
       const cancel = new AbortController();
-      setTimeout(() => cancel.abort(new Error('canceled by request')), 30);
+      setTimeout(() => cancel.abort(new Error('canceled by request')), 5);
       const error = await extractArchive(archive, format, dest, { ...big, signal: cancel.signal }).catch((err: unknown) => err);
       expect(error).toEqual(expect.objectContaining({ message: 'canceled by request' }));
       expect(existsSync(dest)).toBe(false);
     });
   }
+});
+
+describe('the worker applies EXTRACT_TIMEOUT_MS', () => {
+  it('fails the deployment with EXTRACT_TIMEOUT and leaves no temp dir or archive behind', async () => {
+    const stack = await startStack({ router: false, env: { EXTRACT_TIMEOUT_MS: '5' } });
+    try {
+      const archive = await zipEntries([
+        { name: 'Dockerfile', content: 'FROM berth/node:20' },
+        ...Array.from({ length: 3000 }, (_, i) => ({ name: `f/${i}.txt`, content: 'x' })),
+      ]);
+      const created = await createDeployment(stack, { archive });
+      const final = await settled(stack, created.id);
+      expect(final).toMatchObject({ status: 'failed', errorCode: 'EXTRACT_TIMEOUT' });
+      expect(final.errorMessage).toBe('extraction did not finish within 5 ms');
+      expect((await logLines(stack, created.id)).at(-1)?.line).toContain('EXTRACT_TIMEOUT');
+      expect(readdirSync(os.tmpdir()).filter((d) => d === `berth-${stack.instance}-${created.id}`)).toEqual([]);
+      await waitFor('the archive to be deleted', async () => {
+        const row = await stack.db.db.selectFrom('deployment_archives').select('deployment_id').where('deployment_id', '=', created.id).executeTakeFirst();
+        return row === undefined;
+      }, 10_000);
+    } finally {
+      await stack.close();
+    }
+  });
 });
