@@ -93,4 +93,16 @@ describe('secrets are masked before lines are cut and whatever ANSI codes surrou
     expect(system.at(-1)).toContain(mask);
     expect(leaks(lines.map((l) => l.line).join('\n'))).toBe(false);
   });
+
+  it('the password of a git URL with credentials, in the logs and the errorMessage', async () => {
+    const token = `ghp_${randomBytes(12).toString('hex')}`;
+    // Nothing listens on port 1: the clone fails at once, after Berth logged what it clones.
+    const created = await createDeployment(stack, { gitUrl: `http://berth:${token}@127.0.0.1:1/repo.git` });
+    const final = await settled(stack, created.id);
+    expect(final).toMatchObject({ status: 'failed', errorCode: 'GIT_CLONE_FAILED' });
+    expect(final.errorMessage).not.toContain(token);
+    const lines = (await logLines(stack, created.id)).map((l) => l.line);
+    expect(lines.some((l) => l.startsWith('cloning http://berth:') && l.includes(mask))).toBe(true);
+    expect(lines.join('\n')).not.toContain(token);
+  });
 });

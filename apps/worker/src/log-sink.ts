@@ -29,13 +29,38 @@ export interface LogSinkOptions {
 const mask = '••••••';
 
 /**
- * Env values worth masking: long enough not to mangle ordinary output
+ * Values worth masking (env values, and the credentials of the git URL): long enough not to mangle ordinary output
  * ("1", "true", a port number), longest first so no part of one is left.
  */
-export function maskableSecrets(env: Record<string, string>): string[] {
-  return [...new Set(Object.values(env))]
+export function maskableSecrets(env: Record<string, string>, gitUrl?: string | null): string[] {
+  return [...new Set([...Object.values(env), ...urlCredentials(gitUrl)])]
     .filter((v) => v.length >= 4 && !/^(\d+|true|false|yes|no|on|off)$/i.test(v))
     .sort((a, b) => b.length - a.length);
+}
+
+/**
+ * The secret part of `https://user:token@host/…` (as written and decoded): Berth
+ * logs the URL it clones, and git may quote it. The user name counts only
+ * when it stands alone (`https://token@host`); beside a password it is usually
+ * an ordinary word that masking would blot out everywhere.
+ */
+function urlCredentials(gitUrl: string | null | undefined): string[] {
+  if (!gitUrl) return [];
+  let url: URL;
+  try {
+    url = new URL(gitUrl);
+  } catch {
+    return [];
+  }
+  const secret = url.password || url.username;
+  if (!secret) return [];
+  let decoded = secret;
+  try {
+    decoded = decodeURIComponent(secret);
+  } catch {
+    // A malformed escape: the raw form is all there is to mask.
+  }
+  return [secret, decoded];
 }
 
 function maskAll(line: string, secrets: readonly string[]): string {

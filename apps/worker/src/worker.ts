@@ -48,7 +48,7 @@ export async function startWorker(deps: {
       instance: config.BERTH_INSTANCE,
       deploymentId: deployment.id,
       flushMs: config.LOG_FLUSH_MS,
-      secrets: maskableSecrets(deployment.env),
+      secrets: maskableSecrets(deployment.env, deployment.git_url),
       maxLines: config.MAX_BUILD_LOG_LINES,
       logger,
     });
