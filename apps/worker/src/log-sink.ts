@@ -29,8 +29,9 @@ export interface LogSinkOptions {
 const mask = '••••••';
 
 /**
- * Values worth masking (env values, and the credentials of the git URL): long enough not to mangle ordinary output
- * ("1", "true", a port number), longest first so no part of one is left.
+ * Values worth masking (env values and the git URL's credentials): long
+ * enough not to mangle ordinary output ("1", "true", a port number), longest
+ * first so no part of one is left.
  */
 export function maskableSecrets(env: Record<string, string>, gitUrl?: string | null): string[] {
   return [...new Set([...Object.values(env), ...urlCredentials(gitUrl)])]
