@@ -29,7 +29,11 @@ export default async function setup(project: TestProject) {
     }
   }
 
-  const template = `berth_test_template_${process.pid}`;
+  // Names carry this run's pid: several checkouts may run tests on one
+  // Postgres at once, and a run must only ever drop its own databases (or
+  // those of runs that are gone). No `_` right after "berth": in LIKE it
+  // matches any character, and older teardowns drop everything `like 'berth_t_%'`.
+  const template = `berthtpl_${process.pid}`;
   const admin = new pg.Client({ connectionString: databaseUrl });
   // Held for the whole run: a restart of the shared Postgres must not crash vitest.
   admin.on('error', () => {});
@@ -45,31 +49,27 @@ export default async function setup(project: TestProject) {
   project.provide('databaseUrl', databaseUrl);
   project.provide('redisUrl', redisUrl);
   project.provide('templateDatabase', template);
-  project.provide('testDatabasePrefix', `berth_t_${process.pid}_`);
+  project.provide('testRun', String(process.pid));
 
   return async () => {
-    // Drop this run's template and test databases, and those of runs that died
-    // (named after their pid). Another run in flight on the same Postgres keeps its own.
-    const { rows } = await admin.query<{ datname: string }>(
-      `select datname from pg_database where datname ~ '^berth_(t|test_template)_[0-9]+'`,
-    );
-    const alive = (pid: number) => {
-      try {
-        process.kill(pid, 0);
-        return true;
-      } catch {
-        return false;
-      }
-    };
+    // Drop this run's databases and whatever a crashed run left behind, never a live run's.
+    const { rows } = await admin.query<{ datname: string }>(`select datname from pg_database where datname ~ '^berth(tpl|db)_[0-9]+'`);
     for (const { datname } of rows) {
-      const pid = Number(/^berth_(?:t|test_template)_(\d+)/.exec(datname)?.[1]);
-      if (datname === template || datname.startsWith(`berth_t_${process.pid}_`) || !alive(pid)) {
-        await admin.query(`drop database if exists ${datname} with (force)`);
-      }
+      const pid = Number(/^berth(?:tpl|db)_(\d+)/.exec(datname)![1]);
+      if (pid === process.pid || !alive(pid)) await admin.query(`drop database if exists ${datname} with (force)`);
     }
     await admin.end();
     for (const stop of stops) await stop();
   };
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 declare module 'vitest' {
@@ -77,7 +77,7 @@ declare module 'vitest' {
     databaseUrl: string;
     redisUrl: string;
     templateDatabase: string;
-    /** Test databases of this run start with it (the run's pid), so teardown drops only its own. */
-    testDatabasePrefix: string;
+    /** The test run's id (its pid) that its database names carry. */
+    testRun: string;
   }
 }

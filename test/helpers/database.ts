@@ -14,7 +14,7 @@ export interface TestDatabase {
 /** A fresh database cloned from the migrated template (one per test file or test). */
 export async function createTestDatabase(): Promise<TestDatabase> {
   const base = inject('databaseUrl');
-  const name = `${inject('testDatabasePrefix')}${randomBytes(5).toString('hex')}`;
+  const name = `berthdb_${inject('testRun')}_${randomBytes(5).toString('hex')}`;
   const admin = new pg.Client({ connectionString: base });
   await admin.connect();
   try {

@@ -10,7 +10,10 @@ const schema = z.object({
   BUILD_TIMEOUT_MS: env.milliseconds(15 * 60_000),
   HEALTHCHECK_TIMEOUT_MS: env.milliseconds(60_000),
   MAX_EXTRACTED_BYTES: env.positiveInt(512 * 1024 * 1024),
+  /** Files and folders an archive may create. */
   MAX_EXTRACTED_FILES: env.positiveInt(20_000),
+  /** Total time an archive may take to unpack (millions of tiny entries stay under the other limits). */
+  EXTRACT_TIMEOUT_MS: env.milliseconds(60_000),
   CONTAINER_MEMORY_MB: env.positiveInt(512),
   CONTAINER_CPUS: z.coerce.number().positive().max(64).default(1),
   LOG_FLUSH_MS: env.milliseconds(20),

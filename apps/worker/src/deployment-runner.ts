@@ -1,4 +1,4 @@
-import { mkdir, rm, stat } from 'node:fs/promises';
+import { lstat, mkdir, realpath, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { DeploymentRow } from '@berth/shared/db';
@@ -22,7 +22,8 @@ export interface Sources {
     signal: AbortSignal;
     onLine: (line: string) => void;
   }): Promise<void>;
-  extract(data: Buffer, format: 'zip' | 'tar.gz', dest: string): Promise<{ files: number; bytes: number }>;
+  /** Unpacks into `dest` (which it creates); stops when `signal` aborts (the job was canceled). */
+  extract(data: Buffer, format: 'zip' | 'tar.gz', dest: string, signal: AbortSignal): Promise<{ files: number; bytes: number }>;
 }
 
 export interface RunnerDeps {
@@ -79,6 +80,7 @@ export class DeploymentRunner {
       if (err instanceof Superseded) {
         log.system(`stopping: the deployment is already ${err.status}`);
         await this.cleanUp(deploymentId, { image: true });
+        await this.forgetSource(deploymentId);
         return;
       }
       const error = toBerthError(err);
@@ -95,7 +97,7 @@ export class DeploymentRunner {
         log.system('deployment canceled');
         await log.flush();
         await this.cleanUp(deploymentId, { image: true });
-        await this.transition(deploymentId, inFlight, 'canceled', {});
+        await this.conclude(deploymentId, inFlight, 'canceled', {});
         return;
       }
       if (error.retryable && !options.lastAttempt) {
@@ -108,9 +110,10 @@ export class DeploymentRunner {
       await this.cleanUp(deploymentId, { image: true }).catch((cleanupErr: unknown) =>
         logger.error({ err: cleanupErr, deploymentId }, 'cleanup after failure failed'),
       );
-      await this.transition(deploymentId, inFlight, 'failed', {
+      await this.conclude(deploymentId, inFlight, 'failed', {
         errorCode: error.code,
-        errorMessage: error.message,
+        // Shown by the API like a log line: a builder's message can quote a secret.
+        errorMessage: log.mask(error.message),
       });
       if (error.code === 'INTERNAL') logger.error({ err, deploymentId }, 'deployment failed unexpectedly');
     } finally {
@@ -151,7 +154,7 @@ export class DeploymentRunner {
       const archive = await this.deps.store.getArchive(id);
       if (!archive) throw new BerthError('INVALID_ARCHIVE', 'the uploaded archive is no longer stored');
       log.system(`extracting ${deployment.archive_format} archive (${archive.length} bytes)`);
-      const { files, bytes } = await sources.extract(archive, deployment.archive_format ?? 'zip', srcDir);
+      const { files, bytes } = await sources.extract(archive, deployment.archive_format ?? 'zip', srcDir, signal);
       log.system(`extracted ${files} files (${bytes} bytes)`);
     }
     signal.throwIfAborted();
@@ -192,9 +195,8 @@ export class DeploymentRunner {
 
     log.system('deployment is live');
     await log.flush();
-    const running = await this.transition(id, ['starting'], 'running', { containerId });
+    const running = await this.conclude(id, ['starting'], 'running', { containerId });
     if (running) await this.deps.store.promote(running.project, id);
-    await this.deps.store.deleteArchive(id);
     if (running) this.deps.onLive?.(id);
   }
 
@@ -240,6 +242,30 @@ export class DeploymentRunner {
     const lines = await this.deps.runtime.tailLogs(name, 50).catch(() => []);
     log.system(lines.length ? `last ${lines.length} lines of the app's output:` : 'the app printed nothing');
     for (const line of lines) log.write('runtime', line);
+  }
+
+  /**
+   * The last status change of an attempt (live, failed, canceled), then the
+   * uploaded archive goes: no attempt can need it again. Only after the change
+   * is stored: if storing it fails, the job is retried and needs the source.
+   * Never on a retry or a hand-over to another worker. Whatever is missed here
+   * the reaper deletes (archives of every deployment no longer in flight).
+   */
+  private async conclude(
+    id: string,
+    from: DeploymentStatus[],
+    to: 'running' | 'failed' | 'canceled',
+    fields: Parameters<DeploymentStore['transition']>[3],
+  ): Promise<DeploymentRow | undefined> {
+    const row = await this.transition(id, from, to, fields);
+    await this.forgetSource(id);
+    return row;
+  }
+
+  private async forgetSource(deploymentId: string): Promise<void> {
+    await this.deps.store
+      .deleteArchive(deploymentId)
+      .catch((err: unknown) => this.deps.logger.warn({ err, deploymentId }, 'deleting the archive failed; the reaper retries'));
   }
 
   private async cleanUp(deploymentId: string, what: { image: boolean }): Promise<void> {
@@ -293,22 +319,43 @@ class Superseded extends Error {
   }
 }
 
-/** The build context: `rootDir` inside the source, which must exist and hold a Dockerfile. */
+/**
+ * The build context: `rootDir` inside the source, which must exist and hold a
+ * Dockerfile. The source is the attacker's: any component of `rootDir` may be
+ * a symlink (to /etc, to a folder of the worker's host), so the check is on
+ * real paths, and the real path is what gets built (nothing can swap a link
+ * in between).
+ */
 async function resolveContext(srcDir: string, rootDir: string): Promise<string> {
-  const contextDir = path.resolve(srcDir, rootDir || '.');
-  if (contextDir !== srcDir && !contextDir.startsWith(srcDir + path.sep)) {
+  const realSrc = await realpath(srcDir);
+  const lexical = path.resolve(realSrc, rootDir || '.');
+  if (!isInside(realSrc, lexical)) {
     throw new BerthError('INVALID_ROOT_DIR', `rootDir "${rootDir}" points outside the source`);
+  }
+  const contextDir = await realpath(lexical).catch(() => undefined);
+  if (contextDir === undefined) {
+    throw new BerthError('INVALID_ROOT_DIR', `rootDir "${rootDir}" is not a directory in the source`);
+  }
+  if (!isInside(realSrc, contextDir)) {
+    throw new BerthError('INVALID_ROOT_DIR', `rootDir "${rootDir}" goes through a symbolic link that points outside the source`);
   }
   const dir = await stat(contextDir).catch(() => undefined);
   if (!dir?.isDirectory()) {
     throw new BerthError('INVALID_ROOT_DIR', `rootDir "${rootDir}" is not a directory in the source`);
   }
-  const dockerfile = await stat(path.join(contextDir, 'Dockerfile')).catch(() => undefined);
+  // lstat: a Dockerfile that is a link would be read by Docker from wherever it
+  // resolves inside the context, never what `stat` just looked at.
+  const where = rootDir ? `${rootDir}/Dockerfile` : 'the root of the source';
+  const dockerfile = await lstat(path.join(contextDir, 'Dockerfile')).catch(() => undefined);
+  if (dockerfile?.isSymbolicLink()) {
+    throw new BerthError('MISSING_DOCKERFILE', `the Dockerfile at ${where} is a symbolic link; it must be a regular file`);
+  }
   if (!dockerfile?.isFile()) {
-    throw new BerthError(
-      'MISSING_DOCKERFILE',
-      `no Dockerfile found at ${rootDir ? `${rootDir}/Dockerfile` : 'the root of the source'}`,
-    );
+    throw new BerthError('MISSING_DOCKERFILE', `no Dockerfile found at ${where}`);
   }
   return contextDir;
+}
+
+function isInside(root: string, candidate: string): boolean {
+  return candidate === root || candidate.startsWith(root + path.sep);
 }

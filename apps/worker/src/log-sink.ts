@@ -1,7 +1,7 @@
 import type { Redis } from '@berth/shared/redis';
 import type { DeploymentStore } from '@berth/shared/deployment-store';
 import { encodeEvent, eventsChannel, logSeqKey } from '@berth/shared/events';
-import type { LogLine, LogStream } from '@berth/shared/log-line';
+import { cutLine, stripAnsi, type LogLine, type LogStream } from '@berth/shared/log-line';
 import type { Logger } from '@berth/shared/logger';
 
 interface Pending {
@@ -29,13 +29,45 @@ export interface LogSinkOptions {
 const mask = '••••••';
 
 /**
- * Env values worth masking: long enough not to mangle ordinary output
- * ("1", "true", a port number), longest first so no part of one is left.
+ * Values worth masking (env values and the git URL's credentials): long
+ * enough not to mangle ordinary output ("1", "true", a port number), longest
+ * first so no part of one is left.
  */
-export function maskableSecrets(env: Record<string, string>): string[] {
-  return [...new Set(Object.values(env))]
+export function maskableSecrets(env: Record<string, string>, gitUrl?: string | null): string[] {
+  return [...new Set([...Object.values(env), ...urlCredentials(gitUrl)])]
     .filter((v) => v.length >= 4 && !/^(\d+|true|false|yes|no|on|off)$/i.test(v))
     .sort((a, b) => b.length - a.length);
+}
+
+/**
+ * The secret part of `https://user:token@host/…` (as written and decoded): Berth
+ * logs the URL it clones, and git may quote it. The user name counts only
+ * when it stands alone (`https://token@host`); beside a password it is usually
+ * an ordinary word that masking would blot out everywhere.
+ */
+function urlCredentials(gitUrl: string | null | undefined): string[] {
+  if (!gitUrl) return [];
+  let url: URL;
+  try {
+    url = new URL(gitUrl);
+  } catch {
+    return [];
+  }
+  const secret = url.password || url.username;
+  if (!secret) return [];
+  let decoded = secret;
+  try {
+    decoded = decodeURIComponent(secret);
+  } catch {
+    // A malformed escape: the raw form is all there is to mask.
+  }
+  return [secret, decoded];
+}
+
+function maskAll(line: string, secrets: readonly string[]): string {
+  let text = line;
+  for (const secret of secrets) if (text.includes(secret)) text = text.split(secret).join(mask);
+  return text;
 }
 
 /**
@@ -67,8 +99,30 @@ export class LogSink {
     await this.deps.redis.set(logSeqKey(this.deps.instance, this.deps.deploymentId), String(last), 'NX');
   }
 
+  /**
+   * The one place where a whole line of output (build, runtime or Berth's
+   * own) becomes stored lines: secrets are masked first, then the line is cut
+   * to maxLineLength. The other order would store a secret that straddles a
+   * cut as two halves that no search for it finds.
+   */
   write(stream: LogStream, line: string, ts: string = new Date().toISOString()): void {
     if (this.closed) return;
+    for (const piece of cutLine(this.mask(line))) this.keep(stream, piece, ts);
+  }
+
+  /** `line` with this deployment's secrets masked (also for text stored elsewhere, like an error message). */
+  mask(line: string): string {
+    const secrets = this.deps.secrets ?? [];
+    if (secrets.length === 0) return line;
+    const text = maskAll(line, secrets);
+    // An escape code inside a secret ("sup\e[0mersecret") hides it from the
+    // search above, yet a terminal, and the API's text view, show it whole.
+    // Then the line is kept without its escape codes, masked.
+    const plain = stripAnsi(text);
+    return plain !== text && secrets.some((s) => plain.includes(s)) ? maskAll(plain, secrets) : text;
+  }
+
+  private keep(stream: LogStream, line: string, ts: string): void {
     const limit = this.deps.maxLines;
     // Build output is capped; Berth's own system lines always go through (the
     // reason a deployment failed must never be cut), and runtime output has its
@@ -88,9 +142,7 @@ export class LogSink {
   }
 
   private enqueue(stream: LogStream, line: string, ts: string): void {
-    let text = line;
-    for (const secret of this.deps.secrets ?? []) if (text.includes(secret)) text = text.split(secret).join(mask);
-    this.pending.push({ stream, line: text, ts });
+    this.pending.push({ stream, line, ts });
     if (this.pending.length >= (this.deps.maxBatch ?? 1000)) {
       void this.flush();
     } else if (!this.timer) {

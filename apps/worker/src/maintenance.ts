@@ -1,6 +1,6 @@
 import type { Queue } from 'bullmq';
 import type { DeploymentStore } from '@berth/shared/deployment-store';
-import { isFinal, type DeploymentStatus } from '@berth/shared/deployment-state';
+import { deploymentStatuses, isFinal, isInProgress, type DeploymentStatus } from '@berth/shared/deployment-state';
 import { deploymentJobOptions, type DeploymentJobData } from '@berth/shared/jobs';
 import { containerName, imageTag } from '@berth/shared/labels';
 import type { Logger } from '@berth/shared/logger';
@@ -20,7 +20,9 @@ export interface MaintenanceOptions {
  * - in-flight deployments no live job owns: `queued` ones are enqueued again,
  *   later ones fail with ORPHANED;
  * - `running` deployments whose container is gone or stopped become `crashed`;
- * - containers and images of deployments that are final (or unknown) are removed.
+ * - containers and images of deployments that are final (or unknown) are removed;
+ * - uploaded archives of deployments no longer in flight are deleted (one
+ *   canceled through the API while queued never reaches a worker's runner).
  */
 export class Maintenance {
   constructor(
@@ -37,6 +39,13 @@ export class Maintenance {
   async run(): Promise<void> {
     await this.reapOrphans();
     await this.reconcileContainers();
+    await this.deleteSpentArchives();
+  }
+
+  private async deleteSpentArchives(): Promise<void> {
+    const { store, logger } = this.deps;
+    const ids = await store.deleteArchivesWhere(deploymentStatuses.filter((s) => !isInProgress(s)));
+    if (ids.length > 0) logger.info({ deploymentIds: ids }, 'deleted archives of deployments no longer in flight');
   }
 
   private async reapOrphans(): Promise<void> {

@@ -48,7 +48,7 @@ export async function startWorker(deps: {
       instance: config.BERTH_INSTANCE,
       deploymentId: deployment.id,
       flushMs: config.LOG_FLUSH_MS,
-      secrets: maskableSecrets(deployment.env),
+      secrets: maskableSecrets(deployment.env, deployment.git_url),
       maxLines: config.MAX_BUILD_LOG_LINES,
       logger,
     });
@@ -80,10 +80,12 @@ export async function startWorker(deps: {
     probe: probeHttp,
     sources: {
       clone: cloneRepository,
-      extract: (data, format, dest) =>
+      extract: (data, format, dest, signal) =>
         extractArchive(data, format, dest, {
           maxBytes: config.MAX_EXTRACTED_BYTES,
           maxFiles: config.MAX_EXTRACTED_FILES,
+          timeoutMs: config.EXTRACT_TIMEOUT_MS,
+          signal,
         }),
     },
     openLog,

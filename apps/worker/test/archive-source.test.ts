@@ -13,7 +13,7 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(root, { recursive: true, force: true }));
 
-const limits = { maxBytes: 1024 * 1024, maxFiles: 100 };
+const limits = { maxBytes: 1024 * 1024, maxFiles: 100, timeoutMs: 60_000, signal: new AbortController().signal };
 const code = (c: string) => expect.objectContaining({ code: c });
 
 /** yazl refuses unsafe names; swap a same-length placeholder in the raw bytes. */

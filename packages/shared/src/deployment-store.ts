@@ -174,6 +174,16 @@ export class DeploymentStore {
     await this.db.deleteFrom('deployment_archives').where('deployment_id', '=', id).execute();
   }
 
+  /** Deletes the archives of deployments in any of `statuses`; returns their ids. */
+  async deleteArchivesWhere(statuses: readonly DeploymentStatus[]): Promise<string[]> {
+    const rows = await this.db
+      .deleteFrom('deployment_archives')
+      .where('deployment_id', 'in', (qb) => qb.selectFrom('deployments').select('id').where('status', 'in', [...statuses]))
+      .returning('deployment_id')
+      .execute();
+    return rows.map((r) => r.deployment_id);
+  }
+
   /**
    * Idempotent: a batch written twice (a retried flush) keeps one copy of each
    * line. One statement with array parameters (unnest) instead of thousands of

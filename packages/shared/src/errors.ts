@@ -20,6 +20,8 @@ export const errorCatalog = {
   INVALID_ARCHIVE: { retryable: false },
   EMPTY_ARCHIVE: { retryable: false },
   ARCHIVE_TOO_LARGE: { retryable: false },
+  /** Unpacking took longer than EXTRACT_TIMEOUT_MS (a retry would take as long). */
+  EXTRACT_TIMEOUT: { retryable: false },
   UNSAFE_ARCHIVE: { retryable: false },
   INVALID_ROOT_DIR: { retryable: false },
   MISSING_DOCKERFILE: { retryable: false },

@@ -11,30 +11,45 @@ export interface LogLine {
   line: string;
 }
 
-/** A line longer than this is cut into several lines (never dropped). */
+/** A line longer than this is stored as several lines (never dropped). */
 export const maxLineLength = 16 * 1024;
+
+/**
+ * How long a line may grow while its newline has not come yet. The worker
+ * reads output with this bound and cuts lines to `maxLineLength` only after
+ * masking secrets (log-sink.ts): a secret must be whole when it is looked for.
+ */
+export const maxRawLineLength = 1024 * 1024;
 
 /**
  * Turns arbitrary chunks of output into whole lines. Chunks need not be
  * line-aligned. A line rewritten with carriage returns (progress bars) keeps
- * its final state; overlong lines are split; NULs and other C0 controls except
- * tab and ESC (colours) are dropped so a binary blob cannot break a consumer.
+ * its final state; lines longer than `maxLength` are cut; NULs and other C0
+ * controls except tab and ESC (colours) are dropped so a binary blob cannot
+ * break a consumer.
  */
 export class LineSplitter {
   private pending = '';
+
+  constructor(private readonly maxLength: number = maxLineLength) {}
+
+  /** Whether part of a line is waiting for its newline. */
+  get hasPending(): boolean {
+    return this.pending.length > 0;
+  }
 
   push(chunk: string): string[] {
     this.pending += chunk;
     const out: string[] = [];
     let nl: number;
     while ((nl = this.pending.indexOf('\n')) !== -1) {
-      out.push(...finishLine(this.pending.slice(0, nl)));
+      out.push(...finishLine(this.pending.slice(0, nl), this.maxLength));
       this.pending = this.pending.slice(nl + 1);
     }
-    while (this.pending.length > maxLineLength * 4) {
+    while (this.pending.length > this.maxLength * 4) {
       // A huge line with no newline yet: emit full-size pieces now so memory stays bounded.
-      out.push(...finishLine(this.pending.slice(0, maxLineLength)));
-      this.pending = this.pending.slice(maxLineLength);
+      out.push(...finishLine(this.pending.slice(0, this.maxLength), this.maxLength));
+      this.pending = this.pending.slice(this.maxLength);
     }
     return out;
   }
@@ -43,11 +58,11 @@ export class LineSplitter {
   flush(): string[] {
     const rest = this.pending;
     this.pending = '';
-    return rest.length > 0 ? finishLine(rest) : [];
+    return rest.length > 0 ? finishLine(rest, this.maxLength) : [];
   }
 }
 
-function finishLine(raw: string): string[] {
+function finishLine(raw: string, maxLength: number): string[] {
   let line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
   if (line.includes('\r')) {
     const segments = line.split('\r').filter((s) => s.length > 0);
@@ -55,8 +70,25 @@ function finishLine(raw: string): string[] {
   }
   // eslint-disable-next-line no-control-regex
   line = line.replace(/[\u0000-\u0008\u000b-\u001a\u001c-\u001f\u007f]/g, '');
-  if (line.length <= maxLineLength) return [line];
+  return cutLine(line, maxLength);
+}
+
+/** Cuts a line into pieces of at most `maxLength` characters (an empty line stays one line). */
+export function cutLine(line: string, maxLength: number = maxLineLength): string[] {
+  if (line.length <= maxLength) return [line];
   const parts: string[] = [];
-  for (let i = 0; i < line.length; i += maxLineLength) parts.push(line.slice(i, i + maxLineLength));
+  for (let i = 0; i < line.length; i += maxLength) parts.push(line.slice(i, i + maxLength));
   return parts;
+}
+
+// eslint-disable-next-line no-control-regex
+const escapes = /\u001b(?:\[[0-9;?]*[ -/]*[@-~]|\][^\u001b\u0007]*(?:\u0007|\u001b\\)?|[ -/]*[0-~])/g;
+
+/**
+ * A line without terminal escape sequences (colours, cursor moves, titles):
+ * what a person reads in `?format=text`, and what secrets are looked for in
+ * once more, since a code inside a secret hides it from a plain search.
+ */
+export function stripAnsi(line: string): string {
+  return line.replace(escapes, '');
 }

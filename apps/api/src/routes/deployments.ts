@@ -3,7 +3,7 @@ import type { MultipartFile } from '@fastify/multipart';
 import { deploymentStatuses, isDeploymentStatus, isInProgress } from '@berth/shared/deployment-state';
 import { BerthError } from '@berth/shared/errors';
 import { newDeploymentId } from '@berth/shared/ids';
-import { logStreams, type LogStream } from '@berth/shared/log-line';
+import { logStreams, stripAnsi, type LogStream } from '@berth/shared/log-line';
 import type { AppDeps } from '../app.ts';
 import { deploymentView } from '../deployment-view.ts';
 import { parseFields, toDeploymentInput, type DeploymentFields } from '../deployment-input.ts';
@@ -241,10 +241,4 @@ function withinBytes<L extends { line: string }>(lines: L[], maxBytes: number): 
     if (bytes > maxBytes && i > 0) return lines.slice(0, i);
   }
   return lines;
-}
-
-// eslint-disable-next-line no-control-regex
-const ansi = /\u001b\[[0-9;?]*[ -/]*[@-~]/g;
-function stripAnsi(line: string): string {
-  return line.replace(ansi, '');
 }

@@ -1,7 +1,7 @@
 import Docker from 'dockerode';
 import tar from 'tar-fs';
 import { BerthError } from '@berth/shared/errors';
-import { LineSplitter } from '@berth/shared/log-line';
+import { LineSplitter, maxRawLineLength } from '@berth/shared/log-line';
 import { labels } from '@berth/shared/labels';
 import type {
   BuildImageOptions,
@@ -50,8 +50,12 @@ export class DockerRuntime implements ContainerRuntime {
   async buildImage(options: BuildImageOptions): Promise<void> {
     const deadline = AbortSignal.any([options.signal, AbortSignal.timeout(options.timeoutMs)]);
     let stream: NodeJS.ReadableStream;
+    // Links are packed as links, never followed (tar-fs's default, spelled out
+    // because the context is untrusted): Docker then resolves them inside the
+    // context, so a `secret -> /etc/shadow` link cannot pull a host file in.
+    const context = tar.pack(options.contextDir, { dereference: false });
     try {
-      stream = await this.docker.buildImage(tar.pack(options.contextDir) as unknown as NodeJS.ReadableStream, {
+      stream = await this.docker.buildImage(context as unknown as NodeJS.ReadableStream, {
         t: options.tag,
         dockerfile: options.dockerfile,
         labels: options.labels,
@@ -64,7 +68,8 @@ export class DockerRuntime implements ContainerRuntime {
     }
     // The daemon answers 200 even when the build fails: the error is an event.
     const events = new NdjsonSplitter();
-    const output = new LineSplitter();
+    // Whole lines: the log sink masks secrets, then cuts them to the stored size.
+    const output = new LineSplitter(maxRawLineLength);
     let failure: string | undefined;
     const handle = (raw: string) => {
       if (!raw.trim()) return;
@@ -186,12 +191,24 @@ export class DockerRuntime implements ContainerRuntime {
       throw unavailable(err, 'following container logs');
     }
     // Tty: false means a multiplexed stream; one splitter per output keeps partial lines apart.
-    const splitters = { 1: new LineSplitter(), 2: new LineSplitter() } as Record<number, LineSplitter>;
-    const emit = (raw: string) => {
-      const space = raw.indexOf(' ');
-      const stamp = space > 0 ? new Date(raw.slice(0, space)) : new Date(NaN);
-      if (Number.isNaN(stamp.getTime())) options.onLine({ ts: new Date().toISOString(), line: raw });
-      else options.onLine({ ts: stamp.toISOString(), line: raw.slice(space + 1) });
+    // Whole lines (up to maxRawLineLength): the log sink masks secrets, then cuts them.
+    const outputs = {
+      1: { splitter: new LineSplitter(maxRawLineLength), ts: undefined as string | undefined },
+      2: { splitter: new LineSplitter(maxRawLineLength), ts: undefined as string | undefined },
+    };
+    // Each frame is one log message with its own timestamp in front. Docker
+    // stores an output line longer than 16 KiB as several messages, so the
+    // stamp is removed per frame (else it lands in the middle of the line, and
+    // in the middle of any secret there) and a line keeps its first piece's.
+    const onFrame = (kind: 1 | 2, payload: string) => {
+      const output = outputs[kind];
+      const space = payload.indexOf(' ');
+      const stamp = space > 0 ? new Date(payload.slice(0, space)) : new Date(NaN);
+      const stamped = !Number.isNaN(stamp.getTime());
+      const ts = stamped ? stamp.toISOString() : new Date().toISOString();
+      const lines = output.splitter.push(stamped ? payload.slice(space + 1) : payload);
+      lines.forEach((line, i) => options.onLine({ ts: i === 0 ? (output.ts ?? ts) : ts, line }));
+      output.ts = !output.splitter.hasPending ? undefined : lines.length > 0 ? ts : (output.ts ?? ts);
     };
     let buffered: Buffer = Buffer.alloc(0);
     try {
@@ -200,15 +217,17 @@ export class DockerRuntime implements ContainerRuntime {
         while (buffered.length >= 8) {
           const size = buffered.readUInt32BE(4);
           if (buffered.length < 8 + size) break;
-          const kind = buffered[0] === 2 ? 2 : 1;
-          for (const line of splitters[kind]!.push(buffered.subarray(8, 8 + size).toString('utf8'))) emit(line);
+          onFrame(buffered[0] === 2 ? 2 : 1, buffered.subarray(8, 8 + size).toString('utf8'));
           buffered = buffered.subarray(8 + size);
         }
       }
     } catch (err) {
       if (!options.signal.aborted) throw unavailable(err, 'following container logs');
     }
-    for (const splitter of Object.values(splitters)) for (const line of splitter.flush()) emit(line);
+    for (const output of Object.values(outputs)) {
+      const ts = output.ts ?? new Date().toISOString();
+      for (const line of output.splitter.flush()) options.onLine({ ts, line });
+    }
   }
 
   async listRunning(instance: string): Promise<RunningContainer[]> {
@@ -294,7 +313,7 @@ class NdjsonSplitter {
 
 /** Splits Docker's multiplexed (Tty: false) log format, already complete in memory, into text lines. */
 export function demuxToLines(raw: Buffer): string[] {
-  const splitter = new LineSplitter();
+  const splitter = new LineSplitter(maxRawLineLength);
   const lines: string[] = [];
   let offset = 0;
   while (offset + 8 <= raw.length) {

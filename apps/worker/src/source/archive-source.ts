@@ -9,13 +9,20 @@ import { BerthError } from '@berth/shared/errors';
 
 export interface ExtractLimits {
   maxBytes: number;
+  /** Entries written: files and folders (explicit ones and those implied by paths). */
   maxFiles: number;
+  /** A total deadline: many tiny entries can stay under every other limit and still take minutes. */
+  timeoutMs: number;
+  /** The job's cancel signal: a canceled deployment stops extracting at once. */
+  signal: AbortSignal;
 }
 
 /**
  * Extracts an uploaded archive into `dest` without trusting it: every entry
- * path must stay inside `dest`, links are refused, and the real number of
- * bytes written (not what headers claim) is capped.
+ * path must stay inside `dest`, links are refused, the real number of bytes
+ * written (not what headers claim) and of entries made are capped, and it all
+ * happens within a deadline. `dest` is created here and removed again on any
+ * failure, so a refused archive leaves nothing behind.
  */
 export async function extractArchive(
   data: Buffer,
@@ -23,21 +30,62 @@ export async function extractArchive(
   dest: string,
   limits: ExtractLimits,
 ): Promise<{ files: number; bytes: number }> {
-  const budget = new Budget(limits);
-  if (format === 'zip') await extractZip(data, dest, budget);
-  else await extractTarGz(data, dest, budget);
-  if (budget.files === 0) throw new BerthError('EMPTY_ARCHIVE', 'the archive contains no files');
-  return { files: budget.files, bytes: budget.bytes };
+  const timer = new AbortController();
+  const timeout = setTimeout(() => timer.abort(), limits.timeoutMs);
+  const signal = AbortSignal.any([limits.signal, timer.signal]);
+  const budget = new Budget(limits, dest, signal);
+  try {
+    if (format === 'zip') await extractZip(data, dest, budget);
+    else await extractTarGz(data, dest, budget);
+    if (budget.files === 0) throw new BerthError('EMPTY_ARCHIVE', 'the archive contains no files');
+    return { files: budget.files, bytes: budget.bytes };
+  } catch (err) {
+    await fs.rm(dest, { recursive: true, force: true });
+    // Whatever a stream reported on the way out (premature close, AbortError), say why it stopped.
+    if (limits.signal.aborted) throw limits.signal.reason;
+    if (timer.signal.aborted) {
+      throw new BerthError('EXTRACT_TIMEOUT', `extraction did not finish within ${limits.timeoutMs} ms`, { cause: err });
+    }
+    throw err;
+  } finally {
+    clearTimeout(timeout);
+  }
 }
 
 class Budget {
   files = 0;
   bytes = 0;
-  constructor(private readonly limits: ExtractLimits) {}
+  /** Files plus folders: each costs an inode and a syscall, so each counts. */
+  private entries = 0;
+  private readonly folders = new Set<string>();
+  constructor(
+    private readonly limits: ExtractLimits,
+    private readonly dest: string,
+    readonly signal: AbortSignal,
+  ) {}
 
-  addFile(): void {
-    if (++this.files > this.limits.maxFiles) {
-      throw new BerthError('ARCHIVE_TOO_LARGE', `the archive has more than ${this.limits.maxFiles} files`);
+  /** Called between entries: stops at the deadline or on cancel. */
+  check(): void {
+    this.signal.throwIfAborted();
+  }
+
+  private addEntry(): void {
+    if (++this.entries > this.limits.maxFiles) {
+      throw new BerthError('ARCHIVE_TOO_LARGE', `the archive has more than ${this.limits.maxFiles} files and folders`);
+    }
+  }
+
+  addFile(target: string): void {
+    this.addFolders(path.dirname(target));
+    this.files++;
+    this.addEntry();
+  }
+
+  /** Counts `dir` and every parent below `dest` not counted yet (a deep path implies many). */
+  addFolders(dir: string): void {
+    for (let d = dir; d !== this.dest && !this.folders.has(d); d = path.dirname(d)) {
+      this.folders.add(d);
+      this.addEntry();
     }
   }
 
@@ -91,10 +139,12 @@ async function extractZip(data: Buffer, dest: string, budget: Budget): Promise<v
       throw new BerthError('UNSAFE_ARCHIVE', `archive entry "${entry.path}" appears twice`);
     }
     seen.add(target);
-    if (entry.type !== 'Directory') budget.addFile();
+    if (entry.type === 'Directory') budget.addFolders(target);
+    else budget.addFile(target);
     plan.push({ entry, target });
   }
   for (const { entry, target } of plan) {
+    budget.check();
     if (entry.type === 'Directory') {
       await fs.mkdir(target, { recursive: true });
       continue;
@@ -102,9 +152,9 @@ async function extractZip(data: Buffer, dest: string, budget: Budget): Promise<v
     await fs.mkdir(path.dirname(target), { recursive: true });
     try {
       // Sizes in headers can lie: the meter counts what is really written.
-      await pipeline(entry.stream(), budget.meter(), createWriteStream(target, { flags: 'wx' }));
+      await pipeline(entry.stream(), budget.meter(), createWriteStream(target, { flags: 'wx' }), { signal: budget.signal });
     } catch (err) {
-      if (err instanceof BerthError) throw err;
+      if (err instanceof BerthError || budget.signal.aborted) throw err;
       throw new BerthError('INVALID_ARCHIVE', `archive entry "${entry.path}" could not be read`, { cause: err });
     }
   }
@@ -114,6 +164,9 @@ async function extractTarGz(data: Buffer, dest: string, budget: Budget): Promise
   const extract = tarStream.extract();
   const seen = new Set<string>();
   let rejection: unknown;
+  // The entry being written: on failure it is awaited, so no mkdir or open still
+  // in flight can recreate files after the caller removed `dest`.
+  let working: Promise<unknown> = Promise.resolve();
   extract.on('entry', (header, stream, next) => {
     // Destroying the extractor errors the entry stream too; unhandled, that would crash the process.
     stream.on('error', () => {});
@@ -122,10 +175,12 @@ async function extractTarGz(data: Buffer, dest: string, budget: Budget): Promise
       extract.destroy(err instanceof Error ? err : new Error(String(err)));
     };
     try {
+      budget.check();
       const target = safeTarget(dest, header.name);
       if (!target || header.type === 'directory') {
         stream.resume();
-        if (target) fs.mkdir(target, { recursive: true }).then(() => next(), fail);
+        if (target) budget.addFolders(target);
+        if (target) working = fs.mkdir(target, { recursive: true }).then(() => next(), fail);
         else next();
         return;
       }
@@ -134,17 +189,20 @@ async function extractTarGz(data: Buffer, dest: string, budget: Budget): Promise
       }
       if (seen.has(target)) throw new BerthError('UNSAFE_ARCHIVE', `archive entry "${header.name}" appears twice`);
       seen.add(target);
-      budget.addFile();
-      fs.mkdir(path.dirname(target), { recursive: true })
-        .then(() => pipeline(stream, budget.meter(), createWriteStream(target, { flags: 'wx' })))
+      budget.addFile(target);
+      working = fs
+        .mkdir(path.dirname(target), { recursive: true })
+        .then(() => pipeline(stream, budget.meter(), createWriteStream(target, { flags: 'wx' }), { signal: budget.signal }))
         .then(() => next(), fail);
     } catch (err) {
       fail(err);
     }
   });
   try {
-    await pipeline(Readable.from([data]), createGunzip(), extract);
+    await pipeline(Readable.from([data]), createGunzip(), extract, { signal: budget.signal });
   } catch (err) {
+    await working;
+    if (budget.signal.aborted) throw err;
     // Destroying the stream mid-way can surface as "premature close": report the real reason.
     if (rejection instanceof BerthError) throw rejection;
     if (err instanceof BerthError) throw err;
