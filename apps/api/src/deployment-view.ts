@@ -1,4 +1,5 @@
 import type { DeploymentRow } from '@berth/shared/db';
+import { redactUrl } from '@berth/shared/redact';
 import type { ApiConfig } from './config.ts';
 
 export type Urls = Pick<ApiConfig, 'BASE_DOMAIN' | 'PUBLIC_PORT' | 'PUBLIC_SCHEME'>;
@@ -20,7 +21,7 @@ export function deploymentView(row: DeploymentRow, urls: Urls) {
     errorMessage: row.error_message,
     source:
       row.source_type === 'git'
-        ? { type: 'git' as const, gitUrl: row.git_url, ref: row.git_ref, rootDir: row.root_dir }
+        ? { type: 'git' as const, gitUrl: row.git_url && redactUrl(row.git_url), ref: row.git_ref, rootDir: row.root_dir }
         : { type: 'archive' as const, format: row.archive_format, rootDir: row.root_dir },
     port: row.port,
     envKeys: Object.keys(row.env).sort(),
