@@ -7,7 +7,8 @@ import { isFinal, type DeploymentStatus } from '@berth/shared/deployment-state';
 import { BerthError, toBerthError } from '@berth/shared/errors';
 import { containerName, imageTag, labels } from '@berth/shared/labels';
 import type { Logger } from '@berth/shared/logger';
-import type { ContainerRuntime } from './docker/container-runtime.ts';
+import { BuildStepError, type ContainerRuntime } from './docker/container-runtime.ts';
+import type { BuildCgroups } from './build/build-cgroups.ts';
 import type { StatusPublisher } from '@berth/shared/status-publisher';
 import type { LogSink } from './log-sink.ts';
 import type { WorkerConfig } from './config.ts';
@@ -29,6 +30,7 @@ export interface RunnerDeps {
   config: WorkerConfig;
   store: DeploymentStore;
   runtime: ContainerRuntime;
+  buildCgroups: BuildCgroups;
   sources: Sources;
   status: StatusPublisher;
   openLog: (deployment: DeploymentRow) => Promise<LogSink>;
@@ -161,7 +163,7 @@ export class DeploymentRunner {
     const tag = imageTag(config.BERTH_INSTANCE, id);
     const owner = { [labels.instance]: config.BERTH_INSTANCE, [labels.deployment]: id };
     log.system('building image');
-    await runtime.buildImage({
+    await this.build(`${config.BERTH_INSTANCE}-${id}`, {
       contextDir,
       dockerfile: 'Dockerfile',
       tag,
@@ -196,6 +198,44 @@ export class DeploymentRunner {
     if (running) await this.deps.store.promote(running.project, id);
     await this.deps.store.deleteArchive(id);
     if (running) this.deps.onLive?.(id);
+  }
+
+  /** Builds inside this build's own limits; a failure caused by a limit says which one. */
+  private async build(
+    key: string,
+    options: Omit<Parameters<ContainerRuntime['buildImage']>[0], 'limits'>,
+  ): Promise<void> {
+    const { runtime, buildCgroups, config } = this.deps;
+    const cgroupParent = await buildCgroups.prepare(key);
+    try {
+      await runtime.buildImage({
+        ...options,
+        limits: { memoryBytes: config.BUILD_MEMORY_MB * 1024 * 1024, cpus: config.BUILD_CPUS, cgroupParent },
+      });
+    } catch (err) {
+      if (!(err instanceof BerthError) || err.code !== 'BUILD_FAILED') throw err;
+      // The process limit first: a step that cannot fork often fails in other ways too.
+      if (await buildCgroups.hitProcessLimit(key).catch(() => false)) {
+        throw new BerthError(
+          'BUILD_FAILED',
+          `the build hit its process limit (BUILD_PIDS_MAX=${config.BUILD_PIDS_MAX}); ${err.message}`,
+          { cause: err },
+        );
+      }
+      // 137 = SIGKILL: with a memory limit and no swap, the kernel's OOM killer.
+      if (err instanceof BuildStepError && err.exitCode === 137) {
+        throw new BerthError(
+          'BUILD_FAILED',
+          `the build ran out of memory (BUILD_MEMORY_MB=${config.BUILD_MEMORY_MB}); ${err.message}`,
+          { cause: err },
+        );
+      }
+      throw err;
+    } finally {
+      await buildCgroups
+        .release(key)
+        .catch((err: unknown) => this.deps.logger.warn({ err, key }, 'removing the build cgroup failed'));
+    }
   }
 
   private async waitUntilAnswering(

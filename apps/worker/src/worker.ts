@@ -1,7 +1,7 @@
 import { Queue, UnrecoverableError, Worker } from 'bullmq';
 import { DeploymentStore } from '@berth/shared/deployment-store';
 import type { Db } from '@berth/shared/db';
-import { isBerthError } from '@berth/shared/errors';
+import { BerthError, isBerthError } from '@berth/shared/errors';
 import { deploymentQueueName, queuePrefix, type DeploymentJobData } from '@berth/shared/jobs';
 import type { Logger } from '@berth/shared/logger';
 import { createRedis, type Redis } from '@berth/shared/redis';
@@ -9,6 +9,7 @@ import type { WorkerConfig } from './config.ts';
 import { DeploymentRunner, shutdownReason } from './deployment-runner.ts';
 import type { ContainerRuntime } from './docker/container-runtime.ts';
 import { DockerRuntime } from './docker/docker-runtime.ts';
+import { CgroupFsBuildCgroups, NoBuildCgroups, type BuildCgroups } from './build/build-cgroups.ts';
 import { probeHttp } from './health-check.ts';
 import { LogSink, maskableSecrets } from './log-sink.ts';
 import { extractArchive } from './source/archive-source.ts';
@@ -40,6 +41,7 @@ export async function startWorker(deps: {
   const store = new DeploymentStore(deps.db);
   const runtime = deps.runtime ?? new DockerRuntime();
   await runtime.ensureNetwork(config.network);
+  const buildCgroups = await buildCgroupsFor(config, runtime);
 
   const openLog = async (deployment: DeploymentRow) => {
     const sink = new LogSink({
@@ -75,6 +77,7 @@ export async function startWorker(deps: {
     config,
     store,
     runtime,
+    buildCgroups,
     logger,
     status,
     probe: probeHttp,
@@ -186,4 +189,20 @@ export async function startWorker(deps: {
       await redis.quit().catch(() => redis.disconnect());
     },
   };
+}
+
+/** Checks at start that builds can get their process limit here, rather than building without one. */
+async function buildCgroupsFor(config: WorkerConfig, runtime: ContainerRuntime): Promise<BuildCgroups> {
+  if (config.BUILD_PIDS_MAX === 0) return new NoBuildCgroups();
+  const { cgroupDriver } = await runtime.engineInfo();
+  if (cgroupDriver !== 'cgroupfs') {
+    throw new BerthError(
+      'INTERNAL',
+      `BUILD_PIDS_MAX needs Docker's cgroupfs cgroup driver (this daemon uses ${cgroupDriver}); ` +
+        'set BUILD_PIDS_MAX=0 to build without a process limit',
+    );
+  }
+  const cgroups = new CgroupFsBuildCgroups(config.BUILD_PIDS_MAX);
+  await cgroups.check();
+  return cgroups;
 }

@@ -1,3 +1,5 @@
+import { BerthError } from '@berth/shared/errors';
+
 /**
  * What the deployment pipeline needs from a container engine, as structured
  * arguments (never shell strings). `docker-runtime.ts` is the real one.
@@ -11,6 +13,30 @@ export interface BuildImageOptions {
   timeoutMs: number;
   signal: AbortSignal;
   onLine: (line: string) => void;
+  limits: BuildLimits;
+}
+
+/** What one build's RUN steps may use. */
+export interface BuildLimits {
+  memoryBytes: number;
+  cpus: number;
+  /** A cgroup made for this build (with a process limit), or undefined for the daemon's default. */
+  cgroupParent?: string;
+}
+
+/** The builder reported a failed step; `exitCode` is the step's exit code when it has one (137: killed). */
+export class BuildStepError extends BerthError {
+  constructor(
+    message: string,
+    readonly exitCode: number | undefined,
+  ) {
+    super('BUILD_FAILED', message);
+  }
+}
+
+export interface EngineInfo {
+  /** "cgroupfs" or "systemd". */
+  cgroupDriver: string;
 }
 
 export interface RunContainerOptions {
@@ -52,6 +78,7 @@ export interface FollowLogsOptions {
 }
 
 export interface ContainerRuntime {
+  engineInfo(): Promise<EngineInfo>;
   ensureNetwork(name: string): Promise<void>;
   /** Throws BUILD_FAILED (with the builder's message) when the Dockerfile fails. */
   buildImage(options: BuildImageOptions): Promise<void>;

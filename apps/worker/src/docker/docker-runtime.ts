@@ -3,21 +3,23 @@ import tar from 'tar-fs';
 import { BerthError } from '@berth/shared/errors';
 import { LineSplitter } from '@berth/shared/log-line';
 import { labels } from '@berth/shared/labels';
-import type {
-  BuildImageOptions,
-  ContainerRuntime,
-  ContainerState,
-  FollowLogsOptions,
-  RunContainerOptions,
-  RunningContainer,
-  OwnedContainer,
+import {
+  BuildStepError,
+  type BuildImageOptions,
+  type ContainerRuntime,
+  type ContainerState,
+  type EngineInfo,
+  type FollowLogsOptions,
+  type RunContainerOptions,
+  type RunningContainer,
+  type OwnedContainer,
 } from './container-runtime.ts';
 
 interface BuildEvent {
   stream?: string;
   status?: string;
   error?: string;
-  errorDetail?: { message?: string };
+  errorDetail?: { message?: string; code?: number };
   aux?: { ID?: string };
 }
 
@@ -33,6 +35,15 @@ function unavailable(err: unknown, what: string): BerthError {
 
 export class DockerRuntime implements ContainerRuntime {
   constructor(private readonly docker: Docker = new Docker()) {}
+
+  async engineInfo(): Promise<EngineInfo> {
+    try {
+      const info = (await this.docker.info()) as { CgroupDriver?: string };
+      return { cgroupDriver: info.CgroupDriver ?? 'unknown' };
+    } catch (err) {
+      throw unavailable(err, 'asking the Docker daemon about itself');
+    }
+  }
 
   async ensureNetwork(name: string): Promise<void> {
     try {
@@ -55,17 +66,25 @@ export class DockerRuntime implements ContainerRuntime {
         t: options.tag,
         dockerfile: options.dockerfile,
         labels: options.labels,
+        // forcerm: the daemon removes a failed step's container too (also when the client aborts).
         rm: true,
         forcerm: true,
+        // Limits for every RUN step's container. memswap = memory: no swap on top, so a step
+        // that allocates without bound is OOM-killed (exit 137) instead of thrashing the host.
+        memory: options.limits.memoryBytes,
+        memswap: options.limits.memoryBytes,
+        cpuperiod: 100_000,
+        cpuquota: Math.round(options.limits.cpus * 100_000),
+        ...(options.limits.cgroupParent ? { cgroupparent: options.limits.cgroupParent } : {}),
         abortSignal: deadline,
-      });
+      } as Docker.ImageBuildOptions);
     } catch (err) {
       throw this.buildError(err, options, deadline);
     }
     // The daemon answers 200 even when the build fails: the error is an event.
     const events = new NdjsonSplitter();
     const output = new LineSplitter();
-    let failure: string | undefined;
+    let failure: { message: string; code: number | undefined } | undefined;
     const handle = (raw: string) => {
       if (!raw.trim()) return;
       let event: BuildEvent;
@@ -76,7 +95,7 @@ export class DockerRuntime implements ContainerRuntime {
       }
       if (event.stream) for (const line of output.push(event.stream)) options.onLine(line);
       if (event.status) options.onLine(event.status);
-      if (event.error) failure = event.errorDetail?.message ?? event.error;
+      if (event.error) failure = { message: event.errorDetail?.message ?? event.error, code: event.errorDetail?.code };
     };
     try {
       for await (const chunk of stream as AsyncIterable<Buffer>) {
@@ -87,7 +106,7 @@ export class DockerRuntime implements ContainerRuntime {
       throw this.buildError(err, options, deadline);
     }
     for (const line of output.flush()) options.onLine(line);
-    if (failure) throw new BerthError('BUILD_FAILED', `image build failed: ${failure}`);
+    if (failure) throw new BuildStepError(`image build failed: ${failure.message}`, failure.code);
   }
 
   private buildError(err: unknown, options: BuildImageOptions, deadline: AbortSignal): Error {
