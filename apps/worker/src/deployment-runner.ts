@@ -1,4 +1,4 @@
-import { mkdir, rm, stat } from 'node:fs/promises';
+import { mkdir, readFile, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { DeploymentRow } from '@berth/shared/db';
@@ -9,6 +9,7 @@ import { containerName, imageTag, labels } from '@berth/shared/labels';
 import type { Logger } from '@berth/shared/logger';
 import { BuildStepError, type ContainerRuntime } from './docker/container-runtime.ts';
 import type { BuildCgroups } from './build/build-cgroups.ts';
+import { assertSafeDockerfile } from './build/dockerfile-policy.ts';
 import type { StatusPublisher } from '@berth/shared/status-publisher';
 import type { LogSink } from './log-sink.ts';
 import type { WorkerConfig } from './config.ts';
@@ -159,6 +160,8 @@ export class DeploymentRunner {
     signal.throwIfAborted();
 
     const contextDir = await resolveContext(srcDir, deployment.root_dir);
+    // Before the daemon sees it: the daemon would fetch an ADD URL from the host itself.
+    assertSafeDockerfile(await readFile(path.join(contextDir, 'Dockerfile'), 'utf8'));
     await this.transition(id, ['fetching'], 'building', {});
     const tag = imageTag(config.BERTH_INSTANCE, id);
     const owner = { [labels.instance]: config.BERTH_INSTANCE, [labels.deployment]: id };
