@@ -40,7 +40,16 @@ export async function startWorker(deps: {
   const redis: Redis = createRedis(config.REDIS_URL);
   const store = new DeploymentStore(deps.db);
   const runtime = deps.runtime ?? new DockerRuntime();
-  await runtime.ensureNetwork(config.network);
+  const network = await runtime.ensureNetwork(config.network);
+  if (!network.isolated) {
+    // Not fatal: refusing to start would take down deployments, not protect them.
+    logger.warn(
+      { network: config.network, attached: network.attached },
+      `the app network ${config.network} lets containers connect to each other (made by an older Berth) and ` +
+        'still has containers attached, so it cannot be replaced now: apps on it are not isolated from each other. ' +
+        'Stop those apps (or detach them) and restart the worker to recreate it isolated.',
+    );
+  }
   const buildCgroups = await buildCgroupsFor(config, runtime);
 
   const openLog = async (deployment: DeploymentRow) => {

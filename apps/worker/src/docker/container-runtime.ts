@@ -34,6 +34,13 @@ export class BuildStepError extends BerthError {
   }
 }
 
+export interface NetworkState {
+  /** Container-to-container traffic is refused on it. */
+  isolated: boolean;
+  /** Containers attached to it now. */
+  attached: number;
+}
+
 export interface EngineInfo {
   /** "cgroupfs" or "systemd". */
   cgroupDriver: string;
@@ -79,7 +86,8 @@ export interface FollowLogsOptions {
 
 export interface ContainerRuntime {
   engineInfo(): Promise<EngineInfo>;
-  ensureNetwork(name: string): Promise<void>;
+  /** Creates the app network, isolated; see docker-runtime.ts for networks made before that. */
+  ensureNetwork(name: string): Promise<NetworkState>;
   /** Throws BUILD_FAILED (with the builder's message) when the Dockerfile fails. */
   buildImage(options: BuildImageOptions): Promise<void>;
   /** Creates and starts the container; returns its id and its address on `network`. */
