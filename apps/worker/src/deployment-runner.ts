@@ -1,4 +1,4 @@
-import { mkdir, readFile, rm, stat } from 'node:fs/promises';
+import { lstat, mkdir, readFile, realpath, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { DeploymentRow } from '@berth/shared/db';
@@ -346,7 +346,19 @@ async function resolveContext(srcDir: string, rootDir: string): Promise<string> 
   if (!dir?.isDirectory()) {
     throw new BerthError('INVALID_ROOT_DIR', `rootDir "${rootDir}" is not a directory in the source`);
   }
-  const dockerfile = await stat(path.join(contextDir, 'Dockerfile')).catch(() => undefined);
+  // A git source may hold symbolic links. The context must really be inside the source (tar-fs
+  // would pack a linked directory as a bare link, and the checks below would read the host).
+  const realSrc = await realpath(srcDir);
+  const realContext = await realpath(contextDir);
+  if (realContext !== realSrc && !realContext.startsWith(realSrc + path.sep)) {
+    throw new BerthError('INVALID_ROOT_DIR', `rootDir "${rootDir}" points outside the source`);
+  }
+  const dockerfile = await lstat(path.join(contextDir, 'Dockerfile')).catch(() => undefined);
+  if (dockerfile?.isSymbolicLink()) {
+    // The daemon resolves a link inside the build context, the worker on the host: they would
+    // read two different files, and the one the policy checked would not be the one built.
+    throw new BerthError('UNSAFE_DOCKERFILE', 'the Dockerfile is a symbolic link; it must be a plain file');
+  }
   if (!dockerfile?.isFile()) {
     throw new BerthError(
       'MISSING_DOCKERFILE',
