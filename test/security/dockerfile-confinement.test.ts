@@ -47,6 +47,13 @@ it('a Dockerfile that ADDs from a URL on the host fails with UNSAFE_DOCKERFILE a
   expect(lines.at(-1)).toMatchObject({ stream: 'system', line: expect.stringContaining('UNSAFE_DOCKERFILE') });
   expect(lines.some((l) => l.stream === 'build')).toBe(false); // refused before the daemon saw it
   expect((await instanceImages(stack.instance)).filter((t) => t.includes(d.id))).toEqual([]);
+
+  // The builder's shell lexer unquotes words: a quoted URL is fetched just the same.
+  const quoted = await createDeployment(stack, {
+    archive: await zipEntries([{ name: 'Dockerfile', content: `FROM berth/node:20\nADD "h\\ttp://127.0.0.1:${port}/quoted" /x\n` }]),
+  });
+  expect(await settled(stack, quoted.id)).toMatchObject({ status: 'failed', errorCode: 'UNSAFE_DOCKERFILE' });
+  expect(hits).toEqual([]);
 });
 
 it("a Dockerfile that builds FROM another app's image fails with UNSAFE_DOCKERFILE", async () => {

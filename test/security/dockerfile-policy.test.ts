@@ -32,6 +32,23 @@ describe('ADD from a URL is refused, however it is spelled', () => {
     ['ssh scheme', 'FROM berth/node:20\nADD ssh://git@127.0.0.1/repo /x\n'],
     ['a variable that could hold a URL', 'FROM berth/node:20\nARG SRC=http://127.0.0.1/\nADD $SRC /x\n'],
     ['a braced variable', 'FROM berth/node:20\nENV SRC=http://127.0.0.1/\nADD ${SRC} /x\n'],
+    // The builder's shell lexer drops quotes and escapes (measured: both were fetched).
+    ['double quotes', 'FROM berth/node:20\nADD "http://127.0.0.1:6379/" /x\n'],
+    ['single quotes', "FROM berth/node:20\nADD 'http://127.0.0.1/' /x\n"],
+    ['quotes inside the scheme', 'FROM berth/node:20\nADD h"tt"p://127.0.0.1/ /x\n'],
+    ['a backslash inside the scheme', 'FROM berth/node:20\nADD h\\ttp://127.0.0.1/ /x\n'],
+    ['a backtick inside the scheme', '# escape=`\nFROM berth/node:20\nADD h`ttp://127.0.0.1/ /x\n'],
+    ['quoted git remote', 'FROM berth/node:20\nADD "git@github.com:moby/moby.git" /x\n'],
+    // Whichever escape character the daemon settles on, no ADD hides in a continuation.
+    [
+      'hidden behind a backslash while the directive says backtick',
+      '# escape=`\nFROM berth/node:20\nRUN echo \\\nADD http://127.0.0.1/ /x\n',
+    ],
+    [
+      'hidden behind a backtick while a look-alike directive is not one',
+      'FROM berth/node:20\n# escape=`\nRUN echo `\nADD http://127.0.0.1/ /x\n',
+    ],
+    ['a directive with leading space', '  # escape=`\nFROM berth/node:20\nRUN echo \\\nADD http://127.0.0.1/ /x\n'],
   ])('%s', (_name, text) => {
     const found = checkDockerfile(text);
     expect(found.length).toBeGreaterThan(0);
@@ -81,6 +98,9 @@ describe("another app's image is refused as a base or a COPY source", () => {
     ['COPY --from with a variable', 'FROM berth/node:20\nARG X=berth-main/abc\nCOPY --from=$X /app /app\n'],
     ['ONBUILD COPY --from', 'FROM berth/node:20\nONBUILD COPY --from=berth-main/abc /app /app\n'],
     ['lower-case copy', 'FROM berth/node:20\ncopy --FROM=berth-main/abc /app /app\n'],
+    ['quoted FROM', 'FROM "berth-main/abc"\n'],
+    ['escaped FROM', 'FROM berth-ma\\in/abc\n'],
+    ['quoted COPY --from', 'FROM berth/node:20\nCOPY --from="berth-main/abc" /app /app\n'],
   ])('%s', (_name, text) => {
     expect(checkDockerfile(text).length).toBeGreaterThan(0);
   });

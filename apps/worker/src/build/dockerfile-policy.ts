@@ -13,12 +13,19 @@ import { BerthError } from '@berth/shared/errors';
  *   another app's image and read its files.
  *
  * Pure: text in, violations out. It follows the legacy builder's parser where
- * it matters: case-insensitive instructions, the `# escape=` directive, line
- * continuations (with comment and blank lines inside them), the JSON form,
+ * it matters: case-insensitive instructions, line continuations (with comment
+ * and blank lines inside them, and either escape character), the JSON form,
  * `--flags`, `ONBUILD`, and `${VAR}` substitution in FROM from the ARGs
  * declared before the first FROM (the only ones a FROM sees; Berth passes no
  * build args, so their defaults are the values). A variable in `COPY --from=`
  * is refused rather than guessed at.
+ *
+ * Where a parser of ours and the daemon's could disagree, the check errs on
+ * the side of refusing: the builder runs ADD and FROM words through a shell
+ * lexer (`"http://…"` and `h\ttp://…` are fetched as URLs, measured), so quotes
+ * and escape characters are dropped before matching; and the file is read
+ * with both escape characters, so a `# escape=` directive we would read
+ * differently cannot hide an instruction inside a continuation.
  */
 export interface DockerfileViolation {
   /** 1-based line where the instruction starts. */
@@ -33,6 +40,19 @@ interface Instruction {
 }
 
 export function checkDockerfile(text: string): DockerfileViolation[] {
+  const seen = new Set<string>();
+  const out: DockerfileViolation[] = [];
+  for (const escape of ['\\', '`'] as const) {
+    for (const v of checkInstructions(instructions(text, escape))) {
+      const key = `${v.line}\n${v.message}`;
+      if (!seen.has(key)) out.push(v);
+      seen.add(key);
+    }
+  }
+  return out.sort((a, b) => a.line - b.line);
+}
+
+function checkInstructions(list: Instruction[]): DockerfileViolation[] {
   const violations: DockerfileViolation[] = [];
   /** ARGs before the first FROM: the only variables FROM lines see. */
   const globalArgs = new Map<string, string>();
@@ -55,7 +75,7 @@ export function checkDockerfile(text: string): DockerfileViolation[] {
       case 'FROM': {
         if (!onbuild) seenFrom = true;
         const { args } = splitArgs(ins.rest);
-        const image = expand(args[0] ?? '', globalArgs);
+        const image = expand(unquoted(args[0] ?? ''), globalArgs);
         const problem = appImageProblem(image);
         if (problem) violations.push({ line: ins.line, message: `${where}FROM ${args[0]}: ${problem}` });
         if (args[1]?.toLowerCase() === 'as' && args[2]) stages.add(args[2].toLowerCase());
@@ -66,7 +86,7 @@ export function checkDockerfile(text: string): DockerfileViolation[] {
         for (const flag of flags) {
           const m = /^--from=(.*)$/i.exec(flag);
           if (!m) continue;
-          const source = m[1]!;
+          const source = unquoted(m[1]!);
           if (stages.has(source.toLowerCase()) || /^\d+$/.test(source)) continue;
           const problem = appImageProblem(source);
           if (problem) violations.push({ line: ins.line, message: `${where}COPY --from=${m[1]}: ${problem}` });
@@ -85,7 +105,7 @@ export function checkDockerfile(text: string): DockerfileViolation[] {
         return;
     }
   };
-  for (const ins of instructions(text)) visit(ins, false);
+  for (const ins of list) visit(ins, false);
   return violations;
 }
 
@@ -99,8 +119,14 @@ export function assertSafeDockerfile(text: string): void {
   );
 }
 
-function remoteSourceProblem(source: string): string | undefined {
-  if (source.includes('$')) return 'ADD sources may not use variables (they could name a URL); use COPY';
+/** What the builder's shell lexer could make of a word: quotes and escape characters dropped. */
+function unquoted(word: string): string {
+  return word.replace(/["'\\`]/g, '');
+}
+
+function remoteSourceProblem(raw: string): string | undefined {
+  if (raw.includes('$')) return 'ADD sources may not use variables (they could name a URL); use COPY';
+  const source = unquoted(raw);
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(source)) {
     return 'ADD from a URL is not allowed (the Docker daemon would fetch it from the host); use COPY with files in the source';
   }
@@ -122,17 +148,11 @@ function appImageProblem(ref: string): string | undefined {
   return undefined;
 }
 
-/** Logical instructions with their starting line, as the legacy builder reads them. */
-function instructions(text: string): Instruction[] {
+/** Logical instructions with their starting line, read with `escape` as the continuation character. */
+function instructions(text: string, escape: '\\' | '`'): Instruction[] {
   const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
-  let escape = '\\';
+  // Parser directives (`# escape=`, `# syntax=`) are comment lines, skipped like any other.
   let index = 0;
-  // Parser directives: `# key=value` lines at the very top, before anything else.
-  for (; index < lines.length; index++) {
-    const m = /^\s*#\s*([a-zA-Z][a-zA-Z0-9]*)\s*=\s*(\S+)\s*$/.exec(lines[index]!);
-    if (!m) break;
-    if (m[1]!.toLowerCase() === 'escape' && (m[2] === '`' || m[2] === '\\')) escape = m[2];
-  }
   const out: Instruction[] = [];
   let start = 0;
   let buffer: string | undefined;
