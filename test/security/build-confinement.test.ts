@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { zipEntries } from '../helpers/archives.ts';
 import { createDeployment, logLines, settled } from '../helpers/deployments.ts';
@@ -63,7 +63,12 @@ async function expectNothingLeft(id: string) {
     if (info?.HostConfig.CgroupParent?.includes(id)) strays.push(c.Id);
   }
   expect(strays).toEqual([]);
-  expect(existsSync(`/sys/fs/cgroup/pids/berth-builds/${stack.instance}-${id}`)).toBe(false);
+  // And the build's own cgroup is gone, in every hierarchy.
+  for (const hierarchy of readdirSync('/sys/fs/cgroup')) {
+    const parent = `/sys/fs/cgroup/${hierarchy}/berth-builds`;
+    if (!existsSync(parent)) continue;
+    expect(readdirSync(parent).filter((d) => d.startsWith(`${stack.instance}-${id}`)), parent).toEqual([]);
+  }
 }
 
 it('a build that allocates past BUILD_MEMORY_MB fails with BUILD_FAILED saying it ran out of memory', async () => {

@@ -1,4 +1,5 @@
 import { lstat, mkdir, readFile, realpath, rm, stat } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
 import type { DeploymentRow } from '@berth/shared/db';
@@ -166,7 +167,9 @@ export class DeploymentRunner {
     const tag = imageTag(config.BERTH_INSTANCE, id);
     const owner = { [labels.instance]: config.BERTH_INSTANCE, [labels.deployment]: id };
     log.system('building image');
-    await this.build(`${config.BERTH_INSTANCE}-${id}`, {
+    // One cgroup per attempt: a stalled attempt still running elsewhere must not remove the
+    // cgroup this one builds in (Docker would recreate the path with no process limit).
+    await this.build(`${config.BERTH_INSTANCE}-${id}-${randomBytes(4).toString('hex')}`, {
       contextDir,
       dockerfile: 'Dockerfile',
       tag,

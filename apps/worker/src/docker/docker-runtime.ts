@@ -134,6 +134,7 @@ export class DockerRuntime implements ContainerRuntime {
     const events = new NdjsonSplitter();
     const output = new LineSplitter();
     let failure: { message: string; code: number | undefined } | undefined;
+    let stepContainer: string | undefined;
     const handle = (raw: string) => {
       if (!raw.trim()) return;
       let event: BuildEvent;
@@ -142,7 +143,10 @@ export class DockerRuntime implements ContainerRuntime {
       } catch {
         return;
       }
-      if (event.stream) for (const line of output.push(event.stream)) options.onLine(line);
+      if (event.stream) {
+        stepContainer = /---> Running in ([0-9a-f]{12,64})/.exec(event.stream)?.[1] ?? stepContainer;
+        for (const line of output.push(event.stream)) options.onLine(line);
+      }
       if (event.status) options.onLine(event.status);
       if (event.error) failure = { message: event.errorDetail?.message ?? event.error, code: event.errorDetail?.code };
     };
@@ -152,6 +156,15 @@ export class DockerRuntime implements ContainerRuntime {
       }
       for (const raw of events.flush()) handle(raw);
     } catch (err) {
+      // Aborted (deadline, cancel): the daemon removes the running step's container (forcerm)
+      // on its own time. Remove it now, so that the build is over, with its processes and
+      // cgroup, when the deployment is reported failed.
+      if (stepContainer) {
+        const id = stepContainer;
+        await removeWhenFree(() => this.docker.getContainer(id).remove({ force: true }), `build container ${id}`, 50).catch(
+          () => {},
+        );
+      }
       throw this.buildError(err, options, deadline);
     }
     for (const line of output.flush()) options.onLine(line);
