@@ -1,5 +1,9 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { loadWorkerConfig } from '@berth/worker/config';
+import { startWorker } from '@berth/worker/worker';
+import { createLogger } from '@berth/shared/logger';
+import type { ContainerRuntime } from '../../apps/worker/src/docker/container-runtime.ts';
 import { zipEntries } from '../helpers/archives.ts';
 import { createDeployment, logLines, settled } from '../helpers/deployments.ts';
 import { docker, instanceContainers, instanceImages, startStack, type Stack } from '../helpers/stack.ts';
@@ -109,3 +113,17 @@ it('a build that keeps forking until the deadline is stopped, and the reason nam
   expect(answered).toBeGreaterThan(0);
   await expectNothingLeft(d.id);
 }, 90_000);
+
+it('a worker whose Docker cannot take a build cgroup refuses to start instead of building without a process limit', async () => {
+  // Only the engine's answer is faked (a systemd-driver daemon); nothing else is reached.
+  const runtime = {
+    ensureNetwork: async () => ({ isolated: true, attached: 0 }),
+    engineInfo: async () => ({ cgroupDriver: 'systemd' }),
+  } as unknown as ContainerRuntime;
+  const config = loadWorkerConfig({ ...stack.env, BUILD_PIDS_MAX: '64' });
+  await expect(startWorker({ config, db: stack.db.db, logger: createLogger('test', 'silent'), runtime })).rejects.toThrow(
+    /BUILD_PIDS_MAX needs Docker's cgroupfs cgroup driver \(this daemon uses systemd\); set BUILD_PIDS_MAX=0/,
+  );
+  // And with the limit explicitly off, it does not ask.
+  expect(loadWorkerConfig({ ...stack.env, BUILD_PIDS_MAX: '0' }).BUILD_PIDS_MAX).toBe(0);
+});

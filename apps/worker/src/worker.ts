@@ -37,8 +37,6 @@ export async function startWorker(deps: {
   runtime?: ContainerRuntime;
 }): Promise<WorkerHandle> {
   const { config, logger } = deps;
-  const redis: Redis = createRedis(config.REDIS_URL);
-  const store = new DeploymentStore(deps.db);
   const runtime = deps.runtime ?? new DockerRuntime();
   const network = await runtime.ensureNetwork(config.network);
   if (!network.isolated) {
@@ -51,6 +49,9 @@ export async function startWorker(deps: {
     );
   }
   const buildCgroups = await buildCgroupsFor(config, runtime);
+  // Connections only once the checks above passed: a worker that refuses to start leaks none.
+  const redis: Redis = createRedis(config.REDIS_URL);
+  const store = new DeploymentStore(deps.db);
 
   const openLog = async (deployment: DeploymentRow) => {
     const sink = new LogSink({
