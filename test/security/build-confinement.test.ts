@@ -1,4 +1,4 @@
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmdirSync } from 'node:fs';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { loadWorkerConfig } from '@berth/worker/config';
 import { startWorker } from '@berth/worker/worker';
@@ -6,6 +6,7 @@ import { createLogger } from '@berth/shared/logger';
 import type { ContainerRuntime } from '../../apps/worker/src/docker/container-runtime.ts';
 import { zipEntries } from '../helpers/archives.ts';
 import { createDeployment, logLines, settled } from '../helpers/deployments.ts';
+import { waitFor } from '../helpers/ports.ts';
 import { docker, instanceContainers, instanceImages, startStack, type Stack } from '../helpers/stack.ts';
 
 // Hostile builds: a RUN step that eats memory or forks without bound must fail
@@ -14,7 +15,13 @@ let stack: Stack;
 beforeAll(async () => {
   stack = await startStack({
     router: false,
-    env: { BUILD_MEMORY_MB: '128', BUILD_CPUS: '1', BUILD_PIDS_MAX: '64', BUILD_TIMEOUT_MS: '15000' },
+    env: {
+      BUILD_MEMORY_MB: '128',
+      BUILD_CPUS: '1',
+      BUILD_PIDS_MAX: '64',
+      BUILD_TIMEOUT_MS: '15000',
+      MAINTENANCE_INTERVAL_MS: '300',
+    },
   });
 });
 afterAll(async () => {
@@ -126,4 +133,22 @@ it('a worker whose Docker cannot take a build cgroup refuses to start instead of
   );
   // And with the limit explicitly off, it does not ask.
   expect(loadWorkerConfig({ ...stack.env, BUILD_PIDS_MAX: '0' }).BUILD_PIDS_MAX).toBe(0);
+});
+
+it('the reaper removes the build cgroups a killed worker left, once their deployment is final', async () => {
+  const d = await createDeployment(stack, {
+    archive: await zipEntries([{ name: 'Dockerfile', content: 'FROM berth/node:20\nRUN exit 3\n' }]),
+  });
+  expect(await settled(stack, d.id)).toMatchObject({ status: 'failed' });
+  // What a worker killed mid-build leaves: its cgroup in the pids and memory hierarchies.
+  const leftover = `${stack.instance}-${d.id}-deadbeef`;
+  const notOurs = `${stack.instance}-x-${d.id}-deadbeef`; // another instance's shape: never touched
+  const dirs = [leftover, notOurs].flatMap((k) => ['pids', 'memory'].map((h) => `/sys/fs/cgroup/${h}/berth-builds/${k}`));
+  for (const dir of dirs) mkdirSync(dir, { recursive: true });
+  try {
+    await waitFor('the leftover build cgroup to be removed', () => dirs.slice(0, 2).every((dir) => !existsSync(dir)), 10_000);
+    expect(dirs.slice(2).every((dir) => existsSync(dir))).toBe(true);
+  } finally {
+    for (const dir of dirs) if (existsSync(dir)) rmdirSync(dir);
+  }
 });

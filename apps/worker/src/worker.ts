@@ -164,6 +164,7 @@ export async function startWorker(deps: {
   const maintenance = new Maintenance({
     store,
     runtime,
+    buildCgroups,
     queue,
     status,
     logger,

@@ -29,6 +29,8 @@ export interface BuildCgroups {
   hitProcessLimit(key: string): Promise<boolean>;
   /** Removes the build's cgroup (its containers must be gone). */
   release(key: string): Promise<void>;
+  /** Keys of the build cgroups that exist now and start with `prefix` (leftovers of crashed workers, too). */
+  list(prefix: string): Promise<string[]>;
 }
 
 /** The parent of every build cgroup (a path in each cgroup hierarchy). */
@@ -44,6 +46,9 @@ export class NoBuildCgroups implements BuildCgroups {
     return false;
   }
   async release(): Promise<void> {}
+  async list(): Promise<string[]> {
+    return [];
+  }
 }
 
 /**
@@ -108,12 +113,23 @@ export class CgroupFsBuildCgroups implements BuildCgroups {
     return /^max\s+[1-9]/m.test(events);
   }
 
+  /** The parent directory in every hierarchy (v1: runc makes the build's path in each of them). */
+  private async parents(): Promise<string[]> {
+    if (await this.isV2()) return [path.join(this.root, parentName)];
+    return (await readdir(this.root).catch(() => [] as string[])).map((h) => path.join(this.root, h, parentName));
+  }
+
+  async list(prefix: string): Promise<string[]> {
+    const keys = new Set<string>();
+    for (const parent of await this.parents()) {
+      const entries = await readdir(parent, { withFileTypes: true }).catch(() => []);
+      for (const e of entries) if (e.isDirectory() && e.name.startsWith(prefix)) keys.add(e.name);
+    }
+    return [...keys];
+  }
+
   async release(key: string): Promise<void> {
-    // runc made the same path in every v1 hierarchy (memory, cpu, …); remove it from each.
-    const dirs = (await this.isV2())
-      ? [path.join(this.root, parentName, key)]
-      : (await readdir(this.root).catch(() => [] as string[])).map((h) => path.join(this.root, h, parentName, key));
-    for (const dir of dirs) {
+    for (const dir of (await this.parents()).map((parent) => path.join(parent, key))) {
       // A build aborted by its deadline is removed by the daemon a moment after the client leaves.
       for (let attempt = 0; ; attempt++) {
         try {
