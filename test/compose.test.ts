@@ -31,9 +31,14 @@ it('the Caddyfile adapts for the local stack and for compose', () => {
   expect(local.admin.listen).toBe('localhost:2019');
   expect(local.apps.http.servers.srv0.listen).toEqual([':8080']);
   expect(JSON.stringify(local)).toContain('"dial":"127.0.0.1:3000"');
-  const compose = adapt({ CADDY_HTTP_PORT: ':80', CADDY_ADMIN_LISTEN: '0.0.0.0:2019', API_UPSTREAM: 'api:3000' });
-  expect(compose.admin.listen).toBe('0.0.0.0:2019');
+  // As docker-compose.yml runs it: admin on a unix socket, the API on the host's loopback.
+  const compose = adapt({
+    CADDY_HTTP_PORT: ':80',
+    CADDY_ADMIN_LISTEN: 'unix//run/caddy-admin/admin.sock',
+    API_UPSTREAM: '127.0.0.1:3000',
+  });
+  expect(compose.admin.listen).toBe('unix//run/caddy-admin/admin.sock');
   expect(compose.apps.http.servers.srv0.listen).toEqual([':80']);
-  expect(JSON.stringify(compose)).toContain('"dial":"api:3000"');
+  expect(JSON.stringify(compose)).toContain('"dial":"127.0.0.1:3000"');
   expect(JSON.stringify(compose)).not.toContain('encode'); // never compress in front of SSE
 });

@@ -3,7 +3,7 @@ import { zipTestApp, testAppsDir, tarGzTestApp } from '../helpers/archives.ts';
 import { startGitServer, type GitServer } from '../helpers/git-server.ts';
 import { request, SseClient } from '../helpers/http.ts';
 import { waitFor } from '../helpers/ports.ts';
-import { authHeaders, docker, instanceContainers, startStack, type Stack } from '../helpers/stack.ts';
+import { authHeaders, docker, instanceContainers, startStack, testNetwork, type Stack } from '../helpers/stack.ts';
 
 let stack: Stack;
 let git: GitServer;
@@ -95,7 +95,7 @@ describe('deploying end to end through Caddy', () => {
     expect(info.HostConfig.Privileged).toBe(false);
     expect(info.HostConfig.Binds ?? []).toEqual([]);
     expect(info.Mounts).toEqual([]);
-    expect(info.HostConfig.NetworkMode).toBe('berth-test');
+    expect(info.HostConfig.NetworkMode).toBe(testNetwork);
     expect(info.HostConfig.CapDrop).toEqual(['ALL']);
     expect(info.HostConfig.SecurityOpt).toContain('no-new-privileges');
     expect(info.HostConfig.Memory).toBe(512 * 1024 * 1024);

@@ -3,7 +3,7 @@ import { zipTestApp } from '../helpers/archives.ts';
 import { createDeployment, logLines, settled } from '../helpers/deployments.ts';
 import { request, SseClient } from '../helpers/http.ts';
 import { waitFor } from '../helpers/ports.ts';
-import { authHeaders, docker, startStack, type Stack } from '../helpers/stack.ts';
+import { authHeaders, docker, startStack, testNetwork, type Stack } from '../helpers/stack.ts';
 
 // Build and runtime output of a real app through the real worker, Docker and API.
 let stack: Stack;
@@ -20,7 +20,7 @@ beforeAll(async () => {
   });
   expect((await settled(stack, deployment.id)).status).toBe('running');
   const info = await docker.getContainer(`berth-${stack.instance}-${deployment.id}`).inspect();
-  ip = info.NetworkSettings.Networks['berth-test']!.IPAddress;
+  ip = info.NetworkSettings.Networks[testNetwork]!.IPAddress;
 });
 afterAll(async () => {
   await stack?.close();

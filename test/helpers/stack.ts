@@ -29,8 +29,12 @@ export const docker = new Docker();
 /** Every test stack accepts this admin token. */
 export const testToken = 'berth_test_admin_token_0123456789';
 export const authHeaders = { authorization: `Bearer ${testToken}` };
-/** All test stacks share one app network (creating one per test would exhaust Docker's address pools). */
-export const testNetwork = 'berth-test';
+/**
+ * All test stacks share one app network (creating one per test would exhaust Docker's address pools).
+ * Not `berth-test`: machines that ran older tests have that one, made without isolation, and other
+ * checkouts' tests may be using it right now, so the worker must not replace it under them.
+ */
+export const testNetwork = 'berth-test-isolated';
 
 export interface StackOptions {
   workers?: number;

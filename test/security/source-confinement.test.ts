@@ -89,7 +89,7 @@ describe('a repository cannot reach outside its checkout', () => {
     const host = hostFolder();
     const dir = repo({ marker: 'not the host marker\n' }, { Dockerfile: path.join(host.dir, 'Dockerfile') });
     const { final, text } = await deployGit(`df-link-${randomBytes(3).toString('hex')}`, dir);
-    expect(final).toMatchObject({ status: 'failed', errorCode: 'MISSING_DOCKERFILE' });
+    expect(final).toMatchObject({ status: 'failed', errorCode: 'UNSAFE_DOCKERFILE' });
     expect(final.errorMessage).toContain('symbolic link');
     expect(text).not.toContain(host.marker);
   });

@@ -11,6 +11,7 @@ const httpStatus: Partial<Record<ErrorCode, number>> = {
   EMPTY_ARCHIVE: 400,
   UNSAFE_ARCHIVE: 400,
   INVALID_ROOT_DIR: 400,
+  UNSAFE_DOCKERFILE: 400,
   NOT_FOUND: 404,
   UNAUTHORIZED: 401,
   FORBIDDEN: 403,

@@ -4,7 +4,12 @@ const schema = z.object({
   ...commonEnv,
   BASE_DOMAIN: env.baseDomain,
   BERTH_NETWORK: z.string().regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/).optional(),
-  CADDY_ADMIN_URL: z.string().url().default('http://127.0.0.1:2019'),
+  /** http://host:port, or unix:///path/admin.sock for an admin API on a unix socket. */
+  CADDY_ADMIN_URL: z
+    .string()
+    .url()
+    .refine((u) => /^(http|unix):$/.test(new URL(u).protocol), 'expected an http:// or unix:// URL')
+    .default('http://127.0.0.1:2019'),
   /** The admin listener written into every loaded config (defaults to the URL's host:port). */
   CADDY_ADMIN_LISTEN: z.string().optional(),
   /** Where Caddy serves HTTP, e.g. ":8080" or ":80". */
@@ -22,6 +27,11 @@ export function loadRouterSyncConfig(source: Record<string, string | undefined>)
   return Object.freeze({
     ...c,
     network: c.BERTH_NETWORK ?? `berth-${c.BERTH_INSTANCE}`,
-    adminListen: c.CADDY_ADMIN_LISTEN ?? new URL(c.CADDY_ADMIN_URL).host,
+    adminListen: c.CADDY_ADMIN_LISTEN ?? adminListenFor(new URL(c.CADDY_ADMIN_URL)),
   });
+}
+
+/** Caddy's own spelling of the admin address the URL names: `host:port` or `unix//path`. */
+function adminListenFor(url: URL): string {
+  return url.protocol === 'unix:' ? `unix/${decodeURIComponent(url.pathname)}` : url.host;
 }

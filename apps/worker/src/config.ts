@@ -8,6 +8,11 @@ const schema = z.object({
   BERTH_NETWORK: z.string().regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/).optional(),
   CLONE_TIMEOUT_MS: env.milliseconds(120_000),
   BUILD_TIMEOUT_MS: env.milliseconds(15 * 60_000),
+  /** Memory of one build (its RUN steps), with no swap on top: a step past it is OOM-killed. */
+  BUILD_MEMORY_MB: env.positiveInt(2048),
+  BUILD_CPUS: z.coerce.number().positive().max(64).default(1),
+  /** Processes one build may run at once (a cgroup's pids.max); 0 turns the limit off. */
+  BUILD_PIDS_MAX: z.coerce.number().int().min(0).default(1024),
   HEALTHCHECK_TIMEOUT_MS: env.milliseconds(60_000),
   MAX_EXTRACTED_BYTES: env.positiveInt(512 * 1024 * 1024),
   /** Files and folders an archive may create. */

@@ -1,4 +1,5 @@
-import { lstat, mkdir, realpath, rm, stat } from 'node:fs/promises';
+import { lstat, mkdir, readFile, realpath, rm, stat } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
 import type { DeploymentRow } from '@berth/shared/db';
@@ -7,7 +8,9 @@ import { isFinal, type DeploymentStatus } from '@berth/shared/deployment-state';
 import { BerthError, toBerthError } from '@berth/shared/errors';
 import { containerName, imageTag, labels } from '@berth/shared/labels';
 import type { Logger } from '@berth/shared/logger';
-import type { ContainerRuntime } from './docker/container-runtime.ts';
+import { BuildStepError, type ContainerRuntime } from './docker/container-runtime.ts';
+import type { BuildCgroups } from './build/build-cgroups.ts';
+import { assertSafeDockerfile } from './build/dockerfile-policy.ts';
 import type { StatusPublisher } from '@berth/shared/status-publisher';
 import type { LogSink } from './log-sink.ts';
 import type { WorkerConfig } from './config.ts';
@@ -30,6 +33,7 @@ export interface RunnerDeps {
   config: WorkerConfig;
   store: DeploymentStore;
   runtime: ContainerRuntime;
+  buildCgroups: BuildCgroups;
   sources: Sources;
   status: StatusPublisher;
   openLog: (deployment: DeploymentRow) => Promise<LogSink>;
@@ -160,11 +164,15 @@ export class DeploymentRunner {
     signal.throwIfAborted();
 
     const contextDir = await resolveContext(srcDir, deployment.root_dir);
+    // Before the daemon sees it: the daemon would fetch an ADD URL from the host itself.
+    assertSafeDockerfile(await readFile(path.join(contextDir, 'Dockerfile'), 'utf8'));
     await this.transition(id, ['fetching'], 'building', {});
     const tag = imageTag(config.BERTH_INSTANCE, id);
     const owner = { [labels.instance]: config.BERTH_INSTANCE, [labels.deployment]: id };
     log.system('building image');
-    await runtime.buildImage({
+    // One cgroup per attempt: a stalled attempt still running elsewhere must not remove the
+    // cgroup this one builds in (Docker would recreate the path with no process limit).
+    await this.build(`${config.BERTH_INSTANCE}-${id}-${randomBytes(4).toString('hex')}`, {
       contextDir,
       dockerfile: 'Dockerfile',
       tag,
@@ -198,6 +206,44 @@ export class DeploymentRunner {
     const running = await this.conclude(id, ['starting'], 'running', { containerId });
     if (running) await this.deps.store.promote(running.project, id);
     if (running) this.deps.onLive?.(id);
+  }
+
+  /** Builds inside this build's own limits; a failure caused by a limit says which one. */
+  private async build(
+    key: string,
+    options: Omit<Parameters<ContainerRuntime['buildImage']>[0], 'limits'>,
+  ): Promise<void> {
+    const { runtime, buildCgroups, config } = this.deps;
+    const cgroupParent = await buildCgroups.prepare(key);
+    try {
+      await runtime.buildImage({
+        ...options,
+        limits: { memoryBytes: config.BUILD_MEMORY_MB * 1024 * 1024, cpus: config.BUILD_CPUS, cgroupParent },
+      });
+    } catch (err) {
+      if (!(err instanceof BerthError) || err.code !== 'BUILD_FAILED') throw err;
+      // The process limit first: a step that cannot fork often fails in other ways too.
+      if (await buildCgroups.hitProcessLimit(key).catch(() => false)) {
+        throw new BerthError(
+          'BUILD_FAILED',
+          `the build hit its process limit (BUILD_PIDS_MAX=${config.BUILD_PIDS_MAX}); ${err.message}`,
+          { cause: err },
+        );
+      }
+      // 137 = SIGKILL: with a memory limit and no swap, the kernel's OOM killer.
+      if (err instanceof BuildStepError && err.exitCode === 137) {
+        throw new BerthError(
+          'BUILD_FAILED',
+          `the build ran out of memory (BUILD_MEMORY_MB=${config.BUILD_MEMORY_MB}); ${err.message}`,
+          { cause: err },
+        );
+      }
+      throw err;
+    } finally {
+      await buildCgroups
+        .release(key)
+        .catch((err: unknown) => this.deps.logger.warn({ err, key }, 'removing the build cgroup failed'));
+    }
   }
 
   private async waitUntilAnswering(
@@ -348,7 +394,9 @@ async function resolveContext(srcDir: string, rootDir: string): Promise<string> 
   const where = rootDir ? `${rootDir}/Dockerfile` : 'the root of the source';
   const dockerfile = await lstat(path.join(contextDir, 'Dockerfile')).catch(() => undefined);
   if (dockerfile?.isSymbolicLink()) {
-    throw new BerthError('MISSING_DOCKERFILE', `the Dockerfile at ${where} is a symbolic link; it must be a regular file`);
+    // The daemon resolves a link inside the build context, the worker on the host: they would
+    // read two different files, and the one the policy checked would not be the one built.
+    throw new BerthError('UNSAFE_DOCKERFILE', `the Dockerfile at ${where} is a symbolic link; it must be a regular file`);
   }
   if (!dockerfile?.isFile()) {
     throw new BerthError('MISSING_DOCKERFILE', `no Dockerfile found at ${where}`);

@@ -6,6 +6,7 @@ import { containerName, imageTag } from '@berth/shared/labels';
 import type { Logger } from '@berth/shared/logger';
 import type { StatusPublisher } from '@berth/shared/status-publisher';
 import type { ContainerRuntime } from './docker/container-runtime.ts';
+import type { BuildCgroups } from './build/build-cgroups.ts';
 
 export interface MaintenanceOptions {
   instance: string;
@@ -23,12 +24,14 @@ export interface MaintenanceOptions {
  * - containers and images of deployments that are final (or unknown) are removed;
  * - uploaded archives of deployments no longer in flight are deleted (one
  *   canceled through the API while queued never reaches a worker's runner).
+ * - so are build cgroups of such deployments (a worker killed mid-build leaves its cgroup).
  */
 export class Maintenance {
   constructor(
     private readonly deps: {
       store: DeploymentStore;
       runtime: ContainerRuntime;
+      buildCgroups: BuildCgroups;
       queue: Queue<DeploymentJobData>;
       status: StatusPublisher;
       options: MaintenanceOptions;
@@ -40,12 +43,33 @@ export class Maintenance {
     await this.reapOrphans();
     await this.reconcileContainers();
     await this.deleteSpentArchives();
+    await this.removeBuildCgroups();
   }
 
   private async deleteSpentArchives(): Promise<void> {
     const { store, logger } = this.deps;
     const ids = await store.deleteArchivesWhere(deploymentStatuses.filter((s) => !isInProgress(s)));
     if (ids.length > 0) logger.info({ deploymentIds: ids }, 'deleted archives of deployments no longer in flight');
+  }
+
+  private async removeBuildCgroups(): Promise<void> {
+    const { store, buildCgroups, options, logger } = this.deps;
+    const prefix = `${options.instance}-`;
+    // `<instance>-<deployment id>-<attempt>`, matched strictly: instance "a" must not read
+    // instance "a-b"'s keys as its own (a live build's cgroup removed between two RUN steps
+    // would be made again by Docker with no process limit).
+    const owned = (await buildCgroups.list(prefix)).flatMap((key) => {
+      const m = /^([a-z0-9]{1,64})-[0-9a-f]{8}$/.exec(key.slice(prefix.length));
+      return m ? [{ key, deploymentId: m[1]! }] : [];
+    });
+    if (owned.length === 0) return;
+    // Only once the deployment is final: an attempt that lost its lock may still be building.
+    const statuses = await store.statuses(owned.map((o) => o.deploymentId));
+    for (const { key, deploymentId } of owned) {
+      const s = statuses.get(deploymentId);
+      if (s !== undefined && !isFinal(s)) continue;
+      await buildCgroups.release(key).catch((err: unknown) => logger.warn({ err, key }, 'removing a build cgroup failed'));
+    }
   }
 
   private async reapOrphans(): Promise<void> {

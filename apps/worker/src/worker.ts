@@ -1,7 +1,7 @@
 import { Queue, UnrecoverableError, Worker } from 'bullmq';
 import { DeploymentStore } from '@berth/shared/deployment-store';
 import type { Db } from '@berth/shared/db';
-import { isBerthError } from '@berth/shared/errors';
+import { BerthError, isBerthError } from '@berth/shared/errors';
 import { deploymentQueueName, queuePrefix, type DeploymentJobData } from '@berth/shared/jobs';
 import type { Logger } from '@berth/shared/logger';
 import { createRedis, type Redis } from '@berth/shared/redis';
@@ -9,6 +9,7 @@ import type { WorkerConfig } from './config.ts';
 import { DeploymentRunner, shutdownReason } from './deployment-runner.ts';
 import type { ContainerRuntime } from './docker/container-runtime.ts';
 import { DockerRuntime } from './docker/docker-runtime.ts';
+import { CgroupFsBuildCgroups, NoBuildCgroups, type BuildCgroups } from './build/build-cgroups.ts';
 import { probeHttp } from './health-check.ts';
 import { LogSink, maskableSecrets } from './log-sink.ts';
 import { extractArchive } from './source/archive-source.ts';
@@ -36,10 +37,21 @@ export async function startWorker(deps: {
   runtime?: ContainerRuntime;
 }): Promise<WorkerHandle> {
   const { config, logger } = deps;
+  const runtime = deps.runtime ?? new DockerRuntime();
+  const network = await runtime.ensureNetwork(config.network);
+  if (!network.isolated) {
+    // Not fatal: refusing to start would take down deployments, not protect them.
+    logger.warn(
+      { network: config.network, attached: network.attached },
+      `the app network ${config.network} lets containers connect to each other (made by an older Berth) and ` +
+        'still has containers attached, so it cannot be replaced now: apps on it are not isolated from each other. ' +
+        'Stop those apps (or detach them) and restart the worker to recreate it isolated.',
+    );
+  }
+  const buildCgroups = await buildCgroupsFor(config, runtime);
+  // Connections only once the checks above passed: a worker that refuses to start leaks none.
   const redis: Redis = createRedis(config.REDIS_URL);
   const store = new DeploymentStore(deps.db);
-  const runtime = deps.runtime ?? new DockerRuntime();
-  await runtime.ensureNetwork(config.network);
 
   const openLog = async (deployment: DeploymentRow) => {
     const sink = new LogSink({
@@ -75,6 +87,7 @@ export async function startWorker(deps: {
     config,
     store,
     runtime,
+    buildCgroups,
     logger,
     status,
     probe: probeHttp,
@@ -154,6 +167,7 @@ export async function startWorker(deps: {
   const maintenance = new Maintenance({
     store,
     runtime,
+    buildCgroups,
     queue,
     status,
     logger,
@@ -189,4 +203,20 @@ export async function startWorker(deps: {
       await redis.quit().catch(() => redis.disconnect());
     },
   };
+}
+
+/** Checks at start that builds can get their process limit here, rather than building without one. */
+async function buildCgroupsFor(config: WorkerConfig, runtime: ContainerRuntime): Promise<BuildCgroups> {
+  if (config.BUILD_PIDS_MAX === 0) return new NoBuildCgroups();
+  const { cgroupDriver } = await runtime.engineInfo();
+  if (cgroupDriver !== 'cgroupfs') {
+    throw new BerthError(
+      'INTERNAL',
+      `BUILD_PIDS_MAX needs Docker's cgroupfs cgroup driver (this daemon uses ${cgroupDriver}); ` +
+        'set BUILD_PIDS_MAX=0 to build without a process limit',
+    );
+  }
+  const cgroups = new CgroupFsBuildCgroups(config.BUILD_PIDS_MAX);
+  await cgroups.check();
+  return cgroups;
 }

@@ -25,6 +25,8 @@ export const errorCatalog = {
   UNSAFE_ARCHIVE: { retryable: false },
   INVALID_ROOT_DIR: { retryable: false },
   MISSING_DOCKERFILE: { retryable: false },
+  /** The Dockerfile asks for something a build may not do here (ADD from a URL, FROM another app's image). */
+  UNSAFE_DOCKERFILE: { retryable: false },
   GIT_CLONE_FAILED: { retryable: false },
   BUILD_FAILED: { retryable: false },
   APP_EXITED: { retryable: false },

@@ -1,3 +1,5 @@
+import { BerthError } from '@berth/shared/errors';
+
 /**
  * What the deployment pipeline needs from a container engine, as structured
  * arguments (never shell strings). `docker-runtime.ts` is the real one.
@@ -11,6 +13,37 @@ export interface BuildImageOptions {
   timeoutMs: number;
   signal: AbortSignal;
   onLine: (line: string) => void;
+  limits: BuildLimits;
+}
+
+/** What one build's RUN steps may use. */
+export interface BuildLimits {
+  memoryBytes: number;
+  cpus: number;
+  /** A cgroup made for this build (with a process limit), or undefined for the daemon's default. */
+  cgroupParent?: string;
+}
+
+/** The builder reported a failed step; `exitCode` is the step's exit code when it has one (137: killed). */
+export class BuildStepError extends BerthError {
+  constructor(
+    message: string,
+    readonly exitCode: number | undefined,
+  ) {
+    super('BUILD_FAILED', message);
+  }
+}
+
+export interface NetworkState {
+  /** Container-to-container traffic is refused on it. */
+  isolated: boolean;
+  /** Containers attached to it now. */
+  attached: number;
+}
+
+export interface EngineInfo {
+  /** "cgroupfs" or "systemd". */
+  cgroupDriver: string;
 }
 
 export interface RunContainerOptions {
@@ -52,7 +85,9 @@ export interface FollowLogsOptions {
 }
 
 export interface ContainerRuntime {
-  ensureNetwork(name: string): Promise<void>;
+  engineInfo(): Promise<EngineInfo>;
+  /** Creates the app network, isolated; see docker-runtime.ts for networks made before that. */
+  ensureNetwork(name: string): Promise<NetworkState>;
   /** Throws BUILD_FAILED (with the builder's message) when the Dockerfile fails. */
   buildImage(options: BuildImageOptions): Promise<void>;
   /** Creates and starts the container; returns its id and its address on `network`. */

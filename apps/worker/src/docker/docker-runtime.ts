@@ -3,22 +3,31 @@ import tar from 'tar-fs';
 import { BerthError } from '@berth/shared/errors';
 import { LineSplitter, maxRawLineLength } from '@berth/shared/log-line';
 import { labels } from '@berth/shared/labels';
-import type {
-  BuildImageOptions,
-  ContainerRuntime,
-  ContainerState,
-  FollowLogsOptions,
-  RunContainerOptions,
-  RunningContainer,
-  OwnedContainer,
+import {
+  BuildStepError,
+  type BuildImageOptions,
+  type ContainerRuntime,
+  type ContainerState,
+  type EngineInfo,
+  type NetworkState,
+  type FollowLogsOptions,
+  type RunContainerOptions,
+  type RunningContainer,
+  type OwnedContainer,
 } from './container-runtime.ts';
 
 interface BuildEvent {
   stream?: string;
   status?: string;
   error?: string;
-  errorDetail?: { message?: string };
+  errorDetail?: { message?: string; code?: number };
   aux?: { ID?: string };
+}
+
+const iccOption = 'com.docker.network.bridge.enable_icc';
+
+function isIsolated(info: Docker.NetworkInspectInfo): boolean {
+  return info.Options?.[iccOption] === 'false';
 }
 
 function statusCode(err: unknown): number | undefined {
@@ -34,16 +43,67 @@ function unavailable(err: unknown, what: string): BerthError {
 export class DockerRuntime implements ContainerRuntime {
   constructor(private readonly docker: Docker = new Docker()) {}
 
-  async ensureNetwork(name: string): Promise<void> {
+  async engineInfo(): Promise<EngineInfo> {
     try {
-      await this.docker.getNetwork(name).inspect();
+      const info = (await this.docker.info()) as { CgroupDriver?: string };
+      return { cgroupDriver: info.CgroupDriver ?? 'unknown' };
     } catch (err) {
-      if (statusCode(err) !== 404) throw unavailable(err, 'inspecting the app network');
+      throw unavailable(err, 'asking the Docker daemon about itself');
+    }
+  }
+
+  /**
+   * The app network refuses container-to-container traffic (`enable_icc`
+   * false: Docker adds a DROP rule for traffic between two ports of the
+   * bridge), so one app cannot connect to another app's container. The host
+   * (Caddy, the worker's health probe) still reaches every app: its traffic
+   * comes from the bridge's own address, not from another container.
+   *
+   * A network made by an older Berth lacks the option, and Docker cannot change
+   * options of an existing network. When no container is attached it is
+   * recreated (Docker refuses to remove a network with endpoints, so a
+   * container attached meanwhile makes the removal fail, not vanish); with
+   * containers attached it is left alone and reported, since recreating it
+   * would cut running apps off from Caddy. (Narrow window: another worker that
+   * checked the old network but has not attached its container yet loses the
+   * network and fails that one deployment.)
+   */
+  async ensureNetwork(name: string): Promise<NetworkState> {
+    let info = await this.inspectNetwork(name);
+    if (info && !isIsolated(info)) {
+      const attached = Object.keys(info.Containers ?? {}).length;
+      if (attached > 0) return { isolated: false, attached };
       try {
-        await this.docker.createNetwork({ Name: name, Driver: 'bridge', CheckDuplicate: true });
+        await this.docker.getNetwork(name).remove();
+      } catch (err) {
+        const code = statusCode(err);
+        if (code === 403 || code === 409) return { isolated: false, attached: 1 }; // just gained an endpoint
+        if (code !== 404) throw unavailable(err, 'replacing the app network');
+      }
+      info = undefined;
+    }
+    if (!info) {
+      try {
+        await this.docker.createNetwork({
+          Name: name,
+          Driver: 'bridge',
+          CheckDuplicate: true,
+          Options: { [iccOption]: 'false' },
+        });
       } catch (createErr) {
         if (statusCode(createErr) !== 409) throw unavailable(createErr, 'creating the app network');
       }
+      info = await this.inspectNetwork(name);
+    }
+    return { isolated: !!info && isIsolated(info), attached: Object.keys(info?.Containers ?? {}).length };
+  }
+
+  private async inspectNetwork(name: string): Promise<Docker.NetworkInspectInfo | undefined> {
+    try {
+      return (await this.docker.getNetwork(name).inspect()) as Docker.NetworkInspectInfo;
+    } catch (err) {
+      if (statusCode(err) === 404) return undefined;
+      throw unavailable(err, 'inspecting the app network');
     }
   }
 
@@ -59,10 +119,18 @@ export class DockerRuntime implements ContainerRuntime {
         t: options.tag,
         dockerfile: options.dockerfile,
         labels: options.labels,
+        // forcerm: the daemon removes a failed step's container too (also when the client aborts).
         rm: true,
         forcerm: true,
+        // Limits for every RUN step's container. memswap = memory: no swap on top, so a step
+        // that allocates without bound is OOM-killed (exit 137) instead of thrashing the host.
+        memory: options.limits.memoryBytes,
+        memswap: options.limits.memoryBytes,
+        cpuperiod: 100_000,
+        cpuquota: Math.round(options.limits.cpus * 100_000),
+        ...(options.limits.cgroupParent ? { cgroupparent: options.limits.cgroupParent } : {}),
         abortSignal: deadline,
-      });
+      } as Docker.ImageBuildOptions);
     } catch (err) {
       throw this.buildError(err, options, deadline);
     }
@@ -70,7 +138,8 @@ export class DockerRuntime implements ContainerRuntime {
     const events = new NdjsonSplitter();
     // Whole lines: the log sink masks secrets, then cuts them to the stored size.
     const output = new LineSplitter(maxRawLineLength);
-    let failure: string | undefined;
+    let failure: { message: string; code: number | undefined } | undefined;
+    let stepContainer: string | undefined;
     const handle = (raw: string) => {
       if (!raw.trim()) return;
       let event: BuildEvent;
@@ -79,9 +148,12 @@ export class DockerRuntime implements ContainerRuntime {
       } catch {
         return;
       }
-      if (event.stream) for (const line of output.push(event.stream)) options.onLine(line);
+      if (event.stream) {
+        stepContainer = /---> Running in ([0-9a-f]{12,64})/.exec(event.stream)?.[1] ?? stepContainer;
+        for (const line of output.push(event.stream)) options.onLine(line);
+      }
       if (event.status) options.onLine(event.status);
-      if (event.error) failure = event.errorDetail?.message ?? event.error;
+      if (event.error) failure = { message: event.errorDetail?.message ?? event.error, code: event.errorDetail?.code };
     };
     try {
       for await (const chunk of stream as AsyncIterable<Buffer>) {
@@ -89,10 +161,19 @@ export class DockerRuntime implements ContainerRuntime {
       }
       for (const raw of events.flush()) handle(raw);
     } catch (err) {
+      // Aborted (deadline, cancel): the daemon removes the running step's container (forcerm)
+      // on its own time. Remove it now, so that the build is over, with its processes and
+      // cgroup, when the deployment is reported failed.
+      if (stepContainer) {
+        const id = stepContainer;
+        await removeWhenFree(() => this.docker.getContainer(id).remove({ force: true }), `build container ${id}`, 50).catch(
+          () => {},
+        );
+      }
       throw this.buildError(err, options, deadline);
     }
     for (const line of output.flush()) options.onLine(line);
-    if (failure) throw new BerthError('BUILD_FAILED', `image build failed: ${failure}`);
+    if (failure) throw new BuildStepError(`image build failed: ${failure.message}`, failure.code);
   }
 
   private buildError(err: unknown, options: BuildImageOptions, deadline: AbortSignal): Error {
