@@ -181,7 +181,7 @@ const store = new DeploymentStore(db);
 const port = await freePort();
 const api = spawn('node', ['--import', 'tsx', 'apps/api/src/main.ts'], {
   cwd: root,
-  env: { ...process.env, DATABASE_URL: dbUrl.toString(), REDIS_URL: redisUrl, BERTH_INSTANCE: instance, API_PORT: String(port), LOG_LEVEL: 'warn', BERTH_ADMIN_TOKEN: benchToken, SSE_MAX_BUFFER_BYTES: String(64 * 1024 * 1024) },
+  env: { ...process.env, DATABASE_URL: dbUrl.toString(), REDIS_URL: redisUrl, BERTH_INSTANCE: instance, API_PORT: String(port), LOG_LEVEL: 'warn', BERTH_ADMIN_TOKEN: benchToken, SSE_MAX_BUFFER_BYTES: String(64 * 1024 * 1024), MAX_EVENT_STREAMS_PER_TOKEN: '500' },
   stdio: ['ignore', 'ignore', 'inherit'],
 });
 const apiUrl = `http://127.0.0.1:${port}`;

@@ -14,7 +14,7 @@ import { startStack, type Stack } from '../helpers/stack.ts';
 // publishes, the real API relays over SSE to real sockets.
 let stack: Stack;
 beforeAll(async () => {
-  stack = await startStack({ workers: 0, router: false, env: { SSE_HEARTBEAT_MS: '200' } });
+  stack = await startStack({ workers: 0, router: false, env: { SSE_HEARTBEAT_MS: '200', MAX_EVENT_STREAMS_PER_TOKEN: '500' } });
 });
 afterAll(async () => {
   await stack?.close();

@@ -26,7 +26,7 @@ const schema = z.object({
   /** Bytes an SSE viewer may have unsent before it is told to resume and disconnected. */
   SSE_MAX_BUFFER_BYTES: env.positiveInt(8 * 1024 * 1024),
   /** Open event streams one token may have on one API process (429 past it). */
-  MAX_EVENT_STREAMS_PER_TOKEN: env.positiveInt(20),
+  MAX_EVENT_STREAMS_PER_TOKEN: env.positiveInt(100),
   /** How often open event streams re-check their token (a revoked token's streams end within this). */
   TOKEN_RECHECK_MS: env.milliseconds(2000),
   /** Archive uploads one API process reads at once (429 past it): memory stays under this × MAX_ARCHIVE_BYTES. */

@@ -11,6 +11,7 @@ import type { Logger } from '@berth/shared/logger';
 import { BuildStepError, type ContainerRuntime } from './docker/container-runtime.ts';
 import type { BuildCgroups } from './build/build-cgroups.ts';
 import { assertSafeDockerfile } from './build/dockerfile-policy.ts';
+import type { BaseImages } from './build/node-base-images.ts';
 import type { StatusPublisher } from '@berth/shared/status-publisher';
 import type { LogSink } from './log-sink.ts';
 import type { WorkerConfig } from './config.ts';
@@ -34,6 +35,8 @@ export interface RunnerDeps {
   store: DeploymentStore;
   runtime: ContainerRuntime;
   buildCgroups: BuildCgroups;
+  /** Makes missing `berth/node:<major>` base images on first use. */
+  baseImages: BaseImages;
   sources: Sources;
   status: StatusPublisher;
   openLog: (deployment: DeploymentRow) => Promise<LogSink>;
@@ -165,8 +168,10 @@ export class DeploymentRunner {
 
     const contextDir = await resolveContext(srcDir, deployment.root_dir);
     // Before the daemon sees it: the daemon would fetch an ADD URL from the host itself.
-    assertSafeDockerfile(await readFile(path.join(contextDir, 'Dockerfile'), 'utf8'));
+    const dockerfile = await readFile(path.join(contextDir, 'Dockerfile'), 'utf8');
+    assertSafeDockerfile(dockerfile);
     await this.transition(id, ['fetching'], 'building', {});
+    await this.deps.baseImages.ensureFor(dockerfile, (line) => log.system(line), signal);
     const tag = imageTag(config.BERTH_INSTANCE, id);
     const owner = { [labels.instance]: config.BERTH_INSTANCE, [labels.deployment]: id };
     log.system('building image');

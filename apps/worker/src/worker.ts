@@ -19,6 +19,7 @@ import { controlChannel } from '@berth/shared/events';
 import { containerName, imageTag } from '@berth/shared/labels';
 import { Maintenance } from './maintenance.ts';
 import { RuntimeLogFollower } from './runtime-logs.ts';
+import { ScriptNodeBaseImages } from './build/node-base-images.ts';
 import type { DeploymentRow } from '@berth/shared/db';
 
 export interface WorkerHandle {
@@ -88,6 +89,7 @@ export async function startWorker(deps: {
     store,
     runtime,
     buildCgroups,
+    baseImages: new ScriptNodeBaseImages((ref) => runtime.imageExists(ref)),
     logger,
     status,
     probe: probeHttp,

@@ -85,6 +85,8 @@ export interface FollowLogsOptions {
 }
 
 export interface ContainerRuntime {
+  /** Whether an image with this reference exists locally. */
+  imageExists(ref: string): Promise<boolean>;
   engineInfo(): Promise<EngineInfo>;
   /** Creates the app network, isolated; see docker-runtime.ts for networks made before that. */
   ensureNetwork(name: string): Promise<NetworkState>;

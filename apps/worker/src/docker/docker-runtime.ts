@@ -342,6 +342,16 @@ export class DockerRuntime implements ContainerRuntime {
     await removeWhenFree(() => this.docker.getContainer(nameOrId).remove({ force: true, v: true }), `container ${nameOrId}`, 50);
   }
 
+  async imageExists(ref: string): Promise<boolean> {
+    try {
+      await this.docker.getImage(ref).inspect();
+      return true;
+    } catch (err) {
+      if (statusCode(err) === 404) return false;
+      throw unavailable(err, `inspecting image ${ref}`);
+    }
+  }
+
   async removeImage(tag: string): Promise<void> {
     // 409: a container that is going away still uses it; give it a moment.
     await removeWhenFree(() => this.docker.getImage(tag).remove({ force: true }), `image ${tag}`, 30);
