@@ -1,27 +1,13 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { createTestDatabase, type TestDatabase } from './helpers/database.ts';
 import { freePort, waitFor } from './helpers/ports.ts';
+import { startProgram } from './helpers/processes.ts';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-
-function run(program: string, env: Record<string, string>) {
-  const child = spawn('node', ['--import', 'tsx', `apps/${program}/src/main.ts`], {
-    cwd: root,
-    env: { PATH: process.env.PATH!, HOME: process.env.HOME ?? '/root', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout.on('data', (d: Buffer) => (output += d));
-  child.stderr.on('data', (d: Buffer) => (output += d));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return { child, exited, output: () => output };
-}
+const run = (program: string, env: Record<string, string>) => startProgram(program as 'api' | 'worker' | 'router-sync', env);
 
 let db: TestDatabase;
 beforeAll(async () => {

@@ -1,4 +1,4 @@
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -8,22 +8,13 @@ import { redactUrl } from '@berth/shared/logger';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
 import { SseClient } from '../helpers/http.ts';
 import { freePort, waitFor } from '../helpers/ports.ts';
+import { startProgram } from '../helpers/processes.ts';
 import { startStack, testToken, type Stack } from '../helpers/stack.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
-function runApi(env: Record<string, string>) {
-  const child = spawn('node', ['--import', 'tsx', 'apps/api/src/main.ts'], {
-    cwd: root,
-    env: { PATH: process.env.PATH!, HOME: process.env.HOME ?? '/root', LOG_LEVEL: 'info', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout.on('data', (d: Buffer) => (output += d));
-  child.stderr.on('data', (d: Buffer) => (output += d));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return { child, exited, output: () => output };
-}
+/** The API as a real process (its own main.ts), logging at info. */
+const runApi = (env: Record<string, string>) => startProgram('api', { LOG_LEVEL: 'info', ...env });
 
 let stack: Stack;
 beforeAll(async () => {
