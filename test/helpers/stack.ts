@@ -9,7 +9,7 @@ import { inject } from 'vitest';
 import { buildApp, type AppDeps } from '@berth/api/app';
 import { loadApiConfig, type ApiConfig } from '@berth/api/config';
 import { BullDeploymentQueue } from '@berth/api/deployment-queue';
-import { LogRelay } from '@berth/api/log-relay';
+import { EventRelay } from '@berth/api/event-relay';
 import { startWorker, type WorkerHandle } from '@berth/worker/worker';
 import { loadWorkerConfig } from '@berth/worker/config';
 import { HttpCaddyAdmin } from '@berth/router-sync/caddy-admin';
@@ -52,7 +52,7 @@ export interface Stack {
   apiUrl: string;
   api: FastifyInstance;
   apiConfig: ApiConfig;
-  relay: LogRelay;
+  relay: EventRelay;
   caddy: TestCaddy | undefined;
   router: RouterSync | undefined;
   workers: WorkerHandle[];
@@ -93,7 +93,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
 
   const apiConfig = loadApiConfig({ ...baseEnv, API_PORT: '0' });
   const queue = new BullDeploymentQueue(apiConfig.REDIS_URL, instance, apiConfig.QUEUE_TIMEOUT_MS);
-  const relay = new LogRelay(createRedis(apiConfig.REDIS_URL), instance, logger);
+  const relay = new EventRelay(createRedis(apiConfig.REDIS_URL), instance, logger);
   await relay.start();
   const tokens = new TokenStore(db.db);
   await tokens.bootstrap(apiConfig.BERTH_ADMIN_TOKEN);

@@ -5,7 +5,7 @@ import type { Logger } from '@berth/shared/logger';
 import type { ApiConfig } from './config.ts';
 import type { DeploymentQueue } from './deployment-queue.ts';
 import { installErrorHandler } from './http-errors.ts';
-import type { LogRelay } from './log-relay.ts';
+import type { EventRelay } from './event-relay.ts';
 import { deploymentRoutes } from './routes/deployments.ts';
 import { SseRegistry } from './sse-stream.ts';
 import type { TokenStore } from '@berth/shared/token-store';
@@ -23,7 +23,7 @@ export interface AppDeps {
   redis: Redis;
   status: RedisStatusPublisher;
   queue: DeploymentQueue;
-  relay: LogRelay;
+  relay: EventRelay;
   logger: Logger;
 }
 

@@ -8,7 +8,7 @@ import { RedisStatusPublisher } from '@berth/shared/status-publisher';
 import { buildApp } from './app.ts';
 import { loadApiConfig } from './config.ts';
 import { BullDeploymentQueue } from './deployment-queue.ts';
-import { LogRelay } from './log-relay.ts';
+import { EventRelay } from './event-relay.ts';
 import { bootstrapAdminToken } from './admin-token.ts';
 
 const logger = createLogger('api');
@@ -19,14 +19,14 @@ await runProgram(logger, () => loadApiConfig(process.env), async (config) => {
   // Requests must not wait on a Redis that is down: fail fast (callers answer 503 or fail open).
   const redis = createRedis(config.REDIS_URL, { maxRetriesPerRequest: 1, enableOfflineQueue: false });
   const queue = new BullDeploymentQueue(config.REDIS_URL, config.BERTH_INSTANCE, config.QUEUE_TIMEOUT_MS);
-  const relay = new LogRelay(createRedis(config.REDIS_URL), config.BERTH_INSTANCE, logger);
+  const relay = new EventRelay(createRedis(config.REDIS_URL), config.BERTH_INSTANCE, logger);
   await relay.start();
   const status = new RedisStatusPublisher(redis, config.BERTH_INSTANCE);
   const app = await buildApp({ config, store: new DeploymentStore(db), tokens, redis, status, queue, relay, logger });
   await app.listen({ host: config.API_HOST, port: config.API_PORT });
   return [
     ['http server', () => app.close()],
-    ['log relay', () => relay.close()],
+    ['event relay', () => relay.close()],
     ['queue', () => queue.close()],
     ['redis', () => redis.quit()],
     ['database', () => db.destroy()],
