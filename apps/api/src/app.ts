@@ -14,6 +14,9 @@ import type { RedisStatusPublisher } from '@berth/shared/status-publisher';
 import { installAuth } from './auth.ts';
 import { RateLimiter } from './rate-limiter.ts';
 import { tokenRoutes } from './routes/tokens.ts';
+import { healthRoutes } from './routes/health.ts';
+import { deploymentLogRoutes } from './routes/deployment-logs.ts';
+import { eventRoutes } from './routes/events.ts';
 
 export interface AppDeps {
   config: ApiConfig;
@@ -49,17 +52,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(multipart, {
     limits: { fileSize: deps.config.MAX_ARCHIVE_BYTES, files: 1, fields: 20, fieldSize: 256 * 1024 },
   });
-
-  const open = { config: { access: 'public' } } as const;
-  app.get('/healthz', open, async () => ({ ok: true }));
-  app.get('/readyz', open, async (_request, reply) => {
-    try {
-      await deps.store.ping();
-      return { ok: true };
-    } catch {
-      return reply.status(503).send({ error: { code: 'STORE_UNAVAILABLE', message: 'database unreachable' } });
-    }
-  });
   // Long-lived SSE responses would hold close() forever: end them first.
   const streams = new SseRegistry(deps.config.MAX_EVENT_STREAMS_PER_TOKEN);
   const recheck = watchStreamTokens(streams, deps.tokens, deps.config.TOKEN_RECHECK_MS, deps.logger);
@@ -74,8 +66,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     deps.config.DEPLOY_RATE_WINDOW_MS,
     deps.logger,
   );
-  deploymentRoutes(app, deps, streams, limiter);
-  tokenRoutes(app, deps.tokens, (tokenId) => streams.endForToken(tokenId));
+  const { store, queue, status, relay, config, tokens } = deps;
+  await app.register(healthRoutes, { store });
+  await app.register(deploymentRoutes, { store, queue, status, limiter, config });
+  await app.register(deploymentLogRoutes, { store, config });
+  await app.register(eventRoutes, { store, relay, streams, config });
+  await app.register(tokenRoutes, { tokens, onRevoked: (tokenId) => streams.endForToken(tokenId) });
   return app;
 }
 

@@ -2,10 +2,20 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { isFinal, type DeploymentStatus } from '@berth/shared/deployment-state';
 import { statusEvent, type BerthEvent, type LogBatchEvent, type StatusEvent } from '@berth/shared/events';
 import type { LogLine } from '@berth/shared/log-line';
-import type { AppDeps } from './app.ts';
+import type { DeploymentStore } from '@berth/shared/deployment-store';
+import type { ApiConfig } from './config.ts';
+import type { EventRelay } from './event-relay.ts';
 import { sseFrame, SseStream, type SseRegistry } from './sse-stream.ts';
 
 const historyPage = 1000;
+
+export interface EventStreamDeps {
+  store: Pick<DeploymentStore, 'get' | 'logs' | 'transitions'>;
+  relay: Pick<EventRelay, 'subscribe'>;
+  /** Open streams, so shutdown and token revocation can end them. */
+  streams: SseRegistry;
+  config: Pick<ApiConfig, 'SSE_HEARTBEAT_MS' | 'SSE_MAX_BUFFER_BYTES'>;
+}
 
 const formatted = new WeakMap<LogBatchEvent, string>();
 /** SSE frames of a whole batch, formatted once however many viewers send it. */
@@ -36,13 +46,12 @@ function resumeFrom(request: FastifyRequest): number {
  * (a lost pub/sub message) from storage, so each line arrives once, in order.
  */
 export async function streamEvents(
-  deps: AppDeps,
+  deps: EventStreamDeps,
   request: FastifyRequest,
   reply: FastifyReply,
   scope: { deploymentId?: string | undefined; global?: boolean },
-  registry: SseRegistry,
 ): Promise<void> {
-  const { store, relay, config } = deps;
+  const { store, relay, config, streams: registry } = deps;
   const tokenId = request.token!.id;
   registry.assertRoom(tokenId);
   const sse = new SseStream(request, reply, {

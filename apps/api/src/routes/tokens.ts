@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyPluginAsync } from 'fastify';
 import { BerthError } from '@berth/shared/errors';
 import { tokenScopes, type TokenScope } from '@berth/shared/token-scope';
 import type { TokenInfo, TokenStore } from '@berth/shared/token-store';
@@ -14,12 +14,14 @@ const view = (t: TokenInfo) => ({
 
 const admin = { access: 'admin' } as const;
 
-/**
- * Token management is for admin tokens only. `onRevoked` ends the revoked
- * token's open event streams in this process at once (other API processes
- * notice on their next periodic check).
- */
-export function tokenRoutes(app: FastifyInstance, tokens: TokenStore, onRevoked: (tokenId: string) => void): void {
+export interface TokenRoutesOptions {
+  tokens: Pick<TokenStore, 'list' | 'create' | 'revoke'>;
+  /** Ends the revoked token's open event streams in this process at once (other API processes notice on their next periodic check). */
+  onRevoked: (tokenId: string) => void;
+}
+
+/** Token management is for admin tokens only. */
+export const tokenRoutes: FastifyPluginAsync<TokenRoutesOptions> = async (app, { tokens, onRevoked }) => {
   app.get('/api/tokens', { config: admin }, async () => ({ items: (await tokens.list()).map(view) }));
 
   app.post(
@@ -54,4 +56,4 @@ export function tokenRoutes(app: FastifyInstance, tokens: TokenStore, onRevoked:
     onRevoked(id);
     return view(info);
   });
-}
+};
