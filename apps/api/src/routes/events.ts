@@ -23,6 +23,6 @@ export const eventRoutes: FastifyPluginAsync<EventRoutesOptions> = async (app, d
       if (!/^[a-z0-9]{1,64}$/.test(deployment)) throw new BerthError('VALIDATION_FAILED', 'deployment is not an id');
       await loadDeployment(deps.store, deployment);
     }
-    await streamEvents(deps, request, reply, { deploymentId: deployment, global: deployment === undefined });
+    await streamEvents(deps, request, reply, deployment === undefined ? { global: true } : { deploymentId: deployment });
   });
 };
