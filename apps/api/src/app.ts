@@ -1,5 +1,6 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import multipart from '@fastify/multipart';
+import type { JsonSchemaToTsProvider } from '@fastify/type-provider-json-schema-to-ts';
 import type { DeploymentStore } from '@berth/shared/deployment-store';
 import type { Logger } from '@berth/shared/logger';
 import type { ApiConfig } from './config.ts';
@@ -67,11 +68,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     deps.logger,
   );
   const { store, queue, status, relay, config, tokens } = deps;
-  await app.register(healthRoutes, { store });
-  await app.register(deploymentRoutes, { store, queue, status, limiter, config });
-  await app.register(deploymentLogRoutes, { store, config });
-  await app.register(eventRoutes, { store, relay, streams, config });
-  await app.register(tokenRoutes, { tokens, onRevoked: (tokenId) => streams.endForToken(tokenId) });
+  const api = app.withTypeProvider<JsonSchemaToTsProvider>();
+  await api.register(healthRoutes, { store });
+  await api.register(deploymentRoutes, { store, queue, status, limiter, config });
+  await api.register(deploymentLogRoutes, { store, config });
+  await api.register(eventRoutes, { store, relay, streams, config });
+  await api.register(tokenRoutes, { tokens, onRevoked: (tokenId) => streams.endForToken(tokenId) });
   return app;
 }
 

@@ -1,17 +1,18 @@
-import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
-import { deploymentStatuses, isDeploymentStatus, isInProgress } from '@berth/shared/deployment-state';
+import { deploymentStatuses, isInProgress } from '@berth/shared/deployment-state';
 import type { DeploymentStore } from '@berth/shared/deployment-store';
 import { BerthError } from '@berth/shared/errors';
 import { newDeploymentId } from '@berth/shared/ids';
 import type { RedisStatusPublisher } from '@berth/shared/status-publisher';
 import type { ApiConfig } from '../config.ts';
 import type { DeploymentQueue } from '../deployment-queue.ts';
-import { deploymentView, type Urls } from '../deployment-view.ts';
+import { deploymentView, deploymentViewSchema, type Urls } from '../deployment-view.ts';
 import { parseFields, toDeploymentInput } from '../deployment-input.ts';
 import { RateLimitedError, type RateLimiter } from '../rate-limiter.ts';
 import { ConcurrencyLimit } from '../concurrency-limit.ts';
+import type { ApiInstance, ApiPlugin } from './api-plugin.ts';
 import { idParams, loadDeployment } from './deployment-params.ts';
 import { readMultipart } from './deployment-upload.ts';
+import { errorResponses } from './error-schema.ts';
 
 export interface DeploymentRoutesOptions {
   store: Pick<DeploymentStore, 'get' | 'create' | 'list' | 'transition'>;
@@ -23,21 +24,44 @@ export interface DeploymentRoutesOptions {
 
 const read = { access: 'read' } as const;
 const deploy = { access: 'deploy' } as const;
+const viewResponse = { 200: deploymentViewSchema, ...errorResponses } as const;
+const listQuery = {
+  type: 'object',
+  properties: {
+    limit: { type: 'integer', minimum: 1, maximum: 100, default: 20 },
+    cursor: { type: 'string', maxLength: 200 },
+    status: { type: 'string', enum: deploymentStatuses },
+    project: { type: 'string', maxLength: 64 },
+  },
+  additionalProperties: false,
+} as const;
+const listSchema = {
+  type: 'object',
+  properties: {
+    items: { type: 'array', items: deploymentViewSchema },
+    nextCursor: { type: ['string', 'null'], description: 'pass as `cursor` for the next page; null on the last' },
+  },
+  required: ['items', 'nextCursor'],
+  additionalProperties: false,
+} as const;
 
 /** Creating, reading and stopping deployments. */
-export const deploymentRoutes: FastifyPluginAsync<DeploymentRoutesOptions> = async (app, opts) => {
+export const deploymentRoutes: ApiPlugin<DeploymentRoutesOptions> = async (app, opts) => {
   createRoute(app, opts);
   readRoutes(app, opts);
   stopRoutes(app, opts);
 };
 
-function createRoute(app: FastifyInstance, { store, queue, limiter, config }: DeploymentRoutesOptions): void {
+function createRoute(app: ApiInstance, { store, queue, limiter, config }: DeploymentRoutesOptions): void {
   const uploads = new ConcurrencyLimit(
     config.MAX_CONCURRENT_UPLOADS,
     () => new RateLimitedError(1, `${config.MAX_CONCURRENT_UPLOADS} archive uploads are already being received; try again shortly`),
   );
 
-  app.post('/api/deployments', { config: deploy }, async (request, reply) => {
+  // No body schema: the fields come as JSON or as multipart form fields next to the archive, and one
+  // validator (deployment-input.ts) checks both ways alike, with the same messages.
+  const schema = { response: { 202: deploymentViewSchema, ...errorResponses } } as const;
+  app.post('/api/deployments', { config: deploy, schema }, async (request, reply) => {
     await limiter.take(request.token!.id);
     const { fields, archive } = request.isMultipart()
       ? await uploads.run(() => readMultipart(request))
@@ -75,43 +99,24 @@ function createRoute(app: FastifyInstance, { store, queue, limiter, config }: De
   });
 }
 
-function readRoutes(app: FastifyInstance, { store, config }: DeploymentRoutesOptions): void {
+function readRoutes(app: ApiInstance, { store, config }: DeploymentRoutesOptions): void {
   app.get(
     '/api/deployments',
-    {
-      config: read,
-      schema: {
-        querystring: {
-          type: 'object',
-          properties: {
-            limit: { type: 'integer', minimum: 1, maximum: 100, default: 20 },
-            cursor: { type: 'string', maxLength: 200 },
-            status: { type: 'string', enum: [...deploymentStatuses] },
-            project: { type: 'string', maxLength: 64 },
-          },
-          additionalProperties: false,
-        },
-      },
-    },
+    { config: read, schema: { querystring: listQuery, response: { 200: listSchema, ...errorResponses } } },
     async (request) => {
-      const q = request.query as { limit: number; cursor?: string; status?: string; project?: string };
-      const page = await store.list({
-        limit: q.limit,
-        cursor: q.cursor,
-        status: q.status && isDeploymentStatus(q.status) ? q.status : undefined,
-        project: q.project,
-      });
+      const q = request.query;
+      const page = await store.list({ limit: q.limit, cursor: q.cursor, status: q.status, project: q.project });
       return { items: page.items.map((row) => deploymentView(row, config)), nextCursor: page.nextCursor };
     },
   );
 
-  app.get('/api/deployments/:id', { config: read, schema: { params: idParams } }, async (request) => {
-    const { id } = request.params as { id: string };
+  app.get('/api/deployments/:id', { config: read, schema: { params: idParams, response: viewResponse } }, async (request) => {
+    const { id } = request.params;
     return deploymentView(await loadDeployment(store, id), config);
   });
 }
 
-function stopRoutes(app: FastifyInstance, opts: DeploymentRoutesOptions): void {
+function stopRoutes(app: ApiInstance, opts: DeploymentRoutesOptions): void {
   const { store, queue, config } = opts;
   const deps = opts;
   const load = (id: string) => loadDeployment(store, id);
@@ -147,13 +152,14 @@ function stopRoutes(app: FastifyInstance, opts: DeploymentRoutesOptions): void {
     throw new BerthError('CONFLICT', `deployment ${id} keeps changing state; try again`);
   };
 
-  app.post('/api/deployments/:id/cancel', { config: deploy, schema: { params: idParams } }, async (request) => {
-    const { id } = request.params as { id: string };
+  const schema = { params: idParams, response: viewResponse } as const;
+  app.post('/api/deployments/:id/cancel', { config: deploy, schema }, async (request) => {
+    const { id } = request.params;
     return deploymentView(await stop(id, 'cancel'), config);
   });
 
-  app.delete('/api/deployments/:id', { config: deploy, schema: { params: idParams } }, async (request) => {
-    const { id } = request.params as { id: string };
+  app.delete('/api/deployments/:id', { config: deploy, schema }, async (request) => {
+    const { id } = request.params;
     return deploymentView(await stop(id, 'delete'), config);
   });
 }
