@@ -14,7 +14,7 @@ import type { RouterSync } from '@berth/router-sync/router-sync';
 import { startRouterSync, type RouterSyncHandle } from '@berth/router-sync/start-router-sync';
 import { deploymentQueueName, queuePrefix } from '@berth/shared/jobs';
 import { labels } from '@berth/shared/labels';
-import { createLogger } from '@berth/shared/logger';
+import { createLogger, type Logger } from '@berth/shared/logger';
 import { createRedis } from '@berth/shared/redis';
 import { startCaddy, type TestCaddy } from './caddy.ts';
 import { createTestDatabase, type TestDatabase } from './database.ts';
@@ -72,20 +72,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const db = options.databaseUrl ? externalDatabase(options.databaseUrl) : await createTestDatabase();
   const logger = createLogger(`test-${instance}`, (process.env.TEST_LOG_LEVEL as 'info') ?? 'silent');
   const caddy = options.router === false ? undefined : await startCaddy();
-  const baseEnv: Record<string, string> = {
-    REDIS_URL: options.env?.REDIS_URL ?? inject('redisUrl'),
-    DATABASE_URL: db.url,
-    BERTH_INSTANCE: instance,
-    BERTH_NETWORK: testNetwork,
-    BASE_DOMAIN: 'localhost',
-    PUBLIC_PORT: String(caddy?.httpPort ?? 8080),
-    BERTH_ADMIN_TOKEN: testToken,
-    HEALTHCHECK_TIMEOUT_MS: '4000',
-    JOB_LOCK_MS: '5000',
-    JOB_STALLED_INTERVAL_MS: '2000',
-    SHUTDOWN_GRACE_MS: '5000',
-    ...options.env,
-  };
+  const baseEnv = stackEnv(instance, db.url, caddy, options.env);
 
   // The programs' own composition roots, as main.ts runs them.
   const apiConfig = loadApiConfig({ ...baseEnv, API_HOST: '127.0.0.1', API_PORT: '0' });
@@ -100,17 +87,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   };
   for (let i = 0; i < (options.workers ?? 1); i++) await addWorker();
 
-  let routerHandle: RouterSyncHandle | undefined;
-  if (caddy) {
-    const config = loadRouterSyncConfig({
-      ...baseEnv,
-      CADDY_ADMIN_URL: caddy.adminUrl,
-      CADDY_HTTP_LISTEN: `127.0.0.1:${caddy.httpPort}`,
-      API_UPSTREAM: new URL(apiHandle.url).host,
-      RESYNC_INTERVAL_MS: '1000',
-    });
-    routerHandle = await startRouterSync(config, logger);
-  }
+  const routerHandle = caddy && (await startTestRouter(baseEnv, caddy, apiHandle.url, logger));
 
   return {
     instance,
@@ -140,6 +117,46 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       await caddy?.stop();
     },
   };
+}
+
+/** What every program of a stack is configured with (the tests' own values, then the caller's). */
+function stackEnv(
+  instance: string,
+  databaseUrl: string,
+  caddy: TestCaddy | undefined,
+  env: Record<string, string> | undefined,
+): Record<string, string> {
+  return {
+    REDIS_URL: env?.REDIS_URL ?? inject('redisUrl'),
+    DATABASE_URL: databaseUrl,
+    BERTH_INSTANCE: instance,
+    BERTH_NETWORK: testNetwork,
+    BASE_DOMAIN: 'localhost',
+    PUBLIC_PORT: String(caddy?.httpPort ?? 8080),
+    BERTH_ADMIN_TOKEN: testToken,
+    HEALTHCHECK_TIMEOUT_MS: '4000',
+    JOB_LOCK_MS: '5000',
+    JOB_STALLED_INTERVAL_MS: '2000',
+    SHUTDOWN_GRACE_MS: '5000',
+    ...env,
+  };
+}
+
+/** router-sync as main.ts starts it, on the stack's private Caddy, routing to the stack's API. */
+async function startTestRouter(
+  baseEnv: Record<string, string>,
+  caddy: TestCaddy,
+  apiUrl: string,
+  logger: Logger,
+): Promise<RouterSyncHandle> {
+  const config = loadRouterSyncConfig({
+    ...baseEnv,
+    CADDY_ADMIN_URL: caddy.adminUrl,
+    CADDY_HTTP_LISTEN: `127.0.0.1:${caddy.httpPort}`,
+    API_UPSTREAM: new URL(apiUrl).host,
+    RESYNC_INTERVAL_MS: '1000',
+  });
+  return startRouterSync(config, logger);
 }
 
 function externalDatabase(url: string): TestDatabase {
