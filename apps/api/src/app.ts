@@ -31,7 +31,7 @@ export interface AppDeps {
   logger: Logger;
 }
 
-/** Builds the Fastify app from its dependencies; `main.ts` decides where they come from. */
+/** Builds the Fastify app from its dependencies; `startApi` decides where they come from (tests swap some). */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: deps.logger as FastifyBaseLogger,

@@ -116,9 +116,8 @@ function readRoutes(app: ApiInstance, { store, config }: DeploymentRoutesOptions
   });
 }
 
-function stopRoutes(app: ApiInstance, opts: DeploymentRoutesOptions): void {
-  const { store, queue, config } = opts;
-  const deps = opts;
+function stopRoutes(app: ApiInstance, deps: DeploymentRoutesOptions): void {
+  const { store, queue, config } = deps;
   const load = (id: string) => loadDeployment(store, id);
 
   /** Stops a deployment in any live state; the workers clean up (control message + reaper). */
