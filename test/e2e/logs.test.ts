@@ -2,7 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import type { AddressInfo } from 'node:net';
 import { buildApp } from '@berth/api/app';
-import { LogRelay } from '@berth/api/log-relay';
+import { EventRelay } from '@berth/api/event-relay';
 import { createLogger } from '@berth/shared/logger';
 import { createRedis } from '@berth/shared/redis';
 import { SseClient } from '../helpers/http.ts';
@@ -122,7 +122,7 @@ describe('log delivery', () => {
 
   it('survives an API restart mid-build: the viewer reconnects with Last-Event-ID and loses nothing', async () => {
     // A second API process (same database and Redis) that we can stop.
-    const relay = new LogRelay(createRedis(inject('redisUrl')), stack.instance, createLogger('t', 'silent'));
+    const relay = new EventRelay(createRedis(inject('redisUrl')), stack.instance, createLogger('t', 'silent'));
     await relay.start();
     const api = await buildApp({ ...stack.apiDeps(), relay });
     await api.listen({ host: '127.0.0.1', port: 0 });

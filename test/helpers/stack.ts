@@ -1,24 +1,20 @@
 import { randomBytes } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
 import Docker from 'dockerode';
 import { Queue } from 'bullmq';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
-import { TokenStore } from '@berth/shared/token-store';
-import { RedisStatusPublisher } from '@berth/shared/status-publisher';
 import { inject } from 'vitest';
-import { buildApp, type AppDeps } from '@berth/api/app';
+import type { AppDeps } from '@berth/api/app';
 import { loadApiConfig, type ApiConfig } from '@berth/api/config';
-import { BullDeploymentQueue } from '@berth/api/deployment-queue';
-import { LogRelay } from '@berth/api/log-relay';
+import type { EventRelay } from '@berth/api/event-relay';
+import { startApi } from '@berth/api/start-api';
 import { startWorker, type WorkerHandle } from '@berth/worker/worker';
 import { loadWorkerConfig } from '@berth/worker/config';
-import { HttpCaddyAdmin } from '@berth/router-sync/caddy-admin';
 import { loadRouterSyncConfig } from '@berth/router-sync/config';
-import { readRoutingState } from '@berth/router-sync/route-state';
-import { RouterSync } from '@berth/router-sync/router-sync';
+import type { RouterSync } from '@berth/router-sync/router-sync';
+import { startRouterSync, type RouterSyncHandle } from '@berth/router-sync/start-router-sync';
 import { deploymentQueueName, queuePrefix } from '@berth/shared/jobs';
 import { labels } from '@berth/shared/labels';
-import { createLogger } from '@berth/shared/logger';
+import { createLogger, type Logger } from '@berth/shared/logger';
 import { createRedis } from '@berth/shared/redis';
 import { startCaddy, type TestCaddy } from './caddy.ts';
 import { createTestDatabase, type TestDatabase } from './database.ts';
@@ -52,14 +48,14 @@ export interface Stack {
   apiUrl: string;
   api: FastifyInstance;
   apiConfig: ApiConfig;
-  relay: LogRelay;
+  relay: EventRelay;
   caddy: TestCaddy | undefined;
   router: RouterSync | undefined;
   workers: WorkerHandle[];
   /** Base URL of Caddy's HTTP listener. */
   caddyUrl: string;
   addWorker(env?: Record<string, string>): Promise<WorkerHandle>;
-  /** What buildApp was given, to build a second API on the same services. */
+  /** What startApi built the app from, to build a second API on the same services. */
   apiDeps(): AppDeps;
   /** app.inject with the admin token (pass an authorization header to override). */
   inject(opts: InjectOptions): Promise<LightMyRequestResponse>;
@@ -76,33 +72,12 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const db = options.databaseUrl ? externalDatabase(options.databaseUrl) : await createTestDatabase();
   const logger = createLogger(`test-${instance}`, (process.env.TEST_LOG_LEVEL as 'info') ?? 'silent');
   const caddy = options.router === false ? undefined : await startCaddy();
-  const baseEnv: Record<string, string> = {
-    REDIS_URL: options.env?.REDIS_URL ?? inject('redisUrl'),
-    DATABASE_URL: db.url,
-    BERTH_INSTANCE: instance,
-    BERTH_NETWORK: testNetwork,
-    BASE_DOMAIN: 'localhost',
-    PUBLIC_PORT: String(caddy?.httpPort ?? 8080),
-    BERTH_ADMIN_TOKEN: testToken,
-    HEALTHCHECK_TIMEOUT_MS: '4000',
-    JOB_LOCK_MS: '5000',
-    JOB_STALLED_INTERVAL_MS: '2000',
-    SHUTDOWN_GRACE_MS: '5000',
-    ...options.env,
-  };
+  const baseEnv = stackEnv(instance, db.url, caddy, options.env);
 
-  const apiConfig = loadApiConfig({ ...baseEnv, API_PORT: '0' });
-  const queue = new BullDeploymentQueue(apiConfig.REDIS_URL, instance, apiConfig.QUEUE_TIMEOUT_MS);
-  const relay = new LogRelay(createRedis(apiConfig.REDIS_URL), instance, logger);
-  await relay.start();
-  const tokens = new TokenStore(db.db);
-  await tokens.bootstrap(apiConfig.BERTH_ADMIN_TOKEN);
-  const redis = createRedis(apiConfig.REDIS_URL, { maxRetriesPerRequest: 1, enableOfflineQueue: false });
-  const status = new RedisStatusPublisher(redis, instance);
-  const apiDeps: AppDeps = { config: apiConfig, store: db.store, tokens, redis, status, queue, relay, logger };
-  const api = await buildApp(apiDeps);
-  await api.listen({ host: '127.0.0.1', port: 0 });
-  const apiPort = (api.server.address() as AddressInfo).port;
+  // The programs' own composition roots, as main.ts runs them.
+  const apiConfig = loadApiConfig({ ...baseEnv, API_HOST: '127.0.0.1', API_PORT: '0' });
+  const apiHandle = await startApi(apiConfig, logger);
+  const api = apiHandle.app;
 
   const workers: WorkerHandle[] = [];
   const addWorker = async (env: Record<string, string> = {}) => {
@@ -112,25 +87,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   };
   for (let i = 0; i < (options.workers ?? 1); i++) await addWorker();
 
-  let router: RouterSync | undefined;
-  if (caddy) {
-    const config = loadRouterSyncConfig({
-      ...baseEnv,
-      CADDY_ADMIN_URL: caddy.adminUrl,
-      CADDY_HTTP_LISTEN: `127.0.0.1:${caddy.httpPort}`,
-      API_UPSTREAM: `127.0.0.1:${apiPort}`,
-      RESYNC_INTERVAL_MS: '1000',
-    });
-    router = new RouterSync({
-      config,
-      docker,
-      logger,
-      caddy: new HttpCaddyAdmin(config.CADDY_ADMIN_URL),
-      subscriber: createRedis(config.REDIS_URL),
-      readState: () => readRoutingState(docker, db.store, { instance, network: config.network }),
-    });
-    await router.start();
-  }
+  const routerHandle = caddy && (await startTestRouter(baseEnv, caddy, apiHandle.url, logger));
 
   return {
     instance,
@@ -138,23 +95,20 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     env: baseEnv,
     api,
     apiConfig,
-    apiUrl: `http://127.0.0.1:${apiPort}`,
-    relay,
+    apiUrl: apiHandle.url,
+    relay: apiHandle.relay,
     caddy,
-    router,
+    router: routerHandle?.sync,
     workers,
     caddyUrl: `http://127.0.0.1:${caddy?.httpPort ?? 0}`,
     addWorker,
-    apiDeps: () => apiDeps,
+    apiDeps: () => apiHandle.deps,
     inject: (opts) =>
       api.inject({ ...opts, headers: { ...authHeaders, ...(opts.headers as Record<string, string> | undefined) } }),
     async close() {
-      await router?.stop();
+      await routerHandle?.close();
       await Promise.all(workers.map((w) => w.close()));
-      await api.close();
-      await relay.close();
-      await queue.close();
-      await redis.quit().catch(() => redis.disconnect());
+      await apiHandle.close();
       const q = new Queue(deploymentQueueName, { connection: createRedis(baseEnv.REDIS_URL!), prefix: queuePrefix(instance) });
       await q.obliterate({ force: true }).catch(() => {});
       await q.close();
@@ -163,6 +117,46 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       await caddy?.stop();
     },
   };
+}
+
+/** What every program of a stack is configured with (the tests' own values, then the caller's). */
+function stackEnv(
+  instance: string,
+  databaseUrl: string,
+  caddy: TestCaddy | undefined,
+  env: Record<string, string> | undefined,
+): Record<string, string> {
+  return {
+    REDIS_URL: env?.REDIS_URL ?? inject('redisUrl'),
+    DATABASE_URL: databaseUrl,
+    BERTH_INSTANCE: instance,
+    BERTH_NETWORK: testNetwork,
+    BASE_DOMAIN: 'localhost',
+    PUBLIC_PORT: String(caddy?.httpPort ?? 8080),
+    BERTH_ADMIN_TOKEN: testToken,
+    HEALTHCHECK_TIMEOUT_MS: '4000',
+    JOB_LOCK_MS: '5000',
+    JOB_STALLED_INTERVAL_MS: '2000',
+    SHUTDOWN_GRACE_MS: '5000',
+    ...env,
+  };
+}
+
+/** router-sync as main.ts starts it, on the stack's private Caddy, routing to the stack's API. */
+async function startTestRouter(
+  baseEnv: Record<string, string>,
+  caddy: TestCaddy,
+  apiUrl: string,
+  logger: Logger,
+): Promise<RouterSyncHandle> {
+  const config = loadRouterSyncConfig({
+    ...baseEnv,
+    CADDY_ADMIN_URL: caddy.adminUrl,
+    CADDY_HTTP_LISTEN: `127.0.0.1:${caddy.httpPort}`,
+    API_UPSTREAM: new URL(apiUrl).host,
+    RESYNC_INTERVAL_MS: '1000',
+  });
+  return startRouterSync(config, logger);
 }
 
 function externalDatabase(url: string): TestDatabase {

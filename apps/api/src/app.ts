@@ -1,11 +1,12 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import multipart from '@fastify/multipart';
+import type { JsonSchemaToTsProvider } from '@fastify/type-provider-json-schema-to-ts';
 import type { DeploymentStore } from '@berth/shared/deployment-store';
 import type { Logger } from '@berth/shared/logger';
 import type { ApiConfig } from './config.ts';
 import type { DeploymentQueue } from './deployment-queue.ts';
 import { installErrorHandler } from './http-errors.ts';
-import type { LogRelay } from './log-relay.ts';
+import type { EventRelay } from './event-relay.ts';
 import { deploymentRoutes } from './routes/deployments.ts';
 import { SseRegistry } from './sse-stream.ts';
 import type { TokenStore } from '@berth/shared/token-store';
@@ -14,6 +15,9 @@ import type { RedisStatusPublisher } from '@berth/shared/status-publisher';
 import { installAuth } from './auth.ts';
 import { RateLimiter } from './rate-limiter.ts';
 import { tokenRoutes } from './routes/tokens.ts';
+import { healthRoutes } from './routes/health.ts';
+import { deploymentLogRoutes } from './routes/deployment-logs.ts';
+import { eventRoutes } from './routes/events.ts';
 
 export interface AppDeps {
   config: ApiConfig;
@@ -23,11 +27,11 @@ export interface AppDeps {
   redis: Redis;
   status: RedisStatusPublisher;
   queue: DeploymentQueue;
-  relay: LogRelay;
+  relay: EventRelay;
   logger: Logger;
 }
 
-/** Builds the Fastify app from its dependencies; `main.ts` decides where they come from. */
+/** Builds the Fastify app from its dependencies; `startApi` decides where they come from (tests swap some). */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: deps.logger as FastifyBaseLogger,
@@ -49,17 +53,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(multipart, {
     limits: { fileSize: deps.config.MAX_ARCHIVE_BYTES, files: 1, fields: 20, fieldSize: 256 * 1024 },
   });
-
-  const open = { config: { access: 'public' } } as const;
-  app.get('/healthz', open, async () => ({ ok: true }));
-  app.get('/readyz', open, async (_request, reply) => {
-    try {
-      await deps.store.ping();
-      return { ok: true };
-    } catch {
-      return reply.status(503).send({ error: { code: 'STORE_UNAVAILABLE', message: 'database unreachable' } });
-    }
-  });
   // Long-lived SSE responses would hold close() forever: end them first.
   const streams = new SseRegistry(deps.config.MAX_EVENT_STREAMS_PER_TOKEN);
   const recheck = watchStreamTokens(streams, deps.tokens, deps.config.TOKEN_RECHECK_MS, deps.logger);
@@ -74,8 +67,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     deps.config.DEPLOY_RATE_WINDOW_MS,
     deps.logger,
   );
-  deploymentRoutes(app, deps, streams, limiter);
-  tokenRoutes(app, deps.tokens, (tokenId) => streams.endForToken(tokenId));
+  const { store, queue, status, relay, config, tokens } = deps;
+  const api = app.withTypeProvider<JsonSchemaToTsProvider>();
+  await api.register(healthRoutes, { store });
+  await api.register(deploymentRoutes, { store, queue, status, limiter, config });
+  await api.register(deploymentLogRoutes, { store, config });
+  await api.register(eventRoutes, { store, relay, streams, config });
+  await api.register(tokenRoutes, { tokens, onRevoked: (tokenId) => streams.endForToken(tokenId) });
   return app;
 }
 

@@ -1,4 +1,6 @@
+import type { FromSchema } from 'json-schema-to-ts';
 import type { DeploymentRow } from '@berth/shared/db';
+import { deploymentStatuses } from '@berth/shared/deployment-state';
 import { redactUrl } from '@berth/shared/redact';
 import type { ApiConfig } from './config.ts';
 
@@ -10,8 +12,83 @@ export function hostUrl(urls: Urls, label: string): string {
   return `${urls.PUBLIC_SCHEME}://${label}.${urls.BASE_DOMAIN}${port}`;
 }
 
+const nullableString = { type: ['string', 'null'] } as const;
+
+/**
+ * The response schema of a deployment. Fastify serializes with it and drops
+ * whatever it does not list, and `deploymentView` is typed from it, so the
+ * two cannot drift apart.
+ */
+export const deploymentViewSchema = {
+  type: 'object',
+  properties: {
+    id: { type: 'string' },
+    project: { type: 'string' },
+    status: { type: 'string', enum: deploymentStatuses },
+    errorCode: nullableString,
+    errorMessage: nullableString,
+    source: {
+      oneOf: [
+        {
+          type: 'object',
+          properties: {
+            type: { type: 'string', const: 'git' },
+            gitUrl: { ...nullableString, description: 'credentials redacted' },
+            ref: nullableString,
+            rootDir: { type: 'string' },
+          },
+          required: ['type', 'gitUrl', 'ref', 'rootDir'],
+          additionalProperties: false,
+        },
+        {
+          type: 'object',
+          properties: {
+            type: { type: 'string', const: 'archive' },
+            format: { type: ['string', 'null'], enum: ['zip', 'tar.gz', null] },
+            rootDir: { type: 'string' },
+          },
+          required: ['type', 'format', 'rootDir'],
+          additionalProperties: false,
+        },
+      ],
+    },
+    port: { type: 'integer' },
+    envKeys: { type: 'array', items: { type: 'string' }, description: 'env values are secrets: only their names are shown' },
+    url: { type: 'string' },
+    projectUrl: { type: 'string' },
+    createdAt: { type: 'string' },
+    updatedAt: { type: 'string' },
+    finishedAt: nullableString,
+    links: {
+      type: 'object',
+      properties: { self: { type: 'string' }, logs: { type: 'string' }, events: { type: 'string' } },
+      required: ['self', 'logs', 'events'],
+      additionalProperties: false,
+    },
+  },
+  required: [
+    'id',
+    'project',
+    'status',
+    'errorCode',
+    'errorMessage',
+    'source',
+    'port',
+    'envKeys',
+    'url',
+    'projectUrl',
+    'createdAt',
+    'updatedAt',
+    'finishedAt',
+    'links',
+  ],
+  additionalProperties: false,
+} as const;
+
+export type DeploymentView = FromSchema<typeof deploymentViewSchema>;
+
 /** The public shape of a deployment. Env values are secrets: only their names are shown. */
-export function deploymentView(row: DeploymentRow, urls: Urls) {
+export function deploymentView(row: DeploymentRow, urls: Urls): DeploymentView {
   const self = `/api/deployments/${row.id}`;
   return {
     id: row.id,

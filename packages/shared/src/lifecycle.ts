@@ -44,7 +44,7 @@ export function runUntilSignal(logger: Logger, cleanups: readonly Cleanup[]): vo
 export async function runProgram<C extends { LOG_LEVEL: string }>(
   logger: Logger,
   loadConfig: () => C,
-  start: (config: C) => Promise<Cleanup[]>,
+  start: (config: C) => Promise<readonly Cleanup[]>,
 ): Promise<void> {
   try {
     const config = loadConfig();
@@ -55,5 +55,42 @@ export async function runProgram<C extends { LOG_LEVEL: string }>(
     if (err instanceof ConfigError) logger.fatal(err.message);
     else logger.fatal({ err }, 'failed to start');
     process.exit(1);
+  }
+}
+
+/** A started program: its cleanups in closing order (for `runProgram`), and `close()` for tests. */
+export interface Started {
+  readonly cleanups: readonly Cleanup[];
+  /** Runs every cleanup (`closeAll`), then throws if any failed, so a test sees it. */
+  close(): Promise<void>;
+}
+
+/** Registers something a composition root opened, with how to close it. */
+export type Opened = (name: string, close: () => Promise<unknown>) => void;
+
+/**
+ * How a composition root (`startApi`, `startRouterSync`) starts: `start`
+ * registers each thing with `opened` as soon as it exists, and they close in
+ * reverse order (last opened, first closed). A start that fails half-way
+ * closes what it had opened before rethrowing, so a refused start leaks
+ * nothing.
+ */
+export async function startProgram<T extends object>(
+  logger: Logger,
+  start: (opened: Opened) => Promise<T>,
+): Promise<T & Started> {
+  const cleanups: Cleanup[] = [];
+  try {
+    const parts = await start((name, close) => void cleanups.unshift([name, close]));
+    return {
+      ...parts,
+      cleanups,
+      async close() {
+        if (!(await closeAll(logger, cleanups))) throw new Error('some shutdown steps failed (see the log)');
+      },
+    };
+  } catch (err) {
+    await closeAll(logger, cleanups);
+    throw err;
   }
 }

@@ -1,47 +1,67 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { MultipartFile } from '@fastify/multipart';
-import { deploymentStatuses, isDeploymentStatus, isInProgress } from '@berth/shared/deployment-state';
+import { deploymentStatuses, isInProgress } from '@berth/shared/deployment-state';
+import type { DeploymentStore } from '@berth/shared/deployment-store';
 import { BerthError } from '@berth/shared/errors';
 import { newDeploymentId } from '@berth/shared/ids';
-import { logStreams, stripAnsi, type LogStream } from '@berth/shared/log-line';
-import type { AppDeps } from '../app.ts';
-import { deploymentView } from '../deployment-view.ts';
-import { parseFields, toDeploymentInput, type DeploymentFields } from '../deployment-input.ts';
-import { streamEvents } from '../event-stream.ts';
-import type { SseRegistry } from '../sse-stream.ts';
+import type { RedisStatusPublisher } from '@berth/shared/status-publisher';
+import type { ApiConfig } from '../config.ts';
+import type { DeploymentQueue } from '../deployment-queue.ts';
+import { deploymentView, deploymentViewSchema, type Urls } from '../deployment-view.ts';
+import { parseFields, toDeploymentInput } from '../deployment-input.ts';
 import { RateLimitedError, type RateLimiter } from '../rate-limiter.ts';
 import { ConcurrencyLimit } from '../concurrency-limit.ts';
+import type { ApiInstance, ApiPlugin } from './api-plugin.ts';
+import { idParams, loadDeployment } from './deployment-params.ts';
+import { readMultipart } from './deployment-upload.ts';
+import { errorResponses } from './error-schema.ts';
+
+export interface DeploymentRoutesOptions {
+  store: Pick<DeploymentStore, 'get' | 'create' | 'list' | 'transition'>;
+  queue: DeploymentQueue;
+  status: RedisStatusPublisher;
+  limiter: RateLimiter;
+  config: Urls & Pick<ApiConfig, 'MAX_CONCURRENT_UPLOADS' | 'DEFAULT_APP_PORT'>;
+}
 
 const read = { access: 'read' } as const;
 const deploy = { access: 'deploy' } as const;
-/** Event streams also take `?token=` (EventSource cannot send headers). */
-const stream = { access: 'read', queryToken: true } as const;
-
-const idParams = {
+const viewResponse = { 200: deploymentViewSchema, ...errorResponses } as const;
+const listQuery = {
   type: 'object',
-  properties: { id: { type: 'string', pattern: '^[a-z0-9]{1,64}$' } },
-  required: ['id'],
+  properties: {
+    limit: { type: 'integer', minimum: 1, maximum: 100, default: 20 },
+    cursor: { type: 'string', maxLength: 200 },
+    status: { type: 'string', enum: deploymentStatuses },
+    project: { type: 'string', maxLength: 64 },
+  },
+  additionalProperties: false,
+} as const;
+const listSchema = {
+  type: 'object',
+  properties: {
+    items: { type: 'array', items: deploymentViewSchema },
+    nextCursor: { type: ['string', 'null'], description: 'pass as `cursor` for the next page; null on the last' },
+  },
+  required: ['items', 'nextCursor'],
+  additionalProperties: false,
 } as const;
 
-export function deploymentRoutes(
-  app: FastifyInstance,
-  deps: AppDeps,
-  streams: SseRegistry,
-  limiter: RateLimiter,
-): void {
-  const { store, queue, config } = deps;
+/** Creating, reading and stopping deployments. */
+export const deploymentRoutes: ApiPlugin<DeploymentRoutesOptions> = async (app, opts) => {
+  createRoute(app, opts);
+  readRoutes(app, opts);
+  stopRoutes(app, opts);
+};
+
+function createRoute(app: ApiInstance, { store, queue, limiter, config }: DeploymentRoutesOptions): void {
   const uploads = new ConcurrencyLimit(
     config.MAX_CONCURRENT_UPLOADS,
     () => new RateLimitedError(1, `${config.MAX_CONCURRENT_UPLOADS} archive uploads are already being received; try again shortly`),
   );
 
-  const load = async (id: string) => {
-    const row = await store.get(id);
-    if (!row) throw new BerthError('NOT_FOUND', `deployment ${id} does not exist`);
-    return row;
-  };
-
-  app.post('/api/deployments', { config: deploy }, async (request, reply) => {
+  // No body schema: the fields come as JSON or as multipart form fields next to the archive, and one
+  // validator (deployment-input.ts) checks both ways alike, with the same messages.
+  const schema = { response: { 202: deploymentViewSchema, ...errorResponses } } as const;
+  app.post('/api/deployments', { config: deploy, schema }, async (request, reply) => {
     await limiter.take(request.token!.id);
     const { fields, archive } = request.isMultipart()
       ? await uploads.run(() => readMultipart(request))
@@ -77,75 +97,28 @@ export function deploymentRoutes(
       .header('location', `/api/deployments/${id}`)
       .send(deploymentView(row, config));
   });
+}
 
+function readRoutes(app: ApiInstance, { store, config }: DeploymentRoutesOptions): void {
   app.get(
     '/api/deployments',
-    {
-      config: read,
-      schema: {
-        querystring: {
-          type: 'object',
-          properties: {
-            limit: { type: 'integer', minimum: 1, maximum: 100, default: 20 },
-            cursor: { type: 'string', maxLength: 200 },
-            status: { type: 'string', enum: [...deploymentStatuses] },
-            project: { type: 'string', maxLength: 64 },
-          },
-          additionalProperties: false,
-        },
-      },
-    },
+    { config: read, schema: { querystring: listQuery, response: { 200: listSchema, ...errorResponses } } },
     async (request) => {
-      const q = request.query as { limit: number; cursor?: string; status?: string; project?: string };
-      const page = await store.list({
-        limit: q.limit,
-        cursor: q.cursor,
-        status: q.status && isDeploymentStatus(q.status) ? q.status : undefined,
-        project: q.project,
-      });
+      const q = request.query;
+      const page = await store.list({ limit: q.limit, cursor: q.cursor, status: q.status, project: q.project });
       return { items: page.items.map((row) => deploymentView(row, config)), nextCursor: page.nextCursor };
     },
   );
 
-  app.get('/api/deployments/:id', { config: read, schema: { params: idParams } }, async (request) => {
-    const { id } = request.params as { id: string };
-    return deploymentView(await load(id), config);
+  app.get('/api/deployments/:id', { config: read, schema: { params: idParams, response: viewResponse } }, async (request) => {
+    const { id } = request.params;
+    return deploymentView(await loadDeployment(store, id), config);
   });
+}
 
-  app.get(
-    '/api/deployments/:id/logs',
-    {
-      config: read,
-      schema: {
-        params: idParams,
-        querystring: {
-          type: 'object',
-          properties: {
-            since: { type: 'integer', minimum: 0, default: 0 },
-            limit: { type: 'integer', minimum: 1, maximum: 10000, default: 1000 },
-            stream: { type: 'string', enum: [...logStreams] },
-            format: { type: 'string', enum: ['json', 'text'], default: 'json' },
-          },
-          additionalProperties: false,
-        },
-      },
-    },
-    async (request, reply) => {
-      const { id } = request.params as { id: string };
-      const q = request.query as { since: number; limit: number; stream?: LogStream; format: 'json' | 'text' };
-      await load(id);
-      const page = await store.logs(id, { afterSeq: q.since, limit: q.limit, stream: q.stream });
-      const lines = withinBytes(page, config.MAX_LOG_RESPONSE_BYTES);
-      const nextSince = lines.at(-1)?.seq ?? q.since;
-      if (q.format === 'text') {
-        return reply
-          .type('text/plain; charset=utf-8')
-          .header('x-next-since', String(nextSince))
-          .send(lines.map((l) => `${stripAnsi(l.line)}\n`).join(''));
-      }
-      return { deploymentId: id, lines, nextSince, hasMore: lines.length < page.length || page.length === q.limit };
-    },
-  );
+function stopRoutes(app: ApiInstance, deps: DeploymentRoutesOptions): void {
+  const { store, queue, config } = deps;
+  const load = (id: string) => loadDeployment(store, id);
 
   /** Stops a deployment in any live state; the workers clean up (control message + reaper). */
   const stop = async (id: string, action: 'cancel' | 'delete') => {
@@ -178,67 +151,14 @@ export function deploymentRoutes(
     throw new BerthError('CONFLICT', `deployment ${id} keeps changing state; try again`);
   };
 
-  app.post('/api/deployments/:id/cancel', { config: deploy, schema: { params: idParams } }, async (request) => {
-    const { id } = request.params as { id: string };
+  const schema = { params: idParams, response: viewResponse } as const;
+  app.post('/api/deployments/:id/cancel', { config: deploy, schema }, async (request) => {
+    const { id } = request.params;
     return deploymentView(await stop(id, 'cancel'), config);
   });
 
-  app.delete('/api/deployments/:id', { config: deploy, schema: { params: idParams } }, async (request) => {
-    const { id } = request.params as { id: string };
+  app.delete('/api/deployments/:id', { config: deploy, schema }, async (request) => {
+    const { id } = request.params;
     return deploymentView(await stop(id, 'delete'), config);
   });
-
-  app.get('/api/deployments/:id/events', { config: stream, schema: { params: idParams } }, async (request, reply) => {
-    const { id } = request.params as { id: string };
-    await load(id);
-    await streamEvents(deps, request, reply, { deploymentId: id }, streams);
-  });
-
-  app.get('/api/events', { config: stream }, async (request, reply) => {
-    const { deployment } = request.query as { deployment?: string };
-    if (deployment !== undefined) {
-      if (!/^[a-z0-9]{1,64}$/.test(deployment)) throw new BerthError('VALIDATION_FAILED', 'deployment is not an id');
-      await load(deployment);
-    }
-    await streamEvents(deps, request, reply, { deploymentId: deployment, global: deployment === undefined }, streams);
-  });
-}
-
-async function readMultipart(
-  request: FastifyRequest,
-): Promise<{ fields: DeploymentFields; archive: { data: Buffer; filename: string } | undefined }> {
-  const raw: Record<string, unknown> = {};
-  let archive: { data: Buffer; filename: string } | undefined;
-  for await (const part of request.parts()) {
-    if (part.type === 'file') {
-      const file = part as MultipartFile;
-      if (file.fieldname !== 'projectArchive' || archive) {
-        file.file.resume();
-        throw new BerthError('VALIDATION_FAILED', `unexpected file field "${file.fieldname}"; use projectArchive`);
-      }
-      archive = { data: await file.toBuffer(), filename: file.filename };
-      continue;
-    }
-    const value = String(part.value);
-    if (part.fieldname === 'env') {
-      try {
-        raw.env = JSON.parse(value);
-      } catch {
-        throw new BerthError('VALIDATION_FAILED', 'env must be a JSON object of strings');
-      }
-    } else {
-      raw[part.fieldname] = value;
-    }
-  }
-  return { fields: parseFields(raw), archive };
-}
-
-/** The longest prefix of `lines` whose text fits in `maxBytes` (at least one line, so paging always moves on). */
-function withinBytes<L extends { line: string }>(lines: L[], maxBytes: number): L[] {
-  let bytes = 0;
-  for (let i = 0; i < lines.length; i++) {
-    bytes += Buffer.byteLength(lines[i]!.line) + 64;
-    if (bytes > maxBytes && i > 0) return lines.slice(0, i);
-  }
-  return lines;
 }

@@ -1,8 +1,51 @@
-import type { FastifyInstance } from 'fastify';
 import { BerthError } from '@berth/shared/errors';
-import { tokenScopes, type TokenScope } from '@berth/shared/token-scope';
+import { tokenScopes } from '@berth/shared/token-scope';
 import type { TokenInfo, TokenStore } from '@berth/shared/token-store';
 import { assertMayGrant } from '../auth.ts';
+import type { ApiPlugin } from './api-plugin.ts';
+import { errorResponses } from './error-schema.ts';
+
+const tokenProperties = {
+  id: { type: 'string' },
+  name: { type: 'string' },
+  scope: { type: 'string', enum: tokenScopes },
+  createdAt: { type: 'string' },
+  revokedAt: { type: ['string', 'null'] },
+} as const;
+const tokenRequired = ['id', 'name', 'scope', 'createdAt', 'revokedAt'] as const;
+
+/** A token as the API shows it: never its secret. */
+const tokenViewSchema = {
+  type: 'object',
+  properties: tokenProperties,
+  required: tokenRequired,
+  additionalProperties: false,
+} as const;
+
+/** A token just made: the only time its secret is shown. */
+const createdTokenSchema = {
+  type: 'object',
+  properties: { ...tokenProperties, token: { type: 'string', description: 'the secret; shown only here' } },
+  required: [...tokenRequired, 'token'],
+  additionalProperties: false,
+} as const;
+
+const tokenListSchema = {
+  type: 'object',
+  properties: { items: { type: 'array', items: tokenViewSchema } },
+  required: ['items'],
+  additionalProperties: false,
+} as const;
+
+const createTokenBody = {
+  type: 'object',
+  properties: {
+    name: { type: 'string', minLength: 1, maxLength: 100 },
+    scope: { type: 'string', enum: tokenScopes },
+  },
+  required: ['name', 'scope'],
+  additionalProperties: false,
+} as const;
 
 const view = (t: TokenInfo) => ({
   id: t.id,
@@ -14,32 +57,25 @@ const view = (t: TokenInfo) => ({
 
 const admin = { access: 'admin' } as const;
 
-/**
- * Token management is for admin tokens only. `onRevoked` ends the revoked
- * token's open event streams in this process at once (other API processes
- * notice on their next periodic check).
- */
-export function tokenRoutes(app: FastifyInstance, tokens: TokenStore, onRevoked: (tokenId: string) => void): void {
-  app.get('/api/tokens', { config: admin }, async () => ({ items: (await tokens.list()).map(view) }));
+export interface TokenRoutesOptions {
+  tokens: Pick<TokenStore, 'list' | 'create' | 'revoke'>;
+  /** Ends the revoked token's open event streams in this process at once (other API processes notice on their next periodic check). */
+  onRevoked: (tokenId: string) => void;
+}
+
+/** Token management is for admin tokens only. */
+export const tokenRoutes: ApiPlugin<TokenRoutesOptions> = async (app, { tokens, onRevoked }) => {
+  app.get(
+    '/api/tokens',
+    { config: admin, schema: { response: { 200: tokenListSchema, ...errorResponses } } },
+    async () => ({ items: (await tokens.list()).map(view) }),
+  );
 
   app.post(
     '/api/tokens',
-    {
-      config: admin,
-      schema: {
-        body: {
-          type: 'object',
-          properties: {
-            name: { type: 'string', minLength: 1, maxLength: 100 },
-            scope: { type: 'string', enum: [...tokenScopes] },
-          },
-          required: ['name', 'scope'],
-          additionalProperties: false,
-        },
-      },
-    },
+    { config: admin, schema: { body: createTokenBody, response: { 201: createdTokenSchema, ...errorResponses } } },
     async (request, reply) => {
-      const { name, scope } = request.body as { name: string; scope: TokenScope };
+      const { name, scope } = request.body;
       assertMayGrant(request.token, scope);
       const { token, info } = await tokens.create(name, scope);
       // The only time the secret is shown.
@@ -47,11 +83,21 @@ export function tokenRoutes(app: FastifyInstance, tokens: TokenStore, onRevoked:
     },
   );
 
-  app.delete('/api/tokens/:id', { config: admin }, async (request) => {
-    const { id } = request.params as { id: string };
-    const info = await tokens.revoke(id);
-    if (!info) throw new BerthError('NOT_FOUND', `token ${id} does not exist`);
-    onRevoked(id);
-    return view(info);
-  });
-}
+  app.delete(
+    '/api/tokens/:id',
+    {
+      config: admin,
+      schema: {
+        params: { type: 'object', properties: { id: { type: 'string' } }, required: ['id'] },
+        response: { 200: tokenViewSchema, ...errorResponses },
+      },
+    },
+    async (request) => {
+      const { id } = request.params;
+      const info = await tokens.revoke(id);
+      if (!info) throw new BerthError('NOT_FOUND', `token ${id} does not exist`);
+      onRevoked(id);
+      return view(info);
+    },
+  );
+};

@@ -5,10 +5,11 @@ import type { Redis } from '@berth/shared/redis';
 export type EventListener = (event: BerthEvent) => void;
 
 /**
- * One Redis subscription per API process, fanned out in memory to every
- * viewer: per deployment, and to global listeners.
+ * Relays the events channel (log batches and status changes alike): one Redis
+ * subscription per API process, fanned out in memory to every viewer, per
+ * deployment and to global listeners.
  */
-export class LogRelay {
+export class EventRelay {
   private readonly byDeployment = new Map<string, Set<EventListener>>();
   private readonly global = new Set<EventListener>();
 

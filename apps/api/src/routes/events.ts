@@ -1,0 +1,69 @@
+import type { DeploymentStore } from '@berth/shared/deployment-store';
+import { streamEvents, type EventStreamDeps } from '../event-stream.ts';
+import type { ApiPlugin } from './api-plugin.ts';
+import { deploymentIdSchema, idParams, loadDeployment } from './deployment-params.ts';
+import { errorResponses } from './error-schema.ts';
+
+export type EventRoutesOptions = EventStreamDeps & { store: Pick<DeploymentStore, 'get'> };
+
+/** Event streams also take `?token=` (EventSource cannot send headers). */
+const stream = { access: 'read', queryToken: true } as const;
+
+/**
+ * What every event stream reads from its query. Described, not typed: the
+ * stream reads them leniently (an odd `since` means "from the start"), and
+ * other parameters are ignored.
+ */
+const streamQuery = {
+  token: { description: 'the API token (string), for clients that cannot send headers' },
+  since: { description: 'the last seq (integer) the client has, when it cannot send Last-Event-ID' },
+} as const;
+
+/**
+ * Server-Sent Events: one deployment's logs and status (seamless across
+ * reconnects), or everything live. The answer is `text/event-stream`, written
+ * by hand (sse-stream.ts), so only the errors before it starts have a schema.
+ */
+export const eventRoutes: ApiPlugin<EventRoutesOptions> = async (app, deps) => {
+  app.get(
+    '/api/deployments/:id/events',
+    {
+      config: stream,
+      schema: {
+        params: idParams,
+        querystring: {
+          type: 'object',
+          properties: {
+            ...streamQuery,
+            follow: { description: '`runtime` keeps the stream open while the deployment runs' },
+          },
+        },
+        response: errorResponses,
+      },
+    },
+    async (request, reply) => {
+      const { id } = request.params;
+      await loadDeployment(deps.store, id);
+      await streamEvents(deps, request, reply, { deploymentId: id });
+    },
+  );
+
+  app.get(
+    '/api/events',
+    {
+      config: stream,
+      schema: {
+        querystring: {
+          type: 'object',
+          properties: { ...streamQuery, deployment: { ...deploymentIdSchema, description: 'only this deployment' } },
+        },
+        response: errorResponses,
+      },
+    },
+    async (request, reply) => {
+      const { deployment } = request.query;
+      if (deployment !== undefined) await loadDeployment(deps.store, deployment);
+      await streamEvents(deps, request, reply, deployment === undefined ? { global: true } : { deploymentId: deployment });
+    },
+  );
+};

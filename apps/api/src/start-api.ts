@@ -1,0 +1,53 @@
+import type { AddressInfo } from 'node:net';
+import type { FastifyInstance } from 'fastify';
+import { createDb } from '@berth/shared/db';
+import { DeploymentStore } from '@berth/shared/deployment-store';
+import { startProgram, type Started } from '@berth/shared/lifecycle';
+import type { Logger } from '@berth/shared/logger';
+import { createRedis } from '@berth/shared/redis';
+import { RedisStatusPublisher } from '@berth/shared/status-publisher';
+import { TokenStore } from '@berth/shared/token-store';
+import { bootstrapAdminToken } from './admin-token.ts';
+import { buildApp, type AppDeps } from './app.ts';
+import type { ApiConfig } from './config.ts';
+import { BullDeploymentQueue } from './deployment-queue.ts';
+import { EventRelay } from './event-relay.ts';
+
+export interface ApiHandle extends Started {
+  app: FastifyInstance;
+  /** Where it listens, e.g. `http://127.0.0.1:3000`. */
+  url: string;
+  /** What the app was built from (tests build a second app on the same services). */
+  deps: AppDeps;
+  relay: EventRelay;
+}
+
+/**
+ * The API's composition root, used by `main.ts` and by the test stack alike:
+ * connects to Postgres and Redis, makes sure an admin token exists, builds the
+ * app and listens.
+ */
+export async function startApi(config: ApiConfig, logger: Logger): Promise<ApiHandle> {
+  return startProgram(logger, async (opened) => {
+    const db = createDb(config.DATABASE_URL);
+    opened('database', () => db.destroy());
+    const tokens = new TokenStore(db);
+    await bootstrapAdminToken(tokens, config, logger);
+    // Requests must not wait on a Redis that is down: fail fast (callers answer 503 or fail open).
+    const redis = createRedis(config.REDIS_URL, { maxRetriesPerRequest: 1, enableOfflineQueue: false });
+    opened('redis', () => redis.quit());
+    const queue = new BullDeploymentQueue(config.REDIS_URL, config.BERTH_INSTANCE, config.QUEUE_TIMEOUT_MS);
+    opened('queue', () => queue.close());
+    const relay = new EventRelay(createRedis(config.REDIS_URL), config.BERTH_INSTANCE, logger);
+    opened('event relay', () => relay.close());
+    await relay.start();
+    const status = new RedisStatusPublisher(redis, config.BERTH_INSTANCE);
+    const deps: AppDeps = { config, store: new DeploymentStore(db), tokens, redis, status, queue, relay, logger };
+    const app = await buildApp(deps);
+    opened('http server', () => app.close());
+    await app.listen({ host: config.API_HOST, port: config.API_PORT });
+    const { address, port } = app.server.address() as AddressInfo;
+    const host = address.includes(':') ? `[${address}]` : address;
+    return { app, url: `http://${host}:${port}`, deps, relay };
+  });
+}

@@ -1,0 +1,35 @@
+import Docker from 'dockerode';
+import { createDb } from '@berth/shared/db';
+import { DeploymentStore } from '@berth/shared/deployment-store';
+import { startProgram, type Started } from '@berth/shared/lifecycle';
+import type { Logger } from '@berth/shared/logger';
+import { createRedis } from '@berth/shared/redis';
+import { HttpCaddyAdmin } from './caddy-admin.ts';
+import type { RouterSyncConfig } from './config.ts';
+import { readRoutingState } from './route-state.ts';
+import { RouterSync } from './router-sync.ts';
+
+export interface RouterSyncHandle extends Started {
+  sync: RouterSync;
+}
+
+/** router-sync's composition root, used by `main.ts` and by the test stack alike. */
+export async function startRouterSync(config: RouterSyncConfig, logger: Logger): Promise<RouterSyncHandle> {
+  return startProgram(logger, async (opened) => {
+    const db = createDb(config.DATABASE_URL, { max: 2 });
+    opened('database', () => db.destroy());
+    const store = new DeploymentStore(db);
+    const docker = new Docker();
+    const sync = new RouterSync({
+      config,
+      docker,
+      logger,
+      caddy: new HttpCaddyAdmin(config.CADDY_ADMIN_URL),
+      subscriber: createRedis(config.REDIS_URL),
+      readState: () => readRoutingState(docker, store, { instance: config.BERTH_INSTANCE, network: config.network }),
+    });
+    opened('reconciler', () => sync.stop());
+    await sync.start();
+    return { sync };
+  });
+}
