@@ -18,7 +18,7 @@ export async function logWriter(
   const id = options.deploymentId ?? newDeploymentId();
   if (!options.deploymentId) {
     await stack.db.store.create({ id, project: 'logs', sourceType: 'git', gitUrl: 'https://x/y.git', rootDir: '', port: 3000, env: {} });
-    await stack.db.store.transition(id, ['queued'], 'fetching');
+    await stack.db.lifecycle.transition(id, ['queued'], 'fetching');
   }
   const redis = options.redis ?? createRedis(inject('redisUrl'));
   const sink = new LogSink({
@@ -45,7 +45,7 @@ export async function logWriter(
     /** Ends the deployment (failed) and announces it, which ends per-deployment streams. */
     async finish() {
       await sink.flush();
-      const row = await stack.db.store.transition(id, ['fetching'], 'failed', { errorCode: 'BUILD_FAILED', errorMessage: 'done' });
+      const row = await stack.db.lifecycle.transition(id, ['fetching'], 'failed', { errorCode: 'BUILD_FAILED', errorMessage: 'done' });
       await redis.publish(eventsChannel(stack.instance), encodeEvent(statusEvent(row!)));
     },
     async close() {

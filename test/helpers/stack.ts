@@ -5,6 +5,8 @@ import { Queue } from 'bullmq';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { TokenStore } from '@berth/shared/token-store';
 import { RedisStatusPublisher } from '@berth/shared/status-publisher';
+import { RedisControlPublisher } from '@berth/shared/control-messages';
+import { DeploymentLifecycle, noRetry } from '@berth/shared/deployment-lifecycle';
 import { inject } from 'vitest';
 import { buildApp, type AppDeps } from '@berth/api/app';
 import { loadApiConfig, type ApiConfig } from '@berth/api/config';
@@ -21,7 +23,7 @@ import { labels } from '@berth/shared/labels';
 import { createLogger } from '@berth/shared/logger';
 import { createRedis } from '@berth/shared/redis';
 import { startCaddy, type TestCaddy } from './caddy.ts';
-import { createTestDatabase, type TestDatabase } from './database.ts';
+import { createTestDatabase, silentLifecycle, type TestDatabase } from './database.ts';
 import { createDb } from '@berth/shared/db';
 import { DeploymentStore } from '@berth/shared/deployment-store';
 
@@ -98,8 +100,15 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const tokens = new TokenStore(db.db);
   await tokens.bootstrap(apiConfig.BERTH_ADMIN_TOKEN);
   const redis = createRedis(apiConfig.REDIS_URL, { maxRetriesPerRequest: 1, enableOfflineQueue: false });
-  const status = new RedisStatusPublisher(redis, instance);
-  const apiDeps: AppDeps = { config: apiConfig, store: db.store, tokens, redis, status, queue, relay, logger };
+  const lifecycle = new DeploymentLifecycle({
+    db: db.db,
+    status: new RedisStatusPublisher(redis, instance),
+    control: new RedisControlPublisher(redis, instance),
+    pendingJobs: queue,
+    retry: noRetry,
+    logger,
+  });
+  const apiDeps: AppDeps = { config: apiConfig, store: db.store, tokens, redis, lifecycle, queue, relay, logger };
   const api = await buildApp(apiDeps);
   await api.listen({ host: '127.0.0.1', port: 0 });
   const apiPort = (api.server.address() as AddressInfo).port;
@@ -167,7 +176,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
 
 function externalDatabase(url: string): TestDatabase {
   const db = createDb(url, { max: 5 });
-  return { url, db, store: new DeploymentStore(db), drop: () => db.destroy() };
+  return { url, db, store: new DeploymentStore(db), lifecycle: silentLifecycle(db), drop: () => db.destroy() };
 }
 
 /** Containers and images a test instance left (should be none after a clean run). */

@@ -10,7 +10,7 @@ import { deploymentRoutes } from './routes/deployments.ts';
 import { SseRegistry } from './sse-stream.ts';
 import type { TokenStore } from '@berth/shared/token-store';
 import type { Redis } from '@berth/shared/redis';
-import type { RedisStatusPublisher } from '@berth/shared/status-publisher';
+import type { DeploymentLifecycle } from '@berth/shared/deployment-lifecycle';
 import { installAuth } from './auth.ts';
 import { RateLimiter } from './rate-limiter.ts';
 import { tokenRoutes } from './routes/tokens.ts';
@@ -21,7 +21,8 @@ export interface AppDeps {
   tokens: TokenStore;
   /** Commands (rate limits); the relay has its own subscriber connection. */
   redis: Redis;
-  status: RedisStatusPublisher;
+  /** Every status change (cancel, stop, a failed enqueue) goes through it. */
+  lifecycle: DeploymentLifecycle;
   queue: DeploymentQueue;
   relay: LogRelay;
   logger: Logger;

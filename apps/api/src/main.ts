@@ -5,6 +5,8 @@ import { createLogger } from '@berth/shared/logger';
 import { createRedis } from '@berth/shared/redis';
 import { TokenStore } from '@berth/shared/token-store';
 import { RedisStatusPublisher } from '@berth/shared/status-publisher';
+import { RedisControlPublisher } from '@berth/shared/control-messages';
+import { DeploymentLifecycle, noRetry } from '@berth/shared/deployment-lifecycle';
 import { buildApp } from './app.ts';
 import { loadApiConfig } from './config.ts';
 import { BullDeploymentQueue } from './deployment-queue.ts';
@@ -21,8 +23,15 @@ await runProgram(logger, () => loadApiConfig(process.env), async (config) => {
   const queue = new BullDeploymentQueue(config.REDIS_URL, config.BERTH_INSTANCE, config.QUEUE_TIMEOUT_MS);
   const relay = new LogRelay(createRedis(config.REDIS_URL), config.BERTH_INSTANCE, logger);
   await relay.start();
-  const status = new RedisStatusPublisher(redis, config.BERTH_INSTANCE);
-  const app = await buildApp({ config, store: new DeploymentStore(db), tokens, redis, status, queue, relay, logger });
+  const lifecycle = new DeploymentLifecycle({
+    db,
+    status: new RedisStatusPublisher(redis, config.BERTH_INSTANCE),
+    control: new RedisControlPublisher(redis, config.BERTH_INSTANCE),
+    pendingJobs: queue,
+    retry: noRetry,
+    logger,
+  });
+  const app = await buildApp({ config, store: new DeploymentStore(db), tokens, redis, lifecycle, queue, relay, logger });
   await app.listen({ host: config.API_HOST, port: config.API_PORT });
   return [
     ['http server', () => app.close()],

@@ -17,10 +17,10 @@ afterAll(async () => {
 async function liveDeployment(id: string, project: string) {
   const store = stack.db.store;
   await store.create({ id, project, sourceType: 'git', gitUrl: 'https://x/y.git', rootDir: '', port: 3000, env: {} });
-  await store.transition(id, ['queued'], 'fetching');
-  await store.transition(id, ['fetching'], 'building');
-  await store.transition(id, ['building'], 'starting');
-  await store.transition(id, ['starting'], 'running');
+  await stack.db.lifecycle.transition(id, ['queued'], 'fetching');
+  await stack.db.lifecycle.transition(id, ['fetching'], 'building');
+  await stack.db.lifecycle.transition(id, ['building'], 'starting');
+  await stack.db.lifecycle.transition(id, ['starting'], 'running');
 }
 
 async function runApp(deploymentId: string, project: string) {
@@ -84,7 +84,7 @@ describe('router-sync', () => {
     await liveDeployment('rsapp00000003', 'third');
     const container = await runApp('rsapp00000003', 'third');
     await answers('rsapp00000003.localhost', 'app rsapp00000003');
-    await stack.db.store.transition('rsapp00000003', ['running'], 'stopped');
+    await stack.db.lifecycle.transition('rsapp00000003', ['running'], 'stopped');
     await stack.router!.runNow();
     expect((await get('rsapp00000003.localhost')).status).toBe(404);
     await container.remove({ force: true });

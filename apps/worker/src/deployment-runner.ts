@@ -12,7 +12,7 @@ import { BuildStepError, type ContainerRuntime } from './docker/container-runtim
 import type { BuildCgroups } from './build/build-cgroups.ts';
 import { assertSafeDockerfile } from './build/dockerfile-policy.ts';
 import type { BaseImages } from './build/node-base-images.ts';
-import type { StatusPublisher } from '@berth/shared/status-publisher';
+import type { DeploymentLifecycle, TransitionFields } from '@berth/shared/deployment-lifecycle';
 import type { LogSink } from './log-sink.ts';
 import type { WorkerConfig } from './config.ts';
 
@@ -38,7 +38,8 @@ export interface RunnerDeps {
   /** Makes missing `berth/node:<major>` base images on first use. */
   baseImages: BaseImages;
   sources: Sources;
-  status: StatusPublisher;
+  /** Every status change goes through it. */
+  lifecycle: DeploymentLifecycle;
   openLog: (deployment: DeploymentRow) => Promise<LogSink>;
   probe: (host: string, port: number) => Promise<boolean>;
   /** Called once a deployment is live (starts following its runtime output). */
@@ -306,7 +307,7 @@ export class DeploymentRunner {
     id: string,
     from: DeploymentStatus[],
     to: 'running' | 'failed' | 'canceled',
-    fields: Parameters<DeploymentStore['transition']>[3],
+    fields: TransitionFields,
   ): Promise<DeploymentRow | undefined> {
     const row = await this.transition(id, from, to, fields);
     await this.forgetSource(id);
@@ -326,40 +327,21 @@ export class DeploymentRunner {
   }
 
   /**
-   * Compare-and-set with retries: Postgres may be restarting. A retry after a
-   * lost answer finds the deployment already in `to`, which counts as done.
+   * A status change through the lifecycle (which retries while Postgres is
+   * restarting). A change that finds the deployment already final (canceled
+   * or failed by someone else meanwhile) stops this attempt.
    */
   private async transition(
     id: string,
     from: DeploymentStatus[],
     to: DeploymentStatus,
-    fields: Parameters<DeploymentStore['transition']>[3],
+    fields: TransitionFields,
   ): Promise<DeploymentRow | undefined> {
-    const { store, logger } = this.deps;
-    let row: DeploymentRow | undefined;
-    for (let attempt = 0; ; attempt++) {
-      try {
-        row = await store.transition(id, from, to, fields);
-        if (!row && attempt > 0) {
-          const now = await store.get(id);
-          if (now?.status === to) row = now;
-        }
-        break;
-      } catch (err) {
-        if (err instanceof BerthError || attempt >= 40) throw err;
-        logger.warn({ err, deploymentId: id, to, attempt }, 'status change failed; retrying');
-        await new Promise((r) => setTimeout(r, Math.min(100 * 2 ** attempt, 2000)));
-      }
-    }
+    const row = await this.deps.lifecycle.transition(id, from, to, fields);
     if (!row) {
-      const now = await store.get(id);
-      if (now && isFinal(now.status) && !isFinal(to)) {
-        // Canceled or failed by someone else meanwhile: stop this attempt.
-        throw new Superseded(now.status);
-      }
-      return undefined;
+      const now = await this.deps.store.get(id);
+      if (now && isFinal(now.status) && !isFinal(to)) throw new Superseded(now.status);
     }
-    await this.deps.status.published(row);
     return row;
   }
 }

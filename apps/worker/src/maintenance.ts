@@ -1,10 +1,10 @@
 import type { Queue } from 'bullmq';
 import type { DeploymentStore } from '@berth/shared/deployment-store';
-import { deploymentStatuses, isFinal, isInProgress, type DeploymentStatus } from '@berth/shared/deployment-state';
+import { deploymentStatuses, isFinal, isInFlight, type DeploymentStatus } from '@berth/shared/deployment-state';
 import { deploymentJobOptions, type DeploymentJobData } from '@berth/shared/jobs';
 import { containerName, imageTag } from '@berth/shared/labels';
 import type { Logger } from '@berth/shared/logger';
-import type { StatusPublisher } from '@berth/shared/status-publisher';
+import type { DeploymentLifecycle } from '@berth/shared/deployment-lifecycle';
 import type { ContainerRuntime } from './docker/container-runtime.ts';
 import type { BuildCgroups } from './build/build-cgroups.ts';
 
@@ -33,7 +33,7 @@ export class Maintenance {
       runtime: ContainerRuntime;
       buildCgroups: BuildCgroups;
       queue: Queue<DeploymentJobData>;
-      status: StatusPublisher;
+      lifecycle: DeploymentLifecycle;
       options: MaintenanceOptions;
       logger: Logger;
     },
@@ -48,7 +48,7 @@ export class Maintenance {
 
   private async deleteSpentArchives(): Promise<void> {
     const { store, logger } = this.deps;
-    const ids = await store.deleteArchivesWhere(deploymentStatuses.filter((s) => !isInProgress(s)));
+    const ids = await store.deleteArchivesWhere(deploymentStatuses.filter((s) => !isInFlight(s)));
     if (ids.length > 0) logger.info({ deploymentIds: ids }, 'deleted archives of deployments no longer in flight');
   }
 
@@ -73,7 +73,7 @@ export class Maintenance {
   }
 
   private async reapOrphans(): Promise<void> {
-    const { store, queue, status, options, logger } = this.deps;
+    const { store, queue, lifecycle, options, logger } = this.deps;
     const inFlight: DeploymentStatus[] = ['queued', 'fetching', 'building', 'starting'];
     for (const d of await store.stale(inFlight, options.graceMs)) {
       const job = await queue.getJob(d.id);
@@ -86,19 +86,18 @@ export class Maintenance {
         logger.warn({ deploymentId: d.id }, 'queued deployment had no job; enqueued it again');
         continue;
       }
-      const row = await store.transition(d.id, [d.status], 'failed', {
+      const row = await lifecycle.transition(d.id, [d.status], 'failed', {
         errorCode: 'ORPHANED',
         errorMessage: `the deployment was ${d.status} but no worker owned it any more (job ${state})`,
       });
       if (row) {
-        await status.published(row);
         logger.warn({ deploymentId: d.id, was: d.status, job: state }, 'failed an orphaned deployment');
       }
     }
   }
 
   private async reconcileContainers(): Promise<void> {
-    const { store, runtime, status, options, logger } = this.deps;
+    const { store, runtime, lifecycle, options, logger } = this.deps;
     const containers = await runtime.listAll(options.instance);
     const statuses = await store.statuses(containers.map((c) => c.deploymentId));
     for (const c of containers) {
@@ -108,16 +107,14 @@ export class Maintenance {
         await runtime.removeImage(imageTag(options.instance, c.deploymentId));
         logger.info({ deploymentId: c.deploymentId, status: s ?? 'unknown' }, 'removed the container of a finished deployment');
       } else if (s === 'running' && !c.running) {
-        const row = await store.transition(c.deploymentId, ['running'], 'crashed', {});
-        if (row) await status.published(row);
+        await lifecycle.transition(c.deploymentId, ['running'], 'crashed');
       }
     }
     // Running deployments whose container vanished altogether.
     const present = new Set(containers.map((c) => c.deploymentId));
     for (const d of await store.stale(['running'], options.graceMs)) {
       if (present.has(d.id)) continue;
-      const row = await store.transition(d.id, ['running'], 'crashed', {});
-      if (row) await status.published(row);
+      await lifecycle.transition(d.id, ['running'], 'crashed');
       logger.warn({ deploymentId: d.id, container: containerName(options.instance, d.id) }, 'container of a running deployment is gone');
     }
     // Images whose deployment is final (e.g. a stop that happened while no worker ran).

@@ -6,7 +6,7 @@ import type { Redis } from '@berth/shared/redis';
 import { containerName } from '@berth/shared/labels';
 import type { ContainerRuntime } from './docker/container-runtime.ts';
 import type { LogSink } from './log-sink.ts';
-import type { StatusPublisher } from '@berth/shared/status-publisher';
+import type { DeploymentLifecycle } from '@berth/shared/deployment-lifecycle';
 
 export interface RuntimeLogOptions {
   instance: string;
@@ -39,7 +39,7 @@ export class RuntimeLogFollower {
       redis: Redis;
       store: DeploymentStore;
       openLog: (deployment: DeploymentRow) => Promise<LogSink>;
-      status: StatusPublisher;
+      lifecycle: DeploymentLifecycle;
       options: RuntimeLogOptions;
       logger: Logger;
     },
@@ -179,11 +179,9 @@ export class RuntimeLogFollower {
     }
   }
 
-  /** Compare-and-set plus announcement; false when the deployment was not in `from`. */
+  /** False when the deployment was not in `from`. */
   private async setStatus(deploymentId: string, from: 'running' | 'crashed', to: 'running' | 'crashed'): Promise<boolean> {
-    const row = await this.deps.store.transition(deploymentId, [from], to, {});
-    if (row) await this.deps.status.published(row);
-    return row !== undefined;
+    return (await this.deps.lifecycle.transition(deploymentId, [from], to)) !== undefined;
   }
 
   async stop(): Promise<void> {

@@ -14,7 +14,9 @@ import { probeHttp } from './health-check.ts';
 import { LogSink, maskableSecrets } from './log-sink.ts';
 import { extractArchive } from './source/archive-source.ts';
 import { cloneRepository } from './source/git-source.ts';
-import { RedisStatusPublisher, type ControlMessage } from '@berth/shared/status-publisher';
+import { RedisStatusPublisher } from '@berth/shared/status-publisher';
+import { decodeControlMessage, RedisControlPublisher } from '@berth/shared/control-messages';
+import { DeploymentLifecycle, retryUntilPostgresIsBack } from '@berth/shared/deployment-lifecycle';
 import { controlChannel } from '@berth/shared/events';
 import { containerName, imageTag } from '@berth/shared/labels';
 import { Maintenance } from './maintenance.ts';
@@ -68,12 +70,18 @@ export async function startWorker(deps: {
     await sink.init();
     return sink;
   };
-  const status = new RedisStatusPublisher(redis, config.BERTH_INSTANCE);
+  const lifecycle = new DeploymentLifecycle({
+    db: deps.db,
+    status: new RedisStatusPublisher(redis, config.BERTH_INSTANCE),
+    control: new RedisControlPublisher(redis, config.BERTH_INSTANCE),
+    retry: retryUntilPostgresIsBack,
+    logger,
+  });
   const runtimeLogs = new RuntimeLogFollower({
     runtime,
     redis,
     store,
-    status,
+    lifecycle,
     openLog,
     logger,
     options: {
@@ -91,7 +99,7 @@ export async function startWorker(deps: {
     buildCgroups,
     baseImages: new ScriptNodeBaseImages((ref) => runtime.imageExists(ref)),
     logger,
-    status,
+    lifecycle,
     probe: probeHttp,
     sources: {
       clone: cloneRepository,
@@ -141,10 +149,9 @@ export async function startWorker(deps: {
   // Cancel and stop requests from the API reach every worker.
   const control = createRedis(config.REDIS_URL);
   control.on('message', (_channel: string, raw: string) => {
-    let message: ControlMessage;
-    try {
-      message = JSON.parse(raw) as ControlMessage;
-    } catch {
+    const message = decodeControlMessage(raw);
+    if (!message) {
+      logger.warn({ raw: raw.slice(0, 200) }, 'ignoring a malformed control message');
       return;
     }
     if (message.type === 'cancel') {
@@ -171,7 +178,7 @@ export async function startWorker(deps: {
     runtime,
     buildCgroups,
     queue,
-    status,
+    lifecycle,
     logger,
     options: { instance: config.BERTH_INSTANCE, graceMs: config.ORPHAN_GRACE_MS },
   });

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Db, DeploymentRow } from './db.ts';
-import { assertTransition, type DeploymentStatus } from './deployment-state.ts';
+import type { DeploymentStatus } from './deployment-state.ts';
 import type { LogLine, LogStream } from './log-line.ts';
 import { BerthError } from './errors.ts';
 
@@ -16,13 +16,6 @@ export interface NewDeployment {
   env: Record<string, string>;
 }
 
-export interface TransitionFields {
-  errorCode?: string;
-  errorMessage?: string;
-  image?: string | null;
-  containerId?: string | null;
-}
-
 export interface ListQuery {
   limit: number;
   cursor?: string | undefined;
@@ -32,7 +25,8 @@ export interface ListQuery {
 
 /**
  * Everything Berth keeps in Postgres about deployments, behind one narrow
- * interface used by the API, the worker and router-sync.
+ * interface used by the API, the worker and router-sync. Status changes are
+ * not here: `DeploymentLifecycle` owns them.
  */
 export class DeploymentStore {
   constructor(private readonly db: Db) {}
@@ -108,46 +102,6 @@ export class DeploymentStore {
     const items = rows.slice(0, query.limit);
     const last = items.at(-1);
     return { items, nextCursor: rows.length > query.limit && last ? encodeCursor(last) : null };
-  }
-
-  /**
-   * Compare-and-set: moves the deployment to `to` only if it is currently in
-   * one of `from`. Returns the updated row, or undefined when the deployment
-   * was not in any of those states (someone else owns it, or it was canceled).
-   */
-  async transition(
-    id: string,
-    from: readonly DeploymentStatus[],
-    to: DeploymentStatus,
-    fields: TransitionFields = {},
-  ): Promise<DeploymentRow | undefined> {
-    for (const f of from) assertTransition(f, to);
-    const final = to === 'failed' || to === 'canceled' || to === 'stopped';
-    const now = new Date();
-    return this.db.transaction().execute(async (trx) => {
-      const row = await trx
-        .updateTable('deployments')
-        .set({
-          status: to,
-          updated_at: now,
-          ...(fields.errorCode !== undefined ? { error_code: fields.errorCode } : {}),
-          ...(fields.errorMessage !== undefined ? { error_message: fields.errorMessage } : {}),
-          ...(fields.image !== undefined ? { image: fields.image } : {}),
-          ...(fields.containerId !== undefined ? { container_id: fields.containerId } : {}),
-          ...(final ? { finished_at: now } : {}),
-        })
-        .where('id', '=', id)
-        .where('status', 'in', from)
-        .returningAll()
-        .executeTakeFirst();
-      if (row) {
-        await trx
-          .insertInto('deployment_transitions')
-          .values({ deployment_id: id, status: to, error_code: row.error_code, error_message: row.error_message, at: now })
-          .execute();
-      }
-      return row;
-    });
   }
 
   /** The deployment's status changes, oldest first. */

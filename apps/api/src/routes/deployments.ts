@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { MultipartFile } from '@fastify/multipart';
-import { deploymentStatuses, isDeploymentStatus, isInProgress } from '@berth/shared/deployment-state';
+import { deploymentStatuses, isDeploymentStatus } from '@berth/shared/deployment-state';
 import { BerthError } from '@berth/shared/errors';
 import { newDeploymentId } from '@berth/shared/ids';
 import { logStreams, stripAnsi, type LogStream } from '@berth/shared/log-line';
@@ -63,7 +63,7 @@ export function deploymentRoutes(
       await queue.enqueue(id);
     } catch (err) {
       // Never leave a queued row that no job will ever pick up.
-      await store
+      await deps.lifecycle
         .transition(id, ['queued'], 'failed', {
           errorCode: 'QUEUE_UNAVAILABLE',
           errorMessage: 'the job queue was unavailable when the deployment was created',
@@ -147,45 +147,14 @@ export function deploymentRoutes(
     },
   );
 
-  /** Stops a deployment in any live state; the workers clean up (control message + reaper). */
-  const stop = async (id: string, action: 'cancel' | 'delete') => {
-    for (let attempt = 0; attempt < 5; attempt++) {
-      const row = await load(id);
-      if (isInProgress(row.status)) {
-        const done = await store.transition(id, [row.status], 'canceled', {
-          errorCode: 'CANCELED',
-          errorMessage: 'canceled by request',
-        });
-        if (!done) continue; // it moved on meanwhile: look again
-        await queue.remove(id);
-        await deps.status.published(done);
-        await deps.status.control({ type: 'cancel', deploymentId: id });
-        return done;
-      }
-      if (row.status === 'running' || row.status === 'crashed') {
-        if (action === 'cancel') {
-          throw new BerthError('CONFLICT', `deployment ${id} is ${row.status}; stop it with DELETE /api/deployments/${id}`);
-        }
-        const done = await store.transition(id, [row.status], 'stopped', {});
-        if (!done) continue;
-        await deps.status.published(done);
-        await deps.status.control({ type: 'stop', deploymentId: id });
-        return done;
-      }
-      if (action === 'cancel') throw new BerthError('CONFLICT', `deployment ${id} is already ${row.status}`);
-      return row; // DELETE is idempotent
-    }
-    throw new BerthError('CONFLICT', `deployment ${id} keeps changing state; try again`);
-  };
-
   app.post('/api/deployments/:id/cancel', { config: deploy, schema: { params: idParams } }, async (request) => {
     const { id } = request.params as { id: string };
-    return deploymentView(await stop(id, 'cancel'), config);
+    return deploymentView(await deps.lifecycle.cancel(id), config);
   });
 
   app.delete('/api/deployments/:id', { config: deploy, schema: { params: idParams } }, async (request) => {
     const { id } = request.params as { id: string };
-    return deploymentView(await stop(id, 'delete'), config);
+    return deploymentView(await deps.lifecycle.stop(id), config);
   });
 
   app.get('/api/deployments/:id/events', { config: stream, schema: { params: idParams } }, async (request, reply) => {
