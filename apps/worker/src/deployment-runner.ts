@@ -5,7 +5,7 @@ import path from 'node:path';
 import type { DeploymentRow } from '@berth/shared/db';
 import type { DeploymentStore } from '@berth/shared/deployment-store';
 import { isFinal, type DeploymentStatus } from '@berth/shared/deployment-state';
-import { BerthError, toBerthError } from '@berth/shared/errors';
+import { BerthError, toBerthError, type ErrorCode } from '@berth/shared/errors';
 import { containerName, imageTag, labels } from '@berth/shared/labels';
 import type { Logger } from '@berth/shared/logger';
 import { BuildStepError, type ContainerRuntime } from './docker/container-runtime.ts';
@@ -54,6 +54,21 @@ export interface RunOptions {
 }
 
 const inFlight: DeploymentStatus[] = ['queued', 'fetching', 'building', 'starting'];
+
+/**
+ * Thrown by `run` once a deployment's failure is recorded: the deployment is
+ * final, so its job fails without another attempt. The message is masked
+ * (the job's failure reason is shown wherever BullMQ jobs are).
+ */
+export class DeploymentFailedError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+  ) {
+    super(`${code}: ${message}`);
+    this.name = 'DeploymentFailedError';
+  }
+}
 
 /** The abort reason a worker gives its jobs when its shutdown grace period is over. */
 export const shutdownReason = 'worker shutdown';
@@ -118,12 +133,13 @@ export class DeploymentRunner {
       await this.cleanUp(deploymentId, { image: true }).catch((cleanupErr: unknown) =>
         logger.error({ err: cleanupErr, deploymentId }, 'cleanup after failure failed'),
       );
-      await this.conclude(deploymentId, inFlight, 'failed', {
-        errorCode: error.code,
-        // Shown by the API like a log line: a builder's message can quote a secret.
-        errorMessage: log.mask(error.message),
-      });
+      // Shown by the API like a log line: a builder's message can quote a secret.
+      const errorMessage = log.mask(error.message);
+      const failed = await this.conclude(deploymentId, inFlight, 'failed', { errorCode: error.code, errorMessage });
       if (error.code === 'INTERNAL') logger.error({ err, deploymentId }, 'deployment failed unexpectedly');
+      // Recorded first, then the job fails too (a failed job in BullMQ, not a completed one).
+      // Not when someone else ended the deployment meanwhile: nothing failed here.
+      if (failed) throw new DeploymentFailedError(error.code, errorMessage);
     } finally {
       await log.close().catch((err: unknown) => logger.error({ err, deploymentId }, 'flushing logs failed'));
       await rm(workDir, { recursive: true, force: true });

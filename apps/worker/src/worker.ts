@@ -6,7 +6,7 @@ import { deploymentQueueName, queuePrefix, type DeploymentJobData } from '@berth
 import type { Logger } from '@berth/shared/logger';
 import { createRedis, type Redis } from '@berth/shared/redis';
 import type { WorkerConfig } from './config.ts';
-import { DeploymentRunner, shutdownReason } from './deployment-runner.ts';
+import { DeploymentFailedError, DeploymentRunner, shutdownReason } from './deployment-runner.ts';
 import type { ContainerRuntime } from './docker/container-runtime.ts';
 import { DockerRuntime } from './docker/docker-runtime.ts';
 import { CgroupFsBuildCgroups, NoBuildCgroups, type BuildCgroups } from './build/build-cgroups.ts';
@@ -129,6 +129,8 @@ export async function startWorker(deps: {
         log.info('deployment job finished');
       } catch (err) {
         log.warn({ err }, 'deployment job failed');
+        // The deployment is final (its failure recorded): another attempt could only find it so.
+        if (err instanceof DeploymentFailedError) throw new UnrecoverableError(err.message);
         if (isBerthError(err) && !err.retryable) throw new UnrecoverableError(err.message);
         throw err;
       }
