@@ -20,6 +20,7 @@ import { readRoutingState } from '@berth/router-sync/route-state';
 import { RouterSync } from '@berth/router-sync/router-sync';
 import { deploymentQueueName, queuePrefix } from '@berth/shared/jobs';
 import { labels } from '@berth/shared/labels';
+import { imageRepositoryPrefix } from '@berth/shared/docker-names';
 import { createLogger } from '@berth/shared/logger';
 import { createRedis } from '@berth/shared/redis';
 import { startCaddy, type TestCaddy } from './caddy.ts';
@@ -186,7 +187,7 @@ export async function instanceContainers(instance: string): Promise<Docker.Conta
 
 export async function instanceImages(instance: string): Promise<string[]> {
   const images = await docker.listImages();
-  return images.flatMap((i) => i.RepoTags ?? []).filter((t) => t.startsWith(`berth-${instance}/`));
+  return images.flatMap((i) => i.RepoTags ?? []).filter((t) => t.startsWith(imageRepositoryPrefix(instance)));
 }
 
 async function removeInstanceResources(instance: string): Promise<void> {

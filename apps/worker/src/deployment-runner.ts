@@ -6,7 +6,9 @@ import type { DeploymentRow } from '@berth/shared/db';
 import type { DeploymentStore } from '@berth/shared/deployment-store';
 import { isFinal, type DeploymentStatus } from '@berth/shared/deployment-state';
 import { BerthError, toBerthError, type ErrorCode } from '@berth/shared/errors';
-import { containerName, imageTag, labels } from '@berth/shared/labels';
+import { labels } from '@berth/shared/labels';
+import { buildCgroupKey, containerName, imageTag } from '@berth/shared/docker-names';
+import { removeDeploymentResources } from './docker/deployment-resources.ts';
 import type { Logger } from '@berth/shared/logger';
 import { BuildStepError, type ContainerRuntime } from './docker/container-runtime.ts';
 import type { BuildCgroups } from './build/build-cgroups.ts';
@@ -102,7 +104,7 @@ export class DeploymentRunner {
     } catch (err) {
       if (err instanceof Superseded) {
         log.system(`stopping: the deployment is already ${err.status}`);
-        await this.cleanUp(deploymentId, { image: true });
+        await this.cleanUp(deploymentId);
         await this.forgetSource(deploymentId);
         return;
       }
@@ -113,13 +115,13 @@ export class DeploymentRunner {
         // This worker is stopping: leave the deployment in flight for another worker.
         log.system('this worker is shutting down; handing the deployment to another worker');
         await log.flush();
-        await this.cleanUp(deploymentId, { image: true });
+        await this.cleanUp(deploymentId);
         throw new BerthError('INTERNAL', 'worker shut down mid-deployment');
       }
       if (options.signal.aborted) {
         log.system('deployment canceled');
         await log.flush();
-        await this.cleanUp(deploymentId, { image: true });
+        await this.cleanUp(deploymentId);
         await this.conclude(deploymentId, inFlight, 'canceled', {});
         return;
       }
@@ -130,7 +132,7 @@ export class DeploymentRunner {
       }
       log.system(`deployment failed (${error.code}): ${error.message}`);
       await log.flush();
-      await this.cleanUp(deploymentId, { image: true }).catch((cleanupErr: unknown) =>
+      await this.cleanUp(deploymentId).catch((cleanupErr: unknown) =>
         logger.error({ err: cleanupErr, deploymentId }, 'cleanup after failure failed'),
       );
       // Shown by the API like a log line: a builder's message can quote a secret.
@@ -158,7 +160,7 @@ export class DeploymentRunner {
     await this.transition(id, inFlight, 'fetching', {});
     if (retry) {
       log.system('resuming an interrupted attempt: removing its leftovers');
-      await this.cleanUp(id, { image: true });
+      await this.cleanUp(id);
     }
 
     const srcDir = path.join(workDir, 'src');
@@ -194,7 +196,7 @@ export class DeploymentRunner {
     log.system('building image');
     // One cgroup per attempt: a stalled attempt still running elsewhere must not remove the
     // cgroup this one builds in (Docker would recreate the path with no process limit).
-    await this.build(`${config.BERTH_INSTANCE}-${id}-${randomBytes(4).toString('hex')}`, {
+    await this.build(buildCgroupKey(config.BERTH_INSTANCE, id, randomBytes(4).toString('hex')), {
       contextDir,
       dockerfile: 'Dockerfile',
       tag,
@@ -336,10 +338,8 @@ export class DeploymentRunner {
       .catch((err: unknown) => this.deps.logger.warn({ err, deploymentId }, 'deleting the archive failed; the reaper retries'));
   }
 
-  private async cleanUp(deploymentId: string, what: { image: boolean }): Promise<void> {
-    const { runtime, config } = this.deps;
-    await runtime.removeContainer(containerName(config.BERTH_INSTANCE, deploymentId));
-    if (what.image) await runtime.removeImage(imageTag(config.BERTH_INSTANCE, deploymentId));
+  private async cleanUp(deploymentId: string): Promise<void> {
+    await removeDeploymentResources(this.deps.runtime, this.deps.config.BERTH_INSTANCE, deploymentId);
   }
 
   /**

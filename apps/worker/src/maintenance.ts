@@ -2,7 +2,8 @@ import type { Queue } from 'bullmq';
 import type { DeploymentStore } from '@berth/shared/deployment-store';
 import { deploymentStatuses, isFinal, isInFlight, type DeploymentStatus } from '@berth/shared/deployment-state';
 import { deploymentJobOptions, type DeploymentJobData } from '@berth/shared/jobs';
-import { containerName, imageTag } from '@berth/shared/labels';
+import { buildCgroupPrefix, containerName, parseBuildCgroupKey, parseImageTag } from '@berth/shared/docker-names';
+import { removeDeploymentResources } from './docker/deployment-resources.ts';
 import type { Logger } from '@berth/shared/logger';
 import type { DeploymentLifecycle } from '@berth/shared/deployment-lifecycle';
 import type { ContainerRuntime } from './docker/container-runtime.ts';
@@ -54,13 +55,9 @@ export class Maintenance {
 
   private async removeBuildCgroups(): Promise<void> {
     const { store, buildCgroups, options, logger } = this.deps;
-    const prefix = `${options.instance}-`;
-    // `<instance>-<deployment id>-<attempt>`, matched strictly: instance "a" must not read
-    // instance "a-b"'s keys as its own (a live build's cgroup removed between two RUN steps
-    // would be made again by Docker with no process limit).
-    const owned = (await buildCgroups.list(prefix)).flatMap((key) => {
-      const m = /^([a-z0-9]{1,64})-[0-9a-f]{8}$/.exec(key.slice(prefix.length));
-      return m ? [{ key, deploymentId: m[1]! }] : [];
+    const owned = (await buildCgroups.list(buildCgroupPrefix(options.instance))).flatMap((key) => {
+      const deploymentId = parseBuildCgroupKey(options.instance, key);
+      return deploymentId ? [{ key, deploymentId }] : [];
     });
     if (owned.length === 0) return;
     // Only once the deployment is final: an attempt that lost its lock may still be building.
@@ -103,8 +100,7 @@ export class Maintenance {
     for (const c of containers) {
       const s = statuses.get(c.deploymentId);
       if (s === undefined || isFinal(s)) {
-        await runtime.removeContainer(c.name);
-        await runtime.removeImage(imageTag(options.instance, c.deploymentId));
+        await removeDeploymentResources(runtime, options.instance, c.deploymentId);
         logger.info({ deploymentId: c.deploymentId, status: s ?? 'unknown' }, 'removed the container of a finished deployment');
       } else if (s === 'running' && !c.running) {
         await lifecycle.transition(c.deploymentId, ['running'], 'crashed');
@@ -118,11 +114,13 @@ export class Maintenance {
       logger.warn({ deploymentId: d.id, container: containerName(options.instance, d.id) }, 'container of a running deployment is gone');
     }
     // Images whose deployment is final (e.g. a stop that happened while no worker ran).
-    const tags = await runtime.listImages(options.instance);
-    const tagIds = tags.map((t) => t.slice(`berth-${options.instance}/`.length).split(':')[0]!);
-    const tagStatuses = await store.statuses(tagIds);
-    for (const [i, tag] of tags.entries()) {
-      const s = tagStatuses.get(tagIds[i]!);
+    const images = (await runtime.listImages(options.instance)).flatMap((tag) => {
+      const deploymentId = parseImageTag(options.instance, tag);
+      return deploymentId ? [{ tag, deploymentId }] : [];
+    });
+    const imageStatuses = await store.statuses(images.map((i) => i.deploymentId));
+    for (const { tag, deploymentId } of images) {
+      const s = imageStatuses.get(deploymentId);
       if (s === undefined || isFinal(s)) await runtime.removeImage(tag);
     }
   }

@@ -3,7 +3,7 @@ import type { DeploymentRow } from '@berth/shared/db';
 import type { DeploymentStore } from '@berth/shared/deployment-store';
 import type { Logger } from '@berth/shared/logger';
 import type { Redis } from '@berth/shared/redis';
-import { containerName } from '@berth/shared/labels';
+import { containerName } from '@berth/shared/docker-names';
 import type { ContainerRuntime } from './docker/container-runtime.ts';
 import type { LogSink } from './log-sink.ts';
 import type { DeploymentLifecycle } from '@berth/shared/deployment-lifecycle';

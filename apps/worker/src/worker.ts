@@ -18,7 +18,7 @@ import { RedisStatusPublisher } from '@berth/shared/status-publisher';
 import { decodeControlMessage, RedisControlPublisher } from '@berth/shared/control-messages';
 import { DeploymentLifecycle, retryUntilPostgresIsBack } from '@berth/shared/deployment-lifecycle';
 import { controlChannel } from '@berth/shared/events';
-import { containerName, imageTag } from '@berth/shared/labels';
+import { removeDeploymentResources } from './docker/deployment-resources.ts';
 import { Maintenance } from './maintenance.ts';
 import { RuntimeLogFollower } from './runtime-logs.ts';
 import { ScriptNodeBaseImages } from './build/node-base-images.ts';
@@ -162,10 +162,7 @@ export async function startWorker(deps: {
       }
     } else if (message.type === 'stop') {
       const { deploymentId } = message;
-      void runtime
-        .removeContainer(containerName(config.BERTH_INSTANCE, deploymentId))
-        .then(() => runtime.removeImage(imageTag(config.BERTH_INSTANCE, deploymentId)))
-        .catch((err: unknown) => logger.warn({ err, deploymentId }, 'removing a stopped deployment failed; the reaper retries'));
+      void removeDeploymentResources(runtime, config.BERTH_INSTANCE, deploymentId).catch((err: unknown) => logger.warn({ err, deploymentId }, 'removing a stopped deployment failed; the reaper retries'));
     }
   });
   await control.subscribe(controlChannel(config.BERTH_INSTANCE));

@@ -3,6 +3,7 @@ import tar from 'tar-fs';
 import { BerthError } from '@berth/shared/errors';
 import { LineSplitter, maxRawLineLength } from '@berth/shared/log-line';
 import { labels } from '@berth/shared/labels';
+import { imageRepositoryPrefix } from '@berth/shared/docker-names';
 import {
   BuildStepError,
   type BuildImageOptions,
@@ -330,8 +331,9 @@ export class DockerRuntime implements ContainerRuntime {
 
   async listImages(instance: string): Promise<string[]> {
     try {
-      const images = await this.docker.listImages({ filters: { reference: [`berth-${instance}/*`] } });
-      return images.flatMap((i) => i.RepoTags ?? []).filter((t) => t.startsWith(`berth-${instance}/`));
+      const prefix = imageRepositoryPrefix(instance);
+      const images = await this.docker.listImages({ filters: { reference: [`${prefix}*`] } });
+      return images.flatMap((i) => i.RepoTags ?? []).filter((t) => t.startsWith(prefix));
     } catch (err) {
       throw unavailable(err, 'listing images');
     }
