@@ -3,7 +3,8 @@ import { newDeploymentId } from '@berth/shared/ids';
 import { createLogger } from '@berth/shared/logger';
 import { createRedis, type Redis } from '@berth/shared/redis';
 import type { DeploymentStore } from '@berth/shared/deployment-store';
-import { encodeEvent, eventsChannel, statusEvent } from '@berth/shared/events';
+import { encodeEvent, statusEvent } from '@berth/shared/events';
+import { eventsChannel } from '@berth/shared/redis-keys';
 import { LogSink } from '@berth/worker/log-sink';
 import type { Stack } from './stack.ts';
 

@@ -10,6 +10,7 @@ import { deploymentRoutes } from './routes/deployments.ts';
 import { SseRegistry } from './sse-stream.ts';
 import type { TokenStore } from '@berth/shared/token-store';
 import type { Redis } from '@berth/shared/redis';
+import { deployRateKey } from '@berth/shared/redis-keys';
 import type { DeploymentLifecycle } from '@berth/shared/deployment-lifecycle';
 import { installAuth } from './auth.ts';
 import { RateLimiter } from './rate-limiter.ts';
@@ -70,7 +71,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   const limiter = new RateLimiter(
     deps.redis,
-    `berth:${deps.config.BERTH_INSTANCE}:rate:deploy`,
+    deployRateKey(deps.config.BERTH_INSTANCE),
     deps.config.DEPLOY_RATE_LIMIT,
     deps.config.DEPLOY_RATE_WINDOW_MS,
     deps.logger,

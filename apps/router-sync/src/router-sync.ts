@@ -1,5 +1,5 @@
 import type Docker from 'dockerode';
-import { routesChannel } from '@berth/shared/events';
+import { routesChannel } from '@berth/shared/redis-keys';
 import { labels } from '@berth/shared/labels';
 import type { Logger } from '@berth/shared/logger';
 import type { Redis } from '@berth/shared/redis';

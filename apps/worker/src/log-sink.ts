@@ -1,6 +1,7 @@
 import type { Redis } from '@berth/shared/redis';
 import type { DeploymentStore } from '@berth/shared/deployment-store';
-import { encodeEvent, eventsChannel, logSeqKey } from '@berth/shared/events';
+import { encodeEvent } from '@berth/shared/events';
+import { eventsChannel, logSeqKey } from '@berth/shared/redis-keys';
 import { cutLine, stripAnsi, type LogLine, type LogStream } from '@berth/shared/log-line';
 import type { Logger } from '@berth/shared/logger';
 

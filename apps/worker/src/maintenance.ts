@@ -1,7 +1,7 @@
 import type { Queue } from 'bullmq';
 import type { DeploymentStore } from '@berth/shared/deployment-store';
 import { deploymentStatuses, isFinal, isInFlight, type DeploymentStatus } from '@berth/shared/deployment-state';
-import { deploymentJobOptions, type DeploymentJobData } from '@berth/shared/jobs';
+import { enqueueDeployment, type DeploymentJobData } from '@berth/shared/jobs';
 import { buildCgroupPrefix, containerName, parseBuildCgroupKey, parseImageTag } from '@berth/shared/docker-names';
 import { removeDeploymentResources } from './docker/deployment-resources.ts';
 import type { Logger } from '@berth/shared/logger';
@@ -79,7 +79,7 @@ export class Maintenance {
         continue; // a live job owns it; BullMQ's stalled check covers a dead worker
       }
       if (d.status === 'queued' && state === 'missing') {
-        await queue.add('deploy', { deploymentId: d.id }, { ...deploymentJobOptions, jobId: d.id });
+        await enqueueDeployment(queue, d.id);
         logger.warn({ deploymentId: d.id }, 'queued deployment had no job; enqueued it again');
         continue;
       }

@@ -4,6 +4,7 @@ import type { DeploymentStore } from '@berth/shared/deployment-store';
 import type { Logger } from '@berth/shared/logger';
 import type { Redis } from '@berth/shared/redis';
 import { containerName } from '@berth/shared/docker-names';
+import { runtimeFollowKey } from '@berth/shared/redis-keys';
 import type { ContainerRuntime } from './docker/container-runtime.ts';
 import type { LogSink } from './log-sink.ts';
 import type { DeploymentLifecycle } from '@berth/shared/deployment-lifecycle';
@@ -69,7 +70,7 @@ export class RuntimeLogFollower {
   async follow(deploymentId: string): Promise<void> {
     if (this.stopped || this.following.has(deploymentId)) return;
     const { redis, options } = this.deps;
-    const key = `berth:${options.instance}:runtime-follow:${deploymentId}`;
+    const key = runtimeFollowKey(options.instance, deploymentId);
     const claimed = await redis.set(key, this.token, 'PX', options.leaseMs, 'NX');
     if (claimed !== 'OK') return;
     const controller = new AbortController();

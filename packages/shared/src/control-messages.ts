@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { controlChannel } from './events.ts';
+import { controlChannel } from './redis-keys.ts';
 import type { Redis } from './redis.ts';
 
 /**

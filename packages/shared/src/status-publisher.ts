@@ -1,6 +1,7 @@
 import type { DeploymentRow } from './db.ts';
 import { mayChangeRoutes } from './deployment-state.ts';
-import { encodeEvent, eventsChannel, routesChannel, statusEvent } from './events.ts';
+import { encodeEvent, statusEvent } from './events.ts';
+import { eventsChannel, routesChannel } from './redis-keys.ts';
 import type { Redis } from './redis.ts';
 
 export interface StatusPublisher {
