@@ -2,7 +2,7 @@ import { inject } from 'vitest';
 import { newDeploymentId } from '@berth/shared/ids';
 import { createLogger } from '@berth/shared/logger';
 import { createRedis, type Redis } from '@berth/shared/redis';
-import type { DeploymentStore } from '@berth/shared/deployment-store';
+import { LogStore } from '@berth/shared/log-store';
 import { encodeEvent, statusEvent } from '@berth/shared/events';
 import { eventsChannel } from '@berth/shared/redis-keys';
 import { LogSink } from '@berth/worker/log-sink';
@@ -14,7 +14,7 @@ import type { Stack } from './stack.ts';
  */
 export async function logWriter(
   stack: Stack,
-  options: { redis?: Redis; store?: DeploymentStore; flushMs?: number; maxBatch?: number; deploymentId?: string } = {},
+  options: { redis?: Redis; logs?: LogStore; flushMs?: number; maxBatch?: number; deploymentId?: string } = {},
 ) {
   const id = options.deploymentId ?? newDeploymentId();
   if (!options.deploymentId) {
@@ -24,7 +24,7 @@ export async function logWriter(
   const redis = options.redis ?? createRedis(inject('redisUrl'));
   const sink = new LogSink({
     redis,
-    store: options.store ?? stack.db.store,
+    logs: options.logs ?? new LogStore(stack.db.db),
     instance: stack.instance,
     deploymentId: id,
     flushMs: options.flushMs ?? 5,

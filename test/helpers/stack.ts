@@ -28,6 +28,7 @@ import { startCaddy, type TestCaddy } from './caddy.ts';
 import { createTestDatabase, silentLifecycle, type TestDatabase } from './database.ts';
 import { createDb } from '@berth/shared/db';
 import { DeploymentStore } from '@berth/shared/deployment-store';
+import { RoutingStore } from '@berth/shared/routing-store';
 
 export const docker = new Docker();
 /** Every test stack accepts this admin token. */
@@ -138,7 +139,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       logger,
       caddy: new HttpCaddyAdmin(config.CADDY_ADMIN_URL),
       subscriber: createRedis(config.REDIS_URL),
-      readState: () => readRoutingState(docker, db.store, { instance, network: config.network }),
+      readState: () => readRoutingState(docker, new RoutingStore(db.db), { instance, network: config.network }),
     });
     await router.start();
   }

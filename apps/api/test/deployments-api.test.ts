@@ -5,6 +5,7 @@ import { inject } from 'vitest';
 import { deploymentQueueName } from '@berth/shared/jobs';
 import { eventsChannel, queuePrefix } from '@berth/shared/redis-keys';
 import { createRedis } from '@berth/shared/redis';
+import { ArchiveStore } from '@berth/shared/archive-store';
 import { decodeEvent, type BerthEvent } from '@berth/shared/events';
 import { createLogger } from '@berth/shared/logger';
 import { buildApp } from '@berth/api/app';
@@ -62,7 +63,7 @@ describe('POST /api/deployments', () => {
     const res = await postArchive(await zipTestApp('hello'), 'my-app.zip', { port: '4000', env: '{"X":"y"}' });
     expect(res.statusCode).toBe(202);
     expect(res.json()).toMatchObject({ project: 'my-app', port: 4000, envKeys: ['X'], source: { type: 'archive', format: 'zip' } });
-    expect(await stack.db.store.getArchive(res.json().id)).toBeInstanceOf(Buffer);
+    expect(await new ArchiveStore(stack.db.db).get(res.json().id)).toBeInstanceOf(Buffer);
   });
 
   it('rejects a request with neither archive nor gitUrl', async () => {

@@ -1,6 +1,6 @@
 import Docker from 'dockerode';
 import { createDb } from '@berth/shared/db';
-import { DeploymentStore } from '@berth/shared/deployment-store';
+import { RoutingStore } from '@berth/shared/routing-store';
 import { runProgram } from '@berth/shared/lifecycle';
 import { createLogger } from '@berth/shared/logger';
 import { createRedis } from '@berth/shared/redis';
@@ -12,7 +12,7 @@ import { RouterSync } from './router-sync.ts';
 const logger = createLogger('router-sync');
 await runProgram(logger, () => loadRouterSyncConfig(process.env), async (config) => {
   const db = createDb(config.DATABASE_URL, { max: 2 });
-  const store = new DeploymentStore(db);
+  const store = new RoutingStore(db);
   const docker = new Docker();
   const sync = new RouterSync({
     config,

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { labels } from '@berth/shared/labels';
+import { RoutingStore } from '@berth/shared/routing-store';
 import { request } from '../../../test/helpers/http.ts';
 import { waitFor } from '../../../test/helpers/ports.ts';
 import { docker, startStack, testNetwork, type Stack } from '../../../test/helpers/stack.ts';
@@ -51,7 +52,7 @@ describe('router-sync', () => {
     await answers('rsapp00000001.localhost', 'app rsapp00000001');
     // The project URL points nowhere until a deployment is promoted.
     expect((await get('rsproj.localhost')).status).toBe(404);
-    await stack.db.store.promote('rsproj', 'rsapp00000001');
+    await new RoutingStore(stack.db.db).promote('rsproj', 'rsapp00000001');
     await stack.router!.runNow();
     await answers('rsproj.localhost', 'app rsapp00000001');
 

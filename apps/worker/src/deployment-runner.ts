@@ -4,6 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import type { DeploymentRow } from '@berth/shared/db';
 import type { DeploymentStore } from '@berth/shared/deployment-store';
+import type { ArchiveStore } from '@berth/shared/archive-store';
+import type { RoutingStore } from '@berth/shared/routing-store';
 import { isFinal, type DeploymentStatus } from '@berth/shared/deployment-state';
 import { BerthError, toBerthError, type ErrorCode } from '@berth/shared/errors';
 import { labels } from '@berth/shared/labels';
@@ -35,6 +37,8 @@ export interface Sources {
 export interface RunnerDeps {
   config: WorkerConfig;
   store: DeploymentStore;
+  archives: ArchiveStore;
+  routing: RoutingStore;
   runtime: ContainerRuntime;
   buildCgroups: BuildCgroups;
   /** Makes missing `berth/node:<major>` base images on first use. */
@@ -177,7 +181,7 @@ export class DeploymentRunner {
         onLine: (line) => log.system(line),
       });
     } else {
-      const archive = await this.deps.store.getArchive(id);
+      const archive = await this.deps.archives.get(id);
       if (!archive) throw new BerthError('INVALID_ARCHIVE', 'the uploaded archive is no longer stored');
       log.system(`extracting ${deployment.archive_format} archive (${archive.length} bytes)`);
       const { files, bytes } = await sources.extract(archive, deployment.archive_format ?? 'zip', srcDir, signal);
@@ -228,7 +232,7 @@ export class DeploymentRunner {
     log.system('deployment is live');
     await log.flush();
     const running = await this.conclude(id, ['starting'], 'running', { containerId });
-    if (running) await this.deps.store.promote(running.project, id);
+    if (running) await this.deps.routing.promote(running.project, id);
     if (running) this.deps.onLive?.(id);
   }
 
@@ -333,8 +337,8 @@ export class DeploymentRunner {
   }
 
   private async forgetSource(deploymentId: string): Promise<void> {
-    await this.deps.store
-      .deleteArchive(deploymentId)
+    await this.deps.archives
+      .delete(deploymentId)
       .catch((err: unknown) => this.deps.logger.warn({ err, deploymentId }, 'deleting the archive failed; the reaper retries'));
   }
 

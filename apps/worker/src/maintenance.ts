@@ -1,5 +1,6 @@
 import type { Queue } from 'bullmq';
 import type { DeploymentStore } from '@berth/shared/deployment-store';
+import type { ReaperQueries } from '@berth/shared/reaper-queries';
 import { deploymentStatuses, isFinal, isInFlight, type DeploymentStatus } from '@berth/shared/deployment-state';
 import { enqueueDeployment, type DeploymentJobData } from '@berth/shared/jobs';
 import { buildCgroupPrefix, containerName, parseBuildCgroupKey, parseImageTag } from '@berth/shared/docker-names';
@@ -31,6 +32,7 @@ export class Maintenance {
   constructor(
     private readonly deps: {
       store: DeploymentStore;
+      queries: ReaperQueries;
       runtime: ContainerRuntime;
       buildCgroups: BuildCgroups;
       queue: Queue<DeploymentJobData>;
@@ -48,8 +50,8 @@ export class Maintenance {
   }
 
   private async deleteSpentArchives(): Promise<void> {
-    const { store, logger } = this.deps;
-    const ids = await store.deleteArchivesWhere(deploymentStatuses.filter((s) => !isInFlight(s)));
+    const { queries, logger } = this.deps;
+    const ids = await queries.deleteSpentArchives();
     if (ids.length > 0) logger.info({ deploymentIds: ids }, 'deleted archives of deployments no longer in flight');
   }
 
@@ -70,9 +72,9 @@ export class Maintenance {
   }
 
   private async reapOrphans(): Promise<void> {
-    const { store, queue, lifecycle, options, logger } = this.deps;
+    const { queries, queue, lifecycle, options, logger } = this.deps;
     const inFlight: DeploymentStatus[] = ['queued', 'fetching', 'building', 'starting'];
-    for (const d of await store.stale(inFlight, options.graceMs)) {
+    for (const d of await queries.stale(inFlight, options.graceMs)) {
       const job = await queue.getJob(d.id);
       const state = job ? await job.getState() : 'missing';
       if (state === 'active' || state === 'waiting' || state === 'delayed' || state === 'prioritized' || state === 'waiting-children') {
@@ -94,7 +96,7 @@ export class Maintenance {
   }
 
   private async reconcileContainers(): Promise<void> {
-    const { store, runtime, lifecycle, options, logger } = this.deps;
+    const { store, queries, runtime, lifecycle, options, logger } = this.deps;
     const containers = await runtime.listAll(options.instance);
     const statuses = await store.statuses(containers.map((c) => c.deploymentId));
     for (const c of containers) {
@@ -108,7 +110,7 @@ export class Maintenance {
     }
     // Running deployments whose container vanished altogether.
     const present = new Set(containers.map((c) => c.deploymentId));
-    for (const d of await store.stale(['running'], options.graceMs)) {
+    for (const d of await queries.stale(['running'], options.graceMs)) {
       if (present.has(d.id)) continue;
       await lifecycle.transition(d.id, ['running'], 'crashed');
       logger.warn({ deploymentId: d.id, container: containerName(options.instance, d.id) }, 'container of a running deployment is gone');

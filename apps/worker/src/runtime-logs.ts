@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { DeploymentRow } from '@berth/shared/db';
 import type { DeploymentStore } from '@berth/shared/deployment-store';
+import type { LogStore } from '@berth/shared/log-store';
+import type { TransitionHistory } from '@berth/shared/transition-history';
 import type { Logger } from '@berth/shared/logger';
 import type { Redis } from '@berth/shared/redis';
 import { containerName } from '@berth/shared/docker-names';
@@ -39,6 +41,8 @@ export class RuntimeLogFollower {
       runtime: ContainerRuntime;
       redis: Redis;
       store: DeploymentStore;
+      logs: LogStore;
+      history: TransitionHistory;
       openLog: (deployment: DeploymentRow) => Promise<LogSink>;
       lifecycle: DeploymentLifecycle;
       options: RuntimeLogOptions;
@@ -95,7 +99,7 @@ export class RuntimeLogFollower {
   }
 
   private async pump(deploymentId: string, signal: AbortSignal): Promise<void> {
-    const { runtime, store, options, logger } = this.deps;
+    const { runtime, store, logs, history, options, logger } = this.deps;
     const deployment = await store.get(deploymentId);
     if (!deployment) return;
     const sink = await this.deps.openLog(deployment);
@@ -108,7 +112,7 @@ export class RuntimeLogFollower {
       sinceTrim = 0;
       void sink
         .flush()
-        .then(() => store.trimLogs(deploymentId, 'runtime', options.retentionLines))
+        .then(() => logs.trim(deploymentId, 'runtime', options.retentionLines))
         .catch((err: unknown) => logger.warn({ err, deploymentId }, 'trimming runtime logs failed'));
     };
     /**
@@ -120,7 +124,7 @@ export class RuntimeLogFollower {
     const check = async (): Promise<boolean> => {
       let state = await runtime.inspect(name);
       if (!state) return false;
-      const live = (await store.transitions(deploymentId)).filter((t) => t.status === 'running').at(-1);
+      const live = (await history.list(deploymentId)).filter((t) => t.status === 'running').at(-1);
       const restarted = live !== undefined && Date.parse(state.startedAt) > live.at.getTime();
       const current = (await store.get(deploymentId))?.status;
       if (state.running && !restarted && current === 'running') return true;
@@ -154,7 +158,7 @@ export class RuntimeLogFollower {
       // Attaching late (another worker's follower died, or the app crashed before we got here).
       if (!(await reconcile())) return;
       while (!signal.aborted) {
-        const last = await store.lastLogTs(deploymentId, 'runtime');
+        const last = await logs.lastTs(deploymentId, 'runtime');
         const lastMs = last?.getTime() ?? 0;
         await runtime.followLogs(name, {
           sinceSeconds: Math.floor(lastMs / 1000),
@@ -176,7 +180,7 @@ export class RuntimeLogFollower {
       clearInterval(watch);
       clearTimeout(idleTrim);
       await sink.close();
-      await store.trimLogs(deploymentId, 'runtime', options.retentionLines).catch(() => 0);
+      await logs.trim(deploymentId, 'runtime', options.retentionLines).catch(() => 0);
     }
   }
 

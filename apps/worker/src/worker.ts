@@ -1,5 +1,10 @@
 import { Queue, UnrecoverableError, Worker } from 'bullmq';
 import { DeploymentStore } from '@berth/shared/deployment-store';
+import { ArchiveStore } from '@berth/shared/archive-store';
+import { LogStore } from '@berth/shared/log-store';
+import { ReaperQueries } from '@berth/shared/reaper-queries';
+import { RoutingStore } from '@berth/shared/routing-store';
+import { TransitionHistory } from '@berth/shared/transition-history';
 import type { Db } from '@berth/shared/db';
 import { BerthError, isBerthError } from '@berth/shared/errors';
 import { deploymentQueueName, type DeploymentJobData } from '@berth/shared/jobs';
@@ -55,11 +60,12 @@ export async function startWorker(deps: {
   // Connections only once the checks above passed: a worker that refuses to start leaks none.
   const redis: Redis = createRedis(config.REDIS_URL);
   const store = new DeploymentStore(deps.db);
+  const logs = new LogStore(deps.db);
 
   const openLog = async (deployment: DeploymentRow) => {
     const sink = new LogSink({
       redis,
-      store,
+      logs,
       instance: config.BERTH_INSTANCE,
       deploymentId: deployment.id,
       flushMs: config.LOG_FLUSH_MS,
@@ -81,6 +87,8 @@ export async function startWorker(deps: {
     runtime,
     redis,
     store,
+    logs,
+    history: new TransitionHistory(deps.db),
     lifecycle,
     openLog,
     logger,
@@ -95,6 +103,8 @@ export async function startWorker(deps: {
   const runner = new DeploymentRunner({
     config,
     store,
+    archives: new ArchiveStore(deps.db),
+    routing: new RoutingStore(deps.db),
     runtime,
     buildCgroups,
     baseImages: new ScriptNodeBaseImages((ref) => runtime.imageExists(ref)),
@@ -174,6 +184,7 @@ export async function startWorker(deps: {
   queue.on('error', (err) => logger.warn({ err }, 'maintenance queue connection error'));
   const maintenance = new Maintenance({
     store,
+    queries: new ReaperQueries(deps.db),
     runtime,
     buildCgroups,
     queue,
