@@ -6,7 +6,7 @@ import type { DeploymentRow } from '@berth/shared/db';
 import type { DeploymentStore } from '@berth/shared/deployment-store';
 import type { ArchiveStore } from '@berth/shared/archive-store';
 import type { RoutingStore } from '@berth/shared/routing-store';
-import { isFinal, type DeploymentStatus } from '@berth/shared/deployment-state';
+import { isFinal, isInFlight, statusesWhere, type DeploymentStatus } from '@berth/shared/deployment-state';
 import { BerthError, toBerthError, type ErrorCode } from '@berth/shared/errors';
 import { labels } from '@berth/shared/labels';
 import { buildCgroupKey, containerName, imageTag } from '@berth/shared/docker-names';
@@ -59,7 +59,7 @@ export interface RunOptions {
   lastAttempt: boolean;
 }
 
-const inFlight: DeploymentStatus[] = ['queued', 'fetching', 'building', 'starting'];
+const inFlight = statusesWhere(isInFlight);
 
 /**
  * Thrown by `run` once a deployment's failure is recorded: the deployment is
@@ -94,7 +94,7 @@ export class DeploymentRunner {
       logger.warn({ deploymentId }, 'job for unknown deployment; dropping it');
       return;
     }
-    if (!inFlight.includes(current.status)) {
+    if (!isInFlight(current.status)) {
       logger.info({ deploymentId, status: current.status }, 'deployment is not in flight; nothing to do');
       return;
     }

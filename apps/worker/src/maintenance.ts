@@ -1,7 +1,7 @@
 import type { Queue } from 'bullmq';
 import type { DeploymentStore } from '@berth/shared/deployment-store';
 import type { ReaperQueries } from '@berth/shared/reaper-queries';
-import { deploymentStatuses, isFinal, isInFlight, type DeploymentStatus } from '@berth/shared/deployment-state';
+import { isFinal, isInFlight, statusesWhere } from '@berth/shared/deployment-state';
 import { enqueueDeployment, type DeploymentJobData } from '@berth/shared/jobs';
 import { buildCgroupPrefix, containerName, parseBuildCgroupKey, parseImageTag } from '@berth/shared/docker-names';
 import { removeDeploymentResources } from './docker/deployment-resources.ts';
@@ -73,8 +73,7 @@ export class Maintenance {
 
   private async reapOrphans(): Promise<void> {
     const { queries, queue, lifecycle, options, logger } = this.deps;
-    const inFlight: DeploymentStatus[] = ['queued', 'fetching', 'building', 'starting'];
-    for (const d of await queries.stale(inFlight, options.graceMs)) {
+    for (const d of await queries.stale(statusesWhere(isInFlight), options.graceMs)) {
       const job = await queue.getJob(d.id);
       const state = job ? await job.getState() : 'missing';
       if (state === 'active' || state === 'waiting' || state === 'delayed' || state === 'prioritized' || state === 'waiting-children') {

@@ -6,6 +6,7 @@ import type { TransitionHistory } from '@berth/shared/transition-history';
 import type { Logger } from '@berth/shared/logger';
 import type { Redis } from '@berth/shared/redis';
 import { containerName } from '@berth/shared/docker-names';
+import { isLive } from '@berth/shared/deployment-state';
 import { runtimeFollowKey } from '@berth/shared/redis-keys';
 import type { ContainerRuntime } from './docker/container-runtime.ts';
 import type { LogSink } from './log-sink.ts';
@@ -66,7 +67,7 @@ export class RuntimeLogFollower {
     const statuses = await this.deps.store.statuses(running.map((c) => c.deploymentId));
     for (const c of running) {
       const s = statuses.get(c.deploymentId);
-      if (s === 'running' || s === 'crashed') void this.follow(c.deploymentId);
+      if (s !== undefined && isLive(s)) void this.follow(c.deploymentId);
     }
   }
 
@@ -128,7 +129,7 @@ export class RuntimeLogFollower {
       const restarted = live !== undefined && Date.parse(state.startedAt) > live.at.getTime();
       const current = (await store.get(deploymentId))?.status;
       if (state.running && !restarted && current === 'running') return true;
-      if (current !== 'running' && current !== 'crashed') return true; // stopped or ended: not ours to judge
+      if (current === undefined || !isLive(current)) return true; // stopped or ended: not ours to judge
       // The reaper may have marked it crashed first; the log says what happened either way.
       if (current === 'running') await this.setStatus(deploymentId, 'running', 'crashed');
       // Once restarted, Docker reports the new run's state: the old exit code is gone.
