@@ -24,7 +24,7 @@ import { decodeControlMessage, RedisControlPublisher } from '@berth/shared/contr
 import { DeploymentLifecycle, retryUntilPostgresIsBack } from '@berth/shared/deployment-lifecycle';
 import { controlChannel, queuePrefix } from '@berth/shared/redis-keys';
 import { removeDeploymentResources } from './docker/deployment-resources.ts';
-import { Maintenance } from './maintenance.ts';
+import { Reaper } from './reaper.ts';
 import { RuntimeLogFollower } from './runtime-logs.ts';
 import { ScriptNodeBaseImages } from './build/node-base-images.ts';
 import type { DeploymentRow } from '@berth/shared/db';
@@ -32,7 +32,7 @@ import type { DeploymentRow } from '@berth/shared/db';
 export interface WorkerHandle {
   worker: Worker<DeploymentJobData>;
   runtimeLogs: RuntimeLogFollower;
-  maintenance: Maintenance;
+  reaper: Reaper;
   /** Stops taking jobs, waits up to the grace period for running ones, then closes connections. */
   close(): Promise<void>;
 }
@@ -181,8 +181,8 @@ export async function startWorker(deps: {
     connection: createRedis(config.REDIS_URL),
     prefix: queuePrefix(config.BERTH_INSTANCE),
   });
-  queue.on('error', (err) => logger.warn({ err }, 'maintenance queue connection error'));
-  const maintenance = new Maintenance({
+  queue.on('error', (err) => logger.warn({ err }, 'reaper queue connection error'));
+  const reaper = new Reaper({
     store,
     queries: new ReaperQueries(deps.db),
     runtime,
@@ -192,20 +192,21 @@ export async function startWorker(deps: {
     logger,
     options: { instance: config.BERTH_INSTANCE, graceMs: config.ORPHAN_GRACE_MS },
   });
-  let sweeping: Promise<void> = Promise.resolve();
-  const sweep = () => {
-    sweeping = maintenance.run().catch((err: unknown) => logger.warn({ err }, 'maintenance failed; will retry'));
+  let reaping: Promise<void> = Promise.resolve();
+  const reap = () => {
+    reaping = reaper.run().catch((err: unknown) => logger.warn({ err }, 'the reaper failed; will retry'));
   };
-  sweep();
-  const sweeper = setInterval(sweep, config.MAINTENANCE_INTERVAL_MS);
+  reap();
+  // The variable keeps its older name: it is configuration people have set.
+  const reaperTimer = setInterval(reap, config.MAINTENANCE_INTERVAL_MS);
 
   return {
     worker,
     runtimeLogs,
-    maintenance,
+    reaper,
     async close() {
-      clearInterval(sweeper);
-      await sweeping;
+      clearInterval(reaperTimer);
+      await reaping;
       await control.quit().catch(() => control.disconnect());
       await runtimeLogs.stop();
       // Stop taking jobs; let running ones finish within the grace period.

@@ -10,7 +10,7 @@ import type { DeploymentLifecycle } from '@berth/shared/deployment-lifecycle';
 import type { ContainerRuntime } from './docker/container-runtime.ts';
 import type { BuildCgroups } from './build/build-cgroups.ts';
 
-export interface MaintenanceOptions {
+export interface ReaperOptions {
   instance: string;
   /** How long a deployment may sit in a state before the reaper looks at it. */
   graceMs: number;
@@ -28,7 +28,7 @@ export interface MaintenanceOptions {
  *   canceled through the API while queued never reaches a worker's runner).
  * - so are build cgroups of such deployments (a worker killed mid-build leaves its cgroup).
  */
-export class Maintenance {
+export class Reaper {
   constructor(
     private readonly deps: {
       store: DeploymentStore;
@@ -37,7 +37,7 @@ export class Maintenance {
       buildCgroups: BuildCgroups;
       queue: Queue<DeploymentJobData>;
       lifecycle: DeploymentLifecycle;
-      options: MaintenanceOptions;
+      options: ReaperOptions;
       logger: Logger;
     },
   ) {}
