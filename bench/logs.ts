@@ -14,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { createDb } from '@berth/shared/db';
 import { DeploymentStore } from '@berth/shared/deployment-store';
+import { LogStore } from '@berth/shared/log-store';
 import { encodeEvent, type LogBatchEvent } from '@berth/shared/events';
 import { newDeploymentId } from '@berth/shared/ids';
 import { createLogger } from '@berth/shared/logger';
@@ -91,7 +92,7 @@ async function berthRun(apiUrl: string, store: DeploymentStore, lines: number, v
   const id = newDeploymentId();
   await store.create({ id, project: 'bench', sourceType: 'git', gitUrl: 'https://x/y.git', rootDir: '', port: 3000, env: {} });
   const redis = createRedis(redisUrl);
-  const sink = new LogSink({ redis, store, instance, deploymentId: id, flushMs: 20, maxBatch: 1000, logger: createLogger('bench', 'warn') });
+  const sink = new LogSink({ redis, logs: new LogStore(db), instance, deploymentId: id, flushMs: 20, maxBatch: 1000, logger: createLogger('bench', 'warn') });
   await sink.init();
   const latencies: number[] = [];
   const clients = Array.from({ length: viewers }, () => sseViewer(`${apiUrl}/api/deployments/${id}/events`, lines, latencies));

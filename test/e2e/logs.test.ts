@@ -5,6 +5,7 @@ import { buildApp } from '@berth/api/app';
 import { EventRelay } from '@berth/api/event-relay';
 import { createLogger } from '@berth/shared/logger';
 import { createRedis } from '@berth/shared/redis';
+import { logSeqKey } from '@berth/shared/redis-keys';
 import { SseClient } from '../helpers/http.ts';
 import { consecutive, logWriter } from '../helpers/log-writer.ts';
 import { waitFor } from '../helpers/ports.ts';
@@ -110,7 +111,7 @@ describe('log delivery', () => {
     await first.close();
     // Another worker takes over; Redis lost its data meanwhile.
     const redis = createRedis(inject('redisUrl'));
-    await redis.del(`berth:${stack.instance}:logseq:${first.id}`);
+    await redis.del(logSeqKey(stack.instance, first.id));
     const second = await logWriter(stack, { redis, deploymentId: first.id });
     await second.lines(50, 51);
     await second.close();

@@ -1,6 +1,7 @@
 import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { deploymentQueueName, queuePrefix } from '@berth/shared/jobs';
+import { deploymentQueueName } from '@berth/shared/jobs';
+import { queuePrefix } from '@berth/shared/redis-keys';
 import { createRedis } from '@berth/shared/redis';
 import { zipTestApp } from '../helpers/archives.ts';
 import { createDeployment, logLines, settled } from '../helpers/deployments.ts';

@@ -19,8 +19,8 @@ describe('the reaper', () => {
   it('fails an in-flight deployment that no job owns with ORPHANED', async () => {
     const id = newDeploymentId();
     await stack.db.store.create({ id, project: 'orphan', sourceType: 'git', gitUrl: 'https://x/y.git', rootDir: '', port: 3000, env: {} });
-    await stack.db.store.transition(id, ['queued'], 'fetching');
-    await stack.db.store.transition(id, ['fetching'], 'building'); // as if its worker and job vanished
+    await stack.db.lifecycle.transition(id, ['queued'], 'fetching');
+    await stack.db.lifecycle.transition(id, ['fetching'], 'building'); // as if its worker and job vanished
     await waitFor('orphan failed', async () => (await status(id)) === 'failed', 10_000);
     expect((await stack.db.store.get(id))!.error_code).toBe('ORPHANED');
   });
@@ -50,7 +50,7 @@ describe('the reaper', () => {
     const d = await createDeployment(stack, { archive: await zipTestApp('hello') });
     expect((await settled(stack, d.id)).status).toBe('running');
     // Stopped behind the workers' backs (no control message).
-    await stack.db.store.transition(d.id, ['running'], 'stopped');
+    await stack.db.lifecycle.transition(d.id, ['running'], 'stopped');
     await waitFor('leftovers removed', async () => {
       const containers = (await instanceContainers(stack.instance)).filter((c) => c.Labels['dev.berth.deployment'] === d.id);
       const images = (await instanceImages(stack.instance)).filter((t) => t.includes(d.id));

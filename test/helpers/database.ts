@@ -3,12 +3,25 @@ import pg from 'pg';
 import { inject } from 'vitest';
 import { createDb, type Db } from '@berth/shared/db';
 import { DeploymentStore } from '@berth/shared/deployment-store';
+import { DeploymentLifecycle, noRetry } from '@berth/shared/deployment-lifecycle';
 
 export interface TestDatabase {
   url: string;
   db: Db;
   store: DeploymentStore;
+  /** Moves deployments to the states a test sets up; announces nothing (a test publishes what it needs). */
+  lifecycle: DeploymentLifecycle;
   drop(): Promise<void>;
+}
+
+/** The lifecycle on `db` with nothing to announce to: status changes a test makes as if some program had. */
+export function silentLifecycle(db: Db): DeploymentLifecycle {
+  return new DeploymentLifecycle({
+    db,
+    status: { publish: async () => {} },
+    control: { send: async () => {} },
+    retry: noRetry,
+  });
 }
 
 /** A fresh database cloned from the migrated template (one per test file or test). */
@@ -29,6 +42,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     url: url.toString(),
     db,
     store: new DeploymentStore(db),
+    lifecycle: silentLifecycle(db),
     async drop() {
       await db.destroy();
       const c = new pg.Client({ connectionString: base });

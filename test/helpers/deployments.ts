@@ -1,4 +1,4 @@
-import { isInProgress } from '@berth/shared/deployment-state';
+import { isInFlight } from '@berth/shared/deployment-state';
 import { multipartBody } from './http.ts';
 import { waitFor } from './ports.ts';
 import type { Stack } from './stack.ts';
@@ -29,7 +29,7 @@ export async function settled(stack: Stack, id: string, timeoutMs = 45_000): Pro
     `deployment ${id} to settle`,
     async () => {
       const d = (await stack.inject({ method: 'GET', url: `/api/deployments/${id}` })).json();
-      return isInProgress(d.status) ? undefined : d;
+      return isInFlight(d.status) ? undefined : d;
     },
     timeoutMs,
     50,

@@ -2,8 +2,9 @@ import { inject } from 'vitest';
 import { newDeploymentId } from '@berth/shared/ids';
 import { createLogger } from '@berth/shared/logger';
 import { createRedis, type Redis } from '@berth/shared/redis';
-import type { DeploymentStore } from '@berth/shared/deployment-store';
-import { encodeEvent, eventsChannel, statusEvent } from '@berth/shared/events';
+import { LogStore } from '@berth/shared/log-store';
+import { encodeEvent, statusEvent } from '@berth/shared/events';
+import { eventsChannel } from '@berth/shared/redis-keys';
 import { LogSink } from '@berth/worker/log-sink';
 import type { Stack } from './stack.ts';
 
@@ -13,17 +14,17 @@ import type { Stack } from './stack.ts';
  */
 export async function logWriter(
   stack: Stack,
-  options: { redis?: Redis; store?: DeploymentStore; flushMs?: number; maxBatch?: number; deploymentId?: string } = {},
+  options: { redis?: Redis; logs?: LogStore; flushMs?: number; maxBatch?: number; deploymentId?: string } = {},
 ) {
   const id = options.deploymentId ?? newDeploymentId();
   if (!options.deploymentId) {
     await stack.db.store.create({ id, project: 'logs', sourceType: 'git', gitUrl: 'https://x/y.git', rootDir: '', port: 3000, env: {} });
-    await stack.db.store.transition(id, ['queued'], 'fetching');
+    await stack.db.lifecycle.transition(id, ['queued'], 'fetching');
   }
   const redis = options.redis ?? createRedis(inject('redisUrl'));
   const sink = new LogSink({
     redis,
-    store: options.store ?? stack.db.store,
+    logs: options.logs ?? new LogStore(stack.db.db),
     instance: stack.instance,
     deploymentId: id,
     flushMs: options.flushMs ?? 5,
@@ -45,7 +46,7 @@ export async function logWriter(
     /** Ends the deployment (failed) and announces it, which ends per-deployment streams. */
     async finish() {
       await sink.flush();
-      const row = await stack.db.store.transition(id, ['fetching'], 'failed', { errorCode: 'BUILD_FAILED', errorMessage: 'done' });
+      const row = await stack.db.lifecycle.transition(id, ['fetching'], 'failed', { errorCode: 'BUILD_FAILED', errorMessage: 'done' });
       await redis.publish(eventsChannel(stack.instance), encodeEvent(statusEvent(row!)));
     },
     async close() {

@@ -12,12 +12,14 @@ import { loadWorkerConfig } from '@berth/worker/config';
 import { loadRouterSyncConfig } from '@berth/router-sync/config';
 import type { RouterSync } from '@berth/router-sync/router-sync';
 import { startRouterSync, type RouterSyncHandle } from '@berth/router-sync/start-router-sync';
-import { deploymentQueueName, queuePrefix } from '@berth/shared/jobs';
+import { deploymentQueueName } from '@berth/shared/jobs';
+import { queuePrefix } from '@berth/shared/redis-keys';
 import { labels } from '@berth/shared/labels';
+import { imageRepositoryPrefix } from '@berth/shared/docker-names';
 import { createLogger, type Logger } from '@berth/shared/logger';
 import { createRedis } from '@berth/shared/redis';
 import { startCaddy, type TestCaddy } from './caddy.ts';
-import { createTestDatabase, type TestDatabase } from './database.ts';
+import { createTestDatabase, silentLifecycle, type TestDatabase } from './database.ts';
 import { createDb } from '@berth/shared/db';
 import { DeploymentStore } from '@berth/shared/deployment-store';
 
@@ -161,7 +163,7 @@ async function startTestRouter(
 
 function externalDatabase(url: string): TestDatabase {
   const db = createDb(url, { max: 5 });
-  return { url, db, store: new DeploymentStore(db), drop: () => db.destroy() };
+  return { url, db, store: new DeploymentStore(db), lifecycle: silentLifecycle(db), drop: () => db.destroy() };
 }
 
 /** Containers and images a test instance left (should be none after a clean run). */
@@ -171,7 +173,7 @@ export async function instanceContainers(instance: string): Promise<Docker.Conta
 
 export async function instanceImages(instance: string): Promise<string[]> {
   const images = await docker.listImages();
-  return images.flatMap((i) => i.RepoTags ?? []).filter((t) => t.startsWith(`berth-${instance}/`));
+  return images.flatMap((i) => i.RepoTags ?? []).filter((t) => t.startsWith(imageRepositoryPrefix(instance)));
 }
 
 async function removeInstanceResources(instance: string): Promise<void> {

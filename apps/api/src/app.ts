@@ -11,7 +11,8 @@ import { deploymentRoutes } from './routes/deployments.ts';
 import { SseRegistry } from './sse-stream.ts';
 import type { TokenStore } from '@berth/shared/token-store';
 import type { Redis } from '@berth/shared/redis';
-import type { RedisStatusPublisher } from '@berth/shared/status-publisher';
+import { deployRateKey } from '@berth/shared/redis-keys';
+import type { DeploymentLifecycle } from '@berth/shared/deployment-lifecycle';
 import { installAuth } from './auth.ts';
 import { RateLimiter } from './rate-limiter.ts';
 import { tokenRoutes } from './routes/tokens.ts';
@@ -25,7 +26,8 @@ export interface AppDeps {
   tokens: TokenStore;
   /** Commands (rate limits); the relay has its own subscriber connection. */
   redis: Redis;
-  status: RedisStatusPublisher;
+  /** Every status change (cancel, stop, a failed enqueue) goes through it. */
+  lifecycle: DeploymentLifecycle;
   queue: DeploymentQueue;
   relay: EventRelay;
   logger: Logger;
@@ -62,15 +64,15 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   const limiter = new RateLimiter(
     deps.redis,
-    `berth:${deps.config.BERTH_INSTANCE}:rate:deploy`,
+    deployRateKey(deps.config.BERTH_INSTANCE),
     deps.config.DEPLOY_RATE_LIMIT,
     deps.config.DEPLOY_RATE_WINDOW_MS,
     deps.logger,
   );
-  const { store, queue, status, relay, config, tokens } = deps;
+  const { store, queue, lifecycle, relay, config, tokens } = deps;
   const api = app.withTypeProvider<JsonSchemaToTsProvider>();
   await api.register(healthRoutes, { store });
-  await api.register(deploymentRoutes, { store, queue, status, limiter, config });
+  await api.register(deploymentRoutes, { store, queue, lifecycle, limiter, config });
   await api.register(deploymentLogRoutes, { store, config });
   await api.register(eventRoutes, { store, relay, streams, config });
   await api.register(tokenRoutes, { tokens, onRevoked: (tokenId) => streams.endForToken(tokenId) });

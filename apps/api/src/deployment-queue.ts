@@ -1,11 +1,7 @@
 import { Queue } from 'bullmq';
 import { BerthError } from '@berth/shared/errors';
-import {
-  deploymentJobOptions,
-  deploymentQueueName,
-  queuePrefix,
-  type DeploymentJobData,
-} from '@berth/shared/jobs';
+import { deploymentQueueName, enqueueDeployment, type DeploymentJobData } from '@berth/shared/jobs';
+import { queuePrefix } from '@berth/shared/redis-keys';
 import { createRedis } from '@berth/shared/redis';
 
 export interface DeploymentQueue {
@@ -37,7 +33,7 @@ export class BullDeploymentQueue implements DeploymentQueue {
     try {
       // BullMQ waits for a connection indefinitely; a request must not.
       await Promise.race([
-        this.queue.add('deploy', { deploymentId }, { ...deploymentJobOptions, jobId: deploymentId }),
+        enqueueDeployment(this.queue, deploymentId),
         new Promise((_, reject) => {
           timer = setTimeout(() => reject(new Error(`no answer from Redis within ${this.timeoutMs} ms`)), this.timeoutMs);
         }),

@@ -1,4 +1,5 @@
-import { decodeEvent, eventsChannel, type BerthEvent } from '@berth/shared/events';
+import { decodeEvent, type BerthEvent } from '@berth/shared/events';
+import { eventsChannel } from '@berth/shared/redis-keys';
 import type { Logger } from '@berth/shared/logger';
 import type { Redis } from '@berth/shared/redis';
 

@@ -6,6 +6,8 @@ import { startProgram, type Started } from '@berth/shared/lifecycle';
 import type { Logger } from '@berth/shared/logger';
 import { createRedis } from '@berth/shared/redis';
 import { RedisStatusPublisher } from '@berth/shared/status-publisher';
+import { RedisControlPublisher } from '@berth/shared/control-messages';
+import { DeploymentLifecycle, noRetry } from '@berth/shared/deployment-lifecycle';
 import { TokenStore } from '@berth/shared/token-store';
 import { bootstrapAdminToken } from './admin-token.ts';
 import { buildApp, type AppDeps } from './app.ts';
@@ -41,8 +43,16 @@ export async function startApi(config: ApiConfig, logger: Logger): Promise<ApiHa
     const relay = new EventRelay(createRedis(config.REDIS_URL), config.BERTH_INSTANCE, logger);
     opened('event relay', () => relay.close());
     await relay.start();
-    const status = new RedisStatusPublisher(redis, config.BERTH_INSTANCE);
-    const deps: AppDeps = { config, store: new DeploymentStore(db), tokens, redis, status, queue, relay, logger };
+    const lifecycle = new DeploymentLifecycle({
+      db,
+      status: new RedisStatusPublisher(redis, config.BERTH_INSTANCE),
+      control: new RedisControlPublisher(redis, config.BERTH_INSTANCE),
+      pendingJobs: queue,
+      // A request answers 503 at once rather than wait out a database restart.
+      retry: noRetry,
+      logger,
+    });
+    const deps: AppDeps = { config, store: new DeploymentStore(db), tokens, redis, lifecycle, queue, relay, logger };
     const app = await buildApp(deps);
     opened('http server', () => app.close());
     await app.listen({ host: config.API_HOST, port: config.API_PORT });

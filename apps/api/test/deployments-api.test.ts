@@ -2,13 +2,17 @@ import { randomBytes } from 'node:crypto';
 import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
-import { deploymentQueueName, queuePrefix } from '@berth/shared/jobs';
+import { deploymentQueueName } from '@berth/shared/jobs';
+import { eventsChannel, queuePrefix } from '@berth/shared/redis-keys';
 import { createRedis } from '@berth/shared/redis';
+import { ArchiveStore } from '@berth/shared/archive-store';
+import { decodeEvent, type BerthEvent } from '@berth/shared/events';
 import { createLogger } from '@berth/shared/logger';
 import { buildApp } from '@berth/api/app';
 import { BullDeploymentQueue } from '@berth/api/deployment-queue';
 import { zipEntries, zipTestApp } from '../../../test/helpers/archives.ts';
 import { multipartBody } from '../../../test/helpers/http.ts';
+import { waitFor } from '../../../test/helpers/ports.ts';
 import { authHeaders, startStack, type Stack } from '../../../test/helpers/stack.ts';
 
 // The API on real Postgres and Redis, with no worker: jobs stay queued.
@@ -59,7 +63,7 @@ describe('POST /api/deployments', () => {
     const res = await postArchive(await zipTestApp('hello'), 'my-app.zip', { port: '4000', env: '{"X":"y"}' });
     expect(res.statusCode).toBe(202);
     expect(res.json()).toMatchObject({ project: 'my-app', port: 4000, envKeys: ['X'], source: { type: 'archive', format: 'zip' } });
-    expect(await stack.db.store.getArchive(res.json().id)).toBeInstanceOf(Buffer);
+    expect(await new ArchiveStore(stack.db.db).get(res.json().id)).toBeInstanceOf(Buffer);
   });
 
   it('rejects a request with neither archive nor gitUrl', async () => {
@@ -126,6 +130,13 @@ describe('POST /api/deployments', () => {
   it('answers 503 and leaves no queued row behind when the queue is unreachable', async () => {
     const deadQueue = new BullDeploymentQueue('redis://127.0.0.1:1', stack.instance, 300);
     const app = await buildApp({ ...stack.apiDeps(), queue: deadQueue, logger: createLogger('test', 'silent') });
+    const subscriber = createRedis(inject('redisUrl'));
+    const events: BerthEvent[] = [];
+    subscriber.on('message', (_channel: string, raw: string) => {
+      const event = decodeEvent(raw);
+      if (event) events.push(event);
+    });
+    await subscriber.subscribe(eventsChannel(stack.instance));
     try {
       const res = await app.inject({
         method: 'POST',
@@ -139,7 +150,20 @@ describe('POST /api/deployments', () => {
       const failed = await stack.db.store.list({ limit: 100, status: 'failed', project: 'q' });
       expect(failed.items).toHaveLength(1);
       expect(failed.items[0]!.error_code).toBe('QUEUE_UNAVAILABLE');
+      // Announced like every status change: a viewer of the deployment sees it fail.
+      await waitFor('the failure announced', async () => events.length > 0, 5000);
+      expect(events).toEqual([
+        {
+          type: 'status',
+          deploymentId: failed.items[0]!.id,
+          status: 'failed',
+          errorCode: 'QUEUE_UNAVAILABLE',
+          errorMessage: expect.any(String),
+          at: failed.items[0]!.updated_at.toISOString(),
+        },
+      ]);
     } finally {
+      await subscriber.quit();
       await app.close();
       await deadQueue.close().catch(() => {});
     }
@@ -158,7 +182,7 @@ describe('reading deployments', () => {
   it('lists newest first with cursor pagination and a status filter', async () => {
     const ids: string[] = [];
     for (let i = 0; i < 5; i++) ids.push((await post({ gitUrl: `https://example.com/p${i}.git` })).json().id);
-    await stack.db.store.transition(ids[1]!, ['queued'], 'failed', { errorCode: 'BUILD_FAILED', errorMessage: 'x' });
+    await stack.db.lifecycle.transition(ids[1]!, ['queued'], 'failed', { errorCode: 'BUILD_FAILED', errorMessage: 'x' });
 
     const seen: string[] = [];
     let cursor: string | null = null;

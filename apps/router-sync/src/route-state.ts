@@ -1,12 +1,12 @@
 import type Docker from 'dockerode';
-import type { DeploymentStore } from '@berth/shared/deployment-store';
+import type { RoutingStore } from '@berth/shared/routing-store';
 import { labels } from '@berth/shared/labels';
 import type { RoutingState, RunningApp } from './caddy-config.ts';
 
 /** Reads the routing state: running, labelled containers (Docker) + current deployments (Postgres). */
 export async function readRoutingState(
   docker: Docker,
-  store: DeploymentStore,
+  store: RoutingStore,
   options: { instance: string; network: string },
 ): Promise<RoutingState> {
   const [containers, current] = await Promise.all([
@@ -15,9 +15,9 @@ export async function readRoutingState(
     }),
     store.currentDeployments(),
   ]);
-  // Only deployments that are meant to be reachable: a stopped one loses its
-  // route at once, even before its container is gone.
-  const statuses = await store.statuses(containers.flatMap((c) => c.Labels[labels.deployment] ?? []));
+  // Only deployments that are meant to be reachable (`isRoutable`): a stopped one
+  // loses its route at once, even before its container is gone.
+  const routable = await store.routable(containers.flatMap((c) => c.Labels[labels.deployment] ?? []));
   const apps: RunningApp[] = [];
   for (const c of containers) {
     const deploymentId = c.Labels[labels.deployment];
@@ -25,8 +25,7 @@ export async function readRoutingState(
     const port = c.Labels[labels.port];
     const ip = c.NetworkSettings?.Networks?.[options.network]?.IPAddress;
     if (!deploymentId || !project || !port || !ip) continue;
-    const status = statuses.get(deploymentId);
-    if (status !== 'starting' && status !== 'running') continue;
+    if (!routable.has(deploymentId)) continue;
     apps.push({ deploymentId, project, upstream: `${ip}:${port}` });
   }
   return { apps, current };

@@ -1,5 +1,6 @@
 import type Docker from 'dockerode';
-import { routesChannel } from '@berth/shared/events';
+import { routesChannel } from '@berth/shared/redis-keys';
+import { NewlineSplitter } from '@berth/shared/newline-splitter';
 import { labels } from '@berth/shared/labels';
 import type { Logger } from '@berth/shared/logger';
 import type { Redis } from '@berth/shared/redis';
@@ -119,13 +120,10 @@ export class RouterSync {
           filters: { type: ['container'], label: [`${labels.instance}=${config.BERTH_INSTANCE}`] },
         })) as NodeJS.ReadableStream;
         this.events = stream;
-        let buffered = '';
+        // Docker's events are small JSON lines; one past 1 MiB is not one of them.
+        const lines = new NewlineSplitter({ maxPending: 1024 * 1024, overflow: 'drop' });
         for await (const chunk of stream as AsyncIterable<Buffer>) {
-          buffered += chunk.toString('utf8');
-          let nl: number;
-          while ((nl = buffered.indexOf('\n')) !== -1) {
-            const line = buffered.slice(0, nl);
-            buffered = buffered.slice(nl + 1);
+          for (const line of lines.push(chunk.toString('utf8'))) {
             try {
               const event = JSON.parse(line) as { time?: number };
               if (event.time) since = event.time;

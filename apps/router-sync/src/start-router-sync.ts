@@ -1,6 +1,6 @@
 import Docker from 'dockerode';
 import { createDb } from '@berth/shared/db';
-import { DeploymentStore } from '@berth/shared/deployment-store';
+import { RoutingStore } from '@berth/shared/routing-store';
 import { startProgram, type Started } from '@berth/shared/lifecycle';
 import type { Logger } from '@berth/shared/logger';
 import { createRedis } from '@berth/shared/redis';
@@ -18,7 +18,7 @@ export async function startRouterSync(config: RouterSyncConfig, logger: Logger):
   return startProgram(logger, async (opened) => {
     const db = createDb(config.DATABASE_URL, { max: 2 });
     opened('database', () => db.destroy());
-    const store = new DeploymentStore(db);
+    const store = new RoutingStore(db);
     const docker = new Docker();
     const sync = new RouterSync({
       config,

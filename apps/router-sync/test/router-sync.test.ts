@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { labels } from '@berth/shared/labels';
+import { RoutingStore } from '@berth/shared/routing-store';
 import { request } from '../../../test/helpers/http.ts';
 import { waitFor } from '../../../test/helpers/ports.ts';
 import { docker, startStack, testNetwork, type Stack } from '../../../test/helpers/stack.ts';
@@ -17,10 +18,10 @@ afterAll(async () => {
 async function liveDeployment(id: string, project: string) {
   const store = stack.db.store;
   await store.create({ id, project, sourceType: 'git', gitUrl: 'https://x/y.git', rootDir: '', port: 3000, env: {} });
-  await store.transition(id, ['queued'], 'fetching');
-  await store.transition(id, ['fetching'], 'building');
-  await store.transition(id, ['building'], 'starting');
-  await store.transition(id, ['starting'], 'running');
+  await stack.db.lifecycle.transition(id, ['queued'], 'fetching');
+  await stack.db.lifecycle.transition(id, ['fetching'], 'building');
+  await stack.db.lifecycle.transition(id, ['building'], 'starting');
+  await stack.db.lifecycle.transition(id, ['starting'], 'running');
 }
 
 async function runApp(deploymentId: string, project: string) {
@@ -51,7 +52,7 @@ describe('router-sync', () => {
     await answers('rsapp00000001.localhost', 'app rsapp00000001');
     // The project URL points nowhere until a deployment is promoted.
     expect((await get('rsproj.localhost')).status).toBe(404);
-    await stack.db.store.promote('rsproj', 'rsapp00000001');
+    await new RoutingStore(stack.db.db).promote('rsproj', 'rsapp00000001');
     await stack.router!.runNow();
     await answers('rsproj.localhost', 'app rsapp00000001');
 
@@ -84,7 +85,7 @@ describe('router-sync', () => {
     await liveDeployment('rsapp00000003', 'third');
     const container = await runApp('rsapp00000003', 'third');
     await answers('rsapp00000003.localhost', 'app rsapp00000003');
-    await stack.db.store.transition('rsapp00000003', ['running'], 'stopped');
+    await stack.db.lifecycle.transition('rsapp00000003', ['running'], 'stopped');
     await stack.router!.runNow();
     expect((await get('rsapp00000003.localhost')).status).toBe(404);
     await container.remove({ force: true });

@@ -1,18 +1,23 @@
-import { lstat, mkdir, readFile, realpath, rm, stat } from 'node:fs/promises';
+import { mkdir, readFile, rm } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
 import type { DeploymentRow } from '@berth/shared/db';
 import type { DeploymentStore } from '@berth/shared/deployment-store';
-import { isFinal, type DeploymentStatus } from '@berth/shared/deployment-state';
-import { BerthError, toBerthError } from '@berth/shared/errors';
-import { containerName, imageTag, labels } from '@berth/shared/labels';
+import type { ArchiveStore } from '@berth/shared/archive-store';
+import type { RoutingStore } from '@berth/shared/routing-store';
+import { isFinal, isInFlight, statusesWhere, type DeploymentStatus } from '@berth/shared/deployment-state';
+import { BerthError, toBerthError, type ErrorCode } from '@berth/shared/errors';
+import { labels } from '@berth/shared/labels';
+import { buildCgroupKey, containerName, imageTag } from '@berth/shared/docker-names';
+import { removeDeploymentResources } from './docker/deployment-resources.ts';
 import type { Logger } from '@berth/shared/logger';
 import { BuildStepError, type ContainerRuntime } from './docker/container-runtime.ts';
 import type { BuildCgroups } from './build/build-cgroups.ts';
 import { assertSafeDockerfile } from './build/dockerfile-policy.ts';
+import { resolveContext } from './source/build-context.ts';
 import type { BaseImages } from './build/node-base-images.ts';
-import type { StatusPublisher } from '@berth/shared/status-publisher';
+import type { DeploymentLifecycle, TransitionFields } from '@berth/shared/deployment-lifecycle';
 import type { LogSink } from './log-sink.ts';
 import type { WorkerConfig } from './config.ts';
 
@@ -33,12 +38,15 @@ export interface Sources {
 export interface RunnerDeps {
   config: WorkerConfig;
   store: DeploymentStore;
+  archives: ArchiveStore;
+  routing: RoutingStore;
   runtime: ContainerRuntime;
   buildCgroups: BuildCgroups;
   /** Makes missing `berth/node:<major>` base images on first use. */
   baseImages: BaseImages;
   sources: Sources;
-  status: StatusPublisher;
+  /** Every status change goes through it. */
+  lifecycle: DeploymentLifecycle;
   openLog: (deployment: DeploymentRow) => Promise<LogSink>;
   probe: (host: string, port: number) => Promise<boolean>;
   /** Called once a deployment is live (starts following its runtime output). */
@@ -52,7 +60,22 @@ export interface RunOptions {
   lastAttempt: boolean;
 }
 
-const inFlight: DeploymentStatus[] = ['queued', 'fetching', 'building', 'starting'];
+const inFlight = statusesWhere(isInFlight);
+
+/**
+ * Thrown by `run` once a deployment's failure is recorded: the deployment is
+ * final, so its job fails without another attempt. The message is masked
+ * (the job's failure reason is shown wherever BullMQ jobs are).
+ */
+export class DeploymentFailedError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+  ) {
+    super(`${code}: ${message}`);
+    this.name = 'DeploymentFailedError';
+  }
+}
 
 /** The abort reason a worker gives its jobs when its shutdown grace period is over. */
 export const shutdownReason = 'worker shutdown';
@@ -72,7 +95,7 @@ export class DeploymentRunner {
       logger.warn({ deploymentId }, 'job for unknown deployment; dropping it');
       return;
     }
-    if (!inFlight.includes(current.status)) {
+    if (!isInFlight(current.status)) {
       logger.info({ deploymentId, status: current.status }, 'deployment is not in flight; nothing to do');
       return;
     }
@@ -86,7 +109,7 @@ export class DeploymentRunner {
     } catch (err) {
       if (err instanceof Superseded) {
         log.system(`stopping: the deployment is already ${err.status}`);
-        await this.cleanUp(deploymentId, { image: true });
+        await this.cleanUp(deploymentId);
         await this.forgetSource(deploymentId);
         return;
       }
@@ -97,13 +120,13 @@ export class DeploymentRunner {
         // This worker is stopping: leave the deployment in flight for another worker.
         log.system('this worker is shutting down; handing the deployment to another worker');
         await log.flush();
-        await this.cleanUp(deploymentId, { image: true });
+        await this.cleanUp(deploymentId);
         throw new BerthError('INTERNAL', 'worker shut down mid-deployment');
       }
       if (options.signal.aborted) {
         log.system('deployment canceled');
         await log.flush();
-        await this.cleanUp(deploymentId, { image: true });
+        await this.cleanUp(deploymentId);
         await this.conclude(deploymentId, inFlight, 'canceled', {});
         return;
       }
@@ -114,15 +137,16 @@ export class DeploymentRunner {
       }
       log.system(`deployment failed (${error.code}): ${error.message}`);
       await log.flush();
-      await this.cleanUp(deploymentId, { image: true }).catch((cleanupErr: unknown) =>
+      await this.cleanUp(deploymentId).catch((cleanupErr: unknown) =>
         logger.error({ err: cleanupErr, deploymentId }, 'cleanup after failure failed'),
       );
-      await this.conclude(deploymentId, inFlight, 'failed', {
-        errorCode: error.code,
-        // Shown by the API like a log line: a builder's message can quote a secret.
-        errorMessage: log.mask(error.message),
-      });
+      // Shown by the API like a log line: a builder's message can quote a secret.
+      const errorMessage = log.mask(error.message);
+      const failed = await this.conclude(deploymentId, inFlight, 'failed', { errorCode: error.code, errorMessage });
       if (error.code === 'INTERNAL') logger.error({ err, deploymentId }, 'deployment failed unexpectedly');
+      // Recorded first, then the job fails too (a failed job in BullMQ, not a completed one).
+      // Not when someone else ended the deployment meanwhile: nothing failed here.
+      if (failed) throw new DeploymentFailedError(error.code, errorMessage);
     } finally {
       await log.close().catch((err: unknown) => logger.error({ err, deploymentId }, 'flushing logs failed'));
       await rm(workDir, { recursive: true, force: true });
@@ -141,7 +165,7 @@ export class DeploymentRunner {
     await this.transition(id, inFlight, 'fetching', {});
     if (retry) {
       log.system('resuming an interrupted attempt: removing its leftovers');
-      await this.cleanUp(id, { image: true });
+      await this.cleanUp(id);
     }
 
     const srcDir = path.join(workDir, 'src');
@@ -158,7 +182,7 @@ export class DeploymentRunner {
         onLine: (line) => log.system(line),
       });
     } else {
-      const archive = await this.deps.store.getArchive(id);
+      const archive = await this.deps.archives.get(id);
       if (!archive) throw new BerthError('INVALID_ARCHIVE', 'the uploaded archive is no longer stored');
       log.system(`extracting ${deployment.archive_format} archive (${archive.length} bytes)`);
       const { files, bytes } = await sources.extract(archive, deployment.archive_format ?? 'zip', srcDir, signal);
@@ -177,7 +201,7 @@ export class DeploymentRunner {
     log.system('building image');
     // One cgroup per attempt: a stalled attempt still running elsewhere must not remove the
     // cgroup this one builds in (Docker would recreate the path with no process limit).
-    await this.build(`${config.BERTH_INSTANCE}-${id}-${randomBytes(4).toString('hex')}`, {
+    await this.build(buildCgroupKey(config.BERTH_INSTANCE, id, randomBytes(4).toString('hex')), {
       contextDir,
       dockerfile: 'Dockerfile',
       tag,
@@ -209,7 +233,7 @@ export class DeploymentRunner {
     log.system('deployment is live');
     await log.flush();
     const running = await this.conclude(id, ['starting'], 'running', { containerId });
-    if (running) await this.deps.store.promote(running.project, id);
+    if (running) await this.deps.routing.promote(running.project, id);
     if (running) this.deps.onLive?.(id);
   }
 
@@ -306,7 +330,7 @@ export class DeploymentRunner {
     id: string,
     from: DeploymentStatus[],
     to: 'running' | 'failed' | 'canceled',
-    fields: Parameters<DeploymentStore['transition']>[3],
+    fields: TransitionFields,
   ): Promise<DeploymentRow | undefined> {
     const row = await this.transition(id, from, to, fields);
     await this.forgetSource(id);
@@ -314,52 +338,31 @@ export class DeploymentRunner {
   }
 
   private async forgetSource(deploymentId: string): Promise<void> {
-    await this.deps.store
-      .deleteArchive(deploymentId)
+    await this.deps.archives
+      .delete(deploymentId)
       .catch((err: unknown) => this.deps.logger.warn({ err, deploymentId }, 'deleting the archive failed; the reaper retries'));
   }
 
-  private async cleanUp(deploymentId: string, what: { image: boolean }): Promise<void> {
-    const { runtime, config } = this.deps;
-    await runtime.removeContainer(containerName(config.BERTH_INSTANCE, deploymentId));
-    if (what.image) await runtime.removeImage(imageTag(config.BERTH_INSTANCE, deploymentId));
+  private async cleanUp(deploymentId: string): Promise<void> {
+    await removeDeploymentResources(this.deps.runtime, this.deps.config.BERTH_INSTANCE, deploymentId);
   }
 
   /**
-   * Compare-and-set with retries: Postgres may be restarting. A retry after a
-   * lost answer finds the deployment already in `to`, which counts as done.
+   * A status change through the lifecycle (which retries while Postgres is
+   * restarting). A change that finds the deployment already final (canceled
+   * or failed by someone else meanwhile) stops this attempt.
    */
   private async transition(
     id: string,
     from: DeploymentStatus[],
     to: DeploymentStatus,
-    fields: Parameters<DeploymentStore['transition']>[3],
+    fields: TransitionFields,
   ): Promise<DeploymentRow | undefined> {
-    const { store, logger } = this.deps;
-    let row: DeploymentRow | undefined;
-    for (let attempt = 0; ; attempt++) {
-      try {
-        row = await store.transition(id, from, to, fields);
-        if (!row && attempt > 0) {
-          const now = await store.get(id);
-          if (now?.status === to) row = now;
-        }
-        break;
-      } catch (err) {
-        if (err instanceof BerthError || attempt >= 40) throw err;
-        logger.warn({ err, deploymentId: id, to, attempt }, 'status change failed; retrying');
-        await new Promise((r) => setTimeout(r, Math.min(100 * 2 ** attempt, 2000)));
-      }
-    }
+    const row = await this.deps.lifecycle.transition(id, from, to, fields);
     if (!row) {
-      const now = await store.get(id);
-      if (now && isFinal(now.status) && !isFinal(to)) {
-        // Canceled or failed by someone else meanwhile: stop this attempt.
-        throw new Superseded(now.status);
-      }
-      return undefined;
+      const now = await this.deps.store.get(id);
+      if (now && isFinal(now.status) && !isFinal(to)) throw new Superseded(now.status);
     }
-    await this.deps.status.published(row);
     return row;
   }
 }
@@ -368,47 +371,4 @@ class Superseded extends Error {
   constructor(readonly status: DeploymentStatus) {
     super(`deployment is already ${status}`);
   }
-}
-
-/**
- * The build context: `rootDir` inside the source, which must exist and hold a
- * Dockerfile. The source is the attacker's: any component of `rootDir` may be
- * a symlink (to /etc, to a folder of the worker's host), so the check is on
- * real paths, and the real path is what gets built (nothing can swap a link
- * in between).
- */
-async function resolveContext(srcDir: string, rootDir: string): Promise<string> {
-  const realSrc = await realpath(srcDir);
-  const lexical = path.resolve(realSrc, rootDir || '.');
-  if (!isInside(realSrc, lexical)) {
-    throw new BerthError('INVALID_ROOT_DIR', `rootDir "${rootDir}" points outside the source`);
-  }
-  const contextDir = await realpath(lexical).catch(() => undefined);
-  if (contextDir === undefined) {
-    throw new BerthError('INVALID_ROOT_DIR', `rootDir "${rootDir}" is not a directory in the source`);
-  }
-  if (!isInside(realSrc, contextDir)) {
-    throw new BerthError('INVALID_ROOT_DIR', `rootDir "${rootDir}" goes through a symbolic link that points outside the source`);
-  }
-  const dir = await stat(contextDir).catch(() => undefined);
-  if (!dir?.isDirectory()) {
-    throw new BerthError('INVALID_ROOT_DIR', `rootDir "${rootDir}" is not a directory in the source`);
-  }
-  // lstat: a Dockerfile that is a link would be read by Docker from wherever it
-  // resolves inside the context, never what `stat` just looked at.
-  const where = rootDir ? `${rootDir}/Dockerfile` : 'the root of the source';
-  const dockerfile = await lstat(path.join(contextDir, 'Dockerfile')).catch(() => undefined);
-  if (dockerfile?.isSymbolicLink()) {
-    // The daemon resolves a link inside the build context, the worker on the host: they would
-    // read two different files, and the one the policy checked would not be the one built.
-    throw new BerthError('UNSAFE_DOCKERFILE', `the Dockerfile at ${where} is a symbolic link; it must be a regular file`);
-  }
-  if (!dockerfile?.isFile()) {
-    throw new BerthError('MISSING_DOCKERFILE', `no Dockerfile found at ${where}`);
-  }
-  return contextDir;
-}
-
-function isInside(root: string, candidate: string): boolean {
-  return candidate === root || candidate.startsWith(root + path.sep);
 }

@@ -1,6 +1,7 @@
 import type { Redis } from '@berth/shared/redis';
-import type { DeploymentStore } from '@berth/shared/deployment-store';
-import { encodeEvent, eventsChannel, logSeqKey } from '@berth/shared/events';
+import type { LogStore } from '@berth/shared/log-store';
+import { encodeEvent } from '@berth/shared/events';
+import { eventsChannel, logSeqKey } from '@berth/shared/redis-keys';
 import { cutLine, stripAnsi, type LogLine, type LogStream } from '@berth/shared/log-line';
 import type { Logger } from '@berth/shared/logger';
 
@@ -12,7 +13,7 @@ interface Pending {
 
 export interface LogSinkOptions {
   redis: Redis;
-  store: DeploymentStore;
+  logs: LogStore;
   instance: string;
   deploymentId: string;
   flushMs: number;
@@ -95,7 +96,7 @@ export class LogSink {
 
   /** Makes sure the counter is at least the highest stored seq (e.g. after Redis lost its data). */
   async init(): Promise<void> {
-    const last = await this.deps.store.maxLogSeq(this.deps.deploymentId);
+    const last = await this.deps.logs.maxSeq(this.deps.deploymentId);
     await this.deps.redis.set(logSeqKey(this.deps.instance, this.deps.deploymentId), String(last), 'NX');
   }
 
@@ -182,7 +183,7 @@ export class LogSink {
    * fewer round trips instead of queueing more of them.
    */
   private async drain(): Promise<void> {
-    const { redis, store, instance, deploymentId, logger } = this.deps;
+    const { redis, logs, instance, deploymentId, logger } = this.deps;
     const maxGroup = (this.deps.maxBatch ?? 1000) * 10;
     let lastPublish: Promise<unknown> = Promise.resolve();
     for (;;) {
@@ -207,7 +208,7 @@ export class LogSink {
         const first = last - batch.length + 1;
         const lines = batch.map((p, i): LogLine => ({ seq: first + i, ts: p.ts, stream: p.stream, line: p.line }));
         // Same seqs on every retry; rows already there are ignored.
-        await this.retry('storing log lines', deadline, () => store.appendLogs(deploymentId, lines));
+        await this.retry('storing log lines', deadline, () => logs.append(deploymentId, lines));
         // Not awaited here: commands on one connection keep their order, so the
         // next batch's insert overlaps this publish.
         lastPublish = redis

@@ -1,12 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import type { DeploymentRow } from '@berth/shared/db';
 import type { DeploymentStore } from '@berth/shared/deployment-store';
+import type { LogStore } from '@berth/shared/log-store';
+import type { TransitionHistory } from '@berth/shared/transition-history';
 import type { Logger } from '@berth/shared/logger';
 import type { Redis } from '@berth/shared/redis';
-import { containerName } from '@berth/shared/labels';
+import { containerName } from '@berth/shared/docker-names';
+import { isLive } from '@berth/shared/deployment-state';
+import { runtimeFollowKey } from '@berth/shared/redis-keys';
 import type { ContainerRuntime } from './docker/container-runtime.ts';
 import type { LogSink } from './log-sink.ts';
-import type { StatusPublisher } from '@berth/shared/status-publisher';
+import type { DeploymentLifecycle } from '@berth/shared/deployment-lifecycle';
 
 export interface RuntimeLogOptions {
   instance: string;
@@ -38,8 +42,10 @@ export class RuntimeLogFollower {
       runtime: ContainerRuntime;
       redis: Redis;
       store: DeploymentStore;
+      logs: LogStore;
+      history: TransitionHistory;
       openLog: (deployment: DeploymentRow) => Promise<LogSink>;
-      status: StatusPublisher;
+      lifecycle: DeploymentLifecycle;
       options: RuntimeLogOptions;
       logger: Logger;
     },
@@ -61,7 +67,7 @@ export class RuntimeLogFollower {
     const statuses = await this.deps.store.statuses(running.map((c) => c.deploymentId));
     for (const c of running) {
       const s = statuses.get(c.deploymentId);
-      if (s === 'running' || s === 'crashed') void this.follow(c.deploymentId);
+      if (s !== undefined && isLive(s)) void this.follow(c.deploymentId);
     }
   }
 
@@ -69,7 +75,7 @@ export class RuntimeLogFollower {
   async follow(deploymentId: string): Promise<void> {
     if (this.stopped || this.following.has(deploymentId)) return;
     const { redis, options } = this.deps;
-    const key = `berth:${options.instance}:runtime-follow:${deploymentId}`;
+    const key = runtimeFollowKey(options.instance, deploymentId);
     const claimed = await redis.set(key, this.token, 'PX', options.leaseMs, 'NX');
     if (claimed !== 'OK') return;
     const controller = new AbortController();
@@ -94,7 +100,7 @@ export class RuntimeLogFollower {
   }
 
   private async pump(deploymentId: string, signal: AbortSignal): Promise<void> {
-    const { runtime, store, options, logger } = this.deps;
+    const { runtime, store, logs, history, options, logger } = this.deps;
     const deployment = await store.get(deploymentId);
     if (!deployment) return;
     const sink = await this.deps.openLog(deployment);
@@ -107,7 +113,7 @@ export class RuntimeLogFollower {
       sinceTrim = 0;
       void sink
         .flush()
-        .then(() => store.trimLogs(deploymentId, 'runtime', options.retentionLines))
+        .then(() => logs.trim(deploymentId, 'runtime', options.retentionLines))
         .catch((err: unknown) => logger.warn({ err, deploymentId }, 'trimming runtime logs failed'));
     };
     /**
@@ -119,11 +125,11 @@ export class RuntimeLogFollower {
     const check = async (): Promise<boolean> => {
       let state = await runtime.inspect(name);
       if (!state) return false;
-      const live = (await store.transitions(deploymentId)).filter((t) => t.status === 'running').at(-1);
+      const live = (await history.list(deploymentId)).filter((t) => t.status === 'running').at(-1);
       const restarted = live !== undefined && Date.parse(state.startedAt) > live.at.getTime();
       const current = (await store.get(deploymentId))?.status;
       if (state.running && !restarted && current === 'running') return true;
-      if (current !== 'running' && current !== 'crashed') return true; // stopped or ended: not ours to judge
+      if (current === undefined || !isLive(current)) return true; // stopped or ended: not ours to judge
       // The reaper may have marked it crashed first; the log says what happened either way.
       if (current === 'running') await this.setStatus(deploymentId, 'running', 'crashed');
       // Once restarted, Docker reports the new run's state: the old exit code is gone.
@@ -153,7 +159,7 @@ export class RuntimeLogFollower {
       // Attaching late (another worker's follower died, or the app crashed before we got here).
       if (!(await reconcile())) return;
       while (!signal.aborted) {
-        const last = await store.lastLogTs(deploymentId, 'runtime');
+        const last = await logs.lastTs(deploymentId, 'runtime');
         const lastMs = last?.getTime() ?? 0;
         await runtime.followLogs(name, {
           sinceSeconds: Math.floor(lastMs / 1000),
@@ -175,15 +181,13 @@ export class RuntimeLogFollower {
       clearInterval(watch);
       clearTimeout(idleTrim);
       await sink.close();
-      await store.trimLogs(deploymentId, 'runtime', options.retentionLines).catch(() => 0);
+      await logs.trim(deploymentId, 'runtime', options.retentionLines).catch(() => 0);
     }
   }
 
-  /** Compare-and-set plus announcement; false when the deployment was not in `from`. */
+  /** False when the deployment was not in `from`. */
   private async setStatus(deploymentId: string, from: 'running' | 'crashed', to: 'running' | 'crashed'): Promise<boolean> {
-    const row = await this.deps.store.transition(deploymentId, [from], to, {});
-    if (row) await this.deps.status.published(row);
-    return row !== undefined;
+    return (await this.deps.lifecycle.transition(deploymentId, [from], to)) !== undefined;
   }
 
   async stop(): Promise<void> {

@@ -1,12 +1,17 @@
 import { Queue, UnrecoverableError, Worker } from 'bullmq';
 import { DeploymentStore } from '@berth/shared/deployment-store';
+import { ArchiveStore } from '@berth/shared/archive-store';
+import { LogStore } from '@berth/shared/log-store';
+import { ReaperQueries } from '@berth/shared/reaper-queries';
+import { RoutingStore } from '@berth/shared/routing-store';
+import { TransitionHistory } from '@berth/shared/transition-history';
 import type { Db } from '@berth/shared/db';
 import { BerthError, isBerthError } from '@berth/shared/errors';
-import { deploymentQueueName, queuePrefix, type DeploymentJobData } from '@berth/shared/jobs';
+import { deploymentQueueName, type DeploymentJobData } from '@berth/shared/jobs';
 import type { Logger } from '@berth/shared/logger';
 import { createRedis, type Redis } from '@berth/shared/redis';
 import type { WorkerConfig } from './config.ts';
-import { DeploymentRunner, shutdownReason } from './deployment-runner.ts';
+import { DeploymentFailedError, DeploymentRunner, shutdownReason } from './deployment-runner.ts';
 import type { ContainerRuntime } from './docker/container-runtime.ts';
 import { DockerRuntime } from './docker/docker-runtime.ts';
 import { CgroupFsBuildCgroups, NoBuildCgroups, type BuildCgroups } from './build/build-cgroups.ts';
@@ -14,10 +19,12 @@ import { probeHttp } from './health-check.ts';
 import { LogSink, maskableSecrets } from './log-sink.ts';
 import { extractArchive } from './source/archive-source.ts';
 import { cloneRepository } from './source/git-source.ts';
-import { RedisStatusPublisher, type ControlMessage } from '@berth/shared/status-publisher';
-import { controlChannel } from '@berth/shared/events';
-import { containerName, imageTag } from '@berth/shared/labels';
-import { Maintenance } from './maintenance.ts';
+import { RedisStatusPublisher } from '@berth/shared/status-publisher';
+import { decodeControlMessage, RedisControlPublisher } from '@berth/shared/control-messages';
+import { DeploymentLifecycle, retryUntilPostgresIsBack } from '@berth/shared/deployment-lifecycle';
+import { controlChannel, queuePrefix } from '@berth/shared/redis-keys';
+import { removeDeploymentResources } from './docker/deployment-resources.ts';
+import { Reaper } from './reaper.ts';
 import { RuntimeLogFollower } from './runtime-logs.ts';
 import { ScriptNodeBaseImages } from './build/node-base-images.ts';
 import type { DeploymentRow } from '@berth/shared/db';
@@ -25,7 +32,7 @@ import type { DeploymentRow } from '@berth/shared/db';
 export interface WorkerHandle {
   worker: Worker<DeploymentJobData>;
   runtimeLogs: RuntimeLogFollower;
-  maintenance: Maintenance;
+  reaper: Reaper;
   /** Stops taking jobs, waits up to the grace period for running ones, then closes connections. */
   close(): Promise<void>;
 }
@@ -53,11 +60,12 @@ export async function startWorker(deps: {
   // Connections only once the checks above passed: a worker that refuses to start leaks none.
   const redis: Redis = createRedis(config.REDIS_URL);
   const store = new DeploymentStore(deps.db);
+  const logs = new LogStore(deps.db);
 
   const openLog = async (deployment: DeploymentRow) => {
     const sink = new LogSink({
       redis,
-      store,
+      logs,
       instance: config.BERTH_INSTANCE,
       deploymentId: deployment.id,
       flushMs: config.LOG_FLUSH_MS,
@@ -68,12 +76,20 @@ export async function startWorker(deps: {
     await sink.init();
     return sink;
   };
-  const status = new RedisStatusPublisher(redis, config.BERTH_INSTANCE);
+  const lifecycle = new DeploymentLifecycle({
+    db: deps.db,
+    status: new RedisStatusPublisher(redis, config.BERTH_INSTANCE),
+    control: new RedisControlPublisher(redis, config.BERTH_INSTANCE),
+    retry: retryUntilPostgresIsBack,
+    logger,
+  });
   const runtimeLogs = new RuntimeLogFollower({
     runtime,
     redis,
     store,
-    status,
+    logs,
+    history: new TransitionHistory(deps.db),
+    lifecycle,
     openLog,
     logger,
     options: {
@@ -87,11 +103,13 @@ export async function startWorker(deps: {
   const runner = new DeploymentRunner({
     config,
     store,
+    archives: new ArchiveStore(deps.db),
+    routing: new RoutingStore(deps.db),
     runtime,
     buildCgroups,
     baseImages: new ScriptNodeBaseImages((ref) => runtime.imageExists(ref)),
     logger,
-    status,
+    lifecycle,
     probe: probeHttp,
     sources: {
       clone: cloneRepository,
@@ -121,6 +139,8 @@ export async function startWorker(deps: {
         log.info('deployment job finished');
       } catch (err) {
         log.warn({ err }, 'deployment job failed');
+        // The deployment is final (its failure recorded): another attempt could only find it so.
+        if (err instanceof DeploymentFailedError) throw new UnrecoverableError(err.message);
         if (isBerthError(err) && !err.retryable) throw new UnrecoverableError(err.message);
         throw err;
       }
@@ -141,10 +161,9 @@ export async function startWorker(deps: {
   // Cancel and stop requests from the API reach every worker.
   const control = createRedis(config.REDIS_URL);
   control.on('message', (_channel: string, raw: string) => {
-    let message: ControlMessage;
-    try {
-      message = JSON.parse(raw) as ControlMessage;
-    } catch {
+    const message = decodeControlMessage(raw);
+    if (!message) {
+      logger.warn({ raw: raw.slice(0, 200) }, 'ignoring a malformed control message');
       return;
     }
     if (message.type === 'cancel') {
@@ -153,10 +172,7 @@ export async function startWorker(deps: {
       }
     } else if (message.type === 'stop') {
       const { deploymentId } = message;
-      void runtime
-        .removeContainer(containerName(config.BERTH_INSTANCE, deploymentId))
-        .then(() => runtime.removeImage(imageTag(config.BERTH_INSTANCE, deploymentId)))
-        .catch((err: unknown) => logger.warn({ err, deploymentId }, 'removing a stopped deployment failed; the reaper retries'));
+      void removeDeploymentResources(runtime, config.BERTH_INSTANCE, deploymentId).catch((err: unknown) => logger.warn({ err, deploymentId }, 'removing a stopped deployment failed; the reaper retries'));
     }
   });
   await control.subscribe(controlChannel(config.BERTH_INSTANCE));
@@ -165,30 +181,32 @@ export async function startWorker(deps: {
     connection: createRedis(config.REDIS_URL),
     prefix: queuePrefix(config.BERTH_INSTANCE),
   });
-  queue.on('error', (err) => logger.warn({ err }, 'maintenance queue connection error'));
-  const maintenance = new Maintenance({
+  queue.on('error', (err) => logger.warn({ err }, 'reaper queue connection error'));
+  const reaper = new Reaper({
     store,
+    queries: new ReaperQueries(deps.db),
     runtime,
     buildCgroups,
     queue,
-    status,
+    lifecycle,
     logger,
     options: { instance: config.BERTH_INSTANCE, graceMs: config.ORPHAN_GRACE_MS },
   });
-  let sweeping: Promise<void> = Promise.resolve();
-  const sweep = () => {
-    sweeping = maintenance.run().catch((err: unknown) => logger.warn({ err }, 'maintenance failed; will retry'));
+  let reaping: Promise<void> = Promise.resolve();
+  const reap = () => {
+    reaping = reaper.run().catch((err: unknown) => logger.warn({ err }, 'the reaper failed; will retry'));
   };
-  sweep();
-  const sweeper = setInterval(sweep, config.MAINTENANCE_INTERVAL_MS);
+  reap();
+  // The variable keeps its older name: it is configuration people have set.
+  const reaperTimer = setInterval(reap, config.MAINTENANCE_INTERVAL_MS);
 
   return {
     worker,
     runtimeLogs,
-    maintenance,
+    reaper,
     async close() {
-      clearInterval(sweeper);
-      await sweeping;
+      clearInterval(reaperTimer);
+      await reaping;
       await control.quit().catch(() => control.disconnect());
       await runtimeLogs.stop();
       // Stop taking jobs; let running ones finish within the grace period.

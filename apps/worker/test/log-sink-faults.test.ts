@@ -2,6 +2,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { createDb } from '@berth/shared/db';
 import { DeploymentStore } from '@berth/shared/deployment-store';
+import { LogStore } from '@berth/shared/log-store';
 import { createLogger } from '@berth/shared/logger';
 import { createRedis } from '@berth/shared/redis';
 import { LogSink, maskableSecrets } from '../src/log-sink.ts';
@@ -22,7 +23,7 @@ it('retries log lines while Postgres is down and stores every one, in order, onc
   const redis = createRedis(inject('redisUrl'));
   const id = `pgdown${Date.now().toString(36)}`.slice(0, 12);
   await store.create({ id, project: 'p', sourceType: 'git', gitUrl: 'https://x/y.git', rootDir: '', port: 3000, env: {} });
-  const sink = new LogSink({ redis, store, instance: `pg${process.pid}`, deploymentId: id, flushMs: 5, logger: createLogger('t', 'silent') });
+  const sink = new LogSink({ redis, logs: new LogStore(db), instance: `pg${process.pid}`, deploymentId: id, flushMs: 5, logger: createLogger('t', 'silent') });
   await sink.init();
 
   for (let i = 1; i <= 100; i++) sink.write('build', `line ${i}`);
@@ -57,7 +58,7 @@ it('caps build output at the log limit with one notice, but always keeps system 
   const redis = createRedis(inject('redisUrl'));
   const id = `limit${Date.now().toString(36)}`.slice(0, 12);
   await store.create({ id, project: 'p', sourceType: 'git', gitUrl: 'https://x/y.git', rootDir: '', port: 3000, env: {} });
-  const sink = new LogSink({ redis, store, instance: `pg${process.pid}`, deploymentId: id, flushMs: 5, maxLines: 100, logger: createLogger('t', 'silent') });
+  const sink = new LogSink({ redis, logs: new LogStore(db), instance: `pg${process.pid}`, deploymentId: id, flushMs: 5, maxLines: 100, logger: createLogger('t', 'silent') });
   await sink.init();
   for (let i = 1; i <= 150; i++) sink.write('build', `line ${i}`);
   sink.system('deployment failed (BUILD_FAILED): the end');

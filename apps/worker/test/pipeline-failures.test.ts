@@ -1,8 +1,13 @@
 import { readdirSync } from 'node:fs';
 import os from 'node:os';
+import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { deploymentQueueName } from '@berth/shared/jobs';
+import { queuePrefix } from '@berth/shared/redis-keys';
+import { createRedis } from '@berth/shared/redis';
 import { zipEntries, zipTestApp } from '../../../test/helpers/archives.ts';
 import { createDeployment, logLines, settled } from '../../../test/helpers/deployments.ts';
+import { waitFor } from '../../../test/helpers/ports.ts';
 import { instanceContainers, instanceImages, startStack, type Stack } from '../../../test/helpers/stack.ts';
 
 // The real worker on real Docker, Postgres and Redis: every way a deployment can fail.
@@ -39,6 +44,19 @@ describe('deployments that fail end failed, with an errorCode and a readable log
   it('a zip without a Dockerfile', async () => {
     const { final } = await failWith({ archive: await zipEntries([{ name: 'index.js', content: '1' }]) }, 'MISSING_DOCKERFILE');
     expect(final.errorMessage).toContain('Dockerfile');
+    // BullMQ shows it as a failed job (not a completed one), tried once: no retry can add a Dockerfile.
+    const queue = new Queue(deploymentQueueName, { connection: createRedis(stack.env.REDIS_URL!), prefix: queuePrefix(stack.instance) });
+    try {
+      const job = await waitFor('the job to fail', async () => {
+        const j = await queue.getJob(final.id);
+        return j && (await j.getState()) !== 'active' ? j : undefined;
+      }, 10_000);
+      expect(await job.getState()).toBe('failed');
+      expect(job.attemptsMade).toBe(1);
+      expect(job.failedReason).toBe(`MISSING_DOCKERFILE: ${final.errorMessage}`);
+    } finally {
+      await queue.close();
+    }
   });
 
   it('a rootDir that is not in the source', async () => {

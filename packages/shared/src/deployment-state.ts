@@ -73,7 +73,7 @@ export function isFinal(status: DeploymentStatus): boolean {
 }
 
 /** States in which a worker owns the deployment (a job is in flight). */
-export function isInProgress(status: DeploymentStatus): boolean {
+export function isInFlight(status: DeploymentStatus): boolean {
   switch (status) {
     case 'queued':
     case 'fetching':
@@ -89,6 +89,79 @@ export function isInProgress(status: DeploymentStatus): boolean {
     default:
       return assertNever(status);
   }
+}
+
+/**
+ * States in which the app's container is meant to exist and run: its output
+ * is followed, and stopping the deployment removes it.
+ */
+export function isLive(status: DeploymentStatus): boolean {
+  switch (status) {
+    case 'running':
+    case 'crashed':
+      return true;
+    case 'queued':
+    case 'fetching':
+    case 'building':
+    case 'starting':
+    case 'stopped':
+    case 'failed':
+    case 'canceled':
+      return false;
+    default:
+      return assertNever(status);
+  }
+}
+
+/**
+ * States whose container router-sync gives a route. `starting` too: the
+ * route is ready the moment the app answers. A stopped deployment loses its
+ * route at once, even before its container is gone.
+ */
+export function isRoutable(status: DeploymentStatus): boolean {
+  switch (status) {
+    case 'starting':
+    case 'running':
+      return true;
+    case 'queued':
+    case 'fetching':
+    case 'building':
+    case 'crashed':
+    case 'stopped':
+    case 'failed':
+    case 'canceled':
+      return false;
+    default:
+      return assertNever(status);
+  }
+}
+
+/**
+ * Whether moving into this state may change what router-sync should route
+ * (so announcing it also pokes router-sync). Before `starting` there is no
+ * container to route to.
+ */
+export function mayChangeRoutes(status: DeploymentStatus): boolean {
+  switch (status) {
+    case 'queued':
+    case 'fetching':
+    case 'building':
+      return false;
+    case 'starting':
+    case 'running':
+    case 'crashed':
+    case 'stopped':
+    case 'failed':
+    case 'canceled':
+      return true;
+    default:
+      return assertNever(status);
+  }
+}
+
+/** The statuses a predicate above holds for, in table order (for SQL `in` lists). */
+export function statusesWhere(predicate: (status: DeploymentStatus) => boolean): DeploymentStatus[] {
+  return deploymentStatuses.filter(predicate);
 }
 
 export function assertNever(value: never): never {

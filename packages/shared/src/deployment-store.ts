@@ -1,7 +1,9 @@
 import { sql } from 'kysely';
 import type { Db, DeploymentRow } from './db.ts';
-import { assertTransition, type DeploymentStatus } from './deployment-state.ts';
-import type { LogLine, LogStream } from './log-line.ts';
+import type { DeploymentStatus } from './deployment-state.ts';
+import type { LogLine } from './log-line.ts';
+import { LogStore } from './log-store.ts';
+import { TransitionHistory, type RecordedTransition } from './transition-history.ts';
 import { BerthError } from './errors.ts';
 
 export interface NewDeployment {
@@ -16,13 +18,6 @@ export interface NewDeployment {
   env: Record<string, string>;
 }
 
-export interface TransitionFields {
-  errorCode?: string;
-  errorMessage?: string;
-  image?: string | null;
-  containerId?: string | null;
-}
-
 export interface ListQuery {
   limit: number;
   cursor?: string | undefined;
@@ -31,11 +26,20 @@ export interface ListQuery {
 }
 
 /**
- * Everything Berth keeps in Postgres about deployments, behind one narrow
- * interface used by the API, the worker and router-sync.
+ * The deployments themselves: creating one (with its project, its first
+ * transition and its archive, in one transaction), reading and listing them.
+ * Status changes are `DeploymentLifecycle`'s; the other concerns have their
+ * own stores: LogStore, TransitionHistory, ArchiveStore, RoutingStore,
+ * ReaperQueries.
  */
 export class DeploymentStore {
-  constructor(private readonly db: Db) {}
+  private readonly logStore: LogStore;
+  private readonly history: TransitionHistory;
+
+  constructor(private readonly db: Db) {
+    this.logStore = new LogStore(db);
+    this.history = new TransitionHistory(db);
+  }
 
   async create(input: NewDeployment): Promise<DeploymentRow> {
     return this.db.transaction().execute(async (trx) => {
@@ -110,193 +114,28 @@ export class DeploymentStore {
     return { items, nextCursor: rows.length > query.limit && last ? encodeCursor(last) : null };
   }
 
-  /**
-   * Compare-and-set: moves the deployment to `to` only if it is currently in
-   * one of `from`. Returns the updated row, or undefined when the deployment
-   * was not in any of those states (someone else owns it, or it was canceled).
-   */
-  async transition(
-    id: string,
-    from: readonly DeploymentStatus[],
-    to: DeploymentStatus,
-    fields: TransitionFields = {},
-  ): Promise<DeploymentRow | undefined> {
-    for (const f of from) assertTransition(f, to);
-    const final = to === 'failed' || to === 'canceled' || to === 'stopped';
-    const now = new Date();
-    return this.db.transaction().execute(async (trx) => {
-      const row = await trx
-        .updateTable('deployments')
-        .set({
-          status: to,
-          updated_at: now,
-          ...(fields.errorCode !== undefined ? { error_code: fields.errorCode } : {}),
-          ...(fields.errorMessage !== undefined ? { error_message: fields.errorMessage } : {}),
-          ...(fields.image !== undefined ? { image: fields.image } : {}),
-          ...(fields.containerId !== undefined ? { container_id: fields.containerId } : {}),
-          ...(final ? { finished_at: now } : {}),
-        })
-        .where('id', '=', id)
-        .where('status', 'in', from)
-        .returningAll()
-        .executeTakeFirst();
-      if (row) {
-        await trx
-          .insertInto('deployment_transitions')
-          .values({ deployment_id: id, status: to, error_code: row.error_code, error_message: row.error_message, at: now })
-          .execute();
-      }
-      return row;
-    });
-  }
-
-  /** The deployment's status changes, oldest first. */
-  async transitions(deploymentId: string): Promise<{ status: DeploymentStatus; errorCode: string | null; errorMessage: string | null; at: Date }[]> {
-    const rows = await this.db
-      .selectFrom('deployment_transitions')
-      .select(['status', 'error_code', 'error_message', 'at'])
-      .where('deployment_id', '=', deploymentId)
-      .orderBy('id')
-      .execute();
-    return rows.map((r) => ({ status: r.status, errorCode: r.error_code, errorMessage: r.error_message, at: r.at }));
-  }
-
-  async getArchive(id: string): Promise<Buffer | undefined> {
-    const row = await this.db
-      .selectFrom('deployment_archives')
-      .select('data')
-      .where('deployment_id', '=', id)
-      .executeTakeFirst();
-    return row?.data;
-  }
-
-  async deleteArchive(id: string): Promise<void> {
-    await this.db.deleteFrom('deployment_archives').where('deployment_id', '=', id).execute();
-  }
-
-  /** Deletes the archives of deployments in any of `statuses`; returns their ids. */
-  async deleteArchivesWhere(statuses: readonly DeploymentStatus[]): Promise<string[]> {
-    const rows = await this.db
-      .deleteFrom('deployment_archives')
-      .where('deployment_id', 'in', (qb) => qb.selectFrom('deployments').select('id').where('status', 'in', [...statuses]))
-      .returning('deployment_id')
-      .execute();
-    return rows.map((r) => r.deployment_id);
-  }
-
-  /**
-   * Idempotent: a batch written twice (a retried flush) keeps one copy of each
-   * line. One statement with array parameters (unnest) instead of thousands of
-   * VALUES placeholders: several times faster for big batches.
-   */
-  async appendLogs(deploymentId: string, lines: readonly LogLine[]): Promise<void> {
-    if (lines.length === 0) return;
-    await sql`
-      insert into deployment_logs (deployment_id, seq, ts, stream, line)
-      select ${deploymentId}, * from unnest(
-        ${lines.map((l) => l.seq)}::bigint[],
-        ${lines.map((l) => l.ts)}::timestamptz[],
-        ${lines.map((l) => l.stream)}::text[],
-        ${lines.map((l) => l.line)}::text[]
-      )
-      on conflict (deployment_id, seq) do nothing`.execute(this.db);
-  }
-
-  async logs(
-    deploymentId: string,
-    options: { afterSeq?: number; limit?: number; stream?: LogStream | undefined } = {},
-  ): Promise<LogLine[]> {
-    let q = this.db
-      .selectFrom('deployment_logs')
-      .select(['seq', 'ts', 'stream', 'line'])
-      .where('deployment_id', '=', deploymentId)
-      .where('seq', '>', options.afterSeq ?? 0);
-    if (options.stream) q = q.where('stream', '=', options.stream);
-    const rows = await q.orderBy('seq').limit(options.limit ?? 10_000).execute();
-    return rows.map((r) => ({ seq: r.seq, ts: r.ts.toISOString(), stream: r.stream, line: r.line }));
-  }
-
-  async maxLogSeq(deploymentId: string): Promise<number> {
-    const row = await this.db
-      .selectFrom('deployment_logs')
-      .select((eb) => eb.fn.max('seq').as('max'))
-      .where('deployment_id', '=', deploymentId)
-      .executeTakeFirst();
-    return Number(row?.max ?? 0);
-  }
-
-  /** Timestamp of the newest stored line of one stream (where a runtime log follower resumes). */
-  async lastLogTs(deploymentId: string, stream: LogStream): Promise<Date | undefined> {
-    const row = await this.db
-      .selectFrom('deployment_logs')
-      .select('ts')
-      .where('deployment_id', '=', deploymentId)
-      .where('stream', '=', stream)
-      .orderBy('seq', 'desc')
-      .limit(1)
-      .executeTakeFirst();
-    return row?.ts;
-  }
-
-  /** Keeps the newest `keep` lines of one stream, deleting older ones; returns how many went. */
-  async trimLogs(deploymentId: string, stream: LogStream, keep: number): Promise<number> {
-    const cutoff = await this.db
-      .selectFrom('deployment_logs')
-      .select('seq')
-      .where('deployment_id', '=', deploymentId)
-      .where('stream', '=', stream)
-      .orderBy('seq', 'desc')
-      .offset(keep)
-      .limit(1)
-      .executeTakeFirst();
-    if (!cutoff) return 0;
-    const result = await this.db
-      .deleteFrom('deployment_logs')
-      .where('deployment_id', '=', deploymentId)
-      .where('stream', '=', stream)
-      .where('seq', '<=', cutoff.seq)
-      .executeTakeFirst();
-    return Number(result.numDeletedRows);
-  }
-
-  /** Deployments in one of `statuses` not updated for `olderThanMs` (candidates for the reaper). */
-  async stale(statuses: readonly DeploymentStatus[], olderThanMs: number): Promise<DeploymentRow[]> {
-    return this.db
-      .selectFrom('deployments')
-      .selectAll()
-      .where('status', 'in', statuses)
-      .where('updated_at', '<', new Date(Date.now() - olderThanMs))
-      .orderBy('created_at')
-      .limit(500)
-      .execute();
-  }
-
   async statuses(ids: readonly string[]): Promise<Map<string, DeploymentStatus>> {
     if (ids.length === 0) return new Map();
     const rows = await this.db.selectFrom('deployments').select(['id', 'status']).where('id', 'in', ids).execute();
     return new Map(rows.map((r) => [r.id, r.status]));
   }
 
-  /** Points the project's stable URL at this deployment. */
-  async promote(project: string, deploymentId: string): Promise<void> {
-    await this.db
-      .updateTable('projects')
-      .set({ current_deployment_id: deploymentId, updated_at: new Date() })
-      .where('name', '=', project)
-      .execute();
-  }
-
-  async currentDeployments(): Promise<Map<string, string>> {
-    const rows = await this.db
-      .selectFrom('projects')
-      .select(['name', 'current_deployment_id'])
-      .where('current_deployment_id', 'is not', null)
-      .execute();
-    return new Map(rows.map((r) => [r.name, r.current_deployment_id!]));
-  }
-
   async ping(): Promise<void> {
     await sql`select 1`.execute(this.db);
+  }
+
+  // A thin facade over the log and transition stores for the API's read paths (routes and
+  // event streams), which are being reshaped on another branch: kept so that branch and this
+  // one do not both rewrite those call sites. New code takes LogStore / TransitionHistory.
+
+  /** One deployment's stored log lines (see LogStore.read). */
+  async logs(deploymentId: string, options: Parameters<LogStore['read']>[1] = {}): Promise<LogLine[]> {
+    return this.logStore.read(deploymentId, options);
+  }
+
+  /** One deployment's status changes, oldest first (see TransitionHistory.list). */
+  async transitions(deploymentId: string): Promise<RecordedTransition[]> {
+    return this.history.list(deploymentId);
   }
 }
 

@@ -3,9 +3,10 @@ import type { DeploymentStatus } from './deployment-state.ts';
 import type { LogLine } from './log-line.ts';
 
 /**
- * Messages on Redis pub/sub. One channel per installation carries every
- * deployment's log batches and status changes, so an API process needs one
- * subscription however many viewers it serves.
+ * Messages on Redis pub/sub. One channel per installation (`eventsChannel`
+ * in redis-keys.ts) carries every deployment's log batches and status
+ * changes, so an API process needs one subscription however many viewers it
+ * serves.
  */
 export interface LogBatchEvent {
   type: 'log';
@@ -23,25 +24,6 @@ export interface StatusEvent {
 }
 
 export type BerthEvent = LogBatchEvent | StatusEvent;
-
-export function eventsChannel(instance: string): string {
-  return `berth:${instance}:events`;
-}
-
-/** Carries nothing but "routes may have changed": router-sync rebuilds from state. */
-export function routesChannel(instance: string): string {
-  return `berth:${instance}:routes`;
-}
-
-/** Cancel and stop requests from the API to whichever worker can act on them. */
-export function controlChannel(instance: string): string {
-  return `berth:${instance}:control`;
-}
-
-/** Key of the per-deployment log sequence counter (INCRBY gives each batch its range). */
-export function logSeqKey(instance: string, deploymentId: string): string {
-  return `berth:${instance}:logseq:${deploymentId}`;
-}
 
 export function encodeEvent(event: BerthEvent): string {
   return JSON.stringify(event);

@@ -14,8 +14,6 @@ export function newDeploymentId(): string {
   return id;
 }
 
-export const deploymentIdPattern = /^[a-z][a-z0-9]{11}$/;
-
 /** Project names become DNS labels (`<project>.<BASE_DOMAIN>`). */
 export const projectNamePattern = /^[a-z]([a-z0-9-]{0,38}[a-z0-9])?$/;
 

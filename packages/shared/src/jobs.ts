@@ -1,13 +1,14 @@
-/** The job catalog: one queue, one job type. */
+/**
+ * The job catalog: one queue, one job type. The queue's Redis key prefix is
+ * `queuePrefix` in redis-keys.ts.
+ */
 export const deploymentQueueName = 'deployments';
+
+/** The one job type: run a deployment's pipeline. */
+export const deployJobName = 'deploy';
 
 export interface DeploymentJobData {
   deploymentId: string;
-}
-
-/** BullMQ key prefix per installation, so installs (and test runs) never share a queue. */
-export function queuePrefix(instance: string): string {
-  return `berth-${instance}`;
 }
 
 export const deploymentJobOptions = {
@@ -16,3 +17,20 @@ export const deploymentJobOptions = {
   removeOnComplete: { age: 24 * 3600, count: 1000 },
   removeOnFail: { age: 7 * 24 * 3600 },
 } as const;
+
+/** What `enqueueDeployment` needs of a BullMQ `Queue` (shared does not depend on BullMQ). */
+export interface DeploymentJobQueue {
+  add(
+    name: typeof deployJobName,
+    data: DeploymentJobData,
+    options: typeof deploymentJobOptions & { jobId: string },
+  ): Promise<unknown>;
+}
+
+/**
+ * Adds the deployment's job. The job id is the deployment id, so adding it
+ * again while a job for it exists (in any state) never duplicates work.
+ */
+export async function enqueueDeployment(queue: DeploymentJobQueue, deploymentId: string): Promise<void> {
+  await queue.add(deployJobName, { deploymentId }, { ...deploymentJobOptions, jobId: deploymentId });
+}

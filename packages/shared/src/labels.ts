@@ -6,12 +6,3 @@ export const labels = {
   project: 'dev.berth.project',
   port: 'dev.berth.port',
 } as const;
-
-/** Deterministic names make a re-delivered job find (and remove) its own leftovers. */
-export function containerName(instance: string, deploymentId: string): string {
-  return `berth-${instance}-${deploymentId}`;
-}
-
-export function imageTag(instance: string, deploymentId: string): string {
-  return `berth-${instance}/${deploymentId}:latest`;
-}

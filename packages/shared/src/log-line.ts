@@ -1,3 +1,5 @@
+import { NewlineSplitter } from './newline-splitter.ts';
+
 /** The one log line format (ARCHITECTURE.md, "Logs"). */
 export const logStreams = ['build', 'runtime', 'system'] as const;
 export type LogStream = (typeof logStreams)[number];
@@ -29,36 +31,25 @@ export const maxRawLineLength = 1024 * 1024;
  * break a consumer.
  */
 export class LineSplitter {
-  private pending = '';
+  private readonly lines: NewlineSplitter;
 
-  constructor(private readonly maxLength: number = maxLineLength) {}
+  constructor(private readonly maxLength: number = maxLineLength) {
+    // A huge line with no newline yet: emit full-size pieces once 4 are waiting, so memory stays bounded.
+    this.lines = new NewlineSplitter({ maxPending: maxLength * 4, overflow: { cut: maxLength } });
+  }
 
   /** Whether part of a line is waiting for its newline. */
   get hasPending(): boolean {
-    return this.pending.length > 0;
+    return this.lines.hasPending;
   }
 
   push(chunk: string): string[] {
-    this.pending += chunk;
-    const out: string[] = [];
-    let nl: number;
-    while ((nl = this.pending.indexOf('\n')) !== -1) {
-      out.push(...finishLine(this.pending.slice(0, nl), this.maxLength));
-      this.pending = this.pending.slice(nl + 1);
-    }
-    while (this.pending.length > this.maxLength * 4) {
-      // A huge line with no newline yet: emit full-size pieces now so memory stays bounded.
-      out.push(...finishLine(this.pending.slice(0, this.maxLength), this.maxLength));
-      this.pending = this.pending.slice(this.maxLength);
-    }
-    return out;
+    return this.lines.push(chunk).flatMap((raw) => finishLine(raw, this.maxLength));
   }
 
   /** Returns what is left once the stream ended. */
   flush(): string[] {
-    const rest = this.pending;
-    this.pending = '';
-    return rest.length > 0 ? finishLine(rest, this.maxLength) : [];
+    return this.lines.flush().flatMap((raw) => finishLine(raw, this.maxLength));
   }
 }
 

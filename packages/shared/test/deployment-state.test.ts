@@ -5,7 +5,11 @@ import {
   deploymentStatuses,
   IllegalTransitionError,
   isFinal,
-  isInProgress,
+  isInFlight,
+  isLive,
+  isRoutable,
+  mayChangeRoutes,
+  statusesWhere,
 } from '../src/deployment-state.ts';
 
 describe('deployment state machine', () => {
@@ -33,6 +37,9 @@ describe('deployment state machine', () => {
 
   it('classifies every status as final, in progress, or live', () => {
     expect(deploymentStatuses.filter(isFinal)).toEqual(['stopped', 'failed', 'canceled']);
-    expect(deploymentStatuses.filter(isInProgress)).toEqual(['queued', 'fetching', 'building', 'starting']);
+    expect(deploymentStatuses.filter(isInFlight)).toEqual(['queued', 'fetching', 'building', 'starting']);
+    expect(statusesWhere(isLive)).toEqual(['running', 'crashed']);
+    expect(statusesWhere(isRoutable)).toEqual(['starting', 'running']);
+    expect(statusesWhere(mayChangeRoutes)).toEqual(['starting', 'running', 'stopped', 'crashed', 'failed', 'canceled']);
   });
 });

@@ -1,8 +1,8 @@
-import { deploymentStatuses, isInProgress } from '@berth/shared/deployment-state';
+import { deploymentStatuses } from '@berth/shared/deployment-state';
+import type { DeploymentLifecycle } from '@berth/shared/deployment-lifecycle';
 import type { DeploymentStore } from '@berth/shared/deployment-store';
 import { BerthError } from '@berth/shared/errors';
 import { newDeploymentId } from '@berth/shared/ids';
-import type { RedisStatusPublisher } from '@berth/shared/status-publisher';
 import type { ApiConfig } from '../config.ts';
 import type { DeploymentQueue } from '../deployment-queue.ts';
 import { deploymentView, deploymentViewSchema, type Urls } from '../deployment-view.ts';
@@ -15,9 +15,10 @@ import { readMultipart } from './deployment-upload.ts';
 import { errorResponses } from './error-schema.ts';
 
 export interface DeploymentRoutesOptions {
-  store: Pick<DeploymentStore, 'get' | 'create' | 'list' | 'transition'>;
+  store: Pick<DeploymentStore, 'get' | 'create' | 'list'>;
   queue: DeploymentQueue;
-  status: RedisStatusPublisher;
+  /** Every status change (a failed enqueue, cancel, stop) goes through it. */
+  lifecycle: DeploymentLifecycle;
   limiter: RateLimiter;
   config: Urls & Pick<ApiConfig, 'MAX_CONCURRENT_UPLOADS' | 'DEFAULT_APP_PORT'>;
 }
@@ -52,7 +53,7 @@ export const deploymentRoutes: ApiPlugin<DeploymentRoutesOptions> = async (app, 
   stopRoutes(app, opts);
 };
 
-function createRoute(app: ApiInstance, { store, queue, limiter, config }: DeploymentRoutesOptions): void {
+function createRoute(app: ApiInstance, { store, queue, lifecycle, limiter, config }: DeploymentRoutesOptions): void {
   const uploads = new ConcurrencyLimit(
     config.MAX_CONCURRENT_UPLOADS,
     () => new RateLimitedError(1, `${config.MAX_CONCURRENT_UPLOADS} archive uploads are already being received; try again shortly`),
@@ -83,7 +84,7 @@ function createRoute(app: ApiInstance, { store, queue, limiter, config }: Deploy
       await queue.enqueue(id);
     } catch (err) {
       // Never leave a queued row that no job will ever pick up.
-      await store
+      await lifecycle
         .transition(id, ['queued'], 'failed', {
           errorCode: 'QUEUE_UNAVAILABLE',
           errorMessage: 'the job queue was unavailable when the deployment was created',
@@ -117,48 +118,15 @@ function readRoutes(app: ApiInstance, { store, config }: DeploymentRoutesOptions
 }
 
 function stopRoutes(app: ApiInstance, deps: DeploymentRoutesOptions): void {
-  const { store, queue, config } = deps;
-  const load = (id: string) => loadDeployment(store, id);
-
-  /** Stops a deployment in any live state; the workers clean up (control message + reaper). */
-  const stop = async (id: string, action: 'cancel' | 'delete') => {
-    for (let attempt = 0; attempt < 5; attempt++) {
-      const row = await load(id);
-      if (isInProgress(row.status)) {
-        const done = await store.transition(id, [row.status], 'canceled', {
-          errorCode: 'CANCELED',
-          errorMessage: 'canceled by request',
-        });
-        if (!done) continue; // it moved on meanwhile: look again
-        await queue.remove(id);
-        await deps.status.published(done);
-        await deps.status.control({ type: 'cancel', deploymentId: id });
-        return done;
-      }
-      if (row.status === 'running' || row.status === 'crashed') {
-        if (action === 'cancel') {
-          throw new BerthError('CONFLICT', `deployment ${id} is ${row.status}; stop it with DELETE /api/deployments/${id}`);
-        }
-        const done = await store.transition(id, [row.status], 'stopped', {});
-        if (!done) continue;
-        await deps.status.published(done);
-        await deps.status.control({ type: 'stop', deploymentId: id });
-        return done;
-      }
-      if (action === 'cancel') throw new BerthError('CONFLICT', `deployment ${id} is already ${row.status}`);
-      return row; // DELETE is idempotent
-    }
-    throw new BerthError('CONFLICT', `deployment ${id} keeps changing state; try again`);
-  };
-
+  const { config } = deps;
   const schema = { params: idParams, response: viewResponse } as const;
   app.post('/api/deployments/:id/cancel', { config: deploy, schema }, async (request) => {
     const { id } = request.params;
-    return deploymentView(await stop(id, 'cancel'), config);
+    return deploymentView(await deps.lifecycle.cancel(id), config);
   });
 
   app.delete('/api/deployments/:id', { config: deploy, schema }, async (request) => {
     const { id } = request.params;
-    return deploymentView(await stop(id, 'delete'), config);
+    return deploymentView(await deps.lifecycle.stop(id), config);
   });
 }

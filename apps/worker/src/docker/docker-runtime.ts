@@ -2,7 +2,10 @@ import Docker from 'dockerode';
 import tar from 'tar-fs';
 import { BerthError } from '@berth/shared/errors';
 import { LineSplitter, maxRawLineLength } from '@berth/shared/log-line';
+import { NewlineSplitter } from '@berth/shared/newline-splitter';
+import { DockerFrameDemuxer } from './docker-frames.ts';
 import { labels } from '@berth/shared/labels';
+import { imageRepositoryPrefix } from '@berth/shared/docker-names';
 import {
   BuildStepError,
   type BuildImageOptions,
@@ -134,8 +137,10 @@ export class DockerRuntime implements ContainerRuntime {
     } catch (err) {
       throw this.buildError(err, options, deadline);
     }
-    // The daemon answers 200 even when the build fails: the error is an event.
-    const events = new NdjsonSplitter();
+    // The daemon answers 200 even when the build fails: the error is an event. Events are
+    // never cut (a 1 MB output line arrives as one 1 MB JSON event); only one beyond 64 MiB is
+    // dropped, so a hostile build cannot exhaust memory.
+    const events = new NewlineSplitter({ maxPending: 64 * 1024 * 1024, overflow: 'drop' });
     // Whole lines: the log sink masks secrets, then cuts them to the stored size.
     const output = new LineSplitter(maxRawLineLength);
     let failure: { message: string; code: number | undefined } | undefined;
@@ -274,14 +279,14 @@ export class DockerRuntime implements ContainerRuntime {
     // Tty: false means a multiplexed stream; one splitter per output keeps partial lines apart.
     // Whole lines (up to maxRawLineLength): the log sink masks secrets, then cuts them.
     const outputs = {
-      1: { splitter: new LineSplitter(maxRawLineLength), ts: undefined as string | undefined },
-      2: { splitter: new LineSplitter(maxRawLineLength), ts: undefined as string | undefined },
+      stdout: { splitter: new LineSplitter(maxRawLineLength), ts: undefined as string | undefined },
+      stderr: { splitter: new LineSplitter(maxRawLineLength), ts: undefined as string | undefined },
     };
     // Each frame is one log message with its own timestamp in front. Docker
     // stores an output line longer than 16 KiB as several messages, so the
     // stamp is removed per frame (else it lands in the middle of the line, and
     // in the middle of any secret there) and a line keeps its first piece's.
-    const onFrame = (kind: 1 | 2, payload: string) => {
+    const onFrame = (kind: 'stdout' | 'stderr', payload: string) => {
       const output = outputs[kind];
       const space = payload.indexOf(' ');
       const stamp = space > 0 ? new Date(payload.slice(0, space)) : new Date(NaN);
@@ -291,16 +296,10 @@ export class DockerRuntime implements ContainerRuntime {
       lines.forEach((line, i) => options.onLine({ ts: i === 0 ? (output.ts ?? ts) : ts, line }));
       output.ts = !output.splitter.hasPending ? undefined : lines.length > 0 ? ts : (output.ts ?? ts);
     };
-    let buffered: Buffer = Buffer.alloc(0);
+    const demuxer = new DockerFrameDemuxer();
     try {
       for await (const chunk of stream as AsyncIterable<Buffer>) {
-        buffered = buffered.length ? Buffer.concat([buffered, chunk]) : chunk;
-        while (buffered.length >= 8) {
-          const size = buffered.readUInt32BE(4);
-          if (buffered.length < 8 + size) break;
-          onFrame(buffered[0] === 2 ? 2 : 1, buffered.subarray(8, 8 + size).toString('utf8'));
-          buffered = buffered.subarray(8 + size);
-        }
+        for (const frame of demuxer.push(chunk)) onFrame(frame.stream, frame.payload.toString('utf8'));
       }
     } catch (err) {
       if (!options.signal.aborted) throw unavailable(err, 'following container logs');
@@ -330,8 +329,9 @@ export class DockerRuntime implements ContainerRuntime {
 
   async listImages(instance: string): Promise<string[]> {
     try {
-      const images = await this.docker.listImages({ filters: { reference: [`berth-${instance}/*`] } });
-      return images.flatMap((i) => i.RepoTags ?? []).filter((t) => t.startsWith(`berth-${instance}/`));
+      const prefix = imageRepositoryPrefix(instance);
+      const images = await this.docker.listImages({ filters: { reference: [`${prefix}*`] } });
+      return images.flatMap((i) => i.RepoTags ?? []).filter((t) => t.startsWith(prefix));
     } catch (err) {
       throw unavailable(err, 'listing images');
     }
@@ -374,44 +374,10 @@ async function removeWhenFree(remove: () => Promise<unknown>, what: string, atte
   throw new BerthError('DOCKER_UNAVAILABLE', `${what} could not be removed`);
 }
 
-/**
- * Frames Docker's newline-delimited JSON. Unlike LineSplitter it never cuts a
- * message (a 1 MB output line arrives as one 1 MB JSON event); only a message
- * beyond `maxBytes` is dropped, so a hostile build cannot exhaust memory.
- */
-class NdjsonSplitter {
-  private pending = '';
-  constructor(private readonly maxBytes = 64 * 1024 * 1024) {}
-
-  push(chunk: string): string[] {
-    this.pending += chunk;
-    const out: string[] = [];
-    let nl: number;
-    while ((nl = this.pending.indexOf('\n')) !== -1) {
-      out.push(this.pending.slice(0, nl));
-      this.pending = this.pending.slice(nl + 1);
-    }
-    if (this.pending.length > this.maxBytes) this.pending = '';
-    return out;
-  }
-
-  flush(): string[] {
-    const rest = this.pending;
-    this.pending = '';
-    return rest ? [rest] : [];
-  }
-}
-
 /** Splits Docker's multiplexed (Tty: false) log format, already complete in memory, into text lines. */
 export function demuxToLines(raw: Buffer): string[] {
   const splitter = new LineSplitter(maxRawLineLength);
-  const lines: string[] = [];
-  let offset = 0;
-  while (offset + 8 <= raw.length) {
-    const size = raw.readUInt32BE(offset + 4);
-    lines.push(...splitter.push(raw.subarray(offset + 8, offset + 8 + size).toString('utf8')));
-    offset += 8 + size;
-  }
+  const lines = new DockerFrameDemuxer().push(raw).flatMap((frame) => splitter.push(frame.payload.toString('utf8')));
   lines.push(...splitter.flush());
   return lines;
 }

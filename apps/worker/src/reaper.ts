@@ -1,14 +1,16 @@
 import type { Queue } from 'bullmq';
 import type { DeploymentStore } from '@berth/shared/deployment-store';
-import { deploymentStatuses, isFinal, isInProgress, type DeploymentStatus } from '@berth/shared/deployment-state';
-import { deploymentJobOptions, type DeploymentJobData } from '@berth/shared/jobs';
-import { containerName, imageTag } from '@berth/shared/labels';
+import type { ReaperQueries } from '@berth/shared/reaper-queries';
+import { isFinal, isInFlight, statusesWhere } from '@berth/shared/deployment-state';
+import { enqueueDeployment, type DeploymentJobData } from '@berth/shared/jobs';
+import { buildCgroupPrefix, containerName, parseBuildCgroupKey, parseImageTag } from '@berth/shared/docker-names';
+import { removeDeploymentResources } from './docker/deployment-resources.ts';
 import type { Logger } from '@berth/shared/logger';
-import type { StatusPublisher } from '@berth/shared/status-publisher';
+import type { DeploymentLifecycle } from '@berth/shared/deployment-lifecycle';
 import type { ContainerRuntime } from './docker/container-runtime.ts';
 import type { BuildCgroups } from './build/build-cgroups.ts';
 
-export interface MaintenanceOptions {
+export interface ReaperOptions {
   instance: string;
   /** How long a deployment may sit in a state before the reaper looks at it. */
   graceMs: number;
@@ -26,15 +28,16 @@ export interface MaintenanceOptions {
  *   canceled through the API while queued never reaches a worker's runner).
  * - so are build cgroups of such deployments (a worker killed mid-build leaves its cgroup).
  */
-export class Maintenance {
+export class Reaper {
   constructor(
     private readonly deps: {
       store: DeploymentStore;
+      queries: ReaperQueries;
       runtime: ContainerRuntime;
       buildCgroups: BuildCgroups;
       queue: Queue<DeploymentJobData>;
-      status: StatusPublisher;
-      options: MaintenanceOptions;
+      lifecycle: DeploymentLifecycle;
+      options: ReaperOptions;
       logger: Logger;
     },
   ) {}
@@ -47,20 +50,16 @@ export class Maintenance {
   }
 
   private async deleteSpentArchives(): Promise<void> {
-    const { store, logger } = this.deps;
-    const ids = await store.deleteArchivesWhere(deploymentStatuses.filter((s) => !isInProgress(s)));
+    const { queries, logger } = this.deps;
+    const ids = await queries.deleteSpentArchives();
     if (ids.length > 0) logger.info({ deploymentIds: ids }, 'deleted archives of deployments no longer in flight');
   }
 
   private async removeBuildCgroups(): Promise<void> {
     const { store, buildCgroups, options, logger } = this.deps;
-    const prefix = `${options.instance}-`;
-    // `<instance>-<deployment id>-<attempt>`, matched strictly: instance "a" must not read
-    // instance "a-b"'s keys as its own (a live build's cgroup removed between two RUN steps
-    // would be made again by Docker with no process limit).
-    const owned = (await buildCgroups.list(prefix)).flatMap((key) => {
-      const m = /^([a-z0-9]{1,64})-[0-9a-f]{8}$/.exec(key.slice(prefix.length));
-      return m ? [{ key, deploymentId: m[1]! }] : [];
+    const owned = (await buildCgroups.list(buildCgroupPrefix(options.instance))).flatMap((key) => {
+      const deploymentId = parseBuildCgroupKey(options.instance, key);
+      return deploymentId ? [{ key, deploymentId }] : [];
     });
     if (owned.length === 0) return;
     // Only once the deployment is final: an attempt that lost its lock may still be building.
@@ -73,59 +72,56 @@ export class Maintenance {
   }
 
   private async reapOrphans(): Promise<void> {
-    const { store, queue, status, options, logger } = this.deps;
-    const inFlight: DeploymentStatus[] = ['queued', 'fetching', 'building', 'starting'];
-    for (const d of await store.stale(inFlight, options.graceMs)) {
+    const { queries, queue, lifecycle, options, logger } = this.deps;
+    for (const d of await queries.stale(statusesWhere(isInFlight), options.graceMs)) {
       const job = await queue.getJob(d.id);
       const state = job ? await job.getState() : 'missing';
       if (state === 'active' || state === 'waiting' || state === 'delayed' || state === 'prioritized' || state === 'waiting-children') {
         continue; // a live job owns it; BullMQ's stalled check covers a dead worker
       }
       if (d.status === 'queued' && state === 'missing') {
-        await queue.add('deploy', { deploymentId: d.id }, { ...deploymentJobOptions, jobId: d.id });
+        await enqueueDeployment(queue, d.id);
         logger.warn({ deploymentId: d.id }, 'queued deployment had no job; enqueued it again');
         continue;
       }
-      const row = await store.transition(d.id, [d.status], 'failed', {
+      const row = await lifecycle.transition(d.id, [d.status], 'failed', {
         errorCode: 'ORPHANED',
         errorMessage: `the deployment was ${d.status} but no worker owned it any more (job ${state})`,
       });
       if (row) {
-        await status.published(row);
         logger.warn({ deploymentId: d.id, was: d.status, job: state }, 'failed an orphaned deployment');
       }
     }
   }
 
   private async reconcileContainers(): Promise<void> {
-    const { store, runtime, status, options, logger } = this.deps;
+    const { store, queries, runtime, lifecycle, options, logger } = this.deps;
     const containers = await runtime.listAll(options.instance);
     const statuses = await store.statuses(containers.map((c) => c.deploymentId));
     for (const c of containers) {
       const s = statuses.get(c.deploymentId);
       if (s === undefined || isFinal(s)) {
-        await runtime.removeContainer(c.name);
-        await runtime.removeImage(imageTag(options.instance, c.deploymentId));
+        await removeDeploymentResources(runtime, options.instance, c.deploymentId);
         logger.info({ deploymentId: c.deploymentId, status: s ?? 'unknown' }, 'removed the container of a finished deployment');
       } else if (s === 'running' && !c.running) {
-        const row = await store.transition(c.deploymentId, ['running'], 'crashed', {});
-        if (row) await status.published(row);
+        await lifecycle.transition(c.deploymentId, ['running'], 'crashed');
       }
     }
     // Running deployments whose container vanished altogether.
     const present = new Set(containers.map((c) => c.deploymentId));
-    for (const d of await store.stale(['running'], options.graceMs)) {
+    for (const d of await queries.stale(['running'], options.graceMs)) {
       if (present.has(d.id)) continue;
-      const row = await store.transition(d.id, ['running'], 'crashed', {});
-      if (row) await status.published(row);
+      await lifecycle.transition(d.id, ['running'], 'crashed');
       logger.warn({ deploymentId: d.id, container: containerName(options.instance, d.id) }, 'container of a running deployment is gone');
     }
     // Images whose deployment is final (e.g. a stop that happened while no worker ran).
-    const tags = await runtime.listImages(options.instance);
-    const tagIds = tags.map((t) => t.slice(`berth-${options.instance}/`.length).split(':')[0]!);
-    const tagStatuses = await store.statuses(tagIds);
-    for (const [i, tag] of tags.entries()) {
-      const s = tagStatuses.get(tagIds[i]!);
+    const images = (await runtime.listImages(options.instance)).flatMap((tag) => {
+      const deploymentId = parseImageTag(options.instance, tag);
+      return deploymentId ? [{ tag, deploymentId }] : [];
+    });
+    const imageStatuses = await store.statuses(images.map((i) => i.deploymentId));
+    for (const { tag, deploymentId } of images) {
+      const s = imageStatuses.get(deploymentId);
       if (s === undefined || isFinal(s)) await runtime.removeImage(tag);
     }
   }

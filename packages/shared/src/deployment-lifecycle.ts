@@ -1,0 +1,168 @@
+import type { Db, DeploymentRow } from './db.ts';
+import { assertTransition, isFinal, isInFlight, isLive, type DeploymentStatus } from './deployment-state.ts';
+import type { ControlPublisher } from './control-messages.ts';
+import { BerthError } from './errors.ts';
+import type { Logger } from './logger.ts';
+import type { StatusPublisher } from './status-publisher.ts';
+
+/** Columns a status change may set along with the status. */
+export interface TransitionFields {
+  errorCode?: string;
+  errorMessage?: string;
+  image?: string | null;
+  containerId?: string | null;
+}
+
+/** How long a status change keeps trying while Postgres does not answer. */
+export interface RetryPolicy {
+  /** Tries in all (1: no retry). */
+  attempts: number;
+  maxDelayMs: number;
+}
+
+/**
+ * The worker's: a status change is what lets the next step (or another
+ * worker) go on, so it outlasts a Postgres restart (~1 min of backoff).
+ */
+export const retryUntilPostgresIsBack: RetryPolicy = { attempts: 41, maxDelayMs: 2000 };
+
+/** The API's: a request answers 503 at once rather than hang while Postgres is away. */
+export const noRetry: RetryPolicy = { attempts: 1, maxDelayMs: 0 };
+
+export interface LifecycleDeps {
+  db: Db;
+  status: StatusPublisher;
+  control: ControlPublisher;
+  /** Drops a job no worker has taken yet; without it, the worker that takes it sees the status and drops it. */
+  pendingJobs?: { remove(deploymentId: string): Promise<void> };
+  retry: RetryPolicy;
+  logger?: Logger;
+}
+
+/**
+ * The one owner of deployment status changes. Every change is: check it
+ * against the transition table, compare-and-set in SQL (`… WHERE status IN
+ * from`, so two workers can never both own a deployment), record it in
+ * `deployment_transitions` in the same transaction, then announce it (status
+ * event for viewers; a poke for router-sync when routes may change). The SQL
+ * that writes `deployments.status` lives here and nowhere else (a test scans
+ * the source tree for that).
+ */
+export class DeploymentLifecycle {
+  constructor(private readonly deps: LifecycleDeps) {}
+
+  /**
+   * Moves the deployment to `to` if it is in one of `from`, and announces it.
+   * Returns the updated row, or undefined when it was in none of them (someone
+   * else moved it). Retries per the policy while Postgres is unreachable; a
+   * retry after a lost answer finds the deployment already in `to`, which
+   * counts as done (and is announced).
+   */
+  async transition(
+    id: string,
+    from: readonly DeploymentStatus[],
+    to: DeploymentStatus,
+    fields: TransitionFields = {},
+  ): Promise<DeploymentRow | undefined> {
+    for (const f of from) assertTransition(f, to);
+    const { retry, logger } = this.deps;
+    let row: DeploymentRow | undefined;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        row = await this.compareAndSet(id, from, to, fields);
+        if (!row && attempt > 0) {
+          const now = await this.get(id);
+          if (now?.status === to) row = now;
+        }
+        break;
+      } catch (err) {
+        if (err instanceof BerthError || attempt + 1 >= retry.attempts) throw err;
+        logger?.warn({ err, deploymentId: id, to, attempt }, 'status change failed; retrying');
+        await new Promise((r) => setTimeout(r, Math.min(100 * 2 ** attempt, retry.maxDelayMs)));
+      }
+    }
+    if (row) await this.deps.status.publish(row);
+    return row;
+  }
+
+  /** Cancels a deployment still in flight; CONFLICT once it is live or over. */
+  async cancel(id: string): Promise<DeploymentRow> {
+    return this.end(id, 'cancel');
+  }
+
+  /**
+   * Stops a deployment in any state: one in flight is canceled, a live one
+   * stopped; one already over is returned as it is (stopping is idempotent).
+   * The workers clean up (control message; the reaper retries what is missed).
+   */
+  async stop(id: string): Promise<DeploymentRow> {
+    return this.end(id, 'stop');
+  }
+
+  private async end(id: string, action: 'cancel' | 'stop'): Promise<DeploymentRow> {
+    const { control, pendingJobs } = this.deps;
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const row = await this.get(id);
+      if (!row) throw new BerthError('NOT_FOUND', `deployment ${id} does not exist`);
+      if (isInFlight(row.status)) {
+        const done = await this.transition(id, [row.status], 'canceled', {
+          errorCode: 'CANCELED',
+          errorMessage: 'canceled by request',
+        });
+        if (!done) continue; // it moved on meanwhile: look again
+        await pendingJobs?.remove(id);
+        await control.send({ type: 'cancel', deploymentId: id });
+        return done;
+      }
+      if (isLive(row.status)) {
+        if (action === 'cancel') {
+          throw new BerthError('CONFLICT', `deployment ${id} is ${row.status}; stop it with DELETE /api/deployments/${id}`);
+        }
+        const done = await this.transition(id, [row.status], 'stopped');
+        if (!done) continue;
+        await control.send({ type: 'stop', deploymentId: id });
+        return done;
+      }
+      if (action === 'cancel') throw new BerthError('CONFLICT', `deployment ${id} is already ${row.status}`);
+      return row;
+    }
+    throw new BerthError('CONFLICT', `deployment ${id} keeps changing state; try again`);
+  }
+
+  private async get(id: string): Promise<DeploymentRow | undefined> {
+    return this.deps.db.selectFrom('deployments').selectAll().where('id', '=', id).executeTakeFirst();
+  }
+
+  private async compareAndSet(
+    id: string,
+    from: readonly DeploymentStatus[],
+    to: DeploymentStatus,
+    fields: TransitionFields,
+  ): Promise<DeploymentRow | undefined> {
+    const now = new Date();
+    return this.deps.db.transaction().execute(async (trx) => {
+      const row = await trx
+        .updateTable('deployments')
+        .set({
+          status: to,
+          updated_at: now,
+          ...(fields.errorCode !== undefined ? { error_code: fields.errorCode } : {}),
+          ...(fields.errorMessage !== undefined ? { error_message: fields.errorMessage } : {}),
+          ...(fields.image !== undefined ? { image: fields.image } : {}),
+          ...(fields.containerId !== undefined ? { container_id: fields.containerId } : {}),
+          ...(isFinal(to) ? { finished_at: now } : {}),
+        })
+        .where('id', '=', id)
+        .where('status', 'in', from)
+        .returningAll()
+        .executeTakeFirst();
+      if (row) {
+        await trx
+          .insertInto('deployment_transitions')
+          .values({ deployment_id: id, status: to, error_code: row.error_code, error_message: row.error_message, at: now })
+          .execute();
+      }
+      return row;
+    });
+  }
+}

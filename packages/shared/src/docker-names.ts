@@ -1,0 +1,52 @@
+/**
+ * The names Berth gives what it creates in Docker. Deterministic per
+ * deployment: a re-delivered job finds (and removes) its own leftovers, and
+ * the reaper maps an image back to its deployment.
+ */
+
+export function containerName(instance: string, deploymentId: string): string {
+  return `berth-${instance}-${deploymentId}`;
+}
+
+/** What every image tag of an installation starts with (also a `reference` filter with `*` after it). */
+export function imageRepositoryPrefix(instance: string): string {
+  return `berth-${instance}/`;
+}
+
+export function imageTag(instance: string, deploymentId: string): string {
+  return `${imageRepositoryPrefix(instance)}${deploymentId}:latest`;
+}
+
+/** The deployment an image tag of this installation belongs to; undefined for any other tag. */
+export function parseImageTag(instance: string, tag: string): string | undefined {
+  const prefix = imageRepositoryPrefix(instance);
+  if (!tag.startsWith(prefix)) return undefined;
+  const deploymentId = tag.slice(prefix.length).split(':')[0];
+  return deploymentId || undefined;
+}
+
+/**
+ * The cgroup one build attempt runs in: `<instance>-<deployment id>-<attempt>`.
+ * One per attempt: a stalled attempt still running elsewhere must not remove
+ * the cgroup another attempt builds in.
+ */
+export function buildCgroupKey(instance: string, deploymentId: string, attempt: string): string {
+  return `${instance}-${deploymentId}-${attempt}`;
+}
+
+/** Every build cgroup key of an installation starts with this. */
+export function buildCgroupPrefix(instance: string): string {
+  return `${instance}-`;
+}
+
+/**
+ * The deployment a build cgroup of this installation belongs to. Matched
+ * strictly: instance "a" must not read instance "a-b"'s keys as its own (a
+ * live build's cgroup removed between two RUN steps would be made again by
+ * Docker with no process limit).
+ */
+export function parseBuildCgroupKey(instance: string, key: string): string | undefined {
+  const prefix = buildCgroupPrefix(instance);
+  if (!key.startsWith(prefix)) return undefined;
+  return /^([a-z0-9]{1,64})-[0-9a-f]{8}$/.exec(key.slice(prefix.length))?.[1];
+}

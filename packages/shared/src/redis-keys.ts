@@ -1,0 +1,39 @@
+/**
+ * Every Redis key and channel Berth uses, per installation (`instance`), so
+ * installs and test runs sharing a Redis never see each other's.
+ */
+
+/** Log batches and status changes of every deployment (one subscription per API process). */
+export function eventsChannel(instance: string): string {
+  return `berth:${instance}:events`;
+}
+
+/** Carries nothing but "routes may have changed": router-sync rebuilds from state. */
+export function routesChannel(instance: string): string {
+  return `berth:${instance}:routes`;
+}
+
+/** Cancel and stop requests from the API to whichever worker can act on them. */
+export function controlChannel(instance: string): string {
+  return `berth:${instance}:control`;
+}
+
+/** Per-deployment log sequence counter (INCRBY gives each batch its range). */
+export function logSeqKey(instance: string, deploymentId: string): string {
+  return `berth:${instance}:logseq:${deploymentId}`;
+}
+
+/** Lease of the one worker that follows a deployment's runtime output. */
+export function runtimeFollowKey(instance: string, deploymentId: string): string {
+  return `berth:${instance}:runtime-follow:${deploymentId}`;
+}
+
+/** The deploy rate limiter's counters. */
+export function deployRateKey(instance: string): string {
+  return `berth:${instance}:rate:deploy`;
+}
+
+/** BullMQ's key prefix (BullMQ adds `:<queue>:…`). */
+export function queuePrefix(instance: string): string {
+  return `berth-${instance}`;
+}
