@@ -10,7 +10,7 @@ beforeAll(async () => {
   stack = await startStack({
     workers: 0,
     router: false,
-    env: { MAX_LOG_RESPONSE_BYTES: String(256 * 1024), MAX_EVENT_STREAMS_PER_TOKEN: '3', MAX_CONCURRENT_UPLOADS: '2' },
+    env: { MAX_LOG_RESPONSE_BYTES: String(256 * 1024), MAX_EVENT_STREAMS_PER_TOKEN: '3', MAX_CONCURRENT_UPLOADS: '2', UPLOAD_SLOT_WAIT_MS: '1500' },
   });
 });
 afterAll(async () => {
@@ -61,7 +61,15 @@ describe('bounded resources per client', () => {
     for (const s of [...streams.slice(1), theirs, again]) s.close();
   });
 
-  it('reads a bounded number of uploads at once (429 past it) and frees the slot when an upload is abandoned', async () => {
+  it('lets a burst of quick uploads past the cap wait for a slot instead of refusing them', async () => {
+    const body = await multipartBody({}, { name: 'app.zip', data: await zipTestApp('hello') });
+    const answers = await Promise.all(
+      Array.from({ length: 6 }, () => stack.inject({ method: 'POST', url: '/api/deployments', ...body })),
+    );
+    expect(answers.map((a) => a.statusCode)).toEqual(Array(6).fill(202));
+  });
+
+  it('reads a bounded number of uploads at once (429 once none frees up in time) and frees the slot when an upload is abandoned', async () => {
     const { port } = new URL(stack.apiUrl);
     const slow = await Promise.all(
       [1, 2].map(

@@ -31,6 +31,8 @@ const schema = z.object({
   TOKEN_RECHECK_MS: env.milliseconds(2000),
   /** Archive uploads one API process reads at once (429 past it): memory stays under this × MAX_ARCHIVE_BYTES. */
   MAX_CONCURRENT_UPLOADS: env.positiveInt(4),
+  /** How long an upload past that waits for a slot before the 429. */
+  UPLOAD_SLOT_WAIT_MS: env.milliseconds(10_000),
   /** Bytes of log text one `GET …/logs` answer carries at most (it says hasMore and where to go on). */
   MAX_LOG_RESPONSE_BYTES: env.positiveInt(4 * 1024 * 1024),
 });

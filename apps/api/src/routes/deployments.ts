@@ -20,7 +20,7 @@ export interface DeploymentRoutesOptions {
   /** Every status change (a failed enqueue, cancel, stop) goes through it. */
   lifecycle: DeploymentLifecycle;
   limiter: RateLimiter;
-  config: Urls & Pick<ApiConfig, 'MAX_CONCURRENT_UPLOADS' | 'DEFAULT_APP_PORT'>;
+  config: Urls & Pick<ApiConfig, 'MAX_CONCURRENT_UPLOADS' | 'UPLOAD_SLOT_WAIT_MS' | 'DEFAULT_APP_PORT'>;
 }
 
 const read = { access: 'read' } as const;
@@ -56,6 +56,7 @@ export const deploymentRoutes: ApiPlugin<DeploymentRoutesOptions> = async (app, 
 function createRoute(app: ApiInstance, { store, queue, lifecycle, limiter, config }: DeploymentRoutesOptions): void {
   const uploads = new ConcurrencyLimit(
     config.MAX_CONCURRENT_UPLOADS,
+    config.UPLOAD_SLOT_WAIT_MS,
     () => new RateLimitedError(1, `${config.MAX_CONCURRENT_UPLOADS} archive uploads are already being received; try again shortly`),
   );
 
