@@ -73,6 +73,7 @@ describe('ordinary Dockerfiles pass', () => {
     ['a URL elsewhere than an ADD source', 'FROM berth/node:24\nRUN echo http://127.0.0.1/\nLABEL url=http://example.com\nCOPY http.txt /x\n'],
     ['an ADD destination that looks like a URL part', 'FROM berth/node:24\nADD a.txt /srv/http:/x\n'],
     ['multi-stage COPY --from a stage', 'FROM berth/node:24 AS build\nRUN echo hi\nFROM berth/node:24\nCOPY --from=build /app /app\nCOPY --from=0 /app /app2\n'],
+    ['a stage whose name looks like an id', 'FROM berth/node:24 AS abc\nRUN echo hi\nFROM abc\nCOPY --from=abc /app /app\n'],
     ['FROM with a variable', 'ARG BASE=berth/node\nARG TAG=20\nFROM ${BASE}:$TAG\n'],
     ['a base named like berth without the dash', 'FROM berth/node:24\n'],
   ])('%s', (_name, text) => {
@@ -93,6 +94,10 @@ describe("another app's image is refused as a base or a COPY source", () => {
     ['an ARG that an ENV in a stage does not override for FROM', 'ARG IMG=berth-main/abc\nFROM berth/node:24\nENV IMG=berth/node:24\nFROM $IMG\n'],
     ['by image id', 'FROM 83f605a0f62e\n'],
     ['by full image id', 'FROM sha256:83f605a0f62e0123456789abcdef0123456789abcdef0123456789abcdef0123\n'],
+    // The builder resolves any unique prefix of an id (3, 4, 6, 8 characters were seen to work).
+    ['by a short image id', 'FROM 039ec7ea\n'],
+    ['by a 3-character image id', 'FROM e27\n'],
+    ['COPY --from a short image id', 'FROM berth/node:24\nCOPY --from=7c75fdcc /app /app\n'],
     ['COPY --from an app image', 'FROM berth/node:24\nCOPY --from=berth-main/abc:latest /app /app\n'],
     ['COPY --from after another flag', 'FROM berth/node:24\nCOPY --chown=1 --from=berth-main/abc /app /app\n'],
     ['COPY --from with a variable', 'FROM berth/node:24\nARG X=berth-main/abc\nCOPY --from=$X /app /app\n'],

@@ -76,7 +76,8 @@ function checkInstructions(list: Instruction[]): DockerfileViolation[] {
         if (!onbuild) seenFrom = true;
         const { args } = splitArgs(ins.rest);
         const image = expand(unquoted(args[0] ?? ''), globalArgs);
-        const problem = appImageProblem(image);
+        // An earlier stage of this Dockerfile is not a local image (and may look like an id: `FROM abc`).
+        const problem = stages.has(image.toLowerCase()) ? undefined : appImageProblem(image);
         if (problem) violations.push({ line: ins.line, message: `${where}FROM ${args[0]}: ${problem}` });
         if (args[1]?.toLowerCase() === 'as' && args[2]) stages.add(args[2].toLowerCase());
         return;
@@ -144,7 +145,8 @@ function appImageProblem(ref: string): string | undefined {
   // Docker reads `berth-x/y` and `docker.io/berth-x/y` as the same local image.
   name = name.replace(/^(docker\.io|index\.docker\.io|registry-1\.docker\.io)\//, '');
   if (/^berth-[^/]*\//.test(name)) return 'building from a Berth app image is not allowed';
-  if (/^(sha256:)?[0-9a-f]{12,64}$/.test(name)) return 'building from an image id is not allowed (it can name any local image)';
+  // Any length: the builder resolves a prefix as short as 3 characters when it names one image.
+  if (/^(sha256:)?[0-9a-f]+$/.test(name)) return 'building from an image id is not allowed (it can name any local image)';
   return undefined;
 }
 
