@@ -136,6 +136,8 @@ function stackEnv(
     BASE_DOMAIN: 'localhost',
     PUBLIC_PORT: String(caddy?.httpPort ?? 8080),
     BERTH_ADMIN_TOKEN: testToken,
+    // The tests' git servers listen on loopback (test/security/git-ssrf covers the default).
+    GIT_ALLOW_PRIVATE_HOSTS: 'true',
     HEALTHCHECK_TIMEOUT_MS: '4000',
     JOB_LOCK_MS: '5000',
     JOB_STALLED_INTERVAL_MS: '2000',

@@ -2,6 +2,8 @@ import { commonEnv, env, parseConfig, z } from '@berth/shared/config';
 
 const schema = z.object({
   ...commonEnv,
+  /** Allow git URLs whose host is local or private (a git server on this machine or network). Off: SSRF. */
+  GIT_ALLOW_PRIVATE_HOSTS: env.flag(false),
   BASE_DOMAIN: env.baseDomain,
   API_HOST: z.string().default('127.0.0.1'),
   API_PORT: env.port(3000),

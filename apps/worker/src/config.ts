@@ -2,6 +2,8 @@ import { commonEnv, env, parseConfig, z } from '@berth/shared/config';
 
 const schema = z.object({
   ...commonEnv,
+  /** Allow git URLs whose host is local or private (a git server on this machine or network). Off: SSRF. */
+  GIT_ALLOW_PRIVATE_HOSTS: env.flag(false),
   /** Jobs one worker process runs at once. */
   WORKER_CONCURRENCY: env.positiveInt(2),
   /** Docker network the app containers join; Caddy and the worker reach them on it. */

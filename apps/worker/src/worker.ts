@@ -112,7 +112,7 @@ export async function startWorker(deps: {
     lifecycle,
     probe: probeHttp,
     sources: {
-      clone: cloneRepository,
+      clone: (options) => cloneRepository({ ...options, allowPrivateHosts: config.GIT_ALLOW_PRIVATE_HOSTS }),
       extract: (data, format, dest, signal) =>
         extractArchive(data, format, dest, {
           maxBytes: config.MAX_EXTRACTED_BYTES,

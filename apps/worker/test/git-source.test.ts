@@ -33,12 +33,12 @@ function dest(): string {
 }
 
 const clone = (url: string, maxBytes: number, ref?: string) =>
-  cloneRepository({ url, ref, dest: dest(), timeoutMs: 20_000, maxBytes, signal: new AbortController().signal, onLine: () => {} });
+  cloneRepository({ url, ref, dest: dest(), timeoutMs: 20_000, maxBytes, signal: new AbortController().signal, onLine: () => {}, allowPrivateHosts: true });
 
 describe('cloneRepository', () => {
   it('clones a branch shallowly', async () => {
     const d = dest();
-    await cloneRepository({ url: small, ref: 'main', dest: d, timeoutMs: 20_000, maxBytes: 10_000_000, signal: new AbortController().signal, onLine: () => {} });
+    await cloneRepository({ url: small, ref: 'main', dest: d, timeoutMs: 20_000, maxBytes: 10_000_000, signal: new AbortController().signal, onLine: () => {}, allowPrivateHosts: true });
     expect(existsSync(path.join(d, 'server.js'))).toBe(true);
   });
 
@@ -54,13 +54,30 @@ describe('cloneRepository', () => {
     expect(existsSync('/tmp/pwned')).toBe(false);
   });
 
+  it('refuses local and private hosts unless allowed, before git sends anything', async () => {
+    let hits = 0;
+    const local = net.createServer((socket) => {
+      hits++;
+      socket.destroy();
+    });
+    await new Promise<void>((r) => local.listen(0, '127.0.0.1', r));
+    const { port } = local.address() as net.AddressInfo;
+    for (const url of [`http://127.0.0.1:${port}/x.git`, `git://localhost:${port}/x.git`, `https://[::1]:${port}/x.git`]) {
+      await expect(
+        cloneRepository({ url, dest: dest(), timeoutMs: 5000, maxBytes: 1e6, signal: new AbortController().signal, onLine: () => {}, allowPrivateHosts: false }),
+      ).rejects.toMatchObject({ code: 'INVALID_GIT_URL' });
+    }
+    expect(hits).toBe(0);
+    local.close();
+  });
+
   it('gives up on a server that never answers after CLONE_TIMEOUT_MS', async () => {
     // Accepts git:// connections and says nothing.
     const silent = net.createServer((socket) => socket.on('error', () => {}));
     await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
     const { port } = silent.address() as net.AddressInfo;
     await expect(
-      cloneRepository({ url: `git://127.0.0.1:${port}/stuck.git`, dest: dest(), timeoutMs: 1000, maxBytes: 1e6, signal: new AbortController().signal, onLine: () => {} }),
+      cloneRepository({ url: `git://127.0.0.1:${port}/stuck.git`, dest: dest(), timeoutMs: 1000, maxBytes: 1e6, signal: new AbortController().signal, onLine: () => {}, allowPrivateHosts: true }),
     ).rejects.toMatchObject({ code: 'GIT_CLONE_FAILED', message: 'git clone did not finish within 1000 ms' });
     silent.close();
   });

@@ -41,6 +41,12 @@ export const env = {
   port: (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback),
   positiveInt: (fallback: number) => z.coerce.number().int().positive().default(fallback),
   milliseconds: (fallback: number) => z.coerce.number().int().min(1).default(fallback),
+  /** `true`/`false` (also 1/0, yes/no). */
+  flag: (fallback: boolean) =>
+    z
+      .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'expected true or false' })
+      .default(fallback ? 'true' : 'false')
+      .transform((v) => v === 'true' || v === '1' || v === 'yes'),
 };
 
 /** The variables every Berth program reads. */

@@ -2,6 +2,7 @@ import { deploymentStatuses } from '@berth/shared/deployment-state';
 import type { DeploymentLifecycle } from '@berth/shared/deployment-lifecycle';
 import type { DeploymentStore } from '@berth/shared/deployment-store';
 import { BerthError } from '@berth/shared/errors';
+import { resolveGitHost } from '@berth/shared/git-url';
 import { newDeploymentId } from '@berth/shared/ids';
 import type { ApiConfig } from '../config.ts';
 import type { DeploymentQueue } from '../deployment-queue.ts';
@@ -20,7 +21,7 @@ export interface DeploymentRoutesOptions {
   /** Every status change (a failed enqueue, cancel, stop) goes through it. */
   lifecycle: DeploymentLifecycle;
   limiter: RateLimiter;
-  config: Urls & Pick<ApiConfig, 'MAX_CONCURRENT_UPLOADS' | 'UPLOAD_SLOT_WAIT_MS' | 'DEFAULT_APP_PORT'>;
+  config: Urls & Pick<ApiConfig, 'MAX_CONCURRENT_UPLOADS' | 'UPLOAD_SLOT_WAIT_MS' | 'DEFAULT_APP_PORT' | 'GIT_ALLOW_PRIVATE_HOSTS'>;
 }
 
 const read = { access: 'read' } as const;
@@ -69,6 +70,7 @@ function createRoute(app: ApiInstance, { store, queue, lifecycle, limiter, confi
       ? await uploads.run(() => readMultipart(request))
       : { fields: parseFields(request.body), archive: undefined };
     const input = toDeploymentInput(fields, archive, { port: config.DEFAULT_APP_PORT });
+    if (input.gitUrl) await refuseLocalGitHost(input.gitUrl, config.GIT_ALLOW_PRIVATE_HOSTS);
     const id = newDeploymentId();
     const row = await store.create({
       id,
@@ -130,4 +132,17 @@ function stopRoutes(app: ApiInstance, deps: DeploymentRoutesOptions): void {
     const { id } = request.params;
     return deploymentView(await deps.lifecycle.stop(id), config);
   });
+}
+
+/**
+ * Refuses a git URL whose host is local or private up front (400); the worker
+ * checks again, and pins the address, before it clones. A host that does not
+ * resolve now is left to the worker (DNS may just be slow), which fails it.
+ */
+async function refuseLocalGitHost(gitUrl: string, allowPrivate: boolean): Promise<void> {
+  try {
+    await resolveGitHost(gitUrl, { allowPrivate });
+  } catch (err) {
+    if (err instanceof BerthError && err.code === 'INVALID_GIT_URL') throw err;
+  }
 }

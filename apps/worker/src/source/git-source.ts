@@ -2,7 +2,7 @@ import { lstat, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { simpleGit } from 'simple-git';
 import { BerthError } from '@berth/shared/errors';
-import { assertSafeGitRef, assertSafeGitUrl } from '@berth/shared/git-url';
+import { assertSafeGitRef, assertSafeGitUrl, resolveGitHost, type ResolvedGitHost } from '@berth/shared/git-url';
 
 export interface CloneOptions {
   url: string;
@@ -11,6 +11,8 @@ export interface CloneOptions {
   timeoutMs: number;
   /** git has no size limit of its own: the clone is aborted once the directory grows past this. */
   maxBytes: number;
+  /** GIT_ALLOW_PRIVATE_HOSTS: clone from local or private addresses too. */
+  allowPrivateHosts: boolean;
   signal: AbortSignal;
   onLine: (line: string) => void;
 }
@@ -36,6 +38,9 @@ export async function directorySize(dir: string): Promise<number> {
 export async function cloneRepository(options: CloneOptions): Promise<void> {
   assertSafeGitUrl(options.url);
   if (options.ref) assertSafeGitRef(options.ref);
+  // Resolved once and pinned: a second lookup (or a redirect) must not lead git somewhere local.
+  const host = await resolveGitHost(options.url, { allowPrivate: options.allowPrivateHosts });
+  const { url, config } = pinnedClone(options.url, host);
   const tooBig = new AbortController();
   const deadline = AbortSignal.any([options.signal, AbortSignal.timeout(options.timeoutMs), tooBig.signal]);
   let measuring = false;
@@ -53,6 +58,7 @@ export async function cloneRepository(options: CloneOptions): Promise<void> {
     abort: deadline,
     timeout: { block: Math.min(options.timeoutMs, 60_000) },
     allowEnvironment: ['GIT_ALLOW_PROTOCOL', 'GIT_TERMINAL_PROMPT'],
+    config,
     progress: ({ stage, progress }) => options.onLine(`git: ${stage} ${progress}%`),
   }).env({
     PATH: process.env.PATH ?? '/usr/bin:/bin',
@@ -65,11 +71,11 @@ export async function cloneRepository(options: CloneOptions): Promise<void> {
     if (options.ref && !/^[0-9a-f]{40}$/.test(options.ref)) args.push('--branch', options.ref);
     if (options.ref && /^[0-9a-f]{40}$/.test(options.ref)) {
       // A commit id: fetch exactly that commit (servers allow it for reachable commits).
-      await git.init().addRemote('origin', options.url);
+      await git.init().addRemote('origin', url);
       await git.fetch(['--depth', '1', '--no-tags', 'origin', options.ref]);
       await git.checkout(['--detach', 'FETCH_HEAD']);
     } else {
-      await git.clone(options.url, options.dest, args);
+      await git.clone(url, options.dest, args);
     }
     // A final check: a fast clone can finish between two measurements.
     if ((await directorySize(options.dest)) > options.maxBytes) tooBig.abort();
@@ -91,4 +97,21 @@ export async function cloneRepository(options: CloneOptions): Promise<void> {
   if (tooBig.signal.aborted) {
     throw new BerthError('SOURCE_TOO_LARGE', `the repository is larger than ${options.maxBytes} bytes`);
   }
+}
+
+/**
+ * How to make git use the address that was checked: http(s) keeps its host
+ * name (TLS, virtual hosts) and gets curl's resolve pin; git:// dials the
+ * address itself. Redirects are never followed (one could point anywhere).
+ */
+export function pinnedClone(raw: string, host: ResolvedGitHost): { url: string; config: string[] } {
+  const url = new URL(raw);
+  const config = ['http.followRedirects=false'];
+  if (url.protocol === 'git:') {
+    url.hostname = host.address.includes(':') ? `[${host.address}]` : host.address;
+    return { url: url.toString(), config };
+  }
+  const address = host.address.includes(':') ? `[${host.address}]` : host.address;
+  config.push(`http.curloptResolve=${host.hostname}:${host.port}:${address}`);
+  return { url: raw, config };
 }
