@@ -61,6 +61,13 @@ describe('bounded resources per client', () => {
     for (const s of [...streams.slice(1), theirs, again]) s.close();
   });
 
+  it('answers HEAD on an event stream without opening a stream that would never end', async () => {
+    for (const url of ['/api/events', '/api/deployments/abcdefghijkl/events']) {
+      const res = await fetch(`${stack.apiUrl}${url}`, { method: 'HEAD', headers: bearer(testToken), signal: AbortSignal.timeout(5000) });
+      expect(res.headers.get('content-type') ?? '').not.toContain('text/event-stream');
+    }
+  });
+
   it('lets a burst of quick uploads past the cap wait for a slot instead of refusing them', async () => {
     const body = await multipartBody({}, { name: 'app.zip', data: await zipTestApp('hello') });
     const answers = await Promise.all(

@@ -32,9 +32,11 @@ describe('no secret in a log or a response', () => {
       await waitFor('api up', async () => (await fetch(`http://127.0.0.1:${port}/readyz`)).ok, 20_000);
       const sse = await SseClient.open(`http://127.0.0.1:${port}/api/events?token=${testToken}&x=1`, { headers: { authorization: '' } });
       sse.close();
+      const encoded = await SseClient.open(`http://127.0.0.1:${port}/api/events?%74oken=${testToken}`, { headers: { authorization: '' } });
+      encoded.close();
       await fetch(`http://127.0.0.1:${port}/api/deployments?token=${testToken}`, { headers: { authorization: `Bearer ${testToken}` } });
       await fetch(`http://127.0.0.1:${port}/api/nothing?token=${testToken}`);
-      await waitFor('the requests to be logged', () => (api.output().match(/request completed/g) ?? []).length >= 3, 5000);
+      await waitFor('the requests to be logged', () => (api.output().match(/incoming request/g) ?? []).length >= 4, 5000);
     } finally {
       api.child.kill('SIGTERM');
       await api.exited;
@@ -49,6 +51,10 @@ describe('no secret in a log or a response', () => {
     expect(redactUrl('/x?TOKEN=a&access_token=b&api_key=c')).toBe('/x?TOKEN=[redacted]&access_token=[redacted]&api_key=[redacted]');
     expect(redactUrl('cloning https://user:hunter2@example.com/a.git')).toBe('cloning https://[redacted]@example.com/a.git');
     expect(redactUrl('https://ghp_abc@github.com/a/b')).toBe('https://[redacted]@github.com/a/b');
+    // The query parser decodes keys: so must the redaction (review finding).
+    expect(redactUrl('/api/events?%74oken=berth_SECRET')).toBe('/api/events?%74oken=[redacted]');
+    expect(redactUrl('/api/events?tok%65n=berth_SECRET&x=1')).toBe('/api/events?tok%65n=[redacted]&x=1');
+    expect(redactUrl('/api/events?TOKEN+=berth_SECRET')).not.toContain('berth_SECRET');
   });
 
   it('writes a generated admin token only to BERTH_ADMIN_TOKEN_FILE (0600), never to the log', async () => {

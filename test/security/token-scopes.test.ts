@@ -102,5 +102,14 @@ describe('scoped tokens', () => {
     expect(old.statusCode).toBe(401);
     expect((await stack.api.inject({ method: 'GET', url: '/api/tokens', headers: bearer(next) })).statusCode).toBe(200);
     await store.bootstrap(testToken); // the stack's other users go on with the original
+
+    // Revoked, it stays revoked across restarts (bootstrap runs at every API start) until the secret changes.
+    expect((await stack.inject({ method: 'DELETE', url: '/api/tokens/tok_admin' })).statusCode).toBe(200);
+    await store.bootstrap(testToken);
+    expect((await stack.api.inject({ method: 'GET', url: '/api/tokens', headers: bearer(testToken) })).statusCode).toBe(403);
+    await store.bootstrap(next);
+    expect((await stack.api.inject({ method: 'GET', url: '/api/tokens', headers: bearer(next) })).statusCode).toBe(200);
+    await stack.db.db.updateTable('api_tokens').set({ revoked_at: null }).where('id', '=', 'tok_admin').execute();
+    await store.bootstrap(testToken);
   });
 });

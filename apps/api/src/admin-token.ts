@@ -1,4 +1,4 @@
-import { writeFile } from 'node:fs/promises';
+import { chmod, writeFile } from 'node:fs/promises';
 import { ConfigError } from '@berth/shared/config';
 import type { Logger } from '@berth/shared/logger';
 import type { TokenStore } from '@berth/shared/token-store';
@@ -23,5 +23,6 @@ export async function bootstrapAdminToken(
   const generated = await tokens.bootstrap(config.BERTH_ADMIN_TOKEN);
   if (!generated) return;
   await writeFile(config.BERTH_ADMIN_TOKEN_FILE!, `${generated}\n`, { mode: 0o600, flag: 'w' });
+  await chmod(config.BERTH_ADMIN_TOKEN_FILE!, 0o600); // `mode` only applies to a new file
   logger.warn({ file: config.BERTH_ADMIN_TOKEN_FILE }, 'generated the initial admin API token into this file; only its hash is stored');
 }

@@ -99,7 +99,12 @@ export class TokenStore {
           .insertInto('api_tokens')
           .values({ id: 'tok_admin', name: 'admin', scope: 'admin', token_hash: hashToken(configured), revoked_at: null })
           .onConflict((oc) =>
-            oc.column('id').doUpdateSet({ token_hash: hashToken(configured), scope: 'admin', revoked_at: null }),
+            oc.column('id').doUpdateSet({
+              token_hash: hashToken(configured),
+              scope: 'admin',
+              // A new secret starts valid; the same secret stays revoked if an admin revoked it.
+              revoked_at: sql<Date | null>`case when api_tokens.token_hash = excluded.token_hash then api_tokens.revoked_at else null end`,
+            }),
           )
           .execute();
         return undefined;

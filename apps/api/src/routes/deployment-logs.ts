@@ -88,7 +88,8 @@ export const deploymentLogRoutes: ApiPlugin<DeploymentLogRoutesOptions> = async 
 function withinBytes<L extends { line: string }>(lines: L[], maxBytes: number): L[] {
   let bytes = 0;
   for (let i = 0; i < lines.length; i++) {
-    bytes += Buffer.byteLength(lines[i]!.line) + 64;
+    // As it will be sent: JSON escapes a control character as 6 bytes.
+    bytes += Buffer.byteLength(JSON.stringify(lines[i]!.line)) + 64;
     if (bytes > maxBytes && i > 0) return lines.slice(0, i);
   }
   return lines;

@@ -29,6 +29,8 @@ export const eventRoutes: ApiPlugin<EventRoutesOptions> = async (app, deps) => {
     '/api/deployments/:id/events',
     {
       config: stream,
+      // A HEAD would open a stream that never ends (and count against the token's cap).
+      exposeHeadRoute: false,
       schema: {
         params: idParams,
         querystring: {
@@ -52,6 +54,7 @@ export const eventRoutes: ApiPlugin<EventRoutesOptions> = async (app, deps) => {
     '/api/events',
     {
       config: stream,
+      exposeHeadRoute: false,
       schema: {
         querystring: {
           type: 'object',
