@@ -5,7 +5,8 @@ import type { Logger } from '@berth/shared/logger';
 import { createRedis } from '@berth/shared/redis';
 import { queuePrefix } from '@berth/shared/redis-keys';
 import type { WorkerConfig } from './config.ts';
-import { DeploymentFailedError, shutdownReason, type DeploymentRunner } from './deployment-runner.ts';
+import { DeploymentFailedError, shutdownReason } from './attempt-outcomes.ts';
+import type { DeploymentRunner } from './deployment-runner.ts';
 
 /** The BullMQ worker that runs deployment jobs; a recorded deployment failure fails the job for good. */
 export function createDeploymentWorker(config: WorkerConfig, runner: DeploymentRunner, logger: Logger): Worker<DeploymentJobData> {
