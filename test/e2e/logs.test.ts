@@ -116,7 +116,7 @@ describe('log delivery', () => {
     await second.lines(50, 51);
     await second.close();
     await redis.quit();
-    const stored = await stack.db.store.logs(first.id);
+    const stored = await stack.db.logs.read(first.id);
     expect(consecutive(stored.map((l) => l.seq), 1, 100)).toBe(true);
     expect(stored.at(-1)!.line).toBe('line 100');
   });

@@ -21,7 +21,7 @@ it('an app that dies is marked crashed, loses its route, and is running again wi
 
   await request(`${stack.caddyUrl}/crash`, { host: `${d.id}.localhost` }).catch(() => undefined);
   await waitFor('crashed and back', async () => {
-    const timeline = (await stack.db.store.transitions(d.id)).map((t) => t.status);
+    const timeline = (await stack.db.history.list(d.id)).map((t) => t.status);
     return timeline.join(',').endsWith('running,crashed,running');
   }, 20_000);
   await waitFor('route back', async () => (await viaCaddy()).status === 200, 10_000);

@@ -64,7 +64,7 @@ describe('Postgres restarted', () => {
     const lines = await logLines(stack, d.id);
     expect(lines.map((l) => l.seq)).toEqual(lines.map((_, i) => i + 1));
     expect(lines.map((l) => l.line)).toContain('slow build done');
-    const timeline = (await stack.db.store.transitions(d.id)).map((t) => t.status);
+    const timeline = (await stack.db.history.list(d.id)).map((t) => t.status);
     expect(timeline).toEqual(['queued', 'fetching', 'building', 'starting', 'running']);
   });
 });

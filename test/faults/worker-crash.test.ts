@@ -36,7 +36,7 @@ it('a worker killed with SIGKILL mid-build: another worker takes the job over an
   expect(new Set(seqs).size).toBe(seqs.length); // the retry kept numbering, no reuse
   expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
   expect(existsSync(workDir)).toBe(false);
-  const transitions = (await stack.db.store.transitions(d.id)).map((t) => t.status);
+  const transitions = (await stack.db.history.list(d.id)).map((t) => t.status);
   expect(transitions).toEqual(['queued', 'fetching', 'building', 'fetching', 'building', 'starting', 'running']);
   expect((await instanceContainers(stack.instance)).length).toBe(1);
 });

@@ -3,12 +3,16 @@ import pg from 'pg';
 import { inject } from 'vitest';
 import { createDb, type Db } from '@berth/shared/db';
 import { DeploymentStore } from '@berth/shared/deployment-store';
+import { LogStore } from '@berth/shared/log-store';
+import { TransitionHistory } from '@berth/shared/transition-history';
 import { DeploymentLifecycle, noRetry } from '@berth/shared/deployment-lifecycle';
 
 export interface TestDatabase {
   url: string;
   db: Db;
   store: DeploymentStore;
+  logs: LogStore;
+  history: TransitionHistory;
   /** Moves deployments to the states a test sets up; announces nothing (a test publishes what it needs). */
   lifecycle: DeploymentLifecycle;
   drop(): Promise<void>;
@@ -42,6 +46,8 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     url: url.toString(),
     db,
     store: new DeploymentStore(db),
+    logs: new LogStore(db),
+    history: new TransitionHistory(db),
     lifecycle: silentLifecycle(db),
     async drop() {
       await db.destroy();

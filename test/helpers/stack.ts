@@ -22,6 +22,8 @@ import { startCaddy, type TestCaddy } from './caddy.ts';
 import { createTestDatabase, silentLifecycle, type TestDatabase } from './database.ts';
 import { createDb } from '@berth/shared/db';
 import { DeploymentStore } from '@berth/shared/deployment-store';
+import { LogStore } from '@berth/shared/log-store';
+import { TransitionHistory } from '@berth/shared/transition-history';
 
 export const docker = new Docker();
 /** Every test stack accepts this admin token. */
@@ -165,7 +167,15 @@ async function startTestRouter(
 
 function externalDatabase(url: string): TestDatabase {
   const db = createDb(url, { max: 5 });
-  return { url, db, store: new DeploymentStore(db), lifecycle: silentLifecycle(db), drop: () => db.destroy() };
+  return {
+    url,
+    db,
+    store: new DeploymentStore(db),
+    logs: new LogStore(db),
+    history: new TransitionHistory(db),
+    lifecycle: silentLifecycle(db),
+    drop: () => db.destroy(),
+  };
 }
 
 /** Containers and images a test instance left (should be none after a clean run). */

@@ -2,6 +2,8 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import multipart from '@fastify/multipart';
 import type { JsonSchemaToTsProvider } from '@fastify/type-provider-json-schema-to-ts';
 import type { DeploymentStore } from '@berth/shared/deployment-store';
+import type { LogStore } from '@berth/shared/log-store';
+import type { TransitionHistory } from '@berth/shared/transition-history';
 import type { Logger } from '@berth/shared/logger';
 import type { ApiConfig } from './config.ts';
 import type { DeploymentQueue } from './deployment-queue.ts';
@@ -23,6 +25,10 @@ import { eventRoutes } from './routes/events.ts';
 export interface AppDeps {
   config: ApiConfig;
   store: DeploymentStore;
+  /** Stored log lines (the logs route, the streams' replay). */
+  logs: LogStore;
+  /** Recorded status changes (a new viewer's timeline). */
+  history: TransitionHistory;
   tokens: TokenStore;
   /** Commands (rate limits); the relay has its own subscriber connection. */
   redis: Redis;
@@ -69,12 +75,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     deps.config.DEPLOY_RATE_WINDOW_MS,
     deps.logger,
   );
-  const { store, queue, lifecycle, relay, config, tokens } = deps;
+  const { store, logs, history, queue, lifecycle, relay, config, tokens } = deps;
   const api = app.withTypeProvider<JsonSchemaToTsProvider>();
   await api.register(healthRoutes, { store });
   await api.register(deploymentRoutes, { store, queue, lifecycle, limiter, config });
-  await api.register(deploymentLogRoutes, { store, config });
-  await api.register(eventRoutes, { store, relay, streams, config });
+  await api.register(deploymentLogRoutes, { store, logs, config });
+  await api.register(eventRoutes, { store, logs, history, relay, streams, config });
   await api.register(tokenRoutes, { tokens, onRevoked: (tokenId) => streams.endForToken(tokenId) });
   return app;
 }

@@ -1,10 +1,19 @@
 import type { FastifyBaseLogger } from 'fastify';
 import { isFinal, type DeploymentStatus } from '@berth/shared/deployment-state';
 import type { DeploymentStore } from '@berth/shared/deployment-store';
+import type { LogStore } from '@berth/shared/log-store';
+import type { TransitionHistory } from '@berth/shared/transition-history';
 import { statusEvent, type BerthEvent, type LogBatchEvent, type StatusEvent } from '@berth/shared/events';
 import type { LogLine } from '@berth/shared/log-line';
 import type { EventRelay } from './event-relay.ts';
 import { sseFrame, type SseStream } from './sse-stream.ts';
+
+/** What a viewer's history is read from: the deployment, its status changes, its stored lines. */
+export interface DeploymentHistorySources {
+  store: Pick<DeploymentStore, 'get'>;
+  history: Pick<TransitionHistory, 'list'>;
+  logs: Pick<LogStore, 'read'>;
+}
 
 const historyPage = 1000;
 /** Live batches a viewer may have waiting before it is told to reconnect. */
@@ -46,7 +55,7 @@ export class DeploymentEventStream {
   private openGate!: () => void;
 
   constructor(
-    private readonly store: Pick<DeploymentStore, 'get' | 'logs' | 'transitions'>,
+    private readonly sources: DeploymentHistorySources,
     private readonly sse: SseStream,
     private readonly deploymentId: string,
     private readonly options: DeploymentEventStreamOptions,
@@ -73,12 +82,12 @@ export class DeploymentEventStream {
     const { deploymentId } = this;
     if (this.options.resumeFrom === 0) {
       // A new viewer gets the whole timeline first: queued → … → now.
-      for (const t of await this.store.transitions(deploymentId)) {
+      for (const t of await this.sources.history.list(deploymentId)) {
         this.sendStatus({ type: 'status', deploymentId, status: t.status, errorCode: t.errorCode, errorMessage: t.errorMessage, at: t.at.toISOString() });
       }
     }
     await this.replay();
-    const row = await this.store.get(deploymentId);
+    const row = await this.sources.store.get(deploymentId);
     if (row) {
       this.sendStatus(statusEvent(row));
       if (this.endsStream(row.status)) await this.finish(row.status);
@@ -161,7 +170,7 @@ export class DeploymentEventStream {
   /** Stored lines after the last one sent, up to (not including) `untilSeq`. */
   private async replay(untilSeq = Number.POSITIVE_INFINITY): Promise<void> {
     for (;;) {
-      const lines = await this.store.logs(this.deploymentId, { afterSeq: this.lastSeq, limit: historyPage });
+      const lines = await this.sources.logs.read(this.deploymentId, { afterSeq: this.lastSeq, limit: historyPage });
       this.sendLines(lines.filter((l) => l.seq < untilSeq));
       if (lines.length < historyPage || this.sse.isClosed || this.lastSeq >= untilSeq - 1) return;
     }

@@ -1,12 +1,10 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { DeploymentStore } from '@berth/shared/deployment-store';
 import type { ApiConfig } from './config.ts';
-import { DeploymentEventStream } from './deployment-event-stream.ts';
+import { DeploymentEventStream, type DeploymentHistorySources } from './deployment-event-stream.ts';
 import type { EventRelay } from './event-relay.ts';
 import { sseFrame, SseStream, type SseRegistry } from './sse-stream.ts';
 
-export interface EventStreamDeps {
-  store: Pick<DeploymentStore, 'get' | 'logs' | 'transitions'>;
+export interface EventStreamDeps extends DeploymentHistorySources {
   relay: Pick<EventRelay, 'subscribe'>;
   /** Open streams, so shutdown and token revocation can end them. */
   streams: SseRegistry;
@@ -28,7 +26,7 @@ export async function streamEvents(
     streamAllLive(deps.relay, sse);
     return;
   }
-  const stream = new DeploymentEventStream(deps.store, sse, scope.deploymentId, {
+  const stream = new DeploymentEventStream(deps, sse, scope.deploymentId, {
     resumeFrom: resumeFrom(request),
     followRuntime: (request.query as { follow?: string }).follow === 'runtime',
     log: request.log,

@@ -2,6 +2,8 @@ import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { createDb } from '@berth/shared/db';
 import { DeploymentStore } from '@berth/shared/deployment-store';
+import { LogStore } from '@berth/shared/log-store';
+import { TransitionHistory } from '@berth/shared/transition-history';
 import { startProgram, type Started } from '@berth/shared/lifecycle';
 import type { Logger } from '@berth/shared/logger';
 import { createRedis } from '@berth/shared/redis';
@@ -52,7 +54,18 @@ export async function startApi(config: ApiConfig, logger: Logger): Promise<ApiHa
       retry: noRetry,
       logger,
     });
-    const deps: AppDeps = { config, store: new DeploymentStore(db), tokens, redis, lifecycle, queue, relay, logger };
+    const deps: AppDeps = {
+      config,
+      store: new DeploymentStore(db),
+      logs: new LogStore(db),
+      history: new TransitionHistory(db),
+      tokens,
+      redis,
+      lifecycle,
+      queue,
+      relay,
+      logger,
+    };
     const app = await buildApp(deps);
     opened('http server', () => app.close());
     await app.listen({ host: config.API_HOST, port: config.API_PORT });

@@ -7,12 +7,14 @@ import type { DeploymentStore } from '@berth/shared/deployment-store';
 import type { ArchiveStore } from '@berth/shared/archive-store';
 import type { RoutingStore } from '@berth/shared/routing-store';
 import { isFinal, isInFlight, statusesWhere, type DeploymentStatus } from '@berth/shared/deployment-state';
-import { BerthError, toBerthError, type ErrorCode } from '@berth/shared/errors';
-import { labels } from '@berth/shared/labels';
-import { buildCgroupKey, containerName, imageTag } from '@berth/shared/docker-names';
+import { BerthError, toBerthError } from '@berth/shared/errors';
+import { buildCgroupKey, imageTag } from '@berth/shared/docker-names';
 import { removeDeploymentResources } from './docker/deployment-resources.ts';
 import type { Logger } from '@berth/shared/logger';
-import { BuildStepError, type ContainerRuntime } from './docker/container-runtime.ts';
+import type { ContainerRuntime } from './docker/container-runtime.ts';
+import { startApp } from './app-start.ts';
+import { buildWithinLimits } from './build/limited-build.ts';
+import { fetchSource, type Sources } from './source/fetch-source.ts';
 import type { BuildCgroups } from './build/build-cgroups.ts';
 import { assertSafeDockerfile } from './build/dockerfile-policy.ts';
 import { resolveContext } from './source/build-context.ts';
@@ -20,20 +22,7 @@ import type { BaseImages } from './build/node-base-images.ts';
 import type { DeploymentLifecycle, TransitionFields } from '@berth/shared/deployment-lifecycle';
 import type { LogSink } from './log-sink.ts';
 import type { WorkerConfig } from './config.ts';
-
-export interface Sources {
-  clone(options: {
-    url: string;
-    ref: string | null;
-    dest: string;
-    timeoutMs: number;
-    maxBytes: number;
-    signal: AbortSignal;
-    onLine: (line: string) => void;
-  }): Promise<void>;
-  /** Unpacks into `dest` (which it creates); stops when `signal` aborts (the job was canceled). */
-  extract(data: Buffer, format: 'zip' | 'tar.gz', dest: string, signal: AbortSignal): Promise<{ files: number; bytes: number }>;
-}
+import { DeploymentFailedError, shutdownReason, Superseded } from './attempt-outcomes.ts';
 
 export interface RunnerDeps {
   config: WorkerConfig;
@@ -63,24 +52,6 @@ export interface RunOptions {
 const inFlight = statusesWhere(isInFlight);
 
 /**
- * Thrown by `run` once a deployment's failure is recorded: the deployment is
- * final, so its job fails without another attempt. The message is masked
- * (the job's failure reason is shown wherever BullMQ jobs are).
- */
-export class DeploymentFailedError extends Error {
-  constructor(
-    readonly code: ErrorCode,
-    message: string,
-  ) {
-    super(`${code}: ${message}`);
-    this.name = 'DeploymentFailedError';
-  }
-}
-
-/** The abort reason a worker gives its jobs when its shutdown grace period is over. */
-export const shutdownReason = 'worker shutdown';
-
-/**
  * The deployment pipeline: fetch → build → start → wait until it answers →
  * running. Safe to run again for the same deployment (at-least-once delivery):
  * names are deterministic and leftovers of an earlier attempt are removed first.
@@ -107,50 +78,66 @@ export class DeploymentRunner {
     try {
       await this.pipeline(current, log, workDir, options);
     } catch (err) {
-      if (err instanceof Superseded) {
-        log.system(`stopping: the deployment is already ${err.status}`);
-        await this.cleanUp(deploymentId);
-        await this.forgetSource(deploymentId);
-        return;
-      }
-      const error = toBerthError(err);
-      // Everything is cleaned up before the final status is announced.
-      await rm(workDir, { recursive: true, force: true });
-      if (options.signal.aborted && options.signal.reason === shutdownReason) {
-        // This worker is stopping: leave the deployment in flight for another worker.
-        log.system('this worker is shutting down; handing the deployment to another worker');
-        await log.flush();
-        await this.cleanUp(deploymentId);
-        throw new BerthError('INTERNAL', 'worker shut down mid-deployment');
-      }
-      if (options.signal.aborted) {
-        log.system('deployment canceled');
-        await log.flush();
-        await this.cleanUp(deploymentId);
-        await this.conclude(deploymentId, inFlight, 'canceled', {});
-        return;
-      }
-      if (error.retryable && !options.lastAttempt) {
-        log.system(`attempt failed (${error.code}): ${error.message}; retrying`);
-        await log.flush();
-        throw error;
-      }
-      log.system(`deployment failed (${error.code}): ${error.message}`);
-      await log.flush();
-      await this.cleanUp(deploymentId).catch((cleanupErr: unknown) =>
-        logger.error({ err: cleanupErr, deploymentId }, 'cleanup after failure failed'),
-      );
-      // Shown by the API like a log line: a builder's message can quote a secret.
-      const errorMessage = log.mask(error.message);
-      const failed = await this.conclude(deploymentId, inFlight, 'failed', { errorCode: error.code, errorMessage });
-      if (error.code === 'INTERNAL') logger.error({ err, deploymentId }, 'deployment failed unexpectedly');
-      // Recorded first, then the job fails too (a failed job in BullMQ, not a completed one).
-      // Not when someone else ended the deployment meanwhile: nothing failed here.
-      if (failed) throw new DeploymentFailedError(error.code, errorMessage);
+      await this.endFailedAttempt(err, deploymentId, log, workDir, options);
     } finally {
       await log.close().catch((err: unknown) => logger.error({ err, deploymentId }, 'flushing logs failed'));
       await rm(workDir, { recursive: true, force: true });
     }
+  }
+
+  /**
+   * How an attempt that threw ends: superseded (someone else ended the
+   * deployment), handed back (this worker is shutting down), canceled, retried,
+   * or failed for good (recorded, then thrown as `DeploymentFailedError`).
+   */
+  private async endFailedAttempt(
+    err: unknown,
+    deploymentId: string,
+    log: LogSink,
+    workDir: string,
+    options: RunOptions,
+  ): Promise<void> {
+    const { logger } = this.deps;
+    if (err instanceof Superseded) {
+      log.system(`stopping: the deployment is already ${err.status}`);
+      await this.cleanUp(deploymentId);
+      await this.forgetSource(deploymentId);
+      return;
+    }
+    const error = toBerthError(err);
+    // Everything is cleaned up before the final status is announced.
+    await rm(workDir, { recursive: true, force: true });
+    if (options.signal.aborted && options.signal.reason === shutdownReason) {
+      // This worker is stopping: leave the deployment in flight for another worker.
+      log.system('this worker is shutting down; handing the deployment to another worker');
+      await log.flush();
+      await this.cleanUp(deploymentId);
+      throw new BerthError('INTERNAL', 'worker shut down mid-deployment');
+    }
+    if (options.signal.aborted) {
+      log.system('deployment canceled');
+      await log.flush();
+      await this.cleanUp(deploymentId);
+      await this.conclude(deploymentId, inFlight, 'canceled', {});
+      return;
+    }
+    if (error.retryable && !options.lastAttempt) {
+      log.system(`attempt failed (${error.code}): ${error.message}; retrying`);
+      await log.flush();
+      throw error;
+    }
+    log.system(`deployment failed (${error.code}): ${error.message}`);
+    await log.flush();
+    await this.cleanUp(deploymentId).catch((cleanupErr: unknown) =>
+      logger.error({ err: cleanupErr, deploymentId }, 'cleanup after failure failed'),
+    );
+    // Shown by the API like a log line: a builder's message can quote a secret.
+    const errorMessage = log.mask(error.message);
+    const failed = await this.conclude(deploymentId, inFlight, 'failed', { errorCode: error.code, errorMessage });
+    if (error.code === 'INTERNAL') logger.error({ err, deploymentId }, 'deployment failed unexpectedly');
+    // Recorded first, then the job fails too (a failed job in BullMQ, not a completed one).
+    // Not when someone else ended the deployment meanwhile: nothing failed here.
+    if (failed) throw new DeploymentFailedError(error.code, errorMessage);
   }
 
   private async pipeline(
@@ -159,7 +146,7 @@ export class DeploymentRunner {
     workDir: string,
     { signal }: RunOptions,
   ): Promise<void> {
-    const { config, runtime, sources } = this.deps;
+    const { config } = this.deps;
     const id = deployment.id;
     const retry = deployment.status !== 'queued';
     await this.transition(id, inFlight, 'fetching', {});
@@ -169,25 +156,7 @@ export class DeploymentRunner {
     }
 
     const srcDir = path.join(workDir, 'src');
-    if (deployment.source_type === 'git') {
-      log.system(`cloning ${deployment.git_url}${deployment.git_ref ? ` at ${deployment.git_ref}` : ''}`);
-      await mkdir(srcDir);
-      await sources.clone({
-        url: deployment.git_url!,
-        ref: deployment.git_ref,
-        dest: srcDir,
-        timeoutMs: config.CLONE_TIMEOUT_MS,
-        maxBytes: config.MAX_EXTRACTED_BYTES,
-        signal,
-        onLine: (line) => log.system(line),
-      });
-    } else {
-      const archive = await this.deps.archives.get(id);
-      if (!archive) throw new BerthError('INVALID_ARCHIVE', 'the uploaded archive is no longer stored');
-      log.system(`extracting ${deployment.archive_format} archive (${archive.length} bytes)`);
-      const { files, bytes } = await sources.extract(archive, deployment.archive_format ?? 'zip', srcDir, signal);
-      log.system(`extracted ${files} files (${bytes} bytes)`);
-    }
+    await fetchSource(this.deps, deployment, srcDir, log, signal);
     signal.throwIfAborted();
 
     const contextDir = await resolveContext(srcDir, deployment.root_dir);
@@ -197,11 +166,10 @@ export class DeploymentRunner {
     await this.transition(id, ['fetching'], 'building', {});
     await this.deps.baseImages.ensureFor(dockerfile, (line) => log.system(line), signal);
     const tag = imageTag(config.BERTH_INSTANCE, id);
-    const owner = { [labels.instance]: config.BERTH_INSTANCE, [labels.deployment]: id };
     log.system('building image');
     // One cgroup per attempt: a stalled attempt still running elsewhere must not remove the
     // cgroup this one builds in (Docker would recreate the path with no process limit).
-    await this.build(buildCgroupKey(config.BERTH_INSTANCE, id, randomBytes(4).toString('hex')), {
+    await buildWithinLimits(this.deps, buildCgroupKey(config.BERTH_INSTANCE, id, randomBytes(4).toString('hex')), {
       contextDir,
       dockerfile: 'Dockerfile',
       tag,
@@ -215,108 +183,13 @@ export class DeploymentRunner {
     signal.throwIfAborted();
 
     await this.transition(id, ['building'], 'starting', { image: tag });
-    const name = containerName(config.BERTH_INSTANCE, id);
-    await runtime.ensureNetwork(config.network);
-    const { id: containerId, ip } = await runtime.runContainer({
-      name,
-      image: tag,
-      env: { ...deployment.env, PORT: String(deployment.port) },
-      labels: { ...owner, [labels.project]: deployment.project, [labels.port]: String(deployment.port) },
-      port: deployment.port,
-      network: config.network,
-      memoryBytes: config.CONTAINER_MEMORY_MB * 1024 * 1024,
-      nanoCpus: Math.round(config.CONTAINER_CPUS * 1e9),
-    });
-    log.system(`container started; waiting for it to answer on port ${deployment.port}`);
-    await this.waitUntilAnswering(name, ip, deployment.port, signal, log);
+    const containerId = await startApp(this.deps, deployment, tag, log, signal);
 
     log.system('deployment is live');
     await log.flush();
     const running = await this.conclude(id, ['starting'], 'running', { containerId });
     if (running) await this.deps.routing.promote(running.project, id);
     if (running) this.deps.onLive?.(id);
-  }
-
-  /** Builds inside this build's own limits; a failure caused by a limit says which one. */
-  private async build(
-    key: string,
-    options: Omit<Parameters<ContainerRuntime['buildImage']>[0], 'limits'>,
-  ): Promise<void> {
-    const { runtime, buildCgroups, config } = this.deps;
-    const cgroupParent = await buildCgroups.prepare(key);
-    try {
-      await runtime.buildImage({
-        ...options,
-        limits: { memoryBytes: config.BUILD_MEMORY_MB * 1024 * 1024, cpus: config.BUILD_CPUS, cgroupParent },
-      });
-    } catch (err) {
-      if (!(err instanceof BerthError) || err.code !== 'BUILD_FAILED') throw err;
-      // The process limit first: a step that cannot fork often fails in other ways too.
-      if (await buildCgroups.hitProcessLimit(key).catch(() => false)) {
-        throw new BerthError(
-          'BUILD_FAILED',
-          `the build hit its process limit (BUILD_PIDS_MAX=${config.BUILD_PIDS_MAX}); ${err.message}`,
-          { cause: err },
-        );
-      }
-      // 137 = SIGKILL: with a memory limit and no swap, the kernel's OOM killer.
-      if (err instanceof BuildStepError && err.exitCode === 137) {
-        throw new BerthError(
-          'BUILD_FAILED',
-          `the build ran out of memory (BUILD_MEMORY_MB=${config.BUILD_MEMORY_MB}); ${err.message}`,
-          { cause: err },
-        );
-      }
-      throw err;
-    } finally {
-      await buildCgroups
-        .release(key)
-        .catch((err: unknown) => this.deps.logger.warn({ err, key }, 'removing the build cgroup failed'));
-    }
-  }
-
-  private async waitUntilAnswering(
-    name: string,
-    ip: string,
-    port: number,
-    signal: AbortSignal,
-    log: LogSink,
-  ): Promise<void> {
-    const { runtime, config, probe } = this.deps;
-    const deadline = Date.now() + config.HEALTHCHECK_TIMEOUT_MS;
-    let delay = 25;
-    for (let attempt = 0; ; attempt++) {
-      signal.throwIfAborted();
-      if (ip && (await probe(ip, port))) return;
-      const timedOut = Date.now() >= deadline;
-      // Check the container itself every other probe, and always before giving up:
-      // an app that exits (and is restarted by its policy) must fail as APP_EXITED.
-      if (attempt % 2 === 1 || !ip || timedOut) {
-        const state = await runtime.inspect(name);
-        if (!state || !state.running || state.restarting || state.restartCount > 0) {
-          await this.copyContainerOutput(name, log);
-          throw new BerthError(
-            'APP_EXITED',
-            `the app exited (code ${state?.exitCode ?? 'unknown'}) instead of listening on port ${port}`,
-          );
-        }
-      }
-      if (timedOut) {
-        await this.copyContainerOutput(name, log);
-        throw new BerthError(
-          'HEALTHCHECK_TIMEOUT',
-          `the app did not answer HTTP on port ${port} within ${config.HEALTHCHECK_TIMEOUT_MS} ms`,
-        );
-      }
-      await new Promise((r) => setTimeout(r, delay));
-      delay = Math.min(delay * 1.5, 500);
-    }
-  }
-
-  private async copyContainerOutput(name: string, log: LogSink): Promise<void> {
-    const lines = await this.deps.runtime.tailLogs(name, 50).catch(() => []);
-    log.system(lines.length ? `last ${lines.length} lines of the app's output:` : 'the app printed nothing');
-    for (const line of lines) log.write('runtime', line);
   }
 
   /**
@@ -364,11 +237,5 @@ export class DeploymentRunner {
       if (now && isFinal(now.status) && !isFinal(to)) throw new Superseded(now.status);
     }
     return row;
-  }
-}
-
-class Superseded extends Error {
-  constructor(readonly status: DeploymentStatus) {
-    super(`deployment is already ${status}`);
   }
 }

@@ -1,94 +1,136 @@
-import { Queue, UnrecoverableError, Worker } from 'bullmq';
-import { DeploymentStore } from '@berth/shared/deployment-store';
+import { Queue, type Worker } from 'bullmq';
 import { ArchiveStore } from '@berth/shared/archive-store';
-import { LogStore } from '@berth/shared/log-store';
-import { ReaperQueries } from '@berth/shared/reaper-queries';
-import { RoutingStore } from '@berth/shared/routing-store';
-import { TransitionHistory } from '@berth/shared/transition-history';
-import type { Db } from '@berth/shared/db';
-import { BerthError, isBerthError } from '@berth/shared/errors';
+import { RedisControlPublisher } from '@berth/shared/control-messages';
+import { createDb, type Db, type DeploymentRow } from '@berth/shared/db';
+import { DeploymentLifecycle, retryUntilPostgresIsBack } from '@berth/shared/deployment-lifecycle';
+import { DeploymentStore } from '@berth/shared/deployment-store';
 import { deploymentQueueName, type DeploymentJobData } from '@berth/shared/jobs';
+import { startProgram, type Opened, type Started } from '@berth/shared/lifecycle';
+import { LogStore } from '@berth/shared/log-store';
 import type { Logger } from '@berth/shared/logger';
+import { ReaperQueries } from '@berth/shared/reaper-queries';
 import { createRedis, type Redis } from '@berth/shared/redis';
+import { queuePrefix } from '@berth/shared/redis-keys';
+import { RoutingStore } from '@berth/shared/routing-store';
+import { RedisStatusPublisher } from '@berth/shared/status-publisher';
+import { TransitionHistory } from '@berth/shared/transition-history';
+import type { BuildCgroups } from './build/build-cgroups.ts';
+import { ScriptNodeBaseImages } from './build/node-base-images.ts';
 import type { WorkerConfig } from './config.ts';
-import { DeploymentFailedError, DeploymentRunner, shutdownReason } from './deployment-runner.ts';
+import { subscribeToControl } from './control-subscription.ts';
+import { closeWithinGrace, createDeploymentWorker } from './deployment-job-worker.ts';
+import { DeploymentRunner } from './deployment-runner.ts';
 import type { ContainerRuntime } from './docker/container-runtime.ts';
 import { DockerRuntime } from './docker/docker-runtime.ts';
-import { CgroupFsBuildCgroups, NoBuildCgroups, type BuildCgroups } from './build/build-cgroups.ts';
 import { probeHttp } from './health-check.ts';
 import { LogSink, maskableSecrets } from './log-sink.ts';
-import { extractArchive } from './source/archive-source.ts';
-import { cloneRepository } from './source/git-source.ts';
-import { RedisStatusPublisher } from '@berth/shared/status-publisher';
-import { decodeControlMessage, RedisControlPublisher } from '@berth/shared/control-messages';
-import { DeploymentLifecycle, retryUntilPostgresIsBack } from '@berth/shared/deployment-lifecycle';
-import { controlChannel, queuePrefix } from '@berth/shared/redis-keys';
-import { removeDeploymentResources } from './docker/deployment-resources.ts';
 import { Reaper } from './reaper.ts';
 import { RuntimeLogFollower } from './runtime-logs.ts';
-import { ScriptNodeBaseImages } from './build/node-base-images.ts';
-import type { DeploymentRow } from '@berth/shared/db';
+import { extractArchive } from './source/archive-source.ts';
+import { cloneRepository } from './source/git-source.ts';
+import { buildCgroupsFor, checkNetwork } from './startup-checks.ts';
 
-export interface WorkerHandle {
+export interface WorkerHandle extends Started {
   worker: Worker<DeploymentJobData>;
   runtimeLogs: RuntimeLogFollower;
   reaper: Reaper;
-  /** Stops taking jobs, waits up to the grace period for running ones, then closes connections. */
-  close(): Promise<void>;
 }
 
-/** Wires a BullMQ worker to the deployment pipeline. */
+/**
+ * The worker's composition root, used by `main.ts` and by the test stack
+ * alike: checks the app network and build limits, then wires a BullMQ worker
+ * to the deployment pipeline, the runtime log follower, cancel/stop requests
+ * and the reaper. Its cleanups close in reverse order of opening: the reaper,
+ * the control subscription, the log follower, the BullMQ worker (running jobs
+ * get the grace period, then are handed back), the reaper's queue, Redis,
+ * then the database if it opened it.
+ */
 export async function startWorker(deps: {
   config: WorkerConfig;
-  db: Db;
   logger: Logger;
+  /** A database the caller owns (tests share theirs); otherwise one is opened from `DATABASE_URL`. */
+  db?: Db;
   runtime?: ContainerRuntime;
 }): Promise<WorkerHandle> {
   const { config, logger } = deps;
-  const runtime = deps.runtime ?? new DockerRuntime();
-  const network = await runtime.ensureNetwork(config.network);
-  if (!network.isolated) {
-    // Not fatal: refusing to start would take down deployments, not protect them.
-    logger.warn(
-      { network: config.network, attached: network.attached },
-      `the app network ${config.network} lets containers connect to each other (made by an older Berth) and ` +
-        'still has containers attached, so it cannot be replaced now: apps on it are not isolated from each other. ' +
-        'Stop those apps (or detach them) and restart the worker to recreate it isolated.',
-    );
-  }
-  const buildCgroups = await buildCgroupsFor(config, runtime);
-  // Connections only once the checks above passed: a worker that refuses to start leaks none.
-  const redis: Redis = createRedis(config.REDIS_URL);
-  const store = new DeploymentStore(deps.db);
-  const logs = new LogStore(deps.db);
-
-  const openLog = async (deployment: DeploymentRow) => {
-    const sink = new LogSink({
-      redis,
-      logs,
-      instance: config.BERTH_INSTANCE,
-      deploymentId: deployment.id,
-      flushMs: config.LOG_FLUSH_MS,
-      secrets: maskableSecrets(deployment.env, deployment.git_url),
-      maxLines: config.MAX_BUILD_LOG_LINES,
-      logger,
+  return startProgram(logger, async (opened) => {
+    const runtime = deps.runtime ?? new DockerRuntime();
+    await checkNetwork(config, runtime, logger);
+    const buildCgroups = await buildCgroupsFor(config, runtime);
+    // Connections only once the checks above passed: a worker that refuses to start opens none.
+    const db = deps.db ?? openDb(config, opened);
+    const redis: Redis = createRedis(config.REDIS_URL);
+    opened('redis', () => redis.quit().catch(() => redis.disconnect()));
+    const queue = new Queue<DeploymentJobData>(deploymentQueueName, {
+      connection: createRedis(config.REDIS_URL),
+      prefix: queuePrefix(config.BERTH_INSTANCE),
     });
-    await sink.init();
-    return sink;
-  };
-  const lifecycle = new DeploymentLifecycle({
-    db: deps.db,
-    status: new RedisStatusPublisher(redis, config.BERTH_INSTANCE),
-    control: new RedisControlPublisher(redis, config.BERTH_INSTANCE),
-    retry: retryUntilPostgresIsBack,
-    logger,
+    queue.on('error', (err) => logger.warn({ err }, 'reaper queue connection error'));
+    opened('reaper queue', () => queue.close().catch(() => {}));
+
+    const parts: PipelineParts = {
+      config,
+      db,
+      redis,
+      runtime,
+      logger,
+      store: new DeploymentStore(db),
+      logs: new LogStore(db),
+      lifecycle: new DeploymentLifecycle({
+        db,
+        status: new RedisStatusPublisher(redis, config.BERTH_INSTANCE),
+        control: new RedisControlPublisher(redis, config.BERTH_INSTANCE),
+        retry: retryUntilPostgresIsBack,
+        logger,
+      }),
+    };
+    const openLog = logOpener(parts);
+    const runtimeLogs = createRuntimeLogFollower(parts, openLog);
+    const runner = createRunner(parts, buildCgroups, openLog, runtimeLogs);
+    const worker = createDeploymentWorker(config, runner, logger);
+    opened('bullmq worker', () => closeWithinGrace(worker, config.SHUTDOWN_GRACE_MS, logger));
+    await worker.waitUntilReady();
+    runtimeLogs.start();
+    opened('runtime log follower', () => runtimeLogs.stop());
+    await subscribeToControl(config, worker, runtime, logger, opened);
+
+    const reaper = new Reaper({
+      store: parts.store,
+      queries: new ReaperQueries(db),
+      runtime,
+      buildCgroups,
+      queue,
+      lifecycle: parts.lifecycle,
+      logger,
+      options: { instance: config.BERTH_INSTANCE, graceMs: config.ORPHAN_GRACE_MS },
+    });
+    runReaperPeriodically(reaper, config, logger, opened);
+    return { worker, runtimeLogs, reaper };
   });
-  const runtimeLogs = new RuntimeLogFollower({
+}
+
+/** What the runner, the log follower and the reaper share. */
+interface PipelineParts {
+  config: WorkerConfig;
+  db: Db;
+  redis: Redis;
+  runtime: ContainerRuntime;
+  logger: Logger;
+  store: DeploymentStore;
+  logs: LogStore;
+  lifecycle: DeploymentLifecycle;
+}
+
+type OpenLog = (deployment: DeploymentRow) => Promise<LogSink>;
+
+function createRuntimeLogFollower(parts: PipelineParts, openLog: OpenLog): RuntimeLogFollower {
+  const { config, db, redis, runtime, logger, store, logs, lifecycle } = parts;
+  return new RuntimeLogFollower({
     runtime,
     redis,
     store,
     logs,
-    history: new TransitionHistory(deps.db),
+    history: new TransitionHistory(db),
     lifecycle,
     openLog,
     logger,
@@ -99,12 +141,20 @@ export async function startWorker(deps: {
       discoveryMs: config.RUNTIME_LOG_DISCOVERY_MS,
     },
   });
+}
 
-  const runner = new DeploymentRunner({
+function createRunner(
+  parts: PipelineParts,
+  buildCgroups: BuildCgroups,
+  openLog: OpenLog,
+  runtimeLogs: RuntimeLogFollower,
+): DeploymentRunner {
+  const { config, db, runtime, logger, store, lifecycle } = parts;
+  return new DeploymentRunner({
     config,
     store,
-    archives: new ArchiveStore(deps.db),
-    routing: new RoutingStore(deps.db),
+    archives: new ArchiveStore(db),
+    routing: new RoutingStore(db),
     runtime,
     buildCgroups,
     baseImages: new ScriptNodeBaseImages((ref) => runtime.imageExists(ref)),
@@ -124,119 +174,43 @@ export async function startWorker(deps: {
     openLog,
     onLive: (id) => void runtimeLogs.follow(id),
   });
+}
 
-  const worker = new Worker<DeploymentJobData>(
-    deploymentQueueName,
-    async (job, _token, signal) => {
-      const attempts = job.opts.attempts ?? 1;
-      const log = logger.child({ deploymentId: job.data.deploymentId, attempt: job.attemptsMade + 1 });
-      log.info('deployment job started');
-      try {
-        await runner.run(job.data.deploymentId, {
-          signal: signal ?? new AbortController().signal,
-          lastAttempt: job.attemptsMade + 1 >= attempts,
-        });
-        log.info('deployment job finished');
-      } catch (err) {
-        log.warn({ err }, 'deployment job failed');
-        // The deployment is final (its failure recorded): another attempt could only find it so.
-        if (err instanceof DeploymentFailedError) throw new UnrecoverableError(err.message);
-        if (isBerthError(err) && !err.retryable) throw new UnrecoverableError(err.message);
-        throw err;
-      }
-    },
-    {
-      connection: createRedis(config.REDIS_URL),
-      prefix: queuePrefix(config.BERTH_INSTANCE),
-      concurrency: config.WORKER_CONCURRENCY,
-      lockDuration: config.JOB_LOCK_MS,
-      stalledInterval: config.JOB_STALLED_INTERVAL_MS,
-      maxStalledCount: 2,
-    },
-  );
-  worker.on('error', (err) => logger.error({ err }, 'worker error'));
-  await worker.waitUntilReady();
-  runtimeLogs.start();
+function openDb(config: WorkerConfig, opened: Opened): Db {
+  const db = createDb(config.DATABASE_URL);
+  opened('database', () => db.destroy());
+  return db;
+}
 
-  // Cancel and stop requests from the API reach every worker.
-  const control = createRedis(config.REDIS_URL);
-  control.on('message', (_channel: string, raw: string) => {
-    const message = decodeControlMessage(raw);
-    if (!message) {
-      logger.warn({ raw: raw.slice(0, 200) }, 'ignoring a malformed control message');
-      return;
-    }
-    if (message.type === 'cancel') {
-      if (worker.cancelJob(message.deploymentId, 'canceled by request')) {
-        logger.info({ deploymentId: message.deploymentId }, 'aborting the canceled deployment');
-      }
-    } else if (message.type === 'stop') {
-      const { deploymentId } = message;
-      void removeDeploymentResources(runtime, config.BERTH_INSTANCE, deploymentId).catch((err: unknown) => logger.warn({ err, deploymentId }, 'removing a stopped deployment failed; the reaper retries'));
-    }
-  });
-  await control.subscribe(controlChannel(config.BERTH_INSTANCE));
+/** A deployment's log: numbered, masked, batched into Postgres and onto the events channel. */
+function logOpener({ config, redis, logs, logger }: PipelineParts): OpenLog {
+  return async (deployment) => {
+    const sink = new LogSink({
+      redis,
+      logs,
+      instance: config.BERTH_INSTANCE,
+      deploymentId: deployment.id,
+      flushMs: config.LOG_FLUSH_MS,
+      secrets: maskableSecrets(deployment.env, deployment.git_url),
+      maxLines: config.MAX_BUILD_LOG_LINES,
+      logger,
+    });
+    await sink.init();
+    return sink;
+  };
+}
 
-  const queue = new Queue<DeploymentJobData>(deploymentQueueName, {
-    connection: createRedis(config.REDIS_URL),
-    prefix: queuePrefix(config.BERTH_INSTANCE),
-  });
-  queue.on('error', (err) => logger.warn({ err }, 'reaper queue connection error'));
-  const reaper = new Reaper({
-    store,
-    queries: new ReaperQueries(deps.db),
-    runtime,
-    buildCgroups,
-    queue,
-    lifecycle,
-    logger,
-    options: { instance: config.BERTH_INSTANCE, graceMs: config.ORPHAN_GRACE_MS },
-  });
+/** Runs the reaper now and every period; closing waits for a run under way. */
+function runReaperPeriodically(reaper: Reaper, config: WorkerConfig, logger: Logger, opened: Opened): void {
   let reaping: Promise<void> = Promise.resolve();
   const reap = () => {
     reaping = reaper.run().catch((err: unknown) => logger.warn({ err }, 'the reaper failed; will retry'));
   };
   reap();
   // The variable keeps its older name: it is configuration people have set.
-  const reaperTimer = setInterval(reap, config.MAINTENANCE_INTERVAL_MS);
-
-  return {
-    worker,
-    runtimeLogs,
-    reaper,
-    async close() {
-      clearInterval(reaperTimer);
-      await reaping;
-      await control.quit().catch(() => control.disconnect());
-      await runtimeLogs.stop();
-      // Stop taking jobs; let running ones finish within the grace period.
-      const closing = worker.close();
-      const within = (ms: number) =>
-        Promise.race([closing.then(() => true), new Promise<false>((r) => setTimeout(() => r(false), ms).unref())]);
-      if (!(await within(config.SHUTDOWN_GRACE_MS))) {
-        // Abort them: each cleans up and fails its attempt, so BullMQ gives the job to another worker.
-        logger.warn('grace period over; handing running jobs back');
-        worker.cancelAllJobs(shutdownReason);
-        if (!(await within(10_000))) await worker.close(true);
-      }
-      await queue.close().catch(() => {});
-      await redis.quit().catch(() => redis.disconnect());
-    },
-  };
-}
-
-/** Checks at start that builds can get their process limit here, rather than building without one. */
-async function buildCgroupsFor(config: WorkerConfig, runtime: ContainerRuntime): Promise<BuildCgroups> {
-  if (config.BUILD_PIDS_MAX === 0) return new NoBuildCgroups();
-  const { cgroupDriver } = await runtime.engineInfo();
-  if (cgroupDriver !== 'cgroupfs') {
-    throw new BerthError(
-      'INTERNAL',
-      `BUILD_PIDS_MAX needs Docker's cgroupfs cgroup driver (this daemon uses ${cgroupDriver}); ` +
-        'set BUILD_PIDS_MAX=0 to build without a process limit',
-    );
-  }
-  const cgroups = new CgroupFsBuildCgroups(config.BUILD_PIDS_MAX);
-  await cgroups.check();
-  return cgroups;
+  const timer = setInterval(reap, config.MAINTENANCE_INTERVAL_MS);
+  opened('reaper', async () => {
+    clearInterval(timer);
+    await reaping;
+  });
 }

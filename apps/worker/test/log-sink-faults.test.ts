@@ -38,7 +38,7 @@ it('retries log lines while Postgres is down and stores every one, in order, onc
   await sink.close();
 
   expect(sink.dropped).toBe(0);
-  const stored = await store.logs(id, { limit: 1000 });
+  const stored = await new LogStore(db).read(id, { limit: 1000 });
   expect(stored.map((l) => l.seq)).toEqual(Array.from({ length: 300 }, (_, i) => i + 1));
   expect(stored.map((l) => l.line)).toEqual(Array.from({ length: 300 }, (_, i) => `line ${i + 1}`));
   await db.destroy();
@@ -63,7 +63,7 @@ it('caps build output at the log limit with one notice, but always keeps system 
   for (let i = 1; i <= 150; i++) sink.write('build', `line ${i}`);
   sink.system('deployment failed (BUILD_FAILED): the end');
   await sink.close();
-  const lines = (await store.logs(id, { limit: 1000 })).map((l) => l.line);
+  const lines = (await new LogStore(db).read(id, { limit: 1000 })).map((l) => l.line);
   expect(lines).toHaveLength(102);
   expect(lines[99]).toBe('line 100');
   expect(lines[100]).toBe('log limit reached (100 lines); further build output is not kept');

@@ -1,9 +1,6 @@
 import { sql } from 'kysely';
 import type { Db, DeploymentRow } from './db.ts';
 import type { DeploymentStatus } from './deployment-state.ts';
-import type { LogLine } from './log-line.ts';
-import { LogStore } from './log-store.ts';
-import { TransitionHistory, type RecordedTransition } from './transition-history.ts';
 import { BerthError } from './errors.ts';
 
 export interface NewDeployment {
@@ -33,13 +30,7 @@ export interface ListQuery {
  * ReaperQueries.
  */
 export class DeploymentStore {
-  private readonly logStore: LogStore;
-  private readonly history: TransitionHistory;
-
-  constructor(private readonly db: Db) {
-    this.logStore = new LogStore(db);
-    this.history = new TransitionHistory(db);
-  }
+  constructor(private readonly db: Db) {}
 
   async create(input: NewDeployment): Promise<DeploymentRow> {
     return this.db.transaction().execute(async (trx) => {
@@ -122,20 +113,6 @@ export class DeploymentStore {
 
   async ping(): Promise<void> {
     await sql`select 1`.execute(this.db);
-  }
-
-  // A thin facade over the log and transition stores for the API's read paths (routes and
-  // event streams), which are being reshaped on another branch: kept so that branch and this
-  // one do not both rewrite those call sites. New code takes LogStore / TransitionHistory.
-
-  /** One deployment's stored log lines (see LogStore.read). */
-  async logs(deploymentId: string, options: Parameters<LogStore['read']>[1] = {}): Promise<LogLine[]> {
-    return this.logStore.read(deploymentId, options);
-  }
-
-  /** One deployment's status changes, oldest first (see TransitionHistory.list). */
-  async transitions(deploymentId: string): Promise<RecordedTransition[]> {
-    return this.history.list(deploymentId);
   }
 }
 

@@ -1,4 +1,5 @@
 import type { DeploymentStore } from '@berth/shared/deployment-store';
+import type { LogStore } from '@berth/shared/log-store';
 import { logStreams, stripAnsi } from '@berth/shared/log-line';
 import type { ApiConfig } from '../config.ts';
 import type { ApiPlugin } from './api-plugin.ts';
@@ -6,7 +7,8 @@ import { idParams, loadDeployment } from './deployment-params.ts';
 import { errorResponses } from './error-schema.ts';
 
 export interface DeploymentLogRoutesOptions {
-  store: Pick<DeploymentStore, 'get' | 'logs'>;
+  store: Pick<DeploymentStore, 'get'>;
+  logs: Pick<LogStore, 'read'>;
   config: Pick<ApiConfig, 'MAX_LOG_RESPONSE_BYTES'>;
 }
 
@@ -46,7 +48,7 @@ const logsQuery = {
 } as const;
 
 /** Stored log lines of one deployment, a page at a time (JSON, or plain text for people). */
-export const deploymentLogRoutes: ApiPlugin<DeploymentLogRoutesOptions> = async (app, { store, config }) => {
+export const deploymentLogRoutes: ApiPlugin<DeploymentLogRoutesOptions> = async (app, { store, logs, config }) => {
   app.get(
     '/api/deployments/:id/logs',
     {
@@ -70,7 +72,7 @@ export const deploymentLogRoutes: ApiPlugin<DeploymentLogRoutesOptions> = async 
       const { id } = request.params;
       const q = request.query;
       await loadDeployment(store, id);
-      const page = await store.logs(id, { afterSeq: q.since, limit: q.limit, stream: q.stream });
+      const page = await logs.read(id, { afterSeq: q.since, limit: q.limit, stream: q.stream });
       const lines = withinBytes(page, config.MAX_LOG_RESPONSE_BYTES);
       const nextSince = lines.at(-1)?.seq ?? q.since;
       if (q.format === 'text') {

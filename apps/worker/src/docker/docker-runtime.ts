@@ -1,13 +1,13 @@
 import Docker from 'dockerode';
-import tar from 'tar-fs';
 import { BerthError } from '@berth/shared/errors';
 import { LineSplitter, maxRawLineLength } from '@berth/shared/log-line';
-import { NewlineSplitter } from '@berth/shared/newline-splitter';
 import { DockerFrameDemuxer } from './docker-frames.ts';
+import { buildImage } from './docker-build.ts';
+import { removeWhenFree, statusCode, unavailable } from './docker-errors.ts';
+import { readTimestampedLines } from './docker-log-stream.ts';
 import { labels } from '@berth/shared/labels';
 import { imageRepositoryPrefix } from '@berth/shared/docker-names';
 import {
-  BuildStepError,
   type BuildImageOptions,
   type ContainerRuntime,
   type ContainerState,
@@ -19,28 +19,10 @@ import {
   type OwnedContainer,
 } from './container-runtime.ts';
 
-interface BuildEvent {
-  stream?: string;
-  status?: string;
-  error?: string;
-  errorDetail?: { message?: string; code?: number };
-  aux?: { ID?: string };
-}
-
 const iccOption = 'com.docker.network.bridge.enable_icc';
 
 function isIsolated(info: Docker.NetworkInspectInfo): boolean {
   return info.Options?.[iccOption] === 'false';
-}
-
-function statusCode(err: unknown): number | undefined {
-  return typeof err === 'object' && err !== null && 'statusCode' in err ? Number(err.statusCode) : undefined;
-}
-
-/** Docker errors that mean "the daemon is not there" are retryable infrastructure failures. */
-function unavailable(err: unknown, what: string): BerthError {
-  const message = err instanceof Error ? err.message : String(err);
-  return new BerthError('DOCKER_UNAVAILABLE', `${what}: ${message}`, { cause: err });
 }
 
 export class DockerRuntime implements ContainerRuntime {
@@ -111,87 +93,7 @@ export class DockerRuntime implements ContainerRuntime {
   }
 
   async buildImage(options: BuildImageOptions): Promise<void> {
-    const deadline = AbortSignal.any([options.signal, AbortSignal.timeout(options.timeoutMs)]);
-    let stream: NodeJS.ReadableStream;
-    // Links are packed as links, never followed (tar-fs's default, spelled out
-    // because the context is untrusted): Docker then resolves them inside the
-    // context, so a `secret -> /etc/shadow` link cannot pull a host file in.
-    const context = tar.pack(options.contextDir, { dereference: false });
-    try {
-      stream = await this.docker.buildImage(context as unknown as NodeJS.ReadableStream, {
-        t: options.tag,
-        dockerfile: options.dockerfile,
-        labels: options.labels,
-        // forcerm: the daemon removes a failed step's container too (also when the client aborts).
-        rm: true,
-        forcerm: true,
-        // Limits for every RUN step's container. memswap = memory: no swap on top, so a step
-        // that allocates without bound is OOM-killed (exit 137) instead of thrashing the host.
-        memory: options.limits.memoryBytes,
-        memswap: options.limits.memoryBytes,
-        cpuperiod: 100_000,
-        cpuquota: Math.round(options.limits.cpus * 100_000),
-        ...(options.limits.cgroupParent ? { cgroupparent: options.limits.cgroupParent } : {}),
-        abortSignal: deadline,
-      } as Docker.ImageBuildOptions);
-    } catch (err) {
-      throw this.buildError(err, options, deadline);
-    }
-    // The daemon answers 200 even when the build fails: the error is an event. Events are
-    // never cut (a 1 MB output line arrives as one 1 MB JSON event); only one beyond 64 MiB is
-    // dropped, so a hostile build cannot exhaust memory.
-    const events = new NewlineSplitter({ maxPending: 64 * 1024 * 1024, overflow: 'drop' });
-    // Whole lines: the log sink masks secrets, then cuts them to the stored size.
-    const output = new LineSplitter(maxRawLineLength);
-    let failure: { message: string; code: number | undefined } | undefined;
-    let stepContainer: string | undefined;
-    const handle = (raw: string) => {
-      if (!raw.trim()) return;
-      let event: BuildEvent;
-      try {
-        event = JSON.parse(raw) as BuildEvent;
-      } catch {
-        return;
-      }
-      if (event.stream) {
-        stepContainer = /---> Running in ([0-9a-f]{12,64})/.exec(event.stream)?.[1] ?? stepContainer;
-        for (const line of output.push(event.stream)) options.onLine(line);
-      }
-      if (event.status) options.onLine(event.status);
-      if (event.error) failure = { message: event.errorDetail?.message ?? event.error, code: event.errorDetail?.code };
-    };
-    try {
-      for await (const chunk of stream as AsyncIterable<Buffer>) {
-        for (const raw of events.push(chunk.toString('utf8'))) handle(raw);
-      }
-      for (const raw of events.flush()) handle(raw);
-    } catch (err) {
-      // Aborted (deadline, cancel): the daemon removes the running step's container (forcerm)
-      // on its own time. Remove it now, so that the build is over, with its processes and
-      // cgroup, when the deployment is reported failed.
-      if (stepContainer) {
-        const id = stepContainer;
-        await removeWhenFree(() => this.docker.getContainer(id).remove({ force: true }), `build container ${id}`, 50).catch(
-          () => {},
-        );
-      }
-      throw this.buildError(err, options, deadline);
-    }
-    for (const line of output.flush()) options.onLine(line);
-    if (failure) throw new BuildStepError(`image build failed: ${failure.message}`, failure.code);
-  }
-
-  private buildError(err: unknown, options: BuildImageOptions, deadline: AbortSignal): Error {
-    if (options.signal.aborted) return err instanceof Error ? err : new Error(String(err));
-    if (deadline.aborted) {
-      return new BerthError('BUILD_FAILED', `image build did not finish within ${options.timeoutMs} ms`);
-    }
-    const code = statusCode(err);
-    if (code !== undefined && code >= 400 && code < 500) {
-      const message = err instanceof Error ? err.message : String(err);
-      return new BerthError('BUILD_FAILED', `image build failed: ${message}`, { cause: err });
-    }
-    return unavailable(err, 'building the image');
+    await buildImage(this.docker, options);
   }
 
   async runContainer(options: RunContainerOptions): Promise<{ id: string; ip: string }> {
@@ -276,38 +178,7 @@ export class DockerRuntime implements ContainerRuntime {
       if (statusCode(err) === 404 || options.signal.aborted) return;
       throw unavailable(err, 'following container logs');
     }
-    // Tty: false means a multiplexed stream; one splitter per output keeps partial lines apart.
-    // Whole lines (up to maxRawLineLength): the log sink masks secrets, then cuts them.
-    const outputs = {
-      stdout: { splitter: new LineSplitter(maxRawLineLength), ts: undefined as string | undefined },
-      stderr: { splitter: new LineSplitter(maxRawLineLength), ts: undefined as string | undefined },
-    };
-    // Each frame is one log message with its own timestamp in front. Docker
-    // stores an output line longer than 16 KiB as several messages, so the
-    // stamp is removed per frame (else it lands in the middle of the line, and
-    // in the middle of any secret there) and a line keeps its first piece's.
-    const onFrame = (kind: 'stdout' | 'stderr', payload: string) => {
-      const output = outputs[kind];
-      const space = payload.indexOf(' ');
-      const stamp = space > 0 ? new Date(payload.slice(0, space)) : new Date(NaN);
-      const stamped = !Number.isNaN(stamp.getTime());
-      const ts = stamped ? stamp.toISOString() : new Date().toISOString();
-      const lines = output.splitter.push(stamped ? payload.slice(space + 1) : payload);
-      lines.forEach((line, i) => options.onLine({ ts: i === 0 ? (output.ts ?? ts) : ts, line }));
-      output.ts = !output.splitter.hasPending ? undefined : lines.length > 0 ? ts : (output.ts ?? ts);
-    };
-    const demuxer = new DockerFrameDemuxer();
-    try {
-      for await (const chunk of stream as AsyncIterable<Buffer>) {
-        for (const frame of demuxer.push(chunk)) onFrame(frame.stream, frame.payload.toString('utf8'));
-      }
-    } catch (err) {
-      if (!options.signal.aborted) throw unavailable(err, 'following container logs');
-    }
-    for (const output of Object.values(outputs)) {
-      const ts = output.ts ?? new Date().toISOString();
-      for (const line of output.splitter.flush()) options.onLine({ ts, line });
-    }
+    await readTimestampedLines(stream, options);
   }
 
   async listRunning(instance: string): Promise<RunningContainer[]> {
@@ -356,22 +227,6 @@ export class DockerRuntime implements ContainerRuntime {
     // 409: a container that is going away still uses it; give it a moment.
     await removeWhenFree(() => this.docker.getImage(tag).remove({ force: true }), `image ${tag}`, 30);
   }
-}
-
-/** Runs a Docker removal; gone already (404) is success, busy (409) is retried every 100 ms. */
-async function removeWhenFree(remove: () => Promise<unknown>, what: string, attempts: number): Promise<void> {
-  for (let attempt = 0; attempt < attempts; attempt++) {
-    try {
-      await remove();
-      return;
-    } catch (err) {
-      const code = statusCode(err);
-      if (code === 404) return;
-      if (code !== 409) throw unavailable(err, `removing ${what}`);
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new BerthError('DOCKER_UNAVAILABLE', `${what} could not be removed`);
 }
 
 /** Splits Docker's multiplexed (Tty: false) log format, already complete in memory, into text lines. */

@@ -1,0 +1,40 @@
+import type { Worker } from 'bullmq';
+import { decodeControlMessage } from '@berth/shared/control-messages';
+import type { DeploymentJobData } from '@berth/shared/jobs';
+import type { Opened } from '@berth/shared/lifecycle';
+import type { Logger } from '@berth/shared/logger';
+import { createRedis } from '@berth/shared/redis';
+import { controlChannel } from '@berth/shared/redis-keys';
+import type { WorkerConfig } from './config.ts';
+import type { ContainerRuntime } from './docker/container-runtime.ts';
+import { removeDeploymentResources } from './docker/deployment-resources.ts';
+
+/** Cancel and stop requests from the API reach every worker. */
+export async function subscribeToControl(
+  config: WorkerConfig,
+  worker: Worker<DeploymentJobData>,
+  runtime: ContainerRuntime,
+  logger: Logger,
+  opened: Opened,
+): Promise<void> {
+  const control = createRedis(config.REDIS_URL);
+  opened('control subscription', () => control.quit().catch(() => control.disconnect()));
+  control.on('message', (_channel: string, raw: string) => {
+    const message = decodeControlMessage(raw);
+    if (!message) {
+      logger.warn({ raw: raw.slice(0, 200) }, 'ignoring a malformed control message');
+      return;
+    }
+    const { deploymentId } = message;
+    if (message.type === 'cancel') {
+      if (worker.cancelJob(deploymentId, 'canceled by request')) {
+        logger.info({ deploymentId }, 'aborting the canceled deployment');
+      }
+    } else if (message.type === 'stop') {
+      void removeDeploymentResources(runtime, config.BERTH_INSTANCE, deploymentId).catch((err: unknown) =>
+        logger.warn({ err, deploymentId }, 'removing a stopped deployment failed; the reaper retries'),
+      );
+    }
+  });
+  await control.subscribe(controlChannel(config.BERTH_INSTANCE));
+}

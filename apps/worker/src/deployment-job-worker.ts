@@ -1,0 +1,56 @@
+import { UnrecoverableError, Worker } from 'bullmq';
+import { isBerthError } from '@berth/shared/errors';
+import { deploymentQueueName, type DeploymentJobData } from '@berth/shared/jobs';
+import type { Logger } from '@berth/shared/logger';
+import { createRedis } from '@berth/shared/redis';
+import { queuePrefix } from '@berth/shared/redis-keys';
+import type { WorkerConfig } from './config.ts';
+import { DeploymentFailedError, shutdownReason } from './attempt-outcomes.ts';
+import type { DeploymentRunner } from './deployment-runner.ts';
+
+/** The BullMQ worker that runs deployment jobs; a recorded deployment failure fails the job for good. */
+export function createDeploymentWorker(config: WorkerConfig, runner: DeploymentRunner, logger: Logger): Worker<DeploymentJobData> {
+  const worker = new Worker<DeploymentJobData>(
+    deploymentQueueName,
+    async (job, _token, signal) => {
+      const attempts = job.opts.attempts ?? 1;
+      const log = logger.child({ deploymentId: job.data.deploymentId, attempt: job.attemptsMade + 1 });
+      log.info('deployment job started');
+      try {
+        await runner.run(job.data.deploymentId, {
+          signal: signal ?? new AbortController().signal,
+          lastAttempt: job.attemptsMade + 1 >= attempts,
+        });
+        log.info('deployment job finished');
+      } catch (err) {
+        log.warn({ err }, 'deployment job failed');
+        // The deployment is final (its failure recorded): another attempt could only find it so.
+        if (err instanceof DeploymentFailedError) throw new UnrecoverableError(err.message);
+        if (isBerthError(err) && !err.retryable) throw new UnrecoverableError(err.message);
+        throw err;
+      }
+    },
+    {
+      connection: createRedis(config.REDIS_URL),
+      prefix: queuePrefix(config.BERTH_INSTANCE),
+      concurrency: config.WORKER_CONCURRENCY,
+      lockDuration: config.JOB_LOCK_MS,
+      stalledInterval: config.JOB_STALLED_INTERVAL_MS,
+      maxStalledCount: 2,
+    },
+  );
+  worker.on('error', (err) => logger.error({ err }, 'worker error'));
+  return worker;
+}
+
+/** Stops taking jobs and lets running ones finish within the grace period; then hands them back. */
+export async function closeWithinGrace(worker: Worker<DeploymentJobData>, graceMs: number, logger: Logger): Promise<void> {
+  const closing = worker.close();
+  const within = (ms: number) =>
+    Promise.race([closing.then(() => true), new Promise<false>((r) => setTimeout(() => r(false), ms).unref())]);
+  if (await within(graceMs)) return;
+  // Abort them: each cleans up and fails its attempt, so BullMQ gives the job to another worker.
+  logger.warn('grace period over; handing running jobs back');
+  worker.cancelAllJobs(shutdownReason);
+  if (!(await within(10_000))) await worker.close(true);
+}

@@ -1,0 +1,126 @@
+import Docker from 'dockerode';
+import tar from 'tar-fs';
+import { BerthError } from '@berth/shared/errors';
+import { LineSplitter, maxRawLineLength } from '@berth/shared/log-line';
+import { NewlineSplitter } from '@berth/shared/newline-splitter';
+import { BuildStepError, type BuildImageOptions } from './container-runtime.ts';
+import { removeWhenFree, statusCode, unavailable } from './docker-errors.ts';
+
+/** One JSON event of the daemon's build output. */
+interface BuildEvent {
+  stream?: string;
+  status?: string;
+  error?: string;
+  errorDetail?: { message?: string; code?: number };
+  aux?: { ID?: string };
+}
+
+/**
+ * Builds an image from a context directory, streaming its output as whole
+ * lines; a failed step fails with `BuildStepError`, a build past its deadline
+ * or aborted stops at once (its running step's container removed).
+ */
+export async function buildImage(docker: Docker, options: BuildImageOptions): Promise<void> {
+  const deadline = AbortSignal.any([options.signal, AbortSignal.timeout(options.timeoutMs)]);
+  const stream = await requestBuild(docker, options, deadline);
+  const output = new BuildOutput(options.onLine);
+  try {
+    await output.read(stream);
+  } catch (err) {
+    // Aborted (deadline, cancel): the daemon removes the running step's container (forcerm)
+    // on its own time. Remove it now, so that the build is over, with its processes and
+    // cgroup, when the deployment is reported failed.
+    if (output.stepContainer) await removeStepContainer(docker, output.stepContainer);
+    throw buildError(err, options, deadline);
+  }
+  output.finish();
+}
+
+/** Sends the context and the build options; the answer is the stream of build events. */
+async function requestBuild(docker: Docker, options: BuildImageOptions, deadline: AbortSignal): Promise<NodeJS.ReadableStream> {
+  // Links are packed as links, never followed (tar-fs's default, spelled out
+  // because the context is untrusted): Docker then resolves them inside the
+  // context, so a `secret -> /etc/shadow` link cannot pull a host file in.
+  const context = tar.pack(options.contextDir, { dereference: false });
+  try {
+    return await docker.buildImage(context as unknown as NodeJS.ReadableStream, {
+      t: options.tag,
+      dockerfile: options.dockerfile,
+      labels: options.labels,
+      // forcerm: the daemon removes a failed step's container too (also when the client aborts).
+      rm: true,
+      forcerm: true,
+      // Limits for every RUN step's container. memswap = memory: no swap on top, so a step
+      // that allocates without bound is OOM-killed (exit 137) instead of thrashing the host.
+      memory: options.limits.memoryBytes,
+      memswap: options.limits.memoryBytes,
+      cpuperiod: 100_000,
+      cpuquota: Math.round(options.limits.cpus * 100_000),
+      ...(options.limits.cgroupParent ? { cgroupparent: options.limits.cgroupParent } : {}),
+      abortSignal: deadline,
+    } as Docker.ImageBuildOptions);
+  } catch (err) {
+    throw buildError(err, options, deadline);
+  }
+}
+
+/** The build's event stream read into output lines, the running step's container and the failure, if any. */
+class BuildOutput {
+  // The daemon answers 200 even when the build fails: the error is an event. Events are
+  // never cut (a 1 MB output line arrives as one 1 MB JSON event); only one beyond 64 MiB is
+  // dropped, so a hostile build cannot exhaust memory.
+  private readonly events = new NewlineSplitter({ maxPending: 64 * 1024 * 1024, overflow: 'drop' });
+  // Whole lines: the log sink masks secrets, then cuts them to the stored size.
+  private readonly output = new LineSplitter(maxRawLineLength);
+  private failure: { message: string; code: number | undefined } | undefined;
+  /** The container of the step running now (to remove it when the build is aborted). */
+  stepContainer: string | undefined;
+
+  constructor(private readonly onLine: (line: string) => void) {}
+
+  async read(stream: NodeJS.ReadableStream): Promise<void> {
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      for (const raw of this.events.push(chunk.toString('utf8'))) this.handle(raw);
+    }
+    for (const raw of this.events.flush()) this.handle(raw);
+  }
+
+  /** After the stream ended: the last partial line, then the failure the daemon reported. */
+  finish(): void {
+    for (const line of this.output.flush()) this.onLine(line);
+    if (this.failure) throw new BuildStepError(`image build failed: ${this.failure.message}`, this.failure.code);
+  }
+
+  private handle(raw: string): void {
+    if (!raw.trim()) return;
+    let event: BuildEvent;
+    try {
+      event = JSON.parse(raw) as BuildEvent;
+    } catch {
+      return;
+    }
+    if (event.stream) {
+      this.stepContainer = /---> Running in ([0-9a-f]{12,64})/.exec(event.stream)?.[1] ?? this.stepContainer;
+      for (const line of this.output.push(event.stream)) this.onLine(line);
+    }
+    if (event.status) this.onLine(event.status);
+    if (event.error) this.failure = { message: event.errorDetail?.message ?? event.error, code: event.errorDetail?.code };
+  }
+}
+
+async function removeStepContainer(docker: Docker, id: string): Promise<void> {
+  await removeWhenFree(() => docker.getContainer(id).remove({ force: true }), `build container ${id}`, 50).catch(() => {});
+}
+
+function buildError(err: unknown, options: BuildImageOptions, deadline: AbortSignal): Error {
+  if (options.signal.aborted) return err instanceof Error ? err : new Error(String(err));
+  if (deadline.aborted) {
+    return new BerthError('BUILD_FAILED', `image build did not finish within ${options.timeoutMs} ms`);
+  }
+  const code = statusCode(err);
+  if (code !== undefined && code >= 400 && code < 500) {
+    const message = err instanceof Error ? err.message : String(err);
+    return new BerthError('BUILD_FAILED', `image build failed: ${message}`, { cause: err });
+  }
+  return unavailable(err, 'building the image');
+}

@@ -1,0 +1,51 @@
+import { mkdir } from 'node:fs/promises';
+import type { ArchiveStore } from '@berth/shared/archive-store';
+import type { DeploymentRow } from '@berth/shared/db';
+import { BerthError } from '@berth/shared/errors';
+import type { WorkerConfig } from '../config.ts';
+import type { LogSink } from '../log-sink.ts';
+
+/** Where a deployment's source comes from: a git clone or an uploaded archive. */
+export interface Sources {
+  clone(options: {
+    url: string;
+    ref: string | null;
+    dest: string;
+    timeoutMs: number;
+    maxBytes: number;
+    signal: AbortSignal;
+    onLine: (line: string) => void;
+  }): Promise<void>;
+  /** Unpacks into `dest` (which it creates); stops when `signal` aborts (the job was canceled). */
+  extract(data: Buffer, format: 'zip' | 'tar.gz', dest: string, signal: AbortSignal): Promise<{ files: number; bytes: number }>;
+}
+
+/** Puts a deployment's source into `srcDir` (which must not exist yet), saying what it does in the log. */
+export async function fetchSource(
+  deps: { sources: Sources; archives: ArchiveStore; config: WorkerConfig },
+  deployment: DeploymentRow,
+  srcDir: string,
+  log: LogSink,
+  signal: AbortSignal,
+): Promise<void> {
+  const { sources, config } = deps;
+  if (deployment.source_type === 'git') {
+    log.system(`cloning ${deployment.git_url}${deployment.git_ref ? ` at ${deployment.git_ref}` : ''}`);
+    await mkdir(srcDir);
+    await sources.clone({
+      url: deployment.git_url!,
+      ref: deployment.git_ref,
+      dest: srcDir,
+      timeoutMs: config.CLONE_TIMEOUT_MS,
+      maxBytes: config.MAX_EXTRACTED_BYTES,
+      signal,
+      onLine: (line) => log.system(line),
+    });
+  } else {
+    const archive = await deps.archives.get(deployment.id);
+    if (!archive) throw new BerthError('INVALID_ARCHIVE', 'the uploaded archive is no longer stored');
+    log.system(`extracting ${deployment.archive_format} archive (${archive.length} bytes)`);
+    const { files, bytes } = await sources.extract(archive, deployment.archive_format ?? 'zip', srcDir, signal);
+    log.system(`extracted ${files} files (${bytes} bytes)`);
+  }
+}
