@@ -31,9 +31,35 @@ export async function buildImage(docker: Docker, options: BuildImageOptions): Pr
     // on its own time. Remove it now, so that the build is over, with its processes and
     // cgroup, when the deployment is reported failed.
     if (output.stepContainer) await removeStepContainer(docker, output.stepContainer);
+    await removeIntermediateImages(docker, output.layers);
     throw buildError(err, options, deadline);
   }
-  output.finish();
+  try {
+    output.finish();
+  } catch (err) {
+    // A failed step: the layers of the steps before it (the tenant's source among them)
+    // would stay behind as untagged images.
+    await removeIntermediateImages(docker, output.layers);
+    throw err;
+  }
+}
+
+/**
+ * Removes the untagged images of a failed build's steps, newest first (a
+ * parent goes once its child is gone). Never a tagged image (the base image,
+ * another app's) nor one another image still builds on (Docker refuses that
+ * without force): a layer cached for someone else stays.
+ */
+async function removeIntermediateImages(docker: Docker, ids: readonly string[]): Promise<void> {
+  for (const id of [...new Set(ids)].reverse()) {
+    try {
+      const info = await docker.getImage(id).inspect();
+      if ((info.RepoTags ?? []).some((t) => t !== '<none>:<none>')) continue;
+      await docker.getImage(id).remove({ noprune: true });
+    } catch {
+      // gone already, or still a parent of another image: either way not ours to force
+    }
+  }
 }
 
 /** Sends the context and the build options; the answer is the stream of build events. */
@@ -75,6 +101,9 @@ class BuildOutput {
   private failure: { message: string; code: number | undefined } | undefined;
   /** The container of the step running now (to remove it when the build is aborted). */
   stepContainer: string | undefined;
+  /** The image of each finished step (` ---> <id>`), in order: what a failed build leaves behind. */
+  readonly layers: string[] = [];
+  private nextIsCached = false;
 
   constructor(private readonly onLine: (line: string) => void) {}
 
@@ -101,6 +130,14 @@ class BuildOutput {
     }
     if (event.stream) {
       this.stepContainer = /---> Running in ([0-9a-f]{12,64})/.exec(event.stream)?.[1] ?? this.stepContainer;
+      for (const line of event.stream.split('\n')) {
+        // A cached layer was made by an earlier build (maybe one still running): not ours.
+        if (line.includes('---> Using cache')) this.nextIsCached = true;
+        const id = /^ ---> ([0-9a-f]{12,64})\s*$/.exec(line)?.[1];
+        if (!id) continue;
+        if (!this.nextIsCached) this.layers.push(id);
+        this.nextIsCached = false;
+      }
       for (const line of this.output.push(event.stream)) this.onLine(line);
     }
     if (event.status) this.onLine(event.status);

@@ -1,0 +1,48 @@
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { zipEntries } from '../helpers/archives.ts';
+import { createDeployment, logLines, settled } from '../helpers/deployments.ts';
+import { docker, startStack, type Stack } from '../helpers/stack.ts';
+
+let stack: Stack;
+beforeAll(async () => {
+  stack = await startStack({ router: false });
+});
+afterAll(async () => {
+  await stack?.close();
+});
+
+const exists = (id: string) =>
+  docker
+    .getImage(id)
+    .inspect()
+    .then(() => true)
+    .catch(() => false);
+
+it('a failed build leaves none of its layers behind (they hold the source), and never touches the base image', async () => {
+  const nonce = randomBytes(6).toString('hex');
+  const archive = await zipEntries([
+    {
+      name: 'Dockerfile',
+      content: [
+        'FROM berth/node:24',
+        'COPY secret.txt /app/secret.txt',
+        `RUN echo ${nonce} && head -c 300000 /dev/urandom > /blob`,
+        'RUN exit 3',
+      ].join('\n'),
+    },
+    { name: 'secret.txt', content: `tenant source ${nonce}` },
+  ]);
+  const d = await createDeployment(stack, { archive });
+  const final = await settled(stack, d.id);
+  expect(final).toMatchObject({ status: 'failed', errorCode: 'BUILD_FAILED' });
+
+  // The builder prints each finished step's image as ` ---> <id>`; the first is the base image.
+  const ids = (await logLines(stack, d.id)).flatMap((l) => /^ ---> ([0-9a-f]{12})$/.exec(l.line)?.[1] ?? []);
+  const base = (await docker.getImage('berth/node:24').inspect()).Id.slice('sha256:'.length, 'sha256:'.length + 12);
+  expect(ids[0]).toBe(base);
+  const made = ids.slice(1);
+  expect(made.length).toBeGreaterThanOrEqual(2); // the COPY and the first RUN
+  for (const id of made) expect(await exists(id), `layer ${id} is still there`).toBe(false);
+  expect(await exists('berth/node:24')).toBe(true);
+});
