@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { maxLineLength } from '@berth/shared/log-line';
+import { maxLineLength, stripAnsi } from '@berth/shared/log-line';
+import { LogSink, maskableSecrets, type LogSinkOptions } from '@berth/worker/log-sink';
 import { zipEntries } from '../helpers/archives.ts';
 import { createDeployment, logLines, settled } from '../helpers/deployments.ts';
 import { waitFor } from '../helpers/ports.ts';
@@ -114,5 +115,25 @@ describe('secrets are masked before lines are cut and whatever ANSI codes surrou
     expect(lines.some((l) => l.startsWith('cloning http://berth:') && l.includes(mask))).toBe(true);
     expect(lines.join('\n')).not.toContain(token);
     expect(JSON.stringify((await stack.inject({ method: 'GET', url: `/api/deployments/${created.id}` })).json())).not.toContain(token);
+  });
+});
+
+describe('masking rules that need no deployment', () => {
+  const sinkWith = (env: Record<string, string>) => new LogSink({ secrets: maskableSecrets(env) } as unknown as LogSinkOptions);
+
+  it('masks each line of a multi-line value (a PEM key is printed line by line)', () => {
+    const key = '-----BEGIN KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\n-----END KEY-----';
+    const sink = sinkWith({ KEY: key });
+    for (const line of key.split('\n')) expect(sink.mask(`KEY=${line}`)).not.toContain(line);
+  });
+
+  it('sees through colon-form colour codes and drops cursor moves that rebuild a secret on a terminal', () => {
+    const sink = sinkWith({ S: 'supersecret' });
+    expect(stripAnsi(sink.mask('super\u001b[38:5:1msecret'))).not.toContain('supersecret');
+    expect(sink.mask('super\u001b[38:5:1msecret')).not.toMatch(/super.*secret/);
+    const moved = sink.mask('   ecret\u001b[8Dsup\u001b[1Cr');
+    expect(moved).not.toContain('\u001b');
+    // Colours alone are kept as they are.
+    expect(sink.mask('\u001b[32mok\u001b[0m')).toBe('\u001b[32mok\u001b[0m');
   });
 });

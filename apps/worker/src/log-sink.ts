@@ -2,7 +2,7 @@ import type { Redis } from '@berth/shared/redis';
 import type { LogStore } from '@berth/shared/log-store';
 import { encodeEvent } from '@berth/shared/events';
 import { eventsChannel, logSeqKey } from '@berth/shared/redis-keys';
-import { cutLine, stripAnsi, type LogLine, type LogStream } from '@berth/shared/log-line';
+import { cutLine, hasNonColourEscapes, stripAnsi, type LogLine, type LogStream } from '@berth/shared/log-line';
 import type { Logger } from '@berth/shared/logger';
 
 interface Pending {
@@ -35,7 +35,9 @@ const mask = '••••••';
  * first so no part of one is left.
  */
 export function maskableSecrets(env: Record<string, string>, gitUrl?: string | null): string[] {
-  return [...new Set([...Object.values(env), ...urlCredentials(gitUrl)])]
+  // A multi-line value (a PEM key, pretty JSON) is printed line by line: each of its lines is a secret too.
+  const values = Object.values(env).flatMap((v) => (v.includes('\n') ? [v, ...v.split(/\r?\n/).map((l) => l.trim())] : [v]));
+  return [...new Set([...values, ...urlCredentials(gitUrl)])]
     .filter((v) => v.length >= 4 && !/^(\d+|true|false|yes|no|on|off)$/i.test(v))
     .sort((a, b) => b.length - a.length);
 }
@@ -120,7 +122,10 @@ export class LogSink {
     // search above, yet a terminal, and the API's text view, show it whole.
     // Then the line is kept without its escape codes, masked.
     const plain = stripAnsi(text);
-    return plain !== text && secrets.some((s) => plain.includes(s)) ? maskAll(plain, secrets) : text;
+    if (plain !== text && secrets.some((s) => plain.includes(s))) return maskAll(plain, secrets);
+    // Cursor moves can put a secret together on a terminal that no search of
+    // the text finds ("   ecret\e[8Dsup\e[1Cr"): such a line loses its codes.
+    return hasNonColourEscapes(text) ? maskAll(plain, secrets) : text;
   }
 
   private keep(stream: LogStream, line: string, ts: string): void {

@@ -73,7 +73,7 @@ export function cutLine(line: string, maxLength: number = maxLineLength): string
 }
 
 // eslint-disable-next-line no-control-regex
-const escapes = /\u001b(?:\[[0-9;?]*[ -/]*[@-~]|\][^\u001b\u0007]*(?:\u0007|\u001b\\)?|[ -/]*[0-~])/g;
+const escapes = /\u001b(?:\[[0-?]*[ -/]*[@-~]|\][^\u001b\u0007]*(?:\u0007|\u001b\\)?|[ -/]*[0-~])/g;
 
 /**
  * A line without terminal escape sequences (colours, cursor moves, titles):
@@ -82,4 +82,12 @@ const escapes = /\u001b(?:\[[0-9;?]*[ -/]*[@-~]|\][^\u001b\u0007]*(?:\u0007|\u00
  */
 export function stripAnsi(line: string): string {
   return line.replace(escapes, '');
+}
+
+// eslint-disable-next-line no-control-regex
+const colourOnly = /\u001b\[[0-9;:]*m/g;
+
+/** Whether a line has escape codes beyond colours (cursor moves, erasing, titles), which can rearrange text on a terminal. */
+export function hasNonColourEscapes(line: string): boolean {
+  return line.replace(colourOnly, '').includes('\u001b');
 }
