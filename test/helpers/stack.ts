@@ -140,6 +140,8 @@ function stackEnv(
     BERTH_ADMIN_TOKEN: testToken,
     // The tests' git servers listen on loopback (test/security/git-ssrf covers the default).
     GIT_ALLOW_PRIVATE_HOSTS: 'true',
+    // Failed builds' layers go soon, so test runs leave none (long enough for a concurrent build to build on a shared one).
+    BUILD_LEFTOVER_GRACE_MS: '3000',
     HEALTHCHECK_TIMEOUT_MS: '4000',
     JOB_LOCK_MS: '5000',
     JOB_STALLED_INTERVAL_MS: '2000',

@@ -20,6 +20,8 @@ const schema = z.object({
   /** Files and folders an archive may create. */
   MAX_EXTRACTED_FILES: env.positiveInt(20_000),
   /** Total time an archive may take to unpack (millions of tiny entries stay under the other limits). */
+  /** A failed build's own layers are removed this long after it failed (a concurrent build may be using one from the cache). */
+  BUILD_LEFTOVER_GRACE_MS: env.milliseconds(60_000),
   EXTRACT_TIMEOUT_MS: env.milliseconds(60_000),
   CONTAINER_MEMORY_MB: env.positiveInt(512),
   CONTAINER_CPUS: z.coerce.number().positive().max(64).default(1),

@@ -4,7 +4,7 @@ import type { WorkerConfig } from '../config.ts';
 import { BuildStepError, type ContainerRuntime } from '../docker/container-runtime.ts';
 import type { BuildCgroups } from './build-cgroups.ts';
 
-export type LimitedBuildOptions = Omit<Parameters<ContainerRuntime['buildImage']>[0], 'limits'>;
+export type LimitedBuildOptions = Omit<Parameters<ContainerRuntime['buildImage']>[0], 'limits' | 'leftoverGraceMs'>;
 
 /**
  * Builds inside this build's own limits (memory, CPUs, and a cgroup for the
@@ -21,6 +21,7 @@ export async function buildWithinLimits(
     await runtime.buildImage({
       ...options,
       limits: { memoryBytes: config.BUILD_MEMORY_MB * 1024 * 1024, cpus: config.BUILD_CPUS, cgroupParent },
+      leftoverGraceMs: config.BUILD_LEFTOVER_GRACE_MS,
     });
   } catch (err) {
     if (!(err instanceof BerthError) || err.code !== 'BUILD_FAILED') throw err;

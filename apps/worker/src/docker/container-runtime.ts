@@ -14,6 +14,12 @@ export interface BuildImageOptions {
   signal: AbortSignal;
   onLine: (line: string) => void;
   limits: BuildLimits;
+  /**
+   * How long a failed build's own layers stay before they are removed: a
+   * concurrent build may be about to use one of them from the cache (Docker
+   * refuses to remove one it has built on by then).
+   */
+  leftoverGraceMs: number;
 }
 
 /** What one build's RUN steps may use. */

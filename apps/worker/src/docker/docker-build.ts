@@ -31,7 +31,7 @@ export async function buildImage(docker: Docker, options: BuildImageOptions): Pr
     // on its own time. Remove it now, so that the build is over, with its processes and
     // cgroup, when the deployment is reported failed.
     if (output.stepContainer) await removeStepContainer(docker, output.stepContainer);
-    await removeIntermediateImages(docker, output.layers);
+    removeLeftoversLater(docker, output.layers, options.leftoverGraceMs);
     throw buildError(err, options, deadline);
   }
   try {
@@ -39,9 +39,21 @@ export async function buildImage(docker: Docker, options: BuildImageOptions): Pr
   } catch (err) {
     // A failed step: the layers of the steps before it (the tenant's source among them)
     // would stay behind as untagged images.
-    await removeIntermediateImages(docker, output.layers);
+    removeLeftoversLater(docker, output.layers, options.leftoverGraceMs);
     throw err;
   }
+}
+
+/**
+ * Not at once: a build running beside this one may have just found one of
+ * these layers in the cache and not yet started its next step on it (Docker
+ * would let the removal through and that build would fail). After the grace
+ * period such a build has built on the layer, and Docker refuses to remove it.
+ * A worker that stops meanwhile leaves them (`docker image prune` clears them).
+ */
+function removeLeftoversLater(docker: Docker, ids: readonly string[], graceMs: number): void {
+  if (ids.length === 0) return;
+  setTimeout(() => void removeIntermediateImages(docker, ids), graceMs).unref();
 }
 
 /**
