@@ -2,6 +2,8 @@ import type { TestProject } from 'vitest/node';
 import { createDb } from '@berth/shared/db';
 import { migrateToLatest } from '@berth/migrations/migrate';
 import pg from 'pg';
+import { DockerRuntime } from '../apps/worker/src/docker/docker-runtime.ts';
+import { testNetwork } from './helpers/network.ts';
 
 /**
  * Uses the Redis and Postgres named by REDIS_URL / DATABASE_URL (what
@@ -45,6 +47,11 @@ export default async function setup(project: TestProject) {
   const db = createDb(url.toString(), { max: 1 });
   await migrateToLatest(db);
   await db.destroy();
+
+  // The app network every test stack shares, made once before the files run in parallel:
+  // several workers creating it at the same moment can leave Docker 20.10 with two
+  // networks of that name (its duplicate check is not atomic), and then none works.
+  await new DockerRuntime().ensureNetwork(testNetwork);
 
   project.provide('databaseUrl', databaseUrl);
   project.provide('redisUrl', redisUrl);

@@ -20,10 +20,15 @@ it('an app that dies is marked crashed, loses its route, and is running again wi
   await waitFor('route', async () => (await viaCaddy()).status === 200);
 
   await request(`${stack.caddyUrl}/crash`, { host: `${d.id}.localhost` }).catch(() => undefined);
+  let timeline: string[] = [];
   await waitFor('crashed and back', async () => {
-    const timeline = (await stack.db.history.list(d.id)).map((t) => t.status);
+    timeline = (await stack.db.history.list(d.id)).map((t) => t.status);
     return timeline.join(',').endsWith('running,crashed,running');
-  }, 20_000);
+  }, 20_000).catch(async (err: Error) => {
+    // Say where it stopped: the status timeline and the app's last lines.
+    const tail = (await logLines(stack, d.id)).slice(-8).map((l) => l.line);
+    throw new Error(`${err.message}; timeline ${timeline.join(' → ')}; last lines ${JSON.stringify(tail)}`);
+  });
   await waitFor('route back', async () => (await viaCaddy()).status === 200, 10_000);
   // The log tells the story (lines are flushed a moment after the status changes).
   const lines = await waitFor('the crash in the logs', async () => {

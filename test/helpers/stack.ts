@@ -18,6 +18,7 @@ import { labels } from '@berth/shared/labels';
 import { imageRepositoryPrefix } from '@berth/shared/docker-names';
 import { createLogger, type Logger } from '@berth/shared/logger';
 import { createRedis } from '@berth/shared/redis';
+import { testNetwork } from './network.ts';
 import { startCaddy, type TestCaddy } from './caddy.ts';
 import { createTestDatabase, silentLifecycle, type TestDatabase } from './database.ts';
 import { createDb } from '@berth/shared/db';
@@ -29,12 +30,7 @@ export const docker = new Docker();
 /** Every test stack accepts this admin token. */
 export const testToken = 'berth_test_admin_token_0123456789';
 export const authHeaders = { authorization: `Bearer ${testToken}` };
-/**
- * All test stacks share one app network (creating one per test would exhaust Docker's address pools).
- * Not `berth-test`: machines that ran older tests have that one, made without isolation, and other
- * checkouts' tests may be using it right now, so the worker must not replace it under them.
- */
-export const testNetwork = 'berth-test-isolated';
+export { testNetwork } from './network.ts';
 
 export interface StackOptions {
   workers?: number;

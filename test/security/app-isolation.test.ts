@@ -24,8 +24,10 @@ beforeAll(async () => {
   ]);
   a = da.id;
   b = db.id;
-  expect(await settled(stack, a)).toMatchObject({ status: 'running' });
-  expect(await settled(stack, b)).toMatchObject({ status: 'running' });
+  for (const id of [a, b]) {
+    const d = await settled(stack, id);
+    expect(d.status, `${id}: ${d.errorCode} ${d.errorMessage}`).toBe('running');
+  }
   const network = await docker.getNetwork(testNetwork).inspect();
   gateway = network.IPAM!.Config![0]!.Gateway!;
   // A listener on the bridge's own address only: proves the prober can connect when something
