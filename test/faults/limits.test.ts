@@ -5,17 +5,21 @@ import { instanceContainers, instanceImages, startStack, type Stack } from '../h
 
 let stack: Stack;
 beforeAll(async () => {
-  stack = await startStack({ router: false, env: { BUILD_TIMEOUT_MS: '1500' } });
+  stack = await startStack({ router: false, env: { BUILD_TIMEOUT_MS: '6000' } });
 });
 afterAll(async () => {
   await stack?.close();
 });
 
 it('a build that runs past BUILD_TIMEOUT_MS is stopped and fails with BUILD_FAILED, leaving nothing behind', async () => {
-  const d = await createDeployment(stack, { archive: await zipTestApp('slow', { 'nonce.txt': String(Math.random()) }) });
+  // The step sleeps far past the deadline, and the deadline leaves a cold, busy machine time to reach it.
+  const dockerfile = 'FROM berth/node:24\nCOPY . /app/\nRUN echo "slow build starting" && sleep 60 && echo "slow build done"\n';
+  const d = await createDeployment(stack, {
+    archive: await zipTestApp('slow', { Dockerfile: dockerfile, 'nonce.txt': String(Math.random()) }),
+  });
   const final = await settled(stack, d.id, 30_000);
   expect(final).toMatchObject({ status: 'failed', errorCode: 'BUILD_FAILED' });
-  expect(final.errorMessage).toContain('did not finish within 1500 ms');
+  expect(final.errorMessage).toContain('did not finish within 6000 ms');
   const lines = (await logLines(stack, d.id)).map((l) => l.line);
   expect(lines).toContain('slow build starting');
   expect(lines).not.toContain('slow build done');
