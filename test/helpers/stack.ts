@@ -190,7 +190,10 @@ async function removeInstanceResources(instance: string): Promise<void> {
   for (const c of await instanceContainers(instance)) {
     await docker.getContainer(c.Id).remove({ force: true }).catch(() => {});
   }
+  // noprune: the untagged layers under the tag are the build cache that builds in the other
+  // test file running now may be using between two steps; pruning them would fail that build
+  // ("unknown parent image ID"). They are shared and few; the next runs reuse them.
   for (const tag of await instanceImages(instance)) {
-    await docker.getImage(tag).remove({ force: true }).catch(() => {});
+    await docker.getImage(tag).remove({ force: true, noprune: true }).catch(() => {});
   }
 }
