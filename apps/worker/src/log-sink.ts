@@ -113,6 +113,11 @@ export class LogSink {
     for (const piece of cutLine(this.mask(line))) this.keep(stream, piece, ts);
   }
 
+  /** How many stored lines `write` makes of this line (it cuts long ones). */
+  pieces(line: string): number {
+    return cutLine(this.mask(line)).length;
+  }
+
   /** `line` with this deployment's secrets masked (also for text stored elsewhere, like an error message). */
   mask(line: string): string {
     const secrets = this.deps.secrets ?? [];

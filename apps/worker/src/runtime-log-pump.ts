@@ -7,6 +7,7 @@ import type { Logger } from '@berth/shared/logger';
 import type { TransitionHistory } from '@berth/shared/transition-history';
 import type { ContainerRuntime, ContainerState } from './docker/container-runtime.ts';
 import type { LogSink } from './log-sink.ts';
+import { stampMicros } from './log-timestamps.ts';
 
 export interface RuntimeLogPumpDeps {
   runtime: ContainerRuntime;
@@ -27,10 +28,13 @@ export interface RuntimeLogPumpDeps {
  */
 export class RuntimeLogPump {
   private readonly name: string;
-  // Trim in steps while output flows (stored lines stay under retention + 10%),
-  // and once more when it goes quiet, so what is kept settles at the limit.
+  // Trim in steps while output flows (every tenth of the retention), and once
+  // more when it goes quiet, so what is kept settles at the limit.
   private sinceTrim = 0;
   private idleTrim: NodeJS.Timeout | undefined;
+  private trimming: Promise<void> | undefined;
+  private trimAgain = false;
+  private ended = false;
   // The timer and the end of the log stream may both ask: one check at a time.
   private checking: Promise<boolean> | undefined;
 
@@ -61,23 +65,36 @@ export class RuntimeLogPump {
         if (!(await this.reconcile())) return;
       }
     } finally {
+      this.ended = true;
       clearInterval(watch);
       clearTimeout(this.idleTrim);
       await this.sink.close();
+      await this.trimming;
       await logs.trim(deploymentId, 'runtime', retentionLines).catch(() => 0);
     }
   }
 
-  /** Copies the container's output after the newest stored runtime line, until the stream ends. */
+  /**
+   * Copies the container's output after the newest stored runtime line, until
+   * the stream ends. Docker's `since` has one-second resolution, so what it
+   * sends again is skipped by timestamp, to the microsecond; of lines that
+   * share the newest stored stamp, as many as are stored (a burst can share one).
+   */
   private async copyOutput(): Promise<void> {
-    const last = await this.deps.logs.lastTs(this.deploymentId, 'runtime');
-    const lastMs = last?.getTime() ?? 0;
+    const { logs } = this.deps;
+    const resume = await logs.resumePoint(this.deploymentId, 'runtime');
+    const last = resume?.micros ?? -1n;
+    let alreadyStored = resume?.lines ?? 0;
     await this.deps.runtime.followLogs(this.name, {
-      sinceSeconds: Math.floor(lastMs / 1000),
+      sinceSeconds: resume ? Number(resume.micros / 1_000_000n) : 0,
       signal: this.signal,
       onLine: ({ ts, line }) => {
-        // Docker's `since` has one-second resolution: skip what is already stored.
-        if (Date.parse(ts) <= lastMs) return;
+        const micros = stampMicros(ts);
+        if (micros < last) return;
+        if (micros === last && alreadyStored > 0) {
+          alreadyStored -= this.sink.pieces(line); // stored as this many rows
+          return;
+        }
         this.sink.write('runtime', line, ts);
         this.lineWritten();
       },
@@ -91,14 +108,35 @@ export class RuntimeLogPump {
     this.idleTrim = setTimeout(() => this.trim(), 1000);
   }
 
+  /**
+   * Trims stored lines to the retention limit, after what was written is
+   * stored. One trim at a time (concurrent deletes of the same rows can
+   * deadlock, and the one that loses may be the last); a trim asked for
+   * meanwhile runs when it ends. A failed trim is tried again a second later.
+   */
   private trim(): void {
+    this.sinceTrim = 0;
+    if (this.trimming) {
+      this.trimAgain = true;
+      return;
+    }
     const { logs, logger, retentionLines } = this.deps;
     const { deploymentId } = this;
-    this.sinceTrim = 0;
-    void this.sink
-      .flush()
-      .then(() => logs.trim(deploymentId, 'runtime', retentionLines))
-      .catch((err: unknown) => logger.warn({ err, deploymentId }, 'trimming runtime logs failed'));
+    this.trimming = (async () => {
+      do {
+        this.trimAgain = false;
+        try {
+          await this.sink.flush();
+          await logs.trim(deploymentId, 'runtime', retentionLines);
+        } catch (err) {
+          logger.warn({ err, deploymentId }, 'trimming runtime logs failed');
+          if (!this.ended) {
+            clearTimeout(this.idleTrim);
+            this.idleTrim = setTimeout(() => this.trim(), 1000);
+          }
+        }
+      } while (this.trimAgain);
+    })().finally(() => (this.trimming = undefined));
   }
 
   private reconcile(): Promise<boolean> {

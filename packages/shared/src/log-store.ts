@@ -2,6 +2,13 @@ import { sql } from 'kysely';
 import type { Db } from './db.ts';
 import type { LogLine, LogStream } from './log-line.ts';
 
+export interface ResumePoint {
+  /** The newest stored line's timestamp, microseconds since the epoch. */
+  micros: bigint;
+  /** Stored lines with exactly that timestamp. */
+  lines: number;
+}
+
 /** Deployments' stored log lines (build, runtime and Berth's own). */
 export class LogStore {
   constructor(private readonly db: Db) {}
@@ -47,17 +54,25 @@ export class LogStore {
     return Number(row?.max ?? 0);
   }
 
-  /** Timestamp of the newest stored line of one stream (where a runtime log follower resumes). */
-  async lastTs(deploymentId: string, stream: LogStream): Promise<Date | undefined> {
-    const row = await this.db
-      .selectFrom('deployment_logs')
-      .select('ts')
-      .where('deployment_id', '=', deploymentId)
-      .where('stream', '=', stream)
-      .orderBy('seq', 'desc')
-      .limit(1)
-      .executeTakeFirst();
-    return row?.ts;
+  /**
+   * Where a stream's stored output ends (where a runtime log follower
+   * resumes): the newest line's timestamp in microseconds since the epoch
+   * (what Postgres keeps), and how many stored lines carry exactly that
+   * timestamp, since a burst of output can share one.
+   */
+  async resumePoint(deploymentId: string, stream: LogStream): Promise<ResumePoint | undefined> {
+    const { rows } = await sql<{ micros: string; lines: string }>`
+      with last as (
+        select ts from deployment_logs
+        where deployment_id = ${deploymentId} and stream = ${stream}
+        order by seq desc limit 1
+      )
+      select (extract(epoch from last.ts) * 1000000)::bigint::text as micros,
+        (select count(*) from deployment_logs d
+          where d.deployment_id = ${deploymentId} and d.stream = ${stream} and d.ts = last.ts)::text as lines
+      from last`.execute(this.db);
+    const row = rows[0];
+    return row ? { micros: BigInt(row.micros), lines: Number(row.lines) } : undefined;
   }
 
   /** Keeps the newest `keep` lines of one stream, deleting older ones; returns how many went. */

@@ -86,7 +86,7 @@ export interface FollowLogsOptions {
   /** Only output after this time (Unix seconds); 0 for everything. */
   sinceSeconds: number;
   signal: AbortSignal;
-  /** One call per line, in order, with the engine's timestamp (ISO, ms precision). */
+  /** One call per line, in order, with the engine's timestamp (ISO, microsecond precision). */
   onLine: (line: { ts: string; line: string }) => void;
 }
 

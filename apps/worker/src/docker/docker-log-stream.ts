@@ -1,6 +1,7 @@
 import { LineSplitter, maxRawLineLength } from '@berth/shared/log-line';
 import type { FollowLogsOptions } from './container-runtime.ts';
 import { DockerFrameDemuxer } from './docker-frames.ts';
+import { microsecondStamp, nowStamp } from '../log-timestamps.ts';
 import { unavailable } from './docker-errors.ts';
 
 /**
@@ -21,9 +22,9 @@ export async function readTimestampedLines(stream: NodeJS.ReadableStream, option
   const onFrame = (kind: 'stdout' | 'stderr', payload: string) => {
     const output = outputs[kind];
     const space = payload.indexOf(' ');
-    const stamp = space > 0 ? new Date(payload.slice(0, space)) : new Date(NaN);
-    const stamped = !Number.isNaN(stamp.getTime());
-    const ts = stamped ? stamp.toISOString() : new Date().toISOString();
+    const stamp = space > 0 ? microsecondStamp(payload.slice(0, space)) : undefined;
+    const stamped = stamp !== undefined;
+    const ts = stamp ?? nowStamp();
     const lines = output.splitter.push(stamped ? payload.slice(space + 1) : payload);
     lines.forEach((line, i) => options.onLine({ ts: i === 0 ? (output.ts ?? ts) : ts, line }));
     output.ts = !output.splitter.hasPending ? undefined : lines.length > 0 ? ts : (output.ts ?? ts);
@@ -37,7 +38,7 @@ export async function readTimestampedLines(stream: NodeJS.ReadableStream, option
     if (!options.signal.aborted) throw unavailable(err, 'following container logs');
   }
   for (const output of Object.values(outputs)) {
-    const ts = output.ts ?? new Date().toISOString();
+    const ts = output.ts ?? nowStamp();
     for (const line of output.splitter.flush()) options.onLine({ ts, line });
   }
 }
