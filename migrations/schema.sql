@@ -51,8 +51,21 @@ CREATE TABLE public.deployments (
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
     finished_at timestamp with time zone,
+    commit_sha text,
+    promote boolean DEFAULT true NOT NULL,
+    health_path text DEFAULT '/'::text NOT NULL,
+    env_sealed text,
+    build_env_sealed text,
+    release_of text,
+    retired_at timestamp with time zone,
+    image_bytes bigint,
     CONSTRAINT deployments_source_type_check CHECK ((source_type = ANY (ARRAY['git'::text, 'archive'::text]))),
     CONSTRAINT deployments_status_check CHECK ((status = ANY (ARRAY['queued'::text, 'fetching'::text, 'building'::text, 'starting'::text, 'running'::text, 'stopped'::text, 'crashed'::text, 'failed'::text, 'canceled'::text])))
+);
+CREATE TABLE public.domains (
+    hostname text NOT NULL,
+    project text NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL
 );
 CREATE TABLE public.kysely_migration (
     name character varying(255) NOT NULL,
@@ -66,7 +79,15 @@ CREATE TABLE public.projects (
     name text NOT NULL,
     current_deployment_id text,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
-    updated_at timestamp with time zone DEFAULT now() NOT NULL
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    id text NOT NULL,
+    git_url text,
+    git_ref text,
+    root_dir text DEFAULT ''::text NOT NULL,
+    port integer,
+    health_path text DEFAULT '/'::text NOT NULL,
+    env_sealed text,
+    build_env_sealed text
 );
 ALTER TABLE ONLY public.deployment_transitions ALTER COLUMN id SET DEFAULT nextval('public.deployment_transitions_id_seq'::regclass);
 ALTER TABLE ONLY public.api_tokens
@@ -81,15 +102,21 @@ ALTER TABLE ONLY public.deployment_transitions
     ADD CONSTRAINT deployment_transitions_pkey PRIMARY KEY (id);
 ALTER TABLE ONLY public.deployments
     ADD CONSTRAINT deployments_pkey PRIMARY KEY (id);
+ALTER TABLE ONLY public.domains
+    ADD CONSTRAINT domains_pkey PRIMARY KEY (hostname);
 ALTER TABLE ONLY public.kysely_migration_lock
     ADD CONSTRAINT kysely_migration_lock_pkey PRIMARY KEY (id);
 ALTER TABLE ONLY public.kysely_migration
     ADD CONSTRAINT kysely_migration_pkey PRIMARY KEY (name);
 ALTER TABLE ONLY public.projects
+    ADD CONSTRAINT projects_id_key UNIQUE (id);
+ALTER TABLE ONLY public.projects
     ADD CONSTRAINT projects_pkey PRIMARY KEY (name);
 CREATE INDEX deployment_transitions_deployment_idx ON public.deployment_transitions USING btree (deployment_id, id);
 CREATE INDEX deployments_created_idx ON public.deployments USING btree (created_at DESC, id DESC);
+CREATE INDEX deployments_project_idx ON public.deployments USING btree (project, created_at);
 CREATE INDEX deployments_status_idx ON public.deployments USING btree (status);
+CREATE INDEX domains_project_idx ON public.domains USING btree (project);
 ALTER TABLE ONLY public.deployment_archives
     ADD CONSTRAINT deployment_archives_deployment_id_fkey FOREIGN KEY (deployment_id) REFERENCES public.deployments(id) ON DELETE CASCADE;
 ALTER TABLE ONLY public.deployment_logs
@@ -98,3 +125,7 @@ ALTER TABLE ONLY public.deployment_transitions
     ADD CONSTRAINT deployment_transitions_deployment_id_fkey FOREIGN KEY (deployment_id) REFERENCES public.deployments(id) ON DELETE CASCADE;
 ALTER TABLE ONLY public.deployments
     ADD CONSTRAINT deployments_project_fkey FOREIGN KEY (project) REFERENCES public.projects(name);
+ALTER TABLE ONLY public.deployments
+    ADD CONSTRAINT deployments_release_of_fkey FOREIGN KEY (release_of) REFERENCES public.deployments(id) ON DELETE SET NULL;
+ALTER TABLE ONLY public.domains
+    ADD CONSTRAINT domains_project_fkey FOREIGN KEY (project) REFERENCES public.projects(name) ON DELETE CASCADE;

@@ -27,6 +27,18 @@ export interface DeploymentsTable {
   created_at: Generated<Date>;
   updated_at: Timestamp;
   finished_at: Date | null;
+  commit_sha: string | null;
+  /** False for a preview: it never takes the project URL by itself. */
+  promote: ColumnType<boolean, boolean | undefined, boolean>;
+  health_path: ColumnType<string, string | undefined, string>;
+  /** The env snapshot, sealed (see secret-box.ts); null on rows made before sealing (then `env`). */
+  env_sealed: string | null;
+  build_env_sealed: string | null;
+  /** The deployment whose image this release runs (a rollback), if not built itself. */
+  release_of: string | null;
+  /** When the project URL moved away from it: it drains, then stops. */
+  retired_at: Date | null;
+  image_bytes: ColumnType<number | null, number | null | undefined, number | null>;
 }
 
 export interface DeploymentArchivesTable {
@@ -62,9 +74,23 @@ export interface ApiTokensTable {
 
 export interface ProjectsTable {
   name: string;
+  id: string;
   current_deployment_id: string | null;
   created_at: Generated<Date>;
   updated_at: Timestamp;
+  git_url: string | null;
+  git_ref: string | null;
+  root_dir: ColumnType<string, string | undefined, string>;
+  port: number | null;
+  health_path: ColumnType<string, string | undefined, string>;
+  env_sealed: string | null;
+  build_env_sealed: string | null;
+}
+
+export interface DomainsTable {
+  hostname: string;
+  project: string;
+  created_at: Generated<Date>;
 }
 
 export interface Database {
@@ -73,10 +99,12 @@ export interface Database {
   deployment_logs: DeploymentLogsTable;
   deployment_transitions: DeploymentTransitionsTable;
   projects: ProjectsTable;
+  domains: DomainsTable;
   api_tokens: ApiTokensTable;
 }
 
 export type DeploymentRow = Selectable<DeploymentsTable>;
+export type ProjectRow = Selectable<ProjectsTable>;
 
 export type Db = Kysely<Database>;
 

@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { Db, DeploymentRow } from './db.ts';
 import type { DeploymentStatus } from './deployment-state.ts';
 import { BerthError } from './errors.ts';
+import { newProjectId } from './ids.ts';
 
 export interface NewDeployment {
   id: string;
@@ -36,7 +37,7 @@ export class DeploymentStore {
     return this.db.transaction().execute(async (trx) => {
       await trx
         .insertInto('projects')
-        .values({ name: input.project, current_deployment_id: null, updated_at: new Date() })
+        .values({ name: input.project, id: newProjectId(), current_deployment_id: null, updated_at: new Date() })
         .onConflict((oc) => oc.column('name').doNothing())
         .execute();
       const row = await trx

@@ -35,6 +35,12 @@ export const errorCatalog = {
   /** In flight, but no live job owns it (its worker and its job are gone). */
   ORPHANED: { retryable: false },
   CANCELED: { retryable: false },
+  /** Canceled while queued: a newer deployment of the same project came (the newest wins). */
+  SUPERSEDED: { retryable: false },
+  /** A release to start again (rollback) whose image is gone. */
+  IMAGE_GONE: { retryable: false },
+  /** A sealed env value does not open with BERTH_SECRET_KEY (the key changed). */
+  SECRET_UNREADABLE: { retryable: false },
   // Infrastructure failures: worth another attempt.
   DOCKER_UNAVAILABLE: { retryable: true },
   STORE_UNAVAILABLE: { retryable: true },

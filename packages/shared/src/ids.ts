@@ -28,3 +28,11 @@ export function toProjectName(raw: string): string | undefined {
     .replace(/-+$/, '');
   return projectNamePattern.test(name) ? name : undefined;
 }
+
+/** A project id: `prj` and 13 lowercase alphanumerics. */
+export function newProjectId(): string {
+  const bytes = randomBytes(13);
+  let id = 'prj';
+  for (let i = 0; i < 13; i++) id += alphabet[bytes[i]! % 36];
+  return id;
+}
