@@ -30,6 +30,8 @@ if [ -z "${BERTH_ADMIN_TOKEN:-}" ]; then
   BERTH_ADMIN_TOKEN=$(cat "$BERTH_STATE_DIR/admin-token")
 fi
 export BERTH_ADMIN_TOKEN
+# The key that seals env values at rest: generated once into this file by the first program that needs it.
+export BERTH_SECRET_KEY_FILE=${BERTH_SECRET_KEY_FILE:-$BERTH_STATE_DIR/secret-key}
 
 ensure_services
 [ -d node_modules ] || { say "installing npm dependencies"; npm ci --no-audit --no-fund >/dev/null; }

@@ -35,6 +35,7 @@ describe('the programs as processes', () => {
       API_PORT: String(port),
       BERTH_INSTANCE: `proc${process.pid}`,
       BERTH_ADMIN_TOKEN_FILE: path.join(mkdtempSync(path.join(os.tmpdir(), 'berth-token-')), 'admin-token'),
+      BERTH_SECRET_KEY_FILE: path.join(mkdtempSync(path.join(os.tmpdir(), 'berth-key-')), 'secret-key'),
     });
     await waitFor('api up', async () => (await fetch(`http://127.0.0.1:${port}/readyz`)).ok, 20_000);
     p.child.kill('SIGTERM');

@@ -46,15 +46,19 @@ describe('the reaper', () => {
     await waitFor('crashed', async () => (await status(d.id)) === 'crashed', 10_000);
   });
 
-  it('removes the container and image of a deployment that ended while nobody cleaned up', async () => {
+  it('removes the container of a deployment that ended while nobody cleaned up, keeping its image while it is a kept release', async () => {
     const d = await createDeployment(stack, { archive: await zipTestApp('hello') });
     expect((await settled(stack, d.id)).status).toBe('running');
     // Stopped behind the workers' backs (no control message).
     await stack.db.lifecycle.transition(d.id, ['running'], 'stopped');
-    await waitFor('leftovers removed', async () => {
+    await waitFor('container removed', async () => {
       const containers = (await instanceContainers(stack.instance)).filter((c) => c.Labels['dev.berth.deployment'] === d.id);
-      const images = (await instanceImages(stack.instance)).filter((t) => t.includes(d.id));
-      return containers.length === 0 && images.length === 0;
+      return containers.length === 0;
     }, 10_000);
+    // A stopped release keeps its image for rollback (RELEASES_KEPT per project)...
+    expect((await instanceImages(stack.instance)).filter((t) => t.includes(d.id))).toHaveLength(1);
+    // ...until its row is gone (the project was deleted): then nothing of it is kept.
+    await stack.db.db.deleteFrom('deployments').where('id', '=', d.id).execute();
+    await waitFor('image removed', async () => (await instanceImages(stack.instance)).filter((t) => t.includes(d.id)).length === 0, 10_000);
   });
 });

@@ -119,6 +119,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   };
 }
 
+const stackSecretKey = randomBytes(32).toString('hex');
+
 /** What every program of a stack is configured with (the tests' own values, then the caller's). */
 function stackEnv(
   instance: string,
@@ -134,6 +136,8 @@ function stackEnv(
     BASE_DOMAIN: 'localhost',
     PUBLIC_PORT: String(caddy?.httpPort ?? 8080),
     BERTH_ADMIN_TOKEN: testToken,
+    // One key per stack: its API seals env values, its workers open them.
+    BERTH_SECRET_KEY: stackSecretKey,
     // The tests' git servers listen on loopback (test/security/git-ssrf covers the default).
     GIT_ALLOW_PRIVATE_HOSTS: 'true',
     // Failed builds' layers go soon, so test runs leave none (long enough for a concurrent build to build on a shared one).

@@ -61,7 +61,7 @@ describe('no secret in a log or a response', () => {
     const db: TestDatabase = await createTestDatabase();
     const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'berth-token-')), 'admin-token');
     const port = await freePort();
-    const env = { REDIS_URL: stack.env.REDIS_URL!, DATABASE_URL: db.url, API_PORT: String(port), BERTH_INSTANCE: stack.instance };
+    const env = { REDIS_URL: stack.env.REDIS_URL!, DATABASE_URL: db.url, API_PORT: String(port), BERTH_INSTANCE: stack.instance, BERTH_SECRET_KEY: stack.env.BERTH_SECRET_KEY! };
     try {
       const refused = runApi(env); // no token configured, none stored, nowhere to write one
       expect(await refused.exited).toBe(1);

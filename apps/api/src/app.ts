@@ -16,11 +16,18 @@ import type { Redis } from '@berth/shared/redis';
 import { deployRateKey } from '@berth/shared/redis-keys';
 import type { DeploymentLifecycle } from '@berth/shared/deployment-lifecycle';
 import { installAuth } from './auth.ts';
-import { RateLimiter } from './rate-limiter.ts';
 import { tokenRoutes } from './routes/tokens.ts';
 import { healthRoutes } from './routes/health.ts';
 import { deploymentLogRoutes } from './routes/deployment-logs.ts';
 import { eventRoutes } from './routes/events.ts';
+import { projectRoutes } from './routes/projects.ts';
+import type { ProjectStore } from '@berth/shared/project-store';
+import type { SecretBox } from '@berth/shared/secret-box';
+import { Releases } from './releases.ts';
+import type { ArchiveStore } from '@berth/shared/archive-store';
+import type { RoutingStore } from '@berth/shared/routing-store';
+import { ConcurrencyLimit } from './concurrency-limit.ts';
+import { RateLimitedError, RateLimiter } from './rate-limiter.ts';
 
 export interface AppDeps {
   config: ApiConfig;
@@ -36,6 +43,13 @@ export interface AppDeps {
   lifecycle: DeploymentLifecycle;
   queue: DeploymentQueue;
   relay: EventRelay;
+  projects: ProjectStore;
+  archives: ArchiveStore;
+  routing: RoutingStore;
+  /** Tells router-sync that a project URL moved. */
+  announceRoutes: () => Promise<void>;
+  /** Seals and opens env values. */
+  secrets: SecretBox;
   logger: Logger;
 }
 
@@ -75,10 +89,17 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     deps.config.DEPLOY_RATE_WINDOW_MS,
     deps.logger,
   );
-  const { store, logs, history, queue, lifecycle, relay, config, tokens } = deps;
+  const { store, logs, history, lifecycle, relay, config, tokens, projects, secrets } = deps;
+  const releases = new Releases(deps);
+  const uploads = new ConcurrencyLimit(
+    config.MAX_CONCURRENT_UPLOADS,
+    config.UPLOAD_SLOT_WAIT_MS,
+    () => new RateLimitedError(1, `${config.MAX_CONCURRENT_UPLOADS} archive uploads are already being received; try again shortly`),
+  );
   const api = app.withTypeProvider<JsonSchemaToTsProvider>();
   await api.register(healthRoutes, { store });
-  await api.register(deploymentRoutes, { store, queue, lifecycle, limiter, config });
+  await api.register(deploymentRoutes, { store, projects, releases, uploads, lifecycle, limiter, config });
+  await api.register(projectRoutes, { projects, store, releases, lifecycle, secrets, limiter, uploads, config });
   await api.register(deploymentLogRoutes, { store, logs, config });
   await api.register(eventRoutes, { store, logs, history, relay, streams, config });
   await api.register(tokenRoutes, { tokens, onRevoked: (tokenId) => streams.endForToken(tokenId) });

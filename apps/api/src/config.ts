@@ -1,7 +1,9 @@
 import { commonEnv, env, parseConfig, z } from '@berth/shared/config';
+import { secretKeyEnv } from '@berth/shared/secret-box';
 
 const schema = z.object({
   ...commonEnv,
+  ...secretKeyEnv,
   /** Allow git URLs whose host is local or private (a git server on this machine or network). Off: SSRF. */
   GIT_ALLOW_PRIVATE_HOSTS: env.flag(false),
   BASE_DOMAIN: env.baseDomain,

@@ -1,7 +1,24 @@
 import { z } from '@berth/shared/config';
 import { BerthError } from '@berth/shared/errors';
 import { assertSafeGitRef, assertSafeGitUrl } from '@berth/shared/git-url';
-import { toProjectName } from '@berth/shared/ids';
+import { projectNamePattern, toProjectName } from '@berth/shared/ids';
+
+/** Env names and values as a request carries them. */
+export const envSchema = z
+  .record(
+    z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'env names are letters, digits and _').max(256),
+    z.string().max(32 * 1024),
+  )
+  .refine((env) => Object.keys(env).length <= 200, 'at most 200 env variables');
+
+/** A path the app answers health checks on: absolute, no scheme or host, printable. */
+export const healthPathSchema = z
+  .string()
+  .max(500)
+  .regex(/^\/[\x21-\x7e]*$/, 'healthPath is a path starting with / (printable characters, no spaces)');
+
+/** true/false as JSON or as a form field. */
+const booleanField = z.union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')]);
 
 /** What a client may send, as JSON or as multipart form fields (strings). */
 const fields = z
@@ -11,13 +28,12 @@ const fields = z
     rootDir: z.string().max(500).optional(),
     name: z.string().min(1).max(100).optional(),
     port: z.coerce.number().int().min(1).max(65535).optional(),
-    env: z
-      .record(
-        z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'env names are letters, digits and _'),
-        z.string().max(32 * 1024),
-      )
-      .optional()
-      .refine((env) => !env || Object.keys(env).length <= 200, 'at most 200 env variables'),
+    env: envSchema.optional(),
+    /** What the client says it sends (the seed clients do): checked against what it sends. */
+    sourceType: z.enum(['git', 'upload', 'archive']).optional(),
+    /** false: a preview, which does not take the project URL by itself. */
+    promote: booleanField.optional(),
+    healthPath: healthPathSchema.optional(),
   })
   .strict();
 
@@ -25,6 +41,10 @@ export type DeploymentFields = z.infer<typeof fields>;
 
 export interface DeploymentInput {
   project: string;
+  /** Whether the client named the project (else it was guessed from the source). */
+  named: boolean;
+  promote: boolean;
+  healthPath?: string;
   gitUrl?: string;
   ref?: string;
   rootDir: string;
@@ -51,7 +71,7 @@ export function archiveFormat(data: Buffer): 'zip' | 'tar.gz' {
   throw new BerthError('INVALID_ARCHIVE', 'projectArchive is not a zip or .tar.gz archive');
 }
 
-function normalizeRootDir(rootDir: string | undefined): string {
+export function normalizeRootDir(rootDir: string | undefined): string {
   const trimmed = (rootDir ?? '').trim().replace(/^\.?\/+/, '').replace(/\/+$/, '');
   if (trimmed === '' || trimmed === '.') return '';
   if (trimmed.split('/').some((part) => part === '..' || part === '') || trimmed.includes('\\')) {
@@ -69,7 +89,30 @@ function projectFrom(name: string | undefined, gitUrl: string | undefined, filen
   const guess = gitUrl
     ? gitUrl.replace(/\/+$/, '').split('/').at(-1)?.replace(/\.git$/, '')
     : filename?.replace(/\.(zip|tar\.gz|tgz)$/i, '');
-  return (guess && toProjectName(guess)) || 'app';
+  const project = (guess && toProjectName(guess)) || 'app';
+  // A guessed name that may not name a project gets a suffix instead of a refusal.
+  return reservedReason(project, undefined) ? `${project.slice(0, 36)}-app` : project;
+}
+
+/**
+ * Why a name cannot be a project's (its URL would shadow something), or
+ * undefined: `api` and `www`, the base domain's own labels, and anything
+ * shaped like a deployment id (`<id>.<base>` is a deployment's own URL).
+ */
+export function reservedReason(name: string, baseDomain: string | undefined): string | undefined {
+  if (name === 'api' || name === 'www') return `${name} is reserved`;
+  if (baseDomain && baseDomain.split('.').includes(name)) return `${name} is a label of the base domain`;
+  if (/^[a-z][a-z0-9]{11}$/.test(name)) return `${name} looks like a deployment id (12 letters and digits); add a dash or change its length`;
+  return undefined;
+}
+
+/** A name a client chose for a new project: a DNS label and not reserved, else VALIDATION_FAILED. */
+export function assertProjectName(name: string, baseDomain: string): void {
+  if (!projectNamePattern.test(name)) {
+    throw new BerthError('VALIDATION_FAILED', `name "${name}" is not a project name: lowercase letters, digits and dashes, starting with a letter (max 40)`);
+  }
+  const reserved = reservedReason(name, baseDomain);
+  if (reserved) throw new BerthError('VALIDATION_FAILED', `name "${name}" cannot be used: ${reserved}`);
 }
 
 /** Validates a request's source and options; every failure is a typed 4xx error. */
@@ -80,6 +123,15 @@ export function toDeploymentInput(
 ): DeploymentInput {
   if (archive && raw.gitUrl) {
     throw new BerthError('SOURCE_AMBIGUOUS', 'send either projectArchive or gitUrl, not both');
+  }
+  if (raw.sourceType === 'git' && archive) {
+    throw new BerthError('SOURCE_AMBIGUOUS', 'sourceType is git, but the request carries an archive (projectArchive)');
+  }
+  if ((raw.sourceType === 'upload' || raw.sourceType === 'archive') && raw.gitUrl) {
+    throw new BerthError('SOURCE_AMBIGUOUS', `sourceType is ${raw.sourceType}, but the request carries a gitUrl`);
+  }
+  if ((raw.sourceType === 'upload' || raw.sourceType === 'archive') && !archive) {
+    throw new BerthError('SOURCE_MISSING', `sourceType is ${raw.sourceType}: send the archive as the multipart field projectArchive`);
   }
   if (!archive && !raw.gitUrl) {
     throw new BerthError(
@@ -94,6 +146,9 @@ export function toDeploymentInput(
   }
   const input: DeploymentInput = {
     project: projectFrom(raw.name, raw.gitUrl, archive?.filename),
+    named: raw.name !== undefined,
+    promote: raw.promote ?? true,
+    ...(raw.healthPath ? { healthPath: raw.healthPath } : {}),
     rootDir: normalizeRootDir(raw.rootDir),
     port: raw.port ?? defaults.port,
     env: raw.env ?? {},

@@ -56,6 +56,13 @@ export const deploymentViewSchema = {
     envKeys: { type: 'array', items: { type: 'string' }, description: 'env values are secrets: only their names are shown' },
     url: { type: 'string' },
     projectUrl: { type: 'string' },
+    commitSha: { ...nullableString, description: 'the commit a git source resolved to' },
+    promote: { type: 'boolean', description: 'false for a preview: it never takes the project URL by itself' },
+    current: { type: 'boolean', description: 'whether the project URL serves this deployment now' },
+    healthPath: { type: 'string' },
+    releaseOf: { ...nullableString, description: 'the release whose image this one runs (a rollback)' },
+    retiredAt: { ...nullableString, description: 'when the project URL moved away from it (it drains, then stops)' },
+    queuePosition: { type: ['integer', 'null'], description: 'while queued: 1 = next to be taken' },
     createdAt: { type: 'string' },
     updatedAt: { type: 'string' },
     finishedAt: nullableString,
@@ -77,6 +84,13 @@ export const deploymentViewSchema = {
     'envKeys',
     'url',
     'projectUrl',
+    'commitSha',
+    'promote',
+    'current',
+    'healthPath',
+    'releaseOf',
+    'retiredAt',
+    'queuePosition',
     'createdAt',
     'updatedAt',
     'finishedAt',
@@ -88,7 +102,11 @@ export const deploymentViewSchema = {
 export type DeploymentView = FromSchema<typeof deploymentViewSchema>;
 
 /** The public shape of a deployment. Env values are secrets: only their names are shown. */
-export function deploymentView(row: DeploymentRow, urls: Urls): DeploymentView {
+export function deploymentView(
+  row: DeploymentRow,
+  urls: Urls,
+  extra: { current?: boolean; queuePosition?: number | null } = {},
+): DeploymentView {
   const self = `/api/deployments/${row.id}`;
   return {
     id: row.id,
@@ -104,6 +122,13 @@ export function deploymentView(row: DeploymentRow, urls: Urls): DeploymentView {
     envKeys: Object.keys(row.env).sort(),
     url: hostUrl(urls, row.id),
     projectUrl: hostUrl(urls, row.project),
+    commitSha: row.commit_sha,
+    promote: row.promote,
+    current: extra.current ?? false,
+    healthPath: row.health_path,
+    releaseOf: row.release_of,
+    retiredAt: row.retired_at?.toISOString() ?? null,
+    queuePosition: extra.queuePosition ?? null,
     createdAt: row.created_at.toISOString(),
     updatedAt: row.updated_at.toISOString(),
     finishedAt: row.finished_at?.toISOString() ?? null,

@@ -11,6 +11,10 @@ import { RedisStatusPublisher } from '@berth/shared/status-publisher';
 import { RedisControlPublisher } from '@berth/shared/control-messages';
 import { DeploymentLifecycle, noRetry } from '@berth/shared/deployment-lifecycle';
 import { TokenStore } from '@berth/shared/token-store';
+import { ArchiveStore } from '@berth/shared/archive-store';
+import { ProjectStore } from '@berth/shared/project-store';
+import { RoutingStore } from '@berth/shared/routing-store';
+import { loadSecretBox } from '@berth/shared/secret-box';
 import { bootstrapAdminToken } from './admin-token.ts';
 import { buildApp, type AppDeps } from './app.ts';
 import type { ApiConfig } from './config.ts';
@@ -45,18 +49,27 @@ export async function startApi(config: ApiConfig, logger: Logger): Promise<ApiHa
     const relay = new EventRelay(createRedis(config.REDIS_URL), config.BERTH_INSTANCE, logger);
     opened('event relay', () => relay.close());
     await relay.start();
+    const secrets = await loadSecretBox(config);
+    const status = new RedisStatusPublisher(redis, config.BERTH_INSTANCE);
     const lifecycle = new DeploymentLifecycle({
       db,
-      status: new RedisStatusPublisher(redis, config.BERTH_INSTANCE),
+      status,
       control: new RedisControlPublisher(redis, config.BERTH_INSTANCE),
       pendingJobs: queue,
       // A request answers 503 at once rather than wait out a database restart.
       retry: noRetry,
       logger,
     });
+    const store = new DeploymentStore(db);
+    const projects = new ProjectStore(db);
     const deps: AppDeps = {
       config,
-      store: new DeploymentStore(db),
+      store,
+      projects,
+      archives: new ArchiveStore(db),
+      routing: new RoutingStore(db),
+      announceRoutes: () => status.announceRoutes(),
+      secrets,
       logs: new LogStore(db),
       history: new TransitionHistory(db),
       tokens,

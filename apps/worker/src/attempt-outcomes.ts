@@ -28,3 +28,11 @@ export class Superseded extends Error {
     super(`deployment is already ${status}`);
   }
 }
+
+/** Thrown before an attempt begins when another deployment of the project is being built: the job waits. */
+export class ProjectBusy extends Error {
+  constructor(readonly project: string) {
+    super(`another deployment of ${project} is being built`);
+    this.name = 'ProjectBusy';
+  }
+}

@@ -1,7 +1,15 @@
 import { commonEnv, env, parseConfig, z } from '@berth/shared/config';
+import { secretKeyEnv } from '@berth/shared/secret-box';
 
 const schema = z.object({
   ...commonEnv,
+  ...secretKeyEnv,
+  /** How long a release that lost the project URL keeps serving requests already on their way, before it stops. */
+  DRAIN_MS: env.milliseconds(30_000),
+  /** Releases per project whose images (and archives) are kept for rollback and redeploy. */
+  RELEASES_KEPT: env.positiveInt(5),
+  /** How long a job waits before asking again while another deployment of its project is being built. */
+  PROJECT_BUSY_RETRY_MS: env.milliseconds(500),
   /** Allow git URLs whose host is local or private (a git server on this machine or network). Off: SSRF. */
   GIT_ALLOW_PRIVATE_HOSTS: env.flag(false),
   /** Jobs one worker process runs at once. */

@@ -7,7 +7,7 @@ import { createRedis } from '@berth/shared/redis';
 import { controlChannel } from '@berth/shared/redis-keys';
 import type { WorkerConfig } from './config.ts';
 import type { ContainerRuntime } from './docker/container-runtime.ts';
-import { removeDeploymentResources } from './docker/deployment-resources.ts';
+import { containerName } from '@berth/shared/docker-names';
 
 /** Cancel and stop requests from the API reach every worker. */
 export async function subscribeToControl(
@@ -31,7 +31,8 @@ export async function subscribeToControl(
         logger.info({ deploymentId }, 'aborting the canceled deployment');
       }
     } else if (message.type === 'stop') {
-      void removeDeploymentResources(runtime, config.BERTH_INSTANCE, deploymentId).catch((err: unknown) =>
+      // The container goes; the image stays while the release is kept for rollback (the reaper decides).
+      void runtime.removeContainer(containerName(config.BERTH_INSTANCE, deploymentId)).catch((err: unknown) =>
         logger.warn({ err, deploymentId }, 'removing a stopped deployment failed; the reaper retries'),
       );
     }

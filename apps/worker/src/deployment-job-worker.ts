@@ -1,18 +1,18 @@
-import { UnrecoverableError, Worker } from 'bullmq';
+import { DelayedError, UnrecoverableError, Worker } from 'bullmq';
 import { isBerthError } from '@berth/shared/errors';
 import { deploymentQueueName, type DeploymentJobData } from '@berth/shared/jobs';
 import type { Logger } from '@berth/shared/logger';
 import { createRedis } from '@berth/shared/redis';
 import { queuePrefix } from '@berth/shared/redis-keys';
 import type { WorkerConfig } from './config.ts';
-import { DeploymentFailedError, shutdownReason } from './attempt-outcomes.ts';
+import { DeploymentFailedError, ProjectBusy, shutdownReason } from './attempt-outcomes.ts';
 import type { DeploymentRunner } from './deployment-runner.ts';
 
 /** The BullMQ worker that runs deployment jobs; a recorded deployment failure fails the job for good. */
 export function createDeploymentWorker(config: WorkerConfig, runner: DeploymentRunner, logger: Logger): Worker<DeploymentJobData> {
   const worker = new Worker<DeploymentJobData>(
     deploymentQueueName,
-    async (job, _token, signal) => {
+    async (job, token, signal) => {
       const attempts = job.opts.attempts ?? 1;
       const log = logger.child({ deploymentId: job.data.deploymentId, attempt: job.attemptsMade + 1 });
       log.info('deployment job started');
@@ -23,6 +23,12 @@ export function createDeploymentWorker(config: WorkerConfig, runner: DeploymentR
         });
         log.info('deployment job finished');
       } catch (err) {
+        if (err instanceof ProjectBusy && token) {
+          // One build per project: wait (without using up an attempt) and ask again.
+          log.info({ project: err.project }, 'another deployment of the project is being built; waiting');
+          await job.moveToDelayed(Date.now() + config.PROJECT_BUSY_RETRY_MS, token);
+          throw new DelayedError();
+        }
         log.warn({ err }, 'deployment job failed');
         // The deployment is final (its failure recorded): another attempt could only find it so.
         if (err instanceof DeploymentFailedError) throw new UnrecoverableError(err.message);

@@ -22,7 +22,8 @@ import type { BaseImages } from './build/node-base-images.ts';
 import type { DeploymentLifecycle, TransitionFields } from '@berth/shared/deployment-lifecycle';
 import type { LogSink } from './log-sink.ts';
 import type { WorkerConfig } from './config.ts';
-import { DeploymentFailedError, shutdownReason, Superseded } from './attempt-outcomes.ts';
+import { DeploymentFailedError, ProjectBusy, shutdownReason, Superseded } from './attempt-outcomes.ts';
+import type { SecretBox } from '@berth/shared/secret-box';
 
 export interface RunnerDeps {
   config: WorkerConfig;
@@ -38,8 +39,14 @@ export interface RunnerDeps {
   lifecycle: DeploymentLifecycle;
   openLog: (deployment: DeploymentRow) => Promise<LogSink>;
   probe: (host: string, port: number) => Promise<boolean>;
+  /** Opens sealed env snapshots. */
+  secrets: SecretBox;
   /** Called once a deployment is live (starts following its runtime output). */
   onLive?: (deploymentId: string) => void;
+  /** Called when a release took the project URL from another deployment, which now drains. */
+  onRetired?: (deploymentId: string) => void;
+  /** Tells router-sync that routes changed (the project URL moved). */
+  announceRoutes: () => Promise<void>;
   logger: Logger;
 }
 
@@ -68,6 +75,13 @@ export class DeploymentRunner {
     }
     if (!isInFlight(current.status)) {
       logger.info({ deploymentId, status: current.status }, 'deployment is not in flight; nothing to do');
+      return;
+    }
+    // One build per project at a time: another deployment of it is being built or started.
+    const begun = await this.deps.lifecycle.beginAttempt(deploymentId, inFlight, 'fetching');
+    if (begun === 'busy') throw new ProjectBusy(current.project);
+    if (!begun) {
+      logger.info({ deploymentId }, 'deployment moved on before its attempt began; nothing to do');
       return;
     }
     const log = await this.deps.openLog(current);
@@ -146,17 +160,69 @@ export class DeploymentRunner {
     workDir: string,
     { signal }: RunOptions,
   ): Promise<void> {
-    const { config } = this.deps;
+    const { config, secrets } = this.deps;
     const id = deployment.id;
     const retry = deployment.status !== 'queued';
-    await this.transition(id, inFlight, 'fetching', {});
     if (retry) {
       log.system('resuming an interrupted attempt: removing its leftovers');
       await this.cleanUp(id);
     }
+    const env = secrets.openOr(deployment.env_sealed, deployment.env);
+    const tag = imageTag(config.BERTH_INSTANCE, id);
+    if (deployment.release_of) {
+      await this.reuseImage(deployment, tag, log);
+    } else {
+      const buildEnv = deployment.build_env_sealed ? secrets.open(deployment.build_env_sealed) : {};
+      await this.build(deployment, tag, buildEnv, log, workDir, signal);
+    }
+    signal.throwIfAborted();
 
+    await this.transition(id, ['building'], 'starting', { image: tag });
+    const size = await this.deps.runtime.imageSize(tag).catch(() => undefined);
+    if (size !== undefined) await this.deps.store.setImage(id, { bytes: size });
+    const containerId = await startApp(this.deps, { ...deployment, env }, tag, log, signal);
+
+    log.system('deployment is live');
+    await log.flush();
+    const running = await this.conclude(id, ['starting'], 'running', { containerId });
+    if (!running) return;
+    this.deps.onLive?.(id);
+    if (running.promote) await this.takeProjectUrl(running, log);
+    else log.system(`preview: ${running.project}'s URL stays where it is (promote it to move it here)`);
+  }
+
+  /** Points the project URL here (router-sync switches in one change); the release it left drains. */
+  private async takeProjectUrl(running: DeploymentRow, log: LogSink): Promise<void> {
+    const previous = await this.deps.routing.promote(running.project, running.id);
+    await this.deps.announceRoutes();
+    log.system(previous ? `now serving ${running.project}; ${previous} drains, then stops` : `now serving ${running.project}`);
+    await log.flush();
+    if (previous) this.deps.onRetired?.(previous);
+  }
+
+  /** A release that runs another release's image (a rollback): no source, no build. */
+  private async reuseImage(deployment: DeploymentRow, tag: string, log: LogSink): Promise<void> {
+    const source = deployment.release_of!;
+    await this.transition(deployment.id, ['fetching'], 'building', {});
+    log.system(`starting the image of release ${source} again (no build)`);
+    if (!(await this.deps.runtime.tagImage(imageTag(this.deps.config.BERTH_INSTANCE, source), tag))) {
+      throw new BerthError('IMAGE_GONE', `the image of ${source} is no longer kept; deploy its source again instead`);
+    }
+  }
+
+  private async build(
+    deployment: DeploymentRow,
+    tag: string,
+    buildEnv: Record<string, string>,
+    log: LogSink,
+    workDir: string,
+    signal: AbortSignal,
+  ): Promise<void> {
+    const { config } = this.deps;
+    const id = deployment.id;
     const srcDir = path.join(workDir, 'src');
-    await fetchSource(this.deps, deployment, srcDir, log, signal);
+    const { commit } = await fetchSource(this.deps, deployment, srcDir, log, signal);
+    if (commit) await this.deps.store.setCommit(id, commit);
     signal.throwIfAborted();
 
     const contextDir = await resolveContext(srcDir, deployment.root_dir);
@@ -165,7 +231,6 @@ export class DeploymentRunner {
     assertSafeDockerfile(dockerfile);
     await this.transition(id, ['fetching'], 'building', {});
     await this.deps.baseImages.ensureFor(dockerfile, (line) => log.system(line), signal);
-    const tag = imageTag(config.BERTH_INSTANCE, id);
     log.system('building image');
     // One cgroup per attempt: a stalled attempt still running elsewhere must not remove the
     // cgroup this one builds in (Docker would recreate the path with no process limit).
@@ -177,24 +242,15 @@ export class DeploymentRunner {
       labels: {},
       timeoutMs: config.BUILD_TIMEOUT_MS,
       signal,
+      buildArgs: buildEnv,
       onLine: (line) => log.write('build', line),
     });
     await rm(workDir, { recursive: true, force: true }); // the image has everything now
-    signal.throwIfAborted();
-
-    await this.transition(id, ['building'], 'starting', { image: tag });
-    const containerId = await startApp(this.deps, deployment, tag, log, signal);
-
-    log.system('deployment is live');
-    await log.flush();
-    const running = await this.conclude(id, ['starting'], 'running', { containerId });
-    if (running) await this.deps.routing.promote(running.project, id);
-    if (running) this.deps.onLive?.(id);
   }
 
   /**
    * The last status change of an attempt (live, failed, canceled), then the
-   * uploaded archive goes: no attempt can need it again. Only after the change
+   * uploaded archive of a failed or canceled one goes: no attempt can need it again. Only after the change
    * is stored: if storing it fails, the job is retried and needs the source.
    * Never on a retry or a hand-over to another worker. Whatever is missed here
    * the reaper deletes (archives of every deployment no longer in flight).
@@ -206,7 +262,9 @@ export class DeploymentRunner {
     fields: TransitionFields,
   ): Promise<DeploymentRow | undefined> {
     const row = await this.transition(id, from, to, fields);
-    await this.forgetSource(id);
+    // A release keeps its archive: redeploying it builds the same source again. The reaper
+    // deletes it once the release is past RELEASES_KEPT.
+    if (to !== 'running') await this.forgetSource(id);
     return row;
   }
 

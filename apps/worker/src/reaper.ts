@@ -4,16 +4,20 @@ import type { ReaperQueries } from '@berth/shared/reaper-queries';
 import { isFinal, isInFlight, statusesWhere } from '@berth/shared/deployment-state';
 import { enqueueDeployment, type DeploymentJobData } from '@berth/shared/jobs';
 import { buildCgroupPrefix, containerName, parseBuildCgroupKey, parseImageTag } from '@berth/shared/docker-names';
-import { removeDeploymentResources } from './docker/deployment-resources.ts';
 import type { Logger } from '@berth/shared/logger';
 import type { DeploymentLifecycle } from '@berth/shared/deployment-lifecycle';
 import type { ContainerRuntime } from './docker/container-runtime.ts';
 import type { BuildCgroups } from './build/build-cgroups.ts';
+import type { RoutingStore } from '@berth/shared/routing-store';
 
 export interface ReaperOptions {
   instance: string;
   /** How long a deployment may sit in a state before the reaper looks at it. */
   graceMs: number;
+  /** How long a release that lost its project URL keeps serving before it is stopped. */
+  drainMs: number;
+  /** Releases per project whose images and archives are kept. */
+  releasesKept: number;
 }
 
 /**
@@ -23,9 +27,12 @@ export interface ReaperOptions {
  * - in-flight deployments no live job owns: `queued` ones are enqueued again,
  *   later ones fail with ORPHANED;
  * - `running` deployments whose container is gone or stopped become `crashed`;
- * - containers and images of deployments that are final (or unknown) are removed;
- * - uploaded archives of deployments no longer in flight are deleted (one
- *   canceled through the API while queued never reaches a worker's runner).
+ * - releases that lost their project URL more than DRAIN_MS ago are stopped;
+ * - containers of deployments that are final (or unknown) are removed; so are
+ *   their images, except those of the releases kept for rollback
+ *   (RELEASES_KEPT per project);
+ * - uploaded archives of deployments no longer in flight are deleted, except
+ *   those of the releases kept (redeploy builds them again).
  * - so are build cgroups of such deployments (a worker killed mid-build leaves its cgroup).
  */
 export class Reaper {
@@ -37,21 +44,32 @@ export class Reaper {
       buildCgroups: BuildCgroups;
       queue: Queue<DeploymentJobData>;
       lifecycle: DeploymentLifecycle;
+      routing: RoutingStore;
       options: ReaperOptions;
       logger: Logger;
     },
   ) {}
 
   async run(): Promise<void> {
+    await this.retireDrained();
     await this.reapOrphans();
     await this.reconcileContainers();
     await this.deleteSpentArchives();
     await this.removeBuildCgroups();
   }
 
+  /** Stops the releases whose drain period is over (their project URL moved to a newer one). */
+  async retireDrained(): Promise<void> {
+    const { routing, lifecycle, options, logger } = this.deps;
+    for (const id of await routing.drained(options.drainMs)) {
+      await lifecycle.stop(id);
+      logger.info({ deploymentId: id }, 'stopped a release after its drain period');
+    }
+  }
+
   private async deleteSpentArchives(): Promise<void> {
-    const { queries, logger } = this.deps;
-    const ids = await queries.deleteSpentArchives();
+    const { queries, logger, options } = this.deps;
+    const ids = await queries.deleteSpentArchives(options.releasesKept);
     if (ids.length > 0) logger.info({ deploymentIds: ids }, 'deleted archives of deployments no longer in flight');
   }
 
@@ -101,7 +119,7 @@ export class Reaper {
     for (const c of containers) {
       const s = statuses.get(c.deploymentId);
       if (s === undefined || isFinal(s)) {
-        await removeDeploymentResources(runtime, options.instance, c.deploymentId);
+        await runtime.removeContainer(c.name);
         logger.info({ deploymentId: c.deploymentId, status: s ?? 'unknown' }, 'removed the container of a finished deployment');
       } else if (s === 'running' && !c.running) {
         await lifecycle.transition(c.deploymentId, ['running'], 'crashed');
@@ -114,15 +132,19 @@ export class Reaper {
       await lifecycle.transition(d.id, ['running'], 'crashed');
       logger.warn({ deploymentId: d.id, container: containerName(options.instance, d.id) }, 'container of a running deployment is gone');
     }
-    // Images whose deployment is final (e.g. a stop that happened while no worker ran).
+    // Images of deployments that are final (or unknown), except the releases kept for rollback.
     const images = (await runtime.listImages(options.instance)).flatMap((tag) => {
       const deploymentId = parseImageTag(options.instance, tag);
       return deploymentId ? [{ tag, deploymentId }] : [];
     });
     const imageStatuses = await store.statuses(images.map((i) => i.deploymentId));
+    const kept = await queries.keptReleases(options.releasesKept);
     for (const { tag, deploymentId } of images) {
       const s = imageStatuses.get(deploymentId);
-      if (s === undefined || isFinal(s)) await runtime.removeImage(tag);
+      if (s !== undefined && (!isFinal(s) || kept.has(deploymentId))) continue;
+      await runtime.removeImage(tag);
+      if (s !== undefined) await store.setImage(deploymentId, null);
+      logger.info({ deploymentId, status: s ?? 'unknown' }, 'removed the image of a deployment no longer kept');
     }
   }
 }

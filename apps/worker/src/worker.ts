@@ -13,6 +13,7 @@ import { createRedis, type Redis } from '@berth/shared/redis';
 import { queuePrefix } from '@berth/shared/redis-keys';
 import { RoutingStore } from '@berth/shared/routing-store';
 import { RedisStatusPublisher } from '@berth/shared/status-publisher';
+import { loadSecretBox, type SecretBox } from '@berth/shared/secret-box';
 import { TransitionHistory } from '@berth/shared/transition-history';
 import type { BuildCgroups } from './build/build-cgroups.ts';
 import { ScriptNodeBaseImages } from './build/node-base-images.ts';
@@ -58,6 +59,7 @@ export async function startWorker(deps: {
     await checkNetwork(config, runtime, logger);
     const buildCgroups = await buildCgroupsFor(config, runtime);
     // Connections only once the checks above passed: a worker that refuses to start opens none.
+    const secrets = await loadSecretBox(config);
     const db = deps.db ?? openDb(config, opened);
     const redis: Redis = createRedis(config.REDIS_URL);
     opened('redis', () => redis.quit().catch(() => redis.disconnect()));
@@ -68,17 +70,20 @@ export async function startWorker(deps: {
     queue.on('error', (err) => logger.warn({ err }, 'reaper queue connection error'));
     opened('reaper queue', () => queue.close().catch(() => {}));
 
+    const status = new RedisStatusPublisher(redis, config.BERTH_INSTANCE);
     const parts: PipelineParts = {
       config,
       db,
       redis,
       runtime,
       logger,
+      secrets,
+      status,
       store: new DeploymentStore(db),
       logs: new LogStore(db),
       lifecycle: new DeploymentLifecycle({
         db,
-        status: new RedisStatusPublisher(redis, config.BERTH_INSTANCE),
+        status,
         control: new RedisControlPublisher(redis, config.BERTH_INSTANCE),
         retry: retryUntilPostgresIsBack,
         logger,
@@ -86,7 +91,9 @@ export async function startWorker(deps: {
     };
     const openLog = logOpener(parts);
     const runtimeLogs = createRuntimeLogFollower(parts, openLog);
-    const runner = createRunner(parts, buildCgroups, openLog, runtimeLogs);
+    const drains = new DrainTimers(config.DRAIN_MS, () => reaper.retireDrained(), logger);
+    opened('drain timers', async () => drains.clear());
+    const runner = createRunner(parts, buildCgroups, openLog, runtimeLogs, drains);
     const worker = createDeploymentWorker(config, runner, logger);
     opened('bullmq worker', () => closeWithinGrace(worker, config.SHUTDOWN_GRACE_MS, logger));
     await worker.waitUntilReady();
@@ -101,8 +108,14 @@ export async function startWorker(deps: {
       buildCgroups,
       queue,
       lifecycle: parts.lifecycle,
+      routing: new RoutingStore(db),
       logger,
-      options: { instance: config.BERTH_INSTANCE, graceMs: config.ORPHAN_GRACE_MS },
+      options: {
+        instance: config.BERTH_INSTANCE,
+        graceMs: config.ORPHAN_GRACE_MS,
+        drainMs: config.DRAIN_MS,
+        releasesKept: config.RELEASES_KEPT,
+      },
     });
     runReaperPeriodically(reaper, config, logger, opened);
     return { worker, runtimeLogs, reaper };
@@ -119,6 +132,35 @@ interface PipelineParts {
   store: DeploymentStore;
   logs: LogStore;
   lifecycle: DeploymentLifecycle;
+  secrets: SecretBox;
+  status: RedisStatusPublisher;
+}
+
+/**
+ * Stops a retired release once its drain period is over: one timer per
+ * retirement, which runs the reaper's (level-triggered) check. The reaper's
+ * periodic run does the same if this worker dies meanwhile.
+ */
+class DrainTimers {
+  private readonly timers = new Set<NodeJS.Timeout>();
+  constructor(
+    private readonly drainMs: number,
+    private readonly retire: () => Promise<void>,
+    private readonly logger: Logger,
+  ) {}
+
+  schedule(): void {
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      this.retire().catch((err: unknown) => this.logger.warn({ err }, 'stopping drained releases failed; the reaper retries'));
+    }, this.drainMs + 50);
+    this.timers.add(timer);
+  }
+
+  clear(): void {
+    for (const t of this.timers) clearTimeout(t);
+    this.timers.clear();
+  }
 }
 
 type OpenLog = (deployment: DeploymentRow) => Promise<LogSink>;
@@ -148,8 +190,9 @@ function createRunner(
   buildCgroups: BuildCgroups,
   openLog: OpenLog,
   runtimeLogs: RuntimeLogFollower,
+  drains: DrainTimers,
 ): DeploymentRunner {
-  const { config, db, runtime, logger, store, lifecycle } = parts;
+  const { config, db, runtime, logger, store, lifecycle, secrets, status } = parts;
   return new DeploymentRunner({
     config,
     store,
@@ -172,7 +215,10 @@ function createRunner(
         }),
     },
     openLog,
+    secrets,
+    announceRoutes: () => status.announceRoutes(),
     onLive: (id) => void runtimeLogs.follow(id),
+    onRetired: () => drains.schedule(),
   });
 }
 
@@ -183,15 +229,19 @@ function openDb(config: WorkerConfig, opened: Opened): Db {
 }
 
 /** A deployment's log: numbered, masked, batched into Postgres and onto the events channel. */
-function logOpener({ config, redis, logs, logger }: PipelineParts): OpenLog {
+function logOpener({ config, redis, logs, logger, secrets: box }: PipelineParts): OpenLog {
   return async (deployment) => {
+    // Values of the env and the build env are masked wherever they appear.
+    const buildEnv = deployment.build_env_sealed ? box.open(deployment.build_env_sealed) : {};
+    const env = box.openOr(deployment.env_sealed, deployment.env);
+    const values = Object.fromEntries([...Object.values(buildEnv), ...Object.values(env)].map((v, i) => [`V${i}`, v]));
     const sink = new LogSink({
       redis,
       logs,
       instance: config.BERTH_INSTANCE,
       deploymentId: deployment.id,
       flushMs: config.LOG_FLUSH_MS,
-      secrets: maskableSecrets(deployment.env, deployment.git_url),
+      secrets: maskableSecrets(values, deployment.git_url),
       maxLines: config.MAX_BUILD_LOG_LINES,
       logger,
     });

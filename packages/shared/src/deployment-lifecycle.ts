@@ -1,4 +1,5 @@
-import type { Db, DeploymentRow } from './db.ts';
+import type { Transaction } from 'kysely';
+import type { Database, Db, DeploymentRow } from './db.ts';
 import { assertTransition, isFinal, isInFlight, isLive, type DeploymentStatus } from './deployment-state.ts';
 import type { ControlPublisher } from './control-messages.ts';
 import { BerthError } from './errors.ts';
@@ -85,6 +86,64 @@ export class DeploymentLifecycle {
     return row;
   }
 
+  /**
+   * Starts an attempt (→ `fetching`) unless another deployment of the same project is being
+   * built or started: one build per project at a time. 'busy' then (the job
+   * waits and asks again); undefined when the deployment was in none of `from`.
+   * The project row is locked while deciding, so two workers taking two
+   * deployments of one project at once cannot both begin.
+   */
+  async beginAttempt(
+    id: string,
+    from: readonly DeploymentStatus[],
+    to: 'fetching',
+  ): Promise<DeploymentRow | 'busy' | undefined> {
+    for (const f of from) assertTransition(f, to);
+    let busy = false;
+    const row = await this.compareAndSet(id, from, to, {}, async (trx, { project }) => {
+      await trx.selectFrom('projects').select('name').where('name', '=', project).forUpdate().execute();
+      const other = await trx
+        .selectFrom('deployments')
+        .select('id')
+        .where('project', '=', project)
+        .where('id', '!=', id)
+        .where('status', 'in', ['fetching', 'building', 'starting'])
+        .executeTakeFirst();
+      busy = other !== undefined;
+      return !busy;
+    });
+    if (busy) return 'busy';
+    if (row) await this.deps.status.publish(row);
+    return row;
+  }
+
+  /**
+   * The newest wins: cancels the project's queued deployments older than
+   * `newest` (SUPERSEDED) and drops their jobs. One being built is never
+   * touched. Returns the ids it canceled.
+   */
+  async supersedeQueued(project: string, newest: DeploymentRow): Promise<string[]> {
+    const older = await this.deps.db
+      .selectFrom('deployments')
+      .select('id')
+      .where('project', '=', project)
+      .where('status', '=', 'queued')
+      .where('id', '!=', newest.id)
+      .where('created_at', '<=', newest.created_at)
+      .execute();
+    const canceled: string[] = [];
+    for (const { id } of older) {
+      const done = await this.transition(id, ['queued'], 'canceled', {
+        errorCode: 'SUPERSEDED',
+        errorMessage: `superseded by the newer deployment ${newest.id} of ${project}`,
+      });
+      if (!done) continue;
+      await this.deps.pendingJobs?.remove(id);
+      canceled.push(id);
+    }
+    return canceled;
+  }
+
   /** Cancels a deployment still in flight; CONFLICT once it is live or over. */
   async cancel(id: string): Promise<DeploymentRow> {
     return this.end(id, 'cancel');
@@ -138,9 +197,14 @@ export class DeploymentLifecycle {
     from: readonly DeploymentStatus[],
     to: DeploymentStatus,
     fields: TransitionFields,
+    guard?: (trx: Transaction<Database>, row: { project: string }) => Promise<boolean>,
   ): Promise<DeploymentRow | undefined> {
     const now = new Date();
     return this.deps.db.transaction().execute(async (trx) => {
+      if (guard) {
+        const current = await trx.selectFrom('deployments').select('project').where('id', '=', id).executeTakeFirst();
+        if (!current || !(await guard(trx, current))) return undefined;
+      }
       const row = await trx
         .updateTable('deployments')
         .set({

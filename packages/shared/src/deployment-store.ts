@@ -13,7 +13,17 @@ export interface NewDeployment {
   rootDir: string;
   archive?: { format: 'zip' | 'tar.gz'; data: Buffer } | undefined;
   port: number;
+  /** Plain env of old callers; with `envSealed`, only its keys are stored here (values are sealed). */
   env: Record<string, string>;
+  envSealed?: string | null;
+  buildEnvSealed?: string | null;
+  /** Build env keys (values sealed in buildEnvSealed). */
+  healthPath?: string;
+  /** False: a preview, which never takes the project URL by itself. */
+  promote?: boolean;
+  /** Runs this deployment's image instead of building (a rollback to a stopped release). */
+  releaseOf?: string | null;
+  commitSha?: string | null;
 }
 
 export interface ListQuery {
@@ -54,7 +64,13 @@ export class DeploymentStore {
           root_dir: input.rootDir,
           archive_format: input.archive?.format ?? null,
           port: input.port,
-          env: JSON.stringify(input.env),
+          env: JSON.stringify(input.envSealed ? Object.fromEntries(Object.keys(input.env).map((k) => [k, ''])) : input.env),
+          env_sealed: input.envSealed ?? null,
+          build_env_sealed: input.buildEnvSealed ?? null,
+          health_path: input.healthPath ?? '/',
+          promote: input.promote ?? true,
+          release_of: input.releaseOf ?? null,
+          commit_sha: input.commitSha ?? null,
           image: null,
           container_id: null,
           // Set here (millisecond precision) so keyset cursors round-trip exactly.
@@ -80,6 +96,32 @@ export class DeploymentStore {
 
   async get(id: string): Promise<DeploymentRow | undefined> {
     return this.db.selectFrom('deployments').selectAll().where('id', '=', id).executeTakeFirst();
+  }
+
+  /** Records the commit a git source resolved to. */
+  async setCommit(id: string, sha: string): Promise<void> {
+    await this.db.updateTable('deployments').set({ commit_sha: sha }).where('id', '=', id).execute();
+  }
+
+  /** Records an image's size (disk accounting), or that the image is gone (null image). */
+  async setImage(id: string, image: { bytes: number } | null): Promise<void> {
+    await this.db
+      .updateTable('deployments')
+      .set(image ? { image_bytes: image.bytes } : { image: null, image_bytes: null })
+      .where('id', '=', id)
+      .execute();
+  }
+
+  /** Where a queued deployment stands: 1 = next to be taken (queued ones, oldest first). */
+  async queuePosition(row: DeploymentRow): Promise<number | null> {
+    if (row.status !== 'queued') return null;
+    const ahead = await this.db
+      .selectFrom('deployments')
+      .select((eb) => eb.fn.countAll<string>().as('n'))
+      .where('status', '=', 'queued')
+      .where((eb) => eb.or([eb('created_at', '<', row.created_at), eb.and([eb('created_at', '=', row.created_at), eb('id', '<', row.id)])]))
+      .executeTakeFirstOrThrow();
+    return Number(ahead.n) + 1;
   }
 
   /** Newest first, keyset-paginated on (created_at, id). */

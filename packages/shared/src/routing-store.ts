@@ -5,13 +5,45 @@ import { isRoutable, statusesWhere } from './deployment-state.ts';
 export class RoutingStore {
   constructor(private readonly db: Db) {}
 
-  /** Points the project's stable URL at this deployment. */
-  async promote(project: string, deploymentId: string): Promise<void> {
-    await this.db
-      .updateTable('projects')
-      .set({ current_deployment_id: deploymentId, updated_at: new Date() })
-      .where('name', '=', project)
+  /**
+   * Points the project's stable URL at this deployment (one router change)
+   * and retires the one it pointed at: that one drains for DRAIN_MS, then is
+   * stopped (the reaper's `retireDrained`). Returns the retired deployment's
+   * id, if another one was current.
+   */
+  async promote(project: string, deploymentId: string): Promise<string | undefined> {
+    return this.db.transaction().execute(async (trx) => {
+      const before = await trx
+        .selectFrom('projects')
+        .select('current_deployment_id')
+        .where('name', '=', project)
+        .forUpdate()
+        .executeTakeFirst();
+      const previous = before?.current_deployment_id ?? undefined;
+      await trx
+        .updateTable('projects')
+        .set({ current_deployment_id: deploymentId, updated_at: new Date() })
+        .where('name', '=', project)
+        .execute();
+      await trx.updateTable('deployments').set({ retired_at: null }).where('id', '=', deploymentId).execute();
+      if (previous && previous !== deploymentId) {
+        await trx.updateTable('deployments').set({ retired_at: new Date() }).where('id', '=', previous).execute();
+        return previous;
+      }
+      return undefined;
+    });
+  }
+
+  /** Live deployments whose project URL moved away more than `drainMs` ago: time to stop them. */
+  async drained(drainMs: number): Promise<string[]> {
+    const rows = await this.db
+      .selectFrom('deployments')
+      .select('id')
+      .where('retired_at', '<', new Date(Date.now() - drainMs))
+      .where('status', 'in', ['running', 'crashed'])
+      .limit(500)
       .execute();
+    return rows.map((r) => r.id);
   }
 
   /** Project name → its current deployment's id. */

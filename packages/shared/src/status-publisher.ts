@@ -16,6 +16,11 @@ export class RedisStatusPublisher implements StatusPublisher {
     private readonly instance: string,
   ) {}
 
+  /** Pokes router-sync: routes changed without a status change (a project URL moved). */
+  async announceRoutes(): Promise<void> {
+    await this.redis.publish(routesChannel(this.instance), 'routes');
+  }
+
   async publish(row: DeploymentRow): Promise<void> {
     const event = encodeEvent(statusEvent(row));
     const pipeline = this.redis.multi().publish(eventsChannel(this.instance), event);

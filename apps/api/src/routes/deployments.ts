@@ -2,26 +2,31 @@ import { deploymentStatuses } from '@berth/shared/deployment-state';
 import type { DeploymentLifecycle } from '@berth/shared/deployment-lifecycle';
 import type { DeploymentStore } from '@berth/shared/deployment-store';
 import { BerthError } from '@berth/shared/errors';
-import { resolveGitHost } from '@berth/shared/git-url';
 import { newDeploymentId } from '@berth/shared/ids';
 import type { ApiConfig } from '../config.ts';
 import type { DeploymentQueue } from '../deployment-queue.ts';
 import { deploymentView, deploymentViewSchema, type Urls } from '../deployment-view.ts';
-import { parseFields, toDeploymentInput } from '../deployment-input.ts';
+import { assertProjectName, parseFields, toDeploymentInput, type DeploymentInput } from '../deployment-input.ts';
+import type { ProjectRow } from '@berth/shared/db';
+import type { ProjectStore } from '@berth/shared/project-store';
+import type { Releases } from '../releases.ts';
 import { RateLimitedError, type RateLimiter } from '../rate-limiter.ts';
 import { ConcurrencyLimit } from '../concurrency-limit.ts';
 import type { ApiInstance, ApiPlugin } from './api-plugin.ts';
 import { idParams, loadDeployment } from './deployment-params.ts';
 import { readMultipart } from './deployment-upload.ts';
 import { errorResponses } from './error-schema.ts';
+import { refuseLocalGitHost } from './git-host.ts';
 
 export interface DeploymentRoutesOptions {
-  store: Pick<DeploymentStore, 'get' | 'create' | 'list'>;
-  queue: DeploymentQueue;
+  store: Pick<DeploymentStore, 'get' | 'list' | 'queuePosition'>;
+  projects: ProjectStore;
+  releases: Releases;
+  uploads: ConcurrencyLimit;
   /** Every status change (a failed enqueue, cancel, stop) goes through it. */
   lifecycle: DeploymentLifecycle;
   limiter: RateLimiter;
-  config: Urls & Pick<ApiConfig, 'MAX_CONCURRENT_UPLOADS' | 'UPLOAD_SLOT_WAIT_MS' | 'DEFAULT_APP_PORT' | 'GIT_ALLOW_PRIVATE_HOSTS'>;
+  config: Urls & Pick<ApiConfig, 'DEFAULT_APP_PORT' | 'GIT_ALLOW_PRIVATE_HOSTS'>;
 }
 
 const read = { access: 'read' } as const;
@@ -52,15 +57,10 @@ export const deploymentRoutes: ApiPlugin<DeploymentRoutesOptions> = async (app, 
   createRoute(app, opts);
   readRoutes(app, opts);
   stopRoutes(app, opts);
+  releaseRoutes(app, opts);
 };
 
-function createRoute(app: ApiInstance, { store, queue, lifecycle, limiter, config }: DeploymentRoutesOptions): void {
-  const uploads = new ConcurrencyLimit(
-    config.MAX_CONCURRENT_UPLOADS,
-    config.UPLOAD_SLOT_WAIT_MS,
-    () => new RateLimitedError(1, `${config.MAX_CONCURRENT_UPLOADS} archive uploads are already being received; try again shortly`),
-  );
-
+function createRoute(app: ApiInstance, { projects, releases, uploads, limiter, config }: DeploymentRoutesOptions): void {
   // No body schema: the fields come as JSON or as multipart form fields next to the archive, and one
   // validator (deployment-input.ts) checks both ways alike, with the same messages.
   const schema = { response: { 202: deploymentViewSchema, ...errorResponses } } as const;
@@ -71,30 +71,20 @@ function createRoute(app: ApiInstance, { store, queue, lifecycle, limiter, confi
       : { fields: parseFields(request.body), archive: undefined };
     const input = toDeploymentInput(fields, archive, { port: config.DEFAULT_APP_PORT });
     if (input.gitUrl) await refuseLocalGitHost(input.gitUrl, config.GIT_ALLOW_PRIVATE_HOSTS);
-    const id = newDeploymentId();
-    const row = await store.create({
-      id,
-      project: input.project,
-      sourceType: input.archive ? 'archive' : 'git',
-      gitUrl: input.gitUrl,
-      gitRef: input.ref,
+    // The project is made on first use (a name that may not be one is refused then).
+    const project = (await projects.get(input.project)) ?? (await createProject(projects, input, config.BASE_DOMAIN));
+    const { env, buildEnv } = releases.projectEnv(project);
+    const row = await releases.create({
+      project,
+      source: input.archive ? { type: 'archive', archive: input.archive } : { type: 'git', gitUrl: input.gitUrl!, ref: input.ref ?? null },
       rootDir: input.rootDir,
-      archive: input.archive,
       port: input.port,
-      env: input.env,
+      healthPath: input.healthPath ?? project.health_path,
+      env: { ...env, ...input.env },
+      buildEnv,
+      promote: input.promote,
     });
-    try {
-      await queue.enqueue(id);
-    } catch (err) {
-      // Never leave a queued row that no job will ever pick up.
-      await lifecycle
-        .transition(id, ['queued'], 'failed', {
-          errorCode: 'QUEUE_UNAVAILABLE',
-          errorMessage: 'the job queue was unavailable when the deployment was created',
-        })
-        .catch((e: unknown) => request.log.error({ err: e, deploymentId: id }, 'could not fail the row'));
-      throw err;
-    }
+    const id = row.id;
     request.log.info({ deploymentId: id, project: input.project, source: row.source_type }, 'deployment queued');
     return reply
       .status(202)
@@ -103,7 +93,7 @@ function createRoute(app: ApiInstance, { store, queue, lifecycle, limiter, confi
   });
 }
 
-function readRoutes(app: ApiInstance, { store, config }: DeploymentRoutesOptions): void {
+function readRoutes(app: ApiInstance, { store, projects, config }: DeploymentRoutesOptions): void {
   app.get(
     '/api/deployments',
     { config: read, schema: { querystring: listQuery, response: { 200: listSchema, ...errorResponses } } },
@@ -116,7 +106,9 @@ function readRoutes(app: ApiInstance, { store, config }: DeploymentRoutesOptions
 
   app.get('/api/deployments/:id', { config: read, schema: { params: idParams, response: viewResponse } }, async (request) => {
     const { id } = request.params;
-    return deploymentView(await loadDeployment(store, id), config);
+    const row = await loadDeployment(store, id);
+    const project = await projects.get(row.project);
+    return deploymentView(row, config, { current: project?.current_deployment_id === id, queuePosition: await store.queuePosition(row) });
   });
 }
 
@@ -134,15 +126,39 @@ function stopRoutes(app: ApiInstance, deps: DeploymentRoutesOptions): void {
   });
 }
 
-/**
- * Refuses a git URL whose host is local or private up front (400); the worker
- * checks again, and pins the address, before it clones. A host that does not
- * resolve now is left to the worker (DNS may just be slow), which fails it.
- */
-async function refuseLocalGitHost(gitUrl: string, allowPrivate: boolean): Promise<void> {
+function releaseRoutes(app: ApiInstance, { releases, limiter, config }: DeploymentRoutesOptions): void {
+  app.post(
+    '/api/deployments/:id/redeploy',
+    { config: deploy, schema: { params: idParams, response: { 202: deploymentViewSchema, ...errorResponses } } },
+    async (request, reply) => {
+      await limiter.take(request.token!.id);
+      const row = await releases.redeploy(request.params.id);
+      return reply.status(202).header('location', `/api/deployments/${row.id}`).send(deploymentView(row, config));
+    },
+  );
+
+  app.post('/api/deployments/:id/promote', { config: deploy, schema: { params: idParams, response: viewResponse } }, async (request) =>
+    deploymentView(await releases.promote(request.params.id), config, { current: true }),
+  );
+}
+
+/** A project made on first use by `POST /api/deployments` (with the source's settings); one made meanwhile is used. */
+async function createProject(projects: ProjectStore, input: DeploymentInput, baseDomain: string): Promise<ProjectRow> {
+  assertProjectName(input.project, baseDomain);
   try {
-    await resolveGitHost(gitUrl, { allowPrivate });
+    return await projects.create({
+      name: input.project,
+      gitUrl: input.gitUrl ?? null,
+      ref: input.ref ?? null,
+      rootDir: input.rootDir,
+      port: input.port,
+      healthPath: input.healthPath,
+      envSealed: null,
+      buildEnvSealed: null,
+    });
   } catch (err) {
-    if (err instanceof BerthError && err.code === 'INVALID_GIT_URL') throw err;
+    const made = await projects.get(input.project);
+    if (made) return made;
+    throw err;
   }
 }

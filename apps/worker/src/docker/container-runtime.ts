@@ -13,6 +13,8 @@ export interface BuildImageOptions {
   timeoutMs: number;
   signal: AbortSignal;
   onLine: (line: string) => void;
+  /** Build arguments (the project's build env): Dockerfile ARGs see them. */
+  buildArgs?: Record<string, string>;
   limits: BuildLimits;
   /**
    * How long a failed build's own layers stay before they are removed: a
@@ -112,6 +114,10 @@ export interface ContainerRuntime {
   listImages(instance: string): Promise<string[]>;
   /** Force-removes the container if it exists. */
   removeContainer(nameOrId: string): Promise<void>;
-  /** Removes the image if it exists. */
+  /** Removes the image if it exists (and its untagged parents no other image uses: they hold the source). */
   removeImage(tag: string): Promise<void>;
+  /** Gives an image a second tag; false when the source image is gone. */
+  tagImage(source: string, target: string): Promise<boolean>;
+  /** The image's size in bytes, or undefined when it is gone. */
+  imageSize(tag: string): Promise<number | undefined>;
 }

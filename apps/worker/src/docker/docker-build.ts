@@ -83,6 +83,7 @@ async function requestBuild(docker: Docker, options: BuildImageOptions, deadline
   try {
     return await docker.buildImage(context as unknown as NodeJS.ReadableStream, {
       t: options.tag,
+      ...(options.buildArgs && Object.keys(options.buildArgs).length ? { buildargs: options.buildArgs } : {}),
       dockerfile: options.dockerfile,
       labels: options.labels,
       // forcerm: the daemon removes a failed step's container too (also when the client aborts).
@@ -129,6 +130,11 @@ class BuildOutput {
   /** After the stream ended: the last partial line, then the failure the daemon reported. */
   finish(): void {
     for (const line of this.output.flush()) this.onLine(line);
+    if (this.failure && /unknown parent image ID|No such image: sha256:/i.test(this.failure.message)) {
+      // A cache layer this build stood on was removed meanwhile (another deployment's image went
+      // away between two steps): not the app's fault, and another attempt rebuilds the layer.
+      throw new BerthError('DOCKER_UNAVAILABLE', `the build cache changed under the build (${this.failure.message}); trying again`);
+    }
     if (this.failure) throw new BuildStepError(`image build failed: ${this.failure.message}`, this.failure.code);
   }
 

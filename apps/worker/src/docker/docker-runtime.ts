@@ -227,6 +227,26 @@ export class DockerRuntime implements ContainerRuntime {
     // 409: a container that is going away still uses it; give it a moment.
     await removeWhenFree(() => this.docker.getImage(tag).remove({ force: true }), `image ${tag}`, 30);
   }
+
+  async tagImage(source: string, target: string): Promise<boolean> {
+    const [repo, tag] = splitReference(target);
+    try {
+      await this.docker.getImage(source).tag({ repo, tag });
+      return true;
+    } catch (err) {
+      if (statusCode(err) === 404) return false;
+      throw unavailable(err, 'tagging an image');
+    }
+  }
+
+  async imageSize(tag: string): Promise<number | undefined> {
+    try {
+      return (await this.docker.getImage(tag).inspect()).Size;
+    } catch (err) {
+      if (statusCode(err) === 404) return undefined;
+      throw unavailable(err, 'inspecting an image');
+    }
+  }
 }
 
 /** Splits Docker's multiplexed (Tty: false) log format, already complete in memory, into text lines. */
@@ -235,4 +255,10 @@ export function demuxToLines(raw: Buffer): string[] {
   const lines = new DockerFrameDemuxer().push(raw).flatMap((frame) => splitter.push(frame.payload.toString('utf8')));
   lines.push(...splitter.flush());
   return lines;
+}
+
+/** `repo:tag` → [repo, tag] (the tag after the last colon that follows the last slash). */
+function splitReference(ref: string): [string, string] {
+  const colon = ref.lastIndexOf(':');
+  return colon > ref.lastIndexOf('/') ? [ref.slice(0, colon), ref.slice(colon + 1)] : [ref, 'latest'];
 }

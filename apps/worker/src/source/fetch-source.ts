@@ -15,24 +15,27 @@ export interface Sources {
     maxBytes: number;
     signal: AbortSignal;
     onLine: (line: string) => void;
-  }): Promise<void>;
+  }): Promise<string>;
   /** Unpacks into `dest` (which it creates); stops when `signal` aborts (the job was canceled). */
   extract(data: Buffer, format: 'zip' | 'tar.gz', dest: string, signal: AbortSignal): Promise<{ files: number; bytes: number }>;
 }
 
-/** Puts a deployment's source into `srcDir` (which must not exist yet), saying what it does in the log. */
+/**
+ * Puts a deployment's source into `srcDir` (which must not exist yet), saying
+ * what it does in the log. Returns the commit a git source resolved to.
+ */
 export async function fetchSource(
   deps: { sources: Sources; archives: ArchiveStore; config: WorkerConfig },
   deployment: DeploymentRow,
   srcDir: string,
   log: LogSink,
   signal: AbortSignal,
-): Promise<void> {
+): Promise<{ commit?: string }> {
   const { sources, config } = deps;
   if (deployment.source_type === 'git') {
     log.system(`cloning ${deployment.git_url}${deployment.git_ref ? ` at ${deployment.git_ref}` : ''}`);
     await mkdir(srcDir);
-    await sources.clone({
+    const commit = await sources.clone({
       url: deployment.git_url!,
       ref: deployment.git_ref,
       dest: srcDir,
@@ -41,11 +44,14 @@ export async function fetchSource(
       signal,
       onLine: (line) => log.system(line),
     });
+    log.system(`checked out commit ${commit}`);
+    return { commit };
   } else {
     const archive = await deps.archives.get(deployment.id);
     if (!archive) throw new BerthError('INVALID_ARCHIVE', 'the uploaded archive is no longer stored');
     log.system(`extracting ${deployment.archive_format} archive (${archive.length} bytes)`);
     const { files, bytes } = await sources.extract(archive, deployment.archive_format ?? 'zip', srcDir, signal);
     log.system(`extracted ${files} files (${bytes} bytes)`);
+    return {};
   }
 }

@@ -35,7 +35,8 @@ export async function directorySize(dir: string): Promise<number> {
  * http(s)/git (so a repo's submodules cannot reach ext:: or file://) and never
  * prompts for credentials.
  */
-export async function cloneRepository(options: CloneOptions): Promise<void> {
+/** Clones the repository into `dest`; returns the commit it checked out. */
+export async function cloneRepository(options: CloneOptions): Promise<string> {
   assertSafeGitUrl(options.url);
   if (options.ref) assertSafeGitRef(options.ref);
   // Resolved once and pinned: a second lookup (or a redirect) must not lead git somewhere local.
@@ -97,6 +98,7 @@ export async function cloneRepository(options: CloneOptions): Promise<void> {
   if (tooBig.signal.aborted) {
     throw new BerthError('SOURCE_TOO_LARGE', `the repository is larger than ${options.maxBytes} bytes`);
   }
+  return (await simpleGit({ baseDir: options.dest }).env({ PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: options.dest }).revparse(['HEAD'])).trim();
 }
 
 /**

@@ -1,0 +1,64 @@
+import type { FromSchema } from 'json-schema-to-ts';
+import type { DeploymentRow, ProjectRow } from '@berth/shared/db';
+import type { ProjectDisk } from '@berth/shared/project-store';
+import { redactUrl } from '@berth/shared/redact';
+import { deploymentView, deploymentViewSchema, hostUrl, type Urls } from './deployment-view.ts';
+
+const nullableString = { type: ['string', 'null'] } as const;
+
+/** The response schema of a project (Fastify serializes with it; `projectView` is typed from it). */
+export const projectViewSchema = {
+  type: 'object',
+  properties: {
+    id: { type: 'string' },
+    name: { type: 'string' },
+    url: { type: 'string', description: 'the stable URL: it serves the current release' },
+    gitUrl: { ...nullableString, description: 'credentials redacted' },
+    ref: nullableString,
+    rootDir: { type: 'string' },
+    port: { type: ['integer', 'null'] },
+    healthPath: { type: 'string' },
+    envKeys: { type: 'array', items: { type: 'string' }, description: 'env values are secrets: only their names are shown' },
+    buildEnvKeys: { type: 'array', items: { type: 'string' } },
+    currentDeployment: { anyOf: [deploymentViewSchema, { type: 'null' }] },
+    releases: { type: 'array', items: deploymentViewSchema, description: 'kept releases, newest first (rollback targets)' },
+    disk: {
+      type: 'object',
+      properties: { imageBytes: { type: 'integer' }, archiveBytes: { type: 'integer' } },
+      required: ['imageBytes', 'archiveBytes'],
+      additionalProperties: false,
+    },
+    createdAt: { type: 'string' },
+    updatedAt: { type: 'string' },
+  },
+  required: ['id', 'name', 'url', 'gitUrl', 'ref', 'rootDir', 'port', 'healthPath', 'envKeys', 'buildEnvKeys', 'currentDeployment', 'createdAt', 'updatedAt'],
+  additionalProperties: false,
+} as const;
+
+export type ProjectView = FromSchema<typeof projectViewSchema>;
+
+export function projectView(
+  row: ProjectRow,
+  urls: Urls,
+  keys: { env: string[]; buildEnv: string[] },
+  detail: { current?: DeploymentRow | undefined; releases?: DeploymentRow[]; disk?: ProjectDisk } = {},
+): ProjectView {
+  const view = (d: DeploymentRow) => deploymentView(d, urls, { current: d.id === row.current_deployment_id });
+  return {
+    id: row.id,
+    name: row.name,
+    url: hostUrl(urls, row.name),
+    gitUrl: row.git_url && redactUrl(row.git_url),
+    ref: row.git_ref,
+    rootDir: row.root_dir,
+    port: row.port,
+    healthPath: row.health_path,
+    envKeys: [...keys.env].sort(),
+    buildEnvKeys: [...keys.buildEnv].sort(),
+    currentDeployment: detail.current ? view(detail.current) : null,
+    ...(detail.releases ? { releases: detail.releases.map(view) } : {}),
+    ...(detail.disk ? { disk: detail.disk } : {}),
+    createdAt: row.created_at.toISOString(),
+    updatedAt: row.updated_at.toISOString(),
+  };
+}

@@ -1,0 +1,189 @@
+import type { DeploymentRow, ProjectRow } from '@berth/shared/db';
+import type { ArchiveStore } from '@berth/shared/archive-store';
+import type { DeploymentLifecycle } from '@berth/shared/deployment-lifecycle';
+import type { DeploymentStore } from '@berth/shared/deployment-store';
+import { BerthError } from '@berth/shared/errors';
+import { newDeploymentId } from '@berth/shared/ids';
+import type { Logger } from '@berth/shared/logger';
+import type { ProjectStore } from '@berth/shared/project-store';
+import type { RoutingStore } from '@berth/shared/routing-store';
+import type { SecretBox } from '@berth/shared/secret-box';
+import type { DeploymentQueue } from './deployment-queue.ts';
+
+/** Where a new deployment's source comes from. */
+export type ReleaseSource =
+  | { type: 'git'; gitUrl: string; ref: string | null }
+  | { type: 'archive'; archive: { format: 'zip' | 'tar.gz'; data: Buffer } };
+
+export interface NewRelease {
+  project: ProjectRow;
+  source: ReleaseSource;
+  rootDir: string;
+  port: number;
+  healthPath: string;
+  /** The env snapshot the deployment runs with (the project's, with the request's on top). */
+  env: Record<string, string>;
+  buildEnv: Record<string, string>;
+  promote: boolean;
+}
+
+export interface ReleasesDeps {
+  store: DeploymentStore;
+  projects: ProjectStore;
+  archives: ArchiveStore;
+  routing: RoutingStore;
+  lifecycle: DeploymentLifecycle;
+  queue: DeploymentQueue;
+  secrets: SecretBox;
+  /** Tells router-sync that a project URL moved. */
+  announceRoutes: () => Promise<void>;
+  logger: Logger;
+}
+
+/**
+ * A project's releases: creating deployments (the newest queued one wins),
+ * redeploying, promoting and rolling back. The worker builds and starts; the
+ * project URL moves only to a release that answers its health path.
+ */
+export class Releases {
+  constructor(private readonly deps: ReleasesDeps) {}
+
+  /** The project's env snapshot with `overrides` on top (values opened for sealing into the deployment). */
+  projectEnv(project: ProjectRow): { env: Record<string, string>; buildEnv: Record<string, string> } {
+    const { secrets } = this.deps;
+    return {
+      env: project.env_sealed ? secrets.open(project.env_sealed) : {},
+      buildEnv: project.build_env_sealed ? secrets.open(project.build_env_sealed) : {},
+    };
+  }
+
+  async create(release: NewRelease): Promise<DeploymentRow> {
+    const { secrets } = this.deps;
+    const { source } = release;
+    const row = await this.deps.store.create({
+      id: newDeploymentId(),
+      project: release.project.name,
+      sourceType: source.type,
+      gitUrl: source.type === 'git' ? source.gitUrl : undefined,
+      gitRef: source.type === 'git' ? (source.ref ?? undefined) : undefined,
+      archive: source.type === 'archive' ? source.archive : undefined,
+      rootDir: release.rootDir,
+      port: release.port,
+      healthPath: release.healthPath,
+      env: release.env,
+      envSealed: secrets.seal(release.env),
+      buildEnvSealed: Object.keys(release.buildEnv).length > 0 ? secrets.seal(release.buildEnv) : null,
+      promote: release.promote,
+    });
+    return this.enqueue(row);
+  }
+
+  /** The same source again: git at the same ref (resolved anew), an archive from its stored copy; the same env snapshot. */
+  async redeploy(id: string): Promise<DeploymentRow> {
+    const original = await this.load(id);
+    let archive: { format: 'zip' | 'tar.gz'; data: Buffer } | undefined;
+    if (original.source_type === 'archive') {
+      const data = await this.deps.archives.get(original.release_of ?? original.id);
+      if (!data) {
+        throw new BerthError('CONFLICT', `the archive of ${id} is no longer kept (only the newest releases keep theirs); upload it again`);
+      }
+      archive = { format: original.archive_format ?? 'zip', data };
+    }
+    const row = await this.deps.store.create({
+      ...this.copyOf(original),
+      archive,
+      promote: original.promote,
+    });
+    return this.enqueue(row);
+  }
+
+  /** Points the project URL at a live deployment (a preview, or a release still draining). */
+  async promote(id: string): Promise<DeploymentRow> {
+    const row = await this.load(id);
+    if (row.status !== 'running') {
+      throw new BerthError(
+        'CONFLICT',
+        row.status === 'stopped'
+          ? `deployment ${id} is stopped; roll back to it with POST /api/projects/${row.project}/rollback`
+          : `deployment ${id} is ${row.status}; only a running deployment can be promoted`,
+      );
+    }
+    await this.deps.routing.promote(row.project, id);
+    await this.deps.announceRoutes();
+    this.deps.logger.info({ deploymentId: id, project: row.project }, 'promoted');
+    return (await this.deps.store.get(id)) ?? row;
+  }
+
+  /**
+   * Back to the previous release (or the one named): a live one (still
+   * draining) takes the URL at once; a stopped one's kept image is started
+   * again as a new deployment (no build), which takes the URL once healthy.
+   */
+  async rollback(projectName: string, deploymentId?: string): Promise<{ deployment: DeploymentRow; switched: boolean }> {
+    const project = await this.deps.projects.mustGet(projectName);
+    const target = deploymentId ? await this.load(deploymentId) : await this.previousRelease(project);
+    if (target.project !== project.name) {
+      throw new BerthError('VALIDATION_FAILED', `deployment ${target.id} belongs to ${target.project}, not ${project.name}`);
+    }
+    if (target.id === project.current_deployment_id) {
+      throw new BerthError('CONFLICT', `${project.name} already serves ${target.id}`);
+    }
+    if (target.status === 'running') return { deployment: await this.promote(target.id), switched: true };
+    if (target.status !== 'stopped' || !target.image) {
+      throw new BerthError('CONFLICT', `deployment ${target.id} is ${target.status}${target.image ? '' : ' and has no kept image'}; it cannot be rolled back to`);
+    }
+    const row = await this.deps.store.create({ ...this.copyOf(target), promote: true, releaseOf: target.id });
+    this.deps.logger.info({ deploymentId: row.id, project: project.name, releaseOf: target.id }, 'rolling back');
+    return { deployment: await this.enqueue(row), switched: false };
+  }
+
+  /** The release that served before the current one: the newest kept release older than it. */
+  private async previousRelease(project: ProjectRow): Promise<DeploymentRow> {
+    const current = project.current_deployment_id ? await this.deps.store.get(project.current_deployment_id) : undefined;
+    const releases = await this.deps.projects.releases(project.name);
+    const previous = releases.find((r) => r.id !== current?.id && (!current || r.created_at <= current.created_at) && r.promote);
+    if (!previous) throw new BerthError('CONFLICT', `${project.name} has no earlier release to roll back to`);
+    return previous;
+  }
+
+  private copyOf(d: DeploymentRow) {
+    return {
+      id: newDeploymentId(),
+      project: d.project,
+      sourceType: d.source_type,
+      gitUrl: d.git_url ?? undefined,
+      gitRef: d.git_ref ?? undefined,
+      rootDir: d.root_dir,
+      port: d.port,
+      healthPath: d.health_path,
+      env: d.env,
+      envSealed: d.env_sealed,
+      buildEnvSealed: d.build_env_sealed,
+    };
+  }
+
+  /** Enqueues its job (failing the row if the queue is down), then the project's older queued ones are superseded. */
+  private async enqueue(row: DeploymentRow): Promise<DeploymentRow> {
+    try {
+      await this.deps.queue.enqueue(row.id);
+    } catch (err) {
+      // Never leave a queued row that no job will ever pick up.
+      await this.deps.lifecycle
+        .transition(row.id, ['queued'], 'failed', {
+          errorCode: 'QUEUE_UNAVAILABLE',
+          errorMessage: 'the job queue was unavailable when the deployment was created',
+        })
+        .catch((e: unknown) => this.deps.logger.error({ err: e, deploymentId: row.id }, 'could not fail the row'));
+      throw err;
+    }
+    const superseded = await this.deps.lifecycle.supersedeQueued(row.project, row);
+    if (superseded.length > 0) this.deps.logger.info({ deploymentId: row.id, superseded }, 'superseded older queued deployments');
+    return row;
+  }
+
+  private async load(id: string): Promise<DeploymentRow> {
+    const row = await this.deps.store.get(id);
+    if (!row) throw new BerthError('NOT_FOUND', `deployment ${id} does not exist`);
+    return row;
+  }
+}

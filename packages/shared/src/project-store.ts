@@ -1,0 +1,155 @@
+import { sql } from 'kysely';
+import type { Db, DeploymentRow, ProjectRow } from './db.ts';
+import { BerthError } from './errors.ts';
+import { newProjectId } from './ids.ts';
+
+/** A project's build settings: what a deploy of the project builds from. */
+export interface ProjectSettings {
+  gitUrl?: string | null;
+  ref?: string | null;
+  rootDir?: string;
+  port?: number | null;
+  healthPath?: string;
+}
+
+export interface NewProject extends ProjectSettings {
+  name: string;
+  /** Sealed (SecretBox) env and build env, and their keys in `envKeys`. */
+  envSealed: string | null;
+  buildEnvSealed: string | null;
+}
+
+/** Disk a project uses: its images and its stored archives. */
+export interface ProjectDisk {
+  imageBytes: number;
+  archiveBytes: number;
+}
+
+/**
+ * Projects: their settings, sealed env and releases. Which deployment a
+ * project's URL points at is RoutingStore's; deployments are DeploymentStore's.
+ */
+export class ProjectStore {
+  constructor(private readonly db: Db) {}
+
+  async create(input: NewProject): Promise<ProjectRow> {
+    const row = await this.db
+      .insertInto('projects')
+      .values({
+        name: input.name,
+        id: newProjectId(),
+        current_deployment_id: null,
+        updated_at: new Date(),
+        git_url: input.gitUrl ?? null,
+        git_ref: input.ref ?? null,
+        root_dir: input.rootDir ?? '',
+        port: input.port ?? null,
+        health_path: input.healthPath ?? '/',
+        env_sealed: input.envSealed,
+        build_env_sealed: input.buildEnvSealed,
+      })
+      .onConflict((oc) => oc.column('name').doNothing())
+      .returningAll()
+      .executeTakeFirst();
+    if (!row) throw new BerthError('CONFLICT', `a project named ${input.name} exists already`);
+    return row;
+  }
+
+  async get(name: string): Promise<ProjectRow | undefined> {
+    return this.db.selectFrom('projects').selectAll().where('name', '=', name).executeTakeFirst();
+  }
+
+  async mustGet(name: string): Promise<ProjectRow> {
+    const row = await this.get(name);
+    if (!row) throw new BerthError('NOT_FOUND', `project ${name} does not exist`);
+    return row;
+  }
+
+  async list(): Promise<ProjectRow[]> {
+    return this.db.selectFrom('projects').selectAll().orderBy('name').limit(1000).execute();
+  }
+
+  async update(name: string, settings: ProjectSettings): Promise<ProjectRow> {
+    const row = await this.db
+      .updateTable('projects')
+      .set({
+        updated_at: new Date(),
+        ...(settings.gitUrl !== undefined ? { git_url: settings.gitUrl } : {}),
+        ...(settings.ref !== undefined ? { git_ref: settings.ref } : {}),
+        ...(settings.rootDir !== undefined ? { root_dir: settings.rootDir } : {}),
+        ...(settings.port !== undefined ? { port: settings.port } : {}),
+        ...(settings.healthPath !== undefined ? { health_path: settings.healthPath } : {}),
+      })
+      .where('name', '=', name)
+      .returningAll()
+      .executeTakeFirst();
+    if (!row) throw new BerthError('NOT_FOUND', `project ${name} does not exist`);
+    return row;
+  }
+
+  /**
+   * Replaces the sealed env and/or build env. `change` runs inside the row
+   * lock with the current sealed values, so two concurrent PATCHes both land.
+   */
+  async changeEnv(
+    name: string,
+    change: (current: { env: string | null; buildEnv: string | null }) => { env?: string | null; buildEnv?: string | null },
+  ): Promise<ProjectRow> {
+    return this.db.transaction().execute(async (trx) => {
+      const row = await trx.selectFrom('projects').selectAll().where('name', '=', name).forUpdate().executeTakeFirst();
+      if (!row) throw new BerthError('NOT_FOUND', `project ${name} does not exist`);
+      const next = change({ env: row.env_sealed, buildEnv: row.build_env_sealed });
+      return trx
+        .updateTable('projects')
+        .set({
+          updated_at: new Date(),
+          ...(next.env !== undefined ? { env_sealed: next.env } : {}),
+          ...(next.buildEnv !== undefined ? { build_env_sealed: next.buildEnv } : {}),
+        })
+        .where('name', '=', name)
+        .returningAll()
+        .executeTakeFirstOrThrow();
+    });
+  }
+
+  /**
+   * Deletes the project and everything recorded about it (deployments, their
+   * logs, archives, transitions; domains). Its containers and images are
+   * removed by the workers first (see the API's project deletion).
+   */
+  async delete(name: string): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      await trx.updateTable('projects').set({ current_deployment_id: null }).where('name', '=', name).execute();
+      await trx.deleteFrom('deployments').where('project', '=', name).execute();
+      await trx.deleteFrom('projects').where('name', '=', name).execute();
+    });
+  }
+
+  /**
+   * The project's releases, newest first: deployments that went live (running
+   * now, draining, or stopped with their image kept), which a rollback can
+   * start again.
+   */
+  async releases(name: string, limit = 20): Promise<DeploymentRow[]> {
+    return this.db
+      .selectFrom('deployments')
+      .selectAll()
+      .where('project', '=', name)
+      .where('image', 'is not', null)
+      .where('status', 'in', ['running', 'crashed', 'stopped'])
+      .orderBy('created_at', 'desc')
+      .orderBy('id', 'desc')
+      .limit(limit)
+      .execute();
+  }
+
+  /** Bytes of the images its deployments keep, and of the archives stored for them. */
+  async disk(name: string): Promise<ProjectDisk> {
+    const { rows } = await sql<{ images: string | null; archives: string | null }>`
+      select
+        (select sum(image_bytes) from deployments where project = ${name} and image is not null) as images,
+        (select sum(octet_length(a.data)) from deployment_archives a join deployments d on d.id = a.deployment_id
+          where d.project = ${name}) as archives`.execute(this.db);
+    return { imageBytes: Number(rows[0]?.images ?? 0), archiveBytes: Number(rows[0]?.archives ?? 0) };
+  }
+}
