@@ -1,0 +1,54 @@
+/** berth env set | unset | ls: a project's env (values are secrets; only names are ever shown). */
+import { api, apiJson, CliError, seg } from '../api-client.ts';
+import { parseArgs, parseEnvPairs } from '../args.ts';
+import { bold, dim, say } from '../output.ts';
+
+const usage =
+  'usage: berth env set <project> K=V [K=V ...] [--build]\n' +
+  '       berth env unset <project> K [K ...] [--build]\n' +
+  '       berth env ls <project>';
+
+export async function env(args: string[]): Promise<number> {
+  const [sub, ...rest] = args;
+  const a = parseArgs(rest, { booleans: sub === 'ls' ? [] : ['build'], usage });
+  const [project, ...items] = a.positional;
+  const field = a.has('build') ? 'buildEnv' : 'env';
+  switch (sub) {
+    case 'set': {
+      if (!project || !items.length) throw new CliError(usage);
+      const values = parseEnvPairs(items, 'env set');
+      const keys = await apiJson('PATCH', `/api/projects/${seg(project)}/env`, { [field]: values });
+      say(`set ${Object.keys(values).join(', ')} on ${bold(project)}${field === 'buildEnv' ? ' (build env)' : ''}`);
+      printKeys(keys);
+      return 0;
+    }
+    case 'unset': {
+      if (!project || !items.length) throw new CliError(usage);
+      const bad = items.find((k) => k.includes('='));
+      if (bad) throw new CliError(`env unset takes names, not KEY=VALUE ("${bad}")\n${usage}`);
+      const before = await api('GET', `/api/projects/${seg(project)}/env`);
+      const had: string[] = field === 'buildEnv' ? before.buildEnvKeys : before.envKeys;
+      const keys = await apiJson('PATCH', `/api/projects/${seg(project)}/env`, { [field]: Object.fromEntries(items.map((k) => [k, null])) });
+      const missing = items.filter((k) => !had.includes(k));
+      const removed = items.filter((k) => had.includes(k));
+      if (removed.length) say(`unset ${removed.join(', ')} on ${bold(project)}${field === 'buildEnv' ? ' (build env)' : ''}`);
+      if (missing.length) say(dim(`${missing.join(', ')} ${missing.length === 1 ? 'was' : 'were'} not set`));
+      printKeys(keys);
+      return 0;
+    }
+    case 'ls':
+    case 'list': {
+      if (!project || items.length) throw new CliError(usage);
+      printKeys(await api('GET', `/api/projects/${seg(project)}/env`));
+      return 0;
+    }
+    default:
+      throw new CliError(sub ? `unknown subcommand "env ${sub}"\n${usage}` : usage);
+  }
+}
+
+function printKeys(keys: { envKeys: string[]; buildEnvKeys: string[] }): void {
+  if (!keys.envKeys.length && !keys.buildEnvKeys.length) say(dim('no env set'));
+  for (const k of keys.envKeys) say(`env        ${k}`);
+  for (const k of keys.buildEnvKeys) say(`build-env  ${k}`);
+}

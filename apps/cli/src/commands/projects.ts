@@ -1,0 +1,112 @@
+/** berth projects create | list | show | rm */
+import { api, apiJson, CliError, seg } from '../api-client.ts';
+import { parseArgs, parsePort } from '../args.ts';
+import { bold, bytes, dim, say, table } from '../output.ts';
+
+const usage =
+  'usage: berth projects create <name> [--git URL] [--ref R] [--root-dir D] [--port P] [--health-path /p]\n' +
+  '       berth projects list | show <name> | rm <name>';
+
+export async function projects(args: string[]): Promise<number> {
+  const [sub, ...rest] = args;
+  switch (sub) {
+    case 'create':
+      return create(rest);
+    case 'list':
+    case 'ls':
+      return list(rest);
+    case 'show':
+      return show(rest);
+    case 'rm':
+      return remove(rest);
+    default:
+      throw new CliError(sub ? `unknown subcommand "projects ${sub}"\n${usage}` : usage);
+  }
+}
+
+function oneName(rest: string[]): string {
+  const a = parseArgs(rest, { usage });
+  if (a.positional.length !== 1) throw new CliError(usage);
+  return a.positional[0]!;
+}
+
+async function create(rest: string[]): Promise<number> {
+  const a = parseArgs(rest, { values: ['git', 'ref', 'root-dir', 'port', 'health-path'], usage });
+  if (a.positional.length !== 1) throw new CliError(usage);
+  const body = {
+    name: a.positional[0],
+    ...(a.has('git') ? { gitUrl: a.one('git') } : {}),
+    ...(a.has('ref') ? { ref: a.one('ref') } : {}),
+    ...(a.has('root-dir') ? { rootDir: a.one('root-dir') } : {}),
+    ...(a.has('port') ? { port: parsePort(a.one('port')!) } : {}),
+    ...(a.has('health-path') ? { healthPath: a.one('health-path') } : {}),
+  };
+  const p = await apiJson('POST', '/api/projects', body);
+  say(`created ${bold(p.name)}  ${p.url}`);
+  table(settings(p));
+  return 0;
+}
+
+async function list(rest: string[]): Promise<number> {
+  const a = parseArgs(rest, { usage });
+  if (a.positional.length) throw new CliError(usage);
+  const { items } = await api('GET', '/api/projects');
+  if (!items.length) {
+    say(dim('no projects yet: berth projects create <name>'));
+    return 0;
+  }
+  table([
+    ['NAME', 'CURRENT', 'STATUS', 'URL'],
+    ...items.map((p: any) => [p.name, p.currentDeployment?.id ?? '-', p.currentDeployment?.status ?? '-', p.url]),
+  ]);
+  return 0;
+}
+
+function settings(p: any): string[][] {
+  return [
+    ['  source', p.gitUrl ? `${p.gitUrl}${p.ref ? ` @ ${p.ref}` : ''}` : 'archives (berth deploy <dir> --project)'],
+    ['  root dir', p.rootDir || '.'],
+    ['  port', p.port === null ? 'default' : String(p.port)],
+    ['  health path', p.healthPath],
+  ];
+}
+
+async function show(rest: string[]): Promise<number> {
+  const p = await api('GET', `/api/projects/${seg(oneName(rest))}`);
+  say(`${bold(p.name)}  ${p.url}`);
+  table([
+    ...settings(p),
+    ['  env', p.envKeys.length ? p.envKeys.join(', ') : '-'],
+    ['  build env', p.buildEnvKeys.length ? p.buildEnvKeys.join(', ') : '-'],
+    ['  current', p.currentDeployment ? `${p.currentDeployment.id} (${p.currentDeployment.status})` : 'none'],
+    ...(p.disk ? [['  disk', `images ${bytes(p.disk.imageBytes)}, archives ${bytes(p.disk.archiveBytes)}`]] : []),
+  ]);
+  const releases: any[] = p.releases ?? [];
+  say('');
+  if (!releases.length) {
+    say(dim('no releases yet'));
+    return 0;
+  }
+  say('releases (newest first):');
+  table([
+    ['', 'ID', 'STATUS', 'SOURCE', 'CREATED', 'NOTE'],
+    ...releases.map((d) => [
+      d.current ? '*' : ' ',
+      d.id,
+      d.status,
+      d.source.type === 'git' ? `git ${d.commitSha ? d.commitSha.slice(0, 10) : (d.source.ref ?? '')}`.trim() : (d.source.format ?? 'archive'),
+      d.createdAt,
+      [d.promote ? '' : 'preview', d.releaseOf ? `rollback to ${d.releaseOf}` : '', d.retiredAt && !d.current && d.status === 'running' ? 'draining' : '']
+        .filter(Boolean)
+        .join(', '),
+    ]),
+  ]);
+  return 0;
+}
+
+async function remove(rest: string[]): Promise<number> {
+  const name = oneName(rest);
+  const res = await api('DELETE', `/api/projects/${seg(name)}`);
+  say(`removed ${bold(res.name)}${res.stopped.length ? `; stopped ${res.stopped.join(', ')}` : ''}`);
+  return 0;
+}
