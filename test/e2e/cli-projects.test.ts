@@ -1,13 +1,14 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { testAppsDir } from '../helpers/archives.ts';
+import { imageTag } from '@berth/shared/docker-names';
+import { tarGzEntries, testAppsDir } from '../helpers/archives.ts';
 import { startGitServer, type GitServer } from '../helpers/git-server.ts';
 import { request } from '../helpers/http.ts';
 import { waitFor } from '../helpers/ports.ts';
-import { instanceContainers, startStack, testToken, type Stack } from '../helpers/stack.ts';
+import { docker, instanceContainers, startStack, testToken, type Stack } from '../helpers/stack.ts';
 
 const root = path.resolve(testAppsDir, '..');
 const scratch = mkdtempSync(path.join(os.tmpdir(), 'berth-cli-projects-'));
@@ -223,6 +224,30 @@ describe('berth deploy --project, rollback, promote, redeploy', () => {
     const out = await fails(['deploy', releaseDir('broken', 'RUN echo "compiling..." && exit 3\n'), '--project', project], /failed BUILD_FAILED: .*non-zero code: 3/);
     expect(out).toContain('compiling...');
     await serves(project, 'v1');
+  }, 180_000);
+
+  it('deploys a .tar.gz as a preview with its own env on top of the project env', async () => {
+    const dir = releaseDir('v4');
+    const archive = path.join(scratch, 'v4.tar.gz');
+    writeFileSync(archive, await tarGzEntries(readdirSync(dir).map((name) => ({ name, content: readFileSync(path.join(dir, name), 'utf8') }))));
+    const out = await ok(['deploy', archive, '--project', project, '--preview', '--env', 'SECRET_TOKEN=from-flag']);
+    const id = deploymentId(out);
+    expect(out).toContain(`preview  http://${id}.localhost:${stack.caddy!.httpPort}`);
+    expect(out).not.toContain('from-flag');
+    const info = await waitFor('tar.gz preview', async () => {
+      const r = await request(`${stack.caddyUrl}/info`, { host: `${id}.localhost` });
+      return r.status === 200 ? JSON.parse(r.body) : undefined;
+    });
+    expect(info).toEqual({ version: 'v4', secret: 'from-flag' });
+    await serves(project, 'v1'); // a preview leaves the project URL alone
+  }, 180_000);
+
+  it('exits 1 with the code when a rollback cannot start its release (the image is gone), and the project keeps serving', async () => {
+    await docker.getImage(imageTag(stack.instance, ids.v2!)).remove({ force: true, noprune: true });
+    const out = await fails(['rollback', project, '--to', ids.v2!], /failed IMAGE_GONE: the image of/);
+    expect(out).toContain(`${ids.v2} is stopped: starting its image again as`);
+    await serves(project, 'v1');
+    expect(await ok(['projects', 'list'])).toMatch(new RegExp(`${project}\\s+${ids.v1again}\\s+running`));
   }, 180_000);
 
   it('reports API errors as exit 1 with the code, and bad arguments with a usage line', async () => {
