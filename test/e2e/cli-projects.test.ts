@@ -173,11 +173,12 @@ describe('berth deploy --project, rollback, promote, redeploy', () => {
     expect(back).toContain(`${ids.v2} is stopped: starting its image again as`);
     expect(back).toContain('→ running');
     expect(back).toMatch(new RegExp(`rolled back  ${projectUrl(project)} serves [a-z0-9]{12} \\(the image of ${ids.v2}\\) after \\d+\\.\\ds`));
+    ids.v2again = /starting its image again as ([a-z0-9]{12})/.exec(back)![1]!;
     await serves(project, 'v2');
     expect(await ok(['projects', 'show', project])).toContain(`rollback to ${ids.v2}`);
   }, 180_000);
 
-  it('deploys a preview that leaves the project URL alone, then promotes it', async () => {
+  it('deploys a preview that leaves the project URL alone, promotes it, then rolls back to a draining rollback release', async () => {
     const out = await ok(['deploy', releaseDir('v3'), '--project', project, '--preview']);
     const id = deploymentId(out);
     expect(out).toContain(`preview  http://${id}.localhost:${stack.caddy!.httpPort}`);
@@ -192,6 +193,13 @@ describe('berth deploy --project, rollback, promote, redeploy', () => {
     expect(await ok(['promote', id])).toContain(`${project} now serves ${id}  ${projectUrl(project)}`);
     await serves(project, 'v3');
     ids.v3 = id;
+
+    // Back to the rollback release, which still drains: a switch, no new deployment.
+    const back = await ok(['rollback', project, '--to', ids.v2again!]);
+    expect(back).toContain(`${ids.v2again} is still running: switching ${project} to it`);
+    expect(back).not.toContain('→');
+    expect(back).toMatch(new RegExp(`rolled back  ${projectUrl(project)} serves ${ids.v2again} after \\d+\\.\\ds`));
+    await serves(project, 'v2');
   }, 180_000);
 
   it('redeploys a release from its kept archive and waits until it serves', async () => {

@@ -85,7 +85,14 @@ async function deployToProject(
   return waitLive(created);
 }
 
-/** Shows a deployment's build as it happens; resolves with its last status event (running or how it ended). */
+/** Statuses a deployment passes through before it runs or ends. */
+const inFlight = new Set(['queued', 'fetching', 'building', 'starting']);
+
+/**
+ * Shows a deployment's build as it happens; resolves with its last status
+ * (running, or how it ended). A stream that ends early (a viewer that fell
+ * behind, a restarting API) is made up for by polling the deployment.
+ */
 async function followBuild(id: string): Promise<any> {
   let final: any;
   await streamEvents(`/api/deployments/${id}/events`, (event, data) => {
@@ -94,7 +101,13 @@ async function followBuild(id: string): Promise<any> {
       note(`→ ${bold(data.status)}`);
       final = data;
     }
-  });
+  }).catch((err: unknown) => note(`event stream lost (${err instanceof Error ? err.message : String(err)}); polling`));
+  while (!final || inFlight.has(final.status)) {
+    await sleep(500);
+    const d = await api('GET', `/api/deployments/${seg(id)}`);
+    if (d.status !== final?.status) note(`→ ${bold(d.status)}`);
+    final = d;
+  }
   return final;
 }
 
@@ -164,7 +177,8 @@ export async function rollback(args: string[]): Promise<number> {
   const to = a.one('to');
   const res = await apiJson('POST', `/api/projects/${seg(project)}/rollback`, to ? { deploymentId: to } : {});
   const target: string = res.id;
-  if (res.releaseOf) {
+  // 200 (current): a release still running took the URL; 202: a new deployment runs a stopped one's image.
+  if (!res.current) {
     // A stopped release: its image starts again as a new deployment, which takes the URL once healthy.
     note(`${res.releaseOf} is stopped: starting its image again as ${bold(target)}`);
     const final = await followBuild(target);
@@ -178,13 +192,11 @@ export async function rollback(args: string[]): Promise<number> {
     const p = await api('GET', `/api/projects/${seg(project)}`);
     if (p.currentDeployment?.id === target) {
       const seconds = ((Date.now() - started) / 1000).toFixed(1);
-      say(`\n${bold('rolled back')}  ${p.url} serves ${target}${res.releaseOf ? ` (the image of ${res.releaseOf})` : ''} after ${seconds}s`);
+      say(`\n${bold('rolled back')}  ${p.url} serves ${target}${res.current ? '' : ` (the image of ${res.releaseOf})`} after ${seconds}s`);
       return 0;
     }
     const d = await api('GET', `/api/deployments/${seg(target)}`);
-    if (d.status !== 'running' && d.status !== 'starting' && d.status !== 'building' && d.status !== 'fetching' && d.status !== 'queued') {
-      return reportFailure(d);
-    }
+    if (d.status !== 'running' && !inFlight.has(d.status)) return reportFailure(d);
     if (Date.now() > deadline) {
       say(`\n${project} still serves ${p.currentDeployment?.id ?? 'nothing'}, not ${target}, after ${((Date.now() - started) / 1000).toFixed(1)}s`);
       return 1;
