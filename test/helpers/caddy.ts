@@ -8,6 +8,8 @@ export interface TestCaddy {
   adminUrl: string;
   adminListen: string;
   httpPort: number;
+  /** A free port for router-sync's HTTPS server (custom domains); nothing listens until it configures one. */
+  httpsPort: number;
   /** Stops Caddy (SIGKILL when `crash`) and starts it again with the bare config. */
   restart(options?: { crash?: boolean }): Promise<void>;
   stop(): Promise<void>;
@@ -17,6 +19,7 @@ export interface TestCaddy {
 export async function startCaddy(): Promise<TestCaddy> {
   const adminPort = await freePort();
   const httpPort = await freePort();
+  const httpsPort = await freePort();
   const adminListen = `127.0.0.1:${adminPort}`;
   const adminUrl = `http://${adminListen}`;
   const configFile = path.join(mkdtempSync(path.join(os.tmpdir(), 'berth-caddy-')), 'caddy.json');
@@ -43,6 +46,7 @@ export async function startCaddy(): Promise<TestCaddy> {
     adminUrl,
     adminListen,
     httpPort,
+    httpsPort,
     async restart(options = {}) {
       await halt(options.crash ? 'SIGKILL' : 'SIGTERM');
       await launch();

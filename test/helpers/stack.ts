@@ -135,6 +135,7 @@ function stackEnv(
     BERTH_NETWORK: testNetwork,
     BASE_DOMAIN: 'localhost',
     PUBLIC_PORT: String(caddy?.httpPort ?? 8080),
+    PUBLIC_HTTPS_PORT: String(caddy?.httpsPort ?? 8443),
     BERTH_ADMIN_TOKEN: testToken,
     // One key per stack: its API seals env values, its workers open them.
     BERTH_SECRET_KEY: stackSecretKey,
@@ -161,6 +162,7 @@ async function startTestRouter(
     ...baseEnv,
     CADDY_ADMIN_URL: caddy.adminUrl,
     CADDY_HTTP_LISTEN: `127.0.0.1:${caddy.httpPort}`,
+    CADDY_HTTPS_LISTEN: `127.0.0.1:${caddy.httpsPort}`,
     API_UPSTREAM: new URL(apiUrl).host,
     RESYNC_INTERVAL_MS: '1000',
   });

@@ -95,11 +95,18 @@ function expectedFor(target: string, viaCaddy: boolean): { status: number; from:
 }
 
 describe('default-deny auth, decided on the matched route', () => {
-  it('has every route declared, and only health endpoints public', () => {
+  it('has every route declared, and only health endpoints and Caddy’s TLS ask public', () => {
     const routes = stack.api.routeAccess;
     expect(routes.length).toBeGreaterThan(10);
     const open = routes.filter((r) => r.access === 'public').map((r) => `${r.method} ${r.url}`);
-    expect(open.sort()).toEqual(['GET /healthz', 'GET /readyz', 'HEAD /healthz', 'HEAD /readyz']);
+    expect(open.sort()).toEqual([
+      'GET /api/tls/allowed',
+      'GET /healthz',
+      'GET /readyz',
+      'HEAD /api/tls/allowed',
+      'HEAD /healthz',
+      'HEAD /readyz',
+    ]);
   });
 
   it('a route added without any access setting is closed (admin only)', async () => {

@@ -28,6 +28,8 @@ import type { ArchiveStore } from '@berth/shared/archive-store';
 import type { RoutingStore } from '@berth/shared/routing-store';
 import { ConcurrencyLimit } from './concurrency-limit.ts';
 import { RateLimitedError, RateLimiter } from './rate-limiter.ts';
+import { domainRoutes } from './routes/domains.ts';
+import type { DomainStore } from '@berth/shared/domain-store';
 
 export interface AppDeps {
   config: ApiConfig;
@@ -37,6 +39,7 @@ export interface AppDeps {
   /** Recorded status changes (a new viewer's timeline). */
   history: TransitionHistory;
   tokens: TokenStore;
+  domains: DomainStore;
   /** Commands (rate limits); the relay has its own subscriber connection. */
   redis: Redis;
   /** Every status change (cancel, stop, a failed enqueue) goes through it. */
@@ -102,6 +105,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await api.register(projectRoutes, { projects, store, releases, lifecycle, secrets, limiter, uploads, config });
   await api.register(deploymentLogRoutes, { store, logs, config });
   await api.register(eventRoutes, { store, logs, history, relay, streams, config });
+  await api.register(domainRoutes, { domains: deps.domains, announceRoutes: deps.announceRoutes, config });
   await api.register(tokenRoutes, { tokens, onRevoked: (tokenId) => streams.endForToken(tokenId) });
   return app;
 }

@@ -12,6 +12,8 @@ const schema = z.object({
   /** Scheme and port under which Caddy serves apps, for the URLs the API hands out. */
   PUBLIC_SCHEME: z.enum(['http', 'https']).default('http'),
   PUBLIC_PORT: env.port(8080),
+  /** The port Caddy serves custom domains on over HTTPS (router-sync's CADDY_HTTPS_LISTEN), for their URLs. */
+  PUBLIC_HTTPS_PORT: env.port(8443),
   /** The admin API token to accept (registered at start; changing it retires the old one). */
   BERTH_ADMIN_TOKEN: z.string().min(16, 'expected at least 16 characters').optional(),
   /**

@@ -137,11 +137,18 @@ export class Releases {
     return { deployment: await this.enqueue(row), switched: false };
   }
 
-  /** The release that served before the current one: the newest kept release older than it. */
+  /**
+   * The release that served before the current one: the newest kept build
+   * older than the build the current one runs (a rollback runs an older
+   * build, so rolling back again goes further back, not forth).
+   */
   private async previousRelease(project: ProjectRow): Promise<DeploymentRow> {
     const current = project.current_deployment_id ? await this.deps.store.get(project.current_deployment_id) : undefined;
-    const releases = await this.deps.projects.releases(project.name);
-    const previous = releases.find((r) => r.id !== current?.id && (!current || r.created_at <= current.created_at) && r.promote);
+    const build = current?.release_of ? await this.deps.store.get(current.release_of) : current;
+    const releases = await this.deps.projects.releases(project.name, 100);
+    const previous = releases.find(
+      (r) => r.release_of === null && r.promote && r.id !== build?.id && (!build || r.created_at < build.created_at),
+    );
     if (!previous) throw new BerthError('CONFLICT', `${project.name} has no earlier release to roll back to`);
     return previous;
   }

@@ -15,6 +15,7 @@ import { ArchiveStore } from '@berth/shared/archive-store';
 import { ProjectStore } from '@berth/shared/project-store';
 import { RoutingStore } from '@berth/shared/routing-store';
 import { loadSecretBox } from '@berth/shared/secret-box';
+import { DomainStore } from '@berth/shared/domain-store';
 import { bootstrapAdminToken } from './admin-token.ts';
 import { buildApp, type AppDeps } from './app.ts';
 import type { ApiConfig } from './config.ts';
@@ -73,6 +74,7 @@ export async function startApi(config: ApiConfig, logger: Logger): Promise<ApiHa
       logs: new LogStore(db),
       history: new TransitionHistory(db),
       tokens,
+      domains: new DomainStore(db),
       redis,
       lifecycle,
       queue,

@@ -14,10 +14,21 @@ const schema = z.object({
   CADDY_ADMIN_LISTEN: z.string().optional(),
   /** Where Caddy serves HTTP, e.g. ":8080" or ":80". */
   CADDY_HTTP_LISTEN: z.string().regex(/^[^\s]*:\d+$/, 'expected [host]:port').default(':8080'),
+  /**
+   * Where Caddy serves custom domains over HTTPS, e.g. ":8443" or ":443"; opened only
+   * while some project has a domain. Custom domains on HTTP redirect to this port.
+   */
+  CADDY_HTTPS_LISTEN: z.string().regex(/^[^\s]*:\d+$/, 'expected [host]:port').default(':8443'),
+  /** Who signs custom domains' certificates: Caddy's local CA, or an ACME CA (Let's Encrypt) as ACME_EMAIL. */
+  TLS_ISSUER: z.enum(['internal', 'acme']).default('internal'),
+  ACME_EMAIL: z.string().email('expected an email address').optional(),
   /** host:port of the API, reached under http://<BASE_DOMAIN>/api/. */
   API_UPSTREAM: z.string().default('127.0.0.1:3000'),
   RESYNC_INTERVAL_MS: env.milliseconds(5000),
   DEBOUNCE_MS: env.milliseconds(15),
+}).refine((c) => c.TLS_ISSUER !== 'acme' || c.ACME_EMAIL !== undefined, {
+  path: ['ACME_EMAIL'],
+  message: 'required when TLS_ISSUER=acme',
 });
 
 export type RouterSyncConfig = Readonly<z.infer<typeof schema>> & { network: string; adminListen: string };

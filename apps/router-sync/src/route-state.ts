@@ -1,19 +1,21 @@
 import type Docker from 'dockerode';
+import type { DomainStore } from '@berth/shared/domain-store';
 import type { RoutingStore } from '@berth/shared/routing-store';
 import { labels } from '@berth/shared/labels';
 import type { RoutingState, RunningApp } from './caddy-config.ts';
 
-/** Reads the routing state: running, labelled containers (Docker) + current deployments (Postgres). */
+/** Reads the routing state: running, labelled containers (Docker) + current deployments and custom domains (Postgres). */
 export async function readRoutingState(
   docker: Docker,
   store: RoutingStore,
-  options: { instance: string; network: string },
+  options: { instance: string; network: string; domains: Pick<DomainStore, 'projectsByHostname'> },
 ): Promise<RoutingState> {
-  const [containers, current] = await Promise.all([
+  const [containers, current, domains] = await Promise.all([
     docker.listContainers({
       filters: { label: [`${labels.instance}=${options.instance}`], status: ['running'] },
     }),
     store.currentDeployments(),
+    options.domains.projectsByHostname(),
   ]);
   // Only deployments that are meant to be reachable (`isRoutable`): a stopped one
   // loses its route at once, even before its container is gone.
@@ -28,5 +30,5 @@ export async function readRoutingState(
     if (!routable.has(deploymentId)) continue;
     apps.push({ deploymentId, project, upstream: `${ip}:${port}` });
   }
-  return { apps, current };
+  return { apps, current, domains };
 }

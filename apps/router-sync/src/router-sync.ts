@@ -94,6 +94,8 @@ export class RouterSync {
       httpListen: config.CADDY_HTTP_LISTEN,
       baseDomain: config.BASE_DOMAIN,
       apiUpstream: config.API_UPSTREAM,
+      httpsListen: config.CADDY_HTTPS_LISTEN,
+      tlsIssuer: config.TLS_ISSUER === 'acme' ? { module: 'acme', email: config.ACME_EMAIL! } : { module: 'internal' },
     });
     const desiredJson = canonicalJson(desired);
     let differs = desiredJson !== this.lastApplied;
@@ -105,7 +107,7 @@ export class RouterSync {
     this.lastApplied = desiredJson;
     this.loads++;
     logger.info(
-      { apps: state.apps.length, ms: Math.round(performance.now() - started) },
+      { apps: state.apps.length, domains: state.domains?.size ?? 0, ms: Math.round(performance.now() - started) },
       'caddy config loaded',
     );
   }

@@ -1,6 +1,7 @@
 import Docker from 'dockerode';
 import { createDb } from '@berth/shared/db';
 import { RoutingStore } from '@berth/shared/routing-store';
+import { DomainStore } from '@berth/shared/domain-store';
 import { startProgram, type Started } from '@berth/shared/lifecycle';
 import type { Logger } from '@berth/shared/logger';
 import { createRedis } from '@berth/shared/redis';
@@ -19,6 +20,7 @@ export async function startRouterSync(config: RouterSyncConfig, logger: Logger):
     const db = createDb(config.DATABASE_URL, { max: 2 });
     opened('database', () => db.destroy());
     const store = new RoutingStore(db);
+    const domains = new DomainStore(db);
     const docker = new Docker();
     const sync = new RouterSync({
       config,
@@ -26,7 +28,7 @@ export async function startRouterSync(config: RouterSyncConfig, logger: Logger):
       logger,
       caddy: new HttpCaddyAdmin(config.CADDY_ADMIN_URL),
       subscriber: createRedis(config.REDIS_URL),
-      readState: () => readRoutingState(docker, store, { instance: config.BERTH_INSTANCE, network: config.network }),
+      readState: () => readRoutingState(docker, store, { instance: config.BERTH_INSTANCE, network: config.network, domains }),
     });
     opened('reconciler', () => sync.stop());
     await sync.start();

@@ -9,7 +9,8 @@ import type { LogSink } from './log-sink.ts';
 export interface AppStartDeps {
   config: WorkerConfig;
   runtime: ContainerRuntime;
-  probe: (host: string, port: number) => Promise<boolean>;
+  /** True when the app answers `path` on host:port with a status below 500. */
+  probe: (host: string, port: number, path: string) => Promise<boolean>;
 }
 
 /** Starts a deployment's container from its image and waits until it answers; returns the container's id. */
@@ -33,10 +34,10 @@ export async function startApp(
     memoryBytes: config.CONTAINER_MEMORY_MB * 1024 * 1024,
     nanoCpus: Math.round(config.CONTAINER_CPUS * 1e9),
   });
-  log.system(`container started; waiting for it to answer on port ${deployment.port}`);
+  log.system(`container started; waiting for it to answer ${deployment.health_path} on port ${deployment.port}`);
   await waitUntilAnswering(
     { runtime, probe, timeoutMs: config.HEALTHCHECK_TIMEOUT_MS },
-    { name, ip, port: deployment.port },
+    { name, ip, port: deployment.port, path: deployment.health_path },
     signal,
     log,
   );
@@ -51,16 +52,16 @@ export async function startApp(
  */
 async function waitUntilAnswering(
   { runtime, probe, timeoutMs }: { runtime: ContainerRuntime; probe: AppStartDeps['probe']; timeoutMs: number },
-  container: { name: string; ip: string; port: number },
+  container: { name: string; ip: string; port: number; path: string },
   signal: AbortSignal,
   log: LogSink,
 ): Promise<void> {
-  const { name, ip, port } = container;
+  const { name, ip, port, path } = container;
   const deadline = Date.now() + timeoutMs;
   let delay = 25;
   for (let attempt = 0; ; attempt++) {
     signal.throwIfAborted();
-    if (ip && (await probe(ip, port))) return;
+    if (ip && (await probe(ip, port, path))) return;
     const timedOut = Date.now() >= deadline;
     // Check the container itself every other probe, and always before giving up:
     // an app that exits (and is restarted by its policy) must fail as APP_EXITED.
@@ -76,7 +77,10 @@ async function waitUntilAnswering(
     }
     if (timedOut) {
       await copyContainerOutput(runtime, name, log);
-      throw new BerthError('HEALTHCHECK_TIMEOUT', `the app did not answer HTTP on port ${port} within ${timeoutMs} ms`);
+      throw new BerthError(
+        'HEALTHCHECK_TIMEOUT',
+        `the app did not answer ${path} on port ${port} with a status below 500 within ${timeoutMs} ms`,
+      );
     }
     await new Promise((r) => setTimeout(r, delay));
     delay = Math.min(delay * 1.5, 500);

@@ -35,18 +35,24 @@ export class ReaperQueries {
   }
 
   /**
-   * Releases whose image is kept: per project, the newest `keep` deployments
-   * that went live (running, crashed, or stopped with their image), and every
-   * live one whatever its age.
+   * Deployments whose image is kept: per project, those of the newest `keep`
+   * builds that went live (a rollback runs an older build again: it counts
+   * as that build, not as a new one), and every live one whatever its age.
    */
   async keptReleases(keep: number): Promise<Set<string>> {
     const { rows } = await sql<{ id: string }>`
-      select id from (
-        select id, status, row_number() over (partition by project order by created_at desc, id desc) as n
-        from deployments
-        where image is not null and status in ('running', 'crashed', 'stopped')
-      ) r
-      where n <= ${keep} or status in ('running', 'crashed')`.execute(this.db);
+      with released as (
+        select d.id, d.project, d.status, coalesce(d.release_of, d.id) as build
+        from deployments d
+        where d.image is not null and d.status in ('running', 'crashed', 'stopped')
+      ),
+      builds as (
+        select r.build, row_number() over (partition by r.project order by b.created_at desc, b.id desc) as n
+        from (select distinct project, build from released) r
+        join deployments b on b.id = r.build
+      )
+      select released.id from released join builds on builds.build = released.build
+      where builds.n <= ${keep} or released.status in ('running', 'crashed')`.execute(this.db);
     return new Set(rows.map((r) => r.id));
   }
 }

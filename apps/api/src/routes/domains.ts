@@ -1,0 +1,129 @@
+import type { FromSchema } from 'json-schema-to-ts';
+import { checkCustomHostname } from '@berth/shared/custom-hostname';
+import type { DomainRow, DomainStore } from '@berth/shared/domain-store';
+import type { FastifyBaseLogger } from 'fastify';
+import type { ApiConfig } from '../config.ts';
+import type { ApiPlugin } from './api-plugin.ts';
+import { errorResponses, errorSchema } from './error-schema.ts';
+
+export interface DomainRoutesOptions {
+  domains: Pick<DomainStore, 'add' | 'list' | 'remove' | 'isRegistered'>;
+  /** Pokes router-sync after a change. */
+  announceRoutes: () => Promise<void>;
+  config: Pick<ApiConfig, 'BASE_DOMAIN' | 'PUBLIC_HTTPS_PORT'>;
+}
+
+const read = { access: 'read' } as const;
+const deploy = { access: 'deploy' } as const;
+/** Caddy asks before it gets a certificate; it sends no token. */
+const open = { access: 'public' } as const;
+
+const domainViewSchema = {
+  type: 'object',
+  properties: {
+    hostname: { type: 'string' },
+    project: { type: 'string' },
+    url: { type: 'string', description: 'https://<hostname>, with the port when Caddy serves HTTPS on another than 443' },
+    createdAt: { type: 'string' },
+  },
+  required: ['hostname', 'project', 'url', 'createdAt'],
+  additionalProperties: false,
+} as const;
+type DomainView = FromSchema<typeof domainViewSchema>;
+
+const domainListSchema = {
+  type: 'object',
+  properties: { items: { type: 'array', items: domainViewSchema } },
+  required: ['items'],
+  additionalProperties: false,
+} as const;
+
+const projectName = { type: 'string', minLength: 1, maxLength: 100 } as const;
+/** Loose here (a 400 names the rule broken: checkCustomHostname); 253 is DNS's own limit. */
+const hostnameSchema = { type: 'string', minLength: 1, maxLength: 253 } as const;
+const projectParams = {
+  type: 'object',
+  properties: { name: projectName },
+  required: ['name'],
+} as const;
+const domainParams = {
+  type: 'object',
+  properties: { name: projectName, hostname: hostnameSchema },
+  required: ['name', 'hostname'],
+} as const;
+const addBody = {
+  type: 'object',
+  properties: { hostname: { ...hostnameSchema, description: 'a lowercase DNS name outside BASE_DOMAIN, e.g. app.example.com' } },
+  required: ['hostname'],
+  additionalProperties: false,
+} as const;
+const askQuery = {
+  type: 'object',
+  properties: { domain: { type: 'string', description: 'the name Caddy is about to get a certificate for' } },
+} as const;
+/** The ask endpoint answers with its status alone. */
+const emptyBody = { type: 'string', maxLength: 0 } as const;
+
+/** Custom domains of a project, and the question Caddy asks before it gets a certificate for one. */
+export const domainRoutes: ApiPlugin<DomainRoutesOptions> = async (app, { domains, announceRoutes, config }) => {
+  const httpsPort = config.PUBLIC_HTTPS_PORT === 443 ? '' : `:${config.PUBLIC_HTTPS_PORT}`;
+  const view = (row: DomainRow): DomainView => ({
+    hostname: row.hostname,
+    project: row.project,
+    url: `https://${row.hostname}${httpsPort}`,
+    createdAt: row.createdAt.toISOString(),
+  });
+
+  /**
+   * Tells router-sync to rebuild now. Best effort: the change is committed, and
+   * router-sync's periodic resync (RESYNC_INTERVAL_MS) picks it up anyway.
+   */
+  const pokeRouter = async (log: FastifyBaseLogger, hostname: string) => {
+    try {
+      await announceRoutes();
+    } catch (err) {
+      log.warn({ err, hostname }, 'could not poke router-sync; its periodic resync will apply the domain change');
+    }
+  };
+
+  app.get(
+    '/api/projects/:name/domains',
+    { config: read, schema: { params: projectParams, response: { 200: domainListSchema, ...errorResponses } } },
+    async (request) => ({ items: (await domains.list(request.params.name)).map(view) }),
+  );
+
+  app.post(
+    '/api/projects/:name/domains',
+    { config: deploy, schema: { params: projectParams, body: addBody, response: { 201: domainViewSchema, ...errorResponses } } },
+    async (request, reply) => {
+      const hostname = checkCustomHostname(request.body.hostname, config.BASE_DOMAIN);
+      const row = await domains.add(request.params.name, hostname);
+      request.log.info({ project: row.project, hostname }, 'domain added');
+      await pokeRouter(request.log, hostname);
+      return reply.status(201).send(view(row));
+    },
+  );
+
+  app.delete(
+    '/api/projects/:name/domains/:hostname',
+    { config: deploy, schema: { params: domainParams, response: { 200: domainViewSchema, ...errorResponses } } },
+    async (request) => {
+      const row = await domains.remove(request.params.name, request.params.hostname);
+      request.log.info({ project: row.project, hostname: row.hostname }, 'domain removed');
+      await pokeRouter(request.log, row.hostname);
+      return view(row);
+    },
+  );
+
+  // Caddy's on-demand TLS "ask": 200 lets it get a certificate for `domain`, anything else refuses.
+  // Public (Caddy sends no token); it tells no more than a TLS handshake with that name would.
+  app.get(
+    '/api/tls/allowed',
+    { config: open, schema: { querystring: askQuery, response: { 200: emptyBody, 404: emptyBody, '5xx': errorSchema } } },
+    async (request, reply) => {
+      const domain = request.query.domain?.toLowerCase();
+      const allowed = domain !== undefined && domain.length <= 253 && (await domains.isRegistered(domain));
+      return reply.status(allowed ? 200 : 404).send('');
+    },
+  );
+};
