@@ -72,12 +72,15 @@ function settings(p: any): string[][] {
 }
 
 async function show(rest: string[]): Promise<number> {
-  const p = await api('GET', `/api/projects/${seg(oneName(rest))}`);
+  const name = oneName(rest);
+  const p = await api('GET', `/api/projects/${seg(name)}`);
+  const { items: hostnames } = await api('GET', `/api/projects/${seg(name)}/domains`);
   say(`${bold(p.name)}  ${p.url}`);
   table([
     ...settings(p),
     ['  env', p.envKeys.length ? p.envKeys.join(', ') : '-'],
     ['  build env', p.buildEnvKeys.length ? p.buildEnvKeys.join(', ') : '-'],
+    ['  domains', hostnames.length ? hostnames.map((d: any) => d.hostname).join(', ') : '-'],
     ['  current', p.currentDeployment ? `${p.currentDeployment.id} (${p.currentDeployment.status})` : 'none'],
     ...(p.disk ? [['  disk', `images ${bytes(p.disk.imageBytes)}, archives ${bytes(p.disk.archiveBytes)}`]] : []),
   ]);
