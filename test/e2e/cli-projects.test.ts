@@ -37,7 +37,10 @@ function releaseDir(version: string, dockerfileExtra = ''): string {
     path.join(dir, 'server.js'),
     `const v = require('fs').readFileSync(__dirname + '/version.txt', 'utf8').trim();
 require('http').createServer((req, res) => {
-  if (req.url === '/healthz') return res.end('ok');
+  if (req.url === '/healthz') {
+    res.statusCode = process.env.UNHEALTHY ? 500 : 200;
+    return res.end(process.env.UNHEALTHY ? 'unhealthy' : 'ok');
+  }
   if (req.url === '/info') return res.end(JSON.stringify({ version: v, secret: process.env.SECRET_TOKEN ?? null }));
   res.end(v);
 }).listen(Number(process.env.PORT || 3000));
@@ -228,9 +231,17 @@ describe('berth deploy --project, rollback, promote, redeploy', () => {
     expect(await ok(['projects', 'rm', name])).toMatch(new RegExp(`removed ${name}; stopped [a-z0-9]{12}`));
   }, 180_000);
 
-  it('exits 1 with the code when a release fails to build, and the project keeps serving', async () => {
+  it('exits 1 with the code when a release fails to build or to answer its health path, and the project keeps serving', async () => {
     const out = await fails(['deploy', releaseDir('broken', 'RUN echo "compiling..." && exit 3\n'), '--project', project], /failed BUILD_FAILED: .*non-zero code: 3/);
     expect(out).toContain('compiling...');
+    await serves(project, 'v1');
+
+    // Built and started, but its health path answers 500: it never takes the project URL.
+    const sick = await berth(['deploy', releaseDir('sick'), '--project', project, '--env', 'UNHEALTHY=1']);
+    expect(sick.code, sick.out).toBe(1);
+    expect(sick.out).toContain('→ starting');
+    expect(sick.out).toMatch(/\nfailed [A-Z_]+: /);
+    expect(sick.out).not.toContain('live  ');
     await serves(project, 'v1');
   }, 180_000);
 
