@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { imageTag } from '@berth/shared/docker-names';
 import { tarGzEntries, testAppsDir } from '../helpers/archives.ts';
 import { startGitServer, type GitServer } from '../helpers/git-server.ts';
-import { request } from '../helpers/http.ts';
+import { request, SseClient } from '../helpers/http.ts';
 import { waitFor } from '../helpers/ports.ts';
 import { docker, instanceContainers, startStack, testToken, type Stack } from '../helpers/stack.ts';
 
@@ -50,11 +50,11 @@ require('http').createServer((req, res) => {
   return dir;
 }
 
-function berth(args: string[]): Promise<{ code: number | null; out: string }> {
+function berth(args: string[], apiUrl = stack.apiUrl): Promise<{ code: number | null; out: string }> {
   return new Promise((resolve) => {
     const child = spawn('node', ['apps/cli/bin/berth.mjs', ...args], {
       cwd: root,
-      env: { ...process.env, BERTH_URL: stack.apiUrl, BERTH_TOKEN: testToken },
+      env: { ...process.env, BERTH_URL: apiUrl, BERTH_TOKEN: testToken },
     });
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d));
@@ -64,8 +64,8 @@ function berth(args: string[]): Promise<{ code: number | null; out: string }> {
 }
 
 /** Runs the CLI and expects exit 0 (with its output in the failure message). */
-async function ok(args: string[]): Promise<string> {
-  const r = await berth(args);
+async function ok(args: string[], apiUrl?: string): Promise<string> {
+  const r = await berth(args, apiUrl);
   expect(r.code, `berth ${args.join(' ')}:\n${r.out}`).toBe(0);
   return r.out;
 }
@@ -334,4 +334,33 @@ describe('berth domains', () => {
     await ok(['projects', 'rm', name]);
     await ok(['projects', 'rm', other]);
   });
+});
+
+describe('when the event stream is refused', () => {
+  let small: Stack;
+  beforeAll(async () => {
+    small = await startStack({ router: false, env: { MAX_EVENT_STREAMS_PER_TOKEN: '1' } });
+  });
+  afterAll(async () => {
+    await small?.close();
+  });
+
+  it('berth deploy follows the deployment by polling and still exits 0 once it is live', async () => {
+    // The token's one event stream is taken, so the CLI's is refused (429).
+    const held = await SseClient.open(`${small.apiUrl}/api/events`);
+    try {
+      await ok(['projects', 'create', 'polled', '--health-path', '/healthz'], small.apiUrl);
+      const r = await berth(['deploy', releaseDir('p1'), '--project', 'polled'], small.apiUrl);
+      expect(r.code, r.out).toBe(0);
+      expect(r.out).toMatch(/event stream lost \(event stream answered 429\); polling/);
+      expect(r.out).toContain('→ running');
+      expect(r.out).toMatch(/live {2}http:\/\/polled\.localhost:\d+/);
+      const failing = await berth(['deploy', releaseDir('p2', 'RUN exit 4\n'), '--project', 'polled'], small.apiUrl);
+      expect(failing.code, failing.out).toBe(1);
+      expect(failing.out).toMatch(/failed BUILD_FAILED: .*non-zero code: 4/);
+    } finally {
+      held.close();
+    }
+    await ok(['projects', 'rm', 'polled'], small.apiUrl);
+  }, 180_000);
 });
