@@ -6,44 +6,20 @@
  *
  *   npm run bench:deploy            (ROUNDS=7 by default)
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import pg from 'pg';
 import { zipTestApp } from '../test/helpers/archives.ts';
-import { freePort } from '../test/helpers/ports.ts';
+import { ensureNetwork, get, median, startPlatform, until } from './platform.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const rounds = Number(process.env.ROUNDS ?? 7);
 const network = 'berth-bench';
 const instance = `bench${process.pid}`;
 const benchToken = `berth_bench_token_${process.pid}_0123456789`;
-const baseDb = process.env.DATABASE_URL ?? 'postgres://berth:berth@127.0.0.1:5432/berth';
-const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-
-function get(url: string, host?: string): Promise<number> {
-  return new Promise((resolve) => {
-    const req = http.get(url, { headers: host ? { host } : {}, agent: false, timeout: 2000 }, (res) => {
-      res.resume();
-      resolve(res.statusCode ?? 0);
-    });
-    req.on('error', () => resolve(0));
-    req.on('timeout', () => req.destroy());
-  });
-}
-
-async function until(check: () => Promise<boolean>, what: string, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out: ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 async function baseline(i: number): Promise<number> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'berth-bench-app-'));
@@ -93,70 +69,8 @@ async function berth(i: number, caddyUrl: string): Promise<number> {
 }
 
 
-const procs: ChildProcess[] = [];
-async function startPlatform(): Promise<{ caddyUrl: string; stop: () => Promise<void> }> {
-  const dbName = `berth_bench_${process.pid}`;
-  const admin = new pg.Client({ connectionString: baseDb });
-  await admin.connect();
-  await admin.query(`create database ${dbName}`);
-  const dbUrl = new URL(baseDb);
-  dbUrl.pathname = `/${dbName}`;
-  const [apiPort, adminPort, httpPort] = [await freePort(), await freePort(), await freePort()];
-  const cfgDir = mkdtempSync(path.join(os.tmpdir(), 'berth-bench-caddy-'));
-  writeFileSync(path.join(cfgDir, 'caddy.json'), JSON.stringify({ admin: { listen: `127.0.0.1:${adminPort}` } }));
-  const env = {
-    ...process.env,
-    DATABASE_URL: dbUrl.toString(),
-    REDIS_URL: redisUrl,
-    BERTH_INSTANCE: instance,
-    BERTH_NETWORK: network,
-    API_PORT: String(apiPort),
-    PUBLIC_PORT: String(httpPort),
-    CADDY_ADMIN_URL: `http://127.0.0.1:${adminPort}`,
-    CADDY_HTTP_LISTEN: `127.0.0.1:${httpPort}`,
-    API_UPSTREAM: `127.0.0.1:${apiPort}`,
-    LOG_LEVEL: 'warn',
-    BERTH_ADMIN_TOKEN: benchToken,
-    HOME: cfgDir,
-  };
-  const run = (args: string[]) => {
-    const quiet = args[0] === 'caddy';
-    const p = spawn(args[0]!, args.slice(1), { cwd: root, env, stdio: ['ignore', 'ignore', quiet ? 'ignore' : 'inherit'] });
-    procs.push(p);
-    return p;
-  };
-  execFileSync('node', ['--import', 'tsx', 'migrations/migrate-cli.ts'], { cwd: root, env, stdio: 'ignore' });
-  run(['caddy', 'run', '--config', path.join(cfgDir, 'caddy.json')]);
-  run(['node', '--import', 'tsx', 'apps/api/src/main.ts']);
-  run(['node', '--import', 'tsx', 'apps/worker/src/main.ts']);
-  run(['node', '--import', 'tsx', 'apps/router-sync/src/main.ts']);
-  const caddyUrl = `http://127.0.0.1:${httpPort}`;
-  await until(async () => (await get(`${caddyUrl}/healthz`, 'localhost')) === 200, 'platform up', 60_000);
-  return {
-    caddyUrl,
-    async stop() {
-      for (const p of procs.reverse()) {
-        const exited = new Promise((r) => p.once('exit', r));
-        p.kill('SIGTERM');
-        await exited;
-      }
-      const ids = execFileSync('docker', ['ps', '-aq', '--filter', `label=dev.berth.instance=${instance}`]).toString().split('\n').filter(Boolean);
-      if (ids.length) execFileSync('docker', ['rm', '-f', ...ids], { stdio: 'ignore' });
-      const images = execFileSync('docker', ['images', '--format', '{{.Repository}}:{{.Tag}}', `berth-${instance}/*`]).toString().split('\n').filter(Boolean);
-      if (images.length) execFileSync('docker', ['rmi', '-f', ...images], { stdio: 'ignore' });
-      await admin.query(`drop database if exists ${dbName} with (force)`);
-      await admin.end();
-      rmSync(cfgDir, { recursive: true, force: true });
-    },
-  };
-}
-
-try {
-  execFileSync('docker', ['network', 'inspect', network], { stdio: 'ignore' });
-} catch {
-  execFileSync('docker', ['network', 'create', network], { stdio: 'ignore' });
-}
-const platform = await startPlatform();
+ensureNetwork(network);
+const platform = await startPlatform({ instance, network, token: benchToken });
 try {
   // One warm-up of each (first build after start pays for page cache and JIT).
   await baseline(999);

@@ -5,10 +5,20 @@ import { multipartBody, request } from '../helpers/http.ts';
 import { SteadyLoad, type LoadSample } from '../helpers/load.ts';
 import { waitFor } from '../helpers/ports.ts';
 import { instanceContainers, instanceImages, startStack, type Stack } from '../helpers/stack.ts';
+import { startGitServer, type GitServer } from '../helpers/git-server.ts';
+import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { enqueueDeployment } from '@berth/shared/jobs';
+import { SecretBox } from '@berth/shared/secret-box';
+import { testAppsDir } from '../helpers/archives.ts';
 
 // Projects and their releases on the real stack: API, two workers, router-sync and a private Caddy.
 let stack: Stack;
+let git: GitServer;
 beforeAll(async () => {
+  git = await startGitServer();
   stack = await startStack({
     workers: 2,
     env: { DRAIN_MS: '1500', RELEASES_KEPT: '4', MAINTENANCE_INTERVAL_MS: '500', HEALTHCHECK_TIMEOUT_MS: '4000' },
@@ -16,6 +26,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await stack?.close();
+  await git?.stop();
 });
 
 const api = async (method: string, url: string, payload?: unknown) => {
@@ -289,6 +300,64 @@ describe('releases', () => {
     const firstLive = (await stack.db.history.list(building.id)).find((t) => t.status === 'running')!;
     expect(began.find((t) => t.status === 'fetching')!.at.getTime()).toBeGreaterThanOrEqual(firstLive.at.getTime());
   }, 90_000);
+
+  it('deploys a project from its git settings, records the commit, and a redeploy resolves the ref again', async () => {
+    const source = (version: string) => {
+      const dir = mkdtempSync(path.join(os.tmpdir(), 'berth-release-src-'));
+      cpSync(path.join(testAppsDir, 'release'), dir, { recursive: true });
+      writeFileSync(path.join(dir, 'version.txt'), version);
+      return dir;
+    };
+    const url = git.publish('gitproj', source('c1'));
+    await createProject({ name: 'gitproj', gitUrl: url, ref: 'main', healthPath: '/healthz' });
+    const first = await api('POST', '/api/projects/gitproj/deployments', {});
+    expect(first.status).toBe(202);
+    const d1 = await settled(stack, first.body.id);
+    expect(d1).toMatchObject({ status: 'running', commitSha: git.head('gitproj'), source: { type: 'git', ref: 'main' } });
+    await serving('gitproj', 'c1');
+
+    git.publish('gitproj', source('c2')); // a new commit on main
+    const again = await api('POST', `/api/deployments/${first.body.id}/redeploy`);
+    expect(again.status).toBe(202);
+    const d2 = await settled(stack, again.body.id);
+    expect(d2.commitSha).toBe(git.head('gitproj'));
+    expect(d2.commitSha).not.toBe(d1.commitSha);
+    await serving('gitproj', 'c2');
+
+    // Without a git URL and without an archive there is nothing to build.
+    await createProject({ name: 'no-source' });
+    expect((await api('POST', '/api/projects/no-source/deployments', {})).body.error.code).toBe('SOURCE_MISSING');
+    expect((await api('POST', '/api/projects/gitproj/deployments', { ref: '--upload-pack=x' })).status).toBe(400);
+    expect((await api('POST', '/api/projects/nope/deployments', {})).status).toBe(404);
+  }, 60_000);
+
+  it('an env sealed under another key fails clearly: 409 from the API, SECRET_UNREADABLE for a deployment', async () => {
+    const foreign = new SecretBox(randomBytes(32)).seal({ SECRET_TOKEN: 'from-another-key' });
+    await createProject({ name: 'rekeyed', gitUrl: 'https://git.example.com/x.git', env: { A: 'b' } });
+    await stack.db.db.updateTable('projects').set({ env_sealed: foreign }).where('name', '=', 'rekeyed').execute();
+    const refused = await api('POST', '/api/projects/rekeyed/deployments', {});
+    expect(refused.status).toBe(409);
+    expect(refused.body.error.code).toBe('SECRET_UNREADABLE');
+    expect((await api('GET', '/api/projects/rekeyed')).status).toBe(409);
+    // A deployment whose own snapshot does not open fails instead of hanging in flight.
+    const row = await stack.db.store.create({
+      id: `rk${randomBytes(5).toString('hex')}`,
+      project: 'rekeyed',
+      sourceType: 'archive',
+      archive: { format: 'zip', data: await zipTestApp('release', { 'version.txt': 'rk' }) },
+      rootDir: '',
+      port: 3000,
+      env: { SECRET_TOKEN: '' },
+      envSealed: foreign,
+    });
+    const { Queue } = await import('bullmq');
+    const { queuePrefix } = await import('@berth/shared/redis-keys');
+    const { createRedis } = await import('@berth/shared/redis');
+    const queue = new Queue('deployments', { connection: createRedis(stack.env.REDIS_URL!), prefix: queuePrefix(stack.instance) });
+    await enqueueDeployment(queue as never, row.id);
+    await queue.close();
+    expect(await settled(stack, row.id)).toMatchObject({ status: 'failed', errorCode: 'SECRET_UNREADABLE' });
+  }, 30_000);
 
   it('deleting a project stops everything of it and removes its routes and images', async () => {
     await createProject({ name: 'doomed', healthPath: '/healthz' });

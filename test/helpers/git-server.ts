@@ -6,8 +6,10 @@ import path from 'node:path';
 import { freePort, waitFor } from './ports.ts';
 
 export interface GitServer {
-  /** Publishes a directory as a repository; returns its git:// URL. */
+  /** Publishes a directory as a repository (replacing one of that name); returns its git:// URL. */
   publish(name: string, sourceDir: string, options?: { branch?: string }): string;
+  /** The commit a branch of a published repository points at. */
+  head(name: string, branch?: string): string;
   stop(): Promise<void>;
 }
 
@@ -42,9 +44,13 @@ export async function startGitServer(): Promise<GitServer> {
       git(work, 'init', '-q', '-b', options.branch ?? 'main');
       git(work, 'add', '-A');
       git(work, 'commit', '-qm', 'initial');
+      rmSync(path.join(root, `${name}.git`), { recursive: true, force: true });
       git(root, 'clone', '-q', '--bare', work, `${name}.git`);
       rmSync(work, { recursive: true, force: true });
       return `git://127.0.0.1:${port}/${name}.git`;
+    },
+    head(name, branch = 'main') {
+      return git(path.join(root, `${name}.git`), 'rev-parse', branch).toString().trim();
     },
     async stop() {
       const exited = new Promise((r) => daemon.once('exit', r));

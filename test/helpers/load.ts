@@ -62,16 +62,17 @@ export class SteadyLoad {
 
   private async once(): Promise<LoadSample> {
     const start = performance.now();
-    const first = await this.send();
+    const first = await this.send(this.agent);
     if (!first.staleConnection) return { start, ...first.sample };
-    const again = await this.send();
+    const again = await this.send(false); // a new connection, not another kept-alive one of the pool
+
     return { start, ...again.sample, retried: true };
   }
 
-  private send(): Promise<{ sample: Omit<LoadSample, 'start'>; staleConnection: boolean }> {
+  private send(agent: http.Agent | false): Promise<{ sample: Omit<LoadSample, 'start'>; staleConnection: boolean }> {
     return new Promise((resolve) => {
       let answered = false;
-      const req = http.request(this.url, { headers: { host: this.host }, agent: this.agent, timeout: 10_000 }, (res) => {
+      const req = http.request(this.url, { headers: { host: this.host }, agent, timeout: 10_000 }, (res) => {
         answered = true;
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));

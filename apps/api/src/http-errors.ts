@@ -3,6 +3,8 @@ import { BerthError, isBerthError, type ErrorCode } from '@berth/shared/errors';
 
 /** The one place that maps error codes to HTTP statuses. */
 const httpStatus: Partial<Record<ErrorCode, number>> = {
+  // The env was sealed under another BERTH_SECRET_KEY: setting it again fixes it.
+  SECRET_UNREADABLE: 409,
   VALIDATION_FAILED: 400,
   SOURCE_MISSING: 400,
   SOURCE_AMBIGUOUS: 400,

@@ -232,8 +232,16 @@ function openDb(config: WorkerConfig, opened: Opened): Db {
 function logOpener({ config, redis, logs, logger, secrets: box }: PipelineParts): OpenLog {
   return async (deployment) => {
     // Values of the env and the build env are masked wherever they appear.
-    const buildEnv = deployment.build_env_sealed ? box.open(deployment.build_env_sealed) : {};
-    const env = box.openOr(deployment.env_sealed, deployment.env);
+    // A snapshot that does not open (the key changed) has no value to mask; the pipeline then fails it.
+    const opened = (sealed: string | null, plain: Record<string, string>) => {
+      try {
+        return box.openOr(sealed, plain);
+      } catch {
+        return {};
+      }
+    };
+    const buildEnv = opened(deployment.build_env_sealed, {});
+    const env = opened(deployment.env_sealed, deployment.env);
     const values = Object.fromEntries([...Object.values(buildEnv), ...Object.values(env)].map((v, i) => [`V${i}`, v]));
     const sink = new LogSink({
       redis,

@@ -31,7 +31,11 @@ export class SecretBox {
       const text = Buffer.concat([decipher.update(Buffer.from(data, 'base64url')), decipher.final()]).toString('utf8');
       return z.record(z.string(), z.string()).parse(JSON.parse(text));
     } catch (err) {
-      throw new BerthError('SECRET_UNREADABLE', 'a sealed env value does not open with BERTH_SECRET_KEY (was the key changed?)', { cause: err });
+      throw new BerthError(
+        'SECRET_UNREADABLE',
+        'the env was sealed with another BERTH_SECRET_KEY (was the key changed?); set it again with PUT /api/projects/<name>/env',
+        { cause: err },
+      );
     }
   }
 

@@ -1,0 +1,119 @@
+/**
+ * Release benchmark: a steady load (4 kept-alive clients) on a project's URL
+ * through Caddy, first with no release going on (the baseline), then during
+ * RELEASES successive releases of the project. Prints errors, requests sent
+ * again after a proxy reload closed their idle connection (as browsers do),
+ * p50/p99 latency against the baseline, and the switch time of each release:
+ * from the new deployment passing its health check (its `running` transition)
+ * to the first answer from it on the project URL.
+ *
+ *   npm run bench:release          (RELEASES=10, BASELINE_MS=10000 by default)
+ */
+import http from 'node:http';
+import pg from 'pg';
+import { zipTestApp } from '../test/helpers/archives.ts';
+import { SteadyLoad, percentile, type LoadSample } from '../test/helpers/load.ts';
+import { ensureNetwork, startPlatform, until } from './platform.ts';
+
+const releases = Number(process.env.RELEASES ?? 10);
+const baselineMs = Number(process.env.BASELINE_MS ?? 10_000);
+const network = 'berth-bench';
+const instance = `benchrel${process.pid}`;
+const token = `berth_bench_token_${process.pid}_0123456789`;
+
+function api(caddyUrl: string, method: string, pathname: string, body?: Buffer, contentType?: string): Promise<any> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      `${caddyUrl}${pathname}`,
+      { method, headers: { host: 'localhost', authorization: `Bearer ${token}`, ...(contentType ? { 'content-type': contentType } : {}) } },
+      (res) => {
+        let text = '';
+        res.on('data', (c) => (text += c));
+        res.on('end', () => ((res.statusCode ?? 500) < 300 ? resolve(JSON.parse(text)) : reject(new Error(`${res.statusCode} ${text}`))));
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+async function deploy(caddyUrl: string, version: string): Promise<string> {
+  const form = new FormData();
+  form.append('projectArchive', new Blob([await zipTestApp('release', { 'version.txt': version })]), 'app.zip');
+  const encoded = new Request('http://x/', { method: 'POST', body: form });
+  const body = Buffer.from(await encoded.arrayBuffer());
+  return (await api(caddyUrl, 'POST', '/api/projects/shop/deployments', body, encoded.headers.get('content-type')!)).id;
+}
+
+const epoch = (t: number) => performance.timeOrigin + t;
+const summary = (label: string, samples: LoadSample[]) => {
+  const lat = samples.map((s) => s.end - s.start);
+  const errors = samples.filter((s) => s.status !== 200).length;
+  const retried = samples.filter((s) => s.retried).length;
+  for (const s of samples.filter((x) => x.status !== 200).slice(0, 5)) {
+    console.log(`  failed: status ${s.status} ${s.error ?? s.body.slice(0, 100)} after ${(s.end - s.start).toFixed(0)} ms${s.retried ? ' (sent again)' : ''}`);
+  }
+  console.log(
+    `${label.padEnd(18)} requests ${String(samples.length).padStart(6)}  errors ${errors}  sent again ${retried}  p50 ${percentile(lat, 50).toFixed(1)} ms  p99 ${percentile(lat, 99).toFixed(1)} ms`,
+  );
+  return { p50: percentile(lat, 50), p99: percentile(lat, 99), errors };
+};
+
+ensureNetwork(network);
+const platform = await startPlatform({
+  instance,
+  network,
+  token,
+  env: { DRAIN_MS: '5000', MAINTENANCE_INTERVAL_MS: '1000', LOG_LEVEL: 'warn' },
+});
+const db = new pg.Client({ connectionString: platform.dbUrl });
+await db.connect();
+try {
+  await api(platform.caddyUrl, 'POST', '/api/projects', Buffer.from(JSON.stringify({ name: 'shop', healthPath: '/healthz' })), 'application/json');
+  const first = await deploy(platform.caddyUrl, 'v0');
+  const served = (version: string) =>
+    new Promise<boolean>((resolve) => {
+      http
+        .get(`${platform.caddyUrl}/`, { headers: { host: 'shop.localhost' }, agent: false }, (res) => {
+          let text = '';
+          res.on('data', (c) => (text += c));
+          res.on('end', () => resolve(text === version));
+        })
+        .on('error', () => resolve(false));
+    });
+  await until(() => served('v0'), `first release ${first}`, 120_000);
+
+  const quiet = new SteadyLoad(`${platform.caddyUrl}/`, 'shop.localhost', { concurrency: 4 });
+  quiet.start();
+  await new Promise((r) => setTimeout(r, baselineMs));
+  const base = summary('no releases', await quiet.stop());
+
+  const load = new SteadyLoad(`${platform.caddyUrl}/`, 'shop.localhost', { concurrency: 4 });
+  load.start();
+  const ids: string[] = [];
+  const t0 = performance.now();
+  for (let v = 1; v <= releases; v++) {
+    const id = await deploy(platform.caddyUrl, `v${v}`);
+    ids.push(id);
+    await until(async () => load.latest() === `v${v}`, `v${v} served`, 120_000);
+  }
+  const during = summary(`${releases} releases`, await load.stop());
+  const seconds = (performance.now() - t0) / 1000;
+
+  // Switch time: the `running` transition (health check passed) → the first answer from that release.
+  const switches: number[] = [];
+  for (const [i, id] of ids.entries()) {
+    const { rows } = await db.query<{ at: Date }>(`select at from deployment_transitions where deployment_id = $1 and status = 'running' order by id limit 1`, [id]);
+    const healthy = rows[0]!.at.getTime();
+    const firstAnswer = load.samples.filter((s) => s.body === `v${i + 1}`).map((s) => epoch(s.end)).sort((a, b) => a - b)[0]!;
+    switches.push(firstAnswer - healthy);
+  }
+  const fmt = (xs: number[]) => xs.map((x) => x.toFixed(0)).join(' ');
+  console.log(`releases took ${seconds.toFixed(1)} s in all`);
+  console.log(`switch ms (healthy -> served): ${fmt(switches)}  p50 ${percentile(switches, 50).toFixed(0)}  p95 ${percentile(switches, 95).toFixed(0)}  max ${Math.max(...switches).toFixed(0)}`);
+  console.log(`latency during releases vs none: p50 ${(during.p50 / base.p50).toFixed(2)}x  p99 ${(during.p99 / base.p99).toFixed(2)}x`);
+  console.log(`errors during releases: ${during.errors} (target 0); switch p95 target <= 250 ms`);
+} finally {
+  await db.end();
+  await platform.stop();
+}
