@@ -5,11 +5,16 @@ import { projectNamePattern, toProjectName } from '@berth/shared/ids';
 
 /** Env names and values as a request carries them. */
 export const envSchema = z
-  .record(
-    z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'env names are letters, digits and _').max(256),
-    z.string().max(32 * 1024),
-  )
-  .refine((env) => Object.keys(env).length <= 200, 'at most 200 env variables');
+  .record(z.string().max(256), z.string().max(32 * 1024))
+  .superRefine((env, ctx) => {
+    for (const key of Object.keys(env)) {
+      if (!envName.test(key)) ctx.addIssue({ code: 'custom', path: [key], message: 'env names are letters, digits and _, not starting with a digit' });
+    }
+    if (Object.keys(env).length > 200) ctx.addIssue({ code: 'custom', message: 'at most 200 env variables' });
+  });
+
+/** An env variable's name. */
+export const envName = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /** A path the app answers health checks on: absolute, no scheme or host, printable. */
 export const healthPathSchema = z

@@ -161,6 +161,7 @@ export class Releases {
       gitUrl: d.git_url ?? undefined,
       gitRef: d.git_ref ?? undefined,
       rootDir: d.root_dir,
+      archiveFormat: d.archive_format,
       port: d.port,
       healthPath: d.health_path,
       env: d.env,

@@ -12,6 +12,8 @@ export interface NewDeployment {
   gitRef?: string | undefined;
   rootDir: string;
   archive?: { format: 'zip' | 'tar.gz'; data: Buffer } | undefined;
+  /** The archive's format when the archive itself is not stored with it (a rollback runs a kept image). */
+  archiveFormat?: 'zip' | 'tar.gz' | null;
   port: number;
   /** Plain env of old callers; with `envSealed`, only its keys are stored here (values are sealed). */
   env: Record<string, string>;
@@ -62,7 +64,7 @@ export class DeploymentStore {
           git_url: input.gitUrl ?? null,
           git_ref: input.gitRef ?? null,
           root_dir: input.rootDir,
-          archive_format: input.archive?.format ?? null,
+          archive_format: input.archive?.format ?? input.archiveFormat ?? null,
           port: input.port,
           env: JSON.stringify(input.envSealed ? Object.fromEntries(Object.keys(input.env).map((k) => [k, ''])) : input.env),
           env_sealed: input.envSealed ?? null,

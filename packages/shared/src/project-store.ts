@@ -143,11 +143,15 @@ export class ProjectStore {
       .execute();
   }
 
-  /** Bytes of the images its deployments keep, and of the archives stored for them. */
+  /**
+   * Bytes of the images its deployments keep (each build once: a rollback
+   * runs the image of the build it goes back to; layers two builds share are
+   * counted in each, so this is an upper bound), and of the archives stored.
+   */
   async disk(name: string): Promise<ProjectDisk> {
     const { rows } = await sql<{ images: string | null; archives: string | null }>`
       select
-        (select sum(image_bytes) from deployments where project = ${name} and image is not null) as images,
+        (select sum(image_bytes) from deployments where project = ${name} and image is not null and release_of is null) as images,
         (select sum(octet_length(a.data)) from deployment_archives a join deployments d on d.id = a.deployment_id
           where d.project = ${name}) as archives`.execute(this.db);
     return { imageBytes: Number(rows[0]?.images ?? 0), archiveBytes: Number(rows[0]?.archives ?? 0) };

@@ -9,7 +9,7 @@ import type { ProjectStore } from '@berth/shared/project-store';
 import type { SecretBox } from '@berth/shared/secret-box';
 import type { ConcurrencyLimit } from '../concurrency-limit.ts';
 import type { ApiConfig } from '../config.ts';
-import { assertProjectName, envSchema, healthPathSchema, normalizeRootDir, archiveFormat } from '../deployment-input.ts';
+import { assertProjectName, envName, envSchema, healthPathSchema, normalizeRootDir, archiveFormat } from '../deployment-input.ts';
 import { deploymentView, deploymentViewSchema, type Urls } from '../deployment-view.ts';
 import { projectView, projectViewSchema } from '../project-view.ts';
 import type { RateLimiter } from '../rate-limiter.ts';
@@ -64,7 +64,12 @@ const settingsSchema = z
   .strict();
 const createSchema = settingsSchema.extend({ name: z.string().min(1).max(64), env: envSchema.optional(), buildEnv: envSchema.optional() }).strict();
 const envPatchValues = z
-  .record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'env names are letters, digits and _').max(256), z.string().max(32 * 1024).nullable())
+  .record(z.string().max(256), z.string().max(32 * 1024).nullable())
+  .superRefine((env, ctx) => {
+    for (const key of Object.keys(env)) {
+      if (!envName.test(key)) ctx.addIssue({ code: 'custom', path: [key], message: 'env names are letters, digits and _, not starting with a digit' });
+    }
+  })
   .optional();
 const envPutSchema = z.object({ env: envSchema, buildEnv: envSchema.optional() }).strict();
 const envPatchSchema = z.object({ env: envPatchValues, buildEnv: envPatchValues }).strict();
