@@ -59,7 +59,12 @@ export interface DeploymentInput {
 }
 
 export function parseFields(raw: unknown): DeploymentFields {
-  const result = fields.safeParse(raw ?? {});
+  return parseBody(fields, raw);
+}
+
+/** A request body checked against a zod schema; the first problem becomes a VALIDATION_FAILED error. */
+export function parseBody<T extends z.ZodType>(schema: T, raw: unknown): z.infer<T> {
+  const result = schema.safeParse(raw ?? {});
   if (!result.success) {
     const issue = result.error.issues[0]!;
     const where = issue.path.length ? `${issue.path.join('.')}: ` : '';

@@ -9,7 +9,7 @@ import type { ProjectStore } from '@berth/shared/project-store';
 import type { SecretBox } from '@berth/shared/secret-box';
 import type { ConcurrencyLimit } from '../concurrency-limit.ts';
 import type { ApiConfig } from '../config.ts';
-import { assertProjectName, envName, envSchema, healthPathSchema, normalizeRootDir, archiveFormat } from '../deployment-input.ts';
+import { assertProjectName, envName, envSchema, parseBody, healthPathSchema, normalizeRootDir, archiveFormat } from '../deployment-input.ts';
 import { deploymentView, deploymentViewSchema, type Urls } from '../deployment-view.ts';
 import { projectView, projectViewSchema } from '../project-view.ts';
 import type { RateLimiter } from '../rate-limiter.ts';
@@ -76,15 +76,7 @@ const envPatchSchema = z.object({ env: envPatchValues, buildEnv: envPatchValues 
 const deployJsonSchema = z.object({ ref: z.string().min(1).max(255).optional(), promote: z.boolean().optional(), env: envSchema.optional() }).strict();
 const rollbackSchema = z.object({ deploymentId: z.string().regex(/^[a-z0-9]{1,64}$/).optional() }).strict();
 
-function parse<T extends z.ZodType>(schema: T, raw: unknown): z.infer<T> {
-  const result = schema.safeParse(raw ?? {});
-  if (!result.success) {
-    const issue = result.error.issues[0]!;
-    const where = issue.path.length ? `${issue.path.join('.')}: ` : '';
-    throw new BerthError('VALIDATION_FAILED', `${where}${issue.message}`);
-  }
-  return result.data;
-}
+const parse = parseBody;
 
 /** Projects: settings, sealed env, deploys, rollback. */
 export const projectRoutes: ApiPlugin<ProjectRoutesOptions> = async (app, opts) => {
