@@ -3,8 +3,13 @@ import { fileURLToPath } from 'node:url';
 import { BerthError } from '@berth/shared/errors';
 import { nodeRuntimes } from '@berth/shared/node-runtimes';
 
-/** Base images Berth can make offline: `berth/node:<major>` for each offered Node major. */
-const nodeImage = /^berth\/node:(\d+)$/;
+/**
+ * Base images Berth can make offline: `berth/node:<major>` for each offered
+ * Node major, `berth/node:<major>-build` (the same with npm, for generated
+ * Dockerfiles' install and build) and the static server `berth/static:1`.
+ */
+const nodeImage = /^berth\/node:(\d+)(-build)?$/;
+const staticImage = 'berth/static:1';
 
 export interface BaseImages {
   /**
@@ -29,8 +34,9 @@ export function fromImages(dockerfile: string): string[] {
 
 /**
  * Makes missing `berth/node:<major>` images with scripts/make-node-image.sh
- * (the same script `npm run up` uses for the pinned major), once per image
- * even when several builds ask at the same time.
+ * (the same script `npm run up` uses for the pinned major), and the static
+ * server image with scripts/make-static-image.sh, once per image even when
+ * several builds ask at the same time.
  */
 export class ScriptNodeBaseImages implements BaseImages {
   private readonly making = new Map<string, Promise<void>>();
@@ -38,11 +44,20 @@ export class ScriptNodeBaseImages implements BaseImages {
   constructor(
     private readonly imageExists: (ref: string) => Promise<boolean>,
     private readonly script: string = fileURLToPath(new URL('../../../../scripts/make-node-image.sh', import.meta.url)),
+    private readonly staticScript: string = fileURLToPath(new URL('../../../../scripts/make-static-image.sh', import.meta.url)),
   ) {}
 
   async ensureFor(dockerfile: string, onLine: (line: string) => void, signal: AbortSignal): Promise<void> {
     for (const image of new Set(fromImages(dockerfile))) {
-      const major = nodeImage.exec(image)?.[1];
+      if (image === staticImage) {
+        if (await this.imageExists(image)) continue;
+        onLine(`making the static server image ${image} from this host's Caddy (first build that needs it on this machine)`);
+        await this.once(image, () => this.run(this.staticScript, [], image, signal));
+        onLine(`base image ${image} is ready`);
+        continue;
+      }
+      const match = nodeImage.exec(image);
+      const major = match?.[1];
       if (!major || (await this.imageExists(image))) continue;
       const runtime = nodeRuntimes.majors[major];
       if (!runtime) {
@@ -51,24 +66,29 @@ export class ScriptNodeBaseImages implements BaseImages {
           `${image} is not available: Berth offers berth/node:${Object.keys(nodeRuntimes.majors).join(', :')}`,
         );
       }
-      onLine(`making base image ${image} from Node ${runtime.version} (first build that needs it on this machine)`);
-      let making = this.making.get(image);
-      if (!making) {
-        making = this.run(major, signal).finally(() => this.making.delete(image));
-        this.making.set(image, making);
-      }
-      await making;
+      const args = match[2] ? [major, 'build'] : [major];
+      onLine(`making base image ${image} from Node ${runtime.version}${match[2] ? ' and npm' : ''} (first build that needs it on this machine)`);
+      await this.once(image, () => this.run(this.script, args, image, signal));
       onLine(`base image ${image} is ready`);
     }
   }
 
-  private run(major: string, signal: AbortSignal): Promise<void> {
+  private once(image: string, make: () => Promise<void>): Promise<void> {
+    let making = this.making.get(image);
+    if (!making) {
+      making = make().finally(() => this.making.delete(image));
+      this.making.set(image, making);
+    }
+    return making;
+  }
+
+  private run(script: string, args: string[], image: string, signal: AbortSignal): Promise<void> {
     return new Promise((resolve, reject) => {
-      execFile('bash', [this.script, major], { signal, timeout: 5 * 60_000 }, (err, _stdout, stderr) => {
+      execFile('bash', [script, ...args], { signal, timeout: 5 * 60_000 }, (err, _stdout, stderr) => {
         if (!err) return resolve();
         if (signal.aborted) return reject(err);
         const why = String(stderr).trim().split('\n').slice(-3).join(' ') || err.message;
-        reject(new BerthError('BUILD_FAILED', `could not make base image berth/node:${major}: ${why}`, { cause: err }));
+        reject(new BerthError('BUILD_FAILED', `could not make base image ${image}: ${why}`, { cause: err }));
       });
     });
   }
