@@ -27,6 +27,14 @@ export const errorCatalog = {
   MISSING_DOCKERFILE: { retryable: false },
   /** The Dockerfile asks for something a build may not do here (ADD from a URL, FROM another app's image). */
   UNSAFE_DOCKERFILE: { retryable: false },
+  /** No Dockerfile: the project asks for a Node version Berth does not offer. */
+  UNSUPPORTED_NODE_VERSION: { retryable: false },
+  /** No Dockerfile: a pnpm/yarn project on a build image without Corepack. */
+  UNSUPPORTED_PACKAGE_MANAGER: { retryable: false },
+  /** No Dockerfile: a Node project with nothing to start (no start script, main, index.js, server.js, nor built static files). */
+  NO_START_COMMAND: { retryable: false },
+  /** No Dockerfile: berth.json or package.json cannot be read or is invalid. */
+  INVALID_BUILD_CONFIG: { retryable: false },
   GIT_CLONE_FAILED: { retryable: false },
   BUILD_FAILED: { retryable: false },
   APP_EXITED: { retryable: false },
