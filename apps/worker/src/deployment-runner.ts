@@ -19,6 +19,8 @@ import type { BuildCgroups } from './build/build-cgroups.ts';
 import { assertSafeDockerfile } from './build/dockerfile-policy.ts';
 import { resolveContext } from './source/build-context.ts';
 import type { BaseImages } from './build/node-base-images.ts';
+import { explainGeneratedBuildFailure, formatBytes, prepareGeneratedBuild, runImageOf } from './build/generated-build.ts';
+import type { BuildPlan } from './build/detect-build.ts';
 import type { DeploymentLifecycle, TransitionFields } from '@berth/shared/deployment-lifecycle';
 import type { LogSink } from './log-sink.ts';
 import type { WorkerConfig } from './config.ts';
@@ -225,9 +227,17 @@ export class DeploymentRunner {
     if (commit) await this.deps.store.setCommit(id, commit);
     signal.throwIfAborted();
 
-    const contextDir = await resolveContext(srcDir, deployment.root_dir);
+    const { contextDir, hasDockerfile } = await resolveContext(srcDir, deployment.root_dir);
+    // No Dockerfile: detect what the source is and generate one (a Dockerfile always wins).
+    let plan: BuildPlan | undefined;
+    let dockerfile: string;
+    let dockerfileName = 'Dockerfile';
+    if (hasDockerfile) {
+      dockerfile = await readFile(path.join(contextDir, 'Dockerfile'), 'utf8');
+    } else {
+      ({ plan, dockerfile, dockerfileName } = await prepareGeneratedBuild(contextDir, Object.keys(buildEnv), (line) => log.system(line)));
+    }
     // Before the daemon sees it: the daemon would fetch an ADD URL from the host itself.
-    const dockerfile = await readFile(path.join(contextDir, 'Dockerfile'), 'utf8');
     assertSafeDockerfile(dockerfile);
     await this.transition(id, ['fetching'], 'building', {});
     await this.deps.baseImages.ensureFor(dockerfile, (line) => log.system(line), signal);
@@ -236,7 +246,7 @@ export class DeploymentRunner {
     // cgroup this one builds in (Docker would recreate the path with no process limit).
     await buildWithinLimits(this.deps, buildCgroupKey(config.BERTH_INSTANCE, id, randomBytes(4).toString('hex')), {
       contextDir,
-      dockerfile: 'Dockerfile',
+      dockerfile: dockerfileName,
       tag,
       // No image labels: each LABEL is one more build step (~0.1 s); the tag names the owner.
       labels: {},
@@ -244,8 +254,22 @@ export class DeploymentRunner {
       signal,
       buildArgs: buildEnv,
       onLine: (line) => log.write('build', line),
+    }).catch((err: unknown) => {
+      throw plan ? explainGeneratedBuildFailure(err) : err;
     });
     await rm(workDir, { recursive: true, force: true }); // the image has everything now
+    if (plan) await this.logImageSize(tag, runImageOf(plan), log);
+  }
+
+  /** The last line of a generated build: how big the image is, and how much of it the app added. */
+  private async logImageSize(tag: string, base: string, log: LogSink): Promise<void> {
+    const [size, baseSize] = await Promise.all([
+      this.deps.runtime.imageSize(tag).catch(() => undefined),
+      this.deps.runtime.imageSize(base).catch(() => undefined),
+    ]);
+    if (size === undefined) return;
+    const added = baseSize === undefined ? '' : `; ${base} is ${formatBytes(baseSize)}, the app adds ${formatBytes(size - baseSize)}`;
+    log.system(`image size: ${formatBytes(size)}${added}`);
   }
 
   /**

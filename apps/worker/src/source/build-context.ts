@@ -3,13 +3,14 @@ import path from 'node:path';
 import { BerthError } from '@berth/shared/errors';
 
 /**
- * The build context: `rootDir` inside the source, which must exist and hold a
- * Dockerfile. The source is the attacker's: any component of `rootDir` may be
+ * The build context: `rootDir` inside the source, which must exist, and
+ * whether it holds a Dockerfile (without one Berth detects what to build).
+ * The source is the attacker's: any component of `rootDir` may be
  * a symlink (to /etc, to a folder of the worker's host), so the check is on
  * real paths, and the real path is what gets built (nothing can swap a link
  * in between).
  */
-export async function resolveContext(srcDir: string, rootDir: string): Promise<string> {
+export async function resolveContext(srcDir: string, rootDir: string): Promise<{ contextDir: string; hasDockerfile: boolean }> {
   const realSrc = await realpath(srcDir);
   const lexical = path.resolve(realSrc, rootDir || '.');
   if (!isInside(realSrc, lexical)) {
@@ -35,10 +36,10 @@ export async function resolveContext(srcDir: string, rootDir: string): Promise<s
     // read two different files, and the one the policy checked would not be the one built.
     throw new BerthError('UNSAFE_DOCKERFILE', `the Dockerfile at ${where} is a symbolic link; it must be a regular file`);
   }
-  if (!dockerfile?.isFile()) {
-    throw new BerthError('MISSING_DOCKERFILE', `no Dockerfile found at ${where}`);
+  if (dockerfile && !dockerfile.isFile()) {
+    throw new BerthError('MISSING_DOCKERFILE', `the Dockerfile at ${where} is not a regular file`);
   }
-  return contextDir;
+  return { contextDir, hasDockerfile: dockerfile !== undefined };
 }
 
 function isInside(root: string, candidate: string): boolean {
