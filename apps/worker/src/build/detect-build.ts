@@ -197,7 +197,7 @@ function nodeMajor(files: SourceFiles, pkg: PackageJson, overrides: BuildOverrid
   const found = candidates.find(([spec]) => spec !== undefined && spec.trim() !== '');
   const offered = Object.keys(options.offered).join(', ');
   if (!found) {
-    detected.push(`node: ${options.defaultMajor} (Berth's default; no engines.node, .nvmrc or .node-version)`);
+    detected.push(`node: ${options.defaultMajor} (Node ${options.offered[options.defaultMajor]}; Berth's default: no engines.node, .nvmrc or .node-version)`);
     return options.defaultMajor;
   }
   const [spec, where] = found as [string, string];
@@ -205,7 +205,7 @@ function nodeMajor(files: SourceFiles, pkg: PackageJson, overrides: BuildOverrid
   if (!major) {
     throw new BerthError('UNSUPPORTED_NODE_VERSION', `${where} asks for Node "${spec}", which Berth does not offer; offered majors: ${offered}`);
   }
-  detected.push(`node: ${major} (${where}: "${spec}"; offered: ${offered})`);
+  detected.push(`node: ${major} (Node ${options.offered[major]}; ${where}: "${spec}"; offered majors: ${offered})`);
   return major;
 }
 

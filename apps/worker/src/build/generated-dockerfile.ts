@@ -48,8 +48,9 @@ export function generateDockerfile(plan: BuildPlan, buildArgs: readonly string[]
       break;
     case 'node':
     case 'node-static':
-      lines.push(...nodeStages(plan, buildArgs));
-      lines.push('', ...(plan.kind === 'node' ? nodeRunStage(plan) : staticRunStage(plan)));
+      // Nothing to install or build: the running image is the only stage.
+      if (plan.install.command !== undefined || plan.build !== undefined) lines.push(...nodeStages(plan, buildArgs), '');
+      lines.push(...(plan.kind === 'node' ? nodeRunStage(plan) : staticRunStage(plan)));
       break;
     default:
       return exhaustive(plan);

@@ -2,7 +2,8 @@
  * Which offered Node major a project asks for: `engines.node` ranges,
  * `.nvmrc` / `.node-version` contents (`20`, `v20.11.1`, `lts/*`, `lts/iron`,
  * `node`). Pure; a version range is matched against the exact versions Berth
- * offers (node-runtimes.json), the newest match wins.
+ * offers (node-runtimes.json), the newest match wins; an exact version picks
+ * its major (one version is offered per major).
  *
  * Our own small matcher rather than the `semver` package: only the range
  * grammar npm documents is needed (`||`, hyphen ranges, comparators, `^`, `~`,
@@ -44,6 +45,9 @@ export function resolveNodeMajor(spec: string, offered: Offered): string | undef
     const major = ltsCodenames[name];
     return major !== undefined && offered[String(major)] ? String(major) : undefined;
   }
+  // An exact version (.nvmrc's usual `v20.11.1`) means its major: Berth offers one version per major.
+  const exact = /^v?(\d+)\.\d+\.\d+$/.exec(s);
+  if (exact) return offered[exact[1]!] ? exact[1] : undefined;
   const version = (m: number) => parseVersion(offered[String(m)]!)!;
   return majors.find((m) => satisfies(version(m), s))?.toString();
 }
