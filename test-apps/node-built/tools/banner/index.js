@@ -1,0 +1,2 @@
+// A build-time tool (a devDependency): stamps the built file.
+exports.banner = (text) => `// built by banner: ${text}\n`;
