@@ -8,7 +8,7 @@ ensure_services
 export REDIS_URL=${REDIS_URL:-redis://127.0.0.1:${REDIS_PORT}}
 export DATABASE_URL=${DATABASE_URL:-postgres://berth:berth@127.0.0.1:${PG_PORT}/berth}
 names=("$@")
-[ ${#names[@]} -eq 0 ] && names=(deploy logs release)
+[ ${#names[@]} -eq 0 ] && names=(deploy logs release rebuild)
 for name in "${names[@]}"; do
   echo "== bench/$name.ts"
   node --import tsx "bench/$name.ts"
