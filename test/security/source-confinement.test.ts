@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -110,5 +110,28 @@ describe('a repository cannot reach outside its checkout', () => {
     expect(text).not.toContain(marker);
     expect(readdirSync(os.tmpdir()).filter((d) => d === `berth-${stack.instance}-${final.id}`)).toEqual([]);
     if (final.status === 'running') await stack.inject({ method: 'DELETE', url: `/api/deployments/${final.id}` });
+  });
+  it('without a Dockerfile: a package.json that is a link to a host file is never read', async () => {
+    const host = hostFolder();
+    const hostPackage = path.join(host.dir, 'package.json');
+    writeFileSync(hostPackage, JSON.stringify({ name: host.marker, main: 'x.js' }));
+    const dir = repo({ 'x.js': '' }, { 'package.json': hostPackage });
+    const { final, text } = await deployGit(`pkg-link-${randomBytes(3).toString('hex')}`, dir);
+    expect(final).toMatchObject({ status: 'failed', errorCode: 'INVALID_BUILD_CONFIG' });
+    expect(final.errorMessage).toBe('package.json must be a regular file (not a link or a folder)');
+    expect(text).not.toContain(host.marker);
+  });
+
+  it('without a Dockerfile: links named like the files Berth writes never point its writes at the host', async () => {
+    const victims = ['.berth.Dockerfile', '.dockerignore'].map((name) => {
+      const file = path.join(scratch, `victim-${randomBytes(4).toString('hex')}`);
+      writeFileSync(file, 'untouched\n');
+      return [name, file] as const;
+    });
+    const dir = repo({ 'index.html': '<h1>site</h1>\n' }, Object.fromEntries(victims));
+    const { final, text } = await deployGit(`write-link-${randomBytes(3).toString('hex')}`, dir);
+    expect(final, text).toMatchObject({ status: 'running' });
+    for (const [, file] of victims) expect(readFileSync(file, 'utf8')).toBe('untouched\n');
+    await stack.inject({ method: 'DELETE', url: `/api/deployments/${final.id}` });
   });
 });
