@@ -1,7 +1,9 @@
 /**
  * Rebuild benchmark for builds without a Dockerfile: a TypeScript server with
- * dependencies (zod, kysely) and a build step (`tsc`, a devDependency), all
- * installed offline from tarballs packed from Berth's own node_modules. Cold
+ * 24 runtime dependencies (common libraries that have no dependencies of
+ * their own: lodash, luxon, undici, yaml, zod, kysely, …) and a build step
+ * (`tsc`, a devDependency), all installed offline from tarballs packed from
+ * Berth's own node_modules (no registry here). Cold
  * build (its install never seen before), then a rebuild after a one-line
  * source change, in the same run; each timed from POST to the app answering
  * the new version through Caddy. Also the image size against its base image.
@@ -23,13 +25,20 @@ const network = 'berth-bench';
 const instance = `bench${process.pid}`;
 const benchToken = `berth_bench_token_${process.pid}_0123456789`;
 
+/** Zero-dependency libraries in Berth's node_modules, so that they install offline. */
+const runtimeDeps = [
+  'zod', 'kysely', 'lodash', 'luxon', 'semver', 'yaml', 'undici', 'nanoid', 'ms', 'picomatch', 'tslib', 'fast-deep-equal',
+  'cookie', 'set-cookie-parser', 'safe-stable-stringify', 'lru-cache', 'async', 'bluebird', 'long', 'ipaddr.js', 'denque',
+  'rfdc', 'split2', 'xtend',
+];
+
 /** The app: packed dependencies, a lockfile made offline, a tsc build, a start script. */
 function makeApp(): string {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'berth-bench-rebuild-'));
   mkdirSync(path.join(dir, 'vendor'));
   mkdirSync(path.join(dir, 'src'));
   const packed: Record<string, string> = {};
-  for (const name of ['zod', 'kysely', 'typescript']) {
+  for (const name of [...runtimeDeps, 'typescript']) {
     const file = execFileSync('npm', ['pack', '--ignore-scripts', '--silent', path.join(root, 'node_modules', name)], { cwd: path.join(dir, 'vendor') })
       .toString()
       .trim()
@@ -45,7 +54,7 @@ function makeApp(): string {
         private: true,
         engines: { node: '24.x' },
         scripts: { build: 'tsc -p .', start: 'node dist/server.js' },
-        dependencies: { zod: packed.zod, kysely: packed.kysely },
+        dependencies: Object.fromEntries(runtimeDeps.map((d) => [d, packed[d]])),
         devDependencies: { typescript: packed.typescript },
       },
       null,
@@ -161,12 +170,22 @@ async function timedLines(caddyUrl: string, id: string): Promise<string[]> {
   return (JSON.parse(text) as { lines: { ts: string; line: string }[] }).lines.map((l) => `${l.ts.slice(11, 23)} ${l.line}`);
 }
 
+/** The image build alone, from the deployment's log: "building image" → "image size". */
+async function buildMs(caddyUrl: string, id: string): Promise<number> {
+  const { text } = await body(`${caddyUrl}/api/deployments/${id}/logs?limit=10000`, 'localhost');
+  const lines = (JSON.parse(text) as { lines: { ts: string; line: string }[] }).lines;
+  const at = (prefix: string) => Date.parse(lines.find((l) => l.line.startsWith(prefix))!.ts);
+  return at('image size:') - at('building image');
+}
+
 ensureNetwork(network);
 const app = makeApp();
 const platform = await startPlatform({ instance, network, token: benchToken });
 try {
   const cold: number[] = [];
   const warm: number[] = [];
+  const coldBuild: number[] = [];
+  const warmBuild: number[] = [];
   let sizeLine = '';
   for (let i = 0; i < rounds; i++) {
     // A dependency set no build has seen: the cold build's install really runs.
@@ -176,10 +195,12 @@ try {
     writeFileSync(path.join(app, 'src/version.ts'), `export const version = 'cold-${i}';\n`);
     const first = await deploy(platform.caddyUrl, app, `cold-${i}`);
     cold.push(first.ms);
+    coldBuild.push(await buildMs(platform.caddyUrl, first.id));
     // The one-line change.
     writeFileSync(path.join(app, 'src/version.ts'), `export const version = 'warm-${i}';\n`);
     const second = await deploy(platform.caddyUrl, app, `warm-${i}`);
     warm.push(second.ms);
+    warmBuild.push(await buildMs(platform.caddyUrl, second.id));
     const lines = await logLines(platform.caddyUrl, second.id);
     if (process.env.VERBOSE) console.log((await timedLines(platform.caddyUrl, second.id)).join('\n'));
     sizeLine = lines.find((l) => l.startsWith('image size:')) ?? sizeLine;
@@ -190,6 +211,9 @@ try {
   console.log(`cold build  POST -> new version answering via Caddy  ms: ${fmt(cold)}  median ${median(cold).toFixed(0)}`);
   console.log(`rebuild     POST -> new version answering via Caddy  ms: ${fmt(warm)}  median ${median(warm).toFixed(0)}`);
   console.log(`ratio (rebuild / cold, medians): ${(median(warm) / median(cold)).toFixed(2)}  (target <= 0.30)`);
+  console.log(`image build alone (log: "building image" -> "image size"), cold ms: ${fmt(coldBuild)}  median ${median(coldBuild).toFixed(0)}`);
+  console.log(`image build alone, rebuild ms: ${fmt(warmBuild)}  median ${median(warmBuild).toFixed(0)}`);
+  console.log(`ratio (rebuild / cold, build alone): ${(median(warmBuild) / median(coldBuild)).toFixed(2)}`);
   console.log(sizeLine);
 } finally {
   await platform.stop();

@@ -210,6 +210,7 @@ describe('devDependencies', () => {
     const plan = detect({ 'package.json': { ...pkg, scripts: { start: 'tsx src/a.ts' }, devDependencies: { tsx: '4' } } });
     expect(node(plan).install.prune).toBeUndefined();
     expect(plan.detected).toContain('devDependencies: kept (the start command runs one of them)');
+    expect(node(detect({ 'package.json': { ...pkg, scripts: { start: './node_modules/.bin/tsx src/a.ts' }, devDependencies: { tsx: '4' } } })).install.prune).toBeUndefined();
     // A scoped one by its bin name.
     expect(node(detect({ 'package.json': { ...pkg, scripts: { start: 'nest start' }, devDependencies: { '@x/nest': '1' } } })).install.prune).toBeUndefined();
   });

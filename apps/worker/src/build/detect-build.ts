@@ -139,10 +139,17 @@ function detectNode(
   const scripts = pkg.scripts ?? {};
   const run = (script: string) => (manager === 'npm' ? `npm run ${script}` : `corepack ${manager} run ${script}`);
   let build: string | undefined;
-  if (overrides.build === false) detected.push('build: none (build is false in berth.json)');
-  else if (overrides.build) (build = overrides.build), detected.push(`build: ${build} (berth.json)`);
-  else if (typeof scripts.build === 'string') (build = run('build')), detected.push(`build: ${build} (scripts.build in package.json)`);
-  else detected.push('build: none (no scripts.build in package.json)');
+  if (overrides.build === false) {
+    detected.push('build: none (build is false in berth.json)');
+  } else if (overrides.build) {
+    build = overrides.build;
+    detected.push(`build: ${build} (berth.json)`);
+  } else if (typeof scripts.build === 'string') {
+    build = run('build');
+    detected.push(`build: ${build} (scripts.build in package.json)`);
+  } else {
+    detected.push('build: none (no scripts.build in package.json)');
+  }
   const base = { major, install, build, needsCorepack: manager !== 'npm' };
 
   const start = startCommand(files, pkg, overrides);
@@ -168,8 +175,9 @@ function detectNode(
   detected.push(`start: ${'shell' in start.command ? start.command.shell : `node ${start.command.node}`} (${start.why})`);
   const startNeedsNpm = 'shell' in start.command && /(^|[\s;&|(])(npm|npx|corepack|pnpm|pnpx|yarn)(\s|$)/.test(start.command.shell);
   const devDeps = Object.keys(pkg.devDependencies ?? {});
-  const startUsesDev =
-    'shell' in start.command && devDeps.some((d) => new RegExp(`(^|[\\s/;&|(])${escapeRe(d.replace(/^@[^/]+\//, ''))}(\\s|$)`).test((start.command as { shell: string }).shell));
+  // A word of the start command named like a devDependency (its bin, usually): `tsx src/a.ts`, `vite preview`.
+  const startWords = 'shell' in start.command ? start.command.shell.split(/[\s;&|()]+/).map((w) => w.replace(/^.*\//, '')) : [];
+  const startUsesDev = devDeps.some((d) => startWords.includes(d.replace(/^@[^/]+\//, '')));
   let prune = install.prune;
   if (prune === undefined) {
     // Nothing to say: no devDependencies (or a package manager we do not prune).
@@ -242,7 +250,7 @@ function installStep(files: SourceFiles, pkg: PackageJson, manager: PackageManag
       command = files.paths.has('pnpm-lock.yaml') ? 'corepack pnpm install --frozen-lockfile' : 'corepack pnpm install';
       break;
     case 'yarn': {
-      const berry = files.paths.has('.yarnrc.yml') || /^yarn@[2-9]/.test(String(pkg.packageManager ?? '')) || /^yarn@\d{2,}/.test(String(pkg.packageManager ?? ''));
+      const berry = files.paths.has('.yarnrc.yml') || /^yarn@([2-9]|\d{2,})/.test(String(pkg.packageManager ?? ''));
       command = files.paths.has('yarn.lock') ? `corepack yarn install ${berry ? '--immutable' : '--frozen-lockfile'}` : 'corepack yarn install';
       break;
     }
@@ -311,9 +319,9 @@ function startCommand(
 }
 
 function isSpa(pkg: PackageJson): boolean {
-  const deps = new Set(Object.keys({ ...pkg.dependencies, ...pkg.devDependencies }));
-  const has = (names: string[]) => names.some((n) => deps.has(n)) || (names === spaMarkers && [...deps].some((d) => d.startsWith('@vitejs/plugin-')));
-  return has(spaMarkers) && !has(multiPageMarkers);
+  const deps = Object.keys({ ...pkg.dependencies, ...pkg.devDependencies });
+  const spa = deps.some((d) => spaMarkers.includes(d) || d.startsWith('@vitejs/plugin-'));
+  return spa && !deps.some((d) => multiPageMarkers.includes(d));
 }
 
 function readOverrides(text: string | undefined): BuildOverrides {
@@ -351,10 +359,6 @@ function parsePackageJson(text: string): PackageJson {
     }
   }
   return pkg;
-}
-
-function escapeRe(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 function exhaustive(x: never): never {

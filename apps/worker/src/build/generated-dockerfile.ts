@@ -75,8 +75,10 @@ function nodeStages(plan: NodeAppPlan | NodeStaticPlan, buildArgs: readonly stri
   }
   const { files, command } = plan.install;
   if (command !== undefined) {
-    // One COPY per file keeps each at its own path (COPY of several sources flattens folders).
-    out.push(...files.map((f) => `COPY ${json([f, `./${f}`])}`), ...argLine, run(`${command} && rm -rf ${npmCache}`));
+    // Top-level files in one COPY; anything in a folder in its own (COPY of several sources flattens folders).
+    const top = files.filter((f) => !f.includes('/'));
+    const nested = files.filter((f) => f.includes('/'));
+    out.push(`COPY ${json([...top, './'])}`, ...nested.map((f) => `COPY ${json([f, `./${f}`])}`), ...argLine, run(`${command} && rm -rf ${npmCache}`));
   }
   if (plan.kind === 'node' && plan.install.prune && command !== undefined) {
     // Keyed on the install like it: a rebuild finds the pruned node_modules in the cache too.
