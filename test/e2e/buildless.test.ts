@@ -22,7 +22,7 @@ afterAll(async () => {
 });
 
 /** Deploys a zip and waits until it settles; returns the API's view and the log lines. */
-async function deploy(archive: Buffer, name: string, timeoutMs = 90_000) {
+async function deploy(archive: Buffer, name: string, timeoutMs = 150_000) {
   const d = await createDeployment(stack, { archive, fields: { name } });
   const final = await settled(stack, d.id, timeoutMs);
   const lines = (await logLines(stack, d.id)).map((l) => l.line);
@@ -53,7 +53,7 @@ async function nothingLeftBehind(id: string) {
   expect(await docker.getImage(`berth-${stack.instance}/${id}:latest`).inspect().catch(() => 'gone')).toBe('gone');
 }
 
-describe('deploying without a Dockerfile', () => {
+describe('deploying without a Dockerfile', { timeout: 180_000 }, () => {
   it('a Node app with a start script: says what it detected and why, shows the Dockerfile, ends with the image size', async () => {
     const { id, final, lines } = await deploy(await zipTestApp('node-start'), 'node-start');
     expect(final, lines.join('\n')).toMatchObject({ status: 'running' });
@@ -148,7 +148,7 @@ describe('deploying without a Dockerfile', () => {
   });
 });
 
-describe('failing without a Dockerfile, leaving nothing behind', () => {
+describe('failing without a Dockerfile, leaving nothing behind', { timeout: 180_000 }, () => {
   const withPackage = (pkg: unknown, more: Record<string, string> = {}) => zipTestApp('node-start', { 'package.json': JSON.stringify(pkg), ...more });
 
   it('NO_START_COMMAND: nothing to start and nothing to build', async () => {
