@@ -115,6 +115,26 @@ describe('deploying without a Dockerfile', { timeout: 180_000 }, () => {
     expect(JSON.parse((await answer(again.id)).body).message).toBe('v2');
   });
 
+  it('a build that writes into node_modules (like prisma generate) keeps what it wrote, devDependencies still pruned', async () => {
+    const build = [
+      "import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';",
+      "mkdirSync('dist', { recursive: true });",
+      "mkdirSync('node_modules/.generated', { recursive: true });",
+      "writeFileSync('node_modules/.generated/message.js', `module.exports = 'generated at build time';\\n`);",
+      "writeFileSync('dist/server.js', readFileSync('src/server.js', 'utf8'));",
+    ].join('\n');
+    const server = readFileSync(path.join(testAppsDir, 'node-built/src/server.js'), 'utf8').replace(
+      "const message = 'v1'",
+      "const message = require('../node_modules/.generated/message.js')",
+    );
+    const overrides = { 'build.mjs': build, 'src/server.js': server, 'nonce.txt': String(Math.random()) };
+    const { id, final, lines } = await deploy(await zipTestApp('node-built', overrides), 'node-generated');
+    expect(final, lines.join('\n')).toMatchObject({ status: 'running' });
+    expect(lines).toContain('the build wrote into node_modules: the image gets it as the build left it');
+    expect(JSON.parse((await answer(id)).body).message).toBe('generated at build time');
+    expect((await inContainer(id, ['ls', '-1a', '/app/node_modules'])).split('\n').filter(Boolean)).toEqual(['.', '..', '.generated', '.package-lock.json', 'greeting']);
+  });
+
   it('a plain index.html site: pages, 404s, no dotfiles, a health path, compression, cache headers', async () => {
     const { id, final, lines } = await deploy(await zipTestApp('static-site', { 'guide.html': `<p>${'A long page. '.repeat(200)}</p>` }), 'static-site');
     expect(final, lines.join('\n')).toMatchObject({ status: 'running' });

@@ -86,9 +86,7 @@ function nodeStages(plan: NodeAppPlan | NodeStaticPlan, buildArgs: readonly stri
   }
   if (plan.build !== undefined) {
     out.push('', 'FROM deps AS build', ...argLine, 'COPY . .');
-    // node_modules goes into the running image from the install's stage (one layer every
-    // release shares), not again with each build's files.
-    out.push(run(plan.kind === 'node' && command !== undefined ? `${plan.build} && rm -rf node_modules` : plan.build));
+    out.push(run(plan.kind === 'node' && command !== undefined ? buildKeepingDeps(plan.build, plan.install.prune) : plan.build));
   }
   if (plan.kind === 'node-static') {
     const dirs = plan.outputDir ? [plan.outputDir] : [...staticOutputDirs];
@@ -100,6 +98,22 @@ function nodeStages(plan: NodeAppPlan | NodeStaticPlan, buildArgs: readonly stri
     );
   }
   return out;
+}
+
+/**
+ * The build, then node_modules leaves the build's files: it goes into the
+ * running image from the install's stage (one layer every release shares),
+ * not again with each build. Unless the build wrote into it (`prisma
+ * generate` does): then it stays, pruned here, and is copied over the
+ * shared layer — correct, at the cost of a second copy in the image.
+ */
+function buildKeepingDeps(build: string, prune: string | undefined): string {
+  const marker = '/tmp/.berth-build-start';
+  const keep = `rm -rf node_modules/.cache && echo 'the build wrote into node_modules: the image gets it as the build left it'${prune ? ` && ${prune} && rm -rf ${npmCache}` : ''}`;
+  // Files only (a folder's time changes with any entry), and build tools' caches
+  // (node_modules/.cache: babel, eslint, webpack) do not count, nor ship.
+  const changed = `find node_modules -path node_modules/.cache -prune -o -type f -newer ${marker} -print | head -n 1`;
+  return `touch ${marker} && ${build} && if [ -n "$(${changed})" ]; then ${keep}; else rm -rf node_modules; fi`;
 }
 
 /**
