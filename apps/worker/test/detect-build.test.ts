@@ -229,7 +229,9 @@ describe('devDependencies', () => {
 
   it('none to prune without devDependencies; yarn does not prune', () => {
     expect(node(detect({ 'package.json': { ...pkg, devDependencies: {} } })).install.prune).toBeUndefined();
-    expect(node(detect({ 'package.json': pkg, 'yarn.lock': '' })).install.prune).toBeUndefined();
+    const yarn = detect({ 'package.json': pkg, 'yarn.lock': '' });
+    expect(node(yarn).install.prune).toBeUndefined();
+    expect(yarn.detected).toContain('devDependencies: kept (Berth does not prune with yarn)');
   });
 });
 

@@ -180,7 +180,7 @@ function detectNode(
   const startUsesDev = devDeps.some((d) => startWords.includes(d.replace(/^@[^/]+\//, '')));
   let prune = install.prune;
   if (prune === undefined) {
-    // Nothing to say: no devDependencies (or a package manager we do not prune).
+    if (devDeps.length > 0 && install.command !== undefined) detected.push(`devDependencies: kept (Berth does not prune with ${manager})`);
   } else if (overrides.keepDevDependencies) {
     prune = undefined;
     detected.push('devDependencies: kept (keepDevDependencies in berth.json)');
