@@ -46,7 +46,7 @@ describe('generated Dockerfiles', () => {
         'FROM deps AS build',
         'ARG API_URL NPM_TOKEN',
         'COPY . .',
-        'RUN ["/bin/sh", "-c", "touch /tmp/.berth-build-start && npm run build && if [ -n \\"$(find node_modules -path node_modules/.cache -prune -o -type f -newer /tmp/.berth-build-start -print | head -n 1)\\" ]; then rm -rf node_modules/.cache && echo \'the build wrote into node_modules: the image gets it as the build left it\' && npm prune --omit=dev && rm -rf /tmp/.npm; else rm -rf node_modules; fi"]',
+        'RUN ["/bin/sh", "-c", "touch -d @$(($(date +%s) - 1)) /tmp/.berth-build-start && npm run build && if [ -n \\"$(find node_modules -path node_modules/.cache -prune -o -type f -newer /tmp/.berth-build-start -print | head -n 1)\\" ]; then rm -rf node_modules/.cache && echo \'the build wrote into node_modules: the image gets it as the build left it\' && npm prune --omit=dev && rm -rf /tmp/.npm; else rm -rf node_modules; fi"]',
         '',
         'FROM berth/node:22',
         'WORKDIR /app',

@@ -113,7 +113,9 @@ function buildKeepingDeps(build: string, prune: string | undefined): string {
   // Files only (a folder's time changes with any entry), and build tools' caches
   // (node_modules/.cache: babel, eslint, webpack) do not count, nor ship.
   const changed = `find node_modules -path node_modules/.cache -prune -o -type f -newer ${marker} -print | head -n 1`;
-  return `touch ${marker} && ${build} && if [ -n "$(${changed})" ]; then ${keep}; else rm -rf node_modules; fi`;
+  // A second in the past: busybox `find -newer` compares whole seconds, and a fast build
+  // writes within the second the marker was made.
+  return `touch -d @$(($(date +%s) - 1)) ${marker} && ${build} && if [ -n "$(${changed})" ]; then ${keep}; else rm -rf node_modules; fi`;
 }
 
 /**
