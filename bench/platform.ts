@@ -78,11 +78,11 @@ export async function startPlatform(options: {
     procs.push(p);
     return p;
   };
-  execFileSync('node', ['--import', 'tsx', 'migrations/migrate-cli.ts'], { cwd: root, env, stdio: 'ignore' });
+  execFileSync('node', ['--conditions=@berth/source', '--import', 'tsx', 'migrations/migrate-cli.ts'], { cwd: root, env, stdio: 'ignore' });
   run(['caddy', 'run', '--config', path.join(cfgDir, 'caddy.json')]);
-  run(['node', '--import', 'tsx', 'apps/api/src/main.ts']);
-  run(['node', '--import', 'tsx', 'apps/worker/src/main.ts']);
-  run(['node', '--import', 'tsx', 'apps/router-sync/src/main.ts']);
+  run(['node', '--conditions=@berth/source', '--import', 'tsx', 'apps/api/src/main.ts']);
+  run(['node', '--conditions=@berth/source', '--import', 'tsx', 'apps/worker/src/main.ts']);
+  run(['node', '--conditions=@berth/source', '--import', 'tsx', 'apps/router-sync/src/main.ts']);
   const caddyUrl = `http://127.0.0.1:${httpPort}`;
   await until(async () => (await get(`${caddyUrl}/healthz`, 'localhost')) === 200, 'platform up', 60_000);
   return {

@@ -11,5 +11,5 @@ names=("$@")
 [ ${#names[@]} -eq 0 ] && names=(deploy logs release)
 for name in "${names[@]}"; do
   echo "== bench/$name.ts"
-  node --import tsx "bench/$name.ts"
+  node --conditions=@berth/source --import tsx "bench/$name.ts"
 done
