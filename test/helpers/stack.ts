@@ -194,7 +194,7 @@ export async function instanceImages(instance: string): Promise<string[]> {
   return images.flatMap((i) => i.RepoTags ?? []).filter((t) => t.startsWith(imageRepositoryPrefix(instance)));
 }
 
-async function removeInstanceResources(instance: string): Promise<void> {
+export async function removeInstanceResources(instance: string): Promise<void> {
   for (const c of await instanceContainers(instance)) {
     await docker.getContainer(c.Id).remove({ force: true }).catch(() => {});
   }
