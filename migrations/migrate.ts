@@ -5,6 +5,7 @@ import * as m0002 from './versions/0002-deployment-transitions.ts';
 import * as m0003 from './versions/0003-api-tokens.ts';
 import * as m0004 from './versions/0004-token-scopes.ts';
 import * as m0005 from './versions/0005-projects-releases.ts';
+import * as m0006 from './versions/0006-hooks-webhooks.ts';
 
 /**
  * Every migration, in order. Listed statically (not read from the folder) so
@@ -17,6 +18,7 @@ const migrations: Record<string, Migration> = {
   '0003-api-tokens': m0003,
   '0004-token-scopes': m0004,
   '0005-projects-releases': m0005,
+  '0006-hooks-webhooks': m0006,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -59,6 +59,9 @@ CREATE TABLE public.deployments (
     release_of text,
     retired_at timestamp with time zone,
     image_bytes bigint,
+    branch text,
+    commit_author text,
+    commit_message text,
     CONSTRAINT deployments_source_type_check CHECK ((source_type = ANY (ARRAY['git'::text, 'archive'::text]))),
     CONSTRAINT deployments_status_check CHECK ((status = ANY (ARRAY['queued'::text, 'fetching'::text, 'building'::text, 'starting'::text, 'running'::text, 'stopped'::text, 'crashed'::text, 'failed'::text, 'canceled'::text])))
 );
@@ -66,6 +69,11 @@ CREATE TABLE public.domains (
     hostname text NOT NULL,
     project text NOT NULL,
     created_at timestamp with time zone DEFAULT now() NOT NULL
+);
+CREATE TABLE public.hook_deliveries (
+    project text NOT NULL,
+    delivery_id text NOT NULL,
+    received_at timestamp with time zone DEFAULT now() NOT NULL
 );
 CREATE TABLE public.kysely_migration (
     name character varying(255) NOT NULL,
@@ -87,7 +95,32 @@ CREATE TABLE public.projects (
     port integer,
     health_path text DEFAULT '/'::text NOT NULL,
     env_sealed text,
-    build_env_sealed text
+    build_env_sealed text,
+    hook_secret_sealed text
+);
+CREATE TABLE public.webhook_deliveries (
+    id text NOT NULL,
+    webhook_id text NOT NULL,
+    event text NOT NULL,
+    payload jsonb NOT NULL,
+    status text DEFAULT 'pending'::text NOT NULL,
+    enqueued boolean DEFAULT false NOT NULL,
+    attempts integer DEFAULT 0 NOT NULL,
+    last_status_code integer,
+    last_error text,
+    duration_ms integer,
+    redelivery_of text,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT webhook_deliveries_status_check CHECK ((status = ANY (ARRAY['pending'::text, 'succeeded'::text, 'failed'::text])))
+);
+CREATE TABLE public.webhooks (
+    id text NOT NULL,
+    project text NOT NULL,
+    url text NOT NULL,
+    events text[] NOT NULL,
+    secret_sealed text NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL
 );
 ALTER TABLE ONLY public.deployment_transitions ALTER COLUMN id SET DEFAULT nextval('public.deployment_transitions_id_seq'::regclass);
 ALTER TABLE ONLY public.api_tokens
@@ -104,6 +137,8 @@ ALTER TABLE ONLY public.deployments
     ADD CONSTRAINT deployments_pkey PRIMARY KEY (id);
 ALTER TABLE ONLY public.domains
     ADD CONSTRAINT domains_pkey PRIMARY KEY (hostname);
+ALTER TABLE ONLY public.hook_deliveries
+    ADD CONSTRAINT hook_deliveries_pkey PRIMARY KEY (project, delivery_id);
 ALTER TABLE ONLY public.kysely_migration_lock
     ADD CONSTRAINT kysely_migration_lock_pkey PRIMARY KEY (id);
 ALTER TABLE ONLY public.kysely_migration
@@ -112,11 +147,19 @@ ALTER TABLE ONLY public.projects
     ADD CONSTRAINT projects_id_key UNIQUE (id);
 ALTER TABLE ONLY public.projects
     ADD CONSTRAINT projects_pkey PRIMARY KEY (name);
+ALTER TABLE ONLY public.webhook_deliveries
+    ADD CONSTRAINT webhook_deliveries_pkey PRIMARY KEY (id);
+ALTER TABLE ONLY public.webhooks
+    ADD CONSTRAINT webhooks_pkey PRIMARY KEY (id);
 CREATE INDEX deployment_transitions_deployment_idx ON public.deployment_transitions USING btree (deployment_id, id);
 CREATE INDEX deployments_created_idx ON public.deployments USING btree (created_at DESC, id DESC);
+CREATE INDEX deployments_project_branch_idx ON public.deployments USING btree (project, branch, created_at);
 CREATE INDEX deployments_project_idx ON public.deployments USING btree (project, created_at);
 CREATE INDEX deployments_status_idx ON public.deployments USING btree (status);
 CREATE INDEX domains_project_idx ON public.domains USING btree (project);
+CREATE INDEX webhook_deliveries_unsent_idx ON public.webhook_deliveries USING btree (created_at) WHERE (NOT enqueued);
+CREATE INDEX webhook_deliveries_webhook_idx ON public.webhook_deliveries USING btree (webhook_id, created_at);
+CREATE INDEX webhooks_project_idx ON public.webhooks USING btree (project);
 ALTER TABLE ONLY public.deployment_archives
     ADD CONSTRAINT deployment_archives_deployment_id_fkey FOREIGN KEY (deployment_id) REFERENCES public.deployments(id) ON DELETE CASCADE;
 ALTER TABLE ONLY public.deployment_logs
@@ -129,3 +172,9 @@ ALTER TABLE ONLY public.deployments
     ADD CONSTRAINT deployments_release_of_fkey FOREIGN KEY (release_of) REFERENCES public.deployments(id) ON DELETE SET NULL;
 ALTER TABLE ONLY public.domains
     ADD CONSTRAINT domains_project_fkey FOREIGN KEY (project) REFERENCES public.projects(name) ON DELETE CASCADE;
+ALTER TABLE ONLY public.hook_deliveries
+    ADD CONSTRAINT hook_deliveries_project_fkey FOREIGN KEY (project) REFERENCES public.projects(name) ON DELETE CASCADE;
+ALTER TABLE ONLY public.webhook_deliveries
+    ADD CONSTRAINT webhook_deliveries_webhook_id_fkey FOREIGN KEY (webhook_id) REFERENCES public.webhooks(id) ON DELETE CASCADE;
+ALTER TABLE ONLY public.webhooks
+    ADD CONSTRAINT webhooks_project_fkey FOREIGN KEY (project) REFERENCES public.projects(name) ON DELETE CASCADE;

@@ -28,6 +28,8 @@ describe('base images for every offered Node major, made offline', () => {
       // are removed, so the worker has to make them for this build.
       if (!pinned) await docker.getImage(`berth/node:${major}`).remove({ force: true }).catch(() => {});
       const archive = await zipTestApp('hello', {
+        // Unique content: a cached RUN step (layers another run left) would print nothing.
+        'nonce.txt': `${process.pid}-${Date.now()}-${Math.random()}`,
         Dockerfile: [
           `FROM berth/node:${major}`,
           'COPY . /app/',

@@ -1,3 +1,7 @@
+import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { testAppsDir } from './archives.ts';
 import { isInFlight } from '@berth/shared/deployment-state';
 import { multipartBody } from './http.ts';
 import { waitFor } from './ports.ts';
@@ -38,4 +42,18 @@ export async function settled(stack: Stack, id: string, timeoutMs = 45_000): Pro
 
 export async function logLines(stack: Stack, id: string): Promise<{ seq: number; stream: string; line: string }[]> {
   return (await stack.inject({ method: 'GET', url: `/api/deployments/${id}/logs?limit=10000` })).json().lines;
+}
+
+/** An API call through inject with the admin token: status and parsed body. */
+export async function callApi(stack: Stack, method: string, url: string, payload?: unknown): Promise<{ status: number; body: any }> {
+  const res = await stack.inject({ method: method as 'GET', url, ...(payload !== undefined ? { payload: payload as object } : {}) });
+  return { status: res.statusCode, body: res.body ? res.json() : undefined };
+}
+
+/** A copy of test-apps/release saying `version` (for git repositories of it). */
+export function releaseAppDir(version: string): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'berth-release-src-'));
+  cpSync(path.join(testAppsDir, 'release'), dir, { recursive: true });
+  writeFileSync(path.join(dir, 'version.txt'), version);
+  return dir;
 }

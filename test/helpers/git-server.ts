@@ -10,6 +10,8 @@ export interface GitServer {
   publish(name: string, sourceDir: string, options?: { branch?: string }): string;
   /** The commit a branch of a published repository points at. */
   head(name: string, branch?: string): string;
+  /** Commits `sourceDir`'s files as the new state of `branch` (made if missing) and pushes it; returns the commit. */
+  push(name: string, sourceDir: string, branch: string, message?: string): string;
   stop(): Promise<void>;
 }
 
@@ -48,6 +50,21 @@ export async function startGitServer(): Promise<GitServer> {
       git(root, 'clone', '-q', '--bare', work, `${name}.git`);
       rmSync(work, { recursive: true, force: true });
       return `git://127.0.0.1:${port}/${name}.git`;
+    },
+    push(name, sourceDir, branch, message = `update ${branch}`) {
+      const work = mkdtempSync(path.join(os.tmpdir(), 'berth-gitwork-'));
+      try {
+        git(work, 'clone', '-q', path.join(root, `${name}.git`), '.');
+        git(work, 'checkout', '-q', '-B', branch);
+        git(work, 'rm', '-q', '-r', '--ignore-unmatch', '.');
+        cpSync(sourceDir, work, { recursive: true });
+        git(work, 'add', '-A');
+        git(work, 'commit', '-q', '--allow-empty', '-m', message);
+        git(work, 'push', '-q', '--force', 'origin', `HEAD:refs/heads/${branch}`);
+        return git(work, 'rev-parse', 'HEAD').toString().trim();
+      } finally {
+        rmSync(work, { recursive: true, force: true });
+      }
     },
     head(name, branch = 'main') {
       return git(path.join(root, `${name}.git`), 'rev-parse', branch).toString().trim();

@@ -95,7 +95,7 @@ function expectedFor(target: string, viaCaddy: boolean): { status: number; from:
 }
 
 describe('default-deny auth, decided on the matched route', () => {
-  it('has every route declared, and only health endpoints and Caddy’s TLS ask public', () => {
+  it('has every route declared, and only health endpoints, Caddy’s TLS ask and the signed git hooks public', () => {
     const routes = stack.api.routeAccess;
     expect(routes.length).toBeGreaterThan(10);
     const open = routes.filter((r) => r.access === 'public').map((r) => `${r.method} ${r.url}`);
@@ -106,7 +106,8 @@ describe('default-deny auth, decided on the matched route', () => {
       'HEAD /api/tls/allowed',
       'HEAD /healthz',
       'HEAD /readyz',
-    ]);
+      'POST /api/hooks/git/:project', // the signature is the credential (test/e2e/git-hooks.test.ts)
+    ].sort());
   });
 
   it('a route added without any access setting is closed (admin only)', async () => {

@@ -29,6 +29,9 @@ import type { RoutingStore } from '@berth/shared/routing-store';
 import { ConcurrencyLimit } from './concurrency-limit.ts';
 import { RateLimitedError, RateLimiter } from './rate-limiter.ts';
 import { domainRoutes } from './routes/domains.ts';
+import { webhookRoutes } from './routes/webhooks.ts';
+import { gitHookRoutes } from './routes/git-hooks.ts';
+import type { Db } from '@berth/shared/db';
 import type { DomainStore } from '@berth/shared/domain-store';
 import { WorkerRegistry } from '@berth/shared/worker-registry';
 import { workerRoutes } from './routes/workers.ts';
@@ -49,6 +52,8 @@ export interface AppDeps {
   queue: DeploymentQueue;
   relay: EventRelay;
   projects: ProjectStore;
+  /** Tables without a store of their own yet (webhooks, hook deliveries). */
+  db: Db;
   archives: ArchiveStore;
   routing: RoutingStore;
   /** Tells router-sync that a project URL moved. */
@@ -108,6 +113,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await api.register(deploymentLogRoutes, { store, logs, config });
   await api.register(eventRoutes, { store, logs, history, relay, streams, config });
   await api.register(domainRoutes, { domains: deps.domains, announceRoutes: deps.announceRoutes, config });
+  await api.register(webhookRoutes, { db: deps.db, projects, secrets, config });
+  await api.register(gitHookRoutes, { db: deps.db, projects, releases, lifecycle, store, secrets, announceRoutes: deps.announceRoutes, logger: deps.logger, config });
   await api.register(tokenRoutes, { tokens, onRevoked: (tokenId) => streams.endForToken(tokenId) });
   await api.register(workerRoutes, { workers: new WorkerRegistry(deps.redis, config.BERTH_INSTANCE) });
   return app;

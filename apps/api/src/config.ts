@@ -6,6 +6,8 @@ const schema = z.object({
   ...secretKeyEnv,
   /** Allow git URLs whose host is local or private (a git server on this machine or network). Off: SSRF. */
   GIT_ALLOW_PRIVATE_HOSTS: env.flag(false),
+  /** Allow webhook URLs whose host is local or private (a receiver on your own network). Off: SSRF. */
+  WEBHOOK_ALLOW_PRIVATE_HOSTS: env.flag(false),
   BASE_DOMAIN: env.baseDomain,
   API_HOST: z.string().default('127.0.0.1'),
   API_PORT: env.port(3000),

@@ -111,6 +111,7 @@ function projectFrom(name: string | undefined, gitUrl: string | undefined, filen
  */
 export function reservedReason(name: string, baseDomain: string | undefined): string | undefined {
   if (name === 'api' || name === 'www') return `${name} is reserved`;
+  if (name.includes('--')) return 'two dashes in a row mark branch previews (<branch>--<project>)';
   if (baseDomain && baseDomain.split('.').includes(name)) return `${name} is a label of the base domain`;
   if (/^[a-z][a-z0-9]{11}$/.test(name)) return `${name} looks like a deployment id (12 letters and digits); add a dash or change its length`;
   return undefined;

@@ -7,9 +7,14 @@ import type { ApiConfig } from './config.ts';
 export type Urls = Pick<ApiConfig, 'BASE_DOMAIN' | 'PUBLIC_PORT' | 'PUBLIC_SCHEME'>;
 
 export function hostUrl(urls: Urls, label: string): string {
+  return baseUrl(urls).replace('://', `://${label}.`);
+}
+
+/** The base domain's own URL (the API behind Caddy). */
+export function baseUrl(urls: Urls): string {
   const defaultPort = urls.PUBLIC_SCHEME === 'https' ? 443 : 80;
   const port = urls.PUBLIC_PORT === defaultPort ? '' : `:${urls.PUBLIC_PORT}`;
-  return `${urls.PUBLIC_SCHEME}://${label}.${urls.BASE_DOMAIN}${port}`;
+  return `${urls.PUBLIC_SCHEME}://${urls.BASE_DOMAIN}${port}`;
 }
 
 const nullableString = { type: ['string', 'null'] } as const;

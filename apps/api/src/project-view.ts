@@ -2,7 +2,7 @@ import type { FromSchema } from 'json-schema-to-ts';
 import type { DeploymentRow, ProjectRow } from '@berth/shared/db';
 import type { ProjectDisk } from '@berth/shared/project-store';
 import { redactUrl } from '@berth/shared/redact';
-import { deploymentView, deploymentViewSchema, hostUrl, type Urls } from './deployment-view.ts';
+import { baseUrl, deploymentView, deploymentViewSchema, hostUrl, type Urls } from './deployment-view.ts';
 
 const nullableString = { type: ['string', 'null'] } as const;
 
@@ -22,6 +22,8 @@ export const projectViewSchema = {
     buildEnvKeys: { type: 'array', items: { type: 'string' } },
     currentDeployment: { anyOf: [deploymentViewSchema, { type: 'null' }] },
     releases: { type: 'array', items: deploymentViewSchema, description: 'kept releases, newest first (rollback targets)' },
+    hookUrl: { type: 'string', description: 'where a git host sends push events (signed with the hook secret)' },
+    hookSecret: { type: 'string', description: 'only in the answers that create or rotate it' },
     disk: {
       type: 'object',
       properties: { imageBytes: { type: 'integer' }, archiveBytes: { type: 'integer' } },
@@ -31,7 +33,7 @@ export const projectViewSchema = {
     createdAt: { type: 'string' },
     updatedAt: { type: 'string' },
   },
-  required: ['id', 'name', 'url', 'gitUrl', 'ref', 'rootDir', 'port', 'healthPath', 'envKeys', 'buildEnvKeys', 'currentDeployment', 'createdAt', 'updatedAt'],
+  required: ['id', 'name', 'url', 'hookUrl', 'gitUrl', 'ref', 'rootDir', 'port', 'healthPath', 'envKeys', 'buildEnvKeys', 'currentDeployment', 'createdAt', 'updatedAt'],
   additionalProperties: false,
 } as const;
 
@@ -48,6 +50,7 @@ export function projectView(
     id: row.id,
     name: row.name,
     url: hostUrl(urls, row.name),
+    hookUrl: `${baseUrl(urls)}/api/hooks/git/${row.name}`,
     gitUrl: row.git_url && redactUrl(row.git_url),
     ref: row.git_ref,
     rootDir: row.root_dir,

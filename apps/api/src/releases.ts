@@ -25,6 +25,8 @@ export interface NewRelease {
   env: Record<string, string>;
   buildEnv: Record<string, string>;
   promote: boolean;
+  /** From a push: the branch of a preview (absent for production) and the commit it names. */
+  push?: { branch: string | null; commitSha: string; author: string | null; message: string | null };
 }
 
 export interface ReleasesDeps {
@@ -74,6 +76,9 @@ export class Releases {
       envSealed: secrets.seal(release.env),
       buildEnvSealed: Object.keys(release.buildEnv).length > 0 ? secrets.seal(release.buildEnv) : null,
       promote: release.promote,
+      ...(release.push
+        ? { branch: release.push.branch, commitSha: release.push.commitSha, commitAuthor: release.push.author, commitMessage: release.push.message }
+        : {}),
     });
     return this.enqueue(row);
   }
@@ -98,7 +103,7 @@ export class Releases {
   }
 
   /** Points the project URL at a live deployment (a preview, or a release still draining). */
-  async promote(id: string): Promise<DeploymentRow> {
+  async promote(id: string, how: 'release' | 'rollback' = 'release'): Promise<DeploymentRow> {
     const row = await this.load(id);
     if (row.status !== 'running') {
       throw new BerthError(
@@ -108,7 +113,7 @@ export class Releases {
           : `deployment ${id} is ${row.status}; only a running deployment can be promoted`,
       );
     }
-    await this.deps.routing.promote(row.project, id);
+    await this.deps.routing.promote(row.project, id, how);
     await this.deps.announceRoutes();
     this.deps.logger.info({ deploymentId: id, project: row.project }, 'promoted');
     return (await this.deps.store.get(id)) ?? row;
@@ -128,7 +133,7 @@ export class Releases {
     if (target.id === project.current_deployment_id) {
       throw new BerthError('CONFLICT', `${project.name} already serves ${target.id}`);
     }
-    if (target.status === 'running') return { deployment: await this.promote(target.id), switched: true };
+    if (target.status === 'running') return { deployment: await this.promote(target.id, 'rollback'), switched: true };
     if (target.status !== 'stopped' || !target.image) {
       throw new BerthError('CONFLICT', `deployment ${target.id} is ${target.status}${target.image ? '' : ' and has no kept image'}; it cannot be rolled back to`);
     }
@@ -157,6 +162,7 @@ export class Releases {
     return {
       id: newDeploymentId(),
       project: d.project,
+      branch: d.branch,
       sourceType: d.source_type,
       gitUrl: d.git_url ?? undefined,
       gitRef: d.git_ref ?? undefined,

@@ -67,6 +67,7 @@ export async function startApi(config: ApiConfig, logger: Logger): Promise<ApiHa
       config,
       store,
       projects,
+      db,
       archives: new ArchiveStore(db),
       routing: new RoutingStore(db),
       announceRoutes: () => status.announceRoutes(),

@@ -17,6 +17,8 @@ export interface RoutingState {
   current: ReadonlyMap<string, string>;
   /** Custom hostname → project, served over HTTPS by the project's current deployment (none when absent). */
   domains?: ReadonlyMap<string, string>;
+  /** Branch preview label (`<branch>--<project>`) → the branch's newest running preview. */
+  previews?: ReadonlyMap<string, string>;
 }
 
 /** Who signs custom domains' certificates: Caddy's local CA, or an ACME CA (Let's Encrypt by default). */
@@ -64,6 +66,10 @@ export function buildCaddyConfig(state: RoutingState, settings: CaddySettings): 
   for (const [project, deploymentId] of [...state.current].sort(([a], [b]) => a.localeCompare(b))) {
     const app = byId.get(deploymentId);
     if (app && !byId.has(project)) routes.push(proxyRoute([`${project}.${settings.baseDomain}`], app.upstream));
+  }
+  for (const [label, deploymentId] of [...(state.previews ?? [])].sort(([a], [b]) => a.localeCompare(b))) {
+    const app = byId.get(deploymentId);
+    if (app) routes.push(proxyRoute([`${label}.${settings.baseDomain}`], app.upstream));
   }
   const domains = [...(state.domains ?? [])].sort(([a], [b]) => a.localeCompare(b));
   if (domains.length > 0) routes.push(httpsRedirect(domains.map(([hostname]) => hostname), settings.httpsListen));

@@ -10,12 +10,13 @@ export async function readRoutingState(
   store: RoutingStore,
   options: { instance: string; network: string; domains: Pick<DomainStore, 'projectsByHostname'> },
 ): Promise<RoutingState> {
-  const [containers, current, domains] = await Promise.all([
+  const [containers, current, domains, previews] = await Promise.all([
     docker.listContainers({
       filters: { label: [`${labels.instance}=${options.instance}`], status: ['running'] },
     }),
     store.currentDeployments(),
     options.domains.projectsByHostname(),
+    store.previews(),
   ]);
   // Only deployments that are meant to be reachable (`isRoutable`): a stopped one
   // loses its route at once, even before its container is gone.
@@ -30,5 +31,5 @@ export async function readRoutingState(
     if (!routable.has(deploymentId)) continue;
     apps.push({ deploymentId, project, upstream: `${ip}:${port}` });
   }
-  return { apps, current, domains };
+  return { apps, current, domains, previews };
 }

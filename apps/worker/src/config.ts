@@ -9,6 +9,14 @@ const schema = z.object({
   DRAIN_MS: env.milliseconds(30_000),
   /** Releases per project whose images (and archives) are kept for rollback and redeploy. */
   RELEASES_KEPT: env.positiveInt(5),
+  /** Outgoing webhooks: deliveries sent at once per worker, per-attempt deadline, tries, first retry delay (doubling, up to 1 h), outbox sweep. */
+  WEBHOOK_CONCURRENCY: env.positiveInt(8),
+  WEBHOOK_TIMEOUT_MS: env.milliseconds(10_000),
+  WEBHOOK_ATTEMPTS: env.positiveInt(35),
+  WEBHOOK_RETRY_BASE_MS: env.milliseconds(1000),
+  WEBHOOK_SWEEP_MS: env.milliseconds(250),
+  /** Allow webhook URLs whose host is local or private. Off: SSRF. */
+  WEBHOOK_ALLOW_PRIVATE_HOSTS: env.flag(false),
   /** How long a job waits before asking again while another deployment of its project is being built. */
   PROJECT_BUSY_RETRY_MS: env.milliseconds(500),
   /** Allow git URLs whose host is local or private (a git server on this machine or network). Off: SSRF. */

@@ -56,6 +56,7 @@ export class Reaper {
     await this.reconcileContainers();
     await this.deleteSpentArchives();
     await this.removeBuildCgroups();
+    await this.deps.queries.pruneDeliveries(30 * 24 * 3600 * 1000);
   }
 
   /** Stops the releases whose drain period is over (their project URL moved to a newer one). */

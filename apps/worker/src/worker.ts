@@ -27,6 +27,7 @@ import { DockerRuntime } from './docker/docker-runtime.ts';
 import { probeHttp } from './health-check.ts';
 import { LogSink, maskableSecrets } from './log-sink.ts';
 import { Reaper } from './reaper.ts';
+import { WebhookSender } from './webhooks/webhook-sender.ts';
 import { RuntimeLogFollower } from './runtime-logs.ts';
 import { extractArchive } from './source/archive-source.ts';
 import { cloneRepository } from './source/git-source.ts';
@@ -112,6 +113,23 @@ export async function startWorker(deps: {
     runtimeLogs.start();
     opened('runtime log follower', () => runtimeLogs.stop());
     await subscribeToControl(config, worker, runtime, logger, opened);
+    const webhooks = new WebhookSender({
+      db,
+      secrets,
+      logger,
+      options: {
+        redisUrl: config.REDIS_URL,
+        instance: config.BERTH_INSTANCE,
+        concurrency: config.WEBHOOK_CONCURRENCY,
+        timeoutMs: config.WEBHOOK_TIMEOUT_MS,
+        attempts: config.WEBHOOK_ATTEMPTS,
+        retryBaseMs: config.WEBHOOK_RETRY_BASE_MS,
+        sweepMs: config.WEBHOOK_SWEEP_MS,
+        allowPrivate: config.WEBHOOK_ALLOW_PRIVATE_HOSTS,
+      },
+    });
+    webhooks.start();
+    opened('webhook sender', () => webhooks.close());
 
     const reaper = new Reaper({
       store: parts.store,

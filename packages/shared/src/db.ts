@@ -39,6 +39,10 @@ export interface DeploymentsTable {
   /** When the project URL moved away from it: it drains, then stops. */
   retired_at: Date | null;
   image_bytes: ColumnType<number | null, number | null | undefined, number | null>;
+  /** The branch a push deployed as a preview; null for the production lane. */
+  branch: ColumnType<string | null, string | null | undefined, string | null>;
+  commit_author: ColumnType<string | null, string | null | undefined, string | null>;
+  commit_message: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface DeploymentArchivesTable {
@@ -85,6 +89,39 @@ export interface ProjectsTable {
   health_path: ColumnType<string, string | undefined, string>;
   env_sealed: string | null;
   build_env_sealed: string | null;
+  /** Signs the project's incoming git hooks (sealed). */
+  hook_secret_sealed: ColumnType<string | null, string | null | undefined, string | null>;
+}
+
+export interface HookDeliveriesTable {
+  project: string;
+  delivery_id: string;
+  received_at: Generated<Date>;
+}
+
+export interface WebhooksTable {
+  id: string;
+  project: string;
+  url: string;
+  events: string[];
+  secret_sealed: string;
+  created_at: Generated<Date>;
+}
+
+export interface WebhookDeliveriesTable {
+  id: string;
+  webhook_id: string;
+  event: string;
+  payload: ColumnType<Record<string, unknown>, string, string>;
+  status: ColumnType<'pending' | 'succeeded' | 'failed', 'pending' | 'succeeded' | 'failed' | undefined, 'pending' | 'succeeded' | 'failed'>;
+  enqueued: ColumnType<boolean, boolean | undefined, boolean>;
+  attempts: ColumnType<number, number | undefined, number>;
+  last_status_code: number | null;
+  last_error: string | null;
+  duration_ms: number | null;
+  redelivery_of: string | null;
+  created_at: Generated<Date>;
+  updated_at: ColumnType<Date, Date | undefined, Date>;
 }
 
 export interface DomainsTable {
@@ -100,6 +137,9 @@ export interface Database {
   deployment_transitions: DeploymentTransitionsTable;
   projects: ProjectsTable;
   domains: DomainsTable;
+  hook_deliveries: HookDeliveriesTable;
+  webhooks: WebhooksTable;
+  webhook_deliveries: WebhookDeliveriesTable;
   api_tokens: ApiTokensTable;
 }
 

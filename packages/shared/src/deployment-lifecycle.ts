@@ -1,8 +1,9 @@
-import type { Transaction } from 'kysely';
+import { sql, type Transaction } from 'kysely';
 import type { Database, Db, DeploymentRow } from './db.ts';
 import { assertTransition, isFinal, isInFlight, isLive, type DeploymentStatus } from './deployment-state.ts';
 import type { ControlPublisher } from './control-messages.ts';
 import { BerthError } from './errors.ts';
+import { deploymentPayload, recordWebhookEvent, statusEvent } from './webhook-outbox.ts';
 import type { Logger } from './logger.ts';
 import type { StatusPublisher } from './status-publisher.ts';
 
@@ -118,9 +119,10 @@ export class DeploymentLifecycle {
   }
 
   /**
-   * The newest wins: cancels the project's queued deployments older than
-   * `newest` (SUPERSEDED) and drops their jobs. One being built is never
-   * touched. Returns the ids it canceled.
+   * The newest wins: cancels the queued deployments of `newest`'s lane (its
+   * project and branch; production is one lane, each preview branch another)
+   * older than it (SUPERSEDED) and drops their jobs. One being built is
+   * never touched. Returns the ids it canceled.
    */
   async supersedeQueued(project: string, newest: DeploymentRow): Promise<string[]> {
     const older = await this.deps.db
@@ -128,6 +130,7 @@ export class DeploymentLifecycle {
       .select('id')
       .where('project', '=', project)
       .where('status', '=', 'queued')
+      .where(sql<boolean>`branch is not distinct from ${newest.branch}`)
       .where('id', '!=', newest.id)
       .where('created_at', '<=', newest.created_at)
       .execute();
@@ -225,6 +228,9 @@ export class DeploymentLifecycle {
           .insertInto('deployment_transitions')
           .values({ deployment_id: id, status: to, error_code: row.error_code, error_message: row.error_message, at: now })
           .execute();
+        // Outgoing webhooks: recorded with the change itself (an outbox).
+        const event = statusEvent(to);
+        if (event) await recordWebhookEvent(trx, row.project, event, { deployment: deploymentPayload(row) });
       }
       return row;
     });

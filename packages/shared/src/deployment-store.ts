@@ -26,6 +26,10 @@ export interface NewDeployment {
   /** Runs this deployment's image instead of building (a rollback to a stopped release). */
   releaseOf?: string | null;
   commitSha?: string | null;
+  /** A preview of this branch (from a push); null/absent: the production lane. */
+  branch?: string | null;
+  commitAuthor?: string | null;
+  commitMessage?: string | null;
 }
 
 export interface ListQuery {
@@ -73,6 +77,9 @@ export class DeploymentStore {
           promote: input.promote ?? true,
           release_of: input.releaseOf ?? null,
           commit_sha: input.commitSha ?? null,
+          branch: input.branch ?? null,
+          commit_author: input.commitAuthor ?? null,
+          commit_message: input.commitMessage ?? null,
           image: null,
           container_id: null,
           // Set here (millisecond precision) so keyset cursors round-trip exactly.

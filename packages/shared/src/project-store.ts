@@ -17,6 +17,8 @@ export interface NewProject extends ProjectSettings {
   /** Sealed (SecretBox) env and build env, and their keys in `envKeys`. */
   envSealed: string | null;
   buildEnvSealed: string | null;
+  /** The sealed secret that signs the project's git hooks. */
+  hookSecretSealed?: string | null;
 }
 
 /** Disk a project uses: its images and its stored archives. */
@@ -47,6 +49,7 @@ export class ProjectStore {
         health_path: input.healthPath ?? '/',
         env_sealed: input.envSealed,
         build_env_sealed: input.buildEnvSealed,
+        hook_secret_sealed: input.hookSecretSealed ?? null,
       })
       .onConflict((oc) => oc.column('name').doNothing())
       .returningAll()
@@ -110,6 +113,16 @@ export class ProjectStore {
         .returningAll()
         .executeTakeFirstOrThrow();
     });
+  }
+
+  /** Replaces the sealed secret of the project's git hooks. */
+  async setHookSecret(name: string, sealed: string): Promise<void> {
+    const { numUpdatedRows } = await this.db
+      .updateTable('projects')
+      .set({ hook_secret_sealed: sealed, updated_at: new Date() })
+      .where('name', '=', name)
+      .executeTakeFirst();
+    if (Number(numUpdatedRows) === 0) throw new BerthError('NOT_FOUND', `project ${name} does not exist`);
   }
 
   /**

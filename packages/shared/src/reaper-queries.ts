@@ -55,4 +55,19 @@ export class ReaperQueries {
       where builds.n <= ${keep} or released.status in ('running', 'crashed')`.execute(this.db);
     return new Set(rows.map((r) => r.id));
   }
+
+  /**
+   * Forgets finished outgoing deliveries older than `olderThanMs` (their
+   * history). Incoming hook delivery ids are kept: GitHub's signatures carry
+   * no timestamp, so a forgotten id would let an old delivery be replayed.
+   */
+  async pruneDeliveries(olderThanMs: number): Promise<number> {
+    const before = new Date(Date.now() - olderThanMs);
+    const sent = await this.db
+      .deleteFrom('webhook_deliveries')
+      .where('created_at', '<', before)
+      .where('status', '!=', 'pending')
+      .executeTakeFirst();
+    return Number(sent.numDeletedRows);
+  }
 }

@@ -1,4 +1,7 @@
+import { sql } from 'kysely';
 import type { Db } from './db.ts';
+import { previewLabel } from './branch-slug.ts';
+import { deploymentPayload, recordWebhookEvent } from './webhook-outbox.ts';
 import { isRoutable, statusesWhere } from './deployment-state.ts';
 
 /** What router-sync routes: each project's current deployment, and which deployments may have a route. */
@@ -11,7 +14,7 @@ export class RoutingStore {
    * stopped (the reaper's `retireDrained`). Returns the retired deployment's
    * id, if another one was current.
    */
-  async promote(project: string, deploymentId: string): Promise<string | undefined> {
+  async promote(project: string, deploymentId: string, how: 'release' | 'rollback' = 'release'): Promise<string | undefined> {
     return this.db.transaction().execute(async (trx) => {
       const before = await trx
         .selectFrom('projects')
@@ -25,7 +28,17 @@ export class RoutingStore {
         .set({ current_deployment_id: deploymentId, updated_at: new Date() })
         .where('name', '=', project)
         .execute();
-      await trx.updateTable('deployments').set({ retired_at: null }).where('id', '=', deploymentId).execute();
+      const promoted = await trx
+        .updateTable('deployments')
+        .set({ retired_at: null })
+        .where('id', '=', deploymentId)
+        .returningAll()
+        .executeTakeFirst();
+      if (promoted && previous !== deploymentId) {
+        const data = { deployment: deploymentPayload(promoted), previousDeploymentId: previous ?? null };
+        const rollback = how === 'rollback' || promoted.release_of !== null;
+        await recordWebhookEvent(trx, project, rollback ? 'release.rolled_back' : 'release.promoted', data);
+      }
       if (previous && previous !== deploymentId) {
         await trx.updateTable('deployments').set({ retired_at: new Date() }).where('id', '=', previous).execute();
         return previous;
@@ -54,6 +67,19 @@ export class RoutingStore {
       .where('current_deployment_id', 'is not', null)
       .execute();
     return new Map(rows.map((r) => [r.name, r.current_deployment_id!]));
+  }
+
+  /**
+   * Branch previews: `<branch-slug>--<project>` → the branch's newest running
+   * preview (a push to the branch moves it there once that one is healthy).
+   */
+  async previews(): Promise<Map<string, string>> {
+    const { rows } = await sql<{ id: string; project: string; branch: string }>`
+      select distinct on (project, branch) id, project, branch
+      from deployments
+      where branch is not null and status = 'running'
+      order by project, branch, created_at desc, id desc`.execute(this.db);
+    return new Map(rows.map((r) => [previewLabel(r.branch, r.project), r.id]));
   }
 
   /** Those of `ids` whose status is routable (see `isRoutable`). */

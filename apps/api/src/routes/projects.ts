@@ -18,6 +18,7 @@ import type { ApiInstance, ApiPlugin } from './api-plugin.ts';
 import { readMultipart } from './deployment-upload.ts';
 import { errorResponses } from './error-schema.ts';
 import { refuseLocalGitHost } from './git-host.ts';
+import { newSigningSecret } from '@berth/shared/webhook-signature';
 
 export interface ProjectRoutesOptions {
   projects: ProjectStore;
@@ -133,14 +134,17 @@ function crudRoutes(app: ApiInstance, { projects, store, secrets, lifecycle, con
     async (request, reply) => {
       const body = parse(createSchema, request.body);
       assertProjectName(body.name, config.BASE_DOMAIN);
+      // The git hooks' secret: shown in this answer only (rotate it to see a new one).
+      const hookSecret = newSigningSecret('hooksec');
       const row = await projects.create({
         name: body.name,
+        hookSecretSealed: secrets.seal({ secret: hookSecret }),
         ...(await checkSettings(body, config)),
         envSealed: body.env && Object.keys(body.env).length ? secrets.seal(body.env) : null,
         buildEnvSealed: body.buildEnv && Object.keys(body.buildEnv).length ? secrets.seal(body.buildEnv) : null,
       });
       request.log.info({ project: row.name }, 'project created');
-      return reply.status(201).header('location', `/api/projects/${row.name}`).send(await detail(row));
+      return reply.status(201).header('location', `/api/projects/${row.name}`).send({ ...(await detail(row)), hookSecret });
     },
   );
 
@@ -159,6 +163,18 @@ function crudRoutes(app: ApiInstance, { projects, store, secrets, lifecycle, con
   );
 
   app.get('/api/projects/:name', { config: read, schema: one }, async (request) => detail(await projects.mustGet(request.params.name)));
+
+  app.post(
+    '/api/projects/:name/hook-secret',
+    { config: deploy, schema: { params: nameParams, response: { 200: { type: 'object', properties: { hookUrl: { type: 'string' }, hookSecret: { type: 'string' } }, required: ['hookUrl', 'hookSecret'], additionalProperties: false }, ...errorResponses } } },
+    async (request) => {
+      const row = await projects.mustGet(request.params.name);
+      const hookSecret = newSigningSecret('hooksec');
+      await projects.setHookSecret(row.name, secrets.seal({ secret: hookSecret }));
+      request.log.info({ project: row.name }, 'hook secret rotated');
+      return { hookUrl: projectView(row, config, { env: [], buildEnv: [] }).hookUrl, hookSecret };
+    },
+  );
 
   app.patch(
     '/api/projects/:name',

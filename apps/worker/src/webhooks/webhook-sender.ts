@@ -1,0 +1,189 @@
+import http from 'node:http';
+import https from 'node:https';
+import type { LookupFunction } from 'node:net';
+import { Queue, UnrecoverableError, Worker } from 'bullmq';
+import type { Db } from '@berth/shared/db';
+import { BerthError } from '@berth/shared/errors';
+import type { Logger } from '@berth/shared/logger';
+import { createRedis } from '@berth/shared/redis';
+import { queuePrefix } from '@berth/shared/redis-keys';
+import type { SecretBox } from '@berth/shared/secret-box';
+import { berthSignature } from '@berth/shared/webhook-signature';
+import { resolveWebhookTarget, type ResolvedTarget } from '@berth/shared/webhook-target';
+
+export const webhookQueueName = 'webhooks';
+
+export interface WebhookSenderOptions {
+  redisUrl: string;
+  instance: string;
+  /** Deliveries one worker sends at once: a hanging target holds one slot, never a deployment. */
+  concurrency: number;
+  timeoutMs: number;
+  /** Tries per delivery; with `retryBaseMs` doubling up to an hour, 35 tries span about a day. */
+  attempts: number;
+  retryBaseMs: number;
+  /** How often the outbox is swept for deliveries not yet queued. */
+  sweepMs: number;
+  allowPrivate: boolean;
+}
+
+/** What one attempt ended with. */
+interface Attempt {
+  statusCode: number | null;
+  error: string | null;
+  durationMs: number;
+}
+
+/**
+ * Sends outgoing webhooks: sweeps the outbox (deliveries written with the
+ * change they report) into a BullMQ queue, and delivers each one: signed,
+ * to the address checked against SSRF and pinned, no redirect followed,
+ * retried with exponential back-off; every attempt recorded on the delivery.
+ */
+export class WebhookSender {
+  private readonly queue: Queue<{ deliveryId: string }>;
+  private readonly worker: Worker<{ deliveryId: string }>;
+  private sweeper: NodeJS.Timeout | undefined;
+  private sweeping: Promise<void> | undefined;
+
+  constructor(
+    private readonly deps: { db: Db; secrets: SecretBox; logger: Logger; options: WebhookSenderOptions },
+  ) {
+    const { options } = deps;
+    const prefix = queuePrefix(options.instance);
+    this.queue = new Queue(webhookQueueName, { connection: createRedis(options.redisUrl), prefix });
+    this.queue.on('error', (err) => deps.logger.warn({ err }, 'webhook queue connection error'));
+    this.worker = new Worker(webhookQueueName, (job) => this.deliver(job.data.deliveryId, job.attemptsMade + 1), {
+      connection: createRedis(options.redisUrl),
+      prefix,
+      concurrency: options.concurrency,
+      settings: { backoffStrategy: (attemptsMade: number) => Math.min(options.retryBaseMs * 2 ** Math.max(0, attemptsMade - 1), 3_600_000) },
+    });
+    this.worker.on('error', (err) => deps.logger.warn({ err }, 'webhook worker error'));
+  }
+
+  start(): void {
+    const tick = () => {
+      this.sweeping ??= this.sweep()
+        .catch((err: unknown) => this.deps.logger.warn({ err }, 'sweeping the webhook outbox failed; will retry'))
+        .finally(() => (this.sweeping = undefined));
+    };
+    tick();
+    this.sweeper = setInterval(tick, this.deps.options.sweepMs);
+  }
+
+  async close(): Promise<void> {
+    clearInterval(this.sweeper);
+    await this.sweeping;
+    await this.worker.close();
+    await this.queue.close();
+  }
+
+  /** Queues deliveries not yet queued (idempotent: the job id is the delivery id). */
+  async sweep(): Promise<void> {
+    const { db, options } = this.deps;
+    await db.transaction().execute(async (trx) => {
+      const rows = await trx
+        .selectFrom('webhook_deliveries')
+        .select('id')
+        .where('enqueued', '=', false)
+        .orderBy('created_at')
+        .limit(200)
+        .forUpdate()
+        .skipLocked()
+        .execute();
+      if (rows.length === 0) return;
+      await this.queue.addBulk(
+        rows.map((r) => ({
+          name: 'deliver',
+          data: { deliveryId: r.id },
+          opts: {
+            jobId: r.id,
+            attempts: options.attempts,
+            backoff: { type: 'custom' },
+            removeOnComplete: { age: 24 * 3600, count: 1000 },
+            removeOnFail: { age: 7 * 24 * 3600 },
+          },
+        })),
+      );
+      await trx.updateTable('webhook_deliveries').set({ enqueued: true }).where('id', 'in', rows.map((r) => r.id)).execute();
+    });
+  }
+
+  private async deliver(deliveryId: string, attempt: number): Promise<void> {
+    const { db, secrets, options, logger } = this.deps;
+    const row = await db
+      .selectFrom('webhook_deliveries')
+      .innerJoin('webhooks', 'webhooks.id', 'webhook_deliveries.webhook_id')
+      .select(['webhook_deliveries.id', 'webhook_deliveries.event', 'webhook_deliveries.payload', 'webhooks.url', 'webhooks.secret_sealed'])
+      .where('webhook_deliveries.id', '=', deliveryId)
+      .executeTakeFirst();
+    if (!row) return; // its webhook was deleted
+    const body = JSON.stringify(row.payload);
+    let result: Attempt;
+    let permanent = false;
+    try {
+      const target = await resolveWebhookTarget(row.url, { allowPrivate: options.allowPrivate });
+      const secret = secrets.open(row.secret_sealed).secret!;
+      result = await post(target, body, {
+        'content-type': 'application/json',
+        'user-agent': 'Berth-Webhooks/1',
+        'x-berth-event': row.event,
+        'x-berth-delivery': row.id,
+        'x-berth-signature': berthSignature(secret, body, Math.floor(Date.now() / 1000)),
+      }, options.timeoutMs);
+    } catch (err) {
+      permanent = err instanceof BerthError; // refused target, unreadable secret: another try cannot help
+      result = { statusCode: null, error: err instanceof Error ? err.message : String(err), durationMs: 0 };
+    }
+    const ok = result.statusCode !== null && result.statusCode >= 200 && result.statusCode < 300;
+    const last = ok || permanent || attempt >= options.attempts;
+    await db
+      .updateTable('webhook_deliveries')
+      .set({
+        attempts: attempt,
+        last_status_code: result.statusCode,
+        last_error: result.error,
+        duration_ms: Math.round(result.durationMs),
+        status: ok ? 'succeeded' : last ? 'failed' : 'pending',
+        updated_at: new Date(),
+      })
+      .where('id', '=', deliveryId)
+      .execute();
+    if (ok) return;
+    const reason = result.error ?? `answered ${result.statusCode}`;
+    logger.info({ deliveryId, attempt, reason }, 'webhook delivery failed');
+    if (permanent) throw new UnrecoverableError(reason);
+    throw new Error(reason);
+  }
+}
+
+/** One POST to the pinned address, no redirect followed (a 3xx is a failed attempt). */
+function post(target: ResolvedTarget, body: string, headers: Record<string, string>, timeoutMs: number): Promise<Attempt> {
+  const started = performance.now();
+  const lookup: LookupFunction = (_host, opts, cb) => {
+    if ((opts as { all?: boolean }).all) (cb as (e: null, a: { address: string; family: number }[]) => void)(null, [{ address: target.address, family: target.family }]);
+    else cb(null, target.address, target.family);
+  };
+  const client = target.url.protocol === 'https:' ? https : http;
+  return new Promise((resolve) => {
+    // `timeout` is per idle socket; a target that drips its answer is cut at the deadline too.
+    const deadline = setTimeout(() => req.destroy(new Error(`no complete answer within ${timeoutMs} ms`)), timeoutMs);
+    const done = (a: Attempt) => {
+      clearTimeout(deadline);
+      resolve(a);
+    };
+    const req = client.request(
+      target.url,
+      { method: 'POST', headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) }, lookup, timeout: timeoutMs, agent: false },
+      (res) => {
+        res.resume();
+        res.on('end', () => done({ statusCode: res.statusCode ?? 0, error: null, durationMs: performance.now() - started }));
+        res.on('error', (err) => done({ statusCode: res.statusCode ?? null, error: err.message, durationMs: performance.now() - started }));
+      },
+    );
+    req.on('timeout', () => req.destroy(new Error(`no answer within ${timeoutMs} ms`)));
+    req.on('error', (err) => done({ statusCode: null, error: err.message, durationMs: performance.now() - started }));
+    req.end(body);
+  });
+}
