@@ -7,7 +7,8 @@
 // (`tsc --noEmit -p .`, part of `npm test`); this only strips them.
 //
 // Plain JavaScript on purpose: it has to run before anything is compiled.
-import { rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { glob } from 'node:fs/promises';
 import path from 'node:path';
 import { build } from 'esbuild';
@@ -15,7 +16,7 @@ import { build } from 'esbuild';
 /** Where each workspace keeps its sources (relative to the workspace; `dist/` mirrors it). */
 const sourceRoots = { '@berth/migrations': '.' };
 
-const pkg = JSON.parse(await import('node:fs').then((fs) => fs.readFileSync('package.json', 'utf8')));
+const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
 const root = sourceRoots[pkg.name] ?? 'src';
 const patterns = root === '.' ? ['*.ts', 'versions/*.ts'] : ['src/**/*.ts'];
 const entryPoints = [];
@@ -48,4 +49,8 @@ await build({
   sourcemap: 'linked',
   logLevel: 'warning',
 });
+// What the output was built from, so a launcher can tell an outdated build (apps/cli/bin/berth.mjs).
+const digest = createHash('sha256');
+for (const file of [...entryPoints].sort()) digest.update(`${file}\0`).update(readFileSync(file)).update('\0');
+writeFileSync('dist/source-digest', `${digest.digest('hex')}\n`);
 console.log(`${pkg.name}: ${entryPoints.length} files → ${path.join(path.basename(process.cwd()), 'dist')}`);
