@@ -7,8 +7,10 @@ ensure_services
 [ -d node_modules ] || npm ci --no-audit --no-fund >/dev/null
 export REDIS_URL=${REDIS_URL:-redis://127.0.0.1:${REDIS_PORT}}
 export DATABASE_URL=${DATABASE_URL:-postgres://berth:berth@127.0.0.1:${PG_PORT}/berth}
+# The platform runs compiled, as `npm run up` runs it.
+npm run --silent build >/dev/null
 names=("$@")
-[ ${#names[@]} -eq 0 ] && names=(deploy logs release)
+[ ${#names[@]} -eq 0 ] && names=(deploy logs release start-up)
 for name in "${names[@]}"; do
   echo "== bench/$name.ts"
   node --conditions=@berth/source --import tsx "bench/$name.ts"

@@ -184,6 +184,17 @@ describe('npm run up, supervised', () => {
     expect(JSON.parse(res.body).items.map((w: { id: string }) => w.id)).toEqual(['worker-1']);
   }, 120_000);
 
+  it('npm run restart -- worker (an upgrade\'s rolling restart) does not fail a deployment that is building', async () => {
+    const id = await deploy('slow');
+    await waitFor('worker-1 to take the job', () => jobStartsIn(1).some((s) => s.deploymentId === id), 60_000, 100);
+    const before = await pidOf('worker-1');
+    const restarted = await run('scripts/ctl.sh', ['restart', 'worker']);
+    expect(restarted.stdout).toContain('restarted worker-1');
+    expect(await pidOf('worker-1')).not.toBe(before);
+    await reachesRunning(id);
+    expect((await processes()).find((p) => p.name === 'worker-1')).toMatchObject({ state: 'running' });
+  }, 120_000);
+
   it('status reports a stopped Redis (exit 1), and all well again once it is back', async () => {
     await redis.stop();
     const down = await status();
