@@ -33,6 +33,14 @@ if [ -s "$PIDS" ]; then
     if kill -0 "$pid" 2>/dev/null; then die "Berth is already running from $BERTH_STATE_DIR ($name, pid $pid): npm run down first, or npm run scale"; fi
   done <"$PIDS"
 fi
+# Processes a killed supervisor left behind (they would hold the ports): `down` stops them.
+if [ -s "$BERTH_STATE_DIR/children" ]; then
+  while read -r pid name; do
+    if kill -0 "$pid" 2>/dev/null && tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF "$PWD/"; then
+      die "$name (pid $pid) from an earlier run is still running: npm run down first"
+    fi
+  done <"$BERTH_STATE_DIR/children"
+fi
 
 # A local admin token, made once and kept in .berth/admin-token (the API stores only its hash).
 if [ -z "${BERTH_ADMIN_TOKEN:-}" ]; then
