@@ -117,9 +117,9 @@ describe('deploy on push', () => {
     // A rotated secret: the old one no longer signs.
     const rotated = await api('POST', '/api/projects/guarded/hook-secret');
     expect(rotated.body.hookSecret).not.toBe(secret);
-    const stale = githubPush(secret, 'main', sha);
+    const stale = githubPush(secret, 'main', sha, 'after rotation');
     expect((await deliver('guarded', stale.raw, stale.headers)).status).toBe(401);
-    const fresh = githubPush(rotated.body.hookSecret, 'main', sha);
+    const fresh = githubPush(rotated.body.hookSecret, 'main', sha, 'after rotation');
     expect((await deliver('guarded', fresh.raw, fresh.headers)).status).toBe(202);
   }, 30_000);
 
@@ -133,16 +133,18 @@ describe('deploy on push', () => {
     const b1 = git.push('prev', source('feat1'), 'feature/Login');
     const p1 = await deliver('prev', githubPush(secret, 'feature/Login', b1).raw, githubPush(secret, 'feature/Login', b1).headers);
     expect(p1.status).toBe(202);
-    expect(p1.body).toMatchObject({ action: 'preview', url: `http://feature-login--prev.localhost:${stack.caddy!.httpPort}` });
+    expect(p1.body).toMatchObject({ action: 'preview' });
+    const label = new URL(p1.body.url).hostname.replace('.localhost', '');
+    expect(label).toMatch(/^feature-login-[0-9a-f]{6}--prev$/); // the slug changed the name: its hash keeps it apart from feature-login
     expect((await settled(stack, p1.body.deploymentId)).status).toBe('running');
-    await serving('feature-login--prev', 'feat1');
+    await serving(label, 'feat1');
     expect((await through('prev')).body).toBe('live1'); // a preview never takes the project URL
 
     const b2 = git.push('prev', source('feat2'), 'feature/Login');
     const push2 = githubPush(secret, 'feature/Login', b2);
     const p2 = await deliver('prev', push2.raw, push2.headers);
     expect((await settled(stack, p2.body.deploymentId)).status).toBe('running');
-    await serving('feature-login--prev', 'feat2');
+    await serving(label, 'feat2');
 
     // Deleted: GitHub sends a push with deleted:true and an all-zero after.
     const zero = '0'.repeat(40);
@@ -150,7 +152,7 @@ describe('deploy on push', () => {
     const del = await deliver('prev', raw, { 'x-github-event': 'push', 'x-github-delivery': randomUUID(), 'x-hub-signature-256': `sha256=${hmac(secret, raw)}` });
     expect(del.body.action).toBe('stopped');
     expect(del.body.stopped).toEqual(expect.arrayContaining([p1.body.deploymentId, p2.body.deploymentId]));
-    await waitFor('preview route gone', async () => (await through('feature-login--prev')).status === 404, 10_000);
+    await waitFor('preview route gone', async () => (await through(label)).status === 404, 10_000);
     expect((await through('prev')).body).toBe('live1');
   }, 90_000);
 

@@ -58,7 +58,11 @@ const localRanges = (() => {
     ['0.0.0.0', 8], ['10.0.0.0', 8], ['100.64.0.0', 10], ['127.0.0.0', 8], ['169.254.0.0', 16],
     ['172.16.0.0', 12], ['192.0.0.0', 24], ['192.168.0.0', 16], ['198.18.0.0', 15], ['224.0.0.0', 4], ['240.0.0.0', 4],
   ] as const) list.addSubnet(net, prefix, 'ipv4');
-  for (const [net, prefix] of [['::', 128], ['::1', 128], ['fc00::', 7], ['fe80::', 10], ['ff00::', 8]] as const) {
+  // IPv6 spellings that carry an IPv4 address (NAT64, 6to4, IPv4-compatible) are refused whole:
+  // on a network that translates them they reach the IPv4 address inside.
+  for (const [net, prefix] of [
+    ['::', 96], ['::1', 128], ['fc00::', 7], ['fe80::', 10], ['ff00::', 8], ['64:ff9b::', 96], ['64:ff9b:1::', 48], ['2002::', 16],
+  ] as const) {
     list.addSubnet(net, prefix, 'ipv6');
   }
   return list;

@@ -1,4 +1,7 @@
-import type { Db } from '@berth/shared/db';
+import { createHash, randomBytes } from 'node:crypto';
+import type { FastifyReply } from 'fastify';
+import type { Db, ProjectRow } from '@berth/shared/db';
+import type { RateLimiter } from '../rate-limiter.ts';
 import type { DeploymentLifecycle } from '@berth/shared/deployment-lifecycle';
 import type { DeploymentStore } from '@berth/shared/deployment-store';
 import { isFinal } from '@berth/shared/deployment-state';
@@ -9,7 +12,7 @@ import type { ProjectStore } from '@berth/shared/project-store';
 import type { SecretBox } from '@berth/shared/secret-box';
 import { previewLabel } from '@berth/shared/branch-slug';
 import { hostUrl, type Urls } from '../deployment-view.ts';
-import { deliveryId, detectProvider, parsePush, verifySignature } from '../git-push.ts';
+import { deliveryId, detectProvider, parsePush, verifySignature, type PushEvent } from '../git-push.ts';
 import type { Releases } from '../releases.ts';
 import type { ApiPlugin } from './api-plugin.ts';
 import { errorResponses } from './error-schema.ts';
@@ -22,9 +25,14 @@ export interface GitHookRoutesOptions {
   store: Pick<DeploymentStore, 'list'>;
   secrets: SecretBox;
   announceRoutes: () => Promise<void>;
+  /** Pushes count against the deploy rate limit like every other way to start a build (per project). */
+  limiter: Pick<RateLimiter, 'take'>;
   logger: Logger;
   config: Urls & { DEFAULT_APP_PORT: number };
 }
+
+/** Checked when the project or its secret is missing, so that case takes as long as a wrong signature. */
+const decoySecret = randomBytes(32).toString('hex');
 
 /** The signature is the credential: no bearer token (git hosts send none). */
 const open = { access: 'public' } as const;
@@ -49,7 +57,7 @@ const answerSchema = {
  * `<branch>--<project>`; a deleted branch stops its previews.
  */
 export const gitHookRoutes: ApiPlugin<GitHookRoutesOptions> = async (app, opts) => {
-  const { db, projects, releases, lifecycle, store, secrets, config, logger } = opts;
+  const { db, projects, releases, lifecycle, store, secrets, config, logger, limiter } = opts;
   // This plugin's routes get the raw body: the signature is over the exact bytes.
   app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
 
@@ -69,7 +77,8 @@ export const gitHookRoutes: ApiPlugin<GitHookRoutesOptions> = async (app, opts) 
       // An unknown project and a wrong signature look the same from outside.
       const project = await projects.get(request.params.project);
       const secret = project?.hook_secret_sealed ? secrets.open(project.hook_secret_sealed).secret : undefined;
-      if (!project || !secret || !verifySignature(provider, request.headers, raw, secret)) {
+      const signed = verifySignature(provider, request.headers, raw, secret ?? decoySecret);
+      if (!project || !secret || !signed) {
         throw new BerthError('UNAUTHORIZED', 'the delivery is not signed with this project\'s hook secret');
       }
       const id = deliveryId(provider, request.headers);
@@ -81,14 +90,33 @@ export const gitHookRoutes: ApiPlugin<GitHookRoutesOptions> = async (app, opts) 
         throw new BerthError('VALIDATION_FAILED', 'the delivery body is not JSON');
       }
       const event = parsePush(provider, request.headers, body);
-      const seen = await db
+      // A replay: the same delivery id, or the same signed body under a new id (the id header is not
+      // signed). Both are spent only if the delivery is acted on: a host's redelivery after a failure works.
+      const ids = [`id:${id}`, `body:${createHash('sha256').update(raw).digest('hex')}`];
+      const fresh = await db
         .insertInto('hook_deliveries')
-        .values({ project: project.name, delivery_id: id })
+        .values(ids.map((delivery_id) => ({ project: project.name, delivery_id })))
         .onConflict((oc) => oc.doNothing())
         .returning('delivery_id')
-        .executeTakeFirst();
-      if (!seen) throw new BerthError('CONFLICT', `delivery ${id} was received already`);
+        .execute();
+      if (fresh.length < ids.length) {
+        if (fresh.length > 0) {
+          await db.deleteFrom('hook_deliveries').where('project', '=', project.name).where('delivery_id', 'in', fresh.map((f) => f.delivery_id)).execute();
+        }
+        throw new BerthError('CONFLICT', `delivery ${id} (or the same signed body) was received already`);
+      }
+      try {
+        return await act(project, event, reply);
+      } catch (err) {
+        await db.deleteFrom('hook_deliveries').where('project', '=', project.name).where('delivery_id', 'in', ids).execute().catch(() => {});
+        throw err;
+      }
+    },
+  );
 
+  /** What a verified, first-seen delivery does: release, preview, or stop a deleted branch's previews. */
+  async function act(project: ProjectRow, event: PushEvent, reply: FastifyReply) {
+    {
       if (event.kind === 'ping') return { action: 'pong' as const };
       if (event.kind === 'ignored') return { action: 'ignored' as const, reason: event.reason };
       assertSafeGitRef(event.branch);
@@ -98,7 +126,9 @@ export const gitHookRoutes: ApiPlugin<GitHookRoutesOptions> = async (app, opts) 
         const stopped: string[] = [];
         for (let page = await store.list({ limit: 100, project: project.name }); ; ) {
           for (const d of page.items) {
-            if (d.branch === event.branch && !isFinal(d.status)) {
+            // Only previews: one that was promoted (or a release made from it) serves the project now.
+            const preview = d.branch === event.branch && !d.promote && d.id !== project.current_deployment_id;
+            if (preview && !isFinal(d.status)) {
               await lifecycle.stop(d.id);
               stopped.push(d.id);
             }
@@ -111,6 +141,7 @@ export const gitHookRoutes: ApiPlugin<GitHookRoutesOptions> = async (app, opts) 
         return { action: 'stopped' as const, stopped };
       }
       if (!project.git_url) throw new BerthError('CONFLICT', `${project.name} has no gitUrl to build a push from; set it first`);
+      await limiter.take(`hook:${project.name}`);
       const { env, buildEnv } = releases.projectEnv(project);
       const row = await releases.create({
         project,
@@ -123,9 +154,9 @@ export const gitHookRoutes: ApiPlugin<GitHookRoutesOptions> = async (app, opts) 
         promote: production,
         push: { branch: production ? null : event.branch, commitSha: event.sha, author: event.author, message: event.message },
       });
-      logger.info({ project: project.name, branch: event.branch, sha: event.sha, deploymentId: row.id, provider }, 'push received');
+      logger.info({ project: project.name, branch: event.branch, sha: event.sha, deploymentId: row.id }, 'push received');
       const url = hostUrl(config, production ? project.name : previewLabel(event.branch, project.name));
       return reply.status(202).send({ action: production ? ('deploy' as const) : ('preview' as const), deploymentId: row.id, url });
-    },
-  );
+    }
+  }
 };

@@ -67,6 +67,9 @@ const deliveryViewSchema = {
 type WebhookView = FromSchema<typeof webhookViewSchema>;
 type DeliveryView = FromSchema<typeof deliveryViewSchema>;
 
+/** Webhooks one project may have: each one is a delivery row in every status change's transaction. */
+const maxWebhooksPerProject = 20;
+
 const createSchema = z
   .object({
     url: z.string().min(1).max(2000),
@@ -102,6 +105,10 @@ export const webhookRoutes: ApiPlugin<WebhookRoutesOptions> = async (app, { db, 
     async (request, reply) => {
       const project = await projects.mustGet(request.params.name);
       const body = parseBody(createSchema, request.body);
+      const { n } = await db.selectFrom('webhooks').select((eb) => eb.fn.countAll<string>().as('n')).where('project', '=', project.name).executeTakeFirstOrThrow();
+      if (Number(n) >= maxWebhooksPerProject) {
+        throw new BerthError('CONFLICT', `${project.name} has ${maxWebhooksPerProject} webhooks already; delete one first`);
+      }
       // Checked now, and again before every delivery (a name may resolve elsewhere later).
       await resolveWebhookTarget(body.url, { allowPrivate: config.WEBHOOK_ALLOW_PRIVATE_HOSTS });
       const secret = newSigningSecret('whsec');
@@ -172,6 +179,14 @@ export const webhookRoutes: ApiPlugin<WebhookRoutesOptions> = async (app, { db, 
         .where('webhook_id', '=', hook.id)
         .executeTakeFirst();
       if (!original) throw new BerthError('NOT_FOUND', `webhook ${hook.id} has no delivery ${request.params.deliveryId}`);
+      // One redelivery of a delivery at a time: a burst of clicks (or a script) cannot pile them up.
+      const pending = await db
+        .selectFrom('webhook_deliveries')
+        .select('id')
+        .where('redelivery_of', '=', original.id)
+        .where('status', '=', 'pending')
+        .executeTakeFirst();
+      if (pending) throw new BerthError('CONFLICT', `a redelivery of ${original.id} is still under way (${pending.id})`);
       // A new delivery of the same event (its own id, which the payload carries too).
       const id = newDeliveryId();
       const row = await db

@@ -102,7 +102,7 @@ export class WebhookSender {
             attempts: options.attempts,
             backoff: { type: 'custom' },
             removeOnComplete: { age: 24 * 3600, count: 1000 },
-            removeOnFail: { age: 7 * 24 * 3600 },
+            removeOnFail: { age: 7 * 24 * 3600, count: 5000 },
           },
         })),
       );
