@@ -33,7 +33,13 @@ export function superviseThePlatform(
   output.add(ownLog);
   const socket = controlSocket(stateDir);
   const startedAt = new Date().toISOString();
-  const saveState = () => writeState(stateDir, { pid: process.pid, startedAt, socket, processes: supervisor.list() });
+  const saveState = () => {
+    try {
+      writeState(stateDir, { pid: process.pid, startedAt, socket, processes: supervisor.list() });
+    } catch (err) {
+      logger.warn({ err }, 'could not write the state file; status and down may be out of date');
+    }
+  };
   const supervisor: ProcessSupervisor = new ProcessSupervisor({
     logDir,
     log: { maxBytes: config.BERTH_LOG_MAX_BYTES, files: config.BERTH_LOG_FILES },

@@ -28,16 +28,41 @@ export class RotatingLog {
     this.size = fs.fstatSync(this.fd).size;
   }
 
+  /**
+   * Never throws: a child's output arriving after its log was closed is
+   * dropped, and a failed write (the file or folder removed by hand) opens
+   * the file again for the next one. A log must not take the supervisor down.
+   */
   write(chunk: string | Buffer): boolean {
+    if (this.fd < 0) return false;
     const data = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
-    if (this.size > 0 && this.size + data.length > this.options.maxBytes) this.rotate();
-    fs.writeSync(this.fd, data);
-    this.size += data.length;
-    return true;
+    try {
+      if (this.size > 0 && this.size + data.length > this.options.maxBytes) this.rotate();
+      fs.writeSync(this.fd, data);
+      this.size += data.length;
+      return true;
+    } catch {
+      this.reopen();
+      return false;
+    }
   }
 
   close(): void {
+    if (this.fd < 0) return;
     fs.closeSync(this.fd);
+    this.fd = -1;
+  }
+
+  private reopen(): void {
+    try {
+      fs.closeSync(this.fd);
+    } catch {}
+    try {
+      this.fd = fs.openSync(this.file, 'a', 0o600);
+      this.size = fs.fstatSync(this.fd).size;
+    } catch {
+      this.fd = -1;
+    }
   }
 
   private rotate(): void {

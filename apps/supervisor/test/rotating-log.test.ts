@@ -24,5 +24,11 @@ it('rotates at the size limit and keeps only the configured number of old files'
   again.close();
   expect(fs.readFileSync(file, 'utf8')).toBe(line(10));
   expect(fs.readFileSync(`${file}.1`, 'utf8')).toBe(line(8) + line(9));
+
+  // Never throws: after close, or when its file vanished (it starts a new one).
+  const third = new RotatingLog(file, { maxBytes: 100, files: 2 });
   fs.rmSync(dir, { recursive: true });
+  expect(() => third.write(line(11))).not.toThrow();
+  third.close();
+  expect(third.write(line(12))).toBe(false);
 });
