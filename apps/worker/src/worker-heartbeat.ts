@@ -10,6 +10,7 @@ import type { WorkerRegistry } from '@berth/shared/worker-registry';
  */
 export class WorkerHeartbeat {
   private timer: NodeJS.Timeout | undefined;
+  private stopped = false;
   private beating: Promise<void> = Promise.resolve();
   private readonly startedAt = new Date().toISOString();
 
@@ -40,9 +41,22 @@ export class WorkerHeartbeat {
     this.timer = setInterval(beat, this.periodMs);
   }
 
+  /**
+   * Stops beating and leaves the registry. Idempotent, and never holds up a
+   * shutdown: if Redis does not answer within a second (it is down, or closed
+   * already), the heartbeat's TTL removes the worker instead.
+   */
   async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
     clearInterval(this.timer);
     await this.beating;
-    await this.registry.remove(this.self.id);
+    let timer: NodeJS.Timeout | undefined;
+    const gaveUp = new Promise<void>((resolve) => (timer = setTimeout(resolve, 1000)));
+    await Promise.race([
+      this.registry.remove(this.self.id).catch((err: unknown) => this.logger.warn({ err }, 'could not remove the worker heartbeat; it expires on its own')),
+      gaveUp,
+    ]);
+    clearTimeout(timer);
   }
 }
