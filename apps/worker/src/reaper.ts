@@ -123,7 +123,10 @@ export class Reaper {
         await runtime.removeContainer(c.name);
         logger.info({ deploymentId: c.deploymentId, status: s ?? 'unknown' }, 'removed the container of a finished deployment');
       } else if (s === 'running' && !c.running) {
-        await lifecycle.transition(c.deploymentId, ['running'], 'crashed');
+        // The list was taken before the statuses were read: a container listed while it was
+        // still being created may be running (and its deployment live) by now. Look again.
+        const now = await runtime.inspect(c.name);
+        if (now && !now.running) await lifecycle.transition(c.deploymentId, ['running'], 'crashed');
       }
     }
     // Running deployments whose container vanished altogether.
