@@ -18,7 +18,8 @@ COPY scripts/build-package.mjs scripts/
 COPY packages packages
 COPY apps apps
 COPY migrations migrations
-RUN npm run build
+# Each workspace compiles on its own (no workspace needs another one's output), so no turbo here.
+RUN npm run build --workspaces --if-present
 
 FROM node:24-bookworm-slim
 RUN apt-get update \
