@@ -1,6 +1,13 @@
 import { defineConfig } from 'vitest/config';
 
+// Workspace packages resolve to their TypeScript sources (the "@berth/source" export condition), never to dist/.
+const conditions = ['@berth/source', 'module', 'node', 'development|production'];
+
 export default defineConfig({
+  resolve: { conditions },
+  ssr: { resolve: { conditions } },
+  // Vitest's own environment, where the global setup runs.
+  environments: { __vitest__: { resolve: { conditions } } },
   test: {
     // Tests that restart the Docker daemon disturb every other test: they run
     // alone, after the rest (scripts/test.sh sets BERTH_DISRUPTIVE=1 for that run).

@@ -180,7 +180,7 @@ const db = createDb(dbUrl.toString());
 await migrateToLatest(db);
 const store = new DeploymentStore(db);
 const port = await freePort();
-const api = spawn('node', ['--import', 'tsx', 'apps/api/src/main.ts'], {
+const api = spawn('node', ['--conditions=@berth/source', '--import', 'tsx', 'apps/api/src/main.ts'], {
   cwd: root,
   env: { ...process.env, DATABASE_URL: dbUrl.toString(), REDIS_URL: redisUrl, BERTH_INSTANCE: instance, API_PORT: String(port), LOG_LEVEL: 'warn', BERTH_ADMIN_TOKEN: benchToken, SSE_MAX_BUFFER_BYTES: String(64 * 1024 * 1024), MAX_EVENT_STREAMS_PER_TOKEN: '500' },
   stdio: ['ignore', 'ignore', 'inherit'],

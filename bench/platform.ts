@@ -35,7 +35,7 @@ export async function until(check: () => Promise<boolean>, what: string, timeout
 export const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 /**
- * The platform as `npm run up` runs it (api, worker, router-sync as processes,
+ * The platform as `npm run up` runs it (api, worker, router-sync as compiled processes,
  * a private Caddy), on a database of its own; `stop` removes what it made.
  */
 export async function startPlatform(options: {
@@ -78,11 +78,11 @@ export async function startPlatform(options: {
     procs.push(p);
     return p;
   };
-  execFileSync('node', ['--import', 'tsx', 'migrations/migrate-cli.ts'], { cwd: root, env, stdio: 'ignore' });
+  execFileSync('node', ['migrations/dist/migrate-cli.js'], { cwd: root, env, stdio: 'ignore' });
   run(['caddy', 'run', '--config', path.join(cfgDir, 'caddy.json')]);
-  run(['node', '--import', 'tsx', 'apps/api/src/main.ts']);
-  run(['node', '--import', 'tsx', 'apps/worker/src/main.ts']);
-  run(['node', '--import', 'tsx', 'apps/router-sync/src/main.ts']);
+  run(['node', 'apps/api/dist/main.js']);
+  run(['node', 'apps/worker/dist/main.js']);
+  run(['node', 'apps/router-sync/dist/main.js']);
   const caddyUrl = `http://127.0.0.1:${httpPort}`;
   await until(async () => (await get(`${caddyUrl}/healthz`, 'localhost')) === 200, 'platform up', 60_000);
   return {

@@ -100,6 +100,17 @@ try {
   const during = summary(`${releases} releases`, await load.stop());
   const seconds = (performance.now() - t0) / 1000;
 
+  // Rollback to a stopped release (drained, container gone, image kept): POST → the project URL serves it.
+  const target = ids[ids.length - 3]!;
+  await until(async () => (await api(platform.caddyUrl, 'GET', `/api/deployments/${target}`)).status === 'stopped', `${target} stopped`, 60_000);
+  const rollbackLoad = new SteadyLoad(`${platform.caddyUrl}/`, 'shop.localhost', { concurrency: 4 });
+  rollbackLoad.start();
+  const r0 = performance.now();
+  await api(platform.caddyUrl, 'POST', '/api/projects/shop/rollback', Buffer.from(JSON.stringify({ deploymentId: target })), 'application/json');
+  await until(async () => rollbackLoad.latest() === `v${ids.length - 2}`, 'rollback served', 60_000);
+  const rollbackMs = performance.now() - r0;
+  const rolled = summary('rollback', await rollbackLoad.stop());
+
   // Switch time: the `running` transition (health check passed) → the first answer from that release.
   const switches: number[] = [];
   for (const [i, id] of ids.entries()) {
@@ -113,6 +124,7 @@ try {
   console.log(`switch ms (healthy -> served): ${fmt(switches)}  p50 ${percentile(switches, 50).toFixed(0)}  p95 ${percentile(switches, 95).toFixed(0)}  max ${Math.max(...switches).toFixed(0)}`);
   console.log(`latency during releases vs none: p50 ${(during.p50 / base.p50).toFixed(2)}x  p99 ${(during.p99 / base.p99).toFixed(2)}x`);
   console.log(`errors during releases: ${during.errors} (target 0); switch p95 target <= 250 ms`);
+  console.log(`rollback to a stopped release (kept image, no build): ${rollbackMs.toFixed(0)} ms to serve it (target <= 5000), errors ${rolled.errors}`);
 } finally {
   await db.end();
   await platform.stop();

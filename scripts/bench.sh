@@ -7,9 +7,11 @@ ensure_services
 [ -d node_modules ] || npm ci --no-audit --no-fund >/dev/null
 export REDIS_URL=${REDIS_URL:-redis://127.0.0.1:${REDIS_PORT}}
 export DATABASE_URL=${DATABASE_URL:-postgres://berth:berth@127.0.0.1:${PG_PORT}/berth}
+# The platform runs compiled, as `npm run up` runs it.
+npm run --silent build >/dev/null
 names=("$@")
-[ ${#names[@]} -eq 0 ] && names=(deploy logs release rebuild)
+[ ${#names[@]} -eq 0 ] && names=(deploy logs release start-up rebuild)
 for name in "${names[@]}"; do
   echo "== bench/$name.ts"
-  node --import tsx "bench/$name.ts"
+  node --conditions=@berth/source --import tsx "bench/$name.ts"
 done

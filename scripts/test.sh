@@ -13,6 +13,8 @@ export REDIS_URL=${REDIS_URL:-redis://127.0.0.1:${REDIS_PORT}}
 export DATABASE_URL=${DATABASE_URL:-postgres://berth:berth@127.0.0.1:${PG_PORT}/berth}
 say "type-checking"
 npx tsc --noEmit -p .
+say "building the compiled programs (what npm run up runs)"
+npm run --silent build >/dev/null
 say "running tests"
 mkdir -p .berth
 export BERTH_STATE_DIR

@@ -1,8 +1,12 @@
 #!/usr/bin/env bash
 # Runs the whole platform on this host: installs and starts Docker Engine,
-# Redis, Postgres and Caddy when missing, runs migrations, starts api, worker
-# and router-sync, and prints the URLs. Ctrl-C (or `npm run down`) stops what
-# it started. `npm run up -- --detach` returns once everything answers.
+# Redis, Postgres and Caddy when missing, builds the programs, runs the
+# migrations, then starts the supervisor, which runs (Caddy,) the API, the
+# workers and router-sync and restarts any that exits unexpectedly. Ctrl-C (or
+# `npm run down`) stops what it started.
+#   npm run up -- [--detach] [--workers N]
+# Ports, state directory and instance come from the environment
+# (scripts/lib/platform-env.sh), so a second platform can run next to this one.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib/services.sh
@@ -10,19 +14,33 @@ source scripts/lib/services.sh
 umask 077
 
 detach=false
-[ "${1:-}" = "--detach" ] && detach=true
+workers=${BERTH_WORKERS:-1}
+while [ $# -gt 0 ]; do
+  case $1 in
+    --detach) detach=true ;;
+    --workers) workers=${2:-}; shift ;;
+    --workers=*) workers=${1#*=} ;;
+    *) die "unknown option $1 (usage: npm run up -- [--detach] [--workers N])" ;;
+  esac
+  shift
+done
+[[ $workers =~ ^[0-9]+$ ]] || die "--workers needs a number, got '$workers'"
 
-export BERTH_INSTANCE=${BERTH_INSTANCE:-main}
-export BASE_DOMAIN=${BASE_DOMAIN:-localhost}
-export API_PORT=${API_PORT:-3000}
-export CADDY_HTTP_PORT=${CADDY_HTTP_PORT:-8080}
-export PUBLIC_PORT=${PUBLIC_PORT:-$CADDY_HTTP_PORT}
-export CADDY_HTTP_LISTEN=":$CADDY_HTTP_PORT"
-export CADDY_ADMIN_URL=${CADDY_ADMIN_URL:-http://127.0.0.1:2019}
-export CADDY_ADMIN_LISTEN=${CADDY_ADMIN_LISTEN:-127.0.0.1:2019}
-export API_UPSTREAM=${API_UPSTREAM:-127.0.0.1:$API_PORT}
-export REDIS_URL=${REDIS_URL:-redis://127.0.0.1:${REDIS_PORT}}
-export DATABASE_URL=${DATABASE_URL:-postgres://berth:berth@127.0.0.1:${PG_PORT}/berth}
+source scripts/lib/platform-env.sh
+PIDS="$BERTH_STATE_DIR/pids"
+if [ -s "$PIDS" ]; then
+  while read -r pid name; do
+    if kill -0 "$pid" 2>/dev/null; then die "Berth is already running from $BERTH_STATE_DIR ($name, pid $pid): npm run down first, or npm run scale"; fi
+  done <"$PIDS"
+fi
+# Processes a killed supervisor left behind (they would hold the ports): `down` stops them.
+if [ -s "$BERTH_STATE_DIR/children" ]; then
+  while read -r pid name; do
+    if kill -0 "$pid" 2>/dev/null && tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF "$PWD/"; then
+      die "$name (pid $pid) from an earlier run is still running: npm run down first"
+    fi
+  done <"$BERTH_STATE_DIR/children"
+fi
 
 # A local admin token, made once and kept in .berth/admin-token (the API stores only its hash).
 if [ -z "${BERTH_ADMIN_TOKEN:-}" ]; then
@@ -30,32 +48,30 @@ if [ -z "${BERTH_ADMIN_TOKEN:-}" ]; then
   BERTH_ADMIN_TOKEN=$(cat "$BERTH_STATE_DIR/admin-token")
 fi
 export BERTH_ADMIN_TOKEN
-# The key that seals env values at rest: generated once into this file by the first program that needs it.
-export BERTH_SECRET_KEY_FILE=${BERTH_SECRET_KEY_FILE:-$BERTH_STATE_DIR/secret-key}
 
 ensure_services
 [ -d node_modules ] || { say "installing npm dependencies"; npm ci --no-audit --no-fund >/dev/null; }
+# The programs run compiled (turbo rebuilds only what changed).
+if [ "${BERTH_SKIP_BUILD:-}" != 1 ]; then npm run --silent build >/dev/null; fi
 npm run --silent migrate
 
-PIDS="$BERTH_STATE_DIR/pids"
+# Caddy is Berth's to run (and supervise) unless one already answers on the admin address.
+export BERTH_SUPERVISE_CADDY=false
+curl -fsS "$CADDY_ADMIN_URL/config/" >/dev/null 2>&1 || BERTH_SUPERVISE_CADDY=true
+export BERTH_WORKERS=$workers
 LOGS="$BERTH_STATE_DIR/logs"
 mkdir -p "$LOGS"
-: >>"$PIDS"
-
-start() { # start NAME COMMAND...
-  local name=$1; shift
-  "$@" >>"$LOGS/$name.log" 2>&1 &
-  echo "$! $name" >>"$PIDS"
-  say "started $name (pid $!, log $LOGS/$name.log)"
-}
-
-if ! curl -fsS "$CADDY_ADMIN_URL/config/" >/dev/null 2>&1; then
-  start caddy caddy run --adapter caddyfile --config Caddyfile
-  wait_for 20 caddy curl -fsS "$CADDY_ADMIN_URL/config/"
+# Its own session: a Ctrl-C here reaches only this script, which stops the supervisor in order.
+if $detach; then
+  setsid node apps/supervisor/dist/main.js >/dev/null 2>&1 </dev/null &
+else
+  setsid node apps/supervisor/dist/main.js </dev/null &
 fi
-start api node --import tsx apps/api/src/main.ts
-start worker node --import tsx apps/worker/src/main.ts
-start router-sync node --import tsx apps/router-sync/src/main.ts
+supervisor=$!
+echo "$supervisor supervisor" >"$PIDS"
+say "started the supervisor (pid $supervisor, log $LOGS/supervisor.log) with $workers worker(s)"
+
+if $BERTH_SUPERVISE_CADDY; then wait_for 20 caddy curl -fsS "$CADDY_ADMIN_URL/config/"; fi
 wait_for 30 api curl -fsS "http://127.0.0.1:$API_PORT/healthz"
 wait_for 30 "api through caddy" curl -fsS "http://$BASE_DOMAIN:$CADDY_HTTP_PORT/healthz"
 
@@ -66,9 +82,13 @@ Berth is running.
   Apps:         http://<deployment-id>.$BASE_DOMAIN:$CADDY_HTTP_PORT  and  http://<project>.$BASE_DOMAIN:$CADDY_HTTP_PORT
   API token:    export BERTH_TOKEN=\$(cat $BERTH_STATE_DIR/admin-token)
   Logs:         $LOGS/
+  Status:       npm run status      Scale: npm run scale -- worker=N
   Stop:         Ctrl-C here, or npm run down
 
 MSG
 $detach && exit 0
 trap 'bash scripts/down.sh; exit 0' INT TERM
-while sleep 3600; do :; done
+# Attached: stay until Ctrl-C (the supervisor keeps the processes running meanwhile).
+while kill -0 "$supervisor" 2>/dev/null; do sleep 1; done
+say "the supervisor exited; see $LOGS/supervisor.log"
+exit 1

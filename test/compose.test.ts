@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect, it } from 'vitest';
@@ -17,6 +18,23 @@ it('docker-compose.yml is valid and matches the local stack', () => {
   // Caddy's admin API stays inside the network: only port 80 is published.
   expect(out).not.toMatch(/published: 2019|2019:2019/);
   expect(out).toContain('name: berth-apps');
+  // The images run the compiled programs, as `npm run up` does; no runtime transpiler.
+  expect(out).not.toContain('tsx');
+  for (const program of ['apps/api/dist/main.js', 'apps/worker/dist/main.js', 'apps/router-sync/dist/main.js', 'migrations/dist/migrate-cli.js']) {
+    expect(out).toContain(program);
+  }
+  // A worker has time to hand its jobs back before Docker kills it; every container's log rotates.
+  expect(out).toMatch(/worker:[\s\S]*?stop_grace_period: 45s/);
+  expect(out.match(/max-size: 10m/g)).toHaveLength(7);
+});
+
+it('the Dockerfile builds the compiled output and runs it with production dependencies only', () => {
+  const dockerfile = readFileSync(path.join(root, 'Dockerfile'), 'utf8');
+  expect(dockerfile).toContain('RUN npm run build');
+  expect(dockerfile).toContain('npm ci --omit=dev');
+  const runStage = dockerfile.slice(dockerfile.lastIndexOf('FROM '));
+  expect(runStage).not.toMatch(/tsx|COPY (apps|packages|migrations) /);
+  expect(runStage).toContain('CMD ["node", "apps/api/dist/main.js"]');
 });
 
 it('the Caddyfile adapts for the local stack and for compose', () => {

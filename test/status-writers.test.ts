@@ -17,7 +17,8 @@ function sourceFiles(dir: string): string[] {
   return readdirSync(path.join(root, dir), { withFileTypes: true }).flatMap((entry) => {
     const rel = path.join(dir, entry.name);
     if (entry.isDirectory()) {
-      return entry.name === 'node_modules' || entry.name.startsWith('.') ? [] : sourceFiles(rel);
+      // dist/ holds the compiled copies of the sources scanned here (npm run build).
+      return entry.name === 'node_modules' || entry.name === 'dist' || entry.name.startsWith('.') ? [] : sourceFiles(rel);
     }
     return /\.(ts|mts|cts|js|mjs|cjs)$/.test(entry.name) ? [rel] : [];
   });

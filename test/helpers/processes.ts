@@ -13,7 +13,7 @@ export interface Program {
 
 /** One of Berth's programs as a real process (its own main.ts), for kill and shutdown tests. */
 export function startProgram(program: 'api' | 'worker' | 'router-sync', env: Record<string, string>): Program {
-  const child = spawn('node', ['--import', 'tsx', `apps/${program}/src/main.ts`], {
+  const child = spawn('node', ['--conditions=@berth/source', '--import', 'tsx', `apps/${program}/src/main.ts`], {
     cwd: root,
     env: { PATH: process.env.PATH!, HOME: process.env.HOME ?? '/root', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

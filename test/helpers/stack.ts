@@ -81,7 +81,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
 
   const workers: WorkerHandle[] = [];
   const addWorker = async (env: Record<string, string> = {}) => {
-    const handle = await startWorker({ config: loadWorkerConfig({ ...baseEnv, ...env }), db: db.db, logger });
+    // Workers in one test process share a pid: each gets its own name, as `npm run up` gives them.
+    const name = { WORKER_NAME: `worker-${workers.length + 1}` };
+    const handle = await startWorker({ config: loadWorkerConfig({ ...baseEnv, ...name, ...env }), db: db.db, logger });
     workers.push(handle);
     return handle;
   };
@@ -192,7 +194,7 @@ export async function instanceImages(instance: string): Promise<string[]> {
   return images.flatMap((i) => i.RepoTags ?? []).filter((t) => t.startsWith(imageRepositoryPrefix(instance)));
 }
 
-async function removeInstanceResources(instance: string): Promise<void> {
+export async function removeInstanceResources(instance: string): Promise<void> {
   for (const c of await instanceContainers(instance)) {
     await docker.getContainer(c.Id).remove({ force: true }).catch(() => {});
   }

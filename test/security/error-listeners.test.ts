@@ -21,7 +21,7 @@ afterAll(async () => {
 
 describe('long-lived clients', () => {
   it('a process survives Postgres and Redis going away under a checked-out database client, and recovers', async () => {
-    const child = spawn('node', ['--import', 'tsx', 'test/security/fixtures/hold-connections.ts'], {
+    const child = spawn('node', ['--conditions=@berth/source', '--import', 'tsx', 'test/security/fixtures/hold-connections.ts'], {
       cwd: root,
       env: { PATH: process.env.PATH!, HOME: process.env.HOME ?? '/root', DATABASE_URL: pg.url, REDIS_URL: redis.url },
       stdio: ['pipe', 'pipe', 'pipe'],

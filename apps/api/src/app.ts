@@ -33,6 +33,8 @@ import { webhookRoutes } from './routes/webhooks.ts';
 import { gitHookRoutes } from './routes/git-hooks.ts';
 import type { Db } from '@berth/shared/db';
 import type { DomainStore } from '@berth/shared/domain-store';
+import { WorkerRegistry } from '@berth/shared/worker-registry';
+import { workerRoutes } from './routes/workers.ts';
 
 export interface AppDeps {
   config: ApiConfig;
@@ -114,6 +116,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await api.register(webhookRoutes, { db: deps.db, projects, secrets, config });
   await api.register(gitHookRoutes, { db: deps.db, projects, releases, lifecycle, store, secrets, announceRoutes: deps.announceRoutes, limiter, logger: deps.logger, config });
   await api.register(tokenRoutes, { tokens, onRevoked: (tokenId) => streams.endForToken(tokenId) });
+  await api.register(workerRoutes, { workers: new WorkerRegistry(deps.redis, config.BERTH_INSTANCE) });
   return app;
 }
 

@@ -1,9 +1,28 @@
 #!/usr/bin/env node
-// Runs the TypeScript CLI through tsx (the same way the platform's programs run).
-// tsx is resolved from Berth's own folder, so the CLI runs from any working directory.
+// Runs the CLI from its compiled JavaScript (`npm run build`), or through tsx
+// when there is none or it was built from other sources than the ones here (a
+// checkout edited and not rebuilt): dist/source-digest says what it was built
+// from (scripts/build-package.mjs). tsx is resolved from Berth's own folder,
+// so the CLI runs from any working directory.
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-const main = fileURLToPath(new URL('../src/main.ts', import.meta.url));
-const tsx = import.meta.resolve('tsx');
-const result = spawnSync(process.execPath, ['--import', tsx, main, ...process.argv.slice(2)], { stdio: 'inherit' });
+
+const pkg = fileURLToPath(new URL('..', import.meta.url));
+const sources = readdirSync(`${pkg}src`, { recursive: true })
+  .map((f) => `src/${f}`)
+  .filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts') && !f.endsWith('.test.ts'))
+  .sort();
+const digest = createHash('sha256');
+for (const file of sources) digest.update(`${file}\0`).update(readFileSync(`${pkg}${file}`)).update('\0');
+let built = '';
+try {
+  built = readFileSync(`${pkg}dist/source-digest`, 'utf8').trim();
+} catch {}
+const args =
+  built === digest.digest('hex')
+    ? [`${pkg}dist/main.js`]
+    : ['--conditions=@berth/source', '--import', import.meta.resolve('tsx'), `${pkg}src/main.ts`];
+const result = spawnSync(process.execPath, [...args, ...process.argv.slice(2)], { stdio: 'inherit' });
 process.exit(result.status ?? 1);

@@ -1,3 +1,4 @@
+import os from 'node:os';
 import { commonEnv, env, parseConfig, z } from '@berth/shared/config';
 import { secretKeyEnv } from '@berth/shared/secret-box';
 
@@ -22,6 +23,10 @@ const schema = z.object({
   GIT_ALLOW_PRIVATE_HOSTS: env.flag(false),
   /** Jobs one worker process runs at once. */
   WORKER_CONCURRENCY: env.positiveInt(2),
+  /** This worker's name in logs and `GET /api/workers` (`npm run up` sets worker-1, worker-2, …); default: host and pid. */
+  WORKER_NAME: z.string().regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,99}$/, 'expected letters, digits, ".", "_" or "-"').optional(),
+  /** How often the worker writes its heartbeat; it expires after three periods without one. */
+  WORKER_HEARTBEAT_MS: env.milliseconds(5_000),
   /** Docker network the app containers join; Caddy and the worker reach them on it. */
   BERTH_NETWORK: z.string().regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/).optional(),
   CLONE_TIMEOUT_MS: env.milliseconds(120_000),
@@ -58,9 +63,13 @@ const schema = z.object({
   ORPHAN_GRACE_MS: env.milliseconds(30_000),
 });
 
-export type WorkerConfig = Readonly<z.infer<typeof schema>> & { network: string };
+export type WorkerConfig = Readonly<z.infer<typeof schema>> & { network: string; workerName: string };
 
 export function loadWorkerConfig(source: Record<string, string | undefined>): WorkerConfig {
   const parsed = parseConfig(schema, source);
-  return Object.freeze({ ...parsed, network: parsed.BERTH_NETWORK ?? `berth-${parsed.BERTH_INSTANCE}` });
+  return Object.freeze({
+    ...parsed,
+    network: parsed.BERTH_NETWORK ?? `berth-${parsed.BERTH_INSTANCE}`,
+    workerName: parsed.WORKER_NAME ?? `${os.hostname()}-${process.pid}`,
+  });
 }

@@ -8,14 +8,23 @@ import type { WorkerConfig } from './config.ts';
 import { DeploymentFailedError, ProjectBusy, shutdownReason } from './attempt-outcomes.ts';
 import type { DeploymentRunner } from './deployment-runner.ts';
 
-/** The BullMQ worker that runs deployment jobs; a recorded deployment failure fails the job for good. */
-export function createDeploymentWorker(config: WorkerConfig, runner: DeploymentRunner, logger: Logger): Worker<DeploymentJobData> {
+/**
+ * The BullMQ worker that runs deployment jobs; a recorded deployment failure fails the job for good.
+ * `running` holds the deployments whose jobs run here now (the heartbeat reports them).
+ */
+export function createDeploymentWorker(
+  config: WorkerConfig,
+  runner: DeploymentRunner,
+  logger: Logger,
+  running: Set<string> = new Set(),
+): Worker<DeploymentJobData> {
   const worker = new Worker<DeploymentJobData>(
     deploymentQueueName,
     async (job, token, signal) => {
       const attempts = job.opts.attempts ?? 1;
       const log = logger.child({ deploymentId: job.data.deploymentId, attempt: job.attemptsMade + 1 });
       log.info('deployment job started');
+      running.add(job.data.deploymentId);
       try {
         await runner.run(job.data.deploymentId, {
           signal: signal ?? new AbortController().signal,
@@ -34,6 +43,8 @@ export function createDeploymentWorker(config: WorkerConfig, runner: DeploymentR
         if (err instanceof DeploymentFailedError) throw new UnrecoverableError(err.message);
         if (isBerthError(err) && !err.retryable) throw new UnrecoverableError(err.message);
         throw err;
+      } finally {
+        running.delete(job.data.deploymentId);
       }
     },
     {

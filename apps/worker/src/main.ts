@@ -5,6 +5,8 @@ import { startWorker } from './worker.ts';
 
 const logger = createLogger('worker');
 await runProgram(logger, () => loadWorkerConfig(process.env), async (config) => {
+  // Every line names the worker (several run on one host).
+  logger.setBindings({ worker: config.workerName });
   const handle = await startWorker({ config, logger });
   logger.info({ concurrency: config.WORKER_CONCURRENCY, instance: config.BERTH_INSTANCE }, 'worker ready');
   return handle.cleanups;

@@ -15,6 +15,7 @@ import { RoutingStore } from '@berth/shared/routing-store';
 import { RedisStatusPublisher } from '@berth/shared/status-publisher';
 import { loadSecretBox, type SecretBox } from '@berth/shared/secret-box';
 import { TransitionHistory } from '@berth/shared/transition-history';
+import { WorkerRegistry } from '@berth/shared/worker-registry';
 import type { BuildCgroups } from './build/build-cgroups.ts';
 import { ScriptNodeBaseImages } from './build/node-base-images.ts';
 import type { WorkerConfig } from './config.ts';
@@ -31,6 +32,7 @@ import { RuntimeLogFollower } from './runtime-logs.ts';
 import { extractArchive } from './source/archive-source.ts';
 import { cloneRepository } from './source/git-source.ts';
 import { buildCgroupsFor, checkNetwork } from './startup-checks.ts';
+import { WorkerHeartbeat } from './worker-heartbeat.ts';
 
 export interface WorkerHandle extends Started {
   worker: Worker<DeploymentJobData>;
@@ -95,9 +97,19 @@ export async function startWorker(deps: {
     const drains = new DrainTimers(config.DRAIN_MS, () => reaper.retireDrained(), logger);
     opened('drain timers', async () => drains.clear());
     const runner = createRunner(parts, buildCgroups, openLog, runtimeLogs, drains);
-    const worker = createDeploymentWorker(config, runner, logger);
+    const running = new Set<string>();
+    const worker = createDeploymentWorker(config, runner, logger, running);
+    // Opened before the BullMQ worker so that it closes after it: a draining worker still shows what it runs.
+    const heartbeat = new WorkerHeartbeat(
+      new WorkerRegistry(redis, config.BERTH_INSTANCE),
+      { id: config.workerName, concurrency: config.WORKER_CONCURRENCY, running },
+      config.WORKER_HEARTBEAT_MS,
+      logger,
+    );
+    opened('heartbeat', () => heartbeat.stop());
     opened('bullmq worker', () => closeWithinGrace(worker, config.SHUTDOWN_GRACE_MS, logger));
     await worker.waitUntilReady();
+    heartbeat.start();
     runtimeLogs.start();
     opened('runtime log follower', () => runtimeLogs.stop());
     await subscribeToControl(config, worker, runtime, logger, opened);

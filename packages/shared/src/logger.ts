@@ -1,4 +1,4 @@
-import { pino, type Logger, type LevelWithSilent } from 'pino';
+import { pino, type DestinationStream, type Logger, type LevelWithSilent } from 'pino';
 import { redactUrl } from './redact.ts';
 
 export type { Logger };
@@ -23,13 +23,17 @@ const secretPaths = [
   '*.env',
 ];
 
-/** Structured JSON logs on stdout, one logger per process, named after the app; secrets redacted. */
-export function createLogger(name: string, level: LevelWithSilent = 'info'): Logger {
-  return pino({
+/**
+ * Structured JSON logs on stdout (or `destination`), one logger per process,
+ * named after the app; secrets redacted.
+ */
+export function createLogger(name: string, level: LevelWithSilent = 'info', destination?: DestinationStream): Logger {
+  const options = {
     name,
     level,
     base: { app: name, pid: process.pid },
     redact: { paths: secretPaths, censor: '[redacted]' },
     serializers: { req: requestSerializer },
-  });
+  };
+  return destination ? pino(options, destination) : pino(options);
 }

@@ -37,3 +37,13 @@ export function deployRateKey(instance: string): string {
 export function queuePrefix(instance: string): string {
   return `berth-${instance}`;
 }
+
+/** Every live worker's id, scored by its last heartbeat (ms); members whose detail key expired are gone. */
+export function workersKey(instance: string): string {
+  return `berth:${instance}:workers`;
+}
+
+/** One worker's last heartbeat (JSON, with a TTL): what `GET /api/workers` and `npm run status` show. */
+export function workerKey(instance: string, workerId: string): string {
+  return `berth:${instance}:worker:${workerId}`;
+}
