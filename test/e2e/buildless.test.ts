@@ -169,7 +169,8 @@ describe('deploying without a Dockerfile', { timeout: 180_000 }, () => {
 });
 
 describe('failing without a Dockerfile, leaving nothing behind', { timeout: 180_000 }, () => {
-  const withPackage = (pkg: unknown, more: Record<string, string> = {}) => zipTestApp('node-start', { 'package.json': JSON.stringify(pkg), ...more });
+  // A fresh file each time: a build step's output shows only when the step is not cached from an earlier run.
+  const withPackage = (pkg: unknown) => zipTestApp('node-start', { 'package.json': JSON.stringify(pkg), 'nonce.txt': String(Math.random()) });
 
   it('NO_START_COMMAND: nothing to start and nothing to build', async () => {
     // app.js is there, but nothing names it (only index.js and server.js are found by name).
