@@ -118,7 +118,8 @@ describe('releases', () => {
     expect((await settled(stack, first.id)).status).toBe('running');
     await serving('shop', 'v1');
 
-    const load = new SteadyLoad(`${stack.caddyUrl}/`, 'shop.localhost', { concurrency: 4 });
+    // A steady load, not a flood: the rest of the suite shares the machine's two cores.
+    const load = new SteadyLoad(`${stack.caddyUrl}/`, 'shop.localhost', { concurrency: 4, pauseMs: 5 });
     load.start();
     const targets: string[] = ['v1'];
     const timeline: string[] = [];
@@ -128,7 +129,7 @@ describe('releases', () => {
       for (let v = 2; v <= 11; v++) {
         const d = await deployVersion('shop', `v${v}`);
         mark(`deploy v${v} ${d.id}`);
-        const done = await settled(stack, d.id);
+        const done = await settled(stack, d.id, 90_000);
         mark(`running v${v}`);
         expect(done.status, JSON.stringify(done)).toBe('running');
         targets.push(`v${v}`);

@@ -6,7 +6,8 @@ import { startStack, type Stack } from '../helpers/stack.ts';
 
 let stack: Stack;
 beforeAll(async () => {
-  stack = await startStack({ workers: 2, router: false, env: { WORKER_CONCURRENCY: '2' } });
+  // Heartbeats often enough that a short burst shows up in GET /api/workers.
+  stack = await startStack({ workers: 2, router: false, env: { WORKER_CONCURRENCY: '2', WORKER_HEARTBEAT_MS: '200' } });
 });
 afterAll(async () => {
   await stack?.close();
