@@ -30,6 +30,7 @@ function api(caddyUrl: string, method: string, pathname: string, body?: Buffer, 
         let text = '';
         res.on('data', (c) => (text += c));
         res.on('end', () => ((res.statusCode ?? 500) < 300 ? resolve(JSON.parse(text)) : reject(new Error(`${res.statusCode} ${text}`))));
+        res.on('error', reject);
       },
     );
     req.on('error', reject);
@@ -78,6 +79,7 @@ try {
           let text = '';
           res.on('data', (c) => (text += c));
           res.on('end', () => resolve(text === version));
+          res.on('error', () => resolve(false)); // a proxy reload may cut it: ask again
         })
         .on('error', () => resolve(false));
     });
