@@ -116,47 +116,45 @@ export const gitHookRoutes: ApiPlugin<GitHookRoutesOptions> = async (app, opts) 
 
   /** What a verified, first-seen delivery does: release, preview, or stop a deleted branch's previews. */
   async function act(project: ProjectRow, event: PushEvent, reply: FastifyReply) {
-    {
-      if (event.kind === 'ping') return { action: 'pong' as const };
-      if (event.kind === 'ignored') return { action: 'ignored' as const, reason: event.reason };
-      assertSafeGitRef(event.branch);
-      const production = event.branch === (project.git_ref ?? 'main');
-      if (event.kind === 'deleted') {
-        if (production) return { action: 'ignored' as const, reason: 'the production branch was deleted; its release keeps running' };
-        const stopped: string[] = [];
-        for (let page = await store.list({ limit: 100, project: project.name }); ; ) {
-          for (const d of page.items) {
-            // Only previews: one that was promoted (or a release made from it) serves the project now.
-            const preview = d.branch === event.branch && !d.promote && d.id !== project.current_deployment_id;
-            if (preview && !isFinal(d.status)) {
-              await lifecycle.stop(d.id);
-              stopped.push(d.id);
-            }
+    if (event.kind === 'ping') return { action: 'pong' as const };
+    if (event.kind === 'ignored') return { action: 'ignored' as const, reason: event.reason };
+    assertSafeGitRef(event.branch);
+    const production = event.branch === (project.git_ref ?? 'main');
+    if (event.kind === 'deleted') {
+      if (production) return { action: 'ignored' as const, reason: 'the production branch was deleted; its release keeps running' };
+      const stopped: string[] = [];
+      for (let page = await store.list({ limit: 100, project: project.name }); ; ) {
+        for (const d of page.items) {
+          // Only previews: one that was promoted (or a release made from it) serves the project now.
+          const preview = d.branch === event.branch && !d.promote && d.id !== project.current_deployment_id;
+          if (preview && !isFinal(d.status)) {
+            await lifecycle.stop(d.id);
+            stopped.push(d.id);
           }
-          if (!page.nextCursor) break;
-          page = await store.list({ limit: 100, project: project.name, cursor: page.nextCursor });
         }
-        await opts.announceRoutes();
-        logger.info({ project: project.name, branch: event.branch, stopped }, 'branch deleted: its previews stopped');
-        return { action: 'stopped' as const, stopped };
+        if (!page.nextCursor) break;
+        page = await store.list({ limit: 100, project: project.name, cursor: page.nextCursor });
       }
-      if (!project.git_url) throw new BerthError('CONFLICT', `${project.name} has no gitUrl to build a push from; set it first`);
-      await limiter.take(`hook:${project.name}`);
-      const { env, buildEnv } = releases.projectEnv(project);
-      const row = await releases.create({
-        project,
-        source: { type: 'git', gitUrl: project.git_url, ref: event.sha },
-        rootDir: project.root_dir,
-        port: project.port ?? config.DEFAULT_APP_PORT,
-        healthPath: project.health_path,
-        env,
-        buildEnv,
-        promote: production,
-        push: { branch: production ? null : event.branch, commitSha: event.sha, author: event.author, message: event.message },
-      });
-      logger.info({ project: project.name, branch: event.branch, sha: event.sha, deploymentId: row.id }, 'push received');
-      const url = hostUrl(config, production ? project.name : previewLabel(event.branch, project.name));
-      return reply.status(202).send({ action: production ? ('deploy' as const) : ('preview' as const), deploymentId: row.id, url });
+      await opts.announceRoutes();
+      logger.info({ project: project.name, branch: event.branch, stopped }, 'branch deleted: its previews stopped');
+      return { action: 'stopped' as const, stopped };
     }
+    if (!project.git_url) throw new BerthError('CONFLICT', `${project.name} has no gitUrl to build a push from; set it first`);
+    await limiter.take(`hook:${project.name}`);
+    const { env, buildEnv } = releases.projectEnv(project);
+    const row = await releases.create({
+      project,
+      source: { type: 'git', gitUrl: project.git_url, ref: event.sha },
+      rootDir: project.root_dir,
+      port: project.port ?? config.DEFAULT_APP_PORT,
+      healthPath: project.health_path,
+      env,
+      buildEnv,
+      promote: production,
+      push: { branch: production ? null : event.branch, commitSha: event.sha, author: event.author, message: event.message },
+    });
+    logger.info({ project: project.name, branch: event.branch, sha: event.sha, deploymentId: row.id }, 'push received');
+    const url = hostUrl(config, production ? project.name : previewLabel(event.branch, project.name));
+    return reply.status(202).send({ action: production ? ('deploy' as const) : ('preview' as const), deploymentId: row.id, url });
   }
 };

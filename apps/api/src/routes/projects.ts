@@ -77,7 +77,6 @@ const envPatchSchema = z.object({ env: envPatchValues, buildEnv: envPatchValues 
 const deployJsonSchema = z.object({ ref: z.string().min(1).max(255).optional(), promote: z.boolean().optional(), env: envSchema.optional() }).strict();
 const rollbackSchema = z.object({ deploymentId: z.string().regex(/^[a-z0-9]{1,64}$/).optional() }).strict();
 
-const parse = parseBody;
 
 /** Projects: settings, sealed env, deploys, rollback. */
 export const projectRoutes: ApiPlugin<ProjectRoutesOptions> = async (app, opts) => {
@@ -132,7 +131,7 @@ function crudRoutes(app: ApiInstance, { projects, store, secrets, lifecycle, con
       },
     },
     async (request, reply) => {
-      const body = parse(createSchema, request.body);
+      const body = parseBody(createSchema, request.body);
       assertProjectName(body.name, config.BASE_DOMAIN);
       // The git hooks' secret: shown in this answer only (rotate it to see a new one).
       const hookSecret = newSigningSecret('hooksec');
@@ -180,7 +179,7 @@ function crudRoutes(app: ApiInstance, { projects, store, secrets, lifecycle, con
     '/api/projects/:name',
     { config: deploy, schema: { ...one, body: { type: 'object', properties: settingsProperties } } },
     async (request) => {
-      const body = parse(settingsSchema, request.body);
+      const body = parseBody(settingsSchema, request.body);
       return detail(await projects.update(request.params.name, await checkSettings(body, config)));
     },
   );
@@ -232,7 +231,7 @@ function envRoutes(app: ApiInstance, { projects, secrets }: ProjectRoutesOptions
     '/api/projects/:name/env',
     { config: deploy, schema: { ...schema, body: { type: 'object', properties: { env: envBody, buildEnv: envBody }, required: ['env'] } } },
     async (request) => {
-      const body = parse(envPutSchema, request.body);
+      const body = parseBody(envPutSchema, request.body);
       const row = await projects.changeEnv(request.params.name, () => ({
         env: sealOrNull(body.env),
         ...(body.buildEnv ? { buildEnv: sealOrNull(body.buildEnv) } : {}),
@@ -245,7 +244,7 @@ function envRoutes(app: ApiInstance, { projects, secrets }: ProjectRoutesOptions
     '/api/projects/:name/env',
     { config: deploy, schema: { ...schema, body: { type: 'object', properties: { env: envBody, buildEnv: envBody } } } },
     async (request) => {
-      const body = parse(envPatchSchema, request.body);
+      const body = parseBody(envPatchSchema, request.body);
       const merge = (sealed: string | null, patch: Record<string, string | null> | undefined) => {
         const next = { ...(sealed ? secrets.open(sealed) : {}) };
         for (const [k, v] of Object.entries(patch ?? {})) {
@@ -284,7 +283,7 @@ function releaseRoutes(app: ApiInstance, { projects, releases, limiter, uploads,
         promote = fields.promote ?? true;
         overrides = fields.env ?? {};
       } else {
-        const body = parse(deployJsonSchema, request.body);
+        const body = parseBody(deployJsonSchema, request.body);
         if (!project.git_url) {
           throw new BerthError('SOURCE_MISSING', `${project.name} has no gitUrl: set one (PATCH /api/projects/${project.name}) or upload an archive (multipart projectArchive)`);
         }
@@ -321,7 +320,7 @@ function releaseRoutes(app: ApiInstance, { projects, releases, limiter, uploads,
       },
     },
     async (request, reply) => {
-      const body = parse(rollbackSchema, request.body);
+      const body = parseBody(rollbackSchema, request.body);
       await limiter.take(request.token!.id);
       const { deployment, switched } = await releases.rollback(request.params.name, body.deploymentId);
       return reply
