@@ -1,6 +1,7 @@
 import pino from 'pino';
 import { buildApp, type AppDeps } from './app.ts';
 import { loadApiConfig } from './config.ts';
+import { ApiMetrics } from './metrics.ts';
 
 /**
  * The OpenAPI document the routes produce, without any service: the routes
@@ -14,7 +15,7 @@ export async function buildOpenApiDocument(): Promise<Record<string, unknown>> {
     BASE_DOMAIN: 'berth.localhost',
   });
   const inert = new Proxy({}, { get: () => undefined });
-  const deps = new Proxy({ config, logger: pino({ level: 'silent' }) } as Partial<AppDeps>, {
+  const deps = new Proxy({ config, logger: pino({ level: 'silent' }), metrics: new ApiMetrics() } as Partial<AppDeps>, {
     get: (target, key: keyof AppDeps) => target[key] ?? inert,
   }) as AppDeps;
   const app = await buildApp(deps);

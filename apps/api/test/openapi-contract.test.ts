@@ -182,6 +182,13 @@ describe('the OpenAPI contract against real answers', () => {
     expect((await call('GET', '/api/workers')).statusCode).toBe(200);
   });
 
+  it('metrics', async () => {
+    const res = await call('GET', '/metrics', await readOnly());
+    expect(res.statusCode).toBe(200);
+    expect(res.body).toContain('berth_deployments{status="running"}');
+    expect((await call('GET', '/metrics', anonymous)).statusCode).toBe(401);
+  });
+
   it('has a case for every route in the document and in the route table', () => {
     const documented = Object.entries(contract.doc.paths).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`));
     const table = stack.api.routeAccess
