@@ -1,4 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp } from '@berth/api/app';
+import { createRedis } from '@berth/shared/redis';
+import { otherProcessesMetrics } from '../src/metrics.ts';
 import { zipTestApp } from '../../../test/helpers/archives.ts';
 import { createDeployment, settled } from '../../../test/helpers/deployments.ts';
 import { waitFor } from '../../../test/helpers/ports.ts';
@@ -84,5 +87,19 @@ describe('GET /metrics', () => {
     abort.abort();
     await res.body?.cancel().catch(() => {});
     await scrapeUntil('the stream to be gone', (s) => value(s, 'berth_event_streams_open') === 0);
+  });
+
+  it('answers 503 (never a partial scrape) when Redis is unreachable', async () => {
+    const down = createRedis('redis://127.0.0.1:1', { maxRetriesPerRequest: 0, enableOfflineQueue: false, lazyConnect: true });
+    const deps = stack.apiDeps();
+    const app = await buildApp({ ...deps, metricsSources: { ...deps.metricsSources, published: () => otherProcessesMetrics(down, stack.instance, 'me') } });
+    try {
+      const res = await app.inject({ method: 'GET', url: '/metrics', headers: { authorization: `Bearer ${testToken}` } });
+      expect(res.statusCode).toBe(503);
+      expect(res.json()).toEqual({ error: { code: 'QUEUE_UNAVAILABLE', message: expect.stringContaining('Redis') } });
+    } finally {
+      await app.close();
+      down.disconnect();
+    }
   });
 });
