@@ -17,30 +17,18 @@ const slowBuckets = [0.5, 1, 2, 5, 10, 20, 30, 60, 120, 300, 600, 900];
  */
 export class WorkerMetrics {
   readonly registry = new Registry();
-  readonly queueWait = new Histogram({
-    name: 'berth_queue_wait_seconds',
-    help: 'From a deployment being queued to its build starting',
-    buckets: slowBuckets,
-    registers: [this.registry],
-  });
-  readonly buildDuration = new Histogram({
-    name: 'berth_build_duration_seconds',
-    help: 'From a build starting to its end (success or not)',
-    labelNames: ['result'],
-    buckets: slowBuckets,
-    registers: [this.registry],
-  });
-  readonly deployToLive = new Histogram({
-    name: 'berth_deploy_to_live_seconds',
-    help: 'From a deployment being created to it running',
-    buckets: slowBuckets,
-    registers: [this.registry],
-  });
+  readonly queueWait = this.seconds('berth_queue_wait_seconds', 'From a deployment being queued to a worker fetching its source');
+  readonly buildDuration = this.seconds('berth_build_duration_seconds', 'From a build starting to its end, by result', ['result']);
+  readonly deployToLive = this.seconds('berth_deploy_to_live_seconds', 'From a deployment being created to it running');
   readonly logLines = new Counter({
     name: 'berth_log_lines_total',
     help: 'Log lines stored (build and runtime); rate() gives lines per second',
     registers: [this.registry],
   });
+
+  private seconds(name: string, help: string, labelNames: string[] = []): Histogram {
+    return new Histogram({ name, help, labelNames, buckets: slowBuckets, registers: [this.registry] });
+  }
 }
 
 /** router-sync's metrics: the full-config loads it makes into Caddy. */
