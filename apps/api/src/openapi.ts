@@ -37,8 +37,7 @@ function describeRoute({ schema, url, route }: { schema: unknown; url: string; r
   const key = `${method} ${openApiPath(url)}`;
   const doc = operations[key];
   const base = (schema ?? {}) as Record<string, unknown>;
-  if (base.hide) return { schema: base, url };
-  if (!doc) throw new Error(`route ${key} has no entry in openapi-operations.ts`);
+  if (base.hide || !doc) return { schema: base, url };
   const access = route.config?.access ?? 'admin';
   const tag = url.split('/')[url.startsWith('/api/') ? 2 : 1]!.replace(/\.json$/, '') || 'health';
   return {
@@ -71,8 +70,21 @@ function tagFor(segment: string): string {
   }
 }
 
+/** A route registered without a name in openapi-operations.ts fails the app's start, not a later scrape of the document. */
+function requireOperationDocs(app: FastifyInstance): void {
+  app.addHook('onRoute', (route) => {
+    const hidden = (route.schema as { hide?: boolean } | undefined)?.hide;
+    for (const method of [route.method].flat()) {
+      if (method === 'HEAD' || hidden) continue;
+      const key = `${method} ${openApiPath(route.url)}`;
+      if (!operations[key]) throw new Error(`route ${key} has no entry in openapi-operations.ts`);
+    }
+  });
+}
+
 /** The OpenAPI 3.1 document (GET /api/openapi.json, public) and its pages at /docs. Register before the routes. */
 export async function installOpenApi(app: FastifyInstance): Promise<void> {
+  requireOperationDocs(app);
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
