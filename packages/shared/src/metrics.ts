@@ -60,6 +60,8 @@ export function metricsProcessId(kind: string): string {
  */
 export class MetricsPublisher {
   private timer: NodeJS.Timeout | undefined;
+  /** A write still waiting (Redis slow or down): the next tick skips instead of queueing another. */
+  private pending: Promise<void> | undefined;
 
   constructor(
     private readonly redis: Redis,
@@ -83,6 +85,8 @@ export class MetricsPublisher {
       .multi()
       .set(metricsKey(this.instance, this.processId), json, 'PX', ttl)
       .zadd(metricsIndexKey(this.instance), Date.now() + ttl, this.processId)
+      // The index goes too once every process of the installation has stopped.
+      .pexpire(metricsIndexKey(this.instance), ttl)
       .exec();
   }
 
@@ -93,7 +97,11 @@ export class MetricsPublisher {
   }
 
   private async publishQuietly(): Promise<void> {
-    await this.publish().catch((err: unknown) => this.logger.warn({ err }, 'could not publish metrics'));
+    if (this.pending) return this.pending;
+    this.pending = this.publish()
+      .catch((err: unknown) => this.logger.warn({ err }, 'could not publish metrics'))
+      .finally(() => (this.pending = undefined));
+    return this.pending;
   }
 }
 

@@ -67,6 +67,8 @@ describe('MetricsPublisher on real Redis', () => {
     const [read] = await readPublishedMetrics(redis, instance);
     expect(read!.find((m) => m.name === 'berth_log_lines_total')!.values[0]!.value).toBe(7);
     expect(await readPublishedMetrics(redis, instance, 'worker-a')).toEqual([]);
+    // Nothing stays in a shared Redis after the installation's processes are gone, the index neither.
+    expect(await redis.pttl(`berth:${instance}:metrics-index`)).toBeGreaterThan(0);
     // A process that stopped publishing drops out after three periods.
     await new Promise((r) => setTimeout(r, 400));
     expect(await readPublishedMetrics(redis, instance)).toEqual([]);
