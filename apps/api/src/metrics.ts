@@ -18,10 +18,10 @@ export interface MetricsSources {
 /** This API process's own metrics (published for the other APIs, and fresh in its own scrape). */
 export class ApiMetrics {
   readonly registry = new Registry();
-  private openStreams: () => number = () => 0;
+  private readonly streamCounters: (() => number)[] = [];
 
   constructor() {
-    const streams = () => this.openStreams();
+    const streams = () => this.streamCounters.reduce((sum, count) => sum + count(), 0);
     new Gauge({
       name: 'berth_event_streams_open',
       help: 'Server-Sent Event streams open now (summed over API processes)',
@@ -32,9 +32,9 @@ export class ApiMetrics {
     });
   }
 
-  /** The app counts its open streams (it makes the stream registry after the metrics exist). */
+  /** An app counts its open streams (it makes its stream registry after the metrics exist; tests build two apps on one set). */
   countStreams(count: () => number): void {
-    this.openStreams = count;
+    this.streamCounters.push(count);
   }
 }
 
