@@ -700,7 +700,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description an error, with a stable code (README: Lifecycle and error codes) */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
@@ -715,7 +715,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description an error, with a stable code (README: Lifecycle and error codes) */
             "5XX": {
                 headers: {
                     [name: string]: unknown;
@@ -806,7 +806,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description an error, with a stable code (README: Lifecycle and error codes) */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
@@ -821,7 +821,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description an error, with a stable code (README: Lifecycle and error codes) */
             "5XX": {
                 headers: {
                     [name: string]: unknown;
@@ -933,7 +933,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description an error, with a stable code (README: Lifecycle and error codes) */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
@@ -948,7 +948,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description an error, with a stable code (README: Lifecycle and error codes) */
             "5XX": {
                 headers: {
                     [name: string]: unknown;
@@ -1032,7 +1032,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description an error, with a stable code (README: Lifecycle and error codes) */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
@@ -1047,7 +1047,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description an error, with a stable code (README: Lifecycle and error codes) */
             "5XX": {
                 headers: {
                     [name: string]: unknown;
@@ -1131,7 +1131,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description an error, with a stable code (README: Lifecycle and error codes) */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
@@ -1146,7 +1146,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description an error, with a stable code (README: Lifecycle and error codes) */
             "5XX": {
                 headers: {
                     [name: string]: unknown;
@@ -1230,7 +1230,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description an error, with a stable code (README: Lifecycle and error codes) */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
@@ -1245,7 +1245,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description an error, with a stable code (README: Lifecycle and error codes) */
             "5XX": {
                 headers: {
                     [name: string]: unknown;
@@ -1329,7 +1329,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description an error, with a stable code (README: Lifecycle and error codes) */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
@@ -1344,7 +1344,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description an error, with a stable code (README: Lifecycle and error codes) */
             "5XX": {
                 headers: {
                     [name: string]: unknown;
@@ -1428,7 +1428,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description an error, with a stable code (README: Lifecycle and error codes) */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
@@ -1443,7 +1443,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description an error, with a stable code (README: Lifecycle and error codes) */
             "5XX": {
                 headers: {
                     [name: string]: unknown;
@@ -1601,7 +1601,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description an error, with a stable code (README: Lifecycle and error codes) */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
@@ -1616,7 +1616,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description an error, with a stable code (README: Lifecycle and error codes) */
             "5XX": {
                 headers: {
                     [name: string]: unknown;
@@ -1789,7 +1789,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description an error, with a stable code (README: Lifecycle and error codes) */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
@@ -1804,7 +1804,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description an error, with a stable code (README: Lifecycle and error codes) */
             "5XX": {
                 headers: {
                     [name: string]: unknown;
@@ -1962,7 +1962,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description an error, with a stable code (README: Lifecycle and error codes) */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
@@ -1977,7 +1977,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description an error, with a stable code (README: Lifecycle and error codes) */
             "5XX": {
                 headers: {
                     [name: string]: unknown;
@@ -2017,7 +2017,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description an error, with a stable code (README: Lifecycle and error codes) */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
@@ -2032,7 +2032,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description an error, with a stable code (README: Lifecycle and error codes) */
             "5XX": {
                 headers: {
                     [name: string]: unknown;
@@ -2200,7 +2200,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description an error, with a stable code (README: Lifecycle and error codes) */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
@@ -2215,7 +2215,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description an error, with a stable code (README: Lifecycle and error codes) */
             "5XX": {
                 headers: {
                     [name: string]: unknown;
@@ -2255,7 +2255,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description an error, with a stable code (README: Lifecycle and error codes) */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
@@ -2270,7 +2270,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description an error, with a stable code (README: Lifecycle and error codes) */
             "5XX": {
                 headers: {
                     [name: string]: unknown;
@@ -2310,7 +2310,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description an error, with a stable code (README: Lifecycle and error codes) */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
@@ -2325,7 +2325,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description an error, with a stable code (README: Lifecycle and error codes) */
             "5XX": {
                 headers: {
                     [name: string]: unknown;
@@ -2376,7 +2376,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description an error, with a stable code (README: Lifecycle and error codes) */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
@@ -2391,7 +2391,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description an error, with a stable code (README: Lifecycle and error codes) */
             "5XX": {
                 headers: {
                     [name: string]: unknown;
@@ -2442,7 +2442,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description an error, with a stable code (README: Lifecycle and error codes) */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
@@ -2457,7 +2457,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description an error, with a stable code (README: Lifecycle and error codes) */
             "5XX": {
                 headers: {
                     [name: string]: unknown;
@@ -2557,7 +2557,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description an error, with a stable code (README: Lifecycle and error codes) */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
@@ -2572,7 +2572,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description an error, with a stable code (README: Lifecycle and error codes) */
             "5XX": {
                 headers: {
                     [name: string]: unknown;
@@ -2718,7 +2718,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description an error, with a stable code (README: Lifecycle and error codes) */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
@@ -2733,7 +2733,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description an error, with a stable code (README: Lifecycle and error codes) */
             "5XX": {
                 headers: {
                     [name: string]: unknown;
@@ -2788,7 +2788,7 @@ export interface operations {
                     "text/plain": string;
                 };
             };
-            /** @description Default Response */
+            /** @description an error, with a stable code (README: Lifecycle and error codes) */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
@@ -2803,7 +2803,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description an error, with a stable code (README: Lifecycle and error codes) */
             "5XX": {
                 headers: {
                     [name: string]: unknown;
@@ -2847,7 +2847,7 @@ export interface operations {
                     "text/event-stream": string;
                 };
             };
-            /** @description Default Response */
+            /** @description an error, with a stable code (README: Lifecycle and error codes) */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
@@ -2862,7 +2862,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description an error, with a stable code (README: Lifecycle and error codes) */
             "5XX": {
                 headers: {
                     [name: string]: unknown;
@@ -2904,7 +2904,7 @@ export interface operations {
                     "text/event-stream": string;
                 };
             };
-            /** @description Default Response */
+            /** @description an error, with a stable code (README: Lifecycle and error codes) */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
@@ -2919,7 +2919,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description an error, with a stable code (README: Lifecycle and error codes) */
             "5XX": {
                 headers: {
                     [name: string]: unknown;
@@ -2964,7 +2964,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description an error, with a stable code (README: Lifecycle and error codes) */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
@@ -2979,7 +2979,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description an error, with a stable code (README: Lifecycle and error codes) */
             "5XX": {
                 headers: {
                     [name: string]: unknown;
@@ -3029,7 +3029,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description an error, with a stable code (README: Lifecycle and error codes) */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
@@ -3044,7 +3044,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description an error, with a stable code (README: Lifecycle and error codes) */
             "5XX": {
                 headers: {
                     [name: string]: unknown;
@@ -3088,7 +3088,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description an error, with a stable code (README: Lifecycle and error codes) */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
@@ -3103,7 +3103,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description an error, with a stable code (README: Lifecycle and error codes) */
             "5XX": {
                 headers: {
                     [name: string]: unknown;
@@ -3146,7 +3146,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Default Response */
+            /** @description an error, with a stable code (README: Lifecycle and error codes) */
             "5XX": {
                 headers: {
                     [name: string]: unknown;
@@ -3193,7 +3193,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description an error, with a stable code (README: Lifecycle and error codes) */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
@@ -3208,7 +3208,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description an error, with a stable code (README: Lifecycle and error codes) */
             "5XX": {
                 headers: {
                     [name: string]: unknown;
@@ -3260,7 +3260,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description an error, with a stable code (README: Lifecycle and error codes) */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
@@ -3275,7 +3275,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description an error, with a stable code (README: Lifecycle and error codes) */
             "5XX": {
                 headers: {
                     [name: string]: unknown;
@@ -3321,7 +3321,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description an error, with a stable code (README: Lifecycle and error codes) */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
@@ -3336,7 +3336,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description an error, with a stable code (README: Lifecycle and error codes) */
             "5XX": {
                 headers: {
                     [name: string]: unknown;
@@ -3388,7 +3388,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description an error, with a stable code (README: Lifecycle and error codes) */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
@@ -3403,7 +3403,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description an error, with a stable code (README: Lifecycle and error codes) */
             "5XX": {
                 headers: {
                     [name: string]: unknown;
@@ -3454,7 +3454,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description an error, with a stable code (README: Lifecycle and error codes) */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
@@ -3469,7 +3469,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description an error, with a stable code (README: Lifecycle and error codes) */
             "5XX": {
                 headers: {
                     [name: string]: unknown;
@@ -3533,7 +3533,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description an error, with a stable code (README: Lifecycle and error codes) */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
@@ -3548,7 +3548,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description an error, with a stable code (README: Lifecycle and error codes) */
             "5XX": {
                 headers: {
                     [name: string]: unknown;
@@ -3592,7 +3592,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description an error, with a stable code (README: Lifecycle and error codes) */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
@@ -3607,7 +3607,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description an error, with a stable code (README: Lifecycle and error codes) */
             "5XX": {
                 headers: {
                     [name: string]: unknown;
@@ -3659,7 +3659,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description an error, with a stable code (README: Lifecycle and error codes) */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
@@ -3674,7 +3674,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description an error, with a stable code (README: Lifecycle and error codes) */
             "5XX": {
                 headers: {
                     [name: string]: unknown;
@@ -3718,7 +3718,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description an error, with a stable code (README: Lifecycle and error codes) */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
@@ -3733,7 +3733,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description an error, with a stable code (README: Lifecycle and error codes) */
             "5XX": {
                 headers: {
                     [name: string]: unknown;
@@ -3768,7 +3768,7 @@ export interface operations {
                     "text/plain": string;
                 };
             };
-            /** @description Default Response */
+            /** @description an error, with a stable code (README: Lifecycle and error codes) */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
@@ -3783,7 +3783,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description an error, with a stable code (README: Lifecycle and error codes) */
             "5XX": {
                 headers: {
                     [name: string]: unknown;
@@ -3831,7 +3831,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description an error, with a stable code (README: Lifecycle and error codes) */
             "4XX": {
                 headers: {
                     [name: string]: unknown;
@@ -3846,7 +3846,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description an error, with a stable code (README: Lifecycle and error codes) */
             "5XX": {
                 headers: {
                     [name: string]: unknown;
