@@ -6,6 +6,7 @@ FROM node:24-bookworm-slim AS build
 WORKDIR /berth
 COPY package.json package-lock.json .npmrc ./
 COPY packages/shared/package.json packages/shared/
+COPY packages/client/package.json packages/client/
 COPY apps/api/package.json apps/api/
 COPY apps/worker/package.json apps/worker/
 COPY apps/router-sync/package.json apps/router-sync/
@@ -28,6 +29,7 @@ RUN apt-get update \
 WORKDIR /berth
 COPY package.json package-lock.json .npmrc ./
 COPY packages/shared/package.json packages/shared/node-runtimes.json packages/shared/
+COPY packages/client/package.json packages/client/
 COPY apps/api/package.json apps/api/
 COPY apps/worker/package.json apps/worker/
 COPY apps/router-sync/package.json apps/router-sync/

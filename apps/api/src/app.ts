@@ -35,6 +35,9 @@ import type { Db } from '@berth/shared/db';
 import type { DomainStore } from '@berth/shared/domain-store';
 import { WorkerRegistry } from '@berth/shared/worker-registry';
 import { workerRoutes } from './routes/workers.ts';
+import { installOpenApi, openDocsRoutes } from './openapi.ts';
+import type { ApiMetrics, MetricsSources } from './metrics.ts';
+import { metricsRoutes } from './routes/metrics.ts';
 
 export interface AppDeps {
   config: ApiConfig;
@@ -60,6 +63,9 @@ export interface AppDeps {
   announceRoutes: () => Promise<void>;
   /** Seals and opens env values. */
   secrets: SecretBox;
+  /** This process's own metrics, and where /metrics reads everything else. */
+  metrics: ApiMetrics;
+  metricsSources: MetricsSources;
   logger: Logger;
 }
 
@@ -81,12 +87,15 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     },
   });
   installErrorHandler(app);
+  openDocsRoutes(app);
   installAuth(app, deps.tokens);
   await app.register(multipart, {
     limits: { fileSize: deps.config.MAX_ARCHIVE_BYTES, files: 1, fields: 20, fieldSize: 256 * 1024 },
   });
+  await installOpenApi(app);
   // Long-lived SSE responses would hold close() forever: end them first.
   const streams = new SseRegistry(deps.config.MAX_EVENT_STREAMS_PER_TOKEN);
+  deps.metrics.countStreams(() => streams.size);
   const recheck = watchStreamTokens(streams, deps.tokens, deps.config.TOKEN_RECHECK_MS, deps.logger);
   app.addHook('preClose', async () => {
     clearInterval(recheck);
@@ -116,6 +125,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await api.register(webhookRoutes, { db: deps.db, projects, secrets, config });
   await api.register(gitHookRoutes, { db: deps.db, projects, releases, lifecycle, store, secrets, announceRoutes: deps.announceRoutes, limiter, logger: deps.logger, config });
   await api.register(tokenRoutes, { tokens, onRevoked: (tokenId) => streams.endForToken(tokenId) });
+  await api.register(metricsRoutes, { metrics: deps.metrics, sources: deps.metricsSources });
   await api.register(workerRoutes, { workers: new WorkerRegistry(deps.redis, config.BERTH_INSTANCE) });
   return app;
 }

@@ -29,12 +29,21 @@ export class BullDeploymentQueue implements DeploymentQueue {
   }
 
   async enqueue(deploymentId: string): Promise<void> {
+    await this.withinTimeout(enqueueDeployment(this.queue, deploymentId));
+  }
+
+  /** Jobs by state (the queue depth /metrics reports). */
+  async jobCounts(): Promise<Record<string, number>> {
+    return this.withinTimeout(this.queue.getJobCounts('waiting', 'prioritized', 'delayed', 'active', 'failed', 'completed'));
+  }
+
+  private async withinTimeout<T>(work: Promise<T>): Promise<T> {
     let timer: NodeJS.Timeout | undefined;
     try {
       // BullMQ waits for a connection indefinitely; a request must not.
-      await Promise.race([
-        enqueueDeployment(this.queue, deploymentId),
-        new Promise((_, reject) => {
+      return await Promise.race([
+        work,
+        new Promise<never>((_, reject) => {
           timer = setTimeout(() => reject(new Error(`no answer from Redis within ${this.timeoutMs} ms`)), this.timeoutMs);
         }),
       ]);

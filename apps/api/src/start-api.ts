@@ -21,6 +21,8 @@ import { buildApp, type AppDeps } from './app.ts';
 import type { ApiConfig } from './config.ts';
 import { BullDeploymentQueue } from './deployment-queue.ts';
 import { EventRelay } from './event-relay.ts';
+import { ApiMetrics, countDeploymentsByStatus, otherProcessesMetrics } from './metrics.ts';
+import { startMetricsPublisher } from '@berth/shared/metrics';
 
 export interface ApiHandle extends Started {
   app: FastifyInstance;
@@ -63,6 +65,9 @@ export async function startApi(config: ApiConfig, logger: Logger): Promise<ApiHa
     });
     const store = new DeploymentStore(db);
     const projects = new ProjectStore(db);
+    const metrics = new ApiMetrics();
+    const metricsPublisher = startMetricsPublisher(redis, config, 'api', metrics.registry, logger);
+    opened('metrics', () => metricsPublisher.stop());
     const deps: AppDeps = {
       config,
       store,
@@ -80,6 +85,12 @@ export async function startApi(config: ApiConfig, logger: Logger): Promise<ApiHa
       lifecycle,
       queue,
       relay,
+      metrics,
+      metricsSources: {
+        deploymentCounts: () => countDeploymentsByStatus(db),
+        queueCounts: () => queue.jobCounts(),
+        published: () => otherProcessesMetrics(redis, config.BERTH_INSTANCE, metricsPublisher.processId),
+      },
       logger,
     };
     const app = await buildApp(deps);

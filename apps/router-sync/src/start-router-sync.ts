@@ -5,7 +5,9 @@ import { DomainStore } from '@berth/shared/domain-store';
 import { startProgram, type Started } from '@berth/shared/lifecycle';
 import type { Logger } from '@berth/shared/logger';
 import { createRedis } from '@berth/shared/redis';
+import { RouterMetrics, startMetricsPublisher } from '@berth/shared/metrics';
 import { HttpCaddyAdmin } from './caddy-admin.ts';
+import { MeteredCaddyAdmin } from './metered-caddy-admin.ts';
 import type { RouterSyncConfig } from './config.ts';
 import { readRoutingState } from './route-state.ts';
 import { RouterSync } from './router-sync.ts';
@@ -22,11 +24,16 @@ export async function startRouterSync(config: RouterSyncConfig, logger: Logger):
     const store = new RoutingStore(db);
     const domains = new DomainStore(db);
     const docker = new Docker();
+    const redis = createRedis(config.REDIS_URL);
+    opened('redis', () => redis.quit().catch(() => redis.disconnect()));
+    const metrics = new RouterMetrics();
+    const metricsPublisher = startMetricsPublisher(redis, config, 'router-sync', metrics.registry, logger);
+    opened('metrics', () => metricsPublisher.stop());
     const sync = new RouterSync({
       config,
       docker,
       logger,
-      caddy: new HttpCaddyAdmin(config.CADDY_ADMIN_URL),
+      caddy: new MeteredCaddyAdmin(new HttpCaddyAdmin(config.CADDY_ADMIN_URL), metrics),
       subscriber: createRedis(config.REDIS_URL),
       readState: () => readRoutingState(docker, store, { instance: config.BERTH_INSTANCE, network: config.network, domains }),
     });

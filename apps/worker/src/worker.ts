@@ -13,6 +13,8 @@ import { createRedis, type Redis } from '@berth/shared/redis';
 import { queuePrefix } from '@berth/shared/redis-keys';
 import { RoutingStore } from '@berth/shared/routing-store';
 import { RedisStatusPublisher } from '@berth/shared/status-publisher';
+import { startMetricsPublisher, WorkerMetrics } from '@berth/shared/metrics';
+import { meterLogAppends, MeteredStatusPublisher } from '@berth/shared/metrics-recorders';
 import { loadSecretBox, type SecretBox } from '@berth/shared/secret-box';
 import { TransitionHistory } from '@berth/shared/transition-history';
 import { WorkerRegistry } from '@berth/shared/worker-registry';
@@ -74,6 +76,9 @@ export async function startWorker(deps: {
     opened('reaper queue', () => queue.close().catch(() => {}));
 
     const status = new RedisStatusPublisher(redis, config.BERTH_INSTANCE);
+    const metrics = new WorkerMetrics();
+    const metricsPublisher = startMetricsPublisher(redis, config, 'worker', metrics.registry, logger);
+    opened('metrics', () => metricsPublisher.stop());
     const parts: PipelineParts = {
       config,
       db,
@@ -83,10 +88,10 @@ export async function startWorker(deps: {
       secrets,
       status,
       store: new DeploymentStore(db),
-      logs: new LogStore(db),
+      logs: meterLogAppends(new LogStore(db), metrics),
       lifecycle: new DeploymentLifecycle({
         db,
-        status,
+        status: new MeteredStatusPublisher(status, metrics),
         control: new RedisControlPublisher(redis, config.BERTH_INSTANCE),
         retry: retryUntilPostgresIsBack,
         logger,

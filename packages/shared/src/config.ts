@@ -55,6 +55,8 @@ export const commonEnv = {
   DATABASE_URL: env.databaseUrl,
   LOG_LEVEL: env.logLevel,
   BERTH_INSTANCE: env.instance,
+  /** How often each process publishes its metrics to Redis for the API's /metrics (they expire after three periods). */
+  METRICS_PUBLISH_MS: env.milliseconds(5000),
 };
 
 export { z };

@@ -47,3 +47,13 @@ export function workersKey(instance: string): string {
 export function workerKey(instance: string, workerId: string): string {
   return `berth:${instance}:worker:${workerId}`;
 }
+
+/** One process's published metrics (JSON of its prom-client registry), with a TTL. */
+export function metricsKey(instance: string, processId: string): string {
+  return `berth:${instance}:metrics:${processId}`;
+}
+
+/** Which processes published metrics (sorted by when their key expires), so readers need no SCAN. */
+export function metricsIndexKey(instance: string): string {
+  return `berth:${instance}:metrics-index`;
+}

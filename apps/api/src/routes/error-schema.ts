@@ -1,6 +1,7 @@
 /** Every error answer: `{ error: { code, message } }` (http-errors.ts). */
 export const errorSchema = {
   type: 'object',
+  description: 'an error, with a stable code (README: Lifecycle and error codes)',
   properties: {
     error: {
       type: 'object',
