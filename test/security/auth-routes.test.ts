@@ -95,11 +95,15 @@ function expectedFor(target: string, viaCaddy: boolean): { status: number; from:
 }
 
 describe('default-deny auth, decided on the matched route', () => {
-  it('has every route declared, and only health endpoints, Caddy’s TLS ask and the signed git hooks public', () => {
+  it('has every route declared, and only health endpoints, the dashboard files, Caddy’s TLS ask and the signed git hooks public', () => {
     const routes = stack.api.routeAccess;
     expect(routes.length).toBeGreaterThan(10);
     const open = routes.filter((r) => r.access === 'public').map((r) => `${r.method} ${r.url}`);
     expect(open.sort()).toEqual([
+      'GET /', // the dashboard's page and its bundled files (apps/api/src/routes/dashboard.ts)
+      'HEAD /',
+      'GET /assets/:file',
+      'HEAD /assets/:file',
       'GET /api/tls/allowed',
       'GET /healthz',
       'GET /readyz',

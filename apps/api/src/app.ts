@@ -35,6 +35,7 @@ import type { Db } from '@berth/shared/db';
 import type { DomainStore } from '@berth/shared/domain-store';
 import { WorkerRegistry } from '@berth/shared/worker-registry';
 import { workerRoutes } from './routes/workers.ts';
+import { dashboardRoutes } from './routes/dashboard.ts';
 
 export interface AppDeps {
   config: ApiConfig;
@@ -117,6 +118,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await api.register(gitHookRoutes, { db: deps.db, projects, releases, lifecycle, store, secrets, announceRoutes: deps.announceRoutes, limiter, logger: deps.logger, config });
   await api.register(tokenRoutes, { tokens, onRevoked: (tokenId) => streams.endForToken(tokenId) });
   await api.register(workerRoutes, { workers: new WorkerRegistry(deps.redis, config.BERTH_INSTANCE) });
+  await app.register(dashboardRoutes, {});
   return app;
 }
 

@@ -72,7 +72,7 @@ export interface GitDeploymentRequest {
   gitUrl: string;
   ref?: string;
   rootDir?: string;
-  project?: string;
+  name?: string;
   port?: number;
   env?: Record<string, string>;
 }
