@@ -168,7 +168,8 @@ describe('default-deny auth, decided on the matched route', () => {
   });
 
   it('refuses unknown paths to strangers with 401, not a 404 that maps the API', async () => {
-    for (const target of ['/api/nothing-here', '/', '/admin', '/api/../../etc/passwd']) {
+    // '/' is the dashboard's page (public); paths beside it are not.
+    for (const target of ['/api/nothing-here', '/index.html', '/admin', '/assets', '/assets/x/../../package.json', '/api/../../etc/passwd']) {
       expect((await raw(stack.apiUrl, 'GET', target)).status).toBe(401);
     }
     expect((await raw(stack.apiUrl, 'GET', '/api/nothing-here', { authorization: `Bearer ${testToken}` })).status).toBe(404);
