@@ -44,10 +44,10 @@ export async function dashboardRoutes(app: FastifyInstance, options: DashboardRo
 
   app.get<{ Params: { file: string } }>('/assets/:file', { config: open }, async (request, reply) => {
     const { file } = request.params;
-    if (!assetName.test(file) || file.includes('..')) {
+    if (!existsSync(path.join(root, 'index.html'))) return notBuilt(reply);
+    if (!assetName.test(file) || file.includes('..') || !existsSync(path.join(root, 'assets', file))) {
       return reply.status(404).send({ error: { code: 'NOT_FOUND', message: 'no such asset' } });
     }
-    if (!existsSync(path.join(root, 'index.html'))) return notBuilt(reply);
     // Names carry a content hash: a browser may keep them for good.
     return reply
       .headers(securityHeaders)
