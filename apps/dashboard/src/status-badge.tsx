@@ -1,7 +1,12 @@
 import type { DeploymentStatus } from '@berth/client/types';
 
-export function StatusBadge({ status }: { status: DeploymentStatus }) {
-  return <span class={`badge s-${status}`}>{status}</span>;
+/** `label`: the badge that says the deployment's current status (tests and screen readers find it by "Status: <status>"). */
+export function StatusBadge({ status, label }: { status: DeploymentStatus; label?: boolean }) {
+  return (
+    <span class={`badge s-${status}`} aria-label={label ? `Status: ${status}` : undefined}>
+      {status}
+    </span>
+  );
 }
 
 export function ErrorBox({ error }: { error: unknown }) {

@@ -64,7 +64,7 @@ export function DeploymentPage({ client, id }: { client: ApiClient; id: string }
       <p><a href="#/">← Deployments</a></p>
       <div class="heading">
         <h1>{deployment ? `${deployment.project} · ${id}` : id}</h1>
-        {deployment && <StatusBadge status={deployment.status} />}
+        {deployment && <StatusBadge status={deployment.status} label />}
       </div>
       <ErrorBox error={error} />
       {deployment && <Summary d={deployment} />}

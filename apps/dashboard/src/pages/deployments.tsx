@@ -76,7 +76,7 @@ function DeploymentRow({ d }: { d: Deployment }) {
     <li class="card">
       <div class="row">
         <a href={`#/deployments/${d.id}`} class="strong">{d.project} · {d.id}</a>
-        <StatusBadge status={d.status} />
+        <StatusBadge status={d.status} label />
       </div>
       <div class="row muted small">
         <time dateTime={d.createdAt}>{new Date(d.createdAt).toLocaleString()}</time>
