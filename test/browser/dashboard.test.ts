@@ -62,7 +62,8 @@ describe('the dashboard in Chromium', () => {
     expect(await page.getByText('GREETING').count()).toBeGreaterThan(0);
     // The log holds each line once, in the order the API numbered them.
     const lines = await downloadedLog(page);
-    expect(lines.filter((l) => l.includes('build step: hello from the Dockerfile'))).toHaveLength(1);
+    // (The step's RUN line quotes it too; count the output line.)
+    expect(lines.filter((l) => l.includes('build step: hello from the Dockerfile') && !l.includes('RUN'))).toHaveLength(1);
     const timeline = await page.getByRole('list', { name: 'Status timeline' }).textContent();
     expect(timeline).toMatch(/queued.*building.*starting.*running/s);
     await screenshots(page, 'deployment');
@@ -87,8 +88,10 @@ describe('the dashboard in Chromium', () => {
     await page.reload();
     await expect.poll(() => page.getByLabel('Status: running').count(), { timeout: 90_000 }).toBe(1);
     const lines = await downloadedLog(page);
-    expect(lines.filter((l) => l.includes('slow build starting'))).toHaveLength(1);
-    expect(lines.filter((l) => l.includes('slow build done'))).toHaveLength(1);
+    const output = lines.filter((l) => !l.includes('RUN'));
+    expect(output.filter((l) => l.includes('slow build starting'))).toHaveLength(1);
+    expect(output.filter((l) => l.includes('slow build done'))).toHaveLength(1);
+    expect(lines.filter((l) => l.includes('RUN echo "slow build starting"'))).toHaveLength(1);
     expect(new URL(page.url()).hash).toBe(`#/deployments/${id}`);
     await page.getByRole('button', { name: 'Stop' }).click();
     await expect.poll(() => page.getByLabel('Status: stopped').count(), { timeout: 30_000 }).toBe(1);
