@@ -41,11 +41,13 @@ export function LogView({ lines, version, fileName }: LogViewProps) {
     }
   }, [version, follow, shown.length]);
 
+  // Following only ever scrolls down: a scroll up is the reader's, and pauses following.
+  const lastTop = useRef(0);
   const onScroll = () => {
     const el = box.current!;
+    if (follow && el.scrollTop < lastTop.current - rowHeight) setFollow(false);
+    lastTop.current = el.scrollTop;
     setScrollTop(el.scrollTop);
-    const atBottom = el.scrollTop + el.clientHeight >= el.scrollHeight - rowHeight;
-    if (!atBottom && follow) setFollow(false);
   };
 
   const first = Math.max(0, Math.floor(scrollTop / rowHeight) - overscan);
@@ -57,7 +59,7 @@ export function LogView({ lines, version, fileName }: LogViewProps) {
     <section class="log" aria-label="Build log">
       <div class="log-tools">
         <button type="button" aria-pressed={follow} onClick={() => setFollow(!follow)}>
-          {follow ? 'Pause' : 'Follow'}
+          Follow
         </button>
         <label>
           Search log <input type="search" value={query} onInput={(e) => setQuery(e.currentTarget.value)} />

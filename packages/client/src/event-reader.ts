@@ -18,6 +18,10 @@ export interface EventReaderOptions {
   signal?: AbortSignal;
 }
 
+/** Frames handled between turns given back to the host (keeps a browser's tasks short). */
+const yieldEvery = 500;
+const yieldTurn = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
+
 /** Events after which the server ends the stream for good: do not reconnect. */
 const terminal = new Set(['end', 'unauthorized']);
 
@@ -71,7 +75,10 @@ async function readOnce(
     for (;;) {
       const { value, done } = await reader.read();
       if (done) return false;
+      let handled = 0;
       for (const frame of parser.push(decoder.decode(value, { stream: true }))) {
+        // A replay arrives in large chunks: give the page (or the event loop) a turn now and then.
+        if (++handled % yieldEvery === 0) await yieldTurn();
         const event = toEvent(frame);
         if (!event) continue;
         if (event.id !== undefined) setLastId(event.id);
@@ -97,24 +104,31 @@ export class FrameParser {
   push(text: string): Frame[] {
     this.buffer += text.replace(/\r\n?/g, '\n');
     const frames: Frame[] = [];
+    // One pass with a cursor: slicing the rest off after each frame would copy a replay's megabytes per frame.
+    let at = 0;
     let sep: number;
-    while ((sep = this.buffer.indexOf('\n\n')) !== -1) {
-      const raw = this.buffer.slice(0, sep);
-      this.buffer = this.buffer.slice(sep + 2);
-      const frame: Frame = { event: 'message', id: undefined, data: '' };
-      for (const line of raw.split('\n')) {
-        const colon = line.indexOf(':');
-        if (colon === 0) continue;
-        const field = colon === -1 ? line : line.slice(0, colon);
-        const value = colon === -1 ? '' : line.slice(colon + 1).replace(/^ /, '');
-        if (field === 'event') frame.event = value;
-        else if (field === 'id') frame.id = value;
-        else if (field === 'data') frame.data += frame.data ? `\n${value}` : value;
-      }
+    while ((sep = this.buffer.indexOf('\n\n', at)) !== -1) {
+      const frame = parseFrame(this.buffer.slice(at, sep));
+      at = sep + 2;
       if (frame.data || frame.id !== undefined) frames.push(frame);
     }
+    this.buffer = this.buffer.slice(at);
     return frames;
   }
+}
+
+function parseFrame(raw: string): Frame {
+  const frame: Frame = { event: 'message', id: undefined, data: '' };
+  for (const line of raw.split('\n')) {
+    const colon = line.indexOf(':');
+    if (colon === 0) continue;
+    const field = colon === -1 ? line : line.slice(0, colon);
+    const value = colon === -1 ? '' : line.slice(colon + 1).replace(/^ /, '');
+    if (field === 'event') frame.event = value;
+    else if (field === 'id') frame.id = value;
+    else if (field === 'data') frame.data += frame.data ? `\n${value}` : value;
+  }
+  return frame;
 }
 
 function toEvent(frame: Frame): StreamEvent | undefined {

@@ -42,6 +42,8 @@ export function DeploymentPage({ client, id }: { client: ApiClient; id: string }
           case 'status':
             setSteps((s) => [...s, { status: event.data.status, at: event.data.at }]);
             setDeployment((d) => d && { ...d, status: event.data.status, errorCode: event.data.errorCode, errorMessage: event.data.errorMessage });
+            // The rest (current, queue position, finish time) comes with the deployment itself.
+            reload();
             return;
           case 'end':
             reload();
@@ -109,7 +111,7 @@ function Summary({ d }: { d: Deployment }) {
       <dt>Port</dt>
       <dd>{d.port}</dd>
       {d.envKeys.length > 0 && (<><dt>Env</dt><dd>{d.envKeys.join(', ')}</dd></>)}
-      {d.queuePosition !== null && (<><dt>Queue position</dt><dd>{d.queuePosition}</dd></>)}
+      {d.status === 'queued' && d.queuePosition !== null && (<><dt>Queue position</dt><dd>{d.queuePosition}</dd></>)}
       {d.errorCode && (<><dt>Error</dt><dd class="error" role="alert">{d.errorCode}: {d.errorMessage}</dd></>)}
     </dl>
   );
