@@ -40,7 +40,7 @@ export const longTaskObserver = `
 `;
 
 export function longTasks(page: Page): Promise<number[]> {
-  return page.evaluate(() => (window as unknown as { __longTasks: number[] }).__longTasks);
+  return page.evaluate(() => (globalThis as unknown as { __longTasks: number[] }).__longTasks);
 }
 
 /** Every log line the page holds, as its "Download log" button saves them. */

@@ -98,12 +98,19 @@ describe('default-deny auth, decided on the matched route', () => {
   it('has every route declared, and only health endpoints, the dashboard files, Caddy’s TLS ask and the signed git hooks public', () => {
     const routes = stack.api.routeAccess;
     expect(routes.length).toBeGreaterThan(10);
-    const open = routes.filter((r) => r.access === 'public').map((r) => `${r.method} ${r.url}`);
+    const docs = (url: string) => url === '/docs' || url.startsWith('/docs/');
+    const open = routes.filter((r) => r.access === 'public' && !docs(r.url)).map((r) => `${r.method} ${r.url}`);
+    // The API's documentation pages (swagger-ui's static files) are public and read-only.
+    const docPages = routes.filter((r) => docs(r.url));
+    expect(docPages.length).toBeGreaterThan(0);
+    for (const r of docPages) expect([r.access, r.method], r.url).toSatisfy(([a, m]) => a === 'public' && (m === 'GET' || m === 'HEAD'));
     expect(open.sort()).toEqual([
       'GET /', // the dashboard's page and its bundled files (apps/api/src/routes/dashboard.ts)
       'HEAD /',
       'GET /assets/:file',
       'HEAD /assets/:file',
+      'GET /api/openapi.json', // the contract names routes, never data (README: API reference)
+      'HEAD /api/openapi.json',
       'GET /api/tls/allowed',
       'GET /healthz',
       'GET /readyz',

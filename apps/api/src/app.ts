@@ -36,6 +36,7 @@ import type { DomainStore } from '@berth/shared/domain-store';
 import { WorkerRegistry } from '@berth/shared/worker-registry';
 import { workerRoutes } from './routes/workers.ts';
 import { dashboardRoutes } from './routes/dashboard.ts';
+import { installOpenApi, openDocsRoutes } from './openapi.ts';
 
 export interface AppDeps {
   config: ApiConfig;
@@ -82,10 +83,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     },
   });
   installErrorHandler(app);
+  openDocsRoutes(app);
   installAuth(app, deps.tokens);
   await app.register(multipart, {
     limits: { fileSize: deps.config.MAX_ARCHIVE_BYTES, files: 1, fields: 20, fieldSize: 256 * 1024 },
   });
+  await installOpenApi(app);
   // Long-lived SSE responses would hold close() forever: end them first.
   const streams = new SseRegistry(deps.config.MAX_EVENT_STREAMS_PER_TOKEN);
   const recheck = watchStreamTokens(streams, deps.tokens, deps.config.TOKEN_RECHECK_MS, deps.logger);

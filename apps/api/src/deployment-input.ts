@@ -26,7 +26,7 @@ export const healthPathSchema = z
 const booleanField = z.union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')]);
 
 /** What a client may send, as JSON or as multipart form fields (strings). */
-const fields = z
+export const deploymentFieldsSchema = z
   .object({
     gitUrl: z.string().min(1).optional(),
     ref: z.string().min(1).optional(),
@@ -42,7 +42,7 @@ const fields = z
   })
   .strict();
 
-export type DeploymentFields = z.infer<typeof fields>;
+export type DeploymentFields = z.infer<typeof deploymentFieldsSchema>;
 
 export interface DeploymentInput {
   project: string;
@@ -59,7 +59,7 @@ export interface DeploymentInput {
 }
 
 export function parseFields(raw: unknown): DeploymentFields {
-  return parseBody(fields, raw);
+  return parseBody(deploymentFieldsSchema, raw);
 }
 
 /** A request body checked against a zod schema; the first problem becomes a VALIDATION_FAILED error. */

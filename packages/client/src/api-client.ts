@@ -3,7 +3,7 @@
  * dashboard (browser): fetch only, the token in an Authorization header
  * (never in a URL), failures as `ApiError`.
  */
-import type { Deployment, DeploymentPage, DeploymentStatus, GitDeploymentRequest } from './types.ts';
+import type { Deployment, DeploymentPage, GitDeploymentRequest, ListQuery } from './types.ts';
 
 /** A failure the API reported (`status` from HTTP, `code`/`message` from its `{ error }` body), or could not be reached (status 0). */
 export class ApiError extends Error {
@@ -22,13 +22,6 @@ export interface ApiClientOptions {
   baseUrl: string;
   token: string | undefined;
   fetch?: typeof fetch;
-}
-
-export interface ListQuery {
-  status?: DeploymentStatus;
-  project?: string;
-  limit?: number;
-  cursor?: string;
 }
 
 export class ApiClient {

@@ -1,8 +1,24 @@
 /**
- * The API's shapes as clients see them. Typed by hand from the route schemas
- * (apps/api/src/deployment-view.ts, project-view.ts) until the generated
- * OpenAPI types land in ./generated/.
+ * The API's shapes as clients see them, taken from the types generated from
+ * the OpenAPI document (./generated/api.ts, `npm run openapi`): a route schema
+ * that changes shows up here as a type error in the CLI or the dashboard.
+ * Event streams are not JSON operations; their frames are typed by hand below.
  */
+import type { operations } from './generated/api.ts';
+
+type Json<Op extends keyof operations, Status extends number> = operations[Op]['responses'] extends Record<Status, { content: { 'application/json': infer T } }>
+  ? T
+  : never;
+
+export type Deployment = Json<'getDeployment', 200>;
+export type DeploymentPage = Json<'listDeployments', 200>;
+export type DeploymentStatus = Deployment['status'];
+export type DeploymentSource = Deployment['source'];
+export type ListQuery = NonNullable<operations['listDeployments']['parameters']['query']>;
+/** The body of POST /api/deployments from a git repository. */
+export type GitDeploymentRequest = operations['createDeployment']['requestBody']['content']['application/json'];
+
+/** Every status, in lifecycle order (checked both ways against the generated union). */
 export const deploymentStatuses = [
   'queued',
   'fetching',
@@ -13,41 +29,10 @@ export const deploymentStatuses = [
   'crashed',
   'failed',
   'canceled',
-] as const;
-export type DeploymentStatus = (typeof deploymentStatuses)[number];
-
-export type DeploymentSource =
-  | { type: 'git'; gitUrl: string | null; ref: string | null; rootDir: string }
-  | { type: 'archive'; format: 'zip' | 'tar.gz' | null; rootDir: string };
-
-export interface Deployment {
-  id: string;
-  project: string;
-  status: DeploymentStatus;
-  errorCode: string | null;
-  errorMessage: string | null;
-  source: DeploymentSource;
-  port: number;
-  envKeys: string[];
-  url: string;
-  projectUrl: string;
-  commitSha: string | null;
-  promote: boolean;
-  current: boolean;
-  healthPath: string;
-  releaseOf: string | null;
-  retiredAt: string | null;
-  queuePosition: number | null;
-  createdAt: string;
-  updatedAt: string;
-  finishedAt: string | null;
-  links: { self: string; logs: string; events: string };
-}
-
-export interface DeploymentPage {
-  items: Deployment[];
-  nextCursor: string | null;
-}
+] as const satisfies readonly DeploymentStatus[];
+type Missing = Exclude<DeploymentStatus, (typeof deploymentStatuses)[number]>;
+const everyStatusListed: [Missing] extends [never] ? true : Missing = true;
+void everyStatusListed;
 
 export interface LogLine {
   seq: number;
@@ -66,13 +51,3 @@ export type StreamEvent =
     }
   | { event: 'end'; id: string | undefined; data: { deploymentId: string; status: DeploymentStatus; lastSeq: number } }
   | { event: 'other'; name: string; id: string | undefined; data: unknown };
-
-/** The body of POST /api/deployments from a git repository. */
-export interface GitDeploymentRequest {
-  gitUrl: string;
-  ref?: string;
-  rootDir?: string;
-  name?: string;
-  port?: number;
-  env?: Record<string, string>;
-}

@@ -10,6 +10,8 @@ export interface DashboardRoutesOptions {
 }
 
 const open = { access: 'public' } as const;
+/** Pages, not API operations: left out of the OpenAPI document. */
+const hidden = { hide: true } as const;
 
 /** The page runs only its own bundled script and styles, loads nothing elsewhere, and cannot be framed. */
 const securityHeaders = {
@@ -37,12 +39,12 @@ export async function dashboardRoutes(app: FastifyInstance, options: DashboardRo
       error: { code: 'DASHBOARD_NOT_BUILT', message: `the dashboard is not built (${root} has no index.html): run npm run build` },
     });
 
-  app.get('/', { config: open }, async (_request, reply) => {
+  app.get('/', { config: open, schema: hidden }, async (_request, reply) => {
     if (!existsSync(path.join(root, 'index.html'))) return notBuilt(reply);
     return reply.headers(securityHeaders).header('cache-control', 'no-cache').sendFile('index.html', root, { cacheControl: false });
   });
 
-  app.get<{ Params: { file: string } }>('/assets/:file', { config: open }, async (request, reply) => {
+  app.get<{ Params: { file: string } }>('/assets/:file', { config: open, schema: hidden }, async (request, reply) => {
     const { file } = request.params;
     if (!existsSync(path.join(root, 'index.html'))) return notBuilt(reply);
     if (!assetName.test(file) || file.includes('..') || !existsSync(path.join(root, 'assets', file))) {

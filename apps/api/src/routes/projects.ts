@@ -74,7 +74,7 @@ const envPatchValues = z
   .optional();
 const envPutSchema = z.object({ env: envSchema, buildEnv: envSchema.optional() }).strict();
 const envPatchSchema = z.object({ env: envPatchValues, buildEnv: envPatchValues }).strict();
-const deployJsonSchema = z.object({ ref: z.string().min(1).max(255).optional(), promote: z.boolean().optional(), env: envSchema.optional() }).strict();
+export const deployJsonSchema = z.object({ ref: z.string().min(1).max(255).optional(), promote: z.boolean().optional(), env: envSchema.optional() }).strict();
 const rollbackSchema = z.object({ deploymentId: z.string().regex(/^[a-z0-9]{1,64}$/).optional() }).strict();
 
 

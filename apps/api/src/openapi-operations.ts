@@ -1,0 +1,58 @@
+import { deploymentBody, eventStreamResponse, gitHookBody, projectDeployBody } from './openapi-bodies.ts';
+
+/** What the contract says about each route: its stable name for generated clients and a one-line summary. */
+export interface OperationDoc {
+  operationId: string;
+  summary: string;
+  /** The body, for routes that read it themselves (no Fastify body schema). */
+  body?: Record<string, unknown>;
+  /** Answers the route writes by hand (no Fastify response schema). */
+  responses?: Record<string, unknown>;
+}
+
+/**
+ * Every documented route, keyed `METHOD url` as Fastify registers it. A route
+ * missing here fails the app's start (openapi.ts), so a new route gets a name
+ * before it ships; the contract test checks each one against real answers.
+ */
+export const operations: Record<string, OperationDoc> = {
+  'GET /healthz': { operationId: 'getHealth', summary: 'Liveness: the process answers' },
+  'GET /readyz': { operationId: 'getReadiness', summary: 'Readiness: the database answers' },
+  'GET /api/openapi.json': { operationId: 'getOpenApi', summary: 'This document' },
+  'GET /metrics': { operationId: 'getMetrics', summary: 'Prometheus metrics of every Berth process' },
+  'POST /api/deployments': { operationId: 'createDeployment', summary: 'Deploy from a git URL (JSON) or an uploaded archive (multipart)', body: deploymentBody },
+  'GET /api/deployments': { operationId: 'listDeployments', summary: 'List deployments, newest first' },
+  'GET /api/deployments/{id}': { operationId: 'getDeployment', summary: 'One deployment' },
+  'POST /api/deployments/{id}/cancel': { operationId: 'cancelDeployment', summary: 'Cancel a deployment that is not live yet' },
+  'DELETE /api/deployments/{id}': { operationId: 'stopDeployment', summary: 'Stop a deployment and remove its container' },
+  'POST /api/deployments/{id}/redeploy': { operationId: 'redeployDeployment', summary: 'Deploy the same source again' },
+  'POST /api/deployments/{id}/promote': { operationId: 'promoteDeployment', summary: 'Give a running deployment the project URL' },
+  'GET /api/deployments/{id}/logs': { operationId: 'getDeploymentLogs', summary: 'Stored build and runtime log lines' },
+  'GET /api/deployments/{id}/events': { operationId: 'streamDeploymentEvents', summary: "A deployment's logs and status changes (Server-Sent Events)", responses: eventStreamResponse },
+  'GET /api/events': { operationId: 'streamEvents', summary: 'Every status change, live (Server-Sent Events)', responses: eventStreamResponse },
+  'POST /api/projects': { operationId: 'createProject', summary: 'Create a project' },
+  'GET /api/projects': { operationId: 'listProjects', summary: 'List projects' },
+  'GET /api/projects/{name}': { operationId: 'getProject', summary: 'One project' },
+  'PATCH /api/projects/{name}': { operationId: 'updateProject', summary: "Change a project's settings" },
+  'DELETE /api/projects/{name}': { operationId: 'deleteProject', summary: 'Delete a project and stop its deployments' },
+  'POST /api/projects/{name}/hook-secret': { operationId: 'rotateHookSecret', summary: "Make a new git hook secret (shown once)" },
+  'GET /api/projects/{name}/env': { operationId: 'getProjectEnv', summary: "The project's environment variable names (values stay sealed)" },
+  'PUT /api/projects/{name}/env': { operationId: 'replaceProjectEnv', summary: "Replace the project's environment" },
+  'PATCH /api/projects/{name}/env': { operationId: 'patchProjectEnv', summary: 'Set or remove some environment variables' },
+  'POST /api/projects/{name}/deployments': { operationId: 'deployProject', summary: "Deploy the project's git source (JSON) or an archive (multipart)", body: projectDeployBody },
+  'POST /api/projects/{name}/rollback': { operationId: 'rollbackProject', summary: 'Give the project URL back to an earlier deployment' },
+  'GET /api/projects/{name}/domains': { operationId: 'listDomains', summary: "The project's custom domains" },
+  'POST /api/projects/{name}/domains': { operationId: 'addDomain', summary: 'Add a custom domain' },
+  'DELETE /api/projects/{name}/domains/{hostname}': { operationId: 'removeDomain', summary: 'Remove a custom domain' },
+  'GET /api/tls/allowed': { operationId: 'isTlsAllowed', summary: "Caddy's on-demand TLS ask: 200 when Berth serves the hostname" },
+  'GET /api/projects/{name}/webhooks': { operationId: 'listWebhooks', summary: "The project's outgoing webhooks" },
+  'POST /api/projects/{name}/webhooks': { operationId: 'createWebhook', summary: 'Add an outgoing webhook (its secret is shown once)' },
+  'DELETE /api/projects/{name}/webhooks/{id}': { operationId: 'deleteWebhook', summary: 'Remove an outgoing webhook' },
+  'GET /api/projects/{name}/webhooks/{id}/deliveries': { operationId: 'listWebhookDeliveries', summary: "A webhook's recent deliveries" },
+  'POST /api/projects/{name}/webhooks/{id}/deliveries/{deliveryId}/redeliver': { operationId: 'redeliverWebhook', summary: 'Send a delivery again' },
+  'POST /api/hooks/git/{project}': { operationId: 'receiveGitHook', summary: 'A signed push from a git host (GitHub, Gitea or generic)', body: gitHookBody },
+  'GET /api/tokens': { operationId: 'listTokens', summary: 'List API tokens (never their secrets)' },
+  'POST /api/tokens': { operationId: 'createToken', summary: 'Make an API token (its secret is shown once)' },
+  'DELETE /api/tokens/{id}': { operationId: 'revokeToken', summary: 'Revoke an API token' },
+  'GET /api/workers': { operationId: 'listWorkers', summary: 'The live workers, from their heartbeats' },
+};

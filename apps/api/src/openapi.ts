@@ -1,0 +1,103 @@
+import type { FastifyInstance, RouteOptions } from 'fastify';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { RouteAccess } from '@berth/shared/token-scope';
+import { operations } from './openapi-operations.ts';
+
+export const DOCS_PREFIX = '/docs';
+
+/** `/api/projects/:name` → `/api/projects/{name}`, the document's spelling. */
+export function openApiPath(url: string): string {
+  return url.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
+}
+
+/**
+ * The documentation pages are public (the contract is no secret: it names
+ * routes, never data, and every route still checks its own token). Must be
+ * installed before installAuth, whose onRoute hook reads `config.access`.
+ */
+export function openDocsRoutes(app: FastifyInstance): void {
+  app.addHook('onRoute', (route) => {
+    if (route.url === DOCS_PREFIX || route.url.startsWith(`${DOCS_PREFIX}/`)) {
+      route.config = { ...route.config, access: 'public' };
+    }
+  });
+}
+
+const SCOPE_NOTE: Record<RouteAccess, string> = {
+  public: 'No token needed.',
+  read: 'Needs a token with scope read, deploy or admin.',
+  deploy: 'Needs a token with scope deploy or admin.',
+  admin: 'Needs a token with scope admin.',
+};
+
+/** Fills in what every operation needs from the route itself: its name, tag, summary and security. */
+function describeRoute({ schema, url, route }: { schema: unknown; url: string; route: RouteOptions }) {
+  const method = [route.method].flat()[0]!;
+  const key = `${method} ${openApiPath(url)}`;
+  const doc = operations[key];
+  const base = (schema ?? {}) as Record<string, unknown>;
+  if (base.hide) return { schema: base, url };
+  if (!doc) throw new Error(`route ${key} has no entry in openapi-operations.ts`);
+  const access = route.config?.access ?? 'admin';
+  const tag = url.split('/')[url.startsWith('/api/') ? 2 : 1]!.replace(/\.json$/, '') || 'health';
+  return {
+    url,
+    schema: {
+      ...base,
+      ...(doc.body ? { body: doc.body } : {}),
+      ...(doc.responses ? { response: { ...doc.responses, ...(base.response as object) } } : {}),
+      operationId: doc.operationId,
+      summary: doc.summary,
+      description: [base.description, SCOPE_NOTE[access]].filter(Boolean).join('\n\n'),
+      tags: [tagFor(tag)],
+      security: access === 'public' ? [] : [{ bearerAuth: [] }],
+    },
+  };
+}
+
+function tagFor(segment: string): string {
+  switch (segment) {
+    case 'healthz':
+    case 'readyz':
+      return 'health';
+    case 'hooks':
+    case 'tls':
+      return 'integrations';
+    case 'openapi':
+      return 'meta';
+    default:
+      return segment;
+  }
+}
+
+/** The OpenAPI 3.1 document (GET /api/openapi.json, public) and its pages at /docs. Register before the routes. */
+export async function installOpenApi(app: FastifyInstance): Promise<void> {
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Berth API',
+        version: '0.1.0',
+        description: 'Deploy apps from git or an archive, follow their builds, manage projects, domains, webhooks and tokens.',
+      },
+      components: {
+        securitySchemes: {
+          bearerAuth: { type: 'http', scheme: 'bearer', description: 'An API token (berth token create); scopes read < deploy < admin' },
+        },
+      },
+      security: [{ bearerAuth: [] }],
+    },
+    transform: describeRoute as never,
+  });
+  await app.register(swaggerUi, {
+    routePrefix: DOCS_PREFIX,
+    staticCSP: true,
+    uiConfig: { url: '/api/openapi.json', validatorUrl: null } as never,
+  });
+  app.get(
+    '/api/openapi.json',
+    { config: { access: 'public' }, schema: { response: { 200: { type: 'object', additionalProperties: true } } } },
+    async () => app.swagger(),
+  );
+}

@@ -1,0 +1,3796 @@
+/**
+ * Generated from packages/client/openapi.json by openapi-typescript (npm run openapi).
+ * Do not edit: change the route schemas in apps/api and run the script again.
+ */
+
+export interface paths {
+    "/api/openapi.json": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * This document
+         * @description No token needed.
+         */
+        get: operations["getOpenApi"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/healthz": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Liveness: the process answers
+         * @description No token needed.
+         */
+        get: operations["getHealth"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/readyz": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Readiness: the database answers
+         * @description No token needed.
+         */
+        get: operations["getReadiness"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/deployments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List deployments, newest first
+         * @description Needs a token with scope read, deploy or admin.
+         */
+        get: operations["listDeployments"];
+        put?: never;
+        /**
+         * Deploy from a git URL (JSON) or an uploaded archive (multipart)
+         * @description Needs a token with scope deploy or admin.
+         */
+        post: operations["createDeployment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/deployments/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One deployment
+         * @description Needs a token with scope read, deploy or admin.
+         */
+        get: operations["getDeployment"];
+        put?: never;
+        post?: never;
+        /**
+         * Stop a deployment and remove its container
+         * @description Needs a token with scope deploy or admin.
+         */
+        delete: operations["stopDeployment"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/deployments/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Cancel a deployment that is not live yet
+         * @description Needs a token with scope deploy or admin.
+         */
+        post: operations["cancelDeployment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/deployments/{id}/redeploy": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Deploy the same source again
+         * @description Needs a token with scope deploy or admin.
+         */
+        post: operations["redeployDeployment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/deployments/{id}/promote": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Give a running deployment the project URL
+         * @description Needs a token with scope deploy or admin.
+         */
+        post: operations["promoteDeployment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/projects": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List projects
+         * @description Needs a token with scope read, deploy or admin.
+         */
+        get: operations["listProjects"];
+        put?: never;
+        /**
+         * Create a project
+         * @description Needs a token with scope deploy or admin.
+         */
+        post: operations["createProject"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/projects/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One project
+         * @description Needs a token with scope read, deploy or admin.
+         */
+        get: operations["getProject"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a project and stop its deployments
+         * @description Needs a token with scope deploy or admin.
+         */
+        delete: operations["deleteProject"];
+        options?: never;
+        head?: never;
+        /**
+         * Change a project's settings
+         * @description Needs a token with scope deploy or admin.
+         */
+        patch: operations["updateProject"];
+        trace?: never;
+    };
+    "/api/projects/{name}/hook-secret": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Make a new git hook secret (shown once)
+         * @description Needs a token with scope deploy or admin.
+         */
+        post: operations["rotateHookSecret"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/projects/{name}/env": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The project's environment variable names (values stay sealed)
+         * @description Needs a token with scope read, deploy or admin.
+         */
+        get: operations["getProjectEnv"];
+        /**
+         * Replace the project's environment
+         * @description Needs a token with scope deploy or admin.
+         */
+        put: operations["replaceProjectEnv"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Set or remove some environment variables
+         * @description Needs a token with scope deploy or admin.
+         */
+        patch: operations["patchProjectEnv"];
+        trace?: never;
+    };
+    "/api/projects/{name}/deployments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Deploy the project's git source (JSON) or an archive (multipart)
+         * @description Needs a token with scope deploy or admin.
+         */
+        post: operations["deployProject"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/projects/{name}/rollback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Give the project URL back to an earlier deployment
+         * @description Needs a token with scope deploy or admin.
+         */
+        post: operations["rollbackProject"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/deployments/{id}/logs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Stored build and runtime log lines
+         * @description Needs a token with scope read, deploy or admin.
+         */
+        get: operations["getDeploymentLogs"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/deployments/{id}/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A deployment's logs and status changes (Server-Sent Events)
+         * @description Needs a token with scope read, deploy or admin.
+         */
+        get: operations["streamDeploymentEvents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Every status change, live (Server-Sent Events)
+         * @description Needs a token with scope read, deploy or admin.
+         */
+        get: operations["streamEvents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/projects/{name}/domains": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The project's custom domains
+         * @description Needs a token with scope read, deploy or admin.
+         */
+        get: operations["listDomains"];
+        put?: never;
+        /**
+         * Add a custom domain
+         * @description Needs a token with scope deploy or admin.
+         */
+        post: operations["addDomain"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/projects/{name}/domains/{hostname}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Remove a custom domain
+         * @description Needs a token with scope deploy or admin.
+         */
+        delete: operations["removeDomain"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/tls/allowed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Caddy's on-demand TLS ask: 200 when Berth serves the hostname
+         * @description No token needed.
+         */
+        get: operations["isTlsAllowed"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/projects/{name}/webhooks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The project's outgoing webhooks
+         * @description Needs a token with scope read, deploy or admin.
+         */
+        get: operations["listWebhooks"];
+        put?: never;
+        /**
+         * Add an outgoing webhook (its secret is shown once)
+         * @description Needs a token with scope deploy or admin.
+         */
+        post: operations["createWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/projects/{name}/webhooks/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Remove an outgoing webhook
+         * @description Needs a token with scope deploy or admin.
+         */
+        delete: operations["deleteWebhook"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/projects/{name}/webhooks/{id}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A webhook's recent deliveries
+         * @description Needs a token with scope read, deploy or admin.
+         */
+        get: operations["listWebhookDeliveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/projects/{name}/webhooks/{id}/deliveries/{deliveryId}/redeliver": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send a delivery again
+         * @description Needs a token with scope deploy or admin.
+         */
+        post: operations["redeliverWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/hooks/git/{project}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A signed push from a git host (GitHub, Gitea or generic)
+         * @description No token needed.
+         */
+        post: operations["receiveGitHook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/tokens": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List API tokens (never their secrets)
+         * @description Needs a token with scope admin.
+         */
+        get: operations["listTokens"];
+        put?: never;
+        /**
+         * Make an API token (its secret is shown once)
+         * @description Needs a token with scope admin.
+         */
+        post: operations["createToken"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/tokens/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Revoke an API token
+         * @description Needs a token with scope admin.
+         */
+        delete: operations["revokeToken"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/workers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The live workers, from their heartbeats
+         * @description Needs a token with scope read, deploy or admin.
+         */
+        get: operations["listWorkers"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+}
+export type webhooks = Record<string, never>;
+export interface components {
+    schemas: never;
+    responses: never;
+    parameters: never;
+    requestBodies: never;
+    headers: never;
+    pathItems: never;
+}
+export type $defs = Record<string, never>;
+export interface operations {
+    getOpenApi: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    getHealth: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        ok: boolean;
+                    };
+                };
+            };
+        };
+    };
+    getReadiness: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        ok: boolean;
+                    };
+                };
+            };
+            /** @description Default Response */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description a stable code from the error registry (@berth/shared/errors) */
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Default Response */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description a stable code from the error registry (@berth/shared/errors) */
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    listDeployments: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+                status?: "queued" | "fetching" | "building" | "starting" | "running" | "stopped" | "crashed" | "failed" | "canceled";
+                project?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            project: string;
+                            /** @enum {string} */
+                            status: "queued" | "fetching" | "building" | "starting" | "running" | "stopped" | "crashed" | "failed" | "canceled";
+                            errorCode: string | null;
+                            errorMessage: string | null;
+                            source: {
+                                /** @enum {string} */
+                                type: "git";
+                                /** @description credentials redacted */
+                                gitUrl: string | null;
+                                ref: string | null;
+                                rootDir: string;
+                            } | {
+                                /** @enum {string} */
+                                type: "archive";
+                                /** @enum {string|null} */
+                                format: "zip" | "tar.gz" | null;
+                                rootDir: string;
+                            };
+                            port: number;
+                            /** @description env values are secrets: only their names are shown */
+                            envKeys: string[];
+                            url: string;
+                            projectUrl: string;
+                            /** @description the commit a git source resolved to */
+                            commitSha: string | null;
+                            /** @description false for a preview: it never takes the project URL by itself */
+                            promote: boolean;
+                            /** @description whether the project URL serves this deployment now */
+                            current: boolean;
+                            healthPath: string;
+                            /** @description the release whose image this one runs (a rollback) */
+                            releaseOf: string | null;
+                            /** @description when the project URL moved away from it (it drains, then stops) */
+                            retiredAt: string | null;
+                            /** @description while queued: 1 = next to be taken */
+                            queuePosition: number | null;
+                            createdAt: string;
+                            updatedAt: string;
+                            finishedAt: string | null;
+                            links: {
+                                self: string;
+                                logs: string;
+                                events: string;
+                            };
+                        }[];
+                        /** @description pass as `cursor` for the next page; null on the last */
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description Default Response */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description a stable code from the error registry (@berth/shared/errors) */
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Default Response */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description a stable code from the error registry (@berth/shared/errors) */
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    createDeployment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    gitUrl?: string;
+                    ref?: string;
+                    rootDir?: string;
+                    name?: string;
+                    port?: number;
+                    env?: {
+                        [key: string]: string;
+                    };
+                    /** @enum {string} */
+                    sourceType?: "git" | "upload" | "archive";
+                    promote?: boolean | ("true" | "false");
+                    healthPath?: string;
+                };
+                "multipart/form-data": {
+                    /** @description the project as a .zip or .tar.gz (recognised by its first bytes) */
+                    projectArchive: string;
+                    gitUrl?: string;
+                    ref?: string;
+                    rootDir?: string;
+                    name?: string;
+                    port?: string;
+                    env?: string;
+                    sourceType?: string;
+                    promote?: string;
+                    healthPath?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        project: string;
+                        /** @enum {string} */
+                        status: "queued" | "fetching" | "building" | "starting" | "running" | "stopped" | "crashed" | "failed" | "canceled";
+                        errorCode: string | null;
+                        errorMessage: string | null;
+                        source: {
+                            /** @enum {string} */
+                            type: "git";
+                            /** @description credentials redacted */
+                            gitUrl: string | null;
+                            ref: string | null;
+                            rootDir: string;
+                        } | {
+                            /** @enum {string} */
+                            type: "archive";
+                            /** @enum {string|null} */
+                            format: "zip" | "tar.gz" | null;
+                            rootDir: string;
+                        };
+                        port: number;
+                        /** @description env values are secrets: only their names are shown */
+                        envKeys: string[];
+                        url: string;
+                        projectUrl: string;
+                        /** @description the commit a git source resolved to */
+                        commitSha: string | null;
+                        /** @description false for a preview: it never takes the project URL by itself */
+                        promote: boolean;
+                        /** @description whether the project URL serves this deployment now */
+                        current: boolean;
+                        healthPath: string;
+                        /** @description the release whose image this one runs (a rollback) */
+                        releaseOf: string | null;
+                        /** @description when the project URL moved away from it (it drains, then stops) */
+                        retiredAt: string | null;
+                        /** @description while queued: 1 = next to be taken */
+                        queuePosition: number | null;
+                        createdAt: string;
+                        updatedAt: string;
+                        finishedAt: string | null;
+                        links: {
+                            self: string;
+                            logs: string;
+                            events: string;
+                        };
+                    };
+                };
+            };
+            /** @description Default Response */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description a stable code from the error registry (@berth/shared/errors) */
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Default Response */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description a stable code from the error registry (@berth/shared/errors) */
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    getDeployment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        project: string;
+                        /** @enum {string} */
+                        status: "queued" | "fetching" | "building" | "starting" | "running" | "stopped" | "crashed" | "failed" | "canceled";
+                        errorCode: string | null;
+                        errorMessage: string | null;
+                        source: {
+                            /** @enum {string} */
+                            type: "git";
+                            /** @description credentials redacted */
+                            gitUrl: string | null;
+                            ref: string | null;
+                            rootDir: string;
+                        } | {
+                            /** @enum {string} */
+                            type: "archive";
+                            /** @enum {string|null} */
+                            format: "zip" | "tar.gz" | null;
+                            rootDir: string;
+                        };
+                        port: number;
+                        /** @description env values are secrets: only their names are shown */
+                        envKeys: string[];
+                        url: string;
+                        projectUrl: string;
+                        /** @description the commit a git source resolved to */
+                        commitSha: string | null;
+                        /** @description false for a preview: it never takes the project URL by itself */
+                        promote: boolean;
+                        /** @description whether the project URL serves this deployment now */
+                        current: boolean;
+                        healthPath: string;
+                        /** @description the release whose image this one runs (a rollback) */
+                        releaseOf: string | null;
+                        /** @description when the project URL moved away from it (it drains, then stops) */
+                        retiredAt: string | null;
+                        /** @description while queued: 1 = next to be taken */
+                        queuePosition: number | null;
+                        createdAt: string;
+                        updatedAt: string;
+                        finishedAt: string | null;
+                        links: {
+                            self: string;
+                            logs: string;
+                            events: string;
+                        };
+                    };
+                };
+            };
+            /** @description Default Response */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description a stable code from the error registry (@berth/shared/errors) */
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Default Response */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description a stable code from the error registry (@berth/shared/errors) */
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    stopDeployment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        project: string;
+                        /** @enum {string} */
+                        status: "queued" | "fetching" | "building" | "starting" | "running" | "stopped" | "crashed" | "failed" | "canceled";
+                        errorCode: string | null;
+                        errorMessage: string | null;
+                        source: {
+                            /** @enum {string} */
+                            type: "git";
+                            /** @description credentials redacted */
+                            gitUrl: string | null;
+                            ref: string | null;
+                            rootDir: string;
+                        } | {
+                            /** @enum {string} */
+                            type: "archive";
+                            /** @enum {string|null} */
+                            format: "zip" | "tar.gz" | null;
+                            rootDir: string;
+                        };
+                        port: number;
+                        /** @description env values are secrets: only their names are shown */
+                        envKeys: string[];
+                        url: string;
+                        projectUrl: string;
+                        /** @description the commit a git source resolved to */
+                        commitSha: string | null;
+                        /** @description false for a preview: it never takes the project URL by itself */
+                        promote: boolean;
+                        /** @description whether the project URL serves this deployment now */
+                        current: boolean;
+                        healthPath: string;
+                        /** @description the release whose image this one runs (a rollback) */
+                        releaseOf: string | null;
+                        /** @description when the project URL moved away from it (it drains, then stops) */
+                        retiredAt: string | null;
+                        /** @description while queued: 1 = next to be taken */
+                        queuePosition: number | null;
+                        createdAt: string;
+                        updatedAt: string;
+                        finishedAt: string | null;
+                        links: {
+                            self: string;
+                            logs: string;
+                            events: string;
+                        };
+                    };
+                };
+            };
+            /** @description Default Response */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description a stable code from the error registry (@berth/shared/errors) */
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Default Response */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description a stable code from the error registry (@berth/shared/errors) */
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    cancelDeployment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        project: string;
+                        /** @enum {string} */
+                        status: "queued" | "fetching" | "building" | "starting" | "running" | "stopped" | "crashed" | "failed" | "canceled";
+                        errorCode: string | null;
+                        errorMessage: string | null;
+                        source: {
+                            /** @enum {string} */
+                            type: "git";
+                            /** @description credentials redacted */
+                            gitUrl: string | null;
+                            ref: string | null;
+                            rootDir: string;
+                        } | {
+                            /** @enum {string} */
+                            type: "archive";
+                            /** @enum {string|null} */
+                            format: "zip" | "tar.gz" | null;
+                            rootDir: string;
+                        };
+                        port: number;
+                        /** @description env values are secrets: only their names are shown */
+                        envKeys: string[];
+                        url: string;
+                        projectUrl: string;
+                        /** @description the commit a git source resolved to */
+                        commitSha: string | null;
+                        /** @description false for a preview: it never takes the project URL by itself */
+                        promote: boolean;
+                        /** @description whether the project URL serves this deployment now */
+                        current: boolean;
+                        healthPath: string;
+                        /** @description the release whose image this one runs (a rollback) */
+                        releaseOf: string | null;
+                        /** @description when the project URL moved away from it (it drains, then stops) */
+                        retiredAt: string | null;
+                        /** @description while queued: 1 = next to be taken */
+                        queuePosition: number | null;
+                        createdAt: string;
+                        updatedAt: string;
+                        finishedAt: string | null;
+                        links: {
+                            self: string;
+                            logs: string;
+                            events: string;
+                        };
+                    };
+                };
+            };
+            /** @description Default Response */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description a stable code from the error registry (@berth/shared/errors) */
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Default Response */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description a stable code from the error registry (@berth/shared/errors) */
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    redeployDeployment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        project: string;
+                        /** @enum {string} */
+                        status: "queued" | "fetching" | "building" | "starting" | "running" | "stopped" | "crashed" | "failed" | "canceled";
+                        errorCode: string | null;
+                        errorMessage: string | null;
+                        source: {
+                            /** @enum {string} */
+                            type: "git";
+                            /** @description credentials redacted */
+                            gitUrl: string | null;
+                            ref: string | null;
+                            rootDir: string;
+                        } | {
+                            /** @enum {string} */
+                            type: "archive";
+                            /** @enum {string|null} */
+                            format: "zip" | "tar.gz" | null;
+                            rootDir: string;
+                        };
+                        port: number;
+                        /** @description env values are secrets: only their names are shown */
+                        envKeys: string[];
+                        url: string;
+                        projectUrl: string;
+                        /** @description the commit a git source resolved to */
+                        commitSha: string | null;
+                        /** @description false for a preview: it never takes the project URL by itself */
+                        promote: boolean;
+                        /** @description whether the project URL serves this deployment now */
+                        current: boolean;
+                        healthPath: string;
+                        /** @description the release whose image this one runs (a rollback) */
+                        releaseOf: string | null;
+                        /** @description when the project URL moved away from it (it drains, then stops) */
+                        retiredAt: string | null;
+                        /** @description while queued: 1 = next to be taken */
+                        queuePosition: number | null;
+                        createdAt: string;
+                        updatedAt: string;
+                        finishedAt: string | null;
+                        links: {
+                            self: string;
+                            logs: string;
+                            events: string;
+                        };
+                    };
+                };
+            };
+            /** @description Default Response */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description a stable code from the error registry (@berth/shared/errors) */
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Default Response */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description a stable code from the error registry (@berth/shared/errors) */
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    promoteDeployment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        project: string;
+                        /** @enum {string} */
+                        status: "queued" | "fetching" | "building" | "starting" | "running" | "stopped" | "crashed" | "failed" | "canceled";
+                        errorCode: string | null;
+                        errorMessage: string | null;
+                        source: {
+                            /** @enum {string} */
+                            type: "git";
+                            /** @description credentials redacted */
+                            gitUrl: string | null;
+                            ref: string | null;
+                            rootDir: string;
+                        } | {
+                            /** @enum {string} */
+                            type: "archive";
+                            /** @enum {string|null} */
+                            format: "zip" | "tar.gz" | null;
+                            rootDir: string;
+                        };
+                        port: number;
+                        /** @description env values are secrets: only their names are shown */
+                        envKeys: string[];
+                        url: string;
+                        projectUrl: string;
+                        /** @description the commit a git source resolved to */
+                        commitSha: string | null;
+                        /** @description false for a preview: it never takes the project URL by itself */
+                        promote: boolean;
+                        /** @description whether the project URL serves this deployment now */
+                        current: boolean;
+                        healthPath: string;
+                        /** @description the release whose image this one runs (a rollback) */
+                        releaseOf: string | null;
+                        /** @description when the project URL moved away from it (it drains, then stops) */
+                        retiredAt: string | null;
+                        /** @description while queued: 1 = next to be taken */
+                        queuePosition: number | null;
+                        createdAt: string;
+                        updatedAt: string;
+                        finishedAt: string | null;
+                        links: {
+                            self: string;
+                            logs: string;
+                            events: string;
+                        };
+                    };
+                };
+            };
+            /** @description Default Response */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description a stable code from the error registry (@berth/shared/errors) */
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Default Response */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description a stable code from the error registry (@berth/shared/errors) */
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    listProjects: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            name: string;
+                            /** @description the stable URL: it serves the current release */
+                            url: string;
+                            /** @description credentials redacted */
+                            gitUrl: string | null;
+                            ref: string | null;
+                            rootDir: string;
+                            port: number | null;
+                            healthPath: string;
+                            /** @description env values are secrets: only their names are shown */
+                            envKeys: string[];
+                            buildEnvKeys: string[];
+                            currentDeployment: {
+                                id: string;
+                                project: string;
+                                /** @enum {string} */
+                                status: "queued" | "fetching" | "building" | "starting" | "running" | "stopped" | "crashed" | "failed" | "canceled";
+                                errorCode: string | null;
+                                errorMessage: string | null;
+                                source: {
+                                    /** @enum {string} */
+                                    type: "git";
+                                    /** @description credentials redacted */
+                                    gitUrl: string | null;
+                                    ref: string | null;
+                                    rootDir: string;
+                                } | {
+                                    /** @enum {string} */
+                                    type: "archive";
+                                    /** @enum {string|null} */
+                                    format: "zip" | "tar.gz" | null;
+                                    rootDir: string;
+                                };
+                                port: number;
+                                /** @description env values are secrets: only their names are shown */
+                                envKeys: string[];
+                                url: string;
+                                projectUrl: string;
+                                /** @description the commit a git source resolved to */
+                                commitSha: string | null;
+                                /** @description false for a preview: it never takes the project URL by itself */
+                                promote: boolean;
+                                /** @description whether the project URL serves this deployment now */
+                                current: boolean;
+                                healthPath: string;
+                                /** @description the release whose image this one runs (a rollback) */
+                                releaseOf: string | null;
+                                /** @description when the project URL moved away from it (it drains, then stops) */
+                                retiredAt: string | null;
+                                /** @description while queued: 1 = next to be taken */
+                                queuePosition: number | null;
+                                createdAt: string;
+                                updatedAt: string;
+                                finishedAt: string | null;
+                                links: {
+                                    self: string;
+                                    logs: string;
+                                    events: string;
+                                };
+                            } | null;
+                            /** @description kept releases, newest first (rollback targets) */
+                            releases?: {
+                                id: string;
+                                project: string;
+                                /** @enum {string} */
+                                status: "queued" | "fetching" | "building" | "starting" | "running" | "stopped" | "crashed" | "failed" | "canceled";
+                                errorCode: string | null;
+                                errorMessage: string | null;
+                                source: {
+                                    /** @enum {string} */
+                                    type: "git";
+                                    /** @description credentials redacted */
+                                    gitUrl: string | null;
+                                    ref: string | null;
+                                    rootDir: string;
+                                } | {
+                                    /** @enum {string} */
+                                    type: "archive";
+                                    /** @enum {string|null} */
+                                    format: "zip" | "tar.gz" | null;
+                                    rootDir: string;
+                                };
+                                port: number;
+                                /** @description env values are secrets: only their names are shown */
+                                envKeys: string[];
+                                url: string;
+                                projectUrl: string;
+                                /** @description the commit a git source resolved to */
+                                commitSha: string | null;
+                                /** @description false for a preview: it never takes the project URL by itself */
+                                promote: boolean;
+                                /** @description whether the project URL serves this deployment now */
+                                current: boolean;
+                                healthPath: string;
+                                /** @description the release whose image this one runs (a rollback) */
+                                releaseOf: string | null;
+                                /** @description when the project URL moved away from it (it drains, then stops) */
+                                retiredAt: string | null;
+                                /** @description while queued: 1 = next to be taken */
+                                queuePosition: number | null;
+                                createdAt: string;
+                                updatedAt: string;
+                                finishedAt: string | null;
+                                links: {
+                                    self: string;
+                                    logs: string;
+                                    events: string;
+                                };
+                            }[];
+                            /** @description where a git host sends push events (signed with the hook secret) */
+                            hookUrl: string;
+                            /** @description only in the answers that create or rotate it */
+                            hookSecret?: string;
+                            disk?: {
+                                imageBytes: number;
+                                archiveBytes: number;
+                            };
+                            createdAt: string;
+                            updatedAt: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Default Response */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description a stable code from the error registry (@berth/shared/errors) */
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Default Response */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description a stable code from the error registry (@berth/shared/errors) */
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    createProject: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    name: string;
+                    gitUrl?: string | null;
+                    ref?: string | null;
+                    rootDir?: string;
+                    port?: number | null;
+                    healthPath?: string;
+                    env?: {
+                        [key: string]: string | null;
+                    };
+                    buildEnv?: {
+                        [key: string]: string | null;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        name: string;
+                        /** @description the stable URL: it serves the current release */
+                        url: string;
+                        /** @description credentials redacted */
+                        gitUrl: string | null;
+                        ref: string | null;
+                        rootDir: string;
+                        port: number | null;
+                        healthPath: string;
+                        /** @description env values are secrets: only their names are shown */
+                        envKeys: string[];
+                        buildEnvKeys: string[];
+                        currentDeployment: {
+                            id: string;
+                            project: string;
+                            /** @enum {string} */
+                            status: "queued" | "fetching" | "building" | "starting" | "running" | "stopped" | "crashed" | "failed" | "canceled";
+                            errorCode: string | null;
+                            errorMessage: string | null;
+                            source: {
+                                /** @enum {string} */
+                                type: "git";
+                                /** @description credentials redacted */
+                                gitUrl: string | null;
+                                ref: string | null;
+                                rootDir: string;
+                            } | {
+                                /** @enum {string} */
+                                type: "archive";
+                                /** @enum {string|null} */
+                                format: "zip" | "tar.gz" | null;
+                                rootDir: string;
+                            };
+                            port: number;
+                            /** @description env values are secrets: only their names are shown */
+                            envKeys: string[];
+                            url: string;
+                            projectUrl: string;
+                            /** @description the commit a git source resolved to */
+                            commitSha: string | null;
+                            /** @description false for a preview: it never takes the project URL by itself */
+                            promote: boolean;
+                            /** @description whether the project URL serves this deployment now */
+                            current: boolean;
+                            healthPath: string;
+                            /** @description the release whose image this one runs (a rollback) */
+                            releaseOf: string | null;
+                            /** @description when the project URL moved away from it (it drains, then stops) */
+                            retiredAt: string | null;
+                            /** @description while queued: 1 = next to be taken */
+                            queuePosition: number | null;
+                            createdAt: string;
+                            updatedAt: string;
+                            finishedAt: string | null;
+                            links: {
+                                self: string;
+                                logs: string;
+                                events: string;
+                            };
+                        } | null;
+                        /** @description kept releases, newest first (rollback targets) */
+                        releases?: {
+                            id: string;
+                            project: string;
+                            /** @enum {string} */
+                            status: "queued" | "fetching" | "building" | "starting" | "running" | "stopped" | "crashed" | "failed" | "canceled";
+                            errorCode: string | null;
+                            errorMessage: string | null;
+                            source: {
+                                /** @enum {string} */
+                                type: "git";
+                                /** @description credentials redacted */
+                                gitUrl: string | null;
+                                ref: string | null;
+                                rootDir: string;
+                            } | {
+                                /** @enum {string} */
+                                type: "archive";
+                                /** @enum {string|null} */
+                                format: "zip" | "tar.gz" | null;
+                                rootDir: string;
+                            };
+                            port: number;
+                            /** @description env values are secrets: only their names are shown */
+                            envKeys: string[];
+                            url: string;
+                            projectUrl: string;
+                            /** @description the commit a git source resolved to */
+                            commitSha: string | null;
+                            /** @description false for a preview: it never takes the project URL by itself */
+                            promote: boolean;
+                            /** @description whether the project URL serves this deployment now */
+                            current: boolean;
+                            healthPath: string;
+                            /** @description the release whose image this one runs (a rollback) */
+                            releaseOf: string | null;
+                            /** @description when the project URL moved away from it (it drains, then stops) */
+                            retiredAt: string | null;
+                            /** @description while queued: 1 = next to be taken */
+                            queuePosition: number | null;
+                            createdAt: string;
+                            updatedAt: string;
+                            finishedAt: string | null;
+                            links: {
+                                self: string;
+                                logs: string;
+                                events: string;
+                            };
+                        }[];
+                        /** @description where a git host sends push events (signed with the hook secret) */
+                        hookUrl: string;
+                        /** @description only in the answers that create or rotate it */
+                        hookSecret?: string;
+                        disk?: {
+                            imageBytes: number;
+                            archiveBytes: number;
+                        };
+                        createdAt: string;
+                        updatedAt: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description a stable code from the error registry (@berth/shared/errors) */
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Default Response */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description a stable code from the error registry (@berth/shared/errors) */
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    getProject: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        name: string;
+                        /** @description the stable URL: it serves the current release */
+                        url: string;
+                        /** @description credentials redacted */
+                        gitUrl: string | null;
+                        ref: string | null;
+                        rootDir: string;
+                        port: number | null;
+                        healthPath: string;
+                        /** @description env values are secrets: only their names are shown */
+                        envKeys: string[];
+                        buildEnvKeys: string[];
+                        currentDeployment: {
+                            id: string;
+                            project: string;
+                            /** @enum {string} */
+                            status: "queued" | "fetching" | "building" | "starting" | "running" | "stopped" | "crashed" | "failed" | "canceled";
+                            errorCode: string | null;
+                            errorMessage: string | null;
+                            source: {
+                                /** @enum {string} */
+                                type: "git";
+                                /** @description credentials redacted */
+                                gitUrl: string | null;
+                                ref: string | null;
+                                rootDir: string;
+                            } | {
+                                /** @enum {string} */
+                                type: "archive";
+                                /** @enum {string|null} */
+                                format: "zip" | "tar.gz" | null;
+                                rootDir: string;
+                            };
+                            port: number;
+                            /** @description env values are secrets: only their names are shown */
+                            envKeys: string[];
+                            url: string;
+                            projectUrl: string;
+                            /** @description the commit a git source resolved to */
+                            commitSha: string | null;
+                            /** @description false for a preview: it never takes the project URL by itself */
+                            promote: boolean;
+                            /** @description whether the project URL serves this deployment now */
+                            current: boolean;
+                            healthPath: string;
+                            /** @description the release whose image this one runs (a rollback) */
+                            releaseOf: string | null;
+                            /** @description when the project URL moved away from it (it drains, then stops) */
+                            retiredAt: string | null;
+                            /** @description while queued: 1 = next to be taken */
+                            queuePosition: number | null;
+                            createdAt: string;
+                            updatedAt: string;
+                            finishedAt: string | null;
+                            links: {
+                                self: string;
+                                logs: string;
+                                events: string;
+                            };
+                        } | null;
+                        /** @description kept releases, newest first (rollback targets) */
+                        releases?: {
+                            id: string;
+                            project: string;
+                            /** @enum {string} */
+                            status: "queued" | "fetching" | "building" | "starting" | "running" | "stopped" | "crashed" | "failed" | "canceled";
+                            errorCode: string | null;
+                            errorMessage: string | null;
+                            source: {
+                                /** @enum {string} */
+                                type: "git";
+                                /** @description credentials redacted */
+                                gitUrl: string | null;
+                                ref: string | null;
+                                rootDir: string;
+                            } | {
+                                /** @enum {string} */
+                                type: "archive";
+                                /** @enum {string|null} */
+                                format: "zip" | "tar.gz" | null;
+                                rootDir: string;
+                            };
+                            port: number;
+                            /** @description env values are secrets: only their names are shown */
+                            envKeys: string[];
+                            url: string;
+                            projectUrl: string;
+                            /** @description the commit a git source resolved to */
+                            commitSha: string | null;
+                            /** @description false for a preview: it never takes the project URL by itself */
+                            promote: boolean;
+                            /** @description whether the project URL serves this deployment now */
+                            current: boolean;
+                            healthPath: string;
+                            /** @description the release whose image this one runs (a rollback) */
+                            releaseOf: string | null;
+                            /** @description when the project URL moved away from it (it drains, then stops) */
+                            retiredAt: string | null;
+                            /** @description while queued: 1 = next to be taken */
+                            queuePosition: number | null;
+                            createdAt: string;
+                            updatedAt: string;
+                            finishedAt: string | null;
+                            links: {
+                                self: string;
+                                logs: string;
+                                events: string;
+                            };
+                        }[];
+                        /** @description where a git host sends push events (signed with the hook secret) */
+                        hookUrl: string;
+                        /** @description only in the answers that create or rotate it */
+                        hookSecret?: string;
+                        disk?: {
+                            imageBytes: number;
+                            archiveBytes: number;
+                        };
+                        createdAt: string;
+                        updatedAt: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description a stable code from the error registry (@berth/shared/errors) */
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Default Response */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description a stable code from the error registry (@berth/shared/errors) */
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    deleteProject: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        name: string;
+                        stopped: string[];
+                    };
+                };
+            };
+            /** @description Default Response */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description a stable code from the error registry (@berth/shared/errors) */
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Default Response */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description a stable code from the error registry (@berth/shared/errors) */
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    updateProject: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    gitUrl?: string | null;
+                    ref?: string | null;
+                    rootDir?: string;
+                    port?: number | null;
+                    healthPath?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        name: string;
+                        /** @description the stable URL: it serves the current release */
+                        url: string;
+                        /** @description credentials redacted */
+                        gitUrl: string | null;
+                        ref: string | null;
+                        rootDir: string;
+                        port: number | null;
+                        healthPath: string;
+                        /** @description env values are secrets: only their names are shown */
+                        envKeys: string[];
+                        buildEnvKeys: string[];
+                        currentDeployment: {
+                            id: string;
+                            project: string;
+                            /** @enum {string} */
+                            status: "queued" | "fetching" | "building" | "starting" | "running" | "stopped" | "crashed" | "failed" | "canceled";
+                            errorCode: string | null;
+                            errorMessage: string | null;
+                            source: {
+                                /** @enum {string} */
+                                type: "git";
+                                /** @description credentials redacted */
+                                gitUrl: string | null;
+                                ref: string | null;
+                                rootDir: string;
+                            } | {
+                                /** @enum {string} */
+                                type: "archive";
+                                /** @enum {string|null} */
+                                format: "zip" | "tar.gz" | null;
+                                rootDir: string;
+                            };
+                            port: number;
+                            /** @description env values are secrets: only their names are shown */
+                            envKeys: string[];
+                            url: string;
+                            projectUrl: string;
+                            /** @description the commit a git source resolved to */
+                            commitSha: string | null;
+                            /** @description false for a preview: it never takes the project URL by itself */
+                            promote: boolean;
+                            /** @description whether the project URL serves this deployment now */
+                            current: boolean;
+                            healthPath: string;
+                            /** @description the release whose image this one runs (a rollback) */
+                            releaseOf: string | null;
+                            /** @description when the project URL moved away from it (it drains, then stops) */
+                            retiredAt: string | null;
+                            /** @description while queued: 1 = next to be taken */
+                            queuePosition: number | null;
+                            createdAt: string;
+                            updatedAt: string;
+                            finishedAt: string | null;
+                            links: {
+                                self: string;
+                                logs: string;
+                                events: string;
+                            };
+                        } | null;
+                        /** @description kept releases, newest first (rollback targets) */
+                        releases?: {
+                            id: string;
+                            project: string;
+                            /** @enum {string} */
+                            status: "queued" | "fetching" | "building" | "starting" | "running" | "stopped" | "crashed" | "failed" | "canceled";
+                            errorCode: string | null;
+                            errorMessage: string | null;
+                            source: {
+                                /** @enum {string} */
+                                type: "git";
+                                /** @description credentials redacted */
+                                gitUrl: string | null;
+                                ref: string | null;
+                                rootDir: string;
+                            } | {
+                                /** @enum {string} */
+                                type: "archive";
+                                /** @enum {string|null} */
+                                format: "zip" | "tar.gz" | null;
+                                rootDir: string;
+                            };
+                            port: number;
+                            /** @description env values are secrets: only their names are shown */
+                            envKeys: string[];
+                            url: string;
+                            projectUrl: string;
+                            /** @description the commit a git source resolved to */
+                            commitSha: string | null;
+                            /** @description false for a preview: it never takes the project URL by itself */
+                            promote: boolean;
+                            /** @description whether the project URL serves this deployment now */
+                            current: boolean;
+                            healthPath: string;
+                            /** @description the release whose image this one runs (a rollback) */
+                            releaseOf: string | null;
+                            /** @description when the project URL moved away from it (it drains, then stops) */
+                            retiredAt: string | null;
+                            /** @description while queued: 1 = next to be taken */
+                            queuePosition: number | null;
+                            createdAt: string;
+                            updatedAt: string;
+                            finishedAt: string | null;
+                            links: {
+                                self: string;
+                                logs: string;
+                                events: string;
+                            };
+                        }[];
+                        /** @description where a git host sends push events (signed with the hook secret) */
+                        hookUrl: string;
+                        /** @description only in the answers that create or rotate it */
+                        hookSecret?: string;
+                        disk?: {
+                            imageBytes: number;
+                            archiveBytes: number;
+                        };
+                        createdAt: string;
+                        updatedAt: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description a stable code from the error registry (@berth/shared/errors) */
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Default Response */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description a stable code from the error registry (@berth/shared/errors) */
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    rotateHookSecret: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        hookUrl: string;
+                        hookSecret: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description a stable code from the error registry (@berth/shared/errors) */
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Default Response */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description a stable code from the error registry (@berth/shared/errors) */
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    getProjectEnv: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        envKeys: string[];
+                        buildEnvKeys: string[];
+                    };
+                };
+            };
+            /** @description Default Response */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description a stable code from the error registry (@berth/shared/errors) */
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Default Response */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description a stable code from the error registry (@berth/shared/errors) */
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    replaceProjectEnv: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    env: {
+                        [key: string]: string | null;
+                    };
+                    buildEnv?: {
+                        [key: string]: string | null;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        envKeys: string[];
+                        buildEnvKeys: string[];
+                    };
+                };
+            };
+            /** @description Default Response */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description a stable code from the error registry (@berth/shared/errors) */
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Default Response */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description a stable code from the error registry (@berth/shared/errors) */
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    patchProjectEnv: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    env?: {
+                        [key: string]: string | null;
+                    };
+                    buildEnv?: {
+                        [key: string]: string | null;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        envKeys: string[];
+                        buildEnvKeys: string[];
+                    };
+                };
+            };
+            /** @description Default Response */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description a stable code from the error registry (@berth/shared/errors) */
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Default Response */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description a stable code from the error registry (@berth/shared/errors) */
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    deployProject: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    ref?: string;
+                    promote?: boolean;
+                    env?: {
+                        [key: string]: string;
+                    };
+                };
+                "multipart/form-data": {
+                    /** @description the project as a .zip or .tar.gz (recognised by its first bytes) */
+                    projectArchive: string;
+                    promote?: string;
+                    env?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        project: string;
+                        /** @enum {string} */
+                        status: "queued" | "fetching" | "building" | "starting" | "running" | "stopped" | "crashed" | "failed" | "canceled";
+                        errorCode: string | null;
+                        errorMessage: string | null;
+                        source: {
+                            /** @enum {string} */
+                            type: "git";
+                            /** @description credentials redacted */
+                            gitUrl: string | null;
+                            ref: string | null;
+                            rootDir: string;
+                        } | {
+                            /** @enum {string} */
+                            type: "archive";
+                            /** @enum {string|null} */
+                            format: "zip" | "tar.gz" | null;
+                            rootDir: string;
+                        };
+                        port: number;
+                        /** @description env values are secrets: only their names are shown */
+                        envKeys: string[];
+                        url: string;
+                        projectUrl: string;
+                        /** @description the commit a git source resolved to */
+                        commitSha: string | null;
+                        /** @description false for a preview: it never takes the project URL by itself */
+                        promote: boolean;
+                        /** @description whether the project URL serves this deployment now */
+                        current: boolean;
+                        healthPath: string;
+                        /** @description the release whose image this one runs (a rollback) */
+                        releaseOf: string | null;
+                        /** @description when the project URL moved away from it (it drains, then stops) */
+                        retiredAt: string | null;
+                        /** @description while queued: 1 = next to be taken */
+                        queuePosition: number | null;
+                        createdAt: string;
+                        updatedAt: string;
+                        finishedAt: string | null;
+                        links: {
+                            self: string;
+                            logs: string;
+                            events: string;
+                        };
+                    };
+                };
+            };
+            /** @description Default Response */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description a stable code from the error registry (@berth/shared/errors) */
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Default Response */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description a stable code from the error registry (@berth/shared/errors) */
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    rollbackProject: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    deploymentId?: string;
+                } | null;
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        project: string;
+                        /** @enum {string} */
+                        status: "queued" | "fetching" | "building" | "starting" | "running" | "stopped" | "crashed" | "failed" | "canceled";
+                        errorCode: string | null;
+                        errorMessage: string | null;
+                        source: {
+                            /** @enum {string} */
+                            type: "git";
+                            /** @description credentials redacted */
+                            gitUrl: string | null;
+                            ref: string | null;
+                            rootDir: string;
+                        } | {
+                            /** @enum {string} */
+                            type: "archive";
+                            /** @enum {string|null} */
+                            format: "zip" | "tar.gz" | null;
+                            rootDir: string;
+                        };
+                        port: number;
+                        /** @description env values are secrets: only their names are shown */
+                        envKeys: string[];
+                        url: string;
+                        projectUrl: string;
+                        /** @description the commit a git source resolved to */
+                        commitSha: string | null;
+                        /** @description false for a preview: it never takes the project URL by itself */
+                        promote: boolean;
+                        /** @description whether the project URL serves this deployment now */
+                        current: boolean;
+                        healthPath: string;
+                        /** @description the release whose image this one runs (a rollback) */
+                        releaseOf: string | null;
+                        /** @description when the project URL moved away from it (it drains, then stops) */
+                        retiredAt: string | null;
+                        /** @description while queued: 1 = next to be taken */
+                        queuePosition: number | null;
+                        createdAt: string;
+                        updatedAt: string;
+                        finishedAt: string | null;
+                        links: {
+                            self: string;
+                            logs: string;
+                            events: string;
+                        };
+                    };
+                };
+            };
+            /** @description Default Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        project: string;
+                        /** @enum {string} */
+                        status: "queued" | "fetching" | "building" | "starting" | "running" | "stopped" | "crashed" | "failed" | "canceled";
+                        errorCode: string | null;
+                        errorMessage: string | null;
+                        source: {
+                            /** @enum {string} */
+                            type: "git";
+                            /** @description credentials redacted */
+                            gitUrl: string | null;
+                            ref: string | null;
+                            rootDir: string;
+                        } | {
+                            /** @enum {string} */
+                            type: "archive";
+                            /** @enum {string|null} */
+                            format: "zip" | "tar.gz" | null;
+                            rootDir: string;
+                        };
+                        port: number;
+                        /** @description env values are secrets: only their names are shown */
+                        envKeys: string[];
+                        url: string;
+                        projectUrl: string;
+                        /** @description the commit a git source resolved to */
+                        commitSha: string | null;
+                        /** @description false for a preview: it never takes the project URL by itself */
+                        promote: boolean;
+                        /** @description whether the project URL serves this deployment now */
+                        current: boolean;
+                        healthPath: string;
+                        /** @description the release whose image this one runs (a rollback) */
+                        releaseOf: string | null;
+                        /** @description when the project URL moved away from it (it drains, then stops) */
+                        retiredAt: string | null;
+                        /** @description while queued: 1 = next to be taken */
+                        queuePosition: number | null;
+                        createdAt: string;
+                        updatedAt: string;
+                        finishedAt: string | null;
+                        links: {
+                            self: string;
+                            logs: string;
+                            events: string;
+                        };
+                    };
+                };
+            };
+            /** @description Default Response */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description a stable code from the error registry (@berth/shared/errors) */
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Default Response */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description a stable code from the error registry (@berth/shared/errors) */
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    getDeploymentLogs: {
+        parameters: {
+            query?: {
+                since?: number;
+                limit?: number;
+                stream?: "build" | "runtime" | "system";
+                format?: "json" | "text";
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        deploymentId: string;
+                        lines: {
+                            seq: number;
+                            ts: string;
+                            /** @enum {string} */
+                            stream: "build" | "runtime" | "system";
+                            line: string;
+                        }[];
+                        /** @description pass as `since` for the next page */
+                        nextSince: number;
+                        hasMore: boolean;
+                    };
+                    "text/plain": string;
+                };
+            };
+            /** @description Default Response */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description a stable code from the error registry (@berth/shared/errors) */
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Default Response */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description a stable code from the error registry (@berth/shared/errors) */
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    streamDeploymentEvents: {
+        parameters: {
+            query?: {
+                /** @description the API token (string), for clients that cannot send headers */
+                token?: unknown;
+                /** @description the last seq (integer) the client has, when it cannot send Last-Event-ID */
+                since?: unknown;
+                /** @description `runtime` keeps the stream open while the deployment runs */
+                follow?: unknown;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description a text/event-stream; reconnect with Last-Event-ID (or ?since=) to resume without gaps */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": string;
+                };
+            };
+            /** @description Default Response */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description a stable code from the error registry (@berth/shared/errors) */
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Default Response */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description a stable code from the error registry (@berth/shared/errors) */
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    streamEvents: {
+        parameters: {
+            query?: {
+                /** @description the API token (string), for clients that cannot send headers */
+                token?: unknown;
+                /** @description the last seq (integer) the client has, when it cannot send Last-Event-ID */
+                since?: unknown;
+                /** @description only this deployment */
+                deployment?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description a text/event-stream; reconnect with Last-Event-ID (or ?since=) to resume without gaps */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": string;
+                };
+            };
+            /** @description Default Response */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description a stable code from the error registry (@berth/shared/errors) */
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Default Response */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description a stable code from the error registry (@berth/shared/errors) */
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    listDomains: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            hostname: string;
+                            project: string;
+                            /** @description https://<hostname>, with the port when Caddy serves HTTPS on another than 443 */
+                            url: string;
+                            createdAt: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Default Response */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description a stable code from the error registry (@berth/shared/errors) */
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Default Response */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description a stable code from the error registry (@berth/shared/errors) */
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    addDomain: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description a lowercase DNS name outside BASE_DOMAIN, e.g. app.example.com */
+                    hostname: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        hostname: string;
+                        project: string;
+                        /** @description https://<hostname>, with the port when Caddy serves HTTPS on another than 443 */
+                        url: string;
+                        createdAt: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description a stable code from the error registry (@berth/shared/errors) */
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Default Response */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description a stable code from the error registry (@berth/shared/errors) */
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    removeDomain: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+                hostname: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        hostname: string;
+                        project: string;
+                        /** @description https://<hostname>, with the port when Caddy serves HTTPS on another than 443 */
+                        url: string;
+                        createdAt: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description a stable code from the error registry (@berth/shared/errors) */
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Default Response */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description a stable code from the error registry (@berth/shared/errors) */
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    isTlsAllowed: {
+        parameters: {
+            query?: {
+                /** @description the name Caddy is about to get a certificate for */
+                domain?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description no body */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description no body */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Default Response */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description a stable code from the error registry (@berth/shared/errors) */
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    listWebhooks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            project: string;
+                            url: string;
+                            events: ("deployment.running" | "deployment.failed" | "deployment.canceled" | "deployment.crashed" | "deployment.stopped" | "release.promoted" | "release.rolled_back")[];
+                            /** @description only in the answer that created it: it signs every delivery (X-Berth-Signature) */
+                            secret?: string;
+                            createdAt: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Default Response */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description a stable code from the error registry (@berth/shared/errors) */
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Default Response */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description a stable code from the error registry (@berth/shared/errors) */
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    createWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    url: string;
+                    events: string[];
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        project: string;
+                        url: string;
+                        events: ("deployment.running" | "deployment.failed" | "deployment.canceled" | "deployment.crashed" | "deployment.stopped" | "release.promoted" | "release.rolled_back")[];
+                        /** @description only in the answer that created it: it signs every delivery (X-Berth-Signature) */
+                        secret?: string;
+                        createdAt: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description a stable code from the error registry (@berth/shared/errors) */
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Default Response */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description a stable code from the error registry (@berth/shared/errors) */
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    deleteWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        project: string;
+                        url: string;
+                        events: ("deployment.running" | "deployment.failed" | "deployment.canceled" | "deployment.crashed" | "deployment.stopped" | "release.promoted" | "release.rolled_back")[];
+                        /** @description only in the answer that created it: it signs every delivery (X-Berth-Signature) */
+                        secret?: string;
+                        createdAt: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description a stable code from the error registry (@berth/shared/errors) */
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Default Response */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description a stable code from the error registry (@berth/shared/errors) */
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    listWebhookDeliveries: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            event: string;
+                            /** @enum {string} */
+                            status: "pending" | "succeeded" | "failed";
+                            attempts: number;
+                            lastStatusCode: number | null;
+                            lastError: string | null;
+                            durationMs: number | null;
+                            redeliveryOf: string | null;
+                            createdAt: string;
+                            updatedAt: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Default Response */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description a stable code from the error registry (@berth/shared/errors) */
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Default Response */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description a stable code from the error registry (@berth/shared/errors) */
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    redeliverWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+                id: string;
+                deliveryId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        event: string;
+                        /** @enum {string} */
+                        status: "pending" | "succeeded" | "failed";
+                        attempts: number;
+                        lastStatusCode: number | null;
+                        lastError: string | null;
+                        durationMs: number | null;
+                        redeliveryOf: string | null;
+                        createdAt: string;
+                        updatedAt: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description a stable code from the error registry (@berth/shared/errors) */
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Default Response */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description a stable code from the error registry (@berth/shared/errors) */
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    receiveGitHook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": Record<string, never>;
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        action: "pong" | "ignored" | "deploy" | "preview" | "stopped";
+                        reason?: string;
+                        deploymentId?: string;
+                        url?: string;
+                        stopped?: string[];
+                    };
+                };
+            };
+            /** @description Default Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        action: "pong" | "ignored" | "deploy" | "preview" | "stopped";
+                        reason?: string;
+                        deploymentId?: string;
+                        url?: string;
+                        stopped?: string[];
+                    };
+                };
+            };
+            /** @description Default Response */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description a stable code from the error registry (@berth/shared/errors) */
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Default Response */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description a stable code from the error registry (@berth/shared/errors) */
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    listTokens: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            name: string;
+                            /** @enum {string} */
+                            scope: "read" | "deploy" | "admin";
+                            createdAt: string;
+                            revokedAt: string | null;
+                        }[];
+                    };
+                };
+            };
+            /** @description Default Response */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description a stable code from the error registry (@berth/shared/errors) */
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Default Response */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description a stable code from the error registry (@berth/shared/errors) */
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    createToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    name: string;
+                    /** @enum {string} */
+                    scope: "read" | "deploy" | "admin";
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        name: string;
+                        /** @enum {string} */
+                        scope: "read" | "deploy" | "admin";
+                        createdAt: string;
+                        revokedAt: string | null;
+                        /** @description the secret; shown only here */
+                        token: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description a stable code from the error registry (@berth/shared/errors) */
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Default Response */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description a stable code from the error registry (@berth/shared/errors) */
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    revokeToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        name: string;
+                        /** @enum {string} */
+                        scope: "read" | "deploy" | "admin";
+                        createdAt: string;
+                        revokedAt: string | null;
+                    };
+                };
+            };
+            /** @description Default Response */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description a stable code from the error registry (@berth/shared/errors) */
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Default Response */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description a stable code from the error registry (@berth/shared/errors) */
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    listWorkers: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            /** @description its name in logs */
+                            id: string;
+                            host: string;
+                            pid: number;
+                            /** @description jobs it runs at once */
+                            concurrency: number;
+                            /** @description ids of the deployments it is working on */
+                            running: string[];
+                            startedAt: string;
+                            lastHeartbeat: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Default Response */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description a stable code from the error registry (@berth/shared/errors) */
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Default Response */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description a stable code from the error registry (@berth/shared/errors) */
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+}
