@@ -27,8 +27,8 @@ const terminal = new Set(['end', 'unauthorized']);
 
 /**
  * Reads `path` until the server sends a terminal event, the signal aborts, or
- * the API refuses the stream (4xx: rejects with its ApiError). Network drops
- * and server restarts are retried.
+ * the API refuses the stream (4xx, a 429 too: rejects with its ApiError).
+ * Network drops and server restarts are retried.
  */
 export async function readEvents(client: ApiClient, path: string, options: EventReaderOptions): Promise<void> {
   let lastId = options.lastEventId;
@@ -40,7 +40,7 @@ export async function readEvents(client: ApiClient, path: string, options: Event
       if (done) return;
     } catch (err) {
       if (isAbort(err) || options.signal?.aborted) return;
-      if (err instanceof ApiError && err.status >= 400 && err.status < 500 && err.status !== 429) throw err;
+      if (err instanceof ApiError && err.status >= 400 && err.status < 500) throw err;
     }
     options.onConnection?.(false);
     await sleep(retryMs, options.signal);
