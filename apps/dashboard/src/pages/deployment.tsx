@@ -79,7 +79,7 @@ export function DeploymentPage({ client, id }: { client: ApiClient; id: string }
           {deployment.status === 'running' && !deployment.current && <button type="button" onClick={act(() => client.promote(id))}>Promote</button>}
           {!['queued', 'fetching', 'building'].includes(deployment.status) && (
             <button type="button" onClick={() => client.redeploy(id).then((d) => (location.hash = `#/deployments/${d.id}`), setError)}>
-              {deployment.current ? 'Redeploy' : 'Redeploy (rollback to this)'}
+              Redeploy
             </button>
           )}
         </div>
