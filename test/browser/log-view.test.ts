@@ -2,6 +2,8 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { downloadedLog, launchBrowser, longTaskObserver, longTasks, screenshots, widths } from '../helpers/browser.ts';
 import { logWriter } from '../helpers/log-writer.ts';
+import { zipTestApp } from '../helpers/archives.ts';
+import { createDeployment } from '../helpers/deployments.ts';
 import { startStack, testToken, type Stack } from '../helpers/stack.ts';
 
 let stack: Stack;
@@ -11,7 +13,7 @@ let page: Page;
 let writer: Awaited<ReturnType<typeof logWriter>>;
 
 beforeAll(async () => {
-  stack = await startStack({ workers: 0 });
+  stack = await startStack();
   browser = await launchBrowser();
   context = await browser.newContext({ viewport: widths.desktop });
   await context.addInitScript(longTaskObserver);
@@ -100,5 +102,27 @@ describe('the live log view in Chromium', () => {
     await expect.poll(() => page.getByLabel('Status: failed').count(), { timeout: 15_000 }).toBe(1);
     await expect.poll(() => page.getByRole('alert').first().textContent()).toContain('BUILD_FAILED: done');
     await screenshots(page, 'deployment-long-log');
+  }, 240_000);
+
+  it('stays responsive while a real build prints 50,000 lines with \\r progress, and shows each once, in order', async () => {
+    // A Dockerfile RUN step that redraws a progress line before every row (the worker keeps a line's final state).
+    const dockerfile = [
+      'FROM berth/node:24',
+      'WORKDIR /app',
+      'COPY . /app/',
+      `RUN node -e "for (let i = 1; i <= 50000; i++) process.stdout.write('progress ' + (i % 100) + '%\\rrow ' + i + '\\n')"`,
+      'CMD ["node", "/app/server.js"]',
+    ].join('\n');
+    const archive = await zipTestApp('hello', { Dockerfile: dockerfile, 'nonce.txt': String(Math.random()) });
+    const created = await createDeployment(stack, { archive, filename: 'rows.zip', fields: { name: 'rows' } });
+    await page.goto(`${stack.apiUrl}/#/deployments/${created.id}`);
+    await page.reload(); // a fresh page: its long-task record starts here
+    await page.getByRole('log', { name: 'Log lines' }).waitFor();
+    await expect.poll(() => page.getByLabel('Status: running').count(), { timeout: 150_000, interval: 1000 }).toBe(1);
+    const tasks = await longTasks(page);
+    expect(Math.max(0, ...tasks), `long tasks: ${tasks.join(', ')}`).toBeLessThan(200);
+    const rows = (await downloadedLog(page)).filter((l) => /^row \d+$/.test(l));
+    expect(rows.length).toBe(50_000);
+    expect(rows.every((l, i) => l === `row ${i + 1}`)).toBe(true);
   }, 240_000);
 });
