@@ -4,6 +4,7 @@
  * that changes shows up here as a type error in the CLI or the dashboard.
  * Event streams are not JSON operations; their frames are typed by hand below.
  */
+import { deploymentStatuses } from '@berth/shared/deployment-state';
 import type { operations } from './generated/api.ts';
 
 type Json<Op extends keyof operations, Status extends number> = operations[Op]['responses'] extends Record<Status, { content: { 'application/json': infer T } }>
@@ -18,21 +19,11 @@ export type ListQuery = NonNullable<operations['listDeployments']['parameters'][
 /** The body of POST /api/deployments from a git repository. */
 export type GitDeploymentRequest = operations['createDeployment']['requestBody']['content']['application/json'];
 
-/** Every status, in lifecycle order (checked both ways against the generated union). */
-export const deploymentStatuses = [
-  'queued',
-  'fetching',
-  'building',
-  'starting',
-  'running',
-  'stopped',
-  'crashed',
-  'failed',
-  'canceled',
-] as const satisfies readonly DeploymentStatus[];
-type Missing = Exclude<DeploymentStatus, (typeof deploymentStatuses)[number]>;
-const everyStatusListed: [Missing] extends [never] ? true : Missing = true;
-void everyStatusListed;
+/** Every status, in lifecycle order (the domain's list, checked both ways against the document's union). */
+export { deploymentStatuses };
+type Listed = (typeof deploymentStatuses)[number];
+const sameStatuses: [Exclude<DeploymentStatus, Listed>, Exclude<Listed, DeploymentStatus>] extends [never, never] ? true : false = true;
+void sameStatuses;
 
 export interface LogLine {
   seq: number;
