@@ -18,8 +18,8 @@ export interface EventReaderOptions {
   signal?: AbortSignal;
 }
 
-/** Frames handled between turns given back to the host (keeps a browser's tasks short). */
-const yieldEvery = 500;
+/** How long frames are handled before a turn is given back to the host (keeps a browser's tasks short). */
+const sliceMs = 8;
 const yieldTurn = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 
 /** Events after which the server ends the stream for good: do not reconnect. */
@@ -75,10 +75,14 @@ async function readOnce(
     for (;;) {
       const { value, done } = await reader.read();
       if (done) return false;
-      let handled = 0;
-      for (const frame of parser.push(decoder.decode(value, { stream: true }))) {
-        // A replay arrives in large chunks: give the page (or the event loop) a turn now and then.
-        if (++handled % yieldEvery === 0) await yieldTurn();
+      parser.append(decoder.decode(value, { stream: true }));
+      let since = Date.now();
+      for (let frame = parser.next(); frame; frame = parser.next()) {
+        // A replay arrives in large chunks: give the page (or the event loop) a turn every few milliseconds.
+        if (Date.now() - since > sliceMs) {
+          await yieldTurn();
+          since = Date.now();
+        }
         const event = toEvent(frame);
         if (!event) continue;
         if (event.id !== undefined) setLastId(event.id);
@@ -100,19 +104,30 @@ interface Frame {
 /** Splits text into SSE frames (blank-line separated); comments (heartbeats) are skipped. */
 export class FrameParser {
   private buffer = '';
+  /** Where the next frame starts: a cursor, since slicing the rest off after each frame would copy a replay's megabytes per frame. */
+  private at = 0;
 
-  push(text: string): Frame[] {
-    this.buffer += text.replace(/\r\n?/g, '\n');
-    const frames: Frame[] = [];
-    // One pass with a cursor: slicing the rest off after each frame would copy a replay's megabytes per frame.
-    let at = 0;
-    let sep: number;
-    while ((sep = this.buffer.indexOf('\n\n', at)) !== -1) {
-      const frame = parseFrame(this.buffer.slice(at, sep));
-      at = sep + 2;
-      if (frame.data || frame.id !== undefined) frames.push(frame);
+  append(text: string): void {
+    this.buffer = this.buffer.slice(this.at) + (text.includes('\r') ? text.replace(/\r\n?/g, '\n') : text);
+    this.at = 0;
+  }
+
+  /** The next whole frame, if one has arrived. */
+  next(): Frame | undefined {
+    for (;;) {
+      const sep = this.buffer.indexOf('\n\n', this.at);
+      if (sep === -1) return undefined;
+      const frame = parseFrame(this.buffer.slice(this.at, sep));
+      this.at = sep + 2;
+      if (frame.data || frame.id !== undefined) return frame;
     }
-    this.buffer = this.buffer.slice(at);
+  }
+
+  /** Appends and returns every whole frame. */
+  push(text: string): Frame[] {
+    this.append(text);
+    const frames: Frame[] = [];
+    for (let frame = this.next(); frame; frame = this.next()) frames.push(frame);
     return frames;
   }
 }
