@@ -78,6 +78,20 @@ describe('the dashboard in Chromium', () => {
     const row = page.getByRole('listitem').filter({ hasText: id });
     await expect.poll(() => row.getByLabel('Status: running').count()).toBe(1);
     expect(await row.getByRole('link', { name: new RegExp(`${id}\\.localhost`) }).count()).toBe(1);
+    // Filters: by project (the API's ?project=) and by status.
+    await page.getByLabel('Filter by project').fill('no-such-project');
+    await page.getByLabel('Filter by project').press('Enter');
+    await expect.poll(() => page.getByText('No deployments yet.').count()).toBe(1);
+    await page.getByLabel('Filter by project').fill('hello-dash');
+    await page.getByLabel('Filter by project').press('Enter');
+    await page.getByLabel('Filter by status').selectOption('running');
+    await expect.poll(() => row.getByLabel('Status: running').count()).toBe(1);
+    await page.getByLabel('Filter by status').selectOption('failed');
+    await expect.poll(() => row.count()).toBe(0);
+    await page.getByLabel('Filter by status').selectOption('');
+    await page.getByLabel('Filter by project').fill('');
+    await page.getByLabel('Filter by project').press('Enter');
+    await expect.poll(() => row.count()).toBe(1);
     await screenshots(page, 'deployments');
   }, 180_000);
 

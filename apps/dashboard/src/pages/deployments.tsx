@@ -7,6 +7,7 @@ import { ErrorBox, StatusBadge } from '../status-badge.tsx';
 /** Newest first, statuses kept live by the global event stream. */
 export function Deployments({ client }: { client: ApiClient }) {
   const [filter, setFilter] = useState<DeploymentStatus | ''>('');
+  const [project, setProject] = useState('');
   const [items, setItems] = useState<Deployment[] | undefined>();
   const [error, setError] = useState<unknown>();
   const [tick, setTick] = useState(0);
@@ -14,13 +15,13 @@ export function Deployments({ client }: { client: ApiClient }) {
   useEffect(() => {
     let live = true;
     client
-      .listDeployments({ limit: 100, status: filter || undefined })
+      .listDeployments({ limit: 100, status: filter || undefined, project: project.trim() || undefined })
       .then((page) => live && (setItems(page.items), setError(undefined)))
       .catch((err) => live && setError(err));
     return () => {
       live = false;
     };
-  }, [filter, tick]);
+  }, [filter, project, tick]);
 
   useEffect(() => {
     const abort = new AbortController();
@@ -45,15 +46,21 @@ export function Deployments({ client }: { client: ApiClient }) {
     <section>
       <div class="heading">
         <h1>Deployments</h1>
+        <div class="filters">
+        <label>
+          Project{' '}
+          <input type="search" aria-label="Filter by project" value={project} onChange={(e) => setProject(e.currentTarget.value)} placeholder="all" size={12} />
+        </label>
         <label>
           Status{' '}
-          <select value={filter} onChange={(e) => setFilter(e.currentTarget.value as DeploymentStatus | '')}>
+          <select aria-label="Filter by status" value={filter} onChange={(e) => setFilter(e.currentTarget.value as DeploymentStatus | '')}>
             <option value="">all</option>
             {deploymentStatuses.map((s) => (
               <option key={s} value={s}>{s}</option>
             ))}
           </select>
         </label>
+        </div>
       </div>
       <ErrorBox error={error} />
       {items === undefined ? (
@@ -76,6 +83,7 @@ function DeploymentRow({ d }: { d: Deployment }) {
     <li class="card">
       <div class="row">
         <a href={`#/deployments/${d.id}`} class="strong">{d.project} · {d.id}</a>
+        {d.current && <span class="muted small">serves {d.projectUrl}</span>}
         <StatusBadge status={d.status} label />
       </div>
       <div class="row muted small">
