@@ -13,6 +13,7 @@ export REDIS_URL=${REDIS_URL:-redis://127.0.0.1:${REDIS_PORT}}
 export DATABASE_URL=${DATABASE_URL:-postgres://berth:berth@127.0.0.1:${PG_PORT}/berth}
 say "type-checking"
 npx tsc --noEmit -p .
+npx tsc --noEmit -p apps/dashboard # the browser app (DOM types, Preact JSX) has its own tsconfig
 say "building the compiled programs (what npm run up runs)"
 npm run --silent build >/dev/null
 say "running tests"

@@ -24,6 +24,7 @@ ensure_packages() {
   command -v git >/dev/null || missing+=(git)
   command -v docker-compose >/dev/null || missing+=(docker-compose) # validates docker-compose.yml
   [ -x /bin/busybox ] || missing+=(busybox-static)
+  [ -x /usr/bin/chromium ] || missing+=(chromium) # the dashboard's browser tests (playwright-core drives it)
   [ ${#missing[@]} -eq 0 ] && return 0
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     say "installing ${missing[*]} from Debian packages"

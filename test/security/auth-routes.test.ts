@@ -95,7 +95,7 @@ function expectedFor(target: string, viaCaddy: boolean): { status: number; from:
 }
 
 describe('default-deny auth, decided on the matched route', () => {
-  it('has every route declared, and only health endpoints, Caddy’s TLS ask and the signed git hooks public', () => {
+  it('has every route declared, and only health endpoints, the dashboard files, Caddy’s TLS ask and the signed git hooks public', () => {
     const routes = stack.api.routeAccess;
     expect(routes.length).toBeGreaterThan(10);
     const docs = (url: string) => url === '/docs' || url.startsWith('/docs/');
@@ -105,6 +105,10 @@ describe('default-deny auth, decided on the matched route', () => {
     expect(docPages.length).toBeGreaterThan(0);
     for (const r of docPages) expect([r.access, r.method], r.url).toSatisfy(([a, m]) => a === 'public' && (m === 'GET' || m === 'HEAD'));
     expect(open.sort()).toEqual([
+      'GET /', // the dashboard's page and its bundled files (apps/api/src/routes/dashboard.ts)
+      'HEAD /',
+      'GET /assets/:file',
+      'HEAD /assets/:file',
       'GET /api/openapi.json', // the contract names routes, never data (README: API reference)
       'HEAD /api/openapi.json',
       'GET /api/tls/allowed',
@@ -171,7 +175,8 @@ describe('default-deny auth, decided on the matched route', () => {
   });
 
   it('refuses unknown paths to strangers with 401, not a 404 that maps the API', async () => {
-    for (const target of ['/api/nothing-here', '/', '/admin', '/api/../../etc/passwd']) {
+    // '/' is the dashboard's page (public); paths beside it are not.
+    for (const target of ['/api/nothing-here', '/index.html', '/admin', '/assets', '/assets/x/../../package.json', '/api/../../etc/passwd']) {
       expect((await raw(stack.apiUrl, 'GET', target)).status).toBe(401);
     }
     expect((await raw(stack.apiUrl, 'GET', '/api/nothing-here', { authorization: `Bearer ${testToken}` })).status).toBe(404);

@@ -35,6 +35,7 @@ import type { Db } from '@berth/shared/db';
 import type { DomainStore } from '@berth/shared/domain-store';
 import { WorkerRegistry } from '@berth/shared/worker-registry';
 import { workerRoutes } from './routes/workers.ts';
+import { dashboardRoutes } from './routes/dashboard.ts';
 import { installOpenApi, openDocsRoutes } from './openapi.ts';
 import type { ApiMetrics, MetricsSources } from './metrics.ts';
 import { metricsRoutes } from './routes/metrics.ts';
@@ -127,6 +128,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await api.register(tokenRoutes, { tokens, onRevoked: (tokenId) => streams.endForToken(tokenId) });
   await api.register(metricsRoutes, { metrics: deps.metrics, sources: deps.metricsSources });
   await api.register(workerRoutes, { workers: new WorkerRegistry(deps.redis, config.BERTH_INSTANCE) });
+  await app.register(dashboardRoutes, {});
   return app;
 }
 

@@ -1,0 +1,98 @@
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import type { LogLine } from '@berth/client/types';
+import { ansiSpans, finalState, plainText } from './ansi.ts';
+
+const rowHeight = 18;
+const overscan = 20;
+
+interface LogViewProps {
+  /** Grows in place; `version` changes when it did. */
+  lines: LogLine[];
+  version: number;
+  fileName: string;
+}
+
+/** A virtualised log: only the rows in view are in the DOM, so 100,000 lines scroll as smoothly as 100. */
+export function LogView({ lines, version, fileName }: LogViewProps) {
+  const box = useRef<HTMLDivElement>(null);
+  const [follow, setFollow] = useState(true);
+  const [query, setQuery] = useState('');
+  const [scrollTop, setScrollTop] = useState(0);
+  const [height, setHeight] = useState(400);
+  const shown = useMemo(() => {
+    if (!query) return lines;
+    const q = query.toLowerCase();
+    return lines.filter((l) => plainText(l.line).toLowerCase().includes(q));
+  }, [lines, version, query]);
+
+  useEffect(() => {
+    const el = box.current;
+    if (!el) return;
+    const observer = new ResizeObserver(() => setHeight(el.clientHeight));
+    observer.observe(el);
+    return () => observer.disconnect();
+  }, []);
+
+  useEffect(() => {
+    const el = box.current;
+    if (follow && el) {
+      el.scrollTop = el.scrollHeight;
+      setScrollTop(el.scrollTop);
+    }
+  }, [version, follow, shown.length]);
+
+  // Following only ever scrolls down: a scroll up is the reader's, and pauses following.
+  const lastTop = useRef(0);
+  const onScroll = () => {
+    const el = box.current!;
+    if (follow && el.scrollTop < lastTop.current - rowHeight) setFollow(false);
+    lastTop.current = el.scrollTop;
+    setScrollTop(el.scrollTop);
+  };
+
+  const first = Math.max(0, Math.floor(scrollTop / rowHeight) - overscan);
+  const last = Math.min(shown.length, Math.ceil((scrollTop + height) / rowHeight) + overscan);
+  const rows = [];
+  for (let i = first; i < last; i++) rows.push(<LogRow key={shown[i]!.seq} line={shown[i]!} top={i * rowHeight} />);
+
+  return (
+    <section class="log" aria-label="Build log">
+      <div class="log-tools">
+        <button type="button" aria-pressed={follow} onClick={() => setFollow(!follow)}>
+          Follow
+        </button>
+        <label>
+          Search log <input type="search" value={query} onInput={(e) => setQuery(e.currentTarget.value)} />
+        </label>
+        <button type="button" onClick={() => download(lines, fileName)}>
+          Download log
+        </button>
+        <span class="muted" aria-live="polite">
+          {query ? `${shown.length} of ${lines.length} lines` : `${lines.length} lines`}
+        </span>
+      </div>
+      <div class="log-box" ref={box} onScroll={onScroll} tabIndex={0} role="log" aria-label="Log lines">
+        <div style={{ height: `${shown.length * rowHeight}px`, position: 'relative' }}>{rows}</div>
+      </div>
+    </section>
+  );
+}
+
+function LogRow({ line, top }: { line: LogLine; top: number }) {
+  const spans = ansiSpans(finalState(line.line));
+  return (
+    <div class={`log-row ${line.stream}`} style={{ top: `${top}px` }} data-seq={line.seq}>
+      {spans.map((s, i) => (s.classes ? <span key={i} class={s.classes}>{s.text}</span> : s.text))}
+    </div>
+  );
+}
+
+function download(lines: LogLine[], fileName: string): void {
+  const text = lines.map((l) => plainText(l.line)).join('\n') + '\n';
+  const url = URL.createObjectURL(new Blob([text], { type: 'text/plain' }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = fileName;
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}

@@ -1,0 +1,118 @@
+import { useEffect, useRef, useState } from 'preact/hooks';
+import type { ApiClient } from '@berth/client/api-client';
+import { readEvents } from '@berth/client/event-reader';
+import type { Deployment, DeploymentStatus, LogLine } from '@berth/client/types';
+import { LogView } from '../log-view.tsx';
+import { ErrorBox, StatusBadge } from '../status-badge.tsx';
+
+interface Step {
+  status: DeploymentStatus;
+  at: string;
+}
+
+/** Status timeline, live log (build, then runtime), errors, and the actions the status allows. */
+export function DeploymentPage({ client, id }: { client: ApiClient; id: string }) {
+  const [deployment, setDeployment] = useState<Deployment | undefined>();
+  const [error, setError] = useState<unknown>();
+  const [steps, setSteps] = useState<Step[]>([]);
+  const [connected, setConnected] = useState(true);
+  const lines = useRef<LogLine[]>([]);
+  const [version, setVersion] = useState(0);
+
+  const reload = () => client.getDeployment(id).then(setDeployment, setError);
+
+  useEffect(() => {
+    reload();
+    const abort = new AbortController();
+    let frame = 0;
+    // Lines arrive in bursts (thousands a second): render at most once per animation frame.
+    const schedule = () => (frame ||= requestAnimationFrame(() => ((frame = 0), setVersion((v) => v + 1))));
+    readEvents(client, `/api/deployments/${id}/events?follow=runtime`, {
+      signal: abort.signal,
+      onConnection: setConnected,
+      onEvent: (event) => {
+        switch (event.event) {
+          case 'log': {
+            const last = lines.current.at(-1);
+            if (last && event.data.seq <= last.seq) return;
+            lines.current.push(event.data);
+            schedule();
+            return;
+          }
+          case 'status':
+            setSteps((s) => [...s, { status: event.data.status, at: event.data.at }]);
+            setDeployment((d) => d && { ...d, status: event.data.status, errorCode: event.data.errorCode, errorMessage: event.data.errorMessage });
+            // The rest (current, queue position, finish time) comes with the deployment itself.
+            reload();
+            return;
+          case 'end':
+            reload();
+            return;
+          case 'other':
+            return;
+        }
+      },
+    }).catch(setError);
+    return () => {
+      abort.abort();
+      cancelAnimationFrame(frame);
+    };
+  }, [id]);
+
+  const act = (action: () => Promise<Deployment>) => () => action().then((d) => (setDeployment(d), setError(undefined)), setError);
+
+  return (
+    <section>
+      <p><a href="#/">← Deployments</a></p>
+      <div class="heading">
+        <h1>{deployment ? `${deployment.project} · ${id}` : id}</h1>
+        {deployment && <StatusBadge status={deployment.status} label />}
+      </div>
+      <ErrorBox error={error} />
+      {deployment && <Summary d={deployment} />}
+      {deployment && (
+        <div class="actions">
+          {['queued', 'fetching', 'building', 'starting'].includes(deployment.status) && (
+            <button type="button" class="danger" onClick={act(() => client.cancelDeployment(id))}>Cancel</button>
+          )}
+          {deployment.status === 'running' && <button type="button" class="danger" onClick={act(() => client.stopDeployment(id))}>Stop</button>}
+          {deployment.status === 'running' && !deployment.current && <button type="button" onClick={act(() => client.promote(id))}>Promote</button>}
+          {!['queued', 'fetching', 'building'].includes(deployment.status) && (
+            <button type="button" onClick={() => client.redeploy(id).then((d) => (location.hash = `#/deployments/${d.id}`), setError)}>
+              Redeploy
+            </button>
+          )}
+        </div>
+      )}
+      <h2>Timeline</h2>
+      <ol class="timeline" aria-label="Status timeline">
+        {steps.map((s) => (
+          <li key={s.at + s.status}>
+            <StatusBadge status={s.status} /> <time dateTime={s.at}>{new Date(s.at).toLocaleTimeString()}</time>
+          </li>
+        ))}
+      </ol>
+      <h2>Logs {!connected && <span class="muted small" role="status">reconnecting…</span>}</h2>
+      <LogView lines={lines.current} version={version} fileName={`${id}.log`} />
+    </section>
+  );
+}
+
+function Summary({ d }: { d: Deployment }) {
+  const source = d.source.type === 'git' ? `${d.source.gitUrl ?? ''}${d.source.ref ? `@${d.source.ref}` : ''}` : `archive (${d.source.format ?? '?'})`;
+  return (
+    <dl class="summary">
+      <dt>URL</dt>
+      <dd>{d.status === 'running' ? <a href={d.url} target="_blank" rel="noopener noreferrer">{d.url}</a> : d.url}</dd>
+      <dt>Project URL</dt>
+      <dd>{d.projectUrl}{d.current ? ' (serves this deployment)' : ''}</dd>
+      <dt>Source</dt>
+      <dd>{source}{d.source.rootDir && d.source.rootDir !== '.' ? `, ${d.source.rootDir}` : ''}</dd>
+      <dt>Port</dt>
+      <dd>{d.port}</dd>
+      {d.envKeys.length > 0 && (<><dt>Env</dt><dd>{d.envKeys.join(', ')}</dd></>)}
+      {d.status === 'queued' && d.queuePosition !== null && (<><dt>Queue position</dt><dd>{d.queuePosition}</dd></>)}
+      {d.errorCode && (<><dt>Error</dt><dd class="error" role="alert">{d.errorCode}: {d.errorMessage}</dd></>)}
+    </dl>
+  );
+}

@@ -1,0 +1,101 @@
+import { useState } from 'preact/hooks';
+import type { ApiClient } from '@berth/client/api-client';
+import { ErrorBox } from '../status-badge.tsx';
+
+type Source = 'archive' | 'git';
+
+/** An archive (drop or pick) or a git URL, with optional name, port and env. */
+export function NewDeployment({ client }: { client: ApiClient }) {
+  const [source, setSource] = useState<Source>('archive');
+  const [file, setFile] = useState<File | undefined>();
+  const [error, setError] = useState<unknown>();
+  const [busy, setBusy] = useState(false);
+  const [dragging, setDragging] = useState(false);
+
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    const form = new FormData(e.currentTarget as HTMLFormElement);
+    setBusy(true);
+    setError(undefined);
+    try {
+      const env = parseEnv(String(form.get('env') ?? ''));
+      const field = (name: string) => String(form.get(name) ?? '').trim() || undefined;
+      const port = field('port') ? Number(field('port')) : undefined;
+      let created;
+      if (source === 'git') {
+        created = await client.createDeployment({ gitUrl: field('gitUrl') ?? '', ref: field('ref'), rootDir: field('rootDir'), name: field('name'), port, env });
+      } else {
+        if (!file) throw new Error('choose a .zip or .tar.gz archive');
+        const body = new FormData();
+        for (const name of ['name', 'rootDir', 'port']) if (field(name)) body.set(name, field(name)!);
+        if (env) body.set('env', JSON.stringify(env));
+        body.set('projectArchive', file, file.name);
+        created = await client.createDeployment(body);
+      }
+      location.hash = `#/deployments/${created.id}`;
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <section>
+      <h1>New deployment</h1>
+      <form class="stack" onSubmit={submit}>
+        <fieldset>
+          <legend>Source</legend>
+          <label><input type="radio" name="source" checked={source === 'archive'} onChange={() => setSource('archive')} /> Archive</label>
+          <label><input type="radio" name="source" checked={source === 'git'} onChange={() => setSource('git')} /> Git repository</label>
+        </fieldset>
+        {source === 'archive' ? (
+          <div
+            class={`drop ${dragging ? 'over' : ''}`}
+            onDragOver={(e) => (e.preventDefault(), setDragging(true))}
+            onDragLeave={() => setDragging(false)}
+            onDrop={(e) => {
+              e.preventDefault();
+              setDragging(false);
+              const dropped = e.dataTransfer?.files[0];
+              if (dropped) setFile(dropped);
+            }}
+          >
+            <label for="archive">Archive (.zip or .tar.gz)</label>
+            <input id="archive" type="file" accept=".zip,.tar.gz,.tgz,application/zip,application/gzip" onChange={(e) => setFile(e.currentTarget.files?.[0])} />
+            <p class="muted small">{file ? `${file.name} (${Math.ceil(file.size / 1024)} KB)` : 'or drop it here'}</p>
+          </div>
+        ) : (
+          <>
+            <label for="gitUrl">Git URL</label>
+            <input id="gitUrl" name="gitUrl" type="url" required placeholder="https://example.com/repo.git" />
+            <label for="ref">Ref</label>
+            <input id="ref" name="ref" placeholder="main" />
+          </>
+        )}
+        <label for="rootDir">Root directory</label>
+        <input id="rootDir" name="rootDir" placeholder="." />
+        <label for="name">Name</label>
+        <input id="name" name="name" placeholder="guessed from the source" />
+        <label for="port">Port</label>
+        <input id="port" name="port" type="number" min={1} max={65535} placeholder="3000" />
+        <label for="env">Environment (one NAME=value a line; values are never shown back)</label>
+        <textarea id="env" name="env" rows={3} autocomplete="off" spellcheck={false} />
+        <button type="submit" disabled={busy}>{busy ? 'Deploying…' : 'Deploy'}</button>
+        <ErrorBox error={error} />
+      </form>
+    </section>
+  );
+}
+
+function parseEnv(text: string): Record<string, string> | undefined {
+  const env: Record<string, string> = {};
+  for (const raw of text.split('\n')) {
+    const line = raw.trim();
+    if (!line || line.startsWith('#')) continue;
+    const eq = line.indexOf('=');
+    if (eq <= 0) throw new Error(`env line "${line.split('=')[0]}" is not NAME=value`);
+    env[line.slice(0, eq).trim()] = line.slice(eq + 1);
+  }
+  return Object.keys(env).length ? env : undefined;
+}

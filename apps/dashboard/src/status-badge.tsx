@@ -1,0 +1,16 @@
+import type { DeploymentStatus } from '@berth/client/types';
+
+/** `label`: the badge that says the deployment's current status (tests and screen readers find it by "Status: <status>"). */
+export function StatusBadge({ status, label }: { status: DeploymentStatus; label?: boolean }) {
+  return (
+    <span class={`badge s-${status}`} aria-label={label ? `Status: ${status}` : undefined}>
+      {status}
+    </span>
+  );
+}
+
+export function ErrorBox({ error }: { error: unknown }) {
+  if (!error) return null;
+  const e = error as { code?: string; message?: string };
+  return <p role="alert" class="error">{e.code ? `${e.code}: ${e.message}` : String(error)}</p>;
+}

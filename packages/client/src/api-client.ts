@@ -1,0 +1,124 @@
+/**
+ * One typed client for the Berth API, used by the CLI (Node) and the
+ * dashboard (browser): fetch only, the token in an Authorization header
+ * (never in a URL), failures as `ApiError`.
+ */
+import type { Deployment, DeploymentPage, GitDeploymentRequest, ListQuery } from './types.ts';
+
+/** A failure the API reported (`status` from HTTP, `code`/`message` from its `{ error }` body), or could not be reached (status 0). */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+export interface ApiClientOptions {
+  /** The API's origin, e.g. http://localhost:8080; '' for the page's own origin. */
+  baseUrl: string;
+  token: string | undefined;
+  fetch?: typeof fetch;
+}
+
+export class ApiClient {
+  readonly baseUrl: string;
+  readonly token: string | undefined;
+  private readonly fetchFn: typeof fetch;
+
+  constructor(options: ApiClientOptions) {
+    this.baseUrl = options.baseUrl.replace(/\/+$/, '');
+    this.token = options.token;
+    this.fetchFn = options.fetch ?? ((input, init) => fetch(input, init));
+  }
+
+  /** Headers every call carries. */
+  authHeaders(): Record<string, string> {
+    return this.token ? { authorization: `Bearer ${this.token}` } : {};
+  }
+
+  /** Any call; a body that is not FormData/string is sent as JSON. Resolves to the parsed JSON answer (undefined when empty). */
+  async request<T = unknown>(method: string, path: string, body?: unknown, init: RequestInit = {}): Promise<T> {
+    const headers: Record<string, string> = { ...this.authHeaders() };
+    let payload: RequestInit['body'];
+    if (body instanceof FormData || typeof body === 'string') payload = body;
+    else if (body !== undefined) {
+      payload = JSON.stringify(body);
+      headers['content-type'] = 'application/json';
+    }
+    const res = await this.send(path, { ...init, method, body: payload, headers: { ...headers, ...(init.headers as Record<string, string>) } });
+    const text = await res.text();
+    const json = parseJson(text);
+    if (!res.ok) throw errorFrom(res.status, json, text);
+    return json as T;
+  }
+
+  /** A raw fetch with the token; network failures become ApiError(0, 'UNREACHABLE'). */
+  async send(path: string, init: RequestInit): Promise<Response> {
+    try {
+      return await this.fetchFn(`${this.baseUrl}${path}`, { ...init, headers: { ...this.authHeaders(), ...(init.headers as Record<string, string>) } });
+    } catch (err) {
+      if (isAbort(err)) throw err;
+      throw new ApiError(0, 'UNREACHABLE', `cannot reach Berth at ${this.baseUrl || 'this origin'}: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+
+  listDeployments(query: ListQuery = {}): Promise<DeploymentPage> {
+    const params = new URLSearchParams();
+    for (const [key, value] of Object.entries(query)) if (value !== undefined) params.set(key, String(value));
+    const qs = params.toString();
+    return this.request('GET', `/api/deployments${qs ? `?${qs}` : ''}`);
+  }
+
+  getDeployment(id: string): Promise<Deployment> {
+    return this.request('GET', `/api/deployments/${seg(id)}`);
+  }
+
+  /** A deployment from an archive (FormData with `projectArchive` and the other fields) or a git source. */
+  createDeployment(input: FormData | GitDeploymentRequest): Promise<Deployment> {
+    return this.request('POST', '/api/deployments', input);
+  }
+
+  cancelDeployment(id: string): Promise<Deployment> {
+    return this.request('POST', `/api/deployments/${seg(id)}/cancel`);
+  }
+
+  /** Stops a running deployment (DELETE). */
+  stopDeployment(id: string): Promise<Deployment> {
+    return this.request('DELETE', `/api/deployments/${seg(id)}`);
+  }
+
+  redeploy(id: string): Promise<Deployment> {
+    return this.request('POST', `/api/deployments/${seg(id)}/redeploy`);
+  }
+
+  promote(id: string): Promise<Deployment> {
+    return this.request('POST', `/api/deployments/${seg(id)}/promote`);
+  }
+}
+
+/** A path segment (an id, a project name, a hostname) as a URL carries it. */
+export const seg = (s: string): string => encodeURIComponent(s);
+
+function parseJson(text: string): unknown {
+  if (!text) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+function errorFrom(status: number, json: unknown, text: string): ApiError {
+  const error = (json as { error?: { code?: unknown; message?: unknown } } | undefined)?.error;
+  const code = typeof error?.code === 'string' ? error.code : `HTTP_${status}`;
+  const message = typeof error?.message === 'string' ? error.message : text.slice(0, 500) || `HTTP ${status}`;
+  return new ApiError(status, code, message);
+}
+
+export function isAbort(err: unknown): boolean {
+  return err instanceof Error && err.name === 'AbortError';
+}

@@ -1,0 +1,44 @@
+/**
+ * The API's shapes as clients see them, taken from the types generated from
+ * the OpenAPI document (./generated/api.ts, `npm run openapi`): a route schema
+ * that changes shows up here as a type error in the CLI or the dashboard.
+ * Event streams are not JSON operations; their frames are typed by hand below.
+ */
+import { deploymentStatuses } from '@berth/shared/deployment-state';
+import type { operations } from './generated/api.ts';
+
+type Json<Op extends keyof operations, Status extends number> = operations[Op]['responses'] extends Record<Status, { content: { 'application/json': infer T } }>
+  ? T
+  : never;
+
+export type Deployment = Json<'getDeployment', 200>;
+export type DeploymentPage = Json<'listDeployments', 200>;
+export type DeploymentStatus = Deployment['status'];
+export type DeploymentSource = Deployment['source'];
+export type ListQuery = NonNullable<operations['listDeployments']['parameters']['query']>;
+/** The body of POST /api/deployments from a git repository. */
+export type GitDeploymentRequest = operations['createDeployment']['requestBody']['content']['application/json'];
+
+/** Every status, in lifecycle order (the domain's list, checked both ways against the document's union). */
+export { deploymentStatuses };
+type Listed = (typeof deploymentStatuses)[number];
+const sameStatuses: [Exclude<DeploymentStatus, Listed>, Exclude<Listed, DeploymentStatus>] extends [never, never] ? true : false = true;
+void sameStatuses;
+
+export interface LogLine {
+  seq: number;
+  ts: string;
+  stream: 'build' | 'runtime' | 'system';
+  line: string;
+}
+
+/** What an event stream carries, by SSE event name. */
+export type StreamEvent =
+  | { event: 'log'; id: string | undefined; data: LogLine & { deploymentId: string } }
+  | {
+      event: 'status';
+      id: string | undefined;
+      data: { deploymentId: string; status: DeploymentStatus; errorCode: string | null; errorMessage: string | null; at: string };
+    }
+  | { event: 'end'; id: string | undefined; data: { deploymentId: string; status: DeploymentStatus; lastSeq: number } }
+  | { event: 'other'; name: string; id: string | undefined; data: unknown };

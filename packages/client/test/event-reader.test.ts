@@ -1,0 +1,111 @@
+import { describe, expect, it } from 'vitest';
+import { ApiClient, ApiError } from '@berth/client/api-client';
+import { FrameParser, readEvents } from '@berth/client/event-reader';
+
+const frame = (event: string, data: unknown, id?: number) => `event: ${event}\n${id !== undefined ? `id: ${id}\n` : ''}data: ${JSON.stringify(data)}\n\n`;
+const log = (seq: number) => frame('log', { deploymentId: 'd', seq, ts: 't', stream: 'build', line: `line ${seq}` }, seq);
+
+/** A response whose body yields the chunks, then ends (or fails, as a cut connection does). */
+function streamResponse(chunks: string[], fail = false): Response {
+  const encoder = new TextEncoder();
+  let i = 0;
+  const body = new ReadableStream<Uint8Array>({
+    pull(controller) {
+      if (i < chunks.length) controller.enqueue(encoder.encode(chunks[i++]!));
+      else if (fail) controller.error(new TypeError('network error'));
+      else controller.close();
+    },
+  });
+  return new Response(body, { status: 200, headers: { 'content-type': 'text/event-stream' } });
+}
+
+/** A fake fetch (unit test: the real one runs in test/browser and the CLI's e2e tests) answering in turn. */
+function fakeFetch(answers: ((init: RequestInit) => Response | Promise<Response>)[]) {
+  const calls: RequestInit[] = [];
+  const fn = (async (_url: string, init: RequestInit) => {
+    calls.push(init);
+    const answer = answers[calls.length - 1];
+    if (!answer) throw new Error('unexpected call');
+    return answer(init);
+  }) as unknown as typeof fetch;
+  return { fn, calls };
+}
+
+describe('FrameParser', () => {
+  it('splits frames across chunk boundaries, skips comments, joins data lines', () => {
+    const parser = new FrameParser();
+    const whole = `: heartbeat\n\n${log(1)}event: x\ndata: a\ndata: b\n\n${log(2)}`;
+    const frames = [...whole].flatMap((c) => parser.push(c));
+    expect(frames.map((f) => [f.event, f.id])).toEqual([['log', '1'], ['x', undefined], ['log', '2']]);
+    expect(frames[1]!.data).toBe('a\nb');
+  });
+});
+
+describe('readEvents', () => {
+  it('resumes after a cut connection with Last-Event-ID: every line once, in order, then stops at end', async () => {
+    const { fn, calls } = fakeFetch([
+      () => streamResponse([log(1), log(2).slice(0, 10), log(2).slice(10)], true),
+      () => streamResponse([log(3), frame('end', { deploymentId: 'd', status: 'failed', lastSeq: 3 })]),
+    ]);
+    const client = new ApiClient({ baseUrl: 'http://api', token: 't', fetch: fn });
+    const seqs: number[] = [];
+    const connections: boolean[] = [];
+    await readEvents(client, '/api/deployments/d/events', {
+      retryMs: 1,
+      onConnection: (c) => connections.push(c),
+      onEvent: (e) => e.event === 'log' && seqs.push(e.data.seq),
+    });
+    expect(seqs).toEqual([1, 2, 3]);
+    expect(calls).toHaveLength(2);
+    expect((calls[0]!.headers as Record<string, string>)['last-event-id']).toBeUndefined();
+    expect((calls[1]!.headers as Record<string, string>)['last-event-id']).toBe('2');
+    expect((calls[1]!.headers as Record<string, string>).authorization).toBe('Bearer t');
+    expect(connections).toEqual([true, false, true]);
+  });
+
+  it('rejects with the API error on a refusal (no retry), including 429', async () => {
+    for (const [status, code] of [[401, 'UNAUTHORIZED'], [429, 'RATE_LIMITED']] as const) {
+      const { fn, calls } = fakeFetch([() => Response.json({ error: { code, message: 'no' } }, { status })]);
+      const client = new ApiClient({ baseUrl: 'http://api', token: 't', fetch: fn });
+      const err = await readEvents(client, '/api/events', { retryMs: 1, onEvent: () => {} }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(ApiError);
+      expect(err).toMatchObject({ status, code, message: 'no' });
+      expect(calls).toHaveLength(1);
+    }
+  });
+
+  it('stops when aborted while waiting to reconnect', async () => {
+    const abort = new AbortController();
+    const { fn } = fakeFetch([() => (abort.abort(), Promise.reject(new TypeError('offline')))]);
+    const client = new ApiClient({ baseUrl: 'http://api', token: 't', fetch: fn });
+    await expect(readEvents(client, '/api/events', { retryMs: 60_000, signal: abort.signal, onEvent: () => {} })).resolves.toBeUndefined();
+  });
+});
+
+describe('ApiClient', () => {
+  it('turns error bodies, non-JSON answers and network failures into ApiError', async () => {
+    const { fn } = fakeFetch([
+      () => Response.json({ error: { code: 'NOT_FOUND', message: 'no such deployment' } }, { status: 404 }),
+      () => new Response('<html>bad gateway</html>', { status: 502 }),
+      () => Promise.reject(new TypeError('fetch failed')),
+    ]);
+    const client = new ApiClient({ baseUrl: 'http://api/', token: undefined, fetch: fn });
+    await expect(client.getDeployment('x')).rejects.toMatchObject({ status: 404, code: 'NOT_FOUND', message: 'no such deployment' });
+    await expect(client.getDeployment('x')).rejects.toMatchObject({ status: 502, code: 'HTTP_502' });
+    await expect(client.getDeployment('x')).rejects.toMatchObject({ status: 0, code: 'UNREACHABLE', message: expect.stringContaining('http://api') });
+  });
+
+  it('sends JSON with a content type and the token, and encodes path segments', async () => {
+    const urls: string[] = [];
+    const fn = (async (url: string, init: RequestInit) => {
+      urls.push(url);
+      expect((init.headers as Record<string, string>)['content-type']).toBe('application/json');
+      expect((init.headers as Record<string, string>).authorization).toBe('Bearer tok');
+      return Response.json({ id: 'a' }, { status: 202 });
+    }) as unknown as typeof fetch;
+    const client = new ApiClient({ baseUrl: 'http://api', token: 'tok', fetch: fn });
+    await client.createDeployment({ gitUrl: 'https://example.com/r.git' });
+    await client.request('POST', `/api/deployments/${encodeURIComponent('../x')}/cancel`, {});
+    expect(urls).toEqual(['http://api/api/deployments', 'http://api/api/deployments/..%2Fx/cancel']);
+  });
+});
