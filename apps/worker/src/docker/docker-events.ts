@@ -17,12 +17,13 @@ interface RawEvent {
 
 /** One line of Docker's event stream as a ContainerEvent, or undefined when it is not one of ours. */
 export function parseDockerEvent(line: string): ContainerEvent | undefined {
-  let raw: RawEvent;
+  let raw: RawEvent | null;
   try {
-    raw = JSON.parse(line) as RawEvent;
+    raw = JSON.parse(line) as RawEvent | null;
   } catch {
     return undefined;
   }
+  if (typeof raw !== 'object' || raw === null) return undefined;
   const action = actions.find((a) => a === raw.Action);
   const deploymentId = raw.Actor?.Attributes?.[labels.deployment];
   if (!action || typeof deploymentId !== 'string' || deploymentId === '') return undefined;
