@@ -90,7 +90,12 @@ async function measure(t: BenchDatabase, victim: string, mode: 'poll' | 'events'
   });
   follower.start();
   try {
-    await until(async () => follower.count === apps, `following ${apps} apps`, 120_000);
+    const following = performance.now();
+    const running = (await docker.listContainers({ filters: { label: [`dev.berth.instance=${instance}`] } })).length;
+    await until(async () => follower.count === running, `following ${running} apps`, 180_000).catch((err: unknown) => {
+      throw new Error(`${String(err)} (${follower.count} followed)`);
+    });
+    console.log(`${mode}: following ${running} apps after ${Math.round(performance.now() - following)} ms`);
     await new Promise((r) => setTimeout(r, 3000));
     const [calls0, pg0, cpu0, t0] = [calls(), await t.commits(), process.cpuUsage(), performance.now()];
     await new Promise((r) => setTimeout(r, windowMs));

@@ -43,6 +43,8 @@ export async function startPlatform(options: {
   network: string;
   token: string;
   env?: Record<string, string>;
+  /** Worker processes (1 unless told). */
+  workers?: number;
 }): Promise<{ caddyUrl: string; dbUrl: string; stop: () => Promise<void> }> {
   const { instance, network } = options;
   const procs: ChildProcess[] = [];
@@ -81,7 +83,7 @@ export async function startPlatform(options: {
   execFileSync('node', ['migrations/dist/migrate-cli.js'], { cwd: root, env, stdio: 'ignore' });
   run(['caddy', 'run', '--config', path.join(cfgDir, 'caddy.json')]);
   run(['node', 'apps/api/dist/main.js']);
-  run(['node', 'apps/worker/dist/main.js']);
+  for (let i = 0; i < (options.workers ?? 1); i++) run(['node', 'apps/worker/dist/main.js']);
   run(['node', 'apps/router-sync/dist/main.js']);
   const caddyUrl = `http://127.0.0.1:${httpPort}`;
   await until(async () => (await get(`${caddyUrl}/healthz`, 'localhost')) === 200, 'platform up', 60_000);
