@@ -47,6 +47,29 @@ function stateWith(apps: RunningApp[]): RoutingState {
   return { apps, current: new Map(apps.map((a) => [a.project, a.deploymentId])) };
 }
 
+/**
+ * The same config in the design before the host map: one host-matched route
+ * with its own reverse proxy per app host (what router-sync loaded until the
+ * map replaced it), for a raw /load of that in the same run.
+ */
+function perHostRoutes(config: Record<string, unknown>): Record<string, unknown> {
+  const copy = structuredClone(config) as { apps: { http: { servers: { berth: { routes: Record<string, unknown>[] } } } } };
+  const server = copy.apps.http.servers.berth;
+  const routes: Record<string, unknown>[] = [];
+  for (const route of server.routes) {
+    const handler = (route.handle as { handler: string; mappings?: { input: string; outputs: string[] }[] }[])[0]!;
+    if (handler.handler === 'map') {
+      for (const m of handler.mappings!) {
+        routes.push({ match: [{ host: [m.input] }], handle: [{ handler: 'reverse_proxy', upstreams: [{ dial: m.outputs[0] }] }], terminal: true });
+      }
+    } else if (!(handler.handler === 'reverse_proxy' && route.match && JSON.stringify(route.match).includes('vars'))) {
+      routes.push(route);
+    }
+  }
+  server.routes = routes;
+  return copy;
+}
+
 async function rawLoad(adminUrl: string, config: unknown): Promise<number> {
   const body = JSON.stringify(config);
   const started = performance.now();
@@ -99,7 +122,12 @@ async function run(size: number, ups: string[]): Promise<void> {
     // Baseline: the config of one more app, loaded raw, 5 times (each differs from
     // what Caddy runs: Caddy skips a /load of the config it already has).
     const raw: number[] = [];
-    for (let i = 0; i < 5; i++) raw.push(await rawLoad(caddy.adminUrl, buildCaddyConfig(stateWith([...apps, app()]), settings)));
+    const rawPerHost: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const config = buildCaddyConfig(stateWith([...apps, app()]), settings);
+      raw.push(await rawLoad(caddy.adminUrl, config));
+      rawPerHost.push(await rawLoad(caddy.adminUrl, perHostRoutes(config)));
+    }
     const bytes = JSON.stringify(buildCaddyConfig(stateWith(apps), settings)).length;
 
     const ready: number[] = [];
@@ -129,8 +157,9 @@ async function run(size: number, ups: string[]): Promise<void> {
     const perBurst = sync.loads - loads1;
 
     const rawMed = median(raw);
+    const fmt = (xs: number[]) => xs.map((x) => x.toFixed(0)).join(' ');
     console.log(
-      `${String(size).padStart(6)} routes (${(bytes / 1024).toFixed(0)} KiB config)  raw /load ms median ${rawMed.toFixed(0)} (${raw.map((x) => x.toFixed(0)).join(' ')})`,
+      `${String(size).padStart(6)} apps (${(bytes / 1024).toFixed(0)} KiB config)  raw /load ms median ${rawMed.toFixed(0)} (${fmt(raw)});  the same as one route per host (the design before): median ${median(rawPerHost).toFixed(0)} (${fmt(rawPerHost)}), ratio map / per-host ${(rawMed / median(rawPerHost)).toFixed(2)}`,
     );
     console.log(
       `        ready -> first 200 via Caddy ms  p50 ${pct(ready, 50).toFixed(0)}  p95 ${pct(ready, 95).toFixed(0)}  (ratio p95 / raw load ${(pct(ready, 95) / rawMed).toFixed(2)});  loads per change ${perChange.toFixed(2)};  burst of 10: ${perBurst} loads, all routed in ${burstMs.toFixed(0)} ms`,
