@@ -60,7 +60,9 @@ async function load(title: string, options: Record<string, unknown>): Promise<Re
 const db = await createBenchDatabase('api');
 const [helloPort, apiPort] = [await freePort(), await freePort()];
 const hello = start(['-e', helloWorld], { PORT: String(helloPort) });
-const api = start(['apps/api/dist/main.js'], {
+// BENCH_PROFILE=<dir>: the API writes a CPU profile there when it exits.
+const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
+const api = start([...profile, 'apps/api/dist/main.js'], {
   DATABASE_URL: db.url,
   REDIS_URL: redisUrl,
   BERTH_INSTANCE: instance,
@@ -84,12 +86,20 @@ try {
   await autocannon({ url: `${apiUrl}/api/deployments`, method: 'POST', headers: auth, body, connections, duration: 2 });
 
   const base = await load('baseline: fastify hello-world GET', { url: `${helloUrl}/hello` });
-  const post = await load('POST /api/deployments (git, queued)', { url: `${apiUrl}/api/deployments`, method: 'POST', headers: auth, body });
+  const post = await load('POST /api/deployments, one project', { url: `${apiUrl}/api/deployments`, method: 'POST', headers: auth, body });
+  // Many projects at once (each request a project of its own, made on first use): no enqueue supersedes another.
+  let n = 0;
+  const many = await load('POST /api/deployments, a project each', {
+    url: `${apiUrl}/api/deployments`,
+    method: 'POST',
+    headers: auth,
+    requests: [{ setupRequest: (req: Record<string, unknown>) => ({ ...req, body: JSON.stringify({ gitUrl: 'http://127.0.0.1:9/bench/app.git', name: `bench${n++}` }) }) }],
+  });
   const created = await fetch(`${apiUrl}/api/deployments`, { method: 'POST', headers: auth, body });
   const { id } = (await created.json()) as { id: string };
   const read = await load('GET /api/deployments/:id', { url: `${apiUrl}/api/deployments/${id}`, headers: auth });
   const ratio = (r: Result) => `req/s ${(r.requests.average / base.requests.average).toFixed(2)}, p99 ${(r.latency.p99 / Math.max(1, base.latency.p99)).toFixed(1)}x`;
-  console.log(`ratios against hello-world: POST ${ratio(post)}; GET ${ratio(read)}  (${connections} connections, ${seconds} s each)`);
+  console.log(`ratios against hello-world: POST one project ${ratio(post)}; a project each ${ratio(many)}; GET ${ratio(read)}  (${connections} connections, ${seconds} s each)`);
   console.log(`targets: POST >= 1500 req/s: ${post.requests.average >= 1500 ? 'met' : 'NOT met'}; p99 < 50 ms: ${post.latency.p99 < 50 && read.latency.p99 < 50 ? 'met' : 'NOT met'}`);
 } finally {
   await stop(api);
