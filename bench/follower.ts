@@ -11,8 +11,7 @@ import { containerName } from '@berth/shared/docker-names';
 import { newDeploymentId } from '@berth/shared/ids';
 import { DockerRuntime } from '../apps/worker/src/docker/docker-runtime.ts';
 import type { ContainerRuntime } from '../apps/worker/src/docker/container-runtime.ts';
-import { LogSink } from '../apps/worker/src/log-sink.ts';
-import { RuntimeLogFollower } from '../apps/worker/src/runtime-logs.ts';
+import { runtimeFollower } from '../test/helpers/runtime-follower.ts';
 import { createBenchDatabase, runningDeployment, type BenchDatabase } from './bench-db.ts';
 import { until } from './platform.ts';
 
@@ -73,19 +72,12 @@ interface Figures {
 
 async function measure(t: BenchDatabase, victim: string, mode: 'poll' | 'events'): Promise<Figures> {
   const { runtime, calls } = countingRuntime(mode === 'events');
-  const follower = new RuntimeLogFollower({
+  const follower = runtimeFollower({
     runtime,
     redis,
-    store: t.store,
-    logs: t.logs,
-    history: t.history,
-    lifecycle: t.lifecycle,
+    stores: t,
     logger,
-    openLog: async (d) => {
-      const sink = new LogSink({ redis, logs: t.logs, instance, deploymentId: d.id, flushMs: 20, logger });
-      await sink.init();
-      return sink;
-    },
+    flushMs: 20,
     options: { instance, retentionLines: 1000, leaseMs: 10_000, discoveryMs: 5_000, checkIntervalMs: mode === 'poll' ? 1000 : 30_000 },
   });
   follower.start();

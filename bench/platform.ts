@@ -24,6 +24,34 @@ export function get(url: string, host?: string): Promise<number> {
   });
 }
 
+/**
+ * POSTs an archive deployment through Caddy (node:http: fetch does not send a
+ * Host of our choosing, and Caddy routes the API by it); resolves its id.
+ */
+export async function postArchive(caddyUrl: string, token: string, archive: Buffer, fields: Record<string, string> = {}): Promise<string> {
+  const form = new FormData();
+  for (const [k, v] of Object.entries(fields)) form.append(k, v);
+  form.append('projectArchive', new Blob([archive]), 'app.zip');
+  const encoded = new Request('http://x/', { method: 'POST', body: form });
+  const body = Buffer.from(await encoded.arrayBuffer());
+  return new Promise<string>((resolve, reject) => {
+    const req = http.request(
+      `${caddyUrl}/api/deployments`,
+      {
+        method: 'POST',
+        headers: { host: 'localhost', authorization: `Bearer ${token}`, 'content-type': encoded.headers.get('content-type')! },
+      },
+      (res) => {
+        let text = '';
+        res.on('data', (c) => (text += c));
+        res.on('end', () => (res.statusCode === 202 ? resolve((JSON.parse(text) as { id: string }).id) : reject(new Error(`${res.statusCode}: ${text}`))));
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
 export async function until(check: () => Promise<boolean>, what: string, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {

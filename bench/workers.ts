@@ -8,7 +8,6 @@
  */
 import { execFile } from 'node:child_process';
 import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,7 +16,7 @@ import { createDb } from '@berth/shared/db';
 import { DeploymentStore } from '@berth/shared/deployment-store';
 import { TransitionHistory } from '@berth/shared/transition-history';
 import { zipTestApp } from '../test/helpers/archives.ts';
-import { ensureNetwork, get, startPlatform, until } from './platform.ts';
+import { ensureNetwork, get, postArchive, startPlatform, until } from './platform.ts';
 
 const run = promisify(execFile);
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -59,32 +58,6 @@ async function baseline(parallel: number): Promise<number> {
   return performance.now() - t0;
 }
 
-async function post(caddyUrl: string, archive: Buffer, project: string): Promise<string> {
-  const form = new FormData();
-  // A project each: one project builds one deployment at a time, and a newer one supersedes its queued ones.
-  form.append('name', project);
-  form.append('projectArchive', new Blob([archive]), 'hello.zip');
-  const encoded = new Request('http://x/', { method: 'POST', body: form });
-  const body = Buffer.from(await encoded.arrayBuffer());
-  // node:http, not fetch: fetch does not send a Host of our choosing, and Caddy routes the API by it.
-  return new Promise<string>((resolve, reject) => {
-    const req = http.request(
-      `${caddyUrl}/api/deployments`,
-      {
-        method: 'POST',
-        headers: { host: 'localhost', authorization: `Bearer ${benchToken}`, 'content-type': encoded.headers.get('content-type')! },
-      },
-      (res) => {
-        let text = '';
-        res.on('data', (c) => (text += c));
-        res.on('end', () => (res.statusCode === 202 ? resolve((JSON.parse(text) as { id: string }).id) : reject(new Error(`${res.statusCode}: ${text}`))));
-      },
-    );
-    req.on('error', reject);
-    req.end(body);
-  });
-}
-
 async function berth(workers: number): Promise<{ ms: number; waits: number[] }> {
   const instance = `benchw${workers}x${process.pid}`;
   const platform = await startPlatform({
@@ -101,7 +74,8 @@ async function berth(workers: number): Promise<{ ms: number; waits: number[] }> 
       Array.from({ length: burst }, (_, i) => zipTestApp('hello', { 'nonce.txt': `${Date.now()}-${i}-${Math.random()}` })),
     );
     const t0 = performance.now();
-    const ids = await Promise.all(archives.map((a, i) => post(platform.caddyUrl, a, `burst${i}`)));
+    // A project each: one project builds one deployment at a time, and a newer one supersedes its queued ones.
+    const ids = await Promise.all(archives.map((a, i) => postArchive(platform.caddyUrl, benchToken, a, { name: `burst${i}` })));
     await Promise.all(
       ids.map((id) => until(async () => (await get(`${platform.caddyUrl}/`, `${id}.localhost`)) === 200, `deployment ${id}`, 600_000)),
     );

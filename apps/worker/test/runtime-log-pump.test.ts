@@ -8,9 +8,9 @@ import type { ContainerRuntime, ContainerState, FollowLogsOptions } from '../src
 import { LogSink } from '../src/log-sink.ts';
 import { microsecondStamp, stampMicros } from '../src/log-timestamps.ts';
 import { RuntimeLogPump } from '../src/runtime-log-pump.ts';
-import { RuntimeLogFollower } from '../src/runtime-logs.ts';
 import { watchDockerEvents } from '../src/docker/docker-events.ts';
 import { createTestDatabase, type TestDatabase } from '../../../test/helpers/database.ts';
+import { runtimeFollower } from '../../../test/helpers/runtime-follower.ts';
 
 // The pump against real Postgres and Redis; the container is a fake that
 // replays Docker's output, so a test decides the timestamps and where a
@@ -160,19 +160,12 @@ describe('runtime follower on engine events', () => {
       listRunning: async () => [{ name: `c-${id}`, deploymentId: id }],
       watchEvents: (inst, signal, onEvent) => watchDockerEvents(events.docker, inst, signal, onEvent),
     };
-    const follower = new RuntimeLogFollower({
+    const follower = runtimeFollower({
       runtime,
       redis,
-      store: t.store,
-      logs: t.logs,
-      history: t.history,
-      lifecycle: t.lifecycle,
+      stores: t,
       logger,
-      openLog: async (d) => {
-        const sink = new LogSink({ redis, logs: t.logs, instance, deploymentId: d.id, flushMs: 5, logger });
-        await sink.init();
-        return sink;
-      },
+      flushMs: 5,
       // The safety poll is far beyond the test's patience: only an event can tell.
       options: { instance, retentionLines: 1000, leaseMs: 10_000, discoveryMs: 60_000, checkIntervalMs: 120_000 },
     });
