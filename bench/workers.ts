@@ -59,6 +59,14 @@ async function baseline(parallel: number): Promise<number> {
   return performance.now() - t0;
 }
 
+async function answering(url: string, host: string): Promise<void> {
+  const deadline = Date.now() + 600_000;
+  while ((await get(url, host)) !== 200) {
+    if (Date.now() > deadline) throw new Error(`timed out: ${host}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
 async function liveWorkers(caddyUrl: string): Promise<number> {
   const res = await new Promise<string>((resolve) => {
     const req = http.get(`${caddyUrl}/api/workers`, { headers: { host: 'localhost', authorization: `Bearer ${benchToken}` } }, (r) => {
@@ -95,9 +103,8 @@ async function berth(workers: number): Promise<{ ms: number; waits: number[] }> 
     const t0 = performance.now();
     // A project each: one project builds one deployment at a time, and a newer one supersedes its queued ones.
     const ids = await Promise.all(archives.map((a, i) => postArchive(platform.caddyUrl, benchToken, a, { name: `burst${i}` })));
-    await Promise.all(
-      ids.map((id) => until(async () => (await get(`${platform.caddyUrl}/`, `${id}.localhost`)) === 200, `deployment ${id}`, 600_000)),
-    );
+    // Each app asked every 200 ms (not every 10 ms: 20 pollers would take a core from the builds).
+    await Promise.all(ids.map((id) => answering(`${platform.caddyUrl}/`, `${id}.localhost`)));
     const ms = performance.now() - t0;
     const store = new DeploymentStore(db);
     const history = new TransitionHistory(db);
