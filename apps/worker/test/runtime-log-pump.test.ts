@@ -155,8 +155,14 @@ describe('runtime follower on engine events', () => {
     await runningDeployment(id);
     const state = runningState();
     const events = scriptedDockerEvents();
+    const base = fakeRuntime(() => [], undefined, state);
+    let following = false; // the pump has checked the container and follows its output
     const runtime: ContainerRuntime = {
-      ...fakeRuntime(() => [], undefined, state),
+      ...base,
+      followLogs: (name, options) => {
+        following = true;
+        return base.followLogs(name, options);
+      },
       listRunning: async () => [{ name: `c-${id}`, deploymentId: id }],
       watchEvents: (inst, signal, onEvent) => watchDockerEvents(events.docker, inst, signal, onEvent),
     };
@@ -172,7 +178,7 @@ describe('runtime follower on engine events', () => {
     const status = async () => (await t.store.get(id))?.status;
     try {
       follower.start();
-      await until('followed', async () => follower.count === 1 && events.streams.length === 1);
+      await until('followed', async () => following && events.streams.length === 1);
       // dockerd's stream breaks; the app dies meanwhile, unseen.
       Object.assign(state, { running: false, exitCode: 137, status: 'exited' });
       events.streams[0]!.destroy(new Error('socket hang up'));
