@@ -40,8 +40,9 @@ export interface ListQuery {
 }
 
 /**
- * The deployments themselves: creating one (with its project, its first
- * transition and its archive, in one transaction), reading and listing them.
+ * The deployments themselves: creating one (with its project and its first
+ * transition in one statement, or with its archive in one transaction),
+ * reading and listing them.
  * Status changes are `DeploymentLifecycle`'s; the other concerns have their
  * own stores: LogStore, TransitionHistory, ArchiveStore, RoutingStore,
  * ReaperQueries.
