@@ -8,12 +8,11 @@
  */
 import { execFileSync } from 'node:child_process';
 import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { zipTestApp } from '../test/helpers/archives.ts';
-import { ensureNetwork, get, median, startPlatform, until } from './platform.ts';
+import { ensureNetwork, get, median, postArchive, startPlatform, until } from './platform.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const rounds = Number(process.env.ROUNDS ?? 7);
@@ -43,27 +42,8 @@ async function baseline(i: number): Promise<number> {
 
 async function berth(i: number, caddyUrl: string): Promise<number> {
   const archive = await zipTestApp('hello', { 'nonce.txt': `${Date.now()}-${i}` });
-  const form = new FormData();
-  form.append('projectArchive', new Blob([archive]), 'hello.zip');
-  const encoded = new Request('http://x/', { method: 'POST', body: form });
-  const body = Buffer.from(await encoded.arrayBuffer());
   const t0 = performance.now();
-  const id = await new Promise<string>((resolve, reject) => {
-    const req = http.request(
-      `${caddyUrl}/api/deployments`,
-      {
-        method: 'POST',
-        headers: { host: 'localhost', authorization: `Bearer ${benchToken}`, 'content-type': encoded.headers.get('content-type')! },
-      },
-      (res) => {
-        let text = '';
-        res.on('data', (c) => (text += c));
-        res.on('end', () => (res.statusCode === 202 ? resolve(JSON.parse(text).id) : reject(new Error(text))));
-      },
-    );
-    req.on('error', reject);
-    req.end(body);
-  });
+  const id = await postArchive(caddyUrl, benchToken, archive);
   await until(async () => (await get(`${caddyUrl}/`, `${id}.localhost`)) === 200, `berth deployment ${id}`);
   return performance.now() - t0;
 }

@@ -24,6 +24,34 @@ export function get(url: string, host?: string): Promise<number> {
   });
 }
 
+/**
+ * POSTs an archive deployment through Caddy (node:http: fetch does not send a
+ * Host of our choosing, and Caddy routes the API by it); resolves its id.
+ */
+export async function postArchive(caddyUrl: string, token: string, archive: Buffer, fields: Record<string, string> = {}): Promise<string> {
+  const form = new FormData();
+  for (const [k, v] of Object.entries(fields)) form.append(k, v);
+  form.append('projectArchive', new Blob([archive]), 'app.zip');
+  const encoded = new Request('http://x/', { method: 'POST', body: form });
+  const body = Buffer.from(await encoded.arrayBuffer());
+  return new Promise<string>((resolve, reject) => {
+    const req = http.request(
+      `${caddyUrl}/api/deployments`,
+      {
+        method: 'POST',
+        headers: { host: 'localhost', authorization: `Bearer ${token}`, 'content-type': encoded.headers.get('content-type')! },
+      },
+      (res) => {
+        let text = '';
+        res.on('data', (c) => (text += c));
+        res.on('end', () => (res.statusCode === 202 ? resolve((JSON.parse(text) as { id: string }).id) : reject(new Error(`${res.statusCode}: ${text}`))));
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
 export async function until(check: () => Promise<boolean>, what: string, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
@@ -43,6 +71,8 @@ export async function startPlatform(options: {
   network: string;
   token: string;
   env?: Record<string, string>;
+  /** Worker processes (1 unless told). */
+  workers?: number;
 }): Promise<{ caddyUrl: string; dbUrl: string; stop: () => Promise<void> }> {
   const { instance, network } = options;
   const procs: ChildProcess[] = [];
@@ -81,7 +111,7 @@ export async function startPlatform(options: {
   execFileSync('node', ['migrations/dist/migrate-cli.js'], { cwd: root, env, stdio: 'ignore' });
   run(['caddy', 'run', '--config', path.join(cfgDir, 'caddy.json')]);
   run(['node', 'apps/api/dist/main.js']);
-  run(['node', 'apps/worker/dist/main.js']);
+  for (let i = 0; i < (options.workers ?? 1); i++) run(['node', 'apps/worker/dist/main.js']);
   run(['node', 'apps/router-sync/dist/main.js']);
   const caddyUrl = `http://127.0.0.1:${httpPort}`;
   await until(async () => (await get(`${caddyUrl}/healthz`, 'localhost')) === 200, 'platform up', 60_000);

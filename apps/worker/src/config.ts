@@ -53,6 +53,8 @@ const schema = z.object({
   RUNTIME_LOG_RETENTION_LINES: env.positiveInt(10_000),
   RUNTIME_LOG_LEASE_MS: env.milliseconds(10_000),
   RUNTIME_LOG_DISCOVERY_MS: env.milliseconds(5_000),
+  /** Safety poll of each followed container; Docker's events drive the prompt crash checks. */
+  RUNTIME_CHECK_INTERVAL_MS: env.milliseconds(30_000),
   /** BullMQ lock and stalled-check interval: how soon a dead worker's job is picked up again. */
   JOB_LOCK_MS: env.milliseconds(15_000),
   JOB_STALLED_INTERVAL_MS: env.milliseconds(10_000),

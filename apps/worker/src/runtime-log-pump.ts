@@ -19,7 +19,15 @@ export interface RuntimeLogPumpDeps {
   instance: string;
   /** Runtime lines kept per deployment; older ones are trimmed. */
   retentionLines: number;
+  /**
+   * How often the container is looked at without being told to (`poke`, on
+   * the engine's events): a safety net for an event that never came.
+   */
+  checkIntervalMs?: number;
 }
+
+/** The safety poll when events drive the checks. */
+export const defaultCheckIntervalMs = 30_000;
 
 /**
  * One deployment's runtime output, copied into its log while this worker
@@ -35,8 +43,11 @@ export class RuntimeLogPump {
   private trimming: Promise<void> | undefined;
   private trimAgain = false;
   private ended = false;
-  // The timer and the end of the log stream may both ask: one check at a time.
+  // The timer, an event and the end of the log stream may all ask: one check
+  // at a time, and one more after it when asked meanwhile (it may have looked
+  // just before what the event reports).
   private checking: Promise<boolean> | undefined;
+  private checkAgain = false;
 
   constructor(
     private readonly deps: RuntimeLogPumpDeps,
@@ -52,10 +63,9 @@ export class RuntimeLogPump {
     const { logs, logger, retentionLines } = this.deps;
     const { deploymentId } = this;
     // Docker's log stream survives a restart by the policy, so a crash is not
-    // always an end of output: look at the container every second as well.
-    const watch = setInterval(() => {
-      this.reconcile().catch((err: unknown) => logger.warn({ err, deploymentId }, 'checking the container failed'));
-    }, 1000);
+    // always an end of output: the engine's events poke the pump, and a slow
+    // poll covers an event that never came.
+    const watch = setInterval(() => this.poke(), this.deps.checkIntervalMs ?? defaultCheckIntervalMs);
     try {
       // Attaching late (another worker's follower died, or the app crashed before we got here).
       if (!(await this.reconcile())) return;
@@ -139,8 +149,28 @@ export class RuntimeLogPump {
     })().finally(() => (this.trimming = undefined));
   }
 
+  /** The container's state may have changed (an engine event): look at it soon. */
+  poke(): void {
+    if (this.ended) return;
+    this.reconcile().catch((err: unknown) =>
+      this.deps.logger.warn({ err, deploymentId: this.deploymentId }, 'checking the container failed'),
+    );
+  }
+
   private reconcile(): Promise<boolean> {
-    return (this.checking ??= this.check().finally(() => (this.checking = undefined)));
+    if (this.checking) {
+      this.checkAgain = true;
+      return this.checking;
+    }
+    this.checking = (async () => {
+      let alive: boolean;
+      do {
+        this.checkAgain = false;
+        alive = await this.check();
+      } while (alive && this.checkAgain && !this.signal.aborted);
+      return alive;
+    })().finally(() => (this.checking = undefined));
+    return this.checking;
   }
 
   /**

@@ -7,7 +7,7 @@ import type { Logger } from '@berth/shared/logger';
 import type { Redis } from '@berth/shared/redis';
 import { isLive } from '@berth/shared/deployment-state';
 import { runtimeFollowKey } from '@berth/shared/redis-keys';
-import type { ContainerRuntime } from './docker/container-runtime.ts';
+import type { ContainerEvent, ContainerRuntime } from './docker/container-runtime.ts';
 import type { LogSink } from './log-sink.ts';
 import { RuntimeLogPump } from './runtime-log-pump.ts';
 import type { DeploymentLifecycle } from '@berth/shared/deployment-lifecycle';
@@ -20,6 +20,8 @@ export interface RuntimeLogOptions {
   leaseMs: number;
   /** How often this worker looks for running deployments nobody follows. */
   discoveryMs: number;
+  /** Safety poll of each followed container; engine events drive the prompt checks. */
+  checkIntervalMs?: number;
 }
 
 const renewScript = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end`;
@@ -34,6 +36,9 @@ const releaseScript = `if redis.call('get', KEYS[1]) == ARGV[1] then return redi
 export class RuntimeLogFollower {
   private readonly token = randomUUID();
   private readonly following = new Map<string, AbortController>();
+  private readonly pumps = new Map<string, RuntimeLogPump>();
+  private readonly events = new AbortController();
+  private watching: Promise<void> | undefined;
   private discovery: NodeJS.Timeout | undefined;
   private stopped = false;
 
@@ -55,6 +60,14 @@ export class RuntimeLogFollower {
     const tick = () => void this.discover().catch((err: unknown) => this.deps.logger.warn({ err }, 'runtime log discovery failed'));
     tick();
     this.discovery = setInterval(tick, this.deps.options.discoveryMs);
+    // One event stream per worker, dispatched to the pumps (they no longer poll each second).
+    this.watching = this.deps.runtime
+      .watchEvents(this.deps.options.instance, this.events.signal, (event) => this.onEvent(event))
+      .catch((err: unknown) => this.deps.logger.warn({ err }, 'watching container events failed; pumps fall back to their poll'));
+  }
+
+  private onEvent(event: ContainerEvent): void {
+    this.pumps.get(event.deploymentId)?.poke();
   }
 
   /** Number of deployments this worker follows now. */
@@ -105,12 +118,20 @@ export class RuntimeLogFollower {
     if (!deployment) return;
     const sink = await this.deps.openLog(deployment);
     const deps = { runtime, store, logs, history, lifecycle, logger, ...options };
-    await new RuntimeLogPump(deps, deploymentId, sink, signal).run();
+    const pump = new RuntimeLogPump(deps, deploymentId, sink, signal);
+    this.pumps.set(deploymentId, pump);
+    try {
+      await pump.run();
+    } finally {
+      this.pumps.delete(deploymentId);
+    }
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
     clearInterval(this.discovery);
+    this.events.abort();
+    await this.watching;
     for (const controller of this.following.values()) controller.abort();
     const deadline = Date.now() + 5000;
     while (this.following.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));

@@ -216,6 +216,7 @@ function createRuntimeLogFollower(parts: PipelineParts, openLog: OpenLog): Runti
       retentionLines: config.RUNTIME_LOG_RETENTION_LINES,
       leaseMs: config.RUNTIME_LOG_LEASE_MS,
       discoveryMs: config.RUNTIME_LOG_DISCOVERY_MS,
+      checkIntervalMs: config.RUNTIME_CHECK_INTERVAL_MS,
     },
   });
 }

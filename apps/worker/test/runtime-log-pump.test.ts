@@ -1,3 +1,5 @@
+import { PassThrough } from 'node:stream';
+import type Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { createLogger } from '@berth/shared/logger';
@@ -6,7 +8,9 @@ import type { ContainerRuntime, ContainerState, FollowLogsOptions } from '../src
 import { LogSink } from '../src/log-sink.ts';
 import { microsecondStamp, stampMicros } from '../src/log-timestamps.ts';
 import { RuntimeLogPump } from '../src/runtime-log-pump.ts';
+import { watchDockerEvents } from '../src/docker/docker-events.ts';
 import { createTestDatabase, type TestDatabase } from '../../../test/helpers/database.ts';
+import { runtimeFollower } from '../../../test/helpers/runtime-follower.ts';
 
 // The pump against real Postgres and Redis; the container is a fake that
 // replays Docker's output, so a test decides the timestamps and where a
@@ -30,18 +34,17 @@ interface DockerLine {
   line: string;
 }
 
-/** A running container whose log stream sends `output` (what `since` allows), then waits until aborted. */
-function fakeRuntime(output: () => DockerLine[], onSent?: (sent: number) => void): ContainerRuntime {
-  const state: ContainerState = {
-    running: true,
-    restarting: false,
-    restartCount: 0,
-    exitCode: 0,
-    status: 'running',
-    startedAt: '2020-01-01T00:00:00.000Z',
-  };
+function runningState(): ContainerState {
+  return { running: true, restarting: false, restartCount: 0, exitCode: 0, status: 'running', startedAt: '2020-01-01T00:00:00.000Z' };
+}
+
+/**
+ * A container whose log stream sends `output` (what `since` allows), then
+ * waits until aborted; `state` is what inspecting it says (a test may change it).
+ */
+function fakeRuntime(output: () => DockerLine[], onSent?: (sent: number) => void, state = runningState()): ContainerRuntime {
   const runtime: Partial<ContainerRuntime> = {
-    inspect: async () => state,
+    inspect: async () => ({ ...state }),
     followLogs: async (_name: string, options: FollowLogsOptions) => {
       let sent = 0;
       for (const l of output()) {
@@ -127,6 +130,74 @@ describe('runtime log pump', () => {
     expect(await stored(id)).toEqual(output.slice(-100).map((l) => l.line));
     pump.stop();
     await pump.done;
+  });
+});
+
+/** A dockerode whose event streams the test drives: `streams[i]` is what the i-th getEvents returned. */
+function scriptedDockerEvents() {
+  const streams: PassThrough[] = [];
+  const since: (number | undefined)[] = [];
+  const docker = {
+    getEvents: async (options: { since?: number; abortSignal?: AbortSignal }) => {
+      const stream = new PassThrough();
+      options.abortSignal?.addEventListener('abort', () => stream.destroy(), { once: true });
+      streams.push(stream);
+      since.push(options.since);
+      return stream;
+    },
+  } as unknown as Docker;
+  return { docker, streams, since };
+}
+
+describe('runtime follower on engine events', () => {
+  it('notices a crash that happened while the event stream was broken, once it reconnects (no per-second polling)', async () => {
+    const id = `evt${Date.now().toString(36)}`.slice(0, 12);
+    await runningDeployment(id);
+    const state = runningState();
+    const events = scriptedDockerEvents();
+    const base = fakeRuntime(() => [], undefined, state);
+    let following = false; // the pump has checked the container and follows its output
+    const runtime: ContainerRuntime = {
+      ...base,
+      followLogs: (name, options) => {
+        following = true;
+        return base.followLogs(name, options);
+      },
+      listRunning: async () => [{ name: `c-${id}`, deploymentId: id }],
+      watchEvents: (inst, signal, onEvent) => watchDockerEvents(events.docker, inst, signal, onEvent),
+    };
+    const follower = runtimeFollower({
+      runtime,
+      redis,
+      stores: t,
+      logger,
+      flushMs: 5,
+      // The safety poll is far beyond the test's patience: only an event can tell.
+      options: { instance, retentionLines: 1000, leaseMs: 10_000, discoveryMs: 60_000, checkIntervalMs: 120_000 },
+    });
+    const status = async () => (await t.store.get(id))?.status;
+    try {
+      follower.start();
+      await until('followed', async () => following && events.streams.length === 1);
+      // dockerd's stream breaks; the app dies meanwhile, unseen.
+      Object.assign(state, { running: false, exitCode: 137, status: 'exited' });
+      events.streams[0]!.destroy(new Error('socket hang up'));
+      await new Promise((r) => setTimeout(r, 300));
+      expect(await status()).toBe('running');
+      // Reconnected, Docker replays the die from `since`.
+      await until('reconnected', async () => events.streams.length === 2);
+      const time = Math.floor(Date.now() / 1000);
+      const labels = { 'dev.berth.deployment': id, 'dev.berth.instance': instance };
+      events.streams[1]!.write(JSON.stringify({ Type: 'container', Action: 'die', time, Actor: { Attributes: labels } }) + '\n');
+      await until('crash noticed', async () => (await status()) === 'crashed');
+      // The restart policy brings it back.
+      Object.assign(state, { running: true, exitCode: 0, status: 'running', startedAt: new Date().toISOString() });
+      await until('running again', async () => (await status()) === 'running');
+      expect(events.since[1]).toBeGreaterThan(0);
+      expect(events.since[1]).toBeLessThanOrEqual(time);
+    } finally {
+      await follower.stop();
+    }
   });
 });
 

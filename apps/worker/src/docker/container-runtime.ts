@@ -92,6 +92,17 @@ export interface FollowLogsOptions {
   onLine: (line: { ts: string; line: string }) => void;
 }
 
+/** What happened to one of this installation's containers, as the engine reported it. */
+export type ContainerEventAction = 'start' | 'die' | 'restart' | 'oom' | 'destroy' | 'stop';
+
+export interface ContainerEvent {
+  /** The deployment label of the container (or service) the event is about. */
+  deploymentId: string;
+  action: ContainerEventAction;
+  /** When the engine saw it (Unix milliseconds). */
+  time: number;
+}
+
 export interface ContainerRuntime {
   /** Whether an image with this reference exists locally. */
   imageExists(ref: string): Promise<boolean>;
@@ -112,6 +123,13 @@ export interface ContainerRuntime {
   listAll(instance: string): Promise<OwnedContainer[]>;
   /** Image tags of this installation. */
   listImages(instance: string): Promise<string[]>;
+  /**
+   * Reports lifecycle events of this installation's containers until `signal`
+   * aborts (then resolves; it never rejects). After a break in the engine's
+   * event stream it reconnects and replays what happened meanwhile (Docker's
+   * `since`), so an event during the break is still reported, perhaps twice.
+   */
+  watchEvents(instance: string, signal: AbortSignal, onEvent: (event: ContainerEvent) => void): Promise<void>;
   /** Force-removes the container if it exists. */
   removeContainer(nameOrId: string): Promise<void>;
   /** Removes the image if it exists (and its untagged parents no other image uses: they hold the source). */

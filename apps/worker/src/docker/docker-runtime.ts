@@ -5,6 +5,7 @@ import { DockerFrameDemuxer } from './docker-frames.ts';
 import { buildImage } from './docker-build.ts';
 import { removeWhenFree, statusCode, unavailable } from './docker-errors.ts';
 import { readTimestampedLines } from './docker-log-stream.ts';
+import { watchDockerEvents } from './docker-events.ts';
 import { labels } from '@berth/shared/labels';
 import { imageRepositoryPrefix } from '@berth/shared/docker-names';
 import {
@@ -17,6 +18,7 @@ import {
   type RunContainerOptions,
   type RunningContainer,
   type OwnedContainer,
+  type ContainerEvent,
 } from './container-runtime.ts';
 
 const iccOption = 'com.docker.network.bridge.enable_icc';
@@ -206,6 +208,10 @@ export class DockerRuntime implements ContainerRuntime {
     } catch (err) {
       throw unavailable(err, 'listing images');
     }
+  }
+
+  watchEvents(instance: string, signal: AbortSignal, onEvent: (event: ContainerEvent) => void): Promise<void> {
+    return watchDockerEvents(this.docker, instance, signal, onEvent);
   }
 
   async removeContainer(nameOrId: string): Promise<void> {

@@ -1,0 +1,112 @@
+/**
+ * The API under load (autocannon): POST /api/deployments with a git source
+ * (no worker runs: jobs wait in the queue) and GET /api/deployments/:id,
+ * against a bare Fastify hello-world, each a compiled program in a process of
+ * its own, in the same run. Reports requests/s and p99 and their ratios.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createRedis } from '@berth/shared/redis';
+import { queuePrefix } from '@berth/shared/redis-keys';
+import { freePort } from '../test/helpers/ports.ts';
+import { createBenchDatabase } from './bench-db.ts';
+import { get, until } from './platform.ts';
+
+interface Result {
+  requests: { average: number };
+  latency: { p50: number; p99: number };
+  non2xx: number;
+  errors: number;
+  timeouts: number;
+}
+type Autocannon = (options: Record<string, unknown>) => Promise<Result>;
+const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const seconds = Number(process.env.BENCH_SECONDS ?? 10);
+const connections = Number(process.env.BENCH_CONNECTIONS ?? 20);
+const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+const instance = `benchapi${process.pid}`;
+const token = randomBytes(24).toString('hex');
+
+const helloWorld = `
+const app = require('fastify')();
+app.get('/hello', async () => ({ hello: 'world' }));
+app.listen({ port: Number(process.env.PORT), host: '127.0.0.1' });
+`;
+
+function start(args: string[], env: Record<string, string>): ChildProcess {
+  return spawn('node', args, { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
+}
+
+async function stop(p: ChildProcess): Promise<void> {
+  if (p.exitCode !== null) return;
+  const exited = new Promise((r) => p.once('exit', r));
+  p.kill('SIGTERM');
+  await exited;
+}
+
+async function load(title: string, options: Record<string, unknown>): Promise<Result> {
+  const r = await autocannon({ connections, duration: seconds, ...options });
+  console.log(
+    `${title.padEnd(40)} req/s ${r.requests.average.toFixed(0).padStart(6)}   p50 ${String(r.latency.p50).padStart(4)} ms   p99 ${String(r.latency.p99).padStart(4)} ms   non-2xx ${r.non2xx}  errors ${r.errors + r.timeouts}`,
+  );
+  return r;
+}
+
+const db = await createBenchDatabase('api');
+const [helloPort, apiPort] = [await freePort(), await freePort()];
+const hello = start(['-e', helloWorld], { PORT: String(helloPort) });
+// BENCH_PROFILE=<dir>: the API writes a CPU profile there when it exits.
+const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
+const api = start([...profile, 'apps/api/dist/main.js'], {
+  DATABASE_URL: db.url,
+  REDIS_URL: redisUrl,
+  BERTH_INSTANCE: instance,
+  API_PORT: String(apiPort),
+  BERTH_ADMIN_TOKEN: token,
+  BERTH_SECRET_KEY: randomBytes(32).toString('hex'),
+  // The bench's git URL names this machine; and the rate limiter must not be what is measured.
+  GIT_ALLOW_PRIVATE_HOSTS: '1',
+  DEPLOY_RATE_LIMIT: '100000000',
+  LOG_LEVEL: 'warn',
+});
+const redis = createRedis(redisUrl);
+try {
+  const helloUrl = `http://127.0.0.1:${helloPort}`;
+  const apiUrl = `http://127.0.0.1:${apiPort}`;
+  await until(async () => (await get(`${helloUrl}/hello`)) === 200 && (await get(`${apiUrl}/healthz`)) === 200, 'servers up');
+  const auth = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+  const body = JSON.stringify({ gitUrl: 'http://127.0.0.1:9/bench/app.git', ref: 'main' });
+  // Warm-up (JIT, connection pools), not counted.
+  await autocannon({ url: `${helloUrl}/hello`, connections, duration: 2 });
+  await autocannon({ url: `${apiUrl}/api/deployments`, method: 'POST', headers: auth, body, connections, duration: 2 });
+
+  const base = await load('baseline: fastify hello-world GET', { url: `${helloUrl}/hello` });
+  const post = await load('POST /api/deployments, one project', { url: `${apiUrl}/api/deployments`, method: 'POST', headers: auth, body });
+  // Many projects at once (each request a project of its own, made on first use): no enqueue supersedes another.
+  let n = 0;
+  const many = await load('POST /api/deployments, a project each', {
+    url: `${apiUrl}/api/deployments`,
+    method: 'POST',
+    headers: auth,
+    requests: [{ setupRequest: (req: Record<string, unknown>) => ({ ...req, body: JSON.stringify({ gitUrl: 'http://127.0.0.1:9/bench/app.git', name: `bench${n++}` }) }) }],
+  });
+  const created = await fetch(`${apiUrl}/api/deployments`, { method: 'POST', headers: auth, body });
+  const { id } = (await created.json()) as { id: string };
+  const read = await load('GET /api/deployments/:id', { url: `${apiUrl}/api/deployments/${id}`, headers: auth });
+  const ratio = (r: Result) => `req/s ${(r.requests.average / base.requests.average).toFixed(2)}, p99 ${(r.latency.p99 / Math.max(1, base.latency.p99)).toFixed(1)}x`;
+  console.log(`ratios against hello-world: POST one project ${ratio(post)}; a project each ${ratio(many)}; GET ${ratio(read)}  (${connections} connections, ${seconds} s each)`);
+  console.log(`targets: POST >= 1500 req/s: ${post.requests.average >= 1500 ? 'met' : 'NOT met'}; p99 < 50 ms: ${post.latency.p99 < 50 && read.latency.p99 < 50 ? 'met' : 'NOT met'}`);
+} finally {
+  await stop(api);
+  await stop(hello);
+  // The queued jobs of this run (nothing else uses the bench's instance).
+  const keys = [...(await redis.keys(`${queuePrefix(instance)}*`)), ...(await redis.keys(`berth:${instance}:*`))];
+  for (let i = 0; i < keys.length; i += 500) await redis.del(...keys.slice(i, i + 500));
+  await redis.quit();
+  await db.drop();
+}
