@@ -79,7 +79,7 @@ export class SwarmRuntime extends DockerRuntime {
   /** Pushes the image; the registry's own error (down, refused, unauthorized) becomes IMAGE_PUSH_FAILED. */
   async push(ref: string): Promise<void> {
     try {
-      const stream = (await this.engine.getImage(ref).push({})) as NodeJS.ReadableStream;
+      const stream = (await this.engine.getImage(ref).push({ authconfig: { serveraddress: this.settings.registry } })) as NodeJS.ReadableStream;
       await new Promise<void>((resolve, reject) => {
         this.engine.modem.followProgress(
           stream,
