@@ -58,7 +58,7 @@ afterAll(async () => {
   }
   await waitFor('the services tasks to go', async () => (await docker.listContainers({ filters: { label: [`${labels.instance}=${instance}`] } })).length === 0, 60_000, 250);
   await docker.getNetwork(network).remove().catch(() => {});
-  for (const tag of [image, `${registry.address}/${instance}`]) await runtime.removeImage(tag).catch(() => {});
+  for (const tag of [image, `${registry.address}/${instance}/${instance}-a:latest`]) await runtime.removeImage(tag).catch(() => {});
   await registry?.stop();
   rmSync(contextDir, { recursive: true, force: true });
 }, 120_000);
