@@ -17,11 +17,11 @@ let registry: TestRegistry;
 let runtime: SwarmRuntime;
 let contextDir: string;
 
-function options(name: string) {
+function options(name: string, env: Record<string, string> = {}) {
   return {
     name,
     image,
-    env: { PORT: '3000' },
+    env: { PORT: '3000', ...env },
     labels: { [labels.instance]: instance, [labels.deployment]: name, [labels.port]: '3000' },
     port: 3000,
     network,
@@ -36,7 +36,7 @@ beforeAll(async () => {
   contextDir = mkdtempSync(path.join(os.tmpdir(), 'berth-swarm-app-'));
   writeFileSync(
     path.join(contextDir, 'Dockerfile'),
-    `FROM berth/node:24\nCMD ["node","-e","require('http').createServer((q,s)=>{console.log('hit');s.end(require('os').hostname())}).listen(3000)"]\n`,
+    `FROM berth/node:24\nCMD ["node","-e","if(process.env.CRASH){console.log('crashing');process.exit(3)}require('http').createServer((q,s)=>{console.log('hit');s.end(require('os').hostname())}).listen(3000)"]\n`,
   );
   await runtime.buildImage({
     contextDir,
@@ -58,7 +58,7 @@ afterAll(async () => {
   }
   await waitFor('the services tasks to go', async () => (await docker.listContainers({ filters: { label: [`${labels.instance}=${instance}`] } })).length === 0, 60_000, 250);
   await docker.getNetwork(network).remove().catch(() => {});
-  for (const tag of [image, `${registry.address}/${instance}/${instance}-a:latest`]) await runtime.removeImage(tag).catch(() => {});
+  for (const tag of [image, ...['a', 'c'].map((n) => `${registry.address}/${instance}/${instance}-${n}:latest`)]) await runtime.removeImage(tag).catch(() => {});
   await registry?.stop();
   rmSync(contextDir, { recursive: true, force: true });
 }, 120_000);
@@ -82,6 +82,20 @@ describe('SwarmRuntime on a real swarm and registry', () => {
     expect(await runtime.inspect(name)).toBeUndefined();
     await runtime.removeContainer(name); // twice: idempotent
   }, 180_000);
+
+  it('reports a service whose tasks keep exiting as not running, with its exit code and restarts', async () => {
+    const name = `${instance}-c`;
+    await expect(
+      new SwarmRuntime({ registry: registry.address, replicas: 1, maxReplicas: 5, startTimeoutMs: 8_000 }).runContainer(options(name, { CRASH: '1' })),
+    ).rejects.toMatchObject({ code: 'APP_EXITED' });
+    const state = await waitFor('an exited task', async () => {
+      const s = await runtime.inspect(name);
+      return s && s.restartCount > 0 && s;
+    }, 60_000, 250);
+    expect(state).toMatchObject({ running: false, restarting: true, exitCode: 3 });
+    expect(await runtime.listAll(instance)).toContainEqual({ name, deploymentId: name, running: false });
+    await runtime.removeContainer(name);
+  }, 120_000);
 
   it('fails a deployment clearly with IMAGE_PUSH_FAILED when the registry is down', async () => {
     const closed = `127.0.0.1:${await freePort()}`;
