@@ -5,6 +5,7 @@ import Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { labels } from '@berth/shared/labels';
 import { SwarmRuntime } from '../../apps/worker/src/docker/swarm-runtime.ts';
+import { swarmDiscovery } from '../../apps/router-sync/src/route-state.ts';
 import { freePort, waitFor } from '../helpers/ports.ts';
 import { startRegistry, type TestRegistry } from '../helpers/registry.ts';
 
@@ -22,7 +23,7 @@ function options(name: string, env: Record<string, string> = {}) {
     name,
     image,
     env: { PORT: '3000', ...env },
-    labels: { [labels.instance]: instance, [labels.deployment]: name, [labels.port]: '3000' },
+    labels: { [labels.instance]: instance, [labels.deployment]: name, [labels.project]: 'p', [labels.port]: '3000' },
     port: 3000,
     network,
     memoryBytes: 128 * 1024 * 1024,
@@ -78,7 +79,11 @@ describe('SwarmRuntime on a real swarm and registry', () => {
     expect(spec.Spec.EndpointSpec.Mode).toBe('dnsrr');
     expect(spec.Spec.UpdateConfig.Order).toBe('start-first');
     expect(await runtime.listAll(instance)).toEqual([{ name, deploymentId: name, running: true }]);
+    // router-sync's swarm discovery: the service name, which dnsrr resolves to every task on the overlay.
+    const discover = swarmDiscovery(docker);
+    expect(await discover({ instance, network })).toEqual([{ deploymentId: name, project: 'p', upstream: `${name}:3000` }]);
     await runtime.removeContainer(name);
+    expect(await discover({ instance, network })).toEqual([]);
     expect(await runtime.inspect(name)).toBeUndefined();
     await runtime.removeContainer(name); // twice: idempotent
   }, 180_000);
@@ -94,6 +99,7 @@ describe('SwarmRuntime on a real swarm and registry', () => {
     }, 60_000, 250);
     expect(state).toMatchObject({ running: false, restarting: true, exitCode: 3 });
     expect(await runtime.listAll(instance)).toContainEqual({ name, deploymentId: name, running: false });
+    expect(await swarmDiscovery(docker)({ instance, network })).toEqual([]); // no running task: no route to nothing
     await runtime.removeContainer(name);
   }, 120_000);
 
