@@ -8,6 +8,7 @@ cd "$(dirname "$0")/.."
 source scripts/lib/services.sh
 
 ensure_services
+ensure_swarm # test/e2e/swarm-runtime.test.ts runs services on a one-node swarm (docker-registry is installed above)
 [ -d node_modules ] || { say "installing npm dependencies"; npm ci --no-audit --no-fund >/dev/null; }
 export REDIS_URL=${REDIS_URL:-redis://127.0.0.1:${REDIS_PORT}}
 export DATABASE_URL=${DATABASE_URL:-postgres://berth:berth@127.0.0.1:${PG_PORT}/berth}

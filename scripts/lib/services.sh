@@ -25,6 +25,7 @@ ensure_packages() {
   command -v docker-compose >/dev/null || missing+=(docker-compose) # validates docker-compose.yml
   [ -x /bin/busybox ] || missing+=(busybox-static)
   [ -x /usr/bin/chromium ] || missing+=(chromium) # the dashboard's browser tests (playwright-core drives it)
+  command -v docker-registry >/dev/null || missing+=(docker-registry) # swarm mode's image registry
   [ ${#missing[@]} -eq 0 ] && return 0
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     say "installing ${missing[*]} from Debian packages"
@@ -51,6 +52,17 @@ ensure_docker() {
   setsid dockerd >"$BERTH_STATE_DIR/dockerd.log" 2>&1 < /dev/null &
   echo $! >"$BERTH_STATE_DIR/dockerd.pid"
   wait_for 60 dockerd docker info
+}
+
+# Swarm mode (BERTH_RUNTIME=swarm) and its tests need this Docker to be a swarm
+# manager: a one-node swarm when it is in none. Plain containers keep working.
+# Never leaves a swarm (other installations may share the daemon).
+ensure_swarm() {
+  local state
+  state=$(docker info --format '{{.Swarm.LocalNodeState}}')
+  [ "$state" = active ] && return 0
+  say "making this Docker a one-node swarm"
+  docker swarm init --advertise-addr 127.0.0.1 >/dev/null
 }
 
 ensure_redis() {
@@ -94,6 +106,7 @@ ensure_services() {
   ensure_node_runtime
   ensure_packages
   ensure_docker
+  if [ "${BERTH_RUNTIME:-docker}" = swarm ]; then ensure_swarm; fi
   ensure_redis
   ensure_postgres
   ensure_base_image

@@ -3,6 +3,8 @@ import { commonEnv, env, parseConfig, z } from '@berth/shared/config';
 const schema = z.object({
   ...commonEnv,
   BASE_DOMAIN: env.baseDomain,
+  /** docker: discover plain containers on this host; swarm: services through the manager's API. */
+  BERTH_RUNTIME: env.runtime,
   BERTH_NETWORK: z.string().regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/).optional(),
   /** http://host:port, or unix:///path/admin.sock for an admin API on a unix socket. */
   CADDY_ADMIN_URL: z

@@ -4,32 +4,60 @@ import type { RoutingStore } from '@berth/shared/routing-store';
 import { labels } from '@berth/shared/labels';
 import type { RoutingState, RunningApp } from './caddy-config.ts';
 
-/** Reads the routing state: running, labelled containers (Docker) + current deployments and custom domains (Postgres). */
+/** The running apps of one installation and the address Caddy dials for each (before the routable filter). */
+export type AppDiscovery = (options: { instance: string; network: string }) => Promise<RunningApp[]>;
+
+/** Plain containers on this host's Docker: each container's IP on the app network. */
+export function dockerDiscovery(docker: Docker): AppDiscovery {
+  return async ({ instance, network }) => {
+    const containers = await docker.listContainers({
+      filters: { label: [`${labels.instance}=${instance}`], status: ['running'] },
+    });
+    return containers.flatMap((c) => {
+      const ip = c.NetworkSettings?.Networks?.[network]?.IPAddress;
+      return appFrom(c.Labels, ip);
+    });
+  };
+}
+
+/**
+ * Swarm services, through the manager's API: an app is routed while at least
+ * one of its tasks runs, to the service name (dnsrr: it resolves to every
+ * running task on the overlay, so Caddy must be attached to that network).
+ */
+export function swarmDiscovery(docker: Docker): AppDiscovery {
+  return async ({ instance }) => {
+    const [services, tasks] = await Promise.all([
+      docker.listServices({ filters: { label: [`${labels.instance}=${instance}`] } }) as Promise<Docker.Service[]>,
+      docker.listTasks({ filters: { 'desired-state': ['running'] } }) as Promise<{ ServiceID?: string; Status?: { State?: string } }[]>,
+    ]);
+    const live = new Set(tasks.filter((t) => t.Status?.State === 'running').map((t) => t.ServiceID));
+    return services.flatMap((s) => (live.has(s.ID) && s.Spec?.Name ? appFrom(s.Spec.Labels ?? {}, s.Spec.Name) : []));
+  };
+}
+
+function appFrom(from: Record<string, string>, host: string | undefined): RunningApp[] {
+  const deploymentId = from[labels.deployment];
+  const project = from[labels.project];
+  const port = from[labels.port];
+  return deploymentId && project && port && host ? [{ deploymentId, project, upstream: `${host}:${port}` }] : [];
+}
+
+/** Reads the routing state: running apps (the discovery) + current deployments and custom domains (Postgres). */
 export async function readRoutingState(
-  docker: Docker,
+  discover: AppDiscovery,
   store: RoutingStore,
   options: { instance: string; network: string; domains: Pick<DomainStore, 'projectsByHostname'> },
 ): Promise<RoutingState> {
-  const [containers, current, domains, previews] = await Promise.all([
-    docker.listContainers({
-      filters: { label: [`${labels.instance}=${options.instance}`], status: ['running'] },
-    }),
+  const [running, current, domains, previews] = await Promise.all([
+    discover(options),
     store.currentDeployments(),
     options.domains.projectsByHostname(),
     store.previews(),
   ]);
   // Only deployments that are meant to be reachable (`isRoutable`): a stopped one
   // loses its route at once, even before its container is gone.
-  const routable = await store.routable(containers.flatMap((c) => c.Labels[labels.deployment] ?? []));
-  const apps: RunningApp[] = [];
-  for (const c of containers) {
-    const deploymentId = c.Labels[labels.deployment];
-    const project = c.Labels[labels.project];
-    const port = c.Labels[labels.port];
-    const ip = c.NetworkSettings?.Networks?.[options.network]?.IPAddress;
-    if (!deploymentId || !project || !port || !ip) continue;
-    if (!routable.has(deploymentId)) continue;
-    apps.push({ deploymentId, project, upstream: `${ip}:${port}` });
-  }
+  const routable = await store.routable(running.map((a) => a.deploymentId));
+  const apps = running.filter((a) => routable.has(a.deploymentId));
   return { apps, current, domains, previews };
 }

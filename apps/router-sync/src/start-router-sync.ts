@@ -9,7 +9,7 @@ import { RouterMetrics, startMetricsPublisher } from '@berth/shared/metrics';
 import { HttpCaddyAdmin } from './caddy-admin.ts';
 import { MeteredCaddyAdmin } from './metered-caddy-admin.ts';
 import type { RouterSyncConfig } from './config.ts';
-import { readRoutingState } from './route-state.ts';
+import { dockerDiscovery, readRoutingState, swarmDiscovery, type AppDiscovery } from './route-state.ts';
 import { RouterSync } from './router-sync.ts';
 
 export interface RouterSyncHandle extends Started {
@@ -29,16 +29,31 @@ export async function startRouterSync(config: RouterSyncConfig, logger: Logger):
     const metrics = new RouterMetrics();
     const metricsPublisher = startMetricsPublisher(redis, config, 'router-sync', metrics.registry, logger);
     opened('metrics', () => metricsPublisher.stop());
+    const discover = discoveryFor(config.BERTH_RUNTIME, docker);
     const sync = new RouterSync({
       config,
       docker,
       logger,
       caddy: new MeteredCaddyAdmin(new HttpCaddyAdmin(config.CADDY_ADMIN_URL), metrics),
       subscriber: createRedis(config.REDIS_URL),
-      readState: () => readRoutingState(docker, store, { instance: config.BERTH_INSTANCE, network: config.network, domains }),
+      readState: () => readRoutingState(discover, store, { instance: config.BERTH_INSTANCE, network: config.network, domains }),
     });
     opened('reconciler', () => sync.stop());
     await sync.start();
     return { sync };
   });
+}
+
+/** The discovery BERTH_RUNTIME names; the rest of router-sync does not know which. */
+function discoveryFor(runtime: RouterSyncConfig['BERTH_RUNTIME'], docker: Docker): AppDiscovery {
+  switch (runtime) {
+    case 'docker':
+      return dockerDiscovery(docker);
+    case 'swarm':
+      return swarmDiscovery(docker);
+    default: {
+      const unknown: never = runtime;
+      throw new Error(`unknown runtime ${String(unknown)}`);
+    }
+  }
 }

@@ -29,6 +29,13 @@ const schema = z.object({
   WORKER_HEARTBEAT_MS: env.milliseconds(5_000),
   /** Docker network the app containers join; Caddy and the worker reach them on it. */
   BERTH_NETWORK: z.string().regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/).optional(),
+  /** docker: plain containers on this machine's Docker (the default). swarm: one service per deployment, images through BERTH_REGISTRY. */
+  BERTH_RUNTIME: env.runtime,
+  /** Swarm mode: host:port of the registry every node pulls from. */
+  BERTH_REGISTRY: z.string().regex(/^[a-zA-Z0-9.-]+(:\d{1,5})?$/, 'expected host or host:port').default('127.0.0.1:5000'),
+  /** Swarm mode: tasks per service, and the most a deployment may ask for. */
+  SWARM_REPLICAS: env.positiveInt(1),
+  SWARM_MAX_REPLICAS: env.positiveInt(10),
   CLONE_TIMEOUT_MS: env.milliseconds(120_000),
   BUILD_TIMEOUT_MS: env.milliseconds(15 * 60_000),
   /** Memory of one build (its RUN steps), with no swap on top: a step past it is OOM-killed. */

@@ -25,7 +25,7 @@ import { subscribeToControl } from './control-subscription.ts';
 import { closeWithinGrace, createDeploymentWorker } from './deployment-job-worker.ts';
 import { DeploymentRunner } from './deployment-runner.ts';
 import type { ContainerRuntime } from './docker/container-runtime.ts';
-import { DockerRuntime } from './docker/docker-runtime.ts';
+import { runtimeFor } from './docker/runtime-for.ts';
 import { probeHttp } from './health-check.ts';
 import { LogSink, maskableSecrets } from './log-sink.ts';
 import { Reaper } from './reaper.ts';
@@ -60,7 +60,7 @@ export async function startWorker(deps: {
 }): Promise<WorkerHandle> {
   const { config, logger } = deps;
   return startProgram(logger, async (opened) => {
-    const runtime = deps.runtime ?? new DockerRuntime();
+    const runtime = deps.runtime ?? runtimeFor(config);
     await checkNetwork(config, runtime, logger);
     const buildCgroups = await buildCgroupsFor(config, runtime);
     // Connections only once the checks above passed: a worker that refuses to start opens none.

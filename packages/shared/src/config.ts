@@ -26,6 +26,8 @@ export function parseConfig<S extends z.ZodType>(
 }
 
 export const env = {
+  /** BERTH_RUNTIME: docker (plain containers on one machine) or swarm (services on Docker Swarm). */
+  runtime: z.enum(['docker', 'swarm']).default('docker'),
   redisUrl: z.string().url('expected a redis:// URL').default('redis://127.0.0.1:6379'),
   databaseUrl: z.string().url('expected a postgres:// URL').default('postgres://berth:berth@127.0.0.1:5432/berth'),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

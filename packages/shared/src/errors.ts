@@ -37,6 +37,8 @@ export const errorCatalog = {
   INVALID_BUILD_CONFIG: { retryable: false },
   GIT_CLONE_FAILED: { retryable: false },
   BUILD_FAILED: { retryable: false },
+  /** Swarm mode: the built image could not be pushed to the registry (down, refused, or auth failed). */
+  IMAGE_PUSH_FAILED: { retryable: false },
   APP_EXITED: { retryable: false },
   HEALTHCHECK_TIMEOUT: { retryable: false },
   SOURCE_TOO_LARGE: { retryable: false },

@@ -1,0 +1,98 @@
+import { BerthError } from '@berth/shared/errors';
+import type { RunContainerOptions } from './container-runtime.ts';
+
+/**
+ * The Docker Swarm service one deployment runs as: pure and deterministic
+ * (same input, same JSON), so golden files in test/swarm-service-spec.test.ts
+ * pin it. swarm-runtime.ts sends it to the manager.
+ */
+export interface SwarmServiceOptions extends RunContainerOptions {
+  /** Tasks the service keeps running (1..maxReplicas). */
+  replicas: number;
+  maxReplicas: number;
+}
+
+/** The subset of Docker's ServiceSpec Berth writes (field names as the Engine API spells them). */
+export interface SwarmServiceSpec {
+  Name: string;
+  Labels: Record<string, string>;
+  TaskTemplate: {
+    ContainerSpec: {
+      Image: string;
+      Env: string[];
+      Labels: Record<string, string>;
+      CapabilityDrop: string[];
+      CapabilityAdd: string[];
+      Privileges: { NoNewPrivileges: boolean };
+      HealthCheck: { Test: string[]; Interval: number; Timeout: number; Retries: number; StartPeriod: number };
+    };
+    Resources: { Limits: { MemoryBytes: number; NanoCPUs: number; Pids: number } };
+    RestartPolicy: { Condition: 'any'; Delay: number; MaxAttempts: number };
+    Networks: { Target: string; Aliases: string[] }[];
+    LogDriver: { Name: string; Options: Record<string, string> };
+  };
+  Mode: { Replicated: { Replicas: number } };
+  UpdateConfig: { Parallelism: number; Order: 'start-first'; FailureAction: 'rollback'; Monitor: number };
+  RollbackConfig: { Parallelism: number; Order: 'start-first' };
+  /** dnsrr: the service name resolves to every task's IP (the VIP needs IPVS, which not every host has). */
+  EndpointSpec: { Mode: 'dnsrr' };
+}
+
+const second = 1_000_000_000;
+
+/** Same capabilities as a plain container (docker-runtime.ts): enough to drop root and bind a low port. */
+const capabilities = ['CHOWN', 'SETUID', 'SETGID', 'DAC_OVERRIDE', 'FOWNER', 'NET_BIND_SERVICE', 'KILL'];
+
+export function buildServiceSpec(options: SwarmServiceOptions): SwarmServiceSpec {
+  if (!Number.isInteger(options.replicas) || options.replicas < 1 || options.replicas > options.maxReplicas) {
+    throw new BerthError('VALIDATION_FAILED', `replicas must be a whole number from 1 to ${options.maxReplicas}`);
+  }
+  if (!Number.isInteger(options.port) || options.port < 1 || options.port > 65535) {
+    throw new BerthError('VALIDATION_FAILED', 'port must be from 1 to 65535');
+  }
+  const sortedLabels = Object.fromEntries(Object.entries(options.labels).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  return {
+    Name: options.name,
+    Labels: sortedLabels,
+    TaskTemplate: {
+      ContainerSpec: {
+        Image: options.image,
+        Env: Object.entries(options.env)
+          .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+          .map(([k, v]) => `${k}=${v}`),
+        Labels: sortedLabels,
+        CapabilityDrop: ['ALL'],
+        CapabilityAdd: capabilities,
+        Privileges: { NoNewPrivileges: true },
+        // The image may have no curl or wget; node is in every Berth image. Any HTTP answer counts as up,
+        // as the worker's own health check does: a task that never answers is replaced.
+        HealthCheck: {
+          Test: [
+            'CMD',
+            'node',
+            '-e',
+            `require('http').get('http://127.0.0.1:${options.port}/',r=>process.exit(0)).on('error',()=>process.exit(1))`,
+          ],
+          Interval: 5 * second,
+          Timeout: 3 * second,
+          Retries: 3,
+          StartPeriod: 30 * second,
+        },
+      },
+      Resources: { Limits: { MemoryBytes: options.memoryBytes, NanoCPUs: options.nanoCpus, Pids: 512 } },
+      RestartPolicy: { Condition: 'any', Delay: second, MaxAttempts: 0 },
+      Networks: [{ Target: options.network, Aliases: [options.name] }],
+      LogDriver: { Name: 'json-file', Options: { 'max-file': '3', 'max-size': '10m' } },
+    },
+    Mode: { Replicated: { Replicas: options.replicas } },
+    UpdateConfig: { Parallelism: 1, Order: 'start-first', FailureAction: 'rollback', Monitor: 10 * second },
+    RollbackConfig: { Parallelism: 1, Order: 'start-first' },
+    EndpointSpec: { Mode: 'dnsrr' },
+  };
+}
+
+/** `<registry>/<instance>/<deployment>`: the reference every node pulls. Lower-case, as registries require. */
+export function registryImageRef(registry: string, instance: string, deploymentId: string): string {
+  const part = (s: string) => s.toLowerCase().replace(/[^a-z0-9._-]/g, '-');
+  return `${registry}/${part(instance)}/${part(deploymentId)}:latest`;
+}

@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest';
+import { loadWorkerConfig } from '../src/config.ts';
+import { DockerRuntime } from '../src/docker/docker-runtime.ts';
+import { runtimeFor } from '../src/docker/runtime-for.ts';
+import { SwarmRuntime } from '../src/docker/swarm-runtime.ts';
+
+describe('BERTH_RUNTIME', () => {
+  it('is docker by default: plain containers, not services', () => {
+    const config = loadWorkerConfig({});
+    expect(config.BERTH_RUNTIME).toBe('docker');
+    const runtime = runtimeFor(config);
+    expect(runtime).toBeInstanceOf(DockerRuntime);
+    expect(runtime).not.toBeInstanceOf(SwarmRuntime);
+  });
+
+  it('swarm gives the Swarm runtime with the configured registry', () => {
+    const config = loadWorkerConfig({ BERTH_RUNTIME: 'swarm', BERTH_REGISTRY: 'registry.example.com:5000', SWARM_REPLICAS: '3' });
+    expect(config).toMatchObject({ BERTH_REGISTRY: 'registry.example.com:5000', SWARM_REPLICAS: 3 });
+    expect(runtimeFor(config)).toBeInstanceOf(SwarmRuntime);
+  });
+
+  it.each([
+    [{ BERTH_RUNTIME: 'kubernetes' }, 'BERTH_RUNTIME'],
+    [{ BERTH_REGISTRY: 'http://registry:5000' }, 'BERTH_REGISTRY'],
+    [{ BERTH_REGISTRY: 'registry:5000/../x' }, 'BERTH_REGISTRY'],
+    [{ SWARM_REPLICAS: '0' }, 'SWARM_REPLICAS'],
+  ])('refuses %o, naming %s', (source, variable) => {
+    expect(() => loadWorkerConfig(source)).toThrow(variable);
+  });
+});
