@@ -6,6 +6,8 @@ import { SignIn } from './pages/sign-in.tsx';
 import { Deployments } from './pages/deployments.tsx';
 import { NewDeployment } from './pages/new-deployment.tsx';
 import { DeploymentPage } from './pages/deployment.tsx';
+import { Projects } from './pages/projects.tsx';
+import { ProjectPage } from './pages/project.tsx';
 import './styles.css';
 
 function App() {
@@ -28,10 +30,12 @@ function App() {
         <a class="brand" href="#/">Berth</a>
         <nav aria-label="Main">
           <a href="#/" aria-current={route.page === 'deployments' ? 'page' : undefined}>Deployments</a>
+          <a href="#/projects" aria-current={route.page === 'projects' || route.page === 'project' ? 'page' : undefined}>Projects</a>
           <a href="#/new" aria-current={route.page === 'new' ? 'page' : undefined}>New deployment</a>
         </nav>
         <button
           type="button"
+          class="sign-out"
           onClick={() => {
             signOut();
             setToken(undefined);
@@ -43,6 +47,8 @@ function App() {
       <main>
         {route.page === 'deployments' && <Deployments client={client} />}
         {route.page === 'new' && <NewDeployment client={client} />}
+        {route.page === 'projects' && <Projects client={client} />}
+        {route.page === 'project' && <ProjectPage key={route.name} client={client} name={route.name} />}
         {route.page === 'deployment' && <DeploymentPage key={route.id} client={client} id={route.id} />}
       </main>
     </>
