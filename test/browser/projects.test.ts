@@ -14,7 +14,8 @@ let page: Page;
 
 beforeAll(async () => {
   git = await startGitServer();
-  stack = await startStack({ env: { DRAIN_MS: '1000', HEALTHCHECK_TIMEOUT_MS: '20000' } });
+  // Few streams per token, so the test can take them all (the dashboard must wait for a free one).
+  stack = await startStack({ env: { DRAIN_MS: '1000', HEALTHCHECK_TIMEOUT_MS: '20000', MAX_EVENT_STREAMS_PER_TOKEN: '4' } });
   browser = await launchBrowser();
   context = await browser.newContext({ viewport: widths.desktop });
   page = await context.newPage();
@@ -46,6 +47,33 @@ async function deployFromPage(): Promise<string> {
   return id;
 }
 
+/** A running preview release of shop (promote: false), made through the API; returns its id. */
+async function runningPreview(): Promise<string> {
+  const res = await callApi(stack, 'POST', '/api/projects/shop/deployments', { promote: false });
+  expect(res.status).toBe(202);
+  expect((await settled(stack, res.body.id, 120_000)).status).toBe('running');
+  return res.body.id;
+}
+
+/** Opens event streams with the test token until the API refuses one (429); returns their aborters. */
+async function takeEveryStream(): Promise<AbortController[]> {
+  const held: AbortController[] = [];
+  for (let refused = 0; refused < 2 && held.length < 20; ) {
+    const abort = new AbortController();
+    const res = await fetch(`${stack.apiUrl}/api/events`, { headers: { authorization: `Bearer ${testToken}` }, signal: abort.signal });
+    if (res.status === 429) {
+      await res.body?.cancel();
+      refused += 1;
+      // A stream the page just closed may free its slot a moment later: look once more.
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    } else {
+      expect(res.status).toBe(200);
+      held.push(abort);
+    }
+  }
+  return held;
+}
+
 describe('projects in the dashboard', () => {
   it('lists projects, deploys a git project, shows its releases newest first, promotes a preview and rolls back', async () => {
     const url = git.publish('shop', releaseAppDir('v1'));
@@ -68,12 +96,22 @@ describe('projects in the dashboard', () => {
     expect(await release(first).getByLabel('Status: running').count() + (await release(first).getByLabel('Status: stopped').count())).toBe(1);
 
     // A preview (promote: false) runs beside the current release until someone promotes it.
-    const preview = (await callApi(stack, 'POST', '/api/projects/shop/deployments', { promote: false })).body;
-    expect((await settled(stack, preview.id, 120_000)).status).toBe('running');
-    await expect.poll(() => release(preview.id).getByText('preview').count(), { timeout: 30_000 }).toBe(1);
-    await page.getByRole('button', { name: `Promote ${preview.id}` }).click();
-    await expect.poll(servingId, { timeout: 30_000 }).toBe(preview.id);
+    const preview = await runningPreview();
+    await expect.poll(() => release(preview).getByText('preview').count(), { timeout: 30_000 }).toBe(1);
+    await page.getByRole('button', { name: `Promote ${preview}` }).click();
+    await expect.poll(servingId, { timeout: 30_000 }).toBe(preview);
     await screenshots(page, 'project');
+
+    // A deployment's own page learns of a promotion made elsewhere (the CLI, another tab): no stale Promote button.
+    const other = await runningPreview();
+    await release(other).getByRole('link', { name: other }).click();
+    await expect.poll(() => page.getByRole('button', { name: 'Promote' }).count(), { timeout: 30_000 }).toBe(1);
+    expect((await callApi(stack, 'POST', `/api/deployments/${other}/promote`)).status).toBe(200);
+    await expect.poll(() => page.getByRole('button', { name: 'Promote' }).count(), { timeout: 30_000 }).toBe(0);
+    expect(await page.getByText('(serves this deployment)').count()).toBe(1);
+    await page.getByRole('link', { name: 'Projects', exact: true }).click();
+    await page.getByRole('link', { name: 'shop', exact: true }).click();
+    await expect.poll(servingId, { timeout: 30_000 }).toBe(other);
 
     // Roll back to the first release: a new release runs its image and takes the URL.
     await expect.poll(() => release(first).getByRole('button', { name: `Roll back to ${first}` }).count(), { timeout: 30_000 }).toBe(1);
@@ -114,6 +152,50 @@ describe('projects in the dashboard', () => {
     await expect.poll(() => domains.getByRole('link').count()).toBe(0);
     expect((await callApi(stack, 'GET', '/api/projects/shop/domains')).body.items).toEqual([]);
   }, 60_000);
+
+  it('waits for a free stream slot (429) with a visible note instead of failing, then goes live', async () => {
+    await page.getByRole('link', { name: 'New deployment' }).click();
+    const held = await takeEveryStream();
+    try {
+      await page.getByRole('link', { name: 'Projects', exact: true }).click();
+      await expect.poll(() => page.getByText('waiting for a free stream slot').count(), { timeout: 30_000 }).toBe(1);
+      expect(await page.getByRole('alert').count()).toBe(0);
+      await screenshots(page, 'projects-waiting');
+    } finally {
+      for (const abort of held) abort.abort();
+    }
+    await expect.poll(() => page.getByText('waiting for a free stream slot').count(), { timeout: 30_000 }).toBe(0);
+    // Live again: a status change shows without a reload.
+    const preview = await runningPreview();
+    await page.getByRole('link', { name: 'shop', exact: true }).click();
+    await expect.poll(() => release(preview).getByLabel('Status: running').count(), { timeout: 30_000 }).toBe(1);
+    expect((await callApi(stack, 'DELETE', `/api/deployments/${preview}`)).status).toBe(200);
+    await expect.poll(() => release(preview).getByLabel('Status: stopped').count(), { timeout: 30_000 }).toBe(1);
+  }, 180_000);
+
+  it('on a phone the header keeps Sign out beside the brand; keyboard focus is visible', async () => {
+    await page.setViewportSize(widths.phone);
+    try {
+      const brand = await page.getByRole('link', { name: 'Berth' }).boundingBox();
+      const signOut = await page.getByRole('button', { name: 'Sign out' }).boundingBox();
+      expect(Math.abs(brand!.y + brand!.height / 2 - (signOut!.y + signOut!.height / 2))).toBeLessThan(8);
+      expect(signOut!.x + signOut!.width).toBeLessThanOrEqual(widths.phone.width);
+      const nav = await page.getByRole('navigation', { name: 'Main' }).boundingBox();
+      expect(nav!.y).toBeGreaterThan(signOut!.y);
+      // Every control reached by Tab shows a focus ring.
+      await page.locator('body').focus();
+      for (let i = 0; i < 8; i += 1) {
+        await page.keyboard.press('Tab');
+        const outline = await page.evaluate(() => {
+          const el = document.activeElement as HTMLElement;
+          return `${el.tagName} ${getComputedStyle(el).outlineStyle} ${getComputedStyle(el).outlineWidth}`;
+        });
+        expect(outline, outline).toMatch(/ solid 3px$/);
+      }
+    } finally {
+      await page.setViewportSize(widths.desktop);
+    }
+  });
 
   it('shows an unknown project as the API refuses it', async () => {
     await page.goto(`${stack.apiUrl}/#/projects/no-such-project`);

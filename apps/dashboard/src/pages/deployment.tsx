@@ -3,7 +3,8 @@ import type { ApiClient } from '@berth/client/api-client';
 import { readEvents } from '@berth/client/event-reader';
 import type { Deployment, DeploymentStatus, LogLine } from '@berth/client/types';
 import { LogView } from '../log-view.tsx';
-import { ErrorBox, StatusBadge } from '../status-badge.tsx';
+import { BusyNote, ErrorBox, StatusBadge } from '../status-badge.tsx';
+import { busyRetry, useStatusRefresh } from '../live.ts';
 
 interface Step {
   status: DeploymentStatus;
@@ -16,18 +17,30 @@ export function DeploymentPage({ client, id }: { client: ApiClient; id: string }
   const [error, setError] = useState<unknown>();
   const [steps, setSteps] = useState<Step[]>([]);
   const [connected, setConnected] = useState(true);
+  const [busy, setBusy] = useState(false);
   const lines = useRef<LogLine[]>([]);
   const [version, setVersion] = useState(0);
 
   const reload = () => client.getDeployment(id).then(setDeployment, setError);
+  // Whether this deployment serves the project URL changes without a status event of its own (a promotion,
+  // a rollback, another release taking over): reload on every status change anywhere, and on coming back to the tab.
+  const globalBusy = useStatusRefresh(client, reload, setError);
+  useEffect(() => {
+    const onVisible = () => document.visibilityState === 'visible' && reload();
+    document.addEventListener('visibilitychange', onVisible);
+    return () => document.removeEventListener('visibilitychange', onVisible);
+  }, [id]);
 
   useEffect(() => {
     reload();
     const abort = new AbortController();
     let frame = 0;
+    let later: ReturnType<typeof setTimeout> | undefined;
     // Lines arrive in bursts (thousands a second): render at most once per animation frame.
     const schedule = () => (frame ||= requestAnimationFrame(() => ((frame = 0), setVersion((v) => v + 1))));
     readEvents(client, `/api/deployments/${id}/events?follow=runtime`, {
+      ...busyRetry,
+      onBusy: setBusy,
       signal: abort.signal,
       onConnection: setConnected,
       onEvent: (event) => {
@@ -42,8 +55,10 @@ export function DeploymentPage({ client, id }: { client: ApiClient; id: string }
           case 'status':
             setSteps((s) => [...s, { status: event.data.status, at: event.data.at }]);
             setDeployment((d) => d && { ...d, status: event.data.status, errorCode: event.data.errorCode, errorMessage: event.data.errorMessage });
-            // The rest (current, queue position, finish time) comes with the deployment itself.
+            // The rest (current, queue position, finish time) comes with the deployment itself; a release that
+            // just started running takes the project URL a moment later: look again then.
             reload();
+            if (event.data.status === 'running') later = setTimeout(reload, 1500);
             return;
           case 'end':
             reload();
@@ -56,6 +71,7 @@ export function DeploymentPage({ client, id }: { client: ApiClient; id: string }
     return () => {
       abort.abort();
       cancelAnimationFrame(frame);
+      clearTimeout(later);
     };
   }, [id]);
 
@@ -92,7 +108,8 @@ export function DeploymentPage({ client, id }: { client: ApiClient; id: string }
           </li>
         ))}
       </ol>
-      <h2>Logs {!connected && <span class="muted small" role="status">reconnecting…</span>}</h2>
+      <h2>Logs {!connected && !busy && <span class="muted small" role="status">reconnecting…</span>}</h2>
+      <BusyNote busy={busy || globalBusy} />
       <LogView lines={lines.current} version={version} fileName={`${id}.log`} />
     </section>
   );

@@ -2,7 +2,8 @@ import { useEffect, useState } from 'preact/hooks';
 import type { ApiClient } from '@berth/client/api-client';
 import { readEvents } from '@berth/client/event-reader';
 import { deploymentStatuses, type Deployment, type DeploymentStatus } from '@berth/client/types';
-import { ErrorBox, StatusBadge } from '../status-badge.tsx';
+import { BusyNote, ErrorBox, StatusBadge } from '../status-badge.tsx';
+import { busyRetry } from '../live.ts';
 
 /** Newest first, statuses kept live by the global event stream. */
 export function Deployments({ client }: { client: ApiClient }) {
@@ -11,6 +12,7 @@ export function Deployments({ client }: { client: ApiClient }) {
   const [items, setItems] = useState<Deployment[] | undefined>();
   const [error, setError] = useState<unknown>();
   const [tick, setTick] = useState(0);
+  const [busy, setBusy] = useState(false);
 
   useEffect(() => {
     let live = true;
@@ -29,6 +31,8 @@ export function Deployments({ client }: { client: ApiClient }) {
     // A status change may move queue positions and filters: refetch, at most a few times a second.
     const refresh = () => (pending ??= setTimeout(() => ((pending = undefined), setTick((t) => t + 1)), 300));
     readEvents(client, '/api/events', {
+      ...busyRetry,
+      onBusy: setBusy,
       signal: abort.signal,
       onEvent: (event) => {
         if (event.event !== 'status') return;
@@ -63,6 +67,7 @@ export function Deployments({ client }: { client: ApiClient }) {
         </div>
       </div>
       <ErrorBox error={error} />
+      <BusyNote busy={busy} />
       {items === undefined ? (
         <p class="muted">Loading…</p>
       ) : items.length === 0 ? (

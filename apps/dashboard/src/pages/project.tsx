@@ -2,7 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import type { ApiClient } from '@berth/client/api-client';
 import type { Deployment, Project } from '@berth/client/types';
 import { useStatusRefresh } from '../live.ts';
-import { ErrorBox, StatusBadge } from '../status-badge.tsx';
+import { BusyNote, ErrorBox, StatusBadge } from '../status-badge.tsx';
 import { DomainsPanel, EnvPanel } from './project-settings.tsx';
 
 /** One project: its releases (which one serves the URL, promote / roll back), deploy, env names, domains. */
@@ -11,7 +11,7 @@ export function ProjectPage({ client, name }: { client: ApiClient; name: string 
   const [error, setError] = useState<unknown>();
   const load = () => client.getProject(name).then((p) => (setProject(p), setError(undefined)), setError);
   useEffect(() => void load(), [name]);
-  useStatusRefresh(client, load, setError);
+  const busy = useStatusRefresh(client, load, setError);
   const act = (action: () => Promise<unknown>) => () => action().then(load, setError);
 
   return (
@@ -26,6 +26,7 @@ export function ProjectPage({ client, name }: { client: ApiClient; name: string 
         )}
       </div>
       <ErrorBox error={error} />
+      <BusyNote busy={busy} />
       {project && (
         <>
           <dl class="summary">

@@ -2,7 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import type { ApiClient } from '@berth/client/api-client';
 import type { ProjectPage } from '@berth/client/types';
 import { useStatusRefresh } from '../live.ts';
-import { ErrorBox, StatusBadge } from '../status-badge.tsx';
+import { BusyNote, ErrorBox, StatusBadge } from '../status-badge.tsx';
 
 type ProjectItem = ProjectPage['items'][number];
 
@@ -12,12 +12,13 @@ export function Projects({ client }: { client: ApiClient }) {
   const [error, setError] = useState<unknown>();
   const load = () => client.listProjects().then((p) => (setItems(p.items), setError(undefined)), setError);
   useEffect(() => void load(), []);
-  useStatusRefresh(client, load, setError);
+  const busy = useStatusRefresh(client, load, setError);
 
   return (
     <section>
       <h1>Projects</h1>
       <ErrorBox error={error} />
+      <BusyNote busy={busy} />
       {items === undefined ? (
         <p class="muted">Loading…</p>
       ) : items.length === 0 ? (
