@@ -154,10 +154,13 @@ describe('projects in the dashboard', () => {
   }, 60_000);
 
   it('waits for a free stream slot (429) with a visible note instead of failing, then goes live', async () => {
-    await page.getByRole('link', { name: 'New deployment' }).click();
+    await page.getByRole('link', { name: 'Projects', exact: true }).click();
+    // Signed out, the page holds no stream; the test takes them all, then signs in again.
+    await page.getByRole('button', { name: 'Sign out' }).click();
     const held = await takeEveryStream();
     try {
-      await page.getByRole('link', { name: 'Projects', exact: true }).click();
+      await page.getByLabel('API token').fill(testToken);
+      await page.getByRole('button', { name: 'Sign in' }).click();
       await expect.poll(() => page.getByText('waiting for a free stream slot').count(), { timeout: 30_000 }).toBe(1);
       expect(await page.getByRole('alert').count()).toBe(0);
       await screenshots(page, 'projects-waiting');

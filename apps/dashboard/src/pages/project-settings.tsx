@@ -1,20 +1,29 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
+import { useQueryClient } from '@tanstack/preact-query';
 import type { ApiClient } from '@berth/client/api-client';
-import type { Domain } from '@berth/client/types';
+import type { EnvKeys } from '@berth/client/types';
+import { keys, useDomains, useEnvKeys } from '../queries.ts';
 import { ErrorBox } from '../status-badge.tsx';
 
 /** Runtime env: names listed, values set or unset, never shown back. Takes effect on the next release. */
 export function EnvPanel({ client, name }: { client: ApiClient; name: string }) {
-  const [keys, setKeys] = useState<string[] | undefined>();
-  const [error, setError] = useState<unknown>();
+  const queries = useQueryClient();
+  const { data, error: loadError } = useEnvKeys(client, name);
+  const [actionError, setError] = useState<unknown>();
+  const error = actionError ?? loadError;
   const [key, setKey] = useState('');
   const [value, setValue] = useState('');
-  const done = (p: Promise<{ envKeys: string[] }>) => p.then((r) => (setKeys(r.envKeys), setError(undefined)), setError);
-  useEffect(() => void done(client.getEnvKeys(name)), [name]);
+  // The answer is the new list of names: it replaces the cached one.
+  const done = (p: Promise<EnvKeys>) =>
+    p.then(
+      (r) => (queries.setQueryData(keys.env(name), r), setError(undefined), true),
+      (err) => (setError(err), false),
+    );
+  const names = data?.envKeys;
 
   const submit = (e: Event) => {
     e.preventDefault();
-    done(client.patchEnv(name, { [key.trim()]: value })).then(() => (setKey(''), setValue('')));
+    done(client.patchEnv(name, { [key.trim()]: value })).then((ok) => ok && (setKey(''), setValue('')));
   };
   return (
     <>
@@ -22,14 +31,14 @@ export function EnvPanel({ client, name }: { client: ApiClient; name: string }) 
       <p class="muted small">Values are write-only; a change applies to the next release.</p>
       <ErrorBox error={error} />
       <ul class="plain" aria-label="Environment variables">
-        {keys?.map((k) => (
+        {names?.map((k) => (
           <li key={k} class="row">
             <code>{k}</code>
             <button type="button" class="quiet" aria-label={`Unset ${k}`} onClick={() => done(client.patchEnv(name, { [k]: null }))}>Unset</button>
           </li>
         ))}
       </ul>
-      {keys?.length === 0 && <p class="muted">No variables.</p>}
+      {names?.length === 0 && <p class="muted">No variables.</p>}
       <form class="inline" onSubmit={submit}>
         <label>Variable name <input value={key} onInput={(e) => setKey(e.currentTarget.value)} required pattern="[A-Za-z_][A-Za-z0-9_]*" size={16} /></label>
         <label>Value <input type="password" autoComplete="off" value={value} onInput={(e) => setValue(e.currentTarget.value)} size={16} /></label>
@@ -41,11 +50,13 @@ export function EnvPanel({ client, name }: { client: ApiClient; name: string }) 
 
 /** Custom hostnames that also serve the project's current release. */
 export function DomainsPanel({ client, name }: { client: ApiClient; name: string }) {
-  const [items, setItems] = useState<Domain[] | undefined>();
-  const [error, setError] = useState<unknown>();
+  const queries = useQueryClient();
+  const { data, error: loadError } = useDomains(client, name);
+  const [actionError, setError] = useState<unknown>();
+  const error = actionError ?? loadError;
   const [hostname, setHostname] = useState('');
-  const load = () => client.listDomains(name).then((r) => (setItems(r.items), setError(undefined)), setError);
-  useEffect(() => void load(), [name]);
+  const items = data?.items;
+  const load = () => (setError(undefined), queries.invalidateQueries({ queryKey: keys.domains(name) }));
 
   const submit = (e: Event) => {
     e.preventDefault();

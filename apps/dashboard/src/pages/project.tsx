@@ -1,18 +1,19 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
+import { useQueryClient } from '@tanstack/preact-query';
 import type { ApiClient } from '@berth/client/api-client';
-import type { Deployment, Project } from '@berth/client/types';
-import { useStatusRefresh } from '../live.ts';
-import { BusyNote, ErrorBox, StatusBadge } from '../status-badge.tsx';
+import type { Deployment } from '@berth/client/types';
+import { keys, useProject } from '../queries.ts';
+import { ErrorBox, StatusBadge } from '../status-badge.tsx';
 import { DomainsPanel, EnvPanel } from './project-settings.tsx';
 
 /** One project: its releases (which one serves the URL, promote / roll back), deploy, env names, domains. */
 export function ProjectPage({ client, name }: { client: ApiClient; name: string }) {
-  const [project, setProject] = useState<Project | undefined>();
-  const [error, setError] = useState<unknown>();
-  const load = () => client.getProject(name).then((p) => (setProject(p), setError(undefined)), setError);
-  useEffect(() => void load(), [name]);
-  const busy = useStatusRefresh(client, load, setError);
-  const act = (action: () => Promise<unknown>) => () => action().then(load, setError);
+  const { data: project, error: loadError } = useProject(client, name);
+  const queries = useQueryClient();
+  const [actionError, setError] = useState<unknown>();
+  const error = actionError ?? loadError;
+  const act = (action: () => Promise<unknown>) => () =>
+    action().then(() => (setError(undefined), queries.invalidateQueries({ queryKey: keys.project(name) })), setError);
 
   return (
     <section>
@@ -26,7 +27,6 @@ export function ProjectPage({ client, name }: { client: ApiClient; name: string 
         )}
       </div>
       <ErrorBox error={error} />
-      <BusyNote busy={busy} />
       {project && (
         <>
           <dl class="summary">

@@ -1,24 +1,16 @@
-import { useEffect, useState } from 'preact/hooks';
 import type { ApiClient } from '@berth/client/api-client';
-import type { ProjectPage } from '@berth/client/types';
-import { useStatusRefresh } from '../live.ts';
-import { BusyNote, ErrorBox, StatusBadge } from '../status-badge.tsx';
-
-type ProjectItem = ProjectPage['items'][number];
+import { useProjects } from '../queries.ts';
+import { ErrorBox, StatusBadge } from '../status-badge.tsx';
 
 /** Every project: its stable URL and the status of the release it serves. */
 export function Projects({ client }: { client: ApiClient }) {
-  const [items, setItems] = useState<ProjectItem[] | undefined>();
-  const [error, setError] = useState<unknown>();
-  const load = () => client.listProjects().then((p) => (setItems(p.items), setError(undefined)), setError);
-  useEffect(() => void load(), []);
-  const busy = useStatusRefresh(client, load, setError);
+  const { data, error } = useProjects(client);
+  const items = data?.items;
 
   return (
     <section>
       <h1>Projects</h1>
       <ErrorBox error={error} />
-      <BusyNote busy={busy} />
       {items === undefined ? (
         <p class="muted">Loading…</p>
       ) : items.length === 0 ? (
