@@ -189,10 +189,10 @@ describe('projects in the dashboard', () => {
       await page.locator('body').focus();
       for (let i = 0; i < 8; i += 1) {
         await page.keyboard.press('Tab');
-        const outline = await page.evaluate(() => {
-          const el = document.activeElement as HTMLElement;
-          return `${el.tagName} ${getComputedStyle(el).outlineStyle} ${getComputedStyle(el).outlineWidth}`;
-        });
+        // (A string: the test's own type-check has no DOM library.)
+        const outline = await page.evaluate<string>(
+          '(() => { const el = document.activeElement, s = getComputedStyle(el); return el.tagName + " " + s.outlineStyle + " " + s.outlineWidth; })()',
+        );
         expect(outline, outline).toMatch(/ solid 3px$/);
       }
     } finally {
