@@ -30,7 +30,7 @@ export function EnvPanel({ client, name }: { client: ApiClient; name: string }) 
       <h2>Environment</h2>
       <p class="muted small">Values are write-only; a change applies to the next release.</p>
       <ErrorBox error={error} />
-      <ul class="plain" aria-label="Environment variables">
+      <ul class="plain" aria-label="Environment variables" hidden={!names?.length}>
         {names?.map((k) => (
           <li key={k} class="row">
             <code>{k}</code>
@@ -66,7 +66,7 @@ export function DomainsPanel({ client, name }: { client: ApiClient; name: string
     <>
       <h2>Domains</h2>
       <ErrorBox error={error} />
-      <ul class="plain" aria-label="Domains">
+      <ul class="plain" aria-label="Domains" hidden={!items?.length}>
         {items?.map((d) => (
           <li key={d.hostname} class="row">
             <a href={d.url} target="_blank" rel="noopener noreferrer">{d.hostname}</a>
