@@ -104,6 +104,41 @@ describe('the live log view in Chromium', () => {
     await screenshots(page, 'deployment-long-log');
   }, 240_000);
 
+  it('opens a stored log of 100,000 lines, scrolls to its top and bottom by keyboard and searches it, with no long task over 200 ms', async () => {
+    const big = await logWriter(stack);
+    try {
+      // Stored fast (not at a build's pace): the view's work is the replay, not the wait.
+      for (let i = 1; i <= 100_000; i++) {
+        big.sink.write('build', buildLine(i));
+        if (i % 5000 === 0) await big.sink.flush();
+      }
+      await big.finish();
+      await page.goto(`${stack.apiUrl}/#/deployments/${big.id}`);
+      // Signed in (the first case does it through the form; this one may run alone).
+      await page.evaluate((token) => sessionStorage.setItem('berth.token', token), testToken);
+      await page.reload(); // a fresh page: its long-task record starts here
+      const log = page.getByRole('log', { name: 'Log lines' });
+      await expect.poll(() => lineCount(100_000).count(), { timeout: 90_000, interval: 500 }).toBe(1);
+      await expect.poll(() => log.getByText('line 100000', { exact: true }).isVisible()).toBe(true);
+
+      await log.focus();
+      await page.keyboard.press('Home');
+      await expect.poll(() => log.getByText('line 1', { exact: true }).isVisible()).toBe(true);
+      expect(await page.getByRole('button', { name: 'Follow', pressed: false }).count()).toBe(1);
+      await page.keyboard.press('End');
+      await expect.poll(() => log.getByText('line 100000', { exact: true }).isVisible()).toBe(true);
+
+      await page.getByLabel('Search log').fill('line 9999');
+      await expect.poll(() => page.getByText('11 of 100000 lines').count()).toBe(1);
+      await page.getByLabel('Search log').fill('');
+      await expect.poll(() => lineCount(100_000).count()).toBe(1);
+      const tasks = await longTasks(page);
+      expect(Math.max(0, ...tasks), `long tasks: ${tasks.join(', ')}`).toBeLessThan(200);
+    } finally {
+      await big.close();
+    }
+  }, 180_000);
+
   it('stays responsive while a real build prints 50,000 lines with \\r progress, and shows each once, in order', async () => {
     // A Dockerfile RUN step that redraws a progress line before every row (the worker keeps a line's final state).
     const dockerfile = [

@@ -14,3 +14,9 @@ export function ErrorBox({ error }: { error: unknown }) {
   const e = error as { code?: string; message?: string };
   return <p role="alert" class="error">{e.code ? `${e.code}: ${e.message}` : String(error)}</p>;
 }
+
+/** Shown while the API has no free event stream for this token (429): the page keeps trying. */
+export function BusyNote({ busy }: { busy: boolean }) {
+  if (!busy) return null;
+  return <p role="status" class="muted small">Live updates paused: waiting for a free stream slot…</p>;
+}

@@ -3,7 +3,7 @@
  * dashboard (browser): fetch only, the token in an Authorization header
  * (never in a URL), failures as `ApiError`.
  */
-import type { Deployment, DeploymentPage, GitDeploymentRequest, ListQuery } from './types.ts';
+import type { Deployment, DeploymentPage, Domain, EnvKeys, GitDeploymentRequest, ListQuery, Project, ProjectPage } from './types.ts';
 
 /** A failure the API reported (`status` from HTTP, `code`/`message` from its `{ error }` body), or could not be reached (status 0). */
 export class ApiError extends Error {
@@ -97,6 +97,47 @@ export class ApiClient {
 
   promote(id: string): Promise<Deployment> {
     return this.request('POST', `/api/deployments/${seg(id)}/promote`);
+  }
+
+  listProjects(): Promise<ProjectPage> {
+    return this.request('GET', '/api/projects');
+  }
+
+  /** A project with its kept releases (newest first). */
+  getProject(name: string): Promise<Project> {
+    return this.request('GET', `/api/projects/${seg(name)}`);
+  }
+
+  /** A new release of a git project from its configured repository (a ref overrides the project's). */
+  deployProject(name: string, body: { ref?: string } = {}): Promise<Deployment> {
+    return this.request('POST', `/api/projects/${seg(name)}/deployments`, body);
+  }
+
+  /** Serves an earlier release again (the previous one when no id is given). */
+  rollback(name: string, deploymentId?: string): Promise<Deployment> {
+    return this.request('POST', `/api/projects/${seg(name)}/rollback`, deploymentId ? { deploymentId } : {});
+  }
+
+  /** Env names only: values are never sent back. */
+  getEnvKeys(name: string): Promise<EnvKeys> {
+    return this.request('GET', `/api/projects/${seg(name)}/env`);
+  }
+
+  /** Sets (a string) or unsets (null) runtime env values; the answer lists names only. */
+  patchEnv(name: string, env: Record<string, string | null>): Promise<EnvKeys> {
+    return this.request('PATCH', `/api/projects/${seg(name)}/env`, { env });
+  }
+
+  listDomains(name: string): Promise<{ items: Domain[] }> {
+    return this.request('GET', `/api/projects/${seg(name)}/domains`);
+  }
+
+  addDomain(name: string, hostname: string): Promise<Domain> {
+    return this.request('POST', `/api/projects/${seg(name)}/domains`, { hostname });
+  }
+
+  removeDomain(name: string, hostname: string): Promise<Domain> {
+    return this.request('DELETE', `/api/projects/${seg(name)}/domains/${seg(hostname)}`);
   }
 }
 

@@ -15,6 +15,16 @@ export interface EventReaderOptions {
   lastEventId?: string;
   /** Wait before reconnecting (ms). */
   retryMs?: number;
+  /**
+   * A 429 (this token has too many open streams) is waited out instead of
+   * rejected: retried with backoff (retryMs doubling up to maxBusyWaitMs),
+   * onBusy(true) while waiting, onBusy(false) once a stream is open. Off by
+   * default: the CLI treats every 4xx as final.
+   */
+  retryWhenBusy?: boolean;
+  onBusy?: (busy: boolean) => void;
+  /** The longest wait between tries while busy (ms). */
+  maxBusyWaitMs?: number;
   signal?: AbortSignal;
 }
 
@@ -27,23 +37,35 @@ const terminal = new Set(['end', 'unauthorized']);
 
 /**
  * Reads `path` until the server sends a terminal event, the signal aborts, or
- * the API refuses the stream (4xx, a 429 too: rejects with its ApiError).
+ * the API refuses the stream (4xx: rejects with its ApiError; a 429 too unless retryWhenBusy).
  * Network drops and server restarts are retried.
  */
 export async function readEvents(client: ApiClient, path: string, options: EventReaderOptions): Promise<void> {
   let lastId = options.lastEventId;
   const retryMs = options.retryMs ?? 1000;
+  let busyTries = 0;
+  const opened = () => {
+    if (busyTries > 0) options.onBusy?.(false);
+    busyTries = 0;
+  };
   for (;;) {
     if (options.signal?.aborted) return;
+    let wait = retryMs;
     try {
-      const done = await readOnce(client, path, lastId, options, (id) => (lastId = id));
+      const done = await readOnce(client, path, lastId, { ...options, onConnection: (c) => (c && opened(), options.onConnection?.(c)) }, (id) => (lastId = id));
       if (done) return;
     } catch (err) {
       if (isAbort(err) || options.signal?.aborted) return;
-      if (err instanceof ApiError && err.status >= 400 && err.status < 500) throw err;
+      const busy = err instanceof ApiError && err.status === 429 && options.retryWhenBusy;
+      if (!busy && err instanceof ApiError && err.status >= 400 && err.status < 500) throw err;
+      if (busy) {
+        if (busyTries === 0) options.onBusy?.(true);
+        wait = Math.min(retryMs * 2 ** busyTries, options.maxBusyWaitMs ?? 30_000);
+        busyTries += 1;
+      }
     }
     options.onConnection?.(false);
-    await sleep(retryMs, options.signal);
+    await sleep(wait, options.signal);
   }
 }
 

@@ -16,6 +16,10 @@ export type DeploymentPage = Json<'listDeployments', 200>;
 export type DeploymentStatus = Deployment['status'];
 export type DeploymentSource = Deployment['source'];
 export type ListQuery = NonNullable<operations['listDeployments']['parameters']['query']>;
+export type Project = Json<'getProject', 200>;
+export type ProjectPage = Json<'listProjects', 200>;
+export type EnvKeys = Json<'getProjectEnv', 200>;
+export type Domain = Json<'addDomain', 201>;
 /** The body of POST /api/deployments from a git repository. */
 export type GitDeploymentRequest = operations['createDeployment']['requestBody']['content']['application/json'];
 

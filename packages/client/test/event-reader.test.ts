@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ApiClient, ApiError } from '@berth/client/api-client';
 import { FrameParser, readEvents } from '@berth/client/event-reader';
 
@@ -42,6 +42,8 @@ describe('FrameParser', () => {
 });
 
 describe('readEvents', () => {
+  afterEach(() => vi.restoreAllMocks());
+
   it('resumes after a cut connection with Last-Event-ID: every line once, in order, then stops at end', async () => {
     const { fn, calls } = fakeFetch([
       () => streamResponse([log(1), log(2).slice(0, 10), log(2).slice(10)], true),
@@ -72,6 +74,31 @@ describe('readEvents', () => {
       expect(err).toMatchObject({ status, code, message: 'no' });
       expect(calls).toHaveLength(1);
     }
+  });
+
+  it('with retryWhenBusy, waits out 429s with doubling waits (capped) and says so, then reads; other 4xx stay final', async () => {
+    const busy = () => Response.json({ error: { code: 'RATE_LIMITED', message: 'too many streams' } }, { status: 429 });
+    const { fn, calls } = fakeFetch([busy, busy, busy, busy, () => streamResponse([log(1), frame('end', { deploymentId: 'd', status: 'running', lastSeq: 1 })])]);
+    const client = new ApiClient({ baseUrl: 'http://api', token: 't', fetch: fn });
+    const timeouts = vi.spyOn(globalThis, 'setTimeout');
+    const states: boolean[] = [];
+    const seqs: number[] = [];
+    await readEvents(client, '/api/events', {
+      retryMs: 2,
+      maxBusyWaitMs: 10,
+      retryWhenBusy: true,
+      onBusy: (b) => states.push(b),
+      onEvent: (e) => e.event === 'log' && seqs.push(e.data.seq),
+    });
+    expect(calls).toHaveLength(5);
+    expect(states).toEqual([true, false]);
+    expect(seqs).toEqual([1]);
+    expect(timeouts.mock.calls.map((c) => c[1]).filter((ms) => ms !== 0)).toEqual([2, 4, 8, 10]);
+
+    const refused = fakeFetch([() => Response.json({ error: { code: 'UNAUTHORIZED', message: 'no' } }, { status: 401 })]);
+    const other = new ApiClient({ baseUrl: 'http://api', token: 't', fetch: refused.fn });
+    await expect(readEvents(other, '/api/events', { retryMs: 1, retryWhenBusy: true, onEvent: () => {} })).rejects.toMatchObject({ status: 401 });
+    expect(refused.calls).toHaveLength(1);
   });
 
   it('stops when aborted while waiting to reconnect', async () => {

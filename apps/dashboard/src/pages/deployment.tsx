@@ -1,33 +1,40 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
+import { useQueryClient } from '@tanstack/preact-query';
 import type { ApiClient } from '@berth/client/api-client';
 import { readEvents } from '@berth/client/event-reader';
 import type { Deployment, DeploymentStatus, LogLine } from '@berth/client/types';
 import { LogView } from '../log-view.tsx';
-import { ErrorBox, StatusBadge } from '../status-badge.tsx';
+import { BusyNote, ErrorBox, StatusBadge } from '../status-badge.tsx';
+import { applyStatus, busyRetry } from '../live.ts';
+import { keys, useDeployment } from '../queries.ts';
 
 interface Step {
   status: DeploymentStatus;
   at: string;
 }
 
-/** Status timeline, live log (build, then runtime), errors, and the actions the status allows. */
-export function DeploymentPage({ client, id }: { client: ApiClient; id: string }) {
-  const [deployment, setDeployment] = useState<Deployment | undefined>();
-  const [error, setError] = useState<unknown>();
+/**
+ * This deployment's own stream (status, then logs: build, then runtime): lines kept outside state and
+ * rendered at most once per animation frame; statuses patched into the query cache, then refetched.
+ */
+function useDeploymentStream(client: ApiClient, id: string) {
+  const queries = useQueryClient();
   const [steps, setSteps] = useState<Step[]>([]);
   const [connected, setConnected] = useState(true);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>();
   const lines = useRef<LogLine[]>([]);
   const [version, setVersion] = useState(0);
 
-  const reload = () => client.getDeployment(id).then(setDeployment, setError);
-
   useEffect(() => {
-    reload();
     const abort = new AbortController();
     let frame = 0;
-    // Lines arrive in bursts (thousands a second): render at most once per animation frame.
+    let later: ReturnType<typeof setTimeout> | undefined;
+    const reload = () => void queries.invalidateQueries({ queryKey: keys.deployment(id) });
     const schedule = () => (frame ||= requestAnimationFrame(() => ((frame = 0), setVersion((v) => v + 1))));
     readEvents(client, `/api/deployments/${id}/events?follow=runtime`, {
+      ...busyRetry,
+      onBusy: setBusy,
       signal: abort.signal,
       onConnection: setConnected,
       onEvent: (event) => {
@@ -41,9 +48,11 @@ export function DeploymentPage({ client, id }: { client: ApiClient; id: string }
           }
           case 'status':
             setSteps((s) => [...s, { status: event.data.status, at: event.data.at }]);
-            setDeployment((d) => d && { ...d, status: event.data.status, errorCode: event.data.errorCode, errorMessage: event.data.errorMessage });
-            // The rest (current, queue position, finish time) comes with the deployment itself.
+            applyStatus(queries, event.data);
+            // The rest (current, queue position, finish time) comes with the deployment itself; a release that
+            // just started running takes the project URL a moment later: look again then.
             reload();
+            if (event.data.status === 'running') later = setTimeout(reload, 1500);
             return;
           case 'end':
             reload();
@@ -56,10 +65,27 @@ export function DeploymentPage({ client, id }: { client: ApiClient; id: string }
     return () => {
       abort.abort();
       cancelAnimationFrame(frame);
+      clearTimeout(later);
     };
   }, [id]);
+  return { steps, connected, busy, error, lines: lines.current, version };
+}
 
-  const act = (action: () => Promise<Deployment>) => () => action().then((d) => (setDeployment(d), setError(undefined)), setError);
+/**
+ * Status timeline, live log, errors, and the actions the status allows. Whether this deployment serves the
+ * project URL changes without a status event of its own (a promotion or rollback elsewhere): the global
+ * stream (live.ts) refetches it on every status change anywhere, and the query refetches on focus.
+ */
+export function DeploymentPage({ client, id }: { client: ApiClient; id: string }) {
+  const queries = useQueryClient();
+  const { data: deployment, error: loadError } = useDeployment(client, id);
+  const stream = useDeploymentStream(client, id);
+  const { steps, connected, busy, lines, version } = stream;
+  const [actionError, setError] = useState<unknown>();
+  const error = actionError ?? stream.error ?? loadError;
+
+  const act = (action: () => Promise<Deployment>) => () =>
+    action().then((d) => (queries.setQueryData(keys.deployment(id), d), setError(undefined)), setError);
 
   return (
     <section>
@@ -92,8 +118,9 @@ export function DeploymentPage({ client, id }: { client: ApiClient; id: string }
           </li>
         ))}
       </ol>
-      <h2>Logs {!connected && <span class="muted small" role="status">reconnecting…</span>}</h2>
-      <LogView lines={lines.current} version={version} fileName={`${id}.log`} />
+      <h2>Logs {!connected && !busy && <span class="muted small" role="status">reconnecting…</span>}</h2>
+      <BusyNote busy={busy} />
+      <LogView lines={lines} version={version} fileName={`${id}.log`} />
     </section>
   );
 }

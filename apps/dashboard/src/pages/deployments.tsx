@@ -1,46 +1,16 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import type { ApiClient } from '@berth/client/api-client';
-import { readEvents } from '@berth/client/event-reader';
 import { deploymentStatuses, type Deployment, type DeploymentStatus } from '@berth/client/types';
 import { ErrorBox, StatusBadge } from '../status-badge.tsx';
+import { useDeployments } from '../queries.ts';
 
-/** Newest first, statuses kept live by the global event stream. */
+/** Newest first, statuses kept live by the global event stream (live.ts patches this query's cache). */
 export function Deployments({ client }: { client: ApiClient }) {
   const [filter, setFilter] = useState<DeploymentStatus | ''>('');
   const [project, setProject] = useState('');
-  const [items, setItems] = useState<Deployment[] | undefined>();
-  const [error, setError] = useState<unknown>();
-  const [tick, setTick] = useState(0);
-
-  useEffect(() => {
-    let live = true;
-    client
-      .listDeployments({ limit: 100, status: filter || undefined, project: project.trim() || undefined })
-      .then((page) => live && (setItems(page.items), setError(undefined)))
-      .catch((err) => live && setError(err));
-    return () => {
-      live = false;
-    };
-  }, [filter, project, tick]);
-
-  useEffect(() => {
-    const abort = new AbortController();
-    let pending: ReturnType<typeof setTimeout> | undefined;
-    // A status change may move queue positions and filters: refetch, at most a few times a second.
-    const refresh = () => (pending ??= setTimeout(() => ((pending = undefined), setTick((t) => t + 1)), 300));
-    readEvents(client, '/api/events', {
-      signal: abort.signal,
-      onEvent: (event) => {
-        if (event.event !== 'status') return;
-        setItems((list) => list?.map((d) => (d.id === event.data.deploymentId ? { ...d, status: event.data.status } : d)));
-        refresh();
-      },
-    }).catch(setError);
-    return () => {
-      abort.abort();
-      clearTimeout(pending);
-    };
-  }, []);
+  const query = useDeployments(client, { limit: 100, status: filter || undefined, project: project.trim() || undefined });
+  const items = query.data?.items;
+  const error = query.error;
 
   return (
     <section>

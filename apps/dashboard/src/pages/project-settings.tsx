@@ -1,0 +1,84 @@
+import { useState } from 'preact/hooks';
+import { useQueryClient } from '@tanstack/preact-query';
+import type { ApiClient } from '@berth/client/api-client';
+import type { EnvKeys } from '@berth/client/types';
+import { keys, useDomains, useEnvKeys } from '../queries.ts';
+import { ErrorBox } from '../status-badge.tsx';
+
+/** Runtime env: names listed, values set or unset, never shown back. Takes effect on the next release. */
+export function EnvPanel({ client, name }: { client: ApiClient; name: string }) {
+  const queries = useQueryClient();
+  const { data, error: loadError } = useEnvKeys(client, name);
+  const [actionError, setError] = useState<unknown>();
+  const error = actionError ?? loadError;
+  const [key, setKey] = useState('');
+  const [value, setValue] = useState('');
+  // The answer is the new list of names: it replaces the cached one.
+  const done = (p: Promise<EnvKeys>) =>
+    p.then(
+      (r) => (queries.setQueryData(keys.env(name), r), setError(undefined), true),
+      (err) => (setError(err), false),
+    );
+  const names = data?.envKeys;
+
+  const submit = (e: Event) => {
+    e.preventDefault();
+    done(client.patchEnv(name, { [key.trim()]: value })).then((ok) => ok && (setKey(''), setValue('')));
+  };
+  return (
+    <>
+      <h2>Environment</h2>
+      <p class="muted small">Values are write-only; a change applies to the next release.</p>
+      <ErrorBox error={error} />
+      <ul class="plain" aria-label="Environment variables" hidden={!names?.length}>
+        {names?.map((k) => (
+          <li key={k} class="row">
+            <code>{k}</code>
+            <button type="button" class="quiet" aria-label={`Unset ${k}`} onClick={() => done(client.patchEnv(name, { [k]: null }))}>Unset</button>
+          </li>
+        ))}
+      </ul>
+      {names?.length === 0 && <p class="muted">No variables.</p>}
+      <form class="inline" onSubmit={submit}>
+        <label>Variable name <input value={key} onInput={(e) => setKey(e.currentTarget.value)} required pattern="[A-Za-z_][A-Za-z0-9_]*" size={16} /></label>
+        <label>Value <input type="password" autoComplete="off" value={value} onInput={(e) => setValue(e.currentTarget.value)} size={16} /></label>
+        <button type="submit">Set variable</button>
+      </form>
+    </>
+  );
+}
+
+/** Custom hostnames that also serve the project's current release. */
+export function DomainsPanel({ client, name }: { client: ApiClient; name: string }) {
+  const queries = useQueryClient();
+  const { data, error: loadError } = useDomains(client, name);
+  const [actionError, setError] = useState<unknown>();
+  const error = actionError ?? loadError;
+  const [hostname, setHostname] = useState('');
+  const items = data?.items;
+  const load = () => (setError(undefined), queries.invalidateQueries({ queryKey: keys.domains(name) }));
+
+  const submit = (e: Event) => {
+    e.preventDefault();
+    client.addDomain(name, hostname.trim()).then(() => (setHostname(''), load()), setError);
+  };
+  return (
+    <>
+      <h2>Domains</h2>
+      <ErrorBox error={error} />
+      <ul class="plain" aria-label="Domains" hidden={!items?.length}>
+        {items?.map((d) => (
+          <li key={d.hostname} class="row">
+            <a href={d.url} target="_blank" rel="noopener noreferrer">{d.hostname}</a>
+            <button type="button" class="quiet" aria-label={`Remove ${d.hostname}`} onClick={() => client.removeDomain(name, d.hostname).then(load, setError)}>Remove</button>
+          </li>
+        ))}
+      </ul>
+      {items?.length === 0 && <p class="muted">No custom domains.</p>}
+      <form class="inline" onSubmit={submit}>
+        <label>Hostname <input value={hostname} onInput={(e) => setHostname(e.currentTarget.value)} required placeholder="shop.example.com" size={22} /></label>
+        <button type="submit">Add domain</button>
+      </form>
+    </>
+  );
+}
