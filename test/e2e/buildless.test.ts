@@ -41,6 +41,12 @@ async function answer(id: string, pathname = '/', headers: Record<string, string
 
 /** A command's output inside a deployment's running container. */
 async function inContainer(id: string, cmd: string[]): Promise<string> {
+  return execIn(id, cmd).catch((err: unknown) => {
+    throw new Error(`docker exec ${cmd.join(' ')} in ${id}: ${String(err)}`, { cause: err });
+  });
+}
+
+async function execIn(id: string, cmd: string[]): Promise<string> {
   const exec = await docker.getContainer(`berth-${stack.instance}-${id}`).exec({ Cmd: cmd, AttachStdout: true, AttachStderr: true, Tty: true });
   const stream = await exec.start({ Tty: true });
   const chunks: Buffer[] = [];

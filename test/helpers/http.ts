@@ -11,11 +11,28 @@ export interface HttpResult {
   body: string;
 }
 
-/** A plain request with an explicit Host header (to reach `<id>.localhost` through Caddy). */
-export function request(
-  url: string,
-  options: { host?: string; method?: string; headers?: Record<string, string>; body?: string | Buffer } = {},
-): Promise<HttpResult> {
+type RequestOptions = { host?: string; method?: string; headers?: Record<string, string>; body?: string | Buffer };
+
+/**
+ * A plain request with an explicit Host header (to reach `<id>.localhost` through Caddy).
+ * A GET whose fresh connection is reset before any answer is sent once more, as browsers,
+ * curl and Go do for idempotent requests (RFC 9110 §9.2.2): a Caddy config reload
+ * (a route or project URL appearing) can reset a connection it accepted just then.
+ */
+export async function request(url: string, options: RequestOptions = {}): Promise<HttpResult> {
+  const idempotent = (options.method ?? 'GET') === 'GET' || options.method === 'HEAD';
+  try {
+    return await requestOnce(url, options);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (!idempotent || (code !== 'ECONNRESET' && (err as Error).message !== 'socket hang up')) throw err;
+    return requestOnce(url, options).catch((again: unknown) => {
+      throw new Error(`${options.method ?? 'GET'} ${url} (host ${options.host ?? '-'}) was reset twice: ${String(again)}`, { cause: again });
+    });
+  }
+}
+
+function requestOnce(url: string, options: RequestOptions): Promise<HttpResult> {
   return new Promise((resolve, reject) => {
     const req = http.request(
       url,
