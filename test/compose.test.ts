@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect, it } from 'vitest';
@@ -35,6 +35,14 @@ it('the Dockerfile builds the compiled output and runs it with production depend
   const runStage = dockerfile.slice(dockerfile.lastIndexOf('FROM '));
   expect(runStage).not.toMatch(/tsx|COPY (apps|packages|migrations) /);
   expect(runStage).toContain('CMD ["node", "apps/api/dist/main.js"]');
+  // npm ci needs every workspace's manifest, and the programs import the client and the dashboard's build.
+  const workspaces = ['packages', 'apps'].flatMap((dir) =>
+    readdirSync(path.join(root, dir)).map((name) => `${dir}/${name}`),
+  );
+  for (const workspace of [...workspaces, 'migrations']) expect(dockerfile).toContain(`COPY ${workspace}/package.json`);
+  for (const built of ['packages/client/dist', 'apps/dashboard/dist', 'apps/dashboard/dist-dir.js']) {
+    expect(runStage).toContain(`/berth/${built} `);
+  }
 });
 
 it('the Caddyfile adapts for the local stack and for compose', () => {
