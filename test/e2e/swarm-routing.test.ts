@@ -13,6 +13,7 @@ import { RoutingStore } from '@berth/shared/routing-store';
 import { SwarmRuntime } from '../../apps/worker/src/docker/swarm-runtime.ts';
 import { HttpCaddyAdmin } from '../../apps/router-sync/src/caddy-admin.ts';
 import { request } from '../helpers/http.ts';
+import { buildTestImage } from '../helpers/swarm-app.ts';
 import { waitFor } from '../helpers/ports.ts';
 import { docker, startStack, type Stack } from '../helpers/stack.ts';
 
@@ -50,17 +51,7 @@ beforeAll(async () => {
     path.join(contextDir, 'Dockerfile'),
     `FROM berth/node:24\nCMD ["node","-e","require('http').createServer((q,s)=>s.end(require('os').hostname())).listen(3000)"]\n`,
   );
-  await runtime.buildImage({
-    contextDir,
-    dockerfile: 'Dockerfile',
-    tag: image,
-    labels: { [labels.instance]: stack.instance },
-    timeoutMs: 120_000,
-    signal: new AbortController().signal,
-    onLine: () => {},
-    limits: { memoryBytes: 512 * 1024 * 1024, cpus: 1 },
-    leftoverGraceMs: 0,
-  });
+  await buildTestImage(runtime, { contextDir, tag: image, instance: stack.instance });
   await liveDeployment(deployment, project);
   await new RoutingStore(stack.db.db).promote(project, deployment);
   await runtime.runContainer({
