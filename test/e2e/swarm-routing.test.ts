@@ -159,6 +159,13 @@ describe('swarm mode: Caddy in a container on the overlay, routed by router-sync
     expect(stdout.trim()).toBe(`${overlayIp} ${httpPort}=open;${overlayIp} 2019=closed;${overlayIp} 2021=closed;127.0.0.1 2019=closed`);
   }, 60_000);
 
+  it('gets its routes back after the Caddy container is killed and started again', async () => {
+    await stack.caddy!.restart({ crash: true });
+    // Only router-sync's resync timer (1 s in tests) brings them back: the container started with the bare config.
+    await waitFor('the route back', async () => (await get(`${deployment}.localhost`)).status === 200, 20_000, 100);
+    expect((await request(`${stack.caddyUrl}/healthz`, { host: 'localhost' })).status).toBe(200);
+  }, 60_000);
+
   it('drops the route of a stopped deployment (404) while its service still runs', async () => {
     expect((await get(`${deployment}.localhost`)).status).toBe(200);
     await stack.db.lifecycle.transition(deployment, ['running'], 'stopped');
