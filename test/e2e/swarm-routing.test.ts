@@ -1,6 +1,5 @@
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import http from 'node:http';
 import https from 'node:https';
 import net from 'node:net';
 import os from 'node:os';
@@ -14,6 +13,7 @@ import { SwarmRuntime } from '../../apps/worker/src/docker/swarm-runtime.ts';
 import { HttpCaddyAdmin } from '../../apps/router-sync/src/caddy-admin.ts';
 import { request } from '../helpers/http.ts';
 import { buildTestImage } from '../helpers/swarm-app.ts';
+import { caddyAdminGet } from '../helpers/caddy-container.ts';
 import { waitFor } from '../helpers/ports.ts';
 import { docker, startStack, type Stack } from '../helpers/stack.ts';
 
@@ -98,7 +98,7 @@ describe('swarm mode: Caddy in a container on the overlay, routed by router-sync
     const added = await stack.inject({ method: 'POST', url: `/api/projects/${project}/domains`, payload: { hostname: 'swarm.example.test' } });
     expect(added.statusCode).toBe(201);
     const ca = await waitFor('caddy local CA', async () => {
-      const res = await adminGet('/pki/ca/local');
+      const res = await caddyAdminGet(stack.caddy!.adminUrl, '/pki/ca/local');
       return res.status === 200 ? (JSON.parse(res.body) as { root_certificate: string }).root_certificate : undefined;
     }, 20_000);
     const replicas = new Set((await taskContainers(containerName(stack.instance, deployment))).map((c) => c.Id.slice(0, 12)));
@@ -184,19 +184,6 @@ function tcpConnects(host: string, port: number): Promise<boolean> {
     socket.once('connect', () => (socket.destroy(), resolve(true)));
     socket.once('error', () => resolve(false));
     socket.once('timeout', () => (socket.destroy(), resolve(false)));
-  });
-}
-
-/** A GET on Caddy's admin socket (an empty Host, as Caddy requires there). */
-function adminGet(urlPath: string): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    http
-      .get({ socketPath: `${stack.swarm!.caddy!.socketDir}/admin.sock`, path: urlPath, setHost: false, headers: { host: '' }, agent: false }, (res) => {
-        let body = '';
-        res.on('data', (d: Buffer) => (body += d.toString()));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-      })
-      .on('error', reject);
   });
 }
 

@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import http from 'node:http';
 import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -95,4 +96,25 @@ export async function startCaddyContainer(options: { network: string }): Promise
       rmSync(socketDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * A GET on a test Caddy's admin API, whichever kind it is: `http://host:port`, or
+ * `unix:///…/admin.sock` (with the empty Host Caddy requires there), e.g. `/pki/ca/local`.
+ */
+export function caddyAdminGet(adminUrl: string, urlPath: string): Promise<{ status: number; body: string }> {
+  const url = new URL(adminUrl);
+  const target =
+    url.protocol === 'unix:'
+      ? { socketPath: decodeURIComponent(url.pathname), setHost: false, headers: { host: '' } }
+      : { host: url.hostname, port: Number(url.port) };
+  return new Promise((resolve, reject) => {
+    http
+      .get({ ...target, path: urlPath, agent: false }, (res) => {
+        let body = '';
+        res.on('data', (d: Buffer) => (body += d.toString()));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      })
+      .on('error', reject);
+  });
 }
