@@ -45,21 +45,7 @@ export async function startCaddyContainer(options: { network: string }): Promise
   writeFileSync(configFile, JSON.stringify({ admin: { listen: adminListen } }));
   const [httpPort, httpsPort] = [await freePort(), await freePort()];
   const containerName = `berth-test-caddy-${id}`;
-  const ports = [httpPort, httpsPort].map((p) => `${p}/tcp`);
-  const container = await docker.createContainer({
-    name: containerName,
-    Image: image,
-    Cmd: ['run', '--config', configFile],
-    Labels: { [testCaddyLabel]: id },
-    ExposedPorts: Object.fromEntries(ports.map((p) => [p, {}])),
-    HostConfig: {
-      NetworkMode: 'bridge',
-      PortBindings: Object.fromEntries(ports.map((p) => [p, [{ HostIp: '127.0.0.1', HostPort: p.split('/')[0] }]])),
-      Binds: [`${socketDir}:${socketDir}`],
-      CapDrop: ['ALL'],
-      SecurityOpt: ['no-new-privileges'],
-    },
-  });
+  const container = await createCaddyContainer({ id, image, containerName, configFile, socketDir, ports: [httpPort, httpsPort] });
   const admin = new HttpCaddyAdmin(`unix://${socket}`);
   const launch = async () => {
     // A killed Caddy leaves its socket file behind; the new one must bind that path.
@@ -116,5 +102,24 @@ export function caddyAdminGet(adminUrl: string, urlPath: string): Promise<{ stat
         res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
       })
       .on('error', reject);
+  });
+}
+
+/** The container, not started: its ports published on 127.0.0.1 with the same number inside, the socket dir mounted. */
+function createCaddyContainer(o: { id: string; image: string; containerName: string; configFile: string; socketDir: string; ports: number[] }) {
+  const ports = o.ports.map((p) => `${p}/tcp`);
+  return docker.createContainer({
+    name: o.containerName,
+    Image: o.image,
+    Cmd: ['run', '--config', o.configFile],
+    Labels: { [testCaddyLabel]: o.id },
+    ExposedPorts: Object.fromEntries(ports.map((p) => [p, {}])),
+    HostConfig: {
+      NetworkMode: 'bridge',
+      PortBindings: Object.fromEntries(ports.map((p) => [p, [{ HostIp: '127.0.0.1', HostPort: p.split('/')[0] }]])),
+      Binds: [`${o.socketDir}:${o.socketDir}`],
+      CapDrop: ['ALL'],
+      SecurityOpt: ['no-new-privileges'],
+    },
   });
 }
