@@ -33,6 +33,8 @@ export async function startApp(
     network: config.network,
     memoryBytes: config.CONTAINER_MEMORY_MB * 1024 * 1024,
     nanoCpus: Math.round(config.CONTAINER_CPUS * 1e9),
+    // As many copies as the row asks for now; a later change is the replica reconciler's to apply.
+    replicas: deployment.replicas,
   });
   log.system(`container started; waiting for it to answer ${deployment.health_path} on port ${deployment.port}`);
   await waitUntilAnswering(

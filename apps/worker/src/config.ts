@@ -1,5 +1,5 @@
 import os from 'node:os';
-import { commonEnv, env, parseConfig, z } from '@berth/shared/config';
+import { commonEnv, env, parseConfig, runtimeEnv, z } from '@berth/shared/config';
 import { secretKeyEnv } from '@berth/shared/secret-box';
 
 const schema = z.object({
@@ -29,13 +29,16 @@ const schema = z.object({
   WORKER_HEARTBEAT_MS: env.milliseconds(5_000),
   /** Docker network the app containers join; Caddy and the worker reach them on it. */
   BERTH_NETWORK: z.string().regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/).optional(),
-  /** docker: plain containers on this machine's Docker (the default). swarm: one service per deployment, images through BERTH_REGISTRY. */
-  BERTH_RUNTIME: env.runtime,
+  /**
+   * BERTH_RUNTIME docker: plain containers on this machine's Docker (the default); swarm: one service per
+   * deployment, images through BERTH_REGISTRY. SWARM_MAX_REPLICAS: the most copies a deployment may run
+   * (each runs as many as its row asks for: PATCH replicas).
+   */
+  ...runtimeEnv,
   /** Swarm mode: host:port of the registry every node pulls from. */
   BERTH_REGISTRY: z.string().regex(/^[a-zA-Z0-9.-]+(:\d{1,5})?$/, 'expected host or host:port').default('127.0.0.1:5000'),
-  /** Swarm mode: tasks per service, and the most a deployment may ask for. */
-  SWARM_REPLICAS: env.positiveInt(1),
-  SWARM_MAX_REPLICAS: env.positiveInt(10),
+  /** Swarm mode: how often each worker compares every live deployment's replicas with its service (a PATCH pokes it at once too). */
+  REPLICA_RESYNC_MS: env.milliseconds(10_000),
   CLONE_TIMEOUT_MS: env.milliseconds(120_000),
   BUILD_TIMEOUT_MS: env.milliseconds(15 * 60_000),
   /** Memory of one build (its RUN steps), with no swap on top: a step past it is OOM-killed. */

@@ -14,8 +14,8 @@ describe('BERTH_RUNTIME', () => {
   });
 
   it('swarm gives the Swarm runtime with the configured registry', () => {
-    const config = loadWorkerConfig({ BERTH_RUNTIME: 'swarm', BERTH_REGISTRY: 'registry.example.com:5000', SWARM_REPLICAS: '3' });
-    expect(config).toMatchObject({ BERTH_REGISTRY: 'registry.example.com:5000', SWARM_REPLICAS: 3 });
+    const config = loadWorkerConfig({ BERTH_RUNTIME: 'swarm', BERTH_REGISTRY: 'registry.example.com:5000', SWARM_MAX_REPLICAS: '3' });
+    expect(config).toMatchObject({ BERTH_REGISTRY: 'registry.example.com:5000', SWARM_MAX_REPLICAS: 3 });
     expect(runtimeFor(config)).toBeInstanceOf(SwarmRuntime);
   });
 
@@ -23,8 +23,19 @@ describe('BERTH_RUNTIME', () => {
     [{ BERTH_RUNTIME: 'kubernetes' }, 'BERTH_RUNTIME'],
     [{ BERTH_REGISTRY: 'http://registry:5000' }, 'BERTH_REGISTRY'],
     [{ BERTH_REGISTRY: 'registry:5000/../x' }, 'BERTH_REGISTRY'],
-    [{ SWARM_REPLICAS: '0' }, 'SWARM_REPLICAS'],
+    [{ SWARM_MAX_REPLICAS: '0' }, 'SWARM_MAX_REPLICAS'],
+    [{ SWARM_MAX_REPLICAS: '2.5' }, 'SWARM_MAX_REPLICAS'],
   ])('refuses %o, naming %s', (source, variable) => {
     expect(() => loadWorkerConfig(source)).toThrow(variable);
+  });
+});
+
+describe('DockerRuntime and replicas', () => {
+  it('runs one container: scaling to 1 is a no-op, more is REPLICAS_NEED_SWARM (before any engine call)', async () => {
+    const runtime = new DockerRuntime();
+    await expect(runtime.scale('berth-none-x', 1)).resolves.toBeUndefined();
+    await expect(runtime.scale('berth-none-x', 3)).rejects.toMatchObject({ code: 'REPLICAS_NEED_SWARM' });
+    const options = { name: 'berth-none-x', image: 'none', env: {}, labels: {}, port: 3000, network: 'none', memoryBytes: 1, nanoCpus: 1 };
+    await expect(runtime.runContainer({ ...options, replicas: 2 })).rejects.toMatchObject({ code: 'REPLICAS_NEED_SWARM' });
   });
 });

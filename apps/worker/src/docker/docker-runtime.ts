@@ -18,6 +18,7 @@ import {
   type RunContainerOptions,
   type RunningContainer,
   type OwnedContainer,
+  type ReplicaState,
   type ContainerEvent,
 } from './container-runtime.ts';
 
@@ -99,6 +100,7 @@ export class DockerRuntime implements ContainerRuntime {
   }
 
   async runContainer(options: RunContainerOptions): Promise<{ id: string; ip: string }> {
+    assertOneReplica(options.replicas);
     const portKey = `${options.port}/tcp`;
     let container: Docker.Container;
     try {
@@ -134,6 +136,16 @@ export class DockerRuntime implements ContainerRuntime {
       }
       throw unavailable(err, 'starting the container');
     }
+  }
+
+  async replicas(name: string): Promise<ReplicaState | undefined> {
+    const state = await this.inspect(name);
+    return state && { desired: 1, running: state.running ? 1 : 0 };
+  }
+
+  /** One container per deployment: there is nothing to scale (the API refuses more than one in docker mode). */
+  async scale(_name: string, replicas: number): Promise<void> {
+    assertOneReplica(replicas);
   }
 
   async inspect(nameOrId: string): Promise<ContainerState | undefined> {
@@ -267,4 +279,10 @@ export function demuxToLines(raw: Buffer): string[] {
 function splitReference(ref: string): [string, string] {
   const colon = ref.lastIndexOf(':');
   return colon > ref.lastIndexOf('/') ? [ref.slice(0, colon), ref.slice(colon + 1)] : [ref, 'latest'];
+}
+
+function assertOneReplica(replicas: number): void {
+  if (replicas !== 1) {
+    throw new BerthError('REPLICAS_NEED_SWARM', `docker mode runs one container per deployment, not ${replicas} (BERTH_RUNTIME=swarm runs several)`);
+  }
 }

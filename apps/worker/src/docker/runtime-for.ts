@@ -10,7 +10,6 @@ export function runtimeFor(config: WorkerConfig): ContainerRuntime {
     case 'swarm':
       return new SwarmRuntime({
         registry: config.BERTH_REGISTRY,
-        replicas: config.SWARM_REPLICAS,
         maxReplicas: config.SWARM_MAX_REPLICAS,
         startTimeoutMs: config.HEALTHCHECK_TIMEOUT_MS,
       });

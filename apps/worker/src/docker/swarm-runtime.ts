@@ -3,8 +3,9 @@ import { BerthError } from '@berth/shared/errors';
 import { labels } from '@berth/shared/labels';
 import { statusCode, unavailable } from './docker-errors.ts';
 import { DockerRuntime } from './docker-runtime.ts';
-import type { ContainerState, FollowLogsOptions, NetworkState, OwnedContainer, RunContainerOptions } from './container-runtime.ts';
+import type { ContainerState, FollowLogsOptions, NetworkState, OwnedContainer, ReplicaState, RunContainerOptions } from './container-runtime.ts';
 import { buildServiceSpec, registryImageRef } from './swarm-service-spec.ts';
+import { scaleService, serviceReplicas } from './swarm-scale.ts';
 
 /** The fields of a Swarm task Berth reads (the Engine API's Task). */
 interface TaskInfo {
@@ -18,7 +19,7 @@ const isRunning = (t: TaskInfo) => t.Status?.State === 'running';
 export interface SwarmSettings {
   /** host:port of the registry every node pulls from. */
   registry: string;
-  replicas: number;
+  /** The most copies one deployment may run (SWARM_MAX_REPLICAS); each runs its own `replicas`. */
   maxReplicas: number;
   /** How long runContainer waits for the first task to run. */
   startTimeoutMs: number;
@@ -62,7 +63,7 @@ export class SwarmRuntime extends DockerRuntime {
     const ref = registryImageRef(this.settings.registry, instance, deploymentId);
     if (!(await this.tagImage(options.image, ref))) throw new BerthError('IMAGE_GONE', `image ${options.image} is gone`);
     await this.push(ref);
-    const spec = buildServiceSpec({ ...options, image: ref, replicas: this.settings.replicas, maxReplicas: this.settings.maxReplicas });
+    const spec = buildServiceSpec({ ...options, image: ref, maxReplicas: this.settings.maxReplicas });
     let id: string;
     try {
       id = ((await this.engine.createService(spec as unknown as Docker.CreateServiceOptions)) as { id: string }).id;
@@ -117,6 +118,17 @@ export class SwarmRuntime extends DockerRuntime {
       await new Promise((r) => setTimeout(r, 250));
     }
     throw new BerthError('APP_EXITED', `no task of ${service} was running within ${this.settings.startTimeoutMs} ms`);
+  }
+
+  override async replicas(name: string): Promise<ReplicaState | undefined> {
+    return serviceReplicas(this.engine, name);
+  }
+
+  override async scale(name: string, replicas: number): Promise<void> {
+    if (!Number.isInteger(replicas) || replicas < 1 || replicas > this.settings.maxReplicas) {
+      throw new BerthError('INVALID_REPLICAS', `replicas must be a whole number from 1 to ${this.settings.maxReplicas}`);
+    }
+    await scaleService(this.engine, name, replicas);
   }
 
   override async inspect(name: string): Promise<ContainerState | undefined> {

@@ -7,8 +7,7 @@ import type { RunContainerOptions } from './container-runtime.ts';
  * pin it. swarm-runtime.ts sends it to the manager.
  */
 export interface SwarmServiceOptions extends RunContainerOptions {
-  /** Tasks the service keeps running (1..maxReplicas). */
-  replicas: number;
+  /** The bound on `replicas` (the deployment's own count of tasks). */
   maxReplicas: number;
 }
 
