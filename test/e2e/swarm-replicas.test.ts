@@ -1,0 +1,164 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import Docker from 'dockerode';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DeploymentStore } from '@berth/shared/deployment-store';
+import { containerName } from '@berth/shared/docker-names';
+import { newDeploymentId } from '@berth/shared/ids';
+import { labels } from '@berth/shared/labels';
+import { buildApp } from '../../apps/api/src/app.ts';
+import { SwarmRuntime } from '../../apps/worker/src/docker/swarm-runtime.ts';
+import { swarmDiscovery } from '../../apps/router-sync/src/route-state.ts';
+import { waitFor } from '../helpers/ports.ts';
+import { startRegistry, type TestRegistry } from '../helpers/registry.ts';
+import { authHeaders, startStack, type Stack } from '../helpers/stack.ts';
+
+// Scaling on a real swarm and registry: the API (swarm mode) stores the count and pokes the workers;
+// a swarm worker's replica reconciler scales the deployment's service. The service is made here with
+// SwarmRuntime, as the pipeline's last step makes it, for a deployment row that is running.
+const docker = new Docker();
+let registry: TestRegistry;
+let stack: Stack;
+let runtime: SwarmRuntime;
+let contextDir: string;
+let image: string;
+let network: string;
+let id: string;
+let service: string;
+
+interface Task {
+  ID: string;
+  Status?: { State?: string; ContainerStatus?: { ContainerID?: string } };
+}
+
+const runningTasks = async () =>
+  ((await docker.listTasks({ filters: { service: [service], 'desired-state': ['running'] } })) as Task[]).filter((t) => t.Status?.State === 'running');
+const specReplicas = async () =>
+  ((await docker.getService(service).inspect()) as { Spec: { Mode: { Replicated: { Replicas: number } } } }).Spec.Mode.Replicated.Replicas;
+const scale = (replicas: unknown) => stack.inject({ method: 'PATCH', url: `/api/deployments/${id}`, payload: { replicas } });
+const until = (what: string, check: () => Promise<boolean>) => waitFor(what, async () => (await check()) || undefined, 90_000, 200);
+
+beforeAll(async () => {
+  registry = await startRegistry();
+  stack = await startStack({ workers: 0, router: false, env: { BERTH_RUNTIME: 'swarm', BERTH_REGISTRY: registry.address, SWARM_MAX_REPLICAS: '5' } });
+  network = `berth-${stack.instance}-overlay`;
+  image = `berth-app-${stack.instance}:1`;
+  runtime = new SwarmRuntime({ registry: registry.address, maxReplicas: 5, startTimeoutMs: 60_000 });
+  contextDir = mkdtempSync(path.join(os.tmpdir(), 'berth-replicas-app-'));
+  writeFileSync(
+    path.join(contextDir, 'Dockerfile'),
+    `FROM berth/node:24\nCMD ["node","-e","require('http').createServer((q,s)=>s.end(require('os').hostname())).listen(3000)"]\n`,
+  );
+  await runtime.buildImage({
+    contextDir,
+    dockerfile: 'Dockerfile',
+    tag: image,
+    labels: { [labels.instance]: stack.instance },
+    timeoutMs: 120_000,
+    signal: new AbortController().signal,
+    onLine: () => {},
+    limits: { memoryBytes: 512 * 1024 * 1024, cpus: 1 },
+    leftoverGraceMs: 0,
+  });
+  await runtime.ensureNetwork(network);
+  // A running deployment of project shop (its current release) and its service, one task.
+  id = newDeploymentId();
+  service = containerName(stack.instance, id);
+  await new DeploymentStore(stack.db.db).create({ id, project: 'shop', sourceType: 'git', gitUrl: 'https://example.com/shop.git', rootDir: '', port: 3000, env: {} });
+  await stack.db.db.updateTable('deployments').set({ status: 'running' }).where('id', '=', id).execute();
+  await stack.db.db.updateTable('projects').set({ current_deployment_id: id }).where('name', '=', 'shop').execute();
+  await runtime.runContainer({
+    name: service,
+    image,
+    env: { PORT: '3000' },
+    labels: { [labels.instance]: stack.instance, [labels.deployment]: id, [labels.project]: 'shop', [labels.port]: '3000' },
+    port: 3000,
+    network,
+    memoryBytes: 128 * 1024 * 1024,
+    nanoCpus: 250_000_000,
+    replicas: 1,
+  });
+  await stack.addWorker({ BERTH_NETWORK: network });
+}, 240_000);
+
+afterAll(async () => {
+  await stack?.close();
+  for (const s of await docker.listServices({ filters: { label: [`${labels.instance}=${stack?.instance}`] } })) {
+    await docker.getService(s.ID).remove().catch(() => {});
+  }
+  await waitFor('the tasks to go', async () => (await docker.listContainers({ all: true, filters: { label: [`${labels.instance}=${stack?.instance}`] } })).length === 0, 60_000, 250);
+  await docker.getNetwork(network).remove().catch(() => {});
+  for (const tag of [image, `${registry?.address}/${stack?.instance}/${id}:latest`]) await runtime?.removeImage(tag).catch(() => {});
+  await registry?.stop();
+  rmSync(contextDir, { recursive: true, force: true });
+}, 120_000);
+
+describe('replicas on a real swarm', () => {
+  it('PATCH replicas 3 → three tasks running; 3 → 1 → one', async () => {
+    const up = await scale(3);
+    expect(up.statusCode).toBe(200);
+    expect(up.json()).toMatchObject({ replicas: 3, current: true });
+    await until('three running tasks', async () => (await runningTasks()).length === 3 && (await specReplicas()) === 3);
+    // Three hosts behind the one service name: what router-sync's A lookup spreads requests over.
+    expect(new Set((await runningTasks()).map((t) => t.ID)).size).toBe(3);
+    expect(await swarmDiscovery(docker)({ instance: stack.instance, network })).toEqual([{ deploymentId: id, project: 'shop', upstream: `${service}:3000` }]);
+
+    expect((await scale(1)).statusCode).toBe(200);
+    await until('one running task', async () => (await specReplicas()) === 1 && (await runningTasks()).length === 1);
+  }, 180_000);
+
+  it('refuses a bad count (400) and, in docker mode, more than one (409 REPLICAS_NEED_SWARM), leaving the service alone', async () => {
+    for (const bad of [0, 6, 1.5, 'two']) {
+      const res = await scale(bad);
+      expect(res.statusCode).toBe(400);
+      expect(res.json().error.code).toBe('INVALID_REPLICAS');
+    }
+    const dockerApi = await buildApp({ ...stack.apiDeps(), config: { ...stack.apiConfig, BERTH_RUNTIME: 'docker' } });
+    try {
+      const res = await dockerApi.inject({ method: 'PATCH', url: `/api/deployments/${id}`, payload: { replicas: 3 }, headers: authHeaders });
+      expect(res.statusCode).toBe(409);
+      expect(res.json().error.code).toBe('REPLICAS_NEED_SWARM');
+    } finally {
+      await dockerApi.close();
+    }
+    expect(await specReplicas()).toBe(1);
+  });
+
+  it('a replica that dies is replaced while the others keep serving (the route keeps a running task)', async () => {
+    expect((await scale(2)).statusCode).toBe(200);
+    await until('two running tasks', async () => (await runningTasks()).length === 2);
+    const [victim] = await runningTasks();
+    await docker.getContainer(victim!.Status!.ContainerStatus!.ContainerID!).kill();
+    // The other task runs throughout: the service stays routed, and the deployment stays running.
+    expect((await runtime.inspect(service))?.running).toBe(true);
+    expect(await swarmDiscovery(docker)({ instance: stack.instance, network })).toHaveLength(1);
+    await until('a replacement task', async () => {
+      const tasks = await runningTasks();
+      return tasks.length === 2 && !tasks.some((t) => t.ID === victim!.ID);
+    });
+    expect((await stack.inject({ method: 'GET', url: `/api/deployments/${id}` })).json()).toMatchObject({ status: 'running', replicas: 2 });
+  }, 180_000);
+
+  it('a PATCH while no worker runs is applied when one comes back (level-triggered, no lost edge)', async () => {
+    await stack.workers.pop()!.close();
+    expect((await scale(3)).statusCode).toBe(200);
+    // The poke went to nobody: the service keeps its old count.
+    expect(await specReplicas()).toBe(2);
+    await stack.addWorker({ BERTH_NETWORK: network });
+    await until('three running tasks after the worker came back', async () => (await specReplicas()) === 3 && (await runningTasks()).length === 3);
+  }, 180_000);
+
+  it('two scales of the same service at once both land (a version conflict is read again and retried)', async () => {
+    await stack.workers.pop()!.close(); // no reconciler to put the stored count back meanwhile
+    // What a lost race looks like to the engine: an update naming a stale version is refused.
+    const before = (await docker.getService(service).inspect()) as { Version: { Index: number }; Spec: Record<string, unknown> };
+    await runtime.scale(service, 2);
+    await expect(docker.getService(service).update({ _query: { version: before.Version.Index }, _body: before.Spec })).rejects.toThrow(/out of sequence/);
+    await Promise.all([runtime.scale(service, 4), runtime.scale(service, 5)]);
+    expect([4, 5]).toContain(await specReplicas());
+    await expect(runtime.scale(service, 6)).rejects.toMatchObject({ code: 'INVALID_REPLICAS' });
+    await expect(runtime.scale(`${service}-gone`, 2)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    expect(await runtime.replicas(`${service}-gone`)).toBeUndefined();
+  }, 60_000);
+});
