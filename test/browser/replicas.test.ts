@@ -1,9 +1,8 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DeploymentStatus } from '@berth/shared/deployment-state';
-import { DeploymentStore } from '@berth/shared/deployment-store';
-import { newDeploymentId } from '@berth/shared/ids';
 import { launchBrowser, screenshots, widths } from '../helpers/browser.ts';
+import { deploymentIn, storedReplicas } from '../helpers/replicas.ts';
 import { startStack, testToken, type Stack } from '../helpers/stack.ts';
 
 // The replicas controls as a person uses them, against a real API in swarm mode (SWARM_MAX_REPLICAS=5).
@@ -15,16 +14,8 @@ let page: Page;
 let current: string;
 let stopped: string;
 
-async function deployment(project: string, status: DeploymentStatus, isCurrent = false): Promise<string> {
-  const id = newDeploymentId();
-  await new DeploymentStore(stack.db.db).create({ id, project, sourceType: 'git', gitUrl: 'https://example.com/a.git', rootDir: '', port: 3000, env: {} });
-  // A kept image makes it a release the project page lists.
-  await stack.db.db.updateTable('deployments').set({ status, image: `img-${id}` }).where('id', '=', id).execute();
-  if (isCurrent) await stack.db.db.updateTable('projects').set({ current_deployment_id: id }).where('name', '=', project).execute();
-  return id;
-}
-const stored = async (id: string) =>
-  (await stack.db.db.selectFrom('deployments').select('replicas').where('id', '=', id).executeTakeFirstOrThrow()).replicas;
+const deployment = (project: string, status: DeploymentStatus, current = false) => deploymentIn(stack, project, status, { current, image: true });
+const stored = (id: string) => storedReplicas(stack, id);
 const projectReplicas = async () =>
   (await stack.db.db.selectFrom('projects').select('replicas').where('name', '=', 'shop').executeTakeFirstOrThrow()).replicas;
 

@@ -3,10 +3,9 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import type { DeploymentStatus } from '@berth/shared/deployment-state';
-import { DeploymentStore } from '@berth/shared/deployment-store';
-import { newDeploymentId } from '@berth/shared/ids';
 import { buildApp } from '../../apps/api/src/app.ts';
 import { testAppsDir } from '../helpers/archives.ts';
+import { deploymentIn, storedReplicas } from '../helpers/replicas.ts';
 import { startStack, testToken, type Stack } from '../helpers/stack.ts';
 
 // `berth scale` against a real API in swarm mode (SWARM_MAX_REPLICAS=5) and, for the refusal, one in
@@ -26,15 +25,8 @@ afterAll(async () => {
   await stack?.close();
 });
 
-async function deployment(project: string, status: DeploymentStatus, current = false): Promise<string> {
-  const id = newDeploymentId();
-  await new DeploymentStore(stack.db.db).create({ id, project, sourceType: 'git', gitUrl: 'https://example.com/a.git', rootDir: '', port: 3000, env: {} });
-  await stack.db.db.updateTable('deployments').set({ status }).where('id', '=', id).execute();
-  if (current) await stack.db.db.updateTable('projects').set({ current_deployment_id: id }).where('name', '=', project).execute();
-  return id;
-}
-const stored = async (id: string) =>
-  (await stack.db.db.selectFrom('deployments').select('replicas').where('id', '=', id).executeTakeFirstOrThrow()).replicas;
+const deployment = (project: string, status: DeploymentStatus, current = false) => deploymentIn(stack, project, status, { current });
+const stored = (id: string) => storedReplicas(stack, id);
 
 function berth(args: string[], apiUrl = stack.apiUrl): Promise<{ code: number | null; out: string }> {
   return new Promise((resolve) => {

@@ -3,14 +3,13 @@ import os from 'node:os';
 import path from 'node:path';
 import Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DeploymentStore } from '@berth/shared/deployment-store';
 import { containerName } from '@berth/shared/docker-names';
-import { newDeploymentId } from '@berth/shared/ids';
 import { labels } from '@berth/shared/labels';
 import { buildApp } from '../../apps/api/src/app.ts';
 import { SwarmRuntime } from '../../apps/worker/src/docker/swarm-runtime.ts';
 import { swarmDiscovery } from '../../apps/router-sync/src/route-state.ts';
 import { waitFor } from '../helpers/ports.ts';
+import { deploymentIn } from '../helpers/replicas.ts';
 import { startRegistry, type TestRegistry } from '../helpers/registry.ts';
 import { authHeaders, startStack, type Stack } from '../helpers/stack.ts';
 
@@ -63,11 +62,8 @@ beforeAll(async () => {
   });
   await runtime.ensureNetwork(network);
   // A running deployment of project shop (its current release) and its service, one task.
-  id = newDeploymentId();
+  id = await deploymentIn(stack, 'shop', 'running', { current: true });
   service = containerName(stack.instance, id);
-  await new DeploymentStore(stack.db.db).create({ id, project: 'shop', sourceType: 'git', gitUrl: 'https://example.com/shop.git', rootDir: '', port: 3000, env: {} });
-  await stack.db.db.updateTable('deployments').set({ status: 'running' }).where('id', '=', id).execute();
-  await stack.db.db.updateTable('projects').set({ current_deployment_id: id }).where('name', '=', 'shop').execute();
   await runtime.runContainer({
     name: service,
     image,

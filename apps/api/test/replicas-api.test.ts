@@ -2,24 +2,21 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { decodeControlMessage, type ControlMessage } from '@berth/shared/control-messages';
 import type { DeploymentStatus } from '@berth/shared/deployment-state';
-import { DeploymentStore } from '@berth/shared/deployment-store';
-import { newDeploymentId } from '@berth/shared/ids';
 import { createRedis, type Redis } from '@berth/shared/redis';
 import { controlChannel } from '@berth/shared/redis-keys';
 import { buildApp } from '../src/app.ts';
 import { waitFor } from '../../../test/helpers/ports.ts';
+import { deploymentIn, storedReplicas } from '../../../test/helpers/replicas.ts';
 import { authHeaders, startStack, type Stack } from '../../../test/helpers/stack.ts';
 
 // The API on real Postgres and Redis in swarm mode (SWARM_MAX_REPLICAS=5), no workers: the rows are
 // made here, and what a worker would be told is read from the control channel.
 let stack: Stack;
-let store: DeploymentStore;
 let subscriber: Redis;
 const messages: ControlMessage[] = [];
 
 beforeAll(async () => {
   stack = await startStack({ workers: 0, router: false, env: { BERTH_RUNTIME: 'swarm', SWARM_MAX_REPLICAS: '5' } });
-  store = new DeploymentStore(stack.db.db);
   subscriber = createRedis(stack.env.REDIS_URL!);
   subscriber.on('message', (_channel: string, raw: string) => {
     const m = decodeControlMessage(raw);
@@ -33,17 +30,9 @@ afterAll(async () => {
   await stack?.close();
 });
 
-/** A deployment row of `project` in `status` (made as the API makes one, then moved there directly). */
-async function deployment(project: string, status: DeploymentStatus, current = false): Promise<string> {
-  const id = newDeploymentId();
-  await store.create({ id, project, sourceType: 'git', gitUrl: 'https://example.com/a.git', rootDir: '', port: 3000, env: {} });
-  await stack.db.db.updateTable('deployments').set({ status }).where('id', '=', id).execute();
-  if (current) await stack.db.db.updateTable('projects').set({ current_deployment_id: id }).where('name', '=', project).execute();
-  return id;
-}
+const deployment = (project: string, status: DeploymentStatus, current = false) => deploymentIn(stack, project, status, { current });
 
-const stored = async (id: string) =>
-  (await stack.db.db.selectFrom('deployments').select('replicas').where('id', '=', id).executeTakeFirstOrThrow()).replicas;
+const stored = (id: string) => storedReplicas(stack, id);
 const patch = (url: string, payload: unknown, app?: FastifyInstance) =>
   app ? app.inject({ method: 'PATCH', url, payload: payload as object, headers: authHeaders }) : stack.inject({ method: 'PATCH', url, payload: payload as object });
 const scaleMessages = (id: string) => messages.filter((m) => m.type === 'scale' && m.deploymentId === id);

@@ -1,6 +1,6 @@
 import type { ControlPublisher } from './control-messages.ts';
 import type { Db, DeploymentRow, ProjectRow } from './db.ts';
-import { isInFlight, isLive, statusesWhere, type DeploymentStatus } from './deployment-state.ts';
+import { isInFlight, isLive, statusesWhere } from './deployment-state.ts';
 import { BerthError } from './errors.ts';
 
 /** What bounds a replica count: the runtime (docker runs one container) and SWARM_MAX_REPLICAS. */
@@ -48,23 +48,20 @@ export class ReplicaStore {
 
   /** Sets a live deployment's count; NOT_FOUND, or DEPLOYMENT_NOT_LIVE for one that is not running (nor crashed). */
   async scaleDeployment(id: string, replicas: number): Promise<DeploymentRow> {
-    const { db } = this.deps;
-    const row = await db
-      .updateTable('deployments')
-      .set({ replicas })
-      .where('id', '=', id)
-      .where('status', 'in', live)
-      .returningAll()
-      .executeTakeFirst();
-    if (!row) {
-      const existing = await db.selectFrom('deployments').select(['status', 'project']).where('id', '=', id).executeTakeFirst();
-      if (!existing) throw new BerthError('NOT_FOUND', `deployment ${id} does not exist`);
-      throw new BerthError(
-        'DEPLOYMENT_NOT_LIVE',
-        `deployment ${id} is ${existing.status}: only a running deployment can be scaled ` +
-          `(new deployments of ${existing.project} take the project's replicas: PATCH /api/projects/${existing.project})`,
-      );
-    }
+    // Under the row lock, so the deployment cannot stop between the check and the change
+    // (status changes are the lifecycle's compare-and-set on the same row).
+    const row = await this.deps.db.transaction().execute(async (trx) => {
+      const found = await trx.selectFrom('deployments').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+      if (!found) throw new BerthError('NOT_FOUND', `deployment ${id} does not exist`);
+      if (!isLive(found.status)) {
+        throw new BerthError(
+          'DEPLOYMENT_NOT_LIVE',
+          `deployment ${id} is ${found.status}: only a running deployment can be scaled ` +
+            `(new deployments of ${found.project} take the project's replicas: PATCH /api/projects/${found.project})`,
+        );
+      }
+      return trx.updateTable('deployments').set({ replicas }).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
+    });
     await this.poke([row.id]);
     return row;
   }
@@ -84,22 +81,21 @@ export class ReplicaStore {
         .returningAll()
         .executeTakeFirst();
       if (!project) throw new BerthError('NOT_FOUND', `project ${name} does not exist`);
-      const current = project.current_deployment_id;
-      const changed = await trx
-        .updateTable('deployments')
-        .set({ replicas })
+      // Locked, as in scaleDeployment: what is chosen here is what is changed.
+      const candidates = await trx
+        .selectFrom('deployments')
+        .select(['id', 'status'])
         .where('project', '=', name)
-        .where((eb) =>
-          eb.or([
-            eb('status', 'in', inFlight),
-            ...(current ? [eb.and([eb('id', '=', current), eb('status', 'in', live)])] : []),
-          ]),
-        )
-        .returning(['id', 'status'])
+        .where('status', 'in', [...inFlight, ...live])
+        .forUpdate()
         .execute();
+      const changed = candidates.filter((d) => isInFlight(d.status) || d.id === project.current_deployment_id);
+      if (changed.length > 0) {
+        await trx.updateTable('deployments').set({ replicas }).where('id', 'in', changed.map((d) => d.id)).execute();
+      }
       return { project, changed };
     });
-    await this.poke(changed.filter((d) => isLive(d.status as DeploymentStatus)).map((d) => d.id));
+    await this.poke(changed.filter((d) => isLive(d.status)).map((d) => d.id));
     return project;
   }
 
