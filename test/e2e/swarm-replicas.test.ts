@@ -1,23 +1,23 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { containerName } from '@berth/shared/docker-names';
 import { labels } from '@berth/shared/labels';
+import { RoutingStore } from '@berth/shared/routing-store';
 import { buildApp } from '../../apps/api/src/app.ts';
 import { SwarmRuntime } from '../../apps/worker/src/docker/swarm-runtime.ts';
 import { swarmDiscovery } from '../../apps/router-sync/src/route-state.ts';
 import { waitFor } from '../helpers/ports.ts';
+import { request } from '../helpers/http.ts';
 import { deploymentIn } from '../helpers/replicas.ts';
-import { startRegistry, type TestRegistry } from '../helpers/registry.ts';
-import { authHeaders, startStack, type Stack } from '../helpers/stack.ts';
+import { buildTestImage } from '../helpers/swarm-app.ts';
+import { authHeaders, docker, startStack, type Stack } from '../helpers/stack.ts';
 
-// Scaling on a real swarm and registry: the API (swarm mode) stores the count and pokes the workers;
-// a swarm worker's replica reconciler scales the deployment's service. The service is made here with
+// Scaling on a real swarm: the API (swarm mode) stores the count and pokes the workers; a swarm
+// worker's replica reconciler scales the deployment's service; Caddy (a container on the overlay,
+// routed by router-sync) spreads requests over the tasks. The service is made here with
 // SwarmRuntime, as the pipeline's last step makes it, for a deployment row that is running.
-const docker = new Docker();
-let registry: TestRegistry;
 let stack: Stack;
 let runtime: SwarmRuntime;
 let contextDir: string;
@@ -37,32 +37,32 @@ const specReplicas = async () =>
   ((await docker.getService(service).inspect()) as { Spec: { Mode: { Replicated: { Replicas: number } } } }).Spec.Mode.Replicated.Replicas;
 const scale = (replicas: unknown) => stack.inject({ method: 'PATCH', url: `/api/deployments/${id}`, payload: { replicas } });
 const until = (what: string, check: () => Promise<boolean>) => waitFor(what, async () => (await check()) || undefined, 90_000, 200);
+/** The hostnames (task container ids) that answer `host` through Caddy, until `n` different ones did. */
+async function answeredBy(host: string, n: number): Promise<Set<string>> {
+  const seen = new Set<string>();
+  await waitFor(`${host} answered by ${n} replicas`, async () => {
+    const res = await request(`${stack.caddyUrl}/`, { host });
+    if (res.status === 200) seen.add(res.body);
+    return seen.size >= n;
+  }, 60_000, 20);
+  return seen;
+}
+const taskHosts = async () => new Set((await runningTasks()).map((t) => t.Status!.ContainerStatus!.ContainerID!.slice(0, 12)));
 
 beforeAll(async () => {
-  registry = await startRegistry();
-  stack = await startStack({ workers: 0, router: false, env: { BERTH_RUNTIME: 'swarm', BERTH_REGISTRY: registry.address, SWARM_MAX_REPLICAS: '5' } });
-  network = `berth-${stack.instance}-overlay`;
+  stack = await startStack({ runtime: 'swarm', workers: 0, env: { SWARM_MAX_REPLICAS: '5' } });
+  network = stack.swarm!.network;
   image = `berth-app-${stack.instance}:1`;
-  runtime = new SwarmRuntime({ registry: registry.address, maxReplicas: 5, startTimeoutMs: 60_000 });
+  runtime = new SwarmRuntime({ registry: stack.swarm!.registry.address, maxReplicas: 5, startTimeoutMs: 60_000 });
   contextDir = mkdtempSync(path.join(os.tmpdir(), 'berth-replicas-app-'));
   writeFileSync(
     path.join(contextDir, 'Dockerfile'),
     `FROM berth/node:24\nCMD ["node","-e","require('http').createServer((q,s)=>s.end(require('os').hostname())).listen(3000)"]\n`,
   );
-  await runtime.buildImage({
-    contextDir,
-    dockerfile: 'Dockerfile',
-    tag: image,
-    labels: { [labels.instance]: stack.instance },
-    timeoutMs: 120_000,
-    signal: new AbortController().signal,
-    onLine: () => {},
-    limits: { memoryBytes: 512 * 1024 * 1024, cpus: 1 },
-    leftoverGraceMs: 0,
-  });
-  await runtime.ensureNetwork(network);
-  // A running deployment of project shop (its current release) and its service, one task.
-  id = await deploymentIn(stack, 'shop', 'running', { current: true });
+  await buildTestImage(runtime, { contextDir, tag: image, instance: stack.instance });
+  // A running deployment of project shop that serves its URL, and its service with one task.
+  id = await deploymentIn(stack, 'shop', 'running');
+  await new RoutingStore(stack.db.db).promote('shop', id);
   service = containerName(stack.instance, id);
   await runtime.runContainer({
     name: service,
@@ -71,38 +71,48 @@ beforeAll(async () => {
     labels: { [labels.instance]: stack.instance, [labels.deployment]: id, [labels.project]: 'shop', [labels.port]: '3000' },
     port: 3000,
     network,
-    memoryBytes: 128 * 1024 * 1024,
+    memoryBytes: 64 * 1024 * 1024,
     nanoCpus: 250_000_000,
     replicas: 1,
   });
-  await stack.addWorker({ BERTH_NETWORK: network });
+  await stack.addWorker();
 }, 240_000);
 
 afterAll(async () => {
-  await stack?.close();
-  for (const s of await docker.listServices({ filters: { label: [`${labels.instance}=${stack?.instance}`] } })) {
-    await docker.getService(s.ID).remove().catch(() => {});
-  }
-  await waitFor('the tasks to go', async () => (await docker.listContainers({ all: true, filters: { label: [`${labels.instance}=${stack?.instance}`] } })).length === 0, 60_000, 250);
-  await docker.getNetwork(network).remove().catch(() => {});
-  for (const tag of [image, `${registry?.address}/${stack?.instance}/${id}:latest`]) await runtime?.removeImage(tag).catch(() => {});
-  await registry?.stop();
-  rmSync(contextDir, { recursive: true, force: true });
+  await stack?.close(); // its services, Caddy container, overlay, registry and pushed images too
+  if (image) await docker.getImage(image).remove({ force: true, noprune: true }).catch(() => {});
+  if (contextDir) rmSync(contextDir, { recursive: true, force: true });
 }, 120_000);
 
 describe('replicas on a real swarm', () => {
-  it('PATCH replicas 3 → three tasks running; 3 → 1 → one', async () => {
+  it('PATCH replicas 3 → three tasks, and requests through Caddy spread over all three; 3 → 1 → one, with no request failing on the way down', async () => {
     const up = await scale(3);
     expect(up.statusCode).toBe(200);
     expect(up.json()).toMatchObject({ replicas: 3, current: true });
     await until('three running tasks', async () => (await runningTasks()).length === 3 && (await specReplicas()) === 3);
-    // Three hosts behind the one service name: what router-sync's A lookup spreads requests over.
-    expect(new Set((await runningTasks()).map((t) => t.ID)).size).toBe(3);
-    expect(await swarmDiscovery(docker)({ instance: stack.instance, network })).toEqual([{ deploymentId: id, project: 'shop', upstream: `${service}:3000` }]);
+    // Each replica answers with its own hostname (its container id): all three answer, for both URLs.
+    const hosts = await taskHosts();
+    expect(hosts.size).toBe(3);
+    for (const host of [`${id}.localhost`, 'shop.localhost']) expect(await answeredBy(host, 3)).toEqual(hosts);
 
+    // Down to one while two clients keep asking: Swarm stops two tasks, the route keeps the one left.
+    const statuses = new Map<number, number>();
+    let stop = false;
+    const client = async () => {
+      while (!stop) {
+        const res = await request(`${stack.caddyUrl}/`, { host: `${id}.localhost` });
+        statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
+      }
+    };
+    const clients = [client(), client()];
     expect((await scale(1)).statusCode).toBe(200);
     await until('one running task', async () => (await specReplicas()) === 1 && (await runningTasks()).length === 1);
-  }, 180_000);
+    const [last] = await taskHosts();
+    await waitFor('only the last replica answering', async () => (await request(`${stack.caddyUrl}/`, { host: `${id}.localhost` })).body === last, 30_000, 20);
+    stop = true;
+    await Promise.all(clients);
+    expect([...statuses.keys()]).toEqual([200]);
+  }, 240_000);
 
   it('refuses a bad count (400) and, in docker mode, more than one (409 REPLICAS_NEED_SWARM), leaving the service alone', async () => {
     for (const bad of [0, 6, 1.5, 'two']) {
@@ -141,7 +151,7 @@ describe('replicas on a real swarm', () => {
     expect((await scale(3)).statusCode).toBe(200);
     // The poke went to nobody: the service keeps its old count.
     expect(await specReplicas()).toBe(2);
-    await stack.addWorker({ BERTH_NETWORK: network });
+    await stack.addWorker();
     await until('three running tasks after the worker came back', async () => (await specReplicas()) === 3 && (await runningTasks()).length === 3);
   }, 180_000);
 
