@@ -1,7 +1,7 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DeploymentStatus } from '@berth/shared/deployment-state';
-import { launchBrowser, screenshots, widths } from '../helpers/browser.ts';
+import { screenshots, signedInPage } from '../helpers/browser.ts';
 import { deploymentIn, storedReplicas } from '../helpers/replicas.ts';
 import { startStack, testToken, type Stack } from '../helpers/stack.ts';
 
@@ -23,13 +23,7 @@ beforeAll(async () => {
   stack = await startStack({ workers: 0, router: false, env: { BERTH_RUNTIME: 'swarm', SWARM_MAX_REPLICAS: '5' } });
   current = await deployment('shop', 'running', true);
   stopped = await deployment('shop', 'stopped');
-  browser = await launchBrowser();
-  context = await browser.newContext({ viewport: widths.desktop });
-  page = await context.newPage();
-  await page.goto(`${stack.apiUrl}/`);
-  await page.getByLabel('API token').fill(testToken);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('heading', { name: 'Deployments' }).waitFor();
+  ({ browser, context, page } = await signedInPage(stack.apiUrl, testToken));
 }, 120_000);
 afterAll(async () => {
   await context?.close();
