@@ -1,5 +1,6 @@
+import { readFileSync } from 'node:fs';
 import os from 'node:os';
-import { commonEnv, env, parseConfig, z } from '@berth/shared/config';
+import { commonEnv, ConfigError, env, parseConfig, z } from '@berth/shared/config';
 import { secretKeyEnv } from '@berth/shared/secret-box';
 
 const schema = z.object({
@@ -33,6 +34,14 @@ const schema = z.object({
   BERTH_RUNTIME: env.runtime,
   /** Swarm mode: host:port of the registry every node pulls from. */
   BERTH_REGISTRY: z.string().regex(/^[a-zA-Z0-9.-]+(:\d{1,5})?$/, 'expected host or host:port').default('127.0.0.1:5000'),
+  /**
+   * Swarm mode: credentials for BERTH_REGISTRY, sent with each push and with
+   * service create (every node pulls with them). The password directly or
+   * from a file (`_FILE`, one line). Never logged.
+   */
+  BERTH_REGISTRY_USERNAME: z.string().min(1).optional(),
+  BERTH_REGISTRY_PASSWORD: z.string().min(1).optional(),
+  BERTH_REGISTRY_PASSWORD_FILE: z.string().min(1).optional(),
   /** Swarm mode: tasks per service, and the most a deployment may ask for. */
   SWARM_REPLICAS: env.positiveInt(1),
   SWARM_MAX_REPLICAS: env.positiveInt(10),
@@ -72,7 +81,17 @@ const schema = z.object({
   ORPHAN_GRACE_MS: env.milliseconds(30_000),
 });
 
-export type WorkerConfig = Readonly<z.infer<typeof schema>> & { network: string; workerName: string };
+/** Registry credentials (swarm mode), when set. */
+export interface RegistryCredentials {
+  username: string;
+  password: string;
+}
+
+export type WorkerConfig = Readonly<z.infer<typeof schema>> & {
+  network: string;
+  workerName: string;
+  registryCredentials: RegistryCredentials | undefined;
+};
 
 export function loadWorkerConfig(source: Record<string, string | undefined>): WorkerConfig {
   const parsed = parseConfig(schema, source);
@@ -80,5 +99,25 @@ export function loadWorkerConfig(source: Record<string, string | undefined>): Wo
     ...parsed,
     network: parsed.BERTH_NETWORK ?? `berth-${parsed.BERTH_INSTANCE}`,
     workerName: parsed.WORKER_NAME ?? `${os.hostname()}-${process.pid}`,
+    registryCredentials: registryCredentials(parsed),
   });
+}
+
+/** Both or neither; the password from the variable or its file (whose content is never echoed). */
+function registryCredentials(parsed: z.infer<typeof schema>): RegistryCredentials | undefined {
+  const { BERTH_REGISTRY_USERNAME: username, BERTH_REGISTRY_PASSWORD: direct, BERTH_REGISTRY_PASSWORD_FILE: file } = parsed;
+  if (direct && file) throw new ConfigError(['BERTH_REGISTRY_PASSWORD_FILE: set it or BERTH_REGISTRY_PASSWORD, not both']);
+  let password = direct;
+  if (file) {
+    try {
+      password = readFileSync(file, 'utf8').replace(/\r?\n$/, '');
+    } catch (err) {
+      throw new ConfigError([`BERTH_REGISTRY_PASSWORD_FILE: cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? 'error'})`]);
+    }
+    if (!password) throw new ConfigError([`BERTH_REGISTRY_PASSWORD_FILE: ${file} is empty`]);
+  }
+  if (!username && !password) return undefined;
+  if (!username) throw new ConfigError(['BERTH_REGISTRY_USERNAME: set it too (a registry password was given)']);
+  if (!password) throw new ConfigError(['BERTH_REGISTRY_PASSWORD: set it (or BERTH_REGISTRY_PASSWORD_FILE) for BERTH_REGISTRY_USERNAME']);
+  return { username, password };
 }
