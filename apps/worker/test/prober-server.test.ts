@@ -74,7 +74,7 @@ describe('the swarm prober program', () => {
 
   it('refuses a request without the token, with a wrong one, or a token of the wrong length', async () => {
     const before = seen.length;
-    for (const headers of [{}, { 'x-berth-probe-token': token.replace(/b$/, 'c') }, { 'x-berth-probe-token': token.slice(1) }, { authorization: `Bearer ${token}` }]) {
+    for (const headers of [{}, { 'x-berth-probe-token': token.replace(/b$/, 'c') }, { 'x-berth-probe-token': token.slice(1) }, { authorization: `Bearer ${token}` }] as Record<string, string>[]) {
       expect(await ask(at('/ok'), headers)).toMatchObject({ status: 403 });
     }
     expect(seen.length).toBe(before); // nothing was dialled
