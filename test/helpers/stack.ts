@@ -20,6 +20,7 @@ import { createLogger, type Logger } from '@berth/shared/logger';
 import { createRedis } from '@berth/shared/redis';
 import { testNetwork } from './network.ts';
 import { startCaddy, type TestCaddy } from './caddy.ts';
+import { startSwarmParts, type SwarmParts } from './swarm-stack.ts';
 import { createTestDatabase, silentLifecycle, type TestDatabase } from './database.ts';
 import { createDb } from '@berth/shared/db';
 import { DeploymentStore } from '@berth/shared/deployment-store';
@@ -38,6 +39,12 @@ export interface StackOptions {
   env?: Record<string, string>;
   /** A migrated database to use instead of a fresh clone of the template (e.g. a private Postgres). */
   databaseUrl?: string;
+  /**
+   * docker (default): plain containers, a host Caddy. swarm: services on an overlay of the
+   * instance's own, a private registry, Caddy as a container on that overlay, the API on a
+   * unix socket it reaches (test/helpers/swarm-stack.ts). Defaults to BERTH_RUNTIME's value.
+   */
+  runtime?: 'docker' | 'swarm';
 }
 
 export interface Stack {
@@ -50,6 +57,8 @@ export interface Stack {
   apiConfig: ApiConfig;
   relay: EventRelay;
   caddy: TestCaddy | undefined;
+  /** swarm: the overlay network, the registry and the Caddy container (socketDir, container name). */
+  swarm: SwarmParts | undefined;
   router: RouterSync | undefined;
   workers: WorkerHandle[];
   /** Base URL of Caddy's HTTP listener. */
@@ -71,11 +80,13 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const instance = `t${randomBytes(4).toString('hex')}`;
   const db = options.databaseUrl ? externalDatabase(options.databaseUrl) : await createTestDatabase();
   const logger = createLogger(`test-${instance}`, (process.env.TEST_LOG_LEVEL as 'info') ?? 'silent');
-  const caddy = options.router === false ? undefined : await startCaddy();
-  const baseEnv = stackEnv(instance, db.url, caddy, options.env);
+  const runtime = options.runtime ?? (process.env.BERTH_RUNTIME === 'swarm' ? 'swarm' : 'docker');
+  const swarm = runtime === 'swarm' ? await startSwarmParts(instance, options.router !== false) : undefined;
+  const caddy = options.router === false ? undefined : (swarm?.caddy ?? (await startCaddy()));
+  const baseEnv = stackEnv(instance, db.url, caddy, { ...swarm?.env, ...options.env });
 
   // The programs' own composition roots, as main.ts runs them.
-  const apiConfig = loadApiConfig({ ...baseEnv, API_HOST: '127.0.0.1', API_PORT: '0' });
+  const apiConfig = loadApiConfig({ ...baseEnv, API_HOST: '127.0.0.1', API_PORT: '0', ...swarm?.apiEnv });
   const apiHandle = await startApi(apiConfig, logger);
   const api = apiHandle.app;
 
@@ -89,7 +100,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   };
   for (let i = 0; i < (options.workers ?? 1); i++) await addWorker();
 
-  const routerHandle = caddy && (await startTestRouter(baseEnv, caddy, apiHandle.url, logger));
+  const routerHandle = caddy && (await startTestRouter(baseEnv, caddy, apiHandle.url, logger, swarm?.routerEnv));
 
   return {
     instance,
@@ -100,6 +111,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     apiUrl: apiHandle.url,
     relay: apiHandle.relay,
     caddy,
+    swarm,
     router: routerHandle?.sync,
     workers,
     caddyUrl: `http://127.0.0.1:${caddy?.httpPort ?? 0}`,
@@ -114,9 +126,10 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       const q = new Queue(deploymentQueueName, { connection: createRedis(baseEnv.REDIS_URL!), prefix: queuePrefix(instance) });
       await q.obliterate({ force: true }).catch(() => {});
       await q.close();
+      if (swarm) await swarm.close(); // services, the Caddy container, the overlay, the registry
       await removeInstanceResources(instance);
       await db.drop();
-      await caddy?.stop();
+      if (!swarm) await caddy?.stop();
     },
   };
 }
@@ -159,6 +172,7 @@ async function startTestRouter(
   caddy: TestCaddy,
   apiUrl: string,
   logger: Logger,
+  overrides: Record<string, string> = {},
 ): Promise<RouterSyncHandle> {
   const config = loadRouterSyncConfig({
     ...baseEnv,
@@ -167,6 +181,7 @@ async function startTestRouter(
     CADDY_HTTPS_LISTEN: `127.0.0.1:${caddy.httpsPort}`,
     API_UPSTREAM: new URL(apiUrl).host,
     RESYNC_INTERVAL_MS: '1000',
+    ...overrides, // a swarm stack's: the container's listeners, the API's unix socket
   });
   return startRouterSync(config, logger);
 }

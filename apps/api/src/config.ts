@@ -11,6 +11,11 @@ const schema = z.object({
   BASE_DOMAIN: env.baseDomain,
   API_HOST: z.string().default('127.0.0.1'),
   API_PORT: env.port(3000),
+  /**
+   * Also serve on this unix socket (absolute path; its directory is made 0700, the socket 0600), e.g.
+   * for a Caddy container that mounts the directory: the API is reached without a new network listener.
+   */
+  API_SOCKET_PATH: z.string().regex(/^\/[^\0]*[^/]$/, 'expected an absolute file path').max(100).optional(),
   /** Scheme and port under which Caddy serves apps, for the URLs the API hands out. */
   PUBLIC_SCHEME: z.enum(['http', 'https']).default('http'),
   PUBLIC_PORT: env.port(8080),

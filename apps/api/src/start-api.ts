@@ -16,6 +16,7 @@ import { ProjectStore } from '@berth/shared/project-store';
 import { RoutingStore } from '@berth/shared/routing-store';
 import { loadSecretBox } from '@berth/shared/secret-box';
 import { DomainStore } from '@berth/shared/domain-store';
+import { listenOnUnixSocket } from './unix-listener.ts';
 import { bootstrapAdminToken } from './admin-token.ts';
 import { buildApp, type AppDeps } from './app.ts';
 import type { ApiConfig } from './config.ts';
@@ -96,6 +97,7 @@ export async function startApi(config: ApiConfig, logger: Logger): Promise<ApiHa
     const app = await buildApp(deps);
     opened('http server', () => app.close());
     await app.listen({ host: config.API_HOST, port: config.API_PORT });
+    if (config.API_SOCKET_PATH) opened('unix socket', await listenOnUnixSocket(app.server, config.API_SOCKET_PATH));
     const { address, port } = app.server.address() as AddressInfo;
     const host = address.includes(':') ? `[${address}]` : address;
     return { app, url: `http://${host}:${port}`, deps, relay };

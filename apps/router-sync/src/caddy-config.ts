@@ -4,6 +4,9 @@
  * projects' custom domains. Deterministic output (sorted), so "did anything
  * change" is a string compare.
  */
+import { proxyHandler, splitHostPort, type UpstreamMode } from './caddy-proxy.ts';
+import { askServer, customDomainCertificates, customDomainServer, httpsRedirect, isUnixAddress } from './caddy-domains.ts';
+
 export interface RunningApp {
   deploymentId: string;
   project: string;
@@ -32,17 +35,13 @@ export interface CaddySettings {
   /** Where custom domains are served over HTTPS; only listened on while there are some. */
   httpsListen: string;
   tlsIssuer: TlsIssuer;
+  /** static: dial each app's `host:port`; dns: look the service name up and spread over its tasks (swarm). Default static. */
+  upstreams?: UpstreamMode;
+  /** Where Caddy listens on its own loopback for `ask` when apiUpstream is a unix socket (default 127.0.0.1:2021). */
+  askListen?: string;
 }
 
-type Route = Record<string, unknown>;
-
-function proxyRoute(hosts: string[], upstream: string, extra: Record<string, unknown> = {}): Route {
-  return {
-    match: [{ host: hosts }],
-    handle: [{ handler: 'reverse_proxy', upstreams: [{ dial: upstream }], ...extra }],
-    terminal: true,
-  };
-}
+export type Route = Record<string, unknown>;
 
 export function buildCaddyConfig(state: RoutingState, settings: CaddySettings): Record<string, unknown> {
   const apps = [...state.apps].sort((a, b) => a.deploymentId.localeCompare(b.deploymentId));
@@ -55,12 +54,8 @@ export function buildCaddyConfig(state: RoutingState, settings: CaddySettings): 
   // handler anywhere (gzip holds events back), and no `flush_interval: -1`:
   // Caddy already flushes text/event-stream at once, and in 2.6 that setting
   // makes every config reload cut open streams.
-  routes.push({
-    match: [{ host: [settings.baseDomain] }],
-    handle: [{ handler: 'reverse_proxy', upstreams: [{ dial: settings.apiUpstream }] }],
-    terminal: true,
-  });
-  routes.push(...hostMapRoutes(appHosts(state, apps, byId, settings.baseDomain)));
+  routes.push({ match: [{ host: [settings.baseDomain] }], handle: [proxyHandler({ dial: settings.apiUpstream }, 'static')], terminal: true });
+  routes.push(...hostMapRoutes(appHosts(state, apps, byId, settings.baseDomain), settings.upstreams ?? 'static'));
   const domains = [...(state.domains ?? [])].sort(([a], [b]) => a.localeCompare(b));
   if (domains.length > 0) routes.push(httpsRedirect(domains.map(([hostname]) => hostname), settings.httpsListen));
   routes.push(notFound());
@@ -81,6 +76,7 @@ export function buildCaddyConfig(state: RoutingState, settings: CaddySettings): 
     }
     servers['berth-https'] = customDomainServer(domains, upstreams, settings);
     Object.assign(caddyApps, customDomainCertificates(domains.map(([hostname]) => hostname), settings));
+    if (isUnixAddress(settings.apiUpstream)) servers['berth-ask'] = askServer(settings);
   }
   return { admin: { listen: settings.adminListen }, apps: caddyApps };
 }
@@ -110,6 +106,8 @@ function appHosts(
 
 /** The placeholder the host map sets: the upstream the request's host reaches, or "" for none. */
 const upstreamPlaceholder = '{berth.upstream}';
+/** In dns mode the upstream placeholder holds the service name and this one its port. */
+const portPlaceholder = '{berth.port}';
 
 /**
  * App hosts as one lookup instead of one route per host: a `map` handler from
@@ -120,26 +118,32 @@ const upstreamPlaceholder = '{berth.upstream}';
  * here (lowercase); a request whose Host is spelled in capitals gets the 404
  * page (browsers always send it lowercase).
  */
-function hostMapRoutes(hosts: ReadonlyMap<string, RunningApp>): Route[] {
+function hostMapRoutes(hosts: ReadonlyMap<string, RunningApp>, mode: UpstreamMode): Route[] {
   if (hosts.size === 0) return [];
-  const mappings = [...hosts]
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    .map(([input, app]) => ({ input, outputs: [app.upstream] }));
+  const sorted = [...hosts].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  // Swarm (dns) looks up a name and port separately: the map sets both.
+  const split = mode === 'dns';
+  const mappings = sorted.map(([input, app]) => {
+    const { host, port } = splitHostPort(app.upstream);
+    return { input, outputs: split ? [host, port] : [app.upstream] };
+  });
+  const destinations = split ? [upstreamPlaceholder, portPlaceholder] : [upstreamPlaceholder];
+  const target = split ? { host: upstreamPlaceholder, port: portPlaceholder } : { dial: upstreamPlaceholder };
   return [
     {
       handle: [
-        { handler: 'map', source: '{http.request.host}', destinations: [upstreamPlaceholder], mappings, defaults: [''] },
+        { handler: 'map', source: '{http.request.host}', destinations, mappings, defaults: destinations.map(() => '') },
       ],
     },
     {
       match: [{ not: [{ vars: { [upstreamPlaceholder]: [''] } }] }],
-      handle: [{ handler: 'reverse_proxy', upstreams: [{ dial: upstreamPlaceholder }] }],
+      handle: [proxyHandler(target, mode)],
       terminal: true,
     },
   ];
 }
 
-function notFound(): Route {
+export function notFound(): Route {
   return {
     handle: [
       {
@@ -150,74 +154,4 @@ function notFound(): Route {
       },
     ],
   };
-}
-
-/** Custom domains on plain HTTP go to HTTPS, same path and query (308 keeps the method and body). */
-function httpsRedirect(hostnames: string[], httpsListen: string): Route {
-  const port = /:(\d+)$/.exec(httpsListen)?.[1];
-  const suffix = port === undefined || port === '443' ? '' : `:${port}`;
-  return {
-    match: [{ host: hostnames }],
-    handle: [
-      {
-        handler: 'static_response',
-        status_code: 308,
-        headers: { Location: [`https://{http.request.host}${suffix}{http.request.uri}`] },
-      },
-    ],
-    terminal: true,
-  };
-}
-
-/**
- * The HTTPS server for custom domains: each hostname to its project's current
- * deployment (a project with none yet answers the 404 page). TLS only for the
- * registered hostnames (SNI): any other name gets no certificate and the
- * handshake fails. Caddy's automatic HTTPS stays off here too: it would open
- * a redirect server of its own on :80 and get certificates at load time; the
- * redirect is the HTTP server's route above and certificates come on demand.
- */
-function customDomainServer(
-  domains: [string, string][],
-  upstreams: ReadonlyMap<string, string>,
-  settings: CaddySettings,
-): Record<string, unknown> {
-  const byProject = new Map<string, string[]>();
-  for (const [hostname, project] of domains) byProject.set(project, [...(byProject.get(project) ?? []), hostname]);
-  const routes: Route[] = [];
-  for (const [project, hostnames] of [...byProject].sort(([a], [b]) => a.localeCompare(b))) {
-    const upstream = upstreams.get(project);
-    if (upstream) routes.push(proxyRoute(hostnames, upstream));
-  }
-  routes.push(notFound());
-  return {
-    listen: [settings.httpsListen],
-    automatic_https: { disable: true },
-    tls_connection_policies: [{ match: { sni: domains.map(([hostname]) => hostname) } }],
-    routes,
-  };
-}
-
-/**
- * Certificates for the custom domains, obtained on demand at the first
- * handshake for a name, and only after the API confirms the name is still
- * registered (Caddy 2.6's `on_demand.ask`: any answer but 2xx refuses).
- */
-function customDomainCertificates(hostnames: string[], settings: CaddySettings): Record<string, unknown> {
-  const issuer =
-    settings.tlsIssuer.module === 'acme' ? { module: 'acme', email: settings.tlsIssuer.email } : { module: 'internal' };
-  const apps: Record<string, unknown> = {
-    tls: {
-      automation: {
-        on_demand: { ask: `http://${settings.apiUpstream}/api/tls/allowed` },
-        policies: [{ subjects: hostnames, issuers: [issuer], on_demand: true }],
-      },
-    },
-  };
-  // Caddy would otherwise try to install its local root into this host's trust stores
-  // (as root, on a server). Clients that should trust it fetch it: admin API /pki/ca/local.
-  if (settings.tlsIssuer.module === 'internal') {
-    apps.pki = { certificate_authorities: { local: { install_trust: false } } };
-  }
-  return apps;
 }

@@ -24,8 +24,19 @@ const schema = z.object({
   /** Who signs custom domains' certificates: Caddy's local CA, or an ACME CA (Let's Encrypt) as ACME_EMAIL. */
   TLS_ISSUER: z.enum(['internal', 'acme']).default('internal'),
   ACME_EMAIL: z.string().email('expected an email address').optional(),
-  /** host:port of the API, reached under http://<BASE_DOMAIN>/api/. */
-  API_UPSTREAM: z.string().default('127.0.0.1:3000'),
+  /**
+   * Where Caddy reaches the API (http://<BASE_DOMAIN>/api/): host:port, or `unix//<absolute path>`
+   * (Caddy's spelling) for the API's unix socket (API_SOCKET_PATH), as a Caddy container reaches it.
+   */
+  API_UPSTREAM: z
+    .string()
+    .regex(/^(unix\/\/[^\s\0]*[^/\s]|[^\s/]+:\d+)$/, 'expected host:port or unix//<absolute path>')
+    .default('127.0.0.1:3000'),
+  /**
+   * With the API on a unix socket, Caddy's on-demand TLS `ask` (a URL, never a socket) goes through a
+   * listener of Caddy's own here, which passes on only that path: keep it on loopback (inside Caddy's container).
+   */
+  CADDY_ASK_LISTEN: z.string().regex(/^(127\.\d+\.\d+\.\d+|\[::1\]|localhost):\d+$/, 'expected a loopback host:port').default('127.0.0.1:2021'),
   RESYNC_INTERVAL_MS: env.milliseconds(5000),
   DEBOUNCE_MS: env.milliseconds(15),
 }).refine((c) => c.TLS_ISSUER !== 'acme' || c.ACME_EMAIL !== undefined, {

@@ -96,6 +96,8 @@ export class RouterSync {
       apiUpstream: config.API_UPSTREAM,
       httpsListen: config.CADDY_HTTPS_LISTEN,
       tlsIssuer: config.TLS_ISSUER === 'acme' ? { module: 'acme', email: config.ACME_EMAIL! } : { module: 'internal' },
+      upstreams: config.BERTH_RUNTIME === 'swarm' ? 'dns' : 'static',
+      askListen: config.CADDY_ASK_LISTEN,
     });
     const desiredJson = canonicalJson(desired);
     let differs = desiredJson !== this.lastApplied;

@@ -20,7 +20,7 @@ function render(name: string) {
 }
 
 describe('buildCaddyConfig (golden files)', () => {
-  for (const name of ['two-apps', 'empty', 'domains', 'domains-acme']) {
+  for (const name of ['two-apps', 'empty', 'domains', 'domains-acme', 'swarm']) {
     it(`renders ${name} exactly as the golden file`, () => {
       const actual = JSON.stringify(render(name), null, 2) + '\n';
       const file = path.join(golden, `${name}.caddy.json`);

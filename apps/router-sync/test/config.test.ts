@@ -21,3 +21,21 @@ describe('router-sync config: custom domains', () => {
     expect(() => loadRouterSyncConfig({ CADDY_HTTPS_LISTEN: 'localhost' })).toThrow(/CADDY_HTTPS_LISTEN/);
   });
 });
+
+describe('router-sync config: the API upstream', () => {
+  it('takes host:port or a unix socket in Caddy\'s spelling, and a loopback ask listener', () => {
+    expect(loadRouterSyncConfig({}).API_UPSTREAM).toBe('127.0.0.1:3000');
+    expect(loadRouterSyncConfig({}).CADDY_ASK_LISTEN).toBe('127.0.0.1:2021');
+    expect(loadRouterSyncConfig({ API_UPSTREAM: 'unix//run/berth/api.sock' }).API_UPSTREAM).toBe('unix//run/berth/api.sock');
+    expect(loadRouterSyncConfig({ API_UPSTREAM: 'api:3000' }).API_UPSTREAM).toBe('api:3000');
+  });
+
+  it('refuses anything else, naming the variable', () => {
+    for (const bad of ['unix/run/api.sock', 'unix//', 'http://127.0.0.1:3000', '127.0.0.1', 'unix//run/a b.sock']) {
+      expect(() => loadRouterSyncConfig({ API_UPSTREAM: bad }), bad).toThrow(/API_UPSTREAM/);
+    }
+    for (const bad of ['0.0.0.0:2021', ':2021', '10.0.0.1:2021']) {
+      expect(() => loadRouterSyncConfig({ CADDY_ASK_LISTEN: bad }), bad).toThrow(/CADDY_ASK_LISTEN/);
+    }
+  });
+});

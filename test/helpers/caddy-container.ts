@@ -1,0 +1,98 @@
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import Docker from 'dockerode';
+import { HttpCaddyAdmin } from '../../apps/router-sync/src/caddy-admin.ts';
+import type { TestCaddy } from './caddy.ts';
+import { freePort, waitFor } from './ports.ts';
+
+const docker = new Docker();
+const repoRoot = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
+/** Every test Caddy container carries this label (its value: the test id), so leftovers can be found. */
+export const testCaddyLabel = 'dev.berth.test-caddy';
+
+export interface TestCaddyContainer extends TestCaddy {
+  /** The shared directory (0700, mounted at the same path inside): Caddy's admin socket, and the API's socket. */
+  socketDir: string;
+  /** Where router-sync tells Caddy to listen (inside the container; the same port number is published on 127.0.0.1). */
+  httpListen: string;
+  httpsListen: string;
+  containerName: string;
+}
+
+/** `berth/caddy:<version>` (scripts/make-caddy-image.sh; made once, then reused). */
+export function caddyImage(): string {
+  return execFileSync('bash', [path.join(repoRoot, 'scripts/make-caddy-image.sh')], { encoding: 'utf8' }).trim();
+}
+
+/**
+ * Caddy as a container, the way swarm mode runs it: on the default bridge with
+ * its HTTP and HTTPS ports published on 127.0.0.1 (same number inside), then
+ * connected to `network` (an attachable overlay, which must exist) so it reaches
+ * the services' tasks. Its admin API is only a unix socket in `socketDir`.
+ */
+export async function startCaddyContainer(options: { network: string }): Promise<TestCaddyContainer> {
+  const id = randomBytes(4).toString('hex');
+  const image = caddyImage();
+  const socketDir = mkdtempSync(path.join(os.tmpdir(), 'berth-cc-'));
+  chmodSync(socketDir, 0o700);
+  const socket = path.join(socketDir, 'admin.sock');
+  const adminListen = `unix/${socket}`;
+  const configFile = path.join(socketDir, 'caddy.json');
+  writeFileSync(configFile, JSON.stringify({ admin: { listen: adminListen } }));
+  const [httpPort, httpsPort] = [await freePort(), await freePort()];
+  const containerName = `berth-test-caddy-${id}`;
+  const ports = [httpPort, httpsPort].map((p) => `${p}/tcp`);
+  const container = await docker.createContainer({
+    name: containerName,
+    Image: image,
+    Cmd: ['run', '--config', configFile],
+    Labels: { [testCaddyLabel]: id },
+    ExposedPorts: Object.fromEntries(ports.map((p) => [p, {}])),
+    HostConfig: {
+      NetworkMode: 'bridge',
+      PortBindings: Object.fromEntries(ports.map((p) => [p, [{ HostIp: '127.0.0.1', HostPort: p.split('/')[0] }]])),
+      Binds: [`${socketDir}:${socketDir}`],
+      CapDrop: ['ALL'],
+      SecurityOpt: ['no-new-privileges'],
+    },
+  });
+  const admin = new HttpCaddyAdmin(`unix://${socket}`);
+  const launch = async () => {
+    // A killed Caddy leaves its socket file behind; the new one must bind that path.
+    rmSync(socket, { force: true });
+    await container.start();
+    await waitFor(`caddy container ${containerName}'s admin socket`, async () => (await admin.current(), true), 20_000, 100);
+  };
+  try {
+    await launch();
+    // Connected after start: created attached to the overlay, its published port did not answer here.
+    await docker.getNetwork(options.network).connect({ Container: container.id });
+  } catch (err) {
+    await container.remove({ force: true }).catch(() => {});
+    rmSync(socketDir, { recursive: true, force: true });
+    throw err;
+  }
+  return {
+    adminUrl: `unix://${socket}`,
+    adminListen,
+    httpPort,
+    httpsPort,
+    httpListen: `:${httpPort}`,
+    httpsListen: `:${httpsPort}`,
+    socketDir,
+    containerName,
+    async restart(opts = {}) {
+      if (opts.crash) await container.kill({ signal: 'SIGKILL' });
+      else await container.stop({ t: 5 });
+      await container.wait();
+      await launch();
+    },
+    async stop() {
+      await container.remove({ force: true }).catch(() => {});
+      rmSync(socketDir, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,82 @@
+import path from 'node:path';
+import Docker from 'dockerode';
+import { labels } from '@berth/shared/labels';
+import { startCaddyContainer, type TestCaddyContainer } from './caddy-container.ts';
+import { waitFor } from './ports.ts';
+import { startRegistry, type TestRegistry } from './registry.ts';
+
+const docker = new Docker();
+
+/** What a swarm test stack runs besides the programs. */
+export interface SwarmParts {
+  /** The instance's own attachable overlay (`berth-<instance>`), made up front so Caddy can join it. */
+  network: string;
+  registry: TestRegistry;
+  caddy: TestCaddyContainer | undefined;
+  /** For every program: BERTH_RUNTIME, BERTH_REGISTRY, BERTH_NETWORK. */
+  env: Record<string, string>;
+  /** The API also on a unix socket in Caddy's shared directory. */
+  apiEnv: Record<string, string>;
+  /** router-sync: the container's listeners, the API through that socket. */
+  routerEnv: Record<string, string>;
+  /** Removes the instance's services (and waits for their tasks), the Caddy container, the overlay, the registry and its pushed images. */
+  close(): Promise<void>;
+}
+
+export async function startSwarmParts(instance: string, withCaddy: boolean): Promise<SwarmParts> {
+  const network = `berth-${instance}`;
+  const registry = await startRegistry();
+  let caddy: TestCaddyContainer | undefined;
+  const close = async () => {
+    await removeInstanceServices(instance);
+    await caddy?.stop();
+    await removeNetwork(network);
+    await registry.stop();
+    await removePushedImages(`${registry.address}/${instance}/`);
+  };
+  try {
+    await docker.createNetwork({ Name: network, Driver: 'overlay', Attachable: true, CheckDuplicate: true, Labels: { [labels.instance]: instance } });
+    if (withCaddy) caddy = await startCaddyContainer({ network });
+  } catch (err) {
+    await close();
+    throw err;
+  }
+  const apiSocket = caddy && path.join(caddy.socketDir, 'api.sock');
+  return {
+    network,
+    registry,
+    caddy,
+    env: { BERTH_RUNTIME: 'swarm', BERTH_REGISTRY: registry.address, BERTH_NETWORK: network },
+    apiEnv: apiSocket ? { API_SOCKET_PATH: apiSocket } : {},
+    routerEnv:
+      caddy && apiSocket
+        ? { CADDY_HTTP_LISTEN: caddy.httpListen, CADDY_HTTPS_LISTEN: caddy.httpsListen, API_UPSTREAM: `unix/${apiSocket}` }
+        : {},
+    close,
+  };
+}
+
+export async function removeInstanceServices(instance: string): Promise<void> {
+  const filter = { label: [`${labels.instance}=${instance}`] };
+  for (const s of await docker.listServices({ filters: filter })) await docker.getService(s.ID).remove().catch(() => {});
+  await waitFor('the services\' tasks to go', async () => (await docker.listContainers({ all: true, filters: filter })).length === 0, 60_000, 250);
+}
+
+async function removeNetwork(network: string): Promise<void> {
+  // An overlay whose last endpoints are still being torn down refuses removal for a moment.
+  await waitFor(`network ${network} removed`, async () => {
+    try {
+      await docker.getNetwork(network).remove();
+    } catch (err) {
+      if ((err as { statusCode?: number }).statusCode !== 404) throw err;
+    }
+    return true;
+  }, 30_000, 250);
+}
+
+async function removePushedImages(prefix: string): Promise<void> {
+  const images = await docker.listImages();
+  for (const tag of images.flatMap((i) => i.RepoTags ?? []).filter((t) => t.startsWith(prefix))) {
+    await docker.getImage(tag).remove({ force: true, noprune: true }).catch(() => {});
+  }
+}
