@@ -22,12 +22,24 @@ export async function startSwarmStack(options: { env?: Record<string, string>; r
     router: options.router ?? false,
     env: { RUNTIME_LOG_DISCOVERY_MS: '300', ...options.env },
   });
-  const { network, registry } = stack.swarm!;
+  const { network } = stack.swarm!;
+  // The stack's own registry, or the one the caller named.
+  const registry = stack.env.BERTH_REGISTRY!;
   const services = async () =>
     (await docker.listServices({ filters: { label: [`${labels.instance}=${stack.instance}`] } })).map((s) => s.Spec?.Name ?? '');
   const registryImages = async () =>
-    (await docker.listImages()).flatMap((i) => i.RepoTags ?? []).filter((t) => t.startsWith(`${registry.address}/${stack.instance}/`));
-  return { stack, network, registry: registry.address, services, registryImages, close: () => stack.close() };
+    (await docker.listImages()).flatMap((i) => i.RepoTags ?? []).filter((t) => t.startsWith(`${registry}/${stack.instance}/`));
+  return {
+    stack,
+    network,
+    registry,
+    services,
+    registryImages,
+    async close() {
+      await stack.close();
+      for (const tag of await registryImages()) await docker.getImage(tag).remove({ force: true, noprune: true }).catch(() => {});
+    },
+  };
 }
 
 /** The task containers of a deployment's service on this node. */

@@ -1,4 +1,7 @@
-import { describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
 import { loadWorkerConfig } from '../src/config.ts';
 import { DockerRuntime } from '../src/docker/docker-runtime.ts';
 import { runtimeFor } from '../src/docker/runtime-for.ts';
@@ -26,5 +29,40 @@ describe('BERTH_RUNTIME', () => {
     [{ SWARM_REPLICAS: '0' }, 'SWARM_REPLICAS'],
   ])('refuses %o, naming %s', (source, variable) => {
     expect(() => loadWorkerConfig(source)).toThrow(variable);
+  });
+});
+
+describe('registry credentials', () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'berth-registry-cred-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('are none by default, both from variables, or the password from a file (one line)', () => {
+    expect(loadWorkerConfig({}).registryCredentials).toBeUndefined();
+    expect(loadWorkerConfig({ BERTH_REGISTRY_USERNAME: 'u', BERTH_REGISTRY_PASSWORD: 'p w' }).registryCredentials).toEqual({ username: 'u', password: 'p w' });
+    const file = path.join(dir, 'password');
+    writeFileSync(file, 'from-file\n');
+    expect(loadWorkerConfig({ BERTH_REGISTRY_USERNAME: 'u', BERTH_REGISTRY_PASSWORD_FILE: file }).registryCredentials).toEqual({ username: 'u', password: 'from-file' });
+  });
+
+  it.each([
+    [{ BERTH_REGISTRY_USERNAME: 'u' }, 'BERTH_REGISTRY_PASSWORD'],
+    [{ BERTH_REGISTRY_PASSWORD: 'hunter2secret' }, 'BERTH_REGISTRY_USERNAME'],
+    [{ BERTH_REGISTRY_USERNAME: 'u', BERTH_REGISTRY_PASSWORD: 'hunter2secret', BERTH_REGISTRY_PASSWORD_FILE: '/x' }, 'not both'],
+    [{ BERTH_REGISTRY_USERNAME: 'u', BERTH_REGISTRY_PASSWORD_FILE: '/nonexistent/berth-password' }, 'cannot read'],
+  ])('refuses %o, naming the problem (%s) and never the password', (source, problem) => {
+    let message = '';
+    try {
+      loadWorkerConfig(source);
+    } catch (err) {
+      message = (err as Error).message;
+    }
+    expect(message).toContain(problem);
+    expect(message).not.toContain('hunter2secret');
+  });
+
+  it('refuses an empty password file', () => {
+    const file = path.join(dir, 'empty');
+    writeFileSync(file, '');
+    expect(() => loadWorkerConfig({ BERTH_REGISTRY_USERNAME: 'u', BERTH_REGISTRY_PASSWORD_FILE: file })).toThrow('is empty');
   });
 });
