@@ -42,7 +42,10 @@ describe('the reaper', () => {
   it('marks a running deployment crashed when its container is gone', async () => {
     const d = await createDeployment(stack, { archive: await zipTestApp('hello') });
     expect((await settled(stack, d.id)).status).toBe('running');
-    await docker.getContainer(`berth-${stack.instance}-${d.id}`).remove({ force: true });
+    const name = `berth-${stack.instance}-${d.id}`;
+    // Swarm mode: the deployment's service is what goes.
+    if (stack.swarm) await docker.getService(name).remove();
+    else await docker.getContainer(name).remove({ force: true });
     await waitFor('crashed', async () => (await status(d.id)) === 'crashed', 10_000);
   });
 
