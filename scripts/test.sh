@@ -31,10 +31,13 @@ if [ "${1:-}" = --swarm ]; then swarm_only=1; shift; fi
 # Left out: tests of what only docker mode has (the isolated bridge, host-dialled containers) and the
 # slow ones whose swarm paths test/e2e/swarm-*.test.ts already cover.
 SWARM_MATRIX=(
+  test/e2e/deploy.test.ts
   test/e2e/runtime-logs.test.ts
   test/faults/app-crash.test.ts
   test/faults/cancel.test.ts
   test/faults/reaper.test.ts
+  test/faults/restarts.test.ts
+  test/faults/worker-crash.test.ts
 )
 if [ -n "$swarm_only" ] || [ $# -eq 0 ]; then
   say "running the swarm matrix (BERTH_RUNTIME=swarm)"
