@@ -1,3 +1,4 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import Docker from 'dockerode';
 import { BerthError } from '@berth/shared/errors';
 import { labels } from '@berth/shared/labels';
@@ -199,6 +200,8 @@ export class SwarmRuntime extends DockerRuntime {
   override async followLogs(name: string, options: FollowLogsOptions): Promise<void> {
     const local = await this.localTaskContainer(name, true);
     if (local) await super.followLogs(local, options);
+    // No task of it on this node (it runs on another one): a pause, not a pump asking again at once.
+    else await delay(5000, undefined, { signal: options.signal }).catch(() => {});
   }
 
   /** The newest task container of the service on this node (logs are read from it). */
