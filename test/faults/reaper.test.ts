@@ -63,5 +63,10 @@ describe('the reaper', () => {
     // ...until its row is gone (the project was deleted): then nothing of it is kept.
     await stack.db.db.deleteFrom('deployments').where('id', '=', d.id).execute();
     await waitFor('image removed', async () => (await instanceImages(stack.instance)).filter((t) => t.includes(d.id)).length === 0, 10_000);
+    if (stack.swarm) {
+      // Its registry tag on this node goes with it (the registry's own copy stays: see the README).
+      const tags = (await docker.listImages()).flatMap((i) => i.RepoTags ?? []);
+      expect(tags.filter((t) => t.startsWith(`${stack.env.BERTH_REGISTRY}/`) && t.includes(d.id))).toEqual([]);
+    }
   });
 });

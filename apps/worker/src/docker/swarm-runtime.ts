@@ -192,24 +192,25 @@ export class SwarmRuntime extends DockerRuntime {
   }
 
   override async tailLogs(name: string, lines: number): Promise<string[]> {
-    // The newest task, running or not: after an exit it holds the app's last words.
-    const local = await this.localTaskContainer(name, false);
+    // The newest task that ended holds the app's last words (Swarm may have started the next one already).
+    const local = await this.localTaskContainer(name, 'exited');
     return local ? super.tailLogs(local, lines) : [];
   }
 
   override async followLogs(name: string, options: FollowLogsOptions): Promise<void> {
-    const local = await this.localTaskContainer(name, true);
+    const local = await this.localTaskContainer(name, 'running');
     if (local) await super.followLogs(local, options);
     // No task of it on this node (it runs on another one): a pause, not a pump asking again at once.
     else await delay(5000, undefined, { signal: options.signal }).catch(() => {});
   }
 
   /** The newest task container of the service on this node (logs are read from it). */
-  private async localTaskContainer(service: string, preferRunning: boolean): Promise<string | undefined> {
+  private async localTaskContainer(service: string, prefer: 'running' | 'exited'): Promise<string | undefined> {
     try {
       const containers = await this.engine.listContainers({ all: true, filters: { label: [`com.docker.swarm.service.name=${service}`] } });
-      const running = (c: Docker.ContainerInfo) => (preferRunning && c.State === 'running' ? 1 : 0);
-      const newest = containers.sort((a, b) => running(b) - running(a) || b.Created - a.Created);
+      const ended = (c: Docker.ContainerInfo) => c.State === 'exited' || c.State === 'dead';
+      const rank = (c: Docker.ContainerInfo) => ((prefer === 'running' ? c.State === 'running' : ended(c)) ? 1 : 0);
+      const newest = containers.sort((a, b) => rank(b) - rank(a) || b.Created - a.Created);
       return newest[0]?.Id;
     } catch (err) {
       throw unavailable(err, 'listing the service containers');
