@@ -1,5 +1,7 @@
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import https from 'node:https';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -101,6 +103,25 @@ describe('swarm mode: Caddy in a container on the overlay, routed by router-sync
     }
   });
 
+  it('serves a custom domain over HTTPS from the replicas, its certificate asked for through the API socket', async () => {
+    const added = await stack.inject({ method: 'POST', url: `/api/projects/${project}/domains`, payload: { hostname: 'swarm.example.test' } });
+    expect(added.statusCode).toBe(201);
+    const ca = await waitFor('caddy local CA', async () => {
+      const res = await adminGet('/pki/ca/local');
+      return res.status === 200 ? (JSON.parse(res.body) as { root_certificate: string }).root_certificate : undefined;
+    }, 20_000);
+    const replicas = new Set((await taskContainers(containerName(stack.instance, deployment))).map((c) => c.Id.slice(0, 12)));
+    const seen = new Set<string>();
+    await waitFor('the domain answered by all 3 replicas over HTTPS', async () => {
+      const res = await httpsGet('swarm.example.test', ca);
+      if (res.status === 200) seen.add(res.body);
+      return seen.size === 3;
+    }, 30_000, 50);
+    expect(seen).toEqual(replicas);
+    // An unregistered name gets no certificate (the ask answered no).
+    await expect(httpsGet('other.example.test', ca)).rejects.toThrow(/alert|handshake|socket hang up|ECONNRESET/i);
+  }, 60_000);
+
   it('answers every request while a replica is killed and replaced (no 502)', async () => {
     const service = containerName(stack.instance, deployment);
     const before = await taskContainers(service);
@@ -165,5 +186,36 @@ function tcpConnects(host: string, port: number): Promise<boolean> {
     socket.once('connect', () => (socket.destroy(), resolve(true)));
     socket.once('error', () => resolve(false));
     socket.once('timeout', () => (socket.destroy(), resolve(false)));
+  });
+}
+
+/** A GET on Caddy's admin socket (an empty Host, as Caddy requires there). */
+function adminGet(urlPath: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    http
+      .get({ socketPath: `${stack.swarm!.caddy!.socketDir}/admin.sock`, path: urlPath, setHost: false, headers: { host: '' }, agent: false }, (res) => {
+        let body = '';
+        res.on('data', (d: Buffer) => (body += d.toString()));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      })
+      .on('error', reject);
+  });
+}
+
+/** An HTTPS GET of / on Caddy's published HTTPS port for `hostname` (SNI and Host), trusting only `ca`. */
+function httpsGet(hostname: string, ca: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = https.request(
+      { host: '127.0.0.1', port: stack.caddy!.httpsPort, servername: hostname, headers: { host: hostname }, path: '/', ca, agent: false, timeout: 10_000 },
+      (res) => {
+        let body = '';
+        res.on('data', (d: Buffer) => (body += d.toString()));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+        res.on('error', reject);
+      },
+    );
+    req.on('timeout', () => req.destroy(new Error('timed out')));
+    req.on('error', reject);
+    req.end();
   });
 }
