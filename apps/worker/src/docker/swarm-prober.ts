@@ -54,8 +54,13 @@ export class SwarmProber {
         redirect: 'manual',
       });
       if (res.status !== 200) {
-        await res.body?.cancel();
-        throw new BerthError('INTERNAL', `the prober refused to probe ${address}:${port} (HTTP ${res.status})`);
+        const { error } = (await res.json().catch(() => ({}))) as { error?: string };
+        // Another prober answers on that port now (this one was replaced): make ours again.
+        if (error === 'not authorised') {
+          this.current = undefined;
+          return false;
+        }
+        throw new BerthError('INTERNAL', `the prober refused to probe ${address}:${port} (HTTP ${res.status}: ${error ?? 'no reason'})`);
       }
       return ((await res.json()) as { up?: unknown }).up === true;
     } catch (err) {

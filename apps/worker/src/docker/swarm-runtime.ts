@@ -153,6 +153,9 @@ export class SwarmRuntime extends DockerRuntime {
       const tasks = await this.tasks(service);
       const started = tasks.find((t) => isRunning(t) || isStarting(t));
       if (started) return taskAddress(started, network) ?? '';
+      // Rejected: no container ever ran (the image could not be pulled, no node fits); Swarm says why.
+      const rejected = tasks.find((t) => t.Status?.State === 'rejected');
+      if (rejected) throw new BerthError('APP_EXITED', `no task of ${service} could start: ${rejected.Status?.Err ?? 'rejected by Swarm'}`);
       if (tasks.some(hasExited)) return '';
       await new Promise((r) => setTimeout(r, 100));
     }
