@@ -82,9 +82,8 @@ describe('SwarmRuntime on a real swarm and registry', () => {
 
   it('reports a service whose tasks keep exiting as not running, with its exit code and restarts', async () => {
     const name = `${instance}-c`;
-    await expect(
-      new SwarmRuntime({ registry: registry.address, maxReplicas: 5, startTimeoutMs: 8_000 }).runContainer(options(name, { CRASH: '1' })),
-    ).rejects.toMatchObject({ code: 'APP_EXITED' });
+    // runContainer returns once a task started or ended; judging the exit (APP_EXITED) is startApp's, from inspect.
+    await new SwarmRuntime({ registry: registry.address, maxReplicas: 5, startTimeoutMs: 8_000 }).runContainer(options(name, { CRASH: '1' }));
     const state = await waitFor('an exited task', async () => {
       const s = await runtime.inspect(name);
       return s && s.restartCount > 0 && s;

@@ -26,7 +26,6 @@ import { closeWithinGrace, createDeploymentWorker } from './deployment-job-worke
 import { DeploymentRunner } from './deployment-runner.ts';
 import type { ContainerRuntime } from './docker/container-runtime.ts';
 import { runtimeFor } from './docker/runtime-for.ts';
-import { probeHttp } from './health-check.ts';
 import { LogSink, maskableSecrets } from './log-sink.ts';
 import { Reaper } from './reaper.ts';
 import { ReplicaReconciler } from './replica-reconciler.ts';
@@ -63,6 +62,8 @@ export async function startWorker(deps: {
   const { config, logger } = deps;
   return startProgram(logger, async (opened) => {
     const runtime = deps.runtime ?? runtimeFor(config);
+    // A runtime the caller gave is the caller's to close; this one keeps a prober in swarm mode.
+    if (!deps.runtime) opened('container runtime', () => runtime.close());
     await checkNetwork(config, runtime, logger);
     const buildCgroups = await buildCgroupsFor(config, runtime);
     // Connections only once the checks above passed: a worker that refuses to start opens none.
@@ -242,7 +243,6 @@ function createRunner(
     baseImages: new ScriptNodeBaseImages((ref) => runtime.imageExists(ref)),
     logger,
     lifecycle,
-    probe: probeHttp,
     sources: {
       clone: (options) => cloneRepository({ ...options, allowPrivateHosts: config.GIT_ALLOW_PRIVATE_HOSTS }),
       extract: (data, format, dest, signal) =>

@@ -154,4 +154,21 @@ export interface ContainerRuntime {
   tagImage(source: string, target: string): Promise<boolean>;
   /** The image's size in bytes, or undefined when it is gone. */
   imageSize(tag: string): Promise<number | undefined>;
+  /**
+   * One health probe of a started app: true when it answers `path` on `port`
+   * with a status below 500. Docker dials `ip` (from runContainer) from this
+   * host; Swarm asks this worker's prober on the overlay (swarm-prober.ts).
+   */
+  probeApp(target: ProbeTarget): Promise<boolean>;
+  /** Releases what the runtime itself keeps (Swarm: this worker's prober). */
+  close(): Promise<void>;
+}
+
+export interface ProbeTarget {
+  /** The container (service) name. */
+  name: string;
+  /** The address runContainer returned. */
+  ip: string;
+  port: number;
+  path: string;
 }

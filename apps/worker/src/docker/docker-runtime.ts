@@ -20,7 +20,9 @@ import {
   type OwnedContainer,
   type ReplicaState,
   type ContainerEvent,
+  type ProbeTarget,
 } from './container-runtime.ts';
+import { probeHttp } from '../health-check.ts';
 
 const iccOption = 'com.docker.network.bridge.enable_icc';
 
@@ -256,6 +258,13 @@ export class DockerRuntime implements ContainerRuntime {
       throw unavailable(err, 'tagging an image');
     }
   }
+
+  /** The host reaches the app network directly (see ensureNetwork). */
+  async probeApp({ ip, port, path }: ProbeTarget): Promise<boolean> {
+    return ip ? probeHttp(ip, port, path) : false;
+  }
+
+  async close(): Promise<void> {}
 
   async imageSize(tag: string): Promise<number | undefined> {
     try {
