@@ -9,6 +9,8 @@ import { buildApp } from '../../apps/api/src/app.ts';
 import { SwarmRuntime } from '../../apps/worker/src/docker/swarm-runtime.ts';
 import { swarmDiscovery } from '../../apps/router-sync/src/route-state.ts';
 import { waitFor } from '../helpers/ports.ts';
+import { zipTestApp } from '../helpers/archives.ts';
+import { createDeployment, settled } from '../helpers/deployments.ts';
 import { request } from '../helpers/http.ts';
 import { deploymentIn } from '../helpers/replicas.ts';
 import { buildTestImage } from '../helpers/swarm-app.ts';
@@ -167,4 +169,19 @@ describe('replicas on a real swarm', () => {
     await expect(runtime.scale(`${service}-gone`, 2)).rejects.toMatchObject({ code: 'NOT_FOUND' });
     expect(await runtime.replicas(`${service}-gone`)).toBeUndefined();
   }, 60_000);
+
+  it("a deployment through the whole pipeline starts with its project's replicas", async () => {
+    await stack.addWorker();
+    expect((await stack.inject({ method: 'POST', url: '/api/projects', payload: { name: 'pipe' } })).statusCode).toBe(201);
+    expect((await stack.inject({ method: 'PATCH', url: '/api/projects/pipe', payload: { replicas: 2 } })).statusCode).toBe(200);
+    const d = await createDeployment(stack, { archive: await zipTestApp('hello'), fields: { name: 'pipe' } });
+    expect(d.replicas).toBe(2);
+    const done = await settled(stack, d.id, 120_000);
+    expect(done).toMatchObject({ status: 'running', replicas: 2 });
+    const name = containerName(stack.instance, d.id);
+    const inspect = async () => ((await docker.getService(name).inspect()) as { Spec: { Mode: { Replicated: { Replicas: number } } } }).Spec.Mode.Replicated.Replicas;
+    const running = async () =>
+      ((await docker.listTasks({ filters: { service: [name], 'desired-state': ['running'] } })) as Task[]).filter((t) => t.Status?.State === 'running').length;
+    await until('two running tasks of the new release', async () => (await inspect()) === 2 && (await running()) === 2);
+  }, 240_000);
 });
