@@ -62,6 +62,8 @@ CREATE TABLE public.deployments (
     branch text,
     commit_author text,
     commit_message text,
+    replicas integer DEFAULT 1 NOT NULL,
+    CONSTRAINT deployments_replicas_check CHECK ((replicas >= 1)),
     CONSTRAINT deployments_source_type_check CHECK ((source_type = ANY (ARRAY['git'::text, 'archive'::text]))),
     CONSTRAINT deployments_status_check CHECK ((status = ANY (ARRAY['queued'::text, 'fetching'::text, 'building'::text, 'starting'::text, 'running'::text, 'stopped'::text, 'crashed'::text, 'failed'::text, 'canceled'::text])))
 );
@@ -96,7 +98,9 @@ CREATE TABLE public.projects (
     health_path text DEFAULT '/'::text NOT NULL,
     env_sealed text,
     build_env_sealed text,
-    hook_secret_sealed text
+    hook_secret_sealed text,
+    replicas integer DEFAULT 1 NOT NULL,
+    CONSTRAINT projects_replicas_check CHECK ((replicas >= 1))
 );
 CREATE TABLE public.webhook_deliveries (
     id text NOT NULL,

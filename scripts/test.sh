@@ -22,10 +22,32 @@ say "running tests"
 mkdir -p .berth
 export BERTH_STATE_DIR
 status=0
-rm -f .berth/vitest.json .berth/vitest-disruptive.json
-npx vitest run --reporter=default --reporter=json --outputFile.json=.berth/vitest.json "$@" || status=$?
+rm -f .berth/vitest.json .berth/vitest-disruptive.json .berth/vitest-swarm.json
+# `npm test -- --swarm [files]`: only the swarm matrix below (or the given files with BERTH_RUNTIME=swarm).
+swarm_only=
+if [ "${1:-}" = --swarm ]; then swarm_only=1; shift; fi
+[ -n "$swarm_only" ] || npx vitest run --reporter=default --reporter=json --outputFile.json=.berth/vitest.json "$@" || status=$?
+# The runtime matrix: the end-to-end and fault tests that apply to both runtimes run a second time with
+# BERTH_RUNTIME=swarm (services on an overlay, images through a registry, Caddy as a container on the overlay).
+# Left out: tests of what only docker mode has (the isolated bridge, host-dialled containers) and the
+# slow ones whose swarm paths test/e2e/swarm-*.test.ts already cover.
+SWARM_MATRIX=(
+  test/e2e/deploy.test.ts
+  test/e2e/runtime-logs.test.ts
+  test/faults/app-crash.test.ts
+  test/faults/cancel.test.ts
+  test/faults/reaper.test.ts
+  test/faults/restarts.test.ts
+  test/faults/worker-crash.test.ts
+)
+if [ -n "$swarm_only" ] || [ $# -eq 0 ]; then
+  say "running the swarm matrix (BERTH_RUNTIME=swarm)"
+  files=("$@")
+  [ ${#files[@]} -gt 0 ] || files=("${SWARM_MATRIX[@]}")
+  BERTH_RUNTIME=swarm npx vitest run --reporter=default --reporter=json --outputFile.json=.berth/vitest-swarm.json "${files[@]}" || status=$?
+fi
 # Then, alone, the tests that restart the Docker daemon: for the full suite and for test:faults.
-if [ $# -eq 0 ] || [[ " $* " == *" test/faults"* ]]; then
+if [ -z "$swarm_only" ] && { [ $# -eq 0 ] || [[ " $* " == *" test/faults"* ]]; }; then
   say "running disruptive fault tests (Docker daemon restart) on their own"
   BERTH_DISRUPTIVE=1 npx vitest run --reporter=default --reporter=json --outputFile.json=.berth/vitest-disruptive.json || status=$?
 fi
@@ -38,7 +60,7 @@ fi
 node -e '
   const fs = require("fs");
   let passed = 0, failed = 0, skipped = 0;
-  for (const f of [".berth/vitest.json", ".berth/vitest-disruptive.json"]) {
+  for (const f of [".berth/vitest.json", ".berth/vitest-disruptive.json", ".berth/vitest-swarm.json"]) {
     if (!fs.existsSync(f)) continue;
     const r = JSON.parse(fs.readFileSync(f, "utf8"));
     passed += r.numPassedTests; failed += r.numFailedTests; skipped += r.numPendingTests;

@@ -2,7 +2,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { callApi, releaseAppDir, settled } from '../helpers/deployments.ts';
 import { startGitServer, type GitServer } from '../helpers/git-server.ts';
-import { launchBrowser, screenshots, widths } from '../helpers/browser.ts';
+import { screenshots, signedInPage, widths } from '../helpers/browser.ts';
 import { instanceContainers, startStack, testToken, type Stack } from '../helpers/stack.ts';
 
 // A git project driven from the dashboard as a person would: deploy, releases, promote, roll back, env, domains.
@@ -16,13 +16,7 @@ beforeAll(async () => {
   git = await startGitServer();
   // Few streams per token, so the test can take them all (the dashboard must wait for a free one).
   stack = await startStack({ env: { DRAIN_MS: '1000', HEALTHCHECK_TIMEOUT_MS: '20000', MAX_EVENT_STREAMS_PER_TOKEN: '4' } });
-  browser = await launchBrowser();
-  context = await browser.newContext({ viewport: widths.desktop });
-  page = await context.newPage();
-  await page.goto(`${stack.apiUrl}/`);
-  await page.getByLabel('API token').fill(testToken);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('heading', { name: 'Deployments' }).waitFor();
+  ({ browser, context, page } = await signedInPage(stack.apiUrl, testToken));
 }, 120_000);
 afterAll(async () => {
   await context?.close();

@@ -9,9 +9,11 @@ import { authHeaders, docker, startStack, testNetwork, type Stack } from '../hel
 let stack: Stack;
 let deployment: any;
 let ip: string;
+const swarm = process.env.BERTH_RUNTIME === 'swarm';
 beforeAll(async () => {
   stack = await startStack({
-    router: false,
+    // Swarm mode: the app is on an overlay this process cannot reach; requests go through the Caddy container.
+    router: swarm,
     env: { RUNTIME_LOG_RETENTION_LINES: '300', RUNTIME_LOG_DISCOVERY_MS: '300', RUNTIME_LOG_LEASE_MS: '1500' },
   });
   deployment = await createDeployment(stack, {
@@ -19,6 +21,10 @@ beforeAll(async () => {
     fields: { env: JSON.stringify({ API_KEY: 'sk_live_abcdef123456', DEBUG: '1' }) },
   });
   expect((await settled(stack, deployment.id)).status).toBe('running');
+  if (swarm) {
+    await waitFor('route', async () => (await hit('/health')).status === 200, 20_000);
+    return;
+  }
   const info = await docker.getContainer(`berth-${stack.instance}-${deployment.id}`).inspect();
   ip = info.NetworkSettings.Networks[testNetwork]!.IPAddress;
 });
@@ -26,7 +32,8 @@ afterAll(async () => {
   await stack?.close();
 });
 
-const hit = (path: string) => request(`http://${ip}:3000${path}`);
+const hit = (path: string) =>
+  swarm ? request(`${stack.caddyUrl}${path}`, { host: `${deployment.id}.localhost` }) : request(`http://${ip}:3000${path}`);
 const runtimeLines = async () => (await logLines(stack, deployment.id)).filter((l) => l.stream === 'runtime');
 
 describe('build output', () => {

@@ -44,7 +44,7 @@ const get = (host: string) => request(`${stack.caddyUrl}/`, { host });
 
 beforeAll(async () => {
   stack = await startStack({ runtime: 'swarm', workers: 0 });
-  runtime = new SwarmRuntime({ registry: stack.swarm!.registry.address, replicas: 3, maxReplicas: 5, startTimeoutMs: 90_000 });
+  runtime = new SwarmRuntime({ registry: stack.swarm!.registry.address, maxReplicas: 5, startTimeoutMs: 90_000 });
   image = `berth-app-${stack.instance}:1`;
   contextDir = mkdtempSync(path.join(os.tmpdir(), 'berth-swarm-routing-'));
   writeFileSync(
@@ -63,6 +63,7 @@ beforeAll(async () => {
     network: stack.swarm!.network,
     memoryBytes: 64 * 1024 * 1024,
     nanoCpus: 250_000_000,
+    replicas: 3,
   });
   await waitFor('3 running replicas', async () => (await taskContainers(containerName(stack.instance, deployment))).length === 3, 90_000, 250);
 }, 240_000);

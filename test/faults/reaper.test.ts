@@ -42,7 +42,10 @@ describe('the reaper', () => {
   it('marks a running deployment crashed when its container is gone', async () => {
     const d = await createDeployment(stack, { archive: await zipTestApp('hello') });
     expect((await settled(stack, d.id)).status).toBe('running');
-    await docker.getContainer(`berth-${stack.instance}-${d.id}`).remove({ force: true });
+    const name = `berth-${stack.instance}-${d.id}`;
+    // Swarm mode: the deployment's service is what goes.
+    if (stack.swarm) await docker.getService(name).remove();
+    else await docker.getContainer(name).remove({ force: true });
     await waitFor('crashed', async () => (await status(d.id)) === 'crashed', 10_000);
   });
 
@@ -60,5 +63,10 @@ describe('the reaper', () => {
     // ...until its row is gone (the project was deleted): then nothing of it is kept.
     await stack.db.db.deleteFrom('deployments').where('id', '=', d.id).execute();
     await waitFor('image removed', async () => (await instanceImages(stack.instance)).filter((t) => t.includes(d.id)).length === 0, 10_000);
+    if (stack.swarm) {
+      // Its registry tag on this node goes with it (the registry's own copy stays: see the README).
+      const tags = (await docker.listImages()).flatMap((i) => i.RepoTags ?? []);
+      expect(tags.filter((t) => t.startsWith(`${stack.env.BERTH_REGISTRY}/`) && t.includes(d.id))).toEqual([]);
+    }
   });
 });

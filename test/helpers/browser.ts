@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { dashboardDistDir } from '@berth/dashboard/dist-dir';
 
 /** Debian's Chromium (apt, installed by the test set-up), never a downloaded browser. */
@@ -15,6 +15,18 @@ export async function launchBrowser(): Promise<Browser> {
 }
 
 export const widths = { desktop: { width: 1280, height: 800 }, phone: { width: 390, height: 844 } } as const;
+
+/** A desktop-width page of the dashboard at `apiUrl`, signed in with `token` (on the Deployments page). */
+export async function signedInPage(apiUrl: string, token: string): Promise<{ browser: Browser; context: BrowserContext; page: Page }> {
+  const browser = await launchBrowser();
+  const context = await browser.newContext({ viewport: widths.desktop });
+  const page = await context.newPage();
+  await page.goto(`${apiUrl}/`);
+  await page.getByLabel('API token').fill(token);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('heading', { name: 'Deployments' }).waitFor();
+  return { browser, context, page };
+}
 
 /** Saves the page at desktop and phone width, light and dark, under $BERTH_STATE_DIR/screenshots/. */
 export async function screenshots(page: Page, name: string): Promise<void> {

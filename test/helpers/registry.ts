@@ -9,19 +9,33 @@ export interface TestRegistry {
   stop(): Promise<void>;
 }
 
-/** Debian's docker-registry (Distribution 2.8) on a free 127.0.0.1 port, storage in a temporary directory. */
-export async function startRegistry(): Promise<TestRegistry> {
+/**
+ * Debian's docker-registry (Distribution 2.8) on a free 127.0.0.1 port, storage in a temporary directory.
+ * `htpasswd`: the content of an htpasswd file (bcrypt entries) to require basic auth.
+ */
+export async function startRegistry(options: { htpasswd?: string } = {}): Promise<TestRegistry> {
   const port = await freePort();
   const dir = mkdtempSync(path.join(os.tmpdir(), 'berth-registry-'));
   const config = path.join(dir, 'config.yml');
   writeFileSync(
     config,
-    ['version: 0.1', 'log: { level: warn }', 'storage:', `  filesystem: { rootdirectory: ${dir}/data }`, 'http:', `  addr: 127.0.0.1:${port}`, ''].join('\n'),
+    [
+      'version: 0.1',
+      'log: { level: warn }',
+      'storage:',
+      `  filesystem: { rootdirectory: ${dir}/data }`,
+      'http:',
+      `  addr: 127.0.0.1:${port}`,
+      ...(options.htpasswd ? ['auth:', `  htpasswd: { realm: berth-test, path: ${dir}/htpasswd }`] : []),
+      '',
+    ].join('\n'),
   );
+  if (options.htpasswd) writeFileSync(path.join(dir, 'htpasswd'), options.htpasswd, { mode: 0o600 });
   const child: ChildProcess = spawn('docker-registry', ['serve', config], { stdio: 'ignore' });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const address = `127.0.0.1:${port}`;
-  await waitFor('the registry', async () => (await fetch(`http://${address}/v2/`)).ok, 20_000, 100);
+  // 401 when it asks for credentials: it is up.
+  await waitFor('the registry', async () => [200, 401].includes((await fetch(`http://${address}/v2/`)).status), 20_000, 100);
   return {
     address,
     async stop() {

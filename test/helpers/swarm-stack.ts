@@ -46,7 +46,8 @@ export async function startSwarmParts(instance: string, withCaddy: boolean): Pro
     network,
     registry,
     caddy,
-    env: { BERTH_RUNTIME: 'swarm', BERTH_REGISTRY: registry.address, BERTH_NETWORK: network },
+    // Swarm runs a task's first health check after the spec's 5 s interval and routes (and Berth probes) it only then.
+    env: { BERTH_RUNTIME: 'swarm', BERTH_REGISTRY: registry.address, BERTH_NETWORK: network, HEALTHCHECK_TIMEOUT_MS: '20000' },
     apiEnv: apiSocket ? { API_SOCKET_PATH: apiSocket } : {},
     routerEnv:
       caddy && apiSocket

@@ -10,6 +10,9 @@ import type { DeploymentQueue } from './deployment-queue.ts';
 import { installErrorHandler } from './http-errors.ts';
 import type { EventRelay } from './event-relay.ts';
 import { deploymentRoutes } from './routes/deployments.ts';
+import { deploymentScaleRoutes } from './routes/deployment-scale.ts';
+import { RedisControlPublisher } from '@berth/shared/control-messages';
+import { ReplicaStore } from '@berth/shared/replica-store';
 import { SseRegistry } from './sse-stream.ts';
 import type { TokenStore } from '@berth/shared/token-store';
 import type { Redis } from '@berth/shared/redis';
@@ -111,6 +114,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   );
   const { store, logs, history, lifecycle, relay, config, tokens, projects, secrets } = deps;
   const releases = new Releases(deps);
+  const replicas = new ReplicaStore({ db: deps.db, control: new RedisControlPublisher(deps.redis, config.BERTH_INSTANCE) });
   const uploads = new ConcurrencyLimit(
     config.MAX_CONCURRENT_UPLOADS,
     config.UPLOAD_SLOT_WAIT_MS,
@@ -119,7 +123,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const api = app.withTypeProvider<JsonSchemaToTsProvider>();
   await api.register(healthRoutes, { store });
   await api.register(deploymentRoutes, { store, projects, releases, uploads, lifecycle, limiter, config });
-  await api.register(projectRoutes, { projects, store, releases, lifecycle, secrets, limiter, uploads, config });
+  await api.register(deploymentScaleRoutes, { replicas, projects, config });
+  await api.register(projectRoutes, { projects, store, releases, lifecycle, secrets, limiter, uploads, replicas, config });
   await api.register(deploymentLogRoutes, { store, logs, config });
   await api.register(eventRoutes, { store, logs, history, relay, streams, config });
   await api.register(domainRoutes, { domains: deps.domains, announceRoutes: deps.announceRoutes, config });

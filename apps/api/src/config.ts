@@ -1,9 +1,11 @@
-import { commonEnv, env, parseConfig, z } from '@berth/shared/config';
+import { commonEnv, env, parseConfig, runtimeEnv, z } from '@berth/shared/config';
 import { secretKeyEnv } from '@berth/shared/secret-box';
 
 const schema = z.object({
   ...commonEnv,
   ...secretKeyEnv,
+  /** The workers' runtime (docker refuses more than one replica) and the most replicas one deployment may ask for. */
+  ...runtimeEnv,
   /** Allow git URLs whose host is local or private (a git server on this machine or network). Off: SSRF. */
   GIT_ALLOW_PRIVATE_HOSTS: env.flag(false),
   /** Allow webhook URLs whose host is local or private (a receiver on your own network). Off: SSRF. */

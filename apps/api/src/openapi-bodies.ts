@@ -1,6 +1,6 @@
 import { z } from '@berth/shared/config';
 import { deploymentFieldsSchema } from './deployment-input.ts';
-import { deployJsonSchema } from './routes/projects.ts';
+import { deployJsonSchema, settingsProperties } from './routes/projects.ts';
 
 /**
  * What the contract says about the bodies the routes read themselves (zod,
@@ -56,5 +56,34 @@ export const eventStreamResponse = {
   200: {
     description: 'a text/event-stream; reconnect with Last-Event-ID (or ?since=) to resume without gaps',
     content: { 'text/event-stream': { schema: { type: 'string' } } },
+  },
+};
+
+const replicasProperty = {
+  type: 'integer',
+  minimum: 1,
+  description: 'copies to run, 1 to SWARM_MAX_REPLICAS (more than 1 needs BERTH_RUNTIME=swarm); stopping is DELETE',
+};
+
+export const scaleBody = {
+  content: {
+    'application/json': {
+      schema: { type: 'object', properties: { replicas: replicasProperty }, required: ['replicas'], additionalProperties: false },
+    },
+  },
+};
+
+export const projectPatchBody = {
+  content: {
+    'application/json': {
+      schema: {
+        type: 'object',
+        properties: {
+          ...settingsProperties,
+          replicas: { ...replicasProperty, description: `${replicasProperty.description}; new releases take it, and the current release is scaled to it at once` },
+        },
+        additionalProperties: false,
+      },
+    },
   },
 };

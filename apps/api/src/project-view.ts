@@ -18,6 +18,7 @@ export const projectViewSchema = {
     rootDir: { type: 'string' },
     port: { type: ['integer', 'null'] },
     healthPath: { type: 'string' },
+    replicas: { type: 'integer', description: 'copies a new release runs; changing it scales the current release too' },
     envKeys: { type: 'array', items: { type: 'string' }, description: 'env values are secrets: only their names are shown' },
     buildEnvKeys: { type: 'array', items: { type: 'string' } },
     currentDeployment: { anyOf: [deploymentViewSchema, { type: 'null' }] },
@@ -33,7 +34,7 @@ export const projectViewSchema = {
     createdAt: { type: 'string' },
     updatedAt: { type: 'string' },
   },
-  required: ['id', 'name', 'url', 'hookUrl', 'gitUrl', 'ref', 'rootDir', 'port', 'healthPath', 'envKeys', 'buildEnvKeys', 'currentDeployment', 'createdAt', 'updatedAt'],
+  required: ['id', 'name', 'url', 'hookUrl', 'gitUrl', 'ref', 'rootDir', 'port', 'healthPath', 'replicas', 'envKeys', 'buildEnvKeys', 'currentDeployment', 'createdAt', 'updatedAt'],
   additionalProperties: false,
 } as const;
 
@@ -56,6 +57,7 @@ export function projectView(
     rootDir: row.root_dir,
     port: row.port,
     healthPath: row.health_path,
+    replicas: row.replicas,
     envKeys: [...keys.env].sort(),
     buildEnvKeys: [...keys.buildEnv].sort(),
     currentDeployment: detail.current ? view(detail.current) : null,

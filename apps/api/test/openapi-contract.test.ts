@@ -101,6 +101,12 @@ describe('the OpenAPI contract against real answers', () => {
     expect((await call('POST', `/api/deployments/nosuchdeployment/redeploy`)).statusCode).toBe(404);
     expect((await call('DELETE', `/api/deployments/${again.json().id}`)).statusCode).toBe(200);
     expect((await call('DELETE', `/api/deployments/nosuchdeployment`)).statusCode).toBe(404);
+    // Scaling (this stack runs docker mode: one replica is all there is).
+    expect((await call('PATCH', `/api/deployments/${running.id}`, { payload: { replicas: 1 } })).statusCode).toBe(200);
+    expect((await call('PATCH', `/api/deployments/${running.id}`, { payload: { replicas: 0 } })).statusCode).toBe(400);
+    expect((await call('PATCH', `/api/deployments/${running.id}`, { payload: { replicas: 2 } })).statusCode).toBe(409);
+    expect((await call('PATCH', `/api/deployments/${again.json().id}`, { payload: { replicas: 1 } })).statusCode).toBe(409);
+    expect((await call('PATCH', '/api/deployments/nosuchdeployment', { payload: { replicas: 1 } })).statusCode).toBe(404);
   }, 60_000);
 
   it('event streams: text/event-stream for a deployment and for everything, errors as JSON', async () => {
@@ -125,6 +131,9 @@ describe('the OpenAPI contract against real answers', () => {
     expect((await call('GET', '/api/projects/nosuchproject')).statusCode).toBe(404);
     expect((await call('PATCH', '/api/projects/docs', { payload: { port: 8080 } })).statusCode).toBe(200);
     expect((await call('PATCH', '/api/projects/docs', { payload: { port: 'x' } })).statusCode).toBe(400);
+    expect((await call('PATCH', '/api/projects/docs', { payload: { replicas: 1 } })).statusCode).toBe(200);
+    expect((await call('PATCH', '/api/projects/docs', { payload: { replicas: 2 } })).statusCode).toBe(409);
+    expect((await call('PATCH', '/api/projects/nosuchproject', { payload: { replicas: 1 } })).statusCode).toBe(404);
     expect((await call('PUT', '/api/projects/docs/env', { payload: { env: { A: '1' } } })).statusCode).toBe(200);
     expect((await call('PATCH', '/api/projects/docs/env', { payload: { env: { A: null, B: '2' } } })).statusCode).toBe(200);
     expect((await call('GET', '/api/projects/docs/env')).statusCode).toBe(200);

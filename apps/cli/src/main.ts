@@ -12,6 +12,7 @@ import { list, logs, stop } from './commands/deployments.ts';
 import { domains } from './commands/domains.ts';
 import { env } from './commands/env.ts';
 import { projects } from './commands/projects.ts';
+import { scale } from './commands/scale.ts';
 
 const help = `usage: berth <command> [...]
 
@@ -23,6 +24,10 @@ const help = `usage: berth <command> [...]
   promote <deploymentId>          point the project URL at a running deployment (e.g. a preview)
   rollback <project> [--to <deploymentId>]
                                   back to the previous release (or the one named); waits until it serves
+
+  scale <deploymentId|project> <n>
+                                  run n copies (swarm mode; docker runs 1): a project scales its current
+                                  release now and its new releases; a deployment id scales that one
 
   projects create <name> [--git URL] [--ref R] [--root-dir D] [--port P] [--health-path /p]
   projects list | show <name> | rm <name>
@@ -54,6 +59,8 @@ async function main(argv: string[]): Promise<number> {
     case 'projects':
     case 'project':
       return projects(rest);
+    case 'scale':
+      return scale(rest);
     case 'env':
       return env(rest);
     case 'domains':

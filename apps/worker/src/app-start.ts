@@ -9,13 +9,11 @@ import type { LogSink } from './log-sink.ts';
 export interface AppStartDeps {
   config: WorkerConfig;
   runtime: ContainerRuntime;
-  /** True when the app answers `path` on host:port with a status below 500. */
-  probe: (host: string, port: number, path: string) => Promise<boolean>;
 }
 
 /** Starts a deployment's container from its image and waits until it answers; returns the container's id. */
 export async function startApp(
-  { config, runtime, probe }: AppStartDeps,
+  { config, runtime }: AppStartDeps,
   deployment: DeploymentRow,
   image: string,
   log: LogSink,
@@ -33,10 +31,12 @@ export async function startApp(
     network: config.network,
     memoryBytes: config.CONTAINER_MEMORY_MB * 1024 * 1024,
     nanoCpus: Math.round(config.CONTAINER_CPUS * 1e9),
+    // As many copies as the row asks for now; a later change is the replica reconciler's to apply.
+    replicas: deployment.replicas,
   });
   log.system(`container started; waiting for it to answer ${deployment.health_path} on port ${deployment.port}`);
   await waitUntilAnswering(
-    { runtime, probe, timeoutMs: config.HEALTHCHECK_TIMEOUT_MS },
+    { runtime, timeoutMs: config.HEALTHCHECK_TIMEOUT_MS },
     { name, ip, port: deployment.port, path: deployment.health_path },
     signal,
     log,
@@ -51,7 +51,7 @@ export async function startApp(
  * copied into the deployment's log first.
  */
 async function waitUntilAnswering(
-  { runtime, probe, timeoutMs }: { runtime: ContainerRuntime; probe: AppStartDeps['probe']; timeoutMs: number },
+  { runtime, timeoutMs }: { runtime: ContainerRuntime; timeoutMs: number },
   container: { name: string; ip: string; port: number; path: string },
   signal: AbortSignal,
   log: LogSink,
@@ -61,13 +61,15 @@ async function waitUntilAnswering(
   let delay = 25;
   for (let attempt = 0; ; attempt++) {
     signal.throwIfAborted();
-    if (ip && (await probe(ip, port, path))) return;
+    if (await runtime.probeApp({ name, ip, port, path })) return;
     const timedOut = Date.now() >= deadline;
     // Check the container itself every other probe, and always before giving up:
     // an app that exits (and is restarted by its policy) must fail as APP_EXITED.
     if (attempt % 2 === 1 || !ip || timedOut) {
       const state = await runtime.inspect(name);
-      if (!state || !state.running || state.restarting || state.restartCount > 0) {
+      // `starting`: Swarm has started a task that is not healthy yet (not an exit).
+      const starting = state?.status === 'starting';
+      if (!state || (!state.running && !starting) || state.restarting || state.restartCount > 0) {
         await copyContainerOutput(runtime, name, log);
         throw new BerthError(
           'APP_EXITED',

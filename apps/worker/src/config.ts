@@ -1,5 +1,6 @@
+import { readFileSync } from 'node:fs';
 import os from 'node:os';
-import { commonEnv, env, parseConfig, z } from '@berth/shared/config';
+import { commonEnv, ConfigError, env, parseConfig, runtimeEnv, z } from '@berth/shared/config';
 import { secretKeyEnv } from '@berth/shared/secret-box';
 
 const schema = z.object({
@@ -29,13 +30,24 @@ const schema = z.object({
   WORKER_HEARTBEAT_MS: env.milliseconds(5_000),
   /** Docker network the app containers join; Caddy and the worker reach them on it. */
   BERTH_NETWORK: z.string().regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/).optional(),
-  /** docker: plain containers on this machine's Docker (the default). swarm: one service per deployment, images through BERTH_REGISTRY. */
-  BERTH_RUNTIME: env.runtime,
+  /**
+   * BERTH_RUNTIME docker: plain containers on this machine's Docker (the default); swarm: one service per
+   * deployment, images through BERTH_REGISTRY. SWARM_MAX_REPLICAS: the most copies a deployment may run
+   * (each runs as many as its row asks for: PATCH replicas).
+   */
+  ...runtimeEnv,
   /** Swarm mode: host:port of the registry every node pulls from. */
   BERTH_REGISTRY: z.string().regex(/^[a-zA-Z0-9.-]+(:\d{1,5})?$/, 'expected host or host:port').default('127.0.0.1:5000'),
-  /** Swarm mode: tasks per service, and the most a deployment may ask for. */
-  SWARM_REPLICAS: env.positiveInt(1),
-  SWARM_MAX_REPLICAS: env.positiveInt(10),
+  /** Swarm mode: how often each worker compares every live deployment's replicas with its service (a PATCH pokes it at once too). */
+  REPLICA_RESYNC_MS: env.milliseconds(10_000),
+  /**
+   * Swarm mode: credentials for BERTH_REGISTRY, sent with each push and with
+   * service create (every node pulls with them). The password directly or
+   * from a file (`_FILE`, one line). Never logged.
+   */
+  BERTH_REGISTRY_USERNAME: z.string().min(1).optional(),
+  BERTH_REGISTRY_PASSWORD: z.string().min(1).optional(),
+  BERTH_REGISTRY_PASSWORD_FILE: z.string().min(1).optional(),
   CLONE_TIMEOUT_MS: env.milliseconds(120_000),
   BUILD_TIMEOUT_MS: env.milliseconds(15 * 60_000),
   /** Memory of one build (its RUN steps), with no swap on top: a step past it is OOM-killed. */
@@ -72,7 +84,17 @@ const schema = z.object({
   ORPHAN_GRACE_MS: env.milliseconds(30_000),
 });
 
-export type WorkerConfig = Readonly<z.infer<typeof schema>> & { network: string; workerName: string };
+/** Registry credentials (swarm mode), when set. */
+export interface RegistryCredentials {
+  username: string;
+  password: string;
+}
+
+export type WorkerConfig = Readonly<z.infer<typeof schema>> & {
+  network: string;
+  workerName: string;
+  registryCredentials: RegistryCredentials | undefined;
+};
 
 export function loadWorkerConfig(source: Record<string, string | undefined>): WorkerConfig {
   const parsed = parseConfig(schema, source);
@@ -80,5 +102,25 @@ export function loadWorkerConfig(source: Record<string, string | undefined>): Wo
     ...parsed,
     network: parsed.BERTH_NETWORK ?? `berth-${parsed.BERTH_INSTANCE}`,
     workerName: parsed.WORKER_NAME ?? `${os.hostname()}-${process.pid}`,
+    registryCredentials: registryCredentials(parsed),
   });
+}
+
+/** Both or neither; the password from the variable or its file (whose content is never echoed). */
+function registryCredentials(parsed: z.infer<typeof schema>): RegistryCredentials | undefined {
+  const { BERTH_REGISTRY_USERNAME: username, BERTH_REGISTRY_PASSWORD: direct, BERTH_REGISTRY_PASSWORD_FILE: file } = parsed;
+  if (direct && file) throw new ConfigError(['BERTH_REGISTRY_PASSWORD_FILE: set it or BERTH_REGISTRY_PASSWORD, not both']);
+  let password = direct;
+  if (file) {
+    try {
+      password = readFileSync(file, 'utf8').replace(/\r?\n$/, '');
+    } catch (err) {
+      throw new ConfigError([`BERTH_REGISTRY_PASSWORD_FILE: cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? 'error'})`]);
+    }
+    if (!password) throw new ConfigError([`BERTH_REGISTRY_PASSWORD_FILE: ${file} is empty`]);
+  }
+  if (!username && !password) return undefined;
+  if (!username) throw new ConfigError(['BERTH_REGISTRY_USERNAME: set it too (a registry password was given)']);
+  if (!password) throw new ConfigError(['BERTH_REGISTRY_PASSWORD: set it (or BERTH_REGISTRY_PASSWORD_FILE) for BERTH_REGISTRY_USERNAME']);
+  return { username, password };
 }

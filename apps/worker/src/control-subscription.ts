@@ -9,13 +9,15 @@ import type { WorkerConfig } from './config.ts';
 import type { ContainerRuntime } from './docker/container-runtime.ts';
 import { containerName } from '@berth/shared/docker-names';
 
-/** Cancel and stop requests from the API reach every worker. */
+/** Cancel, stop and scale requests from the API reach every worker. */
 export async function subscribeToControl(
   config: WorkerConfig,
   worker: Worker<DeploymentJobData>,
   runtime: ContainerRuntime,
   logger: Logger,
   opened: Opened,
+  /** A deployment's stored replica count changed (swarm mode: the replica reconciler applies it). */
+  onScale: (deploymentId: string) => void = () => {},
 ): Promise<void> {
   const control = createRedis(config.REDIS_URL);
   opened('control subscription', () => control.quit().catch(() => control.disconnect()));
@@ -30,6 +32,8 @@ export async function subscribeToControl(
       if (worker.cancelJob(deploymentId, 'canceled by request')) {
         logger.info({ deploymentId }, 'aborting the canceled deployment');
       }
+    } else if (message.type === 'scale') {
+      onScale(deploymentId);
     } else if (message.type === 'stop') {
       // The container goes; the image stays while the release is kept for rollback (the reaper decides).
       void runtime.removeContainer(containerName(config.BERTH_INSTANCE, deploymentId)).catch((err: unknown) =>

@@ -40,7 +40,6 @@ export interface RunnerDeps {
   /** Every status change goes through it. */
   lifecycle: DeploymentLifecycle;
   openLog: (deployment: DeploymentRow) => Promise<LogSink>;
-  probe: (host: string, port: number, path: string) => Promise<boolean>;
   /** Opens sealed env snapshots. */
   secrets: SecretBox;
   /** Called once a deployment is live (starts following its runtime output). */

@@ -8,6 +8,11 @@ import type { ContainerRuntime } from './docker/container-runtime.ts';
 export async function checkNetwork(config: WorkerConfig, runtime: ContainerRuntime, logger: Logger): Promise<void> {
   const network = await runtime.ensureNetwork(config.network);
   if (network.isolated) return;
+  if (config.BERTH_RUNTIME === 'swarm') {
+    // An overlay has no switch like the bridge's enable_icc: say what that means rather than blame an older Berth.
+    logger.warn({ network: config.network }, `swarm mode: apps on the overlay ${config.network} can connect to each other (an overlay cannot refuse it)`);
+    return;
+  }
   // Not fatal: refusing to start would take down deployments, not protect them.
   logger.warn(
     { network: config.network, attached: network.attached },

@@ -26,9 +26,10 @@ import { closeWithinGrace, createDeploymentWorker } from './deployment-job-worke
 import { DeploymentRunner } from './deployment-runner.ts';
 import type { ContainerRuntime } from './docker/container-runtime.ts';
 import { runtimeFor } from './docker/runtime-for.ts';
-import { probeHttp } from './health-check.ts';
 import { LogSink, maskableSecrets } from './log-sink.ts';
 import { Reaper } from './reaper.ts';
+import { ReplicaReconciler } from './replica-reconciler.ts';
+import { ReplicaStore } from '@berth/shared/replica-store';
 import { WebhookSender } from './webhooks/webhook-sender.ts';
 import { RuntimeLogFollower } from './runtime-logs.ts';
 import { extractArchive } from './source/archive-source.ts';
@@ -61,6 +62,8 @@ export async function startWorker(deps: {
   const { config, logger } = deps;
   return startProgram(logger, async (opened) => {
     const runtime = deps.runtime ?? runtimeFor(config);
+    // A runtime the caller gave is the caller's to close; this one keeps a prober in swarm mode.
+    if (!deps.runtime) opened('container runtime', () => runtime.close());
     await checkNetwork(config, runtime, logger);
     const buildCgroups = await buildCgroupsFor(config, runtime);
     // Connections only once the checks above passed: a worker that refuses to start opens none.
@@ -117,7 +120,8 @@ export async function startWorker(deps: {
     heartbeat.start();
     runtimeLogs.start();
     opened('runtime log follower', () => runtimeLogs.stop());
-    await subscribeToControl(config, worker, runtime, logger, opened);
+    const replicas = startReplicaReconciler(parts, opened);
+    await subscribeToControl(config, worker, runtime, logger, opened, (id) => void replicas?.poke(id));
     const webhooks = new WebhookSender({
       db,
       secrets,
@@ -239,7 +243,6 @@ function createRunner(
     baseImages: new ScriptNodeBaseImages((ref) => runtime.imageExists(ref)),
     logger,
     lifecycle,
-    probe: probeHttp,
     sources: {
       clone: (options) => cloneRepository({ ...options, allowPrivateHosts: config.GIT_ALLOW_PRIVATE_HOSTS }),
       extract: (data, format, dest, signal) =>
@@ -292,6 +295,20 @@ function logOpener({ config, redis, logs, logger, secrets: box }: PipelineParts)
     await sink.init();
     return sink;
   };
+}
+
+/** Swarm mode: keeps services at their deployments' replica counts (docker mode runs one container each: nothing to do). */
+function startReplicaReconciler({ config, db, redis, runtime, logger }: PipelineParts, opened: Opened): ReplicaReconciler | undefined {
+  if (config.BERTH_RUNTIME !== 'swarm') return undefined;
+  const reconciler = new ReplicaReconciler({
+    store: new ReplicaStore({ db, control: new RedisControlPublisher(redis, config.BERTH_INSTANCE) }),
+    runtime,
+    instance: config.BERTH_INSTANCE,
+    logger,
+  });
+  reconciler.start(config.REPLICA_RESYNC_MS);
+  opened('replica reconciler', () => reconciler.stop());
+  return reconciler;
 }
 
 /** Runs the reaper now and every period; closing waits for a run under way. */

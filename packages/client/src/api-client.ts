@@ -91,6 +91,11 @@ export class ApiClient {
     return this.request('DELETE', `/api/deployments/${seg(id)}`);
   }
 
+  /** Sets how many copies a running deployment runs (1 to SWARM_MAX_REPLICAS; more than 1 needs swarm mode). */
+  scaleDeployment(id: string, replicas: number): Promise<Deployment> {
+    return this.request('PATCH', `/api/deployments/${seg(id)}`, { replicas });
+  }
+
   redeploy(id: string): Promise<Deployment> {
     return this.request('POST', `/api/deployments/${seg(id)}/redeploy`);
   }
@@ -106,6 +111,11 @@ export class ApiClient {
   /** A project with its kept releases (newest first). */
   getProject(name: string): Promise<Project> {
     return this.request('GET', `/api/projects/${seg(name)}`);
+  }
+
+  /** Sets the project's replicas: new releases take it, and its current release is scaled to it at once. */
+  scaleProject(name: string, replicas: number): Promise<Project> {
+    return this.request('PATCH', `/api/projects/${seg(name)}`, { replicas });
   }
 
   /** A new release of a git project from its configured repository (a ref overrides the project's). */

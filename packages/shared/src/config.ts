@@ -51,6 +51,16 @@ export const env = {
       .transform((v) => v === 'true' || v === '1' || v === 'yes'),
 };
 
+/**
+ * Which runtime runs the apps, and how many copies (Swarm tasks) one release
+ * may ask for: the API refuses replicas past the bound (and more than one in
+ * docker mode), the worker builds service specs within it.
+ */
+export const runtimeEnv = {
+  BERTH_RUNTIME: env.runtime,
+  SWARM_MAX_REPLICAS: z.coerce.number().int().min(1).max(100).default(10),
+};
+
 /** The variables every Berth program reads. */
 export const commonEnv = {
   REDIS_URL: env.redisUrl,

@@ -4,12 +4,15 @@ import type { Redis } from './redis.ts';
 
 /**
  * Requests to every worker, over Redis pub/sub (BullMQ's `cancelJob` only
- * reaches jobs in the calling process): abort a deployment's job, or remove a
- * stopped deployment's container and image.
+ * reaches jobs in the calling process): abort a deployment's job, remove a
+ * stopped deployment's container and image, or scale a live deployment to
+ * its stored replica count (`scale` carries no count: the worker reads the
+ * stored one, so a late or repeated message can never undo a newer change).
  */
 const controlMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('cancel'), deploymentId: z.string().min(1) }),
   z.object({ type: z.literal('stop'), deploymentId: z.string().min(1) }),
+  z.object({ type: z.literal('scale'), deploymentId: z.string().min(1) }),
 ]);
 
 export type ControlMessage = z.infer<typeof controlMessage>;

@@ -43,6 +43,8 @@ export interface DeploymentsTable {
   branch: ColumnType<string | null, string | null | undefined, string | null>;
   commit_author: ColumnType<string | null, string | null | undefined, string | null>;
   commit_message: ColumnType<string | null, string | null | undefined, string | null>;
+  /** Desired copies (Swarm tasks) of this release; the worker scales its service to it. */
+  replicas: ColumnType<number, number | undefined, number>;
 }
 
 export interface DeploymentArchivesTable {
@@ -91,6 +93,8 @@ export interface ProjectsTable {
   build_env_sealed: string | null;
   /** Signs the project's incoming git hooks (sealed). */
   hook_secret_sealed: ColumnType<string | null, string | null | undefined, string | null>;
+  /** Copies a new release of the project runs (and its current release, when it changes). */
+  replicas: ColumnType<number, number | undefined, number>;
 }
 
 export interface HookDeliveriesTable {

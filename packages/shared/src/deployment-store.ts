@@ -197,6 +197,8 @@ function deploymentValues(input: NewDeployment) {
     branch: input.branch ?? null,
     commit_author: input.commitAuthor ?? null,
     commit_message: input.commitMessage ?? null,
+    // A new release runs as many copies as its project asks for now (1 for a project made by this insert).
+    replicas: sql<number>`coalesce((select p.replicas from projects p where p.name = ${input.project}), 1)`,
     image: null,
     container_id: null,
     // Set here (millisecond precision) so keyset cursors round-trip exactly.

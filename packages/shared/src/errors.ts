@@ -16,6 +16,12 @@ export const errorCatalog = {
   FORBIDDEN: { retryable: false },
   CONFLICT: { retryable: false },
   RATE_LIMITED: { retryable: false },
+  /** replicas is not a whole number from 1 to SWARM_MAX_REPLICAS. */
+  INVALID_REPLICAS: { retryable: false },
+  /** More than one replica asked for while BERTH_RUNTIME is docker (one container per deployment). */
+  REPLICAS_NEED_SWARM: { retryable: false },
+  /** The deployment is not running (nor crashed and being restarted): there is nothing to scale. */
+  DEPLOYMENT_NOT_LIVE: { retryable: false },
   // Pipeline failures a retry cannot fix.
   INVALID_ARCHIVE: { retryable: false },
   EMPTY_ARCHIVE: { retryable: false },

@@ -2,10 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { decodeControlMessage, encodeControlMessage } from '../src/control-messages.ts';
 
 describe('control messages', () => {
-  it('round-trip cancel and stop', () => {
+  it('round-trip cancel, stop and scale', () => {
     for (const message of [
       { type: 'cancel', deploymentId: 'a1b2c3d4e5f6' },
       { type: 'stop', deploymentId: 'a1b2c3d4e5f6' },
+      { type: 'scale', deploymentId: 'a1b2c3d4e5f6' },
     ] as const) {
       expect(decodeControlMessage(encodeControlMessage(message))).toEqual(message);
     }
@@ -19,6 +20,7 @@ describe('control messages', () => {
       '{"type":"cancel","deploymentId":42}',
       '{"type":"restart","deploymentId":"a1b2c3d4e5f6"}',
       '{"type":"stop","deploymentId":""}',
+      '{"type":"scale"}',
     ]) {
       expect(decodeControlMessage(raw)).toBeUndefined();
     }

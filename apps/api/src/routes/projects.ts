@@ -19,6 +19,8 @@ import { readMultipart } from './deployment-upload.ts';
 import { errorResponses } from './error-schema.ts';
 import { refuseLocalGitHost } from './git-host.ts';
 import { newSigningSecret } from '@berth/shared/webhook-signature';
+import { checkReplicas, type ReplicaStore } from '@berth/shared/replica-store';
+import { replicaLimits, scaleSchema, type ReplicaConfig } from './deployment-scale.ts';
 
 export interface ProjectRoutesOptions {
   projects: ProjectStore;
@@ -28,7 +30,8 @@ export interface ProjectRoutesOptions {
   secrets: SecretBox;
   limiter: RateLimiter;
   uploads: ConcurrencyLimit;
-  config: Urls & Pick<ApiConfig, 'DEFAULT_APP_PORT' | 'GIT_ALLOW_PRIVATE_HOSTS'>;
+  replicas: ReplicaStore;
+  config: Urls & ReplicaConfig & Pick<ApiConfig, 'DEFAULT_APP_PORT' | 'GIT_ALLOW_PRIVATE_HOSTS'>;
 }
 
 const read = { access: 'read' } as const;
@@ -39,7 +42,7 @@ const nameParams = {
   required: ['name'],
 } as const;
 const envBody = { type: 'object', additionalProperties: { type: ['string', 'null'] } } as const;
-const settingsProperties = {
+export const settingsProperties = {
   gitUrl: { type: ['string', 'null'] },
   ref: { type: ['string', 'null'] },
   rootDir: { type: 'string' },
@@ -63,6 +66,8 @@ const settingsSchema = z
     healthPath: healthPathSchema.optional(),
   })
   .strict();
+/** PATCH also takes `replicas` (checked by checkReplicas, see deployment-scale.ts). */
+const patchSchema = settingsSchema.extend(scaleSchema.shape).strict();
 const createSchema = settingsSchema.extend({ name: z.string().min(1).max(64), env: envSchema.optional(), buildEnv: envSchema.optional() }).strict();
 const envPatchValues = z
   .record(z.string().max(256), z.string().max(32 * 1024).nullable())
@@ -110,7 +115,7 @@ async function checkSettings(
   };
 }
 
-function crudRoutes(app: ApiInstance, { projects, store, secrets, lifecycle, config }: ProjectRoutesOptions): void {
+function crudRoutes(app: ApiInstance, { projects, store, secrets, lifecycle, replicas, config }: ProjectRoutesOptions): void {
   const detail = async (row: ProjectRow) => {
     const current = row.current_deployment_id ? await store.get(row.current_deployment_id) : undefined;
     return projectView(row, config, keysOf(secrets, row), {
@@ -179,8 +184,12 @@ function crudRoutes(app: ApiInstance, { projects, store, secrets, lifecycle, con
     '/api/projects/:name',
     { config: deploy, schema: { ...one, body: { type: 'object', properties: settingsProperties } } },
     async (request) => {
-      const body = parseBody(settingsSchema, request.body);
-      return detail(await projects.update(request.params.name, await checkSettings(body, config)));
+      const { replicas: asked, ...body } = parseBody(patchSchema, request.body);
+      const count = asked === undefined ? undefined : checkReplicas(asked, replicaLimits(config));
+      const settings = await checkSettings(body, config);
+      // The project's current release follows at once (what its URL serves); new releases take the count too.
+      if (count !== undefined) await replicas.scaleProject(request.params.name, count);
+      return detail(await projects.update(request.params.name, settings));
     },
   );
 

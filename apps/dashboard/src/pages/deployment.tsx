@@ -4,6 +4,7 @@ import type { ApiClient } from '@berth/client/api-client';
 import { readEvents } from '@berth/client/event-reader';
 import type { Deployment, DeploymentStatus, LogLine } from '@berth/client/types';
 import { LogView } from '../log-view.tsx';
+import { ReplicasControl } from '../replicas-control.tsx';
 import { BusyNote, ErrorBox, StatusBadge } from '../status-badge.tsx';
 import { applyStatus, busyRetry } from '../live.ts';
 import { keys, useDeployment } from '../queries.ts';
@@ -110,6 +111,13 @@ export function DeploymentPage({ client, id }: { client: ApiClient; id: string }
           )}
         </div>
       )}
+      {deployment && (deployment.status === 'running' || deployment.status === 'crashed') && (
+        <ReplicasControl
+          value={deployment.replicas}
+          what={id}
+          onScale={(n) => client.scaleDeployment(id, n).then((d) => queries.setQueryData(keys.deployment(id), d))}
+        />
+      )}
       <h2>Timeline</h2>
       <ol class="timeline" aria-label="Status timeline">
         {steps.map((s) => (
@@ -137,6 +145,8 @@ function Summary({ d }: { d: Deployment }) {
       <dd>{source}{d.source.rootDir && d.source.rootDir !== '.' ? `, ${d.source.rootDir}` : ''}</dd>
       <dt>Port</dt>
       <dd>{d.port}</dd>
+      <dt>Replicas</dt>
+      <dd>{d.replicas}</dd>
       {d.envKeys.length > 0 && (<><dt>Env</dt><dd>{d.envKeys.join(', ')}</dd></>)}
       {d.status === 'queued' && d.queuePosition !== null && (<><dt>Queue position</dt><dd>{d.queuePosition}</dd></>)}
       {d.errorCode && (<><dt>Error</dt><dd class="error" role="alert">{d.errorCode}: {d.errorMessage}</dd></>)}

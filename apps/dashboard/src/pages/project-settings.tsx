@@ -1,7 +1,8 @@
 import { useState } from 'preact/hooks';
 import { useQueryClient } from '@tanstack/preact-query';
 import type { ApiClient } from '@berth/client/api-client';
-import type { EnvKeys } from '@berth/client/types';
+import type { EnvKeys, Project } from '@berth/client/types';
+import { ReplicasControl } from '../replicas-control.tsx';
 import { keys, useDomains, useEnvKeys } from '../queries.ts';
 import { ErrorBox } from '../status-badge.tsx';
 
@@ -79,6 +80,20 @@ export function DomainsPanel({ client, name }: { client: ApiClient; name: string
         <label>Hostname <input value={hostname} onInput={(e) => setHostname(e.currentTarget.value)} required placeholder="shop.example.com" size={22} /></label>
         <button type="submit">Add domain</button>
       </form>
+    </>
+  );
+}
+
+/** Copies of each release: new releases take the count, and the current release is scaled to it at once. */
+export function ReplicasPanel({ client, project }: { client: ApiClient; project: Project }) {
+  const queries = useQueryClient();
+  const scale = (replicas: number) =>
+    client.scaleProject(project.name, replicas).then((p) => queries.setQueryData(keys.project(project.name), p));
+  return (
+    <>
+      <h2>Replicas</h2>
+      <p class="muted small">Copies of each release (Swarm mode). A change scales the release serving the URL now, and new releases.</p>
+      <ReplicasControl value={project.replicas} what={project.name} onScale={scale} />
     </>
   );
 }

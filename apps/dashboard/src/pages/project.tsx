@@ -4,7 +4,7 @@ import type { ApiClient } from '@berth/client/api-client';
 import type { Deployment } from '@berth/client/types';
 import { keys, useProject } from '../queries.ts';
 import { ErrorBox, StatusBadge } from '../status-badge.tsx';
-import { DomainsPanel, EnvPanel } from './project-settings.tsx';
+import { DomainsPanel, EnvPanel, ReplicasPanel } from './project-settings.tsx';
 
 /** One project: its releases (which one serves the URL, promote / roll back), deploy, env names, domains. */
 export function ProjectPage({ client, name }: { client: ApiClient; name: string }) {
@@ -41,6 +41,7 @@ export function ProjectPage({ client, name }: { client: ApiClient; name: string 
             onPromote={(id) => act(() => client.promote(id))()}
             onRollback={(id) => act(() => client.rollback(name, id))()}
           />
+          <ReplicasPanel client={client} project={project} />
           <EnvPanel client={client} name={name} />
           <DomainsPanel client={client} name={name} />
         </>
@@ -69,6 +70,7 @@ function Releases({ releases, onPromote, onRollback }: { releases: Deployment[];
               <time dateTime={d.createdAt}>{new Date(d.createdAt).toLocaleString()}</time>
               {d.releaseOf && ` · rollback to ${d.releaseOf}`}
               {!d.promote && ' · preview'}
+              {d.replicas > 1 && ` · ${d.replicas} replicas`}
             </span>
             <span class="actions">
               {d.status === 'running' && !d.current && (

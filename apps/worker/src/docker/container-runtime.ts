@@ -63,6 +63,14 @@ export interface RunContainerOptions {
   network: string;
   memoryBytes: number;
   nanoCpus: number;
+  /** Copies to run (the deployment's replicas); docker mode runs one and refuses more (REPLICAS_NEED_SWARM). */
+  replicas: number;
+}
+
+/** A deployment's copies as the engine sees them: how many it keeps (desired) and how many run now. */
+export interface ReplicaState {
+  desired: number;
+  running: number;
 }
 
 export interface ContainerState {
@@ -130,6 +138,14 @@ export interface ContainerRuntime {
    * `since`), so an event during the break is still reported, perhaps twice.
    */
   watchEvents(instance: string, signal: AbortSignal, onEvent: (event: ContainerEvent) => void): Promise<void>;
+  /** The copies of a deployment's service (docker mode: its container, 1), or undefined when it is gone. */
+  replicas(name: string): Promise<ReplicaState | undefined>;
+  /**
+   * Makes the engine keep `replicas` copies (Swarm: a service update). Docker
+   * mode runs one container: 1 is a no-op, more is REPLICAS_NEED_SWARM.
+   * NOT_FOUND when the service is gone.
+   */
+  scale(name: string, replicas: number): Promise<void>;
   /** Force-removes the container if it exists. */
   removeContainer(nameOrId: string): Promise<void>;
   /** Removes the image if it exists (and its untagged parents no other image uses: they hold the source). */
@@ -138,4 +154,21 @@ export interface ContainerRuntime {
   tagImage(source: string, target: string): Promise<boolean>;
   /** The image's size in bytes, or undefined when it is gone. */
   imageSize(tag: string): Promise<number | undefined>;
+  /**
+   * One health probe of a started app: true when it answers `path` on `port`
+   * with a status below 500. Docker dials `ip` (from runContainer) from this
+   * host; Swarm asks this worker's prober on the overlay (swarm-prober.ts).
+   */
+  probeApp(target: ProbeTarget): Promise<boolean>;
+  /** Releases what the runtime itself keeps (Swarm: this worker's prober). */
+  close(): Promise<void>;
+}
+
+export interface ProbeTarget {
+  /** The container (service) name. */
+  name: string;
+  /** The address runContainer returned. */
+  ip: string;
+  port: number;
+  path: string;
 }

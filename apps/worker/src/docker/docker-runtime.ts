@@ -18,8 +18,11 @@ import {
   type RunContainerOptions,
   type RunningContainer,
   type OwnedContainer,
+  type ReplicaState,
   type ContainerEvent,
+  type ProbeTarget,
 } from './container-runtime.ts';
+import { probeHttp } from '../health-check.ts';
 
 const iccOption = 'com.docker.network.bridge.enable_icc';
 
@@ -99,6 +102,7 @@ export class DockerRuntime implements ContainerRuntime {
   }
 
   async runContainer(options: RunContainerOptions): Promise<{ id: string; ip: string }> {
+    assertOneReplica(options.replicas);
     const portKey = `${options.port}/tcp`;
     let container: Docker.Container;
     try {
@@ -134,6 +138,16 @@ export class DockerRuntime implements ContainerRuntime {
       }
       throw unavailable(err, 'starting the container');
     }
+  }
+
+  async replicas(name: string): Promise<ReplicaState | undefined> {
+    const state = await this.inspect(name);
+    return state && { desired: 1, running: state.running ? 1 : 0 };
+  }
+
+  /** One container per deployment: there is nothing to scale (the API refuses more than one in docker mode). */
+  async scale(_name: string, replicas: number): Promise<void> {
+    assertOneReplica(replicas);
   }
 
   async inspect(nameOrId: string): Promise<ContainerState | undefined> {
@@ -245,6 +259,13 @@ export class DockerRuntime implements ContainerRuntime {
     }
   }
 
+  /** The host reaches the app network directly (see ensureNetwork). */
+  async probeApp({ ip, port, path }: ProbeTarget): Promise<boolean> {
+    return ip ? probeHttp(ip, port, path) : false;
+  }
+
+  async close(): Promise<void> {}
+
   async imageSize(tag: string): Promise<number | undefined> {
     try {
       return (await this.docker.getImage(tag).inspect()).Size;
@@ -267,4 +288,10 @@ export function demuxToLines(raw: Buffer): string[] {
 function splitReference(ref: string): [string, string] {
   const colon = ref.lastIndexOf(':');
   return colon > ref.lastIndexOf('/') ? [ref.slice(0, colon), ref.slice(colon + 1)] : [ref, 'latest'];
+}
+
+function assertOneReplica(replicas: number): void {
+  if (replicas !== 1) {
+    throw new BerthError('REPLICAS_NEED_SWARM', `docker mode runs one container per deployment, not ${replicas} (BERTH_RUNTIME=swarm runs several)`);
+  }
 }

@@ -1,3 +1,4 @@
+import { nodeRuntimes } from '@berth/shared/node-runtimes';
 import type { WorkerConfig } from '../config.ts';
 import type { ContainerRuntime } from './container-runtime.ts';
 import { DockerRuntime } from './docker-runtime.ts';
@@ -10,9 +11,17 @@ export function runtimeFor(config: WorkerConfig): ContainerRuntime {
     case 'swarm':
       return new SwarmRuntime({
         registry: config.BERTH_REGISTRY,
-        replicas: config.SWARM_REPLICAS,
         maxReplicas: config.SWARM_MAX_REPLICAS,
         startTimeoutMs: config.HEALTHCHECK_TIMEOUT_MS,
+        credentials: config.registryCredentials,
+        prober: {
+          instance: config.BERTH_INSTANCE,
+          network: config.network,
+          workerName: config.workerName,
+          // The image every Berth installation makes first (npm run up, the tests).
+          image: `berth/node:${nodeRuntimes.pinned}`,
+          idleMs: 10 * 60_000,
+        },
       });
     default: {
       const unknown: never = config.BERTH_RUNTIME;

@@ -1,27 +1,40 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import Docker from 'dockerode';
 import { BerthError } from '@berth/shared/errors';
 import { labels } from '@berth/shared/labels';
 import { statusCode, unavailable } from './docker-errors.ts';
 import { DockerRuntime } from './docker-runtime.ts';
-import type { ContainerState, FollowLogsOptions, NetworkState, OwnedContainer, RunContainerOptions } from './container-runtime.ts';
+import { parseImageTag } from '@berth/shared/docker-names';
+import type { ContainerState, FollowLogsOptions, NetworkState, OwnedContainer, ProbeTarget, ReplicaState, RunContainerOptions } from './container-runtime.ts';
 import { buildServiceSpec, registryImageRef } from './swarm-service-spec.ts';
+import { SwarmProber, type ProberSettings } from './swarm-prober.ts';
+import { scaleService, serviceReplicas } from './swarm-scale.ts';
 
 /** The fields of a Swarm task Berth reads (the Engine API's Task). */
 interface TaskInfo {
   DesiredState?: string;
-  Status?: { State?: string; Timestamp?: string; ContainerStatus?: { ExitCode?: number } };
+  Status?: { State?: string; Timestamp?: string; Err?: string; ContainerStatus?: { ExitCode?: number } };
   NetworksAttachments?: { Network: { Spec: { Name: string } }; Addresses: string[] }[];
 }
 
+/** Running and healthy: Swarm puts only these in the service's DNS answer. */
 const isRunning = (t: TaskInfo) => t.Status?.State === 'running';
+/** The container runs but its health check has not passed yet. */
+const isStarting = (t: TaskInfo) => t.Status?.State === 'starting';
+/** A task whose container ended (or never could start): Swarm replaces it. */
+const hasExited = (t: TaskInfo) => ['failed', 'rejected', 'complete', 'orphaned'].includes(t.Status?.State ?? '');
 
 export interface SwarmSettings {
   /** host:port of the registry every node pulls from. */
   registry: string;
-  replicas: number;
+  /** The most copies one deployment may run (SWARM_MAX_REPLICAS); each runs its own `replicas`. */
   maxReplicas: number;
-  /** How long runContainer waits for the first task to run. */
+  /** How long runContainer waits for the first task's container to start. */
   startTimeoutMs: number;
+  /** Sent with each push and service create (`--with-registry-auth`): other nodes pull with them. */
+  credentials?: { username: string; password: string };
+  /** This worker's health prober on the overlay; without it probeApp refuses. */
+  prober?: ProberSettings;
 }
 
 /**
@@ -34,11 +47,35 @@ export interface SwarmSettings {
  * runs; restarting (→ `crashed`) while none does and Swarm is replacing them.
  */
 export class SwarmRuntime extends DockerRuntime {
+  private readonly prober: SwarmProber | undefined;
+
   constructor(
     private readonly settings: SwarmSettings,
     private readonly engine: Docker = new Docker(),
   ) {
     super(engine);
+    this.prober = settings.prober && new SwarmProber(engine, settings.prober);
+  }
+
+  /** X-Registry-Auth: the credentials when there are some, else the registry's address alone. */
+  private get auth(): Record<string, string> {
+    return { ...this.settings.credentials, serveraddress: this.settings.registry };
+  }
+
+  /**
+   * Up when at least one running (healthy, so in the service's DNS answer)
+   * task answers: the release can serve. The others join as Swarm finds them healthy.
+   */
+  override async probeApp({ name, port, path }: ProbeTarget): Promise<boolean> {
+    if (!this.prober) throw new BerthError('INTERNAL', 'swarm runtime made without a health prober');
+    const network = this.settings.prober!.network;
+    const addresses = (await this.tasks(name)).filter(isRunning).flatMap((t) => taskAddress(t, network) ?? []);
+    const answers = await Promise.all(addresses.map((a) => this.prober!.probe(a, port, path)));
+    return answers.includes(true);
+  }
+
+  override async close(): Promise<void> {
+    await this.prober?.close();
   }
 
   override async ensureNetwork(name: string): Promise<NetworkState> {
@@ -62,10 +99,11 @@ export class SwarmRuntime extends DockerRuntime {
     const ref = registryImageRef(this.settings.registry, instance, deploymentId);
     if (!(await this.tagImage(options.image, ref))) throw new BerthError('IMAGE_GONE', `image ${options.image} is gone`);
     await this.push(ref);
-    const spec = buildServiceSpec({ ...options, image: ref, replicas: this.settings.replicas, maxReplicas: this.settings.maxReplicas });
+    const spec = buildServiceSpec({ ...options, image: ref, maxReplicas: this.settings.maxReplicas });
     let id: string;
     try {
-      id = ((await this.engine.createService(spec as unknown as Docker.CreateServiceOptions)) as { id: string }).id;
+      const created = await this.engine.createService(this.auth as Docker.AuthConfig, spec as unknown as Docker.CreateServiceOptions);
+      id = (created as unknown as { id: string }).id;
     } catch (err) {
       const code = statusCode(err);
       if (code !== undefined && code >= 400 && code < 500) {
@@ -73,13 +111,13 @@ export class SwarmRuntime extends DockerRuntime {
       }
       throw unavailable(err, 'creating the service');
     }
-    return { id, ip: await this.firstTaskIp(options.name, options.network) };
+    return { id, ip: await this.firstTaskStarted(options.name, options.network) };
   }
 
   /** Pushes the image; the registry's own error (down, refused, unauthorized) becomes IMAGE_PUSH_FAILED. */
   async push(ref: string): Promise<void> {
     try {
-      const stream = (await this.engine.getImage(ref).push({ authconfig: { serveraddress: this.settings.registry } })) as NodeJS.ReadableStream;
+      const stream = (await this.engine.getImage(ref).push({ authconfig: this.auth })) as NodeJS.ReadableStream;
       await new Promise<void>((resolve, reject) => {
         this.engine.modem.followProgress(
           stream,
@@ -105,20 +143,46 @@ export class SwarmRuntime extends DockerRuntime {
     }
   }
 
-  private async firstTaskIp(service: string, network: string): Promise<string> {
+  /**
+   * Waits until a task's container started (its address, then) or a task
+   * ended (''; the caller inspects and reports the exit with its output). A
+   * task refused by every node (no image, a bad pull) ends the wait with its reason.
+   */
+  private async firstTaskStarted(service: string, network: string): Promise<string> {
     const deadline = Date.now() + this.settings.startTimeoutMs;
     while (Date.now() < deadline) {
-      for (const task of await this.tasks(service)) {
-        if (!isRunning(task)) continue;
-        const attachments = task.NetworksAttachments ?? [];
-        const address = attachments.find((a) => a.Network.Spec.Name === network)?.Addresses[0];
-        if (address) return address.split('/')[0] ?? '';
-      }
-      await new Promise((r) => setTimeout(r, 250));
+      const tasks = await this.tasks(service);
+      const started = tasks.find((t) => isRunning(t) || isStarting(t));
+      if (started) return taskAddress(started, network) ?? '';
+      // Rejected: no container ever ran (the image could not be pulled, no node fits); Swarm says why.
+      const rejected = tasks.find((t) => t.Status?.State === 'rejected');
+      if (rejected) throw new BerthError('APP_EXITED', `no task of ${service} could start: ${rejected.Status?.Err ?? 'rejected by Swarm'}`);
+      if (tasks.some(hasExited)) return '';
+      await new Promise((r) => setTimeout(r, 100));
     }
-    throw new BerthError('APP_EXITED', `no task of ${service} was running within ${this.settings.startTimeoutMs} ms`);
+    const reason = (await this.tasks(service)).map((t) => t.Status?.Err).find(Boolean);
+    throw new BerthError(
+      'HEALTHCHECK_TIMEOUT',
+      `no task of ${service} started within ${this.settings.startTimeoutMs} ms${reason ? `: ${reason}` : ''}`,
+    );
   }
 
+  override async replicas(name: string): Promise<ReplicaState | undefined> {
+    return serviceReplicas(this.engine, name);
+  }
+
+  override async scale(name: string, replicas: number): Promise<void> {
+    if (!Number.isInteger(replicas) || replicas < 1 || replicas > this.settings.maxReplicas) {
+      throw new BerthError('INVALID_REPLICAS', `replicas must be a whole number from 1 to ${this.settings.maxReplicas}`);
+    }
+    await scaleService(this.engine, name, replicas);
+  }
+
+  /**
+   * Berth's view of a service: `running` while a task is running (healthy);
+   * `starting` (not running, not restarting) while the first task's health
+   * check has not passed; restarting while none runs and one has exited.
+   */
   override async inspect(name: string): Promise<ContainerState | undefined> {
     let service: Docker.Service;
     try {
@@ -129,34 +193,40 @@ export class SwarmRuntime extends DockerRuntime {
     }
     const tasks = await this.tasks(name);
     const running = tasks.filter(isRunning);
-    const exited = tasks.filter((t) => t.DesiredState === 'shutdown' || t.Status?.State === 'failed');
-    const lastExit = exited[0]?.Status;
+    const exited = tasks.filter(hasExited).sort((a, b) => (b.Status?.Timestamp ?? '').localeCompare(a.Status?.Timestamp ?? ''));
+    const starting = running.length === 0 && exited.length === 0 && tasks.some(isStarting);
     const started = running.map((t) => t.Status?.Timestamp ?? '').sort();
     return {
       running: running.length > 0,
-      restarting: running.length === 0 && tasks.length > 0,
+      restarting: running.length === 0 && exited.length > 0,
       restartCount: exited.length,
-      exitCode: lastExit?.ContainerStatus?.ExitCode ?? 0,
-      status: running.length > 0 ? 'running' : 'restarting',
+      exitCode: exited[0]?.Status?.ContainerStatus?.ExitCode ?? 0,
+      status: running.length > 0 ? 'running' : starting ? 'starting' : 'restarting',
       startedAt: started[0] ?? service.CreatedAt ?? '',
     };
   }
 
   override async tailLogs(name: string, lines: number): Promise<string[]> {
-    const local = await this.localTaskContainer(name);
+    // The newest task that ended holds the app's last words (Swarm may have started the next one already).
+    const local = await this.localTaskContainer(name, 'exited');
     return local ? super.tailLogs(local, lines) : [];
   }
 
   override async followLogs(name: string, options: FollowLogsOptions): Promise<void> {
-    const local = await this.localTaskContainer(name);
+    const local = await this.localTaskContainer(name, 'running');
     if (local) await super.followLogs(local, options);
+    // No task of it on this node (it runs on another one): a pause, not a pump asking again at once.
+    else await delay(5000, undefined, { signal: options.signal }).catch(() => {});
   }
 
-  /** The running task container of the service on this node (logs are read from it). */
-  private async localTaskContainer(service: string): Promise<string | undefined> {
+  /** The newest task container of the service on this node (logs are read from it). */
+  private async localTaskContainer(service: string, prefer: 'running' | 'exited'): Promise<string | undefined> {
     try {
-      const containers = await this.engine.listContainers({ filters: { label: [`com.docker.swarm.service.name=${service}`] } });
-      return containers[0]?.Id;
+      const containers = await this.engine.listContainers({ all: true, filters: { label: [`com.docker.swarm.service.name=${service}`] } });
+      const ended = (c: Docker.ContainerInfo) => c.State === 'exited' || c.State === 'dead';
+      const rank = (c: Docker.ContainerInfo) => ((prefer === 'running' ? c.State === 'running' : ended(c)) ? 1 : 0);
+      const newest = containers.sort((a, b) => rank(b) - rank(a) || b.Created - a.Created);
+      return newest[0]?.Id;
     } catch (err) {
       throw unavailable(err, 'listing the service containers');
     }
@@ -180,6 +250,14 @@ export class SwarmRuntime extends DockerRuntime {
     }
   }
 
+  /** The local build tag, and the registry tag this node pushed from (the registry keeps its copy: see the README). */
+  override async removeImage(tag: string): Promise<void> {
+    await super.removeImage(tag);
+    const instance = this.settings.prober?.instance;
+    const deploymentId = instance && parseImageTag(instance, tag);
+    if (instance && deploymentId) await super.removeImage(registryImageRef(this.settings.registry, instance, deploymentId));
+  }
+
   override async removeContainer(name: string): Promise<void> {
     try {
       await this.engine.getService(name).remove();
@@ -187,4 +265,10 @@ export class SwarmRuntime extends DockerRuntime {
       if (statusCode(err) !== 404) throw unavailable(err, 'removing the service');
     }
   }
+}
+
+/** The task's address on `network`, without the prefix length. */
+function taskAddress(task: TaskInfo, network: string): string | undefined {
+  const address = task.NetworksAttachments?.find((a) => a.Network.Spec.Name === network)?.Addresses[0];
+  return address?.split('/')[0] || undefined;
 }

@@ -7,8 +7,7 @@ import type { RunContainerOptions } from './container-runtime.ts';
  * pin it. swarm-runtime.ts sends it to the manager.
  */
 export interface SwarmServiceOptions extends RunContainerOptions {
-  /** Tasks the service keeps running (1..maxReplicas). */
-  replicas: number;
+  /** The bound on `replicas` (the deployment's own count of tasks). */
   maxReplicas: number;
 }
 
@@ -24,6 +23,7 @@ export interface SwarmServiceSpec {
       CapabilityDrop: string[];
       CapabilityAdd: string[];
       Privileges: { NoNewPrivileges: boolean };
+      Init: boolean;
       HealthCheck: { Test: string[]; Interval: number; Timeout: number; Retries: number; StartPeriod: number };
     };
     Resources: { Limits: { MemoryBytes: number; NanoCPUs: number; Pids: number } };
@@ -64,6 +64,9 @@ export function buildServiceSpec(options: SwarmServiceOptions): SwarmServiceSpec
         CapabilityDrop: ['ALL'],
         CapabilityAdd: capabilities,
         Privileges: { NoNewPrivileges: true },
+        // A tiny init as PID 1 passes SIGTERM on: an app that sets no handler then exits at once when Swarm
+        // stops its task (removal, scale down, update), instead of holding on for the 10 s grace as PID 1.
+        Init: true,
         // The image may have no curl or wget; node is in every Berth image. Any HTTP answer counts as up,
         // as the worker's own health check does: a task that never answers is replaced.
         HealthCheck: {

@@ -109,7 +109,11 @@ export interface paths {
         delete: operations["stopDeployment"];
         options?: never;
         head?: never;
-        patch?: never;
+        /**
+         * Scale a running deployment (replicas)
+         * @description Needs a token with scope deploy or admin.
+         */
+        patch: operations["scaleDeployment"];
         trace?: never;
     };
     "/api/deployments/{id}/cancel": {
@@ -218,7 +222,7 @@ export interface paths {
         options?: never;
         head?: never;
         /**
-         * Change a project's settings
+         * Change a project's settings (replicas scales its current release too)
          * @description Needs a token with scope deploy or admin.
          */
         patch: operations["updateProject"];
@@ -786,6 +790,8 @@ export interface operations {
                             /** @description whether the project URL serves this deployment now */
                             current: boolean;
                             healthPath: string;
+                            /** @description copies it should run (Swarm mode; docker mode runs one): PATCH to scale */
+                            replicas: number;
                             /** @description the release whose image this one runs (a rollback) */
                             releaseOf: string | null;
                             /** @description when the project URL moved away from it (it drains, then stops) */
@@ -916,6 +922,8 @@ export interface operations {
                         /** @description whether the project URL serves this deployment now */
                         current: boolean;
                         healthPath: string;
+                        /** @description copies it should run (Swarm mode; docker mode runs one): PATCH to scale */
+                        replicas: number;
                         /** @description the release whose image this one runs (a rollback) */
                         releaseOf: string | null;
                         /** @description when the project URL moved away from it (it drains, then stops) */
@@ -1015,6 +1023,8 @@ export interface operations {
                         /** @description whether the project URL serves this deployment now */
                         current: boolean;
                         healthPath: string;
+                        /** @description copies it should run (Swarm mode; docker mode runs one): PATCH to scale */
+                        replicas: number;
                         /** @description the release whose image this one runs (a rollback) */
                         releaseOf: string | null;
                         /** @description when the project URL moved away from it (it drains, then stops) */
@@ -1114,6 +1124,116 @@ export interface operations {
                         /** @description whether the project URL serves this deployment now */
                         current: boolean;
                         healthPath: string;
+                        /** @description copies it should run (Swarm mode; docker mode runs one): PATCH to scale */
+                        replicas: number;
+                        /** @description the release whose image this one runs (a rollback) */
+                        releaseOf: string | null;
+                        /** @description when the project URL moved away from it (it drains, then stops) */
+                        retiredAt: string | null;
+                        /** @description while queued: 1 = next to be taken */
+                        queuePosition: number | null;
+                        createdAt: string;
+                        updatedAt: string;
+                        finishedAt: string | null;
+                        links: {
+                            self: string;
+                            logs: string;
+                            events: string;
+                        };
+                    };
+                };
+            };
+            /** @description an error, with a stable code (README: Lifecycle and error codes) */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description a stable code from the error registry (@berth/shared/errors) */
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description an error, with a stable code (README: Lifecycle and error codes) */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description a stable code from the error registry (@berth/shared/errors) */
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    scaleDeployment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description copies to run, 1 to SWARM_MAX_REPLICAS (more than 1 needs BERTH_RUNTIME=swarm); stopping is DELETE */
+                    replicas: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        project: string;
+                        /** @enum {string} */
+                        status: "queued" | "fetching" | "building" | "starting" | "running" | "stopped" | "crashed" | "failed" | "canceled";
+                        errorCode: string | null;
+                        errorMessage: string | null;
+                        source: {
+                            /** @enum {string} */
+                            type: "git";
+                            /** @description credentials redacted */
+                            gitUrl: string | null;
+                            ref: string | null;
+                            rootDir: string;
+                        } | {
+                            /** @enum {string} */
+                            type: "archive";
+                            /** @enum {string|null} */
+                            format: "zip" | "tar.gz" | null;
+                            rootDir: string;
+                        };
+                        port: number;
+                        /** @description env values are secrets: only their names are shown */
+                        envKeys: string[];
+                        url: string;
+                        projectUrl: string;
+                        /** @description the commit a git source resolved to */
+                        commitSha: string | null;
+                        /** @description false for a preview: it never takes the project URL by itself */
+                        promote: boolean;
+                        /** @description whether the project URL serves this deployment now */
+                        current: boolean;
+                        healthPath: string;
+                        /** @description copies it should run (Swarm mode; docker mode runs one): PATCH to scale */
+                        replicas: number;
                         /** @description the release whose image this one runs (a rollback) */
                         releaseOf: string | null;
                         /** @description when the project URL moved away from it (it drains, then stops) */
@@ -1213,6 +1333,8 @@ export interface operations {
                         /** @description whether the project URL serves this deployment now */
                         current: boolean;
                         healthPath: string;
+                        /** @description copies it should run (Swarm mode; docker mode runs one): PATCH to scale */
+                        replicas: number;
                         /** @description the release whose image this one runs (a rollback) */
                         releaseOf: string | null;
                         /** @description when the project URL moved away from it (it drains, then stops) */
@@ -1312,6 +1434,8 @@ export interface operations {
                         /** @description whether the project URL serves this deployment now */
                         current: boolean;
                         healthPath: string;
+                        /** @description copies it should run (Swarm mode; docker mode runs one): PATCH to scale */
+                        replicas: number;
                         /** @description the release whose image this one runs (a rollback) */
                         releaseOf: string | null;
                         /** @description when the project URL moved away from it (it drains, then stops) */
@@ -1411,6 +1535,8 @@ export interface operations {
                         /** @description whether the project URL serves this deployment now */
                         current: boolean;
                         healthPath: string;
+                        /** @description copies it should run (Swarm mode; docker mode runs one): PATCH to scale */
+                        replicas: number;
                         /** @description the release whose image this one runs (a rollback) */
                         releaseOf: string | null;
                         /** @description when the project URL moved away from it (it drains, then stops) */
@@ -1487,6 +1613,8 @@ export interface operations {
                             rootDir: string;
                             port: number | null;
                             healthPath: string;
+                            /** @description copies a new release runs; changing it scales the current release too */
+                            replicas: number;
                             /** @description env values are secrets: only their names are shown */
                             envKeys: string[];
                             buildEnvKeys: string[];
@@ -1523,6 +1651,8 @@ export interface operations {
                                 /** @description whether the project URL serves this deployment now */
                                 current: boolean;
                                 healthPath: string;
+                                /** @description copies it should run (Swarm mode; docker mode runs one): PATCH to scale */
+                                replicas: number;
                                 /** @description the release whose image this one runs (a rollback) */
                                 releaseOf: string | null;
                                 /** @description when the project URL moved away from it (it drains, then stops) */
@@ -1572,6 +1702,8 @@ export interface operations {
                                 /** @description whether the project URL serves this deployment now */
                                 current: boolean;
                                 healthPath: string;
+                                /** @description copies it should run (Swarm mode; docker mode runs one): PATCH to scale */
+                                replicas: number;
                                 /** @description the release whose image this one runs (a rollback) */
                                 releaseOf: string | null;
                                 /** @description when the project URL moved away from it (it drains, then stops) */
@@ -1676,6 +1808,8 @@ export interface operations {
                         rootDir: string;
                         port: number | null;
                         healthPath: string;
+                        /** @description copies a new release runs; changing it scales the current release too */
+                        replicas: number;
                         /** @description env values are secrets: only their names are shown */
                         envKeys: string[];
                         buildEnvKeys: string[];
@@ -1712,6 +1846,8 @@ export interface operations {
                             /** @description whether the project URL serves this deployment now */
                             current: boolean;
                             healthPath: string;
+                            /** @description copies it should run (Swarm mode; docker mode runs one): PATCH to scale */
+                            replicas: number;
                             /** @description the release whose image this one runs (a rollback) */
                             releaseOf: string | null;
                             /** @description when the project URL moved away from it (it drains, then stops) */
@@ -1761,6 +1897,8 @@ export interface operations {
                             /** @description whether the project URL serves this deployment now */
                             current: boolean;
                             healthPath: string;
+                            /** @description copies it should run (Swarm mode; docker mode runs one): PATCH to scale */
+                            replicas: number;
                             /** @description the release whose image this one runs (a rollback) */
                             releaseOf: string | null;
                             /** @description when the project URL moved away from it (it drains, then stops) */
@@ -1849,6 +1987,8 @@ export interface operations {
                         rootDir: string;
                         port: number | null;
                         healthPath: string;
+                        /** @description copies a new release runs; changing it scales the current release too */
+                        replicas: number;
                         /** @description env values are secrets: only their names are shown */
                         envKeys: string[];
                         buildEnvKeys: string[];
@@ -1885,6 +2025,8 @@ export interface operations {
                             /** @description whether the project URL serves this deployment now */
                             current: boolean;
                             healthPath: string;
+                            /** @description copies it should run (Swarm mode; docker mode runs one): PATCH to scale */
+                            replicas: number;
                             /** @description the release whose image this one runs (a rollback) */
                             releaseOf: string | null;
                             /** @description when the project URL moved away from it (it drains, then stops) */
@@ -1934,6 +2076,8 @@ export interface operations {
                             /** @description whether the project URL serves this deployment now */
                             current: boolean;
                             healthPath: string;
+                            /** @description copies it should run (Swarm mode; docker mode runs one): PATCH to scale */
+                            replicas: number;
                             /** @description the release whose image this one runs (a rollback) */
                             releaseOf: string | null;
                             /** @description when the project URL moved away from it (it drains, then stops) */
@@ -2066,6 +2210,8 @@ export interface operations {
                     rootDir?: string;
                     port?: number | null;
                     healthPath?: string;
+                    /** @description copies to run, 1 to SWARM_MAX_REPLICAS (more than 1 needs BERTH_RUNTIME=swarm); stopping is DELETE; new releases take it, and the current release is scaled to it at once */
+                    replicas?: number;
                 };
             };
         };
@@ -2087,6 +2233,8 @@ export interface operations {
                         rootDir: string;
                         port: number | null;
                         healthPath: string;
+                        /** @description copies a new release runs; changing it scales the current release too */
+                        replicas: number;
                         /** @description env values are secrets: only their names are shown */
                         envKeys: string[];
                         buildEnvKeys: string[];
@@ -2123,6 +2271,8 @@ export interface operations {
                             /** @description whether the project URL serves this deployment now */
                             current: boolean;
                             healthPath: string;
+                            /** @description copies it should run (Swarm mode; docker mode runs one): PATCH to scale */
+                            replicas: number;
                             /** @description the release whose image this one runs (a rollback) */
                             releaseOf: string | null;
                             /** @description when the project URL moved away from it (it drains, then stops) */
@@ -2172,6 +2322,8 @@ export interface operations {
                             /** @description whether the project URL serves this deployment now */
                             current: boolean;
                             healthPath: string;
+                            /** @description copies it should run (Swarm mode; docker mode runs one): PATCH to scale */
+                            replicas: number;
                             /** @description the release whose image this one runs (a rollback) */
                             releaseOf: string | null;
                             /** @description when the project URL moved away from it (it drains, then stops) */
@@ -2540,6 +2692,8 @@ export interface operations {
                         /** @description whether the project URL serves this deployment now */
                         current: boolean;
                         healthPath: string;
+                        /** @description copies it should run (Swarm mode; docker mode runs one): PATCH to scale */
+                        replicas: number;
                         /** @description the release whose image this one runs (a rollback) */
                         releaseOf: string | null;
                         /** @description when the project URL moved away from it (it drains, then stops) */
@@ -2645,6 +2799,8 @@ export interface operations {
                         /** @description whether the project URL serves this deployment now */
                         current: boolean;
                         healthPath: string;
+                        /** @description copies it should run (Swarm mode; docker mode runs one): PATCH to scale */
+                        replicas: number;
                         /** @description the release whose image this one runs (a rollback) */
                         releaseOf: string | null;
                         /** @description when the project URL moved away from it (it drains, then stops) */
@@ -2701,6 +2857,8 @@ export interface operations {
                         /** @description whether the project URL serves this deployment now */
                         current: boolean;
                         healthPath: string;
+                        /** @description copies it should run (Swarm mode; docker mode runs one): PATCH to scale */
+                        replicas: number;
                         /** @description the release whose image this one runs (a rollback) */
                         releaseOf: string | null;
                         /** @description when the project URL moved away from it (it drains, then stops) */

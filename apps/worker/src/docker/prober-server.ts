@@ -1,0 +1,101 @@
+import type { Server } from 'node:http';
+
+/**
+ * The program of the swarm prober container (swarm-prober.ts starts it with
+ * `node -e`, from this function's source, so it must not use anything from
+ * outside its body: it gets `require` and the environment as arguments).
+ *
+ * A door into the app overlay, so it answers as little as it can:
+ * - only `GET /probe?address=&port=&path=` carrying the worker's token
+ *   (`x-berth-probe-token`, compared in constant time); anything else is 403/404/405;
+ * - it dials only IPv4 addresses inside the overlay's subnets
+ *   (`BERTH_PROBE_SUBNETS`), never their network, broadcast or gateway
+ *   addresses (`BERTH_PROBE_DENY`): no way to Redis, Postgres, the host or a
+ *   metadata service through it;
+ * - the worker's semantics: one GET, status < 500 is up, 1 s of silence or
+ *   2 s in all is down, redirects are not followed, the body is never read
+ *   into the answer (only `{ up, status }`);
+ * - it listens on the address it has when it starts (the default bridge,
+ *   before the worker connects it to the overlay), so apps on the overlay
+ *   cannot even open a connection to it;
+ * - after `BERTH_PROBE_IDLE_MS` without an authorised request it exits (the
+ *   container is auto-removed): a crashed worker's prober does not linger.
+ */
+export function proberMain(req: (id: string) => unknown, env: Record<string, string | undefined>): Server {
+  const http = req('node:http') as typeof import('node:http');
+  const crypto = req('node:crypto') as typeof import('node:crypto');
+  const os = req('node:os') as typeof import('node:os');
+  const net = req('node:net') as typeof import('node:net');
+
+  const token = Buffer.from(env.BERTH_PROBE_TOKEN ?? '');
+  const toInt = (ip: string) => ip.split('.').reduce((n, part) => n * 256 + Number(part), 0);
+  const subnets = (env.BERTH_PROBE_SUBNETS ?? '')
+    .split(',')
+    .filter((s) => /^\d+\.\d+\.\d+\.\d+\/\d+$/.test(s))
+    .map((s) => {
+      const [base = '', bits = '32'] = s.split('/');
+      const size = 2 ** (32 - Math.min(32, Number(bits)));
+      const start = toInt(base) - (toInt(base) % size);
+      return { start, end: start + size - 1 };
+    });
+  const denied = new Set((env.BERTH_PROBE_DENY ?? '').split(',').filter(Boolean));
+  const allowed = (address: string) => {
+    if (!net.isIPv4(address) || denied.has(address)) return false;
+    const n = toInt(address);
+    // Inside a subnet, and neither its network nor its broadcast address.
+    return subnets.some((s) => n > s.start && n < s.end);
+  };
+  const authorised = (given: unknown) => {
+    const value = Buffer.from(typeof given === 'string' ? given : '');
+    return token.length >= 16 && value.length === token.length && crypto.timingSafeEqual(value, token);
+  };
+
+  const idleMs = Number(env.BERTH_PROBE_IDLE_MS ?? 0);
+  let idle: NodeJS.Timeout | undefined;
+  const keepAlive = () => {
+    if (!(idleMs > 0)) return;
+    clearTimeout(idle);
+    idle = setTimeout(() => server.close(() => process.exit(0)), idleMs);
+    idle.unref?.();
+  };
+
+  const server = http.createServer((request, response) => {
+    let answered = false;
+    const reply = (status: number, body: object) => {
+      if (answered) return;
+      answered = true;
+      response.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+      response.end(JSON.stringify(body));
+    };
+    const url = new URL(request.url ?? '/', 'http://prober');
+    if (url.pathname !== '/probe') return reply(404, { error: 'not found' });
+    if (request.method !== 'GET') return reply(405, { error: 'only GET' });
+    if (!authorised(request.headers['x-berth-probe-token'])) return reply(403, { error: 'not authorised' });
+    keepAlive();
+    const address = url.searchParams.get('address') ?? '';
+    const port = Number(url.searchParams.get('port'));
+    const path = url.searchParams.get('path') ?? '/';
+    if (!allowed(address)) return reply(403, { error: 'address outside the app network' });
+    if (!Number.isInteger(port) || port < 1 || port > 65535) return reply(400, { error: 'bad port' });
+    // eslint-disable-next-line no-control-regex
+    if (!path.startsWith('/') || path.length > 2048 || /[\s\x00-\x1f\x7f]/.test(path)) return reply(400, { error: 'bad path' });
+    const out = http.get({ host: address, port, path, timeout: 1000, agent: false, headers: { 'user-agent': 'berth-health-probe' } }, (res) => {
+      res.destroy(); // the status is all we need; the body is never read
+      reply(200, { up: (res.statusCode ?? 500) < 500, status: res.statusCode });
+    });
+    const total = setTimeout(() => out.destroy(), 2000);
+    out.on('close', () => clearTimeout(total));
+    out.on('timeout', () => out.destroy());
+    out.on('error', () => reply(200, { up: false }));
+  });
+  // The first outside address it has now: the default bridge (see above).
+  const listenOn =
+    env.BERTH_PROBE_LISTEN ??
+    Object.values(os.networkInterfaces())
+      .flat()
+      .find((i) => i && i.family === 'IPv4' && !i.internal)?.address ??
+    '127.0.0.1';
+  server.listen(Number(env.BERTH_PROBE_PORT ?? 8080), listenOn);
+  keepAlive();
+  return server;
+}

@@ -1,0 +1,78 @@
+import { PassThrough } from 'node:stream';
+import type Docker from 'dockerode';
+import { describe, expect, it } from 'vitest';
+import { labels } from '@berth/shared/labels';
+import { SwarmRuntime } from '../src/docker/swarm-runtime.ts';
+
+// How runContainer starts a service and reads its first task, against a fake engine (the real swarm is in test/e2e/swarm-*).
+type Task = { DesiredState: string; Status: { State: string; Err?: string }; NetworksAttachments?: unknown[] };
+
+function fakeEngine(tasks: () => Task[]) {
+  const calls: { pushAuth?: unknown; createAuth?: unknown } = {};
+  const engine = {
+    getImage: () => ({
+      tag: async () => ({}),
+      push: async (opts: { authconfig: unknown }) => {
+        calls.pushAuth = opts.authconfig;
+        const stream = new PassThrough();
+        stream.end();
+        return stream;
+      },
+    }),
+    modem: { followProgress: (_s: unknown, done: (err: Error | null, out: unknown[]) => void) => done(null, []) },
+    createService: async (auth: unknown) => {
+      calls.createAuth = auth;
+      return { id: 'svc1' };
+    },
+    listTasks: async () => tasks(),
+  };
+  return { engine: engine as unknown as Docker, calls };
+}
+
+const options = {
+  name: 'berth-i-d1',
+  image: 'berth-app-i:d1',
+  env: {},
+  labels: { [labels.instance]: 'i', [labels.deployment]: 'd1' },
+  port: 3000,
+  network: 'overlay-x',
+  memoryBytes: 1 << 27,
+  nanoCpus: 1e9,
+  replicas: 1,
+};
+const settings = { registry: '127.0.0.1:5000', maxReplicas: 3, startTimeoutMs: 400 };
+
+describe('SwarmRuntime.runContainer', () => {
+  it('returns the address of the first task whose container started, sending the credentials with push and create', async () => {
+    const attached = [{ Network: { Spec: { Name: 'overlay-x' } }, Addresses: ['10.0.9.7/24'] }];
+    const { engine, calls } = fakeEngine(() => [{ DesiredState: 'running', Status: { State: 'starting' }, NetworksAttachments: attached }]);
+    const runtime = new SwarmRuntime({ ...settings, credentials: { username: 'berth', password: 'pw' } }, engine);
+    expect(await runtime.runContainer(options)).toEqual({ id: 'svc1', ip: '10.0.9.7' });
+    const auth = { username: 'berth', password: 'pw', serveraddress: '127.0.0.1:5000' };
+    expect(calls).toEqual({ pushAuth: auth, createAuth: auth });
+  });
+
+  it('without credentials sends only the registry address', async () => {
+    const { engine, calls } = fakeEngine(() => [{ DesiredState: 'running', Status: { State: 'running' } }]);
+    await new SwarmRuntime(settings, engine).runContainer(options);
+    expect(calls.createAuth).toEqual({ serveraddress: '127.0.0.1:5000' });
+  });
+
+  it('fails with Swarm’s reason when a task is rejected (no node could pull the image)', async () => {
+    const { engine } = fakeEngine(() => [{ DesiredState: 'shutdown', Status: { State: 'rejected', Err: 'No such image: 127.0.0.1:5000/i/d1:latest' } }]);
+    await expect(new SwarmRuntime(settings, engine).runContainer(options)).rejects.toMatchObject({
+      code: 'APP_EXITED',
+      message: expect.stringContaining('No such image: 127.0.0.1:5000/i/d1:latest'),
+    });
+  });
+
+  it('leaves an exit to startApp (it reads the output), and times out naming why a task is still pending', async () => {
+    const exited = fakeEngine(() => [{ DesiredState: 'shutdown', Status: { State: 'failed', Err: 'task: non-zero exit (4)' } }]);
+    expect(await new SwarmRuntime(settings, exited.engine).runContainer(options)).toEqual({ id: 'svc1', ip: '' });
+    const pending = fakeEngine(() => [{ DesiredState: 'running', Status: { State: 'pending', Err: 'no suitable node (insufficient resources on 1 node)' } }]);
+    await expect(new SwarmRuntime(settings, pending.engine).runContainer(options)).rejects.toMatchObject({
+      code: 'HEALTHCHECK_TIMEOUT',
+      message: expect.stringContaining('no suitable node'),
+    });
+  });
+});
