@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp } from '@berth/api/app';
+import { createLogger } from '@berth/shared/logger';
 import { TokenStore } from '@berth/shared/token-store';
 import { tokenScopes, scopeAllows, type TokenScope } from '@berth/shared/token-scope';
 import { SseClient } from '../helpers/http.ts';
@@ -94,10 +96,32 @@ describe('scoped tokens', () => {
     await waitFor('streams to be released', () => stack.relay.listenerCount() === 0, 5000);
   });
 
+  it('refuses a revoked token’s requests at once on the revoking API and within TOKEN_RECHECK_MS on another', async () => {
+    // A second API process on the same database and Redis; both have just let the token in (and remember it).
+    const other = await buildApp({ ...stack.apiDeps(), logger: createLogger('test', 'silent') });
+    try {
+      const made = (await stack.inject({ method: 'POST', url: '/api/tokens', payload: { name: 'requester', scope: 'deploy' } })).json() as { id: string; token: string };
+      const get = (app: typeof other) => app.inject({ method: 'GET', url: '/api/deployments', headers: bearer(made.token) });
+      for (const app of [stack.api, other]) expect((await get(app)).statusCode).toBe(200);
+
+      expect((await stack.inject({ method: 'DELETE', url: `/api/tokens/${made.id}` })).statusCode).toBe(200);
+      const here = await get(stack.api);
+      expect(here.statusCode).toBe(403);
+      expect(here.json().error).toEqual({ code: 'FORBIDDEN', message: 'this API token has been revoked' });
+      // The stack's TOKEN_RECHECK_MS is 200 ms; the wait allows for a busy machine, the unit test (token-cache.test.ts) pins the bound.
+      await waitFor('the other API to refuse the revoked token', async () => (await get(other)).statusCode === 403, 5000);
+      expect((await other.inject({ method: 'POST', url: '/api/deployments', headers: bearer(made.token), payload: { gitUrl: 'https://example.com/a.git' } })).statusCode).toBe(403);
+    } finally {
+      await other.close();
+    }
+  });
+
   it('replaces the bootstrap admin token when BERTH_ADMIN_TOKEN changes: the old one gets 401', async () => {
     const store = new TokenStore(stack.db.db);
     const next = 'berth_rotated_admin_token_9876543210';
     await store.bootstrap(next);
+    // Changed by another API's start: this one may have let the old secret in within TOKEN_RECHECK_MS (200 ms here).
+    await waitFor('the old admin token to be refused', async () => (await stack.api.inject({ method: 'GET', url: '/api/tokens', headers: bearer(testToken) })).statusCode === 401, 5000);
     const old = await stack.api.inject({ method: 'GET', url: '/api/tokens', headers: bearer(testToken) });
     expect(old.statusCode).toBe(401);
     expect((await stack.api.inject({ method: 'GET', url: '/api/tokens', headers: bearer(next) })).statusCode).toBe(200);

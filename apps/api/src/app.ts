@@ -16,6 +16,7 @@ import type { Redis } from '@berth/shared/redis';
 import { deployRateKey } from '@berth/shared/redis-keys';
 import type { DeploymentLifecycle } from '@berth/shared/deployment-lifecycle';
 import { installAuth } from './auth.ts';
+import { TokenCache } from './token-cache.ts';
 import { tokenRoutes } from './routes/tokens.ts';
 import { healthRoutes } from './routes/health.ts';
 import { deploymentLogRoutes } from './routes/deployment-logs.ts';
@@ -89,7 +90,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   installErrorHandler(app);
   openDocsRoutes(app);
-  installAuth(app, deps.tokens);
+  // Verified tokens for up to TOKEN_RECHECK_MS; a revocation through this API drops them at once.
+  const tokenCache = new TokenCache(deps.tokens, deps.config.TOKEN_RECHECK_MS);
+  installAuth(app, tokenCache);
   await app.register(multipart, {
     limits: { fileSize: deps.config.MAX_ARCHIVE_BYTES, files: 1, fields: 20, fieldSize: 256 * 1024 },
   });
@@ -125,7 +128,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await api.register(domainRoutes, { domains: deps.domains, announceRoutes: deps.announceRoutes, config });
   await api.register(webhookRoutes, { db: deps.db, projects, secrets, config });
   await api.register(gitHookRoutes, { db: deps.db, projects, releases, lifecycle, store, secrets, announceRoutes: deps.announceRoutes, limiter, logger: deps.logger, config });
-  await api.register(tokenRoutes, { tokens, onRevoked: (tokenId) => streams.endForToken(tokenId) });
+  await api.register(tokenRoutes, {
+    tokens,
+    onRevoked: (tokenId) => {
+      tokenCache.forget(tokenId);
+      streams.endForToken(tokenId);
+    },
+  });
   await api.register(metricsRoutes, { metrics: deps.metrics, sources: deps.metricsSources });
   await api.register(workerRoutes, { workers: new WorkerRegistry(deps.redis, config.BERTH_INSTANCE) });
   await app.register(dashboardRoutes, {});
