@@ -99,6 +99,27 @@ export class DeploymentStore {
     return this.db.selectFrom('deployments').selectAll().where('id', '=', id).executeTakeFirst();
   }
 
+  /**
+   * The deployment with what its view shows besides: whether its project's
+   * URL serves it now, and while queued its place in the queue (as
+   * `queuePosition`), in one query.
+   */
+  async getWithPlace(id: string): Promise<{ row: DeploymentRow; current: boolean; queuePosition: number | null } | undefined> {
+    const found = await this.db
+      .selectFrom('deployments as d')
+      .leftJoin('projects as p', 'p.name', 'd.project')
+      .selectAll('d')
+      .select([
+        sql<boolean>`coalesce(p.current_deployment_id = d.id, false)`.as('is_current'),
+        sql<string | null>`case when d.status = 'queued' then (select count(*) + 1 from deployments q where q.status = 'queued' and (q.created_at, q.id) < (d.created_at, d.id)) end`.as('queue_place'),
+      ])
+      .where('d.id', '=', id)
+      .executeTakeFirst();
+    if (!found) return undefined;
+    const { is_current, queue_place, ...row } = found;
+    return { row: row as DeploymentRow, current: is_current, queuePosition: queue_place === null ? null : Number(queue_place) };
+  }
+
   /** Records the commit a git source resolved to. */
   async setCommit(id: string, sha: string): Promise<void> {
     await this.db.updateTable('deployments').set({ commit_sha: sha }).where('id', '=', id).execute();
@@ -111,18 +132,6 @@ export class DeploymentStore {
       .set(image ? { image_bytes: image.bytes } : { image: null, image_bytes: null })
       .where('id', '=', id)
       .execute();
-  }
-
-  /** Where a queued deployment stands: 1 = next to be taken (queued ones, oldest first). */
-  async queuePosition(row: DeploymentRow): Promise<number | null> {
-    if (row.status !== 'queued') return null;
-    const ahead = await this.db
-      .selectFrom('deployments')
-      .select((eb) => eb.fn.countAll<string>().as('n'))
-      .where('status', '=', 'queued')
-      .where((eb) => eb.or([eb('created_at', '<', row.created_at), eb.and([eb('created_at', '=', row.created_at), eb('id', '<', row.id)])]))
-      .executeTakeFirstOrThrow();
-    return Number(ahead.n) + 1;
   }
 
   /** Newest first, keyset-paginated on (created_at, id). */

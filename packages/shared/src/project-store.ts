@@ -37,25 +37,28 @@ export class ProjectStore {
   async create(input: NewProject): Promise<ProjectRow> {
     const row = await this.db
       .insertInto('projects')
-      .values({
-        name: input.name,
-        id: newProjectId(),
-        current_deployment_id: null,
-        updated_at: new Date(),
-        git_url: input.gitUrl ?? null,
-        git_ref: input.ref ?? null,
-        root_dir: input.rootDir ?? '',
-        port: input.port ?? null,
-        health_path: input.healthPath ?? '/',
-        env_sealed: input.envSealed,
-        build_env_sealed: input.buildEnvSealed,
-        hook_secret_sealed: input.hookSecretSealed ?? null,
-      })
+      .values(projectValues(input))
       .onConflict((oc) => oc.column('name').doNothing())
       .returningAll()
       .executeTakeFirst();
     if (!row) throw new BerthError('CONFLICT', `a project named ${input.name} exists already`);
     return row;
+  }
+
+  /**
+   * The project named `input.name`, made from `input` when there is none: one
+   * statement (the enqueue path's project read, bench:api). A project made
+   * meanwhile by another request is read again.
+   */
+  async getOrCreate(input: NewProject): Promise<ProjectRow> {
+    const row = await this.db
+      .with('made', (db) => db.insertInto('projects').values(projectValues(input)).onConflict((oc) => oc.column('name').doNothing()).returningAll())
+      .selectFrom('made')
+      .selectAll()
+      .unionAll((db) => db.selectFrom('projects').selectAll().where('name', '=', input.name))
+      .limit(1)
+      .executeTakeFirst();
+    return (row as ProjectRow | undefined) ?? this.mustGet(input.name);
   }
 
   async get(name: string): Promise<ProjectRow | undefined> {
@@ -169,4 +172,22 @@ export class ProjectStore {
           where d.project = ${name}) as archives`.execute(this.db);
     return { imageBytes: Number(rows[0]?.images ?? 0), archiveBytes: Number(rows[0]?.archives ?? 0) };
   }
+}
+
+/** A new project's row. */
+function projectValues(input: NewProject) {
+  return {
+    name: input.name,
+    id: newProjectId(),
+    current_deployment_id: null,
+    updated_at: new Date(),
+    git_url: input.gitUrl ?? null,
+    git_ref: input.ref ?? null,
+    root_dir: input.rootDir ?? '',
+    port: input.port ?? null,
+    health_path: input.healthPath ?? '/',
+    env_sealed: input.envSealed,
+    build_env_sealed: input.buildEnvSealed,
+    hook_secret_sealed: input.hookSecretSealed ?? null,
+  };
 }
