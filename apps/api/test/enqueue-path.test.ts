@@ -45,8 +45,9 @@ describe('superseding queued deployments', () => {
       const ids = [first, ...(await Promise.all(Array.from({ length: 8 }, () => post('sup'))))];
       const rows = await db.selectFrom('deployments').selectAll().where('project', '=', 'sup').orderBy('created_at').orderBy('id').execute();
       expect(rows.map((r) => r.id).sort()).toEqual([...ids].sort());
-      const newest = rows.at(-1)!;
-      expect(newest.status).toBe('queued');
+      // The newest always survives (of several made in the same millisecond, the one that came last).
+      const newest = rows.filter((r) => r.created_at.getTime() === rows.at(-1)!.created_at.getTime()).find((r) => r.status === 'queued')!;
+      expect(newest).toBeDefined();
       const canceled = rows.filter((r) => r.status === 'canceled');
       expect(canceled.map((r) => r.id)).toContain(first);
       expect(rows.filter((r) => r.status !== 'canceled' && r.status !== 'queued')).toEqual([]);
@@ -78,6 +79,25 @@ describe('superseding queued deployments', () => {
     } finally {
       await subscriber.quit();
     }
+  });
+});
+
+describe('superseding in a batch', () => {
+  it('lets the last of one lane win, whatever its id, even when all were made in the same millisecond', async () => {
+    const { store, lifecycle, db } = stack.db;
+    const ids = ['zzzzbatch001', 'mmmmbatch002', 'aaaabatch003']; // arrival order: the last has the smallest id
+    const made = await store.createMany(ids.map((id) => ({ id, project: 'batch', sourceType: 'git' as const, gitUrl: 'https://x/y.git', rootDir: '', port: 3000, env: {} })));
+    expect(made.map((r) => r.id)).toEqual(ids);
+    const at = new Date('2026-01-01T00:00:00.000Z');
+    await db.updateTable('deployments').set({ created_at: at }).where('project', '=', 'batch').execute();
+    const superseded = await lifecycle.supersedeQueued(made.map((r) => ({ ...r, created_at: at })));
+    expect(superseded.sort()).toEqual(['mmmmbatch002', 'zzzzbatch001']);
+    const rows = await db.selectFrom('deployments').select(['id', 'status', 'error_message']).where('project', '=', 'batch').orderBy('id').execute();
+    expect(rows).toEqual([
+      { id: 'aaaabatch003', status: 'queued', error_message: null },
+      { id: 'mmmmbatch002', status: 'canceled', error_message: 'superseded by the newer deployment aaaabatch003 of batch' },
+      { id: 'zzzzbatch001', status: 'canceled', error_message: 'superseded by the newer deployment aaaabatch003 of batch' },
+    ]);
   });
 });
 

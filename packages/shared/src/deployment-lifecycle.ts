@@ -119,23 +119,30 @@ export class DeploymentLifecycle {
   }
 
   /**
-   * The newest wins: cancels the queued deployments of `newest`'s lane (its
-   * project and branch; production is one lane, each preview branch another)
-   * older than it (SUPERSEDED) and drops their jobs. One being built is
-   * never touched. Returns the ids it canceled.
+   * The newest wins: for each of `newest`, cancels the queued deployments of
+   * its lane (its project and branch; production is one lane, each preview
+   * branch another) older than it (SUPERSEDED) and drops their jobs. One
+   * being built is never touched. Returns the ids it canceled.
    *
-   * One statement (one round trip, atomic like `transition`'s transaction):
-   * the compare-and-set of every such row, their transitions and their
-   * webhook deliveries. `UPDATE … WHERE status = 'queued'` waits for a row
-   * another request is changing and then re-checks it, so each row is
-   * canceled once, by whoever gets there first. Older means older in
-   * (created_at, id): of two made in the same millisecond exactly one wins.
+   * One statement for all lanes (one round trip, atomic like `transition`'s
+   * transaction): the compare-and-set of every such row, their transitions
+   * and their webhook deliveries. `UPDATE … WHERE status = 'queued'` waits
+   * for a row another request is changing and then re-checks it, so each row
+   * is canceled once, by whoever gets there first. Older means older in
+   * (created_at, id), or given earlier in the same lane: of two made in the
+   * same millisecond exactly one wins.
    */
-  async supersedeQueued(project: string, newest: DeploymentRow): Promise<string[]> {
+  async supersedeQueued(newest: readonly DeploymentRow[]): Promise<string[]> {
     assertTransition('queued', 'canceled');
-    const now = new Date();
-    const rows = await supersedeStatement(project, newest, now).execute(this.deps.db);
-    const canceled = rows.rows;
+    // Of several in one lane (a batch), the last given wins: the order they came in, whatever their ids.
+    const lanes = new Map<string, { newest: DeploymentRow; earlier: string[] }>();
+    for (const row of newest) {
+      const key = JSON.stringify([row.project, row.branch]);
+      const lane = lanes.get(key);
+      lanes.set(key, { newest: row, earlier: lane ? [...lane.earlier, lane.newest.id] : [] });
+    }
+    if (lanes.size === 0) return [];
+    const { rows: canceled } = await supersedeStatement([...lanes.values()], new Date()).execute(this.deps.db);
     await Promise.all(
       canceled.map(async (row) => {
         await this.deps.status.publish(row);
@@ -240,17 +247,21 @@ export class DeploymentLifecycle {
  * shape built in SQL (a test compares the two); delivery ids are `whd_` and
  * 20 random hex digits.
  */
-function supersedeStatement(project: string, newest: DeploymentRow, now: Date) {
+function supersedeStatement(lanes: readonly { newest: DeploymentRow; earlier: string[] }[], now: Date) {
   const event: WebhookEvent = 'deployment.canceled';
   const iso = (column: string) => sql.raw(`to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`);
+  const newest = sql.join(
+    lanes.map(({ newest: n, earlier }) => sql`(${n.project}::text, ${n.branch}::text, ${n.created_at}::timestamptz, ${n.id}::text, ${earlier}::text[])`),
+  );
   return sql<DeploymentRow>`
     with c as (
-      update deployments
+      update deployments d
          set status = 'canceled', updated_at = ${now}, finished_at = ${now}, error_code = 'SUPERSEDED',
-             error_message = ${`superseded by the newer deployment ${newest.id} of ${project}`}
-       where project = ${project} and status = 'queued' and branch is not distinct from ${newest.branch}
-         and (created_at, id) < (${newest.created_at}, ${newest.id})
-      returning *
+             error_message = 'superseded by the newer deployment ' || n.id || ' of ' || n.project
+        from (values ${newest}) as n (project, branch, created_at, id, earlier)
+       where d.project = n.project and d.status = 'queued' and d.branch is not distinct from n.branch
+         and ((d.created_at, d.id) < (n.created_at, n.id) or d.id = any(n.earlier))
+      returning d.*
     ), t as (
       insert into deployment_transitions (deployment_id, status, error_code, error_message, at)
       select id, status, error_code, error_message, ${now} from c
