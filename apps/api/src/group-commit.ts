@@ -57,3 +57,20 @@ export class GroupCommit<I, O> {
     }
   }
 }
+
+/**
+ * A batch `run` from a function that does many items in one statement: when
+ * that fails for a batch of several, each item is tried again on its own, so
+ * one bad item fails only its own request.
+ */
+export function eachAloneOnFailure<I, O>(many: (items: I[]) => Promise<O[]>): (items: I[]) => Promise<Settled<O>[]> {
+  const settle = (values: O[]) => values.map((value) => ({ ok: true as const, value }));
+  return async (items) => {
+    try {
+      return settle(await many(items));
+    } catch (err) {
+      if (items.length === 1) throw err;
+      return Promise.all(items.map((item) => many([item]).then(([value]) => ({ ok: true as const, value: value! }), (error: unknown) => ({ ok: false as const, error }))));
+    }
+  };
+}

@@ -9,7 +9,7 @@ import type { ProjectStore } from '@berth/shared/project-store';
 import type { RoutingStore } from '@berth/shared/routing-store';
 import type { SecretBox } from '@berth/shared/secret-box';
 import type { DeploymentQueue } from './deployment-queue.ts';
-import { GroupCommit, type Settled } from './group-commit.ts';
+import { eachAloneOnFailure, GroupCommit, type Settled } from './group-commit.ts';
 
 /** Where a new deployment's source comes from. */
 export type ReleaseSource =
@@ -50,6 +50,7 @@ export interface ReleasesDeps {
  */
 export class Releases {
   private readonly batch = new GroupCommit<NewDeployment, DeploymentRow>((inputs) => this.createBatch(inputs));
+  private readonly createRows = eachAloneOnFailure((inputs: NewDeployment[]) => this.deps.store.createMany(inputs));
 
   constructor(private readonly deps: ReleasesDeps) {}
 
@@ -98,14 +99,7 @@ export class Releases {
 
   /** One batch of the group commit: each item's row, or its own error. */
   private async createBatch(inputs: NewDeployment[]): Promise<Settled<DeploymentRow>[]> {
-    let rows: Settled<DeploymentRow>[];
-    try {
-      rows = (await this.deps.store.createMany(inputs)).map((value) => ({ ok: true, value }));
-    } catch (err) {
-      if (inputs.length === 1) throw err;
-      // One bad item must not fail the others: each again on its own.
-      rows = await Promise.all(inputs.map((i) => this.deps.store.create(i).then((value) => ({ ok: true as const, value }), (error: unknown) => ({ ok: false as const, error }))));
-    }
+    const rows = await this.createRows(inputs);
     const made = rows.flatMap((r) => (r.ok ? [r.value] : []));
     try {
       if (made.length > 0) await this.enqueueAll(made);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { GroupCommit, type Settled } from '../src/group-commit.ts';
+import { eachAloneOnFailure, GroupCommit, type Settled } from '../src/group-commit.ts';
 
 /** A `run` whose batches finish only when the test says so. */
 function heldRun() {
@@ -68,5 +68,18 @@ describe('GroupCommit', () => {
     batches[3]!.finish([{ ok: true, value: 'row3' }]);
     expect(await c).toBe('row3');
     await expect(d).rejects.toThrow('no result');
+  });
+
+  it('tries each item of a failed many-at-once call on its own, so only the bad one fails', async () => {
+    const calls: number[][] = [];
+    const run = eachAloneOnFailure(async (items: number[]) => {
+      calls.push(items);
+      if (items.includes(2)) throw new Error(`bad ${items.join(',')}`);
+      return items.map((i) => i * 10);
+    });
+    const results = await run([1, 2, 3]);
+    expect(calls).toEqual([[1, 2, 3], [1], [2], [3]]);
+    expect(results).toEqual([{ ok: true, value: 10 }, { ok: false, error: new Error('bad 2') }, { ok: true, value: 30 }]);
+    await expect(run([2])).rejects.toThrow('bad 2'); // alone, the error is the batch's
   });
 });

@@ -46,19 +46,26 @@ export class ProjectStore {
   }
 
   /**
-   * The project named `input.name`, made from `input` when there is none: one
-   * statement (the enqueue path's project read, bench:api). A project made
+   * The projects named in `inputs`, each made from its input when there is
+   * none: one statement (the enqueue path's project read, bench:api); rows in
+   * the order of `inputs` (the first input of a name makes it). A project made
    * meanwhile by another request is read again.
    */
-  async getOrCreate(input: NewProject): Promise<ProjectRow> {
-    const row = await this.db
-      .with('made', (db) => db.insertInto('projects').values(projectValues(input)).onConflict((oc) => oc.column('name').doNothing()).returningAll())
+  async getOrCreateMany(inputs: readonly NewProject[]): Promise<ProjectRow[]> {
+    const first = new Map<string, NewProject>();
+    for (const i of inputs) if (!first.has(i.name)) first.set(i.name, i);
+    // In name order: two batches making the same projects wait for each other in one order, never in a cycle.
+    const unique = [...first.values()].sort((a, b) => (a.name < b.name ? -1 : 1));
+    const names = unique.map((i) => i.name);
+    const rows = await this.db
+      .with('made', (db) => db.insertInto('projects').values(unique.map(projectValues)).onConflict((oc) => oc.column('name').doNothing()).returningAll())
       .selectFrom('made')
       .selectAll()
-      .unionAll((db) => db.selectFrom('projects').selectAll().where('name', '=', input.name))
-      .limit(1)
-      .executeTakeFirst();
-    return (row as ProjectRow | undefined) ?? this.mustGet(input.name);
+      .unionAll((db) => db.selectFrom('projects').selectAll().where('name', 'in', names))
+      .execute();
+    const byName = new Map(rows.map((r) => [r.name, r as ProjectRow]));
+    for (const name of names) if (!byName.has(name)) byName.set(name, await this.mustGet(name));
+    return inputs.map((i) => byName.get(i.name)!);
   }
 
   async get(name: string): Promise<ProjectRow | undefined> {

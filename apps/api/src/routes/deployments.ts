@@ -8,7 +8,8 @@ import type { DeploymentQueue } from '../deployment-queue.ts';
 import { deploymentView, deploymentViewSchema, type Urls } from '../deployment-view.ts';
 import { assertProjectName, parseFields, toDeploymentInput, type DeploymentInput } from '../deployment-input.ts';
 import type { ProjectRow } from '@berth/shared/db';
-import type { ProjectStore } from '@berth/shared/project-store';
+import type { NewProject, ProjectStore } from '@berth/shared/project-store';
+import { eachAloneOnFailure, GroupCommit } from '../group-commit.ts';
 import type { Releases } from '../releases.ts';
 import { RateLimitedError, type RateLimiter } from '../rate-limiter.ts';
 import { ConcurrencyLimit } from '../concurrency-limit.ts';
@@ -61,6 +62,8 @@ export const deploymentRoutes: ApiPlugin<DeploymentRoutesOptions> = async (app, 
 };
 
 function createRoute(app: ApiInstance, { projects, releases, uploads, limiter, config }: DeploymentRoutesOptions): void {
+  // Projects read (or made on first use) by requests arriving together go in one statement.
+  const projectReads = new GroupCommit<NewProject, ProjectRow>(eachAloneOnFailure((inputs) => projects.getOrCreateMany(inputs)));
   // No body schema: the fields come as JSON or as multipart form fields next to the archive, and one
   // validator (deployment-input.ts) checks both ways alike, with the same messages.
   const schema = { response: { 202: deploymentViewSchema, ...errorResponses } } as const;
@@ -72,7 +75,7 @@ function createRoute(app: ApiInstance, { projects, releases, uploads, limiter, c
     const input = toDeploymentInput(fields, archive, { port: config.DEFAULT_APP_PORT });
     if (input.gitUrl) await refuseLocalGitHost(input.gitUrl, config.GIT_ALLOW_PRIVATE_HOSTS);
     // The project is made on first use (a name that may not be one is refused then).
-    const project = await projectFor(projects, input, config.BASE_DOMAIN);
+    const project = await projectFor(projects, projectReads, input, config.BASE_DOMAIN);
     const { env, buildEnv } = releases.projectEnv(project);
     const row = await releases.create({
       project,
@@ -148,7 +151,12 @@ function releaseRoutes(app: ApiInstance, { releases, limiter, config }: Deployme
  * settings) in the same statement that reads it. A name no new project may have is refused, unless a
  * project of that name exists already (made before the rule was).
  */
-async function projectFor(projects: ProjectStore, input: DeploymentInput, baseDomain: string): Promise<ProjectRow> {
+async function projectFor(
+  projects: ProjectStore,
+  reads: GroupCommit<NewProject, ProjectRow>,
+  input: DeploymentInput,
+  baseDomain: string,
+): Promise<ProjectRow> {
   try {
     assertProjectName(input.project, baseDomain);
   } catch (err) {
@@ -156,7 +164,7 @@ async function projectFor(projects: ProjectStore, input: DeploymentInput, baseDo
     if (existing) return existing;
     throw err;
   }
-  return projects.getOrCreate({
+  return reads.submit({
     name: input.project,
     gitUrl: input.gitUrl ?? null,
     ref: input.ref ?? null,
