@@ -66,6 +66,7 @@ async function load(title: string, options: Record<string, unknown>): Promise<Re
  * CPU seconds so far of the processes in the run (Linux /proc): the API, the
  * hello-world, this process (autocannon), every postgres and redis-server
  * process (shared with whatever else runs on the machine), and the machine.
+ * A process that ended during the phase takes its CPU with it (not counted).
  */
 function cpuByProcess(): { at: number; seconds: Record<string, number> } {
   const seconds: Record<string, number> = {};
@@ -92,7 +93,7 @@ function cpuByProcess(): { at: number; seconds: Record<string, number> } {
 function cpuShare(a: ReturnType<typeof cpuByProcess>, b: ReturnType<typeof cpuByProcess>): string {
   const wall = (b.at - a.at) / 1000;
   return ['api', 'hello-world', 'postgres', 'redis', 'autocannon', 'machine busy']
-    .map((k) => `${k} ${(((b.seconds[k] ?? 0) - (a.seconds[k] ?? 0)) / wall * 100).toFixed(0)}`)
+    .map((k) => `${k} ${((Math.max(0, (b.seconds[k] ?? 0) - (a.seconds[k] ?? 0)) / wall) * 100).toFixed(0)}`)
     .join(', ') + ` (of ${availableParallelism() * 100}); load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`;
 }
 
@@ -138,7 +139,8 @@ try {
   const { id } = (await created.json()) as { id: string };
   const read = await load('GET /api/deployments/:id (queued)', { url: `${apiUrl}/api/deployments/${id}`, headers: auth });
   // A queued one's view counts the queued deployments ahead of it (thousands here); one that is over does not.
-  const [over] = (await (await fetch(`${apiUrl}/api/deployments?status=canceled&limit=1`, { headers: auth })).json()).items as { id: string }[];
+  const canceled = (await (await fetch(`${apiUrl}/api/deployments?status=canceled&limit=1`, { headers: auth })).json()) as { items: { id: string }[] };
+  const over = canceled.items[0];
   await load('GET /api/deployments/:id (canceled)', { url: `${apiUrl}/api/deployments/${over!.id}`, headers: auth });
   const ratio = (r: Result) => `req/s ${(r.requests.average / base.requests.average).toFixed(2)}, p99 ${(r.latency.p99 / Math.max(1, base.latency.p99)).toFixed(1)}x`;
   console.log(`ratios against hello-world: POST one project ${ratio(post)}; a project each ${ratio(many)}; GET ${ratio(read)}  (${connections} connections, ${seconds} s each)`);
