@@ -137,5 +137,12 @@ describe('GET /api/deployments/:id', () => {
     await stack.db.db.updateTable('projects').set({ current_deployment_id: b }).where('name', '=', 'place-b').execute();
     expect(await get(b)).toMatchObject({ id: b, project: 'place-b', status: 'queued', current: true });
     expect((await get(c)).current).toBe(false);
+
+    // The project list shows each project's current deployment (read for all projects in one query).
+    await stack.db.db.updateTable('projects').set({ current_deployment_id: c }).where('name', '=', 'place-c').execute();
+    const listed = (await stack.inject({ method: 'GET', url: '/api/projects' })).json().items as { name: string; currentDeployment: { id: string; current: boolean } | null }[];
+    const current = Object.fromEntries(listed.filter((p) => p.name.startsWith('place-')).map((p) => [p.name, p.currentDeployment?.id ?? null]));
+    expect(current).toEqual({ 'place-a': null, 'place-b': b, 'place-c': c });
+    expect(listed.find((p) => p.name === 'place-b')!.currentDeployment!.current).toBe(true);
   });
 });

@@ -171,6 +171,13 @@ export class DeploymentStore {
     return { items, nextCursor: rows.length > query.limit && last ? encodeCursor(last) : null };
   }
 
+  /** These deployments by id (missing ones left out), in one query. */
+  async getMany(ids: readonly string[]): Promise<Map<string, DeploymentRow>> {
+    if (ids.length === 0) return new Map();
+    const rows = await this.db.selectFrom('deployments').selectAll().where('id', 'in', ids).execute();
+    return new Map(rows.map((r) => [r.id, r]));
+  }
+
   async statuses(ids: readonly string[]): Promise<Map<string, DeploymentStatus>> {
     if (ids.length === 0) return new Map();
     const rows = await this.db.selectFrom('deployments').select(['id', 'status']).where('id', 'in', ids).execute();
