@@ -1,4 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { EventRelay } from '@berth/api/event-relay';
+import { createRedis } from '@berth/shared/redis';
+import { tokensChannel } from '@berth/shared/redis-keys';
 import { buildApp } from '@berth/api/app';
 import { createLogger } from '@berth/shared/logger';
 import { TokenStore } from '@berth/shared/token-store';
@@ -23,6 +26,8 @@ afterAll(async () => {
 });
 
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+const mkToken = async (name: string) =>
+  (await stack.inject({ method: 'POST', url: '/api/tokens', payload: { name, scope: 'deploy' } })).json() as { id: string; token: string };
 const concrete = (url: string) => url.replace(/:[A-Za-z]+/g, 'abcdefghijkl');
 
 describe('scoped tokens', () => {
@@ -100,7 +105,7 @@ describe('scoped tokens', () => {
     // A second API process on the same database and Redis; both have just let the token in (and remember it).
     const other = await buildApp({ ...stack.apiDeps(), logger: createLogger('test', 'silent') });
     try {
-      const made = (await stack.inject({ method: 'POST', url: '/api/tokens', payload: { name: 'requester', scope: 'deploy' } })).json() as { id: string; token: string };
+      const made = await mkToken('requester');
       const get = (app: typeof other) => app.inject({ method: 'GET', url: '/api/deployments', headers: bearer(made.token) });
       for (const app of [stack.api, other]) expect((await get(app)).statusCode).toBe(200);
 
@@ -111,8 +116,36 @@ describe('scoped tokens', () => {
       // The stack's TOKEN_RECHECK_MS is 200 ms; the wait allows for a busy machine, the unit test (token-cache.test.ts) pins the bound.
       await waitFor('the other API to refuse the revoked token', async () => (await get(other)).statusCode === 403, 5000);
       expect((await other.inject({ method: 'POST', url: '/api/deployments', headers: bearer(made.token), payload: { gitUrl: 'https://example.com/a.git' } })).statusCode).toBe(403);
+
+      // Revoked straight in the database (no API announced it): the bound alone.
+      const quiet = await mkToken('quiet');
+      const getQuiet = () => stack.api.inject({ method: 'GET', url: '/api/deployments', headers: bearer(quiet.token) });
+      expect((await getQuiet()).statusCode).toBe(200);
+      await stack.db.db.updateTable('api_tokens').set({ revoked_at: new Date() }).where('id', '=', quiet.id).execute();
+      await waitFor('a token revoked in the database to be refused', async () => (await getQuiet()).statusCode === 403, 5000);
     } finally {
       await other.close();
+    }
+  });
+
+  it('tells every other API of a revocation over Redis: refused there at once, however long TOKEN_RECHECK_MS is', async () => {
+    // Its own relay (its own subscription, as a separate process has) and a cache that would keep the token a minute.
+    const relay = new EventRelay(createRedis(inject('redisUrl')), stack.instance, createLogger('test', 'silent'));
+    await relay.start();
+    const config = { ...stack.apiConfig, TOKEN_RECHECK_MS: 60_000 };
+    const other = await buildApp({ ...stack.apiDeps(), relay, config, logger: createLogger('test', 'silent') });
+    try {
+      const made = await mkToken('far-away');
+      const get = () => other.inject({ method: 'GET', url: '/api/deployments', headers: bearer(made.token) });
+      expect((await get()).statusCode).toBe(200);
+      expect((await stack.inject({ method: 'DELETE', url: `/api/tokens/${made.id}` })).statusCode).toBe(200);
+      await waitFor('the revocation to reach the other API', async () => (await get()).statusCode === 403, 5000);
+      // Noise on the channel is ignored.
+      await stack.apiDeps().redis.publish(tokensChannel(stack.instance), 'not a token id\n');
+      expect((await other.inject({ method: 'GET', url: '/api/deployments', headers: bearer(tokens.read) })).statusCode).toBe(200);
+    } finally {
+      await other.close();
+      await relay.close();
     }
   });
 

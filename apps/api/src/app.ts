@@ -13,7 +13,7 @@ import { deploymentRoutes } from './routes/deployments.ts';
 import { SseRegistry } from './sse-stream.ts';
 import type { TokenStore } from '@berth/shared/token-store';
 import type { Redis } from '@berth/shared/redis';
-import { deployRateKey } from '@berth/shared/redis-keys';
+import { deployRateKey, tokensChannel } from '@berth/shared/redis-keys';
 import type { DeploymentLifecycle } from '@berth/shared/deployment-lifecycle';
 import { installAuth } from './auth.ts';
 import { TokenCache } from './token-cache.ts';
@@ -90,7 +90,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   installErrorHandler(app);
   openDocsRoutes(app);
-  // Verified tokens for up to TOKEN_RECHECK_MS; a revocation through this API drops them at once.
+  // Verified tokens for up to TOKEN_RECHECK_MS; a revocation through any API drops them at once (pub/sub).
   const tokenCache = new TokenCache(deps.tokens, deps.config.TOKEN_RECHECK_MS);
   installAuth(app, tokenCache);
   await app.register(multipart, {
@@ -101,7 +101,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const streams = new SseRegistry(deps.config.MAX_EVENT_STREAMS_PER_TOKEN);
   deps.metrics.countStreams(() => streams.size);
   const recheck = watchStreamTokens(streams, deps.tokens, deps.config.TOKEN_RECHECK_MS, deps.logger);
+  const revoked = (tokenId: string) => {
+    tokenCache.forget(tokenId);
+    streams.endForToken(tokenId);
+  };
+  const stopHearingRevocations = deps.relay.onTokenRevoked(revoked);
   app.addHook('preClose', async () => {
+    stopHearingRevocations();
     clearInterval(recheck);
     streams.endAll();
   });
@@ -131,8 +137,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await api.register(tokenRoutes, {
     tokens,
     onRevoked: (tokenId) => {
-      tokenCache.forget(tokenId);
-      streams.endForToken(tokenId);
+      revoked(tokenId);
+      // The other API processes: at once when this arrives, within TOKEN_RECHECK_MS when it does not.
+      deps.redis.publish(tokensChannel(config.BERTH_INSTANCE), tokenId).catch((err: unknown) => deps.logger.warn({ err, tokenId }, 'could not announce a revoked token'));
     },
   });
   await api.register(metricsRoutes, { metrics: deps.metrics, sources: deps.metricsSources });
