@@ -63,38 +63,63 @@ async function load(title: string, options: Record<string, unknown>): Promise<Re
 }
 
 /**
- * CPU seconds so far of the processes in the run (Linux /proc): the API, the
- * hello-world, this process (autocannon), every postgres and redis-server
- * process (shared with whatever else runs on the machine), and the machine.
- * A process that ended during the phase takes its CPU with it (not counted).
+ * CPU seconds so far of the processes in the run (Linux /proc), by pid: the
+ * API, the hello-world, this process (autocannon), every postgres and
+ * redis-server process (shared with whatever else runs on the machine), and
+ * the machine as a whole. A process that ended during a phase takes its CPU
+ * with it (not counted); one that started during it counts in full.
  */
-function cpuByProcess(): { at: number; seconds: Record<string, number> } {
-  const seconds: Record<string, number> = {};
-  const add = (key: string, v: number) => (seconds[key] = (seconds[key] ?? 0) + v);
+function cpuByProcess(): { at: number; used: Map<string, { key: string; seconds: number }> } {
+  const used = new Map<string, { key: string; seconds: number }>();
   const tick = 100; // USER_HZ
   for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
     try {
       const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
       const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
       const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      const used = (Number(f[11]) + Number(f[12])) / tick;
-      const key =
-        Number(pid) === api.pid ? 'api' : Number(pid) === hello.pid ? 'hello-world' : Number(pid) === process.pid ? 'autocannon' : comm.startsWith('postgres') ? 'postgres' : comm.startsWith('redis-server') ? 'redis' : undefined;
-      if (key) add(key, used);
+      const n = Number(pid);
+      const key = n === api.pid ? 'api' : n === hello.pid ? 'hello-world' : n === process.pid ? 'autocannon' : comm.startsWith('postgres') ? 'postgres' : comm.startsWith('redis-server') ? 'redis' : undefined;
+      if (key) used.set(pid, { key, seconds: (Number(f[11]) + Number(f[12])) / tick });
     } catch {
       // gone meanwhile
     }
   }
   const all = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
-  add('machine busy', (all.reduce((a, b) => a + b, 0) - all[3]! - all[4]!) / tick);
-  return { at: performance.now(), seconds };
+  used.set('machine', { key: 'machine busy', seconds: (all.reduce((x, y) => x + y, 0) - all[3]! - all[4]!) / tick });
+  return { at: performance.now(), used };
 }
 
 function cpuShare(a: ReturnType<typeof cpuByProcess>, b: ReturnType<typeof cpuByProcess>): string {
   const wall = (b.at - a.at) / 1000;
-  return ['api', 'hello-world', 'postgres', 'redis', 'autocannon', 'machine busy']
-    .map((k) => `${k} ${((Math.max(0, (b.seconds[k] ?? 0) - (a.seconds[k] ?? 0)) / wall) * 100).toFixed(0)}`)
-    .join(', ') + ` (of ${availableParallelism() * 100}); load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`;
+  const by: Record<string, number> = {};
+  for (const [pid, { key, seconds }] of b.used) by[key] = (by[key] ?? 0) + seconds - (a.used.get(pid)?.seconds ?? 0);
+  return (
+    ['api', 'hello-world', 'postgres', 'redis', 'autocannon', 'machine busy'].map((k) => `${k} ${(((by[k] ?? 0) / wall) * 100).toFixed(0)}`).join(', ') +
+    ` (of ${availableParallelism() * 100}); load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`
+  );
+}
+
+/**
+ * The ceiling Postgres sets on this machine: the creating statement alone
+ * (one deployment each, its first transition, from this process through a
+ * pool of 10, `connections` at a time), no HTTP, no API, no Redis.
+ */
+async function statementAlone(): Promise<void> {
+  const before = cpuByProcess();
+  const until = performance.now() + seconds * 1000;
+  let made = 0;
+  await Promise.all(
+    Array.from({ length: connections }, async () => {
+      while (performance.now() < until) {
+        const id = `bench${randomBytes(5).toString('hex')}`;
+        await db.store.createMany([{ id, project: `alone${made % 1000}`, sourceType: 'git', gitUrl: 'http://127.0.0.1:9/bench/app.git', rootDir: '', port: 3000, env: {} }]);
+        made++;
+      }
+    }),
+  );
+  const cpu = cpuShare(before, cpuByProcess());
+  console.log(`${'Postgres alone: the creating statement'.padEnd(40)} stmt/s ${(made / seconds).toFixed(0).padStart(5)}`);
+  console.log(`${''.padEnd(40)} cpu (% of one core): ${cpu}`);
 }
 
 const db = await createBenchDatabase('api');
@@ -142,6 +167,7 @@ try {
   const canceled = (await (await fetch(`${apiUrl}/api/deployments?status=canceled&limit=1`, { headers: auth })).json()) as { items: { id: string }[] };
   const over = canceled.items[0];
   await load('GET /api/deployments/:id (canceled)', { url: `${apiUrl}/api/deployments/${over!.id}`, headers: auth });
+  await statementAlone();
   const ratio = (r: Result) => `req/s ${(r.requests.average / base.requests.average).toFixed(2)}, p99 ${(r.latency.p99 / Math.max(1, base.latency.p99)).toFixed(1)}x`;
   console.log(`ratios against hello-world: POST one project ${ratio(post)}; a project each ${ratio(many)}; GET ${ratio(read)}  (${connections} connections, ${seconds} s each)`);
   console.log(`targets: POST >= 1500 req/s: ${post.requests.average >= 1500 ? 'met' : 'NOT met'}; p99 < 50 ms: ${post.latency.p99 < 50 && read.latency.p99 < 50 ? 'met' : 'NOT met'}`);
