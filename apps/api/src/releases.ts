@@ -49,7 +49,9 @@ export interface ReleasesDeps {
  * project URL moves only to a release that answers its health path.
  */
 export class Releases {
-  private readonly batch = new GroupCommit<NewDeployment, DeploymentRow>((inputs) => this.createBatch(inputs));
+  // One batch at a time: a batch is written, enqueued and has superseded before the next begins, so
+  // within this process the newest request of a lane always wins (across processes, the newest in time).
+  private readonly batch = new GroupCommit<NewDeployment, DeploymentRow>((inputs) => this.createBatch(inputs), 1);
   private readonly createRows = eachAloneOnFailure((inputs: NewDeployment[]) => this.deps.store.createMany(inputs));
 
   constructor(private readonly deps: ReleasesDeps) {}
