@@ -6,6 +6,8 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { availableParallelism, loadavg } from 'node:os';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -50,11 +52,74 @@ async function stop(p: ChildProcess): Promise<void> {
 }
 
 async function load(title: string, options: Record<string, unknown>): Promise<Result> {
+  const before = cpuByProcess();
   const r = await autocannon({ connections, duration: seconds, ...options });
+  const cpu = cpuShare(before, cpuByProcess());
   console.log(
     `${title.padEnd(40)} req/s ${r.requests.average.toFixed(0).padStart(6)}   p50 ${String(r.latency.p50).padStart(4)} ms   p99 ${String(r.latency.p99).padStart(4)} ms   non-2xx ${r.non2xx}  errors ${r.errors + r.timeouts}`,
   );
+  console.log(`${''.padEnd(40)} cpu (% of one core): ${cpu}`);
   return r;
+}
+
+/**
+ * CPU seconds so far of the processes in the run (Linux /proc), by pid: the
+ * API, the hello-world, this process (autocannon), every postgres and
+ * redis-server process (shared with whatever else runs on the machine), and
+ * the machine as a whole. A process that ended during a phase takes its CPU
+ * with it (not counted); one that started during it counts in full.
+ */
+function cpuByProcess(): { at: number; used: Map<string, { key: string; seconds: number }> } {
+  const used = new Map<string, { key: string; seconds: number }>();
+  const tick = 100; // USER_HZ
+  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      const n = Number(pid);
+      const key = n === api.pid ? 'api' : n === hello.pid ? 'hello-world' : n === process.pid ? 'autocannon' : comm.startsWith('postgres') ? 'postgres' : comm.startsWith('redis-server') ? 'redis' : undefined;
+      if (key) used.set(pid, { key, seconds: (Number(f[11]) + Number(f[12])) / tick });
+    } catch {
+      // gone meanwhile
+    }
+  }
+  const all = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+  used.set('machine', { key: 'machine busy', seconds: (all.reduce((x, y) => x + y, 0) - all[3]! - all[4]!) / tick });
+  return { at: performance.now(), used };
+}
+
+function cpuShare(a: ReturnType<typeof cpuByProcess>, b: ReturnType<typeof cpuByProcess>): string {
+  const wall = (b.at - a.at) / 1000;
+  const by: Record<string, number> = {};
+  for (const [pid, { key, seconds }] of b.used) by[key] = (by[key] ?? 0) + seconds - (a.used.get(pid)?.seconds ?? 0);
+  return (
+    ['api', 'hello-world', 'postgres', 'redis', 'autocannon', 'machine busy'].map((k) => `${k} ${(((by[k] ?? 0) / wall) * 100).toFixed(0)}`).join(', ') +
+    ` (of ${availableParallelism() * 100}); load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`
+  );
+}
+
+/**
+ * The ceiling Postgres sets on this machine: the creating statement alone
+ * (one deployment each, its first transition, from this process through a
+ * pool of 10, `connections` at a time), no HTTP, no API, no Redis.
+ */
+async function statementAlone(): Promise<void> {
+  const before = cpuByProcess();
+  const until = performance.now() + seconds * 1000;
+  let made = 0;
+  await Promise.all(
+    Array.from({ length: connections }, async () => {
+      while (performance.now() < until) {
+        const id = `bench${randomBytes(5).toString('hex')}`;
+        await db.store.createMany([{ id, project: `alone${made % 1000}`, sourceType: 'git', gitUrl: 'http://127.0.0.1:9/bench/app.git', rootDir: '', port: 3000, env: {} }]);
+        made++;
+      }
+    }),
+  );
+  const cpu = cpuShare(before, cpuByProcess());
+  console.log(`${'Postgres alone: the creating statement'.padEnd(40)} stmt/s ${(made / seconds).toFixed(0).padStart(5)}`);
+  console.log(`${''.padEnd(40)} cpu (% of one core): ${cpu}`);
 }
 
 const db = await createBenchDatabase('api');
@@ -97,7 +162,12 @@ try {
   });
   const created = await fetch(`${apiUrl}/api/deployments`, { method: 'POST', headers: auth, body });
   const { id } = (await created.json()) as { id: string };
-  const read = await load('GET /api/deployments/:id', { url: `${apiUrl}/api/deployments/${id}`, headers: auth });
+  const read = await load('GET /api/deployments/:id (queued)', { url: `${apiUrl}/api/deployments/${id}`, headers: auth });
+  // A queued one's view counts the queued deployments ahead of it (thousands here); one that is over does not.
+  const canceled = (await (await fetch(`${apiUrl}/api/deployments?status=canceled&limit=1`, { headers: auth })).json()) as { items: { id: string }[] };
+  const over = canceled.items[0];
+  await load('GET /api/deployments/:id (canceled)', { url: `${apiUrl}/api/deployments/${over!.id}`, headers: auth });
+  await statementAlone();
   const ratio = (r: Result) => `req/s ${(r.requests.average / base.requests.average).toFixed(2)}, p99 ${(r.latency.p99 / Math.max(1, base.latency.p99)).toFixed(1)}x`;
   console.log(`ratios against hello-world: POST one project ${ratio(post)}; a project each ${ratio(many)}; GET ${ratio(read)}  (${connections} connections, ${seconds} s each)`);
   console.log(`targets: POST >= 1500 req/s: ${post.requests.average >= 1500 ? 'met' : 'NOT met'}; p99 < 50 ms: ${post.latency.p99 < 50 && read.latency.p99 < 50 ? 'met' : 'NOT met'}`);

@@ -1,4 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { EventRelay } from '@berth/api/event-relay';
+import { createRedis } from '@berth/shared/redis';
+import { tokensChannel } from '@berth/shared/redis-keys';
+import { buildApp } from '@berth/api/app';
+import { createLogger } from '@berth/shared/logger';
 import { TokenStore } from '@berth/shared/token-store';
 import { tokenScopes, scopeAllows, type TokenScope } from '@berth/shared/token-scope';
 import { SseClient } from '../helpers/http.ts';
@@ -21,6 +26,8 @@ afterAll(async () => {
 });
 
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+const mkToken = async (name: string) =>
+  (await stack.inject({ method: 'POST', url: '/api/tokens', payload: { name, scope: 'deploy' } })).json() as { id: string; token: string };
 const concrete = (url: string) => url.replace(/:[A-Za-z]+/g, 'abcdefghijkl');
 
 describe('scoped tokens', () => {
@@ -94,10 +101,60 @@ describe('scoped tokens', () => {
     await waitFor('streams to be released', () => stack.relay.listenerCount() === 0, 5000);
   });
 
+  it('refuses a revoked token’s requests at once on the revoking API and within TOKEN_RECHECK_MS on another', async () => {
+    // A second API process on the same database and Redis; both have just let the token in (and remember it).
+    const other = await buildApp({ ...stack.apiDeps(), logger: createLogger('test', 'silent') });
+    try {
+      const made = await mkToken('requester');
+      const get = (app: typeof other) => app.inject({ method: 'GET', url: '/api/deployments', headers: bearer(made.token) });
+      for (const app of [stack.api, other]) expect((await get(app)).statusCode).toBe(200);
+
+      expect((await stack.inject({ method: 'DELETE', url: `/api/tokens/${made.id}` })).statusCode).toBe(200);
+      const here = await get(stack.api);
+      expect(here.statusCode).toBe(403);
+      expect(here.json().error).toEqual({ code: 'FORBIDDEN', message: 'this API token has been revoked' });
+      // The stack's TOKEN_RECHECK_MS is 200 ms; the wait allows for a busy machine, the unit test (token-cache.test.ts) pins the bound.
+      await waitFor('the other API to refuse the revoked token', async () => (await get(other)).statusCode === 403, 5000);
+      expect((await other.inject({ method: 'POST', url: '/api/deployments', headers: bearer(made.token), payload: { gitUrl: 'https://example.com/a.git' } })).statusCode).toBe(403);
+
+      // Revoked straight in the database (no API announced it): the bound alone.
+      const quiet = await mkToken('quiet');
+      const getQuiet = () => stack.api.inject({ method: 'GET', url: '/api/deployments', headers: bearer(quiet.token) });
+      expect((await getQuiet()).statusCode).toBe(200);
+      await stack.db.db.updateTable('api_tokens').set({ revoked_at: new Date() }).where('id', '=', quiet.id).execute();
+      await waitFor('a token revoked in the database to be refused', async () => (await getQuiet()).statusCode === 403, 5000);
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('tells every other API of a revocation over Redis: refused there at once, however long TOKEN_RECHECK_MS is', async () => {
+    // Its own relay (its own subscription, as a separate process has) and a cache that would keep the token a minute.
+    const relay = new EventRelay(createRedis(inject('redisUrl')), stack.instance, createLogger('test', 'silent'));
+    await relay.start();
+    const config = { ...stack.apiConfig, TOKEN_RECHECK_MS: 60_000 };
+    const other = await buildApp({ ...stack.apiDeps(), relay, config, logger: createLogger('test', 'silent') });
+    try {
+      const made = await mkToken('far-away');
+      const get = () => other.inject({ method: 'GET', url: '/api/deployments', headers: bearer(made.token) });
+      expect((await get()).statusCode).toBe(200);
+      expect((await stack.inject({ method: 'DELETE', url: `/api/tokens/${made.id}` })).statusCode).toBe(200);
+      await waitFor('the revocation to reach the other API', async () => (await get()).statusCode === 403, 5000);
+      // Noise on the channel is ignored.
+      await stack.apiDeps().redis.publish(tokensChannel(stack.instance), 'not a token id\n');
+      expect((await other.inject({ method: 'GET', url: '/api/deployments', headers: bearer(tokens.read) })).statusCode).toBe(200);
+    } finally {
+      await other.close();
+      await relay.close();
+    }
+  });
+
   it('replaces the bootstrap admin token when BERTH_ADMIN_TOKEN changes: the old one gets 401', async () => {
     const store = new TokenStore(stack.db.db);
     const next = 'berth_rotated_admin_token_9876543210';
     await store.bootstrap(next);
+    // Changed by another API's start: this one may have let the old secret in within TOKEN_RECHECK_MS (200 ms here).
+    await waitFor('the old admin token to be refused', async () => (await stack.api.inject({ method: 'GET', url: '/api/tokens', headers: bearer(testToken) })).statusCode === 401, 5000);
     const old = await stack.api.inject({ method: 'GET', url: '/api/tokens', headers: bearer(testToken) });
     expect(old.statusCode).toBe(401);
     expect((await stack.api.inject({ method: 'GET', url: '/api/tokens', headers: bearer(next) })).statusCode).toBe(200);

@@ -16,9 +16,10 @@ import { ReplicaStore } from '@berth/shared/replica-store';
 import { SseRegistry } from './sse-stream.ts';
 import type { TokenStore } from '@berth/shared/token-store';
 import type { Redis } from '@berth/shared/redis';
-import { deployRateKey } from '@berth/shared/redis-keys';
+import { deployRateKey, tokensChannel } from '@berth/shared/redis-keys';
 import type { DeploymentLifecycle } from '@berth/shared/deployment-lifecycle';
 import { installAuth } from './auth.ts';
+import { TokenCache } from './token-cache.ts';
 import { tokenRoutes } from './routes/tokens.ts';
 import { healthRoutes } from './routes/health.ts';
 import { deploymentLogRoutes } from './routes/deployment-logs.ts';
@@ -92,7 +93,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   installErrorHandler(app);
   openDocsRoutes(app);
-  installAuth(app, deps.tokens);
+  // Verified tokens for up to TOKEN_RECHECK_MS; a revocation through any API drops them at once (pub/sub).
+  const tokenCache = new TokenCache(deps.tokens, deps.config.TOKEN_RECHECK_MS);
+  installAuth(app, tokenCache);
   await app.register(multipart, {
     limits: { fileSize: deps.config.MAX_ARCHIVE_BYTES, files: 1, fields: 20, fieldSize: 256 * 1024 },
   });
@@ -101,7 +104,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const streams = new SseRegistry(deps.config.MAX_EVENT_STREAMS_PER_TOKEN);
   deps.metrics.countStreams(() => streams.size);
   const recheck = watchStreamTokens(streams, deps.tokens, deps.config.TOKEN_RECHECK_MS, deps.logger);
+  const revoked = (tokenId: string) => {
+    tokenCache.forget(tokenId);
+    streams.endForToken(tokenId);
+  };
+  const stopHearingRevocations = deps.relay.onTokenRevoked(revoked);
   app.addHook('preClose', async () => {
+    stopHearingRevocations();
     clearInterval(recheck);
     streams.endAll();
   });
@@ -130,7 +139,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await api.register(domainRoutes, { domains: deps.domains, announceRoutes: deps.announceRoutes, config });
   await api.register(webhookRoutes, { db: deps.db, projects, secrets, config });
   await api.register(gitHookRoutes, { db: deps.db, projects, releases, lifecycle, store, secrets, announceRoutes: deps.announceRoutes, limiter, logger: deps.logger, config });
-  await api.register(tokenRoutes, { tokens, onRevoked: (tokenId) => streams.endForToken(tokenId) });
+  await api.register(tokenRoutes, {
+    tokens,
+    onRevoked: (tokenId) => {
+      revoked(tokenId);
+      // The other API processes: at once when this arrives, within TOKEN_RECHECK_MS when it does not.
+      deps.redis.publish(tokensChannel(config.BERTH_INSTANCE), tokenId).catch((err: unknown) => deps.logger.warn({ err, tokenId }, 'could not announce a revoked token'));
+    },
+  });
   await api.register(metricsRoutes, { metrics: deps.metrics, sources: deps.metricsSources });
   await api.register(workerRoutes, { workers: new WorkerRegistry(deps.redis, config.BERTH_INSTANCE) });
   await app.register(dashboardRoutes, {});

@@ -51,7 +51,7 @@ function needed(request: FastifyRequest): RouteAccess {
  * at least the scope in its `config.access`, admin when it says nothing, and
  * only routes that say `public` are open.
  */
-export function installAuth(app: FastifyInstance, tokens: TokenStore): void {
+export function installAuth(app: FastifyInstance, tokens: Pick<TokenStore, 'check'>): void {
   const table: RouteAccessEntry[] = [];
   app.decorate('routeAccess', table);
   app.addHook('onRoute', (route) => {

@@ -1,11 +1,12 @@
 import { Queue } from 'bullmq';
 import { BerthError } from '@berth/shared/errors';
-import { deploymentQueueName, enqueueDeployment, type DeploymentJobData } from '@berth/shared/jobs';
+import { deploymentQueueName, enqueueDeployments, type DeploymentJobData } from '@berth/shared/jobs';
 import { queuePrefix } from '@berth/shared/redis-keys';
 import { createRedis } from '@berth/shared/redis';
 
 export interface DeploymentQueue {
-  enqueue(deploymentId: string): Promise<void>;
+  /** Adds the deployments' jobs in one round trip (the group commit of new deployments). */
+  enqueueMany(deploymentIds: readonly string[]): Promise<void>;
   /** Removes a job that no worker has taken yet (a no-op for active or missing ones). */
   remove(deploymentId: string): Promise<void>;
   close(): Promise<void>;
@@ -28,8 +29,8 @@ export class BullDeploymentQueue implements DeploymentQueue {
     this.queue.on('error', () => {});
   }
 
-  async enqueue(deploymentId: string): Promise<void> {
-    await this.withinTimeout(enqueueDeployment(this.queue, deploymentId));
+  async enqueueMany(deploymentIds: readonly string[]): Promise<void> {
+    await this.withinTimeout(enqueueDeployments(this.queue, deploymentIds));
   }
 
   /** Jobs by state (the queue depth /metrics reports). */

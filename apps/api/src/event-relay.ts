@@ -1,5 +1,5 @@
 import { decodeEvent, type BerthEvent } from '@berth/shared/events';
-import { eventsChannel } from '@berth/shared/redis-keys';
+import { eventsChannel, tokensChannel } from '@berth/shared/redis-keys';
 import type { Logger } from '@berth/shared/logger';
 import type { Redis } from '@berth/shared/redis';
 
@@ -13,6 +13,7 @@ export type EventListener = (event: BerthEvent) => void;
 export class EventRelay {
   private readonly byDeployment = new Map<string, Set<EventListener>>();
   private readonly global = new Set<EventListener>();
+  private readonly revoked = new Set<(tokenId: string) => void>();
 
   constructor(
     private readonly subscriber: Redis,
@@ -21,7 +22,12 @@ export class EventRelay {
   ) {}
 
   async start(): Promise<void> {
-    this.subscriber.on('message', (_channel: string, raw: string) => {
+    const tokens = tokensChannel(this.instance);
+    this.subscriber.on('message', (channel: string, raw: string) => {
+      if (channel === tokens) {
+        if (/^tok_[A-Za-z0-9_-]{1,64}$/.test(raw)) for (const listener of this.revoked) listener(raw);
+        return;
+      }
       const event = decodeEvent(raw);
       if (!event) {
         this.logger.warn('ignoring malformed event on the events channel');
@@ -29,7 +35,7 @@ export class EventRelay {
       }
       this.dispatch(event);
     });
-    await this.subscriber.subscribe(eventsChannel(this.instance));
+    await this.subscriber.subscribe(eventsChannel(this.instance), tokens);
   }
 
   /** Returns the function that removes the listener. */
@@ -47,6 +53,12 @@ export class EventRelay {
     };
   }
 
+  /** Calls `listener` with the id of every token revoked through any API process; returns the function that removes it. */
+  onTokenRevoked(listener: (tokenId: string) => void): () => void {
+    this.revoked.add(listener);
+    return () => this.revoked.delete(listener);
+  }
+
   /** Number of listeners (for leak checks in tests and metrics). */
   listenerCount(): number {
     let n = this.global.size;
@@ -57,6 +69,7 @@ export class EventRelay {
   async close(): Promise<void> {
     this.byDeployment.clear();
     this.global.clear();
+    this.revoked.clear();
     await this.subscriber.quit().catch(() => this.subscriber.disconnect());
   }
 

@@ -15,7 +15,9 @@ export async function buildOpenApiDocument(): Promise<Record<string, unknown>> {
     BASE_DOMAIN: 'berth.localhost',
   });
   const inert = new Proxy({}, { get: () => undefined });
-  const deps = new Proxy({ config, logger: pino({ level: 'silent' }), metrics: new ApiMetrics() } as Partial<AppDeps>, {
+  // What buildApp calls while building (not only when a route runs) needs a stand-in.
+  const relay = { onTokenRevoked: () => () => {} } as unknown as AppDeps['relay'];
+  const deps = new Proxy({ config, logger: pino({ level: 'silent' }), metrics: new ApiMetrics(), relay } as Partial<AppDeps>, {
     get: (target, key: keyof AppDeps) => target[key] ?? inert,
   }) as AppDeps;
   const app = await buildApp(deps);

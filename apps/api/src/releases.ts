@@ -1,7 +1,7 @@
 import type { DeploymentRow, ProjectRow } from '@berth/shared/db';
 import type { ArchiveStore } from '@berth/shared/archive-store';
 import type { DeploymentLifecycle } from '@berth/shared/deployment-lifecycle';
-import type { DeploymentStore } from '@berth/shared/deployment-store';
+import type { DeploymentStore, NewDeployment } from '@berth/shared/deployment-store';
 import { BerthError } from '@berth/shared/errors';
 import { newDeploymentId } from '@berth/shared/ids';
 import type { Logger } from '@berth/shared/logger';
@@ -9,6 +9,7 @@ import type { ProjectStore } from '@berth/shared/project-store';
 import type { RoutingStore } from '@berth/shared/routing-store';
 import type { SecretBox } from '@berth/shared/secret-box';
 import type { DeploymentQueue } from './deployment-queue.ts';
+import { eachAloneOnFailure, GroupCommit, type Settled } from './group-commit.ts';
 
 /** Where a new deployment's source comes from. */
 export type ReleaseSource =
@@ -48,6 +49,11 @@ export interface ReleasesDeps {
  * project URL moves only to a release that answers its health path.
  */
 export class Releases {
+  // One batch at a time: a batch is written, enqueued and has superseded before the next begins, so
+  // within this process the newest request of a lane always wins (across processes, the newest in time).
+  private readonly batch = new GroupCommit<NewDeployment, DeploymentRow>((inputs) => this.createBatch(inputs), 1);
+  private readonly createRows = eachAloneOnFailure((inputs: NewDeployment[]) => this.deps.store.createMany(inputs));
+
   constructor(private readonly deps: ReleasesDeps) {}
 
   /** The project's env snapshot with `overrides` on top (values opened for sealing into the deployment). */
@@ -59,10 +65,21 @@ export class Releases {
     };
   }
 
+  /**
+   * A new deployment. Without an archive it goes through the group commit:
+   * requests that arrive while earlier ones are being written go together
+   * (one statement, one queue call, one supersede), in the order they came.
+   */
   async create(release: NewRelease): Promise<DeploymentRow> {
+    const input = this.newDeployment(release);
+    if (input.archive) return this.enqueue(await this.deps.store.create(input));
+    return this.batch.submit(input);
+  }
+
+  private newDeployment(release: NewRelease): NewDeployment {
     const { secrets } = this.deps;
     const { source } = release;
-    const row = await this.deps.store.create({
+    return {
       id: newDeploymentId(),
       project: release.project.name,
       sourceType: source.type,
@@ -79,8 +96,19 @@ export class Releases {
       ...(release.push
         ? { branch: release.push.branch, commitSha: release.push.commitSha, commitAuthor: release.push.author, commitMessage: release.push.message }
         : {}),
-    });
-    return this.enqueue(row);
+    };
+  }
+
+  /** One batch of the group commit: each item's row, or its own error. */
+  private async createBatch(inputs: NewDeployment[]): Promise<Settled<DeploymentRow>[]> {
+    const rows = await this.createRows(inputs);
+    const made = rows.flatMap((r) => (r.ok ? [r.value] : []));
+    try {
+      if (made.length > 0) await this.enqueueAll(made);
+    } catch (error) {
+      return rows.map((r) => (r.ok ? { ok: false, error } : r));
+    }
+    return rows;
   }
 
   /** The same source again: git at the same ref (resolved anew), an archive from its stored copy; the same env snapshot. */
@@ -176,23 +204,29 @@ export class Releases {
     };
   }
 
-  /** Enqueues its job (failing the row if the queue is down), then the project's older queued ones are superseded. */
   private async enqueue(row: DeploymentRow): Promise<DeploymentRow> {
+    await this.enqueueAll([row]);
+    return row;
+  }
+
+  /** Enqueues their jobs in one call (failing the rows if the queue is down), then the older queued ones of their lanes are superseded. */
+  private async enqueueAll(rows: DeploymentRow[]): Promise<void> {
     try {
-      await this.deps.queue.enqueue(row.id);
+      await this.deps.queue.enqueueMany(rows.map((r) => r.id));
     } catch (err) {
       // Never leave a queued row that no job will ever pick up.
-      await this.deps.lifecycle
-        .transition(row.id, ['queued'], 'failed', {
-          errorCode: 'QUEUE_UNAVAILABLE',
-          errorMessage: 'the job queue was unavailable when the deployment was created',
-        })
-        .catch((e: unknown) => this.deps.logger.error({ err: e, deploymentId: row.id }, 'could not fail the row'));
+      for (const row of rows) {
+        await this.deps.lifecycle
+          .transition(row.id, ['queued'], 'failed', {
+            errorCode: 'QUEUE_UNAVAILABLE',
+            errorMessage: 'the job queue was unavailable when the deployment was created',
+          })
+          .catch((e: unknown) => this.deps.logger.error({ err: e, deploymentId: row.id }, 'could not fail the row'));
+      }
       throw err;
     }
-    const superseded = await this.deps.lifecycle.supersedeQueued(row.project, row);
-    if (superseded.length > 0) this.deps.logger.info({ deploymentId: row.id, superseded }, 'superseded older queued deployments');
-    return row;
+    const superseded = await this.deps.lifecycle.supersedeQueued(rows);
+    if (superseded.length > 0) this.deps.logger.info({ deployments: rows.map((r) => r.id), superseded }, 'superseded older queued deployments');
   }
 
   private async load(id: string): Promise<DeploymentRow> {

@@ -3,7 +3,7 @@ import type { Database, Db, DeploymentRow } from './db.ts';
 import { assertTransition, isFinal, isInFlight, isLive, type DeploymentStatus } from './deployment-state.ts';
 import type { ControlPublisher } from './control-messages.ts';
 import { BerthError } from './errors.ts';
-import { deploymentPayload, recordWebhookEvent, statusEvent } from './webhook-outbox.ts';
+import { deploymentPayload, recordWebhookEvent, statusEvent, type WebhookEvent } from './webhook-outbox.ts';
 import type { Logger } from './logger.ts';
 import type { StatusPublisher } from './status-publisher.ts';
 
@@ -119,32 +119,37 @@ export class DeploymentLifecycle {
   }
 
   /**
-   * The newest wins: cancels the queued deployments of `newest`'s lane (its
-   * project and branch; production is one lane, each preview branch another)
-   * older than it (SUPERSEDED) and drops their jobs. One being built is
-   * never touched. Returns the ids it canceled.
+   * The newest wins: for each of `newest`, cancels the queued deployments of
+   * its lane (its project and branch; production is one lane, each preview
+   * branch another) older than it (SUPERSEDED) and drops their jobs. One
+   * being built is never touched. Returns the ids it canceled.
+   *
+   * One statement for all lanes (one round trip, atomic like `transition`'s
+   * transaction): the compare-and-set of every such row, their transitions
+   * and their webhook deliveries. `UPDATE … WHERE status = 'queued'` waits
+   * for a row another request is changing and then re-checks it, so each row
+   * is canceled once, by whoever gets there first. Older means older in
+   * (created_at, id), or given earlier in the same lane: of two made in the
+   * same millisecond exactly one wins.
    */
-  async supersedeQueued(project: string, newest: DeploymentRow): Promise<string[]> {
-    const older = await this.deps.db
-      .selectFrom('deployments')
-      .select('id')
-      .where('project', '=', project)
-      .where('status', '=', 'queued')
-      .where(sql<boolean>`branch is not distinct from ${newest.branch}`)
-      .where('id', '!=', newest.id)
-      .where('created_at', '<=', newest.created_at)
-      .execute();
-    const canceled: string[] = [];
-    for (const { id } of older) {
-      const done = await this.transition(id, ['queued'], 'canceled', {
-        errorCode: 'SUPERSEDED',
-        errorMessage: `superseded by the newer deployment ${newest.id} of ${project}`,
-      });
-      if (!done) continue;
-      await this.deps.pendingJobs?.remove(id);
-      canceled.push(id);
+  async supersedeQueued(newest: readonly DeploymentRow[]): Promise<string[]> {
+    assertTransition('queued', 'canceled');
+    // Of several in one lane (a batch), the last given wins: the order they came in, whatever their ids.
+    const lanes = new Map<string, { newest: DeploymentRow; earlier: string[] }>();
+    for (const row of newest) {
+      const key = JSON.stringify([row.project, row.branch]);
+      const lane = lanes.get(key);
+      lanes.set(key, { newest: row, earlier: lane ? [...lane.earlier, lane.newest.id] : [] });
     }
-    return canceled;
+    if (lanes.size === 0) return [];
+    const { rows: canceled } = await supersedeStatement([...lanes.values()], new Date()).execute(this.deps.db);
+    await Promise.all(
+      canceled.map(async (row) => {
+        await this.deps.status.publish(row);
+        await this.deps.pendingJobs?.remove(row.id);
+      }),
+    );
+    return canceled.map((row) => row.id);
   }
 
   /** Cancels a deployment still in flight; CONFLICT once it is live or over. */
@@ -235,4 +240,40 @@ export class DeploymentLifecycle {
       return row;
     });
   }
+}
+
+/**
+ * `supersedeQueued`'s statement. The webhook payload is `deploymentPayload`'s
+ * shape built in SQL (a test compares the two); delivery ids are `whd_` and
+ * 20 random hex digits.
+ */
+function supersedeStatement(lanes: readonly { newest: DeploymentRow; earlier: string[] }[], now: Date) {
+  const event: WebhookEvent = 'deployment.canceled';
+  const iso = (column: string) => sql.raw(`to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`);
+  const newest = sql.join(
+    lanes.map(({ newest: n, earlier }) => sql`(${n.project}::text, ${n.branch}::text, ${n.created_at}::timestamptz, ${n.id}::text, ${earlier}::text[])`),
+  );
+  return sql<DeploymentRow>`
+    with c as (
+      update deployments d
+         set status = 'canceled', updated_at = ${now}, finished_at = ${now}, error_code = 'SUPERSEDED',
+             error_message = 'superseded by the newer deployment ' || n.id || ' of ' || n.project
+        from (values ${newest}) as n (project, branch, created_at, id, earlier)
+       where d.project = n.project and d.status = 'queued' and d.branch is not distinct from n.branch
+         and ((d.created_at, d.id) < (n.created_at, n.id) or d.id = any(n.earlier))
+      returning d.*
+    ), t as (
+      insert into deployment_transitions (deployment_id, status, error_code, error_message, at)
+      select id, status, error_code, error_message, ${now} from c
+    ), w as (
+      insert into webhook_deliveries (id, webhook_id, event, payload)
+      select did, hook, ${event}, jsonb_build_object('id', did, 'event', ${event}::text, 'createdAt', ${now.toISOString()}::text, 'project', project, 'data', jsonb_build_object(
+        'id', id, 'project', project, 'status', status, 'errorCode', error_code, 'errorMessage', error_message, 'commitSha', commit_sha,
+        'branch', branch, 'preview', not promote, 'releaseOf', release_of, 'createdAt', ${iso('created_at')}, 'updatedAt', ${iso('updated_at')}))
+      from (
+        select 'whd_' || substr(replace(gen_random_uuid()::text, '-', ''), 1, 20) as did, h.id as hook, c.*
+          from c join webhooks h on h.project = c.project and ${event} = any(h.events)
+      ) d
+    )
+    select * from c`;
 }

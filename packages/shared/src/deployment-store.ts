@@ -57,14 +57,25 @@ export class DeploymentStore {
    */
   async create(input: NewDeployment): Promise<DeploymentRow> {
     if (input.archive) return this.createWithArchive(input, input.archive);
-    return this.db
+    return (await this.createMany([input]))[0]!;
+  }
+
+  /**
+   * Several deployments without archives in that one statement (the API's
+   * group commit); rows in the order of `inputs`. A missing project is made
+   * (callers and tests that make deployments straight in the store rely on it).
+   */
+  async createMany(inputs: readonly NewDeployment[]): Promise<DeploymentRow[]> {
+    if (inputs.some((i) => i.archive)) throw new Error('createMany takes no archives');
+    const names = [...new Set(inputs.map((i) => i.project))].sort();
+    const rows = await this.db
       .with('p', (db) =>
         db
           .insertInto('projects')
-          .values({ name: input.project, id: newProjectId(), current_deployment_id: null, updated_at: new Date() })
+          .values(names.map((name) => ({ name, id: newProjectId(), current_deployment_id: null, updated_at: new Date() })))
           .onConflict((oc) => oc.column('name').doNothing()),
       )
-      .with('d', (db) => db.insertInto('deployments').values(deploymentValues(input)).returningAll())
+      .with('d', (db) => db.insertInto('deployments').values(inputs.map(deploymentValues)).returningAll())
       .with('t', (db) =>
         db
           .insertInto('deployment_transitions')
@@ -75,7 +86,9 @@ export class DeploymentStore {
       )
       .selectFrom('d')
       .selectAll()
-      .executeTakeFirstOrThrow() as Promise<DeploymentRow>;
+      .execute();
+    const byId = new Map(rows.map((r) => [r.id, r as DeploymentRow]));
+    return inputs.map((i) => byId.get(i.id)!);
   }
 
   private async createWithArchive(input: NewDeployment, archive: { data: Buffer }): Promise<DeploymentRow> {
@@ -99,6 +112,27 @@ export class DeploymentStore {
     return this.db.selectFrom('deployments').selectAll().where('id', '=', id).executeTakeFirst();
   }
 
+  /**
+   * The deployment with what its view shows besides: whether its project's
+   * URL serves it now, and while queued its place in the queue (as
+   * `queuePosition`), in one query.
+   */
+  async getWithPlace(id: string): Promise<{ row: DeploymentRow; current: boolean; queuePosition: number | null } | undefined> {
+    const found = await this.db
+      .selectFrom('deployments as d')
+      .leftJoin('projects as p', 'p.name', 'd.project')
+      .selectAll('d')
+      .select([
+        sql<boolean>`coalesce(p.current_deployment_id = d.id, false)`.as('is_current'),
+        sql<string | null>`case when d.status = 'queued' then (select count(*) + 1 from deployments q where q.status = 'queued' and (q.created_at, q.id) < (d.created_at, d.id)) end`.as('queue_place'),
+      ])
+      .where('d.id', '=', id)
+      .executeTakeFirst();
+    if (!found) return undefined;
+    const { is_current, queue_place, ...row } = found;
+    return { row: row as DeploymentRow, current: is_current, queuePosition: queue_place === null ? null : Number(queue_place) };
+  }
+
   /** Records the commit a git source resolved to. */
   async setCommit(id: string, sha: string): Promise<void> {
     await this.db.updateTable('deployments').set({ commit_sha: sha }).where('id', '=', id).execute();
@@ -111,18 +145,6 @@ export class DeploymentStore {
       .set(image ? { image_bytes: image.bytes } : { image: null, image_bytes: null })
       .where('id', '=', id)
       .execute();
-  }
-
-  /** Where a queued deployment stands: 1 = next to be taken (queued ones, oldest first). */
-  async queuePosition(row: DeploymentRow): Promise<number | null> {
-    if (row.status !== 'queued') return null;
-    const ahead = await this.db
-      .selectFrom('deployments')
-      .select((eb) => eb.fn.countAll<string>().as('n'))
-      .where('status', '=', 'queued')
-      .where((eb) => eb.or([eb('created_at', '<', row.created_at), eb.and([eb('created_at', '=', row.created_at), eb('id', '<', row.id)])]))
-      .executeTakeFirstOrThrow();
-    return Number(ahead.n) + 1;
   }
 
   /** Newest first, keyset-paginated on (created_at, id). */
@@ -147,6 +169,13 @@ export class DeploymentStore {
     const items = rows.slice(0, query.limit);
     const last = items.at(-1);
     return { items, nextCursor: rows.length > query.limit && last ? encodeCursor(last) : null };
+  }
+
+  /** These deployments by id (missing ones left out), in one query. */
+  async getMany(ids: readonly string[]): Promise<Map<string, DeploymentRow>> {
+    if (ids.length === 0) return new Map();
+    const rows = await this.db.selectFrom('deployments').selectAll().where('id', 'in', ids).execute();
+    return new Map(rows.map((r) => [r.id, r]));
   }
 
   async statuses(ids: readonly string[]): Promise<Map<string, DeploymentStatus>> {

@@ -27,10 +27,22 @@ export interface DeploymentJobQueue {
   ): Promise<unknown>;
 }
 
+/** What `enqueueDeployments` needs of a BullMQ `Queue`. */
+export interface DeploymentJobBulkQueue {
+  addBulk(
+    jobs: { name: typeof deployJobName; data: DeploymentJobData; opts: typeof deploymentJobOptions & { jobId: string } }[],
+  ): Promise<unknown>;
+}
+
 /**
  * Adds the deployment's job. The job id is the deployment id, so adding it
  * again while a job for it exists (in any state) never duplicates work.
  */
 export async function enqueueDeployment(queue: DeploymentJobQueue, deploymentId: string): Promise<void> {
   await queue.add(deployJobName, { deploymentId }, { ...deploymentJobOptions, jobId: deploymentId });
+}
+
+/** Several deployments' jobs in one Redis round trip (BullMQ `addBulk`), each as `enqueueDeployment` adds it. */
+export async function enqueueDeployments(queue: DeploymentJobBulkQueue, deploymentIds: readonly string[]): Promise<void> {
+  await queue.addBulk(deploymentIds.map((id) => ({ name: deployJobName, data: { deploymentId: id }, opts: { ...deploymentJobOptions, jobId: id } })));
 }

@@ -13,6 +13,11 @@ export function routesChannel(instance: string): string {
   return `berth:${instance}:routes`;
 }
 
+/** Ids of revoked API tokens, from the API that revoked one to every other (their token caches drop it at once). */
+export function tokensChannel(instance: string): string {
+  return `berth:${instance}:tokens`;
+}
+
 /** Cancel and stop requests from the API to whichever worker can act on them. */
 export function controlChannel(instance: string): string {
   return `berth:${instance}:control`;

@@ -8,18 +8,19 @@ import type { DeploymentQueue } from '../deployment-queue.ts';
 import { deploymentView, deploymentViewSchema, type Urls } from '../deployment-view.ts';
 import { assertProjectName, parseFields, toDeploymentInput, type DeploymentInput } from '../deployment-input.ts';
 import type { ProjectRow } from '@berth/shared/db';
-import type { ProjectStore } from '@berth/shared/project-store';
+import type { NewProject, ProjectStore } from '@berth/shared/project-store';
+import { eachAloneOnFailure, GroupCommit } from '../group-commit.ts';
 import type { Releases } from '../releases.ts';
 import { RateLimitedError, type RateLimiter } from '../rate-limiter.ts';
 import { ConcurrencyLimit } from '../concurrency-limit.ts';
 import type { ApiInstance, ApiPlugin } from './api-plugin.ts';
-import { idParams, loadDeployment } from './deployment-params.ts';
+import { idParams } from './deployment-params.ts';
 import { readMultipart } from './deployment-upload.ts';
 import { errorResponses } from './error-schema.ts';
 import { refuseLocalGitHost } from './git-host.ts';
 
 export interface DeploymentRoutesOptions {
-  store: Pick<DeploymentStore, 'get' | 'list' | 'queuePosition'>;
+  store: Pick<DeploymentStore, 'getWithPlace' | 'list'>;
   projects: ProjectStore;
   releases: Releases;
   uploads: ConcurrencyLimit;
@@ -61,6 +62,8 @@ export const deploymentRoutes: ApiPlugin<DeploymentRoutesOptions> = async (app, 
 };
 
 function createRoute(app: ApiInstance, { projects, releases, uploads, limiter, config }: DeploymentRoutesOptions): void {
+  // Projects read (or made on first use) by requests arriving together go in one statement.
+  const projectReads = new GroupCommit<NewProject, ProjectRow>(eachAloneOnFailure((inputs) => projects.getOrCreateMany(inputs)));
   // No body schema: the fields come as JSON or as multipart form fields next to the archive, and one
   // validator (deployment-input.ts) checks both ways alike, with the same messages.
   const schema = { response: { 202: deploymentViewSchema, ...errorResponses } } as const;
@@ -72,7 +75,7 @@ function createRoute(app: ApiInstance, { projects, releases, uploads, limiter, c
     const input = toDeploymentInput(fields, archive, { port: config.DEFAULT_APP_PORT });
     if (input.gitUrl) await refuseLocalGitHost(input.gitUrl, config.GIT_ALLOW_PRIVATE_HOSTS);
     // The project is made on first use (a name that may not be one is refused then).
-    const project = (await projects.get(input.project)) ?? (await createProject(projects, input, config.BASE_DOMAIN));
+    const project = await projectFor(projects, projectReads, input, config.BASE_DOMAIN);
     const { env, buildEnv } = releases.projectEnv(project);
     const row = await releases.create({
       project,
@@ -93,7 +96,7 @@ function createRoute(app: ApiInstance, { projects, releases, uploads, limiter, c
   });
 }
 
-function readRoutes(app: ApiInstance, { store, projects, config }: DeploymentRoutesOptions): void {
+function readRoutes(app: ApiInstance, { store, config }: DeploymentRoutesOptions): void {
   app.get(
     '/api/deployments',
     { config: read, schema: { querystring: listQuery, response: { 200: listSchema, ...errorResponses } } },
@@ -105,10 +108,11 @@ function readRoutes(app: ApiInstance, { store, projects, config }: DeploymentRou
   );
 
   app.get('/api/deployments/:id', { config: read, schema: { params: idParams, response: viewResponse } }, async (request) => {
+    // One query: the row, whether the project URL serves it, and its place in the queue.
     const { id } = request.params;
-    const row = await loadDeployment(store, id);
-    const project = await projects.get(row.project);
-    return deploymentView(row, config, { current: project?.current_deployment_id === id, queuePosition: await store.queuePosition(row) });
+    const found = await store.getWithPlace(id);
+    if (!found) throw new BerthError('NOT_FOUND', `deployment ${id} does not exist`);
+    return deploymentView(found.row, config, found);
   });
 }
 
@@ -142,23 +146,32 @@ function releaseRoutes(app: ApiInstance, { releases, limiter, config }: Deployme
   );
 }
 
-/** A project made on first use by `POST /api/deployments` (with the source's settings); one made meanwhile is used. */
-async function createProject(projects: ProjectStore, input: DeploymentInput, baseDomain: string): Promise<ProjectRow> {
-  assertProjectName(input.project, baseDomain);
+/**
+ * The project a deployment goes to, made on first use by `POST /api/deployments` (with the source's
+ * settings) in the same statement that reads it. A name no new project may have is refused, unless a
+ * project of that name exists already (made before the rule was).
+ */
+async function projectFor(
+  projects: ProjectStore,
+  reads: GroupCommit<NewProject, ProjectRow>,
+  input: DeploymentInput,
+  baseDomain: string,
+): Promise<ProjectRow> {
   try {
-    return await projects.create({
-      name: input.project,
-      gitUrl: input.gitUrl ?? null,
-      ref: input.ref ?? null,
-      rootDir: input.rootDir,
-      port: input.port,
-      healthPath: input.healthPath,
-      envSealed: null,
-      buildEnvSealed: null,
-    });
+    assertProjectName(input.project, baseDomain);
   } catch (err) {
-    const made = await projects.get(input.project);
-    if (made) return made;
+    const existing = await projects.get(input.project);
+    if (existing) return existing;
     throw err;
   }
+  return reads.submit({
+    name: input.project,
+    gitUrl: input.gitUrl ?? null,
+    ref: input.ref ?? null,
+    rootDir: input.rootDir,
+    port: input.port,
+    healthPath: input.healthPath,
+    envSealed: null,
+    buildEnvSealed: null,
+  });
 }

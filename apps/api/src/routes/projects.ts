@@ -24,7 +24,7 @@ import { replicaLimits, scaleSchema, type ReplicaConfig } from './deployment-sca
 
 export interface ProjectRoutesOptions {
   projects: ProjectStore;
-  store: Pick<DeploymentStore, 'get' | 'list'>;
+  store: Pick<DeploymentStore, 'get' | 'getMany' | 'list'>;
   releases: Releases;
   lifecycle: DeploymentLifecycle;
   secrets: SecretBox;
@@ -157,11 +157,11 @@ function crudRoutes(app: ApiInstance, { projects, store, secrets, lifecycle, rep
     { config: read, schema: { response: { 200: { type: 'object', properties: { items: { type: 'array', items: projectViewSchema } }, required: ['items'], additionalProperties: false }, ...errorResponses } } },
     async () => {
       const rows = await projects.list();
-      const items = [];
-      for (const row of rows) {
-        const current = row.current_deployment_id ? await store.get(row.current_deployment_id) : undefined;
-        items.push(projectView(row, config, keysOf(secrets, row), { current }));
-      }
+      // Every project's current deployment in one query (not one per project).
+      const currents = await store.getMany(rows.flatMap((r) => (r.current_deployment_id ? [r.current_deployment_id] : [])));
+      const items = rows.map((row) =>
+        projectView(row, config, keysOf(secrets, row), { current: row.current_deployment_id ? currents.get(row.current_deployment_id) : undefined }),
+      );
       return { items };
     },
   );

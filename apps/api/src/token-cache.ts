@@ -1,0 +1,59 @@
+import { hashToken, type TokenCheck, type TokenStore } from '@berth/shared/token-store';
+
+interface Entry {
+  check: Extract<TokenCheck, { ok: true }>;
+  expires: number;
+}
+
+/**
+ * Verified tokens, remembered for at most `ttlMs` (TOKEN_RECHECK_MS), so a
+ * burst of requests with one token costs one database read, not one each.
+ *
+ * Revocation keeps the Security model's promise: through this process it
+ * takes effect at once (`forget`, called by the revoke route and by the
+ * revocation notice from other API processes); anywhere else (another API
+ * without the notice, a change made straight in the database, a changed
+ * BERTH_ADMIN_TOKEN) within `ttlMs`, the bound open streams already have.
+ * An entry's age counts from when its database read began, so a revocation
+ * that lands during the read is still within the bound. Only good answers are
+ * kept: an unknown or revoked token is looked up every time (a token made a
+ * moment ago on another API works at once, and guessing fills no memory).
+ */
+export class TokenCache {
+  private readonly entries = new Map<string, Entry>();
+  /** Bumped by every `forget`: a read that began before one is not kept. */
+  private generation = 0;
+
+  constructor(
+    private readonly store: Pick<TokenStore, 'check'>,
+    private readonly ttlMs: number,
+    private readonly maxEntries = 10_000,
+    private readonly now: () => number = () => performance.now(),
+  ) {}
+
+  async check(secret: string): Promise<TokenCheck> {
+    const key = hashToken(secret);
+    const started = this.now();
+    const hit = this.entries.get(key);
+    if (hit && hit.expires > started) return hit.check;
+    if (hit) this.entries.delete(key);
+    const generation = this.generation;
+    const result = await this.store.check(secret);
+    if (result.ok && generation === this.generation && this.ttlMs > 0) {
+      // Oldest first: when full, the entry kept longest goes.
+      if (this.entries.size >= this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
+      this.entries.set(key, { check: result, expires: started + this.ttlMs });
+    }
+    return result;
+  }
+
+  /** Drops a token at once (it was revoked); every read under way is not kept either. */
+  forget(tokenId: string): void {
+    this.generation++;
+    for (const [key, entry] of this.entries) if (entry.check.token.id === tokenId) this.entries.delete(key);
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+}
