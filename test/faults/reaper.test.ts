@@ -55,6 +55,8 @@ describe('the reaper', () => {
     // Stopped behind the workers' backs (no control message).
     await stack.db.lifecycle.transition(d.id, ['running'], 'stopped');
     await waitFor('container removed', async () => {
+      // Swarm mode: the reaper removes the service; its task containers are Swarm's to tear down after that.
+      if (stack.swarm) return (await docker.listServices({ filters: { label: [`dev.berth.deployment=${d.id}`] } })).length === 0;
       const containers = (await instanceContainers(stack.instance)).filter((c) => c.Labels['dev.berth.deployment'] === d.id);
       return containers.length === 0;
     }, 10_000);
