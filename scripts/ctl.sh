@@ -6,6 +6,11 @@ cd "$(dirname "$0")/.."
 source scripts/lib/node-runtime.sh
 ensure_node_runtime
 source scripts/lib/platform-env.sh
+# The runtime the last `up` ran with: swarm mode's Caddy admin is a unix socket, not a port.
+if [ -z "${BERTH_RUNTIME:-}" ] && [ "$(cat "$BERTH_STATE_DIR/runtime" 2>/dev/null)" = swarm ]; then
+  source scripts/lib/swarm.sh
+  swarm_env
+fi
 [ -f apps/supervisor/dist/status-cli.js ] || npm run --silent build >/dev/null
 command=${1:-}
 shift || true

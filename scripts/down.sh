@@ -13,7 +13,7 @@ PIDS="$STATE/pids"
 CHILDREN="$STATE/children"
 # The supervisor's own grace per process (BERTH_STOP_GRACE_MS), and a margin for the rest.
 grace_s=$(((${BERTH_STOP_GRACE_MS:-45000} + 999) / 1000))
-[ -f "$PIDS" ] || [ -s "$CHILDREN" ] || { echo "[berth] nothing to stop"; exit 0; }
+[ -f "$PIDS" ] || [ -s "$CHILDREN" ] || [ -s "$STATE/caddy-container" ] || { echo "[berth] nothing to stop"; exit 0; }
 
 alive() { kill -0 "$1" 2>/dev/null; }
 # A recorded child pid is ours only if it still runs one of this checkout's programs (pids get reused).
@@ -48,3 +48,11 @@ if [ -s "$CHILDREN" ]; then
   [ ${#args[@]} -gt 0 ] && stop_all "$grace_s" "${args[@]}"
 fi
 rm -f "$PIDS" "$CHILDREN"
+# Swarm mode's Caddy container (up recorded its name): removed, so its restart policy does not bring it back.
+if [ -s "$STATE/caddy-container" ]; then
+  name=$(cat "$STATE/caddy-container")
+  if [[ $name =~ ^berth-[a-zA-Z0-9_.-]+-caddy$ ]]; then
+    docker rm -f "$name" >/dev/null 2>&1 && echo "[berth] removed the Caddy container $name"
+  fi
+  rm -f "$STATE/caddy-container"
+fi

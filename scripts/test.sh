@@ -9,6 +9,7 @@ source scripts/lib/services.sh
 
 ensure_services
 ensure_swarm # test/e2e/swarm-runtime.test.ts runs services on a one-node swarm (docker-registry is installed above)
+bash scripts/make-caddy-image.sh >/dev/null # berth/caddy: swarm tests run Caddy as a container on the overlay
 [ -d node_modules ] || { say "installing npm dependencies"; npm ci --no-audit --no-fund >/dev/null; }
 export REDIS_URL=${REDIS_URL:-redis://127.0.0.1:${REDIS_PORT}}
 export DATABASE_URL=${DATABASE_URL:-postgres://berth:berth@127.0.0.1:${PG_PORT}/berth}

@@ -4,7 +4,10 @@
 # migrations, then starts the supervisor, which runs (Caddy,) the API, the
 # workers and router-sync and restarts any that exits unexpectedly. Ctrl-C (or
 # `npm run down`) stops what it started.
-#   npm run up -- [--detach] [--workers N]
+#   npm run up -- [--detach] [--workers N] [--swarm]
+# --swarm (or BERTH_RUNTIME=swarm): apps run as Swarm services on an overlay
+# network, images go through a registry on loopback, and Caddy runs as a
+# container attached to the overlay (scripts/lib/swarm.sh).
 # Ports, state directory and instance come from the environment
 # (scripts/lib/platform-env.sh), so a second platform can run next to this one.
 set -euo pipefail
@@ -15,18 +18,30 @@ umask 077
 
 detach=false
 workers=${BERTH_WORKERS:-1}
+runtime=${BERTH_RUNTIME:-docker}
 while [ $# -gt 0 ]; do
   case $1 in
     --detach) detach=true ;;
     --workers) workers=${2:-}; shift ;;
     --workers=*) workers=${1#*=} ;;
-    *) die "unknown option $1 (usage: npm run up -- [--detach] [--workers N])" ;;
+    --swarm)
+      [ "$runtime" = docker ] && [ -n "${BERTH_RUNTIME:-}" ] && die "--swarm contradicts BERTH_RUNTIME=docker"
+      runtime=swarm ;;
+    *) die "unknown option $1 (usage: npm run up -- [--detach] [--workers N] [--swarm])" ;;
   esac
   shift
 done
 [[ $workers =~ ^[0-9]+$ ]] || die "--workers needs a number, got '$workers'"
+case $runtime in
+  docker | swarm) export BERTH_RUNTIME=$runtime ;;
+  *) die "BERTH_RUNTIME must be docker or swarm, got '$runtime'" ;;
+esac
 
 source scripts/lib/platform-env.sh
+if [ "$BERTH_RUNTIME" = swarm ]; then
+  source scripts/lib/swarm.sh
+  swarm_env
+fi
 PIDS="$BERTH_STATE_DIR/pids"
 if [ -s "$PIDS" ]; then
   while read -r pid name; do
@@ -55,9 +70,16 @@ ensure_services
 if [ "${BERTH_SKIP_BUILD:-}" != 1 ]; then npm run --silent build >/dev/null; fi
 npm run --silent migrate
 
-# Caddy is Berth's to run (and supervise) unless one already answers on the admin address.
-export BERTH_SUPERVISE_CADDY=false
-curl -fsS "$CADDY_ADMIN_URL/config/" >/dev/null 2>&1 || BERTH_SUPERVISE_CADDY=true
+echo "$BERTH_RUNTIME" >"$BERTH_STATE_DIR/runtime" # for status/scale/restart (scripts/ctl.sh)
+if [ "$BERTH_RUNTIME" = swarm ]; then
+  # Caddy as a container on the overlay (Docker restarts it: unless-stopped), not a supervised process.
+  ensure_swarm_platform
+  echo "$CADDY_CONTAINER" >"$BERTH_STATE_DIR/caddy-container"
+else
+  # Caddy is Berth's to run (and supervise) unless one already answers on the admin address.
+  export BERTH_SUPERVISE_CADDY=false
+  curl -fsS "$CADDY_ADMIN_URL/config/" >/dev/null 2>&1 || BERTH_SUPERVISE_CADDY=true
+fi
 export BERTH_WORKERS=$workers
 LOGS="$BERTH_STATE_DIR/logs"
 mkdir -p "$LOGS"
@@ -69,7 +91,7 @@ else
 fi
 supervisor=$!
 echo "$supervisor supervisor" >"$PIDS"
-say "started the supervisor (pid $supervisor, log $LOGS/supervisor.log) with $workers worker(s)"
+say "started the supervisor (pid $supervisor, log $LOGS/supervisor.log) with $workers worker(s), runtime $BERTH_RUNTIME"
 
 if $BERTH_SUPERVISE_CADDY; then wait_for 20 caddy curl -fsS "$CADDY_ADMIN_URL/config/"; fi
 wait_for 30 api curl -fsS "http://127.0.0.1:$API_PORT/healthz"

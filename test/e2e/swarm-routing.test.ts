@@ -1,6 +1,5 @@
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import http from 'node:http';
 import https from 'node:https';
 import net from 'node:net';
 import os from 'node:os';
@@ -13,6 +12,8 @@ import { RoutingStore } from '@berth/shared/routing-store';
 import { SwarmRuntime } from '../../apps/worker/src/docker/swarm-runtime.ts';
 import { HttpCaddyAdmin } from '../../apps/router-sync/src/caddy-admin.ts';
 import { request } from '../helpers/http.ts';
+import { buildTestImage } from '../helpers/swarm-app.ts';
+import { caddyAdminGet } from '../helpers/caddy-container.ts';
 import { waitFor } from '../helpers/ports.ts';
 import { docker, startStack, type Stack } from '../helpers/stack.ts';
 
@@ -50,17 +51,7 @@ beforeAll(async () => {
     path.join(contextDir, 'Dockerfile'),
     `FROM berth/node:24\nCMD ["node","-e","require('http').createServer((q,s)=>s.end(require('os').hostname())).listen(3000)"]\n`,
   );
-  await runtime.buildImage({
-    contextDir,
-    dockerfile: 'Dockerfile',
-    tag: image,
-    labels: { [labels.instance]: stack.instance },
-    timeoutMs: 120_000,
-    signal: new AbortController().signal,
-    onLine: () => {},
-    limits: { memoryBytes: 512 * 1024 * 1024, cpus: 1 },
-    leftoverGraceMs: 0,
-  });
+  await buildTestImage(runtime, { contextDir, tag: image, instance: stack.instance });
   await liveDeployment(deployment, project);
   await new RoutingStore(stack.db.db).promote(project, deployment);
   await runtime.runContainer({
@@ -107,7 +98,7 @@ describe('swarm mode: Caddy in a container on the overlay, routed by router-sync
     const added = await stack.inject({ method: 'POST', url: `/api/projects/${project}/domains`, payload: { hostname: 'swarm.example.test' } });
     expect(added.statusCode).toBe(201);
     const ca = await waitFor('caddy local CA', async () => {
-      const res = await adminGet('/pki/ca/local');
+      const res = await caddyAdminGet(stack.caddy!.adminUrl, '/pki/ca/local');
       return res.status === 200 ? (JSON.parse(res.body) as { root_certificate: string }).root_certificate : undefined;
     }, 20_000);
     const replicas = new Set((await taskContainers(containerName(stack.instance, deployment))).map((c) => c.Id.slice(0, 12)));
@@ -168,6 +159,13 @@ describe('swarm mode: Caddy in a container on the overlay, routed by router-sync
     expect(stdout.trim()).toBe(`${overlayIp} ${httpPort}=open;${overlayIp} 2019=closed;${overlayIp} 2021=closed;127.0.0.1 2019=closed`);
   }, 60_000);
 
+  it('gets its routes back after the Caddy container is killed and started again', async () => {
+    await stack.caddy!.restart({ crash: true });
+    // Only router-sync's resync timer (1 s in tests) brings them back: the container started with the bare config.
+    await waitFor('the route back', async () => (await get(`${deployment}.localhost`)).status === 200, 20_000, 100);
+    expect((await request(`${stack.caddyUrl}/healthz`, { host: 'localhost' })).status).toBe(200);
+  }, 60_000);
+
   it('drops the route of a stopped deployment (404) while its service still runs', async () => {
     expect((await get(`${deployment}.localhost`)).status).toBe(200);
     await stack.db.lifecycle.transition(deployment, ['running'], 'stopped');
@@ -186,19 +184,6 @@ function tcpConnects(host: string, port: number): Promise<boolean> {
     socket.once('connect', () => (socket.destroy(), resolve(true)));
     socket.once('error', () => resolve(false));
     socket.once('timeout', () => (socket.destroy(), resolve(false)));
-  });
-}
-
-/** A GET on Caddy's admin socket (an empty Host, as Caddy requires there). */
-function adminGet(urlPath: string): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    http
-      .get({ socketPath: `${stack.swarm!.caddy!.socketDir}/admin.sock`, path: urlPath, setHost: false, headers: { host: '' }, agent: false }, (res) => {
-        let body = '';
-        res.on('data', (d: Buffer) => (body += d.toString()));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-      })
-      .on('error', reject);
   });
 }
 

@@ -7,6 +7,7 @@ import { labels } from '@berth/shared/labels';
 import { SwarmRuntime } from '../../apps/worker/src/docker/swarm-runtime.ts';
 import { swarmDiscovery } from '../../apps/router-sync/src/route-state.ts';
 import { freePort, waitFor } from '../helpers/ports.ts';
+import { buildTestImage } from '../helpers/swarm-app.ts';
 import { startRegistry, type TestRegistry } from '../helpers/registry.ts';
 
 // Real Docker in swarm mode (scripts/lib/services.sh makes it one) and a real registry.
@@ -39,17 +40,7 @@ beforeAll(async () => {
     path.join(contextDir, 'Dockerfile'),
     `FROM berth/node:24\nCMD ["node","-e","if(process.env.CRASH){console.log('crashing');process.exit(3)}require('http').createServer((q,s)=>{console.log('hit');s.end(require('os').hostname())}).listen(3000)"]\n`,
   );
-  await runtime.buildImage({
-    contextDir,
-    dockerfile: 'Dockerfile',
-    tag: image,
-    labels: { [labels.instance]: instance },
-    timeoutMs: 120_000,
-    signal: new AbortController().signal,
-    onLine: () => {},
-    limits: { memoryBytes: 512 * 1024 * 1024, cpus: 1 },
-    leftoverGraceMs: 0,
-  });
+  await buildTestImage(runtime, { contextDir, tag: image, instance: instance });
   await runtime.ensureNetwork(network);
 }, 180_000);
 

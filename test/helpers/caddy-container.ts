@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import http from 'node:http';
 import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -44,21 +45,7 @@ export async function startCaddyContainer(options: { network: string }): Promise
   writeFileSync(configFile, JSON.stringify({ admin: { listen: adminListen } }));
   const [httpPort, httpsPort] = [await freePort(), await freePort()];
   const containerName = `berth-test-caddy-${id}`;
-  const ports = [httpPort, httpsPort].map((p) => `${p}/tcp`);
-  const container = await docker.createContainer({
-    name: containerName,
-    Image: image,
-    Cmd: ['run', '--config', configFile],
-    Labels: { [testCaddyLabel]: id },
-    ExposedPorts: Object.fromEntries(ports.map((p) => [p, {}])),
-    HostConfig: {
-      NetworkMode: 'bridge',
-      PortBindings: Object.fromEntries(ports.map((p) => [p, [{ HostIp: '127.0.0.1', HostPort: p.split('/')[0] }]])),
-      Binds: [`${socketDir}:${socketDir}`],
-      CapDrop: ['ALL'],
-      SecurityOpt: ['no-new-privileges'],
-    },
-  });
+  const container = await createCaddyContainer({ id, image, containerName, configFile, socketDir, ports: [httpPort, httpsPort] });
   const admin = new HttpCaddyAdmin(`unix://${socket}`);
   const launch = async () => {
     // A killed Caddy leaves its socket file behind; the new one must bind that path.
@@ -95,4 +82,44 @@ export async function startCaddyContainer(options: { network: string }): Promise
       rmSync(socketDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * A GET on a test Caddy's admin API, whichever kind it is: `http://host:port`, or
+ * `unix:///…/admin.sock` (with the empty Host Caddy requires there), e.g. `/pki/ca/local`.
+ */
+export function caddyAdminGet(adminUrl: string, urlPath: string): Promise<{ status: number; body: string }> {
+  const url = new URL(adminUrl);
+  const target =
+    url.protocol === 'unix:'
+      ? { socketPath: decodeURIComponent(url.pathname), setHost: false, headers: { host: '' } }
+      : { host: url.hostname, port: Number(url.port) };
+  return new Promise((resolve, reject) => {
+    http
+      .get({ ...target, path: urlPath, agent: false }, (res) => {
+        let body = '';
+        res.on('data', (d: Buffer) => (body += d.toString()));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      })
+      .on('error', reject);
+  });
+}
+
+/** The container, not started: its ports published on 127.0.0.1 with the same number inside, the socket dir mounted. */
+function createCaddyContainer(o: { id: string; image: string; containerName: string; configFile: string; socketDir: string; ports: number[] }) {
+  const ports = o.ports.map((p) => `${p}/tcp`);
+  return docker.createContainer({
+    name: o.containerName,
+    Image: o.image,
+    Cmd: ['run', '--config', o.configFile],
+    Labels: { [testCaddyLabel]: o.id },
+    ExposedPorts: Object.fromEntries(ports.map((p) => [p, {}])),
+    HostConfig: {
+      NetworkMode: 'bridge',
+      PortBindings: Object.fromEntries(ports.map((p) => [p, [{ HostIp: '127.0.0.1', HostPort: p.split('/')[0] }]])),
+      Binds: [`${o.socketDir}:${o.socketDir}`],
+      CapDrop: ['ALL'],
+      SecurityOpt: ['no-new-privileges'],
+    },
+  });
 }

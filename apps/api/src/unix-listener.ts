@@ -1,4 +1,4 @@
-import { chmodSync, lstatSync, mkdirSync, statSync, unlinkSync } from 'node:fs';
+import { chmodSync, lstatSync, mkdirSync, unlinkSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import type { Server } from 'node:http';
@@ -13,7 +13,12 @@ import type { Server } from 'node:http';
 export async function listenOnUnixSocket(server: Server, socketPath: string): Promise<() => Promise<void>> {
   const dir = path.dirname(socketPath);
   mkdirSync(dir, { recursive: true, mode: 0o700 });
-  if ((statSync(dir).mode & 0o077) !== 0) chmodSync(dir, 0o700);
+  // Who owns the directory decides who may connect: it must be ours, not a link to somewhere else.
+  const stat = lstatSync(dir);
+  if (!stat.isDirectory() || stat.uid !== process.getuid?.()) {
+    throw new Error(`API_SOCKET_PATH's directory ${dir} must be a directory owned by this user (not a symlink)`);
+  }
+  if ((stat.mode & 0o077) !== 0) chmodSync(dir, 0o700);
   removeStaleSocket(socketPath);
   const listener = net.createServer((socket) => server.emit('connection', socket));
   await new Promise<void>((resolve, reject) => {

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, statSync, writeFileSync, existsSync } from 'node:fs';
+import { chownSync, existsSync, mkdirSync, mkdtempSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
@@ -69,6 +69,19 @@ describe('the API on a unix socket', () => {
     const close = await listenOnUnixSocket(server(), socketPath);
     expect(await get(socketPath, '/y')).toBe('hello /y');
     await close();
+  });
+
+  it('refuses a directory that is a symlink or belongs to another user', async () => {
+    const dir = tempDir();
+    const target = path.join(dir, 'real');
+    mkdirSync(target, { mode: 0o700 });
+    symlinkSync(target, path.join(dir, 'link'));
+    await expect(listenOnUnixSocket(server(), path.join(dir, 'link', 'api.sock'))).rejects.toThrow(/owned by this user \(not a symlink\)/);
+    const foreign = path.join(dir, 'foreign');
+    mkdirSync(foreign, { mode: 0o700 });
+    chownSync(foreign, 65534, 65534); // the tests run as root (see ENVIRONMENT.md)
+    await expect(listenOnUnixSocket(server(), path.join(foreign, 'api.sock'))).rejects.toThrow(/owned by this user/);
+    expect(existsSync(path.join(foreign, 'api.sock'))).toBe(false);
   });
 
   it('refuses to replace a file that is not a socket', async () => {

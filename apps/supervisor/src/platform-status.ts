@@ -105,7 +105,10 @@ function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
 function httpOk(base: string, path: string, timeoutMs: number): Promise<void> {
   const url = new URL(base);
   const target: http.RequestOptions =
-    url.protocol === 'unix:' ? { socketPath: url.pathname, path } : { host: url.hostname, port: url.port || 80, path: `${url.pathname.replace(/\/$/, '')}${path}` };
+    url.protocol === 'unix:'
+      ? // An empty Host: what Caddy's admin accepts on a unix socket (swarm mode's Caddy container); Docker ignores it.
+        { socketPath: decodeURIComponent(url.pathname), path, setHost: false, headers: { host: '' } }
+      : { host: url.hostname, port: url.port || 80, path: `${url.pathname.replace(/\/$/, '')}${path}` };
   return new Promise((resolve, reject) => {
     const req = http.get({ ...target, timeout: timeoutMs }, (res) => {
       res.resume();
