@@ -44,7 +44,9 @@ if [ -n "$swarm_only" ] || [ $# -eq 0 ]; then
   say "running the swarm matrix (BERTH_RUNTIME=swarm)"
   files=("$@")
   [ ${#files[@]} -gt 0 ] || files=("${SWARM_MATRIX[@]}")
-  BERTH_RUNTIME=swarm npx vitest run --reporter=default --reporter=json --outputFile.json=.berth/vitest-swarm.json "${files[@]}" || status=$?
+  # Longer per-test limits: each swarm deploy also pushes to a test registry that starts empty and waits
+  # for Swarm's first health check (the waits in the tests scale the same way: runtimeWait in test/helpers).
+  BERTH_RUNTIME=swarm npx vitest run --testTimeout=180000 --hookTimeout=180000 --reporter=default --reporter=json --outputFile.json=.berth/vitest-swarm.json "${files[@]}" || status=$?
 fi
 # Then, alone, the tests that restart the Docker daemon: for the full suite and for test:faults.
 if [ -z "$swarm_only" ] && { [ $# -eq 0 ] || [[ " $* " == *" test/faults"* ]]; }; then

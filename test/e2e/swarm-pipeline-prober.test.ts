@@ -1,6 +1,8 @@
+import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { labels } from '@berth/shared/labels';
@@ -51,17 +53,7 @@ beforeAll(async () => {
     path.join(contextDir, 'Dockerfile'),
     `FROM berth/node:${nodeRuntimes.pinned}\nCMD ["node","-e","require('http').createServer((q,s)=>{s.statusCode=q.url==='/broken'?503:200;s.end('ok')}).listen(3000)"]\n`,
   );
-  await runtime.buildImage({
-    contextDir,
-    dockerfile: 'Dockerfile',
-    tag: image,
-    labels: {},
-    timeoutMs: 120_000,
-    signal: new AbortController().signal,
-    onLine: () => {},
-    limits: { memoryBytes: 512 * 1024 * 1024, cpus: 1 },
-    leftoverGraceMs: 0,
-  });
+  await promisify(execFile)('docker', ['build', '-q', '-t', image, contextDir]);
   await runtime.ensureNetwork(network);
   await runtime.runContainer({
     name: service,

@@ -20,7 +20,8 @@ export async function startSwarmStack(options: { env?: Record<string, string>; r
   const stack = await startStack({
     runtime: 'swarm',
     router: options.router ?? false,
-    env: { RUNTIME_LOG_DISCOVERY_MS: '300', ...options.env },
+    // Shorter than the stacks' default so the HEALTHCHECK_TIMEOUT case ends sooner.
+    env: { RUNTIME_LOG_DISCOVERY_MS: '300', HEALTHCHECK_TIMEOUT_MS: '30000', ...options.env },
   });
   const { network } = stack.swarm!;
   // The stack's own registry, or the one the caller named.

@@ -80,7 +80,9 @@ describe('the deployment pipeline in swarm mode', () => {
     const done = await settled(swarm.stack, d.id, 90_000);
     expect(done).toMatchObject({ status: 'failed', errorCode: 'HEALTHCHECK_TIMEOUT' });
     const all = await lines(d.id);
-    expect(all.some((l) => l.startsWith('started '))).toBe(true);
+    // Its last lines (ticks: the start line has scrolled out of the last 50 by then).
+    expect(all.some((l) => /^last \d+ lines of the app's output:$/.test(l))).toBe(true);
+    expect(all.at(-2)).toBe('tick');
     expect(await swarm.services()).not.toContain(serviceOf(d.id));
   }, 120_000);
 

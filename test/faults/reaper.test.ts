@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newDeploymentId } from '@berth/shared/ids';
 import { zipTestApp } from '../helpers/archives.ts';
 import { createDeployment, settled } from '../helpers/deployments.ts';
+import { runtimeWait } from '../helpers/runtime-wait.ts';
 import { waitFor } from '../helpers/ports.ts';
 import { docker, instanceContainers, instanceImages, startStack, type Stack } from '../helpers/stack.ts';
 
@@ -36,7 +37,7 @@ describe('the reaper', () => {
       port: 3000,
       env: {},
     }); // a row without a job: the API died between the two
-    expect((await settled(stack, id, 30_000)).status).toBe('running');
+    expect((await settled(stack, id, runtimeWait(30_000))).status).toBe('running');
   });
 
   it('marks a running deployment crashed when its container is gone', async () => {
@@ -55,6 +56,8 @@ describe('the reaper', () => {
     // Stopped behind the workers' backs (no control message).
     await stack.db.lifecycle.transition(d.id, ['running'], 'stopped');
     await waitFor('container removed', async () => {
+      // Swarm mode: the reaper removes the service; its task containers are Swarm's to tear down after that.
+      if (stack.swarm) return (await docker.listServices({ filters: { label: [`dev.berth.deployment=${d.id}`] } })).length === 0;
       const containers = (await instanceContainers(stack.instance)).filter((c) => c.Labels['dev.berth.deployment'] === d.id);
       return containers.length === 0;
     }, 10_000);

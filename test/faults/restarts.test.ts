@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { zipTestApp } from '../helpers/archives.ts';
 import { createDeployment, logLines, settled } from '../helpers/deployments.ts';
+import { runtimeWait } from '../helpers/runtime-wait.ts';
 import { waitFor } from '../helpers/ports.ts';
 import { startPrivatePostgres, type PrivatePostgres } from '../helpers/private-postgres.ts';
 import { startPrivateRedis, type PrivateRedis } from '../helpers/processes.ts';
@@ -31,7 +32,7 @@ describe('Redis restarted (its data lost)', () => {
     const accepted = await createDeployment(stack, { archive: await zipTestApp('hello') }); // queued; no worker yet
     await redis.restart(0); // the job is gone with Redis' memory
     await stack.addWorker();
-    expect((await settled(stack, accepted.id, 30_000)).status).toBe('running');
+    expect((await settled(stack, accepted.id, runtimeWait(30_000))).status).toBe('running');
 
     await redis.stop();
     const refused = await stack.inject({ method: 'POST', url: '/api/deployments', payload: { gitUrl: 'https://example.com/a.git' } });
@@ -42,7 +43,7 @@ describe('Redis restarted (its data lost)', () => {
     // Everything reconnects by itself: a new deployment goes through (a client retries a 503), logs stream again.
     const archive = await zipTestApp('hello');
     const after = await waitFor('the API to accept deployments again', () => createDeployment(stack, { archive }).catch(() => undefined), 10_000, 200);
-    expect((await settled(stack, after.id, 30_000)).status).toBe('running');
+    expect((await settled(stack, after.id, runtimeWait(30_000))).status).toBe('running');
     expect((await logLines(stack, after.id)).map((l) => l.line)).toContain('deployment is live');
   });
 });
@@ -59,7 +60,7 @@ describe('Postgres restarted', () => {
     await new Promise((r) => setTimeout(r, 1500));
     await pg.start();
 
-    const final = await settled(stack, d.id, 60_000);
+    const final = await settled(stack, d.id, runtimeWait(60_000));
     expect(final.status).toBe('running');
     const lines = await logLines(stack, d.id);
     expect(lines.map((l) => l.seq)).toEqual(lines.map((_, i) => i + 1));

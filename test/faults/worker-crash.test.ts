@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { zipTestApp } from '../helpers/archives.ts';
 import { createDeployment, logLines, settled } from '../helpers/deployments.ts';
+import { runtimeWait } from '../helpers/runtime-wait.ts';
 import { waitFor } from '../helpers/ports.ts';
 import { startProgram } from '../helpers/processes.ts';
 import { instanceContainers, startStack, type Stack } from '../helpers/stack.ts';
@@ -28,7 +29,7 @@ it('a worker killed with SIGKILL mid-build: another worker takes the job over an
   expect((await stack.db.store.get(d.id))!.status).toBe('building'); // nobody owns it now
 
   await stack.addWorker(); // a surviving worker
-  const final = await settled(stack, d.id, 60_000);
+  const final = await settled(stack, d.id, runtimeWait(60_000));
   expect(final.status).toBe('running');
   const lines = await logLines(stack, d.id);
   expect(lines.map((l) => l.line)).toContain('resuming an interrupted attempt: removing its leftovers');

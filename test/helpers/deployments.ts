@@ -4,6 +4,7 @@ import path from 'node:path';
 import { testAppsDir } from './archives.ts';
 import { isInFlight } from '@berth/shared/deployment-state';
 import { multipartBody } from './http.ts';
+import { runtimeWait } from './runtime-wait.ts';
 import { waitFor } from './ports.ts';
 import type { Stack } from './stack.ts';
 
@@ -28,7 +29,7 @@ export async function createDeployment(
 }
 
 /** Waits until the deployment leaves the in-flight states; returns the API's view of it. */
-export async function settled(stack: Stack, id: string, timeoutMs = 45_000): Promise<any> {
+export async function settled(stack: Stack, id: string, timeoutMs = runtimeWait(45_000)): Promise<any> {
   return waitFor(
     `deployment ${id} to settle`,
     async () => {

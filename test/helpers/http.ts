@@ -1,4 +1,5 @@
 import http from 'node:http';
+import { runtimeWait } from './runtime-wait.ts';
 
 /** Tests talk to the API with the stacks' admin token unless they set their own authorization. */
 const defaultAuth = { authorization: 'Bearer berth_test_admin_token_0123456789' };
@@ -155,7 +156,7 @@ export class SseClient {
   }
 
   /** Resolves with the first recorded event matching, waiting for it if needed. */
-  async waitFor(predicate: (e: SseEvent) => boolean, timeoutMs = 30_000): Promise<SseEvent> {
+  async waitFor(predicate: (e: SseEvent) => boolean, timeoutMs = runtimeWait(30_000)): Promise<SseEvent> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const found = this.events.find(predicate);

@@ -46,8 +46,9 @@ export async function startSwarmParts(instance: string, withCaddy: boolean): Pro
     network,
     registry,
     caddy,
-    // Swarm runs a task's first health check after the spec's 5 s interval and routes (and Berth probes) it only then.
-    env: { BERTH_RUNTIME: 'swarm', BERTH_REGISTRY: registry.address, BERTH_NETWORK: network, HEALTHCHECK_TIMEOUT_MS: '20000' },
+    // The product's default health budget: it covers the push, Swarm placing and starting the task (20 s measured
+    // on a loaded 2-core machine) and its first health check after the spec's 5 s interval (only then is it probed).
+    env: { BERTH_RUNTIME: 'swarm', BERTH_REGISTRY: registry.address, BERTH_NETWORK: network, HEALTHCHECK_TIMEOUT_MS: '60000' },
     apiEnv: apiSocket ? { API_SOCKET_PATH: apiSocket } : {},
     routerEnv:
       caddy && apiSocket

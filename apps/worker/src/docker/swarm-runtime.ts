@@ -41,10 +41,14 @@ export interface SwarmSettings {
  * ContainerRuntime on Docker Swarm: one service per deployment (the
  * container name is the service name). Images are built on this node, pushed
  * to the registry and pulled by whichever node runs a task. Builds, images
- * and events are this node's Docker, as in DockerRuntime; logs are the service's.
+ * and events are this node's Docker, as in DockerRuntime; logs are those of
+ * the service's newest task on this node.
  *
- * Berth's statuses for a replicated service: running while at least one task
- * runs; restarting (→ `crashed`) while none does and Swarm is replacing them.
+ * Berth's statuses for a replicated service (see inspect): `running` while at
+ * least one task runs (Swarm: healthy, so in the DNS answer); a first task
+ * that started but is not healthy yet is `starting` (the worker keeps
+ * probing); restarting (→ `crashed`) while none runs and Swarm is replacing
+ * them. Health probes go through this worker's prober (swarm-prober.ts).
  */
 export class SwarmRuntime extends DockerRuntime {
   private readonly prober: SwarmProber | undefined;
