@@ -50,6 +50,15 @@ export function LogView({ lines, version, fileName }: LogViewProps) {
     setScrollTop(el.scrollTop);
   };
 
+  // Home and End move within the log itself. Left to the browser, they scroll whichever scroller it
+  // picks, which is the page when the page is taller than the window (seen in Chromium).
+  const onKeyDown = (e: KeyboardEvent) => {
+    const el = box.current;
+    if (!el || (e.key !== 'Home' && e.key !== 'End') || e.altKey || e.ctrlKey || e.metaKey || e.shiftKey) return;
+    e.preventDefault();
+    el.scrollTop = e.key === 'Home' ? 0 : el.scrollHeight;
+  };
+
   const first = Math.max(0, Math.floor(scrollTop / rowHeight) - overscan);
   const last = Math.min(shown.length, Math.ceil((scrollTop + height) / rowHeight) + overscan);
   const rows = [];
@@ -71,7 +80,7 @@ export function LogView({ lines, version, fileName }: LogViewProps) {
           {query ? `${shown.length} of ${lines.length} lines` : `${lines.length} lines`}
         </span>
       </div>
-      <div class="log-box" ref={box} onScroll={onScroll} tabIndex={0} role="log" aria-label="Log lines">
+      <div class="log-box" ref={box} onScroll={onScroll} onKeyDown={onKeyDown} tabIndex={0} role="log" aria-label="Log lines">
         <div style={{ height: `${shown.length * rowHeight}px`, position: 'relative' }}>{rows}</div>
       </div>
     </section>
