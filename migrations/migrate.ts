@@ -7,6 +7,7 @@ import * as m0004 from './versions/0004-token-scopes.ts';
 import * as m0005 from './versions/0005-projects-releases.ts';
 import * as m0006 from './versions/0006-hooks-webhooks.ts';
 import * as m0007 from './versions/0007-replicas.ts';
+import * as m0008 from './versions/0008-queued-index.ts';
 
 /**
  * Every migration, in order. Listed statically (not read from the folder) so
@@ -21,6 +22,7 @@ const migrations: Record<string, Migration> = {
   '0005-projects-releases': m0005,
   '0006-hooks-webhooks': m0006,
   '0007-replicas': m0007,
+  '0008-queued-index': m0008,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

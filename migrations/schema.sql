@@ -159,6 +159,7 @@ CREATE INDEX deployment_transitions_deployment_idx ON public.deployment_transiti
 CREATE INDEX deployments_created_idx ON public.deployments USING btree (created_at DESC, id DESC);
 CREATE INDEX deployments_project_branch_idx ON public.deployments USING btree (project, branch, created_at);
 CREATE INDEX deployments_project_idx ON public.deployments USING btree (project, created_at);
+CREATE INDEX deployments_queued_idx ON public.deployments USING btree (created_at, id) WHERE (status = 'queued'::text);
 CREATE INDEX deployments_status_idx ON public.deployments USING btree (status);
 CREATE INDEX domains_project_idx ON public.domains USING btree (project);
 CREATE INDEX webhook_deliveries_unsent_idx ON public.webhook_deliveries USING btree (created_at) WHERE (NOT enqueued);
