@@ -103,6 +103,18 @@ async function requestBuild(docker: Docker, options: BuildImageOptions, deadline
   }
 }
 
+/**
+ * Whether a failed build's message says a cache layer it stood on (or was
+ * looking through) was removed meanwhile: another deployment's image went away
+ * between two steps, taking its untagged parents with it. The daemon words it
+ * three ways: the parent of a step (`unknown parent image ID`), the image of a
+ * step (`No such image: sha256:`), and a sibling it compared while looking for
+ * a cache hit (`unable to find image "sha256:`, from its cache lookup).
+ */
+export function cacheChangedUnderBuild(message: string): boolean {
+  return /unknown parent image ID|No such image: sha256:|unable to find image "sha256:/i.test(message);
+}
+
 /** The build's event stream read into output lines, the running step's container and the failure, if any. */
 class BuildOutput {
   // The daemon answers 200 even when the build fails: the error is an event. Events are
@@ -130,7 +142,7 @@ class BuildOutput {
   /** After the stream ended: the last partial line, then the failure the daemon reported. */
   finish(): void {
     for (const line of this.output.flush()) this.onLine(line);
-    if (this.failure && /unknown parent image ID|No such image: sha256:/i.test(this.failure.message)) {
+    if (this.failure && cacheChangedUnderBuild(this.failure.message)) {
       // A cache layer this build stood on was removed meanwhile (another deployment's image went
       // away between two steps): not the app's fault, and another attempt rebuilds the layer.
       throw new BerthError('DOCKER_UNAVAILABLE', `the build cache changed under the build (${this.failure.message}); trying again`);
