@@ -1,6 +1,7 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { LogLine } from '@berth/client/types';
 import { ansiSpans, finalState, plainText } from './ansi.ts';
+import { LogSearch } from './log-search.ts';
 
 const rowHeight = 18;
 const overscan = 20;
@@ -19,11 +20,8 @@ export function LogView({ lines, version, fileName }: LogViewProps) {
   const [query, setQuery] = useState('');
   const [scrollTop, setScrollTop] = useState(0);
   const [height, setHeight] = useState(400);
-  const shown = useMemo(() => {
-    if (!query) return lines;
-    const q = query.toLowerCase();
-    return lines.filter((l) => plainText(l.line).toLowerCase().includes(q));
-  }, [lines, version, query]);
+  const search = useLogSearch(lines, query);
+  const shown = query ? search.matches : lines;
 
   useEffect(() => {
     const el = box.current;
@@ -77,7 +75,7 @@ export function LogView({ lines, version, fileName }: LogViewProps) {
           Download log
         </button>
         <span class="muted" aria-live="polite">
-          {query ? `${shown.length} of ${lines.length} lines` : `${lines.length} lines`}
+          {!query ? `${lines.length} lines` : search.done ? `${shown.length} of ${lines.length} lines` : `searching… ${shown.length} of ${search.searched} lines`}
         </span>
       </div>
       <div class="log-box" ref={box} onScroll={onScroll} onKeyDown={onKeyDown} tabIndex={0} role="log" aria-label="Log lines">
@@ -85,6 +83,15 @@ export function LogView({ lines, version, fileName }: LogViewProps) {
       </div>
     </section>
   );
+}
+
+/** The lines matching `query`, searched in slices (log-search.ts); renders again as the search moves on. */
+function useLogSearch(lines: LogLine[], query: string) {
+  const [, setProgress] = useState(0);
+  const search = useMemo(() => new LogSearch(() => setProgress((p) => p + 1)), []);
+  useEffect(() => () => search.stop(), [search]);
+  search.update(lines, query); // on every render: the lines may have grown in place since the last one
+  return search.result;
 }
 
 function LogRow({ line, top }: { line: LogLine; top: number }) {

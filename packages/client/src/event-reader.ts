@@ -25,6 +25,13 @@ export interface EventReaderOptions {
   onBusy?: (busy: boolean) => void;
   /** The longest wait between tries while busy (ms). */
   maxBusyWaitMs?: number;
+  /**
+   * Ends a connection once it has brought this many bytes and reconnects at
+   * once from the last event id (the API's resume), so that no single
+   * response grows without bound: a browser's work when a response of many
+   * megabytes ends (a long log's replay) is one long task. Off by default.
+   */
+  segmentBytes?: number;
   signal?: AbortSignal;
 }
 
@@ -53,6 +60,7 @@ export async function readEvents(client: ApiClient, path: string, options: Event
     let wait = retryMs;
     try {
       const done = await readOnce(client, path, lastId, { ...options, onConnection: (c) => (c && opened(), options.onConnection?.(c)) }, (id) => (lastId = id));
+      if (done === 'segment') continue; // not a drop: straight on, no wait, no "reconnecting"
       if (done) return;
     } catch (err) {
       if (isAbort(err) || options.signal?.aborted) return;
@@ -75,7 +83,7 @@ async function readOnce(
   lastId: string | undefined,
   options: EventReaderOptions,
   setLastId: (id: string) => void,
-): Promise<boolean> {
+): Promise<boolean | 'segment'> {
   const headers: Record<string, string> = { accept: 'text/event-stream' };
   if (lastId !== undefined) headers['last-event-id'] = lastId;
   const res = await client.send(path, { headers, signal: options.signal, cache: 'no-store' });
@@ -93,10 +101,14 @@ async function readOnce(
   const parser = new FrameParser();
   const decoder = new TextDecoder();
   const reader = res.body.getReader();
+  let received = 0;
+  let resumable = lastId !== undefined;
   try {
     for (;;) {
+      if (options.segmentBytes && received >= options.segmentBytes && resumable) return 'segment';
       const { value, done } = await reader.read();
       if (done) return false;
+      received += value.byteLength;
       parser.append(decoder.decode(value, { stream: true }));
       let since = Date.now();
       for (let frame = parser.next(); frame; frame = parser.next()) {
@@ -107,7 +119,10 @@ async function readOnce(
         }
         const event = toEvent(frame);
         if (!event) continue;
-        if (event.id !== undefined) setLastId(event.id);
+        if (event.id !== undefined) {
+          setLastId(event.id);
+          resumable = true;
+        }
         options.onEvent(event);
         if (terminal.has(frame.event)) return true;
       }

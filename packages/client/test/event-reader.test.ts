@@ -65,6 +65,40 @@ describe('readEvents', () => {
     expect(connections).toEqual([true, false, true]);
   });
 
+  it('with segmentBytes, ends a connection past that size at the next chunk and goes on at once from the last id', async () => {
+    const status = frame('status', { deploymentId: 'd', status: 'failed', at: 't' });
+    const { fn, calls } = fakeFetch([
+      // The first connection: 5 chunks of about 100 bytes; past 250 bytes it stops reading (the rest is not handled).
+      () => streamResponse([status + log(1), log(2), log(3), log(4), log(5)]),
+      () => streamResponse([status + log(4), log(5), log(6)]),
+      () => streamResponse([status + log(7), frame('end', { deploymentId: 'd', status: 'failed', lastSeq: 7 })]),
+    ]);
+    const client = new ApiClient({ baseUrl: 'http://api', token: 't', fetch: fn });
+    const seqs: number[] = [];
+    const connections: boolean[] = [];
+    const size = (log(1) + log(2) + log(3) + status).length - 10;
+    await readEvents(client, '/api/deployments/d/events', {
+      retryMs: 60_000, // a segment is not a drop: no wait (the test would time out)
+      segmentBytes: size,
+      onConnection: (c) => connections.push(c),
+      onEvent: (e) => e.event === 'log' && seqs.push(e.data.seq),
+    });
+    expect(seqs).toEqual([1, 2, 3, 4, 5, 6, 7]);
+    expect(calls.map((c) => (c.headers as Record<string, string>)['last-event-id'])).toEqual([undefined, '3', '6']);
+    expect(connections).toEqual([true, true, true]); // never "reconnecting"
+  });
+
+  it('with segmentBytes, never cuts a connection before it has an id to resume from', async () => {
+    const big = frame('status', { deploymentId: 'd', status: 'building', at: 't', padding: 'x'.repeat(500) });
+    // Two chunks far past the size, neither with an id: the connection is kept until the end.
+    const { fn, calls } = fakeFetch([() => streamResponse([big, big, log(1) + frame('end', { deploymentId: 'd', status: 'failed', lastSeq: 1 })])]);
+    const client = new ApiClient({ baseUrl: 'http://api', token: 't', fetch: fn });
+    const events: string[] = [];
+    await readEvents(client, '/api/deployments/d/events', { retryMs: 1, segmentBytes: 100, onEvent: (e) => events.push(e.event) });
+    expect(events).toEqual(['status', 'status', 'log', 'end']);
+    expect(calls).toHaveLength(1);
+  });
+
   it('rejects with the API error on a refusal (no retry), including 429', async () => {
     for (const [status, code] of [[401, 'UNAUTHORIZED'], [429, 'RATE_LIMITED']] as const) {
       const { fn, calls } = fakeFetch([() => Response.json({ error: { code, message: 'no' } }, { status })]);

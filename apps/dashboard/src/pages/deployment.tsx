@@ -35,6 +35,8 @@ function useDeploymentStream(client: ApiClient, id: string) {
     const schedule = () => (frame ||= requestAnimationFrame(() => ((frame = 0), setVersion((v) => v + 1))));
     readEvents(client, `/api/deployments/${id}/events?follow=runtime`, {
       ...busyRetry,
+      // A long log's replay comes in responses of at most this size (event-reader.ts: segmentBytes).
+      segmentBytes: 2 * 1024 * 1024,
       onBusy: setBusy,
       signal: abort.signal,
       onConnection: setConnected,
@@ -48,7 +50,9 @@ function useDeploymentStream(client: ApiClient, id: string) {
             return;
           }
           case 'status':
-            setSteps((s) => [...s, { status: event.data.status, at: event.data.at }]);
+            // The stream says the current status after its history, and again when it resumes (after a drop, or
+            // for the next segment of a replay): a transition never repeats the status before it.
+            setSteps((s) => (s.at(-1)?.status === event.data.status ? s : [...s, { status: event.data.status, at: event.data.at }]));
             applyStatus(queries, event.data);
             // The rest (current, queue position, finish time) comes with the deployment itself; a release that
             // just started running takes the project URL a moment later: look again then.
