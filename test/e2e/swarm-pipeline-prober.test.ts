@@ -55,18 +55,23 @@ beforeAll(async () => {
     `FROM berth/node:${nodeRuntimes.pinned}\nCMD ["node","-e","require('http').createServer((q,s)=>{s.statusCode=q.url==='/broken'?503:200;s.end('ok')}).listen(3000)"]\n`,
   );
   await promisify(execFile)('docker', ['build', '-q', '-t', image, contextDir]);
-  await runtime.runContainer({
-    name: service,
+  await runtime.runContainer(serviceOptions(service));
+}, 180_000);
+
+/** One replica of the test image as service `name` (its own deployment). */
+function serviceOptions(name: string) {
+  return {
+    name,
     image,
     env: { PORT: '3000' },
-    labels: { [labels.instance]: instance, [labels.deployment]: service, [labels.project]: 'p', [labels.port]: '3000' },
+    labels: { [labels.instance]: instance, [labels.deployment]: name, [labels.project]: 'p', [labels.port]: '3000' },
     port: 3000,
     network: `berth-${instance}`, // docker mode's shared network: swarm mode ignores it
     memoryBytes: 128 * 1024 * 1024,
     nanoCpus: 500_000_000,
     replicas: 1,
-  });
-}, 180_000);
+  };
+}
 
 afterAll(async () => {
   await runtime?.removeContainer(service).catch(() => {});
@@ -143,17 +148,7 @@ describe('the swarm health prober', () => {
 
   it('removes the service with its network, the prober attached to it or not', async () => {
     const other = `${instance}-b`;
-    await runtime.runContainer({
-      name: other,
-      image,
-      env: { PORT: '3000' },
-      labels: { [labels.instance]: instance, [labels.deployment]: other, [labels.project]: 'p', [labels.port]: '3000' },
-      port: 3000,
-      network: `berth-${instance}`,
-      memoryBytes: 128 * 1024 * 1024,
-      nanoCpus: 500_000_000,
-      replicas: 1,
-    });
+    await runtime.runContainer(serviceOptions(other));
     const net = await docker.getNetwork(serviceNetworkName(other)).inspect();
     expect(net.Labels).toMatchObject({ [labels.instance]: instance, [labels.deployment]: other });
     expect(net.Driver).toBe('overlay');

@@ -33,9 +33,8 @@ export class CaddyNetworks {
         const code = (err as { statusCode?: number }).statusCode;
         // Already on it (a connect that finished after a timeout): fine.
         if (code === 403 && /already exists/i.test((err as Error).message)) on.add(network);
-        else if (code === 404 && !/container/i.test((err as Error).message)) {
-          this.options.logger.warn({ network }, 'an app network is gone; its app is not routed');
-        } else throw err;
+        else if (networkGone(err)) this.options.logger.warn({ network }, 'an app network is gone; its app is not routed');
+        else throw err;
       }
     }
     return apps.filter((a) => (a.networks ?? []).every((n) => on.has(n)));
@@ -49,8 +48,7 @@ export class CaddyNetworks {
       try {
         await this.docker.getNetwork(network).disconnect({ Container: this.options.container, Force: true });
       } catch (err) {
-        const code = (err as { statusCode?: number }).statusCode;
-        if (code !== 404 && code !== 403) throw err; // gone, or not on it any more: done
+        if (!networkGone(err) && (err as { statusCode?: number }).statusCode !== 403) throw err; // gone, or not on it any more: done
       }
     }
   }
@@ -66,6 +64,16 @@ export class CaddyNetworks {
     const networks = await this.docker.listNetworks({ filters: { label: [`${labels.instance}=${this.options.instance}`, labels.deployment] } });
     return new Set(networks.map((n) => n.Id));
   }
+}
+
+/**
+ * The network is gone (404), or going: Docker 20.10 answers 500 "network <id> not found" for a swarm
+ * network the manager removed while this node still holds its copy. (A 404 about Caddy's container is not this.)
+ */
+function networkGone(err: unknown): boolean {
+  const code = (err as { statusCode?: number }).statusCode;
+  const message = err instanceof Error ? err.message : String(err);
+  return (code === 404 && !/container/i.test(message)) || (code === 500 && /network \S+ not found/i.test(message));
 }
 
 /** The networks the routed apps run on (ids, as their service specs name them). */

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type Docker from 'dockerode';
 import { BerthError } from '@berth/shared/errors';
 import { labels } from '@berth/shared/labels';
-import { statusCode, unavailable } from './docker-errors.ts';
+import { networkGone, statusCode, unavailable } from './docker-errors.ts';
 import { proberMain } from './prober-server.ts';
 
 export interface ProberSettings {
@@ -93,8 +93,7 @@ export class SwarmProber {
     try {
       await this.engine.getNetwork(network).disconnect({ Container: prober.id, Force: true });
     } catch (err) {
-      const code = statusCode(err);
-      if (code !== 404 && code !== 403) throw unavailable(err, `detaching the health prober from ${network}`);
+      if (!networkGone(err) && statusCode(err) !== 403) throw unavailable(err, `detaching the health prober from ${network}`);
     }
   }
 
@@ -107,8 +106,9 @@ export class SwarmProber {
       await this.attachOnce(prober, network);
       return true;
     } catch (err) {
+      if (networkGone(err)) return false;
       if (statusCode(err) !== 404) throw unavailable(err, `attaching the health prober to ${network}`);
-      if (/container/i.test((err as Error).message) && this.current) this.current = undefined;
+      this.current = undefined; // the prober container is gone: made again next time
       return false;
     }
   }

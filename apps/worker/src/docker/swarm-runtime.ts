@@ -2,7 +2,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import Docker from 'dockerode';
 import { BerthError } from '@berth/shared/errors';
 import { labels } from '@berth/shared/labels';
-import { statusCode, unavailable } from './docker-errors.ts';
+import { networkGone, statusCode, unavailable } from './docker-errors.ts';
 import { DockerRuntime } from './docker-runtime.ts';
 import { parseImageTag } from '@berth/shared/docker-names';
 import type { AppNetwork, ContainerState, FollowLogsOptions, NetworkState, OwnedContainer, ProbeTarget, ReplicaState, RunContainerOptions } from './container-runtime.ts';
@@ -312,10 +312,10 @@ export class SwarmRuntime extends DockerRuntime {
       try {
         await this.engine.getNetwork(network).remove();
       } catch (err) {
-        // 404: the manager let it go, this node not yet; 403 "has active endpoints" (its tasks are
+        // Gone for the manager, not yet for this node; 403 "has active endpoints" (its tasks are
         // stopping) or 409 while Docker is still tearing one down: look again.
         const code = statusCode(err);
-        if (code !== 404 && code !== 403 && code !== 409) throw unavailable(err, `removing the network ${network}`);
+        if (!networkGone(err) && code !== 403 && code !== 409) throw unavailable(err, `removing the network ${network}`);
       }
       if (Date.now() >= deadline) throw new BerthError('DOCKER_UNAVAILABLE', `the network ${network} was still there ${this.settings.networkRemovalTimeoutMs ?? 30_000} ms after its service was removed`);
       await delay(250);
