@@ -43,13 +43,15 @@ async function createService(name: string, network: string): Promise<void> {
 
 async function networkGone(network: string): Promise<void> {
   for (;;) {
+    let info: Docker.NetworkInspectInfo;
     try {
-      const info = await docker.getNetwork(network).inspect();
-      for (const c of Object.keys(info.Containers ?? {})) await docker.getNetwork(network).disconnect({ Container: c, Force: true }).catch(() => {});
-      await docker.getNetwork(network).remove().catch(() => {});
-    } catch {
-      return; // 404: gone
+      info = await docker.getNetwork(network).inspect();
+    } catch (err) {
+      if ((err as { statusCode?: number }).statusCode === 404) return;
+      throw err;
     }
+    for (const c of Object.keys(info.Containers ?? {})) await docker.getNetwork(network).disconnect({ Container: c, Force: true }).catch(() => {});
+    await docker.getNetwork(network).remove().catch(() => {});
     await new Promise((r) => setTimeout(r, 250));
   }
 }
@@ -117,6 +119,5 @@ try {
   for (const s of await docker.listServices({ filters: { name: [prefix] } })) await docker.getService(s.ID).remove().catch(() => {});
   await caddy.remove({ force: true }).catch(() => {});
   await prober.remove({ force: true }).catch(() => {});
-  await new Promise((r) => setTimeout(r, 3000));
-  for (const n of await docker.listNetworks({ filters: { name: [prefix] } })) await networkGone(n.Name);
+  await networkGone(shared);
 }
