@@ -28,7 +28,7 @@ swarm_only=
 if [ "${1:-}" = --swarm ]; then swarm_only=1; shift; fi
 [ -n "$swarm_only" ] || npx vitest run --reporter=default --reporter=json --outputFile.json=.berth/vitest.json "$@" || status=$?
 # The runtime matrix: the end-to-end and fault tests that apply to both runtimes run a second time with
-# BERTH_RUNTIME=swarm (services on an overlay, images through a registry, Caddy as a container on the overlay).
+# BERTH_RUNTIME=swarm (services on overlays of their own, images through a registry, Caddy as a container on them).
 # Left out: tests of what only docker mode has (the isolated bridge, host-dialled containers) and the
 # slow ones whose swarm paths test/e2e/swarm-*.test.ts already cover.
 SWARM_MATRIX=(

@@ -5,9 +5,10 @@
 # workers and router-sync and restarts any that exits unexpectedly. Ctrl-C (or
 # `npm run down`) stops what it started.
 #   npm run up -- [--detach] [--workers N] [--swarm]
-# --swarm (or BERTH_RUNTIME=swarm): apps run as Swarm services on an overlay
-# network, images go through a registry on loopback, and Caddy runs as a
-# container attached to the overlay (scripts/lib/swarm.sh).
+# --swarm (or BERTH_RUNTIME=swarm): apps run as Swarm services, each on an
+# overlay network of its own, images go through a registry on loopback, and
+# Caddy runs as a container that router-sync attaches to the apps' networks
+# (scripts/lib/swarm.sh).
 # Ports, state directory and instance come from the environment
 # (scripts/lib/platform-env.sh), so a second platform can run next to this one.
 set -euo pipefail
@@ -72,7 +73,7 @@ npm run --silent migrate
 
 echo "$BERTH_RUNTIME" >"$BERTH_STATE_DIR/runtime" # for status/scale/restart (scripts/ctl.sh)
 if [ "$BERTH_RUNTIME" = swarm ]; then
-  # Caddy as a container on the overlay (Docker restarts it: unless-stopped), not a supervised process.
+  # Caddy as a container on the apps' overlays (Docker restarts it: unless-stopped), not a supervised process.
   ensure_swarm_platform
   echo "$CADDY_CONTAINER" >"$BERTH_STATE_DIR/caddy-container"
 else

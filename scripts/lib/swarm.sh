@@ -1,9 +1,11 @@
 # Swarm mode for `npm run up -- --swarm` (or BERTH_RUNTIME=swarm): this Docker
-# as a one-node swarm manager, an image registry on loopback, the instance's
-# attachable overlay network, and Caddy as a container attached to it (a host
-# process cannot reach overlay addresses). Caddy's admin API and the API's own
-# socket live in one 0700 directory under the state dir, mounted into the
-# Caddy container and used by router-sync: no admin port on any network.
+# as a one-node swarm manager, an image registry on loopback, and Caddy as a
+# container (a host process cannot reach overlay addresses). Every deployment
+# runs on an overlay of its own, made by the worker; router-sync connects the
+# Caddy container (CADDY_CONTAINER) to the networks of the apps it routes to.
+# Caddy's admin API and the API's own socket live in one 0700 directory under
+# the state dir, mounted into the Caddy container and used by router-sync: no
+# admin port on any network.
 # Sourced after services.sh and platform-env.sh; idempotent.
 
 SWARM_DIR="$BERTH_STATE_DIR/caddy"          # admin.sock, api.sock, caddy.json
@@ -17,7 +19,7 @@ CADDY_PUBLISH_HOST=${CADDY_PUBLISH_HOST:-0.0.0.0}
 swarm_env() {
   export BERTH_RUNTIME=swarm
   export BERTH_REGISTRY=${BERTH_REGISTRY:-127.0.0.1:5000}
-  export BERTH_NETWORK=${BERTH_NETWORK:-berth-$BERTH_INSTANCE}
+  export CADDY_CONTAINER
   export CADDY_ADMIN_URL="unix://$SWARM_DIR/admin.sock"
   export CADDY_ADMIN_LISTEN="unix/$SWARM_DIR/admin.sock"
   export API_SOCKET_PATH="$SWARM_DIR/api.sock"
@@ -45,14 +47,8 @@ ensure_registry() {
   wait_for 20 registry curl -fsS "http://$BERTH_REGISTRY/v2/"
 }
 
-ensure_overlay() {
-  docker network inspect "$BERTH_NETWORK" >/dev/null 2>&1 && return 0
-  say "creating the overlay network $BERTH_NETWORK"
-  docker network create --driver overlay --attachable "$BERTH_NETWORK" >/dev/null
-}
-
-# Caddy as a container (re)made on every up: on the default bridge with its ports published,
-# THEN connected to the overlay (created attached to it, its published port did not answer).
+# Caddy as a container (re)made on every up: on the default bridge with its ports published;
+# router-sync connects it to the apps' networks (it starts on none of them).
 start_caddy_container() {
   local image
   image=$(bash scripts/make-caddy-image.sh)
@@ -65,7 +61,6 @@ start_caddy_container() {
     --restart unless-stopped --cap-drop ALL --security-opt no-new-privileges \
     -p "$CADDY_PUBLISH_HOST:$CADDY_HTTP_PORT:$CADDY_HTTP_PORT" -p "$CADDY_PUBLISH_HOST:$CADDY_HTTPS_PORT:$CADDY_HTTPS_PORT" \
     -v "$SWARM_DIR:$SWARM_DIR" "$image" run --config "$SWARM_DIR/caddy.json" >/dev/null
-  docker network connect "$BERTH_NETWORK" "$CADDY_CONTAINER"
   wait_for 20 "caddy container" test -S "$SWARM_DIR/admin.sock"
   say "started Caddy as container $CADDY_CONTAINER ($image), admin socket $SWARM_DIR/admin.sock"
 }
@@ -73,6 +68,5 @@ start_caddy_container() {
 ensure_swarm_platform() {
   ensure_swarm
   ensure_registry
-  ensure_overlay
   start_caddy_container
 }

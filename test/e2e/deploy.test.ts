@@ -1,4 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { serviceNetworkName } from '../../apps/worker/src/docker/swarm-service-spec.ts';
 import { zipTestApp, testAppsDir, tarGzTestApp } from '../helpers/archives.ts';
 import { startGitServer, type GitServer } from '../helpers/git-server.ts';
 import { request, SseClient } from '../helpers/http.ts';
@@ -91,14 +92,14 @@ describe('deploying end to end through Caddy', () => {
     expect(final).toMatchObject({ status: 'running', errorCode: null });
 
     // The app runs confined: no Docker socket, not privileged, its own network, limits.
-    // Swarm mode: the service's task container; the restart policy is Swarm's, the network the overlay.
+    // Swarm mode: the service's task container; the restart policy is Swarm's, the network the service's own overlay.
     const name = `berth-${stack.instance}-${body.id}`;
     const [task] = stack.swarm ? await docker.listContainers({ filters: { label: [`com.docker.swarm.service.name=${name}`] } }) : [];
     const info = await docker.getContainer(task?.Id ?? name).inspect();
     expect(info.HostConfig.Privileged).toBe(false);
     expect(info.HostConfig.Binds ?? []).toEqual([]);
     expect(info.Mounts).toEqual([]);
-    if (stack.swarm) expect(Object.keys(info.NetworkSettings.Networks)).toEqual([stack.swarm.network]);
+    if (stack.swarm) expect(Object.keys(info.NetworkSettings.Networks)).toEqual([serviceNetworkName(name)]);
     else expect(info.HostConfig.NetworkMode).toBe(testNetwork);
     expect(info.HostConfig.CapDrop).toEqual(['ALL']);
     // Swarm on Docker 20.10 (API 1.41) ignores the spec's Privileges.NoNewPrivileges (newer engines apply it): a known gap.

@@ -9,15 +9,16 @@ import { labels } from '@berth/shared/labels';
 import { nodeRuntimes } from '@berth/shared/node-runtimes';
 import { SwarmRuntime } from '../../apps/worker/src/docker/swarm-runtime.ts';
 import { proberLabel } from '../../apps/worker/src/docker/swarm-prober.ts';
+import { serviceNetworkName } from '../../apps/worker/src/docker/swarm-service-spec.ts';
 import { waitFor } from '../helpers/ports.ts';
 import { startRegistry, type TestRegistry } from '../helpers/registry.ts';
 
 // The worker's health prober on a real overlay (real swarm, real registry): the probe works, and its doors hold.
 const docker = new Docker();
 const instance = `swprobe${process.pid}`;
-const network = `berth-${instance}`;
 const image = `berth-app-${instance}:1`;
 const service = `${instance}-a`;
+const network = serviceNetworkName(service); // the service's own, made by runContainer
 let registry: TestRegistry;
 let runtime: SwarmRuntime;
 let contextDir: string;
@@ -46,7 +47,7 @@ beforeAll(async () => {
     registry: registry.address,
     maxReplicas: 5,
     startTimeoutMs: 60_000,
-    prober: { instance, network, workerName: 'w1', image: `berth/node:${nodeRuntimes.pinned}`, idleMs: 600_000 },
+    prober: { instance, workerName: 'w1', image: `berth/node:${nodeRuntimes.pinned}`, idleMs: 600_000 },
   });
   contextDir = mkdtempSync(path.join(os.tmpdir(), 'berth-swprobe-'));
   writeFileSync(
@@ -54,25 +55,28 @@ beforeAll(async () => {
     `FROM berth/node:${nodeRuntimes.pinned}\nCMD ["node","-e","require('http').createServer((q,s)=>{s.statusCode=q.url==='/broken'?503:200;s.end('ok')}).listen(3000)"]\n`,
   );
   await promisify(execFile)('docker', ['build', '-q', '-t', image, contextDir]);
-  await runtime.ensureNetwork(network);
-  await runtime.runContainer({
-    name: service,
+  await runtime.runContainer(serviceOptions(service));
+}, 180_000);
+
+/** One replica of the test image as service `name` (its own deployment). */
+function serviceOptions(name: string) {
+  return {
+    name,
     image,
     env: { PORT: '3000' },
-    labels: { [labels.instance]: instance, [labels.deployment]: service, [labels.project]: 'p', [labels.port]: '3000' },
+    labels: { [labels.instance]: instance, [labels.deployment]: name, [labels.project]: 'p', [labels.port]: '3000' },
     port: 3000,
-    network,
+    network: `berth-${instance}`, // docker mode's shared network: swarm mode ignores it
     memoryBytes: 128 * 1024 * 1024,
     nanoCpus: 500_000_000,
     replicas: 1,
-  });
-}, 180_000);
+  };
+}
 
 afterAll(async () => {
   await runtime?.removeContainer(service).catch(() => {});
   await runtime?.close();
   await waitFor('the task and prober to go', async () => (await docker.listContainers({ all: true, filters: { label: [`${labels.instance}=${instance}`] } })).length === 0, 60_000, 250);
-  await docker.getNetwork(network).remove().catch(() => {});
   for (const tag of [image, `${registry.address}/${instance}/${service}:latest`]) await runtime?.removeImage(tag).catch(() => {});
   await registry?.stop();
   rmSync(contextDir, { recursive: true, force: true });
@@ -98,14 +102,31 @@ describe('the swarm health prober', () => {
     }
   });
 
-  it('refuses to dial outside the overlay subnet (loopback, the bridge gateway, metadata)', async () => {
-    const prober = (runtime as unknown as { prober: { probe(a: string, p: number, path: string): Promise<boolean> } }).prober;
-    for (const address of ['127.0.0.1', '172.17.0.1', '169.254.169.254']) {
-      await expect(prober.probe(address, 6379, '/'), address).rejects.toMatchObject({ code: 'INTERNAL', message: expect.stringContaining('HTTP 403') });
+  it("refuses to dial outside the app network's subnet (loopback, the bridge gateway, metadata, the network's gateway)", async () => {
+    const prober = (runtime as unknown as { prober: { probe(n: string, a: string, p: number, path: string): Promise<boolean> } }).prober;
+    const gateway = (await docker.getNetwork(network).inspect()).IPAM!.Config![0]!.Gateway!;
+    for (const address of ['127.0.0.1', '172.17.0.1', '169.254.169.254', gateway]) {
+      await expect(prober.probe(network, address, 6379, '/'), address).rejects.toMatchObject({ code: 'INTERNAL', message: expect.stringContaining('HTTP 403') });
     }
   });
 
-  it('cannot be reached from an app on the overlay', async () => {
+  it('leaves the app network when the probes are over, and can no longer dial the app', async () => {
+    const target = { name: service, ip: '', port: 3000, path: '/' };
+    expect(await runtime.probeApp(target)).toBe(true);
+    const id = (await proberContainer())!.Id;
+    expect(Object.keys((await docker.getContainer(id).inspect()).NetworkSettings.Networks).sort()).toEqual(['bridge', network].sort());
+    await runtime.endProbes(service);
+    expect(Object.keys((await docker.getContainer(id).inspect()).NetworkSettings.Networks)).toEqual(['bridge']);
+    const url = await proberUrl();
+    const token = (runtime as unknown as { prober: { token: string } }).prober.token;
+    const res = await fetch(`${url}/probe?${new URLSearchParams({ address: await runningTaskIp(), port: '3000', path: '/' })}`, {
+      headers: { 'x-berth-probe-token': token },
+    });
+    expect({ status: res.status, body: await res.json() }).toEqual({ status: 403, body: { error: 'address outside the app network' } });
+    expect(await runtime.probeApp(target)).toBe(true); // attached again for the next probes
+  });
+
+  it('cannot be reached from an app on the network it probes', async () => {
     const info = await docker.getContainer((await proberContainer())!.Id).inspect();
     const overlayIp = info.NetworkSettings.Networks[network]?.IPAddress;
     expect(overlayIp).toMatch(/^\d+\.\d+\.\d+\.\d+$/);
@@ -124,6 +145,21 @@ describe('the swarm health prober', () => {
     expect(out).toContain('ECONNREFUSED');
     expect(out).not.toContain('CONNECTED');
   }, 30_000);
+
+  it('removes the service with its network, the prober attached to it or not', async () => {
+    const other = `${instance}-b`;
+    await runtime.runContainer(serviceOptions(other));
+    const net = await docker.getNetwork(serviceNetworkName(other)).inspect();
+    expect(net.Labels).toMatchObject({ [labels.instance]: instance, [labels.deployment]: other });
+    expect(net.Driver).toBe('overlay');
+    await waitFor('b to answer through the prober', () => runtime.probeApp({ name: other, ip: '', port: 3000, path: '/' }), 60_000, 250);
+    expect(await runtime.listAppNetworks(instance)).toEqual(expect.arrayContaining([{ deploymentId: other, service: other }]));
+    await runtime.removeContainer(other); // the prober is still attached: removal takes it off
+    await expect(docker.getNetwork(serviceNetworkName(other)).inspect()).rejects.toMatchObject({ statusCode: 404 });
+    expect(await runtime.listAppNetworks(instance)).not.toContainEqual({ deploymentId: other, service: other });
+    await runtime.removeContainer(other); // idempotent
+    await runtime.removeImage(`${registry.address}/${instance}/${other}:latest`).catch(() => {});
+  }, 120_000);
 
   it('is made again when it dies', async () => {
     const old = (await proberContainer())!.Id;

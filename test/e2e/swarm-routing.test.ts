@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { labels } from '@berth/shared/labels';
 import { containerName } from '@berth/shared/docker-names';
 import { RoutingStore } from '@berth/shared/routing-store';
+import { serviceNetworkName } from '../../apps/worker/src/docker/swarm-service-spec.ts';
 import { SwarmRuntime } from '../../apps/worker/src/docker/swarm-runtime.ts';
 import { HttpCaddyAdmin } from '../../apps/router-sync/src/caddy-admin.ts';
 import { request } from '../helpers/http.ts';
@@ -145,7 +146,8 @@ describe('swarm mode: Caddy in a container on the overlay, routed by router-sync
   it('keeps Caddy\'s admin API off every network: not from the host over TCP, not from an app container', async () => {
     const caddy = await docker.getContainer(stack.swarm!.caddy!.containerName).inspect();
     const bridgeIp = caddy.NetworkSettings.Networks.bridge!.IPAddress;
-    const overlayIp = caddy.NetworkSettings.Networks[stack.swarm!.network]!.IPAddress;
+    // Caddy's address on the app's own network (router-sync connected it there to route to the app).
+    const overlayIp = caddy.NetworkSettings.Networks[serviceNetworkName(containerName(stack.instance, deployment))]!.IPAddress;
     const { httpPort } = stack.caddy!;
     // From the host: the container's bridge address. The HTTP port answers (the probe can succeed)...
     expect(await tcpConnects(bridgeIp, httpPort)).toBe(true);

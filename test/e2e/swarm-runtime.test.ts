@@ -5,6 +5,7 @@ import Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { labels } from '@berth/shared/labels';
 import { SwarmRuntime } from '../../apps/worker/src/docker/swarm-runtime.ts';
+import { serviceNetworkName } from '../../apps/worker/src/docker/swarm-service-spec.ts';
 import { swarmDiscovery } from '../../apps/router-sync/src/route-state.ts';
 import { freePort, waitFor } from '../helpers/ports.ts';
 import { buildTestImage } from '../helpers/swarm-app.ts';
@@ -13,7 +14,7 @@ import { startRegistry, type TestRegistry } from '../helpers/registry.ts';
 // Real Docker in swarm mode (scripts/lib/services.sh makes it one) and a real registry.
 const docker = new Docker();
 const instance = `swarmt${process.pid}`;
-const network = `berth-${instance}`;
+const network = `berth-${instance}`; // docker mode's shared network: swarm mode makes one per service instead
 const image = `berth-app-${instance}:1`;
 let registry: TestRegistry;
 let runtime: SwarmRuntime;
@@ -42,7 +43,8 @@ beforeAll(async () => {
     `FROM berth/node:24\nCMD ["node","-e","if(process.env.CRASH){console.log('crashing');process.exit(3)}require('http').createServer((q,s)=>{console.log('hit');s.end(require('os').hostname())}).listen(3000)"]\n`,
   );
   await buildTestImage(runtime, { contextDir, tag: image, instance: instance });
-  await runtime.ensureNetwork(network);
+  expect(await runtime.ensureNetwork(network)).toEqual({ isolated: true, attached: 0 }); // nothing shared to make
+  await expect(docker.getNetwork(network).inspect()).rejects.toMatchObject({ statusCode: 404 });
 }, 180_000);
 
 afterAll(async () => {
@@ -50,7 +52,7 @@ afterAll(async () => {
     await docker.getService(s.ID).remove().catch(() => {});
   }
   await waitFor('the services tasks to go', async () => (await docker.listContainers({ filters: { label: [`${labels.instance}=${instance}`] } })).length === 0, 60_000, 250);
-  await docker.getNetwork(network).remove().catch(() => {});
+  for (const n of ['a', 'c']) await docker.getNetwork(serviceNetworkName(`${instance}-${n}`)).remove().catch(() => {});
   for (const tag of [image, ...['a', 'c'].map((n) => `${registry.address}/${instance}/${instance}-${n}:latest`)]) await runtime.removeImage(tag).catch(() => {});
   await registry?.stop();
   rmSync(contextDir, { recursive: true, force: true });
@@ -71,11 +73,14 @@ describe('SwarmRuntime on a real swarm and registry', () => {
     expect(spec.Spec.EndpointSpec.Mode).toBe('dnsrr');
     expect(spec.Spec.UpdateConfig.Order).toBe('start-first');
     expect(await runtime.listAll(instance)).toEqual([{ name, deploymentId: name, running: true }]);
-    // router-sync's swarm discovery: the service name, which dnsrr resolves to every task on the overlay.
+    // router-sync's swarm discovery: the service name, which dnsrr resolves to every task on the service's own
+    // network, and that network (Caddy must join it).
     const discover = swarmDiscovery(docker);
-    expect(await discover({ instance, network })).toEqual([{ deploymentId: name, project: 'p', upstream: `${name}:3000` }]);
+    const own = await docker.getNetwork(serviceNetworkName(name)).inspect();
+    expect(await discover({ instance, network })).toEqual([{ deploymentId: name, project: 'p', upstream: `${name}:3000`, networks: [own.Id] }]);
     await runtime.removeContainer(name);
     expect(await discover({ instance, network })).toEqual([]);
+    await expect(docker.getNetwork(serviceNetworkName(name)).inspect()).rejects.toMatchObject({ statusCode: 404 }); // gone with it
     expect(await runtime.inspect(name)).toBeUndefined();
     await runtime.removeContainer(name); // twice: idempotent
   }, 180_000);

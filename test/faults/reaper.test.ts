@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newDeploymentId } from '@berth/shared/ids';
+import { serviceNetworkName } from '../../apps/worker/src/docker/swarm-service-spec.ts';
 import { zipTestApp } from '../helpers/archives.ts';
 import { createDeployment, settled } from '../helpers/deployments.ts';
 import { runtimeWait } from '../helpers/runtime-wait.ts';
@@ -61,6 +62,8 @@ describe('the reaper', () => {
       const containers = (await instanceContainers(stack.instance)).filter((c) => c.Labels['dev.berth.deployment'] === d.id);
       return containers.length === 0;
     }, 10_000);
+    // Swarm mode: its network goes with the service.
+    if (stack.swarm) await waitFor('its network removed', async () => !(await networkExists(serviceNetworkName(`berth-${stack.instance}-${d.id}`))), 30_000);
     // A stopped release keeps its image for rollback (RELEASES_KEPT per project)...
     expect((await instanceImages(stack.instance)).filter((t) => t.includes(d.id))).toHaveLength(1);
     // ...until its row is gone (the project was deleted): then nothing of it is kept.
@@ -72,4 +75,28 @@ describe('the reaper', () => {
       expect(tags.filter((t) => t.startsWith(`${stack.env.BERTH_REGISTRY}/`) && t.includes(d.id))).toEqual([]);
     }
   });
+
+  it.skipIf(process.env.BERTH_RUNTIME !== 'swarm')('removes a deployment network left without its service (a worker killed between the two)', async () => {
+    const gone = newDeploymentId(); // no row: unknown, as after a project was deleted
+    const network = serviceNetworkName(`berth-${stack.instance}-${gone}`);
+    await docker.createNetwork({
+      Name: network,
+      Driver: 'overlay',
+      Attachable: true,
+      Labels: { 'dev.berth.instance': stack.instance, 'dev.berth.deployment': gone },
+    });
+    // Another installation's network of the same shape is not this reaper's.
+    const foreign = serviceNetworkName(`berth-other-${gone}`);
+    await docker.createNetwork({ Name: foreign, Driver: 'overlay', Attachable: true, Labels: { 'dev.berth.instance': 'other', 'dev.berth.deployment': gone } });
+    try {
+      await waitFor('the leftover network removed', async () => !(await networkExists(network)), 15_000);
+      expect(await networkExists(foreign)).toBe(true);
+    } finally {
+      await docker.getNetwork(foreign).remove().catch(() => {});
+    }
+  });
 });
+
+async function networkExists(name: string): Promise<boolean> {
+  return (await docker.listNetworks({ filters: { name: [name] } })).some((n) => n.Name === name);
+}

@@ -30,11 +30,11 @@ export function caddyImage(): string {
 
 /**
  * Caddy as a container, the way swarm mode runs it: on the default bridge with
- * its HTTP and HTTPS ports published on 127.0.0.1 (same number inside), then
- * connected to `network` (an attachable overlay, which must exist) so it reaches
- * the services' tasks. Its admin API is only a unix socket in `socketDir`.
+ * its HTTP and HTTPS ports published on 127.0.0.1 (same number inside).
+ * router-sync (CADDY_CONTAINER) connects it to the network of each app it
+ * routes to. Its admin API is only a unix socket in `socketDir`.
  */
-export async function startCaddyContainer(options: { network: string }): Promise<TestCaddyContainer> {
+export async function startCaddyContainer(): Promise<TestCaddyContainer> {
   const id = randomBytes(4).toString('hex');
   const image = caddyImage();
   const socketDir = mkdtempSync(path.join(os.tmpdir(), 'berth-cc-'));
@@ -55,8 +55,6 @@ export async function startCaddyContainer(options: { network: string }): Promise
   };
   try {
     await launch();
-    // Connected after start: created attached to the overlay, its published port did not answer here.
-    await docker.getNetwork(options.network).connect({ Container: container.id });
   } catch (err) {
     await container.remove({ force: true }).catch(() => {});
     rmSync(socketDir, { recursive: true, force: true });

@@ -9,7 +9,10 @@ const docker = new Docker();
 
 /** What a swarm test stack runs besides the programs. */
 export interface SwarmParts {
-  /** The instance's own attachable overlay (`berth-<instance>`), made up front so Caddy can join it. */
+  /**
+   * BERTH_NETWORK (`berth-<instance>`): docker mode's shared app network. Swarm mode never makes it (each
+   * service gets a network of its own); RunContainerOptions.network and discovery still take a name.
+   */
   network: string;
   registry: TestRegistry;
   caddy: TestCaddyContainer | undefined;
@@ -19,7 +22,7 @@ export interface SwarmParts {
   apiEnv: Record<string, string>;
   /** router-sync: the container's listeners, the API through that socket. */
   routerEnv: Record<string, string>;
-  /** Removes the instance's services (and waits for their tasks), the Caddy container, the overlay, the registry and its pushed images. */
+  /** Removes the instance's services (and waits for their tasks), the Caddy container, the app networks left, the registry and its pushed images. */
   close(): Promise<void>;
 }
 
@@ -30,13 +33,13 @@ export async function startSwarmParts(instance: string, withCaddy: boolean): Pro
   const close = async () => {
     await removeInstanceServices(instance);
     await caddy?.stop();
-    await removeNetwork(network);
+    await removeInstanceNetworks(instance);
     await registry.stop();
     await removePushedImages(`${registry.address}/${instance}/`);
   };
   try {
-    await docker.createNetwork({ Name: network, Driver: 'overlay', Attachable: true, CheckDuplicate: true, Labels: { [labels.instance]: instance } });
-    if (withCaddy) caddy = await startCaddyContainer({ network });
+    // On the default bridge only: router-sync connects it to the networks of the apps it routes to.
+    if (withCaddy) caddy = await startCaddyContainer();
   } catch (err) {
     await close();
     throw err;
@@ -52,7 +55,12 @@ export async function startSwarmParts(instance: string, withCaddy: boolean): Pro
     apiEnv: apiSocket ? { API_SOCKET_PATH: apiSocket } : {},
     routerEnv:
       caddy && apiSocket
-        ? { CADDY_HTTP_LISTEN: caddy.httpListen, CADDY_HTTPS_LISTEN: caddy.httpsListen, API_UPSTREAM: `unix/${apiSocket}` }
+        ? {
+            CADDY_HTTP_LISTEN: caddy.httpListen,
+            CADDY_HTTPS_LISTEN: caddy.httpsListen,
+            API_UPSTREAM: `unix/${apiSocket}`,
+            CADDY_CONTAINER: caddy.containerName,
+          }
         : {},
     close,
   };
@@ -64,16 +72,23 @@ export async function removeInstanceServices(instance: string): Promise<void> {
   await waitFor('the services\' tasks to go', async () => (await docker.listContainers({ all: true, filters: filter })).length === 0, 60_000, 250);
 }
 
-async function removeNetwork(network: string): Promise<void> {
-  // An overlay whose last endpoints are still being torn down refuses removal for a moment.
-  await waitFor(`network ${network} removed`, async () => {
-    try {
-      await docker.getNetwork(network).remove();
-    } catch (err) {
-      if ((err as { statusCode?: number }).statusCode !== 404) throw err;
-    }
-    return true;
-  }, 30_000, 250);
+/** The instance's networks the programs left (a clean run leaves none: the worker removes each with its service). */
+export async function instanceNetworks(instance: string): Promise<string[]> {
+  return (await docker.listNetworks({ filters: { label: [`${labels.instance}=${instance}`] } })).map((n) => n.Name);
+}
+
+async function removeInstanceNetworks(instance: string): Promise<void> {
+  for (const network of await instanceNetworks(instance)) {
+    // An overlay whose last endpoints are still being torn down refuses removal for a moment.
+    await waitFor(`network ${network} removed`, async () => {
+      try {
+        await docker.getNetwork(network).remove();
+      } catch (err) {
+        if ((err as { statusCode?: number }).statusCode !== 404) return false;
+      }
+      return true;
+    }, 30_000, 250);
+  }
 }
 
 async function removePushedImages(prefix: string): Promise<void> {

@@ -83,7 +83,7 @@ describe('npm run up -- --swarm', () => {
     expect(fs.existsSync(path.join(stateDir, 'pids'))).toBe(false);
   });
 
-  it('runs Caddy as a container on the overlay and the programs in swarm mode; the API answers through it', async () => {
+  it('runs Caddy as a container (on no app network yet) and the programs in swarm mode; the API answers through it', async () => {
     const up = await run('scripts/up.sh', ['--detach', '--swarm']);
     expect(up.code, up.stderr).toBe(0);
     expect(up.stderr).toContain('runtime swarm');
@@ -93,10 +93,10 @@ describe('npm run up -- --swarm', () => {
     const caddy = await docker.getContainer(caddyContainer()).inspect();
     expect(caddy.State.Running).toBe(true);
     expect(caddy.HostConfig.RestartPolicy?.Name).toBe('unless-stopped');
-    expect(Object.keys(caddy.NetworkSettings.Networks).sort()).toEqual(['berth-' + instance, 'bridge'].sort());
+    // No shared overlay any more: each deployment gets its own, and router-sync connects Caddy to those it routes to.
+    expect(Object.keys(caddy.NetworkSettings.Networks)).toEqual(['bridge']);
     expect(caddy.HostConfig.PortBindings?.[`${httpPort}/tcp`]).toEqual([{ HostIp: '127.0.0.1', HostPort: String(httpPort) }]);
-    const overlay = await docker.getNetwork(`berth-${instance}`).inspect();
-    expect(overlay).toMatchObject({ Driver: 'overlay', Attachable: true });
+    await expect(docker.getNetwork(`berth-${instance}`).inspect()).rejects.toMatchObject({ statusCode: 404 });
 
     // Admin and API sockets in a 0700 directory of the state dir; no admin port.
     const dir = path.join(stateDir, 'caddy');

@@ -12,6 +12,8 @@ export interface RunningApp {
   project: string;
   /** host:port Caddy dials. */
   upstream: string;
+  /** Swarm: the networks (ids) Caddy must be on to reach it (its service's own); not part of the config. */
+  networks?: readonly string[];
 }
 
 export interface RoutingState {

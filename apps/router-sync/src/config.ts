@@ -37,12 +37,26 @@ const schema = z.object({
    * listener of Caddy's own here, which passes on only that path: keep it on loopback (inside Caddy's container).
    */
   CADDY_ASK_LISTEN: z.string().regex(/^(127\.\d+\.\d+\.\d+|\[::1\]|localhost):\d+$/, 'expected a loopback host:port').default('127.0.0.1:2021'),
+  /**
+   * Swarm mode: the name (or id) of Caddy's container. Each app runs on a network of its own; router-sync
+   * connects this container to the networks of the apps it routes to and disconnects it from the others.
+   */
+  CADDY_CONTAINER: z.string().regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,127}$/, 'expected a container name').optional(),
   RESYNC_INTERVAL_MS: env.milliseconds(5000),
   DEBOUNCE_MS: env.milliseconds(15),
-}).refine((c) => c.TLS_ISSUER !== 'acme' || c.ACME_EMAIL !== undefined, {
-  path: ['ACME_EMAIL'],
-  message: 'required when TLS_ISSUER=acme',
-});
+})
+  .refine((c) => c.TLS_ISSUER !== 'acme' || c.ACME_EMAIL !== undefined, {
+    path: ['ACME_EMAIL'],
+    message: 'required when TLS_ISSUER=acme',
+  })
+  .refine((c) => c.BERTH_RUNTIME !== 'swarm' || c.CADDY_CONTAINER !== undefined, {
+    path: ['CADDY_CONTAINER'],
+    message: "required when BERTH_RUNTIME=swarm (Caddy's container, connected to each app's network)",
+  })
+  .refine((c) => c.BERTH_RUNTIME === 'swarm' || c.CADDY_CONTAINER === undefined, {
+    path: ['CADDY_CONTAINER'],
+    message: 'only for BERTH_RUNTIME=swarm (in docker mode Caddy reaches the apps on the shared app network)',
+  });
 
 export type RouterSyncConfig = Readonly<z.infer<typeof schema>> & { network: string; adminListen: string };
 

@@ -23,7 +23,8 @@ export function dockerDiscovery(docker: Docker): AppDiscovery {
 /**
  * Swarm services, through the manager's API: an app is routed while at least
  * one of its tasks runs, to the service name (dnsrr: it resolves to every
- * running task on the overlay, so Caddy must be attached to that network).
+ * running task on the service's network, so Caddy must be attached to that
+ * network: `networks`, see caddy-networks.ts).
  */
 export function swarmDiscovery(docker: Docker): AppDiscovery {
   return async ({ instance }) => {
@@ -32,7 +33,11 @@ export function swarmDiscovery(docker: Docker): AppDiscovery {
       docker.listTasks({ filters: { 'desired-state': ['running'] } }) as Promise<{ ServiceID?: string; Status?: { State?: string } }[]>,
     ]);
     const live = new Set(tasks.filter((t) => t.Status?.State === 'running').map((t) => t.ServiceID));
-    return services.flatMap((s) => (live.has(s.ID) && s.Spec?.Name ? appFrom(s.Spec.Labels ?? {}, s.Spec.Name) : []));
+    return services.flatMap((s) => {
+      if (!live.has(s.ID) || !s.Spec?.Name) return [];
+      const networks = (s.Spec.TaskTemplate?.Networks ?? []).map((n) => n.Target).filter((t): t is string => Boolean(t));
+      return appFrom(s.Spec.Labels ?? {}, s.Spec.Name).map((app) => ({ ...app, networks }));
+    });
   };
 }
 

@@ -5,6 +5,7 @@ import { labels } from '@berth/shared/labels';
 import type { Logger } from '@berth/shared/logger';
 import type { Redis } from '@berth/shared/redis';
 import type { CaddyAdmin } from './caddy-admin.ts';
+import type { CaddyNetworks } from './caddy-networks.ts';
 import { buildCaddyConfig, type RoutingState } from './caddy-config.ts';
 import type { RouterSyncConfig } from './config.ts';
 
@@ -44,6 +45,8 @@ export class RouterSync {
       subscriber: Redis;
       logger: Logger;
       readState: () => Promise<RoutingState>;
+      /** Swarm: keeps Caddy's container on the networks of the apps it routes to (and off the others). */
+      networks?: CaddyNetworks;
     },
   ) {}
 
@@ -87,8 +90,10 @@ export class RouterSync {
   }
 
   private async reconcile(): Promise<void> {
-    const { config, caddy, logger } = this.deps;
-    const state = await this.deps.readState();
+    const { config, caddy, logger, networks } = this.deps;
+    const read = await this.deps.readState();
+    // Caddy joins an app's network before any route to it is loaded, or that route would answer 502.
+    const state = networks ? { ...read, apps: await networks.attach(read.apps) } : read;
     const desired = buildCaddyConfig(state, {
       adminListen: config.adminListen,
       httpListen: config.CADDY_HTTP_LISTEN,
@@ -103,15 +108,19 @@ export class RouterSync {
     let differs = desiredJson !== this.lastApplied;
     if (!differs && this.verifyNext) differs = canonicalJson(await caddy.current()) !== desiredJson;
     this.verifyNext = false;
-    if (!differs || this.stopped) return;
-    const started = performance.now();
-    await caddy.load(desired);
-    this.lastApplied = desiredJson;
-    this.loads++;
-    logger.info(
-      { apps: state.apps.length, domains: state.domains?.size ?? 0, ms: Math.round(performance.now() - started) },
-      'caddy config loaded',
-    );
+    if (this.stopped) return;
+    if (differs) {
+      const started = performance.now();
+      await caddy.load(desired);
+      this.lastApplied = desiredJson;
+      this.loads++;
+      logger.info(
+        { apps: state.apps.length, domains: state.domains?.size ?? 0, ms: Math.round(performance.now() - started) },
+        'caddy config loaded',
+      );
+    }
+    // Only once no loaded route points at them: the networks of apps no longer routed.
+    await networks?.detachUnused(state.apps);
   }
 
   private async watchDocker(): Promise<void> {

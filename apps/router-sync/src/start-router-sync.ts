@@ -8,6 +8,7 @@ import { createRedis } from '@berth/shared/redis';
 import { RouterMetrics, startMetricsPublisher } from '@berth/shared/metrics';
 import { HttpCaddyAdmin } from './caddy-admin.ts';
 import { MeteredCaddyAdmin } from './metered-caddy-admin.ts';
+import { CaddyNetworks } from './caddy-networks.ts';
 import type { RouterSyncConfig } from './config.ts';
 import { dockerDiscovery, readRoutingState, swarmDiscovery, type AppDiscovery } from './route-state.ts';
 import { RouterSync } from './router-sync.ts';
@@ -37,6 +38,9 @@ export async function startRouterSync(config: RouterSyncConfig, logger: Logger):
       caddy: new MeteredCaddyAdmin(new HttpCaddyAdmin(config.CADDY_ADMIN_URL), metrics),
       subscriber: createRedis(config.REDIS_URL),
       readState: () => readRoutingState(discover, store, { instance: config.BERTH_INSTANCE, network: config.network, domains }),
+      networks: config.CADDY_CONTAINER
+        ? new CaddyNetworks(docker, { container: config.CADDY_CONTAINER, instance: config.BERTH_INSTANCE, logger })
+        : undefined,
     });
     opened('reconciler', () => sync.stop());
     await sync.start();

@@ -35,12 +35,20 @@ export async function startApp(
     replicas: deployment.replicas,
   });
   log.system(`container started; waiting for it to answer ${deployment.health_path} on port ${deployment.port}`);
-  await waitUntilAnswering(
-    { runtime, timeoutMs: config.HEALTHCHECK_TIMEOUT_MS },
-    { name, ip, port: deployment.port, path: deployment.health_path },
-    signal,
-    log,
-  );
+  try {
+    await waitUntilAnswering(
+      { runtime, timeoutMs: config.HEALTHCHECK_TIMEOUT_MS },
+      { name, ip, port: deployment.port, path: deployment.health_path },
+      signal,
+      log,
+    );
+  } catch (err) {
+    // The failure is what counts; the clean-up that follows removes the network (and the prober from it) anyway.
+    await runtime.endProbes(name).catch(() => {});
+    throw err;
+  }
+  // Swarm: the prober leaves the live app's network now (it could dial the app otherwise).
+  await runtime.endProbes(name);
   return containerId;
 }
 

@@ -28,7 +28,8 @@ export interface ReaperOptions {
  *   later ones fail with ORPHANED;
  * - `running` deployments whose container is gone or stopped become `crashed`;
  * - releases that lost their project URL more than DRAIN_MS ago are stopped;
- * - containers of deployments that are final (or unknown) are removed; so are
+ * - containers of deployments that are final (or unknown) are removed (swarm:
+ *   with their network, and a network left without its service); so are
  *   their images, except those of the releases kept for rollback
  *   (RELEASES_KEPT per project);
  * - uploaded archives of deployments no longer in flight are deleted, except
@@ -128,6 +129,16 @@ export class Reaper {
         const now = await runtime.inspect(c.name);
         if (now && !now.running) await lifecycle.transition(c.deploymentId, ['running'], 'crashed');
       }
+    }
+    // Swarm: networks of deployments that are final (or unknown) whose service is gone already
+    // (a removal that timed out waiting for the tasks, a worker killed between the two).
+    const networks = (await runtime.listAppNetworks(options.instance)).filter((n) => !containers.some((c) => c.name === n.service));
+    const networkStatuses = await store.statuses(networks.map((n) => n.deploymentId));
+    for (const n of networks) {
+      const s = networkStatuses.get(n.deploymentId);
+      if (s !== undefined && !isFinal(s)) continue; // in flight: made before its service, or the service is on its way
+      await runtime.removeContainer(n.service);
+      logger.info({ deploymentId: n.deploymentId, status: s ?? 'unknown' }, 'removed the network of a finished deployment');
     }
     // Running deployments whose container vanished altogether.
     const present = new Set(containers.map((c) => c.deploymentId));

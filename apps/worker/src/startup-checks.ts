@@ -4,15 +4,13 @@ import { CgroupFsBuildCgroups, NoBuildCgroups, type BuildCgroups } from './build
 import type { WorkerConfig } from './config.ts';
 import type { ContainerRuntime } from './docker/container-runtime.ts';
 
-/** Warns (does not refuse) when the app network lets containers reach each other. */
+/**
+ * Warns (does not refuse) when the app network lets containers reach each other. Swarm mode has
+ * no shared app network (each service gets its own), so it is always isolated there.
+ */
 export async function checkNetwork(config: WorkerConfig, runtime: ContainerRuntime, logger: Logger): Promise<void> {
   const network = await runtime.ensureNetwork(config.network);
   if (network.isolated) return;
-  if (config.BERTH_RUNTIME === 'swarm') {
-    // An overlay has no switch like the bridge's enable_icc: say what that means rather than blame an older Berth.
-    logger.warn({ network: config.network }, `swarm mode: apps on the overlay ${config.network} can connect to each other (an overlay cannot refuse it)`);
-    return;
-  }
   // Not fatal: refusing to start would take down deployments, not protect them.
   logger.warn(
     { network: config.network, attached: network.attached },

@@ -8,7 +8,7 @@ import { SwarmRuntime } from '../src/docker/swarm-runtime.ts';
 type Task = { DesiredState: string; Status: { State: string; Err?: string }; NetworksAttachments?: unknown[] };
 
 function fakeEngine(tasks: () => Task[]) {
-  const calls: { pushAuth?: unknown; createAuth?: unknown } = {};
+  const calls: { pushAuth?: unknown; createAuth?: unknown; network?: unknown; serviceNetworks?: unknown } = {};
   const engine = {
     getImage: () => ({
       tag: async () => ({}),
@@ -20,8 +20,13 @@ function fakeEngine(tasks: () => Task[]) {
       },
     }),
     modem: { followProgress: (_s: unknown, done: (err: Error | null, out: unknown[]) => void) => done(null, []) },
-    createService: async (auth: unknown) => {
+    createNetwork: async (spec: unknown) => {
+      calls.network = spec;
+      return {};
+    },
+    createService: async (auth: unknown, spec: { TaskTemplate: { Networks: unknown } }) => {
       calls.createAuth = auth;
+      calls.serviceNetworks = spec.TaskTemplate.Networks;
       return { id: 'svc1' };
     },
     listTasks: async () => tasks(),
@@ -35,7 +40,7 @@ const options = {
   env: {},
   labels: { [labels.instance]: 'i', [labels.deployment]: 'd1' },
   port: 3000,
-  network: 'overlay-x',
+  network: 'berth-i', // docker mode's shared network: swarm mode makes the service's own
   memoryBytes: 1 << 27,
   nanoCpus: 1e9,
   replicas: 1,
@@ -44,12 +49,18 @@ const settings = { registry: '127.0.0.1:5000', maxReplicas: 3, startTimeoutMs: 4
 
 describe('SwarmRuntime.runContainer', () => {
   it('returns the address of the first task whose container started, sending the credentials with push and create', async () => {
-    const attached = [{ Network: { Spec: { Name: 'overlay-x' } }, Addresses: ['10.0.9.7/24'] }];
+    const attached = [{ Network: { Spec: { Name: 'berth-i-d1-net' } }, Addresses: ['10.0.9.7/24'] }];
     const { engine, calls } = fakeEngine(() => [{ DesiredState: 'running', Status: { State: 'starting' }, NetworksAttachments: attached }]);
     const runtime = new SwarmRuntime({ ...settings, credentials: { username: 'berth', password: 'pw' } }, engine);
     expect(await runtime.runContainer(options)).toEqual({ id: 'svc1', ip: '10.0.9.7' });
     const auth = { username: 'berth', password: 'pw', serveraddress: '127.0.0.1:5000' };
-    expect(calls).toEqual({ pushAuth: auth, createAuth: auth });
+    expect(calls).toEqual({
+      pushAuth: auth,
+      createAuth: auth,
+      // The service's own overlay, labelled as the deployment's, made first; the service joins only it.
+      network: { Name: 'berth-i-d1-net', Driver: 'overlay', Attachable: true, CheckDuplicate: true, Labels: { [labels.instance]: 'i', [labels.deployment]: 'd1' } },
+      serviceNetworks: [{ Target: 'berth-i-d1-net', Aliases: ['berth-i-d1'] }],
+    });
   });
 
   it('without credentials sends only the registry address', async () => {

@@ -160,8 +160,21 @@ export interface ContainerRuntime {
    * host; Swarm asks this worker's prober on the overlay (swarm-prober.ts).
    */
   probeApp(target: ProbeTarget): Promise<boolean>;
+  /** The probes of this container are over (Swarm: the prober leaves its network; Docker: nothing to do). */
+  endProbes(name: string): Promise<void>;
+  /**
+   * The networks made for one deployment each (Swarm: every service has its own), so the
+   * reaper can remove one whose service is gone. Docker mode has one shared network: none.
+   */
+  listAppNetworks(instance: string): Promise<AppNetwork[]>;
   /** Releases what the runtime itself keeps (Swarm: this worker's prober). */
   close(): Promise<void>;
+}
+
+export interface AppNetwork {
+  deploymentId: string;
+  /** The service (container) name it was made for: removeContainer(service) removes both. */
+  service: string;
 }
 
 export interface ProbeTarget {

@@ -5,6 +5,16 @@ export function statusCode(err: unknown): number | undefined {
   return typeof err === 'object' && err !== null && 'statusCode' in err ? Number(err.statusCode) : undefined;
 }
 
+/**
+ * A network that is gone, or going: 404 (not one about the container), or a swarm network the manager
+ * has removed while this node still holds its copy (Docker 20.10 answers 500 "network <id> not found" then).
+ */
+export function networkGone(err: unknown): boolean {
+  const code = statusCode(err);
+  const message = err instanceof Error ? err.message : String(err);
+  return (code === 404 && !/container/i.test(message)) || (code === 500 && /network \S+ not found/i.test(message));
+}
+
 /** Docker errors that mean "the daemon is not there" are retryable infrastructure failures. */
 export function unavailable(err: unknown, what: string): BerthError {
   const message = err instanceof Error ? err.message : String(err);

@@ -21,6 +21,7 @@ import {
   type ReplicaState,
   type ContainerEvent,
   type ProbeTarget,
+  type AppNetwork,
 } from './container-runtime.ts';
 import { probeHttp } from '../health-check.ts';
 
@@ -262,6 +263,14 @@ export class DockerRuntime implements ContainerRuntime {
   /** The host reaches the app network directly (see ensureNetwork). */
   async probeApp({ ip, port, path }: ProbeTarget): Promise<boolean> {
     return ip ? probeHttp(ip, port, path) : false;
+  }
+
+  /** The host dials the container directly: nothing was opened for the probes. */
+  async endProbes(_name: string): Promise<void> {}
+
+  /** One shared (isolated) network for every app: none is a deployment's own. */
+  async listAppNetworks(_instance: string): Promise<AppNetwork[]> {
+    return [];
   }
 
   async close(): Promise<void> {}

@@ -8,16 +8,20 @@ import type { Server } from 'node:http';
  * A door into the app overlay, so it answers as little as it can:
  * - only `GET /probe?address=&port=&path=` carrying the worker's token
  *   (`x-berth-probe-token`, compared in constant time); anything else is 403/404/405;
- * - it dials only IPv4 addresses inside the overlay's subnets
- *   (`BERTH_PROBE_SUBNETS`), never their network, broadcast or gateway
- *   addresses (`BERTH_PROBE_DENY`): no way to Redis, Postgres, the host or a
- *   metadata service through it;
+ * - it dials only IPv4 addresses inside the subnets of the app networks it
+ *   is attached to *now* (read from its interfaces on every request: the
+ *   worker connects it to one deployment's network for that deployment's
+ *   probes and detaches it after), never their network, broadcast or
+ *   gateway (Docker's first address) addresses, its own, or those in
+ *   `BERTH_PROBE_DENY`: no way to Redis, Postgres, the host, a metadata
+ *   service or an app it is not probing through it; the interface it listens
+ *   on (the default bridge) is never a target;
  * - the worker's semantics: one GET, status < 500 is up, 1 s of silence or
  *   2 s in all is down, redirects are not followed, the body is never read
  *   into the answer (only `{ up, status }`);
  * - it listens on the address it has when it starts (the default bridge,
- *   before the worker connects it to the overlay), so apps on the overlay
- *   cannot even open a connection to it;
+ *   before the worker connects it to any app network), so the apps it
+ *   probes cannot even open a connection to it;
  * - after `BERTH_PROBE_IDLE_MS` without an authorised request it exits (the
  *   container is auto-removed): a crashed worker's prober does not linger.
  */
@@ -29,21 +33,30 @@ export function proberMain(req: (id: string) => unknown, env: Record<string, str
 
   const token = Buffer.from(env.BERTH_PROBE_TOKEN ?? '');
   const toInt = (ip: string) => ip.split('.').reduce((n, part) => n * 256 + Number(part), 0);
-  const subnets = (env.BERTH_PROBE_SUBNETS ?? '')
-    .split(',')
-    .filter((s) => /^\d+\.\d+\.\d+\.\d+\/\d+$/.test(s))
-    .map((s) => {
-      const [base = '', bits = '32'] = s.split('/');
-      const size = 2 ** (32 - Math.min(32, Number(bits)));
-      const start = toInt(base) - (toInt(base) % size);
-      return { start, end: start + size - 1 };
-    });
   const denied = new Set((env.BERTH_PROBE_DENY ?? '').split(',').filter(Boolean));
+  // The first outside address it has at start: the default bridge (see above). Never a target network.
+  const listenOn =
+    env.BERTH_PROBE_LISTEN ??
+    Object.values(os.networkInterfaces())
+      .flat()
+      .find((i) => i && i.family === 'IPv4' && !i.internal)?.address ??
+    '127.0.0.1';
+  /** The networks it is attached to now, but the one it listens on: where targets may be. */
+  const attached = () =>
+    Object.values(os.networkInterfaces())
+      .flat()
+      .flatMap((i) => {
+        if (!i || i.family !== 'IPv4' || i.internal || i.address === listenOn || !i.cidr) return [];
+        const [base = '', bits = '32'] = i.cidr.split('/');
+        const size = 2 ** (32 - Math.min(32, Number(bits)));
+        const start = toInt(base) - (toInt(base) % size);
+        return [{ start, end: start + size - 1, own: toInt(i.address) }];
+      });
   const allowed = (address: string) => {
     if (!net.isIPv4(address) || denied.has(address)) return false;
     const n = toInt(address);
-    // Inside a subnet, and neither its network nor its broadcast address.
-    return subnets.some((s) => n > s.start && n < s.end);
+    // Inside an attached subnet, and neither its network, its gateway (Docker's first address), its broadcast nor our own.
+    return attached().some((s) => n > s.start + 1 && n < s.end && n !== s.own);
   };
   const authorised = (given: unknown) => {
     const value = Buffer.from(typeof given === 'string' ? given : '');
@@ -88,13 +101,6 @@ export function proberMain(req: (id: string) => unknown, env: Record<string, str
     out.on('timeout', () => out.destroy());
     out.on('error', () => reply(200, { up: false }));
   });
-  // The first outside address it has now: the default bridge (see above).
-  const listenOn =
-    env.BERTH_PROBE_LISTEN ??
-    Object.values(os.networkInterfaces())
-      .flat()
-      .find((i) => i && i.family === 'IPv4' && !i.internal)?.address ??
-    '127.0.0.1';
   server.listen(Number(env.BERTH_PROBE_PORT ?? 8080), listenOn);
   keepAlive();
   return server;

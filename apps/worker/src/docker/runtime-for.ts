@@ -16,7 +16,6 @@ export function runtimeFor(config: WorkerConfig): ContainerRuntime {
         credentials: config.registryCredentials,
         prober: {
           instance: config.BERTH_INSTANCE,
-          network: config.network,
           workerName: config.workerName,
           // The image every Berth installation makes first (npm run up, the tests).
           image: `berth/node:${nodeRuntimes.pinned}`,

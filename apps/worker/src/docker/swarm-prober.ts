@@ -2,13 +2,11 @@ import { randomBytes } from 'node:crypto';
 import type Docker from 'dockerode';
 import { BerthError } from '@berth/shared/errors';
 import { labels } from '@berth/shared/labels';
-import { statusCode, unavailable } from './docker-errors.ts';
+import { networkGone, statusCode, unavailable } from './docker-errors.ts';
 import { proberMain } from './prober-server.ts';
 
 export interface ProberSettings {
   instance: string;
-  /** The overlay the apps run on. */
-  network: string;
   /** Names this worker's prober (one per worker; a restarted worker replaces its own). */
   workerName: string;
   /** A local image with `node` (the pinned `berth/node:<major>`). */
@@ -21,17 +19,27 @@ export interface ProberSettings {
 export const proberLabel = 'dev.berth.prober';
 const containerPort = '8080/tcp';
 
+/** This worker's prober container and the app networks it is attached to (or being attached to). */
+interface Prober {
+  id: string;
+  url: string;
+  attached: Map<string, Promise<void>>;
+}
+
 /**
- * The worker's way into the app overlay for health probes. A host process
+ * The worker's way into the apps' overlays for health probes. A host process
  * cannot reach addresses on an overlay network, so each worker keeps one
  * small container (made on first use, reused, made again when it is gone):
- * started on the default bridge with its port published only on 127.0.0.1,
- * then connected to the overlay. It answers only this worker (a random token)
- * and dials only addresses inside the overlay's subnets: prober-server.ts.
+ * started on the default bridge with its port published only on 127.0.0.1.
+ * Every deployment has a network of its own (swarm-runtime.ts); the prober is
+ * connected to one while that deployment is probed (`attach`) and
+ * disconnected after (`detach`). It answers only this worker (a random token)
+ * and dials only addresses inside the networks it is attached to at that
+ * moment: prober-server.ts.
  */
 export class SwarmProber {
   private readonly token = randomBytes(24).toString('hex');
-  private current: Promise<{ id: string; url: string }> | undefined;
+  private current: Promise<Prober> | undefined;
 
   constructor(
     private readonly engine: Docker,
@@ -43,9 +51,11 @@ export class SwarmProber {
     return `berth-prober-${this.settings.instance}-${worker}`;
   }
 
-  /** True when `address:port` answers `path` with a status below 500. */
-  async probe(address: string, port: number, path: string): Promise<boolean> {
-    const { url } = await this.ensure();
+  /** True when `address:port` on `network` answers `path` with a status below 500. */
+  async probe(network: string, address: string, port: number, path: string): Promise<boolean> {
+    const prober = await this.ensure();
+    if (!(await this.attach(prober, network))) return false;
+    const { url } = prober;
     const query = new URLSearchParams({ address, port: String(port), path });
     try {
       const res = await fetch(`${url}/probe?${query}`, {
@@ -71,6 +81,60 @@ export class SwarmProber {
     }
   }
 
+  /**
+   * Disconnects the prober from `network` (the deployment's probes are over):
+   * from then on it can no longer dial that app. Gone already (the prober, or
+   * the network with the service) is done.
+   */
+  async detach(network: string): Promise<void> {
+    const prober = await this.current?.catch(() => undefined);
+    if (!prober?.attached.has(network)) return;
+    prober.attached.delete(network);
+    try {
+      await this.engine.getNetwork(network).disconnect({ Container: prober.id, Force: true });
+    } catch (err) {
+      if (!networkGone(err) && statusCode(err) !== 403) throw unavailable(err, `detaching the health prober from ${network}`);
+    }
+  }
+
+  /**
+   * Connects the prober to `network` once (a prober made again starts attached to nothing). False when
+   * the network is gone (the service was removed: the caller's inspect says so) or the prober is (made again next time).
+   */
+  private async attach(prober: Prober, network: string): Promise<boolean> {
+    try {
+      await this.attachOnce(prober, network);
+      return true;
+    } catch (err) {
+      if (networkGone(err)) return false;
+      if (statusCode(err) !== 404) throw unavailable(err, `attaching the health prober to ${network}`);
+      this.current = undefined; // the prober container is gone: made again next time
+      return false;
+    }
+  }
+
+  private attachOnce(prober: Prober, network: string): Promise<void> {
+    let attaching = prober.attached.get(network);
+    if (!attaching) {
+      attaching = this.connect(prober.id, network).catch((err: unknown) => {
+        prober.attached.delete(network);
+        throw err;
+      });
+      prober.attached.set(network, attaching);
+    }
+    return attaching;
+  }
+
+  private async connect(container: string, network: string): Promise<void> {
+    try {
+      await this.engine.getNetwork(network).connect({ Container: container });
+    } catch (err) {
+      // 403 "already exists in network": a connect of ours that the engine finished after a timeout.
+      if (statusCode(err) === 403 && /already exists/i.test((err as Error).message)) return;
+      throw err;
+    }
+  }
+
   /** Removes this worker's prober (at shutdown). */
   async close(): Promise<void> {
     const current = this.current;
@@ -79,7 +143,7 @@ export class SwarmProber {
     await this.remove(id ?? this.name);
   }
 
-  private ensure(): Promise<{ id: string; url: string }> {
+  private ensure(): Promise<Prober> {
     this.current ??= this.start().catch((err: unknown) => {
       this.current = undefined;
       throw err;
@@ -87,8 +151,7 @@ export class SwarmProber {
     return this.current;
   }
 
-  private async start(): Promise<{ id: string; url: string }> {
-    const { subnets, gateways } = await this.overlay();
+  private async start(): Promise<Prober> {
     await this.remove(this.name); // a leftover of this worker's earlier run
     const script = proberMain.toString();
     // esbuild (tsx, vitest) may wrap inner functions in __name(); the container has no such helper.
@@ -101,8 +164,6 @@ export class SwarmProber {
         Cmd: ['node', '-e', source],
         Env: [
           `BERTH_PROBE_TOKEN=${this.token}`,
-          `BERTH_PROBE_SUBNETS=${subnets.join(',')}`,
-          `BERTH_PROBE_DENY=${gateways.join(',')}`,
           `BERTH_PROBE_IDLE_MS=${this.settings.idleMs}`,
         ],
         Labels: { [labels.instance]: this.settings.instance, [proberLabel]: this.settings.workerName },
@@ -121,27 +182,13 @@ export class SwarmProber {
         },
       });
       await container.start();
-      // Connected only once it listens on the bridge address (it binds what it has at start).
+      // Attached to app networks only once it listens on the bridge address (it binds what it has at start).
       const url = await this.publishedUrl(container);
-      await this.engine.getNetwork(this.settings.network).connect({ Container: container.id });
-      return { id: container.id, url };
+      return { id: container.id, url, attached: new Map() };
     } catch (err) {
       await this.remove(this.name);
       throw unavailable(err, 'starting the health prober');
     }
-  }
-
-  private async overlay(): Promise<{ subnets: string[]; gateways: string[] }> {
-    let info: Docker.NetworkInspectInfo;
-    try {
-      info = (await this.engine.getNetwork(this.settings.network).inspect()) as Docker.NetworkInspectInfo;
-    } catch (err) {
-      throw unavailable(err, `inspecting the overlay ${this.settings.network}`);
-    }
-    const config = info.IPAM?.Config ?? [];
-    const subnets = config.flatMap((c) => (c.Subnet && /^\d+\.\d+\.\d+\.\d+\/\d+$/.test(c.Subnet) ? [c.Subnet] : []));
-    if (subnets.length === 0) throw new BerthError('INTERNAL', `the overlay ${this.settings.network} has no IPv4 subnet to probe in`);
-    return { subnets, gateways: config.flatMap((c) => (c.Gateway ? [c.Gateway] : [])) };
   }
 
   /** The host port Docker published, once the prober answers on it. */

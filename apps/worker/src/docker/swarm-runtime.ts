@@ -2,11 +2,11 @@ import { setTimeout as delay } from 'node:timers/promises';
 import Docker from 'dockerode';
 import { BerthError } from '@berth/shared/errors';
 import { labels } from '@berth/shared/labels';
-import { statusCode, unavailable } from './docker-errors.ts';
+import { networkGone, statusCode, unavailable } from './docker-errors.ts';
 import { DockerRuntime } from './docker-runtime.ts';
 import { parseImageTag } from '@berth/shared/docker-names';
-import type { ContainerState, FollowLogsOptions, NetworkState, OwnedContainer, ProbeTarget, ReplicaState, RunContainerOptions } from './container-runtime.ts';
-import { buildServiceSpec, registryImageRef } from './swarm-service-spec.ts';
+import type { AppNetwork, ContainerState, FollowLogsOptions, NetworkState, OwnedContainer, ProbeTarget, ReplicaState, RunContainerOptions } from './container-runtime.ts';
+import { buildServiceSpec, registryImageRef, serviceNetworkName, serviceOfNetwork } from './swarm-service-spec.ts';
 import { SwarmProber, type ProberSettings } from './swarm-prober.ts';
 import { scaleService, serviceReplicas } from './swarm-scale.ts';
 
@@ -33,8 +33,10 @@ export interface SwarmSettings {
   startTimeoutMs: number;
   /** Sent with each push and service create (`--with-registry-auth`): other nodes pull with them. */
   credentials?: { username: string; password: string };
-  /** This worker's health prober on the overlay; without it probeApp refuses. */
+  /** This worker's health prober (attached to a deployment's network while probing it); without it probeApp refuses. */
   prober?: ProberSettings;
+  /** How long removeContainer waits for the service's tasks to leave its network before it gives up on removing that (the reaper tries again). */
+  networkRemovalTimeoutMs?: number;
 }
 
 /**
@@ -49,6 +51,13 @@ export interface SwarmSettings {
  * that started but is not healthy yet is `starting` (the worker keeps
  * probing); restarting (→ `crashed`) while none runs and Swarm is replacing
  * them. Health probes go through this worker's prober (swarm-prober.ts).
+ *
+ * Apps cannot reach each other: each service is on an attachable overlay of
+ * its own (`<service>-net`, labelled with the instance and the deployment),
+ * made here before the service and removed here after it (removeContainer:
+ * every path that removes a service goes through it). Only Caddy (connected by
+ * router-sync to the networks of the apps it routes to) and this worker's
+ * prober (while it probes that deployment) join it.
  */
 export class SwarmRuntime extends DockerRuntime {
   private readonly prober: SwarmProber | undefined;
@@ -72,29 +81,34 @@ export class SwarmRuntime extends DockerRuntime {
    */
   override async probeApp({ name, port, path }: ProbeTarget): Promise<boolean> {
     if (!this.prober) throw new BerthError('INTERNAL', 'swarm runtime made without a health prober');
-    const network = this.settings.prober!.network;
+    const network = serviceNetworkName(name);
     const addresses = (await this.tasks(name)).filter(isRunning).flatMap((t) => taskAddress(t, network) ?? []);
-    const answers = await Promise.all(addresses.map((a) => this.prober!.probe(a, port, path)));
+    if (addresses.length === 0) return false;
+    const answers = await Promise.all(addresses.map((a) => this.prober!.probe(network, a, port, path)));
     return answers.includes(true);
+  }
+
+  /** The deployment's probes are over: the prober leaves its network. */
+  override async endProbes(name: string): Promise<void> {
+    await this.prober?.detach(serviceNetworkName(name));
   }
 
   override async close(): Promise<void> {
     await this.prober?.close();
   }
 
-  override async ensureNetwork(name: string): Promise<NetworkState> {
+  /** No network is shared by the apps in swarm mode: runContainer makes each deployment's own. */
+  override async ensureNetwork(_name: string): Promise<NetworkState> {
+    return { isolated: true, attached: 0 };
+  }
+
+  /** The deployment's own overlay; one left by an earlier attempt of the same deployment is reused. */
+  private async createServiceNetwork(name: string, owner: Record<string, string>): Promise<void> {
     try {
-      const info = (await this.engine.getNetwork(name).inspect()) as Docker.NetworkInspectInfo;
-      return { isolated: false, attached: Object.keys(info.Containers ?? {}).length };
+      await this.engine.createNetwork({ Name: name, Driver: 'overlay', Attachable: true, CheckDuplicate: true, Labels: owner });
     } catch (err) {
-      if (statusCode(err) !== 404) throw unavailable(err, 'inspecting the overlay network');
+      if (statusCode(err) !== 409) throw unavailable(err, `creating the network ${name}`);
     }
-    try {
-      await this.engine.createNetwork({ Name: name, Driver: 'overlay', Attachable: true, CheckDuplicate: true });
-    } catch (err) {
-      if (statusCode(err) !== 409) throw unavailable(err, 'creating the overlay network');
-    }
-    return { isolated: false, attached: 0 };
   }
 
   override async runContainer(options: RunContainerOptions): Promise<{ id: string; ip: string }> {
@@ -103,7 +117,9 @@ export class SwarmRuntime extends DockerRuntime {
     const ref = registryImageRef(this.settings.registry, instance, deploymentId);
     if (!(await this.tagImage(options.image, ref))) throw new BerthError('IMAGE_GONE', `image ${options.image} is gone`);
     await this.push(ref);
-    const spec = buildServiceSpec({ ...options, image: ref, maxReplicas: this.settings.maxReplicas });
+    const network = serviceNetworkName(options.name);
+    await this.createServiceNetwork(network, { [labels.instance]: instance, [labels.deployment]: deploymentId });
+    const spec = buildServiceSpec({ ...options, image: ref, network, maxReplicas: this.settings.maxReplicas });
     let id: string;
     try {
       const created = await this.engine.createService(this.auth as Docker.AuthConfig, spec as unknown as Docker.CreateServiceOptions);
@@ -115,7 +131,7 @@ export class SwarmRuntime extends DockerRuntime {
       }
       throw unavailable(err, 'creating the service');
     }
-    return { id, ip: await this.firstTaskStarted(options.name, options.network) };
+    return { id, ip: await this.firstTaskStarted(options.name, network) };
   }
 
   /** Pushes the image; the registry's own error (down, refused, unauthorized) becomes IMAGE_PUSH_FAILED. */
@@ -262,11 +278,61 @@ export class SwarmRuntime extends DockerRuntime {
     if (instance && deploymentId) await super.removeImage(registryImageRef(this.settings.registry, instance, deploymentId));
   }
 
+  /** Removes the service, then its network (the one place both go: every removal path comes here). */
   override async removeContainer(name: string): Promise<void> {
     try {
       await this.engine.getService(name).remove();
     } catch (err) {
       if (statusCode(err) !== 404) throw unavailable(err, 'removing the service');
+    }
+    await this.removeServiceNetwork(serviceNetworkName(name));
+  }
+
+  /**
+   * Removes a service's network and waits until this node has let go of it
+   * too: the manager may accept the removal while the service's tasks are
+   * still stopping here (the node keeps its copy until they are gone), or
+   * refuse it for a moment. Caddy and probers attached to it are disconnected
+   * first: router-sync drops the route with the service, and does not connect
+   * Caddy to a network no service uses. Gone is done.
+   */
+  private async removeServiceNetwork(network: string): Promise<void> {
+    const deadline = Date.now() + (this.settings.networkRemovalTimeoutMs ?? 30_000);
+    for (;;) {
+      let info: Docker.NetworkInspectInfo;
+      try {
+        info = (await this.engine.getNetwork(network).inspect()) as Docker.NetworkInspectInfo;
+      } catch (err) {
+        if (statusCode(err) === 404) return;
+        throw unavailable(err, `inspecting the network ${network}`);
+      }
+      for (const container of Object.keys(info.Containers ?? {})) {
+        await this.engine.getNetwork(network).disconnect({ Container: container, Force: true }).catch(() => {});
+      }
+      try {
+        await this.engine.getNetwork(network).remove();
+      } catch (err) {
+        // Gone for the manager, not yet for this node; 403 "has active endpoints" (its tasks are
+        // stopping) or 409 while Docker is still tearing one down: look again.
+        const code = statusCode(err);
+        if (!networkGone(err) && code !== 403 && code !== 409) throw unavailable(err, `removing the network ${network}`);
+      }
+      if (Date.now() >= deadline) throw new BerthError('DOCKER_UNAVAILABLE', `the network ${network} was still there ${this.settings.networkRemovalTimeoutMs ?? 30_000} ms after its service was removed`);
+      await delay(250);
+    }
+  }
+
+  /** The networks of this installation's deployments (each service's own), whether or not their service is still there. */
+  override async listAppNetworks(instance: string): Promise<AppNetwork[]> {
+    try {
+      const networks = await this.engine.listNetworks({ filters: { label: [`${labels.instance}=${instance}`, labels.deployment] } });
+      return networks.flatMap((n) => {
+        const deploymentId = n.Labels?.[labels.deployment];
+        const service = serviceOfNetwork(n.Name);
+        return deploymentId && service ? [{ deploymentId, service }] : [];
+      });
+    } catch (err) {
+      throw unavailable(err, 'listing the app networks');
     }
   }
 }

@@ -94,6 +94,18 @@ export function buildServiceSpec(options: SwarmServiceOptions): SwarmServiceSpec
   };
 }
 
+/** The overlay a service runs on, its own: apps cannot reach each other (README "What an app can reach"). */
+export function serviceNetworkName(service: string): string {
+  return `${service}${networkSuffix}`;
+}
+
+/** The service a network of serviceNetworkName's was made for; undefined for any other network. */
+export function serviceOfNetwork(network: string): string | undefined {
+  return network.endsWith(networkSuffix) && network.length > networkSuffix.length ? network.slice(0, -networkSuffix.length) : undefined;
+}
+
+const networkSuffix = '-net';
+
 /** `<registry>/<instance>/<deployment>`: the reference every node pulls. Lower-case, as registries require. */
 export function registryImageRef(registry: string, instance: string, deploymentId: string): string {
   const part = (s: string) => s.toLowerCase().replace(/[^a-z0-9._-]/g, '-');
