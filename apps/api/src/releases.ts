@@ -93,7 +93,8 @@ export class Releases {
       port: release.port,
       healthPath: release.healthPath,
       env: release.env,
-      envSealed: secrets.seal(release.env),
+      // Nothing to hide in an empty env: not sealed, like the build env (an AES-GCM seal and a random nonce per enqueue).
+      envSealed: Object.keys(release.env).length > 0 ? secrets.seal(release.env) : null,
       buildEnvSealed: Object.keys(release.buildEnv).length > 0 ? secrets.seal(release.buildEnv) : null,
       promote: release.promote,
       ...(release.push
