@@ -5,7 +5,7 @@ import type { DeploymentStore, NewDeployment } from '@berth/shared/deployment-st
 import { BerthError } from '@berth/shared/errors';
 import { newDeploymentId } from '@berth/shared/ids';
 import type { Logger } from '@berth/shared/logger';
-import type { ProjectStore } from '@berth/shared/project-store';
+import type { ProjectSettings, ProjectStore } from '@berth/shared/project-store';
 import type { RoutingStore } from '@berth/shared/routing-store';
 import type { SecretBox } from '@berth/shared/secret-box';
 import type { DeploymentQueue } from './deployment-queue.ts';
@@ -17,7 +17,9 @@ export type ReleaseSource =
   | { type: 'archive'; archive: { format: 'zip' | 'tar.gz'; data: Buffer } };
 
 export interface NewRelease {
-  project: ProjectRow;
+  project: Pick<ProjectRow, 'name'>;
+  /** What the project is made with if it does not exist (yet, or any more) when the deployment is written. */
+  projectSettings?: ProjectSettings;
   source: ReleaseSource;
   rootDir: string;
   port: number;
@@ -82,6 +84,7 @@ export class Releases {
     return {
       id: newDeploymentId(),
       project: release.project.name,
+      ...(release.projectSettings ? { projectSettings: release.projectSettings } : {}),
       sourceType: source.type,
       gitUrl: source.type === 'git' ? source.gitUrl : undefined,
       gitRef: source.type === 'git' ? (source.ref ?? undefined) : undefined,
@@ -90,7 +93,8 @@ export class Releases {
       port: release.port,
       healthPath: release.healthPath,
       env: release.env,
-      envSealed: secrets.seal(release.env),
+      // Nothing to hide in an empty env: not sealed, like the build env (an AES-GCM seal and a random nonce per enqueue).
+      envSealed: Object.keys(release.env).length > 0 ? secrets.seal(release.env) : null,
       buildEnvSealed: Object.keys(release.buildEnv).length > 0 ? secrets.seal(release.buildEnv) : null,
       promote: release.promote,
       ...(release.push

@@ -87,4 +87,18 @@ describe('rate limiting', () => {
     expect(Number(limited.headers['retry-after'])).toBeGreaterThanOrEqual(1);
     expect((await deploy(other)).statusCode).toBe(202); // another token has its own budget
   });
+
+  it('refuses first (429) whatever else is wrong with the request, and a refused request makes no project', async () => {
+    const spent = (await stack.inject({ method: 'POST', url: '/api/tokens', payload: { name: 'spent', scope: 'deploy' } })).json().token;
+    for (let i = 0; i < 3; i++) expect((await deploy(spent)).statusCode).toBe(202);
+    const send = (payload: object) => stack.api.inject({ method: 'POST', url: '/api/deployments', headers: as(spent), payload });
+    // The body is checked and the project read while the limiter answers; its refusal still wins.
+    for (const payload of [{ gitUrl: 'https://example.com/a.git', name: 'never-made' }, { gitUrl: 'not a url' }, { name: 'api', gitUrl: 'https://example.com/a.git' }, {}]) {
+      const res = await send(payload);
+      expect(res.statusCode, JSON.stringify(payload)).toBe(429);
+      expect(res.json().error.code).toBe('RATE_LIMITED');
+    }
+    expect(await stack.db.db.selectFrom('projects').select('name').where('name', '=', 'never-made').execute()).toEqual([]);
+    expect(await stack.db.db.selectFrom('deployments').select('id').where('project', '=', 'never-made').execute()).toEqual([]);
+  });
 });

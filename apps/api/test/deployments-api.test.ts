@@ -59,6 +59,19 @@ describe('POST /api/deployments', () => {
     expect(JSON.stringify(body)).not.toContain('"1"'); // env values are never echoed
   });
 
+  it('stores env values sealed (their keys in the clear), and an empty env as nothing to seal', async () => {
+    const withEnv = (await post({ gitUrl: 'https://example.com/acme/sealed.git', env: { TOKEN: 'hunter2' } })).json();
+    const without = (await post({ gitUrl: 'https://example.com/acme/sealed.git' })).json();
+    const rows = await stack.db.store.getMany([withEnv.id, without.id]);
+    const sealed = rows.get(withEnv.id)!;
+    expect(sealed.env).toEqual({ TOKEN: '' });
+    expect(sealed.env_sealed).not.toContain('hunter2');
+    expect(stack.apiDeps().secrets.openOr(sealed.env_sealed, sealed.env)).toEqual({ TOKEN: 'hunter2' });
+    const empty = rows.get(without.id)!;
+    expect(empty).toMatchObject({ env: {}, env_sealed: null });
+    expect(stack.apiDeps().secrets.openOr(empty.env_sealed, empty.env)).toEqual({});
+  });
+
   it('accepts a zip upload with form fields', async () => {
     const res = await postArchive(await zipTestApp('hello'), 'my-app.zip', { port: '4000', env: '{"X":"y"}' });
     expect(res.statusCode).toBe(202);

@@ -2,11 +2,17 @@ import { sql } from 'kysely';
 import type { Db, DeploymentRow } from './db.ts';
 import type { DeploymentStatus } from './deployment-state.ts';
 import { BerthError } from './errors.ts';
-import { newProjectId } from './ids.ts';
+import { projectValues, type ProjectSettings } from './project-store.ts';
 
 export interface NewDeployment {
   id: string;
   project: string;
+  /**
+   * The settings its project is made with when there is none yet (the first
+   * deployment of a project, in the same statement); without them a missing
+   * project is made bare. An existing project is never changed.
+   */
+  projectSettings?: ProjectSettings;
   sourceType: 'git' | 'archive';
   gitUrl?: string | undefined;
   gitRef?: string | undefined;
@@ -62,19 +68,14 @@ export class DeploymentStore {
 
   /**
    * Several deployments without archives in that one statement (the API's
-   * group commit); rows in the order of `inputs`. A missing project is made
-   * (callers and tests that make deployments straight in the store rely on it).
+   * group commit); rows in the order of `inputs`. A missing project is made,
+   * with the settings of the first input that names it (the API's enqueue
+   * reads projects without writing, and leaves their making to this).
    */
   async createMany(inputs: readonly NewDeployment[]): Promise<DeploymentRow[]> {
     if (inputs.some((i) => i.archive)) throw new Error('createMany takes no archives');
-    const names = [...new Set(inputs.map((i) => i.project))].sort();
     const rows = await this.db
-      .with('p', (db) =>
-        db
-          .insertInto('projects')
-          .values(names.map((name) => ({ name, id: newProjectId(), current_deployment_id: null, updated_at: new Date() })))
-          .onConflict((oc) => oc.column('name').doNothing()),
-      )
+      .with('p', (db) => db.insertInto('projects').values(newProjects(inputs)).onConflict((oc) => oc.column('name').doNothing()))
       .with('d', (db) => db.insertInto('deployments').values(inputs.map(deploymentValues)).returningAll())
       .with('t', (db) =>
         db
@@ -93,11 +94,7 @@ export class DeploymentStore {
 
   private async createWithArchive(input: NewDeployment, archive: { data: Buffer }): Promise<DeploymentRow> {
     return this.db.transaction().execute(async (trx) => {
-      await trx
-        .insertInto('projects')
-        .values({ name: input.project, id: newProjectId(), current_deployment_id: null, updated_at: new Date() })
-        .onConflict((oc) => oc.column('name').doNothing())
-        .execute();
+      await trx.insertInto('projects').values(newProjects([input])).onConflict((oc) => oc.column('name').doNothing()).execute();
       const row = await trx.insertInto('deployments').values(deploymentValues(input)).returningAll().executeTakeFirstOrThrow();
       await trx
         .insertInto('deployment_transitions')
@@ -200,6 +197,19 @@ function decodeCursor(cursor: string): { createdAt: Date; id: string } {
     throw new BerthError('VALIDATION_FAILED', 'cursor is not one this API returned');
   }
   return { createdAt, id };
+}
+
+/**
+ * The rows of the projects `inputs` go to, for when they do not exist yet:
+ * each from the first input that names it, in name order (two statements
+ * making the same projects wait for each other in one order, never in a cycle).
+ */
+function newProjects(inputs: readonly NewDeployment[]) {
+  const first = new Map<string, NewDeployment>();
+  for (const i of inputs) if (!first.has(i.project)) first.set(i.project, i);
+  return [...first.values()]
+    .sort((a, b) => (a.project < b.project ? -1 : 1))
+    .map((i) => projectValues({ name: i.project, ...i.projectSettings, envSealed: null, buildEnvSealed: null }));
 }
 
 /** The row of a new deployment: queued, nothing built yet. */

@@ -45,27 +45,11 @@ export class ProjectStore {
     return row;
   }
 
-  /**
-   * The projects named in `inputs`, each made from its input when there is
-   * none: one statement (the enqueue path's project read, bench:api); rows in
-   * the order of `inputs` (the first input of a name makes it). A project made
-   * meanwhile by another request is read again.
-   */
-  async getOrCreateMany(inputs: readonly NewProject[]): Promise<ProjectRow[]> {
-    const first = new Map<string, NewProject>();
-    for (const i of inputs) if (!first.has(i.name)) first.set(i.name, i);
-    // In name order: two batches making the same projects wait for each other in one order, never in a cycle.
-    const unique = [...first.values()].sort((a, b) => (a.name < b.name ? -1 : 1));
-    const names = unique.map((i) => i.name);
-    const rows = await this.db
-      .with('made', (db) => db.insertInto('projects').values(unique.map(projectValues)).onConflict((oc) => oc.column('name').doNothing()).returningAll())
-      .selectFrom('made')
-      .selectAll()
-      .unionAll((db) => db.selectFrom('projects').selectAll().where('name', 'in', names))
-      .execute();
-    const byName = new Map(rows.map((r) => [r.name, r as ProjectRow]));
-    for (const name of names) if (!byName.has(name)) byName.set(name, await this.mustGet(name));
-    return inputs.map((i) => byName.get(i.name)!);
+  /** These projects by name (missing ones left out), in one query (the enqueue path's project read, bench:api). */
+  async getMany(names: readonly string[]): Promise<Map<string, ProjectRow>> {
+    if (names.length === 0) return new Map();
+    const rows = await this.db.selectFrom('projects').selectAll().where('name', 'in', [...new Set(names)]).execute();
+    return new Map(rows.map((r) => [r.name, r]));
   }
 
   async get(name: string): Promise<ProjectRow | undefined> {
@@ -181,8 +165,8 @@ export class ProjectStore {
   }
 }
 
-/** A new project's row. */
-function projectValues(input: NewProject) {
+/** A new project's row (also what `DeploymentStore` makes a deployment's missing project with). */
+export function projectValues(input: NewProject) {
   return {
     name: input.name,
     id: newProjectId(),

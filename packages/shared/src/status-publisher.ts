@@ -7,6 +7,8 @@ import type { Redis } from './redis.ts';
 export interface StatusPublisher {
   /** Announces a status change (viewers) and, for routing-relevant ones, pokes router-sync. */
   publish(row: DeploymentRow): Promise<void>;
+  /** Announces several, as `publish` each, in one round trip (a batch of superseded deployments); optional. */
+  publishAll?(rows: readonly DeploymentRow[]): Promise<void>;
 }
 
 /** Publishes status changes for viewers and pokes router-sync when routes may change. */
@@ -22,9 +24,16 @@ export class RedisStatusPublisher implements StatusPublisher {
   }
 
   async publish(row: DeploymentRow): Promise<void> {
-    const event = encodeEvent(statusEvent(row));
-    const pipeline = this.redis.multi().publish(eventsChannel(this.instance), event);
-    if (mayChangeRoutes(row.status)) pipeline.publish(routesChannel(this.instance), row.id);
+    await this.publishAll([row]);
+  }
+
+  async publishAll(rows: readonly DeploymentRow[]): Promise<void> {
+    if (rows.length === 0) return;
+    const pipeline = this.redis.multi();
+    for (const row of rows) {
+      pipeline.publish(eventsChannel(this.instance), encodeEvent(statusEvent(row)));
+      if (mayChangeRoutes(row.status)) pipeline.publish(routesChannel(this.instance), row.id);
+    }
     await pipeline.exec();
   }
 }

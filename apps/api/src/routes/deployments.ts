@@ -6,10 +6,10 @@ import { newDeploymentId } from '@berth/shared/ids';
 import type { ApiConfig } from '../config.ts';
 import type { DeploymentQueue } from '../deployment-queue.ts';
 import { deploymentView, deploymentViewSchema, type Urls } from '../deployment-view.ts';
-import { assertProjectName, parseFields, toDeploymentInput, type DeploymentInput } from '../deployment-input.ts';
+import { assertProjectName, parseFields, toDeploymentInput, type DeploymentFields, type DeploymentInput } from '../deployment-input.ts';
 import type { ProjectRow } from '@berth/shared/db';
-import type { NewProject, ProjectStore } from '@berth/shared/project-store';
-import { eachAloneOnFailure, GroupCommit } from '../group-commit.ts';
+import type { ProjectStore } from '@berth/shared/project-store';
+import { GroupCommit } from '../group-commit.ts';
 import type { Releases } from '../releases.ts';
 import { RateLimitedError, type RateLimiter } from '../rate-limiter.ts';
 import { ConcurrencyLimit } from '../concurrency-limit.ts';
@@ -62,27 +62,37 @@ export const deploymentRoutes: ApiPlugin<DeploymentRoutesOptions> = async (app, 
 };
 
 function createRoute(app: ApiInstance, { projects, releases, uploads, limiter, config }: DeploymentRoutesOptions): void {
-  // Projects read (or made on first use) by requests arriving together go in one statement.
-  const projectReads = new GroupCommit<NewProject, ProjectRow>(eachAloneOnFailure((inputs) => projects.getOrCreateMany(inputs)));
+  // Projects read by requests arriving together go in one statement. Only read: a missing one is made by
+  // the statement that writes the deployment, so a request the limiter refuses has written nothing.
+  const projectReads = new GroupCommit<string, ProjectRow | undefined>(async (names) => {
+    const found = await projects.getMany(names);
+    return names.map((name) => ({ ok: true, value: found.get(name) }));
+  });
+  const prepare = async (fields: DeploymentFields, archive: { data: Buffer; filename: string } | undefined) => {
+    const input = toDeploymentInput(fields, archive, { port: config.DEFAULT_APP_PORT });
+    if (input.gitUrl) await refuseLocalGitHost(input.gitUrl, config.GIT_ALLOW_PRIVATE_HOSTS);
+    return { input, project: await projectFor(projectReads, input, config.BASE_DOMAIN) };
+  };
   // No body schema: the fields come as JSON or as multipart form fields next to the archive, and one
   // validator (deployment-input.ts) checks both ways alike, with the same messages.
   const schema = { response: { 202: deploymentViewSchema, ...errorResponses } } as const;
   app.post('/api/deployments', { config: deploy, schema }, async (request, reply) => {
-    await limiter.take(request.token!.id);
-    const { fields, archive } = request.isMultipart()
-      ? await uploads.run(() => readMultipart(request))
-      : { fields: parseFields(request.body), archive: undefined };
-    const input = toDeploymentInput(fields, archive, { port: config.DEFAULT_APP_PORT });
-    if (input.gitUrl) await refuseLocalGitHost(input.gitUrl, config.GIT_ALLOW_PRIVATE_HOSTS);
-    // The project is made on first use (a name that may not be one is refused then).
-    const project = await projectFor(projects, projectReads, input, config.BASE_DOMAIN);
-    const { env, buildEnv } = releases.projectEnv(project);
+    const allowed = limiter.take(request.token!.id);
+    // An archive is received only once the limiter allowed the request (a refused one takes no upload
+    // slot); a JSON body is here already, and is checked, and its project read, during the limiter's
+    // round trip, whose refusal still comes first.
+    const { input, project } = request.isMultipart()
+      ? await allowed.then(() => uploads.run(() => readMultipart(request))).then(({ fields, archive }) => prepare(fields, archive))
+      : await whileAllowed(allowed, (async () => prepare(parseFields(request.body), undefined))());
+    const { env, buildEnv } = project ? releases.projectEnv(project) : { env: {}, buildEnv: {} };
     const row = await releases.create({
-      project,
+      project: { name: input.project },
+      // The project is made on first use, with the source's settings.
+      projectSettings: { gitUrl: input.gitUrl ?? null, ref: input.ref ?? null, rootDir: input.rootDir, port: input.port, healthPath: input.healthPath },
       source: input.archive ? { type: 'archive', archive: input.archive } : { type: 'git', gitUrl: input.gitUrl!, ref: input.ref ?? null },
       rootDir: input.rootDir,
       port: input.port,
-      healthPath: input.healthPath ?? project.health_path,
+      healthPath: input.healthPath ?? project?.health_path ?? '/',
       env: { ...env, ...input.env },
       buildEnv,
       promote: input.promote,
@@ -94,6 +104,18 @@ function createRoute(app: ApiInstance, { projects, releases, uploads, limiter, c
       .header('location', `/api/deployments/${id}`)
       .send(deploymentView(row, config));
   });
+}
+
+/**
+ * `work`'s answer once `allowed` (the rate limiter) settled: its refusal wins
+ * over whatever `work` answered, as if the limiter had been asked first.
+ * `work` must write nothing.
+ */
+async function whileAllowed<T>(allowed: Promise<void>, work: Promise<T>): Promise<T> {
+  const [limit, result] = await Promise.allSettled([allowed, work]);
+  if (limit.status === 'rejected') throw limit.reason;
+  if (result.status === 'rejected') throw result.reason;
+  return result.value;
 }
 
 function readRoutes(app: ApiInstance, { store, config }: DeploymentRoutesOptions): void {
@@ -147,31 +169,17 @@ function releaseRoutes(app: ApiInstance, { releases, limiter, config }: Deployme
 }
 
 /**
- * The project a deployment goes to, made on first use by `POST /api/deployments` (with the source's
- * settings) in the same statement that reads it. A name no new project may have is refused, unless a
- * project of that name exists already (made before the rule was).
+ * The project a deployment goes to, or undefined when there is none yet (the
+ * statement that writes the deployment makes it). A name no new project may
+ * have is refused, unless a project of that name exists already (made before
+ * the rule was).
  */
 async function projectFor(
-  projects: ProjectStore,
-  reads: GroupCommit<NewProject, ProjectRow>,
+  reads: GroupCommit<string, ProjectRow | undefined>,
   input: DeploymentInput,
   baseDomain: string,
-): Promise<ProjectRow> {
-  try {
-    assertProjectName(input.project, baseDomain);
-  } catch (err) {
-    const existing = await projects.get(input.project);
-    if (existing) return existing;
-    throw err;
-  }
-  return reads.submit({
-    name: input.project,
-    gitUrl: input.gitUrl ?? null,
-    ref: input.ref ?? null,
-    rootDir: input.rootDir,
-    port: input.port,
-    healthPath: input.healthPath,
-    envSealed: null,
-    buildEnvSealed: null,
-  });
+): Promise<ProjectRow | undefined> {
+  const existing = await reads.submit(input.project);
+  if (!existing) assertProjectName(input.project, baseDomain);
+  return existing;
 }
