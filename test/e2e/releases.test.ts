@@ -121,18 +121,20 @@ describe('releases', () => {
     // A steady load, not a flood: the rest of the suite shares the machine's two cores.
     const load = new SteadyLoad(`${stack.caddyUrl}/`, 'shop.localhost', { concurrency: 4, pauseMs: 5 });
     load.start();
-    const targets: string[] = ['v1'];
+    // Each target the project URL is to serve, and when it was asked for (a rollback's target served before too).
+    const targets: Target[] = [{ name: 'v1', since: 0 }];
     const timeline: string[] = [];
     const mark = (what: string) => timeline.push(`${Math.round(performance.now())} ${what}`);
     const ids: string[] = [first.id];
     try {
       for (let v = 2; v <= 11; v++) {
+        const since = performance.now();
         const d = await deployVersion('shop', `v${v}`);
         mark(`deploy v${v} ${d.id}`);
         const done = await settled(stack, d.id, 90_000);
         mark(`running v${v}`);
         expect(done.status, JSON.stringify(done)).toBe('running');
-        targets.push(`v${v}`);
+        targets.push({ name: `v${v}`, since });
         ids.push(d.id);
         await waitFor(`load to see v${v}`, async () => load.latest() === `v${v}`, 30_000, 10);
       }
@@ -143,6 +145,7 @@ describe('releases', () => {
       mark('sick failed');
       // Three rollbacks: each goes one release further back.
       for (const back of ['v10', 'v9', 'v8']) {
+        const since = performance.now();
         const res = await api('POST', '/api/projects/shop/rollback', {});
         mark(`rollback ${back} ${res.status} ${res.body.id}`);
         if (res.status >= 400) {
@@ -151,7 +154,7 @@ describe('releases', () => {
           console.log('DIAG', JSON.stringify({ rows, current: proj?.current_deployment_id }, null, 0));
         }
         expect([200, 202], JSON.stringify(res.body)).toContain(res.status);
-        targets.push(back);
+        targets.push({ name: back, since });
         await waitFor(`load to see ${back}`, async () => load.latest() === back, 30_000, 10);
       }
     } finally {
@@ -367,18 +370,25 @@ describe('releases', () => {
   }, 60_000);
 });
 
+interface Target {
+  name: string;
+  /** When it was asked for (performance.now()): a rollback's target answered before then was the old switch's. */
+  since: number;
+}
+
 /**
  * After the project URL first served target k (the end of the first request
- * that got it), no request started later gets an earlier target: each
- * request started in phase k answers target k or the next one.
+ * started after k was asked for that got it), no request started later gets
+ * an earlier target: each request started in phase k answers target k or the
+ * next one.
  */
-function expectNoOlderAfterSwitch(samples: readonly LoadSample[], targets: readonly string[]): void {
+function expectNoOlderAfterSwitch(samples: readonly LoadSample[], targets: readonly Target[]): void {
   const sorted = [...samples].sort((a, b) => a.start - b.start);
   const switchAt: number[] = [];
   let from = 0;
   for (const target of targets) {
-    const i = sorted.findIndex((s, idx) => idx >= from && s.body === target);
-    expect(i, `the load never saw ${target}`).toBeGreaterThanOrEqual(0);
+    const i = sorted.findIndex((s, idx) => idx >= from && s.start >= target.since && s.body === target.name);
+    expect(i, `the load never saw ${target.name}`).toBeGreaterThanOrEqual(0);
     switchAt.push(sorted[i]!.end);
     from = i;
   }
@@ -387,8 +397,8 @@ function expectNoOlderAfterSwitch(samples: readonly LoadSample[], targets: reado
     let phase = -1;
     for (let k = 0; k < switchAt.length; k++) if (s.start >= switchAt[k]!) phase = k;
     if (phase < 0) continue;
-    const allowed = [targets[phase], targets[phase + 1]];
-    if (!allowed.includes(s.body)) wrong.push(`${s.body} in phase ${targets[phase]} at ${Math.round(s.start)}`);
+    const allowed = [targets[phase]!.name, targets[phase + 1]?.name];
+    if (!allowed.includes(s.body)) wrong.push(`${s.body} in phase ${phase} (${targets[phase]!.name}) at ${Math.round(s.start)}`);
   }
   expect(wrong.slice(0, 5), `${wrong.length} answers from an older release after a switch`).toEqual([]);
 }
