@@ -17,8 +17,9 @@ export default defineConfig({
     exclude: process.env.BERTH_DISRUPTIVE ? [] : ['test/faults/disruptive/**', '**/node_modules/**'],
     globalSetup: ['test/global-setup.ts'],
     pool: 'forks',
-    // Two cores: two files at a time keeps Docker builds from starving each other.
-    maxWorkers: 2,
+    // Two cores: two files at a time keeps Docker builds from starving each other. The disruptive
+    // files one at a time: each disturbs the others (a daemon restart, a second swarm node).
+    maxWorkers: process.env.BERTH_DISRUPTIVE ? 1 : 2,
     testTimeout: 60_000,
     hookTimeout: 60_000,
     reporters: ['default'],

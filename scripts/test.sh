@@ -50,7 +50,7 @@ if [ -n "$swarm_only" ] || [ $# -eq 0 ]; then
 fi
 # Then, alone, the tests that restart the Docker daemon: for the full suite and for test:faults.
 if [ -z "$swarm_only" ] && { [ $# -eq 0 ] || [[ " $* " == *" test/faults"* ]]; }; then
-  say "running disruptive fault tests (Docker daemon restart) on their own"
+  say "running disruptive fault tests (Docker daemon restart, a second swarm node) on their own, one at a time"
   BERTH_DISRUPTIVE=1 npx vitest run --reporter=default --reporter=json --outputFile.json=.berth/vitest-disruptive.json || status=$?
 fi
 # The tests' own secrets must never reach a file under the state directory (logs of the services and programs).

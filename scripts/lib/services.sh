@@ -57,12 +57,19 @@ ensure_docker() {
 # Swarm mode (BERTH_RUNTIME=swarm) and its tests need this Docker to be a swarm
 # manager: a one-node swarm when it is in none. Plain containers keep working.
 # Never leaves a swarm (other installations may share the daemon).
+# The address it tells other nodes to reach it at: BERTH_SWARM_ADVERTISE_ADDR
+# (this machine's LAN address when nodes on other machines will join), else
+# the Docker bridge's gateway (172.17.0.1: reachable from this machine and its
+# containers only, so a test node made here can join), else 127.0.0.1. It only
+# says where to reach the swarm ports; Docker listens on them either way.
 ensure_swarm() {
-  local state
+  local state addr
   state=$(docker info --format '{{.Swarm.LocalNodeState}}')
   [ "$state" = active ] && return 0
-  say "making this Docker a one-node swarm"
-  docker swarm init --advertise-addr 127.0.0.1 >/dev/null
+  addr=${BERTH_SWARM_ADVERTISE_ADDR:-$(docker network inspect bridge --format '{{range .IPAM.Config}}{{.Gateway}}{{end}}' 2>/dev/null || true)}
+  addr=${addr:-127.0.0.1}
+  say "making this Docker a one-node swarm (advertising $addr)"
+  docker swarm init --advertise-addr "$addr" >/dev/null
 }
 
 ensure_redis() {

@@ -5,9 +5,12 @@ import { labels } from '@berth/shared/labels';
 import { SwarmRuntime } from '../src/docker/swarm-runtime.ts';
 
 // How runContainer starts a service and reads its first task, against a fake engine (the real swarm is in test/e2e/swarm-*).
-type Task = { DesiredState: string; Status: { State: string; Err?: string }; NetworksAttachments?: unknown[] };
+type Task = { DesiredState: string; NodeID?: string; Status: { State: string; Err?: string }; NetworksAttachments?: unknown[] };
 
-function fakeEngine(tasks: () => Task[]) {
+type Node = { ID: string; Status: { State: string }; Spec: { Availability: string } };
+const node = (ID: string, state = 'ready', availability = 'active'): Node => ({ ID, Status: { State: state }, Spec: { Availability: availability } });
+
+function fakeEngine(tasks: () => Task[], nodes: Node[] = [node('n1')]) {
   const calls: { pushAuth?: unknown; createAuth?: unknown; network?: unknown; serviceNetworks?: unknown } = {};
   const engine = {
     getImage: () => ({
@@ -30,6 +33,7 @@ function fakeEngine(tasks: () => Task[]) {
       return { id: 'svc1' };
     },
     listTasks: async () => tasks(),
+    listNodes: async () => nodes,
   };
   return { engine: engine as unknown as Docker, calls };
 }
@@ -70,10 +74,37 @@ describe('SwarmRuntime.runContainer', () => {
   });
 
   it('fails with Swarm’s reason when a task is rejected (no node could pull the image)', async () => {
-    const { engine } = fakeEngine(() => [{ DesiredState: 'shutdown', Status: { State: 'rejected', Err: 'No such image: 127.0.0.1:5000/i/d1:latest' } }]);
+    const { engine } = fakeEngine(() => [{ DesiredState: 'shutdown', NodeID: 'n1', Status: { State: 'rejected', Err: 'No such image: 127.0.0.1:5000/i/d1:latest' } }]);
     await expect(new SwarmRuntime(settings, engine).runContainer(options)).rejects.toMatchObject({
       code: 'APP_EXITED',
       message: expect.stringContaining('No such image: 127.0.0.1:5000/i/d1:latest'),
+    });
+  });
+
+  it('a task one node refused is placed again while another node can take it: no failure until every node refused', async () => {
+    const refusedOnN2 = { DesiredState: 'shutdown', NodeID: 'n2', Status: { State: 'rejected', Err: 'No such image: 127.0.0.1:5000/i/d1:latest' } };
+    const attached = [{ Network: { Spec: { Name: 'berth-i-d1-net' } }, Addresses: ['10.0.9.8/24'] }];
+    // n1 (ready) has not refused it: Swarm's next placement, on n1, starts.
+    let calls = 0;
+    const next = fakeEngine(
+      () => (++calls < 3 ? [refusedOnN2] : [refusedOnN2, { DesiredState: 'running', NodeID: 'n1', Status: { State: 'starting' }, NetworksAttachments: attached }]),
+      [node('n1'), node('n2')],
+    );
+    expect(await new SwarmRuntime(settings, next.engine).runContainer(options)).toEqual({ id: 'svc1', ip: '10.0.9.8' });
+    // Refused by n2 while n1 never gets it: the wait runs out, naming n2's reason.
+    const stuck = fakeEngine(() => [refusedOnN2], [node('n1'), node('n2')]);
+    await expect(new SwarmRuntime(settings, stuck.engine).runContainer(options)).rejects.toMatchObject({
+      code: 'HEALTHCHECK_TIMEOUT',
+      message: expect.stringContaining('No such image'),
+    });
+    // Every node that can take tasks refused it (a drained and a down node do not count): fails at once with both reasons.
+    const both = fakeEngine(
+      () => [refusedOnN2, { DesiredState: 'shutdown', NodeID: 'n1', Status: { State: 'rejected', Err: 'pull access denied' } }],
+      [node('n1'), node('n2'), node('n3', 'down'), node('n4', 'ready', 'drain')],
+    );
+    await expect(new SwarmRuntime({ ...settings, startTimeoutMs: 60_000 }, both.engine).runContainer(options)).rejects.toMatchObject({
+      code: 'APP_EXITED',
+      message: expect.stringMatching(/No such image.*; pull access denied/),
     });
   });
 

@@ -13,6 +13,7 @@ import { scaleService, serviceReplicas } from './swarm-scale.ts';
 /** The fields of a Swarm task Berth reads (the Engine API's Task). */
 interface TaskInfo {
   DesiredState?: string;
+  NodeID?: string;
   Status?: { State?: string; Timestamp?: string; Err?: string; ContainerStatus?: { ExitCode?: number } };
   NetworksAttachments?: { Network: { Spec: { Name: string } }; Addresses: string[] }[];
 }
@@ -21,8 +22,14 @@ interface TaskInfo {
 const isRunning = (t: TaskInfo) => t.Status?.State === 'running';
 /** The container runs but its health check has not passed yet. */
 const isStarting = (t: TaskInfo) => t.Status?.State === 'starting';
-/** A task whose container ended (or never could start): Swarm replaces it. */
-const hasExited = (t: TaskInfo) => ['failed', 'rejected', 'complete', 'orphaned'].includes(t.Status?.State ?? '');
+/** A task whose container ran and ended (or whose node was lost): Swarm replaces it. */
+const hasExited = (t: TaskInfo) => ['failed', 'complete', 'orphaned'].includes(t.Status?.State ?? '');
+/**
+ * On its way to running: placed, being pulled, created, started but not healthy yet. A task a node
+ * refused (`rejected`: no container ever ran there) is neither an exit nor a start: Swarm places another.
+ */
+const isLaunching = (t: TaskInfo) =>
+  t.DesiredState === 'running' && ['new', 'pending', 'assigned', 'accepted', 'preparing', 'ready', 'starting'].includes(t.Status?.State ?? '');
 
 export interface SwarmSettings {
   /** host:port of the registry every node pulls from. */
@@ -174,9 +181,14 @@ export class SwarmRuntime extends DockerRuntime {
       const tasks = await this.tasks(service);
       const started = tasks.find((t) => isRunning(t) || isStarting(t));
       if (started) return taskAddress(started, network) ?? '';
-      // Rejected: no container ever ran (the image could not be pulled, no node fits); Swarm says why.
-      const rejected = tasks.find((t) => t.Status?.State === 'rejected');
-      if (rejected) throw new BerthError('APP_EXITED', `no task of ${service} could start: ${rejected.Status?.Err ?? 'rejected by Swarm'}`);
+      // Rejected: no container ever ran there (the image could not be pulled, ...); Swarm says why. While
+      // a node that has not refused it is left, Swarm places the task again (a node that cannot reach
+      // the registry must not fail a deploy the others can run); once every node refused it, that is the answer.
+      const rejected = tasks.filter((t) => t.Status?.State === 'rejected');
+      if (rejected.length > 0 && (await this.everyNodeRefused(rejected))) {
+        const reasons = [...new Set(rejected.map((t) => t.Status?.Err ?? 'rejected by Swarm'))].join('; ');
+        throw new BerthError('APP_EXITED', `no task of ${service} could start: ${reasons}`);
+      }
       if (tasks.some(hasExited)) return '';
       await new Promise((r) => setTimeout(r, 100));
     }
@@ -185,6 +197,18 @@ export class SwarmRuntime extends DockerRuntime {
       'HEALTHCHECK_TIMEOUT',
       `no task of ${service} started within ${this.settings.startTimeoutMs} ms${reason ? `: ${reason}` : ''}`,
     );
+  }
+
+  /** True when each node that can take tasks (ready, active) refused one of `rejected`. */
+  private async everyNodeRefused(rejected: TaskInfo[]): Promise<boolean> {
+    let nodes: { ID?: string; Status?: { State?: string }; Spec?: { Availability?: string } }[];
+    try {
+      nodes = await this.engine.listNodes();
+    } catch (err) {
+      throw unavailable(err, 'listing the swarm nodes');
+    }
+    const refused = new Set(rejected.map((t) => t.NodeID));
+    return nodes.filter((n) => n.Status?.State === 'ready' && n.Spec?.Availability === 'active').every((n) => refused.has(n.ID));
   }
 
   override async replicas(name: string): Promise<ReplicaState | undefined> {
@@ -200,8 +224,10 @@ export class SwarmRuntime extends DockerRuntime {
 
   /**
    * Berth's view of a service: `running` while a task is running (healthy);
-   * `starting` (not running, not restarting) while the first task's health
-   * check has not passed; restarting while none runs and one has exited.
+   * `starting` (not running, not restarting) while the first task is on its
+   * way (placed, pulled, started, health check not passed yet; a task a node
+   * refused does not count: Swarm places another); restarting while none
+   * runs and one has exited.
    */
   override async inspect(name: string): Promise<ContainerState | undefined> {
     let service: Docker.Service;
@@ -214,7 +240,7 @@ export class SwarmRuntime extends DockerRuntime {
     const tasks = await this.tasks(name);
     const running = tasks.filter(isRunning);
     const exited = tasks.filter(hasExited).sort((a, b) => (b.Status?.Timestamp ?? '').localeCompare(a.Status?.Timestamp ?? ''));
-    const starting = running.length === 0 && exited.length === 0 && tasks.some(isStarting);
+    const starting = running.length === 0 && exited.length === 0 && tasks.some(isLaunching);
     const started = running.map((t) => t.Status?.Timestamp ?? '').sort();
     return {
       running: running.length > 0,
