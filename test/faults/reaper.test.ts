@@ -70,9 +70,12 @@ describe('the reaper', () => {
     await stack.db.db.deleteFrom('deployments').where('id', '=', d.id).execute();
     await waitFor('image removed', async () => (await instanceImages(stack.instance)).filter((t) => t.includes(d.id)).length === 0, 10_000);
     if (stack.swarm) {
-      // Its registry tag on this node goes with it (the registry's own copy stays: see the README).
-      const tags = (await docker.listImages()).flatMap((i) => i.RepoTags ?? []);
-      expect(tags.filter((t) => t.startsWith(`${stack.env.BERTH_REGISTRY}/`) && t.includes(d.id))).toEqual([]);
+      // Its registry tag on this node goes with it (the registry's own copy stays: see the README). The worker
+      // removes the build tag, then the registry tag: wait for the second as for the first.
+      const registryTags = async () =>
+        (await docker.listImages()).flatMap((i) => i.RepoTags ?? []).filter((t) => t.startsWith(`${stack.env.BERTH_REGISTRY}/`) && t.includes(d.id));
+      await waitFor('registry tag removed', async () => (await registryTags()).length === 0 || undefined, 10_000).catch(() => {});
+      expect(await registryTags()).toEqual([]);
     }
   });
 
