@@ -7,6 +7,7 @@ import { zipTestApp } from '../helpers/archives.ts';
 import { createDeployment, logLines, settled } from '../helpers/deployments.ts';
 import { request } from '../helpers/http.ts';
 import { waitFor } from '../helpers/ports.ts';
+import { runtimeWait } from '../helpers/runtime-wait.ts';
 import { instanceContainers, instanceImages, startStack, type Stack } from '../helpers/stack.ts';
 
 let stack: Stack;
@@ -74,5 +75,42 @@ describe('cancel and delete', () => {
     expect((await remove(d.id)).json().status).toBe('stopped'); // idempotent
     expect((await cancel(d.id)).statusCode).toBe(409);
     expect((await remove('nosuchdeploy')).statusCode).toBe(404);
+  });
+
+  it('deleted under steady traffic: every request gets an answer (the app while it drains, then 404), none is left hanging', async () => {
+    const d = await createDeployment(stack, { archive: await zipTestApp('hello') });
+    expect((await settled(stack, d.id)).status).toBe('running');
+    const host = `${d.id}.localhost`;
+    await waitFor('route', async () => (await request(`${stack.caddyUrl}/`, { host })).status === 200);
+
+    // Clients back to back, so some request is always in flight when the deployment goes: Caddy must not be
+    // cut off from the app while one is (it would wait for an answer that never comes).
+    let deleted = false;
+    let routeGone = false;
+    const outcomes = new Map<string, number>();
+    const client = async () => {
+      while (!routeGone) {
+        const sentAfterDelete = deleted;
+        let outcome: string;
+        try {
+          const { status } = await request(`${stack.caddyUrl}/`, { host });
+          outcome = String(status);
+          if (status === 404 && sentAfterDelete) routeGone = true;
+        } catch (err) {
+          outcome = `no answer: ${(err as Error).message}`;
+        }
+        outcomes.set(outcome, (outcomes.get(outcome) ?? 0) + 1);
+      }
+    };
+    const clients = Array.from({ length: 8 }, client);
+    await new Promise((r) => setTimeout(r, 300));
+    deleted = true;
+    expect((await remove(d.id)).statusCode).toBe(200);
+    const stopAfter = setTimeout(() => (routeGone = true), runtimeWait(30_000));
+    await Promise.all(clients);
+    clearTimeout(stopAfter);
+    const answered = Object.fromEntries(outcomes);
+    expect(Object.keys(answered).sort(), JSON.stringify(answered)).toEqual(['200', '404']);
+    await waitFor('container gone', async () => (await mine(d.id)).containers.length === 0, runtimeWait(15_000));
   });
 });

@@ -12,9 +12,23 @@ import type { RunningApp } from './caddy-config.ts';
  * routes to the apps that left are gone by then).
  */
 export class CaddyNetworks {
+  /** When each app network Caddy is on was first seen with no routed app on it. */
+  private readonly unusedSince = new Map<string, number>();
+
   constructor(
     private readonly docker: Docker,
-    private readonly options: { container: string; instance: string; logger: Logger },
+    private readonly options: {
+      container: string;
+      instance: string;
+      logger: Logger;
+      /**
+       * How long Caddy stays on a network after its last route went (NETWORK_DRAIN_MS): a request
+       * forwarded just before is still answered. The worker removing the service takes Caddy off
+       * sooner, once its tasks have stopped; this covers a network nobody removes.
+       */
+      drainMs?: number;
+      now?: () => number;
+    },
   ) {}
 
   /**
@@ -40,11 +54,23 @@ export class CaddyNetworks {
     return apps.filter((a) => (a.networks ?? []).every((n) => on.has(n)));
   }
 
-  /** Disconnects Caddy from this installation's app networks that no app in `apps` (the routes just loaded) uses. */
+  /**
+   * Disconnects Caddy from this installation's app networks that no app in `apps` (the routes just
+   * loaded) has used for drainMs. Leaving one at once would strand the requests Caddy forwarded
+   * there just before: their connections would neither answer nor close.
+   */
   async detachUnused(apps: readonly RunningApp[]): Promise<void> {
     const [on, owned] = await Promise.all([this.current(), this.owned()]);
-    const { disconnect } = networkChanges({ on, owned, needed: neededNetworks(apps) });
+    const { disconnect: unused } = networkChanges({ on, owned, needed: neededNetworks(apps) });
+    const now = (this.options.now ?? Date.now)();
+    for (const network of [...this.unusedSince.keys()]) if (!unused.includes(network)) this.unusedSince.delete(network);
+    const disconnect = unused.filter((network) => {
+      const since = this.unusedSince.get(network) ?? now;
+      this.unusedSince.set(network, since);
+      return now - since >= (this.options.drainMs ?? 0);
+    });
     for (const network of disconnect) {
+      this.unusedSince.delete(network);
       try {
         await this.docker.getNetwork(network).disconnect({ Container: this.options.container, Force: true });
       } catch (err) {

@@ -43,6 +43,8 @@ const schema = z.object({
    */
   CADDY_CONTAINER: z.string().regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,127}$/, 'expected a container name').optional(),
   RESYNC_INTERVAL_MS: env.milliseconds(5000),
+  /** Swarm mode: how long Caddy stays on an app's network after its last route there went (requests in flight finish). */
+  NETWORK_DRAIN_MS: env.milliseconds(30_000),
   DEBOUNCE_MS: env.milliseconds(15),
 })
   .refine((c) => c.TLS_ISSUER !== 'acme' || c.ACME_EMAIL !== undefined, {

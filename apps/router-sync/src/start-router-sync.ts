@@ -39,7 +39,7 @@ export async function startRouterSync(config: RouterSyncConfig, logger: Logger):
       subscriber: createRedis(config.REDIS_URL),
       readState: () => readRoutingState(discover, store, { instance: config.BERTH_INSTANCE, network: config.network, domains }),
       networks: config.CADDY_CONTAINER
-        ? new CaddyNetworks(docker, { container: config.CADDY_CONTAINER, instance: config.BERTH_INSTANCE, logger })
+        ? new CaddyNetworks(docker, { container: config.CADDY_CONTAINER, instance: config.BERTH_INSTANCE, logger, drainMs: config.NETWORK_DRAIN_MS })
         : undefined,
     });
     opened('reconciler', () => sync.stop());

@@ -73,6 +73,28 @@ describe('CaddyNetworks against the engine', () => {
     expect([...state.on].sort()).toEqual(['bridge', 'na', 'nb']);
   });
 
+  it('stays on a network for drainMs after its last route went (requests forwarded there are still answered), and forgets a network routed again', async () => {
+    const state = { on: new Set(['bridge', 'na', 'nb']), owned: ['na', 'nb'], gone: new Set<string>() };
+    const { docker, calls } = fakeDocker(state);
+    let now = 1_000;
+    const networks = new CaddyNetworks(docker, { container: 'caddy', instance: 'i', logger, drainMs: 5_000, now: () => now });
+    await networks.detachUnused([app('a', ['na'])]); // nb unused from now on
+    now += 4_999;
+    await networks.detachUnused([app('a', ['na'])]);
+    expect(calls).toEqual([]);
+    await networks.detachUnused([app('b', ['nb'])]); // nb routed again; na unused from now on
+    now += 4_999;
+    await networks.detachUnused([]); // nb unused again: its clock starts over
+    expect(calls).toEqual([]);
+    now += 1;
+    await networks.detachUnused([]);
+    expect(calls).toEqual(['disconnect na']);
+    now += 4_999;
+    await networks.detachUnused([]);
+    expect(calls).toEqual(['disconnect na', 'disconnect nb']);
+    expect([...state.on]).toEqual(['bridge']);
+  });
+
   it('fails the run (router-sync retries) when Docker fails otherwise, rather than routing without the network', async () => {
     const failing = Object.assign(new Error('connect ECONNREFUSED /var/run/docker.sock'), { statusCode: 500 });
     const { docker } = fakeDocker({ on: new Set(['bridge']), owned: ['na'], gone: new Set(), failing });

@@ -8,6 +8,12 @@ const schema = z.object({
   ...secretKeyEnv,
   /** How long a release that lost the project URL keeps serving requests already on their way, before it stops. */
   DRAIN_MS: env.milliseconds(30_000),
+  /**
+   * How long a stopped deployment's app keeps running before the worker removes it: its route goes
+   * first (router-sync follows the status change within milliseconds), so requests Caddy already
+   * forwarded are answered rather than refused. Swarm adds its own ~2 s before stopping tasks.
+   */
+  STOP_ROUTE_DELAY_MS: env.milliseconds(2_000),
   /** Releases per project whose images (and archives) are kept for rollback and redeploy. */
   RELEASES_KEPT: env.positiveInt(5),
   /** Outgoing webhooks: deliveries sent at once per worker, per-attempt deadline, tries, first retry delay (doubling, up to 1 h), outbox sweep. */

@@ -1,3 +1,4 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import type { Worker } from 'bullmq';
 import { decodeControlMessage } from '@berth/shared/control-messages';
 import type { DeploymentJobData } from '@berth/shared/jobs';
@@ -35,10 +36,11 @@ export async function subscribeToControl(
     } else if (message.type === 'scale') {
       onScale(deploymentId);
     } else if (message.type === 'stop') {
-      // The container goes; the image stays while the release is kept for rollback (the reaper decides).
-      void runtime.removeContainer(containerName(config.BERTH_INSTANCE, deploymentId)).catch((err: unknown) =>
-        logger.warn({ err, deploymentId }, 'removing a stopped deployment failed; the reaper retries'),
-      );
+      // The container goes once its route has (STOP_ROUTE_DELAY_MS); the image stays while the release
+      // is kept for rollback (the reaper decides). A worker that exits meanwhile leaves it to the reaper.
+      void delay(config.STOP_ROUTE_DELAY_MS, undefined, { ref: false })
+        .then(() => runtime.removeContainer(containerName(config.BERTH_INSTANCE, deploymentId)))
+        .catch((err: unknown) => logger.warn({ err, deploymentId }, 'removing a stopped deployment failed; the reaper retries'));
     }
   });
   await control.subscribe(controlChannel(config.BERTH_INSTANCE));

@@ -42,6 +42,8 @@ export interface SwarmSettings {
   credentials?: { username: string; password: string };
   /** This worker's health prober (attached to a deployment's network while probing it); without it probeApp refuses. */
   prober?: ProberSettings;
+  /** How long removeContainer lets the service's tasks stop (scaled to 0) before it removes the service anyway. */
+  drainTimeoutMs?: number;
   /** How long removeContainer waits for the service's tasks to leave its network before it gives up on removing that (the reaper tries again). */
   networkRemovalTimeoutMs?: number;
 }
@@ -304,14 +306,55 @@ export class SwarmRuntime extends DockerRuntime {
     if (instance && deploymentId) await super.removeImage(registryImageRef(this.settings.registry, instance, deploymentId));
   }
 
-  /** Removes the service, then its network (the one place both go: every removal path comes here). */
+  /**
+   * Drains the service, removes it, then its network (the one place all three happen: every removal
+   * path comes here). Caddy stays on the network until the tasks have stopped: a request it forwarded
+   * just before its route went is answered by the app, and the app's exit closes Caddy's connections
+   * to it. Cut off from the network first, Caddy would wait on those connections forever.
+   */
   override async removeContainer(name: string): Promise<void> {
+    await this.drainService(name);
     try {
       await this.engine.getService(name).remove();
     } catch (err) {
       if (statusCode(err) !== 404) throw unavailable(err, 'removing the service');
     }
     await this.removeServiceNetwork(serviceNetworkName(name));
+  }
+
+  /**
+   * Scales the service to 0 and waits (up to drainTimeoutMs) until none of its tasks is still up:
+   * each node takes a task out of the service's DNS answer, waits for that to spread, then stops
+   * its container (SIGTERM, the app's own grace). Removing the service would do the same, but its
+   * tasks then leave the manager's view at once and nothing shows when they are done. Only tasks
+   * whose container was started are waited for, and not those on a node that is down.
+   */
+  private async drainService(name: string): Promise<void> {
+    try {
+      await scaleService(this.engine, name, 0);
+    } catch (err) {
+      if (err instanceof BerthError && err.code === 'NOT_FOUND') return;
+      throw err;
+    }
+    const deadline = Date.now() + (this.settings.drainTimeoutMs ?? 20_000);
+    for (;;) {
+      const up = (await this.tasks(name)).filter((t) => isRunning(t) || isStarting(t)); // a container that may hold connections
+      if (up.length === 0 || !(await this.anyOnLiveNode(up))) return;
+      if (Date.now() >= deadline) return; // removal stops them anyway; Caddy may lose answers in flight
+      await delay(100);
+    }
+  }
+
+  /** Whether some of these tasks runs on a node that is up (a lost node's tasks stay "running" for long). */
+  private async anyOnLiveNode(tasks: TaskInfo[]): Promise<boolean> {
+    let nodes: { ID?: string; Status?: { State?: string } }[];
+    try {
+      nodes = await this.engine.listNodes();
+    } catch (err) {
+      throw unavailable(err, 'listing the swarm nodes');
+    }
+    const live = new Set(nodes.filter((n) => n.Status?.State === 'ready').map((n) => n.ID));
+    return tasks.some((t) => !t.NodeID || live.has(t.NodeID));
   }
 
   /**
