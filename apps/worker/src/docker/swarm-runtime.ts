@@ -203,14 +203,17 @@ export class SwarmRuntime extends DockerRuntime {
 
   /** True when each node that can take tasks (ready, active) refused one of `rejected`. */
   private async everyNodeRefused(rejected: TaskInfo[]): Promise<boolean> {
-    let nodes: { ID?: string; Status?: { State?: string }; Spec?: { Availability?: string } }[];
+    const nodes = await this.nodes();
+    const refused = new Set(rejected.map((t) => t.NodeID));
+    return nodes.filter((n) => n.Status?.State === 'ready' && n.Spec?.Availability === 'active').every((n) => refused.has(n.ID));
+  }
+
+  private async nodes(): Promise<{ ID?: string; Status?: { State?: string }; Spec?: { Availability?: string } }[]> {
     try {
-      nodes = await this.engine.listNodes();
+      return await this.engine.listNodes();
     } catch (err) {
       throw unavailable(err, 'listing the swarm nodes');
     }
-    const refused = new Set(rejected.map((t) => t.NodeID));
-    return nodes.filter((n) => n.Status?.State === 'ready' && n.Spec?.Availability === 'active').every((n) => refused.has(n.ID));
   }
 
   override async replicas(name: string): Promise<ReplicaState | undefined> {
@@ -347,13 +350,7 @@ export class SwarmRuntime extends DockerRuntime {
 
   /** Whether some of these tasks runs on a node that is up (a lost node's tasks stay "running" for long). */
   private async anyOnLiveNode(tasks: TaskInfo[]): Promise<boolean> {
-    let nodes: { ID?: string; Status?: { State?: string } }[];
-    try {
-      nodes = await this.engine.listNodes();
-    } catch (err) {
-      throw unavailable(err, 'listing the swarm nodes');
-    }
-    const live = new Set(nodes.filter((n) => n.Status?.State === 'ready').map((n) => n.ID));
+    const live = new Set((await this.nodes()).filter((n) => n.Status?.State === 'ready').map((n) => n.ID));
     return tasks.some((t) => !t.NodeID || live.has(t.NodeID));
   }
 
