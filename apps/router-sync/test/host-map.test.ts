@@ -32,7 +32,8 @@ function ask(host: string): Promise<{ status: number; body: string }> {
       res.on('data', (c) => (body += c));
       res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
     });
-    req.on('error', reject);
+    // Which host, should a connection ever fail (it failed once in CI with a bare ECONNRESET).
+    req.on('error', (err) => reject(new Error(`asking for ${host}: ${err.message}`, { cause: err })));
   });
 }
 
