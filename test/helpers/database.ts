@@ -53,8 +53,21 @@ export async function createTestDatabase(): Promise<TestDatabase> {
       await db.destroy();
       const c = new pg.Client({ connectionString: base });
       await c.connect();
-      await c.query(`drop database if exists ${name} with (force)`);
-      await c.end();
+      try {
+        // WITH (FORCE) may not end an autovacuum worker (it is the superuser's, not ours: 42501,
+        // seen once in CI); such a worker stops soon, so the drop is tried again for a while.
+        for (let attempt = 1; ; attempt++) {
+          try {
+            await c.query(`drop database if exists ${name} with (force)`);
+            break;
+          } catch (err) {
+            if ((err as { code?: string }).code !== '42501' || attempt >= 50) throw err;
+            await new Promise((r) => setTimeout(r, 200));
+          }
+        }
+      } finally {
+        await c.end();
+      }
     },
   };
 }
