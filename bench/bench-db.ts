@@ -8,6 +8,7 @@ import { DeploymentStore } from '@berth/shared/deployment-store';
 import { LogStore } from '@berth/shared/log-store';
 import { TransitionHistory } from '@berth/shared/transition-history';
 import { DeploymentLifecycle, noRetry } from '@berth/shared/deployment-lifecycle';
+import { dropDatabase } from '../test/helpers/drop-database.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const baseDb = process.env.DATABASE_URL ?? 'postgres://berth:berth@127.0.0.1:5432/berth';
@@ -49,7 +50,7 @@ export async function createBenchDatabase(tag: string): Promise<BenchDatabase> {
     },
     async drop() {
       await db.destroy();
-      await admin.query(`drop database if exists ${name} with (force)`);
+      await dropDatabase(admin, name);
       await admin.end();
     },
   };

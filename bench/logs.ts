@@ -22,6 +22,7 @@ import { createRedis } from '@berth/shared/redis';
 import { migrateToLatest } from '@berth/migrations/migrate';
 import { LogSink } from '@berth/worker/log-sink';
 import { freePort } from '../test/helpers/ports.ts';
+import { dropDatabase } from '../test/helpers/drop-database.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const oneViewerLines = Number(process.env.LINES ?? 200_000);
@@ -216,6 +217,6 @@ try {
   api.kill('SIGTERM');
   await new Promise((r) => api.once('exit', r));
   await db.destroy();
-  await admin.query(`drop database if exists ${dbName} with (force)`);
+  await dropDatabase(admin, dbName);
   await admin.end();
 }

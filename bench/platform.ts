@@ -8,6 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { freePort } from '../test/helpers/ports.ts';
+import { dropDatabase } from '../test/helpers/drop-database.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const baseDb = process.env.DATABASE_URL ?? 'postgres://berth:berth@127.0.0.1:5432/berth';
@@ -128,7 +129,7 @@ export async function startPlatform(options: {
       if (ids.length) execFileSync('docker', ['rm', '-f', ...ids], { stdio: 'ignore' });
       const images = execFileSync('docker', ['images', '--format', '{{.Repository}}:{{.Tag}}', `berth-${instance}/*`]).toString().split('\n').filter(Boolean);
       if (images.length) execFileSync('docker', ['rmi', '-f', ...images], { stdio: 'ignore' });
-      await admin.query(`drop database if exists ${dbName} with (force)`);
+      await dropDatabase(admin, dbName);
       await admin.end();
       rmSync(cfgDir, { recursive: true, force: true });
     },

@@ -15,6 +15,7 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { freePort } from '../test/helpers/ports.ts';
 import { ensureNetwork, median } from './platform.ts';
+import { dropDatabase } from '../test/helpers/drop-database.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const rounds = Number(process.env.BENCH_ROUNDS ?? 5);
@@ -111,7 +112,7 @@ try {
   }
 } finally {
   caddy.kill('SIGTERM');
-  await admin.query(`drop database if exists ${dbName} with (force)`);
+  await dropDatabase(admin, dbName);
   await admin.end();
   rmSync(cfgDir, { recursive: true, force: true });
 }

@@ -4,6 +4,7 @@ import { migrateToLatest } from '@berth/migrations/migrate';
 import pg from 'pg';
 import { DockerRuntime } from '../apps/worker/src/docker/docker-runtime.ts';
 import { testNetwork } from './helpers/network.ts';
+import { dropDatabase } from './helpers/drop-database.ts';
 
 /**
  * Uses the Redis and Postgres named by REDIS_URL / DATABASE_URL (what
@@ -63,7 +64,7 @@ export default async function setup(project: TestProject) {
     const { rows } = await admin.query<{ datname: string }>(`select datname from pg_database where datname ~ '^berth(tpl|db)_[0-9]+'`);
     for (const { datname } of rows) {
       const pid = Number(/^berth(?:tpl|db)_(\d+)/.exec(datname)![1]);
-      if (pid === process.pid || !alive(pid)) await admin.query(`drop database if exists ${datname} with (force)`);
+      if (pid === process.pid || !alive(pid)) await dropDatabase(admin, datname);
     }
     await admin.end();
     for (const stop of stops) await stop();

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import { dropDatabase } from './drop-database.ts';
 import { inject } from 'vitest';
 import { createDb, type Db } from '@berth/shared/db';
 import { DeploymentStore } from '@berth/shared/deployment-store';
@@ -54,17 +55,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
       const c = new pg.Client({ connectionString: base });
       await c.connect();
       try {
-        // WITH (FORCE) may not end an autovacuum worker (it is the superuser's, not ours: 42501,
-        // seen once in CI); such a worker stops soon, so the drop is tried again for a while.
-        for (let attempt = 1; ; attempt++) {
-          try {
-            await c.query(`drop database if exists ${name} with (force)`);
-            break;
-          } catch (err) {
-            if ((err as { code?: string }).code !== '42501' || attempt >= 50) throw err;
-            await new Promise((r) => setTimeout(r, 200));
-          }
-        }
+        await dropDatabase(c, name);
       } finally {
         await c.end();
       }
