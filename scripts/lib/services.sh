@@ -54,6 +54,25 @@ ensure_docker() {
   wait_for 60 dockerd docker info
 }
 
+# The default bridge's gateway (172.17.0.1 unless dockerd was told otherwise). A daemon's first start
+# on a machine picks the bridge's subnet itself and reports no gateway for it (it does after a
+# restart, from docker0's address), so: the reported gateway, else docker0's own IPv4 address, else
+# the first address of the reported subnet (Docker's choice for the gateway).
+bridge_gateway() {
+  local gw subnet
+  gw=$(docker network inspect bridge --format '{{range .IPAM.Config}}{{.Gateway}}{{end}}' 2>/dev/null || true)
+  if [ -z "$gw" ] && command -v ip >/dev/null; then
+    gw=$(ip -4 -o addr show dev docker0 2>/dev/null | awk '{ sub(/\/.*/, "", $4); print $4; exit }')
+  fi
+  if [ -z "$gw" ]; then
+    subnet=$(docker network inspect bridge --format '{{range .IPAM.Config}}{{.Subnet}}{{end}}' 2>/dev/null || true)
+    if [[ $subnet =~ ^([0-9]+\.[0-9]+\.[0-9]+)\.([0-9]+)/([0-9]+)$ ]] && [ "${BASH_REMATCH[3]}" -le 30 ]; then
+      gw="${BASH_REMATCH[1]}.$((BASH_REMATCH[2] + 1))"
+    fi
+  fi
+  printf '%s' "$gw"
+}
+
 # Swarm mode (BERTH_RUNTIME=swarm) and its tests need this Docker to be a swarm
 # manager: a one-node swarm when it is in none. Plain containers keep working.
 # Never leaves a swarm (other installations may share the daemon).
@@ -66,7 +85,7 @@ ensure_swarm() {
   local state addr
   state=$(docker info --format '{{.Swarm.LocalNodeState}}')
   [ "$state" = active ] && return 0
-  addr=${BERTH_SWARM_ADVERTISE_ADDR:-$(docker network inspect bridge --format '{{range .IPAM.Config}}{{.Gateway}}{{end}}' 2>/dev/null || true)}
+  addr=${BERTH_SWARM_ADVERTISE_ADDR:-$(bridge_gateway)}
   addr=${addr:-127.0.0.1}
   say "making this Docker a one-node swarm (advertising $addr)"
   docker swarm init --advertise-addr "$addr" >/dev/null
