@@ -49,7 +49,7 @@ function advertisedOn(host: Host): string {
   execFileSync('/bin/bash', ['-c', 'source scripts/lib/services.sh && ensure_swarm'], {
     cwd: root,
     stdio: 'pipe',
-    // Only the fakes and bash's builtins: no real docker or ip is reachable.
+    // The fakes, the four tools above and bash's builtins: no real docker or ip is reachable.
     env: { PATH: bin, BERTH_STATE_DIR: path.join(dir, 'state'), HOME: dir, ...(host.advertise ? { BERTH_SWARM_ADVERTISE_ADDR: host.advertise } : {}) },
   });
   return readFileSync(path.join(dir, 'advertised'), 'utf8').trim();

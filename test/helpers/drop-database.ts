@@ -3,7 +3,7 @@ import type pg from 'pg';
 /**
  * Drops a test or bench database with its connections. WITH (FORCE) may not
  * end an autovacuum worker in it (the superuser's process, not ours: 42501,
- * seen once in CI); such a worker stops soon, so the drop is tried again for
+ * seen once in a cold run of .ci/run); such a worker stops soon, so the drop is tried again for
  * up to 10 s.
  */
 export async function dropDatabase(admin: Pick<pg.Client, 'query'>, name: string): Promise<void> {
