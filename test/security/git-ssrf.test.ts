@@ -47,7 +47,7 @@ describe('a git URL cannot make Berth send requests to the host or its networks'
     for (const w of stack.workers) await w.worker.pause();
     const created = (await stack.inject({ method: 'POST', url: '/api/deployments', payload: { gitUrl: 'https://example.invalid/x.git' } })).json();
     await stack.db.db.updateTable('deployments').set({ git_url: `http://127.0.0.1:${port}/config/` }).where('id', '=', created.id).execute();
-    for (const w of stack.workers) w.worker.resume();
+    for (const w of stack.workers) await w.worker.resume();
     const final = await settled(stack, created.id);
     expect(final).toMatchObject({ status: 'failed', errorCode: 'INVALID_GIT_URL' });
     expect(hits).toEqual([]);

@@ -106,7 +106,7 @@ describe('secrets are masked before lines are cut and whatever ANSI codes surrou
       .set({ git_url: `http://berth:${token}@127.0.0.1:1/repo.git` })
       .where('id', '=', created.id)
       .execute();
-    for (const w of stack.workers) w.worker.resume();
+    for (const w of stack.workers) await w.worker.resume();
     const final = await settled(stack, created.id);
     // The worker checks the URL again before cloning, and refuses it without echoing it.
     expect(final).toMatchObject({ status: 'failed', errorCode: 'INVALID_GIT_URL' });
