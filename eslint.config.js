@@ -1,79 +1,83 @@
 // The lint gate (`npm run lint`, also run by `npm test` after the type-check): unused code, floating and
 // misused promises, type-only imports, and no import cycles anywhere in the tree. Rules that need types
-// get them from TypeScript's project service (each file's nearest tsconfig, the dashboard's included).
-import importX from "eslint-plugin-import-x";
-import { createTypeScriptImportResolver } from "eslint-import-resolver-typescript";
-import tseslint from "typescript-eslint";
+// get them from two TypeScript programs: the root tsconfig (everything but the dashboard) and the
+// dashboard's (DOM, JSX). Not `projectService`: it opens each package's nearest tsconfig as a program of
+// its own, ten that all re-check packages/shared, and took 82 s of CPU here against these two's 47 s.
+import importX from 'eslint-plugin-import-x';
+import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescript';
+import { defineConfig } from 'eslint/config';
+import tseslint from 'typescript-eslint';
 
-const typeScriptFiles = ["**/*.ts", "**/*.tsx", "**/*.mts"];
-const scriptFiles = ["**/*.js", "**/*.mjs"];
+const typeScriptFiles = ['**/*.ts', '**/*.tsx', '**/*.mts'];
+const scriptFiles = ['**/*.js', '**/*.mjs'];
+const typeScriptPrograms = ['tsconfig.json', 'apps/dashboard/tsconfig.json'];
 
-export default tseslint.config(
+export default defineConfig(
   {
     ignores: [
-      "**/node_modules/**",
-      "**/dist/**",
-      "packages/client/src/generated/**", // written by `npm run openapi`
-      "test-apps/**", // sample user apps that the tests deploy, not Berth's code
-      ".berth/**",
-      ".turbo/**",
+      '**/node_modules/**',
+      '**/dist/**',
+      'packages/client/src/generated/**', // written by `npm run openapi`
+      'test-apps/**', // sample user apps that the tests deploy, not Berth's code
+      '.berth/**',
+      '.turbo/**',
     ],
   },
   {
-    linterOptions: { reportUnusedDisableDirectives: "error" },
+    linterOptions: { reportUnusedDisableDirectives: 'error' },
   },
   {
     files: [...typeScriptFiles, ...scriptFiles],
     languageOptions: {
       parser: tseslint.parser,
-      ecmaVersion: "latest",
-      sourceType: "module",
+      ecmaVersion: 'latest',
+      sourceType: 'module',
     },
-    plugins: { "@typescript-eslint": tseslint.plugin, "import-x": importX },
+    plugins: { '@typescript-eslint': tseslint.plugin, 'import-x': importX },
     settings: {
       // Which files the cycle check reads, and with which parser (import-x's own defaults know only .js).
-      "import-x/extensions": [".ts", ".tsx", ".mts", ".js", ".mjs"],
-      "import-x/parsers": { "@typescript-eslint/parser": [".ts", ".tsx", ".mts"] },
-      "import-x/resolver-next": [
+      'import-x/extensions': ['.ts', '.tsx', '.mts', '.js', '.mjs'],
+      'import-x/parsers': { '@typescript-eslint/parser': ['.ts', '.tsx', '.mts'] },
+      'import-x/resolver-next': [
         createTypeScriptImportResolver({
-          project: ["tsconfig.json", "apps/dashboard/tsconfig.json"],
+          project: typeScriptPrograms,
           // Workspace packages export their TypeScript sources under this condition (tsconfig.base.json),
           // so an import of @berth/shared/... resolves to the file the cycle check must follow.
-          conditionNames: ["@berth/source", "types", "import", "node", "default"],
+          conditionNames: ['@berth/source', 'types', 'import', 'node', 'default'],
           noWarnOnMultipleProjects: true,
         }),
       ],
     },
     rules: {
-      "@typescript-eslint/no-unused-vars": [
-        "error",
+      '@typescript-eslint/no-unused-vars': [
+        'error',
         {
-          args: "after-used",
-          argsIgnorePattern: "^_",
-          varsIgnorePattern: "^_",
-          caughtErrorsIgnorePattern: "^_",
+          args: 'after-used',
+          argsIgnorePattern: '^_',
+          varsIgnorePattern: '^_',
+          caughtErrorsIgnorePattern: '^_',
           ignoreRestSiblings: true,
         },
       ],
-      "import-x/no-cycle": ["error", { ignoreExternal: true }],
+      'import-x/no-cycle': ['error', { ignoreExternal: true }],
       // The tree already marks its deliberate control characters in regular expressions (ANSI, log masking).
-      "no-control-regex": "error",
+      'no-control-regex': 'error',
     },
   },
   {
     files: typeScriptFiles,
     languageOptions: {
-      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+      parserOptions: { project: typeScriptPrograms, tsconfigRootDir: import.meta.dirname },
     },
     rules: {
-      "@typescript-eslint/no-floating-promises": "error",
+      '@typescript-eslint/no-floating-promises': 'error',
       // JSX event handlers may be async (the dashboard's catch their own errors): Preact ignores what they return.
-      "@typescript-eslint/no-misused-promises": ["error", { checksVoidReturn: { attributes: false } }],
+      '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: { attributes: false } }],
       // `typeof import('node:http')` stays allowed: the prober's main runs inside a container and takes its
       // modules from the `require` it is given, so it names their types inline, never importing them.
-      "@typescript-eslint/consistent-type-imports": [
-        "error",
-        { prefer: "type-imports", fixStyle: "separate-type-imports", disallowTypeAnnotations: false },
+      '@typescript-eslint/consistent-type-imports': [
+        'error',
+        { prefer: 'type-imports', fixStyle: 'separate-type-imports', disallowTypeAnnotations: false },
       ],
     },
   },

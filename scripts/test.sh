@@ -16,6 +16,7 @@ export DATABASE_URL=${DATABASE_URL:-postgres://berth:berth@127.0.0.1:${PG_PORT}/
 say "type-checking"
 npx tsc --noEmit -p .
 npx tsc --noEmit -p apps/dashboard # the browser app (DOM types, Preact JSX) has its own tsconfig
+npm run --silent lint # the lint gate (eslint.config.js): unused code, floating promises, type-only imports, import cycles
 say "building the compiled programs (what npm run up runs)"
 npm run --silent build >/dev/null
 say "running tests"
