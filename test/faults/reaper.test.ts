@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newDeploymentId } from '@berth/shared/ids';
 import { serviceNetworkName } from '../../apps/worker/src/docker/swarm-service-spec.ts';
-import { zipTestApp } from '../helpers/archives.ts';
-import { createDeployment, settled } from '../helpers/deployments.ts';
-import { runtimeWait } from '../helpers/runtime-wait.ts';
-import { waitFor } from '../helpers/ports.ts';
-import { docker, instanceContainers, instanceImages, startStack, type Stack } from '../helpers/stack.ts';
+import { zipTestApp } from '@berth/testing/archives';
+import { createDeployment, settled } from '@berth/testing/deployments';
+import { runtimeWait } from '@berth/testing/runtime-wait';
+import { waitFor } from '@berth/testing/ports';
+import { docker, instanceContainers, instanceImages, startStack, type Stack } from '@berth/testing/stack';
 
 let stack: Stack;
 beforeAll(async () => {
