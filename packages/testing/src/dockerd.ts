@@ -5,12 +5,13 @@ import { waitFor } from './ports.ts';
 import { docker } from './stack.ts';
 
 const stateDir = process.env.BERTH_STATE_DIR ?? path.resolve('.berth');
-const pidFile = path.join(stateDir, 'dockerd.pid');
+/** Where scripts/lib/services.sh records the pid of the dockerd it started. */
+export const dockerdPidFile = path.join(stateDir, 'dockerd.pid');
 
 /** True when the project's own scripts started this dockerd (so a test may restart it). */
 export function ownDockerd(): boolean {
-  if (!existsSync(pidFile)) return false;
-  const pid = Number(readFileSync(pidFile, 'utf8'));
+  if (!existsSync(dockerdPidFile)) return false;
+  const pid = Number(readFileSync(dockerdPidFile, 'utf8'));
   try {
     process.kill(pid, 0);
     return true;
@@ -21,7 +22,7 @@ export function ownDockerd(): boolean {
 
 /** Stops the dockerd we started (by its PID) and starts it again the same way. */
 export async function restartDockerd(): Promise<void> {
-  const pid = Number(readFileSync(pidFile, 'utf8'));
+  const pid = Number(readFileSync(dockerdPidFile, 'utf8'));
   process.kill(pid, 'SIGTERM');
   await waitFor('dockerd to stop', () => {
     try {
@@ -34,6 +35,6 @@ export async function restartDockerd(): Promise<void> {
   const log = openSync(path.join(stateDir, 'dockerd.log'), 'a');
   const child = spawn('dockerd', [], { detached: true, stdio: ['ignore', log, log] });
   child.unref();
-  writeFileSync(pidFile, String(child.pid));
+  writeFileSync(dockerdPidFile, String(child.pid));
   await waitFor('dockerd to answer', async () => (await docker.ping()).toString() === 'OK', 60_000, 200);
 }

@@ -193,6 +193,7 @@ async function receiver(answers: number[] = []) {
 
 describe('outgoing webhooks', () => {
   it('deliveries are signed, retried after a 500, recorded and redeliverable', async () => {
+    const started = Date.now();
     const rx = await receiver([500]);
     const { secret } = await gitProject('notify');
     const created = await api('POST', '/api/projects/notify/webhooks', { url: rx.url, events: ['deployment.running', 'release.promoted', 'deployment.failed'] });
@@ -219,7 +220,11 @@ describe('outgoing webhooks', () => {
     const deliveries = (await api('GET', `/api/projects/notify/webhooks/${created.body.id}/deliveries`)).body.items;
     const retried = deliveries.find((x: any) => x.id === firstId);
     expect(retried).toMatchObject({ status: 'succeeded', attempts: 2, lastStatusCode: 200 });
+    // The taken attempt's time in whole milliseconds: a local receiver answering at once, so no longer
+    // than this test has run (a duration in other units, or the run's whole age, would be).
+    expect(Number.isInteger(retried.durationMs)).toBe(true);
     expect(retried.durationMs).toBeGreaterThanOrEqual(0);
+    expect(retried.durationMs).toBeLessThanOrEqual(Date.now() - started);
 
     const again = await api('POST', `/api/projects/notify/webhooks/${created.body.id}/deliveries/${firstId}/redeliver`);
     expect(again.status).toBe(202);
