@@ -1,11 +1,17 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { buildCaddyConfig } from '../../src/caddy-config.ts';
 import { canonicalJson } from '../../src/router-sync.ts';
 
+// Each case is a pair in golden/: <name>.input.json (the routing state and settings) and
+// <name>.caddy.json (the config expected). A new case is a new pair, found here without a code change.
 const golden = path.join(path.dirname(fileURLToPath(import.meta.url)), 'golden');
+const cases = readdirSync(golden)
+  .filter((f) => f.endsWith('.input.json'))
+  .map((f) => f.slice(0, -'.input.json'.length))
+  .sort();
 
 function render(name: string) {
   const input = JSON.parse(readFileSync(path.join(golden, `${name}.input.json`), 'utf8'));
@@ -14,13 +20,19 @@ function render(name: string) {
       apps: input.apps,
       current: new Map(Object.entries(input.current)),
       ...(input.domains ? { domains: new Map(Object.entries(input.domains as Record<string, string>)) } : {}),
+      ...(input.previews ? { previews: new Map(Object.entries(input.previews as Record<string, string>)) } : {}),
     },
     input.settings,
   );
 }
 
 describe('buildCaddyConfig (golden files)', () => {
-  for (const name of ['two-apps', 'empty', 'domains', 'domains-acme', 'swarm']) {
+  it('finds every case of the folder, each with its expected config', () => {
+    expect(cases).toEqual(expect.arrayContaining(['two-apps', 'empty', 'domains', 'domains-acme', 'swarm', 'previews', 'previews-domains']));
+    for (const name of cases) expect(readdirSync(golden)).toContain(`${name}.caddy.json`);
+  });
+
+  for (const name of cases) {
     it(`renders ${name} exactly as the golden file`, () => {
       const actual = JSON.stringify(render(name), null, 2) + '\n';
       const file = path.join(golden, `${name}.caddy.json`);
