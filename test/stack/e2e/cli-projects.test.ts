@@ -1,94 +1,14 @@
-import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { imageTag } from '@berth/shared/docker-names';
-import { tarGzEntries, testAppsDir } from '@berth/testing/archives';
-import { startGitServer, type GitServer } from '@berth/testing/git-server';
-import { request, SseClient } from '@berth/testing/http';
-import { waitFor } from '@berth/testing/ports';
-import { docker, instanceContainers, startStack, testToken, type Stack } from '@berth/testing/stack';
+import { tarGzEntries } from '@berth/testing/archives';
+import { docker } from '@berth/testing/stack';
+import { deploymentId, fails, git, ok, project, projectUrl, releaseDir, scratch, secret, serves, stack, useCliStack } from './cli-setup.ts';
 
-const root = path.resolve(testAppsDir, '..');
-const scratch = mkdtempSync(path.join(os.tmpdir(), 'berth-cli-projects-'));
-const project = `cli-${Math.random().toString(36).slice(2, 8)}`;
-const secret = 's3cret-value-never-printed';
-let stack: Stack;
-let git: GitServer;
-
-beforeAll(async () => {
-  stack = await startStack();
-  git = await startGitServer();
-});
-afterAll(async () => {
-  await git?.stop();
-  await stack?.close();
-  rmSync(scratch, { recursive: true, force: true });
-  if (stack) expect(await instanceContainers(stack.instance)).toEqual([]);
-});
-
-/** A release app in a fresh folder: it answers its version, its env at /info, and its health path. */
-function releaseDir(version: string, dockerfileExtra = ''): string {
-  const dir = path.join(scratch, `${version}-${Math.random().toString(36).slice(2, 6)}`);
-  mkdirSync(dir);
-  writeFileSync(path.join(dir, 'version.txt'), `${version}\n`);
-  writeFileSync(
-    path.join(dir, 'server.js'),
-    `const v = require('fs').readFileSync(__dirname + '/version.txt', 'utf8').trim();
-require('http').createServer((req, res) => {
-  if (req.url === '/healthz') {
-    res.statusCode = process.env.UNHEALTHY ? 500 : 200;
-    return res.end(process.env.UNHEALTHY ? 'unhealthy' : 'ok');
-  }
-  if (req.url === '/info') return res.end(JSON.stringify({ version: v, secret: process.env.SECRET_TOKEN ?? null }));
-  res.end(v);
-}).listen(Number(process.env.PORT || 3000));
-`,
-  );
-  writeFileSync(path.join(dir, 'Dockerfile'), `FROM berth/node:24\nCOPY . /app/\n${dockerfileExtra}CMD ["node", "/app/server.js"]\n`);
-  return dir;
-}
-
-function berth(args: string[], apiUrl = stack.apiUrl): Promise<{ code: number | null; out: string }> {
-  return new Promise((resolve) => {
-    const child = spawn('node', ['apps/cli/bin/berth.mjs', ...args], {
-      cwd: root,
-      env: { ...process.env, BERTH_URL: apiUrl, BERTH_TOKEN: testToken },
-    });
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => (out += d));
-    child.stderr.on('data', (d: Buffer) => (out += d));
-    child.on('exit', (code) => resolve({ code, out }));
-  });
-}
-
-/** Runs the CLI and expects exit 0 (with its output in the failure message). */
-async function ok(args: string[], apiUrl?: string): Promise<string> {
-  const r = await berth(args, apiUrl);
-  expect(r.code, `berth ${args.join(' ')}:\n${r.out}`).toBe(0);
-  return r.out;
-}
-
-/** Runs the CLI and expects exit 1 with `fragment` in its output. */
-async function fails(args: string[], fragment: string | RegExp): Promise<string> {
-  const r = await berth(args);
-  expect(r.code, `berth ${args.join(' ')}:\n${r.out}`).toBe(1);
-  if (typeof fragment === 'string') expect(r.out).toContain(fragment);
-  else expect(r.out).toMatch(fragment);
-  return r.out;
-}
-
-/** What the project URL serves through Caddy now (waits until it serves `expected`). */
-async function serves(name: string, expected: string, pathname = '/'): Promise<string> {
-  return waitFor(`${name}.localhost to serve ${expected}`, async () => {
-    const r = await request(`${stack.caddyUrl}${pathname}`, { host: `${name}.localhost` });
-    return r.status === 200 && r.body.includes(expected) ? r.body : undefined;
-  }, 15_000);
-}
-
-const deploymentId = (out: string) => /deployment ([a-z0-9]{12}) /.exec(out)![1]!;
-const projectUrl = (name: string) => `http://${name}.localhost:${stack.caddy!.httpPort}`;
+// berth projects, env, deploy --project, rollback, promote, redeploy: one project through its whole life
+// (the tests build on each other, in order).
+useCliStack({ git: true });
 
 describe('berth projects', () => {
   it('creates, lists and shows a project, and refuses bad names, duplicates and bad arguments', async () => {
@@ -307,60 +227,4 @@ describe('berth deploy --project, rollback, promote, redeploy', () => {
     await fails(['projects', 'show', project], '404 NOT_FOUND');
     expect(await ok(['projects', 'list'])).not.toContain(`${project} `);
   }, 60_000);
-});
-
-describe('berth domains', () => {
-  it('adds, lists and removes a custom hostname; refuses a bad, a taken and an unknown one', async () => {
-    const name = `${project}-dom`;
-    const other = `${project}-other`;
-    await ok(['projects', 'create', name]);
-    await ok(['projects', 'create', other]);
-    expect(await ok(['domains', 'ls', name])).toContain('no domains on');
-    const httpsPort = stack.env.PUBLIC_HTTPS_PORT === '443' ? '' : `:${stack.env.PUBLIC_HTTPS_PORT}`;
-    expect(await ok(['domains', 'add', name, `${name}.example.com`])).toContain(
-      `added ${name}.example.com to ${name}  https://${name}.example.com${httpsPort}`,
-    );
-    expect(await ok(['domains', 'ls', name])).toMatch(new RegExp(`${name}\\.example\\.com\\s+https://${name}\\.example\\.com`));
-    expect(await ok(['projects', 'show', name])).toMatch(new RegExp(`domains\\s+${name}\\.example\\.com`));
-    await fails(['domains', 'add', other, `${name}.example.com`], '409 CONFLICT');
-    await fails(['domains', 'add', name, 'not a hostname'], '400 VALIDATION_FAILED');
-    await fails(['domains', 'add', name, `x.localhost`], '400 VALIDATION_FAILED');
-    await fails(['domains', 'add', 'no-such-project', 'x.example.com'], '404 NOT_FOUND');
-    expect(await ok(['domains', 'rm', name, `${name}.example.com`])).toContain(`removed ${name}.example.com from ${name}`);
-    await fails(['domains', 'rm', name, `${name}.example.com`], '404 NOT_FOUND');
-    await fails(['domains', 'add', name], 'usage: berth domains');
-    await fails(['domains', 'ls', 'no-such-project'], '404 NOT_FOUND');
-    await fails(['domains', 'park', name], 'unknown subcommand "domains park"');
-    await ok(['projects', 'rm', name]);
-    await ok(['projects', 'rm', other]);
-  });
-});
-
-describe('when the event stream is refused', () => {
-  let small: Stack;
-  beforeAll(async () => {
-    small = await startStack({ router: false, env: { MAX_EVENT_STREAMS_PER_TOKEN: '1' } });
-  });
-  afterAll(async () => {
-    await small?.close();
-  });
-
-  it('berth deploy follows the deployment by polling and still exits 0 once it is live', async () => {
-    // The token's one event stream is taken, so the CLI's is refused (429).
-    const held = await SseClient.open(`${small.apiUrl}/api/events`);
-    try {
-      await ok(['projects', 'create', 'polled', '--health-path', '/healthz'], small.apiUrl);
-      const r = await berth(['deploy', releaseDir('p1'), '--project', 'polled'], small.apiUrl);
-      expect(r.code, r.out).toBe(0);
-      expect(r.out).toMatch(/event stream lost \(event stream answered 429\); polling/);
-      expect(r.out).toContain('→ running');
-      expect(r.out).toMatch(/live {2}http:\/\/polled\.localhost:\d+/);
-      const failing = await berth(['deploy', releaseDir('p2', 'RUN exit 4\n'), '--project', 'polled'], small.apiUrl);
-      expect(failing.code, failing.out).toBe(1);
-      expect(failing.out).toMatch(/failed BUILD_FAILED: .*non-zero code: 4/);
-    } finally {
-      held.close();
-    }
-    await ok(['projects', 'rm', 'polled'], small.apiUrl);
-  }, 180_000);
 });
