@@ -3,8 +3,10 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { imageTag } from '@berth/shared/docker-names';
 import { tarGzEntries } from '@berth/testing/archives';
+import { request } from '@berth/testing/http';
+import { waitFor } from '@berth/testing/ports';
 import { docker } from '@berth/testing/stack';
-import { deploymentId, fails, git, ok, project, projectUrl, releaseDir, scratch, secret, serves, stack, useCliStack } from './cli-setup.ts';
+import { berth, deploymentId, fails, git, ok, project, projectUrl, releaseDir, scratch, secret, serves, stack, useCliStack } from './cli-setup.ts';
 
 // berth projects, env, deploy --project, rollback, promote, redeploy: one project through its whole life
 // (the tests build on each other, in order).

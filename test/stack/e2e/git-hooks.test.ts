@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { settled } from '@berth/testing/deployments';
 import { waitFor } from '@berth/testing/ports';
