@@ -101,6 +101,13 @@ describe('custom domains end to end', () => {
   });
 
   it('stops serving a hostname once it is removed', async () => {
+    // A second name keeps Caddy's HTTPS listener up (it listens only while there are custom domains),
+    // so the removed name's failure below comes from a live Caddy refusing it, not a closed port.
+    expect((await addDomain('keep.example.test')).statusCode).toBe(201);
+    const servedOverHttps = (hostname: string) =>
+      waitFor(`${hostname} over HTTPS`, async () => (await httpsGet(hostname, '/', ca).catch(() => undefined))?.status === 200, 20_000);
+    await servedOverHttps('keep.example.test');
+
     const removed = await stack.inject({ method: 'DELETE', url: `/api/projects/${project}/domains/app.example.test` });
     expect(removed.statusCode).toBe(200);
     expect(removed.json()).toMatchObject({ hostname: 'app.example.test', project });
@@ -112,12 +119,19 @@ describe('custom domains end to end', () => {
         return err as Error;
       }
     }, 15_000);
-    // A live Caddy that no longer has a certificate for the name (as for a name never registered),
-    // not a Caddy that is gone: a refused connection would prove nothing.
+    // No certificate for the name any more (as for a name never registered): a TLS failure, not a refused connection.
     expect(refused.message).toMatch(/alert|handshake|socket hang up|ECONNRESET/i);
     expect(refused.message).not.toMatch(/ECONNREFUSED/);
-    // Over HTTP the same Caddy answers, and no longer routes the host (no redirect to HTTPS any more).
+    // The same Caddy still serves the other name over HTTPS, and answers the removed one over HTTP with its 404.
+    expect((await httpsGet('keep.example.test', '/', ca)).status).toBe(200);
     expect((await request(`${stack.caddyUrl}/`, { host: 'app.example.test' })).status).toBe(404);
+
+    // The last name removed: the HTTPS listener goes, the platform's own hosts stay.
+    expect((await stack.inject({ method: 'DELETE', url: `/api/projects/${project}/domains/keep.example.test` })).statusCode).toBe(200);
+    await waitFor('the HTTPS server gone from Caddy', async () => {
+      const servers = (await (await fetch(`${stack.caddy!.adminUrl}/config/apps/http/servers`)).json()) as Record<string, unknown>;
+      return !('berth-https' in servers);
+    }, 15_000);
     expect((await request(`${stack.caddyUrl}/`, { host: 'domapp.localhost' })).status).toBe(200);
     expect((await stack.inject({ method: 'GET', url: `/api/projects/${project}/domains` })).json()).toEqual({ items: [] });
   });
