@@ -1,5 +1,4 @@
 import { spawn } from 'node:child_process';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '@berth/testing/ports';
 import { startPrivatePostgres, type PrivatePostgres } from '@berth/testing/private-postgres';

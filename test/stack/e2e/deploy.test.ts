@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serviceNetworkName } from '../../../apps/worker/src/docker/swarm-service-spec.ts';
 import { zipTestApp, testAppsDir, tarGzTestApp } from '@berth/testing/archives';
 import { startGitServer, type GitServer } from '@berth/testing/git-server';
