@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -21,13 +21,25 @@ afterAll(async () => {
   await caddy?.stop();
 });
 
-describe('the installed Caddy accepts the custom-domain configs', () => {
-  for (const name of ['domains', 'domains-acme']) {
+// Every golden config but swarm's (below: its ask listener needs a port of its own), found in the folder.
+const cases = readdirSync(golden)
+  .filter((f) => f.endsWith('.caddy.json') && f !== 'swarm.caddy.json')
+  .map((f) => f.slice(0, -'.caddy.json'.length))
+  .sort();
+
+describe('the installed Caddy accepts the golden configs', () => {
+  it('has the custom-domain and preview cases to load', () => {
+    expect(cases).toEqual(expect.arrayContaining(['domains', 'domains-acme', 'previews', 'previews-domains', 'two-apps']));
+  });
+
+  for (const name of cases) {
     it(`loads ${name}.caddy.json and reads it back unchanged`, async () => {
       const config = JSON.parse(readFileSync(path.join(golden, `${name}.caddy.json`), 'utf8'));
       config.admin.listen = caddy.adminListen;
       config.apps.http.servers.berth.listen = [`127.0.0.1:${caddy.httpPort}`];
-      config.apps.http.servers['berth-https'].listen = [`127.0.0.1:${caddy.httpsPort}`];
+      // The HTTPS server exists only where there are custom domains.
+      const https = config.apps.http.servers['berth-https'];
+      if (https) https.listen = [`127.0.0.1:${caddy.httpsPort}`];
       const admin = new HttpCaddyAdmin(caddy.adminUrl);
       await admin.load(config);
       expect(canonicalJson(await admin.current())).toBe(canonicalJson(config));
