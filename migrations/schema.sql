@@ -186,7 +186,6 @@ CREATE TABLE public.sessions (
     idle_expires_at timestamp with time zone NOT NULL,
     expires_at timestamp with time zone NOT NULL,
     revoked_at timestamp with time zone,
-    csrf_token_hash text NOT NULL,
     client_address text
 );
 CREATE TABLE public.user_recovery_codes (
@@ -211,6 +210,7 @@ CREATE TABLE public.users (
     disabled_at timestamp with time zone,
     totp_secret_sealed text,
     totp_enabled boolean DEFAULT false NOT NULL,
+    totp_last_step bigint,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     CONSTRAINT users_role_check CHECK ((role = ANY (ARRAY['owner'::text, 'member'::text])))
 );

@@ -4,11 +4,13 @@ import { sql, type Kysely } from 'kysely';
  * People, per-project roles, tokens that belong to someone, deploy keys and
  * an append-only audit log (issue 25).
  * - users: email (unique ignoring case), argon2id password hash (null until
- *   set through a one-time link), instance role, a sealed TOTP secret.
+ *   set through a one-time link), instance role, a sealed TOTP secret and the
+ *   last TOTP step used (a code is accepted once).
  * - user_setup_links: one-time invite / set-password / reset links, kept as hashes.
  * - user_recovery_codes: TOTP recovery codes, hashed, each used once.
  * - sessions: a signed-in browser, by the hash of its cookie, with idle and
- *   absolute expiry.
+ *   absolute expiry. Its CSRF token is derived from the cookie's secret (an
+ *   HMAC, see session-store.ts), so nothing more is stored for it.
  * - project_members: a user's role in a project.
  * - api_tokens: a personal token's owner (null: an instance token, owner-level
  *   as every token was before), the projects it is limited to, expiry, last use.
@@ -32,6 +34,7 @@ async function users(db: Kysely<unknown>): Promise<void> {
     .addColumn('disabled_at', 'timestamptz')
     .addColumn('totp_secret_sealed', 'text')
     .addColumn('totp_enabled', 'boolean', (c) => c.notNull().defaultTo(false))
+    .addColumn('totp_last_step', 'bigint')
     .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
     .execute();
   await sql`create unique index users_email_key on users (lower(email))`.execute(db);
@@ -66,7 +69,6 @@ async function sessionsAndLinks(db: Kysely<unknown>): Promise<void> {
     .addColumn('idle_expires_at', 'timestamptz', (c) => c.notNull())
     .addColumn('expires_at', 'timestamptz', (c) => c.notNull())
     .addColumn('revoked_at', 'timestamptz')
-    .addColumn('csrf_token_hash', 'text', (c) => c.notNull())
     .addColumn('client_address', 'text')
     .execute();
   await db.schema.createIndex('sessions_user_idx').on('sessions').column('user_id').execute();

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { Algorithm, hash, verify } from '@node-rs/argon2';
+import { hash, verify, type Algorithm } from '@node-rs/argon2';
 
 /**
  * Password hashing: argon2id through @node-rs/argon2 (RustCrypto's argon2,
@@ -16,7 +16,9 @@ import { Algorithm, hash, verify } from '@node-rs/argon2';
  */
 export const passwordCost = { memoryCost: 19456, timeCost: 3, parallelism: 1 } as const;
 
-const options = { algorithm: Algorithm.Argon2id, ...passwordCost };
+/** Algorithm.Argon2id: the package's enum is a const enum, which isolated modules cannot read. */
+const argon2id: Algorithm.Argon2id = 2;
+const options = { algorithm: argon2id, ...passwordCost };
 
 /** Shortest and longest passwords accepted (the longest bounds the work one request can ask for). */
 export const passwordLength = { min: 10, max: 256 } as const;

@@ -19,6 +19,8 @@ export interface UsersTable {
   /** The TOTP secret, sealed (SecretBox); set while enrolling, used once `totp_enabled`. */
   totp_secret_sealed: ColumnType<string | null, string | null | undefined, string | null>;
   totp_enabled: ColumnType<boolean, boolean | undefined, boolean>;
+  /** The TOTP step of the last code accepted: the same code is not accepted twice. */
+  totp_last_step: ColumnType<number | null, number | null | undefined, number | null>;
   created_at: Generated<Date>;
 }
 
@@ -46,7 +48,6 @@ export interface SessionsTable {
   idle_expires_at: Date;
   expires_at: Date;
   revoked_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
-  csrf_token_hash: string;
   client_address: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
