@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../../../../test/helpers/database.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { databaseForFile } from './file-database.ts';
 import { UserStore } from '../../src/accounts/user-store.ts';
 import { MemberStore } from '../../src/accounts/member-store.ts';
 import { DeployKeyStore, isDeployKeySecret } from '../../src/accounts/deploy-key-store.ts';
@@ -9,16 +9,12 @@ import { totpCode } from '../../src/accounts/totp.ts';
 import { ProjectStore } from '../../src/project-store.ts';
 import { SecretBox } from '../../src/secret-box.ts';
 
-let t: TestDatabase;
+const database = databaseForFile();
 let users: UserStore;
 let projects: ProjectStore;
-beforeAll(async () => {
-  t = await createTestDatabase();
-  users = new UserStore(t.db);
-  projects = new ProjectStore(t.db);
-});
-afterAll(async () => {
-  await t?.drop();
+beforeAll(() => {
+  users = new UserStore(database().db);
+  projects = new ProjectStore(database().db);
 });
 
 const newProject = (name: string) => projects.create({ name, envSealed: null, buildEnvSealed: null });
@@ -29,7 +25,7 @@ describe('MemberStore', () => {
     await newProject('alpha');
     await newProject('beta');
     const [ann, ben] = [await newUser('ann'), await newUser('ben')];
-    const members = new MemberStore(t.db);
+    const members = new MemberStore(database().db);
     await members.add('alpha', ann.id, 'admin');
     await members.add('alpha', ben.id, 'viewer');
     await members.add('beta', ben.id, 'deployer');
@@ -51,7 +47,7 @@ describe('MemberStore', () => {
   it('keeps the last admin of a project, even against two concurrent removals', async () => {
     await newProject('gamma');
     const [a, b] = [await newUser('gam-a'), await newUser('gam-b')];
-    const members = new MemberStore(t.db);
+    const members = new MemberStore(database().db);
     await members.add('gamma', a.id, 'admin');
     await expect(members.remove('gamma', a.id)).rejects.toMatchObject({ code: 'CONFLICT' });
     await expect(members.setRole('gamma', a.id, 'viewer')).rejects.toMatchObject({ code: 'CONFLICT' });
@@ -64,7 +60,7 @@ describe('MemberStore', () => {
   it('forgets a project\'s members when the project is deleted', async () => {
     await newProject('delta');
     const u = await newUser('del');
-    const members = new MemberStore(t.db);
+    const members = new MemberStore(database().db);
     await members.add('delta', u.id, 'admin');
     await projects.delete('delta');
     expect(await members.rolesOf(u.id)).toEqual(new Map());
@@ -75,11 +71,11 @@ describe('DeployKeyStore', () => {
   it('makes keys kept as hashes, checks them, records their use, lists and revokes them per project', async () => {
     await newProject('kilo');
     await newProject('lima');
-    const keys = new DeployKeyStore(t.db);
+    const keys = new DeployKeyStore(database().db);
     const { key, info } = await keys.create('kilo', 'github actions', null);
     expect(isDeployKeySecret(key)).toBe(true);
     expect(isDeployKeySecret('berth_abc')).toBe(false);
-    expect(JSON.stringify(await t.db.selectFrom('deploy_keys').selectAll().execute())).not.toContain(key);
+    expect(JSON.stringify(await database().db.selectFrom('deploy_keys').selectAll().execute())).not.toContain(key);
     const checked = await keys.check(key);
     expect(checked.ok && checked.key).toMatchObject({ id: info.id, project: 'kilo', name: 'github actions' });
     expect(checked.ok && checked.key.lastUsedAt).toBeInstanceOf(Date);
@@ -96,7 +92,7 @@ describe('DeployKeyStore', () => {
 describe('SecondFactorStore', () => {
   it('enrols TOTP in two steps, accepts each code once, and signs in with each recovery code once', async () => {
     const u = await newUser('totp');
-    const factors = new SecondFactorStore(t.db, new SecretBox(randomBytes(32)));
+    const factors = new SecondFactorStore(database().db, new SecretBox(randomBytes(32)));
     const secret = await factors.begin(u.id);
     const row = await users.get(u.id);
     expect(row?.totp_secret_sealed).toMatch(/^v1\./);

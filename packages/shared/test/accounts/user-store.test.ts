@@ -1,17 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../../../../test/helpers/database.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase } from '../../../../test/helpers/database.ts';
+import { databaseForFile } from './file-database.ts';
 import { UserStore } from '../../src/accounts/user-store.ts';
 import { SessionStore } from '../../src/accounts/session-store.ts';
 import { TokenStore } from '../../src/token-store.ts';
 
-let t: TestDatabase;
+const database = databaseForFile();
 let users: UserStore;
-beforeAll(async () => {
-  t = await createTestDatabase();
-  users = new UserStore(t.db);
-});
-afterAll(async () => {
-  await t?.drop();
+beforeAll(() => {
+  users = new UserStore(database().db);
 });
 
 describe('UserStore', () => {
@@ -49,12 +46,12 @@ describe('UserStore', () => {
   it('disabling a user revokes their sessions and personal tokens at once, not instance tokens or other users', async () => {
     const carol = await users.create({ email: 'carol@example.com' });
     const dave = await users.create({ email: 'dave@example.com' });
-    const sessions = new SessionStore(t.db);
-    const tokens = new TokenStore(t.db);
+    const sessions = new SessionStore(database().db);
+    const tokens = new TokenStore(database().db);
     const carolSession = await sessions.create(carol.id);
     const daveSession = await sessions.create(dave.id);
     const carolToken = await tokens.create('carol ci', 'deploy');
-    await t.db.updateTable('api_tokens').set({ owner_user_id: carol.id }).where('id', '=', carolToken.info.id).execute();
+    await database().db.updateTable('api_tokens').set({ owner_user_id: carol.id }).where('id', '=', carolToken.info.id).execute();
     const instanceToken = await tokens.create('operator', 'admin');
 
     const disabled = await users.disable(carol.id);
