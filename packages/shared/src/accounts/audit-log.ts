@@ -1,5 +1,5 @@
-import { sql, type Selectable } from 'kysely';
-import type { Db } from '../db.ts';
+import { sql, type Selectable, type Transaction } from 'kysely';
+import type { Database, Db } from '../db.ts';
 import { BerthError } from '../errors.ts';
 import { auditHash, ChainVerifier, genesisHash, type AuditEntry, type AuditRecord, type ChainVerdict } from './audit-chain.ts';
 import type { AuditLogTable } from './tables.ts';
@@ -38,35 +38,43 @@ export class AuditLog {
     private readonly key?: Buffer,
   ) {}
 
-  async append(entry: AuditEntry): Promise<AuditRecord> {
+  /**
+   * Appends one row. Given `trx`, the row is part of that transaction (it
+   * exists exactly when the change it records was committed); appends then
+   * wait for that transaction to end, so keep it short.
+   */
+  async append(entry: AuditEntry, trx?: Transaction<Database>): Promise<AuditRecord> {
+    if (trx) return this.appendIn(trx, entry);
+    return this.db.transaction().execute((own) => this.appendIn(own, entry));
+  }
+
+  private async appendIn(trx: Transaction<Database>, entry: AuditEntry): Promise<AuditRecord> {
     // What jsonb will give back: undefined dropped, dates as strings.
     const detail = JSON.parse(JSON.stringify(entry.detail ?? {})) as Record<string, unknown>;
-    return this.db.transaction().execute(async (trx) => {
-      await sql`select pg_advisory_xact_lock(hashtext('berth-audit-log'))`.execute(trx);
-      const last = await trx.selectFrom('audit_log').select('hash').orderBy('id', 'desc').limit(1).executeTakeFirst();
-      // The database's clock, in milliseconds (what a JS Date holds), taken under the lock: ids and times both rise.
-      const { rows } = await sql<{ id: number; at: Date }>`
-        select nextval('audit_log_id_seq') as id, date_trunc('milliseconds', clock_timestamp()) as at`.execute(trx);
-      const { id, at } = rows[0]!;
-      const unhashed: Omit<AuditRecord, 'hash'> = {
-        id,
-        at,
-        actorKind: entry.actorKind,
-        actorId: entry.actorId ?? null,
-        actorName: entry.actorName ?? null,
-        action: entry.action,
-        targetKind: entry.targetKind ?? null,
-        targetId: entry.targetId ?? null,
-        project: entry.project ?? null,
-        clientAddress: entry.clientAddress ?? null,
-        result: entry.result,
-        detail,
-        prevHash: last?.hash ?? genesisHash,
-      };
-      const record: AuditRecord = { ...unhashed, hash: auditHash(unhashed, this.key) };
-      await trx.insertInto('audit_log').values(toAuditRow(record)).execute();
-      return record;
-    });
+    await sql`select pg_advisory_xact_lock(hashtext('berth-audit-log'))`.execute(trx);
+    const last = await trx.selectFrom('audit_log').select('hash').orderBy('id', 'desc').limit(1).executeTakeFirst();
+    // The database's clock, in milliseconds (what a JS Date holds), taken under the lock: ids and times both rise.
+    const { rows } = await sql<{ id: number; at: Date }>`
+      select nextval('audit_log_id_seq') as id, date_trunc('milliseconds', clock_timestamp()) as at`.execute(trx);
+    const { id, at } = rows[0]!;
+    const unhashed: Omit<AuditRecord, 'hash'> = {
+      id,
+      at,
+      actorKind: entry.actorKind,
+      actorId: entry.actorId ?? null,
+      actorName: entry.actorName ?? null,
+      action: entry.action,
+      targetKind: entry.targetKind ?? null,
+      targetId: entry.targetId ?? null,
+      project: entry.project ?? null,
+      clientAddress: entry.clientAddress ?? null,
+      result: entry.result,
+      detail,
+      prevHash: last?.hash ?? genesisHash,
+    };
+    const record: AuditRecord = { ...unhashed, hash: auditHash(unhashed, this.key) };
+    await trx.insertInto('audit_log').values(toAuditRow(record)).execute();
+    return record;
   }
 
   /** Newest first, filtered, a page at a time. */

@@ -70,6 +70,20 @@ describe('AuditLog', () => {
     expect((await new AuditLog(t.db).verify()).ok).toBe(false);
   });
 
+  it('appends inside the caller\'s transaction: a rolled-back change leaves no row and no hole in the chain', async () => {
+    const log = new AuditLog(t.db);
+    await log.append(entry());
+    await expect(
+      t.db.transaction().execute(async (trx) => {
+        await log.append(entry({ action: 'project.delete' }), trx);
+        throw new Error('the change failed');
+      }),
+    ).rejects.toThrow('the change failed');
+    await t.db.transaction().execute((trx) => log.append(entry({ action: 'project.env.update' }), trx));
+    expect((await log.query({})).entries.map((e) => e.action)).toEqual(['project.env.update', 'deployment.promote']);
+    expect(await log.verify()).toMatchObject({ ok: true, rows: 2 });
+  });
+
   it('refuses UPDATE, DELETE and TRUNCATE from the role the API uses', async () => {
     const log = new AuditLog(t.db);
     const row = await log.append(entry());
