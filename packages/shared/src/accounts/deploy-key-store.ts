@@ -3,8 +3,12 @@ import type { Db } from '../db.ts';
 import { BerthError } from '../errors.ts';
 import { hashToken } from '../token-store.ts';
 
-/** What a deploy key's secret starts with: the auth hook asks DeployKeyStore, not TokenStore, about these. */
-export const deployKeyPrefix = 'berth_dk_';
+/**
+ * What a deploy key's secret starts with: the auth hook asks DeployKeyStore,
+ * not TokenStore, about these. Not `berth_…`: an API token is `berth_` and
+ * random base64url, which could begin with any letters.
+ */
+export const deployKeyPrefix = 'berthdk_';
 
 export function isDeployKeySecret(secret: string): boolean {
   return secret.startsWith(deployKeyPrefix);

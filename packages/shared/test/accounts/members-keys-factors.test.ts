@@ -74,12 +74,12 @@ describe('DeployKeyStore', () => {
     const keys = new DeployKeyStore(database().db);
     const { key, info } = await keys.create('kilo', 'github actions', null);
     expect(isDeployKeySecret(key)).toBe(true);
-    expect(isDeployKeySecret('berth_abc')).toBe(false);
+    expect(isDeployKeySecret('berth_dk_abc')).toBe(false);
     expect(JSON.stringify(await database().db.selectFrom('deploy_keys').selectAll().execute())).not.toContain(key);
     const checked = await keys.check(key);
     expect(checked.ok && checked.key).toMatchObject({ id: info.id, project: 'kilo', name: 'github actions' });
     expect(checked.ok && checked.key.lastUsedAt).toBeInstanceOf(Date);
-    expect(await keys.check('berth_dk_unknown')).toEqual({ ok: false, reason: 'unknown' });
+    expect(await keys.check('berthdk_unknown')).toEqual({ ok: false, reason: 'unknown' });
     await expect(keys.revoke('lima', info.id)).rejects.toMatchObject({ code: 'NOT_FOUND' });
     expect((await keys.revoke('kilo', info.id)).revokedAt).toBeInstanceOf(Date);
     expect(await keys.check(key)).toEqual({ ok: false, reason: 'revoked' });
