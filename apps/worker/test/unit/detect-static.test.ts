@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { detect, failure, node } from './detect-fixtures.ts';
+import { detect, failure } from './detect-fixtures.ts';
 
 // Build detection: static sites (served as files, with or without an SPA fallback).
 

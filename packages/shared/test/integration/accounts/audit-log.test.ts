@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../../../../test/helpers/database.ts';
-import { AuditLog, toAuditRow } from '../../src/accounts/audit-log.ts';
-import { auditChainKey, auditHash, genesisHash, type AuditEntry } from '../../src/accounts/audit-chain.ts';
+import { createTestDatabase, type TestDatabase } from '@berth/testing/database';
+import { AuditLog, toAuditRow } from '../../../src/accounts/audit-log.ts';
+import { auditChainKey, auditHash, genesisHash, type AuditEntry } from '../../../src/accounts/audit-chain.ts';
 
 let t: TestDatabase;
 beforeEach(async () => {

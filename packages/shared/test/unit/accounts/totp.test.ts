@@ -8,8 +8,8 @@ import {
   totpCode,
   totpStep,
   verifyTotp,
-} from '../../src/accounts/totp.ts';
-import { hashRecoveryCode, newRecoveryCodes, normalizeRecoveryCode } from '../../src/accounts/recovery-codes.ts';
+} from '../../../src/accounts/totp.ts';
+import { hashRecoveryCode, newRecoveryCodes, normalizeRecoveryCode } from '../../../src/accounts/recovery-codes.ts';
 
 // RFC 6238 appendix B, the SHA-1 column: the seed is the ASCII "12345678901234567890".
 const rfcSecret = Buffer.from('12345678901234567890', 'ascii');

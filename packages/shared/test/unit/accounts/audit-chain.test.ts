@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { auditChainKey, auditHash, canonicalJson, ChainVerifier, genesisHash, type AuditRecord } from '../../src/accounts/audit-chain.ts';
+import { auditChainKey, auditHash, canonicalJson, ChainVerifier, genesisHash, type AuditRecord } from '../../../src/accounts/audit-chain.ts';
 
 function chain(n: number, key?: Buffer): AuditRecord[] {
   const records: AuditRecord[] = [];

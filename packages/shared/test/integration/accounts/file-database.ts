@@ -1,5 +1,5 @@
 import { afterAll, beforeAll } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../../../../test/helpers/database.ts';
+import { createTestDatabase, type TestDatabase } from '@berth/testing/database';
 
 /** A database of the test file's own (cloned from the migrated template): made before its tests, dropped after. */
 export function databaseForFile(): () => TestDatabase {

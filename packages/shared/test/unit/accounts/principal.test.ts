@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { may } from '../../src/accounts/policy.ts';
+import { may } from '../../../src/accounts/policy.ts';
 import {
   anonymousCaller,
   deployKeyCaller,
@@ -8,7 +8,7 @@ import {
   tokenCaller,
   tokenState,
   type Person,
-} from '../../src/accounts/principal.ts';
+} from '../../../src/accounts/principal.ts';
 
 const ann: Person = { id: 'usr_ann', email: 'ann@example.com', role: 'member', projects: new Map([['shop', 'deployer']]) };
 const token = (over: Partial<Parameters<typeof tokenCaller>[0]> = {}) => ({

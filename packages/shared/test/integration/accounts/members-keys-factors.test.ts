@@ -1,13 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { databaseForFile } from './file-database.ts';
-import { UserStore } from '../../src/accounts/user-store.ts';
-import { MemberStore } from '../../src/accounts/member-store.ts';
-import { DeployKeyStore, isDeployKeySecret } from '../../src/accounts/deploy-key-store.ts';
-import { SecondFactorStore } from '../../src/accounts/second-factor-store.ts';
-import { totpCode } from '../../src/accounts/totp.ts';
-import { ProjectStore } from '../../src/project-store.ts';
-import { SecretBox } from '../../src/secret-box.ts';
+import { UserStore } from '../../../src/accounts/user-store.ts';
+import { MemberStore } from '../../../src/accounts/member-store.ts';
+import { DeployKeyStore, isDeployKeySecret } from '../../../src/accounts/deploy-key-store.ts';
+import { SecondFactorStore } from '../../../src/accounts/second-factor-store.ts';
+import { totpCode } from '../../../src/accounts/totp.ts';
+import { ProjectStore } from '../../../src/project-store.ts';
+import { SecretBox } from '../../../src/secret-box.ts';
 
 const database = databaseForFile();
 let users: UserStore;

@@ -7,13 +7,13 @@ import {
   setPasswordWithLink,
   signIn,
   type AccountStores,
-} from '../../src/accounts/account-flows.ts';
-import { UserStore } from '../../src/accounts/user-store.ts';
-import { SetupLinkStore } from '../../src/accounts/setup-link-store.ts';
-import { SessionStore } from '../../src/accounts/session-store.ts';
-import { SecondFactorStore } from '../../src/accounts/second-factor-store.ts';
-import { totpCode } from '../../src/accounts/totp.ts';
-import { SecretBox } from '../../src/secret-box.ts';
+} from '../../../src/accounts/account-flows.ts';
+import { UserStore } from '../../../src/accounts/user-store.ts';
+import { SetupLinkStore } from '../../../src/accounts/setup-link-store.ts';
+import { SessionStore } from '../../../src/accounts/session-store.ts';
+import { SecondFactorStore } from '../../../src/accounts/second-factor-store.ts';
+import { totpCode } from '../../../src/accounts/totp.ts';
+import { SecretBox } from '../../../src/secret-box.ts';
 
 const database = databaseForFile();
 let stores: AccountStores;

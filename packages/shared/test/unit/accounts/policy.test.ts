@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { actions, may, visibleProjects, type Action, type Decision, type Principal } from '../../src/accounts/policy.ts';
+import { actions, may, visibleProjects, type Action, type Decision, type Principal } from '../../../src/accounts/policy.ts';
 
 // Callers, each asked about project "a" (project-wide actions). "b" is another project.
 const member = (projects: Record<string, 'admin' | 'deployer' | 'viewer'>): Principal => ({

@@ -7,7 +7,7 @@ import {
   passwordProblem,
   verifyPassword,
   warmPasswordHashing,
-} from '../../src/accounts/password.ts';
+} from '../../../src/accounts/password.ts';
 
 async function fastest(times: number, run: () => Promise<unknown>): Promise<number> {
   let best = Infinity;

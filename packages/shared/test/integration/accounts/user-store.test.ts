@@ -1,9 +1,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase } from '../../../../test/helpers/database.ts';
+import { createTestDatabase } from '@berth/testing/database';
 import { databaseForFile } from './file-database.ts';
-import { UserStore } from '../../src/accounts/user-store.ts';
-import { SessionStore } from '../../src/accounts/session-store.ts';
-import { TokenStore } from '../../src/token-store.ts';
+import { UserStore } from '../../../src/accounts/user-store.ts';
+import { SessionStore } from '../../../src/accounts/session-store.ts';
+import { TokenStore } from '../../../src/token-store.ts';
 
 const database = databaseForFile();
 let users: UserStore;

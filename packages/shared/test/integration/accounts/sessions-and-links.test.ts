@@ -1,9 +1,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { databaseForFile } from './file-database.ts';
-import { UserStore } from '../../src/accounts/user-store.ts';
-import { csrfMatches, csrfTokenFor, SessionStore } from '../../src/accounts/session-store.ts';
-import { SetupLinkStore, setupLinkLifetimeMs } from '../../src/accounts/setup-link-store.ts';
-import { hashToken } from '../../src/token-store.ts';
+import { UserStore } from '../../../src/accounts/user-store.ts';
+import { csrfMatches, csrfTokenFor, SessionStore } from '../../../src/accounts/session-store.ts';
+import { SetupLinkStore, setupLinkLifetimeMs } from '../../../src/accounts/setup-link-store.ts';
+import { hashToken } from '../../../src/token-store.ts';
 
 const database = databaseForFile();
 let users: UserStore;
