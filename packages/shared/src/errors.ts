@@ -33,7 +33,7 @@ export interface ErrorSpec {
 export const errorCatalog = {
   VALIDATION_FAILED: { status: 400, retryable: false, description: 'The request (body, query, parameters or a form field) is not what the route accepts; the message says what.' },
   SOURCE_MISSING: { status: 400, retryable: false, description: 'A deployment names no source: neither an archive nor a git URL (nor a project with git settings).' },
-  SOURCE_AMBIGUOUS: { status: 400, retryable: false, description: 'A deployment names more than one source (an archive and a git URL), or a source type it does not send.' },
+  SOURCE_AMBIGUOUS: { status: 400, retryable: false, description: 'A deployment carries more than one source (an archive and a git URL), or a sourceType that contradicts the source it carries.' },
   INVALID_GIT_URL: { status: 400, retryable: false, description: 'The git URL or ref is not one Berth clones: a scheme other than https/http/git, credentials in it, or a local or private host.' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, retryable: false, description: 'The request body has a content type the route does not take.' },
   PAYLOAD_TOO_LARGE: { status: 413, retryable: false, description: 'The request body is larger than the route allows.' },
