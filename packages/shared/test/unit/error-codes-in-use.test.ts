@@ -2,11 +2,11 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect, it } from 'vitest';
-import { errorCatalog } from '../src/errors.ts';
+import { errorCatalog } from '../../src/errors.ts';
 
 // `new BerthError(code)` only compiles with a catalog code; an answer body or a status row written by
 // hand (`{ error: { code: 'X' } }`, `errorCode: 'X'`) is not checked by the compiler: this scan is.
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
 
 function sources(dir: string): string[] {
   return readdirSync(path.join(root, dir), { withFileTypes: true }).flatMap((entry) => {

@@ -1,7 +1,7 @@
 import Fastify from 'fastify';
 import { describe, expect, it } from 'vitest';
-import { installErrorHandler, statusFor } from '../../../apps/api/src/http-errors.ts';
-import { BerthError, errorCatalog, errorCodes, type ErrorCode } from '../src/errors.ts';
+import { installErrorHandler, statusFor } from '../../../../apps/api/src/http-errors.ts';
+import { BerthError, errorCatalog, errorCodes, type ErrorCode } from '../../src/errors.ts';
 
 /** An app whose one route throws a BerthError of the code in the path. */
 async function appThrowing() {

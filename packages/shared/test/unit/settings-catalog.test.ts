@@ -1,8 +1,8 @@
 import { describe, expect, it, vi } from 'vitest';
-import { programSchemas, settingRows } from '../../../scripts/docs-tables/settings-catalog.ts';
-import { scriptSettings } from '../../../scripts/docs-tables/script-settings.ts';
-import { loadWorkerConfig, workerRenamedEnv } from '../../../apps/worker/src/config.ts';
-import { withRenamedVariables } from '../src/config.ts';
+import { programSchemas, settingRows } from '../../../../scripts/docs-tables/settings-catalog.ts';
+import { scriptSettings } from '../../../../scripts/docs-tables/script-settings.ts';
+import { loadWorkerConfig, workerRenamedEnv } from '../../../../apps/worker/src/config.ts';
+import { withRenamedVariables } from '../../src/config.ts';
 
 describe('the settings catalog', () => {
   it('describes every variable of every program, and gives each a default, (none) or (required)', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BerthError, errorCatalog, errorCodes, type ErrorSpec } from '../src/errors.ts';
+import { BerthError, errorCatalog, errorCodes, type ErrorSpec } from '../../src/errors.ts';
 
 describe('the error catalog', () => {
   it('gives every code a valid HTTP error status or an explicit null, a retryability and a description', () => {

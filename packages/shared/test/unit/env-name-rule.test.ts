@@ -1,6 +1,6 @@
 import { expect, it } from 'vitest';
-import { z } from '../src/config.ts';
-import { envRecord, envSchema } from '../../../apps/api/src/deployment-input.ts';
+import { z } from '../../src/config.ts';
+import { envRecord, envSchema } from '../../../../apps/api/src/deployment-input.ts';
 
 // One env-name rule for every body that carries env names: deployments, project create/PUT (envSchema)
 // and project PATCH (values may be null to unset), which once each wrote it out.
