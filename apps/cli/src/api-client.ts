@@ -2,12 +2,15 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { ApiClient, ApiError } from '@berth/client/api-client';
 import { readEvents } from '@berth/client/event-reader';
+import { loadCliConfig } from './config.ts';
 
 export { seg } from '@berth/client/api-client';
 
-export const baseUrl = (process.env.BERTH_URL ?? 'http://localhost:8080').replace(/\/+$/, '');
+/** The CLI's settings, read once (apps/cli/src/config.ts). */
+export const cliConfig = loadCliConfig(process.env);
+export const baseUrl = cliConfig.BERTH_URL.replace(/\/+$/, '');
 const token =
-  process.env.BERTH_TOKEN ??
+  cliConfig.BERTH_TOKEN ??
   (existsSync('.berth/admin-token') ? readFileSync('.berth/admin-token', 'utf8').trim() : undefined);
 
 const client = new ApiClient({ baseUrl, token });

@@ -318,8 +318,7 @@ function runReaperPeriodically(reaper: Reaper, config: WorkerConfig, logger: Log
     reaping = reaper.run().catch((err: unknown) => logger.warn({ err }, 'the reaper failed; will retry'));
   };
   reap();
-  // The variable keeps its older name: it is configuration people have set.
-  const timer = setInterval(reap, config.MAINTENANCE_INTERVAL_MS);
+  const timer = setInterval(reap, config.REAPER_INTERVAL_MS);
   opened('reaper', async () => {
     clearInterval(timer);
     await reaping;

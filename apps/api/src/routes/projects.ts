@@ -9,7 +9,7 @@ import type { ProjectStore } from '@berth/shared/project-store';
 import type { SecretBox } from '@berth/shared/secret-box';
 import type { ConcurrencyLimit } from '../concurrency-limit.ts';
 import type { ApiConfig } from '../config.ts';
-import { assertProjectName, envName, envSchema, parseBody, healthPathSchema, normalizeRootDir, archiveFormat } from '../deployment-input.ts';
+import { assertProjectName, envRecord, envSchema, parseBody, healthPathSchema, normalizeRootDir, archiveFormat } from '../deployment-input.ts';
 import { deploymentView, deploymentViewSchema, type Urls } from '../deployment-view.ts';
 import { projectView, projectViewSchema } from '../project-view.ts';
 import type { RateLimiter } from '../rate-limiter.ts';
@@ -69,14 +69,7 @@ const settingsSchema = z
 /** PATCH also takes `replicas` (checked by checkReplicas, see deployment-scale.ts). */
 const patchSchema = settingsSchema.extend(scaleSchema.shape).strict();
 const createSchema = settingsSchema.extend({ name: z.string().min(1).max(64), env: envSchema.optional(), buildEnv: envSchema.optional() }).strict();
-const envPatchValues = z
-  .record(z.string().max(256), z.string().max(32 * 1024).nullable())
-  .superRefine((env, ctx) => {
-    for (const key of Object.keys(env)) {
-      if (!envName.test(key)) ctx.addIssue({ code: 'custom', path: [key], message: 'env names are letters, digits and _, not starting with a digit' });
-    }
-  })
-  .optional();
+const envPatchValues = envRecord(z.string().max(32 * 1024).nullable()).optional();
 const envPutSchema = z.object({ env: envSchema, buildEnv: envSchema.optional() }).strict();
 const envPatchSchema = z.object({ env: envPatchValues, buildEnv: envPatchValues }).strict();
 export const deployJsonSchema = z.object({ ref: z.string().min(1).max(255).optional(), promote: z.boolean().optional(), env: envSchema.optional() }).strict();

@@ -1,7 +1,7 @@
 /** deploy (one-off or to a project), redeploy, promote, rollback: each waits until the result is live. */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { api, apiJson, CliError, seg, streamEvents } from '../api-client.ts';
+import { api, apiJson, CliError, cliConfig, seg, streamEvents } from '../api-client.ts';
 import { zipDirectory } from '../archive.ts';
 import { parseArgs, parseEnvPairs } from '../args.ts';
 import { bold, dim, note, printLine, say } from '../output.ts';
@@ -11,7 +11,7 @@ const deployUsage =
   '       berth deploy [<dir | archive>] --project P [--ref R] [--preview] [--env K=V ...]';
 
 /** How long a promoted deployment may take, once running, to show as the project's current one. */
-const takeoverTimeoutMs = Number(process.env.BERTH_CLI_WAIT_MS ?? 30_000);
+const takeoverTimeoutMs = cliConfig.BERTH_CLI_WAIT_MS;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function readSource(source: string): Promise<{ data: Buffer; isDir: boolean }> {
