@@ -65,7 +65,7 @@ const platform = await startPlatform({
   instance,
   network,
   token,
-  env: { DRAIN_MS: '5000', MAINTENANCE_INTERVAL_MS: '1000', LOG_LEVEL: 'warn' },
+  env: { DRAIN_MS: '5000', REAPER_INTERVAL_MS: '1000', LOG_LEVEL: 'warn' },
 });
 const db = new pg.Client({ connectionString: platform.dbUrl });
 await db.connect();

@@ -9,7 +9,7 @@ import { docker, instanceContainers, instanceImages, startStack, type Stack } fr
 
 let stack: Stack;
 beforeAll(async () => {
-  stack = await startStack({ router: false, env: { ORPHAN_GRACE_MS: '500', MAINTENANCE_INTERVAL_MS: '300' } });
+  stack = await startStack({ router: false, env: { ORPHAN_GRACE_MS: '500', REAPER_INTERVAL_MS: '300' } });
 });
 afterAll(async () => {
   await stack?.close();

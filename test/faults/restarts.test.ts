@@ -18,7 +18,7 @@ beforeAll(async () => {
     router: false,
     workers: 0,
     databaseUrl: pg.url,
-    env: { REDIS_URL: redis.url, ORPHAN_GRACE_MS: '1000', MAINTENANCE_INTERVAL_MS: '500', QUEUE_TIMEOUT_MS: '500' },
+    env: { REDIS_URL: redis.url, ORPHAN_GRACE_MS: '1000', REAPER_INTERVAL_MS: '500', QUEUE_TIMEOUT_MS: '500' },
   });
 });
 afterAll(async () => {

@@ -8,7 +8,7 @@ import { startStack, type Stack } from '@berth/testing/stack';
 
 let stack: Stack;
 beforeAll(async () => {
-  stack = await startStack({ env: { RUNTIME_LOG_DISCOVERY_MS: '500', MAINTENANCE_INTERVAL_MS: '1000' } });
+  stack = await startStack({ env: { RUNTIME_LOG_DISCOVERY_MS: '500', REAPER_INTERVAL_MS: '1000' } });
 });
 afterAll(async () => {
   await stack?.close();

@@ -17,7 +17,7 @@ export function useGitHookStack(): void {
     git = await startGitServer();
     stack = await startStack({
       workers: 2,
-      env: { WEBHOOK_ALLOW_PRIVATE_HOSTS: 'true', WEBHOOK_RETRY_BASE_MS: '300', WEBHOOK_TIMEOUT_MS: '1500', DRAIN_MS: '1000', MAINTENANCE_INTERVAL_MS: '500' },
+      env: { WEBHOOK_ALLOW_PRIVATE_HOSTS: 'true', WEBHOOK_RETRY_BASE_MS: '300', WEBHOOK_TIMEOUT_MS: '1500', DRAIN_MS: '1000', REAPER_INTERVAL_MS: '500' },
     });
   });
   afterAll(async () => {

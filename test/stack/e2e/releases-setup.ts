@@ -18,7 +18,7 @@ export function useReleaseStack(options: { git?: boolean } = {}): void {
     stack = await startStack({
       workers: 2,
       // A health check timeout a loaded machine's app start stays well inside (the unhealthy release waits it out).
-      env: { DRAIN_MS: '1500', RELEASES_KEPT: '4', MAINTENANCE_INTERVAL_MS: '500', HEALTHCHECK_TIMEOUT_MS: '10000' },
+      env: { DRAIN_MS: '1500', RELEASES_KEPT: '4', REAPER_INTERVAL_MS: '500', HEALTHCHECK_TIMEOUT_MS: '10000' },
     });
   });
   afterAll(async () => {

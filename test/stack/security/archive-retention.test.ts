@@ -8,7 +8,7 @@ import { startStack, type Stack } from '@berth/testing/stack';
 // a deployment may still need it, whatever way the deployment ended.
 let stack: Stack;
 beforeAll(async () => {
-  stack = await startStack({ router: false, workers: 0, env: { MAINTENANCE_INTERVAL_MS: '300' } });
+  stack = await startStack({ router: false, workers: 0, env: { REAPER_INTERVAL_MS: '300' } });
 });
 afterAll(async () => {
   await stack?.close();

@@ -20,7 +20,7 @@ beforeAll(async () => {
       BUILD_CPUS: '1',
       BUILD_PIDS_MAX: '64',
       BUILD_TIMEOUT_MS: '15000',
-      MAINTENANCE_INTERVAL_MS: '300',
+      REAPER_INTERVAL_MS: '300',
     },
   });
 });

@@ -10,7 +10,7 @@ let stack: Stack;
 let git: GitServer;
 beforeAll(async () => {
   git = await startGitServer();
-  stack = await startStack({ workers: 2, env: { DRAIN_MS: '1000', MAINTENANCE_INTERVAL_MS: '500' } });
+  stack = await startStack({ workers: 2, env: { DRAIN_MS: '1000', REAPER_INTERVAL_MS: '500' } });
 });
 afterAll(async () => {
   await stack?.close();
