@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Cleanup } from '@berth/shared/lifecycle';
+import type { Cleanup } from '@berth/shared/program-lifecycle';
 import type { Logger } from '@berth/shared/logger';
 import type { SupervisorConfig } from './config.ts';
 import { serveControl, type ControlRequest } from './control-socket.ts';

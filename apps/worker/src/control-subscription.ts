@@ -2,7 +2,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import type { Worker } from 'bullmq';
 import { decodeControlMessage } from '@berth/shared/control-messages';
 import type { DeploymentJobData } from '@berth/shared/jobs';
-import type { Opened } from '@berth/shared/lifecycle';
+import type { Opened } from '@berth/shared/program-lifecycle';
 import type { Logger } from '@berth/shared/logger';
 import { createRedis } from '@berth/shared/redis';
 import { controlChannel } from '@berth/shared/redis-keys';
