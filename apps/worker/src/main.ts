@@ -1,4 +1,4 @@
-import { runProgram } from '@berth/shared/lifecycle';
+import { runProgram } from '@berth/shared/program-lifecycle';
 import { createLogger } from '@berth/shared/logger';
 import { loadWorkerConfig } from './config.ts';
 import { startWorker } from './worker.ts';

@@ -74,7 +74,7 @@ function serviceOptions(name: string) {
 }
 
 afterAll(async () => {
-  await runtime?.removeContainer(service).catch(() => {});
+  await runtime?.removeApp(service).catch(() => {});
   await runtime?.close();
   await waitFor('the task and prober to go', async () => (await docker.listContainers({ all: true, filters: { label: [`${labels.instance}=${instance}`] } })).length === 0, 60_000, 250);
   for (const tag of [image, `${registry.address}/${instance}/${service}:latest`]) await runtime?.removeImage(tag).catch(() => {});
@@ -154,10 +154,10 @@ describe('the swarm health prober', () => {
     expect(net.Driver).toBe('overlay');
     await waitFor('b to answer through the prober', () => runtime.probeApp({ name: other, ip: '', port: 3000, path: '/' }), 60_000, 250);
     expect(await runtime.listAppNetworks(instance)).toEqual(expect.arrayContaining([{ deploymentId: other, service: other }]));
-    await runtime.removeContainer(other); // the prober is still attached: removal takes it off
+    await runtime.removeApp(other); // the prober is still attached: removal takes it off
     await expect(docker.getNetwork(serviceNetworkName(other)).inspect()).rejects.toMatchObject({ statusCode: 404 });
     expect(await runtime.listAppNetworks(instance)).not.toContainEqual({ deploymentId: other, service: other });
-    await runtime.removeContainer(other); // idempotent
+    await runtime.removeApp(other); // idempotent
     await runtime.removeImage(`${registry.address}/${instance}/${other}:latest`).catch(() => {});
   }, 120_000);
 

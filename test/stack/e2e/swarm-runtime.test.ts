@@ -78,11 +78,11 @@ describe('SwarmRuntime on a real swarm and registry', () => {
     const discover = swarmDiscovery(docker);
     const own = await docker.getNetwork(serviceNetworkName(name)).inspect();
     expect(await discover({ instance, network })).toEqual([{ deploymentId: name, project: 'p', upstream: `${name}:3000`, networks: [own.Id] }]);
-    await runtime.removeContainer(name);
+    await runtime.removeApp(name);
     expect(await discover({ instance, network })).toEqual([]);
     await expect(docker.getNetwork(serviceNetworkName(name)).inspect()).rejects.toMatchObject({ statusCode: 404 }); // gone with it
     expect(await runtime.inspect(name)).toBeUndefined();
-    await runtime.removeContainer(name); // twice: idempotent
+    await runtime.removeApp(name); // twice: idempotent
   }, 180_000);
 
   it('reports a service whose tasks keep exiting as not running, with its exit code and restarts', async () => {
@@ -96,7 +96,7 @@ describe('SwarmRuntime on a real swarm and registry', () => {
     expect(state).toMatchObject({ running: false, restarting: true, exitCode: 3 });
     expect(await runtime.listAll(instance)).toContainEqual({ name, deploymentId: name, running: false });
     expect(await swarmDiscovery(docker)({ instance, network })).toEqual([]); // no running task: no route to nothing
-    await runtime.removeContainer(name);
+    await runtime.removeApp(name);
   }, 120_000);
 
   it('fails a deployment clearly with IMAGE_PUSH_FAILED when the registry is down', async () => {

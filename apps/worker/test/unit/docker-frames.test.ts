@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DockerFrameDemuxer } from '../../src/docker/docker-frames.ts';
-import { demuxToLines } from '../../src/docker/docker-runtime.ts';
+import { demuxToLines } from '../../src/docker/container-logs.ts';
 
 function frame(stream: 1 | 2, text: string): Buffer {
   const payload = Buffer.from(text);

@@ -1,6 +1,13 @@
 import { ConfigError } from './config.ts';
 import type { Logger } from './logger.ts';
 
+/**
+ * A program's process lifecycle: how a composition root opens its parts
+ * (composeProgram), how `main` runs it until a signal (runProgram), and how
+ * what was opened is closed (closeAll). A deployment's status lifecycle is
+ * another thing: deployment-lifecycle.ts.
+ */
+
 export type Cleanup = readonly [name: string, run: () => Promise<unknown>];
 
 /**
@@ -75,7 +82,7 @@ export type Opened = (name: string, close: () => Promise<unknown>) => void;
  * closes what it had opened before rethrowing, so a refused start leaks
  * nothing.
  */
-export async function startProgram<T extends object>(
+export async function composeProgram<T extends object>(
   logger: Logger,
   start: (opened: Opened) => Promise<T>,
 ): Promise<T & Started> {
