@@ -237,7 +237,7 @@ export class DeploymentRunner {
       ({ plan, dockerfile, dockerfileName } = await prepareGeneratedBuild(contextDir, Object.keys(buildEnv), (line) => log.system(line)));
     }
     // Before the daemon sees it: the daemon would fetch an ADD URL from the host itself.
-    assertSafeDockerfile(dockerfile);
+    assertSafeDockerfile(dockerfile, buildEnv);
     await this.transition(id, ['fetching'], 'building', {});
     await this.deps.baseImages.ensureFor(dockerfile, (line) => log.system(line), signal);
     log.system('building image');

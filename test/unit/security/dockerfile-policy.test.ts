@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { assertSafeDockerfile, checkDockerfile } from '../../../apps/worker/src/build/dockerfile-policy.ts';
+import { assertSafeDockerfile, checkDockerfile, checkTriggers, imageSources } from '../../../apps/worker/src/build/dockerfile-policy.ts';
 
 const lines = (text: string) => checkDockerfile(text).map((v) => v.line);
 
@@ -108,5 +108,58 @@ describe("another app's image is refused as a base or a COPY source", () => {
     ['quoted COPY --from', 'FROM berth/node:24\nCOPY --from="berth-main/abc" /app /app\n'],
   ])('%s', (_name, text) => {
     expect(checkDockerfile(text).length).toBeGreaterThan(0);
+  });
+});
+
+describe('FROM is checked with the build args the daemon will really get (issue 24, door 1)', () => {
+  const app = 'berth-main/abc:latest';
+  it.each([
+    ['a build arg over a default', 'ARG BASE=alpine\nFROM ${BASE}\n', { BASE: app }],
+    ['a build arg for an ARG with no default', 'ARG BASE\nFROM $BASE\n', { BASE: app }],
+    ['a build arg in a part of the name', 'ARG NS=library\nFROM $NS/abc\n', { NS: 'berth-main' }],
+    ['a build arg inside :-', 'ARG BASE\nFROM ${BASE:-alpine}\n', { BASE: app }],
+    ['a build arg choosing :+', 'ARG ON\nFROM ${ON:+berth-main/abc}\n', { ON: '1' }],
+    ['a build arg that is an image id', 'ARG BASE=alpine\nFROM ${BASE}\n', { BASE: '83f605a0f62e' }],
+    ['a default that uses a build arg', 'ARG NS\nARG BASE=$NS/abc\nFROM $BASE\n', { NS: 'berth-main' }],
+  ])('%s', (_name, text, buildArgs) => {
+    expect(checkDockerfile(text, buildArgs).map((v) => v.line)).toEqual([text.split('\n').length - 1]); // the FROM line
+  });
+
+  it.each([
+    ['an ARG with no default and no build arg', 'ARG BASE\nFROM $BASE\n'],
+    ['a variable never declared', 'FROM $NOWHERE\n'],
+    ['a form of expansion we do not follow', 'ARG BASE=alpine\nFROM ${BASE%%:*}\n'],
+    ['an empty :+', 'ARG ON\nFROM ${ON:+alpine}\n'],
+  ])('%s: refused, it resolves to no image we can check', (_name, text) => {
+    expect(() => assertSafeDockerfile(text)).toThrow(expect.objectContaining({ code: 'UNSAFE_DOCKERFILE' }));
+  });
+
+  it('says what FROM expanded to, and lets an allowed image through', () => {
+    expect(checkDockerfile('ARG BASE=alpine\nFROM ${BASE}\n', { BASE: app })[0]!.message).toContain(`FROM \${BASE} (${app})`);
+    expect(checkDockerfile('ARG BASE=alpine\nFROM ${BASE}\n', { BASE: 'berth/node:24' })).toEqual([]);
+    expect(checkDockerfile('ARG BASE=berth/node:24\nFROM ${BASE}\n')).toEqual([]);
+  });
+
+  it('lists the images the build reads, expanded, without stages or scratch', () => {
+    const text = 'ARG BASE=alpine\nFROM ${BASE} AS build\nFROM scratch\nCOPY --from=build /a /a\nCOPY --from=busybox:1 /b /b\nFROM build\n';
+    expect(imageSources(text, { BASE: 'node:24' })).toEqual([
+      { line: 2, written: 'FROM ${BASE} (node:24)', ref: 'node:24', kind: 'FROM' },
+      { line: 5, written: 'COPY --from=busybox:1', ref: 'busybox:1', kind: 'COPY --from' },
+    ]);
+  });
+});
+
+describe("a base image's ONBUILD triggers are checked like Dockerfile lines (door 2)", () => {
+  it('refuses ADD from a URL and an app image, and lists the images the triggers read', () => {
+    const found = checkTriggers(['RUN echo hi', 'ADD http://127.0.0.1:2019/config/ /x', 'COPY --from=berth-main/abc /app /x', 'COPY --from=busybox /b /b']);
+    expect(found.violations.map((v) => [v.line, v.message.split(':')[0]])).toEqual([
+      [2, 'ONBUILD ADD http'],
+      [3, 'ONBUILD COPY --from=berth-main/abc'],
+    ]);
+    expect(found.sources).toEqual([{ line: 4, written: 'ONBUILD COPY --from=busybox', ref: 'busybox', kind: 'COPY --from' }]);
+  });
+
+  it('passes ordinary triggers', () => {
+    expect(checkTriggers(['COPY . /app', 'RUN npm ci']).violations).toEqual([]);
   });
 });

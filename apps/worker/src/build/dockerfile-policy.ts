@@ -1,7 +1,9 @@
 import { BerthError } from '@berth/shared/errors';
+import { declarations, expand, instructions, splitArgs, splitInstruction, unquoted, type Instruction } from './dockerfile-parse.ts';
 
 /**
- * What a Dockerfile may not do here, checked before the daemon sees it.
+ * What a Dockerfile may not do here, checked on its text before the daemon sees it
+ * (base-image-policy.ts then checks what the images it names really are).
  *
  * - `ADD <url>`: the daemon fetches the URL itself, from the host's network
  *   namespace, so `ADD http://127.0.0.1:2019/config/ /x` would read Caddy's
@@ -12,13 +14,12 @@ import { BerthError } from '@berth/shared/errors';
  *   an image id, which names any local image): one app must not build from
  *   another app's image and read its files.
  *
- * Pure: text in, violations out. It follows the legacy builder's parser where
- * it matters: case-insensitive instructions, line continuations (with comment
- * and blank lines inside them, and either escape character), the JSON form,
- * `--flags`, `ONBUILD`, and `${VAR}` substitution in FROM from the ARGs
- * declared before the first FROM (the only ones a FROM sees; Berth passes no
- * build args, so their defaults are the values). A variable in `COPY --from=`
- * is refused rather than guessed at.
+ * FROM is read as the daemon will read it: its variables are expanded with the
+ * build args Berth really passes (the project's buildEnv) over the defaults of
+ * the ARGs declared before the first FROM, so `ARG BASE=alpine` + `FROM $BASE`
+ * with `buildEnv: {BASE: …}` is checked as what BASE will be; a FROM that
+ * expands to nothing, or uses a form of expansion we do not follow, is refused.
+ * A variable in `COPY --from=` is refused rather than guessed at.
  *
  * Where a parser of ours and the daemon's could disagree, the check errs on
  * the side of refusing: the builder runs ADD and FROM words through a shell
@@ -33,31 +34,77 @@ export interface DockerfileViolation {
   message: string;
 }
 
-interface Instruction {
+/** An image (not a stage of the same Dockerfile) the build will read, as the daemon will name it. */
+export interface ImageSource {
   line: number;
-  keyword: string;
-  rest: string;
+  /** How the Dockerfile spells it, e.g. `FROM ${BASE}`. */
+  written: string;
+  /** The reference after expansion, e.g. `alpine:3`. */
+  ref: string;
+  /** FROM runs the image's ONBUILD triggers; COPY --from only reads its files. */
+  kind: 'FROM' | 'COPY --from';
 }
 
-export function checkDockerfile(text: string): DockerfileViolation[] {
+export type BuildArgs = Readonly<Record<string, string>>;
+
+export function checkDockerfile(text: string, buildArgs: BuildArgs = {}): DockerfileViolation[] {
+  return readDockerfile(text, buildArgs).violations;
+}
+
+/** The images FROM and COPY --from will read, with the build args expanded (stages and `scratch` left out). */
+export function imageSources(text: string, buildArgs: BuildArgs = {}): ImageSource[] {
+  return readDockerfile(text, buildArgs).sources;
+}
+
+/** A base image's ONBUILD triggers, checked like Dockerfile lines (line = the trigger's 1-based position). */
+export function checkTriggers(triggers: readonly string[]): { violations: DockerfileViolation[]; sources: ImageSource[] } {
+  const list = triggers.flatMap((t, i) => splitInstruction(t, i + 1) ?? []);
+  return walk(list, {}, true);
+}
+
+/** Throws UNSAFE_DOCKERFILE naming the first offending line. */
+export function assertSafeDockerfile(text: string, buildArgs: BuildArgs = {}): void {
+  throwIfAny(checkDockerfile(text, buildArgs), (v) => `Dockerfile line ${v.line}: ${v.message}`);
+}
+
+/** UNSAFE_DOCKERFILE with the first violation, and how many more there are. */
+export function throwIfAny(violations: DockerfileViolation[], describe: (v: DockerfileViolation) => string): void {
+  const [first, ...more] = violations;
+  if (!first) return;
+  throw new BerthError('UNSAFE_DOCKERFILE', `${describe(first)}${more.length ? ` (and ${more.length} more)` : ''}`);
+}
+
+function readDockerfile(text: string, buildArgs: BuildArgs): { violations: DockerfileViolation[]; sources: ImageSource[] } {
   const seen = new Set<string>();
-  const out: DockerfileViolation[] = [];
+  const violations: DockerfileViolation[] = [];
+  const sources: ImageSource[] = [];
   for (const escape of ['\\', '`'] as const) {
-    for (const v of checkInstructions(instructions(text, escape))) {
-      const key = `${v.line}\n${v.message}`;
-      if (!seen.has(key)) out.push(v);
-      seen.add(key);
-    }
+    const read = walk(instructions(text, escape), buildArgs, false);
+    for (const v of read.violations) if (once(seen, `v${v.line}\n${v.message}`)) violations.push(v);
+    for (const s of read.sources) if (once(seen, `s${s.line}\n${s.kind}\n${s.ref}`)) sources.push(s);
   }
-  return out.sort((a, b) => a.line - b.line);
+  return { violations: violations.sort((a, b) => a.line - b.line), sources };
 }
 
-function checkInstructions(list: Instruction[]): DockerfileViolation[] {
+function once(seen: Set<string>, key: string): boolean {
+  if (seen.has(key)) return false;
+  seen.add(key);
+  return true;
+}
+
+/**
+ * Walks the instructions once: what is refused, and which images are read. `triggers`: the list is
+ * a base image's ONBUILD triggers. Over 60 lines: one switch whose cases share the walk's state
+ * (stages seen, the ARGs FROM sees); split up, that state would be threaded through each part.
+ */
+function walk(list: Instruction[], buildArgs: BuildArgs, triggers: boolean) {
   const violations: DockerfileViolation[] = [];
-  /** ARGs before the first FROM: the only variables FROM lines see. */
-  const globalArgs = new Map<string, string>();
+  const sources: ImageSource[] = [];
+  /** What FROM lines see: build args, over the ARGs declared before the first FROM. */
+  const fromVars = new Map<string, string>(Object.entries(buildArgs));
   let seenFrom = false;
   const stages = new Set<string>();
+  const refuse = (line: number, message: string) => violations.push({ line, message });
   const visit = (ins: Instruction, onbuild: boolean) => {
     const where = onbuild ? 'ONBUILD ' : '';
     switch (ins.keyword) {
@@ -69,28 +116,35 @@ function checkInstructions(list: Instruction[]): DockerfileViolation[] {
       case 'ARG':
         if (seenFrom || onbuild) return;
         for (const [k, v] of declarations(ins.rest)) {
-          if (!globalArgs.has(k) || v !== undefined) globalArgs.set(k, expand(v ?? '', globalArgs));
+          // A build arg wins over the default; the daemon passes it only to a declared ARG.
+          if (Object.hasOwn(buildArgs, k)) fromVars.set(k, buildArgs[k]!);
+          else if (v !== undefined) fromVars.set(k, expand(v, fromVars));
         }
         return;
       case 'FROM': {
         if (!onbuild) seenFrom = true;
         const { args } = splitArgs(ins.rest);
-        const image = expand(unquoted(args[0] ?? ''), globalArgs);
+        const written = args[0] ?? '';
+        const image = expand(unquoted(written), fromVars);
+        const shown = image === unquoted(written) ? `FROM ${written}` : `FROM ${written} (${image || 'empty'})`;
         // An earlier stage of this Dockerfile is not a local image (and may look like an id: `FROM abc`).
-        const problem = stages.has(image.toLowerCase()) ? undefined : appImageProblem(image);
-        if (problem) violations.push({ line: ins.line, message: `${where}FROM ${args[0]}: ${problem}` });
+        if (!stages.has(image.toLowerCase())) {
+          const problem = unresolvedProblem(image) ?? appImageProblem(image);
+          if (problem) refuse(ins.line, `${where}${shown}: ${problem}`);
+          else if (!onbuild && image.toLowerCase() !== 'scratch') sources.push({ line: ins.line, written: shown, ref: image, kind: 'FROM' });
+        }
         if (args[1]?.toLowerCase() === 'as' && args[2]) stages.add(args[2].toLowerCase());
         return;
       }
       case 'COPY': {
-        const { flags } = splitArgs(ins.rest);
-        for (const flag of flags) {
+        for (const flag of splitArgs(ins.rest).flags) {
           const m = /^--from=(.*)$/i.exec(flag);
           if (!m) continue;
           const source = unquoted(m[1]!);
           if (stages.has(source.toLowerCase()) || /^\d+$/.test(source)) continue;
           const problem = appImageProblem(source);
-          if (problem) violations.push({ line: ins.line, message: `${where}COPY --from=${m[1]}: ${problem}` });
+          if (problem) refuse(ins.line, `${where}COPY --from=${m[1]}: ${problem}`);
+          else if (!onbuild || triggers) sources.push({ line: ins.line, written: `${where}COPY --from=${m[1]}`, ref: source, kind: 'COPY --from' });
         }
         return;
       }
@@ -98,7 +152,7 @@ function checkInstructions(list: Instruction[]): DockerfileViolation[] {
         const { args } = splitArgs(ins.rest);
         for (const source of args.slice(0, -1)) {
           const problem = remoteSourceProblem(source);
-          if (problem) violations.push({ line: ins.line, message: `${where}ADD ${source}: ${problem}` });
+          if (problem) refuse(ins.line, `${where}ADD ${source}: ${problem}`);
         }
         return;
       }
@@ -106,23 +160,15 @@ function checkInstructions(list: Instruction[]): DockerfileViolation[] {
         return;
     }
   };
-  for (const ins of list) visit(ins, false);
-  return violations;
+  for (const ins of list) visit(ins, triggers);
+  return { violations, sources };
 }
 
-/** Throws UNSAFE_DOCKERFILE naming the first offending line. */
-export function assertSafeDockerfile(text: string): void {
-  const [first, ...more] = checkDockerfile(text);
-  if (!first) return;
-  throw new BerthError(
-    'UNSAFE_DOCKERFILE',
-    `Dockerfile line ${first.line}: ${first.message}${more.length ? ` (and ${more.length} more)` : ''}`,
-  );
-}
-
-/** What the builder's shell lexer could make of a word: quotes and escape characters dropped. */
-function unquoted(word: string): string {
-  return word.replace(/["'\\`]/g, '');
+/** Why an expanded FROM names no image we can check, or undefined when it names one. */
+function unresolvedProblem(image: string): string | undefined {
+  if (image.includes('$')) return 'the image name uses a form of variable that is not allowed here (use $X, ${X}, ${X:-default} or ${X:+alt})';
+  if (image === '') return 'the image name is empty once its variables are expanded (give the ARG a default or set it in the build env)';
+  return undefined;
 }
 
 function remoteSourceProblem(raw: string): string | undefined {
@@ -138,7 +184,7 @@ function remoteSourceProblem(raw: string): string | undefined {
   return undefined;
 }
 
-/** Why `ref` may not be used as a base or COPY source, or undefined when it may. */
+/** Why `ref` may not be used as a base or COPY source by its name alone, or undefined when it may. */
 function appImageProblem(ref: string): string | undefined {
   if (ref.includes('$')) return 'the image name may not use variables here';
   let name = ref.toLowerCase();
@@ -148,89 +194,4 @@ function appImageProblem(ref: string): string | undefined {
   // Any length: the builder resolves a prefix as short as 3 characters when it names one image.
   if (/^(sha256:)?[0-9a-f]+$/.test(name)) return 'building from an image id is not allowed (it can name any local image)';
   return undefined;
-}
-
-/** Logical instructions with their starting line, read with `escape` as the continuation character. */
-function instructions(text: string, escape: '\\' | '`'): Instruction[] {
-  const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
-  // Parser directives (`# escape=`, `# syntax=`) are comment lines, skipped like any other.
-  let index = 0;
-  const out: Instruction[] = [];
-  let start = 0;
-  let buffer: string | undefined;
-  for (; index < lines.length; index++) {
-    const raw = lines[index]!;
-    const trimmed = raw.trim();
-    if (buffer === undefined) {
-      if (trimmed === '' || trimmed.startsWith('#')) continue;
-      start = index + 1;
-      buffer = '';
-    } else if (trimmed === '' || trimmed.startsWith('#')) {
-      continue; // comments and blank lines inside a continuation are dropped
-    }
-    const continued = raw.replace(/\s+$/, '');
-    if (continued.endsWith(escape)) {
-      buffer += continued.slice(0, -1);
-      continue;
-    }
-    buffer += raw;
-    const ins = splitInstruction(buffer, start);
-    if (ins) out.push(ins);
-    buffer = undefined;
-  }
-  if (buffer !== undefined) {
-    const ins = splitInstruction(buffer, start);
-    if (ins) out.push(ins);
-  }
-  return out;
-}
-
-function splitInstruction(text: string, line: number): Instruction | undefined {
-  const m = /^\s*(\S+)\s*([\s\S]*)$/.exec(text);
-  if (!m) return undefined;
-  return { line, keyword: m[1]!.toUpperCase(), rest: m[2]!.trim() };
-}
-
-/** Leading `--flag=value` words, then the arguments (JSON array form or whitespace-separated). */
-function splitArgs(rest: string): { flags: string[]; args: string[] } {
-  const flags: string[] = [];
-  let remaining = rest.trim();
-  for (;;) {
-    const m = /^(--\S+)\s*/.exec(remaining);
-    if (!m) break;
-    flags.push(m[1]!);
-    remaining = remaining.slice(m[0].length);
-  }
-  if (remaining.startsWith('[')) {
-    try {
-      const parsed: unknown = JSON.parse(remaining);
-      if (Array.isArray(parsed) && parsed.every((p) => typeof p === 'string')) return { flags, args: parsed };
-    } catch {
-      // Not valid JSON: the builder then reads it as plain words, and so do we.
-    }
-  }
-  return { flags, args: remaining.split(/\s+/).filter(Boolean) };
-}
-
-/** `ARG a=1 b`: names with their defaults (undefined: none). */
-function declarations(rest: string): [string, string | undefined][] {
-  return (rest.match(/[^\s=]+(=("[^"]*"|'[^']*'|\S*))?/g) ?? []).map((word) => {
-    const eq = word.indexOf('=');
-    return eq === -1 ? [word, undefined] : [word.slice(0, eq), unquote(word.slice(eq + 1))];
-  });
-}
-
-function unquote(value: string): string {
-  return /^(["']).*\1$/.test(value) ? value.slice(1, -1) : value;
-}
-
-/** `$A`, `${A}`, `${A:-default}`, `${A:+alt}` from what the Dockerfile declared; unknown ones become empty. */
-function expand(value: string, vars: Map<string, string>): string {
-  return value.replace(/\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?::([-+])([^}]*))?\}|([A-Za-z_][A-Za-z0-9_]*))/g, (_, braced, op, word, plain) => {
-    const name = (braced ?? plain) as string;
-    const current = vars.get(name);
-    if (op === '-') return current ? current : (word as string);
-    if (op === '+') return current ? (word as string) : '';
-    return current ?? '';
-  });
 }
