@@ -16,7 +16,7 @@ import { startApp } from './app-start.ts';
 import { buildWithinLimits } from './build/limited-build.ts';
 import { fetchSource, type Sources } from './source/fetch-source.ts';
 import type { BuildCgroups } from './build/build-cgroups.ts';
-import { assertSafeDockerfile } from './build/dockerfile-policy.ts';
+import { assertSafeBuild } from './build/base-image-policy.ts';
 import { resolveContext } from './source/build-context.ts';
 import type { BaseImages } from './build/node-base-images.ts';
 import { explainGeneratedBuildFailure, formatBytes, prepareGeneratedBuild, runImageOf } from './build/generated-build.ts';
@@ -237,7 +237,7 @@ export class DeploymentRunner {
       ({ plan, dockerfile, dockerfileName } = await prepareGeneratedBuild(contextDir, Object.keys(buildEnv), (line) => log.system(line)));
     }
     // Before the daemon sees it: the daemon would fetch an ADD URL from the host itself.
-    assertSafeDockerfile(dockerfile, buildEnv);
+    await assertSafeBuild(dockerfile, buildEnv, config);
     await this.transition(id, ['fetching'], 'building', {});
     await this.deps.baseImages.ensureFor(dockerfile, (line) => log.system(line), signal);
     log.system('building image');
