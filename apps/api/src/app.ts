@@ -138,7 +138,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await api.register(eventRoutes, { store, logs, history, relay, streams, config });
   await api.register(domainRoutes, { domains: deps.domains, announceRoutes: deps.announceRoutes, config });
   await api.register(webhookRoutes, { db: deps.db, projects, secrets, config });
-  await api.register(gitHookRoutes, { db: deps.db, projects, releases, lifecycle, store, secrets, announceRoutes: deps.announceRoutes, limiter, logger: deps.logger, config });
+  await api.register(gitHookRoutes, { db: deps.db, projects, releases, secrets, limiter, logger: deps.logger, config });
   await api.register(tokenRoutes, {
     tokens,
     onRevoked: (tokenId) => {

@@ -5,7 +5,7 @@ import path from 'node:path';
 import type { DeploymentRow } from '@berth/shared/db';
 import type { DeploymentStore } from '@berth/shared/deployment-store';
 import type { ArchiveStore } from '@berth/shared/archive-store';
-import type { RoutingStore } from '@berth/shared/routing-store';
+import type { ReleaseRouting } from '@berth/shared/release-routing';
 import { isFinal, isInFlight, statusesWhere, type DeploymentStatus } from '@berth/shared/deployment-state';
 import { BerthError, toBerthError } from '@berth/shared/errors';
 import { buildCgroupKey, imageTag } from '@berth/shared/docker-names';
@@ -31,7 +31,8 @@ export interface RunnerDeps {
   config: WorkerConfig;
   store: DeploymentStore;
   archives: ArchiveStore;
-  routing: RoutingStore;
+  /** Moves the project URL to a healthy release. */
+  releaseRouting: Pick<ReleaseRouting, 'moveProjectUrl'>;
   runtime: ContainerRuntime;
   buildCgroups: BuildCgroups;
   /** Makes missing `berth/node:<major>` base images on first use. */
@@ -46,8 +47,6 @@ export interface RunnerDeps {
   onLive?: (deploymentId: string) => void;
   /** Called when a release took the project URL from another deployment, which now drains. */
   onRetired?: (deploymentId: string) => void;
-  /** Tells router-sync that routes changed (the project URL moved). */
-  announceRoutes: () => Promise<void>;
   logger: Logger;
 }
 
@@ -194,8 +193,7 @@ export class DeploymentRunner {
 
   /** Points the project URL here (router-sync switches in one change); the release it left drains. */
   private async takeProjectUrl(running: DeploymentRow, log: LogSink): Promise<void> {
-    const previous = await this.deps.routing.promote(running.project, running.id);
-    await this.deps.announceRoutes();
+    const previous = await this.deps.releaseRouting.moveProjectUrl(running.project, running.id);
     log.system(previous ? `now serving ${running.project}; ${previous} drains, then stops` : `now serving ${running.project}`);
     await log.flush();
     if (previous) this.deps.onRetired?.(previous);

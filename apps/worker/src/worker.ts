@@ -11,6 +11,7 @@ import type { Logger } from '@berth/shared/logger';
 import { ReaperQueries } from '@berth/shared/reaper-queries';
 import { createRedis, type Redis } from '@berth/shared/redis';
 import { queuePrefix } from '@berth/shared/redis-keys';
+import { ReleaseRouting } from '@berth/shared/release-routing';
 import { RoutingStore } from '@berth/shared/routing-store';
 import { RedisStatusPublisher } from '@berth/shared/status-publisher';
 import { startMetricsPublisher, WorkerMetrics } from '@berth/shared/metrics';
@@ -237,7 +238,7 @@ function createRunner(
     config,
     store,
     archives: new ArchiveStore(db),
-    routing: new RoutingStore(db),
+    releaseRouting: new ReleaseRouting({ routing: new RoutingStore(db), store, lifecycle, announceRoutes: () => status.announceRoutes() }),
     runtime,
     buildCgroups,
     baseImages: new ScriptNodeBaseImages((ref) => runtime.imageExists(ref)),
@@ -255,7 +256,6 @@ function createRunner(
     },
     openLog,
     secrets,
-    announceRoutes: () => status.announceRoutes(),
     onLive: (id) => void runtimeLogs.follow(id),
     onRetired: () => drains.schedule(),
   });

@@ -2,7 +2,6 @@ import { sql, type Transaction } from 'kysely';
 import type { Database, Db, DeploymentRow } from './db.ts';
 import { assertTransition, isFinal, type DeploymentStatus } from './deployment-state.ts';
 import type { ControlPublisher } from './control-messages.ts';
-import { BerthError } from './errors.ts';
 import { deploymentPayload, deploymentPayloadSql, recordWebhookEvent, statusEvent, type WebhookEvent } from './webhook-outbox.ts';
 import type { Logger } from './logger.ts';
 import type { StatusPublisher } from './status-publisher.ts';

@@ -2,17 +2,15 @@ import { deploymentStatuses } from '@berth/shared/deployment-state';
 import type { DeploymentLifecycle } from '@berth/shared/deployment-lifecycle';
 import type { DeploymentStore } from '@berth/shared/deployment-store';
 import { BerthError } from '@berth/shared/errors';
-import { newDeploymentId } from '@berth/shared/ids';
 import type { ApiConfig } from '../config.ts';
-import type { DeploymentQueue } from '../deployment-queue.ts';
 import { deploymentView, deploymentViewSchema, type Urls } from '../deployment-view.ts';
 import { assertProjectName, parseFields, toDeploymentInput, type DeploymentFields, type DeploymentInput } from '../deployment-input.ts';
 import type { ProjectRow } from '@berth/shared/db';
 import type { ProjectStore } from '@berth/shared/project-store';
 import { GroupCommit } from '../group-commit.ts';
 import type { Releases } from '../releases.ts';
-import { RateLimitedError, type RateLimiter } from '../rate-limiter.ts';
-import { ConcurrencyLimit } from '../concurrency-limit.ts';
+import type { RateLimiter } from '../rate-limiter.ts';
+import type { ConcurrencyLimit } from '../concurrency-limit.ts';
 import type { ApiInstance, ApiPlugin } from './api-plugin.ts';
 import { idParams } from './deployment-params.ts';
 import { readMultipart } from './deployment-upload.ts';
@@ -84,17 +82,14 @@ function createRoute(app: ApiInstance, { projects, releases, uploads, limiter, c
     const { input, project } = request.isMultipart()
       ? await allowed.then(() => uploads.run(() => readMultipart(request))).then(({ fields, archive }) => prepare(fields, archive))
       : await whileAllowed(allowed, (async () => prepare(parseFields(request.body), undefined))());
-    const { env, buildEnv } = project ? releases.projectEnv(project) : { env: {}, buildEnv: {} };
-    const row = await releases.create({
-      project: { name: input.project },
+    const row = await releases.deployProject(project, {
+      project: input.project,
       // The project is made on first use, with the source's settings.
       projectSettings: { gitUrl: input.gitUrl ?? null, ref: input.ref ?? null, rootDir: input.rootDir, port: input.port, healthPath: input.healthPath },
       source: input.archive ? { type: 'archive', archive: input.archive } : { type: 'git', gitUrl: input.gitUrl!, ref: input.ref ?? null },
-      rootDir: input.rootDir,
-      port: input.port,
-      healthPath: input.healthPath ?? project?.health_path ?? '/',
-      env: { ...env, ...input.env },
-      buildEnv,
+      // This request's settings, not the project's (only the health path falls back to the project's).
+      settings: { rootDir: input.rootDir, port: input.port, ...(input.healthPath !== undefined ? { healthPath: input.healthPath } : {}) },
+      env: input.env,
       promote: input.promote,
     });
     const id = row.id;

@@ -2,9 +2,6 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { FastifyReply } from 'fastify';
 import type { Db, ProjectRow } from '@berth/shared/db';
 import type { RateLimiter } from '../rate-limiter.ts';
-import type { DeploymentLifecycle } from '@berth/shared/deployment-lifecycle';
-import type { DeploymentStore } from '@berth/shared/deployment-store';
-import { isFinal } from '@berth/shared/deployment-state';
 import { BerthError } from '@berth/shared/errors';
 import { assertSafeGitRef } from '@berth/shared/git-url';
 import type { Logger } from '@berth/shared/logger';
@@ -21,14 +18,11 @@ export interface GitHookRoutesOptions {
   db: Db;
   projects: Pick<ProjectStore, 'get'>;
   releases: Releases;
-  lifecycle: DeploymentLifecycle;
-  store: Pick<DeploymentStore, 'list'>;
   secrets: SecretBox;
-  announceRoutes: () => Promise<void>;
   /** Pushes count against the deploy rate limit like every other way to start a build (per project). */
   limiter: Pick<RateLimiter, 'take'>;
   logger: Logger;
-  config: Urls & { DEFAULT_APP_PORT: number };
+  config: Urls;
 }
 
 /** Checked when the project or its secret is missing, so that case takes as long as a wrong signature. */
@@ -57,7 +51,7 @@ const answerSchema = {
  * `<branch>--<project>`; a deleted branch stops its previews.
  */
 export const gitHookRoutes: ApiPlugin<GitHookRoutesOptions> = async (app, opts) => {
-  const { db, projects, releases, lifecycle, store, secrets, config, logger, limiter } = opts;
+  const { db, projects, releases, secrets, config, logger, limiter } = opts;
   // This plugin's routes get the raw body: the signature is over the exact bytes.
   app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
 
@@ -122,34 +116,15 @@ export const gitHookRoutes: ApiPlugin<GitHookRoutesOptions> = async (app, opts) 
     const production = event.branch === (project.git_ref ?? 'main');
     if (event.kind === 'deleted') {
       if (production) return { action: 'ignored' as const, reason: 'the production branch was deleted; its release keeps running' };
-      const stopped: string[] = [];
-      for (let page = await store.list({ limit: 100, project: project.name }); ; ) {
-        for (const d of page.items) {
-          // Only previews: one that was promoted (or a release made from it) serves the project now.
-          const preview = d.branch === event.branch && !d.promote && d.id !== project.current_deployment_id;
-          if (preview && !isFinal(d.status)) {
-            await lifecycle.stop(d.id);
-            stopped.push(d.id);
-          }
-        }
-        if (!page.nextCursor) break;
-        page = await store.list({ limit: 100, project: project.name, cursor: page.nextCursor });
-      }
-      await opts.announceRoutes();
+      const stopped = await releases.stopPreviews(project, event.branch);
       logger.info({ project: project.name, branch: event.branch, stopped }, 'branch deleted: its previews stopped');
       return { action: 'stopped' as const, stopped };
     }
     if (!project.git_url) throw new BerthError('CONFLICT', `${project.name} has no gitUrl to build a push from; set it first`);
     await limiter.take(`hook:${project.name}`);
-    const { env, buildEnv } = releases.projectEnv(project);
-    const row = await releases.create({
-      project,
+    const row = await releases.deployProject(project, {
+      project: project.name,
       source: { type: 'git', gitUrl: project.git_url, ref: event.sha },
-      rootDir: project.root_dir,
-      port: project.port ?? config.DEFAULT_APP_PORT,
-      healthPath: project.health_path,
-      env,
-      buildEnv,
       promote: production,
       push: { branch: production ? null : event.branch, commitSha: event.sha, author: event.author, message: event.message },
     });
