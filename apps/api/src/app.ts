@@ -34,6 +34,7 @@ import { ConcurrencyLimit } from './concurrency-limit.ts';
 import { RateLimitedError, RateLimiter } from './rate-limiter.ts';
 import { domainRoutes } from './routes/domains.ts';
 import { webhookRoutes } from './routes/webhooks.ts';
+import { WebhookStore } from '@berth/shared/webhook-store';
 import { gitHookRoutes } from './routes/git-hooks.ts';
 import type { Db } from '@berth/shared/db';
 import type { DomainStore } from '@berth/shared/domain-store';
@@ -60,7 +61,7 @@ export interface AppDeps {
   queue: DeploymentQueue;
   relay: EventRelay;
   projects: ProjectStore;
-  /** Tables without a store of their own yet (webhooks, hook deliveries). */
+  /** Tables without a store of their own yet (hook deliveries); the webhook store's. */
   db: Db;
   archives: ArchiveStore;
   routing: RoutingStore;
@@ -137,7 +138,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await api.register(deploymentLogRoutes, { store, logs, config });
   await api.register(eventRoutes, { store, logs, history, relay, streams, config });
   await api.register(domainRoutes, { domains: deps.domains, announceRoutes: deps.announceRoutes, config });
-  await api.register(webhookRoutes, { db: deps.db, projects, secrets, config });
+  await api.register(webhookRoutes, { webhooks: new WebhookStore(deps.db), projects, secrets, config });
   await api.register(gitHookRoutes, { db: deps.db, projects, releases, secrets, limiter, logger: deps.logger, config });
   await api.register(tokenRoutes, {
     tokens,

@@ -32,6 +32,7 @@ import { Reaper } from './reaper.ts';
 import { ReplicaReconciler } from './replica-reconciler.ts';
 import { ReplicaStore } from '@berth/shared/replica-store';
 import { WebhookSender } from './webhooks/webhook-sender.ts';
+import { WebhookStore } from '@berth/shared/webhook-store';
 import { RuntimeLogFollower } from './runtime-logs.ts';
 import { extractArchive } from './source/archive-source.ts';
 import { cloneRepository } from './source/git-source.ts';
@@ -124,7 +125,7 @@ export async function startWorker(deps: {
     const replicas = startReplicaReconciler(parts, opened);
     await subscribeToControl(config, worker, runtime, logger, opened, (id) => void replicas?.poke(id));
     const webhooks = new WebhookSender({
-      db,
+      webhooks: new WebhookStore(db),
       secrets,
       logger,
       options: {
