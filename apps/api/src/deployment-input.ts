@@ -7,19 +7,14 @@ import { projectNamePattern, toProjectName } from '@berth/shared/ids';
 export const envSchema = z
   .record(z.string().max(256), z.string().max(32 * 1024))
   .superRefine((env, ctx) => {
-    checkEnvNames(env, ctx);
+    for (const key of Object.keys(env)) {
+      if (!envName.test(key)) ctx.addIssue({ code: 'custom', path: [key], message: 'env names are letters, digits and _, not starting with a digit' });
+    }
     if (Object.keys(env).length > 200) ctx.addIssue({ code: 'custom', message: 'at most 200 env variables' });
   });
 
 /** An env variable's name. */
-const envName = /^[A-Za-z_][A-Za-z0-9_]*$/;
-
-/** The env-name rule, for every schema that takes env names (a set, or a patch with nulls). */
-export function checkEnvNames(env: Record<string, unknown>, ctx: z.RefinementCtx): void {
-  for (const key of Object.keys(env)) {
-    if (!envName.test(key)) ctx.addIssue({ code: 'custom', path: [key], message: 'env names are letters, digits and _, not starting with a digit' });
-  }
-}
+export const envName = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /** A path the app answers health checks on: absolute, no scheme or host, printable. */
 export const healthPathSchema = z

@@ -1,7 +1,7 @@
 import { z } from '@berth/shared/config';
 import { assertSafeGitRef, assertSafeGitUrl } from '@berth/shared/git-url';
 import type { ApiConfig } from './config.ts';
-import { checkEnvNames, envSchema, healthPathSchema, normalizeRootDir } from './deployment-input.ts';
+import { envName, envSchema, healthPathSchema, normalizeRootDir } from './deployment-input.ts';
 import { scaleSchema } from './routes/deployment-scale.ts';
 import { refuseLocalGitHost } from './routes/git-host.ts';
 
@@ -37,7 +37,11 @@ export const patchSchema = settingsSchema.extend(scaleSchema.shape).strict();
 export const createSchema = settingsSchema.extend({ name: z.string().min(1).max(64), env: envSchema.optional(), buildEnv: envSchema.optional() }).strict();
 const envPatchValues = z
   .record(z.string().max(256), z.string().max(32 * 1024).nullable())
-  .superRefine(checkEnvNames)
+  .superRefine((env, ctx) => {
+    for (const key of Object.keys(env)) {
+      if (!envName.test(key)) ctx.addIssue({ code: 'custom', path: [key], message: 'env names are letters, digits and _, not starting with a digit' });
+    }
+  })
   .optional();
 export const envPutSchema = z.object({ env: envSchema, buildEnv: envSchema.optional() }).strict();
 export const envPatchSchema = z.object({ env: envPatchValues, buildEnv: envPatchValues }).strict();
