@@ -8,6 +8,7 @@ WORKDIR /berth
 COPY package.json package-lock.json .npmrc ./
 COPY packages/shared/package.json packages/shared/node-runtimes.json packages/shared/
 COPY packages/client/package.json packages/client/
+COPY packages/testing/package.json packages/testing/
 COPY apps/api/package.json apps/api/
 COPY apps/worker/package.json apps/worker/
 COPY apps/router-sync/package.json apps/router-sync/

@@ -19,7 +19,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { createRedis } from '@berth/shared/redis';
 import { queuePrefix } from '@berth/shared/redis-keys';
-import { freePort } from '../test/helpers/ports.ts';
+import { freePort } from '@berth/testing/ports';
 import { createBenchDatabase, type BenchDatabase } from './bench-db.ts';
 import { get, median, until } from './platform.ts';
 

@@ -13,7 +13,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRedis } from '@berth/shared/redis';
 import { queuePrefix } from '@berth/shared/redis-keys';
-import { freePort } from '../test/helpers/ports.ts';
+import { freePort } from '@berth/testing/ports';
 import { createBenchDatabase } from './bench-db.ts';
 import { get, until } from './platform.ts';
 

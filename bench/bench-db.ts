@@ -8,7 +8,7 @@ import { DeploymentStore } from '@berth/shared/deployment-store';
 import { LogStore } from '@berth/shared/log-store';
 import { TransitionHistory } from '@berth/shared/transition-history';
 import { DeploymentLifecycle, noRetry } from '@berth/shared/deployment-lifecycle';
-import { dropDatabase } from '../test/helpers/drop-database.ts';
+import { dropDatabase } from '@berth/testing/drop-database';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const baseDb = process.env.DATABASE_URL ?? 'postgres://berth:berth@127.0.0.1:5432/berth';

@@ -11,7 +11,7 @@ import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { zipTestApp } from '../test/helpers/archives.ts';
+import { zipTestApp } from '@berth/testing/archives';
 import { ensureNetwork, get, median, postArchive, startPlatform, until } from './platform.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');

@@ -11,7 +11,7 @@ import { containerName } from '@berth/shared/docker-names';
 import { newDeploymentId } from '@berth/shared/ids';
 import { DockerRuntime } from '../apps/worker/src/docker/docker-runtime.ts';
 import type { ContainerRuntime } from '../apps/worker/src/docker/container-runtime.ts';
-import { runtimeFollower } from '../test/helpers/runtime-follower.ts';
+import { runtimeFollower } from '@berth/testing/runtime-follower';
 import { createBenchDatabase, runningDeployment, type BenchDatabase } from './bench-db.ts';
 import { until } from './platform.ts';
 

@@ -21,8 +21,8 @@ import { createLogger } from '@berth/shared/logger';
 import { createRedis } from '@berth/shared/redis';
 import { migrateToLatest } from '@berth/migrations/migrate';
 import { LogSink } from '@berth/worker/log-sink';
-import { freePort } from '../test/helpers/ports.ts';
-import { dropDatabase } from '../test/helpers/drop-database.ts';
+import { freePort } from '@berth/testing/ports';
+import { dropDatabase } from '@berth/testing/drop-database';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const oneViewerLines = Number(process.env.LINES ?? 200_000);

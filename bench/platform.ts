@@ -7,8 +7,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-import { freePort } from '../test/helpers/ports.ts';
-import { dropDatabase } from '../test/helpers/drop-database.ts';
+import { freePort } from '@berth/testing/ports';
+import { dropDatabase } from '@berth/testing/drop-database';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const baseDb = process.env.DATABASE_URL ?? 'postgres://berth:berth@127.0.0.1:5432/berth';

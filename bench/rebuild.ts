@@ -16,7 +16,7 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { zipEntries, type ZipEntry } from '../test/helpers/archives.ts';
+import { zipEntries, type ZipEntry } from '@berth/testing/archives';
 import { ensureNetwork, median, startPlatform, until } from './platform.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');

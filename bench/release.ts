@@ -11,8 +11,8 @@
  */
 import http from 'node:http';
 import pg from 'pg';
-import { zipTestApp } from '../test/helpers/archives.ts';
-import { SteadyLoad, percentile, type LoadSample } from '../test/helpers/load.ts';
+import { zipTestApp } from '@berth/testing/archives';
+import { SteadyLoad, percentile, type LoadSample } from '@berth/testing/load';
 import { ensureNetwork, startPlatform, until } from './platform.ts';
 
 const releases = Number(process.env.RELEASES ?? 10);
@@ -65,7 +65,7 @@ const platform = await startPlatform({
   instance,
   network,
   token,
-  env: { DRAIN_MS: '5000', MAINTENANCE_INTERVAL_MS: '1000', LOG_LEVEL: 'warn' },
+  env: { DRAIN_MS: '5000', REAPER_INTERVAL_MS: '1000', LOG_LEVEL: 'warn' },
 });
 const db = new pg.Client({ connectionString: platform.dbUrl });
 await db.connect();

@@ -17,7 +17,7 @@ import { HttpCaddyAdmin } from '../apps/router-sync/src/caddy-admin.ts';
 import { buildCaddyConfig, type RoutingState, type RunningApp } from '../apps/router-sync/src/caddy-config.ts';
 import type { RouterSyncConfig } from '../apps/router-sync/src/config.ts';
 import { RouterSync } from '../apps/router-sync/src/router-sync.ts';
-import { startCaddy } from '../test/helpers/caddy.ts';
+import { startCaddy } from '@berth/testing/caddy';
 import { get, median, until } from './platform.ts';
 
 const sizes = (process.env.BENCH_ROUTES ?? '1000,10000').split(',').map(Number);

@@ -13,9 +13,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-import { freePort } from '../test/helpers/ports.ts';
+import { freePort } from '@berth/testing/ports';
 import { ensureNetwork, median } from './platform.ts';
-import { dropDatabase } from '../test/helpers/drop-database.ts';
+import { dropDatabase } from '@berth/testing/drop-database';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const rounds = Number(process.env.BENCH_ROUNDS ?? 5);

@@ -16,7 +16,7 @@ import { promisify } from 'node:util';
 import { createDb } from '@berth/shared/db';
 import { DeploymentStore } from '@berth/shared/deployment-store';
 import { TransitionHistory } from '@berth/shared/transition-history';
-import { zipTestApp } from '../test/helpers/archives.ts';
+import { zipTestApp } from '@berth/testing/archives';
 import { ensureNetwork, get, postArchive, startPlatform, until } from './platform.ts';
 
 const run = promisify(execFile);

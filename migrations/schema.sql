@@ -1,3 +1,33 @@
+CREATE FUNCTION public.audit_log_guard() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+    declare
+      cutoff timestamptz := nullif(current_setting('berth.audit_prune_before', true), '')::timestamptz;
+    begin
+      if tg_op = 'DELETE' and cutoff is not null and cutoff <= now() - interval '1 day' and old.at < cutoff then
+        return old;
+      end if;
+      raise exception 'audit_log is append-only: % refused', tg_op using errcode = 'insufficient_privilege';
+    end $$;
+CREATE FUNCTION public.audit_log_prune(keep interval) RETURNS bigint
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'public'
+    AS $$
+    declare
+      cutoff timestamptz := now() - keep;
+      bound bigint;
+      removed bigint;
+    begin
+      if keep < interval '1 day' then
+        raise exception 'audit retention is at least one day, not %', keep using errcode = 'invalid_parameter_value';
+      end if;
+      select coalesce((select min(id) from audit_log where at >= cutoff), (select max(id) from audit_log)) into bound;
+      perform set_config('berth.audit_prune_before', cutoff::text, true);
+      delete from audit_log where id < bound and at < cutoff;
+      get diagnostics removed = row_count;
+      perform set_config('berth.audit_prune_before', '', true);
+      return removed;
+    end $$;
 CREATE TABLE public.api_tokens (
     id text NOT NULL,
     name text NOT NULL,
@@ -5,7 +35,46 @@ CREATE TABLE public.api_tokens (
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     revoked_at timestamp with time zone,
     scope text DEFAULT 'admin'::text NOT NULL,
+    owner_user_id text,
+    projects text[],
+    expires_at timestamp with time zone,
+    last_used_at timestamp with time zone,
     CONSTRAINT api_tokens_scope_check CHECK ((scope = ANY (ARRAY['admin'::text, 'deploy'::text, 'read'::text])))
+);
+CREATE TABLE public.audit_log (
+    id bigint NOT NULL,
+    at timestamp with time zone NOT NULL,
+    actor_kind text NOT NULL,
+    actor_id text,
+    actor_name text,
+    action text NOT NULL,
+    target_kind text,
+    target_id text,
+    project text,
+    client_address text,
+    result text NOT NULL,
+    detail jsonb DEFAULT '{}'::jsonb NOT NULL,
+    prev_hash text NOT NULL,
+    hash text NOT NULL,
+    CONSTRAINT audit_log_actor_kind_check CHECK ((actor_kind = ANY (ARRAY['user'::text, 'token'::text, 'deploy-key'::text, 'system'::text, 'anonymous'::text]))),
+    CONSTRAINT audit_log_result_check CHECK ((result = ANY (ARRAY['ok'::text, 'denied'::text, 'failed'::text])))
+);
+CREATE SEQUENCE public.audit_log_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1;
+ALTER SEQUENCE public.audit_log_id_seq OWNED BY public.audit_log.id;
+CREATE TABLE public.deploy_keys (
+    id text NOT NULL,
+    project text NOT NULL,
+    name text NOT NULL,
+    key_hash text NOT NULL,
+    created_by text,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    last_used_at timestamp with time zone,
+    revoked_at timestamp with time zone
 );
 CREATE TABLE public.deployment_archives (
     deployment_id text NOT NULL,
@@ -85,6 +154,13 @@ CREATE TABLE public.kysely_migration_lock (
     id character varying(255) NOT NULL,
     is_locked integer DEFAULT 0 NOT NULL
 );
+CREATE TABLE public.project_members (
+    project text NOT NULL,
+    user_id text NOT NULL,
+    role text NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT project_members_role_check CHECK ((role = ANY (ARRAY['admin'::text, 'deployer'::text, 'viewer'::text])))
+);
 CREATE TABLE public.projects (
     name text NOT NULL,
     current_deployment_id text,
@@ -101,6 +177,42 @@ CREATE TABLE public.projects (
     hook_secret_sealed text,
     replicas integer DEFAULT 1 NOT NULL,
     CONSTRAINT projects_replicas_check CHECK ((replicas >= 1))
+);
+CREATE TABLE public.sessions (
+    id_hash text NOT NULL,
+    user_id text NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    last_seen_at timestamp with time zone DEFAULT now() NOT NULL,
+    idle_expires_at timestamp with time zone NOT NULL,
+    expires_at timestamp with time zone NOT NULL,
+    revoked_at timestamp with time zone,
+    client_address text
+);
+CREATE TABLE public.user_recovery_codes (
+    user_id text NOT NULL,
+    code_hash text NOT NULL,
+    used_at timestamp with time zone
+);
+CREATE TABLE public.user_setup_links (
+    token_hash text NOT NULL,
+    user_id text NOT NULL,
+    purpose text NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    expires_at timestamp with time zone NOT NULL,
+    used_at timestamp with time zone,
+    CONSTRAINT user_setup_links_purpose_check CHECK ((purpose = ANY (ARRAY['invite'::text, 'set-password'::text, 'reset'::text])))
+);
+CREATE TABLE public.users (
+    id text NOT NULL,
+    email text NOT NULL,
+    password_hash text,
+    role text DEFAULT 'member'::text NOT NULL,
+    disabled_at timestamp with time zone,
+    totp_secret_sealed text,
+    totp_enabled boolean DEFAULT false NOT NULL,
+    totp_last_step bigint,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT users_role_check CHECK ((role = ANY (ARRAY['owner'::text, 'member'::text])))
 );
 CREATE TABLE public.webhook_deliveries (
     id text NOT NULL,
@@ -131,6 +243,14 @@ ALTER TABLE ONLY public.api_tokens
     ADD CONSTRAINT api_tokens_pkey PRIMARY KEY (id);
 ALTER TABLE ONLY public.api_tokens
     ADD CONSTRAINT api_tokens_token_hash_key UNIQUE (token_hash);
+ALTER TABLE ONLY public.audit_log
+    ADD CONSTRAINT audit_log_hash_key UNIQUE (hash);
+ALTER TABLE ONLY public.audit_log
+    ADD CONSTRAINT audit_log_pkey PRIMARY KEY (id);
+ALTER TABLE ONLY public.deploy_keys
+    ADD CONSTRAINT deploy_keys_key_hash_key UNIQUE (key_hash);
+ALTER TABLE ONLY public.deploy_keys
+    ADD CONSTRAINT deploy_keys_pkey PRIMARY KEY (id);
 ALTER TABLE ONLY public.deployment_archives
     ADD CONSTRAINT deployment_archives_pkey PRIMARY KEY (deployment_id);
 ALTER TABLE ONLY public.deployment_logs
@@ -147,14 +267,30 @@ ALTER TABLE ONLY public.kysely_migration_lock
     ADD CONSTRAINT kysely_migration_lock_pkey PRIMARY KEY (id);
 ALTER TABLE ONLY public.kysely_migration
     ADD CONSTRAINT kysely_migration_pkey PRIMARY KEY (name);
+ALTER TABLE ONLY public.project_members
+    ADD CONSTRAINT project_members_pkey PRIMARY KEY (project, user_id);
 ALTER TABLE ONLY public.projects
     ADD CONSTRAINT projects_id_key UNIQUE (id);
 ALTER TABLE ONLY public.projects
     ADD CONSTRAINT projects_pkey PRIMARY KEY (name);
+ALTER TABLE ONLY public.sessions
+    ADD CONSTRAINT sessions_pkey PRIMARY KEY (id_hash);
+ALTER TABLE ONLY public.user_recovery_codes
+    ADD CONSTRAINT user_recovery_codes_pkey PRIMARY KEY (user_id, code_hash);
+ALTER TABLE ONLY public.user_setup_links
+    ADD CONSTRAINT user_setup_links_pkey PRIMARY KEY (token_hash);
+ALTER TABLE ONLY public.users
+    ADD CONSTRAINT users_pkey PRIMARY KEY (id);
 ALTER TABLE ONLY public.webhook_deliveries
     ADD CONSTRAINT webhook_deliveries_pkey PRIMARY KEY (id);
 ALTER TABLE ONLY public.webhooks
     ADD CONSTRAINT webhooks_pkey PRIMARY KEY (id);
+CREATE INDEX api_tokens_owner_idx ON public.api_tokens USING btree (owner_user_id);
+CREATE INDEX audit_log_action_idx ON public.audit_log USING btree (action, id);
+CREATE INDEX audit_log_actor_idx ON public.audit_log USING btree (actor_id, id);
+CREATE INDEX audit_log_at_idx ON public.audit_log USING btree (at);
+CREATE INDEX audit_log_project_idx ON public.audit_log USING btree (project, id);
+CREATE INDEX deploy_keys_project_idx ON public.deploy_keys USING btree (project);
 CREATE INDEX deployment_transitions_deployment_idx ON public.deployment_transitions USING btree (deployment_id, id);
 CREATE INDEX deployments_created_idx ON public.deployments USING btree (created_at DESC, id DESC);
 CREATE INDEX deployments_project_branch_idx ON public.deployments USING btree (project, branch, created_at);
@@ -162,9 +298,21 @@ CREATE INDEX deployments_project_idx ON public.deployments USING btree (project,
 CREATE INDEX deployments_queued_idx ON public.deployments USING btree (created_at, id) WHERE (status = 'queued'::text);
 CREATE INDEX deployments_status_idx ON public.deployments USING btree (status);
 CREATE INDEX domains_project_idx ON public.domains USING btree (project);
+CREATE INDEX project_members_user_idx ON public.project_members USING btree (user_id);
+CREATE INDEX sessions_user_idx ON public.sessions USING btree (user_id);
+CREATE INDEX user_setup_links_user_idx ON public.user_setup_links USING btree (user_id);
+CREATE UNIQUE INDEX users_email_key ON public.users USING btree (lower(email));
 CREATE INDEX webhook_deliveries_unsent_idx ON public.webhook_deliveries USING btree (created_at) WHERE (NOT enqueued);
 CREATE INDEX webhook_deliveries_webhook_idx ON public.webhook_deliveries USING btree (webhook_id, created_at);
 CREATE INDEX webhooks_project_idx ON public.webhooks USING btree (project);
+CREATE TRIGGER audit_log_append_only BEFORE DELETE OR UPDATE ON public.audit_log FOR EACH ROW EXECUTE FUNCTION public.audit_log_guard();
+CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON public.audit_log FOR EACH STATEMENT EXECUTE FUNCTION public.audit_log_guard();
+ALTER TABLE ONLY public.api_tokens
+    ADD CONSTRAINT api_tokens_owner_user_id_fkey FOREIGN KEY (owner_user_id) REFERENCES public.users(id) ON DELETE CASCADE;
+ALTER TABLE ONLY public.deploy_keys
+    ADD CONSTRAINT deploy_keys_created_by_fkey FOREIGN KEY (created_by) REFERENCES public.users(id) ON DELETE SET NULL;
+ALTER TABLE ONLY public.deploy_keys
+    ADD CONSTRAINT deploy_keys_project_fkey FOREIGN KEY (project) REFERENCES public.projects(name) ON DELETE CASCADE;
 ALTER TABLE ONLY public.deployment_archives
     ADD CONSTRAINT deployment_archives_deployment_id_fkey FOREIGN KEY (deployment_id) REFERENCES public.deployments(id) ON DELETE CASCADE;
 ALTER TABLE ONLY public.deployment_logs
@@ -179,6 +327,16 @@ ALTER TABLE ONLY public.domains
     ADD CONSTRAINT domains_project_fkey FOREIGN KEY (project) REFERENCES public.projects(name) ON DELETE CASCADE;
 ALTER TABLE ONLY public.hook_deliveries
     ADD CONSTRAINT hook_deliveries_project_fkey FOREIGN KEY (project) REFERENCES public.projects(name) ON DELETE CASCADE;
+ALTER TABLE ONLY public.project_members
+    ADD CONSTRAINT project_members_project_fkey FOREIGN KEY (project) REFERENCES public.projects(name) ON DELETE CASCADE;
+ALTER TABLE ONLY public.project_members
+    ADD CONSTRAINT project_members_user_id_fkey FOREIGN KEY (user_id) REFERENCES public.users(id) ON DELETE CASCADE;
+ALTER TABLE ONLY public.sessions
+    ADD CONSTRAINT sessions_user_id_fkey FOREIGN KEY (user_id) REFERENCES public.users(id) ON DELETE CASCADE;
+ALTER TABLE ONLY public.user_recovery_codes
+    ADD CONSTRAINT user_recovery_codes_user_id_fkey FOREIGN KEY (user_id) REFERENCES public.users(id) ON DELETE CASCADE;
+ALTER TABLE ONLY public.user_setup_links
+    ADD CONSTRAINT user_setup_links_user_id_fkey FOREIGN KEY (user_id) REFERENCES public.users(id) ON DELETE CASCADE;
 ALTER TABLE ONLY public.webhook_deliveries
     ADD CONSTRAINT webhook_deliveries_webhook_id_fkey FOREIGN KEY (webhook_id) REFERENCES public.webhooks(id) ON DELETE CASCADE;
 ALTER TABLE ONLY public.webhooks

@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # The README's test command: installs and starts what the tests need (Docker
 # Engine, Redis, Postgres, Caddy, git; npm dependencies; local base images),
-# then runs unit, integration and end-to-end tests. `npm test -- <filter>`
-# passes arguments on to vitest.
+# then runs every tier (test/README.md: unit, integration, stack, browser, faults) in one vitest
+# run, the swarm matrix, and the disruptive fault tests alone. `npm test -- <filter>` passes
+# arguments on to vitest (`npm test -- --project integration`: one tier).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib/services.sh
 
 ensure_services
-ensure_swarm # test/e2e/swarm-runtime.test.ts runs services on a one-node swarm (docker-registry is installed above)
+ensure_swarm # test/stack/e2e/swarm-runtime.test.ts runs services on a one-node swarm (docker-registry is installed above)
 bash scripts/make-caddy-image.sh >/dev/null # berth/caddy: swarm tests run Caddy as a container on the overlay
 [ -d node_modules ] || { say "installing npm dependencies"; npm ci --no-audit --no-fund >/dev/null; }
 export REDIS_URL=${REDIS_URL:-redis://127.0.0.1:${REDIS_PORT}}
@@ -16,6 +17,7 @@ export DATABASE_URL=${DATABASE_URL:-postgres://berth:berth@127.0.0.1:${PG_PORT}/
 say "type-checking"
 npx tsc --noEmit -p .
 npx tsc --noEmit -p apps/dashboard # the browser app (DOM types, Preact JSX) has its own tsconfig
+npm run --silent lint # the lint gate (eslint.config.js): unused code, floating promises, type-only imports, import cycles
 say "building the compiled programs (what npm run up runs)"
 npm run --silent build >/dev/null
 say "running tests"
@@ -30,10 +32,10 @@ if [ "${1:-}" = --swarm ]; then swarm_only=1; shift; fi
 # The runtime matrix: the end-to-end and fault tests that apply to both runtimes run a second time with
 # BERTH_RUNTIME=swarm (services on overlays of their own, images through a registry, Caddy as a container on them).
 # Left out: tests of what only docker mode has (the isolated bridge, host-dialled containers) and the
-# slow ones whose swarm paths test/e2e/swarm-*.test.ts already cover.
+# slow ones whose swarm paths test/stack/e2e/swarm-*.test.ts already cover.
 SWARM_MATRIX=(
-  test/e2e/deploy.test.ts
-  test/e2e/runtime-logs.test.ts
+  test/stack/e2e/deploy.test.ts
+  test/stack/e2e/runtime-logs.test.ts
   test/faults/app-crash.test.ts
   test/faults/cancel.test.ts
   test/faults/reaper.test.ts
@@ -45,11 +47,12 @@ if [ -n "$swarm_only" ] || [ $# -eq 0 ]; then
   files=("$@")
   [ ${#files[@]} -gt 0 ] || files=("${SWARM_MATRIX[@]}")
   # Longer per-test limits: each swarm deploy also pushes to a test registry that starts empty and waits
-  # for Swarm's first health check (the waits in the tests scale the same way: runtimeWait in test/helpers).
+  # for Swarm's first health check (the waits in the tests scale the same way: runtimeWait in @berth/testing).
   BERTH_RUNTIME=swarm npx vitest run --testTimeout=180000 --hookTimeout=180000 --reporter=default --reporter=json --outputFile.json=.berth/vitest-swarm.json "${files[@]}" || status=$?
 fi
-# Then, alone, the tests that restart the Docker daemon: for the full suite and for test:faults.
-if [ -z "$swarm_only" ] && { [ $# -eq 0 ] || [[ " $* " == *" test/faults"* ]]; }; then
+# Then, alone, the tests that restart the Docker daemon: for the full suite and for the faults tier
+# (`npm run test:faults`, `npm test -- --project faults`).
+if [ -z "$swarm_only" ] && { [ $# -eq 0 ] || [[ " $* " == *" test/faults"* ]] || [[ " $* " == *" --project faults "* ]]; }; then
   say "running disruptive fault tests (Docker daemon restart, a second swarm node) on their own, one at a time"
   BERTH_DISRUPTIVE=1 npx vitest run --reporter=default --reporter=json --outputFile.json=.berth/vitest-disruptive.json || status=$?
 fi

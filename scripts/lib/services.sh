@@ -23,6 +23,7 @@ ensure_packages() {
   command -v pg_ctlcluster >/dev/null || missing+=(postgresql)
   command -v git >/dev/null || missing+=(git)
   command -v docker-compose >/dev/null || missing+=(docker-compose) # validates docker-compose.yml
+  command -v systemd-analyze >/dev/null || missing+=(systemd) # verifies the generated systemd units
   [ -x /bin/busybox ] || missing+=(busybox-static)
   [ -x /usr/bin/chromium ] || missing+=(chromium) # the dashboard's browser tests (playwright-core drives it)
   command -v docker-registry >/dev/null || missing+=(docker-registry) # swarm mode's image registry

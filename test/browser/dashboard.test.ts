@@ -1,8 +1,8 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { zipTestApp } from '../helpers/archives.ts';
-import { downloadedLog, launchBrowser, screenshots, widths } from '../helpers/browser.ts';
-import { instanceContainers, startStack, testToken, type Stack } from '../helpers/stack.ts';
+import { zipTestApp } from '@berth/testing/archives';
+import { downloadedLog, launchBrowser, screenshots, widths } from '@berth/testing/browser';
+import { instanceContainers, startStack, testToken, type Stack } from '@berth/testing/stack';
 
 let stack: Stack;
 let browser: Browser;

@@ -1,10 +1,10 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { downloadedLog, launchBrowser, longTaskObserver, longTasks, screenshots, widths } from '../helpers/browser.ts';
-import { logWriter } from '../helpers/log-writer.ts';
-import { zipTestApp } from '../helpers/archives.ts';
-import { createDeployment } from '../helpers/deployments.ts';
-import { startStack, testToken, type Stack } from '../helpers/stack.ts';
+import { downloadedLog, launchBrowser, longTaskObserver, longTasks, screenshots, widths } from '@berth/testing/browser';
+import { logWriter } from '@berth/testing/log-writer';
+import { zipTestApp } from '@berth/testing/archives';
+import { createDeployment } from '@berth/testing/deployments';
+import { startStack, testToken, type Stack } from '@berth/testing/stack';
 
 let stack: Stack;
 let browser: Browser;

@@ -1,9 +1,9 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { callApi, releaseAppDir, settled } from '../helpers/deployments.ts';
-import { startGitServer, type GitServer } from '../helpers/git-server.ts';
-import { screenshots, signedInPage, widths } from '../helpers/browser.ts';
-import { instanceContainers, startStack, testToken, type Stack } from '../helpers/stack.ts';
+import { callApi, releaseAppDir, settled } from '@berth/testing/deployments';
+import { startGitServer, type GitServer } from '@berth/testing/git-server';
+import { screenshots, signedInPage, widths } from '@berth/testing/browser';
+import { instanceContainers, startStack, testToken, type Stack } from '@berth/testing/stack';
 
 // A git project driven from the dashboard as a person would: deploy, releases, promote, roll back, env, domains.
 let stack: Stack;

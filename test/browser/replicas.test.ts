@@ -1,9 +1,9 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DeploymentStatus } from '@berth/shared/deployment-state';
-import { screenshots, signedInPage } from '../helpers/browser.ts';
-import { deploymentIn, storedReplicas } from '../helpers/replicas.ts';
-import { startStack, testToken, type Stack } from '../helpers/stack.ts';
+import { screenshots, signedInPage } from '@berth/testing/browser';
+import { deploymentIn, storedReplicas } from '@berth/testing/replicas';
+import { startStack, testToken, type Stack } from '@berth/testing/stack';
 
 // The replicas controls as a person uses them, against a real API in swarm mode (SWARM_MAX_REPLICAS=5).
 // No worker: the rows are made here; what is checked is what the page sends, shows and refuses.

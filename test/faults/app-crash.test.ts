@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { zipTestApp } from '../helpers/archives.ts';
-import { createDeployment, logLines, settled } from '../helpers/deployments.ts';
-import { request } from '../helpers/http.ts';
-import { waitFor } from '../helpers/ports.ts';
-import { startStack, type Stack } from '../helpers/stack.ts';
+import { zipTestApp } from '@berth/testing/archives';
+import { createDeployment, logLines, settled } from '@berth/testing/deployments';
+import { request } from '@berth/testing/http';
+import { waitFor } from '@berth/testing/ports';
+import { startStack, type Stack } from '@berth/testing/stack';
 
 let stack: Stack;
 beforeAll(async () => {

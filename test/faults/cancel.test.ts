@@ -3,12 +3,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deploymentQueueName } from '@berth/shared/jobs';
 import { queuePrefix } from '@berth/shared/redis-keys';
 import { createRedis } from '@berth/shared/redis';
-import { zipTestApp } from '../helpers/archives.ts';
-import { createDeployment, logLines, settled } from '../helpers/deployments.ts';
-import { request } from '../helpers/http.ts';
-import { waitFor } from '../helpers/ports.ts';
-import { runtimeWait } from '../helpers/runtime-wait.ts';
-import { instanceContainers, instanceImages, startStack, type Stack } from '../helpers/stack.ts';
+import { zipTestApp } from '@berth/testing/archives';
+import { createDeployment, logLines, settled } from '@berth/testing/deployments';
+import { request } from '@berth/testing/http';
+import { waitFor } from '@berth/testing/ports';
+import { runtimeWait } from '@berth/testing/runtime-wait';
+import { instanceContainers, instanceImages, startStack, type Stack } from '@berth/testing/stack';
 
 let stack: Stack;
 let queue: Queue;

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { zipTestApp } from '../helpers/archives.ts';
-import { createDeployment, logLines, settled } from '../helpers/deployments.ts';
-import { instanceContainers, instanceImages, startStack, type Stack } from '../helpers/stack.ts';
+import { zipTestApp } from '@berth/testing/archives';
+import { createDeployment, logLines, settled } from '@berth/testing/deployments';
+import { instanceContainers, instanceImages, startStack, type Stack } from '@berth/testing/stack';
 
 let stack: Stack;
 beforeAll(async () => {

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { zipTestApp } from '../helpers/archives.ts';
-import { createDeployment, logLines, settled } from '../helpers/deployments.ts';
-import { runtimeWait } from '../helpers/runtime-wait.ts';
-import { waitFor } from '../helpers/ports.ts';
-import { startPrivatePostgres, type PrivatePostgres } from '../helpers/private-postgres.ts';
-import { startPrivateRedis, type PrivateRedis } from '../helpers/processes.ts';
-import { startStack, type Stack } from '../helpers/stack.ts';
+import { zipTestApp } from '@berth/testing/archives';
+import { createDeployment, logLines, settled } from '@berth/testing/deployments';
+import { runtimeWait } from '@berth/testing/runtime-wait';
+import { waitFor } from '@berth/testing/ports';
+import { startPrivatePostgres, type PrivatePostgres } from '@berth/testing/private-postgres';
+import { startPrivateRedis, type PrivateRedis } from '@berth/testing/processes';
+import { startStack, type Stack } from '@berth/testing/stack';
 
 // The whole platform on a Redis and a Postgres of the test's own, which it restarts.
 let redis: PrivateRedis;
@@ -18,7 +18,7 @@ beforeAll(async () => {
     router: false,
     workers: 0,
     databaseUrl: pg.url,
-    env: { REDIS_URL: redis.url, ORPHAN_GRACE_MS: '1000', MAINTENANCE_INTERVAL_MS: '500', QUEUE_TIMEOUT_MS: '500' },
+    env: { REDIS_URL: redis.url, ORPHAN_GRACE_MS: '1000', REAPER_INTERVAL_MS: '500', QUEUE_TIMEOUT_MS: '500' },
   });
 });
 afterAll(async () => {

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { zipTestApp } from '../helpers/archives.ts';
-import { createDeployment, logLines, settled } from '../helpers/deployments.ts';
-import { waitFor } from '../helpers/ports.ts';
-import { startProgram } from '../helpers/processes.ts';
-import { startStack, type Stack } from '../helpers/stack.ts';
+import { zipTestApp } from '@berth/testing/archives';
+import { createDeployment, logLines, settled } from '@berth/testing/deployments';
+import { waitFor } from '@berth/testing/ports';
+import { startProgram } from '@berth/testing/processes';
+import { startStack, type Stack } from '@berth/testing/stack';
 
 let stack: Stack;
 beforeAll(async () => {

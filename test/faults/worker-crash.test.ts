@@ -2,12 +2,12 @@ import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { zipTestApp } from '../helpers/archives.ts';
-import { createDeployment, logLines, settled } from '../helpers/deployments.ts';
-import { runtimeWait } from '../helpers/runtime-wait.ts';
-import { waitFor } from '../helpers/ports.ts';
-import { startProgram } from '../helpers/processes.ts';
-import { instanceContainers, startStack, type Stack } from '../helpers/stack.ts';
+import { zipTestApp } from '@berth/testing/archives';
+import { createDeployment, logLines, settled } from '@berth/testing/deployments';
+import { runtimeWait } from '@berth/testing/runtime-wait';
+import { waitFor } from '@berth/testing/ports';
+import { startProgram } from '@berth/testing/processes';
+import { instanceContainers, startStack, type Stack } from '@berth/testing/stack';
 
 // Lock 5 s, stalled check every 2 s (the stack's test settings): recovery in seconds.
 let stack: Stack;

@@ -3,18 +3,21 @@ import { BerthError } from '@berth/shared/errors';
 import { assertSafeGitRef, assertSafeGitUrl } from '@berth/shared/git-url';
 import { projectNamePattern, toProjectName } from '@berth/shared/ids';
 
-/** Env names and values as a request carries them. */
-export const envSchema = z
-  .record(z.string().max(256), z.string().max(32 * 1024))
-  .superRefine((env, ctx) => {
+/** An env variable's name. */
+const envName = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** Env names and the values a request gives them (at most `maxEntries`): the one home of the env-name rule. */
+export function envRecord<V extends z.ZodType<string | null>>(value: V, maxEntries?: number) {
+  return z.record(z.string().max(256), value).superRefine((env, ctx) => {
     for (const key of Object.keys(env)) {
       if (!envName.test(key)) ctx.addIssue({ code: 'custom', path: [key], message: 'env names are letters, digits and _, not starting with a digit' });
     }
-    if (Object.keys(env).length > 200) ctx.addIssue({ code: 'custom', message: 'at most 200 env variables' });
+    if (maxEntries !== undefined && Object.keys(env).length > maxEntries) ctx.addIssue({ code: 'custom', message: `at most ${maxEntries} env variables` });
   });
+}
 
-/** An env variable's name. */
-export const envName = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/** Env names and values as a request carries them. */
+export const envSchema = envRecord(z.string().max(32 * 1024), 200);
 
 /** A path the app answers health checks on: absolute, no scheme or host, printable. */
 export const healthPathSchema = z

@@ -1,36 +1,12 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
-import { BerthError, isBerthError, type ErrorCode } from '@berth/shared/errors';
+import { BerthError, errorCatalog, isBerthError, type ErrorCode, type HttpErrorStatus } from '@berth/shared/errors';
 
-/** The one place that maps error codes to HTTP statuses. */
-const httpStatus: Partial<Record<ErrorCode, number>> = {
-  // The env was sealed under another BERTH_SECRET_KEY: setting it again fixes it.
-  SECRET_UNREADABLE: 409,
-  VALIDATION_FAILED: 400,
-  SOURCE_MISSING: 400,
-  SOURCE_AMBIGUOUS: 400,
-  INVALID_GIT_URL: 400,
-  INVALID_ARCHIVE: 400,
-  EMPTY_ARCHIVE: 400,
-  UNSAFE_ARCHIVE: 400,
-  INVALID_ROOT_DIR: 400,
-  UNSAFE_DOCKERFILE: 400,
-  NOT_FOUND: 404,
-  UNAUTHORIZED: 401,
-  FORBIDDEN: 403,
-  CONFLICT: 409,
-  INVALID_REPLICAS: 400,
-  REPLICAS_NEED_SWARM: 409,
-  DEPLOYMENT_NOT_LIVE: 409,
-  RATE_LIMITED: 429,
-  PAYLOAD_TOO_LARGE: 413,
-  ARCHIVE_TOO_LARGE: 413,
-  UNSUPPORTED_MEDIA_TYPE: 415,
-  QUEUE_UNAVAILABLE: 503,
-  STORE_UNAVAILABLE: 503,
-};
-
-export function statusFor(code: ErrorCode): number {
-  return httpStatus[code] ?? 500;
+/**
+ * The HTTP status an error code is answered with: the catalog's (packages/shared/src/errors.ts),
+ * which gives every code one, or `null` for a pipeline-only code that no request should raise.
+ */
+export function statusFor(code: ErrorCode): HttpErrorStatus | null {
+  return errorCatalog[code].status;
 }
 
 /** Fastify's own errors (validation, body parsing, multipart limits) in Berth's vocabulary. */
@@ -64,11 +40,12 @@ function fromStore(err: { code?: unknown; message?: string }): BerthError | unde
 export function installErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError, request, reply) => {
     const berth = isBerthError(err) ? err : (fromStore(err) ?? fromFastify(err));
-    if (!berth) {
+    // Not Berth's, or a pipeline-only code (no HTTP status) that a request should never raise: a bug.
+    const status = berth && statusFor(berth.code);
+    if (!berth || !status) {
       request.log.error({ err }, 'unhandled error');
-      return reply.status(500).send({ error: { code: 'INTERNAL', message: 'internal error' } });
+      return reply.status(errorCatalog.INTERNAL.status).send({ error: { code: 'INTERNAL', message: 'internal error' } });
     }
-    const status = statusFor(berth.code);
     if (status >= 500) request.log.error({ err }, berth.message);
     if ('retryAfterSeconds' in berth) reply.header('retry-after', String(berth.retryAfterSeconds));
     return reply.status(status).send({ error: { code: berth.code, message: berth.message } });

@@ -1,4 +1,4 @@
-import { runProgram } from '@berth/shared/lifecycle';
+import { runProgram } from '@berth/shared/program-lifecycle';
 import { createLogger } from '@berth/shared/logger';
 import { loadApiConfig } from './config.ts';
 import { startApi } from './start-api.ts';

@@ -1,7 +1,7 @@
 import { z } from '@berth/shared/config';
 import { assertSafeGitRef, assertSafeGitUrl } from '@berth/shared/git-url';
 import type { ApiConfig } from './config.ts';
-import { envName, envSchema, healthPathSchema, normalizeRootDir } from './deployment-input.ts';
+import { envRecord, envSchema, healthPathSchema, normalizeRootDir } from './deployment-input.ts';
 import { scaleSchema } from './routes/deployment-scale.ts';
 import { refuseLocalGitHost } from './routes/git-host.ts';
 
@@ -35,14 +35,7 @@ export const settingsSchema = z
 /** PATCH also takes `replicas` (checked by checkReplicas, see deployment-scale.ts). */
 export const patchSchema = settingsSchema.extend(scaleSchema.shape).strict();
 export const createSchema = settingsSchema.extend({ name: z.string().min(1).max(64), env: envSchema.optional(), buildEnv: envSchema.optional() }).strict();
-const envPatchValues = z
-  .record(z.string().max(256), z.string().max(32 * 1024).nullable())
-  .superRefine((env, ctx) => {
-    for (const key of Object.keys(env)) {
-      if (!envName.test(key)) ctx.addIssue({ code: 'custom', path: [key], message: 'env names are letters, digits and _, not starting with a digit' });
-    }
-  })
-  .optional();
+const envPatchValues = envRecord(z.string().max(32 * 1024).nullable()).optional();
 export const envPutSchema = z.object({ env: envSchema, buildEnv: envSchema.optional() }).strict();
 export const envPatchSchema = z.object({ env: envPatchValues, buildEnv: envPatchValues }).strict();
 export const deployJsonSchema = z.object({ ref: z.string().min(1).max(255).optional(), promote: z.boolean().optional(), env: envSchema.optional() }).strict();

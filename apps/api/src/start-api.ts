@@ -4,7 +4,7 @@ import { createDb, type Db } from '@berth/shared/db';
 import { DeploymentStore } from '@berth/shared/deployment-store';
 import { LogStore } from '@berth/shared/log-store';
 import { TransitionHistory } from '@berth/shared/transition-history';
-import { startProgram, type Started } from '@berth/shared/lifecycle';
+import { composeProgram, type Started } from '@berth/shared/program-lifecycle';
 import type { Logger } from '@berth/shared/logger';
 import { createRedis, type Redis } from '@berth/shared/redis';
 import { RedisStatusPublisher } from '@berth/shared/status-publisher';
@@ -40,7 +40,7 @@ export interface ApiHandle extends Started {
  * app and listens.
  */
 export async function startApi(config: ApiConfig, logger: Logger): Promise<ApiHandle> {
-  return startProgram(logger, async (opened) => {
+  return composeProgram(logger, async (opened) => {
     const db = createDb(config.DATABASE_URL);
     opened('database', () => db.destroy());
     const tokens = new TokenStore(db);

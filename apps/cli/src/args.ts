@@ -1,4 +1,4 @@
-import { CliError } from './api-client.ts';
+import { CliError } from './berth-api.ts';
 
 export interface Args {
   positional: string[];

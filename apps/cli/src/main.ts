@@ -6,7 +6,7 @@
  * an API error is printed as `berth: <status> <CODE>: <message>` with exit 1; bad arguments print a usage line.
  */
 import { readFileSync } from 'node:fs';
-import { CliError } from './api-client.ts';
+import { CliError } from './berth-api.ts';
 import { deploy, promote, redeploy, rollback } from './commands/deploy.ts';
 import { list, logs, stop } from './commands/deployments.ts';
 import { domains } from './commands/domains.ts';

@@ -15,47 +15,11 @@ interface LogViewProps {
 
 /** A virtualised log: only the rows in view are in the DOM, so 100,000 lines scroll as smoothly as 100. */
 export function LogView({ lines, version, fileName }: LogViewProps) {
-  const box = useRef<HTMLDivElement>(null);
   const [follow, setFollow] = useState(true);
   const [query, setQuery] = useState('');
-  const [scrollTop, setScrollTop] = useState(0);
-  const [height, setHeight] = useState(400);
   const search = useLogSearch(lines, query);
   const shown = query ? search.matches : lines;
-
-  useEffect(() => {
-    const el = box.current;
-    if (!el) return;
-    const observer = new ResizeObserver(() => setHeight(el.clientHeight));
-    observer.observe(el);
-    return () => observer.disconnect();
-  }, []);
-
-  useEffect(() => {
-    const el = box.current;
-    if (follow && el) {
-      el.scrollTop = el.scrollHeight;
-      setScrollTop(el.scrollTop);
-    }
-  }, [version, follow, shown.length]);
-
-  // Following only ever scrolls down: a scroll up is the reader's, and pauses following.
-  const lastTop = useRef(0);
-  const onScroll = () => {
-    const el = box.current!;
-    if (follow && el.scrollTop < lastTop.current - rowHeight) setFollow(false);
-    lastTop.current = el.scrollTop;
-    setScrollTop(el.scrollTop);
-  };
-
-  // Home and End move within the log itself. Left to the browser, they scroll whichever scroller it
-  // picks, which is the page when the page is taller than the window (seen in Chromium).
-  const onKeyDown = (e: KeyboardEvent) => {
-    const el = box.current;
-    if (!el || (e.key !== 'Home' && e.key !== 'End') || e.altKey || e.ctrlKey || e.metaKey || e.shiftKey) return;
-    e.preventDefault();
-    el.scrollTop = e.key === 'Home' ? 0 : el.scrollHeight;
-  };
+  const { box, scrollTop, height, onScroll, onKeyDown } = useLogScroll(follow, setFollow, [version, follow, shown.length]);
 
   const first = Math.max(0, Math.floor(scrollTop / rowHeight) - overscan);
   const last = Math.min(shown.length, Math.ceil((scrollTop + height) / rowHeight) + overscan);
@@ -83,6 +47,51 @@ export function LogView({ lines, version, fileName }: LogViewProps) {
       </div>
     </section>
   );
+}
+
+/**
+ * The log box's scrolling: its height as it is resized, the bottom kept in view while following
+ * (again whenever `changes` change), and the keys and scrolls of the reader.
+ */
+function useLogScroll(follow: boolean, setFollow: (follow: boolean) => void, changes: unknown[]) {
+  const box = useRef<HTMLDivElement>(null);
+  const [scrollTop, setScrollTop] = useState(0);
+  const [height, setHeight] = useState(400);
+
+  useEffect(() => {
+    const el = box.current;
+    if (!el) return;
+    const observer = new ResizeObserver(() => setHeight(el.clientHeight));
+    observer.observe(el);
+    return () => observer.disconnect();
+  }, []);
+
+  useEffect(() => {
+    const el = box.current;
+    if (follow && el) {
+      el.scrollTop = el.scrollHeight;
+      setScrollTop(el.scrollTop);
+    }
+  }, changes);
+
+  // Following only ever scrolls down: a scroll up is the reader's, and pauses following.
+  const lastTop = useRef(0);
+  const onScroll = () => {
+    const el = box.current!;
+    if (follow && el.scrollTop < lastTop.current - rowHeight) setFollow(false);
+    lastTop.current = el.scrollTop;
+    setScrollTop(el.scrollTop);
+  };
+
+  // Home and End move within the log itself. Left to the browser, they scroll whichever scroller it
+  // picks, which is the page when the page is taller than the window (seen in Chromium).
+  const onKeyDown = (e: KeyboardEvent) => {
+    const el = box.current;
+    if (!el || (e.key !== 'Home' && e.key !== 'End') || e.altKey || e.ctrlKey || e.metaKey || e.shiftKey) return;
+    e.preventDefault();
+    el.scrollTop = e.key === 'Home' ? 0 : el.scrollHeight;
+  };
+  return { box, scrollTop, height, onScroll, onKeyDown };
 }
 
 /** The lines matching `query`, searched in slices (log-search.ts); renders again as the search moves on. */

@@ -6,6 +6,9 @@
  */
 import { proxyHandler, splitHostPort, type UpstreamMode } from './caddy-proxy.ts';
 import { askServer, customDomainCertificates, customDomainServer, httpsRedirect, isUnixAddress } from './caddy-domains.ts';
+import { notFound, type CaddySettings, type Route } from './caddy-common.ts';
+
+export type { CaddySettings, Route, TlsIssuer } from './caddy-common.ts';
 
 export interface RunningApp {
   deploymentId: string;
@@ -25,25 +28,6 @@ export interface RoutingState {
   /** Branch preview label (`<branch>--<project>`) → the branch's newest running preview. */
   previews?: ReadonlyMap<string, string>;
 }
-
-/** Who signs custom domains' certificates: Caddy's local CA, or an ACME CA (Let's Encrypt by default). */
-export type TlsIssuer = { module: 'internal' } | { module: 'acme'; email: string };
-
-export interface CaddySettings {
-  adminListen: string;
-  httpListen: string;
-  baseDomain: string;
-  apiUpstream: string;
-  /** Where custom domains are served over HTTPS; only listened on while there are some. */
-  httpsListen: string;
-  tlsIssuer: TlsIssuer;
-  /** static: dial each app's `host:port`; dns: look the service name up and spread over its tasks (swarm). Default static. */
-  upstreams?: UpstreamMode;
-  /** Where Caddy listens on its own loopback for `ask` when apiUpstream is a unix socket (default 127.0.0.1:2021). */
-  askListen?: string;
-}
-
-export type Route = Record<string, unknown>;
 
 export function buildCaddyConfig(state: RoutingState, settings: CaddySettings): Record<string, unknown> {
   const apps = [...state.apps].sort((a, b) => a.deploymentId.localeCompare(b.deploymentId));
@@ -143,17 +127,4 @@ function hostMapRoutes(hosts: ReadonlyMap<string, RunningApp>, mode: UpstreamMod
       terminal: true,
     },
   ];
-}
-
-export function notFound(): Route {
-  return {
-    handle: [
-      {
-        handler: 'static_response',
-        status_code: 404,
-        headers: { 'Content-Type': ['text/plain; charset=utf-8'] },
-        body: 'Berth: no deployment answers at this address.\n',
-      },
-    ],
-  };
 }

@@ -3,7 +3,7 @@
  * server, on-demand certificates, and (when the API is on a unix socket) the
  * loopback listener Caddy's `ask` goes through.
  */
-import { notFound, type CaddySettings, type Route } from './caddy-config.ts';
+import { notFound, type CaddySettings, type Route } from './caddy-common.ts';
 import { proxyHandler } from './caddy-proxy.ts';
 
 /** Custom domains on plain HTTP go to HTTPS, same path and query (308 keeps the method and body). */

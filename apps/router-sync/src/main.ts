@@ -1,4 +1,4 @@
-import { runProgram } from '@berth/shared/lifecycle';
+import { runProgram } from '@berth/shared/program-lifecycle';
 import { createLogger } from '@berth/shared/logger';
 import { loadRouterSyncConfig } from './config.ts';
 import { startRouterSync } from './start-router-sync.ts';

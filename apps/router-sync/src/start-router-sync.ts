@@ -2,7 +2,7 @@ import Docker from 'dockerode';
 import { createDb } from '@berth/shared/db';
 import { RoutingStore } from '@berth/shared/routing-store';
 import { DomainStore } from '@berth/shared/domain-store';
-import { startProgram, type Started } from '@berth/shared/lifecycle';
+import { composeProgram, type Started } from '@berth/shared/program-lifecycle';
 import type { Logger } from '@berth/shared/logger';
 import { createRedis } from '@berth/shared/redis';
 import { RouterMetrics, startMetricsPublisher } from '@berth/shared/metrics';
@@ -19,7 +19,7 @@ export interface RouterSyncHandle extends Started {
 
 /** router-sync's composition root, used by `main.ts` and by the test stack alike. */
 export async function startRouterSync(config: RouterSyncConfig, logger: Logger): Promise<RouterSyncHandle> {
-  return startProgram(logger, async (opened) => {
+  return composeProgram(logger, async (opened) => {
     const db = createDb(config.DATABASE_URL, { max: 2 });
     opened('database', () => db.destroy());
     const store = new RoutingStore(db);

@@ -1,11 +1,11 @@
-import { parseConfig, z } from '@berth/shared/config';
+import { loadControlConfig } from './config.ts';
 import { sendControl, type ControlRequest } from './control-socket.ts';
 import { controlSocket, isAlive, readState } from './state-file.ts';
 
 // `npm run scale -- worker=N` and `npm run restart -- <api|worker|router-sync|caddy|worker-N|all>`:
 // asks the running supervisor (through its control socket) and prints its answer.
 const [command, arg] = process.argv.slice(2);
-const { BERTH_STATE_DIR: stateDir } = parseConfig(z.object({ BERTH_STATE_DIR: z.string().min(1).default('.berth') }), process.env);
+const { BERTH_STATE_DIR: stateDir } = loadControlConfig(process.env);
 
 function request(): ControlRequest {
   if (command === 'scale') {

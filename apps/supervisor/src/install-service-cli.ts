@@ -3,17 +3,19 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { loadInstallServiceConfig } from './config.ts';
 import { environmentFile, systemdUnits } from './systemd-units.ts';
 
 // `npm run install-service -- [--dir /etc/systemd/system] [--settings /etc/berth/berth.env] [--workers N]`:
 // (not --env-file: Node takes that flag for itself, wherever it appears)
 // writes Berth's systemd units and the settings they read (this platform's: scripts/lib/platform-env.sh);
 // where systemd runs and the units went to its directory, enables and starts them.
+const installConfig = loadInstallServiceConfig(process.env);
 const { values } = parseArgs({
   options: {
     dir: { type: 'string', default: '/etc/systemd/system' },
     'settings': { type: 'string', default: '/etc/berth/berth.env' },
-    workers: { type: 'string', default: process.env.BERTH_WORKERS ?? '1' },
+    workers: { type: 'string', default: installConfig.BERTH_WORKERS },
   },
 });
 const workers = Number(values.workers);
@@ -27,7 +29,7 @@ const keys = [
   'CADDY_ADMIN_LISTEN', 'CADDY_HTTP_LISTEN', 'API_UPSTREAM', 'BERTH_SECRET_KEY_FILE', 'BERTH_NETWORK', 'WORKER_CONCURRENCY', 'LOG_LEVEL',
 ];
 const settings = Object.fromEntries(keys.flatMap((k) => (env[k] ? [[k, env[k]]] : [])));
-const tokenFile = path.join(env.BERTH_STATE_DIR ?? path.join(root, '.berth'), 'admin-token');
+const tokenFile = path.join(installConfig.BERTH_STATE_DIR ?? path.join(root, '.berth'), 'admin-token');
 if (fs.existsSync(tokenFile)) settings.BERTH_ADMIN_TOKEN = fs.readFileSync(tokenFile, 'utf8').trim();
 else settings.BERTH_ADMIN_TOKEN_FILE = tokenFile;
 

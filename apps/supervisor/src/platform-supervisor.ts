@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Cleanup } from '@berth/shared/lifecycle';
+import type { Cleanup } from '@berth/shared/program-lifecycle';
 import type { Logger } from '@berth/shared/logger';
 import type { SupervisorConfig } from './config.ts';
 import { serveControl, type ControlRequest } from './control-socket.ts';
@@ -58,6 +58,21 @@ export function superviseThePlatform(
     supervisor.start(spec);
   }
 
+  const server = serveControl(socket, controlHandler(supervisor, ctx, config, logger));
+  return [
+    ['control socket', () => new Promise<void>((resolve) => server.close(() => resolve()))],
+    ['processes', () => supervisor.stopAll(['caddy'])],
+    ['state', async () => saveState()],
+  ];
+}
+
+/** What the control socket does with `scale` and `restart`: one request at a time, so a scale and a restart never interleave. */
+function controlHandler(
+  supervisor: ProcessSupervisor,
+  ctx: ProgramsContext,
+  config: SupervisorConfig,
+  logger: Logger,
+): (request: ControlRequest) => Promise<string> {
   const handle = async (request: ControlRequest): Promise<string> => {
     switch (request.cmd) {
       case 'scale':
@@ -68,18 +83,12 @@ export function superviseThePlatform(
         return request satisfies never;
     }
   };
-  // One request at a time: a scale and a restart never interleave.
   let queue: Promise<unknown> = Promise.resolve();
-  const server = serveControl(socket, (request) => {
+  return (request) => {
     const done = queue.then(() => handle(request));
     queue = done.catch(() => {});
     return done;
-  });
-  return [
-    ['control socket', () => new Promise<void>((resolve) => server.close(() => resolve()))],
-    ['processes', () => supervisor.stopAll(['caddy'])],
-    ['state', async () => saveState()],
-  ];
+  };
 }
 
 /** Starts workers up to `n` (named on from the highest), or stops the highest-numbered ones gracefully. */

@@ -1,18 +1,9 @@
-import { commonEnv, env, parseConfig, z } from '@berth/shared/config';
+import { loadStatusConfig } from './config.ts';
 import { formatStatus, problems } from './format-status.ts';
 import { gatherStatus } from './platform-status.ts';
 
 // `npm run status [-- --json]`: exit 0 when everything is up, 1 when something is down.
-const config = parseConfig(
-  z.object({
-    ...commonEnv,
-    BERTH_STATE_DIR: z.string().min(1),
-    CADDY_ADMIN_URL: z.string().url().default('http://127.0.0.1:2019'),
-    DOCKER_SOCKET: z.string().default('/var/run/docker.sock'),
-    BERTH_STATUS_TIMEOUT_MS: env.milliseconds(3_000),
-  }),
-  process.env,
-);
+const config = loadStatusConfig(process.env);
 const status = await gatherStatus({
   stateDir: config.BERTH_STATE_DIR,
   redisUrl: config.REDIS_URL,

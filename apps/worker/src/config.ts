@@ -1,94 +1,88 @@
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
-import { commonEnv, ConfigError, env, parseConfig, runtimeEnv, z } from '@berth/shared/config';
+import { commonEnv, ConfigError, env, parseConfig, privateHostsEnv, runtimeEnv, setting, withRenamedVariables, z } from '@berth/shared/config';
 import { secretKeyEnv } from '@berth/shared/secret-box';
 
-const schema = z.object({
+/** The worker's settings; each one's `.describe()` is its line in docs/settings.md (`npm run docs:tables`). */
+export const workerEnv = z.object({
   ...commonEnv,
   ...secretKeyEnv,
-  /** How long a release that lost the project URL keeps serving requests already on their way, before it stops. */
-  DRAIN_MS: env.milliseconds(30_000),
-  /**
-   * How long a stopped deployment's app keeps running before the worker removes it: its route goes
-   * first (router-sync follows the status change within milliseconds), so requests Caddy already
-   * forwarded are answered rather than refused. Swarm adds its own ~2 s before stopping tasks.
-   */
-  STOP_ROUTE_DELAY_MS: env.milliseconds(2_000),
-  /** Releases per project whose images (and archives) are kept for rollback and redeploy. */
-  RELEASES_KEPT: env.positiveInt(5),
-  /** Outgoing webhooks: deliveries sent at once per worker, per-attempt deadline, tries, first retry delay (doubling, up to 1 h), outbox sweep. */
-  WEBHOOK_CONCURRENCY: env.positiveInt(8),
-  WEBHOOK_TIMEOUT_MS: env.milliseconds(10_000),
-  WEBHOOK_ATTEMPTS: env.positiveInt(35),
-  WEBHOOK_RETRY_BASE_MS: env.milliseconds(1000),
-  WEBHOOK_SWEEP_MS: env.milliseconds(250),
-  /** Allow webhook URLs whose host is local or private. Off: SSRF. */
-  WEBHOOK_ALLOW_PRIVATE_HOSTS: env.flag(false),
-  /** How long a job waits before asking again while another deployment of its project is being built. */
-  PROJECT_BUSY_RETRY_MS: env.milliseconds(500),
-  /** Allow git URLs whose host is local or private (a git server on this machine or network). Off: SSRF. */
-  GIT_ALLOW_PRIVATE_HOSTS: env.flag(false),
-  /** Jobs one worker process runs at once. */
-  WORKER_CONCURRENCY: env.positiveInt(2),
-  /** This worker's name in logs and `GET /api/workers` (`npm run up` sets worker-1, worker-2, …); default: host and pid. */
-  WORKER_NAME: z.string().regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,99}$/, 'expected letters, digits, ".", "_" or "-"').optional(),
-  /** How often the worker writes its heartbeat; it expires after three periods without one. */
-  WORKER_HEARTBEAT_MS: env.milliseconds(5_000),
-  /** Docker network the app containers join; Caddy and the worker reach them on it. */
-  BERTH_NETWORK: z.string().regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/).optional(),
-  /**
-   * BERTH_RUNTIME docker: plain containers on this machine's Docker (the default); swarm: one service per
-   * deployment, images through BERTH_REGISTRY. SWARM_MAX_REPLICAS: the most copies a deployment may run
-   * (each runs as many as its row asks for: PATCH replicas).
-   */
+  ...privateHostsEnv,
   ...runtimeEnv,
-  /** Swarm mode: host:port of the registry every node pulls from. */
-  BERTH_REGISTRY: z.string().regex(/^[a-zA-Z0-9.-]+(:\d{1,5})?$/, 'expected host or host:port').default('127.0.0.1:5000'),
-  /** Swarm mode: how often each worker compares every live deployment's replicas with its service (a PATCH pokes it at once too). */
-  REPLICA_RESYNC_MS: env.milliseconds(10_000),
-  /**
-   * Swarm mode: credentials for BERTH_REGISTRY, sent with each push and with
-   * service create (every node pulls with them). The password directly or
-   * from a file (`_FILE`, one line). Never logged.
-   */
-  BERTH_REGISTRY_USERNAME: z.string().min(1).optional(),
-  BERTH_REGISTRY_PASSWORD: z.string().min(1).optional(),
-  BERTH_REGISTRY_PASSWORD_FILE: z.string().min(1).optional(),
-  CLONE_TIMEOUT_MS: env.milliseconds(120_000),
-  BUILD_TIMEOUT_MS: env.milliseconds(15 * 60_000),
-  /** Memory of one build (its RUN steps), with no swap on top: a step past it is OOM-killed. */
-  BUILD_MEMORY_MB: env.positiveInt(2048),
-  BUILD_CPUS: z.coerce.number().positive().max(64).default(1),
-  /** Processes one build may run at once (a cgroup's pids.max); 0 turns the limit off. */
-  BUILD_PIDS_MAX: z.coerce.number().int().min(0).default(1024),
-  HEALTHCHECK_TIMEOUT_MS: env.milliseconds(60_000),
-  MAX_EXTRACTED_BYTES: env.positiveInt(512 * 1024 * 1024),
-  /** Files and folders an archive may create. */
-  MAX_EXTRACTED_FILES: env.positiveInt(20_000),
-  /** Total time an archive may take to unpack (millions of tiny entries stay under the other limits). */
-  /** A failed build's own layers are removed this long after it failed (a concurrent build may be using one from the cache). */
-  BUILD_LEFTOVER_GRACE_MS: env.milliseconds(60_000),
-  EXTRACT_TIMEOUT_MS: env.milliseconds(60_000),
-  CONTAINER_MEMORY_MB: env.positiveInt(512),
-  CONTAINER_CPUS: z.coerce.number().positive().max(64).default(1),
-  LOG_FLUSH_MS: env.milliseconds(20),
-  /** Build output lines kept per deployment attempt (a runaway build cannot fill the database). */
-  MAX_BUILD_LOG_LINES: env.positiveInt(100_000),
-  /** Runtime (stdout/stderr) lines kept per deployment; older ones are trimmed. */
-  RUNTIME_LOG_RETENTION_LINES: env.positiveInt(10_000),
-  RUNTIME_LOG_LEASE_MS: env.milliseconds(10_000),
-  RUNTIME_LOG_DISCOVERY_MS: env.milliseconds(5_000),
-  /** Safety poll of each followed container; Docker's events drive the prompt crash checks. */
-  RUNTIME_CHECK_INTERVAL_MS: env.milliseconds(30_000),
-  /** BullMQ lock and stalled-check interval: how soon a dead worker's job is picked up again. */
-  JOB_LOCK_MS: env.milliseconds(15_000),
-  JOB_STALLED_INTERVAL_MS: env.milliseconds(10_000),
-  SHUTDOWN_GRACE_MS: env.milliseconds(30_000),
-  /** How often each worker runs the reaper (orphans, crashed containers, leftovers). */
-  MAINTENANCE_INTERVAL_MS: env.milliseconds(10_000),
-  /** How long a deployment may sit unchanged before the reaper judges it. */
-  ORPHAN_GRACE_MS: env.milliseconds(30_000),
+  DRAIN_MS: env.milliseconds(30_000).describe('How long a release that lost the project URL keeps serving requests already on their way, before it stops'),
+  STOP_ROUTE_DELAY_MS: env
+    .milliseconds(2_000)
+    .describe(
+      "How long a stopped deployment's app keeps running after its route was asked to go, so requests Caddy already forwarded are answered, not refused (Swarm adds its own ~2 s)",
+    ),
+  RELEASES_KEPT: env.positiveInt(5).describe('Releases per project whose images (and archives) are kept for rollback and redeploy'),
+  WEBHOOK_CONCURRENCY: env.positiveInt(8).describe('Outgoing webhook deliveries one worker sends at once'),
+  WEBHOOK_TIMEOUT_MS: env.milliseconds(10_000).describe('The deadline of one webhook delivery attempt'),
+  WEBHOOK_ATTEMPTS: env.positiveInt(35).describe('Tries per webhook delivery (about a day in all with the default back-off)'),
+  WEBHOOK_RETRY_BASE_MS: env.milliseconds(1000).describe("A webhook delivery's first retry delay, doubling up to an hour"),
+  WEBHOOK_SWEEP_MS: env.milliseconds(250).describe('How often workers queue recorded webhook deliveries (the outbox sweep)'),
+  PROJECT_BUSY_RETRY_MS: env.milliseconds(500).describe('How long a job waits before asking again while another deployment of its project is being built'),
+  WORKER_CONCURRENCY: env.positiveInt(2).describe('Jobs (deployments) one worker process runs at once'),
+  WORKER_NAME: setting(
+    z.string().regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,99}$/, 'expected letters, digits, ".", "_" or "-"').optional(),
+    "This worker's name in logs and `GET /api/workers` (`npm run up` sets worker-1, worker-2, …)",
+    '<host>-<pid>',
+  ),
+  WORKER_HEARTBEAT_MS: env.milliseconds(5_000).describe('How often the worker writes its heartbeat; it expires after three periods without one'),
+  BERTH_NETWORK: env.network,
+  BERTH_REGISTRY: z
+    .string()
+    .regex(/^[a-zA-Z0-9.-]+(:\d{1,5})?$/, 'expected host or host:port')
+    .default('127.0.0.1:5000')
+    .describe('Swarm mode: host:port of the registry images are pushed to and every node pulls from'),
+  REPLICA_RESYNC_MS: env
+    .milliseconds(10_000)
+    .describe("Swarm mode: how often each worker compares every live deployment's replicas with its service (a PATCH pokes it at once too)"),
+  BERTH_REGISTRY_USERNAME: z
+    .string()
+    .min(1)
+    .optional()
+    .describe('Swarm mode: the user for BERTH_REGISTRY, sent with each push and with service create (every node pulls with it); both or neither with a password'),
+  BERTH_REGISTRY_PASSWORD: z.string().min(1).optional().describe('Swarm mode: the password for BERTH_REGISTRY_USERNAME; never logged'),
+  BERTH_REGISTRY_PASSWORD_FILE: z.string().min(1).optional().describe('Swarm mode: read the registry password from this file (one line) instead'),
+  CLONE_TIMEOUT_MS: env.milliseconds(120_000).describe('How long a git clone may take'),
+  BUILD_TIMEOUT_MS: env.milliseconds(15 * 60_000).describe('How long an image build may take'),
+  BUILD_MEMORY_MB: env.positiveInt(2048).describe('Memory of one build (its RUN steps), with no swap on top: a step past it is killed and the build fails saying so'),
+  BUILD_CPUS: z.coerce.number().positive().max(64).default(1).describe('CPUs of one build'),
+  BUILD_PIDS_MAX: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(1024)
+    .describe("Processes one build may run at once (a cgroup's pids.max; needs Docker's cgroupfs driver, checked at start); 0 turns the limit off"),
+  HEALTHCHECK_TIMEOUT_MS: env.milliseconds(60_000).describe('How long a new app may take to answer HTTP on its port'),
+  MAX_EXTRACTED_BYTES: env.positiveInt(512 * 1024 * 1024).describe('Bytes an archive may unpack to (or a clone may take)'),
+  MAX_EXTRACTED_FILES: env.positiveInt(20_000).describe('Files and folders an archive may create'),
+  BUILD_LEFTOVER_GRACE_MS: env
+    .milliseconds(60_000)
+    .describe("A failed build's own layers are removed this long after it failed (a concurrent build may be using one from the cache)"),
+  EXTRACT_TIMEOUT_MS: env.milliseconds(60_000).describe('Total time an archive may take to unpack (millions of tiny entries stay under the other limits)'),
+  CONTAINER_MEMORY_MB: env.positiveInt(512).describe('Memory of one app container'),
+  CONTAINER_CPUS: z.coerce.number().positive().max(64).default(1).describe('CPUs of one app container'),
+  LOG_FLUSH_MS: env.milliseconds(20).describe('Log lines are batched for this long (or 1000 lines) before they are stored'),
+  MAX_BUILD_LOG_LINES: env.positiveInt(100_000).describe('Build output lines kept per deployment attempt (a runaway build cannot fill the database)'),
+  RUNTIME_LOG_RETENTION_LINES: env.positiveInt(10_000).describe('Runtime (stdout/stderr) lines kept per deployment; older ones are trimmed'),
+  RUNTIME_LOG_LEASE_MS: env.milliseconds(10_000).describe("One worker follows each running app's output under a lease this long; others take over within lease + discovery"),
+  RUNTIME_LOG_DISCOVERY_MS: env.milliseconds(5_000).describe('How often workers look for running apps whose output nobody follows'),
+  RUNTIME_CHECK_INTERVAL_MS: env
+    .milliseconds(30_000)
+    .describe("Safety poll of each followed container; Docker's events (and the end of the app's output) drive the prompt crash checks"),
+  JOB_LOCK_MS: env.milliseconds(15_000).describe("BullMQ's job lock: how soon a dead worker's job is picked up again"),
+  JOB_STALLED_INTERVAL_MS: env.milliseconds(10_000).describe("BullMQ's stalled-job check interval"),
+  SHUTDOWN_GRACE_MS: env.milliseconds(30_000).describe('On SIGTERM, how long the worker waits for running jobs before it hands them back'),
+  REAPER_INTERVAL_MS: env
+    .milliseconds(10_000)
+    .describe('How often each worker runs the reaper (orphans, crashed containers, drained releases, leftovers); formerly MAINTENANCE_INTERVAL_MS'),
+  ORPHAN_GRACE_MS: env.milliseconds(30_000).describe('How long a deployment may sit unchanged before the reaper judges it'),
 });
+
+/** Variables the worker still reads under an older name, with a warning at start: `{ OLD: 'NEW' }`. */
+export const workerRenamedEnv = { MAINTENANCE_INTERVAL_MS: 'REAPER_INTERVAL_MS' } as const;
 
 /** Registry credentials (swarm mode), when set. */
 export interface RegistryCredentials {
@@ -96,14 +90,18 @@ export interface RegistryCredentials {
   password: string;
 }
 
-export type WorkerConfig = Readonly<z.infer<typeof schema>> & {
+export type WorkerConfig = Readonly<z.infer<typeof workerEnv>> & {
   network: string;
   workerName: string;
   registryCredentials: RegistryCredentials | undefined;
 };
 
-export function loadWorkerConfig(source: Record<string, string | undefined>): WorkerConfig {
-  const parsed = parseConfig(schema, source);
+/** `warn` hears of each renamed variable still set under its old name (the worker logs it at start). */
+export function loadWorkerConfig(
+  source: Record<string, string | undefined>,
+  warn: (message: string) => void = (message) => process.emitWarning(message, 'DeprecationWarning'),
+): WorkerConfig {
+  const parsed = parseConfig(workerEnv, withRenamedVariables(source, workerRenamedEnv, warn));
   return Object.freeze({
     ...parsed,
     network: parsed.BERTH_NETWORK ?? `berth-${parsed.BERTH_INSTANCE}`,
@@ -113,7 +111,7 @@ export function loadWorkerConfig(source: Record<string, string | undefined>): Wo
 }
 
 /** Both or neither; the password from the variable or its file (whose content is never echoed). */
-function registryCredentials(parsed: z.infer<typeof schema>): RegistryCredentials | undefined {
+function registryCredentials(parsed: z.infer<typeof workerEnv>): RegistryCredentials | undefined {
   const { BERTH_REGISTRY_USERNAME: username, BERTH_REGISTRY_PASSWORD: direct, BERTH_REGISTRY_PASSWORD_FILE: file } = parsed;
   if (direct && file) throw new ConfigError(['BERTH_REGISTRY_PASSWORD_FILE: set it or BERTH_REGISTRY_PASSWORD, not both']);
   let password = direct;

@@ -2,7 +2,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import type { Worker } from 'bullmq';
 import { decodeControlMessage } from '@berth/shared/control-messages';
 import type { DeploymentJobData } from '@berth/shared/jobs';
-import type { Opened } from '@berth/shared/lifecycle';
+import type { Opened } from '@berth/shared/program-lifecycle';
 import type { Logger } from '@berth/shared/logger';
 import { createRedis } from '@berth/shared/redis';
 import { controlChannel } from '@berth/shared/redis-keys';
@@ -39,7 +39,7 @@ export async function subscribeToControl(
       // The container goes once its route has (STOP_ROUTE_DELAY_MS); the image stays while the release
       // is kept for rollback (the reaper decides). A worker that exits meanwhile leaves it to the reaper.
       void delay(config.STOP_ROUTE_DELAY_MS, undefined, { ref: false })
-        .then(() => runtime.removeContainer(containerName(config.BERTH_INSTANCE, deploymentId)))
+        .then(() => runtime.removeApp(containerName(config.BERTH_INSTANCE, deploymentId)))
         .catch((err: unknown) => logger.warn({ err, deploymentId }, 'removing a stopped deployment failed; the reaper retries'));
     }
   });

@@ -121,7 +121,7 @@ export class Reaper {
     for (const c of containers) {
       const s = statuses.get(c.deploymentId);
       if (s === undefined || isFinal(s)) {
-        await runtime.removeContainer(c.name);
+        await runtime.removeApp(c.name);
         logger.info({ deploymentId: c.deploymentId, status: s ?? 'unknown' }, 'removed the container of a finished deployment');
       } else if (s === 'running' && !c.running) {
         // The list was taken before the statuses were read: a container listed while it was
@@ -137,7 +137,7 @@ export class Reaper {
     for (const n of networks) {
       const s = networkStatuses.get(n.deploymentId);
       if (s !== undefined && !isFinal(s)) continue; // in flight: made before its service, or the service is on its way
-      await runtime.removeContainer(n.service);
+      await runtime.removeApp(n.service);
       logger.info({ deploymentId: n.deploymentId, status: s ?? 'unknown' }, 'removed the network of a finished deployment');
     }
     // Running deployments whose container vanished altogether.

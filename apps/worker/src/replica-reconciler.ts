@@ -37,8 +37,8 @@ export class ReplicaReconciler {
 
   /** Runs a full pass now and then every `periodMs`. */
   start(periodMs: number): void {
-    this.enqueue(() => this.reconcileAll());
-    this.timer = setInterval(() => this.enqueue(() => this.reconcileAll()), periodMs);
+    void this.enqueue(() => this.reconcileAll()); // enqueue logs a failed pass itself
+    this.timer = setInterval(() => void this.enqueue(() => this.reconcileAll()), periodMs);
   }
 
   /** A PATCH changed this deployment's count: apply it now (after a pass under way). */

@@ -60,7 +60,7 @@ export class RuntimeLogPump {
 
   /** Until the container is gone or `signal` aborts; then closes the sink and trims the stored lines. */
   async run(): Promise<void> {
-    const { logs, logger, retentionLines } = this.deps;
+    const { logs, retentionLines } = this.deps;
     const { deploymentId } = this;
     // Docker's log stream survives a restart by the policy, so a crash is not
     // always an end of output: the engine's events poke the pump, and a slow

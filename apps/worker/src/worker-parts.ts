@@ -5,7 +5,7 @@ import type { Db, DeploymentRow } from '@berth/shared/db';
 import type { DeploymentLifecycle } from '@berth/shared/deployment-lifecycle';
 import type { DeploymentStore } from '@berth/shared/deployment-store';
 import type { DeploymentJobData } from '@berth/shared/jobs';
-import type { Opened } from '@berth/shared/lifecycle';
+import type { Opened } from '@berth/shared/program-lifecycle';
 import type { LogStore } from '@berth/shared/log-store';
 import type { Logger } from '@berth/shared/logger';
 import { ReaperQueries } from '@berth/shared/reaper-queries';
@@ -145,8 +145,7 @@ export function runReaperPeriodically(reaper: Reaper, config: WorkerConfig, logg
     reaping = reaper.run().catch((err: unknown) => logger.warn({ err }, 'the reaper failed; will retry'));
   };
   reap();
-  // The variable keeps its older name: it is configuration people have set.
-  const timer = setInterval(reap, config.MAINTENANCE_INTERVAL_MS);
+  const timer = setInterval(reap, config.REAPER_INTERVAL_MS);
   opened('reaper', async () => {
     clearInterval(timer);
     await reaping;

@@ -4,7 +4,7 @@ import { createDb, type Db } from '@berth/shared/db';
 import { DeploymentLifecycle, retryUntilPostgresIsBack } from '@berth/shared/deployment-lifecycle';
 import { DeploymentStore } from '@berth/shared/deployment-store';
 import { deploymentQueueName, type DeploymentJobData } from '@berth/shared/jobs';
-import { startProgram, type Opened, type Started } from '@berth/shared/lifecycle';
+import { composeProgram, type Opened, type Started } from '@berth/shared/program-lifecycle';
 import { LogStore } from '@berth/shared/log-store';
 import type { Logger } from '@berth/shared/logger';
 import { createRedis, type Redis } from '@berth/shared/redis';
@@ -58,7 +58,7 @@ export async function startWorker(deps: {
   runtime?: ContainerRuntime;
 }): Promise<WorkerHandle> {
   const { config, logger } = deps;
-  return startProgram(logger, async (opened) => {
+  return composeProgram(logger, async (opened) => {
     const runtime = deps.runtime ?? runtimeFor(config);
     // A runtime the caller gave is the caller's to close; this one keeps a prober in swarm mode.
     if (!deps.runtime) opened('container runtime', () => runtime.close());

@@ -3,7 +3,21 @@
  * dashboard (browser): fetch only, the token in an Authorization header
  * (never in a URL), failures as `ApiError`.
  */
-import type { Deployment, DeploymentPage, Domain, EnvKeys, GitDeploymentRequest, ListQuery, Project, ProjectPage } from './types.ts';
+import type {
+  CreateProjectRequest,
+  Deployment,
+  DeploymentPage,
+  DeployProjectRequest,
+  Domain,
+  EnvKeys,
+  GitDeploymentRequest,
+  ListQuery,
+  LogPage,
+  LogQuery,
+  Project,
+  ProjectPage,
+  ProjectRemoval,
+} from './types.ts';
 
 /** A failure the API reported (`status` from HTTP, `code`/`message` from its `{ error }` body), or could not be reached (status 0). */
 export class ApiError extends Error {
@@ -67,10 +81,7 @@ export class ApiClient {
   }
 
   listDeployments(query: ListQuery = {}): Promise<DeploymentPage> {
-    const params = new URLSearchParams();
-    for (const [key, value] of Object.entries(query)) if (value !== undefined) params.set(key, String(value));
-    const qs = params.toString();
-    return this.request('GET', `/api/deployments${qs ? `?${qs}` : ''}`);
+    return this.request('GET', `/api/deployments${queryString(query)}`);
   }
 
   getDeployment(id: string): Promise<Deployment> {
@@ -80,6 +91,11 @@ export class ApiClient {
   /** A deployment from an archive (FormData with `projectArchive` and the other fields) or a git source. */
   createDeployment(input: FormData | GitDeploymentRequest): Promise<Deployment> {
     return this.request('POST', '/api/deployments', input);
+  }
+
+  /** A page of the deployment's stored log, from `since` (a sequence number) on. */
+  getDeploymentLogs(id: string, query: LogQuery = {}): Promise<LogPage> {
+    return this.request('GET', `/api/deployments/${seg(id)}/logs${queryString(query)}`);
   }
 
   cancelDeployment(id: string): Promise<Deployment> {
@@ -108,6 +124,15 @@ export class ApiClient {
     return this.request('GET', '/api/projects');
   }
 
+  createProject(body: CreateProjectRequest): Promise<Project> {
+    return this.request('POST', '/api/projects', body);
+  }
+
+  /** Removes the project, stopping its deployments. */
+  deleteProject(name: string): Promise<ProjectRemoval> {
+    return this.request('DELETE', `/api/projects/${seg(name)}`);
+  }
+
   /** A project with its kept releases (newest first). */
   getProject(name: string): Promise<Project> {
     return this.request('GET', `/api/projects/${seg(name)}`);
@@ -118,8 +143,11 @@ export class ApiClient {
     return this.request('PATCH', `/api/projects/${seg(name)}`, { replicas });
   }
 
-  /** A new release of a git project from its configured repository (a ref overrides the project's). */
-  deployProject(name: string, body: { ref?: string } = {}): Promise<Deployment> {
+  /**
+   * A new release of the project: an archive (FormData with `projectArchive`), or from its
+   * configured repository (a ref overrides the project's).
+   */
+  deployProject(name: string, body: FormData | DeployProjectRequest = {}): Promise<Deployment> {
     return this.request('POST', `/api/projects/${seg(name)}/deployments`, body);
   }
 
@@ -133,9 +161,9 @@ export class ApiClient {
     return this.request('GET', `/api/projects/${seg(name)}/env`);
   }
 
-  /** Sets (a string) or unsets (null) runtime env values; the answer lists names only. */
-  patchEnv(name: string, env: Record<string, string | null>): Promise<EnvKeys> {
-    return this.request('PATCH', `/api/projects/${seg(name)}/env`, { env });
+  /** Sets (a string) or unsets (null) runtime env values (or build env: `which`); the answer lists names only. */
+  patchEnv(name: string, env: Record<string, string | null>, which: 'env' | 'buildEnv' = 'env'): Promise<EnvKeys> {
+    return this.request('PATCH', `/api/projects/${seg(name)}/env`, { [which]: env });
   }
 
   listDomains(name: string): Promise<{ items: Domain[] }> {
@@ -153,6 +181,14 @@ export class ApiClient {
 
 /** A path segment (an id, a project name, a hostname) as a URL carries it. */
 export const seg = (s: string): string => encodeURIComponent(s);
+
+/** `?a=1&b=2` from the defined values of `query`, or '' when there are none. */
+function queryString(query: Record<string, string | number | boolean | undefined>): string {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) if (value !== undefined) params.set(key, String(value));
+  const qs = params.toString();
+  return qs ? `?${qs}` : '';
+}
 
 function parseJson(text: string): unknown {
   if (!text) return undefined;

@@ -20,6 +20,15 @@ export type Project = Json<'getProject', 200>;
 export type ProjectPage = Json<'listProjects', 200>;
 export type EnvKeys = Json<'getProjectEnv', 200>;
 export type Domain = Json<'addDomain', 201>;
+/** What DELETE /api/projects/:name answers: the project and the deployments it stopped. */
+export type ProjectRemoval = Json<'deleteProject', 200>;
+/** One page of a deployment's stored log (GET /api/deployments/:id/logs). */
+export type LogPage = Json<'getDeploymentLogs', 200>;
+export type LogQuery = NonNullable<operations['getDeploymentLogs']['parameters']['query']>;
+/** The body of POST /api/projects. */
+export type CreateProjectRequest = operations['createProject']['requestBody']['content']['application/json'];
+/** The JSON body of POST /api/projects/:name/deployments (a git release; an archive goes as FormData). */
+export type DeployProjectRequest = operations['deployProject']['requestBody']['content']['application/json'];
 /** The body of POST /api/deployments from a git repository. */
 export type GitDeploymentRequest = operations['createDeployment']['requestBody']['content']['application/json'];
 

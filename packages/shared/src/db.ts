@@ -3,6 +3,15 @@ import { Kysely, PostgresDialect, type ColumnType, type Generated, type Selectab
 import type { DeploymentStatus } from './deployment-state.ts';
 import type { LogStream } from './log-line.ts';
 import type { TokenScope } from './token-scope.ts';
+import type {
+  AuditLogTable,
+  DeployKeysTable,
+  ProjectMembersTable,
+  SessionsTable,
+  UserRecoveryCodesTable,
+  UserSetupLinksTable,
+  UsersTable,
+} from './accounts/tables.ts';
 
 // bigint columns (log seq) fit comfortably in a JS number.
 pg.types.setTypeParser(20, (value: string) => Number(value));
@@ -76,6 +85,12 @@ export interface ApiTokensTable {
   scope: ColumnType<TokenScope, TokenScope | undefined, TokenScope>;
   created_at: Generated<Date>;
   revoked_at: Date | null;
+  /** A personal token's owner; null for an instance token (owner-level, as every token was before accounts). */
+  owner_user_id: ColumnType<string | null, string | null | undefined, string | null>;
+  /** The projects a personal token is limited to; null: all its owner may see. */
+  projects: ColumnType<string[] | null, string[] | null | undefined, string[] | null>;
+  expires_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  last_used_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
 }
 
 export interface ProjectsTable {
@@ -145,6 +160,13 @@ export interface Database {
   webhooks: WebhooksTable;
   webhook_deliveries: WebhookDeliveriesTable;
   api_tokens: ApiTokensTable;
+  users: UsersTable;
+  user_recovery_codes: UserRecoveryCodesTable;
+  user_setup_links: UserSetupLinksTable;
+  sessions: SessionsTable;
+  project_members: ProjectMembersTable;
+  deploy_keys: DeployKeysTable;
+  audit_log: AuditLogTable;
 }
 
 export type DeploymentRow = Selectable<DeploymentsTable>;

@@ -1,70 +1,86 @@
 /**
- * Typed errors with stable codes. Every error Berth reports to a user carries
- * one of these codes; the API maps codes to HTTP statuses, the worker decides
- * from `retryable` whether BullMQ should try again.
+ * Typed errors with stable codes, and the one catalog that says, for each code, what an API client
+ * sees (`status`), whether a job retry can fix it (`retryable`) and what it means (`description`,
+ * which docs/errors.md is generated from: `npm run docs:tables`).
+ *
+ * Why the HTTP status lives here, in the shared package: the project's style guide once kept HTTP
+ * out of `packages/shared`, but its newer "models for the next wave" follow fastify's
+ * `lib/errors.js`: code, HTTP status, message and retryability on one line, so a code without a
+ * status cannot compile and no second map can drift from this one (a `Partial` map in the API used
+ * to turn every code it forgot into a silent 500). The status is plain data; nothing here imports
+ * an HTTP library, and the API's error handler (apps/api/src/http-errors.ts) is still the one
+ * place that answers with it.
  */
+
+/** The statuses Berth answers errors with; a typo (4004, 430) does not compile. */
+export type HttpErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 415 | 429 | 500 | 503;
+
+export interface ErrorSpec {
+  /**
+   * The HTTP status of an API answer carrying this code; `null` for a pipeline-only code: a client
+   * sees it as a failed deployment's `errorCode` (`GET /api/deployments/:id`, its events, the CLI),
+   * never as an HTTP status. A pipeline-only code that reached the API's error handler would be a
+   * bug in Berth: it is logged and answered as INTERNAL (500), like any unexpected error.
+   */
+  readonly status: HttpErrorStatus | null;
+  /** Whether BullMQ should try the job again (an infrastructure hiccup), or a retry would fail the same way. */
+  readonly retryable: boolean;
+  /** One line for docs/errors.md. */
+  readonly description: string;
+}
+
+// One code per line. Order: request errors, then pipeline failures a retry cannot fix, then infrastructure.
 export const errorCatalog = {
-  // Request validation (API).
-  VALIDATION_FAILED: { retryable: false },
-  SOURCE_MISSING: { retryable: false },
-  SOURCE_AMBIGUOUS: { retryable: false },
-  INVALID_GIT_URL: { retryable: false },
-  UNSUPPORTED_MEDIA_TYPE: { retryable: false },
-  PAYLOAD_TOO_LARGE: { retryable: false },
-  NOT_FOUND: { retryable: false },
-  UNAUTHORIZED: { retryable: false },
-  FORBIDDEN: { retryable: false },
-  CONFLICT: { retryable: false },
-  RATE_LIMITED: { retryable: false },
-  /** replicas is not a whole number from 1 to SWARM_MAX_REPLICAS. */
-  INVALID_REPLICAS: { retryable: false },
-  /** More than one replica asked for while BERTH_RUNTIME is docker (one container per deployment). */
-  REPLICAS_NEED_SWARM: { retryable: false },
-  /** The deployment is not running (nor crashed and being restarted): there is nothing to scale. */
-  DEPLOYMENT_NOT_LIVE: { retryable: false },
-  // Pipeline failures a retry cannot fix.
-  INVALID_ARCHIVE: { retryable: false },
-  EMPTY_ARCHIVE: { retryable: false },
-  ARCHIVE_TOO_LARGE: { retryable: false },
-  /** Unpacking took longer than EXTRACT_TIMEOUT_MS (a retry would take as long). */
-  EXTRACT_TIMEOUT: { retryable: false },
-  UNSAFE_ARCHIVE: { retryable: false },
-  INVALID_ROOT_DIR: { retryable: false },
-  MISSING_DOCKERFILE: { retryable: false },
-  /** The Dockerfile asks for something a build may not do here (ADD from a URL, FROM another app's image). */
-  UNSAFE_DOCKERFILE: { retryable: false },
-  /** No Dockerfile: the project asks for a Node version Berth does not offer. */
-  UNSUPPORTED_NODE_VERSION: { retryable: false },
-  /** No Dockerfile: a pnpm/yarn project on a build image without Corepack. */
-  UNSUPPORTED_PACKAGE_MANAGER: { retryable: false },
-  /** No Dockerfile: a Node project with nothing to start (no start script, main, index.js, server.js, nor built static files). */
-  NO_START_COMMAND: { retryable: false },
-  /** No Dockerfile: berth.json or package.json cannot be read or is invalid. */
-  INVALID_BUILD_CONFIG: { retryable: false },
-  GIT_CLONE_FAILED: { retryable: false },
-  BUILD_FAILED: { retryable: false },
-  /** Swarm mode: the built image could not be pushed to the registry (down, refused, or auth failed). */
-  IMAGE_PUSH_FAILED: { retryable: false },
-  APP_EXITED: { retryable: false },
-  HEALTHCHECK_TIMEOUT: { retryable: false },
-  SOURCE_TOO_LARGE: { retryable: false },
-  /** In flight, but no live job owns it (its worker and its job are gone). */
-  ORPHANED: { retryable: false },
-  CANCELED: { retryable: false },
-  /** Canceled while queued: a newer deployment of the same project came (the newest wins). */
-  SUPERSEDED: { retryable: false },
-  /** A release to start again (rollback) whose image is gone. */
-  IMAGE_GONE: { retryable: false },
-  /** A sealed env value does not open with BERTH_SECRET_KEY (the key changed). */
-  SECRET_UNREADABLE: { retryable: false },
+  VALIDATION_FAILED: { status: 400, retryable: false, description: 'The request (body, query, parameters or a form field) is not what the route accepts; the message says what.' },
+  SOURCE_MISSING: { status: 400, retryable: false, description: 'A deployment names no source: neither an archive nor a git URL (nor a project with git settings).' },
+  SOURCE_AMBIGUOUS: { status: 400, retryable: false, description: 'A deployment carries more than one source (an archive and a git URL), or a sourceType that contradicts the source it carries.' },
+  INVALID_GIT_URL: { status: 400, retryable: false, description: 'The git URL or ref is not one Berth clones: a scheme other than https/http/git, credentials in it, or a local or private host.' },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, retryable: false, description: 'The request body has a content type the route does not take.' },
+  PAYLOAD_TOO_LARGE: { status: 413, retryable: false, description: 'The request body is larger than the route allows.' },
+  NOT_FOUND: { status: 404, retryable: false, description: 'No such route, deployment, project, token, webhook, domain or asset.' },
+  UNAUTHORIZED: { status: 401, retryable: false, description: 'No token, an unknown or revoked one, or a git hook with a bad signature.' },
+  FORBIDDEN: { status: 403, retryable: false, description: "The token's scope does not allow this request." },
+  CONFLICT: { status: 409, retryable: false, description: 'The request contradicts the current state (a name taken, a deployment not in a state that allows it).' },
+  RATE_LIMITED: { status: 429, retryable: false, description: 'Too many deployments, event streams or uploads at once; the Retry-After header says when to try again.' },
+  INVALID_REPLICAS: { status: 400, retryable: false, description: 'replicas is not a whole number from 1 to SWARM_MAX_REPLICAS.' },
+  REPLICAS_NEED_SWARM: { status: 409, retryable: false, description: 'More than one replica asked for while BERTH_RUNTIME is docker (one container per deployment).' },
+  DEPLOYMENT_NOT_LIVE: { status: 409, retryable: false, description: 'The deployment is not running (nor crashed and being restarted): there is nothing to scale.' },
+  DASHBOARD_NOT_BUILT: { status: 503, retryable: false, description: 'The web dashboard has no build to serve (run npm run build).' },
+  SECRET_UNREADABLE: { status: 409, retryable: false, description: 'A sealed env value does not open with BERTH_SECRET_KEY (the key changed); setting the env again fixes it.' },
+  INVALID_ARCHIVE: { status: 400, retryable: false, description: 'The archive is not a readable zip or tar.gz.' },
+  EMPTY_ARCHIVE: { status: 400, retryable: false, description: 'The archive holds no files.' },
+  ARCHIVE_TOO_LARGE: { status: 413, retryable: false, description: 'The archive is larger than MAX_ARCHIVE_BYTES, or unpacks past MAX_EXTRACTED_BYTES or MAX_EXTRACTED_FILES.' },
+  UNSAFE_ARCHIVE: { status: 400, retryable: false, description: 'The archive has paths outside itself, links or duplicate entries.' },
+  INVALID_ROOT_DIR: { status: 400, retryable: false, description: 'rootDir is not a folder inside the source (also one reached through a symlink that leaves it).' },
+  UNSAFE_DOCKERFILE: { status: 400, retryable: false, description: "The Dockerfile asks for what a build may not do here: ADD from a URL, FROM another app's image or an image id, or it is a symlink." },
+  // Pipeline failures a retry cannot fix: a client sees them as a failed deployment's errorCode.
+  EXTRACT_TIMEOUT: { status: null, retryable: false, description: 'Unpacking took longer than EXTRACT_TIMEOUT_MS (a retry would take as long).' },
+  MISSING_DOCKERFILE: { status: null, retryable: false, description: 'No Dockerfile, and no kind of project Berth can build without one was detected.' },
+  UNSUPPORTED_NODE_VERSION: { status: null, retryable: false, description: 'No Dockerfile: the project asks for a Node version Berth does not offer.' },
+  UNSUPPORTED_PACKAGE_MANAGER: { status: null, retryable: false, description: 'No Dockerfile: a pnpm or yarn project on a build image without Corepack.' },
+  NO_START_COMMAND: { status: null, retryable: false, description: 'No Dockerfile: a Node project with nothing to start (no start script, main, index.js, server.js, nor built static files).' },
+  INVALID_BUILD_CONFIG: { status: null, retryable: false, description: 'No Dockerfile: berth.json or package.json cannot be read or is invalid.' },
+  GIT_CLONE_FAILED: { status: null, retryable: false, description: 'The repository could not be cloned (its host does not resolve, the ref does not exist, or it took longer than CLONE_TIMEOUT_MS).' },
+  BUILD_FAILED: { status: null, retryable: false, description: 'The image build failed (a step failed, ran out of memory, or took longer than BUILD_TIMEOUT_MS); the logs say why.' },
+  IMAGE_PUSH_FAILED: { status: null, retryable: false, description: 'Swarm mode: the built image could not be pushed to the registry (down, refused, or auth failed).' },
+  APP_EXITED: { status: null, retryable: false, description: 'The app exited instead of listening; its output is in the logs.' },
+  HEALTHCHECK_TIMEOUT: { status: null, retryable: false, description: 'The app never answered HTTP on its port within HEALTHCHECK_TIMEOUT_MS; its last output is in the logs.' },
+  SOURCE_TOO_LARGE: { status: null, retryable: false, description: 'The cloned repository is larger than MAX_EXTRACTED_BYTES.' },
+  ORPHANED: { status: null, retryable: false, description: 'In flight, but no live job owns it (its worker and its job are gone); failed by the reaper.' },
+  CANCELED: { status: null, retryable: false, description: 'Canceled by request (DELETE or the CLI) while it was in flight.' },
+  SUPERSEDED: { status: null, retryable: false, description: 'Canceled while queued: a newer deployment of the same project came (the newest wins).' },
+  IMAGE_GONE: { status: null, retryable: false, description: 'A release to start again (rollback, redeploy) whose image is gone.' },
   // Infrastructure failures: worth another attempt.
-  DOCKER_UNAVAILABLE: { retryable: true },
-  STORE_UNAVAILABLE: { retryable: true },
-  QUEUE_UNAVAILABLE: { retryable: true },
-  INTERNAL: { retryable: true },
-} as const satisfies Record<string, { retryable: boolean }>;
+  DOCKER_UNAVAILABLE: { status: null, retryable: true, description: 'Docker did not answer or refused an operation; the job is retried before it fails.' },
+  STORE_UNAVAILABLE: { status: 503, retryable: true, description: 'Postgres is not reachable right now (restarting, down, connection lost); try again shortly.' },
+  QUEUE_UNAVAILABLE: { status: 503, retryable: true, description: 'Redis did not accept the job within QUEUE_TIMEOUT_MS; try again shortly.' },
+  INTERNAL: { status: 500, retryable: true, description: 'An unexpected error; it is logged with its cause.' },
+} as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof errorCatalog;
+
+/** Every code, in catalog order. */
+export const errorCodes = Object.keys(errorCatalog) as ErrorCode[];
 
 export class BerthError extends Error {
   readonly code: ErrorCode;

@@ -59,10 +59,14 @@ function decodeKey(text: string): Buffer | undefined {
 
 /** Config fields of the programs that seal or open env values (the API and the worker). */
 export const secretKeyEnv = {
-  /** 32 bytes (64 hex digits or base64). One key for every API and worker of an installation. */
-  BERTH_SECRET_KEY: keyText.optional(),
-  /** Where the key is kept when BERTH_SECRET_KEY is not set: read, or generated once (mode 0600). */
-  BERTH_SECRET_KEY_FILE: z.string().min(1).optional(),
+  BERTH_SECRET_KEY: keyText
+    .optional()
+    .describe('32 bytes (64 hex digits or base64) that seal env values at rest; one key for every API and worker of an installation'),
+  BERTH_SECRET_KEY_FILE: z
+    .string()
+    .min(1)
+    .optional()
+    .describe('Where the key is kept when BERTH_SECRET_KEY is not set: read, or generated once (mode 0600); `npm run up` sets `.berth/secret-key`'),
 };
 
 /**

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { containerName } from '@berth/shared/docker-names';
-import { zipEntries } from '../../helpers/archives.ts';
-import { createDeployment, settled } from '../../helpers/deployments.ts';
-import { request } from '../../helpers/http.ts';
-import { waitFor } from '../../helpers/ports.ts';
-import { docker, startStack, type Stack } from '../../helpers/stack.ts';
-import { startSwarmNode, type SwarmNode } from '../../helpers/swarm-node.ts';
+import { zipEntries } from '@berth/testing/archives';
+import { createDeployment, settled } from '@berth/testing/deployments';
+import { request } from '@berth/testing/http';
+import { waitFor } from '@berth/testing/ports';
+import { docker, startStack, type Stack } from '@berth/testing/stack';
+import { startSwarmNode, type SwarmNode } from '@berth/testing/swarm-node';
 
 // Two nodes: this machine's Docker (the manager, where the workers, the registry and the Caddy container
 // run) and a second Docker Engine in a container joined as a worker node (test/helpers/swarm-node.ts). It

@@ -3,6 +3,7 @@ import path from 'node:path';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { dashboardDistDir } from '@berth/dashboard/dist-dir';
+import { errorCatalog } from '@berth/shared/errors';
 
 export interface DashboardRoutesOptions {
   /** The built dashboard (index.html, assets/); apps/dashboard/dist unless a test says otherwise. */
@@ -35,7 +36,7 @@ export async function dashboardRoutes(app: FastifyInstance, options: DashboardRo
   const root = options.distDir ?? dashboardDistDir;
   await app.register(fastifyStatic, { root, serve: false, index: false, dotfiles: 'deny', etag: true, lastModified: false });
   const notBuilt = (reply: FastifyReply) =>
-    reply.status(503).headers(securityHeaders).send({
+    reply.status(errorCatalog.DASHBOARD_NOT_BUILT.status).headers(securityHeaders).send({
       error: { code: 'DASHBOARD_NOT_BUILT', message: `the dashboard is not built (${root} has no index.html): run npm run build` },
     });
 

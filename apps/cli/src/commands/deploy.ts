@@ -1,7 +1,8 @@
 /** deploy (one-off or to a project), redeploy, promote, rollback: each waits until the result is live. */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { api, apiJson, CliError, seg, streamEvents } from '../api-client.ts';
+import type { Deployment } from '@berth/client/types';
+import { berth, CliError, cliConfig, streamEvents } from '../berth-api.ts';
 import { zipDirectory } from '../archive.ts';
 import { parseArgs, parseEnvPairs } from '../args.ts';
 import { bold, dim, note, printLine, say } from '../output.ts';
@@ -11,7 +12,7 @@ const deployUsage =
   '       berth deploy [<dir | archive>] --project P [--ref R] [--preview] [--env K=V ...]';
 
 /** How long a promoted deployment may take, once running, to show as the project's current one. */
-const takeoverTimeoutMs = Number(process.env.BERTH_CLI_WAIT_MS ?? 30_000);
+const takeoverTimeoutMs = cliConfig.BERTH_CLI_WAIT_MS;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function readSource(source: string): Promise<{ data: Buffer; isDir: boolean }> {
@@ -29,11 +30,11 @@ export async function deploy(args: string[]): Promise<number> {
 
   const source = a.positional[0];
   if (!source) throw new CliError(deployUsage);
-  let created: any;
+  let created: Deployment;
   if (/^(https?|git):\/\//.test(source)) {
     const port = a.one('port');
     const body = { gitUrl: source, ref: a.one('ref'), rootDir: a.one('root-dir'), name: a.one('name'), port: port ? Number(port) : undefined, env };
-    created = await apiJson('POST', '/api/deployments', body);
+    created = await berth((api) => api.createDeployment(body));
   } else {
     const { data, isDir } = await readSource(source);
     const form = new FormData();
@@ -44,7 +45,7 @@ export async function deploy(args: string[]): Promise<number> {
     if (Object.keys(env).length) form.append('env', JSON.stringify(env));
     form.append('projectArchive', new Blob([data]), isDir ? `${name ?? 'app'}.zip` : path.basename(source));
     note(`uploading ${data.length} bytes`);
-    created = await api('POST', '/api/deployments', form);
+    created = await berth((api) => api.createDeployment(form));
   }
   note(`deployment ${bold(created.id)} queued`);
   const final = await followBuild(created.id);
@@ -63,7 +64,7 @@ async function deployToProject(
   for (const flag of ['name', 'port', 'root-dir']) {
     if (o.a.has(flag)) throw new CliError(`--${flag} is a project setting: berth projects create, or PATCH /api/projects/${project}`);
   }
-  let created: any;
+  let created: Deployment;
   if (source !== undefined) {
     if (/^(https?|git):\/\//.test(source)) throw new CliError(`with --project, deploy a git repository by setting it on the project (berth projects create ${project} --git URL) and running berth deploy --project ${project}`);
     if (o.ref) throw new CliError('--ref applies to git deploys (berth deploy --project P --ref R, without a path)');
@@ -73,17 +74,21 @@ async function deployToProject(
     if (Object.keys(o.env).length) form.append('env', JSON.stringify(o.env));
     form.append('projectArchive', new Blob([data]), isDir ? `${project}.zip` : path.basename(source));
     note(`uploading ${data.length} bytes to ${project}`);
-    created = await api('POST', `/api/projects/${seg(project)}/deployments`, form);
+    created = await berth((api) => api.deployProject(project, form));
   } else {
-    created = await apiJson('POST', `/api/projects/${seg(project)}/deployments`, {
+    const body = {
       ...(o.ref ? { ref: o.ref } : {}),
       ...(o.preview ? { promote: false } : {}),
       ...(Object.keys(o.env).length ? { env: o.env } : {}),
-    });
+    };
+    created = await berth((api) => api.deployProject(project, body));
   }
   note(`deployment ${bold(created.id)} of ${project} queued${o.preview ? ' (preview)' : ''}`);
   return waitLive(created);
 }
+
+/** How a deployment stands (its last status event, or the deployment itself). */
+type Outcome = Pick<Deployment, 'status' | 'errorCode' | 'errorMessage'>;
 
 /** Statuses a deployment passes through before it runs or ends. */
 const inFlight = new Set(['queued', 'fetching', 'building', 'starting']);
@@ -93,25 +98,25 @@ const inFlight = new Set(['queued', 'fetching', 'building', 'starting']);
  * (running, or how it ended). A stream that ends early (a viewer that fell
  * behind, a restarting API) is made up for by polling the deployment.
  */
-async function followBuild(id: string): Promise<any> {
-  let final: any;
-  await streamEvents(`/api/deployments/${id}/events`, (event, data) => {
-    if (event === 'log') printLine(data);
-    else if (event === 'status') {
-      note(`→ ${bold(data.status)}`);
-      final = data;
+async function followBuild(id: string): Promise<Outcome> {
+  let final: Outcome | undefined;
+  await streamEvents(`/api/deployments/${id}/events`, (e) => {
+    if (e.event === 'log') printLine(e.data);
+    else if (e.event === 'status') {
+      note(`→ ${bold(e.data.status)}`);
+      final = e.data;
     }
   }).catch((err: unknown) => note(`event stream lost (${err instanceof Error ? err.message : String(err)}); polling`));
   while (!final || inFlight.has(final.status)) {
     await sleep(500);
-    const d = await api('GET', `/api/deployments/${seg(id)}`);
+    const d = await berth((api) => api.getDeployment(id));
     if (d.status !== final?.status) note(`→ ${bold(d.status)}`);
     final = d;
   }
   return final;
 }
 
-function reportFailure(final: any): number {
+function reportFailure(final: Outcome | undefined): number {
   say(`\n${bold(final?.status ?? 'unknown')} ${final?.errorCode ?? ''}: ${final?.errorMessage ?? ''}`);
   return 1;
 }
@@ -120,7 +125,7 @@ function reportFailure(final: any): number {
 async function waitCurrent(id: string): Promise<boolean> {
   const deadline = Date.now() + takeoverTimeoutMs;
   for (;;) {
-    const d = await api('GET', `/api/deployments/${id}`);
+    const d = await berth((api) => api.getDeployment(id));
     if (d.current) return true;
     if (d.status !== 'running' || Date.now() > deadline) return false;
     await sleep(250);
@@ -131,7 +136,7 @@ async function waitCurrent(id: string): Promise<boolean> {
  * Follows a project deployment until it runs, then (unless a preview) until
  * the project URL serves it: 0 and the URL it is live at, else 1 and why.
  */
-async function waitLive(created: any): Promise<number> {
+async function waitLive(created: Deployment): Promise<number> {
   const final = await followBuild(created.id);
   if (final?.status !== 'running') return reportFailure(final);
   if (!created.promote) {
@@ -139,7 +144,7 @@ async function waitLive(created: any): Promise<number> {
     return 0;
   }
   if (!(await waitCurrent(created.id))) {
-    const project = await api('GET', `/api/projects/${seg(created.project)}`);
+    const project = await berth((api) => api.getProject(created.project));
     say(`\n${bold('running')}  ${created.url}`);
     say(`but ${created.project} serves ${project.currentDeployment?.id ?? 'nothing'}, not ${created.id}`);
     return 1;
@@ -153,7 +158,7 @@ export async function redeploy(args: string[]): Promise<number> {
   const a = parseArgs(args, { usage });
   const id = a.positional[0];
   if (!id || a.positional.length > 1) throw new CliError(usage);
-  const created = await api('POST', `/api/deployments/${seg(id)}/redeploy`);
+  const created = await berth((api) => api.redeploy(id));
   note(`deployment ${bold(created.id)} of ${created.project} queued (the source of ${id} again)`);
   return waitLive(created);
 }
@@ -163,7 +168,7 @@ export async function promote(args: string[]): Promise<number> {
   const a = parseArgs(args, { usage });
   const id = a.positional[0];
   if (!id || a.positional.length > 1) throw new CliError(usage);
-  const d = await api('POST', `/api/deployments/${seg(id)}/promote`);
+  const d = await berth((api) => api.promote(id));
   say(`${bold(d.project)} now serves ${bold(d.id)}  ${d.projectUrl}`);
   return 0;
 }
@@ -175,7 +180,7 @@ export async function rollback(args: string[]): Promise<number> {
   if (!project || a.positional.length > 1) throw new CliError(usage);
   const started = Date.now();
   const to = a.one('to');
-  const res = await apiJson('POST', `/api/projects/${seg(project)}/rollback`, to ? { deploymentId: to } : {});
+  const res = await berth((api) => api.rollback(project, to));
   const target: string = res.id;
   // 200 (current): a release still running took the URL; 202: a new deployment runs a stopped one's image.
   if (!res.current) {
@@ -189,13 +194,13 @@ export async function rollback(args: string[]): Promise<number> {
   // Done when the project serves the target (the API says so), or the target ended.
   const deadline = Date.now() + takeoverTimeoutMs;
   for (;;) {
-    const p = await api('GET', `/api/projects/${seg(project)}`);
+    const p = await berth((api) => api.getProject(project));
     if (p.currentDeployment?.id === target) {
       const seconds = ((Date.now() - started) / 1000).toFixed(1);
       say(`\n${bold('rolled back')}  ${p.url} serves ${target}${res.current ? '' : ` (the image of ${res.releaseOf})`} after ${seconds}s`);
       return 0;
     }
-    const d = await api('GET', `/api/deployments/${seg(target)}`);
+    const d = await berth((api) => api.getDeployment(target));
     if (d.status !== 'running' && !inFlight.has(d.status)) return reportFailure(d);
     if (Date.now() > deadline) {
       say(`\n${project} still serves ${p.currentDeployment?.id ?? 'nothing'}, not ${target}, after ${((Date.now() - started) / 1000).toFixed(1)}s`);

@@ -1,5 +1,5 @@
 /** berth logs | list | cancel | rm: one deployment at a time. */
-import { api, CliError, streamEvents } from '../api-client.ts';
+import { berth, CliError, streamEvents } from '../berth-api.ts';
 import { parseArgs } from '../args.ts';
 import { bold, dim, printLine, say } from '../output.ts';
 
@@ -9,14 +9,14 @@ export async function logs(args: string[]): Promise<number> {
   const id = a.positional[0];
   if (!id) throw new CliError(usage);
   if (a.has('follow')) {
-    await streamEvents(`/api/deployments/${id}/events?follow=runtime`, (event, data) => {
-      if (event === 'log') printLine(data);
-      else if (event === 'status') process.stdout.write(`${dim('berth')} → ${bold(data.status)}\n`);
+    await streamEvents(`/api/deployments/${id}/events?follow=runtime`, (e) => {
+      if (e.event === 'log') printLine(e.data);
+      else if (e.event === 'status') process.stdout.write(`${dim('berth')} → ${bold(e.data.status)}\n`);
     });
   } else {
     let since = 0;
     for (;;) {
-      const page = await api('GET', `/api/deployments/${id}/logs?since=${since}&limit=10000`);
+      const page = await berth((api) => api.getDeploymentLogs(id, { since, limit: 10000 }));
       page.lines.forEach(printLine);
       if (!page.hasMore) break;
       since = page.nextSince;
@@ -26,7 +26,7 @@ export async function logs(args: string[]): Promise<number> {
 }
 
 export async function list(): Promise<number> {
-  const page = await api('GET', '/api/deployments?limit=50');
+  const page = await berth((api) => api.listDeployments({ limit: 50 }));
   for (const d of page.items) say(`${d.id}  ${d.status.padEnd(9)} ${d.project.padEnd(20)} ${d.url}`);
   return 0;
 }
@@ -34,7 +34,7 @@ export async function list(): Promise<number> {
 export async function stop(command: 'cancel' | 'rm', args: string[]): Promise<number> {
   const id = args[0];
   if (!id) throw new CliError(`usage: berth ${command} <id>`);
-  const d = await api(command === 'cancel' ? 'POST' : 'DELETE', `/api/deployments/${id}${command === 'cancel' ? '/cancel' : ''}`);
+  const d = await berth((api) => (command === 'cancel' ? api.cancelDeployment(id) : api.stopDeployment(id)));
   say(`${d.id} ${d.status}`);
   return 0;
 }

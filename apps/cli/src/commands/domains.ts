@@ -1,5 +1,5 @@
 /** berth domains add | rm | ls: a project's custom hostnames. */
-import { api, apiJson, CliError, seg } from '../api-client.ts';
+import { berth, CliError } from '../berth-api.ts';
 import { parseArgs } from '../args.ts';
 import { bold, dim, say, table } from '../output.ts';
 
@@ -12,22 +12,22 @@ export async function domains(args: string[]): Promise<number> {
   switch (sub) {
     case 'add': {
       if (!project || !hostname || extra.length) throw new CliError(usage);
-      const d = await apiJson('POST', `/api/projects/${seg(project)}/domains`, { hostname });
+      const d = await berth((api) => api.addDomain(project, hostname));
       say(`added ${bold(d.hostname)} to ${bold(project)}  ${d.url ?? ''}`.trimEnd());
       return 0;
     }
     case 'rm': {
       if (!project || !hostname || extra.length) throw new CliError(usage);
-      const d = await api('DELETE', `/api/projects/${seg(project)}/domains/${seg(hostname)}`);
+      const d = await berth((api) => api.removeDomain(project, hostname));
       say(`removed ${bold(d?.hostname ?? hostname)} from ${bold(project)}`);
       return 0;
     }
     case 'ls':
     case 'list': {
       if (!project || hostname) throw new CliError(usage);
-      const { items } = await api('GET', `/api/projects/${seg(project)}/domains`);
+      const { items } = await berth((api) => api.listDomains(project));
       if (!items.length) say(dim(`no domains on ${project}: berth domains add ${project} <hostname>`));
-      else table(items.map((d: any) => [d.hostname, d.url ?? '']));
+      else table(items.map((d) => [d.hostname, d.url ?? '']));
       return 0;
     }
     default:

@@ -1,5 +1,6 @@
 /** berth env set | unset | ls: a project's env (values are secrets; only names are ever shown). */
-import { api, apiJson, CliError, seg } from '../api-client.ts';
+import type { EnvKeys } from '@berth/client/types';
+import { berth, CliError } from '../berth-api.ts';
 import { parseArgs, parseEnvPairs } from '../args.ts';
 import { bold, dim, say } from '../output.ts';
 
@@ -17,7 +18,7 @@ export async function env(args: string[]): Promise<number> {
     case 'set': {
       if (!project || !items.length) throw new CliError(usage);
       const values = parseEnvPairs(items, 'env set');
-      const keys = await apiJson('PATCH', `/api/projects/${seg(project)}/env`, { [field]: values });
+      const keys = await berth((api) => api.patchEnv(project, values, field));
       say(`set ${Object.keys(values).join(', ')} on ${bold(project)}${field === 'buildEnv' ? ' (build env)' : ''}`);
       printKeys(keys);
       return 0;
@@ -26,9 +27,9 @@ export async function env(args: string[]): Promise<number> {
       if (!project || !items.length) throw new CliError(usage);
       const bad = items.find((k) => k.includes('='));
       if (bad) throw new CliError(`env unset takes names, not KEY=VALUE ("${bad}")\n${usage}`);
-      const before = await api('GET', `/api/projects/${seg(project)}/env`);
+      const before = await berth((api) => api.getEnvKeys(project));
       const had: string[] = field === 'buildEnv' ? before.buildEnvKeys : before.envKeys;
-      const keys = await apiJson('PATCH', `/api/projects/${seg(project)}/env`, { [field]: Object.fromEntries(items.map((k) => [k, null])) });
+      const keys = await berth((api) => api.patchEnv(project, Object.fromEntries(items.map((k) => [k, null])), field));
       const missing = items.filter((k) => !had.includes(k));
       const removed = items.filter((k) => had.includes(k));
       if (removed.length) say(`unset ${removed.join(', ')} on ${bold(project)}${field === 'buildEnv' ? ' (build env)' : ''}`);
@@ -39,7 +40,7 @@ export async function env(args: string[]): Promise<number> {
     case 'ls':
     case 'list': {
       if (!project || items.length) throw new CliError(usage);
-      printKeys(await api('GET', `/api/projects/${seg(project)}/env`));
+      printKeys(await berth((api) => api.getEnvKeys(project)));
       return 0;
     }
     default:
@@ -47,7 +48,7 @@ export async function env(args: string[]): Promise<number> {
   }
 }
 
-function printKeys(keys: { envKeys: string[]; buildEnvKeys: string[] }): void {
+function printKeys(keys: EnvKeys): void {
   if (!keys.envKeys.length && !keys.buildEnvKeys.length) say(dim('no env set'));
   for (const k of keys.envKeys) say(`env        ${k}`);
   for (const k of keys.buildEnvKeys) say(`build-env  ${k}`);

@@ -1,5 +1,6 @@
 /** berth projects create | list | show | rm */
-import { api, apiJson, CliError, seg } from '../api-client.ts';
+import type { CreateProjectRequest, Project } from '@berth/client/types';
+import { berth, CliError } from '../berth-api.ts';
 import { parseArgs, parsePort } from '../args.ts';
 import { bold, bytes, dim, say, table } from '../output.ts';
 
@@ -33,15 +34,15 @@ function oneName(rest: string[]): string {
 async function create(rest: string[]): Promise<number> {
   const a = parseArgs(rest, { values: ['git', 'ref', 'root-dir', 'port', 'health-path'], usage });
   if (a.positional.length !== 1) throw new CliError(usage);
-  const body = {
-    name: a.positional[0],
+  const body: CreateProjectRequest = {
+    name: a.positional[0]!,
     ...(a.has('git') ? { gitUrl: a.one('git') } : {}),
     ...(a.has('ref') ? { ref: a.one('ref') } : {}),
     ...(a.has('root-dir') ? { rootDir: a.one('root-dir') } : {}),
     ...(a.has('port') ? { port: parsePort(a.one('port')!) } : {}),
     ...(a.has('health-path') ? { healthPath: a.one('health-path') } : {}),
   };
-  const p = await apiJson('POST', '/api/projects', body);
+  const p = await berth((api) => api.createProject(body));
   say(`created ${bold(p.name)}  ${p.url}`);
   table(settings(p));
   return 0;
@@ -50,19 +51,19 @@ async function create(rest: string[]): Promise<number> {
 async function list(rest: string[]): Promise<number> {
   const a = parseArgs(rest, { usage });
   if (a.positional.length) throw new CliError(usage);
-  const { items } = await api('GET', '/api/projects');
+  const { items } = await berth((api) => api.listProjects());
   if (!items.length) {
     say(dim('no projects yet: berth projects create <name>'));
     return 0;
   }
   table([
     ['NAME', 'CURRENT', 'STATUS', 'URL'],
-    ...items.map((p: any) => [p.name, p.currentDeployment?.id ?? '-', p.currentDeployment?.status ?? '-', p.url]),
+    ...items.map((p) => [p.name, p.currentDeployment?.id ?? '-', p.currentDeployment?.status ?? '-', p.url]),
   ]);
   return 0;
 }
 
-function settings(p: any): string[][] {
+function settings(p: Project): string[][] {
   return [
     ['  source', p.gitUrl ? `${p.gitUrl}${p.ref ? ` @ ${p.ref}` : ''}` : 'archives (berth deploy <dir> --project)'],
     ['  root dir', p.rootDir || '.'],
@@ -73,18 +74,18 @@ function settings(p: any): string[][] {
 
 async function show(rest: string[]): Promise<number> {
   const name = oneName(rest);
-  const p = await api('GET', `/api/projects/${seg(name)}`);
-  const { items: hostnames } = await api('GET', `/api/projects/${seg(name)}/domains`);
+  const p = await berth((api) => api.getProject(name));
+  const { items: hostnames } = await berth((api) => api.listDomains(name));
   say(`${bold(p.name)}  ${p.url}`);
   table([
     ...settings(p),
     ['  env', p.envKeys.length ? p.envKeys.join(', ') : '-'],
     ['  build env', p.buildEnvKeys.length ? p.buildEnvKeys.join(', ') : '-'],
-    ['  domains', hostnames.length ? hostnames.map((d: any) => d.hostname).join(', ') : '-'],
+    ['  domains', hostnames.length ? hostnames.map((d) => d.hostname).join(', ') : '-'],
     ['  current', p.currentDeployment ? `${p.currentDeployment.id} (${p.currentDeployment.status})` : 'none'],
     ...(p.disk ? [['  disk', `images ${bytes(p.disk.imageBytes)}, archives ${bytes(p.disk.archiveBytes)}`]] : []),
   ]);
-  const releases: any[] = p.releases ?? [];
+  const releases = p.releases ?? [];
   say('');
   if (!releases.length) {
     say(dim('no releases yet'));
@@ -109,7 +110,7 @@ async function show(rest: string[]): Promise<number> {
 
 async function remove(rest: string[]): Promise<number> {
   const name = oneName(rest);
-  const res = await api('DELETE', `/api/projects/${seg(name)}`);
+  const res = await berth((api) => api.deleteProject(name));
   say(`removed ${bold(res.name)}${res.stopped.length ? `; stopped ${res.stopped.join(', ')}` : ''}`);
   return 0;
 }

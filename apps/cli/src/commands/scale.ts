@@ -1,5 +1,5 @@
 /** berth scale <deployment-id|project> <n> */
-import { api, apiJson, CliError, seg } from '../api-client.ts';
+import { berth, CliError } from '../berth-api.ts';
 import { parseArgs } from '../args.ts';
 import { bold, dim, say } from '../output.ts';
 
@@ -18,19 +18,19 @@ export async function scale(args: string[]): Promise<number> {
   if (!/^\d{1,6}$/.test(count)) throw new CliError(`replicas must be a whole number, not "${count}"\n${usage}`);
   const replicas = Number(count);
   if (await isProject(target)) {
-    const p = await apiJson('PATCH', `/api/projects/${seg(target)}`, { replicas });
+    const p = await berth((api) => api.scaleProject(target, replicas));
     const current = p.currentDeployment ? ` (current release ${p.currentDeployment.id} scales to it now)` : '';
     say(`${bold(p.name)}: ${p.replicas} ${p.replicas === 1 ? 'replica' : 'replicas'}${current}`);
     return 0;
   }
-  const d = await apiJson('PATCH', `/api/deployments/${seg(target)}`, { replicas });
+  const d = await berth((api) => api.scaleDeployment(target, replicas));
   say(`${bold(d.id)}: ${d.replicas} ${d.replicas === 1 ? 'replica' : 'replicas'} ${dim(`(${d.project}, ${d.status})`)}`);
   return 0;
 }
 
 async function isProject(name: string): Promise<boolean> {
   try {
-    await api('GET', `/api/projects/${seg(name)}`);
+    await berth((api) => api.getProject(name));
     return true;
   } catch (err) {
     if (err instanceof CliError && err.message.startsWith('404 ')) return false;

@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks';
 import type { ApiClient } from '@berth/client/api-client';
+import type { Deployment } from '@berth/client/types';
 import { ErrorBox } from '../status-badge.tsx';
 
 type Source = 'archive' | 'git';
@@ -10,7 +11,6 @@ export function NewDeployment({ client }: { client: ApiClient }) {
   const [file, setFile] = useState<File | undefined>();
   const [error, setError] = useState<unknown>();
   const [busy, setBusy] = useState(false);
-  const [dragging, setDragging] = useState(false);
 
   const submit = async (e: Event) => {
     e.preventDefault();
@@ -18,20 +18,7 @@ export function NewDeployment({ client }: { client: ApiClient }) {
     setBusy(true);
     setError(undefined);
     try {
-      const env = parseEnv(String(form.get('env') ?? ''));
-      const field = (name: string) => String(form.get(name) ?? '').trim() || undefined;
-      const port = field('port') ? Number(field('port')) : undefined;
-      let created;
-      if (source === 'git') {
-        created = await client.createDeployment({ gitUrl: field('gitUrl') ?? '', ref: field('ref'), rootDir: field('rootDir'), name: field('name'), port, env });
-      } else {
-        if (!file) throw new Error('choose a .zip or .tar.gz archive');
-        const body = new FormData();
-        for (const name of ['name', 'rootDir', 'port']) if (field(name)) body.set(name, field(name)!);
-        if (env) body.set('env', JSON.stringify(env));
-        body.set('projectArchive', file, file.name);
-        created = await client.createDeployment(body);
-      }
+      const created = await createDeployment(client, source, form, file);
       location.hash = `#/deployments/${created.id}`;
     } catch (err) {
       setError(err);
@@ -50,21 +37,7 @@ export function NewDeployment({ client }: { client: ApiClient }) {
           <label><input type="radio" name="source" checked={source === 'git'} onChange={() => setSource('git')} /> Git repository</label>
         </fieldset>
         {source === 'archive' ? (
-          <div
-            class={`drop ${dragging ? 'over' : ''}`}
-            onDragOver={(e) => (e.preventDefault(), setDragging(true))}
-            onDragLeave={() => setDragging(false)}
-            onDrop={(e) => {
-              e.preventDefault();
-              setDragging(false);
-              const dropped = e.dataTransfer?.files[0];
-              if (dropped) setFile(dropped);
-            }}
-          >
-            <label for="archive">Archive (.zip or .tar.gz)</label>
-            <input id="archive" type="file" accept=".zip,.tar.gz,.tgz,application/zip,application/gzip" onChange={(e) => setFile(e.currentTarget.files?.[0])} />
-            <p class="muted small">{file ? `${file.name} (${Math.ceil(file.size / 1024)} KB)` : 'or drop it here'}</p>
-          </div>
+          <ArchivePicker file={file} onFile={setFile} />
         ) : (
           <>
             <label for="gitUrl">Git URL</label>
@@ -85,6 +58,44 @@ export function NewDeployment({ client }: { client: ApiClient }) {
         <ErrorBox error={error} />
       </form>
     </section>
+  );
+}
+
+/** The form's fields as a deployment: a git source as JSON, an archive as multipart. */
+function createDeployment(client: ApiClient, source: Source, form: FormData, file: File | undefined): Promise<Deployment> {
+  const env = parseEnv(String(form.get('env') ?? ''));
+  const field = (name: string) => String(form.get(name) ?? '').trim() || undefined;
+  const port = field('port') ? Number(field('port')) : undefined;
+  if (source === 'git') {
+    return client.createDeployment({ gitUrl: field('gitUrl') ?? '', ref: field('ref'), rootDir: field('rootDir'), name: field('name'), port, env });
+  }
+  if (!file) throw new Error('choose a .zip or .tar.gz archive');
+  const body = new FormData();
+  for (const name of ['name', 'rootDir', 'port']) if (field(name)) body.set(name, field(name)!);
+  if (env) body.set('env', JSON.stringify(env));
+  body.set('projectArchive', file, file.name);
+  return client.createDeployment(body);
+}
+
+/** The archive to upload: dropped on the zone or picked with the file input. */
+function ArchivePicker({ file, onFile }: { file: File | undefined; onFile: (file: File | undefined) => void }) {
+  const [dragging, setDragging] = useState(false);
+  return (
+    <div
+      class={`drop ${dragging ? 'over' : ''}`}
+      onDragOver={(e) => (e.preventDefault(), setDragging(true))}
+      onDragLeave={() => setDragging(false)}
+      onDrop={(e) => {
+        e.preventDefault();
+        setDragging(false);
+        const dropped = e.dataTransfer?.files[0];
+        if (dropped) onFile(dropped);
+      }}
+    >
+      <label for="archive">Archive (.zip or .tar.gz)</label>
+      <input id="archive" type="file" accept=".zip,.tar.gz,.tgz,application/zip,application/gzip" onChange={(e) => onFile(e.currentTarget.files?.[0])} />
+      <p class="muted small">{file ? `${file.name} (${Math.ceil(file.size / 1024)} KB)` : 'or drop it here'}</p>
+    </div>
   );
 }
 

@@ -24,7 +24,7 @@ export function EnvPanel({ client, name }: { client: ApiClient; name: string }) 
 
   const submit = (e: Event) => {
     e.preventDefault();
-    done(client.patchEnv(name, { [key.trim()]: value })).then((ok) => ok && (setKey(''), setValue('')));
+    void done(client.patchEnv(name, { [key.trim()]: value })).then((ok) => ok && (setKey(''), setValue('')));
   };
   return (
     <>

@@ -1,5 +1,4 @@
-import type { BuildPlan, NodeAppPlan, NodeStaticPlan } from './detect-build.ts';
-import { staticOutputDirs } from './detect-build.ts';
+import { staticOutputDirs, type BuildPlan, type NodeAppPlan, type NodeStaticPlan } from './build-plan.ts';
 
 /** The static server image (scripts/make-static-image.sh; bump both together). */
 export const staticServerImage = 'berth/static:1';

@@ -2,7 +2,8 @@ import { BerthError } from '@berth/shared/errors';
 
 /**
  * What the deployment pipeline needs from a container engine, as structured
- * arguments (never shell strings). `docker-runtime.ts` is the real one.
+ * arguments (never shell strings). `docker-runtime.ts` (one Docker Engine) and
+ * `swarm-runtime.ts` (Docker Swarm) implement it, sharing this node's Docker (`node-docker.ts`).
  */
 export interface BuildImageOptions {
   contextDir: string;
@@ -115,7 +116,7 @@ export interface ContainerRuntime {
   /** Whether an image with this reference exists locally. */
   imageExists(ref: string): Promise<boolean>;
   engineInfo(): Promise<EngineInfo>;
-  /** Creates the app network, isolated; see docker-runtime.ts for networks made before that. */
+  /** Creates the app network, isolated; see bridge-network.ts for networks made before that. */
   ensureNetwork(name: string): Promise<NetworkState>;
   /** Throws BUILD_FAILED (with the builder's message) when the Dockerfile fails. */
   buildImage(options: BuildImageOptions): Promise<void>;
@@ -146,8 +147,11 @@ export interface ContainerRuntime {
    * NOT_FOUND when the service is gone.
    */
   scale(name: string, replicas: number): Promise<void>;
-  /** Force-removes the container if it exists. */
-  removeContainer(nameOrId: string): Promise<void>;
+  /**
+   * Removes what runContainer made for the deployment, if it exists: docker mode its
+   * container (forced), Swarm its service (drained first) and the service's own network.
+   */
+  removeApp(name: string): Promise<void>;
   /** Removes the image if it exists (and its untagged parents no other image uses: they hold the source). */
   removeImage(tag: string): Promise<void>;
   /** Gives an image a second tag; false when the source image is gone. */
@@ -173,7 +177,7 @@ export interface ContainerRuntime {
 
 export interface AppNetwork {
   deploymentId: string;
-  /** The service (container) name it was made for: removeContainer(service) removes both. */
+  /** The service (container) name it was made for: removeApp(service) removes both. */
   service: string;
 }
 

@@ -8,6 +8,6 @@ import type { ContainerRuntime } from './container-runtime.ts';
  * request and the reaper all clean up through this.
  */
 export async function removeDeploymentResources(runtime: ContainerRuntime, instance: string, deploymentId: string): Promise<void> {
-  await runtime.removeContainer(containerName(instance, deploymentId));
+  await runtime.removeApp(containerName(instance, deploymentId));
   await runtime.removeImage(imageTag(instance, deploymentId));
 }

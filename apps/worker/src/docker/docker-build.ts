@@ -1,4 +1,4 @@
-import Docker from 'dockerode';
+import type Docker from 'dockerode';
 import tar from 'tar-fs';
 import { BerthError } from '@berth/shared/errors';
 import { LineSplitter, maxRawLineLength } from '@berth/shared/log-line';

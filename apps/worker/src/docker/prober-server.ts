@@ -2,8 +2,9 @@ import type { Server } from 'node:http';
 
 /**
  * The program of the swarm prober container (swarm-prober.ts starts it with
- * `node -e`, from this function's source, so it must not use anything from
- * outside its body: it gets `require` and the environment as arguments).
+ * `node -e`, from the source of the functions below: proberSource(). So they
+ * must not use anything from outside their bodies but each other: proberMain
+ * gets `require` and the environment as arguments, and hands the modules on).
  *
  * A door into the app overlay, so it answers as little as it can:
  * - only `GET /probe?address=&port=&path=` carrying the worker's token
@@ -28,36 +29,8 @@ import type { Server } from 'node:http';
 export function proberMain(req: (id: string) => unknown, env: Record<string, string | undefined>): Server {
   const http = req('node:http') as typeof import('node:http');
   const crypto = req('node:crypto') as typeof import('node:crypto');
-  const os = req('node:os') as typeof import('node:os');
-  const net = req('node:net') as typeof import('node:net');
-
+  const targets = proberTargets(req('node:os') as typeof import('node:os'), req('node:net') as typeof import('node:net'), env);
   const token = Buffer.from(env.BERTH_PROBE_TOKEN ?? '');
-  const toInt = (ip: string) => ip.split('.').reduce((n, part) => n * 256 + Number(part), 0);
-  const denied = new Set((env.BERTH_PROBE_DENY ?? '').split(',').filter(Boolean));
-  // The first outside address it has at start: the default bridge (see above). Never a target network.
-  const listenOn =
-    env.BERTH_PROBE_LISTEN ??
-    Object.values(os.networkInterfaces())
-      .flat()
-      .find((i) => i && i.family === 'IPv4' && !i.internal)?.address ??
-    '127.0.0.1';
-  /** The networks it is attached to now, but the one it listens on: where targets may be. */
-  const attached = () =>
-    Object.values(os.networkInterfaces())
-      .flat()
-      .flatMap((i) => {
-        if (!i || i.family !== 'IPv4' || i.internal || i.address === listenOn || !i.cidr) return [];
-        const [base = '', bits = '32'] = i.cidr.split('/');
-        const size = 2 ** (32 - Math.min(32, Number(bits)));
-        const start = toInt(base) - (toInt(base) % size);
-        return [{ start, end: start + size - 1, own: toInt(i.address) }];
-      });
-  const allowed = (address: string) => {
-    if (!net.isIPv4(address) || denied.has(address)) return false;
-    const n = toInt(address);
-    // Inside an attached subnet, and neither its network, its gateway (Docker's first address), its broadcast nor our own.
-    return attached().some((s) => n > s.start + 1 && n < s.end && n !== s.own);
-  };
   const authorised = (given: unknown) => {
     const value = Buffer.from(typeof given === 'string' ? given : '');
     return token.length >= 16 && value.length === token.length && crypto.timingSafeEqual(value, token);
@@ -85,23 +58,75 @@ export function proberMain(req: (id: string) => unknown, env: Record<string, str
     if (request.method !== 'GET') return reply(405, { error: 'only GET' });
     if (!authorised(request.headers['x-berth-probe-token'])) return reply(403, { error: 'not authorised' });
     keepAlive();
-    const address = url.searchParams.get('address') ?? '';
-    const port = Number(url.searchParams.get('port'));
-    const path = url.searchParams.get('path') ?? '/';
-    if (!allowed(address)) return reply(403, { error: 'address outside the app network' });
-    if (!Number.isInteger(port) || port < 1 || port > 65535) return reply(400, { error: 'bad port' });
-    // eslint-disable-next-line no-control-regex
-    if (!path.startsWith('/') || path.length > 2048 || /[\s\x00-\x1f\x7f]/.test(path)) return reply(400, { error: 'bad path' });
-    const out = http.get({ host: address, port, path, timeout: 1000, agent: false, headers: { 'user-agent': 'berth-health-probe' } }, (res) => {
-      res.destroy(); // the status is all we need; the body is never read
-      reply(200, { up: (res.statusCode ?? 500) < 500, status: res.statusCode });
-    });
-    const total = setTimeout(() => out.destroy(), 2000);
-    out.on('close', () => clearTimeout(total));
-    out.on('timeout', () => out.destroy());
-    out.on('error', () => reply(200, { up: false }));
+    probeOnce(http, targets.allowed, url.searchParams, reply);
   });
-  server.listen(Number(env.BERTH_PROBE_PORT ?? 8080), listenOn);
+  server.listen(Number(env.BERTH_PROBE_PORT ?? 8080), targets.listenOn);
   keepAlive();
   return server;
+}
+
+/**
+ * Where the prober listens (the first outside address it has at start: the default bridge, never a
+ * target network) and which addresses it may dial: inside the networks it is attached to now.
+ */
+function proberTargets(os: typeof import('node:os'), net: typeof import('node:net'), env: Record<string, string | undefined>) {
+  const toInt = (ip: string) => ip.split('.').reduce((n, part) => n * 256 + Number(part), 0);
+  const denied = new Set((env.BERTH_PROBE_DENY ?? '').split(',').filter(Boolean));
+  const listenOn =
+    env.BERTH_PROBE_LISTEN ??
+    Object.values(os.networkInterfaces())
+      .flat()
+      .find((i) => i && i.family === 'IPv4' && !i.internal)?.address ??
+    '127.0.0.1';
+  /** The networks it is attached to now, but the one it listens on: where targets may be. */
+  const attached = () =>
+    Object.values(os.networkInterfaces())
+      .flat()
+      .flatMap((i) => {
+        if (!i || i.family !== 'IPv4' || i.internal || i.address === listenOn || !i.cidr) return [];
+        const [base = '', bits = '32'] = i.cidr.split('/');
+        const size = 2 ** (32 - Math.min(32, Number(bits)));
+        const start = toInt(base) - (toInt(base) % size);
+        return [{ start, end: start + size - 1, own: toInt(i.address) }];
+      });
+  const allowed = (address: string) => {
+    if (!net.isIPv4(address) || denied.has(address)) return false;
+    const n = toInt(address);
+    // Inside an attached subnet, and neither its network, its gateway (Docker's first address), its broadcast nor our own.
+    return attached().some((s) => n > s.start + 1 && n < s.end && n !== s.own);
+  };
+  return { listenOn, allowed };
+}
+
+/** One authorised probe: checks the target, dials it once, answers `{ up, status }` (never the body). */
+function probeOnce(
+  http: typeof import('node:http'),
+  allowed: (address: string) => boolean,
+  params: URLSearchParams,
+  reply: (status: number, body: object) => void,
+): void {
+  const address = params.get('address') ?? '';
+  const port = Number(params.get('port'));
+  const path = params.get('path') ?? '/';
+  if (!allowed(address)) return reply(403, { error: 'address outside the app network' });
+  if (!Number.isInteger(port) || port < 1 || port > 65535) return reply(400, { error: 'bad port' });
+  // eslint-disable-next-line no-control-regex
+  if (!path.startsWith('/') || path.length > 2048 || /[\s\x00-\x1f\x7f]/.test(path)) return reply(400, { error: 'bad path' });
+  const out = http.get({ host: address, port, path, timeout: 1000, agent: false, headers: { 'user-agent': 'berth-health-probe' } }, (res) => {
+    res.destroy(); // the status is all we need; the body is never read
+    reply(200, { up: (res.statusCode ?? 500) < 500, status: res.statusCode });
+  });
+  const total = setTimeout(() => out.destroy(), 2000);
+  out.on('close', () => clearTimeout(total));
+  out.on('timeout', () => out.destroy());
+  out.on('error', () => reply(200, { up: false }));
+}
+
+/**
+ * The prober's program as `node -e` runs it: the functions above (each refers only to the others)
+ * and a call of proberMain with `require` and the environment. esbuild (tsx, vitest) may wrap inner
+ * functions in __name(); the container has no such helper.
+ */
+export function proberSource(): string {
+  return ['var __name = (f) => f;', ...[proberTargets, probeOnce, proberMain].map(String), 'proberMain(require, process.env);'].join('\n');
 }

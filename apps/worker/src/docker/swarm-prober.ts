@@ -3,7 +3,7 @@ import type Docker from 'dockerode';
 import { BerthError } from '@berth/shared/errors';
 import { labels } from '@berth/shared/labels';
 import { networkGone, statusCode, unavailable } from './docker-errors.ts';
-import { proberMain } from './prober-server.ts';
+import { proberSource } from './prober-server.ts';
 
 export interface ProberSettings {
   instance: string;
@@ -153,9 +153,7 @@ export class SwarmProber {
 
   private async start(): Promise<Prober> {
     await this.remove(this.name); // a leftover of this worker's earlier run
-    const script = proberMain.toString();
-    // esbuild (tsx, vitest) may wrap inner functions in __name(); the container has no such helper.
-    const source = `var __name = (f) => f; (${script})(require, process.env);`;
+    const source = proberSource();
     let container: Docker.Container;
     try {
       container = await this.engine.createContainer({

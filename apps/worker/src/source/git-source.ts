@@ -1,6 +1,6 @@
 import { lstat, readdir } from 'node:fs/promises';
 import path from 'node:path';
-import { simpleGit } from 'simple-git';
+import { simpleGit, type SimpleGit } from 'simple-git';
 import { BerthError } from '@berth/shared/errors';
 import { assertSafeGitRef, assertSafeGitUrl, resolveGitHost, type ResolvedGitHost } from '@berth/shared/git-url';
 
@@ -30,12 +30,11 @@ export async function directorySize(dir: string): Promise<number> {
 }
 
 /**
- * Shallow clone of one branch, tag or commit into `dest`. The URL and ref are
- * validated again here (never trust that the API did), git may only speak
- * http(s)/git (so a repo's submodules cannot reach ext:: or file://) and never
- * prompts for credentials.
+ * Shallow clone of one branch, tag or commit into `dest`; returns the commit it
+ * checked out. The URL and ref are validated again here (never trust that the
+ * API did), git may only speak http(s)/git (so a repo's submodules cannot
+ * reach ext:: or file://) and never prompts for credentials.
  */
-/** Clones the repository into `dest`; returns the commit it checked out. */
 export async function cloneRepository(options: CloneOptions): Promise<string> {
   assertSafeGitUrl(options.url);
   if (options.ref) assertSafeGitRef(options.ref);
@@ -44,16 +43,7 @@ export async function cloneRepository(options: CloneOptions): Promise<string> {
   const { url, config } = pinnedClone(options.url, host);
   const tooBig = new AbortController();
   const deadline = AbortSignal.any([options.signal, AbortSignal.timeout(options.timeoutMs), tooBig.signal]);
-  let measuring = false;
-  const watch = setInterval(() => {
-    if (measuring) return;
-    measuring = true;
-    void directorySize(options.dest)
-      .then((size) => {
-        if (size > options.maxBytes) tooBig.abort();
-      })
-      .finally(() => (measuring = false));
-  }, 250);
+  const watch = watchSize(options.dest, options.maxBytes, tooBig);
   const git = simpleGit({
     baseDir: options.dest,
     abort: deadline,
@@ -68,16 +58,7 @@ export async function cloneRepository(options: CloneOptions): Promise<string> {
     GIT_TERMINAL_PROMPT: '0',
   });
   try {
-    const args = ['--depth', '1', '--single-branch', '--no-tags'];
-    if (options.ref && !/^[0-9a-f]{40}$/.test(options.ref)) args.push('--branch', options.ref);
-    if (options.ref && /^[0-9a-f]{40}$/.test(options.ref)) {
-      // A commit id: fetch exactly that commit (servers allow it for reachable commits).
-      await git.init().addRemote('origin', url);
-      await git.fetch(['--depth', '1', '--no-tags', 'origin', options.ref]);
-      await git.checkout(['--detach', 'FETCH_HEAD']);
-    } else {
-      await git.clone(url, options.dest, args);
-    }
+    await shallowFetch(git, url, options.dest, options.ref);
     // A final check: a fast clone can finish between two measurements.
     if ((await directorySize(options.dest)) > options.maxBytes) tooBig.abort();
   } catch (err) {
@@ -99,6 +80,34 @@ export async function cloneRepository(options: CloneOptions): Promise<string> {
     throw new BerthError('SOURCE_TOO_LARGE', `the repository is larger than ${options.maxBytes} bytes`);
   }
   return (await simpleGit({ baseDir: options.dest }).env({ PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: options.dest }).revparse(['HEAD'])).trim();
+}
+
+/** One branch or tag (`git clone --depth 1`), or exactly one commit (init, fetch, checkout) into `dest`. */
+async function shallowFetch(git: SimpleGit, url: string, dest: string, ref: string | null | undefined): Promise<void> {
+  if (ref && /^[0-9a-f]{40}$/.test(ref)) {
+    // A commit id: fetch exactly that commit (servers allow it for reachable commits).
+    await git.init().addRemote('origin', url);
+    await git.fetch(['--depth', '1', '--no-tags', 'origin', ref]);
+    await git.checkout(['--detach', 'FETCH_HEAD']);
+    return;
+  }
+  const args = ['--depth', '1', '--single-branch', '--no-tags'];
+  if (ref) args.push('--branch', ref);
+  await git.clone(url, dest, args);
+}
+
+/** Measures `dir` every 250 ms (one measurement at a time) and aborts `tooBig` once it is over `maxBytes`; clearInterval ends it. */
+function watchSize(dir: string, maxBytes: number, tooBig: AbortController): NodeJS.Timeout {
+  let measuring = false;
+  return setInterval(() => {
+    if (measuring) return;
+    measuring = true;
+    void directorySize(dir)
+      .then((size) => {
+        if (size > maxBytes) tooBig.abort();
+      })
+      .finally(() => (measuring = false));
+  }, 250);
 }
 
 /**

@@ -1,0 +1,211 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { InjectOptions } from 'fastify';
+import { hmacHex } from '@berth/shared/webhook-signature';
+import { openApiPath } from '../../src/openapi.ts';
+import { zipTestApp } from '@berth/testing/archives';
+import { multipartBody } from '@berth/testing/http';
+import { settled } from '@berth/testing/deployments';
+import { startStack, testToken, type Stack } from '@berth/testing/stack';
+import { ContractValidator } from './openapi-validator.ts';
+
+// Every route in the contract, called for real (Postgres, Redis, a worker, Docker): each answer's
+// status must be documented and its body must match the documented schema.
+const contract = new ContractValidator();
+const covered = new Set<string>();
+let stack: Stack;
+let running: { id: string };
+let preview: { id: string };
+
+/** Deploys the hello app to project shop through multipart; waits until it runs. */
+async function deployHello(fields: Record<string, string>) {
+  const res = await call('POST', '/api/deployments', {
+    ...(await multipartBody({ name: 'shop', ...fields }, { name: 'app.zip', data: await zipTestApp('hello') })),
+  });
+  expect(res.statusCode).toBe(202);
+  const done = await settled(stack, res.json().id, 120_000);
+  expect(done).toMatchObject({ status: 'running' });
+  return done;
+}
+
+beforeAll(async () => {
+  stack = await startStack({ workers: 1, router: false, env: { WEBHOOK_ALLOW_PRIVATE_HOSTS: 'true' } });
+  running = await deployHello({});
+  preview = await deployHello({ promote: 'false' });
+  // From here on nothing builds: what the tests queue stays queued (cancel and stop answer deterministically).
+  await stack.workers[0]!.close();
+}, 240_000);
+afterAll(async () => {
+  await stack?.close();
+});
+
+/** A request through the app (admin token unless the caller sets one), checked against the contract. */
+async function call(method: string, url: string, opts: Omit<InjectOptions, 'method' | 'url'> = {}) {
+  const template = templateOf(method, url);
+  const res = await stack.inject({ method: method as 'GET', url, ...opts });
+  const contentType = String(res.headers['content-type'] ?? '');
+  const body = contentType.startsWith('application/json') && res.body ? res.json() : undefined;
+  const problems = contract.check(method, template, { status: res.statusCode, contentType, body, empty: res.rawPayload.length === 0 });
+  expect(problems, `${method} ${url} → ${res.statusCode} ${res.body.slice(0, 300)}`).toEqual([]);
+  covered.add(`${method} ${template}`);
+  return res;
+}
+
+/** The document's path a concrete URL belongs to (the one whose template matches it). */
+function templateOf(method: string, url: string): string {
+  const path = url.split('?')[0]!;
+  for (const template of Object.keys(contract.doc.paths)) {
+    if (!contract.operation(method, template)) continue;
+    const pattern = new RegExp(`^${template.replace(/\{[^}]+\}/g, '[^/]+').replace(/\./g, '\\.')}$`);
+    if (pattern.test(path)) return template;
+  }
+  throw new Error(`no documented route for ${method} ${url}`);
+}
+
+const anonymous = { headers: { authorization: '' } };
+const readOnly = async () => {
+  const res = await call('POST', '/api/tokens', { payload: { name: `ro-${randomUUID().slice(0, 8)}`, scope: 'read' } });
+  return { headers: { authorization: `Bearer ${res.json().token}` } };
+};
+
+describe('the OpenAPI contract against real answers', () => {
+  it('health, the document itself and its pages', async () => {
+    expect((await call('GET', '/healthz', anonymous)).statusCode).toBe(200);
+    expect((await call('GET', '/readyz', anonymous)).statusCode).toBe(200);
+    const doc = await call('GET', '/api/openapi.json', anonymous);
+    expect(doc.statusCode).toBe(200);
+    expect(doc.json()).toEqual(contract.doc);
+    // The docs page works offline: no asset from another origin, and a CSP on its pages.
+    const page = await stack.api.inject({ method: 'GET', url: '/docs' });
+    expect(page.statusCode).toBe(200);
+    expect(page.body).not.toMatch(/(src|href)="https?:/);
+    expect(page.headers['content-security-policy']).toContain("default-src 'self'");
+  });
+
+  it('deployments: create (JSON and multipart), list, read, logs, redeploy, promote, cancel, stop', async () => {
+    const queued = await call('POST', '/api/deployments', { payload: { gitUrl: 'https://example.com/acme/blog.git', name: 'blog' } });
+    expect(queued.statusCode).toBe(202);
+    expect((await call('POST', '/api/deployments', { payload: { nope: 1 } })).statusCode).toBe(400);
+    expect((await call('POST', '/api/deployments', anonymous)).statusCode).toBe(401);
+    expect((await call('GET', '/api/deployments?limit=5')).statusCode).toBe(200);
+    expect((await call('GET', '/api/deployments?limit=0')).statusCode).toBe(400);
+    expect((await call('GET', `/api/deployments/${running.id}`)).statusCode).toBe(200);
+    expect((await call('GET', '/api/deployments/nosuchdeployment')).statusCode).toBe(404);
+    expect((await call('GET', `/api/deployments/${running.id}/logs`)).statusCode).toBe(200);
+    expect((await call('GET', `/api/deployments/nosuchdeployment/logs`)).statusCode).toBe(404);
+    expect((await call('POST', `/api/deployments/nosuchdeployment/promote`)).statusCode).toBe(404);
+    expect((await call('POST', `/api/deployments/${running.id}/cancel`)).statusCode).toBe(409);
+    expect((await call('POST', `/api/deployments/${queued.json().id}/cancel`)).statusCode).toBe(200);
+    const again = await call('POST', `/api/deployments/${running.id}/redeploy`);
+    expect(again.statusCode).toBe(202);
+    expect((await call('POST', `/api/deployments/nosuchdeployment/redeploy`)).statusCode).toBe(404);
+    expect((await call('DELETE', `/api/deployments/${again.json().id}`)).statusCode).toBe(200);
+    expect((await call('DELETE', `/api/deployments/nosuchdeployment`)).statusCode).toBe(404);
+    // Scaling (this stack runs docker mode: one replica is all there is).
+    expect((await call('PATCH', `/api/deployments/${running.id}`, { payload: { replicas: 1 } })).statusCode).toBe(200);
+    expect((await call('PATCH', `/api/deployments/${running.id}`, { payload: { replicas: 0 } })).statusCode).toBe(400);
+    expect((await call('PATCH', `/api/deployments/${running.id}`, { payload: { replicas: 2 } })).statusCode).toBe(409);
+    expect((await call('PATCH', `/api/deployments/${again.json().id}`, { payload: { replicas: 1 } })).statusCode).toBe(409);
+    expect((await call('PATCH', '/api/deployments/nosuchdeployment', { payload: { replicas: 1 } })).statusCode).toBe(404);
+  }, 60_000);
+
+  it('event streams: text/event-stream for a deployment and for everything, errors as JSON', async () => {
+    for (const path of [`/api/deployments/${running.id}/events`, '/api/events']) {
+      const abort = new AbortController();
+      const res = await fetch(`${stack.apiUrl}${path}?token=${testToken}`, { signal: abort.signal });
+      const problems = contract.check('GET', templateOf('GET', path), { status: res.status, contentType: res.headers.get('content-type') ?? '' });
+      abort.abort();
+      await res.body?.cancel().catch(() => {});
+      expect(problems).toEqual([]);
+      expect(res.status).toBe(200);
+    }
+    expect((await call('GET', '/api/deployments/nosuchdeployment/events')).statusCode).toBe(404);
+    expect((await call('GET', '/api/events', anonymous)).statusCode).toBe(401);
+  });
+
+  it('projects: create, list, read, update, env, hook secret, deploy, rollback, delete', async () => {
+    expect((await call('POST', '/api/projects', { payload: { name: 'docs', gitUrl: 'https://example.com/acme/docs.git' } })).statusCode).toBe(201);
+    expect((await call('POST', '/api/projects', { payload: { name: 'docs' } })).statusCode).toBe(409);
+    expect((await call('GET', '/api/projects')).statusCode).toBe(200);
+    expect((await call('GET', '/api/projects/shop')).statusCode).toBe(200);
+    expect((await call('GET', '/api/projects/nosuchproject')).statusCode).toBe(404);
+    expect((await call('PATCH', '/api/projects/docs', { payload: { port: 8080 } })).statusCode).toBe(200);
+    expect((await call('PATCH', '/api/projects/docs', { payload: { port: 'x' } })).statusCode).toBe(400);
+    expect((await call('PATCH', '/api/projects/docs', { payload: { replicas: 1 } })).statusCode).toBe(200);
+    expect((await call('PATCH', '/api/projects/docs', { payload: { replicas: 2 } })).statusCode).toBe(409);
+    expect((await call('PATCH', '/api/projects/nosuchproject', { payload: { replicas: 1 } })).statusCode).toBe(404);
+    expect((await call('PUT', '/api/projects/docs/env', { payload: { env: { A: '1' } } })).statusCode).toBe(200);
+    expect((await call('PATCH', '/api/projects/docs/env', { payload: { env: { A: null, B: '2' } } })).statusCode).toBe(200);
+    expect((await call('GET', '/api/projects/docs/env')).statusCode).toBe(200);
+    expect((await call('PUT', '/api/projects/docs/env', { payload: { env: { '1bad': 'x' } } })).statusCode).toBe(400);
+    expect((await call('POST', '/api/projects/docs/hook-secret')).statusCode).toBe(200);
+    expect((await call('POST', '/api/projects/docs/deployments', { payload: { promote: false } })).statusCode).toBe(202);
+    expect((await call('POST', '/api/projects/docs/deployments', await multipartBody({}))).statusCode).toBe(400);
+    // The preview takes the URL, then the first release gets it back (it still runs: an instant rollback).
+    expect((await call('POST', `/api/deployments/${preview.id}/promote`)).statusCode).toBe(200);
+    expect((await call('POST', '/api/projects/shop/rollback', { payload: { deploymentId: running.id } })).statusCode).toBe(200);
+    expect((await call('POST', '/api/projects/shop/rollback', { payload: { deploymentId: running.id } })).statusCode).toBe(409);
+    expect((await call('POST', '/api/projects/docs/rollback', { payload: {} })).statusCode).toBe(409);
+    expect((await call('DELETE', '/api/projects/docs')).statusCode).toBe(200);
+    expect((await call('DELETE', '/api/projects/docs')).statusCode).toBe(404);
+  }, 60_000);
+
+  it('domains and the TLS ask', async () => {
+    expect((await call('POST', '/api/projects/shop/domains', { payload: { hostname: 'www.shop.example.test' } })).statusCode).toBe(201);
+    expect((await call('POST', '/api/projects/shop/domains', { payload: { hostname: 'not a host' } })).statusCode).toBe(400);
+    expect((await call('GET', '/api/projects/shop/domains')).statusCode).toBe(200);
+    expect((await call('GET', '/api/tls/allowed?domain=www.shop.example.test', anonymous)).statusCode).toBe(200);
+    expect((await call('GET', '/api/tls/allowed?domain=evil.example.test', anonymous)).statusCode).toBe(404);
+    expect((await call('DELETE', '/api/projects/shop/domains/www.shop.example.test')).statusCode).toBe(200);
+    expect((await call('DELETE', '/api/projects/shop/domains/www.shop.example.test')).statusCode).toBe(404);
+  });
+
+  it('webhooks: create, list, deliveries, redeliver, delete', async () => {
+    const created = await call('POST', '/api/projects/shop/webhooks', { payload: { url: 'http://127.0.0.1:9/hook', events: ['deployment.running'] } });
+    expect(created.statusCode).toBe(201);
+    const id = created.json().id;
+    expect((await call('POST', '/api/projects/shop/webhooks', { payload: { url: 'ftp://x', events: [] } })).statusCode).toBe(400);
+    expect((await call('GET', '/api/projects/shop/webhooks')).statusCode).toBe(200);
+    expect((await call('GET', `/api/projects/shop/webhooks/${id}/deliveries`)).statusCode).toBe(200);
+    expect((await call('POST', `/api/projects/shop/webhooks/${id}/deliveries/whd_nope/redeliver`)).statusCode).toBe(404);
+    expect((await call('DELETE', `/api/projects/shop/webhooks/${id}`)).statusCode).toBe(200);
+    expect((await call('DELETE', `/api/projects/shop/webhooks/${id}`)).statusCode).toBe(404);
+  });
+
+  it('git hooks: a signed ping, an unsigned push', async () => {
+    const secret: string = (await call('POST', '/api/projects/shop/hook-secret')).json().hookSecret;
+    const ping = '{"zen":"hi"}';
+    const headers = { 'content-type': 'application/json', authorization: '', 'x-github-event': 'ping', 'x-github-delivery': randomUUID() };
+    const signed = { ...headers, 'x-hub-signature-256': `sha256=${hmacHex(secret, ping)}` };
+    expect((await call('POST', '/api/hooks/git/shop', { headers: signed, payload: ping })).statusCode).toBe(200);
+    expect((await call('POST', '/api/hooks/git/shop', { headers, payload: ping })).statusCode).toBe(401);
+  });
+
+  it('tokens and workers', async () => {
+    const created = await call('POST', '/api/tokens', { payload: { name: 'ci', scope: 'deploy' } });
+    expect(created.statusCode).toBe(201);
+    expect((await call('POST', '/api/tokens', { payload: { name: 'ci', scope: 'root' } })).statusCode).toBe(400);
+    expect((await call('GET', '/api/tokens')).statusCode).toBe(200);
+    expect((await call('GET', '/api/tokens', await readOnly())).statusCode).toBe(403);
+    expect((await call('DELETE', `/api/tokens/${created.json().id}`)).statusCode).toBe(200);
+    expect((await call('GET', '/api/workers')).statusCode).toBe(200);
+  });
+
+  it('metrics', async () => {
+    const res = await call('GET', '/metrics', await readOnly());
+    expect(res.statusCode).toBe(200);
+    expect(res.body).toContain('berth_deployments{status="running"}');
+    expect((await call('GET', '/metrics', anonymous)).statusCode).toBe(401);
+  });
+
+  it('has a case for every route in the document and in the route table', () => {
+    const documented = Object.entries(contract.doc.paths).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`));
+    const table = stack.api.routeAccess
+      .filter((r) => r.method !== 'HEAD' && r.url !== '/docs' && !r.url.startsWith('/docs/'))
+      // The dashboard's page and files (routes/dashboard.ts) are pages, not operations.
+      .filter((r) => r.url !== '/' && r.url !== '/assets/:file')
+      .map((r) => `${r.method} ${openApiPath(r.url)}`);
+    expect([...new Set(table)].sort()).toEqual(documented.sort());
+    expect([...covered].sort()).toEqual(documented.sort());
+  });
+});

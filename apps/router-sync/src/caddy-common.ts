@@ -1,0 +1,40 @@
+/**
+ * What the whole Caddy config (caddy-config.ts) and its custom-domain servers
+ * (caddy-domains.ts) both build on: the settings, the shape of a route, and
+ * the 404 route every server ends with. A module of its own so that neither
+ * of the two imports the other back (no import cycle).
+ */
+import type { UpstreamMode } from './caddy-proxy.ts';
+
+/** Who signs custom domains' certificates: Caddy's local CA, or an ACME CA (Let's Encrypt by default). */
+export type TlsIssuer = { module: 'internal' } | { module: 'acme'; email: string };
+
+export interface CaddySettings {
+  adminListen: string;
+  httpListen: string;
+  baseDomain: string;
+  apiUpstream: string;
+  /** Where custom domains are served over HTTPS; only listened on while there are some. */
+  httpsListen: string;
+  tlsIssuer: TlsIssuer;
+  /** static: dial each app's `host:port`; dns: look the service name up and spread over its tasks (swarm). Default static. */
+  upstreams?: UpstreamMode;
+  /** Where Caddy listens on its own loopback for `ask` when apiUpstream is a unix socket (default 127.0.0.1:2021). */
+  askListen?: string;
+}
+
+export type Route = Record<string, unknown>;
+
+/** The last route of every server: a plain-text 404 for an address no deployment answers. */
+export function notFound(): Route {
+  return {
+    handle: [
+      {
+        handler: 'static_response',
+        status_code: 404,
+        headers: { 'Content-Type': ['text/plain; charset=utf-8'] },
+        body: 'Berth: no deployment answers at this address.\n',
+      },
+    ],
+  };
+}

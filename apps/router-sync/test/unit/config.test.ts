@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { loadRouterSyncConfig } from '../../src/config.ts';
+
+describe('router-sync config: custom domains', () => {
+  it('serves HTTPS on :8443 with Caddy’s local CA by default', () => {
+    const c = loadRouterSyncConfig({});
+    expect(c.CADDY_HTTPS_LISTEN).toBe(':8443');
+    expect(c.TLS_ISSUER).toBe('internal');
+    expect(c.ACME_EMAIL).toBeUndefined();
+  });
+
+  it('takes ACME with an email', () => {
+    const c = loadRouterSyncConfig({ TLS_ISSUER: 'acme', ACME_EMAIL: 'ops@example.com', CADDY_HTTPS_LISTEN: ':443' });
+    expect(c).toMatchObject({ TLS_ISSUER: 'acme', ACME_EMAIL: 'ops@example.com', CADDY_HTTPS_LISTEN: ':443' });
+  });
+
+  it('refuses ACME without an email, a bad email, an unknown issuer and a listener without a port, naming the variable', () => {
+    expect(() => loadRouterSyncConfig({ TLS_ISSUER: 'acme' })).toThrow(/ACME_EMAIL: required when TLS_ISSUER=acme/);
+    expect(() => loadRouterSyncConfig({ TLS_ISSUER: 'acme', ACME_EMAIL: 'not-an-email' })).toThrow(/ACME_EMAIL/);
+    expect(() => loadRouterSyncConfig({ TLS_ISSUER: 'letsencrypt' })).toThrow(/TLS_ISSUER/);
+    expect(() => loadRouterSyncConfig({ CADDY_HTTPS_LISTEN: 'localhost' })).toThrow(/CADDY_HTTPS_LISTEN/);
+  });
+});
+
+describe('router-sync config: the API upstream', () => {
+  it('takes host:port or a unix socket in Caddy\'s spelling, and a loopback ask listener', () => {
+    expect(loadRouterSyncConfig({}).API_UPSTREAM).toBe('127.0.0.1:3000');
+    expect(loadRouterSyncConfig({}).CADDY_ASK_LISTEN).toBe('127.0.0.1:2021');
+    expect(loadRouterSyncConfig({ API_UPSTREAM: 'unix//run/berth/api.sock' }).API_UPSTREAM).toBe('unix//run/berth/api.sock');
+    expect(loadRouterSyncConfig({ API_UPSTREAM: 'api:3000' }).API_UPSTREAM).toBe('api:3000');
+  });
+
+  it('refuses anything else, naming the variable', () => {
+    for (const bad of ['unix/run/api.sock', 'unix//', 'http://127.0.0.1:3000', '127.0.0.1', 'unix//run/a b.sock']) {
+      expect(() => loadRouterSyncConfig({ API_UPSTREAM: bad }), bad).toThrow(/API_UPSTREAM/);
+    }
+    for (const bad of ['0.0.0.0:2021', ':2021', '10.0.0.1:2021']) {
+      expect(() => loadRouterSyncConfig({ CADDY_ASK_LISTEN: bad }), bad).toThrow(/CADDY_ASK_LISTEN/);
+    }
+  });
+});

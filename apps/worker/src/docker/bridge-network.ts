@@ -1,0 +1,60 @@
+import type Docker from 'dockerode';
+import type { NetworkState } from './container-runtime.ts';
+import { statusCode, unavailable } from './docker-errors.ts';
+
+const iccOption = 'com.docker.network.bridge.enable_icc';
+
+function isIsolated(info: Docker.NetworkInspectInfo): boolean {
+  return info.Options?.[iccOption] === 'false';
+}
+
+/**
+ * Docker mode's app network, shared by every app. It refuses
+ * container-to-container traffic (`enable_icc` false: Docker adds a DROP rule
+ * for traffic between two ports of the bridge), so one app cannot connect to
+ * another app's container. The host (Caddy, the worker's health probe) still
+ * reaches every app: its traffic comes from the bridge's own address, not
+ * from another container.
+ *
+ * A network made by an older Berth lacks the option, and Docker cannot change
+ * options of an existing network. When no container is attached it is
+ * recreated (Docker refuses to remove a network with endpoints, so a
+ * container attached meanwhile makes the removal fail, not vanish); with
+ * containers attached it is left alone and reported, since recreating it
+ * would cut running apps off from Caddy. (Narrow window: another worker that
+ * checked the old network but has not attached its container yet loses the
+ * network and fails that one deployment.)
+ */
+export async function ensureIsolatedBridge(docker: Docker, name: string): Promise<NetworkState> {
+  let info = await inspectNetwork(docker, name);
+  if (info && !isIsolated(info)) {
+    const attached = Object.keys(info.Containers ?? {}).length;
+    if (attached > 0) return { isolated: false, attached };
+    try {
+      await docker.getNetwork(name).remove();
+    } catch (err) {
+      const code = statusCode(err);
+      if (code === 403 || code === 409) return { isolated: false, attached: 1 }; // just gained an endpoint
+      if (code !== 404) throw unavailable(err, 'replacing the app network');
+    }
+    info = undefined;
+  }
+  if (!info) {
+    try {
+      await docker.createNetwork({ Name: name, Driver: 'bridge', CheckDuplicate: true, Options: { [iccOption]: 'false' } });
+    } catch (createErr) {
+      if (statusCode(createErr) !== 409) throw unavailable(createErr, 'creating the app network');
+    }
+    info = await inspectNetwork(docker, name);
+  }
+  return { isolated: !!info && isIsolated(info), attached: Object.keys(info?.Containers ?? {}).length };
+}
+
+async function inspectNetwork(docker: Docker, name: string): Promise<Docker.NetworkInspectInfo | undefined> {
+  try {
+    return (await docker.getNetwork(name).inspect()) as Docker.NetworkInspectInfo;
+  } catch (err) {
+    if (statusCode(err) === 404) return undefined;
+    throw unavailable(err, 'inspecting the app network');
+  }
+}

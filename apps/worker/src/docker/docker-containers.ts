@@ -1,0 +1,86 @@
+import type Docker from 'dockerode';
+import { BerthError } from '@berth/shared/errors';
+import { labels } from '@berth/shared/labels';
+import type { ContainerState, OwnedContainer, RunContainerOptions } from './container-runtime.ts';
+import { removeWhenFree, statusCode, unavailable } from './docker-errors.ts';
+
+/** Docker mode's workloads: one plain container per deployment, on the shared isolated bridge (bridge-network.ts). */
+
+/** Creates and starts the container; its id and its address on `options.network`. */
+export async function startContainer(docker: Docker, options: RunContainerOptions): Promise<{ id: string; ip: string }> {
+  try {
+    const container = await docker.createContainer(containerSpec(options));
+    await container.start();
+    const info = await container.inspect();
+    const ip = info.NetworkSettings.Networks[options.network]?.IPAddress ?? '';
+    return { id: info.Id, ip };
+  } catch (err) {
+    const code = statusCode(err);
+    if (code !== undefined && code >= 400 && code < 500) {
+      const message = err instanceof Error ? err.message : String(err);
+      throw new BerthError('APP_EXITED', `the container could not start: ${message}`, { cause: err });
+    }
+    throw unavailable(err, 'starting the container');
+  }
+}
+
+function containerSpec(options: RunContainerOptions): Docker.ContainerCreateOptions {
+  const portKey = `${options.port}/tcp`;
+  return {
+    name: options.name,
+    Image: options.image,
+    Env: Object.entries(options.env).map(([k, v]) => `${k}=${v}`),
+    Labels: options.labels,
+    ExposedPorts: { [portKey]: {} },
+    Tty: false,
+    HostConfig: {
+      NetworkMode: options.network,
+      Memory: options.memoryBytes,
+      NanoCpus: options.nanoCpus,
+      PidsLimit: 512,
+      RestartPolicy: { Name: 'unless-stopped' },
+      CapDrop: ['ALL'],
+      CapAdd: ['CHOWN', 'SETUID', 'SETGID', 'DAC_OVERRIDE', 'FOWNER', 'NET_BIND_SERVICE', 'KILL'],
+      SecurityOpt: ['no-new-privileges'],
+      Privileged: false,
+      LogConfig: { Type: 'json-file', Config: { 'max-size': '10m', 'max-file': '3' } },
+    },
+  };
+}
+
+export async function inspectContainer(docker: Docker, nameOrId: string): Promise<ContainerState | undefined> {
+  try {
+    const info = await docker.getContainer(nameOrId).inspect();
+    return {
+      running: info.State.Running,
+      restarting: info.State.Restarting,
+      restartCount: info.RestartCount,
+      exitCode: info.State.ExitCode,
+      status: info.State.Status,
+      startedAt: info.State.StartedAt,
+    };
+  } catch (err) {
+    if (statusCode(err) === 404) return undefined;
+    throw unavailable(err, 'inspecting the container');
+  }
+}
+
+/** All containers (running or not) that carry this installation's labels. */
+export async function listOwnedContainers(docker: Docker, instance: string): Promise<OwnedContainer[]> {
+  try {
+    const containers = await docker.listContainers({ all: true, filters: { label: [`${labels.instance}=${instance}`] } });
+    return containers.flatMap((c) => {
+      const deploymentId = c.Labels[labels.deployment];
+      const name = c.Names[0]?.replace(/^\//, '');
+      return deploymentId && name ? [{ deploymentId, name, running: c.State === 'running' }] : [];
+    });
+  } catch (err) {
+    throw unavailable(err, 'listing containers');
+  }
+}
+
+/** Force-removes the container (and its anonymous volumes) if it exists. */
+export async function removeContainer(docker: Docker, nameOrId: string): Promise<void> {
+  // 409: a removal is already under way; wait for it, so the image can go next.
+  await removeWhenFree(() => docker.getContainer(nameOrId).remove({ force: true, v: true }), `container ${nameOrId}`, 50);
+}

@@ -1,0 +1,71 @@
+import type Docker from 'dockerode';
+import { imageRepositoryPrefix } from '@berth/shared/docker-names';
+import type { BuildImageOptions } from './container-runtime.ts';
+import { buildImage } from './docker-build.ts';
+import { removeWhenFree, statusCode, unavailable } from './docker-errors.ts';
+
+/**
+ * The images on this node's Docker: both runtimes build, tag and remove them
+ * here (swarm mode then pushes them to its registry, swarm-registry.ts).
+ */
+export class DockerImages {
+  constructor(private readonly docker: Docker) {}
+
+  /** Whether an image with this reference exists locally. */
+  async exists(ref: string): Promise<boolean> {
+    try {
+      await this.docker.getImage(ref).inspect();
+      return true;
+    } catch (err) {
+      if (statusCode(err) === 404) return false;
+      throw unavailable(err, `inspecting image ${ref}`);
+    }
+  }
+
+  build(options: BuildImageOptions): Promise<void> {
+    return buildImage(this.docker, options);
+  }
+
+  /** Image tags of this installation. */
+  async list(instance: string): Promise<string[]> {
+    try {
+      const prefix = imageRepositoryPrefix(instance);
+      const images = await this.docker.listImages({ filters: { reference: [`${prefix}*`] } });
+      return images.flatMap((i) => i.RepoTags ?? []).filter((t) => t.startsWith(prefix));
+    } catch (err) {
+      throw unavailable(err, 'listing images');
+    }
+  }
+
+  async remove(tag: string): Promise<void> {
+    // 409: a container that is going away still uses it; give it a moment.
+    await removeWhenFree(() => this.docker.getImage(tag).remove({ force: true }), `image ${tag}`, 30);
+  }
+
+  /** Gives an image a second tag; false when the source image is gone. */
+  async tag(source: string, target: string): Promise<boolean> {
+    const [repo, tag] = splitReference(target);
+    try {
+      await this.docker.getImage(source).tag({ repo, tag });
+      return true;
+    } catch (err) {
+      if (statusCode(err) === 404) return false;
+      throw unavailable(err, 'tagging an image');
+    }
+  }
+
+  async size(tag: string): Promise<number | undefined> {
+    try {
+      return (await this.docker.getImage(tag).inspect()).Size;
+    } catch (err) {
+      if (statusCode(err) === 404) return undefined;
+      throw unavailable(err, 'inspecting an image');
+    }
+  }
+}
+
+/** `repo:tag` → [repo, tag] (the tag after the last colon that follows the last slash). */
+function splitReference(ref: string): [string, string] {
+  const colon = ref.lastIndexOf(':');
+  return colon > ref.lastIndexOf('/') ? [ref.slice(0, colon), ref.slice(colon + 1)] : [ref, 'latest'];
+}

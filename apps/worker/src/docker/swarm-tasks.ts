@@ -1,0 +1,67 @@
+import type Docker from 'dockerode';
+import { statusCode, unavailable } from './docker-errors.ts';
+
+/** The fields of a Swarm task Berth reads (the Engine API's Task). */
+export interface TaskInfo {
+  DesiredState?: string;
+  NodeID?: string;
+  Status?: { State?: string; Timestamp?: string; Err?: string; ContainerStatus?: { ExitCode?: number } };
+  NetworksAttachments?: { Network: { Spec: { Name: string } }; Addresses: string[] }[];
+}
+
+/** The fields of a Swarm node Berth reads. */
+interface NodeInfo {
+  ID?: string;
+  Status?: { State?: string };
+  Spec?: { Availability?: string };
+}
+
+/** Running and healthy: Swarm puts only these in the service's DNS answer. */
+export const isRunning = (t: TaskInfo) => t.Status?.State === 'running';
+/** The container runs but its health check has not passed yet. */
+export const isStarting = (t: TaskInfo) => t.Status?.State === 'starting';
+/** A task whose container ran and ended (or whose node was lost): Swarm replaces it. */
+export const hasExited = (t: TaskInfo) => ['failed', 'complete', 'orphaned'].includes(t.Status?.State ?? '');
+/**
+ * On its way to running: placed, being pulled, created, started but not healthy yet. A task a node
+ * refused (`rejected`: no container ever ran there) is neither an exit nor a start: Swarm places another.
+ */
+export const isLaunching = (t: TaskInfo) =>
+  t.DesiredState === 'running' && ['new', 'pending', 'assigned', 'accepted', 'preparing', 'ready', 'starting'].includes(t.Status?.State ?? '');
+
+/** The service's tasks (none when it is gone). */
+export async function listTasks(engine: Docker, service: string): Promise<TaskInfo[]> {
+  try {
+    return (await engine.listTasks({ filters: { service: [service] } })) as unknown as TaskInfo[];
+  } catch (err) {
+    if (statusCode(err) === 404) return [];
+    throw unavailable(err, 'listing the service tasks');
+  }
+}
+
+/** The task's address on `network`, without the prefix length. */
+export function taskAddress(task: TaskInfo, network: string): string | undefined {
+  const address = task.NetworksAttachments?.find((a) => a.Network.Spec.Name === network)?.Addresses[0];
+  return address?.split('/')[0] || undefined;
+}
+
+async function listNodes(engine: Docker): Promise<NodeInfo[]> {
+  try {
+    return await engine.listNodes();
+  } catch (err) {
+    throw unavailable(err, 'listing the swarm nodes');
+  }
+}
+
+/** True when each node that can take tasks (ready, active) refused one of `rejected`. */
+export async function everyNodeRefused(engine: Docker, rejected: TaskInfo[]): Promise<boolean> {
+  const nodes = await listNodes(engine);
+  const refused = new Set(rejected.map((t) => t.NodeID));
+  return nodes.filter((n) => n.Status?.State === 'ready' && n.Spec?.Availability === 'active').every((n) => refused.has(n.ID));
+}
+
+/** Whether some of these tasks runs on a node that is up (a lost node's tasks stay "running" for long). */
+export async function anyOnLiveNode(engine: Docker, tasks: TaskInfo[]): Promise<boolean> {
+  const live = new Set((await listNodes(engine)).filter((n) => n.Status?.State === 'ready').map((n) => n.ID));
+  return tasks.some((t) => !t.NodeID || live.has(t.NodeID));
+}

@@ -1,0 +1,33 @@
+import { detectBuild, type BuildPlan, type SourceFiles } from '../../src/build/detect-build.ts';
+
+// What the detect-*.test.ts files build their cases from: sources made of file names and contents.
+export const offered = { '20': '20.20.2', '22': '22.23.3', '24': '24.21.0', '26': '26.10.0' };
+export const options = { offered, defaultMajor: '24' };
+
+/** A source from file names and contents (JSON values are stringified). */
+export function source(files: Record<string, unknown>): SourceFiles {
+  const paths = new Set<string>();
+  const texts: SourceFiles['texts'] = {};
+  for (const [name, content] of Object.entries(files)) {
+    paths.add(name.startsWith('public/') ? name : name.split('/')[0]!);
+    if (name === 'public/index.html') paths.add('public');
+    if (name === 'package.json' || name === 'berth.json' || name === '.nvmrc' || name === '.node-version') {
+      texts[name] = typeof content === 'string' ? content : JSON.stringify(content);
+    }
+  }
+  return { paths, texts };
+}
+
+export const detect = (files: Record<string, unknown>) => detectBuild(source(files), options);
+export const failure = (files: Record<string, unknown>) => {
+  try {
+    detect(files);
+  } catch (err) {
+    return err as { code: string; message: string };
+  }
+  throw new Error('detection did not fail');
+};
+export const node = (plan: BuildPlan) => {
+  if (plan.kind !== 'node') throw new Error(`expected a Node app, got ${plan.kind}`);
+  return plan;
+};

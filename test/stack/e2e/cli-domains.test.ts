@@ -1,0 +1,31 @@
+import { describe, expect, it } from 'vitest';
+import { fails, ok, project, stack, useCliStack } from './cli-setup.ts';
+
+useCliStack();
+
+describe('berth domains', () => {
+  it('adds, lists and removes a custom hostname; refuses a bad, a taken and an unknown one', async () => {
+    const name = `${project}-dom`;
+    const other = `${project}-other`;
+    await ok(['projects', 'create', name]);
+    await ok(['projects', 'create', other]);
+    expect(await ok(['domains', 'ls', name])).toContain('no domains on');
+    const httpsPort = stack.env.PUBLIC_HTTPS_PORT === '443' ? '' : `:${stack.env.PUBLIC_HTTPS_PORT}`;
+    expect(await ok(['domains', 'add', name, `${name}.example.com`])).toContain(
+      `added ${name}.example.com to ${name}  https://${name}.example.com${httpsPort}`,
+    );
+    expect(await ok(['domains', 'ls', name])).toMatch(new RegExp(`${name}\\.example\\.com\\s+https://${name}\\.example\\.com`));
+    expect(await ok(['projects', 'show', name])).toMatch(new RegExp(`domains\\s+${name}\\.example\\.com`));
+    await fails(['domains', 'add', other, `${name}.example.com`], '409 CONFLICT');
+    await fails(['domains', 'add', name, 'not a hostname'], '400 VALIDATION_FAILED');
+    await fails(['domains', 'add', name, `x.localhost`], '400 VALIDATION_FAILED');
+    await fails(['domains', 'add', 'no-such-project', 'x.example.com'], '404 NOT_FOUND');
+    expect(await ok(['domains', 'rm', name, `${name}.example.com`])).toContain(`removed ${name}.example.com from ${name}`);
+    await fails(['domains', 'rm', name, `${name}.example.com`], '404 NOT_FOUND');
+    await fails(['domains', 'add', name], 'usage: berth domains');
+    await fails(['domains', 'ls', 'no-such-project'], '404 NOT_FOUND');
+    await fails(['domains', 'park', name], 'unknown subcommand "domains park"');
+    await ok(['projects', 'rm', name]);
+    await ok(['projects', 'rm', other]);
+  });
+});
