@@ -13,7 +13,7 @@ import { deploymentRoutes } from './routes/deployments.ts';
 import { deploymentScaleRoutes } from './routes/deployment-scale.ts';
 import { RedisControlPublisher } from '@berth/shared/control-messages';
 import { ReplicaStore } from '@berth/shared/replica-store';
-import { SseRegistry } from './sse-stream.ts';
+import { OpenStreams } from './sse/open-streams.ts';
 import type { TokenStore } from '@berth/shared/token-store';
 import type { Redis } from '@berth/shared/redis';
 import { deployRateKey, tokensChannel } from '@berth/shared/redis-keys';
@@ -34,6 +34,8 @@ import { ConcurrencyLimit } from './concurrency-limit.ts';
 import { RateLimitedError, RateLimiter } from './rate-limiter.ts';
 import { domainRoutes } from './routes/domains.ts';
 import { webhookRoutes } from './routes/webhooks.ts';
+import { WebhookStore } from '@berth/shared/webhook-store';
+import { HookDeliveryStore } from '@berth/shared/hook-delivery-store';
 import { gitHookRoutes } from './routes/git-hooks.ts';
 import type { Db } from '@berth/shared/db';
 import type { DomainStore } from '@berth/shared/domain-store';
@@ -60,7 +62,7 @@ export interface AppDeps {
   queue: DeploymentQueue;
   relay: EventRelay;
   projects: ProjectStore;
-  /** Tables without a store of their own yet (webhooks, hook deliveries). */
+  /** The webhook and hook-delivery stores' (made here). */
   db: Db;
   archives: ArchiveStore;
   routing: RoutingStore;
@@ -76,8 +78,37 @@ export interface AppDeps {
 
 /** Builds the Fastify app from its dependencies; `startApi` decides where they come from (tests swap some). */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
-  const app = Fastify({
-    loggerInstance: deps.logger as FastifyBaseLogger,
+  const app = createFastify(deps.logger);
+  installErrorHandler(app);
+  openDocsRoutes(app);
+  // Verified tokens for up to TOKEN_RECHECK_MS; a revocation through any API drops them at once (pub/sub).
+  const tokenCache = new TokenCache(deps.tokens, deps.config.TOKEN_RECHECK_MS);
+  installAuth(app, tokenCache);
+  await app.register(multipart, {
+    limits: { fileSize: deps.config.MAX_ARCHIVE_BYTES, files: 1, fields: 20, fieldSize: 256 * 1024 },
+  });
+  await installOpenApi(app);
+  // Long-lived SSE responses would hold close() forever: end them first.
+  const streams = new OpenStreams(deps.config.MAX_EVENT_STREAMS_PER_TOKEN);
+  deps.metrics.countStreams(() => streams.size);
+  const recheck = watchStreamTokens(streams, deps.tokens, deps.config.TOKEN_RECHECK_MS, deps.logger);
+  const revoked = (tokenId: string) => {
+    tokenCache.forget(tokenId);
+    streams.endForToken(tokenId);
+  };
+  const stopHearingRevocations = deps.relay.onTokenRevoked(revoked);
+  app.addHook('preClose', async () => {
+    stopHearingRevocations();
+    clearInterval(recheck);
+    streams.endAll();
+  });
+  await registerRoutes(app, deps, streams, revoked);
+  return app;
+}
+
+function createFastify(logger: Logger): FastifyInstance {
+  return Fastify({
+    loggerInstance: logger as FastifyBaseLogger,
     bodyLimit: 1024 * 1024,
     // On close, drop idle keep-alive connections instead of waiting for clients to.
     forceCloseConnections: 'idle',
@@ -91,29 +122,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       );
     },
   });
-  installErrorHandler(app);
-  openDocsRoutes(app);
-  // Verified tokens for up to TOKEN_RECHECK_MS; a revocation through any API drops them at once (pub/sub).
-  const tokenCache = new TokenCache(deps.tokens, deps.config.TOKEN_RECHECK_MS);
-  installAuth(app, tokenCache);
-  await app.register(multipart, {
-    limits: { fileSize: deps.config.MAX_ARCHIVE_BYTES, files: 1, fields: 20, fieldSize: 256 * 1024 },
-  });
-  await installOpenApi(app);
-  // Long-lived SSE responses would hold close() forever: end them first.
-  const streams = new SseRegistry(deps.config.MAX_EVENT_STREAMS_PER_TOKEN);
-  deps.metrics.countStreams(() => streams.size);
-  const recheck = watchStreamTokens(streams, deps.tokens, deps.config.TOKEN_RECHECK_MS, deps.logger);
-  const revoked = (tokenId: string) => {
-    tokenCache.forget(tokenId);
-    streams.endForToken(tokenId);
-  };
-  const stopHearingRevocations = deps.relay.onTokenRevoked(revoked);
-  app.addHook('preClose', async () => {
-    stopHearingRevocations();
-    clearInterval(recheck);
-    streams.endAll();
-  });
+}
+
+/** The routes, with what they share: the deploy rate limit, the upload slots, the release operations. */
+async function registerRoutes(app: FastifyInstance, deps: AppDeps, streams: OpenStreams, revoked: (tokenId: string) => void): Promise<void> {
   const limiter = new RateLimiter(
     deps.redis,
     deployRateKey(deps.config.BERTH_INSTANCE),
@@ -137,8 +149,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await api.register(deploymentLogRoutes, { store, logs, config });
   await api.register(eventRoutes, { store, logs, history, relay, streams, config });
   await api.register(domainRoutes, { domains: deps.domains, announceRoutes: deps.announceRoutes, config });
-  await api.register(webhookRoutes, { db: deps.db, projects, secrets, config });
-  await api.register(gitHookRoutes, { db: deps.db, projects, releases, lifecycle, store, secrets, announceRoutes: deps.announceRoutes, limiter, logger: deps.logger, config });
+  await api.register(webhookRoutes, { webhooks: new WebhookStore(deps.db), projects, secrets, config });
+  await api.register(gitHookRoutes, { hookDeliveries: new HookDeliveryStore(deps.db), projects, releases, secrets, limiter, logger: deps.logger, config });
   await api.register(tokenRoutes, {
     tokens,
     onRevoked: (tokenId) => {
@@ -150,7 +162,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await api.register(metricsRoutes, { metrics: deps.metrics, sources: deps.metricsSources });
   await api.register(workerRoutes, { workers: new WorkerRegistry(deps.redis, config.BERTH_INSTANCE) });
   await app.register(dashboardRoutes, {});
-  return app;
 }
 
 /**
@@ -158,7 +169,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
  * of open streams periodically, so one revoked through any API process stops
  * streaming within `everyMs` (the revoking process ends them at once).
  */
-function watchStreamTokens(streams: SseRegistry, tokens: TokenStore, everyMs: number, logger: Logger): NodeJS.Timeout {
+function watchStreamTokens(streams: OpenStreams, tokens: TokenStore, everyMs: number, logger: Logger): NodeJS.Timeout {
   let checking = false;
   const timer = setInterval(() => {
     const ids = streams.tokenIds();

@@ -1,6 +1,7 @@
 import type { FromSchema } from 'json-schema-to-ts';
 import type { DeploymentRow } from '@berth/shared/db';
 import { deploymentStatuses } from '@berth/shared/deployment-state';
+import { publicDeployment } from '@berth/shared/deployment-shape';
 import { redactUrl } from '@berth/shared/redact';
 import type { ApiConfig } from './config.ts';
 
@@ -108,7 +109,11 @@ export const deploymentViewSchema = {
 
 export type DeploymentView = FromSchema<typeof deploymentViewSchema>;
 
-/** The public shape of a deployment. Env values are secrets: only their names are shown. */
+/**
+ * The API's view of a deployment: the public fields every view shows (the
+ * webhook payload too), with its source, URLs and place. Env values are
+ * secrets: only their names are shown.
+ */
 export function deploymentView(
   row: DeploymentRow,
   urls: Urls,
@@ -116,11 +121,7 @@ export function deploymentView(
 ): DeploymentView {
   const self = `/api/deployments/${row.id}`;
   return {
-    id: row.id,
-    project: row.project,
-    status: row.status,
-    errorCode: row.error_code,
-    errorMessage: row.error_message,
+    ...publicDeployment(row),
     source:
       row.source_type === 'git'
         ? { type: 'git' as const, gitUrl: row.git_url && redactUrl(row.git_url), ref: row.git_ref, rootDir: row.root_dir }
@@ -129,16 +130,12 @@ export function deploymentView(
     envKeys: Object.keys(row.env).sort(),
     url: hostUrl(urls, row.id),
     projectUrl: hostUrl(urls, row.project),
-    commitSha: row.commit_sha,
     promote: row.promote,
     current: extra.current ?? false,
     healthPath: row.health_path,
     replicas: row.replicas,
-    releaseOf: row.release_of,
     retiredAt: row.retired_at?.toISOString() ?? null,
     queuePosition: extra.queuePosition ?? null,
-    createdAt: row.created_at.toISOString(),
-    updatedAt: row.updated_at.toISOString(),
     finishedAt: row.finished_at?.toISOString() ?? null,
     links: { self, logs: `${self}/logs`, events: `${self}/events` },
   };

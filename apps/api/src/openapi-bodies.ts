@@ -1,6 +1,6 @@
 import { z } from '@berth/shared/config';
 import { deploymentFieldsSchema } from './deployment-input.ts';
-import { deployJsonSchema, settingsProperties } from './routes/projects.ts';
+import { deployJsonSchema, settingsProperties } from './project-input.ts';
 
 /**
  * What the contract says about the bodies the routes read themselves (zod,

@@ -3,34 +3,16 @@ import type { ArchiveStore } from '@berth/shared/archive-store';
 import type { DeploymentLifecycle } from '@berth/shared/deployment-lifecycle';
 import type { DeploymentStore, NewDeployment } from '@berth/shared/deployment-store';
 import { BerthError } from '@berth/shared/errors';
-import { newDeploymentId } from '@berth/shared/ids';
 import type { Logger } from '@berth/shared/logger';
-import type { ProjectSettings, ProjectStore } from '@berth/shared/project-store';
+import type { ProjectStore } from '@berth/shared/project-store';
+import { ReleaseRouting } from '@berth/shared/release-routing';
 import type { RoutingStore } from '@berth/shared/routing-store';
 import type { SecretBox } from '@berth/shared/secret-box';
+import type { ApiConfig } from './config.ts';
 import type { DeploymentQueue } from './deployment-queue.ts';
 import { eachAloneOnFailure, GroupCommit, type Settled } from './group-commit.ts';
-
-/** Where a new deployment's source comes from. */
-export type ReleaseSource =
-  | { type: 'git'; gitUrl: string; ref: string | null }
-  | { type: 'archive'; archive: { format: 'zip' | 'tar.gz'; data: Buffer } };
-
-export interface NewRelease {
-  project: Pick<ProjectRow, 'name'>;
-  /** What the project is made with if it does not exist (yet, or any more) when the deployment is written. */
-  projectSettings?: ProjectSettings;
-  source: ReleaseSource;
-  rootDir: string;
-  port: number;
-  healthPath: string;
-  /** The env snapshot the deployment runs with (the project's, with the request's on top). */
-  env: Record<string, string>;
-  buildEnv: Record<string, string>;
-  promote: boolean;
-  /** From a push: the branch of a preview (absent for production) and the commit it names. */
-  push?: { branch: string | null; commitSha: string; author: string | null; message: string | null };
-}
+import { enqueueReleases } from './release-enqueue.ts';
+import { copyOf, newDeployment, releaseOf, type ReleaseRequest } from './release-inputs.ts';
 
 export interface ReleasesDeps {
   store: DeploymentStore;
@@ -42,13 +24,16 @@ export interface ReleasesDeps {
   secrets: SecretBox;
   /** Tells router-sync that a project URL moved. */
   announceRoutes: () => Promise<void>;
+  config: Pick<ApiConfig, 'DEFAULT_APP_PORT'>;
   logger: Logger;
 }
 
 /**
- * A project's releases: creating deployments (the newest queued one wins),
- * redeploying, promoting and rolling back. The worker builds and starts; the
- * project URL moves only to a release that answers its health path.
+ * A project's releases: making deployments from a project (the newest
+ * queued one wins), redeploying, promoting, rolling back and stopping a
+ * deleted branch's previews. The worker builds and starts; the project URL
+ * moves only to a release that answers its health path (ReleaseRouting, which
+ * the worker shares).
  */
 export class Releases {
   // One batch at a time: a batch is written, enqueued and has superseded before the next begins, so
@@ -56,51 +41,28 @@ export class Releases {
   private readonly batch = new GroupCommit<NewDeployment, DeploymentRow>((inputs) => this.createBatch(inputs), 1);
   private readonly createRows = eachAloneOnFailure((inputs: NewDeployment[]) => this.deps.store.createMany(inputs));
 
-  constructor(private readonly deps: ReleasesDeps) {}
+  private readonly releaseRouting: ReleaseRouting;
 
-  /** The project's env snapshot with `overrides` on top (values opened for sealing into the deployment). */
-  projectEnv(project: ProjectRow): { env: Record<string, string>; buildEnv: Record<string, string> } {
-    const { secrets } = this.deps;
-    return {
-      env: project.env_sealed ? secrets.open(project.env_sealed) : {},
-      buildEnv: project.build_env_sealed ? secrets.open(project.build_env_sealed) : {},
-    };
+  constructor(private readonly deps: ReleasesDeps) {
+    this.releaseRouting = new ReleaseRouting(deps);
   }
 
   /**
-   * A new deployment. Without an archive it goes through the group commit:
-   * requests that arrive while earlier ones are being written go together
-   * (one statement, one queue call, one supersede), in the order they came.
+   * A new deployment of a project (every route that makes one calls this):
+   * the request's source, settings and env over the project's. Without an
+   * archive it goes through the group commit: requests that arrive while
+   * earlier ones are being written go together (one statement, one queue
+   * call, one supersede), in the order they came.
    */
-  async create(release: NewRelease): Promise<DeploymentRow> {
-    const input = this.newDeployment(release);
+  async deployProject(project: ProjectRow | undefined, request: ReleaseRequest): Promise<DeploymentRow> {
+    const input = newDeployment(releaseOf(project, request, this.deps.secrets, this.deps.config.DEFAULT_APP_PORT), this.deps.secrets);
     if (input.archive) return this.enqueue(await this.deps.store.create(input));
     return this.batch.submit(input);
   }
 
-  private newDeployment(release: NewRelease): NewDeployment {
-    const { secrets } = this.deps;
-    const { source } = release;
-    return {
-      id: newDeploymentId(),
-      project: release.project.name,
-      ...(release.projectSettings ? { projectSettings: release.projectSettings } : {}),
-      sourceType: source.type,
-      gitUrl: source.type === 'git' ? source.gitUrl : undefined,
-      gitRef: source.type === 'git' ? (source.ref ?? undefined) : undefined,
-      archive: source.type === 'archive' ? source.archive : undefined,
-      rootDir: release.rootDir,
-      port: release.port,
-      healthPath: release.healthPath,
-      env: release.env,
-      // Nothing to hide in an empty env: not sealed, like the build env (an AES-GCM seal and a random nonce per enqueue).
-      envSealed: Object.keys(release.env).length > 0 ? secrets.seal(release.env) : null,
-      buildEnvSealed: Object.keys(release.buildEnv).length > 0 ? secrets.seal(release.buildEnv) : null,
-      promote: release.promote,
-      ...(release.push
-        ? { branch: release.push.branch, commitSha: release.push.commitSha, commitAuthor: release.push.author, commitMessage: release.push.message }
-        : {}),
-    };
+  /** Stops the live previews of a deleted branch; returns their ids. */
+  async stopPreviews(project: ProjectRow, branch: string): Promise<string[]> {
+    return this.releaseRouting.stopPreviews(project, branch);
   }
 
   /** One batch of the group commit: each item's row, or its own error. */
@@ -127,7 +89,7 @@ export class Releases {
       archive = { format: original.archive_format ?? 'zip', data };
     }
     const row = await this.deps.store.create({
-      ...this.copyOf(original),
+      ...copyOf(original),
       archive,
       promote: original.promote,
     });
@@ -145,8 +107,7 @@ export class Releases {
           : `deployment ${id} is ${row.status}; only a running deployment can be promoted`,
       );
     }
-    await this.deps.routing.promote(row.project, id, how);
-    await this.deps.announceRoutes();
+    await this.releaseRouting.moveProjectUrl(row.project, id, how);
     this.deps.logger.info({ deploymentId: id, project: row.project }, 'promoted');
     return (await this.deps.store.get(id)) ?? row;
   }
@@ -169,7 +130,7 @@ export class Releases {
     if (target.status !== 'stopped' || !target.image) {
       throw new BerthError('CONFLICT', `deployment ${target.id} is ${target.status}${target.image ? '' : ' and has no kept image'}; it cannot be rolled back to`);
     }
-    const row = await this.deps.store.create({ ...this.copyOf(target), promote: true, releaseOf: target.id });
+    const row = await this.deps.store.create({ ...copyOf(target), promote: true, releaseOf: target.id });
     this.deps.logger.info({ deploymentId: row.id, project: project.name, releaseOf: target.id }, 'rolling back');
     return { deployment: await this.enqueue(row), switched: false };
   }
@@ -190,47 +151,13 @@ export class Releases {
     return previous;
   }
 
-  private copyOf(d: DeploymentRow) {
-    return {
-      id: newDeploymentId(),
-      project: d.project,
-      branch: d.branch,
-      sourceType: d.source_type,
-      gitUrl: d.git_url ?? undefined,
-      gitRef: d.git_ref ?? undefined,
-      rootDir: d.root_dir,
-      archiveFormat: d.archive_format,
-      port: d.port,
-      healthPath: d.health_path,
-      env: d.env,
-      envSealed: d.env_sealed,
-      buildEnvSealed: d.build_env_sealed,
-    };
-  }
-
   private async enqueue(row: DeploymentRow): Promise<DeploymentRow> {
     await this.enqueueAll([row]);
     return row;
   }
 
-  /** Enqueues their jobs in one call (failing the rows if the queue is down), then the older queued ones of their lanes are superseded. */
   private async enqueueAll(rows: DeploymentRow[]): Promise<void> {
-    try {
-      await this.deps.queue.enqueueMany(rows.map((r) => r.id));
-    } catch (err) {
-      // Never leave a queued row that no job will ever pick up.
-      for (const row of rows) {
-        await this.deps.lifecycle
-          .transition(row.id, ['queued'], 'failed', {
-            errorCode: 'QUEUE_UNAVAILABLE',
-            errorMessage: 'the job queue was unavailable when the deployment was created',
-          })
-          .catch((e: unknown) => this.deps.logger.error({ err: e, deploymentId: row.id }, 'could not fail the row'));
-      }
-      throw err;
-    }
-    const superseded = await this.deps.lifecycle.supersedeQueued(rows);
-    if (superseded.length > 0) this.deps.logger.info({ deployments: rows.map((r) => r.id), superseded }, 'superseded older queued deployments');
+    await enqueueReleases(this.deps, rows);
   }
 
   private async load(id: string): Promise<DeploymentRow> {

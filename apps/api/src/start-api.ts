@@ -1,12 +1,12 @@
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
-import { createDb } from '@berth/shared/db';
+import { createDb, type Db } from '@berth/shared/db';
 import { DeploymentStore } from '@berth/shared/deployment-store';
 import { LogStore } from '@berth/shared/log-store';
 import { TransitionHistory } from '@berth/shared/transition-history';
 import { composeProgram, type Started } from '@berth/shared/program-lifecycle';
 import type { Logger } from '@berth/shared/logger';
-import { createRedis } from '@berth/shared/redis';
+import { createRedis, type Redis } from '@berth/shared/redis';
 import { RedisStatusPublisher } from '@berth/shared/status-publisher';
 import { RedisControlPublisher } from '@berth/shared/control-messages';
 import { DeploymentLifecycle, noRetry } from '@berth/shared/deployment-lifecycle';
@@ -55,15 +55,7 @@ export async function startApi(config: ApiConfig, logger: Logger): Promise<ApiHa
     await relay.start();
     const secrets = await loadSecretBox(config);
     const status = new RedisStatusPublisher(redis, config.BERTH_INSTANCE);
-    const lifecycle = new DeploymentLifecycle({
-      db,
-      status,
-      control: new RedisControlPublisher(redis, config.BERTH_INSTANCE),
-      pendingJobs: queue,
-      // A request answers 503 at once rather than wait out a database restart.
-      retry: noRetry,
-      logger,
-    });
+    const lifecycle = apiLifecycle(config, db, redis, status, queue, logger);
     const store = new DeploymentStore(db);
     const projects = new ProjectStore(db);
     const metrics = new ApiMetrics();
@@ -101,5 +93,18 @@ export async function startApi(config: ApiConfig, logger: Logger): Promise<ApiHa
     const { address, port } = app.server.address() as AddressInfo;
     const host = address.includes(':') ? `[${address}]` : address;
     return { app, url: `http://${host}:${port}`, deps, relay };
+  });
+}
+
+/** The API's status changes: a pending job is dropped with a cancel; no retry while Postgres is away. */
+function apiLifecycle(config: ApiConfig, db: Db, redis: Redis, status: RedisStatusPublisher, queue: BullDeploymentQueue, logger: Logger): DeploymentLifecycle {
+  return new DeploymentLifecycle({
+    db,
+    status,
+    control: new RedisControlPublisher(redis, config.BERTH_INSTANCE),
+    pendingJobs: queue,
+    // A request answers 503 at once rather than wait out a database restart.
+    retry: noRetry,
+    logger,
   });
 }

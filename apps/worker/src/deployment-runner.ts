@@ -1,26 +1,21 @@
-import { mkdir, readFile, rm } from 'node:fs/promises';
-import { randomBytes } from 'node:crypto';
+import { mkdir, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { DeploymentRow } from '@berth/shared/db';
 import type { DeploymentStore } from '@berth/shared/deployment-store';
 import type { ArchiveStore } from '@berth/shared/archive-store';
-import type { RoutingStore } from '@berth/shared/routing-store';
+import type { ReleaseRouting } from '@berth/shared/release-routing';
 import { isFinal, isInFlight, statusesWhere, type DeploymentStatus } from '@berth/shared/deployment-state';
 import { BerthError, toBerthError } from '@berth/shared/errors';
-import { buildCgroupKey, imageTag } from '@berth/shared/docker-names';
+import { imageTag } from '@berth/shared/docker-names';
 import { removeDeploymentResources } from './docker/deployment-resources.ts';
 import type { Logger } from '@berth/shared/logger';
 import type { ContainerRuntime } from './docker/container-runtime.ts';
 import { startApp } from './app-start.ts';
-import { buildWithinLimits } from './build/limited-build.ts';
-import { fetchSource, type Sources } from './source/fetch-source.ts';
+import type { Sources } from './source/fetch-source.ts';
+import { buildImage, reuseImage } from './image-step.ts';
 import type { BuildCgroups } from './build/build-cgroups.ts';
-import { assertSafeBuild } from './build/base-image-policy.ts';
-import { resolveContext } from './source/build-context.ts';
 import type { BaseImages } from './build/node-base-images.ts';
-import { explainGeneratedBuildFailure, formatBytes, prepareGeneratedBuild, runImageOf } from './build/generated-build.ts';
-import type { BuildPlan } from './build/detect-build.ts';
 import type { DeploymentLifecycle, TransitionFields } from '@berth/shared/deployment-lifecycle';
 import type { LogSink } from './log-sink.ts';
 import type { WorkerConfig } from './config.ts';
@@ -31,7 +26,8 @@ export interface RunnerDeps {
   config: WorkerConfig;
   store: DeploymentStore;
   archives: ArchiveStore;
-  routing: RoutingStore;
+  /** Moves the project URL to a healthy release. */
+  releaseRouting: Pick<ReleaseRouting, 'moveProjectUrl'>;
   runtime: ContainerRuntime;
   buildCgroups: BuildCgroups;
   /** Makes missing `berth/node:<major>` base images on first use. */
@@ -46,8 +42,6 @@ export interface RunnerDeps {
   onLive?: (deploymentId: string) => void;
   /** Called when a release took the project URL from another deployment, which now drains. */
   onRetired?: (deploymentId: string) => void;
-  /** Tells router-sync that routes changed (the project URL moved). */
-  announceRoutes: () => Promise<void>;
   logger: Logger;
 }
 
@@ -170,11 +164,12 @@ export class DeploymentRunner {
     }
     const env = secrets.openOr(deployment.env_sealed, deployment.env);
     const tag = imageTag(config.BERTH_INSTANCE, id);
+    const imageDeps = { ...this.deps, toBuilding: (deploymentId: string) => this.transition(deploymentId, ['fetching'], 'building', {}) };
     if (deployment.release_of) {
-      await this.reuseImage(deployment, tag, log);
+      await reuseImage(imageDeps, deployment, tag, log);
     } else {
       const buildEnv = deployment.build_env_sealed ? secrets.open(deployment.build_env_sealed) : {};
-      await this.build(deployment, tag, buildEnv, log, workDir, signal);
+      await buildImage(imageDeps, deployment, tag, buildEnv, log, workDir, signal);
     }
     signal.throwIfAborted();
 
@@ -194,81 +189,10 @@ export class DeploymentRunner {
 
   /** Points the project URL here (router-sync switches in one change); the release it left drains. */
   private async takeProjectUrl(running: DeploymentRow, log: LogSink): Promise<void> {
-    const previous = await this.deps.routing.promote(running.project, running.id);
-    await this.deps.announceRoutes();
+    const previous = await this.deps.releaseRouting.moveProjectUrl(running.project, running.id);
     log.system(previous ? `now serving ${running.project}; ${previous} drains, then stops` : `now serving ${running.project}`);
     await log.flush();
     if (previous) this.deps.onRetired?.(previous);
-  }
-
-  /** A release that runs another release's image (a rollback): no source, no build. */
-  private async reuseImage(deployment: DeploymentRow, tag: string, log: LogSink): Promise<void> {
-    const source = deployment.release_of!;
-    await this.transition(deployment.id, ['fetching'], 'building', {});
-    log.system(`starting the image of release ${source} again (no build)`);
-    if (!(await this.deps.runtime.tagImage(imageTag(this.deps.config.BERTH_INSTANCE, source), tag))) {
-      throw new BerthError('IMAGE_GONE', `the image of ${source} is no longer kept; deploy its source again instead`);
-    }
-  }
-
-  private async build(
-    deployment: DeploymentRow,
-    tag: string,
-    buildEnv: Record<string, string>,
-    log: LogSink,
-    workDir: string,
-    signal: AbortSignal,
-  ): Promise<void> {
-    const { config } = this.deps;
-    const id = deployment.id;
-    const srcDir = path.join(workDir, 'src');
-    const { commit } = await fetchSource(this.deps, deployment, srcDir, log, signal);
-    if (commit) await this.deps.store.setCommit(id, commit);
-    signal.throwIfAborted();
-
-    const { contextDir, hasDockerfile } = await resolveContext(srcDir, deployment.root_dir);
-    // No Dockerfile: detect what the source is and generate one (a Dockerfile always wins).
-    let plan: BuildPlan | undefined;
-    let dockerfile: string;
-    let dockerfileName = 'Dockerfile';
-    if (hasDockerfile) {
-      dockerfile = await readFile(path.join(contextDir, 'Dockerfile'), 'utf8');
-    } else {
-      ({ plan, dockerfile, dockerfileName } = await prepareGeneratedBuild(contextDir, Object.keys(buildEnv), (line) => log.system(line)));
-    }
-    // Before the daemon sees it: the daemon would fetch an ADD URL from the host itself.
-    await assertSafeBuild(dockerfile, buildEnv, config);
-    await this.transition(id, ['fetching'], 'building', {});
-    await this.deps.baseImages.ensureFor(dockerfile, (line) => log.system(line), signal);
-    log.system('building image');
-    // One cgroup per attempt: a stalled attempt still running elsewhere must not remove the
-    // cgroup this one builds in (Docker would recreate the path with no process limit).
-    await buildWithinLimits(this.deps, buildCgroupKey(config.BERTH_INSTANCE, id, randomBytes(4).toString('hex')), {
-      contextDir,
-      dockerfile: dockerfileName,
-      tag,
-      // No image labels: each LABEL is one more build step (~0.1 s); the tag names the owner.
-      labels: {},
-      timeoutMs: config.BUILD_TIMEOUT_MS,
-      signal,
-      buildArgs: buildEnv,
-      onLine: (line) => log.write('build', line),
-    }).catch((err: unknown) => {
-      throw plan ? explainGeneratedBuildFailure(err) : err;
-    });
-    await rm(workDir, { recursive: true, force: true }); // the image has everything now
-    if (plan) await this.logImageSize(tag, runImageOf(plan), log);
-  }
-
-  /** The last line of a generated build: how big the image is, and how much of it the app added. */
-  private async logImageSize(tag: string, base: string, log: LogSink): Promise<void> {
-    const [size, baseSize] = await Promise.all([
-      this.deps.runtime.imageSize(tag).catch(() => undefined),
-      this.deps.runtime.imageSize(base).catch(() => undefined),
-    ]);
-    if (size === undefined) return;
-    const added = baseSize === undefined ? '' : `; ${base} is ${formatBytes(baseSize)}, the app adds ${formatBytes(size - baseSize)}`;
-    log.system(`image size: ${formatBytes(size)}${added}`);
   }
 
   /**

@@ -1,11 +1,15 @@
 import { sql, type Transaction } from 'kysely';
 import type { Database, Db, DeploymentRow } from './db.ts';
-import { assertTransition, isFinal, isInFlight, isLive, type DeploymentStatus } from './deployment-state.ts';
+import { assertTransition, isFinal, type DeploymentStatus } from './deployment-state.ts';
 import type { ControlPublisher } from './control-messages.ts';
-import { BerthError } from './errors.ts';
-import { deploymentPayload, recordWebhookEvent, statusEvent, type WebhookEvent } from './webhook-outbox.ts';
+import { deploymentPayload, deploymentPayloadSql, recordWebhookEvent, statusEvent, type WebhookEvent } from './webhook-outbox.ts';
 import type { Logger } from './logger.ts';
 import type { StatusPublisher } from './status-publisher.ts';
+import { endByRequest, type EndDeps } from './deployment-ending.ts';
+import { retrying, type RetryPolicy } from './retry-policy.ts';
+
+// The policies are chosen by the lifecycle's callers (the API, the worker, tests, benches).
+export { noRetry, retryUntilPostgresIsBack, type RetryPolicy } from './retry-policy.ts';
 
 /** Columns a status change may set along with the status. */
 export interface TransitionFields {
@@ -14,22 +18,6 @@ export interface TransitionFields {
   image?: string | null;
   containerId?: string | null;
 }
-
-/** How long a status change keeps trying while Postgres does not answer. */
-export interface RetryPolicy {
-  /** Tries in all (1: no retry). */
-  attempts: number;
-  maxDelayMs: number;
-}
-
-/**
- * The worker's: a status change is what lets the next step (or another
- * worker) go on, so it outlasts a Postgres restart (~1 min of backoff).
- */
-export const retryUntilPostgresIsBack: RetryPolicy = { attempts: 41, maxDelayMs: 2000 };
-
-/** The API's: a request answers 503 at once rather than hang while Postgres is away. */
-export const noRetry: RetryPolicy = { attempts: 1, maxDelayMs: 0 };
 
 export interface LifecycleDeps {
   db: Db;
@@ -68,21 +56,19 @@ export class DeploymentLifecycle {
   ): Promise<DeploymentRow | undefined> {
     for (const f of from) assertTransition(f, to);
     const { retry, logger } = this.deps;
-    let row: DeploymentRow | undefined;
-    for (let attempt = 0; ; attempt++) {
-      try {
-        row = await this.compareAndSet(id, from, to, fields);
-        if (!row && attempt > 0) {
+    const row = await retrying(
+      retry,
+      async (attempt) => {
+        const done = await this.compareAndSet(id, from, to, fields);
+        // A retry after a lost answer: the deployment is in `to` already.
+        if (!done && attempt > 0) {
           const now = await this.get(id);
-          if (now?.status === to) row = now;
+          if (now?.status === to) return now;
         }
-        break;
-      } catch (err) {
-        if (err instanceof BerthError || attempt + 1 >= retry.attempts) throw err;
-        logger?.warn({ err, deploymentId: id, to, attempt }, 'status change failed; retrying');
-        await new Promise((r) => setTimeout(r, Math.min(100 * 2 ** attempt, retry.maxDelayMs)));
-      }
-    }
+        return done;
+      },
+      (err, attempt) => logger?.warn({ err, deploymentId: id, to, attempt }, 'status change failed; retrying'),
+    );
     if (row) await this.deps.status.publish(row);
     return row;
   }
@@ -152,7 +138,7 @@ export class DeploymentLifecycle {
 
   /** Cancels a deployment still in flight; CONFLICT once it is live or over. */
   async cancel(id: string): Promise<DeploymentRow> {
-    return this.end(id, 'cancel');
+    return endByRequest(this.endDeps(), id, 'cancel');
   }
 
   /**
@@ -161,37 +147,12 @@ export class DeploymentLifecycle {
    * The workers clean up (control message; the reaper retries what is missed).
    */
   async stop(id: string): Promise<DeploymentRow> {
-    return this.end(id, 'stop');
+    return endByRequest(this.endDeps(), id, 'stop');
   }
 
-  private async end(id: string, action: 'cancel' | 'stop'): Promise<DeploymentRow> {
+  private endDeps(): EndDeps {
     const { control, pendingJobs } = this.deps;
-    for (let attempt = 0; attempt < 5; attempt++) {
-      const row = await this.get(id);
-      if (!row) throw new BerthError('NOT_FOUND', `deployment ${id} does not exist`);
-      if (isInFlight(row.status)) {
-        const done = await this.transition(id, [row.status], 'canceled', {
-          errorCode: 'CANCELED',
-          errorMessage: 'canceled by request',
-        });
-        if (!done) continue; // it moved on meanwhile: look again
-        await pendingJobs?.remove(id);
-        await control.send({ type: 'cancel', deploymentId: id });
-        return done;
-      }
-      if (isLive(row.status)) {
-        if (action === 'cancel') {
-          throw new BerthError('CONFLICT', `deployment ${id} is ${row.status}; stop it with DELETE /api/deployments/${id}`);
-        }
-        const done = await this.transition(id, [row.status], 'stopped');
-        if (!done) continue;
-        await control.send({ type: 'stop', deploymentId: id });
-        return done;
-      }
-      if (action === 'cancel') throw new BerthError('CONFLICT', `deployment ${id} is already ${row.status}`);
-      return row;
-    }
-    throw new BerthError('CONFLICT', `deployment ${id} keeps changing state; try again`);
+    return { control, pendingJobs, get: (id) => this.get(id), transition: (...args) => this.transition(...args) };
   }
 
   private async get(id: string): Promise<DeploymentRow | undefined> {
@@ -242,12 +203,11 @@ export class DeploymentLifecycle {
 
 /**
  * `supersedeQueued`'s statement. The webhook payload is `deploymentPayload`'s
- * shape built in SQL (a test compares the two); delivery ids are `whd_` and
+ * shape built in SQL (`deploymentPayloadSql`); delivery ids are `whd_` and
  * 20 random hex digits.
  */
 function supersedeStatement(lanes: readonly { newest: DeploymentRow; earlier: string[] }[], now: Date) {
   const event: WebhookEvent = 'deployment.canceled';
-  const iso = (column: string) => sql.raw(`to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`);
   const newest = sql.join(
     lanes.map(({ newest: n, earlier }) => sql`(${n.project}::text, ${n.branch}::text, ${n.created_at}::timestamptz, ${n.id}::text, ${earlier}::text[])`),
   );
@@ -265,9 +225,8 @@ function supersedeStatement(lanes: readonly { newest: DeploymentRow; earlier: st
       select id, status, error_code, error_message, ${now} from c
     ), w as (
       insert into webhook_deliveries (id, webhook_id, event, payload)
-      select did, hook, ${event}, jsonb_build_object('id', did, 'event', ${event}::text, 'createdAt', ${now.toISOString()}::text, 'project', project, 'data', jsonb_build_object(
-        'id', id, 'project', project, 'status', status, 'errorCode', error_code, 'errorMessage', error_message, 'commitSha', commit_sha,
-        'branch', branch, 'preview', not promote, 'releaseOf', release_of, 'createdAt', ${iso('created_at')}, 'updatedAt', ${iso('updated_at')}))
+      select did, hook, ${event}, jsonb_build_object('id', did, 'event', ${event}::text, 'createdAt', ${now.toISOString()}::text, 'project', project,
+        'data', ${deploymentPayloadSql()})
       from (
         select 'whd_' || substr(replace(gen_random_uuid()::text, '-', ''), 1, 20) as did, h.id as hook, c.*
           from c join webhooks h on h.project = c.project and ${event} = any(h.events)

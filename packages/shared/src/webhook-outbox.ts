@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { sql, type Transaction } from 'kysely';
+import { sql, type RawBuilder, type Transaction } from 'kysely';
 import type { Database, DeploymentRow } from './db.ts';
+import { column, jsonbOf, publicDeploymentFields, shapeOf, type PublicField, type ShapeOf } from './deployment-shape.ts';
 
 /** What a project's webhooks may subscribe to. */
 export const webhookEvents = [
@@ -38,21 +39,23 @@ export function statusEvent(status: DeploymentRow['status']): WebhookEvent | und
   }
 }
 
+/** The deployment as a webhook payload shows it: the public fields, and which lane it is in. */
+const payloadFields = {
+  ...publicDeploymentFields,
+  branch: column('branch'),
+  preview: { of: (row: DeploymentRow) => !row.promote, sql: 'not promote' },
+} satisfies Record<string, PublicField<unknown>>;
+
+export type DeploymentPayload = ShapeOf<typeof payloadFields>;
+
 /** The deployment as a webhook payload shows it (never its env). */
-export function deploymentPayload(row: DeploymentRow): Record<string, unknown> {
-  return {
-    id: row.id,
-    project: row.project,
-    status: row.status,
-    errorCode: row.error_code,
-    errorMessage: row.error_message,
-    commitSha: row.commit_sha,
-    branch: row.branch,
-    preview: !row.promote,
-    releaseOf: row.release_of,
-    createdAt: row.created_at.toISOString(),
-    updatedAt: row.updated_at.toISOString(),
-  };
+export function deploymentPayload(row: DeploymentRow): DeploymentPayload {
+  return shapeOf(payloadFields, row);
+}
+
+/** `deploymentPayload` in SQL, over a deployment row's columns (a test compares the two). */
+export function deploymentPayloadSql(): RawBuilder<unknown> {
+  return jsonbOf(payloadFields);
 }
 
 /**

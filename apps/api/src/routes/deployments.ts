@@ -82,17 +82,14 @@ function createRoute(app: ApiInstance, { projects, releases, uploads, limiter, c
     const { input, project } = request.isMultipart()
       ? await allowed.then(() => uploads.run(() => readMultipart(request))).then(({ fields, archive }) => prepare(fields, archive))
       : await whileAllowed(allowed, (async () => prepare(parseFields(request.body), undefined))());
-    const { env, buildEnv } = project ? releases.projectEnv(project) : { env: {}, buildEnv: {} };
-    const row = await releases.create({
-      project: { name: input.project },
+    const row = await releases.deployProject(project, {
+      project: input.project,
       // The project is made on first use, with the source's settings.
       projectSettings: { gitUrl: input.gitUrl ?? null, ref: input.ref ?? null, rootDir: input.rootDir, port: input.port, healthPath: input.healthPath },
       source: input.archive ? { type: 'archive', archive: input.archive } : { type: 'git', gitUrl: input.gitUrl!, ref: input.ref ?? null },
-      rootDir: input.rootDir,
-      port: input.port,
-      healthPath: input.healthPath ?? project?.health_path ?? '/',
-      env: { ...env, ...input.env },
-      buildEnv,
+      // This request's settings, not the project's (only the health path falls back to the project's).
+      settings: { rootDir: input.rootDir, port: input.port, ...(input.healthPath !== undefined ? { healthPath: input.healthPath } : {}) },
+      env: input.env,
       promote: input.promote,
     });
     const id = row.id;

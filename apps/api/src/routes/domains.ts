@@ -3,7 +3,7 @@ import { checkCustomHostname } from '@berth/shared/custom-hostname';
 import type { DomainRow, DomainStore } from '@berth/shared/domain-store';
 import type { FastifyBaseLogger } from 'fastify';
 import type { ApiConfig } from '../config.ts';
-import type { ApiPlugin } from './api-plugin.ts';
+import type { ApiInstance, ApiPlugin } from './api-plugin.ts';
 import { errorResponses, errorSchema } from './error-schema.ts';
 
 export interface DomainRoutesOptions {
@@ -65,7 +65,12 @@ const askQuery = {
 const emptyBody = { type: 'null', description: 'no body' } as const;
 
 /** Custom domains of a project, and the question Caddy asks before it gets a certificate for one. */
-export const domainRoutes: ApiPlugin<DomainRoutesOptions> = async (app, { domains, announceRoutes, config }) => {
+export const domainRoutes: ApiPlugin<DomainRoutesOptions> = async (app, opts) => {
+  projectDomainRoutes(app, opts);
+  tlsAskRoute(app, opts);
+};
+
+function projectDomainRoutes(app: ApiInstance, { domains, announceRoutes, config }: DomainRoutesOptions): void {
   const httpsPort = config.PUBLIC_HTTPS_PORT === 443 ? '' : `:${config.PUBLIC_HTTPS_PORT}`;
   const view = (row: DomainRow): DomainView => ({
     hostname: row.hostname,
@@ -115,6 +120,9 @@ export const domainRoutes: ApiPlugin<DomainRoutesOptions> = async (app, { domain
     },
   );
 
+}
+
+function tlsAskRoute(app: ApiInstance, { domains }: DomainRoutesOptions): void {
   // Caddy's on-demand TLS "ask": 200 lets it get a certificate for `domain`, anything else refuses.
   // Public (Caddy sends no token); it tells no more than a TLS handshake with that name would.
   app.get(
@@ -127,4 +135,4 @@ export const domainRoutes: ApiPlugin<DomainRoutesOptions> = async (app, { domain
       return reply.status(allowed ? 200 : 404).send('' as never);
     },
   );
-};
+}

@@ -1,10 +1,11 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { DeploymentStore } from '@berth/shared/deployment-store';
-import { streamEvents, type EventStreamDeps } from '../event-stream.ts';
+import { answerWithEvents, type EventsResponseDeps } from '../sse/events-response.ts';
 import type { ApiPlugin } from './api-plugin.ts';
 import { deploymentIdSchema, idParams, loadDeployment } from './deployment-params.ts';
 import { errorResponses } from './error-schema.ts';
 
-export type EventRoutesOptions = EventStreamDeps & { store: Pick<DeploymentStore, 'get'> };
+export type EventRoutesOptions = EventsResponseDeps & { store: Pick<DeploymentStore, 'get'> };
 
 /** Event streams also take `?token=` (EventSource cannot send headers). */
 const stream = { access: 'read', queryToken: true } as const;
@@ -22,9 +23,15 @@ const streamQuery = {
 /**
  * Server-Sent Events: one deployment's logs and status (seamless across
  * reconnects), or everything live. The answer is `text/event-stream`, written
- * by hand (sse-stream.ts), so only the errors before it starts have a schema.
+ * by hand (sse/sse-response.ts), so only the errors before it starts have a schema.
  */
 export const eventRoutes: ApiPlugin<EventRoutesOptions> = async (app, deps) => {
+  /** One deployment's stream: GET /api/deployments/:id/events and its alias, GET /api/events?deployment=:id. */
+  const oneDeployment = async (id: string, request: FastifyRequest, reply: FastifyReply) => {
+    await loadDeployment(deps.store, id);
+    await answerWithEvents(deps, request, reply, { deploymentId: id });
+  };
+
   app.get(
     '/api/deployments/:id/events',
     {
@@ -43,11 +50,7 @@ export const eventRoutes: ApiPlugin<EventRoutesOptions> = async (app, deps) => {
         response: errorResponses,
       },
     },
-    async (request, reply) => {
-      const { id } = request.params;
-      await loadDeployment(deps.store, id);
-      await streamEvents(deps, request, reply, { deploymentId: id });
-    },
+    async (request, reply) => oneDeployment(request.params.id, request, reply),
   );
 
   app.get(
@@ -58,15 +61,22 @@ export const eventRoutes: ApiPlugin<EventRoutesOptions> = async (app, deps) => {
       schema: {
         querystring: {
           type: 'object',
-          properties: { ...streamQuery, deployment: { ...deploymentIdSchema, description: 'only this deployment' } },
+          properties: {
+            ...streamQuery,
+            deployment: {
+              ...deploymentIdSchema,
+              description: 'only this deployment: an alias of GET /api/deployments/{id}/events (the same stream), kept for older clients; use that instead',
+              deprecated: true,
+            },
+          },
         },
         response: errorResponses,
       },
     },
     async (request, reply) => {
       const { deployment } = request.query;
-      if (deployment !== undefined) await loadDeployment(deps.store, deployment);
-      await streamEvents(deps, request, reply, deployment === undefined ? { global: true } : { deploymentId: deployment });
+      if (deployment !== undefined) return oneDeployment(deployment, request, reply);
+      await answerWithEvents(deps, request, reply, { global: true });
     },
   );
 };

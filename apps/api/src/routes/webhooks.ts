@@ -1,20 +1,18 @@
-import { randomBytes } from 'node:crypto';
 import type { FromSchema } from 'json-schema-to-ts';
 import { z } from '@berth/shared/config';
-import type { Db } from '@berth/shared/db';
-import { BerthError } from '@berth/shared/errors';
 import type { ProjectStore } from '@berth/shared/project-store';
 import type { SecretBox } from '@berth/shared/secret-box';
-import { newDeliveryId, webhookEvents } from '@berth/shared/webhook-outbox';
+import { webhookEvents } from '@berth/shared/webhook-outbox';
+import type { WebhookDeliveryRow, WebhookRow, WebhookStore } from '@berth/shared/webhook-store';
 import { newSigningSecret } from '@berth/shared/webhook-signature';
 import { resolveWebhookTarget } from '@berth/shared/webhook-target';
 import type { ApiConfig } from '../config.ts';
 import { parseBody } from '../deployment-input.ts';
-import type { ApiPlugin } from './api-plugin.ts';
+import type { ApiInstance, ApiPlugin } from './api-plugin.ts';
 import { errorResponses } from './error-schema.ts';
 
 export interface WebhookRoutesOptions {
-  db: Db;
+  webhooks: WebhookStore;
   projects: Pick<ProjectStore, 'mustGet'>;
   secrets: SecretBox;
   config: Pick<ApiConfig, 'WEBHOOK_ALLOW_PRIVATE_HOSTS'>;
@@ -67,9 +65,6 @@ const deliveryViewSchema = {
 type WebhookView = FromSchema<typeof webhookViewSchema>;
 type DeliveryView = FromSchema<typeof deliveryViewSchema>;
 
-/** Webhooks one project may have: each one is a delivery row in every status change's transaction. */
-const maxWebhooksPerProject = 20;
-
 const createSchema = z
   .object({
     url: z.string().min(1).max(2000),
@@ -77,21 +72,34 @@ const createSchema = z
   })
   .strict();
 
-/** Outgoing webhooks of a project: create (secret shown once), list, delete, deliveries and redelivery. */
-export const webhookRoutes: ApiPlugin<WebhookRoutesOptions> = async (app, { db, projects, secrets, config }) => {
-  const view = (r: { id: string; project: string; url: string; events: string[]; created_at: Date }): WebhookView => ({
-    id: r.id,
-    project: r.project,
-    url: r.url,
-    events: r.events as WebhookView['events'],
-    createdAt: r.created_at.toISOString(),
-  });
-  const load = async (project: string, id: string) => {
-    const row = await db.selectFrom('webhooks').selectAll().where('id', '=', id).where('project', '=', project).executeTakeFirst();
-    if (!row) throw new BerthError('NOT_FOUND', `project ${project} has no webhook ${id}`);
-    return row;
-  };
+const listOf = (items: object) => ({ type: 'object', properties: { items: { type: 'array', items } }, required: ['items'], additionalProperties: false }) as const;
 
+function webhookView(r: WebhookRow): WebhookView {
+  return { id: r.id, project: r.project, url: r.url, events: r.events as WebhookView['events'], createdAt: r.created_at.toISOString() };
+}
+
+function deliveryView(d: WebhookDeliveryRow): DeliveryView {
+  return {
+    id: d.id,
+    event: d.event,
+    status: d.status,
+    attempts: d.attempts,
+    lastStatusCode: d.last_status_code,
+    lastError: d.last_error,
+    durationMs: d.duration_ms,
+    redeliveryOf: d.redelivery_of,
+    createdAt: d.created_at.toISOString(),
+    updatedAt: d.updated_at.toISOString(),
+  };
+}
+
+/** Outgoing webhooks of a project: create (secret shown once), list, delete, deliveries and redelivery. */
+export const webhookRoutes: ApiPlugin<WebhookRoutesOptions> = async (app, opts) => {
+  hookRoutes(app, opts);
+  deliveryRoutes(app, opts);
+};
+
+function hookRoutes(app: ApiInstance, { webhooks, projects, secrets, config }: WebhookRoutesOptions): void {
   app.post(
     '/api/projects/:name/webhooks',
     {
@@ -105,29 +113,21 @@ export const webhookRoutes: ApiPlugin<WebhookRoutesOptions> = async (app, { db, 
     async (request, reply) => {
       const project = await projects.mustGet(request.params.name);
       const body = parseBody(createSchema, request.body);
-      const { n } = await db.selectFrom('webhooks').select((eb) => eb.fn.countAll<string>().as('n')).where('project', '=', project.name).executeTakeFirstOrThrow();
-      if (Number(n) >= maxWebhooksPerProject) {
-        throw new BerthError('CONFLICT', `${project.name} has ${maxWebhooksPerProject} webhooks already; delete one first`);
-      }
+      await webhooks.assertRoom(project.name);
       // Checked now, and again before every delivery (a name may resolve elsewhere later).
       await resolveWebhookTarget(body.url, { allowPrivate: config.WEBHOOK_ALLOW_PRIVATE_HOSTS });
       const secret = newSigningSecret('whsec');
-      const row = await db
-        .insertInto('webhooks')
-        .values({ id: `wh_${randomBytes(8).toString('hex')}`, project: project.name, url: body.url, events: [...new Set(body.events)], secret_sealed: secrets.seal({ secret }) })
-        .returningAll()
-        .executeTakeFirstOrThrow();
-      return reply.status(201).send({ ...view(row), secret });
+      const row = await webhooks.create(project.name, { url: body.url, events: body.events, secretSealed: secrets.seal({ secret }) });
+      return reply.status(201).send({ ...webhookView(row), secret });
     },
   );
 
   app.get(
     '/api/projects/:name/webhooks',
-    { config: read, schema: { params: nameParams, response: { 200: { type: 'object', properties: { items: { type: 'array', items: webhookViewSchema } }, required: ['items'], additionalProperties: false }, ...errorResponses } } },
+    { config: read, schema: { params: nameParams, response: { 200: listOf(webhookViewSchema), ...errorResponses } } },
     async (request) => {
       const project = await projects.mustGet(request.params.name);
-      const rows = await db.selectFrom('webhooks').selectAll().where('project', '=', project.name).orderBy('created_at').execute();
-      return { items: rows.map(view) };
+      return { items: (await webhooks.list(project.name)).map(webhookView) };
     },
   );
 
@@ -135,35 +135,20 @@ export const webhookRoutes: ApiPlugin<WebhookRoutesOptions> = async (app, { db, 
     '/api/projects/:name/webhooks/:id',
     { config: deploy, schema: { params: hookParams, response: { 200: webhookViewSchema, ...errorResponses } } },
     async (request) => {
-      const row = await load(request.params.name, request.params.id);
-      await db.deleteFrom('webhooks').where('id', '=', row.id).execute();
-      return view(row);
+      const row = await webhooks.mustGet(request.params.name, request.params.id);
+      await webhooks.delete(row.id);
+      return webhookView(row);
     },
   );
+}
 
-  const deliveryView = (d: {
-    id: string; event: string; status: 'pending' | 'succeeded' | 'failed'; attempts: number; last_status_code: number | null;
-    last_error: string | null; duration_ms: number | null; redelivery_of: string | null; created_at: Date; updated_at: Date;
-  }): DeliveryView => ({
-    id: d.id,
-    event: d.event,
-    status: d.status,
-    attempts: d.attempts,
-    lastStatusCode: d.last_status_code,
-    lastError: d.last_error,
-    durationMs: d.duration_ms,
-    redeliveryOf: d.redelivery_of,
-    createdAt: d.created_at.toISOString(),
-    updatedAt: d.updated_at.toISOString(),
-  });
-
+function deliveryRoutes(app: ApiInstance, { webhooks }: WebhookRoutesOptions): void {
   app.get(
     '/api/projects/:name/webhooks/:id/deliveries',
-    { config: read, schema: { params: hookParams, response: { 200: { type: 'object', properties: { items: { type: 'array', items: deliveryViewSchema } }, required: ['items'], additionalProperties: false }, ...errorResponses } } },
+    { config: read, schema: { params: hookParams, response: { 200: listOf(deliveryViewSchema), ...errorResponses } } },
     async (request) => {
-      const hook = await load(request.params.name, request.params.id);
-      const rows = await db.selectFrom('webhook_deliveries').selectAll().where('webhook_id', '=', hook.id).orderBy('created_at', 'desc').limit(100).execute();
-      return { items: rows.map(deliveryView) };
+      const hook = await webhooks.mustGet(request.params.name, request.params.id);
+      return { items: (await webhooks.deliveries(hook.id)).map(deliveryView) };
     },
   );
 
@@ -171,39 +156,8 @@ export const webhookRoutes: ApiPlugin<WebhookRoutesOptions> = async (app, { db, 
     '/api/projects/:name/webhooks/:id/deliveries/:deliveryId/redeliver',
     { config: deploy, schema: { params: deliveryParams, response: { 202: deliveryViewSchema, ...errorResponses } } },
     async (request, reply) => {
-      const hook = await load(request.params.name, request.params.id);
-      const original = await db
-        .selectFrom('webhook_deliveries')
-        .selectAll()
-        .where('id', '=', request.params.deliveryId)
-        .where('webhook_id', '=', hook.id)
-        .executeTakeFirst();
-      if (!original) throw new BerthError('NOT_FOUND', `webhook ${hook.id} has no delivery ${request.params.deliveryId}`);
-      // One redelivery of a delivery at a time: a burst of clicks (or a script) cannot pile them up.
-      const pending = await db
-        .selectFrom('webhook_deliveries')
-        .select('id')
-        .where('redelivery_of', '=', original.id)
-        .where('status', '=', 'pending')
-        .executeTakeFirst();
-      if (pending) throw new BerthError('CONFLICT', `a redelivery of ${original.id} is still under way (${pending.id})`);
-      // A new delivery of the same event (its own id, which the payload carries too).
-      const id = newDeliveryId();
-      const row = await db
-        .insertInto('webhook_deliveries')
-        .values({
-          id,
-          webhook_id: hook.id,
-          event: original.event,
-          payload: JSON.stringify({ ...original.payload, id }),
-          redelivery_of: original.id,
-          last_status_code: null,
-          last_error: null,
-          duration_ms: null,
-        })
-        .returningAll()
-        .executeTakeFirstOrThrow();
-      return reply.status(202).send(deliveryView(row));
+      const hook = await webhooks.mustGet(request.params.name, request.params.id);
+      return reply.status(202).send(deliveryView(await webhooks.redeliver(hook.id, request.params.deliveryId)));
     },
   );
-};
+}

@@ -2,13 +2,13 @@ import http from 'node:http';
 import https from 'node:https';
 import type { LookupFunction } from 'node:net';
 import { Queue, UnrecoverableError, Worker } from 'bullmq';
-import type { Db } from '@berth/shared/db';
 import { BerthError } from '@berth/shared/errors';
 import type { Logger } from '@berth/shared/logger';
 import { createRedis } from '@berth/shared/redis';
 import { queuePrefix } from '@berth/shared/redis-keys';
 import type { SecretBox } from '@berth/shared/secret-box';
 import { berthSignature } from '@berth/shared/webhook-signature';
+import type { WebhookStore } from '@berth/shared/webhook-store';
 import { resolveWebhookTarget, type ResolvedTarget } from '@berth/shared/webhook-target';
 
 export const webhookQueueName = 'webhooks';
@@ -47,7 +47,7 @@ export class WebhookSender {
   private sweeping: Promise<void> | undefined;
 
   constructor(
-    private readonly deps: { db: Db; secrets: SecretBox; logger: Logger; options: WebhookSenderOptions },
+    private readonly deps: { webhooks: WebhookStore; secrets: SecretBox; logger: Logger; options: WebhookSenderOptions },
   ) {
     const { options } = deps;
     const prefix = queuePrefix(options.instance);
@@ -81,24 +81,14 @@ export class WebhookSender {
 
   /** Queues deliveries not yet queued (idempotent: the job id is the delivery id). */
   async sweep(): Promise<void> {
-    const { db, options } = this.deps;
-    await db.transaction().execute(async (trx) => {
-      const rows = await trx
-        .selectFrom('webhook_deliveries')
-        .select('id')
-        .where('enqueued', '=', false)
-        .orderBy('created_at')
-        .limit(200)
-        .forUpdate()
-        .skipLocked()
-        .execute();
-      if (rows.length === 0) return;
+    const { webhooks, options } = this.deps;
+    await webhooks.queueUnqueued(async (ids) => {
       await this.queue.addBulk(
-        rows.map((r) => ({
+        ids.map((id) => ({
           name: 'deliver',
-          data: { deliveryId: r.id },
+          data: { deliveryId: id },
           opts: {
-            jobId: r.id,
+            jobId: id,
             attempts: options.attempts,
             backoff: { type: 'custom' },
             removeOnComplete: { age: 24 * 3600, count: 1000 },
@@ -106,18 +96,12 @@ export class WebhookSender {
           },
         })),
       );
-      await trx.updateTable('webhook_deliveries').set({ enqueued: true }).where('id', 'in', rows.map((r) => r.id)).execute();
     });
   }
 
   private async deliver(deliveryId: string, attempt: number): Promise<void> {
-    const { db, secrets, options, logger } = this.deps;
-    const row = await db
-      .selectFrom('webhook_deliveries')
-      .innerJoin('webhooks', 'webhooks.id', 'webhook_deliveries.webhook_id')
-      .select(['webhook_deliveries.id', 'webhook_deliveries.event', 'webhook_deliveries.payload', 'webhooks.url', 'webhooks.secret_sealed'])
-      .where('webhook_deliveries.id', '=', deliveryId)
-      .executeTakeFirst();
+    const { webhooks, secrets, options, logger } = this.deps;
+    const row = await webhooks.outgoing(deliveryId);
     if (!row) return; // its webhook was deleted
     const body = JSON.stringify(row.payload);
     let result: Attempt;
@@ -138,18 +122,7 @@ export class WebhookSender {
     }
     const ok = result.statusCode !== null && result.statusCode >= 200 && result.statusCode < 300;
     const last = ok || permanent || attempt >= options.attempts;
-    await db
-      .updateTable('webhook_deliveries')
-      .set({
-        attempts: attempt,
-        last_status_code: result.statusCode,
-        last_error: result.error,
-        duration_ms: Math.round(result.durationMs),
-        status: ok ? 'succeeded' : last ? 'failed' : 'pending',
-        updated_at: new Date(),
-      })
-      .where('id', '=', deliveryId)
-      .execute();
+    await webhooks.recordAttempt(deliveryId, { ...result, attempt, status: ok ? 'succeeded' : last ? 'failed' : 'pending' });
     if (ok) return;
     const reason = result.error ?? `answered ${result.statusCode}`;
     logger.info({ deliveryId, attempt, reason }, 'webhook delivery failed');

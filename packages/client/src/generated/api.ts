@@ -3044,7 +3044,7 @@ export interface operations {
                 token?: unknown;
                 /** @description the last seq (integer) the client has, when it cannot send Last-Event-ID */
                 since?: unknown;
-                /** @description only this deployment */
+                /** @description only this deployment: an alias of GET /api/deployments/{id}/events (the same stream), kept for older clients; use that instead */
                 deployment?: string;
             };
             header?: never;

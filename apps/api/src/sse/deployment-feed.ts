@@ -5,8 +5,8 @@ import type { LogStore } from '@berth/shared/log-store';
 import type { TransitionHistory } from '@berth/shared/transition-history';
 import { statusEvent, type BerthEvent, type LogBatchEvent, type StatusEvent } from '@berth/shared/events';
 import type { LogLine } from '@berth/shared/log-line';
-import type { EventRelay } from './event-relay.ts';
-import { sseFrame, type SseStream } from './sse-stream.ts';
+import type { EventRelay } from '../event-relay.ts';
+import { sseFrame, type SseResponse } from './sse-response.ts';
 
 /** What a viewer's history is read from: the deployment, its status changes, its stored lines. */
 export interface DeploymentHistorySources {
@@ -31,7 +31,7 @@ function batchFrames(event: LogBatchEvent): string {
   return frames;
 }
 
-export interface DeploymentEventStreamOptions {
+export interface DeploymentFeedOptions {
   /** The last seq the client has (Last-Event-ID); 0 for a new viewer. */
   resumeFrom: number;
   /** Keep streaming runtime output while the deployment runs, instead of ending once it is live. */
@@ -45,7 +45,7 @@ export interface DeploymentEventStreamOptions {
  * then pass live lines on, skipping any already sent and filling any gap (a
  * lost pub/sub message) from storage, so each line arrives once, in order.
  */
-export class DeploymentEventStream {
+export class DeploymentFeed {
   private lastSeq: number;
   /** Status events have no seq; their time orders them (history and live may overlap). */
   private lastStatusAt = '';
@@ -56,9 +56,9 @@ export class DeploymentEventStream {
 
   constructor(
     private readonly sources: DeploymentHistorySources,
-    private readonly sse: SseStream,
+    private readonly sse: SseResponse,
     private readonly deploymentId: string,
-    private readonly options: DeploymentEventStreamOptions,
+    private readonly options: DeploymentFeedOptions,
   ) {
     this.lastSeq = options.resumeFrom;
     this.chain = new Promise<void>((resolve) => (this.openGate = resolve));

@@ -1,22 +1,27 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { ApiConfig } from './config.ts';
-import { DeploymentEventStream, type DeploymentHistorySources } from './deployment-event-stream.ts';
-import type { EventRelay } from './event-relay.ts';
-import { sseFrame, SseStream, type SseRegistry } from './sse-stream.ts';
+import type { ApiConfig } from '../config.ts';
+import { DeploymentFeed, type DeploymentHistorySources } from './deployment-feed.ts';
+import type { EventRelay } from '../event-relay.ts';
+import type { OpenStreams } from './open-streams.ts';
+import { sseFrame, SseResponse } from './sse-response.ts';
 
-export interface EventStreamDeps extends DeploymentHistorySources {
+export interface EventsResponseDeps extends DeploymentHistorySources {
   relay: Pick<EventRelay, 'subscribe'>;
   /** Open streams, so shutdown and token revocation can end them. */
-  streams: SseRegistry;
+  streams: OpenStreams;
   config: Pick<ApiConfig, 'SSE_HEARTBEAT_MS' | 'SSE_MAX_BUFFER_BYTES'>;
 }
 
 /** One deployment (seamless across reconnects), or every deployment live. */
 export type EventScope = { deploymentId: string } | { global: true };
 
-/** An SSE stream of log lines and status changes (see DeploymentEventStream for one deployment). */
-export async function streamEvents(
-  deps: EventStreamDeps,
+/**
+ * Answers an events request: opens the response as an SSE stream (counted
+ * against the token's share) and streams the scope's log lines and status
+ * changes (one deployment: a DeploymentFeed).
+ */
+export async function answerWithEvents(
+  deps: EventsResponseDeps,
   request: FastifyRequest,
   reply: FastifyReply,
   scope: EventScope,
@@ -26,7 +31,7 @@ export async function streamEvents(
     streamAllLive(deps.relay, sse);
     return;
   }
-  const stream = new DeploymentEventStream(deps, sse, scope.deploymentId, {
+  const stream = new DeploymentFeed(deps, sse, scope.deploymentId, {
     resumeFrom: resumeFrom(request),
     followRuntime: (request.query as { follow?: string }).follow === 'runtime',
     log: request.log,
@@ -35,10 +40,10 @@ export async function streamEvents(
 }
 
 /** Opens the response as an SSE stream, counted against the token's share (429 past it). */
-function openStream(deps: EventStreamDeps, request: FastifyRequest, reply: FastifyReply): SseStream {
+function openStream(deps: EventsResponseDeps, request: FastifyRequest, reply: FastifyReply): SseResponse {
   const tokenId = request.token!.id;
   deps.streams.assertRoom(tokenId);
-  const sse = new SseStream(request, reply, {
+  const sse = new SseResponse(request, reply, {
     heartbeatMs: deps.config.SSE_HEARTBEAT_MS,
     maxBufferBytes: deps.config.SSE_MAX_BUFFER_BYTES,
   });
@@ -47,7 +52,7 @@ function openStream(deps: EventStreamDeps, request: FastifyRequest, reply: Fasti
 }
 
 /** All deployments, live only: each line's id names its deployment and seq. */
-function streamAllLive(relay: Pick<EventRelay, 'subscribe'>, sse: SseStream): void {
+function streamAllLive(relay: Pick<EventRelay, 'subscribe'>, sse: SseResponse): void {
   const unsubscribe = relay.subscribe(undefined, (event) => {
     if (event.type === 'status') sse.send('status', event);
     else sse.write(event.lines.map((l) => sseFrame('log', { deploymentId: event.deploymentId, ...l }, `${event.deploymentId}:${l.seq}`)).join(''));

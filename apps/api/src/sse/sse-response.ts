@@ -1,6 +1,5 @@
 import type { ServerResponse } from 'node:http';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { BerthError } from '@berth/shared/errors';
 
 /**
  * A hand-rolled Server-Sent Events response: headers that stop proxies from
@@ -11,62 +10,8 @@ export function sseFrame(event: string, data: unknown, id?: string | number): st
   return `event: ${event}\n${id !== undefined ? `id: ${id}\n` : ''}data: ${JSON.stringify(data)}\n\n`;
 }
 
-/** Open streams of one app, by the token that opened them, so shutdown and revocation can end them. */
-export class SseRegistry {
-  private readonly open = new Map<SseStream, string>();
-  private readonly perToken = new Map<string, number>();
-
-  constructor(private readonly maxPerToken: number = Number.POSITIVE_INFINITY) {}
-
-  /** Throws RATE_LIMITED when the token already has its share of open streams (checked before a stream opens). */
-  assertRoom(tokenId: string): void {
-    if ((this.perToken.get(tokenId) ?? 0) >= this.maxPerToken) {
-      throw new BerthError(
-        'RATE_LIMITED',
-        `this token already has ${this.maxPerToken} open event streams; close one (or use GET /api/events for all deployments)`,
-      );
-    }
-  }
-
-  add(stream: SseStream, tokenId: string): void {
-    this.open.set(stream, tokenId);
-    this.perToken.set(tokenId, (this.perToken.get(tokenId) ?? 0) + 1);
-    stream.onClose(() => {
-      this.open.delete(stream);
-      const left = (this.perToken.get(tokenId) ?? 1) - 1;
-      if (left > 0) this.perToken.set(tokenId, left);
-      else this.perToken.delete(tokenId);
-    });
-  }
-
-  get size(): number {
-    return this.open.size;
-  }
-
-  /** Tokens that have streams open now. */
-  tokenIds(): string[] {
-    return [...this.perToken.keys()];
-  }
-
-  /** Ends a token's streams (it was revoked); clients get `event: unauthorized` and must not reconnect with it. */
-  endForToken(tokenId: string): void {
-    for (const [stream, owner] of [...this.open]) {
-      if (owner !== tokenId) continue;
-      stream.send('unauthorized', { reason: 'the API token of this stream was revoked' });
-      stream.end();
-    }
-  }
-
-  /** Ends every stream; EventSource clients reconnect with Last-Event-ID (to another API). */
-  endAll(): void {
-    for (const stream of [...this.open.keys()]) {
-      stream.send('shutdown', { reason: 'server restarting; reconnect with Last-Event-ID' });
-      stream.end();
-    }
-  }
-}
-
-export class SseStream {
+/** One open Server-Sent Events response (the request's reply, hijacked). */
+export class SseResponse {
   private readonly raw: ServerResponse;
   private heartbeat: NodeJS.Timeout | undefined;
   private closed = false;

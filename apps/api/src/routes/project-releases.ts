@@ -1,0 +1,92 @@
+import type { FastifyRequest } from 'fastify';
+import type { ProjectRow } from '@berth/shared/db';
+import { BerthError } from '@berth/shared/errors';
+import { assertSafeGitRef } from '@berth/shared/git-url';
+import type { ProjectStore } from '@berth/shared/project-store';
+import type { ConcurrencyLimit } from '../concurrency-limit.ts';
+import type { ApiConfig } from '../config.ts';
+import { archiveFormat, parseBody } from '../deployment-input.ts';
+import { deploymentView, deploymentViewSchema, type Urls } from '../deployment-view.ts';
+import { deployJsonSchema, nameParams, rollbackSchema } from '../project-input.ts';
+import type { RateLimiter } from '../rate-limiter.ts';
+import type { ReleaseRequest } from '../release-inputs.ts';
+import type { Releases } from '../releases.ts';
+import type { ApiInstance } from './api-plugin.ts';
+import { readMultipart } from './deployment-upload.ts';
+import { errorResponses } from './error-schema.ts';
+import { refuseLocalGitHost } from './git-host.ts';
+
+export interface ProjectReleaseRoutesOptions {
+  projects: Pick<ProjectStore, 'mustGet'>;
+  releases: Releases;
+  limiter: RateLimiter;
+  uploads: ConcurrencyLimit;
+  config: Urls & Pick<ApiConfig, 'GIT_ALLOW_PRIVATE_HOSTS'>;
+}
+
+const deploy = { access: 'deploy' } as const;
+
+/** What a deploy of a project asks for besides the project's settings. */
+type Asked = Pick<ReleaseRequest, 'source' | 'promote' | 'env'>;
+
+/** Deploying a project (its git source, or an uploaded archive with its settings) and rolling it back. */
+export function projectReleaseRoutes(app: ApiInstance, { projects, releases, limiter, uploads, config }: ProjectReleaseRoutesOptions): void {
+  app.post(
+    '/api/projects/:name/deployments',
+    { config: deploy, schema: { params: nameParams, response: { 202: deploymentViewSchema, ...errorResponses } } },
+    async (request, reply) => {
+      const project = await projects.mustGet(request.params.name);
+      await limiter.take(request.token!.id);
+      const asked = request.isMultipart() ? await archiveDeploy(request, project, uploads) : await gitDeploy(request.body, project, config);
+      const row = await releases.deployProject(project, { project: project.name, ...asked });
+      request.log.info({ deploymentId: row.id, project: project.name, source: row.source_type }, 'deployment queued');
+      return reply.status(202).header('location', `/api/deployments/${row.id}`).send(deploymentView(row, config, { queuePosition: null }));
+    },
+  );
+
+  app.post(
+    '/api/projects/:name/rollback',
+    {
+      config: deploy,
+      schema: {
+        params: nameParams,
+        body: { type: ['object', 'null'], properties: { deploymentId: { type: 'string' } } },
+        response: { 200: deploymentViewSchema, 202: deploymentViewSchema, ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      const body = parseBody(rollbackSchema, request.body);
+      await limiter.take(request.token!.id);
+      const { deployment, switched } = await releases.rollback(request.params.name, body.deploymentId);
+      return reply
+        .status(switched ? 200 : 202)
+        .header('location', `/api/deployments/${deployment.id}`)
+        .send(deploymentView(deployment, config, { current: switched }));
+    },
+  );
+}
+
+/** A deploy with an uploaded archive: only `promote` and `env` may come with it (the rest is the project's). */
+async function archiveDeploy(request: FastifyRequest, project: ProjectRow, uploads: ConcurrencyLimit): Promise<Asked> {
+  const { fields, archive } = await uploads.run(() => readMultipart(request));
+  if (!archive) throw new BerthError('SOURCE_MISSING', 'send the archive as the multipart field projectArchive');
+  const extra = Object.keys(fields).filter((k) => !['promote', 'env', 'sourceType'].includes(k));
+  if (extra.length) throw new BerthError('VALIDATION_FAILED', `${extra[0]}: set it on the project (PATCH /api/projects/${project.name})`);
+  if (fields.sourceType === 'git') throw new BerthError('SOURCE_AMBIGUOUS', 'sourceType is git, but the request carries an archive');
+  return {
+    source: { type: 'archive', archive: { format: archiveFormat(archive.data), data: archive.data } },
+    promote: fields.promote ?? true,
+    env: fields.env ?? {},
+  };
+}
+
+/** A deploy of the project's git source, at its ref or the one asked. */
+async function gitDeploy(raw: unknown, project: ProjectRow, config: ProjectReleaseRoutesOptions['config']): Promise<Asked> {
+  const body = parseBody(deployJsonSchema, raw);
+  if (!project.git_url) {
+    throw new BerthError('SOURCE_MISSING', `${project.name} has no gitUrl: set one (PATCH /api/projects/${project.name}) or upload an archive (multipart projectArchive)`);
+  }
+  if (body.ref) assertSafeGitRef(body.ref);
+  await refuseLocalGitHost(project.git_url, config.GIT_ALLOW_PRIVATE_HOSTS);
+  return { source: { type: 'git', gitUrl: project.git_url, ref: body.ref ?? project.git_ref }, promote: body.promote ?? true, env: body.env ?? {} };
+}

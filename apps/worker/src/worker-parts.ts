@@ -1,0 +1,194 @@
+import type { Queue } from 'bullmq';
+import { ArchiveStore } from '@berth/shared/archive-store';
+import { RedisControlPublisher } from '@berth/shared/control-messages';
+import type { Db, DeploymentRow } from '@berth/shared/db';
+import type { DeploymentLifecycle } from '@berth/shared/deployment-lifecycle';
+import type { DeploymentStore } from '@berth/shared/deployment-store';
+import type { DeploymentJobData } from '@berth/shared/jobs';
+import type { Opened } from '@berth/shared/program-lifecycle';
+import type { LogStore } from '@berth/shared/log-store';
+import type { Logger } from '@berth/shared/logger';
+import { ReaperQueries } from '@berth/shared/reaper-queries';
+import type { Redis } from '@berth/shared/redis';
+import { ReleaseRouting } from '@berth/shared/release-routing';
+import { ReplicaStore } from '@berth/shared/replica-store';
+import { RoutingStore } from '@berth/shared/routing-store';
+import type { SecretBox } from '@berth/shared/secret-box';
+import type { RedisStatusPublisher } from '@berth/shared/status-publisher';
+import { TransitionHistory } from '@berth/shared/transition-history';
+import { WebhookStore } from '@berth/shared/webhook-store';
+import type { BuildCgroups } from './build/build-cgroups.ts';
+import { ScriptNodeBaseImages } from './build/node-base-images.ts';
+import type { WorkerConfig } from './config.ts';
+import { DeploymentRunner } from './deployment-runner.ts';
+import type { ContainerRuntime } from './docker/container-runtime.ts';
+import type { DrainTimers } from './drain-timers.ts';
+import { LogSink } from './log-sink.ts';
+import { Reaper } from './reaper.ts';
+import { ReplicaReconciler } from './replica-reconciler.ts';
+import { RuntimeLogFollower } from './runtime-logs.ts';
+import { secretsToMask } from './secret-masking.ts';
+import { extractArchive } from './source/archive-source.ts';
+import { cloneRepository } from './source/git-source.ts';
+import { WebhookSender } from './webhooks/webhook-sender.ts';
+
+// How the worker's composition root (worker.ts) makes each of its parts from the configuration.
+
+/** What the runner, the log follower and the reaper share. */
+export interface PipelineParts {
+  config: WorkerConfig;
+  db: Db;
+  redis: Redis;
+  runtime: ContainerRuntime;
+  logger: Logger;
+  store: DeploymentStore;
+  logs: LogStore;
+  lifecycle: DeploymentLifecycle;
+  secrets: SecretBox;
+  status: RedisStatusPublisher;
+}
+
+export type OpenLog = (deployment: DeploymentRow) => Promise<LogSink>;
+
+export function createRuntimeLogFollower(parts: PipelineParts, openLog: OpenLog): RuntimeLogFollower {
+  const { config, db, redis, runtime, logger, store, logs, lifecycle } = parts;
+  return new RuntimeLogFollower({
+    runtime,
+    redis,
+    store,
+    logs,
+    history: new TransitionHistory(db),
+    lifecycle,
+    openLog,
+    logger,
+    options: {
+      instance: config.BERTH_INSTANCE,
+      retentionLines: config.RUNTIME_LOG_RETENTION_LINES,
+      leaseMs: config.RUNTIME_LOG_LEASE_MS,
+      discoveryMs: config.RUNTIME_LOG_DISCOVERY_MS,
+      checkIntervalMs: config.RUNTIME_CHECK_INTERVAL_MS,
+    },
+  });
+}
+
+export function createRunner(
+  parts: PipelineParts,
+  buildCgroups: BuildCgroups,
+  openLog: OpenLog,
+  runtimeLogs: RuntimeLogFollower,
+  drains: DrainTimers,
+): DeploymentRunner {
+  const { config, db, runtime, logger, store, lifecycle, secrets, status } = parts;
+  return new DeploymentRunner({
+    config,
+    store,
+    archives: new ArchiveStore(db),
+    releaseRouting: new ReleaseRouting({ routing: new RoutingStore(db), store, lifecycle, announceRoutes: () => status.announceRoutes() }),
+    runtime,
+    buildCgroups,
+    baseImages: new ScriptNodeBaseImages((ref) => runtime.imageExists(ref)),
+    logger,
+    lifecycle,
+    sources: {
+      clone: (options) => cloneRepository({ ...options, allowPrivateHosts: config.GIT_ALLOW_PRIVATE_HOSTS }),
+      extract: (data, format, dest, signal) =>
+        extractArchive(data, format, dest, {
+          maxBytes: config.MAX_EXTRACTED_BYTES,
+          maxFiles: config.MAX_EXTRACTED_FILES,
+          timeoutMs: config.EXTRACT_TIMEOUT_MS,
+          signal,
+        }),
+    },
+    openLog,
+    secrets,
+    onLive: (id) => void runtimeLogs.follow(id),
+    onRetired: () => drains.schedule(),
+  });
+}
+
+/** A deployment's log: numbered, masked, batched into Postgres and onto the events channel. */
+export function logOpener({ config, redis, logs, logger, secrets }: PipelineParts): OpenLog {
+  return async (deployment) => {
+    const sink = new LogSink({
+      redis,
+      logs,
+      instance: config.BERTH_INSTANCE,
+      deploymentId: deployment.id,
+      flushMs: config.LOG_FLUSH_MS,
+      secrets: secretsToMask(secrets, deployment),
+      maxLines: config.MAX_BUILD_LOG_LINES,
+      logger,
+    });
+    await sink.init();
+    return sink;
+  };
+}
+
+/** Swarm mode: keeps services at their deployments' replica counts (docker mode runs one container each: nothing to do). */
+export function startReplicaReconciler({ config, db, redis, runtime, logger }: PipelineParts, opened: Opened): ReplicaReconciler | undefined {
+  if (config.BERTH_RUNTIME !== 'swarm') return undefined;
+  const reconciler = new ReplicaReconciler({
+    store: new ReplicaStore({ db, control: new RedisControlPublisher(redis, config.BERTH_INSTANCE) }),
+    runtime,
+    instance: config.BERTH_INSTANCE,
+    logger,
+  });
+  reconciler.start(config.REPLICA_RESYNC_MS);
+  opened('replica reconciler', () => reconciler.stop());
+  return reconciler;
+}
+
+/** Runs the reaper now and every period; closing waits for a run under way. */
+export function runReaperPeriodically(reaper: Reaper, config: WorkerConfig, logger: Logger, opened: Opened): void {
+  let reaping: Promise<void> = Promise.resolve();
+  const reap = () => {
+    reaping = reaper.run().catch((err: unknown) => logger.warn({ err }, 'the reaper failed; will retry'));
+  };
+  reap();
+  const timer = setInterval(reap, config.REAPER_INTERVAL_MS);
+  opened('reaper', async () => {
+    clearInterval(timer);
+    await reaping;
+  });
+}
+
+/** Sends outgoing webhooks from the outbox (each worker sweeps; a delivery is sent once). */
+export function startWebhookSender({ config, db, secrets, logger }: PipelineParts, opened: Opened): void {
+  const webhooks = new WebhookSender({
+    webhooks: new WebhookStore(db),
+    secrets,
+    logger,
+    options: {
+      redisUrl: config.REDIS_URL,
+      instance: config.BERTH_INSTANCE,
+      concurrency: config.WEBHOOK_CONCURRENCY,
+      timeoutMs: config.WEBHOOK_TIMEOUT_MS,
+      attempts: config.WEBHOOK_ATTEMPTS,
+      retryBaseMs: config.WEBHOOK_RETRY_BASE_MS,
+      sweepMs: config.WEBHOOK_SWEEP_MS,
+      allowPrivate: config.WEBHOOK_ALLOW_PRIVATE_HOSTS,
+    },
+  });
+  webhooks.start();
+  opened('webhook sender', () => webhooks.close());
+}
+
+/** The reaper: orphans, drained releases, old images and archives. */
+export function createReaper({ config, db, runtime, logger, store, lifecycle }: PipelineParts, buildCgroups: BuildCgroups, queue: Queue<DeploymentJobData>): Reaper {
+  return new Reaper({
+    store,
+    queries: new ReaperQueries(db),
+    runtime,
+    buildCgroups,
+    queue,
+    lifecycle,
+    routing: new RoutingStore(db),
+    logger,
+    options: {
+      instance: config.BERTH_INSTANCE,
+      graceMs: config.ORPHAN_GRACE_MS,
+      drainMs: config.DRAIN_MS,
+      releasesKept: config.RELEASES_KEPT,
+    },
+  });
+}
