@@ -65,7 +65,8 @@ export const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor
 
 /**
  * The platform as `npm run up` runs it (api, worker, router-sync as compiled processes,
- * a private Caddy), on a database of its own; `stop` removes what it made.
+ * a private Caddy), on a database of its own; `stop` removes what it made. Over 60 lines: the start-up
+ * order of the real platform, step by step, with the stop that undoes each step beside it.
  */
 export async function startPlatform(options: {
   instance: string;

@@ -79,6 +79,10 @@ async function rawLoad(adminUrl: string, config: unknown): Promise<number> {
   return performance.now() - started;
 }
 
+/**
+ * One measurement at `size` apps, in order: the raw-load baseline, single changes, a burst.
+ * Over 60 lines: the steps share the Caddy, RouterSync and app list it starts, and read best top to bottom.
+ */
 async function run(size: number, ups: string[]): Promise<void> {
   const caddy = await startCaddy();
   const subscriber = createRedis(redisUrl);

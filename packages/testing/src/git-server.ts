@@ -15,6 +15,26 @@ export interface GitServer {
   stop(): Promise<void>;
 }
 
+/** True once something accepts TCP connections on the loopback port. */
+function accepts(port: number): Promise<boolean> {
+  return new Promise<boolean>((resolve) => {
+    const s = net.connect(port, '127.0.0.1', () => {
+      s.end();
+      resolve(true);
+    });
+    s.on('error', () => resolve(false));
+  });
+}
+
+/** git with a fixed author, so commits need no user configuration. */
+function git(cwd: string, ...args: string[]): Buffer {
+  return execFileSync('git', args, {
+    cwd,
+    stdio: 'pipe',
+    env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@t', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@t' },
+  });
+}
+
 /** A `git daemon` on a free loopback port serving bare repositories from a temp dir. */
 export async function startGitServer(): Promise<GitServer> {
   const root = mkdtempSync(path.join(os.tmpdir(), 'berth-git-'));
@@ -24,21 +44,7 @@ export async function startGitServer(): Promise<GitServer> {
     ['daemon', `--base-path=${root}`, '--export-all', '--reuseaddr', '--listen=127.0.0.1', `--port=${port}`, root],
     { stdio: 'ignore' },
   );
-  await waitFor('git daemon', () =>
-    new Promise<boolean>((resolve) => {
-      const s = net.connect(port, '127.0.0.1', () => {
-        s.end();
-        resolve(true);
-      });
-      s.on('error', () => resolve(false));
-    }),
-  );
-  const git = (cwd: string, ...args: string[]) =>
-    execFileSync('git', args, {
-      cwd,
-      stdio: 'pipe',
-      env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@t', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@t' },
-    });
+  await waitFor('git daemon', () => accepts(port));
   return {
     publish(name, sourceDir, options = {}) {
       const work = mkdtempSync(path.join(os.tmpdir(), 'berth-gitwork-'));

@@ -60,6 +60,42 @@ const innerForwarder = (listenPort: number, host: string, port: number) => `
     c.on('error', end).on('close', end); u.on('error', end).on('close', end);
   }).listen(${listenPort}, '127.0.0.1');`;
 
+/** The swarm's advertised address, refused when a container could not reach it (loopback, none). */
+async function reachableManagerAddress(): Promise<string> {
+  const info = (await docker.info()) as { Swarm?: { NodeAddr?: string; LocalNodeState?: string } };
+  const managerAddr = info.Swarm?.NodeAddr ?? '';
+  if (info.Swarm?.LocalNodeState !== 'active') throw new Error('this Docker is not in a swarm (ensure_swarm makes one)');
+  if (!managerAddr || managerAddr.startsWith('127.')) {
+    throw new Error(
+      `this swarm advertises ${managerAddr || 'no address'}, which a container cannot reach: make it again with ` +
+        'scripts/lib/services.sh ensure_swarm (it advertises the Docker bridge gateway) or BERTH_SWARM_ADVERTISE_ADDR',
+    );
+  }
+  return managerAddr;
+}
+
+/** The node: a Docker Engine in a container, its containers' cgroups under /<name>. */
+function nodeContainerSpec(name: string, image: string): Docker.ContainerCreateOptions {
+return {
+    name,
+    Hostname: name,
+    Image: image,
+    Cmd: ['--host', 'unix:///run/docker.sock', '--cgroup-parent', `/${name}`, '--log-level', 'warn'],
+    HostConfig: {
+      // What a nested Engine needs (all that --privileged would give, less CAP_SYS_RESOURCE, which
+      // sandboxed hosts may not have to give); its containers' cgroups go under /<name>.
+      CapAdd: ['ALL'],
+      CapDrop: ['SYS_RESOURCE'],
+      SecurityOpt: ['seccomp=unconfined', 'apparmor=unconfined'],
+      MaskedPaths: [], // /proc and /sys as the Engine needs them (the CLI's --security-opt systempaths=unconfined)
+      ReadonlyPaths: [],
+      CgroupnsMode: 'host',
+      Binds: ['/usr:/usr:ro', '/sys/fs/cgroup:/sys/fs/cgroup', `${process.execPath}:/opt/node:ro`],
+      Tmpfs: { '/run': '', '/tmp': '', '/var/lib/docker': '' },
+    } as Docker.HostConfig,
+  };
+}
+
 /**
  * Starts a second Docker Engine as a container on the default bridge and joins it to this machine's swarm as a
  * worker, through the manager's advertised address (ensure_swarm advertises the bridge gateway, reachable from
@@ -70,15 +106,7 @@ const innerForwarder = (listenPort: number, host: string, port: number) => `
 export async function startSwarmNode(options: { name: string; registry: string | undefined }): Promise<SwarmNode> {
   const { name } = options;
   const image = (await run('bash', [script])).stdout.trim().split('\n').pop()!;
-  const info = (await docker.info()) as { Swarm?: { NodeAddr?: string; LocalNodeState?: string } };
-  const managerAddr = info.Swarm?.NodeAddr ?? '';
-  if (info.Swarm?.LocalNodeState !== 'active') throw new Error('this Docker is not in a swarm (ensure_swarm makes one)');
-  if (!managerAddr || managerAddr.startsWith('127.')) {
-    throw new Error(
-      `this swarm advertises ${managerAddr || 'no address'}, which a container cannot reach: make it again with ` +
-        'scripts/lib/services.sh ensure_swarm (it advertises the Docker bridge gateway) or BERTH_SWARM_ADVERTISE_ADDR',
-    );
-  }
+  const managerAddr = await reachableManagerAddress();
   const registryPort = options.registry ? Number(options.registry.split(':').pop()) : 0;
   const hostForwarder = options.registry ? forward({ host: '127.0.0.1', port: registryPort }) : undefined;
   if (hostForwarder) await new Promise<void>((resolve, reject) => hostForwarder.once('error', reject).listen(0, managerAddr, resolve));
@@ -99,24 +127,7 @@ export async function startSwarmNode(options: { name: string; registry: string |
     if (hostForwarder) await new Promise<void>((resolve) => hostForwarder.close(() => resolve()));
   };
   try {
-    const container = await docker.createContainer({
-      name,
-      Hostname: name,
-      Image: image,
-      Cmd: ['--host', 'unix:///run/docker.sock', '--cgroup-parent', `/${name}`, '--log-level', 'warn'],
-      HostConfig: {
-        // What a nested Engine needs (all that --privileged would give, less CAP_SYS_RESOURCE, which
-        // sandboxed hosts may not have to give); its containers' cgroups go under /<name>.
-        CapAdd: ['ALL'],
-        CapDrop: ['SYS_RESOURCE'],
-        SecurityOpt: ['seccomp=unconfined', 'apparmor=unconfined'],
-        MaskedPaths: [], // /proc and /sys as the Engine needs them (the CLI's --security-opt systempaths=unconfined)
-        ReadonlyPaths: [],
-        CgroupnsMode: 'host',
-        Binds: ['/usr:/usr:ro', '/sys/fs/cgroup:/sys/fs/cgroup', `${process.execPath}:/opt/node:ro`],
-        Tmpfs: { '/run': '', '/tmp': '', '/var/lib/docker': '' },
-      } as Docker.HostConfig,
-    });
+    const container = await docker.createContainer(nodeContainerSpec(name, image));
     await container.start();
     await waitFor(`the Engine in ${name}`, async () => (await inNode('docker', 'info').then(() => true, () => false)) || undefined, 30_000, 250);
     if (hostForwarder) await run('docker', ['exec', '-d', name, '/opt/node', '-e', innerForwarder(registryPort, managerAddr, forwarderPort)]);
