@@ -1,38 +1,12 @@
-import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { testAppsDir } from '@berth/testing/archives';
-import { startStack, testToken, type Stack } from '@berth/testing/stack';
+import { expect, it } from 'vitest';
+import { berth, fails, ok, scratch, stack, useCliStack } from './cli-setup.ts';
 
 // Issue 24, door 7, end to end: `berth deploy <dir>` packs links as links and
 // refuses one that leaves the folder; what builds print reaches the terminal
 // without its control sequences.
-const root = path.resolve(testAppsDir, '..');
-let stack: Stack;
-let scratch: string;
-beforeAll(async () => {
-  stack = await startStack({ router: false });
-  scratch = mkdtempSync(path.join(os.tmpdir(), 'berth-cli-links-'));
-});
-afterAll(async () => {
-  await stack?.close();
-  if (scratch) rmSync(scratch, { recursive: true, force: true });
-});
-
-function berth(args: string[]): Promise<{ code: number | null; out: string }> {
-  return new Promise((resolve) => {
-    const child = spawn('node', ['apps/cli/bin/berth.mjs', ...args], {
-      cwd: root,
-      env: { ...process.env, BERTH_URL: stack.apiUrl, BERTH_TOKEN: testToken },
-    });
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => (out += d));
-    child.stderr.on('data', (d: Buffer) => (out += d));
-    child.on('exit', (code) => resolve({ code, out }));
-  });
-}
+useCliStack();
 
 function folder(name: string, dockerfile: string): string {
   const dir = path.join(scratch, name);
@@ -50,9 +24,7 @@ it('refuses a folder with a link to a file outside it, naming the link, and uplo
   symlinkSync(credentials, path.join(dir, 'public', 'x'));
   const before = (await stack.inject({ method: 'GET', url: '/api/deployments' })).json();
 
-  const { code, out } = await berth(['deploy', dir]);
-  expect(code).toBe(1);
-  expect(out).toContain(`berth: ${path.join(dir, 'public', 'x')} -> ${credentials}: the symbolic link leads outside ${dir}`);
+  const out = await fails(['deploy', dir], `berth: ${path.join(dir, 'public', 'x')} -> ${credentials}: the symbolic link leads outside ${dir}`);
   expect(out).not.toContain('outside-secret-marker');
   expect(out).not.toContain('uploading');
   expect((await stack.inject({ method: 'GET', url: '/api/deployments' })).json()).toEqual(before);
@@ -69,8 +41,7 @@ it('deploys a folder with links inside it (kept as links), and prints build line
   symlinkSync('index.html', path.join(dir, 'public', 'home.html'));
   symlinkSync('..', path.join(dir, 'public', 'up')); // followed, the old walk never ended
 
-  const { code, out } = await berth(['deploy', dir]);
-  expect(code, out).toBe(0);
+  const out = await ok(['deploy', dir]);
   // The build's own line (the Step line above it quotes the command): only the colour is left.
   expect(out).toContain('\nosc-marker \u001b[32mgreen\u001b[0m\n');
   expect(out).toContain('\ninside-marker\n');
