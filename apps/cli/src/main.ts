@@ -7,6 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { CliError } from './berth-api.ts';
+import { terminalSafe } from './terminal-text.ts';
 import { deploy, promote, redeploy, rollback } from './commands/deploy.ts';
 import { list, logs, stop } from './commands/deployments.ts';
 import { domains } from './commands/domains.ts';
@@ -92,7 +93,8 @@ async function main(argv: string[]): Promise<number> {
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (err: unknown) => {
-    process.stderr.write(`berth: ${err instanceof CliError ? err.message : err instanceof Error ? err.stack : String(err)}\n`);
+    // The message may carry the API's words (an error message): printed like every other line.
+    process.stderr.write(`berth: ${terminalSafe(err instanceof CliError ? err.message : err instanceof Error ? String(err.stack) : String(err))}\n`);
     process.exit(1);
   },
 );

@@ -1,19 +1,26 @@
-/** How the CLI prints: dim/bold on a terminal, plain text otherwise. */
+import { terminalSafe } from './terminal-text.ts';
+
+/**
+ * How the CLI prints: dim/bold on a terminal, plain text otherwise. Every line
+ * passes through terminalSafe: much of what is printed (log lines, names,
+ * error messages) comes from builds and apps.
+ */
 const isTty = process.stdout.isTTY;
 export const dim = (s: string) => (isTty ? `\u001b[2m${s}\u001b[0m` : s);
 export const bold = (s: string) => (isTty ? `\u001b[1m${s}\u001b[0m` : s);
 
 export function say(line: string): void {
-  process.stdout.write(`${line}\n`);
+  process.stdout.write(`${terminalSafe(line)}\n`);
 }
 
 /** A progress note, like the platform's own system log lines. */
 export function note(line: string): void {
-  process.stdout.write(`${dim('berth')} ${line}\n`);
+  process.stdout.write(`${dim('berth')} ${terminalSafe(line)}\n`);
 }
 
 export function printLine(data: { stream: string; line: string }): void {
-  process.stdout.write(data.stream === 'system' ? `${dim('berth')} ${data.line}\n` : `${data.line}\n`);
+  const line = terminalSafe(data.line);
+  process.stdout.write(data.stream === 'system' ? `${dim('berth')} ${line}\n` : `${line}\n`);
 }
 
 /** Rows of columns, each padded to its widest cell. */

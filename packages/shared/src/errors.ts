@@ -50,7 +50,7 @@ export const errorCatalog = {
   INVALID_ARCHIVE: { status: 400, retryable: false, description: 'The archive is not a readable zip or tar.gz.' },
   EMPTY_ARCHIVE: { status: 400, retryable: false, description: 'The archive holds no files.' },
   ARCHIVE_TOO_LARGE: { status: 413, retryable: false, description: 'The archive is larger than MAX_ARCHIVE_BYTES, or unpacks past MAX_EXTRACTED_BYTES or MAX_EXTRACTED_FILES.' },
-  UNSAFE_ARCHIVE: { status: 400, retryable: false, description: 'The archive has paths outside itself, links or duplicate entries.' },
+  UNSAFE_ARCHIVE: { status: 400, retryable: false, description: 'The archive has paths or links that lead outside itself, links in a .tar.gz, duplicate entries, or a zip directory listing more entries than the archive can hold.' },
   INVALID_ROOT_DIR: { status: 400, retryable: false, description: 'rootDir is not a folder inside the source (also one reached through a symlink that leaves it).' },
   UNSAFE_DOCKERFILE: { status: 400, retryable: false, description: "The Dockerfile asks for what a build may not do here: ADD from a URL, FROM another app's image or an image id, or it is a symlink." },
   // Pipeline failures a retry cannot fix: a client sees them as a failed deployment's errorCode.

@@ -1,25 +1,21 @@
 import { createWriteStream, promises as fs } from 'node:fs';
 import path from 'node:path';
-import { Readable, Transform, type TransformCallback } from 'node:stream';
+import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import unzipper from 'unzipper';
 import tarStream from 'tar-stream';
 import { BerthError } from '@berth/shared/errors';
+import { checkLinkTarget, makeLinks, MAX_LINK_TARGET, type PlannedLink } from './archive-links.ts';
+import { Budget, safeTarget, type ExtractLimits } from './extract-budget.ts';
+import { bufferReader, checkZipEntryCount } from './zip-end-record.ts';
 
-export interface ExtractLimits {
-  maxBytes: number;
-  /** Entries written: files and folders (explicit ones and those implied by paths). */
-  maxFiles: number;
-  /** A total deadline: many tiny entries can stay under every other limit and still take minutes. */
-  timeoutMs: number;
-  /** The job's cancel signal: a canceled deployment stops extracting at once. */
-  signal: AbortSignal;
-}
+export type { ExtractLimits } from './extract-budget.ts';
 
 /**
  * Extracts an uploaded archive into `dest` without trusting it: every entry
- * path must stay inside `dest`, links are refused, the real number of bytes
+ * path must stay inside `dest`, links (zip only: the CLI's) must resolve inside
+ * it, a zip's entry count is read before its directory is parsed, the real number of bytes
  * written (not what headers claim) and of entries made are capped, and it all
  * happens within a deadline. `dest` is created here and removed again on any
  * failure, so a refused archive leaves nothing behind.
@@ -52,97 +48,20 @@ export async function extractArchive(
   }
 }
 
-class Budget {
-  files = 0;
-  bytes = 0;
-  /** Files plus folders: each costs an inode and a syscall, so each counts. */
-  private entries = 0;
-  private readonly folders = new Set<string>();
-  constructor(
-    private readonly limits: ExtractLimits,
-    private readonly dest: string,
-    readonly signal: AbortSignal,
-  ) {}
-
-  /** Called between entries: stops at the deadline or on cancel. */
-  check(): void {
-    this.signal.throwIfAborted();
-  }
-
-  private addEntry(): void {
-    if (++this.entries > this.limits.maxFiles) {
-      throw new BerthError('ARCHIVE_TOO_LARGE', `the archive has more than ${this.limits.maxFiles} files and folders`);
-    }
-  }
-
-  addFile(target: string): void {
-    this.addFolders(path.dirname(target));
-    this.files++;
-    this.addEntry();
-  }
-
-  /** Counts `dir` and every parent below `dest` not counted yet (a deep path implies many). */
-  addFolders(dir: string): void {
-    for (let d = dir; d !== this.dest && !this.folders.has(d); d = path.dirname(d)) {
-      this.folders.add(d);
-      this.addEntry();
-    }
-  }
-
-  /** A transform that counts bytes as they are written and stops past the limit. */
-  meter(): Transform {
-    return new Transform({
-      transform: (chunk: Buffer, _enc: BufferEncoding, done: TransformCallback) => {
-        this.bytes += chunk.length;
-        if (this.bytes > this.limits.maxBytes) {
-          done(new BerthError('ARCHIVE_TOO_LARGE', `the archive expands to more than ${this.limits.maxBytes} bytes`));
-        } else {
-          done(null, chunk);
-        }
-      },
-    });
-  }
-}
-
-/** Resolves an entry name inside `dest`, or throws UNSAFE_ARCHIVE. */
-function safeTarget(dest: string, name: string): string | undefined {
-  const normalized = name.replace(/^\.\/+/, '');
-  if (normalized === '' || normalized === '.' || normalized === './') return undefined;
-  if (normalized.includes('\\') || normalized.includes('\0') || path.isAbsolute(normalized)) {
-    throw new BerthError('UNSAFE_ARCHIVE', `archive entry "${name}" has an absolute or malformed path`);
-  }
-  const target = path.resolve(dest, normalized);
-  if (target !== dest && !target.startsWith(dest + path.sep)) {
-    throw new BerthError('UNSAFE_ARCHIVE', `archive entry "${name}" points outside the archive`);
-  }
-  return target;
-}
-
 async function extractZip(data: Buffer, dest: string, budget: Budget): Promise<void> {
+  // The count comes from the end record, before the directory is parsed: parsing
+  // two million records takes gigabytes. The parser is then pointed at that same
+  // record (its tail window starts there), so both read one count.
+  const end = await checkZipEntryCount(data.length, bufferReader(data), budget.limits.maxFiles);
   let directory: unzipper.CentralDirectory;
   try {
-    directory = await unzipper.Open.buffer(data);
+    const open = unzipper.Open.buffer as (data: Buffer, options: { tailSize: number }) => Promise<unzipper.CentralDirectory>;
+    directory = await untilAborted(open(data, { tailSize: data.length - end.offset }), budget.signal);
   } catch (err) {
+    if (budget.signal.aborted) throw err;
     throw new BerthError('INVALID_ARCHIVE', 'the upload is not a readable zip archive', { cause: err });
   }
-  // Check every entry before writing any, so a hostile archive leaves nothing behind.
-  const seen = new Set<string>();
-  const plan: { entry: unzipper.File; target: string }[] = [];
-  for (const entry of directory.files) {
-    const target = safeTarget(dest, entry.path);
-    if (!target) continue;
-    const mode = (entry.externalFileAttributes >>> 16) & 0o170000;
-    if (mode === 0o120000) {
-      throw new BerthError('UNSAFE_ARCHIVE', `archive entry "${entry.path}" is a symbolic link`);
-    }
-    if (seen.has(target)) {
-      throw new BerthError('UNSAFE_ARCHIVE', `archive entry "${entry.path}" appears twice`);
-    }
-    seen.add(target);
-    if (entry.type === 'Directory') budget.addFolders(target);
-    else budget.addFile(target);
-    plan.push({ entry, target });
-  }
+  const { plan, links } = await planZip(directory.files, dest, budget);
   for (const { entry, target } of plan) {
     budget.check();
     if (entry.type === 'Directory') {
@@ -158,6 +77,67 @@ async function extractZip(data: Buffer, dest: string, budget: Budget): Promise<v
       throw new BerthError('INVALID_ARCHIVE', `archive entry "${entry.path}" could not be read`, { cause: err });
     }
   }
+  await makeLinks(dest, links, budget.signal);
+}
+
+/** Checks every entry before writing any, so a hostile archive leaves nothing behind. */
+async function planZip(files: readonly unzipper.File[], dest: string, budget: Budget) {
+  const seen = new Set<string>();
+  const plan: { entry: unzipper.File; target: string }[] = [];
+  const links: PlannedLink[] = [];
+  for (const entry of files) {
+    budget.check();
+    const target = safeTarget(dest, entry.path);
+    if (!target) continue;
+    if (seen.has(target)) {
+      throw new BerthError('UNSAFE_ARCHIVE', `archive entry "${entry.path}" appears twice`);
+    }
+    seen.add(target);
+    if (entry.type === 'Directory') budget.addFolders(target);
+    else budget.addFile(target);
+    const mode = (entry.externalFileAttributes >>> 16) & 0o170000;
+    if (mode !== 0o120000) plan.push({ entry, target });
+    else {
+      const link = { name: entry.path, target, linkTo: await readLinkTarget(entry) };
+      checkLinkTarget(dest, link);
+      links.push(link);
+    }
+  }
+  refuseEntriesUnderLinks(dest, seen, links);
+  return { plan, links };
+}
+
+/** A link's target is its entry's content; read at most MAX_LINK_TARGET bytes of it (the entry may be a bomb). */
+async function readLinkTarget(entry: unzipper.File): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of entry.stream() as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > MAX_LINK_TARGET) throw new BerthError('UNSAFE_ARCHIVE', `archive entry "${entry.path}" is a symbolic link with a malformed target`);
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** Nothing is written below a link (it could lead anywhere once made): `a -> x` with `a/b` is refused. */
+function refuseEntriesUnderLinks(dest: string, entries: ReadonlySet<string>, links: readonly PlannedLink[]): void {
+  if (links.length === 0) return;
+  const linkPaths = new Set(links.map((l) => l.target));
+  for (const entry of entries) {
+    for (let d = path.dirname(entry); d !== dest && d.startsWith(dest); d = path.dirname(d)) {
+      if (linkPaths.has(d)) throw new BerthError('UNSAFE_ARCHIVE', `archive entry "${path.relative(dest, entry)}" lies below a symbolic link`);
+    }
+  }
+}
+
+/** Parsing cannot be interrupted; the deadline and cancel still end the wait for it. */
+function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const stop = () => reject(signal.reason);
+    if (signal.aborted) return stop();
+    signal.addEventListener('abort', stop, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', stop));
+  });
 }
 
 async function extractTarGz(data: Buffer, dest: string, budget: Budget): Promise<void> {

@@ -4,6 +4,7 @@ import type { DeploymentRow } from '@berth/shared/db';
 import { BerthError } from '@berth/shared/errors';
 import type { WorkerConfig } from '../config.ts';
 import type { LogSink } from '../log-sink.ts';
+import { checkZipEntryCount } from './zip-end-record.ts';
 
 /** Where a deployment's source comes from: a git clone or an uploaded archive. */
 export interface Sources {
@@ -47,11 +48,24 @@ export async function fetchSource(
     log.system(`checked out commit ${commit}`);
     return { commit };
   } else {
+    const format = deployment.archive_format ?? 'zip';
+    if (format === 'zip') await checkStoredZip(deps, deployment.id);
     const archive = await deps.archives.get(deployment.id);
     if (!archive) throw new BerthError('INVALID_ARCHIVE', 'the uploaded archive is no longer stored');
     log.system(`extracting ${deployment.archive_format} archive (${archive.length} bytes)`);
-    const { files, bytes } = await sources.extract(archive, deployment.archive_format ?? 'zip', srcDir, signal);
+    const { files, bytes } = await sources.extract(archive, format, srcDir, signal);
     log.system(`extracted ${files} files (${bytes} bytes)`);
     return {};
   }
+}
+
+/**
+ * A zip's entry count, from its end record read straight from the database:
+ * a directory flood is refused before the worker loads the whole archive
+ * (extractArchive checks it again, for callers that hand it a buffer).
+ */
+async function checkStoredZip(deps: { archives: ArchiveStore; config: WorkerConfig }, deploymentId: string): Promise<void> {
+  const size = await deps.archives.size(deploymentId);
+  if (size === undefined) throw new BerthError('INVALID_ARCHIVE', 'the uploaded archive is no longer stored');
+  await checkZipEntryCount(size, (offset, length) => deps.archives.read(deploymentId, offset, length), deps.config.MAX_EXTRACTED_FILES);
 }
