@@ -26,11 +26,13 @@ const sequences = new RegExp(
   'g',
 );
 /** Select Graphic Rendition: colours and styles, the one sequence kept. */
+// eslint-disable-next-line no-control-regex -- matching terminal control bytes is the point
 const sgr = /^\x1b\[[0-9;:]*m$/;
 /**
  * C0 controls but tab and newline, DEL, and C1 controls left once the sequences
  * are gone; ESC is not among them, as every ESC left starts a kept SGR.
  */
+// eslint-disable-next-line no-control-regex -- matching terminal control bytes is the point
 const controls = /[\x00-\x08\x0b-\x1a\x1c-\x1f\x7f-\x9f]/g;
 
 export function terminalSafe(text: string): string {
