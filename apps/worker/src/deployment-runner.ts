@@ -247,6 +247,7 @@ export class DeploymentRunner {
       contextDir,
       dockerfile: dockerfileName,
       tag,
+      cacheScope: deployment.project,
       // No image labels: each LABEL is one more build step (~0.1 s); the tag names the owner.
       labels: {},
       timeoutMs: config.BUILD_TIMEOUT_MS,

@@ -11,6 +11,8 @@ export interface BuildImageOptions {
   dockerfile: string;
   tag: string;
   labels: Record<string, string>;
+  /** Whose layer cache the build uses (the project): no build of another scope finds its layers. */
+  cacheScope: string;
   timeoutMs: number;
   signal: AbortSignal;
   onLine: (line: string) => void;
