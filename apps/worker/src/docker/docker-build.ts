@@ -84,6 +84,7 @@ async function requestBuild(docker: Docker, options: BuildImageOptions, deadline
       ...(options.buildArgs && Object.keys(options.buildArgs).length ? { buildargs: options.buildArgs } : {}),
       dockerfile: options.dockerfile,
       labels: options.labels,
+      ...(options.network ? { networkmode: options.network } : {}),
       // forcerm: the daemon removes a failed step's container too (also when the client aborts).
       rm: true,
       forcerm: true,
