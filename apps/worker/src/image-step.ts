@@ -84,6 +84,7 @@ export async function buildImage(
     contextDir,
     dockerfile: dockerfileName,
     tag,
+    cacheScope: deployment.project,
     // No image labels: each LABEL is one more build step (~0.1 s); the tag names the owner.
     labels: {},
     timeoutMs: config.BUILD_TIMEOUT_MS,

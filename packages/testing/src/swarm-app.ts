@@ -8,6 +8,7 @@ export async function buildTestImage(runtime: SwarmRuntime, options: { contextDi
     dockerfile: 'Dockerfile',
     tag: options.tag,
     labels: { [labels.instance]: options.instance },
+    cacheScope: options.tag,
     timeoutMs: 120_000,
     signal: new AbortController().signal,
     onLine: () => {},

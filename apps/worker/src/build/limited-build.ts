@@ -2,6 +2,7 @@ import { BerthError } from '@berth/shared/errors';
 import type { Logger } from '@berth/shared/logger';
 import type { WorkerConfig } from '../config.ts';
 import { BuildStepError, type ContainerRuntime } from '../docker/container-runtime.ts';
+import { buildNetworkName } from '../docker/build-network.ts';
 import type { BuildCgroups } from './build-cgroups.ts';
 
 export type LimitedBuildOptions = Omit<Parameters<ContainerRuntime['buildImage']>[0], 'limits' | 'leftoverGraceMs'>;
@@ -20,6 +21,8 @@ export async function buildWithinLimits(
   try {
     await runtime.buildImage({
       ...options,
+      // Not Docker's default bridge: a network where RUN steps cannot reach other builds' (build-network.ts).
+      network: buildNetworkName,
       limits: { memoryBytes: config.BUILD_MEMORY_MB * 1024 * 1024, cpus: config.BUILD_CPUS, cgroupParent },
       leftoverGraceMs: config.BUILD_LEFTOVER_GRACE_MS,
     });

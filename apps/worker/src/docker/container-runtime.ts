@@ -11,6 +11,10 @@ export interface BuildImageOptions {
   dockerfile: string;
   tag: string;
   labels: Record<string, string>;
+  /** Whose layer cache the build uses (the project): no build of another scope finds its layers. */
+  cacheScope: string;
+  /** The network RUN steps run on (build-network.ts); Docker's default bridge when absent. */
+  network?: string;
   timeoutMs: number;
   signal: AbortSignal;
   onLine: (line: string) => void;

@@ -1,10 +1,10 @@
 import type Docker from 'dockerode';
-import tar from 'tar-fs';
 import { BerthError } from '@berth/shared/errors';
 import { LineSplitter, maxRawLineLength } from '@berth/shared/log-line';
 import { NewlineSplitter } from '@berth/shared/newline-splitter';
 import { BuildStepError, type BuildImageOptions } from './container-runtime.ts';
 import { removeWhenFree, statusCode, unavailable } from './docker-errors.ts';
+import { scopedBuildContext } from './scoped-build-context.ts';
 
 /** One JSON event of the daemon's build output. */
 interface BuildEvent {
@@ -76,16 +76,15 @@ async function removeIntermediateImages(docker: Docker, ids: readonly string[]):
 
 /** Sends the context and the build options; the answer is the stream of build events. */
 async function requestBuild(docker: Docker, options: BuildImageOptions, deadline: AbortSignal): Promise<NodeJS.ReadableStream> {
-  // Links are packed as links, never followed (tar-fs's default, spelled out
-  // because the context is untrusted): Docker then resolves them inside the
-  // context, so a `secret -> /etc/shadow` link cannot pull a host file in.
-  const context = tar.pack(options.contextDir, { dereference: false });
+  // The Dockerfile as the daemon gets it is scoped to the project: no layer cache shared between tenants.
+  const context = await scopedBuildContext(options.contextDir, options.dockerfile, options.cacheScope);
   try {
-    return await docker.buildImage(context as unknown as NodeJS.ReadableStream, {
+    return await docker.buildImage(context, {
       t: options.tag,
       ...(options.buildArgs && Object.keys(options.buildArgs).length ? { buildargs: options.buildArgs } : {}),
       dockerfile: options.dockerfile,
       labels: options.labels,
+      ...(options.network ? { networkmode: options.network } : {}),
       // forcerm: the daemon removes a failed step's container too (also when the client aborts).
       rm: true,
       forcerm: true,

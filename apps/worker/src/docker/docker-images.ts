@@ -2,6 +2,7 @@ import type Docker from 'dockerode';
 import { imageRepositoryPrefix } from '@berth/shared/docker-names';
 import type { BuildImageOptions } from './container-runtime.ts';
 import { buildImage } from './docker-build.ts';
+import { ensureBuildNetwork } from './build-network.ts';
 import { removeWhenFree, statusCode, unavailable } from './docker-errors.ts';
 
 /**
@@ -22,7 +23,9 @@ export class DockerImages {
     }
   }
 
-  build(options: BuildImageOptions): Promise<void> {
+  /** Builds; the build network is made sure of first (each time: someone may have removed it). */
+  async build(options: BuildImageOptions): Promise<void> {
+    if (options.network) await ensureBuildNetwork(this.docker, options.network);
     return buildImage(this.docker, options);
   }
 

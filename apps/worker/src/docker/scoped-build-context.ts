@@ -1,0 +1,37 @@
+import { lstat, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import tar from 'tar-fs';
+import { BerthError } from '@berth/shared/errors';
+import { scopeDockerfile } from './build-cache-scope.ts';
+
+const maxDockerfileBytes = 1024 * 1024;
+
+/**
+ * The build context as the daemon gets it: the source as it is, with the
+ * Dockerfile's text scoped to the project (build-cache-scope.ts) in place of
+ * the original, under the same name. The daemon then treats it as before (it
+ * drops it from the context when `.dockerignore` names it, as the generated
+ * builds' does); a Dockerfile that a `COPY` takes into the image carries the
+ * added `LABEL` lines there.
+ */
+export async function scopedBuildContext(contextDir: string, dockerfile: string, scope: string): Promise<NodeJS.ReadableStream> {
+  const file = path.join(contextDir, dockerfile);
+  const info = await lstat(file).catch(() => undefined);
+  // A link could name a file of the worker's host: never read through one.
+  if (!info?.isFile()) throw new BerthError('BUILD_FAILED', `the Dockerfile (${dockerfile}) must be a regular file (not a link or a folder)`);
+  if (info.size > maxDockerfileBytes) throw new BerthError('BUILD_FAILED', `the Dockerfile is larger than ${maxDockerfileBytes} bytes`);
+  const scoped = scopeDockerfile(await readFile(file, 'utf8'), scope);
+  // Links are packed as links, never followed (tar-fs's default, spelled out
+  // because the context is untrusted): Docker then resolves them inside the
+  // context, so a `secret -> /etc/shadow` link cannot pull a host file in.
+  const context = tar.pack(contextDir, {
+    dereference: false,
+    ignore: (name) => name === file,
+    finalize: false,
+    finish: (pack) => {
+      pack.entry({ name: path.relative(contextDir, file), mode: info.mode & 0o7777, mtime: info.mtime, uid: info.uid, gid: info.gid }, scoped);
+      pack.finalize();
+    },
+  });
+  return context as unknown as NodeJS.ReadableStream;
+}
