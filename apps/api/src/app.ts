@@ -43,6 +43,7 @@ import { WorkerRegistry } from '@berth/shared/worker-registry';
 import { workerRoutes } from './routes/workers.ts';
 import { dashboardRoutes } from './routes/dashboard.ts';
 import { installOpenApi, openDocsRoutes } from './openapi.ts';
+import { installZodBodies } from './zod-body.ts';
 import type { ApiMetrics, MetricsSources } from './metrics.ts';
 import { metricsRoutes } from './routes/metrics.ts';
 
@@ -88,6 +89,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     limits: { fileSize: deps.config.MAX_ARCHIVE_BYTES, files: 1, fields: 20, fieldSize: 256 * 1024 },
   });
   await installOpenApi(app);
+  installZodBodies(app);
   // Long-lived SSE responses would hold close() forever: end them first.
   const streams = new OpenStreams(deps.config.MAX_EVENT_STREAMS_PER_TOKEN);
   deps.metrics.countStreams(() => streams.size);

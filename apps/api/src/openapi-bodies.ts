@@ -1,17 +1,15 @@
-import { z } from '@berth/shared/config';
+import type { z } from '@berth/shared/config';
 import { deploymentFieldsSchema } from './deployment-input.ts';
-import { deployJsonSchema, settingsProperties } from './project-input.ts';
+import { deployJsonSchema } from './project-input.ts';
+import { jsonSchemaOf } from './zod-body.ts';
 
 /**
- * What the contract says about the bodies the routes read themselves (zod,
- * JSON or multipart alike) and the answers they write by hand (event
- * streams). Documentation only: Fastify never validates with these.
+ * What the contract says about the bodies the routes read themselves (JSON or
+ * multipart on one route: the JSON part is generated from the zod schema the
+ * route parses, the multipart part describes the form fields it reads) and the
+ * answers they write by hand (event streams). JSON-only bodies are
+ * zodBody()s in their routes and need nothing here (zod-body.ts).
  */
-
-function jsonSchemaOf(schema: z.ZodType): Record<string, unknown> {
-  const { $schema: _drop, ...rest } = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
-  return rest;
-}
 
 const archiveField = {
   type: 'string',
@@ -56,34 +54,5 @@ export const eventStreamResponse = {
   200: {
     description: 'a text/event-stream; reconnect with Last-Event-ID (or ?since=) to resume without gaps',
     content: { 'text/event-stream': { schema: { type: 'string' } } },
-  },
-};
-
-const replicasProperty = {
-  type: 'integer',
-  minimum: 1,
-  description: 'copies to run, 1 to SWARM_MAX_REPLICAS (more than 1 needs BERTH_RUNTIME=swarm); stopping is DELETE',
-};
-
-export const scaleBody = {
-  content: {
-    'application/json': {
-      schema: { type: 'object', properties: { replicas: replicasProperty }, required: ['replicas'], additionalProperties: false },
-    },
-  },
-};
-
-export const projectPatchBody = {
-  content: {
-    'application/json': {
-      schema: {
-        type: 'object',
-        properties: {
-          ...settingsProperties,
-          replicas: { ...replicasProperty, description: `${replicasProperty.description}; new releases take it, and the current release is scaled to it at once` },
-        },
-        additionalProperties: false,
-      },
-    },
   },
 };

@@ -1,4 +1,4 @@
-import { deploymentBody, eventStreamResponse, gitHookBody, projectDeployBody, projectPatchBody, scaleBody } from './openapi-bodies.ts';
+import { deploymentBody, eventStreamResponse, gitHookBody, projectDeployBody } from './openapi-bodies.ts';
 
 /** What the contract says about each route: its stable name for generated clients and a one-line summary. */
 export interface OperationDoc {
@@ -24,7 +24,7 @@ export const operations: Record<string, OperationDoc> = {
   'GET /api/deployments': { operationId: 'listDeployments', summary: 'List deployments, newest first' },
   'GET /api/deployments/{id}': { operationId: 'getDeployment', summary: 'One deployment' },
   'POST /api/deployments/{id}/cancel': { operationId: 'cancelDeployment', summary: 'Cancel a deployment that is not live yet' },
-  'PATCH /api/deployments/{id}': { operationId: 'scaleDeployment', summary: 'Scale a running deployment (replicas)', body: scaleBody },
+  'PATCH /api/deployments/{id}': { operationId: 'scaleDeployment', summary: 'Scale a running deployment (replicas)' },
   'DELETE /api/deployments/{id}': { operationId: 'stopDeployment', summary: 'Stop a deployment and remove its container' },
   'POST /api/deployments/{id}/redeploy': { operationId: 'redeployDeployment', summary: 'Deploy the same source again' },
   'POST /api/deployments/{id}/promote': { operationId: 'promoteDeployment', summary: 'Give a running deployment the project URL' },
@@ -34,7 +34,7 @@ export const operations: Record<string, OperationDoc> = {
   'POST /api/projects': { operationId: 'createProject', summary: 'Create a project' },
   'GET /api/projects': { operationId: 'listProjects', summary: 'List projects' },
   'GET /api/projects/{name}': { operationId: 'getProject', summary: 'One project' },
-  'PATCH /api/projects/{name}': { operationId: 'updateProject', summary: "Change a project's settings (replicas scales its current release too)", body: projectPatchBody },
+  'PATCH /api/projects/{name}': { operationId: 'updateProject', summary: "Change a project's settings (replicas scales its current release too)" },
   'DELETE /api/projects/{name}': { operationId: 'deleteProject', summary: 'Delete a project and stop its deployments' },
   'POST /api/projects/{name}/hook-secret': { operationId: 'rotateHookSecret', summary: "Make a new git hook secret (shown once)" },
   'GET /api/projects/{name}/env': { operationId: 'getProjectEnv', summary: "The project's environment variable names (values stay sealed)" },

@@ -3,6 +3,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { RouteAccess } from '@berth/shared/token-scope';
 import { operations } from './openapi-operations.ts';
+import { describeZodBody } from './zod-body.ts';
 
 export const DOCS_PREFIX = '/docs';
 
@@ -36,7 +37,7 @@ function describeRoute({ schema, url, route }: { schema: unknown; url: string; r
   const method = [route.method].flat()[0]!;
   const key = `${method} ${openApiPath(url)}`;
   const doc = operations[key];
-  const base = (schema ?? {}) as Record<string, unknown>;
+  const base = describeZodBody((schema ?? {}) as Record<string, unknown>);
   if (base.hide || !doc) return { schema: base, url };
   const access = route.config?.access ?? 'admin';
   const tag = url.split('/')[url.startsWith('/api/') ? 2 : 1]!.replace(/\.json$/, '') || 'health';

@@ -2,44 +2,45 @@ import { z } from '@berth/shared/config';
 import { assertSafeGitRef, assertSafeGitUrl } from '@berth/shared/git-url';
 import type { ApiConfig } from './config.ts';
 import { envRecord, envSchema, healthPathSchema, normalizeRootDir } from './deployment-input.ts';
-import { scaleSchema } from './routes/deployment-scale.ts';
+import { replicasField } from './routes/deployment-scale.ts';
 import { refuseLocalGitHost } from './routes/git-host.ts';
+import { zodBody } from './zod-body.ts';
 
-// What the project routes take: their bodies' schemas (zod checks; the JSON Schemas describe them to
-// Fastify and the OpenAPI document) and the settings check they share.
+// What the project routes take: their bodies' schemas (zod: they check the bodies, and the OpenAPI
+// document is generated from them, see zod-body.ts) and the settings check they share.
 
 export const nameParams = {
   type: 'object',
   properties: { name: { type: 'string', maxLength: 64 } },
   required: ['name'],
 } as const;
-export const envBody = { type: 'object', additionalProperties: { type: ['string', 'null'] } } as const;
-export const settingsProperties = {
-  gitUrl: { type: ['string', 'null'] },
-  ref: { type: ['string', 'null'] },
-  rootDir: { type: 'string' },
-  port: { type: ['integer', 'null'], minimum: 1, maximum: 65535 },
-  healthPath: { type: 'string' },
-} as const;
-
 /** Project settings as a request sends them (POST and PATCH), checked like a deployment's. */
 export const settingsSchema = z
   .object({
     gitUrl: z.string().min(1).max(2000).nullable().optional(),
     ref: z.string().min(1).max(255).nullable().optional(),
     rootDir: z.string().max(500).optional(),
-    port: z.number().int().min(1).max(65535).nullable().optional(),
+    // "3000" too: clients sent it as a string while ajv coerced bodies, and a form field is one.
+    port: z.coerce.number().int().min(1).max(65535).nullable().optional(),
     healthPath: healthPathSchema.optional(),
   })
   .strict();
 /** PATCH also takes `replicas` (checked by checkReplicas, see deployment-scale.ts). */
-export const patchSchema = settingsSchema.extend(scaleSchema.shape).strict();
+export const patchSchema = settingsSchema
+  .extend({ replicas: replicasField('new releases take it, and the current release is scaled to it at once').optional() })
+  .strict();
 export const createSchema = settingsSchema.extend({ name: z.string().min(1).max(64), env: envSchema.optional(), buildEnv: envSchema.optional() }).strict();
 const envPatchValues = envRecord(z.string().max(32 * 1024).nullable()).optional();
 export const envPutSchema = z.object({ env: envSchema, buildEnv: envSchema.optional() }).strict();
 export const envPatchSchema = z.object({ env: envPatchValues, buildEnv: envPatchValues }).strict();
 export const deployJsonSchema = z.object({ ref: z.string().min(1).max(255).optional(), promote: z.boolean().optional(), env: envSchema.optional() }).strict();
 export const rollbackSchema = z.object({ deploymentId: z.string().regex(/^[a-z0-9]{1,64}$/).optional() }).strict();
+export const createBody = zodBody(createSchema);
+export const patchBody = zodBody(patchSchema);
+export const envPutBody = zodBody(envPutSchema);
+export const envPatchBody = zodBody(envPatchSchema);
+/** No body at all is {} (parseBody), so a bare POST rolls back to the previous release. */
+export const rollbackBody = zodBody(rollbackSchema);
 
 /** Settings as a request sent them, checked (a git URL that is safe and not local) and normalized. */
 export async function checkSettings(

@@ -2,9 +2,11 @@ import type { FromSchema } from 'json-schema-to-ts';
 import { checkCustomHostname } from '@berth/shared/custom-hostname';
 import type { DomainRow, DomainStore } from '@berth/shared/domain-store';
 import type { FastifyBaseLogger } from 'fastify';
+import { z } from '@berth/shared/config';
 import type { ApiConfig } from '../config.ts';
 import type { ApiInstance, ApiPlugin } from './api-plugin.ts';
 import { errorResponses, errorSchema } from './error-schema.ts';
+import { bodyOf, zodBody } from '../zod-body.ts';
 
 export interface DomainRoutesOptions {
   domains: Pick<DomainStore, 'add' | 'list' | 'remove' | 'isRegistered'>;
@@ -51,12 +53,10 @@ const domainParams = {
   properties: { name: projectName, hostname: hostnameSchema },
   required: ['name', 'hostname'],
 } as const;
-const addBody = {
-  type: 'object',
-  properties: { hostname: { ...hostnameSchema, description: 'a lowercase DNS name outside BASE_DOMAIN, e.g. app.example.com' } },
-  required: ['hostname'],
-  additionalProperties: false,
-} as const;
+const addSchema = z
+  .object({ hostname: z.string().min(1).max(253).describe('a lowercase DNS name outside BASE_DOMAIN, e.g. app.example.com') })
+  .strict();
+export const domainAddBody = zodBody(addSchema);
 const askQuery = {
   type: 'object',
   properties: { domain: { type: 'string', description: 'the name Caddy is about to get a certificate for' } },
@@ -99,9 +99,9 @@ function projectDomainRoutes(app: ApiInstance, { domains, announceRoutes, config
 
   app.post(
     '/api/projects/:name/domains',
-    { config: deploy, schema: { params: projectParams, body: addBody, response: { 201: domainViewSchema, ...errorResponses } } },
+    { config: deploy, schema: { params: projectParams, body: domainAddBody, response: { 201: domainViewSchema, ...errorResponses } } },
     async (request, reply) => {
-      const hostname = checkCustomHostname(request.body.hostname, config.BASE_DOMAIN);
+      const hostname = checkCustomHostname(bodyOf(addSchema, request).hostname, config.BASE_DOMAIN);
       const row = await domains.add(request.params.name, hostname);
       request.log.info({ project: row.project, hostname }, 'domain added');
       await pokeRouter(request.log, hostname);

@@ -2,8 +2,8 @@ import { BerthError } from '@berth/shared/errors';
 import type { ProjectRow } from '@berth/shared/db';
 import type { ProjectStore } from '@berth/shared/project-store';
 import type { SecretBox } from '@berth/shared/secret-box';
-import { parseBody } from '../deployment-input.ts';
-import { envBody, envPatchSchema, envPutSchema, nameParams } from '../project-input.ts';
+import { envPatchBody, envPatchSchema, envPutBody, envPutSchema, nameParams } from '../project-input.ts';
+import { bodyOf } from '../zod-body.ts';
 import { envKeysOf } from '../project-view.ts';
 import type { ApiInstance } from './api-plugin.ts';
 import { errorResponses } from './error-schema.ts';
@@ -35,9 +35,9 @@ export function projectEnvRoutes(app: ApiInstance, { projects, secrets }: Projec
 
   app.put(
     '/api/projects/:name/env',
-    { config: deploy, schema: { ...schema, body: { type: 'object', properties: { env: envBody, buildEnv: envBody }, required: ['env'] } } },
+    { config: deploy, schema: { ...schema, body: envPutBody } },
     async (request) => {
-      const body = parseBody(envPutSchema, request.body);
+      const body = bodyOf(envPutSchema, request);
       const row = await projects.changeEnv(request.params.name, () => ({
         env: sealOrNull(body.env),
         ...(body.buildEnv ? { buildEnv: sealOrNull(body.buildEnv) } : {}),
@@ -48,9 +48,9 @@ export function projectEnvRoutes(app: ApiInstance, { projects, secrets }: Projec
 
   app.patch(
     '/api/projects/:name/env',
-    { config: deploy, schema: { ...schema, body: { type: 'object', properties: { env: envBody, buildEnv: envBody } } } },
+    { config: deploy, schema: { ...schema, body: envPatchBody } },
     async (request) => {
-      const body = parseBody(envPatchSchema, request.body);
+      const body = bodyOf(envPatchSchema, request);
       const merge = (sealed: string | null, patch: Record<string, string | null> | undefined) => {
         const next = { ...(sealed ? secrets.open(sealed) : {}) };
         for (const [k, v] of Object.entries(patch ?? {})) {

@@ -7,7 +7,7 @@ import type { ConcurrencyLimit } from '../concurrency-limit.ts';
 import type { ApiConfig } from '../config.ts';
 import { archiveFormat, parseBody } from '../deployment-input.ts';
 import { deploymentView, deploymentViewSchema, type Urls } from '../deployment-view.ts';
-import { deployJsonSchema, nameParams, rollbackSchema } from '../project-input.ts';
+import { deployJsonSchema, nameParams, rollbackBody, rollbackSchema } from '../project-input.ts';
 import type { RateLimiter } from '../rate-limiter.ts';
 import type { ReleaseRequest } from '../release-inputs.ts';
 import type { Releases } from '../releases.ts';
@@ -15,6 +15,7 @@ import type { ApiInstance } from './api-plugin.ts';
 import { readMultipart } from './deployment-upload.ts';
 import { errorResponses } from './error-schema.ts';
 import { refuseLocalGitHost } from './git-host.ts';
+import { bodyOf } from '../zod-body.ts';
 
 export interface ProjectReleaseRoutesOptions {
   projects: Pick<ProjectStore, 'mustGet'>;
@@ -50,12 +51,12 @@ export function projectReleaseRoutes(app: ApiInstance, { projects, releases, lim
       config: deploy,
       schema: {
         params: nameParams,
-        body: { type: ['object', 'null'], properties: { deploymentId: { type: 'string' } } },
+        body: rollbackBody,
         response: { 200: deploymentViewSchema, 202: deploymentViewSchema, ...errorResponses },
       },
     },
     async (request, reply) => {
-      const body = parseBody(rollbackSchema, request.body);
+      const body = bodyOf(rollbackSchema, request);
       await limiter.take(request.token!.id);
       const { deployment, switched } = await releases.rollback(request.params.name, body.deploymentId);
       return reply

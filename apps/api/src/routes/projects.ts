@@ -6,9 +6,10 @@ import type { ProjectStore } from '@berth/shared/project-store';
 import type { SecretBox } from '@berth/shared/secret-box';
 import type { ConcurrencyLimit } from '../concurrency-limit.ts';
 import type { ApiConfig } from '../config.ts';
-import { assertProjectName, parseBody } from '../deployment-input.ts';
+import { assertProjectName } from '../deployment-input.ts';
 import type { Urls } from '../deployment-view.ts';
-import { checkSettings, createSchema, envBody, nameParams, patchSchema, settingsProperties } from '../project-input.ts';
+import { checkSettings, createBody, createSchema, nameParams, patchBody, patchSchema } from '../project-input.ts';
+import { bodyOf } from '../zod-body.ts';
 import { envKeysOf, projectView, projectViewSchema } from '../project-view.ts';
 import type { RateLimiter } from '../rate-limiter.ts';
 import type { Releases } from '../releases.ts';
@@ -67,12 +68,12 @@ function createRoute(app: ApiInstance, { projects, secrets, config }: ProjectRou
     {
       config: deploy,
       schema: {
-        body: { type: 'object', properties: { name: { type: 'string' }, ...settingsProperties, env: envBody, buildEnv: envBody }, required: ['name'] },
+        body: createBody,
         response: { 201: projectViewSchema, ...errorResponses },
       },
     },
     async (request, reply) => {
-      const body = parseBody(createSchema, request.body);
+      const body = bodyOf(createSchema, request);
       assertProjectName(body.name, config.BASE_DOMAIN);
       // The git hooks' secret: shown in this answer only (rotate it to see a new one).
       const hookSecret = newSigningSecret('hooksec');
@@ -122,9 +123,9 @@ function changeRoutes(app: ApiInstance, { projects, secrets, replicas, config }:
 
   app.patch(
     '/api/projects/:name',
-    { config: deploy, schema: { ...one, body: { type: 'object', properties: settingsProperties } } },
+    { config: deploy, schema: { ...one, body: patchBody } },
     async (request) => {
-      const { replicas: asked, ...body } = parseBody(patchSchema, request.body);
+      const { replicas: asked, ...body } = bodyOf(patchSchema, request);
       const count = asked === undefined ? undefined : checkReplicas(asked, replicaLimits(config));
       const settings = await checkSettings(body, config);
       // The project's current release follows at once (what its URL serves); new releases take the count too.

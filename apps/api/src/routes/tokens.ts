@@ -1,9 +1,11 @@
+import { z } from '@berth/shared/config';
 import { BerthError } from '@berth/shared/errors';
 import { tokenScopes } from '@berth/shared/token-scope';
 import type { TokenInfo, TokenStore } from '@berth/shared/token-store';
 import { assertMayGrant } from '../auth.ts';
 import type { ApiPlugin } from './api-plugin.ts';
 import { errorResponses } from './error-schema.ts';
+import { bodyOf, zodBody } from '../zod-body.ts';
 
 const tokenProperties = {
   id: { type: 'string' },
@@ -37,15 +39,8 @@ const tokenListSchema = {
   additionalProperties: false,
 } as const;
 
-const createTokenBody = {
-  type: 'object',
-  properties: {
-    name: { type: 'string', minLength: 1, maxLength: 100 },
-    scope: { type: 'string', enum: tokenScopes },
-  },
-  required: ['name', 'scope'],
-  additionalProperties: false,
-} as const;
+const createTokenSchema = z.object({ name: z.string().min(1).max(100), scope: z.enum(tokenScopes) }).strict();
+export const createTokenBody = zodBody(createTokenSchema);
 
 const view = (t: TokenInfo) => ({
   id: t.id,
@@ -75,7 +70,7 @@ export const tokenRoutes: ApiPlugin<TokenRoutesOptions> = async (app, { tokens, 
     '/api/tokens',
     { config: admin, schema: { body: createTokenBody, response: { 201: createdTokenSchema, ...errorResponses } } },
     async (request, reply) => {
-      const { name, scope } = request.body;
+      const { name, scope } = bodyOf(createTokenSchema, request);
       assertMayGrant(request.token, scope);
       const { token, info } = await tokens.create(name, scope);
       // The only time the secret is shown.

@@ -7,7 +7,7 @@ import type { WebhookDeliveryRow, WebhookRow, WebhookStore } from '@berth/shared
 import { newSigningSecret } from '@berth/shared/webhook-signature';
 import { resolveWebhookTarget } from '@berth/shared/webhook-target';
 import type { ApiConfig } from '../config.ts';
-import { parseBody } from '../deployment-input.ts';
+import { bodyOf, zodBody } from '../zod-body.ts';
 import type { ApiInstance, ApiPlugin } from './api-plugin.ts';
 import { errorResponses } from './error-schema.ts';
 
@@ -71,6 +71,7 @@ const createSchema = z
     events: z.array(z.enum(webhookEvents)).min(1).max(webhookEvents.length),
   })
   .strict();
+export const webhookCreateBody = zodBody(createSchema);
 
 const listOf = (items: object) => ({ type: 'object', properties: { items: { type: 'array', items } }, required: ['items'], additionalProperties: false }) as const;
 
@@ -106,13 +107,13 @@ function hookRoutes(app: ApiInstance, { webhooks, projects, secrets, config }: W
       config: deploy,
       schema: {
         params: nameParams,
-        body: { type: 'object', properties: { url: { type: 'string' }, events: { type: 'array', items: { type: 'string' } } }, required: ['url', 'events'] },
+        body: webhookCreateBody,
         response: { 201: webhookViewSchema, ...errorResponses },
       },
     },
     async (request, reply) => {
       const project = await projects.mustGet(request.params.name);
-      const body = parseBody(createSchema, request.body);
+      const body = bodyOf(createSchema, request);
       await webhooks.assertRoom(project.name);
       // Checked now, and again before every delivery (a name may resolve elsewhere later).
       await resolveWebhookTarget(body.url, { allowPrivate: config.WEBHOOK_ALLOW_PRIVATE_HOSTS });

@@ -1775,17 +1775,17 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
-                    name: string;
                     gitUrl?: string | null;
                     ref?: string | null;
                     rootDir?: string;
                     port?: number | null;
                     healthPath?: string;
+                    name: string;
                     env?: {
-                        [key: string]: string | null;
+                        [key: string]: string;
                     };
                     buildEnv?: {
-                        [key: string]: string | null;
+                        [key: string]: string;
                     };
                 };
             };
@@ -2507,10 +2507,10 @@ export interface operations {
             content: {
                 "application/json": {
                     env: {
-                        [key: string]: string | null;
+                        [key: string]: string;
                     };
                     buildEnv?: {
-                        [key: string]: string | null;
+                        [key: string]: string;
                     };
                 };
             };
@@ -2756,7 +2756,7 @@ export interface operations {
             content: {
                 "application/json": {
                     deploymentId?: string;
-                } | null;
+                };
             };
         };
         responses: {
@@ -3396,7 +3396,7 @@ export interface operations {
             content: {
                 "application/json": {
                     url: string;
-                    events: string[];
+                    events: ("deployment.running" | "deployment.failed" | "deployment.canceled" | "deployment.crashed" | "deployment.stopped" | "release.promoted" | "release.rolled_back")[];
                 };
             };
         };
