@@ -16,6 +16,8 @@ let stopped: string;
 
 const deployment = (project: string, status: DeploymentStatus, current = false) => deploymentIn(stack, project, status, { current, image: true });
 const stored = (id: string) => storedReplicas(stack, id);
+// What the page shows after a navigation or a click: expect.poll's default second is too short on a busy machine.
+const rendered = { timeout: 15_000 };
 const projectReplicas = async () =>
   (await stack.db.db.selectFrom('projects').select('replicas').where('name', '=', 'shop').executeTakeFirstOrThrow()).replicas;
 
@@ -36,19 +38,19 @@ describe('replicas in the dashboard', () => {
     await page.goto(`${stack.apiUrl}/#/projects/shop`);
     const form = page.getByRole('form', { name: 'Replicas of shop' });
     const input = form.getByLabel('Replicas');
-    await expect.poll(() => input.inputValue()).toBe('1');
+    await expect.poll(() => input.inputValue(), rendered).toBe('1');
     await input.fill('3');
     await form.getByRole('button', { name: 'Scale' }).click();
-    await expect.poll(() => projectReplicas()).toBe(3);
+    await expect.poll(() => projectReplicas(), rendered).toBe(3);
     expect(await stored(current)).toBe(3);
     expect(await stored(stopped)).toBe(1);
     await page.reload(); // the release list shows the count of each release that runs more than one
-    await expect.poll(() => page.getByRole('list', { name: 'Releases' }).getByRole('listitem').filter({ hasText: current }).textContent()).toContain('3 replicas');
+    await expect.poll(() => page.getByRole('list', { name: 'Releases' }).getByRole('listitem').filter({ hasText: current }).textContent(), rendered).toContain('3 replicas');
     await screenshots(page, 'project-replicas');
 
     await input.fill('9');
     await form.getByRole('button', { name: 'Scale' }).click();
-    await expect.poll(() => page.getByRole('alert').textContent()).toContain('INVALID_REPLICAS');
+    await expect.poll(() => page.getByRole('alert').textContent(), rendered).toContain('INVALID_REPLICAS');
     expect(await projectReplicas()).toBe(3);
   }, 60_000);
 
@@ -56,11 +58,11 @@ describe('replicas in the dashboard', () => {
     await page.goto(`${stack.apiUrl}/#/deployments/${current}`);
     const form = page.getByRole('form', { name: `Replicas of ${current}` });
     const input = form.getByLabel('Replicas');
-    await expect.poll(() => input.inputValue()).toBe('3');
+    await expect.poll(() => input.inputValue(), rendered).toBe('3');
     await input.fill('2');
     await form.getByRole('button', { name: 'Scale' }).click();
-    await expect.poll(() => stored(current)).toBe(2);
-    await expect.poll(() => form.getByRole('button', { name: 'Scale' }).isDisabled()).toBe(true);
+    await expect.poll(() => stored(current), rendered).toBe(2);
+    await expect.poll(() => form.getByRole('button', { name: 'Scale' }).isDisabled(), rendered).toBe(true);
     await screenshots(page, 'deployment-replicas');
 
     await page.goto(`${stack.apiUrl}/#/deployments/${stopped}`);
