@@ -34,7 +34,9 @@ it('a failed build leaves none of its layers behind (they hold the source), and 
     },
     { name: 'secret.txt', content: `tenant source ${nonce}` },
   ]);
-  const d = await createDeployment(stack, { archive });
+  // A project of its own: its builds' cache is scoped to the project (a LABEL step after FROM), and another
+  // file's build of a project with the same name could otherwise share that first layer and keep it alive.
+  const d = await createDeployment(stack, { archive, fields: { name: `leftovers-${nonce}` } });
   const final = await settled(stack, d.id);
   expect(final).toMatchObject({ status: 'failed', errorCode: 'BUILD_FAILED' });
 
