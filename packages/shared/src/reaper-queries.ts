@@ -21,16 +21,17 @@ export class ReaperQueries {
   /**
    * Deletes the archives no attempt or redeploy can need: of deployments no
    * longer in flight, except the releases kept (`keep` per project); returns their ids.
+   * One statement, so one snapshot: a deployment that goes live while it runs
+   * is either still in flight or already kept, never both missed.
    */
   async deleteSpentArchives(keep: number): Promise<string[]> {
     const spent = statusesWhere((s) => !isInFlight(s));
-    const kept = await this.keptReleases(keep);
-    const rows = await this.db
-      .deleteFrom('deployment_archives')
-      .where('deployment_id', 'in', (qb) => qb.selectFrom('deployments').select('id').where('status', 'in', spent))
-      .$if(kept.size > 0, (qb) => qb.where('deployment_id', 'not in', [...kept]))
-      .returning('deployment_id')
-      .execute();
+    const { rows } = await sql<{ deployment_id: string }>`
+      delete from deployment_archives a using deployments d
+      where d.id = a.deployment_id
+        and d.status in (${sql.join(spent)})
+        and a.deployment_id not in (${keptReleasesQuery(keep)})
+      returning a.deployment_id`.execute(this.db);
     return rows.map((r) => r.deployment_id);
   }
 
@@ -40,19 +41,7 @@ export class ReaperQueries {
    * as that build, not as a new one), and every live one whatever its age.
    */
   async keptReleases(keep: number): Promise<Set<string>> {
-    const { rows } = await sql<{ id: string }>`
-      with released as (
-        select d.id, d.project, d.status, coalesce(d.release_of, d.id) as build
-        from deployments d
-        where d.image is not null and d.status in ('running', 'crashed', 'stopped')
-      ),
-      builds as (
-        select r.build, row_number() over (partition by r.project order by b.created_at desc, b.id desc) as n
-        from (select distinct project, build from released) r
-        join deployments b on b.id = r.build
-      )
-      select released.id from released join builds on builds.build = released.build
-      where builds.n <= ${keep} or released.status in ('running', 'crashed')`.execute(this.db);
+    const { rows } = await sql<{ id: string }>`${keptReleasesQuery(keep)}`.execute(this.db);
     return new Set(rows.map((r) => r.id));
   }
 
@@ -70,4 +59,21 @@ export class ReaperQueries {
       .executeTakeFirst();
     return Number(sent.numDeletedRows);
   }
+}
+
+/** The ids of the releases kept (see `keptReleases`), as a query to embed in another. */
+function keptReleasesQuery(keep: number) {
+  return sql<{ id: string }>`
+    with released as (
+      select d.id, d.project, d.status, coalesce(d.release_of, d.id) as build
+      from deployments d
+      where d.image is not null and d.status in ('running', 'crashed', 'stopped')
+    ),
+    builds as (
+      select r.build, row_number() over (partition by r.project order by b.created_at desc, b.id desc) as n
+      from (select distinct project, build from released) r
+      join deployments b on b.id = r.build
+    )
+    select released.id from released join builds on builds.build = released.build
+    where builds.n <= ${keep} or released.status in ('running', 'crashed')`;
 }

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { dropDatabase } from './drop-database.ts';
-import { inject } from 'vitest';
+import { afterAll, beforeAll, inject } from 'vitest';
 import { createDb, type Db } from '@berth/shared/db';
 import { DeploymentStore } from '@berth/shared/deployment-store';
 import { LogStore } from '@berth/shared/log-store';
@@ -60,5 +60,20 @@ export async function createTestDatabase(): Promise<TestDatabase> {
         await c.end();
       }
     },
+  };
+}
+
+/** A database of the test file's own (cloned from the migrated template): made before its tests, dropped after. */
+export function databaseForFile(): () => TestDatabase {
+  let database: TestDatabase | undefined;
+  beforeAll(async () => {
+    database = await createTestDatabase();
+  });
+  afterAll(async () => {
+    await database?.drop();
+  });
+  return () => {
+    if (!database) throw new Error('the database is made in beforeAll');
+    return database;
   };
 }

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { databaseForFile } from './file-database.ts';
+import { databaseForFile } from '@berth/testing/database';
 import {
   createUserWithLink,
   issueResetLink,

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { databaseForFile } from './file-database.ts';
+import { databaseForFile } from '@berth/testing/database';
 import { UserStore } from '../../../src/accounts/user-store.ts';
 import { MemberStore } from '../../../src/accounts/member-store.ts';
 import { DeployKeyStore, isDeployKeySecret } from '../../../src/accounts/deploy-key-store.ts';

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { databaseForFile } from './file-database.ts';
+import { databaseForFile } from '@berth/testing/database';
 import { UserStore } from '../../../src/accounts/user-store.ts';
 import { csrfMatches, csrfTokenFor, SessionStore } from '../../../src/accounts/session-store.ts';
 import { SetupLinkStore, setupLinkLifetimeMs } from '../../../src/accounts/setup-link-store.ts';

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase } from '@berth/testing/database';
-import { databaseForFile } from './file-database.ts';
+import { databaseForFile } from '@berth/testing/database';
 import { UserStore } from '../../../src/accounts/user-store.ts';
 import { SessionStore } from '../../../src/accounts/session-store.ts';
 import { TokenStore } from '../../../src/token-store.ts';
