@@ -27,8 +27,10 @@ export default defineConfig({
     projects: disruptive
       ? [tier('faults', [services, dockerNetwork], [`${disruptiveFiles}/*.test.ts`])]
       : [
-          // Pure logic around fakes: no services, no global set-up (npm run test:unit, seconds).
-          tier('unit', []),
+          // Pure logic around fakes: no services, no global set-up (npm run test:unit, seconds). Files share
+          // their worker's module cache (no fresh process per file): the tier ran in half the time (15 s, was
+          // 29-40 s); a unit test keeps no state in modules, env or globals, so sharing changes nothing else.
+          { test: { ...tier('unit', []).test, isolate: false } },
           // Real Redis and Postgres.
           tier('integration', [services]),
           // Docker, Caddy, the built programs: the whole platform in one process (startStack) or as processes.
