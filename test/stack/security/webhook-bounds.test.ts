@@ -51,6 +51,9 @@ describe('preview labels', () => {
     const a = 'dependabot/npm_and_yarn/some-package-name-4.17.21';
     const b = 'dependabot/npm_and_yarn/some-package-name-4.17.22';
     expect(previewLabel(a, 'project-name-of-twenty')).not.toBe(previewLabel(b, 'project-name-of-twenty'));
+    // Issue 24, door 12: a branch literally named like another's changed slug (`feature-login-<hash>`) took its host.
+    const changed = previewLabel('Feature-Login', 'app');
+    expect(previewLabel(changed.replace(/--app$/, ''), 'app')).not.toBe(changed);
   });
 });
 

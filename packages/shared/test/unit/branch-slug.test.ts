@@ -7,7 +7,7 @@ describe('branch preview labels', () => {
     const a = branchSlug('feature/Login', 'shop');
     const b = branchSlug('feature-login', 'shop');
     expect(b).toBe('feature-login');
-    expect(a).toMatch(/^feature-login-[0-9a-f]{6}$/);
+    expect(a).toMatch(/^feature-login-[0-9a-f]{16}$/);
     expect(a).not.toBe(b);
     const long1 = 'renovate/' + 'x'.repeat(80) + '-1';
     const long2 = 'renovate/' + 'x'.repeat(80) + '-2';
@@ -18,5 +18,18 @@ describe('branch preview labels', () => {
       expect(label).toMatch(/^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/);
       expect(label.split('--')).toHaveLength(2); // the slug itself never holds `--`
     }
+  });
+
+  it("a branch named like another branch's changed name gets a host of its own (issue 24, door 12)", () => {
+    const changed = branchSlug('Feature-Login', 'shop');
+    expect(changed).toMatch(/^feature-login-[0-9a-f]{16}$/);
+    // Pushing a branch literally named `feature-login-<those digits>` once took that host.
+    const impostor = branchSlug(changed, 'shop');
+    expect(impostor).not.toBe(changed);
+    expect(impostor).toMatch(new RegExp(`^${changed}-[0-9a-f]{16}$`));
+    // Any name ending in a dash and 16 hex digits is changed; other plain names are kept.
+    expect(branchSlug('release-0123456789abcdef', 'shop')).not.toBe('release-0123456789abcdef');
+    expect(branchSlug('release-0123456789abcde', 'shop')).toBe('release-0123456789abcde');
+    expect(branchSlug('fix-cafe', 'shop')).toBe('fix-cafe');
   });
 });
