@@ -49,6 +49,7 @@ export const apiEnv = z.object({
     .positiveInt(4)
     .describe('Archive uploads one API process reads at once (429 past it): memory stays under this × MAX_ARCHIVE_BYTES'),
   UPLOAD_SLOT_WAIT_MS: env.milliseconds(10_000).describe('How long an upload past MAX_CONCURRENT_UPLOADS waits for a slot before the 429'),
+  MAX_DOMAINS_PER_PROJECT: env.positiveInt(20).describe('Custom domains one project may have (409 LIMIT_REACHED past it)'),
   MAX_LOG_RESPONSE_BYTES: env
     .positiveInt(4 * 1024 * 1024)
     .describe('Bytes of log text one `GET …/logs` answer carries at most (it says hasMore and where to go on)'),

@@ -9,7 +9,6 @@ export interface DomainRow {
 
 /** Postgres error codes the store turns into Berth's. */
 const uniqueViolation = '23505';
-const foreignKeyViolation = '23503';
 
 function pgCode(err: unknown): unknown {
   return (err as { code?: unknown } | undefined)?.code;
@@ -29,28 +28,36 @@ const toRow = (r: { hostname: string; project: string; created_at: Date }): Doma
 export class DomainStore {
   constructor(private readonly db: Db) {}
 
-  /** Registers `hostname` for `project`: NOT_FOUND without that project, CONFLICT if any project has it already. */
-  async add(project: string, hostname: string): Promise<DomainRow> {
+  /**
+   * Registers `hostname` for `project`: NOT_FOUND without that project, CONFLICT
+   * if any project has it already, LIMIT_REACHED when the project has `limit`
+   * already. The project's row is locked while it counts, so requests at once
+   * cannot pass the limit together.
+   */
+  async add(project: string, hostname: string, limit = Number.POSITIVE_INFINITY): Promise<DomainRow> {
     try {
-      const row = await this.db
-        .insertInto('domains')
-        .values({ hostname, project })
-        .returning(['hostname', 'project', 'created_at'])
-        .executeTakeFirstOrThrow();
-      return toRow(row);
+      return await this.db.transaction().execute(async (trx) => {
+        const found = await trx.selectFrom('projects').select('name').where('name', '=', project).forUpdate().executeTakeFirst();
+        if (!found) throw new BerthError('NOT_FOUND', `project ${project} does not exist`);
+        const { n } = await trx.selectFrom('domains').select((eb) => eb.fn.countAll<string>().as('n')).where('project', '=', project).executeTakeFirstOrThrow();
+        if (Number(n) >= limit) {
+          throw new BerthError('LIMIT_REACHED', `project ${project} has ${n} domains, the most it may have (MAX_DOMAINS_PER_PROJECT); remove one first`);
+        }
+        const row = await trx.insertInto('domains').values({ hostname, project }).returning(['hostname', 'project', 'created_at']).executeTakeFirstOrThrow();
+        return toRow(row);
+      });
     } catch (err) {
-      if (pgCode(err) === foreignKeyViolation) throw new BerthError('NOT_FOUND', `project ${project} does not exist`);
-      if (pgCode(err) === uniqueViolation) {
-        const owner = await this.owner(hostname);
-        throw new BerthError(
-          'CONFLICT',
-          owner === project
-            ? `${hostname} is already registered for project ${project}`
-            : `${hostname} is already registered for another project`,
-        );
-      }
+      if (pgCode(err) === uniqueViolation) throw await this.taken(project, hostname);
       throw err;
     }
+  }
+
+  private async taken(project: string, hostname: string): Promise<BerthError> {
+    const owner = await this.owner(hostname);
+    return new BerthError(
+      'CONFLICT',
+      owner === project ? `${hostname} is already registered for project ${project}` : `${hostname} is already registered for another project`,
+    );
   }
 
   /** The project's domains, oldest first; NOT_FOUND without that project. */

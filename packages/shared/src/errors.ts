@@ -41,6 +41,7 @@ export const errorCatalog = {
   UNAUTHORIZED: { status: 401, retryable: false, description: 'No token, an unknown or revoked one, or a git hook with a bad signature.' },
   FORBIDDEN: { status: 403, retryable: false, description: "The token's scope does not allow this request." },
   CONFLICT: { status: 409, retryable: false, description: 'The request contradicts the current state (a name taken, a deployment not in a state that allows it).' },
+  LIMIT_REACHED: { status: 409, retryable: false, description: 'A project already has the most of something a setting allows (MAX_DOMAINS_PER_PROJECT); remove one first.' },
   RATE_LIMITED: { status: 429, retryable: false, description: 'Too many deployments, event streams or uploads at once; the Retry-After header says when to try again.' },
   INVALID_REPLICAS: { status: 400, retryable: false, description: 'replicas is not a whole number from 1 to SWARM_MAX_REPLICAS.' },
   REPLICAS_NEED_SWARM: { status: 409, retryable: false, description: 'More than one replica asked for while BERTH_RUNTIME is docker (one container per deployment).' },

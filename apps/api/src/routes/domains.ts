@@ -12,7 +12,7 @@ export interface DomainRoutesOptions {
   domains: Pick<DomainStore, 'add' | 'list' | 'remove' | 'isRegistered'>;
   /** Pokes router-sync after a change. */
   announceRoutes: () => Promise<void>;
-  config: Pick<ApiConfig, 'BASE_DOMAIN' | 'PUBLIC_HTTPS_PORT'>;
+  config: Pick<ApiConfig, 'BASE_DOMAIN' | 'PUBLIC_HTTPS_PORT' | 'MAX_DOMAINS_PER_PROJECT'>;
 }
 
 const read = { access: 'read' } as const;
@@ -102,7 +102,7 @@ function projectDomainRoutes(app: ApiInstance, { domains, announceRoutes, config
     { config: deploy, schema: { params: projectParams, body: domainAddBody, response: { 201: domainViewSchema, ...errorResponses } } },
     async (request, reply) => {
       const hostname = checkCustomHostname(bodyOf(addSchema, request).hostname, config.BASE_DOMAIN);
-      const row = await domains.add(request.params.name, hostname);
+      const row = await domains.add(request.params.name, hostname, config.MAX_DOMAINS_PER_PROJECT);
       request.log.info({ project: row.project, hostname }, 'domain added');
       await pokeRouter(request.log, hostname);
       return reply.status(201).send(view(row));
