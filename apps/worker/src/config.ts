@@ -48,6 +48,10 @@ export const workerEnv = z.object({
   CLONE_TIMEOUT_MS: env.milliseconds(120_000).describe('How long a git clone may take'),
   BUILD_TIMEOUT_MS: env.milliseconds(15 * 60_000).describe('How long an image build may take'),
   BUILD_MEMORY_MB: env.positiveInt(2048).describe('Memory of one build (its RUN steps), with no swap on top: a step past it is killed and the build fails saying so'),
+  BUILD_HOST_FIREWALL: z
+    .enum(['on', 'off'])
+    .default('on')
+    .describe("on: an iptables rule refuses new connections from the build network to the Docker host itself (its services at the network's gateway); needs root on the Docker host. off: only with another firewall doing that"),
   BUILD_CPUS: z.coerce.number().positive().max(64).default(1).describe('CPUs of one build'),
   BUILD_PIDS_MAX: z.coerce
     .number()

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { createServer, type AddressInfo, type Server } from 'node:net';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { zipEntries } from '@berth/testing/archives';
 import { createDeployment, logLines, settled } from '@berth/testing/deployments';
@@ -9,10 +10,15 @@ import { docker, startStack, type Stack } from '@berth/testing/stack';
 // other, so one build's step could connect to another build's listening process.
 
 let stack: Stack;
+/** A service of the host's listening on every address, as Redis or a metadata endpoint might. */
+let hostService: Server;
 beforeAll(async () => {
   stack = await startStack({ router: false });
+  hostService = createServer((c) => c.end('host secret'));
+  await new Promise<void>((resolve) => hostService.listen(0, '0.0.0.0', resolve));
 });
 afterAll(async () => {
+  hostService?.close();
   await stack?.close();
 });
 
@@ -35,6 +41,12 @@ const probeBuild = (targets: string[]) => [
   `CMD ["node", "-e", "require('node:http').createServer((q, s) => s.end('ok')).listen(3000)"]`,
 ].join('\n');
 
+/** The host's address on the build network (where a step finds the host's services). */
+async function buildGateway(): Promise<string> {
+  const info = await docker.getNetwork('berth-builds').inspect();
+  return info.IPAM.Config[0].Gateway as string;
+}
+
 /** The address of the container running the deployment's current build step, once it runs. */
 async function stepAddress(deploymentId: string): Promise<string> {
   return waitFor(
@@ -51,7 +63,7 @@ async function stepAddress(deploymentId: string): Promise<string> {
   );
 }
 
-it("a RUN step reaches neither another build's listening step nor an app", { timeout: 180_000 }, async () => {
+it("a RUN step reaches neither another build's listening step, nor an app, nor the host's services at its gateway", { timeout: 180_000 }, async () => {
   const app = await createDeployment(stack, { archive: await zipEntries([{ name: 'Dockerfile', content: listenerBuild(0) }]), fields: { name: 'net-app' } });
   expect((await settled(stack, app.id)).status).toBe('running');
   const appInfo = await docker.getContainer(`berth-${stack.instance}-${app.id}`).inspect();
@@ -61,12 +73,12 @@ it("a RUN step reaches neither another build's listening step nor an app", { tim
   const otherIp = await stepAddress(other.id);
 
   const probe = await createDeployment(stack, {
-    archive: await zipEntries([{ name: 'Dockerfile', content: probeBuild([`${otherIp}:4000`, `${appIp}:3000`]) }]),
+    archive: await zipEntries([{ name: 'Dockerfile', content: probeBuild([`${otherIp}:4000`, `${appIp}:3000`, `${await buildGateway()}:${(hostService.address() as AddressInfo).port}`]) }]),
     fields: { name: 'net-probe' },
   });
   expect((await settled(stack, probe.id)).status).toBe('running');
   const lines = (await logLines(stack, probe.id)).map((l) => l.line).filter((l) => l.startsWith('probe '));
-  expect(lines).toHaveLength(2);
+  expect(lines).toHaveLength(3);
   for (const line of lines) expect(line, lines.join('\n')).not.toContain('CONNECTED');
   // The listening step has done its part: cancel its build rather than wait it out.
   expect((await stack.inject({ method: 'POST', url: `/api/deployments/${other.id}/cancel` })).statusCode).toBe(200);

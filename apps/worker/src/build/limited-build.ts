@@ -23,6 +23,7 @@ export async function buildWithinLimits(
       ...options,
       // Not Docker's default bridge: a network where RUN steps cannot reach other builds' (build-network.ts).
       network: buildNetworkName,
+      closeHostToNetwork: config.BUILD_HOST_FIREWALL === 'on',
       limits: { memoryBytes: config.BUILD_MEMORY_MB * 1024 * 1024, cpus: config.BUILD_CPUS, cgroupParent },
       leftoverGraceMs: config.BUILD_LEFTOVER_GRACE_MS,
     });

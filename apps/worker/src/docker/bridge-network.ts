@@ -47,7 +47,16 @@ export async function ensureIsolatedBridge(docker: Docker, name: string): Promis
     }
     info = await inspectNetwork(docker, name);
   }
-  return { isolated: !!info && isIsolated(info), attached: Object.keys(info?.Containers ?? {}).length };
+  return {
+    isolated: !!info && isIsolated(info),
+    attached: Object.keys(info?.Containers ?? {}).length,
+    ...(info ? { bridgeInterface: bridgeInterface(info) } : {}),
+  };
+}
+
+/** The host's interface of a bridge network: the name its options give, else Docker's `br-` and 12 digits of its id. */
+function bridgeInterface(info: Docker.NetworkInspectInfo): string {
+  return info.Options?.['com.docker.network.bridge.name'] ?? `br-${info.Id.slice(0, 12)}`;
 }
 
 async function inspectNetwork(docker: Docker, name: string): Promise<Docker.NetworkInspectInfo | undefined> {

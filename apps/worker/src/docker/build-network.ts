@@ -15,15 +15,17 @@ import { ensureIsolatedBridge } from './bridge-network.ts';
  * takes a subnet from Docker's small default pool, and with traffic between
  * its members refused, sharing it gives nothing away.
  *
- * Not covered: the host's own services listening on all addresses are
- * reachable at the bridge's gateway address, as from the default bridge
- * (Docker has no network option for that; it takes a firewall rule on the
- * host, see the README's security model).
+ * The host's own services listening on all addresses would be reachable at
+ * the bridge's gateway address (Docker has no network option against that):
+ * host-firewall.ts refuses new connections from the bridge to the host.
  */
 export const buildNetworkName = 'berth-builds';
 
-/** Makes sure the build network exists with inter-container traffic off; refuses to build otherwise. */
-export async function ensureBuildNetwork(docker: Docker, name: string): Promise<void> {
+/**
+ * Makes sure the build network exists with inter-container traffic off;
+ * refuses to build otherwise. Returns the host's interface of its bridge.
+ */
+export async function ensureBuildNetwork(docker: Docker, name: string): Promise<string> {
   const state = await ensureIsolatedBridge(docker, name);
   if (!state.isolated) {
     throw new BerthError(
@@ -31,4 +33,6 @@ export async function ensureBuildNetwork(docker: Docker, name: string): Promise<
       `the build network ${name} lets its containers reach each other (made without com.docker.network.bridge.enable_icc=false) and ${state.attached} container(s) still use it; remove it when they are gone`,
     );
   }
+  if (!state.bridgeInterface) throw new BerthError('DOCKER_UNAVAILABLE', `the build network ${name} vanished while it was being made`);
+  return state.bridgeInterface;
 }

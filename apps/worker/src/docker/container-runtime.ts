@@ -15,6 +15,8 @@ export interface BuildImageOptions {
   cacheScope: string;
   /** The network RUN steps run on (build-network.ts); Docker's default bridge when absent. */
   network?: string;
+  /** Refuse new connections from that network to this host itself (host-firewall.ts; BUILD_HOST_FIREWALL). */
+  closeHostToNetwork?: boolean;
   timeoutMs: number;
   signal: AbortSignal;
   onLine: (line: string) => void;
@@ -52,6 +54,8 @@ export interface NetworkState {
   isolated: boolean;
   /** Containers attached to it now. */
   attached: number;
+  /** The host's interface of the bridge (`br-<id>` unless the network names it), when it exists. */
+  bridgeInterface?: string;
 }
 
 export interface EngineInfo {

@@ -3,6 +3,7 @@ import { imageRepositoryPrefix } from '@berth/shared/docker-names';
 import type { BuildImageOptions } from './container-runtime.ts';
 import { buildImage } from './docker-build.ts';
 import { ensureBuildNetwork } from './build-network.ts';
+import { HostFirewall } from './host-firewall.ts';
 import { removeWhenFree, statusCode, unavailable } from './docker-errors.ts';
 
 /**
@@ -10,7 +11,10 @@ import { removeWhenFree, statusCode, unavailable } from './docker-errors.ts';
  * here (swarm mode then pushes them to its registry, swarm-registry.ts).
  */
 export class DockerImages {
-  constructor(private readonly docker: Docker) {}
+  constructor(
+    private readonly docker: Docker,
+    private readonly hostFirewall: HostFirewall = new HostFirewall(),
+  ) {}
 
   /** Whether an image with this reference exists locally. */
   async exists(ref: string): Promise<boolean> {
@@ -25,7 +29,10 @@ export class DockerImages {
 
   /** Builds; the build network is made sure of first (each time: someone may have removed it). */
   async build(options: BuildImageOptions): Promise<void> {
-    if (options.network) await ensureBuildNetwork(this.docker, options.network);
+    if (options.network) {
+      const bridge = await ensureBuildNetwork(this.docker, options.network);
+      if (options.closeHostToNetwork) await this.hostFirewall.closeHostTo(bridge);
+    }
     return buildImage(this.docker, options);
   }
 
