@@ -44,7 +44,7 @@ const probeBuild = (targets: string[]) => [
 /** The host's address on the build network (where a step finds the host's services). */
 async function buildGateway(): Promise<string> {
   const info = await docker.getNetwork('berth-builds').inspect();
-  return info.IPAM.Config[0].Gateway as string;
+  return info.IPAM!.Config![0]!.Gateway!;
 }
 
 /** The address of the container running the deployment's current build step, once it runs. */
