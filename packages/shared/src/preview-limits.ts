@@ -1,0 +1,64 @@
+import { sql } from 'kysely';
+import type { Db } from './db.ts';
+import type { DeploymentLifecycle } from './deployment-lifecycle.ts';
+import { isLive, statusesWhere } from './deployment-state.ts';
+
+/** What one settling did: previews retired (they drain, then stop) and previews stopped at once. */
+export interface SettledPreviews {
+  retired: string[];
+  stopped: string[];
+}
+
+/**
+ * Previews a project keeps running (issue 25). A preview is a deployment made
+ * with promote=false that does not serve the project URL. Of a branch, only
+ * the newest running preview is kept: older live ones are retired (their
+ * branch URL moved on, so they drain for DRAIN_MS like a replaced release,
+ * then the reaper's `retireDrained` stops them). Of the live previews not
+ * retired, at most `max` per project keep running: the oldest beyond it are
+ * stopped at once (no newer one takes their URL, so there is nothing to drain for).
+ */
+export class PreviewLimits {
+  constructor(
+    private readonly db: Db,
+    private readonly lifecycle: Pick<DeploymentLifecycle, 'stop'>,
+  ) {}
+
+  /** Applies both rules to the project (safe to run concurrently: a retirement is one statement, a stop idempotent). */
+  async settle(project: string, max: number): Promise<SettledPreviews> {
+    const retired = await this.retireSuperseded(project);
+    const stopped: string[] = [];
+    for (const id of await this.beyondLimit(project, max)) {
+      await this.lifecycle.stop(id);
+      stopped.push(id);
+    }
+    return { retired, stopped };
+  }
+
+  /** Retires the live previews of each branch that a newer running preview of the same branch replaced. */
+  private async retireSuperseded(project: string): Promise<string[]> {
+    const { rows } = await sql<{ id: string }>`
+      update deployments d set retired_at = ${new Date()}
+      where d.project = ${project} and d.branch is not null and not d.promote and d.retired_at is null
+        and d.status in (${sql.join(statusesWhere(isLive))})
+        and d.id is distinct from (select current_deployment_id from projects where name = ${project})
+        and exists (
+          select 1 from deployments n
+          where n.project = d.project and n.branch = d.branch and not n.promote and n.status = 'running'
+            and (n.created_at, n.id) > (d.created_at, d.id))
+      returning d.id`.execute(this.db);
+    return rows.map((r) => r.id);
+  }
+
+  /** The live previews (not retired, not serving the project URL) past the newest `max`, newest first. */
+  private async beyondLimit(project: string, max: number): Promise<string[]> {
+    const { rows } = await sql<{ id: string }>`
+      select d.id from deployments d
+      where d.project = ${project} and not d.promote and d.retired_at is null
+        and d.status in (${sql.join(statusesWhere(isLive))})
+        and d.id is distinct from (select current_deployment_id from projects where name = ${project})
+      order by d.created_at desc, d.id desc
+      offset ${max}`.execute(this.db);
+    return rows.map((r) => r.id);
+  }
+}
