@@ -68,7 +68,7 @@ describe('previews are not production', () => {
       ['PUT', '/api/projects/pvenv/preview-env', { env: { A: 1 } }],
       ['PUT', '/api/projects/pvenv/preview-env', { env: {}, extra: true }],
       ['PATCH', '/api/projects/pvenv/preview-env', { env: { A: { nested: 'x' } } }],
-      ['PATCH', '/api/projects/pvenv/preview-env', 'not json'],
+      ['PATCH', '/api/projects/pvenv/preview-env', ['env']],
       ['PATCH', '/api/projects/pvenv', { previewsInheritEnv: 'yes' }],
       ['POST', '/api/projects', { name: 'pvbad', previewsInheritEnv: 1 }],
     ] as const;
@@ -76,6 +76,7 @@ describe('previews are not production', () => {
       const res = await api(method, url, payload);
       expect(res, `${method} ${url} ${JSON.stringify(payload)}`).toMatchObject({ status: 400, body: { error: { code: expect.any(String) } } });
     }
+    expect((await api('PATCH', '/api/projects/pvenv/preview-env', 'not json')).status).toBe(415);
     const tooMany = Object.fromEntries(Array.from({ length: 201 }, (_, i) => [`K${i}`, 'v']));
     expect((await api('PATCH', '/api/projects/pvenv/preview-env', { env: tooMany })).status).toBe(400);
     expect((await api('GET', '/api/projects/nosuch/preview-env')).status).toBe(404);
