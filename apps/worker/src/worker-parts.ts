@@ -185,12 +185,14 @@ export function createReaper({ config, db, runtime, logger, store, lifecycle }: 
     queue,
     lifecycle,
     routing: new RoutingStore(db),
+    previews: new PreviewLimits(db, lifecycle),
     logger,
     options: {
       instance: config.BERTH_INSTANCE,
       graceMs: config.ORPHAN_GRACE_MS,
       drainMs: config.DRAIN_MS,
       releasesKept: config.RELEASES_KEPT,
+      maxPreviews: config.MAX_PREVIEWS_PER_PROJECT,
     },
   });
 }

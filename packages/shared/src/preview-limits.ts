@@ -35,6 +35,25 @@ export class PreviewLimits {
     return { retired, stopped };
   }
 
+  /**
+   * Settles every project with more than one live preview (the reaper's periodic, level-triggered
+   * pass: a worker that died right after a preview went live did not settle its project).
+   */
+  async settleAll(max: number): Promise<SettledPreviews> {
+    const { rows } = await sql<{ project: string }>`
+      select project from deployments
+      where not promote and retired_at is null and status in (${sql.join(statusesWhere(isLive))})
+      group by project having count(*) > 1
+      limit 500`.execute(this.db);
+    const all: SettledPreviews = { retired: [], stopped: [] };
+    for (const { project } of rows) {
+      const { retired, stopped } = await this.settle(project, max);
+      all.retired.push(...retired);
+      all.stopped.push(...stopped);
+    }
+    return all;
+  }
+
   /** Retires the live previews of each branch that a newer running preview of the same branch replaced. */
   private async retireSuperseded(project: string): Promise<string[]> {
     const { rows } = await sql<{ id: string }>`
