@@ -54,18 +54,25 @@ export class PreviewLimits {
     return all;
   }
 
-  /** Retires the live previews of each branch that a newer running preview of the same branch replaced. */
+  /**
+   * Retires the live previews of each branch that a newer running preview of the same branch replaced.
+   * One statement (the update only sets retired_at; the lifecycle alone writes a status).
+   */
   private async retireSuperseded(project: string): Promise<string[]> {
     const { rows } = await sql<{ id: string }>`
-      update deployments d set retired_at = ${new Date()}
-      where d.project = ${project} and d.branch is not null and not d.promote and d.retired_at is null
-        and d.status in (${sql.join(statusesWhere(isLive))})
-        and d.id is distinct from (select current_deployment_id from projects where name = ${project})
-        and exists (
-          select 1 from deployments n
-          where n.project = d.project and n.branch = d.branch and not n.promote and n.status = 'running'
-            and (n.created_at, n.id) > (d.created_at, d.id))
-      returning d.id`.execute(this.db);
+      with superseded as (
+        select d.id from deployments d
+        where d.project = ${project} and d.branch is not null and not d.promote and d.retired_at is null
+          and d.status in (${sql.join(statusesWhere(isLive))})
+          and d.id is distinct from (select current_deployment_id from projects where name = ${project})
+          and exists (
+            select 1 from deployments n
+            where n.project = d.project and n.branch = d.branch and not n.promote and n.status = 'running'
+              and (n.created_at, n.id) > (d.created_at, d.id))
+      )
+      update deployments set retired_at = ${new Date()}
+      where id in (select id from superseded) and retired_at is null
+      returning id`.execute(this.db);
     return rows.map((r) => r.id);
   }
 

@@ -8,13 +8,23 @@ import { databaseForFile } from '@berth/testing/database';
 const database = databaseForFile();
 let clock = Date.parse('2026-01-01T00:00:00Z');
 
+/** The lifecycle's way from queued to each status a test needs. */
+const path: DeploymentStatus[] = ['queued', 'fetching', 'building', 'starting', 'running', 'crashed'];
+
+/** Moves a deployment to `status` through the lifecycle (the one status writer), step by step. */
+async function moveTo(id: string, status: DeploymentStatus): Promise<void> {
+  const { lifecycle } = database();
+  for (let i = 1; i <= path.indexOf(status); i++) await lifecycle.transition(id, [path[i - 1]!], path[i]!);
+}
+
 /** A deployment of `project` in `status`, made one second after the previous one (a preview unless `promote`). */
 async function deployment(project: string, status: DeploymentStatus, options: { branch?: string | null; promote?: boolean } = {}): Promise<string> {
   const { store, db } = database();
   const id = `d${randomBytes(5).toString('hex')}`;
   await store.create({ id, project, sourceType: 'archive', rootDir: '.', port: 3000, env: {}, promote: options.promote ?? false, branch: options.branch ?? null });
   clock += 1000;
-  await db.updateTable('deployments').set({ status, created_at: new Date(clock) }).where('id', '=', id).execute();
+  await db.updateTable('deployments').set({ created_at: new Date(clock) }).where('id', '=', id).execute();
+  await moveTo(id, status);
   return id;
 }
 
@@ -42,7 +52,7 @@ describe('PreviewLimits.settle', () => {
   it('an older preview that goes live after a newer one is retired, not the newer', async () => {
     const older = await deployment('p2', 'starting', { branch: 'x' });
     const newer = await deployment('p2', 'running', { branch: 'x' });
-    await database().db.updateTable('deployments').set({ status: 'running' }).where('id', '=', older).execute();
+    await database().lifecycle.transition(older, ['starting'], 'running');
     expect((await limits().settle('p2', 10)).retired).toEqual([older]);
     expect(await retiredAt(newer)).toBeNull();
   });
