@@ -12,7 +12,7 @@ const PROD_BUILD_ARG = 'prod-build-arg-77';
 
 /** What a running deployment's app says at /info (at its own URL, `<id>.localhost`). */
 async function infoOf(id: string): Promise<{ version: string; secret: string | null; mode: string | null; greeting: string }> {
-  expect((await settled(stack, id)).status).toBe('running');
+  expect((await settled(stack, id, 150_000)).status).toBe('running');
   let body = '';
   await waitFor(`${id} to answer /info`, async () => {
     const res = await through(id, '/info');
@@ -37,7 +37,7 @@ describe('previews are not production', () => {
     expect(JSON.stringify(await logLines(stack, preview.id))).not.toContain(PROD_SECRET);
     expect((await through('pvenv')).body).toBe('r1'); // the release still serves, with its own env
     expect(await infoOf(release.id)).toMatchObject({ secret: PROD_SECRET });
-  }, 120_000);
+  }, 400_000);
 
   it('previewsInheritEnv: previews get the production env with the preview env on top', async () => {
     const patched = await api('PATCH', '/api/projects/pvenv', { previewsInheritEnv: true });
@@ -49,7 +49,7 @@ describe('previews are not production', () => {
     expect((await api('PATCH', '/api/projects/pvenv', { previewsInheritEnv: false })).body.previewsInheritEnv).toBe(false);
     const third = await deployVersion('pvenv', 'p3', { promote: 'false' });
     expect(await infoOf(third.id)).toMatchObject({ secret: null, mode: 'preview' });
-  }, 120_000);
+  }, 400_000);
 
   it('shows the preview env by name only, changed by PATCH like env', async () => {
     const patched = await api('PATCH', '/api/projects/pvenv/preview-env', { env: { MODE: null, FEATURE_FLAG: 'on' } });

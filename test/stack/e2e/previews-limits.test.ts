@@ -16,7 +16,7 @@ async function pushPreview(project: string, secret: string, branch: string, vers
   const push = githubPush(secret, branch, sha);
   const res = await deliver(project, push.raw, push.headers);
   expect(res).toMatchObject({ status: 202, body: { action: 'preview' } });
-  expect((await settled(stack, res.body.deploymentId)).status).toBe('running');
+  expect((await settled(stack, res.body.deploymentId, 150_000)).status).toBe('running');
   const label = new URL(res.body.url).hostname.replace('.localhost', '');
   await serving(label, version);
   return { id: res.body.deploymentId, label };
@@ -39,7 +39,7 @@ describe('preview limits', () => {
     await stopped(first.id);
     expect(await status(second.id)).toBe('running');
     expect((await through(second.label)).body).toBe('f2');
-  }, 120_000);
+  }, 400_000);
 
   it('past MAX_PREVIEWS_PER_PROJECT (2 here) the oldest preview stops when a new one goes live', async () => {
     const b = await pushPreview('lim', hookSecret, 'branch-b', 'b1');
@@ -53,5 +53,5 @@ describe('preview limits', () => {
     const o = await pushPreview('lim2', other.secret, 'x', 'x1');
     expect(await status(o.id)).toBe('running');
     expect(await status(b.id)).toBe('running');
-  }, 180_000);
+  }, 500_000);
 });
