@@ -176,6 +176,9 @@ CREATE TABLE public.projects (
     build_env_sealed text,
     hook_secret_sealed text,
     replicas integer DEFAULT 1 NOT NULL,
+    preview_env_sealed text,
+    preview_build_env_sealed text,
+    previews_inherit_env boolean DEFAULT false NOT NULL,
     CONSTRAINT projects_replicas_check CHECK ((replicas >= 1))
 );
 CREATE TABLE public.sessions (

@@ -1,5 +1,6 @@
 import { z } from '@berth/shared/config';
 import { assertSafeGitRef, assertSafeGitUrl } from '@berth/shared/git-url';
+import type { ProjectSettings } from '@berth/shared/project-store';
 import type { ApiConfig } from './config.ts';
 import { envRecord, envSchema, healthPathSchema, normalizeRootDir } from './deployment-input.ts';
 import { replicasField } from './routes/deployment-scale.ts';
@@ -23,6 +24,8 @@ export const settingsSchema = z
     // "3000" too: clients sent it as a string while ajv coerced bodies, and a form field is one.
     port: z.coerce.number().int().min(1).max(65535).nullable().optional(),
     healthPath: healthPathSchema.optional(),
+    // true: previews get the project's env with the preview env on top (release-env.ts).
+    previewsInheritEnv: z.boolean().optional(),
   })
   .strict();
 /** PATCH also takes `replicas` (checked by checkReplicas, see deployment-scale.ts). */
@@ -46,7 +49,7 @@ export const rollbackBody = zodBody(rollbackSchema);
 export async function checkSettings(
   s: z.infer<typeof settingsSchema>,
   config: Pick<ApiConfig, 'GIT_ALLOW_PRIVATE_HOSTS'>,
-): Promise<{ gitUrl?: string | null; ref?: string | null; rootDir?: string; port?: number | null; healthPath?: string }> {
+): Promise<ProjectSettings> {
   if (s.gitUrl) {
     assertSafeGitUrl(s.gitUrl);
     await refuseLocalGitHost(s.gitUrl, config.GIT_ALLOW_PRIVATE_HOSTS);
@@ -58,5 +61,6 @@ export async function checkSettings(
     ...(s.rootDir !== undefined ? { rootDir: normalizeRootDir(s.rootDir) } : {}),
     ...(s.port !== undefined ? { port: s.port } : {}),
     ...(s.healthPath !== undefined ? { healthPath: s.healthPath } : {}),
+    ...(s.previewsInheritEnv !== undefined ? { previewsInheritEnv: s.previewsInheritEnv } : {}),
   };
 }

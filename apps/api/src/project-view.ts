@@ -22,6 +22,9 @@ export const projectViewSchema = {
     replicas: { type: 'integer', description: 'copies a new release runs; changing it scales the current release too' },
     envKeys: { type: 'array', items: { type: 'string' }, description: 'env values are secrets: only their names are shown' },
     buildEnvKeys: { type: 'array', items: { type: 'string' } },
+    previewEnvKeys: { type: 'array', items: { type: 'string' }, description: 'the env previews get (PUT /api/projects/{name}/preview-env); names only' },
+    previewBuildEnvKeys: { type: 'array', items: { type: 'string' } },
+    previewsInheritEnv: { type: 'boolean', description: "true: previews get the project's env with the preview env on top; false: the preview env only" },
     currentDeployment: { anyOf: [deploymentViewSchema, { type: 'null' }] },
     releases: { type: 'array', items: deploymentViewSchema, description: 'kept releases, newest first (rollback targets)' },
     hookUrl: { type: 'string', description: 'where a git host sends push events (signed with the hook secret)' },
@@ -35,7 +38,7 @@ export const projectViewSchema = {
     createdAt: { type: 'string' },
     updatedAt: { type: 'string' },
   },
-  required: ['id', 'name', 'url', 'hookUrl', 'gitUrl', 'ref', 'rootDir', 'port', 'healthPath', 'replicas', 'envKeys', 'buildEnvKeys', 'currentDeployment', 'createdAt', 'updatedAt'],
+  required: ['id', 'name', 'url', 'hookUrl', 'gitUrl', 'ref', 'rootDir', 'port', 'healthPath', 'replicas', 'envKeys', 'buildEnvKeys', 'previewEnvKeys', 'previewBuildEnvKeys', 'previewsInheritEnv', 'currentDeployment', 'createdAt', 'updatedAt'],
   additionalProperties: false,
 } as const;
 
@@ -44,7 +47,7 @@ export type ProjectView = FromSchema<typeof projectViewSchema>;
 export function projectView(
   row: ProjectRow,
   urls: Urls,
-  keys: { env: string[]; buildEnv: string[] },
+  keys: EnvKeys,
   detail: { current?: DeploymentRow | undefined; releases?: DeploymentRow[]; disk?: ProjectDisk } = {},
 ): ProjectView {
   const view = (d: DeploymentRow) => deploymentView(d, urls, { current: d.id === row.current_deployment_id });
@@ -61,6 +64,9 @@ export function projectView(
     replicas: row.replicas,
     envKeys: [...keys.env].sort(),
     buildEnvKeys: [...keys.buildEnv].sort(),
+    previewEnvKeys: [...(keys.previewEnv ?? [])].sort(),
+    previewBuildEnvKeys: [...(keys.previewBuildEnv ?? [])].sort(),
+    previewsInheritEnv: row.previews_inherit_env,
     currentDeployment: detail.current ? view(detail.current) : null,
     ...(detail.releases ? { releases: detail.releases.map(view) } : {}),
     ...(detail.disk ? { disk: detail.disk } : {}),
@@ -69,10 +75,21 @@ export function projectView(
   };
 }
 
-/** The names of a project's env and build env (their values are secrets: never shown). */
-export function envKeysOf(secrets: SecretBox, row: ProjectRow): { env: string[]; buildEnv: string[] } {
+/** The names of a project's envs (production's and the previews'). */
+export interface EnvKeys {
+  env: string[];
+  buildEnv: string[];
+  previewEnv?: string[];
+  previewBuildEnv?: string[];
+}
+
+/** The names of a project's env and build env, and the previews' (their values are secrets: never shown). */
+export function envKeysOf(secrets: SecretBox, row: ProjectRow): Required<EnvKeys> {
+  const names = (sealed: string | null) => (sealed ? Object.keys(secrets.open(sealed)) : []);
   return {
-    env: row.env_sealed ? Object.keys(secrets.open(row.env_sealed)) : [],
-    buildEnv: row.build_env_sealed ? Object.keys(secrets.open(row.build_env_sealed)) : [],
+    env: names(row.env_sealed),
+    buildEnv: names(row.build_env_sealed),
+    previewEnv: names(row.preview_env_sealed),
+    previewBuildEnv: names(row.preview_build_env_sealed),
   };
 }

@@ -3,6 +3,7 @@ import type { NewDeployment } from '@berth/shared/deployment-store';
 import { newDeploymentId } from '@berth/shared/ids';
 import type { ProjectSettings } from '@berth/shared/project-store';
 import type { SecretBox } from '@berth/shared/secret-box';
+import { releaseEnvOf } from './release-env.ts';
 
 /** Where a new deployment's source comes from. */
 export type ReleaseSource =
@@ -43,7 +44,7 @@ export interface NewRelease {
   rootDir: string;
   port: number;
   healthPath: string;
-  /** The env snapshot the deployment runs with (the project's, with the request's on top). */
+  /** The env snapshot the deployment runs with (the project's, or a preview's: release-env.ts; the request's on top). */
   env: Record<string, string>;
   buildEnv: Record<string, string>;
   promote: boolean;
@@ -53,6 +54,7 @@ export interface NewRelease {
 /** A request made whole from its project (or the defaults, when there is none yet). */
 export function releaseOf(project: ProjectRow | undefined, request: ReleaseRequest, secrets: SecretBox, defaultPort: number): NewRelease {
   const { settings = {} } = request;
+  const chosen = releaseEnvOf(project, request.promote, secrets);
   return {
     project: request.project,
     ...(request.projectSettings ? { projectSettings: request.projectSettings } : {}),
@@ -60,8 +62,8 @@ export function releaseOf(project: ProjectRow | undefined, request: ReleaseReque
     rootDir: settings.rootDir ?? project?.root_dir ?? '',
     port: settings.port ?? project?.port ?? defaultPort,
     healthPath: settings.healthPath ?? project?.health_path ?? '/',
-    env: { ...(project?.env_sealed ? secrets.open(project.env_sealed) : {}), ...request.env },
-    buildEnv: project?.build_env_sealed ? secrets.open(project.build_env_sealed) : {},
+    env: { ...chosen.env, ...request.env },
+    buildEnv: chosen.buildEnv,
     promote: request.promote,
     ...(request.push ? { push: request.push } : {}),
   };

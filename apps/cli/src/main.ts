@@ -33,7 +33,7 @@ const help = `usage: berth <command> [...]
   projects create <name> [--git URL] [--ref R] [--root-dir D] [--port P] [--health-path /p]
   projects list | show <name> | rm <name>
   env set <project> K=V [K=V ...] [--build]      env unset <project> K [K ...] [--build]
-  env ls <project>                (names only: values are never shown)
+  env ls <project>                (names only: values are never shown); --preview: the env previews get
   domains add <project> <hostname> | rm <project> <hostname> | ls <project>
 
   logs <id> [--follow] | list | cancel <id> | rm <id> | --version

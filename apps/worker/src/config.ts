@@ -15,6 +15,9 @@ export const workerEnv = z.object({
     .describe(
       "How long a stopped deployment's app keeps running after its route was asked to go, so requests Caddy already forwarded are answered, not refused (Swarm adds its own ~2 s)",
     ),
+  MAX_PREVIEWS_PER_PROJECT: env
+    .positiveInt(10)
+    .describe("Previews (promote=false) of one project that run at once; when a new one goes live, the oldest beyond it stop (a branch's older previews drain and stop anyway)"),
   RELEASES_KEPT: env.positiveInt(5).describe('Releases per project whose images (and archives) are kept for rollback and redeploy'),
   WEBHOOK_CONCURRENCY: env.positiveInt(8).describe('Outgoing webhook deliveries one worker sends at once'),
   WEBHOOK_TIMEOUT_MS: env.milliseconds(10_000).describe('The deadline of one webhook delivery attempt'),

@@ -12,6 +12,7 @@ import { removeDeploymentResources } from './docker/deployment-resources.ts';
 import type { Logger } from '@berth/shared/logger';
 import type { ContainerRuntime } from './docker/container-runtime.ts';
 import { startApp } from './app-start.ts';
+import { settlePreviews, type PreviewSettlingDeps } from './preview-settling.ts';
 import type { Sources } from './source/fetch-source.ts';
 import { buildImage, reuseImage } from './image-step.ts';
 import type { BuildCgroups } from './build/build-cgroups.ts';
@@ -28,6 +29,7 @@ export interface RunnerDeps {
   archives: ArchiveStore;
   /** Moves the project URL to a healthy release. */
   releaseRouting: Pick<ReleaseRouting, 'moveProjectUrl'>;
+  previews: PreviewSettlingDeps['previews'];
   runtime: ContainerRuntime;
   buildCgroups: BuildCgroups;
   /** Makes missing `berth/node:<major>` base images on first use. */
@@ -184,7 +186,7 @@ export class DeploymentRunner {
     if (!running) return;
     this.deps.onLive?.(id);
     if (running.promote) await this.takeProjectUrl(running, log);
-    else log.system(`preview: ${running.project}'s URL stays where it is (promote it to move it here)`);
+    else await settlePreviews(this.deps, running, log);
   }
 
   /** Points the project URL here (router-sync switches in one change); the release it left drains. */

@@ -9,6 +9,7 @@ import type { DeploymentLifecycle } from '@berth/shared/deployment-lifecycle';
 import type { ContainerRuntime } from './docker/container-runtime.ts';
 import type { BuildCgroups } from './build/build-cgroups.ts';
 import type { RoutingStore } from '@berth/shared/routing-store';
+import type { PreviewLimits } from '@berth/shared/preview-limits';
 
 export interface ReaperOptions {
   instance: string;
@@ -18,6 +19,8 @@ export interface ReaperOptions {
   drainMs: number;
   /** Releases per project whose images and archives are kept. */
   releasesKept: number;
+  /** Previews per project that run at once (MAX_PREVIEWS_PER_PROJECT). */
+  maxPreviews: number;
 }
 
 /**
@@ -27,7 +30,9 @@ export interface ReaperOptions {
  * - in-flight deployments no live job owns: `queued` ones are enqueued again,
  *   later ones fail with ORPHANED;
  * - `running` deployments whose container is gone or stopped become `crashed`;
- * - releases that lost their project URL more than DRAIN_MS ago are stopped;
+ * - previews are settled (a branch's older ones retired, the oldest beyond
+ *   MAX_PREVIEWS_PER_PROJECT stopped; see PreviewLimits), then releases that
+ *   lost their project URL (or their branch URL) more than DRAIN_MS ago are stopped;
  * - containers of deployments that are final (or unknown) are removed (swarm:
  *   with their network, and a network left without its service); so are
  *   their images, except those of the releases kept for rollback
@@ -46,12 +51,14 @@ export class Reaper {
       queue: Queue<DeploymentJobData>;
       lifecycle: DeploymentLifecycle;
       routing: RoutingStore;
+      previews: Pick<PreviewLimits, 'settleAll'>;
       options: ReaperOptions;
       logger: Logger;
     },
   ) {}
 
   async run(): Promise<void> {
+    await this.settlePreviews();
     await this.retireDrained();
     await this.reapOrphans();
     await this.reconcileContainers();
@@ -67,6 +74,11 @@ export class Reaper {
       await lifecycle.stop(id);
       logger.info({ deploymentId: id }, 'stopped a release after its drain period');
     }
+  }
+
+  private async settlePreviews(): Promise<void> {
+    const { retired, stopped } = await this.deps.previews.settleAll(this.deps.options.maxPreviews);
+    if (retired.length + stopped.length > 0) this.deps.logger.info({ retired, stopped }, 'settled previews (one per branch, a limit per project)');
   }
 
   private async deleteSpentArchives(): Promise<void> {

@@ -23,6 +23,7 @@ import type { WorkerConfig } from './config.ts';
 import { DeploymentRunner } from './deployment-runner.ts';
 import type { ContainerRuntime } from './docker/container-runtime.ts';
 import type { DrainTimers } from './drain-timers.ts';
+import { PreviewLimits } from '@berth/shared/preview-limits';
 import { LogSink } from './log-sink.ts';
 import { Reaper } from './reaper.ts';
 import { ReplicaReconciler } from './replica-reconciler.ts';
@@ -84,6 +85,7 @@ export function createRunner(
     store,
     archives: new ArchiveStore(db),
     releaseRouting: new ReleaseRouting({ routing: new RoutingStore(db), store, lifecycle, announceRoutes: () => status.announceRoutes() }),
+    previews: new PreviewLimits(db, lifecycle),
     runtime,
     buildCgroups,
     baseImages: new ScriptNodeBaseImages((ref) => runtime.imageExists(ref)),
@@ -183,12 +185,14 @@ export function createReaper({ config, db, runtime, logger, store, lifecycle }: 
     queue,
     lifecycle,
     routing: new RoutingStore(db),
+    previews: new PreviewLimits(db, lifecycle),
     logger,
     options: {
       instance: config.BERTH_INSTANCE,
       graceMs: config.ORPHAN_GRACE_MS,
       drainMs: config.DRAIN_MS,
       releasesKept: config.RELEASES_KEPT,
+      maxPreviews: config.MAX_PREVIEWS_PER_PROJECT,
     },
   });
 }

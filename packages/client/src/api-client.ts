@@ -156,14 +156,14 @@ export class ApiClient {
     return this.request('POST', `/api/projects/${seg(name)}/rollback`, deploymentId ? { deploymentId } : {});
   }
 
-  /** Env names only: values are never sent back. */
-  getEnvKeys(name: string): Promise<EnvKeys> {
-    return this.request('GET', `/api/projects/${seg(name)}/env`);
+  /** Env names only: values are never sent back. `preview`: the env previews get (promote=false). */
+  getEnvKeys(name: string, lane: 'production' | 'preview' = 'production'): Promise<EnvKeys> {
+    return this.request('GET', `/api/projects/${seg(name)}/${envPath(lane)}`);
   }
 
-  /** Sets (a string) or unsets (null) runtime env values (or build env: `which`); the answer lists names only. */
-  patchEnv(name: string, env: Record<string, string | null>, which: 'env' | 'buildEnv' = 'env'): Promise<EnvKeys> {
-    return this.request('PATCH', `/api/projects/${seg(name)}/env`, { [which]: env });
+  /** Sets (a string) or unsets (null) runtime env values (or build env: `which`; the previews' env: `lane`); the answer lists names only. */
+  patchEnv(name: string, env: Record<string, string | null>, which: 'env' | 'buildEnv' = 'env', lane: 'production' | 'preview' = 'production'): Promise<EnvKeys> {
+    return this.request('PATCH', `/api/projects/${seg(name)}/${envPath(lane)}`, { [which]: env });
   }
 
   listDomains(name: string): Promise<{ items: Domain[] }> {
@@ -208,4 +208,9 @@ function errorFrom(status: number, json: unknown, text: string): ApiError {
 
 export function isAbort(err: unknown): boolean {
   return err instanceof Error && err.name === 'AbortError';
+}
+
+/** Where a project's env lives: production's, or the previews' (release-env.ts in the API says which a deployment gets). */
+function envPath(lane: 'production' | 'preview'): string {
+  return lane === 'preview' ? 'preview-env' : 'env';
 }

@@ -109,7 +109,11 @@ export interface ProjectsTable {
   /** Signs the project's incoming git hooks (sealed). */
   hook_secret_sealed: ColumnType<string | null, string | null | undefined, string | null>;
   /** Copies a new release of the project runs (and its current release, when it changes). */
-  replicas: ColumnType<number, number | undefined, number>;
+  replicas: ColumnType<number, number | undefined, number>;  /** The previews' own env and build env (sealed); which a preview gets: apps/api/src/release-env.ts. */
+  preview_env_sealed: ColumnType<string | null, string | null | undefined, string | null>;
+  preview_build_env_sealed: ColumnType<string | null, string | null | undefined, string | null>;
+  /** True: previews get the project's env with the preview env on top; false: the preview env only. */
+  previews_inherit_env: ColumnType<boolean, boolean | undefined, boolean>;
 }
 
 export interface HookDeliveriesTable {

@@ -10,7 +10,17 @@ export interface ProjectSettings {
   rootDir?: string;
   port?: number | null;
   healthPath?: string;
+  /** Previews get the project's env under the preview env (true), or the preview env only (false, the default). */
+  previewsInheritEnv?: boolean;
 }
+
+/** Which of a project's two envs: production's (`env`) or the previews' (`previewEnv`). */
+export type EnvLane = 'production' | 'preview';
+
+const envColumns = {
+  production: { env: 'env_sealed', buildEnv: 'build_env_sealed' },
+  preview: { env: 'preview_env_sealed', buildEnv: 'preview_build_env_sealed' },
+} as const;
 
 export interface NewProject extends ProjectSettings {
   name: string;
@@ -76,6 +86,7 @@ export class ProjectStore {
         ...(settings.rootDir !== undefined ? { root_dir: settings.rootDir } : {}),
         ...(settings.port !== undefined ? { port: settings.port } : {}),
         ...(settings.healthPath !== undefined ? { health_path: settings.healthPath } : {}),
+        ...(settings.previewsInheritEnv !== undefined ? { previews_inherit_env: settings.previewsInheritEnv } : {}),
       })
       .where('name', '=', name)
       .returningAll()
@@ -85,23 +96,26 @@ export class ProjectStore {
   }
 
   /**
-   * Replaces the sealed env and/or build env. `change` runs inside the row
-   * lock with the current sealed values, so two concurrent PATCHes both land.
+   * Replaces the sealed env and/or build env of one lane (production's, or
+   * the previews'). `change` runs inside the row lock with the current sealed
+   * values, so two concurrent PATCHes both land.
    */
   async changeEnv(
     name: string,
     change: (current: { env: string | null; buildEnv: string | null }) => { env?: string | null; buildEnv?: string | null },
+    lane: EnvLane = 'production',
   ): Promise<ProjectRow> {
+    const columns = envColumns[lane];
     return this.db.transaction().execute(async (trx) => {
       const row = await trx.selectFrom('projects').selectAll().where('name', '=', name).forUpdate().executeTakeFirst();
       if (!row) throw new BerthError('NOT_FOUND', `project ${name} does not exist`);
-      const next = change({ env: row.env_sealed, buildEnv: row.build_env_sealed });
+      const next = change({ env: row[columns.env], buildEnv: row[columns.buildEnv] });
       return trx
         .updateTable('projects')
         .set({
           updated_at: new Date(),
-          ...(next.env !== undefined ? { env_sealed: next.env } : {}),
-          ...(next.buildEnv !== undefined ? { build_env_sealed: next.buildEnv } : {}),
+          ...(next.env !== undefined ? { [columns.env]: next.env } : {}),
+          ...(next.buildEnv !== undefined ? { [columns.buildEnv]: next.buildEnv } : {}),
         })
         .where('name', '=', name)
         .returningAll()
@@ -180,5 +194,6 @@ export function projectValues(input: NewProject) {
     env_sealed: input.envSealed,
     build_env_sealed: input.buildEnvSealed,
     hook_secret_sealed: input.hookSecretSealed ?? null,
+    previews_inherit_env: input.previewsInheritEnv ?? false,
   };
 }

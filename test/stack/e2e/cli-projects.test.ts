@@ -51,6 +51,13 @@ describe('berth projects', () => {
     await ok(['env', 'unset', project, '--build', 'NPM_TOKEN']);
     expect(await ok(['env', 'ls', project])).toMatch(/^env\s+SECRET_TOKEN\n$/);
 
+    // --preview: the env previews get, apart from the project's (issue 25).
+    expect(await ok(['env', 'set', project, '--preview', 'MODE=preview-mode'])).toContain('(preview env)');
+    expect(await ok(['env', 'ls', project, '--preview'])).toMatch(/^env\s+MODE\n$/);
+    expect(await ok(['env', 'ls', project])).toMatch(/^env\s+SECRET_TOKEN\n$/);
+    await ok(['env', 'unset', project, '--preview', 'MODE']);
+    expect(await ok(['env', 'ls', project, '--preview'])).toContain('no env set');
+
     await fails(['env', 'set', project, 'NOEQUALS'], 'env set expects KEY=VALUE, got "NOEQUALS"');
     await fails(['env', 'set', project, '1BAD=x'], '400 VALIDATION_FAILED');
     await fails(['env', 'unset', project, 'A=b'], 'env unset takes names');
@@ -167,7 +174,7 @@ describe('berth deploy --project, rollback, promote, redeploy', () => {
     await serves(project, 'v1');
   }, 180_000);
 
-  it('deploys a .tar.gz as a preview with its own env on top of the project env', async () => {
+  it('deploys a .tar.gz as a preview with its own env on top of the project preview env (never the production env)', async () => {
     const dir = releaseDir('v4');
     const archive = path.join(scratch, 'v4.tar.gz');
     writeFileSync(archive, await tarGzEntries(readdirSync(dir).map((name) => ({ name, content: readFileSync(path.join(dir, name), 'utf8') }))));

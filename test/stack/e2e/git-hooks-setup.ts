@@ -11,13 +11,13 @@ import { startStack, type Stack } from '@berth/testing/stack';
 export let stack: Stack;
 export let git: GitServer;
 
-/** Starts the file's git server and stack before its tests, closes them after. */
-export function useGitHookStack(): void {
+/** Starts the file's git server and stack before its tests, closes them after; `env` adds settings. */
+export function useGitHookStack(env: Record<string, string> = {}): void {
   beforeAll(async () => {
     git = await startGitServer();
     stack = await startStack({
       workers: 2,
-      env: { WEBHOOK_ALLOW_PRIVATE_HOSTS: 'true', WEBHOOK_RETRY_BASE_MS: '300', WEBHOOK_TIMEOUT_MS: '1500', DRAIN_MS: '1000', REAPER_INTERVAL_MS: '500' },
+      env: { WEBHOOK_ALLOW_PRIVATE_HOSTS: 'true', WEBHOOK_RETRY_BASE_MS: '300', WEBHOOK_TIMEOUT_MS: '1500', DRAIN_MS: '1000', REAPER_INTERVAL_MS: '500', ...env },
     });
   });
   afterAll(async () => {
@@ -28,7 +28,7 @@ export function useGitHookStack(): void {
 
 export const api = (method: string, url: string, payload?: unknown) => callApi(stack, method, url, payload);
 export const source = releaseAppDir;
-export const through = (label: string) => request(`${stack.caddyUrl}/`, { host: `${label}.localhost` });
+export const through = (label: string, path = '/') => request(`${stack.caddyUrl}${path}`, { host: `${label}.localhost` });
 export const serving = (label: string, version: string, timeoutMs = 20_000) =>
   waitFor(`${label} to serve ${version}`, async () => (await through(label)).body === version, timeoutMs, 50);
 

@@ -1,6 +1,6 @@
 import { BerthError } from '@berth/shared/errors';
 import type { ProjectRow } from '@berth/shared/db';
-import type { ProjectStore } from '@berth/shared/project-store';
+import type { EnvLane, ProjectStore } from '@berth/shared/project-store';
 import type { SecretBox } from '@berth/shared/secret-box';
 import { envPatchBody, envPatchSchema, envPutBody, envPutSchema, nameParams } from '../project-input.ts';
 import { bodyOf } from '../zod-body.ts';
@@ -22,32 +22,43 @@ const envKeysSchema = {
   additionalProperties: false,
 } as const;
 
-/** A project's sealed env and build env: their names, replaced whole (PUT) or by name (PATCH; null removes one). */
-export function projectEnvRoutes(app: ApiInstance, { projects, secrets }: ProjectEnvRoutesOptions): void {
+/**
+ * A project's sealed env and build env (`/env`: production's; `/preview-env`: the previews', see
+ * release-env.ts): their names, replaced whole (PUT) or by name (PATCH; null removes one).
+ */
+export function projectEnvRoutes(app: ApiInstance, options: ProjectEnvRoutesOptions): void {
+  envRoutes(app, options, '/api/projects/:name/env', 'production');
+  envRoutes(app, options, '/api/projects/:name/preview-env', 'preview');
+}
+
+function envRoutes(app: ApiInstance, { projects, secrets }: ProjectEnvRoutesOptions, path: string, lane: EnvLane): void {
   const schema = { params: nameParams, response: { 200: envKeysSchema, ...errorResponses } } as const;
   const keys = (row: ProjectRow) => {
     const k = envKeysOf(secrets, row);
-    return { envKeys: k.env.sort(), buildEnvKeys: k.buildEnv.sort() };
+    return lane === 'production'
+      ? { envKeys: k.env.sort(), buildEnvKeys: k.buildEnv.sort() }
+      : { envKeys: k.previewEnv.sort(), buildEnvKeys: k.previewBuildEnv.sort() };
   };
   const sealOrNull = (env: Record<string, string>) => (Object.keys(env).length ? secrets.seal(env) : null);
 
-  app.get('/api/projects/:name/env', { config: read, schema }, async (request) => keys(await projects.mustGet(request.params.name)));
+  app.get(path, { config: read, schema }, async (request) => keys(await projects.mustGet(request.params.name)));
 
   app.put(
-    '/api/projects/:name/env',
+    path,
     { config: deploy, schema: { ...schema, body: envPutBody } },
     async (request) => {
       const body = bodyOf(envPutSchema, request);
-      const row = await projects.changeEnv(request.params.name, () => ({
-        env: sealOrNull(body.env),
-        ...(body.buildEnv ? { buildEnv: sealOrNull(body.buildEnv) } : {}),
-      }));
+      const row = await projects.changeEnv(
+        request.params.name,
+        () => ({ env: sealOrNull(body.env), ...(body.buildEnv ? { buildEnv: sealOrNull(body.buildEnv) } : {}) }),
+        lane,
+      );
       return keys(row);
     },
   );
 
   app.patch(
-    '/api/projects/:name/env',
+    path,
     { config: deploy, schema: { ...schema, body: envPatchBody } },
     async (request) => {
       const body = bodyOf(envPatchSchema, request);
@@ -60,10 +71,14 @@ export function projectEnvRoutes(app: ApiInstance, { projects, secrets }: Projec
         if (Object.keys(next).length > 200) throw new BerthError('VALIDATION_FAILED', 'at most 200 env variables');
         return sealOrNull(next);
       };
-      const row = await projects.changeEnv(request.params.name, (current) => ({
-        ...(body.env ? { env: merge(current.env, body.env) } : {}),
-        ...(body.buildEnv ? { buildEnv: merge(current.buildEnv, body.buildEnv) } : {}),
-      }));
+      const row = await projects.changeEnv(
+        request.params.name,
+        (current) => ({
+          ...(body.env ? { env: merge(current.env, body.env) } : {}),
+          ...(body.buildEnv ? { buildEnv: merge(current.buildEnv, body.buildEnv) } : {}),
+        }),
+        lane,
+      );
       return keys(row);
     },
   );

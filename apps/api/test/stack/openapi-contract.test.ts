@@ -138,6 +138,11 @@ describe('the OpenAPI contract against real answers', () => {
     expect((await call('PATCH', '/api/projects/docs/env', { payload: { env: { A: null, B: '2' } } })).statusCode).toBe(200);
     expect((await call('GET', '/api/projects/docs/env')).statusCode).toBe(200);
     expect((await call('PUT', '/api/projects/docs/env', { payload: { env: { '1bad': 'x' } } })).statusCode).toBe(400);
+    expect((await call('PUT', '/api/projects/docs/preview-env', { payload: { env: { A: '1' }, buildEnv: { B: '2' } } })).statusCode).toBe(200);
+    expect((await call('PATCH', '/api/projects/docs/preview-env', { payload: { env: { A: null } } })).statusCode).toBe(200);
+    expect((await call('GET', '/api/projects/docs/preview-env')).statusCode).toBe(200);
+    expect((await call('PATCH', '/api/projects/docs/preview-env', { payload: { env: { A: 1 } } })).statusCode).toBe(400);
+    expect((await call('PATCH', '/api/projects/docs', { payload: { previewsInheritEnv: true } })).statusCode).toBe(200);
     expect((await call('POST', '/api/projects/docs/hook-secret')).statusCode).toBe(200);
     expect((await call('POST', '/api/projects/docs/deployments', { payload: { promote: false } })).statusCode).toBe(202);
     expect((await call('POST', '/api/projects/docs/deployments', await multipartBody({}))).statusCode).toBe(400);

@@ -276,6 +276,34 @@ export interface paths {
         patch: operations["patchProjectEnv"];
         trace?: never;
     };
+    "/api/projects/{name}/preview-env": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The names of the env the project's previews get (values stay sealed)
+         * @description Needs a token with scope read, deploy or admin.
+         */
+        get: operations["getProjectPreviewEnv"];
+        /**
+         * Replace the env the project's previews get
+         * @description Needs a token with scope deploy or admin.
+         */
+        put: operations["replaceProjectPreviewEnv"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Set or remove some of the previews' environment variables
+         * @description Needs a token with scope deploy or admin.
+         */
+        patch: operations["patchProjectPreviewEnv"];
+        trace?: never;
+    };
     "/api/projects/{name}/deployments": {
         parameters: {
             query?: never;
@@ -1618,6 +1646,11 @@ export interface operations {
                             /** @description env values are secrets: only their names are shown */
                             envKeys: string[];
                             buildEnvKeys: string[];
+                            /** @description the env previews get (PUT /api/projects/{name}/preview-env); names only */
+                            previewEnvKeys: string[];
+                            previewBuildEnvKeys: string[];
+                            /** @description true: previews get the project's env with the preview env on top; false: the preview env only */
+                            previewsInheritEnv: boolean;
                             currentDeployment: {
                                 id: string;
                                 project: string;
@@ -1780,6 +1813,7 @@ export interface operations {
                     rootDir?: string;
                     port?: number | null;
                     healthPath?: string;
+                    previewsInheritEnv?: boolean;
                     name: string;
                     env?: {
                         [key: string]: string;
@@ -1813,6 +1847,11 @@ export interface operations {
                         /** @description env values are secrets: only their names are shown */
                         envKeys: string[];
                         buildEnvKeys: string[];
+                        /** @description the env previews get (PUT /api/projects/{name}/preview-env); names only */
+                        previewEnvKeys: string[];
+                        previewBuildEnvKeys: string[];
+                        /** @description true: previews get the project's env with the preview env on top; false: the preview env only */
+                        previewsInheritEnv: boolean;
                         currentDeployment: {
                             id: string;
                             project: string;
@@ -1992,6 +2031,11 @@ export interface operations {
                         /** @description env values are secrets: only their names are shown */
                         envKeys: string[];
                         buildEnvKeys: string[];
+                        /** @description the env previews get (PUT /api/projects/{name}/preview-env); names only */
+                        previewEnvKeys: string[];
+                        previewBuildEnvKeys: string[];
+                        /** @description true: previews get the project's env with the preview env on top; false: the preview env only */
+                        previewsInheritEnv: boolean;
                         currentDeployment: {
                             id: string;
                             project: string;
@@ -2210,6 +2254,7 @@ export interface operations {
                     rootDir?: string;
                     port?: number | null;
                     healthPath?: string;
+                    previewsInheritEnv?: boolean;
                     /** @description copies to run, 1 to SWARM_MAX_REPLICAS (more than 1 needs BERTH_RUNTIME=swarm); stopping is DELETE; new releases take it, and the current release is scaled to it at once */
                     replicas?: number;
                 };
@@ -2238,6 +2283,11 @@ export interface operations {
                         /** @description env values are secrets: only their names are shown */
                         envKeys: string[];
                         buildEnvKeys: string[];
+                        /** @description the env previews get (PUT /api/projects/{name}/preview-env); names only */
+                        previewEnvKeys: string[];
+                        previewBuildEnvKeys: string[];
+                        /** @description true: previews get the project's env with the preview env on top; false: the preview env only */
+                        previewsInheritEnv: boolean;
                         currentDeployment: {
                             id: string;
                             project: string;
@@ -2561,6 +2611,193 @@ export interface operations {
         };
     };
     patchProjectEnv: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    env?: {
+                        [key: string]: string | null;
+                    };
+                    buildEnv?: {
+                        [key: string]: string | null;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        envKeys: string[];
+                        buildEnvKeys: string[];
+                    };
+                };
+            };
+            /** @description an error, with a stable code (README: Lifecycle and error codes) */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description a stable code from the error registry (@berth/shared/errors) */
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description an error, with a stable code (README: Lifecycle and error codes) */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description a stable code from the error registry (@berth/shared/errors) */
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    getProjectPreviewEnv: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        envKeys: string[];
+                        buildEnvKeys: string[];
+                    };
+                };
+            };
+            /** @description an error, with a stable code (README: Lifecycle and error codes) */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description a stable code from the error registry (@berth/shared/errors) */
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description an error, with a stable code (README: Lifecycle and error codes) */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description a stable code from the error registry (@berth/shared/errors) */
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    replaceProjectPreviewEnv: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    env: {
+                        [key: string]: string;
+                    };
+                    buildEnv?: {
+                        [key: string]: string;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        envKeys: string[];
+                        buildEnvKeys: string[];
+                    };
+                };
+            };
+            /** @description an error, with a stable code (README: Lifecycle and error codes) */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description a stable code from the error registry (@berth/shared/errors) */
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description an error, with a stable code (README: Lifecycle and error codes) */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description a stable code from the error registry (@berth/shared/errors) */
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    patchProjectPreviewEnv: {
         parameters: {
             query?: never;
             header?: never;
