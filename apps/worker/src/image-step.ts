@@ -90,7 +90,7 @@ export async function buildImage(
     timeoutMs: config.BUILD_TIMEOUT_MS,
     signal,
     buildArgs: buildEnv,
-    onLine: (line) => log.write('build', line),
+    onLine: (line, continues = false) => log.write('build', line, undefined, { source: 'build', continues }),
   }).catch((err: unknown) => {
     throw plan ? explainGeneratedBuildFailure(err) : err;
   });

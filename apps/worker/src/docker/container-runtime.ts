@@ -17,7 +17,8 @@ export interface BuildImageOptions {
   network?: string;
   timeoutMs: number;
   signal: AbortSignal;
-  onLine: (line: string) => void;
+  /** Each output line; `continues` when it is a cut of a longer line whose next piece comes next. */
+  onLine: (line: string, continues?: boolean) => void;
   /** Build arguments (the project's build env): Dockerfile ARGs see them. */
   buildArgs?: Record<string, string>;
   limits: BuildLimits;
@@ -97,12 +98,20 @@ export interface OwnedContainer extends RunningContainer {
   running: boolean;
 }
 
+/** A line of a container's output, or a cut of one (`continues`: its next piece from `source` comes next). */
+export interface RuntimeLine {
+  ts: string;
+  line: string;
+  source?: 'stdout' | 'stderr';
+  continues?: boolean;
+}
+
 export interface FollowLogsOptions {
   /** Only output after this time (Unix seconds); 0 for everything. */
   sinceSeconds: number;
   signal: AbortSignal;
   /** One call per line, in order, with the engine's timestamp (ISO, microsecond precision). */
-  onLine: (line: { ts: string; line: string }) => void;
+  onLine: (line: RuntimeLine) => void;
 }
 
 /** What happened to one of this installation's containers, as the engine reported it. */
