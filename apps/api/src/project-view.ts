@@ -2,7 +2,7 @@ import type { FromSchema } from 'json-schema-to-ts';
 import type { DeploymentRow, ProjectRow } from '@berth/shared/db';
 import type { ProjectDisk } from '@berth/shared/project-store';
 import { redactUrl } from '@berth/shared/redact';
-import type { SecretBox } from '@berth/shared/secret-box';
+import { sealedPlace, type SecretBox } from '@berth/shared/secret-box';
 import { baseUrl, deploymentView, deploymentViewSchema, hostUrl, type Urls } from './deployment-view.ts';
 
 const nullableString = { type: ['string', 'null'] } as const;
@@ -72,7 +72,7 @@ export function projectView(
 /** The names of a project's env and build env (their values are secrets: never shown). */
 export function envKeysOf(secrets: SecretBox, row: ProjectRow): { env: string[]; buildEnv: string[] } {
   return {
-    env: row.env_sealed ? Object.keys(secrets.open(row.env_sealed)) : [],
-    buildEnv: row.build_env_sealed ? Object.keys(secrets.open(row.build_env_sealed)) : [],
+    env: row.env_sealed ? Object.keys(secrets.open(row.env_sealed, sealedPlace(row.name, 'env'))) : [],
+    buildEnv: row.build_env_sealed ? Object.keys(secrets.open(row.build_env_sealed, sealedPlace(row.name, 'buildEnv'))) : [],
   };
 }

@@ -1,6 +1,6 @@
 import type { DeploymentRow } from '@berth/shared/db';
 import { dropControls, hasNonColourEscapes, stripAnsi } from '@berth/shared/log-line';
-import type { SecretBox } from '@berth/shared/secret-box';
+import { sealedPlace, type SecretBox } from '@berth/shared/secret-box';
 
 // What a deployment's log masks, and how (docs/security.md, "What is never logged or shown").
 
@@ -12,15 +12,15 @@ export const mask = '••••••';
  * not open (the key changed) has no value to mask; the pipeline then fails it.
  */
 export function secretsToMask(box: SecretBox, deployment: DeploymentRow): string[] {
-  const opened = (sealed: string | null, plain: Record<string, string>) => {
+  const opened = (sealed: string | null, plain: Record<string, string>, kind: 'env' | 'buildEnv') => {
     try {
-      return box.openOr(sealed, plain);
+      return box.openOr(sealed, plain, sealedPlace(deployment.project, kind));
     } catch {
       return {};
     }
   };
-  const buildEnv = opened(deployment.build_env_sealed, {});
-  const env = opened(deployment.env_sealed, deployment.env);
+  const buildEnv = opened(deployment.build_env_sealed, {}, 'buildEnv');
+  const env = opened(deployment.env_sealed, deployment.env, 'env');
   const values = Object.fromEntries([...Object.values(buildEnv), ...Object.values(env)].map((v, i) => [`V${i}`, v]));
   return maskableSecrets(values, deployment.git_url);
 }

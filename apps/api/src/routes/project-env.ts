@@ -1,7 +1,7 @@
 import { BerthError } from '@berth/shared/errors';
 import type { ProjectRow } from '@berth/shared/db';
 import type { ProjectStore } from '@berth/shared/project-store';
-import type { SecretBox } from '@berth/shared/secret-box';
+import { sealedPlace, type SecretBox } from '@berth/shared/secret-box';
 import { envPatchBody, envPatchSchema, envPutBody, envPutSchema, nameParams } from '../project-input.ts';
 import { bodyOf } from '../zod-body.ts';
 import { envKeysOf } from '../project-view.ts';
@@ -29,7 +29,8 @@ export function projectEnvRoutes(app: ApiInstance, { projects, secrets }: Projec
     const k = envKeysOf(secrets, row);
     return { envKeys: k.env.sort(), buildEnvKeys: k.buildEnv.sort() };
   };
-  const sealOrNull = (env: Record<string, string>) => (Object.keys(env).length ? secrets.seal(env) : null);
+  const sealOrNull = (project: string, kind: 'env' | 'buildEnv', env: Record<string, string>) =>
+    Object.keys(env).length ? secrets.seal(env, sealedPlace(project, kind)) : null;
 
   app.get('/api/projects/:name/env', { config: read, schema }, async (request) => keys(await projects.mustGet(request.params.name)));
 
@@ -39,8 +40,8 @@ export function projectEnvRoutes(app: ApiInstance, { projects, secrets }: Projec
     async (request) => {
       const body = bodyOf(envPutSchema, request);
       const row = await projects.changeEnv(request.params.name, () => ({
-        env: sealOrNull(body.env),
-        ...(body.buildEnv ? { buildEnv: sealOrNull(body.buildEnv) } : {}),
+        env: sealOrNull(request.params.name, 'env', body.env),
+        ...(body.buildEnv ? { buildEnv: sealOrNull(request.params.name, 'buildEnv', body.buildEnv) } : {}),
       }));
       return keys(row);
     },
@@ -51,18 +52,18 @@ export function projectEnvRoutes(app: ApiInstance, { projects, secrets }: Projec
     { config: deploy, schema: { ...schema, body: envPatchBody } },
     async (request) => {
       const body = bodyOf(envPatchSchema, request);
-      const merge = (sealed: string | null, patch: Record<string, string | null> | undefined) => {
-        const next = { ...(sealed ? secrets.open(sealed) : {}) };
+      const merge = (kind: 'env' | 'buildEnv', sealed: string | null, patch: Record<string, string | null> | undefined) => {
+        const next = { ...(sealed ? secrets.open(sealed, sealedPlace(request.params.name, kind)) : {}) };
         for (const [k, v] of Object.entries(patch ?? {})) {
           if (v === null) delete next[k];
           else next[k] = v;
         }
         if (Object.keys(next).length > 200) throw new BerthError('VALIDATION_FAILED', 'at most 200 env variables');
-        return sealOrNull(next);
+        return sealOrNull(request.params.name, kind, next);
       };
       const row = await projects.changeEnv(request.params.name, (current) => ({
-        ...(body.env ? { env: merge(current.env, body.env) } : {}),
-        ...(body.buildEnv ? { buildEnv: merge(current.buildEnv, body.buildEnv) } : {}),
+        ...(body.env ? { env: merge('env', current.env, body.env) } : {}),
+        ...(body.buildEnv ? { buildEnv: merge('buildEnv', current.buildEnv, body.buildEnv) } : {}),
       }));
       return keys(row);
     },
