@@ -1,7 +1,8 @@
 import { spawn } from 'node:child_process';
-import { createCipheriv, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
+import { legacySeal } from '@berth/testing/sealing';
 import { ProjectStore } from '@berth/shared/project-store';
 import { sealedPlace, SecretBox } from '@berth/shared/secret-box';
 import { sealedColumns } from '@berth/shared/secret-rotation';
@@ -14,13 +15,6 @@ import { repoRoot } from '@berth/testing/paths';
 // are carried over; a value copied into another project's row is refused.
 const database = databaseForFile();
 
-/** A value as Berth sealed it before key ids and places (`v1`). */
-function legacySeal(key: Buffer, values: Record<string, string>): string {
-  const iv = randomBytes(12);
-  const cipher = createCipheriv('aes-256-gcm', key, iv);
-  const data = Buffer.concat([cipher.update(JSON.stringify(values), 'utf8'), cipher.final()]);
-  return ['v1', iv, cipher.getAuthTag(), data].map((p) => (typeof p === 'string' ? p : p.toString('base64url'))).join('.');
-}
 
 /** The CLI as an operator runs it (scripts/berth.sh runs the same file), with the programs' settings. */
 function rotateKey(env: Record<string, string | undefined>): Promise<{ code: number | null; output: string }> {

@@ -1,9 +1,9 @@
-import { createCipheriv, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { zipTestApp } from '@berth/testing/archives';
-import { callApi, settled } from '@berth/testing/deployments';
+import { callApi, queueStoredDeployment, settled } from '@berth/testing/deployments';
+import { legacySeal } from '@berth/testing/sealing';
 import { startStack, type Stack } from '@berth/testing/stack';
-import { enqueueDeployment } from '@berth/shared/jobs';
 
 // Issue 24, door 11: anyone with write access to the database could move a
 // sealed value into another project's row (or env into build env), and it
@@ -20,14 +20,6 @@ const api = (method: string, url: string, payload?: unknown) => callApi(stack, m
 const projectRow = (name: string) => stack.db.db.selectFrom('projects').selectAll().where('name', '=', name).executeTakeFirstOrThrow();
 const setProjectEnv = (name: string, sealed: string | null) => stack.db.db.updateTable('projects').set({ env_sealed: sealed }).where('name', '=', name).execute();
 
-/** Sealed as Berth sealed values before key ids and places (`v1`), with the stack's key. */
-function legacySeal(values: Record<string, string>): string {
-  const key = Buffer.from(stack.env.BERTH_SECRET_KEY!, 'hex');
-  const iv = randomBytes(12);
-  const cipher = createCipheriv('aes-256-gcm', key, iv);
-  const data = Buffer.concat([cipher.update(JSON.stringify(values), 'utf8'), cipher.final()]);
-  return ['v1', iv, cipher.getAuthTag(), data].map((p) => (typeof p === 'string' ? p : p.toString('base64url'))).join('.');
-}
 
 describe('a sealed value copied to another row does not open there', () => {
   it("into another project's row, or from build env to env: 409 SECRET_MISPLACED from the API, never a 500", async () => {
@@ -52,7 +44,7 @@ describe('a sealed value copied to another row does not open there', () => {
 
   it("into another project's deployment: the deployment fails with SECRET_MISPLACED, and the worker goes on", async () => {
     const victim = await projectRow('victim');
-    const row = await stack.db.store.create({
+    const row = await queueStoredDeployment(stack, {
       id: `mp${randomBytes(5).toString('hex')}`,
       project: 'thief',
       sourceType: 'archive',
@@ -62,12 +54,6 @@ describe('a sealed value copied to another row does not open there', () => {
       env: {},
       envSealed: victim.env_sealed,
     });
-    const { Queue } = await import('bullmq');
-    const { queuePrefix } = await import('@berth/shared/redis-keys');
-    const { createRedis } = await import('@berth/shared/redis');
-    const queue = new Queue('deployments', { connection: createRedis(stack.env.REDIS_URL!), prefix: queuePrefix(stack.instance) });
-    await enqueueDeployment(queue as never, row.id);
-    await queue.close();
     const final = await settled(stack, row.id);
     expect(final).toMatchObject({ status: 'failed', errorCode: 'SECRET_MISPLACED' });
     expect(final.errorMessage).toContain('project:thief:env');
@@ -77,7 +63,7 @@ describe('a sealed value copied to another row does not open there', () => {
 
   it('values sealed before key ids and places still open (an upgraded database), and are sealed bound from then on', async () => {
     expect((await api('POST', '/api/projects', { name: 'legacy', gitUrl: 'https://git.example.com/x.git' })).status).toBe(201);
-    await setProjectEnv('legacy', legacySeal({ OLD_TOKEN: 'from-v1' }));
+    await setProjectEnv('legacy', legacySeal(Buffer.from(stack.env.BERTH_SECRET_KEY!, 'hex'), { OLD_TOKEN: 'from-v1' }));
     const res = await api('GET', '/api/projects/legacy/env');
     expect(res.status).toBe(200);
     expect(res.body.envKeys).toEqual(['OLD_TOKEN']);

@@ -2,6 +2,7 @@ import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { LineSplitter, maxLineLength, maxRawLineLength, type LogLine } from '@berth/shared/log-line';
 import type { Logger } from '@berth/shared/logger';
+import { dockerFrame } from '@berth/testing/docker-frames';
 import { readTimestampedLines } from '../../src/docker/docker-log-stream.ts';
 import { LogSink, maskableSecrets, type LogSinkOptions } from '../../src/log-sink.ts';
 
@@ -29,14 +30,6 @@ function fakeSink(env: Record<string, string>): { sink: LogSink; stored: LogLine
   return { sink: new LogSink(options as unknown as LogSinkOptions), stored };
 }
 
-/** Docker's multiplexed log format, one frame. */
-function frame(stream: 1 | 2, text: string): Buffer {
-  const payload = Buffer.from(text);
-  const header = Buffer.alloc(8);
-  header[0] = stream;
-  header.writeUInt32BE(payload.length, 4);
-  return Buffer.concat([header, payload]);
-}
 
 const stamp = (i: number) => `2026-12-06T10:00:00.${String(i).padStart(9, '0')}Z`;
 
@@ -83,8 +76,8 @@ describe('a secret across the cut of a long line without a newline', () => {
     let i = 0;
     let errors = 0;
     for (let at = 0; at < out.length; at += 16 * 1024) {
-      frames.push(frame(1, `${stamp(++i)} ${out.slice(at, at + 16 * 1024)}`));
-      if (i % 50 === 0) frames.push(frame(2, `${stamp(++i)} err ${++errors}\n`));
+      frames.push(dockerFrame(1, `${stamp(++i)} ${out.slice(at, at + 16 * 1024)}`));
+      if (i % 50 === 0) frames.push(dockerFrame(2, `${stamp(++i)} err ${++errors}\n`));
     }
     await readTimestampedLines(Readable.from(frames), {
       sinceSeconds: 0,

@@ -1,17 +1,11 @@
-import { createCipheriv, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { legacySeal } from '@berth/testing/sealing';
 import { loadSecretBox, sealedPlace, SecretBox } from '../../src/secret-box.ts';
 
 // Issue 24, door 11: a sealed value was bound to nothing (it opened in any
 // row it was copied to) and named no key (the key could not be rotated).
 
-/** A value as Berth sealed it before key ids and places (`v1`): what an old database holds. */
-function legacySeal(key: Buffer, values: Record<string, string>): string {
-  const iv = randomBytes(12);
-  const cipher = createCipheriv('aes-256-gcm', key, iv);
-  const data = Buffer.concat([cipher.update(JSON.stringify(values), 'utf8'), cipher.final()]);
-  return ['v1', iv, cipher.getAuthTag(), data].map((p) => (typeof p === 'string' ? p : p.toString('base64url'))).join('.');
-}
 
 const code = (fn: () => unknown) => {
   try {
