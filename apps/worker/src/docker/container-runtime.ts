@@ -17,7 +17,7 @@ export interface BuildImageOptions {
   network?: string;
   timeoutMs: number;
   signal: AbortSignal;
-  /** Each output line; `continues` when it is a cut of a longer line whose next piece comes next. */
+  /** Each output line; `continues` (given for the build's output, not for the daemon's status lines) when it is a cut of a longer line whose next piece comes next. */
   onLine: (line: string, continues?: boolean) => void;
   /** Build arguments (the project's build env): Dockerfile ARGs see them. */
   buildArgs?: Record<string, string>;

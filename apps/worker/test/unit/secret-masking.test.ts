@@ -98,3 +98,27 @@ describe('a secret across the cut of a long line without a newline', () => {
     expect(stored.map((l) => l.seq)).toEqual(stored.map((_, n) => n + 1));
   });
 });
+
+describe('the window and a follower that resumes', () => {
+  it('a follower that skips the pieces already stored moves the window as the first one did: nothing lost or repeated', async () => {
+    const secret = 'sk_live_0123456789';
+    const pieces = ['x'.repeat(100) + secret.slice(0, 7), secret.slice(7) + 'y'.repeat(50) + secret.slice(0, 3), secret.slice(3) + 'z'];
+    const parts = pieces.map((line, i) => ({ line, part: { source: 'stdout', continues: i < pieces.length - 1 } }));
+    const whole = fakeSink({ S: secret });
+    for (const { line, part } of parts) whole.sink.write('runtime', line, stamp(1), part);
+    await whole.sink.close();
+    const expected = whole.stored.map((l) => l.line).join('');
+    expect(expected).toBe(`${'x'.repeat(100)}${mask}${'y'.repeat(50)}${mask}z`);
+
+    // The first follower stored the first piece's rows and died (what it held back died with it,
+    // like the rest of the line in its splitter); the next one skips that piece and goes on.
+    const first = fakeSink({ S: secret });
+    first.sink.write('runtime', parts[0]!.line, stamp(1), parts[0]!.part);
+    await first.sink.flush();
+    const resumed = fakeSink({ S: secret });
+    expect(resumed.sink.pieces(parts[0]!.line, 'runtime', parts[0]!.part)).toBe(first.stored.length);
+    for (const { line, part } of parts.slice(1)) resumed.sink.write('runtime', line, stamp(2), part);
+    await resumed.sink.close();
+    expect([...first.stored, ...resumed.stored].map((l) => l.line).join('')).toBe(expected);
+  });
+});
