@@ -1,6 +1,7 @@
 import { z } from '@berth/shared/config';
 import { apiEnv } from '../../apps/api/src/config.ts';
 import { cliEnv } from '../../apps/cli/src/config.ts';
+import { secretsCommandEnv } from '../../apps/cli/src/commands/secrets.ts';
 import { routerSyncEnv } from '../../apps/router-sync/src/config.ts';
 import { controlEnv, installServiceEnv, statusEnv, supervisorEnv } from '../../apps/supervisor/src/config.ts';
 import { workerEnv } from '../../apps/worker/src/config.ts';
@@ -15,6 +16,7 @@ export const programSchemas: readonly { program: string; schema: z.ZodObject }[]
   { program: 'scale, restart', schema: controlEnv },
   { program: 'install-service', schema: installServiceEnv },
   { program: 'cli', schema: cliEnv },
+  { program: 'secrets rotate-key', schema: secretsCommandEnv },
 ];
 
 export interface SettingRow {

@@ -2,7 +2,7 @@ import type { FromSchema } from 'json-schema-to-ts';
 import type { DeploymentRow, ProjectRow } from '@berth/shared/db';
 import type { ProjectDisk } from '@berth/shared/project-store';
 import { redactUrl } from '@berth/shared/redact';
-import type { SecretBox } from '@berth/shared/secret-box';
+import { sealedPlace, type SealedKind, type SecretBox } from '@berth/shared/secret-box';
 import { baseUrl, deploymentView, deploymentViewSchema, hostUrl, type Urls } from './deployment-view.ts';
 
 const nullableString = { type: ['string', 'null'] } as const;
@@ -85,11 +85,11 @@ export interface EnvKeys {
 
 /** The names of a project's env and build env, and the previews' (their values are secrets: never shown). */
 export function envKeysOf(secrets: SecretBox, row: ProjectRow): Required<EnvKeys> {
-  const names = (sealed: string | null) => (sealed ? Object.keys(secrets.open(sealed)) : []);
+  const names = (sealed: string | null, kind: SealedKind) => (sealed ? Object.keys(secrets.open(sealed, sealedPlace(row.name, kind))) : []);
   return {
-    env: names(row.env_sealed),
-    buildEnv: names(row.build_env_sealed),
-    previewEnv: names(row.preview_env_sealed),
-    previewBuildEnv: names(row.preview_build_env_sealed),
+    env: names(row.env_sealed, 'env'),
+    buildEnv: names(row.build_env_sealed, 'buildEnv'),
+    previewEnv: names(row.preview_env_sealed, 'previewEnv'),
+    previewBuildEnv: names(row.preview_build_env_sealed, 'previewBuildEnv'),
   };
 }

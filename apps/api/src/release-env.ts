@@ -1,8 +1,8 @@
 import type { ProjectRow } from '@berth/shared/db';
-import type { SecretBox } from '@berth/shared/secret-box';
+import { sealedPlace, type SealedKind, type SecretBox } from '@berth/shared/secret-box';
 
 /** The sealed columns a release's env is chosen from. */
-export type EnvSources = Pick<ProjectRow, 'env_sealed' | 'build_env_sealed' | 'preview_env_sealed' | 'preview_build_env_sealed' | 'previews_inherit_env'>;
+export type EnvSources = Pick<ProjectRow, 'name' | 'env_sealed' | 'build_env_sealed' | 'preview_env_sealed' | 'preview_build_env_sealed' | 'previews_inherit_env'>;
 
 /**
  * The env and build env a new deployment of the project is made with.
@@ -18,11 +18,11 @@ export function releaseEnvOf(
   promote: boolean,
   secrets: Pick<SecretBox, 'open'>,
 ): { env: Record<string, string>; buildEnv: Record<string, string> } {
-  const open = (sealed: string | null | undefined) => (sealed ? secrets.open(sealed) : {});
   if (!project) return { env: {}, buildEnv: {} };
-  const production = { env: open(project.env_sealed), buildEnv: open(project.build_env_sealed) };
+  const open = (sealed: string | null | undefined, kind: SealedKind) => (sealed ? secrets.open(sealed, sealedPlace(project.name, kind)) : {});
+  const production = { env: open(project.env_sealed, 'env'), buildEnv: open(project.build_env_sealed, 'buildEnv') };
   if (promote) return production;
-  const preview = { env: open(project.preview_env_sealed), buildEnv: open(project.preview_build_env_sealed) };
+  const preview = { env: open(project.preview_env_sealed, 'previewEnv'), buildEnv: open(project.preview_build_env_sealed, 'previewBuildEnv') };
   if (!project.previews_inherit_env) return preview;
   return { env: { ...production.env, ...preview.env }, buildEnv: { ...production.buildEnv, ...preview.buildEnv } };
 }

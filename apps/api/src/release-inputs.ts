@@ -2,7 +2,7 @@ import type { DeploymentRow, ProjectRow } from '@berth/shared/db';
 import type { NewDeployment } from '@berth/shared/deployment-store';
 import { newDeploymentId } from '@berth/shared/ids';
 import type { ProjectSettings } from '@berth/shared/project-store';
-import type { SecretBox } from '@berth/shared/secret-box';
+import { sealedPlace, type SecretBox } from '@berth/shared/secret-box';
 import { releaseEnvOf } from './release-env.ts';
 
 /** Where a new deployment's source comes from. */
@@ -85,8 +85,8 @@ export function newDeployment(release: NewRelease, secrets: SecretBox): NewDeplo
     healthPath: release.healthPath,
     env: release.env,
     // Nothing to hide in an empty env: not sealed, like the build env (an AES-GCM seal and a random nonce per enqueue).
-    envSealed: Object.keys(release.env).length > 0 ? secrets.seal(release.env) : null,
-    buildEnvSealed: Object.keys(release.buildEnv).length > 0 ? secrets.seal(release.buildEnv) : null,
+    envSealed: Object.keys(release.env).length > 0 ? secrets.seal(release.env, sealedPlace(release.project, 'env')) : null,
+    buildEnvSealed: Object.keys(release.buildEnv).length > 0 ? secrets.seal(release.buildEnv, sealedPlace(release.project, 'buildEnv')) : null,
     promote: release.promote,
     ...(release.push
       ? { branch: release.push.branch, commitSha: release.push.commitSha, commitAuthor: release.push.author, commitMessage: release.push.message }

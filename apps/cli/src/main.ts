@@ -14,6 +14,7 @@ import { domains } from './commands/domains.ts';
 import { env } from './commands/env.ts';
 import { projects } from './commands/projects.ts';
 import { scale } from './commands/scale.ts';
+import { secrets } from './commands/secrets.ts';
 
 const help = `usage: berth <command> [...]
 
@@ -37,6 +38,9 @@ const help = `usage: berth <command> [...]
   domains add <project> <hostname> | rm <project> <hostname> | ls <project>
 
   logs <id> [--follow] | list | cancel <id> | rm <id> | --version
+
+  secrets rotate-key              on the platform's machine: re-seal every stored secret under
+                                  BERTH_SECRET_KEY (old keys in BERTH_OLD_SECRET_KEYS still open)
 
   BERTH_URL (default http://localhost:8080), BERTH_TOKEN (default .berth/admin-token)
 `;
@@ -69,6 +73,8 @@ async function main(argv: string[]): Promise<number> {
       return domains(rest);
     case 'logs':
       return logs(rest);
+    case 'secrets':
+      return secrets(rest);
     case 'list':
       return list();
     case 'cancel':

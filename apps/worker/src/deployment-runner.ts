@@ -21,7 +21,7 @@ import type { DeploymentLifecycle, TransitionFields } from '@berth/shared/deploy
 import type { LogSink } from './log-sink.ts';
 import type { WorkerConfig } from './config.ts';
 import { DeploymentFailedError, ProjectBusy, shutdownReason, Superseded } from './attempt-outcomes.ts';
-import type { SecretBox } from '@berth/shared/secret-box';
+import { sealedPlace, type SecretBox } from '@berth/shared/secret-box';
 
 export interface RunnerDeps {
   config: WorkerConfig;
@@ -164,13 +164,13 @@ export class DeploymentRunner {
       log.system('resuming an interrupted attempt: removing its leftovers');
       await this.cleanUp(id);
     }
-    const env = secrets.openOr(deployment.env_sealed, deployment.env);
+    const env = secrets.openOr(deployment.env_sealed, deployment.env, sealedPlace(deployment.project, 'env'));
     const tag = imageTag(config.BERTH_INSTANCE, id);
     const imageDeps = { ...this.deps, toBuilding: (deploymentId: string) => this.transition(deploymentId, ['fetching'], 'building', {}) };
     if (deployment.release_of) {
       await reuseImage(imageDeps, deployment, tag, log);
     } else {
-      const buildEnv = deployment.build_env_sealed ? secrets.open(deployment.build_env_sealed) : {};
+      const buildEnv = deployment.build_env_sealed ? secrets.open(deployment.build_env_sealed, sealedPlace(deployment.project, 'buildEnv')) : {};
       await buildImage(imageDeps, deployment, tag, buildEnv, log, workDir, signal);
     }
     signal.throwIfAborted();

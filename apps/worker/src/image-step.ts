@@ -90,7 +90,8 @@ export async function buildImage(
     timeoutMs: config.BUILD_TIMEOUT_MS,
     signal,
     buildArgs: buildEnv,
-    onLine: (line) => log.write('build', line),
+    // A line of the build's output carries `continues`; the daemon's status lines do not (no window to carry).
+    onLine: (line, continues) => log.write('build', line, undefined, continues === undefined ? undefined : { source: 'build', continues }),
   }).catch((err: unknown) => {
     throw plan ? explainGeneratedBuildFailure(err) : err;
   });

@@ -2,8 +2,12 @@ import type { Redis } from '@berth/shared/redis';
 import type { LogStore } from '@berth/shared/log-store';
 import { encodeEvent } from '@berth/shared/events';
 import { eventsChannel, logSeqKey } from '@berth/shared/redis-keys';
-import { cutLine, hasNonColourEscapes, stripAnsi, type LogLine, type LogStream } from '@berth/shared/log-line';
+import { cutLine, type LogLine, type LogStream } from '@berth/shared/log-line';
 import type { Logger } from '@berth/shared/logger';
+import { maskLine, windowCut } from './secret-masking.ts';
+
+// Where the masking rules live; imported from here by tests that build a sink.
+export { maskableSecrets } from './secret-masking.ts';
 
 interface Pending {
   stream: LogStream;
@@ -27,50 +31,17 @@ export interface LogSinkOptions {
   logger: Logger;
 }
 
-const mask = '••••••';
-
-/**
- * Values worth masking (env values and the git URL's credentials): long
- * enough not to mangle ordinary output ("1", "true", a port number), longest
- * first so no part of one is left.
- */
-export function maskableSecrets(env: Record<string, string>, gitUrl?: string | null): string[] {
-  // A multi-line value (a PEM key, pretty JSON) is printed line by line: each of its lines is a secret too.
-  const values = Object.values(env).flatMap((v) => (v.includes('\n') ? [v, ...v.split(/\r?\n/).map((l) => l.trim())] : [v]));
-  return [...new Set([...values, ...urlCredentials(gitUrl)])]
-    .filter((v) => v.length >= 4 && !/^(\d+|true|false|yes|no|on|off)$/i.test(v))
-    .sort((a, b) => b.length - a.length);
+/** Which source a piece of a line came from (`stdout`, `stderr`, the build), and whether the line goes on in its next piece. */
+export interface LinePart {
+  source: string;
+  continues: boolean;
 }
 
-/**
- * The secret part of `https://user:token@host/…` (as written and decoded): Berth
- * logs the URL it clones, and git may quote it. The user name counts only
- * when it stands alone (`https://token@host`); beside a password it is usually
- * an ordinary word that masking would blot out everywhere.
- */
-function urlCredentials(gitUrl: string | null | undefined): string[] {
-  if (!gitUrl) return [];
-  let url: URL;
-  try {
-    url = new URL(gitUrl);
-  } catch {
-    return [];
-  }
-  const secret = url.password || url.username;
-  if (!secret) return [];
-  let decoded = secret;
-  try {
-    decoded = decodeURIComponent(secret);
-  } catch {
-    // A malformed escape: the raw form is all there is to mask.
-  }
-  return [secret, decoded];
-}
-
-function maskAll(line: string, secrets: readonly string[]): string {
-  let text = line;
-  for (const secret of secrets) if (text.includes(secret)) text = text.split(secret).join(mask);
-  return text;
+/** What a source's line left held back, waiting for its next piece. */
+interface Carry {
+  stream: LogStream;
+  text: string;
+  ts: string;
 }
 
 /**
@@ -93,8 +64,14 @@ export class LogSink {
   /** Lines not kept because the deployment hit its log limit. */
   overLimit = 0;
   private written = 0;
+  /** Per source, the end of a cut line held back until its next piece: where a secret may start. */
+  private readonly carries = new Map<string, Carry>();
+  /** How much of a cut line is held back: the longest secret's length minus one. */
+  private readonly window: number;
 
-  constructor(private readonly deps: LogSinkOptions) {}
+  constructor(private readonly deps: LogSinkOptions) {
+    this.window = Math.max(0, ...(deps.secrets ?? []).map((s) => s.length - 1));
+  }
 
   /** Makes sure the counter is at least the highest stored seq (e.g. after Redis lost its data). */
   async init(): Promise<void> {
@@ -103,34 +80,41 @@ export class LogSink {
   }
 
   /**
-   * The one place where a whole line of output (build, runtime or Berth's
-   * own) becomes stored lines: secrets are masked first, then the line is cut
-   * to maxLineLength. The other order would store a secret that straddles a
-   * cut as two halves that no search for it finds.
+   * The one place where a line of output (build, runtime or Berth's own)
+   * becomes stored lines: secrets are masked first, then the line is cut to
+   * maxLineLength. The other order would store a secret that straddles a cut
+   * as two halves that no search for it finds. A line that came cut (`part`
+   * says it continues: it had no newline yet) keeps its last `window`
+   * characters back and puts them before its next piece, so a secret across
+   * that cut is whole when it is looked for, and every character is stored once.
    */
-  write(stream: LogStream, line: string, ts: string = new Date().toISOString()): void {
+  write(stream: LogStream, line: string, ts: string = new Date().toISOString(), part?: LinePart): void {
     if (this.closed) return;
-    for (const piece of cutLine(this.mask(line))) this.keep(stream, piece, ts);
+    for (const piece of this.rows(stream, line, ts, part)) this.keep(stream, piece, ts);
   }
 
-  /** How many stored lines `write` makes of this line (it cuts long ones). */
-  pieces(line: string): number {
-    return cutLine(this.mask(line)).length;
+  /**
+   * How many stored lines `write` makes of this line (it cuts long ones),
+   * for a line already stored: it moves the window on as `write` did.
+   */
+  pieces(line: string, stream: LogStream = 'runtime', part?: LinePart): number {
+    return this.rows(stream, line, new Date().toISOString(), part).length;
   }
 
   /** `line` with this deployment's secrets masked (also for text stored elsewhere, like an error message). */
   mask(line: string): string {
-    const secrets = this.deps.secrets ?? [];
-    if (secrets.length === 0) return line;
-    const text = maskAll(line, secrets);
-    // An escape code inside a secret ("sup\e[0mersecret") hides it from the
-    // search above, yet a terminal, and the API's text view, show it whole.
-    // Then the line is kept without its escape codes, masked.
-    const plain = stripAnsi(text);
-    if (plain !== text && secrets.some((s) => plain.includes(s))) return maskAll(plain, secrets);
-    // Cursor moves can put a secret together on a terminal that no search of
-    // the text finds ("   ecret\e[8Dsup\e[1Cr"): such a line loses its codes.
-    return hasNonColourEscapes(text) ? maskAll(plain, secrets) : text;
+    return maskLine(line, this.deps.secrets ?? []);
+  }
+
+  private rows(stream: LogStream, line: string, ts: string, part: LinePart | undefined): string[] {
+    if (!part) return cutLine(this.mask(line));
+    const key = `${stream}/${part.source}`;
+    const text = (this.carries.get(key)?.text ?? '') + line;
+    this.carries.delete(key);
+    if (!part.continues || this.window === 0) return cutLine(this.mask(text));
+    const cut = windowCut(text, this.deps.secrets ?? [], this.window);
+    if (cut < text.length) this.carries.set(key, { stream, text: text.slice(cut), ts });
+    return cut === 0 ? [] : cutLine(this.mask(text.slice(0, cut)));
   }
 
   private keep(stream: LogStream, line: string, ts: string): void {
@@ -180,6 +164,9 @@ export class LogSink {
   }
 
   async close(): Promise<void> {
+    // A source that ended in the middle of a line (its reader failed): what it held back is stored too.
+    for (const { stream, text, ts } of this.carries.values()) for (const row of cutLine(this.mask(text))) this.keep(stream, row, ts);
+    this.carries.clear();
     await this.flush();
     this.closed = true;
   }

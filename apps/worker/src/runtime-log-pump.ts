@@ -98,14 +98,15 @@ export class RuntimeLogPump {
     await this.deps.runtime.followLogs(this.name, {
       sinceSeconds: resume ? Number(resume.micros / 1_000_000n) : 0,
       signal: this.signal,
-      onLine: ({ ts, line }) => {
+      onLine: ({ ts, line, source = 'stdout', continues = false }) => {
+        const part = { source, continues };
         const micros = stampMicros(ts);
         if (micros < last) return;
         if (micros === last && alreadyStored > 0) {
-          alreadyStored -= this.sink.pieces(line); // stored as this many rows
+          alreadyStored -= this.sink.pieces(line, 'runtime', part); // stored as this many rows
           return;
         }
-        this.sink.write('runtime', line, ts);
+        this.sink.write('runtime', line, ts, part);
         this.lineWritten();
       },
     });

@@ -48,6 +48,7 @@ export const errorCatalog = {
   DEPLOYMENT_NOT_LIVE: { status: 409, retryable: false, description: 'The deployment is not running (nor crashed and being restarted): there is nothing to scale.' },
   DASHBOARD_NOT_BUILT: { status: 503, retryable: false, description: 'The web dashboard has no build to serve (run npm run build).' },
   SECRET_UNREADABLE: { status: 409, retryable: false, description: 'A sealed env value does not open with BERTH_SECRET_KEY (the key changed); setting the env again fixes it.' },
+  SECRET_MISPLACED: { status: 409, retryable: false, description: "A sealed value does not belong to the row it is in: it was sealed for another place (another project's row, or env instead of build env) or altered, at the database level. Setting the env again fixes it." },
   INVALID_ARCHIVE: { status: 400, retryable: false, description: 'The archive is not a readable zip or tar.gz.' },
   EMPTY_ARCHIVE: { status: 400, retryable: false, description: 'The archive holds no files.' },
   ARCHIVE_TOO_LARGE: { status: 413, retryable: false, description: 'The archive is larger than MAX_ARCHIVE_BYTES, or unpacks past MAX_EXTRACTED_BYTES or MAX_EXTRACTED_FILES.' },

@@ -13,6 +13,12 @@ export interface LogLine {
   line: string;
 }
 
+/** Part of a line: `continues` when the line goes on in the next part from the same source (it was cut before its end). */
+export interface LinePiece {
+  line: string;
+  continues: boolean;
+}
+
 /** A line longer than this is stored as several lines (never dropped). */
 export const maxLineLength = 16 * 1024;
 
@@ -44,24 +50,42 @@ export class LineSplitter {
   }
 
   push(chunk: string): string[] {
-    return this.lines.push(chunk).flatMap((raw) => finishLine(raw, this.maxLength));
+    return this.pushPieces(chunk).map((p) => p.line);
+  }
+
+  /**
+   * Like `push`, saying which lines are cuts of a longer one: whoever masks
+   * secrets must look across the cut (log-sink.ts holds back a window).
+   */
+  pushPieces(chunk: string): LinePiece[] {
+    return this.lines.pushParts(chunk).flatMap((part) => finishLine(part.text, part.whole, this.maxLength));
   }
 
   /** Returns what is left once the stream ended. */
   flush(): string[] {
-    return this.lines.flush().flatMap((raw) => finishLine(raw, this.maxLength));
+    return this.flushPieces().map((p) => p.line);
+  }
+
+  /** `flush`, as pieces (the last one never continues). */
+  flushPieces(): LinePiece[] {
+    return this.lines.flush().flatMap((raw) => finishLine(raw, true, this.maxLength));
   }
 }
 
-function finishLine(raw: string, maxLength: number): string[] {
+function finishLine(raw: string, whole: boolean, maxLength: number): LinePiece[] {
   let line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
   if (line.includes('\r')) {
     const segments = line.split('\r').filter((s) => s.length > 0);
     line = segments.at(-1) ?? '';
   }
+  const parts = cutLine(dropControls(line), maxLength);
+  return parts.map((part, i) => ({ line: part, continues: i < parts.length - 1 || !whole }));
+}
+
+/** A line without NULs and the other C0 controls but tab and ESC (colours): what Berth stores of it. */
+export function dropControls(line: string): string {
   // eslint-disable-next-line no-control-regex
-  line = line.replace(/[\u0000-\u0008\u000b-\u001a\u001c-\u001f\u007f]/g, '');
-  return cutLine(line, maxLength);
+  return line.replace(/[\u0000-\u0008\u000b-\u001a\u001c-\u001f\u007f]/g, '');
 }
 
 /** Cuts a line into pieces of at most `maxLength` characters (an empty line stays one line). */

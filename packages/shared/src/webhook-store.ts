@@ -13,6 +13,8 @@ export interface OutgoingDelivery {
   event: string;
   payload: Record<string, unknown>;
   url: string;
+  /** The webhook's project: its secret is sealed for it. */
+  project: string;
   secret_sealed: string;
 }
 
@@ -141,7 +143,7 @@ export class WebhookStore {
     return this.db
       .selectFrom('webhook_deliveries')
       .innerJoin('webhooks', 'webhooks.id', 'webhook_deliveries.webhook_id')
-      .select(['webhook_deliveries.id', 'webhook_deliveries.event', 'webhook_deliveries.payload', 'webhooks.url', 'webhooks.secret_sealed'])
+      .select(['webhook_deliveries.id', 'webhook_deliveries.event', 'webhook_deliveries.payload', 'webhooks.url', 'webhooks.project', 'webhooks.secret_sealed'])
       .where('webhook_deliveries.id', '=', deliveryId)
       .executeTakeFirst();
   }

@@ -3,6 +3,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { testAppsDir } from './archives.ts';
 import { isInFlight } from '@berth/shared/deployment-state';
+import type { DeploymentRow } from '@berth/shared/db';
+import type { NewDeployment } from '@berth/shared/deployment-store';
+import { enqueueDeployment } from '@berth/shared/jobs';
 import { multipartBody } from './http.ts';
 import { runtimeWait } from './runtime-wait.ts';
 import { waitFor } from './ports.ts';
@@ -57,4 +60,22 @@ export function releaseAppDir(version: string): string {
   cpSync(path.join(testAppsDir, 'release'), dir, { recursive: true });
   writeFileSync(path.join(dir, 'version.txt'), version);
   return dir;
+}
+
+/**
+ * A deployment row written straight to the database (one the API would not
+ * make: a foreign or misplaced sealed env), then queued for the stack's workers.
+ */
+export async function queueStoredDeployment(stack: Stack, input: NewDeployment): Promise<DeploymentRow> {
+  const row = await stack.db.store.create(input);
+  const { Queue } = await import('bullmq');
+  const { queuePrefix } = await import('@berth/shared/redis-keys');
+  const { createRedis } = await import('@berth/shared/redis');
+  const queue = new Queue('deployments', { connection: createRedis(stack.env.REDIS_URL!), prefix: queuePrefix(stack.instance) });
+  try {
+    await enqueueDeployment(queue as never, row.id);
+  } finally {
+    await queue.close();
+  }
+  return row;
 }

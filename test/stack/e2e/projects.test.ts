@@ -1,11 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { zipTestApp } from '@berth/testing/archives';
-import { releaseAppDir, settled } from '@berth/testing/deployments';
+import { queueStoredDeployment, releaseAppDir, settled } from '@berth/testing/deployments';
 import { multipartBody } from '@berth/testing/http';
 import { waitFor } from '@berth/testing/ports';
 import { instanceContainers, instanceImages } from '@berth/testing/stack';
-import { enqueueDeployment } from '@berth/shared/jobs';
 import { SecretBox } from '@berth/shared/secret-box';
 import { api, createProject, deployVersion, git, serving, stack, through, useReleaseStack } from './releases-setup.ts';
 
@@ -108,7 +107,7 @@ describe('projects and their sources', () => {
     expect(refused.body.error.code).toBe('SECRET_UNREADABLE');
     expect((await api('GET', '/api/projects/rekeyed')).status).toBe(409);
     // A deployment whose own snapshot does not open fails instead of hanging in flight.
-    const row = await stack.db.store.create({
+    const row = await queueStoredDeployment(stack, {
       id: `rk${randomBytes(5).toString('hex')}`,
       project: 'rekeyed',
       sourceType: 'archive',
@@ -118,12 +117,6 @@ describe('projects and their sources', () => {
       env: { SECRET_TOKEN: '' },
       envSealed: foreign,
     });
-    const { Queue } = await import('bullmq');
-    const { queuePrefix } = await import('@berth/shared/redis-keys');
-    const { createRedis } = await import('@berth/shared/redis');
-    const queue = new Queue('deployments', { connection: createRedis(stack.env.REDIS_URL!), prefix: queuePrefix(stack.instance) });
-    await enqueueDeployment(queue as never, row.id);
-    await queue.close();
     expect(await settled(stack, row.id)).toMatchObject({ status: 'failed', errorCode: 'SECRET_UNREADABLE' });
   }, 30_000);
 

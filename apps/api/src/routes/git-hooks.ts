@@ -8,7 +8,7 @@ import { BerthError } from '@berth/shared/errors';
 import { assertSafeGitRef } from '@berth/shared/git-url';
 import type { Logger } from '@berth/shared/logger';
 import type { ProjectStore } from '@berth/shared/project-store';
-import type { SecretBox } from '@berth/shared/secret-box';
+import { sealedPlace, type SecretBox } from '@berth/shared/secret-box';
 import { previewLabel } from '@berth/shared/branch-slug';
 import { hostUrl, type Urls } from '../deployment-view.ts';
 import { deliveryId, detectProvider, parsePush, verifySignature, type PushEvent } from '../git-push.ts';
@@ -96,7 +96,7 @@ async function verifiedDelivery(
   const provider = detectProvider(headers);
   // An unknown project and a wrong signature look the same from outside.
   const project = await projects.get(projectName);
-  const secret = project?.hook_secret_sealed ? secrets.open(project.hook_secret_sealed).secret : undefined;
+  const secret = project?.hook_secret_sealed ? secrets.open(project.hook_secret_sealed, sealedPlace(project.name, 'hookSecret')).secret : undefined;
   const signed = verifySignature(provider, headers, raw, secret ?? decoySecret);
   if (!project || !secret || !signed) {
     throw new BerthError('UNAUTHORIZED', 'the delivery is not signed with this project\'s hook secret');

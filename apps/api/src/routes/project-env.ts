@@ -1,12 +1,14 @@
 import { BerthError } from '@berth/shared/errors';
 import type { ProjectRow } from '@berth/shared/db';
 import type { EnvLane, ProjectStore } from '@berth/shared/project-store';
-import type { SecretBox } from '@berth/shared/secret-box';
+import { sealedPlace, type SecretBox } from '@berth/shared/secret-box';
 import { envPatchBody, envPatchSchema, envPutBody, envPutSchema, nameParams } from '../project-input.ts';
 import { bodyOf } from '../zod-body.ts';
 import { envKeysOf } from '../project-view.ts';
 import type { ApiInstance } from './api-plugin.ts';
 import { errorResponses } from './error-schema.ts';
+
+const previewKinds = { env: 'previewEnv', buildEnv: 'previewBuildEnv' } as const;
 
 export interface ProjectEnvRoutesOptions {
   projects: Pick<ProjectStore, 'mustGet' | 'changeEnv'>;
@@ -39,7 +41,10 @@ function envRoutes(app: ApiInstance, { projects, secrets }: ProjectEnvRoutesOpti
       ? { envKeys: k.env.sort(), buildEnvKeys: k.buildEnv.sort() }
       : { envKeys: k.previewEnv.sort(), buildEnvKeys: k.previewBuildEnv.sort() };
   };
-  const sealOrNull = (env: Record<string, string>) => (Object.keys(env).length ? secrets.seal(env) : null);
+  // Each lane's values are bound to their own place: a preview env value cannot be moved into production's.
+  const place = (project: string, kind: 'env' | 'buildEnv') => sealedPlace(project, lane === 'production' ? kind : previewKinds[kind]);
+  const sealOrNull = (project: string, kind: 'env' | 'buildEnv', env: Record<string, string>) =>
+    Object.keys(env).length ? secrets.seal(env, place(project, kind)) : null;
 
   app.get(path, { config: read, schema }, async (request) => keys(await projects.mustGet(request.params.name)));
 
@@ -50,7 +55,10 @@ function envRoutes(app: ApiInstance, { projects, secrets }: ProjectEnvRoutesOpti
       const body = bodyOf(envPutSchema, request);
       const row = await projects.changeEnv(
         request.params.name,
-        () => ({ env: sealOrNull(body.env), ...(body.buildEnv ? { buildEnv: sealOrNull(body.buildEnv) } : {}) }),
+        () => ({
+          env: sealOrNull(request.params.name, 'env', body.env),
+          ...(body.buildEnv ? { buildEnv: sealOrNull(request.params.name, 'buildEnv', body.buildEnv) } : {}),
+        }),
         lane,
       );
       return keys(row);
@@ -62,20 +70,20 @@ function envRoutes(app: ApiInstance, { projects, secrets }: ProjectEnvRoutesOpti
     { config: deploy, schema: { ...schema, body: envPatchBody } },
     async (request) => {
       const body = bodyOf(envPatchSchema, request);
-      const merge = (sealed: string | null, patch: Record<string, string | null> | undefined) => {
-        const next = { ...(sealed ? secrets.open(sealed) : {}) };
+      const merge = (kind: 'env' | 'buildEnv', sealed: string | null, patch: Record<string, string | null> | undefined) => {
+        const next = { ...(sealed ? secrets.open(sealed, place(request.params.name, kind)) : {}) };
         for (const [k, v] of Object.entries(patch ?? {})) {
           if (v === null) delete next[k];
           else next[k] = v;
         }
         if (Object.keys(next).length > 200) throw new BerthError('VALIDATION_FAILED', 'at most 200 env variables');
-        return sealOrNull(next);
+        return sealOrNull(request.params.name, kind, next);
       };
       const row = await projects.changeEnv(
         request.params.name,
         (current) => ({
-          ...(body.env ? { env: merge(current.env, body.env) } : {}),
-          ...(body.buildEnv ? { buildEnv: merge(current.buildEnv, body.buildEnv) } : {}),
+          ...(body.env ? { env: merge('env', current.env, body.env) } : {}),
+          ...(body.buildEnv ? { buildEnv: merge('buildEnv', current.buildEnv, body.buildEnv) } : {}),
         }),
         lane,
       );

@@ -3,7 +3,7 @@ import type { DeploymentStore } from '@berth/shared/deployment-store';
 import { isFinal } from '@berth/shared/deployment-state';
 import type { ProjectRow } from '@berth/shared/db';
 import type { ProjectStore } from '@berth/shared/project-store';
-import type { SecretBox } from '@berth/shared/secret-box';
+import { sealedPlace, type SecretBox } from '@berth/shared/secret-box';
 import type { ConcurrencyLimit } from '../concurrency-limit.ts';
 import type { ApiConfig } from '../config.ts';
 import { assertProjectName } from '../deployment-input.ts';
@@ -79,10 +79,10 @@ function createRoute(app: ApiInstance, { projects, secrets, config }: ProjectRou
       const hookSecret = newSigningSecret('hooksec');
       const row = await projects.create({
         name: body.name,
-        hookSecretSealed: secrets.seal({ secret: hookSecret }),
+        hookSecretSealed: secrets.seal({ secret: hookSecret }, sealedPlace(body.name, 'hookSecret')),
         ...(await checkSettings(body, config)),
-        envSealed: body.env && Object.keys(body.env).length ? secrets.seal(body.env) : null,
-        buildEnvSealed: body.buildEnv && Object.keys(body.buildEnv).length ? secrets.seal(body.buildEnv) : null,
+        envSealed: body.env && Object.keys(body.env).length ? secrets.seal(body.env, sealedPlace(body.name, 'env')) : null,
+        buildEnvSealed: body.buildEnv && Object.keys(body.buildEnv).length ? secrets.seal(body.buildEnv, sealedPlace(body.name, 'buildEnv')) : null,
       });
       request.log.info({ project: row.name }, 'project created');
       return reply.status(201).header('location', `/api/projects/${row.name}`).send({ ...(await detail(row)), hookSecret });
@@ -115,7 +115,7 @@ function changeRoutes(app: ApiInstance, { projects, secrets, replicas, config }:
     async (request) => {
       const row = await projects.mustGet(request.params.name);
       const hookSecret = newSigningSecret('hooksec');
-      await projects.setHookSecret(row.name, secrets.seal({ secret: hookSecret }));
+      await projects.setHookSecret(row.name, secrets.seal({ secret: hookSecret }, sealedPlace(row.name, 'hookSecret')));
       request.log.info({ project: row.name }, 'hook secret rotated');
       return { hookUrl: projectView(row, config, { env: [], buildEnv: [] }).hookUrl, hookSecret };
     },

@@ -1,7 +1,7 @@
 import type { FromSchema } from 'json-schema-to-ts';
 import { z } from '@berth/shared/config';
 import type { ProjectStore } from '@berth/shared/project-store';
-import type { SecretBox } from '@berth/shared/secret-box';
+import { sealedPlace, type SecretBox } from '@berth/shared/secret-box';
 import { webhookEvents } from '@berth/shared/webhook-outbox';
 import type { WebhookDeliveryRow, WebhookRow, WebhookStore } from '@berth/shared/webhook-store';
 import { newSigningSecret } from '@berth/shared/webhook-signature';
@@ -118,7 +118,7 @@ function hookRoutes(app: ApiInstance, { webhooks, projects, secrets, config }: W
       // Checked now, and again before every delivery (a name may resolve elsewhere later).
       await resolveWebhookTarget(body.url, { allowPrivate: config.WEBHOOK_ALLOW_PRIVATE_HOSTS });
       const secret = newSigningSecret('whsec');
-      const row = await webhooks.create(project.name, { url: body.url, events: body.events, secretSealed: secrets.seal({ secret }) });
+      const row = await webhooks.create(project.name, { url: body.url, events: body.events, secretSealed: secrets.seal({ secret }, sealedPlace(project.name, 'webhookSecret')) });
       return reply.status(201).send({ ...webhookView(row), secret });
     },
   );

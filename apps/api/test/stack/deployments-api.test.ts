@@ -8,6 +8,7 @@ import { createRedis } from '@berth/shared/redis';
 import { ArchiveStore } from '@berth/shared/archive-store';
 import { decodeEvent, type BerthEvent } from '@berth/shared/events';
 import { createLogger } from '@berth/shared/logger';
+import { sealedPlace } from '@berth/shared/secret-box';
 import { buildApp } from '@berth/api/app';
 import { BullDeploymentQueue } from '@berth/api/deployment-queue';
 import { zipEntries, zipTestApp } from '@berth/testing/archives';
@@ -66,7 +67,8 @@ describe('POST /api/deployments', () => {
     const sealed = rows.get(withEnv.id)!;
     expect(sealed.env).toEqual({ TOKEN: '' });
     expect(sealed.env_sealed).not.toContain('hunter2');
-    expect(stack.apiDeps().secrets.openOr(sealed.env_sealed, sealed.env)).toEqual({ TOKEN: 'hunter2' });
+    // Sealed for its project's env (issue 24, door 11): it opens there.
+    expect(stack.apiDeps().secrets.openOr(sealed.env_sealed, sealed.env, sealedPlace(sealed.project, 'env'))).toEqual({ TOKEN: 'hunter2' });
     const empty = rows.get(without.id)!;
     expect(empty).toMatchObject({ env: {}, env_sealed: null });
     expect(stack.apiDeps().secrets.openOr(empty.env_sealed, empty.env)).toEqual({});

@@ -1,21 +1,23 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { ProjectRow } from '@berth/shared/db';
-import { SecretBox } from '@berth/shared/secret-box';
+import { SecretBox, sealedPlace, type SealedKind } from '@berth/shared/secret-box';
 import { releaseEnvOf, type EnvSources } from '../../src/release-env.ts';
 import { releaseOf } from '../../src/release-inputs.ts';
 
 // Which env a new deployment is made with: production's for a release, the preview env for a preview
 // (issue 25: pushing to a branch must not hand out production's secrets).
 const secrets = new SecretBox(randomBytes(32));
-const seal = (env: Record<string, string>) => secrets.seal(env);
+/** Sealed where the project `shop` keeps that kind of env (values are bound to their place). */
+const seal = (env: Record<string, string>, kind: SealedKind = 'env') => secrets.seal(env, sealedPlace('shop', kind));
 
 function project(over: Partial<EnvSources> = {}): EnvSources {
   return {
+    name: 'shop',
     env_sealed: seal({ DATABASE_URL: 'postgres://prod', SHARED: 'prod' }),
-    build_env_sealed: seal({ NPM_TOKEN: 'prod-npm' }),
-    preview_env_sealed: seal({ SHARED: 'preview', PREVIEW_ONLY: '1' }),
-    preview_build_env_sealed: seal({ NPM_TOKEN: 'preview-npm' }),
+    build_env_sealed: seal({ NPM_TOKEN: 'prod-npm' }, 'buildEnv'),
+    preview_env_sealed: seal({ SHARED: 'preview', PREVIEW_ONLY: '1' }, 'previewEnv'),
+    preview_build_env_sealed: seal({ NPM_TOKEN: 'preview-npm' }, 'previewBuildEnv'),
     previews_inherit_env: false,
     ...over,
   };
@@ -49,6 +51,11 @@ describe('releaseEnvOf', () => {
 
   it('previewsInheritEnv changes nothing for a release', () => {
     expect(releaseEnvOf(project({ previews_inherit_env: true }), true, secrets).env).toEqual({ DATABASE_URL: 'postgres://prod', SHARED: 'prod' });
+  });
+
+  it("a value sealed for one lane does not open in the other's column (each is bound to its place)", () => {
+    const moved = project({ env_sealed: project().preview_env_sealed });
+    expect(() => releaseEnvOf(moved, true, secrets)).toThrow(expect.objectContaining({ code: 'SECRET_MISPLACED' }));
   });
 
   it('no project yet (its first deployment makes it): an empty env either way', () => {

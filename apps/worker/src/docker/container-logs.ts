@@ -1,5 +1,5 @@
 import type Docker from 'dockerode';
-import { LineSplitter, maxRawLineLength } from '@berth/shared/log-line';
+import { LineSplitter } from '@berth/shared/log-line';
 import type { FollowLogsOptions } from './container-runtime.ts';
 import { statusCode, unavailable } from './docker-errors.ts';
 import { DockerFrameDemuxer } from './docker-frames.ts';
@@ -45,9 +45,13 @@ export class ContainerLogs {
   }
 }
 
-/** Splits Docker's multiplexed (Tty: false) log format, already complete in memory, into text lines. */
+/**
+ * Splits Docker's multiplexed (Tty: false) log format, already complete in
+ * memory, into text lines. Lines are kept whole however long (the buffer is
+ * in memory anyway): the log sink masks secrets, then cuts them.
+ */
 export function demuxToLines(raw: Buffer): string[] {
-  const splitter = new LineSplitter(maxRawLineLength);
+  const splitter = new LineSplitter(Number.POSITIVE_INFINITY);
   const lines = new DockerFrameDemuxer().push(raw).flatMap((frame) => splitter.push(frame.payload.toString('utf8')));
   lines.push(...splitter.flush());
   return lines;

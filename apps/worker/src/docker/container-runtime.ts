@@ -19,7 +19,8 @@ export interface BuildImageOptions {
   closeHostToNetwork?: boolean;
   timeoutMs: number;
   signal: AbortSignal;
-  onLine: (line: string) => void;
+  /** Each output line; `continues` (given for the build's output, not for the daemon's status lines) when it is a cut of a longer line whose next piece comes next. */
+  onLine: (line: string, continues?: boolean) => void;
   /** Build arguments (the project's build env): Dockerfile ARGs see them. */
   buildArgs?: Record<string, string>;
   limits: BuildLimits;
@@ -101,12 +102,20 @@ export interface OwnedContainer extends RunningContainer {
   running: boolean;
 }
 
+/** A line of a container's output, or a cut of one (`continues`: its next piece from `source` comes next). */
+export interface RuntimeLine {
+  ts: string;
+  line: string;
+  source?: 'stdout' | 'stderr';
+  continues?: boolean;
+}
+
 export interface FollowLogsOptions {
   /** Only output after this time (Unix seconds); 0 for everything. */
   sinceSeconds: number;
   signal: AbortSignal;
   /** One call per line, in order, with the engine's timestamp (ISO, microsecond precision). */
-  onLine: (line: { ts: string; line: string }) => void;
+  onLine: (line: RuntimeLine) => void;
 }
 
 /** What happened to one of this installation's containers, as the engine reported it. */

@@ -129,7 +129,7 @@ class BuildOutput {
   readonly layers: string[] = [];
   private nextIsCached = false;
 
-  constructor(private readonly onLine: (line: string) => void) {}
+  constructor(private readonly onLine: (line: string, continues?: boolean) => void) {}
 
   async read(stream: NodeJS.ReadableStream): Promise<void> {
     for await (const chunk of stream as AsyncIterable<Buffer>) {
@@ -140,7 +140,7 @@ class BuildOutput {
 
   /** After the stream ended: the last partial line, then the failure the daemon reported. */
   finish(): void {
-    for (const line of this.output.flush()) this.onLine(line);
+    for (const piece of this.output.flushPieces()) this.onLine(piece.line, piece.continues);
     if (this.failure && cacheChangedUnderBuild(this.failure.message)) {
       // A cache layer this build stood on was removed meanwhile (another deployment's image went
       // away between two steps): not the app's fault, and another attempt rebuilds the layer.
@@ -167,7 +167,7 @@ class BuildOutput {
         if (!this.nextIsCached) this.layers.push(id);
         this.nextIsCached = false;
       }
-      for (const line of this.output.push(event.stream)) this.onLine(line);
+      for (const piece of this.output.pushPieces(event.stream)) this.onLine(piece.line, piece.continues);
     }
     if (event.status) this.onLine(event.status);
     if (event.error) this.failure = { message: event.errorDetail?.message ?? event.error, code: event.errorDetail?.code };

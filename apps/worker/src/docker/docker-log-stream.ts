@@ -25,8 +25,8 @@ export async function readTimestampedLines(stream: NodeJS.ReadableStream, option
     const stamp = space > 0 ? microsecondStamp(payload.slice(0, space)) : undefined;
     const stamped = stamp !== undefined;
     const ts = stamp ?? nowStamp();
-    const lines = output.splitter.push(stamped ? payload.slice(space + 1) : payload);
-    lines.forEach((line, i) => options.onLine({ ts: i === 0 ? (output.ts ?? ts) : ts, line }));
+    const lines = output.splitter.pushPieces(stamped ? payload.slice(space + 1) : payload);
+    lines.forEach((piece, i) => options.onLine({ ts: i === 0 ? (output.ts ?? ts) : ts, source: kind, ...piece }));
     output.ts = !output.splitter.hasPending ? undefined : lines.length > 0 ? ts : (output.ts ?? ts);
   };
   const demuxer = new DockerFrameDemuxer();
@@ -37,8 +37,8 @@ export async function readTimestampedLines(stream: NodeJS.ReadableStream, option
   } catch (err) {
     if (!options.signal.aborted) throw unavailable(err, 'following container logs');
   }
-  for (const output of Object.values(outputs)) {
+  for (const [kind, output] of Object.entries(outputs)) {
     const ts = output.ts ?? nowStamp();
-    for (const line of output.splitter.flush()) options.onLine({ ts, line });
+    for (const piece of output.splitter.flushPieces()) options.onLine({ ts, source: kind as 'stdout' | 'stderr', ...piece });
   }
 }

@@ -6,7 +6,7 @@ import { BerthError } from '@berth/shared/errors';
 import type { Logger } from '@berth/shared/logger';
 import { createRedis } from '@berth/shared/redis';
 import { queuePrefix } from '@berth/shared/redis-keys';
-import type { SecretBox } from '@berth/shared/secret-box';
+import { sealedPlace, type SecretBox } from '@berth/shared/secret-box';
 import { berthSignature } from '@berth/shared/webhook-signature';
 import type { WebhookStore } from '@berth/shared/webhook-store';
 import { resolveWebhookTarget, type ResolvedTarget } from '@berth/shared/webhook-target';
@@ -108,7 +108,7 @@ export class WebhookSender {
     let permanent = false;
     try {
       const target = await resolveWebhookTarget(row.url, { allowPrivate: options.allowPrivate });
-      const secret = secrets.open(row.secret_sealed).secret!;
+      const secret = secrets.open(row.secret_sealed, sealedPlace(row.project, 'webhookSecret')).secret!;
       result = await post(target, body, {
         'content-type': 'application/json',
         'user-agent': 'Berth-Webhooks/1',

@@ -23,18 +23,19 @@ describe('SecretBox', () => {
     const env = { DATABASE_URL: 'postgres://u:hunter2@db/x', EMPTY: '', UNICODE: 'ключ 🔑' };
     const sealed = box.seal(env);
     expect(sealed).not.toContain('hunter2');
-    expect(sealed.startsWith('v1.')).toBe(true);
+    // v2 since issue 24 (door 11): a key id and a place; v1 values still open (sealed-values.test.ts).
+    expect(sealed.startsWith(`v2.${box.keyId}.`)).toBe(true);
     expect(box.open(sealed)).toEqual(env);
     expect(box.seal(env)).not.toBe(sealed); // a fresh nonce each time
   });
 
-  it('refuses a tampered value, another key, and an unknown format with SECRET_UNREADABLE', () => {
+  it('refuses a tampered value (SECRET_MISPLACED: altered in the database), another key, and an unknown format (SECRET_UNREADABLE)', () => {
     const sealed = box.seal({ A: 'secret-value' });
     const parts = sealed.split('.');
-    const flipped = Buffer.from(parts[3]!, 'base64url');
+    const flipped = Buffer.from(parts[4]!, 'base64url');
     flipped[0] = flipped[0]! ^ 1;
-    const tampered = [...parts.slice(0, 3), flipped.toString('base64url')].join('.');
-    expect(() => box.open(tampered)).toThrow(expect.objectContaining({ code: 'SECRET_UNREADABLE' }));
+    const tampered = [...parts.slice(0, 4), flipped.toString('base64url')].join('.');
+    expect(() => box.open(tampered)).toThrow(expect.objectContaining({ code: 'SECRET_MISPLACED' }));
     expect(() => new SecretBox(randomBytes(32)).open(sealed)).toThrow(expect.objectContaining({ code: 'SECRET_UNREADABLE' }));
     expect(() => box.open('v0.a.b.c')).toThrow(expect.objectContaining({ code: 'SECRET_UNREADABLE' }));
   });
