@@ -21,6 +21,7 @@ import type { DeploymentLifecycle } from '@berth/shared/deployment-lifecycle';
 import { installAuth, type AccessDeps } from './auth.ts';
 import type { TokenCache } from './token-cache.ts';
 import { accessDeps } from './access/access-deps.ts';
+import { streamCredentialChecks } from './access/stream-credentials.ts';
 import type { OwnedTokenCheck } from './access/token-owners.ts';
 import { MemberStore } from '@berth/shared/accounts/member-store';
 import { tokenRoutes } from './routes/tokens.ts';
@@ -95,7 +96,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // Long-lived SSE responses would hold close() forever: end them first.
   const streams = new OpenStreams(deps.config.MAX_EVENT_STREAMS_PER_TOKEN);
   deps.metrics.countStreams(() => streams.size);
-  const recheck = watchStreamTokens(streams, deps.tokens, deps.config.TOKEN_RECHECK_MS, deps.logger);
+  const recheck = watchStreamTokens(streams, streamCredentialChecks(deps.db, deps.tokens), deps.config.TOKEN_RECHECK_MS, deps.logger);
   const revoked = (tokenId: string) => {
     tokenCache.forget(tokenId);
     streams.endForToken(tokenId);
@@ -192,15 +193,18 @@ async function registerRoutes(
  * of open streams periodically, so one revoked through any API process stops
  * streaming within `everyMs` (the revoking process ends them at once).
  */
-function watchStreamTokens(streams: OpenStreams, tokens: TokenStore, everyMs: number, logger: Logger): NodeJS.Timeout {
+function watchStreamTokens(
+  streams: OpenStreams,
+  stillValid: (keys: readonly string[]) => Promise<Set<string>>,
+  everyMs: number,
+  logger: Logger,
+): NodeJS.Timeout {
   let checking = false;
   const timer = setInterval(() => {
-    // API tokens only: a deploy key's or a session's streams end with the process (or the client).
-    const ids = streams.tokenIds().filter((id) => id.startsWith('tok_'));
+    const ids = streams.tokenIds();
     if (checking || ids.length === 0) return;
     checking = true;
-    tokens
-      .stillValid(ids)
+    stillValid(ids)
       .then((valid) => {
         for (const id of ids) if (!valid.has(id)) streams.endForToken(id);
       })

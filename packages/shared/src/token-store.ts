@@ -82,14 +82,15 @@ export class TokenStore {
     return { ok: true, token: toInfo(row) };
   }
 
-  /** Of these token ids, the ones that still exist and are not revoked. */
-  async stillValid(ids: readonly string[]): Promise<Set<string>> {
+  /** Of these token ids, the ones that still exist, are not revoked and have not expired. */
+  async stillValid(ids: readonly string[], now: Date = new Date()): Promise<Set<string>> {
     if (ids.length === 0) return new Set();
     const rows = await this.db
       .selectFrom('api_tokens')
       .select('id')
       .where('id', 'in', ids)
       .where('revoked_at', 'is', null)
+      .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', now)]))
       .execute();
     return new Set(rows.map((r) => r.id));
   }

@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DeployKeyStore } from '@berth/shared/accounts/deploy-key-store';
 import { SessionStore, sessionCookieName } from '@berth/shared/accounts/session-store';
+import { SseClient } from '@berth/testing/http';
+import { waitFor } from '@berth/testing/ports';
 import { startStack, type Stack } from '@berth/testing/stack';
 import { makeAccessWorld, walkProject, type AccessWorld } from './access-fixtures.ts';
 
@@ -8,7 +10,7 @@ import { makeAccessWorld, walkProject, type AccessWorld } from './access-fixture
 let stack: Stack;
 let world: AccessWorld;
 beforeAll(async () => {
-  stack = await startStack({ workers: 0, router: false, env: { DEPLOY_RATE_LIMIT: '100000' } });
+  stack = await startStack({ workers: 0, router: false, env: { DEPLOY_RATE_LIMIT: '100000', TOKEN_RECHECK_MS: '200' } });
   world = await makeAccessWorld(stack, 'creds');
 });
 afterAll(async () => {
@@ -47,6 +49,24 @@ describe('the session cookie', () => {
       expect(res.json().error.code).toBe('UNAUTHORIZED');
       expect((await stack.api.inject({ method: 'GET', url: '/healthz', headers })).statusCode).toBe(200);
     }
+  });
+});
+
+describe('open event streams', () => {
+  it('end within TOKEN_RECHECK_MS once their session is signed out or their deploy key revoked', async () => {
+    const sessions = new SessionStore(stack.db.db);
+    const session = await sessions.create(world.byName('viewer').userId!);
+    const keys = new DeployKeyStore(stack.db.db);
+    const key = await keys.create(walkProject, 'watcher', null);
+    const open = (headers: Record<string, string>) => SseClient.open(`${stack.apiUrl}/api/events`, { headers });
+    const bySession = await open({ authorization: '', cookie: `${sessionCookieName}=${session.secret}` });
+    const byKey = await open(bearer(key.key));
+    const kept = await open(world.byName('viewer').headers());
+    await sessions.revoke(session.secret);
+    await keys.revoke(walkProject, key.info.id);
+    await waitFor('the signed-out session’s and the revoked key’s streams to end', () => bySession.ended && byKey.ended, 5000);
+    expect(kept.ended).toBe(false);
+    kept.close();
   });
 });
 

@@ -86,7 +86,7 @@ async function identifySession(request: FastifyRequest, secret: string, sources:
   if (csrf) throw new BerthError('FORBIDDEN', csrf);
   const { user } = result;
   const projects = await sources.members.rolesOf(user.id);
-  return { caller: sessionCaller({ id: user.id, email: user.email, role: user.role, projects }), credentialKey: `session:${user.id}`, person: { id: user.id, email: user.email } };
+  return { caller: sessionCaller({ id: user.id, email: user.email, role: user.role, projects }), credentialKey: `session:${result.session.idHash}`, person: { id: user.id, email: user.email } };
 }
 
 function refusal(reason: 'unknown' | 'revoked' | 'expired' | 'disabled', what: string): BerthError {

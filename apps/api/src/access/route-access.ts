@@ -32,7 +32,7 @@ declare module 'fastify' {
     caller: Caller;
     /**
      * What open event streams are counted and ended by: the token or deploy
-     * key id, or `session:<user id>`; undefined for anonymous callers.
+     * key id, or `session:<session id hash>`; undefined for anonymous callers.
      */
     credentialKey?: string;
     /** The person behind the caller: the signed-in user, or a personal token's owner (undefined for instance tokens, deploy keys, anonymous). */
