@@ -52,7 +52,8 @@ export function sessionCookie(header: string | undefined): string | undefined {
   if (!header) return undefined;
   for (const part of header.split(';')) {
     const eq = part.indexOf('=');
-    if (eq !== -1 && part.slice(0, eq).trim() === sessionCookieName) return decodeURIComponent(part.slice(eq + 1).trim()) || undefined;
+    // As sent, not percent-decoded: the secret is base64url, and a malformed escape must not throw.
+    if (eq !== -1 && part.slice(0, eq).trim() === sessionCookieName) return part.slice(eq + 1).trim() || undefined;
   }
   return undefined;
 }

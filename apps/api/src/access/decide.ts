@@ -66,3 +66,12 @@ export function assertMay(request: FastifyRequest, action: Action, project?: str
 export function callerMay(request: FastifyRequest, action: Action, project?: string): boolean {
   return may(request.caller.principal, action, project) === 'allow';
 }
+
+/**
+ * Whose deploy budget (DEPLOY_RATE_LIMIT) a request spends: a person's, shared
+ * by all their sessions and personal tokens (signing in again buys no more);
+ * else the instance token's or deploy key's own.
+ */
+export function rateKey(request: FastifyRequest): string {
+  return request.person ? `user:${request.person.id}` : request.credentialKey!;
+}

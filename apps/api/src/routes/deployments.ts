@@ -12,7 +12,7 @@ import { GroupCommit } from '../group-commit.ts';
 import type { FastifyRequest } from 'fastify';
 import type { MemberStore } from '@berth/shared/accounts/member-store';
 import { assertMay, callerMay } from '../auth.ts';
-import { missingProject } from '../access/decide.ts';
+import { missingProject, rateKey } from '../access/decide.ts';
 import { makeCreatorAdmin } from '../access/creator.ts';
 import type { Releases } from '../releases.ts';
 import type { RateLimiter } from '../rate-limiter.ts';
@@ -87,7 +87,7 @@ function createRoute(app: ApiInstance, { projects, releases, uploads, limiter, m
   // validator (deployment-input.ts) checks both ways alike, with the same messages.
   const schema = { response: { 202: deploymentViewSchema, ...errorResponses } } as const;
   app.post('/api/deployments', { config: create, schema }, async (request, reply) => {
-    const allowed = limiter.take(request.credentialKey!);
+    const allowed = limiter.take(rateKey(request));
     // An archive is received only once the limiter allowed the request (a refused one takes no upload
     // slot); a JSON body is here already, and is checked, and its project read, during the limiter's
     // round trip, whose refusal still comes first.
@@ -180,7 +180,7 @@ function releaseRoutes(app: ApiInstance, { releases, limiter, config }: Deployme
     '/api/deployments/:id/redeploy',
     { config: onDeployment('deployment.redeploy'), schema: { params: idParams, response: { 202: deploymentViewSchema, ...errorResponses } } },
     async (request, reply) => {
-      await limiter.take(request.credentialKey!);
+      await limiter.take(rateKey(request));
       const row = await releases.redeploy(request.params.id);
       return reply.status(202).header('location', `/api/deployments/${row.id}`).send(deploymentView(row, config));
     },

@@ -16,6 +16,7 @@ import { readMultipart } from './deployment-upload.ts';
 import { errorResponses } from './error-schema.ts';
 import { refuseLocalGitHost } from './git-host.ts';
 import { bodyOf } from '../zod-body.ts';
+import { rateKey } from '../access/decide.ts';
 
 export interface ProjectReleaseRoutesOptions {
   projects: Pick<ProjectStore, 'mustGet'>;
@@ -38,7 +39,7 @@ export function projectReleaseRoutes(app: ApiInstance, { projects, releases, lim
     { config: deploy, schema: { params: nameParams, response: { 202: deploymentViewSchema, ...errorResponses } } },
     async (request, reply) => {
       const project = await projects.mustGet(request.params.name);
-      await limiter.take(request.credentialKey!);
+      await limiter.take(rateKey(request));
       const asked = request.isMultipart() ? await archiveDeploy(request, project, uploads) : await gitDeploy(request.body, project, config);
       const row = await releases.deployProject(project, { project: project.name, ...asked });
       request.log.info({ deploymentId: row.id, project: project.name, source: row.source_type }, 'deployment queued');
@@ -58,7 +59,7 @@ export function projectReleaseRoutes(app: ApiInstance, { projects, releases, lim
     },
     async (request, reply) => {
       const body = bodyOf(rollbackSchema, request);
-      await limiter.take(request.credentialKey!);
+      await limiter.take(rateKey(request));
       const { deployment, switched } = await releases.rollback(request.params.name, body.deploymentId);
       return reply
         .status(switched ? 200 : 202)
