@@ -13,9 +13,9 @@ export interface ProjectEnvRoutesOptions {
   secrets: SecretBox;
 }
 
-/** The names only (values are never shown); changing them is an admin's. */
+/** Reading shows the names only (values are never shown); changing them is a project admin's (`deploy` is the routes' old name for it). */
 const read = { action: 'project.read', project: 'param' } as const;
-const update = { action: 'project.env.update', project: 'param' } as const;
+const deploy = { action: 'project.env.update', project: 'param' } as const;
 const envKeysSchema = {
   type: 'object',
   properties: { envKeys: { type: 'array', items: { type: 'string' } }, buildEnvKeys: { type: 'array', items: { type: 'string' } } },
@@ -36,7 +36,7 @@ export function projectEnvRoutes(app: ApiInstance, { projects, secrets }: Projec
 
   app.put(
     '/api/projects/:name/env',
-    { config: update, schema: { ...schema, body: envPutBody } },
+    { config: deploy, schema: { ...schema, body: envPutBody } },
     async (request) => {
       const body = bodyOf(envPutSchema, request);
       const row = await projects.changeEnv(request.params.name, () => ({
@@ -49,7 +49,7 @@ export function projectEnvRoutes(app: ApiInstance, { projects, secrets }: Projec
 
   app.patch(
     '/api/projects/:name/env',
-    { config: update, schema: { ...schema, body: envPatchBody } },
+    { config: deploy, schema: { ...schema, body: envPatchBody } },
     async (request) => {
       const body = bodyOf(envPatchSchema, request);
       const merge = (sealed: string | null, patch: Record<string, string | null> | undefined) => {
