@@ -49,15 +49,18 @@ function adopt(request: FastifyRequest, who: Identified): void {
   request.person = who.person;
 }
 
-/** On a public route a caller is whoever they are if that can be told, else anonymous: a stale cookie does not break signing in. */
+/**
+ * On a public route a caller is whoever they are if that can be told, else
+ * anonymous: a stale cookie does not break signing in, and a database that is
+ * away does not fail /healthz for a probe that happens to send a token.
+ */
 async function identifyIfPossible(request: FastifyRequest, deps: AccessDeps): Promise<void> {
   try {
     const credential = presentedCredential(request);
     if (credential.kind === 'none') return;
-    const who = await identify(request, credential, deps);
-    adopt(request, who);
+    adopt(request, await identify(request, credential, deps));
   } catch (err) {
-    if (!(err instanceof BerthError)) throw err;
+    request.log.debug({ err }, 'a credential on a public route was not accepted; answering as anonymous');
   }
 }
 
