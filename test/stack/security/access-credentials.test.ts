@@ -117,6 +117,25 @@ describe('deploy keys', () => {
   });
 });
 
+describe('deploying', () => {
+  it('refuses a caller who can deploy nowhere before it reads the archive (403), and a deploy key a new project (404)', async () => {
+    const { token } = await world.tokens.create('read-only', 'read', undefined, { ownerUserId: world.byName('viewer').userId! });
+    const boundary = 'berth-test-boundary';
+    const body = [`--${boundary}`, 'Content-Disposition: form-data; name="projectArchive"; filename="app.tar.gz"', 'Content-Type: application/gzip', '', 'x'.repeat(64 * 1024), `--${boundary}--`, ''].join('\r\n');
+    const res = await stack.api.inject({
+      method: 'POST',
+      url: '/api/deployments',
+      headers: { ...bearer(token), 'content-type': `multipart/form-data; boundary=${boundary}` },
+      payload: body,
+    });
+    expect(res.statusCode, res.body).toBe(403);
+    expect(res.json().error.message).toMatch(/^project.create needs/);
+    const key = world.byName('deploy key').headers();
+    const fresh = await stack.api.inject({ method: 'POST', url: '/api/deployments', headers: key, payload: { name: 'not-made-yet', gitUrl: 'https://example.com/a.git' } });
+    expect(fresh.json()).toEqual({ error: { code: 'NOT_FOUND', message: 'project not-made-yet does not exist' } });
+  });
+});
+
 describe('making a project', () => {
   it('makes a person its admin (with a session, or with a personal token that sees it at once); an instance token makes nobody admin', async () => {
     const member = world.byName('viewer');

@@ -1,4 +1,4 @@
-import { visibleProjects, type Action } from '@berth/shared/accounts/policy';
+import { may, visibleProjects, type Action } from '@berth/shared/accounts/policy';
 import { deploymentStatuses } from '@berth/shared/deployment-state';
 import type { DeploymentLifecycle } from '@berth/shared/deployment-lifecycle';
 import type { DeploymentStore } from '@berth/shared/deployment-store';
@@ -87,6 +87,7 @@ function createRoute(app: ApiInstance, { projects, releases, uploads, limiter, m
   // validator (deployment-input.ts) checks both ways alike, with the same messages.
   const schema = { response: { 202: deploymentViewSchema, ...errorResponses } } as const;
   app.post('/api/deployments', { config: create, schema }, async (request, reply) => {
+    assertMayDeploySomewhere(request);
     const allowed = limiter.take(rateKey(request));
     // An archive is received only once the limiter allowed the request (a refused one takes no upload
     // slot); a JSON body is here already, and is checked, and its project read, during the limiter's
@@ -112,6 +113,20 @@ function createRoute(app: ApiInstance, { projects, releases, uploads, limiter, m
       .header('location', `/api/deployments/${id}`)
       .send(deploymentView(row, config));
   });
+}
+
+/**
+ * Before anything is received (an archive upload is up to MAX_ARCHIVE_BYTES):
+ * a caller who can deploy nowhere, and make no project, is refused at once
+ * (a read token, a viewer's token of scope deploy that made no project...).
+ */
+function assertMayDeploySomewhere(request: FastifyRequest): void {
+  const principal = request.caller.principal;
+  if (may(principal, 'project.create') === 'allow') return;
+  const visible = visibleProjects(principal);
+  // 'all': an owner-level caller, the same in every project (any name stands for them all).
+  const names = visible === 'all' ? ['any'] : [...visible];
+  if (!names.some((name) => may(principal, 'deployment.create', name) === 'allow')) assertMay(request, 'project.create');
 }
 
 /**
