@@ -1,6 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import type { MemberStore } from '@berth/shared/accounts/member-store';
 import type { Principal } from '@berth/shared/accounts/policy';
+import { callerMay } from './decide.ts';
 
 /**
  * A new project's creator becomes its admin when the creator is a person (a
@@ -15,6 +16,18 @@ export async function makeCreatorAdmin(request: FastifyRequest, members: Pick<Me
   if (!person || !(await members.addFirstAdmin(project, person.id))) return;
   request.server.access.forgetOwner(person.id);
   request.caller = { ...request.caller, principal: withAdminOf(request.caller.principal, project) };
+}
+
+/**
+ * After a deploy that made `project` (it did not exist when the request was
+ * decided): its creator becomes admin, and whether the caller may keep the
+ * deployment there. Not when someone else made the project in the same
+ * moment (their row won, with their members and env): the deploy must not
+ * run in a project the caller may not even see.
+ */
+export async function claimNewProject(request: FastifyRequest, members: Pick<MemberStore, 'addFirstAdmin'>, project: string): Promise<boolean> {
+  await makeCreatorAdmin(request, members, project);
+  return callerMay(request, 'deployment.create', project);
 }
 
 function withAdminOf(principal: Principal, project: string): Principal {

@@ -13,7 +13,7 @@ import type { FastifyRequest } from 'fastify';
 import type { MemberStore } from '@berth/shared/accounts/member-store';
 import { assertMay, callerMay } from '../auth.ts';
 import { missingProject, rateKey } from '../access/decide.ts';
-import { makeCreatorAdmin } from '../access/creator.ts';
+import { claimNewProject } from '../access/creator.ts';
 import type { Releases } from '../releases.ts';
 import type { RateLimiter } from '../rate-limiter.ts';
 import type { ConcurrencyLimit } from '../concurrency-limit.ts';
@@ -69,7 +69,7 @@ export const deploymentRoutes: ApiPlugin<DeploymentRoutesOptions> = async (app, 
   releaseRoutes(app, opts);
 };
 
-function createRoute(app: ApiInstance, { projects, releases, uploads, limiter, members, config }: DeploymentRoutesOptions): void {
+function createRoute(app: ApiInstance, { projects, releases, uploads, limiter, members, lifecycle, config }: DeploymentRoutesOptions): void {
   // Projects read by requests arriving together go in one statement. Only read: a missing one is made by
   // the statement that writes the deployment, so a request the limiter refuses has written nothing.
   const projectReads = new GroupCommit<string, ProjectRow | undefined>(async (names) => {
@@ -105,7 +105,10 @@ function createRoute(app: ApiInstance, { projects, releases, uploads, limiter, m
       env: input.env,
       promote: input.promote,
     });
-    if (!project) await makeCreatorAdmin(request, members, input.project);
+    if (!project && !(await claimNewProject(request, members, input.project))) {
+      await lifecycle.cancel(row.id);
+      throw missingProject(input.project);
+    }
     const id = row.id;
     request.log.info({ deploymentId: id, project: input.project, source: row.source_type }, 'deployment queued');
     return reply
