@@ -18,8 +18,12 @@ import type { TokenStore } from '@berth/shared/token-store';
 import type { Redis } from '@berth/shared/redis';
 import { deployRateKey, tokensChannel } from '@berth/shared/redis-keys';
 import type { DeploymentLifecycle } from '@berth/shared/deployment-lifecycle';
-import { installAuth } from './auth.ts';
-import { TokenCache } from './token-cache.ts';
+import { installAuth, type AccessDeps } from './auth.ts';
+import type { TokenCache } from './token-cache.ts';
+import { accessDeps } from './access/access-deps.ts';
+import { streamCredentialChecks } from './access/stream-credentials.ts';
+import type { OwnedTokenCheck } from './access/token-owners.ts';
+import { MemberStore } from '@berth/shared/accounts/member-store';
 import { tokenRoutes } from './routes/tokens.ts';
 import { healthRoutes } from './routes/health.ts';
 import { deploymentLogRoutes } from './routes/deployment-logs.ts';
@@ -82,9 +86,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = createFastify(deps.logger);
   installErrorHandler(app);
   openDocsRoutes(app);
-  // Verified tokens for up to TOKEN_RECHECK_MS; a revocation through any API drops them at once (pub/sub).
-  const tokenCache = new TokenCache(deps.tokens, deps.config.TOKEN_RECHECK_MS);
-  installAuth(app, tokenCache);
+  const access = installAccess(app, deps);
+  const tokenCache = access.tokens;
   await app.register(multipart, {
     limits: { fileSize: deps.config.MAX_ARCHIVE_BYTES, files: 1, fields: 20, fieldSize: 256 * 1024 },
   });
@@ -93,19 +96,31 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // Long-lived SSE responses would hold close() forever: end them first.
   const streams = new OpenStreams(deps.config.MAX_EVENT_STREAMS_PER_TOKEN);
   deps.metrics.countStreams(() => streams.size);
-  const recheck = watchStreamTokens(streams, deps.tokens, deps.config.TOKEN_RECHECK_MS, deps.logger);
+  const recheck = watchStreamTokens(streams, streamCredentialChecks(deps.db, deps.tokens), deps.config.TOKEN_RECHECK_MS, deps.logger);
   const revoked = (tokenId: string) => {
     tokenCache.forget(tokenId);
     streams.endForToken(tokenId);
   };
+  app.decorate('access', { forgetToken: revoked, forgetOwner: (userId: string) => tokenCache.forgetOwner(userId) });
   const stopHearingRevocations = deps.relay.onTokenRevoked(revoked);
   app.addHook('preClose', async () => {
     stopHearingRevocations();
     clearInterval(recheck);
     streams.endAll();
   });
-  await registerRoutes(app, deps, streams, revoked);
+  await registerRoutes(app, deps, streams, revoked, access);
   return app;
+}
+
+/**
+ * Who the caller is and what each route lets them do (auth.ts). Verified
+ * tokens (with their owners' rights) are kept up to TOKEN_RECHECK_MS; a
+ * revocation through any API drops them at once (pub/sub).
+ */
+function installAccess(app: FastifyInstance, deps: AppDeps): AccessDeps & { tokens: TokenCache<OwnedTokenCheck> } {
+  const access = accessDeps(deps, deps.config.TOKEN_RECHECK_MS);
+  installAuth(app, access);
+  return access;
 }
 
 function createFastify(logger: Logger): FastifyInstance {
@@ -127,7 +142,13 @@ function createFastify(logger: Logger): FastifyInstance {
 }
 
 /** The routes, with what they share: the deploy rate limit, the upload slots, the release operations. */
-async function registerRoutes(app: FastifyInstance, deps: AppDeps, streams: OpenStreams, revoked: (tokenId: string) => void): Promise<void> {
+async function registerRoutes(
+  app: FastifyInstance,
+  deps: AppDeps,
+  streams: OpenStreams,
+  revoked: (tokenId: string) => void,
+  access: Pick<AccessDeps, 'deploymentProjects'>,
+): Promise<void> {
   const limiter = new RateLimiter(
     deps.redis,
     deployRateKey(deps.config.BERTH_INSTANCE),
@@ -145,11 +166,12 @@ async function registerRoutes(app: FastifyInstance, deps: AppDeps, streams: Open
   );
   const api = app.withTypeProvider<JsonSchemaToTsProvider>();
   await api.register(healthRoutes, { store });
-  await api.register(deploymentRoutes, { store, projects, releases, uploads, lifecycle, limiter, config });
+  const members = new MemberStore(deps.db);
+  await api.register(deploymentRoutes, { store, projects, releases, uploads, lifecycle, limiter, members, config });
   await api.register(deploymentScaleRoutes, { replicas, projects, config });
-  await api.register(projectRoutes, { projects, store, releases, lifecycle, secrets, limiter, uploads, replicas, config });
+  await api.register(projectRoutes, { projects, store, releases, lifecycle, secrets, limiter, uploads, replicas, members, config });
   await api.register(deploymentLogRoutes, { store, logs, config });
-  await api.register(eventRoutes, { store, logs, history, relay, streams, config });
+  await api.register(eventRoutes, { store, logs, history, relay, streams, config, deploymentProjects: access.deploymentProjects });
   await api.register(domainRoutes, { domains: deps.domains, announceRoutes: deps.announceRoutes, config });
   await api.register(webhookRoutes, { webhooks: new WebhookStore(deps.db), projects, secrets, config });
   await api.register(gitHookRoutes, { hookDeliveries: new HookDeliveryStore(deps.db), projects, releases, secrets, limiter, logger: deps.logger, config });
@@ -171,14 +193,18 @@ async function registerRoutes(app: FastifyInstance, deps: AppDeps, streams: Open
  * of open streams periodically, so one revoked through any API process stops
  * streaming within `everyMs` (the revoking process ends them at once).
  */
-function watchStreamTokens(streams: OpenStreams, tokens: TokenStore, everyMs: number, logger: Logger): NodeJS.Timeout {
+function watchStreamTokens(
+  streams: OpenStreams,
+  stillValid: (keys: readonly string[]) => Promise<Set<string>>,
+  everyMs: number,
+  logger: Logger,
+): NodeJS.Timeout {
   let checking = false;
   const timer = setInterval(() => {
     const ids = streams.tokenIds();
     if (checking || ids.length === 0) return;
     checking = true;
-    tokens
-      .stillValid(ids)
+    stillValid(ids)
       .then((valid) => {
         for (const id of ids) if (!valid.has(id)) streams.endForToken(id);
       })

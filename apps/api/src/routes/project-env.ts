@@ -15,8 +15,9 @@ export interface ProjectEnvRoutesOptions {
   secrets: SecretBox;
 }
 
-const read = { access: 'read' } as const;
-const deploy = { access: 'deploy' } as const;
+/** Reading shows the names only (values are never shown); changing them is a project admin's (`deploy` is the routes' old name for it). */
+const read = { action: 'project.read', project: 'param' } as const;
+const deploy = { action: 'project.env.update', project: 'param' } as const;
 const envKeysSchema = {
   type: 'object',
   properties: { envKeys: { type: 'array', items: { type: 'string' } }, buildEnvKeys: { type: 'array', items: { type: 'string' } } },

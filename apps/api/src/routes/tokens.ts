@@ -2,7 +2,7 @@ import { z } from '@berth/shared/config';
 import { BerthError } from '@berth/shared/errors';
 import { tokenScopes } from '@berth/shared/token-scope';
 import type { TokenInfo, TokenStore } from '@berth/shared/token-store';
-import { assertMayGrant } from '../auth.ts';
+import { grantRefusal } from '@berth/shared/accounts/principal';
 import type { ApiPlugin } from './api-plugin.ts';
 import { errorResponses } from './error-schema.ts';
 import { bodyOf, zodBody } from '../zod-body.ts';
@@ -50,7 +50,8 @@ const view = (t: TokenInfo) => ({
   revokedAt: t.revokedAt?.toISOString() ?? null,
 });
 
-const admin = { access: 'admin' } as const;
+/** Instance tokens (and, for owners, everyone's). */
+const admin = { action: 'tokens.all.manage' } as const;
 
 export interface TokenRoutesOptions {
   tokens: Pick<TokenStore, 'list' | 'create' | 'revoke'>;
@@ -71,7 +72,8 @@ export const tokenRoutes: ApiPlugin<TokenRoutesOptions> = async (app, { tokens, 
     { config: admin, schema: { body: createTokenBody, response: { 201: createdTokenSchema, ...errorResponses } } },
     async (request, reply) => {
       const { name, scope } = bodyOf(createTokenSchema, request);
-      assertMayGrant(request.token, scope);
+      const refused = grantRefusal(request.caller.principal, { scope });
+      if (refused) throw new BerthError(refused.decision === 'hidden' ? 'NOT_FOUND' : 'FORBIDDEN', refused.message);
       const { token, info } = await tokens.create(name, scope);
       // The only time the secret is shown.
       return reply.status(201).send({ ...view(info), token });

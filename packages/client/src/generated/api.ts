@@ -13,7 +13,7 @@ export interface paths {
         };
         /**
          * This document
-         * @description No token needed.
+         * @description No credential needed.
          */
         get: operations["getOpenApi"];
         put?: never;
@@ -33,7 +33,7 @@ export interface paths {
         };
         /**
          * Liveness: the process answers
-         * @description No token needed.
+         * @description No credential needed.
          */
         get: operations["getHealth"];
         put?: never;
@@ -53,7 +53,7 @@ export interface paths {
         };
         /**
          * Readiness: the database answers
-         * @description No token needed.
+         * @description No credential needed.
          */
         get: operations["getReadiness"];
         put?: never;
@@ -73,13 +73,13 @@ export interface paths {
         };
         /**
          * List deployments, newest first
-         * @description Needs a token with scope read, deploy or admin.
+         * @description Access: `project.read`, which needs the viewer role in the project or its deploy key (a token: scope read or more).
          */
         get: operations["listDeployments"];
         put?: never;
         /**
          * Deploy from a git URL (JSON) or an uploaded archive (multipart)
-         * @description Needs a token with scope deploy or admin.
+         * @description Access: `deployment.create`, which needs the deployer role in the project or its deploy key (a token: scope deploy or more).
          */
         post: operations["createDeployment"];
         delete?: never;
@@ -97,21 +97,21 @@ export interface paths {
         };
         /**
          * One deployment
-         * @description Needs a token with scope read, deploy or admin.
+         * @description Access: `project.read`, which needs the viewer role in the project or its deploy key (a token: scope read or more).
          */
         get: operations["getDeployment"];
         put?: never;
         post?: never;
         /**
          * Stop a deployment and remove its container
-         * @description Needs a token with scope deploy or admin.
+         * @description Access: `deployment.stop`, which needs the deployer role in the project (a token: scope deploy or more).
          */
         delete: operations["stopDeployment"];
         options?: never;
         head?: never;
         /**
          * Scale a running deployment (replicas)
-         * @description Needs a token with scope deploy or admin.
+         * @description Access: `deployment.scale`, which needs the deployer role in the project (a token: scope deploy or more).
          */
         patch: operations["scaleDeployment"];
         trace?: never;
@@ -127,7 +127,7 @@ export interface paths {
         put?: never;
         /**
          * Cancel a deployment that is not live yet
-         * @description Needs a token with scope deploy or admin.
+         * @description Access: `deployment.cancel`, which needs the deployer role in the project (a token: scope deploy or more).
          */
         post: operations["cancelDeployment"];
         delete?: never;
@@ -147,7 +147,7 @@ export interface paths {
         put?: never;
         /**
          * Deploy the same source again
-         * @description Needs a token with scope deploy or admin.
+         * @description Access: `deployment.redeploy`, which needs the deployer role in the project (a token: scope deploy or more).
          */
         post: operations["redeployDeployment"];
         delete?: never;
@@ -167,7 +167,7 @@ export interface paths {
         put?: never;
         /**
          * Give a running deployment the project URL
-         * @description Needs a token with scope deploy or admin.
+         * @description Access: `deployment.promote`, which needs the deployer role in the project (a token: scope deploy or more).
          */
         post: operations["promoteDeployment"];
         delete?: never;
@@ -185,13 +185,13 @@ export interface paths {
         };
         /**
          * List projects
-         * @description Needs a token with scope read, deploy or admin.
+         * @description Access: `project.read`, which needs the viewer role in the project or its deploy key (a token: scope read or more).
          */
         get: operations["listProjects"];
         put?: never;
         /**
          * Create a project
-         * @description Needs a token with scope deploy or admin.
+         * @description Access: `project.create`, which needs an instance member (a token: scope deploy or more).
          */
         post: operations["createProject"];
         delete?: never;
@@ -209,21 +209,21 @@ export interface paths {
         };
         /**
          * One project
-         * @description Needs a token with scope read, deploy or admin.
+         * @description Access: `project.read`, which needs the viewer role in the project or its deploy key (a token: scope read or more).
          */
         get: operations["getProject"];
         put?: never;
         post?: never;
         /**
          * Delete a project and stop its deployments
-         * @description Needs a token with scope deploy or admin.
+         * @description Access: `project.delete`, which needs the admin role in the project (a token: scope admin or more).
          */
         delete: operations["deleteProject"];
         options?: never;
         head?: never;
         /**
          * Change a project's settings (replicas scales its current release too)
-         * @description Needs a token with scope deploy or admin.
+         * @description Access: `project.settings.update`, which needs the admin role in the project (a token: scope admin or more).
          */
         patch: operations["updateProject"];
         trace?: never;
@@ -239,7 +239,7 @@ export interface paths {
         put?: never;
         /**
          * Make a new git hook secret (shown once)
-         * @description Needs a token with scope deploy or admin.
+         * @description Access: `project.hook-secret.rotate`, which needs the admin role in the project (a token: scope admin or more).
          */
         post: operations["rotateHookSecret"];
         delete?: never;
@@ -257,12 +257,12 @@ export interface paths {
         };
         /**
          * The project's environment variable names (values stay sealed)
-         * @description Needs a token with scope read, deploy or admin.
+         * @description Access: `project.read`, which needs the viewer role in the project or its deploy key (a token: scope read or more).
          */
         get: operations["getProjectEnv"];
         /**
          * Replace the project's environment
-         * @description Needs a token with scope deploy or admin.
+         * @description Access: `project.env.update`, which needs the admin role in the project (a token: scope admin or more).
          */
         put: operations["replaceProjectEnv"];
         post?: never;
@@ -271,7 +271,7 @@ export interface paths {
         head?: never;
         /**
          * Set or remove some environment variables
-         * @description Needs a token with scope deploy or admin.
+         * @description Access: `project.env.update`, which needs the admin role in the project (a token: scope admin or more).
          */
         patch: operations["patchProjectEnv"];
         trace?: never;
@@ -285,12 +285,12 @@ export interface paths {
         };
         /**
          * The names of the env the project's previews get (values stay sealed)
-         * @description Needs a token with scope read, deploy or admin.
+         * @description Access: `project.read`, which needs the viewer role in the project or its deploy key (a token: scope read or more).
          */
         get: operations["getProjectPreviewEnv"];
         /**
          * Replace the env the project's previews get
-         * @description Needs a token with scope deploy or admin.
+         * @description Access: `project.env.update`, which needs the admin role in the project (a token: scope admin or more).
          */
         put: operations["replaceProjectPreviewEnv"];
         post?: never;
@@ -299,7 +299,7 @@ export interface paths {
         head?: never;
         /**
          * Set or remove some of the previews' environment variables
-         * @description Needs a token with scope deploy or admin.
+         * @description Access: `project.env.update`, which needs the admin role in the project (a token: scope admin or more).
          */
         patch: operations["patchProjectPreviewEnv"];
         trace?: never;
@@ -315,7 +315,7 @@ export interface paths {
         put?: never;
         /**
          * Deploy the project's git source (JSON) or an archive (multipart)
-         * @description Needs a token with scope deploy or admin.
+         * @description Access: `deployment.create`, which needs the deployer role in the project or its deploy key (a token: scope deploy or more).
          */
         post: operations["deployProject"];
         delete?: never;
@@ -335,7 +335,7 @@ export interface paths {
         put?: never;
         /**
          * Give the project URL back to an earlier deployment
-         * @description Needs a token with scope deploy or admin.
+         * @description Access: `deployment.rollback`, which needs the deployer role in the project (a token: scope deploy or more).
          */
         post: operations["rollbackProject"];
         delete?: never;
@@ -353,7 +353,7 @@ export interface paths {
         };
         /**
          * Stored build and runtime log lines
-         * @description Needs a token with scope read, deploy or admin.
+         * @description Access: `project.logs.read`, which needs the viewer role in the project or its deploy key (a token: scope read or more).
          */
         get: operations["getDeploymentLogs"];
         put?: never;
@@ -373,7 +373,7 @@ export interface paths {
         };
         /**
          * A deployment's logs and status changes (Server-Sent Events)
-         * @description Needs a token with scope read, deploy or admin.
+         * @description Access: `project.logs.read`, which needs the viewer role in the project or its deploy key (a token: scope read or more).
          */
         get: operations["streamDeploymentEvents"];
         put?: never;
@@ -393,7 +393,7 @@ export interface paths {
         };
         /**
          * Every status change, live (Server-Sent Events)
-         * @description Needs a token with scope read, deploy or admin.
+         * @description Access: `project.logs.read`, which needs the viewer role in the project or its deploy key (a token: scope read or more).
          */
         get: operations["streamEvents"];
         put?: never;
@@ -413,13 +413,13 @@ export interface paths {
         };
         /**
          * The project's custom domains
-         * @description Needs a token with scope read, deploy or admin.
+         * @description Access: `project.read`, which needs the viewer role in the project or its deploy key (a token: scope read or more).
          */
         get: operations["listDomains"];
         put?: never;
         /**
          * Add a custom domain
-         * @description Needs a token with scope deploy or admin.
+         * @description Access: `project.domains.update`, which needs the admin role in the project (a token: scope admin or more).
          */
         post: operations["addDomain"];
         delete?: never;
@@ -440,7 +440,7 @@ export interface paths {
         post?: never;
         /**
          * Remove a custom domain
-         * @description Needs a token with scope deploy or admin.
+         * @description Access: `project.domains.update`, which needs the admin role in the project (a token: scope admin or more).
          */
         delete: operations["removeDomain"];
         options?: never;
@@ -457,7 +457,7 @@ export interface paths {
         };
         /**
          * Caddy's on-demand TLS ask: 200 when Berth serves the hostname
-         * @description No token needed.
+         * @description No credential needed.
          */
         get: operations["isTlsAllowed"];
         put?: never;
@@ -477,13 +477,13 @@ export interface paths {
         };
         /**
          * The project's outgoing webhooks
-         * @description Needs a token with scope read, deploy or admin.
+         * @description Access: `project.read`, which needs the viewer role in the project or its deploy key (a token: scope read or more).
          */
         get: operations["listWebhooks"];
         put?: never;
         /**
          * Add an outgoing webhook (its secret is shown once)
-         * @description Needs a token with scope deploy or admin.
+         * @description Access: `project.webhooks.update`, which needs the admin role in the project (a token: scope admin or more).
          */
         post: operations["createWebhook"];
         delete?: never;
@@ -504,7 +504,7 @@ export interface paths {
         post?: never;
         /**
          * Remove an outgoing webhook
-         * @description Needs a token with scope deploy or admin.
+         * @description Access: `project.webhooks.update`, which needs the admin role in the project (a token: scope admin or more).
          */
         delete: operations["deleteWebhook"];
         options?: never;
@@ -521,7 +521,7 @@ export interface paths {
         };
         /**
          * A webhook's recent deliveries
-         * @description Needs a token with scope read, deploy or admin.
+         * @description Access: `project.read`, which needs the viewer role in the project or its deploy key (a token: scope read or more).
          */
         get: operations["listWebhookDeliveries"];
         put?: never;
@@ -543,7 +543,7 @@ export interface paths {
         put?: never;
         /**
          * Send a delivery again
-         * @description Needs a token with scope deploy or admin.
+         * @description Access: `project.webhooks.update`, which needs the admin role in the project (a token: scope admin or more).
          */
         post: operations["redeliverWebhook"];
         delete?: never;
@@ -563,7 +563,7 @@ export interface paths {
         put?: never;
         /**
          * A signed push from a git host (GitHub, Gitea or generic)
-         * @description No token needed.
+         * @description No credential needed.
          */
         post: operations["receiveGitHook"];
         delete?: never;
@@ -581,13 +581,13 @@ export interface paths {
         };
         /**
          * List API tokens (never their secrets)
-         * @description Needs a token with scope admin.
+         * @description Access: `tokens.all.manage`, which needs an instance owner (a token: scope admin or more).
          */
         get: operations["listTokens"];
         put?: never;
         /**
          * Make an API token (its secret is shown once)
-         * @description Needs a token with scope admin.
+         * @description Access: `tokens.all.manage`, which needs an instance owner (a token: scope admin or more).
          */
         post: operations["createToken"];
         delete?: never;
@@ -608,7 +608,7 @@ export interface paths {
         post?: never;
         /**
          * Revoke an API token
-         * @description Needs a token with scope admin.
+         * @description Access: `tokens.all.manage`, which needs an instance owner (a token: scope admin or more).
          */
         delete: operations["revokeToken"];
         options?: never;
@@ -625,7 +625,7 @@ export interface paths {
         };
         /**
          * Prometheus metrics of every Berth process
-         * @description Needs a token with scope read, deploy or admin.
+         * @description Access: `instance.read`, which needs an instance owner (a token: scope read or more).
          */
         get: operations["getMetrics"];
         put?: never;
@@ -645,7 +645,7 @@ export interface paths {
         };
         /**
          * The live workers, from their heartbeats
-         * @description Needs a token with scope read, deploy or admin.
+         * @description Access: `instance.read`, which needs an instance owner (a token: scope read or more).
          */
         get: operations["listWorkers"];
         put?: never;
@@ -3579,6 +3579,7 @@ export interface operations {
                         items: {
                             id: string;
                             project: string;
+                            /** @description shown whole only to callers who may read the project's secrets (its admins); others see its origin */
                             url: string;
                             events: ("deployment.running" | "deployment.failed" | "deployment.canceled" | "deployment.crashed" | "deployment.stopped" | "release.promoted" | "release.rolled_back")[];
                             /** @description only in the answer that created it: it signs every delivery (X-Berth-Signature) */
@@ -3647,6 +3648,7 @@ export interface operations {
                     "application/json": {
                         id: string;
                         project: string;
+                        /** @description shown whole only to callers who may read the project's secrets (its admins); others see its origin */
                         url: string;
                         events: ("deployment.running" | "deployment.failed" | "deployment.canceled" | "deployment.crashed" | "deployment.stopped" | "release.promoted" | "release.rolled_back")[];
                         /** @description only in the answer that created it: it signs every delivery (X-Berth-Signature) */
@@ -3708,6 +3710,7 @@ export interface operations {
                     "application/json": {
                         id: string;
                         project: string;
+                        /** @description shown whole only to callers who may read the project's secrets (its admins); others see its origin */
                         url: string;
                         events: ("deployment.running" | "deployment.failed" | "deployment.canceled" | "deployment.crashed" | "deployment.stopped" | "release.promoted" | "release.rolled_back")[];
                         /** @description only in the answer that created it: it signs every delivery (X-Berth-Signature) */
