@@ -14,6 +14,7 @@ import { domains } from './commands/domains.ts';
 import { env } from './commands/env.ts';
 import { projects } from './commands/projects.ts';
 import { scale } from './commands/scale.ts';
+import { users } from './commands/users.ts';
 
 const help = `usage: berth <command> [...]
 
@@ -35,6 +36,10 @@ const help = `usage: berth <command> [...]
   env set <project> K=V [K=V ...] [--build]      env unset <project> K [K ...] [--build]
   env ls <project>                (names only: values are never shown)
   domains add <project> <hostname> | rm <project> <hostname> | ls <project>
+
+  users create [--owner] <email>  a person, and the one-time link that sets their password (the first
+                                  owner: npm run berth -- users create --owner you@example.com)
+  users list
 
   logs <id> [--follow] | list | cancel <id> | rm <id> | --version
 
@@ -67,6 +72,9 @@ async function main(argv: string[]): Promise<number> {
     case 'domains':
     case 'domain':
       return domains(rest);
+    case 'users':
+    case 'user':
+      return users(rest);
     case 'logs':
       return logs(rest);
     case 'list':

@@ -39,6 +39,7 @@ export const errorCatalog = {
   PAYLOAD_TOO_LARGE: { status: 413, retryable: false, description: 'The request body is larger than the route allows.' },
   NOT_FOUND: { status: 404, retryable: false, description: 'No such route, deployment, project, token, webhook, domain or asset.' },
   UNAUTHORIZED: { status: 401, retryable: false, description: 'No token, an unknown or revoked one, or a git hook with a bad signature.' },
+  SECOND_FACTOR_REQUIRED: { status: 401, retryable: false, description: 'Sign-in: the password was right and the account has a second factor; send its code (`totp`) or a recovery code (`recoveryCode`), or the one sent was wrong.' },
   FORBIDDEN: { status: 403, retryable: false, description: "The token's scope does not allow this request." },
   CONFLICT: { status: 409, retryable: false, description: 'The request contradicts the current state (a name taken, a deployment not in a state that allows it).' },
   RATE_LIMITED: { status: 429, retryable: false, description: 'Too many deployments, event streams or uploads at once; the Retry-After header says when to try again.' },
