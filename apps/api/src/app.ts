@@ -19,7 +19,10 @@ import type { Redis } from '@berth/shared/redis';
 import { deployRateKey, tokensChannel } from '@berth/shared/redis-keys';
 import type { DeploymentLifecycle } from '@berth/shared/deployment-lifecycle';
 import { installAuth } from './auth.ts';
-import { TokenCache } from './token-cache.ts';
+import type { TokenCache } from './token-cache.ts';
+import { accessDeps } from './access/access-deps.ts';
+import type { OwnedTokenCheck } from './access/token-owners.ts';
+import { MemberStore } from '@berth/shared/accounts/member-store';
 import { peopleRoutes } from './people/people-routes.ts';
 import { healthRoutes } from './routes/health.ts';
 import { deploymentLogRoutes } from './routes/deployment-logs.ts';
@@ -82,9 +85,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = createFastify(deps.logger);
   installErrorHandler(app);
   openDocsRoutes(app);
-  // Verified tokens for up to TOKEN_RECHECK_MS; a revocation through any API drops them at once (pub/sub).
-  const tokenCache = new TokenCache(deps.tokens, deps.config.TOKEN_RECHECK_MS);
-  installAuth(app, tokenCache);
+  const tokenCache = installAccess(app, deps);
   await app.register(multipart, {
     limits: { fileSize: deps.config.MAX_ARCHIVE_BYTES, files: 1, fields: 20, fieldSize: 256 * 1024 },
   });
@@ -98,6 +99,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     tokenCache.forget(tokenId);
     streams.endForToken(tokenId);
   };
+  app.decorate('access', { forgetToken: revoked, forgetOwner: (userId: string) => tokenCache.forgetOwner(userId) });
   const stopHearingRevocations = deps.relay.onTokenRevoked(revoked);
   app.addHook('preClose', async () => {
     stopHearingRevocations();
@@ -106,6 +108,17 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   await registerRoutes(app, deps, streams, revoked);
   return app;
+}
+
+/**
+ * Who the caller is and what each route lets them do (auth.ts). Verified
+ * tokens (with their owners' rights) are kept up to TOKEN_RECHECK_MS; a
+ * revocation through any API drops them at once (pub/sub).
+ */
+function installAccess(app: FastifyInstance, deps: AppDeps): TokenCache<OwnedTokenCheck> {
+  const access = accessDeps(deps, deps.config.TOKEN_RECHECK_MS);
+  installAuth(app, access);
+  return access.tokens;
 }
 
 function createFastify(logger: Logger): FastifyInstance {
@@ -145,9 +158,10 @@ async function registerRoutes(app: FastifyInstance, deps: AppDeps, streams: Open
   );
   const api = app.withTypeProvider<JsonSchemaToTsProvider>();
   await api.register(healthRoutes, { store });
-  await api.register(deploymentRoutes, { store, projects, releases, uploads, lifecycle, limiter, config });
+  const members = new MemberStore(deps.db);
+  await api.register(deploymentRoutes, { store, projects, releases, uploads, lifecycle, limiter, members, config });
   await api.register(deploymentScaleRoutes, { replicas, projects, config });
-  await api.register(projectRoutes, { projects, store, releases, lifecycle, secrets, limiter, uploads, replicas, config });
+  await api.register(projectRoutes, { projects, store, releases, lifecycle, secrets, limiter, uploads, replicas, members, config });
   await api.register(deploymentLogRoutes, { store, logs, config });
   await api.register(eventRoutes, { store, logs, history, relay, streams, config });
   await api.register(domainRoutes, { domains: deps.domains, announceRoutes: deps.announceRoutes, config });
@@ -174,7 +188,8 @@ async function registerRoutes(app: FastifyInstance, deps: AppDeps, streams: Open
 function watchStreamTokens(streams: OpenStreams, tokens: TokenStore, everyMs: number, logger: Logger): NodeJS.Timeout {
   let checking = false;
   const timer = setInterval(() => {
-    const ids = streams.tokenIds();
+    // API tokens only: a deploy key's or a session's streams end with the process (or the client).
+    const ids = streams.tokenIds().filter((id) => id.startsWith('tok_'));
     if (checking || ids.length === 0) return;
     checking = true;
     tokens

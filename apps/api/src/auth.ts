@@ -1,87 +1,87 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { policy, type Action } from '@berth/shared/accounts/policy';
+import { anonymousCaller } from '@berth/shared/accounts/principal';
 import { BerthError } from '@berth/shared/errors';
-import { isTokenScope, scopeAllows, type RouteAccess, type TokenScope } from '@berth/shared/token-scope';
-import type { TokenInfo, TokenStore } from '@berth/shared/token-store';
+import { identify, presentedCredential, type CredentialSources, type Identified } from './access/credentials.ts';
+import { assertPrincipalMay, missingDeployment, notSignedIn } from './access/decide.ts';
+import type { DeploymentProjects } from './access/deployment-projects.ts';
+import { recordRouteAccess, type ProjectSource } from './access/route-access.ts';
+import { deploymentIdSchema } from './routes/deployment-params.ts';
 
-declare module 'fastify' {
-  interface FastifyRequest {
-    token?: TokenInfo;
-  }
-  interface FastifyContextConfig {
-    /** Who may call the route. Unset means `admin`: a route nobody thought about is closed. */
-    access?: RouteAccess;
-    /** EventSource cannot set headers: this route also takes the token as `?token=`. */
-    queryToken?: boolean;
-  }
-  interface FastifyInstance {
-    /** Every registered route with the access it needs (filled by onRoute; tests walk it). */
-    routeAccess: RouteAccessEntry[];
-  }
+export type { RouteAccessEntry } from './access/route-access.ts';
+export { assertMay, callerMay } from './access/decide.ts';
+
+export interface AccessDeps extends CredentialSources {
+  /** A deployment's project, for routes about one deployment. */
+  deploymentProjects: Pick<DeploymentProjects, 'of'>;
 }
 
-export interface RouteAccessEntry {
-  method: string;
-  url: string;
-  access: RouteAccess;
-}
-
-function presented(request: FastifyRequest): string | undefined {
-  const header = request.headers.authorization;
-  if (header) {
-    const match = /^Bearer\s+(\S+)$/i.exec(header);
-    if (!match) throw new BerthError('UNAUTHORIZED', 'Authorization must be "Bearer <token>"');
-    return match[1];
-  }
-  if (request.routeOptions.config.queryToken && !request.is404) {
-    const token = (request.query as { token?: unknown } | undefined)?.token;
-    return typeof token === 'string' ? token : undefined;
-  }
-  return undefined;
-}
-
-/** What the matched route needs. Paths no route matched still need a token: their 404 is not for strangers. */
-function needed(request: FastifyRequest): RouteAccess {
-  if (request.is404) return 'read';
-  return request.routeOptions.config.access ?? 'admin';
-}
+const deploymentId = new RegExp(deploymentIdSchema.pattern);
 
 /**
- * Default-deny authentication, decided on the route the router matched (never
- * on the raw URL, whose spellings are endless): every route needs a token of
- * at least the scope in its `config.access`, admin when it says nothing, and
- * only routes that say `public` are open.
+ * Default-deny access, decided on the route the router matched (never on the
+ * raw URL, whose spellings are endless), before the body is read: who the
+ * caller is (access/credentials.ts), then whether the policy lets them do the
+ * route's `config.action` on its project (access/route-access.ts says how a
+ * route declares both; a route that does not is refused when registered).
+ * Paths no route matched need a signed-in caller: their 404 is not for strangers.
  */
-export function installAuth(app: FastifyInstance, tokens: Pick<TokenStore, 'check'>): void {
-  const table: RouteAccessEntry[] = [];
-  app.decorate('routeAccess', table);
-  app.addHook('onRoute', (route) => {
-    const access = route.config?.access ?? 'admin';
-    if (access !== 'public' && !isTokenScope(access)) {
-      throw new Error(`route ${route.url} declares unknown access "${String(access)}"`);
-    }
-    for (const method of [route.method].flat()) table.push({ method, url: route.url ?? route.path, access });
-  });
+export function installAuth(app: FastifyInstance, deps: AccessDeps): void {
+  recordRouteAccess(app);
+  app.decorateRequest('caller', null as never);
+  app.decorateRequest('credentialKey', undefined);
+  app.decorateRequest('person', undefined);
   app.addHook('onRequest', async (request) => {
-    const access = needed(request);
-    if (access === 'public') return;
-    const secret = presented(request);
-    if (!secret) throw new BerthError('UNAUTHORIZED', 'this endpoint needs an API token: Authorization: Bearer <token>');
-    const result = await tokens.check(secret);
-    if (!result.ok) {
-      throw result.reason === 'revoked'
-        ? new BerthError('FORBIDDEN', 'this API token has been revoked')
-        : new BerthError('UNAUTHORIZED', 'unknown API token');
-    }
-    if (!scopeAllows(result.token.scope, access)) {
-      throw new BerthError('FORBIDDEN', `this API token has scope "${result.token.scope}"; this needs "${access}"`);
-    }
-    request.token = result.token;
+    request.caller = anonymousCaller;
+    const { action, project } = request.is404 ? { action: undefined, project: undefined } : request.routeOptions.config;
+    if (action === 'public') return identifyIfPossible(request, deps);
+    const credential = presentedCredential(request);
+    if (credential.kind === 'none') throw notSignedIn();
+    const who = await identify(request, credential, deps);
+    adopt(request, who);
+    if (action !== undefined) await decide(request, action, project, deps);
   });
 }
 
-/** A token may only hand out what it holds itself. */
-export function assertMayGrant(holder: TokenInfo | undefined, scope: TokenScope): void {
-  if (!holder || !scopeAllows(holder.scope, scope)) {
-    throw new BerthError('FORBIDDEN', `a token of scope "${holder?.scope ?? 'none'}" cannot create a "${scope}" token`);
+function adopt(request: FastifyRequest, who: Identified): void {
+  request.caller = who.caller;
+  request.credentialKey = who.credentialKey;
+  request.person = who.person;
+}
+
+/** On a public route a caller is whoever they are if that can be told, else anonymous: a stale cookie does not break signing in. */
+async function identifyIfPossible(request: FastifyRequest, deps: AccessDeps): Promise<void> {
+  try {
+    const credential = presentedCredential(request);
+    if (credential.kind === 'none') return;
+    const who = await identify(request, credential, deps);
+    adopt(request, who);
+  } catch (err) {
+    if (!(err instanceof BerthError)) throw err;
   }
 }
+
+/** The route's action on its project (see ProjectSource): throws 404/403 when the caller may not. */
+async function decide(request: FastifyRequest, action: Action, source: ProjectSource | undefined, deps: AccessDeps): Promise<void> {
+  const principal = request.caller.principal;
+  if (policy[action].on === 'instance') return assertPrincipalMay(principal, action);
+  const params = request.params as Record<string, string | undefined>;
+  switch (source) {
+    case 'param':
+      return assertPrincipalMay(principal, action, params.name ?? '');
+    case 'deployment': {
+      const id = params.id ?? '';
+      // The shape the route's schema would refuse, refused the same way (no lookup for it).
+      if (!deploymentId.test(id)) throw new BerthError('VALIDATION_FAILED', `params/id must match pattern "${deploymentIdSchema.pattern}"`);
+      const project = await deps.deploymentProjects.of(id);
+      if (project === undefined) throw missingDeployment(id);
+      return assertPrincipalMay(principal, action, project, missingDeployment(id));
+    }
+    // Lists filter by visibleProjects; 'handler' routes call assertMay once they know the project.
+    case 'list':
+    case 'handler':
+    case undefined:
+      return;
+  }
+}
+export { accessDeps } from './access/access-deps.ts';

@@ -1,7 +1,10 @@
 import type { FastifyInstance, RouteOptions } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import type { RouteAccess } from '@berth/shared/token-scope';
+import { sessionCookieName } from '@berth/shared/accounts/session-store';
+import { csrfHeader } from './access/csrf.ts';
+import { describeNeed } from './access/decide.ts';
+import type { RouteAction } from './access/route-access.ts';
 import { operations } from './openapi-operations.ts';
 import { describeZodBody } from './zod-body.ts';
 
@@ -15,22 +18,22 @@ export function openApiPath(url: string): string {
 /**
  * The documentation pages are public (the contract is no secret: it names
  * routes, never data, and every route still checks its own token). Must be
- * installed before installAuth, whose onRoute hook reads `config.access`.
+ * installed before installAuth, whose onRoute hook reads `config.action`.
  */
 export function openDocsRoutes(app: FastifyInstance): void {
   app.addHook('onRoute', (route) => {
     if (route.url === DOCS_PREFIX || route.url.startsWith(`${DOCS_PREFIX}/`)) {
-      route.config = { ...route.config, access: 'public' };
+      route.config = { ...route.config, action: 'public' };
     }
   });
 }
 
-const SCOPE_NOTE: Record<RouteAccess, string> = {
-  public: 'No token needed.',
-  read: 'Needs a token with scope read, deploy or admin.',
-  deploy: 'Needs a token with scope deploy or admin.',
-  admin: 'Needs a token with scope admin.',
-};
+/** Who may call a route, in words (docs/security.md has the whole table). */
+function accessNote(action: RouteAction | undefined): string {
+  if (action === 'public') return 'No credential needed.';
+  if (action === undefined) return '';
+  return `Access: \`${action}\`, which needs ${describeNeed(action)}.`;
+}
 
 /** Fills in what every operation needs from the route itself: its name, tag, summary and security. */
 function describeRoute({ schema, url, route }: { schema: unknown; url: string; route: RouteOptions }) {
@@ -39,7 +42,7 @@ function describeRoute({ schema, url, route }: { schema: unknown; url: string; r
   const doc = operations[key];
   const base = describeZodBody((schema ?? {}) as Record<string, unknown>);
   if (base.hide || !doc) return { schema: base, url };
-  const access = route.config?.access ?? 'admin';
+  const action = route.config?.action;
   const tag = url.split('/')[url.startsWith('/api/') ? 2 : 1]!.replace(/\.json$/, '') || 'health';
   return {
     url,
@@ -49,9 +52,9 @@ function describeRoute({ schema, url, route }: { schema: unknown; url: string; r
       ...(doc.responses ? { response: { ...doc.responses, ...(base.response as object) } } : {}),
       operationId: doc.operationId,
       summary: doc.summary,
-      description: [base.description, SCOPE_NOTE[access]].filter(Boolean).join('\n\n'),
+      description: [base.description, accessNote(action)].filter(Boolean).join('\n\n'),
       tags: [tagFor(tag)],
-      security: access === 'public' ? [] : [{ bearerAuth: [] }],
+      security: action === 'public' ? [] : [{ bearerAuth: [] }, { sessionCookie: [] }],
     },
   };
 }
@@ -96,10 +99,11 @@ export async function installOpenApi(app: FastifyInstance): Promise<void> {
       },
       components: {
         securitySchemes: {
-          bearerAuth: { type: 'http', scheme: 'bearer', description: 'An API token (berth token create); scopes read < deploy < admin' },
+          bearerAuth: { type: 'http', scheme: 'bearer', description: 'An API token (berth token create; scopes read < deploy < admin) or a project deploy key' },
+          sessionCookie: { type: 'apiKey', in: 'cookie', name: sessionCookieName, description: `A signed-in session; requests that change something also send the ${csrfHeader} header` },
         },
       },
-      security: [{ bearerAuth: [] }],
+      security: [{ bearerAuth: [] }, { sessionCookie: [] }],
     },
     transform: describeRoute as never,
   });
@@ -110,7 +114,7 @@ export async function installOpenApi(app: FastifyInstance): Promise<void> {
   });
   app.get(
     '/api/openapi.json',
-    { config: { access: 'public' }, schema: { response: { 200: { type: 'object', additionalProperties: true } } } },
+    { config: { action: 'public' }, schema: { response: { 200: { type: 'object', additionalProperties: true } } } },
     async () => app.swagger(),
   );
 }

@@ -1,7 +1,9 @@
-import { hashToken, type TokenCheck, type TokenStore } from '@berth/shared/token-store';
+import { hashToken, type TokenCheck } from '@berth/shared/token-store';
 
-interface Entry {
-  check: Extract<TokenCheck, { ok: true }>;
+type Good<C extends TokenCheck> = Extract<C, { ok: true }>;
+
+interface Entry<C extends TokenCheck> {
+  check: Good<C>;
   expires: number;
 }
 
@@ -19,19 +21,19 @@ interface Entry {
  * kept: an unknown or revoked token is looked up every time (a token made a
  * moment ago on another API works at once, and guessing fills no memory).
  */
-export class TokenCache {
-  private readonly entries = new Map<string, Entry>();
+export class TokenCache<C extends TokenCheck = TokenCheck> {
+  private readonly entries = new Map<string, Entry<C>>();
   /** Bumped by every `forget`: a read that began before one is not kept. */
   private generation = 0;
 
   constructor(
-    private readonly store: Pick<TokenStore, 'check'>,
+    private readonly store: { check(secret: string): Promise<C> },
     private readonly ttlMs: number,
     private readonly maxEntries = 10_000,
     private readonly now: () => number = () => performance.now(),
   ) {}
 
-  async check(secret: string): Promise<TokenCheck> {
+  async check(secret: string): Promise<C> {
     const key = hashToken(secret);
     const started = this.now();
     const hit = this.entries.get(key);
@@ -42,7 +44,7 @@ export class TokenCache {
     if (result.ok && generation === this.generation && this.ttlMs > 0) {
       // Oldest first: when full, the entry kept longest goes.
       if (this.entries.size >= this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
-      this.entries.set(key, { check: result, expires: started + this.ttlMs });
+      this.entries.set(key, { check: result as Good<C>, expires: started + this.ttlMs });
     }
     return result;
   }
@@ -51,6 +53,15 @@ export class TokenCache {
   forget(tokenId: string): void {
     this.generation++;
     for (const [key, entry] of this.entries) if (entry.check.token.id === tokenId) this.entries.delete(key);
+  }
+
+  /**
+   * Drops every token of a person at once (disabled, or their roles changed:
+   * what their tokens may do changed with them); every read under way is not kept either.
+   */
+  forgetOwner(userId: string): void {
+    this.generation++;
+    for (const [key, entry] of this.entries) if (entry.check.token.ownerUserId === userId) this.entries.delete(key);
   }
 
   get size(): number {

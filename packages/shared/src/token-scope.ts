@@ -6,9 +6,6 @@
 export const tokenScopes = ['read', 'deploy', 'admin'] as const;
 export type TokenScope = (typeof tokenScopes)[number];
 
-/** Who may call a route: anyone (`public`) or a token with at least this scope. */
-export type RouteAccess = 'public' | TokenScope;
-
 export function isTokenScope(value: unknown): value is TokenScope {
   return typeof value === 'string' && (tokenScopes as readonly string[]).includes(value);
 }

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { sql } from 'kysely';
-import type { Db } from './db.ts';
+import { sql, type Selectable } from 'kysely';
+import type { ApiTokensTable, Db } from './db.ts';
 import type { TokenScope } from './token-scope.ts';
 
 export interface TokenInfo {
@@ -9,7 +9,23 @@ export interface TokenInfo {
   scope: TokenScope;
   createdAt: Date;
   revokedAt: Date | null;
+  /** A personal token's owner; null: an instance token (owner-level within its scope, as every token was before accounts). */
+  ownerUserId: string | null;
+  /** The projects a personal token is limited to; null: all its owner may see. */
+  projects: string[] | null;
+  expiresAt: Date | null;
+  lastUsedAt: Date | null;
 }
+
+/** What makes a token personal (and bounded); an instance token has none of it. */
+export interface TokenOwnership {
+  ownerUserId?: string | null;
+  projects?: string[] | null;
+  expiresAt?: Date | null;
+}
+
+/** last_used_at is written at most this often (a check reads the row anyway; the API's TokenCache reads it at most every TOKEN_RECHECK_MS). */
+const touchEveryMs = 60_000;
 
 export type TokenCheck = { ok: true; token: TokenInfo } | { ok: false; reason: 'unknown' | 'revoked' };
 
@@ -30,17 +46,28 @@ export class TokenStore {
     name: string,
     scope: TokenScope,
     secret: string = newTokenSecret(),
+    ownership: TokenOwnership = {},
   ): Promise<{ token: string; info: TokenInfo }> {
     const id = `tok_${randomBytes(6).toString('hex')}`;
     const row = await this.db
       .insertInto('api_tokens')
-      .values({ id, name, scope, token_hash: hashToken(secret), revoked_at: null })
+      .values({
+        id,
+        name,
+        scope,
+        token_hash: hashToken(secret),
+        revoked_at: null,
+        owner_user_id: ownership.ownerUserId ?? null,
+        projects: ownership.projects ?? null,
+        expires_at: ownership.expiresAt ?? null,
+      })
       .returningAll()
       .executeTakeFirstOrThrow();
     return { token: secret, info: toInfo(row) };
   }
 
-  async check(secret: string): Promise<TokenCheck> {
+  /** The token of a secret, if not revoked (expiry is the caller's to judge: tokenState); records its use. */
+  async check(secret: string, now: Date = new Date()): Promise<TokenCheck> {
     const row = await this.db
       .selectFrom('api_tokens')
       .selectAll()
@@ -48,6 +75,10 @@ export class TokenStore {
       .executeTakeFirst();
     if (!row) return { ok: false, reason: 'unknown' };
     if (row.revoked_at) return { ok: false, reason: 'revoked' };
+    if (!row.last_used_at || now.getTime() - row.last_used_at.getTime() >= touchEveryMs) {
+      await this.db.updateTable('api_tokens').set({ last_used_at: now }).where('id', '=', row.id).execute();
+      row.last_used_at = now;
+    }
     return { ok: true, token: toInfo(row) };
   }
 
@@ -121,12 +152,16 @@ export class TokenStore {
   }
 }
 
-function toInfo(row: {
-  id: string;
-  name: string;
-  scope: TokenScope;
-  created_at: Date;
-  revoked_at: Date | null;
-}): TokenInfo {
-  return { id: row.id, name: row.name, scope: row.scope, createdAt: row.created_at, revokedAt: row.revoked_at };
+function toInfo(row: Selectable<ApiTokensTable>): TokenInfo {
+  return {
+    id: row.id,
+    name: row.name,
+    scope: row.scope,
+    createdAt: row.created_at,
+    revokedAt: row.revoked_at,
+    ownerUserId: row.owner_user_id,
+    projects: row.projects,
+    expiresAt: row.expires_at,
+    lastUsedAt: row.last_used_at,
+  };
 }

@@ -99,11 +99,11 @@ describe('default-deny auth, decided on the matched route', () => {
     const routes = stack.api.routeAccess;
     expect(routes.length).toBeGreaterThan(10);
     const docs = (url: string) => url === '/docs' || url.startsWith('/docs/');
-    const open = routes.filter((r) => r.access === 'public' && !docs(r.url)).map((r) => `${r.method} ${r.url}`);
+    const open = routes.filter((r) => r.action === 'public' && !docs(r.url)).map((r) => `${r.method} ${r.url}`);
     // The API's documentation pages (swagger-ui's static files) are public and read-only.
     const docPages = routes.filter((r) => docs(r.url));
     expect(docPages.length).toBeGreaterThan(0);
-    for (const r of docPages) expect([r.access, r.method], r.url).toSatisfy(([a, m]) => a === 'public' && (m === 'GET' || m === 'HEAD'));
+    for (const r of docPages) expect([r.action, r.method], r.url).toSatisfy(([a, m]) => a === 'public' && (m === 'GET' || m === 'HEAD'));
     expect(open.sort()).toEqual([
       'GET /', // the dashboard's page and its bundled files (apps/api/src/routes/dashboard.ts)
       'HEAD /',
@@ -121,16 +121,16 @@ describe('default-deny auth, decided on the matched route', () => {
     ].sort());
   });
 
-  it('a route added without any access setting is closed (admin only)', async () => {
+  it('refuses to register a route that does not declare its access (default deny: nothing is open by accident)', async () => {
     const app = (await import('fastify')).default();
-    const { installAuth } = await import('@berth/api/auth');
-    const { installErrorHandler } = await import('@berth/api/http-errors');
-    installErrorHandler(app);
-    installAuth(app, stack.apiDeps().tokens);
-    app.get('/api/forgotten', async () => ({ secret: true }));
-    await app.ready();
-    expect((await app.inject({ method: 'GET', url: '/api/forgotten' })).statusCode).toBe(401);
-    expect(app.routeAccess.find((r) => r.url === '/api/forgotten')?.access).toBe('admin');
+    const { accessDeps, installAuth } = await import('@berth/api/auth');
+    installAuth(app, accessDeps(stack.apiDeps(), 1000));
+    expect(() => app.get('/api/forgotten', async () => ({ secret: true }))).toThrow('declares no config.action');
+    expect(() => app.get('/api/odd', { config: { action: 'project.godmode' as never } }, async () => ({}))).toThrow('unknown action');
+    // A project action must say where its project comes from; an instance action must not.
+    expect(() => app.get('/api/p/:name', { config: { action: 'project.read' } }, async () => ({}))).toThrow('config.project');
+    expect(() => app.get('/api/w', { config: { action: 'instance.read', project: 'param' } }, async () => ({}))).toThrow('names a project source');
+    expect(app.routeAccess.map((r) => r.url)).toEqual([]);
     await app.close();
   });
 
@@ -141,7 +141,7 @@ describe('default-deny auth, decided on the matched route', () => {
     it(`answers 401 to anonymous requests for every protected route in every spelling, ${where}`, async () => {
       const failures: string[] = [];
       let tried = 0;
-      for (const route of stack.api.routeAccess.filter((r) => r.access !== 'public')) {
+      for (const route of stack.api.routeAccess.filter((r) => r.action !== 'public')) {
         for (const target of spellings(concrete(route.url))) {
           tried++;
           const expected = expectedFor(target, viaCaddy);

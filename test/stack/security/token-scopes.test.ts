@@ -6,6 +6,7 @@ import { buildApp } from '@berth/api/app';
 import { createLogger } from '@berth/shared/logger';
 import { TokenStore } from '@berth/shared/token-store';
 import { tokenScopes, scopeAllows, type TokenScope } from '@berth/shared/token-scope';
+import { policy, type Action } from '@berth/shared/accounts/policy';
 import { SseClient } from '@berth/testing/http';
 import { waitFor } from '@berth/testing/ports';
 import { startStack, testToken, type Stack } from '@berth/testing/stack';
@@ -28,15 +29,25 @@ afterAll(async () => {
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 const mkToken = async (name: string) =>
   (await stack.inject({ method: 'POST', url: '/api/tokens', payload: { name, scope: 'deploy' } })).json() as { id: string; token: string };
-const concrete = (url: string) => url.replace(/:[A-Za-z]+/g, 'abcdefghijkl');
+/** A real project and deployment for the routes' parameters: the policy decides on what exists (a missing one is 404 to everyone). */
+async function fixtures(): Promise<(url: string) => string> {
+  expect((await stack.inject({ method: 'POST', url: '/api/projects', payload: { name: 'scopes' } })).statusCode).toBe(201);
+  const made = await stack.inject({ method: 'POST', url: '/api/deployments', payload: { name: 'scopes', gitUrl: 'https://example.com/a.git' } });
+  expect(made.statusCode, made.body).toBe(202);
+  const id = made.json().id as string;
+  return (url) => url.replace(':name', 'scopes').replace(':id', id).replace(/:[A-Za-z]+/g, 'abcdefghijkl');
+}
 
 describe('scoped tokens', () => {
-  it('refuses (403) every route to every token whose scope is below what the route needs', async () => {
+  it('refuses (403) every route to every instance token whose scope is below what the route’s action needs', async () => {
+    const concrete = await fixtures();
     const tried: string[] = [];
-    for (const route of stack.api.routeAccess.filter((r) => r.access !== 'public' && r.method !== 'HEAD')) {
+    for (const route of stack.api.routeAccess.filter((r) => r.action !== 'public' && r.method !== 'HEAD')) {
       for (const scope of tokenScopes) {
-        if (scopeAllows(scope, route.access as TokenScope)) continue;
-        const res = await stack.api.inject({ method: route.method as 'GET', url: concrete(route.url), headers: bearer(tokens[scope]) });
+        if (scopeAllows(scope, policy[route.action as Action].scope)) continue;
+        // The one route whose project is in its body: it decides once it has read it.
+        const payload = route.project === 'handler' && route.method === 'POST' ? { name: 'scopes', gitUrl: 'https://example.com/a.git' } : undefined;
+        const res = await stack.api.inject({ method: route.method as 'GET', url: concrete(route.url), headers: bearer(tokens[scope]), ...(payload ? { payload } : {}) });
         expect(res.statusCode, `${scope} → ${route.method} ${route.url}`).toBe(403);
         expect(res.json().error.code).toBe('FORBIDDEN');
         tried.push(`${scope} ${route.method} ${route.url}`);

@@ -1,7 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import type { AuditEntry } from '@berth/shared/accounts/audit-chain';
 import type { AuditResult } from '@berth/shared/accounts/tables';
-import { callerOf } from './access.ts';
 import { clientOrigin } from './client-origin.ts';
 
 export interface AuditFields {
@@ -15,7 +14,7 @@ export interface AuditFields {
 
 /** An audit entry for what the request's caller did (actor and client address from the request). */
 export function auditEntry(request: FastifyRequest, fields: AuditFields): AuditEntry {
-  const { actor } = callerOf(request);
+  const { actor } = request.caller;
   return {
     actorKind: actor.kind,
     actorId: actor.id,

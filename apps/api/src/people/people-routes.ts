@@ -21,7 +21,7 @@ export interface PeopleRoutesOptions {
 
 /** The routes of people: sign-in, accounts, users, members, deploy keys, tokens, the audit log. */
 export const peopleRoutes: ApiPlugin<PeopleRoutesOptions> = async (app, { deps, onRevoked }) => {
-  const stores = peopleStores(deps.db, { sealer: deps.secrets });
+  const stores = peopleStores(deps.db, { tokens: deps.tokens, sealer: deps.secrets });
   const throttle = new LoginThrottle(deps.redis, deps.config, deps.logger);
   const { projects, config } = deps;
   await app.register(authSessionRoutes, { stores, throttle });

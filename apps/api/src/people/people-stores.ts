@@ -6,7 +6,7 @@ import { SecondFactorStore, type SecretSealer } from '@berth/shared/accounts/sec
 import { SessionStore, type SessionTimes } from '@berth/shared/accounts/session-store';
 import { SetupLinkStore } from '@berth/shared/accounts/setup-link-store';
 import { UserStore } from '@berth/shared/accounts/user-store';
-import { PersonalTokenStore } from './personal-token-store.ts';
+import type { TokenStore } from '@berth/shared/token-store';
 
 /** The stores the people routes use: accounts, sessions, members, deploy keys, personal tokens, the audit log. */
 export interface PeopleStores {
@@ -16,11 +16,11 @@ export interface PeopleStores {
   factors: SecondFactorStore;
   members: MemberStore;
   deployKeys: DeployKeyStore;
-  personalTokens: PersonalTokenStore;
+  tokens: TokenStore;
   audit: AuditLog;
 }
 
-export function peopleStores(db: Db, opts: { sealer: SecretSealer; sessionTimes?: SessionTimes; audit?: AuditLog }): PeopleStores {
+export function peopleStores(db: Db, opts: { tokens: TokenStore; sealer: SecretSealer; sessionTimes?: SessionTimes; audit?: AuditLog }): PeopleStores {
   return {
     users: new UserStore(db),
     links: new SetupLinkStore(db),
@@ -28,7 +28,7 @@ export function peopleStores(db: Db, opts: { sealer: SecretSealer; sessionTimes?
     factors: new SecondFactorStore(db, opts.sealer),
     members: new MemberStore(db),
     deployKeys: new DeployKeyStore(db),
-    personalTokens: new PersonalTokenStore(db),
+    tokens: opts.tokens,
     audit: opts.audit ?? new AuditLog(db),
   };
 }

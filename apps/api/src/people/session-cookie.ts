@@ -1,5 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { sessionCookieName } from '@berth/shared/accounts/session-store';
+import { sessionCookie } from '../access/credentials.ts';
 
 /**
  * The `berth_session` cookie: httpOnly (no page script reads it), SameSite=Lax
@@ -25,11 +26,5 @@ function cookieLine(value: string, maxAgeSeconds: number, secure: boolean): stri
 
 /** The session secret the request's cookie carries, if any. */
 export function sessionSecretOf(request: FastifyRequest): string | undefined {
-  const header = request.headers.cookie;
-  if (!header) return undefined;
-  for (const pair of header.split(';')) {
-    const eq = pair.indexOf('=');
-    if (eq > 0 && pair.slice(0, eq).trim() === sessionCookieName) return pair.slice(eq + 1).trim() || undefined;
-  }
-  return undefined;
+  return sessionCookie(request.headers.cookie);
 }

@@ -3,7 +3,7 @@ import type { AuditRecord } from '@berth/shared/accounts/audit-chain';
 import { auditPageMax, type AuditLog, type AuditQuery } from '@berth/shared/accounts/audit-log';
 import { may, visibleProjects } from '@berth/shared/accounts/policy';
 import { BerthError } from '@berth/shared/errors';
-import { assertMay, callerOf } from '../people/access.ts';
+import { assertMay } from '../access/decide.ts';
 import type { ApiPlugin } from './api-plugin.ts';
 import { errorResponses } from './error-schema.ts';
 
@@ -69,7 +69,7 @@ const view = (r: AuditRecord) => ({
 
 /** Which rows the caller may read: owners everything, project admins their projects' rows. */
 function scopeFor(request: FastifyRequest, project: string | undefined): Pick<AuditQuery, 'project' | 'projects'> {
-  const { principal } = callerOf(request);
+  const { principal } = request.caller;
   if (project !== undefined) {
     if (may(principal, 'audit.read') !== 'allow') assertMay(request, 'project.audit.read', project);
     return { project };
@@ -86,7 +86,7 @@ export const auditRoutes: ApiPlugin<AuditRoutesOptions> = async (app, { audit })
   app.get(
     '/api/audit',
     {
-      config: { access: 'admin', action: 'project.audit.read', project: 'handler' },
+      config: { action: 'project.audit.read', project: 'handler' },
       schema: { querystring: query, response: { 200: pageSchema, ...errorResponses } },
     },
     async (request) => {

@@ -3,7 +3,6 @@ import { setPasswordWithLink } from '@berth/shared/accounts/account-flows';
 import { passwordLength } from '@berth/shared/accounts/password';
 import { otpauthUri, base32Encode } from '@berth/shared/accounts/totp';
 import { BerthError } from '@berth/shared/errors';
-import { callerOf } from '../people/access.ts';
 import { auditEntry } from '../people/audit.ts';
 import type { PeopleStores } from '../people/people-stores.ts';
 import { sessionUserId } from '../people/person.ts';
@@ -27,7 +26,7 @@ export const totpConfirmBody = zodBody(confirmSchema);
 const disableSchema = z.object({ password }).strict();
 export const totpDisableBody = zodBody(disableSchema);
 
-const own = { access: 'admin', action: 'account.update' } as const;
+const own = { action: 'account.update' } as const;
 const noBody = { type: 'null', description: 'no body' } as const;
 const userAnswer = { type: 'object', properties: { user: userViewSchema }, required: ['user'], additionalProperties: false } as const;
 const enrolAnswer = {
@@ -50,7 +49,7 @@ const codesAnswer = {
 export const authAccountRoutes: ApiPlugin<AuthAccountRoutesOptions> = async (app, { stores }) => {
   app.post(
     '/api/auth/setup',
-    { config: { access: 'public', action: 'public' }, schema: { body: setupBody, response: { 200: userAnswer, ...errorResponses } } },
+    { config: { action: 'public' }, schema: { body: setupBody, response: { 200: userAnswer, ...errorResponses } } },
     async (request) => {
       const body = bodyOf(setupSchema, request);
       const user = await setPasswordWithLink(stores, body.token, body.password);
@@ -65,7 +64,7 @@ export const authAccountRoutes: ApiPlugin<AuthAccountRoutesOptions> = async (app
   );
 
   app.post('/api/auth/password', { config: own, schema: { body: passwordChangeBody, response: { 204: noBody, ...errorResponses } } }, async (request, reply) => {
-    const userId = sessionUserId(callerOf(request));
+    const userId = sessionUserId(request);
     const body = bodyOf(passwordSchema, request);
     await assertPassword(stores, userId, body.currentPassword);
     await stores.users.setPassword(userId, body.newPassword);
@@ -77,7 +76,7 @@ export const authAccountRoutes: ApiPlugin<AuthAccountRoutesOptions> = async (app
   });
 
   app.post('/api/auth/totp', { config: own, schema: { response: { 200: enrolAnswer, ...errorResponses } } }, async (request) => {
-    const userId = sessionUserId(callerOf(request));
+    const userId = sessionUserId(request);
     const user = await stores.users.get(userId);
     if (!user) throw new BerthError('NOT_FOUND', 'your account does not exist');
     if (user.totp_enabled) throw new BerthError('CONFLICT', 'the second factor is on already: turn it off first (POST /api/auth/totp/disable)');
@@ -87,7 +86,7 @@ export const authAccountRoutes: ApiPlugin<AuthAccountRoutesOptions> = async (app
   });
 
   app.post('/api/auth/totp/confirm', { config: own, schema: { body: totpConfirmBody, response: { 200: codesAnswer, ...errorResponses } } }, async (request) => {
-    const userId = sessionUserId(callerOf(request));
+    const userId = sessionUserId(request);
     const codes = await stores.factors.confirm(userId, bodyOf(confirmSchema, request).code);
     if (!codes) throw new BerthError('VALIDATION_FAILED', 'that code is not the current one (start again with POST /api/auth/totp if the app has no entry)');
     await stores.audit.append(auditEntry(request, { action: 'account.totp.enable', targetKind: 'user', targetId: userId }));
@@ -95,7 +94,7 @@ export const authAccountRoutes: ApiPlugin<AuthAccountRoutesOptions> = async (app
   });
 
   app.post('/api/auth/totp/disable', { config: own, schema: { body: totpDisableBody, response: { 204: noBody, ...errorResponses } } }, async (request, reply) => {
-    const userId = sessionUserId(callerOf(request));
+    const userId = sessionUserId(request);
     await assertPassword(stores, userId, bodyOf(disableSchema, request).password);
     await stores.factors.disable(userId);
     await stores.audit.append(auditEntry(request, { action: 'account.totp.disable', targetKind: 'user', targetId: userId }));

@@ -1,7 +1,6 @@
 import { z } from '@berth/shared/config';
 import { csrfTokenFor } from '@berth/shared/accounts/session-store';
 import { BerthError } from '@berth/shared/errors';
-import { callerOf } from '../people/access.ts';
 import { auditEntry } from '../people/audit.ts';
 import { clientOrigin } from '../people/client-origin.ts';
 import type { LoginThrottle } from '../people/login-throttle.ts';
@@ -63,7 +62,7 @@ const noBody = { type: 'null', description: 'no body' } as const;
 export const authSessionRoutes: ApiPlugin<AuthSessionRoutesOptions> = async (app, { stores, throttle }) => {
   app.post(
     '/api/auth/login',
-    { config: { access: 'public', action: 'public' }, schema: { body: loginBody, response: { 200: sessionAnswerSchema, ...errorResponses } } },
+    { config: { action: 'public' }, schema: { body: loginBody, response: { 200: sessionAnswerSchema, ...errorResponses } } },
     async (request, reply) => {
       const body = bodyOf(loginSchema, request);
       const { user, secret, csrfToken, session } = await attemptSignIn(request, body, { stores, throttle });
@@ -74,12 +73,12 @@ export const authSessionRoutes: ApiPlugin<AuthSessionRoutesOptions> = async (app
 
   app.post(
     '/api/auth/logout',
-    { config: { access: 'read', action: 'account.read' }, schema: { response: { 204: noBody, ...errorResponses } } },
+    { config: { action: 'account.read' }, schema: { response: { 204: noBody, ...errorResponses } } },
     async (request, reply) => {
       const secret = sessionSecretOf(request);
-      if (!secret || callerOf(request).principal.kind !== 'user') throw new BerthError('VALIDATION_FAILED', 'only a signed-in session signs out (revoke a token with DELETE /api/tokens/:id)');
+      if (!secret || request.caller.principal.kind !== 'user') throw new BerthError('VALIDATION_FAILED', 'only a signed-in session signs out (revoke a token with DELETE /api/tokens/:id)');
       await stores.sessions.revoke(secret);
-      await stores.audit.append(auditEntry(request, { action: 'auth.logout', targetKind: 'user', targetId: callerOf(request).actor.id ?? undefined }));
+      await stores.audit.append(auditEntry(request, { action: 'auth.logout', targetKind: 'user', targetId: request.caller.actor.id ?? undefined }));
       clearSessionCookie(reply, clientOrigin(request).https);
       return reply.status(204).send(null);
     },
@@ -87,10 +86,10 @@ export const authSessionRoutes: ApiPlugin<AuthSessionRoutesOptions> = async (app
 
   app.get(
     '/api/auth/me',
-    { config: { access: 'read', action: 'account.read' }, schema: { response: { 200: meSchema, ...errorResponses } } },
+    { config: { action: 'account.read' }, schema: { response: { 200: meSchema, ...errorResponses } } },
     async (request) => {
-      const caller = callerOf(request);
-      const userId = await personOf(stores, caller);
+      const caller = request.caller;
+      const userId = personOf(request);
       const user = userId ? await stores.users.get(userId) : undefined;
       const projects = user ? Object.fromEntries(await stores.members.rolesOf(user.id)) : {};
       const secret = caller.principal.kind === 'user' ? sessionSecretOf(request) : undefined;

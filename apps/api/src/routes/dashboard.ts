@@ -10,7 +10,7 @@ export interface DashboardRoutesOptions {
   distDir?: string;
 }
 
-const open = { access: 'public' } as const;
+const open = { action: 'public' } as const;
 /** Pages, not API operations: left out of the OpenAPI document. */
 const hidden = { hide: true } as const;
 

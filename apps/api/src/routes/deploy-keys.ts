@@ -1,7 +1,6 @@
 import { z } from '@berth/shared/config';
 import type { DeployKeyInfo } from '@berth/shared/accounts/deploy-key-store';
 import type { ProjectStore } from '@berth/shared/project-store';
-import { callerOf } from '../people/access.ts';
 import { auditEntry } from '../people/audit.ts';
 import type { PeopleStores } from '../people/people-stores.ts';
 import { personOf } from '../people/person.ts';
@@ -10,7 +9,7 @@ import type { ApiPlugin } from './api-plugin.ts';
 import { errorResponses } from './error-schema.ts';
 
 export interface DeployKeyRoutesOptions {
-  stores: Pick<PeopleStores, 'deployKeys' | 'personalTokens' | 'audit'>;
+  stores: Pick<PeopleStores, 'deployKeys' | 'audit'>;
   projects: Pick<ProjectStore, 'mustGet'>;
   /** A revoked key: dropped from every API process's cache at once. */
   onRevoked: (keyId: string) => void;
@@ -44,7 +43,7 @@ const createdKeySchema = {
 } as const;
 const keyList = { type: 'object', properties: { items: { type: 'array', items: keyViewSchema } }, required: ['items'], additionalProperties: false } as const;
 
-const manage = { access: 'admin', action: 'project.deploy-keys.manage', project: 'param' } as const;
+const manage = { action: 'project.deploy-keys.manage', project: 'param' } as const;
 
 const view = (k: DeployKeyInfo) => ({
   ...k,
@@ -66,7 +65,7 @@ export const deployKeyRoutes: ApiPlugin<DeployKeyRoutesOptions> = async (app, { 
     async (request, reply) => {
       const { name: project } = request.params;
       const { name } = bodyOf(createSchema, request);
-      const createdBy = (await personOf(stores, callerOf(request))) ?? null;
+      const createdBy = personOf(request) ?? null;
       const { key, info } = await stores.deployKeys.create(project, name, createdBy);
       await stores.audit.append(auditEntry(request, { action: 'deploy-key.create', project, targetKind: 'deploy-key', targetId: info.id, detail: { name } }));
       // The only time the secret is shown.

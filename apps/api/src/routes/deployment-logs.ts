@@ -52,7 +52,7 @@ export const deploymentLogRoutes: ApiPlugin<DeploymentLogRoutesOptions> = async 
   app.get(
     '/api/deployments/:id/logs',
     {
-      config: { access: 'read' },
+      config: { action: 'project.logs.read', project: 'deployment' },
       schema: {
         params: idParams,
         querystring: logsQuery,

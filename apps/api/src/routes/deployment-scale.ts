@@ -47,7 +47,7 @@ export const scaleBody = zodBody(scaleSchema);
 export const deploymentScaleRoutes: ApiPlugin<DeploymentScaleOptions> = async (app, { replicas, projects, config }) => {
   app.patch(
     '/api/deployments/:id',
-    { config: { access: 'deploy' }, schema: { params: idParams, body: scaleBody, response: { 200: deploymentViewSchema, ...errorResponses } } },
+    { config: { action: 'deployment.scale', project: 'deployment' }, schema: { params: idParams, body: scaleBody, response: { 200: deploymentViewSchema, ...errorResponses } } },
     async (request) => {
       const body = bodyOf(scaleSchema, request);
       const count = checkReplicas(body.replicas, replicaLimits(config));

@@ -1,3 +1,4 @@
+import type { Action } from '@berth/shared/accounts/policy';
 import { deploymentStatuses } from '@berth/shared/deployment-state';
 import type { DeploymentLifecycle } from '@berth/shared/deployment-lifecycle';
 import type { DeploymentStore } from '@berth/shared/deployment-store';
@@ -8,6 +9,11 @@ import { assertProjectName, parseFields, toDeploymentInput, type DeploymentField
 import type { ProjectRow } from '@berth/shared/db';
 import type { ProjectStore } from '@berth/shared/project-store';
 import { GroupCommit } from '../group-commit.ts';
+import type { FastifyRequest } from 'fastify';
+import type { MemberStore } from '@berth/shared/accounts/member-store';
+import { assertMay, callerMay } from '../auth.ts';
+import { missingProject } from '../access/decide.ts';
+import { makeCreatorAdmin } from '../access/creator.ts';
 import type { Releases } from '../releases.ts';
 import type { RateLimiter } from '../rate-limiter.ts';
 import type { ConcurrencyLimit } from '../concurrency-limit.ts';
@@ -25,11 +31,15 @@ export interface DeploymentRoutesOptions {
   /** Every status change (a failed enqueue, cancel, stop) goes through it. */
   lifecycle: DeploymentLifecycle;
   limiter: RateLimiter;
+  /** A person who makes a project by deploying to it becomes its admin. */
+  members: Pick<MemberStore, 'addFirstAdmin'>;
   config: Urls & Pick<ApiConfig, 'DEFAULT_APP_PORT' | 'GIT_ALLOW_PRIVATE_HOSTS'>;
 }
 
-const read = { access: 'read' } as const;
-const deploy = { access: 'deploy' } as const;
+/** The project is in the body (JSON or multipart): the handler decides once it has read it. */
+const create = { action: 'deployment.create', project: 'handler' } as const;
+const list = { action: 'project.read', project: 'list' } as const;
+const onDeployment = <A extends Action>(action: A) => ({ action, project: 'deployment' }) as const;
 const viewResponse = { 200: deploymentViewSchema, ...errorResponses } as const;
 const listQuery = {
   type: 'object',
@@ -59,29 +69,31 @@ export const deploymentRoutes: ApiPlugin<DeploymentRoutesOptions> = async (app, 
   releaseRoutes(app, opts);
 };
 
-function createRoute(app: ApiInstance, { projects, releases, uploads, limiter, config }: DeploymentRoutesOptions): void {
+function createRoute(app: ApiInstance, { projects, releases, uploads, limiter, members, config }: DeploymentRoutesOptions): void {
   // Projects read by requests arriving together go in one statement. Only read: a missing one is made by
   // the statement that writes the deployment, so a request the limiter refuses has written nothing.
   const projectReads = new GroupCommit<string, ProjectRow | undefined>(async (names) => {
     const found = await projects.getMany(names);
     return names.map((name) => ({ ok: true, value: found.get(name) }));
   });
-  const prepare = async (fields: DeploymentFields, archive: { data: Buffer; filename: string } | undefined) => {
+  const prepare = async (request: FastifyRequest, fields: DeploymentFields, archive: { data: Buffer; filename: string } | undefined) => {
     const input = toDeploymentInput(fields, archive, { port: config.DEFAULT_APP_PORT });
+    const project = await projectFor(projectReads, input, config.BASE_DOMAIN);
+    assertMayDeploy(request, input.project, project);
     if (input.gitUrl) await refuseLocalGitHost(input.gitUrl, config.GIT_ALLOW_PRIVATE_HOSTS);
-    return { input, project: await projectFor(projectReads, input, config.BASE_DOMAIN) };
+    return { input, project };
   };
   // No body schema: the fields come as JSON or as multipart form fields next to the archive, and one
   // validator (deployment-input.ts) checks both ways alike, with the same messages.
   const schema = { response: { 202: deploymentViewSchema, ...errorResponses } } as const;
-  app.post('/api/deployments', { config: deploy, schema }, async (request, reply) => {
-    const allowed = limiter.take(request.token!.id);
+  app.post('/api/deployments', { config: create, schema }, async (request, reply) => {
+    const allowed = limiter.take(request.credentialKey!);
     // An archive is received only once the limiter allowed the request (a refused one takes no upload
     // slot); a JSON body is here already, and is checked, and its project read, during the limiter's
     // round trip, whose refusal still comes first.
     const { input, project } = request.isMultipart()
-      ? await allowed.then(() => uploads.run(() => readMultipart(request))).then(({ fields, archive }) => prepare(fields, archive))
-      : await whileAllowed(allowed, (async () => prepare(parseFields(request.body), undefined))());
+      ? await allowed.then(() => uploads.run(() => readMultipart(request))).then(({ fields, archive }) => prepare(request, fields, archive))
+      : await whileAllowed(allowed, (async () => prepare(request, parseFields(request.body), undefined))());
     const row = await releases.deployProject(project, {
       project: input.project,
       // The project is made on first use, with the source's settings.
@@ -92,6 +104,7 @@ function createRoute(app: ApiInstance, { projects, releases, uploads, limiter, c
       env: input.env,
       promote: input.promote,
     });
+    if (!project) await makeCreatorAdmin(request, members, input.project);
     const id = row.id;
     request.log.info({ deploymentId: id, project: input.project, source: row.source_type }, 'deployment queued');
     return reply
@@ -99,6 +112,18 @@ function createRoute(app: ApiInstance, { projects, releases, uploads, limiter, c
       .header('location', `/api/deployments/${id}`)
       .send(deploymentView(row, config));
   });
+}
+
+/**
+ * May the caller deploy to `name`? Into an existing project: deployment.create
+ * there (404 when the caller may not see it, as for a project that does not
+ * exist). A new one is made by this deploy: project.create; a caller who may
+ * not make projects is told it does not exist (the truth, and no hint of
+ * which names are taken).
+ */
+function assertMayDeploy(request: FastifyRequest, name: string, existing: ProjectRow | undefined): void {
+  if (existing) return assertMay(request, 'deployment.create', name);
+  if (!callerMay(request, 'project.create')) throw missingProject(name);
 }
 
 /**
@@ -116,7 +141,7 @@ async function whileAllowed<T>(allowed: Promise<void>, work: Promise<T>): Promis
 function readRoutes(app: ApiInstance, { store, config }: DeploymentRoutesOptions): void {
   app.get(
     '/api/deployments',
-    { config: read, schema: { querystring: listQuery, response: { 200: listSchema, ...errorResponses } } },
+    { config: list, schema: { querystring: listQuery, response: { 200: listSchema, ...errorResponses } } },
     async (request) => {
       const q = request.query;
       const page = await store.list({ limit: q.limit, cursor: q.cursor, status: q.status, project: q.project });
@@ -124,7 +149,7 @@ function readRoutes(app: ApiInstance, { store, config }: DeploymentRoutesOptions
     },
   );
 
-  app.get('/api/deployments/:id', { config: read, schema: { params: idParams, response: viewResponse } }, async (request) => {
+  app.get('/api/deployments/:id', { config: onDeployment('project.read'), schema: { params: idParams, response: viewResponse } }, async (request) => {
     // One query: the row, whether the project URL serves it, and its place in the queue.
     const { id } = request.params;
     const found = await store.getWithPlace(id);
@@ -136,12 +161,12 @@ function readRoutes(app: ApiInstance, { store, config }: DeploymentRoutesOptions
 function stopRoutes(app: ApiInstance, deps: DeploymentRoutesOptions): void {
   const { config } = deps;
   const schema = { params: idParams, response: viewResponse } as const;
-  app.post('/api/deployments/:id/cancel', { config: deploy, schema }, async (request) => {
+  app.post('/api/deployments/:id/cancel', { config: onDeployment('deployment.cancel'), schema }, async (request) => {
     const { id } = request.params;
     return deploymentView(await deps.lifecycle.cancel(id), config);
   });
 
-  app.delete('/api/deployments/:id', { config: deploy, schema }, async (request) => {
+  app.delete('/api/deployments/:id', { config: onDeployment('deployment.stop'), schema }, async (request) => {
     const { id } = request.params;
     return deploymentView(await deps.lifecycle.stop(id), config);
   });
@@ -150,15 +175,15 @@ function stopRoutes(app: ApiInstance, deps: DeploymentRoutesOptions): void {
 function releaseRoutes(app: ApiInstance, { releases, limiter, config }: DeploymentRoutesOptions): void {
   app.post(
     '/api/deployments/:id/redeploy',
-    { config: deploy, schema: { params: idParams, response: { 202: deploymentViewSchema, ...errorResponses } } },
+    { config: onDeployment('deployment.redeploy'), schema: { params: idParams, response: { 202: deploymentViewSchema, ...errorResponses } } },
     async (request, reply) => {
-      await limiter.take(request.token!.id);
+      await limiter.take(request.credentialKey!);
       const row = await releases.redeploy(request.params.id);
       return reply.status(202).header('location', `/api/deployments/${row.id}`).send(deploymentView(row, config));
     },
   );
 
-  app.post('/api/deployments/:id/promote', { config: deploy, schema: { params: idParams, response: viewResponse } }, async (request) =>
+  app.post('/api/deployments/:id/promote', { config: onDeployment('deployment.promote'), schema: { params: idParams, response: viewResponse } }, async (request) =>
     deploymentView(await releases.promote(request.params.id), config, { current: true }),
   );
 }

@@ -15,10 +15,10 @@ export interface DomainRoutesOptions {
   config: Pick<ApiConfig, 'BASE_DOMAIN' | 'PUBLIC_HTTPS_PORT'>;
 }
 
-const read = { access: 'read' } as const;
-const deploy = { access: 'deploy' } as const;
+const read = { action: 'project.read', project: 'param' } as const;
+const update = { action: 'project.domains.update', project: 'param' } as const;
 /** Caddy asks before it gets a certificate; it sends no token. */
-const open = { access: 'public' } as const;
+const open = { action: 'public' } as const;
 
 const domainViewSchema = {
   type: 'object',
@@ -99,7 +99,7 @@ function projectDomainRoutes(app: ApiInstance, { domains, announceRoutes, config
 
   app.post(
     '/api/projects/:name/domains',
-    { config: deploy, schema: { params: projectParams, body: domainAddBody, response: { 201: domainViewSchema, ...errorResponses } } },
+    { config: update, schema: { params: projectParams, body: domainAddBody, response: { 201: domainViewSchema, ...errorResponses } } },
     async (request, reply) => {
       const hostname = checkCustomHostname(bodyOf(addSchema, request).hostname, config.BASE_DOMAIN);
       const row = await domains.add(request.params.name, hostname);
@@ -111,7 +111,7 @@ function projectDomainRoutes(app: ApiInstance, { domains, announceRoutes, config
 
   app.delete(
     '/api/projects/:name/domains/:hostname',
-    { config: deploy, schema: { params: domainParams, response: { 200: domainViewSchema, ...errorResponses } } },
+    { config: update, schema: { params: domainParams, response: { 200: domainViewSchema, ...errorResponses } } },
     async (request) => {
       const row = await domains.remove(request.params.name, request.params.hostname);
       request.log.info({ project: row.project, hostname: row.hostname }, 'domain removed');

@@ -4,11 +4,15 @@ import { answerWithEvents, type EventsResponseDeps } from '../sse/events-respons
 import type { ApiPlugin } from './api-plugin.ts';
 import { deploymentIdSchema, idParams, loadDeployment } from './deployment-params.ts';
 import { errorResponses } from './error-schema.ts';
+import { assertMay } from '../auth.ts';
+import { missingDeployment } from '../access/decide.ts';
 
 export type EventRoutesOptions = EventsResponseDeps & { store: Pick<DeploymentStore, 'get'> };
 
 /** Event streams also take `?token=` (EventSource cannot send headers). */
-const stream = { access: 'read', queryToken: true } as const;
+const oneStream = { action: 'project.logs.read', project: 'deployment', queryToken: true } as const;
+/** Every visible deployment, or (the old alias) the one in `?deployment=`: decided in the handler. */
+const allStreams = { action: 'project.logs.read', project: 'handler', queryToken: true } as const;
 
 /**
  * What every event stream reads from its query. Described, not typed: the
@@ -28,14 +32,16 @@ const streamQuery = {
 export const eventRoutes: ApiPlugin<EventRoutesOptions> = async (app, deps) => {
   /** One deployment's stream: GET /api/deployments/:id/events and its alias, GET /api/events?deployment=:id. */
   const oneDeployment = async (id: string, request: FastifyRequest, reply: FastifyReply) => {
-    await loadDeployment(deps.store, id);
+    const row = await loadDeployment(deps.store, id);
+    // The alias (?deployment=) is decided here; the path form was decided by the hook already.
+    assertMay(request, 'project.logs.read', row.project, missingDeployment(id));
     await answerWithEvents(deps, request, reply, { deploymentId: id });
   };
 
   app.get(
     '/api/deployments/:id/events',
     {
-      config: stream,
+      config: oneStream,
       // A HEAD would open a stream that never ends (and count against the token's cap).
       exposeHeadRoute: false,
       schema: {
@@ -56,7 +62,7 @@ export const eventRoutes: ApiPlugin<EventRoutesOptions> = async (app, deps) => {
   app.get(
     '/api/events',
     {
-      config: stream,
+      config: allStreams,
       exposeHeadRoute: false,
       schema: {
         querystring: {

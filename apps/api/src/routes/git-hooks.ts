@@ -31,7 +31,7 @@ export interface GitHookRoutesOptions {
 const decoySecret = randomBytes(32).toString('hex');
 
 /** The signature is the credential: no bearer token (git hosts send none). */
-const open = { access: 'public' } as const;
+const open = { action: 'public' } as const;
 const answerSchema = {
   type: 'object',
   properties: {

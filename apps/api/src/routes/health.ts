@@ -13,7 +13,7 @@ const okSchema = {
   additionalProperties: false,
 } as const;
 
-const open = { access: 'public' } as const;
+const open = { action: 'public' } as const;
 
 /** Liveness and readiness, the only routes open without a token. */
 export const healthRoutes: ApiPlugin<HealthRoutesOptions> = async (app, { store }) => {

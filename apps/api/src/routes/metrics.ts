@@ -12,7 +12,7 @@ export const metricsRoutes: ApiPlugin<MetricsRoutesOptions> = async (app, { metr
   app.get(
     '/metrics',
     {
-      config: { access: 'read' },
+      config: { action: 'instance.read' },
       schema: {
         response: {
           200: { description: 'the Prometheus text exposition format (version 0.0.4)', content: { 'text/plain': { schema: { type: 'string' } } } },

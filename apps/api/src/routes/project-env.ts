@@ -13,8 +13,9 @@ export interface ProjectEnvRoutesOptions {
   secrets: SecretBox;
 }
 
-const read = { access: 'read' } as const;
-const deploy = { access: 'deploy' } as const;
+/** The names only (values are never shown); changing them is an admin's. */
+const read = { action: 'project.read', project: 'param' } as const;
+const update = { action: 'project.env.update', project: 'param' } as const;
 const envKeysSchema = {
   type: 'object',
   properties: { envKeys: { type: 'array', items: { type: 'string' } }, buildEnvKeys: { type: 'array', items: { type: 'string' } } },
@@ -35,7 +36,7 @@ export function projectEnvRoutes(app: ApiInstance, { projects, secrets }: Projec
 
   app.put(
     '/api/projects/:name/env',
-    { config: deploy, schema: { ...schema, body: envPutBody } },
+    { config: update, schema: { ...schema, body: envPutBody } },
     async (request) => {
       const body = bodyOf(envPutSchema, request);
       const row = await projects.changeEnv(request.params.name, () => ({
@@ -48,7 +49,7 @@ export function projectEnvRoutes(app: ApiInstance, { projects, secrets }: Projec
 
   app.patch(
     '/api/projects/:name/env',
-    { config: deploy, schema: { ...schema, body: envPatchBody } },
+    { config: update, schema: { ...schema, body: envPatchBody } },
     async (request) => {
       const body = bodyOf(envPatchSchema, request);
       const merge = (sealed: string | null, patch: Record<string, string | null> | undefined) => {

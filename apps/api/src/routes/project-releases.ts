@@ -25,7 +25,8 @@ export interface ProjectReleaseRoutesOptions {
   config: Urls & Pick<ApiConfig, 'GIT_ALLOW_PRIVATE_HOSTS'>;
 }
 
-const deploy = { access: 'deploy' } as const;
+const deploy = { action: 'deployment.create', project: 'param' } as const;
+const rollback = { action: 'deployment.rollback', project: 'param' } as const;
 
 /** What a deploy of a project asks for besides the project's settings. */
 type Asked = Pick<ReleaseRequest, 'source' | 'promote' | 'env'>;
@@ -37,7 +38,7 @@ export function projectReleaseRoutes(app: ApiInstance, { projects, releases, lim
     { config: deploy, schema: { params: nameParams, response: { 202: deploymentViewSchema, ...errorResponses } } },
     async (request, reply) => {
       const project = await projects.mustGet(request.params.name);
-      await limiter.take(request.token!.id);
+      await limiter.take(request.credentialKey!);
       const asked = request.isMultipart() ? await archiveDeploy(request, project, uploads) : await gitDeploy(request.body, project, config);
       const row = await releases.deployProject(project, { project: project.name, ...asked });
       request.log.info({ deploymentId: row.id, project: project.name, source: row.source_type }, 'deployment queued');
@@ -48,7 +49,7 @@ export function projectReleaseRoutes(app: ApiInstance, { projects, releases, lim
   app.post(
     '/api/projects/:name/rollback',
     {
-      config: deploy,
+      config: rollback,
       schema: {
         params: nameParams,
         body: rollbackBody,
@@ -57,7 +58,7 @@ export function projectReleaseRoutes(app: ApiInstance, { projects, releases, lim
     },
     async (request, reply) => {
       const body = bodyOf(rollbackSchema, request);
-      await limiter.take(request.token!.id);
+      await limiter.take(request.credentialKey!);
       const { deployment, switched } = await releases.rollback(request.params.name, body.deploymentId);
       return reply
         .status(switched ? 200 : 202)

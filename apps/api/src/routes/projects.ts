@@ -1,3 +1,6 @@
+import type { Action } from '@berth/shared/accounts/policy';
+import type { MemberStore } from '@berth/shared/accounts/member-store';
+import { makeCreatorAdmin } from '../access/creator.ts';
 import type { DeploymentLifecycle } from '@berth/shared/deployment-lifecycle';
 import type { DeploymentStore } from '@berth/shared/deployment-store';
 import { isFinal } from '@berth/shared/deployment-state';
@@ -30,11 +33,12 @@ export interface ProjectRoutesOptions {
   limiter: RateLimiter;
   uploads: ConcurrencyLimit;
   replicas: ReplicaStore;
+  /** The person who makes a project becomes its admin. */
+  members: Pick<MemberStore, 'addFirstAdmin'>;
   config: Urls & ReplicaConfig & Pick<ApiConfig, 'DEFAULT_APP_PORT' | 'GIT_ALLOW_PRIVATE_HOSTS'>;
 }
 
-const read = { access: 'read' } as const;
-const deploy = { access: 'deploy' } as const;
+const onProject = <A extends Action>(action: A) => ({ action, project: 'param' }) as const;
 
 /** Projects: settings, sealed env, deploys, rollback. */
 export const projectRoutes: ApiPlugin<ProjectRoutesOptions> = async (app, opts) => {
@@ -62,11 +66,11 @@ function projectDetail({ projects, store, secrets, config }: ProjectRoutesOption
   };
 }
 
-function createRoute(app: ApiInstance, { projects, secrets, config }: ProjectRoutesOptions, detail: Detail): void {
+function createRoute(app: ApiInstance, { projects, secrets, members, config }: ProjectRoutesOptions, detail: Detail): void {
   app.post(
     '/api/projects',
     {
-      config: deploy,
+      config: { action: 'project.create' },
       schema: {
         body: createBody,
         response: { 201: projectViewSchema, ...errorResponses },
@@ -84,6 +88,7 @@ function createRoute(app: ApiInstance, { projects, secrets, config }: ProjectRou
         envSealed: body.env && Object.keys(body.env).length ? secrets.seal(body.env) : null,
         buildEnvSealed: body.buildEnv && Object.keys(body.buildEnv).length ? secrets.seal(body.buildEnv) : null,
       });
+      await makeCreatorAdmin(request, members, row.name);
       request.log.info({ project: row.name }, 'project created');
       return reply.status(201).header('location', `/api/projects/${row.name}`).send({ ...(await detail(row)), hookSecret });
     },
@@ -93,7 +98,7 @@ function createRoute(app: ApiInstance, { projects, secrets, config }: ProjectRou
 function readRoutes(app: ApiInstance, { projects, store, secrets, config }: ProjectRoutesOptions, detail: Detail): void {
   app.get(
     '/api/projects',
-    { config: read, schema: { response: { 200: { type: 'object', properties: { items: { type: 'array', items: projectViewSchema } }, required: ['items'], additionalProperties: false }, ...errorResponses } } },
+    { config: { action: 'project.read', project: 'list' }, schema: { response: { 200: { type: 'object', properties: { items: { type: 'array', items: projectViewSchema } }, required: ['items'], additionalProperties: false }, ...errorResponses } } },
     async () => {
       const rows = await projects.list();
       // Every project's current deployment in one query (not one per project).
@@ -105,13 +110,13 @@ function readRoutes(app: ApiInstance, { projects, store, secrets, config }: Proj
     },
   );
 
-  app.get('/api/projects/:name', { config: read, schema: one }, async (request) => detail(await projects.mustGet(request.params.name)));
+  app.get('/api/projects/:name', { config: onProject('project.read'), schema: one }, async (request) => detail(await projects.mustGet(request.params.name)));
 }
 
 function changeRoutes(app: ApiInstance, { projects, secrets, replicas, config }: ProjectRoutesOptions, detail: Detail): void {
   app.post(
     '/api/projects/:name/hook-secret',
-    { config: deploy, schema: { params: nameParams, response: { 200: { type: 'object', properties: { hookUrl: { type: 'string' }, hookSecret: { type: 'string' } }, required: ['hookUrl', 'hookSecret'], additionalProperties: false }, ...errorResponses } } },
+    { config: onProject('project.hook-secret.rotate'), schema: { params: nameParams, response: { 200: { type: 'object', properties: { hookUrl: { type: 'string' }, hookSecret: { type: 'string' } }, required: ['hookUrl', 'hookSecret'], additionalProperties: false }, ...errorResponses } } },
     async (request) => {
       const row = await projects.mustGet(request.params.name);
       const hookSecret = newSigningSecret('hooksec');
@@ -123,7 +128,7 @@ function changeRoutes(app: ApiInstance, { projects, secrets, replicas, config }:
 
   app.patch(
     '/api/projects/:name',
-    { config: deploy, schema: { ...one, body: patchBody } },
+    { config: onProject('project.settings.update'), schema: { ...one, body: patchBody } },
     async (request) => {
       const { replicas: asked, ...body } = bodyOf(patchSchema, request);
       const count = asked === undefined ? undefined : checkReplicas(asked, replicaLimits(config));
@@ -139,7 +144,7 @@ function deleteRoute(app: ApiInstance, { projects, store, lifecycle }: ProjectRo
   app.delete(
     '/api/projects/:name',
     {
-      config: deploy,
+      config: onProject('project.delete'),
       schema: {
         params: nameParams,
         response: {

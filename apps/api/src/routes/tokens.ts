@@ -5,11 +5,10 @@ import { grantRefusal } from '@berth/shared/accounts/principal';
 import { BerthError } from '@berth/shared/errors';
 import type { ProjectStore } from '@berth/shared/project-store';
 import { tokenScopes } from '@berth/shared/token-scope';
-import { callerOf, refusalFor } from '../people/access.ts';
 import { auditEntry } from '../people/audit.ts';
 import type { PeopleStores } from '../people/people-stores.ts';
 import { personOf } from '../people/person.ts';
-import type { TokenRecord } from '../people/personal-token-store.ts';
+import { newTokenSecret, type TokenInfo } from '@berth/shared/token-store';
 import type { ApiPlugin } from './api-plugin.ts';
 import { errorResponses } from './error-schema.ts';
 import { bodyOf, zodBody } from '../zod-body.ts';
@@ -51,7 +50,7 @@ const createTokenSchema = z
   .strict();
 export const createTokenBody = zodBody(createTokenSchema);
 
-const view = (t: TokenRecord) => ({
+const view = (t: TokenInfo) => ({
   id: t.id,
   name: t.name,
   scope: t.scope,
@@ -64,20 +63,19 @@ const view = (t: TokenRecord) => ({
 });
 
 /** Anyone who may manage tokens manages their own; owners (and instance tokens) everyone's. */
-const own = { access: 'admin', action: 'tokens.own.manage' } as const;
+const own = { action: 'tokens.own.manage' } as const;
 
 export interface TokenRoutesOptions {
-  stores: Pick<PeopleStores, 'personalTokens' | 'audit'>;
+  stores: Pick<PeopleStores, 'tokens' | 'audit'>;
   projects: Pick<ProjectStore, 'get'>;
   /** Ends the revoked token's open event streams and cache entry here at once, and tells the other API processes. */
   onRevoked: (tokenId: string) => void;
 }
 
 /** Whose tokens the caller manages: everyone's ('all'), or one person's. */
-async function managedBy(request: FastifyRequest, stores: TokenRoutesOptions['stores']): Promise<'all' | string> {
-  const caller = callerOf(request);
-  if (may(caller.principal, 'tokens.all.manage') === 'allow') return 'all';
-  const person = await personOf(stores, caller);
+function managedBy(request: FastifyRequest): 'all' | string {
+  if (may(request.caller.principal, 'tokens.all.manage') === 'allow') return 'all';
+  const person = personOf(request);
   if (!person) throw new BerthError('FORBIDDEN', 'this caller may not manage tokens');
   return person;
 }
@@ -85,23 +83,24 @@ async function managedBy(request: FastifyRequest, stores: TokenRoutesOptions['st
 /** Personal access tokens (never more than their owner), and instance tokens for operators. */
 export const tokenRoutes: ApiPlugin<TokenRoutesOptions> = async (app, { stores, projects, onRevoked }) => {
   app.get('/api/tokens', { config: own, schema: { response: { 200: tokenListSchema, ...errorResponses } } }, async (request) => {
-    const whose = await managedBy(request, stores);
-    return { items: (await stores.personalTokens.list(whose === 'all' ? undefined : whose)).map(view) };
+    const whose = managedBy(request);
+    const all = await stores.tokens.list();
+    return { items: (whose === 'all' ? all : all.filter((t) => t.ownerUserId === whose)).map(view) };
   });
 
   app.post('/api/tokens', { config: own, schema: { body: createTokenBody, response: { 201: createdTokenSchema, ...errorResponses } } }, async (request, reply) => {
     const body = bodyOf(createTokenSchema, request);
-    const caller = callerOf(request);
-    const refusal = grantRefusal(caller.principal, body);
+    const refusal = grantRefusal(request.caller.principal, body);
     if (refusal) throw refusal.decision === 'hidden' ? new BerthError('NOT_FOUND', refusal.message) : new BerthError('FORBIDDEN', refusal.message);
     for (const name of body.projects ?? []) if (!(await projects.get(name))) throw new BerthError('NOT_FOUND', `project ${name} does not exist`);
     const expiresAt = body.expiresAt === undefined ? null : new Date(body.expiresAt);
     if (expiresAt && expiresAt.getTime() <= Date.now()) throw new BerthError('VALIDATION_FAILED', 'expiresAt is in the past');
-    const ownerUserId = (await personOf(stores, caller)) ?? null;
+    const ownerUserId = personOf(request) ?? null;
     if (!ownerUserId && body.projects) {
       throw new BerthError('VALIDATION_FAILED', 'an instance token is not limited to projects: sign in and make a personal token, or use a deploy key');
     }
-    const { token, info } = await stores.personalTokens.create({ name: body.name, scope: body.scope, ownerUserId, projects: body.projects ?? null, expiresAt });
+    const ownership = { ownerUserId, projects: body.projects ? [...new Set(body.projects)] : null, expiresAt };
+    const { token, info } = await stores.tokens.create(body.name, body.scope, newTokenSecret(), ownership);
     await stores.audit.append(auditEntry(request, { action: 'token.create', targetKind: 'token', targetId: info.id, detail: { name: info.name, scope: info.scope, projects: info.projects, ownerUserId } }));
     // The only time the secret is shown.
     return reply.status(201).send({ ...view(info), token });
@@ -112,11 +111,11 @@ export const tokenRoutes: ApiPlugin<TokenRoutesOptions> = async (app, { stores, 
     { config: own, schema: { params: { type: 'object', properties: { id: { type: 'string', maxLength: 64 } }, required: ['id'] }, response: { 200: tokenViewSchema, ...errorResponses } } },
     async (request) => {
       const { id } = request.params;
-      const whose = await managedBy(request, stores);
-      const existing = await stores.personalTokens.get(id);
+      const whose = managedBy(request);
+      const existing = (await stores.tokens.list()).find((t) => t.id === id);
       // Someone else's token is answered as one that does not exist.
-      if (!existing || (whose !== 'all' && existing.ownerUserId !== whose)) throw refusalFor('hidden', `token ${id}`);
-      const info = (await stores.personalTokens.revoke(id))!;
+      if (!existing || (whose !== 'all' && existing.ownerUserId !== whose)) throw new BerthError('NOT_FOUND', `token ${id} does not exist`);
+      const info = (await stores.tokens.revoke(id))!;
       onRevoked(id);
       await stores.audit.append(auditEntry(request, { action: 'token.revoke', targetKind: 'token', targetId: id, detail: { name: info.name } }));
       return view(info);

@@ -27,7 +27,7 @@ const changeSchema = z
 export const userChangeBody = zodBody(changeSchema);
 
 const idParams = { type: 'object', properties: { id: { type: 'string', maxLength: 64 } }, required: ['id'] } as const;
-const manage = { access: 'admin', action: 'users.manage' } as const;
+const manage = { action: 'users.manage' } as const;
 const invitedSchema = {
   type: 'object',
   properties: { user: userViewSchema, link: setupLinkSchema },
@@ -40,7 +40,7 @@ const userList = { type: 'object', properties: { items: { type: 'array', items: 
 
 /** People, managed by owners: invitations (a one-time link in the answer, no mail), resets, roles, disabling. */
 export const userRoutes: ApiPlugin<UserRoutesOptions> = async (app, { stores, config, onTokensRevoked }) => {
-  app.get('/api/users', { config: { access: 'admin', action: 'users.read' }, schema: { response: { 200: userList, ...errorResponses } } }, async () => ({
+  app.get('/api/users', { config: { action: 'users.read' }, schema: { response: { 200: userList, ...errorResponses } } }, async () => ({
     items: (await stores.users.list()).map(userView),
   }));
 
@@ -68,6 +68,8 @@ export const userRoutes: ApiPlugin<UserRoutesOptions> = async (app, { stores, co
       if (body.role !== undefined) user = await stores.users.setRole(id, body.role);
       if (body.disabled === true) user = await disable(stores, id, onTokensRevoked);
       if (body.disabled === false) user = await stores.users.enable(id);
+      // Their personal tokens carry their role in the access cache: read them again.
+      app.access.forgetOwner(id);
       await stores.audit.append(auditEntry(request, { action: 'user.update', targetKind: 'user', targetId: id, detail: { ...body } }));
       return { user: userView(user!) };
     },
@@ -78,6 +80,6 @@ export const userRoutes: ApiPlugin<UserRoutesOptions> = async (app, { stores, co
 async function disable(stores: PeopleStores, id: string, onTokensRevoked: (ids: readonly string[]) => void): Promise<UserInfo> {
   const user = await stores.users.disable(id);
   // After the commit, every one of them (a token made a moment before is revoked too): forgetting is harmless.
-  onTokensRevoked((await stores.personalTokens.list(id)).map((t) => t.id));
+  onTokensRevoked((await stores.tokens.list()).filter((t) => t.ownerUserId === id).map((t) => t.id));
   return user;
 }

@@ -18,8 +18,8 @@ export interface WebhookRoutesOptions {
   config: Pick<ApiConfig, 'WEBHOOK_ALLOW_PRIVATE_HOSTS'>;
 }
 
-const read = { access: 'read' } as const;
-const deploy = { access: 'deploy' } as const;
+const read = { action: 'project.read', project: 'param' } as const;
+const update = { action: 'project.webhooks.update', project: 'param' } as const;
 const nameParams = { type: 'object', properties: { name: { type: 'string', maxLength: 64 } }, required: ['name'] } as const;
 const hookParams = {
   type: 'object',
@@ -104,7 +104,7 @@ function hookRoutes(app: ApiInstance, { webhooks, projects, secrets, config }: W
   app.post(
     '/api/projects/:name/webhooks',
     {
-      config: deploy,
+      config: update,
       schema: {
         params: nameParams,
         body: webhookCreateBody,
@@ -134,7 +134,7 @@ function hookRoutes(app: ApiInstance, { webhooks, projects, secrets, config }: W
 
   app.delete(
     '/api/projects/:name/webhooks/:id',
-    { config: deploy, schema: { params: hookParams, response: { 200: webhookViewSchema, ...errorResponses } } },
+    { config: update, schema: { params: hookParams, response: { 200: webhookViewSchema, ...errorResponses } } },
     async (request) => {
       const row = await webhooks.mustGet(request.params.name, request.params.id);
       await webhooks.delete(row.id);
@@ -155,7 +155,7 @@ function deliveryRoutes(app: ApiInstance, { webhooks }: WebhookRoutesOptions): v
 
   app.post(
     '/api/projects/:name/webhooks/:id/deliveries/:deliveryId/redeliver',
-    { config: deploy, schema: { params: deliveryParams, response: { 202: deliveryViewSchema, ...errorResponses } } },
+    { config: update, schema: { params: deliveryParams, response: { 202: deliveryViewSchema, ...errorResponses } } },
     async (request, reply) => {
       const hook = await webhooks.mustGet(request.params.name, request.params.id);
       return reply.status(202).send(deliveryView(await webhooks.redeliver(hook.id, request.params.deliveryId)));

@@ -32,7 +32,7 @@ export interface WorkerRoutesOptions {
 export const workerRoutes: ApiPlugin<WorkerRoutesOptions> = async (app, { workers }) => {
   app.get(
     '/api/workers',
-    { config: { access: 'read' }, schema: { response: { 200: workerListSchema, ...errorResponses } } },
+    { config: { action: 'instance.read' }, schema: { response: { 200: workerListSchema, ...errorResponses } } },
     async () => ({ items: await workers.list() }),
   );
 };

@@ -41,7 +41,7 @@ export async function answerWithEvents(
 
 /** Opens the response as an SSE stream, counted against the token's share (429 past it). */
 function openStream(deps: EventsResponseDeps, request: FastifyRequest, reply: FastifyReply): SseResponse {
-  const tokenId = request.token!.id;
+  const tokenId = request.credentialKey!;
   deps.streams.assertRoom(tokenId);
   const sse = new SseResponse(request, reply, {
     heartbeatMs: deps.config.SSE_HEARTBEAT_MS,

@@ -18,7 +18,7 @@ function fakeStore() {
     },
   };
   const add = (secret: string, id: string) =>
-    tokens.set(secret, { id, name: id, scope: 'deploy', createdAt: new Date(0), revokedAt: null });
+    tokens.set(secret, { id, name: id, scope: 'deploy', createdAt: new Date(0), revokedAt: null, ownerUserId: null, projects: null, expiresAt: null, lastUsedAt: null });
   const revoke = (secret: string) => (tokens.get(secret)!.revokedAt = new Date());
   return { store, add, revoke };
 }

@@ -13,7 +13,7 @@ export interface paths {
         };
         /**
          * This document
-         * @description No token needed.
+         * @description No credential needed.
          */
         get: operations["getOpenApi"];
         put?: never;
@@ -33,7 +33,7 @@ export interface paths {
         };
         /**
          * Liveness: the process answers
-         * @description No token needed.
+         * @description No credential needed.
          */
         get: operations["getHealth"];
         put?: never;
@@ -53,7 +53,7 @@ export interface paths {
         };
         /**
          * Readiness: the database answers
-         * @description No token needed.
+         * @description No credential needed.
          */
         get: operations["getReadiness"];
         put?: never;
@@ -73,13 +73,13 @@ export interface paths {
         };
         /**
          * List deployments, newest first
-         * @description Needs a token with scope read, deploy or admin.
+         * @description Access: `project.read`, which needs the viewer role in the project or its deploy key (a token: scope read or more).
          */
         get: operations["listDeployments"];
         put?: never;
         /**
          * Deploy from a git URL (JSON) or an uploaded archive (multipart)
-         * @description Needs a token with scope deploy or admin.
+         * @description Access: `deployment.create`, which needs the deployer role in the project or its deploy key (a token: scope deploy or more).
          */
         post: operations["createDeployment"];
         delete?: never;
@@ -97,21 +97,21 @@ export interface paths {
         };
         /**
          * One deployment
-         * @description Needs a token with scope read, deploy or admin.
+         * @description Access: `project.read`, which needs the viewer role in the project or its deploy key (a token: scope read or more).
          */
         get: operations["getDeployment"];
         put?: never;
         post?: never;
         /**
          * Stop a deployment and remove its container
-         * @description Needs a token with scope deploy or admin.
+         * @description Access: `deployment.stop`, which needs the deployer role in the project (a token: scope deploy or more).
          */
         delete: operations["stopDeployment"];
         options?: never;
         head?: never;
         /**
          * Scale a running deployment (replicas)
-         * @description Needs a token with scope deploy or admin.
+         * @description Access: `deployment.scale`, which needs the deployer role in the project (a token: scope deploy or more).
          */
         patch: operations["scaleDeployment"];
         trace?: never;
@@ -127,7 +127,7 @@ export interface paths {
         put?: never;
         /**
          * Cancel a deployment that is not live yet
-         * @description Needs a token with scope deploy or admin.
+         * @description Access: `deployment.cancel`, which needs the deployer role in the project (a token: scope deploy or more).
          */
         post: operations["cancelDeployment"];
         delete?: never;
@@ -147,7 +147,7 @@ export interface paths {
         put?: never;
         /**
          * Deploy the same source again
-         * @description Needs a token with scope deploy or admin.
+         * @description Access: `deployment.redeploy`, which needs the deployer role in the project (a token: scope deploy or more).
          */
         post: operations["redeployDeployment"];
         delete?: never;
@@ -167,7 +167,7 @@ export interface paths {
         put?: never;
         /**
          * Give a running deployment the project URL
-         * @description Needs a token with scope deploy or admin.
+         * @description Access: `deployment.promote`, which needs the deployer role in the project (a token: scope deploy or more).
          */
         post: operations["promoteDeployment"];
         delete?: never;
@@ -185,13 +185,13 @@ export interface paths {
         };
         /**
          * List projects
-         * @description Needs a token with scope read, deploy or admin.
+         * @description Access: `project.read`, which needs the viewer role in the project or its deploy key (a token: scope read or more).
          */
         get: operations["listProjects"];
         put?: never;
         /**
          * Create a project
-         * @description Needs a token with scope deploy or admin.
+         * @description Access: `project.create`, which needs an instance member (a token: scope deploy or more).
          */
         post: operations["createProject"];
         delete?: never;
@@ -209,21 +209,21 @@ export interface paths {
         };
         /**
          * One project
-         * @description Needs a token with scope read, deploy or admin.
+         * @description Access: `project.read`, which needs the viewer role in the project or its deploy key (a token: scope read or more).
          */
         get: operations["getProject"];
         put?: never;
         post?: never;
         /**
          * Delete a project and stop its deployments
-         * @description Needs a token with scope deploy or admin.
+         * @description Access: `project.delete`, which needs the admin role in the project (a token: scope admin or more).
          */
         delete: operations["deleteProject"];
         options?: never;
         head?: never;
         /**
          * Change a project's settings (replicas scales its current release too)
-         * @description Needs a token with scope deploy or admin.
+         * @description Access: `project.settings.update`, which needs the admin role in the project (a token: scope admin or more).
          */
         patch: operations["updateProject"];
         trace?: never;
@@ -239,7 +239,7 @@ export interface paths {
         put?: never;
         /**
          * Make a new git hook secret (shown once)
-         * @description Needs a token with scope deploy or admin.
+         * @description Access: `project.hook-secret.rotate`, which needs the admin role in the project (a token: scope admin or more).
          */
         post: operations["rotateHookSecret"];
         delete?: never;
@@ -257,12 +257,12 @@ export interface paths {
         };
         /**
          * The project's environment variable names (values stay sealed)
-         * @description Needs a token with scope read, deploy or admin.
+         * @description Access: `project.read`, which needs the viewer role in the project or its deploy key (a token: scope read or more).
          */
         get: operations["getProjectEnv"];
         /**
          * Replace the project's environment
-         * @description Needs a token with scope deploy or admin.
+         * @description Access: `project.env.update`, which needs the admin role in the project (a token: scope admin or more).
          */
         put: operations["replaceProjectEnv"];
         post?: never;
@@ -271,7 +271,7 @@ export interface paths {
         head?: never;
         /**
          * Set or remove some environment variables
-         * @description Needs a token with scope deploy or admin.
+         * @description Access: `project.env.update`, which needs the admin role in the project (a token: scope admin or more).
          */
         patch: operations["patchProjectEnv"];
         trace?: never;
@@ -287,7 +287,7 @@ export interface paths {
         put?: never;
         /**
          * Deploy the project's git source (JSON) or an archive (multipart)
-         * @description Needs a token with scope deploy or admin.
+         * @description Access: `deployment.create`, which needs the deployer role in the project or its deploy key (a token: scope deploy or more).
          */
         post: operations["deployProject"];
         delete?: never;
@@ -307,7 +307,7 @@ export interface paths {
         put?: never;
         /**
          * Give the project URL back to an earlier deployment
-         * @description Needs a token with scope deploy or admin.
+         * @description Access: `deployment.rollback`, which needs the deployer role in the project (a token: scope deploy or more).
          */
         post: operations["rollbackProject"];
         delete?: never;
@@ -325,7 +325,7 @@ export interface paths {
         };
         /**
          * Stored build and runtime log lines
-         * @description Needs a token with scope read, deploy or admin.
+         * @description Access: `project.logs.read`, which needs the viewer role in the project or its deploy key (a token: scope read or more).
          */
         get: operations["getDeploymentLogs"];
         put?: never;
@@ -345,7 +345,7 @@ export interface paths {
         };
         /**
          * A deployment's logs and status changes (Server-Sent Events)
-         * @description Needs a token with scope read, deploy or admin.
+         * @description Access: `project.logs.read`, which needs the viewer role in the project or its deploy key (a token: scope read or more).
          */
         get: operations["streamDeploymentEvents"];
         put?: never;
@@ -365,7 +365,7 @@ export interface paths {
         };
         /**
          * Every status change, live (Server-Sent Events)
-         * @description Needs a token with scope read, deploy or admin.
+         * @description Access: `project.logs.read`, which needs the viewer role in the project or its deploy key (a token: scope read or more).
          */
         get: operations["streamEvents"];
         put?: never;
@@ -385,13 +385,13 @@ export interface paths {
         };
         /**
          * The project's custom domains
-         * @description Needs a token with scope read, deploy or admin.
+         * @description Access: `project.read`, which needs the viewer role in the project or its deploy key (a token: scope read or more).
          */
         get: operations["listDomains"];
         put?: never;
         /**
          * Add a custom domain
-         * @description Needs a token with scope deploy or admin.
+         * @description Access: `project.domains.update`, which needs the admin role in the project (a token: scope admin or more).
          */
         post: operations["addDomain"];
         delete?: never;
@@ -412,7 +412,7 @@ export interface paths {
         post?: never;
         /**
          * Remove a custom domain
-         * @description Needs a token with scope deploy or admin.
+         * @description Access: `project.domains.update`, which needs the admin role in the project (a token: scope admin or more).
          */
         delete: operations["removeDomain"];
         options?: never;
@@ -429,7 +429,7 @@ export interface paths {
         };
         /**
          * Caddy's on-demand TLS ask: 200 when Berth serves the hostname
-         * @description No token needed.
+         * @description No credential needed.
          */
         get: operations["isTlsAllowed"];
         put?: never;
@@ -449,13 +449,13 @@ export interface paths {
         };
         /**
          * The project's outgoing webhooks
-         * @description Needs a token with scope read, deploy or admin.
+         * @description Access: `project.read`, which needs the viewer role in the project or its deploy key (a token: scope read or more).
          */
         get: operations["listWebhooks"];
         put?: never;
         /**
          * Add an outgoing webhook (its secret is shown once)
-         * @description Needs a token with scope deploy or admin.
+         * @description Access: `project.webhooks.update`, which needs the admin role in the project (a token: scope admin or more).
          */
         post: operations["createWebhook"];
         delete?: never;
@@ -476,7 +476,7 @@ export interface paths {
         post?: never;
         /**
          * Remove an outgoing webhook
-         * @description Needs a token with scope deploy or admin.
+         * @description Access: `project.webhooks.update`, which needs the admin role in the project (a token: scope admin or more).
          */
         delete: operations["deleteWebhook"];
         options?: never;
@@ -493,7 +493,7 @@ export interface paths {
         };
         /**
          * A webhook's recent deliveries
-         * @description Needs a token with scope read, deploy or admin.
+         * @description Access: `project.read`, which needs the viewer role in the project or its deploy key (a token: scope read or more).
          */
         get: operations["listWebhookDeliveries"];
         put?: never;
@@ -515,7 +515,7 @@ export interface paths {
         put?: never;
         /**
          * Send a delivery again
-         * @description Needs a token with scope deploy or admin.
+         * @description Access: `project.webhooks.update`, which needs the admin role in the project (a token: scope admin or more).
          */
         post: operations["redeliverWebhook"];
         delete?: never;
@@ -535,7 +535,7 @@ export interface paths {
         put?: never;
         /**
          * A signed push from a git host (GitHub, Gitea or generic)
-         * @description No token needed.
+         * @description No credential needed.
          */
         post: operations["receiveGitHook"];
         delete?: never;
@@ -555,7 +555,7 @@ export interface paths {
         put?: never;
         /**
          * Sign in with email and password (and the second factor): a session cookie
-         * @description No token needed.
+         * @description No credential needed.
          */
         post: operations["signIn"];
         delete?: never;
@@ -575,7 +575,7 @@ export interface paths {
         put?: never;
         /**
          * End this session
-         * @description Needs a token with scope read, deploy or admin.
+         * @description Access: `account.read`, which needs an instance member (a token: scope read or more).
          */
         post: operations["signOut"];
         delete?: never;
@@ -593,7 +593,7 @@ export interface paths {
         };
         /**
          * Who the caller is, their project roles, a session’s CSRF token
-         * @description Needs a token with scope read, deploy or admin.
+         * @description Access: `account.read`, which needs an instance member (a token: scope read or more).
          */
         get: operations["whoAmI"];
         put?: never;
@@ -615,7 +615,7 @@ export interface paths {
         put?: never;
         /**
          * Set a password through a one-time link (invitation, reset, first owner)
-         * @description No token needed.
+         * @description No credential needed.
          */
         post: operations["setPasswordWithLink"];
         delete?: never;
@@ -635,7 +635,7 @@ export interface paths {
         put?: never;
         /**
          * Change one’s own password (other sessions end)
-         * @description Needs a token with scope admin.
+         * @description Access: `account.update`, which needs a signed-in person (not a token).
          */
         post: operations["changePassword"];
         delete?: never;
@@ -655,7 +655,7 @@ export interface paths {
         put?: never;
         /**
          * Start turning on the second factor: a new TOTP secret
-         * @description Needs a token with scope admin.
+         * @description Access: `account.update`, which needs a signed-in person (not a token).
          */
         post: operations["beginTotp"];
         delete?: never;
@@ -675,7 +675,7 @@ export interface paths {
         put?: never;
         /**
          * Turn the second factor on with a current code: recovery codes (shown once)
-         * @description Needs a token with scope admin.
+         * @description Access: `account.update`, which needs a signed-in person (not a token).
          */
         post: operations["confirmTotp"];
         delete?: never;
@@ -695,7 +695,7 @@ export interface paths {
         put?: never;
         /**
          * Turn the second factor off (asks for the password)
-         * @description Needs a token with scope admin.
+         * @description Access: `account.update`, which needs a signed-in person (not a token).
          */
         post: operations["disableTotp"];
         delete?: never;
@@ -713,13 +713,13 @@ export interface paths {
         };
         /**
          * Everyone with an account (owners)
-         * @description Needs a token with scope admin.
+         * @description Access: `users.read`, which needs an instance owner (a token: scope admin or more).
          */
         get: operations["listUsers"];
         put?: never;
         /**
          * Invite someone: their account and a one-time link (no mail is sent)
-         * @description Needs a token with scope admin.
+         * @description Access: `users.manage`, which needs an instance owner (a token: scope admin or more).
          */
         post: operations["inviteUser"];
         delete?: never;
@@ -739,7 +739,7 @@ export interface paths {
         put?: never;
         /**
          * A new one-time link that sets the password
-         * @description Needs a token with scope admin.
+         * @description Access: `users.manage`, which needs an instance owner (a token: scope admin or more).
          */
         post: operations["resetUser"];
         delete?: never;
@@ -763,7 +763,7 @@ export interface paths {
         head?: never;
         /**
          * Change an instance role, disable or enable an account
-         * @description Needs a token with scope admin.
+         * @description Access: `users.manage`, which needs an instance owner (a token: scope admin or more).
          */
         patch: operations["updateUser"];
         trace?: never;
@@ -777,13 +777,13 @@ export interface paths {
         };
         /**
          * The project's members and their roles
-         * @description Needs a token with scope admin.
+         * @description Access: `project.members.read`, which needs the admin role in the project (a token: scope read or more).
          */
         get: operations["listMembers"];
         put?: never;
         /**
          * Give someone a role in the project
-         * @description Needs a token with scope admin.
+         * @description Access: `project.members.update`, which needs the admin role in the project (a token: scope admin or more).
          */
         post: operations["addMember"];
         delete?: never;
@@ -804,14 +804,14 @@ export interface paths {
         post?: never;
         /**
          * Take someone out of the project
-         * @description Needs a token with scope admin.
+         * @description Access: `project.members.update`, which needs the admin role in the project (a token: scope admin or more).
          */
         delete: operations["removeMember"];
         options?: never;
         head?: never;
         /**
          * Change a member's role
-         * @description Needs a token with scope admin.
+         * @description Access: `project.members.update`, which needs the admin role in the project (a token: scope admin or more).
          */
         patch: operations["changeMemberRole"];
         trace?: never;
@@ -825,13 +825,13 @@ export interface paths {
         };
         /**
          * The project's deploy keys (never their secrets)
-         * @description Needs a token with scope admin.
+         * @description Access: `project.deploy-keys.manage`, which needs the admin role in the project (a token: scope admin or more).
          */
         get: operations["listDeployKeys"];
         put?: never;
         /**
          * Make a deploy key for CI: deploys this project only (shown once)
-         * @description Needs a token with scope admin.
+         * @description Access: `project.deploy-keys.manage`, which needs the admin role in the project (a token: scope admin or more).
          */
         post: operations["createDeployKey"];
         delete?: never;
@@ -852,7 +852,7 @@ export interface paths {
         post?: never;
         /**
          * Revoke a deploy key
-         * @description Needs a token with scope admin.
+         * @description Access: `project.deploy-keys.manage`, which needs the admin role in the project (a token: scope admin or more).
          */
         delete: operations["revokeDeployKey"];
         options?: never;
@@ -869,13 +869,13 @@ export interface paths {
         };
         /**
          * List API tokens: one's own, or (owners) everyone's; never their secrets
-         * @description Needs a token with scope admin.
+         * @description Access: `tokens.own.manage`, which needs an instance member (a token: scope admin or more).
          */
         get: operations["listTokens"];
         put?: never;
         /**
          * Make a personal access token, never above its owner (its secret is shown once)
-         * @description Needs a token with scope admin.
+         * @description Access: `tokens.own.manage`, which needs an instance member (a token: scope admin or more).
          */
         post: operations["createToken"];
         delete?: never;
@@ -896,7 +896,7 @@ export interface paths {
         post?: never;
         /**
          * Revoke an API token
-         * @description Needs a token with scope admin.
+         * @description Access: `tokens.own.manage`, which needs an instance member (a token: scope admin or more).
          */
         delete: operations["revokeToken"];
         options?: never;
@@ -913,7 +913,7 @@ export interface paths {
         };
         /**
          * The audit log, newest first, paged (owners: all; project admins: their projects)
-         * @description Needs a token with scope admin.
+         * @description Access: `project.audit.read`, which needs the admin role in the project (a token: scope admin or more).
          */
         get: operations["listAudit"];
         put?: never;
@@ -933,7 +933,7 @@ export interface paths {
         };
         /**
          * Prometheus metrics of every Berth process
-         * @description Needs a token with scope read, deploy or admin.
+         * @description Access: `instance.read`, which needs an instance owner (a token: scope read or more).
          */
         get: operations["getMetrics"];
         put?: never;
@@ -953,7 +953,7 @@ export interface paths {
         };
         /**
          * The live workers, from their heartbeats
-         * @description Needs a token with scope read, deploy or admin.
+         * @description Access: `instance.read`, which needs an instance owner (a token: scope read or more).
          */
         get: operations["listWorkers"];
         put?: never;

@@ -60,6 +60,22 @@ export class MemberStore {
     });
   }
 
+  /**
+   * Makes the user admin of a project that has no members yet: its creator
+   * (the API calls it right after a person's request made the project). Two
+   * people making the same project at once: the first is its admin. True when added.
+   */
+  async addFirstAdmin(project: string, userId: string): Promise<boolean> {
+    let added = false;
+    await this.inProject(project, async (trx) => {
+      const any = await trx.selectFrom('project_members').select('user_id').where('project', '=', project).limit(1).executeTakeFirst();
+      if (any) return;
+      await trx.insertInto('project_members').values({ project, user_id: userId, role: 'admin' }).execute();
+      added = true;
+    });
+    return added;
+  }
+
   /** Changes a member's role; the last admin stays an admin. */
   async setRole(project: string, userId: string, role: ProjectRole): Promise<void> {
     await this.inProject(project, async (trx) => {
