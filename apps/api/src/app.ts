@@ -18,7 +18,7 @@ import type { TokenStore } from '@berth/shared/token-store';
 import type { Redis } from '@berth/shared/redis';
 import { deployRateKey, tokensChannel } from '@berth/shared/redis-keys';
 import type { DeploymentLifecycle } from '@berth/shared/deployment-lifecycle';
-import { installAuth } from './auth.ts';
+import { installAuth, type AccessDeps } from './auth.ts';
 import type { TokenCache } from './token-cache.ts';
 import { accessDeps } from './access/access-deps.ts';
 import type { OwnedTokenCheck } from './access/token-owners.ts';
@@ -85,7 +85,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = createFastify(deps.logger);
   installErrorHandler(app);
   openDocsRoutes(app);
-  const tokenCache = installAccess(app, deps);
+  const access = installAccess(app, deps);
+  const tokenCache = access.tokens;
   await app.register(multipart, {
     limits: { fileSize: deps.config.MAX_ARCHIVE_BYTES, files: 1, fields: 20, fieldSize: 256 * 1024 },
   });
@@ -106,7 +107,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     clearInterval(recheck);
     streams.endAll();
   });
-  await registerRoutes(app, deps, streams, revoked);
+  await registerRoutes(app, deps, streams, revoked, access);
   return app;
 }
 
@@ -115,10 +116,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
  * tokens (with their owners' rights) are kept up to TOKEN_RECHECK_MS; a
  * revocation through any API drops them at once (pub/sub).
  */
-function installAccess(app: FastifyInstance, deps: AppDeps): TokenCache<OwnedTokenCheck> {
+function installAccess(app: FastifyInstance, deps: AppDeps): AccessDeps & { tokens: TokenCache<OwnedTokenCheck> } {
   const access = accessDeps(deps, deps.config.TOKEN_RECHECK_MS);
   installAuth(app, access);
-  return access.tokens;
+  return access;
 }
 
 function createFastify(logger: Logger): FastifyInstance {
@@ -140,7 +141,13 @@ function createFastify(logger: Logger): FastifyInstance {
 }
 
 /** The routes, with what they share: the deploy rate limit, the upload slots, the release operations. */
-async function registerRoutes(app: FastifyInstance, deps: AppDeps, streams: OpenStreams, revoked: (tokenId: string) => void): Promise<void> {
+async function registerRoutes(
+  app: FastifyInstance,
+  deps: AppDeps,
+  streams: OpenStreams,
+  revoked: (tokenId: string) => void,
+  access: Pick<AccessDeps, 'deploymentProjects'>,
+): Promise<void> {
   const limiter = new RateLimiter(
     deps.redis,
     deployRateKey(deps.config.BERTH_INSTANCE),
@@ -163,7 +170,7 @@ async function registerRoutes(app: FastifyInstance, deps: AppDeps, streams: Open
   await api.register(deploymentScaleRoutes, { replicas, projects, config });
   await api.register(projectRoutes, { projects, store, releases, lifecycle, secrets, limiter, uploads, replicas, members, config });
   await api.register(deploymentLogRoutes, { store, logs, config });
-  await api.register(eventRoutes, { store, logs, history, relay, streams, config });
+  await api.register(eventRoutes, { store, logs, history, relay, streams, config, deploymentProjects: access.deploymentProjects });
   await api.register(domainRoutes, { domains: deps.domains, announceRoutes: deps.announceRoutes, config });
   await api.register(webhookRoutes, { webhooks: new WebhookStore(deps.db), projects, secrets, config });
   await api.register(gitHookRoutes, { hookDeliveries: new HookDeliveryStore(deps.db), projects, releases, secrets, limiter, logger: deps.logger, config });

@@ -43,6 +43,7 @@ export interface ListQuery {
   cursor?: string | undefined;
   status?: DeploymentStatus | undefined;
   project?: string | undefined;
+  /** Only these projects' (what the caller may see; not empty); undefined: every project's. */ projects?: readonly string[] | undefined;
 }
 
 /**
@@ -149,6 +150,7 @@ export class DeploymentStore {
     let q = this.db.selectFrom('deployments').selectAll();
     if (query.status) q = q.where('status', '=', query.status);
     if (query.project) q = q.where('project', '=', query.project);
+    if (query.projects) q = q.where('project', 'in', query.projects);
     if (query.cursor) {
       const after = decodeCursor(query.cursor);
       q = q.where((eb) =>

@@ -1,15 +1,23 @@
 import type { FastifyRequest } from 'fastify';
 import type { MemberStore } from '@berth/shared/accounts/member-store';
+import type { Principal } from '@berth/shared/accounts/policy';
 
 /**
  * A new project's creator becomes its admin when the creator is a person (a
  * session, or a personal token: its owner). An instance token or the admin
  * token makes a project nobody is a member of (owners see every project).
- * The person's remembered rights are dropped, so their next request (with a
- * personal token, which the API remembers up to TOKEN_RECHECK_MS) sees it.
+ * The rest of this request acts with the new role (its answer may show what
+ * an admin sees), and the person's remembered rights are dropped, so their
+ * next request with a personal token (remembered up to TOKEN_RECHECK_MS) has it too.
  */
 export async function makeCreatorAdmin(request: FastifyRequest, members: Pick<MemberStore, 'addFirstAdmin'>, project: string): Promise<void> {
   const person = request.person;
-  if (!person) return;
-  if (await members.addFirstAdmin(project, person.id)) request.server.access.forgetOwner(person.id);
+  if (!person || !(await members.addFirstAdmin(project, person.id))) return;
+  request.server.access.forgetOwner(person.id);
+  request.caller = { ...request.caller, principal: withAdminOf(request.caller.principal, project) };
+}
+
+function withAdminOf(principal: Principal, project: string): Principal {
+  if (principal.kind !== 'user' && principal.kind !== 'personal-token') return principal;
+  return { ...principal, projects: new Map(principal.projects).set(project, 'admin') };
 }

@@ -1,4 +1,4 @@
-import type { Action } from '@berth/shared/accounts/policy';
+import { visibleProjects, type Action } from '@berth/shared/accounts/policy';
 import { deploymentStatuses } from '@berth/shared/deployment-state';
 import type { DeploymentLifecycle } from '@berth/shared/deployment-lifecycle';
 import type { DeploymentStore } from '@berth/shared/deployment-store';
@@ -144,7 +144,10 @@ function readRoutes(app: ApiInstance, { store, config }: DeploymentRoutesOptions
     { config: list, schema: { querystring: listQuery, response: { 200: listSchema, ...errorResponses } } },
     async (request) => {
       const q = request.query;
-      const page = await store.list({ limit: q.limit, cursor: q.cursor, status: q.status, project: q.project });
+      const visible = visibleProjects(request.caller.principal);
+      const projects = visible === 'all' ? undefined : [...visible];
+      if (projects?.length === 0) return { items: [], nextCursor: null };
+      const page = await store.list({ limit: q.limit, cursor: q.cursor, status: q.status, project: q.project, projects });
       return { items: page.items.map((row) => deploymentView(row, config)), nextCursor: page.nextCursor };
     },
   );

@@ -5,9 +5,15 @@ import type { ApiPlugin } from './api-plugin.ts';
 import { deploymentIdSchema, idParams, loadDeployment } from './deployment-params.ts';
 import { errorResponses } from './error-schema.ts';
 import { assertMay } from '../auth.ts';
+import { visibleProjects } from '@berth/shared/accounts/policy';
+import type { DeploymentProjects } from '../access/deployment-projects.ts';
 import { missingDeployment } from '../access/decide.ts';
 
-export type EventRoutesOptions = EventsResponseDeps & { store: Pick<DeploymentStore, 'get'> };
+export type EventRoutesOptions = EventsResponseDeps & {
+  store: Pick<DeploymentStore, 'get'>;
+  /** Which project a live event's deployment belongs to (the stream of everything shows only what the caller may see). */
+  deploymentProjects: Pick<DeploymentProjects, 'of'>;
+};
 
 /** Event streams also take `?token=` (EventSource cannot send headers). */
 const oneStream = { action: 'project.logs.read', project: 'deployment', queryToken: true } as const;
@@ -82,7 +88,19 @@ export const eventRoutes: ApiPlugin<EventRoutesOptions> = async (app, deps) => {
     async (request, reply) => {
       const { deployment } = request.query;
       if (deployment !== undefined) return oneDeployment(deployment, request, reply);
-      await answerWithEvents(deps, request, reply, { global: true });
+      await answerWithEvents(deps, request, reply, { global: true, ...visibleOnly(request, deps.deploymentProjects) });
     },
   );
 };
+
+/** For a caller who may not see every project: which deployments' events the stream of everything shows them. */
+function visibleOnly(request: FastifyRequest, projects: Pick<DeploymentProjects, 'of'>): { shows?: (deploymentId: string) => Promise<boolean> } {
+  const visible = visibleProjects(request.caller.principal);
+  if (visible === 'all') return {};
+  return {
+    shows: async (deploymentId) => {
+      const project = await projects.of(deploymentId);
+      return project !== undefined && visible.has(project);
+    },
+  };
+}

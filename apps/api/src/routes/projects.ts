@@ -1,6 +1,7 @@
-import type { Action } from '@berth/shared/accounts/policy';
+import { visibleProjects, type Action } from '@berth/shared/accounts/policy';
 import type { MemberStore } from '@berth/shared/accounts/member-store';
 import { makeCreatorAdmin } from '../access/creator.ts';
+import { showsSecrets } from '../secret-view.ts';
 import type { DeploymentLifecycle } from '@berth/shared/deployment-lifecycle';
 import type { DeploymentStore } from '@berth/shared/deployment-store';
 import { isFinal } from '@berth/shared/deployment-state';
@@ -90,7 +91,9 @@ function createRoute(app: ApiInstance, { projects, secrets, members, config }: P
       });
       await makeCreatorAdmin(request, members, row.name);
       request.log.info({ project: row.name }, 'project created');
-      return reply.status(201).header('location', `/api/projects/${row.name}`).send({ ...(await detail(row)), hookSecret });
+      // Shown once, to a creator who may read the project's secrets (an admin-scope token, or a person, now its admin).
+      const shown = showsSecrets(request, row.name) ? { hookSecret } : {};
+      return reply.status(201).header('location', `/api/projects/${row.name}`).send({ ...(await detail(row)), ...shown });
     },
   );
 }
@@ -99,8 +102,9 @@ function readRoutes(app: ApiInstance, { projects, store, secrets, config }: Proj
   app.get(
     '/api/projects',
     { config: { action: 'project.read', project: 'list' }, schema: { response: { 200: { type: 'object', properties: { items: { type: 'array', items: projectViewSchema } }, required: ['items'], additionalProperties: false }, ...errorResponses } } },
-    async () => {
-      const rows = await projects.list();
+    async (request) => {
+      const visible = visibleProjects(request.caller.principal);
+      const rows = (await projects.list()).filter((row) => visible === 'all' || visible.has(row.name));
       // Every project's current deployment in one query (not one per project).
       const currents = await store.getMany(rows.flatMap((r) => (r.current_deployment_id ? [r.current_deployment_id] : [])));
       const items = rows.map((row) =>

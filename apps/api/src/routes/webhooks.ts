@@ -10,6 +10,7 @@ import type { ApiConfig } from '../config.ts';
 import { bodyOf, zodBody } from '../zod-body.ts';
 import type { ApiInstance, ApiPlugin } from './api-plugin.ts';
 import { errorResponses } from './error-schema.ts';
+import { redactedWebhookUrl, showsSecrets, withoutUrl } from '../secret-view.ts';
 
 export interface WebhookRoutesOptions {
   webhooks: WebhookStore;
@@ -37,7 +38,7 @@ const webhookViewSchema = {
   properties: {
     id: { type: 'string' },
     project: { type: 'string' },
-    url: { type: 'string' },
+    url: { type: 'string', description: 'shown whole only to callers who may read the project\'s secrets (its admins); others see its origin' },
     events: { type: 'array', items: { type: 'string', enum: webhookEvents } },
     secret: { type: 'string', description: 'only in the answer that created it: it signs every delivery (X-Berth-Signature)' },
     createdAt: { type: 'string' },
@@ -75,18 +76,19 @@ export const webhookCreateBody = zodBody(createSchema);
 
 const listOf = (items: object) => ({ type: 'object', properties: { items: { type: 'array', items } }, required: ['items'], additionalProperties: false }) as const;
 
-function webhookView(r: WebhookRow): WebhookView {
-  return { id: r.id, project: r.project, url: r.url, events: r.events as WebhookView['events'], createdAt: r.created_at.toISOString() };
+/** `secrets`: whether the caller may see the URL (secret-view.ts). */
+function webhookView(r: WebhookRow, secrets: boolean): WebhookView {
+  return { id: r.id, project: r.project, url: secrets ? r.url : redactedWebhookUrl(r.url), events: r.events as WebhookView['events'], createdAt: r.created_at.toISOString() };
 }
 
-function deliveryView(d: WebhookDeliveryRow): DeliveryView {
+function deliveryView(d: WebhookDeliveryRow, hook: WebhookRow, secrets: boolean): DeliveryView {
   return {
     id: d.id,
     event: d.event,
     status: d.status,
     attempts: d.attempts,
     lastStatusCode: d.last_status_code,
-    lastError: d.last_error,
+    lastError: d.last_error && !secrets ? withoutUrl(d.last_error, hook.url) : d.last_error,
     durationMs: d.duration_ms,
     redeliveryOf: d.redelivery_of,
     createdAt: d.created_at.toISOString(),
@@ -119,7 +121,7 @@ function hookRoutes(app: ApiInstance, { webhooks, projects, secrets, config }: W
       await resolveWebhookTarget(body.url, { allowPrivate: config.WEBHOOK_ALLOW_PRIVATE_HOSTS });
       const secret = newSigningSecret('whsec');
       const row = await webhooks.create(project.name, { url: body.url, events: body.events, secretSealed: secrets.seal({ secret }) });
-      return reply.status(201).send({ ...webhookView(row), secret });
+      return reply.status(201).send({ ...webhookView(row, showsSecrets(request, project.name)), secret });
     },
   );
 
@@ -128,7 +130,8 @@ function hookRoutes(app: ApiInstance, { webhooks, projects, secrets, config }: W
     { config: read, schema: { params: nameParams, response: { 200: listOf(webhookViewSchema), ...errorResponses } } },
     async (request) => {
       const project = await projects.mustGet(request.params.name);
-      return { items: (await webhooks.list(project.name)).map(webhookView) };
+      const secrets = showsSecrets(request, project.name);
+      return { items: (await webhooks.list(project.name)).map((row) => webhookView(row, secrets)) };
     },
   );
 
@@ -138,7 +141,7 @@ function hookRoutes(app: ApiInstance, { webhooks, projects, secrets, config }: W
     async (request) => {
       const row = await webhooks.mustGet(request.params.name, request.params.id);
       await webhooks.delete(row.id);
-      return webhookView(row);
+      return webhookView(row, showsSecrets(request, row.project));
     },
   );
 }
@@ -149,7 +152,8 @@ function deliveryRoutes(app: ApiInstance, { webhooks }: WebhookRoutesOptions): v
     { config: read, schema: { params: hookParams, response: { 200: listOf(deliveryViewSchema), ...errorResponses } } },
     async (request) => {
       const hook = await webhooks.mustGet(request.params.name, request.params.id);
-      return { items: (await webhooks.deliveries(hook.id)).map(deliveryView) };
+      const secrets = showsSecrets(request, hook.project);
+      return { items: (await webhooks.deliveries(hook.id)).map((d) => deliveryView(d, hook, secrets)) };
     },
   );
 
@@ -158,7 +162,7 @@ function deliveryRoutes(app: ApiInstance, { webhooks }: WebhookRoutesOptions): v
     { config: update, schema: { params: deliveryParams, response: { 202: deliveryViewSchema, ...errorResponses } } },
     async (request, reply) => {
       const hook = await webhooks.mustGet(request.params.name, request.params.id);
-      return reply.status(202).send(deliveryView(await webhooks.redeliver(hook.id, request.params.deliveryId)));
+      return reply.status(202).send(deliveryView(await webhooks.redeliver(hook.id, request.params.deliveryId), hook, showsSecrets(request, hook.project)));
     },
   );
 }

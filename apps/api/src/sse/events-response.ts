@@ -4,6 +4,7 @@ import { DeploymentFeed, type DeploymentHistorySources } from './deployment-feed
 import type { EventRelay } from '../event-relay.ts';
 import type { OpenStreams } from './open-streams.ts';
 import { sseFrame, SseResponse } from './sse-response.ts';
+import type { BerthEvent } from '@berth/shared/events';
 
 export interface EventsResponseDeps extends DeploymentHistorySources {
   relay: Pick<EventRelay, 'subscribe'>;
@@ -13,7 +14,10 @@ export interface EventsResponseDeps extends DeploymentHistorySources {
 }
 
 /** One deployment (seamless across reconnects), or every deployment live. */
-export type EventScope = { deploymentId: string } | { global: true };
+export type EventScope =
+  | { deploymentId: string }
+  /** `shows`: whether this caller may see a deployment's events (absent: every deployment's). */
+  | { global: true; shows?: (deploymentId: string) => Promise<boolean> };
 
 /**
  * Answers an events request: opens the response as an SSE stream (counted
@@ -28,7 +32,7 @@ export async function answerWithEvents(
 ): Promise<void> {
   const sse = openStream(deps, request, reply);
   if ('global' in scope) {
-    streamAllLive(deps.relay, sse);
+    streamAllLive(deps.relay, sse, scope.shows);
     return;
   }
   const stream = new DeploymentFeed(deps, sse, scope.deploymentId, {
@@ -52,10 +56,19 @@ function openStream(deps: EventsResponseDeps, request: FastifyRequest, reply: Fa
 }
 
 /** All deployments, live only: each line's id names its deployment and seq. */
-function streamAllLive(relay: Pick<EventRelay, 'subscribe'>, sse: SseResponse): void {
-  const unsubscribe = relay.subscribe(undefined, (event) => {
+function streamAllLive(relay: Pick<EventRelay, 'subscribe'>, sse: SseResponse, shows?: (deploymentId: string) => Promise<boolean>): void {
+  const send = (event: BerthEvent) => {
     if (event.type === 'status') sse.send('status', event);
     else sse.write(event.lines.map((l) => sseFrame('log', { deploymentId: event.deploymentId, ...l }, `${event.deploymentId}:${l.seq}`)).join(''));
+  };
+  // Filtered: each event waits for the one before it (a lookup may take a moment), so the order stays the relay's.
+  let previous = Promise.resolve();
+  const unsubscribe = relay.subscribe(undefined, (event) => {
+    if (!shows) return send(event);
+    previous = previous
+      .then(() => shows(event.deploymentId))
+      .then((visible) => (visible ? send(event) : undefined))
+      .catch(() => sse.end());
   });
   sse.onClose(unsubscribe);
 }

@@ -139,9 +139,10 @@ describe('custom domains API', () => {
     expect((await add('blog', { hostname: 'localhost.example.test' })).statusCode).toBe(201); // only names under the base domain are Berth's
   });
 
-  it('lets read tokens list, and only deploy tokens add or remove', async () => {
+  // Changed on purpose (issue 25): domains are a project admin's, so a token needs scope admin; a deploy token is refused now.
+  it('lets read tokens list, and only admin tokens add or remove (deploy tokens are refused)', async () => {
     const tokens: Record<string, string> = {};
-    for (const scope of ['read', 'deploy']) {
+    for (const scope of ['read', 'deploy', 'admin']) {
       tokens[scope] = (await stack.inject({ method: 'POST', url: '/api/tokens', payload: { name: `domains-${scope}`, scope } })).json().token;
     }
     const as = (scope: string) => ({ authorization: `Bearer ${tokens[scope]}` });
@@ -152,9 +153,15 @@ describe('custom domains API', () => {
       403,
       'FORBIDDEN',
     );
-    expect((await add('shop', { hostname: 'deploy.example.test' }, as('deploy'))).statusCode).toBe(201);
+    expectError(await add('shop', { hostname: 'deploy.example.test' }, as('deploy')), 403, 'FORBIDDEN');
+    expect((await add('shop', { hostname: 'deploy.example.test' }, as('admin'))).statusCode).toBe(201);
+    expectError(
+      await stack.api.inject({ method: 'DELETE', url: '/api/projects/shop/domains/deploy.example.test', headers: as('deploy') }),
+      403,
+      'FORBIDDEN',
+    );
     expect(
-      (await stack.api.inject({ method: 'DELETE', url: '/api/projects/shop/domains/deploy.example.test', headers: as('deploy') })).statusCode,
+      (await stack.api.inject({ method: 'DELETE', url: '/api/projects/shop/domains/deploy.example.test', headers: as('admin') })).statusCode,
     ).toBe(200);
     expectError(await stack.api.inject({ method: 'GET', url: '/api/projects/shop/domains' }), 401, 'UNAUTHORIZED');
   });

@@ -3678,6 +3678,7 @@ export interface operations {
                         items: {
                             id: string;
                             project: string;
+                            /** @description shown whole only to callers who may read the project's secrets (its admins); others see its origin */
                             url: string;
                             events: ("deployment.running" | "deployment.failed" | "deployment.canceled" | "deployment.crashed" | "deployment.stopped" | "release.promoted" | "release.rolled_back")[];
                             /** @description only in the answer that created it: it signs every delivery (X-Berth-Signature) */
@@ -3746,6 +3747,7 @@ export interface operations {
                     "application/json": {
                         id: string;
                         project: string;
+                        /** @description shown whole only to callers who may read the project's secrets (its admins); others see its origin */
                         url: string;
                         events: ("deployment.running" | "deployment.failed" | "deployment.canceled" | "deployment.crashed" | "deployment.stopped" | "release.promoted" | "release.rolled_back")[];
                         /** @description only in the answer that created it: it signs every delivery (X-Berth-Signature) */
@@ -3807,6 +3809,7 @@ export interface operations {
                     "application/json": {
                         id: string;
                         project: string;
+                        /** @description shown whole only to callers who may read the project's secrets (its admins); others see its origin */
                         url: string;
                         events: ("deployment.running" | "deployment.failed" | "deployment.canceled" | "deployment.crashed" | "deployment.stopped" | "release.promoted" | "release.rolled_back")[];
                         /** @description only in the answer that created it: it signs every delivery (X-Berth-Signature) */
