@@ -25,7 +25,7 @@ export const peopleRoutes: ApiPlugin<PeopleRoutesOptions> = async (app, { deps, 
   const throttle = new LoginThrottle(deps.redis, deps.config, deps.logger);
   const { projects, config } = deps;
   await app.register(authSessionRoutes, { stores, throttle });
-  await app.register(authAccountRoutes, { stores });
+  await app.register(authAccountRoutes, { stores, throttle });
   await app.register(userRoutes, { stores, config, onTokensRevoked: (ids) => ids.forEach(onRevoked) });
   await app.register(memberRoutes, { stores, projects });
   await app.register(deployKeyRoutes, { stores, projects, onRevoked });

@@ -4,6 +4,9 @@ import { passwordLength } from '@berth/shared/accounts/password';
 import { otpauthUri, base32Encode } from '@berth/shared/accounts/totp';
 import { BerthError } from '@berth/shared/errors';
 import { auditEntry } from '../people/audit.ts';
+import type { FastifyRequest } from 'fastify';
+import { clientOrigin } from '../people/client-origin.ts';
+import type { LoginThrottle } from '../people/login-throttle.ts';
 import type { PeopleStores } from '../people/people-stores.ts';
 import { sessionUserId } from '../people/person.ts';
 import { sessionSecretOf } from '../people/session-cookie.ts';
@@ -14,6 +17,8 @@ import { errorResponses } from './error-schema.ts';
 
 export interface AuthAccountRoutesOptions {
   stores: PeopleStores;
+  /** The sign-in limits also bound guesses of the current password through a borrowed session. */
+  throttle: LoginThrottle;
 }
 
 const password = z.string().min(1).max(passwordLength.max);
@@ -46,7 +51,8 @@ const codesAnswer = {
 } as const;
 
 /** One's own account: setting a password through a one-time link, changing it, the second factor. */
-export const authAccountRoutes: ApiPlugin<AuthAccountRoutesOptions> = async (app, { stores }) => {
+export const authAccountRoutes: ApiPlugin<AuthAccountRoutesOptions> = async (app, { stores, throttle }) => {
+  const assertPassword = (request: FastifyRequest, userId: string, password: string) => checkPassword(request, { stores, throttle }, userId, password);
   app.post(
     '/api/auth/setup',
     { config: { action: 'public' }, schema: { body: setupBody, response: { 200: userAnswer, ...errorResponses } } },
@@ -66,7 +72,7 @@ export const authAccountRoutes: ApiPlugin<AuthAccountRoutesOptions> = async (app
   app.post('/api/auth/password', { config: own, schema: { body: passwordChangeBody, response: { 204: noBody, ...errorResponses } } }, async (request, reply) => {
     const userId = sessionUserId(request);
     const body = bodyOf(passwordSchema, request);
-    await assertPassword(stores, userId, body.currentPassword);
+    await assertPassword(request, userId, body.currentPassword);
     await stores.users.setPassword(userId, body.newPassword);
     // Whoever else had the old password is signed out; this browser stays in.
     const keep = sessionSecretOf(request);
@@ -95,16 +101,27 @@ export const authAccountRoutes: ApiPlugin<AuthAccountRoutesOptions> = async (app
 
   app.post('/api/auth/totp/disable', { config: own, schema: { body: totpDisableBody, response: { 204: noBody, ...errorResponses } } }, async (request, reply) => {
     const userId = sessionUserId(request);
-    await assertPassword(stores, userId, bodyOf(disableSchema, request).password);
+    await assertPassword(request, userId, bodyOf(disableSchema, request).password);
     await stores.factors.disable(userId);
     await stores.audit.append(auditEntry(request, { action: 'account.totp.disable', targetKind: 'user', targetId: userId }));
     return reply.status(204).send(null);
   });
 };
 
-/** Changing how one signs in asks for the password again: a borrowed, signed-in browser is not enough. */
-async function assertPassword(stores: PeopleStores, userId: string, password: string): Promise<void> {
-  const user = await stores.users.get(userId);
-  const auth = user && (await stores.users.authenticate(user.email, password));
-  if (!auth?.ok) throw new BerthError('FORBIDDEN', 'your current password is wrong');
+/**
+ * Changing how one signs in asks for the password again: a borrowed, signed-in
+ * browser is not enough. The guesses count against the sign-in limits of the
+ * account and the address (429 past them), so a session is no way around them.
+ */
+async function checkPassword(
+  request: FastifyRequest,
+  deps: { stores: PeopleStores; throttle: LoginThrottle },
+  userId: string,
+  password: string,
+): Promise<void> {
+  const user = await deps.stores.users.get(userId);
+  if (!user) throw new BerthError('NOT_FOUND', 'your account does not exist');
+  await deps.throttle.take(user.email, clientOrigin(request).address);
+  const auth = await deps.stores.users.authenticate(user.email, password);
+  if (!auth.ok) throw new BerthError('FORBIDDEN', 'your current password is wrong');
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { expectError, login, makePerson, newEmail, password, useAccountsStack } from './accounts-setup.ts';
+import { asSession, expectError, login, makePerson, newEmail, password, signIn, useAccountsStack } from './accounts-setup.ts';
 
 // Small limits, a long window: the 429s below come from the counts, not the clock.
 const stack = useAccountsStack({ LOGIN_RATE_LIMIT_PER_ACCOUNT: '3', LOGIN_RATE_LIMIT_PER_ADDRESS: '6', LOGIN_RATE_WINDOW_MS: '600000' });
@@ -48,5 +48,18 @@ describe('sign-in lockout', () => {
       });
     for (let i = 0; i < 6; i++) expectError(await attempt(i), 401, 'UNAUTHORIZED');
     expectError(await attempt(99), 429, 'RATE_LIMITED');
+  });
+
+  it('counts guesses of the current password through a signed-in session against the same limit', async () => {
+    const person = await makePerson(stack());
+    const session = await signIn(stack(), person, {});
+    const guess = (currentPassword: string) =>
+      asSession(stack(), session, { method: 'POST', url: '/api/auth/password', payload: { currentPassword, newPassword: 'the attacker password' }, headers: from('198.51.100.99') });
+    expectError(await guess('guess number one'), 403, 'FORBIDDEN');
+    expectError(await guess('guess number two'), 403, 'FORBIDDEN');
+    const refused = await guess(password);
+    expectError(refused, 429, 'RATE_LIMITED');
+    expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
+    expectError(await login(stack(), { email: person.email, password: 'the attacker password' }, from('198.51.100.98')), 429, 'RATE_LIMITED');
   });
 });
