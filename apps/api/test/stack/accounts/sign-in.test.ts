@@ -67,6 +67,20 @@ describe('signing in with email and password', () => {
     }
   });
 
+  it('signs nobody in from a cross-site form (login CSRF): a form can only send text/plain or form encodings, never JSON', async () => {
+    const person = await makePerson(stack());
+    const json = JSON.stringify({ email: person.email, password });
+    for (const [type, body] of [
+      ['text/plain', json],
+      ['application/x-www-form-urlencoded', `email=${encodeURIComponent(person.email)}&password=${encodeURIComponent(password)}`],
+    ] as const) {
+      const res = await stack().api.inject({ method: 'POST', url: '/api/auth/login', headers: { 'content-type': type, origin: 'https://evil.example' }, payload: body });
+      expect(res.statusCode, `${type}: ${res.body}`).toBeGreaterThanOrEqual(400);
+      expect(res.statusCode).toBeLessThan(500);
+      expect(res.headers['set-cookie']).toBeUndefined();
+    }
+  });
+
   it('signs out: the cookie stops working at once and is cleared', async () => {
     const person = await makePerson(stack());
     const session = await signIn(stack(), person);
