@@ -30,7 +30,7 @@ export function isSafeMethod(method: string): boolean {
 export function csrfRefusal(request: FastifyRequest, sessionSecret: string): string | undefined {
   if (isSafeMethod(request.method)) return undefined;
   const origin = request.headers.origin;
-  if (origin !== undefined && originHost(origin) !== request.headers.host?.toLowerCase()) {
+  if (origin !== undefined && !sameHost(origin, request.headers.host)) {
     return `a signed-in request from another site (Origin ${origin}) is refused`;
   }
   const token = request.headers[csrfHeader];
@@ -40,10 +40,12 @@ export function csrfRefusal(request: FastifyRequest, sessionSecret: string): str
   return undefined;
 }
 
-function originHost(origin: string): string | undefined {
+/** Whether the page's origin names this host (default ports compare equal: http://h and Host h:80). */
+function sameHost(origin: string, host: string | undefined): boolean {
   try {
-    return new URL(origin).host.toLowerCase();
+    const page = new URL(origin);
+    return host !== undefined && page.host === new URL(`${page.protocol}//${host}`).host;
   } catch {
-    return undefined;
+    return false;
   }
 }
