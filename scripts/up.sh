@@ -107,8 +107,12 @@ Berth is running.
   Logs:         $LOGS/
   Status:       npm run status      Scale: npm run scale -- worker=N
   Stop:         Ctrl-C here, or npm run down
-
 MSG
+# A fresh installation has nobody to sign in to the dashboard as: say how to make the first owner.
+if curl -fsS -H "Authorization: Bearer $BERTH_ADMIN_TOKEN" "http://127.0.0.1:$API_PORT/api/users" 2>/dev/null | grep -q '"items":\[\]'; then
+  echo "  First owner:  npm run berth -- users create --owner you@example.com   (prints a one-time link that sets the password)"
+fi
+echo
 $detach && exit 0
 trap 'bash scripts/down.sh; exit 0' INT TERM
 # Attached: stay until Ctrl-C (the supervisor keeps the processes running meanwhile).

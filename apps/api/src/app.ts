@@ -24,7 +24,7 @@ import { accessDeps } from './access/access-deps.ts';
 import { streamCredentialChecks } from './access/stream-credentials.ts';
 import type { OwnedTokenCheck } from './access/token-owners.ts';
 import { MemberStore } from '@berth/shared/accounts/member-store';
-import { tokenRoutes } from './routes/tokens.ts';
+import { peopleRoutes } from './people/people-routes.ts';
 import { healthRoutes } from './routes/health.ts';
 import { deploymentLogRoutes } from './routes/deployment-logs.ts';
 import { eventRoutes } from './routes/events.ts';
@@ -156,7 +156,7 @@ async function registerRoutes(
     deps.config.DEPLOY_RATE_WINDOW_MS,
     deps.logger,
   );
-  const { store, logs, history, lifecycle, relay, config, tokens, projects, secrets } = deps;
+  const { store, logs, history, lifecycle, relay, config, projects, secrets } = deps;
   const releases = new Releases(deps);
   const replicas = new ReplicaStore({ db: deps.db, control: new RedisControlPublisher(deps.redis, config.BERTH_INSTANCE) });
   const uploads = new ConcurrencyLimit(
@@ -175,8 +175,8 @@ async function registerRoutes(
   await api.register(domainRoutes, { domains: deps.domains, announceRoutes: deps.announceRoutes, config });
   await api.register(webhookRoutes, { webhooks: new WebhookStore(deps.db), projects, secrets, config });
   await api.register(gitHookRoutes, { hookDeliveries: new HookDeliveryStore(deps.db), projects, releases, secrets, limiter, logger: deps.logger, config });
-  await api.register(tokenRoutes, {
-    tokens,
+  await api.register(peopleRoutes, {
+    deps,
     onRevoked: (tokenId) => {
       revoked(tokenId);
       // The other API processes: at once when this arrives, within TOKEN_RECHECK_MS when it does not.

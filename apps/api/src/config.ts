@@ -34,6 +34,11 @@ export const apiEnv = z.object({
     .describe('Where a generated admin token is written (mode 0600) when BERTH_ADMIN_TOKEN is not set and no token exists yet; never logged'),
   DEPLOY_RATE_LIMIT: env.positiveInt(60).describe('Deployments one token may create per DEPLOY_RATE_WINDOW_MS (429 past it)'),
   DEPLOY_RATE_WINDOW_MS: env.milliseconds(60_000).describe('The window of DEPLOY_RATE_LIMIT'),
+  LOGIN_RATE_LIMIT_PER_ACCOUNT: env
+    .positiveInt(10)
+    .describe('Sign-in attempts one account (email) may get per LOGIN_RATE_WINDOW_MS, right or wrong (429 with Retry-After past it)'),
+  LOGIN_RATE_LIMIT_PER_ADDRESS: env.positiveInt(30).describe('Sign-in attempts one client address may make per LOGIN_RATE_WINDOW_MS (429 with Retry-After past it)'),
+  LOGIN_RATE_WINDOW_MS: env.milliseconds(15 * 60_000).describe('The window of the sign-in limits'),
   MAX_ARCHIVE_BYTES: env.positiveInt(100 * 1024 * 1024).describe('Larger archive uploads get 413'),
   DEFAULT_APP_PORT: env.port(3000).describe('The app port when a request names none'),
   QUEUE_TIMEOUT_MS: env.milliseconds(5000).describe('How long a request waits for Redis to accept a job before answering 503'),

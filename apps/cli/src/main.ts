@@ -15,6 +15,7 @@ import { env } from './commands/env.ts';
 import { projects } from './commands/projects.ts';
 import { scale } from './commands/scale.ts';
 import { secrets } from './commands/secrets.ts';
+import { users } from './commands/users.ts';
 
 const help = `usage: berth <command> [...]
 
@@ -36,6 +37,10 @@ const help = `usage: berth <command> [...]
   env set <project> K=V [K=V ...] [--build]      env unset <project> K [K ...] [--build]
   env ls <project>                (names only: values are never shown); --preview: the env previews get
   domains add <project> <hostname> | rm <project> <hostname> | ls <project>
+
+  users create [--owner] <email>  a person, and the one-time link that sets their password (the first
+                                  owner: npm run berth -- users create --owner you@example.com)
+  users list
 
   logs <id> [--follow] | list | cancel <id> | rm <id> | --version
 
@@ -71,6 +76,9 @@ async function main(argv: string[]): Promise<number> {
     case 'domains':
     case 'domain':
       return domains(rest);
+    case 'users':
+    case 'user':
+      return users(rest);
     case 'logs':
       return logs(rest);
     case 'secrets':

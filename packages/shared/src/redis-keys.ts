@@ -38,6 +38,11 @@ export function deployRateKey(instance: string): string {
   return `berth:${instance}:rate:deploy`;
 }
 
+/** The sign-in rate limiter's counters (per account and per client address). */
+export function loginRateKey(instance: string): string {
+  return `berth:${instance}:rate:login`;
+}
+
 /** BullMQ's key prefix (BullMQ adds `:<queue>:…`). */
 export function queuePrefix(instance: string): string {
   return `berth-${instance}`;

@@ -54,9 +54,33 @@ export const routeTable: Record<string, 'public' | [Action, ('param' | 'deployme
   'GET /api/projects/:name/webhooks/:id/deliveries': ['project.read', 'param'],
   'POST /api/projects/:name/webhooks/:id/deliveries/:deliveryId/redeliver': ['project.webhooks.update', 'param'],
 
-  'GET /api/tokens': ['tokens.all.manage'],
-  'POST /api/tokens': ['tokens.all.manage'],
-  'DELETE /api/tokens/:id': ['tokens.all.manage'],
+  // One's own tokens; owners (tokens.all.manage) everyone's, decided in the handler (apps/api/src/routes/tokens.ts).
+  'GET /api/tokens': ['tokens.own.manage'],
+  'POST /api/tokens': ['tokens.own.manage'],
+  'DELETE /api/tokens/:id': ['tokens.own.manage'],
+
+  // Signing in: email and password (rate-limited), or a one-time link, are the credential.
+  'POST /api/auth/login': 'public',
+  'POST /api/auth/setup': 'public',
+  'POST /api/auth/logout': ['account.read'],
+  'GET /api/auth/me': ['account.read'],
+  'POST /api/auth/password': ['account.update'],
+  'POST /api/auth/totp': ['account.update'],
+  'POST /api/auth/totp/confirm': ['account.update'],
+  'POST /api/auth/totp/disable': ['account.update'],
+  'GET /api/users': ['users.read'],
+  'POST /api/users': ['users.manage'],
+  'POST /api/users/:id/reset': ['users.manage'],
+  'PATCH /api/users/:id': ['users.manage'],
+  'GET /api/projects/:name/members': ['project.members.read', 'param'],
+  'POST /api/projects/:name/members': ['project.members.update', 'param'],
+  'PATCH /api/projects/:name/members/:userId': ['project.members.update', 'param'],
+  'DELETE /api/projects/:name/members/:userId': ['project.members.update', 'param'],
+  'GET /api/projects/:name/deploy-keys': ['project.deploy-keys.manage', 'param'],
+  'POST /api/projects/:name/deploy-keys': ['project.deploy-keys.manage', 'param'],
+  'DELETE /api/projects/:name/deploy-keys/:id': ['project.deploy-keys.manage', 'param'],
+  // Owners read it all, project admins their projects' rows (the walk asks for the walk project's).
+  'GET /api/audit': ['project.audit.read', 'handler'],
   'GET /metrics': ['instance.read'],
   'GET /api/workers': ['instance.read'],
 };

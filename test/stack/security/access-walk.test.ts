@@ -35,7 +35,11 @@ const gitUrl = 'https://example.com/acme/app.git';
 const handlerRequests: Record<string, { payload?: object; query?: (deploymentId: string) => string }> = {
   'POST /api/deployments': { payload: { name: walkProject, gitUrl } },
   'GET /api/events': { query: (id) => `?deployment=${id}` },
+  'GET /api/audit': { query: () => `?project=${walkProject}` },
+  'HEAD /api/audit': { query: () => `?project=${walkProject}` },
 };
+/** Routes that, once allowed, end the caller's own session (sign-out): it is restored for the routes after. */
+const endsSession = new Set(['POST /api/auth/logout']);
 /** Routes that, once allowed, remove `walk` or its deployment: the world is made again after them. */
 const destructive = new Set(['DELETE /api/projects/:name', 'DELETE /api/deployments/:id', 'POST /api/deployments/:id/cancel']);
 const eventStreams = new Set(['GET /api/events', 'GET /api/deployments/:id/events']);
@@ -121,6 +125,9 @@ describe('every route × every kind of caller, against the policy table', () => 
         const problem = decision === 'allow' ? allowProblem(status, body) : refusalProblem(decision, expected, status, body);
         if (problem) failures.push(`${caller.name} → ${key}: ${problem}`);
         if (decision === 'allow' && destructive.has(key)) await world.resetWalk();
+        if (decision === 'allow' && endsSession.has(key) && caller.userId) {
+          await stack.db.db.updateTable('sessions').set({ revoked_at: null }).where('user_id', '=', caller.userId).execute();
+        }
       }
     }
     expect(failures).toEqual([]);

@@ -118,6 +118,8 @@ describe('default-deny auth, decided on the matched route', () => {
       'HEAD /healthz',
       'HEAD /readyz',
       'POST /api/hooks/git/:project', // the signature is the credential (test/e2e/git-hooks.test.ts)
+      'POST /api/auth/login', // email and password are the credential, rate-limited (apps/api/test/stack/accounts/lockout.test.ts)
+      'POST /api/auth/setup', // the one-time link is the credential (apps/api/test/stack/accounts/invitation.test.ts)
     ].sort());
   });
 

@@ -196,6 +196,40 @@ describe('the OpenAPI contract against real answers', () => {
     expect((await call('GET', '/api/workers')).statusCode).toBe(200);
   });
 
+  it('people: sign-in, own account, users, members, deploy keys, tokens, the audit log', async () => {
+    const email = `contract-${randomUUID().slice(0, 8)}@example.com`;
+    const invited = await call('POST', '/api/users', { payload: { email, role: 'member' } });
+    expect(invited.statusCode).toBe(201);
+    const { user, link } = invited.json();
+    expect((await call('GET', '/api/users')).statusCode).toBe(200);
+    expect((await call('POST', '/api/auth/setup', { ...anonymous, payload: { token: link.token, password: 'contract password' } })).statusCode).toBe(200);
+    expect((await call('POST', `/api/users/${user.id}/reset`)).statusCode).toBe(200);
+    expect((await call('PATCH', `/api/users/${user.id}`, { payload: { role: 'member' } })).statusCode).toBe(200);
+    expect((await call('POST', '/api/auth/login', { ...anonymous, payload: { email, password: 'wrong password' } })).statusCode).toBe(401);
+    const login = await call('POST', '/api/auth/login', { ...anonymous, payload: { email, password: 'contract password' } });
+    expect(login.statusCode).toBe(200);
+    const session = { headers: { authorization: '', cookie: String(login.headers['set-cookie']).split(';')[0]!, 'x-berth-csrf': login.json().csrfToken } };
+    expect((await call('GET', '/api/auth/me', session)).statusCode).toBe(200);
+    expect((await call('POST', '/api/auth/password', { ...session, payload: { currentPassword: 'wrong password', newPassword: 'another password' } })).statusCode).toBe(403);
+    expect((await call('POST', '/api/auth/totp', session)).statusCode).toBe(200);
+    expect((await call('POST', '/api/auth/totp/confirm', { ...session, payload: { code: 'abcdef' } })).statusCode).toBe(400);
+    expect((await call('POST', '/api/auth/totp/disable', { ...session, payload: { password: 'contract password' } })).statusCode).toBe(204);
+
+    const members = '/api/projects/shop/members';
+    expect((await call('POST', members, { payload: { userId: user.id, role: 'viewer' } })).statusCode).toBe(201);
+    expect((await call('GET', members)).statusCode).toBe(200);
+    expect((await call('PATCH', `${members}/${user.id}`, { payload: { role: 'deployer' } })).statusCode).toBe(200);
+    expect((await call('DELETE', `${members}/${user.id}`)).statusCode).toBe(204);
+    const keys = '/api/projects/shop/deploy-keys';
+    const key = await call('POST', keys, { payload: { name: 'ci' } });
+    expect(key.statusCode).toBe(201);
+    expect((await call('GET', keys)).statusCode).toBe(200);
+    expect((await call('DELETE', `${keys}/${key.json().id}`)).statusCode).toBe(200);
+    expect((await call('GET', '/api/audit?limit=5')).statusCode).toBe(200);
+    expect((await call('GET', '/api/audit', anonymous)).statusCode).toBe(401);
+    expect((await call('POST', '/api/auth/logout', session)).statusCode).toBe(204);
+  });
+
   it('metrics', async () => {
     const res = await call('GET', '/metrics', await readOnly());
     expect(res.statusCode).toBe(200);
