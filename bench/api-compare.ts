@@ -22,6 +22,7 @@ import { queuePrefix } from '@berth/shared/redis-keys';
 import { freePort } from '@berth/testing/ports';
 import { createBenchDatabase, type BenchDatabase } from './bench-db.ts';
 import { get, median, until } from './platform.ts';
+import { sized, smoke } from './bench-size.ts';
 
 interface Result {
   requests: { average: number };
@@ -37,8 +38,8 @@ const builds = process.argv.slice(2).map((arg) => {
   return { name: arg.slice(0, at), root: path.resolve(arg.slice(at + 1)) };
 });
 if (builds.length < 2) throw new Error('give two builds or more: before=<checkout> after=<checkout>');
-const seconds = Number(process.env.BENCH_SECONDS ?? 5);
-const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
+const seconds = sized('BENCH_SECONDS', 5, 1);
+const rounds = sized('BENCH_ROUNDS', 3, 1);
 const connections = 20;
 const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const token = randomBytes(24).toString('hex');
@@ -89,7 +90,7 @@ try {
   };
   for (const api of apis) await until(async () => (await get(`${api.url}/healthz`)) === 200, `${api.name} up`);
   // Warm-up (JIT, connection pools), not counted.
-  for (const api of apis) await autocannon({ ...phases['one project'](api.url), connections, duration: 2 });
+  for (const api of apis) await autocannon({ ...phases['one project'](api.url), connections, duration: smoke ? 1 : 2 });
   const seen: Record<string, { rps: number[]; cpu: number[] }> = {};
   for (let round = 0; round < rounds; round++) {
     for (const phase of Object.keys(phases) as (keyof typeof phases)[]) {

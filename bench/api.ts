@@ -16,6 +16,7 @@ import { queuePrefix } from '@berth/shared/redis-keys';
 import { freePort } from '@berth/testing/ports';
 import { createBenchDatabase } from './bench-db.ts';
 import { get, until } from './platform.ts';
+import { sized, smoke } from './bench-size.ts';
 
 interface Result {
   requests: { average: number };
@@ -28,7 +29,7 @@ type Autocannon = (options: Record<string, unknown>) => Promise<Result>;
 const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const seconds = Number(process.env.BENCH_SECONDS ?? 10);
+const seconds = sized('BENCH_SECONDS', 10, 1);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 20);
 const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const instance = `benchapi${process.pid}`;
@@ -146,9 +147,11 @@ try {
   await until(async () => (await get(`${helloUrl}/hello`)) === 200 && (await get(`${apiUrl}/healthz`)) === 200, 'servers up');
   const auth = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
   const body = JSON.stringify({ gitUrl: 'http://127.0.0.1:9/bench/app.git', ref: 'main' });
-  // Warm-up (JIT, connection pools), not counted.
-  await autocannon({ url: `${helloUrl}/hello`, connections, duration: 2 });
-  await autocannon({ url: `${apiUrl}/api/deployments`, method: 'POST', headers: auth, body, connections, duration: 2 });
+  // Warm-up (JIT, connection pools), not counted; none at smoke size.
+  if (!smoke) {
+    await autocannon({ url: `${helloUrl}/hello`, connections, duration: 2 });
+    await autocannon({ url: `${apiUrl}/api/deployments`, method: 'POST', headers: auth, body, connections, duration: 2 });
+  }
 
   const base = await load('baseline: fastify hello-world GET', { url: `${helloUrl}/hello` });
   const post = await load('POST /api/deployments, one project', { url: `${apiUrl}/api/deployments`, method: 'POST', headers: auth, body });

@@ -13,9 +13,10 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { zipTestApp } from '@berth/testing/archives';
 import { ensureNetwork, get, median, postArchive, startPlatform, until } from './platform.ts';
+import { sized, smoke } from './bench-size.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const rounds = Number(process.env.ROUNDS ?? 7);
+const rounds = sized('ROUNDS', 7, 1);
 const network = 'berth-bench';
 const instance = `bench${process.pid}`;
 const benchToken = `berth_bench_token_${process.pid}_0123456789`;
@@ -52,9 +53,11 @@ async function berth(i: number, caddyUrl: string): Promise<number> {
 ensureNetwork(network);
 const platform = await startPlatform({ instance, network, token: benchToken });
 try {
-  // One warm-up of each (first build after start pays for page cache and JIT).
-  await baseline(999);
-  await berth(999, platform.caddyUrl);
+  // One warm-up of each (first build after start pays for page cache and JIT); none at smoke size.
+  if (!smoke) {
+    await baseline(999);
+    await berth(999, platform.caddyUrl);
+  }
   const raw: number[] = [];
   const ours: number[] = [];
   for (let i = 0; i < rounds; i++) {

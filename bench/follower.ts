@@ -14,9 +14,11 @@ import type { ContainerRuntime } from '../apps/worker/src/docker/container-runti
 import { runtimeFollower } from '@berth/testing/runtime-follower';
 import { createBenchDatabase, runningDeployment, type BenchDatabase } from './bench-db.ts';
 import { until } from './platform.ts';
+import { sized } from './bench-size.ts';
 
-const apps = Number(process.env.BENCH_APPS ?? 200);
-const windowMs = Number(process.env.BENCH_WINDOW_MS ?? 20_000);
+const apps = sized('BENCH_APPS', 200, 3);
+const windowMs = sized('BENCH_WINDOW_MS', 20_000, 1_000);
+const settleMs = sized('BENCH_SETTLE_MS', 3_000, 200);
 const instance = `benchfollow${process.pid}`;
 const docker = new Docker();
 const logger = createLogger('bench', 'warn');
@@ -88,7 +90,7 @@ async function measure(t: BenchDatabase, victim: string, mode: 'poll' | 'events'
       throw new Error(`${String(err)} (${follower.count} followed)`);
     });
     console.log(`${mode}: following ${running} apps after ${Math.round(performance.now() - following)} ms`);
-    await new Promise((r) => setTimeout(r, 3000));
+    await new Promise((r) => setTimeout(r, settleMs));
     const [calls0, pg0, cpu0, t0] = [calls(), await t.commits(), process.cpuUsage(), performance.now()];
     await new Promise((r) => setTimeout(r, windowMs));
     await new Promise((r) => setTimeout(r, 1000)); // Postgres publishes its statistics about each second

@@ -8,6 +8,7 @@
  *   npm run bench:logs        (LINES=200000 VIEWER_LINES=30000 by default)
  */
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -23,11 +24,15 @@ import { migrateToLatest } from '@berth/migrations/migrate';
 import { LogSink } from '@berth/worker/log-sink';
 import { freePort } from '@berth/testing/ports';
 import { dropDatabase } from '@berth/testing/drop-database';
+import { sized } from './bench-size.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const oneViewerLines = Number(process.env.LINES ?? 200_000);
-const manyViewerLines = Number(process.env.VIEWER_LINES ?? 30_000);
-const manyViewers = Number(process.env.VIEWERS ?? 100);
+const oneViewerLines = sized('LINES', 200_000, 2_000);
+const manyViewerLines = sized('VIEWER_LINES', 30_000, 500);
+const manyViewers = sized('VIEWERS', 100, 5);
+const warmUpLines = sized('WARM_UP_LINES', 5_000, 500);
+const steadyOneLines = sized('STEADY_LINES', 60_000, 2_000);
+const steadyManyLines = sized('STEADY_VIEWER_LINES', 20_000, 500);
 const baseDb = process.env.DATABASE_URL ?? 'postgres://berth:berth@127.0.0.1:5432/berth';
 const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const instance = `blog${process.pid}`;
@@ -45,6 +50,11 @@ interface Result {
 function percentile(xs: number[], p: number): number {
   const sorted = [...xs].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+}
+
+/** Waits for `done`, at most `ms`; the timer does not keep the process alive after the run (unref). */
+function atMost(done: Promise<unknown>, ms: number): Promise<unknown> {
+  return Promise.race([done, new Promise((r) => setTimeout(r, ms).unref())]);
 }
 
 /** A lean SSE client: counts `id:` lines, checks they are consecutive, samples latency. */
@@ -113,7 +123,7 @@ async function berthRun(apiUrl: string, store: DeploymentStore, lines: number, v
     }
   }
   await sink.flush();
-  await Promise.race([Promise.all(clients.map((c) => c.done)), new Promise((r) => setTimeout(r, 120_000))]);
+  await atMost(Promise.all(clients.map((c) => c.done)), 120_000);
   const seconds = (performance.now() - t0) / 1000;
   const lost = clients.reduce((n, c) => n + (lines - c.received()), 0);
   await sink.close();
@@ -159,7 +169,7 @@ async function baselineRun(lines: number, subscribers: number): Promise<Result> 
     }));
     await pub.publish(channel, encodeEvent({ type: 'log', deploymentId: 'bench', lines: batch }));
   }
-  await Promise.race([Promise.all(subs.map((s) => s.done)), new Promise((r) => setTimeout(r, 120_000))]);
+  await atMost(Promise.all(subs.map((s) => s.done)), 120_000);
   const seconds = (performance.now() - t0) / 1000;
   const lost = subs.reduce((n, s) => n + (lines - s.received()), 0);
   await pub.quit();
@@ -183,7 +193,7 @@ const store = new DeploymentStore(db);
 const port = await freePort();
 const api = spawn('node', ['--conditions=@berth/source', '--import', 'tsx', 'apps/api/src/main.ts'], {
   cwd: root,
-  env: { ...process.env, DATABASE_URL: dbUrl.toString(), REDIS_URL: redisUrl, BERTH_INSTANCE: instance, API_PORT: String(port), LOG_LEVEL: 'warn', BERTH_ADMIN_TOKEN: benchToken, SSE_MAX_BUFFER_BYTES: String(64 * 1024 * 1024), MAX_EVENT_STREAMS_PER_TOKEN: '500' },
+  env: { ...process.env, DATABASE_URL: dbUrl.toString(), REDIS_URL: redisUrl, BERTH_INSTANCE: instance, API_PORT: String(port), LOG_LEVEL: 'warn', BERTH_ADMIN_TOKEN: benchToken, BERTH_SECRET_KEY: randomBytes(32).toString('hex'), SSE_MAX_BUFFER_BYTES: String(64 * 1024 * 1024), MAX_EVENT_STREAMS_PER_TOKEN: '500' },
   stdio: ['ignore', 'ignore', 'inherit'],
 });
 const apiUrl = `http://127.0.0.1:${port}`;
@@ -194,7 +204,7 @@ for (let i = 0; ; i++) {
   await new Promise((r) => setTimeout(r, 50));
 }
 try {
-  await berthRun(apiUrl, store, 5000, 1); // warm-up
+  await berthRun(apiUrl, store, warmUpLines, 1); // warm-up
   const raw1 = await baselineRun(oneViewerLines, 1);
   const berth1 = await berthRun(apiUrl, store, oneViewerLines, 1);
   const rawN = await baselineRun(manyViewerLines, manyViewers);
@@ -207,8 +217,8 @@ try {
   console.log(`  raw redis pub/sub: ${fmt(rawN)}`);
   console.log(`  berth (sink→pg→redis→api→sse): ${fmt(berthN)}`);
   console.log(`  ratio berth/raw throughput: ${(berthN.perViewerLinesPerSec / rawN.perViewerLinesPerSec).toFixed(2)}`);
-  const steady1 = await berthRun(apiUrl, store, 60_000, 1, 20_000);
-  const steadyN = await berthRun(apiUrl, store, 20_000, manyViewers, 5_000);
+  const steady1 = await berthRun(apiUrl, store, steadyOneLines, 1, 20_000);
+  const steadyN = await berthRun(apiUrl, store, steadyManyLines, manyViewers, 5_000);
   console.log('steady builds (latency under a realistic rate, not a flood):');
   console.log(`  1 viewer at 20,000 lines/s: ${fmt(steady1)}`);
   console.log(`  ${manyViewers} viewers at 5,000 lines/s: ${fmt(steadyN)}`);

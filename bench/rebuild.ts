@@ -18,9 +18,10 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { zipEntries, type ZipEntry } from '@berth/testing/archives';
 import { ensureNetwork, median, startPlatform, until } from './platform.ts';
+import { sized } from './bench-size.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const rounds = Number(process.env.ROUNDS ?? 3);
+const rounds = sized('ROUNDS', 3, 1);
 const network = 'berth-bench';
 const instance = `bench${process.pid}`;
 const benchToken = `berth_bench_token_${process.pid}_0123456789`;

@@ -14,18 +14,24 @@ import pg from 'pg';
 import { zipTestApp } from '@berth/testing/archives';
 import { SteadyLoad, percentile, type LoadSample } from '@berth/testing/load';
 import { ensureNetwork, startPlatform, until } from './platform.ts';
+import { sized } from './bench-size.ts';
 
-const releases = Number(process.env.RELEASES ?? 10);
-const baselineMs = Number(process.env.BASELINE_MS ?? 10_000);
+const releases = sized('RELEASES', 10, 1);
+const baselineMs = sized('BASELINE_MS', 10_000, 1_000);
+const drainMs = sized('DRAIN_MS', 5_000, 500);
 const network = 'berth-bench';
 const instance = `benchrel${process.pid}`;
 const token = `berth_bench_token_${process.pid}_0123456789`;
 
+/**
+ * One API call through Caddy, on a connection of its own (agent: false): a kept-alive one may be
+ * closed under the next request by a proxy reload, and the call would end on `socket hang up`.
+ */
 function api(caddyUrl: string, method: string, pathname: string, body?: Buffer, contentType?: string): Promise<any> {
   return new Promise((resolve, reject) => {
     const req = http.request(
       `${caddyUrl}${pathname}`,
-      { method, headers: { host: 'localhost', authorization: `Bearer ${token}`, ...(contentType ? { 'content-type': contentType } : {}) } },
+      { method, agent: false, headers: { host: 'localhost', authorization: `Bearer ${token}`, ...(contentType ? { 'content-type': contentType } : {}) } },
       (res) => {
         let text = '';
         res.on('data', (c) => (text += c));
@@ -65,7 +71,7 @@ const platform = await startPlatform({
   instance,
   network,
   token,
-  env: { DRAIN_MS: '5000', REAPER_INTERVAL_MS: '1000', LOG_LEVEL: 'warn' },
+  env: { DRAIN_MS: String(drainMs), REAPER_INTERVAL_MS: '1000', LOG_LEVEL: 'warn' },
 });
 const db = new pg.Client({ connectionString: platform.dbUrl });
 await db.connect();
@@ -103,13 +109,16 @@ try {
   const seconds = (performance.now() - t0) / 1000;
 
   // Rollback to a stopped release (drained, container gone, image kept): POST → the project URL serves it.
-  const target = ids[ids.length - 3]!;
-  await until(async () => (await api(platform.caddyUrl, 'GET', `/api/deployments/${target}`)).status === 'stopped', `${target} stopped`, 60_000);
+  // Three back (v0 when fewer releases ran, as at smoke size).
+  const versions = [first, ...ids];
+  const back = Math.max(0, versions.length - 3);
+  const target = versions[back]!;
+  await until(async () => (await api(platform.caddyUrl, 'GET', `/api/deployments/${target}`).catch(() => ({}))).status === 'stopped', `${target} stopped`, 60_000);
   const rollbackLoad = new SteadyLoad(`${platform.caddyUrl}/`, 'shop.localhost', { concurrency: 4 });
   rollbackLoad.start();
   const r0 = performance.now();
   await api(platform.caddyUrl, 'POST', '/api/projects/shop/rollback', Buffer.from(JSON.stringify({ deploymentId: target })), 'application/json');
-  await until(async () => rollbackLoad.latest() === `v${ids.length - 2}`, 'rollback served', 60_000);
+  await until(async () => rollbackLoad.latest() === `v${back}`, 'rollback served', 60_000);
   const rollbackMs = performance.now() - r0;
   const rolled = summary('rollback', await rollbackLoad.stop());
 

@@ -19,9 +19,10 @@ import type { RouterSyncConfig } from '../apps/router-sync/src/config.ts';
 import { RouterSync } from '../apps/router-sync/src/router-sync.ts';
 import { startCaddy } from '@berth/testing/caddy';
 import { get, median, until } from './platform.ts';
+import { sized, sizedList } from './bench-size.ts';
 
-const sizes = (process.env.BENCH_ROUTES ?? '1000,10000').split(',').map(Number);
-const changes = Number(process.env.BENCH_CHANGES ?? 20);
+const sizes = sizedList('BENCH_ROUTES', [1000, 10_000], [50]);
+const changes = sized('BENCH_CHANGES', 20, 2);
 const baseDomain = 'bench.localhost';
 const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const instance = `benchrouter${process.pid}`;

@@ -16,9 +16,11 @@ import pg from 'pg';
 import { freePort } from '@berth/testing/ports';
 import { ensureNetwork, median } from './platform.ts';
 import { dropDatabase } from '@berth/testing/drop-database';
+import { sized } from './bench-size.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const rounds = Number(process.env.BENCH_ROUNDS ?? 5);
+const rounds = sized('BENCH_ROUNDS', 5, 1);
+const idleMs = sized('BENCH_IDLE_MS', 2000, 200);
 const baseDb = process.env.DATABASE_URL ?? 'postgres://berth:berth@127.0.0.1:5432/berth';
 const modes = {
   tsx: (program: string) => ['--conditions=@berth/source', '--import', 'tsx', `apps/${program}/src/main.ts`],
@@ -75,7 +77,7 @@ async function once(program: string, mode: keyof typeof modes): Promise<{ loaded
     });
     child.once('exit', (code) => reject(new Error(`${program} (${mode}) exited ${code} before it was ready`)));
   });
-  await new Promise((r) => setTimeout(r, 2000));
+  await new Promise((r) => setTimeout(r, idleMs));
   const rssKb = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))![1]);
   child.kill('SIGTERM');
   await exited;

@@ -15,9 +15,10 @@
 import Docker from 'dockerode';
 import { nodeRuntimes } from '@berth/shared/node-runtimes';
 import { median, until } from './platform.ts';
+import { sized } from './bench-size.ts';
 
 const docker = new Docker();
-const rounds = Number(process.env.ROUNDS ?? 7);
+const rounds = sized('ROUNDS', 7, 1);
 const prefix = `berth-bench-net-${process.pid}`;
 const image = `berth/node:${nodeRuntimes.pinned}`;
 const shared = `${prefix}-shared`;

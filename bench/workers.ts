@@ -18,11 +18,12 @@ import { DeploymentStore } from '@berth/shared/deployment-store';
 import { TransitionHistory } from '@berth/shared/transition-history';
 import { zipTestApp } from '@berth/testing/archives';
 import { ensureNetwork, get, postArchive, startPlatform, until } from './platform.ts';
+import { sized, sizedList, smoke } from './bench-size.ts';
 
 const run = promisify(execFile);
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const burst = Number(process.env.BENCH_BURST ?? 20);
-const workerCounts = (process.env.BENCH_WORKERS ?? '1,2,4').split(',').map(Number);
+const burst = sized('BENCH_BURST', 20, 2);
+const workerCounts = sizedList('BENCH_WORKERS', [1, 2, 4], [1]);
 const network = 'berth-bench';
 const benchToken = `berth_bench_token_${process.pid}_0123456789`;
 
@@ -123,7 +124,7 @@ async function berth(workers: number): Promise<{ ms: number; waits: number[] }> 
 }
 
 ensureNetwork(network);
-await rawDeploy(999); // warm-up: page cache, base image layers
+if (!smoke) await rawDeploy(999); // warm-up: page cache, base image layers
 const seq = await baseline(1);
 const two = await baseline(2);
 console.log(`${burst} deployments (test-apps/hello, nothing cached), ${os.cpus().length} cores`);
