@@ -84,7 +84,7 @@ describe('deploy on push', () => {
     expect(p1.status).toBe(202);
     expect(p1.body).toMatchObject({ action: 'preview' });
     const label = new URL(p1.body.url).hostname.replace('.localhost', '');
-    expect(label).toMatch(/^feature-login-[0-9a-f]{6}--prev$/); // the slug changed the name: its hash keeps it apart from feature-login
+    expect(label).toMatch(/^feature-login-[0-9a-f]{16}--prev$/); // the slug changed the name: its hash keeps it apart from feature-login
     expect((await settled(stack, p1.body.deploymentId)).status).toBe('running');
     await serving(label, 'feat1');
     expect((await through('prev')).body).toBe('live1'); // a preview never takes the project URL
