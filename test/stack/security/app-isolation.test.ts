@@ -107,7 +107,7 @@ describe('the app network', () => {
     const runtime = new DockerRuntime(docker);
     await docker.createNetwork({ Name: name, Driver: 'bridge' });
     try {
-      expect(await runtime.ensureNetwork(name)).toEqual({ isolated: true, attached: 0 });
+      expect(await runtime.ensureNetwork(name)).toEqual({ isolated: true, attached: 0, bridgeInterface: expect.stringMatching(/^br-[0-9a-f]{12}$/) });
       expect((await docker.getNetwork(name).inspect()).Options?.['com.docker.network.bridge.enable_icc']).toBe('false');
 
       await docker.getNetwork(name).remove();
@@ -120,7 +120,7 @@ describe('the app network', () => {
       });
       await holder.start();
       try {
-        expect(await runtime.ensureNetwork(name)).toEqual({ isolated: false, attached: 1 });
+        expect(await runtime.ensureNetwork(name)).toEqual({ isolated: false, attached: 1, bridgeInterface: expect.stringMatching(/^br-[0-9a-f]{12}$/) });
       } finally {
         await holder.remove({ force: true });
       }
