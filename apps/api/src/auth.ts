@@ -2,7 +2,8 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { policy, type Action } from '@berth/shared/accounts/policy';
 import { anonymousCaller } from '@berth/shared/accounts/principal';
 import { BerthError } from '@berth/shared/errors';
-import { identify, presentedCredential, type CredentialSources, type Identified } from './access/credentials.ts';
+import { identify, presentedCredential, type Credential, type CredentialSources, type Identified } from './access/credentials.ts';
+import type { StrangerThrottle } from './access/stranger-throttle.ts';
 import { assertPrincipalMay, missingDeployment, notSignedIn } from './access/decide.ts';
 import type { DeploymentProjects } from './access/deployment-projects.ts';
 import { recordRouteAccess, type ProjectSource } from './access/route-access.ts';
@@ -14,6 +15,8 @@ export { assertMay, callerMay } from './access/decide.ts';
 export interface AccessDeps extends CredentialSources {
   /** A deployment's project, for routes about one deployment. */
   deploymentProjects: Pick<DeploymentProjects, 'of'>;
+  /** Failed credentials per client address (absent: not counted, as in tests of other things). */
+  strangers?: Pick<StrangerThrottle, 'assertNotBoxed' | 'count'>;
 }
 
 const deploymentId = new RegExp(deploymentIdSchema.pattern);
@@ -31,16 +34,31 @@ export function installAuth(app: FastifyInstance, deps: AccessDeps): void {
   app.decorateRequest('caller', null as never);
   app.decorateRequest('credentialKey', undefined);
   app.decorateRequest('person', undefined);
+  app.decorateRequest('deploymentProject', undefined);
   app.addHook('onRequest', async (request) => {
     request.caller = anonymousCaller;
     const { action, project } = request.is404 ? { action: undefined, project: undefined } : request.routeOptions.config;
     if (action === 'public') return identifyIfPossible(request, deps);
     const credential = presentedCredential(request);
     if (credential.kind === 'none') throw notSignedIn();
-    const who = await identify(request, credential, deps);
-    adopt(request, who);
+    adopt(request, await identifyCounted(request, credential, deps));
     if (action !== undefined) await decide(request, action, project, deps);
   });
+}
+
+/**
+ * Who the credential is; one that fails to check counts against its address
+ * (StrangerThrottle), and an address past that limit is refused before its
+ * credential costs a lookup: guessing tokens is throttled like the open doors.
+ */
+async function identifyCounted(request: FastifyRequest, credential: Exclude<Credential, { kind: 'none' }>, deps: AccessDeps): Promise<Identified> {
+  deps.strangers?.assertNotBoxed(request);
+  try {
+    return await identify(request, credential, deps);
+  } catch (err) {
+    if (deps.strangers && err instanceof BerthError && (err.code === 'UNAUTHORIZED' || err.code === 'FORBIDDEN')) await deps.strangers.count(request);
+    throw err;
+  }
 }
 
 function adopt(request: FastifyRequest, who: Identified): void {
@@ -78,6 +96,7 @@ async function decide(request: FastifyRequest, action: Action, source: ProjectSo
       if (!deploymentId.test(id)) throw new BerthError('VALIDATION_FAILED', `params/id must match pattern "${deploymentIdSchema.pattern}"`);
       const project = await deps.deploymentProjects.of(id);
       if (project === undefined) throw missingDeployment(id);
+      request.deploymentProject = project;
       return assertPrincipalMay(principal, action, project, missingDeployment(id));
     }
     // Lists filter by visibleProjects; 'handler' routes call assertMay once they know the project.

@@ -54,6 +54,10 @@ export const apiEnv = z.object({
     .positiveInt(4)
     .describe('Archive uploads one API process reads at once (429 past it): memory stays under this × MAX_ARCHIVE_BYTES'),
   UPLOAD_SLOT_WAIT_MS: env.milliseconds(10_000).describe('How long an upload past MAX_CONCURRENT_UPLOADS waits for a slot before the 429'),
+  STRANGER_RATE_LIMIT: env
+    .positiveInt(120)
+    .describe('Requests one client address may make per STRANGER_RATE_WINDOW_MS to the git hook and the TLS question, and credentials that fail to check (429 past it)'),
+  STRANGER_RATE_WINDOW_MS: env.milliseconds(60_000).describe('The window of STRANGER_RATE_LIMIT'),
   MAX_DOMAINS_PER_PROJECT: env.positiveInt(20).describe('Custom domains one project may have (409 LIMIT_REACHED past it)'),
   MAX_LOG_RESPONSE_BYTES: env
     .positiveInt(4 * 1024 * 1024)

@@ -39,6 +39,11 @@ export function deployRateKey(instance: string): string {
 }
 
 /** The sign-in rate limiter's counters (per account and per client address). */
+/** Requests by strangers per client address (apps/api/src/access/stranger-throttle.ts). */
+export function strangerRateKey(instance: string): string {
+  return `berth:${instance}:rate:stranger`;
+}
+
 export function loginRateKey(instance: string): string {
   return `berth:${instance}:rate:login`;
 }

@@ -8,6 +8,7 @@ import type { TokenStore } from '@berth/shared/token-store';
 import type { AccessDeps } from '../auth.ts';
 import { TokenCache } from '../token-cache.ts';
 import { DeploymentProjects } from './deployment-projects.ts';
+import type { StrangerThrottle } from './stranger-throttle.ts';
 import { ownedTokenChecks, type OwnedTokenCheck } from './token-owners.ts';
 
 /**
@@ -16,7 +17,7 @@ import { ownedTokenChecks, type OwnedTokenCheck } from './token-owners.ts';
  * sessions, memberships, and which project a deployment belongs to.
  */
 export function accessDeps(
-  deps: { db: Db; tokens: Pick<TokenStore, 'check'>; store: Pick<DeploymentStore, 'get'> },
+  deps: { db: Db; tokens: Pick<TokenStore, 'check'>; store: Pick<DeploymentStore, 'get'>; strangers?: StrangerThrottle },
   recheckMs: number,
 ): AccessDeps & { tokens: TokenCache<OwnedTokenCheck> } {
   const members = new MemberStore(deps.db);
@@ -26,5 +27,6 @@ export function accessDeps(
     sessions: new SessionStore(deps.db),
     members,
     deploymentProjects: new DeploymentProjects(deps.store),
+    ...(deps.strangers ? { strangers: deps.strangers } : {}),
   };
 }

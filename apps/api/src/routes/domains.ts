@@ -4,6 +4,7 @@ import type { DomainRow, DomainStore } from '@berth/shared/domain-store';
 import type { FastifyBaseLogger } from 'fastify';
 import { z } from '@berth/shared/config';
 import type { ApiConfig } from '../config.ts';
+import type { StrangerThrottle } from '../access/stranger-throttle.ts';
 import type { ApiInstance, ApiPlugin } from './api-plugin.ts';
 import { errorResponses, errorSchema } from './error-schema.ts';
 import { bodyOf, zodBody } from '../zod-body.ts';
@@ -13,6 +14,8 @@ export interface DomainRoutesOptions {
   /** Pokes router-sync after a change. */
   announceRoutes: () => Promise<void>;
   config: Pick<ApiConfig, 'BASE_DOMAIN' | 'PUBLIC_HTTPS_PORT' | 'MAX_DOMAINS_PER_PROJECT'>;
+  /** Questions per client address, counted before the lookup (an open door: Caddy sends no credential). */
+  strangers?: Pick<StrangerThrottle, 'count'> | undefined;
 }
 
 const read = { action: 'project.read', project: 'param' } as const;
@@ -122,13 +125,14 @@ function projectDomainRoutes(app: ApiInstance, { domains, announceRoutes, config
 
 }
 
-function tlsAskRoute(app: ApiInstance, { domains }: DomainRoutesOptions): void {
+function tlsAskRoute(app: ApiInstance, { domains, strangers }: DomainRoutesOptions): void {
   // Caddy's on-demand TLS "ask": 200 lets it get a certificate for `domain`, anything else refuses.
   // Public (Caddy sends no token); it tells no more than a TLS handshake with that name would.
   app.get(
     '/api/tls/allowed',
     { config: open, schema: { querystring: askQuery, response: { 200: emptyBody, 404: emptyBody, '5xx': errorSchema } } },
     async (request, reply) => {
+      await strangers?.count(request);
       const domain = request.query.domain?.toLowerCase();
       const allowed = domain !== undefined && domain.length <= 253 && (await domains.isRegistered(domain));
       // An empty answer (the typed send wants the schema's null; an empty string sends nothing).

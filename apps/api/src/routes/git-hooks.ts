@@ -4,6 +4,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { ProjectRow } from '@berth/shared/db';
 import type { HookDeliveryStore } from '@berth/shared/hook-delivery-store';
 import type { RateLimiter } from '../rate-limiter.ts';
+import type { StrangerThrottle } from '../access/stranger-throttle.ts';
 import { BerthError } from '@berth/shared/errors';
 import { assertSafeGitRef } from '@berth/shared/git-url';
 import type { Logger } from '@berth/shared/logger';
@@ -21,6 +22,8 @@ export interface GitHookRoutesOptions {
   projects: Pick<ProjectStore, 'get'>;
   releases: Releases;
   secrets: SecretBox;
+  /** Deliveries per client address, counted before the project is read (an open door: no credential). */
+  strangers?: Pick<StrangerThrottle, 'count'> | undefined;
   /** Pushes count against the deploy rate limit like every other way to start a build (per project). */
   limiter: Pick<RateLimiter, 'take'>;
   logger: Logger;
@@ -66,6 +69,7 @@ export const gitHookRoutes: ApiPlugin<GitHookRoutesOptions> = async (app, opts) 
       },
     },
     async (request, reply) => {
+      await opts.strangers?.count(request);
       const { project, event, id, keys } = await verifiedDelivery(opts, request.params.project, request.headers, request.body);
       // Spent only if the delivery is acted on: a host's redelivery after a failure works.
       if (!(await opts.hookDeliveries.claim(project.name, keys))) {
