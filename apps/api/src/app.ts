@@ -21,6 +21,9 @@ import type { DeploymentLifecycle } from '@berth/shared/deployment-lifecycle';
 import { installAuth, type AccessDeps } from './auth.ts';
 import type { TokenCache } from './token-cache.ts';
 import { accessDeps } from './access/access-deps.ts';
+import { StrangerThrottle } from './access/stranger-throttle.ts';
+import { installRequestAudit } from './people/request-audit.ts';
+import { AuditLog } from '@berth/shared/accounts/audit-log';
 import { streamCredentialChecks } from './access/stream-credentials.ts';
 import type { OwnedTokenCheck } from './access/token-owners.ts';
 import { MemberStore } from '@berth/shared/accounts/member-store';
@@ -87,6 +90,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   installErrorHandler(app);
   openDocsRoutes(app);
   const access = installAccess(app, deps);
+  installRequestAudit(app, new AuditLog(deps.db), deps.logger);
   const tokenCache = access.tokens;
   await app.register(multipart, {
     limits: { fileSize: deps.config.MAX_ARCHIVE_BYTES, files: 1, fields: 20, fieldSize: 256 * 1024 },
@@ -118,7 +122,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
  * revocation through any API drops them at once (pub/sub).
  */
 function installAccess(app: FastifyInstance, deps: AppDeps): AccessDeps & { tokens: TokenCache<OwnedTokenCheck> } {
-  const access = accessDeps(deps, deps.config.TOKEN_RECHECK_MS);
+  const strangers = new StrangerThrottle(deps.redis, deps.config, deps.logger);
+  const access = accessDeps({ ...deps, strangers }, deps.config.TOKEN_RECHECK_MS);
   installAuth(app, access);
   return access;
 }
@@ -147,7 +152,7 @@ async function registerRoutes(
   deps: AppDeps,
   streams: OpenStreams,
   revoked: (tokenId: string) => void,
-  access: Pick<AccessDeps, 'deploymentProjects'>,
+  access: Pick<AccessDeps, 'deploymentProjects' | 'strangers'>,
 ): Promise<void> {
   const limiter = new RateLimiter(
     deps.redis,
@@ -172,9 +177,12 @@ async function registerRoutes(
   await api.register(projectRoutes, { projects, store, releases, lifecycle, secrets, limiter, uploads, replicas, members, config });
   await api.register(deploymentLogRoutes, { store, logs, config });
   await api.register(eventRoutes, { store, logs, history, relay, streams, config, deploymentProjects: access.deploymentProjects });
-  await api.register(domainRoutes, { domains: deps.domains, announceRoutes: deps.announceRoutes, config });
+  await api.register(domainRoutes, { domains: deps.domains, announceRoutes: deps.announceRoutes, config, strangers: access.strangers });
   await api.register(webhookRoutes, { webhooks: new WebhookStore(deps.db), projects, secrets, config });
-  await api.register(gitHookRoutes, { hookDeliveries: new HookDeliveryStore(deps.db), projects, releases, secrets, limiter, logger: deps.logger, config });
+  await api.register(gitHookRoutes, {
+    hookDeliveries: new HookDeliveryStore(deps.db),
+    ...{ projects, releases, secrets, limiter, logger: deps.logger, config, strangers: access.strangers },
+  });
   await api.register(peopleRoutes, {
     deps,
     onRevoked: (tokenId) => {

@@ -51,6 +51,7 @@ export const workerEnv = z.object({
   CLONE_TIMEOUT_MS: env.milliseconds(120_000).describe('How long a git clone may take'),
   BUILD_TIMEOUT_MS: env.milliseconds(15 * 60_000).describe('How long an image build may take'),
   BUILD_MEMORY_MB: env.positiveInt(2048).describe('Memory of one build (its RUN steps), with no swap on top: a step past it is killed and the build fails saying so'),
+  AUDIT_RETENTION_DAYS: env.positiveInt(365).describe('Audit log rows older than this many days are deleted (at most once a day per worker; the deletion is itself recorded)'),
   BUILD_HOST_FIREWALL: z
     .enum(['on', 'off'])
     .default('on')

@@ -10,6 +10,7 @@ import type { ContainerRuntime } from './docker/container-runtime.ts';
 import type { BuildCgroups } from './build/build-cgroups.ts';
 import type { RoutingStore } from '@berth/shared/routing-store';
 import type { PreviewLimits } from '@berth/shared/preview-limits';
+import type { AuditRetention } from '@berth/shared/accounts/audit-retention';
 
 export interface ReaperOptions {
   instance: string;
@@ -52,6 +53,8 @@ export class Reaper {
       lifecycle: DeploymentLifecycle;
       routing: RoutingStore;
       previews: Pick<PreviewLimits, 'settleAll'>;
+      /** The audit log's retention (absent: not pruned here). */
+      auditRetention?: Pick<AuditRetention, 'runIfDue'>;
       options: ReaperOptions;
       logger: Logger;
     },
@@ -65,6 +68,8 @@ export class Reaper {
     await this.deleteSpentArchives();
     await this.removeBuildCgroups();
     await this.deps.queries.pruneDeliveries(30 * 24 * 3600 * 1000);
+    const removed = await this.deps.auditRetention?.runIfDue();
+    if (removed) this.deps.logger.info({ removed }, 'pruned audit log rows past AUDIT_RETENTION_DAYS');
   }
 
   /** Stops the releases whose drain period is over (their project URL moved to a newer one). */

@@ -1,5 +1,7 @@
 import type { Queue } from 'bullmq';
 import { ArchiveStore } from '@berth/shared/archive-store';
+import { AuditLog } from '@berth/shared/accounts/audit-log';
+import { AuditRetention } from '@berth/shared/accounts/audit-retention';
 import { RedisControlPublisher } from '@berth/shared/control-messages';
 import type { Db, DeploymentRow } from '@berth/shared/db';
 import type { DeploymentLifecycle } from '@berth/shared/deployment-lifecycle';
@@ -186,6 +188,7 @@ export function createReaper({ config, db, runtime, logger, store, lifecycle }: 
     lifecycle,
     routing: new RoutingStore(db),
     previews: new PreviewLimits(db, lifecycle),
+    auditRetention: new AuditRetention(new AuditLog(db), config.AUDIT_RETENTION_DAYS),
     logger,
     options: {
       instance: config.BERTH_INSTANCE,

@@ -37,6 +37,8 @@ declare module 'fastify' {
     credentialKey?: string;
     /** The person behind the caller: the signed-in user, or a personal token's owner (undefined for instance tokens, deploy keys, anonymous). */
     person?: { id: string; email: string };
+    /** On a route about one deployment (`project: 'deployment'`), its project, once the hook looked it up. */
+    deploymentProject?: string;
   }
   interface FastifyContextConfig {
     /** The policy action the route performs, or 'public'. Required: a route without one is refused at registration. */

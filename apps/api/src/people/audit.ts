@@ -14,6 +14,8 @@ export interface AuditFields {
 
 /** An audit entry for what the request's caller did (actor and client address from the request). */
 export function auditEntry(request: FastifyRequest, fields: AuditFields): AuditEntry {
+  // The route records this request itself: the generic row (request-audit.ts) is not written.
+  request.audited = true;
   const { actor } = request.caller;
   return {
     actorKind: actor.kind,

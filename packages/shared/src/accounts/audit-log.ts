@@ -44,37 +44,36 @@ export class AuditLog {
    * wait for that transaction to end, so keep it short.
    */
   async append(entry: AuditEntry, trx?: Transaction<Database>): Promise<AuditRecord> {
-    if (trx) return this.appendIn(trx, entry);
-    return this.db.transaction().execute((own) => this.appendIn(own, entry));
+    const records = trx ? await this.appendIn(trx, [entry]) : await this.appendMany([entry]);
+    return records[0]!;
   }
 
-  private async appendIn(trx: Transaction<Database>, entry: AuditEntry): Promise<AuditRecord> {
-    // What jsonb will give back: undefined dropped, dates as strings.
-    const detail = JSON.parse(JSON.stringify(entry.detail ?? {})) as Record<string, unknown>;
+  /**
+   * Appends several rows in one transaction, chained in the order given: one
+   * lock, one read of the chain's head, one statement for the ids and one
+   * insert for all of them (the API's record of every state-changing request
+   * comes in batches).
+   */
+  async appendMany(entries: readonly AuditEntry[]): Promise<AuditRecord[]> {
+    if (entries.length === 0) return [];
+    return this.db.transaction().execute((trx) => this.appendIn(trx, entries));
+  }
+
+  private async appendIn(trx: Transaction<Database>, entries: readonly AuditEntry[]): Promise<AuditRecord[]> {
     await sql`select pg_advisory_xact_lock(hashtext('berth-audit-log'))`.execute(trx);
     const last = await trx.selectFrom('audit_log').select('hash').orderBy('id', 'desc').limit(1).executeTakeFirst();
     // The database's clock, in milliseconds (what a JS Date holds), taken under the lock: ids and times both rise.
     const { rows } = await sql<{ id: number; at: Date }>`
-      select nextval('audit_log_id_seq') as id, date_trunc('milliseconds', clock_timestamp()) as at`.execute(trx);
-    const { id, at } = rows[0]!;
-    const unhashed: Omit<AuditRecord, 'hash'> = {
-      id,
-      at,
-      actorKind: entry.actorKind,
-      actorId: entry.actorId ?? null,
-      actorName: entry.actorName ?? null,
-      action: entry.action,
-      targetKind: entry.targetKind ?? null,
-      targetId: entry.targetId ?? null,
-      project: entry.project ?? null,
-      clientAddress: entry.clientAddress ?? null,
-      result: entry.result,
-      detail,
-      prevHash: last?.hash ?? genesisHash,
-    };
-    const record: AuditRecord = { ...unhashed, hash: auditHash(unhashed, this.key) };
-    await trx.insertInto('audit_log').values(toAuditRow(record)).execute();
-    return record;
+      select nextval('audit_log_id_seq') as id, date_trunc('milliseconds', clock_timestamp()) as at
+      from generate_series(1, ${entries.length})`.execute(trx);
+    let prevHash = last?.hash ?? genesisHash;
+    const records = entries.map((entry, i) => {
+      const record = chained(entry, Number(rows[i]!.id), rows[0]!.at, prevHash, this.key);
+      prevHash = record.hash;
+      return record;
+    });
+    await trx.insertInto('audit_log').values(records.map(toAuditRow)).execute();
+    return records;
   }
 
   /** Newest first, filtered, a page at a time. */
@@ -162,4 +161,26 @@ function fromRow(row: Selectable<AuditLogTable>): AuditRecord {
     prevHash: row.prev_hash,
     hash: row.hash,
   };
+}
+
+/** The record an entry becomes as row `id`, after the row whose hash is `prevHash`. */
+function chained(entry: AuditEntry, id: number, at: Date, prevHash: string, key: Buffer | undefined): AuditRecord {
+  // What jsonb will give back: undefined dropped, dates as strings.
+  const detail = JSON.parse(JSON.stringify(entry.detail ?? {})) as Record<string, unknown>;
+  const unhashed: Omit<AuditRecord, 'hash'> = {
+    id,
+    at,
+    actorKind: entry.actorKind,
+    actorId: entry.actorId ?? null,
+    actorName: entry.actorName ?? null,
+    action: entry.action,
+    targetKind: entry.targetKind ?? null,
+    targetId: entry.targetId ?? null,
+    project: entry.project ?? null,
+    clientAddress: entry.clientAddress ?? null,
+    result: entry.result,
+    detail,
+    prevHash,
+  };
+  return { ...unhashed, hash: auditHash(unhashed, key) };
 }

@@ -70,6 +70,20 @@ describe('AuditLog', () => {
     expect((await new AuditLog(t.db).verify()).ok).toBe(false);
   });
 
+  it('appends batches in one transaction, chained in order, beside single appends, and the whole chain verifies', async () => {
+    const log = new AuditLog(t.db);
+    expect(await log.appendMany([])).toEqual([]);
+    const batches = await Promise.all([
+      log.appendMany(Array.from({ length: 50 }, (_, i) => entry({ detail: { batch: 'a', i } }))),
+      log.append(entry({ action: 'auth.login' })),
+      log.appendMany(Array.from({ length: 30 }, (_, i) => entry({ detail: { batch: 'b', i } }))),
+    ]);
+    const a = batches[0];
+    for (let i = 1; i < a.length; i++) expect(a[i]!.prevHash).toBe(a[i - 1]!.hash);
+    expect(a.map((r) => r.detail.i)).toEqual(Array.from({ length: 50 }, (_, i) => i));
+    expect(await log.verify(13)).toMatchObject({ ok: true, rows: 81 });
+  });
+
   it('appends inside the caller\'s transaction: a rolled-back change leaves no row and no hole in the chain', async () => {
     const log = new AuditLog(t.db);
     await log.append(entry());
