@@ -59,7 +59,9 @@ describe('replicas in the dashboard', () => {
     const form = page.getByRole('form', { name: `Replicas of ${current}` });
     const input = form.getByLabel('Replicas');
     await expect.poll(() => input.inputValue(), rendered).toBe('3');
-    await input.fill('2');
+    // Typed again while the page re-renders the form with the stored count (seen in a cold run: the form was
+    // remounted after the fill, its draft back to 3 and Scale disabled); then the click.
+    await expect.poll(async () => (await input.fill('2'), form.getByRole('button', { name: 'Scale' }).isEnabled()), rendered).toBe(true);
     await form.getByRole('button', { name: 'Scale' }).click();
     await expect.poll(() => stored(current), rendered).toBe(2);
     await expect.poll(() => form.getByRole('button', { name: 'Scale' }).isDisabled(), rendered).toBe(true);

@@ -49,7 +49,8 @@ it('refuses the 2.1-million-record archive, twice at once, from its end record: 
     if (peak > RSS_LIMIT_MB * 2) worker.child.kill('SIGKILL');
   }, 250);
   try {
-    const created = await Promise.all([createDeployment(stack, { archive: flood }), createDeployment(stack, { archive: flood })]);
+    // Two projects: two deployments of one project at once may supersede each other (one build per project).
+    const created = await Promise.all(['flood-a', 'flood-b'].map((name) => createDeployment(stack, { archive: flood, fields: { name } })));
     const died = worker.exited.then((exit) => {
       throw new Error(`the worker died (exit ${exit}) at ${peak.toFixed(0)} MB RSS`);
     });
