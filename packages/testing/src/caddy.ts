@@ -17,9 +17,8 @@ export interface TestCaddy {
 
 /** A private Caddy on free loopback ports, started with an admin-only config. */
 export async function startCaddy(): Promise<TestCaddy> {
-  const adminPort = await freePort();
-  const httpPort = await freePort();
-  const httpsPort = await freePort();
+  // Three different ports: a port just freed can be handed out again (a cold run got httpPort === httpsPort).
+  const [adminPort, httpPort, httpsPort] = (await distinctFreePorts(3)) as [number, number, number];
   const adminListen = `127.0.0.1:${adminPort}`;
   const adminUrl = `http://${adminListen}`;
   const configFile = path.join(mkdtempSync(path.join(os.tmpdir(), 'berth-caddy-')), 'caddy.json');
@@ -53,4 +52,11 @@ export async function startCaddy(): Promise<TestCaddy> {
     },
     stop: () => halt('SIGTERM'),
   };
+}
+
+/** `n` free ports, no two the same. */
+async function distinctFreePorts(n: number): Promise<number[]> {
+  const ports = new Set<number>();
+  while (ports.size < n) ports.add(await freePort());
+  return [...ports];
 }
