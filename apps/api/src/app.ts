@@ -24,6 +24,7 @@ import { accessDeps } from './access/access-deps.ts';
 import { StrangerThrottle } from './access/stranger-throttle.ts';
 import { installRequestAudit } from './people/request-audit.ts';
 import { AuditLog } from '@berth/shared/accounts/audit-log';
+import { sessionTimesOf } from '@berth/shared/accounts/session-store';
 import { streamCredentialChecks } from './access/stream-credentials.ts';
 import type { OwnedTokenCheck } from './access/token-owners.ts';
 import { MemberStore } from '@berth/shared/accounts/member-store';
@@ -90,7 +91,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   installErrorHandler(app);
   openDocsRoutes(app);
   const access = installAccess(app, deps);
-  installRequestAudit(app, new AuditLog(deps.db), deps.logger);
+  installRequestAudit(app, AuditLog.keyedBy(deps.db, deps.secrets), deps.logger);
   const tokenCache = access.tokens;
   await app.register(multipart, {
     limits: { fileSize: deps.config.MAX_ARCHIVE_BYTES, files: 1, fields: 20, fieldSize: 256 * 1024 },
@@ -123,7 +124,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
  */
 function installAccess(app: FastifyInstance, deps: AppDeps): AccessDeps & { tokens: TokenCache<OwnedTokenCheck> } {
   const strangers = new StrangerThrottle(deps.redis, deps.config, deps.logger);
-  const access = accessDeps({ ...deps, strangers }, deps.config.TOKEN_RECHECK_MS);
+  const access = accessDeps({ ...deps, strangers, sessionTimes: sessionTimesOf(deps.config) }, deps.config.TOKEN_RECHECK_MS);
   installAuth(app, access);
   return access;
 }

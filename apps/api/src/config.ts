@@ -39,6 +39,8 @@ export const apiEnv = z.object({
     .describe('Sign-in attempts one account (email) may get per LOGIN_RATE_WINDOW_MS, right or wrong (429 with Retry-After past it)'),
   LOGIN_RATE_LIMIT_PER_ADDRESS: env.positiveInt(30).describe('Sign-in attempts one client address may make per LOGIN_RATE_WINDOW_MS (429 with Retry-After past it)'),
   LOGIN_RATE_WINDOW_MS: env.milliseconds(15 * 60_000).describe('The window of the sign-in limits'),
+  SESSION_IDLE_MS: env.milliseconds(12 * 3600_000).describe('A dashboard sign-in nobody used for this long ends (the person signs in again)'),
+  SESSION_MAX_MS: env.milliseconds(7 * 24 * 3600_000).describe('A dashboard sign-in ends this long after it began, used or not'),
   MAX_ARCHIVE_BYTES: env.positiveInt(100 * 1024 * 1024).describe('Larger archive uploads get 413'),
   DEFAULT_APP_PORT: env.port(3000).describe('The app port when a request names none'),
   QUEUE_TIMEOUT_MS: env.milliseconds(5000).describe('How long a request waits for Redis to accept a job before answering 503'),

@@ -1,4 +1,5 @@
 import pino from 'pino';
+import { SecretBox } from '@berth/shared/secret-box';
 import { buildApp, type AppDeps } from './app.ts';
 import { loadApiConfig } from './config.ts';
 import { ApiMetrics } from './metrics.ts';
@@ -17,7 +18,8 @@ export async function buildOpenApiDocument(): Promise<Record<string, unknown>> {
   const inert = new Proxy({}, { get: () => undefined });
   // What buildApp calls while building (not only when a route runs) needs a stand-in.
   const relay = { onTokenRevoked: () => () => {} } as unknown as AppDeps['relay'];
-  const deps = new Proxy({ config, logger: pino({ level: 'silent' }), metrics: new ApiMetrics(), relay } as Partial<AppDeps>, {
+  const secrets = new SecretBox(Buffer.alloc(32)); // the audit log derives its key while building
+  const deps = new Proxy({ config, logger: pino({ level: 'silent' }), metrics: new ApiMetrics(), relay, secrets } as Partial<AppDeps>, {
     get: (target, key: keyof AppDeps) => target[key] ?? inert,
   }) as AppDeps;
   const app = await buildApp(deps);

@@ -14,6 +14,7 @@ import { domains } from './commands/domains.ts';
 import { env } from './commands/env.ts';
 import { projects } from './commands/projects.ts';
 import { scale } from './commands/scale.ts';
+import { audit } from './commands/audit.ts';
 import { secrets } from './commands/secrets.ts';
 import { users } from './commands/users.ts';
 
@@ -46,6 +47,7 @@ const help = `usage: berth <command> [...]
 
   secrets rotate-key              on the platform's machine: re-seal every stored secret under
                                   BERTH_SECRET_KEY (old keys in BERTH_OLD_SECRET_KEYS still open)
+  audit verify                    on the platform's machine: check the audit log's hash chain
 
   BERTH_URL (default http://localhost:8080), BERTH_TOKEN (default .berth/admin-token)
 `;
@@ -83,6 +85,8 @@ async function main(argv: string[]): Promise<number> {
       return logs(rest);
     case 'secrets':
       return secrets(rest);
+    case 'audit':
+      return audit(rest);
     case 'list':
       return list();
     case 'cancel':

@@ -178,7 +178,7 @@ export function startWebhookSender({ config, db, secrets, logger }: PipelinePart
 }
 
 /** The reaper: orphans, drained releases, old images and archives. */
-export function createReaper({ config, db, runtime, logger, store, lifecycle }: PipelineParts, buildCgroups: BuildCgroups, queue: Queue<DeploymentJobData>): Reaper {
+export function createReaper({ config, db, runtime, logger, store, lifecycle, secrets }: PipelineParts, buildCgroups: BuildCgroups, queue: Queue<DeploymentJobData>): Reaper {
   return new Reaper({
     store,
     queries: new ReaperQueries(db),
@@ -188,7 +188,7 @@ export function createReaper({ config, db, runtime, logger, store, lifecycle }: 
     lifecycle,
     routing: new RoutingStore(db),
     previews: new PreviewLimits(db, lifecycle),
-    auditRetention: new AuditRetention(new AuditLog(db), config.AUDIT_RETENTION_DAYS),
+    auditRetention: new AuditRetention(AuditLog.keyedBy(db, secrets), config.AUDIT_RETENTION_DAYS),
     logger,
     options: {
       instance: config.BERTH_INSTANCE,

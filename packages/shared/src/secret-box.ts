@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, hkdfSync, randomBytes } from 'node:crypto';
 import { chmod, readFile, writeFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { ConfigError } from './config.ts';
@@ -44,6 +44,17 @@ export class SecretBox {
       if (!this.keys.has(keyIdOf(k))) this.keys.set(keyIdOf(k), k);
     }
     this.keyId = keyIdOf(key);
+  }
+
+  /**
+   * Keys for another purpose (HKDF; `purpose` is its info), derived from the
+   * current key first, then from each old one: a key rotation changes them
+   * too, and what the old ones made still checks out.
+   */
+  derivedKeys(purpose: string): Buffer[] {
+    const current = this.keys.get(this.keyId)!;
+    const ordered = [current, ...[...this.keys.values()].filter((k) => k !== current)];
+    return ordered.map((k) => Buffer.from(hkdfSync('sha256', k, Buffer.alloc(0), purpose, 32)));
   }
 
   /** `values` sealed under the current key, bound to `place` (empty: bound to no place). */

@@ -67,3 +67,15 @@ export async function startPrivateRedis(): Promise<PrivateRedis> {
     stop: kill,
   };
 }
+
+/** `npm run berth -- <args>` as an operator runs it on the platform's machine (scripts/berth.sh runs the same file), with `env` over this process's. */
+export function runOperatorCli(args: string[], env: Record<string, string | undefined>): Promise<{ code: number | null; output: string }> {
+  const merged = Object.fromEntries(Object.entries({ ...process.env, ...env }).filter(([, v]) => v !== undefined));
+  return new Promise((resolve) => {
+    const child = spawn('node', ['apps/cli/bin/berth.mjs', ...args], { cwd: root, env: merged });
+    let output = '';
+    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+    child.on('close', (code) => resolve({ code, output }));
+  });
+}

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
@@ -7,7 +6,7 @@ import { ProjectStore } from '@berth/shared/project-store';
 import { sealedPlace, SecretBox } from '@berth/shared/secret-box';
 import { sealedColumns } from '@berth/shared/secret-rotation';
 import { databaseForFile } from '@berth/testing/database';
-import { repoRoot } from '@berth/testing/paths';
+import { runOperatorCli } from '@berth/testing/processes';
 
 // Issue 24, door 11: `npm run berth -- secrets rotate-key` re-seals every
 // stored value under the current key, bound to its place, while the old key
@@ -16,17 +15,7 @@ import { repoRoot } from '@berth/testing/paths';
 const database = databaseForFile();
 
 
-/** The CLI as an operator runs it (scripts/berth.sh runs the same file), with the programs' settings. */
-function rotateKey(env: Record<string, string | undefined>): Promise<{ code: number | null; output: string }> {
-  const merged = Object.fromEntries(Object.entries({ ...process.env, ...env }).filter(([, v]) => v !== undefined));
-  return new Promise((resolve) => {
-    const child = spawn('node', ['apps/cli/bin/berth.mjs', 'secrets', 'rotate-key'], { cwd: repoRoot, env: merged });
-    let output = '';
-    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (output += d.toString()));
-    child.on('close', (code) => resolve({ code, output }));
-  });
-}
+const rotateKey = (env: Record<string, string | undefined>) => runOperatorCli(['secrets', 'rotate-key'], env);
 
 describe('secrets rotate-key', () => {
   it('re-seals every sealed column under the new key; the old key opens old values until then; misplaced values are left and named', async () => {

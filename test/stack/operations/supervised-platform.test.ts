@@ -25,6 +25,7 @@ let env: Record<string, string>;
 let stateDir: string;
 let api: string;
 let caddyPort: number;
+let upOutput: string;
 
 function run(script: string, args: string[] = []): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
@@ -111,6 +112,7 @@ beforeAll(async () => {
   };
   const up = await run('scripts/up.sh', ['--detach', '--workers', '3']);
   expect(up.code, up.stderr).toBe(0);
+  upOutput = up.stdout;
 }, 240_000);
 
 afterAll(async () => {
@@ -135,6 +137,8 @@ describe('npm run up, supervised', () => {
       ['router-sync', 'running'],
     ]);
     await waitFor('three heartbeats', async () => (await status()).json.workers?.length === 3, 20_000, 250);
+    // A fresh installation has nobody to sign in as: up says how to make the first owner.
+    expect(upOutput).toContain('First owner:  npm run berth -- users create --owner you@example.com');
   });
 
   it('--workers 3: the three workers share a burst, each named in its own log', async () => {

@@ -84,9 +84,13 @@ describe('npm run up -- --swarm', () => {
   });
 
   it('runs Caddy as a container (on no app network yet) and the programs in swarm mode; the API answers through it', async () => {
+    // An installation that has a person already: no "make the first owner" hint (supervised-platform sees it on a fresh one).
+    await db.db.insertInto('users').values({ id: 'usr_swarm_owner', email: 'owner@example.com', role: 'owner' }).execute();
     const up = await run('scripts/up.sh', ['--detach', '--swarm']);
     expect(up.code, up.stderr).toBe(0);
     expect(up.stderr).toContain('runtime swarm');
+    expect(up.stdout).toContain('Berth is running.');
+    expect(up.stdout).not.toContain('First owner');
     const health = await request(`http://127.0.0.1:${httpPort}/healthz`, { host: 'localhost' });
     expect(health.status).toBe(200);
 

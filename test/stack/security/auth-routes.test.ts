@@ -2,6 +2,7 @@ import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '@berth/testing/ports';
 import { startStack, testToken, type Stack } from '@berth/testing/stack';
+import { defaultSessionTimes } from '@berth/shared/accounts/session-store';
 
 let stack: Stack;
 beforeAll(async () => {
@@ -126,7 +127,7 @@ describe('default-deny auth, decided on the matched route', () => {
   it('refuses to register a route that does not declare its access (default deny: nothing is open by accident)', async () => {
     const app = (await import('fastify')).default();
     const { accessDeps, installAuth } = await import('@berth/api/auth');
-    installAuth(app, accessDeps(stack.apiDeps(), 1000));
+    installAuth(app, accessDeps({ ...stack.apiDeps(), sessionTimes: defaultSessionTimes }, 1000));
     expect(() => app.get('/api/forgotten', async () => ({ secret: true }))).toThrow('declares no config.action');
     expect(() => app.get('/api/odd', { config: { action: 'project.godmode' as never } }, async () => ({}))).toThrow('unknown action');
     // A project action must say where its project comes from; an instance action must not.

@@ -1,6 +1,6 @@
 import { DeployKeyStore } from '@berth/shared/accounts/deploy-key-store';
 import { MemberStore } from '@berth/shared/accounts/member-store';
-import { SessionStore } from '@berth/shared/accounts/session-store';
+import { SessionStore, type SessionTimes } from '@berth/shared/accounts/session-store';
 import { UserStore } from '@berth/shared/accounts/user-store';
 import type { Db } from '@berth/shared/db';
 import type { DeploymentStore } from '@berth/shared/deployment-store';
@@ -17,14 +17,14 @@ import { ownedTokenChecks, type OwnedTokenCheck } from './token-owners.ts';
  * sessions, memberships, and which project a deployment belongs to.
  */
 export function accessDeps(
-  deps: { db: Db; tokens: Pick<TokenStore, 'check'>; store: Pick<DeploymentStore, 'get'>; strangers?: StrangerThrottle },
+  deps: { db: Db; tokens: Pick<TokenStore, 'check'>; store: Pick<DeploymentStore, 'get'>; strangers?: StrangerThrottle; sessionTimes: SessionTimes },
   recheckMs: number,
 ): AccessDeps & { tokens: TokenCache<OwnedTokenCheck> } {
   const members = new MemberStore(deps.db);
   return {
     tokens: new TokenCache(ownedTokenChecks(deps.tokens, new UserStore(deps.db), members), recheckMs),
     deployKeys: new DeployKeyStore(deps.db),
-    sessions: new SessionStore(deps.db),
+    sessions: new SessionStore(deps.db, deps.sessionTimes),
     members,
     deploymentProjects: new DeploymentProjects(deps.store),
     ...(deps.strangers ? { strangers: deps.strangers } : {}),

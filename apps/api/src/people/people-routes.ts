@@ -7,6 +7,8 @@ import { deployKeyRoutes } from '../routes/deploy-keys.ts';
 import { memberRoutes } from '../routes/members.ts';
 import { tokenRoutes } from '../routes/tokens.ts';
 import { userRoutes } from '../routes/users.ts';
+import { AuditLog } from '@berth/shared/accounts/audit-log';
+import { sessionTimesOf } from '@berth/shared/accounts/session-store';
 import { LoginThrottle } from './login-throttle.ts';
 import { peopleStores } from './people-stores.ts';
 
@@ -21,7 +23,12 @@ export interface PeopleRoutesOptions {
 
 /** The routes of people: sign-in, accounts, users, members, deploy keys, tokens, the audit log. */
 export const peopleRoutes: ApiPlugin<PeopleRoutesOptions> = async (app, { deps, onRevoked }) => {
-  const stores = peopleStores(deps.db, { tokens: deps.tokens, sealer: deps.secrets });
+  const stores = peopleStores(deps.db, {
+    tokens: deps.tokens,
+    sealer: deps.secrets,
+    sessionTimes: sessionTimesOf(deps.config),
+    audit: AuditLog.keyedBy(deps.db, deps.secrets),
+  });
   const throttle = new LoginThrottle(deps.redis, deps.config, deps.logger);
   const { projects, config } = deps;
   await app.register(authSessionRoutes, { stores, throttle });

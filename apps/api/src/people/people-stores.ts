@@ -1,5 +1,5 @@
 import type { Db } from '@berth/shared/db';
-import { AuditLog } from '@berth/shared/accounts/audit-log';
+import type { AuditLog } from '@berth/shared/accounts/audit-log';
 import { DeployKeyStore } from '@berth/shared/accounts/deploy-key-store';
 import { MemberStore } from '@berth/shared/accounts/member-store';
 import { SecondFactorStore, type SecretSealer } from '@berth/shared/accounts/second-factor-store';
@@ -20,7 +20,7 @@ export interface PeopleStores {
   audit: AuditLog;
 }
 
-export function peopleStores(db: Db, opts: { tokens: TokenStore; sealer: SecretSealer; sessionTimes?: SessionTimes; audit?: AuditLog }): PeopleStores {
+export function peopleStores(db: Db, opts: { tokens: TokenStore; sealer: SecretSealer; sessionTimes: SessionTimes; audit: AuditLog }): PeopleStores {
   return {
     users: new UserStore(db),
     links: new SetupLinkStore(db),
@@ -29,6 +29,6 @@ export function peopleStores(db: Db, opts: { tokens: TokenStore; sealer: SecretS
     members: new MemberStore(db),
     deployKeys: new DeployKeyStore(db),
     tokens: opts.tokens,
-    audit: opts.audit ?? new AuditLog(db),
+    audit: opts.audit,
   };
 }

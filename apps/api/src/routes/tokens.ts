@@ -90,11 +90,11 @@ export const tokenRoutes: ApiPlugin<TokenRoutesOptions> = async (app, { stores, 
 
   app.post('/api/tokens', { config: own, schema: { body: createTokenBody, response: { 201: createdTokenSchema, ...errorResponses } } }, async (request, reply) => {
     const body = bodyOf(createTokenSchema, request);
-    const refusal = grantRefusal(request.caller.principal, body);
-    if (refusal) throw refusal.decision === 'hidden' ? new BerthError('NOT_FOUND', refusal.message) : new BerthError('FORBIDDEN', refusal.message);
-    for (const name of body.projects ?? []) if (!(await projects.get(name))) throw new BerthError('NOT_FOUND', `project ${name} does not exist`);
     const expiresAt = body.expiresAt === undefined ? null : new Date(body.expiresAt);
     if (expiresAt && expiresAt.getTime() <= Date.now()) throw new BerthError('VALIDATION_FAILED', 'expiresAt is in the past');
+    const refusal = grantRefusal(request.caller, { ...body, expiresAt });
+    if (refusal) throw refusal.decision === 'hidden' ? new BerthError('NOT_FOUND', refusal.message) : new BerthError('FORBIDDEN', refusal.message);
+    for (const name of body.projects ?? []) if (!(await projects.get(name))) throw new BerthError('NOT_FOUND', `project ${name} does not exist`);
     const ownerUserId = personOf(request) ?? null;
     if (!ownerUserId && body.projects) {
       throw new BerthError('VALIDATION_FAILED', 'an instance token is not limited to projects: sign in and make a personal token, or use a deploy key');

@@ -1,11 +1,11 @@
 /** berth secrets rotate-key: an operator's command, run on the platform's machine (it talks to Postgres, not the API). */
-import { existsSync } from 'node:fs';
 import { env, parseConfig, z } from '@berth/shared/config';
 import { createDb } from '@berth/shared/db';
-import { loadSecretBox, secretKeyEnv } from '@berth/shared/secret-box';
+import { secretKeyEnv } from '@berth/shared/secret-box';
 import { rotateSealedValues } from '@berth/shared/secret-rotation';
 import { CliError } from '../berth-api.ts';
 import { say } from '../output.ts';
+import { existingSecretBox } from './platform-keys.ts';
 
 const usage = 'usage: berth secrets rotate-key   (re-seals every stored secret under BERTH_SECRET_KEY; docs/security.md, "Sealed values")';
 
@@ -15,11 +15,7 @@ export const secretsCommandEnv = z.object({ DATABASE_URL: env.databaseUrl, ...se
 export async function secrets(args: string[]): Promise<number> {
   if (args.length !== 1 || args[0] !== 'rotate-key') throw new CliError(usage);
   const config = parseConfig(secretsCommandEnv, process.env);
-  // loadSecretBox makes a key file that is not there: a rotation must use the programs' key, never a new one.
-  if (!config.BERTH_SECRET_KEY && config.BERTH_SECRET_KEY_FILE && !existsSync(config.BERTH_SECRET_KEY_FILE)) {
-    throw new CliError(`BERTH_SECRET_KEY_FILE: ${config.BERTH_SECRET_KEY_FILE} does not exist; set BERTH_SECRET_KEY or point at the programs' key file`);
-  }
-  const box = await loadSecretBox(config);
+  const box = await existingSecretBox(config);
   const db = createDb(config.DATABASE_URL, { max: 2 });
   try {
     const result = await rotateSealedValues(db, box);

@@ -50,9 +50,12 @@ export function canonicalJson(value: unknown): string {
   return JSON.stringify(value) ?? 'null';
 }
 
+/** What the chain key is derived for (HKDF's info): the secret key seals env values, this key hashes audit rows. */
+export const auditChainPurpose = 'berth audit chain';
+
 /** The key the chain is made with: derived from BERTH_SECRET_KEY, so whoever can write the table alone cannot forge it. */
 export function auditChainKey(secretKey: Buffer): Buffer {
-  return Buffer.from(hkdfSync('sha256', secretKey, Buffer.alloc(0), 'berth audit chain', 32));
+  return Buffer.from(hkdfSync('sha256', secretKey, Buffer.alloc(0), auditChainPurpose, 32));
 }
 
 /**
@@ -94,7 +97,11 @@ export class ChainVerifier {
   private last: AuditRecord | undefined;
   private broken: ChainVerdict | undefined;
 
-  constructor(private readonly key?: Buffer) {}
+  /** `oldKeys`: chain keys of the secret keys in BERTH_OLD_SECRET_KEYS (rows hashed before a key rotation). */
+  constructor(
+    private readonly key?: Buffer,
+    private readonly oldKeys: readonly Buffer[] = [],
+  ) {}
 
   feed(record: AuditRecord): void {
     if (this.broken) return;
@@ -105,8 +112,13 @@ export class ChainVerifier {
     };
     if (this.last && record.id <= this.last.id) fail('order');
     else if (this.last && record.prevHash !== this.last.hash) fail('link');
-    else if (auditHash(record, this.key) !== record.hash) fail('hash');
+    else if (!this.hashedHere(record)) fail('hash');
     this.last = record;
+  }
+
+  private hashedHere(record: AuditRecord): boolean {
+    if (auditHash(record, this.key) === record.hash) return true;
+    return this.oldKeys.some((key) => auditHash(record, key) === record.hash);
   }
 
   verdict(): ChainVerdict {

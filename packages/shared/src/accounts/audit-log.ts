@@ -1,7 +1,8 @@
 import { sql, type Selectable, type Transaction } from 'kysely';
 import type { Database, Db } from '../db.ts';
 import { BerthError } from '../errors.ts';
-import { auditHash, ChainVerifier, genesisHash, type AuditEntry, type AuditRecord, type ChainVerdict } from './audit-chain.ts';
+import type { SecretBox } from '../secret-box.ts';
+import { auditChainPurpose, auditHash, ChainVerifier, genesisHash, type AuditEntry, type AuditRecord, type ChainVerdict } from './audit-chain.ts';
 import type { AuditLogTable } from './tables.ts';
 
 export interface AuditQuery {
@@ -36,7 +37,15 @@ export class AuditLog {
     private readonly db: Db,
     /** The chain's HMAC key (auditChainKey(BERTH_SECRET_KEY)); without one, plain SHA-256. */
     private readonly key?: Buffer,
+    /** Chain keys of older secret keys: rows they hashed still verify after a rotation. */
+    private readonly oldKeys: readonly Buffer[] = [],
   ) {}
+
+  /** The log the programs write: keyed by the installation's secret key (and verifiable under its old keys). */
+  static keyedBy(db: Db, box: SecretBox): AuditLog {
+    const [key, ...oldKeys] = box.derivedKeys(auditChainPurpose);
+    return new AuditLog(db, key, oldKeys);
+  }
 
   /**
    * Appends one row. Given `trx`, the row is part of that transaction (it
@@ -99,7 +108,7 @@ export class AuditLog {
 
   /** Walks the whole chain in id order (see ChainVerifier). */
   async verify(pageSize = 1000): Promise<ChainVerdict> {
-    const verifier = new ChainVerifier(this.key);
+    const verifier = new ChainVerifier(this.key, this.oldKeys);
     let after = 0;
     for (;;) {
       const rows = await this.db.selectFrom('audit_log').selectAll().where('id', '>', after).orderBy('id').limit(pageSize).execute();

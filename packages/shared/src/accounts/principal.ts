@@ -11,6 +11,8 @@ import type { AuditActorKind, InstanceRole, ProjectRole } from './tables.ts';
 export interface Caller {
   principal: Principal;
   actor: { kind: AuditActorKind; id: string | null; name: string | null };
+  /** When the credential stops working, if it does: a token it makes may not outlive it. */
+  expiresAt?: Date;
 }
 
 export const anonymousCaller: Caller = { principal: { kind: 'anonymous' }, actor: { kind: 'anonymous', id: null, name: null } };
@@ -31,6 +33,7 @@ export interface TokenFacts {
   /** Null: an instance token (or BERTH_ADMIN_TOKEN), owner-level within its scope. */
   ownerUserId: string | null;
   projects: readonly string[] | null;
+  expiresAt?: Date | null;
 }
 
 export function sessionCaller(person: Person): Caller {
@@ -43,11 +46,13 @@ export function sessionCaller(person: Person): Caller {
 /** A token's caller; a personal token needs its owner (`owner`), whose rights it never exceeds. */
 export function tokenCaller(token: TokenFacts, owner?: Person): Caller {
   const actor = { kind: 'token' as const, id: token.id, name: token.name };
-  if (token.ownerUserId === null) return { principal: { kind: 'owner-token', scope: token.scope }, actor };
+  const expiry = token.expiresAt ? { expiresAt: token.expiresAt } : {};
+  if (token.ownerUserId === null) return { principal: { kind: 'owner-token', scope: token.scope }, actor, ...expiry };
   if (!owner || owner.id !== token.ownerUserId) throw new Error(`token ${token.id} needs its owner ${token.ownerUserId}`);
   return {
     principal: { kind: 'personal-token', role: owner.role, projects: owner.projects, scope: token.scope, limit: token.projects },
     actor,
+    ...expiry,
   };
 }
 
@@ -72,19 +77,26 @@ export function tokenState(
 export type GrantRefusal = { decision: 'hidden' | 'forbidden'; message: string };
 
 /**
- * Why `creator` may not make a personal token with this scope and project
- * list, or undefined when it may. A token never hands out more than it holds
- * (scope); a listed project the creator cannot see is refused as hidden (the
+ * Why `creator` may not make a personal token with this scope, project list
+ * and expiry, or undefined when it may. A token never hands out more than it
+ * holds (scope) nor outlives itself (a creator that expires makes tokens
+ * that expire no later); a listed project the creator cannot see is refused as hidden (the
  * route answers 404, as for any project it cannot see). A project-limited
  * token makes no tokens at all (the policy's tokens.* rows).
  */
-export function grantRefusal(creator: Principal, wanted: { scope: TokenScope; projects?: readonly string[] | null }): GrantRefusal | undefined {
+export function grantRefusal(
+  { principal: creator, expiresAt: creatorExpiry }: Pick<Caller, 'principal' | 'expiresAt'>,
+  wanted: { scope: TokenScope; projects?: readonly string[] | null; expiresAt?: Date | null },
+): GrantRefusal | undefined {
   if (may(creator, 'tokens.own.manage') !== 'allow' && may(creator, 'tokens.all.manage') !== 'allow') {
     return { decision: 'forbidden', message: 'this caller may not create tokens' };
   }
   const held = creator.kind === 'owner-token' || creator.kind === 'personal-token' ? creator.scope : 'admin';
   if (!scopeAllows(held, wanted.scope)) {
     return { decision: 'forbidden', message: `a token of scope "${held}" cannot create a "${wanted.scope}" token` };
+  }
+  if (creatorExpiry && (!wanted.expiresAt || wanted.expiresAt > creatorExpiry)) {
+    return { decision: 'forbidden', message: `this token expires at ${creatorExpiry.toISOString()}: a token it makes needs an expiresAt no later than that` };
   }
   const visible = visibleProjects(creator);
   for (const project of wanted.projects ?? []) {

@@ -20,6 +20,12 @@ export interface SessionTimes {
 
 export const defaultSessionTimes: SessionTimes = { idleMs: 12 * 3600_000, absoluteMs: 7 * 24 * 3600_000, touchEveryMs: 60_000 };
 
+/** The times an operator set (SESSION_IDLE_MS, SESSION_MAX_MS); last_seen_at is touched at most once a minute, or as often as idle allows. */
+export function sessionTimesOf(config: { SESSION_IDLE_MS: number; SESSION_MAX_MS: number }): SessionTimes {
+  const touchEveryMs = Math.min(defaultSessionTimes.touchEveryMs, Math.floor(config.SESSION_IDLE_MS / 10));
+  return { idleMs: config.SESSION_IDLE_MS, absoluteMs: config.SESSION_MAX_MS, touchEveryMs };
+}
+
 export interface SessionInfo {
   idHash: string;
   userId: string;

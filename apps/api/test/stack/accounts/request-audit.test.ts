@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { waitFor } from '@berth/testing/ports';
+import { AuditLog } from '@berth/shared/accounts/audit-log';
 import { makePerson, makeProject, useAccountsStack } from './accounts-setup.ts';
 
 const stack = useAccountsStack();
@@ -63,5 +64,15 @@ describe('every state-changing request is audited', () => {
     const rows = await rowsOf(project, 3);
     expect(rows.find((r) => r.action === 'deployment.cancel')).toMatchObject({ targetKind: 'deployment', targetId: id, project, result: 'ok' });
     expect(rows.some((r) => r.detail.route?.startsWith('GET '))).toBe(false);
+  });
+
+  it('chains its rows under a key derived from the installation\'s secret key: they verify with it, not without', async () => {
+    const project = await makeProject(stack());
+    await rowsOf(project, 1);
+    const db = stack().db.db;
+    const keyed = await AuditLog.keyedBy(db, stack().apiDeps().secrets).verify();
+    expect(keyed, JSON.stringify(keyed)).toMatchObject({ ok: true });
+    // Plain SHA-256 (anyone who can write the table could compute it) does not make these rows.
+    expect((await new AuditLog(db).verify()).ok).toBe(false);
   });
 });

@@ -45,6 +45,15 @@ describe('personal access tokens', () => {
 
     const soon = await make({ name: 'soon', scope: 'read', expiresAt: new Date(Date.now() + 60_000).toISOString() });
     expect(soon.statusCode, soon.body).toBe(201);
+    // A token that expires makes none that outlives it (nor one that never expires).
+    const maker = await make({ name: 'maker', scope: 'admin', expiresAt: new Date(Date.now() + 60_000).toISOString() });
+    const byToken = (payload: Record<string, unknown>) => asBearer(stack(), maker.json().token, { method: 'POST', url: '/api/tokens', payload });
+    const forever = await byToken({ name: 'forever', scope: 'read' });
+    expectError(forever, 403, 'FORBIDDEN');
+    expect(forever.json().error.message).toContain('a token it makes needs an expiresAt no later than that');
+    expectError(await byToken({ name: 'later', scope: 'read', expiresAt: new Date(Date.now() + 3_600_000).toISOString() }), 403, 'FORBIDDEN');
+    const sooner = await byToken({ name: 'sooner', scope: 'read', expiresAt: new Date(Date.now() + 30_000).toISOString() });
+    expect(sooner.statusCode, sooner.body).toBe(201);
     await stack().db.db.updateTable('api_tokens').set({ expires_at: new Date(Date.now() - 1000) }).where('id', '=', soon.json().id).execute();
     expectError(await asBearer(stack(), soon.json().token, { method: 'GET', url: '/api/auth/me' }), 401, 'UNAUTHORIZED');
   });

@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { auditChainKey, auditHash, canonicalJson, ChainVerifier, genesisHash, type AuditRecord } from '../../../src/accounts/audit-chain.ts';
+import { SecretBox } from '../../../src/secret-box.ts';
+import { auditChainKey, auditChainPurpose, auditHash, canonicalJson, ChainVerifier, genesisHash, type AuditRecord } from '../../../src/accounts/audit-chain.ts';
 
-function chain(n: number, key?: Buffer): AuditRecord[] {
+function chain(n: number, key?: Buffer | ((id: number) => Buffer)): AuditRecord[] {
   const records: AuditRecord[] = [];
   let prevHash = genesisHash;
   for (let id = 1; id <= n; id++) {
@@ -21,15 +22,15 @@ function chain(n: number, key?: Buffer): AuditRecord[] {
       detail: { names: ['DATABASE_URL'], n: id },
       prevHash,
     };
-    const record = { ...unhashed, hash: auditHash(unhashed, key) };
+    const record = { ...unhashed, hash: auditHash(unhashed, typeof key === 'function' ? key(id) : key) };
     records.push(record);
     prevHash = record.hash;
   }
   return records;
 }
 
-function verify(records: AuditRecord[], key?: Buffer) {
-  const v = new ChainVerifier(key);
+function verify(records: AuditRecord[], key?: Buffer, oldKeys: Buffer[] = []) {
+  const v = new ChainVerifier(key, oldKeys);
   for (const r of records) v.feed(r);
   return v.verdict();
 }
@@ -71,5 +72,20 @@ describe('the audit hash chain', () => {
     // Rehashing a forged chain needs the key: without it the hashes are not the keyed ones.
     const key = auditChainKey(randomBytes(32));
     expect(verify(chain(3), key)).toMatchObject({ ok: false, brokenAt: 1, reason: 'hash' });
+  });
+
+  it('verifies rows chained before a key rotation under the old key, and only while that key is kept', () => {
+    const oldSecret = randomBytes(32);
+    const before = new SecretBox(oldSecret).derivedKeys(auditChainPurpose);
+    const after = new SecretBox(randomBytes(32), [oldSecret]).derivedKeys(auditChainPurpose);
+    // The current key's chain key first, then the old key's: the same one the old box derived.
+    expect(after).toHaveLength(2);
+    expect(after[1]).toEqual(before[0]);
+    expect(before[0]).toEqual(auditChainKey(oldSecret));
+    const rotated = chain(6, (id) => (id <= 3 ? before[0]! : after[0]!));
+    expect(verify(rotated, after[0], after.slice(1))).toEqual({ ok: true, rows: 6, firstId: 1, lastId: 6 });
+    expect(verify(rotated, after[0])).toMatchObject({ ok: false, brokenAt: 1, reason: 'hash' });
+    // An old key does not make plain SHA-256 rows acceptable.
+    expect(verify(chain(2), after[0], after.slice(1))).toMatchObject({ ok: false, brokenAt: 1, reason: 'hash' });
   });
 });

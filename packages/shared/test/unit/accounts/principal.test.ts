@@ -60,7 +60,7 @@ describe('callers from credentials', () => {
 });
 
 describe('granting personal tokens', () => {
-  const annSession = sessionCaller(ann).principal;
+  const annSession = sessionCaller(ann);
   it('lets a person make tokens up to any scope (the role still caps them) for projects they can see', () => {
     expect(grantRefusal(annSession, { scope: 'admin' })).toBeUndefined();
     expect(grantRefusal(annSession, { scope: 'deploy', projects: ['shop'] })).toBeUndefined();
@@ -71,11 +71,28 @@ describe('granting personal tokens', () => {
   });
 
   it('never lets a token hand out more scope than it holds, and lets no limited token or deploy key make tokens', () => {
-    const deployToken = tokenCaller(token({ ownerUserId: 'usr_ann', scope: 'deploy' }), ann).principal;
+    const deployToken = tokenCaller(token({ ownerUserId: 'usr_ann', scope: 'deploy' }), ann);
     expect(grantRefusal(deployToken, { scope: 'admin' })?.decision).toBe('forbidden');
-    const limited = tokenCaller(token({ ownerUserId: 'usr_ann', projects: ['shop'] }), ann).principal;
+    const limited = tokenCaller(token({ ownerUserId: 'usr_ann', projects: ['shop'] }), ann);
     expect(grantRefusal(limited, { scope: 'read', projects: ['shop'] })?.decision).toBe('forbidden');
-    expect(grantRefusal({ kind: 'deploy-key', project: 'shop' }, { scope: 'read' })?.decision).toBe('forbidden');
-    expect(grantRefusal({ kind: 'owner-token', scope: 'admin' }, { scope: 'admin', projects: ['any'] })).toBeUndefined();
+    expect(grantRefusal({ principal: { kind: 'deploy-key', project: 'shop' } }, { scope: 'read' })?.decision).toBe('forbidden');
+    expect(grantRefusal({ principal: { kind: 'owner-token', scope: 'admin' } }, { scope: 'admin', projects: ['any'] })).toBeUndefined();
+  });
+
+  it('never lets a token that expires make one that outlives it (or never expires)', () => {
+    const ends = new Date('2030-01-01T00:00:00Z');
+    const expiring = tokenCaller(token({ ownerUserId: 'usr_ann', expiresAt: ends }), ann);
+    expect(expiring.expiresAt).toEqual(ends);
+    expect(grantRefusal(expiring, { scope: 'read' })).toEqual({
+      decision: 'forbidden',
+      message: 'this token expires at 2030-01-01T00:00:00.000Z: a token it makes needs an expiresAt no later than that',
+    });
+    expect(grantRefusal(expiring, { scope: 'read', expiresAt: new Date('2030-01-01T00:00:01Z') })?.decision).toBe('forbidden');
+    expect(grantRefusal(expiring, { scope: 'read', expiresAt: ends })).toBeUndefined();
+    const instanceToken = tokenCaller(token({ expiresAt: ends }));
+    expect(grantRefusal(instanceToken, { scope: 'read', expiresAt: new Date('2031-01-01T00:00:00Z') })?.decision).toBe('forbidden');
+    // A token without an expiry, and a person signed in, make tokens of any lifetime.
+    expect(grantRefusal(tokenCaller(token({ ownerUserId: 'usr_ann' }), ann), { scope: 'read' })).toBeUndefined();
+    expect(grantRefusal(annSession, { scope: 'read' })).toBeUndefined();
   });
 });
