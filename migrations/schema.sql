@@ -41,6 +41,17 @@ CREATE TABLE public.api_tokens (
     last_used_at timestamp with time zone,
     CONSTRAINT api_tokens_scope_check CHECK ((scope = ANY (ARRAY['admin'::text, 'deploy'::text, 'read'::text])))
 );
+CREATE TABLE public.app_metric_samples (
+    deployment_id text NOT NULL,
+    container text NOT NULL,
+    at timestamp with time zone NOT NULL,
+    cpu_ns bigint NOT NULL,
+    memory_bytes bigint NOT NULL,
+    memory_limit_bytes bigint NOT NULL,
+    net_rx_bytes bigint NOT NULL,
+    net_tx_bytes bigint NOT NULL,
+    restarts integer DEFAULT 0 NOT NULL
+);
 CREATE TABLE public.audit_log (
     id bigint NOT NULL,
     at timestamp with time zone NOT NULL,
@@ -246,6 +257,8 @@ ALTER TABLE ONLY public.api_tokens
     ADD CONSTRAINT api_tokens_pkey PRIMARY KEY (id);
 ALTER TABLE ONLY public.api_tokens
     ADD CONSTRAINT api_tokens_token_hash_key UNIQUE (token_hash);
+ALTER TABLE ONLY public.app_metric_samples
+    ADD CONSTRAINT app_metric_samples_pk PRIMARY KEY (deployment_id, container, at);
 ALTER TABLE ONLY public.audit_log
     ADD CONSTRAINT audit_log_hash_key UNIQUE (hash);
 ALTER TABLE ONLY public.audit_log
@@ -289,6 +302,7 @@ ALTER TABLE ONLY public.webhook_deliveries
 ALTER TABLE ONLY public.webhooks
     ADD CONSTRAINT webhooks_pkey PRIMARY KEY (id);
 CREATE INDEX api_tokens_owner_idx ON public.api_tokens USING btree (owner_user_id);
+CREATE INDEX app_metric_samples_at ON public.app_metric_samples USING btree (at);
 CREATE INDEX audit_log_action_idx ON public.audit_log USING btree (action, id);
 CREATE INDEX audit_log_actor_idx ON public.audit_log USING btree (actor_id, id);
 CREATE INDEX audit_log_at_idx ON public.audit_log USING btree (at);
@@ -312,6 +326,8 @@ CREATE TRIGGER audit_log_append_only BEFORE DELETE OR UPDATE ON public.audit_log
 CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON public.audit_log FOR EACH STATEMENT EXECUTE FUNCTION public.audit_log_guard();
 ALTER TABLE ONLY public.api_tokens
     ADD CONSTRAINT api_tokens_owner_user_id_fkey FOREIGN KEY (owner_user_id) REFERENCES public.users(id) ON DELETE CASCADE;
+ALTER TABLE ONLY public.app_metric_samples
+    ADD CONSTRAINT app_metric_samples_deployment_id_fkey FOREIGN KEY (deployment_id) REFERENCES public.deployments(id) ON DELETE CASCADE;
 ALTER TABLE ONLY public.deploy_keys
     ADD CONSTRAINT deploy_keys_created_by_fkey FOREIGN KEY (created_by) REFERENCES public.users(id) ON DELETE SET NULL;
 ALTER TABLE ONLY public.deploy_keys

@@ -31,6 +31,8 @@ import { MemberStore } from '@berth/shared/accounts/member-store';
 import { peopleRoutes } from './people/people-routes.ts';
 import { healthRoutes } from './routes/health.ts';
 import { deploymentLogRoutes } from './routes/deployment-logs.ts';
+import { deploymentMetricRoutes } from './routes/deployment-metrics.ts';
+import { AppMetricStore } from '@berth/shared/app-metrics/metric-samples';
 import { eventRoutes } from './routes/events.ts';
 import { projectRoutes } from './routes/projects.ts';
 import type { ProjectStore } from '@berth/shared/project-store';
@@ -177,6 +179,7 @@ async function registerRoutes(
   await api.register(deploymentScaleRoutes, { replicas, projects, config });
   await api.register(projectRoutes, { projects, store, releases, lifecycle, secrets, limiter, uploads, replicas, members, config });
   await api.register(deploymentLogRoutes, { store, logs, config });
+  await api.register(deploymentMetricRoutes, { store, metrics: new AppMetricStore(deps.db) });
   await api.register(eventRoutes, { store, logs, history, relay, streams, config, deploymentProjects: access.deploymentProjects });
   await api.register(domainRoutes, { domains: deps.domains, announceRoutes: deps.announceRoutes, config, strangers: access.strangers });
   await api.register(webhookRoutes, { webhooks: new WebhookStore(deps.db), projects, secrets, config });

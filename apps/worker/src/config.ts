@@ -51,6 +51,8 @@ export const workerEnv = z.object({
   CLONE_TIMEOUT_MS: env.milliseconds(120_000).describe('How long a git clone may take'),
   BUILD_TIMEOUT_MS: env.milliseconds(15 * 60_000).describe('How long an image build may take'),
   BUILD_MEMORY_MB: env.positiveInt(2048).describe('Memory of one build (its RUN steps), with no swap on top: a step past it is killed and the build fails saying so'),
+  APP_METRICS_INTERVAL_MS: env.milliseconds(10_000).describe('How often each Docker host\'s app containers are sampled (CPU, memory, network, restarts): GET /api/deployments/:id/metrics'),
+  APP_METRICS_RETENTION_DAYS: env.positiveInt(7).describe('App metric samples older than this many days are deleted'),
   AUDIT_RETENTION_DAYS: env.positiveInt(365).describe('Audit log rows older than this many days are deleted (at most once a day per worker; the deletion is itself recorded)'),
   BUILD_HOST_FIREWALL: z
     .enum(['on', 'off'])

@@ -30,6 +30,7 @@ import {
   createRuntimeLogFollower,
   logOpener,
   runReaperPeriodically,
+  startAppMetricsSampler,
   startReplicaReconciler,
   startWebhookSender,
   type PipelineParts,
@@ -94,6 +95,7 @@ export async function startWorker(deps: {
     const replicas = startReplicaReconciler(parts, opened);
     await subscribeToControl(config, worker, runtime, logger, opened, (id) => void replicas?.poke(id));
     startWebhookSender(parts, opened);
+    startAppMetricsSampler(parts, opened);
     const reaper = createReaper(parts, buildCgroups, queue);
     runReaperPeriodically(reaper, config, logger, opened);
     return { worker, runtimeLogs, reaper };

@@ -12,6 +12,7 @@ import type {
   UserSetupLinksTable,
   UsersTable,
 } from './accounts/tables.ts';
+import type { AppMetricSamplesTable } from './app-metrics/tables.ts';
 
 // bigint columns (log seq) fit comfortably in a JS number.
 pg.types.setTypeParser(20, (value: string) => Number(value));
@@ -171,6 +172,7 @@ export interface Database {
   project_members: ProjectMembersTable;
   deploy_keys: DeployKeysTable;
   audit_log: AuditLogTable;
+  app_metric_samples: AppMetricSamplesTable;
 }
 
 export type DeploymentRow = Selectable<DeploymentsTable>;

@@ -72,3 +72,8 @@ export function metricsKey(instance: string, processId: string): string {
 export function metricsIndexKey(instance: string): string {
   return `berth:${instance}:metrics-index`;
 }
+
+/** Held for one sampling interval by the worker that samples a Docker host's app containers (its Docker ID). */
+export function appMetricsLockKey(instance: string, dockerHostId: string): string {
+  return `berth:${instance}:app-metrics:${dockerHostId}`;
+}

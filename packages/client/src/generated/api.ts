@@ -364,6 +364,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/deployments/{id}/metrics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * CPU, memory, network and restarts of each replica over time
+         * @description Access: `project.read`, which needs the viewer role in the project or its deploy key (a token: scope read or more).
+         */
+        get: operations["getDeploymentMetrics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/deployments/{id}/events": {
         parameters: {
             query?: never;
@@ -3517,6 +3537,82 @@ export interface operations {
                         hasMore: boolean;
                     };
                     "text/plain": string;
+                };
+            };
+            /** @description an error, with a stable code (README: Lifecycle and error codes) */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description a stable code from the error registry (@berth/shared/errors) */
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description an error, with a stable code (README: Lifecycle and error codes) */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description a stable code from the error registry (@berth/shared/errors) */
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    getDeploymentMetrics: {
+        parameters: {
+            query?: {
+                /** @description from when (default: 15 minutes ago) */
+                since?: string;
+                /** @description seconds between points (default: about 300 points over the range, at least 10 s) */
+                step?: number;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        deploymentId: string;
+                        since: string;
+                        /** @description seconds between points */
+                        step: number;
+                        replicas: {
+                            container: string;
+                            points: {
+                                at: string;
+                                /** @description CPU cores in use on average since the point before (1: one core busy) */
+                                cpu: number | null;
+                                memoryBytes: number;
+                                /** @description the container's memory limit (the host's memory when it has none) */
+                                memoryLimitBytes: number;
+                                netRxBytesPerSecond: number | null;
+                                netTxBytesPerSecond: number | null;
+                                restarts: number;
+                            }[];
+                        }[];
+                    };
                 };
             };
             /** @description an error, with a stable code (README: Lifecycle and error codes) */

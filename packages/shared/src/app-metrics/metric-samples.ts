@@ -1,0 +1,120 @@
+import { sql } from 'kysely';
+import type { Db } from '../db.ts';
+
+/** What Docker said about one container at one moment (counters cumulative, as Docker reports them). */
+export interface AppSample {
+  deploymentId: string;
+  container: string;
+  at: Date;
+  cpuNs: number;
+  memoryBytes: number;
+  memoryLimitBytes: number;
+  netRxBytes: number;
+  netTxBytes: number;
+  restarts: number;
+}
+
+/** One point of a replica's series: rates over the time since the point before (null for the first, or across a restart). */
+export interface MetricPoint {
+  at: string;
+  /** CPU cores in use on average (1.0: one core busy). */
+  cpu: number | null;
+  memoryBytes: number;
+  memoryLimitBytes: number;
+  netRxBytesPerSecond: number | null;
+  netTxBytesPerSecond: number | null;
+  restarts: number;
+}
+
+export interface ReplicaSeries {
+  container: string;
+  points: MetricPoint[];
+}
+
+interface SampleRow {
+  container: string;
+  at: Date;
+  cpu_ns: string;
+  memory_bytes: string;
+  memory_limit_bytes: string;
+  net_rx_bytes: string;
+  net_tx_bytes: string;
+  restarts: number;
+}
+
+/** The samples the workers write and the series the API reads (table app_metric_samples, migration 0013). */
+export class AppMetricStore {
+  constructor(private readonly db: Db) {}
+
+  async insert(samples: readonly AppSample[]): Promise<void> {
+    if (samples.length === 0) return;
+    await this.db
+      .insertInto('app_metric_samples')
+      .values(
+        samples.map((s) => ({
+          deployment_id: s.deploymentId,
+          container: s.container,
+          at: s.at,
+          cpu_ns: s.cpuNs,
+          memory_bytes: s.memoryBytes,
+          memory_limit_bytes: s.memoryLimitBytes,
+          net_rx_bytes: s.netRxBytes,
+          net_tx_bytes: s.netTxBytes,
+          restarts: s.restarts,
+        })),
+      )
+      // Two workers on one host sampling the same second: one row is enough.
+      .onConflict((oc) => oc.doNothing())
+      .execute();
+  }
+
+  /**
+   * Each replica's series since `since`, one point per `stepSeconds` (the
+   * last sample of each step: counters are cumulative, so nothing between is
+   * lost), with rates between consecutive points.
+   */
+  async series(deploymentId: string, since: Date, stepSeconds: number): Promise<ReplicaSeries[]> {
+    const step = `${stepSeconds} seconds`;
+    // One parameter for the step: DISTINCT ON must repeat ORDER BY's first expressions exactly.
+    const { rows } = await sql<SampleRow>`
+      select distinct on (container, bucket)
+        container, at, cpu_ns, memory_bytes, memory_limit_bytes, net_rx_bytes, net_tx_bytes, restarts
+      from (
+        select *, date_bin(${step}::interval, at, timestamptz 'epoch') as bucket
+        from app_metric_samples
+        where deployment_id = ${deploymentId} and at >= ${since}
+      ) samples
+      order by container, bucket, at desc`.execute(this.db);
+    rows.sort((a, b) => (a.container === b.container ? a.at.getTime() - b.at.getTime() : a.container < b.container ? -1 : 1));
+    const byContainer = new Map<string, SampleRow[]>();
+    for (const row of rows) byContainer.set(row.container, [...(byContainer.get(row.container) ?? []), row]);
+    return [...byContainer].map(([container, samples]) => ({ container, points: pointsOf(samples) }));
+  }
+
+  /** Deletes samples older than `before`; how many went. */
+  async prune(before: Date): Promise<number> {
+    const result = await this.db.deleteFrom('app_metric_samples').where('at', '<', before).executeTakeFirst();
+    return Number(result.numDeletedRows);
+  }
+}
+
+/** Rates between consecutive samples of one container (oldest first); a counter that went down (a restart) gives no rate. */
+function pointsOf(samples: readonly SampleRow[]): MetricPoint[] {
+  return samples.map((s, i) => {
+    const prev = samples[i - 1];
+    const seconds = prev ? (s.at.getTime() - prev.at.getTime()) / 1000 : 0;
+    const rate = (now: string, before: string | undefined, scale = 1) => {
+      if (!prev || before === undefined || seconds <= 0 || Number(now) < Number(before)) return null;
+      return (Number(now) - Number(before)) / scale / seconds;
+    };
+    return {
+      at: s.at.toISOString(),
+      cpu: rate(s.cpu_ns, prev?.cpu_ns, 1e9),
+      memoryBytes: Number(s.memory_bytes),
+      memoryLimitBytes: Number(s.memory_limit_bytes),
+      netRxBytesPerSecond: rate(s.net_rx_bytes, prev?.net_rx_bytes),
+      netTxBytesPerSecond: rate(s.net_tx_bytes, prev?.net_tx_bytes),
+      restarts: s.restarts,
+    };
+  });
+}
