@@ -101,6 +101,7 @@ async function run(size: number, ups: string[]): Promise<void> {
     apiUpstream: ups[0]!,
     httpsListen: `127.0.0.1:${caddy.httpsPort}`,
     tlsIssuer: { module: 'internal' } as const,
+    appUpstreams: { dialTimeoutMs: 1000, responseHeaderTimeoutMs: 60_000, failDurationMs: 5000 },
   };
   const config = {
     BERTH_INSTANCE: instance,
@@ -112,6 +113,9 @@ async function run(size: number, ups: string[]): Promise<void> {
     adminListen: caddy.adminListen,
     RESYNC_INTERVAL_MS: 60_000,
     DEBOUNCE_MS: 15,
+    APP_DIAL_TIMEOUT_MS: settings.appUpstreams.dialTimeoutMs,
+    APP_RESPONSE_HEADER_TIMEOUT_MS: settings.appUpstreams.responseHeaderTimeoutMs,
+    APP_FAIL_DURATION_MS: settings.appUpstreams.failDurationMs,
   } as unknown as RouterSyncConfig;
   const sync = new RouterSync({
     config,

@@ -4,7 +4,7 @@
  * the 404 route every server ends with. A module of its own so that neither
  * of the two imports the other back (no import cycle).
  */
-import type { UpstreamMode } from './caddy-proxy.ts';
+import type { UpstreamMode, UpstreamTimeouts } from './caddy-proxy.ts';
 
 /** Who signs custom domains' certificates: Caddy's local CA, or an ACME CA (Let's Encrypt by default). */
 export type TlsIssuer = { module: 'internal' } | { module: 'acme'; email: string };
@@ -19,6 +19,8 @@ export interface CaddySettings {
   tlsIssuer: TlsIssuer;
   /** static: dial each app's `host:port`; dns: look the service name up and spread over its tasks (swarm). Default static. */
   upstreams?: UpstreamMode;
+  /** What bounds a request to an app: dial and response-header timeouts, and (swarm) passive health. */
+  appUpstreams: UpstreamTimeouts;
   /** Where Caddy listens on its own loopback for `ask` when apiUpstream is a unix socket (default 127.0.0.1:2021). */
   askListen?: string;
 }

@@ -4,7 +4,7 @@
  * projects' custom domains. Deterministic output (sorted), so "did anything
  * change" is a string compare.
  */
-import { proxyHandler, splitHostPort, type UpstreamMode } from './caddy-proxy.ts';
+import { proxyHandler, splitHostPort, type UpstreamMode, type UpstreamTimeouts } from './caddy-proxy.ts';
 import { askServer, customDomainCertificates, customDomainServer, httpsRedirect, isUnixAddress } from './caddy-domains.ts';
 import { notFound, type CaddySettings, type Route } from './caddy-common.ts';
 
@@ -41,7 +41,7 @@ export function buildCaddyConfig(state: RoutingState, settings: CaddySettings): 
   // Caddy already flushes text/event-stream at once, and in 2.6 that setting
   // makes every config reload cut open streams.
   routes.push({ match: [{ host: [settings.baseDomain] }], handle: [proxyHandler({ dial: settings.apiUpstream }, 'static')], terminal: true });
-  routes.push(...hostMapRoutes(appHosts(state, apps, byId, settings.baseDomain), settings.upstreams ?? 'static'));
+  routes.push(...hostMapRoutes(appHosts(state, apps, byId, settings.baseDomain), settings.upstreams ?? 'static', settings.appUpstreams));
   const domains = [...(state.domains ?? [])].sort(([a], [b]) => a.localeCompare(b));
   if (domains.length > 0) routes.push(httpsRedirect(domains.map(([hostname]) => hostname), settings.httpsListen));
   routes.push(notFound());
@@ -104,7 +104,7 @@ const portPlaceholder = '{berth.port}';
  * here (lowercase); a request whose Host is spelled in capitals gets the 404
  * page (browsers always send it lowercase).
  */
-function hostMapRoutes(hosts: ReadonlyMap<string, RunningApp>, mode: UpstreamMode): Route[] {
+function hostMapRoutes(hosts: ReadonlyMap<string, RunningApp>, mode: UpstreamMode, timeouts: UpstreamTimeouts): Route[] {
   if (hosts.size === 0) return [];
   const sorted = [...hosts].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   // Swarm (dns) looks up a name and port separately: the map sets both.
@@ -123,7 +123,7 @@ function hostMapRoutes(hosts: ReadonlyMap<string, RunningApp>, mode: UpstreamMod
     },
     {
       match: [{ not: [{ vars: { [upstreamPlaceholder]: [''] } }] }],
-      handle: [proxyHandler(target, mode)],
+      handle: [proxyHandler(target, mode, timeouts)],
       terminal: true,
     },
   ];

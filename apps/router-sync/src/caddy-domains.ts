@@ -42,7 +42,7 @@ export function customDomainServer(
   for (const [project, hostnames] of [...byProject].sort(([a], [b]) => a.localeCompare(b))) {
     const upstream = upstreams.get(project);
     if (upstream) {
-      routes.push({ match: [{ host: hostnames }], handle: [proxyHandler({ dial: upstream }, settings.upstreams ?? 'static')], terminal: true });
+      routes.push({ match: [{ host: hostnames }], handle: [proxyHandler({ dial: upstream }, settings.upstreams ?? 'static', settings.appUpstreams)], terminal: true });
     }
   }
   routes.push(notFound());

@@ -43,6 +43,13 @@ export const routerSyncEnv = z.object({
   NETWORK_DRAIN_MS: env
     .milliseconds(30_000)
     .describe("Swarm mode: how long Caddy stays on an app's network after its last route there went (requests in flight finish)"),
+  APP_DIAL_TIMEOUT_MS: env.milliseconds(1000).describe("How long Caddy waits to connect to an app (a task or container); then the request fails, or in swarm mode goes to another task"),
+  APP_RESPONSE_HEADER_TIMEOUT_MS: env
+    .milliseconds(60_000)
+    .describe("How long Caddy waits for an app's response headers once the request is sent (a node that died mid-request ends it then: 504); streamed bodies are not bounded"),
+  APP_FAIL_DURATION_MS: env
+    .milliseconds(5000)
+    .describe('Swarm mode: how long a task address that failed a request (dial error, timeout) gets no new ones (Caddy\'s passive health)'),
   DEBOUNCE_MS: env.milliseconds(15).describe('Changes (Docker and Redis events) within this long are applied in one Caddy load'),
 })
   .refine((c) => c.TLS_ISSUER !== 'acme' || c.ACME_EMAIL !== undefined, {

@@ -102,6 +102,11 @@ export class RouterSync {
       httpsListen: config.CADDY_HTTPS_LISTEN,
       tlsIssuer: config.TLS_ISSUER === 'acme' ? { module: 'acme', email: config.ACME_EMAIL! } : { module: 'internal' },
       upstreams: config.BERTH_RUNTIME === 'swarm' ? 'dns' : 'static',
+      appUpstreams: {
+        dialTimeoutMs: config.APP_DIAL_TIMEOUT_MS,
+        responseHeaderTimeoutMs: config.APP_RESPONSE_HEADER_TIMEOUT_MS,
+        failDurationMs: config.APP_FAIL_DURATION_MS,
+      },
       askListen: config.CADDY_ASK_LISTEN,
     });
     const desiredJson = canonicalJson(desired);

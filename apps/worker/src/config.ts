@@ -41,6 +41,12 @@ export const workerEnv = z.object({
   REPLICA_RESYNC_MS: env
     .milliseconds(10_000)
     .describe("Swarm mode: how often each worker compares every live deployment's replicas with its service (a PATCH pokes it at once too)"),
+  REPLICA_PROBE_INTERVAL_MS: env
+    .milliseconds(10_000)
+    .describe("Swarm mode: how often each running task of a live deployment is asked its health path from outside (any HTTP answer counts as alive)"),
+  REPLICA_PROBE_FAILURES: env
+    .positiveInt(3)
+    .describe('Swarm mode: unanswered probes in a row after which a task is replaced (one that never answered yet first gets HEALTHCHECK_TIMEOUT_MS from its start)'),
   BERTH_REGISTRY_USERNAME: z
     .string()
     .min(1)

@@ -7,8 +7,10 @@ import type { Logger } from '@berth/shared/logger';
 import type { Redis } from '@berth/shared/redis';
 import { isLive } from '@berth/shared/deployment-state';
 import { runtimeFollowKey } from '@berth/shared/redis-keys';
-import type { ContainerEvent, ContainerRuntime } from './docker/container-runtime.ts';
+import { containerName } from '@berth/shared/docker-names';
+import type { ContainerEvent, ContainerRuntime, ReplicaProbe, ReplicaReplacement } from './docker/container-runtime.ts';
 import type { LogSink } from './log-sink.ts';
+import { ReplicaLiveness, type LivenessOptions } from './replica-liveness.ts';
 import { RuntimeLogPump } from './runtime-log-pump.ts';
 import type { DeploymentLifecycle } from '@berth/shared/deployment-lifecycle';
 
@@ -22,6 +24,8 @@ export interface RuntimeLogOptions {
   discoveryMs: number;
   /** Safety poll of each followed container; engine events drive the prompt checks. */
   checkIntervalMs?: number;
+  /** Swarm: the followed deployment's copies are probed too, and one that stops answering is replaced. */
+  liveness?: LivenessOptions;
 }
 
 const renewScript = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end`;
@@ -120,11 +124,31 @@ export class RuntimeLogFollower {
     const deps = { runtime, store, logs, history, lifecycle, logger, ...options };
     const pump = new RuntimeLogPump(deps, deploymentId, sink, signal);
     this.pumps.set(deploymentId, pump);
+    const watch = new AbortController();
+    const watching = this.watchLiveness(deployment, sink, AbortSignal.any([signal, watch.signal]));
     try {
       await pump.run();
     } finally {
+      watch.abort();
+      await watching;
       this.pumps.delete(deploymentId);
     }
+  }
+
+  /** The liveness watch of a followed deployment (replica-liveness.ts), while this worker follows it. */
+  private async watchLiveness(deployment: DeploymentRow, sink: LogSink, signal: AbortSignal): Promise<void> {
+    const { runtime, logger, options } = this.deps;
+    const liveness = options.liveness;
+    if (!liveness) return;
+    const target = { deploymentId: deployment.id, name: containerName(options.instance, deployment.id), port: deployment.port, path: deployment.health_path };
+    const onReplaced = (probe: ReplicaProbe, outcome: ReplicaReplacement) => {
+      if (outcome === 'gone') return;
+      sink.system(
+        `replica ${probe.id.slice(0, 12)} did not answer ${target.path} ${liveness.failures} times in a row; ` +
+          (outcome === 'killed' ? 'it was stopped and Swarm starts a new one' : "Swarm replaces the service's tasks one by one"),
+      );
+    };
+    await new ReplicaLiveness({ runtime, logger, options: liveness, onReplaced }, target).run(signal);
   }
 
   async stop(): Promise<void> {

@@ -73,6 +73,10 @@ export function createRuntimeLogFollower(parts: PipelineParts, openLog: OpenLog)
       leaseMs: config.RUNTIME_LOG_LEASE_MS,
       discoveryMs: config.RUNTIME_LOG_DISCOVERY_MS,
       checkIntervalMs: config.RUNTIME_CHECK_INTERVAL_MS,
+      // Swarm: no health check runs inside the tasks; their liveness is probed from outside (replica-liveness.ts).
+      ...(config.BERTH_RUNTIME === 'swarm'
+        ? { liveness: { intervalMs: config.REPLICA_PROBE_INTERVAL_MS, failures: config.REPLICA_PROBE_FAILURES, startGraceMs: config.HEALTHCHECK_TIMEOUT_MS } }
+        : {}),
     },
   });
 }

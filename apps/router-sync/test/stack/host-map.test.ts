@@ -55,6 +55,7 @@ describe('app hosts as one map', () => {
         apiUpstream: upstream.api!,
         httpsListen: `127.0.0.1:${caddy.httpsPort}`,
         tlsIssuer: { module: 'internal' },
+        appUpstreams: { dialTimeoutMs: 1000, responseHeaderTimeoutMs: 60_000, failDurationMs: 5000 },
       },
     );
     const admin = new HttpCaddyAdmin(caddy.adminUrl);

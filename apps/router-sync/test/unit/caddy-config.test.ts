@@ -70,3 +70,36 @@ describe('buildCaddyConfig (golden files)', () => {
     );
   });
 });
+
+describe('app upstream timeouts and passive health', () => {
+  const handlers = (name: string) => JSON.stringify(render(name));
+  const proxies = (name: string): Record<string, any>[] => {
+    const found: Record<string, any>[] = [];
+    JSON.parse(handlers(name), (_key, value) => {
+      if (value && typeof value === 'object' && value.handler === 'reverse_proxy') found.push(value);
+      return value;
+    });
+    return found;
+  };
+  const isApi = (p: Record<string, any>) => p.upstreams?.[0]?.dial === '127.0.0.1:3000' || p.upstreams?.[0]?.dial?.startsWith('unix/');
+
+  it('docker mode: each app proxy (host map and custom domains) has the dial and response-header timeouts, no passive health; the API proxy none', () => {
+    const all = proxies('domains');
+    const apps = all.filter((p) => !isApi(p));
+    expect(apps.length).toBeGreaterThan(1);
+    for (const p of apps) {
+      expect(p.transport).toEqual({ protocol: 'http', dial_timeout: '1s', response_header_timeout: '60s' });
+      expect(p.health_checks).toBeUndefined();
+    }
+    for (const p of all.filter(isApi)) expect(p.transport).toBeUndefined();
+  });
+
+  it('swarm mode: the settings as set (1500 ms → "1500ms"), and a failed request takes the task out for fail_duration', () => {
+    const apps = proxies('swarm').filter((p) => p.dynamic_upstreams);
+    expect(apps.length).toBeGreaterThan(1); // the host map's and the custom domain's
+    for (const p of apps) {
+      expect(p.transport).toEqual({ protocol: 'http', dial_timeout: '1500ms', response_header_timeout: '30s' });
+      expect(p.health_checks).toEqual({ passive: { fail_duration: '3s', max_fails: 1 } });
+    }
+  });
+});

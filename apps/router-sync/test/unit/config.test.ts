@@ -39,3 +39,21 @@ describe('router-sync config: the API upstream', () => {
     }
   });
 });
+
+describe('router-sync config: app upstream timeouts', () => {
+  it('defaults to a 1 s dial, 60 s for response headers and 5 s out after a failure, and takes whole milliseconds', () => {
+    expect(loadRouterSyncConfig({})).toMatchObject({ APP_DIAL_TIMEOUT_MS: 1000, APP_RESPONSE_HEADER_TIMEOUT_MS: 60_000, APP_FAIL_DURATION_MS: 5000 });
+    expect(loadRouterSyncConfig({ APP_DIAL_TIMEOUT_MS: '250', APP_RESPONSE_HEADER_TIMEOUT_MS: '120000' })).toMatchObject({
+      APP_DIAL_TIMEOUT_MS: 250,
+      APP_RESPONSE_HEADER_TIMEOUT_MS: 120_000,
+    });
+  });
+
+  it('refuses zero, negative, fractional and non-numeric values, naming the variable', () => {
+    for (const bad of ['0', '-5', '1.5', 'soon']) {
+      expect(() => loadRouterSyncConfig({ APP_DIAL_TIMEOUT_MS: bad }), bad).toThrow(/APP_DIAL_TIMEOUT_MS/);
+      expect(() => loadRouterSyncConfig({ APP_RESPONSE_HEADER_TIMEOUT_MS: bad }), bad).toThrow(/APP_RESPONSE_HEADER_TIMEOUT_MS/);
+      expect(() => loadRouterSyncConfig({ APP_FAIL_DURATION_MS: bad }), bad).toThrow(/APP_FAIL_DURATION_MS/);
+    }
+  });
+});

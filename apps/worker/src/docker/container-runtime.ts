@@ -184,6 +184,14 @@ export interface ContainerRuntime {
   /** The probes of this container are over (Swarm: the prober leaves its network; Docker: nothing to do). */
   endProbes(name: string): Promise<void>;
   /**
+   * Liveness: each running copy of a live deployment asked `path` once from
+   * outside (Swarm: through the prober, which leaves the network after). Docker
+   * mode watches none: its one container is restarted by its policy when it exits.
+   */
+  probeReplicas(target: Omit<ProbeTarget, 'ip'>): Promise<ReplicaProbe[]>;
+  /** Has the engine replace one copy that stopped answering (Swarm: a new task); what it did. */
+  replaceReplica(name: string, id: string): Promise<ReplicaReplacement>;
+  /**
    * The networks made for one deployment each (Swarm: every service has its own), so the
    * reaper can remove one whose service is gone. Docker mode has one shared network: none.
    */
@@ -206,3 +214,20 @@ export interface ProbeTarget {
   port: number;
   path: string;
 }
+
+/** One running copy of a deployment as a liveness probe found it. */
+export interface ReplicaProbe {
+  /** The engine's id of the copy (Swarm: its task). */
+  id: string;
+  /** When it started running (ISO). */
+  startedAt: string;
+  /** It answered with some HTTP status: alive (a 500 too: unwell, but a new copy would not help). */
+  answered: boolean;
+}
+
+/**
+ * How a copy was replaced: its container killed (the engine starts another),
+ * every task of the service replaced one by one (the copy runs on a node whose
+ * containers this worker cannot reach), or nothing (it was already gone).
+ */
+export type ReplicaReplacement = 'killed' | 'service updated' | 'gone';

@@ -3,7 +3,7 @@ import { BerthError } from '@berth/shared/errors';
 import { ensureIsolatedBridge } from './bridge-network.ts';
 import { inspectContainer, listOwnedContainers, removeContainer, startContainer } from './docker-containers.ts';
 import { NodeDocker } from './node-docker.ts';
-import type { AppNetwork, BuildImageOptions, ContainerEvent, ContainerRuntime, ContainerState, EngineInfo, FollowLogsOptions, NetworkState, OwnedContainer, ProbeTarget, ReplicaState, RunContainerOptions, RunningContainer } from './container-runtime.ts';
+import type { AppNetwork, BuildImageOptions, ContainerEvent, ContainerRuntime, ContainerState, EngineInfo, FollowLogsOptions, NetworkState, OwnedContainer, ProbeTarget, ReplicaProbe, ReplicaReplacement, ReplicaState, RunContainerOptions, RunningContainer } from './container-runtime.ts';
 import { probeHttp } from '../health-check.ts';
 
 /**
@@ -103,6 +103,15 @@ export class DockerRuntime implements ContainerRuntime {
 
   /** The host dials the container directly: nothing was opened for the probes. */
   async endProbes(_name: string): Promise<void> {}
+
+  /** Not watched in docker mode: the one container is restarted by its policy when it exits. */
+  async probeReplicas(): Promise<ReplicaProbe[]> {
+    return [];
+  }
+
+  async replaceReplica(): Promise<ReplicaReplacement> {
+    return 'gone';
+  }
 
   /** One shared (isolated) network for every app: none is a deployment's own. */
   async listAppNetworks(_instance: string): Promise<AppNetwork[]> {

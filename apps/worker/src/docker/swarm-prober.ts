@@ -53,8 +53,14 @@ export class SwarmProber {
 
   /** True when `address:port` on `network` answers `path` with a status below 500. */
   async probe(network: string, address: string, port: number, path: string): Promise<boolean> {
+    const status = await this.ask(network, address, port, path);
+    return status !== undefined && status < 500;
+  }
+
+  /** The status `address:port` on `network` answers `path` with; undefined when it does not answer (in 1 s, 2 s in all). */
+  async ask(network: string, address: string, port: number, path: string): Promise<number | undefined> {
     const prober = await this.ensure();
-    if (!(await this.attach(prober, network))) return false;
+    if (!(await this.attach(prober, network))) return undefined;
     const { url } = prober;
     const query = new URLSearchParams({ address, port: String(port), path });
     try {
@@ -68,16 +74,17 @@ export class SwarmProber {
         // Another prober answers on that port now (this one was replaced): make ours again.
         if (error === 'not authorised') {
           this.current = undefined;
-          return false;
+          return undefined;
         }
         throw new BerthError('INTERNAL', `the prober refused to probe ${address}:${port} (HTTP ${res.status}: ${error ?? 'no reason'})`);
       }
-      return ((await res.json()) as { up?: unknown }).up === true;
+      const { status } = (await res.json()) as { status?: unknown };
+      return typeof status === 'number' ? status : undefined;
     } catch (err) {
       if (err instanceof BerthError) throw err;
       // The prober is gone or stuck: the next probe makes a new one.
       this.current = undefined;
-      return false;
+      return undefined;
     }
   }
 

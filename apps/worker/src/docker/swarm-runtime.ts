@@ -3,7 +3,7 @@ import Docker from 'dockerode';
 import { BerthError } from '@berth/shared/errors';
 import { labels } from '@berth/shared/labels';
 import { parseImageTag } from '@berth/shared/docker-names';
-import type { AppNetwork, BuildImageOptions, ContainerEvent, ContainerRuntime, ContainerState, EngineInfo, FollowLogsOptions, NetworkState, OwnedContainer, ProbeTarget, ReplicaState, RunContainerOptions, RunningContainer } from './container-runtime.ts';
+import type { AppNetwork, BuildImageOptions, ContainerEvent, ContainerRuntime, ContainerState, EngineInfo, FollowLogsOptions, NetworkState, OwnedContainer, ProbeTarget, ReplicaProbe, ReplicaReplacement, ReplicaState, RunContainerOptions, RunningContainer } from './container-runtime.ts';
 import { NodeDocker } from './node-docker.ts';
 import { SwarmProber, type ProberSettings } from './swarm-prober.ts';
 import { SwarmRegistry } from './swarm-registry.ts';
@@ -12,6 +12,7 @@ import { removeService } from './swarm-service-removal.ts';
 import { buildServiceSpec, registryImageRef, serviceNetworkName } from './swarm-service-spec.ts';
 import { createService, createServiceNetwork, firstTaskStarted } from './swarm-service-start.ts';
 import { inspectService, listOwnedServices, listServiceNetworks, localTaskContainer } from './swarm-service-state.ts';
+import { localNodeId, probeTasks, replaceTask } from './swarm-task-liveness.ts';
 import { isRunning, listTasks, taskAddress } from './swarm-tasks.ts';
 
 export interface SwarmSettings {
@@ -39,11 +40,12 @@ export interface SwarmSettings {
  * in docker mode; logs are those of the service's newest task on this node.
  *
  * Berth's statuses for a replicated service (swarm-service-state.ts):
- * `running` while at least one task runs (Swarm: healthy, so in the DNS
- * answer); a first task that started but is not healthy yet is `starting`
- * (the worker keeps probing); restarting (→ `crashed`) while none runs and
- * Swarm is replacing them. Health probes go through this worker's prober
- * (swarm-prober.ts).
+ * `running` while at least one task runs (so in the DNS answer); restarting
+ * (→ `crashed`) while none runs and Swarm is replacing them. Services have no
+ * health check of Swarm's (it would run inside the image, which may hold
+ * nothing to run it with): every probe goes through this worker's prober
+ * (swarm-prober.ts), the deploy gate's (probeApp) and the liveness watch's
+ * (probeReplicas, replaceReplica: a task that stops answering is replaced).
  *
  * Apps cannot reach each other: each service is on an attachable overlay of
  * its own (`<service>-net`, labelled with the instance and the deployment),
@@ -56,6 +58,7 @@ export class SwarmRuntime implements ContainerRuntime {
   private readonly node: NodeDocker;
   private readonly registry: SwarmRegistry;
   private readonly prober: SwarmProber | undefined;
+  private localNode: Promise<string | undefined> | undefined;
 
   constructor(
     private readonly settings: SwarmSettings,
@@ -163,12 +166,12 @@ export class SwarmRuntime implements ContainerRuntime {
   }
 
   /**
-   * Up when at least one running (healthy, so in the service's DNS answer)
-   * task answers: the release can serve. The others join as Swarm finds them healthy.
+   * Up when at least one running (so in the service's DNS answer) task
+   * answers: the release can serve. A task that is not listening yet gets
+   * Caddy's retry on the next one (router-sync's caddy-proxy.ts).
    */
   async probeApp({ name, port, path }: ProbeTarget): Promise<boolean> {
-    const prober = this.prober;
-    if (!prober) throw new BerthError('INTERNAL', 'swarm runtime made without a health prober');
+    const prober = this.requireProber();
     const network = serviceNetworkName(name);
     const addresses = (await listTasks(this.engine, name)).filter(isRunning).flatMap((t) => taskAddress(t, network) ?? []);
     if (addresses.length === 0) return false;
@@ -179,6 +182,31 @@ export class SwarmRuntime implements ContainerRuntime {
   /** The deployment's probes are over: the prober leaves its network. */
   async endProbes(name: string): Promise<void> {
     await this.prober?.detach(serviceNetworkName(name));
+  }
+
+  /** Liveness: every running task asked once through the prober (any HTTP answer counts), which leaves the network after. */
+  async probeReplicas({ name, port, path }: Omit<ProbeTarget, 'ip'>): Promise<ReplicaProbe[]> {
+    const prober = this.requireProber();
+    const network = serviceNetworkName(name);
+    try {
+      return await probeTasks(this.engine, prober, { service: name, network, port, path });
+    } finally {
+      await prober.detach(network);
+    }
+  }
+
+  /** A task on this node: its container killed; on another: the service's tasks replaced (swarm-task-liveness.ts). */
+  async replaceReplica(name: string, id: string): Promise<ReplicaReplacement> {
+    this.localNode ??= localNodeId(this.engine).catch((err: unknown) => {
+      this.localNode = undefined;
+      throw err;
+    });
+    return replaceTask(this.engine, name, id, await this.localNode);
+  }
+
+  private requireProber(): SwarmProber {
+    if (!this.prober) throw new BerthError('INTERNAL', 'swarm runtime made without a health prober');
+    return this.prober;
   }
 
   /** The networks of this installation's deployments (each service's own), whether or not their service is still there. */

@@ -3,10 +3,10 @@ import { BerthError } from '@berth/shared/errors';
 import type { ReplicaState } from './container-runtime.ts';
 import { statusCode, unavailable } from './docker-errors.ts';
 
-/** The fields of a service Berth reads to scale it. */
+/** The fields of a service Berth reads to scale or update it. */
 interface ServiceInfo {
   Version?: { Index?: number };
-  Spec?: { Mode?: { Replicated?: { Replicas?: number } } } & Record<string, unknown>;
+  Spec?: { Mode?: { Replicated?: { Replicas?: number } }; TaskTemplate?: Record<string, unknown> } & Record<string, unknown>;
 }
 
 /** A task as far as counting running copies goes. */
@@ -48,19 +48,42 @@ export async function serviceReplicas(engine: Docker, name: string): Promise<Rep
 }
 
 /**
- * Sets the service's replica count, changing nothing else in its spec. The
- * update names the version it read (Swarm refuses a stale one: another worker
- * or an operator changed the service meanwhile); on that conflict it reads
- * again and retries, and an update that finds the count already right stops.
- * Only the count changes, so Swarm starts or stops tasks; the running ones
- * are not replaced.
+ * Sets the service's replica count, changing nothing else in its spec. Only
+ * the count changes, so Swarm starts or stops tasks; the running ones are not
+ * replaced. A count already right is left alone.
  */
-export async function scaleService(engine: Docker, name: string, replicas: number): Promise<void> {
+export function scaleService(engine: Docker, name: string, replicas: number): Promise<void> {
+  return updateService(engine, name, `scaling service ${name}`, (spec) =>
+    spec.Mode?.Replicated?.Replicas === replicas ? undefined : { ...spec, Mode: { Replicated: { Replicas: replicas } } },
+  );
+}
+
+/**
+ * Makes Swarm replace every task of the service (ForceUpdate, the spec's
+ * counter of forced updates, goes up by one): one at a time, each new task
+ * started before the old one stops (the spec's UpdateConfig).
+ */
+export function forceServiceUpdate(engine: Docker, name: string): Promise<void> {
+  return updateService(engine, name, `replacing the tasks of service ${name}`, (spec) => {
+    const template = (spec.TaskTemplate ?? {}) as { ForceUpdate?: number };
+    return { ...spec, TaskTemplate: { ...template, ForceUpdate: (template.ForceUpdate ?? 0) + 1 } };
+  });
+}
+
+type Spec = NonNullable<ServiceInfo['Spec']>;
+
+/**
+ * Writes `change(spec)` over the service's spec (undefined: nothing to do).
+ * The update names the version it read (Swarm refuses a stale one: another
+ * worker or an operator changed the service meanwhile); on that conflict it
+ * reads again and retries. NOT_FOUND when the service is gone.
+ */
+async function updateService(engine: Docker, name: string, what: string, change: (spec: Spec) => Spec | undefined): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     const service = await inspectService(engine, name);
     if (!service?.Spec) throw new BerthError('NOT_FOUND', `service ${name} does not exist`);
-    if (service.Spec.Mode?.Replicated?.Replicas === replicas) return;
-    const spec = { ...service.Spec, Mode: { Replicated: { Replicas: replicas } } };
+    const spec = change(service.Spec);
+    if (!spec) return;
     try {
       // _query/_body: docker-modem would otherwise send every option in the query string and the body alike.
       await engine.getService(name).update({ _query: { version: service.Version?.Index ?? 0 }, _body: spec });
@@ -68,7 +91,7 @@ export async function scaleService(engine: Docker, name: string, replicas: numbe
     } catch (err) {
       if (statusCode(err) === 404) throw new BerthError('NOT_FOUND', `service ${name} does not exist`);
       if (outOfSequence(err) && attempt < conflictAttempts) continue;
-      throw unavailable(err, `scaling service ${name}`);
+      throw unavailable(err, what);
     }
   }
 }

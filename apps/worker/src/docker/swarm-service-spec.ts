@@ -24,7 +24,7 @@ export interface SwarmServiceSpec {
       CapabilityAdd: string[];
       Privileges: { NoNewPrivileges: boolean };
       Init: boolean;
-      HealthCheck: { Test: string[]; Interval: number; Timeout: number; Retries: number; StartPeriod: number };
+      HealthCheck: { Test: ['NONE'] };
     };
     Resources: { Limits: { MemoryBytes: number; NanoCPUs: number; Pids: number } };
     RestartPolicy: { Condition: 'any'; Delay: number; MaxAttempts: number };
@@ -67,20 +67,11 @@ export function buildServiceSpec(options: SwarmServiceOptions): SwarmServiceSpec
         // A tiny init as PID 1 passes SIGTERM on: an app that sets no handler then exits at once when Swarm
         // stops its task (removal, scale down, update), instead of holding on for the 10 s grace as PID 1.
         Init: true,
-        // The image may have no curl or wget; node is in every Berth image. Any HTTP answer counts as up,
-        // as the worker's own health check does: a task that never answers is replaced.
-        HealthCheck: {
-          Test: [
-            'CMD',
-            'node',
-            '-e',
-            `require('http').get('http://127.0.0.1:${options.port}/',r=>process.exit(0)).on('error',()=>process.exit(1))`,
-          ],
-          Interval: 5 * second,
-          Timeout: 3 * second,
-          Retries: 3,
-          StartPeriod: 30 * second,
-        },
+        // Off, and any HEALTHCHECK of the image with it: a check runs inside the task, and the image may hold
+        // nothing to run one with (no node, no shell: `FROM scratch`). Berth probes the tasks from outside
+        // instead, through the worker's prober: the deploy gate (app-start.ts) and the liveness watch
+        // (replica-liveness.ts), which replaces a task that stops answering.
+        HealthCheck: { Test: ['NONE'] },
       },
       Resources: { Limits: { MemoryBytes: options.memoryBytes, NanoCPUs: options.nanoCpus, Pids: 512 } },
       RestartPolicy: { Condition: 'any', Delay: second, MaxAttempts: 0 },

@@ -3,9 +3,10 @@ import { statusCode, unavailable } from './docker-errors.ts';
 
 /** The fields of a Swarm task Berth reads (the Engine API's Task). */
 export interface TaskInfo {
+  ID?: string;
   DesiredState?: string;
   NodeID?: string;
-  Status?: { State?: string; Timestamp?: string; Err?: string; ContainerStatus?: { ExitCode?: number } };
+  Status?: { State?: string; Timestamp?: string; Err?: string; ContainerStatus?: { ExitCode?: number; ContainerID?: string } };
   NetworksAttachments?: { Network: { Spec: { Name: string } }; Addresses: string[] }[];
 }
 
@@ -16,9 +17,12 @@ interface NodeInfo {
   Spec?: { Availability?: string };
 }
 
-/** Running and healthy: Swarm puts only these in the service's DNS answer. */
+/**
+ * Running: Swarm puts only these in the service's DNS answer. Berth's services have no health check of
+ * Swarm's (swarm-service-spec.ts): whether a running task answers is the worker's probes' to judge.
+ */
 export const isRunning = (t: TaskInfo) => t.Status?.State === 'running';
-/** The container runs but its health check has not passed yet. */
+/** The container runs but its health check has not passed yet (a service made with one: an older Berth's). */
 export const isStarting = (t: TaskInfo) => t.Status?.State === 'starting';
 /** A task whose container ran and ended (or whose node was lost): Swarm replaces it. */
 export const hasExited = (t: TaskInfo) => ['failed', 'complete', 'orphaned'].includes(t.Status?.State ?? '');
@@ -60,8 +64,13 @@ export async function everyNodeRefused(engine: Docker, rejected: TaskInfo[]): Pr
   return nodes.filter((n) => n.Status?.State === 'ready' && n.Spec?.Availability === 'active').every((n) => refused.has(n.ID));
 }
 
+/** The nodes that are up (ready). */
+export async function liveNodeIds(engine: Docker): Promise<Set<string>> {
+  return new Set((await listNodes(engine)).flatMap((n) => (n.Status?.State === 'ready' && n.ID ? [n.ID] : [])));
+}
+
 /** Whether some of these tasks runs on a node that is up (a lost node's tasks stay "running" for long). */
 export async function anyOnLiveNode(engine: Docker, tasks: TaskInfo[]): Promise<boolean> {
-  const live = new Set((await listNodes(engine)).filter((n) => n.Status?.State === 'ready').map((n) => n.ID));
+  const live = await liveNodeIds(engine);
   return tasks.some((t) => !t.NodeID || live.has(t.NodeID));
 }

@@ -54,8 +54,14 @@ describe('buildServiceSpec', () => {
     expect(() => buildServiceSpec({ ...base, port: 70000 })).toThrow(expect.objectContaining({ code: 'VALIDATION_FAILED' }));
   });
 
-  it('keeps a hostile port out of the health-check command', () => {
+  it('refuses a port that is not a whole number (a hostile string never reaches the spec)', () => {
     expect(() => buildServiceSpec({ ...base, port: '1);process.exit(0)//' as unknown as number })).toThrow();
+  });
+
+  it('runs no health check inside the task, not even the image\'s own: any image that serves HTTP runs (no node, no shell needed)', () => {
+    const { ContainerSpec } = buildServiceSpec(base).TaskTemplate;
+    expect(ContainerSpec.HealthCheck).toEqual({ Test: ['NONE'] });
+    expect(JSON.stringify(buildServiceSpec(base))).not.toMatch(/node|\/bin\/sh|curl|wget/);
   });
 });
 
