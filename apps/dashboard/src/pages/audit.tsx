@@ -74,18 +74,18 @@ function FilterForm({ filters, onApply }: { filters: Filters; onApply: (filters:
 }
 
 function AuditRow({ row: r, onActor }: { row: AuditEntry; onActor: (actorId: string) => void }) {
-  const actor = r.actorName ?? r.actorId ?? r.actorKind;
+  const actor = r.actorName ?? r.actorId;
   const target = [r.project && `project ${r.project}`, r.targetKind && `${r.targetKind} ${r.targetId ?? ''}`.trim()].filter(Boolean).join(' · ');
   return (
     <tr>
-      <td><time dateTime={r.at}>{new Date(r.at).toLocaleString()}</time></td>
+      <td class="nowrap"><time dateTime={r.at}>{new Date(r.at).toLocaleString()}</time></td>
       <td>
         {r.actorId ? (
           <button type="button" class="link" title={`Only rows of ${r.actorId}`} onClick={() => onActor(r.actorId!)}>{actor}</button>
         ) : (
           actor
         )}
-        <span class="muted small"> ({r.actorKind})</span>
+        <span class="muted small">{actor ? ` (${r.actorKind})` : r.actorKind}</span>
       </td>
       <td><code>{r.action}</code></td>
       <td>{target || '—'}</td>
