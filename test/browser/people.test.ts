@@ -93,12 +93,20 @@ describe('people in the dashboard', () => {
     expect(await asVera.getByRole('list', { name: 'Environment variables' }).getByText('GREETING').count()).toBe(1);
     await screenshots(asVera, 'people-viewer');
 
+    // A deployment's page: no Cancel for a viewer (no worker runs here: it stays queued until the test cancels it).
+    const queued = await stack.inject({ method: 'POST', url: '/api/projects/alice-shop/deployments', payload: {} });
+    expect(queued.statusCode, queued.body).toBe(202);
+    await asVera.goto(`${stack.apiUrl}/#/deployments/${queued.json().id}`);
+    await expect.poll(() => cannot(asVera).textContent()).toContain('canceling, stopping, promoting, redeploying or scaling it needs the deployer role');
+    expect(await asVera.getByRole('button', { name: 'Cancel' }).count()).toBe(0);
+    expect((await stack.inject({ method: 'POST', url: `/api/deployments/${queued.json().id}/cancel` })).statusCode).toBe(200);
+
     await asVera.goto(`${stack.apiUrl}/#/projects/alice-shop/members`);
     await expect.poll(() => cannot(asVera).textContent()).toContain('seeing and managing members needs the admin role');
     expect(await asVera.getByRole('button', { name: 'Add member' }).count()).toBe(0);
     await asVera.getByRole('link', { name: 'Audit', exact: true }).click();
     await expect.poll(() => cannot(asVera).textContent()).toContain('the audit log is for owners and for project admins');
-  }, 60_000);
+  }, 120_000);
 
   it('lets an admin add a person by email, change their role and remove them', async () => {
     const dana = await makePerson(stack, 'dana');
@@ -124,7 +132,7 @@ describe('people in the dashboard', () => {
     await asAlice.getByRole('button', { name: `Remove ${dana.email}` }).click();
     await expect.poll(() => row.count()).toBe(0);
     expect((await members('alice-shop')).has(dana.id)).toBe(false);
-  }, 60_000);
+  }, 120_000);
 
   it('creates a project-limited token (its secret shown once, and it works), then revokes it', async () => {
     const asAlice = await session(alice);
@@ -157,7 +165,7 @@ describe('people in the dashboard', () => {
     await asAlice.getByRole('button', { name: 'Revoke ci' }).click();
     await expect.poll(() => row.textContent()).toContain('revoked');
     expect((await asToken('/api/projects/alice-shop')).statusCode).toBe(403);
-  }, 60_000);
+  }, 120_000);
 
   it('shows the audit log to an owner: the sign-ins (one refused), filters, and older pages', async () => {
     // Enough refused sign-ins (an email nobody has) for a second page of them.
@@ -184,7 +192,7 @@ describe('people in the dashboard', () => {
     await rows.filter({ hasText: otto.email }).first().getByRole('button', { name: otto.email }).click();
     await expect.poll(async () => (await rows.count()) > 1 && (await rows.filter({ hasNotText: otto.email }).count()) === 1).toBe(true);
     expect(await asOtto.getByLabel('Actor id').inputValue()).toBe(otto.id);
-  }, 90_000);
+  }, 150_000);
 
   it('asks for the second factor after the password, and signs out for good', async () => {
     const key = await enableTotp(stack, bob);
@@ -206,7 +214,7 @@ describe('people in the dashboard', () => {
     await page.reload();
     await page.getByLabel('Email').waitFor();
     expect(await page.getByRole('heading', { name: 'Deployments' }).count()).toBe(0);
-  }, 60_000);
+  }, 120_000);
 
   it('sets a password through an invitation link, then signs in with it', async () => {
     const email = `nina-${Math.random().toString(36).slice(2, 7)}@example.com`;
@@ -225,7 +233,7 @@ describe('people in the dashboard', () => {
     await page.getByLabel('Password').fill(password);
     await page.getByRole('button', { name: 'Sign in' }).click();
     expect(await listedProjects(page)).toEqual([]);
-  }, 60_000);
+  }, 120_000);
 });
 
 async function freshContext(): Promise<BrowserContext> {
