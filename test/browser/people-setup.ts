@@ -61,6 +61,21 @@ export async function signedInAs(browser: Browser, stack: Stack, person: Person)
   return { context, page };
 }
 
+/** Signs the context's person out behind its back (as another tab or an expiry would): its cookie stops working. */
+export async function endSessionOf(stack: Stack, context: BrowserContext): Promise<void> {
+  const cookie = (await context.cookies()).find((c) => c.name === 'berth_session')!;
+  const headers = { cookie: `berth_session=${cookie.value}` };
+  const me = await stack.api.inject({ method: 'GET', url: '/api/auth/me', headers });
+  const out = await stack.api.inject({ method: 'POST', url: '/api/auth/logout', headers: { ...headers, 'x-berth-csrf': me.json().csrfToken as string } });
+  expect(out.statusCode, out.body).toBe(204);
+}
+
+/** A project's members (user id → role), read with the admin token. */
+export async function memberRoles(stack: Stack, project: string): Promise<Map<string, string>> {
+  const res = await stack.inject({ method: 'GET', url: `/api/projects/${project}/members` });
+  return new Map(res.json().items.map((m: { userId: string; role: string }) => [m.userId, m.role]));
+}
+
 /** The project names the Projects page lists. */
 export async function listedProjects(page: Page): Promise<string[]> {
   await page.getByRole('link', { name: 'Projects', exact: true }).click();

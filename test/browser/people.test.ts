@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { totpCode, totpStepSeconds } from '@berth/shared/accounts/totp';
 import { launchBrowser, screenshots, widths } from '@berth/testing/browser';
 import { startStack, type Stack } from '@berth/testing/stack';
-import { enableTotp, listedProjects, makePerson, makeProject, password, signedInAs, type Person } from './people-setup.ts';
+import { enableTotp, endSessionOf, listedProjects, makePerson, makeProject, memberRoles, password, signedInAs, type Person } from './people-setup.ts';
 
 // People in the dashboard: two admins, each signed in with email and password in a browser context of
 // their own, see only their own project; a viewer gets "you cannot do this here" instead of buttons
@@ -128,10 +128,10 @@ describe('people in the dashboard', () => {
     await screenshots(asAlice, 'people-members');
 
     await row.getByLabel(`Role of ${dana.email}`).selectOption('viewer');
-    await expect.poll(async () => (await members('alice-shop')).get(dana.id)).toBe('viewer');
+    await expect.poll(async () => (await memberRoles(stack, 'alice-shop')).get(dana.id)).toBe('viewer');
     await asAlice.getByRole('button', { name: `Remove ${dana.email}` }).click();
     await expect.poll(() => row.count()).toBe(0);
-    expect((await members('alice-shop')).has(dana.id)).toBe(false);
+    expect((await memberRoles(stack, 'alice-shop')).has(dana.id)).toBe(false);
   }, 120_000);
 
   it('creates a project-limited token (its secret shown once, and it works), then revokes it', async () => {
@@ -216,7 +216,7 @@ describe('people in the dashboard', () => {
     expect(await page.getByRole('heading', { name: 'Deployments' }).count()).toBe(0);
   }, 120_000);
 
-  it('sets a password through an invitation link, then signs in with it', async () => {
+  it('sets a password through an invitation link, then signs in with it; a session ended elsewhere sends the tab back to sign in', async () => {
     const email = `nina-${Math.random().toString(36).slice(2, 7)}@example.com`;
     const invited = await stack.inject({ method: 'POST', url: '/api/users', payload: { email } });
     const { link } = invited.json();
@@ -233,6 +233,11 @@ describe('people in the dashboard', () => {
     await page.getByLabel('Password').fill(password);
     await page.getByRole('button', { name: 'Sign in' }).click();
     expect(await listedProjects(page)).toEqual([]);
+
+    await endSessionOf(stack, page.context());
+    await page.getByRole('link', { name: 'Tokens' }).click();
+    await expect.poll(() => page.getByRole('status').textContent()).toBe('Your session has ended: sign in again.');
+    expect(await page.getByLabel('Email').isVisible()).toBe(true);
   }, 120_000);
 });
 
@@ -240,10 +245,4 @@ async function freshContext(): Promise<BrowserContext> {
   const context = await browser.newContext({ viewport: widths.desktop });
   contexts.push(context);
   return context;
-}
-
-/** A project's members (user id → role), read with the admin token. */
-async function members(project: string): Promise<Map<string, string>> {
-  const res = await stack.inject({ method: 'GET', url: `/api/projects/${project}/members` });
-  return new Map(res.json().items.map((m: { userId: string; role: string }) => [m.userId, m.role]));
 }
