@@ -1,4 +1,5 @@
 import type { FromSchema } from 'json-schema-to-ts';
+import { projectActions } from '@berth/shared/accounts/policy';
 import type { DeploymentRow, ProjectRow } from '@berth/shared/db';
 import type { ProjectDisk } from '@berth/shared/project-store';
 import { redactUrl } from '@berth/shared/redact';
@@ -6,6 +7,18 @@ import { sealedPlace, type SealedKind, type SecretBox } from '@berth/shared/secr
 import { baseUrl, deploymentView, deploymentViewSchema, hostUrl, type Urls } from './deployment-view.ts';
 
 const nullableString = { type: ['string', 'null'] } as const;
+
+/** What the caller may do in the project (access/decide.ts `callerAccess`). */
+const accessSchema = {
+  type: 'object',
+  description: 'what the caller may do here (in the answers about one project, not in lists): clients offer only these actions',
+  properties: {
+    role: { type: ['string', 'null'], enum: ['admin', 'deployer', 'viewer', null], description: "the caller's role in the project (owners and instance tokens act as admin); null for a deploy key" },
+    actions: { type: 'array', items: { type: 'string', enum: projectActions }, description: 'the project actions the caller may take (its token scope counted)' },
+  },
+  required: ['role', 'actions'],
+  additionalProperties: false,
+} as const;
 
 /** The response schema of a project (Fastify serializes with it; `projectView` is typed from it). */
 export const projectViewSchema = {
@@ -29,6 +42,7 @@ export const projectViewSchema = {
     releases: { type: 'array', items: deploymentViewSchema, description: 'kept releases, newest first (rollback targets)' },
     hookUrl: { type: 'string', description: 'where a git host sends push events (signed with the hook secret)' },
     hookSecret: { type: 'string', description: 'only in the answers that create or rotate it' },
+    access: accessSchema,
     disk: {
       type: 'object',
       properties: { imageBytes: { type: 'integer' }, archiveBytes: { type: 'integer' } },

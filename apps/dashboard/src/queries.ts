@@ -4,7 +4,8 @@
  */
 import { QueryClient, useQuery } from '@tanstack/preact-query';
 import type { ApiClient } from '@berth/client/api-client';
-import type { ListQuery } from '@berth/client/types';
+import type { AuditQuery, ListQuery } from '@berth/client/types';
+import { listAudit, listMembers, listTokens } from './people-api.ts';
 
 export const keys = {
   deployments: (query: ListQuery) => ['deployments', query] as const,
@@ -13,6 +14,9 @@ export const keys = {
   project: (name: string) => ['project', name] as const,
   env: (name: string) => ['env', name] as const,
   domains: (name: string) => ['domains', name] as const,
+  members: (name: string) => ['members', name] as const,
+  tokens: () => ['tokens'] as const,
+  audit: (query: AuditQuery) => ['audit', query] as const,
 };
 
 export function newQueryClient(): QueryClient {
@@ -31,8 +35,17 @@ export const useDeployment = (client: ApiClient, id: string) => useQuery({ query
 
 export const useProjects = (client: ApiClient) => useQuery({ queryKey: keys.projects(), queryFn: () => client.listProjects() });
 
-export const useProject = (client: ApiClient, name: string) => useQuery({ queryKey: keys.project(name), queryFn: () => client.getProject(name) });
+export const useProject = (client: ApiClient, name: string, enabled = true) =>
+  useQuery({ queryKey: keys.project(name), queryFn: () => client.getProject(name), enabled });
 
 export const useEnvKeys = (client: ApiClient, name: string) => useQuery({ queryKey: keys.env(name), queryFn: () => client.getEnvKeys(name) });
 
 export const useDomains = (client: ApiClient, name: string) => useQuery({ queryKey: keys.domains(name), queryFn: () => client.listDomains(name) });
+
+export const useMembers = (client: ApiClient, name: string, enabled: boolean) =>
+  useQuery({ queryKey: keys.members(name), queryFn: () => listMembers(client, name), enabled });
+
+export const useTokens = (client: ApiClient) => useQuery({ queryKey: keys.tokens(), queryFn: () => listTokens(client) });
+
+export const useAudit = (client: ApiClient, query: AuditQuery) =>
+  useQuery({ queryKey: keys.audit(query), queryFn: () => listAudit(client, query), placeholderData: (previous) => previous });

@@ -31,6 +31,22 @@ export type CreateProjectRequest = operations['createProject']['requestBody']['c
 export type DeployProjectRequest = operations['deployProject']['requestBody']['content']['application/json'];
 /** The body of POST /api/deployments from a git repository. */
 export type GitDeploymentRequest = operations['createDeployment']['requestBody']['content']['application/json'];
+/** What the caller may do in one project (GET /api/projects/:name): its role there and the project actions allowed. */
+export type ProjectAccess = NonNullable<Project['access']>;
+
+/** People: signing in, who the caller is, project members, personal tokens, the audit log. */
+export type SignInRequest = operations['signIn']['requestBody']['content']['application/json'];
+export type SignedIn = Json<'signIn', 200>;
+export type WhoAmI = Json<'whoAmI', 200>;
+export type UserView = SignedIn['user'];
+export type Member = Json<'addMember', 201>;
+export type MemberRole = Member['role'];
+export type TokenInfo = Json<'revokeToken', 200>;
+export type CreatedToken = Json<'createToken', 201>;
+export type CreateTokenRequest = operations['createToken']['requestBody']['content']['application/json'];
+export type AuditPage = Json<'listAudit', 200>;
+export type AuditEntry = AuditPage['items'][number];
+export type AuditQuery = NonNullable<operations['listAudit']['parameters']['query']>;
 
 /** Every status, in lifecycle order (the domain's list, checked both ways against the document's union). */
 export { deploymentStatuses };

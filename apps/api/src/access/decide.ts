@@ -1,5 +1,6 @@
 import type { FastifyRequest } from 'fastify';
-import { may, policy, type Action, type Decision, type Principal } from '@berth/shared/accounts/policy';
+import { effectiveRole, may, policy, projectActions, type Action, type Decision, type Principal } from '@berth/shared/accounts/policy';
+import type { ProjectRole } from '@berth/shared/accounts/tables';
 import { BerthError } from '@berth/shared/errors';
 
 /** The answer to a project (or deployment) the caller may not see: exactly the answer to one that does not exist. */
@@ -65,6 +66,17 @@ export function assertMay(request: FastifyRequest, action: Action, project?: str
 /** May the caller do `action` on `project`? (for views that show more to some callers: secrets) */
 export function callerMay(request: FastifyRequest, action: Action, project?: string): boolean {
   return may(request.caller.principal, action, project) === 'allow';
+}
+
+/**
+ * What the caller may do in `project`, for a client to offer only that (the
+ * dashboard shows "you cannot do this here" instead of a button that would be
+ * refused): its role there (owners and instance tokens act as admin; null for
+ * a deploy key) and every project action the policy allows it, token scope included.
+ */
+export function callerAccess(request: FastifyRequest, project: string): { role: ProjectRole | null; actions: Action[] } {
+  const { principal } = request.caller;
+  return { role: effectiveRole(principal, project) ?? null, actions: projectActions.filter((a) => may(principal, a, project) === 'allow') };
 }
 
 /**

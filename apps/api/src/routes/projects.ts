@@ -1,6 +1,8 @@
 import { visibleProjects, type Action } from '@berth/shared/accounts/policy';
 import type { MemberStore } from '@berth/shared/accounts/member-store';
+import type { FastifyRequest } from 'fastify';
 import { makeCreatorAdmin } from '../access/creator.ts';
+import { callerAccess } from '../access/decide.ts';
 import { showsSecrets } from '../secret-view.ts';
 import type { DeploymentLifecycle } from '@berth/shared/deployment-lifecycle';
 import type { DeploymentStore } from '@berth/shared/deployment-store';
@@ -52,18 +54,19 @@ export const projectRoutes: ApiPlugin<ProjectRoutesOptions> = async (app, opts) 
   projectReleaseRoutes(app, opts);
 };
 
-type Detail = (row: ProjectRow) => Promise<ReturnType<typeof projectView>>;
+type Detail = (row: ProjectRow, request: FastifyRequest) => Promise<ReturnType<typeof projectView>>;
 const one = { params: nameParams, response: { 200: projectViewSchema, ...errorResponses } } as const;
 
-/** A project as GET /api/projects/:name shows it: with its current release, releases and disk use. */
+/** A project as GET /api/projects/:name shows it: with its current release, releases, disk use and what the caller may do. */
 function projectDetail({ projects, store, secrets, config }: ProjectRoutesOptions): Detail {
-  return async (row) => {
+  return async (row, request) => {
     const current = row.current_deployment_id ? await store.get(row.current_deployment_id) : undefined;
-    return projectView(row, config, envKeysOf(secrets, row), {
+    const view = projectView(row, config, envKeysOf(secrets, row), {
       current,
       releases: await projects.releases(row.name),
       disk: await projects.disk(row.name),
     });
+    return { ...view, access: callerAccess(request, row.name) };
   };
 }
 
@@ -93,7 +96,7 @@ function createRoute(app: ApiInstance, { projects, secrets, members, config }: P
       request.log.info({ project: row.name }, 'project created');
       // Shown once, to a creator who may read the project's secrets (an admin-scope token, or a person, now its admin).
       const shown = showsSecrets(request, row.name) ? { hookSecret } : {};
-      return reply.status(201).header('location', `/api/projects/${row.name}`).send({ ...(await detail(row)), ...shown });
+      return reply.status(201).header('location', `/api/projects/${row.name}`).send({ ...(await detail(row, request)), ...shown });
     },
   );
 }
@@ -114,7 +117,7 @@ function readRoutes(app: ApiInstance, { projects, store, secrets, config }: Proj
     },
   );
 
-  app.get('/api/projects/:name', { config: onProject('project.read'), schema: one }, async (request) => detail(await projects.mustGet(request.params.name)));
+  app.get('/api/projects/:name', { config: onProject('project.read'), schema: one }, async (request) => detail(await projects.mustGet(request.params.name), request));
 }
 
 function changeRoutes(app: ApiInstance, { projects, secrets, replicas, config }: ProjectRoutesOptions, detail: Detail): void {
@@ -139,7 +142,7 @@ function changeRoutes(app: ApiInstance, { projects, secrets, replicas, config }:
       const settings = await checkSettings(body, config);
       // The project's current release follows at once (what its URL serves); new releases take the count too.
       if (count !== undefined) await replicas.scaleProject(request.params.name, count);
-      return detail(await projects.update(request.params.name, settings));
+      return detail(await projects.update(request.params.name, settings), request);
     },
   );
 }

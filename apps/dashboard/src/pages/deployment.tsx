@@ -7,7 +7,8 @@ import { LogView } from '../log-view.tsx';
 import { ReplicasControl } from '../replicas-control.tsx';
 import { BusyNote, ErrorBox, StatusBadge } from '../status-badge.tsx';
 import { applyStatus, busyRetry } from '../live.ts';
-import { keys, useDeployment } from '../queries.ts';
+import { keys, useDeployment, useProject } from '../queries.ts';
+import { allows, NotAllowed } from '../not-allowed.tsx';
 
 interface Step {
   status: DeploymentStatus;
@@ -84,6 +85,9 @@ function useDeploymentStream(client: ApiClient, id: string) {
 export function DeploymentPage({ client, id }: { client: ApiClient; id: string }) {
   const queries = useQueryClient();
   const { data: deployment, error: loadError } = useDeployment(client, id);
+  // What the caller may do here is its role in the deployment's project (the API's answer).
+  const access = useProject(client, deployment?.project ?? '', deployment !== undefined).data?.access;
+  const may = (action: Parameters<typeof allows>[1]) => allows(access, action);
   const stream = useDeploymentStream(client, id);
   const { steps, connected, busy, lines, version } = stream;
   const [actionError, setError] = useState<unknown>();
@@ -101,21 +105,22 @@ export function DeploymentPage({ client, id }: { client: ApiClient; id: string }
       </div>
       <ErrorBox error={error} />
       {deployment && <Summary d={deployment} />}
+      {access && !may('deployment.stop') && <NotAllowed access={access} doing="canceling, stopping, promoting, redeploying or scaling it" needs="deployer" />}
       {deployment && (
         <div class="actions">
-          {['queued', 'fetching', 'building', 'starting'].includes(deployment.status) && (
+          {may('deployment.cancel') && ['queued', 'fetching', 'building', 'starting'].includes(deployment.status) && (
             <button type="button" class="danger" onClick={act(() => client.cancelDeployment(id))}>Cancel</button>
           )}
-          {deployment.status === 'running' && <button type="button" class="danger" onClick={act(() => client.stopDeployment(id))}>Stop</button>}
-          {deployment.status === 'running' && !deployment.current && <button type="button" onClick={act(() => client.promote(id))}>Promote</button>}
-          {!['queued', 'fetching', 'building'].includes(deployment.status) && (
+          {may('deployment.stop') && deployment.status === 'running' && <button type="button" class="danger" onClick={act(() => client.stopDeployment(id))}>Stop</button>}
+          {may('deployment.promote') && deployment.status === 'running' && !deployment.current && <button type="button" onClick={act(() => client.promote(id))}>Promote</button>}
+          {may('deployment.redeploy') && !['queued', 'fetching', 'building'].includes(deployment.status) && (
             <button type="button" onClick={() => client.redeploy(id).then((d) => (location.hash = `#/deployments/${d.id}`), setError)}>
               Redeploy
             </button>
           )}
         </div>
       )}
-      {deployment && (deployment.status === 'running' || deployment.status === 'crashed') && (
+      {deployment && may('deployment.scale') && (deployment.status === 'running' || deployment.status === 'crashed') && (
         <ReplicasControl
           value={deployment.replicas}
           what={id}

@@ -1,13 +1,15 @@
 import { useState } from 'preact/hooks';
 import { useQueryClient } from '@tanstack/preact-query';
 import type { ApiClient } from '@berth/client/api-client';
-import type { EnvKeys, Project } from '@berth/client/types';
+import type { EnvKeys, Project, ProjectAccess } from '@berth/client/types';
+import { allows, NotAllowed } from '../not-allowed.tsx';
 import { ReplicasControl } from '../replicas-control.tsx';
 import { keys, useDomains, useEnvKeys } from '../queries.ts';
 import { ErrorBox } from '../status-badge.tsx';
 
 /** Runtime env: names listed, values set or unset, never shown back. Takes effect on the next release. */
-export function EnvPanel({ client, name }: { client: ApiClient; name: string }) {
+export function EnvPanel({ client, name, access }: { client: ApiClient; name: string; access: ProjectAccess | undefined }) {
+  const mayChange = allows(access, 'project.env.update');
   const queries = useQueryClient();
   const { data, error: loadError } = useEnvKeys(client, name);
   const [actionError, setError] = useState<unknown>();
@@ -35,22 +37,27 @@ export function EnvPanel({ client, name }: { client: ApiClient; name: string }) 
         {names?.map((k) => (
           <li key={k} class="row">
             <code>{k}</code>
-            <button type="button" class="quiet" aria-label={`Unset ${k}`} onClick={() => done(client.patchEnv(name, { [k]: null }))}>Unset</button>
+            {mayChange && <button type="button" class="quiet" aria-label={`Unset ${k}`} onClick={() => done(client.patchEnv(name, { [k]: null }))}>Unset</button>}
           </li>
         ))}
       </ul>
       {names?.length === 0 && <p class="muted">No variables.</p>}
-      <form class="inline" onSubmit={submit}>
-        <label>Variable name <input value={key} onInput={(e) => setKey(e.currentTarget.value)} required pattern="[A-Za-z_][A-Za-z0-9_]*" size={16} /></label>
-        <label>Value <input type="password" autoComplete="off" value={value} onInput={(e) => setValue(e.currentTarget.value)} size={16} /></label>
-        <button type="submit">Set variable</button>
-      </form>
+      {mayChange ? (
+        <form class="inline" onSubmit={submit}>
+          <label>Variable name <input value={key} onInput={(e) => setKey(e.currentTarget.value)} required pattern="[A-Za-z_][A-Za-z0-9_]*" size={16} /></label>
+          <label>Value <input type="password" autoComplete="off" value={value} onInput={(e) => setValue(e.currentTarget.value)} size={16} /></label>
+          <button type="submit">Set variable</button>
+        </form>
+      ) : (
+        <NotAllowed access={access} doing="changing the environment" needs="admin" />
+      )}
     </>
   );
 }
 
 /** Custom hostnames that also serve the project's current release. */
-export function DomainsPanel({ client, name }: { client: ApiClient; name: string }) {
+export function DomainsPanel({ client, name, access }: { client: ApiClient; name: string; access: ProjectAccess | undefined }) {
+  const mayChange = allows(access, 'project.domains.update');
   const queries = useQueryClient();
   const { data, error: loadError } = useDomains(client, name);
   const [actionError, setError] = useState<unknown>();
@@ -71,15 +78,19 @@ export function DomainsPanel({ client, name }: { client: ApiClient; name: string
         {items?.map((d) => (
           <li key={d.hostname} class="row">
             <a href={d.url} target="_blank" rel="noopener noreferrer">{d.hostname}</a>
-            <button type="button" class="quiet" aria-label={`Remove ${d.hostname}`} onClick={() => client.removeDomain(name, d.hostname).then(load, setError)}>Remove</button>
+            {mayChange && <button type="button" class="quiet" aria-label={`Remove ${d.hostname}`} onClick={() => client.removeDomain(name, d.hostname).then(load, setError)}>Remove</button>}
           </li>
         ))}
       </ul>
       {items?.length === 0 && <p class="muted">No custom domains.</p>}
-      <form class="inline" onSubmit={submit}>
-        <label>Hostname <input value={hostname} onInput={(e) => setHostname(e.currentTarget.value)} required placeholder="shop.example.com" size={22} /></label>
-        <button type="submit">Add domain</button>
-      </form>
+      {mayChange ? (
+        <form class="inline" onSubmit={submit}>
+          <label>Hostname <input value={hostname} onInput={(e) => setHostname(e.currentTarget.value)} required placeholder="shop.example.com" size={22} /></label>
+          <button type="submit">Add domain</button>
+        </form>
+      ) : (
+        <NotAllowed access={access} doing="changing the domains" needs="admin" />
+      )}
     </>
   );
 }
@@ -93,7 +104,14 @@ export function ReplicasPanel({ client, project }: { client: ApiClient; project:
     <>
       <h2>Replicas</h2>
       <p class="muted small">Copies of each release (Swarm mode). A change scales the release serving the URL now, and new releases.</p>
-      <ReplicasControl value={project.replicas} what={project.name} onScale={scale} />
+      {allows(project.access, 'project.settings.update') ? (
+        <ReplicasControl value={project.replicas} what={project.name} onScale={scale} />
+      ) : (
+        <>
+          <p>{project.replicas === 1 ? 'One copy' : `${project.replicas} copies`}.</p>
+          <NotAllowed access={project.access} doing="scaling the project" needs="admin" />
+        </>
+      )}
     </>
   );
 }

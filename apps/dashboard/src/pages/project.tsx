@@ -1,7 +1,8 @@
 import { useState } from 'preact/hooks';
 import { useQueryClient } from '@tanstack/preact-query';
 import type { ApiClient } from '@berth/client/api-client';
-import type { Deployment } from '@berth/client/types';
+import type { Deployment, ProjectAccess } from '@berth/client/types';
+import { allows, NotAllowed } from '../not-allowed.tsx';
 import { keys, useProject } from '../queries.ts';
 import { ErrorBox, StatusBadge } from '../status-badge.tsx';
 import { DomainsPanel, EnvPanel, ReplicasPanel } from './project-settings.tsx';
@@ -9,6 +10,7 @@ import { DomainsPanel, EnvPanel, ReplicasPanel } from './project-settings.tsx';
 /** One project: its releases (which one serves the URL, promote / roll back), deploy, env names, domains. */
 export function ProjectPage({ client, name }: { client: ApiClient; name: string }) {
   const { data: project, error: loadError } = useProject(client, name);
+  const access = project?.access;
   const queries = useQueryClient();
   const [actionError, setError] = useState<unknown>();
   const error = actionError ?? loadError;
@@ -20,12 +22,13 @@ export function ProjectPage({ client, name }: { client: ApiClient; name: string 
       <p><a href="#/projects">← Projects</a></p>
       <div class="heading">
         <h1>{name}</h1>
-        {project?.gitUrl && (
+        {project?.gitUrl && allows(access, 'deployment.create') && (
           <button type="button" onClick={() => client.deployProject(name).then((d) => (location.hash = `#/deployments/${d.id}`), setError)}>
             Deploy
           </button>
         )}
       </div>
+      {project?.gitUrl && !allows(access, 'deployment.create') && <NotAllowed access={access} doing="deploying" needs="deployer" />}
       <ErrorBox error={error} />
       {project && (
         <>
@@ -36,14 +39,18 @@ export function ProjectPage({ client, name }: { client: ApiClient; name: string 
             <dd>{project.gitUrl ? `${project.gitUrl}${project.ref ? `@${project.ref}` : ''}` : 'archive uploads'}</dd>
           </dl>
           <h2>Releases</h2>
+          {(project.releases ?? []).length > 0 && !allows(access, 'deployment.promote') && (
+            <NotAllowed access={access} doing="promoting and rolling back releases" needs="deployer" />
+          )}
           <Releases
             releases={project.releases ?? []}
-            onPromote={(id) => act(() => client.promote(id))()}
-            onRollback={(id) => act(() => client.rollback(name, id))()}
+            onPromote={allows(access, 'deployment.promote') ? (id) => act(() => client.promote(id))() : undefined}
+            onRollback={allows(access, 'deployment.rollback') ? (id) => act(() => client.rollback(name, id))() : undefined}
           />
           <ReplicasPanel client={client} project={project} />
-          <EnvPanel client={client} name={name} />
-          <DomainsPanel client={client} name={name} />
+          <EnvPanel client={client} name={name} access={access} />
+          <DomainsPanel client={client} name={name} access={access} />
+          <PeopleLinks name={name} access={access} />
         </>
       )}
     </section>
@@ -52,7 +59,8 @@ export function ProjectPage({ client, name }: { client: ApiClient; name: string 
 
 const rollbackable = new Set(['running', 'stopped', 'crashed']);
 
-function Releases({ releases, onPromote, onRollback }: { releases: Deployment[]; onPromote: (id: string) => void; onRollback: (id: string) => void }) {
+/** The release list; Promote and Rollback only when the caller may (their handlers are given). */
+function Releases({ releases, onPromote, onRollback }: { releases: Deployment[]; onPromote?: (id: string) => void; onRollback?: (id: string) => void }) {
   if (releases.length === 0) return <p class="muted">No releases yet.</p>;
   return (
     <ul class="cards" aria-label="Releases">
@@ -73,10 +81,10 @@ function Releases({ releases, onPromote, onRollback }: { releases: Deployment[];
               {d.replicas > 1 && ` · ${d.replicas} replicas`}
             </span>
             <span class="actions">
-              {d.status === 'running' && !d.current && (
+              {onPromote && d.status === 'running' && !d.current && (
                 <button type="button" aria-label={`Promote ${d.id}`} onClick={() => onPromote(d.id)}>Promote</button>
               )}
-              {!d.current && rollbackable.has(d.status) && (
+              {onRollback && !d.current && rollbackable.has(d.status) && (
                 <button type="button" aria-label={`Roll back to ${d.id}`} onClick={() => onRollback(d.id)}>Rollback to this</button>
               )}
             </span>
@@ -84,5 +92,23 @@ function Releases({ releases, onPromote, onRollback }: { releases: Deployment[];
         </li>
       ))}
     </ul>
+  );
+}
+
+/** Who may do what here (admins), and what was done (the project's audit rows). */
+function PeopleLinks({ name, access }: { name: string; access: ProjectAccess | undefined }) {
+  const path = encodeURIComponent(name);
+  return (
+    <>
+      <h2>People</h2>
+      {allows(access, 'project.members.read') ? (
+        <p class="actions">
+          <a href={`#/projects/${path}/members`}>Members</a>
+          {allows(access, 'project.audit.read') && <a href={`#/audit?project=${path}`}>Audit log</a>}
+        </p>
+      ) : (
+        <NotAllowed access={access} doing="seeing and managing members" needs="admin" />
+      )}
+    </>
   );
 }

@@ -2112,6 +2112,16 @@ export interface operations {
                             hookUrl: string;
                             /** @description only in the answers that create or rotate it */
                             hookSecret?: string;
+                            /** @description what the caller may do here (in the answers about one project, not in lists): clients offer only these actions */
+                            access?: {
+                                /**
+                                 * @description the caller's role in the project (owners and instance tokens act as admin); null for a deploy key
+                                 * @enum {string|null}
+                                 */
+                                role: "admin" | "deployer" | "viewer" | null;
+                                /** @description the project actions the caller may take (its token scope counted) */
+                                actions: ("project.read" | "project.logs.read" | "project.secrets.read" | "deployment.create" | "deployment.promote" | "deployment.rollback" | "deployment.redeploy" | "deployment.cancel" | "deployment.stop" | "deployment.scale" | "project.settings.update" | "project.env.update" | "project.hook-secret.rotate" | "project.domains.update" | "project.webhooks.update" | "project.members.read" | "project.members.update" | "project.deploy-keys.manage" | "project.audit.read" | "project.delete")[];
+                            };
                             disk?: {
                                 imageBytes: number;
                                 archiveBytes: number;
@@ -2313,6 +2323,16 @@ export interface operations {
                         hookUrl: string;
                         /** @description only in the answers that create or rotate it */
                         hookSecret?: string;
+                        /** @description what the caller may do here (in the answers about one project, not in lists): clients offer only these actions */
+                        access?: {
+                            /**
+                             * @description the caller's role in the project (owners and instance tokens act as admin); null for a deploy key
+                             * @enum {string|null}
+                             */
+                            role: "admin" | "deployer" | "viewer" | null;
+                            /** @description the project actions the caller may take (its token scope counted) */
+                            actions: ("project.read" | "project.logs.read" | "project.secrets.read" | "deployment.create" | "deployment.promote" | "deployment.rollback" | "deployment.redeploy" | "deployment.cancel" | "deployment.stop" | "deployment.scale" | "project.settings.update" | "project.env.update" | "project.hook-secret.rotate" | "project.domains.update" | "project.webhooks.update" | "project.members.read" | "project.members.update" | "project.deploy-keys.manage" | "project.audit.read" | "project.delete")[];
+                        };
                         disk?: {
                             imageBytes: number;
                             archiveBytes: number;
@@ -2497,6 +2517,16 @@ export interface operations {
                         hookUrl: string;
                         /** @description only in the answers that create or rotate it */
                         hookSecret?: string;
+                        /** @description what the caller may do here (in the answers about one project, not in lists): clients offer only these actions */
+                        access?: {
+                            /**
+                             * @description the caller's role in the project (owners and instance tokens act as admin); null for a deploy key
+                             * @enum {string|null}
+                             */
+                            role: "admin" | "deployer" | "viewer" | null;
+                            /** @description the project actions the caller may take (its token scope counted) */
+                            actions: ("project.read" | "project.logs.read" | "project.secrets.read" | "deployment.create" | "deployment.promote" | "deployment.rollback" | "deployment.redeploy" | "deployment.cancel" | "deployment.stop" | "deployment.scale" | "project.settings.update" | "project.env.update" | "project.hook-secret.rotate" | "project.domains.update" | "project.webhooks.update" | "project.members.read" | "project.members.update" | "project.deploy-keys.manage" | "project.audit.read" | "project.delete")[];
+                        };
                         disk?: {
                             imageBytes: number;
                             archiveBytes: number;
@@ -2749,6 +2779,16 @@ export interface operations {
                         hookUrl: string;
                         /** @description only in the answers that create or rotate it */
                         hookSecret?: string;
+                        /** @description what the caller may do here (in the answers about one project, not in lists): clients offer only these actions */
+                        access?: {
+                            /**
+                             * @description the caller's role in the project (owners and instance tokens act as admin); null for a deploy key
+                             * @enum {string|null}
+                             */
+                            role: "admin" | "deployer" | "viewer" | null;
+                            /** @description the project actions the caller may take (its token scope counted) */
+                            actions: ("project.read" | "project.logs.read" | "project.secrets.read" | "deployment.create" | "deployment.promote" | "deployment.rollback" | "deployment.redeploy" | "deployment.cancel" | "deployment.stop" | "deployment.scale" | "project.settings.update" | "project.env.update" | "project.hook-secret.rotate" | "project.domains.update" | "project.webhooks.update" | "project.members.read" | "project.members.update" | "project.deploy-keys.manage" | "project.audit.read" | "project.delete")[];
+                        };
                         disk?: {
                             imageBytes: number;
                             archiveBytes: number;

@@ -97,6 +97,8 @@ export const policy = {
 
 export type Action = keyof typeof policy;
 export const actions = Object.keys(policy) as Action[];
+/** The actions decided on a project (what a project's page may offer). */
+export const projectActions = actions.filter((a) => policy[a].on === 'project');
 
 /**
  * allow; unauthenticated (401: nobody is signed in); hidden (404: the caller
@@ -111,8 +113,8 @@ function roleAllows(held: ProjectRole | undefined, needed: ProjectRole): boolean
   return held !== undefined && roleRank[held] >= roleRank[needed];
 }
 
-/** The project role the caller acts with in `project` ('admin' for owners), or undefined when it may not see it. */
-function effectiveRole(principal: Principal, project: string): ProjectRole | undefined {
+/** The project role the caller acts with in `project` ('admin' for owners), or undefined when it may not see it (or is a deploy key). */
+export function effectiveRole(principal: Principal, project: string): ProjectRole | undefined {
   switch (principal.kind) {
     case 'anonymous':
     case 'deploy-key':
