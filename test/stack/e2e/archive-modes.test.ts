@@ -39,7 +39,7 @@ function files(format: string) {
 
 async function deployAndAsk(archive: Buffer, filename: string) {
   const d = await createDeployment(stack, { archive, filename, fields: { name: filename.replace(/\W/g, '-') } });
-  const final = await settled(stack, d.id, 150_000);
+  const final = await settled(stack, d.id, 300_000);
   const lines = (await logLines(stack, d.id)).map((l) => l.line);
   expect(final, lines.join('\n')).toMatchObject({ status: 'running' });
   const ask = () => request(`${stack.caddyUrl}/`, { host: `${d.id}.localhost` });
@@ -47,7 +47,7 @@ async function deployAndAsk(archive: Buffer, filename: string) {
   return JSON.parse((await ask()).body) as Record<string, string>;
 }
 
-describe('archives keep executable bits', { timeout: 180_000 }, () => {
+describe('archives keep executable bits', { timeout: 360_000 }, () => {
   it('a zip whose CMD is ./start.sh goes live through Caddy', async () => {
     const zip = await zipEntries(files('zip').map((f) => ({ ...f, ...(f.mode ? { mode: 0o100000 | f.mode } : {}) })));
     expect(await deployAndAsk(zip, 'modes.zip')).toEqual({ by: 'start.sh from a zip', start: '755', server: '644', tool: '755' });
