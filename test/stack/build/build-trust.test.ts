@@ -3,12 +3,12 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { zipEntries, zipTestApp } from '@berth/testing/archives';
 import { createDeployment, logLines, settled } from '@berth/testing/deployments';
 import { request } from '@berth/testing/http';
 import { waitFor } from '@berth/testing/ports';
-import { docker, instanceContainers, startStack, type Stack } from '@berth/testing/stack';
+import { docker, stackForFile } from '@berth/testing/stack';
 
 // Issue 27: builds get the operator's extra CA certificates and proxy; the proxy's
 // password ends up in no image (history, config or layer) and no log, the bundle not in
@@ -17,31 +17,22 @@ import { docker, instanceContainers, startStack, type Stack } from '@berth/testi
 const password = 's3cret-proxy-password';
 const proxy = `http://builder:${password}@127.0.0.1:9/`;
 const marker = `berth-test-ca-${Math.random().toString(36).slice(2)}`;
-let dir: string;
-let stack: Stack;
-
-beforeAll(async () => {
-  dir = mkdtempSync(path.join(os.tmpdir(), 'berth-build-trust-'));
-  // A real bundle (the host's) with a line naming it: text outside a certificate is ignored by readers.
-  writeFileSync(path.join(dir, 'ca.pem'), `# ${marker}\n${readFileSync('/etc/ssl/certs/ca-certificates.crt', 'utf8')}`);
-  stack = await startStack({
-    env: { BUILD_CA_FILE: path.join(dir, 'ca.pem'), BUILD_HTTP_PROXY: proxy, BUILD_HTTPS_PROXY: proxy, BUILD_NO_PROXY: 'localhost' },
-  });
+const dir = mkdtempSync(path.join(os.tmpdir(), 'berth-build-trust-'));
+// A real bundle (the host's) with a line naming it: text outside a certificate is ignored by readers.
+writeFileSync(path.join(dir, 'ca.pem'), `# ${marker}\n${readFileSync('/etc/ssl/certs/ca-certificates.crt', 'utf8')}`);
+const stack = stackForFile({
+  env: { BUILD_CA_FILE: path.join(dir, 'ca.pem'), BUILD_HTTP_PROXY: proxy, BUILD_HTTPS_PROXY: proxy, BUILD_NO_PROXY: 'localhost' },
 });
-afterAll(async () => {
-  await stack?.close();
-  rmSync(dir, { recursive: true, force: true });
-  if (stack) expect(await instanceContainers(stack.instance)).toEqual([]);
-});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 async function deploy(archive: Buffer, name: string) {
-  const d = await createDeployment(stack, { archive, fields: { name } });
-  const final = await settled(stack, d.id, 300_000);
-  const lines = (await logLines(stack, d.id)).map((l) => l.line);
+  const d = await createDeployment(stack(), { archive, fields: { name } });
+  const final = await settled(stack(), d.id, 300_000);
+  const lines = (await logLines(stack(), d.id)).map((l) => l.line);
   expect(final, lines.join('\n')).toMatchObject({ status: 'running' });
-  const ask = () => request(`${stack.caddyUrl}/`, { host: `${d.id}.localhost` });
+  const ask = () => request(`${stack().caddyUrl}/`, { host: `${d.id}.localhost` });
   await waitFor(`${d.id} through caddy`, async () => ((await ask()).status === 200 ? true : undefined));
-  return { id: d.id as string, lines, tag: `berth-${stack.instance}/${d.id}:latest` };
+  return { id: d.id as string, lines, tag: `berth-${stack().instance}/${d.id}:latest` };
 }
 
 /** Whether `needle` appears anywhere in the image as `docker save` writes it: every layer's files, its config. */
@@ -87,7 +78,7 @@ describe('build trust and proxies', { timeout: 600_000 }, () => {
     expect(JSON.stringify((await docker.getImage(tag).inspect()).Config)).not.toContain(password);
     // The scan finds what is there (build.mjs ships in /app), so finding nothing else means something.
     expect(await imageHolds(tag, [password, marker, 'build-ca.pem', 'build sees the bundle'])).toEqual(['build sees the bundle']);
-    const env = await docker.getContainer(`berth-${stack.instance}-${id}`).inspect();
+    const env = await docker.getContainer(`berth-${stack().instance}-${id}`).inspect();
     expect(env.Config.Env.join('\n')).not.toMatch(/PROXY|NODE_EXTRA_CA_CERTS/i);
   });
 

@@ -1,21 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { tarGzEntries, zipEntries } from '@berth/testing/archives';
 import { createDeployment, logLines, settled } from '@berth/testing/deployments';
 import { request } from '@berth/testing/http';
 import { waitFor } from '@berth/testing/ports';
-import { instanceContainers, startStack, type Stack } from '@berth/testing/stack';
+import { stackForFile } from '@berth/testing/stack';
 
 // Issue 27: a start.sh that is executable in the archive must still be when the image runs it
 // (extraction used to drop every executable bit: `exec: "./start.sh": permission denied`).
 
-let stack: Stack;
-beforeAll(async () => {
-  stack = await startStack();
-});
-afterAll(async () => {
-  await stack?.close();
-  if (stack) expect(await instanceContainers(stack.instance)).toEqual([]);
-});
+const stack = stackForFile();
 
 /** An app whose image starts it through an executable shell script, as its Dockerfile says. */
 function files(format: string) {
@@ -38,11 +31,11 @@ function files(format: string) {
 }
 
 async function deployAndAsk(archive: Buffer, filename: string) {
-  const d = await createDeployment(stack, { archive, filename, fields: { name: filename.replace(/\W/g, '-') } });
-  const final = await settled(stack, d.id, 300_000);
-  const lines = (await logLines(stack, d.id)).map((l) => l.line);
+  const d = await createDeployment(stack(), { archive, filename, fields: { name: filename.replace(/\W/g, '-') } });
+  const final = await settled(stack(), d.id, 300_000);
+  const lines = (await logLines(stack(), d.id)).map((l) => l.line);
   expect(final, lines.join('\n')).toMatchObject({ status: 'running' });
-  const ask = () => request(`${stack.caddyUrl}/`, { host: `${d.id}.localhost` });
+  const ask = () => request(`${stack().caddyUrl}/`, { host: `${d.id}.localhost` });
   await waitFor(`${d.id} through caddy`, async () => ((await ask()).status === 200 ? true : undefined));
   return JSON.parse((await ask()).body) as Record<string, string>;
 }

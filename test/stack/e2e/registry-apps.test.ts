@@ -1,24 +1,17 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { testAppsDir, zipTestApp } from '@berth/testing/archives';
 import { createDeployment, settled } from '@berth/testing/deployments';
 import { request } from '@berth/testing/http';
 import { waitFor } from '@berth/testing/ports';
-import { instanceContainers, startStack, type Stack } from '@berth/testing/stack';
+import { stackForFile } from '@berth/testing/stack';
 
 // Issue 27: the most common app shape, installed from the real npm registry. This machine's
 // network intercepts TLS, so builds trust the host's bundle (BUILD_CA_FILE, as `npm run up`
 // sets it); with a network that does not, the same bundle holds the public roots.
 
-let stack: Stack;
-beforeAll(async () => {
-  stack = await startStack({ env: { BUILD_CA_FILE: '/etc/ssl/certs/ca-certificates.crt' } });
-});
-afterAll(async () => {
-  await stack?.close();
-  if (stack) expect(await instanceContainers(stack.instance)).toEqual([]);
-});
+const stack = stackForFile({ env: { BUILD_CA_FILE: '/etc/ssl/certs/ca-certificates.crt' } });
 
 interface Deployed {
   id: string;
@@ -29,11 +22,11 @@ interface Deployed {
 
 async function deploy(archive: Buffer, name: string): Promise<Deployed> {
   const started = Date.now();
-  const d = await createDeployment(stack, { archive, fields: { name } });
+  const d = await createDeployment(stack(), { archive, fields: { name } });
   // Cold installs from the registry on a loaded 2-core machine took 180 s in one run.
-  const final = await settled(stack, d.id, 420_000);
+  const final = await settled(stack(), d.id, 420_000);
   const deploySeconds = (Date.now() - started) / 1000;
-  const logs = (await stack.inject({ method: 'GET', url: `/api/deployments/${d.id}/logs?limit=10000` })).json().lines as { line: string; ts?: string }[];
+  const logs = (await stack().inject({ method: 'GET', url: `/api/deployments/${d.id}/logs?limit=10000` })).json().lines as { line: string; ts?: string }[];
   const lines = logs.map((l) => l.line);
   expect(final, lines.join('\n')).toMatchObject({ status: 'running' });
   const at = (prefix: string) => logs.find((l) => l.line.startsWith(prefix))?.ts;
@@ -43,7 +36,7 @@ async function deploy(archive: Buffer, name: string): Promise<Deployed> {
 }
 
 async function answer(id: string, pathname = '/') {
-  const ask = (p: string) => request(`${stack.caddyUrl}${p}`, { host: `${id}.localhost` });
+  const ask = (p: string) => request(`${stack().caddyUrl}${p}`, { host: `${id}.localhost` });
   await waitFor(`${id} through caddy`, async () => ((await ask('/')).status === 200 ? true : undefined));
   return ask(pathname);
 }
