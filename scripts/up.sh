@@ -39,6 +39,8 @@ case $runtime in
 esac
 
 source scripts/lib/platform-env.sh
+source scripts/lib/build-trust.sh
+build_trust_env
 if [ "$BERTH_RUNTIME" = swarm ]; then
   source scripts/lib/swarm.sh
   swarm_env

@@ -13,7 +13,9 @@ const LINK_MODE = 0o120777;
  * loops or points at nothing stops the upload with an error naming it, and a link
  * to a parent folder cannot loop the walk. Each link is stored relative to
  * where it sits, to what it really resolves to, so the worker (which refuses
- * absolute links and ones that climb out) makes the same link.
+ * absolute links and ones that climb out) makes the same link. Each file
+ * keeps its mode (yazl reads it from the file), so an executable script is
+ * executable in the image too (the worker keeps only that bit).
  */
 export async function zipDirectory(dir: string): Promise<Buffer> {
   // The whole folder is walked and every link checked before the zip reads a byte.

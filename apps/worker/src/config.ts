@@ -3,6 +3,11 @@ import os from 'node:os';
 import { commonEnv, ConfigError, env, parseConfig, privateHostsEnv, runtimeEnv, setting, withRenamedVariables, z } from '@berth/shared/config';
 import { secretKeyEnv } from '@berth/shared/secret-box';
 
+const proxyUrl = z
+  .string()
+  .regex(/^https?:\/\/[^\s/]+\/?$/, 'expected http://[user:password@]host:port')
+  .optional();
+
 /** The worker's settings; each one's `.describe()` is its line in docs/settings.md (`npm run docs:tables`). */
 export const workerEnv = z.object({
   ...commonEnv,
@@ -71,6 +76,18 @@ export const workerEnv = z.object({
     .min(0)
     .default(1024)
     .describe("Processes one build may run at once (a cgroup's pids.max; needs Docker's cgroupfs driver, checked at start); 0 turns the limit off"),
+  BUILD_CA_FILE: z
+    .string()
+    .min(1)
+    .optional()
+    .describe(
+      "A PEM bundle of extra CA certificates builds trust (a TLS-inspecting proxy's, a private registry's): generated builds' install and build steps get it (NODE_EXTRA_CA_CERTS; not in the running image), an app's own Dockerfile finds it at .berth-build-ca.pem in its context. `npm run up` sets it from NODE_EXTRA_CA_CERTS or /etc/ssl/certs/ca-certificates.crt",
+    ),
+  BUILD_HTTP_PROXY: proxyUrl.describe(
+    "The proxy builds use for http:// (Docker's HTTP_PROXY/http_proxy build args, kept out of the image's history; masked in build logs). It must be reachable from the build network: not the Docker host's loopback. `npm run up` sets it from http_proxy",
+  ),
+  BUILD_HTTPS_PROXY: proxyUrl.describe('The proxy builds use for https:// (HTTPS_PROXY/https_proxy); `npm run up` sets it from https_proxy'),
+  BUILD_NO_PROXY: z.string().min(1).optional().describe('Hosts builds reach without the proxy (NO_PROXY/no_proxy); `npm run up` sets it from no_proxy'),
   HEALTHCHECK_TIMEOUT_MS: env.milliseconds(60_000).describe('How long a new app may take to answer HTTP on its port'),
   MAX_EXTRACTED_BYTES: env.positiveInt(512 * 1024 * 1024).describe('Bytes an archive may unpack to (or a clone may take)'),
   MAX_EXTRACTED_FILES: env.positiveInt(20_000).describe('Files and folders an archive may create'),
@@ -118,6 +135,7 @@ export function loadWorkerConfig(
   warn: (message: string) => void = (message) => process.emitWarning(message, 'DeprecationWarning'),
 ): WorkerConfig {
   const parsed = parseConfig(workerEnv, withRenamedVariables(source, workerRenamedEnv, warn));
+  if (parsed.BUILD_CA_FILE) checkBuildCaFile(parsed.BUILD_CA_FILE);
   return Object.freeze({
     ...parsed,
     network: parsed.BERTH_NETWORK ?? `berth-${parsed.BERTH_INSTANCE}`,
@@ -143,4 +161,15 @@ function registryCredentials(parsed: z.infer<typeof workerEnv>): RegistryCredent
   if (!username) throw new ConfigError(['BERTH_REGISTRY_USERNAME: set it too (a registry password was given)']);
   if (!password) throw new ConfigError(['BERTH_REGISTRY_PASSWORD: set it (or BERTH_REGISTRY_PASSWORD_FILE) for BERTH_REGISTRY_USERNAME']);
   return { username, password };
+}
+
+/** A bundle that cannot be read, or holds no certificate, stops the worker at start rather than every build. */
+function checkBuildCaFile(file: string): void {
+  let pem: string;
+  try {
+    pem = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new ConfigError([`BUILD_CA_FILE: cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? 'error'})`]);
+  }
+  if (!pem.includes('-----BEGIN CERTIFICATE-----')) throw new ConfigError([`BUILD_CA_FILE: ${file} holds no PEM certificate`]);
 }

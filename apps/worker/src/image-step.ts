@@ -12,6 +12,7 @@ import type { BuildPlan } from './build/detect-build.ts';
 import { assertSafeBuild } from './build/base-image-policy.ts';
 import { explainGeneratedBuildFailure, formatBytes, prepareGeneratedBuild, runImageOf } from './build/generated-build.ts';
 import { buildWithinLimits } from './build/limited-build.ts';
+import { prepareBuildTrust, proxyBuildArgs } from './build/build-trust.ts';
 import type { BaseImages } from './build/node-base-images.ts';
 import type { WorkerConfig } from './config.ts';
 import type { ContainerRuntime } from './docker/container-runtime.ts';
@@ -64,6 +65,7 @@ export async function buildImage(
   signal.throwIfAborted();
 
   const { contextDir, hasDockerfile } = await resolveContext(srcDir, deployment.root_dir);
+  const trust = await prepareBuildTrust(config, contextDir, hasDockerfile, (line) => log.system(line));
   // No Dockerfile: detect what the source is and generate one (a Dockerfile always wins).
   let plan: BuildPlan | undefined;
   let dockerfile: string;
@@ -71,7 +73,7 @@ export async function buildImage(
   if (hasDockerfile) {
     dockerfile = await readFile(path.join(contextDir, 'Dockerfile'), 'utf8');
   } else {
-    ({ plan, dockerfile, dockerfileName } = await prepareGeneratedBuild(contextDir, Object.keys(buildEnv), (line) => log.system(line)));
+    ({ plan, dockerfile, dockerfileName } = await prepareGeneratedBuild(contextDir, Object.keys(buildEnv), (line) => log.system(line), trust));
   }
   // Before the daemon sees it: the daemon would fetch an ADD URL from the host itself.
   await assertSafeBuild(dockerfile, buildEnv, config);
@@ -89,7 +91,8 @@ export async function buildImage(
     labels: {},
     timeoutMs: config.BUILD_TIMEOUT_MS,
     signal,
-    buildArgs: buildEnv,
+    // The proxy as Docker's predefined args (kept out of the image's history); the app's build env wins.
+    buildArgs: { ...proxyBuildArgs(config), ...buildEnv },
     // A line of the build's output carries `continues`; the daemon's status lines do not (no window to carry).
     onLine: (line, continues) => log.write('build', line, undefined, continues === undefined ? undefined : { source: 'build', continues }),
   }).catch((err: unknown) => {

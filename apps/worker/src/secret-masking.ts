@@ -8,10 +8,10 @@ export const mask = '••••••';
 
 /**
  * What a deployment's log masks: the values of its env and build env, and
- * the credentials of its git URL, wherever they appear. A snapshot that does
+ * the credentials of its git URL and of the build proxies, wherever they appear. A snapshot that does
  * not open (the key changed) has no value to mask; the pipeline then fails it.
  */
-export function secretsToMask(box: SecretBox, deployment: DeploymentRow): string[] {
+export function secretsToMask(box: SecretBox, deployment: DeploymentRow, proxyUrls: readonly string[] = []): string[] {
   const opened = (sealed: string | null, plain: Record<string, string>, kind: 'env' | 'buildEnv') => {
     try {
       return box.openOr(sealed, plain, sealedPlace(deployment.project, kind));
@@ -22,7 +22,7 @@ export function secretsToMask(box: SecretBox, deployment: DeploymentRow): string
   const buildEnv = opened(deployment.build_env_sealed, {}, 'buildEnv');
   const env = opened(deployment.env_sealed, deployment.env, 'env');
   const values = Object.fromEntries([...Object.values(buildEnv), ...Object.values(env)].map((v, i) => [`V${i}`, v]));
-  return maskableSecrets(values, deployment.git_url);
+  return maskableSecrets(values, deployment.git_url, ...proxyUrls);
 }
 
 /**
@@ -34,10 +34,10 @@ export function secretsToMask(box: SecretBox, deployment: DeploymentRow): string
  * the forms a log shows it in: without the control characters the log drops,
  * and escaped as in JSON.
  */
-export function maskableSecrets(env: Record<string, string>, gitUrl?: string | null): string[] {
+export function maskableSecrets(env: Record<string, string>, ...urls: (string | null | undefined)[]): string[] {
   // A multi-line value (a PEM key, pretty JSON) is printed line by line: each of its lines is a secret too.
   const values = Object.values(env).flatMap((v) => (v.includes('\n') ? [v, ...v.split(/\r?\n/).map((l) => l.trim())] : [v]));
-  const forms = [...values, ...urlCredentials(gitUrl)].flatMap((v) => [v, dropControls(v), JSON.stringify(v).slice(1, -1)]);
+  const forms = [...values, ...urls.flatMap(urlCredentials)].flatMap((v) => [v, dropControls(v), JSON.stringify(v).slice(1, -1)]);
   return [...new Set(forms)].filter(worthMasking).sort((a, b) => b.length - a.length);
 }
 
@@ -48,7 +48,7 @@ function worthMasking(value: string): boolean {
 
 /**
  * The secret part of `https://user:token@host/…` (as written and decoded): Berth
- * logs the URL it clones, and git may quote it. The user name counts only
+ * logs the URL it clones, and git (or npm, of a proxy) may quote it. The user name counts only
  * when it stands alone (`https://token@host`); beside a password it is usually
  * an ordinary word that masking would blot out everywhere.
  */

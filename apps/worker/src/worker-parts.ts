@@ -34,6 +34,7 @@ import { Reaper } from './reaper.ts';
 import { ReplicaReconciler } from './replica-reconciler.ts';
 import { RuntimeLogFollower } from './runtime-logs.ts';
 import { secretsToMask } from './secret-masking.ts';
+import { proxyUrls } from './build/build-trust.ts';
 import { extractArchive } from './source/archive-source.ts';
 import { cloneRepository } from './source/git-source.ts';
 import { WebhookSender } from './webhooks/webhook-sender.ts';
@@ -126,7 +127,7 @@ export function logOpener({ config, redis, logs, logger, secrets }: PipelinePart
       instance: config.BERTH_INSTANCE,
       deploymentId: deployment.id,
       flushMs: config.LOG_FLUSH_MS,
-      secrets: secretsToMask(secrets, deployment),
+      secrets: secretsToMask(secrets, deployment, proxyUrls(config)),
       maxLines: config.MAX_BUILD_LOG_LINES,
       logger,
     });

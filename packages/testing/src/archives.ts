@@ -51,12 +51,12 @@ export function zipTestApp(app: string, overrides: Record<string, string> = {}):
 }
 
 export async function tarGzEntries(
-  entries: readonly { name: string; content?: string; type?: 'file' | 'symlink' | 'directory'; linkname?: string }[],
+  entries: readonly { name: string; content?: string; type?: 'file' | 'symlink' | 'directory'; linkname?: string; mode?: number }[],
 ): Promise<Buffer> {
   const pack = tarStream.pack();
   for (const e of entries) {
     const type = e.type ?? 'file';
-    if (type === 'file') pack.entry({ name: e.name }, e.content ?? '');
+    if (type === 'file') pack.entry({ name: e.name, ...(e.mode !== undefined ? { mode: e.mode } : {}) }, e.content ?? '');
     else pack.entry({ name: e.name, type, ...(e.linkname ? { linkname: e.linkname } : {}) });
   }
   pack.finalize();

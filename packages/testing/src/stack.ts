@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import Docker from 'dockerode';
 import { Queue } from 'bullmq';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
-import { inject } from 'vitest';
+import { afterAll, beforeAll, expect, inject } from 'vitest';
 import type { AppDeps } from '@berth/api/app';
 import { loadApiConfig, type ApiConfig } from '@berth/api/config';
 import type { EventRelay } from '@berth/api/event-relay';
@@ -199,6 +199,22 @@ function externalDatabase(url: string): TestDatabase {
     lifecycle: silentLifecycle(db),
     drop: () => db.destroy(),
   };
+}
+
+/**
+ * The stack of one test file: started before its tests, closed after them, and checked to
+ * have left none of its containers. Call the getter inside tests (the stack exists once started).
+ */
+export function stackForFile(options: StackOptions = {}): () => Stack {
+  let stack: Stack | undefined;
+  beforeAll(async () => {
+    stack = await startStack(options);
+  });
+  afterAll(async () => {
+    await stack?.close();
+    if (stack) expect(await instanceContainers(stack.instance)).toEqual([]);
+  });
+  return () => stack!;
 }
 
 /** Containers and images a test instance left (should be none after a clean run). */

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import unzipper from 'unzipper';
@@ -72,5 +72,17 @@ describe('zipDirectory packs links as links', () => {
     writeFileSync(path.join(dir, '.git', 'config'), '[core]');
     symlinkSync('.git/config', path.join(dir, 'gitconfig'));
     await expect(zipDirectory(dir)).rejects.toThrow('points into .git, which is not uploaded');
+  });
+});
+
+describe('zipDirectory keeps file modes', () => {
+  it("packs each file's mode, so an executable start.sh is executable in the zip (the worker keeps only that bit)", async () => {
+    writeFileSync(path.join(dir, 'start.sh'), '#!/bin/sh\n');
+    chmodSync(path.join(dir, 'start.sh'), 0o755);
+    chmodSync(path.join(dir, 'package.json'), 0o644);
+    const directory = await unzipper.Open.buffer(await zipDirectory(dir));
+    const mode = (name: string) => (directory.files.find((f) => f.path === name)!.externalFileAttributes >>> 16) & 0o777;
+    expect(mode('start.sh')).toBe(0o755);
+    expect(mode('package.json')).toBe(0o644);
   });
 });

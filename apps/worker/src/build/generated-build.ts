@@ -3,7 +3,7 @@ import path from 'node:path';
 import { BerthError } from '@berth/shared/errors';
 import { nodeRuntimes } from '@berth/shared/node-runtimes';
 import { detectBuild, type BuildPlan, type SourceFiles } from './detect-build.ts';
-import { checkMarkers, generateDockerfile, nodeBuildImage, nodeRunImage, staticServerImage } from './generated-dockerfile.ts';
+import { checkMarkers, generateDockerfile, nodeBuildImage, nodeRunImage, staticServerImage, type GeneratedTrust } from './generated-dockerfile.ts';
 
 /** The file name the generated Dockerfile gets in the build context (the daemon drops it from the context). */
 export const generatedDockerfileName = '.berth.Dockerfile';
@@ -21,12 +21,13 @@ export async function prepareGeneratedBuild(
   contextDir: string,
   buildArgs: readonly string[],
   onLine: (line: string) => void,
+  trust: GeneratedTrust = {},
 ): Promise<{ plan: BuildPlan; dockerfile: string; dockerfileName: string }> {
   const offered = Object.fromEntries(Object.entries(nodeRuntimes.majors).map(([major, r]) => [major, r.version]));
   const plan = detectBuild(await readSourceFiles(contextDir), { offered, defaultMajor: nodeRuntimes.pinned });
   onLine('no Dockerfile: building from what the source holds');
   for (const line of plan.detected) onLine(`detected ${line}`);
-  const dockerfile = generateDockerfile(plan, buildArgs);
+  const dockerfile = generateDockerfile(plan, buildArgs, trust);
   onLine('generated Dockerfile:');
   for (const line of dockerfile.trimEnd().split('\n')) onLine(`  ${line}`);
   await writeContextFiles(contextDir, dockerfile);

@@ -93,8 +93,9 @@ function pruneAfterBuild(
 ): string | undefined {
   const devDeps = Object.keys(pkg.devDependencies ?? {});
   // A word of the start command named like a devDependency (its bin, usually): `tsx src/a.ts`, `vite preview`.
+  // Type packages have no bins: `@types/node` is not what `node dist/server.js` runs (every TypeScript app has it).
   const startWords = 'shell' in start.command ? start.command.shell.split(/[\s;&|()]+/).map((w) => w.replace(/^.*\//, '')) : [];
-  const startUsesDev = devDeps.some((d) => startWords.includes(d.replace(/^@[^/]+\//, '')));
+  const startUsesDev = devDeps.some((d) => !d.startsWith('@types/') && startWords.includes(d.replace(/^@[^/]+\//, '')));
   if (install.prune === undefined) {
     if (devDeps.length > 0 && install.command !== undefined) detected.push(`devDependencies: kept (Berth does not prune with ${manager})`);
     return undefined;

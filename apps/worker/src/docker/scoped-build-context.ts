@@ -26,12 +26,15 @@ export async function scopedBuildContext(contextDir: string, dockerfile: string,
   // context, so a `secret -> /etc/shadow` link cannot pull a host file in.
   const context = tar.pack(contextDir, {
     dereference: false,
+    // Modes as the source has them (archive-modes.ts: 0o644/0o755), not narrowed by the worker's
+    // umask (077 under `npm run up`), which would leave root-only files for an app that runs as a user.
+    umask: 0,
     ignore: (name) => name === file,
     finalize: false,
     finish: (pack) => {
       pack.entry({ name: path.relative(contextDir, file), mode: info.mode & 0o7777, mtime: info.mtime, uid: info.uid, gid: info.gid }, scoped);
       pack.finalize();
     },
-  });
+  } as tar.PackOptions); // `umask` is tar-fs's, missing from its types
   return context as unknown as NodeJS.ReadableStream;
 }

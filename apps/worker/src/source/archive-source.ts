@@ -7,6 +7,7 @@ import unzipper from 'unzipper';
 import tarStream from 'tar-stream';
 import { BerthError } from '@berth/shared/errors';
 import { checkLinkTarget, makeLinks, MAX_LINK_TARGET, type PlannedLink } from './archive-links.ts';
+import { extractedFileMode, extractedFolderMode, zipEntryMode } from './archive-modes.ts';
 import { Budget, safeTarget, type ExtractLimits } from './extract-budget.ts';
 import { bufferReader, checkZipEntryCount } from './zip-end-record.ts';
 
@@ -65,13 +66,14 @@ async function extractZip(data: Buffer, dest: string, budget: Budget): Promise<v
   for (const { entry, target } of plan) {
     budget.check();
     if (entry.type === 'Directory') {
-      await fs.mkdir(target, { recursive: true });
+      await fs.mkdir(target, { recursive: true, mode: extractedFolderMode });
       continue;
     }
-    await fs.mkdir(path.dirname(target), { recursive: true });
+    await fs.mkdir(path.dirname(target), { recursive: true, mode: extractedFolderMode });
     try {
       // Sizes in headers can lie: the meter counts what is really written.
       await pipeline(entry.stream(), budget.meter(), createWriteStream(target, { flags: 'wx' }), { signal: budget.signal });
+      await fs.chmod(target, extractedFileMode(zipEntryMode(entry.externalFileAttributes)));
     } catch (err) {
       if (err instanceof BerthError || budget.signal.aborted) throw err;
       throw new BerthError('INVALID_ARCHIVE', `archive entry "${entry.path}" could not be read`, { cause: err });
@@ -95,8 +97,8 @@ async function planZip(files: readonly unzipper.File[], dest: string, budget: Bu
     seen.add(target);
     if (entry.type === 'Directory') budget.addFolders(target);
     else budget.addFile(target);
-    const mode = (entry.externalFileAttributes >>> 16) & 0o170000;
-    if (mode !== 0o120000) plan.push({ entry, target });
+    const type = zipEntryMode(entry.externalFileAttributes) & 0o170000;
+    if (type !== 0o120000) plan.push({ entry, target });
     else {
       const link = { name: entry.path, target, linkTo: await readLinkTarget(entry) };
       checkLinkTarget(dest, link);
@@ -160,7 +162,7 @@ async function extractTarGz(data: Buffer, dest: string, budget: Budget): Promise
       if (!target || header.type === 'directory') {
         stream.resume();
         if (target) budget.addFolders(target);
-        if (target) working = fs.mkdir(target, { recursive: true }).then(() => next(), fail);
+        if (target) working = fs.mkdir(target, { recursive: true, mode: extractedFolderMode }).then(() => next(), fail);
         else next();
         return;
       }
@@ -171,8 +173,9 @@ async function extractTarGz(data: Buffer, dest: string, budget: Budget): Promise
       seen.add(target);
       budget.addFile(target);
       working = fs
-        .mkdir(path.dirname(target), { recursive: true })
+        .mkdir(path.dirname(target), { recursive: true, mode: extractedFolderMode })
         .then(() => pipeline(stream, budget.meter(), createWriteStream(target, { flags: 'wx' }), { signal: budget.signal }))
+        .then(() => fs.chmod(target, extractedFileMode(header.mode)))
         .then(() => next(), fail);
     } catch (err) {
       fail(err);

@@ -49,6 +49,12 @@ describe('devDependencies', () => {
     expect(plan.detected).toContain('devDependencies: pruned from the running image (npm prune --omit=dev)');
   });
 
+  it('are pruned when start is `node …` beside @types/node (a type package is no command)', () => {
+    const plan = detect({ 'package.json': { ...pkg, devDependencies: { typescript: '5', '@types/node': '24' } }, 'package-lock.json': '{}' });
+    expect(node(plan).install.prune).toBe('npm prune --omit=dev');
+    expect(plan.detected).toContain('devDependencies: pruned from the running image (npm prune --omit=dev)');
+  });
+
   it('are kept when start runs one of them', () => {
     const plan = detect({ 'package.json': { ...pkg, scripts: { start: 'tsx src/a.ts' }, devDependencies: { tsx: '4' } } });
     expect(node(plan).install.prune).toBeUndefined();
