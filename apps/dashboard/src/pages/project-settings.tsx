@@ -49,7 +49,7 @@ export function EnvPanel({ client, name }: { client: ApiClient; name: string }) 
   );
 }
 
-/** Custom hostnames that also serve the project's current release. */
+/** Custom hostnames that also serve the project's current release, once verified (the TXT record to create shows while pending). */
 export function DomainsPanel({ client, name }: { client: ApiClient; name: string }) {
   const queries = useQueryClient();
   const { data, error: loadError } = useDomains(client, name);
@@ -71,6 +71,13 @@ export function DomainsPanel({ client, name }: { client: ApiClient; name: string
         {items?.map((d) => (
           <li key={d.hostname} class="row">
             <a href={d.url} target="_blank" rel="noopener noreferrer">{d.hostname}</a>
+            <span class="muted small">{d.status}</span>
+            {d.verification && (
+              <>
+                <span class="small">TXT <code>{d.verification.name}</code> = <code>{d.verification.value}</code></span>
+                <button type="button" aria-label={`Verify ${d.hostname}`} onClick={() => client.verifyDomain(name, d.hostname).then(load, setError)}>Verify</button>
+              </>
+            )}
             <button type="button" class="quiet" aria-label={`Remove ${d.hostname}`} onClick={() => client.removeDomain(name, d.hostname).then(load, setError)}>Remove</button>
           </li>
         ))}
