@@ -54,25 +54,27 @@ const emptyBody = { type: 'null', description: 'no body' } as const;
 /** Custom domains of a project, and the question Caddy asks before it gets a certificate for one. */
 export const domainRoutes: ApiPlugin<DomainRoutesOptions> = async (app, opts) => {
   projectDomainRoutes(app, opts);
+  verifyRoute(app, opts);
   tlsAskRoute(app, opts);
 };
+
+/**
+ * Tells router-sync to rebuild now. Best effort: the change is committed, and
+ * router-sync's periodic resync (RESYNC_INTERVAL_MS) picks it up anyway.
+ */
+async function poke(announceRoutes: () => Promise<void>, log: FastifyBaseLogger, hostname: string): Promise<void> {
+  try {
+    await announceRoutes();
+  } catch (err) {
+    log.warn({ err, hostname }, 'could not poke router-sync; its periodic resync will apply the domain change');
+  }
+}
 
 function projectDomainRoutes(app: ApiInstance, { domains, announceRoutes, config }: DomainRoutesOptions): void {
   const view = (row: DomainRow) => domainView(row, config.PUBLIC_HTTPS_PORT);
   /** With verification off, the operator vouches for every name an admin adds. */
   const verifiedWhenAdded = config.DOMAIN_VERIFICATION === 'off';
-
-  /**
-   * Tells router-sync to rebuild now. Best effort: the change is committed, and
-   * router-sync's periodic resync (RESYNC_INTERVAL_MS) picks it up anyway.
-   */
-  const pokeRouter = async (log: FastifyBaseLogger, hostname: string) => {
-    try {
-      await announceRoutes();
-    } catch (err) {
-      log.warn({ err, hostname }, 'could not poke router-sync; its periodic resync will apply the domain change');
-    }
-  };
+  const pokeRouter = (log: FastifyBaseLogger, hostname: string) => poke(announceRoutes, log, hostname);
 
   app.get(
     '/api/projects/:name/domains',
@@ -92,22 +94,6 @@ function projectDomainRoutes(app: ApiInstance, { domains, announceRoutes, config
     },
   );
 
-  app.post(
-    '/api/projects/:name/domains/:hostname/verify',
-    { config: update, schema: { params: domainParams, response: { 200: domainViewSchema, ...errorResponses } } },
-    async (request) => {
-      const { name, hostname } = request.params;
-      const found = await domains.find(name, hostname);
-      if (found.verifiedAt) return view(found);
-      // With verification off, asking vouches for a name added while it was on, as adding would.
-      if (!verifiedWhenAdded) await checkDomainProof(hostname, found.verificationToken ?? '', config);
-      const row = await domains.markVerified(name, hostname);
-      request.log.info({ project: name, hostname }, 'domain verified');
-      await pokeRouter(request.log, hostname);
-      return view(row);
-    },
-  );
-
   app.delete(
     '/api/projects/:name/domains/:hostname',
     { config: update, schema: { params: domainParams, response: { 200: domainViewSchema, ...errorResponses } } },
@@ -118,7 +104,25 @@ function projectDomainRoutes(app: ApiInstance, { domains, announceRoutes, config
       return view(row);
     },
   );
+}
 
+/** Checks a pending domain's TXT record and, when it holds the token, serves the domain. */
+function verifyRoute(app: ApiInstance, { domains, announceRoutes, config }: DomainRoutesOptions): void {
+  app.post(
+    '/api/projects/:name/domains/:hostname/verify',
+    { config: update, schema: { params: domainParams, response: { 200: domainViewSchema, ...errorResponses } } },
+    async (request) => {
+      const { name, hostname } = request.params;
+      const found = await domains.find(name, hostname);
+      if (found.verifiedAt) return domainView(found, config.PUBLIC_HTTPS_PORT);
+      // With verification off, asking vouches for a name added while it was on, as adding would.
+      if (config.DOMAIN_VERIFICATION !== 'off') await checkDomainProof(hostname, found.verificationToken ?? '', config);
+      const row = await domains.markVerified(name, hostname);
+      request.log.info({ project: name, hostname }, 'domain verified');
+      await poke(announceRoutes, request.log, hostname);
+      return domainView(row, config.PUBLIC_HTTPS_PORT);
+    },
+  );
 }
 
 function tlsAskRoute(app: ApiInstance, { domains, strangers }: DomainRoutesOptions): void {

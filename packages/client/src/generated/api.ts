@@ -428,26 +428,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/projects/{name}/domains/{hostname}/verify": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * Check the TXT record _berth-challenge.<hostname> and, when it holds the token, serve the domain
-         * @description Access: `project.domains.update`, which needs the admin role in the project (a token: scope admin or more).
-         */
-        post: operations["verifyDomain"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/api/projects/{name}/domains/{hostname}": {
         parameters: {
             query?: never;
@@ -463,6 +443,26 @@ export interface paths {
          * @description Access: `project.domains.update`, which needs the admin role in the project (a token: scope admin or more).
          */
         delete: operations["removeDomain"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/projects/{name}/domains/{hostname}/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Check the TXT record _berth-challenge.<hostname> and, when it holds the token, serve the domain
+         * @description Access: `project.domains.update`, which needs the admin role in the project (a token: scope admin or more).
+         */
+        post: operations["verifyDomain"];
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -3842,7 +3842,7 @@ export interface operations {
             };
         };
     };
-    verifyDomain: {
+    removeDomain: {
         parameters: {
             query?: never;
             header?: never;
@@ -3916,7 +3916,7 @@ export interface operations {
             };
         };
     };
-    removeDomain: {
+    verifyDomain: {
         parameters: {
             query?: never;
             header?: never;
