@@ -154,7 +154,8 @@ export class SwarmRuntime implements ContainerRuntime {
   /**
    * The local build tag, the registry's copy (deleted through its HTTP API, so nobody pulls a
    * reaped app's image later), then the registry tag this node pushed from. When the registry
-   * fails the delete, that local tag stays, so listImages offers it to the reaper's next pass.
+   * fails the delete, that local tag stays, so listImages offers it to the reaper's next pass
+   * (and a deployment ended before its push never asks the registry).
    */
   async removeImage(tag: string): Promise<void> {
     await this.node.images.remove(tag);
@@ -162,6 +163,8 @@ export class SwarmRuntime implements ContainerRuntime {
     const deploymentId = instance && parseImageTag(instance, tag);
     if (!instance || !deploymentId) return;
     const copy = registryImageRef(this.settings.registry, instance, deploymentId);
+    // No local copy tag: this node pushed nothing (a deployment ended before its push), or it is done already.
+    if (!(await this.node.images.exists(copy))) return;
     await this.registry.deleteCopy(copy);
     await this.node.images.remove(copy);
   }
