@@ -50,6 +50,18 @@ const localImage = (ref: string) => {
   }
 };
 
+/** A deployment's image as a swarm worker leaves it: its build tag, and its copy pushed to `to`. */
+function deployedImage(to: TestRegistry): { id: string; tag: string; copy: string } {
+  const id = `d${randomBytes(4).toString('hex')}`;
+  const tag = imageTag(instance, id);
+  tinyImage(tag);
+  return { id, tag, copy: pushCopy(tag, to, `${instance}/${id}`) };
+}
+
+/** The swarm runtime as a worker of `instance` has it (its prober settings name the instance), on `to`. */
+const runtimeOn = (to: TestRegistry) =>
+  new SwarmRuntime({ registry: to.address, maxReplicas: 1, startTimeoutMs: 1000, prober: { instance, workerName: 'w', image: 'berth/node:24', idleMs: 1000 } });
+
 /** The registry's answer for a manifest (200 while the copy can be pulled). */
 async function manifestStatus(to: TestRegistry, repository: string): Promise<number> {
   const accept = 'application/vnd.docker.distribution.manifest.v2+json, application/vnd.oci.image.manifest.v1+json';
@@ -94,17 +106,9 @@ describe('swarm registry copies (issue 24, door 3)', () => {
   }, 120_000);
 
   it('deletes the registry copy with the image (the reaper’s removal), so nobody can pull it afterwards', async () => {
-    const id = `d${randomBytes(4).toString('hex')}`;
-    const tag = imageTag(instance, id);
-    tinyImage(tag);
-    const copy = pushCopy(tag, registry, `${instance}/${id}`);
+    const { id, tag, copy } = deployedImage(registry);
     expect(await manifestStatus(registry, `${instance}/${id}`)).toBe(200);
-    const runtime = new SwarmRuntime({
-      registry: registry.address,
-      maxReplicas: 1,
-      startTimeoutMs: 1000,
-      prober: { instance, workerName: 'w', image: 'berth/node:24', idleMs: 1000 },
-    });
+    const runtime = runtimeOn(registry);
     await runtime.removeImage(tag);
     expect(await manifestStatus(registry, `${instance}/${id}`)).toBe(404);
     expect(localImage(tag)).toBe(false);
@@ -115,16 +119,8 @@ describe('swarm registry copies (issue 24, door 3)', () => {
   }, 60_000);
 
   it('keeps the copy’s local tag, and says why, when the registry does not allow deletes (the reaper tries again)', async () => {
-    const id = `d${randomBytes(4).toString('hex')}`;
-    const tag = imageTag(instance, id);
-    tinyImage(tag);
-    const copy = pushCopy(tag, strict, `${instance}/${id}`);
-    const runtime = new SwarmRuntime({
-      registry: strict.address,
-      maxReplicas: 1,
-      startTimeoutMs: 1000,
-      prober: { instance, workerName: 'w', image: 'berth/node:24', idleMs: 1000 },
-    });
+    const { id, tag, copy } = deployedImage(strict);
+    const runtime = runtimeOn(strict);
     await expect(runtime.removeImage(tag)).rejects.toMatchObject({ code: 'DOCKER_UNAVAILABLE', message: expect.stringMatching(/does not allow deletes/) });
     expect(await manifestStatus(strict, `${instance}/${id}`)).toBe(200);
     // The build tag is gone, the copy's stays: the reaper's next listing still offers the deployment's image.
