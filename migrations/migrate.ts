@@ -10,6 +10,7 @@ import * as m0007 from './versions/0007-replicas.ts';
 import * as m0008 from './versions/0008-queued-index.ts';
 import * as m0009 from './versions/0009-accounts-audit.ts';
 import * as m0010 from './versions/0010-preview-env.ts';
+import * as m0011 from './versions/0011-domain-verification.ts';
 import * as m0013 from './versions/0013-app-metrics.ts';
 
 /**
@@ -28,6 +29,7 @@ const migrations: Record<string, Migration> = {
   '0008-queued-index': m0008,
   '0009-accounts-audit': m0009,
   '0010-preview-env': m0010,
+  '0011-domain-verification': m0011,
   '0013-app-metrics': m0013,
 };
 

@@ -150,7 +150,9 @@ CREATE TABLE public.deployments (
 CREATE TABLE public.domains (
     hostname text NOT NULL,
     project text NOT NULL,
-    created_at timestamp with time zone DEFAULT now() NOT NULL
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    verification_token text,
+    verified_at timestamp with time zone
 );
 CREATE TABLE public.hook_deliveries (
     project text NOT NULL,
@@ -276,7 +278,7 @@ ALTER TABLE ONLY public.deployment_transitions
 ALTER TABLE ONLY public.deployments
     ADD CONSTRAINT deployments_pkey PRIMARY KEY (id);
 ALTER TABLE ONLY public.domains
-    ADD CONSTRAINT domains_pkey PRIMARY KEY (hostname);
+    ADD CONSTRAINT domains_pkey PRIMARY KEY (hostname, project);
 ALTER TABLE ONLY public.hook_deliveries
     ADD CONSTRAINT hook_deliveries_pkey PRIMARY KEY (project, delivery_id);
 ALTER TABLE ONLY public.kysely_migration_lock
@@ -315,6 +317,7 @@ CREATE INDEX deployments_project_idx ON public.deployments USING btree (project,
 CREATE INDEX deployments_queued_idx ON public.deployments USING btree (created_at, id) WHERE (status = 'queued'::text);
 CREATE INDEX deployments_status_idx ON public.deployments USING btree (status);
 CREATE INDEX domains_project_idx ON public.domains USING btree (project);
+CREATE UNIQUE INDEX domains_verified_hostname ON public.domains USING btree (hostname) WHERE (verified_at IS NOT NULL);
 CREATE INDEX project_members_user_idx ON public.project_members USING btree (user_id);
 CREATE INDEX sessions_user_idx ON public.sessions USING btree (user_id);
 CREATE INDEX user_setup_links_user_idx ON public.user_setup_links USING btree (user_id);

@@ -39,7 +39,8 @@ ensure_registry() {
   esac
   local dir="$BERTH_STATE_DIR/registry"
   mkdir -p "$dir/data"
-  printf 'version: 0.1\nlog: { level: warn }\nstorage:\n  filesystem: { rootdirectory: %s/data }\nhttp:\n  addr: %s\n' \
+  # delete.enabled: the reaper deletes a reaped deployment's copy (its manifest), so nobody pulls it later.
+  printf 'version: 0.1\nlog: { level: warn }\nstorage:\n  filesystem: { rootdirectory: %s/data }\n  delete: { enabled: true }\nhttp:\n  addr: %s\n' \
     "$dir" "$BERTH_REGISTRY" >"$dir/config.yml"
   say "starting the image registry on $BERTH_REGISTRY (storage $dir/data)"
   setsid docker-registry serve "$dir/config.yml" >"$BERTH_STATE_DIR/registry.log" 2>&1 </dev/null &

@@ -70,8 +70,8 @@ describe('the reaper', () => {
     await stack.db.db.deleteFrom('deployments').where('id', '=', d.id).execute();
     await waitFor('image removed', async () => (await instanceImages(stack.instance)).filter((t) => t.includes(d.id)).length === 0, 10_000);
     if (stack.swarm) {
-      // Its registry tag on this node goes with it (the registry's own copy stays: see the README). The worker
-      // removes the build tag, then the registry tag: wait for the second as for the first.
+      // Its registry tag on this node goes with it (and the registry's copy: security/registry-copies). The worker
+      // removes the build tag, the registry's copy, then the registry tag: wait for the last as for the first.
       const registryTags = async () =>
         (await docker.listImages()).flatMap((i) => i.RepoTags ?? []).filter((t) => t.startsWith(`${stack.env.BERTH_REGISTRY}/`) && t.includes(d.id));
       await waitFor('registry tag removed', async () => (await registryTags()).length === 0 || undefined, 10_000).catch(() => {});

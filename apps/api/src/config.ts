@@ -1,5 +1,6 @@
 import { commonEnv, env, parseConfig, privateHostsEnv, runtimeEnv, z } from '@berth/shared/config';
 import { secretKeyEnv } from '@berth/shared/secret-box';
+import { domainProofEnv } from './domain-proof.ts';
 
 /** The API's settings; each one's `.describe()` is its line in docs/settings.md (`npm run docs:tables`). */
 export const apiEnv = z.object({
@@ -60,7 +61,8 @@ export const apiEnv = z.object({
     .positiveInt(120)
     .describe('Requests one client address may make per STRANGER_RATE_WINDOW_MS to the git hook and the TLS question, and credentials that fail to check (429 past it)'),
   STRANGER_RATE_WINDOW_MS: env.milliseconds(60_000).describe('The window of STRANGER_RATE_LIMIT'),
-  MAX_DOMAINS_PER_PROJECT: env.positiveInt(20).describe('Custom domains one project may have (409 LIMIT_REACHED past it)'),
+  MAX_DOMAINS_PER_PROJECT: env.positiveInt(20).describe('Custom domains one project may have, pending ones included (409 LIMIT_REACHED past it)'),
+  ...domainProofEnv,
   MAX_LOG_RESPONSE_BYTES: env
     .positiveInt(4 * 1024 * 1024)
     .describe('Bytes of log text one `GET …/logs` answer carries at most (it says hasMore and where to go on)'),

@@ -37,7 +37,7 @@ const help = `usage: berth <command> [...]
   projects list | show <name> | rm <name>
   env set <project> K=V [K=V ...] [--build]      env unset <project> K [K ...] [--build]
   env ls <project>                (names only: values are never shown); --preview: the env previews get
-  domains add <project> <hostname> | rm <project> <hostname> | ls <project>
+  domains add <project> <hostname> | verify <project> <hostname> | rm <project> <hostname> | ls <project>
 
   users create [--owner] <email>  a person, and the one-time link that sets their password (the first
                                   owner: npm run berth -- users create --owner you@example.com)

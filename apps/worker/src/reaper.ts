@@ -174,7 +174,13 @@ export class Reaper {
     for (const { tag, deploymentId } of images) {
       const s = imageStatuses.get(deploymentId);
       if (s !== undefined && (!isFinal(s) || kept.has(deploymentId))) continue;
-      await runtime.removeImage(tag);
+      try {
+        await runtime.removeImage(tag);
+      } catch (err) {
+        // Swarm: the registry's copy goes first and may fail (down, deletes not allowed); the next pass tries again.
+        logger.warn({ err, deploymentId }, 'could not remove the image of a deployment no longer kept');
+        continue;
+      }
       if (s !== undefined) await store.setImage(deploymentId, null);
       logger.info({ deploymentId, status: s ?? 'unknown' }, 'removed the image of a deployment no longer kept');
     }

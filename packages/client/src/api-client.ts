@@ -174,6 +174,11 @@ export class ApiClient {
     return this.request('POST', `/api/projects/${seg(name)}/domains`, { hostname });
   }
 
+  /** Checks the domain's TXT record; a 409 DOMAIN_RECORD_* / DOMAIN_DNS_FAILED says what is missing. */
+  verifyDomain(name: string, hostname: string): Promise<Domain> {
+    return this.request('POST', `/api/projects/${seg(name)}/domains/${seg(hostname)}/verify`);
+  }
+
   removeDomain(name: string, hostname: string): Promise<Domain> {
     return this.request('DELETE', `/api/projects/${seg(name)}/domains/${seg(hostname)}`);
   }

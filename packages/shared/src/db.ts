@@ -152,6 +152,10 @@ export interface DomainsTable {
   hostname: string;
   project: string;
   created_at: Generated<Date>;
+  /** What `_berth-challenge.<hostname>` must hold; null for a name verified when added. */
+  verification_token: string | null;
+  /** Null while the name is pending: it is neither routed nor given a certificate. */
+  verified_at: Date | null;
 }
 
 export interface Database {

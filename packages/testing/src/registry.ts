@@ -12,8 +12,9 @@ export interface TestRegistry {
 /**
  * Debian's docker-registry (Distribution 2.8) on a free 127.0.0.1 port, storage in a temporary directory.
  * `htpasswd`: the content of an htpasswd file (bcrypt entries) to require basic auth.
+ * `allowDeletes: false`: a registry that refuses manifest deletes (405), as Distribution does by default.
  */
-export async function startRegistry(options: { htpasswd?: string } = {}): Promise<TestRegistry> {
+export async function startRegistry(options: { htpasswd?: string; allowDeletes?: boolean } = {}): Promise<TestRegistry> {
   const port = await freePort();
   const dir = mkdtempSync(path.join(os.tmpdir(), 'berth-registry-'));
   const config = path.join(dir, 'config.yml');
@@ -24,6 +25,8 @@ export async function startRegistry(options: { htpasswd?: string } = {}): Promis
       'log: { level: warn }',
       'storage:',
       `  filesystem: { rootdirectory: ${dir}/data }`,
+      // The reaper deletes a reaped deployment's copy (issue 24, door 3), as scripts/lib/swarm.sh's registry allows.
+      ...(options.allowDeletes === false ? [] : ['  delete: { enabled: true }']),
       'http:',
       `  addr: 127.0.0.1:${port}`,
       ...(options.htpasswd ? ['auth:', `  htpasswd: { realm: berth-test, path: ${dir}/htpasswd }`] : []),

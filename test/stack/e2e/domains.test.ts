@@ -11,7 +11,8 @@ import { instanceContainers, startStack, type Stack } from '@berth/testing/stack
 let stack: Stack;
 let project: string;
 beforeAll(async () => {
-  stack = await startStack();
+  // DOMAIN_VERIFICATION=off: names are served once added; the DNS proof before that has its own test (security/domain-ownership).
+  stack = await startStack({ env: { DOMAIN_VERIFICATION: 'off' } });
   const created = await createDeployment(stack, { archive: await zipTestApp('hello'), fields: { name: 'domapp' } });
   project = created.project;
   expect(project).toBe('domapp');

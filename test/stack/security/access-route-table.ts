@@ -49,6 +49,7 @@ export const routeTable: Record<string, 'public' | [Action, ('param' | 'deployme
   'GET /api/projects/:name/domains': ['project.read', 'param'],
   'POST /api/projects/:name/domains': ['project.domains.update', 'param'],
   'DELETE /api/projects/:name/domains/:hostname': ['project.domains.update', 'param'],
+  'POST /api/projects/:name/domains/:hostname/verify': ['project.domains.update', 'param'],
   'POST /api/projects/:name/webhooks': ['project.webhooks.update', 'param'],
   'GET /api/projects/:name/webhooks': ['project.read', 'param'],
   'DELETE /api/projects/:name/webhooks/:id': ['project.webhooks.update', 'param'],

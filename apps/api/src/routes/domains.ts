@@ -1,4 +1,3 @@
-import type { FromSchema } from 'json-schema-to-ts';
 import { checkCustomHostname } from '@berth/shared/custom-hostname';
 import type { DomainRow, DomainStore } from '@berth/shared/domain-store';
 import type { FastifyBaseLogger } from 'fastify';
@@ -8,12 +7,17 @@ import type { StrangerThrottle } from '../access/stranger-throttle.ts';
 import type { ApiInstance, ApiPlugin } from './api-plugin.ts';
 import { errorResponses, errorSchema } from './error-schema.ts';
 import { bodyOf, zodBody } from '../zod-body.ts';
+import { checkDomainProof } from '../domain-proof.ts';
+import { domainListSchema, domainView, domainViewSchema } from '../domain-view.ts';
 
 export interface DomainRoutesOptions {
-  domains: Pick<DomainStore, 'add' | 'list' | 'remove' | 'isRegistered'>;
+  domains: Pick<DomainStore, 'add' | 'list' | 'remove' | 'find' | 'markVerified' | 'isVerified'>;
   /** Pokes router-sync after a change. */
   announceRoutes: () => Promise<void>;
-  config: Pick<ApiConfig, 'BASE_DOMAIN' | 'PUBLIC_HTTPS_PORT' | 'MAX_DOMAINS_PER_PROJECT'>;
+  config: Pick<
+    ApiConfig,
+    'BASE_DOMAIN' | 'PUBLIC_HTTPS_PORT' | 'MAX_DOMAINS_PER_PROJECT' | 'DOMAIN_VERIFICATION' | 'DOMAIN_VERIFY_DNS_SERVERS' | 'DOMAIN_VERIFY_TIMEOUT_MS'
+  >;
   /** Questions per client address, counted before the lookup (an open door: Caddy sends no credential). */
   strangers?: Pick<StrangerThrottle, 'count'> | undefined;
 }
@@ -22,26 +26,6 @@ const read = { action: 'project.read', project: 'param' } as const;
 const update = { action: 'project.domains.update', project: 'param' } as const;
 /** Caddy asks before it gets a certificate; it sends no token. */
 const open = { action: 'public' } as const;
-
-const domainViewSchema = {
-  type: 'object',
-  properties: {
-    hostname: { type: 'string' },
-    project: { type: 'string' },
-    url: { type: 'string', description: 'https://<hostname>, with the port when Caddy serves HTTPS on another than 443' },
-    createdAt: { type: 'string' },
-  },
-  required: ['hostname', 'project', 'url', 'createdAt'],
-  additionalProperties: false,
-} as const;
-type DomainView = FromSchema<typeof domainViewSchema>;
-
-const domainListSchema = {
-  type: 'object',
-  properties: { items: { type: 'array', items: domainViewSchema } },
-  required: ['items'],
-  additionalProperties: false,
-} as const;
 
 const projectName = { type: 'string', minLength: 1, maxLength: 100 } as const;
 /** Loose here (a 400 names the rule broken: checkCustomHostname); 253 is DNS's own limit. */
@@ -70,29 +54,27 @@ const emptyBody = { type: 'null', description: 'no body' } as const;
 /** Custom domains of a project, and the question Caddy asks before it gets a certificate for one. */
 export const domainRoutes: ApiPlugin<DomainRoutesOptions> = async (app, opts) => {
   projectDomainRoutes(app, opts);
+  verifyRoute(app, opts);
   tlsAskRoute(app, opts);
 };
 
-function projectDomainRoutes(app: ApiInstance, { domains, announceRoutes, config }: DomainRoutesOptions): void {
-  const httpsPort = config.PUBLIC_HTTPS_PORT === 443 ? '' : `:${config.PUBLIC_HTTPS_PORT}`;
-  const view = (row: DomainRow): DomainView => ({
-    hostname: row.hostname,
-    project: row.project,
-    url: `https://${row.hostname}${httpsPort}`,
-    createdAt: row.createdAt.toISOString(),
-  });
+/**
+ * Tells router-sync to rebuild now. Best effort: the change is committed, and
+ * router-sync's periodic resync (RESYNC_INTERVAL_MS) picks it up anyway.
+ */
+async function poke(announceRoutes: () => Promise<void>, log: FastifyBaseLogger, hostname: string): Promise<void> {
+  try {
+    await announceRoutes();
+  } catch (err) {
+    log.warn({ err, hostname }, 'could not poke router-sync; its periodic resync will apply the domain change');
+  }
+}
 
-  /**
-   * Tells router-sync to rebuild now. Best effort: the change is committed, and
-   * router-sync's periodic resync (RESYNC_INTERVAL_MS) picks it up anyway.
-   */
-  const pokeRouter = async (log: FastifyBaseLogger, hostname: string) => {
-    try {
-      await announceRoutes();
-    } catch (err) {
-      log.warn({ err, hostname }, 'could not poke router-sync; its periodic resync will apply the domain change');
-    }
-  };
+function projectDomainRoutes(app: ApiInstance, { domains, announceRoutes, config }: DomainRoutesOptions): void {
+  const view = (row: DomainRow) => domainView(row, config.PUBLIC_HTTPS_PORT);
+  /** With verification off, the operator vouches for every name an admin adds. */
+  const verifiedWhenAdded = config.DOMAIN_VERIFICATION === 'off';
+  const pokeRouter = (log: FastifyBaseLogger, hostname: string) => poke(announceRoutes, log, hostname);
 
   app.get(
     '/api/projects/:name/domains',
@@ -105,9 +87,9 @@ function projectDomainRoutes(app: ApiInstance, { domains, announceRoutes, config
     { config: update, schema: { params: projectParams, body: domainAddBody, response: { 201: domainViewSchema, ...errorResponses } } },
     async (request, reply) => {
       const hostname = checkCustomHostname(bodyOf(addSchema, request).hostname, config.BASE_DOMAIN);
-      const row = await domains.add(request.params.name, hostname, config.MAX_DOMAINS_PER_PROJECT);
-      request.log.info({ project: row.project, hostname }, 'domain added');
-      await pokeRouter(request.log, hostname);
+      const row = await domains.add(request.params.name, hostname, { limit: config.MAX_DOMAINS_PER_PROJECT, verified: verifiedWhenAdded });
+      request.log.info({ project: row.project, hostname, verified: row.verifiedAt !== null }, 'domain added');
+      if (row.verifiedAt) await pokeRouter(request.log, hostname);
       return reply.status(201).send(view(row));
     },
   );
@@ -122,11 +104,29 @@ function projectDomainRoutes(app: ApiInstance, { domains, announceRoutes, config
       return view(row);
     },
   );
+}
 
+/** Checks a pending domain's TXT record and, when it holds the token, serves the domain. */
+function verifyRoute(app: ApiInstance, { domains, announceRoutes, config }: DomainRoutesOptions): void {
+  app.post(
+    '/api/projects/:name/domains/:hostname/verify',
+    { config: update, schema: { params: domainParams, response: { 200: domainViewSchema, ...errorResponses } } },
+    async (request) => {
+      const { name, hostname } = request.params;
+      const found = await domains.find(name, hostname);
+      if (found.verifiedAt) return domainView(found, config.PUBLIC_HTTPS_PORT);
+      // With verification off, asking vouches for a name added while it was on, as adding would.
+      if (config.DOMAIN_VERIFICATION !== 'off') await checkDomainProof(hostname, found.verificationToken ?? '', config);
+      const row = await domains.markVerified(name, hostname);
+      request.log.info({ project: name, hostname }, 'domain verified');
+      await poke(announceRoutes, request.log, hostname);
+      return domainView(row, config.PUBLIC_HTTPS_PORT);
+    },
+  );
 }
 
 function tlsAskRoute(app: ApiInstance, { domains, strangers }: DomainRoutesOptions): void {
-  // Caddy's on-demand TLS "ask": 200 lets it get a certificate for `domain`, anything else refuses.
+  // Caddy's on-demand TLS "ask": 200 lets it get a certificate for `domain` (a verified name), anything else refuses.
   // Public (Caddy sends no token); it tells no more than a TLS handshake with that name would.
   app.get(
     '/api/tls/allowed',
@@ -134,7 +134,7 @@ function tlsAskRoute(app: ApiInstance, { domains, strangers }: DomainRoutesOptio
     async (request, reply) => {
       await strangers?.count(request);
       const domain = request.query.domain?.toLowerCase();
-      const allowed = domain !== undefined && domain.length <= 253 && (await domains.isRegistered(domain));
+      const allowed = domain !== undefined && domain.length <= 253 && (await domains.isVerified(domain));
       // An empty answer (the typed send wants the schema's null; an empty string sends nothing).
       return reply.status(allowed ? 200 : 404).send('' as never);
     },

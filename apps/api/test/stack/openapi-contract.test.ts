@@ -9,8 +9,7 @@ import { settled } from '@berth/testing/deployments';
 import { startStack, testToken, type Stack } from '@berth/testing/stack';
 import { ContractValidator } from './openapi-validator.ts';
 
-// Every route in the contract, called for real (Postgres, Redis, a worker, Docker): each answer's
-// status must be documented and its body must match the documented schema.
+// Every route in the contract, called for real (Postgres, Redis, a worker, Docker): each answer's status must be documented and its body match the schema.
 const contract = new ContractValidator();
 const covered = new Set<string>();
 let stack: Stack;
@@ -29,7 +28,7 @@ async function deployHello(fields: Record<string, string>) {
 }
 
 beforeAll(async () => {
-  stack = await startStack({ workers: 1, router: false, env: { WEBHOOK_ALLOW_PRIVATE_HOSTS: 'true' } });
+  stack = await startStack({ workers: 1, router: false, env: { WEBHOOK_ALLOW_PRIVATE_HOSTS: 'true', DOMAIN_VERIFICATION: 'off' } });
   running = await deployHello({});
   preview = await deployHello({ promote: 'false' });
   // From here on nothing builds: what the tests queue stays queued (cancel and stop answer deterministically).
@@ -159,6 +158,7 @@ describe('the OpenAPI contract against real answers', () => {
     expect((await call('POST', '/api/projects/shop/domains', { payload: { hostname: 'www.shop.example.test' } })).statusCode).toBe(201);
     expect((await call('POST', '/api/projects/shop/domains', { payload: { hostname: 'not a host' } })).statusCode).toBe(400);
     expect((await call('GET', '/api/projects/shop/domains')).statusCode).toBe(200);
+    expect((await call('POST', '/api/projects/shop/domains/www.shop.example.test/verify')).json().status).toBe('verified'); // DOMAIN_VERIFICATION=off above
     expect((await call('GET', '/api/tls/allowed?domain=www.shop.example.test', anonymous)).statusCode).toBe(200);
     expect((await call('GET', '/api/tls/allowed?domain=evil.example.test', anonymous)).statusCode).toBe(404);
     expect((await call('DELETE', '/api/projects/shop/domains/www.shop.example.test')).statusCode).toBe(200);

@@ -55,7 +55,7 @@ export function EnvPanel({ client, name, access }: { client: ApiClient; name: st
   );
 }
 
-/** Custom hostnames that also serve the project's current release. */
+/** Custom hostnames that also serve the project's current release, once verified (the TXT record to create shows while pending). */
 export function DomainsPanel({ client, name, access }: { client: ApiClient; name: string; access: ProjectAccess | undefined }) {
   const mayChange = allows(access, 'project.domains.update');
   const queries = useQueryClient();
@@ -78,6 +78,13 @@ export function DomainsPanel({ client, name, access }: { client: ApiClient; name
         {items?.map((d) => (
           <li key={d.hostname} class="row">
             <a href={d.url} target="_blank" rel="noopener noreferrer">{d.hostname}</a>
+            <span class="muted small">{d.status}</span>
+            {d.verification && (
+              <>
+                <span class="small">TXT <code>{d.verification.name}</code> = <code>{d.verification.value}</code></span>
+                {mayChange && <button type="button" aria-label={`Verify ${d.hostname}`} onClick={() => client.verifyDomain(name, d.hostname).then(load, setError)}>Verify</button>}
+              </>
+            )}
             {mayChange && <button type="button" class="quiet" aria-label={`Remove ${d.hostname}`} onClick={() => client.removeDomain(name, d.hostname).then(load, setError)}>Remove</button>}
           </li>
         ))}

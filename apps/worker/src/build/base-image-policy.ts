@@ -9,6 +9,8 @@ import {
   type DockerfileViolation,
   type ImageSource,
 } from './dockerfile-policy.ts';
+import { localRegistryProblem } from './registry-host-policy.ts';
+import { dockerImageEngine } from './base-image-pull.ts';
 
 /**
  * The images a build will read, checked for what they ARE rather than how the
@@ -22,8 +24,11 @@ import {
  *   this Dockerfile (`ONBUILD ADD http://127.0.0.1:2019/…` is fetched by the
  *   daemon on the host): each is checked like a Dockerfile line.
  *
- * Only local images are inspected: one that is not here is left to the daemon
- * (it pulls it, or fails with its own error, as without this check).
+ * An image that is not here is refused when it would be pulled from a
+ * registry on this host or Berth's own registry, which holds the swarm copies
+ * of app images (registry-host-policy.ts); otherwise it is pulled first
+ * (base-image-pull.ts) and checked like a local one. One that cannot be pulled
+ * is left to the daemon, whose own pull fails the build.
  */
 export interface ImageFacts {
   Id: string;
@@ -31,10 +36,12 @@ export interface ImageFacts {
   Config?: { Labels?: Record<string, string> | null; OnBuild?: string[] | null } | null;
 }
 
-/** What the check reads of the engine: dockerode's Docker, or a fake in unit tests. */
+/** What the check reads of the engine: dockerode's Docker (base-image-pull.ts), or a fake in unit tests. */
 export interface ImageEngine {
   getImage(ref: string): { inspect(): Promise<ImageFacts> };
   listImages(): Promise<{ Id: string; RepoTags?: string[] | null }[]>;
+  /** Pulls an image that is not local; false when it cannot be pulled. Without it, such an image is left to the daemon. */
+  pull?(ref: string): Promise<boolean>;
 }
 
 export interface BuildImageSettings {
@@ -43,14 +50,14 @@ export interface BuildImageSettings {
 }
 
 const appLabels = [labels.deployment, labels.project];
-let sharedEngine: Docker | undefined;
+let sharedEngine: ImageEngine | undefined;
 
 /** Throws UNSAFE_DOCKERFILE when the Dockerfile's text, or an image it reads, is refused. */
 export async function assertSafeBuild(
   dockerfile: string,
   buildArgs: BuildArgs,
   settings: BuildImageSettings,
-  engine: ImageEngine = (sharedEngine ??= new Docker()) as unknown as ImageEngine,
+  engine: ImageEngine = (sharedEngine ??= dockerImageEngine(new Docker())),
 ): Promise<void> {
   assertSafeDockerfile(dockerfile, buildArgs);
   const check = new ImageCheck(engine, settings);
@@ -82,11 +89,20 @@ class ImageCheck {
     return out;
   }
 
-  /** The local image `ref` names and why it may not be read, if it may not. */
+  /**
+   * The local image `ref` names and why it may not be read, if it may not. One that is not here
+   * is pulled by the daemon: refused when its registry is this host or Berth's own (registry-host-policy.ts).
+   */
   private async resolve(ref: string): Promise<{ facts?: ImageFacts; problem?: string }> {
     if (this.isAppTag(ref)) return { problem: 'building from a Berth app image (or its registry copy) is not allowed' };
-    const facts = await this.inspect(ref);
-    if (!facts) return {};
+    let facts = await this.inspect(ref);
+    if (!facts) {
+      const problem = await localRegistryProblem(ref, this.settings.BERTH_REGISTRY);
+      if (problem) return { problem };
+      // Pulled first, then checked like a local image; one that cannot be pulled fails the daemon's pull too.
+      facts = (await this.engine.pull?.(ref)) ? await this.inspect(ref) : undefined;
+      if (!facts) return {};
+    }
     const problem = await this.appImageProblem(facts);
     return problem ? { facts, problem } : { facts };
   }

@@ -37,10 +37,15 @@ export class DockerImages {
   }
 
   /** Image tags of this installation. */
-  async list(instance: string): Promise<string[]> {
+  list(instance: string): Promise<string[]> {
+    const prefix = imageRepositoryPrefix(instance);
+    return this.listStartingWith(prefix, [`${prefix}*`]);
+  }
+
+  /** Local tags that start with `prefix` (`reference`: a filter that narrows the listing first, when one fits). */
+  async listStartingWith(prefix: string, reference?: string[]): Promise<string[]> {
     try {
-      const prefix = imageRepositoryPrefix(instance);
-      const images = await this.docker.listImages({ filters: { reference: [`${prefix}*`] } });
+      const images = await this.docker.listImages(reference ? { filters: { reference } } : {});
       return images.flatMap((i) => i.RepoTags ?? []).filter((t) => t.startsWith(prefix));
     } catch (err) {
       throw unavailable(err, 'listing images');

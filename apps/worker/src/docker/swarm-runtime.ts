@@ -2,7 +2,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import Docker from 'dockerode';
 import { BerthError } from '@berth/shared/errors';
 import { labels } from '@berth/shared/labels';
-import { parseImageTag } from '@berth/shared/docker-names';
+import { imageTag, parseImageTag } from '@berth/shared/docker-names';
 import type { AppNetwork, BuildImageOptions, ContainerEvent, ContainerRuntime, ContainerState, EngineInfo, FollowLogsOptions, NetworkState, OwnedContainer, ProbeTarget, ReplicaProbe, ReplicaReplacement, ReplicaState, RunContainerOptions, RunningContainer } from './container-runtime.ts';
 import { NodeDocker } from './node-docker.ts';
 import { SwarmProber, type ProberSettings } from './swarm-prober.ts';
@@ -145,16 +145,31 @@ export class SwarmRuntime implements ContainerRuntime {
     return this.node.images.exists(ref);
   }
 
-  listImages(instance: string): Promise<string[]> {
-    return this.node.images.list(instance);
+  /** Build tags, and (as build tags) those whose registry copy is still to be deleted (removeImage failed at it). */
+  async listImages(instance: string): Promise<string[]> {
+    const tags = await this.node.images.list(instance);
+    const prefix = registryImageRef(this.settings.registry, instance, 'x').slice(0, -'x:latest'.length);
+    const copies = await this.node.images.listStartingWith(prefix);
+    const pending = copies.map((c) => imageTag(instance, c.slice(prefix.length).replace(/:latest$/, '')));
+    return [...new Set([...tags, ...pending])];
   }
 
-  /** The local build tag, and the registry tag this node pushed from (the registry keeps its copy: see the README). */
+  /**
+   * The local build tag, the registry's copy (deleted through its HTTP API, so nobody pulls a
+   * reaped app's image later), then the registry tag this node pushed from. When the registry
+   * fails the delete, that local tag stays, so listImages offers it to the reaper's next pass
+   * (and a deployment ended before its push never asks the registry).
+   */
   async removeImage(tag: string): Promise<void> {
     await this.node.images.remove(tag);
     const instance = this.settings.prober?.instance;
     const deploymentId = instance && parseImageTag(instance, tag);
-    if (instance && deploymentId) await this.node.images.remove(registryImageRef(this.settings.registry, instance, deploymentId));
+    if (!instance || !deploymentId) return;
+    const copy = registryImageRef(this.settings.registry, instance, deploymentId);
+    // No local copy tag: this node pushed nothing (a deployment ended before its push), or it is done already.
+    if (!(await this.node.images.exists(copy))) return;
+    await this.registry.deleteCopy(copy);
+    await this.node.images.remove(copy);
   }
 
   tagImage(source: string, target: string): Promise<boolean> {

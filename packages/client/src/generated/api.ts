@@ -438,7 +438,7 @@ export interface paths {
         get: operations["listDomains"];
         put?: never;
         /**
-         * Add a custom domain
+         * Add a custom domain (pending until verified, unless DOMAIN_VERIFICATION=off)
          * @description Access: `project.domains.update`, which needs the admin role in the project (a token: scope admin or more).
          */
         post: operations["addDomain"];
@@ -468,6 +468,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/projects/{name}/domains/{hostname}/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Check the TXT record _berth-challenge.<hostname> and, when it holds the token, serve the domain
+         * @description Access: `project.domains.update`, which needs the admin role in the project (a token: scope admin or more).
+         */
+        post: operations["verifyDomain"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/tls/allowed": {
         parameters: {
             query?: never;
@@ -476,7 +496,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Caddy's on-demand TLS ask: 200 when Berth serves the hostname
+         * Caddy's on-demand TLS ask: 200 when Berth serves the hostname (a verified custom domain)
          * @description No credential needed.
          */
         get: operations["isTlsAllowed"];
@@ -3827,6 +3847,21 @@ export interface operations {
                             /** @description https://<hostname>, with the port when Caddy serves HTTPS on another than 443 */
                             url: string;
                             createdAt: string;
+                            /**
+                             * @description pending: not routed and no certificate until verified (POST …/domains/:hostname/verify); verified: served
+                             * @enum {string}
+                             */
+                            status: "pending" | "verified";
+                            verifiedAt: string | null;
+                            /** @description while pending: the DNS record to create before asking to verify */
+                            verification?: {
+                                /** @enum {string} */
+                                type: "TXT";
+                                /** @description _berth-challenge.<hostname> */
+                                name: string;
+                                /** @description this domain's token */
+                                value: string;
+                            };
                         }[];
                     };
                 };
@@ -3893,6 +3928,21 @@ export interface operations {
                         /** @description https://<hostname>, with the port when Caddy serves HTTPS on another than 443 */
                         url: string;
                         createdAt: string;
+                        /**
+                         * @description pending: not routed and no certificate until verified (POST …/domains/:hostname/verify); verified: served
+                         * @enum {string}
+                         */
+                        status: "pending" | "verified";
+                        verifiedAt: string | null;
+                        /** @description while pending: the DNS record to create before asking to verify */
+                        verification?: {
+                            /** @enum {string} */
+                            type: "TXT";
+                            /** @description _berth-challenge.<hostname> */
+                            name: string;
+                            /** @description this domain's token */
+                            value: string;
+                        };
                     };
                 };
             };
@@ -3952,6 +4002,95 @@ export interface operations {
                         /** @description https://<hostname>, with the port when Caddy serves HTTPS on another than 443 */
                         url: string;
                         createdAt: string;
+                        /**
+                         * @description pending: not routed and no certificate until verified (POST …/domains/:hostname/verify); verified: served
+                         * @enum {string}
+                         */
+                        status: "pending" | "verified";
+                        verifiedAt: string | null;
+                        /** @description while pending: the DNS record to create before asking to verify */
+                        verification?: {
+                            /** @enum {string} */
+                            type: "TXT";
+                            /** @description _berth-challenge.<hostname> */
+                            name: string;
+                            /** @description this domain's token */
+                            value: string;
+                        };
+                    };
+                };
+            };
+            /** @description an error, with a stable code (README: Lifecycle and error codes) */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description a stable code from the error registry (@berth/shared/errors) */
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description an error, with a stable code (README: Lifecycle and error codes) */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description a stable code from the error registry (@berth/shared/errors) */
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    verifyDomain: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+                hostname: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        hostname: string;
+                        project: string;
+                        /** @description https://<hostname>, with the port when Caddy serves HTTPS on another than 443 */
+                        url: string;
+                        createdAt: string;
+                        /**
+                         * @description pending: not routed and no certificate until verified (POST …/domains/:hostname/verify); verified: served
+                         * @enum {string}
+                         */
+                        status: "pending" | "verified";
+                        verifiedAt: string | null;
+                        /** @description while pending: the DNS record to create before asking to verify */
+                        verification?: {
+                            /** @enum {string} */
+                            type: "TXT";
+                            /** @description _berth-challenge.<hostname> */
+                            name: string;
+                            /** @description this domain's token */
+                            value: string;
+                        };
                     };
                 };
             };
