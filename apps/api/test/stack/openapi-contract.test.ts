@@ -92,6 +92,8 @@ describe('the OpenAPI contract against real answers', () => {
     expect((await call('GET', '/api/deployments/nosuchdeployment')).statusCode).toBe(404);
     expect((await call('GET', `/api/deployments/${running.id}/logs`)).statusCode).toBe(200);
     expect((await call('GET', `/api/deployments/nosuchdeployment/logs`)).statusCode).toBe(404);
+    expect((await call('GET', `/api/deployments/${running.id}/metrics`)).statusCode).toBe(200);
+    expect((await call('GET', `/api/deployments/${running.id}/metrics?step=0`)).statusCode).toBe(400);
     expect((await call('POST', `/api/deployments/nosuchdeployment/promote`)).statusCode).toBe(404);
     expect((await call('POST', `/api/deployments/${running.id}/cancel`)).statusCode).toBe(409);
     expect((await call('POST', `/api/deployments/${queued.json().id}/cancel`)).statusCode).toBe(200);
