@@ -56,8 +56,9 @@ describe('app metrics', () => {
     const busyCpu = busyReplicas[0]!.points.map((p) => p.cpu ?? 0);
     const idleCpu = idleReplicas[0]!.points.map((p) => p.cpu ?? 0);
     // Half a core asked for; a loaded two-core machine gives it less, never as little as an idle app uses.
-    expect(Math.max(...busyCpu), JSON.stringify(busyCpu)).toBeGreaterThan(0.2);
-    expect(Math.max(...idleCpu), JSON.stringify(idleCpu)).toBeLessThan(0.1);
+    expect(Math.max(...busyCpu), JSON.stringify(busyCpu)).toBeGreaterThan(0.1);
+    expect(Math.max(...idleCpu), JSON.stringify(idleCpu)).toBeLessThan(0.05);
+    expect(Math.max(...busyCpu)).toBeGreaterThan(3 * Math.max(...idleCpu));
     const last = busyReplicas[0]!.points.at(-1)!;
     expect(last.memoryBytes).toBeGreaterThan(1024 * 1024);
     expect(last.memoryLimitBytes).toBeGreaterThan(last.memoryBytes);
