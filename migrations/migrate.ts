@@ -10,6 +10,7 @@ import * as m0007 from './versions/0007-replicas.ts';
 import * as m0008 from './versions/0008-queued-index.ts';
 import * as m0009 from './versions/0009-accounts-audit.ts';
 import * as m0010 from './versions/0010-preview-env.ts';
+import * as m0012 from './versions/0012-volumes-release.ts';
 
 /**
  * Every migration, in order. Listed statically (not read from the folder) so
@@ -27,6 +28,7 @@ const migrations: Record<string, Migration> = {
   '0008-queued-index': m0008,
   '0009-accounts-audit': m0009,
   '0010-preview-env': m0010,
+  '0012-volumes-release': m0012,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

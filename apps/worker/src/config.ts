@@ -64,6 +64,8 @@ export const workerEnv = z.object({
     .default(1024)
     .describe("Processes one build may run at once (a cgroup's pids.max; needs Docker's cgroupfs driver, checked at start); 0 turns the limit off"),
   HEALTHCHECK_TIMEOUT_MS: env.milliseconds(60_000).describe('How long a new app may take to answer HTTP on its port'),
+  RELEASE_TIMEOUT_MS: env.milliseconds(10 * 60_000).describe('How long a release command may run before the deployment fails with RELEASE_COMMAND_FAILED'),
+  VOLUME_MEASURE_INTERVAL_MS: env.milliseconds(60_000).describe("How often a worker measures the bytes each project volume holds (Docker's disk usage count walks every volume)"),
   MAX_EXTRACTED_BYTES: env.positiveInt(512 * 1024 * 1024).describe('Bytes an archive may unpack to (or a clone may take)'),
   MAX_EXTRACTED_FILES: env.positiveInt(20_000).describe('Files and folders an archive may create'),
   BUILD_LEFTOVER_GRACE_MS: env

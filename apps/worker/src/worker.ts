@@ -95,7 +95,7 @@ export async function startWorker(deps: {
     await subscribeToControl(config, worker, runtime, logger, opened, (id) => void replicas?.poke(id));
     startWebhookSender(parts, opened);
     const reaper = createReaper(parts, buildCgroups, queue);
-    runReaperPeriodically(reaper, config, logger, opened);
+    runReaperPeriodically(reaper, config, logger, opened, parts.db);
     return { worker, runtimeLogs, reaper };
   });
 }

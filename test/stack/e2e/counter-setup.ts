@@ -1,0 +1,26 @@
+import { zipTestApp } from '@berth/testing/archives';
+import { multipartBody } from '@berth/testing/http';
+import { stack, through } from './releases-setup.ts';
+
+// test-apps/counter (a count kept on a volume, a release command in berth.json) on a releases stack:
+// shared by volumes.test.ts and release-command.test.ts.
+
+/** Deploys `version` of test-apps/counter to the project; returns the deployment. */
+export async function deployCounter(project: string, version: string): Promise<any> {
+  const archive = await zipTestApp('counter', { 'version.txt': version });
+  const res = await stack.inject({ method: 'POST', url: `/api/projects/${project}/deployments`, ...(await multipartBody({}, { name: 'app.zip', data: archive })) });
+  if (res.statusCode !== 202) throw new Error(`deploy answered ${res.statusCode}: ${res.body}`);
+  return res.json();
+}
+
+/** One GET /hit through Caddy: the count after it. */
+export async function hit(project: string): Promise<number> {
+  const res = await through(project, '/hit');
+  if (res.status !== 200) throw new Error(`/hit answered ${res.status}: ${res.body}`);
+  return Number(res.body);
+}
+
+/** What the release serving the project URL holds on its volume. */
+export async function state(project: string): Promise<{ version: string; count: number; migrations: string }> {
+  return JSON.parse((await through(project, '/state')).body);
+}
