@@ -1,6 +1,8 @@
 // A counter kept on a volume (/data): each GET /hit adds one; / says the version, /state what the volume holds.
 const fs = require('node:fs');
 const http = require('node:http');
+// CRASH_AT_START (in the project's env): a release that never comes up, to fail a deployment.
+if (process.env.CRASH_AT_START) process.exit(1);
 const version = fs.readFileSync(`${__dirname}/version.txt`, 'utf8').trim();
 const dir = process.env.DATA_DIR || '/data';
 const read = (name, fallback) => {

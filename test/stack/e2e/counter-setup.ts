@@ -1,4 +1,5 @@
 import { zipTestApp } from '@berth/testing/archives';
+import { logLines, settled } from '@berth/testing/deployments';
 import { multipartBody } from '@berth/testing/http';
 import { stack, through } from './releases-setup.ts';
 
@@ -23,4 +24,18 @@ export async function hit(project: string): Promise<number> {
 /** What the release serving the project URL holds on its volume. */
 export async function state(project: string): Promise<{ version: string; count: number; migrations: string }> {
   return JSON.parse((await through(project, '/state')).body);
+}
+
+/**
+ * The deployment once it settles (a loaded machine builds slowly: 180 s); one that does not says
+ * where it stood and its last log lines.
+ */
+export async function settledOrSay(id: string): Promise<any> {
+  try {
+    return await settled(stack, id, 180_000);
+  } catch (err) {
+    const now = (await stack.inject({ method: 'GET', url: `/api/deployments/${id}` })).json();
+    const tail = (await logLines(stack, id)).slice(-15).map((l) => l.line);
+    throw new Error(`${(err as Error).message}: ${now.status}\n${tail.join('\n')}`, { cause: err });
+  }
 }

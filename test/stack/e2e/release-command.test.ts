@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { logLines, settled } from '@berth/testing/deployments';
+import { logLines } from '@berth/testing/deployments';
 import { SteadyLoad } from '@berth/testing/load';
-import { deployCounter } from './counter-setup.ts';
+import { deployCounter, settledOrSay } from './counter-setup.ts';
 import { api, createProject, serving, stack, useReleaseStack } from './releases-setup.ts';
 
 // The release command on the real stack: it runs in the new image before the URL moves, and a failing
@@ -14,7 +14,7 @@ describe('release command', () => {
   it("runs berth.json's release before the switch, and a failing or overlong one keeps the old release serving with no failed request", async () => {
     await createProject({ name: 'migr', healthPath: '/healthz' });
     const first = await deployCounter('migr', 'v1');
-    expect((await settled(stack, first.id, 90_000)).status).toBe('running');
+    expect((await settledOrSay(first.id)).status).toBe('running');
     await serving('migr', 'v1');
     const lines = await logLines(stack, first.id);
     const ran = indexOf(lines, 'running the release command: node /app/release.js');
@@ -30,7 +30,7 @@ describe('release command', () => {
       // The project's setting wins over berth.json's.
       expect((await api('PATCH', '/api/projects/migr', { releaseCommand: 'echo failing migration >&2; exit 3' })).status).toBe(200);
       const failing = await deployCounter('migr', 'v2');
-      expect(await settled(stack, failing.id, 90_000)).toMatchObject({ status: 'failed', errorCode: 'RELEASE_COMMAND_FAILED' });
+      expect(await settledOrSay(failing.id)).toMatchObject({ status: 'failed', errorCode: 'RELEASE_COMMAND_FAILED' });
       const failedLines = (await logLines(stack, failing.id)).map((l) => l.line);
       expect(failedLines).toContain('failing migration');
       expect(failedLines.some((l) => l.includes('exited with code 3'))).toBe(true);
@@ -38,7 +38,7 @@ describe('release command', () => {
 
       expect((await api('PATCH', '/api/projects/migr', { releaseCommand: 'echo started; sleep 30' })).status).toBe(200);
       const slow = await deployCounter('migr', 'v3');
-      const slowEnd = await settled(stack, slow.id, 90_000);
+      const slowEnd = await settledOrSay(slow.id);
       expect(slowEnd).toMatchObject({ status: 'failed', errorCode: 'RELEASE_COMMAND_FAILED' });
       expect(slowEnd.errorMessage).toContain('RELEASE_TIMEOUT_MS');
     } finally {
@@ -53,8 +53,8 @@ describe('release command', () => {
     expect((await api('PATCH', '/api/projects/migr', { releaseCommand: '' })).status).toBe(400);
     expect((await api('PATCH', '/api/projects/migr', { releaseCommand: null })).body.releaseCommand).toBeNull();
     const next = await deployCounter('migr', 'v4');
-    expect((await settled(stack, next.id, 90_000)).status).toBe('running');
+    expect((await settledOrSay(next.id)).status).toBe('running');
     await serving('migr', 'v4');
     expect((await logLines(stack, next.id)).some((l) => l.line === 'migrated to v4')).toBe(true);
-  }, 300_000);
+  }, 420_000);
 });

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { logLines, settled } from '@berth/testing/deployments';
+import { logLines } from '@berth/testing/deployments';
 import { waitFor } from '@berth/testing/ports';
 import { docker } from '@berth/testing/stack';
-import { deployCounter, hit, state } from './counter-setup.ts';
+import { deployCounter, hit, settledOrSay, state } from './counter-setup.ts';
 import { api, createProject, serving, stack, useReleaseStack } from './releases-setup.ts';
 
 // Project volumes on the real stack (Docker, Caddy): data kept across releases and rollbacks, and the doors.
@@ -49,7 +49,7 @@ describe('volumes', () => {
     const ids: string[] = [];
     const release = async (version: string) => {
       const d = await deployCounter('tally', version);
-      expect((await settled(stack, d.id, 90_000)).status).toBe('running');
+      expect((await settledOrSay(d.id)).status).toBe('running');
       await serving('tally', version);
       ids.push(d.id);
     };
@@ -72,7 +72,7 @@ describe('volumes', () => {
     await waitFor('v2 stopped', async () => (await api('GET', `/api/deployments/${ids[1]}`)).body.status === 'stopped', 20_000);
     const back = await api('POST', '/api/projects/tally/rollback', {});
     expect(back.status).toBe(202);
-    expect((await settled(stack, back.body.id, 60_000)).status).toBe('running');
+    expect((await settledOrSay(back.body.id)).status).toBe('running');
     await serving('tally', 'v2');
     await countUp();
 
@@ -81,6 +81,15 @@ describe('volumes', () => {
     await release('v4');
     await countUp();
     expect((await logLines(stack, ids.at(-1)!)).some((l) => l.line.startsWith('stop-first: stopped release'))).toBe(true);
+
+    // A stop-first release that never comes up: the old one is started again and serves, its count intact.
+    expect((await api('PATCH', '/api/projects/tally/env', { env: { CRASH_AT_START: '1' } })).status).toBe(200);
+    const sick = await deployCounter('tally', 'v5');
+    expect(await settledOrSay(sick.id)).toMatchObject({ status: 'failed', errorCode: 'APP_EXITED' });
+    expect((await logLines(stack, sick.id)).some((l) => l.line.startsWith(`starting release ${ids.at(-1)} again`))).toBe(true);
+    await serving('tally', 'v4');
+    await countUp();
+    expect((await api('PATCH', '/api/projects/tally/env', { env: { CRASH_AT_START: null } })).status).toBe(200);
 
     const refused = await api('DELETE', '/api/projects/tally/volumes/data');
     expect([refused.status, refused.body.error.code]).toEqual([409, 'VOLUME_IN_USE']);
@@ -98,5 +107,5 @@ describe('volumes', () => {
       const inspected = await docker.getVolume(measured.dockerVolume).inspect().catch(() => undefined);
       return inspected === undefined;
     }, 30_000, 200);
-  }, 360_000);
+  }, 480_000);
 });
