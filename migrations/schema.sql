@@ -181,6 +181,7 @@ CREATE TABLE public.projects (
     previews_inherit_env boolean DEFAULT false NOT NULL,
     deploy_strategy text DEFAULT 'start-first'::text NOT NULL,
     release_command text,
+    preview_volumes boolean DEFAULT false NOT NULL,
     CONSTRAINT projects_deploy_strategy_check CHECK ((deploy_strategy = ANY (ARRAY['start-first'::text, 'stop-first'::text]))),
     CONSTRAINT projects_replicas_check CHECK ((replicas >= 1))
 );

@@ -7,6 +7,7 @@ import { sql, type Kysely } from 'kysely';
  *   latest measurement (null until the first).
  * - projects.deploy_strategy: start-first (the new release starts, then the old stops) or
  *   stop-first (the old stops first: one process at a time on the volume, a gap in between).
+ * - projects.preview_volumes: previews get volumes of their own (one per preview, empty at first).
  * - projects.release_command: run once in the new image before the URL moves (berth.json's
  *   `release` when null).
  */
@@ -27,6 +28,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .alterTable('projects')
     .addColumn('deploy_strategy', 'text', (c) => c.notNull().defaultTo('start-first').check(sql`deploy_strategy in ('start-first', 'stop-first')`))
     .addColumn('release_command', 'text')
+    .addColumn('preview_volumes', 'boolean', (c) => c.notNull().defaultTo(false))
     .execute();
 }
 

@@ -37,6 +37,8 @@ export const settingsSchema = z
     // stop-first: the old release stops before the new one starts (docs/volumes.md says what each costs).
     deployStrategy: z.enum(['start-first', 'stop-first']).optional(),
     releaseCommand: releaseCommandSchema.nullable().optional(),
+    // true: each preview gets volumes of its own (empty at first), never production's.
+    previewVolumes: z.boolean().optional(),
   })
   .strict();
 /** PATCH also takes `replicas` (checked by checkReplicas, see deployment-scale.ts). */
@@ -78,5 +80,6 @@ export async function checkSettings(
     ...(s.previewsInheritEnv !== undefined ? { previewsInheritEnv: s.previewsInheritEnv } : {}),
     ...(s.deployStrategy !== undefined ? { deployStrategy: s.deployStrategy } : {}),
     ...(s.releaseCommand !== undefined ? { releaseCommand: s.releaseCommand } : {}),
+    ...(s.previewVolumes !== undefined ? { previewVolumes: s.previewVolumes } : {}),
   };
 }

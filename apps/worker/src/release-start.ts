@@ -36,7 +36,7 @@ export async function startRelease(
 ): Promise<string> {
   const project = await deps.projects.get(deployment.project);
   const production = deployment.promote;
-  const mounts = production ? await projectMounts(deps, deployment.project, log) : [];
+  const mounts = production || project?.preview_volumes ? await projectMounts(deps, deployment, log) : [];
   const command = production && !deployment.release_of ? (project?.release_command ?? sourceCommand) : undefined;
   if (command) await runReleaseCommand(deps, deployment, image, { command, mounts }, log, signal);
   const stopFirst = production && project?.deploy_strategy === 'stop-first' && deps.config.BERTH_RUNTIME === 'docker';
@@ -56,19 +56,21 @@ export async function startRelease(
   }
 }
 
-/** The project's volumes, made in Docker if they are new. */
-async function projectMounts(deps: ReleaseStartDeps, project: string, log: LogSink): Promise<VolumeMount[]> {
+/** The project's volumes (a preview: its own of each, empty at first), made in Docker if they are new. */
+async function projectMounts(deps: ReleaseStartDeps, deployment: DeploymentRow, log: LogSink): Promise<VolumeMount[]> {
+  const project = deployment.project;
   const rows = await deps.volumes.forProject(project);
   if (rows.length === 0) return [];
   if (deps.config.BERTH_RUNTIME !== 'docker') throw new BerthError('NEEDS_DOCKER_RUNTIME', `project ${project} has volumes, which need BERTH_RUNTIME=docker`);
   const instance = deps.config.BERTH_INSTANCE;
   const mounts: VolumeMount[] = [];
+  const preview: Record<string, string> = deployment.promote ? {} : { [labels.volumePreview]: deployment.id };
   for (const row of rows) {
-    const volume = volumeName(instance, row.id);
-    await ensureVolume(deps.docker, volume, { [labels.instance]: instance, [labels.project]: project, [labels.volume]: row.name, [labels.volumeId]: row.id });
+    const volume = volumeName(instance, deployment.promote ? row.id : `${row.id}-${deployment.id}`);
+    await ensureVolume(deps.docker, volume, { [labels.instance]: instance, [labels.project]: project, [labels.volume]: row.name, [labels.volumeId]: row.id, ...preview });
     mounts.push({ volume, target: row.mount_path });
   }
-  log.system(`volumes: ${rows.map((r) => `${r.name} at ${r.mount_path}`).join(', ')}`);
+  log.system(`volumes${deployment.promote ? '' : " (this preview's own)"}: ${rows.map((r) => `${r.name} at ${r.mount_path}`).join(', ')}`);
   return mounts;
 }
 

@@ -1,11 +1,11 @@
 import type Docker from 'dockerode';
 import type { Logger } from '@berth/shared/logger';
 import type { VolumeStore } from '@berth/shared/volume-store';
-import { listOwnedVolumes, removeVolume, volumeSizes } from './docker/docker-volumes.ts';
+import { listOwnedVolumes, removeVolume, volumeSizes, type OwnedVolume } from './docker/docker-volumes.ts';
 
 export interface VolumeUpkeepDeps {
   docker: Docker;
-  volumes: Pick<VolumeStore, 'ids' | 'recordUsage'>;
+  volumes: Pick<VolumeStore, 'ids' | 'recordUsage' | 'ended'>;
   instance: string;
   /** VOLUME_MEASURE_INTERVAL_MS: Docker's disk usage count walks every volume, so not on each reaper run. */
   measureIntervalMs: number;
@@ -15,7 +15,8 @@ export interface VolumeUpkeepDeps {
 /**
  * Runs with the reaper: removes the Docker volumes of this installation whose row is gone (a
  * DELETE; Docker refuses while a container uses one, so a forced DELETE's volume goes once its
- * release stops), and records the bytes each kept volume holds.
+ * release stops) and a preview's own volumes once that preview is over, and records the bytes each
+ * kept production volume holds.
  */
 export class VolumeUpkeep {
   private measuredAt = 0;
@@ -27,11 +28,12 @@ export class VolumeUpkeep {
     const owned = await listOwnedVolumes(docker, instance);
     if (owned.length === 0) return;
     const ids = await volumes.ids();
-    const kept = owned.filter((v) => v.volumeId !== undefined && ids.has(v.volumeId));
-    for (const v of owned) {
-      if (v.volumeId === undefined || ids.has(v.volumeId)) continue;
-      if (await removeVolume(docker, v.name)) logger.info({ volume: v.name }, 'removed a volume whose project volume was deleted');
+    const ended = await volumes.ended([...new Set(owned.flatMap((v) => v.preview ?? []))]);
+    const spent = (v: OwnedVolume) => v.volumeId !== undefined && (!ids.has(v.volumeId) || (v.preview !== undefined && ended.has(v.preview)));
+    for (const v of owned.filter(spent)) {
+      if (await removeVolume(docker, v.name)) logger.info({ volume: v.name }, 'removed a volume whose project volume was deleted, or whose preview is over');
     }
+    const kept = owned.filter((v) => v.volumeId !== undefined && ids.has(v.volumeId) && v.preview === undefined);
     if (kept.length === 0 || Date.now() - this.measuredAt < this.deps.measureIntervalMs) return;
     this.measuredAt = Date.now();
     const sizes = await volumeSizes(docker, new Set(kept.map((v) => v.name)));

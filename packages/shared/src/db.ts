@@ -118,6 +118,8 @@ export interface ProjectsTable {
   deploy_strategy: ColumnType<DeployStrategy, DeployStrategy | undefined, DeployStrategy>;
   /** Run once in a new production image before the URL moves (berth.json's `release` when null). */
   release_command: ColumnType<string | null, string | null | undefined, string | null>;
+  /** Previews get a volume of their own for each of the project's (empty at first); false: none. */
+  preview_volumes: ColumnType<boolean, boolean | undefined, boolean>;
 }
 
 export type DeployStrategy = 'start-first' | 'stop-first';

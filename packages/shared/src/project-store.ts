@@ -16,6 +16,8 @@ export interface ProjectSettings {
   deployStrategy?: DeployStrategy;
   /** Run once in each new production image before the URL moves; null: berth.json's `release`, if any. */
   releaseCommand?: string | null;
+  /** Previews get volumes of their own (one per preview); false: previews get none. */
+  previewVolumes?: boolean;
 }
 
 /** Which of a project's two envs: production's (`env`) or the previews' (`previewEnv`). */
@@ -93,6 +95,7 @@ export class ProjectStore {
         ...(settings.previewsInheritEnv !== undefined ? { previews_inherit_env: settings.previewsInheritEnv } : {}),
         ...(settings.deployStrategy !== undefined ? { deploy_strategy: settings.deployStrategy } : {}),
         ...(settings.releaseCommand !== undefined ? { release_command: settings.releaseCommand } : {}),
+        ...(settings.previewVolumes !== undefined ? { preview_volumes: settings.previewVolumes } : {}),
       })
       .where('name', '=', name)
       .returningAll()
@@ -203,5 +206,6 @@ export function projectValues(input: NewProject) {
     previews_inherit_env: input.previewsInheritEnv ?? false,
     deploy_strategy: input.deployStrategy ?? 'start-first',
     release_command: input.releaseCommand ?? null,
+    preview_volumes: input.previewVolumes ?? false,
   };
 }

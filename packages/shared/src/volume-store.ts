@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Db, VolumeRow } from './db.ts';
+import { isFinal, statusesWhere } from './deployment-state.ts';
 import { BerthError } from './errors.ts';
 
 export interface NewVolume {
@@ -104,6 +105,14 @@ export class VolumeStore {
   /** The ids of every volume (each worker keeps the Docker volumes of these, and removes the rest of its installation's). */
   async ids(): Promise<Set<string>> {
     return new Set((await this.db.selectFrom('volumes').select('id').execute()).map((r) => r.id));
+  }
+
+  /** Of these deployments, those that are over (or gone): their previews' own volumes can go. */
+  async ended(deploymentIds: readonly string[]): Promise<Set<string>> {
+    if (deploymentIds.length === 0) return new Set();
+    const live = await this.db.selectFrom('deployments').select('id').where('id', 'in', [...deploymentIds]).where('status', 'not in', statusesWhere(isFinal)).execute();
+    const alive = new Set(live.map((r) => r.id));
+    return new Set(deploymentIds.filter((id) => !alive.has(id)));
   }
 
   /** Records a measurement of the bytes a volume holds. */

@@ -6,10 +6,10 @@ import { stack, through } from './releases-setup.ts';
 // test-apps/counter (a count kept on a volume, a release command in berth.json) on a releases stack:
 // shared by volumes.test.ts and release-command.test.ts.
 
-/** Deploys `version` of test-apps/counter to the project; returns the deployment. */
-export async function deployCounter(project: string, version: string): Promise<any> {
+/** Deploys `version` of test-apps/counter to the project (`{ promote: 'false' }`: a preview); returns the deployment. */
+export async function deployCounter(project: string, version: string, fields: Record<string, string> = {}): Promise<any> {
   const archive = await zipTestApp('counter', { 'version.txt': version });
-  const res = await stack.inject({ method: 'POST', url: `/api/projects/${project}/deployments`, ...(await multipartBody({}, { name: 'app.zip', data: archive })) });
+  const res = await stack.inject({ method: 'POST', url: `/api/projects/${project}/deployments`, ...(await multipartBody(fields, { name: 'app.zip', data: archive })) });
   if (res.statusCode !== 202) throw new Error(`deploy answered ${res.statusCode}: ${res.body}`);
   return res.json();
 }

@@ -100,6 +100,18 @@ describe('volumes', () => {
     expect(measured).toMatchObject({ name: 'data', mountPath: '/data', dockerVolume: expect.stringContaining('-vol-') });
     expect((await docker.getVolume(measured.dockerVolume).inspect()).Labels).toMatchObject({ 'dev.berth.project': 'tally', 'dev.berth.volume': 'data' });
 
+    // Previews: with previewVolumes, a volume of their own (empty at first), never production's; it goes with the preview.
+    expect((await api('PATCH', '/api/projects/tally', { previewVolumes: true })).body.previewVolumes).toBe(true);
+    const preview = await deployCounter('tally', 'p1', { promote: 'false' });
+    expect((await settledOrSay(preview.id)).status).toBe('running');
+    expect(await hit(preview.id)).toBe(1);
+    expect(await hit(preview.id)).toBe(2);
+    expect((await state('tally')).count).toBe(last);
+    const previewVolume = `${measured.dockerVolume}-${preview.id}`;
+    expect((await docker.getVolume(previewVolume).inspect()).Labels).toMatchObject({ 'dev.berth.volume-preview': preview.id });
+    expect((await api('DELETE', `/api/deployments/${preview.id}`)).status).toBe(200);
+    await waitFor('the preview volume removed', async () => (await docker.getVolume(previewVolume).inspect().catch(() => undefined)) === undefined, 30_000, 200);
+
     // Forced: the row goes now, the Docker volume once no container uses it (the project is deleted here).
     expect((await api('DELETE', '/api/projects/tally/volumes/data?force=true')).status).toBe(200);
     expect((await api('DELETE', '/api/projects/tally')).status).toBe(200);

@@ -17,13 +17,15 @@ export interface OwnedVolume {
   name: string;
   /** The volume's id in Berth's table (its label), when it carries one. */
   volumeId: string | undefined;
+  /** A preview's own volume: that preview deployment. */
+  preview: string | undefined;
 }
 
 /** The volumes that carry this installation's label. */
 export async function listOwnedVolumes(docker: Docker, instance: string): Promise<OwnedVolume[]> {
   try {
     const { Volumes } = await docker.listVolumes({ filters: { label: [`${labels.instance}=${instance}`] } });
-    return (Volumes ?? []).map((v) => ({ name: v.Name, volumeId: v.Labels?.[labels.volumeId] }));
+    return (Volumes ?? []).map((v) => ({ name: v.Name, volumeId: v.Labels?.[labels.volumeId], preview: v.Labels?.[labels.volumePreview] }));
   } catch (err) {
     throw unavailable(err, 'listing volumes');
   }

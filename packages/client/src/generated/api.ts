@@ -2038,6 +2038,8 @@ export interface operations {
                             deployStrategy: "start-first" | "stop-first";
                             /** @description run once in each new production image before the URL moves; null: berth.json's release, if any */
                             releaseCommand: string | null;
+                            /** @description true: each preview gets volumes of its own (empty at first); false: previews get none (never production's) */
+                            previewVolumes: boolean;
                             currentDeployment: {
                                 id: string;
                                 project: string;
@@ -2204,6 +2206,7 @@ export interface operations {
                     /** @enum {string} */
                     deployStrategy?: "start-first" | "stop-first";
                     releaseCommand?: string | null;
+                    previewVolumes?: boolean;
                     name: string;
                     env?: {
                         [key: string]: string;
@@ -2249,6 +2252,8 @@ export interface operations {
                         deployStrategy: "start-first" | "stop-first";
                         /** @description run once in each new production image before the URL moves; null: berth.json's release, if any */
                         releaseCommand: string | null;
+                        /** @description true: each preview gets volumes of its own (empty at first); false: previews get none (never production's) */
+                        previewVolumes: boolean;
                         currentDeployment: {
                             id: string;
                             project: string;
@@ -2440,6 +2445,8 @@ export interface operations {
                         deployStrategy: "start-first" | "stop-first";
                         /** @description run once in each new production image before the URL moves; null: berth.json's release, if any */
                         releaseCommand: string | null;
+                        /** @description true: each preview gets volumes of its own (empty at first); false: previews get none (never production's) */
+                        previewVolumes: boolean;
                         currentDeployment: {
                             id: string;
                             project: string;
@@ -2662,6 +2669,7 @@ export interface operations {
                     /** @enum {string} */
                     deployStrategy?: "start-first" | "stop-first";
                     releaseCommand?: string | null;
+                    previewVolumes?: boolean;
                     /** @description copies to run, 1 to SWARM_MAX_REPLICAS (more than 1 needs BERTH_RUNTIME=swarm); stopping is DELETE; new releases take it, and the current release is scaled to it at once */
                     replicas?: number;
                 };
@@ -2702,6 +2710,8 @@ export interface operations {
                         deployStrategy: "start-first" | "stop-first";
                         /** @description run once in each new production image before the URL moves; null: berth.json's release, if any */
                         releaseCommand: string | null;
+                        /** @description true: each preview gets volumes of its own (empty at first); false: previews get none (never production's) */
+                        previewVolumes: boolean;
                         currentDeployment: {
                             id: string;
                             project: string;
