@@ -5,7 +5,9 @@
  * again after a proxy reload closed their idle connection (as browsers do),
  * p50/p99 latency against the baseline, and the switch time of each release:
  * from the new deployment passing its health check (its `running` transition)
- * to the first answer from it on the project URL.
+ * to the first answer from it on the project URL. Then STOP_FIRST_RELEASES releases with
+ * `deployStrategy: "stop-first"` (issue 28): the gap each leaves (the longest time without a
+ * successful answer) and the requests that failed in it.
  *
  *   npm run bench:release          (RELEASES=10, BASELINE_MS=10000 by default)
  */
@@ -19,6 +21,8 @@ import { sized } from './bench-size.ts';
 const releases = sized('RELEASES', 10, 1);
 const baselineMs = sized('BASELINE_MS', 10_000, 1_000);
 const drainMs = sized('DRAIN_MS', 5_000, 500);
+// None at smoke size: each stop-first release waits out the old one's 10 s stop grace (bench-smoke's time).
+const stopFirstReleases = sized('STOP_FIRST_RELEASES', 3, 0);
 const network = 'berth-bench';
 const instance = `benchrel${process.pid}`;
 const token = `berth_bench_token_${process.pid}_0123456789`;
@@ -65,6 +69,25 @@ const summary = (label: string, samples: LoadSample[]) => {
   );
   return { p50: percentile(lat, 50), p99: percentile(lat, 99), errors };
 };
+
+/** stop-first: the old release stops before the new one starts; what that costs the project URL. */
+async function stopFirstGaps(caddyUrl: string): Promise<void> {
+  await api(caddyUrl, 'PATCH', '/api/projects/shop', Buffer.from(JSON.stringify({ deployStrategy: 'stop-first' })), 'application/json');
+  const gaps: number[] = [];
+  let failed = 0;
+  for (let i = 1; i <= stopFirstReleases; i++) {
+    const load = new SteadyLoad(`${caddyUrl}/`, 'shop.localhost', { concurrency: 4 });
+    load.start();
+    await deploy(caddyUrl, `s${i}`);
+    await until(async () => load.latest() === `s${i}`, `s${i} served`, 120_000);
+    const samples = await load.stop();
+    failed += samples.filter((x) => x.status !== 200).length;
+    // The longest stretch with no successful answer: a failing request and one Caddy holds count alike.
+    const ends = samples.filter((x) => x.status === 200).map((x) => x.end).sort((a, b) => a - b);
+    gaps.push(Math.max(0, ...ends.slice(1).map((end, k) => end - ends[k]!)));
+  }
+  console.log(`stop-first gap ms per release (longest time without an answer): ${gaps.map((g) => g.toFixed(0)).join(' ')}  failed requests ${failed} (start-first: 0)`);
+}
 
 ensureNetwork(network);
 const platform = await startPlatform({
@@ -136,6 +159,7 @@ try {
   console.log(`latency during releases vs none: p50 ${(during.p50 / base.p50).toFixed(2)}x  p99 ${(during.p99 / base.p99).toFixed(2)}x`);
   console.log(`errors during releases: ${during.errors} (target 0); switch p95 target <= 250 ms`);
   console.log(`rollback to a stopped release (kept image, no build): ${rollbackMs.toFixed(0)} ms to serve it (target <= 5000), errors ${rolled.errors}`);
+  if (stopFirstReleases > 0) await stopFirstGaps(platform.caddyUrl);
 } finally {
   await db.end();
   await platform.stop();

@@ -192,6 +192,10 @@ CREATE TABLE public.projects (
     preview_env_sealed text,
     preview_build_env_sealed text,
     previews_inherit_env boolean DEFAULT false NOT NULL,
+    deploy_strategy text DEFAULT 'start-first'::text NOT NULL,
+    release_command text,
+    preview_volumes boolean DEFAULT false NOT NULL,
+    CONSTRAINT projects_deploy_strategy_check CHECK ((deploy_strategy = ANY (ARRAY['start-first'::text, 'stop-first'::text]))),
     CONSTRAINT projects_replicas_check CHECK ((replicas >= 1))
 );
 CREATE TABLE public.sessions (
@@ -229,6 +233,15 @@ CREATE TABLE public.users (
     totp_last_step bigint,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     CONSTRAINT users_role_check CHECK ((role = ANY (ARRAY['owner'::text, 'member'::text])))
+);
+CREATE TABLE public.volumes (
+    id text NOT NULL,
+    project text NOT NULL,
+    name text NOT NULL,
+    mount_path text NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    bytes_used bigint,
+    measured_at timestamp with time zone
 );
 CREATE TABLE public.webhook_deliveries (
     id text NOT NULL,
@@ -299,6 +312,12 @@ ALTER TABLE ONLY public.user_setup_links
     ADD CONSTRAINT user_setup_links_pkey PRIMARY KEY (token_hash);
 ALTER TABLE ONLY public.users
     ADD CONSTRAINT users_pkey PRIMARY KEY (id);
+ALTER TABLE ONLY public.volumes
+    ADD CONSTRAINT volumes_pkey PRIMARY KEY (id);
+ALTER TABLE ONLY public.volumes
+    ADD CONSTRAINT volumes_project_mount_key UNIQUE (project, mount_path);
+ALTER TABLE ONLY public.volumes
+    ADD CONSTRAINT volumes_project_name_key UNIQUE (project, name);
 ALTER TABLE ONLY public.webhook_deliveries
     ADD CONSTRAINT webhook_deliveries_pkey PRIMARY KEY (id);
 ALTER TABLE ONLY public.webhooks
@@ -359,6 +378,8 @@ ALTER TABLE ONLY public.user_recovery_codes
     ADD CONSTRAINT user_recovery_codes_user_id_fkey FOREIGN KEY (user_id) REFERENCES public.users(id) ON DELETE CASCADE;
 ALTER TABLE ONLY public.user_setup_links
     ADD CONSTRAINT user_setup_links_user_id_fkey FOREIGN KEY (user_id) REFERENCES public.users(id) ON DELETE CASCADE;
+ALTER TABLE ONLY public.volumes
+    ADD CONSTRAINT volumes_project_fkey FOREIGN KEY (project) REFERENCES public.projects(name) ON DELETE CASCADE;
 ALTER TABLE ONLY public.webhook_deliveries
     ADD CONSTRAINT webhook_deliveries_webhook_id_fkey FOREIGN KEY (webhook_id) REFERENCES public.webhooks(id) ON DELETE CASCADE;
 ALTER TABLE ONLY public.webhooks

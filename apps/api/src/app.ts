@@ -43,6 +43,8 @@ import type { RoutingStore } from '@berth/shared/routing-store';
 import { ConcurrencyLimit } from './concurrency-limit.ts';
 import { RateLimitedError, RateLimiter } from './rate-limiter.ts';
 import { domainRoutes } from './routes/domains.ts';
+import { volumeRoutes } from './routes/volumes.ts';
+import { VolumeStore } from '@berth/shared/volume-store';
 import { webhookRoutes } from './routes/webhooks.ts';
 import { WebhookStore } from '@berth/shared/webhook-store';
 import { HookDeliveryStore } from '@berth/shared/hook-delivery-store';
@@ -182,6 +184,7 @@ async function registerRoutes(
   await api.register(deploymentMetricRoutes, { store, metrics: new AppMetricStore(deps.db) });
   await api.register(eventRoutes, { store, logs, history, relay, streams, config, deploymentProjects: access.deploymentProjects });
   await api.register(domainRoutes, { domains: deps.domains, announceRoutes: deps.announceRoutes, config, strangers: access.strangers });
+  await api.register(volumeRoutes, { volumes: new VolumeStore(deps.db), config });
   await api.register(webhookRoutes, { webhooks: new WebhookStore(deps.db), projects, secrets, config });
   await api.register(gitHookRoutes, {
     hookDeliveries: new HookDeliveryStore(deps.db),

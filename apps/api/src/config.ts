@@ -62,6 +62,7 @@ export const apiEnv = z.object({
     .describe('Requests one client address may make per STRANGER_RATE_WINDOW_MS to the git hook and the TLS question, and credentials that fail to check (429 past it)'),
   STRANGER_RATE_WINDOW_MS: env.milliseconds(60_000).describe('The window of STRANGER_RATE_LIMIT'),
   MAX_DOMAINS_PER_PROJECT: env.positiveInt(20).describe('Custom domains one project may have, pending ones included (409 LIMIT_REACHED past it)'),
+  MAX_VOLUMES_PER_PROJECT: env.positiveInt(5).describe('Volumes one project may have (409 LIMIT_REACHED past it)'),
   ...domainProofEnv,
   MAX_LOG_RESPONSE_BYTES: env
     .positiveInt(4 * 1024 * 1024)

@@ -1,4 +1,5 @@
 import { z } from '@berth/shared/config';
+import { BerthError } from '@berth/shared/errors';
 import { assertSafeGitRef, assertSafeGitUrl } from '@berth/shared/git-url';
 import type { ProjectSettings } from '@berth/shared/project-store';
 import type { ApiConfig } from './config.ts';
@@ -15,6 +16,13 @@ export const nameParams = {
   properties: { name: { type: 'string', maxLength: 64 } },
   required: ['name'],
 } as const;
+/** One shell line (run with `sh -c` in the new image); null goes back to berth.json's `release`. */
+const releaseCommandSchema = z
+  .string()
+  .trim()
+  .min(1)
+  .max(2000)
+  .refine((v) => !/[\r\n\0]/.test(v), 'must be one line');
 /** Project settings as a request sends them (POST and PATCH), checked like a deployment's. */
 export const settingsSchema = z
   .object({
@@ -26,6 +34,11 @@ export const settingsSchema = z
     healthPath: healthPathSchema.optional(),
     // true: previews get the project's env with the preview env on top (release-env.ts).
     previewsInheritEnv: z.boolean().optional(),
+    // stop-first: the old release stops before the new one starts (docs/volumes.md says what each costs).
+    deployStrategy: z.enum(['start-first', 'stop-first']).optional(),
+    releaseCommand: releaseCommandSchema.nullable().optional(),
+    // true: each preview gets volumes of its own (empty at first), never production's.
+    previewVolumes: z.boolean().optional(),
   })
   .strict();
 /** PATCH also takes `replicas` (checked by checkReplicas, see deployment-scale.ts). */
@@ -48,8 +61,11 @@ export const rollbackBody = zodBody(rollbackSchema);
 /** Settings as a request sent them, checked (a git URL that is safe and not local) and normalized. */
 export async function checkSettings(
   s: z.infer<typeof settingsSchema>,
-  config: Pick<ApiConfig, 'GIT_ALLOW_PRIVATE_HOSTS'>,
+  config: Pick<ApiConfig, 'GIT_ALLOW_PRIVATE_HOSTS' | 'BERTH_RUNTIME'>,
 ): Promise<ProjectSettings> {
+  if (s.deployStrategy === 'stop-first' && config.BERTH_RUNTIME !== 'docker') {
+    throw new BerthError('NEEDS_DOCKER_RUNTIME', 'deployStrategy stop-first needs BERTH_RUNTIME=docker (swarm mode replaces releases start-first)');
+  }
   if (s.gitUrl) {
     assertSafeGitUrl(s.gitUrl);
     await refuseLocalGitHost(s.gitUrl, config.GIT_ALLOW_PRIVATE_HOSTS);
@@ -62,5 +78,8 @@ export async function checkSettings(
     ...(s.port !== undefined ? { port: s.port } : {}),
     ...(s.healthPath !== undefined ? { healthPath: s.healthPath } : {}),
     ...(s.previewsInheritEnv !== undefined ? { previewsInheritEnv: s.previewsInheritEnv } : {}),
+    ...(s.deployStrategy !== undefined ? { deployStrategy: s.deployStrategy } : {}),
+    ...(s.releaseCommand !== undefined ? { releaseCommand: s.releaseCommand } : {}),
+    ...(s.previewVolumes !== undefined ? { previewVolumes: s.previewVolumes } : {}),
   };
 }

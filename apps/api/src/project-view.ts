@@ -38,6 +38,9 @@ export const projectViewSchema = {
     previewEnvKeys: { type: 'array', items: { type: 'string' }, description: 'the env previews get (PUT /api/projects/{name}/preview-env); names only' },
     previewBuildEnvKeys: { type: 'array', items: { type: 'string' } },
     previewsInheritEnv: { type: 'boolean', description: "true: previews get the project's env with the preview env on top; false: the preview env only" },
+    deployStrategy: { type: 'string', enum: ['start-first', 'stop-first'], description: 'start-first: the new release starts, then the old one stops; stop-first: the old one stops first (a gap)' },
+    releaseCommand: { ...nullableString, description: "run once in each new production image before the URL moves; null: berth.json's release, if any" },
+    previewVolumes: { type: 'boolean', description: "true: each preview gets volumes of its own (empty at first); false: previews get none (never production's)" },
     currentDeployment: { anyOf: [deploymentViewSchema, { type: 'null' }] },
     releases: { type: 'array', items: deploymentViewSchema, description: 'kept releases, newest first (rollback targets)' },
     hookUrl: { type: 'string', description: 'where a git host sends push events (signed with the hook secret)' },
@@ -52,7 +55,7 @@ export const projectViewSchema = {
     createdAt: { type: 'string' },
     updatedAt: { type: 'string' },
   },
-  required: ['id', 'name', 'url', 'hookUrl', 'gitUrl', 'ref', 'rootDir', 'port', 'healthPath', 'replicas', 'envKeys', 'buildEnvKeys', 'previewEnvKeys', 'previewBuildEnvKeys', 'previewsInheritEnv', 'currentDeployment', 'createdAt', 'updatedAt'],
+  required: ['id', 'name', 'url', 'hookUrl', 'gitUrl', 'ref', 'rootDir', 'port', 'healthPath', 'replicas', 'envKeys', 'buildEnvKeys', 'previewEnvKeys', 'previewBuildEnvKeys', 'previewsInheritEnv', 'deployStrategy', 'releaseCommand', 'previewVolumes', 'currentDeployment', 'createdAt', 'updatedAt'],
   additionalProperties: false,
 } as const;
 
@@ -81,6 +84,9 @@ export function projectView(
     previewEnvKeys: [...(keys.previewEnv ?? [])].sort(),
     previewBuildEnvKeys: [...(keys.previewBuildEnv ?? [])].sort(),
     previewsInheritEnv: row.previews_inherit_env,
+    deployStrategy: row.deploy_strategy,
+    releaseCommand: row.release_command,
+    previewVolumes: row.preview_volumes,
     currentDeployment: detail.current ? view(detail.current) : null,
     ...(detail.releases ? { releases: detail.releases.map(view) } : {}),
     ...(detail.disk ? { disk: detail.disk } : {}),

@@ -3,7 +3,7 @@ import { containerName } from '@berth/shared/docker-names';
 import { BerthError } from '@berth/shared/errors';
 import { labels } from '@berth/shared/labels';
 import type { WorkerConfig } from './config.ts';
-import type { ContainerRuntime } from './docker/container-runtime.ts';
+import type { ContainerRuntime, VolumeMount } from './docker/container-runtime.ts';
 import type { LogSink } from './log-sink.ts';
 
 export interface AppStartDeps {
@@ -18,6 +18,7 @@ export async function startApp(
   image: string,
   log: LogSink,
   signal: AbortSignal,
+  mounts: VolumeMount[] = [],
 ): Promise<string> {
   const name = containerName(config.BERTH_INSTANCE, deployment.id);
   const owner = { [labels.instance]: config.BERTH_INSTANCE, [labels.deployment]: deployment.id };
@@ -33,6 +34,7 @@ export async function startApp(
     nanoCpus: Math.round(config.CONTAINER_CPUS * 1e9),
     // As many copies as the row asks for now; a later change is the replica reconciler's to apply.
     replicas: deployment.replicas,
+    mounts,
   });
   log.system(`container started; waiting for it to answer ${deployment.health_path} on port ${deployment.port}`);
   try {

@@ -11,7 +11,7 @@ import { imageTag } from '@berth/shared/docker-names';
 import { removeDeploymentResources } from './docker/deployment-resources.ts';
 import type { Logger } from '@berth/shared/logger';
 import type { ContainerRuntime } from './docker/container-runtime.ts';
-import { startApp } from './app-start.ts';
+import { startRelease, type ReleaseStartDeps } from './release-start.ts';
 import { settlePreviews, type PreviewSettlingDeps } from './preview-settling.ts';
 import type { Sources } from './source/fetch-source.ts';
 import { buildImage, reuseImage } from './image-step.ts';
@@ -23,7 +23,7 @@ import type { WorkerConfig } from './config.ts';
 import { DeploymentFailedError, ProjectBusy, shutdownReason, Superseded } from './attempt-outcomes.ts';
 import { sealedPlace, type SecretBox } from '@berth/shared/secret-box';
 
-export interface RunnerDeps {
+export interface RunnerDeps extends Pick<ReleaseStartDeps, 'docker' | 'projects' | 'volumes'> {
   config: WorkerConfig;
   store: DeploymentStore;
   archives: ArchiveStore;
@@ -56,7 +56,7 @@ export interface RunOptions {
 const inFlight = statusesWhere(isInFlight);
 
 /**
- * The deployment pipeline: fetch → build → start → wait until it answers →
+ * The deployment pipeline: fetch → build → release command → start → wait until it answers →
  * running. Safe to run again for the same deployment (at-least-once delivery):
  * names are deterministic and leftovers of an earlier attempt are removed first.
  */
@@ -167,18 +167,19 @@ export class DeploymentRunner {
     const env = secrets.openOr(deployment.env_sealed, deployment.env, sealedPlace(deployment.project, 'env'));
     const tag = imageTag(config.BERTH_INSTANCE, id);
     const imageDeps = { ...this.deps, toBuilding: (deploymentId: string) => this.transition(deploymentId, ['fetching'], 'building', {}) };
+    let sourceRelease: string | undefined; // berth.json's release command
     if (deployment.release_of) {
       await reuseImage(imageDeps, deployment, tag, log);
     } else {
       const buildEnv = deployment.build_env_sealed ? secrets.open(deployment.build_env_sealed, sealedPlace(deployment.project, 'buildEnv')) : {};
-      await buildImage(imageDeps, deployment, tag, buildEnv, log, workDir, signal);
+      sourceRelease = await buildImage(imageDeps, deployment, tag, buildEnv, log, workDir, signal);
     }
     signal.throwIfAborted();
 
     await this.transition(id, ['building'], 'starting', { image: tag });
     const size = await this.deps.runtime.imageSize(tag).catch(() => undefined);
     if (size !== undefined) await this.deps.store.setImage(id, { bytes: size });
-    const containerId = await startApp(this.deps, { ...deployment, env }, tag, log, signal);
+    const containerId = await startRelease(this.deps, { ...deployment, env }, tag, sourceRelease, log, signal);
 
     log.system('deployment is live');
     await log.flush();

@@ -13,6 +13,7 @@ import { assertSafeBuild } from './build/base-image-policy.ts';
 import { explainGeneratedBuildFailure, formatBytes, prepareGeneratedBuild, runImageOf } from './build/generated-build.ts';
 import { buildWithinLimits } from './build/limited-build.ts';
 import { prepareBuildTrust, proxyBuildArgs } from './build/build-trust.ts';
+import { releaseCommandOf } from './build/release-config.ts';
 import type { BaseImages } from './build/node-base-images.ts';
 import type { WorkerConfig } from './config.ts';
 import type { ContainerRuntime } from './docker/container-runtime.ts';
@@ -47,7 +48,10 @@ export async function reuseImage(deps: ImageStepDeps, deployment: DeploymentRow,
   }
 }
 
-/** Fetches the source and builds its image (its Dockerfile, or one generated for what the source is). */
+/**
+ * Fetches the source and builds its image (its Dockerfile, or one generated for what the source is);
+ * the release command the source asks for (berth.json's `release`), if any.
+ */
 export async function buildImage(
   deps: ImageStepDeps,
   deployment: DeploymentRow,
@@ -56,7 +60,7 @@ export async function buildImage(
   log: LogSink,
   workDir: string,
   signal: AbortSignal,
-): Promise<void> {
+): Promise<string | undefined> {
   const { config } = deps;
   const id = deployment.id;
   const srcDir = path.join(workDir, 'src');
@@ -66,6 +70,7 @@ export async function buildImage(
 
   const { contextDir, hasDockerfile } = await resolveContext(srcDir, deployment.root_dir);
   const trust = await prepareBuildTrust(config, contextDir, hasDockerfile, (line) => log.system(line));
+  const release = await releaseCommandOf(contextDir);
   // No Dockerfile: detect what the source is and generate one (a Dockerfile always wins).
   let plan: BuildPlan | undefined;
   let dockerfile: string;
@@ -100,6 +105,7 @@ export async function buildImage(
   });
   await rm(workDir, { recursive: true, force: true }); // the image has everything now
   if (plan) await logImageSize(deps, tag, runImageOf(plan), log);
+  return release;
 }
 
 /** The last line of a generated build: how big the image is, and how much of it the app added. */

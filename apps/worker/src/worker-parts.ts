@@ -1,6 +1,8 @@
 import type { Queue } from 'bullmq';
 import Docker from 'dockerode';
 import { AppMetricStore } from '@berth/shared/app-metrics/metric-samples';
+import { ProjectStore } from '@berth/shared/project-store';
+import { VolumeStore } from '@berth/shared/volume-store';
 import { ArchiveStore } from '@berth/shared/archive-store';
 import { AuditLog } from '@berth/shared/accounts/audit-log';
 import { AuditRetention } from '@berth/shared/accounts/audit-retention';
@@ -38,6 +40,7 @@ import { proxyUrls } from './build/build-trust.ts';
 import { extractArchive } from './source/archive-source.ts';
 import { cloneRepository } from './source/git-source.ts';
 import { WebhookSender } from './webhooks/webhook-sender.ts';
+import { VolumeUpkeep } from './volume-upkeep.ts';
 
 // How the worker's composition root (worker.ts) makes each of its parts from the configuration.
 
@@ -97,6 +100,9 @@ export function createRunner(
     releaseRouting: new ReleaseRouting({ routing: new RoutingStore(db), store, lifecycle, announceRoutes: () => status.announceRoutes() }),
     previews: new PreviewLimits(db, lifecycle),
     runtime,
+    docker: new Docker(),
+    projects: new ProjectStore(db),
+    volumes: new VolumeStore(db),
     buildCgroups,
     baseImages: new ScriptNodeBaseImages((ref) => runtime.imageExists(ref)),
     logger,
@@ -167,10 +173,14 @@ export function startAppMetricsSampler({ config, db, redis, logger }: PipelinePa
 }
 
 /** Runs the reaper now and every period; closing waits for a run under way. */
-export function runReaperPeriodically(reaper: Reaper, config: WorkerConfig, logger: Logger, opened: Opened): void {
+export function runReaperPeriodically(reaper: Reaper, config: WorkerConfig, logger: Logger, opened: Opened, db: Db): void {
+  const upkeep = createVolumeUpkeep(config, db, logger);
   let reaping: Promise<void> = Promise.resolve();
   const reap = () => {
-    reaping = reaper.run().catch((err: unknown) => logger.warn({ err }, 'the reaper failed; will retry'));
+    reaping = reaper
+      .run()
+      .then(() => upkeep.run())
+      .catch((err: unknown) => logger.warn({ err }, 'the reaper failed; will retry'));
   };
   reap();
   const timer = setInterval(reap, config.REAPER_INTERVAL_MS);
@@ -178,6 +188,11 @@ export function runReaperPeriodically(reaper: Reaper, config: WorkerConfig, logg
     clearInterval(timer);
     await reaping;
   });
+}
+
+function createVolumeUpkeep(config: WorkerConfig, db: Db, logger: Logger): VolumeUpkeep {
+  const upkeep = { instance: config.BERTH_INSTANCE, measureIntervalMs: config.VOLUME_MEASURE_INTERVAL_MS };
+  return new VolumeUpkeep({ docker: new Docker(), volumes: new VolumeStore(db), ...upkeep, logger });
 }
 
 /** Sends outgoing webhooks from the outbox (each worker sweeps; a delivery is sent once). */

@@ -97,7 +97,7 @@ export async function startWorker(deps: {
     startWebhookSender(parts, opened);
     startAppMetricsSampler(parts, opened);
     const reaper = createReaper(parts, buildCgroups, queue);
-    runReaperPeriodically(reaper, config, logger, opened);
+    runReaperPeriodically(reaper, config, logger, opened, parts.db);
     return { worker, runtimeLogs, reaper };
   });
 }

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /** A shell command an override runs (one line: it goes into a generated Dockerfile). */
-const command = z
+export const command = z
   .string()
   .trim()
   .min(1, 'must not be empty')
@@ -36,6 +36,8 @@ export const buildOverridesSchema = z
     spa: z.boolean().optional(),
     /** Keep devDependencies in the running image (default: pruned when start does not need them). */
     keepDevDependencies: z.boolean().optional(),
+    /** Run once in each new production image before the URL moves (a Dockerfile build reads it too); the project's releaseCommand wins. */
+    release: command.optional(),
   })
   .strict();
 

@@ -115,6 +115,25 @@ export interface ProjectsTable {
   preview_build_env_sealed: ColumnType<string | null, string | null | undefined, string | null>;
   /** True: previews get the project's env with the preview env on top; false: the preview env only. */
   previews_inherit_env: ColumnType<boolean, boolean | undefined, boolean>;
+  /** How a release replaces the one before: start-first (overlap) or stop-first (a gap; one process on the volumes). */
+  deploy_strategy: ColumnType<DeployStrategy, DeployStrategy | undefined, DeployStrategy>;
+  /** Run once in a new production image before the URL moves (berth.json's `release` when null). */
+  release_command: ColumnType<string | null, string | null | undefined, string | null>;
+  /** Previews get a volume of their own for each of the project's (empty at first); false: none. */
+  preview_volumes: ColumnType<boolean, boolean | undefined, boolean>;
+}
+
+export type DeployStrategy = 'start-first' | 'stop-first';
+
+/** A project's named volume (Docker: `berth-<instance>-vol-<id>`); bytes as the workers last measured them. */
+export interface VolumesTable {
+  id: string;
+  project: string;
+  name: string;
+  mount_path: string;
+  created_at: Generated<Date>;
+  bytes_used: ColumnType<number | null, number | null | undefined, number | null>;
+  measured_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
 }
 
 export interface HookDeliveriesTable {
@@ -165,6 +184,7 @@ export interface Database {
   deployment_transitions: DeploymentTransitionsTable;
   projects: ProjectsTable;
   domains: DomainsTable;
+  volumes: VolumesTable;
   hook_deliveries: HookDeliveriesTable;
   webhooks: WebhooksTable;
   webhook_deliveries: WebhookDeliveriesTable;
@@ -181,6 +201,7 @@ export interface Database {
 
 export type DeploymentRow = Selectable<DeploymentsTable>;
 export type ProjectRow = Selectable<ProjectsTable>;
+export type VolumeRow = Selectable<VolumesTable>;
 
 export type Db = Kysely<Database>;
 

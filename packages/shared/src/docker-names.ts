@@ -8,6 +8,16 @@ export function containerName(instance: string, deploymentId: string): string {
   return `berth-${instance}-${deploymentId}`;
 }
 
+/** The container a deployment's release command runs in (removed when it ends; a retry removes a leftover). */
+export function releaseContainerName(instance: string, deploymentId: string): string {
+  return `${containerName(instance, deploymentId)}-release`;
+}
+
+/** A project volume's Docker name: by its id, so a volume removed and made again under its name starts empty. */
+export function volumeName(instance: string, volumeId: string): string {
+  return `berth-${instance}-vol-${volumeId}`;
+}
+
 /** What every image tag of an installation starts with (also a `reference` filter with `*` after it). */
 export function imageRepositoryPrefix(instance: string): string {
   return `berth-${instance}/`;

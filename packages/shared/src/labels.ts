@@ -5,4 +5,11 @@ export const labels = {
   deployment: 'dev.berth.deployment',
   project: 'dev.berth.project',
   port: 'dev.berth.port',
+  /** A project's volume: its name in the project, and its id in Berth's table (the upkeep removes one whose row is gone). */
+  volume: 'dev.berth.volume',
+  volumeId: 'dev.berth.volume-id',
+  /** On a preview's own volume: the preview deployment (the upkeep removes it once that is over). */
+  volumePreview: 'dev.berth.volume-preview',
+  /** The one-off container that runs a deployment's release command (not the app: no deployment label). */
+  releaseCommand: 'dev.berth.release-command',
 } as const;

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { Db, DeploymentRow, ProjectRow } from './db.ts';
+import type { Db, DeploymentRow, DeployStrategy, ProjectRow } from './db.ts';
 import { BerthError } from './errors.ts';
 import { newProjectId } from './ids.ts';
 
@@ -12,6 +12,12 @@ export interface ProjectSettings {
   healthPath?: string;
   /** Previews get the project's env under the preview env (true), or the preview env only (false, the default). */
   previewsInheritEnv?: boolean;
+  /** How a release replaces the one before (volumes: stop-first keeps one process on them). */
+  deployStrategy?: DeployStrategy;
+  /** Run once in each new production image before the URL moves; null: berth.json's `release`, if any. */
+  releaseCommand?: string | null;
+  /** Previews get volumes of their own (one per preview); false: previews get none. */
+  previewVolumes?: boolean;
 }
 
 /** Which of a project's two envs: production's (`env`) or the previews' (`previewEnv`). */
@@ -87,6 +93,9 @@ export class ProjectStore {
         ...(settings.port !== undefined ? { port: settings.port } : {}),
         ...(settings.healthPath !== undefined ? { health_path: settings.healthPath } : {}),
         ...(settings.previewsInheritEnv !== undefined ? { previews_inherit_env: settings.previewsInheritEnv } : {}),
+        ...(settings.deployStrategy !== undefined ? { deploy_strategy: settings.deployStrategy } : {}),
+        ...(settings.releaseCommand !== undefined ? { release_command: settings.releaseCommand } : {}),
+        ...(settings.previewVolumes !== undefined ? { preview_volumes: settings.previewVolumes } : {}),
       })
       .where('name', '=', name)
       .returningAll()
@@ -195,5 +204,8 @@ export function projectValues(input: NewProject) {
     build_env_sealed: input.buildEnvSealed,
     hook_secret_sealed: input.hookSecretSealed ?? null,
     previews_inherit_env: input.previewsInheritEnv ?? false,
+    deploy_strategy: input.deployStrategy ?? 'start-first',
+    release_command: input.releaseCommand ?? null,
+    preview_volumes: input.previewVolumes ?? false,
   };
 }

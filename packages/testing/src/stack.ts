@@ -237,4 +237,7 @@ export async function removeInstanceResources(instance: string): Promise<void> {
   for (const tag of await instanceImages(instance)) {
     await docker.getImage(tag).remove({ force: true, noprune: true }).catch(() => {});
   }
+  // Project volumes (issue 28), after the containers that mount them.
+  const { Volumes } = await docker.listVolumes({ filters: { label: [`${labels.instance}=${instance}`] } });
+  for (const v of Volumes ?? []) await docker.getVolume(v.Name).remove().catch(() => {});
 }

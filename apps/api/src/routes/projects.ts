@@ -38,7 +38,7 @@ export interface ProjectRoutesOptions {
   replicas: ReplicaStore;
   /** The person who makes a project becomes its admin. */
   members: Pick<MemberStore, 'addFirstAdmin'>;
-  config: Urls & ReplicaConfig & Pick<ApiConfig, 'DEFAULT_APP_PORT' | 'GIT_ALLOW_PRIVATE_HOSTS'>;
+  config: Urls & ReplicaConfig & Pick<ApiConfig, 'DEFAULT_APP_PORT' | 'GIT_ALLOW_PRIVATE_HOSTS' | 'BERTH_RUNTIME'>;
 }
 
 const onProject = <A extends Action>(action: A) => ({ action, project: 'param' }) as const;

@@ -75,6 +75,16 @@ export interface RunContainerOptions {
   nanoCpus: number;
   /** Copies to run (the deployment's replicas); docker mode runs one and refuses more (REPLICAS_NEED_SWARM). */
   replicas: number;
+  /** The project's volumes (docker mode; swarm refuses them: NEEDS_DOCKER_RUNTIME). */
+  mounts?: VolumeMount[];
+}
+
+/** A named volume mounted read-write into a container. */
+export interface VolumeMount {
+  /** The Docker volume's name (docker-names.ts volumeName). */
+  volume: string;
+  /** Where in the container (checked by the API: absolute, not a system folder). */
+  target: string;
 }
 
 /** A deployment's copies as the engine sees them: how many it keeps (desired) and how many run now. */

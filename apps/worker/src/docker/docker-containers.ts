@@ -33,18 +33,23 @@ function containerSpec(options: RunContainerOptions): Docker.ContainerCreateOpti
     Labels: options.labels,
     ExposedPorts: { [portKey]: {} },
     Tty: false,
-    HostConfig: {
-      NetworkMode: options.network,
-      Memory: options.memoryBytes,
-      NanoCpus: options.nanoCpus,
-      PidsLimit: 512,
-      RestartPolicy: { Name: 'unless-stopped' },
-      CapDrop: ['ALL'],
-      CapAdd: ['CHOWN', 'SETUID', 'SETGID', 'DAC_OVERRIDE', 'FOWNER', 'NET_BIND_SERVICE', 'KILL'],
-      SecurityOpt: ['no-new-privileges'],
-      Privileged: false,
-      LogConfig: { Type: 'json-file', Config: { 'max-size': '10m', 'max-file': '3' } },
-    },
+    HostConfig: { ...appHostConfig(options), RestartPolicy: { Name: 'unless-stopped' } },
+  };
+}
+
+/** What an app's container (and its release command's) may use and reach; its project's volumes mounted read-write. */
+export function appHostConfig(options: Pick<RunContainerOptions, 'network' | 'memoryBytes' | 'nanoCpus' | 'mounts'>): Docker.HostConfig {
+  return {
+    NetworkMode: options.network,
+    Memory: options.memoryBytes,
+    NanoCpus: options.nanoCpus,
+    PidsLimit: 512,
+    CapDrop: ['ALL'],
+    CapAdd: ['CHOWN', 'SETUID', 'SETGID', 'DAC_OVERRIDE', 'FOWNER', 'NET_BIND_SERVICE', 'KILL'],
+    SecurityOpt: ['no-new-privileges'],
+    Privileged: false,
+    LogConfig: { Type: 'json-file', Config: { 'max-size': '10m', 'max-file': '3' } },
+    ...(options.mounts?.length ? { Mounts: options.mounts.map((m) => ({ Type: 'volume' as const, Source: m.volume, Target: m.target, ReadOnly: false })) } : {}),
   };
 }
 
@@ -83,4 +88,29 @@ export async function listOwnedContainers(docker: Docker, instance: string): Pro
 export async function removeContainer(docker: Docker, nameOrId: string): Promise<void> {
   // 409: a removal is already under way; wait for it, so the image can go next.
   await removeWhenFree(() => docker.getContainer(nameOrId).remove({ force: true, v: true }), `container ${nameOrId}`, 50);
+}
+
+/**
+ * stop-first: the project's old release stops (kept, not removed) before the new one starts, and
+ * starts again when the new one fails. false when it has no container (nothing to stop).
+ */
+export async function stopContainer(docker: Docker, name: string): Promise<boolean> {
+  try {
+    await docker.getContainer(name).stop({ t: 10 });
+    return true;
+  } catch (err) {
+    const code = statusCode(err);
+    if (code === 404) return false;
+    if (code === 304) return true; // stopped already
+    throw unavailable(err, 'stopping the old release');
+  }
+}
+
+export async function startContainerAgain(docker: Docker, name: string): Promise<void> {
+  try {
+    await docker.getContainer(name).start();
+  } catch (err) {
+    if (statusCode(err) === 304 || statusCode(err) === 404) return;
+    throw unavailable(err, 'starting the old release again');
+  }
 }

@@ -67,6 +67,13 @@ describe('SwarmRuntime.runContainer', () => {
     });
   });
 
+  it('refuses volumes before it pushes or creates anything (they need docker mode: NEEDS_DOCKER_RUNTIME)', async () => {
+    const { engine, calls } = fakeEngine(() => [{ DesiredState: 'running', Status: { State: 'running' } }]);
+    const mounted = { ...options, mounts: [{ volume: 'berth-i-vol-vol1', target: '/data' }] };
+    await expect(new SwarmRuntime(settings, engine).runContainer(mounted)).rejects.toMatchObject({ code: 'NEEDS_DOCKER_RUNTIME' });
+    expect(calls).toEqual({});
+  });
+
   it('without credentials sends only the registry address', async () => {
     const { engine, calls } = fakeEngine(() => [{ DesiredState: 'running', Status: { State: 'running' } }]);
     await new SwarmRuntime(settings, engine).runContainer(options);

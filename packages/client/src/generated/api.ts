@@ -508,6 +508,50 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/projects/{name}/volumes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The project's volumes, with the bytes each holds
+         * @description Access: `project.read`, which needs the viewer role in the project or its deploy key (a token: scope read or more).
+         */
+        get: operations["listVolumes"];
+        put?: never;
+        /**
+         * Add a volume, mounted into every production release from the next one
+         * @description Access: `project.settings.update`, which needs the admin role in the project (a token: scope admin or more).
+         */
+        post: operations["addVolume"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/projects/{name}/volumes/{volume}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Remove a volume (409 VOLUME_IN_USE while a release mounts it, unless force)
+         * @description Access: `project.settings.update`, which needs the admin role in the project (a token: scope admin or more).
+         */
+        delete: operations["removeVolume"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/projects/{name}/webhooks": {
         parameters: {
             query?: never;
@@ -2027,6 +2071,15 @@ export interface operations {
                             previewBuildEnvKeys: string[];
                             /** @description true: previews get the project's env with the preview env on top; false: the preview env only */
                             previewsInheritEnv: boolean;
+                            /**
+                             * @description start-first: the new release starts, then the old one stops; stop-first: the old one stops first (a gap)
+                             * @enum {string}
+                             */
+                            deployStrategy: "start-first" | "stop-first";
+                            /** @description run once in each new production image before the URL moves; null: berth.json's release, if any */
+                            releaseCommand: string | null;
+                            /** @description true: each preview gets volumes of its own (empty at first); false: previews get none (never production's) */
+                            previewVolumes: boolean;
                             currentDeployment: {
                                 id: string;
                                 project: string;
@@ -2200,6 +2253,10 @@ export interface operations {
                     port?: number | null;
                     healthPath?: string;
                     previewsInheritEnv?: boolean;
+                    /** @enum {string} */
+                    deployStrategy?: "start-first" | "stop-first";
+                    releaseCommand?: string | null;
+                    previewVolumes?: boolean;
                     name: string;
                     env?: {
                         [key: string]: string;
@@ -2238,6 +2295,15 @@ export interface operations {
                         previewBuildEnvKeys: string[];
                         /** @description true: previews get the project's env with the preview env on top; false: the preview env only */
                         previewsInheritEnv: boolean;
+                        /**
+                         * @description start-first: the new release starts, then the old one stops; stop-first: the old one stops first (a gap)
+                         * @enum {string}
+                         */
+                        deployStrategy: "start-first" | "stop-first";
+                        /** @description run once in each new production image before the URL moves; null: berth.json's release, if any */
+                        releaseCommand: string | null;
+                        /** @description true: each preview gets volumes of its own (empty at first); false: previews get none (never production's) */
+                        previewVolumes: boolean;
                         currentDeployment: {
                             id: string;
                             project: string;
@@ -2432,6 +2498,15 @@ export interface operations {
                         previewBuildEnvKeys: string[];
                         /** @description true: previews get the project's env with the preview env on top; false: the preview env only */
                         previewsInheritEnv: boolean;
+                        /**
+                         * @description start-first: the new release starts, then the old one stops; stop-first: the old one stops first (a gap)
+                         * @enum {string}
+                         */
+                        deployStrategy: "start-first" | "stop-first";
+                        /** @description run once in each new production image before the URL moves; null: berth.json's release, if any */
+                        releaseCommand: string | null;
+                        /** @description true: each preview gets volumes of its own (empty at first); false: previews get none (never production's) */
+                        previewVolumes: boolean;
                         currentDeployment: {
                             id: string;
                             project: string;
@@ -2661,6 +2736,10 @@ export interface operations {
                     port?: number | null;
                     healthPath?: string;
                     previewsInheritEnv?: boolean;
+                    /** @enum {string} */
+                    deployStrategy?: "start-first" | "stop-first";
+                    releaseCommand?: string | null;
+                    previewVolumes?: boolean;
                     /** @description copies to run, 1 to SWARM_MAX_REPLICAS (more than 1 needs BERTH_RUNTIME=swarm); stopping is DELETE; new releases take it, and the current release is scaled to it at once */
                     replicas?: number;
                 };
@@ -2694,6 +2773,15 @@ export interface operations {
                         previewBuildEnvKeys: string[];
                         /** @description true: previews get the project's env with the preview env on top; false: the preview env only */
                         previewsInheritEnv: boolean;
+                        /**
+                         * @description start-first: the new release starts, then the old one stops; stop-first: the old one stops first (a gap)
+                         * @enum {string}
+                         */
+                        deployStrategy: "start-first" | "stop-first";
+                        /** @description run once in each new production image before the URL moves; null: berth.json's release, if any */
+                        releaseCommand: string | null;
+                        /** @description true: each preview gets volumes of its own (empty at first); false: previews get none (never production's) */
+                        previewVolumes: boolean;
                         currentDeployment: {
                             id: string;
                             project: string;
@@ -4151,6 +4239,207 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description an error, with a stable code (README: Lifecycle and error codes) */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description a stable code from the error registry (@berth/shared/errors) */
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    listVolumes: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            name: string;
+                            project: string;
+                            mountPath: string;
+                            /** @description the Docker named volume (by id: one made again under the same name starts empty) */
+                            dockerVolume: string;
+                            /** @description as the workers last measured it (every REAPER_INTERVAL_MS); null until then */
+                            bytesUsed: number | null;
+                            measuredAt: string | null;
+                            createdAt: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description an error, with a stable code (README: Lifecycle and error codes) */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description a stable code from the error registry (@berth/shared/errors) */
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description an error, with a stable code (README: Lifecycle and error codes) */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description a stable code from the error registry (@berth/shared/errors) */
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    addVolume: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description e.g. data */
+                    name: string;
+                    /** @description absolute folder in the container, e.g. /data; not / nor a system folder (/etc, /proc, /usr...) */
+                    mountPath: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        name: string;
+                        project: string;
+                        mountPath: string;
+                        /** @description the Docker named volume (by id: one made again under the same name starts empty) */
+                        dockerVolume: string;
+                        /** @description as the workers last measured it (every REAPER_INTERVAL_MS); null until then */
+                        bytesUsed: number | null;
+                        measuredAt: string | null;
+                        createdAt: string;
+                    };
+                };
+            };
+            /** @description an error, with a stable code (README: Lifecycle and error codes) */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description a stable code from the error registry (@berth/shared/errors) */
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description an error, with a stable code (README: Lifecycle and error codes) */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description a stable code from the error registry (@berth/shared/errors) */
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    removeVolume: {
+        parameters: {
+            query?: {
+                /** @description remove it although a running release mounts it (its data goes once no container uses it) */
+                force?: boolean;
+            };
+            header?: never;
+            path: {
+                name: string;
+                volume: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        name: string;
+                        project: string;
+                        mountPath: string;
+                        /** @description the Docker named volume (by id: one made again under the same name starts empty) */
+                        dockerVolume: string;
+                        /** @description as the workers last measured it (every REAPER_INTERVAL_MS); null until then */
+                        bytesUsed: number | null;
+                        measuredAt: string | null;
+                        createdAt: string;
+                    };
+                };
+            };
+            /** @description an error, with a stable code (README: Lifecycle and error codes) */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description a stable code from the error registry (@berth/shared/errors) */
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
             };
             /** @description an error, with a stable code (README: Lifecycle and error codes) */
             "5XX": {

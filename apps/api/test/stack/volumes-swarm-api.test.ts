@@ -1,0 +1,28 @@
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { callApi } from '@berth/testing/deployments';
+import { startStack, type Stack } from '@berth/testing/stack';
+
+// Swarm mode has no volumes and no stop-first yet (issue 28): the API says so up front, changing nothing.
+let stack: Stack;
+beforeAll(async () => {
+  stack = await startStack({ workers: 0, router: false, env: { BERTH_RUNTIME: 'swarm' } });
+}, 60_000);
+afterAll(async () => {
+  await stack?.close();
+});
+
+it('refuses volumes and stop-first with 409 NEEDS_DOCKER_RUNTIME; start-first and release commands are fine', async () => {
+  const api = (method: string, url: string, payload?: unknown) => callApi(stack, method, url, payload);
+  expect((await api('POST', '/api/projects', { name: 'fleet' })).status).toBe(201);
+  const volume = await api('POST', '/api/projects/fleet/volumes', { name: 'data', mountPath: '/data' });
+  expect([volume.status, volume.body.error.code]).toEqual([409, 'NEEDS_DOCKER_RUNTIME']);
+  expect(volume.body.error.message).toContain('BERTH_RUNTIME=docker');
+  // Bad input is still a 400 first.
+  expect((await api('POST', '/api/projects/fleet/volumes', { name: 'data', mountPath: '/etc' })).status).toBe(400);
+  expect((await api('GET', '/api/projects/fleet/volumes')).body.items).toEqual([]);
+  const stopFirst = await api('PATCH', '/api/projects/fleet', { deployStrategy: 'stop-first', releaseCommand: 'npm run migrate' });
+  expect([stopFirst.status, stopFirst.body.error.code]).toEqual([409, 'NEEDS_DOCKER_RUNTIME']);
+  expect((await api('GET', '/api/projects/fleet')).body).toMatchObject({ deployStrategy: 'start-first', releaseCommand: null });
+  const fine = await api('PATCH', '/api/projects/fleet', { deployStrategy: 'start-first', releaseCommand: 'npm run migrate' });
+  expect(fine.body).toMatchObject({ deployStrategy: 'start-first', releaseCommand: 'npm run migrate' });
+});

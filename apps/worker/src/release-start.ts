@@ -1,0 +1,108 @@
+import type Docker from 'dockerode';
+import type { DeploymentRow } from '@berth/shared/db';
+import { containerName, releaseContainerName, volumeName } from '@berth/shared/docker-names';
+import { BerthError } from '@berth/shared/errors';
+import { labels } from '@berth/shared/labels';
+import type { ProjectStore } from '@berth/shared/project-store';
+import type { VolumeStore } from '@berth/shared/volume-store';
+import { startApp, type AppStartDeps } from './app-start.ts';
+import { ensureIsolatedBridge } from './docker/bridge-network.ts';
+import type { VolumeMount } from './docker/container-runtime.ts';
+import { startContainerAgain, stopContainer } from './docker/docker-containers.ts';
+import { ensureVolume } from './docker/docker-volumes.ts';
+import { runOnce } from './docker/run-once.ts';
+import type { LogSink } from './log-sink.ts';
+
+export interface ReleaseStartDeps extends AppStartDeps {
+  /** This node's Docker: volumes, the release command's container, stop-first (docker mode's one engine). */
+  docker: Docker;
+  projects: Pick<ProjectStore, 'get'>;
+  volumes: Pick<VolumeStore, 'forProject'>;
+}
+
+/**
+ * The pipeline's step from a built image to a started release: the project's volumes (production
+ * releases only; previews get none), its release command (new production builds only: not a
+ * rollback, not a preview), then the app, stop-first when the project asks for it. The project URL
+ * has not moved yet: a failure here leaves the old release serving (stop-first starts it again).
+ */
+export async function startRelease(
+  deps: ReleaseStartDeps,
+  deployment: DeploymentRow,
+  image: string,
+  sourceCommand: string | undefined,
+  log: LogSink,
+  signal: AbortSignal,
+): Promise<string> {
+  const project = await deps.projects.get(deployment.project);
+  const production = deployment.promote;
+  const mounts = production || project?.preview_volumes ? await projectMounts(deps, deployment, log) : [];
+  const command = production && !deployment.release_of ? (project?.release_command ?? sourceCommand) : undefined;
+  if (command) await runReleaseCommand(deps, deployment, image, { command, mounts }, log, signal);
+  const stopFirst = production && project?.deploy_strategy === 'stop-first' && deps.config.BERTH_RUNTIME === 'docker';
+  const old = stopFirst ? project?.current_deployment_id : null;
+  if (!old || old === deployment.id) return startApp(deps, deployment, image, log, signal, mounts);
+  const oldName = containerName(deps.config.BERTH_INSTANCE, old);
+  const stopped = await stopContainer(deps.docker, oldName);
+  if (stopped) log.system(`stop-first: stopped release ${old} before starting this one (the project is down until this one answers)`);
+  try {
+    return await startApp(deps, deployment, image, log, signal, mounts);
+  } catch (err) {
+    if (stopped) {
+      log.system(`starting release ${old} again`);
+      await startContainerAgain(deps.docker, oldName).catch((again: unknown) => log.system(`could not start ${old} again: ${String(again)}`));
+    }
+    throw err;
+  }
+}
+
+/** The project's volumes (a preview: its own of each, empty at first), made in Docker if they are new. */
+async function projectMounts(deps: ReleaseStartDeps, deployment: DeploymentRow, log: LogSink): Promise<VolumeMount[]> {
+  const project = deployment.project;
+  const rows = await deps.volumes.forProject(project);
+  if (rows.length === 0) return [];
+  if (deps.config.BERTH_RUNTIME !== 'docker') throw new BerthError('NEEDS_DOCKER_RUNTIME', `project ${project} has volumes, which need BERTH_RUNTIME=docker`);
+  const instance = deps.config.BERTH_INSTANCE;
+  const mounts: VolumeMount[] = [];
+  const preview: Record<string, string> = deployment.promote ? {} : { [labels.volumePreview]: deployment.id };
+  for (const row of rows) {
+    const volume = volumeName(instance, deployment.promote ? row.id : `${row.id}-${deployment.id}`);
+    await ensureVolume(deps.docker, volume, { [labels.instance]: instance, [labels.project]: project, [labels.volume]: row.name, [labels.volumeId]: row.id, ...preview });
+    mounts.push({ volume, target: row.mount_path });
+  }
+  log.system(`volumes${deployment.promote ? '' : " (this preview's own)"}: ${rows.map((r) => `${r.name} at ${r.mount_path}`).join(', ')}`);
+  return mounts;
+}
+
+/** Runs the release command once in the new image; RELEASE_COMMAND_FAILED on a non-zero exit or past RELEASE_TIMEOUT_MS. */
+async function runReleaseCommand(
+  { config, docker }: ReleaseStartDeps,
+  deployment: DeploymentRow,
+  image: string,
+  { command, mounts }: { command: string; mounts: VolumeMount[] },
+  log: LogSink,
+  signal: AbortSignal,
+): Promise<void> {
+  log.system(`running the release command: ${command}`);
+  await log.flush();
+  // The app network (docker mode's shared isolated bridge; made on this node in swarm mode too).
+  await ensureIsolatedBridge(docker, config.network);
+  const started = Date.now();
+  const { exitCode, timedOut } = await runOnce(docker, {
+    name: releaseContainerName(config.BERTH_INSTANCE, deployment.id),
+    image,
+    command,
+    env: { ...deployment.env, PORT: String(deployment.port) },
+    labels: { [labels.instance]: config.BERTH_INSTANCE, [labels.project]: deployment.project, [labels.releaseCommand]: deployment.id },
+    mounts,
+    network: config.network,
+    memoryBytes: config.CONTAINER_MEMORY_MB * 1024 * 1024,
+    nanoCpus: Math.round(config.CONTAINER_CPUS * 1e9),
+    timeoutMs: config.RELEASE_TIMEOUT_MS,
+    signal,
+    onLine: (l) => log.write('build', l.line, l.ts, l.continues === undefined ? undefined : { source: `release-${l.source ?? 'stdout'}`, continues: l.continues }),
+  });
+  if (timedOut) throw new BerthError('RELEASE_COMMAND_FAILED', `the release command did not finish within ${config.RELEASE_TIMEOUT_MS} ms (RELEASE_TIMEOUT_MS); the old release keeps serving`);
+  if (exitCode !== 0) throw new BerthError('RELEASE_COMMAND_FAILED', `the release command exited with code ${exitCode}; the old release keeps serving`);
+  log.system(`release command finished in ${Date.now() - started} ms`);
+}
