@@ -1,4 +1,5 @@
-import { AggregatorRegistry, Gauge, Registry } from 'prom-client';
+import { AggregatorRegistry, Counter, Gauge, Registry } from 'prom-client';
+import type { ProjectUsage } from '@berth/shared/app-metrics/metric-samples';
 import type { Db } from '@berth/shared/db';
 import { deploymentStatuses } from '@berth/shared/deployment-state';
 import { BerthError } from '@berth/shared/errors';
@@ -13,6 +14,8 @@ export interface MetricsSources {
   queueCounts(): Promise<Record<string, number>>;
   /** What the other processes (workers, router-sync, other APIs) published. */
   published(): Promise<PublishedMetrics[]>;
+  /** What each project's running apps use now (the workers' samples). */
+  appUsage(): Promise<ProjectUsage[]>;
 }
 
 /** This API process's own metrics (published for the other APIs, and fresh in its own scrape). */
@@ -40,19 +43,36 @@ export class ApiMetrics {
 
 /** The Prometheus exposition: every process's metrics added up, plus the scrape-time gauges. */
 export async function scrapeMetrics(own: ApiMetrics, sources: MetricsSources): Promise<{ text: string; contentType: string }> {
-  const [deployments, jobs, others, mine] = await Promise.all([
+  const [deployments, jobs, others, mine, usage] = await Promise.all([
     sources.deploymentCounts(),
     sources.queueCounts(),
     sources.published(),
     own.registry.getMetricsAsJSON(),
+    sources.appUsage(),
   ]);
   const now = new Registry();
   const byStatus = new Gauge({ name: 'berth_deployments', help: 'Deployments by status', labelNames: ['status'], registers: [now] });
   for (const status of deploymentStatuses) byStatus.set({ status }, deployments[status] ?? 0);
   const depth = new Gauge({ name: 'berth_queue_jobs', help: 'Deployment jobs in the queue by state', labelNames: ['state'], registers: [now] });
   for (const [state, count] of Object.entries(jobs)) depth.set({ state }, count);
+  appUsageFamilies(now, usage);
   const merged = Registry.merge([AggregatorRegistry.aggregate([mine as PublishedMetrics, ...others]), now]);
   return { text: await merged.metrics(), contentType: merged.contentType };
+}
+
+/** Per project: CPU seconds, memory and network of its running containers (counters as the containers count them). */
+function appUsageFamilies(registry: Registry, usage: readonly ProjectUsage[]): void {
+  const labelNames = ['project'];
+  const cpu = new Counter({ name: 'berth_app_cpu_seconds_total', help: 'CPU time used by the project\'s running containers', labelNames, registers: [registry] });
+  const memory = new Gauge({ name: 'berth_app_memory_bytes', help: 'Memory the project\'s running containers use (as docker stats counts it)', labelNames, registers: [registry] });
+  const rx = new Counter({ name: 'berth_app_network_receive_bytes_total', help: 'Bytes the project\'s running containers received', labelNames, registers: [registry] });
+  const tx = new Counter({ name: 'berth_app_network_transmit_bytes_total', help: 'Bytes the project\'s running containers sent', labelNames, registers: [registry] });
+  for (const u of usage) {
+    cpu.inc({ project: u.project }, u.cpuSeconds);
+    memory.set({ project: u.project }, u.memoryBytes);
+    rx.inc({ project: u.project }, u.netRxBytes);
+    tx.inc({ project: u.project }, u.netTxBytes);
+  }
 }
 
 /** Deployments by status, one grouped count (the scrape-time gauge). */

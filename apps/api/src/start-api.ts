@@ -15,6 +15,7 @@ import { ArchiveStore } from '@berth/shared/archive-store';
 import { ProjectStore } from '@berth/shared/project-store';
 import { RoutingStore } from '@berth/shared/routing-store';
 import { loadSecretBox } from '@berth/shared/secret-box';
+import { AppMetricStore } from '@berth/shared/app-metrics/metric-samples';
 import { DomainStore } from '@berth/shared/domain-store';
 import { listenOnUnixSocket } from './unix-listener.ts';
 import { bootstrapAdminToken } from './admin-token.ts';
@@ -83,6 +84,8 @@ export async function startApi(config: ApiConfig, logger: Logger): Promise<ApiHa
         deploymentCounts: () => countDeploymentsByStatus(db),
         queueCounts: () => queue.jobCounts(),
         published: () => otherProcessesMetrics(redis, config.BERTH_INSTANCE, metricsPublisher.processId),
+        // Samples older than a minute are of containers that stopped (the workers sample every APP_METRICS_INTERVAL_MS).
+        appUsage: () => new AppMetricStore(db).usageByProject(60_000),
       },
       logger,
     };

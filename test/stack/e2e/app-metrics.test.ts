@@ -64,6 +64,13 @@ describe('app metrics', () => {
     expect(last.memoryLimitBytes).toBeGreaterThan(last.memoryBytes);
     expect(last.restarts).toBe(0);
     expect(busyReplicas[0]!.container).toMatch(/^[0-9a-f]{12}$/);
+
+    // Per project on /metrics, for Prometheus.
+    const scrape = (await stack.inject({ method: 'GET', url: '/metrics' })).body;
+    const value = (family: string, project: string) => Number(new RegExp(`^${family}\\{project="${project}"\\} (\\S+)$`, 'm').exec(scrape)?.[1]);
+    expect(value('berth_app_cpu_seconds_total', 'metrics-busy')).toBeGreaterThan(value('berth_app_cpu_seconds_total', 'metrics-idle'));
+    expect(value('berth_app_memory_bytes', 'metrics-idle')).toBeGreaterThan(1024 * 1024);
+    expect(value('berth_app_network_receive_bytes_total', 'metrics-idle')).toBeGreaterThanOrEqual(0);
   }, 120_000);
 
   it('refuses a since in the future, a range of too many points, and a deployment that does not exist', async () => {

@@ -26,6 +26,15 @@ export interface MetricPoint {
   restarts: number;
 }
 
+/** A project's running containers, added up (`/metrics`' berth_app_* families). */
+export interface ProjectUsage {
+  project: string;
+  cpuSeconds: number;
+  memoryBytes: number;
+  netRxBytes: number;
+  netTxBytes: number;
+}
+
 export interface ReplicaSeries {
   container: string;
   points: MetricPoint[];
@@ -89,6 +98,32 @@ export class AppMetricStore {
     const byContainer = new Map<string, SampleRow[]>();
     for (const row of rows) byContainer.set(row.container, [...(byContainer.get(row.container) ?? []), row]);
     return [...byContainer].map(([container, samples]) => ({ container, points: pointsOf(samples) }));
+  }
+
+  /**
+   * What each project's running containers use now: the newest sample of
+   * every container sampled within `freshMs`, added up per project (CPU and
+   * network as the containers' cumulative counters, for Prometheus' rate()).
+   */
+  async usageByProject(freshMs: number): Promise<ProjectUsage[]> {
+    const { rows } = await sql<{ project: string; cpu_ns: string; memory_bytes: string; net_rx_bytes: string; net_tx_bytes: string }>`
+      select d.project, sum(s.cpu_ns) as cpu_ns, sum(s.memory_bytes) as memory_bytes, sum(s.net_rx_bytes) as net_rx_bytes, sum(s.net_tx_bytes) as net_tx_bytes
+      from (
+        select distinct on (deployment_id, container) *
+        from app_metric_samples
+        where at > ${new Date(Date.now() - freshMs)}
+        order by deployment_id, container, at desc
+      ) s
+      join deployments d on d.id = s.deployment_id
+      group by d.project
+      order by d.project`.execute(this.db);
+    return rows.map((r) => ({
+      project: r.project,
+      cpuSeconds: Number(r.cpu_ns) / 1e9,
+      memoryBytes: Number(r.memory_bytes),
+      netRxBytes: Number(r.net_rx_bytes),
+      netTxBytes: Number(r.net_tx_bytes),
+    }));
   }
 
   /** Deletes samples older than `before`; how many went. */

@@ -44,7 +44,11 @@ describe('AppMetricStore', () => {
     const coarse = await store.series('dmetrics1', at(0), 4);
     expect(coarse[0]!.points.map((p) => [p.at, p.cpu])).toEqual([[at(2).toISOString(), null], [at(6).toISOString(), 0.5]]);
 
+    // Now: the newest fresh sample of each container, added up per project (b's counter after its restart).
+    await store.insert([sample('aaaaaaaaaaaa', 60 * 60 * 24 * 365, 9, { at: new Date() }), sample('bbbbbbbbbbbb', 1, 1, { at: new Date(), memoryBytes: 20e6 })]);
+    expect(await store.usageByProject(60_000)).toEqual([{ project: 'shop', cpuSeconds: 10, memoryBytes: 70e6, netRxBytes: (60 * 60 * 24 * 365 + 1) * 1000, netTxBytes: (60 * 60 * 24 * 365 + 1) * 2000 }]);
+
     expect(await store.prune(at(3))).toBe(4);
-    expect((await store.series('dmetrics1', at(0), 2))[0]!.points).toHaveLength(2);
+    expect((await store.series('dmetrics1', at(0), 2))[0]!.points.map((p) => p.at)).toEqual([at(4).toISOString(), at(6).toISOString(), expect.any(String)]);
   });
 });
