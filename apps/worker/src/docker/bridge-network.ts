@@ -45,6 +45,8 @@ export async function ensureIsolatedBridge(docker: Docker, name: string): Promis
     } catch (createErr) {
       if (statusCode(createErr) !== 409) throw unavailable(createErr, 'creating the app network');
     }
+    // CheckDuplicate is best effort: two workers creating at once can both succeed.
+    await removeDuplicates(docker, name);
     info = await inspectNetwork(docker, name);
   }
   return {
@@ -59,11 +61,40 @@ function bridgeInterface(info: Docker.NetworkInspectInfo): string {
   return info.Options?.['com.docker.network.bridge.name'] ?? `br-${info.Id.slice(0, 12)}`;
 }
 
+/**
+ * Two networks of one name (made at the same moment by two workers; Docker
+ * allows it) make every use of the name fail as ambiguous. Every worker
+ * keeps the same one, the oldest (ties: the smaller id), and removes the
+ * others; one that already has a container attached is left (its removal
+ * is refused) and goes on the next call.
+ */
+async function removeDuplicates(docker: Docker, name: string): Promise<void> {
+  let listed: Docker.NetworkInspectInfo[];
+  try {
+    listed = (await docker.listNetworks({ filters: { name: [name] } })).filter((n) => n.Name === name);
+  } catch (err) {
+    throw unavailable(err, 'listing the app networks');
+  }
+  if (listed.length < 2) return;
+  const [, ...extra] = listed.sort((a, b) => a.Created.localeCompare(b.Created) || a.Id.localeCompare(b.Id));
+  for (const network of extra) {
+    try {
+      await docker.getNetwork(network.Id).remove();
+    } catch (err) {
+      if (![403, 404, 409].includes(statusCode(err) ?? 0)) throw unavailable(err, 'removing a duplicate app network');
+    }
+  }
+}
+
 async function inspectNetwork(docker: Docker, name: string): Promise<Docker.NetworkInspectInfo | undefined> {
   try {
     return (await docker.getNetwork(name).inspect()) as Docker.NetworkInspectInfo;
   } catch (err) {
     if (statusCode(err) === 404) return undefined;
+    if (statusCode(err) === 400 && /ambiguous/.test(String((err as Error).message))) {
+      await removeDuplicates(docker, name);
+      return (await docker.getNetwork(name).inspect()) as Docker.NetworkInspectInfo;
+    }
     throw unavailable(err, 'inspecting the app network');
   }
 }
