@@ -44,6 +44,12 @@ import { VolumeUpkeep } from './volume-upkeep.ts';
 
 // How the worker's composition root (worker.ts) makes each of its parts from the configuration.
 
+let sharedDocker: Docker | undefined;
+/** One client of this host's Docker for the parts made here (the runner, the metrics sampler, volume upkeep): one connection pool, not one each. */
+function hostDocker(): Docker {
+  return (sharedDocker ??= new Docker());
+}
+
 /** What the runner, the log follower and the reaper share. */
 export interface PipelineParts {
   config: WorkerConfig;
@@ -100,7 +106,7 @@ export function createRunner(
     releaseRouting: new ReleaseRouting({ routing: new RoutingStore(db), store, lifecycle, announceRoutes: () => status.announceRoutes() }),
     previews: new PreviewLimits(db, lifecycle),
     runtime,
-    docker: new Docker(),
+    docker: hostDocker(),
     projects: new ProjectStore(db),
     volumes: new VolumeStore(db),
     buildCgroups,
@@ -159,7 +165,7 @@ export function startReplicaReconciler({ config, db, redis, runtime, logger }: P
 /** Samples this host's app containers each APP_METRICS_INTERVAL_MS (one worker per host at a time). */
 export function startAppMetricsSampler({ config, db, redis, logger }: PipelineParts, opened: Opened): void {
   const sampler = new AppMetricsSampler({
-    docker: new Docker(),
+    docker: hostDocker(),
     redis,
     store: new AppMetricStore(db),
     instance: config.BERTH_INSTANCE,
@@ -192,7 +198,7 @@ export function runReaperPeriodically(reaper: Reaper, config: WorkerConfig, logg
 
 function createVolumeUpkeep(config: WorkerConfig, db: Db, logger: Logger): VolumeUpkeep {
   const upkeep = { instance: config.BERTH_INSTANCE, measureIntervalMs: config.VOLUME_MEASURE_INTERVAL_MS };
-  return new VolumeUpkeep({ docker: new Docker(), volumes: new VolumeStore(db), ...upkeep, logger });
+  return new VolumeUpkeep({ docker: hostDocker(), volumes: new VolumeStore(db), ...upkeep, logger });
 }
 
 /** Sends outgoing webhooks from the outbox (each worker sweeps; a delivery is sent once). */
