@@ -96,9 +96,12 @@ supervisor=$!
 echo "$supervisor supervisor" >"$PIDS"
 say "started the supervisor (pid $supervisor, log $LOGS/supervisor.log) with $workers worker(s), runtime $BERTH_RUNTIME"
 
-if $BERTH_SUPERVISE_CADDY; then wait_for 20 caddy curl -fsS "$CADDY_ADMIN_URL/config/"; fi
-wait_for 30 api curl -fsS "http://127.0.0.1:$API_PORT/healthz"
-wait_for 30 "api through caddy" curl -fsS "http://$BASE_DOMAIN:$CADDY_HTTP_PORT/healthz"
+# Generous waits: on a busy machine (a CI runner building apps) the first start of each is slow.
+if $BERTH_SUPERVISE_CADDY; then
+  WAIT_LOGS="$LOGS/supervisor.log $LOGS/caddy.log" wait_for 60 caddy curl -fsS "$CADDY_ADMIN_URL/config/"
+fi
+WAIT_LOGS="$LOGS/supervisor.log $LOGS/api.log" wait_for 60 api curl -fsS "http://127.0.0.1:$API_PORT/healthz"
+WAIT_LOGS="$LOGS/router-sync.log" wait_for 60 "api through caddy" curl -fsS "http://$BASE_DOMAIN:$CADDY_HTTP_PORT/healthz"
 
 cat <<MSG
 

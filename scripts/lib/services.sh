@@ -44,6 +44,11 @@ wait_for() { # wait_for SECONDS DESCRIPTION COMMAND...
     if "$@" >/dev/null 2>&1; then return 0; fi
     sleep 0.1
   done
+  # WAIT_LOGS (optional): the logs that say why, shown before giving up.
+  local log
+  for log in ${WAIT_LOGS:-}; do
+    [ -f "$log" ] && { printf '[berth] the end of %s:\n' "$log" >&2; tail -n 20 "$log" >&2; }
+  done
   die "$what did not come up within ${secs}s"
 }
 
