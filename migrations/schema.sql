@@ -1,3 +1,5 @@
+CREATE EXTENSION IF NOT EXISTS pg_trgm WITH SCHEMA public;
+COMMENT ON EXTENSION pg_trgm IS 'text similarity measurement and index searching based on trigrams';
 CREATE FUNCTION public.audit_log_guard() RETURNS trigger
     LANGUAGE plpgsql
     AS $$
@@ -90,6 +92,14 @@ CREATE TABLE public.deploy_keys (
 CREATE TABLE public.deployment_archives (
     deployment_id text NOT NULL,
     data bytea NOT NULL
+);
+CREATE TABLE public.deployment_log_chunks (
+    deployment_id text NOT NULL,
+    first_seq bigint NOT NULL,
+    last_seq bigint NOT NULL,
+    first_ts timestamp with time zone NOT NULL,
+    last_ts timestamp with time zone NOT NULL,
+    body text NOT NULL
 );
 CREATE TABLE public.deployment_logs (
     deployment_id text NOT NULL,
@@ -284,6 +294,8 @@ ALTER TABLE ONLY public.deploy_keys
     ADD CONSTRAINT deploy_keys_pkey PRIMARY KEY (id);
 ALTER TABLE ONLY public.deployment_archives
     ADD CONSTRAINT deployment_archives_pkey PRIMARY KEY (deployment_id);
+ALTER TABLE ONLY public.deployment_log_chunks
+    ADD CONSTRAINT deployment_log_chunks_pk PRIMARY KEY (deployment_id, first_seq);
 ALTER TABLE ONLY public.deployment_logs
     ADD CONSTRAINT deployment_logs_pk PRIMARY KEY (deployment_id, seq);
 ALTER TABLE ONLY public.deployment_transitions
@@ -329,6 +341,7 @@ CREATE INDEX audit_log_actor_idx ON public.audit_log USING btree (actor_id, id);
 CREATE INDEX audit_log_at_idx ON public.audit_log USING btree (at);
 CREATE INDEX audit_log_project_idx ON public.audit_log USING btree (project, id);
 CREATE INDEX deploy_keys_project_idx ON public.deploy_keys USING btree (project);
+CREATE INDEX deployment_log_chunks_body ON public.deployment_log_chunks USING gin (body public.gin_trgm_ops);
 CREATE INDEX deployment_transitions_deployment_idx ON public.deployment_transitions USING btree (deployment_id, id);
 CREATE INDEX deployments_created_idx ON public.deployments USING btree (created_at DESC, id DESC);
 CREATE INDEX deployments_project_branch_idx ON public.deployments USING btree (project, branch, created_at);
@@ -356,6 +369,8 @@ ALTER TABLE ONLY public.deploy_keys
     ADD CONSTRAINT deploy_keys_project_fkey FOREIGN KEY (project) REFERENCES public.projects(name) ON DELETE CASCADE;
 ALTER TABLE ONLY public.deployment_archives
     ADD CONSTRAINT deployment_archives_deployment_id_fkey FOREIGN KEY (deployment_id) REFERENCES public.deployments(id) ON DELETE CASCADE;
+ALTER TABLE ONLY public.deployment_log_chunks
+    ADD CONSTRAINT deployment_log_chunks_deployment_id_fkey FOREIGN KEY (deployment_id) REFERENCES public.deployments(id) ON DELETE CASCADE;
 ALTER TABLE ONLY public.deployment_logs
     ADD CONSTRAINT deployment_logs_deployment_id_fkey FOREIGN KEY (deployment_id) REFERENCES public.deployments(id) ON DELETE CASCADE;
 ALTER TABLE ONLY public.deployment_transitions

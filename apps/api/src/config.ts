@@ -64,6 +64,7 @@ export const apiEnv = z.object({
   MAX_DOMAINS_PER_PROJECT: env.positiveInt(20).describe('Custom domains one project may have, pending ones included (409 LIMIT_REACHED past it)'),
   MAX_VOLUMES_PER_PROJECT: env.positiveInt(5).describe('Volumes one project may have (409 LIMIT_REACHED past it)'),
   ...domainProofEnv,
+  LOG_SEARCH_TIMEOUT_MS: env.milliseconds(5000).describe('How long one log search (GET /api/projects/:name/logs) may run before it is answered 503 LOG_SEARCH_TIMEOUT'),
   MAX_LOG_RESPONSE_BYTES: env
     .positiveInt(4 * 1024 * 1024)
     .describe('Bytes of log text one `GET …/logs` answer carries at most (it says hasMore and where to go on)'),

@@ -50,6 +50,7 @@ export const operations: Record<string, OperationDoc> = {
   'POST /api/projects/{name}/domains': { operationId: 'addDomain', summary: 'Add a custom domain (pending until verified, unless DOMAIN_VERIFICATION=off)' },
   'POST /api/projects/{name}/domains/{hostname}/verify': { operationId: 'verifyDomain', summary: 'Check the TXT record _berth-challenge.<hostname> and, when it holds the token, serve the domain' },
   'DELETE /api/projects/{name}/domains/{hostname}': { operationId: 'removeDomain', summary: 'Remove a custom domain' },
+  'GET /api/projects/{name}/logs': { operationId: 'searchProjectLogs', summary: "Search every stored log line of the project's deployments (substring or regex), newest first, paged" },
   'GET /api/projects/{name}/volumes': { operationId: 'listVolumes', summary: "The project's volumes, with the bytes each holds" },
   'POST /api/projects/{name}/volumes': { operationId: 'addVolume', summary: 'Add a volume, mounted into every production release from the next one' },
   'DELETE /api/projects/{name}/volumes/{volume}': { operationId: 'removeVolume', summary: 'Remove a volume (409 VOLUME_IN_USE while a release mounts it, unless force)' },

@@ -20,6 +20,7 @@ import { closeWithinGrace, createDeploymentWorker } from './deployment-job-worke
 import type { ContainerRuntime } from './docker/container-runtime.ts';
 import { runtimeFor } from './docker/runtime-for.ts';
 import { DrainTimers } from './drain-timers.ts';
+import { startLogIndexer } from './log-indexer.ts';
 import type { Reaper } from './reaper.ts';
 import type { RuntimeLogFollower } from './runtime-logs.ts';
 import { buildCgroupsFor, checkNetwork } from './startup-checks.ts';
@@ -96,6 +97,7 @@ export async function startWorker(deps: {
     await subscribeToControl(config, worker, runtime, logger, opened, (id) => void replicas?.poke(id));
     startWebhookSender(parts, opened);
     startAppMetricsSampler(parts, opened);
+    startLogIndexer(config, parts.db, logger, opened);
     const reaper = createReaper(parts, buildCgroups, queue);
     runReaperPeriodically(reaper, config, logger, opened, parts.db);
     return { worker, runtimeLogs, reaper };

@@ -50,6 +50,8 @@ export const errorCatalog = {
   INVALID_REPLICAS: { status: 400, retryable: false, description: 'replicas is not a whole number from 1 to SWARM_MAX_REPLICAS.' },
   REPLICAS_NEED_SWARM: { status: 409, retryable: false, description: 'More than one replica asked for while BERTH_RUNTIME is docker (one container per deployment).' },
   NEEDS_DOCKER_RUNTIME: { status: 409, retryable: false, description: 'Volumes and deployStrategy stop-first need BERTH_RUNTIME=docker: swarm mode does not have them yet.' },
+  INVALID_LOG_QUERY: { status: 400, retryable: false, description: 'A log search whose `q` is not a regular expression Postgres accepts (with regex=true).' },
+  LOG_SEARCH_TIMEOUT: { status: 503, retryable: false, description: 'A log search ran past LOG_SEARCH_TIMEOUT_MS; narrow it (a longer term, since/until, one deployment).' },
   VOLUME_IN_USE: { status: 409, retryable: false, description: "A running release of the project mounts the volume; stop it first, or DELETE with ?force=true (the data goes once no container uses it)." },
   DEPLOYMENT_NOT_LIVE: { status: 409, retryable: false, description: 'The deployment is not running (nor crashed and being restarted): there is nothing to scale.' },
   DASHBOARD_NOT_BUILT: { status: 503, retryable: false, description: 'The web dashboard has no build to serve (run npm run build).' },

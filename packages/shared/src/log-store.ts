@@ -93,6 +93,11 @@ export class LogStore {
       .where('stream', '=', stream)
       .where('seq', '<=', cutoff.seq)
       .executeTakeFirst();
+    // Log search's chunks (log-search/log-chunker.ts) whose every line is gone now.
+    await sql`
+      delete from deployment_log_chunks c
+      where c.deployment_id = ${deploymentId} and c.last_seq <= ${cutoff.seq}
+        and not exists (select 1 from deployment_logs l where l.deployment_id = c.deployment_id and l.seq between c.first_seq and c.last_seq)`.execute(this.db);
     return Number(result.numDeletedRows);
   }
 }

@@ -20,6 +20,7 @@ const benches: { name: string; ratio: RegExp }[] = [
   { name: 'start-up', ratio: /^\| api \| \d+ ms \| \d+ ms \| \d+\.\d\d \| .* MB \| \d+\.\d\d \|$/m },
   { name: 'release', ratio: /^latency during releases vs none: p50 \d+\.\d\dx {2}p99 \d+\.\d\dx$/m },
   { name: 'deploy', ratio: /^ratio \(berth \/ raw, medians\): \d+\.\d\d$/m },
+  { name: 'log-search', ratio: /^ratio indexed \/ scan \(p50\): \d+\.\d{3}$/m },
 ];
 
 function runBench(name: string): Promise<{ code: number; stdout: string; stderr: string }> {

@@ -50,6 +50,7 @@ export const routeTable: Record<string, 'public' | [Action, ('param' | 'deployme
   'POST /api/projects/:name/domains': ['project.domains.update', 'param'],
   'DELETE /api/projects/:name/domains/:hostname': ['project.domains.update', 'param'],
   'POST /api/projects/:name/domains/:hostname/verify': ['project.domains.update', 'param'],
+  'GET /api/projects/:name/logs': ['project.logs.read', 'param'],
   'GET /api/projects/:name/volumes': ['project.read', 'param'],
   'POST /api/projects/:name/volumes': ['project.settings.update', 'param'],
   'DELETE /api/projects/:name/volumes/:volume': ['project.settings.update', 'param'],

@@ -68,7 +68,8 @@ describe('no secret in a log or a response', () => {
       expect(refused.output()).toContain('BERTH_ADMIN_TOKEN');
 
       const api = runApi({ ...env, BERTH_ADMIN_TOKEN_FILE: file });
-      await waitFor('api up', async () => (await fetch(`http://127.0.0.1:${port}/readyz`)).ok, 20_000);
+      // Two API start-ups in a row: on a busy 2-core runner each can take over 10 s.
+      await waitFor('api up', async () => (await fetch(`http://127.0.0.1:${port}/readyz`)).ok, 45_000);
       const token = readFileSync(file, 'utf8').trim();
       expect(statSync(file).mode & 0o777).toBe(0o600);
       const res = await fetch(`http://127.0.0.1:${port}/api/tokens`, { headers: { authorization: `Bearer ${token}` } });
@@ -81,7 +82,7 @@ describe('no secret in a log or a response', () => {
     } finally {
       await db.drop();
     }
-  });
+  }, 120_000);
 
   it('refuses git URLs with credentials, without echoing them', async () => {
     for (const gitUrl of [

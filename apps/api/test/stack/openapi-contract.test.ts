@@ -101,9 +101,8 @@ describe('the OpenAPI contract against real answers', () => {
     expect((await call('DELETE', `/api/deployments/${again.json().id}`)).statusCode).toBe(200);
     expect((await call('DELETE', `/api/deployments/nosuchdeployment`)).statusCode).toBe(404);
     // Scaling (this stack runs docker mode: one replica is all there is).
-    expect((await call('PATCH', `/api/deployments/${running.id}`, { payload: { replicas: 1 } })).statusCode).toBe(200);
-    expect((await call('PATCH', `/api/deployments/${running.id}`, { payload: { replicas: 0 } })).statusCode).toBe(400);
-    expect((await call('PATCH', `/api/deployments/${running.id}`, { payload: { replicas: 2 } })).statusCode).toBe(409);
+    const scaled = [1, 0, 2].map(async (replicas) => (await call('PATCH', `/api/deployments/${running.id}`, { payload: { replicas } })).statusCode);
+    expect(await Promise.all(scaled)).toEqual([200, 400, 409]);
     expect((await call('PATCH', `/api/deployments/${again.json().id}`, { payload: { replicas: 1 } })).statusCode).toBe(409);
     expect((await call('PATCH', '/api/deployments/nosuchdeployment', { payload: { replicas: 1 } })).statusCode).toBe(404);
   }, 60_000);
@@ -130,15 +129,14 @@ describe('the OpenAPI contract against real answers', () => {
     expect([(await call('PATCH', '/api/projects/docs', { payload: { port: 8080 } })).statusCode, (await call('PATCH', '/api/projects/docs', { payload: { port: 'x' } })).statusCode]).toEqual([200, 400]);
     expect([(await call('PATCH', '/api/projects/docs', { payload: { replicas: 1 } })).statusCode, (await call('PATCH', '/api/projects/docs', { payload: { replicas: 2 } })).statusCode]).toEqual([200, 409]);
     expect((await call('PATCH', '/api/projects/nosuchproject', { payload: { replicas: 1 } })).statusCode).toBe(404);
-    expect((await call('PUT', '/api/projects/docs/env', { payload: { env: { A: '1' } } })).statusCode).toBe(200);
-    expect((await call('PATCH', '/api/projects/docs/env', { payload: { env: { A: null, B: '2' } } })).statusCode).toBe(200);
+    expect([(await call('PUT', '/api/projects/docs/env', { payload: { env: { A: '1' } } })).statusCode, (await call('PATCH', '/api/projects/docs/env', { payload: { env: { A: null, B: '2' } } })).statusCode]).toEqual([200, 200]);
     expect((await call('GET', '/api/projects/docs/env')).statusCode).toBe(200);
     expect((await call('PUT', '/api/projects/docs/env', { payload: { env: { '1bad': 'x' } } })).statusCode).toBe(400);
     expect((await call('PUT', '/api/projects/docs/preview-env', { payload: { env: { A: '1' }, buildEnv: { B: '2' } } })).statusCode).toBe(200);
     expect((await call('PATCH', '/api/projects/docs/preview-env', { payload: { env: { A: null } } })).statusCode).toBe(200);
     expect((await call('GET', '/api/projects/docs/preview-env')).statusCode).toBe(200);
-    expect((await call('PATCH', '/api/projects/docs/preview-env', { payload: { env: { A: 1 } } })).statusCode).toBe(400);
-    expect((await call('PATCH', '/api/projects/docs', { payload: { previewsInheritEnv: true } })).statusCode).toBe(200);
+    const patches = [call('PATCH', '/api/projects/docs/preview-env', { payload: { env: { A: 1 } } }), call('PATCH', '/api/projects/docs', { payload: { previewsInheritEnv: true } })];
+    expect(await Promise.all(patches.map(async (r) => (await r).statusCode))).toEqual([400, 200]);
     expect((await call('POST', '/api/projects/docs/hook-secret')).statusCode).toBe(200);
     expect((await call('POST', '/api/projects/docs/deployments', { payload: { promote: false } })).statusCode).toBe(202);
     expect((await call('POST', '/api/projects/docs/deployments', await multipartBody({}))).statusCode).toBe(400);
@@ -148,8 +146,10 @@ describe('the OpenAPI contract against real answers', () => {
     expect((await call('POST', '/api/projects/shop/rollback', { payload: { deploymentId: running.id } })).statusCode).toBe(409);
     expect((await call('POST', '/api/projects/docs/rollback', { payload: {} })).statusCode).toBe(409);
     const vols = '/api/projects/docs/volumes';
-    expect((await call('POST', vols, { payload: { name: 'data', mountPath: '/data' } })).statusCode).toBe(201);
-    expect((await call('POST', vols, { payload: { name: 'Bad!', mountPath: '/etc' } })).statusCode).toBe(400);
+    const volAdds = [{ name: 'data', mountPath: '/data' }, { name: 'Bad!', mountPath: '/etc' }].map((payload) => call('POST', vols, { payload }));
+    expect(await Promise.all(volAdds.map(async (r) => (await r).statusCode))).toEqual([201, 400]);
+    const logSearch = ['?q=x', '?q=(x&regex=true', '?q='].map(async (query) => (await call('GET', `/api/projects/docs/logs${query}`)).statusCode);
+    expect(await Promise.all(logSearch)).toEqual([200, 400, 400]);
     expect([(await call('GET', vols)).statusCode, (await call('DELETE', `${vols}/data`)).statusCode, (await call('DELETE', `${vols}/data`)).statusCode]).toEqual([200, 200, 404]);
     expect([(await call('DELETE', '/api/projects/docs')).statusCode, (await call('DELETE', '/api/projects/docs')).statusCode]).toEqual([200, 404]);
   }, 60_000);

@@ -552,6 +552,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/projects/{name}/logs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Search every stored log line of the project's deployments (substring or regex), newest first, paged
+         * @description Access: `project.logs.read`, which needs the viewer role in the project or its deploy key (a token: scope read or more).
+         */
+        get: operations["searchProjectLogs"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/projects/{name}/webhooks": {
         parameters: {
             query?: never;
@@ -4423,6 +4443,80 @@ export interface operations {
                         bytesUsed: number | null;
                         measuredAt: string | null;
                         createdAt: string;
+                    };
+                };
+            };
+            /** @description an error, with a stable code (README: Lifecycle and error codes) */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description a stable code from the error registry (@berth/shared/errors) */
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description an error, with a stable code (README: Lifecycle and error codes) */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description a stable code from the error registry (@berth/shared/errors) */
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    searchProjectLogs: {
+        parameters: {
+            query: {
+                /** @description a substring (case-insensitive), or with regex=true a POSIX regular expression */
+                q: string;
+                regex?: boolean;
+                since?: string;
+                until?: string;
+                /** @description only this deployment of the project */
+                deployment?: string;
+                stream?: "build" | "runtime" | "system";
+                limit?: number;
+                /** @description the `next` of the page before */
+                before?: string;
+            };
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            deploymentId: string;
+                            seq: number;
+                            ts: string;
+                            stream: string;
+                            line: string;
+                        }[];
+                        /** @description pass as `before` for older matches; null when there are none */
+                        next: string | null;
                     };
                 };
             };
