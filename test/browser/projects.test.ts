@@ -120,7 +120,7 @@ describe('projects in the dashboard', () => {
     await screenshots(page, 'projects');
   }, 400_000);
 
-  it('sets and unsets env values (never shown back) and adds and removes a domain; refusals are shown', async () => {
+  it('sets and unsets env values (never shown back), adds and removes a domain, searches the logs; refusals are shown', async () => {
     await page.getByRole('link', { name: 'shop', exact: true }).click();
     const env = page.getByRole('list', { name: 'Environment variables' });
     await page.getByLabel('Variable name').fill('API_SECRET');
@@ -145,6 +145,22 @@ describe('projects in the dashboard', () => {
     await page.getByRole('button', { name: 'Remove shop.example.test' }).click();
     await expect.poll(() => domains.getByRole('link').count()).toBe(0);
     expect((await callApi(stack, 'GET', '/api/projects/shop/domains')).body.items).toEqual([]);
+
+    // Log search over every release: a pattern Postgres refuses is shown; a search finds the app's own lines, any case.
+    const search = page.getByRole('search', { name: 'Search logs' });
+    await search.getByLabel('Text').fill('(unclosed');
+    await search.getByLabel('Regular expression').check();
+    await search.getByRole('button', { name: 'Search' }).click();
+    await expect.poll(() => page.getByRole('alert').first().textContent()).toContain('INVALID_LOG_QUERY');
+    await search.getByLabel('Regular expression').uncheck();
+    await search.getByLabel('Text').fill('RELEASE V2 STARTING');
+    await search.getByRole('button', { name: 'Search' }).click();
+    const found = page.getByRole('list', { name: 'Matching log lines' }).getByRole('listitem');
+    await expect.poll(() => found.count()).toBeGreaterThan(0);
+    expect(await found.first().textContent()).toContain('release v2 starting');
+    expect(await page.getByRole('alert').count()).toBe(0);
+    await found.first().scrollIntoViewIfNeeded();
+    await screenshots(page, 'project-log-search');
   }, 60_000);
 
   it('waits for a free stream slot (429) with a visible note instead of failing, then goes live', async () => {

@@ -14,6 +14,8 @@ import type {
   ListQuery,
   LogPage,
   LogQuery,
+  LogSearchPage,
+  LogSearchQuery,
   Project,
   ProjectPage,
   ProjectRemoval,
@@ -96,6 +98,11 @@ export class ApiClient {
   /** A page of the deployment's stored log, from `since` (a sequence number) on. */
   getDeploymentLogs(id: string, query: LogQuery = {}): Promise<LogPage> {
     return this.request('GET', `/api/deployments/${seg(id)}/logs${queryString(query)}`);
+  }
+
+  /** Every stored line of the project's deployments matching `q` (a substring, or a regex with regex: true), newest first. */
+  searchProjectLogs(name: string, query: LogSearchQuery): Promise<LogSearchPage> {
+    return this.request('GET', `/api/projects/${seg(name)}/logs${queryString(query)}`);
   }
 
   cancelDeployment(id: string): Promise<Deployment> {

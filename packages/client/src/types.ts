@@ -25,6 +25,9 @@ export type ProjectRemoval = Json<'deleteProject', 200>;
 /** One page of a deployment's stored log (GET /api/deployments/:id/logs). */
 export type LogPage = Json<'getDeploymentLogs', 200>;
 export type LogQuery = NonNullable<operations['getDeploymentLogs']['parameters']['query']>;
+/** One page of a project's log search (GET /api/projects/:name/logs), newest first. */
+export type LogSearchPage = Json<'searchProjectLogs', 200>;
+export type LogSearchQuery = operations['searchProjectLogs']['parameters']['query'];
 /** The body of POST /api/projects. */
 export type CreateProjectRequest = operations['createProject']['requestBody']['content']['application/json'];
 /** The JSON body of POST /api/projects/:name/deployments (a git release; an archive goes as FormData). */

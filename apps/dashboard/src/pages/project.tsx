@@ -3,6 +3,7 @@ import { useQueryClient } from '@tanstack/preact-query';
 import type { ApiClient } from '@berth/client/api-client';
 import type { Deployment, ProjectAccess } from '@berth/client/types';
 import { allows, NotAllowed } from '../not-allowed.tsx';
+import { LogSearchPanel } from '../project-log-search.tsx';
 import { keys, useProject } from '../queries.ts';
 import { ErrorBox, StatusBadge } from '../status-badge.tsx';
 import { DomainsPanel, EnvPanel, ReplicasPanel } from './project-settings.tsx';
@@ -50,6 +51,7 @@ export function ProjectPage({ client, name }: { client: ApiClient; name: string 
           <ReplicasPanel client={client} project={project} />
           <EnvPanel client={client} name={name} access={access} />
           <DomainsPanel client={client} name={name} access={access} />
+          <LogSearchPanel client={client} name={name} access={access} />
           <PeopleLinks name={name} access={access} />
         </>
       )}
