@@ -57,6 +57,9 @@ export class LogSearch {
     const cursor = query.before === undefined ? undefined : decodeCursor(query.before);
     const rows = await this.db.transaction().execute(async (trx) => {
       await sql`select set_config('statement_timeout', ${String(this.timeoutMs)}, true)`.execute(trx);
+      // The planner prices a chunk's body as cheap to read (it is compressed out of line), so on its own
+      // it scans every chunk instead of asking the trigram index: measured 2.2 s against 0.3 s on 2M lines.
+      await sql`select set_config('enable_seqscan', 'off', true)`.execute(trx);
       return (await matchingLines(project, query, cursor).execute(trx)).rows;
     }).catch(searchError);
     const items = rows.slice(0, query.limit).map((r) => ({
@@ -82,19 +85,23 @@ function matchingLines(project: string, query: LogQuery, cursor: SearchCursor | 
     ${cursor ? sql`and (trunc(extract(epoch from l.ts) * 1000000), l.deployment_id, l.seq) < (${cursor.micros}::numeric, ${cursor.deploymentId}::text, ${cursor.seq}::bigint)` : sql``}`;
   return sql<FoundRow>`
     with scope as (
-      select id, coalesce((select last_seq from deployment_log_chunks k where k.deployment_id = d.id order by first_seq desc limit 1), 0) as mark
-      from deployments d
-      where d.project = ${project} ${query.deployment ? sql`and d.id = ${query.deployment}` : sql``}
+      select id from deployments d where d.project = ${project} ${query.deployment ? sql`and d.id = ${query.deployment}` : sql``}
+    ),
+    marks as (
+      select s.id, coalesce((select last_seq from deployment_log_chunks k where k.deployment_id = s.id order by first_seq desc limit 1), 0) as mark
+      from scope s
+    ),
+    hits as materialized (
+      select c.deployment_id, c.first_seq, c.last_seq from deployment_log_chunks c
+      where c.deployment_id in (select id from scope) and c.last_ts >= ${since} and c.first_ts <= ${until} and ${chunkMatch}
     ),
     found as (
-      select l.* from scope
-        join deployment_log_chunks c on c.deployment_id = scope.id and c.last_ts >= ${since} and c.first_ts <= ${until} and ${chunkMatch}
-        join deployment_logs l on l.deployment_id = c.deployment_id and l.seq between c.first_seq and c.last_seq
-      where ${lineFilter}
+      select l.* from hits cross join lateral (
+        select * from deployment_logs l
+        where l.deployment_id = hits.deployment_id and l.seq between hits.first_seq and hits.last_seq and ${lineFilter}) l
       union all
-      select l.* from scope
-        join deployment_logs l on l.deployment_id = scope.id and l.seq > scope.mark
-      where ${lineFilter}
+      select l.* from marks cross join lateral (
+        select * from deployment_logs l where l.deployment_id = marks.id and l.seq > marks.mark and ${lineFilter}) l
     )
     select deployment_id, seq::text, ts, trunc(extract(epoch from ts) * 1000000)::text as micros, stream, line
     from found
