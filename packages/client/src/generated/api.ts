@@ -304,6 +304,30 @@ export interface paths {
         patch: operations["patchProjectPreviewEnv"];
         trace?: never;
     };
+    "/api/projects/{name}/registry-auth": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Set the credentials the project's prebuilt images are pulled with (sealed; never shown)
+         * @description Access: `project.env.update`, which needs the admin role in the project (a token: scope admin or more).
+         */
+        put: operations["setProjectRegistryAuth"];
+        post?: never;
+        /**
+         * Pull the project's prebuilt images without credentials again
+         * @description Access: `project.env.update`, which needs the admin role in the project (a token: scope admin or more).
+         */
+        delete: operations["clearProjectRegistryAuth"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/projects/{name}/deployments": {
         parameters: {
             query?: never;
@@ -314,7 +338,7 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Deploy the project's git source (JSON) or an archive (multipart)
+         * Deploy the project's git source or a prebuilt image (JSON: image), or an archive (multipart)
          * @description Access: `deployment.create`, which needs the deployer role in the project or its deploy key (a token: scope deploy or more).
          */
         post: operations["deployProject"];
@@ -1225,6 +1249,13 @@ export interface operations {
                                 /** @enum {string|null} */
                                 format: "zip" | "tar.gz" | null;
                                 rootDir: string;
+                            } | {
+                                /** @enum {string} */
+                                type: "image";
+                                /** @description the prebuilt image as asked (a tag or a digest) */
+                                image: string;
+                                /** @description the manifest digest the pull got: what runs (null until pulled) */
+                                digest: string | null;
                             };
                             port: number;
                             /** @description env values are secrets: only their names are shown */
@@ -1357,6 +1388,13 @@ export interface operations {
                             /** @enum {string|null} */
                             format: "zip" | "tar.gz" | null;
                             rootDir: string;
+                        } | {
+                            /** @enum {string} */
+                            type: "image";
+                            /** @description the prebuilt image as asked (a tag or a digest) */
+                            image: string;
+                            /** @description the manifest digest the pull got: what runs (null until pulled) */
+                            digest: string | null;
                         };
                         port: number;
                         /** @description env values are secrets: only their names are shown */
@@ -1458,6 +1496,13 @@ export interface operations {
                             /** @enum {string|null} */
                             format: "zip" | "tar.gz" | null;
                             rootDir: string;
+                        } | {
+                            /** @enum {string} */
+                            type: "image";
+                            /** @description the prebuilt image as asked (a tag or a digest) */
+                            image: string;
+                            /** @description the manifest digest the pull got: what runs (null until pulled) */
+                            digest: string | null;
                         };
                         port: number;
                         /** @description env values are secrets: only their names are shown */
@@ -1559,6 +1604,13 @@ export interface operations {
                             /** @enum {string|null} */
                             format: "zip" | "tar.gz" | null;
                             rootDir: string;
+                        } | {
+                            /** @enum {string} */
+                            type: "image";
+                            /** @description the prebuilt image as asked (a tag or a digest) */
+                            image: string;
+                            /** @description the manifest digest the pull got: what runs (null until pulled) */
+                            digest: string | null;
                         };
                         port: number;
                         /** @description env values are secrets: only their names are shown */
@@ -1667,6 +1719,13 @@ export interface operations {
                             /** @enum {string|null} */
                             format: "zip" | "tar.gz" | null;
                             rootDir: string;
+                        } | {
+                            /** @enum {string} */
+                            type: "image";
+                            /** @description the prebuilt image as asked (a tag or a digest) */
+                            image: string;
+                            /** @description the manifest digest the pull got: what runs (null until pulled) */
+                            digest: string | null;
                         };
                         port: number;
                         /** @description env values are secrets: only their names are shown */
@@ -1768,6 +1827,13 @@ export interface operations {
                             /** @enum {string|null} */
                             format: "zip" | "tar.gz" | null;
                             rootDir: string;
+                        } | {
+                            /** @enum {string} */
+                            type: "image";
+                            /** @description the prebuilt image as asked (a tag or a digest) */
+                            image: string;
+                            /** @description the manifest digest the pull got: what runs (null until pulled) */
+                            digest: string | null;
                         };
                         port: number;
                         /** @description env values are secrets: only their names are shown */
@@ -1869,6 +1935,13 @@ export interface operations {
                             /** @enum {string|null} */
                             format: "zip" | "tar.gz" | null;
                             rootDir: string;
+                        } | {
+                            /** @enum {string} */
+                            type: "image";
+                            /** @description the prebuilt image as asked (a tag or a digest) */
+                            image: string;
+                            /** @description the manifest digest the pull got: what runs (null until pulled) */
+                            digest: string | null;
                         };
                         port: number;
                         /** @description env values are secrets: only their names are shown */
@@ -1970,6 +2043,13 @@ export interface operations {
                             /** @enum {string|null} */
                             format: "zip" | "tar.gz" | null;
                             rootDir: string;
+                        } | {
+                            /** @enum {string} */
+                            type: "image";
+                            /** @description the prebuilt image as asked (a tag or a digest) */
+                            image: string;
+                            /** @description the manifest digest the pull got: what runs (null until pulled) */
+                            digest: string | null;
                         };
                         port: number;
                         /** @description env values are secrets: only their names are shown */
@@ -2080,6 +2160,17 @@ export interface operations {
                             releaseCommand: string | null;
                             /** @description true: each preview gets volumes of its own (empty at first); false: previews get none (never production's) */
                             previewVolumes: boolean;
+                            /** @description globs relative to the repository root: a push changing none of them builds nothing; null: every push builds */
+                            watchPaths: string[] | null;
+                            /** @description the newest push that built nothing (no changed file matched watchPaths) */
+                            lastSkippedPush: {
+                                sha: string;
+                                branch: string;
+                                at: string;
+                                reason: string;
+                            } | null;
+                            /** @description whether prebuilt images are pulled with credentials (PUT /api/projects/{name}/registry-auth); they are never shown */
+                            registryAuth: boolean;
                             currentDeployment: {
                                 id: string;
                                 project: string;
@@ -2100,6 +2191,13 @@ export interface operations {
                                     /** @enum {string|null} */
                                     format: "zip" | "tar.gz" | null;
                                     rootDir: string;
+                                } | {
+                                    /** @enum {string} */
+                                    type: "image";
+                                    /** @description the prebuilt image as asked (a tag or a digest) */
+                                    image: string;
+                                    /** @description the manifest digest the pull got: what runs (null until pulled) */
+                                    digest: string | null;
                                 };
                                 port: number;
                                 /** @description env values are secrets: only their names are shown */
@@ -2151,6 +2249,13 @@ export interface operations {
                                     /** @enum {string|null} */
                                     format: "zip" | "tar.gz" | null;
                                     rootDir: string;
+                                } | {
+                                    /** @enum {string} */
+                                    type: "image";
+                                    /** @description the prebuilt image as asked (a tag or a digest) */
+                                    image: string;
+                                    /** @description the manifest digest the pull got: what runs (null until pulled) */
+                                    digest: string | null;
                                 };
                                 port: number;
                                 /** @description env values are secrets: only their names are shown */
@@ -2257,6 +2362,7 @@ export interface operations {
                     deployStrategy?: "start-first" | "stop-first";
                     releaseCommand?: string | null;
                     previewVolumes?: boolean;
+                    watchPaths?: string[] | null;
                     name: string;
                     env?: {
                         [key: string]: string;
@@ -2304,6 +2410,17 @@ export interface operations {
                         releaseCommand: string | null;
                         /** @description true: each preview gets volumes of its own (empty at first); false: previews get none (never production's) */
                         previewVolumes: boolean;
+                        /** @description globs relative to the repository root: a push changing none of them builds nothing; null: every push builds */
+                        watchPaths: string[] | null;
+                        /** @description the newest push that built nothing (no changed file matched watchPaths) */
+                        lastSkippedPush: {
+                            sha: string;
+                            branch: string;
+                            at: string;
+                            reason: string;
+                        } | null;
+                        /** @description whether prebuilt images are pulled with credentials (PUT /api/projects/{name}/registry-auth); they are never shown */
+                        registryAuth: boolean;
                         currentDeployment: {
                             id: string;
                             project: string;
@@ -2324,6 +2441,13 @@ export interface operations {
                                 /** @enum {string|null} */
                                 format: "zip" | "tar.gz" | null;
                                 rootDir: string;
+                            } | {
+                                /** @enum {string} */
+                                type: "image";
+                                /** @description the prebuilt image as asked (a tag or a digest) */
+                                image: string;
+                                /** @description the manifest digest the pull got: what runs (null until pulled) */
+                                digest: string | null;
                             };
                             port: number;
                             /** @description env values are secrets: only their names are shown */
@@ -2375,6 +2499,13 @@ export interface operations {
                                 /** @enum {string|null} */
                                 format: "zip" | "tar.gz" | null;
                                 rootDir: string;
+                            } | {
+                                /** @enum {string} */
+                                type: "image";
+                                /** @description the prebuilt image as asked (a tag or a digest) */
+                                image: string;
+                                /** @description the manifest digest the pull got: what runs (null until pulled) */
+                                digest: string | null;
                             };
                             port: number;
                             /** @description env values are secrets: only their names are shown */
@@ -2507,6 +2638,17 @@ export interface operations {
                         releaseCommand: string | null;
                         /** @description true: each preview gets volumes of its own (empty at first); false: previews get none (never production's) */
                         previewVolumes: boolean;
+                        /** @description globs relative to the repository root: a push changing none of them builds nothing; null: every push builds */
+                        watchPaths: string[] | null;
+                        /** @description the newest push that built nothing (no changed file matched watchPaths) */
+                        lastSkippedPush: {
+                            sha: string;
+                            branch: string;
+                            at: string;
+                            reason: string;
+                        } | null;
+                        /** @description whether prebuilt images are pulled with credentials (PUT /api/projects/{name}/registry-auth); they are never shown */
+                        registryAuth: boolean;
                         currentDeployment: {
                             id: string;
                             project: string;
@@ -2527,6 +2669,13 @@ export interface operations {
                                 /** @enum {string|null} */
                                 format: "zip" | "tar.gz" | null;
                                 rootDir: string;
+                            } | {
+                                /** @enum {string} */
+                                type: "image";
+                                /** @description the prebuilt image as asked (a tag or a digest) */
+                                image: string;
+                                /** @description the manifest digest the pull got: what runs (null until pulled) */
+                                digest: string | null;
                             };
                             port: number;
                             /** @description env values are secrets: only their names are shown */
@@ -2578,6 +2727,13 @@ export interface operations {
                                 /** @enum {string|null} */
                                 format: "zip" | "tar.gz" | null;
                                 rootDir: string;
+                            } | {
+                                /** @enum {string} */
+                                type: "image";
+                                /** @description the prebuilt image as asked (a tag or a digest) */
+                                image: string;
+                                /** @description the manifest digest the pull got: what runs (null until pulled) */
+                                digest: string | null;
                             };
                             port: number;
                             /** @description env values are secrets: only their names are shown */
@@ -2740,6 +2896,7 @@ export interface operations {
                     deployStrategy?: "start-first" | "stop-first";
                     releaseCommand?: string | null;
                     previewVolumes?: boolean;
+                    watchPaths?: string[] | null;
                     /** @description copies to run, 1 to SWARM_MAX_REPLICAS (more than 1 needs BERTH_RUNTIME=swarm); stopping is DELETE; new releases take it, and the current release is scaled to it at once */
                     replicas?: number;
                 };
@@ -2782,6 +2939,17 @@ export interface operations {
                         releaseCommand: string | null;
                         /** @description true: each preview gets volumes of its own (empty at first); false: previews get none (never production's) */
                         previewVolumes: boolean;
+                        /** @description globs relative to the repository root: a push changing none of them builds nothing; null: every push builds */
+                        watchPaths: string[] | null;
+                        /** @description the newest push that built nothing (no changed file matched watchPaths) */
+                        lastSkippedPush: {
+                            sha: string;
+                            branch: string;
+                            at: string;
+                            reason: string;
+                        } | null;
+                        /** @description whether prebuilt images are pulled with credentials (PUT /api/projects/{name}/registry-auth); they are never shown */
+                        registryAuth: boolean;
                         currentDeployment: {
                             id: string;
                             project: string;
@@ -2802,6 +2970,13 @@ export interface operations {
                                 /** @enum {string|null} */
                                 format: "zip" | "tar.gz" | null;
                                 rootDir: string;
+                            } | {
+                                /** @enum {string} */
+                                type: "image";
+                                /** @description the prebuilt image as asked (a tag or a digest) */
+                                image: string;
+                                /** @description the manifest digest the pull got: what runs (null until pulled) */
+                                digest: string | null;
                             };
                             port: number;
                             /** @description env values are secrets: only their names are shown */
@@ -2853,6 +3028,13 @@ export interface operations {
                                 /** @enum {string|null} */
                                 format: "zip" | "tar.gz" | null;
                                 rootDir: string;
+                            } | {
+                                /** @enum {string} */
+                                type: "image";
+                                /** @description the prebuilt image as asked (a tag or a digest) */
+                                image: string;
+                                /** @description the manifest digest the pull got: what runs (null until pulled) */
+                                digest: string | null;
                             };
                             port: number;
                             /** @description env values are secrets: only their names are shown */
@@ -3367,6 +3549,123 @@ export interface operations {
             };
         };
     };
+    setProjectRegistryAuth: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    username: string;
+                    password: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description whether pulls sign in (the credentials are never shown) */
+                        registryAuth: boolean;
+                    };
+                };
+            };
+            /** @description an error, with a stable code (README: Lifecycle and error codes) */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description a stable code from the error registry (@berth/shared/errors) */
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description an error, with a stable code (README: Lifecycle and error codes) */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description a stable code from the error registry (@berth/shared/errors) */
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    clearProjectRegistryAuth: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description whether pulls sign in (the credentials are never shown) */
+                        registryAuth: boolean;
+                    };
+                };
+            };
+            /** @description an error, with a stable code (README: Lifecycle and error codes) */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description a stable code from the error registry (@berth/shared/errors) */
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description an error, with a stable code (README: Lifecycle and error codes) */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description a stable code from the error registry (@berth/shared/errors) */
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
     deployProject: {
         parameters: {
             query?: never;
@@ -3380,6 +3679,7 @@ export interface operations {
             content: {
                 "application/json": {
                     ref?: string;
+                    image?: string;
                     promote?: boolean;
                     env?: {
                         [key: string]: string;
@@ -3420,6 +3720,13 @@ export interface operations {
                             /** @enum {string|null} */
                             format: "zip" | "tar.gz" | null;
                             rootDir: string;
+                        } | {
+                            /** @enum {string} */
+                            type: "image";
+                            /** @description the prebuilt image as asked (a tag or a digest) */
+                            image: string;
+                            /** @description the manifest digest the pull got: what runs (null until pulled) */
+                            digest: string | null;
                         };
                         port: number;
                         /** @description env values are secrets: only their names are shown */
@@ -3527,6 +3834,13 @@ export interface operations {
                             /** @enum {string|null} */
                             format: "zip" | "tar.gz" | null;
                             rootDir: string;
+                        } | {
+                            /** @enum {string} */
+                            type: "image";
+                            /** @description the prebuilt image as asked (a tag or a digest) */
+                            image: string;
+                            /** @description the manifest digest the pull got: what runs (null until pulled) */
+                            digest: string | null;
                         };
                         port: number;
                         /** @description env values are secrets: only their names are shown */
@@ -3585,6 +3899,13 @@ export interface operations {
                             /** @enum {string|null} */
                             format: "zip" | "tar.gz" | null;
                             rootDir: string;
+                        } | {
+                            /** @enum {string} */
+                            type: "image";
+                            /** @description the prebuilt image as asked (a tag or a digest) */
+                            image: string;
+                            /** @description the manifest digest the pull got: what runs (null until pulled) */
+                            digest: string | null;
                         };
                         port: number;
                         /** @description env values are secrets: only their names are shown */
@@ -4807,7 +5128,7 @@ export interface operations {
                 content: {
                     "application/json": {
                         /** @enum {string} */
-                        action: "pong" | "ignored" | "deploy" | "preview" | "stopped";
+                        action: "pong" | "ignored" | "skipped" | "deploy" | "preview" | "stopped";
                         reason?: string;
                         deploymentId?: string;
                         url?: string;
@@ -4823,7 +5144,7 @@ export interface operations {
                 content: {
                     "application/json": {
                         /** @enum {string} */
-                        action: "pong" | "ignored" | "deploy" | "preview" | "stopped";
+                        action: "pong" | "ignored" | "skipped" | "deploy" | "preview" | "stopped";
                         reason?: string;
                         deploymentId?: string;
                         url?: string;
