@@ -1,7 +1,8 @@
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import bcrypt from 'bcryptjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { callApi, logLines, settled } from '@berth/testing/deployments';
@@ -9,11 +10,12 @@ import { request } from '@berth/testing/http';
 import { waitFor } from '@berth/testing/ports';
 import { startRegistry, type TestRegistry } from '@berth/testing/registry';
 import { requireTool } from '@berth/testing/tools';
-import { startStack, type Stack } from '@berth/testing/stack';
+import { startStack, testToken, type Stack } from '@berth/testing/stack';
 
 // Issue 27, item 4: a prebuilt image from a registry that wants credentials (Debian's docker-registry on
 // its own loopback port), deployed by digest and by tag, live through Caddy, rolled back; and the doors
 // a tenant must not get through: another tenant's image, Berth's own registry, a same-named local image.
+const execFileAsync = promisify(execFile);
 const password = 'prebuilt-registry-pw-0123';
 let stack: Stack;
 let registry: TestRegistry;
@@ -87,9 +89,16 @@ describe('deploying a prebuilt image (issue 27)', { timeout: 150_000 }, () => {
     expect(JSON.stringify(lines)).not.toContain(password);
     await waitFor('v1 through caddy', async () => ((await viaCaddy('prebuilt')).body === 'v1' ? true : undefined));
 
+    // By tag, through the CLI (`berth deploy --project P --image I` waits until it is live).
     const v2 = pushApp('v2');
-    const second = await deploy('prebuilt', v2.tag);
-    expect(second.final).toMatchObject({ status: 'running', source: { type: 'image', image: v2.tag, digest: v2.digest } });
+    // Not spawnSync: the API answers from this very process.
+    const cli = await execFileAsync('node', ['apps/cli/bin/berth.mjs', 'deploy', '--project', 'prebuilt', '--image', v2.tag], {
+      cwd: path.resolve(import.meta.dirname, '../../..'),
+      env: { ...process.env, BERTH_URL: stack.apiUrl, BERTH_TOKEN: testToken },
+    }).catch((err: { stdout?: string; stderr?: string }) => ({ ...err, failed: true }));
+    expect('failed' in cli, `${cli.stdout}${cli.stderr}`).toBe(false);
+    const second = (await callApi(stack, 'GET', '/api/deployments?project=prebuilt&limit=1')).body.items[0];
+    expect(second).toMatchObject({ status: 'running', source: { type: 'image', image: v2.tag, digest: v2.digest } });
     await waitFor('v2 through caddy', async () => ((await viaCaddy('prebuilt')).body === 'v2' ? true : undefined));
 
     const back = await callApi(stack, 'POST', '/api/projects/prebuilt/rollback', { deploymentId: first.id });
