@@ -153,8 +153,10 @@ CREATE TABLE public.deployments (
     commit_author text,
     commit_message text,
     replicas integer DEFAULT 1 NOT NULL,
+    source_image text,
+    image_digest text,
     CONSTRAINT deployments_replicas_check CHECK ((replicas >= 1)),
-    CONSTRAINT deployments_source_type_check CHECK ((source_type = ANY (ARRAY['git'::text, 'archive'::text]))),
+    CONSTRAINT deployments_source_type_check CHECK ((source_type = ANY (ARRAY['git'::text, 'archive'::text, 'image'::text]))),
     CONSTRAINT deployments_status_check CHECK ((status = ANY (ARRAY['queued'::text, 'fetching'::text, 'building'::text, 'starting'::text, 'running'::text, 'stopped'::text, 'crashed'::text, 'failed'::text, 'canceled'::text])))
 );
 CREATE TABLE public.domains (
@@ -205,6 +207,9 @@ CREATE TABLE public.projects (
     deploy_strategy text DEFAULT 'start-first'::text NOT NULL,
     release_command text,
     preview_volumes boolean DEFAULT false NOT NULL,
+    registry_auth_sealed text,
+    watch_paths jsonb,
+    last_skipped_push jsonb,
     CONSTRAINT projects_deploy_strategy_check CHECK ((deploy_strategy = ANY (ARRAY['start-first'::text, 'stop-first'::text]))),
     CONSTRAINT projects_replicas_check CHECK ((replicas >= 1))
 );

@@ -56,6 +56,16 @@ export const deploymentViewSchema = {
           required: ['type', 'format', 'rootDir'],
           additionalProperties: false,
         },
+        {
+          type: 'object',
+          properties: {
+            type: { type: 'string', const: 'image' },
+            image: { type: 'string', description: 'the prebuilt image as asked (a tag or a digest)' },
+            digest: { ...nullableString, description: 'the manifest digest the pull got: what runs (null until pulled)' },
+          },
+          required: ['type', 'image', 'digest'],
+          additionalProperties: false,
+        },
       ],
     },
     port: { type: 'integer' },
@@ -122,10 +132,7 @@ export function deploymentView(
   const self = `/api/deployments/${row.id}`;
   return {
     ...publicDeployment(row),
-    source:
-      row.source_type === 'git'
-        ? { type: 'git' as const, gitUrl: row.git_url && redactUrl(row.git_url), ref: row.git_ref, rootDir: row.root_dir }
-        : { type: 'archive' as const, format: row.archive_format, rootDir: row.root_dir },
+    source: sourceView(row),
     port: row.port,
     envKeys: Object.keys(row.env).sort(),
     url: hostUrl(urls, row.id),
@@ -139,4 +146,11 @@ export function deploymentView(
     finishedAt: row.finished_at?.toISOString() ?? null,
     links: { self, logs: `${self}/logs`, events: `${self}/events` },
   };
+}
+
+function sourceView(row: DeploymentRow): DeploymentView['source'] {
+  if (row.source_type === 'image') return { type: 'image' as const, image: row.source_image ?? '', digest: row.image_digest };
+  return row.source_type === 'git'
+    ? { type: 'git' as const, gitUrl: row.git_url && redactUrl(row.git_url), ref: row.git_ref, rootDir: row.root_dir }
+    : { type: 'archive' as const, format: row.archive_format, rootDir: row.root_dir };
 }

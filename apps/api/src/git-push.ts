@@ -1,11 +1,12 @@
 import { BerthError } from '@berth/shared/errors';
 import { hmacHex, safeEqual } from '@berth/shared/webhook-signature';
+import { changedFilesOf } from './push-changes.ts';
 
 /** What a git host's delivery asks of Berth. */
 export type PushEvent =
   | { kind: 'ping' }
   | { kind: 'ignored'; reason: string }
-  | { kind: 'push'; branch: string; sha: string; author: string | null; message: string | null }
+  | { kind: 'push'; branch: string; sha: string; author: string | null; message: string | null; changedFiles?: string[] | undefined }
   | { kind: 'deleted'; branch: string };
 
 export type Provider = 'github' | 'gitlab' | 'gitea' | 'generic';
@@ -88,5 +89,5 @@ export function parsePush(provider: Provider, headers: Headers, body: unknown): 
     : b.head_commit ?? (Array.isArray(b.commits) ? b.commits.at(-1) : undefined);
   const author = provider === 'generic' ? str(b.author) : str(head?.author?.name) ?? str(b.user_name) ?? str(b.pusher?.name);
   const message = provider === 'generic' ? str(b.message) : str(head?.message);
-  return { kind: 'push', branch, sha, author, message: message?.trim() ?? null };
+  return { kind: 'push', branch, sha, author, message: message?.trim() ?? null, changedFiles: changedFilesOf(provider, b) };
 }

@@ -34,7 +34,7 @@ export const deploymentBody = {
 export const projectDeployBody = {
   content: {
     'application/json': { schema: jsonSchemaOf(deployJsonSchema) },
-    'multipart/form-data': { schema: multipartOf(deployJsonSchema.omit({ ref: true }), 'an archive upload; env is a JSON object') },
+    'multipart/form-data': { schema: multipartOf(deployJsonSchema.omit({ ref: true, image: true }), 'an archive upload; env is a JSON object') },
   },
 };
 

@@ -7,6 +7,7 @@ import { envRecord, envSchema, healthPathSchema, normalizeRootDir } from './depl
 import { replicasField } from './routes/deployment-scale.ts';
 import { refuseLocalGitHost } from './routes/git-host.ts';
 import { zodBody } from './zod-body.ts';
+import { watchPathsSchema } from './watch-paths-input.ts';
 
 // What the project routes take: their bodies' schemas (zod: they check the bodies, and the OpenAPI
 // document is generated from them, see zod-body.ts) and the settings check they share.
@@ -39,6 +40,8 @@ export const settingsSchema = z
     releaseCommand: releaseCommandSchema.nullable().optional(),
     // true: each preview gets volumes of its own (empty at first), never production's.
     previewVolumes: z.boolean().optional(),
+    // Globs relative to the repository root (not rootDir): a push changing none of them builds nothing.
+    watchPaths: watchPathsSchema.nullable().optional(),
   })
   .strict();
 /** PATCH also takes `replicas` (checked by checkReplicas, see deployment-scale.ts). */
@@ -49,7 +52,9 @@ export const createSchema = settingsSchema.extend({ name: z.string().min(1).max(
 const envPatchValues = envRecord(z.string().max(32 * 1024).nullable()).optional();
 export const envPutSchema = z.object({ env: envSchema, buildEnv: envSchema.optional() }).strict();
 export const envPatchSchema = z.object({ env: envPatchValues, buildEnv: envPatchValues }).strict();
-export const deployJsonSchema = z.object({ ref: z.string().min(1).max(255).optional(), promote: z.boolean().optional(), env: envSchema.optional() }).strict();
+export const deployJsonSchema = z
+  .object({ ref: z.string().min(1).max(255).optional(), image: z.string().min(1).max(512).optional(), promote: z.boolean().optional(), env: envSchema.optional() })
+  .strict();
 export const rollbackSchema = z.object({ deploymentId: z.string().regex(/^[a-z0-9]{1,64}$/).optional() }).strict();
 export const createBody = zodBody(createSchema);
 export const patchBody = zodBody(patchSchema);
@@ -81,5 +86,6 @@ export async function checkSettings(
     ...(s.deployStrategy !== undefined ? { deployStrategy: s.deployStrategy } : {}),
     ...(s.releaseCommand !== undefined ? { releaseCommand: s.releaseCommand } : {}),
     ...(s.previewVolumes !== undefined ? { previewVolumes: s.previewVolumes } : {}),
+    ...(s.watchPaths !== undefined ? { watchPaths: s.watchPaths } : {}),
   };
 }

@@ -41,6 +41,20 @@ export const projectViewSchema = {
     deployStrategy: { type: 'string', enum: ['start-first', 'stop-first'], description: 'start-first: the new release starts, then the old one stops; stop-first: the old one stops first (a gap)' },
     releaseCommand: { ...nullableString, description: "run once in each new production image before the URL moves; null: berth.json's release, if any" },
     previewVolumes: { type: 'boolean', description: "true: each preview gets volumes of its own (empty at first); false: previews get none (never production's)" },
+    watchPaths: { type: ['array', 'null'], items: { type: 'string' }, description: 'globs relative to the repository root: a push changing none of them builds nothing; null: every push builds' },
+    lastSkippedPush: {
+      anyOf: [
+        {
+          type: 'object',
+          properties: { sha: { type: 'string' }, branch: { type: 'string' }, at: { type: 'string' }, reason: { type: 'string' } },
+          required: ['sha', 'branch', 'at', 'reason'],
+          additionalProperties: false,
+        },
+        { type: 'null' },
+      ],
+      description: 'the newest push that built nothing (no changed file matched watchPaths)',
+    },
+    registryAuth: { type: 'boolean', description: 'whether prebuilt images are pulled with credentials (PUT /api/projects/{name}/registry-auth); they are never shown' },
     currentDeployment: { anyOf: [deploymentViewSchema, { type: 'null' }] },
     releases: { type: 'array', items: deploymentViewSchema, description: 'kept releases, newest first (rollback targets)' },
     hookUrl: { type: 'string', description: 'where a git host sends push events (signed with the hook secret)' },
@@ -55,7 +69,7 @@ export const projectViewSchema = {
     createdAt: { type: 'string' },
     updatedAt: { type: 'string' },
   },
-  required: ['id', 'name', 'url', 'hookUrl', 'gitUrl', 'ref', 'rootDir', 'port', 'healthPath', 'replicas', 'envKeys', 'buildEnvKeys', 'previewEnvKeys', 'previewBuildEnvKeys', 'previewsInheritEnv', 'deployStrategy', 'releaseCommand', 'previewVolumes', 'currentDeployment', 'createdAt', 'updatedAt'],
+  required: ['id', 'name', 'url', 'hookUrl', 'gitUrl', 'ref', 'rootDir', 'port', 'healthPath', 'replicas', 'envKeys', 'buildEnvKeys', 'previewEnvKeys', 'previewBuildEnvKeys', 'previewsInheritEnv', 'deployStrategy', 'releaseCommand', 'previewVolumes', 'watchPaths', 'lastSkippedPush', 'registryAuth', 'currentDeployment', 'createdAt', 'updatedAt'],
   additionalProperties: false,
 } as const;
 
@@ -87,6 +101,9 @@ export function projectView(
     deployStrategy: row.deploy_strategy,
     releaseCommand: row.release_command,
     previewVolumes: row.preview_volumes,
+    watchPaths: row.watch_paths,
+    lastSkippedPush: row.last_skipped_push,
+    registryAuth: row.registry_auth_sealed !== null,
     currentDeployment: detail.current ? view(detail.current) : null,
     ...(detail.releases ? { releases: detail.releases.map(view) } : {}),
     ...(detail.disk ? { disk: detail.disk } : {}),

@@ -8,7 +8,8 @@ import { releaseEnvOf } from './release-env.ts';
 /** Where a new deployment's source comes from. */
 export type ReleaseSource =
   | { type: 'git'; gitUrl: string; ref: string | null }
-  | { type: 'archive'; archive: { format: 'zip' | 'tar.gz'; data: Buffer } };
+  | { type: 'archive'; archive: { format: 'zip' | 'tar.gz'; data: Buffer } }
+  | { type: 'image'; image: string };
 
 /** From a push: the branch of a preview (absent for production) and the commit it names. */
 export interface PushedCommit {
@@ -80,6 +81,7 @@ export function newDeployment(release: NewRelease, secrets: SecretBox): NewDeplo
     gitUrl: source.type === 'git' ? source.gitUrl : undefined,
     gitRef: source.type === 'git' ? (source.ref ?? undefined) : undefined,
     archive: source.type === 'archive' ? source.archive : undefined,
+    sourceImage: source.type === 'image' ? source.image : null,
     rootDir: release.rootDir,
     port: release.port,
     healthPath: release.healthPath,
@@ -103,6 +105,7 @@ export function copyOf(d: DeploymentRow) {
     sourceType: d.source_type,
     gitUrl: d.git_url ?? undefined,
     gitRef: d.git_ref ?? undefined,
+    sourceImage: d.source_image,
     rootDir: d.root_dir,
     archiveFormat: d.archive_format,
     port: d.port,

@@ -52,6 +52,9 @@ export const workerEnv = z.object({
   REPLICA_PROBE_FAILURES: env
     .positiveInt(3)
     .describe('Swarm mode: unanswered probes in a row after which a task is replaced (one that never answered yet first gets HEALTHCHECK_TIMEOUT_MS from its start)'),
+  IMAGE_ALLOW_LOCAL_REGISTRIES: env
+    .flag(false)
+    .describe("Allow prebuilt images from a registry on this host (one of your own on another port); Berth's own BERTH_REGISTRY stays refused under any name"),
   BERTH_REGISTRY_USERNAME: z
     .string()
     .min(1)

@@ -15,6 +15,7 @@ import { startRelease, type ReleaseStartDeps } from './release-start.ts';
 import { settlePreviews, type PreviewSettlingDeps } from './preview-settling.ts';
 import type { Sources } from './source/fetch-source.ts';
 import { buildImage, reuseImage } from './image-step.ts';
+import { pullPrebuilt } from './prebuilt-image.ts';
 import type { BuildCgroups } from './build/build-cgroups.ts';
 import type { BaseImages } from './build/node-base-images.ts';
 import type { DeploymentLifecycle, TransitionFields } from '@berth/shared/deployment-lifecycle';
@@ -168,9 +169,9 @@ export class DeploymentRunner {
     const tag = imageTag(config.BERTH_INSTANCE, id);
     const imageDeps = { ...this.deps, toBuilding: (deploymentId: string) => this.transition(deploymentId, ['fetching'], 'building', {}) };
     let sourceRelease: string | undefined; // berth.json's release command
-    if (deployment.release_of) {
-      await reuseImage(imageDeps, deployment, tag, log);
-    } else {
+    if (deployment.release_of) await reuseImage(imageDeps, deployment, tag, log);
+    else if (deployment.source_type === 'image') await pullPrebuilt(imageDeps, deployment, tag, log, signal);
+    else {
       const buildEnv = deployment.build_env_sealed ? secrets.open(deployment.build_env_sealed, sealedPlace(deployment.project, 'buildEnv')) : {};
       sourceRelease = await buildImage(imageDeps, deployment, tag, buildEnv, log, workDir, signal);
     }

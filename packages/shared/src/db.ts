@@ -25,7 +25,7 @@ export interface DeploymentsTable {
   status: DeploymentStatus;
   error_code: string | null;
   error_message: string | null;
-  source_type: 'git' | 'archive';
+  source_type: 'git' | 'archive' | 'image';
   git_url: string | null;
   git_ref: string | null;
   root_dir: string;
@@ -55,6 +55,9 @@ export interface DeploymentsTable {
   commit_message: ColumnType<string | null, string | null | undefined, string | null>;
   /** Desired copies (Swarm tasks) of this release; the worker scales its service to it. */
   replicas: ColumnType<number, number | undefined, number>;
+  /** A prebuilt image's reference as asked (source_type image), and the manifest digest its pull got (what runs). */
+  source_image: ColumnType<string | null, string | null | undefined, string | null>;
+  image_digest: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface DeploymentArchivesTable {
@@ -121,6 +124,19 @@ export interface ProjectsTable {
   release_command: ColumnType<string | null, string | null | undefined, string | null>;
   /** Previews get a volume of their own for each of the project's (empty at first); false: none. */
   preview_volumes: ColumnType<boolean, boolean | undefined, boolean>;
+  /** Sealed `{ username, password }` the project's prebuilt images are pulled with; never returned. */
+  registry_auth_sealed: ColumnType<string | null, string | null | undefined, string | null>;
+  /** Globs relative to the repository root: a push changing none of them builds nothing; null: every push builds. */
+  watch_paths: ColumnType<string[] | null, string | null | undefined, string | null>;
+  last_skipped_push: ColumnType<SkippedPush | null, string | null | undefined, string | null>;
+}
+
+/** A push that built nothing (no changed file matched the project's watchPaths). */
+export interface SkippedPush {
+  sha: string;
+  branch: string;
+  at: string;
+  reason: string;
 }
 
 export type DeployStrategy = 'start-first' | 'stop-first';

@@ -13,7 +13,9 @@ export interface NewDeployment {
    * project is made bare. An existing project is never changed.
    */
   projectSettings?: ProjectSettings;
-  sourceType: 'git' | 'archive';
+  sourceType: 'git' | 'archive' | 'image';
+  /** A prebuilt image's reference (sourceType image). */
+  sourceImage?: string | null;
   gitUrl?: string | undefined;
   gitRef?: string | undefined;
   rootDir: string;
@@ -25,7 +27,6 @@ export interface NewDeployment {
   env: Record<string, string>;
   envSealed?: string | null;
   buildEnvSealed?: string | null;
-  /** Build env keys (values sealed in buildEnvSealed). */
   healthPath?: string;
   /** False: a preview, which never takes the project URL by itself. */
   promote?: boolean;
@@ -110,11 +111,7 @@ export class DeploymentStore {
     return this.db.selectFrom('deployments').selectAll().where('id', '=', id).executeTakeFirst();
   }
 
-  /**
-   * The deployment with what its view shows besides: whether its project's
-   * URL serves it now, and while queued its place in the queue (as
-   * `queuePosition`), in one query.
-   */
+  /** The deployment, whether its project's URL serves it now and while queued its place in the queue, in one query. */
   async getWithPlace(id: string): Promise<{ row: DeploymentRow; current: boolean; queuePosition: number | null } | undefined> {
     const found = await this.db
       .selectFrom('deployments as d')
@@ -131,9 +128,9 @@ export class DeploymentStore {
     return { row: row as DeploymentRow, current: is_current, queuePosition: queue_place === null ? null : Number(queue_place) };
   }
 
-  /** Records the commit a git source resolved to. */
-  async setCommit(id: string, sha: string): Promise<void> {
-    await this.db.updateTable('deployments').set({ commit_sha: sha }).where('id', '=', id).execute();
+  /** What the source turned out to be: the commit a ref named, the digest a pulled image has. */
+  async setCommit(id: string, sha: string, field: 'commit_sha' | 'image_digest' = 'commit_sha'): Promise<void> {
+    await this.db.updateTable('deployments').set({ [field]: sha }).where('id', '=', id).execute();
   }
 
   /** Records an image's size (disk accounting), or that the image is gone (null image). */
@@ -225,6 +222,7 @@ function deploymentValues(input: NewDeployment) {
     source_type: input.sourceType,
     git_url: input.gitUrl ?? null,
     git_ref: input.gitRef ?? null,
+    source_image: input.sourceImage ?? null,
     root_dir: input.rootDir,
     archive_format: input.archive?.format ?? input.archiveFormat ?? null,
     port: input.port,

@@ -63,7 +63,11 @@ export const errorCatalog = {
   UNSAFE_ARCHIVE: { status: 400, retryable: false, description: 'The archive has paths or links that lead outside itself, links in a .tar.gz, duplicate entries, or a zip directory listing more entries than the archive can hold.' },
   INVALID_ROOT_DIR: { status: 400, retryable: false, description: 'rootDir is not a folder inside the source (also one reached through a symlink that leaves it).' },
   UNSAFE_DOCKERFILE: { status: 400, retryable: false, description: "The Dockerfile asks for what a build may not do here: ADD from a URL, FROM another app's image or an image id, or it is a symlink." },
+  INVALID_IMAGE_REFERENCE: { status: 400, retryable: false, description: 'The image is not a reference Docker reads (`host[:port]/path[:tag][@sha256:<64 hex>]`).' },
+  IMAGE_REFUSED: { status: 400, retryable: false, description: "The image may not be deployed: one of Berth's own (a `berth*` name, an image id) or from Berth's registry or a registry on this host." },
   // Pipeline failures a retry cannot fix: a client sees them as a failed deployment's errorCode.
+  IMAGE_PULL_FAILED: { status: null, retryable: false, description: 'The prebuilt image could not be pulled (no such image or tag, registry down or unreachable); the message says what the registry answered.' },
+  IMAGE_PULL_UNAUTHORIZED: { status: null, retryable: false, description: "The registry refused the prebuilt image's pull: no or wrong credentials (set them: PUT /api/projects/:name/registry-auth)." },
   EXTRACT_TIMEOUT: { status: null, retryable: false, description: 'Unpacking took longer than EXTRACT_TIMEOUT_MS (a retry would take as long).' },
   MISSING_DOCKERFILE: { status: null, retryable: false, description: 'No Dockerfile, and no kind of project Berth can build without one was detected.' },
   UNSUPPORTED_NODE_VERSION: { status: null, retryable: false, description: 'No Dockerfile: the project asks for a Node version Berth does not offer.' },

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { Db, DeploymentRow, DeployStrategy, ProjectRow } from './db.ts';
+import type { Db, DeploymentRow, DeployStrategy, ProjectRow, SkippedPush } from './db.ts';
 import { BerthError } from './errors.ts';
 import { newProjectId } from './ids.ts';
 
@@ -18,6 +18,8 @@ export interface ProjectSettings {
   releaseCommand?: string | null;
   /** Previews get volumes of their own (one per preview); false: previews get none. */
   previewVolumes?: boolean;
+  /** Globs relative to the repository root: a push changing none of them builds nothing; null: every push builds. */
+  watchPaths?: string[] | null;
 }
 
 /** Which of a project's two envs: production's (`env`) or the previews' (`previewEnv`). */
@@ -96,6 +98,7 @@ export class ProjectStore {
         ...(settings.deployStrategy !== undefined ? { deploy_strategy: settings.deployStrategy } : {}),
         ...(settings.releaseCommand !== undefined ? { release_command: settings.releaseCommand } : {}),
         ...(settings.previewVolumes !== undefined ? { preview_volumes: settings.previewVolumes } : {}),
+        ...(settings.watchPaths !== undefined ? { watch_paths: jsonOrNull(settings.watchPaths) } : {}),
       })
       .where('name', '=', name)
       .returningAll()
@@ -134,11 +137,21 @@ export class ProjectStore {
 
   /** Replaces the sealed secret of the project's git hooks. */
   async setHookSecret(name: string, sealed: string): Promise<void> {
-    const { numUpdatedRows } = await this.db
-      .updateTable('projects')
-      .set({ hook_secret_sealed: sealed, updated_at: new Date() })
-      .where('name', '=', name)
-      .executeTakeFirst();
+    await this.setColumn(name, { hook_secret_sealed: sealed, updated_at: new Date() });
+  }
+
+  /** Replaces (or clears, null) the sealed credentials the project's prebuilt images are pulled with. */
+  async setRegistryAuth(name: string, sealed: string | null): Promise<void> {
+    await this.setColumn(name, { registry_auth_sealed: sealed, updated_at: new Date() });
+  }
+
+  /** Records the newest push that built nothing (watchPaths). */
+  async recordSkippedPush(name: string, push: SkippedPush): Promise<void> {
+    await this.setColumn(name, { last_skipped_push: JSON.stringify(push) });
+  }
+
+  private async setColumn(name: string, values: { hook_secret_sealed?: string; registry_auth_sealed?: string | null; last_skipped_push?: string; updated_at?: Date }) {
+    const { numUpdatedRows } = await this.db.updateTable('projects').set(values).where('name', '=', name).executeTakeFirst();
     if (Number(numUpdatedRows) === 0) throw new BerthError('NOT_FOUND', `project ${name} does not exist`);
   }
 
@@ -207,5 +220,10 @@ export function projectValues(input: NewProject) {
     deploy_strategy: input.deployStrategy ?? 'start-first',
     release_command: input.releaseCommand ?? null,
     preview_volumes: input.previewVolumes ?? false,
+    watch_paths: jsonOrNull(input.watchPaths ?? null),
   };
+}
+
+function jsonOrNull(value: string[] | null): string | null {
+  return value === null ? null : JSON.stringify(value);
 }

@@ -13,6 +13,7 @@ export const sealedColumns: readonly SealedColumn[] = [
   { table: 'projects', key: 'name', column: 'preview_env_sealed', place: (r) => sealedPlace(r.name!, 'previewEnv') },
   { table: 'projects', key: 'name', column: 'preview_build_env_sealed', place: (r) => sealedPlace(r.name!, 'previewBuildEnv') },
   { table: 'projects', key: 'name', column: 'hook_secret_sealed', place: (r) => sealedPlace(r.name!, 'hookSecret') },
+  { table: 'projects', key: 'name', column: 'registry_auth_sealed', place: (r) => sealedPlace(r.name!, 'registryAuth') },
   { table: 'deployments', key: 'id', also: 'project', column: 'env_sealed', place: (r) => sealedPlace(r.project!, 'env') },
   { table: 'deployments', key: 'id', also: 'project', column: 'build_env_sealed', place: (r) => sealedPlace(r.project!, 'buildEnv') },
   { table: 'webhooks', key: 'id', also: 'project', column: 'secret_sealed', place: (r) => sealedPlace(r.project!, 'webhookSecret') },

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serviceNetworkName } from '../../../apps/worker/src/docker/swarm-service-spec.ts';
 import { zipTestApp, testAppsDir, tarGzTestApp } from '@berth/testing/archives';
@@ -41,7 +42,8 @@ async function viaCaddy(id: string, pathname = '/') {
 describe('deploying end to end through Caddy', () => {
   it('deploys a zip, streams its build over SSE in order, and serves it at <id>.localhost', async () => {
     // A fresh file busts Docker's build cache, so the RUN step really runs and prints.
-    const nonce = { 'nonce.txt': String(Math.random()) };
+    // Its .dockerignore leaves .env out of the build context (issue 27): checked in the container below.
+    const nonce = { 'nonce.txt': String(Math.random()), '.dockerignore': '.env\n', '.env': 'SECRET=never-in-the-image\n' };
     const { status, body } = await postArchive(await zipTestApp('hello', nonce), 'hello.zip', {
       name: 'hello',
       env: JSON.stringify({ GREETING: 'from-env' }),
@@ -96,6 +98,9 @@ describe('deploying end to end through Caddy', () => {
     const name = `berth-${stack.instance}-${body.id}`;
     const [task] = stack.swarm ? await docker.listContainers({ filters: { label: [`com.docker.swarm.service.name=${name}`] } }) : [];
     const info = await docker.getContainer(task?.Id ?? name).inspect();
+    const appFiles = execFileSync('docker', ['exec', info.Id, 'ls', '-A', '/app']).toString().split('\n');
+    expect(appFiles).toContain('nonce.txt');
+    expect(appFiles).not.toContain('.env');
     expect(info.HostConfig.Privileged).toBe(false);
     expect(info.HostConfig.Binds ?? []).toEqual([]);
     expect(info.Mounts).toEqual([]);

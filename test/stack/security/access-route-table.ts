@@ -44,6 +44,8 @@ export const routeTable: Record<string, 'public' | [Action, ('param' | 'deployme
   'GET /api/projects/:name/preview-env': ['project.read', 'param'],
   'PUT /api/projects/:name/preview-env': ['project.env.update', 'param'],
   'PATCH /api/projects/:name/preview-env': ['project.env.update', 'param'],
+  'PUT /api/projects/:name/registry-auth': ['project.env.update', 'param'],
+  'DELETE /api/projects/:name/registry-auth': ['project.env.update', 'param'],
   'POST /api/projects/:name/deployments': ['deployment.create', 'param'],
   'POST /api/projects/:name/rollback': ['deployment.rollback', 'param'],
   'GET /api/projects/:name/domains': ['project.read', 'param'],

@@ -11,6 +11,7 @@ import type { Logger } from '@berth/shared/logger';
 import type { ProjectStore } from '@berth/shared/project-store';
 import { sealedPlace, type SecretBox } from '@berth/shared/secret-box';
 import { previewLabel } from '@berth/shared/branch-slug';
+import { touchesWatchPaths } from '@berth/shared/watch-paths';
 import { hostUrl, type Urls } from '../deployment-view.ts';
 import { deliveryId, detectProvider, parsePush, verifySignature, type PushEvent } from '../git-push.ts';
 import type { Releases } from '../releases.ts';
@@ -19,7 +20,7 @@ import { errorResponses } from './error-schema.ts';
 
 export interface GitHookRoutesOptions {
   hookDeliveries: HookDeliveryStore;
-  projects: Pick<ProjectStore, 'get'>;
+  projects: Pick<ProjectStore, 'get' | 'recordSkippedPush'>;
   releases: Releases;
   secrets: SecretBox;
   /** Deliveries per client address, counted before the project is read (an open door: no credential). */
@@ -38,7 +39,7 @@ const open = { action: 'public' } as const;
 const answerSchema = {
   type: 'object',
   properties: {
-    action: { type: 'string', enum: ['pong', 'ignored', 'deploy', 'preview', 'stopped'] },
+    action: { type: 'string', enum: ['pong', 'ignored', 'skipped', 'deploy', 'preview', 'stopped'] },
     reason: { type: 'string' },
     deploymentId: { type: 'string' },
     url: { type: 'string' },
@@ -118,7 +119,7 @@ async function verifiedDelivery(
 }
 
 /** What a verified, first-seen delivery does: release, preview, or stop a deleted branch's previews. */
-async function act({ releases, limiter, logger, config }: GitHookRoutesOptions, project: ProjectRow, event: PushEvent, reply: FastifyReply) {
+async function act({ releases, limiter, logger, config, projects }: GitHookRoutesOptions, project: ProjectRow, event: PushEvent, reply: FastifyReply) {
   if (event.kind === 'ping') return { action: 'pong' as const };
   if (event.kind === 'ignored') return { action: 'ignored' as const, reason: event.reason };
   assertSafeGitRef(event.branch);
@@ -130,6 +131,12 @@ async function act({ releases, limiter, logger, config }: GitHookRoutesOptions, 
     return { action: 'stopped' as const, stopped };
   }
   if (!project.git_url) throw new BerthError('CONFLICT', `${project.name} has no gitUrl to build a push from; set it first`);
+  if (project.watch_paths && event.changedFiles && !touchesWatchPaths(project.watch_paths, event.changedFiles)) {
+    const reason = `none of the ${event.changedFiles.length} changed files matches watchPaths (${project.watch_paths.join(', ')})`;
+    await projects.recordSkippedPush(project.name, { sha: event.sha, branch: event.branch, at: new Date().toISOString(), reason });
+    logger.info({ project: project.name, branch: event.branch, sha: event.sha }, 'push skipped: no watched path changed');
+    return { action: 'skipped' as const, reason };
+  }
   await limiter.take(`hook:${project.name}`);
   const row = await releases.deployProject(project, {
     project: project.name,

@@ -2,6 +2,7 @@ import type { FastifyRequest } from 'fastify';
 import type { ProjectRow } from '@berth/shared/db';
 import { BerthError } from '@berth/shared/errors';
 import { assertSafeGitRef } from '@berth/shared/git-url';
+import { checkImageReference } from '@berth/shared/image-reference';
 import type { ProjectStore } from '@berth/shared/project-store';
 import type { ConcurrencyLimit } from '../concurrency-limit.ts';
 import type { ApiConfig } from '../config.ts';
@@ -83,9 +84,15 @@ async function archiveDeploy(request: FastifyRequest, project: ProjectRow, uploa
   };
 }
 
-/** A deploy of the project's git source, at its ref or the one asked. */
+/** A deploy of the project's git source, at its ref or the one asked; or of a prebuilt image (`image`). */
 async function gitDeploy(raw: unknown, project: ProjectRow, config: ProjectReleaseRoutesOptions['config']): Promise<Asked> {
   const body = parseBody(deployJsonSchema, raw);
+  if (body.image !== undefined) {
+    if (body.ref !== undefined) throw new BerthError('SOURCE_AMBIGUOUS', 'give an image or a git ref, not both');
+    // Refused here already when the name alone says so; the worker checks the registry's host before it pulls.
+    checkImageReference(body.image);
+    return { source: { type: 'image', image: body.image }, promote: body.promote ?? true, env: body.env ?? {} };
+  }
   if (!project.git_url) {
     throw new BerthError('SOURCE_MISSING', `${project.name} has no gitUrl: set one (PATCH /api/projects/${project.name}) or upload an archive (multipart projectArchive)`);
   }

@@ -22,6 +22,7 @@ import type { Releases } from '../releases.ts';
 import type { ApiInstance, ApiPlugin } from './api-plugin.ts';
 import { errorResponses } from './error-schema.ts';
 import { projectEnvRoutes } from './project-env.ts';
+import { registryAuthRoutes } from './project-registry-auth.ts';
 import { projectReleaseRoutes } from './project-releases.ts';
 import { newSigningSecret } from '@berth/shared/webhook-signature';
 import { checkReplicas, type ReplicaStore } from '@berth/shared/replica-store';
@@ -51,6 +52,7 @@ export const projectRoutes: ApiPlugin<ProjectRoutesOptions> = async (app, opts) 
   changeRoutes(app, opts, detail);
   deleteRoute(app, opts);
   projectEnvRoutes(app, opts);
+  registryAuthRoutes(app, opts);
   projectReleaseRoutes(app, opts);
 };
 

@@ -9,7 +9,7 @@ import { bold, dim, note, printLine, say } from '../output.ts';
 
 const deployUsage =
   'usage: berth deploy <dir | archive | git-url> [--name N] [--port P] [--ref R] [--root-dir D] [--env K=V ...]\n' +
-  '       berth deploy [<dir | archive>] --project P [--ref R] [--preview] [--env K=V ...]';
+  '       berth deploy [<dir | archive>] --project P [--ref R | --image I] [--preview] [--env K=V ...]';
 
 /** How long a promoted deployment may take, once running, to show as the project's current one. */
 const takeoverTimeoutMs = cliConfig.BERTH_CLI_WAIT_MS;
@@ -22,10 +22,11 @@ async function readSource(source: string): Promise<{ data: Buffer; isDir: boolea
 }
 
 export async function deploy(args: string[]): Promise<number> {
-  const a = parseArgs(args, { booleans: ['preview'], values: ['name', 'port', 'ref', 'root-dir', 'env', 'project'], usage: deployUsage });
+  const a = parseArgs(args, { booleans: ['preview'], values: ['name', 'port', 'ref', 'root-dir', 'env', 'project', 'image'], usage: deployUsage });
   if (a.positional.length > 1) throw new CliError(`one source at a time\n${deployUsage}`);
   const env = parseEnvPairs(a.flags.get('env') ?? []);
   if (a.has('project')) return deployToProject(a.one('project')!, a.positional[0], { ref: a.one('ref'), preview: a.has('preview'), env, a });
+  if (a.has('image')) throw new CliError(`--image needs --project (a prebuilt image is one of a project's releases)\n${deployUsage}`);
   if (a.has('preview')) throw new CliError(`--preview needs --project (a preview is one of a project's releases)\n${deployUsage}`);
 
   const source = a.positional[0];
@@ -65,6 +66,8 @@ async function deployToProject(
     if (o.a.has(flag)) throw new CliError(`--${flag} is a project setting: berth projects create, or PATCH /api/projects/${project}`);
   }
   let created: Deployment;
+  const image = o.a.one('image');
+  if (image !== undefined && (source !== undefined || o.ref)) throw new CliError(`--image is the whole source: no path and no --ref with it\n${deployUsage}`);
   if (source !== undefined) {
     if (/^(https?|git):\/\//.test(source)) throw new CliError(`with --project, deploy a git repository by setting it on the project (berth projects create ${project} --git URL) and running berth deploy --project ${project}`);
     if (o.ref) throw new CliError('--ref applies to git deploys (berth deploy --project P --ref R, without a path)');
@@ -77,6 +80,7 @@ async function deployToProject(
     created = await berth((api) => api.deployProject(project, form));
   } else {
     const body = {
+      ...(image !== undefined ? { image } : {}),
       ...(o.ref ? { ref: o.ref } : {}),
       ...(o.preview ? { promote: false } : {}),
       ...(Object.keys(o.env).length ? { env: o.env } : {}),

@@ -1,5 +1,5 @@
 /** berth projects create | list | show | rm */
-import type { CreateProjectRequest, Project } from '@berth/client/types';
+import type { CreateProjectRequest, Deployment, Project } from '@berth/client/types';
 import { berth, CliError } from '../berth-api.ts';
 import { parseArgs, parsePort } from '../args.ts';
 import { bold, bytes, dim, say, table } from '../output.ts';
@@ -98,7 +98,7 @@ async function show(rest: string[]): Promise<number> {
       d.current ? '*' : ' ',
       d.id,
       d.status,
-      d.source.type === 'git' ? `git ${d.commitSha ? d.commitSha.slice(0, 10) : (d.source.ref ?? '')}`.trim() : (d.source.format ?? 'archive'),
+      sourceLabel(d),
       d.createdAt,
       [d.promote ? '' : 'preview', d.releaseOf ? `rollback to ${d.releaseOf}` : '', d.retiredAt && !d.current && d.status === 'running' ? 'draining' : '']
         .filter(Boolean)
@@ -113,4 +113,11 @@ async function remove(rest: string[]): Promise<number> {
   const res = await berth((api) => api.deleteProject(name));
   say(`removed ${bold(res.name)}${res.stopped.length ? `; stopped ${res.stopped.join(', ')}` : ''}`);
   return 0;
+}
+
+/** A release's source in one short cell: git and its commit, the archive's format, or the image's digest. */
+function sourceLabel(d: Deployment): string {
+  if (d.source.type === 'git') return `git ${d.commitSha ? d.commitSha.slice(0, 10) : (d.source.ref ?? '')}`.trim();
+  if (d.source.type === 'image') return `image ${d.source.digest ? d.source.digest.slice(0, 19) : d.source.image}`;
+  return d.source.format ?? 'archive';
 }

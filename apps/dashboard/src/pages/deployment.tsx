@@ -143,7 +143,12 @@ export function DeploymentPage({ client, id }: { client: ApiClient; id: string }
 }
 
 function Summary({ d }: { d: Deployment }) {
-  const source = d.source.type === 'git' ? `${d.source.gitUrl ?? ''}${d.source.ref ? `@${d.source.ref}` : ''}` : `archive (${d.source.format ?? '?'})`;
+  const source =
+    d.source.type === 'git'
+      ? `${d.source.gitUrl ?? ''}${d.source.ref ? `@${d.source.ref}` : ''}`
+      : d.source.type === 'image'
+        ? `image ${d.source.image}${d.source.digest ? ` (${d.source.digest})` : ''}`
+        : `archive (${d.source.format ?? '?'})`;
   return (
     <dl class="summary">
       <dt>URL</dt>
@@ -151,7 +156,7 @@ function Summary({ d }: { d: Deployment }) {
       <dt>Project URL</dt>
       <dd>{d.projectUrl}{d.current ? ' (serves this deployment)' : ''}</dd>
       <dt>Source</dt>
-      <dd>{source}{d.source.rootDir && d.source.rootDir !== '.' ? `, ${d.source.rootDir}` : ''}</dd>
+      <dd>{source}{'rootDir' in d.source && d.source.rootDir && d.source.rootDir !== '.' ? `, ${d.source.rootDir}` : ''}</dd>
       <dt>Port</dt>
       <dd>{d.port}</dd>
       <dt>Replicas</dt>

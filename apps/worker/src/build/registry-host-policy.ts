@@ -30,7 +30,7 @@ export function registryHostOf(ref: string): string | undefined {
 const lookupTimeoutMs = 5000;
 
 /** Addresses a host name leads to, as the daemon's resolver would find them (getaddrinfo reads `127.1` too). */
-async function addressesOf(host: string): Promise<string[] | 'timeout'> {
+export async function addressesOf(host: string): Promise<string[] | 'timeout'> {
   if (isIP(host)) return [host];
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), lookupTimeoutMs)));
@@ -46,18 +46,18 @@ async function addressesOf(host: string): Promise<string[] | 'timeout'> {
 }
 
 /** `::ffff:127.0.0.1` → `127.0.0.1`; other addresses lowercased. */
-function plain(address: string): string {
+export function plain(address: string): string {
   const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
   return (mapped ? mapped[1]! : address).toLowerCase();
 }
 
 /** Loopback or "this host" (0.0.0.0, ::): addresses a listener on the host answers at. */
-function isHostOnly(address: string): boolean {
+export function isHostOnly(address: string): boolean {
   const a = plain(address);
   return /^(127|0)\./.test(a) || a === '::1' || a === '::' || a === '0:0:0:0:0:0:0:1';
 }
 
-function ownAddresses(): Set<string> {
+export function ownAddresses(): Set<string> {
   return new Set(Object.values(os.networkInterfaces()).flatMap((list) => (list ?? []).map((i) => plain(i.address.replace(/%.*$/, '')))));
 }
 

@@ -304,6 +304,30 @@ export interface paths {
         patch: operations["patchProjectPreviewEnv"];
         trace?: never;
     };
+    "/api/projects/{name}/registry-auth": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Set the credentials the project's prebuilt images are pulled with (sealed; never shown)
+         * @description Access: `project.env.update`, which needs the admin role in the project (a token: scope admin or more).
+         */
+        put: operations["setProjectRegistryAuth"];
+        post?: never;
+        /**
+         * Pull the project's prebuilt images without credentials again
+         * @description Access: `project.env.update`, which needs the admin role in the project (a token: scope admin or more).
+         */
+        delete: operations["clearProjectRegistryAuth"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/projects/{name}/deployments": {
         parameters: {
             query?: never;
@@ -314,7 +338,7 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Deploy the project's git source (JSON) or an archive (multipart)
+         * Deploy the project's git source or a prebuilt image (JSON: image), or an archive (multipart)
          * @description Access: `deployment.create`, which needs the deployer role in the project or its deploy key (a token: scope deploy or more).
          */
         post: operations["deployProject"];
@@ -1245,6 +1269,13 @@ export interface operations {
                                 /** @enum {string|null} */
                                 format: "zip" | "tar.gz" | null;
                                 rootDir: string;
+                            } | {
+                                /** @enum {string} */
+                                type: "image";
+                                /** @description the prebuilt image as asked (a tag or a digest) */
+                                image: string;
+                                /** @description the manifest digest the pull got: what runs (null until pulled) */
+                                digest: string | null;
                             };
                             port: number;
                             /** @description env values are secrets: only their names are shown */
@@ -1377,6 +1408,13 @@ export interface operations {
                             /** @enum {string|null} */
                             format: "zip" | "tar.gz" | null;
                             rootDir: string;
+                        } | {
+                            /** @enum {string} */
+                            type: "image";
+                            /** @description the prebuilt image as asked (a tag or a digest) */
+                            image: string;
+                            /** @description the manifest digest the pull got: what runs (null until pulled) */
+                            digest: string | null;
                         };
                         port: number;
                         /** @description env values are secrets: only their names are shown */
@@ -1478,6 +1516,13 @@ export interface operations {
                             /** @enum {string|null} */
                             format: "zip" | "tar.gz" | null;
                             rootDir: string;
+                        } | {
+                            /** @enum {string} */
+                            type: "image";
+                            /** @description the prebuilt image as asked (a tag or a digest) */
+                            image: string;
+                            /** @description the manifest digest the pull got: what runs (null until pulled) */
+                            digest: string | null;
                         };
                         port: number;
                         /** @description env values are secrets: only their names are shown */
@@ -1579,6 +1624,13 @@ export interface operations {
                             /** @enum {string|null} */
                             format: "zip" | "tar.gz" | null;
                             rootDir: string;
+                        } | {
+                            /** @enum {string} */
+                            type: "image";
+                            /** @description the prebuilt image as asked (a tag or a digest) */
+                            image: string;
+                            /** @description the manifest digest the pull got: what runs (null until pulled) */
+                            digest: string | null;
                         };
                         port: number;
                         /** @description env values are secrets: only their names are shown */
@@ -1687,6 +1739,13 @@ export interface operations {
                             /** @enum {string|null} */
                             format: "zip" | "tar.gz" | null;
                             rootDir: string;
+                        } | {
+                            /** @enum {string} */
+                            type: "image";
+                            /** @description the prebuilt image as asked (a tag or a digest) */
+                            image: string;
+                            /** @description the manifest digest the pull got: what runs (null until pulled) */
+                            digest: string | null;
                         };
                         port: number;
                         /** @description env values are secrets: only their names are shown */
@@ -1788,6 +1847,13 @@ export interface operations {
                             /** @enum {string|null} */
                             format: "zip" | "tar.gz" | null;
                             rootDir: string;
+                        } | {
+                            /** @enum {string} */
+                            type: "image";
+                            /** @description the prebuilt image as asked (a tag or a digest) */
+                            image: string;
+                            /** @description the manifest digest the pull got: what runs (null until pulled) */
+                            digest: string | null;
                         };
                         port: number;
                         /** @description env values are secrets: only their names are shown */
@@ -1889,6 +1955,13 @@ export interface operations {
                             /** @enum {string|null} */
                             format: "zip" | "tar.gz" | null;
                             rootDir: string;
+                        } | {
+                            /** @enum {string} */
+                            type: "image";
+                            /** @description the prebuilt image as asked (a tag or a digest) */
+                            image: string;
+                            /** @description the manifest digest the pull got: what runs (null until pulled) */
+                            digest: string | null;
                         };
                         port: number;
                         /** @description env values are secrets: only their names are shown */
@@ -1990,6 +2063,13 @@ export interface operations {
                             /** @enum {string|null} */
                             format: "zip" | "tar.gz" | null;
                             rootDir: string;
+                        } | {
+                            /** @enum {string} */
+                            type: "image";
+                            /** @description the prebuilt image as asked (a tag or a digest) */
+                            image: string;
+                            /** @description the manifest digest the pull got: what runs (null until pulled) */
+                            digest: string | null;
                         };
                         port: number;
                         /** @description env values are secrets: only their names are shown */
@@ -2100,6 +2180,17 @@ export interface operations {
                             releaseCommand: string | null;
                             /** @description true: each preview gets volumes of its own (empty at first); false: previews get none (never production's) */
                             previewVolumes: boolean;
+                            /** @description globs relative to the repository root: a push changing none of them builds nothing; null: every push builds */
+                            watchPaths: string[] | null;
+                            /** @description the newest push that built nothing (no changed file matched watchPaths) */
+                            lastSkippedPush: {
+                                sha: string;
+                                branch: string;
+                                at: string;
+                                reason: string;
+                            } | null;
+                            /** @description whether prebuilt images are pulled with credentials (PUT /api/projects/{name}/registry-auth); they are never shown */
+                            registryAuth: boolean;
                             currentDeployment: {
                                 id: string;
                                 project: string;
@@ -2120,6 +2211,13 @@ export interface operations {
                                     /** @enum {string|null} */
                                     format: "zip" | "tar.gz" | null;
                                     rootDir: string;
+                                } | {
+                                    /** @enum {string} */
+                                    type: "image";
+                                    /** @description the prebuilt image as asked (a tag or a digest) */
+                                    image: string;
+                                    /** @description the manifest digest the pull got: what runs (null until pulled) */
+                                    digest: string | null;
                                 };
                                 port: number;
                                 /** @description env values are secrets: only their names are shown */
@@ -2171,6 +2269,13 @@ export interface operations {
                                     /** @enum {string|null} */
                                     format: "zip" | "tar.gz" | null;
                                     rootDir: string;
+                                } | {
+                                    /** @enum {string} */
+                                    type: "image";
+                                    /** @description the prebuilt image as asked (a tag or a digest) */
+                                    image: string;
+                                    /** @description the manifest digest the pull got: what runs (null until pulled) */
+                                    digest: string | null;
                                 };
                                 port: number;
                                 /** @description env values are secrets: only their names are shown */
@@ -2277,6 +2382,7 @@ export interface operations {
                     deployStrategy?: "start-first" | "stop-first";
                     releaseCommand?: string | null;
                     previewVolumes?: boolean;
+                    watchPaths?: string[] | null;
                     name: string;
                     env?: {
                         [key: string]: string;
@@ -2324,6 +2430,17 @@ export interface operations {
                         releaseCommand: string | null;
                         /** @description true: each preview gets volumes of its own (empty at first); false: previews get none (never production's) */
                         previewVolumes: boolean;
+                        /** @description globs relative to the repository root: a push changing none of them builds nothing; null: every push builds */
+                        watchPaths: string[] | null;
+                        /** @description the newest push that built nothing (no changed file matched watchPaths) */
+                        lastSkippedPush: {
+                            sha: string;
+                            branch: string;
+                            at: string;
+                            reason: string;
+                        } | null;
+                        /** @description whether prebuilt images are pulled with credentials (PUT /api/projects/{name}/registry-auth); they are never shown */
+                        registryAuth: boolean;
                         currentDeployment: {
                             id: string;
                             project: string;
@@ -2344,6 +2461,13 @@ export interface operations {
                                 /** @enum {string|null} */
                                 format: "zip" | "tar.gz" | null;
                                 rootDir: string;
+                            } | {
+                                /** @enum {string} */
+                                type: "image";
+                                /** @description the prebuilt image as asked (a tag or a digest) */
+                                image: string;
+                                /** @description the manifest digest the pull got: what runs (null until pulled) */
+                                digest: string | null;
                             };
                             port: number;
                             /** @description env values are secrets: only their names are shown */
@@ -2395,6 +2519,13 @@ export interface operations {
                                 /** @enum {string|null} */
                                 format: "zip" | "tar.gz" | null;
                                 rootDir: string;
+                            } | {
+                                /** @enum {string} */
+                                type: "image";
+                                /** @description the prebuilt image as asked (a tag or a digest) */
+                                image: string;
+                                /** @description the manifest digest the pull got: what runs (null until pulled) */
+                                digest: string | null;
                             };
                             port: number;
                             /** @description env values are secrets: only their names are shown */
@@ -2527,6 +2658,17 @@ export interface operations {
                         releaseCommand: string | null;
                         /** @description true: each preview gets volumes of its own (empty at first); false: previews get none (never production's) */
                         previewVolumes: boolean;
+                        /** @description globs relative to the repository root: a push changing none of them builds nothing; null: every push builds */
+                        watchPaths: string[] | null;
+                        /** @description the newest push that built nothing (no changed file matched watchPaths) */
+                        lastSkippedPush: {
+                            sha: string;
+                            branch: string;
+                            at: string;
+                            reason: string;
+                        } | null;
+                        /** @description whether prebuilt images are pulled with credentials (PUT /api/projects/{name}/registry-auth); they are never shown */
+                        registryAuth: boolean;
                         currentDeployment: {
                             id: string;
                             project: string;
@@ -2547,6 +2689,13 @@ export interface operations {
                                 /** @enum {string|null} */
                                 format: "zip" | "tar.gz" | null;
                                 rootDir: string;
+                            } | {
+                                /** @enum {string} */
+                                type: "image";
+                                /** @description the prebuilt image as asked (a tag or a digest) */
+                                image: string;
+                                /** @description the manifest digest the pull got: what runs (null until pulled) */
+                                digest: string | null;
                             };
                             port: number;
                             /** @description env values are secrets: only their names are shown */
@@ -2598,6 +2747,13 @@ export interface operations {
                                 /** @enum {string|null} */
                                 format: "zip" | "tar.gz" | null;
                                 rootDir: string;
+                            } | {
+                                /** @enum {string} */
+                                type: "image";
+                                /** @description the prebuilt image as asked (a tag or a digest) */
+                                image: string;
+                                /** @description the manifest digest the pull got: what runs (null until pulled) */
+                                digest: string | null;
                             };
                             port: number;
                             /** @description env values are secrets: only their names are shown */
@@ -2760,6 +2916,7 @@ export interface operations {
                     deployStrategy?: "start-first" | "stop-first";
                     releaseCommand?: string | null;
                     previewVolumes?: boolean;
+                    watchPaths?: string[] | null;
                     /** @description copies to run, 1 to SWARM_MAX_REPLICAS (more than 1 needs BERTH_RUNTIME=swarm); stopping is DELETE; new releases take it, and the current release is scaled to it at once */
                     replicas?: number;
                 };
@@ -2802,6 +2959,17 @@ export interface operations {
                         releaseCommand: string | null;
                         /** @description true: each preview gets volumes of its own (empty at first); false: previews get none (never production's) */
                         previewVolumes: boolean;
+                        /** @description globs relative to the repository root: a push changing none of them builds nothing; null: every push builds */
+                        watchPaths: string[] | null;
+                        /** @description the newest push that built nothing (no changed file matched watchPaths) */
+                        lastSkippedPush: {
+                            sha: string;
+                            branch: string;
+                            at: string;
+                            reason: string;
+                        } | null;
+                        /** @description whether prebuilt images are pulled with credentials (PUT /api/projects/{name}/registry-auth); they are never shown */
+                        registryAuth: boolean;
                         currentDeployment: {
                             id: string;
                             project: string;
@@ -2822,6 +2990,13 @@ export interface operations {
                                 /** @enum {string|null} */
                                 format: "zip" | "tar.gz" | null;
                                 rootDir: string;
+                            } | {
+                                /** @enum {string} */
+                                type: "image";
+                                /** @description the prebuilt image as asked (a tag or a digest) */
+                                image: string;
+                                /** @description the manifest digest the pull got: what runs (null until pulled) */
+                                digest: string | null;
                             };
                             port: number;
                             /** @description env values are secrets: only their names are shown */
@@ -2873,6 +3048,13 @@ export interface operations {
                                 /** @enum {string|null} */
                                 format: "zip" | "tar.gz" | null;
                                 rootDir: string;
+                            } | {
+                                /** @enum {string} */
+                                type: "image";
+                                /** @description the prebuilt image as asked (a tag or a digest) */
+                                image: string;
+                                /** @description the manifest digest the pull got: what runs (null until pulled) */
+                                digest: string | null;
                             };
                             port: number;
                             /** @description env values are secrets: only their names are shown */
@@ -3387,6 +3569,123 @@ export interface operations {
             };
         };
     };
+    setProjectRegistryAuth: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    username: string;
+                    password: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description whether pulls sign in (the credentials are never shown) */
+                        registryAuth: boolean;
+                    };
+                };
+            };
+            /** @description an error, with a stable code (README: Lifecycle and error codes) */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description a stable code from the error registry (@berth/shared/errors) */
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description an error, with a stable code (README: Lifecycle and error codes) */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description a stable code from the error registry (@berth/shared/errors) */
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    clearProjectRegistryAuth: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description whether pulls sign in (the credentials are never shown) */
+                        registryAuth: boolean;
+                    };
+                };
+            };
+            /** @description an error, with a stable code (README: Lifecycle and error codes) */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description a stable code from the error registry (@berth/shared/errors) */
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description an error, with a stable code (README: Lifecycle and error codes) */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description a stable code from the error registry (@berth/shared/errors) */
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
     deployProject: {
         parameters: {
             query?: never;
@@ -3400,6 +3699,7 @@ export interface operations {
             content: {
                 "application/json": {
                     ref?: string;
+                    image?: string;
                     promote?: boolean;
                     env?: {
                         [key: string]: string;
@@ -3440,6 +3740,13 @@ export interface operations {
                             /** @enum {string|null} */
                             format: "zip" | "tar.gz" | null;
                             rootDir: string;
+                        } | {
+                            /** @enum {string} */
+                            type: "image";
+                            /** @description the prebuilt image as asked (a tag or a digest) */
+                            image: string;
+                            /** @description the manifest digest the pull got: what runs (null until pulled) */
+                            digest: string | null;
                         };
                         port: number;
                         /** @description env values are secrets: only their names are shown */
@@ -3547,6 +3854,13 @@ export interface operations {
                             /** @enum {string|null} */
                             format: "zip" | "tar.gz" | null;
                             rootDir: string;
+                        } | {
+                            /** @enum {string} */
+                            type: "image";
+                            /** @description the prebuilt image as asked (a tag or a digest) */
+                            image: string;
+                            /** @description the manifest digest the pull got: what runs (null until pulled) */
+                            digest: string | null;
                         };
                         port: number;
                         /** @description env values are secrets: only their names are shown */
@@ -3605,6 +3919,13 @@ export interface operations {
                             /** @enum {string|null} */
                             format: "zip" | "tar.gz" | null;
                             rootDir: string;
+                        } | {
+                            /** @enum {string} */
+                            type: "image";
+                            /** @description the prebuilt image as asked (a tag or a digest) */
+                            image: string;
+                            /** @description the manifest digest the pull got: what runs (null until pulled) */
+                            digest: string | null;
                         };
                         port: number;
                         /** @description env values are secrets: only their names are shown */
@@ -4901,7 +5222,7 @@ export interface operations {
                 content: {
                     "application/json": {
                         /** @enum {string} */
-                        action: "pong" | "ignored" | "deploy" | "preview" | "stopped";
+                        action: "pong" | "ignored" | "skipped" | "deploy" | "preview" | "stopped";
                         reason?: string;
                         deploymentId?: string;
                         url?: string;
@@ -4917,7 +5238,7 @@ export interface operations {
                 content: {
                     "application/json": {
                         /** @enum {string} */
-                        action: "pong" | "ignored" | "deploy" | "preview" | "stopped";
+                        action: "pong" | "ignored" | "skipped" | "deploy" | "preview" | "stopped";
                         reason?: string;
                         deploymentId?: string;
                         url?: string;
