@@ -71,8 +71,8 @@ export function goDockerfile(plan: GoPlan, buildArgs: readonly string[], trust: 
     'WORKDIR /src',
     `ENV CGO_ENABLED=0 GOPATH=/go GOCACHE=/tmp/go-build GOFLAGS=-mod=${plan.vendored ? 'vendor' : 'mod'}`,
     ...trustLines(trust),
-    ...(plan.vendored ? [] : [`COPY ${json([...plan.moduleFiles, './'])}`, run('go mod download')]),
-    ...argLines(buildArgs),
+    // The build env (a GOPROXY, a GOPRIVATE) before the download, as Node's is before its install.
+    ...(plan.vendored ? argLines(buildArgs) : [`COPY ${json([...plan.moduleFiles, './'])}`, ...argLines(buildArgs), run('go mod download')]),
     'COPY . .',
     run(`go build -trimpath -ldflags='-s -w' -o /berth-app . && rm -rf /tmp/go-build && printf '${passwd}' > /berth-passwd`),
     '',

@@ -63,10 +63,11 @@ export class ScriptNodeBaseImages implements BaseImages {
       }
       const packages = debianBaseImages[image];
       if (packages) {
-        if (await this.imageExists(image)) continue;
-        onLine(`making base image ${image} from Debian 12's packages ${packages.join(', ')} (first build that needs it on this machine: about 1.5 min)`);
+        // The script runs even when the image exists (0.1 s): it remakes one made from other packages.
+        const missing = !(await this.imageExists(image));
+        if (missing) onLine(`making base image ${image} from Debian 12's packages ${packages.join(', ')} (first build that needs it on this machine: about 1.5 min)`);
         await this.once(image, () => this.run(this.debianScript, [image, ...packages], image, signal));
-        onLine(`base image ${image} is ready`);
+        if (missing) onLine(`base image ${image} is ready`);
         continue;
       }
       const match = nodeImage.exec(image);
