@@ -1,5 +1,7 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { zipEntries, zipTestApp } from '@berth/testing/archives';
+import { testAppsDir, zipEntries, zipTestApp } from '@berth/testing/archives';
 import { createDeployment, logLines, settled } from '@berth/testing/deployments';
 import { request } from '@berth/testing/http';
 import { waitFor } from '@berth/testing/ports';
@@ -12,15 +14,15 @@ import { docker, stackForFile } from '@berth/testing/stack';
 
 const stack = stackForFile({ env: { BUILD_CA_FILE: '/etc/ssl/certs/ca-certificates.crt' } });
 
-async function deploy(app: string) {
+async function deploy(app: string, project = `${app}-${Math.random().toString(36).slice(2, 8)}`, overrides: Record<string, string> = {}) {
   const started = Date.now();
-  const d = await createDeployment(stack(), { archive: await zipTestApp(app), fields: { name: `${app}-${Math.random().toString(36).slice(2, 8)}` } });
+  const d = await createDeployment(stack(), { archive: await zipTestApp(app, overrides), fields: { name: project } });
   // Making a base image on first use (mmdebstrap) takes 1.5-3 min on a loaded 2-core machine.
   const final = await settled(stack(), d.id, 480_000);
   const lines = (await logLines(stack(), d.id)).map((l) => l.line);
   expect(final, lines.join('\n')).toMatchObject({ status: 'running' });
   const image = await docker.getImage(`berth-${stack().instance}/${d.id}:latest`).inspect();
-  return { id: d.id as string, lines, image, seconds: (Date.now() - started) / 1000 };
+  return { id: d.id as string, project, lines, image, seconds: (Date.now() - started) / 1000 };
 }
 
 async function answer(id: string, pathname: string) {
@@ -29,9 +31,12 @@ async function answer(id: string, pathname: string) {
   return JSON.parse((await ask()).body) as Record<string, unknown>;
 }
 
+let goProject: string | undefined;
+
 describe('Python and Go apps without a Dockerfile', { timeout: 600_000 }, () => {
   it('both go live through Caddy, as nobody, from small images without the build CA', async () => {
     const [python, go] = await Promise.all([deploy('python-stdlib'), deploy('go-stdlib')]);
+    goProject = go.project;
 
     expect(python.lines).toContain("detected python: 3.11 (.python-version: \"3.11\"; requirements.txt makes this a Python project)");
     expect(python.lines).toContain('detected install: pip install --no-cache-dir -r requirements.txt into a venv (its own layer, keyed on requirements.txt)');
@@ -51,6 +56,18 @@ describe('Python and Go apps without a Dockerfile', { timeout: 600_000 }, () => 
     }
     console.log(`image sizes: python ${python.image.Size} B (${python.seconds} s), go ${go.image.Size} B (${go.seconds} s)`);
     console.log([python, go].map((d) => d.lines.find((l) => l.startsWith('image size:'))).join('\n'));
+  });
+
+  it('a one-line change to the Go app rebuilds on the compiled standard library and module layers', async () => {
+    // The first test's project: its layers are this project's cache.
+    expect(goProject).toBeDefined();
+    const source = readFileSync(path.join(testAppsDir, 'go-stdlib/main.go'), 'utf8').replace('"go-stdlib"', '"go-stdlib-v2"');
+    const warm = await deploy('go-stdlib', goProject, { 'main.go': source });
+    const cached = (step: string) => warm.lines[warm.lines.findIndex((l) => l.startsWith('Step') && l.includes(step)) + 1];
+    expect(cached('go build -trimpath net/http encoding/json')).toBe(' ---> Using cache');
+    expect(cached('go mod download')).toBe(' ---> Using cache');
+    expect(await answer(warm.id, '/')).toMatchObject({ app: 'go-stdlib-v2' });
+    console.log(`go: warm rebuild, deployed in ${warm.seconds} s`);
   });
 
   it('a go.mod newer than the toolchain fails with UNSUPPORTED_GO_VERSION before any build', async () => {
