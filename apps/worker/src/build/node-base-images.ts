@@ -12,6 +12,8 @@ import { debianBaseImages } from './language-runtimes.ts';
  */
 const nodeImage = /^berth\/node:(\d+)(-build)?$/;
 const staticImage = 'berth/static:1';
+/** mmdebstrap downloads and unpacks a few hundred MB: 1.5 min on an idle machine, over 10 on a loaded one. */
+const debianTimeoutMs = 20 * 60_000;
 
 export interface BaseImages {
   /**
@@ -66,7 +68,7 @@ export class ScriptNodeBaseImages implements BaseImages {
         // The script runs even when the image exists (0.1 s): it remakes one made from other packages.
         const missing = !(await this.imageExists(image));
         if (missing) onLine(`making base image ${image} from Debian 12's packages ${packages.join(', ')} (first build that needs it on this machine: about 1.5 min)`);
-        await this.once(image, () => this.run(this.debianScript, [image, ...packages], image, signal));
+        await this.once(image, () => this.run(this.debianScript, [image, ...packages], image, signal, debianTimeoutMs));
         if (missing) onLine(`base image ${image} is ready`);
         continue;
       }
@@ -96,9 +98,9 @@ export class ScriptNodeBaseImages implements BaseImages {
     return making;
   }
 
-  private run(script: string, args: string[], image: string, signal: AbortSignal): Promise<void> {
+  private run(script: string, args: string[], image: string, signal: AbortSignal, timeoutMs = 5 * 60_000): Promise<void> {
     return new Promise((resolve, reject) => {
-      execFile('bash', [script, ...args], { signal, timeout: 5 * 60_000 }, (err, _stdout, stderr) => {
+      execFile('bash', [script, ...args], { signal, timeout: timeoutMs }, (err, _stdout, stderr) => {
         if (!err) return resolve();
         if (signal.aborted) return reject(err);
         const why = String(stderr).trim().split('\n').slice(-3).join(' ') || err.message;
