@@ -1,5 +1,6 @@
 # A Python app with the standard library only (issue 27): Berth detects main.py and
 # starts `python main.py`, which listens on $PORT.
+import importlib.util
 import json
 import os
 import platform
@@ -15,6 +16,7 @@ class Handler(BaseHTTPRequestHandler):
             "uid": os.getuid(),
             "venv": sys.prefix,
             "buildCa": os.path.exists("/etc/berth/build-ca.pem"),
+            "pip": importlib.util.find_spec("pip") is not None,
             "path": self.path,
         }).encode()
         self.send_response(200)

@@ -41,7 +41,7 @@ describe('Python and Go apps without a Dockerfile', { timeout: 1_500_000 }, () =
     expect(python.lines).toContain("detected python: 3.11 (.python-version: \"3.11\"; requirements.txt makes this a Python project)");
     expect(python.lines).toContain('detected install: pip install --no-cache-dir -r requirements.txt into a venv (its own layer, keyed on requirements.txt)');
     expect(python.lines).toContain('detected start: exec python main.py (main.py (no Procfile web line, gunicorn or uvicorn); it listens on $PORT itself)');
-    expect(await answer(python.id, '/py')).toMatchObject({ app: 'python-stdlib', python: expect.stringMatching(/^3\.11\./), uid: 65534, venv: '/opt/venv', buildCa: false, path: '/py' });
+    expect(await answer(python.id, '/py')).toMatchObject({ app: 'python-stdlib', python: expect.stringMatching(/^3\.11\./), uid: 65534, venv: '/opt/venv', buildCa: false, pip: false, path: '/py' });
     expect(python.image.Config.User).toBe('65534:65534');
 
     expect(go.lines).toContain("detected go: 1.19 (go.mod's go line: 1.19; go.mod of module example.com/go-stdlib makes this a Go project)");

@@ -171,6 +171,7 @@ describe('Python and Go Dockerfiles', () => {
     expect(deps).toContain('ENV PIP_CERT=/etc/berth/build-roots.pem REQUESTS_CA_BUNDLE=/etc/berth/build-roots.pem SSL_CERT_FILE=/etc/berth/build-roots.pem');
     // The manifest before the install, the build env as ARGs after it is copied (a change to either reruns the install only).
     expect(deps).toMatch(/COPY \["requirements\.txt", "\.\/"\]\nARG SECRET\nRUN \["\/bin\/sh", "-c", "pip install --no-cache-dir -r requirements\.txt"\]/);
+    expect(deps).toMatch(/RUN \["\/bin\/sh", "-c", "rm -rf \/opt\/venv\/bin\/pip .*site-packages\/pip-\*"\]$/);
     expect(runStage).not.toMatch(/build-ca|PIP_CERT|ARG/);
     expect(runStage).toContain('USER 65534:65534');
     expect(runStage).toContain('CMD ["/bin/sh", "-c", "exec gunicorn app:app --bind 0.0.0.0:$PORT"]');
