@@ -1,7 +1,7 @@
 import { BerthError } from '@berth/shared/errors';
 import { buildOverridesSchema, type BuildOverrides } from '@berth/shared/build-overrides';
 
-/** The two files of a source that steer detection, read and checked: package.json and berth.json. */
+/** The two files of a source that steer detection, read and checked: package.json and berth.json (and which keys of berth.json apply). */
 
 /** The fields of package.json detection reads. */
 export interface PackageJson {
@@ -53,3 +53,11 @@ export function parsePackageJson(text: string): PackageJson {
   return pkg;
 }
 
+
+/** INVALID_BUILD_CONFIG when berth.json sets a key that does nothing for this kind of app (a silent no-op would mislead). */
+export function assertOverridesFor(overrides: BuildOverrides, allowed: readonly (keyof BuildOverrides)[], what: string): void {
+  const unused = Object.keys(overrides).filter((k) => !allowed.includes(k as keyof BuildOverrides));
+  if (unused.length) {
+    throw new BerthError('INVALID_BUILD_CONFIG', `berth.json: ${unused.join(', ')} do${unused.length === 1 ? 'es' : ''} not apply to ${what} (it reads ${allowed.join(', ')})`);
+  }
+}

@@ -11,8 +11,23 @@ export interface SourceFiles {
   /** Paths relative to rootDir that exist (files or folders): the top level, and `public/index.html`. */
   paths: ReadonlySet<string>;
   /** The text of the files detection reads, when they exist as regular files. */
-  texts: Partial<Record<'package.json' | 'berth.json' | '.nvmrc' | '.node-version', string>>;
+  texts: Partial<Record<DetectedFile, string>>;
 }
+
+/** The files detection reads (generated-build.ts reads each when it is a small regular file). */
+export const detectedFiles = [
+  'package.json',
+  'berth.json',
+  '.nvmrc',
+  '.node-version',
+  'requirements.txt',
+  'pyproject.toml',
+  'Procfile',
+  '.python-version',
+  'runtime.txt',
+  'go.mod',
+] as const;
+export type DetectedFile = (typeof detectedFiles)[number];
 
 export type PackageManager = 'npm' | 'pnpm' | 'yarn';
 
@@ -62,7 +77,25 @@ export interface StaticPlan {
   spa: boolean;
 }
 
-export type BuildPlan = (NodeAppPlan | NodeStaticPlan | StaticPlan) & {
+/** A Python app: dependencies into a venv in a build stage, the venv and the source in the running image. */
+export interface PythonPlan {
+  kind: 'python';
+  /** The install's layer: the files copied before it (its cache key) and the shell command; undefined without dependencies. */
+  install: { files: string[]; command: string } | undefined;
+  /** Shell command the container runs (`sh -c`), the venv's bin first on PATH. */
+  start: string;
+}
+
+/** A Go module: `go build` in a build stage, the static binary alone on `scratch`. */
+export interface GoPlan {
+  kind: 'go';
+  /** Copied before `go mod download` (its layer's key): go.mod, and go.sum when there is one. */
+  moduleFiles: string[];
+  /** A vendor/ folder: modules come from it (-mod=vendor), nothing is downloaded. */
+  vendored: boolean;
+}
+
+export type BuildPlan = (NodeAppPlan | NodeStaticPlan | StaticPlan | PythonPlan | GoPlan) & {
   /** One line per decision and why ("node: 22 from engines.node \">=22\""), for the build log. */
   detected: string[];
 };

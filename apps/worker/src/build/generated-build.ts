@@ -3,13 +3,14 @@ import path from 'node:path';
 import { BerthError } from '@berth/shared/errors';
 import { nodeRuntimes } from '@berth/shared/node-runtimes';
 import { detectBuild, type BuildPlan, type SourceFiles } from './detect-build.ts';
+import { detectedFiles } from './build-plan.ts';
+import { pythonRuntime } from './language-runtimes.ts';
 import { checkMarkers, generateDockerfile, nodeBuildImage, nodeRunImage, staticServerImage, type GeneratedTrust } from './generated-dockerfile.ts';
 
 /** The file name the generated Dockerfile gets in the build context (the daemon drops it from the context). */
 export const generatedDockerfileName = '.berth.Dockerfile';
 
-/** Files detection reads: small, and regular files only. */
-const readable = ['package.json', 'berth.json', '.nvmrc', '.node-version'] as const;
+/** Files detection reads (build-plan.ts names them): small, and regular files only. */
 const maxTextBytes = 512 * 1024;
 
 /**
@@ -40,7 +41,7 @@ export async function readSourceFiles(contextDir: string): Promise<SourceFiles> 
   const pub = await lstat(path.join(contextDir, 'public', 'index.html')).catch(() => undefined);
   if (pub?.isFile() && (await lstat(path.join(contextDir, 'public'))).isDirectory()) paths.add('public/index.html');
   const texts: SourceFiles['texts'] = {};
-  for (const name of readable) {
+  for (const name of detectedFiles) {
     if (!paths.has(name)) continue;
     // lstat: a link (to a file of the worker's host) is never read.
     const info = await lstat(path.join(contextDir, name));
@@ -76,6 +77,10 @@ export function runImageOf(plan: BuildPlan): string {
       return staticServerImage;
     case 'node':
       return plan.startNeedsNpm ? nodeBuildImage(plan.major) : nodeRunImage(plan.major);
+    case 'python':
+      return pythonRuntime.image;
+    case 'go':
+      return 'scratch';
     default: {
       const never: never = plan;
       throw new Error(`unexpected plan ${String(never)}`);

@@ -2,14 +2,18 @@ import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { BerthError } from '@berth/shared/errors';
 import { nodeRuntimes } from '@berth/shared/node-runtimes';
+import { debianBaseImages } from './language-runtimes.ts';
 
 /**
  * Base images Berth can make offline: `berth/node:<major>` for each offered
  * Node major, `berth/node:<major>-build` (the same with npm, for generated
- * Dockerfiles' install and build) and the static server `berth/static:1`.
+ * Dockerfiles' install and build), the static server `berth/static:1`, and
+ * the Python and Go images of language-runtimes.ts (from Debian's packages).
  */
 const nodeImage = /^berth\/node:(\d+)(-build)?$/;
 const staticImage = 'berth/static:1';
+/** mmdebstrap downloads and unpacks a few hundred MB: 1.5 min on an idle machine, over 10 on a loaded one. */
+const debianTimeoutMs = 20 * 60_000;
 
 export interface BaseImages {
   /**
@@ -35,7 +39,9 @@ export function fromImages(dockerfile: string): string[] {
 /**
  * Makes missing `berth/node:<major>` images with scripts/make-node-image.sh
  * (the same script `npm run up` uses for the pinned major), and the static
- * server image with scripts/make-static-image.sh, once per image even when
+ * server image with scripts/make-static-image.sh, and the Python and Go
+ * images with scripts/make-debian-image.sh (only when a build first needs
+ * one: Node-only machines never pay for them), once per image even when
  * several builds ask at the same time.
  */
 export class ScriptNodeBaseImages implements BaseImages {
@@ -45,6 +51,7 @@ export class ScriptNodeBaseImages implements BaseImages {
     private readonly imageExists: (ref: string) => Promise<boolean>,
     private readonly script: string = fileURLToPath(new URL('../../../../scripts/make-node-image.sh', import.meta.url)),
     private readonly staticScript: string = fileURLToPath(new URL('../../../../scripts/make-static-image.sh', import.meta.url)),
+    private readonly debianScript: string = fileURLToPath(new URL('../../../../scripts/make-debian-image.sh', import.meta.url)),
   ) {}
 
   async ensureFor(dockerfile: string, onLine: (line: string) => void, signal: AbortSignal): Promise<void> {
@@ -54,6 +61,15 @@ export class ScriptNodeBaseImages implements BaseImages {
         onLine(`making the static server image ${image} from this host's Caddy (first build that needs it on this machine)`);
         await this.once(image, () => this.run(this.staticScript, [], image, signal));
         onLine(`base image ${image} is ready`);
+        continue;
+      }
+      const packages = debianBaseImages[image];
+      if (packages) {
+        // The script runs even when the image exists (0.1 s): it remakes one made from other packages.
+        const missing = !(await this.imageExists(image));
+        if (missing) onLine(`making base image ${image} from Debian 12's packages ${packages.join(', ')} (first build that needs it on this machine: about 1.5 min)`);
+        await this.once(image, () => this.run(this.debianScript, [image, ...packages], image, signal, debianTimeoutMs));
+        if (missing) onLine(`base image ${image} is ready`);
         continue;
       }
       const match = nodeImage.exec(image);
@@ -82,9 +98,9 @@ export class ScriptNodeBaseImages implements BaseImages {
     return making;
   }
 
-  private run(script: string, args: string[], image: string, signal: AbortSignal): Promise<void> {
+  private run(script: string, args: string[], image: string, signal: AbortSignal, timeoutMs = 5 * 60_000): Promise<void> {
     return new Promise((resolve, reject) => {
-      execFile('bash', [script, ...args], { signal, timeout: 5 * 60_000 }, (err, _stdout, stderr) => {
+      execFile('bash', [script, ...args], { signal, timeout: timeoutMs }, (err, _stdout, stderr) => {
         if (!err) return resolve();
         if (signal.aborted) return reject(err);
         const why = String(stderr).trim().split('\n').slice(-3).join(' ') || err.message;

@@ -1,4 +1,5 @@
 import { detectBuild, type BuildPlan, type SourceFiles } from '../../src/build/detect-build.ts';
+import { detectedFiles, type DetectedFile } from '../../src/build/build-plan.ts';
 
 // What the detect-*.test.ts files build their cases from: sources made of file names and contents.
 export const offered = { '20': '20.20.2', '22': '22.23.3', '24': '24.21.0', '26': '26.10.0' };
@@ -11,8 +12,8 @@ export function source(files: Record<string, unknown>): SourceFiles {
   for (const [name, content] of Object.entries(files)) {
     paths.add(name.startsWith('public/') ? name : name.split('/')[0]!);
     if (name === 'public/index.html') paths.add('public');
-    if (name === 'package.json' || name === 'berth.json' || name === '.nvmrc' || name === '.node-version') {
-      texts[name] = typeof content === 'string' ? content : JSON.stringify(content);
+    if ((detectedFiles as readonly string[]).includes(name)) {
+      texts[name as DetectedFile] =  typeof content === 'string' ? content : JSON.stringify(content);
     }
   }
   return { paths, texts };

@@ -47,6 +47,6 @@ describe('static sites', () => {
   it('nothing detected: MISSING_DOCKERFILE saying what would be', () => {
     const err = failure({ 'index.js': '', 'README.md': '' });
     expect(err.code).toBe('MISSING_DOCKERFILE');
-    expect(err.message).toMatch(/no Dockerfile, package.json or index.html/);
+    expect(err.message).toMatch(/no Dockerfile, package.json, go.mod, Python project or index.html found/);
   });
 });

@@ -59,4 +59,22 @@ describe('base images a Dockerfile needs', () => {
       message: 'could not make base image berth/static:1: [berth] error: no caddy binary on this host',
     });
   });
+
+  it('makes the Python and Go images from Debian packages only when a Dockerfile needs one (an existing one: the script checks its packages)', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'berth-base-images-'));
+    const calls = path.join(dir, 'calls');
+    writeFileSync(path.join(dir, 'debian.sh'), `echo "debian.sh $*" >> ${calls}\n`);
+    const existing = new Set(['berth/python:3.11']);
+    const images = new ScriptNodeBaseImages(async (ref) => existing.has(ref), '/nonexistent', '/nonexistent', path.join(dir, 'debian.sh'));
+    const lines: string[] = [];
+    await images.ensureFor('FROM berth/python:3.11 AS deps\nFROM berth/go:1.19-build AS build\nFROM scratch\n', (l) => lines.push(l), new AbortController().signal);
+    expect(readFileSync(calls, 'utf8').split('\n').filter(Boolean).sort()).toEqual([
+      'debian.sh berth/go:1.19-build golang-go ca-certificates',
+      'debian.sh berth/python:3.11 python3 python3-venv ca-certificates',
+    ]);
+    expect(lines).toEqual([
+      "making base image berth/go:1.19-build from Debian 12's packages golang-go, ca-certificates (first build that needs it on this machine: about 1.5 min)",
+      'base image berth/go:1.19-build is ready',
+    ]);
+  });
 });
