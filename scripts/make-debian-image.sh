@@ -16,7 +16,16 @@ shift
 PACKAGES=$(printf '%s\n' "$@" | sort -u | paste -sd, -)
 MIRROR=${BERTH_DEBIAN_MIRROR:-http://deb.debian.org/debian}
 stamp=$(printf '%s|%s|%s' "$PACKAGES" "$MIRROR" "$(sha256sum "${BASH_SOURCE[0]}" | cut -c1-16)" | sha256sum | cut -c1-16)
-if [ "$(docker image inspect -f '{{index .Config.Labels "dev.berth.debian-stamp"}}' "$IMAGE" 2>/dev/null)" = "$stamp" ]; then
+current() { [ "$(docker image inspect -f '{{index .Config.Labels "dev.berth.debian-stamp"}}' "$IMAGE" 2>/dev/null)" = "$stamp" ]; }
+if current; then
+  echo "$IMAGE"
+  exit 0
+fi
+# One maker per image on this host (a worker's first build and `npm test`'s early start may ask at once):
+# the second waits, then finds the image made.
+exec 9>"${TMPDIR:-/tmp}/berth-debian-image-$(printf '%s' "$IMAGE" | tr -c 'a-zA-Z0-9.-' '_').lock"
+flock 9
+if current; then
   echo "$IMAGE"
   exit 0
 fi

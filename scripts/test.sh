@@ -12,6 +12,21 @@ ensure_services
 ensure_swarm # test/stack/e2e/swarm-runtime.test.ts runs services on a one-node swarm (docker-registry is installed above)
 bash scripts/make-caddy-image.sh >/dev/null # berth/caddy: swarm tests run Caddy as a container on the overlay
 [ -d node_modules ] || { say "installing npm dependencies"; npm ci --no-audit --no-fund >/dev/null; }
+# The whole suite builds a Python and a Go app: their base images (Debian's packages, minutes on a fresh
+# machine) start now, beside the type-check and the first tests; a build that needs one waits for it.
+language_images=
+if [ $# -eq 0 ]; then
+  mkdir -p "$BERTH_STATE_DIR/logs"
+  node --import tsx -e 'import("./apps/worker/src/build/language-runtimes.ts").then((m) => { for (const [image, packages] of Object.entries(m.debianBaseImages)) console.log(image, ...packages); })' |
+    {
+      while read -r image packages; do
+        # shellcheck disable=SC2086 # the package list splits into words on purpose
+        bash scripts/make-debian-image.sh "$image" $packages >/dev/null &
+      done
+      wait
+    } >"$BERTH_STATE_DIR/logs/language-images.log" 2>&1 &
+  language_images=$!
+fi
 export REDIS_URL=${REDIS_URL:-redis://127.0.0.1:${REDIS_PORT}}
 export DATABASE_URL=${DATABASE_URL:-postgres://berth:berth@127.0.0.1:${PG_PORT}/berth}
 say "type-checking"
@@ -56,6 +71,7 @@ if [ -z "$swarm_only" ] && { [ $# -eq 0 ] || [[ " $* " == *" test/faults"* ]] ||
   say "running disruptive fault tests (Docker daemon restart, a second swarm node) on their own, one at a time"
   BERTH_DISRUPTIVE=1 npx vitest run --reporter=default --reporter=json --outputFile.json=.berth/vitest-disruptive.json || status=$?
 fi
+[ -z "$language_images" ] || wait "$language_images" || true
 # The tests' own secrets must never reach a file under the state directory (logs of the services and programs).
 if grep -rlsF -e berth_test_admin_token -e berth_rotated_admin_token -e hunter2secret "$BERTH_STATE_DIR" | grep -v '/vitest'; then
   say "error: a test secret was written to the files above"
