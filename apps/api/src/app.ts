@@ -45,6 +45,8 @@ import { RateLimitedError, RateLimiter } from './rate-limiter.ts';
 import { domainRoutes } from './routes/domains.ts';
 import { volumeRoutes } from './routes/volumes.ts';
 import { VolumeStore } from '@berth/shared/volume-store';
+import { serviceRoutes } from './routes/services.ts';
+import { ServiceStore } from '@berth/shared/service-store';
 import { webhookRoutes } from './routes/webhooks.ts';
 import { WebhookStore } from '@berth/shared/webhook-store';
 import { HookDeliveryStore } from '@berth/shared/hook-delivery-store';
@@ -185,6 +187,7 @@ async function registerRoutes(
   await api.register(eventRoutes, { store, logs, history, relay, streams, config, deploymentProjects: access.deploymentProjects });
   await api.register(domainRoutes, { domains: deps.domains, announceRoutes: deps.announceRoutes, config, strangers: access.strangers });
   await api.register(volumeRoutes, { volumes: new VolumeStore(deps.db), config });
+  await api.register(serviceRoutes, { services: new ServiceStore(deps.db, secrets), config });
   await api.register(webhookRoutes, { webhooks: new WebhookStore(deps.db), projects, secrets, config });
   await api.register(gitHookRoutes, {
     hookDeliveries: new HookDeliveryStore(deps.db),

@@ -24,12 +24,14 @@ import type { Reaper } from './reaper.ts';
 import type { RuntimeLogFollower } from './runtime-logs.ts';
 import { buildCgroupsFor, checkNetwork } from './startup-checks.ts';
 import { WorkerHeartbeat } from './worker-heartbeat.ts';
+import { startServiceUpkeep } from './services/service-parts.ts';
 import {
   createReaper,
   createRunner,
   createRuntimeLogFollower,
   logOpener,
   runReaperPeriodically,
+  hostDocker,
   startAppMetricsSampler,
   startReplicaReconciler,
   startWebhookSender,
@@ -98,6 +100,7 @@ export async function startWorker(deps: {
     startAppMetricsSampler(parts, opened);
     const reaper = createReaper(parts, buildCgroups, queue);
     runReaperPeriodically(reaper, config, logger, opened, parts.db);
+    startServiceUpkeep(parts, hostDocker(), opened);
     return { worker, runtimeLogs, reaper };
   });
 }

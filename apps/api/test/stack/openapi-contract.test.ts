@@ -147,9 +147,9 @@ describe('the OpenAPI contract against real answers', () => {
     expect((await call('POST', '/api/projects/shop/rollback', { payload: { deploymentId: running.id } })).statusCode).toBe(200);
     expect((await call('POST', '/api/projects/shop/rollback', { payload: { deploymentId: running.id } })).statusCode).toBe(409);
     expect((await call('POST', '/api/projects/docs/rollback', { payload: {} })).statusCode).toBe(409);
-    const vols = '/api/projects/docs/volumes';
-    expect((await call('POST', vols, { payload: { name: 'data', mountPath: '/data' } })).statusCode).toBe(201);
-    expect((await call('POST', vols, { payload: { name: 'Bad!', mountPath: '/etc' } })).statusCode).toBe(400);
+    const [vols, svcs] = ['/api/projects/docs/volumes', '/api/projects/docs/services'];
+    expect([(await call('POST', vols, { payload: { name: 'data', mountPath: '/data' } })).statusCode, (await call('POST', vols, { payload: { name: 'Bad!', mountPath: '/etc' } })).statusCode]).toEqual([201, 400]);
+    expect([(await call('POST', svcs, { payload: { type: 'redis' } })).statusCode, (await call('POST', svcs, { payload: { type: 'mysql' } })).statusCode, (await call('GET', svcs)).statusCode, (await call('DELETE', `${svcs}/redis?deleteData=true`)).statusCode, (await call('DELETE', `${svcs}/nope`)).statusCode]).toEqual([201, 400, 200, 200, 404]);
     expect([(await call('GET', vols)).statusCode, (await call('DELETE', `${vols}/data`)).statusCode, (await call('DELETE', `${vols}/data`)).statusCode]).toEqual([200, 200, 404]);
     expect([(await call('DELETE', '/api/projects/docs')).statusCode, (await call('DELETE', '/api/projects/docs')).statusCode]).toEqual([200, 404]);
   }, 60_000);
