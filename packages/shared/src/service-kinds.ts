@@ -42,7 +42,8 @@ export const serviceKinds: Record<ServiceType, ServiceKind> = {
     env: (password) => ({ REDISCLI_AUTH: password }),
     command: (password) => ['redis-server', '--requirepass', password, '--appendonly', 'yes', '--dir', '/data', '--bind', '0.0.0.0', '--protected-mode', 'no'],
     healthCheck: 'redis-cli ping | grep -q PONG',
-    url: (host, password) => `redis://:${encodeURIComponent(password)}@${host}:6379`,
+    // The user `default` (Redis 6 and later): some clients (redis-cli among them) send an empty user name otherwise.
+    url: (host, password) => `redis://default:${encodeURIComponent(password)}@${host}:6379`,
   },
 };
 

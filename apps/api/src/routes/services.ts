@@ -30,7 +30,7 @@ const serviceViewSchema = {
     envName: { type: 'string', description: 'the variable the apps get its URL in (the password is in the URL; never shown here)' },
     previews: { type: 'boolean' },
     port: { type: 'integer' },
-    status: { type: 'string', description: 'creating, starting, running, unhealthy, restarting, stopped or deleting, as the workers last saw it' },
+    status: { type: 'string', description: 'creating, starting, running, unhealthy, restarting, stopped, failed (statusMessage says why: an image missing) or deleting, as the workers last saw it' },
     statusMessage: { type: ['string', 'null'] },
     restarts: { type: 'integer', description: 'times Docker restarted it after it exited' },
     container: { type: 'string' },

@@ -67,7 +67,13 @@ export class ServiceUpkeep {
       const network = projectNetworkName(limits.instance, row.project);
       await ensureProjectNetwork(docker, network, { [labels.instance]: limits.instance, [labels.projectNetwork]: row.project });
       await ensureVolume(docker, serviceVolumeName(limits.instance, row.id), serviceLabels(limits.instance, row));
-      await createAndStart(docker, serviceContainerSpec(row, services.password(row), limits));
+      try {
+        await createAndStart(docker, serviceContainerSpec(row, services.password(row), limits));
+      } catch (err) {
+        // An image that is not there (BERTH_POSTGRES_IMAGE / BERTH_REDIS_IMAGE, version): GET says why.
+        await services.recordState(row.id, { status: 'failed', message: err instanceof Error ? err.message.slice(0, 300) : String(err), restarts: 0 });
+        throw err;
+      }
       logger.info({ service: row.name, project: row.project, image: row.image }, 'service container started');
     } else if (state.status === 'stopped') {
       await startIfStopped(docker, name);

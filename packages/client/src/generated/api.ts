@@ -4532,7 +4532,7 @@ export interface operations {
                             envName: string;
                             previews: boolean;
                             port: number;
-                            /** @description creating, starting, running, unhealthy, restarting, stopped or deleting, as the workers last saw it */
+                            /** @description creating, starting, running, unhealthy, restarting, stopped, failed (statusMessage says why: an image missing) or deleting, as the workers last saw it */
                             status: string;
                             statusMessage: string | null;
                             /** @description times Docker restarted it after it exited */
@@ -4624,7 +4624,7 @@ export interface operations {
                         envName: string;
                         previews: boolean;
                         port: number;
-                        /** @description creating, starting, running, unhealthy, restarting, stopped or deleting, as the workers last saw it */
+                        /** @description creating, starting, running, unhealthy, restarting, stopped, failed (statusMessage says why: an image missing) or deleting, as the workers last saw it */
                         status: string;
                         statusMessage: string | null;
                         /** @description times Docker restarted it after it exited */
@@ -4704,7 +4704,7 @@ export interface operations {
                         envName: string;
                         previews: boolean;
                         port: number;
-                        /** @description creating, starting, running, unhealthy, restarting, stopped or deleting, as the workers last saw it */
+                        /** @description creating, starting, running, unhealthy, restarting, stopped, failed (statusMessage says why: an image missing) or deleting, as the workers last saw it */
                         status: string;
                         statusMessage: string | null;
                         /** @description times Docker restarted it after it exited */
