@@ -47,5 +47,5 @@ describe('berth domains', () => {
     expect(await ok(['services', 'rm', name, 'cache'])).toContain('its data stays on volume');
     await fails(['services', 'rm', name, 'nope', '--delete-data'], '404 NOT_FOUND');
     await ok(['projects', 'rm', name]);
-  });
+  }, 180_000);
 });
