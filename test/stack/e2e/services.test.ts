@@ -25,7 +25,7 @@ beforeAll(async () => {
       BERTH_REDIS_IMAGE: 'berth/redis:7',
       SERVICE_UPKEEP_INTERVAL_MS: '500',
       SERVICE_HEALTH_INTERVAL_MS: '1000',
-      VOLUME_MEASURE_INTERVAL_MS: '1000',
+      VOLUME_MEASURE_INTERVAL_MS: '3000',
       MAX_SERVICES_PER_PROJECT: '2',
     },
   });
@@ -36,11 +36,15 @@ afterAll(async () => {
 
 const api = (method: string, url: string, payload?: unknown) => callApi(stack, method, url, payload);
 const service = async (project: string, name: string) => (await api('GET', `/api/projects/${project}/services`)).body.items.find((s: any) => s.name === name);
-const runningService = (project: string, name: string, check: (s: any) => boolean = () => true) =>
-  waitFor(`${project}/${name} running`, async () => {
-    const s = await service(project, name);
+const runningService = async (project: string, name: string, check: (s: any) => boolean = () => true) => {
+  let last: unknown;
+  return waitFor(`${project}/${name} running`, async () => {
+    const s = (last = await service(project, name));
     return s?.status === 'running' && check(s) ? s : undefined;
-  }, 120_000, 250);
+  }, 180_000, 250).catch((err: Error) => {
+    throw new Error(`${err.message}; last seen: ${JSON.stringify(last)}`);
+  });
+};
 
 async function deploy(project: string, archive: Buffer, fields: Record<string, string> = {}): Promise<any> {
   const res = await stack.inject({ method: 'POST', url: `/api/projects/${project}/deployments`, ...(await multipartBody(fields, { name: 'app.zip', data: archive })) });

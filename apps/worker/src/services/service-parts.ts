@@ -35,5 +35,6 @@ export function startServiceUpkeep({ config, db, secrets, logger }: PipelinePart
     stopped = true;
     clearInterval(timer);
     await running;
+    await upkeep.settle();
   });
 }

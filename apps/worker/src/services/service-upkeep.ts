@@ -35,6 +35,7 @@ export interface ServiceUpkeepDeps {
  */
 export class ServiceUpkeep {
   private measuredAt = 0;
+  private measuring: Promise<void> | undefined;
 
   constructor(private readonly deps: ServiceUpkeepDeps) {}
 
@@ -56,7 +57,17 @@ export class ServiceUpkeep {
       }
     }
     await this.removeIdleNetworks(rows);
-    await this.measure(rows.filter((r) => !r.delete_requested));
+    // Docker's disk usage count can take seconds on a busy host: it runs beside the next runs, never holding up a status.
+    if (!this.measuring) {
+      this.measuring = this.measure(rows.filter((r) => !r.delete_requested))
+        .catch((err: unknown) => logger.warn({ err }, 'measuring service volumes failed; will retry'))
+        .finally(() => (this.measuring = undefined));
+    }
+  }
+
+  /** Waits for a measurement under way (closing). */
+  async settle(): Promise<void> {
+    await this.measuring;
   }
 
   private async keep(row: ServiceRow): Promise<void> {
