@@ -213,6 +213,26 @@ CREATE TABLE public.projects (
     CONSTRAINT projects_deploy_strategy_check CHECK ((deploy_strategy = ANY (ARRAY['start-first'::text, 'stop-first'::text]))),
     CONSTRAINT projects_replicas_check CHECK ((replicas >= 1))
 );
+CREATE TABLE public.services (
+    id text NOT NULL,
+    project text NOT NULL,
+    name text NOT NULL,
+    type text NOT NULL,
+    version text NOT NULL,
+    image text NOT NULL,
+    env_name text NOT NULL,
+    previews boolean DEFAULT false NOT NULL,
+    password_sealed text NOT NULL,
+    status text DEFAULT 'creating'::text NOT NULL,
+    status_message text,
+    restarts integer DEFAULT 0 NOT NULL,
+    bytes_used bigint,
+    measured_at timestamp with time zone,
+    delete_requested boolean DEFAULT false NOT NULL,
+    delete_data boolean DEFAULT false NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT services_type_check CHECK ((type = ANY (ARRAY['postgres'::text, 'redis'::text])))
+);
 CREATE TABLE public.sessions (
     id_hash text NOT NULL,
     user_id text NOT NULL,
@@ -321,6 +341,12 @@ ALTER TABLE ONLY public.projects
     ADD CONSTRAINT projects_id_key UNIQUE (id);
 ALTER TABLE ONLY public.projects
     ADD CONSTRAINT projects_pkey PRIMARY KEY (name);
+ALTER TABLE ONLY public.services
+    ADD CONSTRAINT services_pkey PRIMARY KEY (id);
+ALTER TABLE ONLY public.services
+    ADD CONSTRAINT services_project_env_name_key UNIQUE (project, env_name);
+ALTER TABLE ONLY public.services
+    ADD CONSTRAINT services_project_name_key UNIQUE (project, name);
 ALTER TABLE ONLY public.sessions
     ADD CONSTRAINT sessions_pkey PRIMARY KEY (id_hash);
 ALTER TABLE ONLY public.user_recovery_codes
@@ -392,6 +418,8 @@ ALTER TABLE ONLY public.project_members
     ADD CONSTRAINT project_members_project_fkey FOREIGN KEY (project) REFERENCES public.projects(name) ON DELETE CASCADE;
 ALTER TABLE ONLY public.project_members
     ADD CONSTRAINT project_members_user_id_fkey FOREIGN KEY (user_id) REFERENCES public.users(id) ON DELETE CASCADE;
+ALTER TABLE ONLY public.services
+    ADD CONSTRAINT services_project_fkey FOREIGN KEY (project) REFERENCES public.projects(name) ON DELETE CASCADE;
 ALTER TABLE ONLY public.sessions
     ADD CONSTRAINT sessions_user_id_fkey FOREIGN KEY (user_id) REFERENCES public.users(id) ON DELETE CASCADE;
 ALTER TABLE ONLY public.user_recovery_codes

@@ -84,6 +84,11 @@ else
   curl -fsS "$CADDY_ADMIN_URL/config/" >/dev/null 2>&1 || BERTH_SUPERVISE_CADDY=true
 fi
 export BERTH_WORKERS=$workers
+# Managed services (docs/services.md): with no registry, the local images scripts/make-service-images.sh makes, once made.
+for svc in postgres:15:BERTH_POSTGRES_IMAGE redis:7:BERTH_REDIS_IMAGE; do
+  image=berth/${svc%:*} setting=${svc##*:}
+  if [ -z "${!setting:-}" ] && docker image inspect "$image" >/dev/null 2>&1; then export "$setting=$image"; fi
+done
 LOGS="$BERTH_STATE_DIR/logs"
 mkdir -p "$LOGS"
 # Its own session: a Ctrl-C here reaches only this script, which stops the supervisor in order.

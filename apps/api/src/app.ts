@@ -47,6 +47,8 @@ import { volumeRoutes } from './routes/volumes.ts';
 import { logSearchRoutes } from './routes/log-search.ts';
 import { LogSearch } from '@berth/shared/log-search/log-search';
 import { VolumeStore } from '@berth/shared/volume-store';
+import { serviceRoutes } from './routes/services.ts';
+import { ServiceStore } from '@berth/shared/service-store';
 import { webhookRoutes } from './routes/webhooks.ts';
 import { WebhookStore } from '@berth/shared/webhook-store';
 import { HookDeliveryStore } from '@berth/shared/hook-delivery-store';
@@ -188,6 +190,7 @@ async function registerRoutes(
   await api.register(domainRoutes, { domains: deps.domains, announceRoutes: deps.announceRoutes, config, strangers: access.strangers });
   await api.register(volumeRoutes, { volumes: new VolumeStore(deps.db), config });
   await api.register(logSearchRoutes, { search: new LogSearch(deps.db, config.LOG_SEARCH_TIMEOUT_MS), projects });
+  await api.register(serviceRoutes, { services: new ServiceStore(deps.db, secrets), config });
   await api.register(webhookRoutes, { webhooks: new WebhookStore(deps.db), projects, secrets, config });
   await api.register(gitHookRoutes, {
     hookDeliveries: new HookDeliveryStore(deps.db),

@@ -2,6 +2,13 @@ import { commonEnv, env, parseConfig, privateHostsEnv, runtimeEnv, z } from '@be
 import { secretKeyEnv } from '@berth/shared/secret-box';
 import { domainProofEnv } from './domain-proof.ts';
 
+/** An image reference (repository, optional registry and tag; no digest): what a service runs. */
+const imageRef = (fallback: string) =>
+  z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9._/:-]{0,199}$/, 'expected an image reference such as postgres:16')
+    .default(fallback);
+
 /** The API's settings; each one's `.describe()` is its line in docs/settings.md (`npm run docs:tables`). */
 export const apiEnv = z.object({
   ...commonEnv,
@@ -63,6 +70,9 @@ export const apiEnv = z.object({
   STRANGER_RATE_WINDOW_MS: env.milliseconds(60_000).describe('The window of STRANGER_RATE_LIMIT'),
   MAX_DOMAINS_PER_PROJECT: env.positiveInt(20).describe('Custom domains one project may have, pending ones included (409 LIMIT_REACHED past it)'),
   MAX_VOLUMES_PER_PROJECT: env.positiveInt(5).describe('Volumes one project may have (409 LIMIT_REACHED past it)'),
+  MAX_SERVICES_PER_PROJECT: env.positiveInt(5).describe('Managed services (Postgres, Redis) one project may have (409 LIMIT_REACHED past it)'),
+  BERTH_POSTGRES_IMAGE: imageRef('postgres:16').describe('The image a Postgres service runs; a `version` replaces its tag (scripts/make-service-images.sh makes berth/postgres:15 with no registry)'),
+  BERTH_REDIS_IMAGE: imageRef('redis:7').describe('The image a Redis service runs; a `version` replaces its tag (scripts/make-service-images.sh makes berth/redis:7 with no registry)'),
   ...domainProofEnv,
   LOG_SEARCH_TIMEOUT_MS: env.milliseconds(5000).describe('How long one log search (GET /api/projects/:name/logs) may run before it is answered 503 LOG_SEARCH_TIMEOUT'),
   MAX_LOG_RESPONSE_BYTES: env

@@ -11,6 +11,7 @@ import { terminalSafe } from './terminal-text.ts';
 import { deploy, promote, redeploy, rollback } from './commands/deploy.ts';
 import { list, logs, stop } from './commands/deployments.ts';
 import { domains } from './commands/domains.ts';
+import { services } from './commands/services.ts';
 import { env } from './commands/env.ts';
 import { projects } from './commands/projects.ts';
 import { scale } from './commands/scale.ts';
@@ -38,6 +39,8 @@ const help = `usage: berth <command> [...]
   env set <project> K=V [K=V ...] [--build]      env unset <project> K [K ...] [--build]
   env ls <project>                (names only: values are never shown); --preview: the env previews get
   domains add <project> <hostname> | verify <project> <hostname> | rm <project> <hostname> | ls <project>
+  services add <project> postgres|redis [--name N] [--version V] [--env-name VAR] [--previews]
+  services rm <project> <name> [--delete-data] | ls <project>     (docs/services.md)
 
   users create [--owner] <email>  a person, and the one-time link that sets their password (the first
                                   owner: npm run berth -- users create --owner you@example.com)
@@ -78,6 +81,9 @@ async function main(argv: string[]): Promise<number> {
     case 'domains':
     case 'domain':
       return domains(rest);
+    case 'services':
+    case 'service':
+      return services(rest);
     case 'users':
     case 'user':
       return users(rest);

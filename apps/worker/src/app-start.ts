@@ -19,6 +19,8 @@ export async function startApp(
   log: LogSink,
   signal: AbortSignal,
   mounts: VolumeMount[] = [],
+  /** More networks than the app network: its project's (its services). */
+  extraNetworks: string[] = [],
 ): Promise<string> {
   const name = containerName(config.BERTH_INSTANCE, deployment.id);
   const owner = { [labels.instance]: config.BERTH_INSTANCE, [labels.deployment]: deployment.id };
@@ -35,6 +37,7 @@ export async function startApp(
     // As many copies as the row asks for now; a later change is the replica reconciler's to apply.
     replicas: deployment.replicas,
     mounts,
+    extraNetworks,
   });
   log.system(`container started; waiting for it to answer ${deployment.health_path} on port ${deployment.port}`);
   try {

@@ -24,7 +24,7 @@ import type { WorkerConfig } from './config.ts';
 import { DeploymentFailedError, ProjectBusy, shutdownReason, Superseded } from './attempt-outcomes.ts';
 import { sealedPlace, type SecretBox } from '@berth/shared/secret-box';
 
-export interface RunnerDeps extends Pick<ReleaseStartDeps, 'docker' | 'projects' | 'volumes'> {
+export interface RunnerDeps extends Pick<ReleaseStartDeps, 'docker' | 'projects' | 'volumes' | 'services'> {
   config: WorkerConfig;
   store: DeploymentStore;
   archives: ArchiveStore;

@@ -4,6 +4,7 @@ import { containerName, releaseContainerName, volumeName } from '@berth/shared/d
 import { BerthError } from '@berth/shared/errors';
 import { labels } from '@berth/shared/labels';
 import type { ProjectStore } from '@berth/shared/project-store';
+import type { ServiceStore } from '@berth/shared/service-store';
 import type { VolumeStore } from '@berth/shared/volume-store';
 import { startApp, type AppStartDeps } from './app-start.ts';
 import { ensureIsolatedBridge } from './docker/bridge-network.ts';
@@ -12,41 +13,46 @@ import { startContainerAgain, stopContainer } from './docker/docker-containers.t
 import { ensureVolume } from './docker/docker-volumes.ts';
 import { runOnce } from './docker/run-once.ts';
 import type { LogSink } from './log-sink.ts';
+import { serviceLinks } from './services/service-links.ts';
 
 export interface ReleaseStartDeps extends AppStartDeps {
   /** This node's Docker: volumes, the release command's container, stop-first (docker mode's one engine). */
   docker: Docker;
   projects: Pick<ProjectStore, 'get'>;
   volumes: Pick<VolumeStore, 'forProject'>;
+  services: Pick<ServiceStore, 'forProject' | 'password'>;
 }
 
 /**
  * The pipeline's step from a built image to a started release: the project's volumes (production
  * releases only; previews get none), its release command (new production builds only: not a
- * rollback, not a preview), then the app, stop-first when the project asks for it. The project URL
+ * rollback, not a preview), then the app, stop-first when the project asks for it. Both get the
+ * project's services (a URL each in the env, the project's network; the project's own env wins). The project URL
  * has not moved yet: a failure here leaves the old release serving (stop-first starts it again).
  */
 export async function startRelease(
   deps: ReleaseStartDeps,
-  deployment: DeploymentRow,
+  unlinked: DeploymentRow,
   image: string,
   sourceCommand: string | undefined,
   log: LogSink,
   signal: AbortSignal,
 ): Promise<string> {
+  const links = await serviceLinks(deps, unlinked, log);
+  const deployment = { ...unlinked, env: { ...links.env, ...unlinked.env } };
   const project = await deps.projects.get(deployment.project);
   const production = deployment.promote;
   const mounts = production || project?.preview_volumes ? await projectMounts(deps, deployment, log) : [];
   const command = production && !deployment.release_of ? (project?.release_command ?? sourceCommand) : undefined;
-  if (command) await runReleaseCommand(deps, deployment, image, { command, mounts }, log, signal);
+  if (command) await runReleaseCommand(deps, deployment, image, { command, mounts, networks: links.networks }, log, signal);
   const stopFirst = production && project?.deploy_strategy === 'stop-first' && deps.config.BERTH_RUNTIME === 'docker';
   const old = stopFirst ? project?.current_deployment_id : null;
-  if (!old || old === deployment.id) return startApp(deps, deployment, image, log, signal, mounts);
+  if (!old || old === deployment.id) return startApp(deps, deployment, image, log, signal, mounts, links.networks);
   const oldName = containerName(deps.config.BERTH_INSTANCE, old);
   const stopped = await stopContainer(deps.docker, oldName);
   if (stopped) log.system(`stop-first: stopped release ${old} before starting this one (the project is down until this one answers)`);
   try {
-    return await startApp(deps, deployment, image, log, signal, mounts);
+    return await startApp(deps, deployment, image, log, signal, mounts, links.networks);
   } catch (err) {
     if (stopped) {
       log.system(`starting release ${old} again`);
@@ -79,7 +85,7 @@ async function runReleaseCommand(
   { config, docker }: ReleaseStartDeps,
   deployment: DeploymentRow,
   image: string,
-  { command, mounts }: { command: string; mounts: VolumeMount[] },
+  { command, mounts, networks }: { command: string; mounts: VolumeMount[]; networks: string[] },
   log: LogSink,
   signal: AbortSignal,
 ): Promise<void> {
@@ -96,6 +102,7 @@ async function runReleaseCommand(
     labels: { [labels.instance]: config.BERTH_INSTANCE, [labels.project]: deployment.project, [labels.releaseCommand]: deployment.id },
     mounts,
     network: config.network,
+    extraNetworks: networks,
     memoryBytes: config.CONTAINER_MEMORY_MB * 1024 * 1024,
     nanoCpus: Math.round(config.CONTAINER_CPUS * 1e9),
     timeoutMs: config.RELEASE_TIMEOUT_MS,

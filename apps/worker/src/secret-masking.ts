@@ -11,7 +11,13 @@ export const mask = '••••••';
  * the credentials of its git URL and of the build proxies, wherever they appear. A snapshot that does
  * not open (the key changed) has no value to mask; the pipeline then fails it.
  */
-export function secretsToMask(box: SecretBox, deployment: DeploymentRow, proxyUrls: readonly string[] = []): string[] {
+export function secretsToMask(
+  box: SecretBox,
+  deployment: DeploymentRow,
+  proxyUrls: readonly string[] = [],
+  /** More values to mask: the passwords of the project's services (in the URLs its apps get). */
+  extra: readonly string[] = [],
+): string[] {
   const opened = (sealed: string | null, plain: Record<string, string>, kind: 'env' | 'buildEnv') => {
     try {
       return box.openOr(sealed, plain, sealedPlace(deployment.project, kind));
@@ -21,7 +27,7 @@ export function secretsToMask(box: SecretBox, deployment: DeploymentRow, proxyUr
   };
   const buildEnv = opened(deployment.build_env_sealed, {}, 'buildEnv');
   const env = opened(deployment.env_sealed, deployment.env, 'env');
-  const values = Object.fromEntries([...Object.values(buildEnv), ...Object.values(env)].map((v, i) => [`V${i}`, v]));
+  const values = Object.fromEntries([...Object.values(buildEnv), ...Object.values(env), ...extra].map((v, i) => [`V${i}`, v]));
   return maskableSecrets(values, deployment.git_url, ...proxyUrls);
 }
 

@@ -3,6 +3,8 @@ import Docker from 'dockerode';
 import { AppMetricStore } from '@berth/shared/app-metrics/metric-samples';
 import { ProjectStore } from '@berth/shared/project-store';
 import { VolumeStore } from '@berth/shared/volume-store';
+import { ServiceStore } from '@berth/shared/service-store';
+import { servicePasswords } from './services/service-passwords.ts';
 import { ArchiveStore } from '@berth/shared/archive-store';
 import { AuditLog } from '@berth/shared/accounts/audit-log';
 import { AuditRetention } from '@berth/shared/accounts/audit-retention';
@@ -46,7 +48,7 @@ import { VolumeUpkeep } from './volume-upkeep.ts';
 
 let sharedDocker: Docker | undefined;
 /** One client of this host's Docker for the parts made here (the runner, the metrics sampler, volume upkeep): one connection pool, not one each. */
-function hostDocker(): Docker {
+export function hostDocker(): Docker {
   return (sharedDocker ??= new Docker());
 }
 
@@ -109,6 +111,7 @@ export function createRunner(
     docker: hostDocker(),
     projects: new ProjectStore(db),
     volumes: new VolumeStore(db),
+    services: new ServiceStore(db, secrets),
     buildCgroups,
     baseImages: new ScriptNodeBaseImages((ref) => runtime.imageExists(ref)),
     logger,
@@ -131,7 +134,7 @@ export function createRunner(
 }
 
 /** A deployment's log: numbered, masked, batched into Postgres and onto the events channel. */
-export function logOpener({ config, redis, logs, logger, secrets }: PipelineParts): OpenLog {
+export function logOpener({ config, db, redis, logs, logger, secrets }: PipelineParts): OpenLog {
   return async (deployment) => {
     const sink = new LogSink({
       redis,
@@ -139,7 +142,7 @@ export function logOpener({ config, redis, logs, logger, secrets }: PipelinePart
       instance: config.BERTH_INSTANCE,
       deploymentId: deployment.id,
       flushMs: config.LOG_FLUSH_MS,
-      secrets: secretsToMask(secrets, deployment, proxyUrls(config)),
+      secrets: secretsToMask(secrets, deployment, proxyUrls(config), await servicePasswords(db, secrets, deployment.project)),
       maxLines: config.MAX_BUILD_LOG_LINES,
       logger,
     });

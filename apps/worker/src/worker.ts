@@ -25,12 +25,14 @@ import type { Reaper } from './reaper.ts';
 import type { RuntimeLogFollower } from './runtime-logs.ts';
 import { buildCgroupsFor, checkNetwork } from './startup-checks.ts';
 import { WorkerHeartbeat } from './worker-heartbeat.ts';
+import { startServiceUpkeep } from './services/service-parts.ts';
 import {
   createReaper,
   createRunner,
   createRuntimeLogFollower,
   logOpener,
   runReaperPeriodically,
+  hostDocker,
   startAppMetricsSampler,
   startReplicaReconciler,
   startWebhookSender,
@@ -100,6 +102,7 @@ export async function startWorker(deps: {
     startLogIndexer(config, parts.db, logger, opened);
     const reaper = createReaper(parts, buildCgroups, queue);
     runReaperPeriodically(reaper, config, logger, opened, parts.db);
+    startServiceUpkeep(parts, hostDocker(), opened);
     return { worker, runtimeLogs, reaper };
   });
 }

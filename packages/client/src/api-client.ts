@@ -19,6 +19,8 @@ import type {
   Project,
   ProjectPage,
   ProjectRemoval,
+  AddServiceRequest,
+  Service,
 } from './types.ts';
 
 /** A failure the API reported (`status` from HTTP, `code`/`message` from its `{ error }` body), or could not be reached (status 0). */
@@ -188,6 +190,19 @@ export class ApiClient {
 
   removeDomain(name: string, hostname: string): Promise<Domain> {
     return this.request('DELETE', `/api/projects/${seg(name)}/domains/${seg(hostname)}`);
+  }
+
+  listServices(name: string): Promise<{ items: Service[] }> {
+    return this.request('GET', `/api/projects/${seg(name)}/services`);
+  }
+
+  addService(name: string, body: AddServiceRequest): Promise<Service> {
+    return this.request('POST', `/api/projects/${seg(name)}/services`, body);
+  }
+
+  /** The data volume is kept unless `deleteData`. */
+  removeService(name: string, service: string, deleteData = false): Promise<Service> {
+    return this.request('DELETE', `/api/projects/${seg(name)}/services/${seg(service)}${deleteData ? '?deleteData=true' : ''}`);
   }
 }
 

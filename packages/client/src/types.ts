@@ -20,6 +20,9 @@ export type Project = Json<'getProject', 200>;
 export type ProjectPage = Json<'listProjects', 200>;
 export type EnvKeys = Json<'getProjectEnv', 200>;
 export type Domain = Json<'addDomain', 201>;
+/** A project's managed Postgres or Redis (issue 29). */
+export type Service = Json<'addService', 201>;
+export type AddServiceRequest = operations['addService']['requestBody']['content']['application/json'];
 /** What DELETE /api/projects/:name answers: the project and the deployments it stopped. */
 export type ProjectRemoval = Json<'deleteProject', 200>;
 /** One page of a deployment's stored log (GET /api/deployments/:id/logs). */

@@ -152,6 +152,29 @@ export interface VolumesTable {
   measured_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
 }
 
+export type ServiceType = 'postgres' | 'redis';
+
+/** A project's managed database (migrations/versions/0017-services.ts says what each column is). */
+export interface ServicesTable {
+  id: string;
+  project: string;
+  name: string;
+  type: ServiceType;
+  version: string;
+  image: string;
+  env_name: string;
+  previews: ColumnType<boolean, boolean | undefined, boolean>;
+  password_sealed: string;
+  status: ColumnType<string, string | undefined, string>;
+  status_message: ColumnType<string | null, string | null | undefined, string | null>;
+  restarts: ColumnType<number, number | undefined, number>;
+  bytes_used: ColumnType<number | null, number | null | undefined, number | null>;
+  measured_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  delete_requested: ColumnType<boolean, boolean | undefined, boolean>;
+  delete_data: ColumnType<boolean, boolean | undefined, boolean>;
+  created_at: Generated<Date>;
+}
+
 export interface HookDeliveriesTable {
   project: string;
   delivery_id: string;
@@ -201,6 +224,7 @@ export interface Database {
   projects: ProjectsTable;
   domains: DomainsTable;
   volumes: VolumesTable;
+  services: ServicesTable;
   hook_deliveries: HookDeliveriesTable;
   webhooks: WebhooksTable;
   webhook_deliveries: WebhookDeliveriesTable;
@@ -218,6 +242,7 @@ export interface Database {
 export type DeploymentRow = Selectable<DeploymentsTable>;
 export type ProjectRow = Selectable<ProjectsTable>;
 export type VolumeRow = Selectable<VolumesTable>;
+export type ServiceRow = Selectable<ServicesTable>;
 
 export type Db = Kysely<Database>;
 

@@ -60,3 +60,18 @@ export function parseBuildCgroupKey(instance: string, key: string): string | und
   if (!key.startsWith(prefix)) return undefined;
   return /^([a-z0-9]{1,64})-[0-9a-f]{8}$/.exec(key.slice(prefix.length))?.[1];
 }
+
+/** A managed service's container (issue 29); its name in the project is a network alias, not this. */
+export function serviceContainerName(instance: string, serviceId: string): string {
+  return `berth-${instance}-svc-${serviceId}`;
+}
+
+/** A managed service's data volume: kept when the service is deleted, unless deleteData. */
+export function serviceVolumeName(instance: string, serviceId: string): string {
+  return `berth-${instance}-svcdata-${serviceId}`;
+}
+
+/** A project's own network: its services and its apps' containers, no one else's (a project name is [a-z0-9-]). */
+export function projectNetworkName(instance: string, project: string): string {
+  return `berth-${instance}-p-${project}`;
+}

@@ -10,6 +10,11 @@ export const labels = {
   volumeId: 'dev.berth.volume-id',
   /** On a preview's own volume: the preview deployment (the upkeep removes it once that is over). */
   volumePreview: 'dev.berth.volume-preview',
+  /** A managed service's container and data volume (issue 29): its id in Berth's table, and its name. */
+  serviceId: 'dev.berth.service-id',
+  service: 'dev.berth.service',
+  /** A project's own network (its services and apps). */
+  projectNetwork: 'dev.berth.project-network',
   /** The one-off container that runs a deployment's release command (not the app: no deployment label). */
   releaseCommand: 'dev.berth.release-command',
 } as const;

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Db } from './db.ts';
 import { sealedPlace, type SecretBox } from './secret-box.ts';
+import { servicePasswordPlace } from './service-kinds.ts';
 
 /**
  * Every column that holds a sealed value, with the place its values are
@@ -17,6 +18,7 @@ export const sealedColumns: readonly SealedColumn[] = [
   { table: 'deployments', key: 'id', also: 'project', column: 'env_sealed', place: (r) => sealedPlace(r.project!, 'env') },
   { table: 'deployments', key: 'id', also: 'project', column: 'build_env_sealed', place: (r) => sealedPlace(r.project!, 'buildEnv') },
   { table: 'webhooks', key: 'id', also: 'project', column: 'secret_sealed', place: (r) => sealedPlace(r.project!, 'webhookSecret') },
+  { table: 'services', key: 'id', also: 'project', column: 'password_sealed', place: (r) => servicePasswordPlace(r.project!, r.id!) },
   // Sealed bound to no place (second-factor-store.ts): re-sealed under the new key as it is.
   { table: 'users', key: 'id', column: 'totp_secret_sealed', place: () => '' },
 ];

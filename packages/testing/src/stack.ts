@@ -240,4 +240,6 @@ export async function removeInstanceResources(instance: string): Promise<void> {
   // Project volumes (issue 28), after the containers that mount them.
   const { Volumes } = await docker.listVolumes({ filters: { label: [`${labels.instance}=${instance}`] } });
   for (const v of Volumes ?? []) await docker.getVolume(v.Name).remove().catch(() => {});
+  // Project networks (issue 29: a project's services and apps), once no container is on them.
+  for (const n of await docker.listNetworks({ filters: { label: [`${labels.instance}=${instance}`] } })) await docker.getNetwork(n.Id).remove().catch(() => {});
 }

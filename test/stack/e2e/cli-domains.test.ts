@@ -34,4 +34,18 @@ describe('berth domains', () => {
     await ok(['projects', 'rm', name]);
     await ok(['projects', 'rm', other]);
   });
+
+  it('berth services: adds, lists and removes a service; refuses bad input (issue 29; running ones: services.test.ts)', async () => {
+    const name = `${project}-svc`;
+    await ok(['projects', 'create', name]);
+    expect(await ok(['services', 'ls', name])).toContain('no services on');
+    expect(await ok(['services', 'add', name, 'redis', '--name', 'cache', '--env-name', 'CACHE_URL'])).toContain(`added cache (redis 7) to ${name}: its apps get CACHE_URL`);
+    expect(await ok(['services', 'ls', name])).toMatch(/cache\s+redis 7\s+CACHE_URL\s+\S+/);
+    await fails(['services', 'add', name, 'mysql'], 'usage: berth services');
+    await fails(['services', 'add', name, 'redis', '--name', 'Bad!'], '400 VALIDATION_FAILED');
+    await fails(['services', 'add', name, 'redis', '--name', 'cache'], '409 CONFLICT');
+    expect(await ok(['services', 'rm', name, 'cache'])).toContain('its data stays on volume');
+    await fails(['services', 'rm', name, 'nope', '--delete-data'], '404 NOT_FOUND');
+    await ok(['projects', 'rm', name]);
+  }, 180_000);
 });

@@ -145,9 +145,9 @@ describe('the OpenAPI contract against real answers', () => {
     expect((await call('POST', '/api/projects/shop/rollback', { payload: { deploymentId: running.id } })).statusCode).toBe(200);
     expect((await call('POST', '/api/projects/shop/rollback', { payload: { deploymentId: running.id } })).statusCode).toBe(409);
     expect((await call('POST', '/api/projects/docs/rollback', { payload: {} })).statusCode).toBe(409);
-    const vols = '/api/projects/docs/volumes';
-    const volAdds = [{ name: 'data', mountPath: '/data' }, { name: 'Bad!', mountPath: '/etc' }].map((payload) => call('POST', vols, { payload }));
-    expect(await Promise.all(volAdds.map(async (r) => (await r).statusCode))).toEqual([201, 400]);
+    const [vols, svcs] = ['/api/projects/docs/volumes', '/api/projects/docs/services'];
+    expect([(await call('POST', vols, { payload: { name: 'data', mountPath: '/data' } })).statusCode, (await call('POST', vols, { payload: { name: 'Bad!', mountPath: '/etc' } })).statusCode]).toEqual([201, 400]);
+    expect([(await call('POST', svcs, { payload: { type: 'redis' } })).statusCode, (await call('POST', svcs, { payload: { type: 'mysql' } })).statusCode, (await call('GET', svcs)).statusCode, (await call('DELETE', `${svcs}/redis?deleteData=true`)).statusCode, (await call('DELETE', `${svcs}/nope`)).statusCode]).toEqual([201, 400, 200, 200, 404]);
     const logSearch = ['?q=x', '?q=(x&regex=true', '?q='].map(async (query) => (await call('GET', `/api/projects/docs/logs${query}`)).statusCode);
     expect(await Promise.all(logSearch)).toEqual([200, 400, 400]);
     expect([(await call('GET', vols)).statusCode, (await call('DELETE', `${vols}/data`)).statusCode, (await call('DELETE', `${vols}/data`)).statusCode]).toEqual([200, 200, 404]);

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { callApi } from '@berth/testing/deployments';
 import { startStack, type Stack } from '@berth/testing/stack';
 
-// Swarm mode has no volumes and no stop-first yet (issue 28): the API says so up front, changing nothing.
+// Swarm mode has no volumes, no services and no stop-first yet (issues 28, 29): the API says so up front, changing nothing.
 let stack: Stack;
 beforeAll(async () => {
   stack = await startStack({ workers: 0, router: false, env: { BERTH_RUNTIME: 'swarm' } });
@@ -11,7 +11,7 @@ afterAll(async () => {
   await stack?.close();
 });
 
-it('refuses volumes and stop-first with 409 NEEDS_DOCKER_RUNTIME; start-first and release commands are fine', async () => {
+it('refuses volumes, services and stop-first with 409 NEEDS_DOCKER_RUNTIME; start-first and release commands are fine', async () => {
   const api = (method: string, url: string, payload?: unknown) => callApi(stack, method, url, payload);
   expect((await api('POST', '/api/projects', { name: 'fleet' })).status).toBe(201);
   const volume = await api('POST', '/api/projects/fleet/volumes', { name: 'data', mountPath: '/data' });
@@ -20,6 +20,11 @@ it('refuses volumes and stop-first with 409 NEEDS_DOCKER_RUNTIME; start-first an
   // Bad input is still a 400 first.
   expect((await api('POST', '/api/projects/fleet/volumes', { name: 'data', mountPath: '/etc' })).status).toBe(400);
   expect((await api('GET', '/api/projects/fleet/volumes')).body.items).toEqual([]);
+  // Services (issue 29) likewise: a service would have to be pinned to the node holding its volume.
+  const service = await api('POST', '/api/projects/fleet/services', { type: 'postgres' });
+  expect([service.status, service.body.error.code]).toEqual([409, 'NEEDS_DOCKER_RUNTIME']);
+  expect((await api('POST', '/api/projects/fleet/services', { type: 'mysql' })).status).toBe(400);
+  expect((await api('GET', '/api/projects/fleet/services')).body.items).toEqual([]);
   const stopFirst = await api('PATCH', '/api/projects/fleet', { deployStrategy: 'stop-first', releaseCommand: 'npm run migrate' });
   expect([stopFirst.status, stopFirst.body.error.code]).toEqual([409, 'NEEDS_DOCKER_RUNTIME']);
   expect((await api('GET', '/api/projects/fleet')).body).toMatchObject({ deployStrategy: 'start-first', releaseCommand: null });

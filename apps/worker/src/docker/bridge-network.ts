@@ -46,7 +46,7 @@ export async function ensureIsolatedBridge(docker: Docker, name: string): Promis
       if (statusCode(createErr) !== 409) throw unavailable(createErr, 'creating the app network');
     }
     // CheckDuplicate is best effort: two workers creating at once can both succeed.
-    await removeDuplicates(docker, name);
+    await removeDuplicateNetworks(docker, name);
     info = await inspectNetwork(docker, name);
   }
   return {
@@ -68,12 +68,12 @@ function bridgeInterface(info: Docker.NetworkInspectInfo): string {
  * others; one that already has a container attached is left (its removal
  * is refused) and goes on the next call.
  */
-async function removeDuplicates(docker: Docker, name: string): Promise<void> {
+export async function removeDuplicateNetworks(docker: Docker, name: string): Promise<void> {
   let listed: Docker.NetworkInspectInfo[];
   try {
     listed = (await docker.listNetworks({ filters: { name: [name] } })).filter((n) => n.Name === name);
   } catch (err) {
-    throw unavailable(err, 'listing the app networks');
+    throw unavailable(err, `listing the networks named ${name}`);
   }
   if (listed.length < 2) return;
   const [, ...extra] = listed.sort((a, b) => a.Created.localeCompare(b.Created) || a.Id.localeCompare(b.Id));
@@ -81,7 +81,7 @@ async function removeDuplicates(docker: Docker, name: string): Promise<void> {
     try {
       await docker.getNetwork(network.Id).remove();
     } catch (err) {
-      if (![403, 404, 409].includes(statusCode(err) ?? 0)) throw unavailable(err, 'removing a duplicate app network');
+      if (![403, 404, 409].includes(statusCode(err) ?? 0)) throw unavailable(err, `removing a duplicate network ${name}`);
     }
   }
 }
@@ -92,7 +92,7 @@ async function inspectNetwork(docker: Docker, name: string): Promise<Docker.Netw
   } catch (err) {
     if (statusCode(err) === 404) return undefined;
     if (statusCode(err) === 400 && /ambiguous/.test(String((err as Error).message))) {
-      await removeDuplicates(docker, name);
+      await removeDuplicateNetworks(docker, name);
       return (await docker.getNetwork(name).inspect()) as Docker.NetworkInspectInfo;
     }
     throw unavailable(err, 'inspecting the app network');

@@ -77,6 +77,8 @@ export interface RunContainerOptions {
   replicas: number;
   /** The project's volumes (docker mode; swarm refuses them: NEEDS_DOCKER_RUNTIME). */
   mounts?: VolumeMount[];
+  /** Networks it joins besides `network` (docker mode: its project's, where its services are). */
+  extraNetworks?: string[];
 }
 
 /** A named volume mounted read-write into a container. */

@@ -3,6 +3,7 @@ import { BerthError } from '@berth/shared/errors';
 import { labels } from '@berth/shared/labels';
 import type { ContainerState, OwnedContainer, RunContainerOptions } from './container-runtime.ts';
 import { removeWhenFree, statusCode, unavailable } from './docker-errors.ts';
+import { connectNetworks } from './docker-services.ts';
 
 /** Docker mode's workloads: one plain container per deployment, on the shared isolated bridge (bridge-network.ts). */
 
@@ -10,6 +11,7 @@ import { removeWhenFree, statusCode, unavailable } from './docker-errors.ts';
 export async function startContainer(docker: Docker, options: RunContainerOptions): Promise<{ id: string; ip: string }> {
   try {
     const container = await docker.createContainer(containerSpec(options));
+    await connectNetworks(docker, container.id, options.extraNetworks ?? []);
     await container.start();
     const info = await container.inspect();
     const ip = info.NetworkSettings.Networks[options.network]?.IPAddress ?? '';

@@ -4,6 +4,7 @@ import type { RuntimeLine, VolumeMount } from './container-runtime.ts';
 import { ContainerLogs } from './container-logs.ts';
 import { appHostConfig } from './docker-containers.ts';
 import { removeWhenFree, statusCode, unavailable } from './docker-errors.ts';
+import { connectNetworks } from './docker-services.ts';
 
 export interface RunOnceOptions {
   /** Deterministic (releaseContainerName): a leftover of an earlier attempt is removed first. */
@@ -15,6 +16,8 @@ export interface RunOnceOptions {
   labels: Record<string, string>;
   mounts: VolumeMount[];
   network: string;
+  /** Networks it joins besides `network` (its project's, where its services are). */
+  extraNetworks?: string[];
   memoryBytes: number;
   nanoCpus: number;
   timeoutMs: number;
@@ -36,6 +39,7 @@ export async function runOnce(docker: Docker, options: RunOnceOptions): Promise<
   await removeLeftover(docker, options.name);
   const container = await create(docker, options);
   try {
+    await connectNetworks(docker, container.id, options.extraNetworks ?? []);
     const logs = new ContainerLogs(docker);
     const stopFollowing = new AbortController();
     await container.start().catch((err: unknown) => {

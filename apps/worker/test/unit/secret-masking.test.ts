@@ -5,6 +5,8 @@ import type { Logger } from '@berth/shared/logger';
 import { dockerFrame } from '@berth/testing/docker-frames';
 import { readTimestampedLines } from '../../src/docker/docker-log-stream.ts';
 import { LogSink, maskableSecrets, type LogSinkOptions } from '../../src/log-sink.ts';
+import { SecretBox } from '@berth/shared/secret-box';
+import { secretsToMask } from '../../src/secret-masking.ts';
 
 // Door 8 of issue 24: values that masking let through (all digits, short
 // words, characters the line cleaner drops), and a secret cut in two where a
@@ -120,5 +122,15 @@ describe('the window and a follower that resumes', () => {
     for (const { line, part } of parts.slice(1)) resumed.sink.write('runtime', line, stamp(2), part);
     await resumed.sink.close();
     expect([...first.stored, ...resumed.stored].map((l) => l.line).join('')).toBe(expected);
+  });
+});
+
+describe('service passwords (issue 29)', () => {
+  it('are masked with the env: an app that prints its DATABASE_URL shows no password', () => {
+    const box = new SecretBox(Buffer.alloc(32, 7));
+    const deployment = { project: 'shop', env: { A: 'plain-value' }, env_sealed: null, build_env_sealed: null, git_url: null } as never;
+    const secrets = secretsToMask(box, deployment, [], ['Zx9-generated-password-32chars_ab']);
+    expect(secrets).toEqual(expect.arrayContaining(['Zx9-generated-password-32chars_ab', 'plain-value']));
+    expect(secrets.map((s) => s.length)).toEqual([...secrets.map((s) => s.length)].sort((a, b) => b - a));
   });
 });

@@ -596,6 +596,50 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/projects/{name}/services": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The project's managed services (Postgres, Redis): status, version, data bytes
+         * @description Access: `project.read`, which needs the viewer role in the project or its deploy key (a token: scope read or more).
+         */
+        get: operations["listServices"];
+        put?: never;
+        /**
+         * Add a Postgres or Redis service, private to the project; its apps get its URL from their next release
+         * @description Access: `project.settings.update`, which needs the admin role in the project (a token: scope admin or more).
+         */
+        post: operations["addService"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/projects/{name}/services/{service}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Remove a service (its data volume is kept unless deleteData)
+         * @description Access: `project.settings.update`, which needs the admin role in the project (a token: scope admin or more).
+         */
+        delete: operations["removeService"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/projects/{name}/webhooks": {
         parameters: {
             query?: never;
@@ -4838,6 +4882,255 @@ export interface operations {
                         }[];
                         /** @description pass as `before` for older matches; null when there are none */
                         next: string | null;
+                    };
+                };
+            };
+            /** @description an error, with a stable code (README: Lifecycle and error codes) */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description a stable code from the error registry (@berth/shared/errors) */
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description an error, with a stable code (README: Lifecycle and error codes) */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description a stable code from the error registry (@berth/shared/errors) */
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    listServices: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            /** @description its host name on the project's network */
+                            name: string;
+                            project: string;
+                            /** @enum {string} */
+                            type: "postgres" | "redis";
+                            version: string;
+                            image: string;
+                            /** @description the variable the apps get its URL in (the password is in the URL; never shown here) */
+                            envName: string;
+                            previews: boolean;
+                            port: number;
+                            /** @description creating, starting, running, unhealthy, restarting, stopped, failed (statusMessage says why: an image missing) or deleting, as the workers last saw it */
+                            status: string;
+                            statusMessage: string | null;
+                            /** @description times Docker restarted it after it exited */
+                            restarts: number;
+                            container: string;
+                            /** @description the Docker volume holding its data (kept on DELETE unless deleteData) */
+                            dataVolume: string;
+                            /** @description the data volume, as the workers last measured it; null until then */
+                            bytesUsed: number | null;
+                            measuredAt: string | null;
+                            createdAt: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description an error, with a stable code (README: Lifecycle and error codes) */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description a stable code from the error registry (@berth/shared/errors) */
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description an error, with a stable code (README: Lifecycle and error codes) */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description a stable code from the error registry (@berth/shared/errors) */
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    addService: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @enum {string} */
+                    type: "postgres" | "redis";
+                    /** @description its host name for the apps; defaults to the type */
+                    name?: string;
+                    /** @description the image's tag (BERTH_POSTGRES_IMAGE / BERTH_REDIS_IMAGE with this tag); defaults to the setting's */
+                    version?: string;
+                    /** @description the variable the apps get the URL in; DATABASE_URL (postgres) or REDIS_URL (redis) by default */
+                    envName?: string;
+                    /** @description true: the project's previews get it too (the same data); false (default): production releases only */
+                    previews?: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description its host name on the project's network */
+                        name: string;
+                        project: string;
+                        /** @enum {string} */
+                        type: "postgres" | "redis";
+                        version: string;
+                        image: string;
+                        /** @description the variable the apps get its URL in (the password is in the URL; never shown here) */
+                        envName: string;
+                        previews: boolean;
+                        port: number;
+                        /** @description creating, starting, running, unhealthy, restarting, stopped, failed (statusMessage says why: an image missing) or deleting, as the workers last saw it */
+                        status: string;
+                        statusMessage: string | null;
+                        /** @description times Docker restarted it after it exited */
+                        restarts: number;
+                        container: string;
+                        /** @description the Docker volume holding its data (kept on DELETE unless deleteData) */
+                        dataVolume: string;
+                        /** @description the data volume, as the workers last measured it; null until then */
+                        bytesUsed: number | null;
+                        measuredAt: string | null;
+                        createdAt: string;
+                    };
+                };
+            };
+            /** @description an error, with a stable code (README: Lifecycle and error codes) */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description a stable code from the error registry (@berth/shared/errors) */
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description an error, with a stable code (README: Lifecycle and error codes) */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description a stable code from the error registry (@berth/shared/errors) */
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    removeService: {
+        parameters: {
+            query?: {
+                /** @description remove its data volume too (default: the volume is kept) */
+                deleteData?: boolean;
+            };
+            header?: never;
+            path: {
+                name: string;
+                service: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description its host name on the project's network */
+                        name: string;
+                        project: string;
+                        /** @enum {string} */
+                        type: "postgres" | "redis";
+                        version: string;
+                        image: string;
+                        /** @description the variable the apps get its URL in (the password is in the URL; never shown here) */
+                        envName: string;
+                        previews: boolean;
+                        port: number;
+                        /** @description creating, starting, running, unhealthy, restarting, stopped, failed (statusMessage says why: an image missing) or deleting, as the workers last saw it */
+                        status: string;
+                        statusMessage: string | null;
+                        /** @description times Docker restarted it after it exited */
+                        restarts: number;
+                        container: string;
+                        /** @description the Docker volume holding its data (kept on DELETE unless deleteData) */
+                        dataVolume: string;
+                        /** @description the data volume, as the workers last measured it; null until then */
+                        bytesUsed: number | null;
+                        measuredAt: string | null;
+                        createdAt: string;
                     };
                 };
             };
