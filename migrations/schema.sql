@@ -143,6 +143,7 @@ CREATE TABLE public.deployments (
     commit_author text,
     commit_message text,
     replicas integer DEFAULT 1 NOT NULL,
+    processes jsonb,
     CONSTRAINT deployments_replicas_check CHECK ((replicas >= 1)),
     CONSTRAINT deployments_source_type_check CHECK ((source_type = ANY (ARRAY['git'::text, 'archive'::text]))),
     CONSTRAINT deployments_status_check CHECK ((status = ANY (ARRAY['queued'::text, 'fetching'::text, 'building'::text, 'starting'::text, 'running'::text, 'stopped'::text, 'crashed'::text, 'failed'::text, 'canceled'::text])))
@@ -195,6 +196,7 @@ CREATE TABLE public.projects (
     deploy_strategy text DEFAULT 'start-first'::text NOT NULL,
     release_command text,
     preview_volumes boolean DEFAULT false NOT NULL,
+    process_counts jsonb DEFAULT '{}'::jsonb NOT NULL,
     CONSTRAINT projects_deploy_strategy_check CHECK ((deploy_strategy = ANY (ARRAY['start-first'::text, 'stop-first'::text]))),
     CONSTRAINT projects_replicas_check CHECK ((replicas >= 1))
 );

@@ -35,6 +35,7 @@ export async function startApp(
     // As many copies as the row asks for now; a later change is the replica reconciler's to apply.
     replicas: deployment.replicas,
     mounts,
+    ...(deployment.processes?.web ? { command: deployment.processes.web } : {}),
   });
   log.system(`container started; waiting for it to answer ${deployment.health_path} on port ${deployment.port}`);
   try {

@@ -3,6 +3,7 @@ import Docker from 'dockerode';
 import { AppMetricStore } from '@berth/shared/app-metrics/metric-samples';
 import { ProjectStore } from '@berth/shared/project-store';
 import { VolumeStore } from '@berth/shared/volume-store';
+import { ProcessStore } from '@berth/shared/process-store';
 import { ArchiveStore } from '@berth/shared/archive-store';
 import { AuditLog } from '@berth/shared/accounts/audit-log';
 import { AuditRetention } from '@berth/shared/accounts/audit-retention';
@@ -46,7 +47,7 @@ import { VolumeUpkeep } from './volume-upkeep.ts';
 
 let sharedDocker: Docker | undefined;
 /** One client of this host's Docker for the parts made here (the runner, the metrics sampler, volume upkeep): one connection pool, not one each. */
-function hostDocker(): Docker {
+export function hostDocker(): Docker {
   return (sharedDocker ??= new Docker());
 }
 
@@ -109,6 +110,7 @@ export function createRunner(
     docker: hostDocker(),
     projects: new ProjectStore(db),
     volumes: new VolumeStore(db),
+    processStore: new ProcessStore({ db }),
     buildCgroups,
     baseImages: new ScriptNodeBaseImages((ref) => runtime.imageExists(ref)),
     logger,

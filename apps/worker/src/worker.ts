@@ -20,6 +20,8 @@ import { closeWithinGrace, createDeploymentWorker } from './deployment-job-worke
 import type { ContainerRuntime } from './docker/container-runtime.ts';
 import { runtimeFor } from './docker/runtime-for.ts';
 import { DrainTimers } from './drain-timers.ts';
+import { ProcessScaler } from './process-scaler.ts';
+import { ProjectStore } from '@berth/shared/project-store';
 import type { Reaper } from './reaper.ts';
 import type { RuntimeLogFollower } from './runtime-logs.ts';
 import { buildCgroupsFor, checkNetwork } from './startup-checks.ts';
@@ -28,6 +30,7 @@ import {
   createReaper,
   createRunner,
   createRuntimeLogFollower,
+  hostDocker,
   logOpener,
   runReaperPeriodically,
   startAppMetricsSampler,
@@ -93,7 +96,12 @@ export async function startWorker(deps: {
     runtimeLogs.start();
     opened('runtime log follower', () => runtimeLogs.stop());
     const replicas = startReplicaReconciler(parts, opened);
-    await subscribeToControl(config, worker, runtime, logger, opened, (id) => void replicas?.poke(id));
+    // Docker mode: a project's process counts changed (swarm mode runs the web process only).
+    const processes = config.BERTH_RUNTIME === 'docker' ? new ProcessScaler({ config, docker: hostDocker(), runtime, store: parts.store, projects: new ProjectStore(db), logger }) : undefined;
+    await subscribeToControl(config, worker, runtime, logger, opened, (id) => {
+      void replicas?.poke(id);
+      processes?.poke(id);
+    });
     startWebhookSender(parts, opened);
     startAppMetricsSampler(parts, opened);
     const reaper = createReaper(parts, buildCgroups, queue);

@@ -55,6 +55,8 @@ export interface DeploymentsTable {
   commit_message: ColumnType<string | null, string | null | undefined, string | null>;
   /** Desired copies (Swarm tasks) of this release; the worker scales its service to it. */
   replicas: ColumnType<number, number | undefined, number>;
+  /** The release's process types ({ type: command }, process-types.ts); null: the image's own command only. */
+  processes: ColumnType<Record<string, string> | null, Record<string, string> | null | undefined, Record<string, string> | null>;
 }
 
 export interface DeploymentArchivesTable {
@@ -121,6 +123,8 @@ export interface ProjectsTable {
   release_command: ColumnType<string | null, string | null | undefined, string | null>;
   /** Previews get a volume of their own for each of the project's (empty at first); false: none. */
   preview_volumes: ColumnType<boolean, boolean | undefined, boolean>;
+  /** Containers per non-web process type ({ worker: 2 }); a type not in it runs one. */
+  process_counts: ColumnType<Record<string, number>, Record<string, number> | undefined, Record<string, number>>;
 }
 
 export type DeployStrategy = 'start-first' | 'stop-first';
