@@ -13,6 +13,7 @@ import { deploymentRoutes } from './routes/deployments.ts';
 import { deploymentScaleRoutes } from './routes/deployment-scale.ts';
 import { RedisControlPublisher } from '@berth/shared/control-messages';
 import { ReplicaStore } from '@berth/shared/replica-store';
+import { ProcessStore } from '@berth/shared/process-store';
 import { OpenStreams } from './sse/open-streams.ts';
 import type { TokenStore } from '@berth/shared/token-store';
 import type { Redis } from '@berth/shared/redis';
@@ -168,7 +169,9 @@ async function registerRoutes(
   );
   const { store, logs, history, lifecycle, relay, config, projects, secrets } = deps;
   const releases = new Releases(deps);
-  const replicas = new ReplicaStore({ db: deps.db, control: new RedisControlPublisher(deps.redis, config.BERTH_INSTANCE) });
+  const control = new RedisControlPublisher(deps.redis, config.BERTH_INSTANCE);
+  const replicas = new ReplicaStore({ db: deps.db, control });
+  const processes = new ProcessStore({ db: deps.db, control });
   const uploads = new ConcurrencyLimit(
     config.MAX_CONCURRENT_UPLOADS,
     config.UPLOAD_SLOT_WAIT_MS,
@@ -179,7 +182,7 @@ async function registerRoutes(
   const members = new MemberStore(deps.db);
   await api.register(deploymentRoutes, { store, projects, releases, uploads, lifecycle, limiter, members, config });
   await api.register(deploymentScaleRoutes, { replicas, projects, config });
-  await api.register(projectRoutes, { projects, store, releases, lifecycle, secrets, limiter, uploads, replicas, members, config });
+  await api.register(projectRoutes, { projects, store, releases, lifecycle, secrets, limiter, uploads, replicas, processes, members, config });
   await api.register(deploymentLogRoutes, { store, logs, config });
   await api.register(deploymentMetricRoutes, { store, metrics: new AppMetricStore(deps.db) });
   await api.register(eventRoutes, { store, logs, history, relay, streams, config, deploymentProjects: access.deploymentProjects });

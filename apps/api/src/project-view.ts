@@ -5,6 +5,7 @@ import type { ProjectDisk } from '@berth/shared/project-store';
 import { redactUrl } from '@berth/shared/redact';
 import { sealedPlace, type SealedKind, type SecretBox } from '@berth/shared/secret-box';
 import { baseUrl, deploymentView, deploymentViewSchema, hostUrl, type Urls } from './deployment-view.ts';
+import { projectProcesses, projectProcessSchema } from './process-view.ts';
 
 const nullableString = { type: ['string', 'null'] } as const;
 
@@ -41,6 +42,7 @@ export const projectViewSchema = {
     deployStrategy: { type: 'string', enum: ['start-first', 'stop-first'], description: 'start-first: the new release starts, then the old one stops; stop-first: the old one stops first (a gap)' },
     releaseCommand: { ...nullableString, description: "run once in each new production image before the URL moves; null: berth.json's release, if any" },
     previewVolumes: { type: 'boolean', description: "true: each preview gets volumes of its own (empty at first); false: previews get none (never production's)" },
+    processes: { type: 'array', items: projectProcessSchema, description: 'the current release\'s processes (none without one): how many of each run, and whether they do' },
     currentDeployment: { anyOf: [deploymentViewSchema, { type: 'null' }] },
     releases: { type: 'array', items: deploymentViewSchema, description: 'kept releases, newest first (rollback targets)' },
     hookUrl: { type: 'string', description: 'where a git host sends push events (signed with the hook secret)' },
@@ -55,7 +57,7 @@ export const projectViewSchema = {
     createdAt: { type: 'string' },
     updatedAt: { type: 'string' },
   },
-  required: ['id', 'name', 'url', 'hookUrl', 'gitUrl', 'ref', 'rootDir', 'port', 'healthPath', 'replicas', 'envKeys', 'buildEnvKeys', 'previewEnvKeys', 'previewBuildEnvKeys', 'previewsInheritEnv', 'deployStrategy', 'releaseCommand', 'previewVolumes', 'currentDeployment', 'createdAt', 'updatedAt'],
+  required: ['id', 'name', 'url', 'hookUrl', 'gitUrl', 'ref', 'rootDir', 'port', 'healthPath', 'replicas', 'envKeys', 'buildEnvKeys', 'previewEnvKeys', 'previewBuildEnvKeys', 'previewsInheritEnv', 'deployStrategy', 'releaseCommand', 'previewVolumes', 'processes', 'currentDeployment', 'createdAt', 'updatedAt'],
   additionalProperties: false,
 } as const;
 
@@ -87,6 +89,7 @@ export function projectView(
     deployStrategy: row.deploy_strategy,
     releaseCommand: row.release_command,
     previewVolumes: row.preview_volumes,
+    processes: projectProcesses(row, detail.current),
     currentDeployment: detail.current ? view(detail.current) : null,
     ...(detail.releases ? { releases: detail.releases.map(view) } : {}),
     ...(detail.disk ? { disk: detail.disk } : {}),

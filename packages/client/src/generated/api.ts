@@ -222,7 +222,7 @@ export interface paths {
         options?: never;
         head?: never;
         /**
-         * Change a project's settings (replicas scales its current release too)
+         * Change a project's settings (replicas scales its current release too; processes sets how many containers each process type besides web runs)
          * @description Access: `project.settings.update`, which needs the admin role in the project (a token: scope admin or more).
          */
         patch: operations["updateProject"];
@@ -1240,6 +1240,13 @@ export interface operations {
                             healthPath: string;
                             /** @description copies it should run (Swarm mode; docker mode runs one): PATCH to scale */
                             replicas: number;
+                            /** @description its process types (berth.json processes or a Procfile), web first; processes besides web run only while it is its project's current release (docker mode) */
+                            processes: {
+                                /** @description web (the container the URL routes to) or a process type besides web */
+                                type: string;
+                                /** @description run with sh -c in the release's image; null: the image's own command (web only) */
+                                command: string | null;
+                            }[];
                             /** @description the release whose image this one runs (a rollback) */
                             releaseOf: string | null;
                             /** @description when the project URL moved away from it (it drains, then stops) */
@@ -1372,6 +1379,13 @@ export interface operations {
                         healthPath: string;
                         /** @description copies it should run (Swarm mode; docker mode runs one): PATCH to scale */
                         replicas: number;
+                        /** @description its process types (berth.json processes or a Procfile), web first; processes besides web run only while it is its project's current release (docker mode) */
+                        processes: {
+                            /** @description web (the container the URL routes to) or a process type besides web */
+                            type: string;
+                            /** @description run with sh -c in the release's image; null: the image's own command (web only) */
+                            command: string | null;
+                        }[];
                         /** @description the release whose image this one runs (a rollback) */
                         releaseOf: string | null;
                         /** @description when the project URL moved away from it (it drains, then stops) */
@@ -1473,6 +1487,13 @@ export interface operations {
                         healthPath: string;
                         /** @description copies it should run (Swarm mode; docker mode runs one): PATCH to scale */
                         replicas: number;
+                        /** @description its process types (berth.json processes or a Procfile), web first; processes besides web run only while it is its project's current release (docker mode) */
+                        processes: {
+                            /** @description web (the container the URL routes to) or a process type besides web */
+                            type: string;
+                            /** @description run with sh -c in the release's image; null: the image's own command (web only) */
+                            command: string | null;
+                        }[];
                         /** @description the release whose image this one runs (a rollback) */
                         releaseOf: string | null;
                         /** @description when the project URL moved away from it (it drains, then stops) */
@@ -1574,6 +1595,13 @@ export interface operations {
                         healthPath: string;
                         /** @description copies it should run (Swarm mode; docker mode runs one): PATCH to scale */
                         replicas: number;
+                        /** @description its process types (berth.json processes or a Procfile), web first; processes besides web run only while it is its project's current release (docker mode) */
+                        processes: {
+                            /** @description web (the container the URL routes to) or a process type besides web */
+                            type: string;
+                            /** @description run with sh -c in the release's image; null: the image's own command (web only) */
+                            command: string | null;
+                        }[];
                         /** @description the release whose image this one runs (a rollback) */
                         releaseOf: string | null;
                         /** @description when the project URL moved away from it (it drains, then stops) */
@@ -1682,6 +1710,13 @@ export interface operations {
                         healthPath: string;
                         /** @description copies it should run (Swarm mode; docker mode runs one): PATCH to scale */
                         replicas: number;
+                        /** @description its process types (berth.json processes or a Procfile), web first; processes besides web run only while it is its project's current release (docker mode) */
+                        processes: {
+                            /** @description web (the container the URL routes to) or a process type besides web */
+                            type: string;
+                            /** @description run with sh -c in the release's image; null: the image's own command (web only) */
+                            command: string | null;
+                        }[];
                         /** @description the release whose image this one runs (a rollback) */
                         releaseOf: string | null;
                         /** @description when the project URL moved away from it (it drains, then stops) */
@@ -1783,6 +1818,13 @@ export interface operations {
                         healthPath: string;
                         /** @description copies it should run (Swarm mode; docker mode runs one): PATCH to scale */
                         replicas: number;
+                        /** @description its process types (berth.json processes or a Procfile), web first; processes besides web run only while it is its project's current release (docker mode) */
+                        processes: {
+                            /** @description web (the container the URL routes to) or a process type besides web */
+                            type: string;
+                            /** @description run with sh -c in the release's image; null: the image's own command (web only) */
+                            command: string | null;
+                        }[];
                         /** @description the release whose image this one runs (a rollback) */
                         releaseOf: string | null;
                         /** @description when the project URL moved away from it (it drains, then stops) */
@@ -1884,6 +1926,13 @@ export interface operations {
                         healthPath: string;
                         /** @description copies it should run (Swarm mode; docker mode runs one): PATCH to scale */
                         replicas: number;
+                        /** @description its process types (berth.json processes or a Procfile), web first; processes besides web run only while it is its project's current release (docker mode) */
+                        processes: {
+                            /** @description web (the container the URL routes to) or a process type besides web */
+                            type: string;
+                            /** @description run with sh -c in the release's image; null: the image's own command (web only) */
+                            command: string | null;
+                        }[];
                         /** @description the release whose image this one runs (a rollback) */
                         releaseOf: string | null;
                         /** @description when the project URL moved away from it (it drains, then stops) */
@@ -1985,6 +2034,13 @@ export interface operations {
                         healthPath: string;
                         /** @description copies it should run (Swarm mode; docker mode runs one): PATCH to scale */
                         replicas: number;
+                        /** @description its process types (berth.json processes or a Procfile), web first; processes besides web run only while it is its project's current release (docker mode) */
+                        processes: {
+                            /** @description web (the container the URL routes to) or a process type besides web */
+                            type: string;
+                            /** @description run with sh -c in the release's image; null: the image's own command (web only) */
+                            command: string | null;
+                        }[];
                         /** @description the release whose image this one runs (a rollback) */
                         releaseOf: string | null;
                         /** @description when the project URL moved away from it (it drains, then stops) */
@@ -2080,6 +2136,20 @@ export interface operations {
                             releaseCommand: string | null;
                             /** @description true: each preview gets volumes of its own (empty at first); false: previews get none (never production's) */
                             previewVolumes: boolean;
+                            /** @description the current release's processes (none without one): how many of each run, and whether they do */
+                            processes: {
+                                /** @description web (the container the URL routes to) or a process type besides web */
+                                type: string;
+                                /** @description run with sh -c in the release's image; null: the image's own command (web only) */
+                                command: string | null;
+                                /** @description containers it runs: web its replicas, another type the project's count (PATCH { processes: { worker: 2 } }), 1 unless set */
+                                count: number;
+                                /**
+                                 * @description running: the current release is live, and Docker keeps its containers up (restarting one that exits); stopped: it is not (or the count is 0)
+                                 * @enum {string}
+                                 */
+                                state: "running" | "stopped";
+                            }[];
                             currentDeployment: {
                                 id: string;
                                 project: string;
@@ -2115,6 +2185,13 @@ export interface operations {
                                 healthPath: string;
                                 /** @description copies it should run (Swarm mode; docker mode runs one): PATCH to scale */
                                 replicas: number;
+                                /** @description its process types (berth.json processes or a Procfile), web first; processes besides web run only while it is its project's current release (docker mode) */
+                                processes: {
+                                    /** @description web (the container the URL routes to) or a process type besides web */
+                                    type: string;
+                                    /** @description run with sh -c in the release's image; null: the image's own command (web only) */
+                                    command: string | null;
+                                }[];
                                 /** @description the release whose image this one runs (a rollback) */
                                 releaseOf: string | null;
                                 /** @description when the project URL moved away from it (it drains, then stops) */
@@ -2166,6 +2243,13 @@ export interface operations {
                                 healthPath: string;
                                 /** @description copies it should run (Swarm mode; docker mode runs one): PATCH to scale */
                                 replicas: number;
+                                /** @description its process types (berth.json processes or a Procfile), web first; processes besides web run only while it is its project's current release (docker mode) */
+                                processes: {
+                                    /** @description web (the container the URL routes to) or a process type besides web */
+                                    type: string;
+                                    /** @description run with sh -c in the release's image; null: the image's own command (web only) */
+                                    command: string | null;
+                                }[];
                                 /** @description the release whose image this one runs (a rollback) */
                                 releaseOf: string | null;
                                 /** @description when the project URL moved away from it (it drains, then stops) */
@@ -2304,6 +2388,20 @@ export interface operations {
                         releaseCommand: string | null;
                         /** @description true: each preview gets volumes of its own (empty at first); false: previews get none (never production's) */
                         previewVolumes: boolean;
+                        /** @description the current release's processes (none without one): how many of each run, and whether they do */
+                        processes: {
+                            /** @description web (the container the URL routes to) or a process type besides web */
+                            type: string;
+                            /** @description run with sh -c in the release's image; null: the image's own command (web only) */
+                            command: string | null;
+                            /** @description containers it runs: web its replicas, another type the project's count (PATCH { processes: { worker: 2 } }), 1 unless set */
+                            count: number;
+                            /**
+                             * @description running: the current release is live, and Docker keeps its containers up (restarting one that exits); stopped: it is not (or the count is 0)
+                             * @enum {string}
+                             */
+                            state: "running" | "stopped";
+                        }[];
                         currentDeployment: {
                             id: string;
                             project: string;
@@ -2339,6 +2437,13 @@ export interface operations {
                             healthPath: string;
                             /** @description copies it should run (Swarm mode; docker mode runs one): PATCH to scale */
                             replicas: number;
+                            /** @description its process types (berth.json processes or a Procfile), web first; processes besides web run only while it is its project's current release (docker mode) */
+                            processes: {
+                                /** @description web (the container the URL routes to) or a process type besides web */
+                                type: string;
+                                /** @description run with sh -c in the release's image; null: the image's own command (web only) */
+                                command: string | null;
+                            }[];
                             /** @description the release whose image this one runs (a rollback) */
                             releaseOf: string | null;
                             /** @description when the project URL moved away from it (it drains, then stops) */
@@ -2390,6 +2495,13 @@ export interface operations {
                             healthPath: string;
                             /** @description copies it should run (Swarm mode; docker mode runs one): PATCH to scale */
                             replicas: number;
+                            /** @description its process types (berth.json processes or a Procfile), web first; processes besides web run only while it is its project's current release (docker mode) */
+                            processes: {
+                                /** @description web (the container the URL routes to) or a process type besides web */
+                                type: string;
+                                /** @description run with sh -c in the release's image; null: the image's own command (web only) */
+                                command: string | null;
+                            }[];
                             /** @description the release whose image this one runs (a rollback) */
                             releaseOf: string | null;
                             /** @description when the project URL moved away from it (it drains, then stops) */
@@ -2507,6 +2619,20 @@ export interface operations {
                         releaseCommand: string | null;
                         /** @description true: each preview gets volumes of its own (empty at first); false: previews get none (never production's) */
                         previewVolumes: boolean;
+                        /** @description the current release's processes (none without one): how many of each run, and whether they do */
+                        processes: {
+                            /** @description web (the container the URL routes to) or a process type besides web */
+                            type: string;
+                            /** @description run with sh -c in the release's image; null: the image's own command (web only) */
+                            command: string | null;
+                            /** @description containers it runs: web its replicas, another type the project's count (PATCH { processes: { worker: 2 } }), 1 unless set */
+                            count: number;
+                            /**
+                             * @description running: the current release is live, and Docker keeps its containers up (restarting one that exits); stopped: it is not (or the count is 0)
+                             * @enum {string}
+                             */
+                            state: "running" | "stopped";
+                        }[];
                         currentDeployment: {
                             id: string;
                             project: string;
@@ -2542,6 +2668,13 @@ export interface operations {
                             healthPath: string;
                             /** @description copies it should run (Swarm mode; docker mode runs one): PATCH to scale */
                             replicas: number;
+                            /** @description its process types (berth.json processes or a Procfile), web first; processes besides web run only while it is its project's current release (docker mode) */
+                            processes: {
+                                /** @description web (the container the URL routes to) or a process type besides web */
+                                type: string;
+                                /** @description run with sh -c in the release's image; null: the image's own command (web only) */
+                                command: string | null;
+                            }[];
                             /** @description the release whose image this one runs (a rollback) */
                             releaseOf: string | null;
                             /** @description when the project URL moved away from it (it drains, then stops) */
@@ -2593,6 +2726,13 @@ export interface operations {
                             healthPath: string;
                             /** @description copies it should run (Swarm mode; docker mode runs one): PATCH to scale */
                             replicas: number;
+                            /** @description its process types (berth.json processes or a Procfile), web first; processes besides web run only while it is its project's current release (docker mode) */
+                            processes: {
+                                /** @description web (the container the URL routes to) or a process type besides web */
+                                type: string;
+                                /** @description run with sh -c in the release's image; null: the image's own command (web only) */
+                                command: string | null;
+                            }[];
                             /** @description the release whose image this one runs (a rollback) */
                             releaseOf: string | null;
                             /** @description when the project URL moved away from it (it drains, then stops) */
@@ -2742,6 +2882,9 @@ export interface operations {
                     previewVolumes?: boolean;
                     /** @description copies to run, 1 to SWARM_MAX_REPLICAS (more than 1 needs BERTH_RUNTIME=swarm); stopping is DELETE; new releases take it, and the current release is scaled to it at once */
                     replicas?: number;
+                    processes?: {
+                        [key: string]: number;
+                    };
                 };
             };
         };
@@ -2782,6 +2925,20 @@ export interface operations {
                         releaseCommand: string | null;
                         /** @description true: each preview gets volumes of its own (empty at first); false: previews get none (never production's) */
                         previewVolumes: boolean;
+                        /** @description the current release's processes (none without one): how many of each run, and whether they do */
+                        processes: {
+                            /** @description web (the container the URL routes to) or a process type besides web */
+                            type: string;
+                            /** @description run with sh -c in the release's image; null: the image's own command (web only) */
+                            command: string | null;
+                            /** @description containers it runs: web its replicas, another type the project's count (PATCH { processes: { worker: 2 } }), 1 unless set */
+                            count: number;
+                            /**
+                             * @description running: the current release is live, and Docker keeps its containers up (restarting one that exits); stopped: it is not (or the count is 0)
+                             * @enum {string}
+                             */
+                            state: "running" | "stopped";
+                        }[];
                         currentDeployment: {
                             id: string;
                             project: string;
@@ -2817,6 +2974,13 @@ export interface operations {
                             healthPath: string;
                             /** @description copies it should run (Swarm mode; docker mode runs one): PATCH to scale */
                             replicas: number;
+                            /** @description its process types (berth.json processes or a Procfile), web first; processes besides web run only while it is its project's current release (docker mode) */
+                            processes: {
+                                /** @description web (the container the URL routes to) or a process type besides web */
+                                type: string;
+                                /** @description run with sh -c in the release's image; null: the image's own command (web only) */
+                                command: string | null;
+                            }[];
                             /** @description the release whose image this one runs (a rollback) */
                             releaseOf: string | null;
                             /** @description when the project URL moved away from it (it drains, then stops) */
@@ -2868,6 +3032,13 @@ export interface operations {
                             healthPath: string;
                             /** @description copies it should run (Swarm mode; docker mode runs one): PATCH to scale */
                             replicas: number;
+                            /** @description its process types (berth.json processes or a Procfile), web first; processes besides web run only while it is its project's current release (docker mode) */
+                            processes: {
+                                /** @description web (the container the URL routes to) or a process type besides web */
+                                type: string;
+                                /** @description run with sh -c in the release's image; null: the image's own command (web only) */
+                                command: string | null;
+                            }[];
                             /** @description the release whose image this one runs (a rollback) */
                             releaseOf: string | null;
                             /** @description when the project URL moved away from it (it drains, then stops) */
@@ -3435,6 +3606,13 @@ export interface operations {
                         healthPath: string;
                         /** @description copies it should run (Swarm mode; docker mode runs one): PATCH to scale */
                         replicas: number;
+                        /** @description its process types (berth.json processes or a Procfile), web first; processes besides web run only while it is its project's current release (docker mode) */
+                        processes: {
+                            /** @description web (the container the URL routes to) or a process type besides web */
+                            type: string;
+                            /** @description run with sh -c in the release's image; null: the image's own command (web only) */
+                            command: string | null;
+                        }[];
                         /** @description the release whose image this one runs (a rollback) */
                         releaseOf: string | null;
                         /** @description when the project URL moved away from it (it drains, then stops) */
@@ -3542,6 +3720,13 @@ export interface operations {
                         healthPath: string;
                         /** @description copies it should run (Swarm mode; docker mode runs one): PATCH to scale */
                         replicas: number;
+                        /** @description its process types (berth.json processes or a Procfile), web first; processes besides web run only while it is its project's current release (docker mode) */
+                        processes: {
+                            /** @description web (the container the URL routes to) or a process type besides web */
+                            type: string;
+                            /** @description run with sh -c in the release's image; null: the image's own command (web only) */
+                            command: string | null;
+                        }[];
                         /** @description the release whose image this one runs (a rollback) */
                         releaseOf: string | null;
                         /** @description when the project URL moved away from it (it drains, then stops) */
@@ -3600,6 +3785,13 @@ export interface operations {
                         healthPath: string;
                         /** @description copies it should run (Swarm mode; docker mode runs one): PATCH to scale */
                         replicas: number;
+                        /** @description its process types (berth.json processes or a Procfile), web first; processes besides web run only while it is its project's current release (docker mode) */
+                        processes: {
+                            /** @description web (the container the URL routes to) or a process type besides web */
+                            type: string;
+                            /** @description run with sh -c in the release's image; null: the image's own command (web only) */
+                            command: string | null;
+                        }[];
                         /** @description the release whose image this one runs (a rollback) */
                         releaseOf: string | null;
                         /** @description when the project URL moved away from it (it drains, then stops) */
