@@ -5,7 +5,8 @@ import { BerthError } from '@berth/shared/errors';
 import { processCount, workerTypes } from '@berth/shared/process-types';
 import type { WorkerConfig } from './config.ts';
 import type { ContainerRuntime } from './docker/container-runtime.ts';
-import { listProcesses, removeProcess, startAgain, startProcess, stopProcesses, type ProcessOptions } from './docker/process-containers.ts';
+import { removeContainer, startContainerAgain } from './docker/docker-containers.ts';
+import { listProcesses, startProcess, stopProcesses, type ProcessOptions } from './docker/process-containers.ts';
 import type { LogSink } from './log-sink.ts';
 
 export interface ProcessReleaseDeps {
@@ -38,10 +39,10 @@ export async function replaceProcesses(
     if (started.length) log.system(`processes started: ${started.join(', ')}; they must stay up for ${config.PROCESS_SETTLE_MS} ms`);
     await settle(deps, started, log, signal);
   } catch (err) {
-    await Promise.all((await listProcesses(docker, config.BERTH_INSTANCE, deployment.id)).map((p) => removeProcess(docker, p.name))).catch(() => {});
+    await Promise.all((await listProcesses(docker, config.BERTH_INSTANCE, deployment.id)).map((p) => removeContainer(docker, p.name))).catch(() => {});
     if (old.length) {
       log.system(`starting the processes of release ${oldId} again`);
-      await Promise.all(old.map((name) => startAgain(docker, name))).catch((again: unknown) => log.system(`could not start them again: ${String(again)}`));
+      await Promise.all(old.map((name) => startContainerAgain(docker, name))).catch((again: unknown) => log.system(`could not start them again: ${String(again)}`));
     }
     throw err;
   }
@@ -57,7 +58,7 @@ export async function applyProcessCounts({ config, docker }: ProcessReleaseDeps,
     Array.from({ length: processCount(inputs.counts, type) }, (_, i) => ({ type, index: i + 1, name: processContainerName(instance, deployment.id, type, i + 1) })),
   );
   const existing = await listProcesses(docker, instance, deployment.id);
-  for (const p of existing) if (!wanted.some((w) => w.name === p.name)) await removeProcess(docker, p.name);
+  for (const p of existing) if (!wanted.some((w) => w.name === p.name)) await removeContainer(docker, p.name);
   const options: ProcessOptions = {
     ...inputs,
     instance,

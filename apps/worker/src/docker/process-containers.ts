@@ -3,8 +3,8 @@ import { containerName, processContainerName } from '@berth/shared/docker-names'
 import { BerthError } from '@berth/shared/errors';
 import { labels } from '@berth/shared/labels';
 import type { RunContainerOptions } from './container-runtime.ts';
-import { appHostConfig } from './docker-containers.ts';
-import { removeWhenFree, statusCode, unavailable } from './docker-errors.ts';
+import { appHostConfig, removeContainer, startContainerAgain, stopContainer } from './docker-containers.ts';
+import { statusCode, unavailable } from './docker-errors.ts';
 
 /**
  * Docker mode's containers of a release's processes besides web (berth.json `processes`, a Procfile):
@@ -72,7 +72,7 @@ export async function startProcess(docker: Docker, options: ProcessOptions, type
     await container.start();
   } catch (err) {
     const code = statusCode(err);
-    if (code === 409) return startAgain(docker, name); // made already (another worker's poke, a retry)
+    if (code === 409) return startContainerAgain(docker, name); // made already (another worker's poke, a retry)
     if (code !== undefined && code >= 400 && code < 500) {
       throw new BerthError('PROCESS_EXITED', `process ${type} could not start: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
     }
@@ -80,32 +80,11 @@ export async function startProcess(docker: Docker, options: ProcessOptions, type
   }
 }
 
-/** Stops the deployment's running processes (kept: startAgain brings them back); the names stopped. */
+/** Stops the deployment's running processes (kept: startContainerAgain brings them back); the names stopped. */
 export async function stopProcesses(docker: Docker, instance: string, deploymentId: string): Promise<string[]> {
   const running = (await listProcesses(docker, instance, deploymentId)).filter((p) => p.running);
-  await Promise.all(
-    running.map(async (p) => {
-      try {
-        await docker.getContainer(p.name).stop({ t: 10 });
-      } catch (err) {
-        if (statusCode(err) !== 304 && statusCode(err) !== 404) throw unavailable(err, `stopping process ${p.name}`);
-      }
-    }),
-  );
+  await Promise.all(running.map((p) => stopContainer(docker, p.name)));
   return running.map((p) => p.name);
-}
-
-export async function startAgain(docker: Docker, name: string): Promise<void> {
-  try {
-    await docker.getContainer(name).start();
-  } catch (err) {
-    if (statusCode(err) === 304 || statusCode(err) === 404) return;
-    throw unavailable(err, `starting process ${name}`);
-  }
-}
-
-export async function removeProcess(docker: Docker, name: string): Promise<void> {
-  await removeWhenFree(() => docker.getContainer(name).remove({ force: true, v: true }), `container ${name}`, 50);
 }
 
 /** Removes every process container of the app container `appName` (its deployment is removed). */
@@ -116,5 +95,5 @@ export async function removeProcessesOf(docker: Docker, appName: string): Promis
   } catch (err) {
     throw unavailable(err, 'listing process containers');
   }
-  await Promise.all(found.map((c) => removeProcess(docker, c.Id)));
+  await Promise.all(found.map((c) => removeContainer(docker, c.Id)));
 }
