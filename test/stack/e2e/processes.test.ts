@@ -102,8 +102,20 @@ describe('process types', () => {
     await waitFor('v2 consuming again', async () => (await consumed()).slice(before).some((l) => l.startsWith('v2:')), 20_000);
     await serving('jobs', 'v2');
 
+    // A rollback to v1 starts v1's processes again (its image, its process types), v2's stopping first.
+    expect((await api('PATCH', '/api/projects/jobs/env', { env: { WORKER_CRASH: null } })).status).toBe(200);
+    const back = await api('POST', '/api/projects/jobs/rollback', { deploymentId: v1.id });
+    expect(back.status).toBe(202);
+    expect((await settledOrSay(back.body.id)).status).toBe('running');
+    await serving('jobs', 'v1');
+    lines = await consumed();
+    const rolledBack = lines.findLastIndex((l) => l.startsWith('v2:'));
+    expect(lines[rolledBack]).toMatch(/^v2:.*:stop$/);
+    expect(lines.slice(rolledBack + 1).some((l) => l.startsWith('v1:'))).toBe(true);
+    expect(await runningWorkers(back.body.id)).toBe(1);
+
     // Deleting the project removes its processes with its releases.
     expect((await api('DELETE', '/api/projects/jobs')).status).toBe(200);
-    await waitFor('workers removed', async () => (await workerContainers(v2.id)).length === 0, 30_000);
-  }, 300_000);
+    await waitFor('workers removed', async () => (await workerContainers(back.body.id)).length + (await workerContainers(v2.id)).length === 0, 30_000);
+  }, 480_000);
 });
