@@ -168,8 +168,9 @@ async function registerRoutes(
     deps.logger,
   );
   const { store, logs, history, lifecycle, relay, config, projects, secrets } = deps;
-  const releases = new Releases(deps);
   const control = new RedisControlPublisher(deps.redis, config.BERTH_INSTANCE);
+  // A release promoted (or rolled back to while it still runs): the workers start its processes, the old ones stopping first.
+  const releases = new Releases({ ...deps, onPromoted: (deploymentId) => control.send({ type: 'scale', deploymentId }).catch(() => {}) });
   const replicas = new ReplicaStore({ db: deps.db, control });
   const processes = new ProcessStore({ db: deps.db, control });
   const uploads = new ConcurrencyLimit(

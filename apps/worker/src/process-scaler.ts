@@ -7,6 +7,8 @@ import type { ProjectStore } from '@berth/shared/project-store';
 import { workerTypes } from '@berth/shared/process-types';
 import type { VolumeMount } from './docker/container-runtime.ts';
 import { statusCode } from './docker/docker-errors.ts';
+import { stopContainer } from './docker/docker-containers.ts';
+import { labels } from '@berth/shared/labels';
 import { applyProcessCounts, type ProcessReleaseDeps } from './process-release.ts';
 
 export interface ProcessScalerDeps extends ProcessReleaseDeps {
@@ -51,7 +53,17 @@ export class ProcessScaler {
     }
     const env = Object.fromEntries((web.Config.Env ?? []).map((e) => [e.slice(0, e.indexOf('=')), e.slice(e.indexOf('=') + 1)]));
     const mounts: VolumeMount[] = web.Mounts.flatMap((m) => (m.Type === 'volume' && m.Name ? [{ volume: m.Name, target: m.Destination }] : []));
+    // Promoted by request (or rolled back to while it still ran): the project's other releases' processes stop first.
+    const others = await this.otherProcesses(deployment.project, deploymentId);
+    await Promise.all(others.map((name) => stopContainer(docker, name)));
     const started = await applyProcessCounts(this.deps, deployment, { image: web.Config.Image, env, mounts, counts: project.process_counts });
-    logger.info({ deploymentId, counts: project.process_counts, started }, 'processes scaled');
+    logger.info({ deploymentId, counts: project.process_counts, stopped: others, started }, 'processes scaled');
+  }
+
+  /** Running process containers of the project's other deployments. */
+  private async otherProcesses(project: string, deploymentId: string): Promise<string[]> {
+    const { docker, config } = this.deps;
+    const found = await docker.listContainers({ filters: { label: [`${labels.instance}=${config.BERTH_INSTANCE}`, `${labels.project}=${project}`, labels.process] } });
+    return found.filter((c) => c.Labels[labels.deployment] !== deploymentId).map((c) => c.Names[0]?.replace(/^\//, '') ?? c.Id);
   }
 }
