@@ -10,7 +10,8 @@ import { api, createProject, serving, stack, through, useReleaseStack } from './
 
 // Process types on the real stack (docker mode): test-apps/queue's worker appends
 // `<version>:<host>:<event>` lines to a file on the project volume while it runs.
-useReleaseStack({ env: { PROCESS_SETTLE_MS: '1500' } });
+// Old releases drain for long here: the rollback finds v1 still running and switches at once (200).
+useReleaseStack({ env: { PROCESS_SETTLE_MS: '1500', DRAIN_MS: '600000' } });
 
 async function deployQueue(version: string): Promise<any> {
   const archive = await zipTestApp('queue', { 'version.txt': version });
@@ -102,20 +103,22 @@ describe('process types', () => {
     await waitFor('v2 consuming again', async () => (await consumed()).slice(before).some((l) => l.startsWith('v2:')), 20_000);
     await serving('jobs', 'v2');
 
-    // A rollback to v1 starts v1's processes again (its image, its process types), v2's stopping first.
+    // A rollback to v1 (still running: switched at once) starts v1's processes again, v2's stopping first.
     expect((await api('PATCH', '/api/projects/jobs/env', { env: { WORKER_CRASH: null } })).status).toBe(200);
+    const mark = (await consumed()).length;
     const back = await api('POST', '/api/projects/jobs/rollback', { deploymentId: v1.id });
-    expect(back.status).toBe(202);
-    expect((await settledOrSay(back.body.id)).status).toBe('running');
+    expect(back.status).toBe(200);
     await serving('jobs', 'v1');
-    lines = await consumed();
-    const rolledBack = lines.findLastIndex((l) => l.startsWith('v2:'));
-    expect(lines[rolledBack]).toMatch(/^v2:.*:stop$/);
-    expect(lines.slice(rolledBack + 1).some((l) => l.startsWith('v1:'))).toBe(true);
-    expect(await runningWorkers(back.body.id)).toBe(1);
+    // The workers follow the URL (a poke): v1's worker is started again once v2's has stopped.
+    await waitFor('v1 consuming again', async () => (await consumed()).slice(mark).some((l) => l.startsWith('v1:') && l.endsWith(':job3')), 30_000);
+    lines = (await consumed()).slice(mark);
+    const firstV1 = lines.findIndex((l) => l.startsWith('v1:'));
+    expect(lines.slice(firstV1).filter((l) => l.startsWith('v2:'))).toEqual([]);
+    expect(lines[firstV1 - 1]).toMatch(/^v2:.*:stop$/);
+    expect(await runningWorkers(v1.id)).toBe(1);
 
     // Deleting the project removes its processes with its releases.
     expect((await api('DELETE', '/api/projects/jobs')).status).toBe(200);
-    await waitFor('workers removed', async () => (await workerContainers(back.body.id)).length + (await workerContainers(v2.id)).length === 0, 30_000);
+    await waitFor('workers removed', async () => (await workerContainers(v1.id)).length + (await workerContainers(v2.id)).length === 0, 30_000);
   }, 480_000);
 });
