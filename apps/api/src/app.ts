@@ -13,6 +13,7 @@ import { deploymentRoutes } from './routes/deployments.ts';
 import { deploymentScaleRoutes } from './routes/deployment-scale.ts';
 import { RedisControlPublisher } from '@berth/shared/control-messages';
 import { ReplicaStore } from '@berth/shared/replica-store';
+import { ProcessStore } from '@berth/shared/process-store';
 import { OpenStreams } from './sse/open-streams.ts';
 import type { TokenStore } from '@berth/shared/token-store';
 import type { Redis } from '@berth/shared/redis';
@@ -171,8 +172,11 @@ async function registerRoutes(
     deps.logger,
   );
   const { store, logs, history, lifecycle, relay, config, projects, secrets } = deps;
-  const releases = new Releases(deps);
-  const replicas = new ReplicaStore({ db: deps.db, control: new RedisControlPublisher(deps.redis, config.BERTH_INSTANCE) });
+  const control = new RedisControlPublisher(deps.redis, config.BERTH_INSTANCE);
+  // A release promoted (or rolled back to while it still runs): the workers start its processes, the old ones stopping first.
+  const releases = new Releases({ ...deps, onPromoted: (deploymentId) => control.send({ type: 'scale', deploymentId }).catch(() => {}) });
+  const replicas = new ReplicaStore({ db: deps.db, control });
+  const processes = new ProcessStore({ db: deps.db, control });
   const uploads = new ConcurrencyLimit(
     config.MAX_CONCURRENT_UPLOADS,
     config.UPLOAD_SLOT_WAIT_MS,
@@ -183,7 +187,7 @@ async function registerRoutes(
   const members = new MemberStore(deps.db);
   await api.register(deploymentRoutes, { store, projects, releases, uploads, lifecycle, limiter, members, config });
   await api.register(deploymentScaleRoutes, { replicas, projects, config });
-  await api.register(projectRoutes, { projects, store, releases, lifecycle, secrets, limiter, uploads, replicas, members, config });
+  await api.register(projectRoutes, { projects, store, releases, lifecycle, secrets, limiter, uploads, replicas, processes, members, config });
   await api.register(deploymentLogRoutes, { store, logs, config });
   await api.register(deploymentMetricRoutes, { store, metrics: new AppMetricStore(deps.db) });
   await api.register(eventRoutes, { store, logs, history, relay, streams, config, deploymentProjects: access.deploymentProjects });

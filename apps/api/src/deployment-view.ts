@@ -4,6 +4,7 @@ import { deploymentStatuses } from '@berth/shared/deployment-state';
 import { publicDeployment } from '@berth/shared/deployment-shape';
 import { redactUrl } from '@berth/shared/redact';
 import type { ApiConfig } from './config.ts';
+import { releaseProcesses, releaseProcessSchema } from './process-view.ts';
 
 export type Urls = Pick<ApiConfig, 'BASE_DOMAIN' | 'PUBLIC_PORT' | 'PUBLIC_SCHEME'>;
 
@@ -77,6 +78,11 @@ export const deploymentViewSchema = {
     current: { type: 'boolean', description: 'whether the project URL serves this deployment now' },
     healthPath: { type: 'string' },
     replicas: { type: 'integer', description: 'copies it should run (Swarm mode; docker mode runs one): PATCH to scale' },
+    processes: {
+      type: 'array',
+      items: releaseProcessSchema,
+      description: "its process types (berth.json processes or a Procfile), web first; processes besides web run only while it is its project's current release (docker mode)",
+    },
     releaseOf: { ...nullableString, description: 'the release whose image this one runs (a rollback)' },
     retiredAt: { ...nullableString, description: 'when the project URL moved away from it (it drains, then stops)' },
     queuePosition: { type: ['integer', 'null'], description: 'while queued: 1 = next to be taken' },
@@ -106,6 +112,7 @@ export const deploymentViewSchema = {
     'current',
     'healthPath',
     'replicas',
+    'processes',
     'releaseOf',
     'retiredAt',
     'queuePosition',
@@ -141,6 +148,7 @@ export function deploymentView(
     current: extra.current ?? false,
     healthPath: row.health_path,
     replicas: row.replicas,
+    processes: releaseProcesses(row),
     retiredAt: row.retired_at?.toISOString() ?? null,
     queuePosition: extra.queuePosition ?? null,
     finishedAt: row.finished_at?.toISOString() ?? null,

@@ -35,7 +35,7 @@ export const operations: Record<string, OperationDoc> = {
   'POST /api/projects': { operationId: 'createProject', summary: 'Create a project' },
   'GET /api/projects': { operationId: 'listProjects', summary: 'List projects' },
   'GET /api/projects/{name}': { operationId: 'getProject', summary: 'One project' },
-  'PATCH /api/projects/{name}': { operationId: 'updateProject', summary: "Change a project's settings (replicas scales its current release too)" },
+  'PATCH /api/projects/{name}': { operationId: 'updateProject', summary: "Change a project's settings (replicas scales its current release too; processes sets how many containers each process type besides web runs)" },
   'DELETE /api/projects/{name}': { operationId: 'deleteProject', summary: 'Delete a project and stop its deployments' },
   'POST /api/projects/{name}/hook-secret': { operationId: 'rotateHookSecret', summary: "Make a new git hook secret (shown once)" },
   'GET /api/projects/{name}/env': { operationId: 'getProjectEnv', summary: "The project's environment variable names (values stay sealed)" },

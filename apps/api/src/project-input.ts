@@ -1,5 +1,6 @@
 import { z } from '@berth/shared/config';
 import { BerthError } from '@berth/shared/errors';
+import { maxProcessCount, processName } from '@berth/shared/process-types';
 import { assertSafeGitRef, assertSafeGitUrl } from '@berth/shared/git-url';
 import type { ProjectSettings } from '@berth/shared/project-store';
 import type { ApiConfig } from './config.ts';
@@ -46,7 +47,14 @@ export const settingsSchema = z
   .strict();
 /** PATCH also takes `replicas` (checked by checkReplicas, see deployment-scale.ts). */
 export const patchSchema = settingsSchema
-  .extend({ replicas: replicasField('new releases take it, and the current release is scaled to it at once').optional() })
+  .extend({
+    replicas: replicasField('new releases take it, and the current release is scaled to it at once').optional(),
+    // Containers per process type besides web (0 stops one); the current release follows at once, new releases start with them.
+    processes: z
+      .record(processName, z.number().int().min(0).max(maxProcessCount))
+      .refine((p) => Object.keys(p).length > 0, 'names at least one process type')
+      .optional(),
+  })
   .strict();
 export const createSchema = settingsSchema.extend({ name: z.string().min(1).max(64), env: envSchema.optional(), buildEnv: envSchema.optional() }).strict();
 const envPatchValues = envRecord(z.string().max(32 * 1024).nullable()).optional();

@@ -5,6 +5,7 @@ import type { ProjectDisk } from '@berth/shared/project-store';
 import { redactUrl } from '@berth/shared/redact';
 import { sealedPlace, type SealedKind, type SecretBox } from '@berth/shared/secret-box';
 import { baseUrl, deploymentView, deploymentViewSchema, hostUrl, type Urls } from './deployment-view.ts';
+import { projectProcesses, projectProcessSchema } from './process-view.ts';
 
 const nullableString = { type: ['string', 'null'] } as const;
 
@@ -55,6 +56,7 @@ export const projectViewSchema = {
       description: 'the newest push that built nothing (no changed file matched watchPaths)',
     },
     registryAuth: { type: 'boolean', description: 'whether prebuilt images are pulled with credentials (PUT /api/projects/{name}/registry-auth); they are never shown' },
+    processes: { type: 'array', items: projectProcessSchema, description: 'the current release\'s processes (none without one): how many of each run, and whether they do' },
     currentDeployment: { anyOf: [deploymentViewSchema, { type: 'null' }] },
     releases: { type: 'array', items: deploymentViewSchema, description: 'kept releases, newest first (rollback targets)' },
     hookUrl: { type: 'string', description: 'where a git host sends push events (signed with the hook secret)' },
@@ -69,7 +71,7 @@ export const projectViewSchema = {
     createdAt: { type: 'string' },
     updatedAt: { type: 'string' },
   },
-  required: ['id', 'name', 'url', 'hookUrl', 'gitUrl', 'ref', 'rootDir', 'port', 'healthPath', 'replicas', 'envKeys', 'buildEnvKeys', 'previewEnvKeys', 'previewBuildEnvKeys', 'previewsInheritEnv', 'deployStrategy', 'releaseCommand', 'previewVolumes', 'watchPaths', 'lastSkippedPush', 'registryAuth', 'currentDeployment', 'createdAt', 'updatedAt'],
+  required: ['id', 'name', 'url', 'hookUrl', 'gitUrl', 'ref', 'rootDir', 'port', 'healthPath', 'replicas', 'envKeys', 'buildEnvKeys', 'previewEnvKeys', 'previewBuildEnvKeys', 'previewsInheritEnv', 'deployStrategy', 'releaseCommand', 'previewVolumes', 'watchPaths', 'lastSkippedPush', 'registryAuth', 'processes', 'currentDeployment', 'createdAt', 'updatedAt'],
   additionalProperties: false,
 } as const;
 
@@ -104,6 +106,7 @@ export function projectView(
     watchPaths: row.watch_paths,
     lastSkippedPush: row.last_skipped_push,
     registryAuth: row.registry_auth_sealed !== null,
+    processes: projectProcesses(row, detail.current),
     currentDeployment: detail.current ? view(detail.current) : null,
     ...(detail.releases ? { releases: detail.releases.map(view) } : {}),
     ...(detail.disk ? { disk: detail.disk } : {}),

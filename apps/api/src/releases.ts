@@ -26,6 +26,8 @@ export interface ReleasesDeps {
   announceRoutes: () => Promise<void>;
   config: Pick<ApiConfig, 'DEFAULT_APP_PORT'>;
   logger: Logger;
+  /** The project URL moved to a running release by request: its processes besides web start (a `scale` poke). */
+  onPromoted?: (deploymentId: string) => Promise<void>;
 }
 
 /**
@@ -108,6 +110,7 @@ export class Releases {
       );
     }
     await this.releaseRouting.moveProjectUrl(row.project, id, how);
+    await this.deps.onPromoted?.(id);
     this.deps.logger.info({ deploymentId: id, project: row.project }, 'promoted');
     return (await this.deps.store.get(id)) ?? row;
   }

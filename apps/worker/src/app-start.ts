@@ -38,6 +38,7 @@ export async function startApp(
     replicas: deployment.replicas,
     mounts,
     extraNetworks,
+    ...(deployment.processes?.web ? { command: deployment.processes.web } : {}),
   });
   log.system(`container started; waiting for it to answer ${deployment.health_path} on port ${deployment.port}`);
   try {

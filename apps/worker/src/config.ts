@@ -95,6 +95,7 @@ export const workerEnv = z.object({
   BUILD_NO_PROXY: z.string().min(1).optional().describe('Hosts builds reach without the proxy (NO_PROXY/no_proxy); `npm run up` sets it from no_proxy'),
   HEALTHCHECK_TIMEOUT_MS: env.milliseconds(60_000).describe('How long a new app may take to answer HTTP on its port'),
   RELEASE_TIMEOUT_MS: env.milliseconds(10 * 60_000).describe('How long a release command may run before the deployment fails with RELEASE_COMMAND_FAILED'),
+  PROCESS_SETTLE_MS: env.milliseconds(3000).describe('How long a process besides web (berth.json processes, a Procfile) must stay up after it starts to count as started; one that exits sooner fails the deployment with PROCESS_EXITED'),
   VOLUME_MEASURE_INTERVAL_MS: env.milliseconds(60_000).describe("How often a worker measures the bytes each project volume holds (Docker's disk usage count walks every volume)"),
   MAX_EXTRACTED_BYTES: env.positiveInt(512 * 1024 * 1024).describe('Bytes an archive may unpack to (or a clone may take)'),
   MAX_EXTRACTED_FILES: env.positiveInt(20_000).describe('Files and folders an archive may create'),

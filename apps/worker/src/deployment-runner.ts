@@ -14,8 +14,7 @@ import type { ContainerRuntime } from './docker/container-runtime.ts';
 import { startRelease, type ReleaseStartDeps } from './release-start.ts';
 import { settlePreviews, type PreviewSettlingDeps } from './preview-settling.ts';
 import type { Sources } from './source/fetch-source.ts';
-import { buildImage, reuseImage } from './image-step.ts';
-import { pullPrebuilt } from './prebuilt-image.ts';
+import { imageFor } from './image-step.ts';
 import type { BuildCgroups } from './build/build-cgroups.ts';
 import type { BaseImages } from './build/node-base-images.ts';
 import type { DeploymentLifecycle, TransitionFields } from '@berth/shared/deployment-lifecycle';
@@ -24,7 +23,7 @@ import type { WorkerConfig } from './config.ts';
 import { DeploymentFailedError, ProjectBusy, shutdownReason, Superseded } from './attempt-outcomes.ts';
 import { sealedPlace, type SecretBox } from '@berth/shared/secret-box';
 
-export interface RunnerDeps extends Pick<ReleaseStartDeps, 'docker' | 'projects' | 'volumes' | 'services'> {
+export interface RunnerDeps extends Pick<ReleaseStartDeps, 'docker' | 'projects' | 'volumes' | 'services' | 'processStore'> {
   config: WorkerConfig;
   store: DeploymentStore;
   archives: ArchiveStore;
@@ -168,19 +167,15 @@ export class DeploymentRunner {
     const env = secrets.openOr(deployment.env_sealed, deployment.env, sealedPlace(deployment.project, 'env'));
     const tag = imageTag(config.BERTH_INSTANCE, id);
     const imageDeps = { ...this.deps, toBuilding: (deploymentId: string) => this.transition(deploymentId, ['fetching'], 'building', {}) };
-    let sourceRelease: string | undefined; // berth.json's release command
-    if (deployment.release_of) await reuseImage(imageDeps, deployment, tag, log);
-    else if (deployment.source_type === 'image') await pullPrebuilt(imageDeps, deployment, tag, log, signal);
-    else {
-      const buildEnv = deployment.build_env_sealed ? secrets.open(deployment.build_env_sealed, sealedPlace(deployment.project, 'buildEnv')) : {};
-      sourceRelease = await buildImage(imageDeps, deployment, tag, buildEnv, log, workDir, signal);
-    }
+    const buildEnv = () => (deployment.build_env_sealed ? secrets.open(deployment.build_env_sealed, sealedPlace(deployment.project, 'buildEnv')) : {});
+    // berth.json's release command and process types (a rollback: its release's types).
+    const asked = await imageFor(imageDeps, deployment, tag, buildEnv, log, workDir, signal);
     signal.throwIfAborted();
 
     await this.transition(id, ['building'], 'starting', { image: tag });
     const size = await this.deps.runtime.imageSize(tag).catch(() => undefined);
     if (size !== undefined) await this.deps.store.setImage(id, { bytes: size });
-    const containerId = await startRelease(this.deps, { ...deployment, env }, tag, sourceRelease, log, signal);
+    const containerId = await startRelease(this.deps, { ...deployment, env }, tag, asked, log, signal);
 
     log.system('deployment is live');
     await log.flush();

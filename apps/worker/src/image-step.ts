@@ -13,11 +13,12 @@ import { assertSafeBuild } from './build/base-image-policy.ts';
 import { explainGeneratedBuildFailure, formatBytes, prepareGeneratedBuild, runImageOf } from './build/generated-build.ts';
 import { buildWithinLimits } from './build/limited-build.ts';
 import { prepareBuildTrust, proxyBuildArgs } from './build/build-trust.ts';
-import { releaseCommandOf } from './build/release-config.ts';
+import { releaseConfigOf, type ReleaseConfig } from './build/release-config.ts';
 import type { BaseImages } from './build/node-base-images.ts';
 import type { WorkerConfig } from './config.ts';
 import type { ContainerRuntime } from './docker/container-runtime.ts';
 import type { LogSink } from './log-sink.ts';
+import { pullPrebuilt, type PrebuiltImageDeps } from './prebuilt-image.ts';
 import { resolveContext } from './source/build-context.ts';
 import { fetchSource, type Sources } from './source/fetch-source.ts';
 
@@ -38,19 +39,41 @@ export interface ImageStepDeps {
 // The pipeline's image step: the image a deployment starts, built from its source or, for a rollback,
 // another release's image again.
 
-/** A release that runs another release's image (a rollback): no source, no build. */
-export async function reuseImage(deps: ImageStepDeps, deployment: DeploymentRow, tag: string, log: LogSink): Promise<void> {
+/** A release that runs another release's image (a rollback): no source, no build; that release's process types. */
+export async function reuseImage(deps: ImageStepDeps, deployment: DeploymentRow, tag: string, log: LogSink): Promise<ReleaseConfig> {
   const source = deployment.release_of!;
   await deps.toBuilding(deployment.id);
   log.system(`starting the image of release ${source} again (no build)`);
   if (!(await deps.runtime.tagImage(imageTag(deps.config.BERTH_INSTANCE, source), tag))) {
     throw new BerthError('IMAGE_GONE', `the image of ${source} is no longer kept; deploy its source again instead`);
   }
+  const processes = (await deps.store.get(source))?.processes;
+  return processes ? { processes } : {};
+}
+
+/**
+ * The image a deployment runs, tagged `tag`: its release's again (a rollback), a prebuilt one pulled,
+ * or one built from its source. Returns what berth.json asks of it (a rollback: its release's process
+ * types; a prebuilt image has no berth.json).
+ */
+export async function imageFor(
+  deps: ImageStepDeps & PrebuiltImageDeps,
+  deployment: DeploymentRow,
+  tag: string,
+  buildEnv: () => Record<string, string>,
+  log: LogSink,
+  workDir: string,
+  signal: AbortSignal,
+): Promise<ReleaseConfig> {
+  if (deployment.release_of) return reuseImage(deps, deployment, tag, log);
+  if (deployment.source_type !== 'image') return buildImage(deps, deployment, tag, buildEnv(), log, workDir, signal);
+  await pullPrebuilt(deps, deployment, tag, log, signal);
+  return {};
 }
 
 /**
  * Fetches the source and builds its image (its Dockerfile, or one generated for what the source is);
- * the release command the source asks for (berth.json's `release`), if any.
+ * what the source asks of its release (berth.json's `release` and `processes`, or a Procfile).
  */
 export async function buildImage(
   deps: ImageStepDeps,
@@ -60,7 +83,7 @@ export async function buildImage(
   log: LogSink,
   workDir: string,
   signal: AbortSignal,
-): Promise<string | undefined> {
+): Promise<ReleaseConfig> {
   const { config } = deps;
   const id = deployment.id;
   const srcDir = path.join(workDir, 'src');
@@ -70,7 +93,7 @@ export async function buildImage(
 
   const { contextDir, hasDockerfile } = await resolveContext(srcDir, deployment.root_dir);
   const trust = await prepareBuildTrust(config, contextDir, hasDockerfile, (line) => log.system(line));
-  const release = await releaseCommandOf(contextDir);
+  const release = await releaseConfigOf(contextDir);
   // No Dockerfile: detect what the source is and generate one (a Dockerfile always wins).
   let plan: BuildPlan | undefined;
   let dockerfile: string;

@@ -140,7 +140,8 @@ export class Reaper {
       if (s === undefined || isFinal(s)) {
         await runtime.removeApp(c.name);
         logger.info({ deploymentId: c.deploymentId, status: s ?? 'unknown' }, 'removed the container of a finished deployment');
-      } else if (s === 'running' && !c.running) {
+      } else if (s === 'running' && !c.running && !c.process) {
+        // (A process besides web may be stopped on purpose: stop-first for the next release.)
         // The list was taken before the statuses were read: a container listed while it was
         // still being created may be running (and its deployment live) by now. Look again.
         const now = await runtime.inspect(c.name);
@@ -158,7 +159,7 @@ export class Reaper {
       logger.info({ deploymentId: n.deploymentId, status: s ?? 'unknown' }, 'removed the network of a finished deployment');
     }
     // Running deployments whose container vanished altogether.
-    const present = new Set(containers.map((c) => c.deploymentId));
+    const present = new Set(containers.filter((c) => !c.process).map((c) => c.deploymentId));
     for (const d of await queries.stale(['running'], options.graceMs)) {
       if (present.has(d.id)) continue;
       await lifecycle.transition(d.id, ['running'], 'crashed');

@@ -3,9 +3,12 @@ import type { DeploymentRow } from '@berth/shared/db';
 import { containerName, releaseContainerName, volumeName } from '@berth/shared/docker-names';
 import { BerthError } from '@berth/shared/errors';
 import { labels } from '@berth/shared/labels';
+import { workerTypes } from '@berth/shared/process-types';
 import type { ProjectStore } from '@berth/shared/project-store';
 import type { ServiceStore } from '@berth/shared/service-store';
 import type { VolumeStore } from '@berth/shared/volume-store';
+import type { ProcessStore } from '@berth/shared/process-store';
+import type { ReleaseConfig } from './build/release-config.ts';
 import { startApp, type AppStartDeps } from './app-start.ts';
 import { ensureIsolatedBridge } from './docker/bridge-network.ts';
 import type { VolumeMount } from './docker/container-runtime.ts';
@@ -13,24 +16,40 @@ import { startContainerAgain, stopContainer } from './docker/docker-containers.t
 import { ensureVolume } from './docker/docker-volumes.ts';
 import { runOnce } from './docker/run-once.ts';
 import type { LogSink } from './log-sink.ts';
+import { replaceProcesses, type ProcessReleaseDeps } from './process-release.ts';
 import { serviceLinks } from './services/service-links.ts';
 
-export interface ReleaseStartDeps extends AppStartDeps {
+export interface ReleaseStartDeps extends AppStartDeps, ProcessReleaseDeps {
   /** This node's Docker: volumes, the release command's container, stop-first (docker mode's one engine). */
   docker: Docker;
   projects: Pick<ProjectStore, 'get'>;
   volumes: Pick<VolumeStore, 'forProject'>;
+  processStore: Pick<ProcessStore, 'setProcesses'>;
   services: Pick<ServiceStore, 'forProject' | 'password'>;
 }
 
 /**
  * The pipeline's step from a built image to a started release: the project's volumes (production
  * releases only; previews get none), its release command (new production builds only: not a
- * rollback, not a preview), then the app, stop-first when the project asks for it. Both get the
+ * rollback, not a preview), then the app, stop-first when the project asks for it. All of them get the
  * project's services (a URL each in the env, the project's network; the project's own env wins). The project URL
  * has not moved yet: a failure here leaves the old release serving (stop-first starts it again).
  */
 export async function startRelease(
+  deps: ReleaseStartDeps,
+  deployment: DeploymentRow,
+  image: string,
+  asked: ReleaseConfig,
+  log: LogSink,
+  signal: AbortSignal,
+): Promise<string> {
+  // Recorded for the views, a rollback to this release and scaling; the web process's command among them.
+  const withTypes = { ...deployment, processes: asked.processes ?? null };
+  await deps.processStore.setProcesses(deployment.id, withTypes.processes);
+  return startProcesses(deps, withTypes, image, asked.release, log, signal);
+}
+
+async function startProcesses(
   deps: ReleaseStartDeps,
   unlinked: DeploymentRow,
   image: string,
@@ -43,16 +62,28 @@ export async function startRelease(
   const project = await deps.projects.get(deployment.project);
   const production = deployment.promote;
   const mounts = production || project?.preview_volumes ? await projectMounts(deps, deployment, log) : [];
+  const docker = deps.config.BERTH_RUNTIME === 'docker';
+  if (production && !docker && workerTypes(deployment.processes).length > 0) {
+    throw new BerthError('NEEDS_DOCKER_RUNTIME', `processes besides web (${workerTypes(deployment.processes).join(', ')}) need BERTH_RUNTIME=docker: swarm mode runs the web process only`);
+  }
   const command = production && !deployment.release_of ? (project?.release_command ?? sourceCommand) : undefined;
   if (command) await runReleaseCommand(deps, deployment, image, { command, mounts, networks: links.networks }, log, signal);
-  const stopFirst = production && project?.deploy_strategy === 'stop-first' && deps.config.BERTH_RUNTIME === 'docker';
+  // The web container answers first; then (production, docker mode) the old release's processes stop and this one's start.
+  const start = async () => {
+    const containerId = await startApp(deps, deployment, image, log, signal, mounts, links.networks);
+    if (production && docker) {
+      await replaceProcesses(deps, deployment, { image, env: { ...deployment.env, PORT: String(deployment.port) }, mounts, extraNetworks: links.networks, counts: project?.process_counts ?? {} }, project?.current_deployment_id, log, signal);
+    }
+    return containerId;
+  };
+  const stopFirst = production && project?.deploy_strategy === 'stop-first' && docker;
   const old = stopFirst ? project?.current_deployment_id : null;
-  if (!old || old === deployment.id) return startApp(deps, deployment, image, log, signal, mounts, links.networks);
+  if (!old || old === deployment.id) return start();
   const oldName = containerName(deps.config.BERTH_INSTANCE, old);
   const stopped = await stopContainer(deps.docker, oldName);
   if (stopped) log.system(`stop-first: stopped release ${old} before starting this one (the project is down until this one answers)`);
   try {
-    return await startApp(deps, deployment, image, log, signal, mounts, links.networks);
+    return await start();
   } catch (err) {
     if (stopped) {
       log.system(`starting release ${old} again`);

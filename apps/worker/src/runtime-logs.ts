@@ -12,6 +12,8 @@ import type { ContainerEvent, ContainerRuntime, ReplicaProbe, ReplicaReplacement
 import type { LogSink } from './log-sink.ts';
 import { ReplicaLiveness, type LivenessOptions } from './replica-liveness.ts';
 import { RuntimeLogPump } from './runtime-log-pump.ts';
+import { ProcessLogs } from './process-logs.ts';
+import { workerTypes } from '@berth/shared/process-types';
 import type { DeploymentLifecycle } from '@berth/shared/deployment-lifecycle';
 
 export interface RuntimeLogOptions {
@@ -41,6 +43,7 @@ export class RuntimeLogFollower {
   private readonly token = randomUUID();
   private readonly following = new Map<string, AbortController>();
   private readonly pumps = new Map<string, RuntimeLogPump>();
+  private readonly processLogs = new Map<string, ProcessLogs>();
   private readonly events = new AbortController();
   private watching: Promise<void> | undefined;
   private discovery: NodeJS.Timeout | undefined;
@@ -72,6 +75,7 @@ export class RuntimeLogFollower {
 
   private onEvent(event: ContainerEvent): void {
     this.pumps.get(event.deploymentId)?.poke();
+    if (event.action === 'start') this.processLogs.get(event.deploymentId)?.refresh();
   }
 
   /** Number of deployments this worker follows now. */
@@ -126,12 +130,18 @@ export class RuntimeLogFollower {
     this.pumps.set(deploymentId, pump);
     const watch = new AbortController();
     const watching = this.watchLiveness(deployment, sink, AbortSignal.any([signal, watch.signal]));
+    if (workerTypes(deployment.processes).length > 0) {
+      const processLogs = new ProcessLogs({ runtime, logs, logger, instance: options.instance }, deploymentId, sink, AbortSignal.any([signal, watch.signal]));
+      this.processLogs.set(deploymentId, processLogs);
+      processLogs.refresh();
+    }
     try {
       await pump.run();
     } finally {
       watch.abort();
       await watching;
       this.pumps.delete(deploymentId);
+      this.processLogs.delete(deploymentId);
     }
   }
 

@@ -5,6 +5,7 @@ import { ProjectStore } from '@berth/shared/project-store';
 import { VolumeStore } from '@berth/shared/volume-store';
 import { ServiceStore } from '@berth/shared/service-store';
 import { servicePasswords } from './services/service-passwords.ts';
+import { ProcessStore } from '@berth/shared/process-store';
 import { ArchiveStore } from '@berth/shared/archive-store';
 import { AuditLog } from '@berth/shared/accounts/audit-log';
 import { AuditRetention } from '@berth/shared/accounts/audit-retention';
@@ -45,7 +46,6 @@ import { WebhookSender } from './webhooks/webhook-sender.ts';
 import { VolumeUpkeep } from './volume-upkeep.ts';
 
 // How the worker's composition root (worker.ts) makes each of its parts from the configuration.
-
 let sharedDocker: Docker | undefined;
 /** One client of this host's Docker for the parts made here (the runner, the metrics sampler, volume upkeep): one connection pool, not one each. */
 export function hostDocker(): Docker {
@@ -112,6 +112,7 @@ export function createRunner(
     projects: new ProjectStore(db),
     volumes: new VolumeStore(db),
     services: new ServiceStore(db, secrets),
+    processStore: new ProcessStore({ db }),
     buildCgroups,
     baseImages: new ScriptNodeBaseImages((ref) => runtime.imageExists(ref)),
     logger,

@@ -21,6 +21,8 @@ import type { ContainerRuntime } from './docker/container-runtime.ts';
 import { runtimeFor } from './docker/runtime-for.ts';
 import { DrainTimers } from './drain-timers.ts';
 import { startLogIndexer } from './log-indexer.ts';
+import { ProcessScaler } from './process-scaler.ts';
+import { ProjectStore } from '@berth/shared/project-store';
 import type { Reaper } from './reaper.ts';
 import type { RuntimeLogFollower } from './runtime-logs.ts';
 import { buildCgroupsFor, checkNetwork } from './startup-checks.ts';
@@ -30,9 +32,9 @@ import {
   createReaper,
   createRunner,
   createRuntimeLogFollower,
+  hostDocker,
   logOpener,
   runReaperPeriodically,
-  hostDocker,
   startAppMetricsSampler,
   startReplicaReconciler,
   startWebhookSender,
@@ -96,7 +98,12 @@ export async function startWorker(deps: {
     runtimeLogs.start();
     opened('runtime log follower', () => runtimeLogs.stop());
     const replicas = startReplicaReconciler(parts, opened);
-    await subscribeToControl(config, worker, runtime, logger, opened, (id) => void replicas?.poke(id));
+    // Docker mode: a project's process counts changed (swarm mode runs the web process only).
+    const processes = config.BERTH_RUNTIME === 'docker' ? new ProcessScaler({ config, docker: hostDocker(), runtime, store: parts.store, projects: new ProjectStore(db), logger }) : undefined;
+    await subscribeToControl(config, worker, runtime, logger, opened, (id) => {
+      void replicas?.poke(id);
+      processes?.poke(id);
+    });
     startWebhookSender(parts, opened);
     startAppMetricsSampler(parts, opened);
     startLogIndexer(config, parts.db, logger, opened);

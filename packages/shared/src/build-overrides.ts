@@ -38,6 +38,8 @@ export const buildOverridesSchema = z
     keepDevDependencies: z.boolean().optional(),
     /** Run once in each new production image before the URL moves (a Dockerfile build reads it too); the project's releaseCommand wins. */
     release: command.optional(),
+    /** Process types (process-types.ts, checked by the worker's release-config.ts; a Procfile is read when absent). */
+    processes: z.record(z.string(), z.unknown()).optional(),
   })
   .strict();
 

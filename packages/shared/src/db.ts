@@ -13,6 +13,9 @@ import type {
   UsersTable,
 } from './accounts/tables.ts';
 import type { AppMetricSamplesTable } from './app-metrics/tables.ts';
+import type { ServicesTable, VolumesTable } from './project-resource-tables.ts';
+
+export type { ServiceType } from './project-resource-tables.ts';
 
 // bigint columns (log seq) fit comfortably in a JS number.
 pg.types.setTypeParser(20, (value: string) => Number(value));
@@ -58,6 +61,8 @@ export interface DeploymentsTable {
   /** A prebuilt image's reference as asked (source_type image), and the manifest digest its pull got (what runs). */
   source_image: ColumnType<string | null, string | null | undefined, string | null>;
   image_digest: ColumnType<string | null, string | null | undefined, string | null>;
+  /** The release's process types ({ type: command }, process-types.ts); null: the image's own command only. */
+  processes: ColumnType<Record<string, string> | null, Record<string, string> | null | undefined, Record<string, string> | null>;
 }
 
 export interface DeploymentArchivesTable {
@@ -129,6 +134,8 @@ export interface ProjectsTable {
   /** Globs relative to the repository root: a push changing none of them builds nothing; null: every push builds. */
   watch_paths: ColumnType<string[] | null, string | null | undefined, string | null>;
   last_skipped_push: ColumnType<SkippedPush | null, string | null | undefined, string | null>;
+  /** Containers per non-web process type ({ worker: 2 }); a type not in it runs one. */
+  process_counts: ColumnType<Record<string, number>, Record<string, number> | undefined, Record<string, number>>;
 }
 
 /** A push that built nothing (no changed file matched the project's watchPaths). */
@@ -140,40 +147,6 @@ export interface SkippedPush {
 }
 
 export type DeployStrategy = 'start-first' | 'stop-first';
-
-/** A project's named volume (Docker: `berth-<instance>-vol-<id>`); bytes as the workers last measured them. */
-export interface VolumesTable {
-  id: string;
-  project: string;
-  name: string;
-  mount_path: string;
-  created_at: Generated<Date>;
-  bytes_used: ColumnType<number | null, number | null | undefined, number | null>;
-  measured_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
-}
-
-export type ServiceType = 'postgres' | 'redis';
-
-/** A project's managed database (migrations/versions/0017-services.ts says what each column is). */
-export interface ServicesTable {
-  id: string;
-  project: string;
-  name: string;
-  type: ServiceType;
-  version: string;
-  image: string;
-  env_name: string;
-  previews: ColumnType<boolean, boolean | undefined, boolean>;
-  password_sealed: string;
-  status: ColumnType<string, string | undefined, string>;
-  status_message: ColumnType<string | null, string | null | undefined, string | null>;
-  restarts: ColumnType<number, number | undefined, number>;
-  bytes_used: ColumnType<number | null, number | null | undefined, number | null>;
-  measured_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
-  delete_requested: ColumnType<boolean, boolean | undefined, boolean>;
-  delete_data: ColumnType<boolean, boolean | undefined, boolean>;
-  created_at: Generated<Date>;
-}
 
 export interface HookDeliveriesTable {
   project: string;

@@ -13,6 +13,11 @@ export function releaseContainerName(instance: string, deploymentId: string): st
   return `${containerName(instance, deploymentId)}-release`;
 }
 
+/** The container of a release's process besides web: `<app container>-<type>-<n>` (n from 1). */
+export function processContainerName(instance: string, deploymentId: string, type: string, index: number): string {
+  return `${containerName(instance, deploymentId)}-${type}-${index}`;
+}
+
 /** A project volume's Docker name: by its id, so a volume removed and made again under its name starts empty. */
 export function volumeName(instance: string, volumeId: string): string {
   return `berth-${instance}-vol-${volumeId}`;

@@ -15,6 +15,12 @@ export const labels = {
   service: 'dev.berth.service',
   /** A project's own network (its services and apps). */
   projectNetwork: 'dev.berth.project-network',
+  /** A process container's type (berth.json `processes`, a Procfile): `worker`; never on the web container. */
+  process: 'dev.berth.process',
+  /** A process container's number within its type (1, 2, ...). */
+  processIndex: 'dev.berth.process-index',
+  /** The web container's name a process container belongs to (removing the app removes its processes). */
+  processOf: 'dev.berth.process-of',
   /** The one-off container that runs a deployment's release command (not the app: no deployment label). */
   releaseCommand: 'dev.berth.release-command',
 } as const;

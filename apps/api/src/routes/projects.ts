@@ -26,6 +26,8 @@ import { registryAuthRoutes } from './project-registry-auth.ts';
 import { projectReleaseRoutes } from './project-releases.ts';
 import { newSigningSecret } from '@berth/shared/webhook-signature';
 import { checkReplicas, type ReplicaStore } from '@berth/shared/replica-store';
+import type { ProcessStore } from '@berth/shared/process-store';
+import { BerthError } from '@berth/shared/errors';
 import { replicaLimits, type ReplicaConfig } from './deployment-scale.ts';
 
 export interface ProjectRoutesOptions {
@@ -37,6 +39,7 @@ export interface ProjectRoutesOptions {
   limiter: RateLimiter;
   uploads: ConcurrencyLimit;
   replicas: ReplicaStore;
+  processes: Pick<ProcessStore, 'scaleProject'>;
   /** The person who makes a project becomes its admin. */
   members: Pick<MemberStore, 'addFirstAdmin'>;
   config: Urls & ReplicaConfig & Pick<ApiConfig, 'DEFAULT_APP_PORT' | 'GIT_ALLOW_PRIVATE_HOSTS' | 'BERTH_RUNTIME'>;
@@ -122,7 +125,7 @@ function readRoutes(app: ApiInstance, { projects, store, secrets, config }: Proj
   app.get('/api/projects/:name', { config: onProject('project.read'), schema: one }, async (request) => detail(await projects.mustGet(request.params.name), request));
 }
 
-function changeRoutes(app: ApiInstance, { projects, secrets, replicas, config }: ProjectRoutesOptions, detail: Detail): void {
+function changeRoutes(app: ApiInstance, { projects, secrets, replicas, processes, config }: ProjectRoutesOptions, detail: Detail): void {
   app.post(
     '/api/projects/:name/hook-secret',
     { config: onProject('project.hook-secret.rotate'), schema: { params: nameParams, response: { 200: { type: 'object', properties: { hookUrl: { type: 'string' }, hookSecret: { type: 'string' } }, required: ['hookUrl', 'hookSecret'], additionalProperties: false }, ...errorResponses } } },
@@ -139,9 +142,14 @@ function changeRoutes(app: ApiInstance, { projects, secrets, replicas, config }:
     '/api/projects/:name',
     { config: onProject('project.settings.update'), schema: { ...one, body: patchBody } },
     async (request) => {
-      const { replicas: asked, ...body } = bodyOf(patchSchema, request);
+      const { replicas: asked, processes: counts, ...body } = bodyOf(patchSchema, request);
       const count = asked === undefined ? undefined : checkReplicas(asked, replicaLimits(config));
       const settings = await checkSettings(body, config);
+      if (counts !== undefined && config.BERTH_RUNTIME !== 'docker') {
+        throw new BerthError('NEEDS_DOCKER_RUNTIME', 'processes besides web need BERTH_RUNTIME=docker: swarm mode runs the web process only');
+      }
+      // UNKNOWN_PROCESS_TYPE before anything changes; the current release's processes follow at once.
+      if (counts !== undefined) await processes.scaleProject(request.params.name, counts);
       // The project's current release follows at once (what its URL serves); new releases take the count too.
       if (count !== undefined) await replicas.scaleProject(request.params.name, count);
       return detail(await projects.update(request.params.name, settings), request);

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { callApi } from '@berth/testing/deployments';
 import { startStack, type Stack } from '@berth/testing/stack';
 
-// Swarm mode has no volumes, no services and no stop-first yet (issues 28, 29): the API says so up front, changing nothing.
+// Swarm mode has no volumes, no services, no stop-first and no processes besides web yet (issues 28, 29): the API says so up front, changing nothing.
 let stack: Stack;
 beforeAll(async () => {
   stack = await startStack({ workers: 0, router: false, env: { BERTH_RUNTIME: 'swarm' } });
@@ -28,6 +28,10 @@ it('refuses volumes, services and stop-first with 409 NEEDS_DOCKER_RUNTIME; star
   const stopFirst = await api('PATCH', '/api/projects/fleet', { deployStrategy: 'stop-first', releaseCommand: 'npm run migrate' });
   expect([stopFirst.status, stopFirst.body.error.code]).toEqual([409, 'NEEDS_DOCKER_RUNTIME']);
   expect((await api('GET', '/api/projects/fleet')).body).toMatchObject({ deployStrategy: 'start-first', releaseCommand: null });
+  // Processes besides web run in docker mode only (the worker fails such a release in swarm mode too).
+  const processes = await api('PATCH', '/api/projects/fleet', { processes: { worker: 2 }, releaseCommand: 'npm run migrate' });
+  expect([processes.status, processes.body.error.code]).toEqual([409, 'NEEDS_DOCKER_RUNTIME']);
+  expect((await api('GET', '/api/projects/fleet')).body).toMatchObject({ releaseCommand: null, processes: [] });
   const fine = await api('PATCH', '/api/projects/fleet', { deployStrategy: 'start-first', releaseCommand: 'npm run migrate' });
   expect(fine.body).toMatchObject({ deployStrategy: 'start-first', releaseCommand: 'npm run migrate' });
 });

@@ -79,6 +79,8 @@ export interface RunContainerOptions {
   mounts?: VolumeMount[];
   /** Networks it joins besides `network` (docker mode: its project's, where its services are). */
   extraNetworks?: string[];
+  /** The web process's command (berth.json `processes.web`, a Procfile), run with `sh -c`; the image's own when absent. */
+  command?: string;
 }
 
 /** A named volume mounted read-write into a container. */
@@ -112,6 +114,8 @@ export interface RunningContainer {
 
 export interface OwnedContainer extends RunningContainer {
   running: boolean;
+  /** A process container's type (docker mode, process-containers.ts); absent on the app's own container. */
+  process?: string;
 }
 
 /** A line of a container's output, or a cut of one (`continues`: its next piece from `source` comes next). */

@@ -34,6 +34,7 @@ function containerSpec(options: RunContainerOptions): Docker.ContainerCreateOpti
     Env: Object.entries(options.env).map(([k, v]) => `${k}=${v}`),
     Labels: options.labels,
     ExposedPorts: { [portKey]: {} },
+    ...(options.command ? { Entrypoint: ['/bin/sh', '-c'], Cmd: [options.command] } : {}),
     Tty: false,
     HostConfig: { ...appHostConfig(options), RestartPolicy: { Name: 'unless-stopped' } },
   };
@@ -79,7 +80,8 @@ export async function listOwnedContainers(docker: Docker, instance: string): Pro
     return containers.flatMap((c) => {
       const deploymentId = c.Labels[labels.deployment];
       const name = c.Names[0]?.replace(/^\//, '');
-      return deploymentId && name ? [{ deploymentId, name, running: c.State === 'running' }] : [];
+      const process = c.Labels[labels.process];
+      return deploymentId && name ? [{ deploymentId, name, running: c.State === 'running', ...(process ? { process } : {}) }] : [];
     });
   } catch (err) {
     throw unavailable(err, 'listing containers');

@@ -3,6 +3,7 @@ import { BerthError } from '@berth/shared/errors';
 import { ensureIsolatedBridge } from './bridge-network.ts';
 import { inspectContainer, listOwnedContainers, removeContainer, startContainer } from './docker-containers.ts';
 import { NodeDocker } from './node-docker.ts';
+import { removeProcessesOf } from './process-containers.ts';
 import type { AppNetwork, BuildImageOptions, ContainerEvent, ContainerRuntime, ContainerState, EngineInfo, FollowLogsOptions, NetworkState, OwnedContainer, ProbeTarget, ReplicaProbe, ReplicaReplacement, ReplicaState, RunContainerOptions, RunningContainer } from './container-runtime.ts';
 import { probeHttp } from '../health-check.ts';
 
@@ -67,9 +68,10 @@ export class DockerRuntime implements ContainerRuntime {
     return this.node.watchEvents(instance, signal, onEvent);
   }
 
-  /** The deployment's container. */
-  removeApp(name: string): Promise<void> {
-    return removeContainer(this.docker, name);
+  /** The deployment's container and its processes besides web (process-containers.ts). */
+  async removeApp(name: string): Promise<void> {
+    await removeContainer(this.docker, name);
+    await removeProcessesOf(this.docker, name);
   }
 
   buildImage(options: BuildImageOptions): Promise<void> {

@@ -18,6 +18,9 @@ export interface SwarmServiceSpec {
   TaskTemplate: {
     ContainerSpec: {
       Image: string;
+      /** berth.json `processes.web` (or a Procfile's web), run with `sh -c`; the image's own command otherwise. */
+      Command?: string[];
+      Args?: string[];
       Env: string[];
       Labels: Record<string, string>;
       CapabilityDrop: string[];
@@ -57,6 +60,7 @@ export function buildServiceSpec(options: SwarmServiceOptions): SwarmServiceSpec
     TaskTemplate: {
       ContainerSpec: {
         Image: options.image,
+        ...(options.command ? { Command: ['/bin/sh', '-c'], Args: [options.command] } : {}),
         Env: Object.entries(options.env)
           .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
           .map(([k, v]) => `${k}=${v}`),

@@ -222,7 +222,7 @@ export interface paths {
         options?: never;
         head?: never;
         /**
-         * Change a project's settings (replicas scales its current release too)
+         * Change a project's settings (replicas scales its current release too; processes sets how many containers each process type besides web runs)
          * @description Access: `project.settings.update`, which needs the admin role in the project (a token: scope admin or more).
          */
         patch: operations["updateProject"];
@@ -1335,6 +1335,13 @@ export interface operations {
                             healthPath: string;
                             /** @description copies it should run (Swarm mode; docker mode runs one): PATCH to scale */
                             replicas: number;
+                            /** @description its process types (berth.json processes or a Procfile), web first; processes besides web run only while it is its project's current release (docker mode) */
+                            processes: {
+                                /** @description web (the container the URL routes to) or a process type besides web */
+                                type: string;
+                                /** @description run with sh -c in the release's image; null: the image's own command (web only) */
+                                command: string | null;
+                            }[];
                             /** @description the release whose image this one runs (a rollback) */
                             releaseOf: string | null;
                             /** @description when the project URL moved away from it (it drains, then stops) */
@@ -1474,6 +1481,13 @@ export interface operations {
                         healthPath: string;
                         /** @description copies it should run (Swarm mode; docker mode runs one): PATCH to scale */
                         replicas: number;
+                        /** @description its process types (berth.json processes or a Procfile), web first; processes besides web run only while it is its project's current release (docker mode) */
+                        processes: {
+                            /** @description web (the container the URL routes to) or a process type besides web */
+                            type: string;
+                            /** @description run with sh -c in the release's image; null: the image's own command (web only) */
+                            command: string | null;
+                        }[];
                         /** @description the release whose image this one runs (a rollback) */
                         releaseOf: string | null;
                         /** @description when the project URL moved away from it (it drains, then stops) */
@@ -1582,6 +1596,13 @@ export interface operations {
                         healthPath: string;
                         /** @description copies it should run (Swarm mode; docker mode runs one): PATCH to scale */
                         replicas: number;
+                        /** @description its process types (berth.json processes or a Procfile), web first; processes besides web run only while it is its project's current release (docker mode) */
+                        processes: {
+                            /** @description web (the container the URL routes to) or a process type besides web */
+                            type: string;
+                            /** @description run with sh -c in the release's image; null: the image's own command (web only) */
+                            command: string | null;
+                        }[];
                         /** @description the release whose image this one runs (a rollback) */
                         releaseOf: string | null;
                         /** @description when the project URL moved away from it (it drains, then stops) */
@@ -1690,6 +1711,13 @@ export interface operations {
                         healthPath: string;
                         /** @description copies it should run (Swarm mode; docker mode runs one): PATCH to scale */
                         replicas: number;
+                        /** @description its process types (berth.json processes or a Procfile), web first; processes besides web run only while it is its project's current release (docker mode) */
+                        processes: {
+                            /** @description web (the container the URL routes to) or a process type besides web */
+                            type: string;
+                            /** @description run with sh -c in the release's image; null: the image's own command (web only) */
+                            command: string | null;
+                        }[];
                         /** @description the release whose image this one runs (a rollback) */
                         releaseOf: string | null;
                         /** @description when the project URL moved away from it (it drains, then stops) */
@@ -1805,6 +1833,13 @@ export interface operations {
                         healthPath: string;
                         /** @description copies it should run (Swarm mode; docker mode runs one): PATCH to scale */
                         replicas: number;
+                        /** @description its process types (berth.json processes or a Procfile), web first; processes besides web run only while it is its project's current release (docker mode) */
+                        processes: {
+                            /** @description web (the container the URL routes to) or a process type besides web */
+                            type: string;
+                            /** @description run with sh -c in the release's image; null: the image's own command (web only) */
+                            command: string | null;
+                        }[];
                         /** @description the release whose image this one runs (a rollback) */
                         releaseOf: string | null;
                         /** @description when the project URL moved away from it (it drains, then stops) */
@@ -1913,6 +1948,13 @@ export interface operations {
                         healthPath: string;
                         /** @description copies it should run (Swarm mode; docker mode runs one): PATCH to scale */
                         replicas: number;
+                        /** @description its process types (berth.json processes or a Procfile), web first; processes besides web run only while it is its project's current release (docker mode) */
+                        processes: {
+                            /** @description web (the container the URL routes to) or a process type besides web */
+                            type: string;
+                            /** @description run with sh -c in the release's image; null: the image's own command (web only) */
+                            command: string | null;
+                        }[];
                         /** @description the release whose image this one runs (a rollback) */
                         releaseOf: string | null;
                         /** @description when the project URL moved away from it (it drains, then stops) */
@@ -2021,6 +2063,13 @@ export interface operations {
                         healthPath: string;
                         /** @description copies it should run (Swarm mode; docker mode runs one): PATCH to scale */
                         replicas: number;
+                        /** @description its process types (berth.json processes or a Procfile), web first; processes besides web run only while it is its project's current release (docker mode) */
+                        processes: {
+                            /** @description web (the container the URL routes to) or a process type besides web */
+                            type: string;
+                            /** @description run with sh -c in the release's image; null: the image's own command (web only) */
+                            command: string | null;
+                        }[];
                         /** @description the release whose image this one runs (a rollback) */
                         releaseOf: string | null;
                         /** @description when the project URL moved away from it (it drains, then stops) */
@@ -2129,6 +2178,13 @@ export interface operations {
                         healthPath: string;
                         /** @description copies it should run (Swarm mode; docker mode runs one): PATCH to scale */
                         replicas: number;
+                        /** @description its process types (berth.json processes or a Procfile), web first; processes besides web run only while it is its project's current release (docker mode) */
+                        processes: {
+                            /** @description web (the container the URL routes to) or a process type besides web */
+                            type: string;
+                            /** @description run with sh -c in the release's image; null: the image's own command (web only) */
+                            command: string | null;
+                        }[];
                         /** @description the release whose image this one runs (a rollback) */
                         releaseOf: string | null;
                         /** @description when the project URL moved away from it (it drains, then stops) */
@@ -2235,6 +2291,20 @@ export interface operations {
                             } | null;
                             /** @description whether prebuilt images are pulled with credentials (PUT /api/projects/{name}/registry-auth); they are never shown */
                             registryAuth: boolean;
+                            /** @description the current release's processes (none without one): how many of each run, and whether they do */
+                            processes: {
+                                /** @description web (the container the URL routes to) or a process type besides web */
+                                type: string;
+                                /** @description run with sh -c in the release's image; null: the image's own command (web only) */
+                                command: string | null;
+                                /** @description containers it runs: web its replicas, another type the project's count (PATCH { processes: { worker: 2 } }), 1 unless set */
+                                count: number;
+                                /**
+                                 * @description running: the current release is live, and Docker keeps its containers up (restarting one that exits); stopped: it is not (or the count is 0)
+                                 * @enum {string}
+                                 */
+                                state: "running" | "stopped";
+                            }[];
                             currentDeployment: {
                                 id: string;
                                 project: string;
@@ -2277,6 +2347,13 @@ export interface operations {
                                 healthPath: string;
                                 /** @description copies it should run (Swarm mode; docker mode runs one): PATCH to scale */
                                 replicas: number;
+                                /** @description its process types (berth.json processes or a Procfile), web first; processes besides web run only while it is its project's current release (docker mode) */
+                                processes: {
+                                    /** @description web (the container the URL routes to) or a process type besides web */
+                                    type: string;
+                                    /** @description run with sh -c in the release's image; null: the image's own command (web only) */
+                                    command: string | null;
+                                }[];
                                 /** @description the release whose image this one runs (a rollback) */
                                 releaseOf: string | null;
                                 /** @description when the project URL moved away from it (it drains, then stops) */
@@ -2335,6 +2412,13 @@ export interface operations {
                                 healthPath: string;
                                 /** @description copies it should run (Swarm mode; docker mode runs one): PATCH to scale */
                                 replicas: number;
+                                /** @description its process types (berth.json processes or a Procfile), web first; processes besides web run only while it is its project's current release (docker mode) */
+                                processes: {
+                                    /** @description web (the container the URL routes to) or a process type besides web */
+                                    type: string;
+                                    /** @description run with sh -c in the release's image; null: the image's own command (web only) */
+                                    command: string | null;
+                                }[];
                                 /** @description the release whose image this one runs (a rollback) */
                                 releaseOf: string | null;
                                 /** @description when the project URL moved away from it (it drains, then stops) */
@@ -2485,6 +2569,20 @@ export interface operations {
                         } | null;
                         /** @description whether prebuilt images are pulled with credentials (PUT /api/projects/{name}/registry-auth); they are never shown */
                         registryAuth: boolean;
+                        /** @description the current release's processes (none without one): how many of each run, and whether they do */
+                        processes: {
+                            /** @description web (the container the URL routes to) or a process type besides web */
+                            type: string;
+                            /** @description run with sh -c in the release's image; null: the image's own command (web only) */
+                            command: string | null;
+                            /** @description containers it runs: web its replicas, another type the project's count (PATCH { processes: { worker: 2 } }), 1 unless set */
+                            count: number;
+                            /**
+                             * @description running: the current release is live, and Docker keeps its containers up (restarting one that exits); stopped: it is not (or the count is 0)
+                             * @enum {string}
+                             */
+                            state: "running" | "stopped";
+                        }[];
                         currentDeployment: {
                             id: string;
                             project: string;
@@ -2527,6 +2625,13 @@ export interface operations {
                             healthPath: string;
                             /** @description copies it should run (Swarm mode; docker mode runs one): PATCH to scale */
                             replicas: number;
+                            /** @description its process types (berth.json processes or a Procfile), web first; processes besides web run only while it is its project's current release (docker mode) */
+                            processes: {
+                                /** @description web (the container the URL routes to) or a process type besides web */
+                                type: string;
+                                /** @description run with sh -c in the release's image; null: the image's own command (web only) */
+                                command: string | null;
+                            }[];
                             /** @description the release whose image this one runs (a rollback) */
                             releaseOf: string | null;
                             /** @description when the project URL moved away from it (it drains, then stops) */
@@ -2585,6 +2690,13 @@ export interface operations {
                             healthPath: string;
                             /** @description copies it should run (Swarm mode; docker mode runs one): PATCH to scale */
                             replicas: number;
+                            /** @description its process types (berth.json processes or a Procfile), web first; processes besides web run only while it is its project's current release (docker mode) */
+                            processes: {
+                                /** @description web (the container the URL routes to) or a process type besides web */
+                                type: string;
+                                /** @description run with sh -c in the release's image; null: the image's own command (web only) */
+                                command: string | null;
+                            }[];
                             /** @description the release whose image this one runs (a rollback) */
                             releaseOf: string | null;
                             /** @description when the project URL moved away from it (it drains, then stops) */
@@ -2713,6 +2825,20 @@ export interface operations {
                         } | null;
                         /** @description whether prebuilt images are pulled with credentials (PUT /api/projects/{name}/registry-auth); they are never shown */
                         registryAuth: boolean;
+                        /** @description the current release's processes (none without one): how many of each run, and whether they do */
+                        processes: {
+                            /** @description web (the container the URL routes to) or a process type besides web */
+                            type: string;
+                            /** @description run with sh -c in the release's image; null: the image's own command (web only) */
+                            command: string | null;
+                            /** @description containers it runs: web its replicas, another type the project's count (PATCH { processes: { worker: 2 } }), 1 unless set */
+                            count: number;
+                            /**
+                             * @description running: the current release is live, and Docker keeps its containers up (restarting one that exits); stopped: it is not (or the count is 0)
+                             * @enum {string}
+                             */
+                            state: "running" | "stopped";
+                        }[];
                         currentDeployment: {
                             id: string;
                             project: string;
@@ -2755,6 +2881,13 @@ export interface operations {
                             healthPath: string;
                             /** @description copies it should run (Swarm mode; docker mode runs one): PATCH to scale */
                             replicas: number;
+                            /** @description its process types (berth.json processes or a Procfile), web first; processes besides web run only while it is its project's current release (docker mode) */
+                            processes: {
+                                /** @description web (the container the URL routes to) or a process type besides web */
+                                type: string;
+                                /** @description run with sh -c in the release's image; null: the image's own command (web only) */
+                                command: string | null;
+                            }[];
                             /** @description the release whose image this one runs (a rollback) */
                             releaseOf: string | null;
                             /** @description when the project URL moved away from it (it drains, then stops) */
@@ -2813,6 +2946,13 @@ export interface operations {
                             healthPath: string;
                             /** @description copies it should run (Swarm mode; docker mode runs one): PATCH to scale */
                             replicas: number;
+                            /** @description its process types (berth.json processes or a Procfile), web first; processes besides web run only while it is its project's current release (docker mode) */
+                            processes: {
+                                /** @description web (the container the URL routes to) or a process type besides web */
+                                type: string;
+                                /** @description run with sh -c in the release's image; null: the image's own command (web only) */
+                                command: string | null;
+                            }[];
                             /** @description the release whose image this one runs (a rollback) */
                             releaseOf: string | null;
                             /** @description when the project URL moved away from it (it drains, then stops) */
@@ -2963,6 +3103,9 @@ export interface operations {
                     watchPaths?: string[] | null;
                     /** @description copies to run, 1 to SWARM_MAX_REPLICAS (more than 1 needs BERTH_RUNTIME=swarm); stopping is DELETE; new releases take it, and the current release is scaled to it at once */
                     replicas?: number;
+                    processes?: {
+                        [key: string]: number;
+                    };
                 };
             };
         };
@@ -3014,6 +3157,20 @@ export interface operations {
                         } | null;
                         /** @description whether prebuilt images are pulled with credentials (PUT /api/projects/{name}/registry-auth); they are never shown */
                         registryAuth: boolean;
+                        /** @description the current release's processes (none without one): how many of each run, and whether they do */
+                        processes: {
+                            /** @description web (the container the URL routes to) or a process type besides web */
+                            type: string;
+                            /** @description run with sh -c in the release's image; null: the image's own command (web only) */
+                            command: string | null;
+                            /** @description containers it runs: web its replicas, another type the project's count (PATCH { processes: { worker: 2 } }), 1 unless set */
+                            count: number;
+                            /**
+                             * @description running: the current release is live, and Docker keeps its containers up (restarting one that exits); stopped: it is not (or the count is 0)
+                             * @enum {string}
+                             */
+                            state: "running" | "stopped";
+                        }[];
                         currentDeployment: {
                             id: string;
                             project: string;
@@ -3056,6 +3213,13 @@ export interface operations {
                             healthPath: string;
                             /** @description copies it should run (Swarm mode; docker mode runs one): PATCH to scale */
                             replicas: number;
+                            /** @description its process types (berth.json processes or a Procfile), web first; processes besides web run only while it is its project's current release (docker mode) */
+                            processes: {
+                                /** @description web (the container the URL routes to) or a process type besides web */
+                                type: string;
+                                /** @description run with sh -c in the release's image; null: the image's own command (web only) */
+                                command: string | null;
+                            }[];
                             /** @description the release whose image this one runs (a rollback) */
                             releaseOf: string | null;
                             /** @description when the project URL moved away from it (it drains, then stops) */
@@ -3114,6 +3278,13 @@ export interface operations {
                             healthPath: string;
                             /** @description copies it should run (Swarm mode; docker mode runs one): PATCH to scale */
                             replicas: number;
+                            /** @description its process types (berth.json processes or a Procfile), web first; processes besides web run only while it is its project's current release (docker mode) */
+                            processes: {
+                                /** @description web (the container the URL routes to) or a process type besides web */
+                                type: string;
+                                /** @description run with sh -c in the release's image; null: the image's own command (web only) */
+                                command: string | null;
+                            }[];
                             /** @description the release whose image this one runs (a rollback) */
                             releaseOf: string | null;
                             /** @description when the project URL moved away from it (it drains, then stops) */
@@ -3806,6 +3977,13 @@ export interface operations {
                         healthPath: string;
                         /** @description copies it should run (Swarm mode; docker mode runs one): PATCH to scale */
                         replicas: number;
+                        /** @description its process types (berth.json processes or a Procfile), web first; processes besides web run only while it is its project's current release (docker mode) */
+                        processes: {
+                            /** @description web (the container the URL routes to) or a process type besides web */
+                            type: string;
+                            /** @description run with sh -c in the release's image; null: the image's own command (web only) */
+                            command: string | null;
+                        }[];
                         /** @description the release whose image this one runs (a rollback) */
                         releaseOf: string | null;
                         /** @description when the project URL moved away from it (it drains, then stops) */
@@ -3920,6 +4098,13 @@ export interface operations {
                         healthPath: string;
                         /** @description copies it should run (Swarm mode; docker mode runs one): PATCH to scale */
                         replicas: number;
+                        /** @description its process types (berth.json processes or a Procfile), web first; processes besides web run only while it is its project's current release (docker mode) */
+                        processes: {
+                            /** @description web (the container the URL routes to) or a process type besides web */
+                            type: string;
+                            /** @description run with sh -c in the release's image; null: the image's own command (web only) */
+                            command: string | null;
+                        }[];
                         /** @description the release whose image this one runs (a rollback) */
                         releaseOf: string | null;
                         /** @description when the project URL moved away from it (it drains, then stops) */
@@ -3985,6 +4170,13 @@ export interface operations {
                         healthPath: string;
                         /** @description copies it should run (Swarm mode; docker mode runs one): PATCH to scale */
                         replicas: number;
+                        /** @description its process types (berth.json processes or a Procfile), web first; processes besides web run only while it is its project's current release (docker mode) */
+                        processes: {
+                            /** @description web (the container the URL routes to) or a process type besides web */
+                            type: string;
+                            /** @description run with sh -c in the release's image; null: the image's own command (web only) */
+                            command: string | null;
+                        }[];
                         /** @description the release whose image this one runs (a rollback) */
                         releaseOf: string | null;
                         /** @description when the project URL moved away from it (it drains, then stops) */
