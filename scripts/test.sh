@@ -12,8 +12,9 @@ ensure_services
 ensure_swarm # test/stack/e2e/swarm-runtime.test.ts runs services on a one-node swarm (docker-registry is installed above)
 bash scripts/make-caddy-image.sh >/dev/null # berth/caddy: swarm tests run Caddy as a container on the overlay
 [ -d node_modules ] || { say "installing npm dependencies"; npm ci --no-audit --no-fund >/dev/null; }
-# The whole suite builds a Python and a Go app: their base images (Debian's packages, minutes on a fresh
-# machine) start now, beside the type-check and the first tests; a build that needs one waits for it.
+# The whole suite builds a Python and a Go app and runs Postgres and Redis services: their images (Debian's
+# packages, minutes on a fresh machine) start now, beside the type-check and the first tests; whatever
+# needs one waits for it (make-debian-image.sh takes a lock per image).
 language_images=
 if [ $# -eq 0 ]; then
   mkdir -p "$BERTH_STATE_DIR/logs"
@@ -23,6 +24,7 @@ if [ $# -eq 0 ]; then
         # shellcheck disable=SC2086 # the package list splits into words on purpose
         bash scripts/make-debian-image.sh "$image" $packages >/dev/null &
       done
+      bash scripts/make-service-images.sh >/dev/null & # Postgres and Redis for the services tests
       wait
     } >"$BERTH_STATE_DIR/logs/language-images.log" 2>&1 &
   language_images=$!
