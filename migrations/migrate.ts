@@ -13,6 +13,7 @@ import * as m0010 from './versions/0010-preview-env.ts';
 import * as m0011 from './versions/0011-domain-verification.ts';
 import * as m0012 from './versions/0012-volumes-release.ts';
 import * as m0013 from './versions/0013-app-metrics.ts';
+import * as m0014 from './versions/0014-runs-jobs.ts';
 
 /**
  * Every migration, in order. Listed statically (not read from the folder) so
@@ -33,6 +34,7 @@ const migrations: Record<string, Migration> = {
 '0011-domain-verification': m0011,
   '0012-volumes-release': m0012,
   '0013-app-metrics': m0013,
+  '0014-runs-jobs': m0014,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -44,6 +44,7 @@ import { ConcurrencyLimit } from './concurrency-limit.ts';
 import { RateLimitedError, RateLimiter } from './rate-limiter.ts';
 import { domainRoutes } from './routes/domains.ts';
 import { volumeRoutes } from './routes/volumes.ts';
+import { registerRunRoutes } from './run-routes-setup.ts';
 import { VolumeStore } from '@berth/shared/volume-store';
 import { webhookRoutes } from './routes/webhooks.ts';
 import { WebhookStore } from '@berth/shared/webhook-store';
@@ -185,6 +186,7 @@ async function registerRoutes(
   await api.register(eventRoutes, { store, logs, history, relay, streams, config, deploymentProjects: access.deploymentProjects });
   await api.register(domainRoutes, { domains: deps.domains, announceRoutes: deps.announceRoutes, config, strangers: access.strangers });
   await api.register(volumeRoutes, { volumes: new VolumeStore(deps.db), config });
+  await registerRunRoutes(api, { ...deps, streams });
   await api.register(webhookRoutes, { webhooks: new WebhookStore(deps.db), projects, secrets, config });
   await api.register(gitHookRoutes, {
     hookDeliveries: new HookDeliveryStore(deps.db),

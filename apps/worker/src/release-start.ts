@@ -56,8 +56,8 @@ export async function startRelease(
   }
 }
 
-/** The project's volumes (a preview: its own of each, empty at first), made in Docker if they are new. */
-async function projectMounts(deps: ReleaseStartDeps, deployment: DeploymentRow, log: LogSink): Promise<VolumeMount[]> {
+/** The project's volumes (a preview: its own of each, empty at first), made in Docker if they are new. Runs mount the current release's. */
+export async function projectMounts(deps: Pick<ReleaseStartDeps, 'config' | 'docker' | 'volumes'>, deployment: DeploymentRow, log: LogSink): Promise<VolumeMount[]> {
   const project = deployment.project;
   const rows = await deps.volumes.forProject(project);
   if (rows.length === 0) return [];

@@ -46,7 +46,7 @@ import { VolumeUpkeep } from './volume-upkeep.ts';
 
 let sharedDocker: Docker | undefined;
 /** One client of this host's Docker for the parts made here (the runner, the metrics sampler, volume upkeep): one connection pool, not one each. */
-function hostDocker(): Docker {
+export function hostDocker(): Docker {
   return (sharedDocker ??= new Docker());
 }
 

@@ -24,6 +24,7 @@ import type { Reaper } from './reaper.ts';
 import type { RuntimeLogFollower } from './runtime-logs.ts';
 import { buildCgroupsFor, checkNetwork } from './startup-checks.ts';
 import { WorkerHeartbeat } from './worker-heartbeat.ts';
+import { startRuns } from './runs/start-runs.ts';
 import {
   createReaper,
   createRunner,
@@ -95,6 +96,7 @@ export async function startWorker(deps: {
     const replicas = startReplicaReconciler(parts, opened);
     await subscribeToControl(config, worker, runtime, logger, opened, (id) => void replicas?.poke(id));
     startWebhookSender(parts, opened);
+    await startRuns(parts, opened);
     startAppMetricsSampler(parts, opened);
     const reaper = createReaper(parts, buildCgroups, queue);
     runReaperPeriodically(reaper, config, logger, opened, parts.db);

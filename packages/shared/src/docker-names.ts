@@ -13,6 +13,11 @@ export function releaseContainerName(instance: string, deploymentId: string): st
   return `${containerName(instance, deploymentId)}-release`;
 }
 
+/** The container a run (one-off or a job's) runs in; removed when it ends. */
+export function runContainerName(instance: string, runId: string): string {
+  return `berth-${instance}-${runId}`;
+}
+
 /** A project volume's Docker name: by its id, so a volume removed and made again under its name starts empty. */
 export function volumeName(instance: string, volumeId: string): string {
   return `berth-${instance}-vol-${volumeId}`;
