@@ -5,8 +5,8 @@ import { RunStore } from '@berth/shared/run-store';
 import type { ApiConfig } from './config.ts';
 import type { EventRelay } from './event-relay.ts';
 import type { ApiInstance } from './routes/api-plugin.ts';
-import { jobRoutes } from './routes/jobs.ts';
-import { runRoutes } from './routes/runs.ts';
+import { jobRoutes, jobRunRoutes } from './routes/jobs.ts';
+import { runLogRoutes, runRoutes } from './routes/runs.ts';
 import { RunQueue } from './run-queue.ts';
 import type { OpenStreams } from './sse/open-streams.ts';
 
@@ -19,6 +19,10 @@ export async function registerRunRoutes(
   const queue = new RunQueue(config.REDIS_URL, config.BERTH_INSTANCE, config.QUEUE_TIMEOUT_MS);
   api.addHook('onClose', async () => queue.close());
   const runs = new RunStore(db);
-  await api.register(runRoutes, { runs, runLogs: new RunLogStore(db), queue, relay: deps.relay, streams: deps.streams, config });
-  await api.register(jobRoutes, { jobs: new JobStore(db), runs, queue, config });
+  const runOptions = { runs, runLogs: new RunLogStore(db), queue, relay: deps.relay, streams: deps.streams, config };
+  await api.register(runRoutes, runOptions);
+  await api.register(runLogRoutes, runOptions);
+  const jobOptions = { jobs: new JobStore(db), runs, queue, config };
+  await api.register(jobRoutes, jobOptions);
+  await api.register(jobRunRoutes, jobOptions);
 }

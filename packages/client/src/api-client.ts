@@ -17,6 +17,7 @@ import type {
   Project,
   ProjectPage,
   ProjectRemoval,
+  Run,
 } from './types.ts';
 
 /** A failure the API reported (`status` from HTTP, `code`/`message` from its `{ error }` body), or could not be reached (status 0). */
@@ -139,6 +140,15 @@ export class ApiClient {
   }
 
   /** Sets the project's replicas: new releases take it, and its current release is scaled to it at once. */
+  /** A command once in the project's current release (POST /api/projects/:name/runs); its events stream at runEventsPath. */
+  startRun(project: string, command: string): Promise<Run> {
+    return this.request('POST', `/api/projects/${seg(project)}/runs`, { command });
+  }
+
+  getRun(project: string, id: string): Promise<Run> {
+    return this.request('GET', `/api/projects/${seg(project)}/runs/${seg(id)}`);
+  }
+
   scaleProject(name: string, replicas: number): Promise<Project> {
     return this.request('PATCH', `/api/projects/${seg(name)}`, { replicas });
   }

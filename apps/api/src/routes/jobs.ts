@@ -58,7 +58,7 @@ const update = { action: 'project.settings.update', project: 'param' } as const;
 const start = { action: 'project.runs.start', project: 'param' } as const;
 
 /** Scheduled jobs: a command on a cron schedule in the project's current release; each run recorded like a one-off run. */
-export const jobRoutes: ApiPlugin<JobRoutesOptions> = async (app, { jobs, runs, queue, config }) => {
+export const jobRoutes: ApiPlugin<JobRoutesOptions> = async (app, { jobs, queue, config }) => {
   const view = (row: JobRow): JobView => ({
     name: row.name,
     project: row.project,
@@ -112,7 +112,10 @@ export const jobRoutes: ApiPlugin<JobRoutesOptions> = async (app, { jobs, runs, 
     await queue.removeSchedule(row.id).catch((err: unknown) => request.log.warn({ err, job: row.id }, 'removing the job scheduler failed'));
     return view(row);
   });
+};
 
+/** A job's runs, and running it now (recorded skipped while its previous run goes). */
+export const jobRunRoutes: ApiPlugin<JobRoutesOptions> = async (app, { jobs, runs, queue }) => {
   app.get('/api/projects/:name/jobs/:job/runs', { config: read, schema: { params: jobParams, response: { 200: listSchema, ...errorResponses } } }, async (request) => {
     const job = await jobs.load(request.params.name, request.params.job);
     return { items: (await runs.list(job.project, { jobId: job.id })).map(runView) };

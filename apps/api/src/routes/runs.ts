@@ -33,7 +33,7 @@ const start = { action: 'project.runs.start', project: 'param' } as const;
 
 /** One-off runs: a command once in the project's current release (its image, env, volumes, limits), its log, its exit code. */
 export const runRoutes: ApiPlugin<RunRoutesOptions> = async (app, deps) => {
-  const { runs, runLogs, queue, config } = deps;
+  const { runs, queue, config } = deps;
 
   app.post(
     '/api/projects/:name/runs',
@@ -70,7 +70,11 @@ export const runRoutes: ApiPlugin<RunRoutesOptions> = async (app, deps) => {
     { config: start, schema: { params: runParams, response: { 200: runViewSchema, ...errorResponses } } },
     async (request) => runView(await runs.requestCancel(request.params.name, request.params.run)),
   );
+};
 
+/** A run's output: stored pages, and live (SSE). */
+export const runLogRoutes: ApiPlugin<RunRoutesOptions> = async (app, deps) => {
+  const { runs, runLogs, config } = deps;
   app.get(
     '/api/projects/:name/runs/:run/logs',
     { config: logsRead, schema: { params: runParams, querystring: logsQuery, response: { 200: logsPageSchema, ...errorResponses } } },

@@ -8,6 +8,7 @@ import { multipartBody } from '@berth/testing/http';
 import { settled } from '@berth/testing/deployments';
 import { startStack, testToken, type Stack } from '@berth/testing/stack';
 import { ContractValidator } from './openapi-validator.ts';
+import { runsAndJobsCase, templateIn } from './openapi-contract-runs.ts';
 
 // Every route in the contract, called for real (Postgres, Redis, a worker, Docker): each answer's status must be documented and its body match the schema.
 const contract = new ContractValidator();
@@ -51,15 +52,7 @@ async function call(method: string, url: string, opts: Omit<InjectOptions, 'meth
 }
 
 /** The document's path a concrete URL belongs to (the one whose template matches it). */
-function templateOf(method: string, url: string): string {
-  const path = url.split('?')[0]!;
-  for (const template of Object.keys(contract.doc.paths)) {
-    if (!contract.operation(method, template)) continue;
-    const pattern = new RegExp(`^${template.replace(/\{[^}]+\}/g, '[^/]+').replace(/\./g, '\\.')}$`);
-    if (pattern.test(path)) return template;
-  }
-  throw new Error(`no documented route for ${method} ${url}`);
-}
+const templateOf = templateIn(contract);
 
 const anonymous = { headers: { authorization: '' } };
 const readOnly = async () => {
@@ -154,36 +147,7 @@ describe('the OpenAPI contract against real answers', () => {
     expect([(await call('DELETE', '/api/projects/docs')).statusCode, (await call('DELETE', '/api/projects/docs')).statusCode]).toEqual([200, 404]);
   }, 60_000);
 
-  it('runs and jobs: start, list, read, logs, events, cancel; jobs add, list, update, run now, runs, remove', async () => {
-    const runs = '/api/projects/shop/runs';
-    const run = (await call('POST', runs, { payload: { command: 'echo hi' } })).json();
-    expect(run).toMatchObject({ status: 'queued', kind: 'one-off' });
-    expect((await call('POST', runs, { payload: { command: '' } })).statusCode).toBe(400);
-    expect((await call('POST', '/api/projects/nosuchproject/runs', { payload: { command: 'true' } })).statusCode).toBe(404);
-    expect((await call('POST', '/api/projects', { payload: { name: 'norelease' } })).statusCode).toBe(201);
-    expect((await call('POST', '/api/projects/norelease/runs', { payload: { command: 'true' } })).json().error.code).toBe('NO_RELEASE');
-    expect([(await call('GET', runs)).statusCode, (await call('GET', `${runs}/${run.id}`)).statusCode, (await call('GET', `${runs}/nosuchrun`)).statusCode]).toEqual([200, 200, 404]);
-    expect((await call('GET', `${runs}/${run.id}/logs`)).statusCode).toBe(200);
-    // No worker runs here: the run stays queued, and canceling it ends it at once.
-    expect((await call('POST', `${runs}/${run.id}/cancel`)).json().status).toBe('canceled');
-    expect((await call('POST', `${runs}/${run.id}/cancel`)).statusCode).toBe(409);
-    const res = await fetch(`${stack.apiUrl}${runs}/${run.id}/events?token=${testToken}`);
-    expect(contract.check('GET', templateOf('GET', `${runs}/${run.id}/events`), { status: res.status, contentType: res.headers.get('content-type') ?? '' })).toEqual([]);
-    expect(await res.text()).toContain('event: end');
-    expect((await call('GET', `${runs}/nosuchrun/events`)).statusCode).toBe(404);
-
-    const jobs = '/api/projects/shop/jobs';
-    expect((await call('POST', jobs, { payload: { name: 'nightly', schedule: '61 * * * *', command: 'true' } })).json().error.code).toBe('INVALID_SCHEDULE');
-    expect((await call('POST', jobs, { payload: { name: 'nightly', schedule: '0 3 * * *', command: 'echo nightly', timezone: 'Europe/Berlin' } })).statusCode).toBe(201);
-    expect((await call('POST', jobs, { payload: { name: 'nightly', schedule: '0 3 * * *', command: 'true' } })).statusCode).toBe(409);
-    expect((await call('GET', jobs)).json().items).toHaveLength(1);
-    expect((await call('PATCH', `${jobs}/nightly`, { payload: { schedule: '0 4 * * *' } })).json().schedule).toBe('0 4 * * *');
-    expect((await call('PATCH', `${jobs}/nightly`, { payload: { timezone: 'Mars/Olympus' } })).statusCode).toBe(400);
-    expect((await call('POST', `${jobs}/nightly/runs`)).json()).toMatchObject({ kind: 'job', status: 'queued' });
-    expect((await call('POST', `${jobs}/nightly/runs`)).json().status).toBe('skipped');
-    expect((await call('GET', `${jobs}/nightly/runs`)).json().items).toHaveLength(2);
-    expect([(await call('DELETE', `${jobs}/nightly`)).statusCode, (await call('DELETE', `${jobs}/nightly`)).statusCode]).toEqual([200, 404]);
-  }, 60_000);
+  it('runs and jobs: start, list, read, logs, events, cancel; jobs add, list, update, run now, runs, remove', () => runsAndJobsCase({ call, stack, contract, templateOf }), 60_000);
 
   it('domains and the TLS ask', async () => {
     expect((await call('POST', '/api/projects/shop/domains', { payload: { hostname: 'www.shop.example.test' } })).statusCode).toBe(201);

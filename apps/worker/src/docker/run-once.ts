@@ -82,6 +82,8 @@ async function waitOrKill(container: Docker.Container, timeoutMs: number, signal
     kill();
   }, timeoutMs);
   signal.addEventListener('abort', kill, { once: true });
+  // Aborted before the container started (a run canceled at once): the listener above never fires.
+  if (signal.aborted) kill();
   try {
     const { StatusCode } = (await container.wait()) as { StatusCode: number };
     signal.throwIfAborted();
