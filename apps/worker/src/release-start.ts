@@ -10,7 +10,7 @@ import { ensureIsolatedBridge } from './docker/bridge-network.ts';
 import type { VolumeMount } from './docker/container-runtime.ts';
 import { startContainerAgain, stopContainer } from './docker/docker-containers.ts';
 import { ensureVolume } from './docker/docker-volumes.ts';
-import { runOnce } from './docker/run-once.ts';
+import { appLimits, runOnce } from './docker/run-once.ts';
 import type { LogSink } from './log-sink.ts';
 
 export interface ReleaseStartDeps extends AppStartDeps {
@@ -95,9 +95,7 @@ async function runReleaseCommand(
     env: { ...deployment.env, PORT: String(deployment.port) },
     labels: { [labels.instance]: config.BERTH_INSTANCE, [labels.project]: deployment.project, [labels.releaseCommand]: deployment.id },
     mounts,
-    network: config.network,
-    memoryBytes: config.CONTAINER_MEMORY_MB * 1024 * 1024,
-    nanoCpus: Math.round(config.CONTAINER_CPUS * 1e9),
+    ...appLimits(config),
     timeoutMs: config.RELEASE_TIMEOUT_MS,
     signal,
     onLine: (l) => log.write('build', l.line, l.ts, l.continues === undefined ? undefined : { source: `release-${l.source ?? 'stdout'}`, continues: l.continues }),

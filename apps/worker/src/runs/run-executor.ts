@@ -13,7 +13,7 @@ import { proxyUrls } from '../build/build-trust.ts';
 import type { WorkerConfig } from '../config.ts';
 import { ensureIsolatedBridge } from '../docker/bridge-network.ts';
 import type { ContainerRuntime } from '../docker/container-runtime.ts';
-import { runOnce } from '../docker/run-once.ts';
+import { appLimits, runOnce } from '../docker/run-once.ts';
 import { LogSink } from '../log-sink.ts';
 import { projectMounts } from '../release-start.ts';
 import { secretsToMask } from '../secret-masking.ts';
@@ -80,9 +80,7 @@ async function runInContainer(deps: RunExecutorDeps, run: RunRow, deployment: De
       env: { ...env, PORT: String(deployment.port) },
       labels: { [labels.instance]: config.BERTH_INSTANCE, [labels.project]: run.project, [labels.run]: run.id },
       mounts,
-      network: config.network,
-      memoryBytes: config.CONTAINER_MEMORY_MB * 1024 * 1024,
-      nanoCpus: Math.round(config.CONTAINER_CPUS * 1e9),
+      ...appLimits(config),
       timeoutMs: run.timeout_ms,
       signal: canceled.signal,
       onLine: (l) => log.write('runtime', l.line, l.ts, l.continues === undefined ? undefined : { source: l.source ?? 'stdout', continues: l.continues }),
