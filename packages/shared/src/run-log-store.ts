@@ -2,6 +2,9 @@ import { sql } from 'kysely';
 import type { Db } from './db.ts';
 import type { LogLine, LogStream } from './log-line.ts';
 
+/** Postgres' code for a foreign key violation: here, lines of a run that was deleted. */
+const foreignKeyViolation = '23503';
+
 /**
  * Runs' stored output (run_logs), with the calls of LogStore that the log sink and the event feed
  * use: a run's lines are numbered, stored and streamed exactly like a deployment's.
@@ -9,9 +12,19 @@ import type { LogLine, LogStream } from './log-line.ts';
 export class RunLogStore {
   constructor(private readonly db: Db) {}
 
-  /** Idempotent: a batch written twice (a retried flush) keeps one copy of each line. */
+  /**
+   * Idempotent: a batch written twice (a retried flush) keeps one copy of each line. A run deleted
+   * meanwhile (its job or project removed while it ran) takes its lines with it: they are dropped,
+   * not retried (the log sink would retry a failed batch for a minute).
+   */
   async append(runId: string, lines: readonly LogLine[]): Promise<void> {
     if (lines.length === 0) return;
+    await this.insert(runId, lines).catch((err: unknown) => {
+      if ((err as { code?: string }).code !== foreignKeyViolation) throw err;
+    });
+  }
+
+  private async insert(runId: string, lines: readonly LogLine[]): Promise<void> {
     await sql`
       insert into run_logs (run_id, seq, ts, stream, line)
       select ${runId}, * from unnest(
