@@ -13,6 +13,7 @@ import * as m0010 from './versions/0010-preview-env.ts';
 import * as m0011 from './versions/0011-domain-verification.ts';
 import * as m0012 from './versions/0012-volumes-release.ts';
 import * as m0013 from './versions/0013-app-metrics.ts';
+import * as m0014 from './versions/0014-runs-jobs.ts';
 import * as m0015 from './versions/0015-process-types.ts';
 import * as m0016 from './versions/0016-prebuilt-images.ts';
 import * as m0017 from './versions/0017-services.ts';
@@ -37,6 +38,7 @@ const migrations: Record<string, Migration> = {
   '0011-domain-verification': m0011,
   '0012-volumes-release': m0012,
   '0013-app-metrics': m0013,
+  '0014-runs-jobs': m0014,
   '0015-process-types': m0015,
   '0016-prebuilt-images': m0016,
   '0017-services': m0017,

@@ -172,6 +172,17 @@ CREATE TABLE public.hook_deliveries (
     delivery_id text NOT NULL,
     received_at timestamp with time zone DEFAULT now() NOT NULL
 );
+CREATE TABLE public.jobs (
+    id text NOT NULL,
+    project text NOT NULL,
+    name text NOT NULL,
+    schedule text NOT NULL,
+    command text NOT NULL,
+    timeout_seconds integer,
+    timezone text,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL
+);
 CREATE TABLE public.kysely_migration (
     name character varying(255) NOT NULL,
     "timestamp" character varying(255) NOT NULL
@@ -214,6 +225,33 @@ CREATE TABLE public.projects (
     last_skipped_push jsonb,
     CONSTRAINT projects_deploy_strategy_check CHECK ((deploy_strategy = ANY (ARRAY['start-first'::text, 'stop-first'::text]))),
     CONSTRAINT projects_replicas_check CHECK ((replicas >= 1))
+);
+CREATE TABLE public.run_logs (
+    run_id text NOT NULL,
+    seq bigint NOT NULL,
+    ts timestamp with time zone NOT NULL,
+    stream text NOT NULL,
+    line text NOT NULL
+);
+CREATE TABLE public.runs (
+    id text NOT NULL,
+    project text NOT NULL,
+    kind text NOT NULL,
+    job_id text,
+    command text NOT NULL,
+    status text NOT NULL,
+    exit_code integer,
+    error_code text,
+    error_message text,
+    deployment_id text,
+    timeout_ms integer NOT NULL,
+    cancel_requested boolean DEFAULT false NOT NULL,
+    worker text,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    started_at timestamp with time zone,
+    finished_at timestamp with time zone,
+    CONSTRAINT runs_kind_check CHECK ((kind = ANY (ARRAY['one-off'::text, 'job'::text]))),
+    CONSTRAINT runs_status_check CHECK ((status = ANY (ARRAY['queued'::text, 'running'::text, 'succeeded'::text, 'failed'::text, 'canceled'::text, 'skipped'::text])))
 );
 CREATE TABLE public.services (
     id text NOT NULL,
@@ -333,6 +371,10 @@ ALTER TABLE ONLY public.domains
     ADD CONSTRAINT domains_pkey PRIMARY KEY (hostname, project);
 ALTER TABLE ONLY public.hook_deliveries
     ADD CONSTRAINT hook_deliveries_pkey PRIMARY KEY (project, delivery_id);
+ALTER TABLE ONLY public.jobs
+    ADD CONSTRAINT jobs_pkey PRIMARY KEY (id);
+ALTER TABLE ONLY public.jobs
+    ADD CONSTRAINT jobs_project_name_key UNIQUE (project, name);
 ALTER TABLE ONLY public.kysely_migration_lock
     ADD CONSTRAINT kysely_migration_lock_pkey PRIMARY KEY (id);
 ALTER TABLE ONLY public.kysely_migration
@@ -343,6 +385,10 @@ ALTER TABLE ONLY public.projects
     ADD CONSTRAINT projects_id_key UNIQUE (id);
 ALTER TABLE ONLY public.projects
     ADD CONSTRAINT projects_pkey PRIMARY KEY (name);
+ALTER TABLE ONLY public.run_logs
+    ADD CONSTRAINT run_logs_pk PRIMARY KEY (run_id, seq);
+ALTER TABLE ONLY public.runs
+    ADD CONSTRAINT runs_pkey PRIMARY KEY (id);
 ALTER TABLE ONLY public.services
     ADD CONSTRAINT services_pkey PRIMARY KEY (id);
 ALTER TABLE ONLY public.services
@@ -384,6 +430,9 @@ CREATE INDEX deployments_status_idx ON public.deployments USING btree (status);
 CREATE INDEX domains_project_idx ON public.domains USING btree (project);
 CREATE UNIQUE INDEX domains_verified_hostname ON public.domains USING btree (hostname) WHERE (verified_at IS NOT NULL);
 CREATE INDEX project_members_user_idx ON public.project_members USING btree (user_id);
+CREATE INDEX runs_job_created ON public.runs USING btree (job_id, created_at DESC) WHERE (job_id IS NOT NULL);
+CREATE UNIQUE INDEX runs_one_active_per_job ON public.runs USING btree (job_id) WHERE ((job_id IS NOT NULL) AND (status = ANY (ARRAY['queued'::text, 'running'::text])));
+CREATE INDEX runs_project_created ON public.runs USING btree (project, created_at DESC);
 CREATE INDEX sessions_user_idx ON public.sessions USING btree (user_id);
 CREATE INDEX user_setup_links_user_idx ON public.user_setup_links USING btree (user_id);
 CREATE UNIQUE INDEX users_email_key ON public.users USING btree (lower(email));
@@ -416,10 +465,18 @@ ALTER TABLE ONLY public.domains
     ADD CONSTRAINT domains_project_fkey FOREIGN KEY (project) REFERENCES public.projects(name) ON DELETE CASCADE;
 ALTER TABLE ONLY public.hook_deliveries
     ADD CONSTRAINT hook_deliveries_project_fkey FOREIGN KEY (project) REFERENCES public.projects(name) ON DELETE CASCADE;
+ALTER TABLE ONLY public.jobs
+    ADD CONSTRAINT jobs_project_fkey FOREIGN KEY (project) REFERENCES public.projects(name) ON DELETE CASCADE;
 ALTER TABLE ONLY public.project_members
     ADD CONSTRAINT project_members_project_fkey FOREIGN KEY (project) REFERENCES public.projects(name) ON DELETE CASCADE;
 ALTER TABLE ONLY public.project_members
     ADD CONSTRAINT project_members_user_id_fkey FOREIGN KEY (user_id) REFERENCES public.users(id) ON DELETE CASCADE;
+ALTER TABLE ONLY public.run_logs
+    ADD CONSTRAINT run_logs_run_id_fkey FOREIGN KEY (run_id) REFERENCES public.runs(id) ON DELETE CASCADE;
+ALTER TABLE ONLY public.runs
+    ADD CONSTRAINT runs_job_id_fkey FOREIGN KEY (job_id) REFERENCES public.jobs(id) ON DELETE CASCADE;
+ALTER TABLE ONLY public.runs
+    ADD CONSTRAINT runs_project_fkey FOREIGN KEY (project) REFERENCES public.projects(name) ON DELETE CASCADE;
 ALTER TABLE ONLY public.services
     ADD CONSTRAINT services_project_fkey FOREIGN KEY (project) REFERENCES public.projects(name) ON DELETE CASCADE;
 ALTER TABLE ONLY public.sessions

@@ -69,6 +69,8 @@ export const apiEnv = z.object({
     .describe('Requests one client address may make per STRANGER_RATE_WINDOW_MS to the git hook and the TLS question, and credentials that fail to check (429 past it)'),
   STRANGER_RATE_WINDOW_MS: env.milliseconds(60_000).describe('The window of STRANGER_RATE_LIMIT'),
   MAX_DOMAINS_PER_PROJECT: env.positiveInt(20).describe('Custom domains one project may have, pending ones included (409 LIMIT_REACHED past it)'),
+  RUN_TIMEOUT_MS: env.milliseconds(60 * 60_000).describe("How long a one-off run (POST /api/projects/:name/runs) may take before it is killed and recorded failed (RUN_TIMED_OUT); a job's own timeoutSeconds wins for its runs"),
+  MAX_JOBS_PER_PROJECT: env.positiveInt(20).describe('Scheduled jobs one project may have (409 LIMIT_REACHED past it)'),
   MAX_VOLUMES_PER_PROJECT: env.positiveInt(5).describe('Volumes one project may have (409 LIMIT_REACHED past it)'),
   MAX_SERVICES_PER_PROJECT: env.positiveInt(5).describe('Managed services (Postgres, Redis) one project may have (409 LIMIT_REACHED past it)'),
   BERTH_POSTGRES_IMAGE: imageRef('postgres:16').describe('The image a Postgres service runs; a `version` replaces its tag (scripts/make-service-images.sh makes berth/postgres:15 with no registry)'),

@@ -15,6 +15,7 @@ import { services } from './commands/services.ts';
 import { env } from './commands/env.ts';
 import { projects } from './commands/projects.ts';
 import { scale } from './commands/scale.ts';
+import { run } from './commands/run.ts';
 import { audit } from './commands/audit.ts';
 import { secrets } from './commands/secrets.ts';
 import { users } from './commands/users.ts';
@@ -33,6 +34,9 @@ const help = `usage: berth <command> [...]
   scale <deploymentId|project> <n>
                                   run n copies (swarm mode; docker runs 1): a project scales its current
                                   release now and its new releases; a deployment id scales that one
+
+  run <project> -- <command...>   run a command once in the project's current release (its env, volumes,
+                                  limits); prints its output, exits with its exit code
 
   projects create <name> [--git URL] [--ref R] [--root-dir D] [--port P] [--health-path /p]
   projects list | show <name> | rm <name>
@@ -76,6 +80,8 @@ async function main(argv: string[]): Promise<number> {
       return projects(rest);
     case 'scale':
       return scale(rest);
+    case 'run':
+      return run(rest);
     case 'env':
       return env(rest);
     case 'domains':

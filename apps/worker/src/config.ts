@@ -31,6 +31,7 @@ export const workerEnv = z.object({
   WEBHOOK_SWEEP_MS: env.milliseconds(250).describe('How often workers queue recorded webhook deliveries (the outbox sweep)'),
   PROJECT_BUSY_RETRY_MS: env.milliseconds(500).describe('How long a job waits before asking again while another deployment of its project is being built'),
   WORKER_CONCURRENCY: env.positiveInt(2).describe('Jobs (deployments) one worker process runs at once'),
+  RUN_CONCURRENCY: env.positiveInt(4).describe("One-off runs and scheduled jobs' runs one worker process runs at once (beside its deployments)"),
   WORKER_NAME: setting(
     z.string().regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,99}$/, 'expected letters, digits, ".", "_" or "-"').optional(),
     "This worker's name in logs and `GET /api/workers` (`npm run up` sets worker-1, worker-2, …)",

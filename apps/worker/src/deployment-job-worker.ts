@@ -61,7 +61,7 @@ export function createDeploymentWorker(
 }
 
 /** Stops taking jobs and lets running ones finish within the grace period; then hands them back. */
-export async function closeWithinGrace(worker: Worker<DeploymentJobData>, graceMs: number, logger: Logger): Promise<void> {
+export async function closeWithinGrace<T>(worker: Worker<T>, graceMs: number, logger: Logger): Promise<void> {
   const closing = worker.close();
   const within = (ms: number) =>
     Promise.race([closing.then(() => true), new Promise<false>((r) => setTimeout(() => r(false), ms).unref())]);

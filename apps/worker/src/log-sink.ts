@@ -17,7 +17,7 @@ interface Pending {
 
 export interface LogSinkOptions {
   redis: Redis;
-  logs: LogStore;
+  logs: Pick<LogStore, 'append' | 'maxSeq'>;
   instance: string;
   deploymentId: string;
   flushMs: number;

@@ -14,7 +14,7 @@ import { ensureIsolatedBridge } from './docker/bridge-network.ts';
 import type { VolumeMount } from './docker/container-runtime.ts';
 import { startContainerAgain, stopContainer } from './docker/docker-containers.ts';
 import { ensureVolume } from './docker/docker-volumes.ts';
-import { runOnce } from './docker/run-once.ts';
+import { appLimits, runOnce } from './docker/run-once.ts';
 import type { LogSink } from './log-sink.ts';
 import { replaceProcesses, type ProcessReleaseDeps } from './process-release.ts';
 import { serviceLinks } from './services/service-links.ts';
@@ -93,8 +93,8 @@ async function startProcesses(
   }
 }
 
-/** The project's volumes (a preview: its own of each, empty at first), made in Docker if they are new. */
-async function projectMounts(deps: ReleaseStartDeps, deployment: DeploymentRow, log: LogSink): Promise<VolumeMount[]> {
+/** The project's volumes (a preview: its own of each, empty at first), made in Docker if they are new. Runs mount the current release's. */
+export async function projectMounts(deps: Pick<ReleaseStartDeps, 'config' | 'docker' | 'volumes'>, deployment: DeploymentRow, log: LogSink): Promise<VolumeMount[]> {
   const project = deployment.project;
   const rows = await deps.volumes.forProject(project);
   if (rows.length === 0) return [];
@@ -132,10 +132,8 @@ async function runReleaseCommand(
     env: { ...deployment.env, PORT: String(deployment.port) },
     labels: { [labels.instance]: config.BERTH_INSTANCE, [labels.project]: deployment.project, [labels.releaseCommand]: deployment.id },
     mounts,
-    network: config.network,
+    ...appLimits(config),
     extraNetworks: networks,
-    memoryBytes: config.CONTAINER_MEMORY_MB * 1024 * 1024,
-    nanoCpus: Math.round(config.CONTAINER_CPUS * 1e9),
     timeoutMs: config.RELEASE_TIMEOUT_MS,
     signal,
     onLine: (l) => log.write('build', l.line, l.ts, l.continues === undefined ? undefined : { source: `release-${l.source ?? 'stdout'}`, continues: l.continues }),

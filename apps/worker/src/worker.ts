@@ -28,6 +28,7 @@ import type { RuntimeLogFollower } from './runtime-logs.ts';
 import { buildCgroupsFor, checkNetwork } from './startup-checks.ts';
 import { WorkerHeartbeat } from './worker-heartbeat.ts';
 import { startServiceUpkeep } from './services/service-parts.ts';
+import { startRuns } from './runs/start-runs.ts';
 import {
   createReaper,
   createRunner,
@@ -105,6 +106,7 @@ export async function startWorker(deps: {
       processes?.poke(id);
     });
     startWebhookSender(parts, opened);
+    await startRuns(parts, opened);
     startAppMetricsSampler(parts, opened);
     startLogIndexer(config, parts.db, logger, opened);
     const reaper = createReaper(parts, buildCgroups, queue);

@@ -21,6 +21,7 @@ import type {
   ProjectRemoval,
   AddServiceRequest,
   Service,
+  Run,
 } from './types.ts';
 
 /** A failure the API reported (`status` from HTTP, `code`/`message` from its `{ error }` body), or could not be reached (status 0). */
@@ -124,7 +125,6 @@ export class ApiClient {
   redeploy(id: string): Promise<Deployment> {
     return this.request('POST', `/api/deployments/${seg(id)}/redeploy`);
   }
-
   promote(id: string): Promise<Deployment> {
     return this.request('POST', `/api/deployments/${seg(id)}/promote`);
   }
@@ -132,7 +132,6 @@ export class ApiClient {
   listProjects(): Promise<ProjectPage> {
     return this.request('GET', '/api/projects');
   }
-
   createProject(body: CreateProjectRequest): Promise<Project> {
     return this.request('POST', '/api/projects', body);
   }
@@ -150,6 +149,14 @@ export class ApiClient {
   /** Sets the project's replicas: new releases take it, and its current release is scaled to it at once. */
   scaleProject(name: string, replicas: number): Promise<Project> {
     return this.request('PATCH', `/api/projects/${seg(name)}`, { replicas });
+  }
+
+  /** A command once in the project's current release (POST /api/projects/:name/runs); its events stream at runEventsPath. */
+  startRun(project: string, command: string): Promise<Run> {
+    return this.request('POST', `/api/projects/${seg(project)}/runs`, { command });
+  }
+  getRun(project: string, id: string): Promise<Run> {
+    return this.request('GET', `/api/projects/${seg(project)}/runs/${seg(id)}`);
   }
 
   /**

@@ -17,6 +17,8 @@ export type DeploymentStatus = Deployment['status'];
 export type DeploymentSource = Deployment['source'];
 export type ListQuery = NonNullable<operations['listDeployments']['parameters']['query']>;
 export type Project = Json<'getProject', 200>;
+/** A one-off run or a job's run (POST /api/projects/:name/runs). */
+export type Run = Json<'getRun', 200>;
 export type ProjectPage = Json<'listProjects', 200>;
 export type EnvKeys = Json<'getProjectEnv', 200>;
 export type Domain = Json<'addDomain', 201>;

@@ -2,6 +2,7 @@ import pg from 'pg';
 import { Kysely, PostgresDialect, type ColumnType, type Generated, type Selectable } from 'kysely';
 import type { DeploymentStatus } from './deployment-state.ts';
 import type { LogStream } from './log-line.ts';
+import type { JobsTable, RunLogsTable, RunsTable } from './run-tables.ts';
 import type { TokenScope } from './token-scope.ts';
 import type {
   AuditLogTable,
@@ -210,12 +211,18 @@ export interface Database {
   deploy_keys: DeployKeysTable;
   audit_log: AuditLogTable;
   app_metric_samples: AppMetricSamplesTable;
+  jobs: JobsTable;
+  runs: RunsTable;
+  run_logs: RunLogsTable;
 }
 
 export type DeploymentRow = Selectable<DeploymentsTable>;
 export type ProjectRow = Selectable<ProjectsTable>;
 export type VolumeRow = Selectable<VolumesTable>;
 export type ServiceRow = Selectable<ServicesTable>;
+export type JobRow = Selectable<JobsTable>;
+export type RunRow = Selectable<RunsTable>;
+export type { RunKind, RunStatus } from './run-tables.ts';
 
 export type Db = Kysely<Database>;
 

@@ -18,6 +18,11 @@ export function processContainerName(instance: string, deploymentId: string, typ
   return `${containerName(instance, deploymentId)}-${type}-${index}`;
 }
 
+/** The container a run (one-off or a job's) runs in; removed when it ends. */
+export function runContainerName(instance: string, runId: string): string {
+  return `berth-${instance}-${runId}`;
+}
+
 /** A project volume's Docker name: by its id, so a volume removed and made again under its name starts empty. */
 export function volumeName(instance: string, volumeId: string): string {
   return `berth-${instance}-vol-${volumeId}`;

@@ -1,6 +1,6 @@
 /**
- * The job catalog: one queue, one job type. The queue's Redis key prefix is
- * `queuePrefix` in redis-keys.ts.
+ * The job catalog: the deployments queue (one job type) and the runs queue (a run to execute, or
+ * a scheduled job's tick). The queues' Redis key prefix is `queuePrefix` in redis-keys.ts.
  */
 export const deploymentQueueName = 'deployments';
 
@@ -46,3 +46,30 @@ export async function enqueueDeployment(queue: DeploymentJobQueue, deploymentId:
 export async function enqueueDeployments(queue: DeploymentJobBulkQueue, deploymentIds: readonly string[]): Promise<void> {
   await queue.addBulk(deploymentIds.map((id) => ({ name: deployJobName, data: { deploymentId: id }, opts: { ...deploymentJobOptions, jobId: id } })));
 }
+
+/** One-off runs and scheduled jobs' ticks (apps/worker/src/runs). */
+export const runQueueName = 'runs';
+/** Execute one recorded run (a one-off run, or a job run now). The BullMQ job id is the run id. */
+export const runJobName = 'run';
+/** A job scheduler's tick: record a run of the job (or a skipped one) and execute it. */
+export const tickJobName = 'tick';
+
+export interface RunJobData {
+  runId: string;
+}
+
+export interface TickJobData {
+  jobId: string;
+  /** Set once the tick recorded its run: a tick taken over after a crash finds it. */
+  runId?: string;
+}
+
+/** The job scheduler's id of a scheduled job (one per job; upserting it again changes its schedule). */
+export const jobSchedulerId = (jobId: string): string => `job-${jobId}`;
+
+/** Runs are not retried by BullMQ: a command that ran half-way is not run again behind the user's back. */
+export const runJobOptions = {
+  attempts: 1,
+  removeOnComplete: { age: 3600, count: 1000 },
+  removeOnFail: { age: 24 * 3600, count: 1000 },
+} as const;

@@ -23,4 +23,6 @@ export const labels = {
   processOf: 'dev.berth.process-of',
   /** The one-off container that runs a deployment's release command (not the app: no deployment label). */
   releaseCommand: 'dev.berth.release-command',
+  /** The one-off container of a run (a one-off run or a job's tick): its run id. */
+  run: 'dev.berth.run',
 } as const;

@@ -12,6 +12,8 @@ export const webhookEvents = [
   'deployment.stopped',
   'release.promoted',
   'release.rolled_back',
+  /** A scheduled job's run failed (non-zero exit, timeout, no image); data: the run. */
+  'job.failed',
 ] as const;
 
 export type WebhookEvent = (typeof webhookEvents)[number];

@@ -66,7 +66,7 @@ function refusalProblem(decision: Decision, route: RouteEntry, status: number, b
   if (route.method === 'HEAD') return undefined;
   const error = (JSON.parse(body) as { error: { code: string; message: string } }).error;
   if (decision !== 'hidden') return error.code === (want === 401 ? 'UNAUTHORIZED' : 'FORBIDDEN') ? undefined : `code ${error.code}`;
-  const missing = route.project === 'deployment' || route.url.includes('/events') ? `deployment ${world.deploymentId()} does not exist` : `project ${walkProject} does not exist`;
+  const missing = route.project === 'deployment' || eventStreams.has(`${route.method} ${route.url}`) ? `deployment ${world.deploymentId()} does not exist` : `project ${walkProject} does not exist`;
   return JSON.stringify(error) === JSON.stringify({ code: 'NOT_FOUND', message: missing }) ? undefined : `hidden answered ${body}, not the missing one's body`;
 }
 

@@ -44,7 +44,7 @@ export async function answerWithEvents(
 }
 
 /** Opens the response as an SSE stream, counted against the token's share (429 past it). */
-function openStream(deps: EventsResponseDeps, request: FastifyRequest, reply: FastifyReply): SseResponse {
+export function openStream(deps: Pick<EventsResponseDeps, 'streams' | 'config'>, request: FastifyRequest, reply: FastifyReply): SseResponse {
   const tokenId = request.credentialKey!;
   deps.streams.assertRoom(tokenId);
   const sse = new SseResponse(request, reply, {
@@ -74,7 +74,7 @@ function streamAllLive(relay: Pick<EventRelay, 'subscribe'>, sse: SseResponse, s
 }
 
 /** The last seq the client has: the Last-Event-ID header (sent by EventSource on reconnect), else `?since=`. */
-function resumeFrom(request: FastifyRequest): number {
+export function resumeFrom(request: FastifyRequest): number {
   const header = request.headers['last-event-id'];
   const query = (request.query as { since?: string }).since;
   const raw = (Array.isArray(header) ? header[0] : header) ?? query;

@@ -8,6 +8,7 @@ import { multipartBody } from '@berth/testing/http';
 import { settled } from '@berth/testing/deployments';
 import { startStack, testToken, type Stack } from '@berth/testing/stack';
 import { ContractValidator } from './openapi-validator.ts';
+import { runsAndJobsCase, templateIn } from './openapi-contract-runs.ts';
 
 // Every route in the contract, called for real (Postgres, Redis, a worker, Docker): each answer's status must be documented and its body match the schema.
 const contract = new ContractValidator();
@@ -51,15 +52,7 @@ async function call(method: string, url: string, opts: Omit<InjectOptions, 'meth
 }
 
 /** The document's path a concrete URL belongs to (the one whose template matches it). */
-function templateOf(method: string, url: string): string {
-  const path = url.split('?')[0]!;
-  for (const template of Object.keys(contract.doc.paths)) {
-    if (!contract.operation(method, template)) continue;
-    const pattern = new RegExp(`^${template.replace(/\{[^}]+\}/g, '[^/]+').replace(/\./g, '\\.')}$`);
-    if (pattern.test(path)) return template;
-  }
-  throw new Error(`no documented route for ${method} ${url}`);
-}
+const templateOf = templateIn(contract);
 
 const anonymous = { headers: { authorization: '' } };
 const readOnly = async () => {
@@ -153,6 +146,8 @@ describe('the OpenAPI contract against real answers', () => {
     expect([(await call('GET', vols)).statusCode, (await call('DELETE', `${vols}/data`)).statusCode, (await call('DELETE', `${vols}/data`)).statusCode]).toEqual([200, 200, 404]);
     expect([(await call('DELETE', '/api/projects/docs')).statusCode, (await call('DELETE', '/api/projects/docs')).statusCode]).toEqual([200, 404]);
   }, 60_000);
+
+  it('runs and jobs: start, list, read, logs, events, cancel; jobs add, list, update, run now, runs, remove', () => runsAndJobsCase({ call, stack, contract, templateOf }), 60_000);
 
   it('domains and the TLS ask', async () => {
     expect((await call('POST', '/api/projects/shop/domains', { payload: { hostname: 'www.shop.example.test' } })).statusCode).toBe(201);

@@ -25,6 +25,11 @@ export interface RunOnceOptions {
   onLine: (line: RuntimeLine) => void;
 }
 
+/** The app's network, memory and CPUs: what a run-once container (a release command, a run) gets, as the app does. */
+export function appLimits(config: { network: string; CONTAINER_MEMORY_MB: number; CONTAINER_CPUS: number }): Pick<RunOnceOptions, 'network' | 'memoryBytes' | 'nanoCpus'> {
+  return { network: config.network, memoryBytes: config.CONTAINER_MEMORY_MB * 1024 * 1024, nanoCpus: Math.round(config.CONTAINER_CPUS * 1e9) };
+}
+
 export interface RunOnceResult {
   /** The command's exit code; undefined when it was killed for its time (timedOut). */
   exitCode: number | undefined;
@@ -86,6 +91,8 @@ async function waitOrKill(container: Docker.Container, timeoutMs: number, signal
     kill();
   }, timeoutMs);
   signal.addEventListener('abort', kill, { once: true });
+  // Aborted before the container started (a run canceled at once): the listener above never fires.
+  if (signal.aborted) kill();
   try {
     const { StatusCode } = (await container.wait()) as { StatusCode: number };
     signal.throwIfAborted();

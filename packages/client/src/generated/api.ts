@@ -640,6 +640,182 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/projects/{name}/runs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The project's runs (one-off and jobs'), newest first
+         * @description Access: `project.read`, which needs the viewer role in the project or its deploy key (a token: scope read or more).
+         */
+        get: operations["listRuns"];
+        put?: never;
+        /**
+         * Run a command once in the project's current release (409 NO_RELEASE without one)
+         * @description Access: `project.runs.start`, which needs the deployer role in the project (a token: scope deploy or more).
+         */
+        post: operations["startRun"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/projects/{name}/runs/{run}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One run: its status and exit code
+         * @description Access: `project.read`, which needs the viewer role in the project or its deploy key (a token: scope read or more).
+         */
+        get: operations["getRun"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/projects/{name}/runs/{run}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Cancel a queued or running run (409 once it ended)
+         * @description Access: `project.runs.start`, which needs the deployer role in the project (a token: scope deploy or more).
+         */
+        post: operations["cancelRun"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/projects/{name}/runs/{run}/logs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A run's stored output, a page at a time
+         * @description Access: `project.logs.read`, which needs the viewer role in the project or its deploy key (a token: scope read or more).
+         */
+        get: operations["getRunLogs"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/projects/{name}/runs/{run}/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A run's output and status, live, each line once, then `end` with its exit code (Server-Sent Events)
+         * @description Access: `project.logs.read`, which needs the viewer role in the project or its deploy key (a token: scope read or more).
+         */
+        get: operations["streamRunEvents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/projects/{name}/jobs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The project's scheduled jobs, with their next tick
+         * @description Access: `project.read`, which needs the viewer role in the project or its deploy key (a token: scope read or more).
+         */
+        get: operations["listJobs"];
+        put?: never;
+        /**
+         * Add a scheduled job (400 INVALID_SCHEDULE for a bad cron or timezone)
+         * @description Access: `project.settings.update`, which needs the admin role in the project (a token: scope admin or more).
+         */
+        post: operations["addJob"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/projects/{name}/jobs/{job}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Remove a job, its scheduler and its runs
+         * @description Access: `project.settings.update`, which needs the admin role in the project (a token: scope admin or more).
+         */
+        delete: operations["removeJob"];
+        options?: never;
+        head?: never;
+        /**
+         * Change a job's schedule, command, timeout or timezone
+         * @description Access: `project.settings.update`, which needs the admin role in the project (a token: scope admin or more).
+         */
+        patch: operations["updateJob"];
+        trace?: never;
+    };
+    "/api/projects/{name}/jobs/{job}/runs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A job's runs, newest first (skipped ticks too)
+         * @description Access: `project.read`, which needs the viewer role in the project or its deploy key (a token: scope read or more).
+         */
+        get: operations["listJobRuns"];
+        put?: never;
+        /**
+         * Run a job now (recorded skipped while its previous run goes)
+         * @description Access: `project.runs.start`, which needs the deployer role in the project (a token: scope deploy or more).
+         */
+        post: operations["runJobNow"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/projects/{name}/webhooks": {
         parameters: {
             query?: never;
@@ -2446,7 +2622,7 @@ export interface operations {
                                  */
                                 role: "admin" | "deployer" | "viewer" | null;
                                 /** @description the project actions the caller may take (its token scope counted) */
-                                actions: ("project.read" | "project.logs.read" | "project.secrets.read" | "deployment.create" | "deployment.promote" | "deployment.rollback" | "deployment.redeploy" | "deployment.cancel" | "deployment.stop" | "deployment.scale" | "project.settings.update" | "project.env.update" | "project.hook-secret.rotate" | "project.domains.update" | "project.webhooks.update" | "project.members.read" | "project.members.update" | "project.deploy-keys.manage" | "project.audit.read" | "project.delete")[];
+                                actions: ("project.read" | "project.logs.read" | "project.secrets.read" | "deployment.create" | "deployment.promote" | "deployment.rollback" | "deployment.redeploy" | "deployment.cancel" | "deployment.stop" | "deployment.scale" | "project.runs.start" | "project.settings.update" | "project.env.update" | "project.hook-secret.rotate" | "project.domains.update" | "project.webhooks.update" | "project.members.read" | "project.members.update" | "project.deploy-keys.manage" | "project.audit.read" | "project.delete")[];
                             };
                             disk?: {
                                 imageBytes: number;
@@ -2724,7 +2900,7 @@ export interface operations {
                              */
                             role: "admin" | "deployer" | "viewer" | null;
                             /** @description the project actions the caller may take (its token scope counted) */
-                            actions: ("project.read" | "project.logs.read" | "project.secrets.read" | "deployment.create" | "deployment.promote" | "deployment.rollback" | "deployment.redeploy" | "deployment.cancel" | "deployment.stop" | "deployment.scale" | "project.settings.update" | "project.env.update" | "project.hook-secret.rotate" | "project.domains.update" | "project.webhooks.update" | "project.members.read" | "project.members.update" | "project.deploy-keys.manage" | "project.audit.read" | "project.delete")[];
+                            actions: ("project.read" | "project.logs.read" | "project.secrets.read" | "deployment.create" | "deployment.promote" | "deployment.rollback" | "deployment.redeploy" | "deployment.cancel" | "deployment.stop" | "deployment.scale" | "project.runs.start" | "project.settings.update" | "project.env.update" | "project.hook-secret.rotate" | "project.domains.update" | "project.webhooks.update" | "project.members.read" | "project.members.update" | "project.deploy-keys.manage" | "project.audit.read" | "project.delete")[];
                         };
                         disk?: {
                             imageBytes: number;
@@ -2980,7 +3156,7 @@ export interface operations {
                              */
                             role: "admin" | "deployer" | "viewer" | null;
                             /** @description the project actions the caller may take (its token scope counted) */
-                            actions: ("project.read" | "project.logs.read" | "project.secrets.read" | "deployment.create" | "deployment.promote" | "deployment.rollback" | "deployment.redeploy" | "deployment.cancel" | "deployment.stop" | "deployment.scale" | "project.settings.update" | "project.env.update" | "project.hook-secret.rotate" | "project.domains.update" | "project.webhooks.update" | "project.members.read" | "project.members.update" | "project.deploy-keys.manage" | "project.audit.read" | "project.delete")[];
+                            actions: ("project.read" | "project.logs.read" | "project.secrets.read" | "deployment.create" | "deployment.promote" | "deployment.rollback" | "deployment.redeploy" | "deployment.cancel" | "deployment.stop" | "deployment.scale" | "project.runs.start" | "project.settings.update" | "project.env.update" | "project.hook-secret.rotate" | "project.domains.update" | "project.webhooks.update" | "project.members.read" | "project.members.update" | "project.deploy-keys.manage" | "project.audit.read" | "project.delete")[];
                         };
                         disk?: {
                             imageBytes: number;
@@ -3312,7 +3488,7 @@ export interface operations {
                              */
                             role: "admin" | "deployer" | "viewer" | null;
                             /** @description the project actions the caller may take (its token scope counted) */
-                            actions: ("project.read" | "project.logs.read" | "project.secrets.read" | "deployment.create" | "deployment.promote" | "deployment.rollback" | "deployment.redeploy" | "deployment.cancel" | "deployment.stop" | "deployment.scale" | "project.settings.update" | "project.env.update" | "project.hook-secret.rotate" | "project.domains.update" | "project.webhooks.update" | "project.members.read" | "project.members.update" | "project.deploy-keys.manage" | "project.audit.read" | "project.delete")[];
+                            actions: ("project.read" | "project.logs.read" | "project.secrets.read" | "deployment.create" | "deployment.promote" | "deployment.rollback" | "deployment.redeploy" | "deployment.cancel" | "deployment.stop" | "deployment.scale" | "project.runs.start" | "project.settings.update" | "project.env.update" | "project.hook-secret.rotate" | "project.domains.update" | "project.webhooks.update" | "project.members.read" | "project.members.update" | "project.deploy-keys.manage" | "project.audit.read" | "project.delete")[];
                         };
                         disk?: {
                             imageBytes: number;
@@ -5358,6 +5534,854 @@ export interface operations {
             };
         };
     };
+    listRuns: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            project: string;
+                            /** @enum {string} */
+                            kind: "one-off" | "job";
+                            command: string;
+                            /** @enum {string} */
+                            status: "queued" | "running" | "succeeded" | "failed" | "canceled" | "skipped";
+                            /** @description the command's exit code; null until it ends, or when it was killed (timeout, cancel) or never started */
+                            exitCode: number | null;
+                            /** @description why it failed: RUN_FAILED (non-zero exit), RUN_TIMED_OUT, RUN_IMAGE_GONE, NO_RELEASE, ORPHANED, CANCELED */
+                            errorCode: string | null;
+                            errorMessage: string | null;
+                            /** @description the release whose image, env and volumes it ran with */
+                            deploymentId: string | null;
+                            timeoutMs: number;
+                            createdAt: string;
+                            startedAt: string | null;
+                            finishedAt: string | null;
+                        }[];
+                    };
+                };
+            };
+            /** @description an error, with a stable code (README: Lifecycle and error codes) */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description a stable code from the error registry (@berth/shared/errors) */
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description an error, with a stable code (README: Lifecycle and error codes) */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description a stable code from the error registry (@berth/shared/errors) */
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    startRun: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description run with /bin/sh -c in the current release image, e.g. "npm run migrate" */
+                    command: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        project: string;
+                        /** @enum {string} */
+                        kind: "one-off" | "job";
+                        command: string;
+                        /** @enum {string} */
+                        status: "queued" | "running" | "succeeded" | "failed" | "canceled" | "skipped";
+                        /** @description the command's exit code; null until it ends, or when it was killed (timeout, cancel) or never started */
+                        exitCode: number | null;
+                        /** @description why it failed: RUN_FAILED (non-zero exit), RUN_TIMED_OUT, RUN_IMAGE_GONE, NO_RELEASE, ORPHANED, CANCELED */
+                        errorCode: string | null;
+                        errorMessage: string | null;
+                        /** @description the release whose image, env and volumes it ran with */
+                        deploymentId: string | null;
+                        timeoutMs: number;
+                        createdAt: string;
+                        startedAt: string | null;
+                        finishedAt: string | null;
+                    };
+                };
+            };
+            /** @description an error, with a stable code (README: Lifecycle and error codes) */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description a stable code from the error registry (@berth/shared/errors) */
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description an error, with a stable code (README: Lifecycle and error codes) */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description a stable code from the error registry (@berth/shared/errors) */
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    getRun: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+                run: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        project: string;
+                        /** @enum {string} */
+                        kind: "one-off" | "job";
+                        command: string;
+                        /** @enum {string} */
+                        status: "queued" | "running" | "succeeded" | "failed" | "canceled" | "skipped";
+                        /** @description the command's exit code; null until it ends, or when it was killed (timeout, cancel) or never started */
+                        exitCode: number | null;
+                        /** @description why it failed: RUN_FAILED (non-zero exit), RUN_TIMED_OUT, RUN_IMAGE_GONE, NO_RELEASE, ORPHANED, CANCELED */
+                        errorCode: string | null;
+                        errorMessage: string | null;
+                        /** @description the release whose image, env and volumes it ran with */
+                        deploymentId: string | null;
+                        timeoutMs: number;
+                        createdAt: string;
+                        startedAt: string | null;
+                        finishedAt: string | null;
+                    };
+                };
+            };
+            /** @description an error, with a stable code (README: Lifecycle and error codes) */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description a stable code from the error registry (@berth/shared/errors) */
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description an error, with a stable code (README: Lifecycle and error codes) */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description a stable code from the error registry (@berth/shared/errors) */
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    cancelRun: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+                run: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        project: string;
+                        /** @enum {string} */
+                        kind: "one-off" | "job";
+                        command: string;
+                        /** @enum {string} */
+                        status: "queued" | "running" | "succeeded" | "failed" | "canceled" | "skipped";
+                        /** @description the command's exit code; null until it ends, or when it was killed (timeout, cancel) or never started */
+                        exitCode: number | null;
+                        /** @description why it failed: RUN_FAILED (non-zero exit), RUN_TIMED_OUT, RUN_IMAGE_GONE, NO_RELEASE, ORPHANED, CANCELED */
+                        errorCode: string | null;
+                        errorMessage: string | null;
+                        /** @description the release whose image, env and volumes it ran with */
+                        deploymentId: string | null;
+                        timeoutMs: number;
+                        createdAt: string;
+                        startedAt: string | null;
+                        finishedAt: string | null;
+                    };
+                };
+            };
+            /** @description an error, with a stable code (README: Lifecycle and error codes) */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description a stable code from the error registry (@berth/shared/errors) */
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description an error, with a stable code (README: Lifecycle and error codes) */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description a stable code from the error registry (@berth/shared/errors) */
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    getRunLogs: {
+        parameters: {
+            query?: {
+                since?: number;
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                name: string;
+                run: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        runId: string;
+                        lines: {
+                            seq: number;
+                            ts: string;
+                            /** @enum {string} */
+                            stream: "build" | "runtime" | "system";
+                            line: string;
+                        }[];
+                        /** @description pass as `since` for the next page */
+                        nextSince: number;
+                        hasMore: boolean;
+                    };
+                };
+            };
+            /** @description an error, with a stable code (README: Lifecycle and error codes) */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description a stable code from the error registry (@berth/shared/errors) */
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description an error, with a stable code (README: Lifecycle and error codes) */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description a stable code from the error registry (@berth/shared/errors) */
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    streamRunEvents: {
+        parameters: {
+            query?: {
+                token?: unknown;
+                since?: unknown;
+            };
+            header?: never;
+            path: {
+                name: string;
+                run: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description a text/event-stream; reconnect with Last-Event-ID (or ?since=) to resume without gaps */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": string;
+                };
+            };
+            /** @description an error, with a stable code (README: Lifecycle and error codes) */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description a stable code from the error registry (@berth/shared/errors) */
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description an error, with a stable code (README: Lifecycle and error codes) */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description a stable code from the error registry (@berth/shared/errors) */
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    listJobs: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            name: string;
+                            project: string;
+                            schedule: string;
+                            command: string;
+                            timeoutSeconds: number;
+                            timezone: string | null;
+                            /** @description the next tick */
+                            nextRunAt: string;
+                            createdAt: string;
+                            updatedAt: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description an error, with a stable code (README: Lifecycle and error codes) */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description a stable code from the error registry (@berth/shared/errors) */
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description an error, with a stable code (README: Lifecycle and error codes) */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description a stable code from the error registry (@berth/shared/errors) */
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    addJob: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    name: string;
+                    /** @description cron: 5 fields (minute hour day month weekday), or 6 with seconds first */
+                    schedule: string;
+                    /** @description run with /bin/sh -c in the current release image */
+                    command: string;
+                    /** @description killed and recorded failed (RUN_TIMED_OUT) past it; default RUN_TIMEOUT_MS */
+                    timeoutSeconds?: number;
+                    /** @description IANA name the schedule is read in (default UTC) */
+                    timezone?: string | null;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        name: string;
+                        project: string;
+                        schedule: string;
+                        command: string;
+                        timeoutSeconds: number;
+                        timezone: string | null;
+                        /** @description the next tick */
+                        nextRunAt: string;
+                        createdAt: string;
+                        updatedAt: string;
+                    };
+                };
+            };
+            /** @description an error, with a stable code (README: Lifecycle and error codes) */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description a stable code from the error registry (@berth/shared/errors) */
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description an error, with a stable code (README: Lifecycle and error codes) */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description a stable code from the error registry (@berth/shared/errors) */
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    removeJob: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+                job: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        name: string;
+                        project: string;
+                        schedule: string;
+                        command: string;
+                        timeoutSeconds: number;
+                        timezone: string | null;
+                        /** @description the next tick */
+                        nextRunAt: string;
+                        createdAt: string;
+                        updatedAt: string;
+                    };
+                };
+            };
+            /** @description an error, with a stable code (README: Lifecycle and error codes) */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description a stable code from the error registry (@berth/shared/errors) */
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description an error, with a stable code (README: Lifecycle and error codes) */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description a stable code from the error registry (@berth/shared/errors) */
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    updateJob: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+                job: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description cron: 5 fields (minute hour day month weekday), or 6 with seconds first */
+                    schedule?: string;
+                    /** @description run with /bin/sh -c in the current release image */
+                    command?: string;
+                    /** @description killed and recorded failed (RUN_TIMED_OUT) past it; default RUN_TIMEOUT_MS */
+                    timeoutSeconds?: number;
+                    /** @description IANA name the schedule is read in (default UTC) */
+                    timezone?: string | null;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        name: string;
+                        project: string;
+                        schedule: string;
+                        command: string;
+                        timeoutSeconds: number;
+                        timezone: string | null;
+                        /** @description the next tick */
+                        nextRunAt: string;
+                        createdAt: string;
+                        updatedAt: string;
+                    };
+                };
+            };
+            /** @description an error, with a stable code (README: Lifecycle and error codes) */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description a stable code from the error registry (@berth/shared/errors) */
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description an error, with a stable code (README: Lifecycle and error codes) */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description a stable code from the error registry (@berth/shared/errors) */
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    listJobRuns: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+                job: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            project: string;
+                            /** @enum {string} */
+                            kind: "one-off" | "job";
+                            command: string;
+                            /** @enum {string} */
+                            status: "queued" | "running" | "succeeded" | "failed" | "canceled" | "skipped";
+                            /** @description the command's exit code; null until it ends, or when it was killed (timeout, cancel) or never started */
+                            exitCode: number | null;
+                            /** @description why it failed: RUN_FAILED (non-zero exit), RUN_TIMED_OUT, RUN_IMAGE_GONE, NO_RELEASE, ORPHANED, CANCELED */
+                            errorCode: string | null;
+                            errorMessage: string | null;
+                            /** @description the release whose image, env and volumes it ran with */
+                            deploymentId: string | null;
+                            timeoutMs: number;
+                            createdAt: string;
+                            startedAt: string | null;
+                            finishedAt: string | null;
+                        }[];
+                    };
+                };
+            };
+            /** @description an error, with a stable code (README: Lifecycle and error codes) */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description a stable code from the error registry (@berth/shared/errors) */
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description an error, with a stable code (README: Lifecycle and error codes) */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description a stable code from the error registry (@berth/shared/errors) */
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    runJobNow: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+                job: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        project: string;
+                        /** @enum {string} */
+                        kind: "one-off" | "job";
+                        command: string;
+                        /** @enum {string} */
+                        status: "queued" | "running" | "succeeded" | "failed" | "canceled" | "skipped";
+                        /** @description the command's exit code; null until it ends, or when it was killed (timeout, cancel) or never started */
+                        exitCode: number | null;
+                        /** @description why it failed: RUN_FAILED (non-zero exit), RUN_TIMED_OUT, RUN_IMAGE_GONE, NO_RELEASE, ORPHANED, CANCELED */
+                        errorCode: string | null;
+                        errorMessage: string | null;
+                        /** @description the release whose image, env and volumes it ran with */
+                        deploymentId: string | null;
+                        timeoutMs: number;
+                        createdAt: string;
+                        startedAt: string | null;
+                        finishedAt: string | null;
+                    };
+                };
+            };
+            /** @description an error, with a stable code (README: Lifecycle and error codes) */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description a stable code from the error registry (@berth/shared/errors) */
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description an error, with a stable code (README: Lifecycle and error codes) */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description a stable code from the error registry (@berth/shared/errors) */
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
     listWebhooks: {
         parameters: {
             query?: never;
@@ -5381,7 +6405,7 @@ export interface operations {
                             project: string;
                             /** @description shown whole only to callers who may read the project's secrets (its admins); others see its origin */
                             url: string;
-                            events: ("deployment.running" | "deployment.failed" | "deployment.canceled" | "deployment.crashed" | "deployment.stopped" | "release.promoted" | "release.rolled_back")[];
+                            events: ("deployment.running" | "deployment.failed" | "deployment.canceled" | "deployment.crashed" | "deployment.stopped" | "release.promoted" | "release.rolled_back" | "job.failed")[];
                             /** @description only in the answer that created it: it signs every delivery (X-Berth-Signature) */
                             secret?: string;
                             createdAt: string;
@@ -5434,7 +6458,7 @@ export interface operations {
             content: {
                 "application/json": {
                     url: string;
-                    events: ("deployment.running" | "deployment.failed" | "deployment.canceled" | "deployment.crashed" | "deployment.stopped" | "release.promoted" | "release.rolled_back")[];
+                    events: ("deployment.running" | "deployment.failed" | "deployment.canceled" | "deployment.crashed" | "deployment.stopped" | "release.promoted" | "release.rolled_back" | "job.failed")[];
                 };
             };
         };
@@ -5450,7 +6474,7 @@ export interface operations {
                         project: string;
                         /** @description shown whole only to callers who may read the project's secrets (its admins); others see its origin */
                         url: string;
-                        events: ("deployment.running" | "deployment.failed" | "deployment.canceled" | "deployment.crashed" | "deployment.stopped" | "release.promoted" | "release.rolled_back")[];
+                        events: ("deployment.running" | "deployment.failed" | "deployment.canceled" | "deployment.crashed" | "deployment.stopped" | "release.promoted" | "release.rolled_back" | "job.failed")[];
                         /** @description only in the answer that created it: it signs every delivery (X-Berth-Signature) */
                         secret?: string;
                         createdAt: string;
@@ -5512,7 +6536,7 @@ export interface operations {
                         project: string;
                         /** @description shown whole only to callers who may read the project's secrets (its admins); others see its origin */
                         url: string;
-                        events: ("deployment.running" | "deployment.failed" | "deployment.canceled" | "deployment.crashed" | "deployment.stopped" | "release.promoted" | "release.rolled_back")[];
+                        events: ("deployment.running" | "deployment.failed" | "deployment.canceled" | "deployment.crashed" | "deployment.stopped" | "release.promoted" | "release.rolled_back" | "job.failed")[];
                         /** @description only in the answer that created it: it signs every delivery (X-Berth-Signature) */
                         secret?: string;
                         createdAt: string;

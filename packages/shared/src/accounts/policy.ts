@@ -67,6 +67,8 @@ export const policy = {
   'deployment.cancel': { on: 'project', role: 'deployer', scope: 'deploy' },
   'deployment.stop': { on: 'project', role: 'deployer', scope: 'deploy' },
   'deployment.scale': { on: 'project', role: 'deployer', scope: 'deploy' },
+  // A one-off run, a job run now, or canceling one: a command in the release with its env (a deployer can ship any code anyway).
+  'project.runs.start': { on: 'project', role: 'deployer', scope: 'deploy' },
   'project.settings.update': { on: 'project', role: 'admin', scope: 'admin' },
   'project.env.update': { on: 'project', role: 'admin', scope: 'admin' },
   'project.hook-secret.rotate': { on: 'project', role: 'admin', scope: 'admin' },

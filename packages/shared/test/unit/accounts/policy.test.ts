@@ -43,6 +43,7 @@ const expected: Record<Action, string> = {
   'deployment.cancel':          'U F Y Y H Y F Y Y Y F H Y F H',
   'deployment.stop':            'U F Y Y H Y F Y Y Y F H Y F H',
   'deployment.scale':           'U F Y Y H Y F Y Y Y F H Y F H',
+  'project.runs.start':         'U F Y Y H Y F Y Y Y F H Y F H',
   'project.settings.update':    'U F F Y H Y F F Y F F H Y F H',
   'project.env.update':         'U F F Y H Y F F Y F F H Y F H',
   'project.hook-secret.rotate': 'U F F Y H Y F F Y F F H Y F H',

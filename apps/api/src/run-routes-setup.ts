@@ -1,0 +1,28 @@
+import type { Db } from '@berth/shared/db';
+import { JobStore } from '@berth/shared/job-store';
+import { RunLogStore } from '@berth/shared/run-log-store';
+import { RunStore } from '@berth/shared/run-store';
+import type { ApiConfig } from './config.ts';
+import type { EventRelay } from './event-relay.ts';
+import type { ApiInstance } from './routes/api-plugin.ts';
+import { jobRoutes, jobRunRoutes } from './routes/jobs.ts';
+import { runLogRoutes, runRoutes } from './routes/runs.ts';
+import { RunQueue } from './run-queue.ts';
+import type { OpenStreams } from './sse/open-streams.ts';
+
+/** One-off runs and scheduled jobs: their stores, the runs queue (closed with the app), their routes. */
+export async function registerRunRoutes(
+  api: ApiInstance,
+  deps: { db: Db; config: ApiConfig; relay: EventRelay; streams: OpenStreams },
+): Promise<void> {
+  const { db, config } = deps;
+  const queue = new RunQueue(config.REDIS_URL, config.BERTH_INSTANCE, config.QUEUE_TIMEOUT_MS);
+  api.addHook('onClose', async () => queue.close());
+  const runs = new RunStore(db);
+  const runOptions = { runs, runLogs: new RunLogStore(db), queue, relay: deps.relay, streams: deps.streams, config };
+  await api.register(runRoutes, runOptions);
+  await api.register(runLogRoutes, runOptions);
+  const jobOptions = { jobs: new JobStore(db), runs, queue, config };
+  await api.register(jobRoutes, jobOptions);
+  await api.register(jobRunRoutes, jobOptions);
+}

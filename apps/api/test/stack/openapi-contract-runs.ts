@@ -1,0 +1,58 @@
+import { expect } from 'vitest';
+import type { InjectOptions, LightMyRequestResponse } from 'fastify';
+import { testToken, type Stack } from '@berth/testing/stack';
+import type { ContractValidator } from './openapi-validator.ts';
+
+// Parts of openapi-contract.test.ts (kept here: that file is at its size limit): its case for the runs' and jobs' routes, and templateIn.
+
+interface ContractCase {
+  call: (method: string, url: string, opts?: Omit<InjectOptions, 'method' | 'url'>) => Promise<LightMyRequestResponse>;
+  stack: Stack;
+  contract: ContractValidator;
+  templateOf: (method: string, url: string) => string;
+}
+
+/** The workers are closed by then: runs stay queued, so cancel and "run now" answer deterministically. */
+export async function runsAndJobsCase({ call, stack, contract, templateOf }: ContractCase): Promise<void> {
+  const runs = '/api/projects/shop/runs';
+  const run = (await call('POST', runs, { payload: { command: 'echo hi' } })).json();
+  expect(run).toMatchObject({ status: 'queued', kind: 'one-off' });
+  expect((await call('POST', runs, { payload: { command: '' } })).statusCode).toBe(400);
+  expect((await call('POST', '/api/projects/nosuchproject/runs', { payload: { command: 'true' } })).statusCode).toBe(404);
+  expect((await call('POST', '/api/projects', { payload: { name: 'norelease' } })).statusCode).toBe(201);
+  expect((await call('POST', '/api/projects/norelease/runs', { payload: { command: 'true' } })).json().error.code).toBe('NO_RELEASE');
+  expect([(await call('GET', runs)).statusCode, (await call('GET', `${runs}/${run.id}`)).statusCode, (await call('GET', `${runs}/nosuchrun`)).statusCode]).toEqual([200, 200, 404]);
+  expect((await call('GET', `${runs}/${run.id}/logs`)).statusCode).toBe(200);
+  // No worker runs here: the run stays queued, and canceling it ends it at once.
+  expect((await call('POST', `${runs}/${run.id}/cancel`)).json().status).toBe('canceled');
+  expect((await call('POST', `${runs}/${run.id}/cancel`)).statusCode).toBe(409);
+  const res = await fetch(`${stack.apiUrl}${runs}/${run.id}/events?token=${testToken}`);
+  expect(contract.check('GET', templateOf('GET', `${runs}/${run.id}/events`), { status: res.status, contentType: res.headers.get('content-type') ?? '' })).toEqual([]);
+  expect(await res.text()).toContain('event: end');
+  expect((await call('GET', `${runs}/nosuchrun/events`)).statusCode).toBe(404);
+
+  const jobs = '/api/projects/shop/jobs';
+  expect((await call('POST', jobs, { payload: { name: 'nightly', schedule: '61 * * * *', command: 'true' } })).json().error.code).toBe('INVALID_SCHEDULE');
+  expect((await call('POST', jobs, { payload: { name: 'nightly', schedule: '0 3 * * *', command: 'echo nightly', timezone: 'Europe/Berlin' } })).statusCode).toBe(201);
+  expect((await call('POST', jobs, { payload: { name: 'nightly', schedule: '0 3 * * *', command: 'true' } })).statusCode).toBe(409);
+  expect((await call('GET', jobs)).json().items).toHaveLength(1);
+  expect((await call('PATCH', `${jobs}/nightly`, { payload: { schedule: '0 4 * * *' } })).json().schedule).toBe('0 4 * * *');
+  expect((await call('PATCH', `${jobs}/nightly`, { payload: { timezone: 'Mars/Olympus' } })).statusCode).toBe(400);
+  expect((await call('POST', `${jobs}/nightly/runs`)).json()).toMatchObject({ kind: 'job', status: 'queued' });
+  expect((await call('POST', `${jobs}/nightly/runs`)).json().status).toBe('skipped');
+  expect((await call('GET', `${jobs}/nightly/runs`)).json().items).toHaveLength(2);
+  expect([(await call('DELETE', `${jobs}/nightly`)).statusCode, (await call('DELETE', `${jobs}/nightly`)).statusCode]).toEqual([200, 404]);
+}
+
+/** The document's path a concrete URL belongs to (the one whose template matches it). */
+export function templateIn(contract: ContractValidator): (method: string, url: string) => string {
+  return (method, url) => {
+    const path = url.split('?')[0]!;
+    for (const template of Object.keys(contract.doc.paths)) {
+      if (!contract.operation(method, template)) continue;
+      const pattern = new RegExp(`^${template.replace(/\{[^}]+\}/g, '[^/]+').replace(/\./g, '\\.')}$`);
+      if (pattern.test(path)) return template;
+    }
+    throw new Error(`no documented route for ${method} ${url}`);
+  };
+}
