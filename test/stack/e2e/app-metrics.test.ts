@@ -32,6 +32,9 @@ interface Point {
 }
 type Replicas = { container: string; points: Point[] }[];
 
+const mean = (values: number[]) => values.reduce((sum, v) => sum + v, 0) / values.length;
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+
 async function running(name: string, overrides: Record<string, string> = {}): Promise<string> {
   const created = await createDeployment(stack, { archive: await zipTestApp('hello', overrides), fields: { name } });
   expect((await settled(stack, created.id)).status).toBe('running');
@@ -56,9 +59,11 @@ describe('app metrics', () => {
     const busyCpu = busyReplicas[0]!.points.map((p) => p.cpu ?? 0);
     const idleCpu = idleReplicas[0]!.points.map((p) => p.cpu ?? 0);
     // Half a core asked for; a loaded two-core machine gives it less, never as little as an idle app uses.
-    expect(Math.max(...busyCpu), JSON.stringify(busyCpu)).toBeGreaterThan(0.1);
-    expect(Math.max(...idleCpu), JSON.stringify(idleCpu)).toBeLessThan(0.05);
-    expect(Math.max(...busyCpu)).toBeGreaterThan(3 * Math.max(...idleCpu));
+    // An idle app still wakes now and then (a health check, a collection): its median is near zero, not every point.
+    const seen = `busy ${JSON.stringify(busyCpu)}, idle ${JSON.stringify(idleCpu)}`;
+    expect(Math.max(...busyCpu), seen).toBeGreaterThan(0.1);
+    expect(median(idleCpu), seen).toBeLessThan(0.05);
+    expect(mean(busyCpu), seen).toBeGreaterThan(3 * mean(idleCpu));
     const last = busyReplicas[0]!.points.at(-1)!;
     expect(last.memoryBytes).toBeGreaterThan(1024 * 1024);
     expect(last.memoryLimitBytes).toBeGreaterThan(last.memoryBytes);

@@ -1,12 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createTestDatabase } from '@berth/testing/database';
 import { TokenStore } from '@berth/shared/token-store';
 import { SseClient } from '@berth/testing/http';
+import { clearOfWindowEnd, clearOfWindowTimeoutMs } from '@berth/testing/rate-window';
 import { startStack, testToken, type Stack } from '@berth/testing/stack';
 
 let stack: Stack;
+// A long window: the 429s below come from the counts, and each test starts clear of the window's end.
+const rateWindowMs = 3_600_000;
 beforeAll(async () => {
-  stack = await startStack({ workers: 0, router: false, env: { DEPLOY_RATE_LIMIT: '3', DEPLOY_RATE_WINDOW_MS: '60000' } });
+  stack = await startStack({ workers: 0, router: false, env: { DEPLOY_RATE_LIMIT: '3', DEPLOY_RATE_WINDOW_MS: String(rateWindowMs) } });
 });
 afterAll(async () => {
   await stack?.close();
@@ -78,6 +81,8 @@ describe('API tokens', () => {
 });
 
 describe('rate limiting', () => {
+  beforeEach(() => clearOfWindowEnd(rateWindowMs), clearOfWindowTimeoutMs);
+
   it('answers 429 with Retry-After once a token created too many deployments, per token', async () => {
     const other = (await stack.inject({ method: 'POST', url: '/api/tokens', payload: { name: 'other', scope: 'deploy' } })).json().token;
     for (let i = 0; i < 3; i++) expect((await deploy(testToken)).statusCode).toBe(202);

@@ -1,4 +1,5 @@
-import { describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { clearOfWindowEnd, clearOfWindowTimeoutMs } from '@berth/testing/rate-window';
 import { asSession, expectError, login, makePerson, newEmail, password, signIn, useAccountsStack } from './accounts-setup.ts';
 
 // Small limits, a long window: the 429s below come from the counts, not the clock.
@@ -7,6 +8,8 @@ const stack = useAccountsStack({ LOGIN_RATE_LIMIT_PER_ACCOUNT: '3', LOGIN_RATE_L
 const from = (address: string) => ({ 'x-forwarded-for': address });
 
 describe('sign-in lockout', () => {
+  beforeEach(() => clearOfWindowEnd(600_000), clearOfWindowTimeoutMs);
+
   it('refuses an account past its attempts with 429 and Retry-After, even with the right password, and audits it', async () => {
     const person = await makePerson(stack());
     for (let i = 0; i < 3; i++) expectError(await login(stack(), { email: person.email, password: 'wrong guess!!' }, from(`198.51.100.${i + 1}`)), 401, 'UNAUTHORIZED');
