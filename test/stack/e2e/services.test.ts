@@ -114,6 +114,16 @@ describe('services', () => {
     await client('berth/postgres:15', network, ['psql', env.DATABASE_URL, '-qc', 'create table notes (n int); insert into notes values (1), (2), (3)']);
     expect(await client('berth/redis:7', network, ['redis-cli', '-u', env.CACHE_URL, 'set', 'greeting', 'hello'])).toBe('OK');
     const wrong = env.DATABASE_URL.replace(/:[^:@/]+@/, ':wrong@');
+    // A one-off run gets the URLs too, and its log masks their passwords as the app's log does.
+    const printed = (await api('POST', '/api/projects/shop/runs', { command: 'echo $DATABASE_URL $CACHE_URL' })).body;
+    const ran = await waitFor('the run ended', async () => {
+      const body = (await api('GET', `/api/projects/shop/runs/${printed.id}`)).body;
+      return ['queued', 'running'].includes(body.status) ? undefined : body;
+    }, 60_000, 250);
+    expect(ran.status, JSON.stringify(ran)).toBe('succeeded');
+    const runLog = JSON.stringify((await api('GET', `/api/projects/shop/runs/${printed.id}/logs`)).body);
+    expect(runLog).toContain('@db:5432');
+    for (const url of [env.DATABASE_URL, env.CACHE_URL]) expect(runLog).not.toContain(new URL(url).password);
     await expect(client('berth/postgres:15', network, ['psql', wrong, '-c', 'select 1'])).rejects.toThrow(/password authentication failed/);
 
     // Another project's app, a preview (previews: false) and a build step cannot connect.

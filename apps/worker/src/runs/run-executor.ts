@@ -17,6 +17,7 @@ import type { ContainerRuntime } from '../docker/container-runtime.ts';
 import { appLimits, runOnce } from '../docker/run-once.ts';
 import { LogSink } from '../log-sink.ts';
 import { projectMounts } from '../release-start.ts';
+import { passwordsOf } from '../services/service-passwords.ts';
 import { serviceLinks } from '../services/service-links.ts';
 import { secretsToMask } from '../secret-masking.ts';
 
@@ -114,7 +115,8 @@ async function openRunLog(deps: RunExecutorDeps, run: RunRow, deployment: Deploy
     instance: config.BERTH_INSTANCE,
     deploymentId: run.id,
     flushMs: config.LOG_FLUSH_MS,
-    secrets: secretsToMask(secrets, deployment, proxyUrls(config)),
+    // The env's values and the project's services' passwords (a command that prints DATABASE_URL).
+    secrets: secretsToMask(secrets, deployment, proxyUrls(config), await passwordsOf(deps.services, deployment.project)),
     logger,
   });
   await sink.init();

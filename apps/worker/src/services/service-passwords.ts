@@ -3,11 +3,11 @@ import type { SecretBox } from '@berth/shared/secret-box';
 import { ServiceStore } from '@berth/shared/service-store';
 
 /**
- * The passwords of a project's services, for its deployments' logs to mask like env values (an app
- * that prints its DATABASE_URL). One that does not open (the key changed) has nothing to mask.
+ * The passwords of a project's services, for its logs (a deployment's, a run's) to mask like env
+ * values: an app or a command that prints its DATABASE_URL. One that does not open (the key
+ * changed) has nothing to mask.
  */
-export async function servicePasswords(db: Db, secrets: SecretBox, project: string): Promise<string[]> {
-  const store = new ServiceStore(db, secrets);
+export async function passwordsOf(store: Pick<ServiceStore, 'forProject' | 'password'>, project: string): Promise<string[]> {
   return (await store.forProject(project)).flatMap((row) => {
     try {
       return [store.password(row)];
@@ -15,4 +15,9 @@ export async function servicePasswords(db: Db, secrets: SecretBox, project: stri
       return [];
     }
   });
+}
+
+/** `passwordsOf` with a store made for the call (the deployment runner has no service store of its own). */
+export function servicePasswords(db: Db, secrets: SecretBox, project: string): Promise<string[]> {
+  return passwordsOf(new ServiceStore(db, secrets), project);
 }
