@@ -33,15 +33,20 @@ export async function createDeployment(
 
 /** Waits until the deployment leaves the in-flight states; returns the API's view of it. */
 export async function settled(stack: Stack, id: string, timeoutMs = runtimeWait(45_000)): Promise<any> {
+  let last: { status?: string } = {};
   return waitFor(
     `deployment ${id} to settle`,
     async () => {
-      const d = (await stack.inject({ method: 'GET', url: `/api/deployments/${id}` })).json();
-      return isInFlight(d.status) ? undefined : d;
+      last = (await stack.inject({ method: 'GET', url: `/api/deployments/${id}` })).json();
+      return last.status === undefined || isInFlight(last.status as DeploymentRow['status']) ? undefined : last;
     },
     timeoutMs,
     50,
-  );
+  ).catch(async (err: Error) => {
+    // Where it stood: a timeout in CI should say which step it was in.
+    const tail = (await logLines(stack, id).catch(() => [])).slice(-8).map((l) => `  ${l.stream}: ${l.line}`);
+    throw new Error(`${err.message} (still ${last.status ?? 'unknown'}; its last log lines:\n${tail.join('\n')})`);
+  });
 }
 
 export async function logLines(stack: Stack, id: string): Promise<{ seq: number; stream: string; line: string }[]> {

@@ -1,12 +1,14 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { labels } from '@berth/shared/labels';
 import { testAppsDir, zipTestApp } from '@berth/testing/archives';
 import { callApi, settled } from '@berth/testing/deployments';
 import { multipartBody } from '@berth/testing/http';
 import { waitFor } from '@berth/testing/ports';
 import { startProgram } from '@berth/testing/processes';
 import { instanceContainers, startStack, testToken, type Stack } from '@berth/testing/stack';
+import { startWebhookReceiver } from '@berth/testing/webhook-receiver';
 
 // One-off runs and scheduled jobs on the real stack (3 workers, the stack's 5 s job lock): the CLI
 // gets a run's output and exit code, a run cancels, a job ticking every 2 s runs once per tick, a
@@ -16,7 +18,8 @@ const root = path.resolve(testAppsDir, '..');
 const api = (method: string, url: string, payload?: unknown) => callApi(stack, method, url, payload);
 
 beforeAll(async () => {
-  stack = await startStack({ workers: 3, router: false });
+  // Webhooks to a receiver on loopback (job.failed below), retried quickly.
+  stack = await startStack({ workers: 3, router: false, env: { WEBHOOK_ALLOW_PRIVATE_HOSTS: 'true', WEBHOOK_RETRY_BASE_MS: '300' } });
   const res = await stack.inject({ method: 'POST', url: '/api/deployments', ...(await multipartBody({ name: 'cron', env: JSON.stringify({ GREETING: 'hello-from-env' }) }, { name: 'app.zip', data: await zipTestApp('hello') })) });
   expect(res.statusCode, res.body).toBe(202);
   expect(await settled(stack, res.json().id, 180_000)).toMatchObject({ status: 'running' });
@@ -75,6 +78,29 @@ describe('scheduled jobs', () => {
     const ran = slow.filter((r) => r.status !== 'skipped').sort((a, b) => ms(a.startedAt) - ms(b.startedAt));
     expect(skipped.length, JSON.stringify(slow.map((r) => [r.status, r.createdAt]))).toBeGreaterThan(0);
     for (let i = 1; i < ran.length; i++) expect(ms(ran[i].startedAt)).toBeGreaterThanOrEqual(ms(ran[i - 1].finishedAt));
+  }, 120_000);
+
+  it('a job past its timeout is killed, recorded RUN_TIMED_OUT, and job.failed reaches the project\'s webhook', async () => {
+    const rx = await startWebhookReceiver();
+    try {
+      expect((await api('POST', '/api/projects/cron/webhooks', { url: rx.url, events: ['job.failed'] })).status).toBe(201);
+      // A schedule that does not come round during the test: the run is started now, as the dashboard's Run now does.
+      expect((await api('POST', '/api/projects/cron/jobs', { name: 'late', schedule: '0 0 1 1 *', command: 'echo begun; sleep 30', timeoutSeconds: 1 })).status).toBe(201);
+      const started = await api('POST', '/api/projects/cron/jobs/late/runs');
+      expect(started.status, JSON.stringify(started.body)).toBe(202);
+      const ended = await waitFor('the late run ended', async () => {
+        const run = (await api('GET', `/api/projects/cron/runs/${started.body.id}`)).body;
+        return ['queued', 'running'].includes(run.status) ? undefined : run;
+      }, 60_000, 250);
+      expect(ended).toMatchObject({ status: 'failed', errorCode: 'RUN_TIMED_OUT', kind: 'job' });
+      expect(ms(ended.finishedAt) - ms(ended.startedAt)).toBeLessThan(20_000); // killed, not waited out
+      const delivery = await waitFor('job.failed delivered', async () => rx.got.find((g) => g.headers['x-berth-event'] === 'job.failed'), 20_000, 100);
+      expect(JSON.parse(delivery.raw).data).toMatchObject({ job: 'late', id: started.body.id, errorCode: 'RUN_TIMED_OUT' });
+      expect((await instanceContainers(stack.instance)).filter((c) => c.Labels[labels.run] === started.body.id)).toEqual([]); // the killed container removed
+    } finally {
+      await api('DELETE', '/api/projects/cron/jobs/late');
+      await rx.close();
+    }
   }, 120_000);
 
   it('exactly one run per tick however many workers', async () => {

@@ -7,28 +7,12 @@ import { buildApp } from '@berth/api/app';
 import { verifyBerthSignature } from '../../../docs/examples/verify-berth-signature.mjs';
 import { settled } from '@berth/testing/deployments';
 import { waitFor } from '@berth/testing/ports';
+import { startWebhookReceiver as receiver } from '@berth/testing/webhook-receiver';
 import { authHeaders } from '@berth/testing/stack';
 import { api, deliver, git, gitProject, githubPush, source, stack, useGitHookStack } from './git-hooks-setup.ts';
 
 // Outgoing webhooks: signed deliveries to a local receiver, retries, redelivery, slow and forbidden targets.
 useGitHookStack();
-
-/** A local webhook receiver: records deliveries; `answers` says what to answer, in turn (then 200). */
-async function receiver(answers: number[] = []) {
-  const got: { headers: http.IncomingHttpHeaders; raw: string; at: number }[] = [];
-  const server = http.createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      got.push({ headers: req.headers, raw: Buffer.concat(chunks).toString(), at: Date.now() });
-      res.statusCode = answers.shift() ?? 200;
-      res.end();
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
-  return { got, url, close: () => new Promise((r) => server.close(r)) };
-}
 
 describe('outgoing webhooks', () => {
   it('deliveries are signed, retried after a 500, recorded and redeliverable', async () => {
