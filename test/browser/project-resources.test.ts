@@ -71,38 +71,8 @@ describe('the project page drives its resources', () => {
 
     await form.getByLabel('Count').fill('11');
     await form.getByRole('button', { name: 'Scale' }).click();
-    await expect.poll(() => form.getByRole('alert').textContent(), rendered).toContain('VALIDATION_FAILED');
+    await expect.poll(alertIn('Processes'), rendered).toContain('VALIDATION_FAILED');
     expect(await counts()).toEqual({ worker: 3 });
-  }, 60_000);
-
-  it('jobs: added with a timezone, a bad schedule refused, edited, run now (its run listed), deleted', async () => {
-    const form = page.getByRole('form', { name: 'Add job' });
-    await form.getByLabel('Job name').fill('nightly');
-    await form.getByLabel('Schedule').fill('* * *');
-    await form.getByLabel('Command').fill('node cleanup.js');
-    await form.getByLabel('Timezone').fill('Europe/Berlin');
-    await form.getByRole('button', { name: 'Add job' }).click();
-    await expect.poll(alertIn('Jobs'), rendered).toContain('INVALID_SCHEDULE');
-    await form.getByLabel('Schedule').fill('0 3 * * *');
-    await form.getByRole('button', { name: 'Add job' }).click();
-    const card = page.getByRole('listitem', { name: 'Job nightly' });
-    await expect.poll(() => card.textContent(), rendered).toContain('Europe/Berlin');
-    expect(await card.textContent()).toContain('next run');
-
-    await card.getByRole('button', { name: 'Edit job nightly' }).click();
-    const edit = page.getByRole('form', { name: 'Edit job nightly' });
-    await edit.getByLabel('Schedule').fill('30 4 * * *');
-    await edit.getByRole('button', { name: 'Save job' }).click();
-    await expect.poll(() => card.textContent(), rendered).toContain('30 4 * * *');
-
-    await card.getByRole('button', { name: 'Run nightly now' }).click();
-    await expect.poll(() => card.getByLabel('Run status: queued').count(), rendered).toBe(1);
-    const runs = await db().selectFrom('runs').select(['command', 'job_id']).execute();
-    expect(runs).toEqual([expect.objectContaining({ command: 'node cleanup.js' })]);
-    await screenshots(page, 'project-resources', { fullPage: true });
-
-    await card.getByRole('button', { name: 'Delete job nightly' }).click();
-    await expect.poll(() => page.getByText('No jobs.').count(), rendered).toBe(1);
   }, 60_000);
 
   it("one-off runs: started from the page, output shown live, then its exit code; a project without a release refuses", async () => {
@@ -132,6 +102,43 @@ describe('the project page drives its resources', () => {
     await empty.getByLabel('Command').fill('true');
     await empty.getByRole('button', { name: 'Run' }).click();
     await expect.poll(alertIn('Runs'), rendered).toContain('NO_RELEASE');
+
+    // Back on shop: a listed run's stored output, replayed by its stream.
+    await page.goto(`${stack.apiUrl}/#/projects/shop`);
+    await page.getByRole('button', { name: `Output of run ${run.id}` }).click();
+    await expect.poll(() => output.getByRole('list', { name: 'Run output' }).textContent(), rendered).toContain('hello from the run');
+    expect(await output.getByLabel('Exit').textContent()).toBe('exit code 3');
+  }, 60_000);
+
+  it('jobs: added with a timezone, a bad schedule refused, edited, run now (its run listed), deleted', async () => {
+    const form = page.getByRole('form', { name: 'Add job' });
+    await form.getByLabel('Job name').fill('nightly');
+    await form.getByLabel('Schedule').fill('* * *');
+    await form.getByLabel('Command').fill('node cleanup.js');
+    await form.getByLabel('Timezone').fill('Europe/Berlin');
+    await form.getByRole('button', { name: 'Add job' }).click();
+    await expect.poll(alertIn('Jobs'), rendered).toContain('INVALID_SCHEDULE');
+    await form.getByLabel('Schedule').fill('0 3 * * *');
+    await form.getByRole('button', { name: 'Add job' }).click();
+    const card = page.getByRole('listitem', { name: 'Job nightly' });
+    await expect.poll(() => card.textContent(), rendered).toContain('Europe/Berlin');
+    expect(await card.textContent()).toContain('next run');
+
+    await card.getByRole('button', { name: 'Edit job nightly' }).click();
+    const edit = page.getByRole('form', { name: 'Edit job nightly' });
+    await edit.getByLabel('Schedule').fill('30 4 * * *');
+    await edit.getByRole('button', { name: 'Save job' }).click();
+    await expect.poll(() => card.textContent(), rendered).toContain('30 4 * * *');
+
+    await card.getByRole('button', { name: 'Run nightly now' }).click();
+    await expect.poll(() => card.getByLabel('Run status: queued').count(), rendered).toBe(1);
+    const jobRuns = await db().selectFrom('runs').select(['command', 'status']).where('job_id', 'is not', null).execute();
+    expect(jobRuns).toEqual([{ command: 'node cleanup.js', status: 'queued' }]);
+    await expect.poll(() => page.getByRole('list', { name: 'Recent runs' }).getByLabel('Run status: queued').count(), rendered).toBe(1);
+    await screenshots(page, 'project-resources', { fullPage: true });
+
+    await card.getByRole('button', { name: 'Delete job nightly' }).click();
+    await expect.poll(() => page.getByText('No jobs.').count(), rendered).toBe(1);
   }, 60_000);
 
   it('services: added with status and variable name (no password), a duplicate refused, deleted keeping its data', async () => {

@@ -23,7 +23,7 @@ export function JobsPanel({ client, name, access }: { client: ApiClient; name: s
   const actions = {
     edit: mayChange ? (job: Job) => setEditing(job.name) : undefined,
     remove: mayChange ? (job: Job) => confirm(`Delete job ${job.name} and its runs?`) && removeJob(client, name, job.name).then(load, setError) : undefined,
-    runNow: mayRun ? (job: Job) => runJobNow(client, name, job.name).then(load, setError) : undefined,
+    runNow: mayRun ? (job: Job) => runJobNow(client, name, job.name).then(() => (load(), queries.invalidateQueries({ queryKey: keys.runs(name) })), setError) : undefined,
   };
   const change = (job: Job) => ({ name: _ignored, ...fields }: NewJob) => saved(updateJob(client, name, job.name, fields));
   return (

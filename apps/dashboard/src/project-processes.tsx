@@ -62,10 +62,12 @@ function ProcessCount({ process: p, onScale }: { process: ProjectProcess; onScal
       .finally(() => setSaving(false));
   };
   return (
-    <form class="inline" aria-label={`Count of ${p.type}`} onSubmit={submit}>
-      <ErrorBox error={error} />
-      <label>Count <input type="number" min={0} step={1} required value={draft} onInput={(e) => setDraft(e.currentTarget.value)} size={4} /></label>
-      <button type="submit" disabled={saving || draft === String(p.count)}>Scale</button>
-    </form>
+    <>
+      <form class="inline" aria-label={`Count of ${p.type}`} onSubmit={submit}>
+        <label>Count <input type="number" min={0} step={1} required value={draft} onInput={(e) => setDraft(e.currentTarget.value)} size={4} /></label>
+        <button type="submit" disabled={saving || draft === String(p.count)}>Scale</button>
+      </form>
+      {error !== undefined && <div class="full" aria-label={`Scaling ${p.type}`} role="group"><ErrorBox error={error} /></div>}
+    </>
   );
 }
