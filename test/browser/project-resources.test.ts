@@ -53,6 +53,7 @@ describe('the project page drives its resources', () => {
 
     await page.getByRole('button', { name: 'Delete volume data' }).click();
     await expect.poll(alertIn('Volumes'), rendered).toContain('VOLUME_IN_USE');
+    await screenshots(page, 'project-volumes', { fullPage: true });
     await page.getByRole('button', { name: 'Delete data anyway' }).click();
     await expect.poll(() => page.getByText('No volumes.').count(), rendered).toBe(1);
     expect(await db().selectFrom('volumes').select('name').execute()).toEqual([]);
@@ -154,11 +155,11 @@ describe('the project page drives its resources', () => {
     await form.getByLabel('Service name').fill('db');
     await form.getByRole('button', { name: 'Add service' }).click();
     await expect.poll(alertIn('Services'), rendered).toContain('CONFLICT');
+    await screenshots(page, 'project-services', { fullPage: true });
 
     await card.getByRole('button', { name: 'Delete service db', exact: true }).click();
     await expect.poll(() => card.getByLabel('Service status: deleting').count(), rendered).toBe(1);
     const row = await db().selectFrom('services').selectAll().where('name', '=', 'db').executeTakeFirstOrThrow();
     expect(row).toMatchObject({ status: 'deleting', delete_data: false });
-    await screenshots(page, 'project-services', { fullPage: true });
   }, 60_000);
 });
