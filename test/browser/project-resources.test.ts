@@ -54,7 +54,7 @@ describe('the project page drives its resources', () => {
     await page.getByRole('button', { name: 'Delete volume data' }).click();
     await expect.poll(alertIn('Volumes'), rendered).toContain('VOLUME_IN_USE');
     await screenshots(page, 'project-volumes', { fullPage: true });
-    await page.getByRole('button', { name: 'Delete data anyway' }).click();
+    await page.getByRole('button', { name: 'Delete volume data anyway (force)' }).click();
     await expect.poll(() => page.getByText('No volumes.').count(), rendered).toBe(1);
     expect(await db().selectFrom('volumes').select('name').execute()).toEqual([]);
   }, 60_000);

@@ -1,11 +1,10 @@
-import { useEffect, useState } from 'preact/hooks';
 import { useQueryClient } from '@tanstack/preact-query';
 import type { ApiClient } from '@berth/client/api-client';
 import type { Project } from '@berth/client/types';
 import { allows, NotAllowed } from './not-allowed.tsx';
 import { keys } from './queries.ts';
+import { ReplicasControl } from './replicas-control.tsx';
 import { scaleProcess, type ProjectProcess } from './resources-api.ts';
-import { ErrorBox } from './status-badge.tsx';
 
 /** The current release's process types (berth.json `processes`, a Procfile) and how many of each run; web scales with Replicas. */
 export function ProcessesPanel({ client, project }: { client: ApiClient; project: Project }) {
@@ -27,7 +26,7 @@ export function ProcessesPanel({ client, project }: { client: ApiClient; project
               {p.type === 'web' ? (
                 <span class="muted small">scales with Replicas</span>
               ) : (
-                mayScale && <ProcessCount process={p} onScale={(n) => scale(p.type, n)} />
+                mayScale && <ReplicasControl value={p.count} what={p.type} label="Count" min={0} onScale={(n) => scale(p.type, n)} />
               )}
             </li>
           ))}
@@ -45,29 +44,5 @@ function ProcessSummary({ process: p }: { process: ProjectProcess }) {
       <br />
       <code class="small">{p.command ?? "the image's own command"}</code>
     </span>
-  );
-}
-
-/** A count and a Scale button; the API checks the count and its refusal is shown as it says it. */
-function ProcessCount({ process: p, onScale }: { process: ProjectProcess; onScale: (count: number) => Promise<unknown> }) {
-  const [draft, setDraft] = useState(String(p.count));
-  const [error, setError] = useState<unknown>();
-  const [saving, setSaving] = useState(false);
-  useEffect(() => setDraft(String(p.count)), [p.count]);
-  const submit = (e: Event) => {
-    e.preventDefault();
-    setSaving(true);
-    onScale(Number(draft))
-      .then(() => setError(undefined), setError)
-      .finally(() => setSaving(false));
-  };
-  return (
-    <>
-      <form class="inline" aria-label={`Count of ${p.type}`} onSubmit={submit}>
-        <label>Count <input type="number" min={0} step={1} required value={draft} onInput={(e) => setDraft(e.currentTarget.value)} size={4} /></label>
-        <button type="submit" disabled={saving || draft === String(p.count)}>Scale</button>
-      </form>
-      {error !== undefined && <div class="full" aria-label={`Scaling ${p.type}`} role="group"><ErrorBox error={error} /></div>}
-    </>
   );
 }

@@ -35,7 +35,7 @@ export function VolumesPanel({ client, name, access }: { client: ApiClient; name
       <ErrorBox error={actionError ?? loadError} />
       {inUse && mayChange && (
         <p class="actions">
-          <button type="button" class="danger" onClick={() => remove(inUse, true)}>Delete {inUse} anyway</button>
+          <button type="button" class="danger" onClick={() => remove(inUse, true)}>Delete volume {inUse} anyway (force)</button>
         </p>
       )}
       <ul class="plain wide" aria-label="Volumes" hidden={!items?.length}>
