@@ -17,6 +17,11 @@ export const keys = {
   members: (name: string) => ['members', name] as const,
   tokens: () => ['tokens'] as const,
   audit: (query: AuditQuery) => ['audit', query] as const,
+  volumes: (name: string) => ['volumes', name] as const,
+  jobs: (name: string) => ['jobs', name] as const,
+  jobRuns: (name: string, job: string) => ['job-runs', name, job] as const,
+  runs: (name: string) => ['runs', name] as const,
+  services: (name: string) => ['services', name] as const,
 };
 
 export function newQueryClient(): QueryClient {

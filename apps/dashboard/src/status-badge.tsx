@@ -20,3 +20,12 @@ export function BusyNote({ busy }: { busy: boolean }) {
   if (!busy) return null;
   return <p role="status" class="muted small">Live updates paused: waiting for a free stream slot…</p>;
 }
+
+/** A run's status (queued, running, succeeded, failed, canceled, skipped); found by "Run status: <status>". */
+export function RunBadge({ status }: { status: string }) {
+  return (
+    <span class={`badge s-${status}`} aria-label={`Run status: ${status}`}>
+      {status}
+    </span>
+  );
+}

@@ -28,8 +28,8 @@ export async function signedInPage(apiUrl: string, token: string): Promise<{ bro
   return { browser, context, page };
 }
 
-/** Saves the page at desktop and phone width, light and dark, under $BERTH_STATE_DIR/screenshots/. */
-export async function screenshots(page: Page, name: string): Promise<void> {
+/** Saves the page at desktop and phone width, light and dark, under $BERTH_STATE_DIR/screenshots/ (`fullPage`: all of it, not the viewport). */
+export async function screenshots(page: Page, name: string, options: { fullPage?: boolean } = {}): Promise<void> {
   const dir = path.join(process.env.BERTH_STATE_DIR ?? '.berth', 'screenshots');
   mkdirSync(dir, { recursive: true });
   const original = page.viewportSize();
@@ -37,7 +37,7 @@ export async function screenshots(page: Page, name: string): Promise<void> {
     await page.emulateMedia({ colorScheme: scheme });
     for (const [label, size] of Object.entries(widths)) {
       await page.setViewportSize(size);
-      await page.screenshot({ path: path.join(dir, `${name}-${label}-${scheme}.png`) });
+      await page.screenshot({ path: path.join(dir, `${name}-${label}-${scheme}.png`), fullPage: options.fullPage ?? false });
     }
   }
   await page.emulateMedia({ colorScheme: 'light' });

@@ -7,8 +7,13 @@ import { LogSearchPanel } from '../project-log-search.tsx';
 import { keys, useProject } from '../queries.ts';
 import { ErrorBox, StatusBadge } from '../status-badge.tsx';
 import { DomainsPanel, EnvPanel, ReplicasPanel } from './project-settings.tsx';
+import { VolumesPanel } from '../project-volumes.tsx';
+import { ProcessesPanel } from '../project-processes.tsx';
+import { JobsPanel } from '../project-jobs.tsx';
+import { RunsPanel } from '../project-runs.tsx';
+import { ServicesPanel } from '../project-services.tsx';
 
-/** One project: its releases (which one serves the URL, promote / roll back), deploy, env names, domains. */
+/** One project: its releases (which one serves the URL, promote / roll back), deploy, processes, runs, jobs, volumes, services, env names, domains. */
 export function ProjectPage({ client, name }: { client: ApiClient; name: string }) {
   const { data: project, error: loadError } = useProject(client, name);
   const access = project?.access;
@@ -49,6 +54,11 @@ export function ProjectPage({ client, name }: { client: ApiClient; name: string 
             onRollback={allows(access, 'deployment.rollback') ? (id) => act(() => client.rollback(name, id))() : undefined}
           />
           <ReplicasPanel client={client} project={project} />
+          <ProcessesPanel client={client} project={project} />
+          <RunsPanel client={client} name={name} access={access} />
+          <JobsPanel client={client} name={name} access={access} />
+          <VolumesPanel client={client} name={name} access={access} />
+          <ServicesPanel client={client} name={name} access={access} />
           <EnvPanel client={client} name={name} access={access} />
           <DomainsPanel client={client} name={name} access={access} />
           <LogSearchPanel client={client} name={name} access={access} />
