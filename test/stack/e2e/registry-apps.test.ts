@@ -70,4 +70,25 @@ describe('apps with dependencies from the npm registry', { timeout: 900_000 }, (
     expect(JSON.parse((await answer(id, '/hello')).body)).toEqual({ app: 'typescript', compiledBy: 'tsc', path: '/hello' });
     console.log(`typescript: ${JSON.stringify(seconds)}`);
   });
+
+  it('a Vite + React single-page app (vite build: rolldown and lightningcss native binaries) is served as static, deep links get index.html', async () => {
+    const { id, lines, seconds } = await deploy(await zipTestApp('vite-react'), `vite-${Math.random().toString(36).slice(2, 8)}`);
+    expect(lines).toContain('detected build: npm run build (scripts.build in package.json)');
+    expect(lines).toContain('detected single-page app: unknown paths get /index.html (its dependencies are an SPA framework)');
+    expect(lines).toContain('serving dist/');
+    const index = await answer(id);
+    expect(index.body).toContain('<div id="root"></div>');
+    const script = /<script type="module" crossorigin src="(\/assets\/index-[\w-]+\.js)">/.exec(index.body)?.[1];
+    expect(script, index.body).toBeDefined();
+    const asset = await answer(id, script);
+    expect(asset.status).toBe(200);
+    expect(asset.headers['content-type']).toMatch(/javascript/);
+    expect(asset.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+    expect(asset.body).toContain('vite-react v1'); // the app's own code, bundled with React
+    const deep = await answer(id, '/some/route?tab=2');
+    expect(deep.status).toBe(200);
+    expect(deep.body).toBe(index.body);
+    expect(deep.headers['cache-control']).toBe('no-cache');
+    console.log(`vite-react: ${JSON.stringify(seconds)}`);
+  });
 });
