@@ -91,4 +91,13 @@ describe('apps with dependencies from the npm registry', { timeout: 900_000 }, (
     expect(deep.headers['cache-control']).toBe('no-cache');
     console.log(`vite-react: ${JSON.stringify(seconds)}`);
   });
+
+  it('a pnpm app (packageManager pinned with its hash) installs through Corepack, which downloads pnpm from the registry', async () => {
+    const { id, lines, seconds } = await deploy(await zipTestApp('pnpm-app'), `pnpm-${Math.random().toString(36).slice(2, 8)}`);
+    expect(lines.some((l) => l.startsWith('detected package manager: pnpm (packageManager "pnpm@10.'))).toBe(true);
+    expect(lines).toContain('detected install: corepack pnpm install --frozen-lockfile (its own layer, keyed on package.json, pnpm-lock.yaml)');
+    expect(lines.some((l) => /^Done in .* using pnpm v10\./.test(l)), lines.join('\n')).toBe(true);
+    expect(JSON.parse((await answer(id, '/x')).body)).toEqual({ app: 'pnpm-app', twoHours: 7_200_000, layout: 'pnpm' });
+    console.log(`pnpm-app: ${JSON.stringify(seconds)}`);
+  });
 });
