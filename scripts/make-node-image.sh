@@ -48,6 +48,14 @@ if [ "$VARIANT" = build ]; then
   for cmd in test tr sed grep find xargs head tail touch chmod ln dirname basename true false printf tar gzip; do
     ln -sf busybox "$root/bin/$cmd"
   done
+  # Native binaries that builds load (rolldown/rollup, lightningcss, esbuild's
+  # Node API bindings) link glibc's librt, libdl and libpthread, which node
+  # itself does not all link. Since glibc 2.34 they are ~15 KB stubs.
+  libc_dir=$(dirname "$(ldd "$NODE" | grep -o '/[^ ]*/libc\.so\.6')")
+  for lib in librt.so.1 libdl.so.2 libpthread.so.0 libutil.so.1; do
+    [ -e "$libc_dir/$lib" ] || { echo "[berth] error: $libc_dir/$lib not found on this host (needed for $IMAGE)" >&2; exit 1; }
+    cp -L "$libc_dir/$lib" "$root$libc_dir/$lib"
+  done
   mkdir -p "$root/usr/local/lib/node_modules" "$root/usr/bin"
   ln -s /bin/busybox "$root/usr/bin/env" # npm's and Corepack's `#!/usr/bin/env node`
   cp -a "$npm_dir" "$root/usr/local/lib/node_modules/npm"

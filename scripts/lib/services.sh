@@ -131,8 +131,11 @@ ensure_postgres() {
 
 # The base image of the pinned Node major, which Berth's own test apps and
 # examples build FROM (no registry here); other majors are made on first use.
+# Its build image too: the worker only makes a missing one, and this remakes
+# one made by an older make-node-image.sh (a second when it is current).
 ensure_base_image() {
   bash "$(dirname "${BASH_SOURCE[0]}")/../make-node-image.sh"
+  bash "$(dirname "${BASH_SOURCE[0]}")/../make-node-image.sh" "" build
 }
 
 ensure_services() {

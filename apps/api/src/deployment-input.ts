@@ -1,6 +1,7 @@
 import { z } from '@berth/shared/config';
 import { BerthError } from '@berth/shared/errors';
 import { assertSafeGitRef, assertSafeGitUrl } from '@berth/shared/git-url';
+import { checkImageReference } from '@berth/shared/image-reference';
 import { projectNamePattern, toProjectName } from '@berth/shared/ids';
 
 /** An env variable's name. */
@@ -32,6 +33,8 @@ const booleanField = z.union([z.boolean(), z.enum(['true', 'false']).transform((
 export const deploymentFieldsSchema = z
   .object({
     gitUrl: z.string().min(1).optional(),
+    /** A prebuilt image to pull and run instead of a source to build (the project route's `image`). */
+    image: z.string().min(1).max(512).optional(),
     ref: z.string().min(1).optional(),
     rootDir: z.string().max(500).optional(),
     name: z.string().min(1).max(100).optional(),
@@ -55,6 +58,8 @@ export interface DeploymentInput {
   healthPath?: string;
   gitUrl?: string;
   ref?: string;
+  /** A prebuilt image (checked: a reference naming none of Berth's own images). */
+  image?: string;
   rootDir: string;
   port: number;
   env: Record<string, string>;
@@ -93,15 +98,18 @@ export function normalizeRootDir(rootDir: string | undefined): string {
   return trimmed;
 }
 
-function projectFrom(name: string | undefined, gitUrl: string | undefined, filename: string | undefined): string {
+function projectFrom(name: string | undefined, source: { gitUrl?: string | undefined; image?: string | undefined; filename?: string | undefined }): string {
   if (name !== undefined) {
     const project = toProjectName(name);
     if (!project) throw new BerthError('VALIDATION_FAILED', `name "${name}" cannot be used as a project name`);
     return project;
   }
+  const { gitUrl, image, filename } = source;
   const guess = gitUrl
     ? gitUrl.replace(/\/+$/, '').split('/').at(-1)?.replace(/\.git$/, '')
-    : filename?.replace(/\.(zip|tar\.gz|tgz)$/i, '');
+    : image
+      ? image.replace(/[@:][^/]*$/, '').split('/').at(-1)
+      : filename?.replace(/\.(zip|tar\.gz|tgz)$/i, '');
   const project = (guess && toProjectName(guess)) || 'app';
   // A guessed name that may not name a project gets a suffix instead of a refusal.
   return reservedReason(project, undefined) ? `${project.slice(0, 36)}-app` : project;
@@ -138,6 +146,7 @@ export function toDeploymentInput(
   if (archive && raw.gitUrl) {
     throw new BerthError('SOURCE_AMBIGUOUS', 'send either projectArchive or gitUrl, not both');
   }
+  if (raw.image !== undefined) assertImageAlone(raw, archive);
   if (raw.sourceType === 'git' && archive) {
     throw new BerthError('SOURCE_AMBIGUOUS', 'sourceType is git, but the request carries an archive (projectArchive)');
   }
@@ -147,10 +156,10 @@ export function toDeploymentInput(
   if ((raw.sourceType === 'upload' || raw.sourceType === 'archive') && !archive) {
     throw new BerthError('SOURCE_MISSING', `sourceType is ${raw.sourceType}: send the archive as the multipart field projectArchive`);
   }
-  if (!archive && !raw.gitUrl) {
+  if (!archive && !raw.gitUrl && raw.image === undefined) {
     throw new BerthError(
       'SOURCE_MISSING',
-      'send a project archive (multipart field projectArchive) or a JSON body with gitUrl',
+      'send a project archive (multipart field projectArchive) or a JSON body with gitUrl or image',
     );
   }
   if (raw.gitUrl) assertSafeGitUrl(raw.gitUrl);
@@ -159,7 +168,7 @@ export function toDeploymentInput(
     assertSafeGitRef(raw.ref);
   }
   const input: DeploymentInput = {
-    project: projectFrom(raw.name, raw.gitUrl, archive?.filename),
+    project: projectFrom(raw.name, { gitUrl: raw.gitUrl, image: raw.image, filename: archive?.filename }),
     named: raw.name !== undefined,
     promote: raw.promote ?? true,
     ...(raw.healthPath ? { healthPath: raw.healthPath } : {}),
@@ -167,8 +176,22 @@ export function toDeploymentInput(
     port: raw.port ?? defaults.port,
     env: raw.env ?? {},
   };
+  if (raw.image !== undefined) input.image = raw.image;
   if (raw.gitUrl) input.gitUrl = raw.gitUrl;
   if (raw.ref) input.ref = raw.ref;
   if (archive) input.archive = { ...archive, format: archiveFormat(archive.data) };
   return input;
+}
+
+/**
+ * An image is the whole source: no archive, git URL, ref or rootDir with it
+ * (as on the project route), and a reference naming none of Berth's own
+ * images (the worker checks the registry's host before it pulls).
+ */
+function assertImageAlone(raw: DeploymentFields, archive: unknown): void {
+  if (archive) throw new BerthError('SOURCE_AMBIGUOUS', 'send either projectArchive or image, not both');
+  if (raw.gitUrl !== undefined || raw.ref !== undefined) throw new BerthError('SOURCE_AMBIGUOUS', 'give an image or a git source (gitUrl, ref), not both');
+  if (raw.sourceType !== undefined) throw new BerthError('SOURCE_AMBIGUOUS', `sourceType is ${raw.sourceType}, but the request carries an image`);
+  if (raw.rootDir !== undefined) throw new BerthError('VALIDATION_FAILED', 'rootDir applies to a source to build, not to a prebuilt image');
+  checkImageReference(raw.image!);
 }

@@ -32,6 +32,13 @@ export const buildOverridesSchema = z
       .refine((s) => /^[A-Za-z0-9._@+-]+(\/[A-Za-z0-9._@+-]+)*\/?$/.test(s), 'must be a relative path of plain names')
       .refine((s) => !s.split('/').some((p) => p === '..' || p === '.'), 'must stay inside rootDir')
       .optional(),
+    /** Go: the main package to build (`./cmd/api`) when the module has several under cmd/. */
+    goMain: z
+      .string()
+      .trim()
+      .max(200)
+      .refine((s) => /^(\.\/)?[A-Za-z0-9][A-Za-z0-9._-]*(\/[A-Za-z0-9][A-Za-z0-9._-]*)*\/?$/.test(s), 'must be a relative path of plain names inside rootDir, like ./cmd/api')
+      .optional(),
     /** Static sites: unknown paths get /index.html (a single-page app routes them). */
     spa: z.boolean().optional(),
     /** Keep devDependencies in the running image (default: pruned when start does not need them). */

@@ -6,7 +6,8 @@ import { promisify } from 'node:util';
 import bcrypt from 'bcryptjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { callApi, logLines, settled } from '@berth/testing/deployments';
-import { request } from '@berth/testing/http';
+import { zipTestApp } from '@berth/testing/archives';
+import { multipartBody, request } from '@berth/testing/http';
 import { waitFor } from '@berth/testing/ports';
 import { startRegistry, type TestRegistry } from '@berth/testing/registry';
 import { requireTool } from '@berth/testing/tools';
@@ -106,6 +107,19 @@ describe('deploying a prebuilt image (issue 27)', { timeout: 150_000 }, () => {
     await waitFor('v1 again through caddy', async () => ((await viaCaddy('prebuilt')).body === 'v1' ? true : undefined));
   });
 
+  it('POST /api/deployments with image: the project\'s credentials pull it; a new project gets none of another\'s', async () => {
+    const direct = pushApp('direct');
+    const res = await callApi(stack, 'POST', '/api/deployments', { name: 'prebuilt', image: direct.tag, promote: false, port: 3000 });
+    expect(res.status, JSON.stringify(res.body)).toBe(202);
+    const final = await settled(stack, res.body.id, 90_000);
+    expect(final).toMatchObject({ status: 'running', project: 'prebuilt', source: { type: 'image', image: direct.tag, digest: direct.digest } });
+    await waitFor('direct through caddy', async () => ((await viaCaddy(res.body.id)).body === 'direct' ? true : undefined));
+    // No name: the project is guessed from the image (app), made now, without the registry-auth set on prebuilt.
+    const guessed = await callApi(stack, 'POST', '/api/deployments', { image: direct.tag });
+    expect(guessed).toMatchObject({ status: 202, body: { project: 'app' } });
+    expect(await settled(stack, guessed.body.id, 90_000)).toMatchObject({ status: 'failed', errorCode: 'IMAGE_PULL_UNAUTHORIZED' });
+  });
+
   it('always pulls: a local image of the asked name that the registry does not have is never run', async () => {
     pushApp('local-only', false);
     const { final } = await deploy('prebuilt', `${registry.address}/app:local-only`);
@@ -122,6 +136,21 @@ describe('deploying a prebuilt image (issue 27)', { timeout: 150_000 }, () => {
     for (const image of ['not an image', 'app@sha256:123']) {
       expect((await callApi(stack, 'POST', '/api/projects/prebuilt/deployments', { image })).body.error.code).toBe('INVALID_IMAGE_REFERENCE');
     }
+    // The same refusals on POST /api/deployments, and an image is the whole source there.
+    const direct = (body: Record<string, unknown>) => callApi(stack, 'POST', '/api/deployments', { name: 'prebuilt', ...body });
+    for (const image of [`berth-${stack.instance}/${victim}:latest`, 'berth/node:24', 'a'.repeat(64)]) {
+      expect(await direct({ image }), image).toMatchObject({ status: 400, body: { error: { code: 'IMAGE_REFUSED' } } });
+    }
+    expect((await direct({ image: 'Not/Valid' })).body.error.code).toBe('INVALID_IMAGE_REFERENCE');
+    const image = `${registry.address}/app:v1`;
+    for (const extra of [{ gitUrl: 'https://example.com/a.git' }, { ref: 'main' }, { sourceType: 'git' }, { sourceType: 'upload' }]) {
+      expect(await direct({ image, ...extra }), JSON.stringify(extra)).toMatchObject({ status: 400, body: { error: { code: 'SOURCE_AMBIGUOUS' } } });
+    }
+    expect(await direct({ image, rootDir: 'sub' })).toMatchObject({ status: 400, body: { error: { code: 'VALIDATION_FAILED' } } });
+    const withArchive = await stack.inject({ method: 'POST', url: '/api/deployments', ...(await multipartBody({ name: 'prebuilt', image }, { name: 'app.zip', data: await zipTestApp('hello') })) });
+    expect(withArchive.json()).toMatchObject({ error: { code: 'SOURCE_AMBIGUOUS' } });
+    const own = (await direct({ image: `127.0.0.1:5000/${stack.instance}/${victim}:latest` })).body.id as string;
+    expect(await settled(stack, own, 90_000)).toMatchObject({ status: 'failed', errorCode: 'IMAGE_REFUSED' });
     // BERTH_REGISTRY (127.0.0.1:5000 here) holds a copy of every app image in swarm mode: refused however it is spelt.
     for (const host of ['127.0.0.1:5000', 'localhost:5000', '127.1:5000', '[::1]:5000', '2130706433:5000']) {
       const { final } = await deploy('prebuilt', `${host}/${stack.instance}/${victim}:latest`);

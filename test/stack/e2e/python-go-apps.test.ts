@@ -58,16 +58,26 @@ describe('Python and Go apps without a Dockerfile', { timeout: 1_500_000 }, () =
     console.log([python, go].map((d) => d.lines.find((l) => l.startsWith('image size:'))).join('\n'));
   });
 
-  it('a one-line change to the Go app rebuilds on the compiled standard library and module layers', async () => {
-    // The first test's project: its layers are this project's cache.
+  it('a one-line change, moved into a ./cmd/<name> layout (a library at the root), rebuilds on the compiled standard library and module layers', async () => {
+    // The first test's project: its layers are this project's cache. One deploy checks both (a Go build is slow on a loaded machine).
     expect(goProject).toBeDefined();
-    const source = readFileSync(path.join(testAppsDir, 'go-stdlib/main.go'), 'utf8').replace('"go-stdlib"', '"go-stdlib-v2"');
-    const warm = await deploy('go-stdlib', goProject, { 'main.go': source });
-    const cached = (step: string) => warm.lines[warm.lines.findIndex((l) => l.startsWith('Step') && l.includes(step)) + 1];
+    const main = readFileSync(path.join(testAppsDir, 'go-stdlib/main.go'), 'utf8').replace('"go-stdlib"', '"go-stdlib-v2"');
+    const archive = await zipEntries([
+      { name: 'go.mod', content: readFileSync(path.join(testAppsDir, 'go-stdlib/go.mod'), 'utf8') },
+      { name: 'doc.go', content: '// Package gostdlib is the library; the program is cmd/server.\npackage gostdlib\n' },
+      { name: 'cmd/server/main.go', content: main },
+    ]);
+    const started = Date.now();
+    const d = await createDeployment(stack(), { archive, fields: { name: goProject! } });
+    const final = await settled(stack(), d.id, 600_000);
+    const lines = (await logLines(stack(), d.id)).map((l) => l.line);
+    expect(final, lines.join('\n')).toMatchObject({ status: 'running' });
+    expect(lines).toContain('detected main package: ./cmd/server (the only folder under cmd/ with .go files; the package at rootDir is a library)');
+    const cached = (step: string) => lines[lines.findIndex((l) => l.startsWith('Step') && l.includes(step)) + 1];
     expect(cached('go build -trimpath net/http encoding/json')).toBe(' ---> Using cache');
     expect(cached('go mod download')).toBe(' ---> Using cache');
-    expect(await answer(warm.id, '/')).toMatchObject({ app: 'go-stdlib-v2' });
-    console.log(`go: warm rebuild, deployed in ${warm.seconds} s`);
+    expect(await answer(d.id, '/cmd')).toMatchObject({ app: 'go-stdlib-v2', path: '/cmd', shell: false });
+    console.log(`go: warm rebuild (into cmd/server), deployed in ${(Date.now() - started) / 1000} s`);
   });
 
   it('a go.mod newer than the toolchain fails with UNSUPPORTED_GO_VERSION before any build', async () => {

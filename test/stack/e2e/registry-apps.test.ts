@@ -70,4 +70,34 @@ describe('apps with dependencies from the npm registry', { timeout: 900_000 }, (
     expect(JSON.parse((await answer(id, '/hello')).body)).toEqual({ app: 'typescript', compiledBy: 'tsc', path: '/hello' });
     console.log(`typescript: ${JSON.stringify(seconds)}`);
   });
+
+  it('a Vite + React single-page app (vite build: rolldown and lightningcss native binaries) is served as static, deep links get index.html', async () => {
+    const { id, lines, seconds } = await deploy(await zipTestApp('vite-react'), `vite-${Math.random().toString(36).slice(2, 8)}`);
+    expect(lines).toContain('detected build: npm run build (scripts.build in package.json)');
+    expect(lines).toContain('detected single-page app: unknown paths get /index.html (its dependencies are an SPA framework)');
+    expect(lines).toContain('serving dist/');
+    const index = await answer(id);
+    expect(index.body).toContain('<div id="root"></div>');
+    const script = /<script type="module" crossorigin src="(\/assets\/index-[\w-]+\.js)">/.exec(index.body)?.[1];
+    expect(script, index.body).toBeDefined();
+    const asset = await answer(id, script);
+    expect(asset.status).toBe(200);
+    expect(asset.headers['content-type']).toMatch(/javascript/);
+    expect(asset.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+    expect(asset.body).toContain('vite-react v1'); // the app's own code, bundled with React
+    const deep = await answer(id, '/some/route?tab=2');
+    expect(deep.status).toBe(200);
+    expect(deep.body).toBe(index.body);
+    expect(deep.headers['cache-control']).toBe('no-cache');
+    console.log(`vite-react: ${JSON.stringify(seconds)}`);
+  });
+
+  it('a pnpm app (packageManager pinned with its hash) installs through Corepack, which downloads pnpm from the registry', async () => {
+    const { id, lines, seconds } = await deploy(await zipTestApp('pnpm-app'), `pnpm-${Math.random().toString(36).slice(2, 8)}`);
+    expect(lines.some((l) => l.startsWith('detected package manager: pnpm (packageManager "pnpm@10.'))).toBe(true);
+    expect(lines).toContain('detected install: corepack pnpm install --frozen-lockfile (its own layer, keyed on package.json, pnpm-lock.yaml)');
+    expect(lines.some((l) => /^Done in .* using pnpm v10\./.test(l)), lines.join('\n')).toBe(true);
+    expect(JSON.parse((await answer(id, '/x')).body)).toEqual({ app: 'pnpm-app', twoHours: 7_200_000, layout: 'pnpm' });
+    console.log(`pnpm-app: ${JSON.stringify(seconds)}`);
+  });
 });

@@ -15,6 +15,7 @@ import { assertMay, callerMay } from '../auth.ts';
 import { missingProject, rateKey } from '../access/decide.ts';
 import { claimNewProject } from '../access/creator.ts';
 import type { Releases } from '../releases.ts';
+import type { ReleaseSource } from '../release-inputs.ts';
 import type { RateLimiter } from '../rate-limiter.ts';
 import type { ConcurrencyLimit } from '../concurrency-limit.ts';
 import type { ApiInstance, ApiPlugin } from './api-plugin.ts';
@@ -99,7 +100,7 @@ function createRoute(app: ApiInstance, { projects, releases, uploads, limiter, m
       project: input.project,
       // The project is made on first use, with the source's settings.
       projectSettings: { gitUrl: input.gitUrl ?? null, ref: input.ref ?? null, rootDir: input.rootDir, port: input.port, healthPath: input.healthPath },
-      source: input.archive ? { type: 'archive', archive: input.archive } : { type: 'git', gitUrl: input.gitUrl!, ref: input.ref ?? null },
+      source: sourceOf(input),
       // This request's settings, not the project's (only the health path falls back to the project's).
       settings: { rootDir: input.rootDir, port: input.port, ...(input.healthPath !== undefined ? { healthPath: input.healthPath } : {}) },
       env: input.env,
@@ -116,6 +117,13 @@ function createRoute(app: ApiInstance, { projects, releases, uploads, limiter, m
       .header('location', `/api/deployments/${id}`)
       .send(deploymentView(row, config));
   });
+}
+
+/** What the request deploys: an archive, a prebuilt image or a git source (toDeploymentInput made sure there is one). */
+function sourceOf(input: DeploymentInput): ReleaseSource {
+  if (input.archive) return { type: 'archive', archive: input.archive };
+  if (input.image !== undefined) return { type: 'image', image: input.image };
+  return { type: 'git', gitUrl: input.gitUrl!, ref: input.ref ?? null };
 }
 
 /**

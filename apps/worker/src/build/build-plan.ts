@@ -12,6 +12,14 @@ export interface SourceFiles {
   paths: ReadonlySet<string>;
   /** The text of the files detection reads, when they exist as regular files. */
   texts: Partial<Record<DetectedFile, string>>;
+  /** A Go module's main packages (go-packages.ts); read only when there is a go.mod. */
+  go?: GoPackages;
+}
+
+/** Where a Go module's main packages are: the root's kind and the `cmd/<name>` folders with .go files. */
+export interface GoPackages {
+  root: 'main' | 'library' | 'none';
+  cmdDirs: string[];
 }
 
 /** The files detection reads (generated-build.ts reads each when it is a small regular file). */
@@ -93,6 +101,8 @@ export interface GoPlan {
   moduleFiles: string[];
   /** A vendor/ folder: modules come from it (-mod=vendor), nothing is downloaded. */
   vendored: boolean;
+  /** The main package `go build` builds: `.` or `./cmd/<name>` (or berth.json's goMain). */
+  main: string;
 }
 
 export type BuildPlan = (NodeAppPlan | NodeStaticPlan | StaticPlan | PythonPlan | GoPlan) & {

@@ -4,6 +4,7 @@ import { BerthError } from '@berth/shared/errors';
 import { nodeRuntimes } from '@berth/shared/node-runtimes';
 import { detectBuild, type BuildPlan, type SourceFiles } from './detect-build.ts';
 import { detectedFiles } from './build-plan.ts';
+import { readGoPackages } from './go-packages.ts';
 import { pythonRuntime } from './language-runtimes.ts';
 import { checkMarkers, generateDockerfile, nodeBuildImage, nodeRunImage, staticServerImage, type GeneratedTrust } from './generated-dockerfile.ts';
 
@@ -49,7 +50,7 @@ export async function readSourceFiles(contextDir: string): Promise<SourceFiles> 
     if (info.size > maxTextBytes) throw new BerthError('INVALID_BUILD_CONFIG', `${name} is larger than ${maxTextBytes} bytes`);
     texts[name] = await readFile(path.join(contextDir, name), 'utf8');
   }
-  return { paths, texts };
+  return { paths, texts, ...(paths.has('go.mod') ? { go: await readGoPackages(contextDir, paths) } : {}) };
 }
 
 /**

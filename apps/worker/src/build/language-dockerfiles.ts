@@ -80,7 +80,7 @@ export function goDockerfile(plan: GoPlan, buildArgs: readonly string[], trust: 
     // The build env (a GOPROXY, a GOPRIVATE) before the download, as Node's is before its install.
     ...(plan.vendored ? argLines(buildArgs) : [`COPY ${json([...plan.moduleFiles, './'])}`, ...argLines(buildArgs), run('go mod download')]),
     'COPY . .',
-    run(`go build -trimpath -ldflags='-s -w' -o /berth-app . && printf '${passwd}' > /berth-passwd`),
+    run(`go build -trimpath -ldflags='-s -w' -o /berth-app ${plan.main} && printf '${passwd}' > /berth-passwd`),
     '',
     'FROM scratch',
     `COPY --from=build ${json(['/etc/ssl/certs/ca-certificates.crt', '/etc/ssl/certs/ca-certificates.crt'])}`,

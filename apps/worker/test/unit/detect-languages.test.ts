@@ -121,7 +121,8 @@ describe('Go detection', () => {
     expect(plan.detected).toEqual([
       "go: 1.19 (go.mod's go line: 1.19; go.mod of module example.com/hello makes this a Go project)",
       'modules: none required (standard library only: nothing downloaded)',
-      'build: CGO_ENABLED=0 go build -trimpath of the package at rootDir: one static binary, run as nobody on scratch with CA certificates',
+      'main package: . (the .go files at rootDir are package main)',
+      'build: CGO_ENABLED=0 go build -trimpath .: one static binary, run as nobody on scratch with CA certificates',
     ]);
   });
 
@@ -145,13 +146,13 @@ describe('Go detection', () => {
 
   it('NO_START_COMMAND without a .go file at rootDir (tests do not count)', () => {
     expect(failure({ 'go.mod': goMod, cmd: '' }).code).toBe('NO_START_COMMAND');
-    expect(failure({ 'go.mod': goMod, 'a_test.go': '' }).message).toMatch(/no \.go file/);
+    expect(failure({ 'go.mod': goMod, 'a_test.go': '' }).message).toMatch(/no \.go file at rootDir/);
   });
 
-  it('berth.json may only set release (the binary runs with no shell)', () => {
+  it('berth.json may only set release and goMain (the binary runs with no shell)', () => {
     expect(go(detect({ 'go.mod': goMod, 'main.go': '', 'berth.json': { release: './migrate' } })).kind).toBe('go');
     expect(failure({ 'go.mod': goMod, 'main.go': '', 'berth.json': { start: 'sh -c x' } }).message).toBe(
-      'berth.json: start does not apply to a Go app (it reads release)',
+      'berth.json: start does not apply to a Go app (it reads release, goMain)',
     );
   });
 

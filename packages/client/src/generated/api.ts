@@ -1581,6 +1581,7 @@ export interface operations {
             content: {
                 "application/json": {
                     gitUrl?: string;
+                    image?: string;
                     ref?: string;
                     rootDir?: string;
                     name?: string;
@@ -1597,6 +1598,7 @@ export interface operations {
                     /** @description the project as a .zip or .tar.gz (recognised by its first bytes) */
                     projectArchive: string;
                     gitUrl?: string;
+                    image?: string;
                     ref?: string;
                     rootDir?: string;
                     name?: string;
