@@ -73,3 +73,15 @@ export const runJobOptions = {
   removeOnComplete: { age: 3600, count: 1000 },
   removeOnFail: { age: 24 * 3600, count: 1000 },
 } as const;
+
+/** Service backups and restores (apps/worker/src/backups). */
+export const backupQueueName = 'backups';
+/** Carry out one recorded backup or restore. The BullMQ job id is its id. */
+export const backupJobName = 'backup';
+
+export interface BackupJobData {
+  backupId: string;
+}
+
+/** Not retried by BullMQ: a restore applied half-way is not applied again behind the user's back. */
+export const backupJobOptions = runJobOptions;
