@@ -33,6 +33,7 @@ export const workerEnv = z.object({
   WEBHOOK_SWEEP_MS: env.milliseconds(250).describe('How often workers queue recorded webhook deliveries (the outbox sweep)'),
   PROJECT_BUSY_RETRY_MS: env.milliseconds(500).describe('How long a job waits before asking again while another deployment of its project is being built'),
   WORKER_CONCURRENCY: env.positiveInt(2).describe('Jobs (deployments) one worker process runs at once'),
+  BACKUPS_KEPT: env.positiveInt(7).describe("A service's newest succeeded backups kept; after each new one, older ones (their rows and files in BACKUP_DIR) are removed"),
   BACKUP_CONCURRENCY: env.positiveInt(2).describe('Service backups and restores one worker process carries out at once (one at a time per service whatever this says)'),
   RUN_CONCURRENCY: env.positiveInt(4).describe("One-off runs and scheduled jobs' runs one worker process runs at once (beside its deployments)"),
   WORKER_NAME: setting(

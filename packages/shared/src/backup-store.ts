@@ -110,4 +110,29 @@ export class BackupStore {
       return row;
     });
   }
+
+  /**
+   * Retention by count: the service's succeeded backups past the newest `keep` are forgotten (with
+   * the restores made from them); their ids, whose files the caller removes. A failed backup has no file.
+   */
+  async prune(serviceId: string, keep: number): Promise<{ project: string; id: string }[]> {
+    const old = await this.db
+      .selectFrom('backups')
+      .select(['project', 'id'])
+      .where('service_id', '=', serviceId)
+      .where('kind', '=', 'backup')
+      .where('status', '=', 'succeeded')
+      .orderBy('created_at', 'desc')
+      .orderBy('id', 'desc')
+      .offset(keep)
+      .limit(1000)
+      .execute();
+    if (old.length === 0) return [];
+    // A restore from one of them that is still under way keeps it.
+    const busy = await this.db.selectFrom('backups').select('backup_id').where('backup_id', 'in', old.map((o) => o.id)).where('status', 'in', ['queued', 'running']).execute();
+    const removable = old.filter((o) => !busy.some((b) => b.backup_id === o.id));
+    if (removable.length === 0) return [];
+    await this.db.deleteFrom('backups').where('id', 'in', removable.map((o) => o.id)).execute();
+    return removable;
+  }
 }

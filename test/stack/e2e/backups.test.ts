@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { callApi } from '@berth/testing/deployments';
 import { repoRoot } from '@berth/testing/paths';
 import { waitFor } from '@berth/testing/ports';
-import { startStack, type Stack } from '@berth/testing/stack';
+import { startStack, testToken, type Stack } from '@berth/testing/stack';
 
 // Backups and restores of managed services (issue 29 item 4) on the real stack: a Postgres table
 // and Redis keys come back after a restore; a tampered file is refused and nothing of it applied;
@@ -67,6 +67,9 @@ async function restore(service: string, id: string): Promise<any> {
   return ended(service, res.body.id);
 }
 
+/** The CLI as a user runs it (apps/cli/bin/berth.mjs). */
+const cli = async (...args: string[]) =>
+  (await run('node', ['apps/cli/bin/berth.mjs', 'backups', ...args], { cwd: repoRoot, env: { ...process.env, BERTH_URL: stack.apiUrl, BERTH_TOKEN: testToken } })).stdout;
 const psql = async (container: string, sql: string) =>
   (await run('docker', ['exec', container, 'sh', '-c', `PGPASSWORD="$POSTGRES_PASSWORD" psql -h 127.0.0.1 -U berth -d berth -tAc "${sql}"`])).stdout.trim();
 const redis = async (container: string, ...args: string[]) => (await run('docker', ['exec', container, 'redis-cli', ...args])).stdout.trim();
@@ -100,6 +103,12 @@ describe('service backups', () => {
     expect(gunzipSync(download.rawPayload).subarray(0, 5).toString()).toBe('PGDMP');
     const rdb = await stack.inject({ method: 'GET', url: `${base}/cache/backups/${redisBackup.id}/download` });
     expect(gunzipSync(rdb.rawPayload).subarray(0, 5).toString()).toBe('REDIS');
+
+    // The CLI lists them and downloads one.
+    expect(await cli('shop', 'db')).toMatch(new RegExp(`${pgBackup.id}\\s+backup\\s+succeeded`));
+    const saved = path.join(backupDir, 'cli-download.gz');
+    await cli('shop', 'cache', 'download', redisBackup.id, saved);
+    expect(gunzipSync(await readFile(saved)).subarray(0, 5).toString()).toBe('REDIS');
 
     // The data goes; a restore brings it back.
     await psql(db, 'drop table notes');

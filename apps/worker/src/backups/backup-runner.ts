@@ -16,12 +16,14 @@ import { execStreaming, type ExecResult } from './exec-stream.ts';
 
 export interface BackupRunnerDeps {
   docker: Docker;
-  backups: Pick<BackupStore, 'start' | 'finish' | 'get'>;
+  backups: Pick<BackupStore, 'start' | 'finish' | 'get' | 'prune'>;
   services: Pick<ServiceStore, 'byId' | 'password'>;
   files: BackupFiles;
   secrets: SecretBox;
   instance: string;
   logger: Logger;
+  /** BACKUPS_KEPT: a service's newest succeeded backups kept; older ones (rows and files) go after each new one. */
+  keep: number;
   /** How long a restored Redis may take to answer again. */
   restartTimeoutMs?: number;
 }
@@ -43,6 +45,7 @@ export async function carryOutBackup(deps: BackupRunnerDeps, id: string): Promis
     const bytes = row.kind === 'backup' ? await takeBackup(deps, row, service) : await restoreBackup(deps, row, service);
     await deps.backups.finish(id, { status: 'succeeded', bytes });
     log.info({ bytes }, `service ${row.kind} succeeded`);
+    if (row.kind === 'backup') await pruneOld(deps, row.service_id);
   } catch (err) {
     const failure = toBerthError(err, 'BACKUP_FAILED');
     await deps.backups.finish(id, { status: 'failed', errorCode: failure.code, errorMessage: failure.message.slice(0, 1000) });
@@ -50,19 +53,34 @@ export async function carryOutBackup(deps: BackupRunnerDeps, id: string): Promis
   }
 }
 
+async function pruneOld(deps: BackupRunnerDeps, serviceId: string): Promise<void> {
+  for (const old of await deps.backups.prune(serviceId, deps.keep)) await deps.files.remove(old.project, old.id);
+}
+
 function failedTool(what: string, result: ExecResult): BerthError {
   return new BerthError('BACKUP_FAILED', `${what} exited with ${result.exitCode ?? 'no code'}${result.stderr ? `: ${result.stderr.slice(-500)}` : ''}`);
 }
 
-/** The dump, streamed out of the container, gzipped and encrypted into the backup store; its size. */
+/** What moving a dump between a service container and the backup store needs (bench/backup.ts uses it too). */
+export type BackupIo = Pick<BackupRunnerDeps, 'docker' | 'files' | 'secrets'>;
+export interface BackupTarget {
+  container: string;
+  type: ServiceRow['type'];
+  password: string;
+}
+
 async function takeBackup(deps: BackupRunnerDeps, row: BackupRow, service: ServiceRow): Promise<number> {
-  const commands = backupCommands[service.type];
-  const file = await deps.files.create(row.project, row.id);
+  return dumpToStore(deps, { container: serviceContainerName(deps.instance, service.id), type: service.type, password: deps.services.password(service) }, row);
+}
+
+/** The dump, streamed out of the container, gzipped and encrypted into the backup store; its size. */
+export async function dumpToStore(io: BackupIo, target: BackupTarget, backup: Pick<BackupRow, 'project' | 'id'>): Promise<number> {
+  const commands = backupCommands[target.type];
+  const file = await io.files.create(backup.project, backup.id);
   try {
     const gzip = createGzip();
-    const stored = pipeline(gzip, encryptBackup(deps.secrets, row.id), file.stream);
-    const env = commands.env(deps.services.password(service));
-    const result = await execStreaming(deps.docker, serviceContainerName(deps.instance, service.id), commands.dump, env, { stdout: gzip });
+    const stored = pipeline(gzip, encryptBackup(io.secrets, backup.id), file.stream);
+    const result = await execStreaming(io.docker, target.container, commands.dump, commands.env(target.password), { stdout: gzip });
     await stored;
     if (result.exitCode !== 0) throw failedTool(commands.dump[0] === 'sh' ? 'redis-cli --rdb' : commands.dump[0]!, result);
     return await file.commit();
@@ -73,44 +91,47 @@ async function takeBackup(deps: BackupRunnerDeps, row: BackupRow, service: Servi
 }
 
 /** The backup's plaintext dump (gunzipped), as it streams out of the store. */
-function openDump(deps: BackupRunnerDeps, backup: BackupRow): Readable {
+function openDump(io: BackupIo, backup: Pick<BackupRow, 'project' | 'id'>): Readable {
   const gunzip = createGunzip();
-  pipeline(deps.files.read(backup.project, backup.id), decryptBackup(deps.secrets, backup.id), gunzip).catch(() => {});
+  pipeline(io.files.read(backup.project, backup.id), decryptBackup(io.secrets, backup.id), gunzip).catch(() => {});
   return gunzip;
+}
+
+async function restoreBackup(deps: BackupRunnerDeps, row: BackupRow, service: ServiceRow): Promise<number> {
+  const source = row.backup_id ? await deps.backups.get(row.backup_id) : undefined;
+  if (!source) throw new BerthError('BACKUP_FAILED', `backup ${row.backup_id} is gone`);
+  const target = { container: serviceContainerName(deps.instance, service.id), type: service.type, password: deps.services.password(service) };
+  return restoreFromStore(deps, target, source, deps.restartTimeoutMs);
 }
 
 /**
  * Checks the whole file first (every chunk's tag, its end, the gzip stream), then applies it:
- * a file altered anywhere is refused before anything of it reaches the service.
+ * a file altered anywhere is refused before anything of it reaches the service. The dump's size.
  */
-async function restoreBackup(deps: BackupRunnerDeps, row: BackupRow, service: ServiceRow): Promise<number> {
-  const source = row.backup_id ? await deps.backups.get(row.backup_id) : undefined;
-  if (!source) throw new BerthError('BACKUP_FAILED', `backup ${row.backup_id} is gone`);
+export async function restoreFromStore(io: BackupIo, target: BackupTarget, source: Pick<BackupRow, 'project' | 'id'>, restartTimeoutMs = 120_000): Promise<number> {
   let bytes = 0;
-  await pipeline(openDump(deps, source), new Writable({ write: (chunk: Buffer, _e, done) => ((bytes += chunk.length), done()) })).catch((err: unknown) => {
+  await pipeline(openDump(io, source), new Writable({ write: (chunk: Buffer, _e, done) => ((bytes += chunk.length), done()) })).catch((err: unknown) => {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new BerthError('BACKUP_FAILED', `backup ${source.id}'s file is not in the backup store (BACKUP_DIR)`);
     throw err instanceof BerthError ? err : new BerthError('BACKUP_CORRUPT', `backup ${source.id} does not unpack: ${(err as Error).message}`);
   });
-  const commands = backupCommands[service.type];
-  const container = serviceContainerName(deps.instance, service.id);
-  const env = commands.env(deps.services.password(service));
-  const applied = await execStreaming(deps.docker, container, commands.restore, env, { stdin: openDump(deps, source) });
+  const commands = backupCommands[target.type];
+  const applied = await execStreaming(io.docker, target.container, commands.restore, commands.env(target.password), { stdin: openDump(io, source) });
   if (applied.exitCode !== 0) throw failedTool(commands.restore[0] === 'sh' ? 'staging the snapshot' : commands.restore[0]!, applied);
-  if (commands.swap) await swapRedis(deps, container, commands.swap);
+  if (commands.swap) await swapRedis(io.docker, target.container, commands.swap, restartTimeoutMs);
   return bytes;
 }
 
 /** Swaps the staged snapshot in and waits for Redis to answer again (Docker restarts it). */
-async function swapRedis(deps: BackupRunnerDeps, container: string, swap: string[]): Promise<void> {
-  await execStreaming(deps.docker, container, swap, []).catch(() => undefined); // it ends with the server
-  const deadline = Date.now() + (deps.restartTimeoutMs ?? 120_000);
+async function swapRedis(docker: Docker, container: string, swap: string[], timeoutMs: number): Promise<void> {
+  await execStreaming(docker, container, swap, []).catch(() => undefined); // it ends with the server
+  const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     await new Promise((r) => setTimeout(r, 250));
     let answer = '';
     const sink = new Writable({ write: (c: Buffer, _e, done) => ((answer += c.toString()), done()) });
-    const result = await execStreaming(deps.docker, container, redisPing, [], { stdout: sink }).catch(() => undefined);
+    const result = await execStreaming(docker, container, redisPing, [], { stdout: sink }).catch(() => undefined);
     if (result?.exitCode === 0 && answer.includes('PONG')) {
-      await execStreaming(deps.docker, container, redisCleanup, []).catch(() => undefined);
+      await execStreaming(docker, container, redisCleanup, []).catch(() => undefined);
       return;
     }
   }

@@ -24,6 +24,7 @@ export async function startBackups(parts: PipelineParts, opened: Opened): Promis
     files: new BackupFiles(config.BACKUP_DIR),
     secrets,
     instance: config.BERTH_INSTANCE,
+    keep: config.BACKUPS_KEPT,
     logger,
   };
   const worker = new Worker<BackupJobData>(backupQueueName, async (job) => carryOutBackup(deps, job.data.backupId), {
