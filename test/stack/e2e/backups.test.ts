@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { callApi } from '@berth/testing/deployments';
 import { repoRoot } from '@berth/testing/paths';
 import { waitFor } from '@berth/testing/ports';
+import { serviceStackEnv } from '@berth/testing/service-images';
 import { startStack, testToken, type Stack } from '@berth/testing/stack';
 
 // Backups and restores of managed services (issue 29 item 4) on the real stack: a Postgres table
@@ -18,19 +19,8 @@ let stack: Stack;
 let backupDir: string;
 
 beforeAll(async () => {
-  await run('bash', [path.join(repoRoot, 'scripts/make-service-images.sh')], { timeout: 600_000 });
   backupDir = await mkdtemp(path.join(os.tmpdir(), 'berth-backups-'));
-  stack = await startStack({
-    workers: 1,
-    env: {
-      BERTH_POSTGRES_IMAGE: 'berth/postgres:15',
-      BERTH_REDIS_IMAGE: 'berth/redis:7',
-      SERVICE_UPKEEP_INTERVAL_MS: '500',
-      SERVICE_HEALTH_INTERVAL_MS: '1000',
-      BACKUP_DIR: backupDir,
-      WEBHOOK_ALLOW_PRIVATE_HOSTS: 'true',
-    },
-  });
+  stack = await startStack({ workers: 1, env: { ...(await serviceStackEnv()), BACKUP_DIR: backupDir, WEBHOOK_ALLOW_PRIVATE_HOSTS: 'true' } });
 }, 660_000);
 afterAll(async () => {
   await stack?.close();
