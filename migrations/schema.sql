@@ -290,6 +290,7 @@ CREATE TABLE public.services (
     delete_requested boolean DEFAULT false NOT NULL,
     delete_data boolean DEFAULT false NOT NULL,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
+    backup_schedule text,
     CONSTRAINT services_type_check CHECK ((type = ANY (ARRAY['postgres'::text, 'redis'::text])))
 );
 CREATE TABLE public.sessions (

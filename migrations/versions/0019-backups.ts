@@ -9,6 +9,8 @@ import { sql, type Kysely } from 'kysely';
  * - status queued → running → succeeded | failed (error_code, error_message say why); bytes: the
  *   stored file's size. A partial unique index keeps at most one queued or running operation per
  *   service: a second one is refused, never run beside it.
+ * - services.backup_schedule: a service's backup schedule (cron, UTC; null: on demand only); its
+ *   BullMQ job scheduler on the backups queue enqueues each tick.
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema
@@ -29,6 +31,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('finished_at', 'timestamptz')
     .execute();
   await sql`create index backups_service_created on backups (service_id, created_at desc)`.execute(db);
+  await db.schema.alterTable('services').addColumn('backup_schedule', 'text').execute();
   await sql`create unique index backups_one_active_per_service on backups (service_id) where status in ('queued', 'running')`.execute(db);
 }
 

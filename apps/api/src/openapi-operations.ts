@@ -59,6 +59,7 @@ export const operations: Record<string, OperationDoc> = {
   'POST /api/projects/{name}/services': { operationId: 'addService', summary: 'Add a Postgres or Redis service, private to the project; its apps get its URL from their next release' },
   'DELETE /api/projects/{name}/services/{service}': { operationId: 'removeService', summary: 'Remove a service (its data volume is kept unless deleteData)' },
   'POST /api/projects/{name}/services/{service}/backups': { operationId: 'backUpService', summary: "Take a backup of a service now (pg_dump or a Redis snapshot; compressed, encrypted, into BACKUP_DIR)" },
+  'PUT /api/projects/{name}/services/{service}/backup-schedule': { operationId: 'setServiceBackupSchedule', summary: "Set a service's backup schedule (cron, UTC; null: on demand only)" },
   'GET /api/projects/{name}/services/{service}/backups': { operationId: 'listServiceBackups', summary: "A service's backups and restores, newest first" },
   'GET /api/projects/{name}/services/{service}/backups/{id}/download': { operationId: 'downloadServiceBackup', summary: 'A backup, decrypted (gzip), once its whole file checks out', responses: backupDownloadResponse },
   'POST /api/projects/{name}/services/{service}/backups/{id}/restore': { operationId: 'restoreServiceBackup', summary: 'Put a backup back into its service (all of it or nothing)' },

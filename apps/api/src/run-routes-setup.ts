@@ -7,6 +7,7 @@ import { RunLogStore } from '@berth/shared/run-log-store';
 import { RunStore } from '@berth/shared/run-store';
 import { BackupQueue } from './backup-queue.ts';
 import type { ApiConfig } from './config.ts';
+import { backupScheduleRoutes } from './routes/backup-schedule.ts';
 import { backupRoutes } from './routes/backups.ts';
 import type { EventRelay } from './event-relay.ts';
 import type { ApiInstance } from './routes/api-plugin.ts';
@@ -36,5 +37,7 @@ export async function registerRunRoutes(
 export async function registerBackupRoutes(api: ApiInstance, deps: { db: Db; config: ApiConfig; secrets: SecretBox }): Promise<void> {
   const queue = new BackupQueue(deps.config.REDIS_URL, deps.config.BERTH_INSTANCE, deps.config.QUEUE_TIMEOUT_MS);
   api.addHook('onClose', async () => queue.close());
-  await api.register(backupRoutes, { backups: new BackupStore(deps.db), queue, files: new BackupFiles(deps.config.BACKUP_DIR), secrets: deps.secrets });
+  const backups = new BackupStore(deps.db);
+  await api.register(backupRoutes, { backups, queue, files: new BackupFiles(deps.config.BACKUP_DIR), secrets: deps.secrets });
+  await api.register(backupScheduleRoutes, { backups, queue });
 }

@@ -73,6 +73,20 @@ export class BackupStore {
     }
   }
 
+  /** Sets (or, with null, clears) the service's backup schedule; its id. NOT_FOUND without the service. */
+  async setSchedule(project: string, serviceName: string, schedule: string | null): Promise<string> {
+    const row = await this.db
+      .updateTable('services')
+      .set({ backup_schedule: schedule })
+      .where('project', '=', project)
+      .where('name', '=', serviceName)
+      .where('delete_requested', '=', false)
+      .returning('id')
+      .executeTakeFirst();
+    if (!row) throw new BerthError('NOT_FOUND', `project ${project} has no service ${serviceName}`);
+    return row.id;
+  }
+
   async get(id: string): Promise<BackupRow | undefined> {
     return this.db.selectFrom('backups').selectAll().where('id', '=', id).executeTakeFirst();
   }

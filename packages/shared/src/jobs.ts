@@ -79,9 +79,19 @@ export const backupQueueName = 'backups';
 /** Carry out one recorded backup or restore. The BullMQ job id is its id. */
 export const backupJobName = 'backup';
 
+/** A service's backup schedule ticking (its job scheduler's job): take a backup now unless one is under way. */
+export const scheduledBackupJobName = 'scheduled-backup';
+
 export interface BackupJobData {
   backupId: string;
 }
+
+export interface ScheduledBackupJobData {
+  serviceId: string;
+}
+
+/** The job scheduler's id of a service's backup schedule. */
+export const backupSchedulerId = (serviceId: string): string => `backup-${serviceId}`;
 
 /** Not retried by BullMQ: a restore applied half-way is not applied again behind the user's back. */
 export const backupJobOptions = runJobOptions;

@@ -65,7 +65,7 @@ const psql = async (container: string, sql: string) =>
 const redis = async (container: string, ...args: string[]) => (await run('docker', ['exec', container, 'redis-cli', ...args])).stdout.trim();
 
 describe('service backups', () => {
-  it('restores rows and keys, refuses a tampered file untouched, and keeps other projects out', async () => {
+  it('restores rows and keys, refuses a tampered file untouched, keeps other projects out, takes scheduled ones', async () => {
     for (const name of ['shop', 'other']) expect((await api('POST', '/api/projects', { name })).status).toBe(201);
     expect((await api('POST', base, { type: 'postgres', name: 'db' })).status).toBe(201);
     expect((await api('POST', base, { type: 'redis', name: 'cache' })).status).toBe(201);
@@ -135,5 +135,12 @@ describe('service backups', () => {
     expect(await asOther('POST', `${base}/db/backups`)).toBe(404);
     expect(await asOther('GET', `${base}/cache/backups/${redisBackup.id}/download`)).toBe(404);
     expect(await asOther('POST', `${base}/cache/backups/${redisBackup.id}/restore`)).toBe(404);
+
+    // A schedule (every second here): backups come by themselves until it is cleared.
+    const schedule = (service: string, value: string | null) => api('PUT', `${base}/${service}/backup-schedule`, { schedule: value });
+    expect([(await schedule('cache', '61 * * * *')).body.error.code, (await schedule('nope', '* * * * *')).status]).toEqual(['INVALID_SCHEDULE', 404]);
+    expect((await schedule('cache', '* * * * * *')).body).toMatchObject({ service: 'cache', schedule: '* * * * * *' });
+    await waitFor('a scheduled backup', async () => (await api('GET', `${base}/cache/backups`)).body.items.filter((b: any) => b.kind === 'backup' && b.status === 'succeeded').length >= 2, 60_000, 250);
+    expect((await schedule('cache', null)).body).toEqual({ service: 'cache', schedule: null, nextBackupAt: null });
   }, 300_000);
 });

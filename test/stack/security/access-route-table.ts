@@ -61,6 +61,7 @@ export const routeTable: Record<string, 'public' | [Action, ('param' | 'deployme
   'DELETE /api/projects/:name/services/:service': ['project.settings.update', 'param'],
   'POST /api/projects/:name/services/:service/backups': ['project.backups.create', 'param'],
   'GET /api/projects/:name/services/:service/backups': ['project.read', 'param'],
+  'PUT /api/projects/:name/services/:service/backup-schedule': ['project.settings.update', 'param'],
   'GET /api/projects/:name/services/:service/backups/:id/download': ['project.backups.download', 'param'],
   'POST /api/projects/:name/services/:service/backups/:id/restore': ['project.backups.restore', 'param'],
   'POST /api/projects/:name/runs': ['project.runs.start', 'param'],

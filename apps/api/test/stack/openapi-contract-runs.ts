@@ -55,6 +55,9 @@ export async function backupsCase({ call }: ContractCase): Promise<void> {
   expect((await call('GET', backups)).json().items).toHaveLength(1);
   expect([(await call('GET', `${backups}/${backup.id}/download`)).statusCode, (await call('GET', `${backups}/bad/download`)).statusCode]).toEqual([409, 400]);
   expect([(await call('POST', `${backups}/${backup.id}/restore`)).statusCode, (await call('POST', `${backups}/bkp000000000000/restore`)).statusCode]).toEqual([409, 404]);
+  const schedule = '/api/projects/keep/services/redis/backup-schedule';
+  const answers = [{ schedule: '0 3 * * *' }, { schedule: 'nightly' }, { schedule: null }].map(async (payload) => (await call('PUT', schedule, { payload })).statusCode);
+  expect(await Promise.all(answers)).toEqual([200, 400, 200]);
 }
 
 /** The document's path a concrete URL belongs to (the one whose template matches it). */

@@ -7,7 +7,7 @@ import type { BackupFiles } from '@berth/shared/backup-files';
 import type { BackupStore } from '@berth/shared/backup-store';
 import type { BackupRow, ServiceRow } from '@berth/shared/db';
 import { serviceContainerName } from '@berth/shared/docker-names';
-import { BerthError, toBerthError } from '@berth/shared/errors';
+import { BerthError, isBerthError, toBerthError } from '@berth/shared/errors';
 import type { Logger } from '@berth/shared/logger';
 import type { SecretBox } from '@berth/shared/secret-box';
 import type { ServiceStore } from '@berth/shared/service-store';
@@ -16,7 +16,7 @@ import { execStreaming, type ExecResult } from './exec-stream.ts';
 
 export interface BackupRunnerDeps {
   docker: Docker;
-  backups: Pick<BackupStore, 'start' | 'finish' | 'get' | 'prune'>;
+  backups: Pick<BackupStore, 'start' | 'finish' | 'get' | 'prune' | 'create'>;
   services: Pick<ServiceStore, 'byId' | 'password'>;
   files: BackupFiles;
   secrets: SecretBox;
@@ -51,6 +51,26 @@ export async function carryOutBackup(deps: BackupRunnerDeps, id: string): Promis
     await deps.backups.finish(id, { status: 'failed', errorCode: failure.code, errorMessage: failure.message.slice(0, 1000) });
     log.warn({ err }, `service ${row.kind} failed`);
   }
+}
+
+/**
+ * A service's backup schedule ticked: a backup now, carried out here, unless one (or a restore) is
+ * under way (skipped). A service gone, or no longer scheduled, loses its scheduler.
+ */
+export async function scheduledBackup(deps: BackupRunnerDeps, serviceId: string, removeSchedule: (serviceId: string) => Promise<unknown>): Promise<void> {
+  const service = await deps.services.byId(serviceId);
+  if (!service || service.delete_requested || !service.backup_schedule) {
+    await removeSchedule(serviceId);
+    return;
+  }
+  let row: BackupRow;
+  try {
+    row = await deps.backups.create(service.project, service.name, 'backup');
+  } catch (err) {
+    if (isBerthError(err) && err.code === 'CONFLICT') return deps.logger.info({ service: service.name, project: service.project }, 'scheduled backup skipped: another is under way');
+    throw err;
+  }
+  await carryOutBackup(deps, row.id);
 }
 
 async function pruneOld(deps: BackupRunnerDeps, serviceId: string): Promise<void> {

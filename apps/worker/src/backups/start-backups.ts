@@ -1,18 +1,19 @@
-import { Worker } from 'bullmq';
+import { Queue, Worker } from 'bullmq';
 import { BackupFiles } from '@berth/shared/backup-files';
 import { BackupStore } from '@berth/shared/backup-store';
-import { backupQueueName, type BackupJobData } from '@berth/shared/jobs';
+import { backupQueueName, backupSchedulerId, scheduledBackupJobName, type BackupJobData, type ScheduledBackupJobData } from '@berth/shared/jobs';
 import type { Opened } from '@berth/shared/program-lifecycle';
 import { createRedis } from '@berth/shared/redis';
 import { queuePrefix } from '@berth/shared/redis-keys';
 import { ServiceStore } from '@berth/shared/service-store';
 import { closeWithinGrace } from '../deployment-job-worker.ts';
 import { hostDocker, type PipelineParts } from '../worker-parts.ts';
-import { carryOutBackup } from './backup-runner.ts';
+import { carryOutBackup, scheduledBackup } from './backup-runner.ts';
 
 /**
  * The worker's part that carries out service backups and restores (the backups queue; the API
- * records each and enqueues it, at most one queued or running per service). BACKUP_CONCURRENCY at
+ * records each and enqueues it, at most one queued or running per service) and services'
+ * scheduled backups (each tick of a service's job scheduler). BACKUP_CONCURRENCY at
  * once per worker. BullMQ hands a dead worker's job to another, which records it failed (ORPHANED).
  */
 export async function startBackups(parts: PipelineParts, opened: Opened): Promise<void> {
@@ -27,7 +28,13 @@ export async function startBackups(parts: PipelineParts, opened: Opened): Promis
     keep: config.BACKUPS_KEPT,
     logger,
   };
-  const worker = new Worker<BackupJobData>(backupQueueName, async (job) => carryOutBackup(deps, job.data.backupId), {
+  const queue = new Queue(backupQueueName, { connection: createRedis(config.REDIS_URL), prefix: queuePrefix(config.BERTH_INSTANCE) });
+  queue.on('error', (err) => logger.warn({ err }, 'backups queue connection error'));
+  opened('backups queue', () => queue.close().catch(() => {}));
+  const removeSchedule = (serviceId: string) => queue.removeJobScheduler(backupSchedulerId(serviceId));
+  const handle = async (job: { name: string; data: BackupJobData | ScheduledBackupJobData }) =>
+    job.name === scheduledBackupJobName ? scheduledBackup(deps, (job.data as ScheduledBackupJobData).serviceId, removeSchedule) : carryOutBackup(deps, (job.data as BackupJobData).backupId);
+  const worker = new Worker<BackupJobData | ScheduledBackupJobData>(backupQueueName, handle, {
     connection: createRedis(config.REDIS_URL),
     prefix: queuePrefix(config.BERTH_INSTANCE),
     concurrency: config.BACKUP_CONCURRENCY,
