@@ -79,6 +79,25 @@ CREATE SEQUENCE public.audit_log_id_seq
     NO MAXVALUE
     CACHE 1;
 ALTER SEQUENCE public.audit_log_id_seq OWNED BY public.audit_log.id;
+CREATE TABLE public.backups (
+    id text NOT NULL,
+    project text NOT NULL,
+    service_id text NOT NULL,
+    service_name text NOT NULL,
+    service_type text NOT NULL,
+    kind text NOT NULL,
+    backup_id text,
+    status text NOT NULL,
+    bytes bigint,
+    error_code text,
+    error_message text,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    started_at timestamp with time zone,
+    finished_at timestamp with time zone,
+    CONSTRAINT backups_kind_check CHECK ((kind = ANY (ARRAY['backup'::text, 'restore'::text]))),
+    CONSTRAINT backups_service_type_check CHECK ((service_type = ANY (ARRAY['postgres'::text, 'redis'::text]))),
+    CONSTRAINT backups_status_check CHECK ((status = ANY (ARRAY['queued'::text, 'running'::text, 'succeeded'::text, 'failed'::text])))
+);
 CREATE TABLE public.deploy_keys (
     id text NOT NULL,
     project text NOT NULL,
@@ -271,6 +290,7 @@ CREATE TABLE public.services (
     delete_requested boolean DEFAULT false NOT NULL,
     delete_data boolean DEFAULT false NOT NULL,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
+    backup_schedule text,
     CONSTRAINT services_type_check CHECK ((type = ANY (ARRAY['postgres'::text, 'redis'::text])))
 );
 CREATE TABLE public.sessions (
@@ -353,6 +373,8 @@ ALTER TABLE ONLY public.audit_log
     ADD CONSTRAINT audit_log_hash_key UNIQUE (hash);
 ALTER TABLE ONLY public.audit_log
     ADD CONSTRAINT audit_log_pkey PRIMARY KEY (id);
+ALTER TABLE ONLY public.backups
+    ADD CONSTRAINT backups_pkey PRIMARY KEY (id);
 ALTER TABLE ONLY public.deploy_keys
     ADD CONSTRAINT deploy_keys_key_hash_key UNIQUE (key_hash);
 ALTER TABLE ONLY public.deploy_keys
@@ -419,6 +441,8 @@ CREATE INDEX audit_log_action_idx ON public.audit_log USING btree (action, id);
 CREATE INDEX audit_log_actor_idx ON public.audit_log USING btree (actor_id, id);
 CREATE INDEX audit_log_at_idx ON public.audit_log USING btree (at);
 CREATE INDEX audit_log_project_idx ON public.audit_log USING btree (project, id);
+CREATE UNIQUE INDEX backups_one_active_per_service ON public.backups USING btree (service_id) WHERE (status = ANY (ARRAY['queued'::text, 'running'::text]));
+CREATE INDEX backups_service_created ON public.backups USING btree (service_id, created_at DESC);
 CREATE INDEX deploy_keys_project_idx ON public.deploy_keys USING btree (project);
 CREATE INDEX deployment_log_chunks_body ON public.deployment_log_chunks USING gin (body public.gin_trgm_ops);
 CREATE INDEX deployment_transitions_deployment_idx ON public.deployment_transitions USING btree (deployment_id, id);
@@ -445,6 +469,10 @@ ALTER TABLE ONLY public.api_tokens
     ADD CONSTRAINT api_tokens_owner_user_id_fkey FOREIGN KEY (owner_user_id) REFERENCES public.users(id) ON DELETE CASCADE;
 ALTER TABLE ONLY public.app_metric_samples
     ADD CONSTRAINT app_metric_samples_deployment_id_fkey FOREIGN KEY (deployment_id) REFERENCES public.deployments(id) ON DELETE CASCADE;
+ALTER TABLE ONLY public.backups
+    ADD CONSTRAINT backups_backup_id_fkey FOREIGN KEY (backup_id) REFERENCES public.backups(id) ON DELETE CASCADE;
+ALTER TABLE ONLY public.backups
+    ADD CONSTRAINT backups_project_fkey FOREIGN KEY (project) REFERENCES public.projects(name) ON DELETE CASCADE;
 ALTER TABLE ONLY public.deploy_keys
     ADD CONSTRAINT deploy_keys_created_by_fkey FOREIGN KEY (created_by) REFERENCES public.users(id) ON DELETE SET NULL;
 ALTER TABLE ONLY public.deploy_keys

@@ -47,7 +47,7 @@ import { domainRoutes } from './routes/domains.ts';
 import { volumeRoutes } from './routes/volumes.ts';
 import { logSearchRoutes } from './routes/log-search.ts';
 import { LogSearch } from '@berth/shared/log-search/log-search';
-import { registerRunRoutes } from './run-routes-setup.ts';
+import { registerBackupRoutes, registerRunRoutes } from './run-routes-setup.ts';
 import { VolumeStore } from '@berth/shared/volume-store';
 import { serviceRoutes } from './routes/services.ts';
 import { ServiceStore } from '@berth/shared/service-store';
@@ -197,6 +197,7 @@ async function registerRoutes(
   await api.register(logSearchRoutes, { search: new LogSearch(deps.db, config.LOG_SEARCH_TIMEOUT_MS), projects });
   await api.register(serviceRoutes, { services: new ServiceStore(deps.db, secrets), config });
   await registerRunRoutes(api, { ...deps, streams });
+  await registerBackupRoutes(api, deps);
   await api.register(webhookRoutes, { webhooks: new WebhookStore(deps.db), projects, secrets, config });
   await api.register(gitHookRoutes, {
     hookDeliveries: new HookDeliveryStore(deps.db),

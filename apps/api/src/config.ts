@@ -1,4 +1,5 @@
 import { commonEnv, env, parseConfig, privateHostsEnv, runtimeEnv, z } from '@berth/shared/config';
+import { backupEnv } from '@berth/shared/backup-files';
 import { secretKeyEnv } from '@berth/shared/secret-box';
 import { domainProofEnv } from './domain-proof.ts';
 
@@ -13,6 +14,7 @@ const imageRef = (fallback: string) =>
 export const apiEnv = z.object({
   ...commonEnv,
   ...secretKeyEnv,
+  ...backupEnv,
   /** The workers' runtime (docker refuses more than one replica) and the most replicas one deployment may ask for. */
   ...runtimeEnv,
   ...privateHostsEnv,

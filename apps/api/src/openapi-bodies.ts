@@ -56,3 +56,11 @@ export const eventStreamResponse = {
     content: { 'text/event-stream': { schema: { type: 'string' } } },
   },
 };
+
+/** A service backup's download: written by hand (a stream), so documented here. */
+export const backupDownloadResponse = {
+  200: {
+    description: "the backup, decrypted: gzip of pg_dump's custom format (Postgres) or of a Redis RDB snapshot",
+    content: { 'application/gzip': { schema: { type: 'string', format: 'binary' } } },
+  },
+};

@@ -1,4 +1,4 @@
-import { deploymentBody, eventStreamResponse, gitHookBody, projectDeployBody } from './openapi-bodies.ts';
+import { backupDownloadResponse, deploymentBody, eventStreamResponse, gitHookBody, projectDeployBody } from './openapi-bodies.ts';
 
 /** What the contract says about each route: its stable name for generated clients and a one-line summary. */
 export interface OperationDoc {
@@ -58,6 +58,11 @@ export const operations: Record<string, OperationDoc> = {
   'GET /api/projects/{name}/services': { operationId: 'listServices', summary: "The project's managed services (Postgres, Redis): status, version, data bytes" },
   'POST /api/projects/{name}/services': { operationId: 'addService', summary: 'Add a Postgres or Redis service, private to the project; its apps get its URL from their next release' },
   'DELETE /api/projects/{name}/services/{service}': { operationId: 'removeService', summary: 'Remove a service (its data volume is kept unless deleteData)' },
+  'POST /api/projects/{name}/services/{service}/backups': { operationId: 'backUpService', summary: "Take a backup of a service now (pg_dump or a Redis snapshot; compressed, encrypted, into BACKUP_DIR)" },
+  'PUT /api/projects/{name}/services/{service}/backup-schedule': { operationId: 'setServiceBackupSchedule', summary: "Set a service's backup schedule (cron, UTC; null: on demand only)" },
+  'GET /api/projects/{name}/services/{service}/backups': { operationId: 'listServiceBackups', summary: "A service's backups and restores, newest first" },
+  'GET /api/projects/{name}/services/{service}/backups/{id}/download': { operationId: 'downloadServiceBackup', summary: 'A backup, decrypted (gzip), once its whole file checks out', responses: backupDownloadResponse },
+  'POST /api/projects/{name}/services/{service}/backups/{id}/restore': { operationId: 'restoreServiceBackup', summary: 'Put a backup back into its service (all of it or nothing)' },
   'DELETE /api/projects/{name}/volumes/{volume}': { operationId: 'removeVolume', summary: 'Remove a volume (409 VOLUME_IN_USE while a release mounts it, unless force)' },
   'POST /api/projects/{name}/runs': { operationId: 'startRun', summary: "Run a command once in the project's current release (409 NO_RELEASE without one)" },
   'GET /api/projects/{name}/runs': { operationId: 'listRuns', summary: "The project's runs (one-off and jobs'), newest first" },

@@ -1,8 +1,8 @@
 import { Queue } from 'bullmq';
-import { BerthError } from '@berth/shared/errors';
 import { jobSchedulerId, runJobName, runJobOptions, runQueueName, tickJobName, type RunJobData, type TickJobData } from '@berth/shared/jobs';
 import { createRedis } from '@berth/shared/redis';
 import { queuePrefix } from '@berth/shared/redis-keys';
+import { withinQueueTimeout } from './queue-timeout.ts';
 
 export interface JobSchedule {
   jobId: string;
@@ -51,18 +51,8 @@ export class RunQueue {
     await this.within(this.queue.removeJobScheduler(jobSchedulerId(jobId)));
   }
 
-  private async within<T>(work: Promise<T>): Promise<T> {
-    let timer: NodeJS.Timeout | undefined;
-    try {
-      return await Promise.race([
-        work,
-        new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no answer from Redis within ${this.timeoutMs} ms`)), this.timeoutMs))),
-      ]);
-    } catch (err) {
-      throw new BerthError('QUEUE_UNAVAILABLE', 'the job queue is unavailable; try again shortly', { cause: err });
-    } finally {
-      clearTimeout(timer);
-    }
+  private within<T>(work: Promise<T>): Promise<T> {
+    return withinQueueTimeout(work, this.timeoutMs);
   }
 
   async close(): Promise<void> {

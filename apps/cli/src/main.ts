@@ -12,6 +12,7 @@ import { deploy, promote, redeploy, rollback } from './commands/deploy.ts';
 import { list, logs, stop } from './commands/deployments.ts';
 import { domains } from './commands/domains.ts';
 import { services } from './commands/services.ts';
+import { backups } from './commands/backups.ts';
 import { env } from './commands/env.ts';
 import { projects } from './commands/projects.ts';
 import { scale } from './commands/scale.ts';
@@ -45,6 +46,7 @@ const help = `usage: berth <command> [...]
   domains add <project> <hostname> | verify <project> <hostname> | rm <project> <hostname> | ls <project>
   services add <project> postgres|redis [--name N] [--version V] [--env-name VAR] [--previews]
   services rm <project> <name> [--delete-data] | ls <project>     (docs/services.md)
+  backups <project> <service> [ls | take | restore <id> | download <id> <file>]
 
   users create [--owner] <email>  a person, and the one-time link that sets their password (the first
                                   owner: npm run berth -- users create --owner you@example.com)
@@ -90,6 +92,9 @@ async function main(argv: string[]): Promise<number> {
     case 'services':
     case 'service':
       return services(rest);
+    case 'backups':
+    case 'backup':
+      return backups(rest);
     case 'users':
     case 'user':
       return users(rest);

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import { commonEnv, ConfigError, env, parseConfig, privateHostsEnv, runtimeEnv, setting, withRenamedVariables, z } from '@berth/shared/config';
+import { backupEnv } from '@berth/shared/backup-files';
 import { secretKeyEnv } from '@berth/shared/secret-box';
 
 const proxyUrl = z
@@ -12,6 +13,7 @@ const proxyUrl = z
 export const workerEnv = z.object({
   ...commonEnv,
   ...secretKeyEnv,
+  ...backupEnv,
   ...privateHostsEnv,
   ...runtimeEnv,
   DRAIN_MS: env.milliseconds(30_000).describe('How long a release that lost the project URL keeps serving requests already on their way, before it stops'),
@@ -31,6 +33,8 @@ export const workerEnv = z.object({
   WEBHOOK_SWEEP_MS: env.milliseconds(250).describe('How often workers queue recorded webhook deliveries (the outbox sweep)'),
   PROJECT_BUSY_RETRY_MS: env.milliseconds(500).describe('How long a job waits before asking again while another deployment of its project is being built'),
   WORKER_CONCURRENCY: env.positiveInt(2).describe('Jobs (deployments) one worker process runs at once'),
+  BACKUPS_KEPT: env.positiveInt(7).describe("A service's newest succeeded backups kept; after each new one, older ones (their rows and files in BACKUP_DIR) are removed"),
+  BACKUP_CONCURRENCY: env.positiveInt(2).describe('Service backups and restores one worker process carries out at once (one at a time per service whatever this says)'),
   RUN_CONCURRENCY: env.positiveInt(4).describe("One-off runs and scheduled jobs' runs one worker process runs at once (beside its deployments)"),
   WORKER_NAME: setting(
     z.string().regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,99}$/, 'expected letters, digits, ".", "_" or "-"').optional(),

@@ -29,6 +29,7 @@ import { buildCgroupsFor, checkNetwork } from './startup-checks.ts';
 import { WorkerHeartbeat } from './worker-heartbeat.ts';
 import { startServiceUpkeep } from './services/service-parts.ts';
 import { startRuns } from './runs/start-runs.ts';
+import { startBackups } from './backups/start-backups.ts';
 import {
   createReaper,
   createRunner,
@@ -107,6 +108,7 @@ export async function startWorker(deps: {
     });
     startWebhookSender(parts, opened);
     await startRuns(parts, opened);
+    await startBackups(parts, opened);
     startAppMetricsSampler(parts, opened);
     startLogIndexer(config, parts.db, logger, opened);
     const reaper = createReaper(parts, buildCgroups, queue);

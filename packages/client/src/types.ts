@@ -24,6 +24,7 @@ export type EnvKeys = Json<'getProjectEnv', 200>;
 export type Domain = Json<'addDomain', 201>;
 /** A project's managed Postgres or Redis (issue 29). */
 export type Service = Json<'addService', 201>;
+export type ServiceBackup = Json<'backUpService', 202>;
 export type AddServiceRequest = operations['addService']['requestBody']['content']['application/json'];
 /** What DELETE /api/projects/:name answers: the project and the deployments it stopped. */
 export type ProjectRemoval = Json<'deleteProject', 200>;

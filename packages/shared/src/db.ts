@@ -15,6 +15,7 @@ import type {
 } from './accounts/tables.ts';
 import type { AppMetricSamplesTable } from './app-metrics/tables.ts';
 import type { ServicesTable, VolumesTable } from './project-resource-tables.ts';
+import type { BackupsTable } from './backup-table.ts';
 
 export type { ServiceType } from './project-resource-tables.ts';
 
@@ -214,6 +215,7 @@ export interface Database {
   jobs: JobsTable;
   runs: RunsTable;
   run_logs: RunLogsTable;
+  backups: BackupsTable;
 }
 
 export type DeploymentRow = Selectable<DeploymentsTable>;
@@ -222,6 +224,8 @@ export type VolumeRow = Selectable<VolumesTable>;
 export type ServiceRow = Selectable<ServicesTable>;
 export type JobRow = Selectable<JobsTable>;
 export type RunRow = Selectable<RunsTable>;
+export type BackupRow = Selectable<BackupsTable>;
+export type { BackupKind, BackupStatus } from './backup-table.ts';
 export type { RunKind, RunStatus } from './run-tables.ts';
 
 export type Db = Kysely<Database>;

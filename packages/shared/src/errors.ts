@@ -94,6 +94,8 @@ export const errorCatalog = {
   RUN_IMAGE_GONE: { status: null, retryable: false, description: "A run's or a job's release image is no longer on the worker's Docker (removed by the reaper or by hand); the run is recorded failed. Deploy again." },
   RUN_TIMED_OUT: { status: null, retryable: false, description: 'A run took longer than its timeout (RUN_TIMEOUT_MS, or its job\'s timeoutSeconds) and was killed; its output is in its log.' },
   RUN_FAILED: { status: null, retryable: false, description: 'A run\'s command exited with a code other than 0 (exitCode says which); its output is in its log.' },
+  BACKUP_CORRUPT: { status: 409, retryable: false, description: "A service backup's file does not check out under BERTH_SECRET_KEY (altered, truncated, another backup's file, or sealed with a key no longer configured): it is neither restored (nothing of it is applied) nor downloaded." },
+  BACKUP_FAILED: { status: null, retryable: false, description: "A service backup or restore failed: pg_dump/pg_restore or redis-cli exited non-zero, the service was not running, or the backup store (BACKUP_DIR) refused the file; the message says what." },
   IMAGE_GONE: { status: null, retryable: false, description: 'A release to start again (rollback, redeploy) whose image is gone.' },
   // Infrastructure failures: worth another attempt.
   DOCKER_UNAVAILABLE: { status: null, retryable: true, description: 'Docker did not answer or refused an operation; the job is retried before it fails.' },

@@ -73,3 +73,25 @@ export const runJobOptions = {
   removeOnComplete: { age: 3600, count: 1000 },
   removeOnFail: { age: 24 * 3600, count: 1000 },
 } as const;
+
+/** Service backups and restores (apps/worker/src/backups). */
+export const backupQueueName = 'backups';
+/** Carry out one recorded backup or restore. The BullMQ job id is its id. */
+export const backupJobName = 'backup';
+
+/** A service's backup schedule ticking (its job scheduler's job): take a backup now unless one is under way. */
+export const scheduledBackupJobName = 'scheduled-backup';
+
+export interface BackupJobData {
+  backupId: string;
+}
+
+export interface ScheduledBackupJobData {
+  serviceId: string;
+}
+
+/** The job scheduler's id of a service's backup schedule. */
+export const backupSchedulerId = (serviceId: string): string => `backup-${serviceId}`;
+
+/** Not retried by BullMQ: a restore applied half-way is not applied again behind the user's back. */
+export const backupJobOptions = runJobOptions;

@@ -34,4 +34,6 @@ export interface ServicesTable {
   delete_requested: ColumnType<boolean, boolean | undefined, boolean>;
   delete_data: ColumnType<boolean, boolean | undefined, boolean>;
   created_at: Generated<Date>;
+  /** Cron (UTC) of its scheduled backups; null: on demand only (migrations/versions/0019-backups.ts). */
+  backup_schedule: ColumnType<string | null, string | null | undefined, string | null>;
 }

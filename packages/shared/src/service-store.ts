@@ -86,6 +86,10 @@ export class ServiceStore {
     return this.db.selectFrom('services').selectAll().where('project', '=', project).where('delete_requested', '=', false).orderBy('name').execute();
   }
 
+  async byId(id: string): Promise<ServiceRow | undefined> {
+    return this.db.selectFrom('services').selectAll().where('id', '=', id).executeTakeFirst();
+  }
+
   /** Every service of the installation: the upkeep's work list. */
   async all(): Promise<ServiceRow[]> {
     return this.db.selectFrom('services').selectAll().execute();

@@ -14,6 +14,8 @@ export const webhookEvents = [
   'release.rolled_back',
   /** A scheduled job's run failed (non-zero exit, timeout, no image); data: the run. */
   'job.failed',
+  /** A service's backup or restore failed; data: the backup (or restore) as the API shows it. */
+  'backup.failed',
 ] as const;
 
 export type WebhookEvent = (typeof webhookEvents)[number];

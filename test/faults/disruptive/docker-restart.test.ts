@@ -1,22 +1,18 @@
 import { execFile } from 'node:child_process';
-import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { zipTestApp } from '@berth/testing/archives';
 import { callApi, createDeployment, settled } from '@berth/testing/deployments';
 import { dockerdPidFile, ownDockerd, restartDockerd } from '@berth/testing/dockerd';
 import { request } from '@berth/testing/http';
-import { repoRoot } from '@berth/testing/paths';
 import { waitFor } from '@berth/testing/ports';
+import { serviceStackEnv } from '@berth/testing/service-images';
 import { docker, startStack, type Stack } from '@berth/testing/stack';
 
 const run = promisify(execFile);
 let stack: Stack;
 beforeAll(async () => {
-  await run('bash', [path.join(repoRoot, 'scripts/make-service-images.sh')], { timeout: 600_000 }); // made already in a full run
-  stack = await startStack({
-    env: { RUNTIME_LOG_DISCOVERY_MS: '500', REAPER_INTERVAL_MS: '1000', BERTH_POSTGRES_IMAGE: 'berth/postgres:15', SERVICE_UPKEEP_INTERVAL_MS: '500', SERVICE_HEALTH_INTERVAL_MS: '1000' },
-  });
+  stack = await startStack({ env: { RUNTIME_LOG_DISCOVERY_MS: '500', REAPER_INTERVAL_MS: '1000', ...(await serviceStackEnv()) } });
 }, 660_000);
 afterAll(async () => {
   await stack?.close();

@@ -1,13 +1,12 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { zipEntries, zipTestApp } from '@berth/testing/archives';
 import { callApi, logLines, settled } from '@berth/testing/deployments';
 import { multipartBody, request } from '@berth/testing/http';
-import { repoRoot } from '@berth/testing/paths';
 import { waitFor } from '@berth/testing/ports';
+import { serviceStackEnv } from '@berth/testing/service-images';
 import { docker, startStack, type Stack } from '@berth/testing/stack';
 
 // Managed services (issue 29) on the real stack: Postgres and Redis from the local Debian-made
@@ -17,14 +16,10 @@ const run = promisify(execFile);
 let stack: Stack;
 
 beforeAll(async () => {
-  await run('bash', [path.join(repoRoot, 'scripts/make-service-images.sh')], { timeout: 600_000 });
   stack = await startStack({
     workers: 1,
     env: {
-      BERTH_POSTGRES_IMAGE: 'berth/postgres:15',
-      BERTH_REDIS_IMAGE: 'berth/redis:7',
-      SERVICE_UPKEEP_INTERVAL_MS: '500',
-      SERVICE_HEALTH_INTERVAL_MS: '1000',
+      ...(await serviceStackEnv()),
       VOLUME_MEASURE_INTERVAL_MS: '3000',
       MAX_SERVICES_PER_PROJECT: '2',
     },

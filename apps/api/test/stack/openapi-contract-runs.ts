@@ -44,6 +44,22 @@ export async function runsAndJobsCase({ call, stack, contract, templateOf }: Con
   expect([(await call('DELETE', `${jobs}/nightly`)).statusCode, (await call('DELETE', `${jobs}/nightly`)).statusCode]).toEqual([200, 404]);
 }
 
+/** Service backups with no worker: they stay queued, so the one-at-a-time and not-finished answers are deterministic. */
+export async function backupsCase({ call }: ContractCase): Promise<void> {
+  expect((await call('POST', '/api/projects', { payload: { name: 'keep' } })).statusCode).toBe(201);
+  expect((await call('POST', '/api/projects/keep/services', { payload: { type: 'redis' } })).statusCode).toBe(201);
+  const backups = '/api/projects/keep/services/redis/backups';
+  const backup = (await call('POST', backups)).json();
+  expect(backup).toMatchObject({ kind: 'backup', status: 'queued', service: 'redis', type: 'redis' });
+  expect([(await call('POST', backups)).statusCode, (await call('POST', '/api/projects/keep/services/nope/backups')).statusCode]).toEqual([409, 404]);
+  expect((await call('GET', backups)).json().items).toHaveLength(1);
+  expect([(await call('GET', `${backups}/${backup.id}/download`)).statusCode, (await call('GET', `${backups}/bad/download`)).statusCode]).toEqual([409, 400]);
+  expect([(await call('POST', `${backups}/${backup.id}/restore`)).statusCode, (await call('POST', `${backups}/bkp000000000000/restore`)).statusCode]).toEqual([409, 404]);
+  const schedule = '/api/projects/keep/services/redis/backup-schedule';
+  const answers = [{ schedule: '0 3 * * *' }, { schedule: 'nightly' }, { schedule: null }].map(async (payload) => (await call('PUT', schedule, { payload })).statusCode);
+  expect(await Promise.all(answers)).toEqual([200, 400, 200]);
+}
+
 /** The document's path a concrete URL belongs to (the one whose template matches it). */
 export function templateIn(contract: ContractValidator): (method: string, url: string) => string {
   return (method, url) => {

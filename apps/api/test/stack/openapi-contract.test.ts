@@ -8,7 +8,7 @@ import { multipartBody } from '@berth/testing/http';
 import { settled } from '@berth/testing/deployments';
 import { startStack, testToken, type Stack } from '@berth/testing/stack';
 import { ContractValidator } from './openapi-validator.ts';
-import { runsAndJobsCase, templateIn } from './openapi-contract-runs.ts';
+import { backupsCase, runsAndJobsCase, templateIn } from './openapi-contract-runs.ts';
 
 // Every route in the contract, called for real (Postgres, Redis, a worker, Docker): each answer's status must be documented and its body match the schema.
 const contract = new ContractValidator();
@@ -148,6 +148,7 @@ describe('the OpenAPI contract against real answers', () => {
   }, 60_000);
 
   it('runs and jobs: start, list, read, logs, events, cancel; jobs add, list, update, run now, runs, remove', () => runsAndJobsCase({ call, stack, contract, templateOf }), 60_000);
+  it('service backups: take, list, download, restore (no worker: they stay queued)', () => backupsCase({ call, stack, contract, templateOf }));
 
   it('domains and the TLS ask', async () => {
     expect((await call('POST', '/api/projects/shop/domains', { payload: { hostname: 'www.shop.example.test' } })).statusCode).toBe(201);

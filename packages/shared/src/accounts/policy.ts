@@ -69,6 +69,12 @@ export const policy = {
   'deployment.scale': { on: 'project', role: 'deployer', scope: 'deploy' },
   // A one-off run, a job run now, or canceling one: a command in the release with its env (a deployer can ship any code anyway).
   'project.runs.start': { on: 'project', role: 'deployer', scope: 'deploy' },
+  // A backup of a managed service now: it reads the data, changes nothing (a deployer may run any code against it anyway).
+  'project.backups.create': { on: 'project', role: 'deployer', scope: 'deploy' },
+  // A service's whole data (passwords, customers' rows) leaves the installation: the project's admins.
+  'project.backups.download': { on: 'project', role: 'admin', scope: 'admin' },
+  // Replaces a service's data with a backup's: the project's admins.
+  'project.backups.restore': { on: 'project', role: 'admin', scope: 'admin' },
   'project.settings.update': { on: 'project', role: 'admin', scope: 'admin' },
   'project.env.update': { on: 'project', role: 'admin', scope: 'admin' },
   'project.hook-secret.rotate': { on: 'project', role: 'admin', scope: 'admin' },

@@ -1,0 +1,159 @@
+import type Docker from 'dockerode';
+import { Writable, type Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { createGunzip, createGzip } from 'node:zlib';
+import { decryptBackup, encryptBackup } from '@berth/shared/backup-crypto';
+import type { BackupFiles } from '@berth/shared/backup-files';
+import type { BackupStore } from '@berth/shared/backup-store';
+import type { BackupRow, ServiceRow } from '@berth/shared/db';
+import { serviceContainerName } from '@berth/shared/docker-names';
+import { BerthError, isBerthError, toBerthError } from '@berth/shared/errors';
+import type { Logger } from '@berth/shared/logger';
+import type { SecretBox } from '@berth/shared/secret-box';
+import type { ServiceStore } from '@berth/shared/service-store';
+import { backupCommands, redisCleanup, redisPing } from './backup-commands.ts';
+import { execStreaming, type ExecResult } from './exec-stream.ts';
+
+export interface BackupRunnerDeps {
+  docker: Docker;
+  backups: Pick<BackupStore, 'start' | 'finish' | 'get' | 'prune' | 'create'>;
+  services: Pick<ServiceStore, 'byId' | 'password'>;
+  files: BackupFiles;
+  secrets: SecretBox;
+  instance: string;
+  logger: Logger;
+  /** BACKUPS_KEPT: a service's newest succeeded backups kept; older ones (rows and files) go after each new one. */
+  keep: number;
+  /** How long a restored Redis may take to answer again. */
+  restartTimeoutMs?: number;
+}
+
+/**
+ * Carries out one recorded backup or restore: takes it (queued → running), does it, records how it
+ * ended (a failure sends `backup.failed`). One found running already was its dead worker's: failed.
+ */
+export async function carryOutBackup(deps: BackupRunnerDeps, id: string): Promise<void> {
+  const row = await deps.backups.start(id);
+  if (!row) {
+    if ((await deps.backups.get(id))?.status === 'running') await deps.backups.finish(id, { status: 'failed', errorCode: 'ORPHANED', errorMessage: 'the worker carrying it out stopped' });
+    return;
+  }
+  const log = deps.logger.child({ backup: id, kind: row.kind, project: row.project, service: row.service_name });
+  try {
+    const service = await deps.services.byId(row.service_id);
+    if (!service || service.delete_requested) throw new BerthError('BACKUP_FAILED', `service ${row.service_name} is gone`);
+    const bytes = row.kind === 'backup' ? await takeBackup(deps, row, service) : await restoreBackup(deps, row, service);
+    await deps.backups.finish(id, { status: 'succeeded', bytes });
+    log.info({ bytes }, `service ${row.kind} succeeded`);
+    if (row.kind === 'backup') await pruneOld(deps, row.service_id);
+  } catch (err) {
+    const failure = toBerthError(err, 'BACKUP_FAILED');
+    await deps.backups.finish(id, { status: 'failed', errorCode: failure.code, errorMessage: failure.message.slice(0, 1000) });
+    log.warn({ err }, `service ${row.kind} failed`);
+  }
+}
+
+/**
+ * A service's backup schedule ticked: a backup now, carried out here, unless one (or a restore) is
+ * under way (skipped). A service gone, or no longer scheduled, loses its scheduler.
+ */
+export async function scheduledBackup(deps: BackupRunnerDeps, serviceId: string, removeSchedule: (serviceId: string) => Promise<unknown>): Promise<void> {
+  const service = await deps.services.byId(serviceId);
+  if (!service || service.delete_requested || !service.backup_schedule) {
+    await removeSchedule(serviceId);
+    return;
+  }
+  let row: BackupRow;
+  try {
+    row = await deps.backups.create(service.project, service.name, 'backup');
+  } catch (err) {
+    if (isBerthError(err) && err.code === 'CONFLICT') return deps.logger.info({ service: service.name, project: service.project }, 'scheduled backup skipped: another is under way');
+    throw err;
+  }
+  await carryOutBackup(deps, row.id);
+}
+
+async function pruneOld(deps: BackupRunnerDeps, serviceId: string): Promise<void> {
+  for (const old of await deps.backups.prune(serviceId, deps.keep)) await deps.files.remove(old.project, old.id);
+}
+
+function failedTool(what: string, result: ExecResult): BerthError {
+  return new BerthError('BACKUP_FAILED', `${what} exited with ${result.exitCode ?? 'no code'}${result.stderr ? `: ${result.stderr.slice(-500)}` : ''}`);
+}
+
+/** What moving a dump between a service container and the backup store needs (bench/backup.ts uses it too). */
+export type BackupIo = Pick<BackupRunnerDeps, 'docker' | 'files' | 'secrets'>;
+export interface BackupTarget {
+  container: string;
+  type: ServiceRow['type'];
+  password: string;
+}
+
+async function takeBackup(deps: BackupRunnerDeps, row: BackupRow, service: ServiceRow): Promise<number> {
+  return dumpToStore(deps, { container: serviceContainerName(deps.instance, service.id), type: service.type, password: deps.services.password(service) }, row);
+}
+
+/** The dump, streamed out of the container, gzipped and encrypted into the backup store; its size. */
+export async function dumpToStore(io: BackupIo, target: BackupTarget, backup: Pick<BackupRow, 'project' | 'id'>): Promise<number> {
+  const commands = backupCommands[target.type];
+  const file = await io.files.create(backup.project, backup.id);
+  try {
+    const gzip = createGzip();
+    const stored = pipeline(gzip, encryptBackup(io.secrets, backup.id), file.stream);
+    const result = await execStreaming(io.docker, target.container, commands.dump, commands.env(target.password), { stdout: gzip });
+    await stored;
+    if (result.exitCode !== 0) throw failedTool(commands.dump[0] === 'sh' ? 'redis-cli --rdb' : commands.dump[0]!, result);
+    return await file.commit();
+  } catch (err) {
+    await file.discard();
+    throw err;
+  }
+}
+
+/** The backup's plaintext dump (gunzipped), as it streams out of the store. */
+function openDump(io: BackupIo, backup: Pick<BackupRow, 'project' | 'id'>): Readable {
+  const gunzip = createGunzip();
+  pipeline(io.files.read(backup.project, backup.id), decryptBackup(io.secrets, backup.id), gunzip).catch(() => {});
+  return gunzip;
+}
+
+async function restoreBackup(deps: BackupRunnerDeps, row: BackupRow, service: ServiceRow): Promise<number> {
+  const source = row.backup_id ? await deps.backups.get(row.backup_id) : undefined;
+  if (!source) throw new BerthError('BACKUP_FAILED', `backup ${row.backup_id} is gone`);
+  const target = { container: serviceContainerName(deps.instance, service.id), type: service.type, password: deps.services.password(service) };
+  return restoreFromStore(deps, target, source, deps.restartTimeoutMs);
+}
+
+/**
+ * Checks the whole file first (every chunk's tag, its end, the gzip stream), then applies it:
+ * a file altered anywhere is refused before anything of it reaches the service. The dump's size.
+ */
+export async function restoreFromStore(io: BackupIo, target: BackupTarget, source: Pick<BackupRow, 'project' | 'id'>, restartTimeoutMs = 120_000): Promise<number> {
+  let bytes = 0;
+  await pipeline(openDump(io, source), new Writable({ write: (chunk: Buffer, _e, done) => ((bytes += chunk.length), done()) })).catch((err: unknown) => {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new BerthError('BACKUP_FAILED', `backup ${source.id}'s file is not in the backup store (BACKUP_DIR)`);
+    throw err instanceof BerthError ? err : new BerthError('BACKUP_CORRUPT', `backup ${source.id} does not unpack: ${(err as Error).message}`);
+  });
+  const commands = backupCommands[target.type];
+  const applied = await execStreaming(io.docker, target.container, commands.restore, commands.env(target.password), { stdin: openDump(io, source) });
+  if (applied.exitCode !== 0) throw failedTool(commands.restore[0] === 'sh' ? 'staging the snapshot' : commands.restore[0]!, applied);
+  if (commands.swap) await swapRedis(io.docker, target.container, commands.swap, restartTimeoutMs);
+  return bytes;
+}
+
+/** Swaps the staged snapshot in and waits for Redis to answer again (Docker restarts it). */
+async function swapRedis(docker: Docker, container: string, swap: string[], timeoutMs: number): Promise<void> {
+  await execStreaming(docker, container, swap, []).catch(() => undefined); // it ends with the server
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 250));
+    let answer = '';
+    const sink = new Writable({ write: (c: Buffer, _e, done) => ((answer += c.toString()), done()) });
+    const result = await execStreaming(docker, container, redisPing, [], { stdout: sink }).catch(() => undefined);
+    if (result?.exitCode === 0 && answer.includes('PONG')) {
+      await execStreaming(docker, container, redisCleanup, []).catch(() => undefined);
+      return;
+    }
+  }
+  throw new BerthError('BACKUP_FAILED', 'Redis did not answer again after the restore; its container log says why');
+}

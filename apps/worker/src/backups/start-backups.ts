@@ -1,0 +1,48 @@
+import { Queue, Worker } from 'bullmq';
+import { BackupFiles } from '@berth/shared/backup-files';
+import { BackupStore } from '@berth/shared/backup-store';
+import { backupQueueName, backupSchedulerId, scheduledBackupJobName, type BackupJobData, type ScheduledBackupJobData } from '@berth/shared/jobs';
+import type { Opened } from '@berth/shared/program-lifecycle';
+import { createRedis } from '@berth/shared/redis';
+import { queuePrefix } from '@berth/shared/redis-keys';
+import { ServiceStore } from '@berth/shared/service-store';
+import { closeWithinGrace } from '../deployment-job-worker.ts';
+import { hostDocker, type PipelineParts } from '../worker-parts.ts';
+import { carryOutBackup, scheduledBackup } from './backup-runner.ts';
+
+/**
+ * The worker's part that carries out service backups and restores (the backups queue; the API
+ * records each and enqueues it, at most one queued or running per service) and services'
+ * scheduled backups (each tick of a service's job scheduler). BACKUP_CONCURRENCY at
+ * once per worker. BullMQ hands a dead worker's job to another, which records it failed (ORPHANED).
+ */
+export async function startBackups(parts: PipelineParts, opened: Opened): Promise<void> {
+  const { config, db, logger, secrets } = parts;
+  const deps = {
+    docker: hostDocker(),
+    backups: new BackupStore(db),
+    services: new ServiceStore(db, secrets),
+    files: new BackupFiles(config.BACKUP_DIR),
+    secrets,
+    instance: config.BERTH_INSTANCE,
+    keep: config.BACKUPS_KEPT,
+    logger,
+  };
+  const queue = new Queue(backupQueueName, { connection: createRedis(config.REDIS_URL), prefix: queuePrefix(config.BERTH_INSTANCE) });
+  queue.on('error', (err) => logger.warn({ err }, 'backups queue connection error'));
+  opened('backups queue', () => queue.close().catch(() => {}));
+  const removeSchedule = (serviceId: string) => queue.removeJobScheduler(backupSchedulerId(serviceId));
+  const handle = async (job: { name: string; data: BackupJobData | ScheduledBackupJobData }) =>
+    job.name === scheduledBackupJobName ? scheduledBackup(deps, (job.data as ScheduledBackupJobData).serviceId, removeSchedule) : carryOutBackup(deps, (job.data as BackupJobData).backupId);
+  const worker = new Worker<BackupJobData | ScheduledBackupJobData>(backupQueueName, handle, {
+    connection: createRedis(config.REDIS_URL),
+    prefix: queuePrefix(config.BERTH_INSTANCE),
+    concurrency: config.BACKUP_CONCURRENCY,
+    lockDuration: config.JOB_LOCK_MS,
+    stalledInterval: config.JOB_STALLED_INTERVAL_MS,
+    maxStalledCount: 1,
+  });
+  worker.on('error', (err) => logger.error({ err }, 'backup worker error'));
+  opened('backup worker', () => closeWithinGrace(worker, config.SHUTDOWN_GRACE_MS, logger));
+  await worker.waitUntilReady();
+}

@@ -1,0 +1,48 @@
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdir, rename, rm, stat } from 'node:fs/promises';
+import path from 'node:path';
+import type { Readable, Writable } from 'node:stream';
+import { z } from 'zod';
+
+/** The backup store's setting (the API reads backups for download, the workers write them). */
+export const backupEnv = {
+  BACKUP_DIR: z
+    .string()
+    .min(1)
+    .default('.berth/backups')
+    .describe("Folder of the service backups (`<project>/<backup id>.bkp`, compressed and encrypted with BERTH_SECRET_KEY); the API and every worker must see the same folder. Default: under the installation's state folder (`npm run up`'s `.berth`)"),
+};
+
+/**
+ * The backup store: a local folder. A file is written under a temporary name and renamed once
+ * complete, so a reader never sees half a backup; ids are Berth's own (`bkp…`), never a user's path.
+ */
+export class BackupFiles {
+  constructor(private readonly dir: string) {}
+
+  private file(project: string, id: string): string {
+    return path.join(this.dir, project, `${id}.bkp`);
+  }
+
+  /** A stream to write the backup into, and `commit` (rename into place; its size) once it has ended. */
+  async create(project: string, id: string): Promise<{ stream: Writable; commit: () => Promise<number>; discard: () => Promise<void> }> {
+    await mkdir(path.join(this.dir, project), { recursive: true, mode: 0o700 });
+    const partial = `${this.file(project, id)}.partial`;
+    return {
+      stream: createWriteStream(partial, { mode: 0o600 }),
+      commit: async () => {
+        await rename(partial, this.file(project, id));
+        return (await stat(this.file(project, id))).size;
+      },
+      discard: () => rm(partial, { force: true }),
+    };
+  }
+
+  read(project: string, id: string): Readable {
+    return createReadStream(this.file(project, id));
+  }
+
+  async remove(project: string, id: string): Promise<void> {
+    await rm(this.file(project, id), { force: true });
+  }
+}
