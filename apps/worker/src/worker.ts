@@ -30,7 +30,6 @@ import { WorkerHeartbeat } from './worker-heartbeat.ts';
 import { startServiceUpkeep } from './services/service-parts.ts';
 import { startRuns } from './runs/start-runs.ts';
 import {
-  createReaper,
   createRunner,
   createRuntimeLogFollower,
   hostDocker,
@@ -41,6 +40,7 @@ import {
   startWebhookSender,
   type PipelineParts,
 } from './worker-parts.ts';
+import { createReaper } from './reaper-parts.ts';
 
 export interface WorkerHandle extends Started {
   worker: Worker<DeploymentJobData>;
