@@ -21,6 +21,8 @@ export class ForeignRuntime {
       store: Pick<DeploymentStore, 'statuses'>;
       instance: string;
       logger: Logger;
+      /** Makes a live app of the other runtime reachable by this runtime's router (swarm: an overlay of its own). */
+      reach?: (app: OwnedContainer) => Promise<void>;
     },
   ) {}
 
@@ -30,6 +32,16 @@ export class ForeignRuntime {
       return await this.deps.runtime.listAll(this.deps.instance);
     } catch {
       return [];
+    }
+  }
+
+  /** Keeps the live ones reachable by this runtime's router; a failure is retried by the next pass. */
+  async keepReachable(apps: OwnedContainer[]): Promise<void> {
+    const { store, reach, logger } = this.deps;
+    if (!reach) return;
+    const statuses = await store.statuses(apps.map((a) => a.deploymentId));
+    for (const app of apps.filter((a) => !a.process && a.running && statuses.get(a.deploymentId) === 'running')) {
+      await reach(app).catch((err: unknown) => logger.warn({ err, deploymentId: app.deploymentId }, "could not make the other runtime's app reachable"));
     }
   }
 

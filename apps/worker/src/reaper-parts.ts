@@ -6,10 +6,12 @@ import { PreviewLimits } from '@berth/shared/preview-limits';
 import { ReaperQueries } from '@berth/shared/reaper-queries';
 import { RoutingStore } from '@berth/shared/routing-store';
 import type { BuildCgroups } from './build/build-cgroups.ts';
+import type { OwnedContainer } from './docker/container-runtime.ts';
+import { joinOwnOverlay } from './docker/foreign-network.ts';
 import { runtimeFor } from './docker/runtime-for.ts';
 import { ForeignRuntime } from './foreign-runtime.ts';
 import { Reaper } from './reaper.ts';
-import type { PipelineParts } from './worker-parts.ts';
+import { hostDocker, type PipelineParts } from './worker-parts.ts';
 
 /** The reaper: orphans, drained releases, old images and archives. */
 export function createReaper({ config, db, runtime, logger, store, lifecycle, secrets }: PipelineParts, buildCgroups: BuildCgroups, queue: Queue<DeploymentJobData>): Reaper {
@@ -25,7 +27,14 @@ export function createReaper({ config, db, runtime, logger, store, lifecycle, se
     previews: new PreviewLimits(db, lifecycle),
     auditRetention: new AuditRetention(AuditLog.keyedBy(db, secrets), config.AUDIT_RETENTION_DAYS),
     // The other runtime's apps on this node (an installation moved between runtimes).
-    foreign: new ForeignRuntime({ runtime: runtimeFor(config, otherRuntime), store, instance: config.BERTH_INSTANCE, logger }),
+    foreign: new ForeignRuntime({
+      runtime: runtimeFor(config, otherRuntime),
+      store,
+      instance: config.BERTH_INSTANCE,
+      logger,
+      // Swarm mode's Caddy container reaches docker mode's apps only through an overlay of their own.
+      ...(config.BERTH_RUNTIME === 'swarm' ? { reach: (app: OwnedContainer) => joinOwnOverlay(hostDocker(), config.BERTH_INSTANCE, app) } : {}),
+    }),
     logger,
     options: {
       runtime: config.BERTH_RUNTIME,

@@ -141,10 +141,8 @@ export class Reaper {
    * Running deployments whose container vanished altogether become `crashed`; not those the other
    * runtime started (recorded, or, on rows older than the record, found on this node), which stay live.
    */
-  private async markVanished(containers: OwnedContainer[]): Promise<void> {
-    const { queries, lifecycle, options, logger, foreign } = this.deps;
-    const foreignApps = (await foreign?.list()) ?? [];
-    await foreign?.removeFinished(foreignApps);
+  private async markVanished(containers: OwnedContainer[], foreignApps: OwnedContainer[]): Promise<void> {
+    const { queries, lifecycle, options, logger } = this.deps;
     const present = new Set([...containers, ...foreignApps].filter((c) => !c.process).map((c) => c.deploymentId));
     for (const d of await queries.stale(['running'], options.graceMs)) {
       if (present.has(d.id) || (d.runtime !== null && d.runtime !== options.runtime)) continue;
@@ -154,7 +152,11 @@ export class Reaper {
   }
 
   private async reconcileContainers(): Promise<void> {
-    const { store, queries, runtime, lifecycle, options, logger } = this.deps;
+    const { store, queries, runtime, lifecycle, options, logger, foreign } = this.deps;
+    // The other runtime's apps first: a finished one goes before its network (swarm) is looked at.
+    const foreignApps = (await foreign?.list()) ?? [];
+    await foreign?.removeFinished(foreignApps);
+    await foreign?.keepReachable(foreignApps);
     const containers = await runtime.listAll(options.instance);
     const statuses = await store.statuses(containers.map((c) => c.deploymentId));
     for (const c of containers) {
@@ -180,7 +182,7 @@ export class Reaper {
       await runtime.removeApp(n.service);
       logger.info({ deploymentId: n.deploymentId, status: s ?? 'unknown' }, 'removed the network of a finished deployment');
     }
-    await this.markVanished(containers);
+    await this.markVanished(containers, foreignApps);
     // Images of deployments that are final (or unknown), except the releases kept for rollback.
     const images = (await runtime.listImages(options.instance)).flatMap((tag) => {
       const deploymentId = parseImageTag(options.instance, tag);
