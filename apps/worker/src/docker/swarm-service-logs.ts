@@ -1,7 +1,7 @@
 import type Docker from 'dockerode';
 import type { FollowLogsOptions } from './container-runtime.ts';
 import { statusCode, unavailable } from './docker-errors.ts';
-import { readTimestampedLines } from './docker-log-stream.ts';
+import { followedLogOptions, readTimestampedLines } from './docker-log-stream.ts';
 
 /**
  * A service's output through the manager (the Engine API's /services/{id}/logs, what
@@ -13,14 +13,7 @@ import { readTimestampedLines } from './docker-log-stream.ts';
 export async function followServiceLogs(engine: Docker, service: string, options: FollowLogsOptions): Promise<void> {
   let stream: NodeJS.ReadableStream;
   try {
-    stream = await engine.getService(service).logs({
-      follow: true,
-      stdout: true,
-      stderr: true,
-      timestamps: true,
-      since: options.sinceSeconds,
-      abortSignal: options.signal,
-    } as Docker.ContainerLogsOptions);
+    stream = await engine.getService(service).logs(followedLogOptions(options) as Docker.ContainerLogsOptions);
   } catch (err) {
     if (statusCode(err) === 404 || options.signal.aborted) return;
     throw unavailable(err, 'following the service logs');
