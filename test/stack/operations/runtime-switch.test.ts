@@ -94,6 +94,9 @@ describe('moving an installation between runtimes', () => {
   }, 180_000);
 
   it('serves it through swarm mode\'s Caddy container, and migrate-runtime moves it there with no failed request', async () => {
+    const began = performance.now();
+    const timeline: string[] = [];
+    const mark = (what: string) => timeline.push(`${Math.round((performance.now() - began) / 1000)} s ${what}`);
     const [old] = (await api('GET', '/api/deployments?status=running')).body.items as { id: string }[];
     const caddyUrl = await startSwarmApiAndRouter();
     // The swarm worker's reaper pass puts the docker-mode container on an overlay of its own, which Caddy joins.
@@ -102,14 +105,17 @@ describe('moving an installation between runtimes', () => {
 
     const load = new SteadyLoad(`${caddyUrl}/`, 'moved.localhost', { concurrency: 2, pauseMs: 5 });
     load.start();
+    mark('served by the Caddy container');
     let moved: { id: string; runtime: string | null } | undefined;
     try {
       const run = await cli(['migrate-runtime', 'swarm']);
       expect(run.code, run.out).toBe(0);
+      mark('migrate-runtime done');
       expect(run.out).toContain('1 moved to swarm');
       moved = await stack.db.db.selectFrom('deployments').select(['id', 'runtime']).where('project', '=', 'moved').where('id', '!=', old!.id).executeTakeFirstOrThrow();
       // The old one drains (DRAIN_MS), stops, and the reaper removes its container; the load keeps going meanwhile.
       await waitFor('the docker-mode container removed', async () => !(await instanceContainers(stack.instance)).some((c) => c.Labels['dev.berth.deployment'] === old!.id && !c.Labels['com.docker.swarm.task.id']), 30_000, 100);
+      mark('old container removed');
       const after = load.samples.length;
       await waitFor('more answers from the moved app', async () => load.samples.length > after + 20, 10_000, 20);
     } finally {
@@ -122,5 +128,7 @@ describe('moving an installation between runtimes', () => {
     // A second run has nothing left to move.
     const again = await cli(['migrate-runtime', 'swarm']);
     expect(again.out).toContain('0 moved to swarm');
-  }, 240_000);
+    mark('second run done');
+    console.log(`runtime switch: ${load.samples.length} requests; ${timeline.join(', ')}`);
+  }, 420_000);
 });
