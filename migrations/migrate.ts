@@ -19,6 +19,7 @@ import * as m0016 from './versions/0016-prebuilt-images.ts';
 import * as m0017 from './versions/0017-services.ts';
 import * as m0018 from './versions/0018-log-search.ts';
 import * as m0019 from './versions/0019-backups.ts';
+import * as m0020 from './versions/0020-deployment-runtime.ts';
 
 /**
  * Every migration, in order. Listed statically (not read from the folder) so
@@ -45,6 +46,7 @@ const migrations: Record<string, Migration> = {
   '0017-services': m0017,
   '0018-log-search': m0018,
   '0019-backups': m0019,
+  '0020-deployment-runtime': m0020,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

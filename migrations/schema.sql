@@ -175,7 +175,9 @@ CREATE TABLE public.deployments (
     processes jsonb,
     source_image text,
     image_digest text,
+    runtime text,
     CONSTRAINT deployments_replicas_check CHECK ((replicas >= 1)),
+    CONSTRAINT deployments_runtime_check CHECK ((runtime = ANY (ARRAY['docker'::text, 'swarm'::text]))),
     CONSTRAINT deployments_source_type_check CHECK ((source_type = ANY (ARRAY['git'::text, 'archive'::text, 'image'::text]))),
     CONSTRAINT deployments_status_check CHECK ((status = ANY (ARRAY['queued'::text, 'fetching'::text, 'building'::text, 'starting'::text, 'running'::text, 'stopped'::text, 'crashed'::text, 'failed'::text, 'canceled'::text])))
 );

@@ -11,6 +11,7 @@ import { installErrorHandler } from './http-errors.ts';
 import type { EventRelay } from './event-relay.ts';
 import { deploymentRoutes } from './routes/deployments.ts';
 import { deploymentScaleRoutes } from './routes/deployment-scale.ts';
+import { deploymentMoveRoutes } from './routes/deployment-move.ts';
 import { RedisControlPublisher } from '@berth/shared/control-messages';
 import { ReplicaStore } from '@berth/shared/replica-store';
 import { ProcessStore } from '@berth/shared/process-store';
@@ -188,6 +189,7 @@ async function registerRoutes(
   const members = new MemberStore(deps.db);
   await api.register(deploymentRoutes, { store, projects, releases, uploads, lifecycle, limiter, members, config });
   await api.register(deploymentScaleRoutes, { replicas, projects, config });
+  await api.register(deploymentMoveRoutes, { releases, config });
   await api.register(projectRoutes, { projects, store, releases, lifecycle, secrets, limiter, uploads, replicas, processes, members, config });
   await api.register(deploymentLogRoutes, { store, logs, config });
   await api.register(deploymentMetricRoutes, { store, metrics: new AppMetricStore(deps.db) });

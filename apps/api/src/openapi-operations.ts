@@ -27,6 +27,7 @@ export const operations: Record<string, OperationDoc> = {
   'PATCH /api/deployments/{id}': { operationId: 'scaleDeployment', summary: 'Scale a running deployment (replicas)' },
   'DELETE /api/deployments/{id}': { operationId: 'stopDeployment', summary: 'Stop a deployment and remove its container' },
   'POST /api/deployments/{id}/redeploy': { operationId: 'redeployDeployment', summary: 'Deploy the same source again' },
+  'POST /api/deployments/{id}/move': { operationId: 'moveDeployment', summary: "Run a deployment the other runtime started on this installation's runtime (start new, switch, stop old)" },
   'POST /api/deployments/{id}/promote': { operationId: 'promoteDeployment', summary: 'Give a running deployment the project URL' },
   'GET /api/deployments/{id}/logs': { operationId: 'getDeploymentLogs', summary: 'Stored build and runtime log lines' },
   'GET /api/deployments/{id}/metrics': { operationId: 'getDeploymentMetrics', summary: 'CPU, memory, network and restarts of each replica over time' },

@@ -98,6 +98,23 @@ export class Releases {
     return this.enqueue(row);
   }
 
+  /**
+   * A live deployment started by another runtime, started again on `runtime` (`berth migrate-runtime`):
+   * a new deployment of the same image (no build) that takes its project or branch URL once it
+   * answers, after which the old one drains, then stops. Start new, switch, stop old. The deployment
+   * itself when it runs on `runtime` already.
+   */
+  async moveTo(id: string, runtime: 'docker' | 'swarm'): Promise<DeploymentRow> {
+    const row = await this.load(id);
+    if (row.runtime === runtime) return row;
+    if (row.status !== 'running' || row.retired_at) {
+      throw new BerthError('CONFLICT', `deployment ${id} is ${row.retired_at ? 'draining' : row.status}; only a live deployment is moved`);
+    }
+    const moved = await this.deps.store.create({ ...copyOf(row), promote: row.promote, releaseOf: row.release_of ?? row.id });
+    this.deps.logger.info({ deploymentId: moved.id, from: id, runtime }, 'moving a deployment to this runtime');
+    return this.enqueue(moved);
+  }
+
   /** Points the project URL at a live deployment (a preview, or a release still draining). */
   async promote(id: string, how: 'release' | 'rollback' = 'release'): Promise<DeploymentRow> {
     const row = await this.load(id);

@@ -16,6 +16,7 @@ import { backups } from './commands/backups.ts';
 import { env } from './commands/env.ts';
 import { projects } from './commands/projects.ts';
 import { scale } from './commands/scale.ts';
+import { migrateRuntime } from './commands/migrate-runtime.ts';
 import { run } from './commands/run.ts';
 import { audit } from './commands/audit.ts';
 import { secrets } from './commands/secrets.ts';
@@ -35,6 +36,8 @@ const help = `usage: berth <command> [...]
   scale <deploymentId|project> <n>
                                   run n copies (swarm mode; docker runs 1): a project scales its current
                                   release now and its new releases; a deployment id scales that one
+  migrate-runtime <swarm|docker>  after restarting with that BERTH_RUNTIME: move each running deployment
+                                  over, one at a time (start new, switch its URL, stop old)
 
   run <project> -- <command...>   run a command once in the project's current release (its env, volumes,
                                   limits); prints its output, exits with its exit code
@@ -82,6 +85,8 @@ async function main(argv: string[]): Promise<number> {
       return projects(rest);
     case 'scale':
       return scale(rest);
+    case 'migrate-runtime':
+      return migrateRuntime(rest);
     case 'run':
       return run(rest);
     case 'env':

@@ -28,17 +28,31 @@ export function dockerDiscovery(docker: Docker): AppDiscovery {
  */
 export function swarmDiscovery(docker: Docker): AppDiscovery {
   return async ({ instance }) => {
-    const [services, tasks] = await Promise.all([
+    const [services, tasks, containers] = await Promise.all([
       docker.listServices({ filters: { label: [`${labels.instance}=${instance}`] } }) as Promise<Docker.Service[]>,
       docker.listTasks({ filters: { 'desired-state': ['running'] } }) as Promise<{ ServiceID?: string; Status?: { State?: string } }[]>,
+      docker.listContainers({ filters: { label: [`${labels.instance}=${instance}`], status: ['running'] } }),
     ]);
     const live = new Set(tasks.filter((t) => t.Status?.State === 'running').map((t) => t.ServiceID));
-    return services.flatMap((s) => {
+    const fromServices = services.flatMap((s) => {
       if (!live.has(s.ID) || !s.Spec?.Name) return [];
       const networks = (s.Spec.TaskTemplate?.Networks ?? []).map((n) => n.Target).filter((t): t is string => Boolean(t));
       return appFrom(s.Spec.Labels ?? {}, s.Spec.Name).map((app) => ({ ...app, networks }));
     });
+    return [...fromServices, ...containers.flatMap(dockerModeApp)];
   };
+}
+
+/**
+ * A container docker mode started, once a swarm-mode worker has put it on an overlay of its own
+ * (`<container>-net`, foreign-network.ts in the worker): reached by its name there, like a service.
+ * Swarm's task containers are the services' (above).
+ */
+function dockerModeApp(c: Docker.ContainerInfo): RunningApp[] {
+  const name = c.Names[0]?.replace(/^\//, '');
+  if (!name || c.Labels['com.docker.swarm.task.id']) return [];
+  const network = c.NetworkSettings?.Networks?.[`${name}-net`]?.NetworkID;
+  return network ? appFrom(c.Labels, name).map((app) => ({ ...app, networks: [network] })) : [];
 }
 
 function appFrom(from: Record<string, string>, host: string | undefined): RunningApp[] {

@@ -179,7 +179,7 @@ export class DeploymentRunner {
 
     log.system('deployment is live');
     await log.flush();
-    const running = await this.conclude(id, ['starting'], 'running', { containerId });
+    const running = await this.conclude(id, ['starting'], 'running', { containerId, runtime: config.BERTH_RUNTIME });
     if (!running) return;
     this.deps.onLive?.(id);
     if (running.promote) await this.takeProjectUrl(running, log);

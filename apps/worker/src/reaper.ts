@@ -6,11 +6,12 @@ import { enqueueDeployment, type DeploymentJobData } from '@berth/shared/jobs';
 import { buildCgroupPrefix, containerName, parseBuildCgroupKey, parseImageTag } from '@berth/shared/docker-names';
 import type { Logger } from '@berth/shared/logger';
 import type { DeploymentLifecycle } from '@berth/shared/deployment-lifecycle';
-import type { ContainerRuntime } from './docker/container-runtime.ts';
+import type { ContainerRuntime, OwnedContainer } from './docker/container-runtime.ts';
 import type { BuildCgroups } from './build/build-cgroups.ts';
 import type { RoutingStore } from '@berth/shared/routing-store';
 import type { PreviewLimits } from '@berth/shared/preview-limits';
 import type { AuditRetention } from '@berth/shared/accounts/audit-retention';
+import type { ForeignRuntime, RuntimeName } from './foreign-runtime.ts';
 
 export interface ReaperOptions {
   instance: string;
@@ -22,6 +23,8 @@ export interface ReaperOptions {
   releasesKept: number;
   /** Previews per project that run at once (MAX_PREVIEWS_PER_PROJECT). */
   maxPreviews: number;
+  /** The runtime this worker runs (BERTH_RUNTIME): deployments the other one started are left to it. */
+  runtime: RuntimeName;
 }
 
 /**
@@ -30,7 +33,8 @@ export interface ReaperOptions {
  * every removal idempotent):
  * - in-flight deployments no live job owns: `queued` ones are enqueued again,
  *   later ones fail with ORPHANED;
- * - `running` deployments whose container is gone or stopped become `crashed`;
+ * - `running` deployments whose container is gone or stopped become `crashed`
+ *   (not those the other runtime started: they keep running until moved, foreign-runtime.ts);
  * - previews are settled (a branch's older ones retired, the oldest beyond
  *   MAX_PREVIEWS_PER_PROJECT stopped; see PreviewLimits), then releases that
  *   lost their project URL (or their branch URL) more than DRAIN_MS ago are stopped;
@@ -55,6 +59,8 @@ export class Reaper {
       previews: Pick<PreviewLimits, 'settleAll'>;
       /** The audit log's retention (absent: not pruned here). */
       auditRetention?: Pick<AuditRetention, 'runIfDue'>;
+      /** The other runtime's apps on this node (absent: none are looked for). */
+      foreign?: ForeignRuntime;
       options: ReaperOptions;
       logger: Logger;
     },
@@ -131,8 +137,26 @@ export class Reaper {
     }
   }
 
+  /**
+   * Running deployments whose container vanished altogether become `crashed`; not those the other
+   * runtime started (recorded, or, on rows older than the record, found on this node), which stay live.
+   */
+  private async markVanished(containers: OwnedContainer[], foreignApps: OwnedContainer[]): Promise<void> {
+    const { queries, lifecycle, options, logger } = this.deps;
+    const present = new Set([...containers, ...foreignApps].filter((c) => !c.process).map((c) => c.deploymentId));
+    for (const d of await queries.stale(['running'], options.graceMs)) {
+      if (present.has(d.id) || (d.runtime !== null && d.runtime !== options.runtime)) continue;
+      await lifecycle.transition(d.id, ['running'], 'crashed');
+      logger.warn({ deploymentId: d.id, container: containerName(options.instance, d.id) }, 'container of a running deployment is gone');
+    }
+  }
+
   private async reconcileContainers(): Promise<void> {
-    const { store, queries, runtime, lifecycle, options, logger } = this.deps;
+    const { store, queries, runtime, lifecycle, options, logger, foreign } = this.deps;
+    // The other runtime's apps first: a finished one goes before its network (swarm) is looked at.
+    const foreignApps = (await foreign?.list()) ?? [];
+    await foreign?.removeFinished(foreignApps);
+    await foreign?.keepReachable(foreignApps);
     const containers = await runtime.listAll(options.instance);
     const statuses = await store.statuses(containers.map((c) => c.deploymentId));
     for (const c of containers) {
@@ -158,13 +182,7 @@ export class Reaper {
       await runtime.removeApp(n.service);
       logger.info({ deploymentId: n.deploymentId, status: s ?? 'unknown' }, 'removed the network of a finished deployment');
     }
-    // Running deployments whose container vanished altogether.
-    const present = new Set(containers.filter((c) => !c.process).map((c) => c.deploymentId));
-    for (const d of await queries.stale(['running'], options.graceMs)) {
-      if (present.has(d.id)) continue;
-      await lifecycle.transition(d.id, ['running'], 'crashed');
-      logger.warn({ deploymentId: d.id, container: containerName(options.instance, d.id) }, 'container of a running deployment is gone');
-    }
+    await this.markVanished(containers, foreignApps);
     // Images of deployments that are final (or unknown), except the releases kept for rollback.
     const images = (await runtime.listImages(options.instance)).flatMap((tag) => {
       const deploymentId = parseImageTag(options.instance, tag);

@@ -1,4 +1,3 @@
-import type { Queue } from 'bullmq';
 import Docker from 'dockerode';
 import { AppMetricStore } from '@berth/shared/app-metrics/metric-samples';
 import { ProjectStore } from '@berth/shared/project-store';
@@ -7,17 +6,13 @@ import { ServiceStore } from '@berth/shared/service-store';
 import { servicePasswords } from './services/service-passwords.ts';
 import { ProcessStore } from '@berth/shared/process-store';
 import { ArchiveStore } from '@berth/shared/archive-store';
-import { AuditLog } from '@berth/shared/accounts/audit-log';
-import { AuditRetention } from '@berth/shared/accounts/audit-retention';
 import { RedisControlPublisher } from '@berth/shared/control-messages';
 import type { Db, DeploymentRow } from '@berth/shared/db';
 import type { DeploymentLifecycle } from '@berth/shared/deployment-lifecycle';
 import type { DeploymentStore } from '@berth/shared/deployment-store';
-import type { DeploymentJobData } from '@berth/shared/jobs';
 import type { Opened } from '@berth/shared/program-lifecycle';
 import type { LogStore } from '@berth/shared/log-store';
 import type { Logger } from '@berth/shared/logger';
-import { ReaperQueries } from '@berth/shared/reaper-queries';
 import type { Redis } from '@berth/shared/redis';
 import { ReleaseRouting } from '@berth/shared/release-routing';
 import { ReplicaStore } from '@berth/shared/replica-store';
@@ -35,7 +30,7 @@ import type { ContainerRuntime } from './docker/container-runtime.ts';
 import type { DrainTimers } from './drain-timers.ts';
 import { PreviewLimits } from '@berth/shared/preview-limits';
 import { LogSink } from './log-sink.ts';
-import { Reaper } from './reaper.ts';
+import type { Reaper } from './reaper.ts';
 import { ReplicaReconciler } from './replica-reconciler.ts';
 import { RuntimeLogFollower } from './runtime-logs.ts';
 import { secretsToMask } from './secret-masking.ts';
@@ -224,27 +219,4 @@ export function startWebhookSender({ config, db, secrets, logger }: PipelinePart
   });
   webhooks.start();
   opened('webhook sender', () => webhooks.close());
-}
-
-/** The reaper: orphans, drained releases, old images and archives. */
-export function createReaper({ config, db, runtime, logger, store, lifecycle, secrets }: PipelineParts, buildCgroups: BuildCgroups, queue: Queue<DeploymentJobData>): Reaper {
-  return new Reaper({
-    store,
-    queries: new ReaperQueries(db),
-    runtime,
-    buildCgroups,
-    queue,
-    lifecycle,
-    routing: new RoutingStore(db),
-    previews: new PreviewLimits(db, lifecycle),
-    auditRetention: new AuditRetention(AuditLog.keyedBy(db, secrets), config.AUDIT_RETENTION_DAYS),
-    logger,
-    options: {
-      instance: config.BERTH_INSTANCE,
-      graceMs: config.ORPHAN_GRACE_MS,
-      drainMs: config.DRAIN_MS,
-      releasesKept: config.RELEASES_KEPT,
-      maxPreviews: config.MAX_PREVIEWS_PER_PROJECT,
-    },
-  });
 }

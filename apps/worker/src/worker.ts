@@ -31,7 +31,6 @@ import { startServiceUpkeep } from './services/service-parts.ts';
 import { startRuns } from './runs/start-runs.ts';
 import { startBackups } from './backups/start-backups.ts';
 import {
-  createReaper,
   createRunner,
   createRuntimeLogFollower,
   hostDocker,
@@ -42,6 +41,7 @@ import {
   startWebhookSender,
   type PipelineParts,
 } from './worker-parts.ts';
+import { createReaper } from './reaper-parts.ts';
 
 export interface WorkerHandle extends Started {
   worker: Worker<DeploymentJobData>;

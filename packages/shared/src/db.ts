@@ -65,6 +65,8 @@ export interface DeploymentsTable {
   image_digest: ColumnType<string | null, string | null | undefined, string | null>;
   /** The release's process types ({ type: command }, process-types.ts); null: the image's own command only. */
   processes: ColumnType<Record<string, string> | null, Record<string, string> | null | undefined, Record<string, string> | null>;
+  /** The runtime that started its app (docker: a container, swarm: a service); null before it started. */
+  runtime: ColumnType<'docker' | 'swarm' | null, 'docker' | 'swarm' | null | undefined, 'docker' | 'swarm' | null>;
 }
 
 export interface DeploymentArchivesTable {

@@ -17,6 +17,8 @@ export interface TransitionFields {
   errorMessage?: string;
   image?: string | null;
   containerId?: string | null;
+  /** The runtime that started the app (recorded with its container id). */
+  runtime?: 'docker' | 'swarm';
 }
 
 export interface LifecycleDeps {
@@ -181,6 +183,7 @@ export class DeploymentLifecycle {
           ...(fields.errorMessage !== undefined ? { error_message: fields.errorMessage } : {}),
           ...(fields.image !== undefined ? { image: fields.image } : {}),
           ...(fields.containerId !== undefined ? { container_id: fields.containerId } : {}),
+          ...(fields.runtime !== undefined ? { runtime: fields.runtime } : {}),
           ...(isFinal(to) ? { finished_at: now } : {}),
         })
         .where('id', '=', id)

@@ -25,6 +25,7 @@ export const routeTable: Record<string, 'public' | [Action, ('param' | 'deployme
   'POST /api/deployments/:id/cancel': ['deployment.cancel', 'deployment'],
   'DELETE /api/deployments/:id': ['deployment.stop', 'deployment'],
   'POST /api/deployments/:id/redeploy': ['deployment.redeploy', 'deployment'],
+  'POST /api/deployments/:id/move': ['deployment.redeploy', 'deployment'],
   'POST /api/deployments/:id/promote': ['deployment.promote', 'deployment'],
   'PATCH /api/deployments/:id': ['deployment.scale', 'deployment'],
   'GET /api/deployments/:id/logs': ['project.logs.read', 'deployment'],

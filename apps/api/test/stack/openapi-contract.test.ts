@@ -74,7 +74,7 @@ describe('the OpenAPI contract against real answers', () => {
     expect(page.headers['content-security-policy']).toContain("default-src 'self'");
   });
 
-  it('deployments: create (JSON and multipart), list, read, logs, redeploy, promote, cancel, stop', async () => {
+  it('deployments: create (JSON and multipart), list, read, logs, redeploy, promote, move, cancel, stop', async () => {
     const queued = await call('POST', '/api/deployments', { payload: { gitUrl: 'https://example.com/acme/blog.git', name: 'blog' } });
     expect(queued.statusCode).toBe(202);
     expect((await call('POST', '/api/deployments', { payload: { nope: 1 } })).statusCode).toBe(400);
@@ -93,6 +93,11 @@ describe('the OpenAPI contract against real answers', () => {
     expect((await call('POST', `/api/deployments/nosuchdeployment/redeploy`)).statusCode).toBe(404);
     expect((await call('DELETE', `/api/deployments/${again.json().id}`)).statusCode).toBe(200);
     expect((await call('DELETE', `/api/deployments/nosuchdeployment`)).statusCode).toBe(404);
+    // Moving between runtimes (berth migrate-runtime): only to this installation's, only a live one.
+    const move = async (id: string, runtime: unknown) => (await call('POST', `/api/deployments/${id}/move`, { payload: { runtime } })).statusCode;
+    expect(await move(running.id, 'docker')).toBe(200); // started by docker mode already: nothing to move
+    expect([await move(running.id, 'swarm'), await move(running.id, 'nope'), await move('nosuchdeployment', 'docker')]).toEqual([409, 400, 404]);
+    expect(await move(again.json().id, 'docker')).toBe(409); // stopped
     // Scaling (this stack runs docker mode: one replica is all there is).
     const scaled = [1, 0, 2].map(async (replicas) => (await call('PATCH', `/api/deployments/${running.id}`, { payload: { replicas } })).statusCode);
     expect(await Promise.all(scaled)).toEqual([200, 400, 409]);

@@ -3,7 +3,7 @@ import { LineSplitter } from '@berth/shared/log-line';
 import type { FollowLogsOptions } from './container-runtime.ts';
 import { statusCode, unavailable } from './docker-errors.ts';
 import { DockerFrameDemuxer } from './docker-frames.ts';
-import { readTimestampedLines } from './docker-log-stream.ts';
+import { followedLogOptions, readTimestampedLines } from './docker-log-stream.ts';
 
 /**
  * The output of one container on this node's Docker. Docker mode reads the
@@ -29,14 +29,9 @@ export class ContainerLogs {
   async follow(nameOrId: string, options: FollowLogsOptions): Promise<void> {
     let stream: NodeJS.ReadableStream;
     try {
-      stream = (await this.docker.getContainer(nameOrId).logs({
-        follow: true,
-        stdout: true,
-        stderr: true,
-        timestamps: true,
-        since: options.sinceSeconds,
-        abortSignal: options.signal,
-      } as Docker.ContainerLogsOptions & { follow: true })) as NodeJS.ReadableStream;
+      stream = (await this.docker
+        .getContainer(nameOrId)
+        .logs(followedLogOptions(options) as Docker.ContainerLogsOptions & { follow: true })) as NodeJS.ReadableStream;
     } catch (err) {
       if (statusCode(err) === 404 || options.signal.aborted) return;
       throw unavailable(err, 'following container logs');

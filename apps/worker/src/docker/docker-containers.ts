@@ -73,11 +73,12 @@ export async function inspectContainer(docker: Docker, nameOrId: string): Promis
   }
 }
 
-/** All containers (running or not) that carry this installation's labels. */
+/** All containers (running or not) that carry this installation's labels; not Swarm's task containers (the swarm runtime's). */
 export async function listOwnedContainers(docker: Docker, instance: string): Promise<OwnedContainer[]> {
   try {
     const containers = await docker.listContainers({ all: true, filters: { label: [`${labels.instance}=${instance}`] } });
     return containers.flatMap((c) => {
+      if (c.Labels['com.docker.swarm.task.id']) return [];
       const deploymentId = c.Labels[labels.deployment];
       const name = c.Names[0]?.replace(/^\//, '');
       const process = c.Labels[labels.process];

@@ -4,6 +4,11 @@ import { DockerFrameDemuxer } from './docker-frames.ts';
 import { microsecondStamp, nowStamp } from '../log-timestamps.ts';
 import { unavailable } from './docker-errors.ts';
 
+/** The Engine API's options for a followed log of both outputs with their stamps (a container's, a service's). */
+export function followedLogOptions(options: FollowLogsOptions) {
+  return { follow: true, stdout: true, stderr: true, timestamps: true, since: options.sinceSeconds, abortSignal: options.signal } as const;
+}
+
 /**
  * Reads a followed container log stream (multiplexed, `timestamps: true`)
  * into whole lines with their timestamps, until it ends or `signal` aborts.

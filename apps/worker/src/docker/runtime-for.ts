@@ -3,9 +3,12 @@ import type { WorkerConfig } from '../config.ts';
 import type { ContainerRuntime } from './container-runtime.ts';
 import { DockerRuntime } from './docker-runtime.ts';
 import { SwarmRuntime } from './swarm-runtime.ts';
-/** The container engine named by BERTH_RUNTIME; the rest of the worker does not know which. */
-export function runtimeFor(config: WorkerConfig): ContainerRuntime {
-  switch (config.BERTH_RUNTIME) {
+/**
+ * The container engine named by BERTH_RUNTIME; the rest of the worker does not know which.
+ * (`name`: the other one, whose apps the reaper leaves alone or removes once finished.)
+ */
+export function runtimeFor(config: WorkerConfig, name: WorkerConfig['BERTH_RUNTIME'] = config.BERTH_RUNTIME): ContainerRuntime {
+  switch (name) {
     case 'docker':
       return new DockerRuntime();
     case 'swarm':
@@ -23,7 +26,7 @@ export function runtimeFor(config: WorkerConfig): ContainerRuntime {
         },
       });
     default: {
-      const unknown: never = config.BERTH_RUNTIME;
+      const unknown: never = name;
       throw new Error(`unknown runtime ${String(unknown)}`);
     }
   }

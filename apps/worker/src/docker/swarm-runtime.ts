@@ -9,6 +9,7 @@ import { SwarmProber, type ProberSettings } from './swarm-prober.ts';
 import { SwarmRegistry } from './swarm-registry.ts';
 import { scaleService, serviceReplicas } from './swarm-scale.ts';
 import { removeService } from './swarm-service-removal.ts';
+import { followServiceLogs } from './swarm-service-logs.ts';
 import { buildServiceSpec, registryImageRef, serviceNetworkName } from './swarm-service-spec.ts';
 import { createService, createServiceNetwork, firstTaskStarted } from './swarm-service-start.ts';
 import { inspectService, listOwnedServices, listServiceNetworks, localTaskContainer } from './swarm-service-state.ts';
@@ -37,7 +38,8 @@ export interface SwarmSettings {
  * container name is the service name). Images are built on this node, pushed
  * to the registry (swarm-registry.ts) and pulled by whichever node runs a
  * task. Builds, images and events are this node's Docker (node-docker.ts), as
- * in docker mode; logs are those of the service's newest task on this node.
+ * in docker mode; logs are those of the service's newest task on this node, or, when none runs
+ * here, every node's tasks through the manager (swarm-service-logs.ts).
  *
  * Berth's statuses for a replicated service (swarm-service-state.ts):
  * `running` while at least one task runs (so in the DNS answer); restarting
@@ -117,9 +119,11 @@ export class SwarmRuntime implements ContainerRuntime {
 
   async followLogs(name: string, options: FollowLogsOptions): Promise<void> {
     const local = await localTaskContainer(this.engine, name, 'running');
-    if (local) await this.node.logs.follow(local, options);
-    // No task of it on this node (it runs on another one): a pause, not a pump asking again at once.
-    else await delay(5000, undefined, { signal: options.signal }).catch(() => {});
+    if (local) return this.node.logs.follow(local, options);
+    // It runs on another node only: its output through the manager (that node needs no worker).
+    if ((await listTasks(this.engine, name)).some(isRunning)) return followServiceLogs(this.engine, name, options);
+    // No task runs at all: a pause, not a pump asking again at once.
+    await delay(5000, undefined, { signal: options.signal }).catch(() => {});
   }
 
   async listRunning(instance: string): Promise<RunningContainer[]> {

@@ -176,6 +176,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/deployments/{id}/move": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Run a deployment the other runtime started on this installation's runtime (start new, switch, stop old)
+         * @description Access: `deployment.redeploy`, which needs the deployer role in the project (a token: scope deploy or more).
+         */
+        post: operations["moveDeployment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/projects": {
         parameters: {
             query?: never;
@@ -2394,6 +2414,203 @@ export interface operations {
         responses: {
             /** @description Default Response */
             200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        project: string;
+                        /** @enum {string} */
+                        status: "queued" | "fetching" | "building" | "starting" | "running" | "stopped" | "crashed" | "failed" | "canceled";
+                        errorCode: string | null;
+                        errorMessage: string | null;
+                        source: {
+                            /** @enum {string} */
+                            type: "git";
+                            /** @description credentials redacted */
+                            gitUrl: string | null;
+                            ref: string | null;
+                            rootDir: string;
+                        } | {
+                            /** @enum {string} */
+                            type: "archive";
+                            /** @enum {string|null} */
+                            format: "zip" | "tar.gz" | null;
+                            rootDir: string;
+                        } | {
+                            /** @enum {string} */
+                            type: "image";
+                            /** @description the prebuilt image as asked (a tag or a digest) */
+                            image: string;
+                            /** @description the manifest digest the pull got: what runs (null until pulled) */
+                            digest: string | null;
+                        };
+                        port: number;
+                        /** @description env values are secrets: only their names are shown */
+                        envKeys: string[];
+                        url: string;
+                        projectUrl: string;
+                        /** @description the commit a git source resolved to */
+                        commitSha: string | null;
+                        /** @description false for a preview: it never takes the project URL by itself */
+                        promote: boolean;
+                        /** @description whether the project URL serves this deployment now */
+                        current: boolean;
+                        healthPath: string;
+                        /** @description copies it should run (Swarm mode; docker mode runs one): PATCH to scale */
+                        replicas: number;
+                        /** @description its process types (berth.json processes or a Procfile), web first; processes besides web run only while it is its project's current release (docker mode) */
+                        processes: {
+                            /** @description web (the container the URL routes to) or a process type besides web */
+                            type: string;
+                            /** @description run with sh -c in the release's image; null: the image's own command (web only) */
+                            command: string | null;
+                        }[];
+                        /** @description the release whose image this one runs (a rollback) */
+                        releaseOf: string | null;
+                        /** @description when the project URL moved away from it (it drains, then stops) */
+                        retiredAt: string | null;
+                        /** @description while queued: 1 = next to be taken */
+                        queuePosition: number | null;
+                        createdAt: string;
+                        updatedAt: string;
+                        finishedAt: string | null;
+                        links: {
+                            self: string;
+                            logs: string;
+                            events: string;
+                        };
+                    };
+                };
+            };
+            /** @description an error, with a stable code (README: Lifecycle and error codes) */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description a stable code from the error registry (@berth/shared/errors) */
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description an error, with a stable code (README: Lifecycle and error codes) */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description a stable code from the error registry (@berth/shared/errors) */
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    moveDeployment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description the installation's runtime (BERTH_RUNTIME): the deployment moves there
+                     * @enum {string}
+                     */
+                    runtime: "docker" | "swarm";
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        project: string;
+                        /** @enum {string} */
+                        status: "queued" | "fetching" | "building" | "starting" | "running" | "stopped" | "crashed" | "failed" | "canceled";
+                        errorCode: string | null;
+                        errorMessage: string | null;
+                        source: {
+                            /** @enum {string} */
+                            type: "git";
+                            /** @description credentials redacted */
+                            gitUrl: string | null;
+                            ref: string | null;
+                            rootDir: string;
+                        } | {
+                            /** @enum {string} */
+                            type: "archive";
+                            /** @enum {string|null} */
+                            format: "zip" | "tar.gz" | null;
+                            rootDir: string;
+                        } | {
+                            /** @enum {string} */
+                            type: "image";
+                            /** @description the prebuilt image as asked (a tag or a digest) */
+                            image: string;
+                            /** @description the manifest digest the pull got: what runs (null until pulled) */
+                            digest: string | null;
+                        };
+                        port: number;
+                        /** @description env values are secrets: only their names are shown */
+                        envKeys: string[];
+                        url: string;
+                        projectUrl: string;
+                        /** @description the commit a git source resolved to */
+                        commitSha: string | null;
+                        /** @description false for a preview: it never takes the project URL by itself */
+                        promote: boolean;
+                        /** @description whether the project URL serves this deployment now */
+                        current: boolean;
+                        healthPath: string;
+                        /** @description copies it should run (Swarm mode; docker mode runs one): PATCH to scale */
+                        replicas: number;
+                        /** @description its process types (berth.json processes or a Procfile), web first; processes besides web run only while it is its project's current release (docker mode) */
+                        processes: {
+                            /** @description web (the container the URL routes to) or a process type besides web */
+                            type: string;
+                            /** @description run with sh -c in the release's image; null: the image's own command (web only) */
+                            command: string | null;
+                        }[];
+                        /** @description the release whose image this one runs (a rollback) */
+                        releaseOf: string | null;
+                        /** @description when the project URL moved away from it (it drains, then stops) */
+                        retiredAt: string | null;
+                        /** @description while queued: 1 = next to be taken */
+                        queuePosition: number | null;
+                        createdAt: string;
+                        updatedAt: string;
+                        finishedAt: string | null;
+                        links: {
+                            self: string;
+                            logs: string;
+                            events: string;
+                        };
+                    };
+                };
+            };
+            /** @description Default Response */
+            202: {
                 headers: {
                     [name: string]: unknown;
                 };
