@@ -3,7 +3,7 @@ import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { testToken, type Stack } from '@berth/testing/stack';
 import type { ContractValidator } from './openapi-validator.ts';
 
-// Parts of openapi-contract.test.ts (kept here: that file is at its size limit): its case for the runs' and jobs' routes, and templateIn.
+// Parts of openapi-contract.test.ts (kept here: that file is at its size limit): its cases for the runs' and jobs', backups' and webhooks' routes, and templateIn.
 
 interface ContractCase {
   call: (method: string, url: string, opts?: Omit<InjectOptions, 'method' | 'url'>) => Promise<LightMyRequestResponse>;
@@ -71,4 +71,17 @@ export function templateIn(contract: ContractValidator): (method: string, url: s
     }
     throw new Error(`no documented route for ${method} ${url}`);
   };
+}
+
+/** Webhooks: create, list, deliveries, redeliver, delete. */
+export async function webhooksCase({ call }: ContractCase): Promise<void> {
+  const created = await call('POST', '/api/projects/shop/webhooks', { payload: { url: 'http://127.0.0.1:9/hook', events: ['deployment.running'] } });
+  expect(created.statusCode).toBe(201);
+  const id = created.json().id;
+  expect((await call('POST', '/api/projects/shop/webhooks', { payload: { url: 'ftp://x', events: [] } })).statusCode).toBe(400);
+  expect((await call('GET', '/api/projects/shop/webhooks')).statusCode).toBe(200);
+  expect((await call('GET', `/api/projects/shop/webhooks/${id}/deliveries`)).statusCode).toBe(200);
+  expect((await call('POST', `/api/projects/shop/webhooks/${id}/deliveries/whd_nope/redeliver`)).statusCode).toBe(404);
+  expect((await call('DELETE', `/api/projects/shop/webhooks/${id}`)).statusCode).toBe(200);
+  expect((await call('DELETE', `/api/projects/shop/webhooks/${id}`)).statusCode).toBe(404);
 }
