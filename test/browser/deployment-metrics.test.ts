@@ -88,11 +88,12 @@ describe('resource charts on the deployment page', () => {
     expect(await page.getByText('2 replicas · a point every 10 s · 0 restarts').count()).toBe(1);
     await screenshots(page, 'deployment-metrics', { fullPage: true });
 
-    // A new sample (replica 1 now busy on a whole core) shows without a reload.
+    // A new sample (replica 1 now on one and a half cores, holding 200 MiB) shows without a reload.
     const last = await stack.db.db.selectFrom('app_metric_samples').selectAll().where('container', '=', `${busy}.1`).orderBy('at', 'desc').executeTakeFirstOrThrow();
+    const counters = { memory_limit_bytes: Number(last.memory_limit_bytes), net_rx_bytes: Number(last.net_rx_bytes), net_tx_bytes: Number(last.net_tx_bytes) };
     await stack.db.db
       .insertInto('app_metric_samples')
-      .values({ ...last, at: new Date(last.at.getTime() + 10_000), cpu_ns: Number(last.cpu_ns) + 15e9, memory_bytes: 200 * MiB })
+      .values({ ...last, ...counters, at: new Date(last.at.getTime() + 10_000), cpu_ns: Number(last.cpu_ns) + 15e9, memory_bytes: 200 * MiB })
       .execute();
     await expect.poll(latest('CPU'), rendered).toBe('1.75 cores');
     expect(await latest('Memory')()).toBe('250 MiB of 512 MiB');
