@@ -1,6 +1,6 @@
 /**
  * What a deployment's replicas use (CPU, memory against its limit, network in and out), from
- * `GET /api/deployments/:id/metrics`: the last 15 minutes, read again every few seconds while it runs.
+ * `GET /api/deployments/:id/metrics`: the API's last 15 minutes, read again every few seconds while it runs.
  */
 import { useQuery } from '@tanstack/preact-query';
 import { seg, type ApiClient } from '@berth/client/api-client';
@@ -13,13 +13,14 @@ import { ErrorBox } from './status-badge.tsx';
 type Metrics = operations['getDeploymentMetrics']['responses'][200]['content']['application/json'];
 type Point = Metrics['replicas'][number]['points'][number];
 
-/** How far back the charts look, and how often a live deployment's are read again. */
-const rangeMs = 15 * 60_000;
+/** How often a live deployment's charts are read again, and the range the API answers without a `since`. */
 const refreshMs = 5_000;
+const apiRangeMs = 15 * 60_000;
 const liveStatuses: DeploymentStatus[] = ['starting', 'running', 'crashed'];
 
-const fetchMetrics = (client: ApiClient, id: string) =>
-  client.request<Metrics>('GET', `/api/deployments/${seg(id)}/metrics?since=${encodeURIComponent(new Date(Date.now() - rangeMs).toISOString())}`);
+// No `since`: the API's default (its last 15 minutes) holds even when this browser's clock is off; a since
+// from a clock ahead of the server's would be refused as in the future.
+const fetchMetrics = (client: ApiClient, id: string) => client.request<Metrics>('GET', `/api/deployments/${seg(id)}/metrics`);
 
 /** 1536 → "1.5 KiB"; memory and traffic in binary units, as Docker reports limits. */
 export function bytesText(n: number): string {
@@ -44,8 +45,10 @@ function memoryLatest(m: Metrics): { text: string; limit: number | undefined } {
   return { text: `${bytesText(used)} of ${bytesText(limits)}`, limit: Math.max(...last.map((p) => p.memoryLimitBytes)) };
 }
 
-function Charts({ metrics, now }: { metrics: Metrics; now: number }) {
-  // From the first sample (not the whole quarter hour: a new deployment's lines would hug the right edge), a minute at least.
+function Charts({ metrics }: { metrics: Metrics }) {
+  // Up to the server's now (its since plus the default range: the server's clock, like the samples' times),
+  // from the first sample (not the whole quarter hour: a new deployment's lines would hug the right edge), a minute at least.
+  const now = Date.parse(metrics.since) + apiRangeMs;
   const first = Math.min(...metrics.replicas.flatMap((r) => r.points.slice(0, 1).map((p) => Date.parse(p.at))));
   const range = { from: Math.min(Math.max(first, Date.parse(metrics.since)), now - 60_000), to: now };
   const memory = memoryLatest(metrics);
@@ -78,7 +81,7 @@ function Charts({ metrics, now }: { metrics: Metrics; now: number }) {
 /** The deployment page's Resources section: charts, "no samples yet", or the API's refusal. */
 export function DeploymentMetrics({ client, id, status }: { client: ApiClient; id: string; status: DeploymentStatus }) {
   const live = liveStatuses.includes(status);
-  const { data, error, dataUpdatedAt } = useQuery({
+  const { data, error } = useQuery({
     queryKey: keys.metrics(id),
     queryFn: () => fetchMetrics(client, id),
     refetchInterval: live ? refreshMs : false,
@@ -89,7 +92,7 @@ export function DeploymentMetrics({ client, id, status }: { client: ApiClient; i
       <h2 id="resources-heading">Resources</h2>
       <ErrorBox error={error} />
       {empty && <p class="muted">No samples yet{live ? ': the workers sample running replicas every few seconds.' : '.'}</p>}
-      {data && !empty && <Charts metrics={data} now={dataUpdatedAt || Date.now()} />}
+      {data && !empty && <Charts metrics={data} />}
     </section>
   );
 }
