@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { screenshots, signedInPage } from '@berth/testing/browser';
@@ -105,5 +106,17 @@ describe('resource charts on the deployment page', () => {
     await expect.poll(() => page.getByText('No samples yet.').count(), rendered).toBe(1);
     expect(await page.getByRole('figure').count()).toBe(0);
     expect(consoleErrors).toEqual([]);
+  }, 60_000);
+
+  it("a refused read shows the API's error, and the next good read clears it", async () => {
+    await page.goto(`${stack.apiUrl}/#/deployments/${busy}`);
+    await expect.poll(latest('CPU'), rendered).toBe('1.75 cores');
+    const resources = page.getByRole('region', { name: 'Resources' });
+    // The table out of the API's reach (this stack's own database): its next read fails as any unexpected error does.
+    await sql`alter table app_metric_samples rename to app_metric_samples_away`.execute(stack.db.db);
+    await expect.poll(() => resources.getByRole('alert').textContent(), rendered).toBe('INTERNAL: internal error');
+    await sql`alter table app_metric_samples_away rename to app_metric_samples`.execute(stack.db.db);
+    await expect.poll(() => resources.getByRole('alert').count(), rendered).toBe(0);
+    expect(await latest('CPU')()).toBe('1.75 cores');
   }, 60_000);
 });
