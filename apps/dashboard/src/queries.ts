@@ -22,6 +22,7 @@ export const keys = {
   jobRuns: (name: string, job: string) => ['job-runs', name, job] as const,
   runs: (name: string) => ['runs', name] as const,
   services: (name: string) => ['services', name] as const,
+  metrics: (id: string) => ['metrics', id] as const,
 };
 
 export function newQueryClient(): QueryClient {

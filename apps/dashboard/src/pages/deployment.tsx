@@ -3,6 +3,7 @@ import { useQueryClient } from '@tanstack/preact-query';
 import type { ApiClient } from '@berth/client/api-client';
 import { readEvents } from '@berth/client/event-reader';
 import type { Deployment, DeploymentStatus, LogLine } from '@berth/client/types';
+import { DeploymentMetrics } from '../deployment-metrics.tsx';
 import { LogView } from '../log-view.tsx';
 import { ReplicasControl } from '../replicas-control.tsx';
 import { BusyNote, ErrorBox, StatusBadge } from '../status-badge.tsx';
@@ -127,6 +128,7 @@ export function DeploymentPage({ client, id }: { client: ApiClient; id: string }
           onScale={(n) => client.scaleDeployment(id, n).then((d) => queries.setQueryData(keys.deployment(id), d))}
         />
       )}
+      {deployment && <DeploymentMetrics client={client} id={id} status={deployment.status} />}
       <h2>Timeline</h2>
       <ol class="timeline" aria-label="Status timeline">
         {steps.map((s) => (
