@@ -18,6 +18,7 @@ import * as m0015 from './versions/0015-process-types.ts';
 import * as m0016 from './versions/0016-prebuilt-images.ts';
 import * as m0017 from './versions/0017-services.ts';
 import * as m0018 from './versions/0018-log-search.ts';
+import * as m0021 from './versions/0021-request-metrics.ts';
 
 /**
  * Every migration, in order. Listed statically (not read from the folder) so
@@ -43,6 +44,7 @@ const migrations: Record<string, Migration> = {
   '0016-prebuilt-images': m0016,
   '0017-services': m0017,
   '0018-log-search': m0018,
+  '0021-request-metrics': m0021,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -54,6 +54,16 @@ CREATE TABLE public.app_metric_samples (
     net_tx_bytes bigint NOT NULL,
     restarts integer DEFAULT 0 NOT NULL
 );
+CREATE TABLE public.app_request_metrics (
+    deployment_id text NOT NULL,
+    at timestamp with time zone NOT NULL,
+    requests integer NOT NULL,
+    status_2xx integer NOT NULL,
+    status_3xx integer NOT NULL,
+    status_4xx integer NOT NULL,
+    status_5xx integer NOT NULL,
+    latency_counts integer[] NOT NULL
+);
 CREATE TABLE public.audit_log (
     id bigint NOT NULL,
     at timestamp with time zone NOT NULL,
@@ -415,6 +425,8 @@ ALTER TABLE ONLY public.webhooks
     ADD CONSTRAINT webhooks_pkey PRIMARY KEY (id);
 CREATE INDEX api_tokens_owner_idx ON public.api_tokens USING btree (owner_user_id);
 CREATE INDEX app_metric_samples_at ON public.app_metric_samples USING btree (at);
+CREATE INDEX app_request_metrics_at ON public.app_request_metrics USING btree (at);
+CREATE INDEX app_request_metrics_deployment_at ON public.app_request_metrics USING btree (deployment_id, at);
 CREATE INDEX audit_log_action_idx ON public.audit_log USING btree (action, id);
 CREATE INDEX audit_log_actor_idx ON public.audit_log USING btree (actor_id, id);
 CREATE INDEX audit_log_at_idx ON public.audit_log USING btree (at);
@@ -445,6 +457,8 @@ ALTER TABLE ONLY public.api_tokens
     ADD CONSTRAINT api_tokens_owner_user_id_fkey FOREIGN KEY (owner_user_id) REFERENCES public.users(id) ON DELETE CASCADE;
 ALTER TABLE ONLY public.app_metric_samples
     ADD CONSTRAINT app_metric_samples_deployment_id_fkey FOREIGN KEY (deployment_id) REFERENCES public.deployments(id) ON DELETE CASCADE;
+ALTER TABLE ONLY public.app_request_metrics
+    ADD CONSTRAINT app_request_metrics_deployment_id_fkey FOREIGN KEY (deployment_id) REFERENCES public.deployments(id) ON DELETE CASCADE;
 ALTER TABLE ONLY public.deploy_keys
     ADD CONSTRAINT deploy_keys_created_by_fkey FOREIGN KEY (created_by) REFERENCES public.users(id) ON DELETE SET NULL;
 ALTER TABLE ONLY public.deploy_keys

@@ -29,6 +29,7 @@ import { buildCgroupsFor, checkNetwork } from './startup-checks.ts';
 import { WorkerHeartbeat } from './worker-heartbeat.ts';
 import { startServiceUpkeep } from './services/service-parts.ts';
 import { startRuns } from './runs/start-runs.ts';
+import { startAppMetricsSampler } from './app-metrics/start-app-metrics.ts';
 import {
   createReaper,
   createRunner,
@@ -36,7 +37,6 @@ import {
   hostDocker,
   logOpener,
   runReaperPeriodically,
-  startAppMetricsSampler,
   startReplicaReconciler,
   startWebhookSender,
   type PipelineParts,

@@ -13,7 +13,7 @@ import type {
   UserSetupLinksTable,
   UsersTable,
 } from './accounts/tables.ts';
-import type { AppMetricSamplesTable } from './app-metrics/tables.ts';
+import type { AppMetricSamplesTable, AppRequestMetricsTable } from './app-metrics/tables.ts';
 import type { ServicesTable, VolumesTable } from './project-resource-tables.ts';
 
 export type { ServiceType } from './project-resource-tables.ts';
@@ -211,6 +211,7 @@ export interface Database {
   deploy_keys: DeployKeysTable;
   audit_log: AuditLogTable;
   app_metric_samples: AppMetricSamplesTable;
+  app_request_metrics: AppRequestMetricsTable;
   jobs: JobsTable;
   runs: RunsTable;
   run_logs: RunLogsTable;

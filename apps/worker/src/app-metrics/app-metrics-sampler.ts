@@ -1,5 +1,6 @@
 import type Docker from 'dockerode';
 import type { AppMetricStore, AppSample } from '@berth/shared/app-metrics/metric-samples';
+import type { RequestMetricStore } from '@berth/shared/app-metrics/request-metric-store';
 import { labels } from '@berth/shared/labels';
 import type { Logger } from '@berth/shared/logger';
 import type { Redis } from '@berth/shared/redis';
@@ -10,6 +11,8 @@ export interface AppMetricsSamplerDeps {
   docker: Docker;
   redis: Redis;
   store: AppMetricStore;
+  /** Request metrics (router-sync writes them) share the retention and are pruned with the samples. */
+  requests: Pick<RequestMetricStore, 'prune'>;
   instance: string;
   workerName: string;
   intervalMs: number;
@@ -55,7 +58,8 @@ export class AppMetricsSampler {
     const sampled = await this.sampleHost(now);
     if (now.getTime() - this.lastPrune >= hourMs) {
       this.lastPrune = now.getTime();
-      await this.deps.store.prune(new Date(now.getTime() - this.deps.retentionDays * 24 * hourMs));
+      const before = new Date(now.getTime() - this.deps.retentionDays * 24 * hourMs);
+      await Promise.all([this.deps.store.prune(before), this.deps.requests.prune(before)]);
     }
     return sampled;
   }
