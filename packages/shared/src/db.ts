@@ -13,7 +13,7 @@ import type {
   UserSetupLinksTable,
   UsersTable,
 } from './accounts/tables.ts';
-import type { AppMetricSamplesTable, AppRequestMetricsTable } from './app-metrics/tables.ts';
+import type { AppMetricRollupsTable, AppMetricSamplesTable, AppRequestMetricsTable, AppRequestRollupsTable } from './app-metrics/tables.ts';
 import type { ServicesTable, VolumesTable } from './project-resource-tables.ts';
 
 export type { ServiceType } from './project-resource-tables.ts';
@@ -212,6 +212,8 @@ export interface Database {
   audit_log: AuditLogTable;
   app_metric_samples: AppMetricSamplesTable;
   app_request_metrics: AppRequestMetricsTable;
+  app_metric_rollups: AppMetricRollupsTable;
+  app_request_rollups: AppRequestRollupsTable;
   jobs: JobsTable;
   runs: RunsTable;
   run_logs: RunLogsTable;

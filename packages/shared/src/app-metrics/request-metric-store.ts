@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from '../db.ts';
+import { rawKeptMs } from './rollup.ts';
 import { addTally, emptyTally, latencyBoundsSeconds, quantileOf, type RequestTally } from './request-histogram.ts';
 
 /** What one deployment got over one interval (router-sync's tally, as stored). */
@@ -60,7 +61,7 @@ export class RequestMetricStore {
     const { rows } = await sql<StepRow>`
       with steps as (
         select date_bin(${step}::interval, r.at, timestamptz 'epoch') as bucket, r.*
-        from app_request_metrics r join deployments d on d.id = r.deployment_id
+        from ${requestSource(since)} r join deployments d on d.id = r.deployment_id
         where d.project = ${project} and r.at >= ${since}
       ),
       latency as (
@@ -80,6 +81,12 @@ export class RequestMetricStore {
     const result = await this.db.deleteFrom('app_request_metrics').where('at', '<', before).executeTakeFirst();
     return Number(result.numDeletedRows);
   }
+}
+
+/** The raw rows, and the 5-minute rollups too when the range reaches past a day (rollup.ts). */
+function requestSource(since: Date) {
+  if (since.getTime() >= Date.now() - rawKeptMs) return sql`app_request_metrics`;
+  return sql`(select * from app_request_rollups union all select * from app_request_metrics)`;
 }
 
 function pointOf(r: StepRow, stepSeconds: number): RequestPoint {

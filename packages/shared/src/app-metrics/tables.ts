@@ -31,3 +31,8 @@ export interface AppRequestMetricsTable {
   /** Counts per latency bucket (request-histogram.ts' bounds). */
   latency_counts: number[];
 }
+
+/** A sample kept past a day: the last of its 5 minutes (migration 0021). */
+export type AppMetricRollupsTable = AppMetricSamplesTable;
+/** Requests past a day: 5 minutes added up, `at` the start of the 5 minutes (migration 0021). */
+export type AppRequestRollupsTable = AppRequestMetricsTable;
