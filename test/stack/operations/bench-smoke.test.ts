@@ -21,6 +21,7 @@ const benches: { name: string; ratio: RegExp }[] = [
   { name: 'release', ratio: /^latency during releases vs none: p50 \d+\.\d\dx {2}p99 \d+\.\d\dx$/m },
   { name: 'deploy', ratio: /^ratio \(berth \/ raw, medians\): \d+\.\d\d$/m },
   { name: 'log-search', ratio: /^ratio indexed \/ scan \(p50\): \d+\.\d{3}$/m },
+  { name: 'app-metrics', ratio: /^ratio sampler \/ raw CPU per round: \d+\.\d\d$/m },
 ];
 
 function runBench(name: string): Promise<{ code: number; stdout: string; stderr: string }> {
