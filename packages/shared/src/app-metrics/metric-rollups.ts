@@ -1,8 +1,8 @@
 import { sql, type Transaction } from 'kysely';
 import type { Database, Db } from '../db.ts';
-import type { AppSample } from './metric-samples.ts';
+import { sampleRow, type AppSample } from './metric-samples.ts';
 import { rollupCutoff, rollupRequests, rollupSamples, stepStart } from './rollup.ts';
-import type { DeploymentTally } from './request-metric-store.ts';
+import { tallyRow, type DeploymentTally } from './request-metric-store.ts';
 
 /** What one pass did. */
 export interface RollupPass {
@@ -74,19 +74,7 @@ async function rollSamples(trx: Transaction<Database>, cutoff: Date): Promise<nu
   for (let i = 0; i < kept.length; i += insertChunk) {
     await trx
       .insertInto('app_metric_rollups')
-      .values(
-        kept.slice(i, i + insertChunk).map((s) => ({
-          deployment_id: s.deploymentId,
-          container: s.container,
-          at: s.at,
-          cpu_ns: s.cpuNs,
-          memory_bytes: s.memoryBytes,
-          memory_limit_bytes: s.memoryLimitBytes,
-          net_rx_bytes: s.netRxBytes,
-          net_tx_bytes: s.netTxBytes,
-          restarts: s.restarts,
-        })),
-      )
+      .values(kept.slice(i, i + insertChunk).map(sampleRow))
       .onConflict((oc) => oc.doNothing())
       .execute();
   }
@@ -110,18 +98,7 @@ async function rollRequests(trx: Transaction<Database>, cutoff: Date): Promise<n
   for (let i = 0; i < sums.length; i += insertChunk) {
     await trx
       .insertInto('app_request_rollups')
-      .values(
-        sums.slice(i, i + insertChunk).map(({ deploymentId, at, tally }) => ({
-          deployment_id: deploymentId,
-          at,
-          requests: tally.requests,
-          status_2xx: tally.status['2xx'],
-          status_3xx: tally.status['3xx'],
-          status_4xx: tally.status['4xx'],
-          status_5xx: tally.status['5xx'],
-          latency_counts: tally.latency,
-        })),
-      )
+      .values(sums.slice(i, i + insertChunk).map(tallyRow))
       // A late row for 5 minutes already rolled up: added to them.
       .onConflict((oc) =>
         oc.columns(['deployment_id', 'at']).doUpdateSet({

@@ -60,19 +60,7 @@ export class AppMetricStore {
     if (samples.length === 0) return;
     await this.db
       .insertInto('app_metric_samples')
-      .values(
-        samples.map((s) => ({
-          deployment_id: s.deploymentId,
-          container: s.container,
-          at: s.at,
-          cpu_ns: s.cpuNs,
-          memory_bytes: s.memoryBytes,
-          memory_limit_bytes: s.memoryLimitBytes,
-          net_rx_bytes: s.netRxBytes,
-          net_tx_bytes: s.netTxBytes,
-          restarts: s.restarts,
-        })),
-      )
+      .values(samples.map(sampleRow))
       // Two workers on one host sampling the same second: one row is enough.
       .onConflict((oc) => oc.doNothing())
       .execute();
@@ -132,6 +120,21 @@ export class AppMetricStore {
     const result = await this.db.deleteFrom('app_metric_samples').where('at', '<', before).executeTakeFirst();
     return Number(result.numDeletedRows);
   }
+}
+
+/** A sample as a row of app_metric_samples (or app_metric_rollups: the same columns). */
+export function sampleRow(s: AppSample) {
+  return {
+    deployment_id: s.deploymentId,
+    container: s.container,
+    at: s.at,
+    cpu_ns: s.cpuNs,
+    memory_bytes: s.memoryBytes,
+    memory_limit_bytes: s.memoryLimitBytes,
+    net_rx_bytes: s.netRxBytes,
+    net_tx_bytes: s.netTxBytes,
+    restarts: s.restarts,
+  };
 }
 
 /** The raw samples, and the 5-minute rollups too when the range reaches past a day (rollup.ts). */

@@ -39,18 +39,7 @@ export class RequestMetricStore {
     if (rows.length === 0) return;
     await this.db
       .insertInto('app_request_metrics')
-      .values(
-        rows.map(({ deploymentId, at, tally }) => ({
-          deployment_id: deploymentId,
-          at,
-          requests: tally.requests,
-          status_2xx: tally.status['2xx'],
-          status_3xx: tally.status['3xx'],
-          status_4xx: tally.status['4xx'],
-          status_5xx: tally.status['5xx'],
-          latency_counts: tally.latency,
-        })),
-      )
+      .values(rows.map(tallyRow))
       .execute();
   }
 
@@ -81,6 +70,20 @@ export class RequestMetricStore {
     const result = await this.db.deleteFrom('app_request_metrics').where('at', '<', before).executeTakeFirst();
     return Number(result.numDeletedRows);
   }
+}
+
+/** A deployment's tally as a row of app_request_metrics (or app_request_rollups: the same columns). */
+export function tallyRow({ deploymentId, at, tally }: DeploymentTally) {
+  return {
+    deployment_id: deploymentId,
+    at,
+    requests: tally.requests,
+    status_2xx: tally.status['2xx'],
+    status_3xx: tally.status['3xx'],
+    status_4xx: tally.status['4xx'],
+    status_5xx: tally.status['5xx'],
+    latency_counts: tally.latency,
+  };
 }
 
 /** The raw rows, and the 5-minute rollups too when the range reaches past a day (rollup.ts). */
