@@ -20,6 +20,7 @@ import * as m0017 from './versions/0017-services.ts';
 import * as m0018 from './versions/0018-log-search.ts';
 import * as m0019 from './versions/0019-backups.ts';
 import * as m0020 from './versions/0020-deployment-runtime.ts';
+import * as m0021 from './versions/0021-request-metrics.ts';
 
 /**
  * Every migration, in order. Listed statically (not read from the folder) so
@@ -47,6 +48,7 @@ const migrations: Record<string, Migration> = {
   '0018-log-search': m0018,
   '0019-backups': m0019,
   '0020-deployment-runtime': m0020,
+  '0021-request-metrics': m0021,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

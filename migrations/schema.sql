@@ -43,6 +43,17 @@ CREATE TABLE public.api_tokens (
     last_used_at timestamp with time zone,
     CONSTRAINT api_tokens_scope_check CHECK ((scope = ANY (ARRAY['admin'::text, 'deploy'::text, 'read'::text])))
 );
+CREATE TABLE public.app_metric_rollups (
+    deployment_id text NOT NULL,
+    container text NOT NULL,
+    at timestamp with time zone NOT NULL,
+    cpu_ns bigint NOT NULL,
+    memory_bytes bigint NOT NULL,
+    memory_limit_bytes bigint NOT NULL,
+    net_rx_bytes bigint NOT NULL,
+    net_tx_bytes bigint NOT NULL,
+    restarts integer DEFAULT 0 NOT NULL
+);
 CREATE TABLE public.app_metric_samples (
     deployment_id text NOT NULL,
     container text NOT NULL,
@@ -53,6 +64,26 @@ CREATE TABLE public.app_metric_samples (
     net_rx_bytes bigint NOT NULL,
     net_tx_bytes bigint NOT NULL,
     restarts integer DEFAULT 0 NOT NULL
+);
+CREATE TABLE public.app_request_metrics (
+    deployment_id text NOT NULL,
+    at timestamp with time zone NOT NULL,
+    requests integer NOT NULL,
+    status_2xx integer NOT NULL,
+    status_3xx integer NOT NULL,
+    status_4xx integer NOT NULL,
+    status_5xx integer NOT NULL,
+    latency_counts integer[] NOT NULL
+);
+CREATE TABLE public.app_request_rollups (
+    deployment_id text NOT NULL,
+    at timestamp with time zone NOT NULL,
+    requests integer NOT NULL,
+    status_2xx integer NOT NULL,
+    status_3xx integer NOT NULL,
+    status_4xx integer NOT NULL,
+    status_5xx integer NOT NULL,
+    latency_counts integer[] NOT NULL
 );
 CREATE TABLE public.audit_log (
     id bigint NOT NULL,
@@ -369,8 +400,12 @@ ALTER TABLE ONLY public.api_tokens
     ADD CONSTRAINT api_tokens_pkey PRIMARY KEY (id);
 ALTER TABLE ONLY public.api_tokens
     ADD CONSTRAINT api_tokens_token_hash_key UNIQUE (token_hash);
+ALTER TABLE ONLY public.app_metric_rollups
+    ADD CONSTRAINT app_metric_rollups_pk PRIMARY KEY (deployment_id, container, at);
 ALTER TABLE ONLY public.app_metric_samples
     ADD CONSTRAINT app_metric_samples_pk PRIMARY KEY (deployment_id, container, at);
+ALTER TABLE ONLY public.app_request_rollups
+    ADD CONSTRAINT app_request_rollups_pk PRIMARY KEY (deployment_id, at);
 ALTER TABLE ONLY public.audit_log
     ADD CONSTRAINT audit_log_hash_key UNIQUE (hash);
 ALTER TABLE ONLY public.audit_log
@@ -438,7 +473,11 @@ ALTER TABLE ONLY public.webhook_deliveries
 ALTER TABLE ONLY public.webhooks
     ADD CONSTRAINT webhooks_pkey PRIMARY KEY (id);
 CREATE INDEX api_tokens_owner_idx ON public.api_tokens USING btree (owner_user_id);
+CREATE INDEX app_metric_rollups_at ON public.app_metric_rollups USING btree (at);
 CREATE INDEX app_metric_samples_at ON public.app_metric_samples USING btree (at);
+CREATE INDEX app_request_metrics_at ON public.app_request_metrics USING btree (at);
+CREATE INDEX app_request_metrics_deployment_at ON public.app_request_metrics USING btree (deployment_id, at);
+CREATE INDEX app_request_rollups_at ON public.app_request_rollups USING btree (at);
 CREATE INDEX audit_log_action_idx ON public.audit_log USING btree (action, id);
 CREATE INDEX audit_log_actor_idx ON public.audit_log USING btree (actor_id, id);
 CREATE INDEX audit_log_at_idx ON public.audit_log USING btree (at);
@@ -469,8 +508,14 @@ CREATE TRIGGER audit_log_append_only BEFORE DELETE OR UPDATE ON public.audit_log
 CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON public.audit_log FOR EACH STATEMENT EXECUTE FUNCTION public.audit_log_guard();
 ALTER TABLE ONLY public.api_tokens
     ADD CONSTRAINT api_tokens_owner_user_id_fkey FOREIGN KEY (owner_user_id) REFERENCES public.users(id) ON DELETE CASCADE;
+ALTER TABLE ONLY public.app_metric_rollups
+    ADD CONSTRAINT app_metric_rollups_deployment_fk FOREIGN KEY (deployment_id) REFERENCES public.deployments(id) ON DELETE CASCADE;
 ALTER TABLE ONLY public.app_metric_samples
     ADD CONSTRAINT app_metric_samples_deployment_id_fkey FOREIGN KEY (deployment_id) REFERENCES public.deployments(id) ON DELETE CASCADE;
+ALTER TABLE ONLY public.app_request_metrics
+    ADD CONSTRAINT app_request_metrics_deployment_id_fkey FOREIGN KEY (deployment_id) REFERENCES public.deployments(id) ON DELETE CASCADE;
+ALTER TABLE ONLY public.app_request_rollups
+    ADD CONSTRAINT app_request_rollups_deployment_fk FOREIGN KEY (deployment_id) REFERENCES public.deployments(id) ON DELETE CASCADE;
 ALTER TABLE ONLY public.backups
     ADD CONSTRAINT backups_backup_id_fkey FOREIGN KEY (backup_id) REFERENCES public.backups(id) ON DELETE CASCADE;
 ALTER TABLE ONLY public.backups

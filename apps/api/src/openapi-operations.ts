@@ -54,6 +54,7 @@ export const operations: Record<string, OperationDoc> = {
   'POST /api/projects/{name}/domains/{hostname}/verify': { operationId: 'verifyDomain', summary: 'Check the TXT record _berth-challenge.<hostname> and, when it holds the token, serve the domain' },
   'DELETE /api/projects/{name}/domains/{hostname}': { operationId: 'removeDomain', summary: 'Remove a custom domain' },
   'GET /api/projects/{name}/logs': { operationId: 'searchProjectLogs', summary: "Search every stored log line of the project's deployments (substring or regex), newest first, paged" },
+  'GET /api/projects/{name}/request-metrics': { operationId: 'getProjectRequestMetrics', summary: "Requests to the project's apps through Caddy over time: by status class, with p50/p95/p99 latency" },
   'GET /api/projects/{name}/volumes': { operationId: 'listVolumes', summary: "The project's volumes, with the bytes each holds" },
   'POST /api/projects/{name}/volumes': { operationId: 'addVolume', summary: 'Add a volume, mounted into every production release from the next one' },
   'GET /api/projects/{name}/services': { operationId: 'listServices', summary: "The project's managed services (Postgres, Redis): status, version, data bytes" },

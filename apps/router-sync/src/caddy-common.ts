@@ -23,14 +23,27 @@ export interface CaddySettings {
   appUpstreams: UpstreamTimeouts;
   /** Where Caddy listens on its own loopback for `ask` when apiUpstream is a unix socket (default 127.0.0.1:2021). */
   askListen?: string;
+  /** Where Caddy writes app hosts' access lines (router-sync's receiver, Caddy's spelling: host:port or unix//path); none: no access log. */
+  accessLog?: string;
 }
 
 export type Route = Record<string, unknown>;
 
+/**
+ * With an access log on: the handler that keeps Berth's own answers (the 404
+ * page, the HTTPS redirect) out of it. They are not the app's requests, and a
+ * request that reaches the 404 page while a new app's route is being loaded
+ * would otherwise count as that app's 404.
+ */
+export function skipLog(settings: Pick<CaddySettings, 'accessLog'>): Route[] {
+  return settings.accessLog ? [{ handler: 'vars', skip_log: true }] : [];
+}
+
 /** The last route of every server: a plain-text 404 for an address no deployment answers. */
-export function notFound(): Route {
+export function notFound(settings: Pick<CaddySettings, 'accessLog'>): Route {
   return {
     handle: [
+      ...skipLog(settings),
       {
         handler: 'static_response',
         status_code: 404,

@@ -7,6 +7,7 @@
 import { proxyHandler, splitHostPort, type UpstreamMode, type UpstreamTimeouts } from './caddy-proxy.ts';
 import { askServer, customDomainCertificates, customDomainServer, httpsRedirect, isUnixAddress } from './caddy-domains.ts';
 import { notFound, type CaddySettings, type Route } from './caddy-common.ts';
+import { accessLogging, serverAccessLogs } from './caddy-access-log.ts';
 
 export type { CaddySettings, Route, TlsIssuer } from './caddy-common.ts';
 
@@ -43,8 +44,8 @@ export function buildCaddyConfig(state: RoutingState, settings: CaddySettings): 
   routes.push({ match: [{ host: [settings.baseDomain] }], handle: [proxyHandler({ dial: settings.apiUpstream }, 'static')], terminal: true });
   routes.push(...hostMapRoutes(appHosts(state, apps, byId, settings.baseDomain), settings.upstreams ?? 'static', settings.appUpstreams));
   const domains = [...(state.domains ?? [])].sort(([a], [b]) => a.localeCompare(b));
-  if (domains.length > 0) routes.push(httpsRedirect(domains.map(([hostname]) => hostname), settings.httpsListen));
-  routes.push(notFound());
+  if (domains.length > 0) routes.push(httpsRedirect(domains.map(([hostname]) => hostname), settings));
+  routes.push(notFound(settings));
 
   const servers: Record<string, unknown> = {
     berth: {
@@ -53,6 +54,8 @@ export function buildCaddyConfig(state: RoutingState, settings: CaddySettings): 
       routes,
     },
   };
+  const logs = settings.accessLog ? { logs: serverAccessLogs(settings.baseDomain) } : {};
+  Object.assign(servers.berth as Route, logs);
   const caddyApps: Record<string, unknown> = { http: { servers } };
   if (domains.length > 0) {
     const upstreams = new Map<string, string>();
@@ -60,11 +63,24 @@ export function buildCaddyConfig(state: RoutingState, settings: CaddySettings): 
       const app = byId.get(deploymentId);
       if (app) upstreams.set(project, app.upstream);
     }
-    servers['berth-https'] = customDomainServer(domains, upstreams, settings);
+    servers['berth-https'] = { ...customDomainServer(domains, upstreams, settings), ...logs };
     Object.assign(caddyApps, customDomainCertificates(domains.map(([hostname]) => hostname), settings));
     if (isUnixAddress(settings.apiUpstream)) servers['berth-ask'] = askServer(settings);
   }
-  return { admin: { listen: settings.adminListen }, apps: caddyApps };
+  const logging = settings.accessLog ? { logging: accessLogging(settings.accessLog) } : {};
+  return { admin: { listen: settings.adminListen }, ...logging, apps: caddyApps };
+}
+
+/** Every host Caddy routes to an app (base-domain names and custom domains) → that app: whose requests a host's access log lines are. */
+export function routedHosts(state: RoutingState, baseDomain: string): Map<string, RunningApp> {
+  const apps = [...state.apps].sort((a, b) => a.deploymentId.localeCompare(b.deploymentId));
+  const byId = new Map(apps.map((a) => [a.deploymentId, a]));
+  const hosts = appHosts(state, apps, byId, baseDomain);
+  for (const [hostname, project] of state.domains ?? []) {
+    const app = byId.get(state.current.get(project) ?? '');
+    if (app) hosts.set(hostname.toLowerCase(), app);
+  }
+  return hosts;
 }
 
 /**

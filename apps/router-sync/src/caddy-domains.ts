@@ -3,16 +3,17 @@
  * server, on-demand certificates, and (when the API is on a unix socket) the
  * loopback listener Caddy's `ask` goes through.
  */
-import { notFound, type CaddySettings, type Route } from './caddy-common.ts';
+import { notFound, skipLog, type CaddySettings, type Route } from './caddy-common.ts';
 import { proxyHandler } from './caddy-proxy.ts';
 
 /** Custom domains on plain HTTP go to HTTPS, same path and query (308 keeps the method and body). */
-export function httpsRedirect(hostnames: string[], httpsListen: string): Route {
-  const port = /:(\d+)$/.exec(httpsListen)?.[1];
+export function httpsRedirect(hostnames: string[], settings: Pick<CaddySettings, 'httpsListen' | 'accessLog'>): Route {
+  const port = /:(\d+)$/.exec(settings.httpsListen)?.[1];
   const suffix = port === undefined || port === '443' ? '' : `:${port}`;
   return {
     match: [{ host: hostnames }],
     handle: [
+      ...skipLog(settings),
       {
         handler: 'static_response',
         status_code: 308,
@@ -45,7 +46,7 @@ export function customDomainServer(
       routes.push({ match: [{ host: hostnames }], handle: [proxyHandler({ dial: upstream }, settings.upstreams ?? 'static', settings.appUpstreams)], terminal: true });
     }
   }
-  routes.push(notFound());
+  routes.push(notFound(settings));
   return {
     listen: [settings.httpsListen],
     automatic_https: { disable: true },
@@ -99,7 +100,7 @@ export function askServer(settings: CaddySettings): Record<string, unknown> {
     automatic_https: { disable: true },
     routes: [
       { match: [{ path: ['/api/tls/allowed'], method: ['GET'] }], handle: [proxyHandler({ dial: settings.apiUpstream }, 'static')], terminal: true },
-      notFound(),
+      notFound({}), // no access log on this server
     ],
   };
 }

@@ -50,6 +50,15 @@ export const routerSyncEnv = z.object({
   APP_FAIL_DURATION_MS: env
     .milliseconds(5000)
     .describe('Swarm mode: how long a task address that failed a request (dial error, timeout) gets no new ones (Caddy\'s passive health)'),
+  ACCESS_LOG_LISTEN: setting(
+    z
+      .string()
+      .regex(/^(off|unix\/\/[^\s\0]*[^/\s]|(127\.\d+\.\d+\.\d+|\[::1\]|localhost):\d+)$/, 'expected off, a loopback host:port or unix//<absolute path>')
+      .optional(),
+    "Where router-sync receives Caddy's access log for request metrics (GET /api/projects/:name/request-metrics): a loopback host:port (port 0: any free one; Caddy on this host; whoever can write to it can forge counts, so never another interface), `unix//<absolute path>` (Caddy in a container: a directory both mount), or off",
+    "access.sock next to CADDY_ADMIN_URL's socket (compose, swarm), else 127.0.0.1:0",
+  ),
+  REQUEST_METRICS_INTERVAL_MS: env.milliseconds(10_000).describe('How often router-sync writes the requests it counted per deployment (one row per deployment that got any)'),
   DEBOUNCE_MS: env.milliseconds(15).describe('Changes (Docker and Redis events) within this long are applied in one Caddy load'),
 })
   .refine((c) => c.TLS_ISSUER !== 'acme' || c.ACME_EMAIL !== undefined, {
@@ -65,7 +74,7 @@ export const routerSyncEnv = z.object({
     message: 'only for BERTH_RUNTIME=swarm (in docker mode Caddy reaches the apps on the shared app network)',
   });
 
-export type RouterSyncConfig = Readonly<z.infer<typeof routerSyncEnv>> & { network: string; adminListen: string };
+export type RouterSyncConfig = Readonly<z.infer<typeof routerSyncEnv>> & { network: string; adminListen: string; accessLogListen: string };
 
 export function loadRouterSyncConfig(source: Record<string, string | undefined>): RouterSyncConfig {
   const c = parseConfig(routerSyncEnv, source);
@@ -73,7 +82,20 @@ export function loadRouterSyncConfig(source: Record<string, string | undefined>)
     ...c,
     network: c.BERTH_NETWORK ?? `berth-${c.BERTH_INSTANCE}`,
     adminListen: c.CADDY_ADMIN_LISTEN ?? adminListenFor(new URL(c.CADDY_ADMIN_URL)),
+    accessLogListen: c.ACCESS_LOG_LISTEN ?? accessLogListenFor(new URL(c.CADDY_ADMIN_URL)),
   });
+}
+
+/**
+ * Where Caddy's access log comes by default: a Caddy reached on a unix socket
+ * is in a container of its own (compose, swarm) and shares that socket's
+ * directory with router-sync, so the log comes through a socket there; a
+ * Caddy on TCP runs on this host and dials loopback.
+ */
+function accessLogListenFor(adminUrl: URL): string {
+  if (adminUrl.protocol !== 'unix:') return '127.0.0.1:0';
+  const socket = decodeURIComponent(adminUrl.pathname);
+  return `unix/${socket.slice(0, socket.lastIndexOf('/'))}/access.sock`;
 }
 
 /** Caddy's own spelling of the admin address the URL names: `host:port` or `unix//path`. */

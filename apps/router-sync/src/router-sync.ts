@@ -47,6 +47,8 @@ export class RouterSync {
       readState: () => Promise<RoutingState>;
       /** Swarm: keeps Caddy's container on the networks of the apps it routes to (and off the others). */
       networks?: CaddyNetworks;
+      /** Request metrics: where Caddy writes its access log, and who hears of each state read (which host is whose). */
+      accessLog?: { address: string; onState: (state: RoutingState) => void };
     },
   ) {}
 
@@ -94,6 +96,7 @@ export class RouterSync {
     const read = await this.deps.readState();
     // Caddy joins an app's network before any route to it is loaded, or that route would answer 502.
     const state = networks ? { ...read, apps: await networks.attach(read.apps) } : read;
+    this.deps.accessLog?.onState(state);
     const desired = buildCaddyConfig(state, {
       adminListen: config.adminListen,
       httpListen: config.CADDY_HTTP_LISTEN,
@@ -108,6 +111,7 @@ export class RouterSync {
         failDurationMs: config.APP_FAIL_DURATION_MS,
       },
       askListen: config.CADDY_ASK_LISTEN,
+      accessLog: this.deps.accessLog?.address,
     });
     const desiredJson = canonicalJson(desired);
     let differs = desiredJson !== this.lastApplied;

@@ -10,6 +10,9 @@ import { HttpCaddyAdmin } from './caddy-admin.ts';
 import { MeteredCaddyAdmin } from './metered-caddy-admin.ts';
 import { CaddyNetworks } from './caddy-networks.ts';
 import type { RouterSyncConfig } from './config.ts';
+import { RequestMetricStore } from '@berth/shared/app-metrics/request-metric-store';
+import { AccessLogReceiver } from './access-log-receiver.ts';
+import { routedHosts } from './caddy-config.ts';
 import { dockerDiscovery, readRoutingState, swarmDiscovery, type AppDiscovery } from './route-state.ts';
 import { RouterSync } from './router-sync.ts';
 
@@ -31,6 +34,8 @@ export async function startRouterSync(config: RouterSyncConfig, logger: Logger):
     const metricsPublisher = startMetricsPublisher(redis, config, 'router-sync', metrics.registry, logger);
     opened('metrics', () => metricsPublisher.stop());
     const discover = discoveryFor(config.BERTH_RUNTIME, docker);
+    const accessLog = await startAccessLog(config, new RequestMetricStore(db), metrics, logger);
+    if (accessLog) opened('access log receiver', () => accessLog.receiver.stop());
     const sync = new RouterSync({
       config,
       docker,
@@ -41,11 +46,28 @@ export async function startRouterSync(config: RouterSyncConfig, logger: Logger):
       networks: config.CADDY_CONTAINER
         ? new CaddyNetworks(docker, { container: config.CADDY_CONTAINER, instance: config.BERTH_INSTANCE, logger, drainMs: config.NETWORK_DRAIN_MS })
         : undefined,
+      accessLog: accessLog && {
+        address: accessLog.address,
+        onState: (state) => accessLog.receiver.setHosts(routedHosts(state, config.BASE_DOMAIN)),
+      },
     });
     opened('reconciler', () => sync.stop());
     await sync.start();
     return { sync };
   });
+}
+
+/** Request metrics' receiver of Caddy's access log (none with ACCESS_LOG_LISTEN=off), listening before any config names it. */
+async function startAccessLog(config: RouterSyncConfig, store: RequestMetricStore, metrics: RouterMetrics, logger: Logger) {
+  if (config.accessLogListen === 'off') return undefined;
+  const receiver = new AccessLogReceiver({
+    listen: config.accessLogListen,
+    intervalMs: config.REQUEST_METRICS_INTERVAL_MS,
+    write: (rows) => store.insert(rows),
+    metrics,
+    logger,
+  });
+  return { receiver, address: await receiver.start() };
 }
 
 /** The discovery BERTH_RUNTIME names; the rest of router-sync does not know which. */

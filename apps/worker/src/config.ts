@@ -73,7 +73,7 @@ export const workerEnv = z.object({
   APP_METRICS_INTERVAL_MS: env.milliseconds(10_000).describe('How often each Docker host\'s app containers are sampled (CPU, memory, network, restarts): GET /api/deployments/:id/metrics'),
   LOG_INDEX_INTERVAL_MS: env.milliseconds(10_000).describe('How often a worker groups newly stored log lines into the chunks log search indexes (one worker at a time); newer lines are searched directly meanwhile'),
   LOG_INDEX_CHUNK_LINES: env.positiveInt(500).describe('Log lines per search chunk: more makes indexing cheaper and each matching chunk slower to check'),
-  APP_METRICS_RETENTION_DAYS: env.positiveInt(7).describe('App metric samples older than this many days are deleted'),
+  APP_METRICS_RETENTION_DAYS: env.positiveInt(7).describe('App metric samples and request metrics older than this many days are deleted (past a day they are kept at one point per 5 minutes)'),
   AUDIT_RETENTION_DAYS: env.positiveInt(365).describe('Audit log rows older than this many days are deleted (at most once a day per worker; the deletion is itself recorded)'),
   BUILD_HOST_FIREWALL: z
     .enum(['on', 'off'])

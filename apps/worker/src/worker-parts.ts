@@ -1,5 +1,4 @@
 import Docker from 'dockerode';
-import { AppMetricStore } from '@berth/shared/app-metrics/metric-samples';
 import { ProjectStore } from '@berth/shared/project-store';
 import { VolumeStore } from '@berth/shared/volume-store';
 import { ServiceStore } from '@berth/shared/service-store';
@@ -21,7 +20,6 @@ import type { SecretBox } from '@berth/shared/secret-box';
 import type { RedisStatusPublisher } from '@berth/shared/status-publisher';
 import { TransitionHistory } from '@berth/shared/transition-history';
 import { WebhookStore } from '@berth/shared/webhook-store';
-import { AppMetricsSampler } from './app-metrics/app-metrics-sampler.ts';
 import type { BuildCgroups } from './build/build-cgroups.ts';
 import { ScriptNodeBaseImages } from './build/node-base-images.ts';
 import type { WorkerConfig } from './config.ts';
@@ -159,22 +157,6 @@ export function startReplicaReconciler({ config, db, redis, runtime, logger }: P
   reconciler.start(config.REPLICA_RESYNC_MS);
   opened('replica reconciler', () => reconciler.stop());
   return reconciler;
-}
-
-/** Samples this host's app containers each APP_METRICS_INTERVAL_MS (one worker per host at a time). */
-export function startAppMetricsSampler({ config, db, redis, logger }: PipelineParts, opened: Opened): void {
-  const sampler = new AppMetricsSampler({
-    docker: hostDocker(),
-    redis,
-    store: new AppMetricStore(db),
-    instance: config.BERTH_INSTANCE,
-    workerName: config.workerName,
-    intervalMs: config.APP_METRICS_INTERVAL_MS,
-    retentionDays: config.APP_METRICS_RETENTION_DAYS,
-    logger,
-  });
-  sampler.start();
-  opened('app metrics sampler', () => sampler.stop());
 }
 
 /** Runs the reaper now and every period; closing waits for a run under way. */

@@ -30,13 +30,13 @@ import { WorkerHeartbeat } from './worker-heartbeat.ts';
 import { startServiceUpkeep } from './services/service-parts.ts';
 import { startRuns } from './runs/start-runs.ts';
 import { startBackups } from './backups/start-backups.ts';
+import { startAppMetricsSampler } from './app-metrics/start-app-metrics.ts';
 import {
   createRunner,
   createRuntimeLogFollower,
   hostDocker,
   logOpener,
   runReaperPeriodically,
-  startAppMetricsSampler,
   startReplicaReconciler,
   startWebhookSender,
   type PipelineParts,

@@ -13,7 +13,7 @@ import type {
   UserSetupLinksTable,
   UsersTable,
 } from './accounts/tables.ts';
-import type { AppMetricSamplesTable } from './app-metrics/tables.ts';
+import type { AppMetricRollupsTable, AppMetricSamplesTable, AppRequestMetricsTable, AppRequestRollupsTable } from './app-metrics/tables.ts';
 import type { ServicesTable, VolumesTable } from './project-resource-tables.ts';
 import type { BackupsTable } from './backup-table.ts';
 
@@ -214,6 +214,9 @@ export interface Database {
   deploy_keys: DeployKeysTable;
   audit_log: AuditLogTable;
   app_metric_samples: AppMetricSamplesTable;
+  app_request_metrics: AppRequestMetricsTable;
+  app_metric_rollups: AppMetricRollupsTable;
+  app_request_rollups: AppRequestRollupsTable;
   jobs: JobsTable;
   runs: RunsTable;
   run_logs: RunLogsTable;

@@ -46,6 +46,20 @@ export class RouterMetrics {
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
     registers: [this.registry],
   });
+  /** Requests to each project's apps, from Caddy's access log (every deployment of the project). */
+  readonly appRequests = new Counter({
+    name: 'berth_app_requests_total',
+    help: "Requests to the project's apps through Caddy, by status class (2xx, 3xx, 4xx, 5xx, other)",
+    labelNames: ['project', 'status_class'],
+    registers: [this.registry],
+  });
+  readonly appRequestDuration = new Histogram({
+    name: 'berth_app_request_duration_seconds',
+    help: "How long Caddy took to answer requests to the project's apps (the app's time and the proxy's)",
+    labelNames: ['project'],
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [this.registry],
+  });
 }
 
 /** A name for one running process (several run in a test process: a random part keeps them apart). */

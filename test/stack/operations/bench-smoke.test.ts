@@ -22,6 +22,7 @@ const benches: { name: string; ratio: RegExp }[] = [
   { name: 'deploy', ratio: /^ratio \(berth \/ raw, medians\): \d+\.\d\d$/m },
   { name: 'log-search', ratio: /^ratio indexed \/ scan \(p50\): \d+\.\d{3}$/m },
   { name: 'backup', ratio: /^ratio berth \/ direct \(MB\/s, medians\): backup \d+\.\d\d, restore \d+\.\d\d$/m },
+  { name: 'app-metrics', ratio: /^ratio sampler \/ raw CPU per round: \d+\.\d\d$/m },
 ];
 
 function runBench(name: string): Promise<{ code: number; stdout: string; stderr: string }> {

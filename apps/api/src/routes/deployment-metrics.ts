@@ -1,9 +1,9 @@
 import type { AppMetricStore } from '@berth/shared/app-metrics/metric-samples';
 import type { DeploymentStore } from '@berth/shared/deployment-store';
-import { BerthError } from '@berth/shared/errors';
 import type { ApiPlugin } from './api-plugin.ts';
 import { idParams, loadDeployment } from './deployment-params.ts';
 import { errorResponses } from './error-schema.ts';
+import { metricRange, metricRangeQuery } from './metric-range.ts';
 
 export interface DeploymentMetricRoutesOptions {
   store: Pick<DeploymentStore, 'get'>;
@@ -46,37 +46,18 @@ const metricsSchema = {
   additionalProperties: false,
 } as const;
 
-const metricsQuery = {
-  type: 'object',
-  properties: {
-    since: { type: 'string', format: 'date-time', description: 'from when (default: 15 minutes ago)' },
-    step: { type: 'integer', minimum: 1, maximum: 86400, description: 'seconds between points (default: about 300 points over the range, at least 10 s)' },
-  },
-  additionalProperties: false,
-} as const;
-
-/** Points per replica an answer may hold. */
-const maxPoints = 2000;
-
 /** `GET /api/deployments/:id/metrics`: what each replica of a deployment used (CPU, memory, network, restarts), sampled by the workers. */
 export const deploymentMetricRoutes: ApiPlugin<DeploymentMetricRoutesOptions> = async (app, { store, metrics }) => {
   app.get(
     '/api/deployments/:id/metrics',
     {
       config: { action: 'project.read', project: 'deployment' },
-      schema: { params: idParams, querystring: metricsQuery, response: { 200: metricsSchema, ...errorResponses } },
+      schema: { params: idParams, querystring: metricRangeQuery, response: { 200: metricsSchema, ...errorResponses } },
     },
     async (request) => {
       const { id } = request.params;
       await loadDeployment(store, id);
-      const now = Date.now();
-      const since = request.query.since ? new Date(request.query.since) : new Date(now - 15 * 60_000);
-      if (since.getTime() > now) throw new BerthError('VALIDATION_FAILED', 'since is in the future');
-      const rangeSeconds = Math.max(1, (now - since.getTime()) / 1000);
-      const step = request.query.step ?? Math.max(10, Math.ceil(rangeSeconds / 300));
-      if (rangeSeconds / step > maxPoints) {
-        throw new BerthError('VALIDATION_FAILED', `${Math.ceil(rangeSeconds / step)} points per replica asked (at most ${maxPoints}): a larger step or a later since`);
-      }
+      const { since, step } = metricRange(request.query);
       return { deploymentId: id, since: since.toISOString(), step, replicas: await metrics.series(id, since, step) };
     },
   );

@@ -57,3 +57,18 @@ describe('router-sync config: app upstream timeouts', () => {
     }
   });
 });
+
+describe('router-sync config: the access log receiver', () => {
+  it('listens next to a unix admin socket (Caddy in a container), else on any free loopback port', () => {
+    expect(loadRouterSyncConfig({}).accessLogListen).toBe('127.0.0.1:0');
+    expect(loadRouterSyncConfig({ CADDY_ADMIN_URL: 'unix:///run/caddy-admin/admin.sock' }).accessLogListen).toBe('unix//run/caddy-admin/access.sock');
+    expect(loadRouterSyncConfig({ ACCESS_LOG_LISTEN: 'off' }).accessLogListen).toBe('off');
+    expect(loadRouterSyncConfig({ ACCESS_LOG_LISTEN: '127.0.0.1:2022' }).accessLogListen).toBe('127.0.0.1:2022');
+  });
+
+  it('refuses a listener off loopback (anyone reaching it could forge request counts), naming the variable', () => {
+    for (const bad of ['0.0.0.0:2022', ':2022', '10.0.0.1:2022', 'unix//', 'on']) {
+      expect(() => loadRouterSyncConfig({ ACCESS_LOG_LISTEN: bad }), bad).toThrow(/ACCESS_LOG_LISTEN/);
+    }
+  });
+});

@@ -13,13 +13,11 @@ export interface AppMetricsSamplerDeps {
   instance: string;
   workerName: string;
   intervalMs: number;
-  retentionDays: number;
   logger: Logger;
 }
 
 /** Containers asked at once: a host with hundreds of apps is sampled in a few rounds, not all at once. */
 const parallel = 8;
-const hourMs = 3600_000;
 
 /**
  * Samples every running app container on this worker's Docker host each
@@ -31,7 +29,6 @@ export class AppMetricsSampler {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> = Promise.resolve();
   private hostId: string | undefined;
-  private lastPrune = 0;
 
   constructor(private readonly deps: AppMetricsSamplerDeps) {}
 
@@ -52,12 +49,8 @@ export class AppMetricsSampler {
     const key = appMetricsLockKey(this.deps.instance, this.hostId);
     const held = await this.deps.redis.set(key, this.deps.workerName, 'PX', Math.max(100, this.deps.intervalMs - 100), 'NX');
     if (held !== 'OK') return 0;
-    const sampled = await this.sampleHost(now);
-    if (now.getTime() - this.lastPrune >= hourMs) {
-      this.lastPrune = now.getTime();
-      await this.deps.store.prune(new Date(now.getTime() - this.deps.retentionDays * 24 * hourMs));
-    }
-    return sampled;
+    // Downsampling and retention are MetricRollups' (start-app-metrics.ts).
+    return this.sampleHost(now);
   }
 
   /** Reads every running app container of this instance on the host; how many were sampled. */

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from '../db.ts';
+import { rawKeptMs } from './rollup.ts';
 
 /** What Docker said about one container at one moment (counters cumulative, as Docker reports them). */
 export interface AppSample {
@@ -59,19 +60,7 @@ export class AppMetricStore {
     if (samples.length === 0) return;
     await this.db
       .insertInto('app_metric_samples')
-      .values(
-        samples.map((s) => ({
-          deployment_id: s.deploymentId,
-          container: s.container,
-          at: s.at,
-          cpu_ns: s.cpuNs,
-          memory_bytes: s.memoryBytes,
-          memory_limit_bytes: s.memoryLimitBytes,
-          net_rx_bytes: s.netRxBytes,
-          net_tx_bytes: s.netTxBytes,
-          restarts: s.restarts,
-        })),
-      )
+      .values(samples.map(sampleRow))
       // Two workers on one host sampling the same second: one row is enough.
       .onConflict((oc) => oc.doNothing())
       .execute();
@@ -90,7 +79,7 @@ export class AppMetricStore {
         container, at, cpu_ns, memory_bytes, memory_limit_bytes, net_rx_bytes, net_tx_bytes, restarts
       from (
         select *, date_bin(${step}::interval, at, timestamptz 'epoch') as bucket
-        from app_metric_samples
+        from ${sampleSource(since)} as source
         where deployment_id = ${deploymentId} and at >= ${since}
       ) samples
       order by container, bucket, at desc`.execute(this.db);
@@ -131,6 +120,27 @@ export class AppMetricStore {
     const result = await this.db.deleteFrom('app_metric_samples').where('at', '<', before).executeTakeFirst();
     return Number(result.numDeletedRows);
   }
+}
+
+/** A sample as a row of app_metric_samples (or app_metric_rollups: the same columns). */
+export function sampleRow(s: AppSample) {
+  return {
+    deployment_id: s.deploymentId,
+    container: s.container,
+    at: s.at,
+    cpu_ns: s.cpuNs,
+    memory_bytes: s.memoryBytes,
+    memory_limit_bytes: s.memoryLimitBytes,
+    net_rx_bytes: s.netRxBytes,
+    net_tx_bytes: s.netTxBytes,
+    restarts: s.restarts,
+  };
+}
+
+/** The raw samples, and the 5-minute rollups too when the range reaches past a day (rollup.ts). */
+function sampleSource(since: Date) {
+  if (since.getTime() >= Date.now() - rawKeptMs) return sql`app_metric_samples`;
+  return sql`(select * from app_metric_rollups union all select * from app_metric_samples)`;
 }
 
 /** Rates between consecutive samples of one container (oldest first); a counter that went down (a restart) gives no rate. */

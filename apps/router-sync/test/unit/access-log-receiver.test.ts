@@ -1,0 +1,78 @@
+import { describe, expect, it } from 'vitest';
+import { createLogger } from '@berth/shared/logger';
+import { RouterMetrics } from '@berth/shared/metrics';
+import type { DeploymentTally } from '@berth/shared/app-metrics/request-metric-store';
+import { AccessLogReceiver } from '../../src/access-log-receiver.ts';
+import { routedHosts } from '../../src/caddy-config.ts';
+
+const line = (host: string, status: number, duration: number) =>
+  JSON.stringify({ level: 'info', logger: 'http.log.access.berth', request: { proto: 'HTTP/1.1', method: 'GET', host }, duration, size: 2, status });
+
+function receiver() {
+  const written: DeploymentTally[][] = [];
+  const metrics = new RouterMetrics();
+  const r = new AccessLogReceiver({ listen: '127.0.0.1:0', intervalMs: 60_000, write: async (rows) => void written.push([...rows]), metrics, logger: createLogger('test', 'silent') });
+  const state = {
+    apps: [
+      { deploymentId: 'dshop1', project: 'shop', upstream: '10.0.0.2:3000' },
+      { deploymentId: 'dshop2', project: 'shop', upstream: '10.0.0.3:3000' },
+    ],
+    current: new Map([['shop', 'dshop2']]),
+    domains: new Map([['Shop.Example.com', 'shop']]),
+  };
+  r.setHosts(routedHosts(state, 'berth.test'));
+  return { r, written, metrics };
+}
+
+describe('AccessLogReceiver', () => {
+  it("counts each request under the deployment its host routes to: the project's name, a deployment's own, a custom domain", async () => {
+    const { r, written, metrics } = receiver();
+    expect(r.count(line('shop.berth.test:8080', 200, 0.004))).toBe(true);
+    expect(r.count(line('SHOP.berth.test', 404, 0.002))).toBe(true);
+    expect(r.count(line('dshop1.berth.test', 503, 0.3))).toBe(true);
+    expect(r.count(line('shop.example.com:8443', 301, 0.01))).toBe(true);
+    await r.flush(new Date(0));
+    expect(written).toHaveLength(1);
+    const byId = Object.fromEntries(written[0]!.map((row) => [row.deploymentId, row.tally]));
+    expect(byId.dshop2).toMatchObject({ requests: 3, status: { '2xx': 1, '3xx': 1, '4xx': 1, '5xx': 0 } });
+    expect(byId.dshop1).toMatchObject({ requests: 1, status: { '5xx': 1 } });
+    // The next interval starts from nothing.
+    await r.flush(new Date(1));
+    expect(written[1]).toEqual([]);
+    const scrape = await metrics.registry.metrics();
+    expect(scrape).toContain('berth_app_requests_total{project="shop",status_class="2xx"} 1');
+    expect(scrape).toContain('berth_app_request_duration_seconds_count{project="shop"} 4');
+  });
+
+  it('ignores hosts no app answers at, lines that are not JSON, and lines without a status or duration', () => {
+    const { r } = receiver();
+    expect(r.count(line('berth.test', 200, 0.01))).toBe(false);
+    expect(r.count(line('nosuch.berth.test', 404, 0.01))).toBe(false);
+    expect(r.count('not json')).toBe(false);
+    expect(r.count(JSON.stringify({ request: { host: 'shop.berth.test' }, status: '200', duration: 0.1 }))).toBe(false);
+    expect(r.count(JSON.stringify({ request: { host: 'shop.berth.test' }, status: 200 }))).toBe(false);
+    expect(r.count(JSON.stringify({ status: 200, duration: 0.1 }))).toBe(false);
+  });
+
+  it('keeps going after a write fails (that interval is lost, the next is written)', async () => {
+    let fail = true;
+    const rows: DeploymentTally[] = [];
+    const r = new AccessLogReceiver({
+      listen: '127.0.0.1:0',
+      intervalMs: 60_000,
+      write: async (more) => {
+        if (fail) throw new Error('database down');
+        rows.push(...more);
+      },
+      metrics: new RouterMetrics(),
+      logger: createLogger('test', 'silent'),
+    });
+    r.setHosts(new Map([['a.berth.test', { deploymentId: 'da', project: 'a' }]]));
+    r.count(line('a.berth.test', 200, 0.01));
+    await r.flush();
+    fail = false;
+    r.count(line('a.berth.test', 500, 0.01));
+    await r.flush();
+    expect(rows.map((row) => row.tally.status['5xx'])).toEqual([1]);
+  });
+});
