@@ -66,6 +66,7 @@ export const routeTable: Record<string, 'public' | [Action, ('param' | 'deployme
   'GET /api/projects/:name/services/:service/backups/:id/download': ['project.backups.download', 'param'],
   'POST /api/projects/:name/services/:service/backups/:id/restore': ['project.backups.restore', 'param'],
   'POST /api/projects/:name/runs': ['project.runs.start', 'param'],
+  'GET /api/projects/:name/request-metrics': ['project.read', 'param'],
   'GET /api/projects/:name/runs': ['project.read', 'param'],
   'GET /api/projects/:name/runs/:run': ['project.read', 'param'],
   'POST /api/projects/:name/runs/:run/cancel': ['project.runs.start', 'param'],

@@ -226,6 +226,8 @@ describe('the OpenAPI contract against real answers', () => {
     expect(res.statusCode).toBe(200);
     expect(res.body).toContain('berth_deployments{status="running"}');
     expect((await call('GET', '/metrics', anonymous)).statusCode).toBe(401);
+    const requests = '/api/projects/shop/request-metrics';
+    expect([(await call('GET', requests)).statusCode, (await call('GET', `${requests}?step=0`)).statusCode, (await call('GET', '/api/projects/nosuch/request-metrics')).statusCode]).toEqual([200, 400, 404]);
   });
 
   it('has a case for every route in the document and in the route table', () => {
