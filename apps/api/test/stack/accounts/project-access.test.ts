@@ -3,7 +3,7 @@ import { asBearer, asSession, makePerson, makeProject, signIn, useAccountsStack 
 
 const stack = useAccountsStack();
 
-const deployerActions = ['deployment.create', 'deployment.promote', 'deployment.rollback', 'deployment.redeploy', 'deployment.cancel', 'deployment.stop', 'deployment.scale', 'project.runs.start'];
+const deployerActions = ['deployment.create', 'deployment.promote', 'deployment.rollback', 'deployment.redeploy', 'deployment.cancel', 'deployment.stop', 'deployment.scale', 'project.runs.start', 'project.backups.create'];
 const viewerActions = ['project.read', 'project.logs.read'];
 
 /** GET /api/projects/:name as `as` (a session, or a bearer secret); answers its `access`. */
@@ -35,7 +35,7 @@ describe("a project's answer says what the caller may do there (the dashboard of
 
     const asAdmin = await accessAs(project, { session: await signIn(stack(), admin) });
     expect(asAdmin.role).toBe('admin');
-    expect(asAdmin.actions).toEqual(expect.arrayContaining(['project.settings.update', 'project.env.update', 'project.members.update', 'project.delete', ...deployerActions]));
+    expect(asAdmin.actions).toEqual(expect.arrayContaining(['project.settings.update', 'project.env.update', 'project.members.update', 'project.delete', 'project.backups.download', 'project.backups.restore', ...deployerActions]));
   });
 
   it('an owner and the admin token act as admin; a read token as admin whose scope allows only reading; a deploy key is no one', async () => {
