@@ -80,7 +80,9 @@ export class AccessLogReceiver {
     } catch {
       return false;
     }
-    const host = entry.request?.host?.toLowerCase().replace(/:\d+$/, '');
+    // Whoever can write to the receiver can send any JSON (`null`, a number for the host): not Caddy's, not counted.
+    if (!entry || typeof entry !== 'object' || typeof entry.request?.host !== 'string') return false;
+    const host = entry.request.host.toLowerCase().replace(/:\d+$/, '');
     const owner = host === undefined ? undefined : this.hosts.get(host);
     if (!owner || typeof entry.status !== 'number' || typeof entry.duration !== 'number') return false;
     let tally = this.tallies.get(owner.deploymentId);

@@ -10,6 +10,7 @@ import type { Logger } from '@berth/shared/logger';
 import type { BuildCgroups } from './build/build-cgroups.ts';
 import type { BuildPlan } from './build/detect-build.ts';
 import { assertSafeBuild } from './build/base-image-policy.ts';
+import { assertNoContainerLabels } from './build/image-labels-check.ts';
 import { explainGeneratedBuildFailure, formatBytes, prepareGeneratedBuild, runImageOf } from './build/generated-build.ts';
 import { buildWithinLimits } from './build/limited-build.ts';
 import { prepareBuildTrust, proxyBuildArgs } from './build/build-trust.ts';
@@ -65,10 +66,12 @@ export async function imageFor(
   workDir: string,
   signal: AbortSignal,
 ): Promise<ReleaseConfig> {
-  if (deployment.release_of) return reuseImage(deps, deployment, tag, log);
-  if (deployment.source_type !== 'image') return buildImage(deps, deployment, tag, buildEnv(), log, workDir, signal);
-  await pullPrebuilt(deps, deployment, tag, log, signal);
-  return {};
+  let release: ReleaseConfig = {};
+  if (deployment.release_of) release = await reuseImage(deps, deployment, tag, log);
+  else if (deployment.source_type === 'image') await pullPrebuilt(deps, deployment, tag, log, signal);
+  else release = await buildImage(deps, deployment, tag, buildEnv(), log, workDir, signal);
+  await assertNoContainerLabels(deps.runtime, tag); // a rollback's too: its image may predate this check
+  return release;
 }
 
 /**

@@ -152,3 +152,18 @@ it('the reaper removes the build cgroups a killed worker left, once their deploy
     for (const dir of dirs) if (existsSync(dir)) rmdirSync(dir);
   }
 });
+
+it("refuses an image carrying the labels Berth knows its containers by (a run of it would pass for another deployment's app), and leaves nothing", async () => {
+  const d = await createDeployment(stack, {
+    archive: await zipEntries([
+      // Containers inherit their image's labels: a run or release-command container of this image would carry
+      // dev.berth.deployment of someone else's app, and be routed its traffic.
+      { name: 'Dockerfile', content: 'FROM berth/node:24\nLABEL dev.berth.deployment=victimdeploy1 dev.berth.port=8080 dev.berth.node-sha=ours-too\nCMD ["node", "-e", "setInterval(() => {}, 1000)"]\n' },
+    ]),
+  });
+  const final = await settled(stack, d.id, 60_000);
+  expect(final).toMatchObject({ status: 'failed', errorCode: 'IMAGE_REFUSED' });
+  expect(final.errorMessage).toContain('dev.berth.deployment, dev.berth.port'); // the base images' own keys are not refused
+  expect(final.errorMessage).not.toContain('node-sha');
+  await expectNothingLeft(d.id);
+});

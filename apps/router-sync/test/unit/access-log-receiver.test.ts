@@ -52,6 +52,10 @@ describe('AccessLogReceiver', () => {
     expect(r.count(JSON.stringify({ request: { host: 'shop.berth.test' }, status: '200', duration: 0.1 }))).toBe(false);
     expect(r.count(JSON.stringify({ request: { host: 'shop.berth.test' }, status: 200 }))).toBe(false);
     expect(r.count(JSON.stringify({ status: 200, duration: 0.1 }))).toBe(false);
+    // JSON that is not an object, or a host that is not a string: whoever can write to the socket may send it; it never throws.
+    for (const hostile of ['null', '7', '"x"', '[]', JSON.stringify({ request: null }), JSON.stringify({ request: { host: 1 }, status: 200, duration: 0.1 })]) {
+      expect(r.count(hostile), hostile).toBe(false);
+    }
   });
 
   it('keeps going after a write fails (that interval is lost, the next is written)', async () => {

@@ -1,9 +1,8 @@
 import { BerthError } from '@berth/shared/errors';
 
 /**
- * What the deployment pipeline needs from a container engine, as structured
- * arguments (never shell strings). `docker-runtime.ts` (one Docker Engine) and
- * `swarm-runtime.ts` (Docker Swarm) implement it, sharing this node's Docker (`node-docker.ts`).
+ * What the deployment pipeline needs from a container engine, as structured arguments (never shell
+ * strings). `docker-runtime.ts` (one Docker Engine) and `swarm-runtime.ts` (Docker Swarm) implement it, sharing this node's Docker (`node-docker.ts`).
  */
 export interface BuildImageOptions {
   contextDir: string;
@@ -191,6 +190,8 @@ export interface ContainerRuntime {
   tagImage(source: string, target: string): Promise<boolean>;
   /** The image's size in bytes, or undefined when it is gone. */
   imageSize(tag: string): Promise<number | undefined>;
+  /** The image's labels ({} when it is gone): containers inherit them (image-labels-check.ts). */
+  imageLabels(tag: string): Promise<Record<string, string>>;
   /**
    * One health probe of a started app: true when it answers `path` on `port`
    * with a status below 500. Docker dials `ip` (from runContainer) from this

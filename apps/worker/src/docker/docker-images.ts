@@ -69,6 +69,15 @@ export class DockerImages {
     }
   }
 
+  async labels(tag: string): Promise<Record<string, string>> {
+    try {
+      return (await this.docker.getImage(tag).inspect()).Config?.Labels ?? {};
+    } catch (err) {
+      if (statusCode(err) === 404) return {};
+      throw unavailable(err, 'inspecting an image');
+    }
+  }
+
   async size(tag: string): Promise<number | undefined> {
     try {
       return (await this.docker.getImage(tag).inspect()).Size;

@@ -98,6 +98,10 @@ export class DockerRuntime implements ContainerRuntime {
     return this.node.images.size(tag);
   }
 
+  imageLabels(tag: string): Promise<Record<string, string>> {
+    return this.node.images.labels(tag);
+  }
+
   /** The host reaches the app network directly (see bridge-network.ts). */
   async probeApp({ ip, port, path }: ProbeTarget): Promise<boolean> {
     return ip ? probeHttp(ip, port, path) : false;

@@ -186,6 +186,10 @@ export class SwarmRuntime implements ContainerRuntime {
     return this.node.images.size(tag);
   }
 
+  imageLabels(tag: string): Promise<Record<string, string>> {
+    return this.node.images.labels(tag);
+  }
+
   /**
    * Up when at least one running (so in the service's DNS answer) task
    * answers: the release can serve. A task that is not listening yet gets

@@ -11,6 +11,7 @@ import { sealedPlace, type SecretBox } from '@berth/shared/secret-box';
 import type { ServiceStore } from '@berth/shared/service-store';
 import type { VolumeStore } from '@berth/shared/volume-store';
 import { proxyUrls } from '../build/build-trust.ts';
+import { carriedContainerLabels } from '../build/image-labels-check.ts';
 import type { WorkerConfig } from '../config.ts';
 import { ensureIsolatedBridge } from '../docker/bridge-network.ts';
 import type { ContainerRuntime } from '../docker/container-runtime.ts';
@@ -24,7 +25,7 @@ import { secretsToMask } from '../secret-masking.ts';
 export interface RunExecutorDeps {
   config: WorkerConfig;
   docker: Docker;
-  runtime: Pick<ContainerRuntime, 'imageExists'>;
+  runtime: Pick<ContainerRuntime, 'imageExists' | 'imageLabels'>;
   store: Pick<DeploymentStore, 'get'>;
   runs: Pick<RunStore, 'start' | 'finish' | 'cancelRequested'>;
   runLogs: Pick<RunLogStore, 'append' | 'maxSeq'>;
@@ -52,6 +53,9 @@ export async function executeRun(deps: RunExecutorDeps, runId: string): Promise<
   if (!(await deps.runtime.imageExists(deployment.image))) {
     return deps.runs.finish(run.id, { status: 'failed', errorCode: 'RUN_IMAGE_GONE', errorMessage: `the image of release ${deployment.id} is gone; deploy again` });
   }
+  // An image built before releases were checked for Berth's container labels (image-labels-check.ts).
+  const carried = carriedContainerLabels(await deps.runtime.imageLabels(deployment.image));
+  if (carried.length) return deps.runs.finish(run.id, { status: 'failed', errorCode: 'IMAGE_REFUSED', errorMessage: `the release's image carries labels Berth gives its own containers (${carried.join(', ')}); deploy again without them` });
   const log = await openRunLog(deps, run, deployment);
   let end: RunEnd;
   try {
