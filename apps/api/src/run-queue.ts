@@ -1,8 +1,5 @@
-import { Queue } from 'bullmq';
 import { jobSchedulerId, runJobName, runJobOptions, runQueueName, tickJobName, type RunJobData, type TickJobData } from '@berth/shared/jobs';
-import { createRedis } from '@berth/shared/redis';
-import { queuePrefix } from '@berth/shared/redis-keys';
-import { withinQueueTimeout } from './queue-timeout.ts';
+import { LazyQueue } from './lazy-queue.ts';
 
 export interface JobSchedule {
   jobId: string;
@@ -17,46 +14,27 @@ export interface JobSchedule {
  * read the queue (upserting it again changes the schedule in place).
  */
 export class RunQueue {
-  private opened: Queue<RunJobData | TickJobData> | undefined;
+  private readonly queue: LazyQueue<RunJobData | TickJobData>;
 
-  constructor(
-    private readonly redisUrl: string,
-    private readonly instance: string,
-    private readonly timeoutMs = 5000,
-  ) {}
-
-  /** Connected on first use: an API that never runs anything (the OpenAPI build) opens no connection. */
-  private get queue(): Queue<RunJobData | TickJobData> {
-    if (!this.opened) {
-      this.opened = new Queue<RunJobData | TickJobData>(runQueueName, {
-        connection: createRedis(this.redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false }),
-        prefix: queuePrefix(this.instance),
-      });
-      this.opened.on('error', () => {});
-    }
-    return this.opened;
+  constructor(redisUrl: string, instance: string, timeoutMs = 5000) {
+    this.queue = new LazyQueue(runQueueName, redisUrl, instance, timeoutMs);
   }
 
   async enqueueRun(runId: string): Promise<void> {
-    await this.within(this.queue.add(runJobName, { runId }, { ...runJobOptions, jobId: runId }));
+    await this.queue.call((q) => q.add(runJobName, { runId }, { ...runJobOptions, jobId: runId }));
   }
 
   async upsertSchedule({ jobId, schedule, timezone }: JobSchedule): Promise<void> {
-    await this.within(
-      this.queue.upsertJobScheduler(jobSchedulerId(jobId), { pattern: schedule, ...(timezone ? { tz: timezone } : {}) }, { name: tickJobName, data: { jobId }, opts: runJobOptions }),
+    await this.queue.call((q) =>
+      q.upsertJobScheduler(jobSchedulerId(jobId), { pattern: schedule, ...(timezone ? { tz: timezone } : {}) }, { name: tickJobName, data: { jobId }, opts: runJobOptions }),
     );
   }
 
   async removeSchedule(jobId: string): Promise<void> {
-    await this.within(this.queue.removeJobScheduler(jobSchedulerId(jobId)));
+    await this.queue.call((q) => q.removeJobScheduler(jobSchedulerId(jobId)));
   }
 
-  private within<T>(work: Promise<T>): Promise<T> {
-    return withinQueueTimeout(work, this.timeoutMs);
-  }
-
-  async close(): Promise<void> {
-    if (!this.opened) return;
-    await Promise.race([this.opened.close(), new Promise((r) => setTimeout(r, this.timeoutMs).unref())]).catch(() => {});
+  close(): Promise<void> {
+    return this.queue.close();
   }
 }
