@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Runs the CLI from its compiled JavaScript (`npm run build`), or through tsx
+// Runs the CLI from its compiled JavaScript (`npm run build`, in this process), or through tsx
 // when there is none or it was built from other sources than the ones here (a
 // checkout edited and not rebuilt): dist/source-digest says what it was built
 // from (scripts/build-package.mjs). tsx is resolved from Berth's own folder,
@@ -20,9 +20,11 @@ let built = '';
 try {
   built = readFileSync(`${pkg}dist/source-digest`, 'utf8').trim();
 } catch {}
-const args =
-  built === digest.digest('hex')
-    ? [`${pkg}dist/main.js`]
-    : ['--conditions=@berth/source', '--import', import.meta.resolve('tsx'), `${pkg}src/main.ts`];
-const result = spawnSync(process.execPath, [...args, ...process.argv.slice(2)], { stdio: 'inherit' });
-process.exit(result.status ?? 1);
+if (built === digest.digest('hex')) {
+  // The compiled CLI runs in this process (it reads the same process.argv): no second Node start-up.
+  await import(`${pkg}dist/main.js`);
+} else {
+  const args = ['--conditions=@berth/source', '--import', import.meta.resolve('tsx'), `${pkg}src/main.ts`];
+  const result = spawnSync(process.execPath, [...args, ...process.argv.slice(2)], { stdio: 'inherit' });
+  process.exit(result.status ?? 1);
+}

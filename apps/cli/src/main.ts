@@ -8,20 +8,6 @@
 import { readFileSync } from 'node:fs';
 import { CliError } from './berth-api.ts';
 import { terminalSafe } from './terminal-text.ts';
-import { deploy, promote, redeploy, rollback } from './commands/deploy.ts';
-import { list, logs, stop } from './commands/deployments.ts';
-import { domains } from './commands/domains.ts';
-import { services } from './commands/services.ts';
-import { backups } from './commands/backups.ts';
-import { env } from './commands/env.ts';
-import { projects } from './commands/projects.ts';
-import { scale } from './commands/scale.ts';
-import { migrateRuntime } from './commands/migrate-runtime.ts';
-import { run } from './commands/run.ts';
-import { audit } from './commands/audit.ts';
-import { secrets } from './commands/secrets.ts';
-import { users } from './commands/users.ts';
-
 const help = `usage: berth <command> [...]
 
   deploy <dir|archive|git-url> [--name N] [--port P] [--ref R] [--root-dir D] [--env K=V ...]
@@ -69,51 +55,39 @@ function cliVersion(): string {
   return (JSON.parse(readFileSync(manifest, 'utf8')) as { version: string }).version;
 }
 
+type Command = (args: string[], name: string) => Promise<number>;
+
+// Each command's module is loaded when that command runs: the operator commands (users, secrets, audit)
+// bring the database client and the platform's settings, which cost every other call half a second.
+const commands: Record<string, () => Promise<Command>> = {
+  deploy: async () => (await import('./commands/deploy.ts')).deploy,
+  redeploy: async () => (await import('./commands/deploy.ts')).redeploy,
+  promote: async () => (await import('./commands/deploy.ts')).promote,
+  rollback: async () => (await import('./commands/deploy.ts')).rollback,
+  projects: async () => (await import('./commands/projects.ts')).projects,
+  scale: async () => (await import('./commands/scale.ts')).scale,
+  'migrate-runtime': async () => (await import('./commands/migrate-runtime.ts')).migrateRuntime,
+  run: async () => (await import('./commands/run.ts')).run,
+  env: async () => (await import('./commands/env.ts')).env,
+  domains: async () => (await import('./commands/domains.ts')).domains,
+  services: async () => (await import('./commands/services.ts')).services,
+  backups: async () => (await import('./commands/backups.ts')).backups,
+  users: async () => (await import('./commands/users.ts')).users,
+  logs: async () => (await import('./commands/deployments.ts')).logs,
+  secrets: async () => (await import('./commands/secrets.ts')).secrets,
+  audit: async () => (await import('./commands/audit.ts')).audit,
+  list: async () => (await import('./commands/deployments.ts')).list,
+  cancel: async () => {
+    const { stop } = await import('./commands/deployments.ts');
+    return (args, name) => stop(name === 'rm' ? 'rm' : 'cancel', args);
+  },
+};
+/** Singular spellings, and `rm` beside `cancel`. */
+const aliases: Record<string, string> = { project: 'projects', domain: 'domains', service: 'services', backup: 'backups', user: 'users', rm: 'cancel' };
+
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   switch (command) {
-    case 'deploy':
-      return deploy(rest);
-    case 'redeploy':
-      return redeploy(rest);
-    case 'promote':
-      return promote(rest);
-    case 'rollback':
-      return rollback(rest);
-    case 'projects':
-    case 'project':
-      return projects(rest);
-    case 'scale':
-      return scale(rest);
-    case 'migrate-runtime':
-      return migrateRuntime(rest);
-    case 'run':
-      return run(rest);
-    case 'env':
-      return env(rest);
-    case 'domains':
-    case 'domain':
-      return domains(rest);
-    case 'services':
-    case 'service':
-      return services(rest);
-    case 'backups':
-    case 'backup':
-      return backups(rest);
-    case 'users':
-    case 'user':
-      return users(rest);
-    case 'logs':
-      return logs(rest);
-    case 'secrets':
-      return secrets(rest);
-    case 'audit':
-      return audit(rest);
-    case 'list':
-      return list();
-    case 'cancel':
-    case 'rm':
-      return stop(command, rest);
     case 'version':
     case '--version':
       process.stdout.write(`berth ${cliVersion()} (Node ${process.version})\n`);
@@ -124,10 +98,13 @@ async function main(argv: string[]): Promise<number> {
     case '-h':
       process.stdout.write(help);
       return 0;
-    default:
-      process.stderr.write(`berth: unknown command "${command}"\n${help}`);
-      return 2;
   }
+  const load = Object.hasOwn(commands, command) ? commands[command] : Object.hasOwn(aliases, command) ? commands[aliases[command]!] : undefined;
+  if (!load) {
+    process.stderr.write(`berth: unknown command "${command}"\n${help}`);
+    return 2;
+  }
+  return (await load())(rest, command);
 }
 
 main(process.argv.slice(2)).then(
