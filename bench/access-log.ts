@@ -20,7 +20,7 @@ import { AccessLogReceiver } from '../apps/router-sync/src/access-log-receiver.t
 import { buildCaddyConfig, routedHosts, type CaddySettings, type RoutingState } from '../apps/router-sync/src/caddy-config.ts';
 import { startCaddy, type TestCaddy } from '@berth/testing/caddy';
 import { freePort } from '@berth/testing/ports';
-import { sized } from './bench-size.ts';
+import { sized, smoke } from './bench-size.ts';
 import { median, until } from './platform.ts';
 
 interface Result {
@@ -111,7 +111,7 @@ try {
     for (const mode of round % 2 === 0 ? (['off', 'on'] as const) : (['on', 'off'] as const)) {
       await post(proxy, configs[mode]);
       const url = `http://127.0.0.1:${proxy.httpPort}/`;
-      await autocannon({ url, headers: { host }, connections, duration: 0.5, workers: 1 }); // warm-up: connections, Go's scheduler
+      if (!smoke) await autocannon({ url, headers: { host }, connections, duration: 0.5, workers: 1 }); // warm-up: connections, Go's scheduler
       const before = counted;
       const [cpu0, elu0] = [proxyCpu(), performance.eventLoopUtilization()];
       const r = await autocannon({ url, headers: { host }, connections, duration: seconds, workers: 1 });
