@@ -195,7 +195,7 @@ async function registerRoutes(
   await api.register(projectRoutes, { projects, store, releases, lifecycle, secrets, limiter, uploads, replicas, processes, members, config });
   await api.register(deploymentLogRoutes, { store, logs, config });
   await api.register(deploymentMetricRoutes, { store, metrics: new AppMetricStore(deps.db) });
-  await api.register(requestMetricRoutes, { metrics: new RequestMetricStore(deps.db), projects });
+  await api.register(requestMetricRoutes, { metrics: new RequestMetricStore(deps.db), projects, deployments: store });
   await api.register(eventRoutes, { store, logs, history, relay, streams, config, deploymentProjects: access.deploymentProjects });
   await api.register(domainRoutes, { domains: deps.domains, announceRoutes: deps.announceRoutes, config, strangers: access.strangers });
   await api.register(volumeRoutes, { volumes: new VolumeStore(deps.db), config });

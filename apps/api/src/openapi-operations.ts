@@ -31,6 +31,7 @@ export const operations: Record<string, OperationDoc> = {
   'POST /api/deployments/{id}/promote': { operationId: 'promoteDeployment', summary: 'Give a running deployment the project URL' },
   'GET /api/deployments/{id}/logs': { operationId: 'getDeploymentLogs', summary: 'Stored build and runtime log lines' },
   'GET /api/deployments/{id}/metrics': { operationId: 'getDeploymentMetrics', summary: 'CPU, memory, network and restarts of each replica over time' },
+  'GET /api/deployments/{id}/request-metrics': { operationId: 'getDeploymentRequestMetrics', summary: 'Requests to one deployment through Caddy over time: by status class, with p50/p95/p99 latency' },
   'GET /api/deployments/{id}/events': { operationId: 'streamDeploymentEvents', summary: "A deployment's logs and status changes (Server-Sent Events)", responses: eventStreamResponse },
   'GET /api/events': { operationId: 'streamEvents', summary: 'Every status change, live (Server-Sent Events)', responses: eventStreamResponse },
   'POST /api/projects': { operationId: 'createProject', summary: 'Create a project' },

@@ -13,6 +13,8 @@ export interface ChartPoint {
 export interface ChartSeries {
   name: string;
   points: ChartPoint[];
+  /** Its colour class when it has one of its own (a status class); else the series' place picks one. */
+  tone?: string;
 }
 
 export interface MetricChartProps {
@@ -30,6 +32,8 @@ export interface MetricChartProps {
   area?: boolean;
   /** Values are bytes: the axis top is a round number of KiB, MiB… */
   binary?: boolean;
+  /** What one line is, for the labels (default: a replica). */
+  kind?: string;
 }
 
 const width = 300;
@@ -74,6 +78,8 @@ function pathOf(points: ChartPoint[], x: (at: number) => number, y: (v: number) 
     .join(' ');
 }
 
+const toneOf = (s: ChartSeries, i: number) => s.tone ?? `series-${i % 4}`;
+
 /** "15 min", "2 h": how long the range drawn is. */
 export function spanText(ms: number): string {
   const minutes = Math.round(ms / 60_000);
@@ -81,7 +87,7 @@ export function spanText(ms: number): string {
   return minutes < 120 ? `${minutes} min` : `${Math.round(minutes / 60)} h`;
 }
 
-export function MetricChart({ title, series, from, to, format, latest, limit, area = false, binary = false }: MetricChartProps) {
+export function MetricChart({ title, series, from, to, format, latest, limit, area = false, binary = false, kind = 'replica' }: MetricChartProps) {
   const { top, drawLimit } = topOf(series, limit, binary);
   const span = Math.max(1, to - from);
   const x = (at: number) => Math.min(width, Math.max(0, ((at - from) / span) * width));
@@ -95,11 +101,11 @@ export function MetricChart({ title, series, from, to, format, latest, limit, ar
       </figcaption>
       <div class="chart-plot">
         <span class="chart-top muted small" aria-label={`${title} axis top`}>{format(top)}</span>
-        <svg viewBox={`0 0 ${width} ${height}`} preserveAspectRatio="none" role="img" aria-label={`${title}: ${series.length} replica line(s)`}>
+        <svg viewBox={`0 0 ${width} ${height}`} preserveAspectRatio="none" role="img" aria-label={`${title}: ${series.length} ${kind} line(s)`}>
           <line class="chart-grid" x1={0} y1={height / 2} x2={width} y2={height / 2} vector-effect="non-scaling-stroke" />
-          {area && series.map((s, i) => <path key={`${s.name} area`} class={`chart-area series-${i % 4}`} d={pathOf(s.points, x, y, true)} />)}
+          {area && series.map((s, i) => <path key={`${s.name} area`} class={`chart-area ${toneOf(s, i)}`} d={pathOf(s.points, x, y, true)} />)}
           {series.map((s, i) => (
-            <path key={s.name} class={`chart-line series-${i % 4}`} data-replica={s.name} d={pathOf(s.points, x, y, false)} vector-effect="non-scaling-stroke" />
+            <path key={s.name} class={`chart-line ${toneOf(s, i)}`} data-series={s.name} d={pathOf(s.points, x, y, false)} vector-effect="non-scaling-stroke" />
           ))}
           {drawLimit && limit !== undefined && (
             <line class="chart-limit" x1={0} y1={y(limit)} x2={width} y2={y(limit)} vector-effect="non-scaling-stroke" />
@@ -112,12 +118,12 @@ export function MetricChart({ title, series, from, to, format, latest, limit, ar
         </div>
       </div>
       {series.length > 1 && (
-        <ul class="chart-legend small" aria-label={`${title} replicas`}>
+        <ul class="chart-legend small" aria-label={`${title} ${kind === 'replica' ? 'replicas' : 'lines'}`}>
           {series.map((s, i) => {
             const v = newest(s);
             return (
               <li key={s.name}>
-                <span class={`swatch series-${i % 4}`} /> <span class="replica-name">{s.name}</span> {v === null ? '–' : format(v)}
+                <span class={`swatch ${toneOf(s, i)}`} /> <span class="replica-name">{s.name}</span> {v === null ? '–' : format(v)}
               </li>
             );
           })}

@@ -23,6 +23,7 @@ export const keys = {
   runs: (name: string) => ['runs', name] as const,
   services: (name: string) => ['services', name] as const,
   metrics: (id: string) => ['metrics', id] as const,
+  requestMetrics: (scope: { deployment: string } | { project: string }) => ['request-metrics', scope] as const,
 };
 
 export function newQueryClient(): QueryClient {

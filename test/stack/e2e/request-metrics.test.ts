@@ -69,6 +69,12 @@ describe('request metrics', () => {
     const busiest = point.points.reduce((a, b) => (b.requests > a.requests ? b : a));
     expect(busiest.p50).toBeLessThan(slowMs / 1000);
 
+    // Per deployment: the project's only deployment answers the same points, and says whose they are.
+    const own = await stack.inject({ method: 'GET', url: `/api/deployments/${created.id}/request-metrics?step=3600` });
+    expect(own.json()).toMatchObject({ deploymentId: created.id, project: 'traffic', step: 3600 });
+    const ownFourxx = (own.json().points as Point[]).reduce((n, p) => n + p.status['4xx'], 0);
+    expect(ownFourxx).toBe(6);
+
     // The same, per project, on /metrics (router-sync publishes through Redis).
     await waitFor('the requests on /metrics', async () => {
       const scrape = (await stack.inject({ method: 'GET', url: '/metrics' })).body;
@@ -86,7 +92,7 @@ describe('request metrics', () => {
     }, 10_000, 200);
   }, 120_000);
 
-  it('refuses a project that does not exist, a since in the future, and a range of too many points', async () => {
+  it('refuses a project or deployment that does not exist, a since in the future, and a range of too many points', async () => {
     const ask = (url: string) => stack.inject({ method: 'GET', url });
     expect((await ask('/api/projects/nosuch/request-metrics')).statusCode).toBe(404);
     const future = await ask(`/api/projects/traffic/request-metrics?since=${new Date(Date.now() + 3_600_000).toISOString()}`);
@@ -95,5 +101,11 @@ describe('request metrics', () => {
     const tooMany = await ask(`/api/projects/traffic/request-metrics?since=${new Date(Date.now() - 86_400_000).toISOString()}&step=1`);
     expect(tooMany.json().error.message).toContain('at most 2000');
     expect((await ask('/api/projects/traffic/request-metrics?step=0')).statusCode).toBe(400);
+    // The same doors on the deployment's route: a missing one is 404, bad ranges are 400s, never 500s.
+    const deployment = '/api/deployments/nosuchdeployment/request-metrics';
+    expect((await ask(deployment)).json().error.code).toBe('NOT_FOUND');
+    const { id } = (await stack.inject({ method: 'GET', url: '/api/deployments?limit=1' })).json().items[0];
+    const bad = ['since=yesterday', 'step=-5', 'step=1.5', 'step=86401', 'since=2026-13-40T00:00:00Z', `since=${new Date(Date.now() + 3_600_000).toISOString()}`, 'extra=1'];
+    for (const query of bad) expect((await ask(`/api/deployments/${id}/request-metrics?${query}`)).statusCode, query).toBe(400);
   });
 });

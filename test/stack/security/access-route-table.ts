@@ -30,6 +30,7 @@ export const routeTable: Record<string, 'public' | [Action, ('param' | 'deployme
   'PATCH /api/deployments/:id': ['deployment.scale', 'deployment'],
   'GET /api/deployments/:id/logs': ['project.logs.read', 'deployment'],
   'GET /api/deployments/:id/metrics': ['project.read', 'deployment'],
+  'GET /api/deployments/:id/request-metrics': ['project.read', 'deployment'],
   'GET /api/deployments/:id/events': ['project.logs.read', 'deployment'],
   'GET /api/events': ['project.logs.read', 'handler'],
 

@@ -1,14 +1,17 @@
 import type { RequestMetricStore } from '@berth/shared/app-metrics/request-metric-store';
+import type { DeploymentStore } from '@berth/shared/deployment-store';
 import { BerthError } from '@berth/shared/errors';
 import type { ProjectStore } from '@berth/shared/project-store';
 import type { ApiPlugin } from './api-plugin.ts';
+import { idParams, loadDeployment } from './deployment-params.ts';
 import { errorResponses } from './error-schema.ts';
 import { metricRange, metricRangeQuery } from './metric-range.ts';
 import { projectParams } from './run-schemas.ts';
 
 export interface RequestMetricRoutesOptions {
-  metrics: Pick<RequestMetricStore, 'series'>;
+  metrics: Pick<RequestMetricStore, 'series' | 'deploymentSeries'>;
   projects: Pick<ProjectStore, 'get'>;
+  deployments: Pick<DeploymentStore, 'get'>;
 }
 
 const count = { type: 'integer' } as const;
@@ -34,31 +37,59 @@ const pointSchema = {
   additionalProperties: false,
 } as const;
 
-const answerSchema = {
+const text = { type: 'string' } as const;
+
+/** What both answers hold after saying whose: the range, then the points. */
+const rangeProperties = {
+  since: text,
+  step: { type: 'integer', description: 'seconds between points' },
+  points: { type: 'array', items: pointSchema, description: 'steps that saw requests, oldest first' },
+} as const;
+
+const projectAnswer = {
   type: 'object',
-  properties: {
-    project: { type: 'string' },
-    since: { type: 'string' },
-    step: { type: 'integer', description: 'seconds between points' },
-    points: { type: 'array', items: pointSchema, description: 'steps that saw requests, oldest first' },
-  },
+  properties: { project: text, ...rangeProperties },
   required: ['project', 'since', 'step', 'points'],
   additionalProperties: false,
 } as const;
 
-/** `GET /api/projects/:name/request-metrics`: requests to every deployment of a project through Caddy, by status class, with latency percentiles. */
-export const requestMetricRoutes: ApiPlugin<RequestMetricRoutesOptions> = async (app, { metrics, projects }) => {
+const deploymentAnswer = {
+  type: 'object',
+  properties: { deploymentId: text, project: text, ...rangeProperties },
+  required: ['deploymentId', 'project', 'since', 'step', 'points'],
+  additionalProperties: false,
+} as const;
+
+/**
+ * `GET /api/projects/:name/request-metrics`: requests to every deployment of a project through Caddy, by status class, with latency percentiles;
+ * `GET /api/deployments/:id/request-metrics`: the same for one deployment.
+ */
+export const requestMetricRoutes: ApiPlugin<RequestMetricRoutesOptions> = async (app, { metrics, projects, deployments }) => {
   app.get(
     '/api/projects/:name/request-metrics',
     {
       config: { action: 'project.read', project: 'param' },
-      schema: { params: projectParams, querystring: metricRangeQuery, response: { 200: answerSchema, ...errorResponses } },
+      schema: { params: projectParams, querystring: metricRangeQuery, response: { 200: projectAnswer, ...errorResponses } },
     },
     async (request) => {
       const { name } = request.params;
       const { since, step } = metricRange(request.query);
       if (!(await projects.get(name))) throw new BerthError('NOT_FOUND', `project ${name} does not exist`);
       return { project: name, since: since.toISOString(), step, points: await metrics.series(name, since, step) };
+    },
+  );
+
+  app.get(
+    '/api/deployments/:id/request-metrics',
+    {
+      config: { action: 'project.read', project: 'deployment' },
+      schema: { params: idParams, querystring: metricRangeQuery, response: { 200: deploymentAnswer, ...errorResponses } },
+    },
+    async (request) => {
+      const { id } = request.params;
+      const { project } = await loadDeployment(deployments, id);
+      const { since, step } = metricRange(request.query);
+      return { deploymentId: id, project, since: since.toISOString(), step, points: await metrics.deploymentSeries(id, since, step) };
     },
   );
 };

@@ -3,7 +3,7 @@ import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { testToken, type Stack } from '@berth/testing/stack';
 import type { ContractValidator } from './openapi-validator.ts';
 
-// Parts of openapi-contract.test.ts (kept here: that file is at its size limit): its cases for the runs' and jobs', backups' and webhooks' routes, and templateIn.
+// Parts of openapi-contract.test.ts (kept here: that file is at its size limit): its cases for the runs' and jobs', backups', webhooks' and request metrics' routes, and templateIn.
 
 interface ContractCase {
   call: (method: string, url: string, opts?: Omit<InjectOptions, 'method' | 'url'>) => Promise<LightMyRequestResponse>;
@@ -58,6 +58,14 @@ export async function backupsCase({ call }: ContractCase): Promise<void> {
   const schedule = '/api/projects/keep/services/redis/backup-schedule';
   const answers = [{ schedule: '0 3 * * *' }, { schedule: 'nightly' }, { schedule: null }].map(async (payload) => (await call('PUT', schedule, { payload })).statusCode);
   expect(await Promise.all(answers)).toEqual([200, 400, 200]);
+}
+
+/** Request metrics of a project and of one of its deployments: an answer, a bad step, and nobody's. */
+export async function requestMetricsCase({ call }: ContractCase, deploymentId: string): Promise<void> {
+  for (const [url, missing] of [['/api/projects/shop/request-metrics', '/api/projects/nosuch/request-metrics'], [`/api/deployments/${deploymentId}/request-metrics`, '/api/deployments/nosuchdeployment/request-metrics']] as const) {
+    expect([(await call('GET', url)).statusCode, (await call('GET', `${url}?step=0`)).statusCode, (await call('GET', missing)).statusCode]).toEqual([200, 400, 404]);
+  }
+  expect((await call('GET', `/api/deployments/${deploymentId}/request-metrics?since=yesterday`)).statusCode).toBe(400);
 }
 
 /** The document's path a concrete URL belongs to (the one whose template matches it). */

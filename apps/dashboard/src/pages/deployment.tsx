@@ -4,6 +4,7 @@ import type { ApiClient } from '@berth/client/api-client';
 import { readEvents } from '@berth/client/event-reader';
 import type { Deployment, DeploymentStatus, LogLine } from '@berth/client/types';
 import { DeploymentMetrics } from '../deployment-metrics.tsx';
+import { RequestMetrics } from '../request-metrics.tsx';
 import { LogView } from '../log-view.tsx';
 import { ReplicasControl } from '../replicas-control.tsx';
 import { BusyNote, ErrorBox, StatusBadge } from '../status-badge.tsx';
@@ -128,7 +129,7 @@ export function DeploymentPage({ client, id }: { client: ApiClient; id: string }
           onScale={(n) => client.scaleDeployment(id, n).then((d) => queries.setQueryData(keys.deployment(id), d))}
         />
       )}
-      {deployment && <DeploymentMetrics client={client} id={id} status={deployment.status} />}
+      {deployment && <Usage client={client} d={deployment} />}
       <h2>Timeline</h2>
       <ol class="timeline" aria-label="Status timeline">
         {steps.map((s) => (
@@ -141,6 +142,16 @@ export function DeploymentPage({ client, id }: { client: ApiClient; id: string }
       <BusyNote busy={busy} />
       <LogView lines={lines} version={version} fileName={`${id}.log`} />
     </section>
+  );
+}
+
+/** What it uses (Resources) and what it serves (Requests). */
+function Usage({ client, d }: { client: ApiClient; d: Deployment }) {
+  return (
+    <>
+      <DeploymentMetrics client={client} id={d.id} status={d.status} />
+      <RequestMetrics client={client} scope={{ deployment: d.id }} live={d.status === 'running'} />
+    </>
   );
 }
 

@@ -5,6 +5,7 @@ import type { Deployment, ProjectAccess } from '@berth/client/types';
 import { allows, NotAllowed } from '../not-allowed.tsx';
 import { LogSearchPanel } from '../project-log-search.tsx';
 import { keys, useProject } from '../queries.ts';
+import { RequestMetrics } from '../request-metrics.tsx';
 import { ErrorBox, StatusBadge } from '../status-badge.tsx';
 import { DomainsPanel, EnvPanel, ReplicasPanel } from './project-settings.tsx';
 import { VolumesPanel } from '../project-volumes.tsx';
@@ -13,7 +14,7 @@ import { JobsPanel } from '../project-jobs.tsx';
 import { RunsPanel } from '../project-runs.tsx';
 import { ServicesPanel } from '../project-services.tsx';
 
-/** One project: its releases (which one serves the URL, promote / roll back), deploy, processes, runs, jobs, volumes, services, env names, domains. */
+/** One project: its releases (which one serves the URL, promote / roll back), its requests, deploy, processes, runs, jobs, volumes, services, env names, domains. */
 export function ProjectPage({ client, name }: { client: ApiClient; name: string }) {
   const { data: project, error: loadError } = useProject(client, name);
   const access = project?.access;
@@ -53,6 +54,7 @@ export function ProjectPage({ client, name }: { client: ApiClient; name: string 
             onPromote={allows(access, 'deployment.promote') ? (id) => act(() => client.promote(id))() : undefined}
             onRollback={allows(access, 'deployment.rollback') ? (id) => act(() => client.rollback(name, id))() : undefined}
           />
+          <RequestMetrics client={client} scope={{ project: name }} live={(project.releases ?? []).some((d) => d.status === 'running')} />
           <ReplicasPanel client={client} project={project} />
           <ProcessesPanel client={client} project={project} />
           <RunsPanel client={client} name={name} access={access} />

@@ -448,6 +448,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/deployments/{id}/request-metrics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Requests to one deployment through Caddy over time: by status class, with p50/p95/p99 latency
+         * @description Access: `project.read`, which needs the viewer role in the project or its deploy key (a token: scope read or more).
+         */
+        get: operations["getDeploymentRequestMetrics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/deployments/{id}/events": {
         parameters: {
             query?: never;
@@ -4894,6 +4914,89 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
+                        project: string;
+                        since: string;
+                        /** @description seconds between points */
+                        step: number;
+                        /** @description steps that saw requests, oldest first */
+                        points: {
+                            /** @description the start of the step */
+                            at: string;
+                            /** @description every request, 1xx and odd codes included */
+                            requests: number;
+                            requestsPerSecond: number;
+                            status: {
+                                "2xx": number;
+                                "3xx": number;
+                                "4xx": number;
+                                "5xx": number;
+                            };
+                            /** @description median latency in seconds: the upper bound of its histogram bucket (at most 41 % above the true value); null with no requests */
+                            p50: number | null;
+                            /** @description 95th percentile latency in seconds: the upper bound of its histogram bucket (at most 41 % above the true value); null with no requests */
+                            p95: number | null;
+                            /** @description 99th percentile latency in seconds: the upper bound of its histogram bucket (at most 41 % above the true value); null with no requests */
+                            p99: number | null;
+                        }[];
+                    };
+                };
+            };
+            /** @description an error, with a stable code (README: Lifecycle and error codes) */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description a stable code from the error registry (@berth/shared/errors) */
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description an error, with a stable code (README: Lifecycle and error codes) */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description a stable code from the error registry (@berth/shared/errors) */
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    getDeploymentRequestMetrics: {
+        parameters: {
+            query?: {
+                /** @description from when (default: 15 minutes ago) */
+                since?: string;
+                /** @description seconds between points (default: about 300 points over the range, at least 10 s) */
+                step?: number;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        deploymentId: string;
                         project: string;
                         since: string;
                         /** @description seconds between points */

@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { sql, type RawBuilder } from 'kysely';
 import type { Db } from '../db.ts';
 import { rawKeptMs } from './rollup.ts';
 import { addTally, emptyTally, latencyBoundsSeconds, quantileOf, type RequestTally } from './request-histogram.ts';
@@ -44,14 +44,23 @@ export class RequestMetricStore {
   }
 
   /** A project's requests (all its deployments) since `since`, one point per `stepSeconds` that saw any. */
-  async series(project: string, since: Date, stepSeconds: number): Promise<RequestPoint[]> {
+  series(project: string, since: Date, stepSeconds: number): Promise<RequestPoint[]> {
+    return this.seriesWhere(sql`d.project = ${project}`, since, stepSeconds);
+  }
+
+  /** One deployment's requests, the same way. */
+  deploymentSeries(deploymentId: string, since: Date, stepSeconds: number): Promise<RequestPoint[]> {
+    return this.seriesWhere(sql`r.deployment_id = ${deploymentId}`, since, stepSeconds);
+  }
+
+  private async seriesWhere(scope: RawBuilder<unknown>, since: Date, stepSeconds: number): Promise<RequestPoint[]> {
     const step = `${stepSeconds} seconds`;
     // Histograms add up bucket by bucket: unnest each row's counts with their index, sum per step and index.
     const { rows } = await sql<StepRow>`
       with steps as (
         select date_bin(${step}::interval, r.at, timestamptz 'epoch') as bucket, r.*
         from ${requestSource(since)} r join deployments d on d.id = r.deployment_id
-        where d.project = ${project} and r.at >= ${since}
+        where ${scope} and r.at >= ${since}
       ),
       latency as (
         select bucket, array_agg(n order by i) as latency

@@ -45,6 +45,10 @@ describe('RequestMetricStore', () => {
     // Since is a bound; another project's requests never show.
     expect((await store.series('shop', at(10), 10)).map((p) => p.requests)).toEqual([10]);
     expect((await store.series('nosuch', at(0), 10))).toEqual([]);
+    // Per deployment: its own rows only (both routers' added), never its project's others'.
+    expect((await store.deploymentSeries('dreqa', at(0), 10)).map((p) => [p.requests, p.status['5xx']])).toEqual([[47, 2], [10, 0]]);
+    expect((await store.deploymentSeries('dreqb', at(0), 60)).map((p) => p.p50)).toEqual([points[0]!.p95]);
+    expect((await store.deploymentSeries('nosuch', at(0), 10))).toEqual([]);
 
     expect(await store.prune(at(10))).toBe(4);
     expect((await store.series('shop', at(0), 60)).map((p) => p.requests)).toEqual([10]);
