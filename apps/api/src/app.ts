@@ -189,7 +189,7 @@ async function registerRoutes(
   const api = app.withTypeProvider<JsonSchemaToTsProvider>();
   await api.register(healthRoutes, { store });
   const members = new MemberStore(deps.db);
-  await api.register(deploymentRoutes, { store, projects, releases, uploads, lifecycle, limiter, members, config });
+  await api.register(deploymentRoutes, { store, queue: deps.queue, projects, releases, uploads, lifecycle, limiter, members, config });
   await api.register(deploymentScaleRoutes, { replicas, projects, config });
   await api.register(deploymentMoveRoutes, { releases, config });
   await api.register(projectRoutes, { projects, store, releases, lifecycle, secrets, limiter, uploads, replicas, processes, members, config });
