@@ -47,3 +47,27 @@ export class DeploymentReads {
     return found;
   }
 }
+
+/**
+ * Identical reads asked for together share one statement: `read(query)` runs
+ * once for every request in a batch that asks the same (the same page of the
+ * same list for the same visible projects), as `DeploymentReads` does for
+ * single deployments, and like it never joins a batch already under way.
+ */
+export function sharedReads<Q, R>(read: (query: Q) => Promise<R>): (query: Q) => Promise<R> {
+  const batches = new GroupCommit<Q, R>(async (queries) => {
+    const byKey = new Map<string, Promise<R>>();
+    return Promise.all(
+      queries.map((query) => {
+        const key = JSON.stringify(query);
+        let answer = byKey.get(key);
+        if (!answer) byKey.set(key, (answer = read(query)));
+        return answer.then(
+          (value) => ({ ok: true as const, value }),
+          (error: unknown) => ({ ok: false as const, error }),
+        );
+      }),
+    );
+  });
+  return (query) => batches.submit(query);
+}

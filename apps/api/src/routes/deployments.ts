@@ -9,7 +9,7 @@ import { assertProjectName, parseFields, toDeploymentInput, type DeploymentField
 import type { ProjectRow } from '@berth/shared/db';
 import type { ProjectStore } from '@berth/shared/project-store';
 import { GroupCommit } from '../group-commit.ts';
-import { DeploymentReads } from '../deployment-reads.ts';
+import { DeploymentReads, sharedReads } from '../deployment-reads.ts';
 import type { DeploymentQueue } from '../deployment-queue.ts';
 import type { FastifyRequest } from 'fastify';
 import type { MemberStore } from '@berth/shared/accounts/member-store';
@@ -170,6 +170,8 @@ async function whileAllowed<T>(allowed: Promise<void>, work: Promise<T>): Promis
 
 function readRoutes(app: ApiInstance, { store, queue, config }: DeploymentRoutesOptions): void {
   const reads = new DeploymentReads(store, queue);
+  // The same page asked for by requests arriving together (a dashboard's polls): one statement.
+  const pages = sharedReads((query: Parameters<typeof store.list>[0]) => store.list(query));
   app.get(
     '/api/deployments',
     { config: list, schema: { querystring: listQuery, response: { 200: listSchema, ...errorResponses } } },
@@ -178,7 +180,7 @@ function readRoutes(app: ApiInstance, { store, queue, config }: DeploymentRoutes
       const visible = visibleProjects(request.caller.principal);
       const projects = visible === 'all' ? undefined : [...visible];
       if (projects?.length === 0) return { items: [], nextCursor: null };
-      const page = await store.list({ limit: q.limit, cursor: q.cursor, status: q.status, project: q.project, projects });
+      const page = await pages({ limit: q.limit, cursor: q.cursor, status: q.status, project: q.project, projects });
       return { items: page.items.map((row) => deploymentView(row, config)), nextCursor: page.nextCursor };
     },
   );

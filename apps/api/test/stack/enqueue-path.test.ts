@@ -147,4 +147,28 @@ describe('GET /api/deployments/:id', () => {
     expect(current).toEqual({ 'place-a': null, 'place-b': b, 'place-c': c });
     expect(listed.find((p) => p.name === 'place-b')!.currentDeployment!.current).toBe(true);
   });
+
+  it('shows a status change to a GET made right after its event, even with reads under way when it changed', async () => {
+    const id = await post('fresh-after-event');
+    // Reads under way all along (some share a statement): none that began before the change may answer a GET made after its event.
+    let reading = true;
+    const background = (async () => {
+      while (reading) await Promise.all([get(id), get(id), get(id)]);
+    })();
+    const seen: string[] = [];
+    const heard = new Promise<void>((resolve) => {
+      const stop = stack.relay.subscribe(id, (event) => {
+        if (event.type !== 'status') return;
+        stop();
+        // Straight from the event's listener: the next GET.
+        void get(id).then((view) => (seen.push(view.status), resolve()));
+      });
+    });
+    await stack.apiDeps().lifecycle.transition(id, ['queued'], 'fetching');
+    await heard;
+    reading = false;
+    await background;
+    expect(seen).toEqual(['fetching']);
+    expect(await get(id)).toMatchObject({ status: 'fetching', queuePosition: null });
+  });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { DeploymentRow } from '@berth/shared/db';
-import { DeploymentReads, type DeploymentWithPlace } from '../../src/deployment-reads.ts';
+import { DeploymentReads, sharedReads, type DeploymentWithPlace } from '../../src/deployment-reads.ts';
 
 /** A store whose rows the test changes between reads; it records each statement (ids, whether it counted). */
 function fakeStore(statuses: Record<string, string>) {
@@ -72,5 +72,26 @@ describe('DeploymentReads', () => {
     release();
     expect((await before)?.row.status).toBe('queued');
     expect(await after).toMatchObject({ row: { status: 'fetching' }, queuePosition: null });
+  });
+
+  it('shares one read among identical queries asked for together, never across different ones (other projects), and fails each alone', async () => {
+    const ran: string[] = [];
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    const pages = sharedReads(async (q: { projects?: string[]; page: number }) => {
+      ran.push(JSON.stringify(q));
+      await held;
+      if (q.page === 9) throw new Error('bad cursor');
+      return { of: q.projects ?? 'all', page: q.page };
+    });
+    const first = [pages({ page: 1 }), pages({ page: 2 })]; // two batches under way
+    const mine = { projects: ['mine'], page: 1 };
+    const together = [pages(mine), pages({ ...mine }), pages({ projects: ['theirs'], page: 1 }), pages({ page: 9 })];
+    release();
+    await Promise.all(first);
+    const [a, b, c, bad] = await Promise.allSettled(together);
+    expect([a, b, c].map((r) => (r.status === 'fulfilled' ? r.value.of : r.reason))).toEqual([['mine'], ['mine'], ['theirs']]);
+    expect(bad).toMatchObject({ status: 'rejected', reason: new Error('bad cursor') });
+    expect(ran).toHaveLength(2 + 3);
   });
 });
