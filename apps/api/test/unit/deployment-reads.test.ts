@@ -89,9 +89,9 @@ describe('DeploymentReads', () => {
     const together = [pages(mine), pages({ ...mine }), pages({ projects: ['theirs'], page: 1 }), pages({ page: 9 })];
     release();
     await Promise.all(first);
-    const [a, b, c, bad] = await Promise.allSettled(together);
-    expect([a, b, c].map((r) => (r.status === 'fulfilled' ? r.value.of : r.reason))).toEqual([['mine'], ['mine'], ['theirs']]);
-    expect(bad).toMatchObject({ status: 'rejected', reason: new Error('bad cursor') });
+    const settled = await Promise.allSettled(together);
+    expect(settled.slice(0, 3).map((r) => (r.status === 'fulfilled' ? r.value.of : r.reason))).toEqual([['mine'], ['mine'], ['theirs']]);
+    expect(settled[3]).toMatchObject({ status: 'rejected', reason: new Error('bad cursor') });
     expect(ran).toHaveLength(2 + 3);
   });
 });
