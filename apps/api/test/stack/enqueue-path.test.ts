@@ -131,6 +131,8 @@ describe('GET /api/deployments/:id', () => {
     const [pa, pb, pc] = [(await get(a)).queuePosition, (await get(b)).queuePosition, (await get(c)).queuePosition];
     expect(pa).toBeGreaterThanOrEqual(1);
     expect([pb, pc]).toEqual([pa + 1, pa + 2]);
+    // The places are the queue's own (its wait list), not a count of rows.
+    expect(await stack.apiDeps().queue.placesOf!([a, b, c])).toEqual(new Map([[a, pa], [b, pb], [c, pc]]));
 
     expect((await stack.inject({ method: 'POST', url: `/api/deployments/${a}/cancel` })).statusCode).toBe(200);
     expect(await get(a)).toMatchObject({ status: 'canceled', queuePosition: null, current: false });
