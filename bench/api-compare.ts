@@ -2,7 +2,8 @@
  * Two (or more) builds of the API side by side, in one run: each compiled
  * API (`<checkout>/apps/api/dist/main.js`, built there) on a bench database
  * of its own, and the POST phases of bench/api.ts (one project; a project
- * each) taken in turn, round after round, so that each build meets the same
+ * each), a GET of a queued deployment and a GET of the list's first page,
+ * taken in turn, round after round, so that each build meets the same
  * moments of a shared machine. Per phase: requests/s, p50/p99, the API
  * process's CPU per request and Postgres transactions per request; then the
  * medians.
@@ -51,7 +52,7 @@ function cpuSeconds(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
-const apis: { name: string; process: ChildProcess; url: string; instance: string; db: BenchDatabase }[] = [];
+const apis: { name: string; process: ChildProcess; url: string; instance: string; db: BenchDatabase; queued?: string }[] = [];
 const redis = createRedis(redisUrl);
 try {
   for (const { name, root } of builds) {
@@ -80,17 +81,24 @@ try {
   const gitUrl = 'http://127.0.0.1:9/bench/app.git';
   let n = 0;
   const phases = {
-    'one project': (url: string) => ({ url: `${url}/api/deployments`, method: 'POST', headers: auth, body: JSON.stringify({ gitUrl, ref: 'main' }) }),
-    'a project each': (url: string) => ({
-      url: `${url}/api/deployments`,
+    'one project': (api: (typeof apis)[number]) => ({ url: `${api.url}/api/deployments`, method: 'POST', headers: auth, body: JSON.stringify({ gitUrl, ref: 'main' }) }),
+    'a project each': (api: (typeof apis)[number]) => ({
+      url: `${api.url}/api/deployments`,
       method: 'POST',
       headers: auth,
       requests: [{ setupRequest: (req: Record<string, unknown>) => ({ ...req, body: JSON.stringify({ gitUrl, name: `cmp${n++}` }) }) }],
     }),
+    // A project of its own, which no POST phase deploys to: it stays queued behind everything they enqueue.
+    'GET queued': (api: (typeof apis)[number]) => ({ url: `${api.url}/api/deployments/${api.queued}`, headers: auth }),
+    'GET list': (api: (typeof apis)[number]) => ({ url: `${api.url}/api/deployments`, headers: auth }),
   };
   for (const api of apis) await until(async () => (await get(`${api.url}/healthz`)) === 200, `${api.name} up`);
+  for (const api of apis) {
+    const made = await fetch(`${api.url}/api/deployments`, { method: 'POST', headers: auth, body: JSON.stringify({ gitUrl, name: 'cmp-read-target' }) });
+    api.queued = ((await made.json()) as { id: string }).id;
+  }
   // Warm-up (JIT, connection pools), not counted.
-  for (const api of apis) await autocannon({ ...phases['one project'](api.url), connections, duration: smoke ? 1 : 2 });
+  for (const api of apis) await autocannon({ ...phases['one project'](api), connections, duration: smoke ? 1 : 2 });
   const seen: Record<string, { rps: number[]; cpu: number[] }> = {};
   for (let round = 0; round < rounds; round++) {
     for (const phase of Object.keys(phases) as (keyof typeof phases)[]) {
@@ -98,7 +106,7 @@ try {
       for (const api of round % 2 ? [...apis].reverse() : apis) {
         const commits = await api.db.commits();
         const cpu = cpuSeconds(api.process.pid!);
-        const r = await autocannon({ ...phases[phase](api.url), connections, duration: seconds });
+        const r = await autocannon({ ...phases[phase](api), connections, duration: seconds });
         const used = cpuSeconds(api.process.pid!) - cpu;
         await new Promise((resolve) => setTimeout(resolve, 1100)); // Postgres statistics lag about a second
         const requests = r.requests.average * seconds;

@@ -18,7 +18,8 @@ import { ProcessStore } from '@berth/shared/process-store';
 import { OpenStreams } from './sse/open-streams.ts';
 import type { TokenStore } from '@berth/shared/token-store';
 import type { Redis } from '@berth/shared/redis';
-import { deployRateKey, tokensChannel } from '@berth/shared/redis-keys';
+import { deployRateKey } from '@berth/shared/redis-keys';
+import { wireRevocations } from './access/revocations.ts';
 import type { DeploymentLifecycle } from '@berth/shared/deployment-lifecycle';
 import { installAuth, type AccessDeps } from './auth.ts';
 import type { TokenCache } from './token-cache.ts';
@@ -115,14 +116,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const streams = new OpenStreams(deps.config.MAX_EVENT_STREAMS_PER_TOKEN);
   deps.metrics.countStreams(() => streams.size);
   const recheck = watchStreamTokens(streams, streamCredentialChecks(deps.db, deps.tokens), deps.config.TOKEN_RECHECK_MS, deps.logger);
-  const revoked = (tokenId: string) => {
-    tokenCache.forget(tokenId);
-    streams.endForToken(tokenId);
-  };
-  app.decorate('access', { forgetToken: revoked, forgetOwner: (userId: string) => tokenCache.forgetOwner(userId) });
-  const stopHearingRevocations = deps.relay.onTokenRevoked(revoked);
+  const revocations = wireRevocations({ tokens: tokenCache, streams, relay: deps.relay, redis: deps.redis, instance: deps.config.BERTH_INSTANCE, logger: deps.logger });
+  const revoked = (tokenId: string) => revocations.forgetToken(tokenId);
+  app.decorate('access', { forgetToken: revoked, forgetOwner: (userId: string) => revocations.forgetOwner(userId) });
   app.addHook('preClose', async () => {
-    stopHearingRevocations();
+    revocations.stop();
     clearInterval(recheck);
     streams.endAll();
   });
@@ -165,7 +163,7 @@ async function registerRoutes(
   app: FastifyInstance,
   deps: AppDeps,
   streams: OpenStreams,
-  revoked: (tokenId: string) => void,
+  revoked: (tokenId: string) => Promise<void>,
   access: Pick<AccessDeps, 'deploymentProjects' | 'strangers'>,
 ): Promise<void> {
   const limiter = new RateLimiter(
@@ -189,7 +187,7 @@ async function registerRoutes(
   const api = app.withTypeProvider<JsonSchemaToTsProvider>();
   await api.register(healthRoutes, { store });
   const members = new MemberStore(deps.db);
-  await api.register(deploymentRoutes, { store, projects, releases, uploads, lifecycle, limiter, members, config });
+  await api.register(deploymentRoutes, { store, queue: deps.queue, projects, releases, uploads, lifecycle, limiter, members, config });
   await api.register(deploymentScaleRoutes, { replicas, projects, config });
   await api.register(deploymentMoveRoutes, { releases, config });
   await api.register(projectRoutes, { projects, store, releases, lifecycle, secrets, limiter, uploads, replicas, processes, members, config });
@@ -210,11 +208,8 @@ async function registerRoutes(
   });
   await api.register(peopleRoutes, {
     deps,
-    onRevoked: (tokenId) => {
-      revoked(tokenId);
-      // The other API processes: at once when this arrives, within TOKEN_RECHECK_MS when it does not.
-      deps.redis.publish(tokensChannel(config.BERTH_INSTANCE), tokenId).catch((err: unknown) => deps.logger.warn({ err, tokenId }, 'could not announce a revoked token'));
-    },
+    // Here and on the other API processes (access/revocations.ts).
+    onRevoked: revoked,
   });
   await api.register(metricsRoutes, { metrics: deps.metrics, sources: deps.metricsSources });
   await api.register(workerRoutes, { workers: new WorkerRegistry(deps.redis, config.BERTH_INSTANCE) });

@@ -14,6 +14,9 @@ export class EventRelay {
   private readonly byDeployment = new Map<string, Set<EventListener>>();
   private readonly global = new Set<EventListener>();
   private readonly revoked = new Set<(tokenId: string) => void>();
+  private readonly ownersChanged = new Set<(userId: string) => void>();
+  private readonly liveness = new Set<(live: boolean) => void>();
+  private subscribed = false;
 
   constructor(
     private readonly subscriber: Redis,
@@ -24,10 +27,7 @@ export class EventRelay {
   async start(): Promise<void> {
     const tokens = tokensChannel(this.instance);
     this.subscriber.on('message', (channel: string, raw: string) => {
-      if (channel === tokens) {
-        if (/^tok_[A-Za-z0-9_-]{1,64}$/.test(raw)) for (const listener of this.revoked) listener(raw);
-        return;
-      }
+      if (channel === tokens) return this.credentialNotice(raw);
       const event = decodeEvent(raw);
       if (!event) {
         this.logger.warn('ignoring malformed event on the events channel');
@@ -35,7 +35,45 @@ export class EventRelay {
       }
       this.dispatch(event);
     });
-    await this.subscriber.subscribe(eventsChannel(this.instance), tokens);
+    const channels = [eventsChannel(this.instance), tokens];
+    // Notices sent while the connection is down are lost: until it is subscribed again, nothing may trust them.
+    this.subscriber.on('close', () => this.setLive(false));
+    this.subscriber.on('ready', () => {
+      // ioredis subscribes again on its own; this one's answer comes after those (Redis answers in order).
+      this.subscriber.subscribe(...channels).then(() => this.setLive(true), () => {});
+    });
+    await this.subscriber.subscribe(...channels);
+    this.setLive(true);
+  }
+
+  /** Whether revocation notices arrive now (the subscription is up since the last `onLiveness(false)`). */
+  get live(): boolean {
+    return this.subscribed;
+  }
+
+  /** Calls `listener` when the subscription goes down (false) or is up again (true); returns the function that removes it. */
+  onLiveness(listener: (live: boolean) => void): () => void {
+    this.liveness.add(listener);
+    return () => this.liveness.delete(listener);
+  }
+
+  /** Calls `listener` with the id of every person whose rights changed (disabled, roles, memberships) through any API process. */
+  onOwnerChanged(listener: (userId: string) => void): () => void {
+    this.ownersChanged.add(listener);
+    return () => this.ownersChanged.delete(listener);
+  }
+
+  private setLive(live: boolean): void {
+    if (this.subscribed === live) return;
+    this.subscribed = live;
+    for (const listener of this.liveness) listener(live);
+  }
+
+  /** `tok_…`: a token revoked; `user:usr_…`: a person's rights changed. Anything else is ignored. */
+  private credentialNotice(raw: string): void {
+    if (/^tok_[A-Za-z0-9_-]{1,64}$/.test(raw)) for (const listener of this.revoked) listener(raw);
+    const owner = /^user:(usr_[A-Za-z0-9_-]{1,64})$/.exec(raw);
+    if (owner) for (const listener of this.ownersChanged) listener(owner[1]!);
   }
 
   /** Returns the function that removes the listener. */
@@ -70,6 +108,8 @@ export class EventRelay {
     this.byDeployment.clear();
     this.global.clear();
     this.revoked.clear();
+    this.ownersChanged.clear();
+    this.liveness.clear();
     await this.subscriber.quit().catch(() => this.subscriber.disconnect());
   }
 

@@ -17,7 +17,7 @@ export async function buildOpenApiDocument(): Promise<Record<string, unknown>> {
   });
   const inert = new Proxy({}, { get: () => undefined });
   // What buildApp calls while building (not only when a route runs) needs a stand-in.
-  const relay = { onTokenRevoked: () => () => {} } as unknown as AppDeps['relay'];
+  const relay = { live: false, onTokenRevoked: () => () => {}, onOwnerChanged: () => () => {}, onLiveness: () => () => {} } as unknown as AppDeps['relay'];
   const secrets = new SecretBox(Buffer.alloc(32)); // the audit log derives its key while building
   const deps = new Proxy({ config, logger: pino({ level: 'silent' }), metrics: new ApiMetrics(), relay, secrets } as Partial<AppDeps>, {
     get: (target, key: keyof AppDeps) => target[key] ?? inert,

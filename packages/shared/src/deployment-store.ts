@@ -3,6 +3,7 @@ import type { Db, DeploymentRow } from './db.ts';
 import type { DeploymentStatus } from './deployment-state.ts';
 import { BerthError } from './errors.ts';
 import { projectValues, type ProjectSettings } from './project-store.ts';
+import { deploymentsWithPlace, type DeploymentWithPlace } from './deployment-places.ts';
 
 export interface NewDeployment {
   id: string;
@@ -112,20 +113,13 @@ export class DeploymentStore {
   }
 
   /** The deployment, whether its project's URL serves it now and while queued its place in the queue, in one query. */
-  async getWithPlace(id: string): Promise<{ row: DeploymentRow; current: boolean; queuePosition: number | null } | undefined> {
-    const found = await this.db
-      .selectFrom('deployments as d')
-      .leftJoin('projects as p', 'p.name', 'd.project')
-      .selectAll('d')
-      .select([
-        sql<boolean>`coalesce(p.current_deployment_id = d.id, false)`.as('is_current'),
-        sql<string | null>`case when d.status = 'queued' then (select count(*) + 1 from deployments q where q.status = 'queued' and (q.created_at, q.id) < (d.created_at, d.id)) end`.as('queue_place'),
-      ])
-      .where('d.id', '=', id)
-      .executeTakeFirst();
-    if (!found) return undefined;
-    const { is_current, queue_place, ...row } = found;
-    return { row: row as DeploymentRow, current: is_current, queuePosition: queue_place === null ? null : Number(queue_place) };
+  async getWithPlace(id: string): Promise<DeploymentWithPlace | undefined> {
+    return (await deploymentsWithPlace(this.db, [id], true)).get(id);
+  }
+
+  /** Several at once (deployment-places.ts); `countPlace` false: queuePosition null (the caller asks the queue). */
+  async getManyWithPlace(ids: readonly string[], countPlace: boolean): Promise<Map<string, DeploymentWithPlace>> {
+    return deploymentsWithPlace(this.db, ids, countPlace);
   }
 
   /** What the source turned out to be: the commit a ref named, the digest a pulled image has. */

@@ -90,7 +90,7 @@ describe('personal tokens', () => {
     expect((await rotate(bearer(wide.token))).statusCode).toBe(403);
 
     await world.users.disable(deployer);
-    stack.api.access.forgetOwner(deployer);
+    await stack.api.access.forgetOwner(deployer);
     const refused = await get(token);
     expect(refused.statusCode).toBe(403);
     await world.users.enable(deployer);

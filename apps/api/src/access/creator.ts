@@ -14,7 +14,7 @@ import { callerMay } from './decide.ts';
 export async function makeCreatorAdmin(request: FastifyRequest, members: Pick<MemberStore, 'addFirstAdmin'>, project: string): Promise<void> {
   const person = request.person;
   if (!person || !(await members.addFirstAdmin(project, person.id))) return;
-  request.server.access.forgetOwner(person.id);
+  await request.server.access.forgetOwner(person.id);
   request.caller = { ...request.caller, principal: withAdminOf(request.caller.principal, project) };
 }
 

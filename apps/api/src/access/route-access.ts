@@ -55,8 +55,10 @@ declare module 'fastify' {
      * rights, are kept up to TOKEN_RECHECK_MS): a revoked token
      * (`forgetToken`: also ends its open event streams), a person disabled or
      * whose roles changed (`forgetOwner`: their personal tokens are read again).
+     * Both tell every other API process too (access/revocations.ts): await them
+     * before answering, so the caller's next request, wherever it lands, is decided anew.
      */
-    access: { forgetToken(tokenId: string): void; forgetOwner(userId: string): void };
+    access: { forgetToken(tokenId: string): Promise<void>; forgetOwner(userId: string): Promise<void> };
     /** Every registered route with what it needs (filled as routes register; the walk tests go through it). */
     routeAccess: RouteAccessEntry[];
   }

@@ -18,7 +18,7 @@ export interface PeopleRoutesOptions {
    * A credential (API token or deploy key) was revoked: forget it in this
    * process's cache, end its event streams, and tell the other API processes.
    */
-  onRevoked: (credentialId: string) => void;
+  onRevoked: (credentialId: string) => Promise<void>;
 }
 
 /** The routes of people: sign-in, accounts, users, members, deploy keys, tokens, the audit log. */
@@ -33,7 +33,7 @@ export const peopleRoutes: ApiPlugin<PeopleRoutesOptions> = async (app, { deps, 
   const { projects, config } = deps;
   await app.register(authSessionRoutes, { stores, throttle });
   await app.register(authAccountRoutes, { stores, throttle });
-  await app.register(userRoutes, { stores, config, onTokensRevoked: (ids) => ids.forEach(onRevoked) });
+  await app.register(userRoutes, { stores, config, onTokensRevoked: async (ids) => void (await Promise.all(ids.map(onRevoked))) });
   await app.register(memberRoutes, { stores, projects });
   await app.register(deployKeyRoutes, { stores, projects, onRevoked });
   await app.register(tokenRoutes, { stores, projects, onRevoked });

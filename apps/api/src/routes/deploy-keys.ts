@@ -12,7 +12,7 @@ export interface DeployKeyRoutesOptions {
   stores: Pick<PeopleStores, 'deployKeys' | 'audit'>;
   projects: Pick<ProjectStore, 'mustGet'>;
   /** A revoked key: dropped from every API process's cache at once. */
-  onRevoked: (keyId: string) => void;
+  onRevoked: (keyId: string) => Promise<void>;
 }
 
 const createSchema = z.object({ name: z.string().min(1).max(100).describe('what uses it, e.g. "github-actions"') }).strict();
@@ -79,7 +79,7 @@ export const deployKeyRoutes: ApiPlugin<DeployKeyRoutesOptions> = async (app, { 
     async (request) => {
       const { name, id } = request.params;
       const info = await stores.deployKeys.revoke(name, id);
-      onRevoked(id);
+      await onRevoked(id);
       await stores.audit.append(auditEntry(request, { action: 'deploy-key.revoke', project: name, targetKind: 'deploy-key', targetId: id }));
       return view(info);
     },

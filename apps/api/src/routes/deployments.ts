@@ -9,6 +9,8 @@ import { assertProjectName, parseFields, toDeploymentInput, type DeploymentField
 import type { ProjectRow } from '@berth/shared/db';
 import type { ProjectStore } from '@berth/shared/project-store';
 import { GroupCommit } from '../group-commit.ts';
+import { DeploymentReads, sharedReads } from '../deployment-reads.ts';
+import type { DeploymentQueue } from '../deployment-queue.ts';
 import type { FastifyRequest } from 'fastify';
 import type { MemberStore } from '@berth/shared/accounts/member-store';
 import { assertMay, callerMay } from '../auth.ts';
@@ -25,7 +27,9 @@ import { errorResponses } from './error-schema.ts';
 import { refuseLocalGitHost } from './git-host.ts';
 
 export interface DeploymentRoutesOptions {
-  store: Pick<DeploymentStore, 'getWithPlace' | 'list'>;
+  store: Pick<DeploymentStore, 'getManyWithPlace' | 'list'>;
+  /** Where queued deployments wait (the queue's own rank). */
+  queue: Pick<DeploymentQueue, 'placesOf'>;
   projects: ProjectStore;
   releases: Releases;
   uploads: ConcurrencyLimit;
@@ -164,7 +168,10 @@ async function whileAllowed<T>(allowed: Promise<void>, work: Promise<T>): Promis
   return result.value;
 }
 
-function readRoutes(app: ApiInstance, { store, config }: DeploymentRoutesOptions): void {
+function readRoutes(app: ApiInstance, { store, queue, config }: DeploymentRoutesOptions): void {
+  const reads = new DeploymentReads(store, queue);
+  // The same page asked for by requests arriving together (a dashboard's polls): one statement.
+  const pages = sharedReads((query: Parameters<typeof store.list>[0]) => store.list(query));
   app.get(
     '/api/deployments',
     { config: list, schema: { querystring: listQuery, response: { 200: listSchema, ...errorResponses } } },
@@ -173,15 +180,15 @@ function readRoutes(app: ApiInstance, { store, config }: DeploymentRoutesOptions
       const visible = visibleProjects(request.caller.principal);
       const projects = visible === 'all' ? undefined : [...visible];
       if (projects?.length === 0) return { items: [], nextCursor: null };
-      const page = await store.list({ limit: q.limit, cursor: q.cursor, status: q.status, project: q.project, projects });
+      const page = await pages({ limit: q.limit, cursor: q.cursor, status: q.status, project: q.project, projects });
       return { items: page.items.map((row) => deploymentView(row, config)), nextCursor: page.nextCursor };
     },
   );
 
   app.get('/api/deployments/:id', { config: onDeployment('project.read'), schema: { params: idParams, response: viewResponse } }, async (request) => {
-    // One query: the row, whether the project URL serves it, and its place in the queue.
+    // One query for the requests arriving together, and the queue's rank of the queued ones (DeploymentReads).
     const { id } = request.params;
-    const found = await store.getWithPlace(id);
+    const found = await reads.get(id);
     if (!found) throw new BerthError('NOT_FOUND', `deployment ${id} does not exist`);
     return deploymentView(found.row, config, found);
   });

@@ -74,7 +74,7 @@ export const memberRoutes: ApiPlugin<MemberRoutesOptions> = async (app, { stores
       if (!user) throw new BerthError('NOT_FOUND', 'no such user: an owner invites people first (POST /api/users)');
       await stores.members.add(name, user.id, body.role);
       // Their personal tokens carry their roles in the access cache: read them again.
-      app.access.forgetOwner(user.id);
+      await app.access.forgetOwner(user.id);
       await stores.audit.append(auditEntry(request, { action: 'member.add', project: name, targetKind: 'user', targetId: user.id, detail: { email: user.email, role: body.role } }));
       return reply.status(201).send(view(await memberOf(name, user.id)));
     },
@@ -87,7 +87,7 @@ export const memberRoutes: ApiPlugin<MemberRoutesOptions> = async (app, { stores
       const { name, userId } = request.params;
       const { role } = bodyOf(roleSchema, request);
       await stores.members.setRole(name, userId, role);
-      app.access.forgetOwner(userId);
+      await app.access.forgetOwner(userId);
       await stores.audit.append(auditEntry(request, { action: 'member.update', project: name, targetKind: 'user', targetId: userId, detail: { role } }));
       return view(await memberOf(name, userId));
     },
@@ -99,7 +99,7 @@ export const memberRoutes: ApiPlugin<MemberRoutesOptions> = async (app, { stores
     async (request, reply) => {
       const { name, userId } = request.params;
       await stores.members.remove(name, userId);
-      app.access.forgetOwner(userId);
+      await app.access.forgetOwner(userId);
       await stores.audit.append(auditEntry(request, { action: 'member.remove', project: name, targetKind: 'user', targetId: userId }));
       return reply.status(204).send(null);
     },

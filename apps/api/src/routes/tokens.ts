@@ -69,7 +69,7 @@ export interface TokenRoutesOptions {
   stores: Pick<PeopleStores, 'tokens' | 'audit'>;
   projects: Pick<ProjectStore, 'get'>;
   /** Ends the revoked token's open event streams and cache entry here at once, and tells the other API processes. */
-  onRevoked: (tokenId: string) => void;
+  onRevoked: (tokenId: string) => Promise<void>;
 }
 
 /** Whose tokens the caller manages: everyone's ('all'), or one person's. */
@@ -116,7 +116,7 @@ export const tokenRoutes: ApiPlugin<TokenRoutesOptions> = async (app, { stores, 
       // Someone else's token is answered as one that does not exist.
       if (!existing || (whose !== 'all' && existing.ownerUserId !== whose)) throw new BerthError('NOT_FOUND', `token ${id} does not exist`);
       const info = (await stores.tokens.revoke(id))!;
-      onRevoked(id);
+      await onRevoked(id);
       await stores.audit.append(auditEntry(request, { action: 'token.revoke', targetKind: 'token', targetId: id, detail: { name: info.name } }));
       return view(info);
     },

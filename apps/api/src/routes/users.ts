@@ -14,7 +14,7 @@ export interface UserRoutesOptions {
   stores: PeopleStores;
   config: Urls;
   /** A disabled account's tokens: dropped from every API process's cache at once. */
-  onTokensRevoked: (tokenIds: readonly string[]) => void;
+  onTokensRevoked: (tokenIds: readonly string[]) => Promise<void>;
 }
 
 const role = z.enum(['owner', 'member']);
@@ -69,7 +69,7 @@ export const userRoutes: ApiPlugin<UserRoutesOptions> = async (app, { stores, co
       if (body.disabled === true) user = await disable(stores, id, onTokensRevoked);
       if (body.disabled === false) user = await stores.users.enable(id);
       // Their personal tokens carry their role in the access cache: read them again.
-      app.access.forgetOwner(id);
+      await app.access.forgetOwner(id);
       await stores.audit.append(auditEntry(request, { action: 'user.update', targetKind: 'user', targetId: id, detail: { ...body } }));
       return { user: userView(user!) };
     },
@@ -77,9 +77,9 @@ export const userRoutes: ApiPlugin<UserRoutesOptions> = async (app, { stores, co
 };
 
 /** Disables the account (its sessions and tokens revoked in one transaction), then drops its tokens from the caches. */
-async function disable(stores: PeopleStores, id: string, onTokensRevoked: (ids: readonly string[]) => void): Promise<UserInfo> {
+async function disable(stores: PeopleStores, id: string, onTokensRevoked: (ids: readonly string[]) => Promise<void>): Promise<UserInfo> {
   const user = await stores.users.disable(id);
   // After the commit, every one of them (a token made a moment before is revoked too): forgetting is harmless.
-  onTokensRevoked((await stores.tokens.list()).filter((t) => t.ownerUserId === id).map((t) => t.id));
+  await onTokensRevoked((await stores.tokens.list()).filter((t) => t.ownerUserId === id).map((t) => t.id));
   return user;
 }

@@ -131,6 +131,8 @@ describe('GET /api/deployments/:id', () => {
     const [pa, pb, pc] = [(await get(a)).queuePosition, (await get(b)).queuePosition, (await get(c)).queuePosition];
     expect(pa).toBeGreaterThanOrEqual(1);
     expect([pb, pc]).toEqual([pa + 1, pa + 2]);
+    // The places are the queue's own (its wait list), not a count of rows.
+    expect(await stack.apiDeps().queue.placesOf!([a, b, c])).toEqual(new Map([[a, pa], [b, pb], [c, pc]]));
 
     expect((await stack.inject({ method: 'POST', url: `/api/deployments/${a}/cancel` })).statusCode).toBe(200);
     expect(await get(a)).toMatchObject({ status: 'canceled', queuePosition: null, current: false });
@@ -146,5 +148,29 @@ describe('GET /api/deployments/:id', () => {
     const current = Object.fromEntries(listed.filter((p) => p.name.startsWith('place-')).map((p) => [p.name, p.currentDeployment?.id ?? null]));
     expect(current).toEqual({ 'place-a': null, 'place-b': b, 'place-c': c });
     expect(listed.find((p) => p.name === 'place-b')!.currentDeployment!.current).toBe(true);
+  });
+
+  it('shows a status change to a GET made right after its event, even with reads under way when it changed', async () => {
+    const id = await post('fresh-after-event');
+    // Reads under way all along (some share a statement): none that began before the change may answer a GET made after its event.
+    let reading = true;
+    const background = (async () => {
+      while (reading) await Promise.all([get(id), get(id), get(id)]);
+    })();
+    const seen: string[] = [];
+    const heard = new Promise<void>((resolve) => {
+      const stop = stack.relay.subscribe(id, (event) => {
+        if (event.type !== 'status') return;
+        stop();
+        // Straight from the event's listener: the next GET.
+        void get(id).then((view) => (seen.push(view.status), resolve()));
+      });
+    });
+    await stack.apiDeps().lifecycle.transition(id, ['queued'], 'fetching');
+    await heard;
+    reading = false;
+    await background;
+    expect(seen).toEqual(['fetching']);
+    expect(await get(id)).toMatchObject({ status: 'fetching', queuePosition: null });
   });
 });

@@ -90,4 +90,35 @@ describe('TokenCache', () => {
     await cache.check('s1');
     expect(store.reads).toBe(2);
   });
+
+  it('while the notices cannot arrive, answers nothing from memory and keeps nothing; forgetAll drops everything', async () => {
+    const { store, add, revoke } = fakeStore();
+    let live = true;
+    const cache = new TokenCache(store, 60_000, 100, () => 0);
+    cache.trustOnlyWhile(() => live);
+    add('s1', 'tok_a');
+    await cache.check('s1');
+    expect(cache.size).toBe(1);
+    live = false; // the subscription dropped: a revocation announced now would be missed
+    revoke('s1');
+    expect(await cache.check('s1')).toEqual({ ok: false, reason: 'revoked' });
+    add('s2', 'tok_b');
+    await cache.check('s2');
+    await cache.check('s2');
+    expect(store.reads).toBe(4);
+    live = true;
+    cache.forgetAll();
+    expect(cache.size).toBe(0);
+    await cache.check('s2');
+    await cache.check('s2');
+    expect(store.reads).toBe(5);
+    // A read under way when everything is dropped is not kept either.
+    add('s3', 'tok_c');
+    store.hold = new Promise((resolve) => setTimeout(resolve, 5));
+    const under = cache.check('s3');
+    cache.forgetAll();
+    store.hold = undefined;
+    expect((await under).ok).toBe(true);
+    expect(cache.size).toBe(0);
+  });
 });
