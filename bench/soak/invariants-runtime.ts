@@ -10,6 +10,8 @@ export interface FailedRequest {
   /** ms since the epoch */
   at: number;
   status: number;
+  /** Why there was no status (status 0): ECONNREFUSED, timeout... */
+  error?: string;
 }
 
 /** A time a request to `project` (or to any app when undefined) may fail, and why. */
@@ -49,7 +51,7 @@ const result = (name: string, faults: string[], okDetail: string): InvariantResu
 /** Failed requests to an app only while that app's own release was failing (or its route down on purpose). */
 export function failuresExplained(run: RunFacts): InvariantResult {
   const explained = (f: FailedRequest) => run.excuses.some((w) => (w.project === undefined || w.project === f.project) && f.at >= w.from && f.at <= w.to);
-  const unexplained = run.failed.filter((f) => !explained(f)).map((f) => `${f.project} ${f.status} at ${new Date(f.at).toISOString().slice(11, 23)}`);
+  const unexplained = run.failed.filter((f) => !explained(f)).map((f) => `${f.project} ${f.error ?? f.status} at ${new Date(f.at).toISOString().slice(11, 23)}`);
   return result('failed requests only while their app was down', unexplained, `${run.requests} requests, ${run.failed.length} failed, all inside an excuse window`);
 }
 
@@ -76,7 +78,7 @@ const mb = (bytes: number) => `${(bytes / 1048576).toFixed(0)} MB`;
 export function noLeaks(run: RunFacts): InvariantResult {
   const measured = run.processes.filter((p) => p.warm && p.end);
   const unmeasured = run.processes.filter((p) => !(p.warm && p.end)).map((p) => p.name);
-  const detail = `${measured.map((p) => `${p.name} ${mb(p.end!.rssBytes)}/${p.end!.fds}fd`).join(', ')}${unmeasured.length ? `; not warm: ${unmeasured.join(', ')}` : ''}`;
+  const detail = `${measured.map((p) => `${p.name} ${mb(p.end!.rssBytes)}/${p.end!.fds}fd`).join(', ')}${unmeasured.length ? `; not judged (restarted late, or a run under 4 min): ${unmeasured.join(', ')}` : ''}`;
   return result('RSS and fds within 20 % of warm', run.processes.flatMap(leakFaults), detail);
 }
 
