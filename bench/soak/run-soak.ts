@@ -35,6 +35,10 @@ export interface SoakOutcome {
 }
 
 const clock = (at: number) => new Date(at).toISOString().slice(11, 19);
+/** Where the soak is, on stderr (a long run should say what it waits for). */
+const progress = (what: string) => process.stderr.write(`soak ${clock(Date.now())} ${what}\n`);
+/** `promise`, or undefined after `ms` (a step that hangs must not hang the soak). */
+const within = <T>(promise: Promise<T>, ms: number) => Promise.race([promise, pause(ms).then(() => undefined)]);
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const releasesKept = 3;
 /** The warm-up (a quarter of the run, at most a minute) that makes RSS and descriptors comparable: runs of 4 minutes or more. */
@@ -47,7 +51,7 @@ const judgedWarmupMs = 60_000;
 async function settle(platform: SoakPlatform, timeoutMs: number): Promise<SettledState> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const state = await observeSettled(platform, releasesKept).catch(() => undefined);
+    const state = await within(observeSettled(platform, releasesKept), 30_000).catch(() => undefined);
     const calm = state && !state.deployments.some((d) => isInFlight(d.status)) && [inFlightHaveJobs, noOrphans, routesMatch].every((f) => f(state).ok);
     if (state && (calm || Date.now() > deadline)) return state;
     await pause(2000);
@@ -65,6 +69,7 @@ function sizeFacts(warm: { postgres: number; redis: number }, end: { postgres: n
 async function drive(platform: SoakPlatform, o: SoakOptions): Promise<{ run: RunFacts; state: SettledState; chaos: ChaosRecord[]; summary: string }> {
   const projects = Array.from({ length: o.projects }, (_, i) => `soak-${String.fromCharCode(97 + i)}`);
   const deployer = new Deployer(platform.apiUrl, soakToken, projects);
+  progress(`platform up (${platform.instance}); seeding ${projects.length} projects`);
   await deployer.seed();
   const load = new AppLoad(platform.caddyUrl, platform.env.BASE_DOMAIN!, projects);
   const viewers = new LogViewers(platform.apiUrl, soakToken, () => deployer.stats.deployments);
@@ -78,10 +83,14 @@ async function drive(platform: SoakPlatform, o: SoakOptions): Promise<{ run: Run
   chaos.start(o.chaosEveryMs);
   await pause(warmupMs);
   const warm = { sizes: await storeSizes(platform), deployments: deployer.stats.deployments.length };
+  progress('warm');
   await pause(o.durationMs - warmupMs);
+  progress('load over; waiting for the chaos step and the operation under way');
   await chaos.stop();
   await deployer.stop();
-  const state = await settle(platform, 120_000);
+  progress('settling');
+  const state = await settle(platform, 180_000);
+  progress('settled; stopping the viewers and the load');
   await Promise.all([viewers.stop(), load.stop()]);
   const sizes = sizeFacts(warm.sizes, await storeSizes(platform), deployer.stats.deployments.length - warm.deployments);
   const run: RunFacts = {
@@ -115,6 +124,7 @@ export async function runSoak(o: SoakOptions, onStarted: (stop: () => Promise<vo
     const results = [...stateInvariants.map((f) => f(state)), ...runInvariants.map((f) => f(run))];
     return { results, table: invariantTable(results), chaos, summary };
   } finally {
+    progress('stopping the platform');
     await platform.stop();
     await removeSoakResources(platform.instance);
   }
