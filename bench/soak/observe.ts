@@ -44,10 +44,11 @@ async function fromQueue(platform: SoakPlatform): Promise<SettledState['jobs']> 
   }
 }
 
-async function fromDocker(instance: string): Promise<Pick<SettledState, 'containers' | 'images' | 'networks' | 'volumes'>> {
+/** `withImages`: listing images took Docker a minute on a busy machine (it sizes every layer), so only the last look lists them. */
+async function fromDocker(instance: string, withImages: boolean): Promise<Pick<SettledState, 'containers' | 'images' | 'networks' | 'volumes'>> {
   const filters = { label: [`${labels.instance}=${instance}`] };
   const containers = await docker.listContainers({ all: true, filters });
-  const images = (await docker.listImages({ filters: { reference: [`${imageRepositoryPrefix(instance)}*`] } })).flatMap((i) => i.RepoTags ?? []);
+  const images = withImages ? (await docker.listImages({ filters: { reference: [`${imageRepositoryPrefix(instance)}*`] } })).flatMap((i) => i.RepoTags ?? []) : [];
   const networks = await docker.listNetworks({ filters });
   const { Volumes } = await docker.listVolumes({ filters });
   return {
@@ -74,7 +75,7 @@ export function routedHosts(config: unknown, baseDomain: string): string[] {
   return [...hosts].sort();
 }
 
-export async function observeSettled(platform: SoakPlatform, releasesKept: number): Promise<SettledState> {
+export async function observeSettled(platform: SoakPlatform, releasesKept: number, withImages = true): Promise<SettledState> {
   const baseDomain = platform.env.BASE_DOMAIN!;
   const config = await (await fetch(`${platform.caddy.adminUrl}/config/`)).json();
   return {
@@ -82,7 +83,7 @@ export async function observeSettled(platform: SoakPlatform, releasesKept: numbe
     releasesKept,
     ...(await fromDatabase(platform.env.DATABASE_URL!)),
     jobs: await fromQueue(platform),
-    ...(await fromDocker(platform.instance)),
+    ...(await fromDocker(platform.instance, withImages)),
     routeHosts: routedHosts(config, baseDomain),
   };
 }

@@ -50,10 +50,17 @@ const judgedWarmupMs = 60_000;
  */
 async function settle(platform: SoakPlatform, timeoutMs: number): Promise<SettledState> {
   const deadline = Date.now() + timeoutMs;
+  const calm = (state: SettledState) => !state.deployments.some((d) => isInFlight(d.status)) && [inFlightHaveJobs, noOrphans, routesMatch].every((f) => f(state).ok);
   for (;;) {
-    const state = await within(observeSettled(platform, releasesKept), 30_000).catch(() => undefined);
-    const calm = state && !state.deployments.some((d) => isInFlight(d.status)) && [inFlightHaveJobs, noOrphans, routesMatch].every((f) => f(state).ok);
-    if (state && (calm || Date.now() > deadline)) return state;
+    // Without images first (cheap), then with them once the rest is calm.
+    const quick = await within(observeSettled(platform, releasesKept, false), 30_000).catch((err: Error) => void progress(`observing failed: ${err.message}`));
+    const late = Date.now() > deadline;
+    if (quick && (calm(quick) || late)) {
+      const full = await within(observeSettled(platform, releasesKept), 180_000);
+      if (full && (calm(full) || late)) return full;
+    }
+    if (!quick) progress('no observation this time');
+    if (Date.now() > deadline + 240_000) throw new Error('the settled state could not be observed');
     await pause(2000);
   }
 }
