@@ -5,6 +5,7 @@ import {
   logsComplete,
   noOrphans,
   numberingFaults,
+  resumeLine,
   routesMatch,
   type LogFact,
   type SettledState,
@@ -21,9 +22,9 @@ function healthy(): SettledState {
     baseDomain: 'localhost',
     releasesKept: 2,
     deployments: [
-      { id: 'd1', project: 'p', status: 'stopped', wentLive: true },
-      { id: 'd2', project: 'p', status: 'running', wentLive: true },
-      { id: 'd3', project: 'p', status: 'canceled', wentLive: false },
+      { id: 'd1', project: 'p', status: 'stopped', wentLive: true, built: true },
+      { id: 'd2', project: 'p', status: 'running', wentLive: true, built: true },
+      { id: 'd3', project: 'p', status: 'canceled', wentLive: false, built: true },
     ],
     projects: [{ name: 'p', current: 'd2' }],
     jobs: [
@@ -54,7 +55,7 @@ describe('the soak invariants over the settled state', () => {
   });
 
   it('a deployment in flight without a live job breaks the first; with a waiting job it holds', () => {
-    const stuck = broken((s) => s.deployments.push({ id: 'd4', project: 'p', status: 'building', wentLive: false }));
+    const stuck = broken((s) => s.deployments.push({ id: 'd4', project: 'p', status: 'building', wentLive: false, built: true }));
     expect(inFlightHaveJobs(stuck)).toMatchObject({ ok: false, detail: expect.stringContaining('d4 building') });
     stuck.jobs.push({ id: 'd4', state: 'completed' });
     expect(inFlightHaveJobs(stuck).ok).toBe(false);
@@ -71,9 +72,24 @@ describe('the soak invariants over the settled state', () => {
     const repeated = broken((s) => (s.logs.d2 = seqd([...build(), ...run(2), ...run(2).slice(1)])));
     expect(logsComplete(repeated).ok).toBe(false);
     const gap = broken((s) => (s.logs.d1 = seqd(build()).filter((l) => l.seq !== 7)));
-    expect(logsComplete(gap)).toMatchObject({ ok: false, detail: expect.stringContaining('seq 8 at 7') });
+    expect(logsComplete(gap)).toMatchObject({ ok: false, detail: expect.stringContaining('seq 8 after 6') });
     const short = broken((s) => (s.logs.d1 = seqd(build(12))));
     expect(logsComplete(short)).toMatchObject({ ok: false, detail: expect.stringContaining('12/30') });
+  });
+
+  it('a seq gap right before a resumed attempt (lines a killed worker held) is counted, not a fault; a rollback prints no build', () => {
+    const resume = { seq: 0, stream: 'system', line: resumeLine };
+    const resumed = broken((s) => (s.logs.d1 = seqd([...build(7), resume, ...build(), ...run(2)]).map((l, i) => (i >= 7 ? { ...l, seq: l.seq + 2 } : l))));
+    expect(logsComplete(resumed)).toMatchObject({ ok: true, detail: expect.stringContaining('1 gaps of lines a killed worker held') });
+    const elsewhere = broken((s) => (s.logs.d1 = seqd([...build(7), resume, ...build(), ...run(2)]).map((l, i) => (i >= 9 ? { ...l, seq: l.seq + 2 } : l))));
+    expect(logsComplete(elsewhere).ok).toBe(false);
+    const rollback = broken((s) => {
+      s.deployments.push({ id: 'd6', project: 'p', status: 'stopped', wentLive: true, built: false });
+      s.logs.d6 = seqd(run(3));
+    });
+    expect(logsComplete(rollback).ok).toBe(true);
+    rollback.deployments[3]!.built = true;
+    expect(logsComplete(rollback).ok).toBe(false);
   });
 
   it('a container, image, network, volume or job nobody owns breaks the orphan invariant', () => {
@@ -89,7 +105,7 @@ describe('the soak invariants over the settled state', () => {
     ];
     for (const patch of cases) {
       if (patch === cases[7]) {
-        const s = broken((x) => x.deployments.push({ id: 'd5', project: 'p', status: 'stopped', wentLive: true }));
+        const s = broken((x) => x.deployments.push({ id: 'd5', project: 'p', status: 'stopped', wentLive: true, built: true }));
         s.images.push({ tag: 'berth-x/d5:latest', deployment: 'd5' });
         patch(s);
         expect(noOrphans(s)).toMatchObject({ ok: false, detail: expect.stringContaining('RELEASES_KEPT') });
