@@ -1,0 +1,107 @@
+/**
+ * The soak's chaos: at random moments, one step of the fault suite's toolbox on the soak's own
+ * platform (SIGKILL a worker, the API or router-sync; crash Caddy; restart the soak's own Redis or
+ * Postgres). `light`: one step at a time. `heavy`: steps may overlap, and a dockerd restart joins
+ * them, only where the project's own scripts started that dockerd (it stops every app on it).
+ */
+import type { ExcuseWindow } from './invariants-runtime.ts';
+import type { SoakPlatform } from './platform.ts';
+
+export type ChaosLevel = 'none' | 'light' | 'heavy';
+
+export interface ChaosStep {
+  name: string;
+  /** How long after the step its apps may still fail requests (routes pushed again...); undefined: apps unaffected. */
+  appGraceMs?: number;
+  run(platform: SoakPlatform): Promise<void>;
+}
+
+const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export function chaosSteps(platform: SoakPlatform, level: ChaosLevel): ChaosStep[] {
+  const workers = platform.programs.filter((p) => p.kind === 'worker').map((p) => p.name);
+  const steps: ChaosStep[] = [
+    ...workers.map((w) => ({ name: `SIGKILL ${w}`, run: (p: SoakPlatform) => p.crash(w) })),
+    { name: 'SIGKILL api', run: (p) => p.crash('api') },
+    { name: 'SIGKILL router-sync', run: (p) => p.crash('router-sync') },
+    // Caddy starts again bare; router-sync pushes the routes back on its next resync.
+    { name: 'crash Caddy', appGraceMs: 5000, run: (p) => p.caddy.restart({ crash: true }) },
+    { name: 'restart Redis (data lost)', run: (p) => p.redis.restart(500) },
+    {
+      name: 'restart Postgres',
+      run: async (p) => {
+        await p.pg.stop();
+        await pause(1500);
+        await p.pg.start();
+      },
+    },
+  ];
+  if (level === 'heavy') steps.push(dockerdStep());
+  return steps;
+}
+
+/** Heavy only: restarts the dockerd this project's scripts started (never a shared or system one). */
+function dockerdStep(): ChaosStep {
+  return {
+    name: 'restart dockerd',
+    appGraceMs: 60_000,
+    async run() {
+      const { ownDockerd, restartDockerd } = await import('@berth/testing/dockerd');
+      if (ownDockerd()) await restartDockerd();
+    },
+  };
+}
+
+export interface ChaosRecord {
+  step: string;
+  from: number;
+  to: number;
+  error?: string;
+}
+
+/** Runs steps at random moments about every `everyMs` until stopped; records each and the windows apps may fail in. */
+export class Chaos {
+  readonly taken: ChaosRecord[] = [];
+  readonly excuses: ExcuseWindow[] = [];
+  private stopped = false;
+  private loop: Promise<void> | undefined;
+  private running: Promise<void>[] = [];
+
+  constructor(
+    private readonly platform: SoakPlatform,
+    private readonly level: ChaosLevel,
+  ) {}
+
+  private async take(step: ChaosStep): Promise<void> {
+    const record: ChaosRecord = { step: step.name, from: Date.now(), to: 0 };
+    this.taken.push(record);
+    try {
+      await step.run(this.platform);
+    } catch (err) {
+      record.error = String(err).slice(0, 200);
+    }
+    record.to = Date.now();
+    if (step.appGraceMs !== undefined) this.excuses.push({ from: record.from, to: record.to + step.appGraceMs, why: step.name });
+  }
+
+  start(everyMs: number): void {
+    if (this.level === 'none') return;
+    const steps = chaosSteps(this.platform, this.level);
+    this.loop = (async () => {
+      while (!this.stopped) {
+        await pause(everyMs * (0.5 + Math.random()));
+        if (this.stopped) break;
+        const step = steps[Math.floor(Math.random() * steps.length)]!;
+        const taking = this.take(step);
+        if (this.level === 'heavy') this.running.push(taking);
+        else await taking;
+      }
+    })();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await this.loop;
+    await Promise.all(this.running);
+  }
+}

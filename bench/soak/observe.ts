@@ -1,0 +1,101 @@
+/**
+ * Reads the settled platform's state for the invariants (invariants.ts: SettledState): deployments,
+ * projects and logs from its Postgres, the deployments queue's jobs from its Redis, the containers,
+ * images, networks and volumes labelled with its instance from Docker, the hosts Caddy routes.
+ */
+import Docker from 'dockerode';
+import { Queue } from 'bullmq';
+import pg from 'pg';
+import { deploymentQueueName } from '@berth/shared/jobs';
+import { queuePrefix } from '@berth/shared/redis-keys';
+import { labels } from '@berth/shared/labels';
+import { imageRepositoryPrefix, parseImageTag } from '@berth/shared/docker-names';
+import { createRedis } from '@berth/shared/redis';
+import type { DeploymentFact, LogFact, SettledState } from './invariants.ts';
+import type { SoakPlatform } from './platform.ts';
+
+const docker = new Docker();
+
+async function fromDatabase(url: string): Promise<Pick<SettledState, 'deployments' | 'projects' | 'logs'>> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const deployments = await client.query<DeploymentFact>(
+      `select id, project, status, release_of is null as built, exists (select 1 from deployment_transitions t where t.deployment_id = d.id and t.status = 'running') as "wentLive"
+         from deployments d order by created_at`,
+    );
+    const projects = await client.query<{ name: string; current: string | null }>('select name, current_deployment_id as current from projects');
+    const lines = await client.query<LogFact & { deployment_id: string }>('select deployment_id, seq::int as seq, stream, line from deployment_logs order by deployment_id, seq');
+    const logs: Record<string, LogFact[]> = {};
+    for (const { deployment_id, ...line } of lines.rows) (logs[deployment_id] ??= []).push(line);
+    return { deployments: deployments.rows, projects: projects.rows, logs };
+  } finally {
+    await client.end();
+  }
+}
+
+async function fromQueue(platform: SoakPlatform): Promise<SettledState['jobs']> {
+  const queue = new Queue(deploymentQueueName, { connection: createRedis(platform.env.REDIS_URL!), prefix: queuePrefix(platform.instance) });
+  try {
+    const jobs = await queue.getJobs(['waiting', 'active', 'delayed', 'prioritized', 'waiting-children', 'completed', 'failed']);
+    return Promise.all(jobs.filter(Boolean).map(async (j) => ({ id: j.id!, state: await j.getState() })));
+  } finally {
+    await queue.close();
+  }
+}
+
+/** `withImages`: listing images took Docker a minute on a busy machine (it sizes every layer), so only the last look lists them. */
+async function fromDocker(instance: string, withImages: boolean): Promise<Pick<SettledState, 'containers' | 'images' | 'networks' | 'volumes'>> {
+  const filters = { label: [`${labels.instance}=${instance}`] };
+  const containers = await docker.listContainers({ all: true, filters });
+  const images = withImages ? (await docker.listImages({ filters: { reference: [`${imageRepositoryPrefix(instance)}*`] } })).flatMap((i) => i.RepoTags ?? []) : [];
+  const networks = await docker.listNetworks({ filters });
+  const { Volumes } = await docker.listVolumes({ filters });
+  return {
+    containers: containers.map((c) => ({ name: c.Names[0] ?? c.Id, deployment: c.Labels[labels.deployment] })),
+    images: images.map((tag) => ({ tag, deployment: parseImageTag(instance, tag) })),
+    networks: networks.map((n) => ({ name: n.Name, project: n.Labels?.[labels.project] })),
+    volumes: (Volumes ?? []).map((v) => ({ name: v.Name, project: v.Labels?.[labels.project] })),
+  };
+}
+
+/** Every host Caddy sends to an app: the map's inputs and the routes' host matchers, the API's own host left out. */
+export function routedHosts(config: unknown, baseDomain: string): string[] {
+  const hosts = new Set<string>();
+  const visit = (node: unknown): void => {
+    if (Array.isArray(node)) return node.forEach(visit);
+    if (!node || typeof node !== 'object') return;
+    const o = node as Record<string, unknown>;
+    if (o.handler === 'map' && Array.isArray(o.mappings)) for (const m of o.mappings as { input: string }[]) hosts.add(m.input);
+    if (Array.isArray(o.host)) for (const h of o.host as string[]) hosts.add(h);
+    Object.values(o).forEach(visit);
+  };
+  visit((config as { apps?: unknown } | null)?.apps);
+  hosts.delete(baseDomain);
+  return [...hosts].sort();
+}
+
+export async function observeSettled(platform: SoakPlatform, releasesKept: number, withImages = true): Promise<SettledState> {
+  const baseDomain = platform.env.BASE_DOMAIN!;
+  const config = await (await fetch(`${platform.caddy.adminUrl}/config/`)).json();
+  return {
+    baseDomain,
+    releasesKept,
+    ...(await fromDatabase(platform.env.DATABASE_URL!)),
+    jobs: await fromQueue(platform),
+    ...(await fromDocker(platform.instance, withImages)),
+    routeHosts: routedHosts(config, baseDomain),
+  };
+}
+
+/** The database's and Redis' sizes now (pg_database_size, Redis used_memory). */
+export async function storeSizes(platform: SoakPlatform): Promise<{ postgres: number; redis: number }> {
+  const client = new pg.Client({ connectionString: platform.env.DATABASE_URL });
+  await client.connect();
+  const { rows } = await client.query<{ bytes: string }>('select pg_database_size(current_database()) as bytes');
+  await client.end();
+  const redis = createRedis(platform.env.REDIS_URL!);
+  const info = await redis.info('memory');
+  redis.disconnect();
+  return { postgres: Number(rows[0]!.bytes), redis: Number(/used_memory:(\d+)/.exec(info)?.[1] ?? 0) };
+}

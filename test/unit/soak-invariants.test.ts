@@ -1,0 +1,162 @@
+import { describe, expect, it } from 'vitest';
+import {
+  buildLineCount,
+  inFlightHaveJobs,
+  logsComplete,
+  noOrphans,
+  numberingFaults,
+  resumeLine,
+  routesMatch,
+  type LogFact,
+  type SettledState,
+} from '../../bench/soak/invariants.ts';
+import { failuresExplained, invariantTable, noLeaks, sizesBounded, viewersInOrder, type RunFacts } from '../../bench/soak/invariants-runtime.ts';
+
+const build = (n = buildLineCount): LogFact[] => Array.from({ length: n }, (_, i) => ({ seq: 0, stream: 'build', line: `soak build ${i + 1}` }));
+const run = (n: number): LogFact[] => Array.from({ length: n }, (_, i) => ({ seq: 0, stream: 'runtime', line: `soak run ${i + 1}` }));
+const seqd = (lines: LogFact[]) => lines.map((l, i) => ({ ...l, seq: i + 1 }));
+
+/** A settled platform where every invariant holds: one project serving its release, an older one stopped. */
+function healthy(): SettledState {
+  return {
+    baseDomain: 'localhost',
+    releasesKept: 2,
+    deployments: [
+      { id: 'd1', project: 'p', status: 'stopped', wentLive: true, built: true },
+      { id: 'd2', project: 'p', status: 'running', wentLive: true, built: true },
+      { id: 'd3', project: 'p', status: 'canceled', wentLive: false, built: true },
+    ],
+    projects: [{ name: 'p', current: 'd2' }],
+    jobs: [
+      { id: 'd1', state: 'completed' },
+      { id: 'd2', state: 'completed' },
+    ],
+    logs: { d1: seqd([...build(), ...run(3)]), d2: seqd([...build(5), ...build(), ...run(4)]), d3: [] },
+    containers: [{ name: 'c2', deployment: 'd2' }],
+    images: [
+      { tag: 'berth-x/d1:latest', deployment: 'd1' },
+      { tag: 'berth-x/d2:latest', deployment: 'd2' },
+    ],
+    networks: [{ name: 'n', project: 'p' }],
+    volumes: [],
+    routeHosts: ['d2.localhost', 'p.localhost'],
+  };
+}
+
+const broken = (patch: (s: SettledState) => void) => {
+  const s = healthy();
+  patch(s);
+  return s;
+};
+
+describe('the soak invariants over the settled state', () => {
+  it('all hold on a healthy state', () => {
+    for (const check of [inFlightHaveJobs, logsComplete, noOrphans, routesMatch]) expect(check(healthy())).toMatchObject({ ok: true });
+  });
+
+  it('a deployment in flight without a live job breaks the first; with a waiting job it holds', () => {
+    const stuck = broken((s) => s.deployments.push({ id: 'd4', project: 'p', status: 'building', wentLive: false, built: true }));
+    expect(inFlightHaveJobs(stuck)).toMatchObject({ ok: false, detail: expect.stringContaining('d4 building') });
+    stuck.jobs.push({ id: 'd4', state: 'completed' });
+    expect(inFlightHaveJobs(stuck).ok).toBe(false);
+    stuck.jobs[2] = { id: 'd4', state: 'waiting' };
+    expect(inFlightHaveJobs(stuck).ok).toBe(true);
+  });
+
+  it('a lost, repeated or reordered log line, a seq gap, or a short last build breaks the log invariant', () => {
+    expect(numberingFaults([1, 2, 4])).toEqual(['4 after 2']);
+    expect(numberingFaults([1, 2, 2])).toEqual(['2 after 2']);
+    expect(numberingFaults([1, 2, 1, 2, 3])).toEqual([]);
+    const lost = broken((s) => (s.logs.d1 = seqd([...build(), ...run(3)].filter((l) => l.line !== 'soak run 2'))));
+    expect(logsComplete(lost)).toMatchObject({ ok: false, detail: expect.stringContaining('d1: run 3 after 1') });
+    const repeated = broken((s) => (s.logs.d2 = seqd([...build(), ...run(2), ...run(2).slice(1)])));
+    expect(logsComplete(repeated).ok).toBe(false);
+    const gap = broken((s) => (s.logs.d1 = seqd(build()).filter((l) => l.seq !== 7)));
+    expect(logsComplete(gap)).toMatchObject({ ok: false, detail: expect.stringContaining('seq 8 after 6') });
+    const short = broken((s) => (s.logs.d1 = seqd(build(12))));
+    expect(logsComplete(short)).toMatchObject({ ok: false, detail: expect.stringContaining('12/30') });
+  });
+
+  it('a seq gap right before a resumed attempt (lines a killed worker held) is counted, not a fault; a rollback prints no build', () => {
+    const resume = { seq: 0, stream: 'system', line: resumeLine };
+    const resumed = broken((s) => (s.logs.d1 = seqd([...build(7), resume, ...build(), ...run(2)]).map((l, i) => (i >= 7 ? { ...l, seq: l.seq + 2 } : l))));
+    expect(logsComplete(resumed)).toMatchObject({ ok: true, detail: expect.stringContaining('1 gaps of lines a killed worker held') });
+    const elsewhere = broken((s) => (s.logs.d1 = seqd([...build(7), resume, ...build(), ...run(2)]).map((l, i) => (i >= 9 ? { ...l, seq: l.seq + 2 } : l))));
+    expect(logsComplete(elsewhere).ok).toBe(false);
+    const rollback = broken((s) => {
+      s.deployments.push({ id: 'd6', project: 'p', status: 'stopped', wentLive: true, built: false });
+      s.logs.d6 = seqd(run(3));
+    });
+    expect(logsComplete(rollback).ok).toBe(true);
+    rollback.deployments[3]!.built = true;
+    expect(logsComplete(rollback).ok).toBe(false);
+  });
+
+  it('a container, image, network, volume or job nobody owns breaks the orphan invariant', () => {
+    const cases: ((s: SettledState) => void)[] = [
+      (s) => s.containers.push({ name: 'c1', deployment: 'd1' }), // its deployment stopped
+      (s) => s.containers.push({ name: 'release', deployment: undefined }),
+      (s) => s.images.push({ tag: 'berth-x/gone:latest', deployment: 'gone' }),
+      (s) => s.networks.push({ name: 'n2', project: 'deleted' }),
+      (s) => s.volumes.push({ name: 'v', project: undefined }),
+      (s) => s.jobs.push({ id: 'ghost', state: 'completed' }),
+      (s) => s.jobs.push({ id: 'd1', state: 'waiting' }), // a live job for a final deployment
+      (s) => s.images.push({ tag: 'berth-x/d3:latest', deployment: 'd3' }), // 3 stopped ones kept, RELEASES_KEPT 2
+    ];
+    for (const patch of cases) {
+      if (patch === cases[7]) {
+        const s = broken((x) => x.deployments.push({ id: 'd5', project: 'p', status: 'stopped', wentLive: true, built: true }));
+        s.images.push({ tag: 'berth-x/d5:latest', deployment: 'd5' });
+        patch(s);
+        expect(noOrphans(s)).toMatchObject({ ok: false, detail: expect.stringContaining('RELEASES_KEPT') });
+      } else expect(noOrphans(broken(patch)).ok).toBe(false);
+    }
+  });
+
+  it('a route missing, or one left for a stopped deployment, breaks the route invariant', () => {
+    expect(routesMatch(broken((s) => (s.routeHosts = ['d2.localhost'])))).toMatchObject({ ok: false, detail: 'missing p.localhost' });
+    expect(routesMatch(broken((s) => s.routeHosts.push('d1.localhost')))).toMatchObject({ ok: false, detail: 'extra d1.localhost' });
+  });
+});
+
+function quietRun(): RunFacts {
+  return {
+    requests: 100,
+    failed: [{ project: 'p', at: 1500, status: 502 }],
+    excuses: [{ project: 'p', from: 1000, to: 2000, why: 'first release not live yet' }],
+    viewerFaults: [],
+    viewerLines: 40,
+    processes: [{ name: 'api', warm: { rssBytes: 100e6, fds: 30 }, end: { rssBytes: 115e6, fds: 33 } }],
+    sizes: [{ name: 'postgres', bytes: 10e6, limit: 20e6 }],
+  };
+}
+
+describe('the soak invariants over the run', () => {
+  it('all hold on a quiet run, and the table shows each', () => {
+    const results = [failuresExplained, viewersInOrder, noLeaks, sizesBounded].map((f) => f(quietRun()));
+    expect(results.every((r) => r.ok)).toBe(true);
+    expect(invariantTable(results).split('\n')).toHaveLength(6);
+  });
+
+  it('a failure outside its own app`s window, or in another app`s window, breaks it; a platform-wide window excuses it', () => {
+    const r = quietRun();
+    r.failed.push({ project: 'q', at: 1500, status: 502 }, { project: 'p', at: 2500, status: 0 });
+    expect(failuresExplained(r)).toMatchObject({ ok: false, detail: expect.stringMatching(/^q 502 .*, p 0 /) });
+    r.excuses.push({ from: 1400, to: 3000, why: 'Caddy restarted' });
+    expect(failuresExplained(r).ok).toBe(true);
+  });
+
+  it('a viewer fault, RSS or fds past 20 %, or a store over its bound breaks its invariant', () => {
+    expect(viewersInOrder({ ...quietRun(), viewerFaults: ['d1: 5 after 3'] }).ok).toBe(false);
+    const fat = quietRun();
+    fat.processes[0]!.end!.rssBytes = 121e6;
+    expect(noLeaks(fat)).toMatchObject({ ok: false, detail: expect.stringContaining('api RSS') });
+    const fds = quietRun();
+    fds.processes[0]!.end!.fds = 37;
+    expect(noLeaks(fds)).toMatchObject({ ok: false, detail: 'api fds 30 → 37' });
+    const cold = quietRun();
+    cold.processes[0]!.warm = undefined; // restarted too late to warm: not judged
+    expect(noLeaks(cold)).toMatchObject({ ok: true, detail: expect.stringContaining('not judged (restarted late, or a run under 4 min): api') });
+    expect(sizesBounded({ ...quietRun(), sizes: [{ name: 'redis', bytes: 30e6, limit: 20e6 }] }).ok).toBe(false);
+  });
+});
