@@ -49,6 +49,8 @@ export class RouterSync {
       networks?: CaddyNetworks;
       /** Request metrics: where Caddy writes its access log, and who hears of each state read (which host is whose). */
       accessLog?: { address: string; onState: (state: RoutingState) => void };
+      /** Docker mode: router-sync's resolver Caddy looks app hosts up in (its address), told each state read before any load. */
+      resolver?: { address: string; onState: (state: RoutingState) => void };
     },
   ) {}
 
@@ -97,6 +99,8 @@ export class RouterSync {
     // Caddy joins an app's network before any route to it is loaded, or that route would answer 502.
     const state = networks ? { ...read, apps: await networks.attach(read.apps) } : read;
     this.deps.accessLog?.onState(state);
+    // Answers first: a config that names the resolver finds the hosts already there.
+    this.deps.resolver?.onState(state);
     const desired = buildCaddyConfig(state, {
       adminListen: config.adminListen,
       httpListen: config.CADDY_HTTP_LISTEN,
@@ -112,6 +116,7 @@ export class RouterSync {
       },
       askListen: config.CADDY_ASK_LISTEN,
       accessLog: this.deps.accessLog?.address,
+      routeResolver: this.deps.resolver?.address,
     });
     const desiredJson = canonicalJson(desired);
     let differs = desiredJson !== this.lastApplied;
