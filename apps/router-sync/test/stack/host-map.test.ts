@@ -44,6 +44,17 @@ function ask(host: string): Promise<{ status: number; body: string }> {
   });
 }
 
+/** Loads the config (read back unchanged, or router-sync would reload on every resync); each app host reaches its app. */
+async function loadAndReachApps(config: Record<string, unknown>): Promise<void> {
+  const admin = new HttpCaddyAdmin(caddy.adminUrl);
+  await admin.load(config);
+  expect(canonicalJson(await admin.current())).toBe(canonicalJson(config));
+  expect(await ask('aaaa11112222.berth.localhost')).toEqual({ status: 200, body: 'hello from one' });
+  expect(await ask('bbbb33334444.berth.localhost')).toEqual({ status: 200, body: 'hello from two' });
+  expect(await ask('shop.berth.localhost')).toEqual({ status: 200, body: 'hello from one' });
+  expect(await ask('feature-x--shop.berth.localhost:8080')).toEqual({ status: 200, body: 'hello from two' });
+}
+
 describe('app hosts as one map', () => {
   it('sends each host to its own upstream and everything else to the API or the 404 page', async () => {
     const config = buildCaddyConfig(
@@ -65,15 +76,7 @@ describe('app hosts as one map', () => {
         appUpstreams: { dialTimeoutMs: 1000, responseHeaderTimeoutMs: 60_000, failDurationMs: 5000 },
       },
     );
-    const admin = new HttpCaddyAdmin(caddy.adminUrl);
-    await admin.load(config);
-    // Read back unchanged, or router-sync would reload on every resync.
-    expect(canonicalJson(await admin.current())).toBe(canonicalJson(config));
-
-    expect(await ask('aaaa11112222.berth.localhost')).toEqual({ status: 200, body: 'hello from one' });
-    expect(await ask('bbbb33334444.berth.localhost')).toEqual({ status: 200, body: 'hello from two' });
-    expect(await ask('shop.berth.localhost')).toEqual({ status: 200, body: 'hello from one' });
-    expect(await ask('feature-x--shop.berth.localhost:8080')).toEqual({ status: 200, body: 'hello from two' });
+    await loadAndReachApps(config);
     expect(await ask('berth.localhost')).toEqual({ status: 200, body: 'hello from api' });
     // A Host that names the placeholder is refused before any route (Go's server: 400), never looked up.
     expect((await ask('{berth.upstream}')).status).toBe(400);
@@ -108,15 +111,7 @@ describe('app hosts looked up in the route resolver', () => {
     };
     resolver.setHosts(routedHosts(state('aaaa11112222'), settings.baseDomain));
     const config = buildCaddyConfig(state('aaaa11112222'), settings);
-    const admin = new HttpCaddyAdmin(caddy.adminUrl);
-    await admin.load(config);
-    // Read back unchanged, or router-sync would reload on every resync.
-    expect(canonicalJson(await admin.current())).toBe(canonicalJson(config));
-
-    expect(await ask('aaaa11112222.berth.localhost')).toEqual({ status: 200, body: 'hello from one' });
-    expect(await ask('bbbb33334444.berth.localhost')).toEqual({ status: 200, body: 'hello from two' });
-    expect(await ask('shop.berth.localhost')).toEqual({ status: 200, body: 'hello from one' });
-    expect(await ask('feature-x--shop.berth.localhost:8080')).toEqual({ status: 200, body: 'hello from two' });
+    await loadAndReachApps(config);
     expect(await ask('SHOP.Berth.localhost')).toEqual({ status: 200, body: 'hello from one' }); // DNS: any case
     expect(await ask('berth.localhost')).toEqual({ status: 200, body: 'hello from api' });
 
