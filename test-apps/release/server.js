@@ -15,6 +15,13 @@ http
       res.setHeader('content-type', 'application/json');
       return res.end(JSON.stringify({ version, greeting, secret: process.env.SECRET_TOKEN ?? null, mode: process.env.MODE ?? null }));
     }
+    if (req.url === '/events') {
+      // A long-lived stream (server-sent events): one event every 200 ms until the client leaves.
+      res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+      let n = 0;
+      const tick = setInterval(() => res.write(`data: ${version} ${++n}\n\n`), 200);
+      return req.on('close', () => clearInterval(tick));
+    }
     res.end(version);
   })
   .listen(Number(process.env.PORT || 3000));

@@ -23,6 +23,8 @@ export interface CaddySettings {
   appUpstreams: UpstreamTimeouts;
   /** Where Caddy listens on its own loopback for `ask` when apiUpstream is a unix socket (default 127.0.0.1:2021). */
   askListen?: string;
+  /** Docker mode: router-sync's resolver (Caddy's spelling, `udp/127.0.0.1:port`) that app hosts are looked up in, instead of a host map in the config (caddy-resolved.ts). */
+  routeResolver?: string;
   /** Where Caddy writes app hosts' access lines (router-sync's receiver, Caddy's spelling: host:port or unix//path); none: no access log. */
   accessLog?: string;
 }

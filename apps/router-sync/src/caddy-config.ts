@@ -2,12 +2,15 @@
  * The whole Caddy configuration as a pure function of routing state: the
  * running Berth containers, which deployment each project points at, and the
  * projects' custom domains. Deterministic output (sorted), so "did anything
- * change" is a string compare.
+ * change" is a string compare. With a route resolver (docker mode) the apps
+ * are not in it at all, only the custom domains' names: Caddy looks each
+ * request's host up in router-sync (caddy-resolved.ts).
  */
 import { proxyHandler, splitHostPort, type UpstreamMode, type UpstreamTimeouts } from './caddy-proxy.ts';
 import { askServer, customDomainCertificates, customDomainServer, httpsRedirect, isUnixAddress } from './caddy-domains.ts';
 import { notFound, type CaddySettings, type Route } from './caddy-common.ts';
 import { accessLogging, serverAccessLogs } from './caddy-access-log.ts';
+import { resolvedAppRoute, unknownHostErrors } from './caddy-resolved.ts';
 
 export type { CaddySettings, Route, TlsIssuer } from './caddy-common.ts';
 
@@ -42,16 +45,22 @@ export function buildCaddyConfig(state: RoutingState, settings: CaddySettings): 
   // Caddy already flushes text/event-stream at once, and in 2.6 that setting
   // makes every config reload cut open streams.
   routes.push({ match: [{ host: [settings.baseDomain] }], handle: [proxyHandler({ dial: settings.apiUpstream }, 'static')], terminal: true });
-  routes.push(...hostMapRoutes(appHosts(state, apps, byId, settings.baseDomain), settings.upstreams ?? 'static', settings.appUpstreams));
   const domains = [...(state.domains ?? [])].sort(([a], [b]) => a.localeCompare(b));
-  if (domains.length > 0) routes.push(httpsRedirect(domains.map(([hostname]) => hostname), settings));
-  routes.push(notFound(settings));
+  const redirect = domains.length > 0 ? [httpsRedirect(domains.map(([hostname]) => hostname), settings)] : [];
+  // Looked up: the catch-all proxy comes last (after the redirect, which it would otherwise take).
+  if (settings.routeResolver) routes.push(...redirect, resolvedAppRoute(settings));
+  else {
+    routes.push(...hostMapRoutes(appHosts(state, apps, byId, settings.baseDomain), settings.upstreams ?? 'static', settings.appUpstreams));
+    routes.push(...redirect, notFound(settings));
+  }
+  const errors = settings.routeResolver ? unknownHostErrors(settings) : {};
 
   const servers: Record<string, unknown> = {
     berth: {
       listen: [settings.httpListen],
       automatic_https: { disable: true },
       routes,
+      ...errors,
     },
   };
   const logs = settings.accessLog ? { logs: serverAccessLogs(settings.baseDomain) } : {};
@@ -63,7 +72,7 @@ export function buildCaddyConfig(state: RoutingState, settings: CaddySettings): 
       const app = byId.get(deploymentId);
       if (app) upstreams.set(project, app.upstream);
     }
-    servers['berth-https'] = { ...customDomainServer(domains, upstreams, settings), ...logs };
+    servers['berth-https'] = { ...customDomainServer(domains, upstreams, settings), ...errors, ...logs };
     Object.assign(caddyApps, customDomainCertificates(domains.map(([hostname]) => hostname), settings));
     if (isUnixAddress(settings.apiUpstream)) servers['berth-ask'] = askServer(settings);
   }

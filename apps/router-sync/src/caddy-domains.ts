@@ -5,6 +5,7 @@
  */
 import { notFound, skipLog, type CaddySettings, type Route } from './caddy-common.ts';
 import { proxyHandler } from './caddy-proxy.ts';
+import { resolvedProxyHandler } from './caddy-resolved.ts';
 
 /** Custom domains on plain HTTP go to HTTPS, same path and query (308 keeps the method and body). */
 export function httpsRedirect(hostnames: string[], settings: Pick<CaddySettings, 'httpsListen' | 'accessLog'>): Route {
@@ -40,7 +41,11 @@ export function customDomainServer(
   const byProject = new Map<string, string[]>();
   for (const [hostname, project] of domains) byProject.set(project, [...(byProject.get(project) ?? []), hostname]);
   const routes: Route[] = [];
-  for (const [project, hostnames] of [...byProject].sort(([a], [b]) => a.localeCompare(b))) {
+  if (settings.routeResolver) {
+    // Looked up like the app hosts (router-sync answers each hostname with its project's current deployment).
+    routes.push({ match: [{ host: domains.map(([hostname]) => hostname) }], handle: [resolvedProxyHandler(settings)], terminal: true });
+  }
+  for (const [project, hostnames] of settings.routeResolver ? [] : [...byProject].sort(([a], [b]) => a.localeCompare(b))) {
     const upstream = upstreams.get(project);
     if (upstream) {
       routes.push({ match: [{ host: hostnames }], handle: [proxyHandler({ dial: upstream }, settings.upstreams ?? 'static', settings.appUpstreams)], terminal: true });

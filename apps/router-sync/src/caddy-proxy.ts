@@ -34,9 +34,7 @@ export function proxyHandler(
   timeouts?: UpstreamTimeouts,
 ): Record<string, unknown> {
   const { host, port, dial } = 'dial' in upstream ? { ...splitHostPort(upstream.dial), dial: upstream.dial } : { ...upstream, dial: `${upstream.host}:${upstream.port}` };
-  const transport = timeouts && {
-    transport: { protocol: 'http', dial_timeout: duration(timeouts.dialTimeoutMs), response_header_timeout: duration(timeouts.responseHeaderTimeoutMs) },
-  };
+  const transport = timeouts && { transport: appTransport(timeouts) };
   switch (mode) {
     case 'static':
       return { handler: 'reverse_proxy', upstreams: [{ dial }], ...transport };
@@ -59,6 +57,11 @@ export function proxyHandler(
       throw new Error(`unknown upstream mode ${String(unknown)}`);
     }
   }
+}
+
+/** The HTTP transport of an app proxy: its dial and response-header timeouts. */
+export function appTransport(timeouts: UpstreamTimeouts): Record<string, unknown> {
+  return { protocol: 'http', dial_timeout: duration(timeouts.dialTimeoutMs), response_header_timeout: duration(timeouts.responseHeaderTimeoutMs) };
 }
 
 /** Milliseconds as Caddy's duration string: whole seconds as `5s`, the rest as `250ms`. */

@@ -58,6 +58,14 @@ export const routerSyncEnv = z.object({
     "Where router-sync receives Caddy's access log for request metrics (GET /api/projects/:name/request-metrics): a loopback host:port (port 0: any free one; Caddy on this host; whoever can write to it can forge counts, so never another interface), `unix//<absolute path>` (Caddy in a container: a directory both mount), or off",
     "access.sock next to CADDY_ADMIN_URL's socket (compose, swarm), else 127.0.0.1:0",
   ),
+  ROUTE_RESOLVER_LISTEN: setting(
+    z
+      .string()
+      .regex(/^(off|(127\.\d+\.\d+\.\d+|\[::1\]|localhost):\d+)$/, 'expected off or a loopback host:port')
+      .optional(),
+    "Docker mode: where router-sync answers Caddy's lookups of app hosts (DNS over UDP; port 0: any free one). A release, a new or a removed app then changes these answers, not Caddy's config, so no config load closes client connections. Loopback only: Caddy must run on this host (compose: both on the host network). off: app hosts are a map in Caddy's config, loaded at every change (swarm mode's way)",
+    'docker: 127.0.0.1:0; swarm: off',
+  ),
   REQUEST_METRICS_INTERVAL_MS: env.milliseconds(10_000).describe('How often router-sync writes the requests it counted per deployment (one row per deployment that got any)'),
   DEBOUNCE_MS: env.milliseconds(15).describe('Changes (Docker and Redis events) within this long are applied in one Caddy load'),
 })
@@ -74,7 +82,13 @@ export const routerSyncEnv = z.object({
     message: 'only for BERTH_RUNTIME=swarm (in docker mode Caddy reaches the apps on the shared app network)',
   });
 
-export type RouterSyncConfig = Readonly<z.infer<typeof routerSyncEnv>> & { network: string; adminListen: string; accessLogListen: string };
+export type RouterSyncConfig = Readonly<z.infer<typeof routerSyncEnv>> & {
+  network: string;
+  adminListen: string;
+  accessLogListen: string;
+  /** Where the route resolver listens, or off (swarm mode's default: its Caddy is a container, off this host's loopback). */
+  routeResolverListen: string;
+};
 
 export function loadRouterSyncConfig(source: Record<string, string | undefined>): RouterSyncConfig {
   const c = parseConfig(routerSyncEnv, source);
@@ -83,6 +97,7 @@ export function loadRouterSyncConfig(source: Record<string, string | undefined>)
     network: c.BERTH_NETWORK ?? `berth-${c.BERTH_INSTANCE}`,
     adminListen: c.CADDY_ADMIN_LISTEN ?? adminListenFor(new URL(c.CADDY_ADMIN_URL)),
     accessLogListen: c.ACCESS_LOG_LISTEN ?? accessLogListenFor(new URL(c.CADDY_ADMIN_URL)),
+    routeResolverListen: c.ROUTE_RESOLVER_LISTEN ?? (c.BERTH_RUNTIME === 'swarm' ? 'off' : '127.0.0.1:0'),
   });
 }
 

@@ -6,7 +6,7 @@ import type { Logger } from '@berth/shared/logger';
 import type { Redis } from '@berth/shared/redis';
 import type { CaddyAdmin } from './caddy-admin.ts';
 import type { CaddyNetworks } from './caddy-networks.ts';
-import { buildCaddyConfig, type RoutingState } from './caddy-config.ts';
+import { buildCaddyConfig, type CaddySettings, type RoutingState } from './caddy-config.ts';
 import type { RouterSyncConfig } from './config.ts';
 
 /** Stable JSON (sorted keys) so equal configs compare equal as strings. */
@@ -32,6 +32,7 @@ export class RouterSync {
   private again = false;
   private verifyNext = true;
   private lastApplied: string | undefined;
+  private lastState: RoutingState | undefined;
   private stopped = false;
   private events: NodeJS.ReadableStream | undefined;
   /** Number of loads done; useful to tests and logs. */
@@ -49,6 +50,8 @@ export class RouterSync {
       networks?: CaddyNetworks;
       /** Request metrics: where Caddy writes its access log, and who hears of each state read (which host is whose). */
       accessLog?: { address: string; onState: (state: RoutingState) => void };
+      /** Docker mode: router-sync's resolver Caddy looks app hosts up in (its address), told each state read before any load. */
+      resolver?: { address: string; onState: (state: RoutingState) => void };
     },
   ) {}
 
@@ -92,27 +95,15 @@ export class RouterSync {
   }
 
   private async reconcile(): Promise<void> {
-    const { config, caddy, logger, networks } = this.deps;
+    const { caddy, logger, networks } = this.deps;
     const read = await this.deps.readState();
     // Caddy joins an app's network before any route to it is loaded, or that route would answer 502.
     const state = networks ? { ...read, apps: await networks.attach(read.apps) } : read;
     this.deps.accessLog?.onState(state);
-    const desired = buildCaddyConfig(state, {
-      adminListen: config.adminListen,
-      httpListen: config.CADDY_HTTP_LISTEN,
-      baseDomain: config.BASE_DOMAIN,
-      apiUpstream: config.API_UPSTREAM,
-      httpsListen: config.CADDY_HTTPS_LISTEN,
-      tlsIssuer: config.TLS_ISSUER === 'acme' ? { module: 'acme', email: config.ACME_EMAIL! } : { module: 'internal' },
-      upstreams: config.BERTH_RUNTIME === 'swarm' ? 'dns' : 'static',
-      appUpstreams: {
-        dialTimeoutMs: config.APP_DIAL_TIMEOUT_MS,
-        responseHeaderTimeoutMs: config.APP_RESPONSE_HEADER_TIMEOUT_MS,
-        failDurationMs: config.APP_FAIL_DURATION_MS,
-      },
-      askListen: config.CADDY_ASK_LISTEN,
-      accessLog: this.deps.accessLog?.address,
-    });
+    // Answers first: a config that names the resolver finds the hosts already there.
+    this.deps.resolver?.onState(state);
+    this.lastState = state;
+    const desired = buildCaddyConfig(state, this.caddySettings());
     const desiredJson = canonicalJson(desired);
     let differs = desiredJson !== this.lastApplied;
     if (!differs && this.verifyNext) differs = canonicalJson(await caddy.current()) !== desiredJson;
@@ -130,6 +121,43 @@ export class RouterSync {
     }
     // Only once no loaded route points at them: the networks of apps no longer routed.
     await networks?.detachUnused(state.apps);
+  }
+
+  /** The settings of the config from router-sync's own. */
+  private caddySettings(): CaddySettings {
+    const { config } = this.deps;
+    return {
+      adminListen: config.adminListen,
+      httpListen: config.CADDY_HTTP_LISTEN,
+      baseDomain: config.BASE_DOMAIN,
+      apiUpstream: config.API_UPSTREAM,
+      httpsListen: config.CADDY_HTTPS_LISTEN,
+      tlsIssuer: config.TLS_ISSUER === 'acme' ? { module: 'acme', email: config.ACME_EMAIL! } : { module: 'internal' },
+      upstreams: config.BERTH_RUNTIME === 'swarm' ? 'dns' : 'static',
+      appUpstreams: {
+        dialTimeoutMs: config.APP_DIAL_TIMEOUT_MS,
+        responseHeaderTimeoutMs: config.APP_RESPONSE_HEADER_TIMEOUT_MS,
+        failDurationMs: config.APP_FAIL_DURATION_MS,
+      },
+      askListen: config.CADDY_ASK_LISTEN,
+      accessLog: this.deps.accessLog?.address,
+      routeResolver: this.deps.resolver?.address,
+    };
+  }
+
+  /**
+   * With a route resolver, Caddy's config names no app and the answers go
+   * with this process: on the way out, Caddy gets the apps written into its
+   * config (the host map, one load) so that they stay reachable while
+   * router-sync is down. The next router-sync loads its resolver's config again.
+   */
+  private async handOver(): Promise<void> {
+    if (!this.deps.resolver || !this.lastState || this.lastApplied === undefined) return;
+    const config = buildCaddyConfig(this.lastState, { ...this.caddySettings(), routeResolver: undefined });
+    await this.deps.caddy
+      .load(config)
+      .then(() => this.deps.logger.info({ apps: this.lastState?.apps.length }, 'routes handed over to caddy config'))
+      .catch((err: unknown) => this.deps.logger.warn({ err }, 'handing routes over to caddy config failed; app hosts 404 until router-sync is back'));
   }
 
   private async watchDocker(): Promise<void> {
@@ -162,13 +190,14 @@ export class RouterSync {
     }
   }
 
-  /** Stops watching; never touches Caddy's config on the way out. */
+  /** Stops watching; touches Caddy's config on the way out only to hand the resolver's routes over (handOver). */
   async stop(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.timer);
     clearInterval(this.resync);
     (this.events as unknown as { destroy?: () => void } | undefined)?.destroy?.();
     await this.running;
+    await this.handOver();
     await this.deps.subscriber.quit().catch(() => this.deps.subscriber.disconnect());
   }
 }

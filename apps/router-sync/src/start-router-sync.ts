@@ -15,6 +15,7 @@ import { AccessLogReceiver } from './access-log-receiver.ts';
 import { routedHosts } from './caddy-config.ts';
 import { dockerDiscovery, readRoutingState, swarmDiscovery, type AppDiscovery } from './route-state.ts';
 import { RouterSync } from './router-sync.ts';
+import { RouteResolver } from './dns/route-resolver.ts';
 
 export interface RouterSyncHandle extends Started {
   sync: RouterSync;
@@ -36,6 +37,8 @@ export async function startRouterSync(config: RouterSyncConfig, logger: Logger):
     const discover = discoveryFor(config.BERTH_RUNTIME, docker);
     const accessLog = await startAccessLog(config, new RequestMetricStore(db), metrics, logger);
     if (accessLog) opened('access log receiver', () => accessLog.receiver.stop());
+    const resolver = await startResolver(config, logger);
+    if (resolver) opened('route resolver', () => resolver.stop());
     const sync = new RouterSync({
       config,
       docker,
@@ -49,6 +52,10 @@ export async function startRouterSync(config: RouterSyncConfig, logger: Logger):
       accessLog: accessLog && {
         address: accessLog.address,
         onState: (state) => accessLog.receiver.setHosts(routedHosts(state, config.BASE_DOMAIN)),
+      },
+      resolver: resolver && {
+        address: resolver.address,
+        onState: (state) => resolver.setHosts(routedHosts(state, config.BASE_DOMAIN)),
       },
     });
     opened('reconciler', () => sync.stop());
@@ -68,6 +75,14 @@ async function startAccessLog(config: RouterSyncConfig, store: RequestMetricStor
     logger,
   });
   return { receiver, address: await receiver.start() };
+}
+
+/** The route resolver Caddy looks app hosts up in (none with ROUTE_RESOLVER_LISTEN=off), listening before any config names it. */
+async function startResolver(config: RouterSyncConfig, logger: Logger) {
+  if (config.routeResolverListen === 'off') return undefined;
+  const resolver = new RouteResolver(config.routeResolverListen, logger);
+  const address = await resolver.start();
+  return { address, setHosts: (hosts: Parameters<RouteResolver['setHosts']>[0]) => resolver.setHosts(hosts), stop: () => resolver.stop() };
 }
 
 /** The discovery BERTH_RUNTIME names; the rest of router-sync does not know which. */

@@ -31,7 +31,8 @@ export class SteadyLoad {
   constructor(
     private readonly url: string,
     private readonly host: string,
-    private readonly options: { concurrency?: number; pauseMs?: number } = {},
+    /** resend: false counts a request whose kept-alive connection was closed under it as failed (a client that never resends). */
+    private readonly options: { concurrency?: number; pauseMs?: number; resend?: boolean } = {},
   ) {
     this.agent = new http.Agent({ keepAlive: true, maxSockets: options.concurrency ?? 4 });
   }
@@ -63,7 +64,7 @@ export class SteadyLoad {
   private async once(): Promise<LoadSample> {
     const start = performance.now();
     const first = await this.send(this.agent);
-    if (!first.staleConnection) return { start, ...first.sample };
+    if (!first.staleConnection || this.options.resend === false) return { start, ...first.sample };
     const again = await this.send(false); // a new connection, not another kept-alive one of the pool
 
     return { start, ...again.sample, retried: true };

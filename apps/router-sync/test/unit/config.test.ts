@@ -72,3 +72,18 @@ describe('router-sync config: the access log receiver', () => {
     }
   });
 });
+
+describe('router-sync config: the route resolver', () => {
+  it('listens on a free loopback port in docker mode and not at all in swarm mode by default; off turns it off', () => {
+    expect(loadRouterSyncConfig({}).routeResolverListen).toBe('127.0.0.1:0');
+    expect(loadRouterSyncConfig({ BERTH_RUNTIME: 'swarm', CADDY_CONTAINER: 'c' }).routeResolverListen).toBe('off');
+    expect(loadRouterSyncConfig({ ROUTE_RESOLVER_LISTEN: 'off' }).routeResolverListen).toBe('off');
+    expect(loadRouterSyncConfig({ ROUTE_RESOLVER_LISTEN: '127.0.0.1:5053' }).routeResolverListen).toBe('127.0.0.1:5053');
+  });
+
+  it('refuses any address but loopback (whoever reaches it learns every app address), naming the variable', () => {
+    for (const bad of ['0.0.0.0:5053', ':5053', '10.0.0.1:53', '127.0.0.1', 'udp/127.0.0.1:53', 'on']) {
+      expect(() => loadRouterSyncConfig({ ROUTE_RESOLVER_LISTEN: bad }), bad).toThrow(/ROUTE_RESOLVER_LISTEN/);
+    }
+  });
+});
