@@ -1,5 +1,6 @@
 import type Docker from 'dockerode';
 import type { Opened } from '@berth/shared/program-lifecycle';
+import { BackupRetention } from '@berth/shared/backup-retention';
 import { ServiceStore } from '@berth/shared/service-store';
 import type { PipelineParts } from '../worker-parts.ts';
 import { ServiceUpkeep } from './service-upkeep.ts';
@@ -13,6 +14,7 @@ export function startServiceUpkeep({ config, db, secrets, logger }: PipelinePart
   const upkeep = new ServiceUpkeep({
     docker,
     services: new ServiceStore(db, secrets),
+    backups: new BackupRetention(db),
     limits: {
       instance: config.BERTH_INSTANCE,
       memoryBytes: config.SERVICE_MEMORY_MB * 1024 * 1024,
