@@ -49,7 +49,7 @@ export class BackupFiles {
   /** Every backup file in the store (complete or `.partial`), by its project's folder; other files are not Berth's. */
   async list(): Promise<{ project: string; id: string; partial: boolean }[]> {
     const found: { project: string; id: string; partial: boolean }[] = [];
-    for (const project of await entries(this.dir)) {
+    for (const project of await this.projects()) {
       for (const name of await entries(path.join(this.dir, project))) {
         const match = /^(bkp[a-z0-9]{12})\.bkp(\.partial)?$/.exec(name);
         if (match) found.push({ project, id: match[1]!, partial: Boolean(match[2]) });
@@ -58,9 +58,13 @@ export class BackupFiles {
     return found;
   }
 
-  /** The project folders in the store. */
-  projects(): Promise<string[]> {
-    return entries(this.dir);
+  /** The project folders in the store (files beside them are not Berth's). */
+  async projects(): Promise<string[]> {
+    const found = await readdir(this.dir, { withFileTypes: true }).catch((err: NodeJS.ErrnoException) => {
+      if (err.code === 'ENOENT') return [];
+      throw err;
+    });
+    return found.filter((e) => e.isDirectory()).map((e) => e.name);
   }
 
   /** Removes one file, complete or partial. */
@@ -71,7 +75,7 @@ export class BackupFiles {
   /** Removes a project's folder if it is empty (a deleted project's, once its files went). */
   async removeEmptyFolder(project: string): Promise<void> {
     await rmdir(path.join(this.dir, project)).catch((err: NodeJS.ErrnoException) => {
-      if (err.code !== 'ENOTEMPTY' && err.code !== 'ENOENT' && err.code !== 'EEXIST') throw err;
+      if (!['ENOTEMPTY', 'EEXIST', 'ENOENT', 'ENOTDIR'].includes(err.code ?? '')) throw err;
     });
   }
 }
@@ -79,7 +83,7 @@ export class BackupFiles {
 /** A folder's entries; none when it does not exist (yet). */
 async function entries(dir: string): Promise<string[]> {
   return readdir(dir).catch((err: NodeJS.ErrnoException) => {
-    if (err.code === 'ENOENT' || err.code === 'ENOTDIR') return [];
+    if (err.code === 'ENOENT') return [];
     throw err;
   });
 }

@@ -6,7 +6,7 @@ import { execStreaming, type ExecResult, type ExecStreams } from './exec-stream.
 const cutOffGraceMs = 5_000;
 
 export function timedOut(): BerthError {
-  return new BerthError('BACKUP_TIMED_OUT', 'it took longer than BACKUP_TIMEOUT_MS and was stopped (its command killed)');
+  return new BerthError('BACKUP_TIMED_OUT', 'it took longer than BACKUP_TIMEOUT_MS and was stopped (its command sent SIGTERM)');
 }
 
 /**

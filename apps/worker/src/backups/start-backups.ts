@@ -11,6 +11,7 @@ import { closeWithinGrace } from '../deployment-job-worker.ts';
 import { hostDocker, type PipelineParts } from '../worker-parts.ts';
 import { carryOutBackup, scheduledBackup } from './backup-runner.ts';
 import { sweepBackups } from './backup-sweep.ts';
+import { runEvery } from '../run-every.ts';
 
 /**
  * The worker's part that carries out service backups and restores (the backups queue; the API
@@ -51,21 +52,8 @@ export async function startBackups(parts: PipelineParts, opened: Opened): Promis
   await worker.waitUntilReady();
 }
 
-/** The backup store's sweep (backup-sweep.ts) now and every BACKUP_SWEEP_INTERVAL_MS; closing waits for one under way. */
+/** The backup store's sweep (backup-sweep.ts) now and every BACKUP_SWEEP_INTERVAL_MS. */
 function startSweep({ config, db, logger }: PipelineParts, files: BackupFiles, opened: Opened): void {
   const deps = { retention: new BackupRetention(db), files, maxAgeMs: config.BACKUPS_MAX_AGE_DAYS * 86_400_000, logger };
-  let running: Promise<void> = Promise.resolve();
-  let stopped = false;
-  const tick = () => {
-    running = sweepBackups(deps).catch((err: unknown) => logger.warn({ err }, 'the backup sweep failed; will retry'));
-  };
-  tick();
-  const timer = setInterval(() => {
-    if (!stopped) void running.then(tick);
-  }, config.BACKUP_SWEEP_INTERVAL_MS);
-  opened('backup sweep', async () => {
-    stopped = true;
-    clearInterval(timer);
-    await running;
-  });
+  runEvery('backup sweep', config.BACKUP_SWEEP_INTERVAL_MS, () => sweepBackups(deps), { opened, logger });
 }

@@ -60,11 +60,12 @@ describe('the backup sweep', () => {
     await backup('gone');
     await backup('gone');
     await writeFile(path.join(dir, 'stays', 'notes.txt'), 'not a backup');
+    await writeFile(path.join(dir, 'download.gz'), 'not a project'); // a file beside the project folders
     await sweep();
     expect((await stored('gone')).length).toBe(2); // still wanted
     await new ProjectStore(database().db).delete('gone');
     await sweep();
-    expect(await readdir(dir)).not.toContain('gone');
+    expect((await readdir(dir)).sort()).toEqual(['download.gz', 'stays']);
     expect(await stored('stays')).toEqual([`${kept}.bkp`, 'notes.txt']);
   });
 
