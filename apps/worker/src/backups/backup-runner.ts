@@ -25,7 +25,7 @@ export interface BackupRunnerDeps {
   logger: Logger;
   /** BACKUPS_KEPT: a service's newest succeeded backups kept; older ones (rows and files) go after each new one. */
   keep: number;
-  /** BACKUP_TIMEOUT_MS: how long one backup or restore may take before its command is killed (BACKUP_TIMED_OUT). */
+  /** BACKUP_TIMEOUT_MS: how long one backup or restore may take before its command is stopped (BACKUP_TIMED_OUT). */
   timeoutMs: number;
   /** How long a restored Redis may take to answer again. */
   restartTimeoutMs?: number;
