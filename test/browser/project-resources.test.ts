@@ -162,4 +162,26 @@ describe('the project page drives its resources', () => {
     const row = await db().selectFrom('services').selectAll().where('name', '=', 'db').executeTakeFirstOrThrow();
     expect(row).toMatchObject({ status: 'deleting', delete_data: false });
   }, 60_000);
+
+  it('backups: one taken from the page, its end shown, a finished one restored after a confirm; the failure as its code and sentence', async () => {
+    expect((await callApi(stack, 'POST', '/api/projects/shop/services', { type: 'redis', name: 'cache' })).status).toBe(201);
+    await page.goto(`${stack.apiUrl}/#/projects/shop`);
+    const backups = page.getByRole('region', { name: 'Backups of cache' });
+    await expect.poll(() => backups.textContent(), rendered).toContain('No backups yet.');
+    await backups.getByRole('button', { name: 'Back up cache now' }).click();
+    await expect.poll(() => backups.textContent(), rendered).toContain('queued');
+    // No worker here: the test plays its end.
+    const [taken] = await db().selectFrom('backups').select('id').where('service_name', '=', 'cache').execute();
+    await db().updateTable('backups').set({ status: 'succeeded', bytes: 2_500_000, finished_at: new Date() }).where('id', '=', taken!.id).execute();
+    await page.reload();
+    await expect.poll(() => backups.textContent(), rendered).toContain('2.5 MB');
+    await backups.getByRole('button', { name: `Restore backup ${taken!.id}` }).click(); // the confirm is answered yes
+    const restore = () => db().selectFrom('backups').select(['kind', 'backup_id', 'status']).where('kind', '=', 'restore').execute();
+    await expect.poll(restore, rendered).toEqual([{ kind: 'restore', backup_id: taken!.id, status: 'queued' }]);
+    await db().updateTable('backups').set({ status: 'failed', error_code: 'BACKUP_FAILED', error_message: 'pg_restore exited with 1', error_detail: 'ERROR: row alice' }).where('kind', '=', 'restore').execute();
+    await page.reload();
+    await expect.poll(() => backups.textContent(), rendered).toContain('BACKUP_FAILED: pg_restore exited with 1');
+    expect(await backups.textContent()).toContain('ERROR: row alice'); // an admin: the tool's output too
+    await screenshots(page, 'project-service-backups', { fullPage: true });
+  }, 60_000);
 });

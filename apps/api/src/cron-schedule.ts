@@ -11,6 +11,8 @@ export function checkSchedule(schedule: string, timezone: string | null | undefi
   if (fields.length !== 5 && fields.length !== 6) {
     throw new BerthError('INVALID_SCHEDULE', `schedule "${schedule}" has ${fields.length} fields; expected 5 (minute hour day month weekday) or 6 (seconds first)`);
   }
+  // `H` is a value the parser picks at random each time it reads the schedule, and BullMQ reads it again for each tick.
+  if (/(^|[\s,])h/i.test(schedule)) throw new BerthError('INVALID_SCHEDULE', `schedule "${schedule}" uses H (a random value, picked anew for each tick); give the value`);
   if (timezone) {
     try {
       new Intl.DateTimeFormat('en', { timeZone: timezone });

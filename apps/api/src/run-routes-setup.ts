@@ -39,5 +39,5 @@ export async function registerBackupRoutes(api: ApiInstance, deps: { db: Db; con
   api.addHook('onClose', async () => queue.close());
   const backups = new BackupStore(deps.db);
   await api.register(backupRoutes, { backups, queue, files: new BackupFiles(deps.config.BACKUP_DIR), secrets: deps.secrets });
-  await api.register(backupScheduleRoutes, { backups, queue });
+  await api.register(backupScheduleRoutes, { backups, queue, minIntervalMs: deps.config.BACKUP_MIN_INTERVAL_MS });
 }

@@ -5,6 +5,7 @@ import type { AddServiceRequest, ProjectAccess, Service } from '@berth/client/ty
 import { allows, NotAllowed } from './not-allowed.tsx';
 import { keys } from './queries.ts';
 import { formatBytes } from './resources-api.ts';
+import { ServiceBackups } from './service-backups.tsx';
 import { ErrorBox } from './status-badge.tsx';
 
 /** Managed Postgres and Redis, private to the project; its apps get the URL in a variable (the password is in it, never shown here). */
@@ -49,6 +50,7 @@ export function ServicesPanel({ client, name, access }: { client: ApiClient; nam
                 </span>
               )}
             </div>
+            {s.status !== 'deleting' && <ServiceBackups client={client} project={name} service={s.name} access={access} />}
           </li>
         ))}
       </ul>

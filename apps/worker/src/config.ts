@@ -34,6 +34,17 @@ export const workerEnv = z.object({
   PROJECT_BUSY_RETRY_MS: env.milliseconds(500).describe('How long a job waits before asking again while another deployment of its project is being built'),
   WORKER_CONCURRENCY: env.positiveInt(2).describe('Jobs (deployments) one worker process runs at once'),
   BACKUPS_KEPT: env.positiveInt(7).describe("A service's newest succeeded backups kept; after each new one, older ones (their rows and files in BACKUP_DIR) are removed"),
+  BACKUPS_MAX_AGE_DAYS: z.coerce
+    .number()
+    .min(0)
+    .default(0)
+    .describe("Succeeded backups older than this many days are removed (rows and files; fractions allowed), except each service's newest; 0: kept by count only"),
+  BACKUP_TIMEOUT_MS: env
+    .milliseconds(4 * 3600_000)
+    .describe('How long one service backup or restore may take: past it its command is killed and it fails with BACKUP_TIMED_OUT (`backup.failed` is sent)'),
+  BACKUP_SWEEP_INTERVAL_MS: env
+    .milliseconds(60_000)
+    .describe("How often a worker applies BACKUPS_MAX_AGE_DAYS and removes backup files no backup wants any more (deleted projects' and services', failed writes)"),
   BACKUP_CONCURRENCY: env.positiveInt(2).describe('Service backups and restores one worker process carries out at once (one at a time per service whatever this says)'),
   RUN_CONCURRENCY: env.positiveInt(4).describe("One-off runs and scheduled jobs' runs one worker process runs at once (beside its deployments)"),
   WORKER_NAME: setting(

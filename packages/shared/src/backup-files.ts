@@ -1,5 +1,5 @@
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm, rmdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import { z } from 'zod';
@@ -45,4 +45,45 @@ export class BackupFiles {
   async remove(project: string, id: string): Promise<void> {
     await rm(this.file(project, id), { force: true });
   }
+
+  /** Every backup file in the store (complete or `.partial`), by its project's folder; other files are not Berth's. */
+  async list(): Promise<{ project: string; id: string; partial: boolean }[]> {
+    const found: { project: string; id: string; partial: boolean }[] = [];
+    for (const project of await this.projects()) {
+      for (const name of await entries(path.join(this.dir, project))) {
+        const match = /^(bkp[a-z0-9]{12})\.bkp(\.partial)?$/.exec(name);
+        if (match) found.push({ project, id: match[1]!, partial: Boolean(match[2]) });
+      }
+    }
+    return found;
+  }
+
+  /** The project folders in the store (files beside them are not Berth's). */
+  async projects(): Promise<string[]> {
+    const found = await readdir(this.dir, { withFileTypes: true }).catch((err: NodeJS.ErrnoException) => {
+      if (err.code === 'ENOENT') return [];
+      throw err;
+    });
+    return found.filter((e) => e.isDirectory()).map((e) => e.name);
+  }
+
+  /** Removes one file, complete or partial. */
+  async removeFile(file: { project: string; id: string; partial: boolean }): Promise<void> {
+    await rm(`${this.file(file.project, file.id)}${file.partial ? '.partial' : ''}`, { force: true });
+  }
+
+  /** Removes a project's folder if it is empty (a deleted project's, once its files went). */
+  async removeEmptyFolder(project: string): Promise<void> {
+    await rmdir(path.join(this.dir, project)).catch((err: NodeJS.ErrnoException) => {
+      if (!['ENOTEMPTY', 'EEXIST', 'ENOENT', 'ENOTDIR'].includes(err.code ?? '')) throw err;
+    });
+  }
+}
+
+/** A folder's entries; none when it does not exist (yet). */
+async function entries(dir: string): Promise<string[]> {
+  return readdir(dir).catch((err: NodeJS.ErrnoException) => {
+    if (err.code === 'ENOENT') return [];
+    throw err;
+  });
 }

@@ -17,10 +17,15 @@ export interface BackupEnd {
   bytes?: number | null;
   errorCode?: string | null;
   errorMessage?: string | null;
+  /** What may quote the service's data (a tool's stderr): kept apart from the message. */
+  errorDetail?: string | null;
 }
 
-/** A backup (or a restore) as the API shows it (and `backup.failed` sends it). */
-export function backupView(row: BackupRow) {
+/**
+ * A backup (or a restore) as the API shows it (and `backup.failed` sends it). `errorDetail` (a
+ * tool's stderr, which may quote rows) only with `showDetail`: callers who may read the project's secrets.
+ */
+export function backupView(row: BackupRow, showDetail = false) {
   return {
     id: row.id,
     project: row.project,
@@ -32,6 +37,7 @@ export function backupView(row: BackupRow) {
     bytes: row.bytes === null ? null : Number(row.bytes),
     errorCode: row.error_code,
     errorMessage: row.error_message,
+    errorDetail: showDetail ? row.error_detail : null,
     createdAt: row.created_at.toISOString(),
     startedAt: row.started_at?.toISOString() ?? null,
     finishedAt: row.finished_at?.toISOString() ?? null,
@@ -115,7 +121,7 @@ export class BackupStore {
     return this.db.transaction().execute(async (trx) => {
       const row = await trx
         .updateTable('backups')
-        .set({ status: end.status, bytes: end.bytes ?? null, error_code: end.errorCode ?? null, error_message: end.errorMessage ?? null, finished_at: new Date() })
+        .set({ status: end.status, bytes: end.bytes ?? null, error_code: end.errorCode ?? null, error_message: end.errorMessage ?? null, error_detail: end.errorDetail ?? null, finished_at: new Date() })
         .where('id', '=', id)
         .where('status', 'in', ['queued', 'running'])
         .returningAll()

@@ -20,7 +20,10 @@ export interface BackupsTable {
   /** The stored (compressed, encrypted) file's size; a restore: the size it read. */
   bytes: ColumnType<string | null, number | null | undefined, number | null>;
   error_code: string | null;
+  /** A readable sentence without the service's data (every reader of the project sees it). */
   error_message: string | null;
+  /** The tool's last stderr lines, which may quote the data: shown only to those who may read the project's secrets (0022). */
+  error_detail: Generated<string | null>;
   created_at: Generated<Date>;
   started_at: Date | null;
   finished_at: Date | null;

@@ -55,7 +55,7 @@ export const errorCatalog = {
   LOG_SEARCH_TIMEOUT: { status: 503, retryable: false, description: 'A log search ran past LOG_SEARCH_TIMEOUT_MS; narrow it (a longer term, since/until, one deployment).' },
   VOLUME_IN_USE: { status: 409, retryable: false, description: "A running release of the project mounts the volume; stop it first, or DELETE with ?force=true (the data goes once no container uses it)." },
   NO_RELEASE: { status: 409, retryable: false, description: 'A run or a job needs the project\'s current release (its image, env and volumes), and the project has none yet (or it was never built into an image); deploy first.' },
-  INVALID_SCHEDULE: { status: 400, retryable: false, description: "A job's schedule is not a cron expression of 5 fields (or 6, with seconds first), or its timezone is not an IANA name." },
+  INVALID_SCHEDULE: { status: 400, retryable: false, description: "A job's or backup's schedule is not a cron expression of 5 fields (or 6, with seconds first; no random `H`), its timezone is not an IANA name, or a backup schedule fires more often than BACKUP_MIN_INTERVAL_MS allows." },
   DEPLOYMENT_NOT_LIVE: { status: 409, retryable: false, description: 'The deployment is not running (nor crashed and being restarted): there is nothing to scale.' },
   DASHBOARD_NOT_BUILT: { status: 503, retryable: false, description: 'The web dashboard has no build to serve (run npm run build).' },
   SECRET_UNREADABLE: { status: 409, retryable: false, description: 'A sealed env value does not open with BERTH_SECRET_KEY (the key changed); setting the env again fixes it.' },
@@ -95,7 +95,8 @@ export const errorCatalog = {
   RUN_TIMED_OUT: { status: null, retryable: false, description: 'A run took longer than its timeout (RUN_TIMEOUT_MS, or its job\'s timeoutSeconds) and was killed; its output is in its log.' },
   RUN_FAILED: { status: null, retryable: false, description: 'A run\'s command exited with a code other than 0 (exitCode says which); its output is in its log.' },
   BACKUP_CORRUPT: { status: 409, retryable: false, description: "A service backup's file does not check out under BERTH_SECRET_KEY (altered, truncated, another backup's file, or sealed with a key no longer configured): it is neither restored (nothing of it is applied) nor downloaded." },
-  BACKUP_FAILED: { status: null, retryable: false, description: "A service backup or restore failed: pg_dump/pg_restore or redis-cli exited non-zero, the service was not running, or the backup store (BACKUP_DIR) refused the file; the message says what." },
+  BACKUP_FAILED: { status: null, retryable: false, description: "A service backup or restore failed: pg_dump/pg_restore or redis-cli exited non-zero, the service was not running, or the backup store (BACKUP_DIR) refused the file; the message says what (the tool's own output, which may quote the data, is the backup's errorDetail, shown to the project's admins only)." },
+  BACKUP_TIMED_OUT: { status: null, retryable: false, description: 'A service backup or restore took longer than BACKUP_TIMEOUT_MS: its command was stopped (a restore of Postgres applies all or nothing) and the service is free for the next one.' },
   IMAGE_GONE: { status: null, retryable: false, description: 'A release to start again (rollback, redeploy) whose image is gone.' },
   // Infrastructure failures: worth another attempt.
   DOCKER_UNAVAILABLE: { status: null, retryable: true, description: 'Docker did not answer or refused an operation; the job is retried before it fails.' },

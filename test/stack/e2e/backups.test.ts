@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -20,7 +20,9 @@ let backupDir: string;
 
 beforeAll(async () => {
   backupDir = await mkdtemp(path.join(os.tmpdir(), 'berth-backups-'));
-  stack = await startStack({ workers: 1, env: { ...(await serviceStackEnv()), BACKUP_DIR: backupDir, WEBHOOK_ALLOW_PRIVATE_HOSTS: 'true' } });
+  // Short bounds: schedules at most every 2 s, an operation stopped after 20 s (a tiny dump takes that on a loaded machine), the store swept twice a second.
+  const bounds = { BACKUP_MIN_INTERVAL_MS: '2000', BACKUP_TIMEOUT_MS: '20000', BACKUP_SWEEP_INTERVAL_MS: '500' };
+  stack = await startStack({ workers: 1, env: { ...(await serviceStackEnv()), ...bounds, BACKUP_DIR: backupDir, WEBHOOK_ALLOW_PRIVATE_HOSTS: 'true' } });
 }, 660_000);
 afterAll(async () => {
   await stack?.close();
@@ -62,6 +64,7 @@ const cli = async (...args: string[]) =>
   (await run('node', ['apps/cli/bin/berth.mjs', 'backups', ...args], { cwd: repoRoot, env: { ...process.env, BERTH_URL: stack.apiUrl, BERTH_TOKEN: testToken } })).stdout;
 const psql = async (container: string, sql: string) =>
   (await run('docker', ['exec', container, 'sh', '-c', `PGPASSWORD="$POSTGRES_PASSWORD" psql -h 127.0.0.1 -U berth -d berth -tAc "${sql}"`])).stdout.trim();
+const schedule = (service: string, value: string | null) => api('PUT', `${base}/${service}/backup-schedule`, { schedule: value });
 const redis = async (container: string, ...args: string[]) => (await run('docker', ['exec', container, 'redis-cli', ...args])).stdout.trim();
 
 describe('service backups', () => {
@@ -82,7 +85,7 @@ describe('service backups', () => {
     const redisBackup = await take('cache');
     const pgDone = await ended('db', pgBackup.id);
     const redisDone = await ended('cache', redisBackup.id);
-    expect([pgDone.status, pgDone.errorMessage, redisDone.status, redisDone.errorMessage]).toEqual(['succeeded', null, 'succeeded', null]);
+    expect([pgDone.status, pgDone.errorMessage, redisDone.status, redisDone.errorMessage], JSON.stringify([pgDone, redisDone])).toEqual(['succeeded', null, 'succeeded', null]);
     expect(pgDone.bytes).toBeGreaterThan(0);
     const stored = await readFile(path.join(backupDir, 'shop', `${pgBackup.id}.bkp`));
     expect(stored.includes(Buffer.from('PGDMP'))).toBe(false); // encrypted at rest
@@ -136,11 +139,67 @@ describe('service backups', () => {
     expect(await asOther('GET', `${base}/cache/backups/${redisBackup.id}/download`)).toBe(404);
     expect(await asOther('POST', `${base}/cache/backups/${redisBackup.id}/restore`)).toBe(404);
 
-    // A schedule (every second here): backups come by themselves until it is cleared.
-    const schedule = (service: string, value: string | null) => api('PUT', `${base}/${service}/backup-schedule`, { schedule: value });
+    // A schedule (every 2 s here, BACKUP_MIN_INTERVAL_MS): backups come by themselves until it is cleared.
     expect([(await schedule('cache', '61 * * * *')).body.error.code, (await schedule('nope', '* * * * *')).status]).toEqual(['INVALID_SCHEDULE', 404]);
-    expect((await schedule('cache', '* * * * * *')).body).toMatchObject({ service: 'cache', schedule: '* * * * * *' });
+    expect((await schedule('cache', '*/2 * * * * *')).body).toMatchObject({ service: 'cache', schedule: '*/2 * * * * *' });
     await waitFor('a scheduled backup', async () => (await api('GET', `${base}/cache/backups`)).body.items.filter((b: any) => b.kind === 'backup' && b.status === 'succeeded').length >= 2, 60_000, 250);
     expect((await schedule('cache', null)).body).toEqual({ service: 'cache', schedule: null, nextBackupAt: null });
   }, 300_000);
+
+  it("closes doors: too frequent schedules, a restore's quoted rows for readers, a hung dump, deleted data's files", async () => {
+    // 1. A schedule firing closer than BACKUP_MIN_INTERVAL_MS (2 s here), however it is written, and malformed ones: 400, never 500.
+    for (const often of ['* * * * * *', '0,1 * * * * *', '*/1 * * * * *', '59,0 * * * * *']) {
+      const res = await schedule('cache', often);
+      expect([res.status, res.body.error?.code], often).toEqual([400, 'INVALID_SCHEDULE']);
+    }
+    for (const bad of ['H * * * *', '* * * * * * *', '0 0 31 2 *', '*/0 * * * *', '1-0 * * * *', 'L * * * *', '0 0 * * 8', '\u0000 * * * *', '9'.repeat(200)]) {
+      const res = await schedule('cache', bad);
+      expect([res.status, res.body.error?.code], bad).toEqual([400, 'INVALID_SCHEDULE']);
+    }
+
+    // 2. A restore failing with a row's value in pg_restore's output: readers see a sentence, admins the output too.
+    const db = (await running('db')).container as string;
+    const pgBackup = await ended('db', (await take('db')).id);
+    expect(pgBackup.status, JSON.stringify(pgBackup)).toBe('succeeded');
+    const secret = 'alice@secret.example';
+    await psql(db, `create table keepme (v text); insert into keepme values ('${secret}')`);
+    // (pg_restore empties search_path: the table by its schema.)
+    await psql(db, "create function boom() returns event_trigger language plpgsql as 'begin raise exception ''refused: %'', (select v from public.keepme limit 1); end'");
+    await psql(db, 'create event trigger boom on ddl_command_start execute function boom()');
+    const failed = await restore('db', pgBackup.id);
+    expect([failed.status, failed.errorCode, failed.errorMessage.includes(secret), failed.errorDetail.includes(secret)]).toEqual(['failed', 'BACKUP_FAILED', false, true]);
+    const reader = (await api('POST', '/api/tokens', { name: 'reader', scope: 'read' })).body.token as string;
+    const asReader = await stack.inject({ method: 'GET', url: `${base}/db/backups`, headers: { authorization: `Bearer ${reader}` } });
+    expect(asReader.statusCode).toBe(200);
+    expect(asReader.json().items.find((b: any) => b.id === failed.id)).toMatchObject({ status: 'failed', errorDetail: null });
+    expect(asReader.body.includes(secret)).toBe(false);
+    const hooks = await stack.db.db.selectFrom('webhook_deliveries').select('payload').where('event', '=', 'backup.failed').execute();
+    expect(JSON.stringify(hooks).includes(secret)).toBe(false);
+    await psql(db, 'drop event trigger boom');
+
+    // 4. A dump that hangs (waiting for a lock) is stopped after BACKUP_TIMEOUT_MS, the service is free again, and Postgres never restarted.
+    await run('docker', ['exec', '-d', db, 'sh', '-c', `PGPASSWORD="$POSTGRES_PASSWORD" psql -h 127.0.0.1 -U berth -d berth -c "begin; lock table keepme in access exclusive mode; select pg_sleep(120)"`]);
+    await waitFor('the lock held', async () => (await psql(db, "select count(*) from pg_locks where mode = 'AccessExclusiveLock' and relation = 'keepme'::regclass")) === '1', 10_000, 100);
+    const hung = await ended('db', (await take('db')).id);
+    expect([hung.status, hung.errorCode]).toEqual(['failed', 'BACKUP_TIMED_OUT']);
+    expect(new Date(hung.finishedAt).getTime() - new Date(hung.startedAt).getTime()).toBeLessThan(45_000);
+    expect(await psql(db, "select count(*) from pg_stat_activity where application_name = 'pg_dump'")).toBe('0');
+    const pgLog = await run('docker', ['logs', db]);
+    expect(pgLog.stdout + pgLog.stderr).not.toMatch(/terminated by signal|recovery mode/);
+    await psql(db, "select pg_terminate_backend(pid) from pg_stat_activity where query like '%pg_sleep(120)%' and pid <> pg_backend_pid()");
+    const after = await ended('db', (await take('db')).id);
+    expect(after.status, JSON.stringify(after)).toBe('succeeded');
+    const timedOut = await stack.db.db.selectFrom('webhook_deliveries').select('payload').where('event', '=', 'backup.failed').execute();
+    expect(timedOut.map((d) => (d.payload as { data: { id: string; errorCode: string } }).data).filter((d) => d.id === hung.id)).toMatchObject([{ errorCode: 'BACKUP_TIMED_OUT' }]);
+
+    // 3. A service deleted with its data loses its backups' files; a deleted project its folder.
+    const cacheFiles = (await api('GET', `${base}/cache/backups`)).body.items.filter((b: any) => b.kind === 'backup' && b.status === 'succeeded').map((b: any) => `${b.id}.bkp`);
+    expect(cacheFiles.length).toBeGreaterThan(0);
+    expect((await api('DELETE', `${base}/cache?deleteData=true`)).status).toBe(200);
+    const inStore = async () => (await readdir(path.join(backupDir, 'shop')).catch(() => [] as string[])).filter((f) => f.endsWith('.bkp'));
+    await waitFor("the deleted cache's backup files gone", async () => !(await inStore()).some((f) => cacheFiles.includes(f)), 60_000, 250);
+    expect((await inStore()).length).toBeGreaterThan(0); // the db's stay
+    expect((await api('DELETE', '/api/projects/shop')).status).toBeLessThan(300);
+    await waitFor("the deleted project's backup folder gone", async () => !(await readdir(backupDir)).includes('shop'), 60_000, 250);
+  }, 240_000);
 });

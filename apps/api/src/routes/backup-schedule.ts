@@ -1,7 +1,7 @@
 import { z } from '@berth/shared/config';
 import type { BackupStore } from '@berth/shared/backup-store';
 import type { BackupQueue } from '../backup-queue.ts';
-import { checkSchedule } from '../cron-schedule.ts';
+import { checkMinInterval } from '../cron-interval.ts';
 import { bodyOf, zodBody } from '../zod-body.ts';
 import type { ApiPlugin } from './api-plugin.ts';
 import { errorResponses } from './error-schema.ts';
@@ -9,6 +9,8 @@ import { errorResponses } from './error-schema.ts';
 export interface BackupScheduleOptions {
   backups: Pick<BackupStore, 'setSchedule'>;
   queue: Pick<BackupQueue, 'schedule'>;
+  /** BACKUP_MIN_INTERVAL_MS: the least time between two of a schedule's fire times. */
+  minIntervalMs: number;
 }
 
 const update = { action: 'project.settings.update', project: 'param' } as const;
@@ -25,13 +27,13 @@ const answer = {
 } as const;
 
 /** A service's backup schedule: a backup each tick (skipped while one is under way), kept as BACKUPS_KEPT says. */
-export const backupScheduleRoutes: ApiPlugin<BackupScheduleOptions> = async (app, { backups, queue }) => {
+export const backupScheduleRoutes: ApiPlugin<BackupScheduleOptions> = async (app, { backups, queue, minIntervalMs }) => {
   app.put(
     '/api/projects/:name/services/:service/backup-schedule',
     { config: update, schema: { params, body: zodBody(scheduleSchema), response: { 200: answer, ...errorResponses } } },
     async (request) => {
       const { schedule } = bodyOf(scheduleSchema, request);
-      const next = schedule ? checkSchedule(schedule, null) : null;
+      const next = schedule ? checkMinInterval(schedule, minIntervalMs) : null;
       const serviceId = await backups.setSchedule(request.params.name, request.params.service, schedule);
       await queue.schedule(serviceId, schedule);
       request.log.info({ project: request.params.name, service: request.params.service, schedule }, 'service backup schedule set');
@@ -39,3 +41,4 @@ export const backupScheduleRoutes: ApiPlugin<BackupScheduleOptions> = async (app
     },
   );
 };
+

@@ -7,7 +7,8 @@ import type { BackupRow } from '@berth/shared/db';
 import { BerthError } from '@berth/shared/errors';
 import type { SecretBox } from '@berth/shared/secret-box';
 import type { BackupQueue } from '../backup-queue.ts';
-import type { ApiPlugin } from './api-plugin.ts';
+import { showsSecrets } from '../secret-view.ts';
+import type { ApiInstance, ApiPlugin } from './api-plugin.ts';
 import { errorResponses } from './error-schema.ts';
 
 export interface BackupRoutesOptions {
@@ -34,12 +35,13 @@ const backupViewSchema = {
     status: { type: 'string', enum: ['queued', 'running', 'succeeded', 'failed'] },
     bytes: { type: ['integer', 'null'], description: "a backup: its stored file's size (compressed, encrypted); a restore: the dump's size it applied" },
     errorCode: { type: ['string', 'null'] },
-    errorMessage: { type: ['string', 'null'] },
+    errorMessage: { type: ['string', 'null'], description: 'why it failed, in a sentence without the data' },
+    errorDetail: { type: ['string', 'null'], description: "the tool's last output lines, which may quote the service's rows: only for callers who may read the project's secrets (null for others)" },
     createdAt: { type: 'string' },
     startedAt: { type: ['string', 'null'] },
     finishedAt: { type: ['string', 'null'] },
   },
-  required: ['id', 'project', 'service', 'type', 'kind', 'backupId', 'status', 'bytes', 'errorCode', 'errorMessage', 'createdAt', 'startedAt', 'finishedAt'],
+  required: ['id', 'project', 'service', 'type', 'kind', 'backupId', 'status', 'bytes', 'errorCode', 'errorMessage', 'errorDetail', 'createdAt', 'startedAt', 'finishedAt'],
   additionalProperties: false,
 } as const;
 const listSchema = { type: 'object', properties: { items: { type: 'array', items: backupViewSchema } }, required: ['items'], additionalProperties: false } as const;
@@ -72,7 +74,10 @@ export const backupRoutes: ApiPlugin<BackupRoutesOptions> = async (app, { backup
   app.get(
     '/api/projects/:name/services/:service/backups',
     { config: read, schema: { params: serviceParams, response: { 200: listSchema, ...errorResponses } } },
-    async (request) => ({ items: (await backups.list(request.params.name, request.params.service)).map(backupView) }),
+    async (request) => {
+      const detail = showsSecrets(request, request.params.name);
+      return { items: (await backups.list(request.params.name, request.params.service)).map((row) => backupView(row, detail)) };
+    },
   );
 
   app.post(
@@ -86,7 +91,11 @@ export const backupRoutes: ApiPlugin<BackupRoutesOptions> = async (app, { backup
       return reply.status(202).send(backupView(row));
     },
   );
+  downloadRoute(app, { backups, files, secrets });
+};
 
+/** A finished backup's dump, decrypted (its gzip), for the project's admins. */
+function downloadRoute(app: ApiInstance, { backups, files, secrets }: Pick<BackupRoutesOptions, 'backups' | 'files' | 'secrets'>): void {
   app.get(
     '/api/projects/:name/services/:service/backups/:id/download',
     { config: download, schema: { params: backupParams, response: errorResponses } },
@@ -107,4 +116,4 @@ export const backupRoutes: ApiPlugin<BackupRoutesOptions> = async (app, { backup
         .send(body as never); // a stream: the response schema types JSON answers only
     },
   );
-};
+}

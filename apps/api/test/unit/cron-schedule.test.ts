@@ -27,6 +27,9 @@ describe('a job schedule', () => {
       expect(code(() => checkSchedule(bad, null, at)), bad).toBe('INVALID_SCHEDULE');
     }
     expect(code(() => checkSchedule('0 3 * * *', 'Mars/Olympus', at))).toBe('INVALID_SCHEDULE');
+    // H: a value picked at random each time BullMQ reads the schedule again (each tick), so ticks could come a minute apart.
+    for (const random of ['H * * * *', '0 H * * *', '0 0,H * * *', 'H/5 * * * * *']) expect(code(() => checkSchedule(random, null, at)), random).toBe('INVALID_SCHEDULE');
+    expect(code(() => checkSchedule('0 3 * * THU', null, at))).toBe('accepted');
     expect(code(() => checkSchedule('0 3 * * *', 'UTC', at))).toBe('accepted');
   });
 });

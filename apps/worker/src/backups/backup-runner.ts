@@ -12,6 +12,7 @@ import type { Logger } from '@berth/shared/logger';
 import type { SecretBox } from '@berth/shared/secret-box';
 import type { ServiceStore } from '@berth/shared/service-store';
 import { backupCommands, redisCleanup, redisPing } from './backup-commands.ts';
+import { execBefore } from './bounded-exec.ts';
 import { execStreaming, type ExecResult } from './exec-stream.ts';
 
 export interface BackupRunnerDeps {
@@ -24,6 +25,8 @@ export interface BackupRunnerDeps {
   logger: Logger;
   /** BACKUPS_KEPT: a service's newest succeeded backups kept; older ones (rows and files) go after each new one. */
   keep: number;
+  /** BACKUP_TIMEOUT_MS: how long one backup or restore may take before its command is stopped (BACKUP_TIMED_OUT). */
+  timeoutMs: number;
   /** How long a restored Redis may take to answer again. */
   restartTimeoutMs?: number;
 }
@@ -42,13 +45,15 @@ export async function carryOutBackup(deps: BackupRunnerDeps, id: string): Promis
   try {
     const service = await deps.services.byId(row.service_id);
     if (!service || service.delete_requested) throw new BerthError('BACKUP_FAILED', `service ${row.service_name} is gone`);
-    const bytes = row.kind === 'backup' ? await takeBackup(deps, row, service) : await restoreBackup(deps, row, service);
+    const target = { container: serviceContainerName(deps.instance, service.id), type: service.type, password: deps.services.password(service), deadline: Date.now() + deps.timeoutMs };
+    const bytes = row.kind === 'backup' ? await dumpToStore(deps, target, row) : await restoreBackup(deps, row, target);
     await deps.backups.finish(id, { status: 'succeeded', bytes });
     log.info({ bytes }, `service ${row.kind} succeeded`);
     if (row.kind === 'backup') await pruneOld(deps, row.service_id);
   } catch (err) {
     const failure = toBerthError(err, 'BACKUP_FAILED');
-    await deps.backups.finish(id, { status: 'failed', errorCode: failure.code, errorMessage: failure.message.slice(0, 1000) });
+    const errorDetail = failure instanceof ToolFailure ? failure.detail : null;
+    await deps.backups.finish(id, { status: 'failed', errorCode: failure.code, errorMessage: failure.message.slice(0, 1000), errorDetail });
     log.warn({ err }, `service ${row.kind} failed`);
   }
 }
@@ -77,8 +82,19 @@ async function pruneOld(deps: BackupRunnerDeps, serviceId: string): Promise<void
   for (const old of await deps.backups.prune(serviceId, deps.keep)) await deps.files.remove(old.project, old.id);
 }
 
-function failedTool(what: string, result: ExecResult): BerthError {
-  return new BerthError('BACKUP_FAILED', `${what} exited with ${result.exitCode ?? 'no code'}${result.stderr ? `: ${result.stderr.slice(-500)}` : ''}`);
+/** A tool that exited non-zero: the message says which; its stderr, which may quote the service's rows, is the detail apart. */
+export class ToolFailure extends BerthError {
+  constructor(
+    message: string,
+    readonly detail: string | null,
+  ) {
+    super('BACKUP_FAILED', message);
+  }
+}
+
+function failedTool(what: string, result: ExecResult): ToolFailure {
+  const detail = result.stderr ? result.stderr.slice(-1000) : null;
+  return new ToolFailure(`${what} exited with ${result.exitCode ?? 'no code'}${detail ? ' (its output is in errorDetail, for the project\'s admins)' : ''}`, detail);
 }
 
 /** What moving a dump between a service container and the backup store needs (bench/backup.ts uses it too). */
@@ -87,10 +103,8 @@ export interface BackupTarget {
   container: string;
   type: ServiceRow['type'];
   password: string;
-}
-
-async function takeBackup(deps: BackupRunnerDeps, row: BackupRow, service: ServiceRow): Promise<number> {
-  return dumpToStore(deps, { container: serviceContainerName(deps.instance, service.id), type: service.type, password: deps.services.password(service) }, row);
+  /** When its commands must have ended (epoch ms; execBefore); none: no bound. */
+  deadline?: number;
 }
 
 /** The dump, streamed out of the container, gzipped and encrypted into the backup store; its size. */
@@ -100,7 +114,8 @@ export async function dumpToStore(io: BackupIo, target: BackupTarget, backup: Pi
   try {
     const gzip = createGzip();
     const stored = pipeline(gzip, encryptBackup(io.secrets, backup.id), file.stream);
-    const result = await execStreaming(io.docker, target.container, commands.dump, commands.env(target.password), { stdout: gzip });
+    stored.catch(() => undefined); // awaited below, unless the dump fails first
+    const result = await execBefore(io.docker, target.container, commands.dump, commands.env(target.password), { stdout: gzip }, target.deadline);
     await stored;
     if (result.exitCode !== 0) throw failedTool(commands.dump[0] === 'sh' ? 'redis-cli --rdb' : commands.dump[0]!, result);
     return await file.commit();
@@ -117,10 +132,9 @@ function openDump(io: BackupIo, backup: Pick<BackupRow, 'project' | 'id'>): Read
   return gunzip;
 }
 
-async function restoreBackup(deps: BackupRunnerDeps, row: BackupRow, service: ServiceRow): Promise<number> {
+async function restoreBackup(deps: BackupRunnerDeps, row: BackupRow, target: BackupTarget): Promise<number> {
   const source = row.backup_id ? await deps.backups.get(row.backup_id) : undefined;
   if (!source) throw new BerthError('BACKUP_FAILED', `backup ${row.backup_id} is gone`);
-  const target = { container: serviceContainerName(deps.instance, service.id), type: service.type, password: deps.services.password(service) };
   return restoreFromStore(deps, target, source, deps.restartTimeoutMs);
 }
 
@@ -135,7 +149,7 @@ export async function restoreFromStore(io: BackupIo, target: BackupTarget, sourc
     throw err instanceof BerthError ? err : new BerthError('BACKUP_CORRUPT', `backup ${source.id} does not unpack: ${(err as Error).message}`);
   });
   const commands = backupCommands[target.type];
-  const applied = await execStreaming(io.docker, target.container, commands.restore, commands.env(target.password), { stdin: openDump(io, source) });
+  const applied = await execBefore(io.docker, target.container, commands.restore, commands.env(target.password), { stdin: openDump(io, source) }, target.deadline);
   if (applied.exitCode !== 0) throw failedTool(commands.restore[0] === 'sh' ? 'staging the snapshot' : commands.restore[0]!, applied);
   if (commands.swap) await swapRedis(io.docker, target.container, commands.swap, restartTimeoutMs);
   return bytes;

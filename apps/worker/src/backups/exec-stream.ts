@@ -15,6 +15,8 @@ export interface ExecStreams {
   stdin?: Readable;
   /** Where its stdout goes (with back-pressure: the command waits for a slow reader); default: dropped. */
   stdout?: Writable;
+  /** Its abort cuts the exec's streams off (a hung command; what runs in the container is killed by its own `timeout`). */
+  signal?: AbortSignal;
 }
 
 /**
@@ -47,7 +49,11 @@ export async function execStreaming(docker: Docker, container: string, cmd: stri
     input.pipe(socket as unknown as Writable);
   }
   const sink = streams.stdout ?? new Writable({ write: (_c, _e, done) => done() });
-  await pipeline(socket as unknown as Readable, demux, sink);
+  try {
+    await (streams.signal ? pipeline(socket as unknown as Readable, demux, sink, { signal: streams.signal }) : pipeline(socket as unknown as Readable, demux, sink));
+  } finally {
+    streams.stdin?.destroy(); // cut off early: the rest of the input is not read
+  }
   return { exitCode: await exitCodeOf(exec), stderr: stderr.trim() };
 }
 

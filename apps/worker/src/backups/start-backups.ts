@@ -1,5 +1,6 @@
 import { Queue, Worker } from 'bullmq';
 import { BackupFiles } from '@berth/shared/backup-files';
+import { BackupRetention } from '@berth/shared/backup-retention';
 import { BackupStore } from '@berth/shared/backup-store';
 import { backupQueueName, backupSchedulerId, scheduledBackupJobName, type BackupJobData, type ScheduledBackupJobData } from '@berth/shared/jobs';
 import type { Opened } from '@berth/shared/program-lifecycle';
@@ -9,6 +10,8 @@ import { ServiceStore } from '@berth/shared/service-store';
 import { closeWithinGrace } from '../deployment-job-worker.ts';
 import { hostDocker, type PipelineParts } from '../worker-parts.ts';
 import { carryOutBackup, scheduledBackup } from './backup-runner.ts';
+import { sweepBackups } from './backup-sweep.ts';
+import { runEvery } from '../run-every.ts';
 
 /**
  * The worker's part that carries out service backups and restores (the backups queue; the API
@@ -26,8 +29,10 @@ export async function startBackups(parts: PipelineParts, opened: Opened): Promis
     secrets,
     instance: config.BERTH_INSTANCE,
     keep: config.BACKUPS_KEPT,
+    timeoutMs: config.BACKUP_TIMEOUT_MS,
     logger,
   };
+  startSweep(parts, deps.files, opened);
   const queue = new Queue(backupQueueName, { connection: createRedis(config.REDIS_URL), prefix: queuePrefix(config.BERTH_INSTANCE) });
   queue.on('error', (err) => logger.warn({ err }, 'backups queue connection error'));
   opened('backups queue', () => queue.close().catch(() => {}));
@@ -45,4 +50,10 @@ export async function startBackups(parts: PipelineParts, opened: Opened): Promis
   worker.on('error', (err) => logger.error({ err }, 'backup worker error'));
   opened('backup worker', () => closeWithinGrace(worker, config.SHUTDOWN_GRACE_MS, logger));
   await worker.waitUntilReady();
+}
+
+/** The backup store's sweep (backup-sweep.ts) now and every BACKUP_SWEEP_INTERVAL_MS. */
+function startSweep({ config, db, logger }: PipelineParts, files: BackupFiles, opened: Opened): void {
+  const deps = { retention: new BackupRetention(db), files, maxAgeMs: config.BACKUPS_MAX_AGE_DAYS * 86_400_000, logger };
+  runEvery('backup sweep', config.BACKUP_SWEEP_INTERVAL_MS, () => sweepBackups(deps), { opened, logger });
 }

@@ -1,4 +1,5 @@
 import type Docker from 'dockerode';
+import type { BackupRetention } from '@berth/shared/backup-retention';
 import type { ServiceRow } from '@berth/shared/db';
 import { projectNetworkName, serviceContainerName, serviceVolumeName } from '@berth/shared/docker-names';
 import { labels } from '@berth/shared/labels';
@@ -20,6 +21,8 @@ import { serviceContainerSpec, serviceLabels, type ServiceLimits } from './servi
 export interface ServiceUpkeepDeps {
   docker: Docker;
   services: Pick<ServiceStore, 'all' | 'password' | 'forget' | 'recordState' | 'recordUsage'>;
+  /** A service deleted with its data loses its backups too (the backup sweep removes their files). */
+  backups: Pick<BackupRetention, 'forgetService'>;
   limits: ServiceLimits;
   /** VOLUME_MEASURE_INTERVAL_MS: Docker's disk usage count walks every volume. */
   measureIntervalMs: number;
@@ -103,6 +106,7 @@ export class ServiceUpkeep {
     const { docker, services, limits, logger } = this.deps;
     await removeContainer(docker, serviceContainerName(limits.instance, row.id));
     if (row.delete_data && !(await removeVolume(docker, serviceVolumeName(limits.instance, row.id)))) return; // in use: next run
+    if (row.delete_data) await this.deps.backups.forgetService(row.id);
     await services.forget(row.id);
     logger.info({ service: row.name, project: row.project, dataDeleted: row.delete_data }, 'service removed');
   }

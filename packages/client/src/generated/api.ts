@@ -6927,7 +6927,10 @@ export interface operations {
                             /** @description a backup: its stored file's size (compressed, encrypted); a restore: the dump's size it applied */
                             bytes: number | null;
                             errorCode: string | null;
+                            /** @description why it failed, in a sentence without the data */
                             errorMessage: string | null;
+                            /** @description the tool's last output lines, which may quote the service's rows: only for callers who may read the project's secrets (null for others) */
+                            errorDetail: string | null;
                             createdAt: string;
                             startedAt: string | null;
                             finishedAt: string | null;
@@ -7003,7 +7006,10 @@ export interface operations {
                         /** @description a backup: its stored file's size (compressed, encrypted); a restore: the dump's size it applied */
                         bytes: number | null;
                         errorCode: string | null;
+                        /** @description why it failed, in a sentence without the data */
                         errorMessage: string | null;
+                        /** @description the tool's last output lines, which may quote the service's rows: only for callers who may read the project's secrets (null for others) */
+                        errorDetail: string | null;
                         createdAt: string;
                         startedAt: string | null;
                         finishedAt: string | null;
@@ -7079,7 +7085,10 @@ export interface operations {
                         /** @description a backup: its stored file's size (compressed, encrypted); a restore: the dump's size it applied */
                         bytes: number | null;
                         errorCode: string | null;
+                        /** @description why it failed, in a sentence without the data */
                         errorMessage: string | null;
+                        /** @description the tool's last output lines, which may quote the service's rows: only for callers who may read the project's secrets (null for others) */
+                        errorDetail: string | null;
                         createdAt: string;
                         startedAt: string | null;
                         finishedAt: string | null;
