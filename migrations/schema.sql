@@ -125,6 +125,7 @@ CREATE TABLE public.backups (
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     started_at timestamp with time zone,
     finished_at timestamp with time zone,
+    error_detail text,
     CONSTRAINT backups_kind_check CHECK ((kind = ANY (ARRAY['backup'::text, 'restore'::text]))),
     CONSTRAINT backups_service_type_check CHECK ((service_type = ANY (ARRAY['postgres'::text, 'redis'::text]))),
     CONSTRAINT backups_status_check CHECK ((status = ANY (ARRAY['queued'::text, 'running'::text, 'succeeded'::text, 'failed'::text])))
