@@ -69,14 +69,16 @@ async function run(label: string, move: (v: number) => Promise<void>): Promise<v
   for (const s of failed.slice(0, 3)) console.log(`  failed: ${s.status} ${s.error ?? s.body.slice(0, 80)}`);
   const ms = (xs: number[]) => xs.map((x) => x.toFixed(0)).join(' ');
   console.log(`${label.padEnd(9)} requests ${samples.length}  failed ${failed.length} (never resent)  switch ms ${ms(switches)}  p50 ${percentile(switches, 50).toFixed(0)}  p95 ${percentile(switches, 95).toFixed(0)}`);
+  return { failed: failed.length, p95: percentile(switches, 95) };
 }
 
 try {
   // Baseline first, in the same run: the host map, a config load per switch.
-  await run('host map', (v) => admin.load(buildCaddyConfig(state(v), settings(false))));
+  const hostMap = await run('host map', (v) => admin.load(buildCaddyConfig(state(v), settings(false))));
   await admin.load(buildCaddyConfig(state(0), settings(true)));
-  await run('resolver', async (v) => resolver.setHosts(routedHosts(state(v), 'localhost')));
+  const resolved = await run('resolver', async (v) => resolver.setHosts(routedHosts(state(v), 'localhost')));
   console.log(`resolver: ${resolver.queries} queries answered; switch p95 target <= 250 ms, failed target 0`);
+  console.log(`ratio resolver / host map: switch p95 ${(resolved.p95 / Math.max(hostMap.p95, 1)).toFixed(2)}, failed requests ${resolved.failed} vs ${hostMap.failed}`);
 } finally {
   await caddy.stop();
   await resolver.stop();

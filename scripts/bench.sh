@@ -10,7 +10,7 @@ export DATABASE_URL=${DATABASE_URL:-postgres://berth:berth@127.0.0.1:${PG_PORT}/
 # The platform runs compiled, as `npm run up` runs it.
 npm run --silent build >/dev/null
 names=("$@")
-[ ${#names[@]} -eq 0 ] && names=(deploy logs release start-up rebuild workers router api follower log-search backup app-metrics access-log)
+[ ${#names[@]} -eq 0 ] && names=(deploy logs release start-up rebuild workers router api follower log-search backup app-metrics access-log release-switch)
 for name in "${names[@]}"; do
   echo "== bench/$name.ts"
   node --conditions=@berth/source --import tsx "bench/$name.ts"

@@ -23,6 +23,7 @@ const benches: { name: string; ratio: RegExp }[] = [
   { name: 'log-search', ratio: /^ratio indexed \/ scan \(p50\): \d+\.\d{3}$/m },
   { name: 'backup', ratio: /^ratio berth \/ direct \(MB\/s, medians\): backup \d+\.\d\d, restore \d+\.\d\d$/m },
   { name: 'app-metrics', ratio: /^ratio sampler \/ raw CPU per round: \d+\.\d\d$/m },
+  { name: 'release-switch', ratio: /^ratio resolver \/ host map: switch p95 \d+\.\d\d, failed requests \d+ vs \d+$/m },
   { name: 'access-log', ratio: /^ratio access log on \/ off \(req\/s, medians\): \d+\.\d\d$/m },
 ];
 
