@@ -50,7 +50,7 @@ const settings = (resolved: boolean) => ({
 const admin = new HttpCaddyAdmin(caddy.adminUrl);
 
 /** RELEASES switches of the project URL with `move` under the load; failed requests and switch times. */
-async function run(label: string, move: (v: number) => Promise<void>): Promise<void> {
+async function run(label: string, move: (v: number) => Promise<void>): Promise<{ failed: number; p95: number }> {
   await move(0);
   const load = new SteadyLoad(`http://127.0.0.1:${caddy.httpPort}/`, 'shop.localhost', { concurrency: 4, resend: false });
   load.start();
