@@ -1,7 +1,8 @@
 /**
  * Reads the settled platform's state for the invariants (invariants.ts: SettledState): deployments,
  * projects and logs from its Postgres, the deployments queue's jobs from its Redis, the containers,
- * images, networks and volumes labelled with its instance from Docker, the hosts Caddy routes.
+ * images, networks and volumes labelled with its instance from Docker, the hosts Caddy routes (its config's,
+ * and those it answers for through router-sync's resolver).
  */
 import Docker from 'dockerode';
 import { Queue } from 'bullmq';
@@ -11,6 +12,7 @@ import { queuePrefix } from '@berth/shared/redis-keys';
 import { labels } from '@berth/shared/labels';
 import { imageRepositoryPrefix, parseImageTag } from '@berth/shared/docker-names';
 import { createRedis } from '@berth/shared/redis';
+import { request } from '@berth/testing/http';
 import type { DeploymentFact, LogFact, SettledState } from './invariants.ts';
 import type { SoakPlatform } from './platform.ts';
 
@@ -75,16 +77,34 @@ export function routedHosts(config: unknown, baseDomain: string): string[] {
   return [...hosts].sort();
 }
 
+/**
+ * The hosts among `candidates` that Caddy sends to an app: asked through Caddy itself, since in docker
+ * mode the routes are router-sync's resolver's answers, not lines of Caddy's config. A host is routed
+ * unless it gets Berth's 404 page (an app that does not answer still gets a 502: routed).
+ */
+async function hostsAnswered(caddyUrl: string, candidates: string[]): Promise<string[]> {
+  const routed: string[] = [];
+  for (const host of candidates) {
+    // node:http, not fetch: fetch does not send a Host header of the caller's.
+    const res = await request(`${caddyUrl}/`, { host }).catch(() => undefined);
+    if (res && !(res.status === 404 && res.body.includes('no deployment'))) routed.push(host);
+  }
+  return routed;
+}
+
 export async function observeSettled(platform: SoakPlatform, releasesKept: number, withImages = true): Promise<SettledState> {
   const baseDomain = platform.env.BASE_DOMAIN!;
   const config = await (await fetch(`${platform.caddy.adminUrl}/config/`)).json();
+  const db = await fromDatabase(platform.env.DATABASE_URL!);
+  const candidates = [...db.deployments.map((d) => `${d.id}.${baseDomain}`), ...db.projects.map((p) => `${p.name}.${baseDomain}`)];
+  const routeHosts = new Set([...routedHosts(config, baseDomain), ...(await hostsAnswered(platform.caddyUrl, candidates))]);
   return {
     baseDomain,
     releasesKept,
-    ...(await fromDatabase(platform.env.DATABASE_URL!)),
+    ...db,
     jobs: await fromQueue(platform),
     ...(await fromDocker(platform.instance, withImages)),
-    routeHosts: routedHosts(config, baseDomain),
+    routeHosts: [...routeHosts].sort(),
   };
 }
 
