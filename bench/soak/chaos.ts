@@ -25,10 +25,12 @@ export function chaosSteps(platform: SoakPlatform, level: ChaosLevel): ChaosStep
     { name: 'SIGKILL api', run: (p) => p.crash('api') },
     // Docker mode's apps are found through router-sync's route resolver (docs/architecture.md, routing): until
     // the new one runs and has given Caddy its address, app hosts get the 404 page (Caddy 2.6.2 keeps no stale
-    // answers: its dynamic upstreams have no grace period). Measured and excused, not hidden.
-    { name: 'SIGKILL router-sync', appGraceMs: 5000, run: (p) => p.crash('router-sync') },
-    // Caddy starts again bare; router-sync pushes the routes back on its next resync.
-    { name: 'crash Caddy', appGraceMs: 5000, run: (p) => p.caddy.restart({ crash: true }) },
+    // answers: its dynamic upstreams have no grace period). The step lasts until Caddy's config names the new
+    // resolver (a new port: a new config), then Caddy's next lookups (a second) are excused too.
+    { name: 'SIGKILL router-sync', appGraceMs: 1000, run: restartRouterSync },
+    // Caddy starts again bare; router-sync pushes the routes back on its next resync: the step lasts until
+    // Caddy has a config again (at most a minute), then its first lookups (a second) are excused too.
+    { name: 'crash Caddy', appGraceMs: 1000, run: restartCaddy },
     { name: 'restart Redis (data lost)', run: (p) => p.redis.restart(500) },
     {
       name: 'restart Postgres',
@@ -41,6 +43,28 @@ export function chaosSteps(platform: SoakPlatform, level: ChaosLevel): ChaosStep
   ];
   if (level === 'heavy') steps.push(dockerdStep());
   return steps;
+}
+
+/** Caddy's live config as text ('' while it does not answer). */
+const caddyConfig = (p: SoakPlatform) => fetch(`${p.caddy.adminUrl}/config/`).then((r) => r.text(), () => '');
+
+/** Polls (every 200 ms, at most a minute) until `done`. */
+async function until(done: () => Promise<boolean>): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while (!(await done()) && Date.now() < deadline) await pause(200);
+}
+
+/** SIGKILLs router-sync and returns once the new one has loaded Caddy's config. */
+async function restartRouterSync(p: SoakPlatform): Promise<void> {
+  const before = await caddyConfig(p);
+  await p.crash('router-sync');
+  await until(async () => (await caddyConfig(p)) !== before);
+}
+
+/** Crashes Caddy and returns once router-sync has given the new one its config. */
+async function restartCaddy(p: SoakPlatform): Promise<void> {
+  await p.caddy.restart({ crash: true });
+  await until(async () => (await caddyConfig(p)).includes('"http"'));
 }
 
 /** Heavy only: restarts the dockerd this project's scripts started (never a shared or system one). */

@@ -64,8 +64,10 @@ describe('GET /metrics', () => {
     const created = await createDeployment(stack, { archive: await zipTestApp('hello'), fields: { name: 'metered' } });
     expect((await settled(stack, created.id, 120_000)).status).toBe('running');
 
+    // router-sync's loads: its first (the config naming its route resolver). A docker-mode deploy itself loads
+    // nothing (the resolver answers for the new host), so the count need not move with it.
     const after = await scrapeUntil('the worker and router-sync to publish', (s) =>
-      value(s, 'berth_deploy_to_live_seconds_count') >= 1 && value(s, 'berth_caddy_config_loads_total{result="ok"}') > value(before, 'berth_caddy_config_loads_total{result="ok"}'),
+      value(s, 'berth_deploy_to_live_seconds_count') >= 1 && value(s, 'berth_caddy_config_loads_total{result="ok"}') >= 1,
     );
     expect(value(after, 'berth_deployments{status="running"}')).toBe(1);
     expect(value(after, 'berth_queue_wait_seconds_count')).toBe(value(before, 'berth_queue_wait_seconds_count') + 1);
