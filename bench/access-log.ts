@@ -16,6 +16,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { createLogger } from '@berth/shared/logger';
 import { RouterMetrics } from '@berth/shared/metrics';
+import { HttpCaddyAdmin } from '../apps/router-sync/src/caddy-admin.ts';
 import { AccessLogReceiver } from '../apps/router-sync/src/access-log-receiver.ts';
 import { buildCaddyConfig, routedHosts, type CaddySettings, type RoutingState } from '../apps/router-sync/src/caddy-config.ts';
 import { startCaddy, type TestCaddy } from '@berth/testing/caddy';
@@ -37,9 +38,8 @@ const connections = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const baseDomain = 'bench.localhost';
 const logger = createLogger('bench', 'warn');
 
-async function post(caddy: TestCaddy, config: unknown): Promise<void> {
-  const res = await fetch(`${caddy.adminUrl}/load`, { method: 'POST', body: JSON.stringify(config), headers: { 'content-type': 'application/json' } });
-  if (!res.ok) throw new Error(`/load answered ${res.status}: ${await res.text()}`);
+function post(caddy: TestCaddy, config: unknown): Promise<void> {
+  return new HttpCaddyAdmin(caddy.adminUrl).load(config);
 }
 
 /** The upstream: a Caddy of its own answering "ok" (Go, so the app is not what limits the proxy). */

@@ -71,12 +71,10 @@ function perHostRoutes(config: Record<string, unknown>): Record<string, unknown>
   return copy;
 }
 
+/** One /load, through the client router-sync uses (a fresh connection, once more on a reset). */
 async function rawLoad(adminUrl: string, config: unknown): Promise<number> {
-  const body = JSON.stringify(config);
   const started = performance.now();
-  const res = await fetch(`${adminUrl}/load`, { method: 'POST', body, headers: { 'content-type': 'application/json' } });
-  await res.text();
-  if (!res.ok) throw new Error(`raw /load answered ${res.status}`);
+  await new HttpCaddyAdmin(adminUrl).load(config);
   return performance.now() - started;
 }
 

@@ -35,7 +35,23 @@ export class HttpCaddyAdmin implements CaddyAdmin {
     return JSON.parse(res.body);
   }
 
-  private call(method: string, path: string, body: string | undefined, timeoutMs: number): Promise<{ status: number; body: string }> {
+  /**
+   * Caddy replaces its admin server on a load, and a connection the old one
+   * accepted can meet its close (cold CI runs saw a bare ECONNRESET or "socket
+   * hang up" about once in a thousand loads). Both calls are idempotent, so
+   * such a call is made once more.
+   */
+  private async call(method: string, path: string, body: string | undefined, timeoutMs: number): Promise<{ status: number; body: string }> {
+    try {
+      return await this.callOnce(method, path, body, timeoutMs);
+    } catch (err) {
+      if (!isConnectionCut(err)) throw err;
+      await new Promise((r) => setTimeout(r, 50));
+      return this.callOnce(method, path, body, timeoutMs);
+    }
+  }
+
+  private callOnce(method: string, path: string, body: string | undefined, timeoutMs: number): Promise<{ status: number; body: string }> {
     // Caddy checks the Host of admin requests: on a unix socket it accepts only an empty one
     // (RFC 7230 for a URI without a host), on a loopback port its own host:port.
     const host = 'socketPath' in this.target ? '' : `${this.target.host.includes(':') ? `[${this.target.host}]` : this.target.host}:${this.target.port}`;
@@ -61,4 +77,10 @@ export class HttpCaddyAdmin implements CaddyAdmin {
       req.end(body);
     });
   }
+}
+
+/** A connection closed under a request (not a refusal, a timeout or an answer). */
+export function isConnectionCut(err: unknown): boolean {
+  const code = (err as NodeJS.ErrnoException).code;
+  return code === 'ECONNRESET' || code === 'EPIPE';
 }
