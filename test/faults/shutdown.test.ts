@@ -47,6 +47,8 @@ describe('graceful shutdown (SIGTERM)', () => {
   // Docker mode: Caddy looks app hosts up in router-sync's resolver, which goes with it; on the way
   // out it writes the apps into Caddy's config instead (one load), so they stay reachable meanwhile.
   it('router-sync exits 0, handing its routes over to Caddy\'s config (docker mode) and nothing else', async () => {
+    // One router-sync per Caddy, as in production: the stack's own would load its config over this one's on its next resync.
+    await stack.router!.stop();
     const router = startProgram('router-sync', {
       ...stack.env,
       CADDY_ADMIN_URL: stack.caddy!.adminUrl,

@@ -34,6 +34,7 @@ export class RouterSync {
   private lastApplied: string | undefined;
   private lastState: RoutingState | undefined;
   private stopped = false;
+  private stopping: Promise<void> | undefined;
   private events: NodeJS.ReadableStream | undefined;
   /** Number of loads done; useful to tests and logs. */
   loads = 0;
@@ -190,8 +191,13 @@ export class RouterSync {
     }
   }
 
-  /** Stops watching; touches Caddy's config on the way out only to hand the resolver's routes over (handOver). */
-  async stop(): Promise<void> {
+  /** Stops watching; touches Caddy's config on the way out only to hand the resolver's routes over (handOver). Idempotent. */
+  stop(): Promise<void> {
+    this.stopping ??= this.stopOnce();
+    return this.stopping;
+  }
+
+  private async stopOnce(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.timer);
     clearInterval(this.resync);
