@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newDeploymentId } from '@berth/shared/ids';
+import { createRedis } from '@berth/shared/redis';
+import { queuePrefix } from '@berth/shared/redis-keys';
 import { serviceNetworkName } from '../../apps/worker/src/docker/swarm-service-spec.ts';
 import { zipTestApp } from '@berth/testing/archives';
 import { createDeployment, settled } from '@berth/testing/deployments';
@@ -9,7 +11,8 @@ import { docker, instanceContainers, instanceImages, startStack, type Stack } fr
 
 let stack: Stack;
 beforeAll(async () => {
-  stack = await startStack({ router: false, env: { ORPHAN_GRACE_MS: '500', REAPER_INTERVAL_MS: '300' } });
+  // A heartbeat every 200 ms: an in-flight deployment is failed ORPHANED after 600 ms with no job and no owner.
+  stack = await startStack({ router: false, env: { ORPHAN_GRACE_MS: '500', REAPER_INTERVAL_MS: '300', WORKER_HEARTBEAT_MS: '200' } });
 });
 afterAll(async () => {
   await stack?.close();
@@ -25,6 +28,18 @@ describe('the reaper', () => {
     await stack.db.lifecycle.transition(id, ['fetching'], 'building'); // as if its worker and job vanished
     await waitFor('orphan failed', async () => (await status(id)) === 'failed', 10_000);
     expect((await stack.db.store.get(id))!.error_code).toBe('ORPHANED');
+  });
+
+  it('leaves a build whose worker goes on after Redis lost all its data (job, heartbeats, log counter): it goes live, every build line stored once', async () => {
+    const d = await createDeployment(stack, { archive: await zipTestApp('slow', { 'nonce.txt': String(Math.random()) }) });
+    await waitFor('the slow step started', async () => (await stack.db.logs.read(d.id)).some((l) => l.line === 'slow build starting'), 60_000);
+    await forgetEverythingInRedis(stack.instance); // as a Redis restarted without its data
+    expect((await settled(stack, d.id, runtimeWait(60_000))).status).toBe('running');
+    const lines = await stack.db.logs.read(d.id);
+    expect(lines.filter((l) => l.line === 'slow build done')).toHaveLength(1);
+    const seqs = lines.map((l) => l.seq);
+    expect(new Set(seqs).size).toBe(seqs.length);
+    expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
   });
 
   it('enqueues again a queued deployment whose job was lost, and it deploys', async () => {
@@ -101,6 +116,19 @@ describe('the reaper', () => {
     }
   });
 });
+
+/** Deletes every key of this installation: BullMQ's (its prefix) and Berth's own (`berth:<instance>:`). */
+async function forgetEverythingInRedis(instance: string): Promise<void> {
+  const redis = createRedis(stack.env.REDIS_URL!);
+  try {
+    for (const pattern of [`${queuePrefix(instance)}:*`, `berth:${instance}:*`]) {
+      const keys = await redis.keys(pattern);
+      if (keys.length > 0) await redis.del(...keys);
+    }
+  } finally {
+    await redis.quit();
+  }
+}
 
 async function networkExists(name: string): Promise<boolean> {
   return (await docker.listNetworks({ filters: { name: [name] } })).some((n) => n.Name === name);

@@ -9,6 +9,9 @@ import { maskLine, windowCut } from './secret-masking.ts';
 // Where the masking rules live; imported from here by tests that build a sink.
 export { maskableSecrets } from './secret-masking.ts';
 
+/** INCRBY on a counter that exists; nil when it does not. */
+const incrementIfPresent = "if redis.call('EXISTS', KEYS[1]) == 1 then return redis.call('INCRBY', KEYS[1], ARGV[1]) end return false";
+
 interface Pending {
   stream: LogStream;
   line: string;
@@ -199,9 +202,7 @@ export class LogSink {
       const batch = this.queued.splice(0, count);
       const deadline = Date.now() + (this.deps.retryForMs ?? 60_000);
       try {
-        const last = await this.retry('reserving log sequence numbers', deadline, () =>
-          redis.incrby(logSeqKey(instance, deploymentId), batch.length),
-        );
+        const last = await this.retry('reserving log sequence numbers', deadline, () => this.reserve(batch.length));
         const first = last - batch.length + 1;
         const lines = batch.map((p, i): LogLine => ({ seq: first + i, ts: p.ts, stream: p.stream, line: p.line }));
         // Same seqs on every retry; rows already there are ignored.
@@ -218,6 +219,20 @@ export class LogSink {
         logger.error({ err, deploymentId, lines: batch.length }, 'gave up on log lines');
       }
     }
+  }
+
+  /**
+   * The last of `count` new seqs. A counter that is gone (Redis restarted
+   * without its data) starts again above the highest stored seq: counting
+   * from zero would give stored seqs again, and their lines would be dropped
+   * as already stored.
+   */
+  private async reserve(count: number): Promise<number> {
+    const key = logSeqKey(this.deps.instance, this.deps.deploymentId);
+    const last = (await this.deps.redis.eval(incrementIfPresent, 1, key, count)) as number | null;
+    if (last !== null) return last;
+    await this.init();
+    return this.deps.redis.incrby(key, count);
   }
 
   private async retry<T>(what: string, deadline: number, action: () => Promise<T>): Promise<T> {

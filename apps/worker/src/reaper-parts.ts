@@ -5,6 +5,7 @@ import type { DeploymentJobData } from '@berth/shared/jobs';
 import { PreviewLimits } from '@berth/shared/preview-limits';
 import { ReaperQueries } from '@berth/shared/reaper-queries';
 import { RoutingStore } from '@berth/shared/routing-store';
+import { WorkerRegistry } from '@berth/shared/worker-registry';
 import type { BuildCgroups } from './build/build-cgroups.ts';
 import type { OwnedContainer } from './docker/container-runtime.ts';
 import { joinOwnOverlay } from './docker/foreign-network.ts';
@@ -14,7 +15,7 @@ import { Reaper } from './reaper.ts';
 import { hostDocker, type PipelineParts } from './worker-parts.ts';
 
 /** The reaper: orphans, drained releases, old images and archives. */
-export function createReaper({ config, db, runtime, logger, store, lifecycle, secrets }: PipelineParts, buildCgroups: BuildCgroups, queue: Queue<DeploymentJobData>): Reaper {
+export function createReaper({ config, db, redis, runtime, logger, store, lifecycle, secrets }: PipelineParts, buildCgroups: BuildCgroups, queue: Queue<DeploymentJobData>): Reaper {
   const otherRuntime = config.BERTH_RUNTIME === 'docker' ? 'swarm' : 'docker';
   return new Reaper({
     store,
@@ -22,6 +23,7 @@ export function createReaper({ config, db, runtime, logger, store, lifecycle, se
     runtime,
     buildCgroups,
     queue,
+    owners: new WorkerRegistry(redis, config.BERTH_INSTANCE),
     lifecycle,
     routing: new RoutingStore(db),
     previews: new PreviewLimits(db, lifecycle),
@@ -43,6 +45,7 @@ export function createReaper({ config, db, runtime, logger, store, lifecycle, se
       drainMs: config.DRAIN_MS,
       releasesKept: config.RELEASES_KEPT,
       maxPreviews: config.MAX_PREVIEWS_PER_PROJECT,
+      ownerTtlMs: config.WORKER_HEARTBEAT_MS * 3,
     },
   });
 }

@@ -25,6 +25,17 @@ export interface ReaperOptions {
   maxPreviews: number;
   /** The runtime this worker runs (BERTH_RUNTIME): deployments the other one started are left to it. */
   runtime: RuntimeName;
+  /**
+   * How long an in-flight deployment must be seen with neither a live job nor a worker that says it runs it
+   * before it fails ORPHANED: a heartbeat's life (three WORKER_HEARTBEAT_MS), so that a registry Redis
+   * lost fills again first.
+   */
+  ownerTtlMs: number;
+}
+
+/** Who says they run a deployment's job now (the workers' heartbeats: WorkerRegistry). */
+export interface DeploymentOwners {
+  runningDeployments(): Promise<ReadonlySet<string>>;
 }
 
 /**
@@ -32,7 +43,9 @@ export interface ReaperOptions {
  * periodically (safe to run concurrently: every change is a compare-and-set,
  * every removal idempotent):
  * - in-flight deployments no live job owns: `queued` ones are enqueued again,
- *   later ones fail with ORPHANED;
+ *   later ones fail with ORPHANED once no worker has said it runs them for a
+ *   heartbeat's life (Redis restarted without its data loses the jobs of
+ *   builds that live workers go on with; their heartbeats come back);
  * - `running` deployments whose container is gone or stopped become `crashed`
  *   (not those the other runtime started: they keep running until moved, foreign-runtime.ts);
  * - previews are settled (a branch's older ones retired, the oldest beyond
@@ -47,6 +60,9 @@ export interface ReaperOptions {
  * - so are build cgroups of such deployments (a worker killed mid-build leaves its cgroup).
  */
 export class Reaper {
+  /** In-flight deployments seen with no job and no owner, and since when (ms). */
+  private readonly unowned = new Map<string, number>();
+
   constructor(
     private readonly deps: {
       store: DeploymentStore;
@@ -54,6 +70,7 @@ export class Reaper {
       runtime: ContainerRuntime;
       buildCgroups: BuildCgroups;
       queue: Queue<DeploymentJobData>;
+      owners: DeploymentOwners;
       lifecycle: DeploymentLifecycle;
       routing: RoutingStore;
       previews: Pick<PreviewLimits, 'settleAll'>;
@@ -115,8 +132,10 @@ export class Reaper {
   }
 
   private async reapOrphans(): Promise<void> {
-    const { queries, queue, lifecycle, options, logger } = this.deps;
-    for (const d of await queries.stale(statusesWhere(isInFlight), options.graceMs)) {
+    const { queries, queue, lifecycle, logger } = this.deps;
+    const seen = new Set<string>();
+    let owned: ReadonlySet<string> | undefined;
+    for (const d of await queries.stale(statusesWhere(isInFlight), this.deps.options.graceMs)) {
       const job = await queue.getJob(d.id);
       const state = job ? await job.getState() : 'missing';
       if (state === 'active' || state === 'waiting' || state === 'delayed' || state === 'prioritized' || state === 'waiting-children') {
@@ -127,6 +146,9 @@ export class Reaper {
         logger.warn({ deploymentId: d.id }, 'queued deployment had no job; enqueued it again');
         continue;
       }
+      owned ??= await this.deps.owners.runningDeployments();
+      seen.add(d.id);
+      if (owned.has(d.id) || !this.unownedLongEnough(d.id)) continue;
       const row = await lifecycle.transition(d.id, [d.status], 'failed', {
         errorCode: 'ORPHANED',
         errorMessage: `the deployment was ${d.status} but no worker owned it any more (job ${state})`,
@@ -135,6 +157,15 @@ export class Reaper {
         logger.warn({ deploymentId: d.id, was: d.status, job: state }, 'failed an orphaned deployment');
       }
     }
+    for (const id of this.unowned.keys()) if (!seen.has(id) || owned?.has(id)) this.unowned.delete(id);
+  }
+
+  /** True once `id` has gone unowned for ownerTtlMs (counted from the first pass that found it so). */
+  private unownedLongEnough(id: string): boolean {
+    const now = Date.now();
+    const since = this.unowned.get(id) ?? now;
+    this.unowned.set(id, since);
+    return now - since >= this.deps.options.ownerTtlMs;
   }
 
   /**

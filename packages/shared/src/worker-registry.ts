@@ -42,6 +42,11 @@ export class WorkerRegistry {
     await this.redis.multi().del(workerKey(this.instance, id)).zrem(workersKey(this.instance), id).exec();
   }
 
+  /** The deployments some live worker says it runs a job of now. */
+  async runningDeployments(): Promise<Set<string>> {
+    return new Set((await this.list()).flatMap((w) => w.running));
+  }
+
   /** Live workers, by id; ids whose heartbeat expired are dropped from the set as a side effect. */
   async list(): Promise<WorkerInfo[]> {
     const ids = await this.redis.zrange(workersKey(this.instance), '0', '-1');

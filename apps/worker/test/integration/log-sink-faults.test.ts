@@ -5,6 +5,7 @@ import { DeploymentStore } from '@berth/shared/deployment-store';
 import { LogStore } from '@berth/shared/log-store';
 import { createLogger } from '@berth/shared/logger';
 import { createRedis } from '@berth/shared/redis';
+import { logSeqKey } from '@berth/shared/redis-keys';
 import { LogSink, maskableSecrets } from '../../src/log-sink.ts';
 import { startPrivatePostgres, type PrivatePostgres } from '@berth/testing/private-postgres';
 
@@ -41,6 +42,28 @@ it('retries log lines while Postgres is down and stores every one, in order, onc
   const stored = await new LogStore(db).read(id, { limit: 1000 });
   expect(stored.map((l) => l.seq)).toEqual(Array.from({ length: 300 }, (_, i) => i + 1));
   expect(stored.map((l) => l.line)).toEqual(Array.from({ length: 300 }, (_, i) => `line ${i + 1}`));
+  await db.destroy();
+  await redis.quit();
+});
+
+it('numbers on above the stored lines when Redis lost its counter mid-log (restarted without its data): no line dropped as stored already', async () => {
+  const db = createDb(pg.url, { max: 2 });
+  const redis = createRedis(inject('redisUrl'));
+  const id = `seqlost${Date.now().toString(36)}`.slice(0, 12);
+  await new DeploymentStore(db).create({ id, project: 'p', sourceType: 'git', gitUrl: 'https://x/y.git', rootDir: '', port: 3000, env: {} });
+  const instance = `sl${process.pid}`;
+  const sink = new LogSink({ redis, logs: new LogStore(db), instance, deploymentId: id, flushMs: 5, logger: createLogger('t', 'silent') });
+  await sink.init();
+  for (let i = 1; i <= 100; i++) sink.write('build', `line ${i}`);
+  await sink.flush();
+  await redis.del(logSeqKey(instance, id));
+  for (let i = 101; i <= 150; i++) sink.write('build', `line ${i}`);
+  await sink.close();
+
+  const stored = await new LogStore(db).read(id, { limit: 1000 });
+  expect(stored.map((l) => l.line)).toEqual(Array.from({ length: 150 }, (_, i) => `line ${i + 1}`));
+  expect(stored.map((l) => l.seq)).toEqual(Array.from({ length: 150 }, (_, i) => i + 1));
+  await redis.del(logSeqKey(instance, id));
   await db.destroy();
   await redis.quit();
 });

@@ -21,6 +21,7 @@ function fakeSink(env: Record<string, string>): { sink: LogSink; stored: LogLine
   const redis = {
     set: () => Promise.resolve('OK'),
     incrby: (_key: string, n: number) => Promise.resolve((seq += n)),
+    eval: (_script: string, _keys: number, _key: string, n: number) => Promise.resolve((seq += n)),
     publish: () => Promise.resolve(0),
   };
   const logs = {
