@@ -56,7 +56,7 @@ export class AppLoad {
       if (ok) this.answered.add(project);
       if (this.answered.has(project)) {
         this.requests++;
-        if (!ok) this.failed.push({ project, at, status, ...(error ? { error } : {}) });
+        if (!ok) this.failed.push({ project, at, endedAt: Date.now(), status, ...(error ? { error } : {}) });
       }
       await new Promise((r) => setTimeout(r, 50));
     }

@@ -7,8 +7,10 @@ import type { InvariantResult } from './invariants.ts';
 
 export interface FailedRequest {
   project: string;
-  /** ms since the epoch */
+  /** When it was sent (its first try), ms since the epoch. */
   at: number;
+  /** When it ended (a resend's end), ms since the epoch; `at` when unknown. */
+  endedAt?: number;
   status: number;
   /** Why there was no status (status 0): ECONNREFUSED, timeout... */
   error?: string;
@@ -32,6 +34,10 @@ export interface ProcessFacts {
   /** After warm-up (or after its last restart and a warm-up again); undefined when it had no time to warm. */
   warm: ProcessSample | undefined;
   end: ProcessSample | undefined;
+  /** How long the judged incarnation was watched past its warm sample. */
+  watchedMs?: number;
+  /** How many incarnations (pids) the process had over the run. */
+  incarnations?: number;
 }
 
 export interface RunFacts {
@@ -50,7 +56,8 @@ const result = (name: string, faults: string[], okDetail: string): InvariantResu
 
 /** Failed requests to an app only while that app's own release was failing (or its route down on purpose). */
 export function failuresExplained(run: RunFacts): InvariantResult {
-  const explained = (f: FailedRequest) => run.excuses.some((w) => (w.project === undefined || w.project === f.project) && f.at >= w.from && f.at <= w.to);
+  // A request in flight when a window opened (sent just before Caddy was killed) overlaps it: excused too.
+  const explained = (f: FailedRequest) => run.excuses.some((w) => (w.project === undefined || w.project === f.project) && (f.endedAt ?? f.at) >= w.from && f.at <= w.to);
   const unexplained = run.failed.filter((f) => !explained(f)).map((f) => `${f.project} ${f.error ?? f.status} at ${new Date(f.at).toISOString().slice(11, 23)}`);
   return result('failed requests only while their app was down', unexplained, `${run.requests} requests, ${run.failed.length} failed, all inside an excuse window`);
 }
@@ -67,18 +74,21 @@ const fdSlack = 4;
 export function leakFaults(p: ProcessFacts): string[] {
   if (!p.warm || !p.end) return [];
   const faults: string[] = [];
-  if (p.end.rssBytes > p.warm.rssBytes * growthLimit) faults.push(`${p.name} RSS ${mb(p.warm.rssBytes)} → ${mb(p.end.rssBytes)}`);
-  if (p.end.fds > Math.max(p.warm.fds * growthLimit, p.warm.fds + fdSlack)) faults.push(`${p.name} fds ${p.warm.fds} → ${p.end.fds}`);
+  const over = p.watchedMs === undefined ? '' : ` over ${minutes(p.watchedMs)}`;
+  if (p.end.rssBytes > p.warm.rssBytes * growthLimit) faults.push(`${p.name} RSS ${mb(p.warm.rssBytes)} → ${mb(p.end.rssBytes)}${over}`);
+  if (p.end.fds > Math.max(p.warm.fds * growthLimit, p.warm.fds + fdSlack)) faults.push(`${p.name} fds ${p.warm.fds} → ${p.end.fds}${over}`);
   return faults;
 }
 
 const mb = (bytes: number) => `${(bytes / 1048576).toFixed(0)} MB`;
+const minutes = (ms: number) => `${(ms / 60_000).toFixed(1)} min`;
 
 /** Each process's RSS and open descriptors at the end within 20 % of their value after warm-up. */
 export function noLeaks(run: RunFacts): InvariantResult {
   const measured = run.processes.filter((p) => p.warm && p.end);
   const unmeasured = run.processes.filter((p) => !(p.warm && p.end)).map((p) => p.name);
-  const detail = `${measured.map((p) => `${p.name} ${mb(p.end!.rssBytes)}/${p.end!.fds}fd`).join(', ')}${unmeasured.length ? `; not judged (restarted late, or a run under 4 min): ${unmeasured.join(', ')}` : ''}`;
+  const watched = (p: ProcessFacts) => (p.watchedMs === undefined ? '' : ` (${minutes(p.watchedMs)}${(p.incarnations ?? 1) > 1 ? ` of ${p.incarnations} pids` : ''})`);
+  const detail = `${measured.map((p) => `${p.name} ${mb(p.warm!.rssBytes)}→${mb(p.end!.rssBytes)}/${p.end!.fds}fd${watched(p)}`).join(', ')}${unmeasured.length ? `; not judged (restarted late, or a run under 4 min): ${unmeasured.join(', ')}` : ''}`;
   return result('RSS and fds within 20 % of warm', run.processes.flatMap(leakFaults), detail);
 }
 

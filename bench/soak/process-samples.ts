@@ -1,7 +1,10 @@
 /**
  * Each of the soak platform's processes' RSS and open descriptors (from /proc), sampled on a timer:
  * the first sample of an incarnation past the warm-up is its baseline; a restart (a new pid) starts a
- * new incarnation, judged from its own warm-up. Caddy, Redis and Postgres are found by their port.
+ * new incarnation with its own warm-up. Of a process's incarnations, the one watched longest past its
+ * baseline is judged (its last sample before it died or the run ended): a leak shows over minutes,
+ * and one restarted near the end shows only its heap still growing. Caddy, Redis and Postgres are
+ * found by their port.
  */
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -40,15 +43,27 @@ export function platformPids(platform: SoakPlatform): Map<string, number | undef
   ]);
 }
 
-interface Incarnation {
+export interface Incarnation {
   pid: number;
   seenAt: number;
   warm?: ProcessSample;
+  warmAt?: number;
   last?: ProcessSample;
+  lastAt?: number;
+}
+
+/** How long an incarnation was watched past its baseline (ms); -1 without one. */
+const watchedMs = (inc: Incarnation) => (inc.warmAt === undefined || inc.lastAt === undefined ? -1 : inc.lastAt - inc.warmAt);
+
+/** One process's facts: of its incarnations, the one watched longest past its baseline. */
+export function judgedIncarnation(name: string, all: readonly Incarnation[]): ProcessFacts {
+  const inc = all.reduce((best, i) => (watchedMs(i) > watchedMs(best) ? i : best));
+  return { name, warm: inc.warm, end: inc.last, ...(inc.warm ? { watchedMs: watchedMs(inc) } : {}), incarnations: all.length };
 }
 
 export class ProcessSampler {
-  private readonly incarnations = new Map<string, Incarnation>();
+  /** Each process's incarnations, the newest last. */
+  private readonly incarnations = new Map<string, Incarnation[]>();
   private timer: NodeJS.Timeout | undefined;
 
   /** `warmAt`: no baseline before it; `warmupMs`: how long a new incarnation runs before its baseline. */
@@ -62,12 +77,18 @@ export class ProcessSampler {
     const now = Date.now();
     for (const [name, pid] of platformPids(this.platform)) {
       if (!pid) continue;
-      let inc = this.incarnations.get(name);
-      if (!inc || inc.pid !== pid) this.incarnations.set(name, (inc = { pid, seenAt: now }));
+      const all = this.incarnations.get(name) ?? [];
+      this.incarnations.set(name, all);
+      let inc = all.at(-1);
+      if (!inc || inc.pid !== pid) all.push((inc = { pid, seenAt: now }));
       const s = sampleProcess(pid);
       if (!s) continue;
       inc.last = s;
-      if (!inc.warm && now >= this.warmAt && now >= inc.seenAt + this.warmupMs) inc.warm = s;
+      inc.lastAt = now;
+      if (!inc.warm && now >= this.warmAt && now >= inc.seenAt + this.warmupMs) {
+        inc.warm = s;
+        inc.warmAt = now;
+      }
     }
   }
 
@@ -76,10 +97,10 @@ export class ProcessSampler {
     this.timer = setInterval(() => this.sample(), everyMs);
   }
 
-  /** A last sample of each, with its baseline. */
+  /** Each process's incarnation watched longest past its baseline: that baseline and its last sample. */
   finish(): ProcessFacts[] {
     clearInterval(this.timer);
     this.sample();
-    return [...this.incarnations].map(([name, inc]) => ({ name, warm: inc.warm, end: inc.last }));
+    return [...this.incarnations].map(([name, all]) => judgedIncarnation(name, all));
   }
 }

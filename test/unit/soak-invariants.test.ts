@@ -11,6 +11,7 @@ import {
   type SettledState,
 } from '../../bench/soak/invariants.ts';
 import { failuresExplained, invariantTable, noLeaks, sizesBounded, viewersInOrder, type RunFacts } from '../../bench/soak/invariants-runtime.ts';
+import { judgedIncarnation } from '../../bench/soak/process-samples.ts';
 
 const build = (n = buildLineCount): LogFact[] => Array.from({ length: n }, (_, i) => ({ seq: 0, stream: 'build', line: `soak build ${i + 1}` }));
 const run = (n: number): LogFact[] => Array.from({ length: n }, (_, i) => ({ seq: 0, stream: 'runtime', line: `soak run ${i + 1}` }));
@@ -146,6 +147,14 @@ describe('the soak invariants over the run', () => {
     expect(failuresExplained(r).ok).toBe(true);
   });
 
+  it('a request sent just before a window opened and failing inside it is excused; one that ended before it is not', () => {
+    const r = quietRun();
+    r.failed = [{ project: 'p', at: 990, endedAt: 1003, status: 0, error: 'ECONNREFUSED' }];
+    expect(failuresExplained(r).ok).toBe(true);
+    r.failed = [{ project: 'p', at: 980, endedAt: 995, status: 0, error: 'ECONNREFUSED' }];
+    expect(failuresExplained(r)).toMatchObject({ ok: false, detail: expect.stringContaining('p ECONNREFUSED') });
+  });
+
   it('a viewer fault, RSS or fds past 20 %, or a store over its bound breaks its invariant', () => {
     expect(viewersInOrder({ ...quietRun(), viewerFaults: ['d1: 5 after 3'] }).ok).toBe(false);
     const fat = quietRun();
@@ -158,5 +167,17 @@ describe('the soak invariants over the run', () => {
     cold.processes[0]!.warm = undefined; // restarted too late to warm: not judged
     expect(noLeaks(cold)).toMatchObject({ ok: true, detail: expect.stringContaining('not judged (restarted late, or a run under 4 min): api') });
     expect(sizesBounded({ ...quietRun(), sizes: [{ name: 'redis', bytes: 30e6, limit: 20e6 }] }).ok).toBe(false);
+  });
+
+  it('judges the incarnation watched longest past its warm sample: a leak over a long life shows, a restart near the end does not hide it', () => {
+    const sample = (mb: number) => ({ rssBytes: mb * 1e6, fds: 30 });
+    const long = { pid: 1, seenAt: 0, warm: sample(100), warmAt: 60_000, last: sample(130), lastAt: 720_000 };
+    const late = { pid: 2, seenAt: 730_000, warm: sample(100), warmAt: 790_000, last: sample(101), lastAt: 900_000 };
+    const facts = judgedIncarnation('api', [long, late]);
+    expect(facts).toMatchObject({ warm: sample(100), end: sample(130), watchedMs: 660_000, incarnations: 2 });
+    expect(noLeaks({ ...quietRun(), processes: [facts] })).toMatchObject({ ok: false, detail: 'api RSS 95 MB → 124 MB over 11.0 min' });
+    const unwarmed = { pid: 3, seenAt: 880_000, last: sample(50), lastAt: 900_000 };
+    expect(judgedIncarnation('api', [unwarmed]).warm).toBeUndefined();
+    expect(judgedIncarnation('api', [late, unwarmed]).end).toEqual(sample(101));
   });
 });
