@@ -15,8 +15,8 @@ import {
 
 /**
  * bench:idle's pure parts (bench/idle/proc-usage.ts). The benchmark itself is not in the bench smoke
- * test: even at smoke size it starts a private Postgres and four programs and builds three apps, about
- * a minute on a quiet machine, past the smoke test's budget of ~40 s per benchmark.
+ * test: even at smoke size it starts a private Postgres and four programs and builds three apps (78 s
+ * on a loaded machine, 2026-12-07), past the smoke test's budget of ~40 s per benchmark.
  */
 // A real line's shape, with a process name holding a space and a parenthesis: utime 250, stime 50.
 const stat = '4242 (node (x) y) S 4200 4242 4200 0 -1 4194560 5000 0 0 0 250 50 0 0 20 0 11 0 7269934 1000000 9000';
