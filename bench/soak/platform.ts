@@ -64,13 +64,24 @@ async function ready(p: SoakProgram, apiUrl: string): Promise<void> {
   if (p.kind === 'worker') await waitFor(`${p.name} ready (${p.program.output().slice(-300)})`, () => p.program.output().includes('worker ready'), 60_000, 200);
 }
 
-/** Starts everything; `workers` worker processes (2 unless told). */
-export async function startSoakPlatform(options: { workers?: number; env?: Record<string, string> } = {}): Promise<SoakPlatform> {
+export interface SoakPlatformOptions {
+  /** Worker processes (2 unless told). */
+  workers?: number;
+  /** Settings over everything else. */
+  env?: Record<string, string>;
+  /** Settings in place of the soak's short intervals (bench/idle.ts: the defaults a real platform runs with). */
+  settings?: Record<string, string>;
+  /** The programs' compiled dist/main.js instead of their sources through tsx. */
+  compiled?: boolean;
+}
+
+/** Starts everything. */
+export async function startSoakPlatform(options: SoakPlatformOptions = {}): Promise<SoakPlatform> {
   const instance = `soak${randomBytes(3).toString('hex')}`;
   const [redis, pg, caddy, apiPort] = [await startPrivateRedis(), await startPrivatePostgres(), await startCaddy(), await freePort()];
   const apiUrl = `http://127.0.0.1:${apiPort}`;
   const env: Record<string, string> = {
-    ...soakSettings(),
+    ...(options.settings ?? soakSettings()),
     REDIS_URL: redis.url,
     DATABASE_URL: pg.url,
     BERTH_INSTANCE: instance,
@@ -90,7 +101,7 @@ export async function startSoakPlatform(options: { workers?: number; env?: Recor
   const launch = (name: string, kind: SoakProgram['kind']): SoakProgram => ({
     name,
     kind,
-    program: startProgram(kind, { ...env, LOG_LEVEL: kind === 'worker' ? 'info' : env.LOG_LEVEL!, ...(kind === 'worker' ? { WORKER_NAME: name } : {}) }),
+    program: startProgram(kind, { ...env, LOG_LEVEL: kind === 'worker' ? 'info' : env.LOG_LEVEL!, ...(kind === 'worker' ? { WORKER_NAME: name } : {}) }, { compiled: options.compiled }),
     startedAt: Date.now(),
   });
   const programs = [launch('api', 'api'), ...Array.from({ length: options.workers ?? 2 }, (_, i) => launch(`worker-${i + 1}`, 'worker')), launch('router-sync', 'router-sync')];

@@ -10,9 +10,13 @@ export interface Program {
   output(): string;
 }
 
-/** One of Berth's programs as a real process (its own main.ts), for kill and shutdown tests. */
-export function startProgram(program: 'api' | 'worker' | 'router-sync', env: Record<string, string>): Program {
-  const child = spawn('node', ['--conditions=@berth/source', '--import', 'tsx', `apps/${program}/src/main.ts`], {
+/**
+ * One of Berth's programs as a real process (its own main.ts), for kill and shutdown tests; `compiled`:
+ * its dist/main.js instead, as `npm run up` runs it (needs `npm run build` first).
+ */
+export function startProgram(program: 'api' | 'worker' | 'router-sync', env: Record<string, string>, options: { compiled?: boolean } = {}): Program {
+  const args = options.compiled ? [`apps/${program}/dist/main.js`] : ['--conditions=@berth/source', '--import', 'tsx', `apps/${program}/src/main.ts`];
+  const child = spawn('node', args, {
     cwd: root,
     env: { PATH: process.env.PATH!, HOME: process.env.HOME ?? '/root', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
