@@ -20,6 +20,8 @@ export interface DeploymentFact {
   wentLive: boolean;
   /** Built from source (not a rollback to a kept image, which prints no build). */
   built: boolean;
+  /** A rollback's build: the deployment whose image it runs. */
+  releaseOf?: string | null;
 }
 
 export interface LogFact {
@@ -138,13 +140,17 @@ export function noOrphans(state: SettledState): InvariantResult {
   return result('no container/image/network/volume/job without an owner', faults, `${counts}, all owned`);
 }
 
-/** A project keeping more images than RELEASES_KEPT plus its live deployments. */
+/**
+ * A project keeping more images than RELEASES_KEPT plus its live deployments' (a live rollback runs
+ * an older build's image, named after that build: the reaper keeps it, and so may count one more).
+ */
 function imagesOverKept(state: SettledState): string[] {
   const { byId, live } = owners(state);
+  const inUse = new Set(state.deployments.filter((d) => live.has(d.id)).map((d) => d.releaseOf ?? d.id));
   const perProject = new Map<string, number>();
   for (const i of state.images) {
     const d = i.deployment ? byId.get(i.deployment) : undefined;
-    if (d && !live.has(d.id)) perProject.set(d.project, (perProject.get(d.project) ?? 0) + 1);
+    if (d && !inUse.has(d.id)) perProject.set(d.project, (perProject.get(d.project) ?? 0) + 1);
   }
   return [...perProject].filter(([, n]) => n > state.releasesKept).map(([p, n]) => `${p} keeps ${n} images of stopped releases (RELEASES_KEPT ${state.releasesKept})`);
 }

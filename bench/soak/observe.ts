@@ -23,7 +23,7 @@ async function fromDatabase(url: string): Promise<Pick<SettledState, 'deployment
   await client.connect();
   try {
     const deployments = await client.query<DeploymentFact>(
-      `select id, project, status, release_of is null as built, exists (select 1 from deployment_transitions t where t.deployment_id = d.id and t.status = 'running') as "wentLive"
+      `select id, project, status, release_of is null as built, release_of as "releaseOf", exists (select 1 from deployment_transitions t where t.deployment_id = d.id and t.status = 'running') as "wentLive"
          from deployments d order by created_at`,
     );
     const projects = await client.query<{ name: string; current: string | null }>('select name, current_deployment_id as current from projects');

@@ -114,6 +114,25 @@ describe('the soak invariants over the settled state', () => {
     }
   });
 
+  it('the image a live rollback runs (named after its older build) is its, not one more kept release', () => {
+    const rolledBack = broken((s) => {
+      s.deployments.push(
+        { id: 'd0', project: 'p', status: 'stopped', wentLive: true, built: true },
+        { id: 'd4', project: 'p', status: 'stopped', wentLive: true, built: true },
+        { id: 'd5', project: 'p', status: 'running', wentLive: true, built: false, releaseOf: 'd0' },
+      );
+      s.deployments[1]!.status = 'stopped'; // d2: the rollback replaced it
+      s.projects[0]!.current = 'd5';
+      s.jobs.push({ id: 'd0', state: 'completed' }, { id: 'd4', state: 'completed' }, { id: 'd5', state: 'completed' });
+      s.containers = [{ name: 'c5', deployment: 'd5' }];
+      s.images.push({ tag: 'berth-x/d0:latest', deployment: 'd0' }, { tag: 'berth-x/d4:latest', deployment: 'd4' });
+      s.images.splice(0, 1); // d1's went: RELEASES_KEPT 2 keeps d2 and d4, d0 for the live rollback
+    });
+    expect(noOrphans(rolledBack).ok).toBe(true);
+    rolledBack.deployments[5]!.releaseOf = null; // the same images without the rollback using d0's: one too many
+    expect(noOrphans(rolledBack)).toMatchObject({ ok: false, detail: expect.stringContaining('p keeps 3 images') });
+  });
+
   it('a route missing, or one left for a stopped deployment, breaks the route invariant', () => {
     expect(routesMatch(broken((s) => (s.routeHosts = ['d2.localhost'])))).toMatchObject({ ok: false, detail: 'missing p.localhost' });
     expect(routesMatch(broken((s) => s.routeHosts.push('d1.localhost')))).toMatchObject({ ok: false, detail: 'extra d1.localhost' });
