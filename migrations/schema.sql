@@ -30,6 +30,13 @@ CREATE FUNCTION public.audit_log_prune(keep interval) RETURNS bigint
       perform set_config('berth.audit_prune_before', '', true);
       return removed;
     end $$;
+CREATE FUNCTION public.webhook_outbox_notice() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+    begin
+      perform pg_notify('webhook_outbox', '');
+      return null;
+    end $$;
 CREATE TABLE public.api_tokens (
     id text NOT NULL,
     name text NOT NULL,
@@ -507,6 +514,7 @@ CREATE INDEX webhook_deliveries_webhook_idx ON public.webhook_deliveries USING b
 CREATE INDEX webhooks_project_idx ON public.webhooks USING btree (project);
 CREATE TRIGGER audit_log_append_only BEFORE DELETE OR UPDATE ON public.audit_log FOR EACH ROW EXECUTE FUNCTION public.audit_log_guard();
 CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON public.audit_log FOR EACH STATEMENT EXECUTE FUNCTION public.audit_log_guard();
+CREATE TRIGGER webhook_outbox_notice AFTER INSERT ON public.webhook_deliveries FOR EACH STATEMENT EXECUTE FUNCTION public.webhook_outbox_notice();
 ALTER TABLE ONLY public.api_tokens
     ADD CONSTRAINT api_tokens_owner_user_id_fkey FOREIGN KEY (owner_user_id) REFERENCES public.users(id) ON DELETE CASCADE;
 ALTER TABLE ONLY public.app_metric_rollups

@@ -30,7 +30,7 @@ export const workerEnv = z.object({
   WEBHOOK_TIMEOUT_MS: env.milliseconds(10_000).describe('The deadline of one webhook delivery attempt'),
   WEBHOOK_ATTEMPTS: env.positiveInt(35).describe('Tries per webhook delivery (about a day in all with the default back-off)'),
   WEBHOOK_RETRY_BASE_MS: env.milliseconds(1000).describe("A webhook delivery's first retry delay, doubling up to an hour"),
-  WEBHOOK_SWEEP_MS: env.milliseconds(250).describe('How often workers queue recorded webhook deliveries (the outbox sweep)'),
+  WEBHOOK_SWEEP_MS: env.milliseconds(5000).describe("How often workers sweep the webhook outbox besides Postgres's notice of each recorded delivery (what a lost listening connection missed)"),
   PROJECT_BUSY_RETRY_MS: env.milliseconds(500).describe('How long a job waits before asking again while another deployment of its project is being built'),
   WORKER_CONCURRENCY: env.positiveInt(2).describe('Jobs (deployments) one worker process runs at once'),
   BACKUPS_KEPT: env.positiveInt(7).describe("A service's newest succeeded backups kept; after each new one, older ones (their rows and files in BACKUP_DIR) are removed"),

@@ -6,9 +6,9 @@ import type { TransitionHistory } from '@berth/shared/transition-history';
 import type { Logger } from '@berth/shared/logger';
 import type { Redis } from '@berth/shared/redis';
 import { isLive } from '@berth/shared/deployment-state';
-import { runtimeFollowKey } from '@berth/shared/redis-keys';
 import { containerName } from '@berth/shared/docker-names';
 import type { ContainerEvent, ContainerRuntime, ReplicaProbe, ReplicaReplacement } from './docker/container-runtime.ts';
+import { FollowLeases } from './follow-leases.ts';
 import type { LogSink } from './log-sink.ts';
 import { ReplicaLiveness, type LivenessOptions } from './replica-liveness.ts';
 import { RuntimeLogPump } from './runtime-log-pump.ts';
@@ -30,8 +30,6 @@ export interface RuntimeLogOptions {
   liveness?: LivenessOptions;
 }
 
-const renewScript = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end`;
-const releaseScript = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`;
 
 /**
  * Captures running containers' stdout/stderr as `runtime` log lines. Exactly
@@ -40,7 +38,7 @@ const releaseScript = `if redis.call('get', KEYS[1]) == ARGV[1] then return redi
  * crash), resuming after the newest stored runtime line.
  */
 export class RuntimeLogFollower {
-  private readonly token = randomUUID();
+  private readonly leases: FollowLeases;
   private readonly following = new Map<string, AbortController>();
   private readonly pumps = new Map<string, RuntimeLogPump>();
   private readonly processLogs = new Map<string, ProcessLogs>();
@@ -61,7 +59,9 @@ export class RuntimeLogFollower {
       options: RuntimeLogOptions;
       logger: Logger;
     },
-  ) {}
+  ) {
+    this.leases = new FollowLeases({ redis: deps.redis, instance: deps.options.instance, token: randomUUID(), leaseMs: deps.options.leaseMs });
+  }
 
   start(): void {
     const tick = () => void this.discover().catch((err: unknown) => this.deps.logger.warn({ err }, 'runtime log discovery failed'));
@@ -95,28 +95,16 @@ export class RuntimeLogFollower {
   /** Follows a deployment's output if no worker does yet; resolves when following ends. */
   async follow(deploymentId: string): Promise<void> {
     if (this.stopped || this.following.has(deploymentId)) return;
-    const { redis, options } = this.deps;
-    const key = runtimeFollowKey(options.instance, deploymentId);
-    const claimed = await redis.set(key, this.token, 'PX', options.leaseMs, 'NX');
-    if (claimed !== 'OK') return;
     const controller = new AbortController();
+    if (!(await this.leases.claim(deploymentId, () => controller.abort()))) return;
     this.following.set(deploymentId, controller);
-    const renew = setInterval(() => {
-      redis
-        .eval(renewScript, 1, key, this.token, String(options.leaseMs))
-        .then((ok) => {
-          if (ok !== 1) controller.abort(); // someone else holds it now
-        })
-        .catch(() => controller.abort());
-    }, Math.max(100, Math.floor(options.leaseMs / 3)));
     try {
       await this.pump(deploymentId, controller.signal);
     } catch (err) {
       this.deps.logger.warn({ err, deploymentId }, 'following runtime logs failed; will resume');
     } finally {
-      clearInterval(renew);
       this.following.delete(deploymentId);
-      await redis.eval(releaseScript, 1, key, this.token).catch(() => {});
+      await this.leases.release(deploymentId);
     }
   }
 

@@ -35,6 +35,7 @@ import { secretsToMask } from './secret-masking.ts';
 import { proxyUrls } from './build/build-trust.ts';
 import { extractArchive } from './source/archive-source.ts';
 import { cloneRepository } from './source/git-source.ts';
+import { OutboxNotices } from './webhooks/outbox-notices.ts';
 import { WebhookSender } from './webhooks/webhook-sender.ts';
 import { VolumeUpkeep } from './volume-upkeep.ts';
 
@@ -201,4 +202,8 @@ export function startWebhookSender({ config, db, secrets, logger }: PipelinePart
   });
   webhooks.start();
   opened('webhook sender', () => webhooks.close());
+  // Postgres's notice of a recorded delivery sweeps at once; the timed sweep catches what a lost connection missed.
+  const notices = new OutboxNotices({ databaseUrl: config.DATABASE_URL, onNotice: () => webhooks.sweepSoon(), logger });
+  void notices.start();
+  opened('webhook outbox notices', () => notices.close());
 }

@@ -121,20 +121,21 @@ export class WebhookStore {
    * queued in the same transaction (rows locked, skipping those another
    * worker holds; `enqueue` must be idempotent).
    */
-  async queueUnqueued(enqueue: (ids: string[]) => Promise<void>): Promise<void> {
-    await this.db.transaction().execute(async (trx) => {
+  async queueUnqueued(limit: number, enqueue: (ids: string[]) => Promise<void>): Promise<number> {
+    return this.db.transaction().execute(async (trx) => {
       const rows = await trx
         .selectFrom('webhook_deliveries')
         .select('id')
         .where('enqueued', '=', false)
         .orderBy('created_at')
-        .limit(200)
+        .limit(limit)
         .forUpdate()
         .skipLocked()
         .execute();
-      if (rows.length === 0) return;
+      if (rows.length === 0) return 0;
       await enqueue(rows.map((r) => r.id));
       await trx.updateTable('webhook_deliveries').set({ enqueued: true }).where('id', 'in', rows.map((r) => r.id)).execute();
+      return rows.length;
     });
   }
 

@@ -13,6 +13,9 @@ import { resolveWebhookTarget, type ResolvedTarget } from '@berth/shared/webhook
 
 export const webhookQueueName = 'webhooks';
 
+/** Deliveries queued per outbox transaction. */
+const sweepBatch = 200;
+
 export interface WebhookSenderOptions {
   redisUrl: string;
   instance: string;
@@ -22,7 +25,7 @@ export interface WebhookSenderOptions {
   /** Tries per delivery; with `retryBaseMs` doubling up to an hour, 35 tries span about a day. */
   attempts: number;
   retryBaseMs: number;
-  /** How often the outbox is swept for deliveries not yet queued. */
+  /** How often the outbox is swept for deliveries not yet queued (besides on Postgres's notice: outbox-notices.ts). */
   sweepMs: number;
   allowPrivate: boolean;
 }
@@ -45,6 +48,8 @@ export class WebhookSender {
   private readonly worker: Worker<{ deliveryId: string }>;
   private sweeper: NodeJS.Timeout | undefined;
   private sweeping: Promise<void> | undefined;
+  /** A sweep asked for while one ran: it runs again once that one is done. */
+  private again = false;
 
   constructor(
     private readonly deps: { webhooks: WebhookStore; secrets: SecretBox; logger: Logger; options: WebhookSenderOptions },
@@ -63,26 +68,43 @@ export class WebhookSender {
   }
 
   start(): void {
-    const tick = () => {
-      this.sweeping ??= this.sweep()
-        .catch((err: unknown) => this.deps.logger.warn({ err }, 'sweeping the webhook outbox failed; will retry'))
-        .finally(() => (this.sweeping = undefined));
-    };
-    tick();
-    this.sweeper = setInterval(tick, this.deps.options.sweepMs);
+    this.sweepSoon();
+    this.sweeper = setInterval(() => this.sweepSoon(), this.deps.options.sweepMs);
+  }
+
+  /** Sweeps now, or right after the sweep under way (deliveries recorded during it may not be in it). */
+  sweepSoon(): void {
+    if (this.sweeping) {
+      this.again = true;
+      return;
+    }
+    this.sweeping = this.sweep()
+      .catch((err: unknown) => this.deps.logger.warn({ err }, 'sweeping the webhook outbox failed; will retry'))
+      .finally(() => {
+        this.sweeping = undefined;
+        if (this.again) {
+          this.again = false;
+          this.sweepSoon();
+        }
+      });
   }
 
   async close(): Promise<void> {
     clearInterval(this.sweeper);
+    this.again = false;
     await this.sweeping;
     await this.worker.close();
     await this.queue.close();
   }
 
-  /** Queues deliveries not yet queued (idempotent: the job id is the delivery id). */
+  /** Queues deliveries not yet queued (idempotent: the job id is the delivery id), a batch at a time until none is left. */
   async sweep(): Promise<void> {
+    while ((await this.queueBatch()) === sweepBatch);
+  }
+
+  private queueBatch(): Promise<number> {
     const { webhooks, options } = this.deps;
-    await webhooks.queueUnqueued(async (ids) => {
+    return webhooks.queueUnqueued(sweepBatch, async (ids) => {
       await this.queue.addBulk(
         ids.map((id) => ({
           name: 'deliver',
