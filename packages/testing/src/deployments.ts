@@ -76,11 +76,13 @@ export async function queueStoredDeployment(stack: Stack, input: NewDeployment):
   const { Queue } = await import('bullmq');
   const { queuePrefix } = await import('@berth/shared/redis-keys');
   const { createRedis } = await import('@berth/shared/redis');
-  const queue = new Queue('deployments', { connection: createRedis(stack.env.REDIS_URL!), prefix: queuePrefix(stack.instance) });
+  const connection = createRedis(stack.env.REDIS_URL!);
+  const queue = new Queue('deployments', { connection, prefix: queuePrefix(stack.instance) });
   try {
     await enqueueDeployment(queue as never, row.id);
   } finally {
     await queue.close();
+    connection.disconnect(); // BullMQ leaves a connection it was given open
   }
   return row;
 }

@@ -123,9 +123,11 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       await routerHandle?.close();
       await Promise.all(workers.map((w) => w.close()));
       await apiHandle.close();
-      const q = new Queue(deploymentQueueName, { connection: createRedis(baseEnv.REDIS_URL!), prefix: queuePrefix(instance) });
+      const connection = createRedis(baseEnv.REDIS_URL!);
+      const q = new Queue(deploymentQueueName, { connection, prefix: queuePrefix(instance) });
       await q.obliterate({ force: true }).catch(() => {});
       await q.close();
+      connection.disconnect(); // BullMQ leaves a connection it was given open
       if (swarm) await swarm.close(); // services, the Caddy container, the overlay, the registry
       await removeInstanceResources(instance);
       await db.drop();
