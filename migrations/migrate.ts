@@ -23,6 +23,7 @@ import * as m0020 from './versions/0020-deployment-runtime.ts';
 import * as m0021 from './versions/0021-request-metrics.ts';
 import * as m0022 from './versions/0022-backup-error-detail.ts';
 import * as m0023 from './versions/0023-webhook-outbox-notice.ts';
+import * as m0024 from './versions/0024-runtime-log-followers.ts';
 
 /**
  * Every migration, in order. Listed statically (not read from the folder) so
@@ -53,6 +54,7 @@ const migrations: Record<string, Migration> = {
   '0021-request-metrics': m0021,
   '0022-backup-error-detail': m0022,
   '0023-webhook-outbox-notice': m0023,
+  '0024-runtime-log-followers': m0024,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -313,6 +313,11 @@ CREATE TABLE public.runs (
     CONSTRAINT runs_kind_check CHECK ((kind = ANY (ARRAY['one-off'::text, 'job'::text]))),
     CONSTRAINT runs_status_check CHECK ((status = ANY (ARRAY['queued'::text, 'running'::text, 'succeeded'::text, 'failed'::text, 'canceled'::text, 'skipped'::text])))
 );
+CREATE TABLE public.runtime_log_followers (
+    deployment_id text NOT NULL,
+    follower text NOT NULL,
+    claimed_at timestamp with time zone DEFAULT now() NOT NULL
+);
 CREATE TABLE public.services (
     id text NOT NULL,
     project text NOT NULL,
@@ -456,6 +461,8 @@ ALTER TABLE ONLY public.run_logs
     ADD CONSTRAINT run_logs_pk PRIMARY KEY (run_id, seq);
 ALTER TABLE ONLY public.runs
     ADD CONSTRAINT runs_pkey PRIMARY KEY (id);
+ALTER TABLE ONLY public.runtime_log_followers
+    ADD CONSTRAINT runtime_log_followers_pkey PRIMARY KEY (deployment_id);
 ALTER TABLE ONLY public.services
     ADD CONSTRAINT services_pkey PRIMARY KEY (id);
 ALTER TABLE ONLY public.services
@@ -561,6 +568,8 @@ ALTER TABLE ONLY public.runs
     ADD CONSTRAINT runs_job_id_fkey FOREIGN KEY (job_id) REFERENCES public.jobs(id) ON DELETE CASCADE;
 ALTER TABLE ONLY public.runs
     ADD CONSTRAINT runs_project_fkey FOREIGN KEY (project) REFERENCES public.projects(name) ON DELETE CASCADE;
+ALTER TABLE ONLY public.runtime_log_followers
+    ADD CONSTRAINT runtime_log_followers_deployment_id_fkey FOREIGN KEY (deployment_id) REFERENCES public.deployments(id) ON DELETE CASCADE;
 ALTER TABLE ONLY public.services
     ADD CONSTRAINT services_project_fkey FOREIGN KEY (project) REFERENCES public.projects(name) ON DELETE CASCADE;
 ALTER TABLE ONLY public.sessions

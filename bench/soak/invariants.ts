@@ -56,6 +56,13 @@ export const buildLineCount = 30;
  * their seqs reserved (log-sink.ts): a seq gap right before this line is that loss, counted but not a fault.
  */
 export const resumeLine = 'resuming an interrupted attempt: removing its leftovers';
+/**
+ * The first line of a runtime follower that took over from one that stopped without letting go
+ * (runtime-logs.ts): that one's reserved seqs are a gap right before it; its lines are read again.
+ */
+export const followerChangedLine = 'following the output again: the worker that followed it stopped';
+/** A seq gap right before one of these lines is explained (above). */
+export const explainsGap = (line: string) => line === resumeLine || line === followerChangedLine;
 
 const liveJobStates = new Set(['waiting', 'active', 'delayed', 'prioritized', 'waiting-children', 'paused']);
 const shown = (xs: readonly string[], max = 5) => (xs.length === 0 ? 'none' : `${xs.slice(0, max).join(', ')}${xs.length > max ? ` (+${xs.length - max})` : ''}`);
@@ -98,7 +105,7 @@ export function deploymentLogFaults(d: DeploymentFact, lines: readonly LogFact[]
   const faults: string[] = [];
   lines.forEach((l, i) => {
     const before = i === 0 ? 0 : lines[i - 1]!.seq;
-    if (l.seq !== before + 1 && !(l.seq > before && l.line === resumeLine)) faults.push(`seq ${l.seq} after ${before} (${l.stream}: ${l.line.slice(0, 40)})`);
+    if (l.seq !== before + 1 && !(l.seq > before && explainsGap(l.line))) faults.push(`seq ${l.seq} after ${before} (${l.stream}: ${l.line.slice(0, 40)})`);
   });
   const builds = numbered(lines, buildLinePattern);
   faults.push(...numberingFaults(builds).map((f) => `build ${f}`), ...numberingFaults(numbered(lines, runLinePattern)).map((f) => `run ${f}`));
@@ -112,7 +119,7 @@ export function deploymentLogFaults(d: DeploymentFact, lines: readonly LogFact[]
 export function logsComplete(state: SettledState): InvariantResult {
   const faults = state.deployments.flatMap((d) => deploymentLogFaults(d, state.logs[d.id] ?? []));
   const total = Object.values(state.logs).reduce((n, lines) => n + lines.length, 0);
-  const killed = Object.values(state.logs).reduce((n, lines) => n + lines.filter((l, i) => l.line === resumeLine && i > 0 && l.seq !== lines[i - 1]!.seq + 1).length, 0);
+  const killed = Object.values(state.logs).reduce((n, lines) => n + lines.filter((l, i) => explainsGap(l.line) && i > 0 && l.seq !== lines[i - 1]!.seq + 1).length, 0);
   return result('every log line once, in order', faults, `${total} lines of ${state.deployments.length} deployments; ${killed} gaps of lines a killed worker held`);
 }
 

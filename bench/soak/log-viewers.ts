@@ -5,7 +5,7 @@
  * Each checks that every line it receives has the seq after the one before: a line lost, repeated or
  * reordered across reconnects is a fault (invariants-runtime.ts: viewersInOrder).
  */
-import { resumeLine } from './invariants.ts';
+import { explainsGap } from './invariants.ts';
 
 export class LogViewers {
   lines = 0;
@@ -49,8 +49,8 @@ export class LogViewers {
     const data = event.split('\n').find((l) => l.startsWith('data: '));
     const { seq, line } = JSON.parse(data!.slice(6)) as { seq: number; line: string };
     this.lines++;
-    // Past a gap of seqs a killed worker reserved (invariants.ts: resumeLine): counted, not a fault.
-    if (seq !== last + 1 && !(seq > last && line === resumeLine)) this.faults.push(`${id}: ${seq} after ${last}`);
+    // Past a gap of seqs a killed worker reserved (invariants.ts: explainsGap): counted, not a fault.
+    if (seq !== last + 1 && !(seq > last && explainsGap(line))) this.faults.push(`${id}: ${seq} after ${last}`);
     return seq;
   }
 

@@ -1,51 +1,13 @@
-import type { Redis } from '@berth/shared/redis';
-import type { LogStore } from '@berth/shared/log-store';
 import { encodeEvent } from '@berth/shared/events';
-import { eventsChannel, logSeqKey } from '@berth/shared/redis-keys';
+import { eventsChannel } from '@berth/shared/redis-keys';
 import { cutLine, type LogLine, type LogStream } from '@berth/shared/log-line';
-import type { Logger } from '@berth/shared/logger';
 import { maskLine, windowCut } from './secret-masking.ts';
+import { FollowerReplaced, LogSeqs } from './log-seqs.ts';
+import type { Carry, LinePart, LogSinkOptions, Pending } from './log-sink-options.ts';
 
 // Where the masking rules live; imported from here by tests that build a sink.
 export { maskableSecrets } from './secret-masking.ts';
-
-/** INCRBY on a counter that exists; nil when it does not. */
-const incrementIfPresent = "if redis.call('EXISTS', KEYS[1]) == 1 then return redis.call('INCRBY', KEYS[1], ARGV[1]) end return false";
-
-interface Pending {
-  stream: LogStream;
-  line: string;
-  ts: string;
-}
-
-export interface LogSinkOptions {
-  redis: Redis;
-  logs: Pick<LogStore, 'append' | 'maxSeq'>;
-  instance: string;
-  deploymentId: string;
-  flushMs: number;
-  maxBatch?: number;
-  /** Values to mask wherever they appear in a line (the deployment's env values). */
-  secrets?: readonly string[];
-  /** Build lines kept per attempt; past it one notice is written and the rest dropped. */
-  maxLines?: number;
-  /** How long a batch is retried while Redis or Postgres is away before it is given up. */
-  retryForMs?: number;
-  logger: Logger;
-}
-
-/** Which source a piece of a line came from (`stdout`, `stderr`, the build), and whether the line goes on in its next piece. */
-export interface LinePart {
-  source: string;
-  continues: boolean;
-}
-
-/** What a source's line left held back, waiting for its next piece. */
-interface Carry {
-  stream: LogStream;
-  text: string;
-  ts: string;
-}
+export type { LinePart, LogSinkOptions, LogSinkStore } from './log-sink-options.ts';
 
 /**
  * Collects one deployment's log lines and flushes them in batches: a batch
@@ -72,14 +34,16 @@ export class LogSink {
   /** How much of a cut line is held back: the longest secret's length minus one. */
   private readonly window: number;
 
+  private readonly seqs: LogSeqs;
+
   constructor(private readonly deps: LogSinkOptions) {
     this.window = Math.max(0, ...(deps.secrets ?? []).map((s) => s.length - 1));
+    this.seqs = new LogSeqs({ ...deps, lease: deps.follower });
   }
 
-  /** Makes sure the counter is at least the highest stored seq (e.g. after Redis lost its data). */
-  async init(): Promise<void> {
-    const last = await this.deps.logs.maxSeq(this.deps.deploymentId);
-    await this.deps.redis.set(logSeqKey(this.deps.instance, this.deps.deploymentId), String(last), 'NX');
+  /** Makes sure the seq counter is at least the highest stored seq (e.g. after Redis lost its data). */
+  init(): Promise<void> {
+    return this.seqs.init();
   }
 
   /**
@@ -202,11 +166,12 @@ export class LogSink {
       const batch = this.queued.splice(0, count);
       const deadline = Date.now() + (this.deps.retryForMs ?? 60_000);
       try {
-        const last = await this.retry('reserving log sequence numbers', deadline, () => this.reserve(batch.length));
+        const last = await this.retry('reserving log sequence numbers', deadline, () => this.seqs.reserve(batch.length));
         const first = last - batch.length + 1;
         const lines = batch.map((p, i): LogLine => ({ seq: first + i, ts: p.ts, stream: p.stream, line: p.line }));
         // Same seqs on every retry; rows already there are ignored.
-        await this.retry('storing log lines', deadline, () => logs.append(deploymentId, lines));
+        const stored = await this.retry('storing log lines', deadline, () => logs.append(deploymentId, lines, this.deps.follower?.token));
+        if (stored === false) throw new FollowerReplaced(deploymentId);
         // Not awaited here: commands on one connection keep their order, so the
         // next batch's insert overlaps this publish.
         lastPublish = redis
@@ -215,24 +180,22 @@ export class LogSink {
             logger.warn({ err, deploymentId }, 'publishing log lines failed; viewers refill from storage'),
           );
       } catch (err) {
-        this.dropped += batch.length;
-        logger.error({ err, deploymentId, lines: batch.length }, 'gave up on log lines');
+        if (err instanceof FollowerReplaced) this.replaced();
+        else {
+          this.dropped += batch.length;
+          logger.error({ err, deploymentId, lines: batch.length }, 'gave up on log lines');
+        }
       }
     }
   }
 
-  /**
-   * The last of `count` new seqs. A counter that is gone (Redis restarted
-   * without its data) starts again above the highest stored seq: counting
-   * from zero would give stored seqs again, and their lines would be dropped
-   * as already stored.
-   */
-  private async reserve(count: number): Promise<number> {
-    const key = logSeqKey(this.deps.instance, this.deps.deploymentId);
-    const last = (await this.deps.redis.eval(incrementIfPresent, 1, key, count)) as number | null;
-    if (last !== null) return last;
-    await this.init();
-    return this.deps.redis.incrby(key, count);
+  /** Another worker follows the deployment now: what this sink holds is its successor's to read again. */
+  private replaced(): void {
+    this.closed = true;
+    this.pending = [];
+    this.queued = [];
+    this.carries.clear();
+    this.deps.follower?.onReplaced();
   }
 
   private async retry<T>(what: string, deadline: number, action: () => Promise<T>): Promise<T> {
@@ -240,7 +203,7 @@ export class LogSink {
       try {
         return await action();
       } catch (err) {
-        if (Date.now() >= deadline) throw err;
+        if (Date.now() >= deadline || err instanceof FollowerReplaced) throw err;
         this.deps.logger.warn({ err, deploymentId: this.deps.deploymentId, attempt }, `${what} failed; retrying`);
         await new Promise((r) => setTimeout(r, Math.min(50 * 2 ** attempt, 2000)));
       }

@@ -9,7 +9,9 @@ import { isLive } from '@berth/shared/deployment-state';
 import { containerName } from '@berth/shared/docker-names';
 import type { ContainerEvent, ContainerRuntime, ReplicaProbe, ReplicaReplacement } from './docker/container-runtime.ts';
 import { FollowLeases } from './follow-leases.ts';
-import type { LogSink } from './log-sink.ts';
+import type { LogSink, LogSinkOptions } from './log-sink.ts';
+import type { RuntimeLogFollowers } from '@berth/shared/runtime-log-followers';
+import { runtimeFollowKey } from '@berth/shared/redis-keys';
 import { ReplicaLiveness, type LivenessOptions } from './replica-liveness.ts';
 import { RuntimeLogPump } from './runtime-log-pump.ts';
 import { ProcessLogs } from './process-logs.ts';
@@ -32,6 +34,13 @@ export interface RuntimeLogOptions {
 
 
 /**
+ * The first line a follower stores when it takes over from one that stopped
+ * without letting go (killed, or its lease lost): the seqs that one held
+ * unstored are a gap right before it, and the output it held is read again.
+ */
+export const followerChangedLine = 'following the output again: the worker that followed it stopped';
+
+/**
  * Captures running containers' stdout/stderr as `runtime` log lines. Exactly
  * one worker follows a deployment at a time (a Redis lease it keeps renewing);
  * any worker picks up deployments nobody follows (after a worker restart or
@@ -46,6 +55,8 @@ export class RuntimeLogFollower {
   private watching: Promise<void> | undefined;
   private discovery: NodeJS.Timeout | undefined;
   private stopped = false;
+  /** This worker's name in the leases and the fence rows. */
+  private readonly token = randomUUID();
 
   constructor(
     private readonly deps: {
@@ -54,13 +65,15 @@ export class RuntimeLogFollower {
       store: DeploymentStore;
       logs: LogStore;
       history: TransitionHistory;
-      openLog: (deployment: DeploymentRow) => Promise<LogSink>;
+      openLog: (deployment: DeploymentRow, follower: LogSinkOptions['follower']) => Promise<LogSink>;
+      /** The fence behind the leases (runtime-log-followers.ts). */
+      followers: Pick<RuntimeLogFollowers, 'claim' | 'release'>;
       lifecycle: DeploymentLifecycle;
       options: RuntimeLogOptions;
       logger: Logger;
     },
   ) {
-    this.leases = new FollowLeases({ redis: deps.redis, instance: deps.options.instance, token: randomUUID(), leaseMs: deps.options.leaseMs });
+    this.leases = new FollowLeases({ redis: deps.redis, instance: deps.options.instance, token: this.token, leaseMs: deps.options.leaseMs });
   }
 
   start(): void {
@@ -99,20 +112,27 @@ export class RuntimeLogFollower {
     if (!(await this.leases.claim(deploymentId, () => controller.abort()))) return;
     this.following.set(deploymentId, controller);
     try {
-      await this.pump(deploymentId, controller.signal);
+      await this.pump(deploymentId, controller);
     } catch (err) {
       this.deps.logger.warn({ err, deploymentId }, 'following runtime logs failed; will resume');
     } finally {
       this.following.delete(deploymentId);
+      await this.deps.followers.release(deploymentId, this.token).catch(() => {});
       await this.leases.release(deploymentId);
     }
   }
 
-  private async pump(deploymentId: string, signal: AbortSignal): Promise<void> {
-    const { runtime, store, logs, history, lifecycle, logger, options } = this.deps;
+  private async pump(deploymentId: string, controller: AbortController): Promise<void> {
+    const { runtime, store, logs, history, lifecycle, logger, options, followers } = this.deps;
+    const { signal } = controller;
     const deployment = await store.get(deploymentId);
     if (!deployment) return;
-    const sink = await this.deps.openLog(deployment);
+    // After the lease, the fence: from here no earlier follower stores a line (runtime-log-followers.ts).
+    const replaced = await followers.claim(deploymentId, this.token);
+    const leaseKey = runtimeFollowKey(options.instance, deploymentId);
+    const sink = await this.deps.openLog(deployment, { leaseKey, token: this.token, onReplaced: () => controller.abort() });
+    // The one before stopped without letting go: lines it held unstored took seqs it never stored.
+    if (replaced !== undefined && replaced !== this.token) sink.system(followerChangedLine);
     const deps = { runtime, store, logs, history, lifecycle, logger, ...options };
     const pump = new RuntimeLogPump(deps, deploymentId, sink, signal);
     this.pumps.set(deploymentId, pump);

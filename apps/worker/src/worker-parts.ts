@@ -27,7 +27,8 @@ import { DeploymentRunner } from './deployment-runner.ts';
 import type { ContainerRuntime } from './docker/container-runtime.ts';
 import type { DrainTimers } from './drain-timers.ts';
 import { PreviewLimits } from '@berth/shared/preview-limits';
-import { LogSink } from './log-sink.ts';
+import { LogSink, type LogSinkOptions } from './log-sink.ts';
+import { RuntimeLogFollowers } from '@berth/shared/runtime-log-followers';
 import type { Reaper } from './reaper.ts';
 import { ReplicaReconciler } from './replica-reconciler.ts';
 import { RuntimeLogFollower } from './runtime-logs.ts';
@@ -60,7 +61,7 @@ export interface PipelineParts {
   status: RedisStatusPublisher;
 }
 
-export type OpenLog = (deployment: DeploymentRow) => Promise<LogSink>;
+export type OpenLog = (deployment: DeploymentRow, follower?: LogSinkOptions['follower']) => Promise<LogSink>;
 
 export function createRuntimeLogFollower(parts: PipelineParts, openLog: OpenLog): RuntimeLogFollower {
   const { config, db, redis, runtime, logger, store, logs, lifecycle } = parts;
@@ -72,6 +73,7 @@ export function createRuntimeLogFollower(parts: PipelineParts, openLog: OpenLog)
     history: new TransitionHistory(db),
     lifecycle,
     openLog,
+    followers: new RuntimeLogFollowers(db),
     logger,
     options: {
       instance: config.BERTH_INSTANCE,
@@ -130,8 +132,9 @@ export function createRunner(
 
 /** A deployment's log: numbered, masked, batched into Postgres and onto the events channel. */
 export function logOpener({ config, db, redis, logs, logger, secrets }: PipelineParts): OpenLog {
-  return async (deployment) => {
+  return async (deployment, follower) => {
     const sink = new LogSink({
+      follower,
       redis,
       logs,
       instance: config.BERTH_INSTANCE,

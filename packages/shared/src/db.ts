@@ -16,6 +16,8 @@ import type {
 import type { AppMetricRollupsTable, AppMetricSamplesTable, AppRequestMetricsTable, AppRequestRollupsTable } from './app-metrics/tables.ts';
 import type { ServicesTable, VolumesTable } from './project-resource-tables.ts';
 import type { BackupsTable } from './backup-table.ts';
+import type { HookDeliveriesTable, WebhookDeliveriesTable, WebhooksTable } from './webhook-tables.ts';
+export type { HookDeliveriesTable, WebhookDeliveriesTable, WebhooksTable } from './webhook-tables.ts';
 
 export type { ServiceType } from './project-resource-tables.ts';
 
@@ -80,6 +82,13 @@ export interface DeploymentLogsTable {
   ts: Timestamp;
   stream: LogStream;
   line: string;
+}
+
+/** Who may store a running deployment's runtime lines (runtime-log-followers.ts). */
+export interface RuntimeLogFollowersTable {
+  deployment_id: string;
+  follower: string;
+  claimed_at: Generated<Timestamp>;
 }
 
 export interface DeploymentTransitionsTable {
@@ -152,37 +161,6 @@ export interface SkippedPush {
 
 export type DeployStrategy = 'start-first' | 'stop-first';
 
-export interface HookDeliveriesTable {
-  project: string;
-  delivery_id: string;
-  received_at: Generated<Date>;
-}
-
-export interface WebhooksTable {
-  id: string;
-  project: string;
-  url: string;
-  events: string[];
-  secret_sealed: string;
-  created_at: Generated<Date>;
-}
-
-export interface WebhookDeliveriesTable {
-  id: string;
-  webhook_id: string;
-  event: string;
-  payload: ColumnType<Record<string, unknown>, string, string>;
-  status: ColumnType<'pending' | 'succeeded' | 'failed', 'pending' | 'succeeded' | 'failed' | undefined, 'pending' | 'succeeded' | 'failed'>;
-  enqueued: ColumnType<boolean, boolean | undefined, boolean>;
-  attempts: ColumnType<number, number | undefined, number>;
-  last_status_code: number | null;
-  last_error: string | null;
-  duration_ms: number | null;
-  redelivery_of: string | null;
-  created_at: Generated<Date>;
-  updated_at: ColumnType<Date, Date | undefined, Date>;
-}
-
 export interface DomainsTable {
   hostname: string;
   project: string;
@@ -197,6 +175,7 @@ export interface Database {
   deployments: DeploymentsTable;
   deployment_archives: DeploymentArchivesTable;
   deployment_logs: DeploymentLogsTable;
+  runtime_log_followers: RuntimeLogFollowersTable;
   deployment_transitions: DeploymentTransitionsTable;
   projects: ProjectsTable;
   domains: DomainsTable;

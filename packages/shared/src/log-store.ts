@@ -9,6 +9,14 @@ export interface ResumePoint {
   lines: number;
 }
 
+/** A batch as the array parameters `unnest` takes: seqs, stamps, streams, lines. */
+const columns = (lines: readonly LogLine[]) => [
+  sql`${lines.map((l) => l.seq)}::bigint[]`,
+  sql`${lines.map((l) => l.ts)}::timestamptz[]`,
+  sql`${lines.map((l) => l.stream)}::text[]`,
+  sql`${lines.map((l) => l.line)}::text[]`,
+];
+
 /** Deployments' stored log lines (build, runtime and Berth's own). */
 export class LogStore {
   constructor(private readonly db: Db) {}
@@ -16,19 +24,34 @@ export class LogStore {
   /**
    * Idempotent: a batch written twice (a retried flush) keeps one copy of each
    * line. One statement with array parameters (unnest) instead of thousands of
-   * VALUES placeholders: several times faster for big batches.
+   * VALUES placeholders: several times faster for big batches. With a
+   * `follower`, a runtime follower's batch: false when it no longer follows.
    */
-  async append(deploymentId: string, lines: readonly LogLine[]): Promise<void> {
-    if (lines.length === 0) return;
+  async append(deploymentId: string, lines: readonly LogLine[], follower?: string): Promise<boolean> {
+    if (lines.length === 0) return true;
+    if (follower !== undefined) return this.appendAsFollower(deploymentId, lines, follower);
     await sql`
       insert into deployment_logs (deployment_id, seq, ts, stream, line)
-      select ${deploymentId}, * from unnest(
-        ${lines.map((l) => l.seq)}::bigint[],
-        ${lines.map((l) => l.ts)}::timestamptz[],
-        ${lines.map((l) => l.stream)}::text[],
-        ${lines.map((l) => l.line)}::text[]
-      )
+      select ${deploymentId}, * from unnest(${sql.join(columns(lines))})
       on conflict (deployment_id, seq) do nothing`.execute(this.db);
+    return true;
+  }
+
+  /**
+   * Stores the lines only while `follower` is the deployment's runtime follower
+   * (runtime-log-followers.ts); false when it no longer is, and nothing stored.
+   */
+  private async appendAsFollower(deploymentId: string, lines: readonly LogLine[], follower: string): Promise<boolean> {
+    const { rows } = await sql<{ held: number }>`
+      with fence as (
+        select 1 from runtime_log_followers where deployment_id = ${deploymentId} and follower = ${follower} for share
+      ), stored as (
+        insert into deployment_logs (deployment_id, seq, ts, stream, line)
+        select ${deploymentId}, * from unnest(${sql.join(columns(lines))}) where exists (select 1 from fence)
+        on conflict (deployment_id, seq) do nothing
+      )
+      select count(*)::int as held from fence`.execute(this.db);
+    return rows[0]!.held > 0;
   }
 
   async read(

@@ -73,9 +73,10 @@ function remember(into: Map<string, number> | Set<string>, id: string, value = 0
 /** Counts the log lines stored (after the write succeeded). */
 export function meterLogAppends(logs: LogStore, metrics: WorkerMetrics): LogStore {
   const append = logs.append.bind(logs);
-  logs.append = async (deploymentId: string, lines: readonly LogLine[]) => {
-    await append(deploymentId, lines);
-    metrics.logLines.inc(lines.length);
+  logs.append = async (deploymentId: string, lines: readonly LogLine[], follower?: string) => {
+    const stored = await append(deploymentId, lines, follower);
+    if (stored) metrics.logLines.inc(lines.length);
+    return stored;
   };
   return logs;
 }
