@@ -18,6 +18,15 @@ export interface DeploymentHistorySources {
 const historyPage = 1000;
 /** Live batches a viewer may have waiting before it is told to reconnect. */
 const maxQueuedBatches = 5000;
+/**
+ * How long a gap before a live batch is looked for in storage: two writers of
+ * one deployment's log (the deploying worker's and the following worker's)
+ * number from one counter but store apart, so a later batch can arrive
+ * before an earlier one is stored. Past this, the gap is taken as lines that
+ * will never be stored (a killed writer's reserved seqs).
+ */
+export const gapWaitMs = 2000;
+const gapPollMs = 50;
 
 const formatted = new WeakMap<LogBatchEvent, string>();
 /** SSE frames of a whole batch, formatted once however many viewers send it. */
@@ -130,7 +139,7 @@ export class DeploymentFeed {
     if (this.sse.isClosed) return;
     if (event.type === 'log') {
       const first = event.lines[0];
-      if (first && first.seq > this.lastSeq + 1) await this.replay(first.seq);
+      if (first && first.seq > this.lastSeq + 1) await this.fillGap(first.seq);
       this.sendBatch(event);
     } else {
       this.sendStatus(event);
@@ -165,6 +174,16 @@ export class DeploymentFeed {
       this.lastSeq = line.seq;
     }
     if (frames) this.sse.write(frames);
+  }
+
+  /** Stored lines before `untilSeq`, looked for again for up to gapWaitMs while some are missing. */
+  private async fillGap(untilSeq: number): Promise<void> {
+    const deadline = Date.now() + gapWaitMs;
+    for (;;) {
+      await this.replay(untilSeq);
+      if (this.lastSeq >= untilSeq - 1 || this.sse.isClosed || Date.now() >= deadline) return;
+      await new Promise((r) => setTimeout(r, gapPollMs));
+    }
   }
 
   /** Stored lines after the last one sent, up to (not including) `untilSeq`. */
