@@ -1,9 +1,11 @@
 /**
  * The soak's steady stream of work on its projects: releases (most good, some failing), rollbacks and
- * cancels, one operation every `intervalMs`, through the API as a client calls it. An operation the API
+ * cancels, and git pushes (git-pushes.ts: to main, to a feature branch, a branch deleted), one
+ * operation every `intervalMs`, through the API as a client and a git host call it. An operation the API
  * refuses while a chaos step has it down (a 503, a refused connection) is counted, not retried.
  */
 import { soakArchive } from './soak-app.ts';
+import { soakBranches, type GitPushes } from './git-pushes.ts';
 
 export interface DeployerStats {
   ops: Record<string, number>;
@@ -12,8 +14,10 @@ export interface DeployerStats {
   deployments: string[];
 }
 
-type Op = 'release' | 'failing release' | 'rollback' | 'cancel';
+type Op = 'release' | 'failing release' | 'rollback' | 'cancel' | 'push' | 'branch push' | 'branch deleted';
 const weighted: Op[] = ['release', 'release', 'release', 'release', 'failing release', 'rollback', 'cancel'];
+const pushOps: Op[] = ['push', 'branch push', 'branch push', 'branch deleted'];
+const pick = <T>(xs: readonly T[]): T => xs[Math.floor(Math.random() * xs.length)]!;
 
 export class Deployer {
   readonly stats: DeployerStats = { ops: {}, refused: 0, deployments: [] };
@@ -24,6 +28,7 @@ export class Deployer {
     private readonly apiUrl: string,
     private readonly token: string,
     readonly projects: readonly string[],
+    private readonly pushes?: GitPushes,
   ) {}
 
   private async call(method: string, path: string, body?: FormData | object): Promise<any> {
@@ -50,6 +55,7 @@ export class Deployer {
   }
 
   private async operate(op: Op, project: string): Promise<void> {
+    if (op === 'push' || op === 'branch push' || op === 'branch deleted') return this.push(op);
     if (op === 'release' || op === 'failing release') await this.release(project, op === 'failing release');
     if (op === 'rollback') {
       const answer = (await this.call('POST', `/api/projects/${project}/rollback`, {})) as { id?: string };
@@ -62,6 +68,13 @@ export class Deployer {
     }
   }
 
+  private async push(op: Op): Promise<void> {
+    const pushes = this.pushes!;
+    if (op === 'branch deleted') return pushes.deleteBranch(pick(soakBranches));
+    const id = await pushes.push(op === 'push' ? 'main' : pick(soakBranches), Math.random() < 0.15);
+    if (id) this.stats.deployments.push(id);
+  }
+
   /** The first release of every project, each awaited to be accepted. */
   async seed(): Promise<void> {
     for (const p of this.projects) await this.release(p);
@@ -72,8 +85,8 @@ export class Deployer {
       while (!this.stopped) {
         await new Promise((r) => setTimeout(r, intervalMs * (0.5 + Math.random())));
         if (this.stopped) break;
-        const op = weighted[Math.floor(Math.random() * weighted.length)]!;
-        const project = this.projects[Math.floor(Math.random() * this.projects.length)]!;
+        const op = pick(this.pushes ? [...weighted, ...pushOps] : weighted);
+        const project = pick(this.projects);
         try {
           await this.operate(op, project);
           this.stats.ops[op] = (this.stats.ops[op] ?? 0) + 1;

@@ -22,6 +22,8 @@ export interface DeploymentFact {
   built: boolean;
   /** A rollback's build: the deployment whose image it runs. */
   releaseOf?: string | null;
+  /** A preview's branch (git-pushes.ts): served on the branch's host, never the project's. */
+  previewOf?: string | null;
 }
 
 export interface LogFact {
@@ -162,12 +164,19 @@ function imagesOverKept(state: SettledState): string[] {
   return [...perProject].filter(([, n]) => n > state.releasesKept).map(([p, n]) => `${p} keeps ${n} images of stopped releases (RELEASES_KEPT ${state.releasesKept})`);
 }
 
-/** Caddy's routes are exactly the routable deployments and the projects whose current release is routable. */
+/** The host a branch's previews are served on (docs/webhooks.md: `<branch-slug>--<project>`; the soak's branches are their own slug). */
+export const branchHost = (branch: string, project: string, baseDomain: string) => `${branch}--${project}.${baseDomain}`;
+
+/**
+ * Caddy's routes are exactly the routable deployments, the projects whose current release is
+ * routable, and the branches with a routable preview.
+ */
 export function routesMatch(state: SettledState): InvariantResult {
   const routable = new Set(state.deployments.filter((d) => isRoutable(d.status)).map((d) => d.id));
   const expected = new Set([
     ...[...routable].map((id) => `${id}.${state.baseDomain}`),
     ...state.projects.filter((p) => p.current && routable.has(p.current)).map((p) => `${p.name}.${state.baseDomain}`),
+    ...state.deployments.filter((d) => d.previewOf && routable.has(d.id)).map((d) => branchHost(d.previewOf!, d.project, state.baseDomain)),
   ]);
   const actual = new Set(state.routeHosts);
   const missing = [...expected].filter((h) => !actual.has(h)).map((h) => `missing ${h}`);

@@ -1,7 +1,7 @@
 /**
  * `npm run soak`: a long, busy, unlucky run of the platform, then its invariants as one table
  * (docs/testing.md#the-soak). SOAK_MINUTES (20), SOAK_CHAOS (none | light | heavy; light),
- * SOAK_PROJECTS (4), SOAK_VIEWERS (50), SOAK_CLIENTS (4), SOAK_WORKERS (2). Exit 1 when one is broken.
+ * SOAK_PROJECTS (4), SOAK_PUSHES (1: one more project deployed by git pushes; 0: none), SOAK_VIEWERS (50), SOAK_CLIENTS (4), SOAK_WORKERS (2). Exit 1 when one is broken.
  */
 import type { ChaosLevel } from './chaos.ts';
 import { runSoak } from './run-soak.ts';
@@ -18,6 +18,7 @@ const outcome = await runSoak({
   durationMs: minutes * 60_000,
   chaos,
   projects: num('SOAK_PROJECTS', 4),
+  pushes: num('SOAK_PUSHES', 1) > 0,
   viewers: num('SOAK_VIEWERS', 50),
   clients: num('SOAK_CLIENTS', 4),
   workers: num('SOAK_WORKERS', 2),

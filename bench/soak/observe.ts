@@ -13,7 +13,7 @@ import { labels } from '@berth/shared/labels';
 import { imageRepositoryPrefix, parseImageTag } from '@berth/shared/docker-names';
 import { createRedis } from '@berth/shared/redis';
 import { request } from '@berth/testing/http';
-import type { DeploymentFact, LogFact, SettledState } from './invariants.ts';
+import { branchHost, type DeploymentFact, type LogFact, type SettledState } from './invariants.ts';
 import type { SoakPlatform } from './platform.ts';
 
 const docker = new Docker();
@@ -23,7 +23,7 @@ async function fromDatabase(url: string): Promise<Pick<SettledState, 'deployment
   await client.connect();
   try {
     const deployments = await client.query<DeploymentFact>(
-      `select id, project, status, release_of is null as built, release_of as "releaseOf", exists (select 1 from deployment_transitions t where t.deployment_id = d.id and t.status = 'running') as "wentLive"
+      `select id, project, status, release_of is null as built, release_of as "releaseOf", case when promote then null else branch end as "previewOf", exists (select 1 from deployment_transitions t where t.deployment_id = d.id and t.status = 'running') as "wentLive"
          from deployments d order by created_at`,
     );
     const projects = await client.query<{ name: string; current: string | null }>('select name, current_deployment_id as current from projects');
@@ -100,7 +100,8 @@ export async function observeSettled(platform: SoakPlatform, releasesKept: numbe
   const baseDomain = platform.env.BASE_DOMAIN!;
   const config = await (await fetch(`${platform.caddy.adminUrl}/config/`)).json();
   const db = await fromDatabase(platform.env.DATABASE_URL!);
-  const candidates = [...db.deployments.map((d) => `${d.id}.${baseDomain}`), ...db.projects.map((p) => `${p.name}.${baseDomain}`)];
+  const branches = db.deployments.filter((d) => d.previewOf).map((d) => branchHost(d.previewOf!, d.project, baseDomain));
+  const candidates = [...db.deployments.map((d) => `${d.id}.${baseDomain}`), ...db.projects.map((p) => `${p.name}.${baseDomain}`), ...new Set(branches)];
   const routeHosts = new Set([...routedHosts(config, baseDomain), ...(await hostsAnswered(platform.caddyUrl, candidates))]);
   return {
     baseDomain,

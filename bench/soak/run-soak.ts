@@ -8,6 +8,7 @@ import { AppLoad } from './app-load.ts';
 import { Chaos, type ChaosLevel, type ChaosRecord } from './chaos.ts';
 import { removeSoakResources } from './cleanup.ts';
 import { Deployer } from './deployer.ts';
+import { GitPushes } from './git-pushes.ts';
 import { inFlightHaveJobs, noOrphans, routesMatch, stateInvariants, type InvariantResult, type SettledState } from './invariants.ts';
 import { invariantTable, runInvariants, type RunFacts } from './invariants-runtime.ts';
 import { LogViewers } from './log-viewers.ts';
@@ -19,6 +20,8 @@ export interface SoakOptions {
   durationMs: number;
   chaos: ChaosLevel;
   projects: number;
+  /** One more project, deployed by git pushes (main, feature branches, a branch deleted). */
+  pushes: boolean;
   viewers: number;
   clients: number;
   workers: number;
@@ -75,10 +78,12 @@ function sizeFacts(warm: { postgres: number; redis: number }, end: { postgres: n
 
 async function drive(platform: SoakPlatform, o: SoakOptions): Promise<{ run: RunFacts; state: SettledState; chaos: ChaosRecord[]; summary: string }> {
   const projects = Array.from({ length: o.projects }, (_, i) => `soak-${String.fromCharCode(97 + i)}`);
-  const deployer = new Deployer(platform.apiUrl, soakToken, projects);
-  progress(`platform up (${platform.instance}); seeding ${projects.length} projects`);
+  progress(`platform up (${platform.instance}); seeding ${projects.length} projects${o.pushes ? ' and one deployed by git pushes' : ''}`);
+  const git = o.pushes ? await GitPushes.start(platform.apiUrl, soakToken, 'soak-git') : undefined;
+  const deployer = new Deployer(platform.apiUrl, soakToken, projects, git?.pushes);
+  if (git) deployer.stats.deployments.push(git.first);
   await deployer.seed();
-  const load = new AppLoad(platform.caddyUrl, platform.env.BASE_DOMAIN!, projects);
+  const load = new AppLoad(platform.caddyUrl, platform.env.BASE_DOMAIN!, git ? [...projects, git.pushes.project] : projects);
   const viewers = new LogViewers(platform.apiUrl, soakToken, () => deployer.stats.deployments);
   const warmupMs = Math.min(60_000, o.durationMs / 4);
   const sampler = new ProcessSampler(platform, Date.now() + warmupMs, warmupMs);
@@ -98,7 +103,7 @@ async function drive(platform: SoakPlatform, o: SoakOptions): Promise<{ run: Run
   progress('settling');
   const state = await settle(platform, 180_000);
   progress('settled; stopping the viewers and the load');
-  await Promise.all([viewers.stop(), load.stop()]);
+  await Promise.all([viewers.stop(), load.stop(), git?.pushes.stop()]);
   const sizes = sizeFacts(warm.sizes, await storeSizes(platform), deployer.stats.deployments.length - warm.deployments);
   const run: RunFacts = {
     requests: load.requests,

@@ -5,6 +5,9 @@
  * its health check fails and the project keeps its release.
  */
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { zipEntries } from '@berth/testing/archives';
 import { buildLineCount } from './invariants.ts';
 
@@ -26,12 +29,24 @@ if (!fs.existsSync('/app/fail.txt')) {
 }
 `;
 
-/** A new archive each time (its nonce busts the build cache, so the build prints its lines). */
-export function soakArchive(options: { failing?: boolean } = {}): Promise<Buffer> {
-  return zipEntries([
+/** The app's files, new each time (its nonce busts the build cache, so the build prints its lines). */
+function soakFiles(options: { failing?: boolean }): { name: string; content: string }[] {
+  return [
     { name: 'Dockerfile', content: dockerfile },
     { name: 'server.js', content: server },
     { name: 'nonce.txt', content: randomBytes(8).toString('hex') },
     ...(options.failing ? [{ name: 'fail.txt', content: 'this release never listens' }] : []),
-  ]);
+  ];
+}
+
+/** A new archive each time (soakFiles). */
+export function soakArchive(options: { failing?: boolean } = {}): Promise<Buffer> {
+  return zipEntries(soakFiles(options));
+}
+
+/** A new folder of the app's files each time (soakFiles), for a git push; the caller removes it. */
+export function soakFolder(options: { failing?: boolean } = {}): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'berth-soak-app-'));
+  for (const f of soakFiles(options)) writeFileSync(path.join(dir, f.name), f.content);
+  return dir;
 }
