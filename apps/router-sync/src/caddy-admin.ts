@@ -1,4 +1,5 @@
 import http from 'node:http';
+import { onceMoreIfCut } from '@berth/shared/connection-cut';
 
 /** Caddy's admin API, as far as router-sync needs it. */
 export interface CaddyAdmin {
@@ -41,14 +42,8 @@ export class HttpCaddyAdmin implements CaddyAdmin {
    * hang up" about once in a thousand loads). Both calls are idempotent, so
    * such a call is made once more.
    */
-  private async call(method: string, path: string, body: string | undefined, timeoutMs: number): Promise<{ status: number; body: string }> {
-    try {
-      return await this.callOnce(method, path, body, timeoutMs);
-    } catch (err) {
-      if (!isConnectionCut(err)) throw err;
-      await new Promise((r) => setTimeout(r, 50));
-      return this.callOnce(method, path, body, timeoutMs);
-    }
+  private call(method: string, path: string, body: string | undefined, timeoutMs: number): Promise<{ status: number; body: string }> {
+    return onceMoreIfCut(() => this.callOnce(method, path, body, timeoutMs), { pauseMs: 50 });
   }
 
   private callOnce(method: string, path: string, body: string | undefined, timeoutMs: number): Promise<{ status: number; body: string }> {
@@ -77,10 +72,4 @@ export class HttpCaddyAdmin implements CaddyAdmin {
       req.end(body);
     });
   }
-}
-
-/** A connection closed under a request (not a refusal, a timeout or an answer). */
-export function isConnectionCut(err: unknown): boolean {
-  const code = (err as NodeJS.ErrnoException).code;
-  return code === 'ECONNRESET' || code === 'EPIPE';
 }

@@ -1,4 +1,5 @@
 import http from 'node:http';
+import { onceMoreIfCut } from '@berth/shared/connection-cut';
 import { runtimeWait } from './runtime-wait.ts';
 
 /** Tests talk to the API with the stacks' admin token unless they set their own authorization. */
@@ -22,15 +23,10 @@ type RequestOptions = { host?: string; method?: string; headers?: Record<string,
  */
 export async function request(url: string, options: RequestOptions = {}): Promise<HttpResult> {
   const idempotent = (options.method ?? 'GET') === 'GET' || options.method === 'HEAD';
-  try {
-    return await requestOnce(url, options);
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (!idempotent || (code !== 'ECONNRESET' && (err as Error).message !== 'socket hang up')) throw err;
-    return requestOnce(url, options).catch((again: unknown) => {
-      throw new Error(`${options.method ?? 'GET'} ${url} (host ${options.host ?? '-'}) was reset twice: ${String(again)}`, { cause: again });
-    });
-  }
+  if (!idempotent) return requestOnce(url, options);
+  return onceMoreIfCut(() => requestOnce(url, options), {
+    secondCut: (again) => new Error(`${options.method ?? 'GET'} ${url} (host ${options.host ?? '-'}) was reset twice: ${String(again)}`, { cause: again }),
+  });
 }
 
 function requestOnce(url: string, options: RequestOptions): Promise<HttpResult> {
