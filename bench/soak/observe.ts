@@ -12,6 +12,7 @@ import { queuePrefix } from '@berth/shared/redis-keys';
 import { labels } from '@berth/shared/labels';
 import { imageRepositoryPrefix, parseImageTag } from '@berth/shared/docker-names';
 import { createRedis } from '@berth/shared/redis';
+import { onOwnConnection } from '@berth/shared/own-connection';
 import { request } from '@berth/testing/http';
 import { branchHost, type DeploymentFact, type LogFact, type SettledState } from './invariants.ts';
 import type { SoakPlatform } from './platform.ts';
@@ -37,16 +38,13 @@ async function fromDatabase(url: string): Promise<Pick<SettledState, 'deployment
 }
 
 async function fromQueue(platform: SoakPlatform): Promise<SettledState['jobs']> {
-  // BullMQ does not close a connection it was given: each look would leave one open (the second
-  // 20-minute soak's Redis went from 41 to 120 descriptors while it settled, looking every few seconds).
-  const connection = createRedis(platform.env.REDIS_URL!);
-  const queue = new Queue(deploymentQueueName, { connection, prefix: queuePrefix(platform.instance) });
+  // On a connection of its own, closed with it (own-connection.ts): each look would leave one open.
+  const queue = onOwnConnection(platform.env.REDIS_URL!, (connection) => new Queue(deploymentQueueName, { connection, prefix: queuePrefix(platform.instance) }));
   try {
     const jobs = await queue.getJobs(['waiting', 'active', 'delayed', 'prioritized', 'waiting-children', 'completed', 'failed']);
     return Promise.all(jobs.filter(Boolean).map(async (j) => ({ id: j.id!, state: await j.getState() })));
   } finally {
     await queue.close();
-    connection.disconnect();
   }
 }
 

@@ -94,5 +94,7 @@ export class BullDeploymentQueue implements DeploymentQueue {
     clearTimeout(timer);
     // Redis unreachable: close() waits for it forever; drop the connection instead.
     if (!closed) void this.queue.disconnect().catch(() => {});
+    // BullMQ leaves a connection it was given open.
+    this.connection.disconnect();
   }
 }

@@ -1,5 +1,5 @@
 import { Queue } from 'bullmq';
-import { createRedis } from '@berth/shared/redis';
+import { onOwnConnection } from '@berth/shared/own-connection';
 import { queuePrefix } from '@berth/shared/redis-keys';
 import { withinQueueTimeout } from './queue-timeout.ts';
 
@@ -25,10 +25,8 @@ export class LazyQueue<T> {
 
   private get queue(): Queue<T> {
     if (!this.opened) {
-      this.opened = new Queue<T>(this.name, {
-        connection: createRedis(this.redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false }),
-        prefix: queuePrefix(this.instance),
-      });
+      const options = { maxRetriesPerRequest: 1, enableOfflineQueue: false };
+      this.opened = onOwnConnection(this.redisUrl, (connection) => new Queue<T>(this.name, { connection, prefix: queuePrefix(this.instance) }), options);
       this.opened.on('error', () => {});
     }
     return this.opened;
@@ -36,6 +34,8 @@ export class LazyQueue<T> {
 
   async close(): Promise<void> {
     if (!this.opened) return;
-    await Promise.race([this.opened.close(), new Promise((r) => setTimeout(r, this.timeoutMs).unref())]).catch(() => {});
+    const closed = await Promise.race([this.opened.close().then(() => true), new Promise<false>((r) => setTimeout(() => r(false), this.timeoutMs).unref())]).catch(() => true);
+    // Redis unreachable: close() waits for it forever; drop the connection instead.
+    if (!closed) void this.opened.disconnect().catch(() => {});
   }
 }

@@ -75,14 +75,12 @@ export async function queueStoredDeployment(stack: Stack, input: NewDeployment):
   const row = await stack.db.store.create(input);
   const { Queue } = await import('bullmq');
   const { queuePrefix } = await import('@berth/shared/redis-keys');
-  const { createRedis } = await import('@berth/shared/redis');
-  const connection = createRedis(stack.env.REDIS_URL!);
-  const queue = new Queue('deployments', { connection, prefix: queuePrefix(stack.instance) });
+  const { onOwnConnection } = await import('@berth/shared/own-connection');
+  const queue = onOwnConnection(stack.env.REDIS_URL!, (connection) => new Queue('deployments', { connection, prefix: queuePrefix(stack.instance) }));
   try {
     await enqueueDeployment(queue as never, row.id);
   } finally {
     await queue.close();
-    connection.disconnect(); // BullMQ leaves a connection it was given open
   }
   return row;
 }

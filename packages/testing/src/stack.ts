@@ -17,7 +17,7 @@ import { queuePrefix } from '@berth/shared/redis-keys';
 import { labels } from '@berth/shared/labels';
 import { imageRepositoryPrefix } from '@berth/shared/docker-names';
 import { createLogger, type Logger } from '@berth/shared/logger';
-import { createRedis } from '@berth/shared/redis';
+import { onOwnConnection } from '@berth/shared/own-connection';
 import { testNetwork } from './network.ts';
 import { startCaddy, type TestCaddy } from './caddy.ts';
 import { startSwarmParts, type SwarmParts } from './swarm-stack.ts';
@@ -123,11 +123,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       await routerHandle?.close();
       await Promise.all(workers.map((w) => w.close()));
       await apiHandle.close();
-      const connection = createRedis(baseEnv.REDIS_URL!);
-      const q = new Queue(deploymentQueueName, { connection, prefix: queuePrefix(instance) });
+      const q = onOwnConnection(baseEnv.REDIS_URL!, (connection) => new Queue(deploymentQueueName, { connection, prefix: queuePrefix(instance) }));
       await q.obliterate({ force: true }).catch(() => {});
       await q.close();
-      connection.disconnect(); // BullMQ leaves a connection it was given open
       if (swarm) await swarm.close(); // services, the Caddy container, the overlay, the registry
       await removeInstanceResources(instance);
       await db.drop();
