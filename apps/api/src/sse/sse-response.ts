@@ -36,7 +36,7 @@ export class SseResponse {
     this.raw.on('close', () => this.close());
     this.raw.on('error', () => this.close());
     // The client may have gone while the request was authorised and looked up: its 'close' came before these listeners.
-    if (request.raw.destroyed || this.raw.destroyed || this.raw.socket?.destroyed !== false) this.close();
+    if (request.raw.destroyed || this.raw.destroyed || this.raw.socket?.destroyed === true) this.close();
   }
 
   get isClosed(): boolean {
