@@ -39,6 +39,8 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await writer?.close();
+  // The test's keep-alive client connections would hold close() for the client's idle timeout (4 s).
+  api?.app.server.closeAllConnections();
   await api?.close();
   await db?.drop();
 });
