@@ -2,9 +2,9 @@
  * Each of the soak platform's processes' RSS and open descriptors (from /proc), sampled on a timer:
  * the first sample of an incarnation past the warm-up is its baseline; a restart (a new pid) starts a
  * new incarnation with its own warm-up. Of a process's incarnations, the one watched longest past its
- * baseline is judged (its last sample before it died or the run ended): a leak shows over minutes,
- * and one restarted near the end shows only its heap still growing. Caddy, Redis and Postgres are
- * found by their port.
+ * baseline is judged (the minute's medians after its warm-up, at its middle and before it died or the
+ * run ended: judgedValues): a leak shows over minutes, and one restarted near the end shows only its
+ * heap still growing. Caddy, Redis and Postgres are found by their port.
  */
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -50,6 +50,40 @@ export interface Incarnation {
   warmAt?: number;
   last?: ProcessSample;
   lastAt?: number;
+  /** Every sample from the warm one on, for the medians the judgement compares. */
+  samples?: { at: number; sample: ProcessSample }[];
+}
+
+/**
+ * RSS swings by tens of MB between collections (the API: 375-405 MB within a minute), so a minute's
+ * median is compared, not one reading. Watched long enough, RSS is also taken at the middle: a node
+ * process's V8 heap grows to its working size under load once and keeps the pages (issue 32's API: new
+ * space 1 → 128 MB, old space swinging 42-158 MB, RSS 280 → ~390 MB, while its heap after a full GC
+ * stayed at 44-49 MB), so growth that goes on past the middle is what a leak shows (leakFaults).
+ */
+const windowMs = 60_000;
+const midFromMs = 4 * 60_000;
+
+function medianOf(samples: readonly { at: number; sample: ProcessSample }[], from: number, to: number): ProcessSample | undefined {
+  const inside = samples.filter((x) => x.at >= from && x.at <= to).map((x) => x.sample);
+  if (inside.length === 0) return undefined;
+  const median = (xs: number[]) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+  return { rssBytes: median(inside.map((x) => x.rssBytes)), fds: median(inside.map((x) => x.fds)) };
+}
+
+/** An incarnation's warm, middle and end values: the medians of a minute's samples at each (single samples without them). */
+function judgedValues(inc: Incarnation): Pick<ProcessFacts, 'warm' | 'mid' | 'midShare' | 'end'> {
+  const samples = inc.samples ?? [];
+  if (!inc.warm || inc.warmAt === undefined || inc.lastAt === undefined || samples.length === 0) return { warm: inc.warm, end: inc.last };
+  const span = inc.lastAt - inc.warmAt;
+  const middle = inc.warmAt + span / 2;
+  const mid = span >= midFromMs ? medianOf(samples, middle - windowMs / 2, middle + windowMs / 2) : undefined;
+  return {
+    warm: medianOf(samples, inc.warmAt, inc.warmAt + windowMs) ?? inc.warm,
+    // The medians stand for the windows' centres: the middle one's is (span / 2 - half a window) before the end one's.
+    ...(mid ? { mid, midShare: (span / 2 - windowMs / 2) / span } : {}),
+    end: medianOf(samples, inc.lastAt - windowMs, inc.lastAt) ?? inc.last,
+  };
 }
 
 /** How long an incarnation was watched past its baseline (ms); -1 without one. */
@@ -58,7 +92,7 @@ const watchedMs = (inc: Incarnation) => (inc.warmAt === undefined || inc.lastAt 
 /** One process's facts: of its incarnations, the one watched longest past its baseline. */
 export function judgedIncarnation(name: string, all: readonly Incarnation[]): ProcessFacts {
   const inc = all.reduce((best, i) => (watchedMs(i) > watchedMs(best) ? i : best));
-  return { name, warm: inc.warm, end: inc.last, ...(inc.warm ? { watchedMs: watchedMs(inc) } : {}), incarnations: all.length };
+  return { name, ...judgedValues(inc), ...(inc.warm ? { watchedMs: watchedMs(inc) } : {}), incarnations: all.length };
 }
 
 export class ProcessSampler {
@@ -89,6 +123,7 @@ export class ProcessSampler {
         inc.warm = s;
         inc.warmAt = now;
       }
+      if (inc.warm) (inc.samples ??= []).push({ at: now, sample: s });
     }
   }
 

@@ -200,3 +200,34 @@ describe('the soak invariants over the run', () => {
     expect(judgedIncarnation('api', [late, unwarmed]).end).toEqual(sample(101));
   });
 });
+
+describe('the RSS judgement over a minute`s medians (issue 32)', () => {
+  /** An incarnation sampled every 5 s from its warm sample at 60 s to `endMs`, its RSS (MB) given by `rss(t)`. */
+  const sampled = (endMs: number, rss: (t: number) => number) => {
+    const samples = [];
+    for (let at = 60_000; at <= endMs; at += 5000) samples.push({ at, sample: { rssBytes: rss(at) * 1048576, fds: 30 } });
+    return { pid: 1, seenAt: 0, warm: samples[0]!.sample, warmAt: 60_000, last: samples.at(-1)!.sample, lastAt: endMs, samples };
+  };
+  /** ±15 MB around `base` from one sample to the next, as a node process's RSS swings between collections. */
+  const swinging = (base: number) => (t: number) => base + ((t / 5000) % 2 === 0 ? 15 : -15);
+  const judged = (rss: (t: number) => number, endMs = 780_000) => noLeaks({ ...quietRun(), processes: [judgedIncarnation('api', [sampled(endMs, rss)])] });
+
+  it('holds for a young generation grown once in the first half, then flat (269 → 390 MB, the soak`s API)', () => {
+    expect(judged((t) => swinging(t < 300_000 ? 269 + ((t - 60_000) / 240_000) * 121 : 390)(t))).toMatchObject({ ok: true });
+  });
+
+  it('breaks on a leak that goes on past 20 % over the span, as single samples did; holds under it', () => {
+    expect(judged((t) => 270 + ((t - 60_000) / 720_000) * 60)).toMatchObject({ ok: false, detail: expect.stringContaining('api RSS 300 MB → 328 MB over the second half') });
+    expect(judged((t) => 270 + ((t - 60_000) / 720_000) * 50)).toMatchObject({ ok: true }); // 18.5 %: under the bound, as before
+  });
+
+  it('one high sample at the end, or at the warm-up, is not the value judged', () => {
+    expect(judged((t) => (t >= 775_000 ? 500 : 270))).toMatchObject({ ok: true });
+    expect(judged((t) => (t <= 60_000 ? 100 : 270), 200_000)).toMatchObject({ ok: true });
+  });
+
+  it('a span too short for a middle is judged warm → end, on medians', () => {
+    expect(judgedIncarnation('api', [sampled(200_000, () => 270)]).mid).toBeUndefined();
+    expect(judged((t) => (t < 120_000 ? 270 : 340), 200_000)).toMatchObject({ ok: false, detail: expect.stringContaining('api RSS 270 MB → 340 MB') });
+  });
+});

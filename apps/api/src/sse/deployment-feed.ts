@@ -75,6 +75,8 @@ export class DeploymentFeed {
 
   /** Subscribe before reading history; events arriving meanwhile wait in the chain until it is sent. */
   async start(relay: Pick<EventRelay, 'subscribe'>): Promise<void> {
+    // The viewer left before its stream opened (it waited on the token check, the lookup): no history to read for it.
+    if (this.sse.isClosed) return;
     const unsubscribe = relay.subscribe(this.deploymentId, (event) => this.enqueue(event));
     this.sse.onClose(unsubscribe);
     try {

@@ -33,7 +33,10 @@ export class SseResponse {
     this.raw.write(': berth event stream\nretry: 2000\n\n');
     this.heartbeat = setInterval(() => this.comment('ping'), options.heartbeatMs);
     request.raw.on('close', () => this.close());
+    this.raw.on('close', () => this.close());
     this.raw.on('error', () => this.close());
+    // The client may have gone while the request was authorised and looked up: its 'close' came before these listeners.
+    if (request.raw.destroyed || this.raw.destroyed || this.raw.socket?.destroyed === true) this.close();
   }
 
   get isClosed(): boolean {
