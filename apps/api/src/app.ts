@@ -115,13 +115,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // Long-lived SSE responses would hold close() forever: end them first.
   const streams = new OpenStreams(deps.config.MAX_EVENT_STREAMS_PER_TOKEN);
   deps.metrics.countStreams(() => streams.size);
-  const recheck = watchStreamTokens(streams, streamCredentialChecks(deps.db, deps.tokens), deps.config.TOKEN_RECHECK_MS, deps.logger);
+  watchStreamTokens(streams, streamCredentialChecks(deps.db, deps.tokens), deps.config.TOKEN_RECHECK_MS, deps.logger);
   const revocations = wireRevocations({ tokens: tokenCache, streams, relay: deps.relay, redis: deps.redis, instance: deps.config.BERTH_INSTANCE, logger: deps.logger });
   const revoked = (tokenId: string) => revocations.forgetToken(tokenId);
   app.decorate('access', { forgetToken: revoked, forgetOwner: (userId: string) => revocations.forgetOwner(userId) });
   app.addHook('preClose', async () => {
     revocations.stop();
-    clearInterval(recheck);
     streams.endAll();
   });
   await registerRoutes(app, deps, streams, revoked, access);
@@ -226,9 +225,9 @@ function watchStreamTokens(
   stillValid: (keys: readonly string[]) => Promise<Set<string>>,
   everyMs: number,
   logger: Logger,
-): NodeJS.Timeout {
+): void {
   let checking = false;
-  const timer = setInterval(() => {
+  const check = () => {
     const ids = streams.tokenIds();
     if (checking || ids.length === 0) return;
     checking = true;
@@ -238,7 +237,11 @@ function watchStreamTokens(
       })
       .catch((err: unknown) => logger.warn({ err }, 'could not re-check the tokens of open event streams'))
       .finally(() => (checking = false));
-  }, everyMs);
-  timer.unref();
-  return timer;
+  };
+  // Only while streams are open: an idle API wakes for nothing.
+  streams.whileOpen(() => {
+    const timer = setInterval(check, everyMs);
+    timer.unref();
+    return () => clearInterval(timer);
+  });
 }
