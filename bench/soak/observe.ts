@@ -113,12 +113,31 @@ export async function observeSettled(platform: SoakPlatform, releasesKept: numbe
 
 /** The database's and Redis' sizes now (pg_database_size, Redis used_memory). */
 export async function storeSizes(platform: SoakPlatform): Promise<{ postgres: number; redis: number }> {
-  const client = new pg.Client({ connectionString: platform.env.DATABASE_URL });
-  await client.connect();
-  const { rows } = await client.query<{ bytes: string }>('select pg_database_size(current_database()) as bytes');
-  await client.end();
-  const redis = createRedis(platform.env.REDIS_URL!);
-  const info = await redis.info('memory');
-  redis.disconnect();
-  return { postgres: Number(rows[0]!.bytes), redis: Number(/used_memory:(\d+)/.exec(info)?.[1] ?? 0) };
+  // A chaos step may have Postgres or Redis down right now (the warm-up's look met a restart): look again.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await storeSizesOnce(platform);
+    } catch (err) {
+      if (attempt >= 60) throw err;
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+  }
+}
+
+async function storeSizesOnce(platform: SoakPlatform): Promise<{ postgres: number; redis: number }> {
+  const client = new pg.Client({ connectionString: platform.env.DATABASE_URL, connectionTimeoutMillis: 5000 });
+  client.on('error', () => {}); // the server gone mid-look: the query fails, and is tried again
+  try {
+    await client.connect();
+    const { rows } = await client.query<{ bytes: string }>('select pg_database_size(current_database()) as bytes');
+    const redis = createRedis(platform.env.REDIS_URL!, { maxRetriesPerRequest: 1, connectTimeout: 5000 });
+    try {
+      const info = await redis.info('memory');
+      return { postgres: Number(rows[0]!.bytes), redis: Number(/used_memory:(\d+)/.exec(info)?.[1] ?? 0) };
+    } finally {
+      redis.disconnect();
+    }
+  } finally {
+    await client.end().catch(() => {});
+  }
 }
