@@ -58,11 +58,20 @@ export class LogChunker {
   }
 }
 
-/** Deployments building or running, and those that changed lately (their last lines). */
+/**
+ * Deployments building or running, and those that changed lately (their last lines),
+ * that have lines after their last chunk: a quiet running app costs no statement of
+ * its own each pass (both probes are primary-key lookups).
+ */
 async function candidates(db: Db, changedSince: Date): Promise<string[]> {
   const { rows } = await sql<{ id: string }>`
-    select id from deployments
-    where status in ('fetching', 'building', 'starting', 'running', 'crashed') or updated_at >= ${changedSince}`.execute(db);
+    select d.id from deployments d
+    where (d.status in ('fetching', 'building', 'starting', 'running', 'crashed') or d.updated_at >= ${changedSince})
+      and exists (
+        select 1 from deployment_logs l
+        where l.deployment_id = d.id
+          and l.seq > coalesce((select c.last_seq from deployment_log_chunks c where c.deployment_id = d.id order by c.first_seq desc limit 1), 0)
+      )`.execute(db);
   return rows.map((r) => r.id);
 }
 
