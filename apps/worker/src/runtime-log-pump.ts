@@ -48,6 +48,9 @@ export class RuntimeLogPump {
   // just before what the event reports).
   private checking: Promise<boolean> | undefined;
   private checkAgain = false;
+  // The run (start time) of the container the last check found healthy: while the
+  // container is still that run, the safety poll needs no queries.
+  private healthyRun: string | undefined;
 
   constructor(
     private readonly deps: RuntimeLogPumpDeps,
@@ -65,7 +68,7 @@ export class RuntimeLogPump {
     // Docker's log stream survives a restart by the policy, so a crash is not
     // always an end of output: the engine's events poke the pump, and a slow
     // poll covers an event that never came.
-    const watch = setInterval(() => this.poke(), this.deps.checkIntervalMs ?? defaultCheckIntervalMs);
+    const watch = setInterval(() => this.safetyPoll(), this.deps.checkIntervalMs ?? defaultCheckIntervalMs);
     try {
       // Attaching late (another worker's follower died, or the app crashed before we got here).
       if (!(await this.reconcile())) return;
@@ -158,6 +161,20 @@ export class RuntimeLogPump {
     );
   }
 
+  /**
+   * The slow poll: one look at the container; the whole check (two queries more)
+   * only when it is not the run the last check found healthy (an event was missed).
+   */
+  private safetyPoll(): void {
+    if (this.ended || this.checking) return;
+    this.deps.runtime.inspect(this.name).then(
+      (state) => {
+        if (!(state?.running && state.startedAt === this.healthyRun)) this.poke();
+      },
+      (err: unknown) => this.deps.logger.warn({ err, deploymentId: this.deploymentId }, 'checking the container failed'),
+    );
+  }
+
   private reconcile(): Promise<boolean> {
     if (this.checking) {
       this.checkAgain = true;
@@ -187,7 +204,10 @@ export class RuntimeLogPump {
     const live = (await history.list(this.deploymentId)).filter((t) => t.status === 'running').at(-1);
     const restarted = live !== undefined && Date.parse(state.startedAt) > live.at.getTime();
     const current = (await store.get(this.deploymentId))?.status;
-    if (state.running && !restarted && current === 'running') return true;
+    if (state.running && !restarted && current === 'running') {
+      this.healthyRun = state.startedAt;
+      return true;
+    }
     if (current === undefined || !isLive(current)) return true; // stopped or ended: not ours to judge
     // The reaper may have marked it crashed first; the log says what happened either way.
     if (current === 'running') await this.setStatus('running', 'crashed');

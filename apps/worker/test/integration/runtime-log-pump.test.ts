@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { createLogger } from '@berth/shared/logger';
 import { createRedis, type Redis } from '@berth/shared/redis';
+import type { TransitionHistory } from '@berth/shared/transition-history';
 import type { ContainerRuntime, ContainerState, FollowLogsOptions } from '../../src/docker/container-runtime.ts';
 import { LogSink } from '../../src/log-sink.ts';
 import { microsecondStamp, stampMicros } from '../../src/log-timestamps.ts';
@@ -67,10 +68,10 @@ async function runningDeployment(id: string): Promise<void> {
   }
 }
 
-function startPump(id: string, runtime: ContainerRuntime, retentionLines = 10_000) {
+function startPump(id: string, runtime: ContainerRuntime, retentionLines = 10_000, more: { checkIntervalMs?: number; history?: TransitionHistory } = {}) {
   const controller = new AbortController();
   const sink = new LogSink({ redis, logs: t.logs, instance, deploymentId: id, flushMs: 5, logger });
-  const deps = { runtime, store: t.store, logs: t.logs, history: t.history, lifecycle: t.lifecycle, logger, instance, retentionLines };
+  const deps = { runtime, store: t.store, logs: t.logs, history: t.history, lifecycle: t.lifecycle, logger, instance, retentionLines, ...more };
   const done = sink.init().then(() => new RuntimeLogPump(deps, id, sink, controller.signal).run());
   return { stop: () => controller.abort(), done };
 }
@@ -148,6 +149,38 @@ function scriptedDockerEvents() {
   } as unknown as Docker;
   return { docker, streams, since };
 }
+
+describe('the safety poll', () => {
+  it('only looks at the container while it is the run last found healthy, and checks in full when an unseen crash changed it', async () => {
+    const id = `poll${Date.now().toString(36)}`.slice(0, 12);
+    await runningDeployment(id);
+    const state = runningState();
+    const base = fakeRuntime(() => [], undefined, state);
+    let inspects = 0;
+    let historyReads = 0;
+    const runtime: ContainerRuntime = { ...base, inspect: (name) => (inspects++, base.inspect(name)) };
+    const history = Object.create(t.history) as TransitionHistory;
+    history.list = (deploymentId) => (historyReads++, t.history.list(deploymentId));
+    const pump = startPump(id, runtime, 10_000, { checkIntervalMs: 50, history });
+    const status = async () => (await t.store.get(id))?.status;
+    try {
+      await until('polled a few times', async () => inspects >= 6);
+      expect(historyReads).toBe(1); // the check on attaching; the polls since asked Docker only
+      // The app dies and no event says so: the next poll sees another state and checks in full.
+      Object.assign(state, { running: false, exitCode: 137, status: 'exited' });
+      await until('crash noticed by the poll', async () => (await status()) === 'crashed');
+      Object.assign(state, { running: true, exitCode: 0, status: 'running', startedAt: new Date().toISOString() });
+      await until('running again', async () => (await status()) === 'running');
+      const reads = historyReads;
+      const seen = inspects;
+      await until('polled again', async () => inspects >= seen + 4);
+      expect(historyReads).toBeLessThanOrEqual(reads + 1); // the new run found healthy once, then looked at only
+    } finally {
+      pump.stop();
+      await pump.done;
+    }
+  });
+});
 
 describe('runtime follower on engine events', () => {
   it('notices a crash that happened while the event stream was broken, once it reconnects (no per-second polling)', async () => {
