@@ -8,6 +8,7 @@ import type { TransitionHistory } from '@berth/shared/transition-history';
 import type { ContainerRuntime, ContainerState } from './docker/container-runtime.ts';
 import type { LogSink } from './log-sink.ts';
 import { stampMicros } from './log-timestamps.ts';
+import { everySharedTick } from './shared-ticker.ts';
 
 export interface RuntimeLogPumpDeps {
   runtime: ContainerRuntime;
@@ -68,7 +69,7 @@ export class RuntimeLogPump {
     // Docker's log stream survives a restart by the policy, so a crash is not
     // always an end of output: the engine's events poke the pump, and a slow
     // poll covers an event that never came.
-    const watch = setInterval(() => this.safetyPoll(), this.deps.checkIntervalMs ?? defaultCheckIntervalMs);
+    const unwatch = everySharedTick(this.deps.checkIntervalMs ?? defaultCheckIntervalMs, () => this.safetyPoll());
     try {
       // Attaching late (another worker's follower died, or the app crashed before we got here).
       if (!(await this.reconcile())) return;
@@ -79,7 +80,7 @@ export class RuntimeLogPump {
       }
     } finally {
       this.ended = true;
-      clearInterval(watch);
+      unwatch();
       clearTimeout(this.idleTrim);
       await this.sink.close();
       await this.trimming;
