@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { createLogger } from '@berth/shared/logger';
 import { createRedis, type Redis } from '@berth/shared/redis';
+import { runtimeFollowKey } from '@berth/shared/redis-keys';
 import type { TransitionHistory } from '@berth/shared/transition-history';
 import type { ContainerRuntime, ContainerState, FollowLogsOptions } from '../../src/docker/container-runtime.ts';
 import { LogSink } from '../../src/log-sink.ts';
@@ -228,6 +229,43 @@ describe('runtime follower on engine events', () => {
       await until('running again', async () => (await status()) === 'running');
       expect(events.since[1]).toBeGreaterThan(0);
       expect(events.since[1]).toBeLessThanOrEqual(time);
+    } finally {
+      await follower.stop();
+    }
+  });
+});
+
+describe('runtime follower discovery', () => {
+  it('claims only the running apps whose lease nobody holds: one read of the leases per round, not a claim per app', async () => {
+    const [free, held] = ['disca', 'discb'].map((p) => `${p}${Date.now().toString(36)}`.slice(0, 12));
+    await runningDeployment(free!);
+    await runningDeployment(held!);
+    await redis.set(runtimeFollowKey(instance, held!), 'another worker', 'PX', 60_000);
+    const claims: string[] = [];
+    const counted = new Proxy(redis, {
+      get: (target, prop, receiver) =>
+        prop === 'set'
+          ? (key: string, ...rest: unknown[]) => {
+              if (key.includes(':runtime-follow:')) claims.push(key); // (the log sink writes keys of its own)
+              return (target.set as (...a: unknown[]) => unknown).call(target, key, ...rest);
+            }
+          : Reflect.get(target, prop, receiver),
+    });
+    const runtime: ContainerRuntime = {
+      ...fakeRuntime(() => []),
+      listRunning: async () => [free!, held!].map((id) => ({ name: `c-${id}`, deploymentId: id })),
+    };
+    const follower = runtimeFollower({ runtime, redis: counted, stores: t, logger, flushMs: 5, options: { instance, retentionLines: 1000, leaseMs: 10_000, discoveryMs: 60_000 } });
+    try {
+      await follower.discover();
+      await until('the free one followed', async () => follower.count === 1);
+      expect(claims).toEqual([runtimeFollowKey(instance, free!)]);
+      await follower.discover(); // the free one is ours, the other one held: nothing to claim
+      expect(claims).toHaveLength(1);
+      await redis.del(runtimeFollowKey(instance, held!)); // its follower went away
+      await follower.discover();
+      await until('the other one followed', async () => follower.count === 2);
+      expect(claims).toEqual([runtimeFollowKey(instance, free!), runtimeFollowKey(instance, held!)]);
     } finally {
       await follower.stop();
     }
