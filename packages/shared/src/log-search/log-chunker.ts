@@ -44,10 +44,13 @@ export class LogChunker {
 
   /** One pass over every deployment whose logs may have grown; nothing if another worker is in a pass. */
   async run(now = new Date()): Promise<ChunkPass> {
+    const changedSince = new Date(now.getTime() - this.options.activeWithinMs);
+    // At rest there is nothing to chunk: one statement, no transaction and no lock (three round trips fewer each pass).
+    if ((await candidates(this.db, changedSince)).length === 0) return { deployments: 0, chunks: 0 };
     return this.db.transaction().execute(async (trx) => {
       const { rows } = await sql<{ locked: boolean }>`select pg_try_advisory_xact_lock(${chunkerLockKey}) as locked`.execute(trx);
       if (!rows[0]?.locked) return { deployments: 0, chunks: 0 };
-      const ids = await candidates(trx, new Date(now.getTime() - this.options.activeWithinMs));
+      const ids = await candidates(trx, changedSince);
       const before = (ms: number) => new Date(now.getTime() - ms);
       let chunks = 0;
       for (const id of ids) {
