@@ -1,7 +1,9 @@
 /**
  * What a process costs at rest, from /proc: CPU time (utime + stime of /proc/<pid>/stat, all its
  * threads), RSS, and wake-ups, counted as context switches (voluntary + involuntary): a process that
- * sleeps until a timer or a socket wakes it switches in once per wake-up. /proc/<pid>/status counts
+ * sleeps until a timer or a socket wakes it switches in once per wake-up (a voluntary switch; the
+ * involuntary ones are preemptions, many on a loaded machine, so the main thread's voluntary ones are
+ * shown apart too). /proc/<pid>/status counts
  * the main thread's only (where JavaScript's timers run); /proc/<pid>/task/<tid>/status, summed, every
  * thread's (libuv's pool, V8's GC and compiler threads). Parsing and arithmetic are pure (unit-tested:
  * test/unit/bench-idle-usage.test.ts); `readUsage` is the only part that reads /proc.
@@ -15,6 +17,8 @@ export interface Usage {
   rssBytes: number;
   /** Context switches of the main thread, and of all threads present when read. */
   mainSwitches: number;
+  /** Of the main thread's, the voluntary ones: it slept until a timer, a socket or a lock woke it (the rest: preempted, which a loaded machine inflates). */
+  mainVoluntary: number;
   allSwitches: number;
   threads: number;
 }
@@ -34,10 +38,11 @@ export function parseStatParent(stat: string): number {
   return Number(stat.slice(stat.lastIndexOf(')') + 2).trim().split(/\s+/)[1]);
 }
 
-/** VmRSS (bytes) and voluntary + nonvoluntary context switches of a /proc/<pid>/status text. */
-export function parseStatus(status: string): { rssBytes: number; switches: number } {
+/** VmRSS (bytes), voluntary + nonvoluntary context switches and the voluntary ones alone, of a /proc/<pid>/status text. */
+export function parseStatus(status: string): { rssBytes: number; switches: number; voluntary: number } {
   const field = (name: string) => Number(new RegExp(`^${name}:\\s+(\\d+)`, 'm').exec(status)?.[1] ?? 0);
-  return { rssBytes: field('VmRSS') * 1024, switches: field('voluntary_ctxt_switches') + field('nonvoluntary_ctxt_switches') };
+  const voluntary = field('voluntary_ctxt_switches');
+  return { rssBytes: field('VmRSS') * 1024, switches: voluntary + field('nonvoluntary_ctxt_switches'), voluntary };
 }
 
 /** The kernel's clock ticks per second (USER_HZ; 100 on nearly every Linux). */
@@ -63,7 +68,7 @@ export function readUsage(pid: number): Usage | undefined {
       }
     }
     const cpuTicks = parseStatTicks(readFileSync(`/proc/${pid}/stat`, 'utf8'));
-    return { cpuTicks, rssBytes: main.rssBytes, mainSwitches: main.switches, allSwitches, threads: tids.length };
+    return { cpuTicks, rssBytes: main.rssBytes, mainSwitches: main.switches, mainVoluntary: main.voluntary, allSwitches, threads: tids.length };
   } catch {
     return undefined;
   }
@@ -83,11 +88,12 @@ export function childPids(pid: number): number[] {
   return children;
 }
 
-const zero: Usage = { cpuTicks: 0, rssBytes: 0, mainSwitches: 0, allSwitches: 0, threads: 0 };
+const zero: Usage = { cpuTicks: 0, rssBytes: 0, mainSwitches: 0, mainVoluntary: 0, allSwitches: 0, threads: 0 };
 const plus = (a: Usage, b: Usage): Usage => ({
   cpuTicks: a.cpuTicks + b.cpuTicks,
   rssBytes: a.rssBytes + b.rssBytes,
   mainSwitches: a.mainSwitches + b.mainSwitches,
+  mainVoluntary: a.mainVoluntary + b.mainVoluntary,
   allSwitches: a.allSwitches + b.allSwitches,
   threads: a.threads + b.threads,
 });
@@ -117,6 +123,8 @@ export interface UsageRow {
   rssEndMb: number;
   /** Wake-ups per second: main thread, all threads. */
   mainWakeups: number;
+  /** Of the main thread's, the voluntary ones per second (sleeps ended by a timer, a socket or a lock). */
+  mainVoluntaryWakeups: number;
   allWakeups: number;
   threads: number;
 }
@@ -131,6 +139,7 @@ export function usageRow(name: string, ours: boolean, start: Usage, end: Usage, 
     rssStartMb: mb(start.rssBytes),
     rssEndMb: mb(end.rssBytes),
     mainWakeups: (end.mainSwitches - start.mainSwitches) / seconds,
+    mainVoluntaryWakeups: (end.mainVoluntary - start.mainVoluntary) / seconds,
     // Threads that ended in the window took their counts along: never below zero.
     allWakeups: Math.max(0, end.allSwitches - start.allSwitches) / seconds,
     threads: end.threads,
@@ -140,12 +149,12 @@ export function usageRow(name: string, ours: boolean, start: Usage, end: Usage, 
 /** The table (markdown, as BENCHMARKS.md keeps it). */
 export function usageTable(rows: readonly UsageRow[]): string {
   const lines = [
-    '| process | ours | CPU % of one core | RSS start → end | wake-ups/s main thread | wake-ups/s all threads (threads) |',
-    '|---|---|---|---|---|---|',
+    '| process | ours | CPU % of one core | RSS start → end | wake-ups/s main thread | of which voluntary | wake-ups/s all threads (threads) |',
+    '|---|---|---|---|---|---|---|',
   ];
   for (const r of rows) {
     const rss = `${r.rssStartMb.toFixed(0)} → ${r.rssEndMb.toFixed(0)} MB`;
-    lines.push(`| ${r.name} | ${r.ours ? 'yes' : 'no'} | ${r.cpuPercent.toFixed(2)} | ${rss} | ${r.mainWakeups.toFixed(2)} | ${r.allWakeups.toFixed(2)} (${r.threads}) |`);
+    lines.push(`| ${r.name} | ${r.ours ? 'yes' : 'no'} | ${r.cpuPercent.toFixed(2)} | ${rss} | ${r.mainWakeups.toFixed(2)} | ${r.mainVoluntaryWakeups.toFixed(2)} | ${r.allWakeups.toFixed(2)} (${r.threads}) |`);
   }
   return lines.join('\n');
 }
@@ -155,10 +164,10 @@ export function goalLines(rows: readonly UsageRow[], baseline: UsageRow): string
   const ours = rows.filter((r) => r.ours);
   const cpu = ours.reduce((sum, r) => sum + r.cpuPercent, 0);
   const ratio = (a: number, b: number) => (b > 0 ? (a / b).toFixed(2) : 'n/a');
-  const wakeups = ours.map((r) => `${r.name} ${r.mainWakeups.toFixed(2)}`).join(', ');
+  const wakeups = ours.map((r) => `${r.name} ${r.mainWakeups.toFixed(2)} (${r.mainVoluntaryWakeups.toFixed(2)} voluntary)`).join(', ');
   const most = [...ours].sort((a, b) => b.mainWakeups - a.mainWakeups)[0];
   return [
     `Berth's processes together: ${cpu.toFixed(2)} % of one core (goal 2 %); a bare node with a 1 s timer: ${baseline.cpuPercent.toFixed(2)} % (ratio ${ratio(cpu, baseline.cpuPercent)})`,
-    `wake-ups per second per process (main thread): ${wakeups}; bare node ${baseline.mainWakeups.toFixed(2)} (goal <= 1 without work; most: ${most?.name ?? 'none'}, ratio to bare ${ratio(most?.mainWakeups ?? 0, baseline.mainWakeups)})`,
+    `wake-ups per second per process (main thread): ${wakeups}; bare node ${baseline.mainWakeups.toFixed(2)} (${baseline.mainVoluntaryWakeups.toFixed(2)} voluntary) (goal <= 1 without work; most: ${most?.name ?? 'none'}, ratio to bare ${ratio(most?.mainWakeups ?? 0, baseline.mainWakeups)})`,
   ];
 }

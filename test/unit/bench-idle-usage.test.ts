@@ -21,7 +21,7 @@ import {
 // A real line's shape, with a process name holding a space and a parenthesis: utime 250, stime 50.
 const stat = '4242 (node (x) y) S 4200 4242 4200 0 -1 4194560 5000 0 0 0 250 50 0 0 20 0 11 0 7269934 1000000 9000';
 const status = 'Name:\tnode\nVmRSS:\t  123456 kB\nThreads:\t11\nvoluntary_ctxt_switches:\t900\nnonvoluntary_ctxt_switches:\t100\n';
-const usage = (over: Partial<Usage> = {}): Usage => ({ cpuTicks: 0, rssBytes: 100 << 20, mainSwitches: 0, allSwitches: 0, threads: 11, ...over });
+const usage = (over: Partial<Usage> = {}): Usage => ({ cpuTicks: 0, rssBytes: 100 << 20, mainSwitches: 0, mainVoluntary: 0, allSwitches: 0, threads: 11, ...over });
 
 describe('reading /proc', () => {
   it('takes utime + stime and the parent after the name, whatever the name holds', () => {
@@ -34,8 +34,8 @@ describe('reading /proc', () => {
   });
 
   it('takes RSS in bytes and both kinds of context switch', () => {
-    expect(parseStatus(status)).toEqual({ rssBytes: 123456 * 1024, switches: 1000 });
-    expect(parseStatus('Name:\tkthread\n')).toEqual({ rssBytes: 0, switches: 0 });
+    expect(parseStatus(status)).toEqual({ rssBytes: 123456 * 1024, switches: 1000, voluntary: 900 });
+    expect(parseStatus('Name:\tkthread\n')).toEqual({ rssBytes: 0, switches: 0, voluntary: 0 });
   });
 
   it('reads a live process, finds it as its parent child, and nothing of one that is gone', async () => {
@@ -45,6 +45,7 @@ describe('reading /proc', () => {
       expect(u?.rssBytes).toBeGreaterThan(0);
       expect(u?.threads).toBeGreaterThanOrEqual(1);
       expect(u!.allSwitches).toBeGreaterThanOrEqual(u!.mainSwitches);
+      expect(u!.mainSwitches).toBeGreaterThanOrEqual(u!.mainVoluntary);
       expect(childPids(process.pid)).toContain(child.pid);
     } finally {
       child.kill('SIGKILL');
@@ -56,8 +57,8 @@ describe('reading /proc', () => {
 
 describe('the figures', () => {
   it('turns two readings into CPU % of one core and wake-ups per second', () => {
-    const row = usageRow('api', true, usage(), usage({ cpuTicks: 300, rssBytes: 110 << 20, mainSwitches: 600, allSwitches: 1500 }), 300, 100);
-    expect(row).toMatchObject({ cpuPercent: 1, rssStartMb: 100, rssEndMb: 110, mainWakeups: 2, allWakeups: 5 });
+    const row = usageRow('api', true, usage(), usage({ cpuTicks: 300, rssBytes: 110 << 20, mainSwitches: 600, mainVoluntary: 450, allSwitches: 1500 }), 300, 100);
+    expect(row).toMatchObject({ cpuPercent: 1, rssStartMb: 100, rssEndMb: 110, mainWakeups: 2, mainVoluntaryWakeups: 1.5, allWakeups: 5 });
   });
 
   it('counts no negative wake-ups when threads ended in the window', () => {
@@ -81,15 +82,15 @@ describe('the figures', () => {
 
   it('prints a table row per process and the goal lines over ours only, against the baseline', () => {
     const rows = [
-      usageRow('api', true, usage(), usage({ cpuTicks: 30, mainSwitches: 20 }), 10, 100),
-      usageRow('worker-1', true, usage(), usage({ cpuTicks: 10, mainSwitches: 40 }), 10, 100),
+      usageRow('api', true, usage(), usage({ cpuTicks: 30, mainSwitches: 20, mainVoluntary: 20 }), 10, 100),
+      usageRow('worker-1', true, usage(), usage({ cpuTicks: 10, mainSwitches: 40, mainVoluntary: 30 }), 10, 100),
       usageRow('caddy', false, usage(), usage({ cpuTicks: 500, mainSwitches: 900 }), 10, 100),
     ];
-    const bare = usageRow('bare node (baseline)', false, usage(), usage({ cpuTicks: 2, mainSwitches: 10 }), 10, 100);
-    expect(usageTable([...rows, bare])).toMatch(/^\| worker-1 \| yes \| 1\.00 \| 100 → 100 MB \| 4\.00 \| 0\.00 \(11\) \|$/m);
+    const bare = usageRow('bare node (baseline)', false, usage(), usage({ cpuTicks: 2, mainSwitches: 10, mainVoluntary: 10 }), 10, 100);
+    expect(usageTable([...rows, bare])).toMatch(/^\| worker-1 \| yes \| 1\.00 \| 100 → 100 MB \| 4\.00 \| 3\.00 \| 0\.00 \(11\) \|$/m);
     expect(usageTable(rows)).toMatch(/^\| caddy \| no \| 50\.00 /m);
     const [cpu, wakeups] = goalLines(rows, bare);
     expect(cpu).toBe("Berth's processes together: 4.00 % of one core (goal 2 %); a bare node with a 1 s timer: 0.20 % (ratio 20.00)");
-    expect(wakeups).toBe('wake-ups per second per process (main thread): api 2.00, worker-1 4.00; bare node 1.00 (goal <= 1 without work; most: worker-1, ratio to bare 4.00)');
+    expect(wakeups).toBe('wake-ups per second per process (main thread): api 2.00 (2.00 voluntary), worker-1 4.00 (3.00 voluntary); bare node 1.00 (1.00 voluntary) (goal <= 1 without work; most: worker-1, ratio to bare 4.00)');
   });
 });

@@ -132,7 +132,7 @@ export const workerEnv = z.object({
   RUNTIME_LOG_DISCOVERY_MS: env.milliseconds(5_000).describe('How often workers look for running apps whose output nobody follows'),
   RUNTIME_CHECK_INTERVAL_MS: env
     .milliseconds(30_000)
-    .describe("Safety poll of each followed container; Docker's events (and the end of the app's output) drive the prompt crash checks"),
+    .describe("Safety poll of each followed container (one inspect; the full check, two queries more, only when it is not the run last found healthy); Docker's events (and the end of the app's output) drive the prompt crash checks"),
   JOB_LOCK_MS: env.milliseconds(15_000).describe("BullMQ's job lock: how soon a dead worker's job is picked up again"),
   JOB_STALLED_INTERVAL_MS: env.milliseconds(10_000).describe("BullMQ's stalled-job check interval"),
   SHUTDOWN_GRACE_MS: env.milliseconds(30_000).describe('On SIGTERM, how long the worker waits for running jobs before it hands them back'),

@@ -7,6 +7,7 @@ import { queuePrefix } from '@berth/shared/redis-keys';
 import type { WorkerConfig } from './config.ts';
 import { DeploymentFailedError, ProjectBusy, shutdownReason } from './attempt-outcomes.ts';
 import type { DeploymentRunner } from './deployment-runner.ts';
+import { idleDrainDelaySeconds } from './queue-waits.ts';
 
 /**
  * The BullMQ worker that runs deployment jobs; a recorded deployment failure fails the job for good.
@@ -54,6 +55,7 @@ export function createDeploymentWorker(
       lockDuration: config.JOB_LOCK_MS,
       stalledInterval: config.JOB_STALLED_INTERVAL_MS,
       maxStalledCount: 2,
+      drainDelay: idleDrainDelaySeconds,
     },
   );
   worker.on('error', (err) => logger.error({ err }, 'worker error'));

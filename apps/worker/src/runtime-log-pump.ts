@@ -8,6 +8,7 @@ import type { TransitionHistory } from '@berth/shared/transition-history';
 import type { ContainerRuntime, ContainerState } from './docker/container-runtime.ts';
 import type { LogSink } from './log-sink.ts';
 import { stampMicros } from './log-timestamps.ts';
+import { everySharedTick } from './shared-ticker.ts';
 
 export interface RuntimeLogPumpDeps {
   runtime: ContainerRuntime;
@@ -48,6 +49,9 @@ export class RuntimeLogPump {
   // just before what the event reports).
   private checking: Promise<boolean> | undefined;
   private checkAgain = false;
+  // The run (start time) of the container the last check found healthy: while the
+  // container is still that run, the safety poll needs no queries.
+  private healthyRun: string | undefined;
 
   constructor(
     private readonly deps: RuntimeLogPumpDeps,
@@ -65,7 +69,7 @@ export class RuntimeLogPump {
     // Docker's log stream survives a restart by the policy, so a crash is not
     // always an end of output: the engine's events poke the pump, and a slow
     // poll covers an event that never came.
-    const watch = setInterval(() => this.poke(), this.deps.checkIntervalMs ?? defaultCheckIntervalMs);
+    const unwatch = everySharedTick(this.deps.checkIntervalMs ?? defaultCheckIntervalMs, () => this.safetyPoll());
     try {
       // Attaching late (another worker's follower died, or the app crashed before we got here).
       if (!(await this.reconcile())) return;
@@ -76,7 +80,7 @@ export class RuntimeLogPump {
       }
     } finally {
       this.ended = true;
-      clearInterval(watch);
+      unwatch();
       clearTimeout(this.idleTrim);
       await this.sink.close();
       await this.trimming;
@@ -158,6 +162,20 @@ export class RuntimeLogPump {
     );
   }
 
+  /**
+   * The slow poll: one look at the container; the whole check (two queries more)
+   * only when it is not the run the last check found healthy (an event was missed).
+   */
+  private safetyPoll(): void {
+    if (this.ended || this.checking) return;
+    this.deps.runtime.inspect(this.name).then(
+      (state) => {
+        if (!(state?.running && state.startedAt === this.healthyRun)) this.poke();
+      },
+      (err: unknown) => this.deps.logger.warn({ err, deploymentId: this.deploymentId }, 'checking the container failed'),
+    );
+  }
+
   private reconcile(): Promise<boolean> {
     if (this.checking) {
       this.checkAgain = true;
@@ -187,7 +205,10 @@ export class RuntimeLogPump {
     const live = (await history.list(this.deploymentId)).filter((t) => t.status === 'running').at(-1);
     const restarted = live !== undefined && Date.parse(state.startedAt) > live.at.getTime();
     const current = (await store.get(this.deploymentId))?.status;
-    if (state.running && !restarted && current === 'running') return true;
+    if (state.running && !restarted && current === 'running') {
+      this.healthyRun = state.startedAt;
+      return true;
+    }
     if (current === undefined || !isLive(current)) return true; // stopped or ended: not ours to judge
     // The reaper may have marked it crashed first; the log says what happened either way.
     if (current === 'running') await this.setStatus('running', 'crashed');

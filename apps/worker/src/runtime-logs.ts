@@ -7,6 +7,7 @@ import type { Logger } from '@berth/shared/logger';
 import type { Redis } from '@berth/shared/redis';
 import { isLive } from '@berth/shared/deployment-state';
 import { containerName } from '@berth/shared/docker-names';
+import { runtimeFollowKey } from '@berth/shared/redis-keys';
 import type { ContainerEvent, ContainerRuntime, ReplicaProbe, ReplicaReplacement } from './docker/container-runtime.ts';
 import { FollowLeases } from './follow-leases.ts';
 import type { LogSink, LogSinkOptions } from './log-sink.ts';
@@ -97,12 +98,19 @@ export class RuntimeLogFollower {
   }
 
   async discover(): Promise<void> {
-    const running = await this.deps.runtime.listRunning(this.deps.options.instance);
+    const { instance } = this.deps.options;
+    const running = await this.deps.runtime.listRunning(instance);
     const statuses = await this.deps.store.statuses(running.map((c) => c.deploymentId));
-    for (const c of running) {
+    const live = running.filter((c) => {
       const s = statuses.get(c.deploymentId);
-      if (s !== undefined && isLive(s)) void this.follow(c.deploymentId);
-    }
+      return s !== undefined && isLive(s) && !this.following.has(c.deploymentId);
+    });
+    if (live.length === 0) return;
+    // One read of who follows what, not a claim per app every round: only an unheld lease is claimed (still NX).
+    const holders = await this.deps.redis.mget(live.map((c) => runtimeFollowKey(instance, c.deploymentId)));
+    live.forEach((c, i) => {
+      if (holders[i] === null) void this.follow(c.deploymentId);
+    });
   }
 
   /** Follows a deployment's output if no worker does yet; resolves when following ends. */

@@ -12,6 +12,7 @@ import { hostDocker, type PipelineParts } from '../worker-parts.ts';
 import { carryOutBackup, scheduledBackup } from './backup-runner.ts';
 import { sweepBackups } from './backup-sweep.ts';
 import { runEvery } from '../run-every.ts';
+import { idleDrainDelaySeconds } from '../queue-waits.ts';
 
 /**
  * The worker's part that carries out service backups and restores (the backups queue; the API
@@ -46,6 +47,7 @@ export async function startBackups(parts: PipelineParts, opened: Opened): Promis
     lockDuration: config.JOB_LOCK_MS,
     stalledInterval: config.JOB_STALLED_INTERVAL_MS,
     maxStalledCount: 1,
+    drainDelay: idleDrainDelaySeconds,
   });
   worker.on('error', (err) => logger.error({ err }, 'backup worker error'));
   opened('backup worker', () => closeWithinGrace(worker, config.SHUTDOWN_GRACE_MS, logger));

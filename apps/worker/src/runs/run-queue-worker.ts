@@ -9,6 +9,7 @@ import { queuePrefix } from '@berth/shared/redis-keys';
 import type { RunStore } from '@berth/shared/run-store';
 import { removeWhenFree } from '../docker/docker-errors.ts';
 import { executeRun, type RunExecutorDeps } from './run-executor.ts';
+import { idleDrainDelaySeconds } from '../queue-waits.ts';
 
 export interface RunQueueDeps extends RunExecutorDeps {
   runs: Pick<RunStore, 'start' | 'finish' | 'cancelRequested' | 'get' | 'create' | 'currentRelease'>;
@@ -39,6 +40,7 @@ export function createRunQueueWorker(deps: RunQueueDeps): Worker<RunJobData | Ti
       lockDuration: config.JOB_LOCK_MS,
       stalledInterval: config.JOB_STALLED_INTERVAL_MS,
       maxStalledCount: 2,
+      drainDelay: idleDrainDelaySeconds,
     },
   );
   worker.on('error', (err) => logger.error({ err }, 'run worker error'));

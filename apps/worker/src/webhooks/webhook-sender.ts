@@ -10,6 +10,7 @@ import { sealedPlace, type SecretBox } from '@berth/shared/secret-box';
 import { berthSignature } from '@berth/shared/webhook-signature';
 import type { WebhookStore } from '@berth/shared/webhook-store';
 import { resolveWebhookTarget, type ResolvedTarget } from '@berth/shared/webhook-target';
+import { idleDrainDelaySeconds } from '../queue-waits.ts';
 
 export const webhookQueueName = 'webhooks';
 
@@ -62,6 +63,7 @@ export class WebhookSender {
       connection: createRedis(options.redisUrl),
       prefix,
       concurrency: options.concurrency,
+      drainDelay: idleDrainDelaySeconds,
       settings: { backoffStrategy: (attemptsMade: number) => Math.min(options.retryBaseMs * 2 ** Math.max(0, attemptsMade - 1), 3_600_000) },
     });
     this.worker.on('error', (err) => deps.logger.warn({ err }, 'webhook worker error'));

@@ -1,89 +1,20 @@
 import { PassThrough } from 'node:stream';
 import type Docker from 'dockerode';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { inject } from 'vitest';
-import { createLogger } from '@berth/shared/logger';
-import { createRedis, type Redis } from '@berth/shared/redis';
-import type { ContainerRuntime, ContainerState, FollowLogsOptions } from '../../src/docker/container-runtime.ts';
-import { LogSink } from '../../src/log-sink.ts';
+import { describe, expect, it } from 'vitest';
+import type { ContainerRuntime } from '../../src/docker/container-runtime.ts';
 import { microsecondStamp, stampMicros } from '../../src/log-timestamps.ts';
-import { RuntimeLogPump } from '../../src/runtime-log-pump.ts';
 import { watchDockerEvents } from '../../src/docker/docker-events.ts';
-import { createTestDatabase, type TestDatabase } from '@berth/testing/database';
 import { runtimeFollower } from '@berth/testing/runtime-follower';
+import { fakeRuntime, runningDeployment as runningIn, runningState, startPump as startPumpIn, until, pumpWorld, type DockerLine } from './pump-harness.ts';
 
 // The pump against real Postgres and Redis; the container is a fake that
 // replays Docker's output, so a test decides the timestamps and where a
 // follower stops.
-let t: TestDatabase;
-let redis: Redis;
-const logger = createLogger('test', 'silent');
-const instance = `pump${process.pid}`;
-beforeAll(async () => {
-  t = await createTestDatabase();
-  redis = createRedis(inject('redisUrl'));
-});
-afterAll(async () => {
-  await redis?.quit();
-  await t?.drop();
-});
-
-/** Output as Docker keeps it: each line with its own nanosecond stamp. */
-interface DockerLine {
-  stamp: string;
-  line: string;
-}
-
-function runningState(): ContainerState {
-  return { running: true, restarting: false, restartCount: 0, exitCode: 0, status: 'running', startedAt: '2020-01-01T00:00:00.000Z' };
-}
-
-/**
- * A container whose log stream sends `output` (what `since` allows), then
- * waits until aborted; `state` is what inspecting it says (a test may change it).
- */
-function fakeRuntime(output: () => DockerLine[], onSent?: (sent: number) => void, state = runningState()): ContainerRuntime {
-  const runtime: Partial<ContainerRuntime> = {
-    inspect: async () => ({ ...state }),
-    followLogs: async (_name: string, options: FollowLogsOptions) => {
-      let sent = 0;
-      for (const l of output()) {
-        if (options.signal.aborted) return;
-        if (Date.parse(l.stamp) < options.sinceSeconds * 1000) continue; // Docker's `since`: whole seconds
-        options.onLine({ ts: microsecondStamp(l.stamp)!, line: l.line });
-        onSent?.(++sent);
-        await new Promise((r) => setImmediate(r));
-      }
-      await new Promise((r) => options.signal.addEventListener('abort', r, { once: true }));
-    },
-  };
-  return runtime as ContainerRuntime;
-}
-
-async function runningDeployment(id: string): Promise<void> {
-  await t.store.create({ id, project: 'p', sourceType: 'git', gitUrl: 'https://x/y.git', rootDir: '', port: 3000, env: {} });
-  for (const [from, to] of [['queued', 'fetching'], ['fetching', 'building'], ['building', 'starting'], ['starting', 'running']] as const) {
-    await t.lifecycle.transition(id, [from], to);
-  }
-}
-
-function startPump(id: string, runtime: ContainerRuntime, retentionLines = 10_000) {
-  const controller = new AbortController();
-  const sink = new LogSink({ redis, logs: t.logs, instance, deploymentId: id, flushMs: 5, logger });
-  const deps = { runtime, store: t.store, logs: t.logs, history: t.history, lifecycle: t.lifecycle, logger, instance, retentionLines };
-  const done = sink.init().then(() => new RuntimeLogPump(deps, id, sink, controller.signal).run());
-  return { stop: () => controller.abort(), done };
-}
-
-async function until(what: string, check: () => Promise<boolean>): Promise<void> {
-  const deadline = Date.now() + 10_000;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
-const stored = async (id: string) => (await t.logs.read(id, { stream: 'runtime' })).map((l) => l.line);
+const world = pumpWorld('pump');
+const { instance, logger } = world;
+const runningDeployment = (id: string) => runningIn(world.t, id);
+const startPump = (id: string, runtime: ContainerRuntime, retentionLines?: number) => startPumpIn(world, id, runtime, retentionLines);
+const stored = async (id: string) => (await world.t.logs.read(id, { stream: 'runtime' })).map((l) => l.line);
 
 describe('runtime log pump', () => {
   it('resumes mid-burst with no line lost or repeated, though lines share a millisecond and a microsecond', async () => {
@@ -110,7 +41,7 @@ describe('runtime log pump', () => {
     second.stop();
     await second.done;
     expect(await stored(id)).toEqual(output.map((l) => l.line));
-    const ts = (await t.logs.read(id, { stream: 'runtime' })).map((l) => l.ts);
+    const ts = (await world.t.logs.read(id, { stream: 'runtime' })).map((l) => l.ts);
     expect(ts[150]).toBe('2026-11-23T10:00:00.015Z');
   });
 
@@ -168,14 +99,14 @@ describe('runtime follower on engine events', () => {
     };
     const follower = runtimeFollower({
       runtime,
-      redis,
-      stores: t,
+      redis: world.redis,
+      stores: world.t,
       logger,
       flushMs: 5,
       // The safety poll is far beyond the test's patience: only an event can tell.
       options: { instance, retentionLines: 1000, leaseMs: 10_000, discoveryMs: 60_000, checkIntervalMs: 120_000 },
     });
-    const status = async () => (await t.store.get(id))?.status;
+    const status = async () => (await world.t.store.get(id))?.status;
     try {
       follower.start();
       await until('followed', async () => following && events.streams.length === 1);

@@ -44,10 +44,13 @@ export class LogChunker {
 
   /** One pass over every deployment whose logs may have grown; nothing if another worker is in a pass. */
   async run(now = new Date()): Promise<ChunkPass> {
+    const changedSince = new Date(now.getTime() - this.options.activeWithinMs);
+    // At rest there is nothing to chunk: one statement, no transaction and no lock (three round trips fewer each pass).
+    if ((await candidates(this.db, changedSince)).length === 0) return { deployments: 0, chunks: 0 };
     return this.db.transaction().execute(async (trx) => {
       const { rows } = await sql<{ locked: boolean }>`select pg_try_advisory_xact_lock(${chunkerLockKey}) as locked`.execute(trx);
       if (!rows[0]?.locked) return { deployments: 0, chunks: 0 };
-      const ids = await candidates(trx, new Date(now.getTime() - this.options.activeWithinMs));
+      const ids = await candidates(trx, changedSince);
       const before = (ms: number) => new Date(now.getTime() - ms);
       let chunks = 0;
       for (const id of ids) {
@@ -58,11 +61,20 @@ export class LogChunker {
   }
 }
 
-/** Deployments building or running, and those that changed lately (their last lines). */
+/**
+ * Deployments building or running, and those that changed lately (their last lines),
+ * that have lines after their last chunk: a quiet running app costs no statement of
+ * its own each pass (both probes are primary-key lookups).
+ */
 async function candidates(db: Db, changedSince: Date): Promise<string[]> {
   const { rows } = await sql<{ id: string }>`
-    select id from deployments
-    where status in ('fetching', 'building', 'starting', 'running', 'crashed') or updated_at >= ${changedSince}`.execute(db);
+    select d.id from deployments d
+    where (d.status in ('fetching', 'building', 'starting', 'running', 'crashed') or d.updated_at >= ${changedSince})
+      and exists (
+        select 1 from deployment_logs l
+        where l.deployment_id = d.id
+          and l.seq > coalesce((select c.last_seq from deployment_log_chunks c where c.deployment_id = d.id order by c.first_seq desc limit 1), 0)
+      )`.execute(db);
   return rows.map((r) => r.id);
 }
 

@@ -43,9 +43,15 @@ describe('log search', () => {
     const pass = await chunker(10).run(at(1000));
     expect(pass.chunks).toBeGreaterThanOrEqual(6); // 43 lines in chunks of 10, and the two other deployments' tails
     expect(await texts('shop', 'payment failed')).toEqual(['payment failed for order 9', 'payment FAILED for order 7']);
-    expect((await chunker(10).run(at(1000))).chunks).toBe(0); // nothing new: nothing chunked twice
+    expect(await chunker(10).run(at(1000))).toEqual({ deployments: 0, chunks: 0 }); // nothing new: nothing chunked twice, no deployment visited
     const { rows } = await sql<{ n: string }>`select count(*)::text as n from deployment_log_chunks`.execute(t.db);
     expect(Number(rows[0]!.n)).toBe(pass.chunks);
+  });
+
+  it('visits only the deployments with lines after their last chunk (a quiet running app costs no statement)', async () => {
+    await new LogStore(t.db).append('dshopaaaaaa2', lines(4, ['tick'], 150));
+    expect(await chunker(10).run(at(1000))).toEqual({ deployments: 1, chunks: 1 });
+    expect(await chunker(10).run(at(1000))).toEqual({ deployments: 0, chunks: 0 });
   });
 
   it("takes % _ and \\ literally in a substring; regex=true takes a POSIX pattern with ^ and $ per line", async () => {
