@@ -12,7 +12,6 @@ import type { ContainerEvent, ContainerRuntime, ReplicaProbe, ReplicaReplacement
 import { FollowLeases } from './follow-leases.ts';
 import type { LogSink, LogSinkOptions } from './log-sink.ts';
 import type { RuntimeLogFollowers } from '@berth/shared/runtime-log-followers';
-import { runtimeFollowKey } from '@berth/shared/redis-keys';
 import { ReplicaLiveness, type LivenessOptions } from './replica-liveness.ts';
 import { RuntimeLogPump } from './runtime-log-pump.ts';
 import { ProcessLogs } from './process-logs.ts';
