@@ -2,7 +2,7 @@ import { DelayedError, UnrecoverableError, Worker } from 'bullmq';
 import { isBerthError } from '@berth/shared/errors';
 import { deploymentQueueName, type DeploymentJobData } from '@berth/shared/jobs';
 import type { Logger } from '@berth/shared/logger';
-import { createRedis } from '@berth/shared/redis';
+import { onOwnConnection } from '@berth/shared/own-connection';
 import { queuePrefix } from '@berth/shared/redis-keys';
 import type { WorkerConfig } from './config.ts';
 import { DeploymentFailedError, ProjectBusy, shutdownReason } from './attempt-outcomes.ts';
@@ -19,7 +19,7 @@ export function createDeploymentWorker(
   logger: Logger,
   running: Set<string> = new Set(),
 ): Worker<DeploymentJobData> {
-  const worker = new Worker<DeploymentJobData>(
+  const worker = onOwnConnection(config.REDIS_URL, (connection) => new Worker<DeploymentJobData>(
     deploymentQueueName,
     async (job, token, signal) => {
       const attempts = job.opts.attempts ?? 1;
@@ -49,7 +49,7 @@ export function createDeploymentWorker(
       }
     },
     {
-      connection: createRedis(config.REDIS_URL),
+      connection,
       prefix: queuePrefix(config.BERTH_INSTANCE),
       concurrency: config.WORKER_CONCURRENCY,
       lockDuration: config.JOB_LOCK_MS,
@@ -57,7 +57,7 @@ export function createDeploymentWorker(
       maxStalledCount: 2,
       drainDelay: idleDrainDelaySeconds,
     },
-  );
+  ));
   worker.on('error', (err) => logger.error({ err }, 'worker error'));
   return worker;
 }

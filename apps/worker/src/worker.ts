@@ -8,6 +8,7 @@ import { composeProgram, type Opened, type Started } from '@berth/shared/program
 import { LogStore } from '@berth/shared/log-store';
 import type { Logger } from '@berth/shared/logger';
 import { createRedis, type Redis } from '@berth/shared/redis';
+import { onOwnConnection } from '@berth/shared/own-connection';
 import { queuePrefix } from '@berth/shared/redis-keys';
 import { RedisStatusPublisher } from '@berth/shared/status-publisher';
 import { startMetricsPublisher, WorkerMetrics } from '@berth/shared/metrics';
@@ -120,10 +121,7 @@ export async function startWorker(deps: {
 
 /** The queue the reaper re-enqueues stranded deployments on (its own connection). */
 function openReaperQueue(config: WorkerConfig, logger: Logger, opened: Opened): Queue<DeploymentJobData> {
-  const queue = new Queue<DeploymentJobData>(deploymentQueueName, {
-    connection: createRedis(config.REDIS_URL),
-    prefix: queuePrefix(config.BERTH_INSTANCE),
-  });
+  const queue = onOwnConnection(config.REDIS_URL, (connection) => new Queue<DeploymentJobData>(deploymentQueueName, { connection, prefix: queuePrefix(config.BERTH_INSTANCE) }));
   queue.on('error', (err) => logger.warn({ err }, 'reaper queue connection error'));
   opened('reaper queue', () => queue.close().catch(() => {}));
   return queue;

@@ -4,7 +4,7 @@ import { BackupRetention } from '@berth/shared/backup-retention';
 import { BackupStore } from '@berth/shared/backup-store';
 import { backupQueueName, backupSchedulerId, scheduledBackupJobName, type BackupJobData, type ScheduledBackupJobData } from '@berth/shared/jobs';
 import type { Opened } from '@berth/shared/program-lifecycle';
-import { createRedis } from '@berth/shared/redis';
+import { onOwnConnection } from '@berth/shared/own-connection';
 import { queuePrefix } from '@berth/shared/redis-keys';
 import { ServiceStore } from '@berth/shared/service-store';
 import { closeWithinGrace } from '../deployment-job-worker.ts';
@@ -34,21 +34,21 @@ export async function startBackups(parts: PipelineParts, opened: Opened): Promis
     logger,
   };
   startSweep(parts, deps.files, opened);
-  const queue = new Queue(backupQueueName, { connection: createRedis(config.REDIS_URL), prefix: queuePrefix(config.BERTH_INSTANCE) });
+  const queue = onOwnConnection(config.REDIS_URL, (connection) => new Queue(backupQueueName, { connection, prefix: queuePrefix(config.BERTH_INSTANCE) }));
   queue.on('error', (err) => logger.warn({ err }, 'backups queue connection error'));
   opened('backups queue', () => queue.close().catch(() => {}));
   const removeSchedule = (serviceId: string) => queue.removeJobScheduler(backupSchedulerId(serviceId));
   const handle = async (job: { name: string; data: BackupJobData | ScheduledBackupJobData }) =>
     job.name === scheduledBackupJobName ? scheduledBackup(deps, (job.data as ScheduledBackupJobData).serviceId, removeSchedule) : carryOutBackup(deps, (job.data as BackupJobData).backupId);
-  const worker = new Worker<BackupJobData | ScheduledBackupJobData>(backupQueueName, handle, {
-    connection: createRedis(config.REDIS_URL),
+  const worker = onOwnConnection(config.REDIS_URL, (connection) => new Worker<BackupJobData | ScheduledBackupJobData>(backupQueueName, handle, {
+    connection,
     prefix: queuePrefix(config.BERTH_INSTANCE),
     concurrency: config.BACKUP_CONCURRENCY,
     lockDuration: config.JOB_LOCK_MS,
     stalledInterval: config.JOB_STALLED_INTERVAL_MS,
     maxStalledCount: 1,
     drainDelay: idleDrainDelaySeconds,
-  });
+  }));
   worker.on('error', (err) => logger.error({ err }, 'backup worker error'));
   opened('backup worker', () => closeWithinGrace(worker, config.SHUTDOWN_GRACE_MS, logger));
   await worker.waitUntilReady();

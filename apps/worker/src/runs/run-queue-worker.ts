@@ -4,7 +4,7 @@ import { isBerthError } from '@berth/shared/errors';
 import { runContainerName } from '@berth/shared/docker-names';
 import { runQueueName, tickJobName, type RunJobData, type TickJobData } from '@berth/shared/jobs';
 import type { JobStore } from '@berth/shared/job-store';
-import { createRedis } from '@berth/shared/redis';
+import { onOwnConnection } from '@berth/shared/own-connection';
 import { queuePrefix } from '@berth/shared/redis-keys';
 import type { RunStore } from '@berth/shared/run-store';
 import { removeWhenFree } from '../docker/docker-errors.ts';
@@ -27,14 +27,14 @@ export interface RunQueueDeps extends RunExecutorDeps {
  */
 export function createRunQueueWorker(deps: RunQueueDeps): Worker<RunJobData | TickJobData> {
   const { config, logger } = deps;
-  const worker = new Worker<RunJobData | TickJobData>(
+  const worker = onOwnConnection(config.REDIS_URL, (connection) => new Worker<RunJobData | TickJobData>(
     runQueueName,
     async (job) => {
       if (job.name === tickJobName) await tick(deps, job as Job<TickJobData>);
       else await runOrTakeOver(deps, (job.data as RunJobData).runId);
     },
     {
-      connection: createRedis(config.REDIS_URL),
+      connection,
       prefix: queuePrefix(config.BERTH_INSTANCE),
       concurrency: config.RUN_CONCURRENCY,
       lockDuration: config.JOB_LOCK_MS,
@@ -42,7 +42,7 @@ export function createRunQueueWorker(deps: RunQueueDeps): Worker<RunJobData | Ti
       maxStalledCount: 2,
       drainDelay: idleDrainDelaySeconds,
     },
-  );
+  ));
   worker.on('error', (err) => logger.error({ err }, 'run worker error'));
   worker.on('failed', (job, err) => logger.warn({ err, job: job?.id }, 'run job failed'));
   return worker;

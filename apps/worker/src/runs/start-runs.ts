@@ -1,6 +1,6 @@
 import { Queue, type Worker } from 'bullmq';
 import { jobSchedulerId, runQueueName } from '@berth/shared/jobs';
-import { createRedis } from '@berth/shared/redis';
+import { onOwnConnection } from '@berth/shared/own-connection';
 import { queuePrefix } from '@berth/shared/redis-keys';
 import { JobStore } from '@berth/shared/job-store';
 import type { Opened } from '@berth/shared/program-lifecycle';
@@ -20,7 +20,7 @@ import { createRunQueueWorker } from './run-queue-worker.ts';
 export async function startRuns(parts: PipelineParts, opened: Opened): Promise<Worker> {
   const { config, db, logger } = parts;
   const runs = new RunStore(db);
-  const queue = new Queue(runQueueName, { connection: createRedis(config.REDIS_URL), prefix: queuePrefix(config.BERTH_INSTANCE) });
+  const queue = onOwnConnection(config.REDIS_URL, (connection) => new Queue(runQueueName, { connection, prefix: queuePrefix(config.BERTH_INSTANCE) }));
   queue.on('error', (err) => logger.warn({ err }, 'runs queue connection error'));
   opened('runs queue', () => queue.close().catch(() => {}));
   const worker = createRunQueueWorker({

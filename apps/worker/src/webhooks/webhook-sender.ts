@@ -4,7 +4,7 @@ import type { LookupFunction } from 'node:net';
 import { Queue, UnrecoverableError, Worker } from 'bullmq';
 import { BerthError } from '@berth/shared/errors';
 import type { Logger } from '@berth/shared/logger';
-import { createRedis } from '@berth/shared/redis';
+import { onOwnConnection } from '@berth/shared/own-connection';
 import { queuePrefix } from '@berth/shared/redis-keys';
 import { sealedPlace, type SecretBox } from '@berth/shared/secret-box';
 import { berthSignature } from '@berth/shared/webhook-signature';
@@ -57,15 +57,15 @@ export class WebhookSender {
   ) {
     const { options } = deps;
     const prefix = queuePrefix(options.instance);
-    this.queue = new Queue(webhookQueueName, { connection: createRedis(options.redisUrl), prefix });
+    this.queue = onOwnConnection(options.redisUrl, (connection) => new Queue(webhookQueueName, { connection, prefix }));
     this.queue.on('error', (err) => deps.logger.warn({ err }, 'webhook queue connection error'));
-    this.worker = new Worker(webhookQueueName, (job) => this.deliver(job.data.deliveryId, job.attemptsMade + 1), {
-      connection: createRedis(options.redisUrl),
+    this.worker = onOwnConnection(options.redisUrl, (connection) => new Worker(webhookQueueName, (job) => this.deliver(job.data.deliveryId, job.attemptsMade + 1), {
+      connection,
       prefix,
       concurrency: options.concurrency,
       drainDelay: idleDrainDelaySeconds,
       settings: { backoffStrategy: (attemptsMade: number) => Math.min(options.retryBaseMs * 2 ** Math.max(0, attemptsMade - 1), 3_600_000) },
-    });
+    }));
     this.worker.on('error', (err) => deps.logger.warn({ err }, 'webhook worker error'));
   }
 
