@@ -28,7 +28,7 @@ beforeAll(async () => {
   const script =
     "const fs = require('fs'); if (fs.existsSync('/tmp/ran')) setInterval(() => {}, 1e6); else { fs.writeFileSync('/tmp/ran', ''); setInterval(() => fs.existsSync('/tmp/exit') && process.exit(1), 100); }";
   container = await docker.createContainer({
-    Image: 'berth/node:20',
+    Image: 'berth/node:24', // made by the suite's set-up (scripts/make-node-image.sh), as every stack test's app image
     Cmd: ['node', '-e', script],
     Labels: { [labels.instance]: instance, [labels.deployment]: deploymentId },
     HostConfig: { RestartPolicy: { Name: 'on-failure', MaximumRetryCount: 3 }, NetworkMode: 'none' },
