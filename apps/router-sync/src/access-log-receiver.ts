@@ -5,6 +5,7 @@ import type { DeploymentTally } from '@berth/shared/app-metrics/request-metric-s
 import type { Logger } from '@berth/shared/logger';
 import type { RouterMetrics } from '@berth/shared/metrics';
 import { NewlineSplitter } from '@berth/shared/newline-splitter';
+import { everySharedTick } from '@berth/shared/shared-ticker';
 
 /** Whose requests a host's are. */
 export interface HostOwner {
@@ -43,7 +44,7 @@ export class AccessLogReceiver {
   private sockets = new Set<net.Socket>();
   private hosts = new Map<string, HostOwner>();
   private tallies = new Map<string, RequestTally>();
-  private timer: NodeJS.Timeout | undefined;
+  private stopFlushing = () => {};
   private flushing: Promise<void> = Promise.resolve();
 
   constructor(private readonly deps: AccessLogReceiverDeps) {}
@@ -57,7 +58,7 @@ export class AccessLogReceiver {
     if (path) rmSync(path, { force: true }); // a killed router-sync leaves its socket file behind
     const at = path ? { path } : { host: listen.slice(0, listen.lastIndexOf(':')).replace(/^\[(.*)\]$/, '$1'), port: Number(listen.slice(listen.lastIndexOf(':') + 1)) };
     await new Promise<void>((resolve, reject) => server.once('error', reject).listen(at, () => resolve()));
-    this.timer = setInterval(() => void this.flush(), this.deps.intervalMs);
+    this.stopFlushing = everySharedTick(this.deps.intervalMs, () => void this.flush());
     // Caddy's container may run as another user; the socket's directory is what guards it.
     if (path) {
       chmodSync(path, 0o666);
@@ -104,7 +105,7 @@ export class AccessLogReceiver {
   }
 
   async stop(): Promise<void> {
-    clearInterval(this.timer);
+    this.stopFlushing();
     for (const socket of this.sockets) socket.destroy();
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
     await this.flush();

@@ -8,6 +8,7 @@ import type { CaddyAdmin } from './caddy-admin.ts';
 import type { CaddyNetworks } from './caddy-networks.ts';
 import { buildCaddyConfig, type CaddySettings, type RoutingState } from './caddy-config.ts';
 import type { RouterSyncConfig } from './config.ts';
+import { everySharedTick } from '@berth/shared/shared-ticker';
 
 /** Stable JSON (sorted keys) so equal configs compare equal as strings. */
 export function canonicalJson(value: unknown): string {
@@ -27,7 +28,7 @@ export function canonicalJson(value: unknown): string {
  */
 export class RouterSync {
   private timer: NodeJS.Timeout | undefined;
-  private resync: NodeJS.Timeout | undefined;
+  private stopResync = () => {};
   private running: Promise<void> | undefined;
   private again = false;
   private verifyNext = true;
@@ -61,10 +62,10 @@ export class RouterSync {
     subscriber.on('message', () => this.schedule());
     await subscriber.subscribe(routesChannel(config.BERTH_INSTANCE));
     void this.watchDocker();
-    this.resync = setInterval(() => {
+    this.stopResync = everySharedTick(config.RESYNC_INTERVAL_MS, () => {
       this.verifyNext = true;
       this.schedule();
-    }, config.RESYNC_INTERVAL_MS);
+    });
     await this.runNow();
   }
 
@@ -200,7 +201,7 @@ export class RouterSync {
   private async stopOnce(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.timer);
-    clearInterval(this.resync);
+    this.stopResync();
     (this.events as unknown as { destroy?: () => void } | undefined)?.destroy?.();
     await this.running;
     await this.handOver();

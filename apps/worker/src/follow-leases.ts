@@ -1,5 +1,6 @@
 import type { Redis } from '@berth/shared/redis';
 import { runtimeFollowKey } from '@berth/shared/redis-keys';
+import { everySharedTick } from '@berth/shared/shared-ticker';
 
 /** Renews the keys still held by `ARGV[1]`; returns the (1-based) positions of those it no longer holds. */
 const renewHeldScript = `
@@ -11,6 +12,17 @@ return lost`;
 const releaseScript = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`;
 
 /**
+ * How often leases of `leaseMs` are renewed: at most a third of the lease, rounded down to a
+ * period that shares the process's 5 s and 10 s chores' moments (2.5 s for the default 10 s lease),
+ * so the renewal rides their wake-ups on the shared grid instead of waking the worker on its own.
+ */
+export function renewalPeriodMs(leaseMs: number): number {
+  const third = Math.max(100, Math.floor(leaseMs / 3));
+  const grid = [60_000, 30_000, 10_000, 5000, 2500, 1000].find((p) => p <= third);
+  return grid ?? third;
+}
+
+/**
  * One worker's leases on the deployments whose output it follows (one
  * follower per deployment): claimed one by one, renewed all together by one
  * timer in one Redis call (a timer per lease woke an idle worker 15 times a
@@ -19,7 +31,7 @@ const releaseScript = `if redis.call('get', KEYS[1]) == ARGV[1] then return redi
  */
 export class FollowLeases {
   private readonly held = new Map<string, () => void>();
-  private timer: NodeJS.Timeout | undefined;
+  private stopTicking: (() => void) | undefined;
 
   constructor(
     private readonly deps: { redis: Redis; instance: string; token: string; leaseMs: number },
@@ -30,7 +42,7 @@ export class FollowLeases {
     const { redis, leaseMs, token } = this.deps;
     if ((await redis.set(this.key(deploymentId), token, 'PX', leaseMs, 'NX')) !== 'OK') return false;
     this.held.set(deploymentId, onLost);
-    this.timer ??= setInterval(() => void this.renew(), Math.max(100, Math.floor(leaseMs / 3)));
+    this.stopTicking ??= everySharedTick(renewalPeriodMs(leaseMs), () => void this.renew());
     return true;
   }
 
@@ -54,8 +66,8 @@ export class FollowLeases {
   }
 
   private stopTimer(): void {
-    clearInterval(this.timer);
-    this.timer = undefined;
+    this.stopTicking?.();
+    this.stopTicking = undefined;
   }
 
   private key(deploymentId: string): string {

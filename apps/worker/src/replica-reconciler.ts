@@ -2,6 +2,7 @@ import { containerName } from '@berth/shared/docker-names';
 import type { Logger } from '@berth/shared/logger';
 import type { DesiredReplicas, ReplicaStore } from '@berth/shared/replica-store';
 import type { ContainerRuntime, ReplicaState } from './docker/container-runtime.ts';
+import { everySharedTick } from '@berth/shared/shared-ticker';
 
 /** What one live deployment needs: nothing, a new count, or nothing we can do (its service is gone: the reaper's case). */
 export type ScaleDecision = { action: 'none' } | { action: 'missing' } | { action: 'scale'; from: number; to: number };
@@ -31,14 +32,14 @@ export interface ReplicaReconcilerDeps {
  */
 export class ReplicaReconciler {
   private chain: Promise<void> = Promise.resolve();
-  private timer: NodeJS.Timeout | undefined;
+  private stopTicking = () => {};
 
   constructor(private readonly deps: ReplicaReconcilerDeps) {}
 
   /** Runs a full pass now and then every `periodMs`. */
   start(periodMs: number): void {
     void this.enqueue(() => this.reconcileAll()); // enqueue logs a failed pass itself
-    this.timer = setInterval(() => void this.enqueue(() => this.reconcileAll()), periodMs);
+    this.stopTicking = everySharedTick(periodMs, () => void this.enqueue(() => this.reconcileAll()));
   }
 
   /** A PATCH changed this deployment's count: apply it now (after a pass under way). */
@@ -51,7 +52,7 @@ export class ReplicaReconciler {
 
   /** Stops the timer and waits for the pass under way. */
   async stop(): Promise<void> {
-    clearInterval(this.timer);
+    this.stopTicking();
     await this.chain;
   }
 

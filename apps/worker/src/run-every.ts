@@ -1,5 +1,6 @@
 import type { Logger } from '@berth/shared/logger';
 import type { Opened } from '@berth/shared/program-lifecycle';
+import { everySharedTick } from '@berth/shared/shared-ticker';
 
 /**
  * Runs `work` now and every `intervalMs`, never two at once (a tick waits for the run before it),
@@ -12,12 +13,12 @@ export function runEvery(what: string, intervalMs: number, work: () => Promise<v
     running = work().catch((err: unknown) => logger.warn({ err }, `the ${what} failed; will retry`));
   };
   tick();
-  const timer = setInterval(() => {
+  const stopTicking = everySharedTick(intervalMs, () => {
     if (!stopped) void running.then(tick);
-  }, intervalMs);
+  });
   opened(what, async () => {
     stopped = true;
-    clearInterval(timer);
+    stopTicking();
     await running;
   });
 }

@@ -8,7 +8,7 @@ import type { TransitionHistory } from '@berth/shared/transition-history';
 import type { ContainerRuntime, ContainerState } from './docker/container-runtime.ts';
 import type { LogSink } from './log-sink.ts';
 import { stampMicros } from './log-timestamps.ts';
-import { everySharedTick } from './shared-ticker.ts';
+import { everySharedTick } from '@berth/shared/shared-ticker';
 
 export interface RuntimeLogPumpDeps {
   runtime: ContainerRuntime;

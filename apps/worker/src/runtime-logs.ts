@@ -17,6 +17,7 @@ import { RuntimeLogPump } from './runtime-log-pump.ts';
 import { ProcessLogs } from './process-logs.ts';
 import { workerTypes } from '@berth/shared/process-types';
 import type { DeploymentLifecycle } from '@berth/shared/deployment-lifecycle';
+import { everySharedTick } from '@berth/shared/shared-ticker';
 
 export interface RuntimeLogOptions {
   instance: string;
@@ -53,7 +54,7 @@ export class RuntimeLogFollower {
   private readonly processLogs = new Map<string, ProcessLogs>();
   private readonly events = new AbortController();
   private watching: Promise<void> | undefined;
-  private discovery: NodeJS.Timeout | undefined;
+  private stopDiscovery = () => {};
   private stopped = false;
   /** This worker's name in the leases and the fence rows. */
   private readonly token = randomUUID();
@@ -79,7 +80,7 @@ export class RuntimeLogFollower {
   start(): void {
     const tick = () => void this.discover().catch((err: unknown) => this.deps.logger.warn({ err }, 'runtime log discovery failed'));
     tick();
-    this.discovery = setInterval(tick, this.deps.options.discoveryMs);
+    this.stopDiscovery = everySharedTick(this.deps.options.discoveryMs, tick);
     // One event stream per worker, dispatched to the pumps (they no longer poll each second).
     this.watching = this.deps.runtime
       .watchEvents(this.deps.options.instance, this.events.signal, (event) => this.onEvent(event))
@@ -178,7 +179,7 @@ export class RuntimeLogFollower {
 
   async stop(): Promise<void> {
     this.stopped = true;
-    clearInterval(this.discovery);
+    this.stopDiscovery();
     this.events.abort();
     await this.watching;
     for (const controller of this.following.values()) controller.abort();

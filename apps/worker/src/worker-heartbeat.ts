@@ -1,6 +1,7 @@
 import os from 'node:os';
 import type { Logger } from '@berth/shared/logger';
 import type { WorkerRegistry } from '@berth/shared/worker-registry';
+import { everySharedTick } from '@berth/shared/shared-ticker';
 
 /**
  * Tells the registry every period that this worker is alive and what it runs.
@@ -9,7 +10,7 @@ import type { WorkerRegistry } from '@berth/shared/worker-registry';
  * are done or handed back.
  */
 export class WorkerHeartbeat {
-  private timer: NodeJS.Timeout | undefined;
+  private stopTicking = () => {};
   private stopped = false;
   private beating: Promise<void> = Promise.resolve();
   private readonly startedAt = new Date().toISOString();
@@ -38,7 +39,7 @@ export class WorkerHeartbeat {
         .catch((err: unknown) => this.logger.warn({ err }, 'could not write the worker heartbeat; will retry'));
     };
     beat();
-    this.timer = setInterval(beat, this.periodMs);
+    this.stopTicking = everySharedTick(this.periodMs, beat);
   }
 
   /**
@@ -49,7 +50,7 @@ export class WorkerHeartbeat {
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
-    clearInterval(this.timer);
+    this.stopTicking();
     await this.beating;
     let timer: NodeJS.Timeout | undefined;
     const gaveUp = new Promise<void>((resolve) => (timer = setTimeout(resolve, 1000)));

@@ -39,6 +39,7 @@ import { cloneRepository } from './source/git-source.ts';
 import { OutboxNotices } from './webhooks/outbox-notices.ts';
 import { WebhookSender } from './webhooks/webhook-sender.ts';
 import { VolumeUpkeep } from './volume-upkeep.ts';
+import { everySharedTick } from '@berth/shared/shared-ticker';
 
 // How the worker's composition root (worker.ts) makes each of its parts from the configuration.
 let sharedDocker: Docker | undefined;
@@ -174,9 +175,9 @@ export function runReaperPeriodically(reaper: Reaper, config: WorkerConfig, logg
       .catch((err: unknown) => logger.warn({ err }, 'the reaper failed; will retry'));
   };
   reap();
-  const timer = setInterval(reap, config.REAPER_INTERVAL_MS);
+  const stopTicking = everySharedTick(config.REAPER_INTERVAL_MS, reap);
   opened('reaper', async () => {
-    clearInterval(timer);
+    stopTicking();
     await reaping;
   });
 }

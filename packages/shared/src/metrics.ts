@@ -4,6 +4,7 @@ import { Counter, Histogram, Registry, type MetricObjectWithValues, type MetricV
 import type { Logger } from './logger.ts';
 import type { Redis } from './redis.ts';
 import { metricsIndexKey, metricsKey } from './redis-keys.ts';
+import { everySharedTick } from './shared-ticker.ts';
 
 /** A process's metrics as prom-client serialises them (what AggregatorRegistry.aggregate takes). */
 export type PublishedMetrics = MetricObjectWithValues<MetricValue<string>>[];
@@ -73,7 +74,7 @@ export function metricsProcessId(kind: string): string {
  * The API's /metrics reads every live one (readPublishedMetrics).
  */
 export class MetricsPublisher {
-  private timer: NodeJS.Timeout | undefined;
+  private stopTicking = () => {};
   /** A write still waiting (Redis slow or down): the next tick skips instead of queueing another. */
   private pending: Promise<void> | undefined;
 
@@ -87,8 +88,7 @@ export class MetricsPublisher {
   ) {}
 
   start(): void {
-    this.timer = setInterval(() => void this.publishQuietly(), this.everyMs);
-    this.timer.unref();
+    this.stopTicking = everySharedTick(this.everyMs, () => void this.publishQuietly(), { keepsAlive: false });
     void this.publishQuietly();
   }
 
@@ -106,7 +106,7 @@ export class MetricsPublisher {
 
   /** Stops, publishing the last numbers first (a scrape soon after still counts them until the TTL). */
   async stop(): Promise<void> {
-    clearInterval(this.timer);
+    this.stopTicking();
     await this.publishQuietly();
   }
 

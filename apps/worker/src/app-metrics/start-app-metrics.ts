@@ -3,6 +3,7 @@ import { MetricRollups } from '@berth/shared/app-metrics/metric-rollups';
 import type { Opened } from '@berth/shared/program-lifecycle';
 import { hostDocker, type PipelineParts } from '../worker-parts.ts';
 import { AppMetricsSampler } from './app-metrics-sampler.ts';
+import { everySharedTick } from '@berth/shared/shared-ticker';
 
 /** How often a worker tries a downsampling pass (one worker at a time does it; a pass moves up to an hour of rows). */
 const rollupEveryMs = 60_000;
@@ -27,16 +28,16 @@ export function startAppMetricsSampler({ config, db, redis, logger }: PipelinePa
 
   const rollups = new MetricRollups(db);
   let rolling: Promise<void> = Promise.resolve();
-  const timer = setInterval(() => {
+  const stopTicking = everySharedTick(rollupEveryMs, () => {
     rolling = rollups.run(new Date(), config.APP_METRICS_RETENTION_DAYS).then(
       (pass) => {
         if (pass && pass.samplesRolled + pass.requestRowsRolled + pass.pruned > 0) logger.debug(pass, 'app metrics downsampled');
       },
       (err: unknown) => logger.warn({ err }, 'downsampling app metrics failed; will try again'),
     );
-  }, rollupEveryMs);
+  });
   opened('app metrics rollups', async () => {
-    clearInterval(timer);
+    stopTicking();
     await rolling;
   });
 }

@@ -11,6 +11,7 @@ import { VolumeStore } from '@berth/shared/volume-store';
 import { closeWithinGrace } from '../deployment-job-worker.ts';
 import { hostDocker, type PipelineParts } from '../worker-parts.ts';
 import { createRunQueueWorker } from './run-queue-worker.ts';
+import { everySharedTick } from '@berth/shared/shared-ticker';
 
 /**
  * The worker's part that executes one-off runs and scheduled jobs' ticks (the runs queue), and
@@ -40,7 +41,7 @@ export async function startRuns(parts: PipelineParts, opened: Opened): Promise<W
       .failStranded(config.JOB_LOCK_MS * 4)
       .then((n) => n > 0 && logger.warn({ runs: n }, 'recorded runs failed whose worker stopped'))
       .catch((err: unknown) => logger.warn({ err }, 'sweeping stranded runs failed'));
-  const timer = setInterval(sweep, config.REAPER_INTERVAL_MS);
-  opened('stranded run sweep', async () => clearInterval(timer));
+  const stopTicking = everySharedTick(config.REAPER_INTERVAL_MS, sweep);
+  opened('stranded run sweep', async () => stopTicking());
   return worker as unknown as Worker;
 }

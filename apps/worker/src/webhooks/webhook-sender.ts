@@ -11,6 +11,7 @@ import { berthSignature } from '@berth/shared/webhook-signature';
 import type { WebhookStore } from '@berth/shared/webhook-store';
 import { resolveWebhookTarget, type ResolvedTarget } from '@berth/shared/webhook-target';
 import { idleDrainDelaySeconds } from '../queue-waits.ts';
+import { everySharedTick } from '@berth/shared/shared-ticker';
 
 export const webhookQueueName = 'webhooks';
 
@@ -47,7 +48,7 @@ interface Attempt {
 export class WebhookSender {
   private readonly queue: Queue<{ deliveryId: string }>;
   private readonly worker: Worker<{ deliveryId: string }>;
-  private sweeper: NodeJS.Timeout | undefined;
+  private stopSweeping = () => {};
   private sweeping: Promise<void> | undefined;
   /** A sweep asked for while one ran: it runs again once that one is done. */
   private again = false;
@@ -71,7 +72,7 @@ export class WebhookSender {
 
   start(): void {
     this.sweepSoon();
-    this.sweeper = setInterval(() => this.sweepSoon(), this.deps.options.sweepMs);
+    this.stopSweeping = everySharedTick(this.deps.options.sweepMs, () => this.sweepSoon());
   }
 
   /** Sweeps now, or right after the sweep under way (deliveries recorded during it may not be in it). */
@@ -92,7 +93,7 @@ export class WebhookSender {
   }
 
   async close(): Promise<void> {
-    clearInterval(this.sweeper);
+    this.stopSweeping();
     this.again = false;
     await this.sweeping;
     await this.worker.close();
