@@ -5,8 +5,10 @@ import type { Logger } from '@berth/shared/logger';
 import type { Redis } from '@berth/shared/redis';
 import { appMetricsLockKey } from '@berth/shared/redis-keys';
 import { watchDockerEvents } from '../docker/docker-events.ts';
+import { readCgroupStats } from './cgroup-stats.ts';
+import { ContainerFacts } from './container-facts.ts';
 import { sampleOf, type DockerStats } from './container-stats.ts';
-import { RestartCounts } from './restart-counts.ts';
+import { everySharedTick } from '@berth/shared/shared-ticker';
 
 export interface AppMetricsSamplerDeps {
   docker: Docker;
@@ -16,8 +18,17 @@ export interface AppMetricsSamplerDeps {
   workerName: string;
   intervalMs: number;
   logger: Logger;
-  /** The remembered restart counts (tests shorten their life). */
-  restarts?: RestartCounts;
+  /** The remembered inspects (tests shorten their life). */
+  facts?: ContainerFacts<InspectedFacts>;
+  /** Reads a container's stats from the kernel's files (cgroup-stats.ts), or undefined to ask Docker. */
+  readKernelStats?: (containerId: string, pid: number) => DockerStats | undefined;
+}
+
+/** What the sampler needs of a container's inspect. */
+interface InspectedFacts {
+  restarts: number;
+  /** Its main process on the host (0 when Docker does not say): where the kernel's counters are read. */
+  pid: number;
 }
 
 /** Containers asked at once: a host with hundreds of apps is sampled in a few rounds, not all at once. */
@@ -28,31 +39,33 @@ const parallel = 8;
  * interval. Several workers share a host: the one that takes the host's lock
  * for the interval samples it, so each container is read once per interval
  * whatever the number of workers (their Docker IDs name the hosts). Per
- * container each round: Docker's stats, and its restart count only when an
- * engine event says it may have changed (restart-counts.ts).
+ * container each round: its stats from the kernel's files when this worker
+ * runs on its host (cgroup-stats.ts), else Docker's stats endpoint; its restart
+ * count and pid from an inspect only when an engine event says they may have
+ * changed (container-facts.ts).
  */
 export class AppMetricsSampler {
-  private timer: NodeJS.Timeout | undefined;
+  private stopTicking = () => {};
   private running: Promise<void> = Promise.resolve();
   private hostId: string | undefined;
-  private readonly restarts: RestartCounts;
+  private readonly facts: ContainerFacts<InspectedFacts>;
   private readonly events = new AbortController();
   private watching: Promise<void> = Promise.resolve();
 
   constructor(private readonly deps: AppMetricsSamplerDeps) {
-    this.restarts = deps.restarts ?? new RestartCounts();
+    this.facts = deps.facts ?? new ContainerFacts<InspectedFacts>();
   }
 
   start(): void {
     // Every worker watches, not only the lock's holder: whichever samples next finds its counts current.
-    this.watching = watchDockerEvents(this.deps.docker, this.deps.instance, this.events.signal, (e) => this.restarts.changed(e.deploymentId));
-    this.timer = setInterval(() => {
+    this.watching = watchDockerEvents(this.deps.docker, this.deps.instance, this.events.signal, (e) => this.facts.changed(e.deploymentId));
+    this.stopTicking = everySharedTick(this.deps.intervalMs, () => {
       this.running = this.tick().then(() => undefined, (err: unknown) => this.deps.logger.warn({ err }, 'sampling app metrics failed; will try again'));
-    }, this.deps.intervalMs);
+    });
   }
 
   async stop(): Promise<void> {
-    clearInterval(this.timer);
+    this.stopTicking();
     this.events.abort();
     await Promise.all([this.running, this.watching]);
   }
@@ -71,7 +84,7 @@ export class AppMetricsSampler {
   async sampleHost(at: Date): Promise<number> {
     const { docker, instance } = this.deps;
     const containers = await docker.listContainers({ filters: { label: [`${labels.instance}=${instance}`, labels.deployment], status: ['running'] } });
-    this.restarts.keepOnly(new Set(containers.map((c) => c.Id)));
+    this.facts.keepOnly(new Set(containers.map((c) => c.Id)));
     const samples: AppSample[] = [];
     for (let i = 0; i < containers.length; i += parallel) {
       const round = await Promise.all(containers.slice(i, i + parallel).map((c) => this.sampleContainer(c.Id, c.Labels[labels.deployment]!, at)));
@@ -84,10 +97,11 @@ export class AppMetricsSampler {
   private async sampleContainer(id: string, deploymentId: string, at: Date): Promise<AppSample | undefined> {
     const container = this.deps.docker.getContainer(id);
     try {
-      const [stats, restarts] = await Promise.all([
-        container.stats({ stream: false, 'one-shot': true } as { stream: false }) as Promise<DockerStats>,
-        this.restarts.of(id, deploymentId, async () => (await container.inspect()).RestartCount ?? 0),
-      ]);
+      const { restarts, pid } = await this.facts.of(id, deploymentId, async () => {
+        const inspected = await container.inspect();
+        return { restarts: inspected.RestartCount ?? 0, pid: inspected.State?.Pid ?? 0 };
+      });
+      const stats = (this.deps.readKernelStats ?? readCgroupStats)(id, pid) ?? ((await container.stats({ stream: false, 'one-shot': true } as { stream: false })) as DockerStats);
       return sampleOf(stats, { deploymentId, container: id.slice(0, 12), restarts, at });
     } catch (err) {
       // Gone between the list and the read (a release switched, a replica replaced): nothing to sample.

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { RestartCounts } from '../../src/app-metrics/restart-counts.ts';
+import { ContainerFacts } from '../../src/app-metrics/container-facts.ts';
 
-describe('remembered restart counts', () => {
+describe('remembered container facts (a restart count here)', () => {
   let clock = 0;
-  const counts = () => new RestartCounts(60_000, () => clock);
+  const counts = () => new ContainerFacts<number>(60_000, () => clock);
 
   it('reads a new container once, then again only after an event of its deployment', async () => {
     const c = counts();
