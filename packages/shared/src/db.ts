@@ -214,8 +214,14 @@ export type { RunKind, RunStatus } from './run-tables.ts';
 
 export type Db = Kysely<Database>;
 
+/** How long an unused pooled connection stays open. */
+export const idleConnectionMs = 60_000;
+
 export function createDb(connectionString: string, options: { max?: number } = {}): Db {
-  const pool = new pg.Pool({ connectionString, max: options.max ?? 10 });
+  // Idle connections are kept a minute (pg's default is 10 s): the processes' chores run every 5
+  // and 10 s, several at once, and a connection closed just before the next tick was opened again
+  // on it (a connect, a start-up exchange and a new Postgres backend each time, at rest).
+  const pool = new pg.Pool({ connectionString, max: options.max ?? 10, idleTimeoutMillis: idleConnectionMs });
   // A client losing its connection (Postgres restarted) must not crash the
   // process. The pool's 'error' covers idle clients only; a client checked out
   // with no query running (between the statements of a transaction) emits
