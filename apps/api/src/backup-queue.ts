@@ -13,11 +13,11 @@ export class BackupQueue {
     await this.queue.call((q) => q.add(backupJobName, { backupId }, { ...backupJobOptions, jobId: backupId }));
   }
 
-  /** The service's backup schedule (cron, UTC): its job scheduler enqueues one tick each time, however many workers read the queue. */
+  /** The service's backup schedule (cron, read in UTC whatever the host's zone): its job scheduler enqueues one tick each time, however many workers read the queue. */
   async schedule(serviceId: string, schedule: string | null): Promise<void> {
     const id = backupSchedulerId(serviceId);
     await this.queue.call((q): Promise<unknown> =>
-      schedule ? q.upsertJobScheduler(id, { pattern: schedule }, { name: scheduledBackupJobName, data: { serviceId }, opts: backupJobOptions }) : q.removeJobScheduler(id),
+      schedule ? q.upsertJobScheduler(id, { pattern: schedule, tz: 'UTC' }, { name: scheduledBackupJobName, data: { serviceId }, opts: backupJobOptions }) : q.removeJobScheduler(id),
     );
   }
 

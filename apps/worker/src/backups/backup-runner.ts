@@ -3,6 +3,7 @@ import { Writable, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip, createGzip } from 'node:zlib';
 import { decryptBackup, encryptBackup } from '@berth/shared/backup-crypto';
+import { scheduleTooFrequent } from '@berth/shared/backup-schedule';
 import type { BackupFiles } from '@berth/shared/backup-files';
 import type { BackupStore } from '@berth/shared/backup-store';
 import type { BackupRow, ServiceRow } from '@berth/shared/db';
@@ -17,7 +18,7 @@ import { execStreaming, type ExecResult } from './exec-stream.ts';
 
 export interface BackupRunnerDeps {
   docker: Docker;
-  backups: Pick<BackupStore, 'start' | 'finish' | 'get' | 'prune' | 'create'>;
+  backups: Pick<BackupStore, 'start' | 'finish' | 'get' | 'prune' | 'create' | 'clearSchedule'>;
   services: Pick<ServiceStore, 'byId' | 'password'>;
   files: BackupFiles;
   secrets: SecretBox;
@@ -27,6 +28,8 @@ export interface BackupRunnerDeps {
   keep: number;
   /** BACKUP_TIMEOUT_MS: how long one backup or restore may take before its command is stopped (BACKUP_TIMED_OUT). */
   timeoutMs: number;
+  /** BACKUP_MIN_INTERVAL_MS: a schedule firing closer than this is cleared, not carried out. */
+  minIntervalMs: number;
   /** How long a restored Redis may take to answer again. */
   restartTimeoutMs?: number;
 }
@@ -60,13 +63,21 @@ export async function carryOutBackup(deps: BackupRunnerDeps, id: string): Promis
 
 /**
  * A service's backup schedule ticked: a backup now, carried out here, unless one (or a restore) is
- * under way (skipped). A service gone, or no longer scheduled, loses its scheduler.
+ * under way (skipped). A service gone, or no longer scheduled, loses its scheduler. A schedule
+ * firing closer than BACKUP_MIN_INTERVAL_MS (set before the API refused it, or under a lower
+ * setting) takes no backup: it is cleared, scheduler and all, as the API would have refused it.
  */
 export async function scheduledBackup(deps: BackupRunnerDeps, serviceId: string, removeSchedule: (serviceId: string) => Promise<unknown>): Promise<void> {
   const service = await deps.services.byId(serviceId);
   if (!service || service.delete_requested || !service.backup_schedule) {
     await removeSchedule(serviceId);
     return;
+  }
+  const refused = scheduleTooFrequent(service.backup_schedule, deps.minIntervalMs);
+  if (refused) {
+    // One set since (through the API, checked there) stays, with its scheduler.
+    if (await deps.backups.clearSchedule(service.id, service.backup_schedule)) await removeSchedule(serviceId);
+    return deps.logger.warn({ service: service.name, project: service.project, schedule: service.backup_schedule }, `backup schedule cleared, no backup taken: ${refused}`);
   }
   let row: BackupRow;
   try {

@@ -31,6 +31,7 @@ export async function startBackups(parts: PipelineParts, opened: Opened): Promis
     instance: config.BERTH_INSTANCE,
     keep: config.BACKUPS_KEPT,
     timeoutMs: config.BACKUP_TIMEOUT_MS,
+    minIntervalMs: config.BACKUP_MIN_INTERVAL_MS,
     logger,
   };
   startSweep(parts, deps.files, opened);
