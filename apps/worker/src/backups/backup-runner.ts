@@ -8,13 +8,14 @@ import type { BackupFiles } from '@berth/shared/backup-files';
 import type { BackupStore } from '@berth/shared/backup-store';
 import type { BackupRow, ServiceRow } from '@berth/shared/db';
 import { serviceContainerName } from '@berth/shared/docker-names';
-import { BerthError, isBerthError, toBerthError } from '@berth/shared/errors';
+import { BerthError, isBerthError } from '@berth/shared/errors';
 import type { Logger } from '@berth/shared/logger';
 import type { SecretBox } from '@berth/shared/secret-box';
 import type { ServiceStore } from '@berth/shared/service-store';
 import { backupCommands, redisCleanup, redisPing } from './backup-commands.ts';
 import { execBefore } from './bounded-exec.ts';
-import { execStreaming, type ExecResult } from './exec-stream.ts';
+import { execStreaming } from './exec-stream.ts';
+import { failedTool, recordedFailure } from './tool-failure.ts';
 
 export interface BackupRunnerDeps {
   docker: Docker;
@@ -54,10 +55,8 @@ export async function carryOutBackup(deps: BackupRunnerDeps, id: string): Promis
     log.info({ bytes }, `service ${row.kind} succeeded`);
     if (row.kind === 'backup') await pruneOld(deps, row.service_id);
   } catch (err) {
-    const failure = toBerthError(err, 'BACKUP_FAILED');
-    const errorDetail = failure instanceof ToolFailure ? failure.detail : null;
-    await deps.backups.finish(id, { status: 'failed', errorCode: failure.code, errorMessage: failure.message.slice(0, 1000), errorDetail });
-    log.warn({ err }, `service ${row.kind} failed`);
+    await deps.backups.finish(id, { status: 'failed', ...recordedFailure(err) });
+    log.warn({ err }, `service ${row.kind} failed`); // a tool's whole output (its detail) too
   }
 }
 
@@ -91,21 +90,6 @@ export async function scheduledBackup(deps: BackupRunnerDeps, serviceId: string,
 
 async function pruneOld(deps: BackupRunnerDeps, serviceId: string): Promise<void> {
   for (const old of await deps.backups.prune(serviceId, deps.keep)) await deps.files.remove(old.project, old.id);
-}
-
-/** A tool that exited non-zero: the message says which; its stderr, which may quote the service's rows, is the detail apart. */
-export class ToolFailure extends BerthError {
-  constructor(
-    message: string,
-    readonly detail: string | null,
-  ) {
-    super('BACKUP_FAILED', message);
-  }
-}
-
-function failedTool(what: string, result: ExecResult): ToolFailure {
-  const detail = result.stderr ? result.stderr.slice(-1000) : null;
-  return new ToolFailure(`${what} exited with ${result.exitCode ?? 'no code'}${detail ? ' (its output is in errorDetail, for the project\'s admins)' : ''}`, detail);
 }
 
 /** What moving a dump between a service container and the backup store needs (bench/backup.ts uses it too). */
