@@ -13,7 +13,7 @@ import type { Logger } from '@berth/shared/logger';
 import type { SecretBox } from '@berth/shared/secret-box';
 import type { ServiceStore } from '@berth/shared/service-store';
 import { backupCommands, redisCleanup, redisPing } from './backup-commands.ts';
-import { execBefore } from './bounded-exec.ts';
+import { cutOffGraceMs, execBefore, settledBefore } from './bounded-exec.ts';
 import { execStreaming } from './exec-stream.ts';
 import { failedTool, recordedFailure } from './tool-failure.ts';
 
@@ -35,6 +35,9 @@ export interface BackupRunnerDeps {
   restartTimeoutMs?: number;
 }
 
+const defaultRestartTimeoutMs = 120_000;
+const restartTimeout = (deps: Pick<BackupRunnerDeps, 'restartTimeoutMs'>) => deps.restartTimeoutMs ?? defaultRestartTimeoutMs;
+
 /**
  * Carries out one recorded backup or restore: takes it (queued → running), does it, records how it
  * ended (a failure sends `backup.failed`). One found running already was its dead worker's: failed.
@@ -50,7 +53,9 @@ export async function carryOutBackup(deps: BackupRunnerDeps, id: string): Promis
     const service = await deps.services.byId(row.service_id);
     if (!service || service.delete_requested) throw new BerthError('BACKUP_FAILED', `service ${row.service_name} is gone`);
     const target = { container: serviceContainerName(deps.instance, service.id), type: service.type, password: deps.services.password(service), deadline: Date.now() + deps.timeoutMs };
-    const bytes = row.kind === 'backup' ? await dumpToStore(deps, target, row) : await restoreBackup(deps, row, target);
+    const operation = row.kind === 'backup' ? dumpToStore(deps, target, row) : restoreBackup(deps, row, target);
+    // A restored Redis's restart is waited for past the deadline (its data is swapped in by then).
+    const bytes = await settledBefore(operation, target.deadline + restartTimeout(deps) + cutOffGraceMs);
     await deps.backups.finish(id, { status: 'succeeded', bytes });
     log.info({ bytes }, `service ${row.kind} succeeded`);
     if (row.kind === 'backup') await pruneOld(deps, row.service_id);
@@ -130,14 +135,14 @@ function openDump(io: BackupIo, backup: Pick<BackupRow, 'project' | 'id'>): Read
 async function restoreBackup(deps: BackupRunnerDeps, row: BackupRow, target: BackupTarget): Promise<number> {
   const source = row.backup_id ? await deps.backups.get(row.backup_id) : undefined;
   if (!source) throw new BerthError('BACKUP_FAILED', `backup ${row.backup_id} is gone`);
-  return restoreFromStore(deps, target, source, deps.restartTimeoutMs);
+  return restoreFromStore(deps, target, source, restartTimeout(deps));
 }
 
 /**
  * Checks the whole file first (every chunk's tag, its end, the gzip stream), then applies it:
  * a file altered anywhere is refused before anything of it reaches the service. The dump's size.
  */
-export async function restoreFromStore(io: BackupIo, target: BackupTarget, source: Pick<BackupRow, 'project' | 'id'>, restartTimeoutMs = 120_000): Promise<number> {
+export async function restoreFromStore(io: BackupIo, target: BackupTarget, source: Pick<BackupRow, 'project' | 'id'>, restartTimeoutMs = defaultRestartTimeoutMs): Promise<number> {
   let bytes = 0;
   await pipeline(openDump(io, source), new Writable({ write: (chunk: Buffer, _e, done) => ((bytes += chunk.length), done()) })).catch((err: unknown) => {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new BerthError('BACKUP_FAILED', `backup ${source.id}'s file is not in the backup store (BACKUP_DIR)`);
