@@ -65,24 +65,48 @@ export async function carryOutBackup(deps: BackupRunnerDeps, id: string): Promis
   }
 }
 
+/** A service's backup job scheduler, as the worker changes it (start-backups.ts: the backups queue). */
+export interface BackupSchedules {
+  remove(serviceId: string): Promise<unknown>;
+  set(serviceId: string, schedule: string): Promise<unknown>;
+}
+
+/** One tick of a service's backup job scheduler: the service, and the pattern and zone that fired it (the tick job's repeat options). */
+export interface BackupTick {
+  serviceId: string;
+  pattern?: string;
+  tz?: string;
+}
+
 /**
  * A service's backup schedule ticked: a backup now, carried out here, unless one (or a restore) is
  * under way (skipped). A service gone, or no longer scheduled, loses its scheduler. A schedule
  * firing closer than BACKUP_MIN_INTERVAL_MS (set before the API refused it, or under a lower
  * setting) takes no backup: it is cleared, scheduler and all, as the API would have refused it.
+ * A scheduler firing another pattern than the stored schedule (the API stored a new one, then
+ * Redis refused its scheduler) takes no backup either: it is set again from the stored schedule
+ * (one an older Berth set in the host's zone is set again in UTC).
  */
-export async function scheduledBackup(deps: BackupRunnerDeps, serviceId: string, removeSchedule: (serviceId: string) => Promise<unknown>): Promise<void> {
+export async function scheduledBackup(deps: BackupRunnerDeps, tick: BackupTick, schedules: BackupSchedules): Promise<void> {
+  const { serviceId } = tick;
   const service = await deps.services.byId(serviceId);
   if (!service || service.delete_requested || !service.backup_schedule) {
-    await removeSchedule(serviceId);
+    await schedules.remove(serviceId);
     return;
   }
+  const context = { service: service.name, project: service.project, schedule: service.backup_schedule, fired: tick.pattern };
   const refused = scheduleTooFrequent(service.backup_schedule, deps.minIntervalMs);
   if (refused) {
     // One set since (through the API, checked there) stays, with its scheduler.
-    if (await deps.backups.clearSchedule(service.id, service.backup_schedule)) await removeSchedule(serviceId);
-    return deps.logger.warn({ service: service.name, project: service.project, schedule: service.backup_schedule }, `backup schedule cleared, no backup taken: ${refused}`);
+    if (await deps.backups.clearSchedule(service.id, service.backup_schedule)) await schedules.remove(serviceId);
+    return deps.logger.warn(context, `backup schedule cleared, no backup taken: ${refused}`);
   }
+  if (tick.pattern !== undefined && tick.pattern !== service.backup_schedule) {
+    await schedules.set(serviceId, service.backup_schedule);
+    return deps.logger.warn(context, 'backup scheduler fired another pattern than the stored schedule: set again from it, no backup taken');
+  }
+  // An older Berth's scheduler read the pattern in the host's zone: set again, in UTC; this tick's backup is taken.
+  if (tick.pattern !== undefined && tick.tz !== 'UTC') await schedules.set(serviceId, service.backup_schedule);
   let row: BackupRow;
   try {
     row = await deps.backups.create(service.project, service.name, 'backup');
