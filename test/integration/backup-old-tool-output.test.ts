@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { Kysely } from 'kysely';
 import { expect, it } from 'vitest';
 import { BackupStore } from '@berth/shared/backup-store';
 import { ProjectStore } from '@berth/shared/project-store';
@@ -35,8 +36,9 @@ it("moves an old failure's tool output out of its message into its detail, leavi
     ids.push(row.id);
   }
 
-  await up(db);
-  await up(db); // twice: the second finds nothing to move
+  const migrating = db as unknown as Kysely<unknown>; // as the migrator hands it over
+  await up(migrating);
+  await up(migrating); // twice: the second finds nothing to move
 
   const after = await Promise.all(ids.map(async (id) => (await backups.get(id))!));
   expect(after.map((r) => [r.error_message, r.error_detail])).toEqual([
