@@ -1,4 +1,4 @@
-import { backupJobName, backupJobOptions, backupQueueName, backupSchedulerId, scheduledBackupJobName, type BackupJobData, type ScheduledBackupJobData } from '@berth/shared/jobs';
+import { backupJobName, backupJobOptions, backupQueueName, backupScheduler, backupSchedulerId, type BackupJobData, type ScheduledBackupJobData } from '@berth/shared/jobs';
 import { LazyQueue } from './lazy-queue.ts';
 
 /** The backups queue as the API uses it: a recorded backup or restore to carry out (job id: its id), and services' backup schedules. */
@@ -13,12 +13,9 @@ export class BackupQueue {
     await this.queue.call((q) => q.add(backupJobName, { backupId }, { ...backupJobOptions, jobId: backupId }));
   }
 
-  /** The service's backup schedule (cron, UTC): its job scheduler enqueues one tick each time, however many workers read the queue. */
+  /** The service's backup schedule (cron, read in UTC whatever the host's zone): its job scheduler enqueues one tick each time, however many workers read the queue. */
   async schedule(serviceId: string, schedule: string | null): Promise<void> {
-    const id = backupSchedulerId(serviceId);
-    await this.queue.call((q): Promise<unknown> =>
-      schedule ? q.upsertJobScheduler(id, { pattern: schedule }, { name: scheduledBackupJobName, data: { serviceId }, opts: backupJobOptions }) : q.removeJobScheduler(id),
-    );
+    await this.queue.call((q): Promise<unknown> => (schedule ? q.upsertJobScheduler(...backupScheduler(serviceId, schedule)) : q.removeJobScheduler(backupSchedulerId(serviceId))));
   }
 
   close(): Promise<void> {

@@ -1,5 +1,6 @@
 import { commonEnv, env, parseConfig, privateHostsEnv, runtimeEnv, z } from '@berth/shared/config';
 import { backupEnv } from '@berth/shared/backup-files';
+import { backupScheduleEnv } from '@berth/shared/backup-schedule';
 import { secretKeyEnv } from '@berth/shared/secret-box';
 import { domainProofEnv } from './domain-proof.ts';
 
@@ -75,9 +76,7 @@ export const apiEnv = z.object({
   MAX_JOBS_PER_PROJECT: env.positiveInt(20).describe('Scheduled jobs one project may have (409 LIMIT_REACHED past it)'),
   MAX_VOLUMES_PER_PROJECT: env.positiveInt(5).describe('Volumes one project may have (409 LIMIT_REACHED past it)'),
   MAX_SERVICES_PER_PROJECT: env.positiveInt(5).describe('Managed services (Postgres, Redis) one project may have (409 LIMIT_REACHED past it)'),
-  BACKUP_MIN_INTERVAL_MS: env
-    .milliseconds(15 * 60_000)
-    .describe("The least time between two fire times of a service's backup schedule (checked over the schedule's fire times, not its text; 400 INVALID_SCHEDULE below it)"),
+  ...backupScheduleEnv,
   BERTH_POSTGRES_IMAGE: imageRef('postgres:16').describe('The image a Postgres service runs; a `version` replaces its tag (scripts/make-service-images.sh makes berth/postgres:15 with no registry)'),
   BERTH_REDIS_IMAGE: imageRef('redis:7').describe('The image a Redis service runs; a `version` replaces its tag (scripts/make-service-images.sh makes berth/redis:7 with no registry)'),
   ...domainProofEnv,

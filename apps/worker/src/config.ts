@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import { commonEnv, ConfigError, env, parseConfig, privateHostsEnv, runtimeEnv, setting, withRenamedVariables, z } from '@berth/shared/config';
 import { backupEnv } from '@berth/shared/backup-files';
+import { backupScheduleEnv } from '@berth/shared/backup-schedule';
 import { secretKeyEnv } from '@berth/shared/secret-box';
 
 const proxyUrl = z
@@ -14,6 +15,7 @@ export const workerEnv = z.object({
   ...commonEnv,
   ...secretKeyEnv,
   ...backupEnv,
+  ...backupScheduleEnv,
   ...privateHostsEnv,
   ...runtimeEnv,
   DRAIN_MS: env.milliseconds(30_000).describe('How long a release that lost the project URL keeps serving requests already on their way, before it stops'),

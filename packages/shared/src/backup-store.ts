@@ -93,6 +93,12 @@ export class BackupStore {
     return row.id;
   }
 
+  /** Clears the service's backup schedule if it still is `schedule` (not one set since); whether it did. */
+  async clearSchedule(serviceId: string, schedule: string): Promise<boolean> {
+    const cleared = await this.db.updateTable('services').set({ backup_schedule: null }).where('id', '=', serviceId).where('backup_schedule', '=', schedule).executeTakeFirst();
+    return cleared.numUpdatedRows > 0n;
+  }
+
   async get(id: string): Promise<BackupRow | undefined> {
     return this.db.selectFrom('backups').selectAll().where('id', '=', id).executeTakeFirst();
   }

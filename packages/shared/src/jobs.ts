@@ -95,3 +95,11 @@ export const backupSchedulerId = (serviceId: string): string => `backup-${servic
 
 /** Not retried by BullMQ: a restore applied half-way is not applied again behind the user's back. */
 export const backupJobOptions = runJobOptions;
+
+/**
+ * A service's backup job scheduler as the API and a worker set it (BullMQ upsertJobScheduler's
+ * arguments): its pattern read in UTC whatever the host's zone, one tick job per fire time.
+ */
+export function backupScheduler(serviceId: string, schedule: string) {
+  return [backupSchedulerId(serviceId), { pattern: schedule, tz: 'UTC' }, { name: scheduledBackupJobName, data: { serviceId } satisfies ScheduledBackupJobData, opts: backupJobOptions }] as const;
+}

@@ -168,6 +168,7 @@ describe('service backups', () => {
     await psql(db, 'create event trigger boom on ddl_command_start execute function boom()');
     const failed = await restore('db', pgBackup.id);
     expect([failed.status, failed.errorCode, failed.errorMessage.includes(secret), failed.errorDetail.includes(secret)]).toEqual(['failed', 'BACKUP_FAILED', false, true]);
+    expect(failed.errorMessage).toMatch(/^pg_restore exited with 1: the server refused one of its statements /); // Berth's phrase, not the output's
     const reader = (await api('POST', '/api/tokens', { name: 'reader', scope: 'read' })).body.token as string;
     const asReader = await stack.inject({ method: 'GET', url: `${base}/db/backups`, headers: { authorization: `Bearer ${reader}` } });
     expect(asReader.statusCode).toBe(200);

@@ -3,21 +3,23 @@ import { Writable, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip, createGzip } from 'node:zlib';
 import { decryptBackup, encryptBackup } from '@berth/shared/backup-crypto';
+import { scheduleTooFrequent } from '@berth/shared/backup-schedule';
 import type { BackupFiles } from '@berth/shared/backup-files';
 import type { BackupStore } from '@berth/shared/backup-store';
 import type { BackupRow, ServiceRow } from '@berth/shared/db';
 import { serviceContainerName } from '@berth/shared/docker-names';
-import { BerthError, isBerthError, toBerthError } from '@berth/shared/errors';
+import { BerthError, isBerthError } from '@berth/shared/errors';
 import type { Logger } from '@berth/shared/logger';
 import type { SecretBox } from '@berth/shared/secret-box';
 import type { ServiceStore } from '@berth/shared/service-store';
 import { backupCommands, redisCleanup, redisPing } from './backup-commands.ts';
-import { execBefore } from './bounded-exec.ts';
-import { execStreaming, type ExecResult } from './exec-stream.ts';
+import { cutOffGraceMs, execBefore, settledBefore } from './bounded-exec.ts';
+import { execStreaming } from './exec-stream.ts';
+import { failedTool, recordedFailure } from './tool-failure.ts';
 
 export interface BackupRunnerDeps {
   docker: Docker;
-  backups: Pick<BackupStore, 'start' | 'finish' | 'get' | 'prune' | 'create'>;
+  backups: Pick<BackupStore, 'start' | 'finish' | 'get' | 'prune' | 'create' | 'clearSchedule'>;
   services: Pick<ServiceStore, 'byId' | 'password'>;
   files: BackupFiles;
   secrets: SecretBox;
@@ -27,9 +29,14 @@ export interface BackupRunnerDeps {
   keep: number;
   /** BACKUP_TIMEOUT_MS: how long one backup or restore may take before its command is stopped (BACKUP_TIMED_OUT). */
   timeoutMs: number;
+  /** BACKUP_MIN_INTERVAL_MS: a schedule firing closer than this is cleared, not carried out. */
+  minIntervalMs: number;
   /** How long a restored Redis may take to answer again. */
   restartTimeoutMs?: number;
 }
+
+const defaultRestartTimeoutMs = 120_000;
+const restartTimeout = (deps: Pick<BackupRunnerDeps, 'restartTimeoutMs'>) => deps.restartTimeoutMs ?? defaultRestartTimeoutMs;
 
 /**
  * Carries out one recorded backup or restore: takes it (queued → running), does it, records how it
@@ -46,28 +53,60 @@ export async function carryOutBackup(deps: BackupRunnerDeps, id: string): Promis
     const service = await deps.services.byId(row.service_id);
     if (!service || service.delete_requested) throw new BerthError('BACKUP_FAILED', `service ${row.service_name} is gone`);
     const target = { container: serviceContainerName(deps.instance, service.id), type: service.type, password: deps.services.password(service), deadline: Date.now() + deps.timeoutMs };
-    const bytes = row.kind === 'backup' ? await dumpToStore(deps, target, row) : await restoreBackup(deps, row, target);
+    const operation = row.kind === 'backup' ? dumpToStore(deps, target, row) : restoreBackup(deps, row, target);
+    // A restored Redis's restart is waited for past the deadline (its data is swapped in by then).
+    const bytes = await settledBefore(operation, target.deadline + restartTimeout(deps) + cutOffGraceMs);
     await deps.backups.finish(id, { status: 'succeeded', bytes });
     log.info({ bytes }, `service ${row.kind} succeeded`);
     if (row.kind === 'backup') await pruneOld(deps, row.service_id);
   } catch (err) {
-    const failure = toBerthError(err, 'BACKUP_FAILED');
-    const errorDetail = failure instanceof ToolFailure ? failure.detail : null;
-    await deps.backups.finish(id, { status: 'failed', errorCode: failure.code, errorMessage: failure.message.slice(0, 1000), errorDetail });
-    log.warn({ err }, `service ${row.kind} failed`);
+    await deps.backups.finish(id, { status: 'failed', ...recordedFailure(err) });
+    log.warn({ err }, `service ${row.kind} failed`); // a tool's whole output (its detail) too
   }
+}
+
+/** A service's backup job scheduler, as the worker changes it (start-backups.ts: the backups queue). */
+export interface BackupSchedules {
+  remove(serviceId: string): Promise<unknown>;
+  set(serviceId: string, schedule: string): Promise<unknown>;
+}
+
+/** One tick of a service's backup job scheduler: the service, and the pattern and zone that fired it (the tick job's repeat options). */
+export interface BackupTick {
+  serviceId: string;
+  pattern?: string;
+  tz?: string;
 }
 
 /**
  * A service's backup schedule ticked: a backup now, carried out here, unless one (or a restore) is
- * under way (skipped). A service gone, or no longer scheduled, loses its scheduler.
+ * under way (skipped). A service gone, or no longer scheduled, loses its scheduler. A schedule
+ * firing closer than BACKUP_MIN_INTERVAL_MS (set before the API refused it, or under a lower
+ * setting) takes no backup: it is cleared, scheduler and all, as the API would have refused it.
+ * A scheduler firing another pattern than the stored schedule (the API stored a new one, then
+ * Redis refused its scheduler) takes no backup either: it is set again from the stored schedule
+ * (one an older Berth set in the host's zone is set again in UTC).
  */
-export async function scheduledBackup(deps: BackupRunnerDeps, serviceId: string, removeSchedule: (serviceId: string) => Promise<unknown>): Promise<void> {
+export async function scheduledBackup(deps: BackupRunnerDeps, tick: BackupTick, schedules: BackupSchedules): Promise<void> {
+  const { serviceId } = tick;
   const service = await deps.services.byId(serviceId);
   if (!service || service.delete_requested || !service.backup_schedule) {
-    await removeSchedule(serviceId);
+    await schedules.remove(serviceId);
     return;
   }
+  const context = { service: service.name, project: service.project, schedule: service.backup_schedule, fired: tick.pattern };
+  const refused = scheduleTooFrequent(service.backup_schedule, deps.minIntervalMs);
+  if (refused) {
+    // One set since (through the API, checked there) stays, with its scheduler.
+    if (await deps.backups.clearSchedule(service.id, service.backup_schedule)) await schedules.remove(serviceId);
+    return deps.logger.warn(context, `backup schedule cleared, no backup taken: ${refused}`);
+  }
+  if (tick.pattern !== undefined && tick.pattern !== service.backup_schedule) {
+    await schedules.set(serviceId, service.backup_schedule);
+    return deps.logger.warn(context, 'backup scheduler fired another pattern than the stored schedule: set again from it, no backup taken');
+  }
+  // An older Berth's scheduler read the pattern in the host's zone: set again, in UTC; this tick's backup is taken.
+  if (tick.pattern !== undefined && tick.tz !== 'UTC') await schedules.set(serviceId, service.backup_schedule);
   let row: BackupRow;
   try {
     row = await deps.backups.create(service.project, service.name, 'backup');
@@ -80,21 +119,6 @@ export async function scheduledBackup(deps: BackupRunnerDeps, serviceId: string,
 
 async function pruneOld(deps: BackupRunnerDeps, serviceId: string): Promise<void> {
   for (const old of await deps.backups.prune(serviceId, deps.keep)) await deps.files.remove(old.project, old.id);
-}
-
-/** A tool that exited non-zero: the message says which; its stderr, which may quote the service's rows, is the detail apart. */
-export class ToolFailure extends BerthError {
-  constructor(
-    message: string,
-    readonly detail: string | null,
-  ) {
-    super('BACKUP_FAILED', message);
-  }
-}
-
-function failedTool(what: string, result: ExecResult): ToolFailure {
-  const detail = result.stderr ? result.stderr.slice(-1000) : null;
-  return new ToolFailure(`${what} exited with ${result.exitCode ?? 'no code'}${detail ? ' (its output is in errorDetail, for the project\'s admins)' : ''}`, detail);
 }
 
 /** What moving a dump between a service container and the backup store needs (bench/backup.ts uses it too). */
@@ -135,14 +159,14 @@ function openDump(io: BackupIo, backup: Pick<BackupRow, 'project' | 'id'>): Read
 async function restoreBackup(deps: BackupRunnerDeps, row: BackupRow, target: BackupTarget): Promise<number> {
   const source = row.backup_id ? await deps.backups.get(row.backup_id) : undefined;
   if (!source) throw new BerthError('BACKUP_FAILED', `backup ${row.backup_id} is gone`);
-  return restoreFromStore(deps, target, source, deps.restartTimeoutMs);
+  return restoreFromStore(deps, target, source, restartTimeout(deps));
 }
 
 /**
  * Checks the whole file first (every chunk's tag, its end, the gzip stream), then applies it:
  * a file altered anywhere is refused before anything of it reaches the service. The dump's size.
  */
-export async function restoreFromStore(io: BackupIo, target: BackupTarget, source: Pick<BackupRow, 'project' | 'id'>, restartTimeoutMs = 120_000): Promise<number> {
+export async function restoreFromStore(io: BackupIo, target: BackupTarget, source: Pick<BackupRow, 'project' | 'id'>, restartTimeoutMs = defaultRestartTimeoutMs): Promise<number> {
   let bytes = 0;
   await pipeline(openDump(io, source), new Writable({ write: (chunk: Buffer, _e, done) => ((bytes += chunk.length), done()) })).catch((err: unknown) => {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new BerthError('BACKUP_FAILED', `backup ${source.id}'s file is not in the backup store (BACKUP_DIR)`);

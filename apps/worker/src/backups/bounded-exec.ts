@@ -3,10 +3,30 @@ import { BerthError } from '@berth/shared/errors';
 import { execStreaming, type ExecResult, type ExecStreams } from './exec-stream.ts';
 
 /** How long after the container's own `timeout` the worker cuts the exec off itself (a Docker that stopped answering). */
-const cutOffGraceMs = 5_000;
+export const cutOffGraceMs = 5_000;
 
 export function timedOut(): BerthError {
   return new BerthError('BACKUP_TIMED_OUT', 'it took longer than BACKUP_TIMEOUT_MS and was stopped (its command sent SIGTERM)');
+}
+
+/**
+ * `work`'s outcome, or BACKUP_TIMED_OUT once `at` (epoch ms) comes first: the backstop for what
+ * hangs outside a tool's exec, which execBefore bounds (a backup store on a mount that stopped
+ * answering, Docker's API not answering an exec's creation). The work is left to end by itself,
+ * unwatched: past its deadline execBefore starts no tool, so a restore stuck reading its file
+ * cannot apply late (an exec Docker held up before the deadline may still start, within its `timeout`).
+ */
+export async function settledBefore<T>(work: Promise<T>, at: number): Promise<T> {
+  work.catch(() => undefined); // its failure after the backstop is nobody's
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new BerthError('BACKUP_TIMED_OUT', 'it took longer than BACKUP_TIMEOUT_MS, stuck outside its tool (the backup store or Docker not answering), and was given up')), Math.max(0, at - Date.now()));
+  });
+  try {
+    return await Promise.race([work, expired]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /**

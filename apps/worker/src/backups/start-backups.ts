@@ -1,15 +1,15 @@
-import { Queue, Worker } from 'bullmq';
+import { Queue, Worker, type Job, type JobSchedulerJobOptions } from 'bullmq';
 import { BackupFiles } from '@berth/shared/backup-files';
 import { BackupRetention } from '@berth/shared/backup-retention';
 import { BackupStore } from '@berth/shared/backup-store';
-import { backupQueueName, backupSchedulerId, scheduledBackupJobName, type BackupJobData, type ScheduledBackupJobData } from '@berth/shared/jobs';
+import { backupQueueName, backupScheduler, backupSchedulerId, scheduledBackupJobName, type BackupJobData, type ScheduledBackupJobData } from '@berth/shared/jobs';
 import type { Opened } from '@berth/shared/program-lifecycle';
 import { onOwnConnection } from '@berth/shared/own-connection';
 import { queuePrefix } from '@berth/shared/redis-keys';
 import { ServiceStore } from '@berth/shared/service-store';
 import { closeWithinGrace } from '../deployment-job-worker.ts';
 import { hostDocker, type PipelineParts } from '../worker-parts.ts';
-import { carryOutBackup, scheduledBackup } from './backup-runner.ts';
+import { carryOutBackup, scheduledBackup, type BackupSchedules, type BackupTick } from './backup-runner.ts';
 import { sweepBackups } from './backup-sweep.ts';
 import { runEvery } from '../run-every.ts';
 import { idleDrainDelaySeconds } from '../queue-waits.ts';
@@ -31,15 +31,19 @@ export async function startBackups(parts: PipelineParts, opened: Opened): Promis
     instance: config.BERTH_INSTANCE,
     keep: config.BACKUPS_KEPT,
     timeoutMs: config.BACKUP_TIMEOUT_MS,
+    minIntervalMs: config.BACKUP_MIN_INTERVAL_MS,
     logger,
   };
   startSweep(parts, deps.files, opened);
   const queue = onOwnConnection(config.REDIS_URL, (connection) => new Queue(backupQueueName, { connection, prefix: queuePrefix(config.BERTH_INSTANCE) }));
   queue.on('error', (err) => logger.warn({ err }, 'backups queue connection error'));
   opened('backups queue', () => queue.close().catch(() => {}));
-  const removeSchedule = (serviceId: string) => queue.removeJobScheduler(backupSchedulerId(serviceId));
-  const handle = async (job: { name: string; data: BackupJobData | ScheduledBackupJobData }) =>
-    job.name === scheduledBackupJobName ? scheduledBackup(deps, (job.data as ScheduledBackupJobData).serviceId, removeSchedule) : carryOutBackup(deps, (job.data as BackupJobData).backupId);
+  const schedules: BackupSchedules = {
+    remove: (serviceId) => queue.removeJobScheduler(backupSchedulerId(serviceId)),
+    set: (serviceId, schedule) => queue.upsertJobScheduler(...backupScheduler(serviceId, schedule)),
+  };
+  const handle = async (job: Job<BackupJobData | ScheduledBackupJobData>) =>
+    job.name === scheduledBackupJobName ? scheduledBackup(deps, tickOf(job as Job<ScheduledBackupJobData>), schedules) : carryOutBackup(deps, (job.data as BackupJobData).backupId);
   const worker = onOwnConnection(config.REDIS_URL, (connection) => new Worker<BackupJobData | ScheduledBackupJobData>(backupQueueName, handle, {
     connection,
     prefix: queuePrefix(config.BERTH_INSTANCE),
@@ -58,4 +62,10 @@ export async function startBackups(parts: PipelineParts, opened: Opened): Promis
 function startSweep({ config, db, logger }: PipelineParts, files: BackupFiles, opened: Opened): void {
   const deps = { retention: new BackupRetention(db), files, maxAgeMs: config.BACKUPS_MAX_AGE_DAYS * 86_400_000, logger };
   runEvery('backup sweep', config.BACKUP_SWEEP_INTERVAL_MS, () => sweepBackups(deps), { opened, logger });
+}
+
+/** A scheduler's tick job: its service, and the pattern and zone that fired it (BullMQ copies the scheduler's repeat options into each job). */
+export function tickOf(job: Pick<Job<ScheduledBackupJobData>, 'data' | 'opts'>): BackupTick {
+  const repeat = (job.opts as JobSchedulerJobOptions).repeat;
+  return { serviceId: job.data.serviceId, pattern: repeat?.pattern, tz: repeat?.tz };
 }

@@ -86,6 +86,15 @@ describe('the backup sweep', () => {
     expect(await stored('wipe')).toEqual([]);
   });
 
+  it('keeps the backups of a service deleted keeping its data: listed and downloadable under its name', async () => {
+    const serviceId = await serviceOf('kept');
+    const [first, second] = [await backup('kept'), await backup('kept')];
+    await new ServiceStore(database().db, new SecretBox(randomBytes(32))).forget(serviceId); // removed, its volume kept (no forgetService)
+    await sweep(24 * 3600_000);
+    expect(await stored('kept')).toEqual([`${first}.bkp`, `${second}.bkp`].sort());
+    expect((await store().list('kept', 'cache')).map((b) => b.id).sort()).toEqual([first, second].sort());
+  });
+
   it("keeps backups by age, but never a service's newest or one a restore still reads", async () => {
     await serviceOf('aged');
     const [oldest, old, older, newest] = [await backup('aged'), await backup('aged'), await backup('aged'), await backup('aged')];
