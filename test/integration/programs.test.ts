@@ -37,11 +37,12 @@ describe('the programs as processes', () => {
       BERTH_ADMIN_TOKEN_FILE: path.join(mkdtempSync(path.join(os.tmpdir(), 'berth-token-')), 'admin-token'),
       BERTH_SECRET_KEY_FILE: path.join(mkdtempSync(path.join(os.tmpdir(), 'berth-key-')), 'secret-key'),
     });
-    await waitFor('api up', async () => (await fetch(`http://127.0.0.1:${port}/readyz`)).ok, 20_000);
+    // Started through tsx (compiled on the fly): seconds on a quiet machine, far more on a busy one.
+    await waitFor('api up', async () => (await fetch(`http://127.0.0.1:${port}/readyz`)).ok, 60_000);
     p.child.kill('SIGTERM');
     expect(await p.exited).toBe(0);
     const lines = p.output().trim().split('\n').map((l) => JSON.parse(l));
     expect(lines.map((l) => l.msg)).toEqual(expect.arrayContaining(['shutting down', 'stopped']));
     expect(lines.every((l) => l.app === 'api')).toBe(true);
-  });
+  }, 90_000);
 });

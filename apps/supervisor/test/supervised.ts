@@ -13,14 +13,14 @@ afterEach(async () => {
 });
 
 /** A supervisor logging into a fresh directory, its log lines collected, and views of its processes. */
-export function setup(options: { maxCrashes?: number; stopGraceMs?: number } = {}) {
+export function setup(options: { maxCrashes?: number; stopGraceMs?: number; stableAfterMs?: number } = {}) {
   const logDir = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-supervisor-'));
   const lines: Record<string, unknown>[] = [];
   const logger = createLogger('supervisor', 'info', { write: (l: string) => void lines.push(JSON.parse(l)) });
   supervisor = new ProcessSupervisor({
     logDir,
     log: { maxBytes: 1024 * 1024, files: 2 },
-    restart: { initialDelayMs: 100, maxDelayMs: 2000, stableAfterMs: 10_000, maxCrashes: options.maxCrashes ?? 5 },
+    restart: { initialDelayMs: 100, maxDelayMs: 2000, stableAfterMs: options.stableAfterMs ?? 10_000, maxCrashes: options.maxCrashes ?? 5 },
     stopGraceMs: options.stopGraceMs ?? 5000,
     logger,
     onChange: () => {},

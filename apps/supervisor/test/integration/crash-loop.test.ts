@@ -7,7 +7,9 @@ import { setup } from '../supervised.ts';
 // The real worker program, started four times through tsx: a program test, not a unit test (seconds
 // per start-up); it needs no services, since a bad setting stops the worker before it connects.
 it('reports a program that crashes at start-up after a few tries and stops restarting it', async () => {
-  const { supervisor, lines, logOf, status } = setup({ maxCrashes: 3 });
+  // Each start goes through tsx, which takes over 10 s on a busy machine: a run that long would count
+  // as healthy under the default and start the back-off over (cold CI saw 4 restarts, not 3).
+  const { supervisor, lines, logOf, status } = setup({ maxCrashes: 3, stableAfterMs: 120_000 });
   // The real worker with a bad setting: it exits 1 at once, naming the variable.
   supervisor.start({
     name: 'worker-1',
@@ -16,7 +18,7 @@ it('reports a program that crashes at start-up after a few tries and stops resta
     args: ['--conditions=@berth/source', '--import', 'tsx', path.join(repoRoot, 'apps/worker/src/main.ts')],
     env: { PATH: process.env.PATH, HOME: process.env.HOME, WORKER_CONCURRENCY: 'lots' },
   });
-  await waitFor('it to be given up on', () => status('worker-1').state === 'failed', 60_000, 100);
+  await waitFor('it to be given up on', () => status('worker-1').state === 'failed', 150_000, 100);
   expect(status('worker-1')).toMatchObject({ pid: null, restarts: 3, lastExit: { code: 1, signal: null } });
   expect(lines.filter((l) => l.msg === 'process started')).toHaveLength(4);
   expect(lines.filter((l) => typeof l.restartInMs === 'number').map((l) => l.restartInMs)).toEqual([100, 200, 400]);
@@ -30,4 +32,4 @@ it('reports a program that crashes at start-up after a few tries and stops resta
   // A restart on request starts it again with a fresh back-off.
   await supervisor.restart('worker-1');
   expect(lines.filter((l) => l.msg === 'restarting on request')).toHaveLength(1);
-});
+}, 180_000);
