@@ -1,8 +1,9 @@
 /**
  * One timer per process for every periodic chore (heartbeats, metrics
  * pushes, safety polls, sweeps). A chore of period P runs on the process's
- * grid: the moments t with t ≡ phase (mod P) on the wall clock, the phase
- * drawn once per process. Chores whose periods divide each other (5 s and
+ * grid: the moments t with t ≡ phase (mod P) on the process's monotonic clock
+ * (`performance.now()`: a wall clock set back an hour would hold every chore
+ * back an hour), the phase drawn once per process. Chores whose periods divide each other (5 s and
  * 10 s) therefore fall on the same moments and run in one wake-up, instead of
  * a dozen timers each waking an idle process at its own moment (bench:idle);
  * the random phase keeps the processes of one machine from all waking at once.
@@ -22,7 +23,7 @@ const chores = new Set<Chore>();
 let timer: NodeJS.Timeout | undefined;
 let armedFor = Infinity;
 
-/** The first grid moment of `periodMs` after `now`. */
+/** The first grid moment of `periodMs` after `now` (ms on the monotonic clock). */
 export function nextGridMoment(periodMs: number, now: number, phase = phaseMs): number {
   const since = (((now - phase) % periodMs) + periodMs) % periodMs;
   return now - since + periodMs;
@@ -35,7 +36,7 @@ export function nextGridMoment(periodMs: number, now: number, phase = phaseMs): 
  */
 export function everySharedTick(periodMs: number, callback: () => void, options: { keepsAlive?: boolean } = {}): () => void {
   if (!(periodMs > 0)) throw new Error(`a chore's period must be positive, got ${periodMs}`);
-  const chore: Chore = { periodMs, callback, keepsAlive: options.keepsAlive ?? true, dueAt: nextGridMoment(periodMs, Date.now()) };
+  const chore: Chore = { periodMs, callback, keepsAlive: options.keepsAlive ?? true, dueAt: nextGridMoment(periodMs, performance.now()) };
   chores.add(chore);
   arm();
   return () => {
@@ -53,7 +54,7 @@ function arm(): void {
   for (const chore of chores) next = Math.min(next, chore.dueAt);
   if (next !== armedFor) {
     clearTimeout(timer);
-    timer = next === Infinity ? undefined : setTimeout(runDue, Math.max(0, next - Date.now()));
+    timer = next === Infinity ? undefined : setTimeout(runDue, Math.max(0, next - performance.now()));
     armedFor = next;
   }
   if (timer && ![...chores].some((c) => c.keepsAlive)) timer.unref();
@@ -63,7 +64,7 @@ function arm(): void {
 function runDue(): void {
   timer = undefined;
   armedFor = Infinity;
-  const now = Date.now();
+  const now = performance.now();
   const failures: unknown[] = [];
   for (const chore of [...chores]) {
     if (chore.dueAt > now + sameWakeUpMs || !chores.has(chore)) continue;
