@@ -20,7 +20,7 @@ export const workerEnv = z.object({
   ...runtimeEnv,
   DRAIN_MS: env.milliseconds(30_000).describe('How long a release that lost the project URL keeps serving requests already on their way, before it stops'),
   STOP_ROUTE_DELAY_MS: env
-    .milliseconds(2_000)
+    .milliseconds(5_000)
     .describe(
       "How long a stopped deployment's app keeps running after its route was asked to go, so requests Caddy already forwarded are answered, not refused (Swarm adds its own ~2 s)",
     ),
