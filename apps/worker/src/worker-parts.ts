@@ -39,7 +39,7 @@ import { cloneRepository } from './source/git-source.ts';
 import { OutboxNotices } from './webhooks/outbox-notices.ts';
 import { WebhookSender } from './webhooks/webhook-sender.ts';
 import { VolumeUpkeep } from './volume-upkeep.ts';
-import { everySharedTick } from '@berth/shared/shared-ticker';
+import { runEvery } from './run-every.ts';
 
 // How the worker's composition root (worker.ts) makes each of its parts from the configuration.
 let sharedDocker: Docker | undefined;
@@ -164,22 +164,10 @@ export function startReplicaReconciler({ config, db, redis, runtime, logger }: P
   return reconciler;
 }
 
-/** Runs the reaper now and every period; closing waits for a run under way. */
+/** Runs the reaper (then the volumes' upkeep) now and every period, never two passes at once; closing waits for a run under way. */
 export function runReaperPeriodically(reaper: Reaper, config: WorkerConfig, logger: Logger, opened: Opened, db: Db): void {
   const upkeep = createVolumeUpkeep(config, db, logger);
-  let reaping: Promise<void> = Promise.resolve();
-  const reap = () => {
-    reaping = reaper
-      .run()
-      .then(() => upkeep.run())
-      .catch((err: unknown) => logger.warn({ err }, 'the reaper failed; will retry'));
-  };
-  reap();
-  const stopTicking = everySharedTick(config.REAPER_INTERVAL_MS, reap);
-  opened('reaper', async () => {
-    stopTicking();
-    await reaping;
-  });
+  runEvery('reaper', config.REAPER_INTERVAL_MS, () => reaper.run().then(() => upkeep.run()), { opened, logger });
 }
 
 function createVolumeUpkeep(config: WorkerConfig, db: Db, logger: Logger): VolumeUpkeep {

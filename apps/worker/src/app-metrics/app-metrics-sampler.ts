@@ -57,11 +57,16 @@ export class AppMetricsSampler {
   }
 
   start(): void {
-    // Every worker watches, not only the lock's holder: whichever samples next finds its counts current.
-    this.watching = watchDockerEvents(this.deps.docker, this.deps.instance, this.events.signal, (e) => this.facts.changed(e.deploymentId));
+    this.watchEngineEvents();
     this.stopTicking = everySharedTick(this.deps.intervalMs, () => {
       this.running = this.tick().then(() => undefined, (err: unknown) => this.deps.logger.warn({ err }, 'sampling app metrics failed; will try again'));
     });
+  }
+
+  /** The engine's events of this instance's containers, which make their remembered facts stale (also alone, in tests). */
+  watchEngineEvents(): void {
+    // Every worker watches, not only the lock's holder: whichever samples next finds its counts current.
+    this.watching = watchDockerEvents(this.deps.docker, this.deps.instance, this.events.signal, (e) => this.facts.changed(e.deploymentId));
   }
 
   async stop(): Promise<void> {

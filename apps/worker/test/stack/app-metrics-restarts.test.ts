@@ -55,7 +55,7 @@ it("reads a container's restart count once, and again after the engine restarted
     return c;
   };
   const sampler = new AppMetricsSampler({ docker: counted, redis, store, instance, workerName: 'test', intervalMs: 3_600_000, logger: createLogger('test', 'silent') });
-  sampler.start(); // its event stream; the rounds are called below
+  sampler.watchEngineEvents(); // its event stream only: the rounds are called below, no timer's round among them
   try {
     expect(await sampler.sampleHost(new Date())).toBe(1);
     // The event stream opens at the current second, so it may replay the container's start once (a second read).
