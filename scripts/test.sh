@@ -7,6 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib/services.sh
+source scripts/lib/gates.sh
 
 ensure_services
 ensure_swarm # test/stack/e2e/swarm-runtime.test.ts runs services on a one-node swarm (docker-registry is installed above)
@@ -31,12 +32,15 @@ if [ $# -eq 0 ]; then
 fi
 export REDIS_URL=${REDIS_URL:-redis://127.0.0.1:${REDIS_PORT}}
 export DATABASE_URL=${DATABASE_URL:-postgres://berth:berth@127.0.0.1:${PG_PORT}/berth}
-say "type-checking"
-npx tsc --noEmit -p .
-npx tsc --noEmit -p apps/dashboard # the browser app (DOM types, Preact JSX) has its own tsconfig
-npm run --silent lint # the lint gate (eslint.config.js): unused code, floating promises, type-only imports, import cycles
-say "building the compiled programs (what npm run up runs)"
-npm run --silent build >/dev/null
+# Four single-threaded gates at once (two cores; the type-checks finish while the lint's typed rules run):
+# the type-checks, the lint gate (eslint.config.js: unused code, floating promises, type-only imports, import
+# cycles) and the compiled programs (what npm run up runs). Each one's output is shown only if it fails.
+say "type-checking, linting and building the compiled programs"
+run_gates \
+  "npx tsc --noEmit -p ." \
+  "npx tsc --noEmit -p apps/dashboard" \
+  "npm run --silent lint" \
+  "npm run --silent build"
 say "running tests"
 mkdir -p .berth
 export BERTH_STATE_DIR
