@@ -11,6 +11,7 @@
  *
  *   npm run bench:access-log           # 5 rounds of 5 s per mode (ROUNDS=…, BENCH_SECONDS=…, BENCH_CONNECTIONS=…)
  *   ACCESS_LISTEN=unix///tmp/access.sock npm run bench:access-log   # the receiver on a unix socket, as in compose
+ *   ACCESS_READ_PAUSE_MS=0 npm run bench:access-log   # the receiver reading each line as it comes (router-sync: 25 ms batches)
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -78,6 +79,7 @@ let counted = 0;
 const receiver = new AccessLogReceiver({
   // As router-sync listens with Caddy on its host (ACCESS_LOG_LISTEN's default); ACCESS_LISTEN=unix//<path> for compose's socket.
   listen: process.env.ACCESS_LISTEN ?? '127.0.0.1:0',
+  ...(process.env.ACCESS_READ_PAUSE_MS ? { readPauseMs: Number(process.env.ACCESS_READ_PAUSE_MS) } : {}),
   intervalMs: 500,
   write: async (rows) => void (counted += rows.reduce((n, r) => n + r.tally.requests, 0)),
   metrics: new RouterMetrics(),
@@ -113,11 +115,11 @@ try {
       const url = `http://127.0.0.1:${proxy.httpPort}/`;
       if (!smoke) await autocannon({ url, headers: { host }, connections, duration: 0.5, workers: 1 }); // warm-up: connections, Go's scheduler
       const before = counted;
-      const [cpu0, elu0] = [proxyCpu(), performance.eventLoopUtilization()];
+      const [cpu0, thread0] = [proxyCpu(), process.threadCpuUsage()];
       const r = await autocannon({ url, headers: { host }, connections, duration: seconds, workers: 1 });
-      const elu = performance.eventLoopUtilization(elu0);
+      const thread = process.threadCpuUsage(thread0); // CPU time, not the event loop's busy wall time (which counts preemption)
       caddyUs[mode].push(((proxyCpu() - cpu0) * 1e6) / r.requests.total);
-      receiverUs[mode].push((elu.active * 1000) / r.requests.total);
+      receiverUs[mode].push((thread.user + thread.system) / r.requests.total);
       if (r.non2xx + r.errors + r.timeouts > 0) throw new Error(`${mode}: ${r.non2xx} non-2xx, ${r.errors} errors, ${r.timeouts} timeouts`);
       rates[mode].push(r.requests.average);
       if (mode === 'on') {
@@ -131,7 +133,7 @@ try {
     }
   }
   const fmt = (xs: number[]) => xs.map((x) => x.toFixed(0)).join(' ');
-  console.log(`access log off: req/s median ${median(rates.off).toFixed(0)} (${fmt(rates.off)}); on: median ${median(rates.on).toFixed(0)} (${fmt(rates.on)}); ${counted} lines received for ${answeredOn} requests answered with it on`);
+  console.log(`access log off: req/s median ${median(rates.off).toFixed(0)} (${fmt(rates.off)}); on: median ${median(rates.on).toFixed(0)} (${fmt(rates.on)}); ${counted} lines received in ${receiver.reads} reads for ${answeredOn} requests answered with it on`);
   const us = (xs: Record<'off' | 'on', number[]>) => `${median(xs.off).toFixed(1)} off, ${median(xs.on).toFixed(1)} on`;
   console.log(`CPU µs per request (medians): caddy ${us(caddyUs)}; receiver (this process's main thread) ${us(receiverUs)}`);
   console.log(`ratio access log on / off (req/s, medians): ${(median(rates.on) / median(rates.off)).toFixed(2)}`);

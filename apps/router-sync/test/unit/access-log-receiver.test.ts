@@ -1,3 +1,4 @@
+import net from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { createLogger } from '@berth/shared/logger';
 import { RouterMetrics } from '@berth/shared/metrics';
@@ -78,5 +79,32 @@ describe('AccessLogReceiver', () => {
     r.count(line('a.berth.test', 500, 0.01));
     await r.flush();
     expect(rows.map((row) => row.tally.status['5xx'])).toEqual([1]);
+  });
+
+  it("reads a connection's lines in batches: a line a millisecond, every one counted, a read per pause rather than per line", async () => {
+    const sent = 200;
+    const readsFor = async (readPauseMs: number) => {
+      const rows: DeploymentTally[] = [];
+      const logger = createLogger('test', 'silent');
+      const r = new AccessLogReceiver({ listen: '127.0.0.1:0', intervalMs: 60_000, write: async (more) => void rows.push(...more), metrics: new RouterMetrics(), logger, readPauseMs });
+      const address = await r.start();
+      r.setHosts(new Map([['a.berth.test', { deploymentId: 'da', project: 'a' }]]));
+      const client = net.connect({ host: '127.0.0.1', port: Number(address.slice(address.lastIndexOf(':') + 1)) }).setNoDelay(true);
+      await new Promise((resolve) => client.once('connect', resolve));
+      for (let i = 0; i < sent; i++) {
+        client.write(`${line('a.berth.test', 200, 0.001)}\n`);
+        await new Promise((resolve) => setTimeout(resolve, 1));
+      }
+      client.end();
+      await new Promise((resolve) => client.once('close', resolve));
+      await new Promise((resolve) => setTimeout(resolve, readPauseMs * 2 + 50)); // the last pause ends, the rest is read
+      await r.stop();
+      expect(rows.reduce((n, row) => n + row.tally.requests, 0)).toBe(sent);
+      return r.reads;
+    };
+    const batched = await readsFor(25);
+    const eager = await readsFor(0);
+    expect(batched).toBeLessThan(sent / 4);
+    expect(batched).toBeLessThan(eager);
   });
 });
