@@ -1,18 +1,19 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { containerName } from '@berth/shared/docker-names';
 import { zipEntries } from '@berth/testing/archives';
-import { createDeployment, settled } from '@berth/testing/deployments';
+import { createDeployment, logLines, settled } from '@berth/testing/deployments';
 import { request } from '@berth/testing/http';
 import { waitFor } from '@berth/testing/ports';
 import { docker, startStack, type Stack } from '@berth/testing/stack';
 import { startSwarmNode, type SwarmNode } from '@berth/testing/swarm-node';
 
 // Two nodes: this machine's Docker (the manager, where the workers, the registry and the Caddy container
-// run) and a second Docker Engine in a container joined as a worker node (test/helpers/swarm-node.ts). It
+// run) and a second Docker Engine in a container joined as a worker node (packages/testing/src/swarm-node.ts). It
 // runs with the disruptive tests, alone: while it is in the swarm, other tests' tasks could land on it.
 // What it shows: a node that never had the image pulls it from the registry on the first try, its task
-// answers through Caddy across the overlay, and when the node is lost Swarm starts its task again here
-// while requests keep being answered.
+// answers through Caddy across the overlay, its output reaches the log (each line once, in order) with no
+// worker on that node, and when the node is lost Swarm starts its task again here while requests keep
+// being answered.
 let stack: Stack;
 let node: SwarmNode | undefined;
 let isolated: SwarmNode | undefined;
@@ -29,7 +30,10 @@ const hostnameApp = () =>
     { name: 'Dockerfile', content: 'FROM berth/node:24\nCOPY server.js /server.js\nCMD ["node","/server.js"]\n' },
     {
       name: 'server.js',
-      content: "require('http').createServer((q, s) => s.end(require('os').hostname())).listen(Number(process.env.PORT || 3000));\n",
+      // Its output names the task (its hostname): the remote task's lines reach the log with no worker on its node.
+      content:
+        "const me = require('os').hostname(); let n = 0; console.log('started ' + me);\n" +
+        "require('http').createServer((q, s) => { if (q.url === '/say') console.log('said ' + ++n + ' ' + me); s.end(me); }).listen(Number(process.env.PORT || 3000));\n",
     },
   ]);
 
@@ -51,7 +55,7 @@ describe('a second swarm node', () => {
   let spread = false; // the first test got a task onto the node
   const tasks = async () =>
     ((await docker.listTasks({ filters: { service: [service], 'desired-state': ['running'] } })) as Task[]).filter((t) => t.Status?.State === 'running');
-  const through = (host: string) => request(`${stack.caddyUrl}/`, { host }).catch(() => ({ status: 0, body: '' }));
+  const through = (host: string, path = '/') => request(`${stack.caddyUrl}${path}`, { host }).catch(() => ({ status: 0, body: '' }));
 
   it('runs a task of a release there (pulled from the registry on the first try) and Caddy routes to it across the overlay', async () => {
     // Not on the node: the image exists only here and in the registry.
@@ -87,6 +91,16 @@ describe('a second swarm node', () => {
     }, 60_000, 20);
     expect(seen).toEqual(new Set([remote, local]));
     spread = true;
+
+    // Runtime logs of the task on the node no worker runs on (the manager's service logs): each line once, in order.
+    const remoteLines = async () =>
+      (await logLines(stack, id)).filter((l) => l.stream === 'runtime' && l.line.endsWith(` ${remote}`)).map((l) => l.line);
+    let saidThere = 0; // requests the remote task answered: it logs one numbered line each
+    for (let i = 0; i < 20; i++) if ((await through(`${id}.localhost`, '/say')).body === remote) saidThere++;
+    expect(saidThere, 'Caddy sent some of the requests to the remote task').toBeGreaterThan(0);
+    const expected = [`started ${remote}`, ...Array.from({ length: saidThere }, (_, i) => `said ${i + 1} ${remote}`)];
+    await waitFor('every line of the remote task in the log', async () => (await remoteLines()).length >= expected.length || undefined, 30_000, 250);
+    expect(await remoteLines()).toEqual(expected);
   }, 300_000);
 
   it('when the node is lost, Swarm starts its task on this one and requests keep being answered', async () => {
