@@ -15,6 +15,7 @@ import type { ServiceStore } from '@berth/shared/service-store';
 import { backupCommands, redisCleanup, redisPing } from './backup-commands.ts';
 import { cutOffGraceMs, execBefore, settledBefore } from './bounded-exec.ts';
 import { execStreaming } from './exec-stream.ts';
+import { serviceReady } from './service-ready.ts';
 import { failedTool, recordedFailure } from './tool-failure.ts';
 
 export interface BackupRunnerDeps {
@@ -31,6 +32,8 @@ export interface BackupRunnerDeps {
   timeoutMs: number;
   /** BACKUP_MIN_INTERVAL_MS: a schedule firing closer than this is cleared, not carried out. */
   minIntervalMs: number;
+  /** How often a restore into a service not yet up looks again (default 1 s). */
+  readyPollMs?: number;
   /** How long a restored Redis may take to answer again. */
   restartTimeoutMs?: number;
 }
@@ -53,6 +56,7 @@ export async function carryOutBackup(deps: BackupRunnerDeps, id: string): Promis
     const service = await deps.services.byId(row.service_id);
     if (!service || service.delete_requested) throw new BerthError('BACKUP_FAILED', `service ${row.service_name} is gone`);
     const target = { container: serviceContainerName(deps.instance, service.id), type: service.type, password: deps.services.password(service), deadline: Date.now() + deps.timeoutMs };
+    if (row.kind === 'restore') await serviceReady(deps.services, service, target.deadline, deps.readyPollMs);
     const operation = row.kind === 'backup' ? dumpToStore(deps, target, row) : restoreBackup(deps, row, target);
     // A restored Redis's restart is waited for past the deadline (its data is swapped in by then).
     const bytes = await settledBefore(operation, target.deadline + restartTimeout(deps) + cutOffGraceMs);
