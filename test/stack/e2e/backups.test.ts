@@ -137,9 +137,9 @@ describe('service backups', () => {
     const corruptDownload = await api('GET', `${base}/db/backups/${pgBackup.id}/download`);
     expect([corruptDownload.status, corruptDownload.body.error.code]).toEqual([409, 'BACKUP_CORRUPT']);
     // Into a new service too: refused, the new service left empty.
-    const badInto = await api('POST', `${base}/db/backups/${pgBackup.id}/restore`, { into: 'db-bad' });
-    expect(badInto.status, JSON.stringify(badInto.body)).toBe(202);
-    const refusedInto = await ended('db-bad', badInto.body.id);
+    expect(await cli('shop', 'db', 'restore', pgBackup.id, '--into', 'db-bad')).toContain('new service shop/db-bad made');
+    const [badInto] = (await api('GET', `${base}/db-bad/backups`)).body.items;
+    const refusedInto = await ended('db-bad', badInto.id);
     expect([refusedInto.status, refusedInto.errorCode]).toEqual(['failed', 'BACKUP_CORRUPT']);
     expect(await psql((await running('db-bad')).container, "select count(*) from pg_tables where tablename = 'notes'")).toBe('0');
     expect((await api('DELETE', `${base}/db-bad?deleteData=true`)).status).toBe(200);

@@ -15,7 +15,7 @@ const notYetUp = new Set(['creating', 'starting']);
 export async function serviceReady(services: Pick<ServiceStore, 'byId'>, service: ServiceRow, deadline: number, pollMs = 1000): Promise<ServiceRow> {
   let current: ServiceRow | undefined = service;
   while (current && !current.delete_requested && notYetUp.has(current.status)) {
-    if (Date.now() >= deadline) throw new BerthError('BACKUP_TIMED_OUT', `service ${service.name} was not up within BACKUP_TIMEOUT_MS`);
+    if (Date.now() >= deadline) throw new BerthError('BACKUP_TIMED_OUT', `service ${service.name} was not up in time (status ${current.status}); its container log says why`);
     await new Promise((resolve) => setTimeout(resolve, pollMs));
     current = await services.byId(service.id);
   }
