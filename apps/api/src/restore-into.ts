@@ -29,18 +29,19 @@ export function restoredEnvName(into: string): string {
 export interface RestoreIntoDeps {
   backups: Pick<BackupStore, 'create' | 'load'>;
   services: Pick<ServiceStore, 'add' | 'byId' | 'requestDelete'>;
-  config: Pick<ApiConfig, 'MAX_SERVICES_PER_PROJECT' | 'BERTH_POSTGRES_IMAGE' | 'BERTH_REDIS_IMAGE'>;
+  config: Pick<ApiConfig, 'BERTH_RUNTIME' | 'MAX_SERVICES_PER_PROJECT' | 'BERTH_POSTGRES_IMAGE' | 'BERTH_REDIS_IMAGE'>;
 }
 
 /**
  * A new service of the project (the backup's type, its service's image, or the setting's when
  * that service is gone) and a queued restore of the backup into it. Checked before the service
  * is made: the backup (NOT_FOUND), that it finished (CONFLICT); then the name and variable
- * (CONFLICT), the limit (LIMIT_REACHED). A restore that cannot be recorded takes the new service
+ * (CONFLICT), the limit (LIMIT_REACHED), swarm mode (NEEDS_DOCKER_RUNTIME, as adding one). A restore that cannot be recorded takes the new service
  * (and its volume) away again.
  */
 export async function restoreIntoNewService(deps: RestoreIntoDeps, project: string, service: string, id: string, into: { name: string; envName?: string }): Promise<BackupRow> {
   const backup = await deps.backups.load(project, service, id);
+  if (deps.config.BERTH_RUNTIME !== 'docker') throw new BerthError('NEEDS_DOCKER_RUNTIME', 'services need BERTH_RUNTIME=docker: restore into the same service');
   if (backup.kind !== 'backup') throw new BerthError('NOT_FOUND', `service ${service} has no backup ${id}`);
   if (backup.status !== 'succeeded') throw new BerthError('CONFLICT', `backup ${id} is ${backup.status}: only a finished backup can be restored`);
   const source = await deps.services.byId(backup.service_id);

@@ -4,7 +4,7 @@ import { BerthError } from '@berth/shared/errors';
 import { restoredEnvName, restoreIntoNewService, type RestoreIntoDeps } from '../../src/restore-into.ts';
 
 const backup = { id: 'bkpaaaaaaaaaaaa', kind: 'backup', status: 'succeeded', service_id: 'svc1', service_type: 'redis' } as BackupRow;
-const config = { MAX_SERVICES_PER_PROJECT: 5, BERTH_POSTGRES_IMAGE: 'postgres:16', BERTH_REDIS_IMAGE: 'redis:7' };
+const config = { BERTH_RUNTIME: 'docker' as const, MAX_SERVICES_PER_PROJECT: 5, BERTH_POSTGRES_IMAGE: 'postgres:16', BERTH_REDIS_IMAGE: 'redis:7' };
 
 function fakes(source: Partial<ServiceRow> | undefined, createFails = false) {
   const calls: string[] = [];
@@ -41,6 +41,12 @@ describe('restoreIntoNewService', () => {
     const { deps, calls } = fakes({ image: 'redis:7' }, true);
     await expect(restoreIntoNewService(deps, 'shop', 'cache', backup.id, { name: 'copy' })).rejects.toMatchObject({ code: 'CONFLICT' });
     expect(calls.at(-1)).toBe('delete copy data=true');
+  });
+
+  it('makes no service in swarm mode (NEEDS_DOCKER_RUNTIME, as adding one)', async () => {
+    const { deps, calls } = fakes({ image: 'redis:7' });
+    await expect(restoreIntoNewService({ ...deps, config: { ...config, BERTH_RUNTIME: 'swarm' } }, 'shop', 'cache', backup.id, { name: 'copy' })).rejects.toMatchObject({ code: 'NEEDS_DOCKER_RUNTIME' });
+    expect(calls).toEqual([]);
   });
 
   it('names the variable after the service', () => {
