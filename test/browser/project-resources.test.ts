@@ -29,7 +29,7 @@ beforeAll(async () => {
   const release = await deploymentIn(stack, 'shop', 'running', { current: true, image: true });
   await db().updateTable('deployments').set({ processes: { worker: 'node worker.js' } }).where('id', '=', release).execute();
   ({ browser, context, page } = await signedInPage(stack.apiUrl, testToken));
-  page.on('dialog', (dialog) => void dialog.accept()); // every confirm() is answered yes
+  page.on('dialog', (dialog) => void dialog.accept(dialog.defaultValue())); // every confirm() is answered yes, every prompt() with its default
   await page.goto(`${stack.apiUrl}/#/projects/shop`);
   await page.getByRole('heading', { name: 'Processes' }).waitFor();
 }, 120_000);
@@ -166,7 +166,7 @@ describe('the project page drives its resources', () => {
   it('backups: one taken from the page, its end shown, a finished one restored after a confirm; the failure as its code and sentence', async () => {
     expect((await callApi(stack, 'POST', '/api/projects/shop/services', { type: 'redis', name: 'cache' })).status).toBe(201);
     await page.goto(`${stack.apiUrl}/#/projects/shop`);
-    const backups = page.getByRole('region', { name: 'Backups of cache' });
+    const backups = page.getByRole('region', { name: 'Backups of cache', exact: true });
     await expect.poll(() => backups.textContent(), rendered).toContain('No backups yet.');
     await backups.getByRole('button', { name: 'Back up cache now' }).click();
     await expect.poll(() => backups.textContent(), rendered).toContain('queued');
@@ -175,13 +175,35 @@ describe('the project page drives its resources', () => {
     await db().updateTable('backups').set({ status: 'succeeded', bytes: 2_500_000, finished_at: new Date() }).where('id', '=', taken!.id).execute();
     await page.reload();
     await expect.poll(() => backups.textContent(), rendered).toContain('2.5 MB');
-    await backups.getByRole('button', { name: `Restore backup ${taken!.id}` }).click(); // the confirm is answered yes
+    await backups.getByRole('button', { name: `Restore backup ${taken!.id}`, exact: true }).click(); // the confirm is answered yes
     const restore = () => db().selectFrom('backups').select(['kind', 'backup_id', 'status']).where('kind', '=', 'restore').execute();
     await expect.poll(restore, rendered).toEqual([{ kind: 'restore', backup_id: taken!.id, status: 'queued' }]);
     await db().updateTable('backups').set({ status: 'failed', error_code: 'BACKUP_FAILED', error_message: 'pg_restore exited with 1', error_detail: 'ERROR: row alice' }).where('kind', '=', 'restore').execute();
     await page.reload();
     await expect.poll(() => backups.textContent(), rendered).toContain('BACKUP_FAILED: pg_restore exited with 1');
     expect(await backups.textContent()).toContain('ERROR: row alice'); // an admin: the tool's output too
+
+    // Into a new service: the prompt's name (answered with its default), the service made, the restore queued into it.
+    await backups.getByRole('button', { name: `Restore backup ${taken!.id} into a new service` }).click();
+    await expect.poll(() => page.getByRole('listitem', { name: 'Service cache-restored' }).count(), rendered).toBe(1);
+    const into = await db().selectFrom('backups').select(['service_name', 'backup_id', 'status']).where('service_name', '=', 'cache-restored').execute();
+    expect(into).toEqual([{ service_name: 'cache-restored', backup_id: taken!.id, status: 'queued' }]);
     await screenshots(page, 'project-service-backups', { fullPage: true });
-  }, 60_000);
+
+    // A viewer (a read token) sees the list, without the buttons nor the tool's output.
+    const reader = (await callApi(stack, 'POST', '/api/tokens', { name: 'reader', scope: 'read' })).body.token as string;
+    const viewing = await browser.newContext();
+    const viewer = await viewing.newPage();
+    await viewer.goto(`${stack.apiUrl}/`);
+    await viewer.getByLabel('API token').fill(reader);
+    await viewer.getByRole('button', { name: 'Sign in' }).click();
+    await viewer.getByRole('heading', { name: 'Deployments' }).waitFor();
+    await viewer.goto(`${stack.apiUrl}/#/projects/shop`);
+    const seen = viewer.getByRole('region', { name: 'Backups of cache', exact: true });
+    await expect.poll(() => seen.textContent(), rendered).toContain('2.5 MB');
+    expect(await seen.textContent()).toContain('BACKUP_FAILED: pg_restore exited with 1');
+    expect(await seen.textContent()).not.toContain('ERROR: row alice');
+    expect(await seen.getByRole('button').count()).toBe(0);
+    await viewing.close();
+  }, 90_000);
 });

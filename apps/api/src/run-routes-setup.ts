@@ -5,6 +5,7 @@ import type { SecretBox } from '@berth/shared/secret-box';
 import { JobStore } from '@berth/shared/job-store';
 import { RunLogStore } from '@berth/shared/run-log-store';
 import { RunStore } from '@berth/shared/run-store';
+import { ServiceStore } from '@berth/shared/service-store';
 import { BackupQueue } from './backup-queue.ts';
 import type { ApiConfig } from './config.ts';
 import { backupScheduleRoutes } from './routes/backup-schedule.ts';
@@ -38,6 +39,7 @@ export async function registerBackupRoutes(api: ApiInstance, deps: { db: Db; con
   const queue = new BackupQueue(deps.config.REDIS_URL, deps.config.BERTH_INSTANCE, deps.config.QUEUE_TIMEOUT_MS);
   api.addHook('onClose', async () => queue.close());
   const backups = new BackupStore(deps.db);
-  await api.register(backupRoutes, { backups, queue, files: new BackupFiles(deps.config.BACKUP_DIR), secrets: deps.secrets });
+  const services = new ServiceStore(deps.db, deps.secrets);
+  await api.register(backupRoutes, { backups, queue, files: new BackupFiles(deps.config.BACKUP_DIR), secrets: deps.secrets, services, config: deps.config });
   await api.register(backupScheduleRoutes, { backups, queue, minIntervalMs: deps.config.BACKUP_MIN_INTERVAL_MS });
 }

@@ -9,7 +9,8 @@ import { ErrorBox } from './status-badge.tsx';
 
 /**
  * A service's backups and restores (docs/services.md#backups), newest first: one taken now
- * (deployers), a finished one restored into the service after a confirm (admins). A failure shows
+ * (deployers), a finished one restored into the service after a confirm, or into a new service
+ * named in a prompt (admins). A failure shows
  * its code and sentence; the tool's output (it may quote rows) only when the API sends it (admins).
  */
 export function ServiceBackups({ client, project, service, access }: { client: ApiClient; project: string; service: string; access: ProjectAccess | undefined }) {
@@ -24,6 +25,11 @@ export function ServiceBackups({ client, project, service, access }: { client: A
   const restore = (b: ServiceBackup) => {
     const asked = `Restore backup ${b.id} (${new Date(b.createdAt).toLocaleString()}) into ${service}? Its data is replaced by the backup's.`;
     if (confirm(asked)) client.request('POST', `${path}/${seg(b.id)}/restore`).then(reload, setError);
+  };
+  // Into a new service of the project (the API makes it): the name asked, the original left as it is.
+  const restoreInto = (b: ServiceBackup) => {
+    const into = prompt(`Restore backup ${b.id} into a new service named (${service} is left as it is):`, `${service}-restored`);
+    if (into) client.request('POST', `${path}/${seg(b.id)}/restore`, { into }).then(() => (reload(), queries.invalidateQueries({ queryKey: keys.services(project) })), setError);
   };
   const mayRestore = allows(access, 'project.backups.restore');
   const items = data?.items;
@@ -43,7 +49,10 @@ export function ServiceBackups({ client, project, service, access }: { client: A
             {b.errorCode && <span class="error"> · {b.errorCode}: {b.errorMessage}</span>}
             {b.errorDetail && <pre class="small">{b.errorDetail}</pre>}
             {mayRestore && b.kind === 'backup' && b.status === 'succeeded' && (
-              <button type="button" class="quiet" aria-label={`Restore backup ${b.id}`} onClick={() => restore(b)}>Restore</button>
+              <>
+                <button type="button" class="quiet" aria-label={`Restore backup ${b.id}`} onClick={() => restore(b)}>Restore</button>
+                <button type="button" class="quiet" aria-label={`Restore backup ${b.id} into a new service`} onClick={() => restoreInto(b)}>Restore into new…</button>
+              </>
             )}
           </li>
         ))}

@@ -51,9 +51,10 @@ export class BackupStore {
   /**
    * A queued backup of the project's service, or a restore of `backupId` into it. NOT_FOUND
    * without the service (or that backup of it, succeeded); CONFLICT while another of its
-   * backups or restores is queued or running (one at a time per service).
+   * backups or restores is queued or running (one at a time per service). `fromService`: the
+   * backup is of that service of the project (restoring into a new service), not of this one.
    */
-  async create(project: string, serviceName: string, kind: BackupKind, backupId?: string): Promise<BackupRow> {
+  async create(project: string, serviceName: string, kind: BackupKind, backupId?: string, fromService?: string): Promise<BackupRow> {
     const service = await this.db
       .selectFrom('services')
       .select(['id', 'name', 'type'])
@@ -64,7 +65,8 @@ export class BackupStore {
     if (!service) throw new BerthError('NOT_FOUND', `project ${project} has no service ${serviceName}`);
     if (kind === 'restore') {
       const source = await this.get(backupId ?? '');
-      if (!source || source.service_id !== service.id || source.kind !== 'backup') throw new BerthError('NOT_FOUND', `service ${serviceName} has no backup ${backupId}`);
+      const ofService = fromService === undefined ? source?.service_id === service.id : source?.project === project && source.service_name === fromService;
+      if (!source || !ofService || source.kind !== 'backup') throw new BerthError('NOT_FOUND', `service ${fromService ?? serviceName} has no backup ${backupId}`);
       if (source.status !== 'succeeded') throw new BerthError('CONFLICT', `backup ${backupId} is ${source.status}: only a finished backup can be restored`);
     }
     try {

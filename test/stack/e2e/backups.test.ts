@@ -103,6 +103,19 @@ describe('service backups', () => {
     await cli('shop', 'cache', 'download', redisBackup.id, saved);
     expect(gunzipSync(await readFile(saved)).subarray(0, 5).toString()).toBe('REDIS');
 
+    // Into a new service (same type and image): the backup's rows there, the original left as it is.
+    await psql(db, 'insert into notes values (10)');
+    const into = await api('POST', `${base}/db/backups/${pgBackup.id}/restore`, { into: 'db-copy' });
+    expect(into.status, JSON.stringify(into.body)).toBe(202);
+    expect((await api('POST', `${base}/db/backups/${pgBackup.id}/restore`, { into: 'db-copy' })).body.error.code).toBe('CONFLICT');
+    const copied = await ended('db-copy', into.body.id);
+    expect([copied.status, copied.errorMessage], JSON.stringify(copied)).toEqual(['succeeded', null]);
+    const copy = await running('db-copy');
+    expect([copy.type, copy.image, copy.envName]).toEqual(['postgres', (await running('db')).image, 'DB_COPY_URL']);
+    expect([await psql(copy.container, 'select sum(n) from notes'), await psql(db, 'select sum(n) from notes')]).toEqual(['6', '16']);
+    expect((await api('DELETE', `${base}/db-copy?deleteData=true`)).status).toBe(200);
+    await psql(db, 'delete from notes where n = 10');
+
     // The data goes; a restore brings it back.
     await psql(db, 'drop table notes');
     expect(await redis(cache, 'set', 'greeting', 'changed')).toBe('OK');
@@ -123,8 +136,15 @@ describe('service backups', () => {
     expect(await psql(db, 'select sum(n) from notes')).toBe('106');
     const corruptDownload = await api('GET', `${base}/db/backups/${pgBackup.id}/download`);
     expect([corruptDownload.status, corruptDownload.body.error.code]).toEqual([409, 'BACKUP_CORRUPT']);
+    // Into a new service too: refused, the new service left empty.
+    expect(await cli('shop', 'db', 'restore', pgBackup.id, '--into', 'db-bad')).toContain('new service shop/db-bad made');
+    const [badInto] = (await api('GET', `${base}/db-bad/backups`)).body.items;
+    const refusedInto = await ended('db-bad', badInto.id);
+    expect([refusedInto.status, refusedInto.errorCode]).toEqual(['failed', 'BACKUP_CORRUPT']);
+    expect(await psql((await running('db-bad')).container, "select count(*) from pg_tables where tablename = 'notes'")).toBe('0');
+    expect((await api('DELETE', `${base}/db-bad?deleteData=true`)).status).toBe(200);
     const failedEvents = await stack.db.db.selectFrom('webhook_deliveries').select('payload').where('event', '=', 'backup.failed').execute();
-    expect(failedEvents.map((d) => (d.payload as { data: { id: string } }).data.id)).toEqual([refused.id]);
+    expect(failedEvents.map((d) => (d.payload as { data: { id: string } }).data.id).sort()).toEqual([refused.id, refusedInto.id].sort());
 
     // Wrong ids and another project's credential.
     expect((await api('POST', `${base}/db/backups/${redisBackup.id}/restore`)).status).toBe(404);

@@ -7,7 +7,9 @@ import type { BackupRow } from '@berth/shared/db';
 import { BerthError } from '@berth/shared/errors';
 import type { SecretBox } from '@berth/shared/secret-box';
 import type { BackupQueue } from '../backup-queue.ts';
+import { restoreBody, restoreIntoNewService, restoreSchema, type RestoreIntoDeps } from '../restore-into.ts';
 import { showsSecrets } from '../secret-view.ts';
+import { bodyOf } from '../zod-body.ts';
 import type { ApiInstance, ApiPlugin } from './api-plugin.ts';
 import { errorResponses } from './error-schema.ts';
 
@@ -16,6 +18,9 @@ export interface BackupRoutesOptions {
   queue: Pick<BackupQueue, 'enqueue'>;
   files: Pick<BackupFiles, 'read'>;
   secrets: SecretBox;
+  /** Restoring into a new service: the services, and the settings a new one is made with. */
+  services: RestoreIntoDeps['services'];
+  config: RestoreIntoDeps['config'];
 }
 
 const read = { action: 'project.read', project: 'param' } as const;
@@ -49,8 +54,8 @@ const name = { type: 'string', minLength: 1, maxLength: 100 } as const;
 const serviceParams = { type: 'object', properties: { name, service: name }, required: ['name', 'service'] } as const;
 const backupParams = { type: 'object', properties: { name, service: name, id: { type: 'string', pattern: '^bkp[a-z0-9]{12}$' } }, required: ['name', 'service', 'id'] } as const;
 
-/** Backups of a project's managed services, their download, and restores into the same service. */
-export const backupRoutes: ApiPlugin<BackupRoutesOptions> = async (app, { backups, queue, files, secrets }) => {
+/** Backups of a project's managed services, their download, and restores into the same service or a new one. */
+export const backupRoutes: ApiPlugin<BackupRoutesOptions> = async (app, { backups, queue, files, secrets, services, config }) => {
   const enqueue = async (row: BackupRow): Promise<BackupRow> => {
     try {
       await queue.enqueue(row.id);
@@ -82,12 +87,18 @@ export const backupRoutes: ApiPlugin<BackupRoutesOptions> = async (app, { backup
 
   app.post(
     '/api/projects/:name/services/:service/backups/:id/restore',
-    { config: restore, schema: { params: backupParams, response: { 202: backupViewSchema, ...errorResponses } } },
+    { config: restore, schema: { params: backupParams, body: restoreBody, response: { 202: backupViewSchema, ...errorResponses } } },
     async (request, reply) => {
       const { name: project, service, id } = request.params;
-      await backups.load(project, service, id);
-      const row = await enqueue(await backups.create(project, service, 'restore', id));
-      request.log.info({ project, service, backup: id, restore: row.id }, 'service restore queued');
+      const { into, envName } = bodyOf(restoreSchema, request);
+      if (envName !== undefined && into === undefined) throw new BerthError('VALIDATION_FAILED', 'envName: only with into (a new service)');
+      let recorded: BackupRow;
+      if (into === undefined) {
+        await backups.load(project, service, id);
+        recorded = await backups.create(project, service, 'restore', id);
+      } else recorded = await restoreIntoNewService({ backups, services, config }, project, service, id, { name: into, envName });
+      const row = await enqueue(recorded);
+      request.log.info({ project, service, into, backup: id, restore: row.id }, 'service restore queued');
       return reply.status(202).send(backupView(row));
     },
   );

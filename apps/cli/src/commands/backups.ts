@@ -1,4 +1,4 @@
-/** berth backups <project> <service> [take | restore <id> | download <id> <file>]: a managed service's backups (docs/services.md#backups). */
+/** berth backups <project> <service> [take | restore <id> [--into <new service>] | download <id> <file>]: a managed service's backups (docs/services.md#backups). */
 import { createWriteStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -7,12 +7,12 @@ import { parseArgs } from '../args.ts';
 import { berth, CliError } from '../berth-api.ts';
 import { bold, dim, say, table } from '../output.ts';
 
-const usage = 'usage: berth backups <project> <service> [ls | take | restore <backup id> | download <backup id> <file>]';
+const usage = 'usage: berth backups <project> <service> [ls | take | restore <backup id> [--into <new service> [--env-name <VAR>]] | download <backup id> <file>]';
 
 const seg = encodeURIComponent;
 
 export async function backups(args: string[]): Promise<number> {
-  const a = parseArgs(args, { usage, booleans: [], values: [] });
+  const a = parseArgs(args, { usage, booleans: [], values: ['into', 'env-name'] });
   const [project, service, sub = 'ls', id, file, ...extra] = a.positional;
   if (!project || !service || extra.length) throw new CliError(usage);
   const path = `/api/projects/${seg(project)}/services/${seg(service)}/backups`;
@@ -33,8 +33,13 @@ export async function backups(args: string[]): Promise<number> {
     }
     case 'restore': {
       if (!id || file) throw new CliError(usage);
-      const r = await berth((api) => api.request<ServiceBackup>('POST', `${path}/${seg(id)}/restore`));
-      say(`restore ${bold(r.id)} of backup ${bold(id)} into ${bold(`${project}/${service}`)} queued; its data will be replaced`);
+      const into = a.one('into');
+      const envName = a.one('env-name');
+      if (envName !== undefined && into === undefined) throw new CliError(`--env-name names a new service's variable: only with --into\n${usage}`);
+      const body = into === undefined ? undefined : { into, ...(envName === undefined ? {} : { envName }) };
+      const r = await berth((api) => api.request<ServiceBackup>('POST', `${path}/${seg(id)}/restore`, body));
+      if (into === undefined) say(`restore ${bold(r.id)} of backup ${bold(id)} into ${bold(`${project}/${service}`)} queued; its data will be replaced`);
+      else say(`new service ${bold(`${project}/${into}`)} made; restore ${bold(r.id)} of backup ${bold(id)} into it queued once it is up; follow it with: berth backups ${project} ${into}`);
       return 0;
     }
     case 'download': {

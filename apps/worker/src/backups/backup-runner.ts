@@ -15,6 +15,7 @@ import type { ServiceStore } from '@berth/shared/service-store';
 import { backupCommands, redisCleanup, redisPing } from './backup-commands.ts';
 import { cutOffGraceMs, execBefore, settledBefore } from './bounded-exec.ts';
 import { execStreaming } from './exec-stream.ts';
+import { serviceReady } from './service-ready.ts';
 import { failedTool, recordedFailure } from './tool-failure.ts';
 
 export interface BackupRunnerDeps {
@@ -31,11 +32,15 @@ export interface BackupRunnerDeps {
   timeoutMs: number;
   /** BACKUP_MIN_INTERVAL_MS: a schedule firing closer than this is cleared, not carried out. */
   minIntervalMs: number;
+  /** How long a restore waits for a service just made to be up (default 10 minutes), and how often it looks (default 1 s). */
+  readyTimeoutMs?: number;
+  readyPollMs?: number;
   /** How long a restored Redis may take to answer again. */
   restartTimeoutMs?: number;
 }
 
 const defaultRestartTimeoutMs = 120_000;
+const defaultReadyTimeoutMs = 600_000;
 const restartTimeout = (deps: Pick<BackupRunnerDeps, 'restartTimeoutMs'>) => deps.restartTimeoutMs ?? defaultRestartTimeoutMs;
 
 /**
@@ -52,6 +57,8 @@ export async function carryOutBackup(deps: BackupRunnerDeps, id: string): Promis
   try {
     const service = await deps.services.byId(row.service_id);
     if (!service || service.delete_requested) throw new BerthError('BACKUP_FAILED', `service ${row.service_name} is gone`);
+    // A restore into a service just made waits for it to be up first, outside BACKUP_TIMEOUT_MS.
+    if (row.kind === 'restore') await serviceReady(deps.services, service, Date.now() + (deps.readyTimeoutMs ?? defaultReadyTimeoutMs), deps.readyPollMs);
     const target = { container: serviceContainerName(deps.instance, service.id), type: service.type, password: deps.services.password(service), deadline: Date.now() + deps.timeoutMs };
     const operation = row.kind === 'backup' ? dumpToStore(deps, target, row) : restoreBackup(deps, row, target);
     // A restored Redis's restart is waited for past the deadline (its data is swapped in by then).

@@ -7059,7 +7059,16 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description a new service of the project, of the backup's type and its service's version, made for this restore (the backup's service is left untouched); absent: into the backup's own service */
+                    into?: string;
+                    /** @description with into: the variable the apps get the new service's URL in; defaults to the name in capitals, - as _, and _URL (copy-db: COPY_DB_URL) */
+                    envName?: string;
+                };
+            };
+        };
         responses: {
             /** @description Default Response */
             202: {
