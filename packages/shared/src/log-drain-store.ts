@@ -56,6 +56,11 @@ export class LogDrainStore {
     return row;
   }
 
+  /** A paused or backing-off drain tried at the next pass (its receiver is said to be back). */
+  async retryNow(id: string): Promise<void> {
+    await this.db.updateTable('log_drains').set({ retry_at: null }).where('id', '=', id).execute();
+  }
+
   async delete(id: string): Promise<void> {
     await this.db.deleteFrom('log_drains').where('id', '=', id).execute();
   }
