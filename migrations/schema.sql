@@ -251,6 +251,26 @@ CREATE TABLE public.kysely_migration_lock (
     id character varying(255) NOT NULL,
     is_locked integer DEFAULT 0 NOT NULL
 );
+CREATE TABLE public.log_drain_cursors (
+    drain_id text NOT NULL,
+    deployment_id text NOT NULL,
+    last_seq bigint NOT NULL
+);
+CREATE TABLE public.log_drains (
+    id text NOT NULL,
+    project text NOT NULL,
+    url text NOT NULL,
+    secret_sealed text,
+    status text DEFAULT 'active'::text NOT NULL,
+    failures integer DEFAULT 0 NOT NULL,
+    last_error text,
+    retry_at timestamp with time zone,
+    lease_owner text,
+    lease_until timestamp with time zone,
+    delivered_at timestamp with time zone,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT log_drains_status_check CHECK ((status = ANY (ARRAY['active'::text, 'paused'::text])))
+);
 CREATE TABLE public.project_members (
     project text NOT NULL,
     user_id text NOT NULL,
@@ -451,6 +471,10 @@ ALTER TABLE ONLY public.kysely_migration_lock
     ADD CONSTRAINT kysely_migration_lock_pkey PRIMARY KEY (id);
 ALTER TABLE ONLY public.kysely_migration
     ADD CONSTRAINT kysely_migration_pkey PRIMARY KEY (name);
+ALTER TABLE ONLY public.log_drain_cursors
+    ADD CONSTRAINT log_drain_cursors_pkey PRIMARY KEY (drain_id, deployment_id);
+ALTER TABLE ONLY public.log_drains
+    ADD CONSTRAINT log_drains_pkey PRIMARY KEY (id);
 ALTER TABLE ONLY public.project_members
     ADD CONSTRAINT project_members_pkey PRIMARY KEY (project, user_id);
 ALTER TABLE ONLY public.projects
@@ -509,6 +533,8 @@ CREATE INDEX deployments_queued_idx ON public.deployments USING btree (created_a
 CREATE INDEX deployments_status_idx ON public.deployments USING btree (status);
 CREATE INDEX domains_project_idx ON public.domains USING btree (project);
 CREATE UNIQUE INDEX domains_verified_hostname ON public.domains USING btree (hostname) WHERE (verified_at IS NOT NULL);
+CREATE INDEX log_drain_cursors_deployment ON public.log_drain_cursors USING btree (deployment_id);
+CREATE INDEX log_drains_project ON public.log_drains USING btree (project);
 CREATE INDEX project_members_user_idx ON public.project_members USING btree (user_id);
 CREATE INDEX runs_job_created ON public.runs USING btree (job_id, created_at DESC) WHERE (job_id IS NOT NULL);
 CREATE UNIQUE INDEX runs_one_active_per_job ON public.runs USING btree (job_id) WHERE ((job_id IS NOT NULL) AND (status = ANY (ARRAY['queued'::text, 'running'::text])));
@@ -558,6 +584,12 @@ ALTER TABLE ONLY public.hook_deliveries
     ADD CONSTRAINT hook_deliveries_project_fkey FOREIGN KEY (project) REFERENCES public.projects(name) ON DELETE CASCADE;
 ALTER TABLE ONLY public.jobs
     ADD CONSTRAINT jobs_project_fkey FOREIGN KEY (project) REFERENCES public.projects(name) ON DELETE CASCADE;
+ALTER TABLE ONLY public.log_drain_cursors
+    ADD CONSTRAINT log_drain_cursors_deployment_id_fkey FOREIGN KEY (deployment_id) REFERENCES public.deployments(id) ON DELETE CASCADE;
+ALTER TABLE ONLY public.log_drain_cursors
+    ADD CONSTRAINT log_drain_cursors_drain_id_fkey FOREIGN KEY (drain_id) REFERENCES public.log_drains(id) ON DELETE CASCADE;
+ALTER TABLE ONLY public.log_drains
+    ADD CONSTRAINT log_drains_project_fkey FOREIGN KEY (project) REFERENCES public.projects(name) ON DELETE CASCADE;
 ALTER TABLE ONLY public.project_members
     ADD CONSTRAINT project_members_project_fkey FOREIGN KEY (project) REFERENCES public.projects(name) ON DELETE CASCADE;
 ALTER TABLE ONLY public.project_members

@@ -28,6 +28,7 @@ ensure_packages() {
   [ -x /usr/bin/chromium ] || missing+=(chromium) # the dashboard's browser tests (playwright-core drives it)
   command -v docker-registry >/dev/null || missing+=(docker-registry) # swarm mode's image registry
   command -v mmdebstrap >/dev/null || missing+=(mmdebstrap) # Python and Go base images from Debian's packages (scripts/make-debian-image.sh)
+  command -v rsyslogd >/dev/null || missing+=(rsyslog) # the log drains' stack test receives syslog with it
   [ ${#missing[@]} -eq 0 ] && return 0
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     say "installing ${missing[*]} from Debian packages"

@@ -206,4 +206,19 @@ describe('the project page drives its resources', () => {
     expect(await seen.getByRole('button').count()).toBe(0);
     await viewing.close();
   }, 90_000);
+
+  it('log drains: a paused one shows its error, and Resume has it tried at the next pass', async () => {
+    // No worker here: the drain's failures are written as its deliverer records them.
+    await db()
+      .insertInto('log_drains')
+      .values({ id: 'drn_paused', project: 'shop', url: 'syslog+tls://logs.example.com:6514', secret_sealed: null, status: 'paused', failures: 5, last_error: 'connect ECONNREFUSED 203.0.113.7:6514', retry_at: new Date(Date.now() + 300_000) })
+      .execute();
+    await page.goto(`${stack.apiUrl}/#/projects/shop`);
+    const drains = page.getByRole('list', { name: 'Log drains' });
+    await expect.poll(() => drains.textContent(), rendered).toContain('paused: connect ECONNREFUSED 203.0.113.7:6514');
+    await screenshots(page, 'project-drains', { fullPage: true });
+    await drains.getByRole('button', { name: 'Resume syslog+tls://logs.example.com:6514' }).click();
+    const retryAt = async () => (await db().selectFrom('log_drains').select('retry_at').where('id', '=', 'drn_paused').executeTakeFirstOrThrow()).retry_at;
+    await expect.poll(retryAt, rendered).toBeNull();
+  }, 60_000);
 });

@@ -56,6 +56,8 @@ import { VolumeStore } from '@berth/shared/volume-store';
 import { serviceRoutes } from './routes/services.ts';
 import { ServiceStore } from '@berth/shared/service-store';
 import { webhookRoutes } from './routes/webhooks.ts';
+import { drainRoutes } from './routes/drains.ts';
+import { LogDrainStore } from '@berth/shared/log-drain-store';
 import { WebhookStore } from '@berth/shared/webhook-store';
 import { HookDeliveryStore } from '@berth/shared/hook-delivery-store';
 import { gitHookRoutes } from './routes/git-hooks.ts';
@@ -201,6 +203,7 @@ async function registerRoutes(
   await registerRunRoutes(api, { ...deps, streams });
   await registerBackupRoutes(api, deps);
   await api.register(webhookRoutes, { webhooks: new WebhookStore(deps.db), projects, secrets, config });
+  await api.register(drainRoutes, { drains: new LogDrainStore(deps.db), projects, secrets, config });
   await api.register(gitHookRoutes, {
     hookDeliveries: new HookDeliveryStore(deps.db),
     ...{ projects, releases, secrets, limiter, logger: deps.logger, config, strangers: access.strangers },

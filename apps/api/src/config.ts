@@ -1,3 +1,4 @@
+import { logDrainUrlEnv } from '@berth/shared/log-drain-target';
 import { commonEnv, env, parseConfig, privateHostsEnv, runtimeEnv, z } from '@berth/shared/config';
 import { backupEnv } from '@berth/shared/backup-files';
 import { backupScheduleEnv } from '@berth/shared/backup-schedule';
@@ -19,6 +20,7 @@ export const apiEnv = z.object({
   /** The workers' runtime (docker refuses more than one replica) and the most replicas one deployment may ask for. */
   ...runtimeEnv,
   ...privateHostsEnv,
+  ...logDrainUrlEnv,
   BASE_DOMAIN: env.baseDomain,
   API_HOST: z.string().default('127.0.0.1').describe('The address the API listens on'),
   API_PORT: env.port(3000).describe('The port the API listens on'),

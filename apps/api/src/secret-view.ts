@@ -22,7 +22,16 @@ export function redactedWebhookUrl(url: string): string {
   }
 }
 
-/** A text (a delivery's error) with a webhook's URL in it redacted. */
-export function withoutUrl(text: string, url: string): string {
-  return text.split(url).join(redactedWebhookUrl(url));
+/**
+ * What a caller without project.secrets.read sees of a log drain URL: a syslog
+ * one whole (a host and a port), an https one's origin (its path or query may
+ * carry the receiver's key).
+ */
+export function redactedDrainUrl(url: string): string {
+  return url.startsWith('syslog+') ? url : redactedWebhookUrl(url);
+}
+
+/** A text (a delivery's error) with a webhook's (or a drain's) URL in it redacted. */
+export function withoutUrl(text: string, url: string, redact: (url: string) => string = redactedWebhookUrl): string {
+  return text.split(url).join(redact(url));
 }

@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
-import { commonEnv, ConfigError, env, parseConfig, privateHostsEnv, runtimeEnv, setting, withRenamedVariables, z } from '@berth/shared/config';
+import { commonEnv, ConfigError, env, parseConfig, privateHostsEnv, readCertificateFile, runtimeEnv, setting, withRenamedVariables, z } from '@berth/shared/config';
 import { backupEnv } from '@berth/shared/backup-files';
 import { backupScheduleEnv } from '@berth/shared/backup-schedule';
 import { secretKeyEnv } from '@berth/shared/secret-box';
+import { logDrainEnv } from './drains/log-drain-settings.ts';
 
 const proxyUrl = z
   .string()
@@ -33,6 +34,7 @@ export const workerEnv = z.object({
   WEBHOOK_ATTEMPTS: env.positiveInt(35).describe('Tries per webhook delivery (about a day in all with the default back-off)'),
   WEBHOOK_RETRY_BASE_MS: env.milliseconds(1000).describe("A webhook delivery's first retry delay, doubling up to an hour"),
   WEBHOOK_SWEEP_MS: env.milliseconds(5000).describe("How often workers sweep the webhook outbox besides Postgres's notice of each recorded delivery (what a lost listening connection missed)"),
+  ...logDrainEnv,
   PROJECT_BUSY_RETRY_MS: env.milliseconds(500).describe('How long a job waits before asking again while another deployment of its project is being built'),
   WORKER_CONCURRENCY: env.positiveInt(2).describe('Jobs (deployments) one worker process runs at once'),
   BACKUPS_KEPT: env.positiveInt(7).describe("A service's newest succeeded backups kept; after each new one, older ones (their rows and files in BACKUP_DIR) are removed"),
@@ -166,6 +168,7 @@ export function loadWorkerConfig(
 ): WorkerConfig {
   const parsed = parseConfig(workerEnv, withRenamedVariables(source, workerRenamedEnv, warn));
   if (parsed.BUILD_CA_FILE) checkBuildCaFile(parsed.BUILD_CA_FILE);
+  if (parsed.LOG_DRAIN_CA_FILE) readCertificateFile('LOG_DRAIN_CA_FILE', parsed.LOG_DRAIN_CA_FILE);
   return Object.freeze({
     ...parsed,
     network: parsed.BERTH_NETWORK ?? `berth-${parsed.BERTH_INSTANCE}`,
@@ -195,11 +198,5 @@ function registryCredentials(parsed: z.infer<typeof workerEnv>): RegistryCredent
 
 /** A bundle that cannot be read, or holds no certificate, stops the worker at start rather than every build. */
 function checkBuildCaFile(file: string): void {
-  let pem: string;
-  try {
-    pem = readFileSync(file, 'utf8');
-  } catch (err) {
-    throw new ConfigError([`BUILD_CA_FILE: cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? 'error'})`]);
-  }
-  if (!pem.includes('-----BEGIN CERTIFICATE-----')) throw new ConfigError([`BUILD_CA_FILE: ${file} holds no PEM certificate`]);
+  readCertificateFile('BUILD_CA_FILE', file);
 }

@@ -1,3 +1,4 @@
+import { startLogDrains } from './drains/start-log-drains.ts';
 import { Queue, type Worker } from 'bullmq';
 import { RedisControlPublisher } from '@berth/shared/control-messages';
 import { createDb, type Db } from '@berth/shared/db';
@@ -108,6 +109,7 @@ export async function startWorker(deps: {
       processes?.poke(id);
     });
     startWebhookSender(parts, opened);
+    startLogDrains(parts, opened);
     await startRuns(parts, opened);
     await startBackups(parts, opened);
     startAppMetricsSampler(parts, opened);

@@ -80,3 +80,4 @@ export type StreamEvent =
     }
   | { event: 'end'; id: string | undefined; data: { deploymentId: string; status: DeploymentStatus; lastSeq: number } }
   | { event: 'other'; name: string; id: string | undefined; data: unknown };
+export type LogDrain = Json<'createLogDrain', 201>;

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 
 /**
@@ -137,3 +138,15 @@ export const commonEnv = {
 };
 
 export { z };
+
+/** A PEM file of certificates a setting names, read at start: one that cannot be read, or holds none, is a ConfigError naming the setting. */
+export function readCertificateFile(variable: string, file: string): string {
+  let pem: string;
+  try {
+    pem = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new ConfigError([`${variable}: cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? 'error'})`]);
+  }
+  if (!pem.includes('-----BEGIN CERTIFICATE-----')) throw new ConfigError([`${variable}: ${file} holds no PEM certificate`]);
+  return pem;
+}

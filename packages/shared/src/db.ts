@@ -17,6 +17,7 @@ import type { AppMetricRollupsTable, AppMetricSamplesTable, AppRequestMetricsTab
 import type { ServicesTable, VolumesTable } from './project-resource-tables.ts';
 import type { BackupsTable } from './backup-table.ts';
 import type { HookDeliveriesTable, WebhookDeliveriesTable, WebhooksTable } from './webhook-tables.ts';
+import type { LogDrainCursorsTable, LogDrainsTable } from './log-drain-tables.ts';
 export type { HookDeliveriesTable, WebhookDeliveriesTable, WebhooksTable } from './webhook-tables.ts';
 
 export type { ServiceType } from './project-resource-tables.ts';
@@ -184,6 +185,8 @@ export interface Database {
   hook_deliveries: HookDeliveriesTable;
   webhooks: WebhooksTable;
   webhook_deliveries: WebhookDeliveriesTable;
+  log_drains: LogDrainsTable;
+  log_drain_cursors: LogDrainCursorsTable;
   api_tokens: ApiTokensTable;
   users: UsersTable;
   user_recovery_codes: UserRecoveryCodesTable;

@@ -5,7 +5,7 @@ import { ConfigError } from './config.ts';
 import { BerthError } from './errors.ts';
 
 /** What a sealed value is in its project: part of the place it is bound to. */
-export type SealedKind = 'env' | 'buildEnv' | 'previewEnv' | 'previewBuildEnv' | 'hookSecret' | 'webhookSecret' | 'registryAuth' | 'servicePassword';
+export type SealedKind = 'env' | 'buildEnv' | 'previewEnv' | 'previewBuildEnv' | 'hookSecret' | 'webhookSecret' | 'logDrainSecret' | 'registryAuth' | 'servicePassword';
 
 /**
  * Where a sealed value belongs: its project and what it is there. A

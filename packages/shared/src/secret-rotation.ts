@@ -18,6 +18,7 @@ export const sealedColumns: readonly SealedColumn[] = [
   { table: 'deployments', key: 'id', also: 'project', column: 'env_sealed', place: (r) => sealedPlace(r.project!, 'env') },
   { table: 'deployments', key: 'id', also: 'project', column: 'build_env_sealed', place: (r) => sealedPlace(r.project!, 'buildEnv') },
   { table: 'webhooks', key: 'id', also: 'project', column: 'secret_sealed', place: (r) => sealedPlace(r.project!, 'webhookSecret') },
+  { table: 'log_drains', key: 'id', also: 'project', column: 'secret_sealed', place: (r) => sealedPlace(r.project!, 'logDrainSecret') },
   { table: 'services', key: 'id', also: 'project', column: 'password_sealed', place: (r) => servicePasswordPlace(r.project!, r.id!) },
   // Sealed bound to no place (second-factor-store.ts): re-sealed under the new key as it is.
   { table: 'users', key: 'id', column: 'totp_secret_sealed', place: () => '' },

@@ -84,6 +84,10 @@ export const routeTable: Record<string, 'public' | [Action, ('param' | 'deployme
   'DELETE /api/projects/:name/webhooks/:id': ['project.webhooks.update', 'param'],
   'GET /api/projects/:name/webhooks/:id/deliveries': ['project.read', 'param'],
   'POST /api/projects/:name/webhooks/:id/deliveries/:deliveryId/redeliver': ['project.webhooks.update', 'param'],
+  'POST /api/projects/:name/drains': ['project.drains.update', 'param'],
+  'GET /api/projects/:name/drains': ['project.read', 'param'],
+  'DELETE /api/projects/:name/drains/:id': ['project.drains.update', 'param'],
+  'POST /api/projects/:name/drains/:id/resume': ['project.drains.update', 'param'],
 
   // One's own tokens; owners (tokens.all.manage) everyone's, decided in the handler (apps/api/src/routes/tokens.ts).
   'GET /api/tokens': ['tokens.own.manage'],

@@ -8,6 +8,7 @@ import { keys, useProject } from '../queries.ts';
 import { RequestMetrics } from '../request-metrics.tsx';
 import { ErrorBox, StatusBadge } from '../status-badge.tsx';
 import { DomainsPanel, EnvPanel, ReplicasPanel } from './project-settings.tsx';
+import { DrainsPanel } from './project-drains.tsx';
 import { VolumesPanel } from '../project-volumes.tsx';
 import { ProcessesPanel } from '../project-processes.tsx';
 import { JobsPanel } from '../project-jobs.tsx';
@@ -63,6 +64,7 @@ export function ProjectPage({ client, name }: { client: ApiClient; name: string 
           <ServicesPanel client={client} name={name} access={access} />
           <EnvPanel client={client} name={name} access={access} />
           <DomainsPanel client={client} name={name} access={access} />
+          <DrainsPanel client={client} name={name} access={access} />
           <LogSearchPanel client={client} name={name} access={access} />
           <PeopleLinks name={name} access={access} />
         </>

@@ -1,6 +1,3 @@
-import http from 'node:http';
-import https from 'node:https';
-import type { LookupFunction } from 'node:net';
 import { Queue, UnrecoverableError, Worker } from 'bullmq';
 import { BerthError } from '@berth/shared/errors';
 import type { Logger } from '@berth/shared/logger';
@@ -9,8 +6,9 @@ import { queuePrefix } from '@berth/shared/redis-keys';
 import { sealedPlace, type SecretBox } from '@berth/shared/secret-box';
 import { berthSignature } from '@berth/shared/webhook-signature';
 import type { WebhookStore } from '@berth/shared/webhook-store';
-import { resolveWebhookTarget, type ResolvedTarget } from '@berth/shared/webhook-target';
+import { resolveWebhookTarget } from '@berth/shared/webhook-target';
 import { idleDrainDelaySeconds } from '../queue-waits.ts';
+import { postPinned, type PostAttempt } from './pinned-post.ts';
 import { everySharedTick } from '@berth/shared/shared-ticker';
 
 export const webhookQueueName = 'webhooks';
@@ -30,13 +28,6 @@ export interface WebhookSenderOptions {
   /** How often the outbox is swept for deliveries not yet queued (besides on Postgres's notice: outbox-notices.ts). */
   sweepMs: number;
   allowPrivate: boolean;
-}
-
-/** What one attempt ended with. */
-interface Attempt {
-  statusCode: number | null;
-  error: string | null;
-  durationMs: number;
 }
 
 /**
@@ -129,12 +120,12 @@ export class WebhookSender {
     const row = await webhooks.outgoing(deliveryId);
     if (!row) return; // its webhook was deleted
     const body = JSON.stringify(row.payload);
-    let result: Attempt;
+    let result: PostAttempt;
     let permanent = false;
     try {
       const target = await resolveWebhookTarget(row.url, { allowPrivate: options.allowPrivate });
       const secret = secrets.open(row.secret_sealed, sealedPlace(row.project, 'webhookSecret')).secret!;
-      result = await post(target, body, {
+      result = await postPinned(target, body, {
         'content-type': 'application/json',
         'user-agent': 'Berth-Webhooks/1',
         'x-berth-event': row.event,
@@ -154,34 +145,4 @@ export class WebhookSender {
     if (permanent) throw new UnrecoverableError(reason);
     throw new Error(reason);
   }
-}
-
-/** One POST to the pinned address, no redirect followed (a 3xx is a failed attempt). */
-function post(target: ResolvedTarget, body: string, headers: Record<string, string>, timeoutMs: number): Promise<Attempt> {
-  const started = performance.now();
-  const lookup: LookupFunction = (_host, opts, cb) => {
-    if ((opts as { all?: boolean }).all) (cb as (e: null, a: { address: string; family: number }[]) => void)(null, [{ address: target.address, family: target.family }]);
-    else cb(null, target.address, target.family);
-  };
-  const client = target.url.protocol === 'https:' ? https : http;
-  return new Promise((resolve) => {
-    // `timeout` is per idle socket; a target that drips its answer is cut at the deadline too.
-    const deadline = setTimeout(() => req.destroy(new Error(`no complete answer within ${timeoutMs} ms`)), timeoutMs);
-    const done = (a: Attempt) => {
-      clearTimeout(deadline);
-      resolve(a);
-    };
-    const req = client.request(
-      target.url,
-      { method: 'POST', headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) }, lookup, timeout: timeoutMs, agent: false },
-      (res) => {
-        res.resume();
-        res.on('end', () => done({ statusCode: res.statusCode ?? 0, error: null, durationMs: performance.now() - started }));
-        res.on('error', (err) => done({ statusCode: res.statusCode ?? null, error: err.message, durationMs: performance.now() - started }));
-      },
-    );
-    req.on('timeout', () => req.destroy(new Error(`no answer within ${timeoutMs} ms`)));
-    req.on('error', (err) => done({ statusCode: null, error: err.message, durationMs: performance.now() - started }));
-    req.end(body);
-  });
 }

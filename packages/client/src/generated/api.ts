@@ -1044,6 +1044,70 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/projects/{name}/drains": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The project's log drains, each with its state (active or paused, the last error)
+         * @description Access: `project.read`, which needs the viewer role in the project or its deploy key (a token: scope read or more).
+         */
+        get: operations["listLogDrains"];
+        put?: never;
+        /**
+         * Add a log drain: syslog+tcp://, syslog+tls:// or https:// (an https drain's secret is shown once)
+         * @description Access: `project.drains.update`, which needs the deployer role in the project (a token: scope deploy or more).
+         */
+        post: operations["createLogDrain"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/projects/{name}/drains/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Remove a log drain
+         * @description Access: `project.drains.update`, which needs the deployer role in the project (a token: scope deploy or more).
+         */
+        delete: operations["deleteLogDrain"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/projects/{name}/drains/{id}/resume": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Try a paused or backing-off log drain now
+         * @description Access: `project.drains.update`, which needs the deployer role in the project (a token: scope deploy or more).
+         */
+        post: operations["resumeLogDrain"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/hooks/git/{project}": {
         parameters: {
             query?: never;
@@ -2965,7 +3029,7 @@ export interface operations {
                                  */
                                 role: "admin" | "deployer" | "viewer" | null;
                                 /** @description the project actions the caller may take (its token scope counted) */
-                                actions: ("project.read" | "project.logs.read" | "project.secrets.read" | "deployment.create" | "deployment.promote" | "deployment.rollback" | "deployment.redeploy" | "deployment.cancel" | "deployment.stop" | "deployment.scale" | "project.runs.start" | "project.backups.create" | "project.backups.download" | "project.backups.restore" | "project.settings.update" | "project.env.update" | "project.hook-secret.rotate" | "project.domains.update" | "project.webhooks.update" | "project.members.read" | "project.members.update" | "project.deploy-keys.manage" | "project.audit.read" | "project.delete")[];
+                                actions: ("project.read" | "project.logs.read" | "project.secrets.read" | "deployment.create" | "deployment.promote" | "deployment.rollback" | "deployment.redeploy" | "deployment.cancel" | "deployment.stop" | "deployment.scale" | "project.runs.start" | "project.backups.create" | "project.backups.download" | "project.backups.restore" | "project.settings.update" | "project.env.update" | "project.hook-secret.rotate" | "project.domains.update" | "project.webhooks.update" | "project.drains.update" | "project.members.read" | "project.members.update" | "project.deploy-keys.manage" | "project.audit.read" | "project.delete")[];
                             };
                             disk?: {
                                 imageBytes: number;
@@ -3243,7 +3307,7 @@ export interface operations {
                              */
                             role: "admin" | "deployer" | "viewer" | null;
                             /** @description the project actions the caller may take (its token scope counted) */
-                            actions: ("project.read" | "project.logs.read" | "project.secrets.read" | "deployment.create" | "deployment.promote" | "deployment.rollback" | "deployment.redeploy" | "deployment.cancel" | "deployment.stop" | "deployment.scale" | "project.runs.start" | "project.backups.create" | "project.backups.download" | "project.backups.restore" | "project.settings.update" | "project.env.update" | "project.hook-secret.rotate" | "project.domains.update" | "project.webhooks.update" | "project.members.read" | "project.members.update" | "project.deploy-keys.manage" | "project.audit.read" | "project.delete")[];
+                            actions: ("project.read" | "project.logs.read" | "project.secrets.read" | "deployment.create" | "deployment.promote" | "deployment.rollback" | "deployment.redeploy" | "deployment.cancel" | "deployment.stop" | "deployment.scale" | "project.runs.start" | "project.backups.create" | "project.backups.download" | "project.backups.restore" | "project.settings.update" | "project.env.update" | "project.hook-secret.rotate" | "project.domains.update" | "project.webhooks.update" | "project.drains.update" | "project.members.read" | "project.members.update" | "project.deploy-keys.manage" | "project.audit.read" | "project.delete")[];
                         };
                         disk?: {
                             imageBytes: number;
@@ -3499,7 +3563,7 @@ export interface operations {
                              */
                             role: "admin" | "deployer" | "viewer" | null;
                             /** @description the project actions the caller may take (its token scope counted) */
-                            actions: ("project.read" | "project.logs.read" | "project.secrets.read" | "deployment.create" | "deployment.promote" | "deployment.rollback" | "deployment.redeploy" | "deployment.cancel" | "deployment.stop" | "deployment.scale" | "project.runs.start" | "project.backups.create" | "project.backups.download" | "project.backups.restore" | "project.settings.update" | "project.env.update" | "project.hook-secret.rotate" | "project.domains.update" | "project.webhooks.update" | "project.members.read" | "project.members.update" | "project.deploy-keys.manage" | "project.audit.read" | "project.delete")[];
+                            actions: ("project.read" | "project.logs.read" | "project.secrets.read" | "deployment.create" | "deployment.promote" | "deployment.rollback" | "deployment.redeploy" | "deployment.cancel" | "deployment.stop" | "deployment.scale" | "project.runs.start" | "project.backups.create" | "project.backups.download" | "project.backups.restore" | "project.settings.update" | "project.env.update" | "project.hook-secret.rotate" | "project.domains.update" | "project.webhooks.update" | "project.drains.update" | "project.members.read" | "project.members.update" | "project.deploy-keys.manage" | "project.audit.read" | "project.delete")[];
                         };
                         disk?: {
                             imageBytes: number;
@@ -3831,7 +3895,7 @@ export interface operations {
                              */
                             role: "admin" | "deployer" | "viewer" | null;
                             /** @description the project actions the caller may take (its token scope counted) */
-                            actions: ("project.read" | "project.logs.read" | "project.secrets.read" | "deployment.create" | "deployment.promote" | "deployment.rollback" | "deployment.redeploy" | "deployment.cancel" | "deployment.stop" | "deployment.scale" | "project.runs.start" | "project.backups.create" | "project.backups.download" | "project.backups.restore" | "project.settings.update" | "project.env.update" | "project.hook-secret.rotate" | "project.domains.update" | "project.webhooks.update" | "project.members.read" | "project.members.update" | "project.deploy-keys.manage" | "project.audit.read" | "project.delete")[];
+                            actions: ("project.read" | "project.logs.read" | "project.secrets.read" | "deployment.create" | "deployment.promote" | "deployment.rollback" | "deployment.redeploy" | "deployment.cancel" | "deployment.stop" | "deployment.scale" | "project.runs.start" | "project.backups.create" | "project.backups.download" | "project.backups.restore" | "project.settings.update" | "project.env.update" | "project.hook-secret.rotate" | "project.domains.update" | "project.webhooks.update" | "project.drains.update" | "project.members.read" | "project.members.update" | "project.deploy-keys.manage" | "project.audit.read" | "project.delete")[];
                         };
                         disk?: {
                             imageBytes: number;
@@ -7545,6 +7609,312 @@ export interface operations {
                         redeliveryOf: string | null;
                         createdAt: string;
                         updatedAt: string;
+                    };
+                };
+            };
+            /** @description an error, with a stable code (README: Lifecycle and error codes) */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description a stable code from the error registry (@berth/shared/errors) */
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description an error, with a stable code (README: Lifecycle and error codes) */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description a stable code from the error registry (@berth/shared/errors) */
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    listLogDrains: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            project: string;
+                            /** @description an https URL is shown whole only to callers who may read the project's secrets (its admins); others see its origin */
+                            url: string;
+                            /** @enum {string} */
+                            kind: "syslog" | "https";
+                            /**
+                             * @description paused: LOG_DRAIN_PAUSE_AFTER batches in a row failed; still tried, and a delivered batch makes it active again
+                             * @enum {string}
+                             */
+                            status: "active" | "paused";
+                            /** @description failed batches in a row */
+                            failures: number;
+                            lastError: string | null;
+                            /** @description no attempt before this (the back-off after a failure) */
+                            retryAt: string | null;
+                            /** @description when a batch was last delivered */
+                            deliveredAt: string | null;
+                            /** @description https drains, only in the answer that created it: it signs every batch (X-Berth-Signature) */
+                            secret?: string;
+                            createdAt: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description an error, with a stable code (README: Lifecycle and error codes) */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description a stable code from the error registry (@berth/shared/errors) */
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description an error, with a stable code (README: Lifecycle and error codes) */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description a stable code from the error registry (@berth/shared/errors) */
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    createLogDrain: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    url: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        project: string;
+                        /** @description an https URL is shown whole only to callers who may read the project's secrets (its admins); others see its origin */
+                        url: string;
+                        /** @enum {string} */
+                        kind: "syslog" | "https";
+                        /**
+                         * @description paused: LOG_DRAIN_PAUSE_AFTER batches in a row failed; still tried, and a delivered batch makes it active again
+                         * @enum {string}
+                         */
+                        status: "active" | "paused";
+                        /** @description failed batches in a row */
+                        failures: number;
+                        lastError: string | null;
+                        /** @description no attempt before this (the back-off after a failure) */
+                        retryAt: string | null;
+                        /** @description when a batch was last delivered */
+                        deliveredAt: string | null;
+                        /** @description https drains, only in the answer that created it: it signs every batch (X-Berth-Signature) */
+                        secret?: string;
+                        createdAt: string;
+                    };
+                };
+            };
+            /** @description an error, with a stable code (README: Lifecycle and error codes) */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description a stable code from the error registry (@berth/shared/errors) */
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description an error, with a stable code (README: Lifecycle and error codes) */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description a stable code from the error registry (@berth/shared/errors) */
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    deleteLogDrain: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        project: string;
+                        /** @description an https URL is shown whole only to callers who may read the project's secrets (its admins); others see its origin */
+                        url: string;
+                        /** @enum {string} */
+                        kind: "syslog" | "https";
+                        /**
+                         * @description paused: LOG_DRAIN_PAUSE_AFTER batches in a row failed; still tried, and a delivered batch makes it active again
+                         * @enum {string}
+                         */
+                        status: "active" | "paused";
+                        /** @description failed batches in a row */
+                        failures: number;
+                        lastError: string | null;
+                        /** @description no attempt before this (the back-off after a failure) */
+                        retryAt: string | null;
+                        /** @description when a batch was last delivered */
+                        deliveredAt: string | null;
+                        /** @description https drains, only in the answer that created it: it signs every batch (X-Berth-Signature) */
+                        secret?: string;
+                        createdAt: string;
+                    };
+                };
+            };
+            /** @description an error, with a stable code (README: Lifecycle and error codes) */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description a stable code from the error registry (@berth/shared/errors) */
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description an error, with a stable code (README: Lifecycle and error codes) */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description a stable code from the error registry (@berth/shared/errors) */
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    resumeLogDrain: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        project: string;
+                        /** @description an https URL is shown whole only to callers who may read the project's secrets (its admins); others see its origin */
+                        url: string;
+                        /** @enum {string} */
+                        kind: "syslog" | "https";
+                        /**
+                         * @description paused: LOG_DRAIN_PAUSE_AFTER batches in a row failed; still tried, and a delivered batch makes it active again
+                         * @enum {string}
+                         */
+                        status: "active" | "paused";
+                        /** @description failed batches in a row */
+                        failures: number;
+                        lastError: string | null;
+                        /** @description no attempt before this (the back-off after a failure) */
+                        retryAt: string | null;
+                        /** @description when a batch was last delivered */
+                        deliveredAt: string | null;
+                        /** @description https drains, only in the answer that created it: it signs every batch (X-Berth-Signature) */
+                        secret?: string;
+                        createdAt: string;
                     };
                 };
             };

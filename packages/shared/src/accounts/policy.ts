@@ -80,6 +80,8 @@ export const policy = {
   'project.hook-secret.rotate': { on: 'project', role: 'admin', scope: 'admin' },
   'project.domains.update': { on: 'project', role: 'admin', scope: 'admin' },
   'project.webhooks.update': { on: 'project', role: 'admin', scope: 'admin' },
+  // Log drains send the project's lines on (which a deployer can read anyway): added, removed and resumed by its deployers.
+  'project.drains.update': { on: 'project', role: 'deployer', scope: 'deploy' },
   'project.members.read': { on: 'project', role: 'admin', scope: 'read' },
   'project.members.update': { on: 'project', role: 'admin', scope: 'admin' },
   'project.deploy-keys.manage': { on: 'project', role: 'admin', scope: 'admin' },

@@ -52,6 +52,7 @@ const expected: Record<Action, string> = {
   'project.hook-secret.rotate': 'U F F Y H Y F F Y F F H Y F H',
   'project.domains.update':     'U F F Y H Y F F Y F F H Y F H',
   'project.webhooks.update':    'U F F Y H Y F F Y F F H Y F H',
+  'project.drains.update':      'U F Y Y H Y F Y Y Y F H Y F H',
   'project.members.read':       'U F F Y H Y Y Y Y Y F H Y F H',
   'project.members.update':     'U F F Y H Y F F Y F F H Y F H',
   'project.deploy-keys.manage': 'U F F Y H Y F F Y F F H Y F H',

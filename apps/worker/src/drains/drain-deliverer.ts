@@ -1,0 +1,110 @@
+import type { LogDrainRow, LogDrainStore } from '@berth/shared/log-drain-store';
+import { resolveDrainTarget, type ResolvedDrainTarget } from '@berth/shared/log-drain-target';
+import type { LogLine } from '@berth/shared/log-line';
+import type { LogStore } from '@berth/shared/log-store';
+import type { Logger } from '@berth/shared/logger';
+import type { Opened } from '@berth/shared/program-lifecycle';
+import { sealedPlace, type SecretBox } from '@berth/shared/secret-box';
+import { runEvery } from '../run-every.ts';
+import { postDrainBatch } from './https-drain.ts';
+import { sendSyslogBatch } from './syslog-sender.ts';
+import { syslogBatch, type DrainSource } from './syslog-frame.ts';
+
+export interface DrainDelivererOptions {
+  /** This worker (the lease's owner). */
+  owner: string;
+  /** The syslog HOSTNAME field. */
+  instance: string;
+  pollMs: number;
+  batchLines: number;
+  timeoutMs: number;
+  retryBaseMs: number;
+  retryMaxMs: number;
+  /** Failures in a row after which a drain shows `paused` (it is still tried, every retryMaxMs at most). */
+  pauseAfter: number;
+  allowPrivate: boolean;
+  allowHttp: boolean;
+  /** Certificates a TLS receiver's chain may end in besides the system's (LOG_DRAIN_CA_FILE). */
+  ca?: string[] | undefined;
+}
+
+/** Batches one drain delivers in one pass before it lets the others' turn come (the next pass goes on). */
+const batchesPerPass = 200;
+/** Drains one worker delivers at once. */
+const drainsPerPass = 20;
+
+/** The wait before the next attempt after `failures` failures in a row: doubling from the base, capped. */
+export function drainRetryDelay(failures: number, baseMs: number, maxMs: number): number {
+  return Math.min(baseMs * 2 ** Math.max(0, failures - 1), maxMs);
+}
+
+type SendBatch = (deploymentId: string, lines: readonly LogLine[]) => Promise<void>;
+
+/**
+ * Delivers log drains from Postgres: each pass leases the drains that are due,
+ * reads each one's undelivered lines a batch at a time after its cursor, sends
+ * a batch, then moves the cursor past it. Lines wait in Postgres, not here;
+ * a batch is sent again until its receiver took it (at least once, in seq
+ * order per deployment); a failure backs the drain off and, repeated, pauses it.
+ */
+export class DrainDeliverer {
+  constructor(private readonly deps: { drains: LogDrainStore; logs: LogStore; secrets: SecretBox; logger: Logger; options: DrainDelivererOptions }) {}
+
+  /** A pass now and every pollMs, never two at once; closing waits for the one under way. */
+  start(opened: Opened): void {
+    runEvery('log drain deliverer', this.deps.options.pollMs, () => this.pass(), { opened, logger: this.deps.logger });
+  }
+
+  async pass(): Promise<void> {
+    const { drains, options } = this.deps;
+    const due = await drains.claimDue(options.owner, this.leaseMs(), drainsPerPass);
+    await Promise.all(due.map((drain) => this.deliver(drain)));
+  }
+
+  private leaseMs(): number {
+    return Math.max(30_000, 3 * this.deps.options.timeoutMs);
+  }
+
+  private async deliver(drain: LogDrainRow): Promise<void> {
+    const { drains, options, logger } = this.deps;
+    try {
+      const send = await this.senderFor(drain);
+      if (await this.sendPending(drain, send)) await drains.release(drain.id, options.owner);
+    } catch (err) {
+      const error = err instanceof Error ? err.message : String(err);
+      const retryInMs = drainRetryDelay(drain.failures + 1, options.retryBaseMs, options.retryMaxMs);
+      logger.info({ drainId: drain.id, project: drain.project, failures: drain.failures + 1, error }, 'log drain delivery failed');
+      await drains.recordFailure(drain.id, options.owner, { error, retryInMs, pauseAfter: options.pauseAfter });
+    }
+  }
+
+  /** Sends what is pending, a batch at a time; false when the lease was lost on the way (another worker goes on). */
+  private async sendPending(drain: LogDrainRow, send: SendBatch): Promise<boolean> {
+    const { drains, logs, options } = this.deps;
+    let batches = 0;
+    for (const pending of await drains.pending(drain)) {
+      let afterSeq = pending.afterSeq;
+      for (;;) {
+        if (batches++ >= batchesPerPass) return true;
+        const lines = await logs.read(pending.deploymentId, { afterSeq, limit: options.batchLines });
+        if (lines.length === 0) break;
+        await send(pending.deploymentId, lines);
+        afterSeq = lines.at(-1)!.seq;
+        if (!(await drains.advance(drain.id, options.owner, { deploymentId: pending.deploymentId, lastSeq: afterSeq }, this.leaseMs()))) return false;
+        if (lines.length < options.batchLines) break;
+      }
+    }
+    return true;
+  }
+
+  /** The drain's target checked again (a name may resolve elsewhere now) and how a batch goes to it. */
+  private async senderFor(drain: LogDrainRow): Promise<SendBatch> {
+    const { secrets, options } = this.deps;
+    const target: ResolvedDrainTarget = await resolveDrainTarget(drain.url, { allowHttp: options.allowHttp, allowPrivate: options.allowPrivate });
+    const source = (deploymentId: string): DrainSource => ({ project: drain.project, deploymentId, hostname: options.instance });
+    const sendOptions = { timeoutMs: options.timeoutMs, ca: options.ca };
+    if (target.kind === 'syslog') return (deploymentId, lines) => sendSyslogBatch(target, syslogBatch(lines, source(deploymentId)), sendOptions);
+    const secret = secrets.open(drain.secret_sealed!, sealedPlace(drain.project, 'logDrainSecret')).secret!;
+    return (deploymentId, lines) => postDrainBatch(target, { drainId: drain.id, secret, lines, source: source(deploymentId) }, sendOptions);
+  }
+}
