@@ -25,6 +25,7 @@ import * as m0022 from './versions/0022-backup-error-detail.ts';
 import * as m0023 from './versions/0023-webhook-outbox-notice.ts';
 import * as m0024 from './versions/0024-runtime-log-followers.ts';
 import * as m0025 from './versions/0025-backup-old-tool-output.ts';
+import * as m0029 from './versions/0029-volume-node.ts';
 
 /**
  * Every migration, in order. Listed statically (not read from the folder) so
@@ -57,6 +58,7 @@ const migrations: Record<string, Migration> = {
   '0023-webhook-outbox-notice': m0023,
   '0024-runtime-log-followers': m0024,
   '0025-backup-old-tool-output': m0025,
+  '0029-volume-node': m0029,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
