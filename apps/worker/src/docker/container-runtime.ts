@@ -74,7 +74,7 @@ export interface RunContainerOptions {
   nanoCpus: number;
   /** Copies to run (the deployment's replicas); docker mode runs one and refuses more (REPLICAS_NEED_SWARM). */
   replicas: number;
-  /** The project's volumes (docker mode; swarm refuses them: NEEDS_DOCKER_RUNTIME). */
+  /** The project's volumes (swarm mode: the service is placed on the node holding them). */
   mounts?: VolumeMount[];
   /** Networks it joins besides `network` (docker mode: its project's, where its services are). */
   extraNetworks?: string[];
@@ -88,6 +88,10 @@ export interface VolumeMount {
   volume: string;
   /** Where in the container (checked by the API: absolute, not a system folder). */
   target: string;
+  /** Its labels (swarm mode: a node that does not hold it yet makes it with them). */
+  labels?: Record<string, string>;
+  /** Swarm mode: the node holding it (swarm-volume-node.ts); every task that mounts it runs there. */
+  node?: { id: string; local: boolean };
 }
 
 /** A deployment's copies as the engine sees them: how many it keeps (desired) and how many run now. */
