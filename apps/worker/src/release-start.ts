@@ -11,7 +11,7 @@ import type { ProcessStore } from '@berth/shared/process-store';
 import type { ReleaseConfig } from './build/release-config.ts';
 import { startApp, type AppStartDeps } from './app-start.ts';
 import { ensureIsolatedBridge } from './docker/bridge-network.ts';
-import type { VolumeMount } from './docker/container-runtime.ts';
+import type { VolumeMount } from './docker/volume-mount.ts';
 import { startContainerAgain, stopContainer } from './docker/docker-containers.ts';
 import { ensureVolume } from './docker/docker-volumes.ts';
 import { assertMountsHere, volumesNode } from './docker/swarm-volume-node.ts';

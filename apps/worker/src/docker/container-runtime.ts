@@ -1,4 +1,5 @@
 import { BerthError } from '@berth/shared/errors';
+import type { VolumeMount } from './volume-mount.ts';
 
 /**
  * What the deployment pipeline needs from a container engine, as structured arguments (never shell
@@ -80,18 +81,6 @@ export interface RunContainerOptions {
   extraNetworks?: string[];
   /** The web process's command (berth.json `processes.web`, a Procfile), run with `sh -c`; the image's own when absent. */
   command?: string;
-}
-
-/** A named volume mounted read-write into a container. */
-export interface VolumeMount {
-  /** The Docker volume's name (docker-names.ts volumeName). */
-  volume: string;
-  /** Where in the container (checked by the API: absolute, not a system folder). */
-  target: string;
-  /** Its labels (swarm mode: a node that does not hold it yet makes it with them). */
-  labels?: Record<string, string>;
-  /** Swarm mode: the node holding it (swarm-volume-node.ts); every task that mounts it runs there. */
-  node?: { id: string; local: boolean };
 }
 
 /** A deployment's copies as the engine sees them: how many it keeps (desired) and how many run now. */

@@ -1,15 +1,9 @@
 import type Docker from 'dockerode';
 import { BerthError } from '@berth/shared/errors';
 import type { VolumeStore } from '@berth/shared/volume-store';
-import type { VolumeMount } from './container-runtime.ts';
+import type { VolumeMount, VolumeNode } from './volume-mount.ts';
 import { listNodes, takesTasks } from './swarm-tasks.ts';
 import { localNodeId } from './swarm-task-liveness.ts';
-
-/** The node holding a project's volumes in swarm mode, and whether it is this worker's own. */
-export interface VolumeNode {
-  id: string;
-  local: boolean;
-}
 
 /**
  * Swarm mode: a project's volumes are local volumes on one node, and its tasks are placed there
