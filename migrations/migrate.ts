@@ -26,6 +26,7 @@ import * as m0023 from './versions/0023-webhook-outbox-notice.ts';
 import * as m0024 from './versions/0024-runtime-log-followers.ts';
 import * as m0025 from './versions/0025-backup-old-tool-output.ts';
 import * as m0026 from './versions/0026-log-drains.ts';
+import * as m0027 from './versions/0027-volume-node.ts';
 
 /**
  * Every migration, in order. Listed statically (not read from the folder) so
@@ -59,6 +60,7 @@ const migrations: Record<string, Migration> = {
   '0024-runtime-log-followers': m0024,
   '0025-backup-old-tool-output': m0025,
   '0026-log-drains': m0026,
+  '0027-volume-node': m0027,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

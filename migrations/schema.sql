@@ -402,7 +402,8 @@ CREATE TABLE public.volumes (
     mount_path text NOT NULL,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     bytes_used bigint,
-    measured_at timestamp with time zone
+    measured_at timestamp with time zone,
+    node_id text
 );
 CREATE TABLE public.webhook_deliveries (
     id text NOT NULL,

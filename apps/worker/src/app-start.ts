@@ -3,7 +3,8 @@ import { containerName } from '@berth/shared/docker-names';
 import { BerthError } from '@berth/shared/errors';
 import { labels } from '@berth/shared/labels';
 import type { WorkerConfig } from './config.ts';
-import type { ContainerRuntime, VolumeMount } from './docker/container-runtime.ts';
+import type { ContainerRuntime } from './docker/container-runtime.ts';
+import type { VolumeMount } from './docker/volume-mount.ts';
 import type { LogSink } from './log-sink.ts';
 
 export interface AppStartDeps {

@@ -5,7 +5,7 @@ import { containerName } from '@berth/shared/docker-names';
 import type { Logger } from '@berth/shared/logger';
 import type { ProjectStore } from '@berth/shared/project-store';
 import { workerTypes } from '@berth/shared/process-types';
-import type { VolumeMount } from './docker/container-runtime.ts';
+import type { VolumeMount } from './docker/volume-mount.ts';
 import { statusCode } from './docker/docker-errors.ts';
 import { stopContainer } from './docker/docker-containers.ts';
 import { labels } from '@berth/shared/labels';

@@ -11,9 +11,10 @@ import type { ProcessStore } from '@berth/shared/process-store';
 import type { ReleaseConfig } from './build/release-config.ts';
 import { startApp, type AppStartDeps } from './app-start.ts';
 import { ensureIsolatedBridge } from './docker/bridge-network.ts';
-import type { VolumeMount } from './docker/container-runtime.ts';
+import type { VolumeMount } from './docker/volume-mount.ts';
 import { startContainerAgain, stopContainer } from './docker/docker-containers.ts';
 import { ensureVolume } from './docker/docker-volumes.ts';
+import { assertMountsHere, volumesNode } from './docker/swarm-volume-node.ts';
 import { appLimits, runOnce } from './docker/run-once.ts';
 import type { LogSink } from './log-sink.ts';
 import { replaceProcesses, type ProcessReleaseDeps } from './process-release.ts';
@@ -23,7 +24,7 @@ export interface ReleaseStartDeps extends AppStartDeps, ProcessReleaseDeps {
   /** This node's Docker: volumes, the release command's container, stop-first (docker mode's one engine). */
   docker: Docker;
   projects: Pick<ProjectStore, 'get'>;
-  volumes: Pick<VolumeStore, 'forProject'>;
+  volumes: Pick<VolumeStore, 'forProject' | 'pinToNode'>;
   processStore: Pick<ProcessStore, 'setProcesses'>;
   services: Pick<ServiceStore, 'forProject' | 'password'>;
 }
@@ -93,21 +94,26 @@ async function startProcesses(
   }
 }
 
-/** The project's volumes (a preview: its own of each, empty at first), made in Docker if they are new. Runs mount the current release's. */
+/**
+ * The project's volumes (a preview: its own of each, empty at first), made in Docker if they are new. Runs mount the current release's.
+ * Swarm mode: each carries the node holding the project's volumes (recorded on first use: this worker's); made here only on this node.
+ */
 export async function projectMounts(deps: Pick<ReleaseStartDeps, 'config' | 'docker' | 'volumes'>, deployment: DeploymentRow, log: LogSink): Promise<VolumeMount[]> {
   const project = deployment.project;
   const rows = await deps.volumes.forProject(project);
   if (rows.length === 0) return [];
-  if (deps.config.BERTH_RUNTIME !== 'docker') throw new BerthError('NEEDS_DOCKER_RUNTIME', `project ${project} has volumes, which need BERTH_RUNTIME=docker`);
+  const node = deps.config.BERTH_RUNTIME === 'swarm' ? await volumesNode(deps.docker, deps.volumes, project) : undefined;
   const instance = deps.config.BERTH_INSTANCE;
   const mounts: VolumeMount[] = [];
   const preview: Record<string, string> = deployment.promote ? {} : { [labels.volumePreview]: deployment.id };
   for (const row of rows) {
     const volume = volumeName(instance, deployment.promote ? row.id : `${row.id}-${deployment.id}`);
-    await ensureVolume(deps.docker, volume, { [labels.instance]: instance, [labels.project]: project, [labels.volume]: row.name, [labels.volumeId]: row.id, ...preview });
-    mounts.push({ volume, target: row.mount_path });
+    const volumeLabels = { [labels.instance]: instance, [labels.project]: project, [labels.volume]: row.name, [labels.volumeId]: row.id, ...preview };
+    if (!node || node.local) await ensureVolume(deps.docker, volume, volumeLabels);
+    mounts.push({ volume, target: row.mount_path, ...(node ? { labels: volumeLabels, node } : {}) });
   }
-  log.system(`volumes${deployment.promote ? '' : " (this preview's own)"}: ${rows.map((r) => `${r.name} at ${r.mount_path}`).join(', ')}`);
+  const where = node ? ` (on node ${node.id})` : '';
+  log.system(`volumes${deployment.promote ? '' : " (this preview's own)"}${where}: ${rows.map((r) => `${r.name} at ${r.mount_path}`).join(', ')}`);
   return mounts;
 }
 
@@ -120,6 +126,7 @@ async function runReleaseCommand(
   log: LogSink,
   signal: AbortSignal,
 ): Promise<void> {
+  assertMountsHere(mounts, 'the release command');
   log.system(`running the release command: ${command}`);
   await log.flush();
   // The app network (docker mode's shared isolated bridge; made on this node in swarm mode too).

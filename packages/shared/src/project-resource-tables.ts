@@ -11,6 +11,8 @@ export interface VolumesTable {
   created_at: Generated<Date>;
   bytes_used: ColumnType<number | null, number | null | undefined, number | null>;
   measured_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  /** Swarm mode: the node holding it (0027), set when a release first mounts it; null until then and in docker mode. */
+  node_id: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export type ServiceType = 'postgres' | 'redis';

@@ -102,6 +102,23 @@ export class VolumeStore {
     });
   }
 
+  /**
+   * Swarm mode: the node holding the project's volumes. The first release to mount them records
+   * `candidate` (the worker's node) on every volume of the project that has none; one added later
+   * joins the node its siblings are on (one node per project: its tasks are placed there). The
+   * project row is locked meanwhile, so two workers agree. Undefined when the project has no volume.
+   */
+  async pinToNode(project: string, candidate: string): Promise<string | undefined> {
+    return this.db.transaction().execute(async (trx) => {
+      await trx.selectFrom('projects').select('name').where('name', '=', project).forUpdate().executeTakeFirst();
+      const rows = await trx.selectFrom('volumes').select(['id', 'node_id']).where('project', '=', project).orderBy('created_at').execute();
+      if (rows.length === 0) return undefined;
+      const node = rows.find((r) => r.node_id !== null)?.node_id ?? candidate;
+      await trx.updateTable('volumes').set({ node_id: node }).where('project', '=', project).where('node_id', 'is', null).execute();
+      return node;
+    });
+  }
+
   /** The ids of every volume (each worker keeps the Docker volumes of these, and removes the rest of its installation's). */
   async ids(): Promise<Set<string>> {
     return new Set((await this.db.selectFrom('volumes').select('id').execute()).map((r) => r.id));

@@ -21,6 +21,21 @@ export async function hit(project: string): Promise<number> {
   return Number(res.body);
 }
 
+/** Counts up on the project's volume: each call hits 3 times, each count above the one before; `last()` is the highest. */
+export function counting(project: string): { countUp(): Promise<void>; last(): number } {
+  let last = 0;
+  return {
+    async countUp() {
+      for (let i = 0; i < 3; i++) {
+        const n = await hit(project);
+        if (!(n > last)) throw new Error(`/hit on ${project} counted ${n} after ${last}: the volume's count went back`);
+        last = n;
+      }
+    },
+    last: () => last,
+  };
+}
+
 /** What the release serving the project URL holds on its volume. */
 export async function state(project: string): Promise<{ version: string; count: number; migrations: string }> {
   return JSON.parse((await through(project, '/state')).body);

@@ -12,11 +12,12 @@ export let stack: Stack;
 export let git: GitServer;
 
 /** Starts the file's stack (and a git server when its tests deploy from git) before its tests, closes them after; `env` adds settings. */
-export function useReleaseStack(options: { git?: boolean; env?: Record<string, string> } = {}): void {
+export function useReleaseStack(options: { git?: boolean; env?: Record<string, string>; runtime?: 'docker' | 'swarm' } = {}): void {
   beforeAll(async () => {
     if (options.git) git = await startGitServer();
     stack = await startStack({
       workers: 2,
+      ...(options.runtime ? { runtime: options.runtime } : {}),
       // A health check timeout a loaded machine's app start stays well inside (the unhealthy release waits it out).
       env: { DRAIN_MS: '1500', RELEASES_KEPT: '4', REAPER_INTERVAL_MS: '500', HEALTHCHECK_TIMEOUT_MS: '10000', ...options.env },
     });

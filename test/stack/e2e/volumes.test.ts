@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { logLines } from '@berth/testing/deployments';
 import { waitFor } from '@berth/testing/ports';
 import { docker } from '@berth/testing/stack';
-import { deployCounter, hit, settledOrSay, state } from './counter-setup.ts';
+import { counting, deployCounter, hit, settledOrSay, state } from './counter-setup.ts';
 import { api, createProject, serving, stack, useReleaseStack } from './releases-setup.ts';
 
 // Project volumes on the real stack (Docker, Caddy): data kept across releases and rollbacks, and the doors.
@@ -45,7 +45,7 @@ describe('volumes', () => {
     await createProject({ name: 'tally', healthPath: '/healthz' });
     const added = await api('POST', '/api/projects/tally/volumes', { name: 'data', mountPath: '/data' });
     expect(added.status).toBe(201);
-    let last = 0;
+    const { countUp, last } = counting('tally');
     const ids: string[] = [];
     const release = async (version: string) => {
       const d = await deployCounter('tally', version);
@@ -53,18 +53,11 @@ describe('volumes', () => {
       await serving('tally', version);
       ids.push(d.id);
     };
-    const countUp = async () => {
-      for (let i = 0; i < 3; i++) {
-        const n = await hit('tally');
-        expect(n).toBeGreaterThan(last);
-        last = n;
-      }
-    };
     for (const version of ['v1', 'v2', 'v3']) {
       await release(version);
       await countUp();
     }
-    expect(last).toBeGreaterThanOrEqual(9);
+    expect(last()).toBeGreaterThanOrEqual(9);
     // The release command (berth.json) ran before each release, with the volume mounted.
     expect((await state('tally')).migrations).toBe('migrated v1\nmigrated v2\nmigrated v3\n');
 
@@ -106,7 +99,7 @@ describe('volumes', () => {
     expect((await settledOrSay(preview.id)).status).toBe('running');
     expect(await hit(preview.id)).toBe(1);
     expect(await hit(preview.id)).toBe(2);
-    expect((await state('tally')).count).toBe(last);
+    expect((await state('tally')).count).toBe(last());
     const previewVolume = `${measured.dockerVolume}-${preview.id}`;
     expect((await docker.getVolume(previewVolume).inspect()).Labels).toMatchObject({ 'dev.berth.volume-preview': preview.id });
     expect((await api('DELETE', `/api/deployments/${preview.id}`)).status).toBe(200);

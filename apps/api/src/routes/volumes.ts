@@ -1,7 +1,6 @@
 import type { FromSchema } from 'json-schema-to-ts';
 import type { VolumeRow } from '@berth/shared/db';
 import { volumeName } from '@berth/shared/docker-names';
-import { BerthError } from '@berth/shared/errors';
 import type { VolumeStore } from '@berth/shared/volume-store';
 import type { ApiConfig } from '../config.ts';
 import { volumeAddBody, volumeAddSchema } from '../volume-input.ts';
@@ -76,9 +75,6 @@ export const volumeRoutes: ApiPlugin<VolumeRoutesOptions> = async (app, { volume
     { config: update, schema: { params: projectParams, body: volumeAddBody, response: { 201: volumeViewSchema, ...errorResponses } } },
     async (request, reply) => {
       const body = bodyOf(volumeAddSchema, request);
-      if (config.BERTH_RUNTIME !== 'docker') {
-        throw new BerthError('NEEDS_DOCKER_RUNTIME', 'volumes need BERTH_RUNTIME=docker (swarm mode would have to pin the project to the node holding them)');
-      }
       const row = await volumes.add(request.params.name, body, config.MAX_VOLUMES_PER_PROJECT);
       request.log.info({ project: row.project, volume: row.name, mountPath: row.mount_path }, 'volume added');
       return reply.status(201).send(view(row));

@@ -1,4 +1,5 @@
 import { BerthError } from '@berth/shared/errors';
+import type { VolumeMount } from './volume-mount.ts';
 
 /**
  * What the deployment pipeline needs from a container engine, as structured arguments (never shell
@@ -74,20 +75,12 @@ export interface RunContainerOptions {
   nanoCpus: number;
   /** Copies to run (the deployment's replicas); docker mode runs one and refuses more (REPLICAS_NEED_SWARM). */
   replicas: number;
-  /** The project's volumes (docker mode; swarm refuses them: NEEDS_DOCKER_RUNTIME). */
+  /** The project's volumes (swarm mode: the service is placed on the node holding them). */
   mounts?: VolumeMount[];
   /** Networks it joins besides `network` (docker mode: its project's, where its services are). */
   extraNetworks?: string[];
   /** The web process's command (berth.json `processes.web`, a Procfile), run with `sh -c`; the image's own when absent. */
   command?: string;
-}
-
-/** A named volume mounted read-write into a container. */
-export interface VolumeMount {
-  /** The Docker volume's name (docker-names.ts volumeName). */
-  volume: string;
-  /** Where in the container (checked by the API: absolute, not a system folder). */
-  target: string;
 }
 
 /** A deployment's copies as the engine sees them: how many it keeps (desired) and how many run now. */

@@ -1,6 +1,7 @@
 import type Docker from 'dockerode';
 import { BerthError } from '@berth/shared/errors';
-import type { RuntimeLine, VolumeMount } from './container-runtime.ts';
+import type { RuntimeLine } from './container-runtime.ts';
+import type { VolumeMount } from './volume-mount.ts';
 import { ContainerLogs } from './container-logs.ts';
 import { appHostConfig } from './docker-containers.ts';
 import { removeWhenFree, statusCode, unavailable } from './docker-errors.ts';

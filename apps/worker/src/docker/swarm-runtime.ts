@@ -82,8 +82,6 @@ export class SwarmRuntime implements ContainerRuntime {
 
   /** Tags the image for the registry, pushes it, makes the service's own network, then the service; the first task's address. */
   async runContainer(options: RunContainerOptions): Promise<{ id: string; ip: string }> {
-    // A volume lives on one node: a service would need a placement constraint to it (not built yet).
-    if (options.mounts?.length) throw new BerthError('NEEDS_DOCKER_RUNTIME', 'the project has volumes, which need BERTH_RUNTIME=docker');
     const deploymentId = options.labels[labels.deployment] ?? options.name;
     const instance = options.labels[labels.instance] ?? 'berth';
     const ref = registryImageRef(this.settings.registry, instance, deploymentId);

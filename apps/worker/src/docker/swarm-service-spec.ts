@@ -28,7 +28,11 @@ export interface SwarmServiceSpec {
       Privileges: { NoNewPrivileges: boolean };
       Init: boolean;
       HealthCheck: { Test: ['NONE'] };
+      /** The project's volumes: local named volumes on the node in Placement (made there with these labels if new). */
+      Mounts?: { Type: 'volume'; Source: string; Target: string; ReadOnly: false; VolumeOptions: { Labels: Record<string, string>; DriverConfig: { Name: 'local' } } }[];
     };
+    /** With volumes: `node.id == <the node holding them>` (every replica runs there). */
+    Placement?: { Constraints: string[] };
     Resources: { Limits: { MemoryBytes: number; NanoCPUs: number; Pids: number } };
     RestartPolicy: { Condition: 'any'; Delay: number; MaxAttempts: number };
     Networks: { Target: string; Aliases: string[] }[];
@@ -53,7 +57,7 @@ export function buildServiceSpec(options: SwarmServiceOptions): SwarmServiceSpec
   if (!Number.isInteger(options.port) || options.port < 1 || options.port > 65535) {
     throw new BerthError('VALIDATION_FAILED', 'port must be from 1 to 65535');
   }
-  const sortedLabels = Object.fromEntries(Object.entries(options.labels).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  const sortedLabels = sortedObject(options.labels);
   return {
     Name: options.name,
     Labels: sortedLabels,
@@ -76,7 +80,9 @@ export function buildServiceSpec(options: SwarmServiceOptions): SwarmServiceSpec
         // instead, through the worker's prober: the deploy gate (app-start.ts) and the liveness watch
         // (replica-liveness.ts), which replaces a task that stops answering.
         HealthCheck: { Test: ['NONE'] },
+        ...volumeMounts(options),
       },
+      ...placement(options),
       Resources: { Limits: { MemoryBytes: options.memoryBytes, NanoCPUs: options.nanoCpus, Pids: 512 } },
       RestartPolicy: { Condition: 'any', Delay: second, MaxAttempts: 0 },
       Networks: [{ Target: options.network, Aliases: [options.name] }],
@@ -87,6 +93,24 @@ export function buildServiceSpec(options: SwarmServiceOptions): SwarmServiceSpec
     RollbackConfig: { Parallelism: 1, Order: 'start-first' },
     EndpointSpec: { Mode: 'dnsrr' },
   };
+}
+
+const sortedObject = (o: Record<string, string>) => Object.fromEntries(Object.entries(o).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+
+function volumeMounts({ mounts }: SwarmServiceOptions): Pick<SwarmServiceSpec['TaskTemplate']['ContainerSpec'], 'Mounts'> {
+  if (!mounts?.length) return {};
+  return {
+    Mounts: mounts.map((m) => ({ Type: 'volume', Source: m.volume, Target: m.target, ReadOnly: false, VolumeOptions: { Labels: sortedObject(m.labels ?? {}), DriverConfig: { Name: 'local' } } })),
+  };
+}
+
+/** A local volume is on one node: the tasks that mount it go there. Mounts that name no node, or two, are refused. */
+function placement({ mounts }: SwarmServiceOptions): Pick<SwarmServiceSpec['TaskTemplate'], 'Placement'> {
+  if (!mounts?.length) return {};
+  const nodes = new Set(mounts.map((m) => m.node?.id));
+  const [node] = nodes;
+  if (nodes.size !== 1 || !node) throw new BerthError('VALIDATION_FAILED', `a service's volumes must name one node, not ${[...nodes].join(', ')}`);
+  return { Placement: { Constraints: [`node.id == ${node}`] } };
 }
 
 /** The overlay a service runs on, its own: apps cannot reach each other (README "What an app can reach"). */

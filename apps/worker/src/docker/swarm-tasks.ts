@@ -11,7 +11,7 @@ export interface TaskInfo {
 }
 
 /** The fields of a Swarm node Berth reads. */
-interface NodeInfo {
+export interface NodeInfo {
   ID?: string;
   Status?: { State?: string };
   Spec?: { Availability?: string };
@@ -49,7 +49,7 @@ export function taskAddress(task: TaskInfo, network: string): string | undefined
   return address?.split('/')[0] || undefined;
 }
 
-async function listNodes(engine: Docker): Promise<NodeInfo[]> {
+export async function listNodes(engine: Docker): Promise<NodeInfo[]> {
   try {
     return await engine.listNodes();
   } catch (err) {
@@ -61,8 +61,11 @@ async function listNodes(engine: Docker): Promise<NodeInfo[]> {
 export async function everyNodeRefused(engine: Docker, rejected: TaskInfo[]): Promise<boolean> {
   const nodes = await listNodes(engine);
   const refused = new Set(rejected.map((t) => t.NodeID));
-  return nodes.filter((n) => n.Status?.State === 'ready' && n.Spec?.Availability === 'active').every((n) => refused.has(n.ID));
+  return nodes.filter(takesTasks).every((n) => refused.has(n.ID));
 }
+
+/** A node Swarm places new tasks on: ready and active (not paused, not drained). */
+export const takesTasks = (n: NodeInfo) => n.Status?.State === 'ready' && n.Spec?.Availability === 'active';
 
 /** The nodes that are up (ready). */
 export async function liveNodeIds(engine: Docker): Promise<Set<string>> {

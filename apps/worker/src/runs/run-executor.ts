@@ -18,6 +18,7 @@ import type { ContainerRuntime } from '../docker/container-runtime.ts';
 import { appLimits, runOnce } from '../docker/run-once.ts';
 import { LogSink } from '../log-sink.ts';
 import { projectMounts } from '../release-start.ts';
+import { assertMountsHere } from '../docker/swarm-volume-node.ts';
 import { passwordsOf } from '../services/service-passwords.ts';
 import { serviceLinks } from '../services/service-links.ts';
 import { secretsToMask } from '../secret-masking.ts';
@@ -29,7 +30,7 @@ export interface RunExecutorDeps {
   store: Pick<DeploymentStore, 'get'>;
   runs: Pick<RunStore, 'start' | 'finish' | 'cancelRequested'>;
   runLogs: Pick<RunLogStore, 'append' | 'maxSeq'>;
-  volumes: Pick<VolumeStore, 'forProject'>;
+  volumes: Pick<VolumeStore, 'forProject' | 'pinToNode'>;
   services: Pick<ServiceStore, 'forProject' | 'password'>;
   secrets: SecretBox;
   redis: Redis;
@@ -72,7 +73,8 @@ export async function executeRun(deps: RunExecutorDeps, runId: string): Promise<
 async function runInContainer(deps: RunExecutorDeps, run: RunRow, deployment: DeploymentRow, log: LogSink): Promise<RunEnd> {
   const { config, docker, secrets } = deps;
   const env = secrets.openOr(deployment.env_sealed, deployment.env, sealedPlace(deployment.project, 'env'));
-  const mounts = config.BERTH_RUNTIME === 'docker' ? await projectMounts(deps, deployment, log) : [];
+  const mounts = await projectMounts(deps, deployment, log);
+  assertMountsHere(mounts, `run ${run.id}`); // swarm mode: a plain container of this node's
   const links = await serviceLinks(deps, deployment, log); // the project's services: URLs in the env (its own env wins), their network
   log.system(`running in release ${deployment.id}: ${run.command}`);
   await log.flush();

@@ -67,11 +67,17 @@ describe('SwarmRuntime.runContainer', () => {
     });
   });
 
-  it('refuses volumes before it pushes or creates anything (they need docker mode: NEEDS_DOCKER_RUNTIME)', async () => {
-    const { engine, calls } = fakeEngine(() => [{ DesiredState: 'running', Status: { State: 'running' } }]);
-    const mounted = { ...options, mounts: [{ volume: 'berth-i-vol-vol1', target: '/data' }] };
-    await expect(new SwarmRuntime(settings, engine).runContainer(mounted)).rejects.toMatchObject({ code: 'NEEDS_DOCKER_RUNTIME' });
-    expect(calls).toEqual({});
+  it('sends the volumes as mounts with a placement constraint to the node holding them', async () => {
+    let sent: any;
+    const { engine } = fakeEngine(() => [{ DesiredState: 'running', Status: { State: 'running' } }]);
+    const create = (engine as any).createService;
+    (engine as any).createService = async (auth: unknown, spec: unknown) => ((sent = spec), create(auth, spec));
+    const mounted = { ...options, mounts: [{ volume: 'berth-i-vol-vol1', target: '/data', labels: { [labels.volumeId]: 'vol1' }, node: { id: 'n1', local: true } }] };
+    await new SwarmRuntime(settings, engine).runContainer(mounted);
+    expect(sent.TaskTemplate.Placement).toEqual({ Constraints: ['node.id == n1'] });
+    expect(sent.TaskTemplate.ContainerSpec.Mounts).toEqual([
+      { Type: 'volume', Source: 'berth-i-vol-vol1', Target: '/data', ReadOnly: false, VolumeOptions: { Labels: { [labels.volumeId]: 'vol1' }, DriverConfig: { Name: 'local' } } },
+    ]);
   });
 
   it('without credentials sends only the registry address', async () => {

@@ -44,6 +44,25 @@ describe('buildServiceSpec', () => {
     expect(spec.TaskTemplate.RestartPolicy.Condition).toBe('any');
   });
 
+  it('without volumes has no mounts and no placement (any node)', () => {
+    const spec = buildServiceSpec(base);
+    expect([spec.TaskTemplate.ContainerSpec.Mounts, spec.TaskTemplate.Placement]).toEqual([undefined, undefined]);
+  });
+
+  it('places every replica of a service with volumes on the node holding them', () => {
+    const at = (volume: string, id: string) => ({ volume, target: `/${volume}`, labels: { b: '2', a: '1' }, node: { id, local: false } });
+    const spec = buildServiceSpec({ ...base, mounts: [at('v1', 'n2'), at('v2', 'n2')] });
+    expect(spec.TaskTemplate.Placement).toEqual({ Constraints: ['node.id == n2'] });
+    expect(spec.Mode.Replicated.Replicas).toBe(3);
+    expect(spec.TaskTemplate.ContainerSpec.Mounts?.map((m) => [m.Source, m.Target, JSON.stringify(m.VolumeOptions.Labels)])).toEqual([
+      ['v1', '/v1', '{"a":"1","b":"2"}'],
+      ['v2', '/v2', '{"a":"1","b":"2"}'],
+    ]);
+    // Volumes on two nodes, or on none named, could not all be mounted by one task.
+    expect(() => buildServiceSpec({ ...base, mounts: [at('v1', 'n1'), at('v2', 'n2')] })).toThrow(expect.objectContaining({ code: 'VALIDATION_FAILED' }));
+    expect(() => buildServiceSpec({ ...base, mounts: [{ volume: 'v1', target: '/v1' }] })).toThrow(expect.objectContaining({ code: 'VALIDATION_FAILED' }));
+  });
+
   for (const replicas of [0, -1, 1.5, 11, Number.NaN]) {
     it(`refuses ${replicas} replicas with VALIDATION_FAILED`, () => {
       expect(() => buildServiceSpec({ ...base, replicas })).toThrow(expect.objectContaining({ code: 'VALIDATION_FAILED' }));

@@ -37,4 +37,16 @@ describe('VolumeStore', () => {
     await new ProjectStore(database().db).delete('gone');
     expect((await volumes().ids()).has(row.id)).toBe(false);
   });
+
+  it('pins a project’s volumes to one node: the first worker’s, which a volume added later joins; none without volumes', async () => {
+    await project('pinned');
+    expect(await volumes().pinToNode('pinned', 'n1')).toBeUndefined();
+    await volumes().add('pinned', { name: 'a', mountPath: '/a' }, 5);
+    // Two workers on two nodes start releases at once: one node wins, both are told it.
+    const [first, second] = await Promise.all([volumes().pinToNode('pinned', 'n1'), volumes().pinToNode('pinned', 'n2')]);
+    expect(first).toBe(second);
+    await volumes().add('pinned', { name: 'b', mountPath: '/b' }, 5);
+    expect(await volumes().pinToNode('pinned', 'n3')).toBe(first);
+    expect((await volumes().forProject('pinned')).map((v) => v.node_id)).toEqual([first, first]);
+  });
 });
