@@ -27,10 +27,14 @@ export interface TerminalRouteOptions {
   config: Pick<ApiConfig, 'BERTH_INSTANCE' | 'BERTH_RUNTIME' | 'TERMINAL_IDLE_MS' | 'MAX_TERMINAL_SESSIONS_PER_USER'>;
 }
 
+const argument = { type: 'string', minLength: 1, maxLength: 4096 } as const;
 const execQuery = {
   type: 'object',
   properties: {
-    cmd: { type: 'array', items: { type: 'string', minLength: 1, maxLength: 4096 }, maxItems: 64, description: 'the command as an argv, one `cmd` per argument (default `sh`); never run through a shell' },
+    cmd: {
+      anyOf: [argument, { type: 'array', items: argument, maxItems: 64 }],
+      description: 'the command as an argv, one `cmd` per argument (default `sh`); never run through a shell',
+    },
     replica: { type: 'integer', minimum: 1, description: 'which replica (from 1; docker mode runs one)' },
   },
   additionalProperties: false,
@@ -89,7 +93,7 @@ async function prepare(request: FastifyRequest, options: TerminalRouteOptions & 
   const { config } = options;
   if (config.BERTH_RUNTIME !== 'docker') throw new BerthError('NEEDS_DOCKER_RUNTIME', 'terminals need BERTH_RUNTIME=docker (swarm mode does not have them yet)');
   const { id } = request.params as { id: string };
-  const { cmd, replica } = request.query as { cmd?: string[]; replica?: number };
+  const { cmd, replica } = request.query as { cmd?: string | string[]; replica?: number };
   if (replica !== undefined && replica !== 1) throw new BerthError('NOT_FOUND', `deployment ${id} has no replica ${replica} (docker mode runs one)`);
   const row = await loadDeployment(options.store, id);
   if (!isLive(row.status)) throw new BerthError('DEPLOYMENT_NOT_LIVE', `deployment ${id} is ${row.status}: there is no running container to open a terminal in`);
@@ -98,7 +102,7 @@ async function prepare(request: FastifyRequest, options: TerminalRouteOptions & 
   if (!state?.Running) throw new BerthError('DEPLOYMENT_NOT_LIVE', `deployment ${id}'s container is not running (restarting, or gone)`);
   const owner = request.person ? `person:${request.person.id}` : `credential:${request.credentialKey}`;
   sessions.assertRoom(owner);
-  return { container, command: cmd?.length ? cmd : ['sh'], owner, project: row.project };
+  return { container, command: cmd === undefined ? ['sh'] : [cmd].flat(), owner, project: row.project };
 }
 
 /**
