@@ -68,9 +68,11 @@ export const terminalRoutes: ApiPlugin<TerminalRouteOptions> = async (app, optio
   const docker = options.docker ?? new Docker();
   await app.register(websocket, {
     options: { maxPayload: 64 * 1024, handleProtocols: (protocols) => (protocols.has(terminalProtocol) ? terminalProtocol : false) },
-    preClose: (done) => {
+    // Sessions are told why they end; then the plugin's own close (every client, the server).
+    preClose(done) {
       sessions.endAll();
-      done();
+      for (const client of this.websocketServer.clients) client.terminate();
+      this.websocketServer.close(() => done());
     },
   });
   app.route({
