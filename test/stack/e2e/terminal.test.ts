@@ -1,10 +1,12 @@
+import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { csrfProtocolPrefix, terminalProtocol } from '@berth/client/terminal-protocol';
 import { zipTestApp } from '@berth/testing/archives';
 import { createDeployment, settled } from '@berth/testing/deployments';
 import { waitFor } from '@berth/testing/ports';
 import { deploymentIn } from '@berth/testing/replicas';
-import { authHeaders, startStack, type Stack } from '@berth/testing/stack';
+import { repoRoot } from '@berth/testing/paths';
+import { authHeaders, startStack, testToken, type Stack } from '@berth/testing/stack';
 import { expectRefused, expectSession, openTerminal, personIn } from './terminal-setup.ts';
 
 // A terminal into a running app (GET /api/deployments/:id/exec): a real app, a real WebSocket, real docker exec.
@@ -119,4 +121,37 @@ describe('who may open one: refused before the upgrade, as {error}', () => {
     const odd = await stack.inject({ method: 'GET', url: `/api/deployments/${id}/exec?shell=bash` });
     expect(odd.statusCode, odd.body).toBe(400);
   });
+});
+
+describe('berth exec (the real CLI)', () => {
+  function berth(args: string[], input = ''): Promise<{ code: number | null; out: string; err: string }> {
+    return new Promise((resolve) => {
+      const child = spawn('node', ['apps/cli/bin/berth.mjs', ...args], { cwd: repoRoot, env: { ...process.env, BERTH_URL: stack.apiUrl, BERTH_TOKEN: testToken } });
+      let out = '';
+      let err = '';
+      child.stdout.on('data', (d: Buffer) => (out += d));
+      child.stderr.on('data', (d: Buffer) => (err += d));
+      child.on('exit', (code) => resolve({ code, out, err }));
+      child.stdin.end(input);
+    });
+  }
+
+  it('runs the command after --, prints its output and exits with its code', async () => {
+    const r = await berth(['exec', id, '--', 'sh', '-c', 'echo hello; exit 3']);
+    expect(r.out, r.err).toContain('hello');
+    expect(r.code, r.err).toBe(3);
+  }, 30_000);
+
+  it('runs sh by default and types a piped stdin into it', async () => {
+    const r = await berth(['exec', id], 'echo "piped $((6*7))"\nexit 4\n');
+    expect(r.out, r.err).toContain('piped 42');
+    expect(r.code, r.err).toBe(4);
+  }, 30_000);
+
+  it("prints the API's refusal and exits 1", async () => {
+    const stopped = await deploymentIn(stack, project, 'stopped');
+    const r = await berth(['exec', stopped, '--', 'sh']);
+    expect(r.code).toBe(1);
+    expect(r.err).toContain('409 DEPLOYMENT_NOT_LIVE');
+  }, 30_000);
 });
