@@ -83,6 +83,11 @@ export const terminalRoutes: ApiPlugin<TerminalRouteOptions> = async (app, optio
     preHandler: async (request) => {
       request.terminal = await prepare(request, { ...options, docker }, sessions);
     },
+    // A refused upgrade's connection is not kept: the access hook answers before the plugin's own hook
+    // that would close it runs, and a client that never closes it would hold the API's shutdown.
+    onResponse: async (request) => {
+      if (String(request.headers.upgrade).toLowerCase() === 'websocket') request.raw.socket.destroy();
+    },
     handler: async () => {
       throw new BerthError('VALIDATION_FAILED', `this route opens a WebSocket (subprotocol ${terminalProtocol}); send an upgrade request`);
     },
