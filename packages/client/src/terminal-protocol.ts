@@ -11,6 +11,11 @@
 
 /** The subprotocol every client names; the server answers with it. */
 export const terminalProtocol = 'berth.terminal.v1';
+/**
+ * A browser cannot set headers on a WebSocket: an operator's API token in the dashboard goes as the
+ * subprotocol `berth.bearer.<token>` (a header, never logged; never the URL). Scripts send `Authorization`.
+ */
+export const bearerProtocolPrefix = 'berth.bearer.';
 /** A browser signed in with the session cookie proves it is Berth's own page with its CSRF token: `berth.csrf.<token>`. */
 export const csrfProtocolPrefix = 'berth.csrf.';
 

@@ -78,7 +78,7 @@ export const terminalRoutes: ApiPlugin<TerminalRouteOptions> = async (app, optio
   app.route({
     method: 'GET',
     url: '/api/deployments/:id/exec',
-    config: { action: 'deployment.exec', project: 'deployment' },
+    config: { action: 'deployment.exec', project: 'deployment', protocolToken: true },
     schema: { params: idParams, querystring: execQuery, response: { ...errorResponses } },
     preHandler: async (request) => {
       request.terminal = await prepare(request, { ...options, docker }, sessions);
