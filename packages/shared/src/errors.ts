@@ -58,6 +58,7 @@ export const errorCatalog = {
   INVALID_SCHEDULE: { status: 400, retryable: false, description: "A job's or backup's schedule is not a cron expression of 5 fields (or 6, with seconds first; no random `H`), its timezone is not an IANA name, or a backup schedule fires more often than BACKUP_MIN_INTERVAL_MS allows." },
   DEPLOYMENT_NOT_LIVE: { status: 409, retryable: false, description: 'The deployment is not running (nor crashed and being restarted): there is nothing to scale, or no container to open a terminal in.' },
   TOO_MANY_TERMINALS: { status: 429, retryable: false, description: 'The caller already has MAX_TERMINAL_SESSIONS_PER_USER terminal sessions open on this API process; close one first.' },
+  TERMINAL_UNAVAILABLE: { status: 503, retryable: false, description: "This API process cannot reach Docker (DOCKER_HOST, the socket) to open a terminal: terminals need the API on the workers' Docker host (docker mode)." },
   DASHBOARD_NOT_BUILT: { status: 503, retryable: false, description: 'The web dashboard has no build to serve (run npm run build).' },
   SECRET_UNREADABLE: { status: 409, retryable: false, description: 'A sealed env value does not open with BERTH_SECRET_KEY (the key changed); setting the env again fixes it.' },
   SECRET_MISPLACED: { status: 409, retryable: false, description: "A sealed value does not belong to the row it is in: it was sealed for another place (another project's row, or env instead of build env) or altered, at the database level. Setting the env again fixes it." },

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { csrfProtocolPrefix, terminalProtocol } from '@berth/client/terminal-protocol';
 import { zipTestApp } from '@berth/testing/archives';
@@ -7,6 +8,7 @@ import { waitFor } from '@berth/testing/ports';
 import { deploymentIn } from '@berth/testing/replicas';
 import { repoRoot } from '@berth/testing/paths';
 import { authHeaders, startStack, testToken, type Stack } from '@berth/testing/stack';
+import { buildApp, type AppDeps } from '../../../apps/api/src/app.ts';
 import { expectRefused, expectSession, openTerminal, personIn } from './terminal-setup.ts';
 
 // A terminal into a running app (GET /api/deployments/:id/exec): a real app, a real WebSocket, real docker exec.
@@ -112,6 +114,23 @@ describe('who may open one: refused before the upgrade, as {error}', () => {
     await expectRefused(openTerminal(stack, await deploymentIn(stack, project, 'stopped'), { headers: authHeaders }), 409, 'DEPLOYMENT_NOT_LIVE');
     await expectRefused(openTerminal(stack, await deploymentIn(stack, project, 'running'), { headers: authHeaders }), 409, 'DEPLOYMENT_NOT_LIVE');
     await expectRefused(openTerminal(stack, id, { replica: 2, headers: authHeaders }), 404, 'NOT_FOUND');
+  });
+
+  it('an API that cannot reach Docker: 503 TERMINAL_UNAVAILABLE; swarm mode: 409 NEEDS_DOCKER_RUNTIME', async () => {
+    const apart = async (deps: Partial<AppDeps>) => {
+      const app = await buildApp({ ...stack.apiDeps(), ...deps });
+      const url = await app.listen({ host: '127.0.0.1', port: 0 });
+      return { app, stack: { ...stack, apiUrl: url } as Stack };
+    };
+    const noDocker = await apart({ docker: new Docker({ socketPath: '/nonexistent/docker.sock' }) });
+    const swarm = await apart({ config: { ...stack.apiConfig, BERTH_RUNTIME: 'swarm' } });
+    try {
+      await expectRefused(openTerminal(noDocker.stack, id, { headers: authHeaders }), 503, 'TERMINAL_UNAVAILABLE');
+      await expectRefused(openTerminal(swarm.stack, id, { headers: authHeaders }), 409, 'NEEDS_DOCKER_RUNTIME');
+    } finally {
+      await noDocker.app.close();
+      await swarm.app.close();
+    }
   });
 
   it('a plain GET (no upgrade) is told to upgrade; an unknown query field is refused', async () => {

@@ -105,7 +105,13 @@ async function prepare(request: FastifyRequest, options: TerminalRouteOptions & 
   const row = await loadDeployment(options.store, id);
   if (!isLive(row.status)) throw new BerthError('DEPLOYMENT_NOT_LIVE', `deployment ${id} is ${row.status}: there is no running container to open a terminal in`);
   const container = options.docker.getContainer(containerName(config.BERTH_INSTANCE, id));
-  const state = await container.inspect().then((info) => info.State, () => undefined);
+  const state = await container.inspect().then(
+    (info) => info.State,
+    (err: { statusCode?: number }) => {
+      if (err.statusCode === 404) return undefined;
+      throw new BerthError('TERMINAL_UNAVAILABLE', `this API cannot reach Docker to open a terminal (${String(err)})`);
+    },
+  );
   if (!state?.Running) throw new BerthError('DEPLOYMENT_NOT_LIVE', `deployment ${id}'s container is not running (restarting, or gone)`);
   const owner = request.person ? `person:${request.person.id}` : `credential:${request.credentialKey}`;
   sessions.assertRoom(owner);
