@@ -131,8 +131,7 @@ export function DeploymentPage({ client, id, session }: { client: ApiClient; id:
           onScale={(n) => client.scaleDeployment(id, n).then((d) => queries.setQueryData(keys.deployment(id), d))}
         />
       )}
-      {deployment && may('deployment.exec') && deployment.status === 'running' && <TerminalPanel id={id} session={session} />}
-      {deployment && <Usage client={client} d={deployment} />}
+      {deployment && (<>{may('deployment.exec') && deployment.status === 'running' && <TerminalPanel id={id} session={session} />}<Usage client={client} d={deployment} /></>)}
       <h2>Timeline</h2>
       <ol class="timeline" aria-label="Status timeline">
         {steps.map((s) => (
