@@ -131,7 +131,8 @@ function assertOwnPage(request: FastifyRequest): void {
     throw new BerthError('FORBIDDEN', `a terminal opened from another site (Origin ${origin}) is refused`);
   }
   const credential = presentedCredential(request);
-  if (credential.kind !== 'session') return;
+  // A plain GET opens nothing (400 below): only an upgrade must prove its page.
+  if (credential.kind !== 'session' || !request.ws) return;
   const offered = String(request.headers['sec-websocket-protocol'] ?? '').split(',').map((p) => p.trim());
   const token = offered.find((p) => p.startsWith(csrfProtocolPrefix))?.slice(csrfProtocolPrefix.length);
   if (origin === undefined || !csrfMatches(credential.secret, token)) {
