@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { csrfProtocolPrefix, terminalProtocol } from '@berth/client/terminal-protocol';
+import { bearerProtocolPrefix, csrfProtocolPrefix, terminalProtocol } from '@berth/client/terminal-protocol';
 import { zipTestApp } from '@berth/testing/archives';
 import { createDeployment, settled } from '@berth/testing/deployments';
 import { waitFor } from '@berth/testing/ports';
@@ -89,6 +89,13 @@ describe('who may open one: refused before the upgrade, as {error}', () => {
     const session = await expectSession(openTerminal(stack, id, { command: ['echo', 'from the browser'], ...browser(deployer) }));
     await session.ended;
     expect(session.output()).toContain('from the browser');
+  });
+
+  it('a token tab of the dashboard: its token as the subprotocol berth.bearer.<token> (a wrong one: 401)', async () => {
+    const session = await expectSession(openTerminal(stack, id, { command: ['echo', 'token tab'], protocols: [terminalProtocol, `${bearerProtocolPrefix}${testToken}`], headers: { origin: stack.apiUrl } }));
+    await session.ended;
+    expect(session.output()).toContain('token tab');
+    await expectRefused(openTerminal(stack, id, { protocols: [terminalProtocol, `${bearerProtocolPrefix}berth_wrong_token_0000000000`] }), 401, 'UNAUTHORIZED');
   });
 
   it('nobody: 401; a viewer: 403; an admin of another project: 404; a deploy key: 403', async () => {
