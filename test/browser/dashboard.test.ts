@@ -68,6 +68,16 @@ describe('the dashboard in Chromium', () => {
     expect(timeline).toMatch(/queued.*building.*starting.*running/s);
     await screenshots(page, 'deployment');
 
+    // The Terminal panel (a token tab: the token goes as a subprotocol): typed into xterm.js, its output and its exit.
+    await page.getByRole('button', { name: 'Open terminal' }).click();
+    const terminalState = page.getByLabel('Terminal state');
+    await expect.poll(() => terminalState.textContent(), { timeout: 20_000 }).toBe('connected');
+    await page.locator('.terminal .xterm-helper-textarea').focus();
+    await page.keyboard.type('echo "hello from $((40+2))"; exit 7\n');
+    await expect.poll(() => page.locator('.terminal .xterm-rows').textContent()).toContain('hello from 42');
+    await expect.poll(() => terminalState.textContent()).toBe('exited with code 7');
+    await screenshots(page, 'deployment-terminal');
+
     const link = page.getByRole('link', { name: new RegExp(`^http://${id}\\.localhost`) });
     const [app] = await Promise.all([context.waitForEvent('page'), link.click()]);
     await app.waitForLoadState();

@@ -70,6 +70,7 @@ import { installOpenApi, openDocsRoutes } from './openapi.ts';
 import { installZodBodies } from './zod-body.ts';
 import type { ApiMetrics, MetricsSources } from './metrics.ts';
 import { metricsRoutes } from './routes/metrics.ts';
+import { terminalRoutes, type TerminalRouteOptions } from './terminal/terminal-routes.ts';
 
 export interface AppDeps {
   config: ApiConfig;
@@ -99,6 +100,7 @@ export interface AppDeps {
   metrics: ApiMetrics;
   metricsSources: MetricsSources;
   logger: Logger;
+  docker?: TerminalRouteOptions['docker']; // where terminals exec (default: the local Docker, DOCKER_HOST)
 }
 
 /** Builds the Fastify app from its dependencies; `startApi` decides where they come from (tests swap some). */
@@ -191,6 +193,7 @@ async function registerRoutes(
   await api.register(deploymentRoutes, { store, queue: deps.queue, projects, releases, uploads, lifecycle, limiter, members, config });
   await api.register(deploymentScaleRoutes, { replicas, projects, config });
   await api.register(deploymentMoveRoutes, { releases, config });
+  await api.register(terminalRoutes, { store, ...(deps.docker ? { docker: deps.docker } : {}), audit: AuditLog.keyedBy(deps.db, secrets), config });
   await api.register(projectRoutes, { projects, store, releases, lifecycle, secrets, limiter, uploads, replicas, processes, members, config });
   await api.register(deploymentLogRoutes, { store, logs, config });
   await api.register(deploymentMetricRoutes, { store, metrics: new AppMetricStore(deps.db) });

@@ -24,6 +24,7 @@ export const operations: Record<string, OperationDoc> = {
   'GET /api/deployments': { operationId: 'listDeployments', summary: 'List deployments, newest first' },
   'GET /api/deployments/{id}': { operationId: 'getDeployment', summary: 'One deployment' },
   'POST /api/deployments/{id}/cancel': { operationId: 'cancelDeployment', summary: 'Cancel a deployment that is not live yet' },
+  'GET /api/deployments/{id}/exec': { operationId: 'openTerminal', summary: 'A terminal in a running deployment (WebSocket; docs/api.md#terminal)' },
   'PATCH /api/deployments/{id}': { operationId: 'scaleDeployment', summary: 'Scale a running deployment (replicas)' },
   'DELETE /api/deployments/{id}': { operationId: 'stopDeployment', summary: 'Stop a deployment and remove its container' },
   'POST /api/deployments/{id}/redeploy': { operationId: 'redeployDeployment', summary: 'Deploy the same source again' },

@@ -16,6 +16,8 @@ const token =
   (existsSync('.berth/admin-token') ? readFileSync('.berth/admin-token', 'utf8').trim() : undefined);
 
 const client = new ApiClient({ baseUrl, token });
+/** Where the API is and the token, for what the typed client does not carry (the terminal's WebSocket). */
+export const apiTarget = { baseUrl, token };
 
 /** A failure the user caused or the API reported: printed as `berth: <message>`, exit 1. */
 export class CliError extends Error {}

@@ -28,6 +28,10 @@ const help = `usage: berth <command> [...]
   run <project> -- <command...>   run a command once in the project's current release (its env, volumes,
                                   limits); prints its output, exits with its exit code
 
+  exec <deploymentId> [--replica n] [-- <command...>]
+                                  a terminal in a running deployment (default sh; deployer and up);
+                                  exits with the command's exit code
+
   projects create <name> [--git URL] [--ref R] [--root-dir D] [--port P] [--health-path /p]
   projects list | show <name> | rm <name>
   env set <project> K=V [K=V ...] [--build]      env unset <project> K [K ...] [--build]
@@ -68,6 +72,7 @@ const commands: Record<string, () => Promise<Command>> = {
   scale: async () => (await import('./commands/scale.ts')).scale,
   'migrate-runtime': async () => (await import('./commands/migrate-runtime.ts')).migrateRuntime,
   run: async () => (await import('./commands/run.ts')).run,
+  exec: async () => (await import('./commands/exec.ts')).exec,
   env: async () => (await import('./commands/env.ts')).env,
   domains: async () => (await import('./commands/domains.ts')).domains,
   services: async () => (await import('./commands/services.ts')).services,

@@ -90,7 +90,7 @@ function Page({ route, client, session }: { route: Route; client: ApiClient; ses
     case 'new':
       return <NewDeployment client={client} />;
     case 'deployment':
-      return <DeploymentPage key={route.id} client={client} id={route.id} />;
+      return <DeploymentPage key={route.id} client={client} id={route.id} session={session} />;
     case 'projects':
       return <Projects client={client} />;
     case 'project':

@@ -28,6 +28,7 @@ export const routeTable: Record<string, 'public' | [Action, ('param' | 'deployme
   'POST /api/deployments/:id/move': ['deployment.redeploy', 'deployment'],
   'POST /api/deployments/:id/promote': ['deployment.promote', 'deployment'],
   'PATCH /api/deployments/:id': ['deployment.scale', 'deployment'],
+  'GET /api/deployments/:id/exec': ['deployment.exec', 'deployment'],
   'GET /api/deployments/:id/logs': ['project.logs.read', 'deployment'],
   'GET /api/deployments/:id/metrics': ['project.read', 'deployment'],
   'GET /api/deployments/:id/request-metrics': ['project.read', 'deployment'],

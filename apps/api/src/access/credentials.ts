@@ -4,6 +4,7 @@ import type { MemberStore } from '@berth/shared/accounts/member-store';
 import { deployKeyCaller, sessionCaller, tokenCaller, tokenState, type Caller } from '@berth/shared/accounts/principal';
 import { sessionCookieName, type SessionStore } from '@berth/shared/accounts/session-store';
 import { BerthError } from '@berth/shared/errors';
+import { bearerProtocolPrefix } from '@berth/client/terminal-protocol';
 import type { TokenCache } from '../token-cache.ts';
 import { csrfRefusal } from './csrf.ts';
 import type { OwnedTokenCheck } from './token-owners.ts';
@@ -39,12 +40,20 @@ export function presentedCredential(request: FastifyRequest): Credential {
     if (!match) throw new BerthError('UNAUTHORIZED', 'Authorization must be "Bearer <token>"');
     return { kind: 'bearer', secret: match[1]! };
   }
+  const offered = request.routeOptions.config.protocolToken && !request.is404 ? protocolToken(request) : undefined;
+  if (offered) return { kind: 'bearer', secret: offered };
   if (request.routeOptions.config.queryToken && !request.is404) {
     const token = (request.query as { token?: unknown } | undefined)?.token;
     if (typeof token === 'string' && token) return { kind: 'bearer', secret: token };
   }
   const cookie = sessionCookie(request.headers.cookie);
   return cookie ? { kind: 'session', secret: cookie } : { kind: 'none' };
+}
+
+/** A token offered as the WebSocket subprotocol `berth.bearer.<token>` (a browser cannot set Authorization there). */
+function protocolToken(request: FastifyRequest): string | undefined {
+  const offered = String(request.headers['sec-websocket-protocol'] ?? '').split(',').map((p) => p.trim());
+  return offered.find((p) => p.startsWith(bearerProtocolPrefix))?.slice(bearerProtocolPrefix.length) || undefined;
 }
 
 /** The session cookie's value in a Cookie header (no cookie plugin: this is the one cookie the API reads). */

@@ -41,7 +41,7 @@ export function csrfRefusal(request: FastifyRequest, sessionSecret: string): str
 }
 
 /** Whether the page's origin names this host (default ports compare equal: http://h and Host h:80). */
-function sameHost(origin: string, host: string | undefined): boolean {
+export function sameHost(origin: string, host: string | undefined): boolean {
   try {
     const page = new URL(origin);
     return host !== undefined && page.host === new URL(`${page.protocol}//${host}`).host;

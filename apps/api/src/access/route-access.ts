@@ -47,6 +47,8 @@ declare module 'fastify' {
     project?: ProjectSource;
     /** EventSource cannot set headers: this route also takes a token as `?token=`. */
     queryToken?: boolean;
+    /** A WebSocket route: a browser cannot set headers there either, so it also takes a token as the subprotocol `berth.bearer.<token>`. */
+    protocolToken?: boolean;
   }
   interface FastifyInstance {
     /**

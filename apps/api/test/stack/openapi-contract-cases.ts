@@ -93,3 +93,12 @@ export async function webhooksCase({ call }: ContractCase): Promise<void> {
   expect((await call('DELETE', `/api/projects/shop/webhooks/${id}`)).statusCode).toBe(200);
   expect((await call('DELETE', `/api/projects/shop/webhooks/${id}`)).statusCode).toBe(404);
 }
+
+/**
+ * The terminal's route, asked without an upgrade (a running deployment: 400, not a WebSocket request): its
+ * refusals are documented `{error}` answers (the WebSocket itself: test/stack/e2e/terminal.test.ts).
+ */
+export async function terminalCase({ call }: ContractCase, deploymentId: string): Promise<void> {
+  const answers = [`/api/deployments/${deploymentId}/exec?cmd=true`, `/api/deployments/${deploymentId}/exec?shell=bash`, '/api/deployments/nosuchdeployment/exec'];
+  expect(await Promise.all(answers.map(async (url) => (await call('GET', url)).statusCode))).toEqual([400, 400, 404]);
+}

@@ -8,7 +8,7 @@ import { multipartBody } from '@berth/testing/http';
 import { settled } from '@berth/testing/deployments';
 import { startStack, testToken, type Stack } from '@berth/testing/stack';
 import { ContractValidator } from './openapi-validator.ts';
-import { backupsCase, requestMetricsCase, runsAndJobsCase, templateIn, webhooksCase } from './openapi-contract-cases.ts';
+import { backupsCase, requestMetricsCase, runsAndJobsCase, templateIn, terminalCase, webhooksCase } from './openapi-contract-cases.ts';
 
 // Every route in the contract, called for real (Postgres, Redis, a worker, Docker): each answer's status must be documented and its body match the schema.
 const contract = new ContractValidator();
@@ -227,6 +227,7 @@ describe('the OpenAPI contract against real answers', () => {
     expect(res.body).toContain('berth_deployments{status="running"}');
     expect((await call('GET', '/metrics', anonymous)).statusCode).toBe(401);
     await requestMetricsCase({ call, stack, contract, templateOf }, running.id);
+    await terminalCase({ call, stack, contract, templateOf }, running.id);
   });
 
   it('has a case for every route in the document and in the route table', () => {

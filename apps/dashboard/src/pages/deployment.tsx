@@ -11,6 +11,8 @@ import { BusyNote, ErrorBox, StatusBadge } from '../status-badge.tsx';
 import { applyStatus, busyRetry } from '../live.ts';
 import { keys, useDeployment, useProject } from '../queries.ts';
 import { allows, NotAllowed } from '../not-allowed.tsx';
+import type { Session } from '../session.ts';
+import { TerminalPanel } from '../terminal-panel.tsx';
 
 interface Step {
   status: DeploymentStatus;
@@ -84,7 +86,7 @@ function useDeploymentStream(client: ApiClient, id: string) {
  * project URL changes without a status event of its own (a promotion or rollback elsewhere): the global
  * stream (live.ts) refetches it on every status change anywhere, and the query refetches on focus.
  */
-export function DeploymentPage({ client, id }: { client: ApiClient; id: string }) {
+export function DeploymentPage({ client, id, session }: { client: ApiClient; id: string; session: Session }) {
   const queries = useQueryClient();
   const { data: deployment, error: loadError } = useDeployment(client, id);
   // What the caller may do here is its role in the deployment's project (the API's answer).
@@ -107,7 +109,7 @@ export function DeploymentPage({ client, id }: { client: ApiClient; id: string }
       </div>
       <ErrorBox error={error} />
       {deployment && <Summary d={deployment} />}
-      {access && !may('deployment.stop') && <NotAllowed access={access} doing="canceling, stopping, promoting, redeploying or scaling it" needs="deployer" />}
+      {access && !may('deployment.stop') && <NotAllowed access={access} doing="canceling, stopping, promoting, redeploying, scaling it or opening a terminal" needs="deployer" />}
       {deployment && (
         <div class="actions">
           {may('deployment.cancel') && ['queued', 'fetching', 'building', 'starting'].includes(deployment.status) && (
@@ -129,7 +131,7 @@ export function DeploymentPage({ client, id }: { client: ApiClient; id: string }
           onScale={(n) => client.scaleDeployment(id, n).then((d) => queries.setQueryData(keys.deployment(id), d))}
         />
       )}
-      {deployment && <Usage client={client} d={deployment} />}
+      {deployment && (<>{may('deployment.exec') && deployment.status === 'running' && <TerminalPanel id={id} session={session} />}<Usage client={client} d={deployment} /></>)}
       <h2>Timeline</h2>
       <ol class="timeline" aria-label="Status timeline">
         {steps.map((s) => (

@@ -196,6 +196,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/deployments/{id}/exec": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A terminal in a running deployment (WebSocket; docs/api.md#terminal)
+         * @description Access: `deployment.exec`, which needs the deployer role in the project (a token: scope deploy or more).
+         */
+        get: operations["openTerminal"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/projects": {
         parameters: {
             query?: never;
@@ -2817,6 +2837,54 @@ export interface operations {
             };
         };
     };
+    openTerminal: {
+        parameters: {
+            query?: {
+                /** @description the command as an argv, one `cmd` per argument (default `sh`); never run through a shell */
+                cmd?: string | string[];
+                /** @description which replica (from 1; docker mode runs one) */
+                replica?: number;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description an error, with a stable code (README: Lifecycle and error codes) */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description a stable code from the error registry (@berth/shared/errors) */
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description an error, with a stable code (README: Lifecycle and error codes) */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @description a stable code from the error registry (@berth/shared/errors) */
+                            code: string;
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
     listProjects: {
         parameters: {
             query?: never;
@@ -3029,7 +3097,7 @@ export interface operations {
                                  */
                                 role: "admin" | "deployer" | "viewer" | null;
                                 /** @description the project actions the caller may take (its token scope counted) */
-                                actions: ("project.read" | "project.logs.read" | "project.secrets.read" | "deployment.create" | "deployment.promote" | "deployment.rollback" | "deployment.redeploy" | "deployment.cancel" | "deployment.stop" | "deployment.scale" | "project.runs.start" | "project.backups.create" | "project.backups.download" | "project.backups.restore" | "project.settings.update" | "project.env.update" | "project.hook-secret.rotate" | "project.domains.update" | "project.webhooks.update" | "project.drains.update" | "project.members.read" | "project.members.update" | "project.deploy-keys.manage" | "project.audit.read" | "project.delete")[];
+                                actions: ("project.read" | "project.logs.read" | "project.secrets.read" | "deployment.create" | "deployment.promote" | "deployment.rollback" | "deployment.redeploy" | "deployment.cancel" | "deployment.stop" | "deployment.scale" | "deployment.exec" | "project.runs.start" | "project.backups.create" | "project.backups.download" | "project.backups.restore" | "project.settings.update" | "project.env.update" | "project.hook-secret.rotate" | "project.domains.update" | "project.webhooks.update" | "project.drains.update" | "project.members.read" | "project.members.update" | "project.deploy-keys.manage" | "project.audit.read" | "project.delete")[];
                             };
                             disk?: {
                                 imageBytes: number;
@@ -3307,7 +3375,7 @@ export interface operations {
                              */
                             role: "admin" | "deployer" | "viewer" | null;
                             /** @description the project actions the caller may take (its token scope counted) */
-                            actions: ("project.read" | "project.logs.read" | "project.secrets.read" | "deployment.create" | "deployment.promote" | "deployment.rollback" | "deployment.redeploy" | "deployment.cancel" | "deployment.stop" | "deployment.scale" | "project.runs.start" | "project.backups.create" | "project.backups.download" | "project.backups.restore" | "project.settings.update" | "project.env.update" | "project.hook-secret.rotate" | "project.domains.update" | "project.webhooks.update" | "project.drains.update" | "project.members.read" | "project.members.update" | "project.deploy-keys.manage" | "project.audit.read" | "project.delete")[];
+                            actions: ("project.read" | "project.logs.read" | "project.secrets.read" | "deployment.create" | "deployment.promote" | "deployment.rollback" | "deployment.redeploy" | "deployment.cancel" | "deployment.stop" | "deployment.scale" | "deployment.exec" | "project.runs.start" | "project.backups.create" | "project.backups.download" | "project.backups.restore" | "project.settings.update" | "project.env.update" | "project.hook-secret.rotate" | "project.domains.update" | "project.webhooks.update" | "project.drains.update" | "project.members.read" | "project.members.update" | "project.deploy-keys.manage" | "project.audit.read" | "project.delete")[];
                         };
                         disk?: {
                             imageBytes: number;
@@ -3563,7 +3631,7 @@ export interface operations {
                              */
                             role: "admin" | "deployer" | "viewer" | null;
                             /** @description the project actions the caller may take (its token scope counted) */
-                            actions: ("project.read" | "project.logs.read" | "project.secrets.read" | "deployment.create" | "deployment.promote" | "deployment.rollback" | "deployment.redeploy" | "deployment.cancel" | "deployment.stop" | "deployment.scale" | "project.runs.start" | "project.backups.create" | "project.backups.download" | "project.backups.restore" | "project.settings.update" | "project.env.update" | "project.hook-secret.rotate" | "project.domains.update" | "project.webhooks.update" | "project.drains.update" | "project.members.read" | "project.members.update" | "project.deploy-keys.manage" | "project.audit.read" | "project.delete")[];
+                            actions: ("project.read" | "project.logs.read" | "project.secrets.read" | "deployment.create" | "deployment.promote" | "deployment.rollback" | "deployment.redeploy" | "deployment.cancel" | "deployment.stop" | "deployment.scale" | "deployment.exec" | "project.runs.start" | "project.backups.create" | "project.backups.download" | "project.backups.restore" | "project.settings.update" | "project.env.update" | "project.hook-secret.rotate" | "project.domains.update" | "project.webhooks.update" | "project.drains.update" | "project.members.read" | "project.members.update" | "project.deploy-keys.manage" | "project.audit.read" | "project.delete")[];
                         };
                         disk?: {
                             imageBytes: number;
@@ -3895,7 +3963,7 @@ export interface operations {
                              */
                             role: "admin" | "deployer" | "viewer" | null;
                             /** @description the project actions the caller may take (its token scope counted) */
-                            actions: ("project.read" | "project.logs.read" | "project.secrets.read" | "deployment.create" | "deployment.promote" | "deployment.rollback" | "deployment.redeploy" | "deployment.cancel" | "deployment.stop" | "deployment.scale" | "project.runs.start" | "project.backups.create" | "project.backups.download" | "project.backups.restore" | "project.settings.update" | "project.env.update" | "project.hook-secret.rotate" | "project.domains.update" | "project.webhooks.update" | "project.drains.update" | "project.members.read" | "project.members.update" | "project.deploy-keys.manage" | "project.audit.read" | "project.delete")[];
+                            actions: ("project.read" | "project.logs.read" | "project.secrets.read" | "deployment.create" | "deployment.promote" | "deployment.rollback" | "deployment.redeploy" | "deployment.cancel" | "deployment.stop" | "deployment.scale" | "deployment.exec" | "project.runs.start" | "project.backups.create" | "project.backups.download" | "project.backups.restore" | "project.settings.update" | "project.env.update" | "project.hook-secret.rotate" | "project.domains.update" | "project.webhooks.update" | "project.drains.update" | "project.members.read" | "project.members.update" | "project.deploy-keys.manage" | "project.audit.read" | "project.delete")[];
                         };
                         disk?: {
                             imageBytes: number;

@@ -67,6 +67,8 @@ export const policy = {
   'deployment.cancel': { on: 'project', role: 'deployer', scope: 'deploy' },
   'deployment.stop': { on: 'project', role: 'deployer', scope: 'deploy' },
   'deployment.scale': { on: 'project', role: 'deployer', scope: 'deploy' },
+  // A shell (or a command) in a running deployment's container: its env and files (a deployer can ship any code anyway); never a deploy key.
+  'deployment.exec': { on: 'project', role: 'deployer', scope: 'deploy' },
   // A one-off run, a job run now, or canceling one: a command in the release with its env (a deployer can ship any code anyway).
   'project.runs.start': { on: 'project', role: 'deployer', scope: 'deploy' },
   // A backup of a managed service now: it reads the data, changes nothing (a deployer may run any code against it anyway).

@@ -43,6 +43,7 @@ const expected: Record<Action, string> = {
   'deployment.cancel':          'U F Y Y H Y F Y Y Y F H Y F H',
   'deployment.stop':            'U F Y Y H Y F Y Y Y F H Y F H',
   'deployment.scale':           'U F Y Y H Y F Y Y Y F H Y F H',
+  'deployment.exec':            'U F Y Y H Y F Y Y Y F H Y F H',
   'project.runs.start':         'U F Y Y H Y F Y Y Y F H Y F H',
   'project.backups.create':     'U F Y Y H Y F Y Y Y F H Y F H',
   'project.backups.download':   'U F F Y H Y F F Y F F H Y F H',
