@@ -16,6 +16,7 @@ import { RedisControlPublisher } from '@berth/shared/control-messages';
 import { ReplicaStore } from '@berth/shared/replica-store';
 import { ProcessStore } from '@berth/shared/process-store';
 import { OpenStreams } from './sse/open-streams.ts';
+import { watchStreamTokens } from './sse/stream-token-watch.ts';
 import type { TokenStore } from '@berth/shared/token-store';
 import type { Redis } from '@berth/shared/redis';
 import { deployRateKey } from '@berth/shared/redis-keys';
@@ -219,35 +220,4 @@ async function registerRoutes(
   await api.register(metricsRoutes, { metrics: deps.metrics, sources: deps.metricsSources });
   await api.register(workerRoutes, { workers: new WorkerRegistry(deps.redis, config.BERTH_INSTANCE) });
   await app.register(dashboardRoutes, {});
-}
-
-/**
- * A stream outlives the request that checked its token: re-check the tokens
- * of open streams periodically, so one revoked through any API process stops
- * streaming within `everyMs` (the revoking process ends them at once).
- */
-function watchStreamTokens(
-  streams: OpenStreams,
-  stillValid: (keys: readonly string[]) => Promise<Set<string>>,
-  everyMs: number,
-  logger: Logger,
-): void {
-  let checking = false;
-  const check = () => {
-    const ids = streams.tokenIds();
-    if (checking || ids.length === 0) return;
-    checking = true;
-    stillValid(ids)
-      .then((valid) => {
-        for (const id of ids) if (!valid.has(id)) streams.endForToken(id);
-      })
-      .catch((err: unknown) => logger.warn({ err }, 'could not re-check the tokens of open event streams'))
-      .finally(() => (checking = false));
-  };
-  // Only while streams are open: an idle API wakes for nothing.
-  streams.whileOpen(() => {
-    const timer = setInterval(check, everyMs);
-    timer.unref();
-    return () => clearInterval(timer);
-  });
 }
