@@ -115,11 +115,16 @@ export class SwarmRuntime implements ContainerRuntime {
     return local ? this.node.logs.tail(local, lines) : [];
   }
 
+  /**
+   * One task, here: its container's log. Several tasks, or one on another node: the service's log
+   * through the manager, every task's lines whatever node it runs on (a node needs no worker); a
+   * container's log would have the other replicas' lines missing.
+   */
   async followLogs(name: string, options: FollowLogsOptions): Promise<void> {
-    const local = await localTaskContainer(this.engine, name, 'running');
+    const running = (await listTasks(this.engine, name)).filter(isRunning);
+    const local = running.length === 1 ? await localTaskContainer(this.engine, name, 'running') : undefined;
     if (local) return this.node.logs.follow(local, options);
-    // It runs on another node only: its output through the manager (that node needs no worker).
-    if ((await listTasks(this.engine, name)).some(isRunning)) return followServiceLogs(this.engine, name, options);
+    if (running.length > 0) return followServiceLogs(this.engine, name, options);
     // No task runs at all: a pause, not a pump asking again at once.
     await delay(5000, undefined, { signal: options.signal }).catch(() => {});
   }
