@@ -82,7 +82,7 @@ export const apiEnv = z.object({
   BERTH_POSTGRES_IMAGE: imageRef('postgres:16').describe('The image a Postgres service runs; a `version` replaces its tag (scripts/make-service-images.sh makes berth/postgres:15 with no registry)'),
   BERTH_REDIS_IMAGE: imageRef('redis:7').describe('The image a Redis service runs; a `version` replaces its tag (scripts/make-service-images.sh makes berth/redis:7 with no registry)'),
   ...domainProofEnv,
-  TERMINAL_IDLE_MS: env.milliseconds(15 * 60_000).describe('A terminal session (GET /api/deployments/:id/exec) with no input or output for this long is closed'),
+  TERMINAL_IDLE_MS: env.milliseconds(15 * 60_000).describe('A terminal session (GET /api/deployments/:id/exec) with no input from its client for this long is closed (output does not keep it open)'),
   MAX_TERMINAL_SESSIONS_PER_USER: env
     .positiveInt(3)
     .describe('Terminal sessions one person (or one token without an owner) may have open on one API process (429 TOO_MANY_TERMINALS past it)'),

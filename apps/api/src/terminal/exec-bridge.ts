@@ -1,4 +1,5 @@
 import type { Duplex } from 'node:stream';
+import { setTimeout as delay } from 'node:timers/promises';
 import type Docker from 'dockerode';
 import type { WebSocket } from 'ws';
 import { parseClientMessage, type TerminalServerMessage } from '@berth/client/terminal-protocol';
@@ -9,19 +10,28 @@ export type SessionEnd = { exitCode: number | null; reason: 'exit' | 'idle' | 's
 export interface BridgeOptions {
   container: Docker.Container;
   command: readonly string[];
-  /** No traffic either way for this long ends the session (TERMINAL_IDLE_MS). */
+  /** No input from the client for this long ends the session (TERMINAL_IDLE_MS); output does not keep it open. */
   idleMs: number;
   /** Called once, however the session ended. */
   onEnd(end: SessionEnd): void;
 }
 
+/** Output queued for a client that does not read beyond this pauses the command's output (the API's memory). */
+const maxBufferedOutput = 1024 * 1024;
+/** Input the command is not taking yet (or before it starts) beyond this stops reading the client. */
+const maxPendingInput = 1024 * 1024;
+/** At most one resize call to dockerd at a time, and this long between them (the latest size wins). */
+const resizeSpacingMs = 100;
+
 /**
  * One terminal session: `docker exec` with a TTY in the container, its
  * output to the WebSocket as binary frames, the client's binary frames to
  * its stdin, `resize` messages to the TTY. It ends once: on the command's
- * exit (`exit` with its code, close 1000), after idleMs with no traffic
- * either way, on shutdown (`closed`, close 1001/4000), when the client goes,
+ * exit (`exit` with its code, close 1000), after idleMs with no input from
+ * the client, on shutdown (`closed`, close 1001/4000), when the client goes,
  * or on an error. Ending closes the exec's stream: the TTY hangs up (SIGHUP).
+ * Both directions are flow-controlled: a client that does not read pauses the
+ * command's output, a command that does not read stops the client's input.
  */
 export class ExecBridge {
   private stream: Duplex | undefined;
@@ -51,13 +61,15 @@ export class ExecBridge {
     this.stream = stream;
     if (this.ended) return void stream.destroy();
     stream.on('data', (chunk: Buffer) => {
-      this.touch();
-      this.socket.send(chunk, { binary: true });
+      this.socket.send(chunk, { binary: true }, () => this.outputSent());
+      if (this.socket.bufferedAmount > maxBufferedOutput) stream.pause();
     });
     stream.on('end', () => void this.exited());
     stream.on('error', (err) => this.fail(err));
-    for (const pending of this.pendingInput.splice(0)) stream.write(pending);
-    if (this.pendingSize) void this.resize(this.pendingSize.cols, this.pendingSize.rows);
+    for (const pending of this.pendingInput.splice(0)) this.toCommand(pending);
+    this.pendingBytes = 0;
+    if (!this.awaitingDrain) this.socket.resume();
+    if (this.wantedSize) void this.applyResizes();
   }
 
   /** Ends the session without the command's exit (the registry's shutdown, an idle timer). */
@@ -74,25 +86,55 @@ export class ExecBridge {
   }
 
   private readonly pendingInput: Buffer[] = [];
-  private pendingSize: { cols: number; rows: number } | undefined;
+  private pendingBytes = 0;
+  private wantedSize: { cols: number; rows: number } | undefined;
+  private resizing = false;
+  private awaitingDrain = false;
 
   private fromClient(data: Buffer, isBinary: boolean): void {
     if (this.ended) return;
     this.touch();
     if (isBinary) {
-      if (this.stream) this.stream.write(data);
-      else this.pendingInput.push(data);
+      if (this.stream) return this.toCommand(data);
+      this.pendingInput.push(data);
+      this.pendingBytes += data.length;
+      if (this.pendingBytes > maxPendingInput) this.socket.pause(); // resumed once the command started
       return;
     }
     const message = parseClientMessage(data.toString('utf8'));
     if (message?.type !== 'resize') return;
-    if (this.exec && this.stream) void this.resize(message.cols, message.rows);
-    else this.pendingSize = { cols: message.cols, rows: message.rows };
+    this.wantedSize = { cols: message.cols, rows: message.rows };
+    if (this.exec && this.stream && !this.resizing) void this.applyResizes();
   }
 
-  private async resize(cols: number, rows: number): Promise<void> {
-    // A resize racing the command's exit is refused by Docker: nothing to do about it.
-    await this.exec?.resize({ w: cols, h: rows }).catch(() => {});
+  /** Input to the command; a full TTY stops reading the client until it drains. */
+  private toCommand(data: Buffer): void {
+    const stream = this.stream!;
+    if (stream.write(data) || this.awaitingDrain) return;
+    this.awaitingDrain = true;
+    this.socket.pause();
+    stream.once('drain', () => {
+      this.awaitingDrain = false;
+      this.socket.resume();
+    });
+  }
+
+  /** The client read what was queued: the command's output flows again. */
+  private outputSent(): void {
+    if (this.stream?.isPaused() && this.socket.bufferedAmount <= maxBufferedOutput / 2) this.stream.resume();
+  }
+
+  /** The latest size asked for, one call at a time, spaced: a flood of resize messages is one call per spacing. */
+  private async applyResizes(): Promise<void> {
+    this.resizing = true;
+    while (this.wantedSize && !this.ended) {
+      const { cols, rows } = this.wantedSize;
+      this.wantedSize = undefined;
+      // A resize racing the command's exit is refused by Docker: nothing to do about it.
+      await this.exec?.resize({ w: cols, h: rows }).catch(() => {});
+      await delay(resizeSpacingMs);
+    }
+    this.resizing = false;
   }
 
   private async exited(): Promise<void> {
