@@ -71,7 +71,7 @@ import { installOpenApi, openDocsRoutes } from './openapi.ts';
 import { installZodBodies } from './zod-body.ts';
 import type { ApiMetrics, MetricsSources } from './metrics.ts';
 import { metricsRoutes } from './routes/metrics.ts';
-import { terminalRoutes, type TerminalRouteOptions } from './terminal/terminal-routes.ts';
+import { closeAnsweredUpgrades, terminalRoutes, type TerminalRouteOptions } from './terminal/terminal-routes.ts';
 
 export interface AppDeps {
   config: ApiConfig;
@@ -108,6 +108,7 @@ export interface AppDeps {
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = createFastify(deps.logger);
   installErrorHandler(app);
+  closeAnsweredUpgrades(app);
   openDocsRoutes(app);
   const access = installAccess(app, deps);
   installRequestAudit(app, AuditLog.keyedBy(deps.db, deps.secrets), deps.logger);

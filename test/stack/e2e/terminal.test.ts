@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import net from 'node:net';
 import Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearerProtocolPrefix, csrfProtocolPrefix, terminalProtocol } from '@berth/client/terminal-protocol';
@@ -146,6 +147,19 @@ describe('who may open one: refused before the upgrade, as {error}', () => {
     expect(plain.json().error.code).toBe('VALIDATION_FAILED');
     const odd = await stack.inject({ method: 'GET', url: `/api/deployments/${id}/exec?shell=bash` });
     expect(odd.statusCode, odd.body).toBe(400);
+  });
+
+  it('an upgrade request to any other path gets its plain answer, and its connection is closed (not held open for good)', async () => {
+    const { port } = new URL(stack.apiUrl);
+    for (const path of ['/healthz', '/api/deployments', '/nowhere']) {
+      const socket = net.connect({ host: '127.0.0.1', port: Number(port) });
+      let answer = '';
+      socket.on('data', (chunk: Buffer) => (answer += chunk.toString('latin1')));
+      const closed = new Promise((resolve) => socket.on('close', resolve));
+      socket.write(`GET ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: ${Buffer.from('0123456789abcdef').toString('base64')}\r\n\r\n`);
+      await waitFor(`the API closing the connection of an upgrade to ${path}`, async () => (await Promise.race([closed.then(() => true), new Promise((r) => setTimeout(() => r(false), 100))])) || undefined, 5000);
+      expect(answer, path).toMatch(/^HTTP\/1\.1 (200|401|404) /);
+    }
   });
 });
 

@@ -1,4 +1,4 @@
-import type { FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import websocket from '@fastify/websocket';
 import Docker from 'dockerode';
 import type { WebSocket } from 'ws';
@@ -83,11 +83,6 @@ export const terminalRoutes: ApiPlugin<TerminalRouteOptions> = async (app, optio
     preHandler: async (request) => {
       request.terminal = await prepare(request, { ...options, docker }, sessions);
     },
-    // A refused upgrade's connection is not kept: the access hook answers before the plugin's own hook
-    // that would close it runs, and a client that never closes it would hold the API's shutdown.
-    onResponse: async (request) => {
-      if (String(request.headers.upgrade).toLowerCase() === 'websocket') request.raw.socket.destroy();
-    },
     handler: async () => {
       throw new BerthError('VALIDATION_FAILED', `this route opens a WebSocket (subprotocol ${terminalProtocol}); send an upgrade request`);
     },
@@ -166,4 +161,16 @@ function openSession(socket: WebSocket, request: FastifyRequest, options: Termin
   audited('deployment.exec', { command: prepared.command, replica: 1 })
     .then(() => bridge.start())
     .catch((err: unknown) => bridge.fail(err));
+}
+
+/**
+ * An upgrade request answered as plain HTTP (refused here, or sent to any other path: the WebSocket
+ * plugin's upgrade listener is the whole server's) leaves a socket Node's HTTP server no longer
+ * times out nor closes: it is closed once the answer is sent, or a client that never closes it
+ * would hold a descriptor for good and the API's shutdown with it. A WebSocket that opened is hijacked: no hook.
+ */
+export function closeAnsweredUpgrades(app: FastifyInstance): void {
+  app.addHook('onResponse', async (request) => {
+    if (String(request.headers.upgrade).toLowerCase() === 'websocket') request.raw.socket.destroy();
+  });
 }
