@@ -28,8 +28,10 @@ export interface DrainDelivererOptions {
   ca?: string[] | undefined;
 }
 
-/** Batches one drain delivers in one pass before it lets the others' turn come (the next pass goes on). */
+/** Batches one drain delivers in one turn before it gives its lease back (the next pass goes on). */
 const batchesPerPass = 200;
+/** How long one drain's turn may go on (a receiver that takes each batch slowly lets the lease go, then is due again). */
+const turnBudgetMs = 60_000;
 /** Drains one worker delivers at once. */
 const drainsPerPass = 20;
 
@@ -48,17 +50,45 @@ type SendBatch = (deploymentId: string, lines: readonly LogLine[]) => Promise<vo
  * order per deployment); a failure backs the drain off and, repeated, pauses it.
  */
 export class DrainDeliverer {
-  constructor(private readonly deps: { drains: LogDrainStore; logs: LogStore; secrets: SecretBox; logger: Logger; options: DrainDelivererOptions }) {}
+  /** Drains being delivered now, each on its own: a slow receiver delays no other drain's turn. */
+  private readonly delivering = new Map<string, Promise<void>>();
+  private readonly closing = new AbortController();
 
-  /** A pass now and every pollMs, never two at once; closing waits for the one under way. */
+  constructor(
+    private readonly deps: {
+      drains: Pick<LogDrainStore, 'claimDue' | 'release' | 'recordFailure' | 'pending' | 'advance'>;
+      logs: Pick<LogStore, 'read'>;
+      secrets: SecretBox;
+      logger: Logger;
+      options: DrainDelivererOptions;
+      /** How a batch goes to a drain's receiver (tests: a fake). */
+      senderFor?: (drain: LogDrainRow) => Promise<SendBatch>;
+    },
+  ) {}
+
+  /** A pass now and every pollMs; closing starts no batch and waits for those being sent. */
   start(opened: Opened): void {
     runEvery('log drain deliverer', this.deps.options.pollMs, () => this.pass(), { opened, logger: this.deps.logger });
+    opened('log drain deliveries', async () => {
+      this.closing.abort();
+      await Promise.all(this.delivering.values());
+    });
   }
 
+  /** Claims the due drains this worker has room for and starts each one's turn; returns without waiting for them. */
   async pass(): Promise<void> {
     const { drains, options } = this.deps;
-    const due = await drains.claimDue(options.owner, this.leaseMs(), drainsPerPass);
-    await Promise.all(due.map((drain) => this.deliver(drain)));
+    const room = drainsPerPass - this.delivering.size;
+    if (room <= 0 || this.closing.signal.aborted) return;
+    for (const drain of await drains.claimDue(options.owner, this.leaseMs(), room)) {
+      const turn = this.deliver(drain).finally(() => this.delivering.delete(drain.id));
+      this.delivering.set(drain.id, turn);
+    }
+  }
+
+  /** Every turn under way ended (tests). */
+  async settled(): Promise<void> {
+    await Promise.all(this.delivering.values());
   }
 
   private leaseMs(): number {
@@ -68,7 +98,7 @@ export class DrainDeliverer {
   private async deliver(drain: LogDrainRow): Promise<void> {
     const { drains, options, logger } = this.deps;
     try {
-      const send = await this.senderFor(drain);
+      const send = await (this.deps.senderFor ?? ((d) => this.senderFor(d)))(drain);
       if (await this.sendPending(drain, send)) await drains.release(drain.id, options.owner);
     } catch (err) {
       const error = err instanceof Error ? err.message : String(err);
@@ -82,10 +112,11 @@ export class DrainDeliverer {
   private async sendPending(drain: LogDrainRow, send: SendBatch): Promise<boolean> {
     const { drains, logs, options } = this.deps;
     let batches = 0;
+    const ends = Date.now() + turnBudgetMs;
     for (const pending of await drains.pending(drain)) {
       let afterSeq = pending.afterSeq;
       for (;;) {
-        if (batches++ >= batchesPerPass) return true;
+        if (batches++ >= batchesPerPass || Date.now() > ends || this.closing.signal.aborted) return true;
         const lines = await logs.read(pending.deploymentId, { afterSeq, limit: options.batchLines });
         if (lines.length === 0) break;
         await send(pending.deploymentId, lines);
