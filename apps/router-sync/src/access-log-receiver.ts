@@ -39,6 +39,9 @@ interface AccessLine {
 /** How long a connection is left unread after each read (AccessLogReceiverDeps.readPauseMs). */
 const defaultReadPauseMs = 25;
 
+/** A read this long filled libuv's 64 KiB buffer (the lines are ASCII): the kernel holds more. */
+const fullReadChars = 60 * 1024;
+
 /** A line longer than this is not one of Caddy's filtered access lines. */
 const maxLine = 16 * 1024;
 
@@ -137,7 +140,8 @@ export class AccessLogReceiver {
     socket.on('data', (chunk: string) => {
       this.readCount++;
       for (const line of lines.push(chunk)) this.count(line);
-      this.pauseReading(socket);
+      // A read that filled the buffer: more is waiting, read on (a pause would cap the rate Caddy can log at).
+      if (chunk.length < fullReadChars) this.pauseReading(socket);
     });
     socket.on('error', (err) => this.deps.logger.debug({ err }, 'an access log connection broke'));
     socket.on('close', () => this.sockets.delete(socket));

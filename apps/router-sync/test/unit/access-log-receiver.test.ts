@@ -107,4 +107,22 @@ describe('AccessLogReceiver', () => {
     expect(batched).toBeLessThan(sent / 4);
     expect(batched).toBeLessThan(eager);
   });
+
+  it('reads on without a pause while reads come back full (what the kernel holds of a burst comes at once, not a read per pause)', async () => {
+    let counted = 0;
+    const r = new AccessLogReceiver({ listen: '127.0.0.1:0', intervalMs: 60_000, write: async (rows) => void (counted += rows.reduce((n, row) => n + row.tally.requests, 0)), metrics: new RouterMetrics(), logger: createLogger('test', 'silent'), readPauseMs: 5000 });
+    const address = await r.start();
+    r.setHosts(new Map([['a.berth.test', { deploymentId: 'da', project: 'a' }]]));
+    const burst = `${line('a.berth.test', 200, 0.001)}\n`.repeat(8000); // about 1.3 MB
+    const client = net.connect({ host: '127.0.0.1', port: Number(address.slice(address.lastIndexOf(':') + 1)) });
+    await new Promise((resolve) => client.once('connect', resolve));
+    client.write(burst);
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    await r.flush();
+    client.destroy();
+    await r.stop();
+    // Paused after every read, the first 5 s would see one read (64 KiB: about 400 lines); reading on while
+    // reads fill the buffer, all that the socket buffers held (a few hundred KiB on loopback).
+    expect(counted).toBeGreaterThan(800);
+  });
 });
