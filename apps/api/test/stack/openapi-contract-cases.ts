@@ -3,7 +3,7 @@ import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { testToken, type Stack } from '@berth/testing/stack';
 import type { ContractValidator } from './openapi-validator.ts';
 
-// Parts of openapi-contract.test.ts (kept here: that file is at its size limit): its cases for the runs' and jobs', backups', webhooks' and request metrics' routes, and templateIn.
+// Parts of openapi-contract.test.ts (kept here: that file is at its size limit): its cases for the runs' and jobs', backups', webhooks', log drains', request metrics' and the terminal's routes, and templateIn.
 
 interface ContractCase {
   call: (method: string, url: string, opts?: Omit<InjectOptions, 'method' | 'url'>) => Promise<LightMyRequestResponse>;
@@ -101,4 +101,16 @@ export async function webhooksCase({ call }: ContractCase): Promise<void> {
 export async function terminalCase({ call }: ContractCase, deploymentId: string): Promise<void> {
   const answers = [`/api/deployments/${deploymentId}/exec?cmd=true`, `/api/deployments/${deploymentId}/exec?shell=bash`, '/api/deployments/nosuchdeployment/exec'];
   expect(await Promise.all(answers.map(async (url) => (await call('GET', url)).statusCode))).toEqual([400, 400, 404]);
+}
+
+/** Log drains: add (syslog, and a refused scheme), list, resume, delete. */
+export async function drainsCase({ call }: ContractCase): Promise<void> {
+  const created = await call('POST', '/api/projects/shop/drains', { payload: { url: 'syslog+tcp://127.0.0.1:9' } });
+  expect(created.statusCode, created.body).toBe(201);
+  const id = created.json().id as string;
+  expect((await call('POST', '/api/projects/shop/drains', { payload: { url: 'ftp://127.0.0.1:9' } })).statusCode).toBe(400);
+  expect((await call('GET', '/api/projects/shop/drains')).statusCode).toBe(200);
+  expect((await call('POST', `/api/projects/shop/drains/${id}/resume`)).statusCode).toBe(202);
+  expect((await call('DELETE', `/api/projects/shop/drains/${id}`)).statusCode).toBe(200);
+  expect((await call('DELETE', `/api/projects/shop/drains/${id}`)).statusCode).toBe(404);
 }

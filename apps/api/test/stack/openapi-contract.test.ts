@@ -8,7 +8,7 @@ import { multipartBody } from '@berth/testing/http';
 import { settled } from '@berth/testing/deployments';
 import { startStack, testToken, type Stack } from '@berth/testing/stack';
 import { ContractValidator } from './openapi-validator.ts';
-import { backupsCase, requestMetricsCase, runsAndJobsCase, templateIn, terminalCase, webhooksCase } from './openapi-contract-cases.ts';
+import { backupsCase, drainsCase, requestMetricsCase, runsAndJobsCase, templateIn, terminalCase, webhooksCase } from './openapi-contract-cases.ts';
 
 // Every route in the contract, called for real (Postgres, Redis, a worker, Docker): each answer's status must be documented and its body match the schema.
 const contract = new ContractValidator();
@@ -167,6 +167,7 @@ describe('the OpenAPI contract against real answers', () => {
   });
 
   it('webhooks: create, list, deliveries, redeliver, delete', () => webhooksCase({ call, stack, contract, templateOf }));
+  it('log drains: add, list, resume, delete', () => drainsCase({ call, stack, contract, templateOf }));
 
   it('git hooks: a signed ping, an unsigned push', async () => {
     const secret: string = (await call('POST', '/api/projects/shop/hook-secret')).json().hookSecret;

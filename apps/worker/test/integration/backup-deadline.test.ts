@@ -34,7 +34,9 @@ afterAll(async () => {
 
 it('gives up a restore stuck reading the backup store at BACKUP_TIMEOUT_MS (and a moment), freeing the service', async () => {
   await new ProjectStore(database().db).create({ name: 'shop', envSealed: null, buildEnvSealed: null });
-  await new ServiceStore(database().db, secrets).add('shop', { type: 'redis', name: 'cache', image: 'redis:7', version: '7', envName: 'REDIS_URL', previews: false }, 5);
+  const service = await new ServiceStore(database().db, secrets).add('shop', { type: 'redis', name: 'cache', image: 'redis:7', version: '7', envName: 'REDIS_URL', previews: false }, 5);
+  // Up, as the upkeep records a running service (a restore into one not yet up first waits for it: service-ready.ts).
+  await new ServiceStore(database().db, secrets).recordState(service.id, { status: 'running', message: null, restarts: 0 });
   const backups = new BackupStore(database().db);
   const backup = await backups.create('shop', 'cache', 'backup');
   await backups.finish(backup.id, { status: 'succeeded', bytes: 1 });
