@@ -72,6 +72,7 @@ import { installZodBodies } from './zod-body.ts';
 import type { ApiMetrics, MetricsSources } from './metrics.ts';
 import { metricsRoutes } from './routes/metrics.ts';
 import { closeAnsweredUpgrades, terminalRoutes, type TerminalRouteOptions } from './terminal/terminal-routes.ts';
+import { TerminalSessions } from './terminal/terminal-sessions.ts';
 
 export interface AppDeps {
   config: ApiConfig;
@@ -122,14 +123,15 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const streams = new OpenStreams(deps.config.MAX_EVENT_STREAMS_PER_TOKEN);
   deps.metrics.countStreams(() => streams.size);
   watchStreamTokens(streams, streamCredentialChecks(deps.db, deps.tokens), deps.config.TOKEN_RECHECK_MS, deps.logger);
-  const revocations = wireRevocations({ tokens: tokenCache, streams, relay: deps.relay, redis: deps.redis, instance: deps.config.BERTH_INSTANCE, logger: deps.logger });
+  const terminals = new TerminalSessions(deps.config.MAX_TERMINAL_SESSIONS_PER_USER);
+  const revocations = wireRevocations({ tokens: tokenCache, streams, terminals, relay: deps.relay, redis: deps.redis, instance: deps.config.BERTH_INSTANCE, logger: deps.logger });
   const revoked = (tokenId: string) => revocations.forgetToken(tokenId);
   app.decorate('access', { forgetToken: revoked, forgetOwner: (userId: string) => revocations.forgetOwner(userId) });
   app.addHook('preClose', async () => {
     revocations.stop();
     streams.endAll();
   });
-  await registerRoutes(app, deps, streams, revoked, access);
+  await registerRoutes(app, deps, { streams, terminals }, revoked, access);
   return app;
 }
 
@@ -167,7 +169,7 @@ function createFastify(logger: Logger): FastifyInstance {
 async function registerRoutes(
   app: FastifyInstance,
   deps: AppDeps,
-  streams: OpenStreams,
+  { streams, terminals }: { streams: OpenStreams; terminals: TerminalSessions },
   revoked: (tokenId: string) => Promise<void>,
   access: Pick<AccessDeps, 'deploymentProjects' | 'strangers'>,
 ): Promise<void> {
@@ -195,7 +197,7 @@ async function registerRoutes(
   await api.register(deploymentRoutes, { store, queue: deps.queue, projects, releases, uploads, lifecycle, limiter, members, config });
   await api.register(deploymentScaleRoutes, { replicas, projects, config });
   await api.register(deploymentMoveRoutes, { releases, config });
-  await api.register(terminalRoutes, { store, ...(deps.docker ? { docker: deps.docker } : {}), audit: AuditLog.keyedBy(deps.db, secrets), config });
+  await api.register(terminalRoutes, { store, ...(deps.docker ? { docker: deps.docker } : {}), audit: AuditLog.keyedBy(deps.db, secrets), config, sessions: terminals });
   await api.register(projectRoutes, { projects, store, releases, lifecycle, secrets, limiter, uploads, replicas, processes, members, config });
   await api.register(deploymentLogRoutes, { store, logs, config });
   await api.register(deploymentMetricRoutes, { store, metrics: new AppMetricStore(deps.db) });

@@ -5,7 +5,7 @@
  * - Binary frames carry bytes: the client's are the process's stdin, the
  *   server's are its output (a TTY: stdout and stderr are one stream).
  * - Text frames carry JSON control messages: the client's `resize`, the
- *   server's final `exit` (then it closes, 1000) or `closed` (idle, shutdown,
+ *   server's final `exit` (then it closes, 1000) or `closed` (idle, shutdown, revoked,
  *   a failure: then it closes too).
  */
 
@@ -25,7 +25,7 @@ export type TerminalServerMessage =
   /** The command ended with this code (null when Docker could not tell). */
   | { type: 'exit'; code: number | null }
   /** The session ended without the command's exit: idle past TERMINAL_IDLE_MS, the API shutting down, or an error. */
-  | { type: 'closed'; reason: 'idle' | 'shutdown' | 'error'; message: string };
+  | { type: 'closed'; reason: 'idle' | 'shutdown' | 'revoked' | 'error'; message: string };
 
 const maxSize = 1000;
 

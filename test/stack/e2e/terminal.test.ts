@@ -77,6 +77,18 @@ describe('a terminal session', () => {
     open[1]!.socket.close();
     await open[1]!.ended;
   });
+
+  it('ends a session once the token that opened it is revoked (closed: revoked), and audits why', async () => {
+    const created = await stack.inject({ method: 'POST', url: '/api/tokens', payload: { name: 'short-lived', scope: 'deploy' } });
+    expect(created.statusCode, created.body).toBe(201);
+    const { id: tokenId, token } = created.json() as { id: string; token: string };
+    const session = await expectSession(openTerminal(stack, id, { command: ['sleep', '60'], headers: { authorization: `Bearer ${token}` } }));
+    expect((await stack.inject({ method: 'DELETE', url: `/api/tokens/${tokenId}` })).statusCode).toBe(200);
+    const { final, closeCode } = await session.ended;
+    expect(final).toMatchObject({ type: 'closed', reason: 'revoked' });
+    expect(closeCode).toBe(4000);
+    await auditedEnd((detail) => detail.reason === 'revoked');
+  });
 });
 
 describe('who may open one: refused before the upgrade, as {error}', () => {

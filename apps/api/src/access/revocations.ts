@@ -3,6 +3,7 @@ import type { Logger } from '@berth/shared/logger';
 import type { Redis } from '@berth/shared/redis';
 import type { EventRelay } from '../event-relay.ts';
 import type { OpenStreams } from '../sse/open-streams.ts';
+import type { TerminalSessions } from '../terminal/terminal-sessions.ts';
 import type { TokenCache } from '../token-cache.ts';
 
 export interface Revocations {
@@ -31,15 +32,22 @@ const announceTimeoutMs = 1000;
 export function wireRevocations(deps: {
   tokens: Pick<TokenCache, 'forget' | 'forgetOwner' | 'forgetAll' | 'trustOnlyWhile'>;
   streams: Pick<OpenStreams, 'endForToken'>;
+  /** Open terminals: a revoked credential's end, and a person's whose rights changed. */
+  terminals: Pick<TerminalSessions, 'endForCredential' | 'endForPerson'>;
   relay: Pick<EventRelay, 'live' | 'onLiveness' | 'onTokenRevoked' | 'onOwnerChanged'>;
   redis: Pick<Redis, 'publish'>;
   instance: string;
   logger: Logger;
 }): Revocations {
-  const { tokens, streams, relay } = deps;
+  const { tokens, streams, relay, terminals } = deps;
   const dropToken = (tokenId: string) => {
     tokens.forget(tokenId);
     streams.endForToken(tokenId);
+    terminals.endForCredential(tokenId);
+  };
+  const ownerChanged = (userId: string) => {
+    tokens.forgetOwner(userId);
+    terminals.endForPerson(userId);
   };
   const announce = async (notice: string) => {
     let timer: NodeJS.Timeout | undefined;
@@ -55,7 +63,7 @@ export function wireRevocations(deps: {
   tokens.trustOnlyWhile(() => relay.live);
   const stops = [
     relay.onTokenRevoked(dropToken),
-    relay.onOwnerChanged((userId) => tokens.forgetOwner(userId)),
+    relay.onOwnerChanged(ownerChanged),
     relay.onLiveness((live) => live || tokens.forgetAll()),
   ];
   return {
@@ -64,7 +72,7 @@ export function wireRevocations(deps: {
       await announce(tokenId);
     },
     async forgetOwner(userId) {
-      tokens.forgetOwner(userId);
+      ownerChanged(userId);
       await announce(`user:${userId}`);
     },
     stop: () => stops.forEach((stop) => stop()),

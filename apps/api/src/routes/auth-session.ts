@@ -78,6 +78,8 @@ export const authSessionRoutes: ApiPlugin<AuthSessionRoutesOptions> = async (app
       const secret = sessionSecretOf(request);
       if (!secret || request.caller.principal.kind !== 'user') throw new BerthError('VALIDATION_FAILED', 'only a signed-in session signs out (revoke a token with DELETE /api/tokens/:id)');
       await stores.sessions.revoke(secret);
+      // Its event streams and terminals end too, on every API process (as a revoked token's).
+      await request.server.access.forgetToken(request.credentialKey!);
       await stores.audit.append(auditEntry(request, { action: 'auth.logout', targetKind: 'user', targetId: request.caller.actor.id ?? undefined }));
       clearSessionCookie(reply, clientOrigin(request).https);
       return reply.status(204).send(null);

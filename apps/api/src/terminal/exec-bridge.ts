@@ -5,7 +5,13 @@ import type { WebSocket } from 'ws';
 import { parseClientMessage, type TerminalServerMessage } from '@berth/client/terminal-protocol';
 
 /** How a session ended: the command's exit code, or why it was cut (idle, shutdown, the client went, an error). */
-export type SessionEnd = { exitCode: number | null; reason: 'exit' | 'idle' | 'shutdown' | 'client' | 'error'; message?: string };
+export type SessionEnd = { exitCode: number | null; reason: 'exit' | 'idle' | 'shutdown' | 'revoked' | 'client' | 'error'; message?: string };
+
+const endMessages = {
+  idle: 'the terminal was idle too long (TERMINAL_IDLE_MS)',
+  shutdown: 'the API is shutting down',
+  revoked: 'the credential or the rights that opened this terminal changed: open it again',
+} as const;
 
 export interface BridgeOptions {
   container: Docker.Container;
@@ -73,9 +79,9 @@ export class ExecBridge {
   }
 
   /** Ends the session without the command's exit (the registry's shutdown, an idle timer). */
-  end(reason: 'shutdown' | 'idle'): void {
-    const message = reason === 'idle' ? 'the terminal was idle too long (TERMINAL_IDLE_MS)' : 'the API is shutting down';
-    this.close({ type: 'closed', reason, message }, reason === 'idle' ? 4000 : 1001);
+  end(reason: 'shutdown' | 'idle' | 'revoked'): void {
+    const message = endMessages[reason];
+    this.close({ type: 'closed', reason, message }, reason === 'shutdown' ? 1001 : 4000);
     this.finish({ exitCode: null, reason, message });
   }
 

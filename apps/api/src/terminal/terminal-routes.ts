@@ -17,7 +17,7 @@ import type { ApiPlugin } from '../routes/api-plugin.ts';
 import { idParams, loadDeployment } from '../routes/deployment-params.ts';
 import { errorResponses } from '../routes/error-schema.ts';
 import { ExecBridge, type SessionEnd } from './exec-bridge.ts';
-import { TerminalSessions } from './terminal-sessions.ts';
+import type { SessionOpener, TerminalSessions } from './terminal-sessions.ts';
 
 export interface TerminalRouteOptions {
   store: Pick<DeploymentStore, 'get'>;
@@ -25,6 +25,8 @@ export interface TerminalRouteOptions {
   docker?: Docker;
   audit: Pick<AuditLog, 'append'>;
   config: Pick<ApiConfig, 'BERTH_INSTANCE' | 'BERTH_RUNTIME' | 'TERMINAL_IDLE_MS' | 'MAX_TERMINAL_SESSIONS_PER_USER'>;
+  /** This process's open sessions (app.ts makes it: revocations end theirs). */
+  sessions: TerminalSessions;
 }
 
 const argument = { type: 'string', minLength: 1, maxLength: 4096 } as const;
@@ -44,7 +46,7 @@ const execQuery = {
 interface Prepared {
   container: Docker.Container;
   command: string[];
-  owner: string;
+  opener: SessionOpener;
   project: string;
 }
 
@@ -64,7 +66,7 @@ declare module 'fastify' {
  * (429 TOO_MANY_TERMINALS), and a request that is not a WebSocket (400).
  */
 export const terminalRoutes: ApiPlugin<TerminalRouteOptions> = async (app, options) => {
-  const sessions = new TerminalSessions(options.config.MAX_TERMINAL_SESSIONS_PER_USER);
+  const { sessions } = options;
   const docker = options.docker ?? new Docker();
   await app.register(websocket, {
     options: { maxPayload: 64 * 1024, handleProtocols: (protocols) => (protocols.has(terminalProtocol) ? terminalProtocol : false) },
@@ -110,7 +112,8 @@ async function prepare(request: FastifyRequest, options: TerminalRouteOptions & 
   if (!state?.Running) throw new BerthError('DEPLOYMENT_NOT_LIVE', `deployment ${id}'s container is not running (restarting, or gone)`);
   const owner = request.person ? `person:${request.person.id}` : `credential:${request.credentialKey}`;
   sessions.assertRoom(owner);
-  return { container, command: cmd === undefined ? ['sh'] : [cmd].flat(), owner, project: row.project };
+  const opener = { owner, credentialKey: request.credentialKey!, personId: request.person?.id };
+  return { container, command: cmd === undefined ? ['sh'] : [cmd].flat(), opener, project: row.project };
 }
 
 /**
@@ -153,7 +156,7 @@ function openSession(socket: WebSocket, request: FastifyRequest, options: Termin
     },
   });
   try {
-    release = sessions.add(prepared.owner, bridge);
+    release = sessions.add(prepared.opener, bridge);
   } catch (err) {
     return bridge.fail(err);
   }
