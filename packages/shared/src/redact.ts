@@ -1,4 +1,5 @@
-const secretKeys = new Set(['token', 'access_token', 'api_key', 'apikey', 'password', 'secret']);
+// `cmd`: a terminal's argv (GET /api/deployments/:id/exec), which may carry a password.
+const secretKeys = new Set(['token', 'access_token', 'api_key', 'apikey', 'password', 'secret', 'cmd']);
 
 function decodedKey(raw: string): string {
   try {

@@ -55,6 +55,8 @@ describe('no secret in a log or a response', () => {
     expect(redactUrl('/api/events?%74oken=berth_SECRET')).toBe('/api/events?%74oken=[redacted]');
     expect(redactUrl('/api/events?tok%65n=berth_SECRET&x=1')).toBe('/api/events?tok%65n=[redacted]&x=1');
     expect(redactUrl('/api/events?TOKEN+=berth_SECRET')).not.toContain('berth_SECRET');
+    // A terminal's argv (review finding): `psql postgres://u:pw@db` is percent-encoded, past the user:password rule.
+    expect(redactUrl('/api/deployments/d1/exec?cmd=psql&cmd=postgres%3A%2F%2Fu%3Apw%40db&replica=1')).toBe('/api/deployments/d1/exec?cmd=[redacted]&cmd=[redacted]&replica=1');
   });
 
   it('writes a generated admin token only to BERTH_ADMIN_TOKEN_FILE (0600), never to the log', async () => {
