@@ -35,6 +35,16 @@ const turnBudgetMs = 60_000;
 /** Drains one worker delivers at once. */
 const drainsPerPass = 20;
 
+/** What one batch may carry of lines (a batch of long lines escaped into JSON would otherwise be tens of MB). */
+const maxBatchBytes = 1024 * 1024;
+
+/** The first lines of `lines` whose text, as JSON escapes it (the larger form), is within maxBatchBytes (at least one). */
+export function withinBatchBytes(lines: readonly LogLine[]): LogLine[] {
+  let bytes = 0;
+  const fits = lines.findIndex((line) => (bytes += Buffer.byteLength(JSON.stringify(line.line))) > maxBatchBytes);
+  return fits === -1 ? [...lines] : lines.slice(0, Math.max(1, fits));
+}
+
 /** The wait before the next attempt after `failures` failures in a row: doubling from the base, capped. */
 export function drainRetryDelay(failures: number, baseMs: number, maxMs: number): number {
   return Math.min(baseMs * 2 ** Math.max(0, failures - 1), maxMs);
@@ -117,12 +127,13 @@ export class DrainDeliverer {
       let afterSeq = pending.afterSeq;
       for (;;) {
         if (batches++ >= batchesPerPass || Date.now() > ends || this.closing.signal.aborted) return true;
-        const lines = await logs.read(pending.deploymentId, { afterSeq, limit: options.batchLines });
-        if (lines.length === 0) break;
+        const read = await logs.read(pending.deploymentId, { afterSeq, limit: options.batchLines });
+        if (read.length === 0) break;
+        const lines = withinBatchBytes(read);
         await send(pending.deploymentId, lines);
         afterSeq = lines.at(-1)!.seq;
         if (!(await drains.advance(drain.id, options.owner, { deploymentId: pending.deploymentId, lastSeq: afterSeq }, this.leaseMs()))) return false;
-        if (lines.length < options.batchLines) break;
+        if (lines.length === read.length && read.length < options.batchLines) break;
       }
     }
     return true;

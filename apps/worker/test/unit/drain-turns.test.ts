@@ -3,7 +3,7 @@ import type { LogDrainRow } from '@berth/shared/log-drain-store';
 import type { LogLine } from '@berth/shared/log-line';
 import { createLogger } from '@berth/shared/logger';
 import type { SecretBox } from '@berth/shared/secret-box';
-import { DrainDeliverer, type DrainDelivererOptions } from '../../src/drains/drain-deliverer.ts';
+import { DrainDeliverer, withinBatchBytes, type DrainDelivererOptions } from '../../src/drains/drain-deliverer.ts';
 
 // The deliverer's turns around fakes of its store, its log store and its senders: a receiver that takes
 // each batch slowly must not hold back another drain's delivery.
@@ -35,7 +35,7 @@ function fakes() {
     advance: async () => true,
   };
   // Six lines, two a batch: three batches per turn.
-  const logs = { read: async (_id: string, { afterSeq }: { afterSeq: number }) => [1, 2, 3, 4, 5, 6].filter((seq) => seq > afterSeq).slice(0, 2).map((seq) => ({ seq }) as LogLine) };
+  const logs = { read: async (_id: string, { afterSeq }: { afterSeq: number }) => [1, 2, 3, 4, 5, 6].filter((seq) => seq > afterSeq).slice(0, 2).map((seq) => ({ seq, line: `line ${seq}` }) as LogLine) };
   return { drains, logs };
 }
 
@@ -65,5 +65,19 @@ describe('DrainDeliverer turns', () => {
     releaseSlow();
     await deliverer.settled();
     expect(sent).toEqual({ slow: 3, fast: 6 });
+  });
+});
+
+describe('withinBatchBytes', () => {
+  const line = (seq: number, text: string) => ({ seq, line: text }) as LogLine;
+  it('cuts a batch of long lines at 1 MiB as JSON escapes them (ESC is six bytes there), keeping at least one line', () => {
+    const escapes = '\u001b'.repeat(16 * 1024); // 16 KiB of ESC: 96 KiB once escaped
+    const batch = Array.from({ length: 500 }, (_, i) => line(i + 1, escapes));
+    const cut = withinBatchBytes(batch);
+    expect(cut.length).toBe(10); // 10 × 96 KiB fits in 1 MiB, 11 does not
+    expect(cut.at(-1)!.seq).toBe(10);
+    expect(withinBatchBytes([line(1, 'x'.repeat(2 * 1024 * 1024))])).toHaveLength(1);
+    const short = [line(1, 'a'), line(2, 'b')];
+    expect(withinBatchBytes(short)).toEqual(short);
   });
 });
