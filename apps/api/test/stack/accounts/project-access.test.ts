@@ -3,7 +3,7 @@ import { asBearer, asSession, makePerson, makeProject, signIn, useAccountsStack 
 
 const stack = useAccountsStack();
 
-const deployerActions = ['deployment.create', 'deployment.promote', 'deployment.rollback', 'deployment.redeploy', 'deployment.cancel', 'deployment.stop', 'deployment.scale', 'deployment.exec', 'project.runs.start', 'project.backups.create'];
+const deployerActions = ['deployment.create', 'deployment.promote', 'deployment.rollback', 'deployment.redeploy', 'deployment.cancel', 'deployment.stop', 'deployment.scale', 'deployment.exec', 'project.runs.start', 'project.backups.create', 'project.drains.update'];
 const viewerActions = ['project.read', 'project.logs.read'];
 
 /** GET /api/projects/:name as `as` (a session, or a bearer secret); answers its `access`. */
