@@ -97,7 +97,7 @@ describe('people in the dashboard', () => {
     const queued = await stack.inject({ method: 'POST', url: '/api/projects/alice-shop/deployments', payload: {} });
     expect(queued.statusCode, queued.body).toBe(202);
     await asVera.goto(`${stack.apiUrl}/#/deployments/${queued.json().id}`);
-    await expect.poll(() => cannot(asVera).textContent()).toContain('canceling, stopping, promoting, redeploying or scaling it needs the deployer role');
+    await expect.poll(() => cannot(asVera).textContent()).toContain('canceling, stopping, promoting, redeploying, scaling it or opening a terminal needs the deployer role');
     expect(await asVera.getByRole('button', { name: 'Cancel' }).count()).toBe(0);
     expect((await stack.inject({ method: 'POST', url: `/api/deployments/${queued.json().id}/cancel` })).statusCode).toBe(200);
 
