@@ -116,15 +116,17 @@ export class SwarmRuntime implements ContainerRuntime {
   }
 
   /**
-   * One task, here: its container's log. Several tasks, or one on another node: the service's log
-   * through the manager, every task's lines whatever node it runs on (a node needs no worker); a
-   * container's log would have the other replicas' lines missing.
+   * One replica whose task runs here: its container's log. More replicas (running yet or not: one still
+   * pulling on another node starts later), or one task on another node: the service's log through the
+   * manager, every task's lines whatever node it runs on (a node needs no worker). Scaled up from one
+   * while its container is followed: followed so from the next time its log is opened (a restart).
    */
   async followLogs(name: string, options: FollowLogsOptions): Promise<void> {
-    const running = (await listTasks(this.engine, name)).filter(isRunning);
-    const local = running.length === 1 ? await localTaskContainer(this.engine, name, 'running') : undefined;
-    if (local) return this.node.logs.follow(local, options);
-    if (running.length > 0) return followServiceLogs(this.engine, name, options);
+    const replicas = await serviceReplicas(this.engine, name);
+    if (replicas && replicas.running > 0) {
+      const local = replicas.desired === 1 ? await localTaskContainer(this.engine, name, 'running') : undefined;
+      return local ? this.node.logs.follow(local, options) : followServiceLogs(this.engine, name, options);
+    }
     // No task runs at all: a pause, not a pump asking again at once.
     await delay(5000, undefined, { signal: options.signal }).catch(() => {});
   }
