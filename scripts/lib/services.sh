@@ -11,6 +11,7 @@ PG_PORT=${BERTH_PG_PORT:-5432}
 REDIS_PORT=${BERTH_REDIS_PORT:-6379}
 
 source "$(dirname "${BASH_SOURCE[0]}")/node-runtime.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/dockerd.sh"
 
 say() { printf '[berth] %s\n' "$*" >&2; }
 die() { printf '[berth] error: %s\n' "$*" >&2; exit 1; }
@@ -52,14 +53,6 @@ wait_for() { # wait_for SECONDS DESCRIPTION COMMAND...
     [ -f "$log" ] && { printf '[berth] the end of %s:\n' "$log" >&2; tail -n 20 "$log" >&2; }
   done
   die "$what did not come up within ${secs}s"
-}
-
-ensure_docker() {
-  if docker info >/dev/null 2>&1; then return 0; fi
-  say "starting dockerd"
-  setsid dockerd >"$BERTH_STATE_DIR/dockerd.log" 2>&1 < /dev/null &
-  echo $! >"$BERTH_STATE_DIR/dockerd.pid"
-  wait_for 60 dockerd docker info
 }
 
 # The default bridge's gateway (172.17.0.1 unless dockerd was told otherwise). A daemon's first start

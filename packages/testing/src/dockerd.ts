@@ -8,6 +8,12 @@ const stateDir = process.env.BERTH_STATE_DIR ?? path.resolve('.berth');
 /** Where scripts/lib/services.sh records the pid of the dockerd it started. */
 export const dockerdPidFile = path.join(stateDir, 'dockerd.pid');
 
+/** The arguments scripts/lib/dockerd.sh started it with (one per line; none recorded by an older one). */
+function dockerdArgs(): string[] {
+  const file = path.join(stateDir, 'dockerd.args');
+  return existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter(Boolean) : [];
+}
+
 /** True when the project's own scripts started this dockerd (so a test may restart it). */
 export function ownDockerd(): boolean {
   if (!existsSync(dockerdPidFile)) return false;
@@ -33,7 +39,7 @@ export async function restartDockerd(): Promise<void> {
     }
   }, 60_000, 100);
   const log = openSync(path.join(stateDir, 'dockerd.log'), 'a');
-  const child = spawn('dockerd', [], { detached: true, stdio: ['ignore', log, log] });
+  const child = spawn('dockerd', dockerdArgs(), { detached: true, stdio: ['ignore', log, log] });
   child.unref();
   writeFileSync(dockerdPidFile, String(child.pid));
   await waitFor('dockerd to answer', async () => (await docker.ping()).toString() === 'OK', 60_000, 200);

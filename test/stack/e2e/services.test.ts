@@ -79,6 +79,12 @@ describe('services', () => {
     expect((await api('POST', '/api/projects/doors/services', { type: 'redis', name: 'three', envName: 'THREE_URL' })).body.error.code).toBe('LIMIT_REACHED');
     expect((await api('DELETE', '/api/projects/doors/services/nope')).status).toBe(404);
     expect((await api('DELETE', '/api/projects/doors/services/two?deleteData=maybe')).status).toBe(400);
+    // A version whose image is not on this machine: the service fails and says why (nothing is pulled).
+    expect((await api('POST', '/api/projects', { name: 'lost' })).status).toBe(201);
+    expect((await api('POST', '/api/projects/lost/services', { type: 'redis', version: '99' })).status).toBe(201);
+    const failed = await waitFor('the lost service failed', async () => ((s) => (s?.status === 'failed' ? s : undefined))(await service('lost', 'redis')), 60_000, 250);
+    expect(failed.statusMessage).toMatch(/berth\/redis:99/);
+    expect((await api('DELETE', '/api/projects/lost')).status).toBe(200);
     // Deleting the project takes the services' containers, never their data volumes.
     const volume = (await service('doors', 'redis')).dataVolume;
     await waitFor('the doors volume made', () => docker.getVolume(volume).inspect().catch(() => undefined), 60_000, 250);

@@ -72,10 +72,9 @@ export class ExecBridge {
     });
     stream.on('end', () => void this.exited());
     stream.on('error', (err) => this.fail(err));
-    for (const pending of this.pendingInput.splice(0)) this.toCommand(pending);
-    this.pendingBytes = 0;
-    if (!this.awaitingDrain) this.socket.resume();
+    // The size asked for before the command started reaches its TTY before anything typed does.
     if (this.wantedSize) void this.applyResizes();
+    else this.flushInput();
   }
 
   /** Ends the session without the command's exit (the registry's shutdown, an idle timer). */
@@ -95,13 +94,15 @@ export class ExecBridge {
   private pendingBytes = 0;
   private wantedSize: { cols: number; rows: number } | undefined;
   private resizing = false;
+  /** Input waits while a resize is under way: a command reads what was typed after a resize at the new size. */
+  private holdingInput = false;
   private awaitingDrain = false;
 
   private fromClient(data: Buffer, isBinary: boolean): void {
     if (this.ended) return;
     this.touch();
     if (isBinary) {
-      if (this.stream) return this.toCommand(data);
+      if (this.stream && !this.holdingInput) return this.toCommand(data);
       this.pendingInput.push(data);
       this.pendingBytes += data.length;
       if (this.pendingBytes > maxPendingInput) this.socket.pause(); // resumed once the command started
@@ -111,6 +112,13 @@ export class ExecBridge {
     if (message?.type !== 'resize') return;
     this.wantedSize = { cols: message.cols, rows: message.rows };
     if (this.exec && this.stream && !this.resizing) void this.applyResizes();
+  }
+
+  /** Input that waited (for the command to start, for a resize), in the order it came. */
+  private flushInput(): void {
+    for (const pending of this.pendingInput.splice(0)) this.toCommand(pending);
+    this.pendingBytes = 0;
+    if (!this.awaitingDrain) this.socket.resume();
   }
 
   /** Input to the command; a full TTY stops reading the client until it drains. */
@@ -136,8 +144,11 @@ export class ExecBridge {
     while (this.wantedSize && !this.ended) {
       const { cols, rows } = this.wantedSize;
       this.wantedSize = undefined;
+      this.holdingInput = true;
       // A resize racing the command's exit is refused by Docker: nothing to do about it.
       await this.exec?.resize({ w: cols, h: rows }).catch(() => {});
+      this.holdingInput = false;
+      if (!this.ended) this.flushInput();
       await delay(resizeSpacingMs);
     }
     this.resizing = false;

@@ -78,16 +78,7 @@ export class ServiceUpkeep {
     const name = serviceContainerName(limits.instance, row.id);
     let state = await inspectServiceContainer(docker, name);
     if (!state) {
-      const network = projectNetworkName(limits.instance, row.project);
-      await ensureProjectNetwork(docker, network, { [labels.instance]: limits.instance, [labels.projectNetwork]: row.project });
-      await ensureVolume(docker, serviceVolumeName(limits.instance, row.id), serviceLabels(limits.instance, row));
-      try {
-        await createAndStart(docker, serviceContainerSpec(row, services.password(row), limits));
-      } catch (err) {
-        // An image that is not there (BERTH_POSTGRES_IMAGE / BERTH_REDIS_IMAGE, version): GET says why.
-        await services.recordState(row.id, { status: 'failed', message: err instanceof Error ? err.message.slice(0, 300) : String(err), restarts: 0 });
-        throw err;
-      }
+      await this.create(row);
       logger.info({ service: row.name, project: row.project, image: row.image }, 'service container started');
     } else if (state.status === 'stopped') {
       await startIfStopped(docker, name);
@@ -99,6 +90,25 @@ export class ServiceUpkeep {
     }
     if (state.status !== row.status || state.message !== row.status_message || state.restarts !== row.restarts) {
       await services.recordState(row.id, state);
+    }
+  }
+
+  /**
+   * Its network, volume and container. A failure (an image that is not there: BERTH_POSTGRES_IMAGE /
+   * BERTH_REDIS_IMAGE, version; Docker out of address pools for the network) is the service's status
+   * until a later run gets through: GET says why.
+   */
+  private async create(row: ServiceRow): Promise<void> {
+    const { docker, services, limits } = this.deps;
+    try {
+      const network = projectNetworkName(limits.instance, row.project);
+      await ensureProjectNetwork(docker, network, { [labels.instance]: limits.instance, [labels.projectNetwork]: row.project });
+      await ensureVolume(docker, serviceVolumeName(limits.instance, row.id), serviceLabels(limits.instance, row));
+      await createAndStart(docker, serviceContainerSpec(row, services.password(row), limits));
+    } catch (err) {
+      const message = err instanceof Error ? err.message.slice(0, 300) : String(err);
+      if (row.status !== 'failed' || row.status_message !== message) await services.recordState(row.id, { status: 'failed', message, restarts: 0 });
+      throw err;
     }
   }
 
