@@ -11,6 +11,15 @@ BERTH_DOCKER_ADDRESS_POOL=${BERTH_DOCKER_ADDRESS_POOL:-base=10.208.0.0/12,size=2
 dockerd_args() {
   if grep -qs '"default-address-pools"' /etc/docker/daemon.json; then return 0; fi
   printf '%s\n' --default-address-pool "$BERTH_DOCKER_ADDRESS_POOL"
+  # The default bridge would take its subnet from the pool too: it stays where Docker puts it without
+  # one (172.17.0.1/16, when nothing else on the host uses it), the address swarm mode advertises.
+  if ! grep -qs '"bip"' /etc/docker/daemon.json && default_bridge_subnet_free; then printf '%s\n' --bip 172.17.0.1/16; fi
+}
+
+# No route of the host's but docker0's inside or around 172.17.0.0/16.
+default_bridge_subnet_free() {
+  command -v ip >/dev/null || return 1
+  ! { ip -4 route show root 172.17.0.0/16; ip -4 route show match 172.17.0.0/16 | grep -v '^default'; } | grep -v ' dev docker0 ' | grep -q .
 }
 
 ensure_docker() {

@@ -123,7 +123,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const streams = new OpenStreams(deps.config.MAX_EVENT_STREAMS_PER_TOKEN);
   deps.metrics.countStreams(() => streams.size);
   watchStreamTokens(streams, streamCredentialChecks(deps.db, deps.tokens), deps.config.TOKEN_RECHECK_MS, deps.logger);
-  const terminals = new TerminalSessions(deps.config.MAX_TERMINAL_SESSIONS_PER_USER);
+  const terminals = new TerminalSessions(deps.config.MAX_TERMINAL_SESSIONS_PER_USER, deps.config.MAX_TERMINAL_SESSIONS);
   const revocations = wireRevocations({ tokens: tokenCache, streams, terminals, relay: deps.relay, redis: deps.redis, instance: deps.config.BERTH_INSTANCE, logger: deps.logger });
   const revoked = (tokenId: string) => revocations.forgetToken(tokenId);
   app.decorate('access', { forgetToken: revoked, forgetOwner: (userId: string) => revocations.forgetOwner(userId) });

@@ -86,6 +86,7 @@ export const apiEnv = z.object({
   MAX_TERMINAL_SESSIONS_PER_USER: env
     .positiveInt(3)
     .describe('Terminal sessions one person (or one token without an owner) may have open on one API process (429 TOO_MANY_TERMINALS past it)'),
+  MAX_TERMINAL_SESSIONS: env.positiveInt(50).describe("Terminal sessions one API process holds open in all, everyone's together (429 TOO_MANY_TERMINALS past it)"),
   LOG_SEARCH_TIMEOUT_MS: env.milliseconds(5000).describe('How long one log search (GET /api/projects/:name/logs) may run before it is answered 503 LOG_SEARCH_TIMEOUT'),
   MAX_LOG_RESPONSE_BYTES: env
     .positiveInt(4 * 1024 * 1024)

@@ -40,6 +40,7 @@ const help = `usage: berth <command> [...]
   services add <project> postgres|redis [--name N] [--version V] [--env-name VAR] [--previews]
   services rm <project> <name> [--delete-data] | ls <project>     (docs/services.md)
   backups <project> <service> [ls | take | restore <id> | download <id> <file>]
+  drains <project> [ls | add <url> | rm <id> | resume <id>]      (docs/drains.md)
 
   users create [--owner] <email>  a person, and the one-time link that sets their password (the first
                                   owner: npm run berth -- users create --owner you@example.com)
@@ -77,6 +78,7 @@ const commands: Record<string, () => Promise<Command>> = {
   domains: async () => (await import('./commands/domains.ts')).domains,
   services: async () => (await import('./commands/services.ts')).services,
   backups: async () => (await import('./commands/backups.ts')).backups,
+  drains: async () => (await import('./commands/drains.ts')).drains,
   users: async () => (await import('./commands/users.ts')).users,
   logs: async () => (await import('./commands/deployments.ts')).logs,
   secrets: async () => (await import('./commands/secrets.ts')).secrets,
@@ -88,7 +90,7 @@ const commands: Record<string, () => Promise<Command>> = {
   },
 };
 /** Singular spellings, and `rm` beside `cancel`. */
-const aliases: Record<string, string> = { project: 'projects', domain: 'domains', service: 'services', backup: 'backups', user: 'users', rm: 'cancel' };
+const aliases: Record<string, string> = { project: 'projects', domain: 'domains', service: 'services', backup: 'backups', drain: 'drains', user: 'users', rm: 'cancel' };
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;

@@ -57,7 +57,7 @@ export const errorCatalog = {
   NO_RELEASE: { status: 409, retryable: false, description: 'A run or a job needs the project\'s current release (its image, env and volumes), and the project has none yet (or it was never built into an image); deploy first.' },
   INVALID_SCHEDULE: { status: 400, retryable: false, description: "A job's or backup's schedule is not a cron expression of 5 fields (or 6, with seconds first; no random `H`), its timezone is not an IANA name, or a backup schedule fires more often than BACKUP_MIN_INTERVAL_MS allows." },
   DEPLOYMENT_NOT_LIVE: { status: 409, retryable: false, description: 'The deployment is not running (nor crashed and being restarted): there is nothing to scale, or no container to open a terminal in.' },
-  TOO_MANY_TERMINALS: { status: 429, retryable: false, description: 'The caller already has MAX_TERMINAL_SESSIONS_PER_USER terminal sessions open on this API process; close one first.' },
+  TOO_MANY_TERMINALS: { status: 429, retryable: false, description: 'The caller already has MAX_TERMINAL_SESSIONS_PER_USER terminal sessions open on this API process (close one first), or the process holds MAX_TERMINAL_SESSIONS in all (try again when one ends).' },
   TERMINAL_UNAVAILABLE: { status: 503, retryable: false, description: "This API process cannot reach Docker (DOCKER_HOST, the socket) to open a terminal: terminals need the API on the workers' Docker host (docker mode)." },
   DASHBOARD_NOT_BUILT: { status: 503, retryable: false, description: 'The web dashboard has no build to serve (run npm run build).' },
   SECRET_UNREADABLE: { status: 409, retryable: false, description: 'A sealed env value does not open with BERTH_SECRET_KEY (the key changed); setting the env again fixes it.' },

@@ -1,15 +1,18 @@
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '@berth/api/app';
 import { createLogger } from '@berth/shared/logger';
 import { callApi, createDeployment, settled } from '@berth/testing/deployments';
 import { zipTestApp } from '@berth/testing/archives';
 import { logWriter } from '@berth/testing/log-writer';
+import { repoRoot } from '@berth/testing/paths';
 import { freePort, waitFor } from '@berth/testing/ports';
-import { authHeaders, startStack, type Stack } from '@berth/testing/stack';
+import { authHeaders, startStack, testToken, type Stack } from '@berth/testing/stack';
 import { startWebhookReceiver } from '@berth/testing/webhook-receiver';
 import { verifyBerthSignature } from '../../../docs/examples/verify-berth-signature.mjs';
 import { loopbackCertificate, rsyslogReceiver } from './drains-setup.ts';
@@ -128,6 +131,23 @@ describe('log drains', () => {
     await writer.close();
     await rx.close();
   }, 60_000);
+
+  it('the CLI adds a drain (an https one\'s secret printed once), lists it, resumes and removes it; a bad URL is the API\'s refusal', async () => {
+    const cli = (...args: string[]) =>
+      promisify(execFile)('node', ['apps/cli/bin/berth.mjs', 'drains', ...args], { cwd: repoRoot, env: { ...process.env, BERTH_URL: stack.apiUrl, BERTH_TOKEN: testToken, NO_COLOR: '1' } });
+    expect((await api('POST', '/api/projects', { name: 'bycli' })).status).toBe(201);
+    expect((await cli('bycli')).stdout).toMatch(/no log drains on bycli/);
+    const added = (await cli('bycli', 'add', 'https://127.0.0.1:9/in')).stdout;
+    const [, id] = /added drain (drn_\w+)/.exec(added) ?? [];
+    expect(id, added).toBeDefined();
+    expect(added).toMatch(/signing secret \(shown only now\): whsec_\w+/);
+    expect((await cli('bycli', 'ls')).stdout).toMatch(new RegExp(`${id}\\s+https://127.0.0.1:9/in\\s+active`));
+    expect((await cli('bycli', 'resume', id!)).stdout).toContain(`drain ${id} is tried again now`);
+    expect((await cli('bycli', 'rm', id!)).stdout).toContain(`removed drain ${id}`);
+    expect((await api('GET', '/api/projects/bycli/drains')).body.items).toEqual([]);
+    await expect(cli('bycli', 'add', 'ftp://logs.example/')).rejects.toMatchObject({ code: 1, stderr: expect.stringMatching(/berth: 400 VALIDATION_FAILED/) });
+    await expect(cli('bycli', 'rm')).rejects.toMatchObject({ code: 1, stderr: expect.stringMatching(/usage: berth drains/) });
+  });
 
   it('refuses other schemes, plain http and local or private receivers (unless the operator allows them)', async () => {
     await api('POST', '/api/projects', { name: 'refused' });

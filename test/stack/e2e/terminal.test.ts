@@ -119,6 +119,13 @@ describe('who may open one: refused before the upgrade, as {error}', () => {
     await expectRefused(openTerminal(stack, id, browser(await personIn(stack, other, 'admin'))), 404, 'NOT_FOUND');
     const key = (await stack.inject({ method: 'POST', url: `/api/projects/${project}/deploy-keys`, payload: { name: 'ci' } })).json().key;
     await expectRefused(openTerminal(stack, id, { headers: { authorization: `Bearer ${key}` } }), 403, 'FORBIDDEN');
+    // Each refused attempt is in the audit log (written after the answer, in batches).
+    const denied = await waitFor('the refused attempts audited', async () => {
+      const rows = (await auditRows('deployment.exec')).filter((row) => row.result === 'denied');
+      return rows.length >= 4 ? rows : undefined;
+    }, 5000);
+    expect(denied.map((row) => row.detail.status)).toEqual(expect.arrayContaining([401, 403, 404, 403]));
+    expect(denied.find((row) => row.detail.status === 401)).toMatchObject({ actor_kind: 'anonymous' });
   });
 
   it("another site's page (cross-site WebSocket hijacking), or a signed-in page without its CSRF token or Origin: 403", async () => {

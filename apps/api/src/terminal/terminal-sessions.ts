@@ -17,7 +17,9 @@ export interface SessionOpener {
 /**
  * The open terminal sessions of this API process, counted per person (or per
  * credential for tokens without an owner, and deploy keys): at most
- * MAX_TERMINAL_SESSIONS_PER_USER each (429 TOO_MANY_TERMINALS past it); every
+ * MAX_TERMINAL_SESSIONS_PER_USER each and MAX_TERMINAL_SESSIONS in all (each
+ * holds a connection to dockerd and a process in an app; 429
+ * TOO_MANY_TERMINALS past either); every
  * one ended when the API shuts down, and those of a revoked credential or of
  * a person whose rights changed when that happens (access/revocations.ts).
  */
@@ -25,10 +27,16 @@ export class TerminalSessions {
   private readonly byOwner = new Map<string, Set<ClosableSession>>();
   private readonly openers = new Map<ClosableSession, SessionOpener>();
 
-  constructor(private readonly maxPerOwner: number) {}
+  constructor(
+    private readonly maxPerOwner: number,
+    private readonly maxInAll = Number.POSITIVE_INFINITY,
+  ) {}
 
-  /** Throws 429 TOO_MANY_TERMINALS when the owner has no room for another session. */
+  /** Throws 429 TOO_MANY_TERMINALS when the owner, or this process, has no room for another session. */
   assertRoom(owner: string): void {
+    if (this.openers.size >= this.maxInAll) {
+      throw new BerthError('TOO_MANY_TERMINALS', `this API process has ${this.maxInAll} terminal sessions open (MAX_TERMINAL_SESSIONS); try again when one ends`);
+    }
     if ((this.byOwner.get(owner)?.size ?? 0) >= this.maxPerOwner) {
       throw new BerthError('TOO_MANY_TERMINALS', `you have ${this.maxPerOwner} terminal sessions open already (MAX_TERMINAL_SESSIONS_PER_USER); close one first`);
     }

@@ -22,6 +22,17 @@ describe('TerminalSessions', () => {
     expect(two.end).toHaveBeenCalledWith('shutdown');
   });
 
+  it('caps the sessions of the whole process too (MAX_TERMINAL_SESSIONS), whoever opens them', () => {
+    const sessions = new TerminalSessions(2, 3);
+    const release = sessions.add(byPerson('a'), { end: vi.fn() });
+    sessions.add(byPerson('b'), { end: vi.fn() });
+    sessions.add({ owner: 'credential:tok-bare', credentialKey: 'tok-bare' }, { end: vi.fn() });
+    expect(() => sessions.add(byPerson('c'), { end: vi.fn() })).toThrow(expect.objectContaining({ code: 'TOO_MANY_TERMINALS', message: expect.stringMatching(/MAX_TERMINAL_SESSIONS\b/) }));
+    release();
+    sessions.add(byPerson('c'), { end: vi.fn() });
+    expect(sessions.size).toBe(3);
+  });
+
   it("ends the sessions a revoked credential opened, and a person's whose rights changed, and no one else's", () => {
     const sessions = new TerminalSessions(5);
     const viaOldToken = { end: vi.fn() };
