@@ -4,7 +4,6 @@ import Docker from 'dockerode';
 import type { WebSocket } from 'ws';
 import { csrfMatches } from '@berth/shared/accounts/session-store';
 import type { AuditLog } from '@berth/shared/accounts/audit-log';
-import { containerName } from '@berth/shared/docker-names';
 import type { DeploymentStore } from '@berth/shared/deployment-store';
 import { isLive } from '@berth/shared/deployment-state';
 import { BerthError } from '@berth/shared/errors';
@@ -17,6 +16,7 @@ import type { ApiPlugin } from '../routes/api-plugin.ts';
 import { idParams, loadDeployment } from '../routes/deployment-params.ts';
 import { errorResponses } from '../routes/error-schema.ts';
 import { ExecBridge, type SessionEnd } from './exec-bridge.ts';
+import { terminalTarget, type TerminalTarget } from './terminal-target.ts';
 import type { SessionOpener, TerminalSessions } from './terminal-sessions.ts';
 
 export interface TerminalRouteOptions {
@@ -37,14 +37,13 @@ const execQuery = {
       anyOf: [argument, { type: 'array', items: argument, maxItems: 64 }],
       description: 'the command as an argv, one `cmd` per argument (default `sh`); never run through a shell',
     },
-    replica: { type: 'integer', minimum: 1, description: 'which replica (from 1; docker mode runs one)' },
+    replica: { type: 'integer', minimum: 1, description: "which replica (from 1; docker mode runs one; swarm mode: a task on the API's own node, by its slot)" },
   },
   additionalProperties: false,
 } as const;
 
 /** What the checks before the upgrade found, for the session. */
-interface Prepared {
-  container: Docker.Container;
+interface Prepared extends TerminalTarget {
   command: string[];
   opener: SessionOpener;
   project: string;
@@ -61,8 +60,9 @@ declare module 'fastify' {
  * deployment's container, for `deployment.exec` (deployers and up; never a
  * deploy key). Everything is refused before the upgrade, as an ordinary
  * `{error}` answer: the access hook's 401/404/403, then a page of another
- * site (403), swarm mode (409 NEEDS_DOCKER_RUNTIME), a deployment or
- * container that is not running (409 DEPLOYMENT_NOT_LIVE), the session cap
+ * site (403), a deployment or container that is not running (409
+ * DEPLOYMENT_NOT_LIVE), a swarm replica on another node (409
+ * TERMINAL_ON_OTHER_NODE), the session cap
  * (429 TOO_MANY_TERMINALS), and a request that is not a WebSocket (400).
  */
 export const terminalRoutes: ApiPlugin<TerminalRouteOptions> = async (app, options) => {
@@ -95,25 +95,15 @@ export const terminalRoutes: ApiPlugin<TerminalRouteOptions> = async (app, optio
 async function prepare(request: FastifyRequest, options: TerminalRouteOptions & { docker: Docker }, sessions: TerminalSessions): Promise<Prepared> {
   assertOwnPage(request);
   const { config } = options;
-  if (config.BERTH_RUNTIME !== 'docker') throw new BerthError('NEEDS_DOCKER_RUNTIME', 'terminals need BERTH_RUNTIME=docker (swarm mode does not have them yet)');
   const { id } = request.params as { id: string };
   const { cmd, replica } = request.query as { cmd?: string | string[]; replica?: number };
-  if (replica !== undefined && replica !== 1) throw new BerthError('NOT_FOUND', `deployment ${id} has no replica ${replica} (docker mode runs one)`);
   const row = await loadDeployment(options.store, id);
   if (!isLive(row.status)) throw new BerthError('DEPLOYMENT_NOT_LIVE', `deployment ${id} is ${row.status}: there is no running container to open a terminal in`);
-  const container = options.docker.getContainer(containerName(config.BERTH_INSTANCE, id));
-  const state = await container.inspect().then(
-    (info) => info.State,
-    (err: { statusCode?: number }) => {
-      if (err.statusCode === 404) return undefined;
-      throw new BerthError('TERMINAL_UNAVAILABLE', `this API cannot reach Docker to open a terminal (${String(err)})`);
-    },
-  );
-  if (!state?.Running) throw new BerthError('DEPLOYMENT_NOT_LIVE', `deployment ${id}'s container is not running (restarting, or gone)`);
+  const target = await terminalTarget(options.docker, config, id, replica);
   const owner = request.person ? `person:${request.person.id}` : `credential:${request.credentialKey}`;
   sessions.assertRoom(owner);
   const opener = { owner, credentialKey: request.credentialKey!, personId: request.person?.id };
-  return { container, command: cmd === undefined ? ['sh'] : [cmd].flat(), opener, project: row.project };
+  return { ...target, command: cmd === undefined ? ['sh'] : [cmd].flat(), opener, project: row.project };
 }
 
 /**
@@ -161,7 +151,7 @@ function openSession(socket: WebSocket, request: FastifyRequest, options: Termin
     return bridge.fail(err);
   }
   // The start is recorded before the command runs: no session goes unaudited.
-  audited('deployment.exec', { command: prepared.command, replica: 1 })
+  audited('deployment.exec', { command: prepared.command, replica: prepared.replica })
     .then(() => bridge.start())
     .catch((err: unknown) => bridge.fail(err));
 }

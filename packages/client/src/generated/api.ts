@@ -2842,7 +2842,7 @@ export interface operations {
             query?: {
                 /** @description the command as an argv, one `cmd` per argument (default `sh`); never run through a shell */
                 cmd?: string | string[];
-                /** @description which replica (from 1; docker mode runs one) */
+                /** @description which replica (from 1; docker mode runs one; swarm mode: a task on the API's own node, by its slot) */
                 replica?: number;
             };
             header?: never;
