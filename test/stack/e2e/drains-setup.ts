@@ -23,6 +23,8 @@ export function rsyslogReceiver(dir: string, port: number) {
     config,
     [
       `global(workDirectory="${dir}")`,
+      // An orderly stop writes out what it accepted (rsyslog's default gives its queue 1.5 s, then drops the rest).
+      'main_queue(queue.timeoutShutdown="60000")',
       'module(load="imtcp")',
       `input(type="imtcp" address="127.0.0.1" port="${port}")`,
       'template(name="drained" type="string" string="%app-name% %procid% %msgid% %structured-data% %msg%\\n")',
@@ -31,6 +33,7 @@ export function rsyslogReceiver(dir: string, port: number) {
     ].join('\n'),
   );
   let child: ChildProcess | undefined;
+  let errors = '';
   const listening = () =>
     new Promise<boolean>((resolve) => {
       const probe = net.connect({ host: '127.0.0.1', port }, () => resolve(true)).on('error', () => resolve(false));
@@ -39,8 +42,13 @@ export function rsyslogReceiver(dir: string, port: number) {
   return {
     port,
     async start() {
-      child = spawn('rsyslogd', ['-n', '-f', config, '-i', path.join(dir, 'rsyslogd.pid')], { stdio: 'inherit' });
-      await waitFor('rsyslogd listening', listening, 10_000, 50);
+      // Not the test's stdio: a receiver left running (a test that failed before stopping it) would
+      // hold vitest's output pipes, and vitest waits for them to close (cold28 hung so).
+      child = spawn('rsyslogd', ['-n', '-f', config, '-i', path.join(dir, 'rsyslogd.pid')], { stdio: ['ignore', 'ignore', 'pipe'] });
+      child.stderr!.on('data', (chunk: Buffer) => (errors = `${errors}${chunk}`.slice(-4000)));
+      await waitFor('rsyslogd listening', listening, 10_000, 50).catch((err: Error) => {
+        throw new Error(`${err.message}; rsyslogd said: ${errors}`);
+      });
     },
     /** SIGTERM, as a service manager's restart does; resolves once it exited. */
     async stop() {

@@ -34,7 +34,9 @@ beforeAll(async () => {
     },
   });
 }, 120_000);
+let rsyslog: ReturnType<typeof rsyslogReceiver> | undefined;
 afterAll(async () => {
+  await rsyslog?.stop(); // also when its test failed before stopping it
   await stack?.close();
 });
 
@@ -57,29 +59,33 @@ const loudBuild = [
 
 describe('log drains', () => {
   it('a drain to rsyslog receives every line of a 10,000-line build, in order, across an rsyslog restart', async () => {
-    const rsyslog = rsyslogReceiver(dir, await freePort());
-    await rsyslog.start();
+    const receiver = (rsyslog = rsyslogReceiver(dir, await freePort()));
+    await receiver.start();
     expect((await api('POST', '/api/projects', { name: 'loud' })).status).toBe(201);
-    const drain = await api('POST', '/api/projects/loud/drains', { url: `syslog+tcp://127.0.0.1:${rsyslog.port}` });
+    const drain = await api('POST', '/api/projects/loud/drains', { url: `syslog+tcp://127.0.0.1:${receiver.port}` });
     expect(drain.status).toBe(201);
     expect(drain.body).toMatchObject({ kind: 'syslog', status: 'active', failures: 0 });
     expect(drain.body.secret).toBeUndefined();
 
     const created = await createDeployment(stack, { archive: await zipTestApp('hello', { Dockerfile: loudBuild }), fields: { name: 'loud' } });
-    await waitFor('rsyslog took the first thousands', () => rsyslog.received().length >= 1500, 60_000, 50);
-    await rsyslog.stop();
+    await waitFor('rsyslog took the first thousands', () => receiver.received().length >= 1500, 60_000, 50);
+    await receiver.stop();
     await waitFor('the drain failing while rsyslog is down', async () => (await drainOf('loud', drain.body.id)).failures >= 1, 10_000, 100);
-    await rsyslog.start();
+    await receiver.start();
     expect((await settled(stack, created.id)).status).toBe('running');
 
     // The app's runtime lines keep coming after the build's: stored is read again each round.
     let stored: number[] = [];
     await waitFor('every stored line at rsyslog', async () => {
       stored = await storedSeqs(created.id);
-      return new Set(rsyslog.received().map((l) => l.seq)).size === stored.length;
-    }, 30_000, 200);
+      return new Set(receiver.received().map((l) => l.seq)).size === stored.length;
+    }, 60_000, 200).catch((err: Error) => {
+      const arrived = new Set(receiver.received().map((l) => l.seq));
+      const missing = stored.filter((seq) => !arrived.has(seq));
+      throw new Error(`${err.message}: ${missing.length} of ${stored.length} missing, seqs ${missing.slice(0, 5).join(', ')} … ${missing.slice(-5).join(', ')}`);
+    });
     expect(stored.length).toBeGreaterThan(10_000);
-    const received = rsyslog.received();
+    const received = receiver.received();
     expect(firstArrivals(received.map((l) => l.seq))).toEqual(stored);
     // Sent again: at most the batches under way when rsyslog stopped (LOG_DRAIN_BATCH_LINES each).
     expect(received.length - stored.length, `${received.length} arrivals of ${stored.length} lines`).toBeLessThanOrEqual(1000);
@@ -88,7 +94,7 @@ describe('log drains', () => {
     expect(new Set(received.map((l) => `${l.app} ${l.procid}`))).toEqual(new Set([`loud ${created.id}`]));
     expect(new Set(received.map((l) => l.msgid))).toContain('build');
     expect(await drainOf('loud', drain.body.id)).toMatchObject({ status: 'active', failures: 0, lastError: null });
-    await rsyslog.stop();
+    await receiver.stop();
   }, 180_000);
 
   it('an HTTPS drain is signed; a receiver that is down pauses it with its error, and it resumes once the receiver is back', async () => {
