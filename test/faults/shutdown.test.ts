@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { zipTestApp } from '@berth/testing/archives';
 import { createDeployment, logLines, settled } from '@berth/testing/deployments';
 import { waitFor } from '@berth/testing/ports';
-import { startProgram } from '@berth/testing/processes';
+import { killStartedPrograms, startProgram } from '@berth/testing/processes';
 import { startStack, type Stack } from '@berth/testing/stack';
 
 let stack: Stack;
@@ -10,6 +10,7 @@ beforeAll(async () => {
   stack = await startStack({ workers: 0 });
 });
 afterAll(async () => {
+  killStartedPrograms(); // a program a failed test left running
   await stack?.close();
 });
 

@@ -6,7 +6,7 @@ import { zipTestApp } from '@berth/testing/archives';
 import { createDeployment, logLines, settled } from '@berth/testing/deployments';
 import { runtimeWait } from '@berth/testing/runtime-wait';
 import { waitFor } from '@berth/testing/ports';
-import { startProgram } from '@berth/testing/processes';
+import { killStartedPrograms, startProgram } from '@berth/testing/processes';
 import { instanceContainers, startStack, type Stack } from '@berth/testing/stack';
 
 // Lock 5 s, stalled check every 2 s (the stack's test settings): recovery in seconds.
@@ -15,6 +15,7 @@ beforeAll(async () => {
   stack = await startStack({ workers: 0, router: false });
 });
 afterAll(async () => {
+  killStartedPrograms(); // a program a failed test left running
   await stack?.close();
 });
 

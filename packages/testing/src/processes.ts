@@ -14,6 +14,13 @@ export interface Program {
  * One of Berth's programs as a real process (its own main.ts), for kill and shutdown tests; `compiled`:
  * its dist/main.js instead, as `npm run up` runs it (needs `npm run build` first).
  */
+const started = new Set<ChildProcess>();
+
+/** SIGKILLs every program startProgram started that still runs (a test that failed before stopping its own: cold27 left a worker running for hours). */
+export function killStartedPrograms(): void {
+  for (const child of started) child.kill('SIGKILL');
+}
+
 export function startProgram(program: 'api' | 'worker' | 'router-sync', env: Record<string, string>, options: { compiled?: boolean } = {}): Program {
   const args = options.compiled ? [`apps/${program}/dist/main.js`] : ['--conditions=@berth/source', '--import', 'tsx', `apps/${program}/src/main.ts`];
   const child = spawn('node', args, {
@@ -21,6 +28,8 @@ export function startProgram(program: 'api' | 'worker' | 'router-sync', env: Rec
     env: { PATH: process.env.PATH!, HOME: process.env.HOME ?? '/root', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  started.add(child);
+  child.once('exit', () => started.delete(child));
   let output = '';
   child.stdout!.on('data', (d: Buffer) => (output += d));
   child.stderr!.on('data', (d: Buffer) => (output += d));
