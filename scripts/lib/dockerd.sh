@@ -3,7 +3,7 @@
 # Networks Berth makes (a project's own, the build and app networks, the tests' ones) take their
 # subnets from this pool: 4,096 networks of /24 (Docker's defaults give 31 networks of /16 and /20,
 # fewer still when the host's routes overlap them). An operator's own dockerd: set the same in
-# /etc/docker/daemon.json ("default-address-pools"); docs/operations.md says how.
+# /etc/docker/daemon.json ("default-address-pools"); docs/operating.md says how.
 BERTH_DOCKER_ADDRESS_POOL=${BERTH_DOCKER_ADDRESS_POOL:-base=10.208.0.0/12,size=24}
 
 # The arguments of the dockerd we start, kept where a test that restarts it reads them again. None

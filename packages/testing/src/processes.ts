@@ -10,10 +10,6 @@ export interface Program {
   output(): string;
 }
 
-/**
- * One of Berth's programs as a real process (its own main.ts), for kill and shutdown tests; `compiled`:
- * its dist/main.js instead, as `npm run up` runs it (needs `npm run build` first).
- */
 const started = new Set<ChildProcess>();
 
 /** SIGKILLs every program startProgram started that still runs (a test that failed before stopping its own: cold27 left a worker running for hours). */
@@ -21,6 +17,10 @@ export function killStartedPrograms(): void {
   for (const child of started) child.kill('SIGKILL');
 }
 
+/**
+ * One of Berth's programs as a real process (its own main.ts), for kill and shutdown tests; `compiled`:
+ * its dist/main.js instead, as `npm run up` runs it (needs `npm run build` first).
+ */
 export function startProgram(program: 'api' | 'worker' | 'router-sync', env: Record<string, string>, options: { compiled?: boolean } = {}): Program {
   const args = options.compiled ? [`apps/${program}/dist/main.js`] : ['--conditions=@berth/source', '--import', 'tsx', `apps/${program}/src/main.ts`];
   const child = spawn('node', args, {
