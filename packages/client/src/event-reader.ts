@@ -103,14 +103,18 @@ async function readOnce(
   const reader = res.body.getReader();
   let received = 0;
   let resumable = lastId !== undefined;
+  // The slice spans reads: chunks already buffered come back from read() as microtasks of the same task,
+  // so a clock started per chunk let a replay's chunks run on for 50-100 ms in one task (seen in Chromium).
+  let since = Date.now();
   try {
     for (;;) {
       if (options.segmentBytes && received >= options.segmentBytes && resumable) return 'segment';
+      const asked = Date.now();
       const { value, done } = await reader.read();
       if (done) return false;
+      if (Date.now() - asked > sliceMs) since = Date.now(); // it waited for the network: a new task began
       received += value.byteLength;
       parser.append(decoder.decode(value, { stream: true }));
-      let since = Date.now();
       for (let frame = parser.next(); frame; frame = parser.next()) {
         // A replay arrives in large chunks: give the page (or the event loop) a turn every few milliseconds.
         if (Date.now() - since > sliceMs) {

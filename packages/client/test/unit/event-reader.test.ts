@@ -99,6 +99,39 @@ describe('readEvents', () => {
     expect(calls).toHaveLength(1);
   });
 
+  it('gives the host a turn every few milliseconds across chunks that were already buffered (one long task before)', async () => {
+    // 100 chunks of 4 lines, each line taking 1 ms to handle: a chunk alone stays under the 8 ms slice, so a
+    // clock started per chunk never yielded and the whole replay ran in one task.
+    const chunks = Array.from({ length: 100 }, (_, c) => [1, 2, 3, 4].map((k) => log(c * 4 + k)).join(''));
+    const { fn } = fakeFetch([() => streamResponse(chunks)]);
+    const client = new ApiClient({ baseUrl: 'http://api', token: 't', fetch: fn });
+    let sinceTurn = 0;
+    let most = 0;
+    let turning = true;
+    const turn = () => {
+      sinceTurn = 0;
+      if (turning) setTimeout(turn, 0);
+    };
+    turn();
+    const abort = new AbortController();
+    await readEvents(client, '/api/deployments/d/events', {
+      retryMs: 1,
+      signal: abort.signal,
+      onEvent: (e) => {
+        if (e.event !== 'log') return;
+        const until = Date.now() + 1;
+        while (Date.now() < until) {
+          // handling a line
+        }
+        most = Math.max(most, ++sinceTurn);
+        if (e.data.seq === 400) abort.abort();
+      },
+    });
+    turning = false;
+    expect(most).toBeGreaterThan(2);
+    expect(most).toBeLessThanOrEqual(12);
+  });
+
   it('rejects with the API error on a refusal (no retry), including 429', async () => {
     for (const [status, code] of [[401, 'UNAUTHORIZED'], [429, 'RATE_LIMITED']] as const) {
       const { fn, calls } = fakeFetch([() => Response.json({ error: { code, message: 'no' } }, { status })]);
