@@ -16,6 +16,7 @@ import { ApiClient } from '@berth/client/api-client';
 import { sized } from './bench-size.ts';
 import { awaitRunning, deployApps, pause } from './idle/idle-apps.ts';
 import { childPids, goalLines, pairedSums, readUsage, ticksPerSecond, usageRow, usageTable, type Usage } from './idle/proc-usage.ts';
+import { sampleSpells } from './idle/wake-spells.ts';
 import { removeSoakResources } from './soak/cleanup.ts';
 import { soakToken, startSoakPlatform, type SoakPlatform } from './soak/platform.ts';
 import { platformPids } from './soak/process-samples.ts';
@@ -52,13 +53,15 @@ const snapshot = (pids: number[]) => new Map(pids.flatMap((pid) => ((u) => (u ? 
 async function measure(list: Target[], seconds: number) {
   const hz = ticksPerSecond();
   const starts = list.map((t) => snapshot(t.pids));
+  const sampling = sampleSpells(list.map((t) => t.pids[0]!));
   const startedAt = performance.now();
   await pause(seconds * 1000);
+  const spells = sampling.stop();
   const ends = list.map((t) => snapshot(t.pids));
   const elapsed = (performance.now() - startedAt) / 1000;
   return list.map((t, i) => {
     const [start, end] = pairedSums(starts[i]!, ends[i]!);
-    return usageRow(t.name, t.ours, start, end, elapsed, hz);
+    return usageRow(t.name, t.ours, start, end, elapsed, hz, spells[i]);
   });
 }
 

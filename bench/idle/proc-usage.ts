@@ -127,10 +127,12 @@ export interface UsageRow {
   mainVoluntaryWakeups: number;
   allWakeups: number;
   threads: number;
+  /** Times per second the main thread left its sleep, a burst of replies counted once (wake-spells.ts); undefined when not sampled. */
+  spells?: number;
 }
 
 /** One process's row from its usage at the start and the end of a `seconds` window. */
-export function usageRow(name: string, ours: boolean, start: Usage, end: Usage, seconds: number, hz: number): UsageRow {
+export function usageRow(name: string, ours: boolean, start: Usage, end: Usage, seconds: number, hz: number, spells?: number): UsageRow {
   const mb = (bytes: number) => bytes / (1024 * 1024);
   return {
     name,
@@ -143,31 +145,37 @@ export function usageRow(name: string, ours: boolean, start: Usage, end: Usage, 
     // Threads that ended in the window took their counts along: never below zero.
     allWakeups: Math.max(0, end.allSwitches - start.allSwitches) / seconds,
     threads: end.threads,
+    spells: spells === undefined ? undefined : spells / seconds,
   };
 }
 
 /** The table (markdown, as BENCHMARKS.md keeps it). */
 export function usageTable(rows: readonly UsageRow[]): string {
   const lines = [
-    '| process | ours | CPU % of one core | RSS start → end | wake-ups/s main thread | of which voluntary | wake-ups/s all threads (threads) |',
-    '|---|---|---|---|---|---|---|',
+    '| process | ours | CPU % of one core | RSS start → end | wake spells/s | switches/s main thread | of which voluntary | switches/s all threads (threads) |',
+    '|---|---|---|---|---|---|---|---|',
   ];
   for (const r of rows) {
     const rss = `${r.rssStartMb.toFixed(0)} → ${r.rssEndMb.toFixed(0)} MB`;
-    lines.push(`| ${r.name} | ${r.ours ? 'yes' : 'no'} | ${r.cpuPercent.toFixed(2)} | ${rss} | ${r.mainWakeups.toFixed(2)} | ${r.mainVoluntaryWakeups.toFixed(2)} | ${r.allWakeups.toFixed(2)} (${r.threads}) |`);
+    lines.push(`| ${r.name} | ${r.ours ? 'yes' : 'no'} | ${r.cpuPercent.toFixed(2)} | ${rss} | ${spellText(r)} | ${r.mainWakeups.toFixed(2)} | ${r.mainVoluntaryWakeups.toFixed(2)} | ${r.allWakeups.toFixed(2)} (${r.threads}) |`);
   }
   return lines.join('\n');
 }
 
-/** The two goal lines: Berth's processes' CPU together, and each one's wake-ups, both against the bare baseline. */
+const spellText = (r: UsageRow) => (r.spells === undefined ? 'n/a' : r.spells.toFixed(2));
+
+/**
+ * The two goal lines: Berth's processes' CPU together, and each one's wake spells (a sleep left, however
+ * many replies follow; the switch counts beside them), both against the bare baseline.
+ */
 export function goalLines(rows: readonly UsageRow[], baseline: UsageRow): string[] {
   const ours = rows.filter((r) => r.ours);
   const cpu = ours.reduce((sum, r) => sum + r.cpuPercent, 0);
   const ratio = (a: number, b: number) => (b > 0 ? (a / b).toFixed(2) : 'n/a');
-  const wakeups = ours.map((r) => `${r.name} ${r.mainWakeups.toFixed(2)} (${r.mainVoluntaryWakeups.toFixed(2)} voluntary)`).join(', ');
-  const most = [...ours].sort((a, b) => b.mainWakeups - a.mainWakeups)[0];
+  const wakeups = ours.map((r) => `${r.name} ${spellText(r)} (${r.mainVoluntaryWakeups.toFixed(2)} voluntary switches)`).join(', ');
+  const most = [...ours].sort((a, b) => (b.spells ?? 0) - (a.spells ?? 0))[0];
   return [
     `Berth's processes together: ${cpu.toFixed(2)} % of one core (goal 2 %); a bare node with a 1 s timer: ${baseline.cpuPercent.toFixed(2)} % (ratio ${ratio(cpu, baseline.cpuPercent)})`,
-    `wake-ups per second per process (main thread): ${wakeups}; bare node ${baseline.mainWakeups.toFixed(2)} (${baseline.mainVoluntaryWakeups.toFixed(2)} voluntary) (goal <= 1 without work; most: ${most?.name ?? 'none'}, ratio to bare ${ratio(most?.mainWakeups ?? 0, baseline.mainWakeups)})`,
+    `wake spells per second per process (main thread): ${wakeups}; bare node ${spellText(baseline)} (${baseline.mainVoluntaryWakeups.toFixed(2)} voluntary switches) (goal <= 1 without work; most: ${most?.name ?? 'none'}, ratio to bare ${ratio(most?.spells ?? 0, baseline.spells ?? 0)})`,
   ];
 }

@@ -12,6 +12,7 @@ import {
   usageTable,
   type Usage,
 } from '../../bench/idle/proc-usage.ts';
+import { countSpells, sampleSpells } from '../../bench/idle/wake-spells.ts';
 
 /**
  * bench:idle's pure parts (bench/idle/proc-usage.ts). The benchmark itself is not in the bench smoke
@@ -82,15 +83,41 @@ describe('the figures', () => {
 
   it('prints a table row per process and the goal lines over ours only, against the baseline', () => {
     const rows = [
-      usageRow('api', true, usage(), usage({ cpuTicks: 30, mainSwitches: 20, mainVoluntary: 20 }), 10, 100),
-      usageRow('worker-1', true, usage(), usage({ cpuTicks: 10, mainSwitches: 40, mainVoluntary: 30 }), 10, 100),
+      usageRow('api', true, usage(), usage({ cpuTicks: 30, mainSwitches: 20, mainVoluntary: 20 }), 10, 100, 5),
+      usageRow('worker-1', true, usage(), usage({ cpuTicks: 10, mainSwitches: 40, mainVoluntary: 30 }), 10, 100, 8),
       usageRow('caddy', false, usage(), usage({ cpuTicks: 500, mainSwitches: 900 }), 10, 100),
     ];
-    const bare = usageRow('bare node (baseline)', false, usage(), usage({ cpuTicks: 2, mainSwitches: 10, mainVoluntary: 10 }), 10, 100);
-    expect(usageTable([...rows, bare])).toMatch(/^\| worker-1 \| yes \| 1\.00 \| 100 → 100 MB \| 4\.00 \| 3\.00 \| 0\.00 \(11\) \|$/m);
-    expect(usageTable(rows)).toMatch(/^\| caddy \| no \| 50\.00 /m);
+    const bare = usageRow('bare node (baseline)', false, usage(), usage({ cpuTicks: 2, mainSwitches: 10, mainVoluntary: 10 }), 10, 100, 10);
+    expect(usageTable([...rows, bare])).toMatch(/^\| worker-1 \| yes \| 1\.00 \| 100 → 100 MB \| 0\.80 \| 4\.00 \| 3\.00 \| 0\.00 \(11\) \|$/m);
+    expect(usageTable(rows)).toMatch(/^\| caddy \| no \| 50\.00 \| 100 → 100 MB \| n\/a /m);
     const [cpu, wakeups] = goalLines(rows, bare);
     expect(cpu).toBe("Berth's processes together: 4.00 % of one core (goal 2 %); a bare node with a 1 s timer: 0.20 % (ratio 20.00)");
-    expect(wakeups).toBe('wake-ups per second per process (main thread): api 2.00 (2.00 voluntary), worker-1 4.00 (3.00 voluntary); bare node 1.00 (1.00 voluntary) (goal <= 1 without work; most: worker-1, ratio to bare 4.00)');
+    expect(wakeups).toBe(
+      'wake spells per second per process (main thread): api 0.50 (2.00 voluntary switches), worker-1 0.80 (3.00 voluntary switches); bare node 1.00 (1.00 voluntary switches) (goal <= 1 without work; most: worker-1, ratio to bare 0.80)',
+    );
+  });
+});
+
+describe('wake spells', () => {
+  it('counts each run of rising readings once, however long', () => {
+    expect(countSpells([])).toBe(0);
+    expect(countSpells([5, 5, 5])).toBe(0);
+    // rises at 1, 2, 3 (one spell: a timer and its replies), quiet, rises at 6 (a second), at 8 (a third)
+    expect(countSpells([0, 1, 4, 6, 6, 6, 7, 7, 9])).toBe(3);
+  });
+
+  it('samples a real process: a 200 ms timer wakes it about 5 times a second', async () => {
+    const child = spawn(process.execPath, ['-e', 'setInterval(() => {}, 200)'], { stdio: 'ignore' });
+    try {
+      await new Promise((r) => setTimeout(r, 300));
+      const sampling = sampleSpells([child.pid!, 999_999_999]);
+      await new Promise((r) => setTimeout(r, 2000));
+      const [spells, gone] = sampling.stop();
+      expect(spells).toBeGreaterThanOrEqual(7);
+      expect(spells).toBeLessThanOrEqual(12);
+      expect(gone).toBeUndefined();
+    } finally {
+      child.kill('SIGKILL');
+    }
   });
 });
