@@ -49,6 +49,8 @@ declare module 'fastify' {
     queryToken?: boolean;
     /** A WebSocket route: a browser cannot set headers there either, so it also takes a token as the subprotocol `berth.bearer.<token>`. */
     protocolToken?: boolean;
+    /** A GET that opens something (a terminal's WebSocket upgrade): audited like a change, refused attempts included. */
+    auditedRead?: boolean;
   }
   interface FastifyInstance {
     /**

@@ -50,12 +50,9 @@ export function requestAuditEntry(request: FastifyRequest, status: number): Audi
   });
 }
 
-/** GET routes audited like a change: a terminal (a WebSocket upgrade) refused is a row too; one that opened writes its own. */
-const auditedReads = new Set(['deployment.exec']);
-
 /**
- * Every state-changing request (not GET, HEAD or OPTIONS; and a terminal's
- * upgrade) that reached a route is one audit row: who, what, on what, from where, how it ended.
+ * Every state-changing request (not GET, HEAD or OPTIONS; and a GET whose route
+ * says `auditedRead`: a terminal's upgrade, refused ones too) that reached a route is one audit row: who, what, on what, from where, how it ended.
  * Written after the answer (a client never waits for it), in batches (one
  * transaction per batch: see GroupCommit), and a write that fails is logged,
  * never lost silently. Routes that record richer rows themselves
@@ -68,7 +65,7 @@ export function installRequestAudit(app: FastifyInstance, audit: Pick<AuditLog, 
   }, 1, 200);
   app.decorateRequest('audited', false);
   app.addHook('onResponse', async (request, reply) => {
-    if (request.audited || request.is404 || (isSafeMethod(request.method) && !auditedReads.has(String(request.routeOptions.config.action)))) return;
+    if (request.audited || request.is404 || (isSafeMethod(request.method) && !request.routeOptions.config.auditedRead)) return;
     const entry = requestAuditEntry(request, reply.statusCode);
     writes.submit(entry).catch((err: unknown) => logger.error({ err, action: entry.action, route: entry.detail }, 'could not write an audit row'));
   });

@@ -80,7 +80,7 @@ export const terminalRoutes: ApiPlugin<TerminalRouteOptions> = async (app, optio
   app.route({
     method: 'GET',
     url: '/api/deployments/:id/exec',
-    config: { action: 'deployment.exec', project: 'deployment', protocolToken: true },
+    config: { action: 'deployment.exec', project: 'deployment', protocolToken: true, auditedRead: true },
     schema: { params: idParams, querystring: execQuery, response: { ...errorResponses } },
     preHandler: async (request) => {
       request.terminal = await prepare(request, { ...options, docker }, sessions);

@@ -3,13 +3,12 @@ import { createWriteStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ServiceBackup } from '@berth/client/types';
+import { seg } from '@berth/client/api-client';
 import { parseArgs } from '../args.ts';
 import { berth, CliError } from '../berth-api.ts';
 import { bold, dim, say, table } from '../output.ts';
 
 const usage = 'usage: berth backups <project> <service> [ls | take | restore <backup id> [--into <new service> [--env-name <VAR>]] | download <backup id> <file>]';
-
-const seg = encodeURIComponent;
 
 export async function backups(args: string[]): Promise<number> {
   const a = parseArgs(args, { usage, booleans: [], values: ['into', 'env-name'] });

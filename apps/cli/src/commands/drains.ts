@@ -1,12 +1,11 @@
 /** berth drains <project> [ls | add <url> | rm <id> | resume <id>]: where a project's log lines are also sent (docs/drains.md). */
 import type { LogDrain } from '@berth/client/types';
+import { seg } from '@berth/client/api-client';
 import { parseArgs } from '../args.ts';
 import { berth, CliError } from '../berth-api.ts';
 import { bold, dim, say, table } from '../output.ts';
 
 const usage = 'usage: berth drains <project> [ls | add <syslog+tcp://…|syslog+tls://…|https://…> | rm <drain id> | resume <drain id>]';
-
-const seg = encodeURIComponent;
 
 export async function drains(args: string[]): Promise<number> {
   const a = parseArgs(args, { usage, booleans: [], values: [] });
