@@ -7,6 +7,7 @@ import { queuePrefix } from '@berth/shared/redis-keys';
 import type { WorkerConfig } from './config.ts';
 import { DeploymentFailedError, ProjectBusy, shutdownReason } from './attempt-outcomes.ts';
 import type { DeploymentRunner } from './deployment-runner.ts';
+import { jobLocks } from './job-locks.ts';
 import { idleDrainDelaySeconds } from './queue-waits.ts';
 
 /**
@@ -19,9 +20,10 @@ export function createDeploymentWorker(
   logger: Logger,
   running: Set<string> = new Set(),
 ): Worker<DeploymentJobData> {
+  const locks = jobLocks(config.JOB_LOCK_MS, logger);
   const worker = onOwnConnection(config.REDIS_URL, (connection) => new Worker<DeploymentJobData>(
     deploymentQueueName,
-    async (job, token, signal) => {
+    locks.wrap(async (job, token, signal) => {
       const attempts = job.opts.attempts ?? 1;
       const log = logger.child({ deploymentId: job.data.deploymentId, attempt: job.attemptsMade + 1 });
       log.info('deployment job started');
@@ -47,12 +49,12 @@ export function createDeploymentWorker(
       } finally {
         running.delete(job.data.deploymentId);
       }
-    },
+    }),
     {
       connection,
       prefix: queuePrefix(config.BERTH_INSTANCE),
       concurrency: config.WORKER_CONCURRENCY,
-      lockDuration: config.JOB_LOCK_MS,
+      ...locks.options,
       stalledInterval: config.JOB_STALLED_INTERVAL_MS,
       maxStalledCount: 2,
       drainDelay: idleDrainDelaySeconds,

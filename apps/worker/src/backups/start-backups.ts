@@ -12,6 +12,7 @@ import { hostDocker, type PipelineParts } from '../worker-parts.ts';
 import { carryOutBackup, scheduledBackup, type BackupSchedules, type BackupTick } from './backup-runner.ts';
 import { sweepBackups } from './backup-sweep.ts';
 import { runEvery } from '../run-every.ts';
+import { jobLocks } from '../job-locks.ts';
 import { idleDrainDelaySeconds } from '../queue-waits.ts';
 
 /**
@@ -44,11 +45,12 @@ export async function startBackups(parts: PipelineParts, opened: Opened): Promis
   };
   const handle = async (job: Job<BackupJobData | ScheduledBackupJobData>) =>
     job.name === scheduledBackupJobName ? scheduledBackup(deps, tickOf(job as Job<ScheduledBackupJobData>), schedules) : carryOutBackup(deps, (job.data as BackupJobData).backupId);
-  const worker = onOwnConnection(config.REDIS_URL, (connection) => new Worker<BackupJobData | ScheduledBackupJobData>(backupQueueName, handle, {
+  const locks = jobLocks(config.JOB_LOCK_MS, logger);
+  const worker = onOwnConnection(config.REDIS_URL, (connection) => new Worker<BackupJobData | ScheduledBackupJobData>(backupQueueName, locks.wrap(handle), {
     connection,
     prefix: queuePrefix(config.BERTH_INSTANCE),
     concurrency: config.BACKUP_CONCURRENCY,
-    lockDuration: config.JOB_LOCK_MS,
+    ...locks.options,
     stalledInterval: config.JOB_STALLED_INTERVAL_MS,
     maxStalledCount: 1,
     drainDelay: idleDrainDelaySeconds,

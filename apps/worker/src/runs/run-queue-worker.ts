@@ -9,6 +9,7 @@ import { queuePrefix } from '@berth/shared/redis-keys';
 import type { RunStore } from '@berth/shared/run-store';
 import { removeWhenFree } from '../docker/docker-errors.ts';
 import { executeRun, type RunExecutorDeps } from './run-executor.ts';
+import { jobLocks } from '../job-locks.ts';
 import { idleDrainDelaySeconds } from '../queue-waits.ts';
 
 export interface RunQueueDeps extends RunExecutorDeps {
@@ -27,17 +28,18 @@ export interface RunQueueDeps extends RunExecutorDeps {
  */
 export function createRunQueueWorker(deps: RunQueueDeps): Worker<RunJobData | TickJobData> {
   const { config, logger } = deps;
+  const locks = jobLocks(config.JOB_LOCK_MS, logger);
   const worker = onOwnConnection(config.REDIS_URL, (connection) => new Worker<RunJobData | TickJobData>(
     runQueueName,
-    async (job) => {
+    locks.wrap(async (job) => {
       if (job.name === tickJobName) await tick(deps, job as Job<TickJobData>);
       else await runOrTakeOver(deps, (job.data as RunJobData).runId);
-    },
+    }),
     {
       connection,
       prefix: queuePrefix(config.BERTH_INSTANCE),
       concurrency: config.RUN_CONCURRENCY,
-      lockDuration: config.JOB_LOCK_MS,
+      ...locks.options,
       stalledInterval: config.JOB_STALLED_INTERVAL_MS,
       maxStalledCount: 2,
       drainDelay: idleDrainDelaySeconds,

@@ -7,6 +7,7 @@ import { sealedPlace, type SecretBox } from '@berth/shared/secret-box';
 import { berthSignature } from '@berth/shared/webhook-signature';
 import type { WebhookStore } from '@berth/shared/webhook-store';
 import { resolveWebhookTarget } from '@berth/shared/webhook-target';
+import { jobLocks } from '../job-locks.ts';
 import { idleDrainDelaySeconds } from '../queue-waits.ts';
 import { postPinned, type PostAttempt } from './pinned-post.ts';
 import { everySharedTick } from '@berth/shared/shared-ticker';
@@ -51,9 +52,12 @@ export class WebhookSender {
     const prefix = queuePrefix(options.instance);
     this.queue = onOwnConnection(options.redisUrl, (connection) => new Queue(webhookQueueName, { connection, prefix }));
     this.queue.on('error', (err) => deps.logger.warn({ err }, 'webhook queue connection error'));
-    this.worker = onOwnConnection(options.redisUrl, (connection) => new Worker(webhookQueueName, (job) => this.deliver(job.data.deliveryId, job.attemptsMade + 1), {
+    // BullMQ's default lock (30 s): a delivery is one bounded HTTP request.
+    const locks = jobLocks(30_000, deps.logger);
+    this.worker = onOwnConnection(options.redisUrl, (connection) => new Worker(webhookQueueName, locks.wrap((job) => this.deliver(job.data.deliveryId, job.attemptsMade + 1)), {
       connection,
       prefix,
+      ...locks.options,
       concurrency: options.concurrency,
       drainDelay: idleDrainDelaySeconds,
       settings: { backoffStrategy: (attemptsMade: number) => Math.min(options.retryBaseMs * 2 ** Math.max(0, attemptsMade - 1), 3_600_000) },
