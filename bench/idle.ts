@@ -53,10 +53,11 @@ const snapshot = (pids: number[]) => new Map(pids.flatMap((pid) => ((u) => (u ? 
 async function measure(list: Target[], seconds: number) {
   const hz = ticksPerSecond();
   const starts = list.map((t) => snapshot(t.pids));
-  const sampling = sampleSpells(list.map((t) => t.pids[0]!));
+  const sampling = sampleSpells(list.map((t) => t.pids));
   const startedAt = performance.now();
   await pause(seconds * 1000);
-  const spells = sampling.stop();
+  const { spells, samples, meanSampleMs } = sampling.stop();
+  console.log(`${samples} wake samples of each main thread, one every ${meanSampleMs.toFixed(1)} ms on average`);
   const ends = list.map((t) => snapshot(t.pids));
   const elapsed = (performance.now() - startedAt) / 1000;
   return list.map((t, i) => {

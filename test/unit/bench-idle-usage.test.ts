@@ -99,23 +99,27 @@ describe('the figures', () => {
 });
 
 describe('wake spells', () => {
-  it('counts each run of rising readings once, however long', () => {
+  it('counts each run of rising readings once, and a long run once per 4 samples', () => {
     expect(countSpells([])).toBe(0);
     expect(countSpells([5, 5, 5])).toBe(0);
     // rises at 1, 2, 3 (one spell: a timer and its replies), quiet, rises at 6 (a second), at 8 (a third)
     expect(countSpells([0, 1, 4, 6, 6, 6, 7, 7, 9])).toBe(3);
+    // awake in every one of 40 samples (a poller faster than the sample): 10 spells, not 1
+    expect(countSpells(Array.from({ length: 41 }, (_, i) => i))).toBe(10);
   });
 
-  it('samples a real process: a 200 ms timer wakes it about 5 times a second', async () => {
+  it('samples real processes: a 200 ms timer wakes one about 5 times a second; a process that went counts nothing', async () => {
     const child = spawn(process.execPath, ['-e', 'setInterval(() => {}, 200)'], { stdio: 'ignore' });
     try {
       await new Promise((r) => setTimeout(r, 300));
-      const sampling = sampleSpells([child.pid!, 999_999_999]);
+      const sampling = sampleSpells([[child.pid!], [999_999_999]]);
       await new Promise((r) => setTimeout(r, 2000));
-      const [spells, gone] = sampling.stop();
-      expect(spells).toBeGreaterThanOrEqual(7);
-      expect(spells).toBeLessThanOrEqual(12);
-      expect(gone).toBeUndefined();
+      const { spells, samples, meanSampleMs } = sampling.stop();
+      expect(spells[0]).toBeGreaterThanOrEqual(7);
+      expect(spells[0]).toBeLessThanOrEqual(12);
+      expect(spells[1]).toBeUndefined();
+      expect(samples).toBeGreaterThan(10);
+      expect(meanSampleMs).toBeGreaterThanOrEqual(20);
     } finally {
       child.kill('SIGKILL');
     }
